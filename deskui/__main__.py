@@ -1,0 +1,3 @@
+from deskui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pure rules of the front desk: no Textual, no SQL, time always passed in."""
