@@ -1,0 +1,126 @@
+"""The one deadline policy: when each countdown falls due, from facts and an explicit time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import Literal
+
+from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.model import Role, Severity
+
+ProfileFilingKind = Literal["cs", "sales", "personal_notes"]
+
+
+def _default_first_contact() -> Mapping[Severity, timedelta]:
+    return MappingProxyType(
+        {
+            Severity.NORMAL: timedelta(hours=24),  # seed 002:2.3.2
+            Severity.URGENT: timedelta(hours=8),  # seed 002:2.3.2
+            Severity.CRITICAL: timedelta(hours=4),  # seed 002:2.3.2: at once, at most 4 h
+        }
+    )
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    """Durations a site may tune; the defaults are the seeds' own."""
+
+    first_contact: Mapping[Severity, timedelta] = field(default_factory=_default_first_contact)
+    """Time to first contact the customer, by severity (seed 002:2.3.2)."""
+    repeat_contact_interval: timedelta = timedelta(hours=12)
+    """Urgent tickets: contact the customer 1-2 times a day with progress (seed 002:2.3.2)."""
+    callback_window: timedelta = timedelta(days=7)
+    """A callback within one week (seed 000:2.5)."""
+    profile_filing_cs: timedelta = timedelta(hours=24)
+    """CS files or updates a profile within 24 hours (seed 000:1.4.3)."""
+    profile_filing_sales: timedelta = timedelta(days=3)
+    """Sales sends a new customer's profile within 3 days of contract (seed 000:1.4.1)."""
+    personal_notes: timedelta = timedelta(days=30)
+    """Personal notes within a month (seed 000:1.4.2)."""
+    handover_ack: timedelta = timedelta(minutes=30)
+    """The next shift acknowledges the handover this soon after its start (seed 004 sets no
+    time: a site default)."""
+    parcel_final_answer: timedelta = timedelta(hours=24)
+    """A chased parcel's customer gets a final answer within 24 hours (seed 004 in-sales)."""
+    gift_confirmation: timedelta = timedelta(days=3)
+    """CS is told within 3 days of a gift being sent (seed 000:2.5.5.1)."""
+
+    def __post_init__(self) -> None:
+        missing = [severity for severity in Severity if severity not in self.first_contact]
+        if missing:
+            raise ValueError(f"first_contact has no duration for {', '.join(missing)}")
+
+
+def first_contact_due(policy: DeadlinePolicy, severity: Severity, opened_at: datetime) -> datetime:
+    """When the customer must first be contacted (seed 002:2.3.2)."""
+    return _utc(opened_at) + policy.first_contact[severity]
+
+
+def promised_reply_due(calendar: BusinessCalendar, now: datetime) -> datetime:
+    """A reply promised when the resolution time is unknown: within one working day
+    (seed 001:6.4)."""
+    return calendar.add_working_days(_utc(now), 1)
+
+
+def callback_due(policy: DeadlinePolicy, event_at: datetime) -> datetime:
+    """A callback after the event that calls for it, within one week (seed 000:2.5)."""
+    return _utc(event_at) + policy.callback_window
+
+
+def profile_filing_due(
+    policy: DeadlinePolicy, kind: ProfileFilingKind, event_at: datetime
+) -> datetime:
+    """Profile filing by CS, by sales, or the personal notes (seed 000:1.4.1-1.4.3)."""
+    windows: dict[str, timedelta] = {
+        "cs": policy.profile_filing_cs,
+        "sales": policy.profile_filing_sales,
+        "personal_notes": policy.personal_notes,
+    }
+    if kind not in windows:
+        raise ValueError(f"unknown profile filing kind: {kind!r}")
+    return _utc(event_at) + windows[kind]
+
+
+def repeat_contact_due(policy: DeadlinePolicy, last_contact_at: datetime) -> datetime:
+    """The next progress contact on an urgent ticket (seed 002:2.3.2)."""
+    return _utc(last_contact_at) + policy.repeat_contact_interval
+
+
+def handover_ack_due(policy: DeadlinePolicy, shift_start: datetime) -> datetime:
+    """When the incoming shift must have acknowledged the handover (seed 004)."""
+    return _utc(shift_start) + policy.handover_ack
+
+
+def parcel_final_answer_due(policy: DeadlinePolicy, chased_at: datetime) -> datetime:
+    """A final answer, or a message saying why not, after chasing the courier (seed 004)."""
+    return _utc(chased_at) + policy.parcel_final_answer
+
+
+def gift_confirmation_due(policy: DeadlinePolicy, sent_at: datetime) -> datetime:
+    """CS must have been told of a gift sent by a business department (seed 000:2.5.5.1)."""
+    return _utc(sent_at) + policy.gift_confirmation
+
+
+def resume(due_at: datetime, paused_at: datetime, resumed_at: datetime) -> datetime:
+    """The deadline moved later by the time spent waiting on the customer."""
+    paused_for = _utc(resumed_at) - _utc(paused_at)
+    return _utc(due_at) + max(paused_for, timedelta(0))  # a clock set back never pulls it in
+
+
+def escalation_role(severity: Severity) -> Role | None:
+    """Who must be told at once: urgent to the department supervisor, critical to the CS
+    manager and leadership (seed 002:2.3.2)."""
+    if severity == Severity.CRITICAL:
+        return Role.MANAGER
+    if severity == Severity.URGENT:
+        return Role.LEAD
+    return None
+
+
+def _utc(instant: datetime) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError("deadlines need timezone-aware instants")
+    return instant.astimezone(UTC)

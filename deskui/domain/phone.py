@@ -1,0 +1,122 @@
+"""Phone numbers as an agent types them while listening: parse, index, display.
+
+Callers give numbers the way they say them (seed 002:2.2: the record keeps the customer's
+phone): mobiles, landlines with an area code, 400 numbers, extensions after 转 / 分机.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+
+_EXTENSION = re.compile(
+    r"(?:转|分机号?|extension|ext\.?|x|#)\s*[:：.]?\s*(\d*)\s*$",
+    re.IGNORECASE,
+)
+"""An extension marker and its digits at the end of the input."""
+
+_MIN_NATIONAL_DIGITS = 7
+"""Fewer national digits than this cannot be a CN subscriber number with its area code."""
+
+_CN_MOBILE_DIGITS = 11
+_LOOKUP_MIN_DIGITS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneParse:
+    raw: str
+    e164: str | None
+    """`+8613812345678` when the number is valid, else None."""
+    extension: str | None
+    digits: str
+    """The digits typed for the number itself (not the extension): the last-digits lookup key."""
+    valid: bool
+    error: str | None
+    """A catalog key (`phone.empty`, `phone.not_a_number`, `phone.too_short`,
+    `phone.too_long`, `phone.invalid`), or None when valid."""
+
+
+@lru_cache(maxsize=2048)
+def normalise_phone(raw: str, region: str = "CN") -> PhoneParse:
+    """Parse what the agent typed; never raises, cheap enough for every keystroke."""
+    text = unicodedata.normalize("NFKC", raw).strip()  # full-width digits and brackets
+    if not text:
+        return PhoneParse(raw, None, None, "", False, "phone.empty")
+    extension: str | None = None
+    match = _EXTENSION.search(text)
+    if match is not None:
+        extension = match.group(1) or None  # a marker typed, its digits not yet
+        text = text[: match.start()]
+    digits = "".join(ch for ch in text if ch.isdecimal())
+    if not digits or any(ch.isalpha() for ch in text):
+        return PhoneParse(raw, None, extension, digits, False, "phone.not_a_number")
+    plus = "+" if text.lstrip().startswith("+") else ""
+    try:
+        number = phonenumbers.parse(plus + digits, region)
+    except NumberParseException as exc:
+        return PhoneParse(raw, None, extension, digits, False, _parse_error(exc))
+    if phonenumbers.is_valid_number(number):
+        e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        return PhoneParse(raw, e164, extension, digits, True, None)
+    return PhoneParse(raw, None, extension, digits, False, _invalid_reason(number))
+
+
+def _parse_error(exc: NumberParseException) -> str:
+    if exc.error_type in (
+        NumberParseException.TOO_SHORT_NSN,
+        NumberParseException.TOO_SHORT_AFTER_IDD,
+    ):
+        return "phone.too_short"
+    if exc.error_type == NumberParseException.TOO_LONG:
+        return "phone.too_long"
+    if exc.error_type == NumberParseException.NOT_A_NUMBER:  # only digits reach here: 1 digit
+        return "phone.too_short"
+    return "phone.invalid"
+
+
+def _invalid_reason(number: phonenumbers.PhoneNumber) -> str:
+    """Tell the agent whether to keep typing or to check what they heard."""
+    national = phonenumbers.national_significant_number(number)
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == ValidationResult.TOO_LONG:
+        return "phone.too_long"
+    if reason == ValidationResult.TOO_SHORT or len(national) < _MIN_NATIONAL_DIGITS:
+        return "phone.too_short"
+    if number.country_code == 86 and national.startswith("1"):  # CN mobiles have 11 digits
+        if len(national) < _CN_MOBILE_DIGITS:
+            return "phone.too_short"
+        if len(national) > _CN_MOBILE_DIGITS:
+            return "phone.too_long"
+    return "phone.invalid"
+
+
+def reversed_digits(e164_or_digits: str) -> str:
+    """Digits only, reversed: stored indexed so "last 4 digits" is a prefix search."""
+    text = unicodedata.normalize("NFKC", e164_or_digits)
+    return "".join(ch for ch in reversed(text) if ch.isdecimal())
+
+
+def lookup_fragment(raw: str) -> str | None:
+    """The digits to search by their ending, when the input is 4+ digits but no full number."""
+    parsed = normalise_phone(raw)
+    if parsed.valid or len(parsed.digits) < _LOOKUP_MIN_DIGITS:
+        return None
+    return parsed.digits
+
+
+def format_display(e164: str, extension: str | None = None) -> str:
+    """National format for CN numbers, international for others, then ` 转 {ext}`."""
+    try:
+        number = phonenumbers.parse(e164, None if e164.startswith("+") else "CN")
+    except NumberParseException:
+        shown = e164
+    else:
+        national = number.country_code == 86
+        style = PhoneNumberFormat.NATIONAL if national else PhoneNumberFormat.INTERNATIONAL
+        shown = phonenumbers.format_number(number, style)
+    return f"{shown} 转 {extension}" if extension else shown
