@@ -1,0 +1,223 @@
+"""make_app(settings, clock, database): the App, its keymap and the one tick (DESIGN.md 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from deskui.config import Settings
+from deskui.domain.clock import Clock
+from deskui.i18n import set_locale, t
+from deskui.keys import localize_bindings
+from deskui.screens.desk import DeskScreen
+
+if TYPE_CHECKING:
+    from deskui.data.database import Database
+    from deskui.data.records import AgentRecord
+    from deskui.data.repository import UnitOfWork
+    from deskui.domain.calendar import BusinessCalendar
+
+RETRY_SECONDS = 5.0
+CHANGE_POLL_TICKS = 2
+
+
+class DeskApp(App[None]):
+    """The front desk. Build it with `make_app`."""
+
+    CSS_PATH = "deskui.tcss"
+    TITLE = "deskui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "keys.help", id="help", priority=True),
+        Binding("f6", "team", "keys.team", id="team", priority=True),
+        Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
+    ]
+
+    @dataclass
+    class DatabaseReady(Message):
+        agents: list[AgentRecord]
+        overrides: dict[Any, bool]
+
+    @dataclass
+    class DatabaseFailed(Message):
+        reason: str
+
+    @dataclass
+    class ChangesSeen(Message):
+        """Another desk (or a worker) wrote something: lists reload."""
+
+        entities: frozenset[str]
+
+    def __init__(self, settings: Settings, clock: Clock, database: Database | None = None) -> None:
+        set_locale(settings.locale)
+        super().__init__()
+        localize_bindings(self)
+        self.settings = settings
+        self.clock = clock
+        self.database: Database | None = database
+        self.agent: AgentRecord | None = None
+        self.calendar: BusinessCalendar | None = None
+        self.theme = settings.theme
+        self._ticks = 0
+        self._last_change = 0
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+
+    # -- start: paint first, then open the data layer in a worker (DESIGN.md 9) -----------
+
+    def get_default_screen(self) -> Screen[Any]:
+        return DeskScreen()
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._tick, name="tick")
+        self.open_database()
+
+    @work(thread=True, exclusive=True, group="database", exit_on_error=False)
+    def open_database(self) -> None:
+        from deskui.data.database import Database, DatabaseError
+
+        try:
+            database = self.database or Database(self.settings.database_url)
+            database.upgrade()
+            from deskui.data.repository import UnitOfWork
+
+            with UnitOfWork(database) as uow:
+                if self.settings.demo and not uow.repo.agents():
+                    from deskui.data.demo import seed_demo
+
+                    seed_demo(uow.repo, self.clock.now())
+                    uow.commit()
+                agents = uow.repo.agents()
+                overrides = uow.repo.calendar_overrides()
+                self._last_change = uow.repo.last_change_id()
+        except DatabaseError as error:
+            self.post_message(self.DatabaseFailed(str(error)))
+            return
+        except Exception as error:  # an unexpected driver error still gets a line, not a crash
+            self.post_message(self.DatabaseFailed(f"{type(error).__name__}: {error}"))
+            return
+        self.database = database
+        self.post_message(self.DatabaseReady(agents, overrides))
+
+    def on_desk_app_database_failed(self, message: DatabaseFailed) -> None:
+        self._desk().show_trouble(t("app.database_failed", reason=message.reason))
+        self.set_timer(RETRY_SECONDS, self.open_database)
+
+    def on_desk_app_database_ready(self, message: DatabaseReady) -> None:
+        from deskui.domain.calendar import BusinessCalendar
+
+        self.calendar = BusinessCalendar(message.overrides, tz=self.settings.site_timezone)
+        desk = self._desk()
+        desk.show_trouble("")
+        if self.agent is not None:
+            desk.refresh_work()
+            return
+        wanted = self.settings.agent_name
+        match = [a for a in message.agents if a.name == wanted] if wanted else []
+        if match:
+            self.sign_in(match[0])
+            return
+        from deskui.screens.agent_pick import AgentPickModal
+
+        self.push_screen(AgentPickModal(message.agents), self._picked)
+
+    def _picked(self, agent: AgentRecord | None) -> None:
+        if agent is not None:
+            self.sign_in(agent)
+
+    def sign_in(self, agent: AgentRecord) -> None:
+        self.agent = agent
+        self._desk().sign_in(agent)
+
+    def _desk(self) -> DeskScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, DeskScreen):
+                return screen
+        raise LookupError("the desk is not on the screen stack")
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A unit of work on the open database; call it inside a thread worker."""
+        from deskui.data.repository import UnitOfWork
+
+        if self.database is None:
+            from deskui.data.database import DatabaseError
+
+            raise DatabaseError(t("app.database_not_open"))
+        return UnitOfWork(self.database)
+
+    # -- the one tick -------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        """Once a second: repaint what is visible and live; now and then look for changes."""
+        for widget in self.screen.query(".-live"):
+            if widget.display and widget.region.area:
+                widget.tick()  # type: ignore[attr-defined]
+        self._ticks += 1
+        if self.database is not None and self._ticks % CHANGE_POLL_TICKS == 0:
+            self.poll_changes()
+
+    @work(thread=True, exclusive=True, group="changes", exit_on_error=False)
+    def poll_changes(self) -> None:
+        with self.unit_of_work() as uow:
+            changes = uow.repo.changes_since(self._last_change)
+        if changes:
+            self._last_change = changes[-1][0]
+            self.post_message(self.ChangesSeen(frozenset(entity for _, entity, _ in changes)))
+
+    def on_desk_app_changes_seen(self, message: ChangesSeen) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(self.ChangesSeen(message.entities))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.group == "changes":
+            self._desk().show_trouble(t("app.database_failed", reason=str(event.worker.error)))
+
+    # -- keys and the palette -------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from deskui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_team(self) -> None:
+        if self.agent is None or self.database is None:
+            self.bell()
+            return
+        from deskui.screens.team import TeamScreen
+
+        if not isinstance(self.screen, TeamScreen):
+            self.push_screen(TeamScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every key of the keymap is also a palette command running the same action."""
+        for binding in self._bindings.key_to_bindings.values():
+            for item in binding:
+                if item.action in ("help", "team", "quit"):
+                    yield SystemCommand(
+                        f"{item.description} ({item.key.upper()})",
+                        item.tooltip,
+                        getattr(self, f"action_{item.action}"),
+                    )
+        for key_bindings in screen._bindings.key_to_bindings.values():
+            for item in key_bindings:
+                if item.show and hasattr(screen, f"action_{item.action}"):
+                    yield SystemCommand(
+                        f"{item.description} ({item.key})",
+                        item.tooltip,
+                        getattr(screen, f"action_{item.action}"),
+                    )
+        yield SystemCommand(t("app.theme"), t("app.theme_tip"), self.action_change_theme)
+
+
+def make_app(settings: Settings, clock: Clock, database: Database | None = None) -> DeskApp:
+    """Build the desk; tests pass their own clock and an opened database."""
+    return DeskApp(settings, clock, database)

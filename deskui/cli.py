@@ -1,0 +1,222 @@
+"""The command line: run the desk, --demo, --now, --db, --lang, export, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from deskui.config import Settings
+from deskui.domain.clock import Clock, OffsetClock, SystemClock
+from deskui.i18n import LOCALES
+
+EXPORT_KINDS = ("tickets", "customers", "callbacks", "handover", "history")
+SITE_TIMEZONE = "Asia/Shanghai"
+
+
+class UsageError(Exception):
+    """Bad input on the command line: printed as one line, exit 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="use a fresh demo database in a temporary folder",
+    )
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database URL (default: SQLite in the user data folder; env DESKUI_DATABASE_URL)",
+    )
+    common.add_argument(
+        "--now",
+        metavar="ISO",
+        default=argparse.SUPPRESS,
+        help="start the clock at this instant, e.g. 2026-11-23T09:00+08:00",
+    )
+    common.add_argument(
+        "--lang",
+        choices=LOCALES,
+        default=argparse.SUPPRESS,
+        help="interface language (default zh-CN)",
+    )
+    common.add_argument(
+        "--agent",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="sign in as this agent without the pick list",
+    )
+    parser = argparse.ArgumentParser(
+        prog="deskui", parents=[common], description="Front-desk workstation for a call center."
+    )
+    commands = parser.add_subparsers(dest="command")
+    export = commands.add_parser("export", parents=[common], help="export records")
+    export.add_argument("kind", choices=EXPORT_KINDS)
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    db = commands.add_parser("db", parents=[common], help="database maintenance")
+    db.add_argument("action", choices=("upgrade",))
+    return parser
+
+
+def parse_now(text: str, timezone: str = SITE_TIMEZONE) -> datetime:
+    """An ISO instant; without an offset it is read in the site's zone."""
+    try:
+        instant = datetime.fromisoformat(text.strip())
+    except ValueError as error:
+        raise UsageError(
+            f"--now: {text!r} is not a date and time; write it like 2026-11-23T09:00+08:00"
+        ) from error
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=ZoneInfo(timezone))
+    return instant
+
+
+def check_url(url: str) -> str:
+    """Cheap checks that need no driver: the scheme must be one we speak."""
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if not (scheme.startswith("sqlite") or scheme.startswith("postgresql")):
+        raise UsageError(
+            f"--db: {url!r} is not a database URL we support; use sqlite:///PATH or "
+            "postgresql+psycopg://USER:PASSWORD@HOST/NAME"
+        )
+    return url
+
+
+def resolve(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Settings, Clock]:
+    demo = getattr(args, "demo", False)
+    url = getattr(args, "db", None) or environ.get("DESKUI_DATABASE_URL")
+    if demo and url:
+        raise UsageError("--demo uses its own temporary database; leave out --db")
+    if demo:
+        folder = Path(tempfile.mkdtemp(prefix="deskui-demo-"))
+        url = f"sqlite:///{folder / 'demo.db'}"
+    elif url:
+        url = check_url(url)
+    else:
+        from deskui.locations import data_dir, default_database_url
+
+        try:
+            data_dir().mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"cannot create the data folder {data_dir()}: {error}") from error
+        url = default_database_url()
+    now = getattr(args, "now", None)
+    clock: Clock = OffsetClock(parse_now(now)) if now else SystemClock()
+    settings = Settings(
+        database_url=url,
+        locale=getattr(args, "lang", None) or environ.get("DESKUI_LANG", "zh-CN"),
+        demo=demo,
+        agent_name=getattr(args, "agent", None),
+        site_timezone=SITE_TIMEZONE,
+    )
+    return settings, clock
+
+
+def main(argv: list[str] | None = None) -> int:
+    import os
+
+    args = build_parser().parse_args(argv)
+    try:
+        settings, clock = resolve(args, dict(os.environ))
+        try:
+            if args.command == "export":
+                return export(settings, clock, args.kind, args.format, args.output)
+            if args.command == "db":
+                return upgrade(settings)
+            return run(settings, clock)
+        finally:
+            if settings.demo:
+                shutil.rmtree(
+                    Path(settings.database_url.removeprefix("sqlite:///")).parent,
+                    ignore_errors=True,
+                )
+    except UsageError as error:
+        print(f"deskui: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `deskui export tickets | head` closed the pipe early: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _open(settings: Settings, clock: Clock, *, seed_demo: bool) -> object:
+    from deskui.data.database import Database, DatabaseError
+
+    try:
+        database = Database(settings.database_url)
+        database.upgrade()
+    except DatabaseError as error:
+        raise UsageError(str(error)) from error
+    if seed_demo:
+        from deskui.data.demo import seed_demo as seed
+        from deskui.data.repository import UnitOfWork
+
+        with UnitOfWork(database) as uow:
+            seed(uow.repo, clock.now())
+            uow.commit()
+    return database
+
+
+def run(settings: Settings, clock: Clock) -> int:
+    database = None
+    if settings.database_url.startswith("postgresql"):
+        # a team server that cannot be reached is said in one line before the screen opens
+        from deskui.data.database import Database, DatabaseError
+
+        try:
+            database = Database(settings.database_url)
+            database.check()
+        except DatabaseError as error:
+            raise UsageError(str(error)) from error
+    from deskui.app import make_app
+
+    make_app(settings, clock, database).run()  # type: ignore[arg-type]
+    return 0
+
+
+def upgrade(settings: Settings) -> int:
+    from deskui.data.database import Database, DatabaseError
+
+    try:
+        Database(settings.database_url).upgrade()
+    except DatabaseError as error:
+        raise UsageError(str(error)) from error
+    print(f"deskui: database is up to date ({settings.database_url.split('@')[-1]})")
+    return 0
+
+
+def export(settings: Settings, clock: Clock, kind: str, fmt: str, output: str | None) -> int:
+    from deskui.data.export import build_table, write_csv, write_xlsx
+    from deskui.data.repository import UnitOfWork
+
+    database = _open(settings, clock, seed_demo=settings.demo)
+    with UnitOfWork(database) as uow:  # type: ignore[arg-type]
+        table = build_table(kind, uow.repo, settings.site_timezone)
+    if fmt == "xlsx":
+        if output is None:
+            if sys.stdout.isatty():
+                raise UsageError("xlsx is binary: add --output FILE.xlsx")
+            write_xlsx({kind: table}, sys.stdout.buffer)
+        else:
+            write_xlsx({kind: table}, output)
+        return 0
+    if output is None:
+        write_csv(table, sys.stdout)
+    else:
+        try:
+            with open(output, "w", encoding="utf-8-sig", newline="") as stream:
+                write_csv(table, stream)
+        except OSError as error:
+            raise UsageError(f"cannot write {output}: {error.strerror}") from error
+    return 0

@@ -1,0 +1,22 @@
+"""Typed settings: one place for what a site or a command line can change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    """SQLAlchemy URL: sqlite:///PATH (default) or postgresql+psycopg://... for a team."""
+    locale: str = "zh-CN"
+    """UI language: zh-CN (default) or en."""
+    site_timezone: str = "Asia/Shanghai"
+    """Times are stored in UTC and shown in this zone; calendar rules are local to it."""
+    demo: bool = False
+    """A fresh demo database in a temporary folder: the user's data is never touched."""
+    agent_name: str | None = None
+    """Start as this agent without the pick list (training, tests)."""
+    theme: str = "textual-dark"
+    keymap: dict[str, str] = field(default_factory=dict)
+    """Binding id -> keys, so a site can rebind (App.set_keymap)."""

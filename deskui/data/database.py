@@ -1,0 +1,111 @@
+"""The database handle: engine, sessions, migrations. SQLite by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class DatabaseError(Exception):
+    """A database problem said in one line an agent or admin can act on."""
+
+
+def parse_url(url: str) -> URL:
+    """The URL, or a DatabaseError naming what is wrong with it."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseError(f"not a database URL: {url!r}") from error
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseError(
+            f"unsupported database {parsed.get_backend_name()!r}: use sqlite:///PATH "
+            "or postgresql+psycopg://USER:PASSWORD@HOST/NAME"
+        )
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+class Database:
+    """One engine and its session factory. Create it in a worker: it imports SQLAlchemy."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = parse_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        connect_args: dict[str, Any] = {}
+        if self.is_sqlite:
+            connect_args = {"timeout": 5, "check_same_thread": False}
+            database = self.url.database
+            if database and database != ":memory:" and not Path(database).parent.exists():
+                raise DatabaseError(f"folder does not exist: {Path(database).parent}")
+        else:
+            connect_args = {"connect_timeout": 5}
+        try:
+            self.engine: Engine = create_engine(
+                self.url, echo=echo, connect_args=connect_args, pool_pre_ping=not self.is_sqlite
+            )
+        except ModuleNotFoundError as error:
+            raise DatabaseError(
+                f"driver missing for {self.url.drivername}: pip install 'deskui[postgres]'"
+            ) from error
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def check(self) -> None:
+        """Connect once; a DatabaseError says why not."""
+        try:
+            with self.engine.connect():
+                pass
+        except OperationalError as error:
+            raise DatabaseError(describe(error, self.url)) from error
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration (an empty database included)."""
+        from alembic import command
+
+        try:
+            with self.engine.begin() as connection:
+                command.upgrade(alembic_config(connection), "head")
+        except OperationalError as error:
+            raise DatabaseError(describe(error, self.url)) from error
+
+    def is_empty(self) -> bool:
+        return not inspect(self.engine).has_table("agent")
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config(connection: object | None = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "deskui.data:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def describe(error: OperationalError, url: URL) -> str:
+    text = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    where = url.render_as_string(hide_password=True)
+    if "locked" in text:
+        return f"database is locked by another program ({where}); retrying"
+    return f"cannot reach the database {where}: {text}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

@@ -1,0 +1,288 @@
+"""A realistic, deterministic demo desk: fixed seed, every time relative to the clock."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+from deskui.data import models as m
+from deskui.data.records import NewTicket
+from deskui.data.repository import Repository
+from deskui.domain.deadlines import callback_due, handover_ack_due, profile_filing_due
+from deskui.domain.model import (
+    COMPLAINT_CATEGORIES,
+    QUESTION_CATEGORIES,
+    CallbackPurpose,
+    Channel,
+    DeadlineKind,
+    Role,
+    Severity,
+    SubjectType,
+    TicketKind,
+)
+from deskui.domain.phone import reversed_digits
+from deskui.domain.routing import DEFAULT_DEPARTMENTS, DEFAULT_RULES, propose_department
+
+SEED = 20261123
+
+AGENTS: tuple[tuple[str, Role, str], ...] = (
+    ("王芳", Role.AGENT, "产品咨询,培训"),
+    ("李娜", Role.AGENT, "报修,投诉"),
+    ("陈静", Role.AGENT, "网络,系统集成"),
+    ("张伟", Role.LEAD, "投诉,销售"),
+    ("刘洋", Role.MANAGER, ""),
+)
+
+CITIES = ("北京", "上海", "深圳", "广州", "杭州", "成都", "南京", "武汉", "西安", "苏州")
+BRANDS = (
+    "华强",
+    "星辰",
+    "恒通",
+    "宏达",
+    "金桥",
+    "海纳",
+    "博远",
+    "瑞丰",
+    "嘉禾",
+    "天合",
+    "新元",
+    "鼎盛",
+    "万象",
+    "东方",
+    "盛世",
+    "永安",
+    "晨光",
+    "明德",
+    "蓝海",
+    "汇丰",
+)
+TRADES = ("电子有限公司", "传媒有限公司", "商贸有限公司", "科技有限公司", "餐饮店", "服饰专卖店")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = (
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+)
+POSITIONS = ("总经理", "店长", "行政主管", "市场经理", "财务", "技术负责人")
+CONVENIENT = ("工作日 9:00-11:30", "工作日 14:00-17:00", "周一至周六 10:00-18:00", "")
+STREETS = ("中山路", "人民路", "解放路", "建设路")
+AREA_CODES = ("010", "021", "0755", "020", "0571", "028")
+
+WORDS: dict[str, tuple[str, ...]] = {
+    "product_enquiry": ("想了解新款媒体机的价格和安装周期", "问下季度广告套餐有没有优惠"),
+    "training": ("新来的店员不会用后台，想约一次培训",),
+    "install_maintain": ("媒体机升级后黑屏，重启也没用", "二楼的屏幕一直闪，影响营业"),
+    "system_integration": ("收银系统和你们的平台对接报错",),
+    "usage": ("后台导出报表一直转圈，导不出来",),
+    "repair": ("铺位门口的灯箱坏了，请派人来修",),
+    "help": ("商场停车卡丢了，怎么补办",),
+    "enquiry": ("下个月的物业费什么时候交",),
+    "product_complaint": ("刚换的设备三天坏两次，太耽误事了", "屏幕质量太差，要求换新"),
+    "business_service": ("业务员答应的优惠到现在都没兑现",),
+    "service_quality": ("上次来修的师傅态度很差，还没修好就走了",),
+    "network_line": ("网络从早上开始断断续续，广告播不出来",),
+    "sales_complaint": ("销售说好包安装，现在又要收费",),
+}
+EXPECT = ("今天之内给个答复", "尽快派人上门", "退还多收的费用", "换一台新的", "")
+
+
+def seed_demo(repo: Repository, now: datetime) -> None:
+    """Fill an empty database with the demo desk as it stands at `now`."""
+    rng = random.Random(SEED)
+    session = repo.session
+    for code, name_zh, name_en in DEFAULT_DEPARTMENTS:
+        session.add(m.Department(code=code, name_zh=name_zh, name_en=name_en))
+    for rule in DEFAULT_RULES:
+        session.add(
+            m.RoutingRule(
+                kind=rule.kind,
+                category=rule.category,
+                department_code=rule.department,
+                also=",".join(rule.also),
+            )
+        )
+    start = now - timedelta(days=120)
+    agents = []
+    for name, role, skills in AGENTS:
+        agent = m.Agent(name=name, role=role, skills=skills, created_at=start)
+        session.add(agent)
+        agents.append(agent)
+    session.flush()
+    desk_agents = [a for a in agents if a.role == Role.AGENT]
+
+    customers = _customers(rng, desk_agents, start, now)
+    session.add_all(customers)
+    session.flush()
+
+    # tickets of every kind and severity, opened at different times so countdowns vary
+    severities = [Severity.NORMAL] * 6 + [Severity.URGENT] * 3 + [Severity.CRITICAL]
+    for index in range(42):
+        customer = customers[index % len(customers)]
+        kind = TicketKind.COMPLAINT if index % 3 == 0 else TicketKind.QUESTION
+        pool = COMPLAINT_CATEGORIES if kind is TicketKind.COMPLAINT else QUESTION_CATEGORIES
+        category = pool[index % len(pool)]
+        severity = severities[index % len(severities)]
+        owner = desk_agents[index % len(desk_agents)] if index % 7 else agents[3]
+        opened = now - timedelta(minutes=rng.randint(10, 60 * 30))
+        rule = propose_department(kind, category, DEFAULT_RULES)
+        contact = customer.contacts[0] if customer.contacts else None
+        ticket_id = repo.open_ticket(
+            NewTicket(
+                customer_id=customer.id,
+                contact_id=contact.id if contact else None,
+                kind=kind,
+                category=category,
+                channel=rng.choice(list(Channel)),
+                severity=severity,
+                customer_words=rng.choice(WORDS[category]),
+                expectation=rng.choice(EXPECT),
+                unit_number=customer.unit_number,
+                caller_phone=customer.phone_e164 or "",
+            ),
+            owner.id,
+            opened,
+            department_code=rule.department if rule else None,
+        )
+        if index % 5 == 4:  # some are already answered and closed
+            ticket = session.get_one(m.Ticket, ticket_id)
+            ticket.status = "closed"
+            ticket.closed_at = opened + timedelta(minutes=20)
+            ticket.answer = "已电话答复客户"
+            repo.meet_deadlines(SubjectType.TICKET, ticket_id, ticket.closed_at)
+
+    # callbacks: some due today, some overdue, some next week (seed 000:2.5)
+    purposes = list(CallbackPurpose)
+    for index in range(24):
+        customer = customers[(index * 3 + 1) % len(customers)]
+        agent = desk_agents[index % len(desk_agents)]
+        event_at = now - timedelta(hours=rng.randint(2, 8 * 24))
+        due = callback_due(repo.policy, event_at)
+        callback = m.Callback(
+            customer_id=customer.id,
+            contact_id=customer.contacts[0].id if customer.contacts else None,
+            agent_id=agent.id,
+            purpose=purposes[index % len(purposes)],
+            way="phone",
+            status="pending",
+            due_at=due,
+            created_at=event_at,
+        )
+        session.add(callback)
+        session.flush()
+        repo.add_deadline(
+            DeadlineKind.CALLBACK,
+            SubjectType.CALLBACK,
+            callback.id,
+            agent.id,
+            event_at,
+            due,
+            customer_id=customer.id,
+        )
+
+    # new customers still to be filed by CS within 24 hours (seed 000:1.4.3)
+    for customer in customers[-3:]:
+        filed_from = now - timedelta(hours=rng.randint(2, 20))
+        repo.add_deadline(
+            DeadlineKind.PROFILE_FILING,
+            SubjectType.CUSTOMER,
+            customer.id,
+            customer.assigned_agent_id,
+            filed_from,
+            profile_filing_due(repo.policy, "cs", filed_from),
+            customer_id=customer.id,
+        )
+
+    # a pending handover from the last shift, not yet acknowledged (seed 004)
+    giver, taker = desk_agents[1], desk_agents[0]
+    shift_start = now - timedelta(minutes=20)
+    for title, sheet, customer in (
+        ("快递未更新物流，需继续催件", "courier", customers[5]),
+        ("客户要求退货，待协商", "return", customers[8]),
+    ):
+        item = m.HandoverItem(
+            sheet=sheet,
+            status="handed_over",
+            customer_id=customer.id,
+            from_agent_id=giver.id,
+            to_agent_id=taker.id,
+            title=title,
+            done_so_far="已联系快递公司，暂无结果",
+            next_step="今天下午再次联系并回复客户",
+            note="客户比较着急",
+            due_at=now + timedelta(hours=6),
+            handed_over_at=shift_start,
+            created_at=shift_start - timedelta(hours=3),
+        )
+        session.add(item)
+        session.flush()
+        repo.add_deadline(
+            DeadlineKind.HANDOVER_ACK,
+            SubjectType.HANDOVER_ITEM,
+            item.id,
+            taker.id,
+            shift_start,
+            handover_ack_due(repo.policy, shift_start),
+            label=title,
+            customer_id=customer.id,
+        )
+
+
+def _customers(
+    rng: random.Random, agents: list[m.Agent], start: datetime, now: datetime
+) -> list[m.Customer]:
+    customers: list[m.Customer] = []
+    switchboard = "+861088886666"  # a shared switchboard number: two customers answer on it
+    for index in range(80):
+        city = CITIES[index % len(CITIES)]
+        brand = BRANDS[(index * 7) % len(BRANDS)]
+        trade = TRADES[index % len(TRADES)]
+        if index in (0, 1):
+            phone = switchboard
+        elif index % 2:
+            phone = f"+861{rng.choice('3578')}{rng.randint(100000000, 999999999)}"
+        else:
+            area = rng.choice(AREA_CODES)
+            phone = f"+86{area[1:]}{rng.randint(20000000, 89999999)}"
+        customer = m.Customer(
+            name=f"{city}{brand}{trade}",
+            address=f"{city}市{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+            phone_e164=phone,
+            phone_reversed=reversed_digits(phone),
+            unit_number=f"{'ABC'[index % 3]}-{100 + index}",
+            assigned_agent_id=agents[index % len(agents)].id,
+            contract_signed_on=(start + timedelta(days=index)).date(),
+            created_at=start + timedelta(days=index),
+            updated_at=start + timedelta(days=index),
+        )
+        for number in range(1 + index % 3):
+            surname = SURNAMES[(index + number * 5) % len(SURNAMES)]
+            given = GIVEN[(index * 3 + number) % len(GIVEN)]
+            mobile = f"+8613{rng.randint(100000000, 999999999)}"
+            customer.contacts.append(
+                m.Contact(
+                    name=f"{surname}{given}",
+                    role="principal" if number == 0 else "liaison",
+                    position=POSITIONS[(index + number) % len(POSITIONS)],
+                    gender="male" if (index + number) % 2 else "female",
+                    phone_e164=mobile,
+                    phone_reversed=reversed_digits(mobile),
+                    email=f"contact{index}_{number}@example.cn",
+                    birthday=date(1970 + index % 30, 1 + index % 12, 1 + index % 28),
+                    convenient_time=CONVENIENT[(index + number) % len(CONVENIENT)],
+                )
+            )
+        customers.append(customer)
+    return customers

@@ -1,0 +1,154 @@
+"""`deskui export KIND`: the records as CSV or XLSX, times in the site's local zone."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from deskui.data.repository import Repository
+
+Table = tuple[list[str], list[list[Any]]]
+
+
+def _tickets(repo: Repository, zone: ZoneInfo) -> Table:
+    headers = [
+        "id", "customer", "contact", "kind", "category", "channel", "severity", "status",
+        "owner", "department", "unit_number", "customer_words", "expectation", "opened_at",
+        "first_contact_due", "closed_at",
+    ]  # fmt: skip
+    rows = [
+        [
+            r.id,
+            r.customer_name,
+            r.contact_name or "",
+            r.kind,
+            r.category,
+            r.channel,
+            r.severity,
+            r.status,
+            r.owner_name,
+            r.department_code or "",
+            r.unit_number,
+            r.customer_words,
+            r.expectation,
+            r.opened_at,
+            r.first_contact_due,
+            r.closed_at,
+        ]
+        for r in repo.tickets()
+    ]
+    return headers, _localised(rows, zone)
+
+
+def _customers(repo: Repository, zone: ZoneInfo) -> Table:
+    headers = [
+        "id", "name", "address", "phone", "unit_number", "assigned_agent", "contact",
+        "contact_role", "position", "gender", "contact_phone", "extension", "email",
+        "birthday", "convenient_time",
+    ]  # fmt: skip
+    rows: list[list[Any]] = []
+    for c in repo.customers():
+        base = [c.id, c.name, c.address, c.phone_e164 or "", c.unit_number, c.assigned_agent or ""]
+        if not c.contacts:
+            rows.append(base + [""] * 9)
+        for p in c.contacts:
+            rows.append(
+                base
+                + [
+                    p.name,
+                    p.role,
+                    p.position,
+                    p.gender,
+                    p.phone_e164 or "",
+                    p.phone_extension or "",
+                    p.email,
+                    p.birthday,
+                    p.convenient_time,
+                ]
+            )
+    return headers, _localised(rows, zone)
+
+
+def _callbacks(repo: Repository, zone: ZoneInfo) -> Table:
+    headers = [
+        "id", "customer", "agent", "purpose", "way", "status", "due_at", "booked_at",
+        "done_at", "outcome", "notes",
+    ]  # fmt: skip
+    return headers, _localised([list(r) for r in repo.callbacks()], zone)
+
+
+def _handover(repo: Repository, zone: ZoneInfo) -> Table:
+    headers = [
+        "id", "sheet", "status", "customer", "item", "done_so_far", "next_step", "due_at",
+        "from_agent", "to_agent", "note", "acknowledged_at",
+    ]  # fmt: skip
+    return headers, _localised([list(r) for r in repo.handover_items()], zone)
+
+
+def _history(repo: Repository, zone: ZoneInfo) -> Table:
+    headers = ["ticket", "customer", "agent", "at", "action", "detail"]
+    rows = [
+        [ticket, customer, agent, at, action, _detail(detail)]
+        for ticket, customer, agent, at, action, detail in repo.history()
+    ]
+    return headers, _localised(rows, zone)
+
+
+KINDS: dict[str, Callable[[Repository, ZoneInfo], Table]] = {
+    "tickets": _tickets,
+    "customers": _customers,
+    "callbacks": _callbacks,
+    "handover": _handover,
+    "history": _history,
+}
+
+
+def build_table(kind: str, repo: Repository, timezone: str) -> Table:
+    return KINDS[kind](repo, ZoneInfo(timezone))
+
+
+def write_csv(table: Table, stream: IO[str]) -> None:
+    headers, rows = table
+    writer = csv.writer(stream)
+    writer.writerow(headers)
+    writer.writerows(rows)
+
+
+def write_xlsx(sheets: dict[str, Table], target: IO[bytes] | str) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, (headers, rows) in sheets.items():
+        sheet = book.create_sheet(title[:31])
+        sheet.append(headers)
+        for row in rows:
+            sheet.append([_cell(v) for v in row])
+        sheet.freeze_panes = "A2"
+    book.save(target)
+
+
+def _localised(rows: Iterable[Sequence[Any]], zone: ZoneInfo) -> list[list[Any]]:
+    return [[_local(v, zone) for v in row] for row in rows]
+
+
+def _local(value: Any, zone: ZoneInfo) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(zone).isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def _cell(value: Any) -> Any:
+    # a value a spreadsheet would run as a formula stays text (CSV/formula injection)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _detail(detail: dict[str, object]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in detail.items())

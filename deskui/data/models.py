@@ -1,0 +1,301 @@
+"""SQLAlchemy 2.x typed models for the whole glossary (DOMAIN.md). Times are stored in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (naive storage) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012
+
+
+class Department(Base):
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+
+
+class Agent(Base):
+    __tablename__ = "agent"
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="agent")
+    skills: Mapped[str] = mapped_column(String(200), default="")
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    team: Mapped[str] = mapped_column(String(40), default="default")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class Customer(Base):
+    __tablename__ = "customer"
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone_e164: Mapped[str | None] = mapped_column(String(32), index=True)
+    phone_reversed: Mapped[str | None] = mapped_column(String(32), index=True)
+    unit_number: Mapped[str] = mapped_column(String(40), default="")
+    assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
+    contract_signed_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="customer", order_by="Contact.id", cascade="all, delete-orphan"
+    )
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="liaison")
+    position: Mapped[str] = mapped_column(String(80), default="")
+    gender: Mapped[str] = mapped_column(String(10), default="unknown")
+    phone_e164: Mapped[str | None] = mapped_column(String(32), index=True)
+    phone_extension: Mapped[str | None] = mapped_column(String(12))
+    phone_reversed: Mapped[str | None] = mapped_column(String(32), index=True)
+    email: Mapped[str] = mapped_column(String(200), default="")
+    birthday: Mapped[date | None] = mapped_column(Date)
+    convenient_time: Mapped[str] = mapped_column(String(80), default="")
+    personal_notes: Mapped[str] = mapped_column(Text, default="")
+
+    customer: Mapped[Customer] = relationship(back_populates="contacts")
+
+
+class Ticket(Base):
+    """客户问题记录表 (seed 002:2.2)."""
+
+    __tablename__ = "ticket"
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    unit_number: Mapped[str] = mapped_column(String(40), default="")
+    customer_words: Mapped[str] = mapped_column(Text, default="")
+    expectation: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    caller_phone: Mapped[str] = mapped_column(String(64), default="")
+    promised_at: Mapped[datetime | None]
+    received_by_department_on: Mapped[date | None] = mapped_column(Date)
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    customer: Mapped[Customer] = relationship()
+    owner: Mapped[Agent] = relationship(foreign_keys=[owner_id])
+    department: Mapped[Department | None] = relationship()
+
+
+class TicketEvent(Base):
+    """Append-only history of a ticket: who, when, what changed."""
+
+    __tablename__ = "ticket_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class Callback(Base):
+    """回访 (seed 000:2)."""
+
+    __tablename__ = "callback"
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    way: Mapped[str] = mapped_column(String(20), default="phone")
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_at: Mapped[datetime]
+    booked_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    answers: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class HandoverItem(Base):
+    """未完结工作表: unfinished work passed to the next shift (seed 004)."""
+
+    __tablename__ = "handover_item"
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet: Mapped[str] = mapped_column(String(20), default="unfinished")
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
+    subject_type: Mapped[str | None] = mapped_column(String(20))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    from_agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), index=True)
+    to_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    done_so_far: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    due_at: Mapped[datetime | None]
+    handed_over_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class RoutingRule(Base):
+    """The editable routing table (seed 002:2.3.2, 2.4.2)."""
+
+    __tablename__ = "routing_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(40))
+    department_code: Mapped[str] = mapped_column(String(40))
+    also: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CalendarDay(Base):
+    """A site override of the official working-day calendar."""
+
+    __tablename__ = "calendar_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_working: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Deadline(Base):
+    """Every deadline the desk counts down, as a row (DESIGN.md 2)."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (
+        Index("ix_deadline_owner_open", "owner_id", "met_at", "due_at"),
+        Index("ix_deadline_open_due", "met_at", "due_at"),
+        Index("ix_deadline_subject", "subject_type", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    subject_type: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    team: Mapped[str] = mapped_column(String(40), default="default")
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    severity: Mapped[str | None] = mapped_column(String(20))
+    starts_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    met_at: Mapped[datetime | None]
+    breached_at: Mapped[datetime | None]
+    paused_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Notification(Base):
+    """An in-app notice to one agent (escalations, urgent phone messages)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_agent_unread", "agent_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    subject_type: Mapped[str | None] = mapped_column(String(20))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+
+
+class Draft(Base):
+    """A form's fields saved as the agent types (DESIGN.md 5)."""
+
+    __tablename__ = "draft"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), primary_key=True)
+    form: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject_key: Mapped[str] = mapped_column(String(80), primary_key=True, default="")
+    payload: Mapped[dict[str, object]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+
+
+class Change(Base):
+    """One row per write, so other desks see it (DESIGN.md 7)."""
+
+    __tablename__ = "change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]

@@ -1,0 +1,105 @@
+"""Plain dataclasses the repository hands to screens: ORM objects never leave a worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRecord:
+    id: int
+    name: str
+    role: str
+    team: str
+    department_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """One open deadline as a row of the desk, a queue or the team view."""
+
+    deadline_id: int
+    kind: str
+    subject_type: str
+    subject_id: int
+    label: str
+    customer_name: str
+    owner_name: str
+    severity: str | None
+    starts_at: datetime
+    due_at: datetime
+    paused_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRecord:
+    id: int
+    kind: str
+    text: str
+    created_at: datetime
+    subject_type: str | None
+    subject_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRecord:
+    id: int
+    name: str
+    role: str
+    position: str
+    gender: str
+    phone_e164: str | None
+    phone_extension: str | None
+    email: str
+    birthday: date | None
+    convenient_time: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    id: int
+    name: str
+    address: str
+    phone_e164: str | None
+    unit_number: str
+    assigned_agent: str | None
+    contacts: tuple[ContactRecord, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRecord:
+    id: int
+    customer_id: int
+    customer_name: str
+    contact_name: str | None
+    kind: str
+    category: str
+    channel: str
+    severity: str
+    status: str
+    owner_name: str
+    department_code: str | None
+    unit_number: str
+    customer_words: str
+    expectation: str
+    opened_at: datetime
+    first_contact_due: datetime | None
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    """What intake collects; the repository turns it into a ticket, its history and deadlines."""
+
+    customer_id: int
+    kind: str
+    category: str
+    channel: str
+    severity: str
+    customer_words: str
+    expectation: str = ""
+    unit_number: str = ""
+    contact_id: int | None = None
+    caller_phone: str = ""
+    received_by_department_on: date | None = None

@@ -1,0 +1,471 @@
+"""The one repository every screen uses, and the unit of work that wraps it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from deskui.data import models as m
+from deskui.data.database import Database
+from deskui.data.records import (
+    AgentRecord,
+    ContactRecord,
+    CustomerRecord,
+    NewTicket,
+    NotificationRecord,
+    TicketRecord,
+    WorkItem,
+)
+from deskui.domain.deadlines import DeadlinePolicy, escalation_role, first_contact_due
+from deskui.domain.model import DeadlineKind, Role, Severity, SubjectType
+
+
+class Repository:
+    """Reads and writes in terms of the glossary; callers never see SQL or ORM objects."""
+
+    def __init__(self, session: Session, policy: DeadlinePolicy | None = None) -> None:
+        self.session = session
+        self.policy = policy or DeadlinePolicy()
+
+    # -- agents -------------------------------------------------------------------------
+
+    def agents(self) -> list[AgentRecord]:
+        rows = self.session.scalars(
+            select(m.Agent).where(m.Agent.active.is_(True)).order_by(m.Agent.id)
+        )
+        return [_agent(a) for a in rows]
+
+    def add_agent(self, name: str, role: str, now: datetime, team: str = "default") -> AgentRecord:
+        agent = m.Agent(name=name.strip(), role=role, team=team, created_at=now)
+        self.session.add(agent)
+        self.session.flush()
+        self._changed("agent", agent.id, now)
+        return _agent(agent)
+
+    # -- the desk: open deadlines as rows (DESIGN.md 2) -----------------------------------
+
+    def _work_query(self, owner_id: int | None, team: str | None) -> Select[Any]:
+        query = select(m.Deadline).where(m.Deadline.met_at.is_(None))
+        if owner_id is not None:
+            query = query.where(m.Deadline.owner_id == owner_id)
+        if team is not None:
+            query = query.where(m.Deadline.team == team)
+        return query
+
+    def work_count(self, owner_id: int | None = None, team: str | None = None) -> int:
+        query = self._work_query(owner_id, team).with_only_columns(func.count())
+        return int(self.session.scalar(query) or 0)
+
+    def work_rows(
+        self, offset: int, limit: int, owner_id: int | None = None, team: str | None = None
+    ) -> list[WorkItem]:
+        owner = aliased(m.Agent)
+        query = (
+            self._work_query(owner_id, team)
+            .add_columns(m.Customer.name, owner.name)
+            .outerjoin(m.Customer, m.Customer.id == m.Deadline.customer_id)
+            .outerjoin(owner, owner.id == m.Deadline.owner_id)
+            .order_by(m.Deadline.due_at, m.Deadline.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            WorkItem(
+                deadline_id=d.id,
+                kind=d.kind,
+                subject_type=d.subject_type,
+                subject_id=d.subject_id,
+                label=d.label,
+                customer_name=customer_name or "",
+                owner_name=owner_name or "",
+                severity=d.severity,
+                starts_at=d.starts_at,
+                due_at=d.due_at,
+                paused_at=d.paused_at,
+            )
+            for d, customer_name, owner_name in self.session.execute(query)
+        ]
+
+    def add_deadline(
+        self,
+        kind: DeadlineKind,
+        subject_type: SubjectType,
+        subject_id: int,
+        owner_id: int | None,
+        starts_at: datetime,
+        due_at: datetime,
+        *,
+        label: str = "",
+        customer_id: int | None = None,
+        severity: str | None = None,
+        team: str = "default",
+    ) -> int:
+        deadline = m.Deadline(
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            owner_id=owner_id,
+            team=team,
+            customer_id=customer_id,
+            label=label[:200],
+            severity=severity,
+            starts_at=starts_at,
+            due_at=due_at,
+        )
+        self.session.add(deadline)
+        self.session.flush()
+        self._changed("deadline", deadline.id, starts_at)
+        return deadline.id
+
+    def meet_deadlines(
+        self, subject_type: SubjectType, subject_id: int, now: datetime, kind: str | None = None
+    ) -> None:
+        query = select(m.Deadline).where(
+            m.Deadline.subject_type == subject_type,
+            m.Deadline.subject_id == subject_id,
+            m.Deadline.met_at.is_(None),
+        )
+        if kind is not None:
+            query = query.where(m.Deadline.kind == kind)
+        for deadline in self.session.scalars(query):
+            deadline.met_at = now
+            self._changed("deadline", deadline.id, now)
+
+    # -- customers ------------------------------------------------------------------------
+
+    def customer_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(m.Customer)) or 0)
+
+    def customers(self) -> list[CustomerRecord]:
+        query = (
+            select(m.Customer).options(selectinload(m.Customer.contacts)).order_by(m.Customer.id)
+        )
+        agents = {a.id: a.name for a in self.session.scalars(select(m.Agent))}
+        return [_customer(c, agents) for c in self.session.scalars(query)]
+
+    # -- tickets --------------------------------------------------------------------------
+
+    def open_ticket(
+        self, new: NewTicket, owner_id: int, now: datetime, department_code: str | None = None
+    ) -> int:
+        """File a ticket owned by whoever took it (seed 001:5.5), with its first-contact due."""
+        customer = self.session.get_one(m.Customer, new.customer_id)
+        owner = self.session.get_one(m.Agent, owner_id)
+        department_id = None
+        if department_code:
+            department_id = self.session.scalar(
+                select(m.Department.id).where(m.Department.code == department_code)
+            )
+        ticket = m.Ticket(
+            customer_id=new.customer_id,
+            contact_id=new.contact_id,
+            kind=new.kind,
+            category=new.category,
+            channel=new.channel,
+            severity=new.severity,
+            status="open",
+            owner_id=owner_id,
+            department_id=department_id,
+            unit_number=new.unit_number or customer.unit_number,
+            customer_words=new.customer_words,
+            expectation=new.expectation,
+            caller_phone=new.caller_phone,
+            received_by_department_on=new.received_by_department_on,
+            opened_at=now,
+        )
+        self.session.add(ticket)
+        self.session.flush()
+        self._event(ticket.id, owner_id, now, "opened", {"owner": owner.name})
+        severity = Severity(new.severity)
+        self.add_deadline(
+            DeadlineKind.FIRST_CONTACT,
+            SubjectType.TICKET,
+            ticket.id,
+            owner_id,
+            now,
+            first_contact_due(self.policy, severity, now),
+            label=_summary(new.customer_words),
+            customer_id=customer.id,
+            severity=new.severity,
+            team=owner.team,
+        )
+        role = escalation_role(severity)
+        if role is not None:
+            self._escalate(ticket.id, role, owner.team, now, customer.name, new.severity)
+        self._changed("ticket", ticket.id, now)
+        return ticket.id
+
+    def _escalate(
+        self, ticket_id: int, role: Role, team: str, now: datetime, customer: str, severity: str
+    ) -> None:
+        # seed 002:2.3.2: urgent goes to the supervisor, critical to the CS manager
+        query = select(m.Agent).where(m.Agent.role == role, m.Agent.active.is_(True))
+        targets = list(self.session.scalars(query))
+        for agent in targets:
+            self.session.add(
+                m.Notification(
+                    agent_id=agent.id,
+                    kind=f"escalation_{severity}",
+                    subject_type=SubjectType.TICKET,
+                    subject_id=ticket_id,
+                    text=customer,
+                    created_at=now,
+                )
+            )
+        if targets:
+            self._event(ticket_id, None, now, "escalated", {"to": [a.name for a in targets]})
+
+    def tickets(self) -> list[TicketRecord]:
+        contact = aliased(m.Contact)
+        first_contact = (
+            select(m.Deadline.due_at)
+            .where(
+                m.Deadline.subject_type == SubjectType.TICKET,
+                m.Deadline.subject_id == m.Ticket.id,
+                m.Deadline.kind == DeadlineKind.FIRST_CONTACT,
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = (
+            select(m.Ticket, m.Customer.name, contact.name, m.Agent.name, m.Department.code)
+            .add_columns(first_contact)
+            .join(m.Customer, m.Customer.id == m.Ticket.customer_id)
+            .join(m.Agent, m.Agent.id == m.Ticket.owner_id)
+            .outerjoin(contact, contact.id == m.Ticket.contact_id)
+            .outerjoin(m.Department, m.Department.id == m.Ticket.department_id)
+            .order_by(m.Ticket.id)
+        )
+        return [
+            TicketRecord(
+                id=t.id,
+                customer_id=t.customer_id,
+                customer_name=customer_name,
+                contact_name=contact_name,
+                kind=t.kind,
+                category=t.category,
+                channel=t.channel,
+                severity=t.severity,
+                status=t.status,
+                owner_name=owner_name,
+                department_code=department_code,
+                unit_number=t.unit_number,
+                customer_words=t.customer_words,
+                expectation=t.expectation,
+                opened_at=t.opened_at,
+                first_contact_due=due,
+                closed_at=t.closed_at,
+            )
+            for t, customer_name, contact_name, owner_name, department_code, due in (
+                self.session.execute(query)
+            )
+        ]
+
+    def history(self) -> Iterator[tuple[int, str, str, datetime, str, dict[str, object]]]:
+        """Every ticket event: (ticket id, customer, agent, at, action, detail)."""
+        query = (
+            select(m.TicketEvent, m.Customer.name, m.Agent.name)
+            .join(m.Ticket, m.Ticket.id == m.TicketEvent.ticket_id)
+            .join(m.Customer, m.Customer.id == m.Ticket.customer_id)
+            .outerjoin(m.Agent, m.Agent.id == m.TicketEvent.agent_id)
+            .order_by(m.TicketEvent.id)
+        )
+        for event, customer_name, agent_name in self.session.execute(query):
+            yield (
+                event.ticket_id,
+                customer_name,
+                agent_name or "",
+                event.at,
+                event.action,
+                dict(event.detail or {}),
+            )
+
+    def _event(
+        self,
+        ticket_id: int,
+        agent_id: int | None,
+        now: datetime,
+        action: str,
+        detail: dict[str, Any],
+    ) -> None:
+        self.session.add(
+            m.TicketEvent(
+                ticket_id=ticket_id, agent_id=agent_id, at=now, action=action, detail=detail
+            )
+        )
+
+    # -- callbacks and handover (read side for export; later issues add the flows) ------------
+
+    def callbacks(self) -> Sequence[tuple[Any, ...]]:
+        query = (
+            select(m.Callback, m.Customer.name, m.Agent.name)
+            .join(m.Customer, m.Customer.id == m.Callback.customer_id)
+            .outerjoin(m.Agent, m.Agent.id == m.Callback.agent_id)
+            .order_by(m.Callback.due_at, m.Callback.id)
+        )
+        return [
+            (
+                c.id,
+                customer_name,
+                agent_name or "",
+                c.purpose,
+                c.way,
+                c.status,
+                c.due_at,
+                c.booked_at,
+                c.done_at,
+                c.outcome or "",
+                c.notes,
+            )
+            for c, customer_name, agent_name in self.session.execute(query)
+        ]
+
+    def handover_items(self) -> Sequence[tuple[Any, ...]]:
+        giver = aliased(m.Agent)
+        taker = aliased(m.Agent)
+        query = (
+            select(m.HandoverItem, m.Customer.name, giver.name, taker.name)
+            .outerjoin(m.Customer, m.Customer.id == m.HandoverItem.customer_id)
+            .join(giver, giver.id == m.HandoverItem.from_agent_id)
+            .outerjoin(taker, taker.id == m.HandoverItem.to_agent_id)
+            .order_by(m.HandoverItem.id)
+        )
+        return [
+            (
+                h.id,
+                h.sheet,
+                h.status,
+                customer_name or "",
+                h.title,
+                h.done_so_far,
+                h.next_step,
+                h.due_at,
+                from_name,
+                to_name or "",
+                h.note,
+                h.acknowledged_at,
+            )
+            for h, customer_name, from_name, to_name in self.session.execute(query)
+        ]
+
+    # -- notifications ------------------------------------------------------------------------
+
+    def unread_notifications(self, agent_id: int) -> list[NotificationRecord]:
+        query = (
+            select(m.Notification)
+            .where(m.Notification.agent_id == agent_id, m.Notification.read_at.is_(None))
+            .order_by(m.Notification.id)
+        )
+        return [
+            NotificationRecord(n.id, n.kind, n.text, n.created_at, n.subject_type, n.subject_id)
+            for n in self.session.scalars(query)
+        ]
+
+    def mark_read(self, notification_ids: Sequence[int], now: datetime) -> None:
+        for notification in self.session.scalars(
+            select(m.Notification).where(m.Notification.id.in_(notification_ids))
+        ):
+            notification.read_at = now
+
+    # -- calendar, drafts, changes -----------------------------------------------------------
+
+    def calendar_overrides(self) -> dict[date, bool]:
+        return {d.day: d.is_working for d in self.session.scalars(select(m.CalendarDay))}
+
+    def set_calendar_day(self, day: date, is_working: bool, note: str = "") -> None:
+        self.session.merge(m.CalendarDay(day=day, is_working=is_working, note=note))
+
+    def save_draft(
+        self, agent_id: int, form: str, payload: dict[str, object], now: datetime, key: str = ""
+    ) -> None:
+        self.session.merge(
+            m.Draft(agent_id=agent_id, form=form, subject_key=key, payload=payload, updated_at=now)
+        )
+
+    def load_draft(self, agent_id: int, form: str, key: str = "") -> dict[str, object] | None:
+        draft = self.session.get(m.Draft, (agent_id, form, key))
+        return dict(draft.payload) if draft else None
+
+    def delete_draft(self, agent_id: int, form: str, key: str = "") -> None:
+        self.session.execute(
+            delete(m.Draft).where(
+                m.Draft.agent_id == agent_id, m.Draft.form == form, m.Draft.subject_key == key
+            )
+        )
+
+    def last_change_id(self) -> int:
+        return int(self.session.scalar(select(func.max(m.Change.id))) or 0)
+
+    def changes_since(self, change_id: int) -> list[tuple[int, str, int]]:
+        query = select(m.Change.id, m.Change.entity, m.Change.entity_id).where(
+            m.Change.id > change_id
+        )
+        return [(i, e, eid) for i, e, eid in self.session.execute(query.order_by(m.Change.id))]
+
+    def _changed(self, entity: str, entity_id: int, now: datetime) -> None:
+        self.session.add(m.Change(entity=entity, entity_id=entity_id, at=now))
+
+
+class UnitOfWork:
+    """A transaction around the repository: rolls back unless `commit()` was called."""
+
+    def __init__(self, database: Database, policy: DeadlinePolicy | None = None) -> None:
+        self._database = database
+        self._policy = policy
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._database.session()
+        self.repo = Repository(self.session, self._policy)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+def _agent(agent: m.Agent) -> AgentRecord:
+    return AgentRecord(agent.id, agent.name, agent.role, agent.team)
+
+
+def _customer(customer: m.Customer, agents: dict[int, str]) -> CustomerRecord:
+    return CustomerRecord(
+        id=customer.id,
+        name=customer.name,
+        address=customer.address,
+        phone_e164=customer.phone_e164,
+        unit_number=customer.unit_number,
+        assigned_agent=agents.get(customer.assigned_agent_id or -1),
+        contacts=tuple(
+            ContactRecord(
+                c.id,
+                c.name,
+                c.role,
+                c.position,
+                c.gender,
+                c.phone_e164,
+                c.phone_extension,
+                c.email,
+                c.birthday,
+                c.convenient_time,
+            )
+            for c in customer.contacts
+        ),
+    )
+
+
+def _summary(words: str) -> str:
+    line = " ".join(words.split())
+    return line[:60]

@@ -1,0 +1,1 @@
+"""One screen per job; screens compose widgets and call the repository in workers."""

@@ -1,0 +1,89 @@
+"""Who is at the desk: pick your name, or create the first agent on a new database."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from deskui.domain.model import Role
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.records import AgentRecord
+
+MAX_NAME = 40
+
+
+class AgentPickModal(ModalScreen["AgentRecord | None"]):
+    """Returns the agent who sits down; a first run creates that agent (as lead)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.quit", "keys.quit", id="pick_quit", show=False),
+    ]
+
+    def __init__(self, agents: list[AgentRecord]) -> None:
+        super().__init__(id="agent-pick")
+        localize_bindings(self)
+        self._agents = agents
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="agent-pick-box", classes="dialog"):
+            if self._agents:
+                yield Static(t("pick.title"), classes="dialog-title")
+                yield OptionList(
+                    *(
+                        Option(Text(f"{a.name}  ·  {t(f'role.{a.role}')}"), id=str(a.id))
+                        for a in self._agents
+                    ),
+                    id="agents",
+                )
+                yield Static(t("pick.hint"), classes="hint")
+            else:
+                yield Static(t("pick.first_run"), classes="dialog-title")
+                yield Input(placeholder=t("pick.name_placeholder"), id="new-name")
+                yield Static("", id="name-error", classes="field-error")
+                yield Static(t("pick.first_run_hint"), classes="hint")
+
+    @on(OptionList.OptionSelected, "#agents")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        chosen = next(a for a in self._agents if str(a.id) == event.option.id)
+        self.dismiss(chosen)
+
+    @on(Input.Submitted, "#new-name")
+    def create(self, event: Input.Submitted) -> None:
+        name = " ".join(event.value.split())
+        error = ""
+        if not name:
+            error = t("pick.name_empty")
+        elif len(name) > MAX_NAME:
+            error = t("pick.name_too_long", max=MAX_NAME)
+        elif any(not ch.isprintable() for ch in name):
+            error = t("pick.name_unprintable")
+        self.query_one("#name-error", Static).update(Text(error))
+        if not error:
+            self.save_agent(name)
+
+    @work(thread=True, exclusive=True, group="save_agent", exit_on_error=False)
+    def save_agent(self, name: str) -> None:
+        app: DeskApp = self.app  # type: ignore[assignment]
+        try:
+            with app.unit_of_work() as uow:
+                agent = uow.repo.add_agent(name, Role.LEAD, app.clock.now())
+                uow.commit()
+        except Exception as error:
+            self.app.call_from_thread(
+                self.query_one("#name-error", Static).update,
+                Text(t("pick.save_failed", reason=str(error).splitlines()[0])),
+            )
+            return
+        self.app.call_from_thread(self.dismiss, agent)

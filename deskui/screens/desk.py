@@ -1,0 +1,169 @@
+"""The desk: who is signed in, the clock, and the agent's own deadlines as one live list."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.widgets.banner import Banner
+from deskui.widgets.live_clock import LiveClock
+from deskui.widgets.work_list import WorkList
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.records import AgentRecord, NotificationRecord
+
+
+class DeskScreen(Screen[None]):
+    """Home: kept open all shift."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "notifications", "keys.notifications", id="notifications"),
+        Binding("r", "reload", "keys.reload", id="reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="desk")
+        localize_bindings(self)
+        self._notifications: list[NotificationRecord] = []
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="desk-header"):
+            yield Static(t("app.name"), id="brand")
+            yield Static(t("desk.signing_in"), id="agent")
+            yield Static("", id="bell")
+            yield LiveClock(self.desk_app.settings.site_timezone, id="clock")
+        yield Banner(id="trouble")
+        yield Banner(id="calendar-notice", classes="-notice")
+        yield Static(t("desk.my_work"), id="work-title", classes="section-title")
+        yield WorkList(
+            columns=[],
+            empty_text=t("desk.empty"),
+            id="work",
+        )
+        yield Static("", id="work-detail")
+        yield Footer()
+
+    # -- called by the app ---------------------------------------------------------------
+
+    def show_trouble(self, message: str) -> None:
+        self.query_one("#trouble", Banner).message = message
+
+    def sign_in(self, agent: AgentRecord) -> None:
+        from deskui.screens.sources import DeadlineSource
+        from deskui.screens.work_columns import deadline_columns
+
+        app = self.desk_app
+        self.query_one("#agent", Static).update(
+            Text(t("desk.agent", name=agent.name, role=t(f"role.{agent.role}")))
+        )
+        work_list = self.query_one("#work", WorkList)
+        work_list.columns = tuple(deadline_columns(app.settings.site_timezone))
+        work_list.set_source(DeadlineSource(app, owner_id=agent.id))
+        work_list.focus()
+        self._show_calendar_notice()
+        self.load_notifications()
+
+    def refresh_work(self) -> None:
+        self.query_one("#work", WorkList).reload()
+        self.load_notifications()
+
+    def _show_calendar_notice(self) -> None:
+        app = self.desk_app
+        if app.calendar is None:
+            return
+        today = app.clock.now().date()
+        years = app.calendar.unknown_years(today, today + timedelta(days=60))
+        notice = ""
+        if years:
+            notice = t("desk.calendar_unknown", years="、".join(str(y) for y in years))
+        self.query_one("#calendar-notice", Banner).message = notice
+
+    # -- notifications (escalations reach the supervisor inside the app, seed 002:2.3.2) ----
+
+    @work(thread=True, exclusive=True, group="notifications", exit_on_error=False)
+    def load_notifications(self) -> None:
+        agent = self.desk_app.agent
+        if agent is None:
+            return
+        with self.desk_app.unit_of_work() as uow:
+            notifications = uow.repo.unread_notifications(agent.id)
+        self.app.call_from_thread(self._show_notifications, notifications)
+
+    def _show_notifications(self, notifications: list[NotificationRecord]) -> None:
+        fresh = {n.id for n in notifications} - {n.id for n in self._notifications}
+        self._notifications = notifications
+        bell = self.query_one("#bell", Static)
+        bell.update(Text(t("desk.bell", count=len(notifications))) if notifications else "")
+        bell.set_class(bool(notifications), "-ringing")
+        for notification in notifications:
+            if notification.id in fresh:
+                self.notify(
+                    Text(notification.text).plain,
+                    title=t(f"notification.{notification.kind}"),
+                    severity="warning",
+                    markup=False,
+                )
+
+    def action_notifications(self) -> None:
+        from deskui.screens.notifications import NotificationsModal
+
+        self.app.push_screen(NotificationsModal(self._notifications), self._notifications_read)
+
+    def _notifications_read(self, ids: list[int] | None) -> None:
+        if ids:
+            self.mark_read(ids)
+
+    @work(thread=True, exclusive=True, group="notifications", exit_on_error=False)
+    def mark_read(self, ids: list[int]) -> None:
+        with self.desk_app.unit_of_work() as uow:
+            uow.repo.mark_read(ids, self.desk_app.clock.now())
+            uow.commit()
+        self.app.call_from_thread(self.load_notifications)
+
+    def action_reload(self) -> None:
+        self.refresh_work()
+
+    # -- the list ------------------------------------------------------------------------
+
+    @on(WorkList.CursorMoved, "#work")
+    def show_detail(self, event: WorkList.CursorMoved) -> None:
+        self.query_one("#work-detail", Static).update(describe_row(self.desk_app, event.row))
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        if message.entities & {"deadline", "ticket", "callback", "handover_item"}:
+            self.refresh_work()
+
+
+def describe_row(app: DeskApp, row: Any) -> Text:
+    """Two lines about the selected deadline, all user data as plain text."""
+    from zoneinfo import ZoneInfo
+
+    if row is None:
+        return Text("")
+    zone = ZoneInfo(app.settings.site_timezone)
+    due = row.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    text = Text()
+    text.append(t(f"deadline_kind.{row.kind}"), style="bold")
+    text.append(f"  #{row.subject_id}  ")
+    text.append(row.customer_name)
+    text.append("\n")
+    text.append(t("desk.due_at", due=due))
+    if row.label:
+        text.append("  ")
+        text.append(row.label)
+    return text

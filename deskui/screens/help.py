@@ -1,0 +1,47 @@
+"""F1: the keymap and what each screen is for, in the agent's language."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+
+
+class HelpScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "keys.back", id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="help")
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("help.title"), classes="section-title")
+        with VerticalScroll():
+            yield Static(self._keymap(), id="keymap")
+            yield Static(Text(t("help.countdown")), id="countdown-help")
+        yield Footer()
+
+    def _keymap(self) -> Table:
+        table = Table(box=None, show_header=True, header_style="bold", expand=False)
+        table.add_column(t("help.key"))
+        table.add_column(t("help.does"))
+        seen: set[str] = set()
+        for key_bindings in self.app._bindings.key_to_bindings.values():
+            for binding in key_bindings:
+                if binding.description and binding.key not in seen:
+                    seen.add(binding.key)
+                    table.add_row(self.app.get_key_display(binding), Text(binding.tooltip))
+        table.add_row("Esc", Text(t("keys.back_tip")))
+        table.add_row("Ctrl+P", Text(t("help.palette")))
+        return table

@@ -1,0 +1,35 @@
+"""The columns every list of deadlines shares: countdown first, then what and whose."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from deskui.i18n import t
+from deskui.widgets.work_list import Column
+
+
+def deadline_columns(timezone: str, *, with_owner: bool = False) -> list[Column]:
+    zone = ZoneInfo(timezone)
+
+    def due_local(row: Any) -> str:
+        return row.due_at.astimezone(zone).strftime("%m-%d %H:%M")
+
+    def severity(row: Any) -> str:
+        return t(f"severity.{row.severity}") if row.severity else ""
+
+    columns = [
+        Column(
+            title=t("work.countdown"),
+            width=16,
+            countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+        ),
+        Column(title=t("work.due"), width=12, cell=due_local),
+        Column(title=t("work.kind"), width=10, cell=lambda row: t(f"deadline_kind.{row.kind}")),
+        Column(title=t("work.severity"), width=8, cell=severity),
+        Column(title=t("work.customer"), width=26, cell=lambda row: row.customer_name),
+    ]
+    if with_owner:
+        columns.append(Column(title=t("work.owner"), width=8, cell=lambda row: row.owner_name))
+    columns.append(Column(title=t("work.subject"), width=0, cell=lambda row: row.label))
+    return columns

@@ -1,0 +1,39 @@
+"""The desk's clock: rendered from the app's clock at paint time, refreshed by the one tick."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.widget import Widget
+
+
+class LiveClock(Widget):
+    """Local date and time of the site; no timer of its own."""
+
+    DEFAULT_CSS = """
+    LiveClock {
+        width: auto;
+        height: 1;
+        color: $text;
+        text-style: bold;
+    }
+    """
+
+    def __init__(self, timezone: str = "Asia/Shanghai", *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="-live")
+        self._zone = ZoneInfo(timezone)
+
+    def _now(self) -> datetime:
+        clock = getattr(self.app, "clock", None)
+        return clock.now() if clock is not None else datetime.now(UTC)
+
+    def render(self) -> Text:
+        return Text(self._now().astimezone(self._zone).strftime("%Y-%m-%d %H:%M:%S"))
+
+    def get_content_width(self, container: object, viewport: object) -> int:
+        return 19
+
+    def tick(self) -> None:
+        self.refresh()

@@ -1,0 +1,606 @@
+"""The one virtual list for every list of work (DESIGN.md 4).
+
+Built on the line API: only the visible lines are rendered, only the pages around them are
+fetched, in a thread worker, from a source with `count()` and `rows(offset, limit)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events, on, work
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from deskui.domain.countdown import Phase
+from deskui.i18n import t
+from deskui.widgets.countdown import clock_now, countdown_text
+
+PAGE_SIZE = 200
+"""Rows fetched per `rows()` call."""
+CACHED_PAGES = 8
+"""Pages kept; the visible window plus its margin never needs more than four."""
+
+CountdownFields = tuple[datetime, datetime | None, datetime | None]
+"""`(due_at, starts_at, paused_at)` of the deadline a countdown column shows."""
+
+
+class WorkSource(Protocol):
+    """What a list shows. Both methods may be slow (SQL): the list calls them in a thread."""
+
+    def count(self) -> int: ...
+
+    def rows(self, offset: int, limit: int) -> Sequence[Any]: ...
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: a title (already translated), a width in cells (0 = takes the rest).
+
+    Give either `cell` (user data, shown as plain text) or `countdown` (a live deadline).
+    """
+
+    title: str
+    width: int
+    cell: Callable[[Any], str] | None = None
+    countdown: Callable[[Any], CountdownFields] | None = None
+
+
+_TERMINAL_ESCAPE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: titles, hyperlinks
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
+    r"|\x1b.?"  # any other escape
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def display_text(value: object) -> str:
+    """User data made safe to paint: terminal escapes and control characters removed."""
+    text = _TERMINAL_ESCAPE.sub("", str(value))
+    text = text.replace("\t", " ").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return _CONTROL.sub("", text)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cropped or padded to exactly `width` cells (Chinese characters are two)."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1).rstrip(" ") + "…"
+    return set_cell_size(text, width)
+
+
+def _translated(bindings: BindingsMap) -> BindingsMap:
+    """Bindings whose description and tooltip are catalog keys, in the current locale."""
+    return BindingsMap(
+        replace(binding, description=t(binding.description), tooltip=t(binding.tooltip))
+        if binding.description.startswith("work_list.")
+        else binding
+        for _, binding in bindings
+    )
+
+
+class WorkList(ScrollView, can_focus=True):
+    """A virtual list of work rows with a fixed header, a cursor and live countdowns."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "up",
+            "cursor_up",
+            "work_list.key.up",
+            tooltip="work_list.tip.up",
+            show=False,
+            id="work_list.cursor_up",
+        ),
+        Binding(
+            "down",
+            "cursor_down",
+            "work_list.key.down",
+            tooltip="work_list.tip.down",
+            show=False,
+            id="work_list.cursor_down",
+        ),
+        Binding(
+            "pageup",
+            "page_up",
+            "work_list.key.page_up",
+            tooltip="work_list.tip.page_up",
+            show=False,
+            id="work_list.page_up",
+        ),
+        Binding(
+            "pagedown",
+            "page_down",
+            "work_list.key.page_down",
+            tooltip="work_list.tip.page_down",
+            show=False,
+            id="work_list.page_down",
+        ),
+        Binding(
+            "home",
+            "first",
+            "work_list.key.first",
+            tooltip="work_list.tip.first",
+            show=False,
+            id="work_list.first",
+        ),
+        Binding(
+            "end",
+            "last",
+            "work_list.key.last",
+            tooltip="work_list.tip.last",
+            show=False,
+            id="work_list.last",
+        ),
+        Binding(
+            "enter",
+            "select",
+            "work_list.key.select",
+            tooltip="work_list.tip.select",
+            id="work_list.select",
+        ),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "work-list--header",
+        "work-list--cursor",
+        "work-list--placeholder",
+        "work-list--calm",
+        "work-list--near",
+        "work-list--urgent",
+        "work-list--overdue",
+        "work-list--paused",
+        "work-list--met",
+    }
+
+    DEFAULT_CSS = """
+    WorkList {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        color: $foreground;
+        & > .work-list--header { text-style: bold; background: $panel; }
+        & > .work-list--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .work-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .work-list--placeholder { color: $text-muted; text-style: dim; }
+        & > .work-list--calm { }
+        & > .work-list--near { color: $warning; }
+        & > .work-list--urgent { color: $warning; text-style: bold; }
+        & > .work-list--overdue { color: $error; text-style: bold; }
+        & > .work-list--paused { color: $text-muted; }
+        & > .work-list--met { color: $success; }
+    }
+    """
+
+    class CursorMoved(Message):
+        """The cursor is on another row (sent in bursts: a newer one replaces a pending one)."""
+
+        def __init__(self, work_list: WorkList, row: Any, index: int) -> None:
+            super().__init__()
+            self.work_list = work_list
+            self.row = row
+            self.index = index
+
+        @property
+        def control(self) -> WorkList:
+            return self.work_list
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, WorkList.CursorMoved) and message.work_list is self.work_list
+
+    class RowSelected(Message):
+        """The agent pressed Enter on (or clicked) a row."""
+
+        def __init__(self, work_list: WorkList, row: Any, index: int) -> None:
+            super().__init__()
+            self.work_list = work_list
+            self.row = row
+            self.index = index
+
+        @property
+        def control(self) -> WorkList:
+            return self.work_list
+
+    class _Counted(Message):
+        def __init__(self, generation: int, count: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.count = count
+
+    class _PageLoaded(Message):
+        def __init__(self, generation: int, page: int, rows: Sequence[Any]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.page = page
+            self.rows = rows
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        source: WorkSource | None = None,
+        *,
+        empty_text: str | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._bindings = _translated(self._bindings)
+        self.add_class("-live", "-loading")
+        self.columns: tuple[Column, ...] = tuple(columns)
+        self.empty_text: str = t("work_list.empty") if empty_text is None else empty_text
+        self._source = source
+        self._generation = 0
+        self._count: int | None = None
+        self._pages: LRUCache[int, Sequence[Any]] = LRUCache(CACHED_PAGES)
+        self._stale: dict[int, Sequence[Any]] = {}  # last load's pages, painted until refetched
+        self._inflight: frozenset[int] = frozenset()
+        self._counting = False
+        self._counted_generation = -1
+        self._fetcher: Worker[None] | None = None
+        self._cursor = 0
+        self._announce = False  # CursorMoved owed once the cursor's row arrives
+
+    # -- the parent's way in ------------------------------------------------------------
+
+    @property
+    def source(self) -> WorkSource | None:
+        return self._source
+
+    def set_source(self, source: WorkSource | None) -> None:
+        """Show another source, from its first row."""
+        self._source = source
+        self._stale = {}
+        self._count = None
+        self._cursor = 0
+        self.add_class("-loading")
+        self.virtual_size = Size(0, 1)
+        self.scroll_to(y=0, animate=False)
+        self._invalidate()
+
+    def reload(self) -> None:
+        """Fetch again (the data changed): recount, refetch visible pages, keep the cursor."""
+        fresh = {page: self._pages.get(page) for page in self._pages.keys()}
+        self._stale = {
+            page: rows for page, rows in fresh.items() if rows is not None
+        } or self._stale
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._generation += 1
+        self._pages.clear()
+        self._inflight = frozenset()
+        self._counting = False
+        self._announce = True
+        self.refresh()
+        if self.is_mounted:
+            self._fetch_missing()
+
+    @property
+    def count(self) -> int | None:
+        """Rows in the source, or None until the first count arrives."""
+        return self._count
+
+    @property
+    def cursor_index(self) -> int:
+        return self._cursor
+
+    @property
+    def cursor_row(self) -> Any | None:
+        """The row under the cursor, or None when it is not loaded (or the list is empty)."""
+        return self.row_at(self._cursor)
+
+    def row_at(self, index: int) -> Any | None:
+        """A loaded row, or None when it is not in the cache."""
+        if self._count is not None and not 0 <= index < self._count:
+            return None
+        page, at = divmod(index, PAGE_SIZE)
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = self._stale.get(page)
+        if rows is None or at >= len(rows):
+            return None
+        return rows[at]
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on row `index` (clamped) and scroll it into view."""
+        last = max(0, (self._count or 0) - 1)
+        index = max(0, min(index, last))
+        if index != self._cursor:
+            self._cursor = index
+            self._announce = True
+            self.refresh()
+        self._scroll_to_cursor()
+        self._announce_cursor()
+
+    def tick(self) -> None:
+        """The app's one tick: repaint the visible countdowns, nothing else."""
+        if not self._count or not self.display or not self.size.height:
+            return
+        if any(column.countdown is not None for column in self.columns):
+            self.refresh(Region(0, 1, self._line_width(), self._body_height()))
+
+    # -- geometry -------------------------------------------------------------------------
+
+    def _body_height(self) -> int:
+        """Data lines visible below the header."""
+        return max(0, self.scrollable_content_region.height - 1)
+
+    def _line_width(self) -> int:
+        """Cells in a line, without the scrollbar."""
+        return self.scrollable_content_region.width
+
+    def _window(self) -> range:
+        """Indexes of the rows on screen now."""
+        top = self.scroll_offset.y
+        bottom = top + self._body_height()
+        if self._count is not None:
+            bottom = min(bottom, self._count)
+        return range(top, max(top, bottom))
+
+    def _scroll_to_cursor(self) -> None:
+        body = self._body_height()
+        top = self.scroll_offset.y
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False)
+        elif body and self._cursor >= top + body:
+            self.scroll_to(y=self._cursor - body + 1, animate=False)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(0, (self._count or 0) + 1)
+        self._fetch_missing()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._fetch_missing()
+
+    def on_mount(self) -> None:
+        self._fetch_missing()
+
+    # -- fetching -------------------------------------------------------------------------
+
+    def _fetch_missing(self) -> None:
+        """Start a fetch for the count and the pages around the window not yet cached."""
+        if self._source is None or not self.is_mounted:
+            return
+        window = self._window()
+        if not window and self._count is None:
+            window = range(0, max(1, self._body_height()))
+        visible = self._pages_over(window.start, window.stop)
+        margin = [
+            page
+            for page in self._pages_over(window.start - PAGE_SIZE, window.stop + PAGE_SIZE)
+            if page not in visible
+        ]
+        wanted = [page for page in visible + margin if page not in self._pages]
+        need_count = self._counted_generation != self._generation
+        if (self._counting or not need_count) and set(wanted) <= self._inflight:
+            return  # the running fetch already brings all of it
+        first = tuple(page for page in wanted if page in visible)
+        then = tuple(page for page in wanted if page not in visible)
+        self._inflight = frozenset(wanted)
+        self._counting = need_count
+        self._fetcher = self._load_rows(self._source, self._generation, first, need_count, then)
+
+    def _pages_over(self, start: int, stop: int) -> list[int]:
+        start = max(0, start)
+        if self._count is not None:
+            stop = min(stop, self._count)
+        if stop <= start:
+            return []
+        return list(range(start // PAGE_SIZE, (stop - 1) // PAGE_SIZE + 1))
+
+    @work(thread=True, exclusive=True, group="work-list", exit_on_error=False)
+    def _load_rows(
+        self,
+        source: WorkSource,
+        generation: int,
+        first: tuple[int, ...],
+        need_count: bool,
+        then: tuple[int, ...],
+    ) -> None:
+        """Fetch the visible pages, then the count, then the margin; stop when superseded.
+
+        Runs in a thread: it only calls the source and posts messages.
+        """
+        worker = get_current_worker()
+        for page in first:
+            if worker.is_cancelled:
+                return
+            rows = source.rows(page * PAGE_SIZE, PAGE_SIZE)
+            self.post_message(self._PageLoaded(generation, page, rows))
+        if need_count and not worker.is_cancelled:
+            count = source.count()
+            self.post_message(self._Counted(generation, count))
+            then = tuple(page for page in then if page * PAGE_SIZE < count)
+        for page in then:
+            if worker.is_cancelled:
+                return
+            rows = source.rows(page * PAGE_SIZE, PAGE_SIZE)
+            self.post_message(self._PageLoaded(generation, page, rows))
+
+    @on(_Counted)
+    def _counted(self, message: _Counted) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._counted_generation = message.generation
+        self._counting = False
+        self._count = message.count
+        self.remove_class("-loading")
+        self.virtual_size = Size(0, message.count + 1)
+        cursor = max(0, min(self._cursor, message.count - 1))
+        if cursor != self._cursor:
+            self._cursor = cursor
+            self._announce = True
+        self._scroll_to_cursor()
+        self.refresh()
+        self._announce_cursor()
+        self._fetch_missing()
+
+    @on(_PageLoaded)
+    def _page_loaded(self, message: _PageLoaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._pages[message.page] = message.rows
+        self._stale.pop(message.page, None)
+        self._inflight = self._inflight - {message.page}
+        window = self._window()
+        first, last = message.page * PAGE_SIZE, (message.page + 1) * PAGE_SIZE
+        if (window.start < last and first < window.stop) or self._count is None:
+            self.refresh()
+        self._announce_cursor()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A failed fetch may be retried by the next scroll; the screen reports the error.
+        if event.worker is self._fetcher and event.state in (
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            self._inflight = frozenset()
+            self._counting = False
+
+    def _announce_cursor(self) -> None:
+        if not self._announce or not self._count:
+            return
+        row = self.row_at(self._cursor)
+        if row is None or self._cursor // PAGE_SIZE not in self._pages:
+            return
+        self._announce = False
+        self.post_message(self.CursorMoved(self, row, self._cursor))
+
+    # -- keys and mouse -------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_page_up(self) -> None:
+        body = max(1, self._body_height())
+        self.scroll_to(y=self.scroll_offset.y - body, animate=False)
+        self.move_cursor(self._cursor - body)
+
+    def action_page_down(self) -> None:
+        body = max(1, self._body_height())
+        self.scroll_to(y=self.scroll_offset.y + body, animate=False)
+        self.move_cursor(self._cursor + body)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor((self._count or 0) - 1)
+
+    def action_select(self) -> None:
+        row = self.cursor_row
+        if row is not None:
+            self.post_message(self.RowSelected(self, row, self._cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1 or not self._count:
+            return
+        index = self.scroll_offset.y + offset.y - 1
+        if index >= self._count:
+            return
+        self.move_cursor(index)
+        self.action_select()
+
+    # -- painting -------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    def _widths(self, width: int) -> list[int]:
+        """Cells per column: fixed widths first, flexible ones share the rest."""
+        gaps = max(0, len(self.columns) - 1)
+        fixed = sum(column.width for column in self.columns)
+        flexible = [i for i, column in enumerate(self.columns) if column.width <= 0]
+        rest = max(0, width - fixed - gaps)
+        widths = [column.width for column in self.columns]
+        for n, i in enumerate(flexible):
+            widths[i] = rest // len(flexible) + (1 if n < rest % len(flexible) else 0)
+        return widths
+
+    def render_line(self, y: int) -> Strip:
+        width = self._line_width()
+        base = self.rich_style
+        if y == 0:
+            header = base + self.get_component_rich_style("work-list--header")
+            cells = [column.title for column in self.columns]
+            return self._strip(cells, [None] * len(cells), width, header)
+        index = self.scroll_offset.y + y - 1
+        row = self.row_at(index)
+        if self._count == 0 or (self._count is None and row is None):
+            if y != 1 or self._source is None:
+                return Strip.blank(width, base)
+            muted = base + self.get_component_rich_style("work-list--placeholder")
+            note = t("work_list.loading") if self._count is None else self.empty_text
+            return Strip([Segment(fit(" " + note, width), muted)], width)
+        if self._count is not None and index >= self._count:
+            return Strip.blank(width, base)
+        style = base
+        if index == self._cursor:
+            style = base + self.get_component_rich_style("work-list--cursor")
+        if row is None:
+            muted = style + self.get_component_rich_style("work-list--placeholder", partial=True)
+            return Strip([Segment(fit(" ⋯", width), muted)], width)
+        return self._row_strip(row, width, style)
+
+    def _row_strip(self, row: Any, width: int, style: Style) -> Strip:
+        now = clock_now(self)
+        cells: list[str] = []
+        phases: list[Phase | None] = []
+        for column in self.columns:
+            if column.countdown is not None:
+                due_at, starts_at, paused_at = column.countdown(row)
+                text, phase = countdown_text(due_at, now, starts_at=starts_at, paused_at=paused_at)
+                cells.append(text)
+                phases.append(phase)
+            else:
+                cells.append(display_text(column.cell(row)) if column.cell is not None else "")
+                phases.append(None)
+        return self._strip(cells, phases, width, style)
+
+    def _strip(
+        self, cells: list[str], phases: list[Phase | None], width: int, style: Style
+    ) -> Strip:
+        segments: list[Segment] = []
+        gap = Segment(" ", style)
+        for n, (text, phase, cell_width) in enumerate(
+            zip(cells, phases, self._widths(width), strict=True)
+        ):
+            if n:
+                segments.append(gap)
+            cell_style = style
+            if phase is not None:
+                cell_style = style + self.get_component_rich_style(
+                    f"work-list--{phase.value}", partial=True
+                )
+            segments.append(Segment(fit(text, cell_width), cell_style))
+        return Strip(segments).adjust_cell_length(width, style)
