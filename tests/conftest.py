@@ -1,0 +1,91 @@
+"""Shared fixtures: a frozen clock, databases on SQLite (always) and PostgreSQL (when given)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from deskui.config import Settings
+from deskui.data.database import Database
+from deskui.data.demo import seed_demo
+from deskui.data.repository import UnitOfWork
+from deskui.domain.clock import FixedClock
+
+# Monday of a normal working week, nine in the morning in Shanghai
+FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test ever touches the user's real data folder."""
+    monkeypatch.setenv("DESKUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DESKUI_DATABASE_URL", raising=False)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(FIXED_NOW)
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("DESKUI_TEST_DATABASE_URL")
+    if not url and os.environ.get("DESKUI_REQUIRE_POSTGRES") == "1":
+        pytest.fail("DESKUI_REQUIRE_POSTGRES=1 but DESKUI_TEST_DATABASE_URL is not set")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty, migrated database on each backend; PostgreSQL gets a schema of its own."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'test.db'}")
+        db.upgrade()
+        yield db
+        db.dispose()
+        return
+    url = _postgres_url()
+    if url is None:
+        pytest.skip("no PostgreSQL: set DESKUI_TEST_DATABASE_URL")
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in url else "?"
+    db = Database(f"{url}{separator}options=-csearch_path%3D{schema}")
+    try:
+        db.upgrade()
+        yield db
+    finally:
+        db.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def demo_database(tmp_path: Path) -> Iterator[Database]:
+    """The demo desk on SQLite, seeded at FIXED_NOW: the fixed data of screen tests."""
+    db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
+    db.upgrade()
+    with UnitOfWork(db) as uow:
+        seed_demo(uow.repo, FIXED_NOW)
+        uow.commit()
+    yield db
+    db.dispose()
+
+
+def make_settings(db: Database, *, locale: str = "zh-CN", agent: str | None = "王芳") -> Settings:
+    return Settings(
+        database_url=db.url.render_as_string(hide_password=False),
+        locale=locale,
+        agent_name=agent,
+        theme="textual-dark",
+    )
