@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from deskui.data import models as m
 from deskui.data.database import Database
+from deskui.data.profile_store import ProfileStore
 from deskui.data.records import (
     AgentRecord,
     ContactRecord,
@@ -25,7 +26,7 @@ from deskui.domain.deadlines import DeadlinePolicy, escalation_role, first_conta
 from deskui.domain.model import DeadlineKind, Role, Severity, SubjectType
 
 
-class Repository:
+class Repository(ProfileStore):
     """Reads and writes in terms of the glossary; callers never see SQL or ORM objects."""
 
     def __init__(self, session: Session, policy: DeadlinePolicy | None = None) -> None:
