@@ -1,4 +1,4 @@
-"""Countdowns rendered from the app's clock at paint time (DESIGN.md 3): no timer, no stored text."""
+"""Countdowns painted from the app's clock (DESIGN.md 3): no timer, no stored text."""
 
 from __future__ import annotations
 

@@ -280,7 +280,7 @@ class WorkList(ScrollView, can_focus=True):
 
     def reload(self) -> None:
         """Fetch again (the data changed): recount, refetch visible pages, keep the cursor."""
-        fresh = {page: self._pages.get(page) for page in self._pages.keys()}
+        fresh = {page: self._pages.get(page) for page in self._pages.keys()}  # noqa: SIM118 (not iterable)
         self._stale = {
             page: rows for page, rows in fresh.items() if rows is not None
         } or self._stale
