@@ -37,6 +37,7 @@ class DeskApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "keys.help", id="help", priority=True),
+        Binding("f2", "intake", "keys.intake", id="intake", priority=True),
         Binding("f6", "team", "keys.team", id="team", priority=True),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
     ]
@@ -188,6 +189,15 @@ class DeskApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_intake(self) -> None:
+        if self.agent is None or self.database is None:
+            self.bell()
+            return
+        from deskui.screens.intake import IntakeScreen
+
+        if not isinstance(self.screen, IntakeScreen):
+            self.push_screen(IntakeScreen())
+
     def action_team(self) -> None:
         if self.agent is None or self.database is None:
             self.bell()
@@ -201,7 +211,7 @@ class DeskApp(App[None]):
         """Every key of the keymap is also a palette command running the same action."""
         for binding in self._bindings.key_to_bindings.values():
             for item in binding:
-                if item.action in ("help", "team", "quit"):
+                if item.action in ("help", "intake", "team", "quit"):
                     yield SystemCommand(
                         f"{item.description} ({item.key.upper()})",
                         item.tooltip,

@@ -126,6 +126,8 @@ def seed_demo(repo: Repository, now: datetime) -> None:
     customers = _customers(rng, desk_agents, start, now)
     session.add_all(customers)
     session.flush()
+    for customer in customers:
+        repo.index_customer_names(customer.id)
 
     # tickets of every kind and severity, opened at different times so countdowns vary
     severities = [Severity.NORMAL] * 6 + [Severity.URGENT] * 3 + [Severity.CRITICAL]

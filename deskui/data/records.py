@@ -103,3 +103,67 @@ class NewTicket:
     contact_id: int | None = None
     caller_phone: str = ""
     received_by_department_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallerMatch:
+    """One customer that answers to what was typed in the caller field."""
+
+    customer_id: int
+    name: str
+    phone_e164: str | None
+    unit_number: str
+    matched_by: str
+    contact_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerCard:
+    customer: CustomerRecord
+    open_tickets: int
+    callbacks_due: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """A ticket or callback in a customer's history, newest first."""
+
+    kind: str
+    subject_id: int
+    at: datetime
+    summary: str
+    status: str
+    handler: str
+    due_at: datetime | None
+    starts_at: datetime | None
+    paused_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallIntake:
+    """Everything the intake form collected for one call."""
+
+    kind: str
+    category: str
+    channel: str
+    severity: str
+    customer_words: str
+    expectation: str = ""
+    unit_number: str = ""
+    caller_phone: str = ""
+    customer_id: int | None = None
+    contact_id: int | None = None
+    new_customer_name: str = ""
+    new_contact_name: str = ""
+    department_code: str | None = None
+    answer: str = ""
+    close_now: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCall:
+    ticket_id: int
+    customer_id: int
+    department_code: str | None
+    first_contact_due: datetime
+    closed: bool

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, literal, select, union
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from deskui.data import models as m
@@ -15,15 +15,31 @@ from deskui.data.database import Database
 from deskui.data.profile_store import ProfileStore
 from deskui.data.records import (
     AgentRecord,
+    CallerMatch,
+    CallIntake,
     ContactRecord,
+    CustomerCard,
     CustomerRecord,
+    HistoryRow,
     NewTicket,
     NotificationRecord,
+    SavedCall,
     TicketRecord,
     WorkItem,
 )
-from deskui.domain.deadlines import DeadlinePolicy, escalation_role, first_contact_due
-from deskui.domain.model import DeadlineKind, Role, Severity, SubjectType
+from deskui.domain.deadlines import (
+    DeadlinePolicy,
+    escalation_role,
+    first_contact_due,
+    profile_filing_due,
+    repeat_contact_due,
+)
+from deskui.domain.model import DeadlineKind, Role, Severity, SubjectType, TicketKind
+from deskui.domain.phone import reversed_digits
+from deskui.domain.routing import DEFAULT_RULES, RoutingRule, propose_department
+from deskui.domain.search import Lookup, LookupKind, name_grams
+
+NAME_CANDIDATES = 400  # per name piece; a fragment common to more names is ranked on these
 
 
 class Repository(ProfileStore):
@@ -148,6 +164,323 @@ class Repository(ProfileStore):
         )
         agents = {a.id: a.name for a in self.session.scalars(select(m.Agent))}
         return [_customer(c, agents) for c in self.session.scalars(query)]
+
+    # -- caller lookup (seed 002:2.2: who is calling) -----------------------------------------
+
+    def index_customer_names(self, customer_id: int) -> None:
+        """Refresh the name pieces of one customer and its contacts."""
+        self.session.execute(delete(m.SearchGram).where(m.SearchGram.customer_id == customer_id))
+        names = [self.session.get_one(m.Customer, customer_id).name]
+        names += self.session.scalars(
+            select(m.Contact.name).where(m.Contact.customer_id == customer_id)
+        ).all()
+        grams = set().union(*(name_grams(name) for name in names))
+        self.session.add_all(m.SearchGram(gram=g, customer_id=customer_id) for g in sorted(grams))
+
+    def find_callers(self, lookup: Lookup, limit: int = 20) -> list[CallerMatch]:
+        """Customers answering to a number, its last digits or a name piece; best first."""
+        if lookup.kind is LookupKind.PHONE:
+            return self._by_phone(
+                m.Customer.phone_e164 == lookup.value,
+                m.Contact.phone_e164 == lookup.value,
+                "phone",
+                limit,
+            )
+        if lookup.kind is LookupKind.DIGITS:
+            low = lookup.value[::-1]
+            high = low + ":"  # ':' sorts right after '9': a prefix range the index serves
+            return self._by_phone(
+                m.Customer.phone_reversed.between(low, high),
+                m.Contact.phone_reversed.between(low, high),
+                "digits",
+                limit,
+            )
+        if lookup.kind is LookupKind.NAME:
+            return self._by_name(lookup.value, limit)
+        return []
+
+    def _by_phone(
+        self, on_customer: Any, on_contact: Any, how: str, limit: int
+    ) -> list[CallerMatch]:
+        ids = union(
+            select(m.Customer.id.label("cid"), literal("").label("contact")).where(on_customer),
+            select(m.Contact.customer_id, m.Contact.name).where(on_contact),
+        ).subquery()
+        query = (
+            select(
+                m.Customer.id,
+                m.Customer.name,
+                m.Customer.phone_e164,
+                m.Customer.unit_number,
+                ids.c.contact,
+            )
+            .join(ids, ids.c.cid == m.Customer.id)
+            .order_by(m.Customer.id)
+            .limit(limit)
+        )
+        seen: dict[int, CallerMatch] = {}
+        for cid, name, phone, unit, contact in self.session.execute(query):
+            if cid not in seen or (contact and not seen[cid].contact_name):
+                seen[cid] = CallerMatch(cid, name, phone, unit, how, contact or "")
+        return list(seen.values())
+
+    def _by_name(self, text: str, limit: int) -> list[CallerMatch]:
+        grams = sorted(name_grams(text))[:8]
+        if not grams:
+            return []
+        candidates: set[int] | None = None
+        complete: set[int] | None = None
+        for gram in grams:
+            found = set(
+                self.session.scalars(
+                    select(m.SearchGram.customer_id)
+                    .where(m.SearchGram.gram == gram)
+                    .limit(NAME_CANDIDATES)
+                )
+            )
+            candidates = found if candidates is None else candidates & found
+            if len(found) < NAME_CANDIDATES:  # this piece is rare: its list is whole
+                complete = found if complete is None else complete & found
+        pool = complete if complete is not None else candidates or set()
+        if not pool:
+            return []
+        needle = "".join(text.casefold().split())
+        rows = self.session.execute(
+            select(
+                m.Customer.id, m.Customer.name, m.Customer.phone_e164, m.Customer.unit_number
+            ).where(m.Customer.id.in_(pool))
+        ).all()
+        contacts: dict[int, list[str]] = {}
+        for cid, contact in self.session.execute(
+            select(m.Contact.customer_id, m.Contact.name).where(m.Contact.customer_id.in_(pool))
+        ):
+            contacts.setdefault(cid, []).append(contact)
+        ranked: list[tuple[int, str, CallerMatch]] = []
+        for cid, name, phone, unit in rows:
+            folded = "".join(name.casefold().split())
+            hit = next(
+                (c for c in contacts.get(cid, []) if needle in "".join(c.casefold().split())), ""
+            )
+            if folded.startswith(needle):
+                rank = 0
+            elif needle in folded:
+                rank = 1
+            elif hit:
+                rank = 2
+            else:
+                continue
+            ranked.append((rank, name, CallerMatch(cid, name, phone, unit, "name", hit)))
+        ranked.sort(key=lambda item: (item[0], item[1]))
+        return [match for _, _, match in ranked[:limit]]
+
+    def customer_card(self, customer_id: int) -> CustomerCard:
+        customer = self.session.scalars(
+            select(m.Customer)
+            .options(selectinload(m.Customer.contacts))
+            .where(m.Customer.id == customer_id)
+        ).one()
+        agent = None
+        if customer.assigned_agent_id is not None:
+            agent = self.session.get(m.Agent, customer.assigned_agent_id)
+        open_tickets = self.session.scalar(
+            select(func.count())
+            .select_from(m.Ticket)
+            .where(m.Ticket.customer_id == customer_id, m.Ticket.closed_at.is_(None))
+        )
+        callbacks_due = self.session.scalar(
+            select(func.count())
+            .select_from(m.Callback)
+            .where(m.Callback.customer_id == customer_id, m.Callback.done_at.is_(None))
+        )
+        agents = {agent.id: agent.name} if agent else {}
+        return CustomerCard(
+            _customer(customer, agents), int(open_tickets or 0), int(callbacks_due or 0)
+        )
+
+    def _history_union(self, customer_id: int) -> Any:
+        def open_deadline(subject: SubjectType, subject_id: Any, column: Any) -> Any:
+            return (
+                select(column)
+                .where(
+                    m.Deadline.subject_type == subject,
+                    m.Deadline.subject_id == subject_id,
+                    m.Deadline.met_at.is_(None),
+                )
+                .order_by(m.Deadline.due_at)
+                .limit(1)
+                .scalar_subquery()
+            )
+
+        tickets = (
+            select(
+                literal("ticket").label("kind"),
+                m.Ticket.id.label("subject_id"),
+                m.Ticket.opened_at.label("at"),
+                m.Ticket.customer_words.label("summary"),
+                m.Ticket.status.label("status"),
+                m.Agent.name.label("handler"),
+                open_deadline(SubjectType.TICKET, m.Ticket.id, m.Deadline.due_at).label("due_at"),
+                open_deadline(SubjectType.TICKET, m.Ticket.id, m.Deadline.starts_at).label(
+                    "starts_at"
+                ),
+            )
+            .join(m.Agent, m.Agent.id == m.Ticket.owner_id)
+            .where(m.Ticket.customer_id == customer_id)
+        )
+        callbacks = (
+            select(
+                literal("callback").label("kind"),
+                m.Callback.id,
+                m.Callback.due_at,
+                m.Callback.purpose,
+                m.Callback.status,
+                func.coalesce(m.Agent.name, ""),
+                open_deadline(SubjectType.CALLBACK, m.Callback.id, m.Deadline.due_at),
+                open_deadline(SubjectType.CALLBACK, m.Callback.id, m.Deadline.starts_at),
+            )
+            .outerjoin(m.Agent, m.Agent.id == m.Callback.agent_id)
+            .where(m.Callback.customer_id == customer_id)
+        )
+        return tickets.union_all(callbacks).subquery()
+
+    def history_count(self, customer_id: int) -> int:
+        history = self._history_union(customer_id)
+        return int(self.session.scalar(select(func.count()).select_from(history)) or 0)
+
+    def history_rows(self, customer_id: int, offset: int, limit: int) -> list[HistoryRow]:
+        history = self._history_union(customer_id)
+        query = (
+            select(history)
+            .order_by(history.c.at.desc(), history.c.subject_id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        utc = m.UTCDateTime()
+        return [
+            HistoryRow(
+                kind=row.kind,
+                subject_id=row.subject_id,
+                at=utc.process_result_value(row.at, None),  # type: ignore[arg-type]
+                summary=row.summary,
+                status=row.status,
+                handler=row.handler,
+                due_at=utc.process_result_value(row.due_at, None),
+                starts_at=utc.process_result_value(row.starts_at, None),
+            )
+            for row in self.session.execute(query)
+        ]
+
+    def routing_rules(self) -> list[RoutingRule]:
+        rows = self.session.scalars(select(m.RoutingRule).order_by(m.RoutingRule.id)).all()
+        if not rows:
+            return list(DEFAULT_RULES)
+        return [
+            RoutingRule(
+                TicketKind(r.kind),
+                r.category,
+                r.department_code,
+                tuple(a for a in r.also.split(",") if a),
+            )
+            for r in rows
+        ]
+
+    def departments(self) -> list[tuple[str, str, str]]:
+        return [
+            (d.code, d.name_zh, d.name_en)
+            for d in self.session.scalars(select(m.Department).order_by(m.Department.id))
+        ]
+
+    def record_call(self, intake: CallIntake, agent_id: int, now: datetime) -> SavedCall:
+        """One call, one unit of work: the customer if new, the ticket, its deadlines, the
+        routing proposal, escalation, and the draft gone (seed 002:2.2-2.3)."""
+        owner = self.session.get_one(m.Agent, agent_id)
+        customer_id = intake.customer_id
+        if customer_id is None:
+            phone = intake.caller_phone or None
+            customer = m.Customer(
+                name=intake.new_customer_name.strip(),
+                phone_e164=phone,
+                phone_reversed=reversed_digits(phone) if phone else None,
+                unit_number=intake.unit_number,
+                assigned_agent_id=agent_id,
+                created_at=now,
+                updated_at=now,
+            )
+            self.session.add(customer)
+            self.session.flush()
+            customer_id = customer.id
+            self._changed("customer", customer_id, now)
+            # CS files a new customer's profile within 24 hours (seed 000:1.4.3)
+            self.add_deadline(
+                DeadlineKind.PROFILE_FILING,
+                SubjectType.CUSTOMER,
+                customer_id,
+                agent_id,
+                now,
+                profile_filing_due(self.policy, "cs", now),
+                customer_id=customer_id,
+                team=owner.team,
+            )
+        contact_id = intake.contact_id
+        if contact_id is None and intake.new_contact_name.strip():
+            phone = intake.caller_phone or None
+            contact = m.Contact(
+                customer_id=customer_id,
+                name=intake.new_contact_name.strip(),
+                phone_e164=phone,
+                phone_reversed=reversed_digits(phone) if phone else None,
+            )
+            self.session.add(contact)
+            self.session.flush()
+            contact_id = contact.id
+        if intake.customer_id is None or intake.new_contact_name.strip():
+            self.index_customer_names(customer_id)
+        department = intake.department_code
+        if department is None:
+            rule = propose_department(intake.kind, intake.category, self.routing_rules())
+            department = rule.department if rule else None
+        ticket_id = self.open_ticket(
+            NewTicket(
+                customer_id=customer_id,
+                contact_id=contact_id,
+                kind=intake.kind,
+                category=intake.category,
+                channel=intake.channel,
+                severity=intake.severity,
+                customer_words=intake.customer_words,
+                expectation=intake.expectation,
+                unit_number=intake.unit_number,
+                caller_phone=intake.caller_phone,
+            ),
+            agent_id,
+            now,
+            department_code=department,
+        )
+        ticket = self.session.get_one(m.Ticket, ticket_id)
+        closed = intake.close_now and intake.kind == TicketKind.QUESTION and bool(intake.answer)
+        if closed:
+            ticket.answer = intake.answer
+            ticket.status = "closed"
+            ticket.closed_at = now
+            self._event(ticket_id, agent_id, now, "answered", {"answer": intake.answer[:200]})
+            self.meet_deadlines(SubjectType.TICKET, ticket_id, now)
+        elif intake.severity == Severity.URGENT:
+            # urgent: keep the customer informed 1-2 times a day (seed 002:2.3.2)
+            self.add_deadline(
+                DeadlineKind.REPEAT_CONTACT,
+                SubjectType.TICKET,
+                ticket_id,
+                agent_id,
+                now,
+                repeat_contact_due(self.policy, now),
+                customer_id=customer_id,
+                label=ticket.customer_words[:60],
+                severity=intake.severity,
+                team=owner.team,
+            )
+        self.delete_draft(agent_id, "intake")
+        due = first_contact_due(self.policy, Severity(intake.severity), now)
+        return SavedCall(ticket_id, customer_id, department, due, closed)
 
     # -- tickets --------------------------------------------------------------------------
 

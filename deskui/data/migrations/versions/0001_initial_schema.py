@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 16:45:47.984594
+Create Date: 2026-11-23 16:51:07.934170
 """
 
 from collections.abc import Sequence
@@ -238,6 +238,18 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "search_gram",
+        sa.Column("gram", sa.String(length=2), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["customer_id"], ["customer.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("gram", "customer_id"),
+    )
+    with op.batch_alter_table("search_gram", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_search_gram_customer_id"), ["customer_id"], unique=False
+        )
+
+    op.create_table(
         "ticket",
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
@@ -362,6 +374,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ticket_customer_id"))
 
     op.drop_table("ticket")
+    with op.batch_alter_table("search_gram", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_search_gram_customer_id"))
+
+    op.drop_table("search_gram")
     with op.batch_alter_table("handover_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_handover_item_to_agent_id"))
         batch_op.drop_index(batch_op.f("ix_handover_item_status"))

@@ -1,0 +1,57 @@
+"""What the agent typed into the caller field: a number, the last digits, or a name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from deskui.domain.phone import PhoneParse, lookup_fragment, normalise_phone
+
+
+class LookupKind(StrEnum):
+    PHONE = "phone"  # a full number: exact match on E.164
+    DIGITS = "digits"  # 4+ digits: the end of a number
+    NAME = "name"  # 2+ characters of a company or contact name
+    NONE = "none"  # too little to look up yet
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    kind: LookupKind
+    value: str
+    phone: PhoneParse
+
+
+MIN_NAME = 2
+
+
+def classify(raw: str) -> Lookup:
+    """Decide how to look up what was typed; cheap enough for every keystroke."""
+    phone = normalise_phone(raw)
+    if phone.valid and phone.e164:
+        return Lookup(LookupKind.PHONE, phone.e164, phone)
+    digits = lookup_fragment(raw)
+    if digits:
+        return Lookup(LookupKind.DIGITS, digits, phone)
+    text = " ".join(raw.split())
+    has_digits_only = text.replace(" ", "").replace("-", "").replace("+", "").isdigit()
+    if len(text) >= MIN_NAME and not has_digits_only:
+        return Lookup(LookupKind.NAME, text, phone)
+    return Lookup(LookupKind.NONE, "", phone)
+
+
+def name_grams(name: str) -> set[str]:
+    """The two-character pieces of a name, case-folded, spaces ignored."""
+    folded = "".join(name.casefold().split())
+    return {folded[i : i + 2] for i in range(len(folded) - 1)}
+
+
+def visible(text: str) -> str:
+    """User text made safe to paint: control characters (ESC included) become their
+    Unicode control pictures, so `\\x1b[31m` shows as `␛[31m` and styles nothing."""
+    return "".join(
+        chr(0x2400 + ord(ch))
+        if (ord(ch) < 32 and ch not in "\n\t")
+        else ("␡" if ord(ch) == 127 else ch)
+        for ch in text
+    )

@@ -1,0 +1,631 @@
+"""F2: the incoming call. Caller lookup as the agent types, the customer card and history,
+and the problem record (客户问题记录表, seed 002:2.2), saved as a draft on every pause."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+from textual.widgets.select import InvalidSelectValueError
+
+from deskui.domain.intake import FieldProblem, check_intake
+from deskui.domain.model import (
+    COMPLAINT_CATEGORIES,
+    QUESTION_CATEGORIES,
+    Channel,
+    Role,
+    Severity,
+    TicketKind,
+)
+from deskui.domain.phone import format_display
+from deskui.domain.routing import RoutingRule, propose_department
+from deskui.domain.search import Lookup, LookupKind, classify, visible
+from deskui.i18n import current_locale, t
+from deskui.keys import localize_bindings
+from deskui.widgets.banner import Banner
+from deskui.widgets.work_list import Column, WorkList
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.records import CallerMatch, CallIntake, CustomerCard, SavedCall
+
+DRAFT_FORM = "intake"
+DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
+RETRY_SECONDS = 5.0
+NEW_CONTACT = "__new__"
+TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation")
+AREA_FIELDS = ("words", "answer")
+SELECT_FIELDS = ("channel", "kind", "category", "severity", "department", "contact")
+
+
+class CustomerHistorySource:
+    """A customer's tickets and callbacks, newest first, for the work list's worker."""
+
+    def __init__(self, app: DeskApp, customer_id: int) -> None:
+        self._app = app
+        self.customer_id = customer_id
+
+    def count(self) -> int:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.history_count(self.customer_id)
+
+    def rows(self, offset: int, limit: int) -> list[Any]:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.history_rows(self.customer_id, offset, limit)
+
+
+class IntakeScreen(Screen[None]):
+    """One call from the first digit to the saved ticket."""
+
+    CSS_PATH = "intake.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "keys.intake_save", id="intake_save", priority=True),
+        Binding("ctrl+d", "save_closed", "keys.intake_close", id="intake_close", priority=True),
+        Binding("ctrl+n", "new_call", "keys.intake_new", id="intake_new", priority=True),
+        Binding("ctrl+l", "focus_phone", "keys.intake_phone", id="intake_phone"),
+        Binding("escape", "app.pop_screen", "keys.back", id="back"),
+    ]
+
+    @dataclass
+    class CallersFound(Message):
+        sequence: int
+        lookup: Lookup
+        matches: list[CallerMatch]
+
+    @dataclass
+    class CardLoaded(Message):
+        card: CustomerCard
+
+    @dataclass
+    class CallSaved(Message):
+        saved: SavedCall
+        kind: str
+
+    @dataclass
+    class Trouble(Message):
+        reason: str
+
+    def __init__(self) -> None:
+        super().__init__(id="intake")
+        localize_bindings(self)
+        self._sequence = 0
+        self._card: CustomerCard | None = None
+        self._rules: list[RoutingRule] = []
+        self._draft_timer: Timer | None = None
+        self._pending: CallIntake | None = None
+        self._department_touched = False
+        self._filling = False
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("intake.title"), classes="section-title")
+        yield Banner(id="intake-trouble")
+        with Horizontal(id="intake-body"):
+            with Vertical(id="caller"):
+                yield Label(t("intake.phone"), classes="field-label")
+                yield Input(placeholder=t("intake.phone_placeholder"), id="phone")
+                yield Static("", id="phone-hint", classes="hint-line")
+                yield Static("", id="err-phone", classes="field-error")
+                yield OptionList(id="matches")
+                yield Static(t("intake.card_empty"), id="card")
+                yield WorkList(
+                    columns=self._history_columns(),
+                    empty_text=t("intake.history_empty"),
+                    id="history",
+                )
+            with VerticalScroll(id="record"):
+                with Vertical(id="new-customer-box"):
+                    yield Label(t("intake.new_customer"), classes="field-label")
+                    yield Input(id="new_customer", placeholder=t("intake.new_customer_hint"))
+                    yield Static("", id="err-new_customer", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield self._select("channel", [(t(f"channel.{c}"), c.value) for c in Channel])
+                    yield self._select("kind", [(t(f"kind.{k}"), k.value) for k in TicketKind])
+                with Horizontal(classes="row"):
+                    yield self._select("category", self._categories(TicketKind.QUESTION))
+                    yield self._select(
+                        "severity", [(t(f"severity.{s}"), s.value) for s in Severity]
+                    )
+                with Horizontal(classes="row"):
+                    yield self._select("contact", [(t("intake.contact_new"), NEW_CONTACT)])
+                    yield self._select("department", [])
+                yield Label(t("intake.new_contact"), classes="field-label")
+                yield Input(id="new_contact", placeholder=t("intake.new_contact_hint"))
+                yield Static("", id="err-new_contact", classes="field-error")
+                yield Label(t("intake.unit"), classes="field-label")
+                yield Input(id="unit")
+                yield Static("", id="err-unit", classes="field-error")
+                yield Label(t("intake.words"), classes="field-label")
+                yield TextArea(id="words", soft_wrap=True, tab_behavior="focus")
+                yield Static("", id="err-words", classes="field-error")
+                yield Label(t("intake.expectation"), classes="field-label")
+                yield Input(id="expectation")
+                yield Static("", id="err-expectation", classes="field-error")
+                yield Label(t("intake.answer"), classes="field-label")
+                yield TextArea(id="answer", soft_wrap=True, tab_behavior="focus")
+                yield Static("", id="err-answer", classes="field-error")
+        yield Footer()
+
+    def _select(self, name: str, options: list[tuple[str, str]]) -> Vertical:
+        allow_blank = name in ("department",)
+        select: Select[str] = Select(
+            options,
+            id=name,
+            allow_blank=allow_blank,
+            prompt=t("intake.department_none") if allow_blank else t("intake.choose"),
+        )
+        box = Vertical(Label(t(f"intake.{name}"), classes="field-label"), select, classes="cell")
+        return box
+
+    def _categories(self, kind: TicketKind | str) -> list[tuple[str, str]]:
+        pool = COMPLAINT_CATEGORIES if kind == TicketKind.COMPLAINT else QUESTION_CATEGORIES
+        return [(t(f"category.{c}"), c.value) for c in pool]
+
+    def _history_columns(self) -> list[Column]:
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        return [
+            Column(
+                title=t("intake.history_when"),
+                width=12,
+                cell=lambda row: row.at.astimezone(zone).strftime("%m-%d %H:%M"),
+            ),
+            Column(
+                title=t("intake.history_kind"),
+                width=6,
+                cell=lambda row: t(f"intake.history_{row.kind}"),
+            ),
+            Column(
+                title=t("work.countdown"),
+                width=16,
+                countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+            ),
+            Column(title=t("intake.history_handler"), width=8, cell=lambda row: row.handler),
+            Column(title=t("intake.history_summary"), width=0, cell=lambda row: row.summary),
+        ]
+
+    def on_mount(self) -> None:
+        self.query_one("#matches", OptionList).display = False
+        self.query_one("#phone", Input).focus()
+        agent = self.desk_app.agent
+        lead = agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
+        self.query_one("#department", Select).disabled = not lead
+        self.load_reference()
+        self._set_new_customer(True)
+
+    # -- reference data and the draft -------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="intake_load", exit_on_error=False)
+    def load_reference(self) -> None:
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                rules = uow.repo.routing_rules()
+                departments = uow.repo.departments()
+                draft = uow.repo.load_draft(app.agent.id, DRAFT_FORM) if app.agent else None
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        app.call_from_thread(self._reference_loaded, rules, departments, draft)
+
+    def _reference_loaded(
+        self,
+        rules: list[RoutingRule],
+        departments: list[tuple[str, str, str]],
+        draft: dict[str, object] | None,
+    ) -> None:
+        self._rules = rules
+        zh = current_locale() == "zh-CN"
+        self.query_one("#department", Select).set_options(
+            [(name_zh if zh else name_en, code) for code, name_zh, name_en in departments]
+        )
+        if draft:
+            self._fill(draft)
+            self.notify(t("intake.draft_restored"), title=t("intake.title"))
+        self._propose_department()
+
+    def _fields(self) -> dict[str, object]:
+        values: dict[str, object] = {}
+        for name in TEXT_FIELDS:
+            values[name] = self.query_one(f"#{name}", Input).value
+        for name in AREA_FIELDS:
+            values[name] = self.query_one(f"#{name}", TextArea).text
+        for name in SELECT_FIELDS:
+            value = self.query_one(f"#{name}", Select).value
+            values[name] = None if value is Select.NULL else value
+        values["customer_id"] = self._card.customer.id if self._card else None
+        values["department_touched"] = self._department_touched
+        return values
+
+    def _fill(self, values: dict[str, object]) -> None:
+        self._filling = True
+        try:
+            for name in TEXT_FIELDS:
+                self.query_one(f"#{name}", Input).value = str(values.get(name) or "")
+            for name in AREA_FIELDS:
+                self.query_one(f"#{name}", TextArea).text = str(values.get(name) or "")
+            kind = values.get("kind")
+            if kind in (TicketKind.QUESTION, TicketKind.COMPLAINT):
+                self.query_one("#kind", Select).value = str(kind)
+                self.query_one("#category", Select).set_options(self._categories(str(kind)))
+            for name in ("channel", "category", "severity", "department"):
+                value = values.get(name)
+                if value:
+                    select = self.query_one(f"#{name}", Select)
+                    # an option that no longer exists stays unset
+                    with suppress(InvalidSelectValueError):
+                        select.value = str(value)
+            self._department_touched = bool(values.get("department_touched"))
+        finally:
+            self._filling = False
+        customer_id = values.get("customer_id")
+        if isinstance(customer_id, int):
+            self.load_card(customer_id, contact=values.get("contact"))
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _edited(self, event: Message) -> None:
+        if self._filling:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
+
+    def _save_draft(self) -> None:
+        if self.desk_app.agent is not None and self.desk_app.database is not None:
+            self.save_draft(self._fields())
+
+    @work(thread=True, exclusive=True, group="intake_draft", exit_on_error=False)
+    def save_draft(self, payload: dict[str, object]) -> None:
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                uow.repo.save_draft(app.agent.id, DRAFT_FORM, payload, app.clock.now())  # type: ignore[union-attr]
+                uow.commit()
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        app.call_from_thread(self._clear_trouble)
+
+    # -- caller lookup as the agent types ---------------------------------------------------
+
+    @on(Input.Changed, "#phone")
+    def phone_typed(self, event: Input.Changed) -> None:
+        lookup = classify(event.value)
+        hint = ""
+        if lookup.kind is LookupKind.PHONE and lookup.phone.e164:
+            hint = "✓ " + format_display(lookup.phone.e164, lookup.phone.extension)
+        elif lookup.kind is LookupKind.DIGITS:
+            hint = t("intake.hint_digits", digits=lookup.value)
+        elif lookup.kind is LookupKind.NAME:
+            hint = t("intake.hint_name")
+        self.query_one("#phone-hint", Static).update(Text(hint))
+        self.query_one("#err-phone", Static).update("")
+        self._sequence += 1
+        if lookup.kind is LookupKind.NONE:
+            self._show_matches([])
+            return
+        self.find_callers(self._sequence, lookup)
+
+    @work(thread=True, exclusive=True, group="intake_lookup", exit_on_error=False)
+    def find_callers(self, sequence: int, lookup: Lookup) -> None:
+        try:
+            with self.desk_app.unit_of_work() as uow:
+                matches = uow.repo.find_callers(lookup)
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.post_message(self.CallersFound(sequence, lookup, matches))
+
+    def on_intake_screen_callers_found(self, message: CallersFound) -> None:
+        if message.sequence != self._sequence:
+            return  # the agent typed on: an older answer
+        self._show_matches(message.matches)
+        if len(message.matches) == 1 and message.lookup.kind is not LookupKind.NAME:
+            self.load_card(message.matches[0].customer_id)
+        elif not message.matches:
+            self._set_card(None)
+
+    def _show_matches(self, matches: list[CallerMatch]) -> None:
+        option_list = self.query_one("#matches", OptionList)
+        option_list.clear_options()
+        for match in matches:
+            line = Text()
+            line.append(visible(match.name), style="bold")
+            if match.contact_name:
+                line.append(f"  {visible(match.contact_name)}")
+            if match.phone_e164:
+                line.append(f"  {format_display(match.phone_e164)}")
+            if match.unit_number:
+                line.append(f"  {visible(match.unit_number)}")
+            option_list.add_option(Option(line, id=str(match.customer_id)))
+        several = len(matches) > 1 or (
+            len(matches) == 1
+            and classify(self.query_one("#phone", Input).value).kind is LookupKind.NAME
+        )
+        option_list.display = several
+        if not matches and self._card is None:
+            self._set_new_customer(True)
+
+    @on(OptionList.OptionSelected, "#matches")
+    def caller_picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.load_card(int(event.option.id))
+            self.query_one("#matches", OptionList).display = False
+            self.query_one("#kind", Select).focus()
+
+    @work(thread=True, exclusive=True, group="intake_card", exit_on_error=False)
+    def load_card(self, customer_id: int, contact: object = None) -> None:
+        try:
+            with self.desk_app.unit_of_work() as uow:
+                card = uow.repo.customer_card(customer_id)
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.desk_app.call_from_thread(self._set_card, card, contact)
+
+    def _set_card(self, card: CustomerCard | None, contact: object = None) -> None:
+        self._card = card
+        history = self.query_one("#history", WorkList)
+        contacts = self.query_one("#contact", Select)
+        if card is None:
+            self.query_one("#card", Static).update(t("intake.card_new"))
+            history.set_source(None)
+            contacts.set_options([(t("intake.contact_new"), NEW_CONTACT)])
+            contacts.value = NEW_CONTACT
+            self._set_new_customer(True)
+            return
+        self._set_new_customer(False)
+        self.query_one("#card", Static).update(card_text(card, self.desk_app))
+        history.set_source(CustomerHistorySource(self.desk_app, card.customer.id))
+        options = [(visible(c.name), str(c.id)) for c in card.customer.contacts]
+        options.append((t("intake.contact_new"), NEW_CONTACT))
+        self._filling = True
+        contacts.set_options(options)
+        wanted = str(contact) if contact else (options[0][1] if options else NEW_CONTACT)
+        contacts.value = wanted if any(v == wanted for _, v in options) else NEW_CONTACT
+        unit = self.query_one("#unit", Input)
+        if not unit.value:
+            unit.value = card.customer.unit_number
+        self._filling = False
+
+    def _set_new_customer(self, new: bool) -> None:
+        self.query_one("#new-customer-box").display = new
+
+    # -- the record -------------------------------------------------------------------------
+
+    @on(Select.Changed, "#kind")
+    def kind_changed(self, event: Select.Changed) -> None:
+        if event.value is Select.NULL:
+            return
+        category = self.query_one("#category", Select)
+        keep = category.value
+        options = self._categories(str(event.value))
+        category.set_options(options)
+        if any(value == keep for _, value in options):
+            category.value = keep  # type: ignore[assignment]
+        else:
+            category.value = options[0][1]
+        self._propose_department()
+
+    @on(Select.Changed, "#category")
+    def category_changed(self, event: Select.Changed) -> None:
+        self._propose_department()
+
+    @on(Select.Changed, "#department")
+    def department_changed(self, event: Select.Changed) -> None:
+        if not self._filling and event.select.has_focus:
+            self._department_touched = True
+
+    @on(Select.Changed, "#contact")
+    def contact_changed(self, event: Select.Changed) -> None:
+        new = event.value == NEW_CONTACT
+        self.query_one("#new_contact", Input).disabled = not new
+
+    def _propose_department(self) -> None:
+        """seed 002:2.3.2, 2.4.2: routing proposes, a lead may change it."""
+        if self._department_touched or not self._rules:
+            return
+        kind = self.query_one("#kind", Select).value
+        category = self.query_one("#category", Select).value
+        if kind is Select.NULL or category is Select.NULL:
+            return
+        rule = propose_department(str(kind), str(category), self._rules)
+        department = self.query_one("#department", Select)
+        self._filling = True
+        try:
+            department.value = rule.department if rule else Select.NULL  # type: ignore[assignment]
+        except InvalidSelectValueError:
+            department.value = Select.NULL  # type: ignore[assignment]
+        finally:
+            self._filling = False
+
+    def action_focus_phone(self) -> None:
+        self.query_one("#phone", Input).focus()
+
+    def action_save(self) -> None:
+        self._submit(close_now=False)
+
+    def action_save_closed(self) -> None:
+        self._submit(close_now=True)
+
+    def _submit(self, *, close_now: bool) -> None:
+        values = self._fields()
+        kind = str(values["kind"] or "")
+        problems = check_intake(
+            phone=str(values["phone"]),
+            customer_known=self._card is not None,
+            new_customer_name=str(values["new_customer"]),
+            customer_words=str(values["words"]),
+            expectation=str(values["expectation"]),
+            unit_number=str(values["unit"]),
+            new_contact_name=str(values["new_contact"]),
+            close_now=close_now,
+            answer=str(values["answer"]),
+            kind=kind,
+        )
+        self._show_problems(problems)
+        if problems:
+            self.query_one(f"#{problems[0].field}").focus()
+            self.notify(t("intake.fix_fields", count=len(problems)), severity="error")
+            return
+        from deskui.data.records import CallIntake
+
+        lookup = classify(str(values["phone"]))
+        contact = values["contact"]
+        intake = CallIntake(
+            kind=kind,
+            category=str(values["category"]),
+            channel=str(values["channel"]),
+            severity=str(values["severity"]),
+            customer_words=str(values["words"]),
+            expectation=str(values["expectation"]),
+            unit_number=str(values["unit"]),
+            caller_phone=lookup.phone.e164 or "",
+            customer_id=self._card.customer.id if self._card else None,
+            contact_id=int(str(contact)) if contact and contact != NEW_CONTACT else None,
+            new_customer_name=str(values["new_customer"]),
+            new_contact_name=str(values["new_contact"]) if contact == NEW_CONTACT else "",
+            department_code=str(values["department"]) if values["department"] else None,
+            answer=str(values["answer"]),
+            close_now=close_now,
+        )
+        self._pending = intake
+        self.save_call(intake)
+
+    def _show_problems(self, problems: list[FieldProblem]) -> None:
+        for name in (
+            "phone",
+            "new_customer",
+            "new_contact",
+            "unit",
+            "words",
+            "expectation",
+            "answer",
+        ):
+            self.query_one(f"#err-{name}", Static).update("")
+        for problem in problems:
+            self.query_one(f"#err-{problem.field}", Static).update(
+                Text(t(problem.key, **dict(problem.values)))
+            )
+
+    @work(thread=True, exclusive=True, group="intake_save", exit_on_error=False)
+    def save_call(self, intake: CallIntake) -> None:
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                saved = uow.repo.record_call(intake, app.agent.id, app.clock.now())  # type: ignore[union-attr]
+                uow.commit()
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            app.call_from_thread(self.set_timer, RETRY_SECONDS, self._retry_save)
+            return
+        self.post_message(self.CallSaved(saved, intake.kind))
+
+    def _retry_save(self) -> None:
+        if self._pending is not None:
+            self.save_call(self._pending)
+
+    def on_intake_screen_trouble(self, message: Trouble) -> None:
+        self.query_one("#intake-trouble", Banner).message = t(
+            "intake.trouble", reason=visible(message.reason)
+        )
+
+    def _clear_trouble(self) -> None:
+        self.query_one("#intake-trouble", Banner).message = ""
+
+    def on_intake_screen_call_saved(self, message: CallSaved) -> None:
+        self._pending = None
+        self._clear_trouble()
+        saved = message.saved
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        due = saved.first_contact_due.astimezone(zone).strftime("%m-%d %H:%M")
+        key = "intake.saved_closed" if saved.closed else "intake.saved"
+        self.notify(t(key, id=saved.ticket_id, due=due), title=t("intake.title"))
+        if message.kind == TicketKind.COMPLAINT:
+            self.notify(t("intake.saved_complaint"), severity="warning")
+        self._reset()
+
+    def action_new_call(self) -> None:
+        self._pending = None
+        self._reset()
+        self.discard_draft()
+
+    @work(thread=True, exclusive=True, group="intake_draft", exit_on_error=False)
+    def discard_draft(self) -> None:
+        app = self.desk_app
+        if app.agent is None:
+            return
+        try:
+            with app.unit_of_work() as uow:
+                uow.repo.delete_draft(app.agent.id, DRAFT_FORM)
+                uow.commit()
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+
+    def _reset(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._filling = True
+        for name in TEXT_FIELDS:
+            self.query_one(f"#{name}", Input).value = ""
+        for name in AREA_FIELDS:
+            self.query_one(f"#{name}", TextArea).text = ""
+        self._filling = False
+        self._department_touched = False
+        self._show_problems([])
+        self._set_card(None)
+        self.query_one("#phone", Input).focus()
+
+
+def card_text(card: CustomerCard, app: DeskApp) -> Text:
+    """The customer card: every value is user data, painted literally."""
+    customer = card.customer
+    text = Text()
+    text.append(visible(customer.name), style="bold")
+    if customer.unit_number:
+        text.append(f"  {t('intake.unit')}: {visible(customer.unit_number)}")
+    text.append("\n")
+    if customer.phone_e164:
+        text.append(format_display(customer.phone_e164))
+    if customer.address:
+        text.append(f"  {visible(customer.address)}")
+    text.append("\n")
+    text.append(
+        t(
+            "intake.card_summary",
+            agent=customer.assigned_agent or t("intake.unassigned"),
+            tickets=card.open_tickets,
+            callbacks=card.callbacks_due,
+        )
+    )
+    for contact in customer.contacts:
+        text.append("\n· ")
+        text.append(visible(contact.name), style="bold")
+        text.append(f" {t(f'contact_role.{contact.role}')}")
+        if contact.position:
+            text.append(f" {visible(contact.position)}")
+        if contact.phone_e164:
+            text.append(f"  {format_display(contact.phone_e164, contact.phone_extension)}")
+        if contact.convenient_time:
+            text.append(f"  {t('intake.convenient')}: {visible(contact.convenient_time)}")
+        if contact.birthday:
+            text.append(f"  {t('intake.birthday')}: {contact.birthday:%m-%d}")
+    return text
