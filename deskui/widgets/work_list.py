@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
@@ -247,7 +248,7 @@ class WorkList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._bindings = _translated(self._bindings)
         self.add_class("-live", "-loading")
-        self.columns: tuple[Column, ...] = tuple(columns)
+        self._columns: tuple[Column, ...] = tuple(columns)
         self.empty_text: str = t("work_list.empty") if empty_text is None else empty_text
         self._source = source
         self._generation = 0
@@ -262,6 +263,15 @@ class WorkList(ScrollView, can_focus=True):
         self._announce = False  # CursorMoved owed once the cursor's row arrives
 
     # -- the parent's way in ------------------------------------------------------------
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._columns
+
+    @columns.setter
+    def columns(self, columns: Sequence[Column]) -> None:
+        self._columns = tuple(columns)
+        self.refresh()
 
     @property
     def source(self) -> WorkSource | None:
@@ -429,16 +439,21 @@ class WorkList(ScrollView, can_focus=True):
             if worker.is_cancelled:
                 return
             rows = source.rows(page * PAGE_SIZE, PAGE_SIZE)
-            self.post_message(self._PageLoaded(generation, page, rows))
+            self._post_from_thread(self._PageLoaded(generation, page, rows))
         if need_count and not worker.is_cancelled:
             count = source.count()
-            self.post_message(self._Counted(generation, count))
+            self._post_from_thread(self._Counted(generation, count))
             then = tuple(page for page in then if page * PAGE_SIZE < count)
         for page in then:
             if worker.is_cancelled:
                 return
             rows = source.rows(page * PAGE_SIZE, PAGE_SIZE)
-            self.post_message(self._PageLoaded(generation, page, rows))
+            self._post_from_thread(self._PageLoaded(generation, page, rows))
+
+    def _post_from_thread(self, message: Message) -> None:
+        # The app may close its loop while a query runs: then nobody is left to paint.
+        with suppress(RuntimeError):
+            self.post_message(message)
 
     @on(_Counted)
     def _counted(self, message: _Counted) -> None:
