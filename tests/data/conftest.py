@@ -1,0 +1,51 @@
+"""A small desk for repository tests: agents in two teams, a lead, a manager, two customers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from deskui.data import models as m
+from deskui.data.database import Database
+from deskui.data.repository import UnitOfWork
+from deskui.domain.model import Role
+from tests.conftest import FIXED_NOW
+
+
+@dataclass(frozen=True)
+class Desk:
+    agent: int  # 王芳, team "north"
+    colleague: int  # 李娜, team "south"
+    lead: int  # 张伟
+    manager: int  # 刘洋
+    customer: int
+    other_customer: int
+
+
+@pytest.fixture
+def desk(database: Database) -> Desk:
+    with UnitOfWork(database) as uow:
+        repo = uow.repo
+        agent = repo.add_agent("王芳", Role.AGENT, FIXED_NOW, team="north")
+        colleague = repo.add_agent("李娜", Role.AGENT, FIXED_NOW, team="south")
+        lead = repo.add_agent("张伟", Role.LEAD, FIXED_NOW, team="north")
+        manager = repo.add_agent("刘洋", Role.MANAGER, FIXED_NOW, team="north")
+        customers = [
+            m.Customer(
+                name=name,
+                unit_number=unit,
+                phone_e164=phone,
+                created_at=FIXED_NOW,
+                updated_at=FIXED_NOW,
+            )
+            for name, unit, phone in (
+                ("上海星辰电子有限公司", "A-101", "+862155550101"),
+                ("北京华强传媒有限公司", "B-202", "+861088886666"),
+            )
+        ]
+        repo.session.add_all(customers)
+        repo.session.flush()
+        result = Desk(agent.id, colleague.id, lead.id, manager.id, customers[0].id, customers[1].id)
+        uow.commit()
+    return result

@@ -1,0 +1,153 @@
+"""The command line, run in-process: demo export, errors said in one line, db upgrade."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from deskui.cli import main
+
+NOW = "2026-11-23T09:00+08:00"
+TICKET_HEADERS = [
+    "id", "customer", "contact", "kind", "category", "channel", "severity", "status", "owner",
+    "department", "unit_number", "customer_words", "expectation", "opened_at",
+    "first_contact_due", "closed_at",
+]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _demo_folders_in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--demo makes its database under tempfile's folder: keep that inside the test's own."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+
+def _export(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    code = main(["--demo", "--now", NOW, "export", *args])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err == ""
+    return out
+
+
+def test_demo_export_tickets_prints_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = list(csv.reader(io.StringIO(_export(capsys, "tickets"))))
+    assert rows[0] == TICKET_HEADERS
+    body = rows[1:]
+    assert len(body) == 42
+    assert all(len(row) == len(TICKET_HEADERS) for row in body)
+    assert [int(row[0]) for row in body] == list(range(1, 43))
+    customer, owner, opened = (TICKET_HEADERS.index(c) for c in ("customer", "owner", "opened_at"))
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in row[customer]) for row in body)
+    assert {row[owner] for row in body} <= {"王芳", "李娜", "陈静", "张伟"}
+    # the demo is seeded relative to --now and times are shown in the site's zone
+    assert all(row[opened].endswith("+08:00") and row[opened] < "2026-11-23T09:00" for row in body)
+
+
+def test_demo_export_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
+    for kind in ("tickets", "history"):
+        assert _export(capsys, kind) == _export(capsys, kind)
+
+
+def test_demo_export_customers_as_xlsx(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "customers.xlsx"
+    assert _export(capsys, "customers", "--format", "xlsx", "--output", str(target)) == ""
+    book = load_workbook(target, read_only=True)
+    assert book.sheetnames == ["customers"]
+    rows = list(book["customers"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("id", "name", "address")
+    assert len(rows) == 1 + 159  # one row per contact of the 80 demo customers
+    assert any("公司" in str(row[1]) for row in rows[1:])
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--now", "next tuesday", "export", "tickets"], "--now"),
+        (["--demo", "--now", "2026-13-45T09:00", "export", "tickets"], "--now"),
+        (["--db", "foo://x", "export", "tickets"], "--db"),
+        (["--db", "foo://x", "db", "upgrade"], "--db"),
+        (["--db", "postgresql+psycopg://u:p@127.0.0.1:1/x", "export", "tickets"], "cannot reach"),
+        (["--db", "postgresql+psycopg://u:p@127.0.0.1:1/x", "db", "upgrade"], "cannot reach"),
+        (["--db", "postgresql+psycopg://u:p@127.0.0.1:1/x"], "cannot reach"),
+        (["--demo", "--db", "sqlite:///x.db"], "--demo"),
+        (["--demo", "--db", "sqlite:///x.db", "export", "tickets"], "--demo"),
+    ],
+    ids=[
+        "bad-now",
+        "impossible-date",
+        "bad-scheme-export",
+        "bad-scheme-upgrade",
+        "unreachable-export",
+        "unreachable-upgrade",
+        "unreachable-run",
+        "demo-and-db",
+        "demo-and-db-export",
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    argv: list[str],
+    says: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import deskui.app
+
+    def no_app(*_args: object) -> None:
+        pytest.fail("the app must not start when the database cannot be reached")
+
+    monkeypatch.setattr(deskui.app, "make_app", no_app)
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code == 2
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("deskui: ")
+    assert says in lines[0]
+    assert "Traceback" not in err
+    assert out == ""
+    assert ":p@" not in err  # the password is never echoed
+
+
+def test_db_upgrade_on_a_new_sqlite_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from sqlalchemy import create_engine, inspect
+
+    path = tmp_path / "desk.db"
+    url = f"sqlite:///{path}"
+    assert main(["--db", url, "db", "upgrade"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.startswith("deskui: database is up to date")
+    engine = create_engine(url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert {"alembic_version", "agent", "customer", "ticket", "deadline", "draft"} <= tables
+    # again, with --db after the command: nothing to do, still fine
+    assert main(["db", "upgrade", "--db", url]) == 0
+    assert capsys.readouterr().out.startswith("deskui: database is up to date")
+
+
+def test_python_m_deskui_help() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "deskui", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: deskui")
+    for word in ("--demo", "--now", "--db", "--lang", "--agent", "export", "db"):
+        assert word in result.stdout
+    assert result.stderr == ""
