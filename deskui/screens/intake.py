@@ -47,6 +47,7 @@ RETRY_SECONDS = 5.0
 NEW_CONTACT = "__new__"
 TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation")
 AREA_FIELDS = ("words", "answer")
+ERROR_FIELDS = ("phone", "new_customer", "new_contact", "unit", "words", "expectation", "answer")
 SELECT_FIELDS = ("channel", "kind", "category", "severity", "department", "contact")
 
 
@@ -133,7 +134,9 @@ class IntakeScreen(Screen[None]):
             with VerticalScroll(id="record"):
                 with Vertical(id="new-customer-box"):
                     yield Label(t("intake.new_customer"), classes="field-label")
-                    yield Input(id="new_customer", placeholder=t("intake.new_customer_hint"))
+                    yield Input(
+                        id="new_customer", placeholder=t("intake.new_customer_hint"), compact=True
+                    )
                     yield Static("", id="err-new_customer", classes="field-error")
                 with Horizontal(classes="row"):
                     yield self._select("channel", [(t(f"channel.{c}"), c.value) for c in Channel])
@@ -147,16 +150,18 @@ class IntakeScreen(Screen[None]):
                     yield self._select("contact", [(t("intake.contact_new"), NEW_CONTACT)])
                     yield self._select("department", [])
                 yield Label(t("intake.new_contact"), classes="field-label")
-                yield Input(id="new_contact", placeholder=t("intake.new_contact_hint"))
+                yield Input(
+                    id="new_contact", placeholder=t("intake.new_contact_hint"), compact=True
+                )
                 yield Static("", id="err-new_contact", classes="field-error")
                 yield Label(t("intake.unit"), classes="field-label")
-                yield Input(id="unit")
+                yield Input(id="unit", compact=True)
                 yield Static("", id="err-unit", classes="field-error")
                 yield Label(t("intake.words"), classes="field-label")
                 yield TextArea(id="words", soft_wrap=True, tab_behavior="focus")
                 yield Static("", id="err-words", classes="field-error")
                 yield Label(t("intake.expectation"), classes="field-label")
-                yield Input(id="expectation")
+                yield Input(id="expectation", compact=True)
                 yield Static("", id="err-expectation", classes="field-error")
                 yield Label(t("intake.answer"), classes="field-label")
                 yield TextArea(id="answer", soft_wrap=True, tab_behavior="focus")
@@ -170,6 +175,7 @@ class IntakeScreen(Screen[None]):
             id=name,
             allow_blank=allow_blank,
             prompt=t("intake.department_none") if allow_blank else t("intake.choose"),
+            compact=True,
         )
         box = Vertical(Label(t(f"intake.{name}"), classes="field-label"), select, classes="cell")
         return box
@@ -202,6 +208,7 @@ class IntakeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#matches", OptionList).display = False
+        self._show_problems([])
         self.query_one("#phone", Input).focus()
         agent = self.desk_app.agent
         lead = agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
@@ -289,8 +296,13 @@ class IntakeScreen(Screen[None]):
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
 
     def _save_draft(self) -> None:
-        if self.desk_app.agent is not None and self.desk_app.database is not None:
-            self.save_draft(self._fields())
+        if self.desk_app.agent is None or self.desk_app.database is None:
+            return
+        values = self._fields()
+        if any(str(values[name]).strip() for name in TEXT_FIELDS + AREA_FIELDS):
+            self.save_draft(values)
+        else:
+            self.discard_draft()  # an emptied form leaves no draft to "restore"
 
     @work(thread=True, exclusive=True, group="intake_draft", exit_on_error=False)
     def save_draft(self, payload: dict[str, object]) -> None:
@@ -317,7 +329,7 @@ class IntakeScreen(Screen[None]):
         elif lookup.kind is LookupKind.NAME:
             hint = t("intake.hint_name")
         self.query_one("#phone-hint", Static).update(Text(hint))
-        self.query_one("#err-phone", Static).update("")
+        self.query_one("#err-phone", Static).display = False
         self._sequence += 1
         if lookup.kind is LookupKind.NONE:
             self._show_matches([])
@@ -361,7 +373,12 @@ class IntakeScreen(Screen[None]):
             and classify(self.query_one("#phone", Input).value).kind is LookupKind.NAME
         )
         option_list.display = several
-        if not matches and self._card is None:
+        if several:
+            self._card = None
+            self.query_one("#card", Static).update(t("intake.card_pick", count=len(matches)))
+            self.query_one("#history", WorkList).set_source(None)
+            self._set_new_customer(False)
+        elif not matches and self._card is None:
             self._set_new_customer(True)
 
     @on(OptionList.OptionSelected, "#matches")

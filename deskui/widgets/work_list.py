@@ -34,8 +34,9 @@ PAGE_SIZE = 200
 CACHED_PAGES = 8
 """Pages kept; the visible window plus its margin never needs more than four."""
 
-CountdownFields = tuple[datetime, datetime | None, datetime | None]
-"""`(due_at, starts_at, paused_at)` of the deadline a countdown column shows."""
+CountdownFields = tuple[datetime | None, datetime | None, datetime | None]
+"""`(due_at, starts_at, paused_at)` of the deadline a countdown column shows; a row with
+no open deadline (a closed ticket in a history) gives `due_at=None` and a blank cell."""
 
 
 class WorkSource(Protocol):
@@ -594,6 +595,10 @@ class WorkList(ScrollView, can_focus=True):
         for column in self.columns:
             if column.countdown is not None:
                 due_at, starts_at, paused_at = column.countdown(row)
+                if due_at is None:
+                    cells.append("")
+                    phases.append(None)
+                    continue
                 text, phase = countdown_text(due_at, now, starts_at=starts_at, paused_at=paused_at)
                 cells.append(text)
                 phases.append(phase)
