@@ -71,7 +71,7 @@ class Database:
 
         try:
             with self.engine.begin() as connection:
-                command.upgrade(alembic_config(connection), "head")
+                command.upgrade(alembic_config(connection), "heads")
         except OperationalError as error:
             raise DatabaseError(describe(error, self.url)) from error
 

@@ -12,6 +12,10 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from deskui.data import models as m
 from deskui.data.database import Database
+from deskui.data.callback_store import CallbackStore
+from deskui.data.complaint_store import ComplaintStore
+from deskui.data.frontdesk_store import FrontDeskStore
+from deskui.data.handover_store import HandoverStore
 from deskui.data.profile_store import ProfileStore
 from deskui.data.records import (
     AgentRecord,
@@ -42,7 +46,7 @@ from deskui.domain.search import Lookup, LookupKind, name_grams
 NAME_CANDIDATES = 400  # per name piece; a fragment common to more names is ranked on these
 
 
-class Repository(ProfileStore):
+class Repository(ProfileStore, ComplaintStore, CallbackStore, HandoverStore, FrontDeskStore):
     """Reads and writes in terms of the glossary; callers never see SQL or ORM objects."""
 
     def __init__(self, session: Session, policy: DeadlinePolicy | None = None) -> None:
