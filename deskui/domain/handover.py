@@ -1,0 +1,176 @@
+"""The shift handover (seed 004 after-sales 8): what is gathered, when an unacknowledged item
+is flagged, how an item may leave the list, and the report's layout. Functions of (facts, now).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from deskui.domain.deadlines import DeadlinePolicy, handover_ack_due
+from deskui.domain.intake import FieldProblem
+from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, SubjectType
+
+MAX_TITLE = 200
+SHEET_ORDER: tuple[HandoverSheet, ...] = tuple(HandoverSheet)
+"""The seed's order: unfinished, payment, responsibility, courier, repair, return."""
+
+
+class Leave(StrEnum):
+    """The only ways an item leaves the list: nothing handed over silently vanishes."""
+
+    DONE = "done"
+    REASSIGNED = "reassigned"
+    ACKNOWLEDGED = "acknowledged"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenWork:
+    """One open deadline the outgoing agent owns."""
+
+    kind: str
+    subject_type: str
+    subject_id: int
+    customer_id: int | None
+    customer: str
+    label: str
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """One subject to hand over, with its soonest deadline."""
+
+    sheet: HandoverSheet
+    subject_type: str
+    subject_id: int
+    customer_id: int | None
+    customer: str
+    title: str
+    due_at: datetime
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """The wall layout: customer, item, status, deadline, owner, note."""
+
+    sheet: str
+    customer: str
+    item: str
+    status: str
+    deadline: datetime | None
+    owner: str
+    note: str
+    done_so_far: str = ""
+    next_step: str = ""
+
+
+def sheet_for(kind: str) -> HandoverSheet:
+    """A chased parcel goes on the courier sheet; every other open deadline is unfinished
+    work (seed 004 after-sales 8)."""
+    if kind == DeadlineKind.PARCEL_CHASE:
+        return HandoverSheet.COURIER
+    return HandoverSheet.UNFINISHED
+
+
+def gather(
+    open_work: Iterable[OpenWork], already_listed: Iterable[tuple[str, int]] = ()
+) -> list[Gathered]:
+    """One item per subject (a ticket with two deadlines is one piece of work), soonest due
+    first; handover deadlines themselves and subjects already on the list are left out."""
+    skip = set(already_listed)
+    by_subject: dict[tuple[str, int], list[OpenWork]] = {}
+    for work in open_work:
+        if work.kind in (DeadlineKind.HANDOVER_ACK, DeadlineKind.HANDOVER_FOLLOW_UP):
+            continue
+        if work.subject_type == SubjectType.HANDOVER_ITEM:
+            continue
+        key = (work.subject_type, work.subject_id)
+        if key in skip:
+            continue
+        by_subject.setdefault(key, []).append(work)
+    gathered = []
+    for (subject_type, subject_id), works in by_subject.items():
+        works.sort(key=lambda w: w.due_at)
+        first = works[0]
+        gathered.append(
+            Gathered(
+                sheet=sheet_for(first.kind),
+                subject_type=subject_type,
+                subject_id=subject_id,
+                customer_id=first.customer_id,
+                customer=first.customer,
+                title=first.label or f"{subject_type} #{subject_id}",
+                due_at=first.due_at,
+                kinds=tuple(dict.fromkeys(w.kind for w in works)),
+            )
+        )
+    gathered.sort(key=lambda g: (g.due_at, g.subject_type, g.subject_id))
+    return gathered
+
+
+def ack_due(policy: DeadlinePolicy, shift_start: datetime) -> datetime:
+    """The site-set time after the incoming shift's start (DeadlinePolicy.handover_ack)."""
+    return handover_ack_due(policy, shift_start)
+
+
+def is_ack_overdue(
+    policy: DeadlinePolicy,
+    status: str,
+    shift_start: datetime | None,
+    acknowledged_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """Handed over, not acknowledged, and past the site-set time: flag it to the lead."""
+    if status != HandoverStatus.HANDED_OVER or acknowledged_at is not None:
+        return False
+    if shift_start is None:
+        return False
+    return _utc(now) >= ack_due(policy, shift_start)
+
+
+def check_leave(status: str, how: Leave, note: str) -> str | None:
+    """Why the item may not leave the list this way, as a catalog key, or None."""
+    if status == HandoverStatus.DONE:
+        return "handover.error.already_done"
+    if how is Leave.REASSIGNED and not note.strip():
+        return "handover.error.note_required"
+    if how is Leave.ACKNOWLEDGED and status != HandoverStatus.HANDED_OVER:
+        return "handover.error.not_handed_over"
+    return None
+
+
+def check_item(*, title: str, sheet: str, next_step: str) -> list[FieldProblem]:
+    """A hand-entered item needs what it is, its sheet and what the next shift does."""
+    problems: list[FieldProblem] = []
+    if not title.strip():
+        problems.append(FieldProblem("title", "handover.error.required"))
+    elif len(title) > MAX_TITLE:
+        problems.append(FieldProblem("title", "handover.error.too_long", (("max", MAX_TITLE),)))
+    if sheet not in {s.value for s in HandoverSheet}:
+        problems.append(FieldProblem("sheet", "handover.error.bad_sheet"))
+    if not next_step.strip():
+        problems.append(FieldProblem("next_step", "handover.error.next_step_required"))
+    return problems
+
+
+def by_sheet(rows: Sequence[ReportRow]) -> dict[HandoverSheet, list[ReportRow]]:
+    """The report, one list per sheet in the seed's order; every sheet present (an empty
+    sheet on the wall says 'nothing' rather than going missing)."""
+    grouped: dict[HandoverSheet, list[ReportRow]] = {sheet: [] for sheet in SHEET_ORDER}
+    for row in rows:
+        grouped[HandoverSheet(row.sheet)].append(row)
+    for sheet_rows in grouped.values():
+        sheet_rows.sort(
+            key=lambda r: (r.deadline is None, r.deadline or datetime.max.replace(tzinfo=UTC))
+        )
+    return grouped
+
+
+def _utc(instant: datetime) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError("handover rules need timezone-aware instants")
+    return instant.astimezone(UTC)

@@ -1,0 +1,96 @@
+"""Handover rules (seed 004 after-sales 8): gathering, flagging, leaving the list, the report."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from deskui.domain.deadlines import DeadlinePolicy
+from deskui.domain.handover import (
+    Leave,
+    OpenWork,
+    ReportRow,
+    by_sheet,
+    check_item,
+    check_leave,
+    gather,
+    is_ack_overdue,
+)
+from deskui.domain.model import HandoverSheet, HandoverStatus
+
+SH = ZoneInfo("Asia/Shanghai")
+END_OF_SHIFT = datetime(2026, 11, 23, 17, 50, tzinfo=SH)
+POLICY = DeadlinePolicy()
+
+
+def work(kind: str, subject: str, subject_id: int, hours: float) -> OpenWork:
+    return OpenWork(kind, subject, subject_id, 1, "星辰", f"{subject}{subject_id}",
+                    END_OF_SHIFT + timedelta(hours=hours))  # fmt: skip
+
+
+def test_gather_one_item_per_subject_soonest_first() -> None:
+    gathered = gather(
+        [
+            work("repeat_contact", "ticket", 7, 10),
+            work("first_contact", "ticket", 7, 2),
+            work("callback", "callback", 3, 1),
+            work("parcel_chase", "order", 9, 5),
+        ]
+    )
+    assert [(g.subject_type, g.subject_id) for g in gathered] == [
+        ("callback", 3),
+        ("ticket", 7),
+        ("order", 9),
+    ]
+    assert gathered[1].kinds == ("first_contact", "repeat_contact")
+    assert gathered[1].due_at == END_OF_SHIFT + timedelta(hours=2)
+    assert gathered[2].sheet is HandoverSheet.COURIER
+    assert gathered[0].sheet is HandoverSheet.UNFINISHED
+
+
+def test_gather_skips_handover_deadlines_and_listed_subjects() -> None:
+    gathered = gather(
+        [work("handover_ack", "handover_item", 1, 1), work("first_contact", "ticket", 2, 1)],
+        already_listed=[("ticket", 2)],
+    )
+    assert gathered == []
+
+
+def test_unacknowledged_is_flagged_after_the_site_set_time() -> None:
+    start = END_OF_SHIFT
+    due = start + POLICY.handover_ack
+    handed = HandoverStatus.HANDED_OVER
+    assert not is_ack_overdue(POLICY, handed, start, None, due - timedelta(seconds=1))
+    assert is_ack_overdue(POLICY, handed, start, None, due)
+    assert not is_ack_overdue(POLICY, handed, start, due, due + timedelta(hours=1))
+    assert not is_ack_overdue(POLICY, HandoverStatus.OPEN, start, None, due + timedelta(hours=1))
+    site = DeadlinePolicy(handover_ack=timedelta(hours=2))
+    assert not is_ack_overdue(site, handed, start, None, due)
+
+
+def test_nothing_leaves_silently() -> None:
+    assert check_leave("handed_over", Leave.REASSIGNED, "  ") == "handover.error.note_required"
+    assert check_leave("handed_over", Leave.REASSIGNED, "交给李娜跟进") is None
+    assert check_leave("open", Leave.ACKNOWLEDGED, "") == "handover.error.not_handed_over"
+    assert check_leave("handed_over", Leave.ACKNOWLEDGED, "") is None
+    assert check_leave("done", Leave.DONE, "") == "handover.error.already_done"
+
+
+def test_check_item_fields() -> None:
+    problems = check_item(title="", sheet="nope", next_step="")
+    assert [p.field for p in problems] == ["title", "sheet", "next_step"]
+    assert check_item(title="退货", sheet="return", next_step="明早联系") == []
+
+
+def test_report_has_every_sheet_in_seed_order() -> None:
+    rows = [
+        ReportRow("return", "星辰", "退货", "handed_over", END_OF_SHIFT, "王芳", ""),
+        ReportRow("unfinished", "华强", "催件", "handed_over", None, "王芳", ""),
+        ReportRow(
+            "return", "宏达", "换货", "handed_over", END_OF_SHIFT - timedelta(hours=1), "王芳", ""
+        ),
+    ]
+    grouped = by_sheet(rows)
+    assert list(grouped) == list(HandoverSheet)
+    assert [r.customer for r in grouped[HandoverSheet.RETURN]] == ["宏达", "星辰"]
+    assert grouped[HandoverSheet.PAYMENT] == []
