@@ -93,6 +93,8 @@ def check_url(url: str) -> str:
 
 def resolve(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Settings, Clock]:
     demo = getattr(args, "demo", False)
+    now = getattr(args, "now", None)
+    clock: Clock = OffsetClock(parse_now(now)) if now else SystemClock()  # before any folder
     url = getattr(args, "db", None) or environ.get("DESKUI_DATABASE_URL")
     if demo and url:
         raise UsageError("--demo uses its own temporary database; leave out --db")
@@ -109,8 +111,6 @@ def resolve(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Settings
         except OSError as error:
             raise UsageError(f"cannot create the data folder {data_dir()}: {error}") from error
         url = default_database_url()
-    now = getattr(args, "now", None)
-    clock: Clock = OffsetClock(parse_now(now)) if now else SystemClock()
     settings = Settings(
         database_url=url,
         locale=getattr(args, "lang", None) or environ.get("DESKUI_LANG", "zh-CN"),

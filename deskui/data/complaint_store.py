@@ -1,4 +1,6 @@
-"""Complaint handling: the seven steps, lead takeover, written replies (seed 001:6-7). Part of Repository."""
+"""Complaint handling: the seven steps, lead takeover, written replies (seed 001:6-7). Part of
+Repository.
+"""
 
 from __future__ import annotations
 

@@ -53,11 +53,11 @@ def _customers(repo: Repository, zone: ZoneInfo) -> Table:
     for c in repo.customers():
         base = [c.id, c.name, c.address, c.phone_e164 or "", c.unit_number, c.assigned_agent or ""]
         if not c.contacts:
-            rows.append(base + [""] * 9)
+            rows.append([*base, *[""] * 9])
         for p in c.contacts:
             rows.append(
-                base
-                + [
+                [
+                    *base,
                     p.name,
                     p.role,
                     p.position,

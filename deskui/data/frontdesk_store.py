@@ -1,4 +1,6 @@
-"""The front desk beyond calls: departments' round trip, visitors, passes, messages, correspondence, attachments (seed 001:4, 002:2.3-2.5). Part of Repository."""
+"""The front desk beyond calls: departments' round trip, visitors, passes, messages,
+correspondence, attachments (seed 001:4, 002:2.3-2.5). Part of Repository.
+"""
 
 from __future__ import annotations
 

@@ -11,9 +11,9 @@ from sqlalchemy import Select, delete, func, literal, select, union
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from deskui.data import models as m
-from deskui.data.database import Database
 from deskui.data.callback_store import CallbackStore
 from deskui.data.complaint_store import ComplaintStore
+from deskui.data.database import Database
 from deskui.data.frontdesk_store import FrontDeskStore
 from deskui.data.handover_store import HandoverStore
 from deskui.data.profile_store import ProfileStore
