@@ -1,4 +1,7 @@
-"""Callbacks (回访): the queue, scripts' outcomes, visit requests (seed 000:2). Part of Repository."""
+"""Callbacks (回访): the queue, scripts' outcomes, visit requests (seed 000:2).
+
+Part of Repository.
+"""
 
 from __future__ import annotations
 
