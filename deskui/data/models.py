@@ -311,3 +311,62 @@ class SearchGram(Base):
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+# -- handover and orders (issue 7) --
+
+
+class HandoverReport(Base):
+    """A shift handed over: the report frozen as it stood at that moment (seed 004)."""
+
+    __tablename__ = "handover_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), index=True)
+    to_agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), index=True)
+    team: Mapped[str] = mapped_column(String(40), default="default")
+    handed_over_at: Mapped[datetime]
+    item_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    rows: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Order(Base):
+    """A shop order followed up by the desk (seed 004 in-sales 1-6, pre-sales 7)."""
+
+    __tablename__ = "shop_order"
+    __table_args__ = (Index("ix_shop_order_shop_number", "shop", "number", unique=True),)
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64))
+    shop: Mapped[str] = mapped_column(String(80))
+    customer: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="unpaid", index=True)
+    paid_at: Mapped[datetime | None]
+    shipped_at: Mapped[datetime | None]
+    received_at: Mapped[datetime | None]
+    courier: Mapped[str] = mapped_column(String(40), default="")
+    tracking_number: Mapped[str] = mapped_column(String(64), default="")
+    last_tracking_at: Mapped[datetime | None]
+    problem: Mapped[str | None] = mapped_column(String(20))
+    problem_at: Mapped[datetime | None]
+    responsible: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    created_at: Mapped[datetime]
+
+
+class OrderEvent(Base):
+    """Append-only history of an order: follow-ups, chases, void notices, return steps."""
+
+    __tablename__ = "order_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
