@@ -199,6 +199,8 @@ class HandoverItem(Base):
     sheet: Mapped[str] = mapped_column(String(20), default="unfinished")
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
+    # a buyer on the seed's sheets often has no profile: the name as the agent wrote it
+    customer_name: Mapped[str] = mapped_column(String(200), default="")
     subject_type: Mapped[str | None] = mapped_column(String(20))
     subject_id: Mapped[int | None] = mapped_column(Integer)
     from_agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), index=True)
@@ -370,3 +372,38 @@ class OrderEvent(Base):
     at: Mapped[datetime]
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+# -- complaints (issue 5) --
+
+
+class ComplaintRecord(Base):
+    """Where a complaint stands in its seven steps and the facts its written reply reports
+    (seed 001:6.1-6.7, 7.1-7.8); forwarded complaints keep the department's receipt date
+    (seed 000:3.2.2)."""
+
+    __tablename__ = "complaint_record"
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), primary_key=True)
+    script: Mapped[str] = mapped_column(String(40), default="complaint")
+    step: Mapped[str] = mapped_column(String(40), default="")
+    path: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answers: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    commit_mode: Mapped[str] = mapped_column(String(20), default="")
+    promised_at: Mapped[datetime | None]
+    cause: Mapped[str] = mapped_column(Text, default="")
+    responsible: Mapped[str] = mapped_column(String(200), default="")
+    action_at: Mapped[datetime | None]
+    expected_finish: Mapped[datetime | None]
+    result: Mapped[str] = mapped_column(Text, default="")
+    reply_text: Mapped[str] = mapped_column(Text, default="")
+    forwarded_by_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    received_by_department_on: Mapped[date | None] = mapped_column(Date)
+    our_received_at: Mapped[datetime | None]
+    taken_over_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    taken_over_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
