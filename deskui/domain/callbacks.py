@@ -1,0 +1,487 @@
+"""Callback rules (回访, seed 000:2.5): due dates, calling hours, sharing, coverage, generation.
+
+Every function takes the facts and an explicit `now`; nothing here reads a clock or a database.
+Calling hours are local by nature, so they are read in the calendar's zone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+
+import chinese_calendar
+
+from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.model import CallbackOutcome, CallbackPurpose
+
+WEEK = timedelta(days=7)
+SEARCH_DAYS = 62  # a slot is always found within two months of any holiday run
+
+
+class DaySet(StrEnum):
+    """Which days a window applies to."""
+
+    WORKING = "working"  # the calendar's working days (调休 included)
+    WEEKDAYS = "weekdays"  # the listed weekdays, except official holidays
+    EVERY_DAY = "every_day"
+
+
+@dataclass(frozen=True, slots=True)
+class CallingWindow:
+    start: time
+    end: time
+    days: DaySet = DaySet.WORKING
+    weekdays: frozenset[int] = frozenset(range(5))
+    """Monday = 0; read only when `days` is WEEKDAYS."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallingHours:
+    windows: tuple[CallingWindow, ...]
+    source: str = "site"
+    """"site" (the default calling hours) or "contact" (their convenient hours)."""
+
+
+DEFAULT_CALLING_HOURS = CallingHours(
+    (CallingWindow(time(9, 30), time(11, 30)), CallingWindow(time(14, 30), time(17, 30)))
+)
+"""Never in the customer's rest time (seed 000:2.5.2.1): mornings after they settle in and
+afternoons after the lunch break, on working days only. A site may change it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackRules:
+    """What a site may tune; the defaults are the seeds' own or a front desk's usual."""
+
+    window: timedelta = WEEK
+    """Due within one week of the triggering event (seed 000:2.5.2.1)."""
+    gift_window: timedelta = timedelta(days=3)
+    """Gift arrival confirmed within 3 days of sending (seed 000:2.5.5.1)."""
+    calling_hours: CallingHours = DEFAULT_CALLING_HOURS
+    shared_after: timedelta = timedelta(minutes=30)
+    """A personal callback overdue this long goes to the shared queue (site setting)."""
+    occasion_lead: timedelta = timedelta(days=3)
+    """Special-occasion callbacks fall due this long before the date."""
+    occasion_horizon: timedelta = timedelta(days=14)
+    """How far ahead special occasions are generated."""
+    period: str = "month"
+    """The coverage period: "month" or "quarter" (100% of customers each period)."""
+    survey_day: int = 10
+    """Survey forms due by this day of each quarter's first month (seed 000:2.5.3)."""
+
+
+# -- due dates -------------------------------------------------------------------------------
+
+
+def callback_due_at(
+    purpose: CallbackPurpose | str, event_at: datetime, rules: CallbackRules
+) -> datetime:
+    """Within one week of the event, unless the rule says otherwise (gift: 3 days)."""
+    window = rules.gift_window if purpose == CallbackPurpose.GIFT_ARRIVAL else rules.window
+    return _utc(event_at) + window
+
+
+# -- calling hours ---------------------------------------------------------------------------
+
+_TIME = r"(\d{1,2})(?:[:：点时.](\d{2}))?[点时]?"
+_RANGE = re.compile(_TIME + r"\s*(?:-|–|—|~|～|至|到|to)\s*" + _TIME)
+_WEEKDAY_NAMES = {
+    "一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
+    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+}  # fmt: skip
+_DAY_RANGE = re.compile(
+    r"(?:周|星期)([一二三四五六日天])\s*(?:至|到|-|~|～)\s*(?:周|星期)?([一二三四五六日天])"
+    r"|\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*(?:-|to|–)\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*",
+    re.IGNORECASE,
+)
+_HALF_DAY = {
+    "上午": (time(9, 0), time(12, 0)),
+    "morning": (time(9, 0), time(12, 0)),
+    "下午": (time(14, 0), time(18, 0)),
+    "afternoon": (time(14, 0), time(18, 0)),
+}
+
+
+def parse_convenient_hours(text: str) -> CallingHours | None:
+    """A contact's convenient hours (`工作日 9:00-11:30`, `周一至周六 10:00-18:00`,
+    `weekdays 14:00-17:00`, `下午`), or None when nothing in it reads as hours."""
+    folded = text.strip().lower()
+    if not folded:
+        return None
+    days, weekdays = DaySet.WORKING, frozenset(range(5))
+    if match := _DAY_RANGE.search(folded):
+        first = _WEEKDAY_NAMES[(match.group(1) or match.group(3)).lower()[:3]]
+        last = _WEEKDAY_NAMES[(match.group(2) or match.group(4)).lower()[:3]]
+        span = range(first, last + 1) if first <= last else [*range(first, 7), *range(last + 1)]
+        days, weekdays = DaySet.WEEKDAYS, frozenset(span)
+    elif any(word in folded for word in ("每天", "每日", "daily", "every day", "any day")):
+        days = DaySet.EVERY_DAY
+    windows: list[CallingWindow] = []
+    for match in _RANGE.finditer(folded):
+        start = _time(match.group(1), match.group(2))
+        end = _time(match.group(3), match.group(4))
+        if start is None or end is None or start >= end:
+            continue
+        windows.append(CallingWindow(start, end, days, weekdays))
+    if not windows:
+        for word, (start, end) in _HALF_DAY.items():
+            if word in folded:
+                windows.append(CallingWindow(start, end, days, weekdays))
+    if not windows:
+        return None
+    return CallingHours(tuple(sorted(windows, key=lambda w: w.start)), source="contact")
+
+
+def calling_hours_for(convenient: Sequence[str], rules: CallbackRules) -> CallingHours:
+    """The first contact's parseable convenient hours, else the site's default hours."""
+    for text in convenient:
+        hours = parse_convenient_hours(text)
+        if hours is not None:
+            return hours
+    return rules.calling_hours
+
+
+class MoveReason(StrEnum):
+    """Why a callback was moved; the catalog says it in words (callbacks.reason.*)."""
+
+    HOLIDAY = "holiday"
+    NON_WORKING_DAY = "non_working_day"
+    CONTACT_HOURS = "contact_hours"
+    SITE_HOURS = "site_hours"
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    at: datetime
+    """When to call, UTC."""
+    reason: MoveReason | None = None
+    """None when the wanted time was already allowed."""
+    holiday: str = ""
+    """The holiday's name when the reason is a holiday."""
+
+    @property
+    def moved(self) -> bool:
+        return self.reason is not None
+
+
+def _day_allowed(window: CallingWindow, day: date, calendar: BusinessCalendar) -> bool:
+    if window.days is DaySet.EVERY_DAY:
+        return True
+    if window.days is DaySet.WORKING:
+        return calendar.is_working_day(day)
+    return day.weekday() in window.weekdays and holiday_name(day) == ""
+
+
+def is_allowed(at: datetime, hours: CallingHours, calendar: BusinessCalendar) -> bool:
+    local = _utc(at).astimezone(calendar.tz)
+    return any(
+        w.start <= local.time().replace(tzinfo=None) < w.end
+        and _day_allowed(w, local.date(), calendar)
+        for w in hours.windows
+    )
+
+
+def next_allowed(at: datetime, hours: CallingHours, calendar: BusinessCalendar) -> datetime:
+    """The first instant at or after `at` inside the calling hours."""
+    local = _utc(at).astimezone(calendar.tz)
+    for offset in range(SEARCH_DAYS):
+        day = local.date() + timedelta(days=offset)
+        starts = []
+        for window in hours.windows:
+            if not _day_allowed(window, day, calendar):
+                continue
+            begin = datetime.combine(day, window.start, tzinfo=calendar.tz)
+            end = datetime.combine(day, window.end, tzinfo=calendar.tz)
+            if end <= local:
+                continue
+            starts.append(max(begin, local))
+        if starts:
+            return min(starts).astimezone(UTC)
+    raise ValueError("no calling hours within two months: check the site's calling hours")
+
+
+def place_call(at: datetime, hours: CallingHours, calendar: BusinessCalendar) -> Placement:
+    """Keep `at` if the customer may be called then; else the next allowed slot and why."""
+    if is_allowed(at, hours, calendar):
+        return Placement(_utc(at))
+    local_day = _utc(at).astimezone(calendar.tz).date()
+    name = holiday_name(local_day)
+    if name:
+        reason = MoveReason.HOLIDAY
+    elif not calendar.is_working_day(local_day) and hours.source == "site":
+        reason = MoveReason.NON_WORKING_DAY
+    elif hours.source == "contact":
+        reason = MoveReason.CONTACT_HOURS
+    else:
+        reason = MoveReason.SITE_HOURS
+    return Placement(next_allowed(at, hours, calendar), reason, name)
+
+
+def holiday_name(day: date) -> str:
+    """The official holiday's English name (`National Day`), or "" on other days."""
+    try:
+        is_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return ""
+    return str(name) if is_holiday and name else ""
+
+
+# -- sharing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCallback:
+    id: int
+    agent_id: int | None
+    due_at: datetime
+    shared: bool
+
+
+def to_share(callbacks: Iterable[OpenCallback], now: datetime, rules: CallbackRules) -> list[int]:
+    """Personal callbacks overdue by the site's minutes: to the shared queue, so they are not
+    lost while their agent is at lunch or off shift."""
+    limit = _utc(now) - rules.shared_after
+    return [c.id for c in callbacks if not c.shared and _utc(c.due_at) <= limit]
+
+
+def section(due_at: datetime, now: datetime, tz: str | object) -> str:
+    """ "overdue", "today" or "upcoming", by the local day of `now`."""
+    from zoneinfo import ZoneInfo
+
+    zone = tz if not isinstance(tz, str) else ZoneInfo(tz)
+    if _utc(due_at) < _utc(now):
+        return "overdue"
+    if _utc(due_at).astimezone(zone).date() == _utc(now).astimezone(zone).date():  # type: ignore[arg-type]
+        return "today"
+    return "upcoming"
+
+
+# -- coverage and routine generation ----------------------------------------------------------
+
+
+def period_bounds(day: date, period: str) -> tuple[date, date]:
+    """The first day of the period holding `day` and the first day of the next one."""
+    if period == "quarter":
+        first_month = 3 * ((day.month - 1) // 3) + 1
+        start = date(day.year, first_month, 1)
+        months = 3
+    elif period == "month":
+        start = date(day.year, day.month, 1)
+        months = 1
+    else:
+        raise ValueError(f"unknown coverage period {period!r}")
+    month = start.month - 1 + months
+    return start, date(start.year + month // 12, month % 12 + 1, 1)
+
+
+def uncovered(customer_ids: Iterable[int], covered: Iterable[int]) -> list[int]:
+    """Customers without a callback in the period (seed 000:2.5.2.1: 100% called back)."""
+    seen = set(covered)
+    return sorted(cid for cid in customer_ids if cid not in seen)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCallback:
+    customer_id: int
+    agent_id: int
+    purpose: CallbackPurpose
+    due_at: datetime
+    contact_id: int | None = None
+    occasion: str = ""
+    """For special occasions: `birthday:2026-11-30`, `holiday:2027-01-01`, ... (no duplicates)."""
+
+
+def plan_routine(
+    customers: Mapping[int, int | None],
+    agents: Sequence[int],
+    load: Mapping[int, int],
+    now: datetime,
+    rules: CallbackRules,
+    period_end: datetime,
+) -> list[PlannedCallback]:
+    """Routine callbacks for uncovered customers, each to its assigned agent when that agent
+    is active, else to whoever has the fewest open callbacks (ties by id).
+
+    `customers` maps customer id to assigned agent id; `load` counts open callbacks per agent.
+    Due within the week, never after the period ends.
+    """
+    if not agents:
+        return []
+    counts = {agent: load.get(agent, 0) for agent in agents}
+    due = min(_utc(now) + rules.window, _utc(period_end) - timedelta(minutes=1))
+    due = max(due, _utc(now))
+    planned = []
+    for customer_id in sorted(customers):
+        assigned = customers[customer_id]
+        agent = assigned if assigned in counts else min(counts, key=lambda a: (counts[a], a))
+        counts[agent] += 1
+        planned.append(PlannedCallback(customer_id, agent, CallbackPurpose.ROUTINE, due))
+    return planned
+
+
+# -- special occasions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OccasionFacts:
+    customer_id: int
+    agent_id: int | None
+    contract_signed_on: date | None
+    birthdays: tuple[tuple[int, date], ...] = field(default_factory=tuple)
+    """(contact id, birthday) of the customer's contacts."""
+
+
+def holidays_between(start: date, end: date) -> list[tuple[date, str]]:
+    """The first day of each official holiday run between `start` and `end` (inclusive)."""
+    found: list[tuple[date, str]] = []
+    day = start - timedelta(days=1)
+    previous = holiday_name(day)
+    while day < end:
+        day += timedelta(days=1)
+        name = holiday_name(day)
+        if name and name != previous:
+            found.append((day, name))
+        previous = name
+    return found
+
+
+def _anniversary(on: date, start: date, end: date) -> date | None:
+    for year in (start.year, start.year + 1):
+        try:
+            candidate = on.replace(year=year)
+        except ValueError:  # 29 February in a common year
+            candidate = date(year, 3, 1)
+        if start <= candidate <= end and candidate.year > on.year:
+            return candidate
+    return None
+
+
+def plan_occasions(
+    facts: Sequence[OccasionFacts],
+    now: datetime,
+    rules: CallbackRules,
+    calendar: BusinessCalendar,
+    fallback_agent: int,
+) -> list[PlannedCallback]:
+    """Special-occasion callbacks (seed 000:2.5.1.2) for holidays, contacts' birthdays and
+    company anniversaries inside the horizon, due `occasion_lead` before the date."""
+    today = _utc(now).astimezone(calendar.tz).date()
+    end = today + rules.occasion_horizon
+    holidays = holidays_between(today, end)
+    planned: list[PlannedCallback] = []
+
+    def due(day: date) -> datetime:
+        at = datetime.combine(day, time(9, 30), tzinfo=calendar.tz) - rules.occasion_lead
+        return max(at.astimezone(UTC), _utc(now))
+
+    for fact in facts:
+        agent = fact.agent_id or fallback_agent
+        for day, name in holidays:
+            planned.append(
+                PlannedCallback(
+                    fact.customer_id,
+                    agent,
+                    CallbackPurpose.SPECIAL_OCCASION,
+                    due(day),
+                    occasion=f"holiday:{day.isoformat()}:{name}",
+                )
+            )
+        for contact_id, birthday in fact.birthdays:
+            on = _anniversary(birthday, today, end)
+            if on is not None:
+                planned.append(
+                    PlannedCallback(
+                        fact.customer_id,
+                        agent,
+                        CallbackPurpose.SPECIAL_OCCASION,
+                        due(on),
+                        contact_id=contact_id,
+                        occasion=f"birthday:{on.isoformat()}",
+                    )
+                )
+        if fact.contract_signed_on is not None:
+            on = _anniversary(fact.contract_signed_on, today, end)
+            if on is not None:
+                planned.append(
+                    PlannedCallback(
+                        fact.customer_id,
+                        agent,
+                        CallbackPurpose.SPECIAL_OCCASION,
+                        due(on),
+                        occasion=f"anniversary:{on.isoformat()}",
+                    )
+                )
+    return planned
+
+
+# -- quarterly survey forms --------------------------------------------------------------------
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def survey_due(year: int, quarter: int, rules: CallbackRules) -> date:
+    """By the 10th of the quarter's first month (seed 000:2.5.3)."""
+    return date(year, 3 * (quarter - 1) + 1, rules.survey_day)
+
+
+def missing_surveys(
+    departments: Iterable[str],
+    submitted: Iterable[tuple[str, int, int]],
+    now: datetime,
+    rules: CallbackRules,
+    tz: str = "Asia/Shanghai",
+) -> list[tuple[str, date, bool]]:
+    """(department, due date, late?) for each sales department without this quarter's form."""
+    from zoneinfo import ZoneInfo
+
+    today = _utc(now).astimezone(ZoneInfo(tz)).date()
+    year, quarter = quarter_of(today)
+    due = survey_due(year, quarter, rules)
+    have = {(d, y, q) for d, y, q in submitted}
+    return [
+        (code, due, today > due)
+        for code in sorted(set(departments))
+        if (code, year, quarter) not in have
+    ]
+
+
+# -- the call's outcome ------------------------------------------------------------------------
+
+
+def outcome_of(answers: Mapping[str, object]) -> CallbackOutcome | None:
+    """The outcome a finished script's answers mean: a problem found on an equipment check
+    counts as unsatisfied (it needs a follow-up)."""
+    value = str(answers.get("satisfaction", "") or "")
+    if value in {o.value for o in CallbackOutcome}:
+        return CallbackOutcome(value)
+    running = str(answers.get("running", "") or answers.get("arrived", "") or "")
+    if running in ("problem", "no"):
+        return CallbackOutcome.UNSATISFIED
+    if running in ("normal", "yes"):
+        return CallbackOutcome.SATISFIED
+    return None
+
+
+def needs_follow_up(outcome: CallbackOutcome | None) -> bool:
+    """Unsatisfied opens a follow-up ticket owned by the agent (seed 000:2.3)."""
+    return outcome is CallbackOutcome.UNSATISFIED
+
+
+def _time(hour: str, minute: str | None) -> time | None:
+    h, m = int(hour), int(minute or 0)
+    if h == 24 and m == 0:
+        return time(23, 59)
+    if not (0 <= h < 24 and 0 <= m < 60):
+        return None
+    return time(h, m)
+
+
+def _utc(instant: datetime) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError("callback rules need timezone-aware instants")
+    return instant.astimezone(UTC)
