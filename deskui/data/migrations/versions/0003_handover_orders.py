@@ -1,4 +1,4 @@
-"""handover reports, shop orders and their history (issue 7, seed 004)
+"""handover item customer names, handover reports, shop orders and their history (issue 7, seed 004)
 
 Revision ID: 0003
 Revises: 0001
@@ -16,6 +16,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("handover_item") as batch:
+        batch.add_column(
+            sa.Column("customer_name", sa.String(length=200), nullable=False, server_default="")
+        )
     op.create_table(
         "handover_report",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -85,3 +89,5 @@ def downgrade() -> None:
     op.drop_index("ix_handover_report_to_agent_id", table_name="handover_report")
     op.drop_index("ix_handover_report_from_agent_id", table_name="handover_report")
     op.drop_table("handover_report")
+    with op.batch_alter_table("handover_item") as batch:
+        batch.drop_column("customer_name")
