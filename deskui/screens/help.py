@@ -36,12 +36,24 @@ class HelpScreen(Screen[None]):
         table = Table(box=None, show_header=True, header_style="bold", expand=False)
         table.add_column(t("help.key"))
         table.add_column(t("help.does"))
-        seen: set[str] = set()
-        for key_bindings in self.app._bindings.key_to_bindings.values():
-            for binding in key_bindings:
-                if binding.description and binding.key not in seen:
-                    seen.add(binding.key)
-                    table.add_row(self.app.get_key_display(binding), Text(binding.tooltip))
+        # Esc and Ctrl+P get their own rows at the end
+        seen: set[str] = {"escape"}
+        below = [screen for screen in self.app.screen_stack if screen is not self][-1:]
+        for bindings in (self.app._bindings, *(screen._bindings for screen in below)):
+            for key_bindings in bindings.key_to_bindings.values():
+                for binding in key_bindings:
+                    if binding.action.endswith("command_palette") or not binding.tooltip:
+                        continue  # Textual's own (focus, copy) have no tooltip of ours
+                    if binding.description and binding.key not in seen:
+                        seen.add(binding.key)
+                        table.add_row(key_label(binding), Text(binding.tooltip))
         table.add_row("Esc", Text(t("keys.back_tip")))
         table.add_row("Ctrl+P", Text(t("help.palette")))
         return table
+
+
+def key_label(binding: Binding) -> str:
+    """`ctrl+q` as `Ctrl+Q`, `f1` as `F1`: the way the rows below are written."""
+    if binding.key_display:
+        return binding.key_display
+    return "+".join(part.capitalize() for part in binding.key.split("+"))

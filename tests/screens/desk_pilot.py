@@ -1,0 +1,40 @@
+"""What screen and snapshot tests share: the terminal size, waiting, an empty database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from deskui.data.database import Database
+
+SIZE = (120, 36)
+"""Every screen test runs at the size of a small desk terminal."""
+
+
+def migrated_empty_database(folder: Path) -> Database:
+    """A migrated database without a single agent: the first run of a new site."""
+    db = Database(f"sqlite:///{folder / 'empty.db'}")
+    db.upgrade()
+    return db
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let every worker finish and what it posted be handled.
+
+    Three rounds, because handling a worker's message may start the next worker: the
+    database opens, then sign-in starts the list fetch, then the count brings the margin.
+    """
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_lines(app: Any) -> list[str]:
+    """The text of every line of the active screen, as the terminal would show it."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app: Any) -> str:
+    return "\n".join(screen_lines(app))

@@ -1,0 +1,64 @@
+"""How each screen looks at 120x36: frozen clock, demo data, dark theme, no blinking cursor.
+
+Update with `--snapshot-update` only after looking at the report (STYLE.md, tests).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from deskui.app import make_app
+from deskui.data.database import Database
+from deskui.domain.clock import FixedClock
+from tests.conftest import make_settings
+from tests.screens.desk_pilot import SIZE, settle
+
+
+def _pressing(*keys: str) -> Any:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run_before
+
+
+def test_desk_zh_cn(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
+    app = make_app(make_settings(demo_database, agent="王芳"), clock, demo_database)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+def test_desk_en(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
+    app = make_app(make_settings(demo_database, locale="en", agent="王芳"), clock, demo_database)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+def test_agent_pick(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
+    app = make_app(make_settings(demo_database, agent=None), clock, demo_database)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+def test_help(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_pressing("f1"))
+
+
+def test_team_view(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_pressing("f6"))
+
+
+def test_first_run_name_error(
+    snap_compare: Any, empty_database: Database, clock: FixedClock
+) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one("#new-name", Input).cursor_blink = False
+        await pilot.press("enter")
+        await settle(pilot)
+
+    app = make_app(make_settings(empty_database, agent=None), clock, empty_database)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
