@@ -185,6 +185,12 @@ class Callback(Base):
     answers: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+    # issue 6: who called, the follow-up it opened, why it was moved, its occasion
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    follow_up_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+    moved_from: Mapped[datetime | None]
+    moved_reason: Mapped[str] = mapped_column(String(80), default="")
+    occasion: Mapped[str] = mapped_column(String(80), default="")
 
 
 class HandoverItem(Base):
@@ -407,3 +413,61 @@ class ComplaintRecord(Base):
     taken_over_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+# -- callbacks (issue 6) --
+
+
+class CallbackEvent(Base):
+    """Append-only history of a callback: booked, moved, shared, reassigned, done."""
+
+    __tablename__ = "callback_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    callback_id: Mapped[int] = mapped_column(ForeignKey("callback.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class VisitRequest(Base):
+    """上门回访申请函: an on-site callback needs approval (seed 000:2.5.4)."""
+
+    __tablename__ = "visit_request"
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    callback_id: Mapped[int | None] = mapped_column(ForeignKey("callback.id"))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    frequency: Mapped[str] = mapped_column(String(80))
+    first_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    feedback_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class SurveyForm(Base):
+    """顾客满意度调查表 handed in by a sales department for a quarter (seed 000:2.5.3)."""
+
+    __tablename__ = "survey_form"
+    __table_args__ = (
+        Index("ix_survey_form_quarter", "department_code", "year", "quarter", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_code: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int] = mapped_column(Integer)
+    submitted_at: Mapped[datetime]
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
