@@ -1,0 +1,693 @@
+"""Customer profiles (客户资料, seed 000:1): the list with filing countdowns, the forms to file
+and edit a customer and its contacts, assignment by the lead, and import from a sheet."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.worker import Worker, WorkerState
+
+from deskui.domain.customer_import import Problem
+from deskui.domain.model import ContactRole, Gender, Role
+from deskui.domain.phone import format_display
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.widgets.banner import Banner
+from deskui.widgets.countdown import countdown_text
+from deskui.widgets.work_list import Column, WorkList
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.profile_records import (
+        ContactDetail,
+        CustomerDetail,
+        CustomerRow,
+        ImportOutcome,
+        SaveResult,
+    )
+    from deskui.domain.customer_import import ImportReport
+
+CUSTOMER_FIELDS = ("name", "address", "phone", "unit_number", "contract_signed_on")
+CONTACT_INPUTS = ("contact", "position", "contact_phone", "email", "birthday", "convenient_time")
+NEW_CONTACT = -1
+
+
+def localize_profile_bindings(node: DOMNode) -> None:
+    """`localize_bindings` for the `profiles.key.*` catalog keys this screen's bindings use."""
+    localize_bindings(node)
+    bindings = node._bindings
+    bindings.key_to_bindings = {
+        key: [
+            replace(b, description=t(b.description), tooltip=t(f"{b.description}_tip"))
+            if b.description.startswith("profiles.key.")
+            else b
+            for b in key_bindings
+        ]
+        for key, key_bindings in bindings.key_to_bindings.items()
+    }
+
+
+def contact_values(draft: Any) -> dict[str, object]:
+    """A contact draft as the raw fields the domain's contact check reads."""
+    return {
+        "contact": draft.name,
+        "role": draft.role,
+        "position": draft.position,
+        "contact_phone": draft.phone,
+        "email": draft.email,
+        "gender": draft.gender,
+        "birthday": draft.birthday,
+        "convenient_time": draft.convenient_time,
+        "personal_notes": draft.personal_notes,
+    }
+
+
+def problem_text(problem: Problem) -> str:
+    return t(problem.key, **dict(problem.values))
+
+
+class CustomerSource:
+    """Every customer, open filings first, for the work list's worker."""
+
+    def __init__(self, app: DeskApp) -> None:
+        self._app = app
+
+    def count(self) -> int:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.customer_row_count()
+
+    def rows(self, offset: int, limit: int) -> list[CustomerRow]:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.customer_rows(offset, limit)
+
+
+def customer_columns(app: DeskApp) -> list[Column]:
+    def filing(row: CustomerRow) -> str:
+        if row.filing_due is None:
+            return t("profiles.filed")
+        text, _ = countdown_text(row.filing_due, app.clock.now(), starts_at=row.filing_starts)
+        return text
+
+    return [
+        Column(t("profiles.column.filing"), 16, cell=filing),
+        Column(t("profiles.column.name"), 0, cell=lambda row: row.name),
+        Column(
+            t("profiles.column.phone"),
+            16,
+            cell=lambda row: format_display(row.phone_e164) if row.phone_e164 else "",
+        ),
+        Column(t("profiles.column.unit"), 10, cell=lambda row: row.unit_number),
+        Column(
+            t("profiles.column.agent"),
+            10,
+            cell=lambda row: row.agent_name or t("profiles.no_agent"),
+        ),
+        Column(t("profiles.column.contacts"), 6, cell=lambda row: str(row.contacts)),
+    ]
+
+
+class ProfilesScreen(Screen[None]):
+    """The customer list; Enter edits, n files a new one, c the contacts, a assigns, i imports."""
+
+    CSS_PATH = "profiles.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "keys.back", id="profiles.back"),
+        Binding("n", "new_customer", "profiles.key.new", id="profiles.new"),
+        Binding("c", "contacts", "profiles.key.contacts", id="profiles.contacts"),
+        Binding("a", "assign", "profiles.key.assign", id="profiles.assign"),
+        Binding("i", "import", "profiles.key.import", id="profiles.import"),
+        Binding("r", "reload", "keys.reload", id="profiles.reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="profiles")
+        localize_profile_bindings(self)
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("profiles.title"), id="profiles-title", classes="section-title")
+        yield Banner(id="profiles-trouble")
+        yield WorkList(
+            columns=customer_columns(self.desk_app),
+            empty_text=t("profiles.empty"),
+            id="customers",
+        )
+        yield Static(t("profiles.pick_hint"), id="profile-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        work_list = self.query_one("#customers", WorkList)
+        work_list.set_source(CustomerSource(self.desk_app))
+        work_list.focus()
+
+    def _is_lead(self) -> bool:
+        agent = self.desk_app.agent
+        return agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "assign":
+            return self._is_lead()  # seed 000:1.3: the lead shares customers out
+        return True
+
+    def _selected(self) -> CustomerRow | None:
+        return self.query_one("#customers", WorkList).cursor_row
+
+    # -- the list and the detail --------------------------------------------------------------
+
+    @on(WorkList.CursorMoved, "#customers")
+    def _cursor_moved(self, event: WorkList.CursorMoved) -> None:
+        self.load_detail(event.row.id, None)
+
+    @on(WorkList.RowSelected, "#customers")
+    def _row_selected(self, event: WorkList.RowSelected) -> None:
+        self.load_detail(event.row.id, "customer")
+
+    @work(thread=True, exclusive=True, group="profiles-detail", exit_on_error=False)
+    def load_detail(self, customer_id: int, then: str | None) -> None:
+        with self.desk_app.unit_of_work() as uow:
+            detail = uow.repo.customer_detail(customer_id)
+        self.app.call_from_thread(self._show_detail, detail, then)
+
+    def _show_detail(self, detail: CustomerDetail | None, then: str | None) -> None:
+        self.query_one("#profile-detail", Static).update(self._describe(detail))
+        if detail is None or then is None:
+            return
+        if then == "customer":
+            self.app.push_screen(CustomerFormModal(detail), self._form_closed)
+        else:
+            self.app.push_screen(ContactFormModal(detail), self._form_closed)
+
+    def _describe(self, detail: CustomerDetail | None) -> Text:
+        if detail is None:
+            return Text(t("profiles.pick_hint"))
+        none = t("profiles.none")
+        text = Text()
+        text.append(
+            t(
+                "profiles.detail",
+                name=detail.name,
+                phone=format_display(detail.phone_e164) if detail.phone_e164 else none,
+                unit=detail.unit_number or none,
+                agent=detail.assigned_agent or t("profiles.no_agent"),
+            ),
+            style="bold",
+        )
+        if detail.address:
+            text.append("\n" + t("profiles.detail_address", address=detail.address))
+        if detail.filing_due is not None:
+            zone = ZoneInfo(self.desk_app.settings.site_timezone)
+            due = detail.filing_due.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            text.append("\n" + t("profiles.detail_filing", due=due))
+        for contact in detail.contacts:
+            text.append(
+                "\n"
+                + t(
+                    "profiles.detail_contact",
+                    role=t(f"profiles.role.{contact.role}"),
+                    name=contact.name,
+                    position=contact.position,
+                    phone=format_display(contact.phone_e164, contact.phone_extension)
+                    if contact.phone_e164
+                    else "",
+                    email=contact.email,
+                )
+            )
+        return text
+
+    def _form_closed(self, name: str | None) -> None:
+        if name:
+            self.notify(t("profiles.saved", name=name), markup=False)
+        self.action_reload()
+
+    # -- keys -----------------------------------------------------------------------------------
+
+    def action_new_customer(self) -> None:
+        self.app.push_screen(CustomerFormModal(None), self._form_closed)
+
+    def action_contacts(self) -> None:
+        row = self._selected()
+        if row is None:
+            self.app.bell()
+            return
+        self.load_detail(row.id, "contacts")
+
+    def action_reload(self) -> None:
+        self.query_one("#customers", WorkList).reload()
+        row = self._selected()
+        if row is not None:
+            self.load_detail(row.id, None)
+
+    def action_assign(self) -> None:
+        if not self._is_lead():
+            self.notify(t("profiles.only_leads"), severity="warning")
+            return
+        self.run_assignment()
+
+    @work(thread=True, exclusive=True, group="profiles-assign", exit_on_error=False)
+    def run_assignment(self) -> None:
+        app = self.desk_app
+        with app.unit_of_work() as uow:
+            mapping = uow.repo.run_assignment(app.clock.now())
+            uow.commit()
+        self.app.call_from_thread(self._assigned, len(mapping))
+
+    def _assigned(self, count: int) -> None:
+        message = t("profiles.assigned", count=count) if count else t("profiles.assigned_none")
+        self.notify(message)
+        self.action_reload()
+
+    def action_import(self) -> None:
+        self.app.push_screen(ImportModal(), self._imported)
+
+    def _imported(self, count: int | None) -> None:
+        if count:
+            self.notify(t("profiles.imported", count=count))
+            self.action_reload()
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        if message.entities & {"customer", "contact", "deadline"}:
+            self.query_one("#customers", WorkList).reload()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.group.startswith("profiles"):
+            self.query_one("#profiles-trouble", Banner).message = t(
+                "profiles.failed", reason=str(event.worker.error)
+            )
+
+
+# -- forms ------------------------------------------------------------------------------------
+
+
+class ProfileFormBase(ModalScreen[str | None]):
+    """What both forms share: labelled fields with their messages, save in a worker, and a
+    result that either closes the form or shows what is wrong, keeping every typed character."""
+
+    CSS_PATH = "profiles.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "profiles.key.save", id="profiles.save", priority=True),
+        Binding("escape", "cancel", "profiles.key.cancel", id="profiles.cancel"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="profile-form")
+        localize_profile_bindings(self)
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def field(self, name: str, value: str = "") -> ComposeResult:
+        yield Label(t(f"profiles.field.{name}"), classes="field-label")
+        yield Input(value, id=f"f-{name}", compact=True)
+        yield Static("", id=f"err-{name}", classes="field-error")
+
+    def choice(self, name: str, options: list[tuple[str, str]], value: str) -> ComposeResult:
+        yield Label(t(f"profiles.field.{name}"), classes="field-label")
+        yield Select(options, value=value, allow_blank=False, id=f"f-{name}", compact=True)
+        yield Static("", id=f"err-{name}", classes="field-error")
+
+    def notes(self, value: str) -> ComposeResult:
+        yield Label(t("profiles.field.personal_notes"), classes="field-label")
+        yield TextArea(value, id="f-personal_notes", soft_wrap=True, compact=True)
+        yield Static("", id="err-personal_notes", classes="field-error")
+
+    def value(self, name: str) -> str:
+        if name == "personal_notes":
+            return self.query_one("#f-personal_notes", TextArea).text
+        widget = self.query_one(f"#f-{name}")
+        if isinstance(widget, Select):
+            return str(widget.value)
+        assert isinstance(widget, Input)
+        return widget.value
+
+    def show_result(self, result: SaveResult | None, problems: tuple[Problem, ...] = ()) -> None:
+        """Messages next to their fields; the form stays open with what was typed."""
+        for error in self.query(".field-error").results(Static):
+            error.update("")
+        status = self.query_one("#form-status", Static)
+        for problem in problems:
+            matches = self.query(f"#err-{problem.field}").results(Static)
+            for error in matches:
+                error.update(Text(problem_text(problem)))
+        if problems:
+            status.update(t("profiles.form.has_problems", count=len(problems)))
+        elif result is not None and result.conflict:
+            status.update(t("profiles.form.conflict"))
+        elif result is not None and result.missing:
+            status.update(t("profiles.form.missing"))
+        status.set_class(True, "-error")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _contact_options(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        roles = [(t(f"profiles.role.{r}"), r.value) for r in ContactRole]
+        genders = [(t(f"profiles.gender.{g}"), g.value) for g in Gender]
+        return roles, genders
+
+
+class CustomerFormModal(ProfileFormBase):
+    """File a new customer (with its principal, if known) or edit one; returns its name."""
+
+    def __init__(self, detail: CustomerDetail | None) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        d = self.detail
+        title = (
+            t("profiles.form.new_title") if d is None else t("profiles.form.edit_title", name="")
+        )
+        with Vertical(classes="dialog profile-dialog"):
+            head = Text(title)
+            if d is not None:
+                head.append(d.name)
+            yield Static(head, classes="dialog-title")
+            with VerticalScroll(classes="form-body"):
+                values = {
+                    "name": d.name if d else "",
+                    "address": d.address if d else "",
+                    "phone": format_display(d.phone_e164) if d and d.phone_e164 else "",
+                    "unit_number": d.unit_number if d else "",
+                    "contract_signed_on": d.contract_signed_on.isoformat()
+                    if d and d.contract_signed_on
+                    else "",
+                }
+                with Horizontal(classes="form-columns"):
+                    with Vertical(classes="form-column"):
+                        for name in CUSTOMER_FIELDS:
+                            yield from self.field(name, values[name])
+                    if d is None:
+                        _, genders = self._contact_options()
+                        with Vertical(classes="form-column"):
+                            yield Static(t("profiles.form.principal_section"), classes="hint")
+                            yield from self.field("contact")
+                            yield from self.field("position")
+                            yield from self.field("contact_phone")
+                            yield from self.field("email")
+                            yield from self.choice("gender", genders, Gender.UNKNOWN)
+                            yield from self.field("birthday")
+                            yield from self.field("convenient_time")
+            yield Static("", id="form-status")
+            yield Static(t("profiles.form.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#f-name", Input).focus()
+
+    def action_save(self) -> None:
+        from deskui.data.profile_records import ContactDraft, CustomerDraft
+
+        d = self.detail
+        draft = CustomerDraft(
+            name=self.value("name"),
+            address=self.value("address"),
+            phone=self.value("phone"),
+            unit_number=self.value("unit_number"),
+            contract_signed_on=self.value("contract_signed_on"),
+            id=d.id if d else None,
+            version=d.version if d else None,
+        )
+        contact = None
+        if d is None and any(self.value(n).strip() for n in CONTACT_INPUTS):
+            contact = ContactDraft(
+                customer_id=0,
+                name=self.value("contact"),
+                role=ContactRole.PRINCIPAL,
+                position=self.value("position"),
+                phone=self.value("contact_phone"),
+                email=self.value("email"),
+                gender=self.value("gender"),
+                birthday=self.value("birthday"),
+                convenient_time=self.value("convenient_time"),
+            )
+        self.query_one("#form-status", Static).update(t("profiles.form.saving"))
+        self.save_customer(draft, contact)
+
+    @work(thread=True, exclusive=True, group="profiles-save", exit_on_error=False)
+    def save_customer(self, draft: Any, contact: Any) -> None:
+        app = self.desk_app
+        agent_id = app.agent.id if app.agent else None
+        now = app.clock.now()
+        early: tuple[Problem, ...] = ()
+        if contact is not None:  # show the principal's problems with the customer's at once
+            from deskui.domain.customer_import import check_contact
+
+            early = tuple(check_contact(contact_values(contact))[1])
+        with app.unit_of_work() as uow:
+            result = uow.repo.save_customer(draft, agent_id or 0, now)
+            problems = result.problems + early
+            if result.ok and not problems and contact is not None:
+                saved = uow.repo.save_contact(replace(contact, customer_id=result.id), now)
+                problems = saved.problems
+            if result.ok and not problems:
+                uow.commit()  # customer and principal together, or neither
+        self.app.call_from_thread(self._saved, result, problems, draft.name)
+
+    def _saved(self, result: SaveResult, problems: tuple[Problem, ...], name: str) -> None:
+        if result.ok and not problems:
+            self.dismiss(name)
+            return
+        self.show_result(result, problems)
+
+
+class ContactFormModal(ProfileFormBase):
+    """One customer's contacts: pick one (or a new one), edit, save or remove."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+d", "remove", "profiles.key.remove", id="profiles.remove"),
+    ]
+
+    def __init__(self, detail: CustomerDetail) -> None:
+        super().__init__()
+        self.detail = detail
+        self.contacts: dict[int, ContactDetail] = {c.id: c for c in detail.contacts}
+        self.current = detail.contacts[0].id if detail.contacts else NEW_CONTACT
+
+    def compose(self) -> ComposeResult:
+        roles, genders = self._contact_options()
+        choices = [
+            (Text(f"{c.name}  ·  {t(f'profiles.role.{c.role}')}"), str(c.id))
+            for c in self.detail.contacts
+        ]
+        choices.append((Text(t("profiles.field.new_contact")), str(NEW_CONTACT)))
+        with Vertical(classes="dialog profile-dialog"):
+            head = Text(t("profiles.form.contact_title", name=""))
+            head.append(self.detail.name)
+            yield Static(head, classes="dialog-title")
+            yield Label(t("profiles.field.which_contact"), classes="field-label")
+            yield Select(
+                choices, value=str(self.current), allow_blank=False, id="which", compact=True
+            )
+            with (
+                VerticalScroll(classes="form-body"),
+                Horizontal(classes="form-columns"),
+            ):
+                with Vertical(classes="form-column"):
+                    yield from self.field("contact")
+                    yield from self.choice("role", roles, ContactRole.LIAISON)
+                    yield from self.field("position")
+                    yield from self.field("contact_phone")
+                    yield from self.field("email")
+                with Vertical(classes="form-column"):
+                    yield from self.choice("gender", genders, Gender.UNKNOWN)
+                    yield from self.field("birthday")
+                    yield from self.field("convenient_time")
+                    yield from self.notes("")
+            yield Static("", id="form-status")
+            yield Static(t("profiles.form.contact_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self._fill(self.current)
+        self.query_one("#f-contact", Input).focus()
+
+    @on(Select.Changed, "#which")
+    def _picked(self, event: Select.Changed) -> None:
+        self.current = int(str(event.value))
+        self._fill(self.current)
+
+    def _fill(self, contact_id: int) -> None:
+        c = self.contacts.get(contact_id)
+        birthday: date | None = c.birthday if c else None
+        values = {
+            "contact": c.name if c else "",
+            "position": c.position if c else "",
+            "contact_phone": format_display(c.phone_e164, c.phone_extension)
+            if c and c.phone_e164
+            else "",
+            "email": c.email if c else "",
+            "birthday": birthday.isoformat() if birthday else "",
+            "convenient_time": c.convenient_time if c else "",
+        }
+        for name, value in values.items():
+            self.query_one(f"#f-{name}", Input).value = value
+        self.query_one("#f-role", Select).value = c.role if c else ContactRole.LIAISON.value
+        self.query_one("#f-gender", Select).value = c.gender if c else Gender.UNKNOWN.value
+        self.query_one("#f-personal_notes", TextArea).text = c.personal_notes if c else ""
+        self.show_result(None)
+        self.query_one("#form-status", Static).update("")
+
+    def action_save(self) -> None:
+        from deskui.data.profile_records import ContactDraft
+
+        c = self.contacts.get(self.current)
+        draft = ContactDraft(
+            customer_id=self.detail.id,
+            name=self.value("contact"),
+            role=self.value("role"),
+            position=self.value("position"),
+            phone=self.value("contact_phone"),
+            email=self.value("email"),
+            gender=self.value("gender"),
+            birthday=self.value("birthday"),
+            convenient_time=self.value("convenient_time"),
+            personal_notes=self.value("personal_notes"),
+            id=c.id if c else None,
+            version=c.version if c else None,
+        )
+        self.query_one("#form-status", Static).update(t("profiles.form.saving"))
+        self.save_contact(draft, remove=False)
+
+    def action_remove(self) -> None:
+        c = self.contacts.get(self.current)
+        if c is None:
+            self.app.bell()
+            return
+        self.save_contact(c, remove=True)
+
+    @work(thread=True, exclusive=True, group="profiles-save", exit_on_error=False)
+    def save_contact(self, draft: Any, *, remove: bool) -> None:
+        app = self.desk_app
+        now = app.clock.now()
+        with app.unit_of_work() as uow:
+            if remove:
+                result = uow.repo.remove_contact(draft.id, draft.version, now)
+            else:
+                result = uow.repo.save_contact(draft, now)
+            if result.ok:
+                uow.commit()
+        self.app.call_from_thread(self._saved, result)
+
+    def _saved(self, result: SaveResult) -> None:
+        if result.ok:
+            self.dismiss(self.detail.name)
+            return
+        self.show_result(result, result.problems)
+
+
+# -- import -----------------------------------------------------------------------------------
+
+
+class ImportModal(ModalScreen[int | None]):
+    """A file path, the dry-run report, and the import only when the agent accepts it."""
+
+    CSS_PATH = "profiles.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "accept", "profiles.key.accept", id="profiles.accept", priority=True),
+        Binding("escape", "cancel", "profiles.key.cancel", id="profiles.cancel"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize_profile_bindings(self)
+        self.report: ImportReport | None = None
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog import-dialog"):
+            yield Static(t("profiles.import.title"), classes="dialog-title")
+            yield Label(t("profiles.import.path"), classes="field-label")
+            yield Input(id="import-path", compact=True)
+            yield Static("", id="import-summary")
+            with VerticalScroll(id="import-report"):
+                yield Static("", id="import-bad")
+            yield Static(t("profiles.import.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    @on(Input.Submitted, "#import-path")
+    def _check(self, event: Input.Submitted) -> None:
+        self.report = None
+        self.query_one("#import-summary", Static).update(t("profiles.import.checking"))
+        self.query_one("#import-bad", Static).update("")
+        self.dry_run(event.value.strip())
+
+    @work(thread=True, exclusive=True, group="profiles-import", exit_on_error=False)
+    def dry_run(self, path: str) -> None:
+        from deskui.data.tabular import TableError, read_table
+        from deskui.domain.customer_import import parse_rows
+
+        app = self.desk_app
+        try:
+            rows = read_table(Path(path).expanduser())
+        except TableError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        with app.unit_of_work() as uow:
+            report = parse_rows(rows, uow.repo.existing_phones())
+            outcome = uow.repo.import_customers(report, 0, app.clock.now(), dry_run=True)
+        self.app.call_from_thread(self._show_report, report, outcome)
+
+    def _failed(self, key: str) -> None:
+        self.query_one("#import-summary", Static).update(t(key))
+
+    def _show_report(self, report: ImportReport, outcome: ImportOutcome) -> None:
+        self.report = report
+        summary = Text(t("profiles.import.report", ok=outcome.created, bad=len(report.bad)))
+        if outcome.skipped_lines:
+            lines = ", ".join(str(n) for n in outcome.skipped_lines)
+            summary.append(
+                "\n" + t("profiles.import.skipped", count=len(outcome.skipped_lines), lines=lines)
+            )
+        if report.missing_columns:
+            summary.append("\n" + t("profiles.import.missing_columns"), style="bold")
+        if report.unknown_columns:
+            columns = "、".join(report.unknown_columns)
+            summary.append("\n" + t("profiles.import.unknown_columns", columns=columns))
+        self.query_one("#import-summary", Static).update(summary)
+        bad = Text()
+        for n, row in enumerate(report.bad):
+            if n:
+                bad.append("\n")
+            reasons = "；".join(problem_text(p) for p in row.problems)
+            bad.append(t("profiles.import.bad_line", line=row.line, name=row.name, reasons=reasons))
+        self.query_one("#import-bad", Static).update(bad)
+
+    def action_accept(self) -> None:
+        if self.report is None:
+            self.query_one("#import-summary", Static).update(t("profiles.import.check_first"))
+            return
+        if not self.report.ok:
+            self.query_one("#import-summary", Static).update(t("profiles.import.nothing"))
+            return
+        self.accept_import(self.report)
+
+    @work(thread=True, exclusive=True, group="profiles-import", exit_on_error=False)
+    def accept_import(self, report: ImportReport) -> None:
+        app = self.desk_app
+        agent_id = app.agent.id if app.agent else 0
+        with app.unit_of_work() as uow:
+            outcome = uow.repo.import_customers(report, agent_id, app.clock.now(), dry_run=False)
+            uow.commit()
+        self.app.call_from_thread(self.dismiss, outcome.created)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,165 @@
+"""Customer profiles driven by keys: file one, a bad phone, an import checked then accepted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+from textual.widgets import Input, Static
+
+from deskui.app import make_app
+from deskui.data import models as m
+from deskui.data.database import Database
+from deskui.data.repository import UnitOfWork
+from deskui.domain.clock import FixedClock
+from deskui.screens.profiles import CustomerFormModal, ImportModal, ProfilesScreen
+from deskui.widgets.work_list import WorkList
+from tests.conftest import make_settings
+from tests.screens.desk_pilot import SIZE, settle
+
+
+def _text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def _customers(db: Database) -> int:
+    with UnitOfWork(db) as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(m.Customer)) or 0)
+
+
+async def _open(pilot) -> ProfilesScreen:
+    await settle(pilot)
+    screen = ProfilesScreen()
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen
+
+
+async def _type(pilot, selector: str, text: str) -> None:
+    pilot.app.screen.query_one(selector, Input).focus()
+    await pilot.press(*text) if text.isascii() else None
+    if not text.isascii():
+        pilot.app.screen.query_one(selector, Input).value = text
+
+
+async def test_list_shows_demo_customers_with_open_filings_first(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        work_list = app.screen.query_one("#customers", WorkList)
+        assert work_list.count == 80
+        first = work_list.row_at(0)
+        assert first is not None and first.filing_due is not None
+
+
+async def test_file_a_customer_with_its_principal(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    before = _customers(demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerFormModal)
+        await _type(pilot, "#f-name", "Acme [b]Trading[/b]")
+        await _type(pilot, "#f-phone", "13812345678")
+        await _type(pilot, "#f-contact", "Zhang Wei")
+        await _type(pilot, "#f-contact_phone", "13912345678")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfilesScreen)
+    assert _customers(demo_database) == before + 1
+    with UnitOfWork(demo_database) as uow:
+        customer = uow.session.scalar(select(m.Customer).order_by(m.Customer.id.desc()))
+        assert customer is not None
+        assert customer.name == "Acme [b]Trading[/b]"  # markup kept as typed
+        assert customer.phone_e164 == "+8613812345678"
+        assert [c.phone_e164 for c in customer.contacts] == ["+8613912345678"]
+
+
+async def test_bad_phone_shows_a_message_and_keeps_what_was_typed(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    before = _customers(demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await _type(pilot, "#f-name", "Acme")
+        await _type(pilot, "#f-phone", "12345")
+        await _type(pilot, "#f-birthday", "1980-13-40")
+        await _type(pilot, "#f-contact", "Li")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerFormModal)
+        assert _text(app, "#err-phone") == "电话位数不够"
+        assert "日期看不懂" in _text(app, "#err-birthday")
+        assert app.screen.query_one("#f-phone", Input).value == "12345"
+        assert app.screen.query_one("#f-name", Input).value == "Acme"
+    assert _customers(demo_database) == before
+
+
+async def test_empty_name_message(demo_database: Database, clock: FixedClock) -> None:
+    app = make_app(make_settings(demo_database, locale="en"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert _text(app, "#err-name") == "Enter a name"
+
+
+async def test_import_dry_run_then_accept(
+    demo_database: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "customers.csv"
+    sheet.write_text(
+        "公司名称,公司电话,联系人,联系电话\n"
+        "新客户甲,13812340001,张三,13912340001\n"
+        "新客户乙,12345,,\n"
+        ",13812340002,,\n"
+        "新客户丙,13812340001,,\n"
+        "新客户丁,010 8888 6666,,\n",
+        encoding="utf-8-sig",
+    )
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    before = _customers(demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportModal)
+        app.screen.query_one("#import-path", Input).value = str(sheet)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "可导入 1 行，有问题 4 行" in _text(app, "#import-summary")
+        bad = _text(app, "#import-bad")
+        assert "第 3 行 新客户乙：电话位数不够" in bad
+        assert "第 4 行 ：请填写名称" in bad
+        assert "与文件第 2 行重复" in bad
+        assert "已有客户在用" in bad
+        assert _customers(demo_database) == before  # the check wrote nothing
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfilesScreen)
+        assert app.screen.query_one("#customers", WorkList).count == before + 1
+    assert _customers(demo_database) == before + 1
+
+
+async def test_assignment_key_only_for_leads(demo_database: Database, clock: FixedClock) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)  # 王芳 is an agent
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        assert screen.check_action("assign", ()) is False
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        assert screen.check_action("assign", ()) is True
+        await pilot.press("a")
+        await settle(pilot)
