@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 RETRY_SECONDS = 5.0
 CHANGE_POLL_TICKS = 2
+HANDOVER_FLAG_TICKS = 10  # late handover acknowledgements reach the lead (seed 004)
 
 
 class DeskApp(App[None]):
@@ -38,8 +39,12 @@ class DeskApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "keys.help", id="help", priority=True),
         Binding("f2", "intake", "keys.intake", id="intake", priority=True),
+        Binding("f5", "handover", "keys.handover", id="handover", priority=True),
         Binding("f6", "team", "keys.team", id="team", priority=True),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
+        Binding(
+            "ctrl+p", "command_palette", "keys.palette", id="palette", show=False, priority=True
+        ),
     ]
 
     @dataclass
@@ -63,7 +68,9 @@ class DeskApp(App[None]):
         localize_bindings(self)
         self.settings = settings
         self.clock = clock
-        self.database: Database | None = database
+        self._given_database = database
+        self.database: Database | None = None
+        """Set once the database has opened and migrated; workers check it."""
         self.agent: AgentRecord | None = None
         self.calendar: BusinessCalendar | None = None
         self.theme = settings.theme
@@ -86,7 +93,7 @@ class DeskApp(App[None]):
         from deskui.data.database import Database, DatabaseError
 
         try:
-            database = self.database or Database(self.settings.database_url)
+            database = self._given_database or Database(self.settings.database_url)
             database.upgrade()
             from deskui.data.repository import UnitOfWork
 
@@ -128,6 +135,7 @@ class DeskApp(App[None]):
             return
         from deskui.screens.agent_pick import AgentPickModal
 
+        desk.show_status(t("desk.choose_agent"))
         self.push_screen(AgentPickModal(message.agents), self._picked)
 
     def _picked(self, agent: AgentRecord | None) -> None:
@@ -137,6 +145,9 @@ class DeskApp(App[None]):
     def sign_in(self, agent: AgentRecord) -> None:
         self.agent = agent
         self._desk().sign_in(agent)
+        from deskui.screens.handover import offer_incoming_handover
+
+        offer_incoming_handover(self)
 
     def _desk(self) -> DeskScreen:
         for screen in self.screen_stack:
@@ -164,6 +175,14 @@ class DeskApp(App[None]):
         self._ticks += 1
         if self.database is not None and self._ticks % CHANGE_POLL_TICKS == 0:
             self.poll_changes()
+        if self.database is not None and self._ticks % HANDOVER_FLAG_TICKS == 0:
+            self.check_handovers()
+
+    def check_handovers(self) -> None:
+        """Flag to the lead any handed-over item not acknowledged within the site-set time."""
+        from deskui.screens.handover import flag_unacknowledged
+
+        flag_unacknowledged(self)
 
     @work(thread=True, exclusive=True, group="changes", exit_on_error=False)
     def poll_changes(self) -> None:
@@ -198,6 +217,15 @@ class DeskApp(App[None]):
         if not isinstance(self.screen, IntakeScreen):
             self.push_screen(IntakeScreen())
 
+    def action_handover(self) -> None:
+        if self.agent is None or self.database is None:
+            self.bell()
+            return
+        from deskui.screens.handover import HandoverScreen
+
+        if not isinstance(self.screen, HandoverScreen):
+            self.push_screen(HandoverScreen())
+
     def action_team(self) -> None:
         if self.agent is None or self.database is None:
             self.bell()
@@ -211,7 +239,7 @@ class DeskApp(App[None]):
         """Every key of the keymap is also a palette command running the same action."""
         for binding in self._bindings.key_to_bindings.values():
             for item in binding:
-                if item.action in ("help", "intake", "team", "quit"):
+                if item.action in ("help", "intake", "handover", "team", "quit"):
                     yield SystemCommand(
                         f"{item.description} ({item.key.upper()})",
                         item.tooltip,

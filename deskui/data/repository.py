@@ -558,7 +558,8 @@ class Repository(ProfileStore, ComplaintStore, CallbackStore, HandoverStore, Fro
         if targets:
             self._event(ticket_id, None, now, "escalated", {"to": [a.name for a in targets]})
 
-    def tickets(self) -> list[TicketRecord]:
+    def tickets(self, ticket_id: int | None = None) -> list[TicketRecord]:
+        """Every ticket, or the one with `ticket_id`, oldest first."""
         contact = aliased(m.Contact)
         first_contact = (
             select(m.Deadline.due_at)
@@ -579,6 +580,8 @@ class Repository(ProfileStore, ComplaintStore, CallbackStore, HandoverStore, Fro
             .outerjoin(m.Department, m.Department.id == m.Ticket.department_id)
             .order_by(m.Ticket.id)
         )
+        if ticket_id is not None:
+            query = query.where(m.Ticket.id == ticket_id)
         return [
             TicketRecord(
                 id=t.id,
@@ -604,8 +607,10 @@ class Repository(ProfileStore, ComplaintStore, CallbackStore, HandoverStore, Fro
             )
         ]
 
-    def history(self) -> Iterator[tuple[int, str, str, datetime, str, dict[str, object]]]:
-        """Every ticket event: (ticket id, customer, agent, at, action, detail)."""
+    def history(
+        self, ticket_id: int | None = None
+    ) -> Iterator[tuple[int, str, str, datetime, str, dict[str, object]]]:
+        """Every ticket event, or one ticket's: (ticket id, customer, agent, at, action, detail)."""
         query = (
             select(m.TicketEvent, m.Customer.name, m.Agent.name)
             .join(m.Ticket, m.Ticket.id == m.TicketEvent.ticket_id)
@@ -613,6 +618,8 @@ class Repository(ProfileStore, ComplaintStore, CallbackStore, HandoverStore, Fro
             .outerjoin(m.Agent, m.Agent.id == m.TicketEvent.agent_id)
             .order_by(m.TicketEvent.id)
         )
+        if ticket_id is not None:
+            query = query.where(m.TicketEvent.ticket_id == ticket_id)
         for event, customer_name, agent_name in self.session.execute(query):
             yield (
                 event.ticket_id,

@@ -144,9 +144,32 @@ class DeskScreen(Screen[None]):
     def show_detail(self, event: WorkList.CursorMoved) -> None:
         self.query_one("#work-detail", Static).update(describe_row(self.desk_app, event.row))
 
+    @on(WorkList.RowSelected, "#work")
+    def open_subject(self, event: WorkList.RowSelected) -> None:
+        open_work_item(self.desk_app, event.row)
+
+    def show_status(self, text: str) -> None:
+        self.query_one("#agent", Static).update(Text(text))
+
     def on_desk_app_changes_seen(self, message: Any) -> None:
         if message.entities & {"deadline", "ticket", "callback", "handover_item"}:
             self.refresh_work()
+
+
+def open_work_item(app: DeskApp, row: Any) -> None:
+    """Enter on a deadline opens what it is about; screens of later features add theirs."""
+    if row is None:
+        return
+    if row.subject_type == "ticket":
+        from deskui.screens.ticket_detail import TicketDetailModal
+
+        app.push_screen(TicketDetailModal(row.subject_id))
+        return
+    opener = getattr(app, f"open_{row.subject_type}", None)
+    if opener is not None:
+        opener(row.subject_id)
+    else:
+        app.notify(t("desk.no_detail"), severity="information")
 
 
 def describe_row(app: DeskApp, row: Any) -> Text:

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.desk import describe_row
+from deskui.screens.desk import describe_row, open_work_item
 from deskui.screens.sources import DeadlineSource
 from deskui.screens.work_columns import deadline_columns
 from deskui.widgets.work_list import WorkList
@@ -38,7 +38,8 @@ class TeamScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.desk_app
         team = app.agent.team if app.agent else "default"
-        yield Static(Text(t("team.title", team=team)), classes="section-title")
+        name = t("team.default") if team == "default" else team
+        yield Static(Text(t("team.title", team=name)), classes="section-title")
         yield WorkList(
             columns=deadline_columns(app.settings.site_timezone, with_owner=True),
             empty_text=t("team.empty"),
@@ -57,6 +58,10 @@ class TeamScreen(Screen[None]):
     @on(WorkList.CursorMoved, "#team-work")
     def show_detail(self, event: WorkList.CursorMoved) -> None:
         self.query_one("#team-detail", Static).update(describe_row(self.desk_app, event.row))
+
+    @on(WorkList.RowSelected, "#team-work")
+    def open_subject(self, event: WorkList.RowSelected) -> None:
+        open_work_item(self.desk_app, event.row)
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
         self.query_one("#team-work", WorkList).reload()

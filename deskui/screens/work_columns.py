@@ -21,11 +21,11 @@ def deadline_columns(timezone: str, *, with_owner: bool = False) -> list[Column]
     columns = [
         Column(
             title=t("work.countdown"),
-            width=16,
+            width=18,
             countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
         ),
         Column(title=t("work.due"), width=12, cell=due_local),
-        Column(title=t("work.kind"), width=10, cell=lambda row: t(f"deadline_kind.{row.kind}")),
+        Column(title=t("work.kind"), width=12, cell=lambda row: t(f"deadline_kind.{row.kind}")),
         Column(title=t("work.severity"), width=8, cell=severity),
         Column(title=t("work.customer"), width=26, cell=lambda row: row.customer_name),
     ]

@@ -1,0 +1,133 @@
+"""One ticket as recorded (客户问题记录表) with its history: opened from any list with Enter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.records import TicketRecord
+
+Event = tuple[int, str, str, datetime, str, dict[str, object]]
+
+
+class TicketDetailModal(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "keys.back", id="back"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        ticket: TicketRecord | None
+        events: list[Event]
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__(id="ticket-detail")
+        localize_bindings(self)
+        self.ticket_id = ticket_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(t("ticket.title", id=self.ticket_id), classes="dialog-title")
+            with VerticalScroll():
+                yield Static(t("ticket.loading"), id="ticket-fields")
+                yield Static("", id="ticket-events")
+            yield Static(t("ticket.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.load_ticket()
+
+    @work(thread=True, exclusive=True, group="ticket_detail", exit_on_error=False)
+    def load_ticket(self) -> None:
+        app: DeskApp = self.app  # type: ignore[assignment]
+        try:
+            with app.unit_of_work() as uow:
+                found = uow.repo.tickets(self.ticket_id)
+                events = list(uow.repo.history(self.ticket_id))
+        except Exception as error:
+            app.call_from_thread(
+                self.query_one("#ticket-fields", Static).update,
+                Text(t("app.database_failed", reason=visible(str(error).splitlines()[0]))),
+            )
+            return
+        self.post_message(self.Loaded(found[0] if found else None, events))
+
+    def on_ticket_detail_modal_loaded(self, message: Loaded) -> None:
+        zone = ZoneInfo(getattr(self.app, "settings").site_timezone)  # noqa: B009
+        ticket = message.ticket
+        if ticket is None:
+            self.query_one("#ticket-fields", Static).update(t("ticket.missing"))
+            return
+        fields = Table.grid(padding=(0, 2))
+        fields.add_column(style="bold", no_wrap=True)
+        fields.add_column()
+        rows = [
+            ("customer", ticket.customer_name),
+            ("contact", ticket.contact_name or ""),
+            ("kind", t(f"kind.{ticket.kind}")),
+            ("category", t(f"category.{ticket.category}")),
+            ("channel", t(f"channel.{ticket.channel}")),
+            ("severity", t(f"severity.{ticket.severity}")),
+            ("status", t(f"status.{ticket.status}")),
+            ("owner", ticket.owner_name),
+            (
+                "department",
+                t(f"department.{ticket.department_code}") if ticket.department_code else "",
+            ),
+            ("unit", ticket.unit_number),
+            ("words", ticket.customer_words),
+            ("expectation", ticket.expectation),
+            ("opened", _local(ticket.opened_at, zone)),
+            ("first_contact_due", _local(ticket.first_contact_due, zone)),
+            ("closed", _local(ticket.closed_at, zone)),
+        ]
+        for key, value in rows:
+            if value:
+                fields.add_row(t(f"ticket.{key}"), Text(visible(value)))
+        self.query_one("#ticket-fields", Static).update(fields)
+        events = Table.grid(padding=(0, 2))
+        events.add_column(no_wrap=True)
+        events.add_column(no_wrap=True)
+        events.add_column()
+        for _, _, agent, at, action, detail in message.events:
+            line = Text(t(f"event.{action}") if _known(f"event.{action}") else action)
+            for value in detail.values():
+                shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+                line.append(f"  {visible(shown)}", style="dim")
+            events.add_row(_local(at, zone), Text(visible(agent)), line)
+        title = Text(t("ticket.events"), style="bold")
+        self.query_one("#ticket-events", Static).update(_stack(title, events))
+
+
+def _stack(title: Text, body: Table) -> Table:
+    grid = Table.grid()
+    grid.add_row(title)
+    grid.add_row(body)
+    return grid
+
+
+def _known(key: str) -> bool:
+    from deskui.i18n import has_key
+
+    return has_key(key)
+
+
+def _local(value: datetime | None, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
