@@ -1,0 +1,189 @@
+"""Complaint rules (seed 001:6-7, seed 000:3.2.2-3.2.3): pure functions of facts and `now`.
+
+- step 4: a resolution time committed, or a reply time no later than one working day;
+- times typed by the agent, read in the site's zone;
+- the written reply in the seed's order 7.1-7.8, from the recorded facts;
+- the delay of a complaint forwarded by another department, and whether a repeat complaint
+  falls on that department's late hand-on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.deadlines import promised_reply_due
+from deskui.domain.intake import FieldProblem
+from deskui.domain.script_flow import is_filled, render
+
+COMMIT_RESOLUTION = "resolution"
+"""Step 4: the agent knows when it will be fixed and commits that time."""
+COMMIT_REPLY = "reply"
+"""Step 4: the agent does not know yet and promises a reply time (seed 001:6.4)."""
+
+FORWARD_GRACE_WORKING_DAYS = 1
+"""seed 000:3.2.2 says "立即"; a site tolerates the hand-on reaching us the next working day."""
+
+_TIME = re.compile(
+    r"^\s*(?:(?:(?P<y>\d{4})[-/.])?(?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})\s+)?"
+    r"(?P<h>\d{1,2})[:：](?P<mi>\d{2})\s*$"
+)
+
+
+def parse_local_time(text: str, now: datetime, tz: str) -> datetime | None:
+    """`2026-11-24 10:00`, `11-24 10:00` or `10:00` (today), in the site's zone; None if not
+    a time. The result is aware; a date without a year is this year's."""
+    match = _TIME.match(text)
+    if not match:
+        return None
+    zone = ZoneInfo(tz)
+    local_now = now.astimezone(zone)
+    try:
+        year = int(match["y"]) if match["y"] else local_now.year
+        month = int(match["mo"]) if match["mo"] else local_now.month
+        day = int(match["d"]) if match["d"] else local_now.day
+        return datetime(year, month, day, int(match["h"]), int(match["mi"]), tzinfo=zone)
+    except ValueError:  # 2026-02-30, 25:00
+        return None
+
+
+def check_commitment(
+    mode: str, text: str, now: datetime, calendar: BusinessCalendar
+) -> tuple[datetime | None, FieldProblem | None]:
+    """Step 4 (seed 001:6.4): the time committed, or the problem to show by the field.
+
+    A resolution time must lie ahead; a reply time must lie ahead and no later than one
+    working day from now.
+    """
+    if not text.strip():
+        return None, FieldProblem("promised_at", "complaint.err.promised_missing")
+    at = parse_local_time(text, now, str(calendar.tz))
+    if at is None:
+        return None, FieldProblem("promised_at", "complaint.err.promised_format")
+    if at <= now:
+        return None, FieldProblem("promised_at", "complaint.err.promised_past")
+    if mode == COMMIT_REPLY:
+        latest = promised_reply_due(calendar, now)
+        if at > latest:
+            shown = latest.astimezone(calendar.tz).strftime("%Y-%m-%d %H:%M")
+            return None, FieldProblem(
+                "promised_at", "complaint.err.reply_too_late", (("latest", shown),)
+            )
+    return at, None
+
+
+def check_future_time(
+    field: str, text: str, now: datetime, tz: str, *, required: bool = True
+) -> tuple[datetime | None, FieldProblem | None]:
+    """A time typed for a callback or an expected finish: a real time, not in the past."""
+    if not text.strip():
+        if required:
+            return None, FieldProblem(field, "complaint.err.required")
+        return None, None
+    at = parse_local_time(text, now, tz)
+    if at is None:
+        return None, FieldProblem(field, "complaint.err.time_format")
+    if at <= now:
+        return None, FieldProblem(field, "complaint.err.time_past")
+    return at, None
+
+
+# -- the written reply (seed 001:7.1-7.8) -------------------------------------------------
+
+REPLY_PARTS: tuple[str, ...] = (
+    "greeting",  # 7.5 您, brief
+    "thanks",  # 7.2 thank and say why
+    "done",  # 7.3 what was done
+    "cause",
+    "responsible",
+    "action",
+    "finish",
+    "result",
+    "agree",  # 7.4 the customer is right
+    "exceed",  # 7.6 beyond expectations
+    "confirm",  # 7.7 is the customer satisfied
+    "closing",  # 7.8 thanks once more
+    "signature",
+)
+"""The reply's paragraphs in the seed's order; each is a template from the catalog."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyFacts:
+    salutation: str
+    subject: str
+    received_on: str
+    cause: str
+    responsible: str
+    action_at: str
+    expected_finish: str
+    result: str
+    agent_name: str
+    company: str
+    today: str
+
+
+def build_reply(facts: ReplyFacts, templates: Mapping[str, str]) -> str:
+    """The reply built in the seed's order, skipping a fact paragraph whose fact is empty
+    (an empty result still reads: it is under way)."""
+    values = {name: getattr(facts, name) for name in ReplyFacts.__slots__}  # type: ignore[attr-defined]
+    paragraphs: list[str] = []
+    for part in REPLY_PARTS:
+        template = templates.get(part, "")
+        fact = part if part in ("cause", "responsible", "result") else None
+        if part == "action":
+            fact = "action_at"
+        elif part == "finish":
+            fact = "expected_finish"
+        if fact and not is_filled(values.get(fact)):
+            template = templates.get(f"{part}_missing", "")
+        if template:
+            paragraphs.append(render(template, values))
+    return "\n\n".join(paragraphs) + "\n"
+
+
+# -- complaints forwarded by another department (seed 000:3.2.2-3.2.3) --------------------
+
+
+def forward_delay_days(received_on: date, our_received_at: datetime, tz: str) -> int:
+    """Calendar days between the department's receipt and ours (0: the same day)."""
+    ours = our_received_at.astimezone(ZoneInfo(tz)).date()
+    return max((ours - received_on).days, 0)
+
+
+def late_hand_on(received_on: date, our_received_at: datetime, calendar: BusinessCalendar) -> bool:
+    """seed 000:3.2.2: a department passes a complaint on at once, in writing; reaching us
+    after the next working day counts as late."""
+    ours = our_received_at.astimezone(calendar.tz).date()
+    allowed = received_on
+    for _ in range(FORWARD_GRACE_WORKING_DAYS):
+        allowed = calendar.next_working_day(allowed)
+    return ours > allowed
+
+
+def repeat_caused_by_late_hand_on(
+    received_on: date,
+    our_received_at: datetime,
+    repeat_opened_at: datetime,
+    calendar: BusinessCalendar,
+) -> bool:
+    """seed 000:3.2.3: the customer complained again while the department still held the
+    first complaint, and the hand-on was late: the repeat counts against that department."""
+    if not late_hand_on(received_on, our_received_at, calendar):
+        return False
+    opened = repeat_opened_at.astimezone(calendar.tz)
+    return received_on < opened.date() and opened < our_received_at
+
+
+def one_working_day(calendar: BusinessCalendar, now: datetime) -> datetime:
+    """The latest reply time step 4 allows (seed 001:6.4)."""
+    return promised_reply_due(calendar, now)
+
+
+def default_callback_at(calendar: BusinessCalendar, resolved_at: datetime) -> datetime:
+    """Step 7: the satisfaction callback, proposed for the next working day after the fix."""
+    return calendar.add_working_days(resolved_at + timedelta(minutes=1), 1)
