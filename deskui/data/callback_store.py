@@ -5,10 +5,858 @@ Part of Repository.
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from deskui.data import models as m
+from deskui.domain.callbacks import (
+    CallbackRules,
+    OccasionFacts,
+    OpenCallback,
+    Placement,
+    callback_due_at,
+    calling_hours_for,
+    needs_follow_up,
+    outcome_of,
+    period_bounds,
+    place_call,
+    plan_occasions,
+    plan_routine,
+    to_share,
+)
+from deskui.domain.model import (
+    CallbackOutcome,
+    CallbackPurpose,
+    CallbackStatus,
+    Category,
+    Channel,
+    DeadlineKind,
+    Role,
+    Severity,
+    SubjectType,
+    TicketKind,
+)
+
+if TYPE_CHECKING:
+    from deskui.data.records import NewTicket
+    from deskui.domain.calendar import BusinessCalendar
+
+OPEN = (CallbackStatus.PENDING, CallbackStatus.BOOKED)
+
+
+class CallbackError(ValueError):
+    """A callback action that cannot be done; `key` is the catalog key saying why."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackScope:
+    """Which callbacks a queue shows: one agent's, the shared queue, or everyone's (a lead)."""
+
+    agent_id: int | None = None
+    shared: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackRow:
+    """One open callback as a queue row."""
+
+    callback_id: int
+    customer_id: int
+    customer_name: str
+    contact_name: str
+    agent_id: int | None
+    agent_name: str
+    purpose: str
+    way: str
+    status: str
+    shared: bool
+    due_at: datetime
+    starts_at: datetime
+    booked_at: datetime | None
+    moved_reason: str
+    paused_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackDetail:
+    """What the call screen needs: the customer, the contact, the purpose and what is known."""
+
+    callback_id: int
+    customer_id: int
+    customer_name: str
+    unit_number: str
+    contact_id: int | None
+    contact_name: str
+    contact_gender: str
+    convenient_time: str
+    agent_id: int | None
+    agent_name: str
+    purpose: str
+    way: str
+    status: str
+    shared: bool
+    due_at: datetime
+    booked_at: datetime | None
+    moved_reason: str
+    answers: dict[str, object] = field(default_factory=dict)
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackResult:
+    outcome: str | None
+    follow_up_ticket_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRow:
+    customer_id: int
+    customer_name: str
+    assigned_agent: str
+
+
+@dataclass(frozen=True, slots=True)
+class VisitRow:
+    id: int
+    customer_id: int
+    customer_name: str
+    requested_by: str
+    reason: str
+    frequency: str
+    first_date: date
+    end_date: date
+    status: str
+    decided_by: str
+    decision_note: str
+    feedback: str
+    created_at: datetime
 
 
 class CallbackStore:
     """Mixed into `Repository`; uses its session, `_changed`, `_event` and `add_deadline`."""
 
     session: Session
+
+    if TYPE_CHECKING:
+
+        def _changed(self, entity: str, entity_id: int, now: datetime) -> None: ...
+        def add_deadline(self, *args: Any, **kwargs: Any) -> int: ...
+        def meet_deadlines(self, *args: Any, **kwargs: Any) -> None: ...
+        def open_ticket(
+            self, new: NewTicket, owner_id: int, now: datetime, department_code: str | None = None
+        ) -> int: ...
+
+    # -- creating and placing -------------------------------------------------------------
+
+    def add_callback(
+        self,
+        customer_id: int,
+        purpose: CallbackPurpose | str,
+        event_at: datetime,
+        now: datetime,
+        calendar: BusinessCalendar,
+        *,
+        agent_id: int | None = None,
+        contact_id: int | None = None,
+        way: str = "phone",
+        shared: bool = False,
+        rules: CallbackRules | None = None,
+        due_at: datetime | None = None,
+        occasion: str = "",
+        ticket_id: int | None = None,
+    ) -> int:
+        """A callback due within its window, moved out of the customer's rest time."""
+        rules = rules or CallbackRules()
+        customer = self.session.get_one(m.Customer, customer_id)
+        if agent_id is None:
+            agent_id = customer.assigned_agent_id
+        wanted = due_at or callback_due_at(purpose, event_at, rules)
+        placement = self._place(customer_id, contact_id, wanted, calendar, rules)
+        callback = m.Callback(
+            customer_id=customer_id,
+            contact_id=contact_id,
+            ticket_id=ticket_id,
+            agent_id=agent_id,
+            purpose=str(purpose),
+            way=way,
+            status=CallbackStatus.PENDING,
+            shared=shared,
+            due_at=placement.at,
+            moved_from=wanted if placement.moved else None,
+            moved_reason=_reason(placement),
+            occasion=occasion,
+            answers={},
+            created_at=now,
+        )
+        self.session.add(callback)
+        self.session.flush()
+        team = self._team(agent_id)
+        self.add_deadline(
+            DeadlineKind.CALLBACK,
+            SubjectType.CALLBACK,
+            callback.id,
+            None if shared else agent_id,
+            now,
+            placement.at,
+            label=str(purpose),
+            customer_id=customer_id,
+            team=team,
+        )
+        self._callback_event(callback.id, None, now, "created", {"purpose": str(purpose)})
+        if placement.moved:
+            self._callback_event(
+                callback.id,
+                None,
+                now,
+                "moved",
+                {
+                    "from": wanted.isoformat(),
+                    "to": placement.at.isoformat(),
+                    "why": callback.moved_reason,
+                },
+            )
+        self._changed("callback", callback.id, now)
+        return callback.id
+
+    def _place(
+        self,
+        customer_id: int,
+        contact_id: int | None,
+        wanted: datetime,
+        calendar: BusinessCalendar,
+        rules: CallbackRules,
+    ) -> Placement:
+        query = select(m.Contact.convenient_time).where(m.Contact.customer_id == customer_id)
+        if contact_id is not None:
+            query = query.where(m.Contact.id == contact_id)
+        hours = calling_hours_for(list(self.session.scalars(query.order_by(m.Contact.id))), rules)
+        return place_call(wanted, hours, calendar)
+
+    def _team(self, agent_id: int | None) -> str:
+        if agent_id is None:
+            return "default"
+        return self.session.get_one(m.Agent, agent_id).team
+
+    def _callback_event(
+        self,
+        callback_id: int,
+        agent_id: int | None,
+        now: datetime,
+        action: str,
+        detail: dict[str, Any],
+    ) -> None:
+        self.session.add(
+            m.CallbackEvent(
+                callback_id=callback_id, agent_id=agent_id, at=now, action=action, detail=detail
+            )
+        )
+
+    def _move_deadline(
+        self, callback_id: int, due_at: datetime, now: datetime, note: str = ""
+    ) -> None:
+        for deadline in self.session.scalars(
+            select(m.Deadline).where(
+                m.Deadline.subject_type == SubjectType.CALLBACK,
+                m.Deadline.subject_id == callback_id,
+                m.Deadline.met_at.is_(None),
+            )
+        ):
+            deadline.due_at = due_at
+            deadline.note = note
+            self._changed("deadline", deadline.id, now)
+
+    # -- the queue (DESIGN.md 2: windowed, by due time) -------------------------------------
+
+    def _queue(self, scope: CallbackScope) -> Select[Any]:
+        query = select(m.Callback).where(m.Callback.done_at.is_(None), m.Callback.status.in_(OPEN))
+        if scope.shared:
+            query = query.where(m.Callback.shared.is_(True))
+        elif scope.agent_id is not None:
+            query = query.where(m.Callback.agent_id == scope.agent_id, m.Callback.shared.is_(False))
+        return query
+
+    def callback_count(self, scope: CallbackScope) -> int:
+        query = self._queue(scope).with_only_columns(func.count())
+        return int(self.session.scalar(query) or 0)
+
+    def callback_rows(self, scope: CallbackScope, offset: int, limit: int) -> list[CallbackRow]:
+        contact = aliased(m.Contact)
+        query = (
+            self._queue(scope)
+            .add_columns(m.Customer.name, contact.name, m.Agent.name)
+            .join(m.Customer, m.Customer.id == m.Callback.customer_id)
+            .outerjoin(contact, contact.id == m.Callback.contact_id)
+            .outerjoin(m.Agent, m.Agent.id == m.Callback.agent_id)
+            .order_by(m.Callback.due_at, m.Callback.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            CallbackRow(
+                callback_id=c.id,
+                customer_id=c.customer_id,
+                customer_name=customer_name,
+                contact_name=contact_name or "",
+                agent_id=c.agent_id,
+                agent_name=agent_name or "",
+                purpose=c.purpose,
+                way=c.way,
+                status=c.status,
+                shared=c.shared,
+                due_at=c.due_at,
+                starts_at=c.created_at,
+                booked_at=c.booked_at,
+                moved_reason=c.moved_reason,
+            )
+            for c, customer_name, contact_name, agent_name in self.session.execute(query)
+        ]
+
+    def unseen_due_count(self, agent_id: int, until: datetime) -> int:
+        """The agent's callbacks due by `until` that nobody has opened yet: the queue's
+        header stands out while there are any."""
+        opened = exists().where(
+            m.CallbackEvent.callback_id == m.Callback.id, m.CallbackEvent.action == "opened"
+        )
+        query = (
+            self._queue(CallbackScope())
+            .where(
+                or_(m.Callback.agent_id == agent_id, m.Callback.shared.is_(True)),
+                m.Callback.due_at <= until,
+                ~opened,
+            )
+            .with_only_columns(func.count())
+        )
+        return int(self.session.scalar(query) or 0)
+
+    def callback_detail(self, callback_id: int) -> CallbackDetail:
+        c = self.session.get_one(m.Callback, callback_id)
+        customer = self.session.get_one(m.Customer, c.customer_id)
+        contact = self.session.get(m.Contact, c.contact_id) if c.contact_id else None
+        if contact is None and customer.contacts:
+            contact = customer.contacts[0]
+        agent = self.session.get(m.Agent, c.agent_id) if c.agent_id else None
+        return CallbackDetail(
+            callback_id=c.id,
+            customer_id=customer.id,
+            customer_name=customer.name,
+            unit_number=customer.unit_number,
+            contact_id=contact.id if contact else None,
+            contact_name=contact.name if contact else "",
+            contact_gender=contact.gender if contact else "unknown",
+            convenient_time=contact.convenient_time if contact else "",
+            agent_id=c.agent_id,
+            agent_name=agent.name if agent else "",
+            purpose=c.purpose,
+            way=c.way,
+            status=c.status,
+            shared=c.shared,
+            due_at=c.due_at,
+            booked_at=c.booked_at,
+            moved_reason=c.moved_reason,
+            answers=dict(c.answers or {}),
+            notes=c.notes,
+        )
+
+    def mark_callback_opened(self, callback_id: int, agent_id: int, now: datetime) -> None:
+        self._callback_event(callback_id, agent_id, now, "opened", {})
+
+    # -- the call's outcomes ------------------------------------------------------------------
+
+    def book_callback(
+        self,
+        callback_id: int,
+        agent_id: int,
+        booked_at: datetime,
+        now: datetime,
+        answers: dict[str, object] | None = None,
+        notes: str = "",
+    ) -> None:
+        """The customer is busy and gave a time: the callback and its countdown move there."""
+        if booked_at <= now:
+            raise CallbackError("callbacks.error.booked_past")
+        callback = self._open_callback(callback_id)
+        previous = callback.due_at
+        callback.status = CallbackStatus.BOOKED
+        callback.booked_at = booked_at
+        callback.due_at = booked_at
+        callback.moved_from = previous
+        callback.moved_reason = "booked"
+        callback.answers = {**dict(callback.answers or {}), **(answers or {})}
+        if notes:
+            callback.notes = notes
+        self._move_deadline(callback_id, booked_at, now, "booked")
+        self._callback_event(
+            callback_id,
+            agent_id,
+            now,
+            "booked",
+            {"from": previous.isoformat(), "to": booked_at.isoformat()},
+        )
+        self._changed("callback", callback_id, now)
+
+    def record_callback(
+        self,
+        callback_id: int,
+        agent_id: int,
+        now: datetime,
+        answers: dict[str, object],
+        notes: str = "",
+        way: str | None = None,
+    ) -> CallbackResult:
+        """The callback is done: who, when, the way, answers, outcome and notes are kept; an
+        unsatisfied customer gets a follow-up ticket owned by the agent (seed 000:2.3)."""
+        callback = self._open_callback(callback_id)
+        outcome = outcome_of(answers)
+        callback.answers = dict(answers)
+        callback.notes = notes
+        callback.outcome = outcome.value if outcome else None
+        callback.status = CallbackStatus.DONE
+        callback.done_at = now
+        callback.done_by_id = agent_id
+        if way:
+            callback.way = way
+        ticket_id = None
+        if needs_follow_up(outcome):
+            from deskui.data.records import NewTicket
+
+            problem = str(answers.get("issue") or answers.get("feedback") or notes or "")
+            equipment = callback.purpose == CallbackPurpose.EQUIPMENT_CHECK
+            ticket_id = self.open_ticket(
+                NewTicket(
+                    customer_id=callback.customer_id,
+                    contact_id=callback.contact_id,
+                    kind=TicketKind.QUESTION if equipment else TicketKind.COMPLAINT,
+                    category=Category.REPAIR if equipment else Category.SERVICE_QUALITY,
+                    channel=Channel.PHONE,
+                    severity=Severity.NORMAL,
+                    customer_words=problem,
+                    expectation="",
+                ),
+                agent_id,
+                now,
+            )
+            callback.follow_up_ticket_id = ticket_id
+        self.meet_deadlines(SubjectType.CALLBACK, callback_id, now)
+        self._callback_event(
+            callback_id,
+            agent_id,
+            now,
+            "done",
+            {"outcome": callback.outcome or "", "way": callback.way, "ticket": ticket_id},
+        )
+        self._changed("callback", callback_id, now)
+        return CallbackResult(callback.outcome, ticket_id)
+
+    def _open_callback(self, callback_id: int) -> m.Callback:
+        callback = self.session.get_one(m.Callback, callback_id)
+        if callback.done_at is not None or callback.status not in OPEN:
+            raise CallbackError("callbacks.error.already_done")
+        return callback
+
+    # -- sharing and reassigning --------------------------------------------------------------
+
+    def share_overdue(self, now: datetime, rules: CallbackRules | None = None) -> list[int]:
+        """Personal callbacks overdue by the site's minutes go to the shared queue, with a
+        history entry, so they are not lost while the agent is at lunch or off shift."""
+        rules = rules or CallbackRules()
+        rows = self.session.scalars(
+            self._queue(CallbackScope()).where(
+                m.Callback.shared.is_(False), m.Callback.due_at <= now - rules.shared_after
+            )
+        ).all()
+        ids = to_share(
+            [OpenCallback(c.id, c.agent_id, c.due_at, c.shared) for c in rows], now, rules
+        )
+        by_id = {c.id: c for c in rows}
+        for callback_id in ids:
+            callback = by_id[callback_id]
+            callback.shared = True
+            for deadline in self.session.scalars(
+                select(m.Deadline).where(
+                    m.Deadline.subject_type == SubjectType.CALLBACK,
+                    m.Deadline.subject_id == callback_id,
+                    m.Deadline.met_at.is_(None),
+                )
+            ):
+                deadline.owner_id = None
+            self._callback_event(
+                callback_id,
+                None,
+                now,
+                "shared",
+                {
+                    "agent_id": callback.agent_id,
+                    "overdue_minutes": int(rules.shared_after.total_seconds() // 60),
+                },
+            )
+            self._changed("callback", callback_id, now)
+        return ids
+
+    def reassign_callback(
+        self, callback_id: int, to_agent_id: int, by_agent_id: int, now: datetime
+    ) -> None:
+        """A lead gives a callback to another agent (it becomes personal again)."""
+        lead = self.session.get_one(m.Agent, by_agent_id)
+        if lead.role not in (Role.LEAD, Role.MANAGER):
+            raise CallbackError("callbacks.error.lead_only")
+        callback = self._open_callback(callback_id)
+        previous = callback.agent_id
+        callback.agent_id = to_agent_id
+        callback.shared = False
+        team = self._team(to_agent_id)
+        for deadline in self.session.scalars(
+            select(m.Deadline).where(
+                m.Deadline.subject_type == SubjectType.CALLBACK,
+                m.Deadline.subject_id == callback_id,
+                m.Deadline.met_at.is_(None),
+            )
+        ):
+            deadline.owner_id = to_agent_id
+            deadline.team = team
+            self._changed("deadline", deadline.id, now)
+        self._callback_event(
+            callback_id, by_agent_id, now, "reassigned", {"from": previous, "to": to_agent_id}
+        )
+        self._changed("callback", callback_id, now)
+
+    def callback_events(
+        self, callback_id: int
+    ) -> list[tuple[datetime, str, str, dict[str, object]]]:
+        query = (
+            select(m.CallbackEvent, m.Agent.name)
+            .outerjoin(m.Agent, m.Agent.id == m.CallbackEvent.agent_id)
+            .where(m.CallbackEvent.callback_id == callback_id)
+            .order_by(m.CallbackEvent.id)
+        )
+        return [
+            (e.at, e.action, name or "", dict(e.detail or {}))
+            for e, name in self.session.execute(query)
+        ]
+
+    # -- coverage and generation (seed 000:2.5.2.1: 100% of customers) ------------------------
+
+    def _covered(self, start: datetime, end: datetime) -> Select[Any]:
+        return select(m.Callback.customer_id).where(
+            m.Callback.status != CallbackStatus.CANCELLED,
+            or_(
+                m.Callback.due_at.between(start, end),
+                m.Callback.done_at.between(start, end),
+            ),
+        )
+
+    def uncovered_count(self, start: datetime, end: datetime) -> int:
+        query = (
+            select(func.count())
+            .select_from(m.Customer)
+            .where(m.Customer.id.not_in(self._covered(start, end)))
+        )
+        return int(self.session.scalar(query) or 0)
+
+    def uncovered_rows(
+        self, start: datetime, end: datetime, offset: int, limit: int
+    ) -> list[CoverageRow]:
+        query = (
+            select(m.Customer.id, m.Customer.name, m.Agent.name)
+            .outerjoin(m.Agent, m.Agent.id == m.Customer.assigned_agent_id)
+            .where(m.Customer.id.not_in(self._covered(start, end)))
+            .order_by(m.Customer.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            CoverageRow(cid, name, agent or "") for cid, name, agent in self.session.execute(query)
+        ]
+
+    def generate_routine(
+        self, now: datetime, calendar: BusinessCalendar, rules: CallbackRules | None = None
+    ) -> int:
+        """Routine callbacks for every customer not yet covered this period."""
+        rules = rules or CallbackRules()
+        start, end = _period(now, calendar, rules)
+        rows = self.session.execute(
+            select(m.Customer.id, m.Customer.assigned_agent_id).where(
+                m.Customer.id.not_in(self._covered(start, end))
+            )
+        ).all()
+        agents = list(
+            self.session.scalars(
+                select(m.Agent.id).where(m.Agent.active.is_(True), m.Agent.role == Role.AGENT)
+            )
+        )
+        load = dict(
+            self.session.execute(
+                self._queue(CallbackScope())
+                .with_only_columns(m.Callback.agent_id, func.count())
+                .group_by(m.Callback.agent_id)
+            ).all()
+        )
+        planned = plan_routine(dict(rows), agents, load, now, rules, end)
+        for plan in planned:
+            self.add_callback(
+                plan.customer_id, plan.purpose, now, now, calendar,
+                agent_id=plan.agent_id, rules=rules, due_at=plan.due_at,
+            )  # fmt: skip
+        return len(planned)
+
+    def generate_occasions(
+        self, now: datetime, calendar: BusinessCalendar, rules: CallbackRules | None = None
+    ) -> int:
+        """Special-occasion callbacks ahead of holidays, birthdays and anniversaries; an
+        occasion already planned is not planned twice."""
+        rules = rules or CallbackRules()
+        customers = self.session.scalars(select(m.Customer).order_by(m.Customer.id)).all()
+        facts = [
+            OccasionFacts(
+                c.id,
+                c.assigned_agent_id,
+                c.contract_signed_on,
+                tuple((p.id, p.birthday) for p in c.contacts if p.birthday is not None),
+            )
+            for c in customers
+        ]
+        fallback = self.session.scalar(
+            select(m.Agent.id).where(m.Agent.active.is_(True)).order_by(m.Agent.id)
+        )
+        if fallback is None:
+            return 0
+        existing = set(
+            self.session.execute(
+                select(m.Callback.customer_id, m.Callback.occasion).where(m.Callback.occasion != "")
+            ).all()
+        )
+        made = 0
+        for plan in plan_occasions(facts, now, rules, calendar, fallback):
+            if (plan.customer_id, plan.occasion) in existing:
+                continue
+            existing.add((plan.customer_id, plan.occasion))
+            self.add_callback(
+                plan.customer_id, plan.purpose, now, now, calendar, agent_id=plan.agent_id,
+                contact_id=plan.contact_id, rules=rules, due_at=plan.due_at,
+                occasion=plan.occasion,
+            )  # fmt: skip
+            made += 1
+        return made
+
+    # -- on-site visits (seed 000:2.5.4) -------------------------------------------------------
+
+    def request_visit(
+        self,
+        customer_id: int,
+        agent_id: int,
+        now: datetime,
+        *,
+        reason: str,
+        frequency: str,
+        first_date: date,
+        end_date: date,
+        callback_id: int | None = None,
+    ) -> int:
+        if not reason.strip() or not frequency.strip():
+            raise CallbackError("callbacks.error.required")
+        if end_date < first_date:
+            raise CallbackError("callbacks.error.end_before_first")
+        request = m.VisitRequest(
+            customer_id=customer_id,
+            callback_id=callback_id,
+            requested_by_id=agent_id,
+            reason=reason.strip(),
+            frequency=frequency.strip(),
+            first_date=first_date,
+            end_date=end_date,
+            status="pending",
+            decision_note="",
+            feedback="",
+            created_at=now,
+        )
+        self.session.add(request)
+        self.session.flush()
+        self._changed("visit_request", request.id, now)
+        return request.id
+
+    def decide_visit(
+        self, request_id: int, lead_id: int, approve: bool, note: str, now: datetime
+    ) -> None:
+        """A lead or manager approves or rejects, with a note."""
+        lead = self.session.get_one(m.Agent, lead_id)
+        if lead.role not in (Role.LEAD, Role.MANAGER):
+            raise CallbackError("callbacks.error.lead_only")
+        request = self.session.get_one(m.VisitRequest, request_id)
+        if request.status != "pending":
+            raise CallbackError("callbacks.error.already_decided")
+        if not approve and not note.strip():
+            raise CallbackError("callbacks.error.reject_needs_note")
+        request.status = "approved" if approve else "rejected"
+        request.decided_by_id = lead_id
+        request.decided_at = now
+        request.decision_note = note.strip()
+        self._changed("visit_request", request_id, now)
+
+    def record_visit_feedback(self, request_id: int, feedback: str, now: datetime) -> None:
+        request = self.session.get_one(m.VisitRequest, request_id)
+        if request.status != "approved":
+            raise CallbackError("callbacks.error.not_approved")
+        if not feedback.strip():
+            raise CallbackError("callbacks.error.required")
+        request.feedback = feedback.strip()
+        request.feedback_at = now
+        self._changed("visit_request", request_id, now)
+
+    def visit_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(m.VisitRequest)) or 0)
+
+    def visit_rows(self, offset: int, limit: int) -> list[VisitRow]:
+        requester = aliased(m.Agent)
+        decider = aliased(m.Agent)
+        pending_first = (m.VisitRequest.status != "pending").label("decided")
+        query = (
+            select(m.VisitRequest, m.Customer.name, requester.name, decider.name)
+            .join(m.Customer, m.Customer.id == m.VisitRequest.customer_id)
+            .join(requester, requester.id == m.VisitRequest.requested_by_id)
+            .outerjoin(decider, decider.id == m.VisitRequest.decided_by_id)
+            .order_by(pending_first, m.VisitRequest.first_date, m.VisitRequest.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            VisitRow(
+                v.id,
+                v.customer_id,
+                customer,
+                by,
+                v.reason,
+                v.frequency,
+                v.first_date,
+                v.end_date,
+                v.status,
+                decided or "",
+                v.decision_note,
+                v.feedback,
+                v.created_at,
+            )
+            for v, customer, by, decided in self.session.execute(query)
+        ]
+
+    # -- quarterly survey forms (seed 000:2.5.3) ------------------------------------------------
+
+    def record_survey(
+        self, department_code: str, year: int, quarter: int, agent_id: int, now: datetime
+    ) -> None:
+        self.session.add(
+            m.SurveyForm(
+                department_code=department_code,
+                year=year,
+                quarter=quarter,
+                submitted_at=now,
+                received_by_id=agent_id,
+                note="",
+            )
+        )
+        self._changed("survey_form", 0, now)
+
+    def submitted_surveys(self) -> list[tuple[str, int, int]]:
+        rows = self.session.execute(
+            select(m.SurveyForm.department_code, m.SurveyForm.year, m.SurveyForm.quarter)
+        )
+        return [(d, y, q) for d, y, q in rows]
+
+    # -- export: every recorded field ------------------------------------------------------------
+
+    def callback_export_rows(self) -> list[list[Any]]:
+        agent = aliased(m.Agent)
+        done_by = aliased(m.Agent)
+        contact = aliased(m.Contact)
+        query = (
+            select(m.Callback, m.Customer.name, contact.name, agent.name, done_by.name)
+            .join(m.Customer, m.Customer.id == m.Callback.customer_id)
+            .outerjoin(contact, contact.id == m.Callback.contact_id)
+            .outerjoin(agent, agent.id == m.Callback.agent_id)
+            .outerjoin(done_by, done_by.id == m.Callback.done_by_id)
+            .order_by(m.Callback.due_at, m.Callback.id)
+        )
+        return [
+            [
+                c.id,
+                customer,
+                contact_name or "",
+                agent_name or "",
+                c.purpose,
+                c.way,
+                c.status,
+                "yes" if c.shared else "no",
+                c.created_at,
+                c.due_at,
+                c.booked_at,
+                c.moved_from,
+                c.moved_reason,
+                c.occasion,
+                c.done_at,
+                done_name or "",
+                c.outcome or "",
+                _answers(c.answers),
+                c.notes,
+                c.ticket_id or "",
+                c.follow_up_ticket_id or "",
+            ]
+            for c, customer, contact_name, agent_name, done_name in self.session.execute(query)
+        ]
+
+
+CALLBACK_EXPORT_HEADERS = [
+    "id", "customer", "contact", "agent", "purpose", "way", "status", "shared", "created_at",
+    "due_at", "booked_at", "moved_from", "moved_reason", "occasion", "done_at", "done_by",
+    "outcome", "answers", "notes", "ticket", "follow_up_ticket",
+]  # fmt: skip
+
+
+def _answers(answers: dict[str, object] | None) -> str:
+    return "; ".join(f"{k}={v}" for k, v in (answers or {}).items())
+
+
+def _reason(placement: Placement) -> str:
+    if placement.reason is None:
+        return ""
+    if placement.holiday:
+        return f"{placement.reason.value}:{placement.holiday}"
+    return placement.reason.value
+
+
+def _period(
+    now: datetime, calendar: BusinessCalendar, rules: CallbackRules
+) -> tuple[datetime, datetime]:
+    today = now.astimezone(calendar.tz).date()
+    first, after = period_bounds(today, rules.period)
+    return (
+        datetime.combine(first, time(0), tzinfo=calendar.tz).astimezone(UTC),
+        datetime.combine(after, time(0), tzinfo=calendar.tz).astimezone(UTC)
+        - timedelta(microseconds=1),
+    )
+
+
+def coverage_period(
+    now: datetime, calendar: BusinessCalendar, rules: CallbackRules | None = None
+) -> tuple[datetime, datetime]:
+    """The current coverage period as UTC instants (start, end inclusive)."""
+    return _period(now, calendar, rules or CallbackRules())
+
+
+__all__ = [
+    "CALLBACK_EXPORT_HEADERS",
+    "CallbackDetail",
+    "CallbackError",
+    "CallbackOutcome",
+    "CallbackResult",
+    "CallbackRow",
+    "CallbackScope",
+    "CallbackStore",
+    "CoverageRow",
+    "VisitRow",
+    "coverage_period",
+]

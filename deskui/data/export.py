@@ -73,19 +73,23 @@ def _customers(repo: Repository, zone: ZoneInfo) -> Table:
 
 
 def _callbacks(repo: Repository, zone: ZoneInfo) -> Table:
-    headers = [
-        "id", "customer", "agent", "purpose", "way", "status", "due_at", "booked_at",
-        "done_at", "outcome", "notes",
-    ]  # fmt: skip
-    return headers, _localised([list(r) for r in repo.callbacks()], zone)
+    from deskui.data.callback_store import CALLBACK_EXPORT_HEADERS
+
+    # every recorded field of a callback: who, when, the way, answers, outcome, notes
+    return list(CALLBACK_EXPORT_HEADERS), _localised(repo.callback_export_rows(), zone)
 
 
 def _handover(repo: Repository, zone: ZoneInfo) -> Table:
-    headers = [
-        "id", "sheet", "status", "customer", "item", "done_so_far", "next_step", "due_at",
-        "from_agent", "to_agent", "note", "acknowledged_at",
-    ]  # fmt: skip
-    return headers, _localised([list(r) for r in repo.handover_items()], zone)
+    from deskui.data.handover_store import HANDOVER_EXPORT_HEADERS
+
+    # the whole sheet: the customer as written, both agents, the subject, every time
+    return list(HANDOVER_EXPORT_HEADERS), _localised(repo.handover_export(), zone)
+
+
+def _orders(repo: Repository, zone: ZoneInfo) -> Table:
+    from deskui.data.handover_store import ORDER_EXPORT_HEADERS
+
+    return list(ORDER_EXPORT_HEADERS), _localised(repo.orders_export(), zone)
 
 
 def _history(repo: Repository, zone: ZoneInfo) -> Table:
@@ -102,6 +106,7 @@ KINDS: dict[str, Callable[[Repository, ZoneInfo], Table]] = {
     "customers": _customers,
     "callbacks": _callbacks,
     "handover": _handover,
+    "orders": _orders,
     "history": _history,
 }
 
