@@ -1,0 +1,243 @@
+"""CallbackStore on SQLite and PostgreSQL: placing, booking, recording, sharing, coverage."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from deskui.data import models as m
+from deskui.data.callback_store import CallbackError, CallbackScope, coverage_period
+from deskui.data.database import Database
+from deskui.data.export import build_table
+from deskui.data.repository import UnitOfWork
+from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.model import CallbackPurpose, SubjectType
+from tests.conftest import FIXED_NOW
+from tests.data.conftest import Desk
+
+SH = ZoneInfo("Asia/Shanghai")
+CAL = BusinessCalendar()
+
+
+def _contact(uow: UnitOfWork, customer: int, hours: str) -> int:
+    contact = m.Contact(customer_id=customer, name="赵敏", gender="female", convenient_time=hours)
+    uow.session.add(contact)
+    uow.session.flush()
+    return contact.id
+
+
+def _deadline(uow: UnitOfWork, callback_id: int) -> m.Deadline:
+    return uow.session.scalars(
+        select(m.Deadline).where(
+            m.Deadline.subject_type == SubjectType.CALLBACK, m.Deadline.subject_id == callback_id
+        )
+    ).one()
+
+
+def test_callback_due_in_a_week_falls_on_the_next_allowed_slot(
+    database: Database, desk: Desk
+) -> None:
+    # event Monday 23 Nov 9:00 -> due Monday 30 Nov 9:00, before the site's 9:30 start
+    with UnitOfWork(database) as uow:
+        cid = uow.repo.add_callback(
+            desk.customer, CallbackPurpose.ROUTINE, FIXED_NOW, FIXED_NOW, CAL, agent_id=desk.agent
+        )
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        detail = uow.repo.callback_detail(cid)
+        assert detail.due_at == datetime(2026, 11, 30, 9, 30, tzinfo=SH)
+        assert detail.moved_reason == "site_hours"
+        assert _deadline(uow, cid).due_at == detail.due_at
+        assert [e[1] for e in uow.repo.callback_events(cid)] == ["created", "moved"]
+
+
+def test_contact_hours_are_respected(database: Database, desk: Desk) -> None:
+    with UnitOfWork(database) as uow:
+        contact = _contact(uow, desk.customer, "工作日 14:00-17:00")
+        cid = uow.repo.add_callback(
+            desk.customer, "routine", FIXED_NOW, FIXED_NOW, CAL,
+            agent_id=desk.agent, contact_id=contact,
+        )  # fmt: skip
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        detail = uow.repo.callback_detail(cid)
+        assert detail.due_at == datetime(2026, 11, 30, 14, 0, tzinfo=SH)
+        assert detail.moved_reason == "contact_hours"
+
+
+def test_busy_customer_books_a_time_and_the_countdown_follows(
+    database: Database, desk: Desk
+) -> None:
+    booked = datetime(2026, 11, 25, 15, 0, tzinfo=SH)
+    with UnitOfWork(database) as uow:
+        cid = uow.repo.add_callback(
+            desk.customer, "routine", FIXED_NOW, FIXED_NOW, CAL, agent_id=desk.agent
+        )
+        uow.repo.book_callback(cid, desk.agent, booked, FIXED_NOW, {"convenient": "no"})
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        detail = uow.repo.callback_detail(cid)
+        assert (detail.status, detail.booked_at, detail.due_at) == ("booked", booked, booked)
+        assert _deadline(uow, cid).due_at == booked
+        with pytest.raises(CallbackError):
+            uow.repo.book_callback(cid, desk.agent, FIXED_NOW - timedelta(hours=1), FIXED_NOW)
+
+
+def test_unsatisfied_opens_a_follow_up_ticket_owned_by_the_agent(
+    database: Database, desk: Desk
+) -> None:
+    later = FIXED_NOW + timedelta(hours=2)
+    with UnitOfWork(database) as uow:
+        cid = uow.repo.add_callback(
+            desk.customer, "routine", FIXED_NOW, FIXED_NOW, CAL, agent_id=desk.agent
+        )
+        result = uow.repo.record_callback(
+            cid,
+            desk.agent,
+            later,
+            {
+                "convenient": "yes",
+                "satisfaction": "unsatisfied",
+                "feedback": "慢",
+                "issue": "屏幕闪",
+            },
+            notes="客户语气不满",
+        )
+        uow.commit()
+    assert result.outcome == "unsatisfied" and result.follow_up_ticket_id is not None
+    with UnitOfWork(database) as uow:
+        ticket = uow.session.get_one(m.Ticket, result.follow_up_ticket_id)
+        assert (ticket.owner_id, ticket.customer_words, ticket.kind) == (
+            desk.agent,
+            "屏幕闪",
+            "complaint",
+        )
+        assert uow.repo.work_count(owner_id=desk.agent) == 1  # the ticket's first contact
+        callback = uow.session.get_one(m.Callback, cid)
+        assert (callback.done_by_id, callback.done_at, callback.notes) == (
+            desk.agent,
+            later,
+            "客户语气不满",
+        )
+        assert _deadline(uow, cid).met_at == later
+        assert uow.repo.history_count(desk.customer) == 2  # callback + ticket stay in history
+        with pytest.raises(CallbackError):
+            uow.repo.record_callback(cid, desk.agent, later, {"satisfaction": "satisfied"})
+
+
+def test_satisfied_opens_nothing(database: Database, desk: Desk) -> None:
+    with UnitOfWork(database) as uow:
+        cid = uow.repo.add_callback(desk.customer, "routine", FIXED_NOW, FIXED_NOW, CAL)
+        result = uow.repo.record_callback(cid, desk.agent, FIXED_NOW, {"satisfaction": "satisfied"})
+        uow.commit()
+    assert result.follow_up_ticket_id is None
+
+
+def test_overdue_personal_callbacks_move_to_the_shared_queue(
+    database: Database, desk: Desk
+) -> None:
+    with UnitOfWork(database) as uow:
+        cid = uow.repo.add_callback(
+            desk.customer, "routine", FIXED_NOW, FIXED_NOW, CAL,
+            agent_id=desk.agent, due_at=datetime(2026, 11, 23, 10, 0, tzinfo=SH),
+        )  # fmt: skip
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        assert uow.repo.share_overdue(datetime(2026, 11, 23, 10, 20, tzinfo=SH)) == []
+        assert uow.repo.share_overdue(datetime(2026, 11, 23, 10, 31, tzinfo=SH)) == [cid]
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        assert uow.repo.callback_count(CallbackScope(shared=True)) == 1
+        assert uow.repo.callback_count(CallbackScope(agent_id=desk.agent)) == 0
+        assert "shared" in [e[1] for e in uow.repo.callback_events(cid)]
+        assert _deadline(uow, cid).owner_id is None
+
+
+def test_only_a_lead_reassigns(database: Database, desk: Desk) -> None:
+    with UnitOfWork(database) as uow:
+        cid = uow.repo.add_callback(
+            desk.customer, "routine", FIXED_NOW, FIXED_NOW, CAL, agent_id=desk.agent
+        )
+        with pytest.raises(CallbackError):
+            uow.repo.reassign_callback(cid, desk.colleague, desk.agent, FIXED_NOW)
+        uow.repo.reassign_callback(cid, desk.colleague, desk.lead, FIXED_NOW)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        rows = uow.repo.callback_rows(CallbackScope(agent_id=desk.colleague), 0, 10)
+        assert [r.callback_id for r in rows] == [cid]
+        assert _deadline(uow, cid).team == "south"
+
+
+def test_coverage_and_routine_generation(database: Database, desk: Desk) -> None:
+    start, end = coverage_period(FIXED_NOW, CAL)
+    with UnitOfWork(database) as uow:
+        assert uow.repo.uncovered_count(start, end) == 2
+        uow.repo.add_callback(desk.customer, "routine", FIXED_NOW, FIXED_NOW, CAL)
+        rows = uow.repo.uncovered_rows(start, end, 0, 10)
+        assert [r.customer_id for r in rows] == [desk.other_customer]
+        assert uow.repo.generate_routine(FIXED_NOW, CAL) == 1
+        assert uow.repo.uncovered_count(start, end) == 0
+        assert uow.repo.generate_routine(FIXED_NOW, CAL) == 0
+        uow.commit()
+
+
+def test_special_occasions_are_generated_once(database: Database, desk: Desk) -> None:
+    with UnitOfWork(database) as uow:
+        contact = _contact(uow, desk.customer, "")
+        uow.session.get_one(m.Contact, contact).birthday = date(1985, 12, 1)
+        first = uow.repo.generate_occasions(FIXED_NOW, CAL)
+        again = uow.repo.generate_occasions(FIXED_NOW, CAL)
+        uow.commit()
+        occasions = uow.session.scalars(select(m.Callback.occasion)).all()
+    assert first >= 1 and again == 0
+    assert "birthday:2026-12-01" in occasions
+
+
+def test_visit_request_approved_by_a_lead_then_feedback(database: Database, desk: Desk) -> None:
+    with UnitOfWork(database) as uow:
+        with pytest.raises(CallbackError) as bad:
+            uow.repo.request_visit(
+                desk.customer, desk.agent, FIXED_NOW, reason="设备检查", frequency="每月一次",
+                first_date=date(2026, 12, 1), end_date=date(2026, 11, 1),
+            )  # fmt: skip
+        assert bad.value.key == "callbacks.error.end_before_first"
+        rid = uow.repo.request_visit(
+            desk.customer, desk.agent, FIXED_NOW, reason="设备检查", frequency="每月一次",
+            first_date=date(2026, 12, 1), end_date=date(2027, 5, 31),
+        )  # fmt: skip
+        with pytest.raises(CallbackError):
+            uow.repo.decide_visit(rid, desk.agent, True, "", FIXED_NOW)
+        with pytest.raises(CallbackError):
+            uow.repo.decide_visit(rid, desk.lead, False, "", FIXED_NOW)
+        uow.repo.decide_visit(rid, desk.lead, True, "同意", FIXED_NOW)
+        uow.repo.record_visit_feedback(rid, "设备运行正常", FIXED_NOW)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        (row,) = uow.repo.visit_rows(0, 10)
+        assert (row.status, row.decided_by, row.decision_note, row.feedback) == (
+            "approved",
+            "张伟",
+            "同意",
+            "设备运行正常",
+        )
+
+
+def test_export_has_every_recorded_field(database: Database, desk: Desk) -> None:
+    with UnitOfWork(database) as uow:
+        cid = uow.repo.add_callback(
+            desk.customer, "routine", FIXED_NOW, FIXED_NOW, CAL, agent_id=desk.agent
+        )
+        uow.repo.record_callback(
+            cid, desk.agent, FIXED_NOW, {"satisfaction": "unsatisfied", "issue": "=1+1"}, "备注"
+        )
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        headers, rows = build_table("callbacks", uow.repo, "Asia/Shanghai")
+    row = dict(zip(headers, rows[0], strict=True))
+    for name in ("agent", "done_by", "done_at", "way", "answers", "outcome", "notes"):
+        assert row[name] != "", name
+    assert row["outcome"] == "unsatisfied" and "issue==1+1" in row["answers"]
+    assert row["follow_up_ticket"] != ""
