@@ -1,0 +1,184 @@
+"""A text area with the rules of conduct on (seed 000:3.2.1.2): forbidden words and phrases
+are underlined as the agent types, and the suggested alternative shows beneath.
+
+Knows nothing of the database: any screen where an agent writes to a customer (complaint
+notes, written replies, callback notes) composes one. The rules come from the site's data
+(`deskui.domain.conduct`); a parent may give its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static, TextArea
+
+from deskui.domain.conduct import ConductRules, Hit, packaged_conduct
+from deskui.i18n import current_locale, t
+
+HIT_HIGHLIGHT = "deskui.conduct_hit"
+
+
+class GuardedArea(TextArea):
+    """The TextArea itself: its highlight map carries the conduct hits, not syntax."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"guarded-area--hit"}
+    DEFAULT_CSS = """
+    GuardedArea > .guarded-area--hit {
+        color: $error;
+        text-style: bold underline;
+    }
+    """
+
+    def __init__(self, rules: ConductRules, **kwargs: object) -> None:
+        self.rules = rules
+        self.hits: list[Hit] = []
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def _build_highlight_map(self) -> None:
+        super()._build_highlight_map()
+        text = self.text
+        self.hits = self.rules.check(text)
+        if not self.hits:
+            return
+        if self.is_mounted:
+            style = self.get_component_rich_style("guarded-area--hit", partial=True)
+            self._theme.syntax_styles = {**self._theme.syntax_styles, HIT_HIGHLIGHT: style}
+        line_starts = [0]
+        for line in text.split("\n")[:-1]:
+            line_starts.append(line_starts[-1] + len(line) + 1)
+        lines = text.split("\n")
+        spans: dict[int, list[tuple[int, int | None, str]]] = defaultdict(list)
+        for hit in self.hits:
+            row = _row_of(line_starts, hit.start)
+            start = hit.start - line_starts[row]
+            end = min(hit.end - line_starts[row], len(lines[row]))
+            prefix = lines[row][:start].encode("utf-8")
+            body = lines[row][start:end].encode("utf-8")
+            spans[row].append((len(prefix), len(prefix) + len(body), HIT_HIGHLIGHT))
+        for row, row_spans in spans.items():
+            self._highlights[row].extend(row_spans)
+
+    def on_mount(self) -> None:
+        self._build_highlight_map()
+        self.refresh()
+
+
+def _row_of(line_starts: list[int], offset: int) -> int:
+    row = 0
+    for index, start in enumerate(line_starts):
+        if start <= offset:
+            row = index
+        else:
+            break
+    return row
+
+
+class GuardedText(Widget):
+    """A TextArea whose forbidden phrases are underlined, with the suggestions under it."""
+
+    DEFAULT_CSS = """
+    GuardedText {
+        height: auto;
+        layout: vertical;
+    }
+    GuardedText > GuardedArea {
+        height: 5;
+    }
+    GuardedText > .guarded-text--advice {
+        height: auto;
+        color: $warning;
+        display: none;
+    }
+    GuardedText.-flagged > .guarded-text--advice {
+        display: block;
+    }
+    """
+
+    class Checked(Message):
+        """The text changed and was checked: `hits` is empty when it is clean."""
+
+        def __init__(self, guarded: GuardedText, hits: list[Hit]) -> None:
+            super().__init__()
+            self.guarded = guarded
+            self.hits = hits
+
+        @property
+        def control(self) -> GuardedText:
+            return self.guarded
+
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        rules: ConductRules | None = None,
+        placeholder: str = "",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._rules = rules or packaged_conduct(current_locale())
+        self._initial = text
+        self._placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        yield GuardedArea(
+            self._rules,
+            text=self._initial,
+            soft_wrap=True,
+            tab_behavior="focus",
+            placeholder=self._placeholder,
+        )
+        yield Static("", classes="guarded-text--advice")
+
+    def on_mount(self) -> None:
+        self._show_advice()
+
+    @property
+    def area(self) -> GuardedArea:
+        return self.query_one(GuardedArea)
+
+    @property
+    def text(self) -> str:
+        return self.area.text if self.is_mounted else self._initial
+
+    @text.setter
+    def text(self, value: str) -> None:
+        if self.is_mounted:
+            self.area.text = value
+        else:
+            self._initial = value
+
+    @property
+    def hits(self) -> list[Hit]:
+        return list(self.area.hits)
+
+    def focus(self, scroll_visible: bool = True) -> GuardedText:
+        self.area.focus(scroll_visible)
+        return self
+
+    @on(TextArea.Changed)
+    def _changed(self, event: TextArea.Changed) -> None:
+        if event.text_area is not self.area:
+            return
+        self._show_advice()
+        self.post_message(self.Checked(self, self.hits))
+
+    def _show_advice(self) -> None:
+        hits = self.hits
+        self.set_class(bool(hits), "-flagged")
+        advice = Text()
+        for index, hit in enumerate(hits[:3]):
+            if index:
+                advice.append("\n")
+            advice.append("⚠ ")
+            kind = t(f"conduct.kind.{hit.kind}")
+            advice.append(t("conduct.hit", phrase=hit.phrase, kind=kind, suggest=hit.suggest))
+        if len(hits) > 3:
+            advice.append("\n" + t("conduct.more", count=len(hits) - 3))
+        self.query_one(".guarded-text--advice", Static).update(advice)
