@@ -459,11 +459,12 @@ def outcome_of(answers: Mapping[str, object]) -> CallbackOutcome | None:
     value = str(answers.get("satisfaction", "") or "")
     if value in {o.value for o in CallbackOutcome}:
         return CallbackOutcome(value)
-    running = str(answers.get("running", "") or answers.get("arrived", "") or "")
-    if running in ("problem", "no"):
-        return CallbackOutcome.UNSATISFIED
-    if running in ("normal", "yes"):
-        return CallbackOutcome.SATISFIED
+    for key in ("running", "resolved", "arrived"):  # equipment check, after complaint, gift
+        value = str(answers.get(key, "") or "")
+        if value in ("problem", "no"):
+            return CallbackOutcome.UNSATISFIED
+        if value in ("normal", "yes"):
+            return CallbackOutcome.SATISFIED
     return None
 
 

@@ -250,6 +250,8 @@ def test_survey_forms_due_by_the_tenth_and_missing_ones_listed() -> None:
         ({"satisfaction": "average"}, CallbackOutcome.AVERAGE),
         ({"running": "problem"}, CallbackOutcome.UNSATISFIED),
         ({"running": "normal"}, CallbackOutcome.SATISFIED),
+        ({"resolved": "no", "issue": "还没修"}, CallbackOutcome.UNSATISFIED),
+        ({"arrived": "yes", "satisfaction": "average"}, CallbackOutcome.AVERAGE),
         ({"convenient": "no"}, None),
     ],
 )
