@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -236,3 +237,30 @@ def test_list_puts_open_filings_first(database: Database) -> None:
     assert [r.name for r in rows] == ["待建档", "已建档"]
     assert rows[0].filing_due == NOW + timedelta(hours=25)
     assert rows[1].filing_due == NOW + timedelta(days=30)  # personal notes still open
+
+
+def test_read_table_csv_with_and_without_bom_and_xlsx(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from deskui.data.tabular import TableError, read_table
+
+    for encoding in ("utf-8", "utf-8-sig"):
+        path = tmp_path / f"{encoding}.csv"
+        path.write_text("公司名称,公司电话\n甲,13812345678\n", encoding=encoding)
+        assert read_table(path) == [{"公司名称": "甲", "公司电话": "13812345678"}]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["name", "phone", None])
+    sheet.append(["Acme", 13812345678, "x"])
+    book.save(tmp_path / "c.xlsx")
+    rows = read_table(tmp_path / "c.xlsx")
+    assert rows == [{"name": "Acme", "phone": 13812345678}]
+    assert parse_rows(rows).ok[0].phone_e164 == "+8613812345678"
+    (tmp_path / "gbk.csv").write_bytes("公司名称\n甲\n".encode("gbk"))
+    for bad in ("gbk.csv", "missing.csv"):
+        try:
+            read_table(tmp_path / bad)
+        except TableError:
+            continue
+        raise AssertionError(bad)
