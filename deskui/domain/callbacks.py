@@ -486,3 +486,37 @@ def _utc(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         raise ValueError("callback rules need timezone-aware instants")
     return instant.astimezone(UTC)
+
+
+# -- the time a busy customer gives -------------------------------------------------------------
+
+_BOOKED = re.compile(
+    r"^\s*(?:(?P<word>今天|明天|后天|today|tomorrow)\s*)?"
+    r"(?:(?:(?P<y>\d{4})[-/.年])?(?P<mo>\d{1,2})[-/.月](?P<d>\d{1,2})日?\s+)?"
+    r"(?P<h>\d{1,2})(?:[:：点](?P<mi>\d{2})?分?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_booked_time(text: str, now: datetime, tz: str = "Asia/Shanghai") -> datetime | None:
+    """The time a busy customer gave (`15:30`, `明天 10:00`, `11-25 15:00`,
+    `2026-11-25 15:00`), local to the site, as UTC; None when it does not read as a time."""
+    from zoneinfo import ZoneInfo
+
+    match = _BOOKED.match(text.strip())
+    if match is None:
+        return None
+    zone = ZoneInfo(tz)
+    today = _utc(now).astimezone(zone).date()
+    word = (match.group("word") or "").lower()
+    shift = {"明天": 1, "tomorrow": 1, "后天": 2}.get(word, 0)
+    try:
+        if match.group("mo"):
+            year = int(match.group("y") or today.year)
+            day = date(year, int(match.group("mo")), int(match.group("d")))
+        else:
+            day = today + timedelta(days=shift)
+        clock = time(int(match.group("h")), int(match.group("mi") or 0))
+    except ValueError:
+        return None
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)

@@ -21,6 +21,7 @@ from deskui.domain.callbacks import (
     is_allowed,
     missing_surveys,
     outcome_of,
+    parse_booked_time,
     parse_convenient_hours,
     period_bounds,
     place_call,
@@ -257,3 +258,23 @@ def test_survey_forms_due_by_the_tenth_and_missing_ones_listed() -> None:
 )
 def test_outcome_of_answers(answers: dict[str, object], outcome: CallbackOutcome | None) -> None:
     assert outcome_of(answers) == outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15:30", at(2026, 11, 23, 15, 30)),
+        ("明天 10:00", at(2026, 11, 24, 10)),
+        ("tomorrow 9", at(2026, 11, 24, 9)),
+        ("11-25 15:00", at(2026, 11, 25, 15)),
+        ("2026-12-01 14:05", at(2026, 12, 1, 14, 5)),
+        ("12月2日 9点", at(2026, 12, 2, 9)),
+    ],
+)
+def test_booked_time_parses(text: str, expected: datetime) -> None:
+    assert parse_booked_time(text, at(2026, 11, 23, 9), "Asia/Shanghai") == expected
+
+
+@pytest.mark.parametrize("text", ["", "soon", "25:00", "13-40 10:00", "[b]15:00[/b]", "\x1b[31m9"])
+def test_bad_booked_time_is_none(text: str) -> None:
+    assert parse_booked_time(text, at(2026, 11, 23, 9), "Asia/Shanghai") is None
