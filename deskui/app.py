@@ -39,6 +39,7 @@ class DeskApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "keys.help", id="help", priority=True),
         Binding("f2", "intake", "keys.intake", id="intake", priority=True),
+        Binding("f3", "complaints", "keys.complaints", id="complaints", priority=True),
         Binding("f5", "handover", "keys.handover", id="handover", priority=True),
         Binding("f6", "team", "keys.team", id="team", priority=True),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
@@ -226,6 +227,21 @@ class DeskApp(App[None]):
         if not isinstance(self.screen, HandoverScreen):
             self.push_screen(HandoverScreen())
 
+    def action_complaints(self) -> None:
+        if self.agent is None or self.database is None:
+            self.bell()
+            return
+        from deskui.screens.complaint import ComplaintListScreen
+
+        if not isinstance(self.screen, ComplaintListScreen):
+            self.push_screen(ComplaintListScreen())
+
+    def open_complaint(self, ticket_id: int) -> None:
+        """One complaint's seven steps (intake hands a saved complaint over here)."""
+        from deskui.screens.complaint import ComplaintScreen
+
+        self.push_screen(ComplaintScreen(ticket_id))
+
     def action_team(self) -> None:
         if self.agent is None or self.database is None:
             self.bell()
@@ -239,7 +255,7 @@ class DeskApp(App[None]):
         """Every key of the keymap is also a palette command running the same action."""
         for binding in self._bindings.key_to_bindings.values():
             for item in binding:
-                if item.action in ("help", "intake", "handover", "team", "quit"):
+                if item.action in ("help", "intake", "complaints", "handover", "team", "quit"):
                     yield SystemCommand(
                         f"{item.description} ({item.key.upper()})",
                         item.tooltip,
