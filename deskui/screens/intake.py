@@ -576,9 +576,9 @@ class IntakeScreen(Screen[None]):
         due = saved.first_contact_due.astimezone(zone).strftime("%m-%d %H:%M")
         key = "intake.saved_closed" if saved.closed else "intake.saved"
         self.notify(t(key, id=saved.ticket_id, due=due), title=t("intake.title"))
-        if message.kind == TicketKind.COMPLAINT:
-            self.notify(t("intake.saved_complaint"), severity="warning")
         self._reset()
+        if message.kind == TicketKind.COMPLAINT and not saved.closed:
+            self.desk_app.open_complaint(saved.ticket_id)  # the seven steps start now
 
     def action_new_call(self) -> None:
         self._pending = None
