@@ -40,6 +40,7 @@ class DeskApp(App[None]):
         Binding("f1", "help", "keys.help", id="help", priority=True),
         Binding("f2", "intake", "keys.intake", id="intake", priority=True),
         Binding("f3", "complaints", "keys.complaints", id="complaints", priority=True),
+        Binding("f4", "callbacks", "keys.callbacks", id="callbacks", priority=True),
         Binding("f5", "handover", "keys.handover", id="handover", priority=True),
         Binding("f6", "team", "keys.team", id="team", priority=True),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
@@ -242,6 +243,24 @@ class DeskApp(App[None]):
 
         self.push_screen(ComplaintScreen(ticket_id))
 
+    def action_callbacks(self) -> None:
+        if self.agent is None or self.database is None:
+            self.bell()
+            return
+        from deskui.screens.callbacks import CallbacksScreen
+
+        if not isinstance(self.screen, CallbacksScreen):
+            self.push_screen(CallbacksScreen())
+
+    def open_callback(self, callback_id: int) -> None:
+        """A callback opened from any list: its call, through the purpose's script."""
+        if self.agent is None or self.database is None:
+            self.bell()
+            return
+        from deskui.screens.callback_call import CallbackCallScreen
+
+        self.push_screen(CallbackCallScreen(callback_id))
+
     def action_team(self) -> None:
         if self.agent is None or self.database is None:
             self.bell()
@@ -255,7 +274,9 @@ class DeskApp(App[None]):
         """Every key of the keymap is also a palette command running the same action."""
         for binding in self._bindings.key_to_bindings.values():
             for item in binding:
-                if item.action in ("help", "intake", "complaints", "handover", "team", "quit"):
+                if item.action in (
+                    "help", "intake", "complaints", "callbacks", "handover", "team", "quit"
+                ):  # fmt: skip
                     yield SystemCommand(
                         f"{item.description} ({item.key.upper()})",
                         item.tooltip,
