@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -471,3 +472,57 @@ class SurveyForm(Base):
     submitted_at: Mapped[datetime]
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+# -- departments and attachments (issue 8) --
+
+
+class DepartmentLeg(Base):
+    """One round trip of a ticket through a department (seed 002:2.3.2, 2.4.2, 2.5): handed
+    over, accepted, planned (expected time and measures), result, returned to CS, customer
+    told. `*_by` keep the department person's name, also when CS recorded it for them."""
+
+    __tablename__ = "department_leg"
+    __table_args__ = (Index("ix_department_leg_open", "department_id", "returned_at"),)
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    handed_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    handed_at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    accepted_at: Mapped[datetime | None]
+    accepted_by: Mapped[str] = mapped_column(String(80), default="")
+    planned_at: Mapped[datetime | None]
+    expected_at: Mapped[datetime | None]
+    measures: Mapped[str] = mapped_column(Text, default="")
+    planned_by: Mapped[str] = mapped_column(String(80), default="")
+    result_at: Mapped[datetime | None]
+    result: Mapped[str] = mapped_column(Text, default="")
+    result_by: Mapped[str] = mapped_column(String(80), default="")
+    returned_at: Mapped[datetime | None]
+    returned_by: Mapped[str] = mapped_column(String(80), default="")
+    returned_to_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    informed_at: Mapped[datetime | None]
+
+
+class Attachment(Base):
+    """A file attached to a ticket: a fax scan, a PDF, an e-mail (seed 002:2.2.2). The bytes
+    live in `content` or in a file under the site's attachment folder (`stored_name`)."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage: Mapped[str] = mapped_column(String(10))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    stored_name: Mapped[str] = mapped_column(String(200), default="")
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    added_at: Mapped[datetime]
