@@ -241,6 +241,8 @@ def seed_demo(repo: Repository, now: datetime) -> None:
             customer_id=customer.id,
         )
 
+    _seed_complaints(repo, now, desk_agents[0], customers)
+
 
 def _customers(
     rng: random.Random, agents: list[m.Agent], start: datetime, now: datetime
@@ -288,3 +290,66 @@ def _customers(
             )
         customers.append(customer)
     return customers
+
+
+def _seed_complaints(
+    repo: Repository, now: datetime, agent: m.Agent, customers: list[m.Customer]
+) -> None:
+    """An angry caller's complaint ready for its seven steps (seed 001:6), and a written one
+    forwarded late by the business department, with the repeat it caused (seed 000:3.2.2-3)."""
+    from zoneinfo import ZoneInfo
+
+    angry, writer = customers[10], customers[12]
+    repo.open_ticket(
+        NewTicket(
+            customer_id=angry.id,
+            contact_id=angry.contacts[0].id,
+            kind=TicketKind.COMPLAINT,
+            category="network_line",
+            channel=Channel.PHONE,
+            severity=Severity.NORMAL,
+            customer_words="你们的网络从早上断到现在，广告一条都播不出去！"
+            "打了三次电话都没人管，再这样我们就不续约了！",
+            expectation="今天之内修好",
+            unit_number=angry.unit_number,
+            caller_phone=angry.contacts[0].phone_e164 or "",
+        ),
+        agent.id,
+        now - timedelta(minutes=3),
+        department_code="platform",
+    )
+    received_on = (now - timedelta(days=4)).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    repo.open_ticket(
+        NewTicket(
+            customer_id=writer.id,
+            contact_id=writer.contacts[0].id,
+            kind=TicketKind.COMPLAINT,
+            category="business_service",
+            channel=Channel.PHONE,
+            severity=Severity.NORMAL,
+            customer_words="优惠的事还是没有人回复我",
+            unit_number=writer.unit_number,
+        ),
+        agent.id,
+        now - timedelta(days=2),
+        department_code="business",
+    )
+    letter = repo.open_ticket(
+        NewTicket(
+            customer_id=writer.id,
+            contact_id=writer.contacts[0].id,
+            kind=TicketKind.COMPLAINT,
+            category="business_service",
+            channel=Channel.DEPARTMENT,
+            severity=Severity.NORMAL,
+            customer_words="来信：业务员答应的广告位八折优惠到现在都没有兑现，"
+            "打电话给业务部也没有回音，请给个书面答复。",
+            expectation="书面答复并兑现优惠",
+            unit_number=writer.unit_number,
+            received_by_department_on=received_on,
+        ),
+        agent.id,
+        now - timedelta(hours=1),
+        department_code="business",
+    )
+    repo.record_forwarded(letter, "business", received_on, now - timedelta(hours=1))
