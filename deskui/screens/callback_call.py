@@ -1,0 +1,419 @@
+"""One callback, called through its purpose's script (DESIGN.md 6; seed 000:2.3, 2.4):
+convenient? (no: book a time, the callback moves) → the purpose's questions → satisfied /
+average / unsatisfied (unsatisfied opens a follow-up ticket owned by the agent)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from deskui.domain.callbacks import parse_booked_time
+from deskui.domain.model import CallbackPurpose, CallbackWay
+from deskui.domain.script_flow import ScriptFlow, render, salutation
+from deskui.domain.search import visible
+from deskui.i18n import current_locale, t
+from deskui.keys import localize_bindings
+from deskui.widgets.banner import Banner
+from deskui.widgets.guarded_text import GuardedText
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.callback_store import CallbackDetail, CallbackResult
+    from deskui.domain.script_flow import Script
+
+INPUT_FIELDS = ("feedback", "issue", "booked_at")
+SCRIPTS: dict[str, str] = {
+    CallbackPurpose.ROUTINE: "callback_routine",
+    CallbackPurpose.EQUIPMENT_CHECK: "callback_equipment",
+    CallbackPurpose.SPECIAL_OCCASION: "callback_special_occasion",
+    CallbackPurpose.NEW_PRODUCT: "callback_new_product",
+    CallbackPurpose.AFTER_COMPLAINT: "callback_after_complaint",
+    CallbackPurpose.GIFT_ARRIVAL: "callback_gift_arrival",
+}
+
+
+def script_for(purpose: str, locale: str) -> Script:
+    from deskui.scripts import load_script
+
+    return load_script(SCRIPTS.get(purpose, "callback_routine"), locale)
+
+
+def conduct_problems(notes: GuardedText) -> list[str]:
+    """The conduct guardrails of issue 5 on the notes: forbidden phrases found."""
+    return [hit.phrase for hit in notes.hits]
+
+
+class CallbackCallScreen(Screen[None]):
+    """The call: the words to read, the answer to pick, the fields to fill, then Ctrl+S."""
+
+    CSS_PATH = "callbacks.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "keys.callback_save", id="callback_save", priority=True),
+        Binding("ctrl+n", "next_step", "keys.callback_next", id="callback_next", priority=True),
+        Binding("ctrl+b", "back_step", "keys.callback_back", id="callback_back", priority=True),
+        Binding("escape", "app.pop_screen", "keys.back", id="back"),
+    ]
+
+    @dataclass
+    class DetailLoaded(Message):
+        detail: CallbackDetail
+
+    @dataclass
+    class Saved(Message):
+        result: CallbackResult | None
+        booked: bool
+
+    @dataclass
+    class Trouble(Message):
+        reason: str
+        field: str = ""
+
+    def __init__(self, callback_id: int) -> None:
+        super().__init__(id="callback-call")
+        localize_bindings(self)
+        self.callback_id = callback_id
+        self.detail: CallbackDetail | None = None
+        self.flow: ScriptFlow | None = None
+        self.answers: dict[str, object] = {}
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("callbacks.call.loading"), id="call-title", classes="section-title")
+        yield Banner(id="call-trouble")
+        with Horizontal(id="call-body"):
+            with VerticalScroll(id="call-script"):
+                yield Static("", id="call-progress")
+                yield Static("", id="step-title")
+                yield Static("", id="step-say")
+                yield Static("", id="step-do")
+                yield OptionList(id="answer")
+                for name in INPUT_FIELDS:
+                    with Vertical(id=f"box-{name}", classes="field-box"):
+                        yield Label(t(f"callbacks.field.{name}"), classes="field-label")
+                        hint = t("callbacks.booked_hint") if name == "booked_at" else ""
+                        yield Input(id=name, placeholder=hint, compact=True)
+                        yield Static("", id=f"err-{name}", classes="field-error")
+                yield Static("", id="step-hint", classes="hint")
+            with Vertical(id="call-facts"):
+                yield Static("", id="call-customer")
+                yield Label(t("callbacks.field.way"), classes="field-label")
+                yield Select(
+                    [(t(f"callbacks.way.{w}"), w.value) for w in CallbackWay],
+                    id="way",
+                    allow_blank=False,
+                    value=CallbackWay.PHONE.value,
+                    compact=True,
+                )
+                yield Label(t("callbacks.field.notes"), classes="field-label")
+                yield GuardedText(id="notes", placeholder=t("callbacks.notes_hint"))
+                yield Static("", id="err-notes", classes="field-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for name in INPUT_FIELDS:
+            self.query_one(f"#box-{name}").display = False
+        self.load_detail()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="callback_load", exit_on_error=False)
+    def load_detail(self) -> None:
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                detail = uow.repo.callback_detail(self.callback_id)
+                if app.agent is not None:
+                    uow.repo.mark_callback_opened(self.callback_id, app.agent.id, app.clock.now())
+                    uow.commit()
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.post_message(self.DetailLoaded(detail))
+
+    def on_callback_call_screen_detail_loaded(self, message: DetailLoaded) -> None:
+        detail = message.detail
+        self.detail = detail
+        self.flow = ScriptFlow(script_for(detail.purpose, current_locale()))
+        self.answers = dict(detail.answers)
+        title = Text()
+        title.append(t("callbacks.call.title", purpose=t(f"callbacks.purpose.{detail.purpose}")))
+        title.append("  ")
+        title.append(visible(detail.customer_name))
+        self.query_one("#call-title", Static).update(title)
+        self.query_one("#call-customer", Static).update(self._facts(detail))
+        if detail.way in {w.value for w in CallbackWay}:
+            self.query_one("#way", Select).value = detail.way
+        self.query_one("#notes", GuardedText).text = detail.notes
+        if detail.status not in ("pending", "booked"):
+            self.query_one("#step-hint", Static).update(t("callbacks.call.already_done"))
+        self._show_step()
+
+    def _facts(self, detail: CallbackDetail) -> Text:
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        text = Text()
+        text.append(visible(detail.customer_name), style="bold")
+        if detail.unit_number:
+            text.append(f"  {visible(detail.unit_number)}")
+        text.append("\n")
+        if detail.contact_name:
+            text.append(f"{t('callbacks.col.contact')}: ")
+            text.append(visible(detail.contact_name))
+            text.append("\n")
+        text.append(f"{t('callbacks.convenient')}: ")
+        text.append(visible(detail.convenient_time) or t("callbacks.site_hours"))
+        text.append("\n")
+        text.append(t("desk.due_at", due=detail.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")))
+        if detail.moved_reason:
+            from deskui.screens.callbacks import reason_text
+
+            text.append("\n")
+            text.append(t("callbacks.moved_because", reason=reason_text(detail.moved_reason)))
+        return text
+
+    def _values(self) -> dict[str, object]:
+        detail = self.detail
+        app = self.desk_app
+        if detail is None:
+            return {}
+        locale = current_locale()
+        return {
+            "salutation": salutation(detail.contact_name, detail.contact_gender, locale),
+            "contact_name": detail.contact_name,
+            "customer_name": detail.customer_name,
+            "unit_number": detail.unit_number,
+            "agent_name": app.agent.name if app.agent else "",
+            "company": t("callbacks.company"),
+            "product": t("callbacks.product"),
+        }
+
+    # -- the script ---------------------------------------------------------------------------
+
+    def _show_step(self) -> None:
+        flow = self.flow
+        if flow is None:
+            return
+        step = flow.current
+        self.query_one("#call-progress", Static).update(self._progress(flow))
+        self.query_one("#step-title", Static).update(Text(step.title, style="bold"))
+        self.query_one("#step-say", Static).update(Text(render(step.say, self._values())))
+        self.query_one("#step-do", Static).update(Text(step.do))
+        answer = self.query_one("#answer", OptionList)
+        answer.clear_options()
+        answer.display = bool(step.ask)
+        if step.ask:
+            for value in step.options:
+                label = t(f"callbacks.answer.{value}")
+                if self.answers.get(step.ask) == value:
+                    label = "✓ " + label
+                answer.add_option(Option(label, id=value))
+        for name in INPUT_FIELDS:
+            box = self.query_one(f"#box-{name}")
+            box.display = name in step.requires
+            self.query_one(f"#err-{name}", Static).update("")
+            if name in step.requires:
+                self.query_one(f"#{name}", Input).value = str(self.answers.get(name) or "")
+        hint = ""
+        if step.final:
+            hint = t("callbacks.call.final_book" if step.id == "book" else "callbacks.call.final")
+        self.query_one("#step-hint", Static).update(hint)
+        if step.ask:
+            answer.focus()
+        elif step.requires:
+            self.query_one(f"#{step.requires[0]}", Input).focus()
+        else:
+            self.query_one("#notes", GuardedText).focus()
+
+    def _progress(self, flow: ScriptFlow) -> Text:
+        strip = Text()
+        for step_id in flow.path:
+            step = flow.script.steps[step_id]
+            mark = "▶ " if step_id == flow.current_id else "✓ "
+            strip.append(
+                f"{mark}{step.title}  ", style="bold" if step_id == flow.current_id else ""
+            )
+        return strip
+
+    def _capture(self) -> None:
+        if self.flow is None:
+            return
+        for name in self.flow.current.requires:
+            if name in INPUT_FIELDS:
+                self.answers[name] = self.query_one(f"#{name}", Input).value
+
+    def _problems(self) -> dict[str, str]:
+        """Missing required fields and a booked time that does not read as a future time."""
+        assert self.flow is not None
+        problems = {
+            name: "callbacks.error.required"
+            for name in self.flow.missing(self.answers)
+            if name in INPUT_FIELDS
+        }
+        if "booked_at" in self.flow.current.requires and "booked_at" not in problems:
+            app = self.desk_app
+            booked = parse_booked_time(
+                str(self.answers["booked_at"]), app.clock.now(), app.settings.site_timezone
+            )
+            if booked is None:
+                problems["booked_at"] = "callbacks.error.bad_time"
+            elif booked <= app.clock.now():
+                problems["booked_at"] = "callbacks.error.booked_past"
+        for name in INPUT_FIELDS:
+            key = problems.get(name, "")
+            self.query_one(f"#err-{name}", Static).update(Text(t(key)) if key else "")
+        return problems
+
+    @on(OptionList.OptionSelected, "#answer")
+    def answer_picked(self, event: OptionList.OptionSelected) -> None:
+        if self.flow is None or not self.flow.current.ask or event.option.id is None:
+            return
+        self.answers[self.flow.current.ask] = event.option.id
+        self.action_next_step()
+
+    @on(Input.Submitted)
+    def field_submitted(self, event: Input.Submitted) -> None:
+        if self.flow is not None and self.flow.current.final:
+            self.action_save()
+        else:
+            self.action_next_step()
+
+    def action_next_step(self) -> None:
+        flow = self.flow
+        if flow is None:
+            return
+        self._capture()
+        problems = self._problems()
+        if problems:
+            self.query_one(f"#{next(iter(problems))}", Input).focus()
+            return
+        if flow.current.ask and not self.answers.get(flow.current.ask):
+            self.notify(t("callbacks.call.pick_answer"), severity="warning")
+            return
+        if flow.current.final:
+            self.query_one("#step-hint", Static).update(t("callbacks.call.final"))
+            return
+        flow.advance(self.answers)
+        self._show_step()
+
+    def action_back_step(self) -> None:
+        if self.flow is not None:
+            self._capture()
+            self.flow.back()
+            self._show_step()
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        flow = self.flow
+        if flow is None or self.detail is None:
+            return
+        self._capture()
+        if not flow.done:
+            self.query_one("#step-hint", Static).update(t("callbacks.call.finish_script"))
+            self.notify(t("callbacks.call.finish_script"), severity="warning")
+            return
+        if self._problems():
+            return
+        notes = self.query_one("#notes", GuardedText)
+        hits = conduct_problems(notes)
+        if hits:
+            self.query_one("#err-notes", Static).update(
+                Text(t("callbacks.error.conduct", phrases="、".join(hits)))
+            )
+            notes.focus()
+            return
+        self.query_one("#err-notes", Static).update("")
+        way = self.query_one("#way", Select).value
+        answers = {k: str(v) for k, v in self.answers.items()}
+        if flow.current_id == "book":
+            app = self.desk_app
+            booked = parse_booked_time(
+                answers["booked_at"], app.clock.now(), app.settings.site_timezone
+            )
+            assert booked is not None  # _problems checked it
+            self.save_booking(booked, answers, notes.text)
+        else:
+            self.save_result(answers, notes.text, str(way))
+
+    @work(thread=True, exclusive=True, group="callback_save", exit_on_error=False)
+    def save_booking(self, booked: object, answers: dict[str, object], notes: str) -> None:
+        from deskui.data.callback_store import CallbackError
+
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                uow.repo.book_callback(
+                    self.callback_id,
+                    app.agent.id,  # type: ignore[union-attr]
+                    booked,  # type: ignore[arg-type]
+                    app.clock.now(),
+                    answers,
+                    notes,
+                )
+                uow.commit()
+        except CallbackError as error:
+            self.post_message(self.Trouble(t(error.key), "booked_at"))
+            return
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.post_message(self.Saved(None, booked=True))
+
+    @work(thread=True, exclusive=True, group="callback_save", exit_on_error=False)
+    def save_result(self, answers: dict[str, object], notes: str, way: str) -> None:
+        from deskui.data.callback_store import CallbackError
+
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                result = uow.repo.record_callback(
+                    self.callback_id,
+                    app.agent.id,  # type: ignore[union-attr]
+                    app.clock.now(),
+                    answers,
+                    notes,
+                    way,
+                )
+                uow.commit()
+        except CallbackError as error:
+            self.post_message(self.Trouble(t(error.key)))
+            return
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.post_message(self.Saved(result, booked=False))
+
+    def on_callback_call_screen_trouble(self, message: Trouble) -> None:
+        if message.field:
+            self.query_one(f"#err-{message.field}", Static).update(Text(message.reason))
+            return
+        self.query_one("#call-trouble", Banner).message = t(
+            "callbacks.trouble", reason=visible(message.reason)
+        )
+
+    def on_callback_call_screen_saved(self, message: Saved) -> None:
+        result = message.result
+        if message.booked:
+            self.notify(t("callbacks.call.booked"), title=t("callbacks.title"))
+        elif result is not None and result.follow_up_ticket_id is not None:
+            self.notify(
+                t("callbacks.call.follow_up", id=result.follow_up_ticket_id),
+                title=t("callbacks.title"),
+                severity="warning",
+            )
+        else:
+            self.notify(t("callbacks.call.saved"), title=t("callbacks.title"))
+        self.app.pop_screen()

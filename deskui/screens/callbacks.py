@@ -1,0 +1,463 @@
+"""F4: callbacks (回访, seed 000:2). The agent's queue by deadline with countdowns (overdue,
+due today, upcoming), the shared queue, everyone's for a lead, coverage this period, and the
+on-site visit requests waiting for a lead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from deskui.domain.callbacks import section
+from deskui.domain.model import Role
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.widgets.banner import Banner
+from deskui.widgets.work_list import Column, WorkList
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.callback_store import CallbackScope
+
+VIEWS = ("mine", "shared", "all", "coverage", "visits")
+
+
+class CallbackQueueSource:
+    """Open callbacks by due time for a scope (`count`/`rows` run in the list's worker)."""
+
+    def __init__(self, app: DeskApp, scope: CallbackScope) -> None:
+        self._app = app
+        self.scope = scope
+
+    def count(self) -> int:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.callback_count(self.scope)
+
+    def rows(self, offset: int, limit: int) -> list[Any]:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.callback_rows(self.scope, offset, limit)
+
+
+class CoverageSource:
+    """Customers with no callback in the period."""
+
+    def __init__(self, app: DeskApp, start: datetime, end: datetime) -> None:
+        self._app = app
+        self.start, self.end = start, end
+
+    def count(self) -> int:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.uncovered_count(self.start, self.end)
+
+    def rows(self, offset: int, limit: int) -> list[Any]:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.uncovered_rows(self.start, self.end, offset, limit)
+
+
+class VisitSource:
+    def __init__(self, app: DeskApp) -> None:
+        self._app = app
+
+    def count(self) -> int:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.visit_count()
+
+    def rows(self, offset: int, limit: int) -> list[Any]:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.visit_rows(offset, limit)
+
+
+def reason_text(reason: str) -> str:
+    """Why a callback was moved, in words (`holiday:National Day` keeps the name)."""
+    if not reason:
+        return ""
+    kind, _, holiday = reason.partition(":")
+    return t(f"callbacks.reason.{kind}", holiday=holiday)
+
+
+def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
+    zone = ZoneInfo(app.settings.site_timezone)
+
+    def when(row: Any) -> str:
+        return t(f"callbacks.section.{section(row.due_at, app.clock.now(), zone)}")
+
+    def note(row: Any) -> str:
+        if row.booked_at is not None:
+            return t("callbacks.booked_note")
+        return reason_text(row.moved_reason)
+
+    columns = [
+        Column(
+            title=t("work.countdown"),
+            width=16,
+            countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+        ),
+        Column(title=t("callbacks.col.section"), width=6, cell=when),
+        Column(
+            title=t("work.due"),
+            width=12,
+            cell=lambda row: row.due_at.astimezone(zone).strftime("%m-%d %H:%M"),
+        ),
+        Column(
+            title=t("callbacks.col.purpose"),
+            width=10,
+            cell=lambda row: t(f"callbacks.purpose.{row.purpose}"),
+        ),
+        Column(title=t("work.customer"), width=26, cell=lambda row: row.customer_name),
+        Column(title=t("callbacks.col.contact"), width=8, cell=lambda row: row.contact_name),
+    ]
+    if with_agent:
+        columns.append(Column(title=t("work.owner"), width=8, cell=lambda row: row.agent_name))
+    columns.append(Column(title=t("callbacks.col.note"), width=0, cell=note))
+    return columns
+
+
+def coverage_columns() -> list[Column]:
+    return [
+        Column(title="#", width=6, cell=lambda row: str(row.customer_id)),
+        Column(title=t("work.customer"), width=30, cell=lambda row: row.customer_name),
+        Column(
+            title=t("callbacks.col.assigned"),
+            width=0,
+            cell=lambda row: row.assigned_agent or t("callbacks.unassigned"),
+        ),
+    ]
+
+
+def visit_columns() -> list[Column]:
+    return [
+        Column(
+            title=t("callbacks.col.status"),
+            width=8,
+            cell=lambda row: t(f"callbacks.visit_status.{row.status}"),
+        ),
+        Column(title=t("work.customer"), width=26, cell=lambda row: row.customer_name),
+        Column(
+            title=t("callbacks.visit.first_date"),
+            width=10,
+            cell=lambda row: row.first_date.isoformat(),
+        ),
+        Column(
+            title=t("callbacks.visit.end_date"), width=10, cell=lambda row: row.end_date.isoformat()
+        ),
+        Column(title=t("callbacks.visit.frequency"), width=12, cell=lambda row: row.frequency),
+        Column(title=t("callbacks.visit.requested_by"), width=8, cell=lambda row: row.requested_by),
+        Column(title=t("callbacks.visit.reason"), width=0, cell=lambda row: row.reason),
+    ]
+
+
+class CallbacksScreen(Screen[None]):
+    """The callback queue: Enter calls the customer through the purpose's script."""
+
+    CSS_PATH = "callbacks.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "view('mine')", "keys.callbacks_mine", id="callbacks_mine"),
+        Binding("2", "view('shared')", "keys.callbacks_shared", id="callbacks_shared"),
+        Binding("3", "view('all')", "keys.callbacks_all", id="callbacks_all"),
+        Binding("4", "view('coverage')", "keys.callbacks_coverage", id="callbacks_coverage"),
+        Binding("5", "view('visits')", "keys.callbacks_visits", id="callbacks_visits"),
+        Binding("g", "generate", "keys.callbacks_generate", id="callbacks_generate"),
+        Binding("a", "reassign", "keys.callbacks_reassign", id="callbacks_reassign"),
+        Binding("v", "request_visit", "keys.callbacks_visit", id="callbacks_visit"),
+        Binding("r", "reload", "keys.reload", id="reload", show=False),
+        Binding("escape", "app.pop_screen", "keys.back", id="back"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        unseen: int
+        shared: list[int]
+
+    @dataclass
+    class Done(Message):
+        """A write finished: say it and reload."""
+
+        text: str
+
+    @dataclass
+    class Trouble(Message):
+        reason: str
+
+    def __init__(self, view: str = "mine") -> None:
+        super().__init__(id="callbacks")
+        localize_bindings(self)
+        self.view = view
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def is_lead(self) -> bool:
+        agent = self.desk_app.agent
+        return agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="callbacks-header"):
+            yield Static(t("callbacks.title"), id="callbacks-title", classes="section-title")
+            yield Static("", id="callbacks-due")
+            yield Static("", id="callbacks-tabs")
+        yield Banner(id="callbacks-trouble")
+        yield WorkList(columns=[], empty_text=t("callbacks.empty"), id="callbacks-list")
+        yield Static("", id="callbacks-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_view(self.view)
+        self.load_queue()
+
+    # -- views ----------------------------------------------------------------------------
+
+    def action_view(self, view: str) -> None:
+        from deskui.data.callback_store import CallbackScope, coverage_period
+
+        app = self.desk_app
+        if view == "all" and not self.is_lead:
+            self.notify(t("callbacks.lead_only"), severity="warning")
+            return
+        self.view = view
+        work_list = self.query_one("#callbacks-list", WorkList)
+        agent_id = app.agent.id if app.agent else None
+        if view == "coverage":
+            start, end = coverage_period(app.clock.now(), self._calendar())
+            work_list.empty_text = t("callbacks.coverage_empty")
+            work_list.columns = coverage_columns()
+            work_list.set_source(CoverageSource(app, start, end))
+        elif view == "visits":
+            work_list.empty_text = t("callbacks.visits_empty")
+            work_list.columns = visit_columns()
+            work_list.set_source(VisitSource(app))
+        else:
+            scope = {
+                "mine": CallbackScope(agent_id=agent_id),
+                "shared": CallbackScope(shared=True),
+                "all": CallbackScope(),
+            }[view]
+            work_list.empty_text = t("callbacks.empty")
+            work_list.columns = callback_columns(app, with_agent=view != "mine")
+            work_list.set_source(CallbackQueueSource(app, scope))
+        work_list.focus()
+        self._show_tabs()
+        self.query_one("#callbacks-detail", Static).update("")
+
+    def _show_tabs(self) -> None:
+        line = Text()
+        for n, view in enumerate(VIEWS, start=1):
+            if view == "all" and not self.is_lead:
+                continue
+            label = f" {n} {t(f'callbacks.view.{view}')} "
+            line.append(label, style="reverse bold" if view == self.view else "")
+        self.query_one("#callbacks-tabs", Static).update(line)
+
+    def _calendar(self) -> Any:
+        from deskui.domain.calendar import BusinessCalendar
+
+        return self.desk_app.calendar or BusinessCalendar(tz=self.desk_app.settings.site_timezone)
+
+    # -- loading: share overdue personal callbacks, count the unseen due ones ------------------
+
+    @work(thread=True, exclusive=True, group="callbacks_load", exit_on_error=False)
+    def load_queue(self) -> None:
+        app = self.desk_app
+        if app.agent is None:
+            return
+        now = app.clock.now()
+        zone = ZoneInfo(app.settings.site_timezone)
+        end_of_day = datetime.combine(
+            now.astimezone(zone).date() + timedelta(days=1), time(0), tzinfo=zone
+        ).astimezone(UTC)
+        try:
+            with app.unit_of_work() as uow:
+                shared = uow.repo.share_overdue(now)
+                uow.commit()
+                unseen = uow.repo.unseen_due_count(app.agent.id, end_of_day)
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.post_message(self.Loaded(unseen, shared))
+
+    def on_callbacks_screen_loaded(self, message: Loaded) -> None:
+        due = self.query_one("#callbacks-due", Static)
+        due.update(Text(t("callbacks.unseen", count=message.unseen)) if message.unseen else "")
+        due.set_class(message.unseen > 0, "-attention")
+        if message.shared:
+            self.notify(t("callbacks.moved_to_shared", count=len(message.shared)))
+            self.query_one("#callbacks-list", WorkList).reload()
+
+    def on_callbacks_screen_trouble(self, message: Trouble) -> None:
+        self.query_one("#callbacks-trouble", Banner).message = t(
+            "callbacks.trouble", reason=visible(message.reason)
+        )
+
+    def on_callbacks_screen_done(self, message: Done) -> None:
+        self.notify(message.text, title=t("callbacks.title"))
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.query_one("#callbacks-list", WorkList).reload()
+        self.load_queue()
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        if message.entities & {"callback", "visit_request", "deadline"}:
+            self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    # -- the selected row ---------------------------------------------------------------------
+
+    @on(WorkList.CursorMoved, "#callbacks-list")
+    def show_detail(self, event: WorkList.CursorMoved) -> None:
+        self.query_one("#callbacks-detail", Static).update(self._describe(event.row))
+
+    def _describe(self, row: Any) -> Text:
+        text = Text()
+        if row is None:
+            return text
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        if self.view == "visits":
+            text.append(visible(row.customer_name), style="bold")
+            text.append(f"  {t(f'callbacks.visit_status.{row.status}')}\n")
+            text.append(f"{t('callbacks.visit.reason')}: ")
+            text.append(visible(row.reason))
+            if row.decision_note:
+                text.append(f"\n{t('callbacks.visit.decision_note')}: ")
+                text.append(visible(row.decision_note))
+            if row.feedback:
+                text.append(f"\n{t('callbacks.visit.feedback')}: ")
+                text.append(visible(row.feedback))
+            return text
+        if self.view == "coverage":
+            text.append(visible(row.customer_name), style="bold")
+            text.append(f"\n{t('callbacks.coverage_hint')}")
+            return text
+        text.append(t(f"callbacks.purpose.{row.purpose}"), style="bold")
+        text.append(f"  #{row.callback_id}  ")
+        text.append(visible(row.customer_name))
+        if row.contact_name:
+            text.append("  ")
+            text.append(visible(row.contact_name))
+        text.append("\n")
+        text.append(t("desk.due_at", due=row.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")))
+        if row.booked_at is not None:
+            text.append(f"  {t('callbacks.booked_note')}")
+        elif row.moved_reason:
+            text.append(f"  {t('callbacks.moved_because', reason=reason_text(row.moved_reason))}")
+        if row.shared:
+            text.append(f"  {t('callbacks.shared_note')}")
+        return text
+
+    @on(WorkList.RowSelected, "#callbacks-list")
+    def row_selected(self, event: WorkList.RowSelected) -> None:
+        row = event.row
+        if self.view == "coverage":
+            self.notify(t("callbacks.coverage_hint"))
+        elif self.view == "visits":
+            self._decide_visit(row)
+        else:
+            self.desk_app.open_callback(row.callback_id)
+
+    # -- generation (coverage) --------------------------------------------------------------
+
+    def action_generate(self) -> None:
+        if self.view != "coverage":
+            self.notify(t("callbacks.generate_where"), severity="warning")
+            return
+        self.generate()
+
+    @work(thread=True, exclusive=True, group="callbacks_write", exit_on_error=False)
+    def generate(self) -> None:
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                routine = uow.repo.generate_routine(app.clock.now(), self._calendar())
+                occasions = uow.repo.generate_occasions(app.clock.now(), self._calendar())
+                uow.commit()
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.post_message(self.Done(t("callbacks.generated", routine=routine, occasions=occasions)))
+
+    # -- a lead reassigns -------------------------------------------------------------------
+
+    def action_reassign(self) -> None:
+        row = self.query_one("#callbacks-list", WorkList).cursor_row
+        if not self.is_lead:
+            self.notify(t("callbacks.lead_only"), severity="warning")
+            return
+        if row is None or self.view not in ("mine", "shared", "all"):
+            self.bell()
+            return
+        self.load_agents(row.callback_id)
+
+    @work(thread=True, exclusive=True, group="callbacks_load_agents", exit_on_error=False)
+    def load_agents(self, callback_id: int) -> None:
+        with self.desk_app.unit_of_work() as uow:
+            agents = uow.repo.agents()
+        self.desk_app.call_from_thread(self._pick_agent, callback_id, agents)
+
+    def _pick_agent(self, callback_id: int, agents: list[Any]) -> None:
+        from deskui.screens.visit_request import ReassignModal
+
+        def picked(agent_id: int | None) -> None:
+            if agent_id is not None:
+                self.reassign(callback_id, agent_id)
+
+        self.app.push_screen(ReassignModal(agents), picked)
+
+    @work(thread=True, exclusive=True, group="callbacks_write", exit_on_error=False)
+    def reassign(self, callback_id: int, agent_id: int) -> None:
+        from deskui.data.callback_store import CallbackError
+
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                uow.repo.reassign_callback(callback_id, agent_id, app.agent.id, app.clock.now())  # type: ignore[union-attr]
+                uow.commit()
+        except CallbackError as error:
+            self.post_message(self.Trouble(t(error.key)))
+            return
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.post_message(self.Done(t("callbacks.reassigned")))
+
+    # -- on-site visits (seed 000:2.5.4) -------------------------------------------------------
+
+    def action_request_visit(self) -> None:
+        row = self.query_one("#callbacks-list", WorkList).cursor_row
+        if row is None or self.view not in ("mine", "shared", "all", "coverage"):
+            self.notify(t("callbacks.visit_where"), severity="warning")
+            return
+        from deskui.screens.visit_request import VisitRequestModal
+
+        callback_id = getattr(row, "callback_id", None)
+        self.app.push_screen(
+            VisitRequestModal(row.customer_name, row.customer_id, callback_id),
+            self._visit_requested,
+        )
+
+    def _visit_requested(self, saved: int | None) -> None:
+        if saved:
+            self.notify(t("callbacks.visit.requested"), title=t("callbacks.title"))
+            self.action_reload()
+
+    def _decide_visit(self, row: Any) -> None:
+        from deskui.screens.visit_request import VisitDecisionModal
+
+        self.app.push_screen(VisitDecisionModal(row, lead=self.is_lead), self._visit_decided)
+
+    def _visit_decided(self, changed: bool | None) -> None:
+        if changed:
+            self.action_reload()

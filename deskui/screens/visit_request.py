@@ -1,0 +1,276 @@
+"""On-site visit requests (上门回访申请函, seed 000:2.5.4): an agent asks with reason, frequency,
+first and end date; a lead or manager approves or rejects with a note; approved visits get
+their feedback recorded. Also the lead's agent pick for reassigning a callback."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+
+VISIT_FIELDS = ("reason", "frequency", "first_date", "end_date")
+
+
+def parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+class VisitRequestModal(ModalScreen[int | None]):
+    """The request form; returns the new request's id once saved."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "keys.visit_save", id="visit_save", priority=True),
+        Binding("escape", "cancel", "keys.back", id="back"),
+    ]
+
+    def __init__(self, customer_name: str, customer_id: int, callback_id: int | None) -> None:
+        super().__init__(id="visit-request")
+        localize_bindings(self)
+        self.customer_name = customer_name
+        self.customer_id = customer_id
+        self.callback_id = callback_id
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(t("callbacks.visit.title"), classes="dialog-title")
+            yield Static(Text(visible(self.customer_name)), classes="hint")
+            for name in VISIT_FIELDS:
+                yield Label(t(f"callbacks.visit.{name}"), classes="field-label")
+                hint = t("callbacks.visit.date_hint") if name.endswith("_date") else ""
+                yield Input(id=f"visit-{name}", placeholder=hint, compact=True)
+                yield Static("", id=f"err-visit-{name}", classes="field-error")
+            yield Static(t("callbacks.visit.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#visit-reason", Input).focus()
+
+    def _value(self, name: str) -> str:
+        return self.query_one(f"#visit-{name}", Input).value
+
+    def _error(self, name: str, key: str) -> None:
+        self.query_one(f"#err-visit-{name}", Static).update(Text(t(key)) if key else "")
+
+    def action_save(self) -> None:
+        problems: dict[str, str] = {}
+        for name in ("reason", "frequency"):
+            if not self._value(name).strip():
+                problems[name] = "callbacks.error.required"
+        first = parse_day(self._value("first_date"))
+        end = parse_day(self._value("end_date"))
+        if first is None:
+            problems["first_date"] = "callbacks.error.bad_date"
+        if end is None:
+            problems["end_date"] = "callbacks.error.bad_date"
+        if first and end and end < first:
+            problems["end_date"] = "callbacks.error.end_before_first"
+        for name in VISIT_FIELDS:
+            self._error(name, problems.get(name, ""))
+        if problems:
+            self.query_one(f"#visit-{next(iter(problems))}", Input).focus()
+            return
+        assert first is not None and end is not None
+        self.save(self._value("reason"), self._value("frequency"), first, end)
+
+    @work(thread=True, exclusive=True, group="visit_save", exit_on_error=False)
+    def save(self, reason: str, frequency: str, first: date, end: date) -> None:
+        from deskui.data.callback_store import CallbackError
+
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                request_id = uow.repo.request_visit(
+                    self.customer_id, app.agent.id, app.clock.now(),  # type: ignore[union-attr]
+                    reason=reason, frequency=frequency, first_date=first, end_date=end,
+                    callback_id=self.callback_id,
+                )  # fmt: skip
+                uow.commit()
+        except CallbackError as error:
+            app.call_from_thread(self._error, "reason", error.key)
+            return
+        except Exception as error:
+            app.call_from_thread(self.notify, str(error).splitlines()[0], severity="error")
+            return
+        app.call_from_thread(self.dismiss, request_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class VisitDecisionModal(ModalScreen[bool]):
+    """A lead approves (Ctrl+Y) or rejects (Ctrl+R) with a note; an approved visit's
+    feedback is recorded here too (Ctrl+S)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+y", "approve", "keys.visit_approve", id="visit_approve", priority=True),
+        Binding("ctrl+r", "reject", "keys.visit_reject", id="visit_reject", priority=True),
+        Binding("ctrl+s", "feedback", "keys.visit_feedback", id="visit_feedback", priority=True),
+        Binding("escape", "cancel", "keys.back", id="back"),
+    ]
+
+    def __init__(self, row: Any, *, lead: bool) -> None:
+        super().__init__(id="visit-decision")
+        localize_bindings(self)
+        self.row = row
+        self.lead = lead
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        row = self.row
+        with Vertical(classes="dialog wide"):
+            yield Static(t("callbacks.visit.decision_title"), classes="dialog-title")
+            text = Text()
+            text.append(visible(row.customer_name), style="bold")
+            text.append(f"  {t(f'callbacks.visit_status.{row.status}')}\n")
+            for name, value in (
+                ("reason", row.reason),
+                ("frequency", row.frequency),
+                ("first_date", row.first_date.isoformat()),
+                ("end_date", row.end_date.isoformat()),
+                ("requested_by", row.requested_by),
+            ):
+                text.append(f"{t(f'callbacks.visit.{name}')}: ")
+                text.append(visible(value))
+                text.append("\n")
+            yield Static(text, id="visit-summary")
+            label = (
+                "callbacks.visit.feedback"
+                if row.status == "approved"
+                else "callbacks.visit.decision_note"
+            )
+            yield Label(t(label), classes="field-label")
+            yield Input(id="visit-note", compact=True)
+            yield Static("", id="err-visit-note", classes="field-error")
+            hint = (
+                "callbacks.visit.feedback_hint"
+                if row.status == "approved"
+                else "callbacks.visit.decision_hint"
+            )
+            yield Static(t(hint), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#visit-note", Input).focus()
+
+    def _error(self, key: str) -> None:
+        self.query_one("#err-visit-note", Static).update(Text(t(key)) if key else "")
+
+    def action_approve(self) -> None:
+        self._decide(True)
+
+    def action_reject(self) -> None:
+        self._decide(False)
+
+    def _decide(self, approve: bool) -> None:
+        if not self.lead:
+            self._error("callbacks.error.lead_only")
+            return
+        if self.row.status != "pending":
+            self._error("callbacks.error.already_decided")
+            return
+        note = self.query_one("#visit-note", Input).value
+        if not approve and not note.strip():
+            self._error("callbacks.error.reject_needs_note")
+            return
+        self.save(approve, note, feedback=False)
+
+    def action_feedback(self) -> None:
+        if self.row.status != "approved":
+            self._error("callbacks.error.not_approved")
+            return
+        note = self.query_one("#visit-note", Input).value
+        if not note.strip():
+            self._error("callbacks.error.required")
+            return
+        self.save(True, note, feedback=True)
+
+    @work(thread=True, exclusive=True, group="visit_decide", exit_on_error=False)
+    def save(self, approve: bool, note: str, *, feedback: bool) -> None:
+        from deskui.data.callback_store import CallbackError
+
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                if feedback:
+                    uow.repo.record_visit_feedback(self.row.id, note, app.clock.now())
+                else:
+                    uow.repo.decide_visit(
+                        self.row.id,
+                        app.agent.id,  # type: ignore[union-attr]
+                        approve,
+                        note,
+                        app.clock.now(),
+                    )
+                uow.commit()
+        except CallbackError as error:
+            app.call_from_thread(self._error, error.key)
+            return
+        except Exception as error:
+            app.call_from_thread(self.notify, str(error).splitlines()[0], severity="error")
+            return
+        key = (
+            "callbacks.visit.feedback_saved"
+            if feedback
+            else ("callbacks.visit.approved" if approve else "callbacks.visit.rejected")
+        )
+        app.call_from_thread(self.notify, t(key))
+        app.call_from_thread(self.dismiss, True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ReassignModal(ModalScreen[int | None]):
+    """A lead picks who gets the callback."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "keys.back", id="back"),
+    ]
+
+    def __init__(self, agents: list[Any]) -> None:
+        super().__init__(id="reassign")
+        localize_bindings(self)
+        self.agents = agents
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("callbacks.reassign_title"), classes="dialog-title")
+            yield OptionList(
+                *(
+                    Option(Text(f"{visible(a.name)}  {t(f'role.{a.role}')}"), id=str(a.id))
+                    for a in self.agents
+                ),
+                id="reassign-agents",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#reassign-agents", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id) if event.option.id else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
