@@ -14,7 +14,15 @@ from deskui.config import Settings
 from deskui.domain.clock import Clock, OffsetClock, SystemClock
 from deskui.i18n import LOCALES
 
-EXPORT_KINDS = ("tickets", "customers", "callbacks", "handover", "history")
+EXPORT_KINDS = (
+    "tickets",
+    "customers",
+    "callbacks",
+    "handover",
+    "department_legs",
+    "attachments",
+    "history",
+)
 SITE_TIMEZONE = "Asia/Shanghai"
 
 

@@ -92,6 +92,20 @@ def _orders(repo: Repository, zone: ZoneInfo) -> Table:
     return list(ORDER_EXPORT_HEADERS), _localised(repo.orders_export(), zone)
 
 
+def _department_legs(repo: Repository, zone: ZoneInfo) -> Table:
+    from deskui.data.frontdesk_store import LEG_EXPORT_HEADERS
+
+    # every step of each round trip: who, when, the expected time, measures and result
+    return list(LEG_EXPORT_HEADERS), _localised(repo.leg_export_rows(), zone)
+
+
+def _attachments(repo: Repository, zone: ZoneInfo) -> Table:
+    from deskui.data.frontdesk_store import ATTACHMENT_EXPORT_HEADERS
+
+    # metadata only: the files themselves are saved out from the ticket
+    return list(ATTACHMENT_EXPORT_HEADERS), _localised(repo.attachment_export_rows(), zone)
+
+
 def _history(repo: Repository, zone: ZoneInfo) -> Table:
     headers = ["ticket", "customer", "agent", "at", "action", "detail"]
     rows = [
@@ -107,6 +121,8 @@ KINDS: dict[str, Callable[[Repository, ZoneInfo], Table]] = {
     "callbacks": _callbacks,
     "handover": _handover,
     "orders": _orders,
+    "department_legs": _department_legs,
+    "attachments": _attachments,
     "history": _history,
 }
 
