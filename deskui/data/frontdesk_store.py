@@ -549,7 +549,6 @@ class FrontDeskStore:
         if window is None:
             return
         owner = self.session.get_one(m.Agent, ticket.owner_id)
-        department = self.session.get_one(m.Department, leg.department_id)
         self.add_deadline(
             DeadlineKind.DEPARTMENT_LEG,
             SubjectType.TICKET,
@@ -557,8 +556,7 @@ class FrontDeskStore:
             ticket.owner_id,
             window[0],
             window[1],
-            # the label is data like a customer's words: department code and step, no prose
-            label=f"{department.code}:{stage(facts)} {ticket.customer_words[:50]}",
+            label=" ".join(ticket.customer_words.split())[:60],
             customer_id=ticket.customer_id,
             severity=ticket.severity,
             team=owner.team,
