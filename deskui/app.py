@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from deskui.domain.calendar import BusinessCalendar
 
 RETRY_SECONDS = 5.0
+FIRST_PAINT_WAIT = 2.0  # seconds; a headless start with no paint still opens the database
 CHANGE_POLL_TICKS = 2
 HANDOVER_FLAG_TICKS = 10  # late handover acknowledgements reach the lead (seed 004)
 
@@ -43,6 +45,7 @@ class DeskApp(App[None]):
         Binding("f4", "callbacks", "keys.callbacks", id="callbacks", priority=True),
         Binding("f5", "handover", "keys.handover", id="handover", priority=True),
         Binding("f6", "team", "keys.team", id="team", priority=True),
+        Binding("f7", "department", "keys.department", id="department", priority=True),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
         Binding(
             "ctrl+p", "command_palette", "keys.palette", id="palette", show=False, priority=True
@@ -70,6 +73,7 @@ class DeskApp(App[None]):
         localize_bindings(self)
         self.settings = settings
         self.clock = clock
+        self._first_paint = threading.Event()
         self._given_database = database
         self.database: Database | None = None
         """Set once the database has opened and migrated; workers check it."""
@@ -88,10 +92,14 @@ class DeskApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick, name="tick")
+        self.call_after_refresh(self._first_paint.set)
         self.open_database()
 
     @work(thread=True, exclusive=True, group="database", exit_on_error=False)
     def open_database(self) -> None:
+        # the import of the data layer waits for the first frame: a worker importing
+        # SQLAlchemy while the desk paints holds the GIL the painting needs (DESIGN.md 9)
+        self._first_paint.wait(timeout=FIRST_PAINT_WAIT)
         from deskui.data.database import Database, DatabaseError
 
         try:
@@ -147,6 +155,8 @@ class DeskApp(App[None]):
     def sign_in(self, agent: AgentRecord) -> None:
         self.agent = agent
         self._desk().sign_in(agent)
+        if agent.role == "department":  # a department member works their department's queue
+            self.action_department()
         from deskui.screens.handover import offer_incoming_handover
 
         offer_incoming_handover(self)
@@ -270,12 +280,22 @@ class DeskApp(App[None]):
         if not isinstance(self.screen, TeamScreen):
             self.push_screen(TeamScreen())
 
+    def action_department(self) -> None:
+        if self.agent is None or self.database is None:
+            self.bell()
+            return
+        from deskui.screens.department import DepartmentScreen
+
+        if not isinstance(self.screen, DepartmentScreen):
+            self.push_screen(DepartmentScreen())
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every key of the keymap is also a palette command running the same action."""
         for binding in self._bindings.key_to_bindings.values():
             for item in binding:
                 if item.action in (
-                    "help", "intake", "complaints", "callbacks", "handover", "team", "quit"
+                    "help", "intake", "complaints", "callbacks", "handover", "team",
+                    "department", "quit",
                 ):  # fmt: skip
                     yield SystemCommand(
                         f"{item.description} ({item.key.upper()})",

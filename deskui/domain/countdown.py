@@ -50,8 +50,13 @@ def countdown_state(
     return CountdownState(phase, int(left))
 
 
+SECONDS_SHOWN_WITHIN = 600
+"""Seconds are shown only in the last ten minutes (either side of due): elsewhere the text
+changes once a minute, so the one tick repaints a few lines, not every visible one."""
+
+
 def format_duration(seconds: int) -> str:
-    """Compact and fixed in shape: `2d 03h`, `5h 07m`, `12m 09s`, `45s`."""
+    """Compact and fixed in shape: `2d 03h`, `5h 07m`, `45m`, `9m 09s`, `45s`."""
     seconds = max(0, seconds)
     days, rem = divmod(seconds, 86_400)
     hours, rem = divmod(rem, 3_600)
@@ -60,6 +65,8 @@ def format_duration(seconds: int) -> str:
         return f"{days}d {hours:02d}h"
     if hours:
         return f"{hours}h {minutes:02d}m"
+    if seconds > SECONDS_SHOWN_WITHIN:
+        return f"{minutes}m"
     if minutes:
         return f"{minutes}m {secs:02d}s"
     return f"{secs}s"

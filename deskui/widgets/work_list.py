@@ -32,6 +32,8 @@ from deskui.widgets.countdown import clock_now, countdown_text
 PAGE_SIZE = 200
 """Rows fetched per `rows()` call."""
 CACHED_PAGES = 8
+CELL_CACHE_ROWS = 2_000
+"""Rows whose cleaned cells are kept; the cache empties itself past this."""
 """Pages kept; the visible window plus its margin never needs more than four."""
 
 CountdownFields = tuple[datetime | None, datetime | None, datetime | None]
@@ -262,6 +264,10 @@ class WorkList(ScrollView, can_focus=True):
         self._fetcher: Worker[None] | None = None
         self._cursor = 0
         self._announce = False  # CursorMoved owed once the cursor's row arrives
+        self._styles: dict[tuple[str | None, bool], Style] = {}
+        self._cell_cache: dict[int, tuple[Any, int, list[str]]] = {}
+        self._width_cache: dict[int, list[int]] = {}
+        self._painted: dict[int, tuple[tuple[str, Phase] | None, ...]] = {}
 
     # -- the parent's way in ------------------------------------------------------------
 
@@ -272,6 +278,9 @@ class WorkList(ScrollView, can_focus=True):
     @columns.setter
     def columns(self, columns: Sequence[Column]) -> None:
         self._columns = tuple(columns)
+        self._cell_cache.clear()
+        self._width_cache = {}
+        self._painted.clear()
         self.refresh()
 
     @property
@@ -345,11 +354,23 @@ class WorkList(ScrollView, can_focus=True):
         self._announce_cursor()
 
     def tick(self) -> None:
-        """The app's one tick: repaint the visible countdowns, nothing else."""
+        """The app's one tick: repaint only the lines whose countdown text changed.
+
+        A countdown hours away changes once a minute, so most ticks repaint a few lines.
+        """
         if not self._count or not self.display or not self.size.height:
             return
-        if any(column.countdown is not None for column in self.columns):
-            self.refresh(Region(0, 1, self._line_width(), self._body_height()))
+        if not any(column.countdown is not None for column in self.columns):
+            return
+        now = clock_now(self)
+        width = self._line_width()
+        top = self.scroll_offset.y
+        for index in self._window():
+            row = self.row_at(index)
+            if row is None:
+                continue
+            if self._painted.get(index) != self._countdowns(row, now):
+                self.refresh(Region(0, index - top + 1, width, 1))
 
     # -- geometry -------------------------------------------------------------------------
 
@@ -550,10 +571,61 @@ class WorkList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        if hasattr(self, "_styles"):  # called once from Widget.__init__, before ours ran
+            self._styles.clear()
         self.refresh()
+
+    def _style(self, component: str | None = None, partial: bool = False) -> Style:
+        """The base style, or a component's, cached until the styles change: computing
+        `rich_style` walks every ancestor and was a quarter of the render time."""
+        key = (component, partial)
+        style = self._styles.get(key)
+        if style is None:
+            if component is None:
+                style = self.rich_style
+            else:
+                style = self.get_component_rich_style(component, partial=partial)
+            self._styles[key] = style
+        return style
+
+    def _countdowns(self, row: Any, now: datetime) -> tuple[tuple[str, Phase] | None, ...]:
+        """The countdown cells of a row at `now`, as they would be painted."""
+        cells: list[tuple[str, Phase] | None] = []
+        for column in self.columns:
+            if column.countdown is None:
+                continue
+            due_at, starts_at, paused_at = column.countdown(row)
+            if due_at is None:
+                cells.append(None)
+            else:
+                cells.append(countdown_text(due_at, now, starts_at=starts_at, paused_at=paused_at))
+        return tuple(cells)
+
+    def _fitted(self, row: Any, width: int) -> list[str]:
+        """The plain cells of a row, cleaned and fitted to their columns once per row and
+        width, not once per paint: a tick repaints only the countdown cell's work."""
+        cached = self._cell_cache.get(id(row))
+        if cached is not None and cached[0] is row and cached[1] == width:
+            return cached[2]
+        if len(self._cell_cache) > CELL_CACHE_ROWS:
+            self._cell_cache.clear()
+        cells = [
+            fit(display_text(column.cell(row)), cell_width) if column.cell is not None else ""
+            for column, cell_width in zip(self.columns, self._widths(width), strict=True)
+        ]
+        self._cell_cache[id(row)] = (row, width, cells)
+        return cells
 
     def _widths(self, width: int) -> list[int]:
         """Cells per column: fixed widths first, flexible ones share the rest."""
+        cached = self._width_cache.get(width)
+        if cached is not None:
+            return cached
+        widths = self._compute_widths(width)
+        self._width_cache = {width: widths}
+        return widths
+
+    def _compute_widths(self, width: int) -> list[int]:
         gaps = max(0, len(self.columns) - 1)
         fixed = sum(column.width for column in self.columns)
         flexible = [i for i, column in enumerate(self.columns) if column.width <= 0]
@@ -565,9 +637,9 @@ class WorkList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self._line_width()
-        base = self.rich_style
+        base = self._style()
         if y == 0:
-            header = base + self.get_component_rich_style("work-list--header")
+            header = base + self._style("work-list--header")
             cells = [column.title for column in self.columns]
             return self._strip(cells, [None] * len(cells), width, header)
         index = self.scroll_offset.y + y - 1
@@ -575,37 +647,41 @@ class WorkList(ScrollView, can_focus=True):
         if self._count == 0 or (self._count is None and row is None):
             if y != 1 or self._source is None:
                 return Strip.blank(width, base)
-            muted = base + self.get_component_rich_style("work-list--placeholder")
+            muted = base + self._style("work-list--placeholder")
             note = t("work_list.loading") if self._count is None else self.empty_text
             return Strip([Segment(fit(" " + note, width), muted)], width)
         if self._count is not None and index >= self._count:
             return Strip.blank(width, base)
         style = base
         if index == self._cursor:
-            style = base + self.get_component_rich_style("work-list--cursor")
+            style = base + self._style("work-list--cursor")
         if row is None:
-            muted = style + self.get_component_rich_style("work-list--placeholder", partial=True)
+            muted = style + self._style("work-list--placeholder", partial=True)
             return Strip([Segment(fit(" ⋯", width), muted)], width)
-        return self._row_strip(row, width, style)
+        return self._row_strip(index, row, width, style)
 
-    def _row_strip(self, row: Any, width: int, style: Style) -> Strip:
-        now = clock_now(self)
-        cells: list[str] = []
-        phases: list[Phase | None] = []
-        for column in self.columns:
-            if column.countdown is not None:
-                due_at, starts_at, paused_at = column.countdown(row)
-                if due_at is None:
-                    cells.append("")
-                    phases.append(None)
-                    continue
-                text, phase = countdown_text(due_at, now, starts_at=starts_at, paused_at=paused_at)
-                cells.append(text)
-                phases.append(phase)
-            else:
-                cells.append(display_text(column.cell(row)) if column.cell is not None else "")
-                phases.append(None)
-        return self._strip(cells, phases, width, style)
+    def _row_strip(self, index: int, row: Any, width: int, style: Style) -> Strip:
+        countdowns = self._countdowns(row, clock_now(self))
+        self._painted[index] = countdowns
+        fitted = self._fitted(row, width)
+        widths = self._widths(width)
+        gap = Segment(" ", style)
+        segments: list[Segment] = []
+        live = iter(countdowns)
+        for n, column in enumerate(self.columns):
+            if n:
+                segments.append(gap)
+            if column.countdown is None:
+                segments.append(Segment(fitted[n], style))
+                continue
+            shown = next(live)
+            if shown is None:
+                segments.append(Segment(" " * widths[n], style))
+                continue
+            text, phase = shown
+            phase_style = style + self._style(f"work-list--{phase.value}", partial=True)
+            segments.append(Segment(fit(text, widths[n]), phase_style))
+        return Strip(segments).adjust_cell_length(width, style)
 
     def _strip(
         self, cells: list[str], phases: list[Phase | None], width: int, style: Style
@@ -619,8 +695,6 @@ class WorkList(ScrollView, can_focus=True):
                 segments.append(gap)
             cell_style = style
             if phase is not None:
-                cell_style = style + self.get_component_rich_style(
-                    f"work-list--{phase.value}", partial=True
-                )
+                cell_style = style + self._style(f"work-list--{phase.value}", partial=True)
             segments.append(Segment(fit(text, cell_width), cell_style))
         return Strip(segments).adjust_cell_length(width, style)

@@ -21,7 +21,8 @@ NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
     [
         (timedelta(hours=5, minutes=7), timedelta(hours=1), ("  5h 07m", Phase.CALM)),
         (timedelta(hours=3, minutes=10), timedelta(hours=5), ("! 3h 10m", Phase.NEAR)),
-        (timedelta(minutes=12, seconds=9), timedelta(hours=2), ("‼ 12m 09s", Phase.URGENT)),
+        (timedelta(minutes=12, seconds=9), timedelta(hours=2), ("‼ 12m", Phase.URGENT)),
+        (timedelta(minutes=9, seconds=9), timedelta(hours=2), ("‼ 9m 09s", Phase.URGENT)),
         (timedelta(days=2, hours=3), None, ("  2d 03h", Phase.CALM)),
         (-timedelta(hours=1, minutes=5), timedelta(hours=2), ("+ 逾期 1h 05m", Phase.OVERDUE)),
         (timedelta(0), timedelta(hours=2), ("+ 逾期 0s", Phase.OVERDUE)),
