@@ -830,7 +830,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=2000, help="per kind of lookup")
-    parser.add_argument("--scan-queries", type=int, default=30, help="for the naive LIKE scans")
+    parser.add_argument("--scan-queries", type=int, default=10, help="for the naive LIKE scans")
     parser.add_argument(
         "--numbers", type=int, default=30, help="numbers typed in each app (first 2 are warm-up)"
     )
