@@ -163,3 +163,52 @@ async def test_assignment_key_only_for_leads(demo_database: Database, clock: Fix
         assert screen.check_action("assign", ()) is True
         await pilot.press("a")
         await settle(pilot)
+
+
+async def test_edit_conflict_is_shown_and_typing_kept(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerFormModal)
+        detail = app.screen.detail
+        assert detail is not None
+        with UnitOfWork(demo_database) as uow:  # another desk saves first
+            uow.session.get_one(m.Customer, detail.id).address = "别人改的地址"
+            uow.commit()
+        app.screen.query_one("#f-address", Input).value = "我改的地址"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerFormModal)
+        assert "别人在你打开后保存了这份资料" in _text(app, "#form-status")
+        assert app.screen.query_one("#f-address", Input).value == "我改的地址"
+    with UnitOfWork(demo_database) as uow:
+        assert uow.session.get_one(m.Customer, detail.id).address == "别人改的地址"
+
+
+async def test_contacts_form_adds_a_contact(demo_database: Database, clock: FixedClock) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        from deskui.screens.profiles import ContactFormModal
+
+        assert isinstance(app.screen, ContactFormModal)
+        customer_id = app.screen.detail.id
+        before = len(app.screen.detail.contacts)
+        app.screen.query_one("#which").value = "-1"  # the new-contact slot
+        await settle(pilot)
+        app.screen.query_one("#f-contact", Input).value = "新同事"
+        app.screen.query_one("#f-contact_phone", Input).value = "13700001111"
+        app.screen.query_one("#f-birthday", Input).value = "1990年2月3日"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfilesScreen)
+    with UnitOfWork(demo_database) as uow:
+        detail = uow.repo.customer_detail(customer_id)
+    assert detail is not None and len(detail.contacts) == before + 1
+    assert detail.contacts[-1].name == "新同事"
