@@ -88,8 +88,9 @@ def child_desk(size: tuple[int, int]) -> None:
             if probe.frames == 1:
                 marks["first_screen"] = type(app.screen).__name__
                 marks["first_widgets"] = sum(1 for _ in app.screen.walk_children())
+            # the desk, even when the incoming agent's handover is shown over it first
             try:
-                work = app.screen.query_one("#work")
+                work = app.screen_stack[0].query_one("#work")
             except Exception:
                 return
             count = work.count  # type: ignore[attr-defined]
