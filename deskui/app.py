@@ -62,7 +62,7 @@ class DeskApp(App[None]):
         reason: str
 
     @dataclass
-    class ChangesSeen(Message):
+    class ChangesSeen(Message, bubble=False):
         """Another desk (or a worker) wrote something: lists reload."""
 
         entities: frozenset[str]
