@@ -220,6 +220,8 @@ class CallbackCallScreen(Screen[None]):
                 if self.answers.get(step.ask) == value:
                     label = "✓ " + label
                 answer.add_option(Option(label, id=value))
+            picked = self.answers.get(step.ask)
+            answer.highlighted = step.options.index(picked) if picked in step.options else 0
         for name in INPUT_FIELDS:
             box = self.query_one(f"#box-{name}")
             box.display = name in step.requires

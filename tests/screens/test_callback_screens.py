@@ -1,0 +1,291 @@
+"""Callbacks as an agent and a lead use them on the demo desk: F4, Enter, the script's keys."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+from textual.widgets import Input, OptionList, Static
+
+from deskui.app import make_app
+from deskui.cli import main
+from deskui.data import models as m
+from deskui.data.database import Database
+from deskui.data.repository import UnitOfWork
+from deskui.domain.clock import FixedClock
+from deskui.screens.callback_call import CallbackCallScreen
+from deskui.screens.callbacks import CallbacksScreen
+from deskui.widgets.work_list import WorkList
+from tests.conftest import make_settings
+from tests.screens.desk_pilot import SIZE, screen_text, settle
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+async def _queue(pilot: Any) -> WorkList:
+    await settle(pilot)
+    await pilot.press("f4")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CallbacksScreen)
+    return pilot.app.screen.query_one("#callbacks-list", WorkList)
+
+
+async def _go_to(pilot: Any, work_list: WorkList, customer: str) -> Any:
+    for index in range(work_list.count or 0):
+        row = work_list.row_at(index)
+        if row is not None and row.customer_name == customer:
+            await pilot.press(*["down"] * (index - work_list.cursor_index))
+            await settle(pilot)
+            return row
+    raise AssertionError(f"{customer} not in the queue")
+
+
+async def _type(pilot: Any, text: str) -> None:
+    for ch in text:
+        await pilot.press(ch if ch != " " else "space")
+
+
+async def test_due_callback_called_through_its_script_unsatisfied_opens_follow_up(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        work_list = await _queue(pilot)
+        row = await _go_to(pilot, work_list, "广州星辰科技有限公司")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CallbackCallScreen)
+        assert "方便吗" in screen_text(app)  # the greeting asks if now is convenient
+        await pilot.press("enter")  # 是 / 方便 (first answer)
+        await settle(pilot)
+        answer = screen.query_one("#answer", OptionList)
+        assert answer.has_focus and answer.option_count == 3
+        await pilot.press("down", "down", "enter")  # 不满意, feedback still empty
+        await settle(pilot)
+        assert str(screen.query_one("#err-feedback", Static).render()) == "必填"
+        assert screen.answers["satisfaction"] == "unsatisfied"  # the pick is kept
+        await _type(pilot, "服务太慢")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.flow is not None and screen.flow.current_id == "follow_up"
+        screen.query_one("#issue", Input).value = "<b>[red]屏幕闪烁\x1b[31m"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.flow.current_id == "thanks"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbacksScreen)
+    with UnitOfWork(demo_database) as uow:
+        callback = uow.session.get_one(m.Callback, row.callback_id)
+        assert (callback.status, callback.outcome, callback.done_by_id) == (
+            "done",
+            "unsatisfied",
+            row.agent_id,
+        )
+        assert callback.answers["feedback"] == "服务太慢"
+        ticket = uow.session.get_one(m.Ticket, callback.follow_up_ticket_id)
+        assert ticket.owner_id == row.agent_id
+        assert ticket.customer_words == "<b>[red]屏幕闪烁\x1b[31m"  # kept literally
+        deadline = uow.session.scalars(
+            select(m.Deadline).where(
+                m.Deadline.subject_type == "ticket", m.Deadline.subject_id == ticket.id
+            )
+        ).one()
+        assert deadline.owner_id == row.agent_id and deadline.met_at is None
+
+
+async def test_busy_customer_callback_moves_to_the_booked_time(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        work_list = await _queue(pilot)
+        row = await _go_to(pilot, work_list, "广州星辰科技有限公司")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("down", "enter")  # from 是 to 否 / 不方便
+        await settle(pilot)
+        assert screen.flow is not None and screen.flow.current_id == "book"
+        assert screen.query_one("#booked_at", Input).has_focus
+        await _type(pilot, "明天 25:00")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "看不懂这个时间" in str(screen.query_one("#err-booked_at", Static).render())
+        assert screen.query_one("#booked_at", Input).value == "明天 25:00"  # nothing lost
+        await pilot.press(*["backspace"] * 5)
+        await _type(pilot, "15:00")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbacksScreen)
+    booked = datetime(2026, 11, 24, 15, 0, tzinfo=SH)
+    with UnitOfWork(demo_database) as uow:
+        detail = uow.repo.callback_detail(row.callback_id)
+        assert (detail.status, detail.booked_at, detail.due_at) == ("booked", booked, booked)
+        deadline = uow.session.scalars(
+            select(m.Deadline).where(
+                m.Deadline.subject_type == "callback",
+                m.Deadline.subject_id == row.callback_id,
+            )
+        ).one()
+        assert deadline.due_at == booked  # the countdown follows
+
+
+async def test_callback_in_rest_time_is_moved_and_says_why(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        work_list = await _queue(pilot)
+        row = await _go_to(pilot, work_list, "北京新元餐饮店")
+        assert row.moved_reason == "contact_hours"
+        text = screen_text(app)
+        assert "已顺延：不在联系人方便的时间内" in text
+        assert "15:00" in text
+
+
+async def test_due_callbacks_make_the_header_stand_out_until_opened(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _queue(pilot)
+        due = app.screen.query_one("#callbacks-due", Static)
+        assert due.has_class("-attention")
+        assert "个今天到期的回访未查看" in str(due.render())
+        await pilot.press("2")  # the shared queue
+        await settle(pilot)
+        assert "设备确认" in screen_text(app)
+
+
+async def test_lead_sees_everyones_and_reassigns(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        work_list = await _queue(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        with UnitOfWork(demo_database) as uow:
+            open_count = uow.session.scalar(
+                select(func.count()).where(m.Callback.done_at.is_(None))
+            )
+        assert work_list.count == open_count
+        row = work_list.cursor_row
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the second agent: 李娜
+        await settle(pilot)
+    with UnitOfWork(demo_database) as uow:
+        assert uow.session.get_one(m.Callback, row.callback_id).agent_id == 2
+
+
+async def test_visit_request_then_approved_by_a_lead(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _queue(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await _type(pilot, "客户要求")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        modal = app.screen
+        assert str(modal.query_one("#err-visit-frequency", Static).render()) == "必填"
+        assert str(modal.query_one("#err-visit-first_date", Static).render()) != ""
+        assert modal.query_one("#visit-reason", Input).value == "客户要求"
+        modal.query_one("#visit-frequency", Input).value = "每季度一次"
+        modal.query_one("#visit-first_date", Input).value = "2026-12-01"
+        modal.query_one("#visit-end_date", Input).value = "2026-11-01"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "完成时间不能早于" in str(modal.query_one("#err-visit-end_date", Static).render())
+        modal.query_one("#visit-end_date", Input).value = "2027-06-30"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbacksScreen)
+    with UnitOfWork(demo_database) as uow:
+        assert uow.repo.visit_count() == 2
+
+    lead = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with lead.run_test(size=SIZE) as pilot:
+        work_list = await _queue(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert work_list.count == 2
+        pending = work_list.cursor_row
+        assert pending.status == "pending"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+r")  # rejecting needs a note
+        await settle(pilot)
+        assert "驳回时请写明原因" in str(lead.screen.query_one("#err-visit-note", Static).render())
+        await _type(pilot, "同意")
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(lead.screen, CallbacksScreen)
+    with UnitOfWork(demo_database) as uow:
+        request = uow.session.get_one(m.VisitRequest, pending.id)
+        assert (request.status, request.decision_note, request.decided_by_id) == (
+            "approved",
+            "同意",
+            4,
+        )
+
+
+async def test_agent_cannot_approve_a_visit(demo_database: Database, clock: FixedClock) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _queue(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert "只有主管或经理" in str(app.screen.query_one("#err-visit-note", Static).render())
+
+
+async def test_coverage_shows_customers_without_a_callback_and_generates_them(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        work_list = await _queue(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        with UnitOfWork(demo_database) as uow:
+            covered = set(uow.session.scalars(select(m.Callback.customer_id)))
+            first = uow.session.scalars(
+                select(m.Customer).where(m.Customer.id.not_in(covered)).order_by(m.Customer.id)
+            ).first()
+            name = first.name if first else ""
+        assert work_list.count == 80 - len(covered)
+        assert name and name in screen_text(app)
+        await pilot.press("g")
+        await settle(pilot)
+        await settle(pilot)
+        assert work_list.count == 0
+        assert "本期所有客户都已安排回访" in screen_text(app)
+
+
+def test_export_callbacks_has_every_recorded_field(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--demo", "--now", "2026-11-23T09:00+08:00", "export", "callbacks"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    headers = rows[0]
+    for name in (
+        "agent", "created_at", "due_at", "booked_at", "moved_from", "moved_reason", "way",
+        "done_at", "done_by", "answers", "outcome", "notes", "follow_up_ticket", "shared",
+    ):  # fmt: skip
+        assert name in headers, name
+    moved = [
+        dict(zip(headers, r, strict=True)) for r in rows[1:] if r[headers.index("moved_reason")]
+    ]
+    assert any(r["moved_reason"] == "contact_hours" for r in moved)
