@@ -19,6 +19,7 @@ EXPORT_KINDS = (
     "customers",
     "callbacks",
     "handover",
+    "orders",
     "department_legs",
     "attachments",
     "history",

@@ -241,7 +241,66 @@ def seed_demo(repo: Repository, now: datetime) -> None:
             customer_id=customer.id,
         )
 
+    _seed_orders(repo, now, desk_agents)
     _seed_complaints(repo, now, desk_agents[0], customers)
+
+    _seed_callbacks(repo, now, customers, desk_agents)
+    _seed_department_legs(repo, now)
+
+
+def _seed_orders(repo: Repository, now: datetime, desk_agents: list[m.Agent]) -> None:
+    """Shop orders for the follow-up lists and one hand-entered payment item (seed 004)."""
+    from zoneinfo import ZoneInfo
+
+    from deskui.data.handover_store import NewHandoverItem
+
+    zone = ZoneInfo("Asia/Shanghai")
+    agent = desk_agents[0]
+
+    def local(delta: timedelta) -> str:
+        return (now + delta).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    today_16 = (now.astimezone(zone)).replace(hour=16, minute=0, second=0, microsecond=0)
+    in_window = today_16 - timedelta(days=1, hours=20) - now  # early in the morning list
+    orders = (
+        {"number": "T20261101", "shop": "按摩器旗舰店", "customer": "周女士",
+         "paid_at": local(in_window)},
+        {"number": "T20261102", "shop": "按摩器旗舰店", "customer": "吴先生",
+         "paid_at": local(in_window + timedelta(hours=3))},
+        {"number": "T20261103", "shop": "健康专营店", "customer": "郑先生",
+         "paid_at": local(timedelta(days=-6)), "shipped_at": local(timedelta(days=-5)),
+         "courier": "中通快递", "tracking_number": "ZT7781234501",
+         "last_tracking_at": local(timedelta(days=-3))},
+        {"number": "T20261104", "shop": "健康专营店", "customer": "孙女士",
+         "paid_at": local(timedelta(days=-6)), "shipped_at": local(timedelta(days=-5)),
+         "courier": "中国邮政", "tracking_number": "9890012345678",
+         "last_tracking_at": local(timedelta(days=-4))},
+        {"number": "T20261105", "shop": "按摩器旗舰店", "customer": "冯女士",
+         "paid_at": local(timedelta(days=-3)), "shipped_at": local(timedelta(days=-2)),
+         "courier": "圆通速递", "tracking_number": "YT5550001122",
+         "last_tracking_at": local(timedelta(hours=-10)), "problem": "refused"},
+        {"number": "T20261106", "shop": "按摩器旗舰店", "customer": "陈先生"},
+        {"number": "T20261107", "shop": "健康专营店", "customer": "褚女士",
+         "paid_at": local(timedelta(days=-12)), "shipped_at": local(timedelta(days=-11)),
+         "courier": "顺丰速运", "tracking_number": "SF1234567890",
+         "last_tracking_at": local(timedelta(days=-9)),
+         "received_at": local(timedelta(days=-9))},
+    )  # fmt: skip
+    ids = [repo.add_order(fields, agent.id, now - timedelta(hours=1), zone) for fields in orders]
+    repo.record_return_step(ids[-1], "negotiate", "同意换货，颜色换成灰色", agent.id, now)
+    repo.add_handover_item(
+        NewHandoverItem(
+            sheet="payment",
+            title="支付宝补差价 20 元未到账",
+            customer_name="周女士",
+            done_so_far="已提交财务",
+            next_step="财务确认后告知顾客",
+            note="顾客下午会再来问",
+            due_at=now + timedelta(hours=5),
+        ),
+        agent.id,
+        now - timedelta(hours=2),
+    )
 
 
 def _customers(
@@ -290,6 +349,39 @@ def _customers(
             )
         customers.append(customer)
     return customers
+
+
+def _seed_callbacks(
+    repo: Repository, now: datetime, customers: list[m.Customer], desk_agents: list[m.Agent]
+) -> None:
+    """Callbacks (issue 6): a contact with narrow hours whose callback was moved and says
+    why, a routine callback due this morning, a due shared one, a visit request pending."""
+    from deskui.domain.calendar import BusinessCalendar
+
+    calendar = BusinessCalendar()
+    agent = desk_agents[0]
+    narrow = customers[10]
+    narrow.contacts[0].convenient_time = "工作日 15:00-16:00"
+    repo.add_callback(
+        narrow.id, CallbackPurpose.ROUTINE, now, now, calendar, agent_id=agent.id,
+        contact_id=narrow.contacts[0].id, due_at=now + timedelta(hours=2),
+    )  # fmt: skip
+    plain = customers[3]
+    plain.contacts[0].convenient_time = ""
+    repo.add_callback(
+        plain.id, CallbackPurpose.ROUTINE, now, now, calendar, agent_id=agent.id,
+        due_at=calendar.add_working_days(now, 0) + timedelta(minutes=40),
+    )  # fmt: skip
+    repo.add_callback(
+        customers[12].id, CallbackPurpose.EQUIPMENT_CHECK, now, now, calendar,
+        agent_id=desk_agents[1].id, shared=True, due_at=now + timedelta(minutes=30),
+    )  # fmt: skip
+    today = now.astimezone(calendar.tz).date()
+    repo.request_visit(
+        customers[4].id, agent.id, now, reason="客户要求上门检查二楼的媒体机",
+        frequency="每月一次", first_date=today + timedelta(days=7),
+        end_date=today + timedelta(days=97),
+    )  # fmt: skip
 
 
 def _seed_complaints(
@@ -353,3 +445,33 @@ def _seed_complaints(
         department_code="business",
     )
     repo.record_forwarded(letter, "business", received_on, now - timedelta(hours=1))
+
+
+def _seed_department_legs(repo: Repository, now: datetime) -> None:
+    """赵磊 of the technical department; one ticket with them awaiting its plan, one just
+    handed over (seed 002:2.3.2)."""
+    from sqlalchemy import select
+
+    repo.add_department_member("赵磊", "technical", now - timedelta(days=120))
+    member = repo.session.scalar(select(m.Agent.id).where(m.Agent.name == "赵磊"))
+    assert member is not None
+    query = (
+        select(m.Ticket)
+        .join(m.Department, m.Department.id == m.Ticket.department_id)
+        .where(
+            m.Department.code == "technical",
+            m.Ticket.closed_at.is_(None),
+        )
+        .order_by(m.Ticket.id)
+        .limit(2)
+    )
+    tickets = list(repo.session.scalars(query))
+    if tickets:
+        leg = repo.hand_to_department(
+            tickets[0].id, "technical", tickets[0].owner_id, now - timedelta(hours=3), "客户急用"
+        )
+        repo.accept_leg(leg, member, now - timedelta(hours=2))
+    if len(tickets) > 1:
+        repo.hand_to_department(
+            tickets[1].id, "technical", tickets[1].owner_id, now - timedelta(minutes=30)
+        )

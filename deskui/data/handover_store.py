@@ -43,6 +43,7 @@ from deskui.domain.orders import (
     unshipped_window,
     void_notice,
 )
+from deskui.i18n import t
 
 if TYPE_CHECKING:
     from deskui.domain.model import DeadlineKind as _DeadlineKind
@@ -220,7 +221,14 @@ class HandoverStore:
         owner_of = {(d.subject_type, d.subject_id): d.owner_id for d, _ in rows}
         work = [
             OpenWork(
-                d.kind, d.subject_type, d.subject_id, d.customer_id, name or "", d.label, d.due_at
+                d.kind,
+                d.subject_type,
+                d.subject_id,
+                d.customer_id,
+                name or "",
+                # an unlabelled deadline (a callback, a profile to file) says what it is
+                d.label or f"{t(f'deadline_kind.{d.kind}')} #{d.subject_id}",
+                d.due_at,
             )
             for d, name in rows
         ]
@@ -905,6 +913,24 @@ class HandoverStore:
             (e.at, name or "", e.action, dict(e.detail)) for e, name in self.session.execute(query)
         ]
 
+    def handover_export(self) -> list[list[Any]]:
+        """Every handover item ever listed, for `deskui export handover`."""
+        giver, taker = aliased(m.Agent), aliased(m.Agent)
+        query = (
+            select(m.HandoverItem, m.Customer.name, giver.name, taker.name)
+            .outerjoin(m.Customer, m.Customer.id == m.HandoverItem.customer_id)
+            .join(giver, giver.id == m.HandoverItem.from_agent_id)
+            .outerjoin(taker, taker.id == m.HandoverItem.to_agent_id)
+            .order_by(m.HandoverItem.id)
+        )
+        return [
+            [h.id, h.sheet, h.status, h.customer_name or customer or "", h.title, h.done_so_far,
+             h.next_step, h.due_at, from_name, to_name or "", h.note,
+             f"{h.subject_type}#{h.subject_id}" if h.subject_type else "",
+             h.handed_over_at, h.acknowledged_at]
+            for h, customer, from_name, to_name in self.session.execute(query)
+        ]  # fmt: skip
+
     def orders_export(self) -> list[list[Any]]:
         return [
             [o.id, o.number, o.shop, o.customer, o.status, o.paid_at, o.shipped_at, o.courier,
@@ -998,3 +1024,13 @@ def _cell_text(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="minutes")
     return str(value).strip()
+
+
+HANDOVER_EXPORT_HEADERS = (
+    "id", "sheet", "status", "customer", "item", "done_so_far", "next_step", "due_at",
+    "from_agent", "to_agent", "note", "subject", "handed_over_at", "acknowledged_at",
+)  # fmt: skip
+ORDER_EXPORT_HEADERS = (
+    "id", "number", "shop", "customer", "status", "paid_at", "shipped_at", "courier",
+    "tracking_number", "last_tracking_at", "problem", "responsible", "reason",
+)  # fmt: skip

@@ -1,0 +1,496 @@
+"""F5: the shift handover (seed 004 after-sales 8). The outgoing agent (or lead, for the whole
+shift) sees their open work gathered with hand-entered items on the seed's sheets and hands
+the shift over in one action; the incoming agent sees it first and acknowledges it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from deskui.domain.deadlines import DeadlinePolicy
+from deskui.domain.handover import is_ack_overdue
+from deskui.domain.model import HandoverSheet, Role
+from deskui.domain.orders import parse_local
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.screens.orders import FormField, FormModal, run_form_save
+from deskui.widgets.banner import Banner
+from deskui.widgets.work_list import Column, WorkList
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.records import AgentRecord
+
+OUTGOING, INCOMING = "outgoing", "incoming"
+POLICY = DeadlinePolicy()  # the repository's default: the same site-set acknowledgement time
+
+
+class HandoverSource:
+    """The outgoing list (open items) or the incoming one (handed over to me)."""
+
+    def __init__(self, app: DeskApp, view: str, whole_shift: bool) -> None:
+        self._app = app
+        self.view = view
+        self.whole_shift = whole_shift
+
+    def count(self) -> int:
+        agent = self._app.agent
+        if agent is None:
+            return 0
+        with self._app.unit_of_work() as uow:
+            return uow.repo.handover_count(self.view, agent.id, self.whole_shift)
+
+    def rows(self, offset: int, limit: int) -> list[Any]:
+        agent = self._app.agent
+        if agent is None:
+            return []
+        with self._app.unit_of_work() as uow:
+            return uow.repo.handover_rows(self.view, agent.id, offset, limit, self.whole_shift)
+
+
+class HandoverScreen(Screen[None]):
+    """Both ends of a shift change on one screen: `tab` switches outgoing and incoming."""
+
+    CSS_PATH = "handover.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "keys.back", id="back"),
+        Binding("tab", "switch_view", "keys.handover_switch", id="handover_switch"),
+        Binding("a", "add_item", "keys.handover_add", id="handover_add"),
+        Binding("e", "edit_item", "keys.handover_edit", id="handover_edit"),
+        Binding("h", "hand_over", "keys.handover_give", id="handover_give"),
+        Binding("space", "acknowledge", "keys.handover_ack", id="handover_ack"),
+        Binding("A", "acknowledge_all", "keys.handover_ack_all", id="handover_ack_all"),
+        Binding("d", "done", "keys.handover_done", id="handover_done"),
+        Binding("r", "reassign", "keys.handover_reassign", id="handover_reassign"),
+        Binding("w", "whole_shift", "keys.handover_shift", id="handover_shift"),
+        Binding("p", "print_report", "keys.handover_print", id="handover_print"),
+        Binding("o", "orders", "keys.handover_orders", id="handover_orders"),
+    ]
+
+    @dataclass
+    class Gathered(Message):
+        added: int
+
+    @dataclass
+    class Trouble(Message):
+        reason: str
+
+    def __init__(self, view: str = OUTGOING) -> None:
+        super().__init__(id="handover")
+        localize_bindings(self)
+        self.view = view
+        self.whole_shift = False
+        self._agents: list[AgentRecord] = []
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="handover-title", classes="section-title")
+        yield Banner(id="handover-trouble")
+        yield WorkList(columns=self._columns(), empty_text="", id="handover-list")
+        yield Static("", id="handover-detail", classes="detail")
+        yield Footer()
+
+    def _columns(self) -> list[Column]:
+        app = self.desk_app
+        zone = ZoneInfo(app.settings.site_timezone)
+
+        def due(row: Any) -> str:
+            return row.due_at.astimezone(zone).strftime("%m-%d %H:%M") if row.due_at else ""
+
+        def flag(row: Any) -> str:
+            late = is_ack_overdue(
+                POLICY, row.status, row.handed_over_at, row.acknowledged_at, app.clock.now()
+            )
+            return t("handover.flag_late") if late else ""
+
+        def owner(row: Any) -> str:
+            return f"{row.from_name}→{row.to_name}" if row.to_name else row.from_name
+
+        return [
+            Column(
+                t("handover.col.countdown"), 14, countdown=lambda r: (r.due_at, r.starts_at, None)
+            ),
+            Column(t("handover.col.flag"), 8, cell=flag),
+            Column(t("handover.col.due"), 11, cell=due),
+            Column(t("handover.col.sheet"), 8, cell=lambda r: t(f"handover.sheet.{r.sheet}")),
+            Column(t("handover.col.customer"), 20, cell=lambda r: r.customer_name),
+            Column(t("handover.col.item"), 28, cell=lambda r: r.title),
+            Column(t("handover.col.owner"), 12, cell=owner),
+            Column(t("handover.col.next"), 0, cell=lambda r: r.next_step),
+        ]
+
+    def on_mount(self) -> None:
+        self.query_one("#handover-list", WorkList).focus()
+        self.load_agents()
+        self._show_view()
+
+    # -- views ------------------------------------------------------------------------------
+
+    def _show_view(self) -> None:
+        app = self.desk_app
+        title = t(f"handover.title_{self.view}")
+        if self.whole_shift:
+            title = f"{title}  {t('handover.whole_shift')}"
+        self.query_one("#handover-title", Static).update(Text(title))
+        work_list = self.query_one("#handover-list", WorkList)
+        work_list.empty_text = t(f"handover.empty_{self.view}")
+        if self.view == OUTGOING:
+            self.gather()
+        else:
+            work_list.set_source(HandoverSource(app, self.view, self.whole_shift))
+
+    @work(thread=True, exclusive=True, group="handover_gather", exit_on_error=False)
+    def gather(self) -> None:
+        app = self.desk_app
+        if app.agent is None:
+            return
+        try:
+            with app.unit_of_work() as uow:
+                added = uow.repo.gather_handover(app.agent.id, app.clock.now(), self.whole_shift)
+                uow.commit()
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.post_message(self.Gathered(added))
+
+    def on_handover_screen_gathered(self, message: Gathered) -> None:
+        self.query_one("#handover-trouble", Banner).message = ""
+        self.query_one("#handover-list", WorkList).set_source(
+            HandoverSource(self.desk_app, self.view, self.whole_shift)
+        )
+        if message.added:
+            self.notify(t("handover.gathered", count=message.added))
+
+    def on_handover_screen_trouble(self, message: Trouble) -> None:
+        self.query_one("#handover-trouble", Banner).message = t(
+            "handover.trouble", reason=visible(message.reason)
+        )
+
+    @work(thread=True, exclusive=True, group="handover_agents", exit_on_error=False)
+    def load_agents(self) -> None:
+        with self.desk_app.unit_of_work() as uow:
+            agents = uow.repo.agents()
+        self.app.call_from_thread(setattr, self, "_agents", agents)
+
+    def action_switch_view(self) -> None:
+        self.view = INCOMING if self.view == OUTGOING else OUTGOING
+        self._show_view()
+
+    def action_whole_shift(self) -> None:
+        agent = self.desk_app.agent
+        if agent is None or agent.role not in (Role.LEAD, Role.MANAGER):
+            self.notify(t("handover.lead_only"), severity="warning")
+            return
+        self.whole_shift = not self.whole_shift
+        self._show_view()
+
+    def reload(self) -> None:
+        self.query_one("#handover-list", WorkList).reload()
+
+    @on(WorkList.CursorMoved, "#handover-list")
+    def show_detail(self, event: WorkList.CursorMoved) -> None:
+        self.query_one("#handover-detail", Static).update(describe_item(event.row))
+
+    def _row(self) -> Any | None:
+        row = self.query_one("#handover-list", WorkList).cursor_row
+        if row is None:
+            self.notify(t("handover.no_row"), severity="warning")
+        return row
+
+    def _me(self) -> int:
+        assert self.desk_app.agent is not None
+        return self.desk_app.agent.id
+
+    def _write(self, action: Any) -> object:
+        with self.desk_app.unit_of_work() as uow:
+            result = action(uow.repo)
+            uow.commit()
+        return result
+
+    def _form(self, title: str, fields: list[FormField], save: Any, done: Any = None) -> None:
+        def submit(values: dict[str, str], modal: FormModal) -> None:
+            run_form_save(self, modal, lambda: save(values), done or self._saved)
+
+        self.app.push_screen(FormModal(title, fields, submit))
+
+    def _saved(self, _result: object = None) -> None:
+        self.notify(t("handover.saved"))
+        self.reload()
+
+    def _agent_options(self) -> list[tuple[str, str]]:
+        return [
+            (str(a.id), f"{a.name} · {t(f'role.{a.role}')}")
+            for a in self._agents
+            if a.id != self._me()
+        ]
+
+    # -- end of shift -----------------------------------------------------------------------
+
+    def action_add_item(self) -> None:
+        if self.view != OUTGOING:
+            self.notify(t("handover.outgoing_only"), severity="warning")
+            return
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        sheets = [(s.value, t(f"handover.sheet.{s.value}")) for s in HandoverSheet]
+        fields = [
+            FormField("sheet", t("handover.field.sheet"), kind="select", options=sheets),
+            FormField("customer", t("handover.field.customer")),
+            FormField("title", t("handover.field.title")),
+            FormField("done_so_far", t("handover.field.done_so_far")),
+            FormField("next_step", t("handover.field.next_step")),
+            FormField("due", t("handover.field.due"), placeholder=t("handover.due_hint")),
+            FormField("note", t("handover.field.note")),
+        ]
+
+        def save(values: dict[str, str]) -> object:
+            from deskui.data.handover_store import HandoverError, NewHandoverItem
+            from deskui.domain.intake import FieldProblem
+
+            due = None
+            if values["due"].strip():
+                try:
+                    due = parse_local(values["due"], zone)
+                except ValueError as error:
+                    raise HandoverError(
+                        "handover.error.fix_fields",
+                        [FieldProblem("due", "handover.error.bad_time")],
+                    ) from error
+            new = NewHandoverItem(
+                sheet=values["sheet"],
+                title=values["title"],
+                customer_name=values["customer"],
+                done_so_far=values["done_so_far"],
+                next_step=values["next_step"],
+                note=values["note"],
+                due_at=due,
+            )
+            return self._write(
+                lambda repo: repo.add_handover_item(new, self._me(), self.desk_app.clock.now())
+            )
+
+        self._form(t("handover.add_title"), fields, save)
+
+    def action_edit_item(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        fields = [
+            FormField("title", t("handover.field.title"), value=row.title, disabled=True),
+            FormField("done_so_far", t("handover.field.done_so_far"), value=row.done_so_far),
+            FormField("next_step", t("handover.field.next_step"), value=row.next_step),
+            FormField("note", t("handover.field.note"), value=row.note),
+        ]
+        self._form(
+            t("handover.edit_title"),
+            fields,
+            lambda v: self._write(
+                lambda repo: repo.update_handover_item(
+                    row.item_id, v["done_so_far"], v["next_step"], v["note"],
+                    self.desk_app.clock.now(),
+                )
+            ),
+        )  # fmt: skip
+
+    def action_hand_over(self) -> None:
+        if self.view != OUTGOING:
+            self.notify(t("handover.outgoing_only"), severity="warning")
+            return
+        options = self._agent_options()
+        if not options:
+            self.notify(t("handover.no_agents"), severity="warning")
+            return
+        whole = self.whole_shift
+
+        def done(result: Any) -> None:
+            zone = ZoneInfo(self.desk_app.settings.site_timezone)
+            self.notify(
+                t(
+                    "handover.handed",
+                    items=result.items,
+                    done=result.done,
+                    due=result.ack_due.astimezone(zone).strftime("%H:%M"),
+                ),
+                title=t("handover.title_outgoing"),
+            )
+            self.reload()
+
+        self._form(
+            t("handover.give_title"),
+            [FormField("to", t("handover.field.to"), kind="select", options=options)],
+            lambda v: self._write(
+                lambda repo: repo.hand_over(
+                    self._me(), int(v["to"]), self.desk_app.clock.now(), whole
+                )
+            ),
+            done,
+        )
+
+    # -- start of shift ---------------------------------------------------------------------
+
+    def action_acknowledge(self) -> None:
+        if self.view != INCOMING:
+            self.notify(t("handover.incoming_only"), severity="warning")
+            return
+        row = self._row()
+        if row is not None:
+            self.acknowledge([row.item_id])
+
+    def action_acknowledge_all(self) -> None:
+        if self.view != INCOMING:
+            self.notify(t("handover.incoming_only"), severity="warning")
+            return
+        self.acknowledge(None)
+
+    @work(thread=True, exclusive=True, group="handover_ack", exit_on_error=False)
+    def acknowledge(self, item_ids: list[int] | None) -> None:
+        app = self.desk_app
+        if app.agent is None:
+            return
+        try:
+            with app.unit_of_work() as uow:
+                if item_ids is None:
+                    rows = uow.repo.handover_rows(INCOMING, app.agent.id, 0, 10_000)
+                    item_ids = [r.item_id for r in rows]
+                taken = uow.repo.acknowledge(item_ids, app.agent.id, app.clock.now())
+                uow.commit()
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.app.call_from_thread(self._acknowledged, taken)
+
+    def _acknowledged(self, taken: int) -> None:
+        self.notify(t("handover.acknowledged", count=taken))
+        self.reload()
+
+    def action_done(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        self._form(
+            t("handover.done_title", item=visible(row.title)),
+            [FormField("note", t("handover.field.result"))],
+            lambda v: self._write(
+                lambda repo: repo.finish_handover_item(
+                    row.item_id, self._me(), self.desk_app.clock.now(), v["note"]
+                )
+            ),
+        )
+
+    def action_reassign(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        options = self._agent_options()
+        if not options:
+            self.notify(t("handover.no_agents"), severity="warning")
+            return
+        self._form(
+            t("handover.reassign_title", item=visible(row.title)),
+            [
+                FormField("to", t("handover.field.to"), kind="select", options=options),
+                FormField("note", t("handover.field.reassign_note")),
+            ],
+            lambda v: self._write(
+                lambda repo: repo.reassign_handover_item(
+                    row.item_id, int(v["to"]), self._me(), self.desk_app.clock.now(), v["note"]
+                )
+            ),
+        )
+
+    # -- print and export -------------------------------------------------------------------
+
+    def action_print_report(self) -> None:
+        self.print_report()
+
+    @work(thread=True, exclusive=True, group="handover_print", exit_on_error=False)
+    def print_report(self) -> None:
+        from deskui.data.handover_report import report_folder, write_report
+
+        app = self.desk_app
+        if app.agent is None:
+            return
+        try:
+            with app.unit_of_work() as uow:
+                report = uow.repo.latest_handover_report(app.agent.id)
+            if report is None:
+                self.app.call_from_thread(self.notify, t("handover.no_report"), severity="warning")
+                return
+            pdf, xlsx = write_report(report, report_folder(), app.settings.site_timezone)
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.app.call_from_thread(
+            self.notify,
+            t("handover.printed", folder=str(pdf.parent), pdf=pdf.name, xlsx=xlsx.name),
+            title=t("handover.print_title"),
+            timeout=15,
+        )
+
+    def action_orders(self) -> None:
+        from deskui.screens.orders import OrdersScreen
+
+        self.app.push_screen(OrdersScreen())
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        if message.entities & {"handover_item", "handover_report", "deadline"}:
+            self.reload()
+
+
+def describe_item(row: Any) -> Text:
+    """Done so far, next step and the note, all user data painted literally."""
+    text = Text()
+    if row is None:
+        return text
+    for key, value in (
+        ("done_so_far", row.done_so_far),
+        ("next_step", row.next_step),
+        ("note", row.note),
+    ):
+        text.append(f"{t(f'handover.field.{key}')}: ", style="bold")
+        text.append(visible(value.replace("\n", " ")) or "—")
+        text.append("\n")
+    text.rstrip()
+    return text
+
+
+def offer_incoming_handover(app: DeskApp) -> None:
+    """At sign-in: if a handover waits for this agent it is the first thing on the desk."""
+
+    def check() -> None:
+        if app.agent is None:
+            return
+        with app.unit_of_work() as uow:
+            waiting = uow.repo.handover_count(INCOMING, app.agent.id)
+        if waiting:
+            app.call_from_thread(_show_incoming)
+
+    def _show_incoming() -> None:
+        if not isinstance(app.screen, HandoverScreen):
+            app.push_screen(HandoverScreen(INCOMING))
+
+    app.run_worker(check, thread=True, exclusive=True, group="handover_offer", exit_on_error=False)
+
+
+def flag_unacknowledged(app: DeskApp) -> None:
+    """Once in a while from the app's tick: late acknowledgements go to the lead."""
+
+    def check() -> None:
+        with app.unit_of_work() as uow:
+            flagged = uow.repo.flag_unacknowledged(app.clock.now())
+            if flagged:
+                uow.commit()
+
+    app.run_worker(check, thread=True, exclusive=True, group="handover_flag", exit_on_error=False)

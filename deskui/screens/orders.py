@@ -1,0 +1,501 @@
+"""Orders (seed 004 in-sales 1-6, pre-sales 7, after-sales 6): the morning list of unshipped
+orders, the chase list, problem parcels, unpaid follow-up, void notices and the returns flow.
+Also the small form dialog the handover screen shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+
+from deskui.domain.intake import FieldProblem
+from deskui.domain.orders import ReturnStep, next_return_steps
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.widgets.banner import Banner
+from deskui.widgets.work_list import Column, WorkList
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+
+VIEWS = ("morning", "chase", "problem", "unpaid", "all")
+ORDER_FIELDS = (
+    "number", "shop", "customer", "paid_at", "shipped_at", "courier", "tracking_number",
+    "last_tracking_at", "problem",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a FormModal: an input, a choice or a tick box."""
+
+    name: str
+    label: str
+    kind: str = "input"  # input | select | check
+    value: str = ""
+    options: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    placeholder: str = ""
+    disabled: bool = False
+
+
+Submit = Callable[[dict[str, str], "FormModal"], None]
+
+
+class FormModal(ModalScreen[bool]):
+    """A small form. `submit` runs the save (in a worker); the dialog stays open, with each
+    problem next to its field, until the caller says `saved()` (nothing typed is lost)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "keys.back", id="form_cancel"),
+        Binding("ctrl+s", "submit", "keys.form_save", id="form_save", priority=True),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[FormField], submit: Submit) -> None:
+        super().__init__(classes="form-modal")
+        localize_bindings(self)
+        self._title = title
+        self._fields = tuple(fields)
+        self._submit = submit
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog form-dialog"):
+            yield Static(Text(self._title), classes="dialog-title")
+            for spec in self._fields:
+                if spec.kind == "check":
+                    yield Checkbox(spec.label, spec.value == "1", id=f"f-{spec.name}")
+                else:
+                    yield Label(spec.label, classes="field-label")
+                    if spec.kind == "select":
+                        yield Select(
+                            [(label, value) for value, label in spec.options],
+                            value=spec.value or spec.options[0][0],
+                            allow_blank=False,
+                            id=f"f-{spec.name}",
+                            compact=True,
+                            disabled=spec.disabled,
+                        )
+                    else:
+                        yield Input(
+                            spec.value,
+                            placeholder=spec.placeholder,
+                            id=f"f-{spec.name}",
+                            compact=True,
+                            disabled=spec.disabled,
+                        )
+                yield Static("", id=f"err-{spec.name}", classes="field-error")
+            yield Static("", id="form-trouble", classes="field-error")
+            yield Static(t("handover.form_hint"), classes="hint")
+
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for spec in self._fields:
+            widget = self.query_one(f"#f-{spec.name}")
+            if isinstance(widget, Checkbox):
+                out[spec.name] = "1" if widget.value else ""
+            elif isinstance(widget, Select):
+                out[spec.name] = str(widget.value)
+            elif isinstance(widget, Input):
+                out[spec.name] = widget.value
+        return out
+
+    @on(Input.Submitted)
+    def action_submit(self) -> None:
+        self.show_problems([])
+        self._submit(self.values(), self)
+
+    def show_problems(self, problems: Sequence[FieldProblem], trouble: str = "") -> None:
+        for spec in self._fields:
+            self.query_one(f"#err-{spec.name}", Static).update("")
+        for problem in problems:
+            with_field = self.query(f"#err-{problem.field}")
+            target = with_field.first(Static) if with_field else None
+            message = Text(t(problem.key, **dict(problem.values)))
+            if target is None:
+                self.query_one("#form-trouble", Static).update(message)
+            else:
+                target.update(message)
+        self.query_one("#form-trouble", Static).update(Text(visible(trouble)) if trouble else "")
+        if problems:
+            first = self.query(f"#f-{problems[0].field}")
+            if first:
+                first.first().focus()
+
+    def saved(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+def run_form_save(
+    screen: Screen[Any],
+    modal: FormModal,
+    save: Callable[[], object],
+    done: Callable[[object], None],
+) -> None:
+    """Run `save` in a thread worker; problems go next to the fields, success closes the
+    dialog and calls `done` with the result."""
+
+    def job() -> None:
+        from deskui.data.handover_store import HandoverError
+
+        try:
+            result = save()
+        except HandoverError as error:
+            problems = list(error.problems)
+            trouble = "" if problems else t(error.key)
+            screen.app.call_from_thread(modal.show_problems, problems, trouble)
+            return
+        except Exception as error:  # the database went away: say so, keep the form
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            screen.app.call_from_thread(
+                modal.show_problems, [], t("handover.save_failed", reason=reason)
+            )
+            return
+        screen.app.call_from_thread(modal.saved)
+        screen.app.call_from_thread(done, result)
+
+    screen.run_worker(job, thread=True, exclusive=True, group="form_save", exit_on_error=False)
+
+
+class OrderSource:
+    """One of the order lists, computed in the work list's worker."""
+
+    def __init__(self, app: DeskApp, view: str) -> None:
+        self._app = app
+        self.view = view
+
+    def _rows(self) -> list[Any]:
+        zone = ZoneInfo(self._app.settings.site_timezone)
+        with self._app.unit_of_work() as uow:
+            return list(uow.repo.order_rows_for(self.view, self._app.clock.now(), zone))
+
+    def count(self) -> int:
+        return len(self._rows())
+
+    def rows(self, offset: int, limit: int) -> Sequence[Any]:
+        return self._rows()[offset : offset + limit]
+
+
+class OrdersScreen(Screen[None]):
+    """The order lists an in-sales and after-sales agent works through each morning."""
+
+    CSS_PATH = "handover.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "keys.back", id="back"),
+        Binding("tab", "next_view", "keys.orders_view", id="orders_view"),
+        Binding("a", "add", "keys.orders_add", id="orders_add"),
+        Binding("i", "import_file", "keys.orders_import", id="orders_import"),
+        Binding("u", "unshipped", "keys.orders_reason", id="orders_reason"),
+        Binding("c", "chase", "keys.orders_chase", id="orders_chase"),
+        Binding("x", "answer", "keys.orders_answer", id="orders_answer"),
+        Binding("f", "follow_up", "keys.orders_follow_up", id="orders_follow_up"),
+        Binding("v", "void", "keys.orders_void", id="orders_void"),
+        Binding("t", "return_step", "keys.orders_return", id="orders_return"),
+    ]
+
+    @dataclass
+    class Done(Message):
+        text: str
+
+    def __init__(self) -> None:
+        super().__init__(id="orders")
+        localize_bindings(self)
+        self._view = 0
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="orders-title", classes="section-title")
+        yield Banner(id="orders-trouble")
+        yield WorkList(columns=self._columns(), empty_text=t("orders.empty"), id="order-list")
+        yield Static("", id="order-detail", classes="detail")
+        yield Footer()
+
+    def _columns(self) -> list[Column]:
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+
+        def local(value: Any) -> str:
+            return value.astimezone(zone).strftime("%m-%d %H:%M") if value else ""
+
+        def step(row: Any) -> str:
+            return " → ".join(t(f"orders.step.{s}") for s in row.return_steps)
+
+        return [
+            Column(
+                t("orders.col.countdown"), 14, countdown=lambda r: (r.due_at, r.starts_at, None)
+            ),
+            Column(t("orders.col.number"), 14, cell=lambda r: r.number),
+            Column(t("orders.col.shop"), 12, cell=lambda r: r.shop),
+            Column(t("orders.col.customer"), 10, cell=lambda r: r.customer),
+            Column(t("orders.col.status"), 8, cell=lambda r: t(f"orders.status.{r.status}")),
+            Column(t("orders.col.paid"), 11, cell=lambda r: local(r.paid_at)),
+            Column(t("orders.col.courier"), 16, cell=lambda r: f"{r.courier} {r.tracking_number}"),
+            Column(t("orders.col.tracking"), 11, cell=lambda r: local(r.last_tracking_at)),
+            Column(t("orders.col.note"), 0, cell=lambda r: r.reason or step(r)),
+        ]
+
+    def on_mount(self) -> None:
+        self._show_view()
+        self.query_one("#order-list", WorkList).focus()
+
+    def _show_view(self) -> None:
+        view = VIEWS[self._view]
+        tabs = "  ".join(
+            f"[{t(f'orders.view.{v}')}]" if v == view else t(f"orders.view.{v}") for v in VIEWS
+        )
+        self.query_one("#orders-title", Static).update(Text(f"{t('orders.title')}  {tabs}"))
+        self.query_one("#order-list", WorkList).set_source(OrderSource(self.desk_app, view))
+
+    def action_next_view(self) -> None:
+        self._view = (self._view + 1) % len(VIEWS)
+        self._show_view()
+
+    def _row(self) -> Any | None:
+        row = self.query_one("#order-list", WorkList).cursor_row
+        if row is None:
+            self.notify(t("orders.no_row"), severity="warning")
+        return row
+
+    @on(WorkList.CursorMoved, "#order-list")
+    def show_detail(self, event: WorkList.CursorMoved) -> None:
+        row = event.row
+        text = Text()
+        if row is not None:
+            text.append(visible(f"{row.shop} {row.number}  {row.customer}"), style="bold")
+            if row.responsible:
+                text.append(f"  {t('orders.responsible')}: ")
+                text.append(visible(row.responsible))
+            if row.problem:
+                text.append(f"  {t(f'orders.problem.{row.problem}')}")
+        self.query_one("#order-detail", Static).update(text)
+
+    def _agent_id(self) -> int:
+        assert self.desk_app.agent is not None
+        return self.desk_app.agent.id
+
+    def _form(
+        self, title: str, fields: Sequence[FormField], save: Callable[[dict[str, str]], object],
+        done: Callable[[object], None] | None = None,
+    ) -> None:  # fmt: skip
+        def submit(values: dict[str, str], modal: FormModal) -> None:
+            run_form_save(self, modal, lambda: save(values), done or self._saved)
+
+        self.app.push_screen(FormModal(title, fields, submit))
+
+    def _saved(self, _result: object = None) -> None:
+        self.notify(t("orders.saved"))
+        self.query_one("#order-list", WorkList).reload()
+
+    def _write(self, action: Callable[[Any], object]) -> object:
+        with self.desk_app.unit_of_work() as uow:
+            result = action(uow.repo)
+            uow.commit()
+        return result
+
+    def action_add(self) -> None:
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        problems = [("", t("orders.problem.none"))] + [
+            (p, t(f"orders.problem.{p}")) for p in ("wrong_contact", "refused", "self_pickup")
+        ]
+        fields = [
+            FormField(
+                name,
+                t(f"orders.field.{name}"),
+                kind="select" if name == "problem" else "input",
+                options=problems if name == "problem" else (),
+                placeholder=t("orders.time_hint") if name.endswith("_at") else "",
+            )
+            for name in ORDER_FIELDS
+        ]
+        now = self.desk_app.clock.now
+
+        self._form(
+            t("orders.add_title"),
+            fields,
+            lambda v: self._write(lambda repo: repo.add_order(v, self._agent_id(), now(), zone)),
+        )
+
+    def action_import_file(self) -> None:
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+
+        def save(values: dict[str, str]) -> object:
+            from deskui.data.handover_store import HandoverError
+            from deskui.data.tabular import TableError, read_table
+
+            try:
+                rows = read_table(values["path"].strip())
+            except TableError as error:
+                raise HandoverError(
+                    "orders.error.fix_fields", [FieldProblem("path", "orders.error.bad_file")]
+                ) from error
+            return self._write(
+                lambda repo: repo.import_orders(
+                    rows, self._agent_id(), self.desk_app.clock.now(), zone
+                )
+            )
+
+        def done(result: Any) -> None:
+            self.notify(
+                t("orders.imported", added=result.added, bad=len(result.problems)),
+                severity="warning" if result.problems else "information",
+            )
+            for line, problem in result.problems[:5]:
+                self.notify(
+                    t("orders.import_line", line=line, field=t(f"orders.field.{problem.field}"),
+                      problem=t(problem.key, **dict(problem.values))),
+                    severity="warning",
+                )  # fmt: skip
+            self.query_one("#order-list", WorkList).reload()
+
+        self._form(
+            t("orders.import_title"),
+            [FormField("path", t("orders.field.path"), placeholder=t("orders.path_hint"))],
+            save,
+            done,
+        )
+
+    def action_unshipped(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        self._form(
+            t("orders.reason_title", number=visible(row.number)),
+            [
+                FormField("reason", t("orders.field.reason"), value=row.reason),
+                FormField("responsible", t("orders.field.responsible"), value=row.responsible),
+            ],
+            lambda v: self._write(
+                lambda repo: repo.register_unshipped(
+                    row.order_id, v["reason"], v["responsible"], self._agent_id(),
+                    self.desk_app.clock.now(),
+                )
+            ),
+        )  # fmt: skip
+
+    def action_chase(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+
+        def done(item: object) -> None:
+            self.notify(t("orders.chase_listed") if item else t("orders.saved"))
+            self.query_one("#order-list", WorkList).reload()
+
+        self._form(
+            t(
+                "orders.chase_title",
+                courier=visible(row.courier),
+                tracking=visible(row.tracking_number),
+            ),
+            [
+                FormField(
+                    "result", t("orders.field.courier_result"), placeholder=t("orders.chase_hint")
+                )
+            ],
+            lambda v: self._write(
+                lambda repo: repo.chase_parcel(
+                    row.order_id, v["result"], self._agent_id(), self.desk_app.clock.now()
+                )
+            ),
+            done,
+        )
+
+    def action_answer(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        self._form(
+            t("orders.answer_title", number=visible(row.number)),
+            [FormField("answer", t("orders.field.answer"))],
+            lambda v: self._write(
+                lambda repo: repo.answer_parcel(
+                    row.order_id, v["answer"], self._agent_id(), self.desk_app.clock.now()
+                )
+            ),
+        )
+
+    def action_follow_up(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        self._form(
+            t("orders.follow_up_title", number=visible(row.number)),
+            [
+                FormField("result", t("orders.field.result")),
+                FormField("close", t("orders.field.close"), kind="check"),
+            ],
+            lambda v: self._write(
+                lambda repo: repo.follow_up_unpaid(
+                    row.order_id, v["result"], self._agent_id(), self.desk_app.clock.now(),
+                    close=bool(v["close"]),
+                )
+            ),
+        )  # fmt: skip
+
+    def action_void(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+
+        def done(result: Any) -> None:
+            number, shop = result
+            self.notify(t("orders.void_notice", number=visible(number), shop=visible(shop)))
+            self.query_one("#order-list", WorkList).reload()
+
+        self._form(
+            t("orders.void_title", number=visible(row.number)),
+            [
+                FormField("confirmed", t("orders.field.confirmed"), kind="check"),
+                FormField("refund", t("orders.field.refund")),
+            ],
+            lambda v: self._write(
+                lambda repo: repo.void_order(
+                    row.order_id, bool(v["confirmed"]), v["refund"], self._agent_id(),
+                    self.desk_app.clock.now(),
+                )
+            ),
+            done,
+        )  # fmt: skip
+
+    def action_return_step(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        allowed = next_return_steps([ReturnStep(s) for s in row.return_steps])
+        if not allowed:
+            self.notify(t("orders.return_complete"))
+            return
+        self._form(
+            t("orders.return_title", number=visible(row.number)),
+            [
+                FormField(
+                    "step", t("orders.field.step"), kind="select",
+                    options=[(s.value, t(f"orders.step.{s.value}")) for s in allowed],
+                ),
+                FormField("agreed", t("orders.field.agreed")),
+            ],
+            lambda v: self._write(
+                lambda repo: repo.record_return_step(
+                    row.order_id, v["step"], v["agreed"], self._agent_id(),
+                    self.desk_app.clock.now(),
+                )
+            ),
+        )  # fmt: skip
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        if message.entities & {"order", "deadline"}:
+            self.query_one("#order-list", WorkList).reload()
