@@ -7,9 +7,10 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Select, delete, func, literal, select, union
+from sqlalchemy import Select, delete, func, literal, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from deskui.data import caller_lookup
 from deskui.data import models as m
 from deskui.data.callback_store import CallbackStore
 from deskui.data.complaint_store import ComplaintStore
@@ -42,8 +43,6 @@ from deskui.domain.model import DeadlineKind, Role, Severity, SubjectType, Ticke
 from deskui.domain.phone import reversed_digits
 from deskui.domain.routing import DEFAULT_RULES, RoutingRule, propose_department
 from deskui.domain.search import Lookup, LookupKind, name_grams
-
-NAME_CANDIDATES = 400  # per name piece; a fragment common to more names is ranked on these
 
 
 class Repository(ProfileStore, ComplaintStore, CallbackStore, HandoverStore, FrontDeskStore):
@@ -183,99 +182,16 @@ class Repository(ProfileStore, ComplaintStore, CallbackStore, HandoverStore, Fro
 
     def find_callers(self, lookup: Lookup, limit: int = 20) -> list[CallerMatch]:
         """Customers answering to a number, its last digits or a name piece; best first."""
+        connection = self.session.connection()
         if lookup.kind is LookupKind.PHONE:
-            return self._by_phone(
-                m.Customer.phone_e164 == lookup.value,
-                m.Contact.phone_e164 == lookup.value,
-                "phone",
-                limit,
-            )
+            return caller_lookup.by_number(connection, lookup.value, limit)
         if lookup.kind is LookupKind.DIGITS:
-            low = lookup.value[::-1]
-            high = low + ":"  # ':' sorts right after '9': a prefix range the index serves
-            return self._by_phone(
-                m.Customer.phone_reversed.between(low, high),
-                m.Contact.phone_reversed.between(low, high),
-                "digits",
-                limit,
-            )
+            return caller_lookup.by_last_digits(connection, lookup.value, limit)
         if lookup.kind is LookupKind.NAME:
-            return self._by_name(lookup.value, limit)
+            pieces = sorted(name_grams(lookup.value))[:8]
+            needle = "".join(lookup.value.casefold().split())
+            return caller_lookup.by_name(connection, pieces, needle, limit) if pieces else []
         return []
-
-    def _by_phone(
-        self, on_customer: Any, on_contact: Any, how: str, limit: int
-    ) -> list[CallerMatch]:
-        ids = union(
-            select(m.Customer.id.label("cid"), literal("").label("contact")).where(on_customer),
-            select(m.Contact.customer_id, m.Contact.name).where(on_contact),
-        ).subquery()
-        query = (
-            select(
-                m.Customer.id,
-                m.Customer.name,
-                m.Customer.phone_e164,
-                m.Customer.unit_number,
-                ids.c.contact,
-            )
-            .join(ids, ids.c.cid == m.Customer.id)
-            .order_by(m.Customer.id)
-            .limit(limit)
-        )
-        seen: dict[int, CallerMatch] = {}
-        for cid, name, phone, unit, contact in self.session.execute(query):
-            if cid not in seen or (contact and not seen[cid].contact_name):
-                seen[cid] = CallerMatch(cid, name, phone, unit, how, contact or "")
-        return list(seen.values())
-
-    def _by_name(self, text: str, limit: int) -> list[CallerMatch]:
-        grams = sorted(name_grams(text))[:8]
-        if not grams:
-            return []
-        candidates: set[int] | None = None
-        complete: set[int] | None = None
-        for gram in grams:
-            found = set(
-                self.session.scalars(
-                    select(m.SearchGram.customer_id)
-                    .where(m.SearchGram.gram == gram)
-                    .limit(NAME_CANDIDATES)
-                )
-            )
-            candidates = found if candidates is None else candidates & found
-            if len(found) < NAME_CANDIDATES:  # this piece is rare: its list is whole
-                complete = found if complete is None else complete & found
-        pool = complete if complete is not None else candidates or set()
-        if not pool:
-            return []
-        needle = "".join(text.casefold().split())
-        rows = self.session.execute(
-            select(
-                m.Customer.id, m.Customer.name, m.Customer.phone_e164, m.Customer.unit_number
-            ).where(m.Customer.id.in_(pool))
-        ).all()
-        contacts: dict[int, list[str]] = {}
-        for cid, contact in self.session.execute(
-            select(m.Contact.customer_id, m.Contact.name).where(m.Contact.customer_id.in_(pool))
-        ):
-            contacts.setdefault(cid, []).append(contact)
-        ranked: list[tuple[int, str, CallerMatch]] = []
-        for cid, name, phone, unit in rows:
-            folded = "".join(name.casefold().split())
-            hit = next(
-                (c for c in contacts.get(cid, []) if needle in "".join(c.casefold().split())), ""
-            )
-            if folded.startswith(needle):
-                rank = 0
-            elif needle in folded:
-                rank = 1
-            elif hit:
-                rank = 2
-            else:
-                continue
-            ranked.append((rank, name, CallerMatch(cid, name, phone, unit, "name", hit)))
-        ranked.sort(key=lambda item: (item[0], item[1]))
-        return [match for _, _, match in ranked[:limit]]
 
     def customer_card(self, customer_id: int) -> CustomerCard:
         customer = self.session.scalars(

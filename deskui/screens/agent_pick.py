@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from deskui.domain.model import Role
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -73,6 +74,12 @@ class AgentPickModal(ModalScreen["AgentRecord | None"]):
         if not error:
             self.save_agent(name)
 
+    def _chosen(self, agent: AgentRecord) -> None:
+        self.dismiss(agent)  # not awaited: a callback must not await its own screen's dismiss
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#name-error", Static).update(Text(message))
+
     @work(thread=True, exclusive=True, group="save_agent", exit_on_error=False)
     def save_agent(self, name: str) -> None:
         app: DeskApp = self.app  # type: ignore[assignment]
@@ -81,9 +88,8 @@ class AgentPickModal(ModalScreen["AgentRecord | None"]):
                 agent = uow.repo.add_agent(name, Role.LEAD, app.clock.now())
                 uow.commit()
         except Exception as error:
-            self.app.call_from_thread(
-                self.query_one("#name-error", Static).update,
-                Text(t("pick.save_failed", reason=str(error).splitlines()[0])),
+            deliver(
+                self, self._show_error, t("pick.save_failed", reason=str(error).splitlines()[0])
             )
             return
-        self.app.call_from_thread(self.dismiss, agent)
+        deliver(self, self._chosen, agent)

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
 from deskui.widgets.banner import Banner
 from deskui.widgets.live_clock import LiveClock
 from deskui.widgets.work_list import WorkList
@@ -102,7 +103,7 @@ class DeskScreen(Screen[None]):
             return
         with self.desk_app.unit_of_work() as uow:
             notifications = uow.repo.unread_notifications(agent.id)
-        self.app.call_from_thread(self._show_notifications, notifications)
+        deliver(self, self._show_notifications, notifications)
 
     def _show_notifications(self, notifications: list[NotificationRecord]) -> None:
         fresh = {n.id for n in notifications} - {n.id for n in self._notifications}
@@ -133,7 +134,7 @@ class DeskScreen(Screen[None]):
         with self.desk_app.unit_of_work() as uow:
             uow.repo.mark_read(ids, self.desk_app.clock.now())
             uow.commit()
-        self.app.call_from_thread(self.load_notifications)
+        deliver(self, self.load_notifications)
 
     def action_reload(self) -> None:
         self.refresh_work()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -34,6 +34,7 @@ from deskui.domain.routing import RoutingRule, propose_department
 from deskui.domain.search import Lookup, LookupKind, classify, visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
 from deskui.widgets.banner import Banner
 from deskui.widgets.work_list import Column, WorkList
 
@@ -84,6 +85,8 @@ class IntakeScreen(Screen[None]):
         sequence: int
         lookup: Lookup
         matches: list[CallerMatch]
+        card: CustomerCard | None = None
+        """Loaded in the same worker when a number finds exactly one caller."""
 
     @dataclass
     class CardLoaded(Message):
@@ -229,7 +232,7 @@ class IntakeScreen(Screen[None]):
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
-        app.call_from_thread(self._reference_loaded, rules, departments, draft)
+        deliver(self, self._reference_loaded, rules, departments, draft)
 
     def _reference_loaded(
         self,
@@ -314,7 +317,8 @@ class IntakeScreen(Screen[None]):
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
-        app.call_from_thread(self._clear_trouble)
+        if self._pending is None:  # a call still waiting to be saved keeps its banner
+            deliver(self, self._clear_trouble)
 
     # -- caller lookup as the agent types ---------------------------------------------------
 
@@ -341,16 +345,22 @@ class IntakeScreen(Screen[None]):
         try:
             with self.desk_app.unit_of_work() as uow:
                 matches = uow.repo.find_callers(lookup)
+                card = None
+                if len(matches) == 1 and lookup.kind is not LookupKind.NAME:
+                    # one hop, not two: the card comes with the match (keystroke-to-card)
+                    card = uow.repo.customer_card(matches[0].customer_id)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
-        self.post_message(self.CallersFound(sequence, lookup, matches))
+        self.post_message(self.CallersFound(sequence, lookup, matches, card))
 
     def on_intake_screen_callers_found(self, message: CallersFound) -> None:
         if message.sequence != self._sequence:
             return  # the agent typed on: an older answer
         self._show_matches(message.matches)
-        if len(message.matches) == 1 and message.lookup.kind is not LookupKind.NAME:
+        if message.card is not None:
+            self._set_card(message.card)
+        elif len(message.matches) == 1 and message.lookup.kind is not LookupKind.NAME:
             self.load_card(message.matches[0].customer_id)
         elif not message.matches:
             self._set_card(None)
@@ -381,6 +391,17 @@ class IntakeScreen(Screen[None]):
         elif not matches and self._card is None:
             self._set_new_customer(True)
 
+    def on_key(self, event: events.Key) -> None:
+        """↑/↓ in the phone field go to the pick list the card tells the agent to use."""
+        matches = self.query_one("#matches", OptionList)
+        phone = self.query_one("#phone", Input)
+        if event.key not in ("down", "up") or not phone.has_focus:
+            return
+        if matches.display and matches.option_count:
+            event.stop()
+            matches.focus()
+            matches.highlighted = 0 if event.key == "down" else matches.option_count - 1
+
     @on(OptionList.OptionSelected, "#matches")
     def caller_picked(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
@@ -396,7 +417,7 @@ class IntakeScreen(Screen[None]):
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
-        self.desk_app.call_from_thread(self._set_card, card, contact)
+        deliver(self, self._set_card, card, contact)
 
     def _set_card(self, card: CustomerCard | None, contact: object = None) -> None:
         self._card = card
@@ -487,7 +508,9 @@ class IntakeScreen(Screen[None]):
         values = self._fields()
         kind = str(values["kind"] or "")
         problems = check_intake(
-            phone=str(values["phone"]),
+            # once a card is shown the field may hold the last digits or the name it was
+            # found by: only a caller still to be filed needs a whole number there
+            phone=str(values["phone"]) if self._card is None else "",
             customer_known=self._card is not None,
             new_customer_name=str(values["new_customer"]),
             customer_words=str(values["words"]),
@@ -525,6 +548,8 @@ class IntakeScreen(Screen[None]):
             close_now=close_now,
         )
         self._pending = intake
+        if self._draft_timer is not None:
+            self._draft_timer.stop()  # a draft written after the save would come back
         self.save_call(intake)
 
     def _show_problems(self, problems: list[FieldProblem]) -> None:
@@ -552,7 +577,7 @@ class IntakeScreen(Screen[None]):
                 uow.commit()
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
-            app.call_from_thread(self.set_timer, RETRY_SECONDS, self._retry_save)
+            deliver(self, self.set_timer, RETRY_SECONDS, self._retry_save)
             return
         self.post_message(self.CallSaved(saved, intake.kind))
 

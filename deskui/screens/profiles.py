@@ -24,6 +24,7 @@ from deskui.domain.model import ContactRole, Gender, Role
 from deskui.domain.phone import format_display
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import countdown_text
 from deskui.widgets.work_list import Column, WorkList
@@ -181,7 +182,7 @@ class ProfilesScreen(Screen[None]):
     def load_detail(self, customer_id: int, then: str | None) -> None:
         with self.desk_app.unit_of_work() as uow:
             detail = uow.repo.customer_detail(customer_id)
-        self.app.call_from_thread(self._show_detail, detail, then)
+        deliver(self, self._show_detail, detail, then)
 
     def _show_detail(self, detail: CustomerDetail | None, then: str | None) -> None:
         self.query_one("#profile-detail", Static).update(self._describe(detail))
@@ -264,7 +265,7 @@ class ProfilesScreen(Screen[None]):
         with app.unit_of_work() as uow:
             mapping = uow.repo.run_assignment(app.clock.now())
             uow.commit()
-        self.app.call_from_thread(self._assigned, len(mapping))
+        deliver(self, self._assigned, len(mapping))
 
     def _assigned(self, count: int) -> None:
         message = t("profiles.assigned", count=count) if count else t("profiles.assigned_none")
@@ -456,7 +457,7 @@ class CustomerFormModal(ProfileFormBase):
                 problems = saved.problems
             if result.ok and not problems:
                 uow.commit()  # customer and principal together, or neither
-        self.app.call_from_thread(self._saved, result, problems, draft.name)
+        deliver(self, self._saved, result, problems, draft.name)
 
     def _saved(self, result: SaveResult, problems: tuple[Problem, ...], name: str) -> None:
         if result.ok and not problems:
@@ -580,7 +581,7 @@ class ContactFormModal(ProfileFormBase):
                 result = uow.repo.save_contact(draft, now)
             if result.ok:
                 uow.commit()
-        self.app.call_from_thread(self._saved, result)
+        deliver(self, self._saved, result)
 
     def _saved(self, result: SaveResult) -> None:
         if result.ok:
@@ -639,12 +640,12 @@ class ImportModal(ModalScreen[int | None]):
         try:
             rows = read_table(Path(path).expanduser())
         except TableError as error:
-            self.app.call_from_thread(self._failed, str(error))
+            deliver(self, self._failed, str(error))
             return
         with app.unit_of_work() as uow:
             report = parse_rows(rows, uow.repo.existing_phones())
             outcome = uow.repo.import_customers(report, 0, app.clock.now(), dry_run=True)
-        self.app.call_from_thread(self._show_report, report, outcome)
+        deliver(self, self._show_report, report, outcome)
 
     def _failed(self, key: str) -> None:
         self.query_one("#import-summary", Static).update(t(key))
@@ -687,7 +688,7 @@ class ImportModal(ModalScreen[int | None]):
         with app.unit_of_work() as uow:
             outcome = uow.repo.import_customers(report, agent_id, app.clock.now(), dry_run=False)
             uow.commit()
-        self.app.call_from_thread(self.dismiss, outcome.created)
+        deliver(self, self.dismiss, outcome.created)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -20,9 +21,11 @@ from textual.widgets import Static
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
+    from deskui.data.frontdesk_store import AttachmentRecord, LegRecord
     from deskui.data.records import TicketRecord
 
 Event = tuple[int, str, str, datetime, str, dict[str, object]]
@@ -31,25 +34,35 @@ Event = tuple[int, str, str, datetime, str, dict[str, object]]
 class TicketDetailModal(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
+        # the department round trip and attachments (issue 8)
+        Binding("h", "hand_to_department", "keys.ticket_hand", id="ticket_hand"),
+        Binding("a", "attachments", "keys.ticket_attach", id="ticket_attach"),
+        Binding("k", "customer_told", "keys.ticket_told", id="ticket_told"),
     ]
 
     @dataclass
     class Loaded(Message):
         ticket: TicketRecord | None
         events: list[Event]
+        legs: list[LegRecord] = field(default_factory=list)
+        attachments: list[AttachmentRecord] = field(default_factory=list)
 
     def __init__(self, ticket_id: int) -> None:
         super().__init__(id="ticket-detail")
         localize_bindings(self)
         self.ticket_id = ticket_id
+        self._department: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(t("ticket.title", id=self.ticket_id), classes="dialog-title")
             with VerticalScroll():
                 yield Static(t("ticket.loading"), id="ticket-fields")
+                yield Static("", id="ticket-legs")
+                yield Static("", id="ticket-attachments")
                 yield Static("", id="ticket-events")
             yield Static(t("ticket.hint"), classes="hint")
+            yield Static(t("department.legs.ticket_keys"), classes="hint")
 
     def on_mount(self) -> None:
         self.load_ticket()
@@ -61,13 +74,16 @@ class TicketDetailModal(ModalScreen[None]):
             with app.unit_of_work() as uow:
                 found = uow.repo.tickets(self.ticket_id)
                 events = list(uow.repo.history(self.ticket_id))
+                legs = uow.repo.legs(self.ticket_id)
+                attachments = uow.repo.attachments(self.ticket_id)
         except Exception as error:
-            app.call_from_thread(
+            deliver(
+                self,
                 self.query_one("#ticket-fields", Static).update,
                 Text(t("app.database_failed", reason=visible(str(error).splitlines()[0]))),
             )
             return
-        self.post_message(self.Loaded(found[0] if found else None, events))
+        self.post_message(self.Loaded(found[0] if found else None, events, legs, attachments))
 
     def on_ticket_detail_modal_loaded(self, message: Loaded) -> None:
         zone = ZoneInfo(getattr(self.app, "settings").site_timezone)  # noqa: B009
@@ -102,6 +118,8 @@ class TicketDetailModal(ModalScreen[None]):
             if value:
                 fields.add_row(t(f"ticket.{key}"), Text(visible(value)))
         self.query_one("#ticket-fields", Static).update(fields)
+        self._department = ticket.department_code
+        self._show_legs_and_attachments(message, zone)
         events = Table.grid(padding=(0, 2))
         events.add_column(no_wrap=True)
         events.add_column(no_wrap=True)
@@ -115,8 +133,58 @@ class TicketDetailModal(ModalScreen[None]):
         title = Text(t("ticket.events"), style="bold")
         self.query_one("#ticket-events", Static).update(_stack(title, events))
 
+    # -- the department round trip and attachments (issue 8) ------------------------------
 
-def _stack(title: Text, body: Table) -> Table:
+    def _show_legs_and_attachments(self, message: Loaded, zone: ZoneInfo) -> None:
+        from deskui.screens.attachments import attachments_table
+        from deskui.screens.department import legs_table
+
+        app: DeskApp = self.app  # type: ignore[assignment]
+        legs = legs_table(message.legs, app.clock.now(), zone)
+        self.query_one("#ticket-legs", Static).update(
+            _stack(Text(t("department.legs.title"), style="bold"), legs)
+        )
+        files = attachments_table(message.attachments, zone)
+        self.query_one("#ticket-attachments", Static).update(
+            _stack(Text(t("attachments.section"), style="bold"), files)
+        )
+
+    def action_hand_to_department(self) -> None:
+        from deskui.screens.department import hand_to_department
+
+        hand_to_department(self, self.ticket_id, self._department, self.load_ticket)
+
+    def action_attachments(self) -> None:
+        from deskui.screens.attachments import AttachmentsModal
+
+        self.app.push_screen(AttachmentsModal(self.ticket_id), lambda _: self.load_ticket())
+
+    def action_customer_told(self) -> None:
+        from deskui.screens.department import save_in_worker
+
+        app: DeskApp = self.app  # type: ignore[assignment]
+        if app.agent is None:
+            app.bell()
+            return
+        agent_id = app.agent.id
+
+        def done() -> None:
+            app.notify(t("department.legs.told_ok", id=self.ticket_id))
+            self.load_ticket()
+
+        save_in_worker(
+            self,
+            None,
+            lambda repo: repo.customer_told(self.ticket_id, agent_id, app.clock.now()),
+            done,
+        )
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        if message.entities & {"department_leg", "attachment", "ticket"}:
+            self.load_ticket()
+
+
+def _stack(title: Text, body: RenderableType) -> Table:
     grid = Table.grid()
     grid.add_row(title)
     grid.add_row(body)
