@@ -238,12 +238,12 @@ class OrdersScreen(Screen[None]):
             Column(
                 t("orders.col.countdown"), 14, countdown=lambda r: (r.due_at, r.starts_at, None)
             ),
-            Column(t("orders.col.number"), 14, cell=lambda r: r.number),
+            Column(t("orders.col.number"), 11, cell=lambda r: r.number),
             Column(t("orders.col.shop"), 12, cell=lambda r: r.shop),
-            Column(t("orders.col.customer"), 10, cell=lambda r: r.customer),
+            Column(t("orders.col.customer"), 8, cell=lambda r: r.customer),
             Column(t("orders.col.status"), 8, cell=lambda r: t(f"orders.status.{r.status}")),
             Column(t("orders.col.paid"), 11, cell=lambda r: local(r.paid_at)),
-            Column(t("orders.col.courier"), 16, cell=lambda r: f"{r.courier} {r.tracking_number}"),
+            Column(t("orders.col.courier"), 26, cell=lambda r: f"{r.courier} {r.tracking_number}"),
             Column(t("orders.col.tracking"), 11, cell=lambda r: local(r.last_tracking_at)),
             Column(t("orders.col.note"), 0, cell=lambda r: r.reason or step(r)),
         ]
