@@ -176,6 +176,11 @@ def check_result(result: str, on_behalf_of: str | None) -> list[FieldProblem]:
     )
 
 
+def check_note(note: str) -> list[FieldProblem]:
+    """The hand-off note is optional; when given, it must be plain text of a sane length."""
+    return _text_problems("note", note, "") if note.strip() else []
+
+
 def check_name(on_behalf_of: str | None) -> list[FieldProblem]:
     """CS recording for a department must name the department person (seed 002:2.3.2)."""
     if on_behalf_of is None:
@@ -194,7 +199,7 @@ def parse_local_time(text: str, zone: ZoneInfo) -> datetime | None:
     value = " ".join(text.split())
     for pattern in TIME_FORMATS:
         try:
-            parsed = datetime.strptime(value, pattern)  # noqa: DTZ007 - the zone is set below
+            parsed = datetime.strptime(value, pattern)  # naive: the zone is set below
         except ValueError:
             continue
         if pattern == "%Y-%m-%d":

@@ -1,0 +1,242 @@
+"""A ticket's attachments (seed 002:2.2.2): a fax scan, a PDF or an e-mail attached by path,
+listed with size and type, saved back out to a file on request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.frontdesk_store import AttachmentRecord, AttachmentRules
+
+DEFAULT_LIMIT_BYTES = 10 * 1024 * 1024
+
+
+def attachment_rules(app: DeskApp) -> AttachmentRules:
+    """The site's attachment setting: kept in the database (default) or in a folder beside it.
+
+    Read from the settings when they carry `attachment_storage` / `attachment_limit_mb`."""
+    from deskui.data.frontdesk_store import AttachmentRules
+
+    settings = app.settings
+    storage = str(getattr(settings, "attachment_storage", "database"))
+    limit_mb = float(getattr(settings, "attachment_limit_mb", 0) or 0)
+    limit = int(limit_mb * 1024 * 1024) if limit_mb > 0 else DEFAULT_LIMIT_BYTES
+    return AttachmentRules(limit_bytes=limit, storage=storage, folder=attachment_folder(app))
+
+
+def attachment_folder(app: DeskApp) -> Path:
+    """Beside the SQLite file, or in the data folder for a server database."""
+    from deskui.locations import data_dir
+
+    url = app.settings.database_url
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        return Path(url.removeprefix("sqlite:///")).parent / "attachments"
+    return data_dir() / "attachments"
+
+
+def attachments_table(attachments: list[AttachmentRecord], zone: ZoneInfo) -> Table | Text:
+    """Name, type, size, who and when: every name painted literally."""
+    from deskui.data.frontdesk_store import human_size
+
+    if not attachments:
+        return Text(t("attachments.none"), style="dim")
+    grid = Table.grid(padding=(0, 2))
+    for _ in range(4):
+        grid.add_column(no_wrap=True)
+    grid.add_column()
+    for item in attachments:
+        grid.add_row(
+            Text(visible(item.filename)),
+            Text(item.media_type),
+            Text(human_size(item.size)),
+            Text(visible(item.added_by)),
+            Text(_local(item.added_at, zone)),
+        )
+    return grid
+
+
+class AttachmentsModal(ModalScreen[None]):
+    """Enter in the path field attaches that file; Ctrl+O saves the selected one to it."""
+
+    CSS_PATH = "attachments.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "save_out", "keys.attach_save_out", id="attach_save_out", priority=True),
+        Binding("escape", "app.pop_screen", "keys.back", id="back"),
+    ]
+
+    @dataclass
+    class Listed(Message):
+        attachments: list[AttachmentRecord]
+
+    @dataclass
+    class Refused(Message):
+        message: str
+
+    @dataclass
+    class Done(Message):
+        message: str
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__(id="attachments")
+        localize_bindings(self)
+        self.ticket_id = ticket_id
+        self._attachments: list[AttachmentRecord] = []
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        from deskui.data.frontdesk_store import human_size
+
+        rules = attachment_rules(self.desk_app)
+        with Vertical(classes="dialog attachments-dialog"):
+            yield Static(t("attachments.title", id=self.ticket_id), classes="dialog-title")
+            yield OptionList(id="attachment-list")
+            yield Static(t("attachments.none"), id="attachment-none", classes="hint")
+            yield Label(t("attachments.path"), classes="field-label")
+            yield Input(placeholder=t("attachments.path_hint"), id="path", compact=True)
+            yield Static("", id="err-path", classes="field-error")
+            yield Static(
+                t(
+                    "attachments.limit",
+                    limit=human_size(rules.limit_bytes),
+                    storage=t(f"attachments.storage_{rules.storage}"),
+                ),
+                classes="hint",
+            )
+            yield Static(t("attachments.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+        self.load_attachments()
+
+    @work(thread=True, exclusive=True, group="attachments_load", exit_on_error=False)
+    def load_attachments(self) -> None:
+        try:
+            with self.desk_app.unit_of_work() as uow:
+                found = uow.repo.attachments(self.ticket_id)
+        except Exception as error:
+            self.post_message(self.Refused(t("department.legs.trouble", reason=str(error))))
+            return
+        self.post_message(self.Listed(found))
+
+    def on_attachments_modal_listed(self, message: Listed) -> None:
+        from deskui.data.frontdesk_store import human_size
+
+        self._attachments = message.attachments
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        options = self.query_one("#attachment-list", OptionList)
+        options.clear_options()
+        for item in message.attachments:
+            line = Text()
+            line.append(visible(item.filename), style="bold")
+            line.append(f"  {item.media_type}  {human_size(item.size)}  ")
+            line.append(visible(item.added_by))
+            line.append(f" {_local(item.added_at, zone)}")
+            options.add_option(Option(line, id=str(item.id)))
+        options.display = bool(message.attachments)
+        if message.attachments:
+            options.highlighted = len(message.attachments) - 1  # the newest, ready to save out
+        self.query_one("#attachment-none").display = not message.attachments
+
+    @on(Input.Submitted, "#path")
+    def attach(self, event: Input.Submitted) -> None:
+        path = self._path()
+        if path is not None:
+            self.add_file(path)
+
+    def _path(self) -> Path | None:
+        text = self.query_one("#path", Input).value.strip().strip("'\"")
+        key = ""
+        if not text:
+            key = "attachments.error.path_required"
+        elif any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+            key = "attachments.error.control"
+        self.query_one("#err-path", Static).update(Text(t(key)) if key else "")
+        return Path(text).expanduser() if not key else None
+
+    @work(thread=True, exclusive=True, group="attachments_write", exit_on_error=False)
+    def add_file(self, path: Path) -> None:
+        from deskui.data.frontdesk_store import FrontDeskError, human_size
+
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                added = uow.repo.add_attachment(
+                    self.ticket_id,
+                    path,
+                    app.agent.id,  # type: ignore[union-attr]
+                    app.clock.now(),
+                    attachment_rules(app),
+                )
+                uow.commit()
+        except FrontDeskError as error:
+            self.post_message(self.Refused(t(error.key, **error.values)))
+            return
+        except Exception as error:
+            self.post_message(self.Refused(t("department.legs.trouble", reason=str(error))))
+            return
+        name = visible(added.filename)
+        self.post_message(self.Done(t("attachments.added", name=name, size=human_size(added.size))))
+
+    def action_save_out(self) -> None:
+        options = self.query_one("#attachment-list", OptionList)
+        highlighted = options.highlighted
+        path = self._path()
+        if path is None:
+            return
+        if highlighted is None or not self._attachments:
+            self.query_one("#err-path", Static).update(Text(t("attachments.pick_first")))
+            return
+        self.save_out(self._attachments[highlighted].id, path)
+
+    @work(thread=True, exclusive=True, group="attachments_write", exit_on_error=False)
+    def save_out(self, attachment_id: int, target: Path) -> None:
+        from deskui.data.frontdesk_store import FrontDeskError
+
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                written = uow.repo.save_attachment_out(attachment_id, target, attachment_rules(app))
+        except FrontDeskError as error:
+            self.post_message(self.Refused(t(error.key, **error.values)))
+            return
+        except Exception as error:
+            self.post_message(self.Refused(t("department.legs.trouble", reason=str(error))))
+            return
+        self.post_message(self.Done(t("attachments.saved", path=str(written))))
+
+    def on_attachments_modal_refused(self, message: Refused) -> None:
+        # the path stays as typed: the agent corrects it and presses Enter again
+        self.query_one("#err-path", Static).update(Text(visible(message.message)))
+
+    def on_attachments_modal_done(self, message: Done) -> None:
+        self.query_one("#err-path", Static).update("")
+        self.query_one("#path", Input).value = ""
+        self.notify(visible(message.message), markup=False)
+        self.load_attachments()
+
+
+def _local(value: datetime, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")

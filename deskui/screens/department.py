@@ -1,0 +1,632 @@
+"""F7: a department's queue (seed 002:2.3.2, 2.4.2, 2.5). A department member signs in to
+their own department's tickets with each leg's countdown; a CS agent records a department's
+answers on its behalf, under the department person's name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+
+from deskui.domain.department_legs import (
+    LegPolicy,
+    LegStage,
+    check_name,
+    check_note,
+    check_plan,
+    check_result,
+    leg_times,
+)
+from deskui.domain.intake import FieldProblem
+from deskui.domain.model import Role
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
+from deskui.widgets.banner import Banner
+from deskui.widgets.work_list import Column, WorkList
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.frontdesk_store import LegRecord, LegRow
+    from deskui.data.repository import Repository
+
+DEPARTMENT_CODES = ("technical", "platform", "business", "customer_service")
+
+
+# -- a small form that keeps what was typed until the save succeeds ------------------------
+
+
+@dataclass(frozen=True)
+class LegField:
+    name: str
+    label: str
+    kind: str = "input"  # input | area | select
+    value: str = ""
+    placeholder: str = ""
+    options: Sequence[tuple[str, str]] = field(default_factory=tuple)  # (label, value)
+
+
+Submit = Callable[[dict[str, str], "LegFormModal"], None]
+
+
+class LegFormModal(ModalScreen[bool]):
+    """Each problem shows next to its field; the dialog closes only once the save worked."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "keys.form_save", id="leg_form_save", priority=True),
+        Binding("escape", "cancel", "keys.back", id="leg_form_cancel"),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[LegField], submit: Submit) -> None:
+        super().__init__(classes="leg-form")
+        localize_bindings(self)
+        self._title = title
+        self._fields = tuple(fields)
+        self._submit = submit
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog leg-dialog"):
+            yield Static(Text(self._title), classes="dialog-title")
+            for spec in self._fields:
+                yield Label(spec.label, classes="field-label")
+                if spec.kind == "select":
+                    yield Select(
+                        list(spec.options),
+                        value=spec.value or spec.options[0][1],
+                        allow_blank=False,
+                        id=f"f-{spec.name}",
+                        compact=True,
+                    )
+                elif spec.kind == "area":
+                    yield TextArea(
+                        spec.value, id=f"f-{spec.name}", soft_wrap=True, tab_behavior="focus"
+                    )
+                else:
+                    yield Input(
+                        spec.value, placeholder=spec.placeholder, id=f"f-{spec.name}", compact=True
+                    )
+                yield Static("", id=f"err-{spec.name}", classes="field-error")
+            yield Static("", id="form-trouble", classes="field-error")
+            yield Static(t("department.legs.form_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        if self._fields:
+            self.query_one(f"#f-{self._fields[0].name}").focus()
+
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for spec in self._fields:
+            widget = self.query_one(f"#f-{spec.name}")
+            if isinstance(widget, TextArea):
+                out[spec.name] = widget.text
+            elif isinstance(widget, Select):
+                out[spec.name] = str(widget.value)
+            elif isinstance(widget, Input):
+                out[spec.name] = widget.value
+        return out
+
+    @on(Input.Submitted)
+    def action_submit(self) -> None:
+        self.show_problems([])
+        self._submit(self.values(), self)
+
+    def show_problems(self, problems: Sequence[FieldProblem], trouble: str = "") -> None:
+        for spec in self._fields:
+            self.query_one(f"#err-{spec.name}", Static).update("")
+        general = Text(visible(trouble)) if trouble else Text("")
+        for problem in problems:
+            message = Text(t(problem.key, **dict(problem.values)))
+            target = self.query(f"#err-{problem.field}")
+            if target:
+                target.first(Static).update(message)
+            else:
+                general = message
+        self.query_one("#form-trouble", Static).update(general)
+        if problems and self.query(f"#f-{problems[0].field}"):
+            self.query_one(f"#f-{problems[0].field}").focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+def save_in_worker(
+    screen: Screen[Any],
+    modal: LegFormModal | None,
+    write: Callable[[Repository], None],
+    done: Callable[[], None],
+) -> None:
+    """Run `write` in one unit of work in a thread; a refusal goes next to its field and the
+    form stays open; success closes the form and calls `done`."""
+    app: DeskApp = screen.app  # type: ignore[assignment]
+
+    def job() -> None:
+        from deskui.data.frontdesk_store import FrontDeskError
+
+        try:
+            with app.unit_of_work() as uow:
+                write(uow.repo)
+                uow.commit()
+        except FrontDeskError as error:
+            problem = error.problem
+            if modal is not None:
+                deliver(screen, modal.show_problems, [problem])
+            else:
+                deliver(screen, _refused, app, t(problem.key, **error.values))
+            return
+        except Exception as error:  # the database went away: say so, keep the form
+            reason = t("department.legs.trouble", reason=str(error).splitlines()[0])
+            if modal is not None:
+                deliver(screen, modal.show_problems, [], reason)
+            else:
+                deliver(screen, _refused, app, reason)
+            return
+        if modal is not None:
+            deliver(screen, modal.dismiss, True)
+        deliver(screen, done)
+
+    screen.run_worker(job, thread=True, group="leg_save", exit_on_error=False)
+
+
+def _refused(app: DeskApp, message: str) -> None:
+    app.notify(message, severity="error", markup=False)
+
+
+# -- the queue -------------------------------------------------------------------------------
+
+
+class DepartmentQueueSource:
+    """A department's open legs, soonest due first, for the work list's worker."""
+
+    def __init__(self, app: DeskApp, department_code: str) -> None:
+        self._app = app
+        self.department_code = department_code
+
+    def count(self) -> int:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.department_queue_count(self.department_code)
+
+    def rows(self, offset: int, limit: int) -> list[Any]:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.department_queue_rows(self.department_code, offset, limit)
+
+
+class DepartmentScreen(Screen[None]):
+    """Only one department's tickets, each with the countdown of the step it waits for."""
+
+    CSS_PATH = "department.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "accept", "keys.leg_accept", id="leg_accept"),
+        Binding("p", "plan", "keys.leg_plan", id="leg_plan"),
+        Binding("f", "result", "keys.leg_result", id="leg_result"),
+        Binding("b", "return_leg", "keys.leg_return", id="leg_return"),
+        Binding("d", "switch_department", "keys.leg_switch", id="leg_switch"),
+        Binding("escape", "app.pop_screen", "keys.back", id="back"),
+    ]
+
+    @dataclass
+    class DepartmentFound(Message):
+        code: str | None
+
+    def __init__(self, department_code: str | None = None) -> None:
+        super().__init__(id="department-desk")
+        localize_bindings(self)
+        self.department_code = department_code
+        self._row: LegRow | None = None
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def member(self) -> bool:
+        """A department member records as themself; CS records for someone, by name."""
+        agent = self.desk_app.agent
+        return agent is not None and agent.role == Role.DEPARTMENT
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="department-title", classes="section-title")
+        yield Banner(id="department-trouble")
+        yield WorkList(
+            columns=self._columns(), empty_text=t("department.legs.empty"), id="department-queue"
+        )
+        yield Static("", id="leg-detail")
+        yield Footer()
+
+    def _columns(self) -> list[Column]:
+        def stage(row: Any) -> str:
+            return t(f"department.legs.stage.{row.leg.stage}")
+
+        def severity(row: Any) -> str:
+            return t(f"severity.{row.severity}")
+
+        return [
+            Column(
+                title=t("department.legs.col_countdown"),
+                width=18,
+                countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+            ),
+            Column(title=t("department.legs.col_stage"), width=12, cell=stage),
+            Column(
+                title=t("department.legs.col_ticket"),
+                width=7,
+                cell=lambda row: f"#{row.leg.ticket_id}",
+            ),
+            Column(title=t("department.legs.col_severity"), width=8, cell=severity),
+            Column(
+                title=t("department.legs.col_customer"), width=24, cell=lambda r: r.customer_name
+            ),
+            Column(title=t("department.legs.col_owner"), width=10, cell=lambda r: r.owner_name),
+            Column(title=t("department.legs.col_words"), width=0, cell=lambda r: r.customer_words),
+        ]
+
+    def on_mount(self) -> None:
+        if self.department_code is None and self.member:
+            self.find_department()
+        else:
+            self._show_department(self.department_code or DEPARTMENT_CODES[0])
+
+    @work(thread=True, exclusive=True, group="department_find", exit_on_error=False)
+    def find_department(self) -> None:
+        agent = self.desk_app.agent
+        assert agent is not None
+        try:
+            with self.desk_app.unit_of_work() as uow:
+                code = uow.repo.agent_department(agent.id)
+        except Exception as error:
+            deliver(self, self._trouble, str(error))
+            return
+        self.post_message(self.DepartmentFound(code))
+
+    def on_department_screen_department_found(self, message: DepartmentFound) -> None:
+        if message.code is None:
+            self.query_one("#department-title", Static).update(t("department.legs.not_member"))
+            return
+        self._show_department(message.code)
+
+    def _show_department(self, code: str) -> None:
+        self.department_code = code
+        name = t(f"department.{code}")
+        agent = self.desk_app.agent
+        if self.member and agent is not None:
+            title = t("department.legs.desk_title", department=name) + "  ·  "
+            title += t("department.legs.signed_in", name=visible(agent.name), department=name)
+        else:
+            title = t("department.legs.desk_title_cs", department=name)
+        self.query_one("#department-title", Static).update(Text(title))
+        queue = self.query_one("#department-queue", WorkList)
+        queue.set_source(DepartmentQueueSource(self.desk_app, code))
+        queue.focus()
+
+    def _trouble(self, reason: str) -> None:
+        self.query_one("#department-trouble", Banner).message = t(
+            "department.legs.trouble", reason=visible(reason.splitlines()[0] if reason else "")
+        )
+
+    # -- the list --------------------------------------------------------------------------
+
+    @on(WorkList.CursorMoved, "#department-queue")
+    def show_detail(self, event: WorkList.CursorMoved) -> None:
+        self._row = event.row
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        detail = describe_leg(event.row.leg, zone) if event.row is not None else Text("")
+        self.query_one("#leg-detail", Static).update(detail)
+
+    @on(WorkList.RowSelected, "#department-queue")
+    def open_ticket(self, event: WorkList.RowSelected) -> None:
+        from deskui.screens.desk import open_work_item
+
+        open_work_item(self.desk_app, event.row)
+
+    def reload(self) -> None:
+        self.query_one("#department-queue", WorkList).reload()
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        if message.entities & {"department_leg", "deadline"}:
+            self.reload()
+
+    def action_switch_department(self) -> None:
+        if self.member:
+            self.app.bell()
+            return
+        codes = list(DEPARTMENT_CODES)
+        current = codes.index(self.department_code) if self.department_code in codes else -1
+        self._show_department(codes[(current + 1) % len(codes)])
+
+    # -- the steps -------------------------------------------------------------------------
+
+    def _current(self, wanted: LegStage) -> LegRecord | None:
+        row = self._row
+        if row is None:
+            self.notify(t("department.legs.pick_first"), severity="warning")
+            return None
+        if row.leg.stage is not wanted:
+            self.notify(t(f"department.legs.error.stage_{row.leg.stage}"), severity="warning")
+            return None
+        return row.leg
+
+    def _by_field(self) -> list[LegField]:
+        return [] if self.member else [LegField("by_name", t("department.legs.by_name"))]
+
+    def _by_name(self, values: dict[str, str]) -> str | None:
+        return None if self.member else values.get("by_name", "")
+
+    def _done(self, key: str, leg: LegRecord) -> Callable[[], None]:
+        def done() -> None:
+            owner = self._row.owner_name if self._row is not None else ""
+            self.notify(t(key, id=leg.ticket_id, owner=visible(owner)), markup=False)
+            self.reload()
+
+        return done
+
+    def action_accept(self) -> None:
+        leg = self._current(LegStage.ACCEPT)
+        if leg is None:
+            return
+        me = self._me()
+        done = self._done("department.legs.accepted_ok", leg)
+        if self.member:
+            save_in_worker(self, None, lambda repo: repo.accept_leg(leg.id, me, self._now()), done)
+            return
+
+        def submit(values: dict[str, str], modal: LegFormModal) -> None:
+            name = self._by_name(values)
+            problems = check_name(name)
+            if problems:
+                modal.show_problems(problems)
+                return
+            save_in_worker(
+                self, modal, lambda repo: repo.accept_leg(leg.id, me, self._now(), name or ""), done
+            )
+
+        title = t("department.legs.accept_title", id=leg.ticket_id)
+        self.app.push_screen(LegFormModal(title, self._by_field(), submit))
+
+    def action_plan(self) -> None:
+        leg = self._current(LegStage.PLAN)
+        if leg is None:
+            return
+        me = self._me()
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        fields = [
+            LegField(
+                "expected",
+                t("department.legs.expected"),
+                placeholder=t("department.legs.plan_expected_hint"),
+            ),
+            LegField("measures", t("department.legs.measures"), kind="area"),
+            *self._by_field(),
+        ]
+
+        def submit(values: dict[str, str], modal: LegFormModal) -> None:
+            name = self._by_name(values)
+            expected, problems = check_plan(
+                LegPolicy(), values["expected"], values["measures"], name, self._now(), zone
+            )
+            if problems or expected is None:
+                modal.show_problems(problems)
+                return
+            measures = values["measures"]
+            save_in_worker(
+                self,
+                modal,
+                lambda repo: repo.plan_leg(leg.id, me, self._now(), expected, measures, name or ""),
+                self._done("department.legs.planned_ok", leg),
+            )
+
+        title = t("department.legs.plan_title", id=leg.ticket_id)
+        self.app.push_screen(LegFormModal(title, fields, submit))
+
+    def action_result(self) -> None:
+        leg = self._current(LegStage.RESULT)
+        if leg is None:
+            return
+        me = self._me()
+        fields = [LegField("result", t("department.legs.result"), kind="area"), *self._by_field()]
+
+        def submit(values: dict[str, str], modal: LegFormModal) -> None:
+            name = self._by_name(values)
+            problems = check_result(values["result"], name)
+            if problems:
+                modal.show_problems(problems)
+                return
+            result = values["result"]
+            save_in_worker(
+                self,
+                modal,
+                lambda repo: repo.record_leg_result(leg.id, me, self._now(), result, name or ""),
+                self._done("department.legs.result_ok", leg),
+            )
+
+        title = t("department.legs.result_title", id=leg.ticket_id)
+        self.app.push_screen(LegFormModal(title, fields, submit))
+
+    def action_return_leg(self) -> None:
+        leg = self._current(LegStage.RETURN)
+        if leg is None:
+            return
+        me = self._me()
+        done = self._done("department.legs.returned_ok", leg)
+        if self.member:
+            save_in_worker(self, None, lambda repo: repo.return_leg(leg.id, me, self._now()), done)
+            return
+
+        def submit(values: dict[str, str], modal: LegFormModal) -> None:
+            name = self._by_name(values)
+            problems = check_name(name)
+            if problems:
+                modal.show_problems(problems)
+                return
+            save_in_worker(
+                self, modal, lambda repo: repo.return_leg(leg.id, me, self._now(), name or ""), done
+            )
+
+        title = t("department.legs.return_title", id=leg.ticket_id)
+        self.app.push_screen(LegFormModal(title, self._by_field(), submit))
+
+    def _me(self) -> int:
+        agent = self.desk_app.agent
+        assert agent is not None
+        return agent.id
+
+    def _now(self) -> datetime:
+        return self.desk_app.clock.now()
+
+
+# -- the CS side: hand a ticket to a department ----------------------------------------------
+
+
+def hand_to_department(
+    screen: Screen[Any], ticket_id: int, proposed: str | None, done: Callable[[], None]
+) -> None:
+    """The hand-off form: the department (the routing proposal first) and a note."""
+    app: DeskApp = screen.app  # type: ignore[assignment]
+    agent = app.agent
+    if agent is None:
+        app.bell()
+        return
+    codes = [c for c in DEPARTMENT_CODES if c != "customer_service"]
+    options = [(t(f"department.{code}"), code) for code in codes]
+    fields = [
+        LegField(
+            "department",
+            t("department.legs.hand_department"),
+            kind="select",
+            value=proposed if proposed in codes else "",
+            options=options,
+        ),
+        LegField("note", t("department.legs.hand_note")),
+    ]
+
+    def submit(values: dict[str, str], modal: LegFormModal) -> None:
+        note = values["note"]
+        problems = check_note(note)
+        if problems:
+            modal.show_problems(problems)
+            return
+        code = values["department"]
+
+        def finished() -> None:
+            name = t(f"department.{code}")
+            app.notify(t("department.legs.handed_ok", id=ticket_id, department=name))
+            done()
+
+        save_in_worker(
+            screen,
+            modal,
+            lambda repo: repo.hand_to_department(ticket_id, code, agent.id, app.clock.now(), note),
+            finished,
+        )
+
+    title = t("department.legs.hand_title", id=ticket_id)
+    app.push_screen(LegFormModal(title, fields, submit))
+
+
+# -- how a leg reads, on the queue and on the ticket -------------------------------------------
+
+
+def describe_leg(leg: LegRecord, zone: ZoneInfo) -> Text:
+    """The leg's steps so far, each with who and when; user text painted literally."""
+    text = Text()
+    text.append(f"#{leg.ticket_id}  ", style="bold")
+    text.append(t(f"department.{leg.department_code}"))
+    text.append("  ")
+    text.append(
+        t("department.legs.handed", at=_local(leg.handed_at, zone), who=visible(leg.handed_by))
+    )
+    if leg.note:
+        text.append(f"\n{t('department.legs.note')}: ", style="bold")
+        text.append(visible(leg.note))
+    if leg.expected_at is not None:
+        text.append(f"\n{t('department.legs.expected')}: ", style="bold")
+        text.append(_local(leg.expected_at, zone))
+        text.append(f"\n{t('department.legs.measures')}: ", style="bold")
+        text.append(visible(leg.measures))
+    if leg.result:
+        text.append(f"\n{t('department.legs.result')}: ", style="bold")
+        text.append(visible(leg.result))
+    return text
+
+
+def legs_table(legs: Sequence[LegRecord], now: datetime, zone: ZoneInfo) -> Group | Text:
+    """Every leg of a ticket: each step with who, when, how long it took against its limit."""
+    if not legs:
+        return Text(t("department.legs.none"), style="dim")
+    policy = LegPolicy()
+    who = {
+        LegStage.ACCEPT: lambda leg: leg.accepted_by,
+        LegStage.PLAN: lambda leg: leg.planned_by,
+        LegStage.RESULT: lambda leg: leg.result_by,
+        LegStage.RETURN: lambda leg: leg.returned_by,
+        LegStage.INFORM: lambda leg: leg.returned_to,
+    }
+    parts: list[Text | Table] = []
+    for leg in legs:
+        header = Text(t(f"department.{leg.department_code}"), style="bold")
+        header.append(f"  [{t(f'department.legs.stage.{leg.stage}')}]  ")
+        header.append(
+            t("department.legs.handed", at=_local(leg.handed_at, zone), who=visible(leg.handed_by))
+        )
+        parts.append(header)
+        steps = Table.grid(padding=(0, 2))
+        for _ in range(5):
+            steps.add_column(no_wrap=True)
+        steps.add_column()
+        for step in leg_times(policy, leg.facts, now):
+            state = (
+                t("department.legs.open")
+                if step.ended_at is None
+                else t("department.legs.late")
+                if step.late
+                else t("department.legs.on_time")
+            )
+            steps.add_row(
+                Text("  " + t(f"department.legs.step.{step.stage}")),
+                Text(_local(step.ended_at, zone) if step.ended_at else "—"),
+                Text(t("department.legs.took", took=_duration(step.took))),
+                Text(t("department.legs.limit", due=_local(step.due_at, zone))),
+                Text(state, style="bold" if step.late else ""),
+                Text(visible(who[step.stage](leg)) if step.ended_at else ""),
+            )
+        parts.append(steps)
+        notes = Table.grid(padding=(0, 2))
+        notes.add_column(no_wrap=True)
+        notes.add_column()
+        for label, value in (
+            ("note", leg.note),
+            ("expected", _local(leg.expected_at, zone)),
+            ("measures", leg.measures),
+            ("result", leg.result),
+        ):
+            if value:
+                notes.add_row(Text(f"  {t(f'department.legs.{label}')}"), Text(visible(value)))
+        parts.append(notes)
+    return Group(*parts)
+
+
+def _duration(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return t("department.legs.duration_dhm", d=days, h=hours, m=minutes)
+    if hours:
+        return t("department.legs.duration_hm", h=hours, m=minutes)
+    return t("department.legs.duration_m", m=minutes)
+
+
+def _local(value: datetime | None, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
