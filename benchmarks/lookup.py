@@ -69,9 +69,13 @@ from array import array
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# benchmarks/ goes last on the path: its queue.py (a benchmark the issues name) must not shadow the
+# standard library's queue, which asyncio and Textual import
+_BENCH_DIR = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH_DIR]
+sys.path.append(str(_BENCH_DIR))
+from typing import Any
 
 from _common import NOW, FrameProbe, machine, table
 
@@ -504,10 +508,12 @@ def measure_lookups(
         "name_rare": LookupKind.NAME,
         "name_common": LookupKind.NAME,
     }
-    for kind, texts in queries.items():
+    for kind, texts in list(queries.items()):
+        # a generated number phonenumbers calls invalid would be timed as another lookup kind
         wrong = [q for q in texts if classify(q).kind is not expected[kind]]
         if wrong:
-            raise SystemExit(f"{kind}: {len(wrong)} queries classify otherwise, e.g. {wrong[:3]}")
+            print(f"{kind}: dropped {len(wrong)} queries that classify otherwise, e.g. {wrong[:3]}")
+            queries[kind] = [q for q in texts if q not in wrong]
 
     # the SQL SQLAlchemy sends per lookup, captured in an untimed pass
     captured: list[tuple[str, Any]] = []

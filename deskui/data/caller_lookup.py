@@ -14,8 +14,9 @@ from sqlalchemy.engine import Connection
 
 from deskui.data.records import CallerMatch
 
-CANDIDATES = 400
-"""Customers fetched per name piece; a fragment common to more is ranked on these."""
+CANDIDATES = 150
+"""Customers fetched per name piece; a fragment common to more is ranked on these (the
+list shows 20)."""
 RARE_COUNT_CAP = 20_000
 """Counting a name piece's customers stops here: enough to pick the rarest piece."""
 
@@ -27,12 +28,13 @@ BY_NUMBER = text(
     " JOIN customer c ON c.id = k.customer_id WHERE k.phone_e164 = :value"
 )
 BY_LAST_DIGITS = text(
-    "SELECT c.id, c.name, c.phone_e164, c.unit_number, '' FROM customer c"
-    " WHERE c.phone_reversed >= :low AND c.phone_reversed < :high"
+    "SELECT * FROM (SELECT c.id, c.name, c.phone_e164, c.unit_number, '' AS contact"
+    " FROM customer c WHERE c.phone_reversed >= :low AND c.phone_reversed < :high"
+    " LIMIT :n) AS by_customer"
     " UNION ALL"
-    " SELECT c.id, c.name, c.phone_e164, c.unit_number, k.name FROM contact k"
-    " JOIN customer c ON c.id = k.customer_id"
-    " WHERE k.phone_reversed >= :low AND k.phone_reversed < :high"
+    " SELECT * FROM (SELECT c.id, c.name, c.phone_e164, c.unit_number, k.name AS contact"
+    " FROM contact k JOIN customer c ON c.id = k.customer_id"
+    " WHERE k.phone_reversed >= :low AND k.phone_reversed < :high LIMIT :n) AS by_contact"
 )
 PIECE = text("SELECT customer_id FROM search_gram WHERE gram = :gram ORDER BY customer_id LIMIT :n")
 PIECE_COUNT = text(
@@ -54,7 +56,8 @@ def by_number(connection: Connection, e164: str, limit: int) -> list[CallerMatch
 def by_last_digits(connection: Connection, digits: str, limit: int) -> list[CallerMatch]:
     low = digits[::-1]
     high = low + ":"  # ':' sorts right after '9': a prefix range the index serves
-    rows = connection.execute(BY_LAST_DIGITS, {"low": low, "high": high}).all()
+    params = {"low": low, "high": high, "n": limit}
+    rows = connection.execute(BY_LAST_DIGITS, params).all()
     return _merge(rows, "digits", limit)
 
 

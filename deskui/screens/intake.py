@@ -333,7 +333,8 @@ class IntakeScreen(Screen[None]):
         elif lookup.kind is LookupKind.NAME:
             hint = t("intake.hint_name")
         self.query_one("#phone-hint", Static).update(Text(hint))
-        self.query_one("#err-phone", Static).display = False
+        # typing on clears a stale message; hiding the widget would hide the next one too
+        self.query_one("#err-phone", Static).update("")
         self._sequence += 1
         if lookup.kind is LookupKind.NONE:
             self._show_matches([])
@@ -367,7 +368,8 @@ class IntakeScreen(Screen[None]):
 
     def _show_matches(self, matches: list[CallerMatch]) -> None:
         option_list = self.query_one("#matches", OptionList)
-        option_list.clear_options()
+        if matches or option_list.option_count:  # an unchanged empty list costs no layout
+            option_list.clear_options()
         for match in matches:
             line = Text()
             line.append(visible(match.name), style="bold")
@@ -382,7 +384,8 @@ class IntakeScreen(Screen[None]):
             len(matches) == 1
             and classify(self.query_one("#phone", Input).value).kind is LookupKind.NAME
         )
-        option_list.display = several
+        if option_list.display != several:
+            option_list.display = several
         if several:
             self._card = None
             self.query_one("#card", Static).update(t("intake.card_pick", count=len(matches)))
@@ -432,7 +435,10 @@ class IntakeScreen(Screen[None]):
             return
         self._set_new_customer(False)
         self.query_one("#card", Static).update(card_text(card, self.desk_app))
-        history.set_source(CustomerHistorySource(self.desk_app, card.customer.id))
+        # the history loads after the card is on screen, not in competition with its paint
+        self.call_after_refresh(
+            history.set_source, CustomerHistorySource(self.desk_app, card.customer.id)
+        )
         options = [(visible(c.name), str(c.id)) for c in card.customer.contacts]
         options.append((t("intake.contact_new"), NEW_CONTACT))
         self._filling = True
@@ -445,7 +451,9 @@ class IntakeScreen(Screen[None]):
         self._filling = False
 
     def _set_new_customer(self, new: bool) -> None:
-        self.query_one("#new-customer-box").display = new
+        box = self.query_one("#new-customer-box")
+        if box.display != new:  # setting it again would lay the form out again
+            box.display = new
 
     # -- the record -------------------------------------------------------------------------
 
