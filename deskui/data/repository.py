@@ -18,6 +18,7 @@ from deskui.data.database import Database
 from deskui.data.frontdesk_store import FrontDeskStore
 from deskui.data.handover_store import HandoverStore
 from deskui.data.profile_store import ProfileStore
+from deskui.data.reception_store import ReceptionStore
 from deskui.data.records import (
     AgentRecord,
     CallerMatch,
@@ -45,7 +46,9 @@ from deskui.domain.routing import DEFAULT_RULES, RoutingRule, propose_department
 from deskui.domain.search import Lookup, LookupKind, name_grams
 
 
-class Repository(ProfileStore, ComplaintStore, CallbackStore, HandoverStore, FrontDeskStore):
+class Repository(
+    ProfileStore, ComplaintStore, CallbackStore, HandoverStore, FrontDeskStore, ReceptionStore
+):
     """Reads and writes in terms of the glossary; callers never see SQL or ORM objects."""
 
     def __init__(self, session: Session, policy: DeadlinePolicy | None = None) -> None:
