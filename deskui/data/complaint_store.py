@@ -109,6 +109,7 @@ class StepSave:
     answers: dict[str, object]
     commit_mode: str = ""
     promised_at: datetime | None = None
+    expected_finish: datetime | None = None
     expected_version: int | None = None
 
 
@@ -162,15 +163,17 @@ class ComplaintStore:
     def complaint_rows(
         self, offset: int, limit: int, owner_id: int | None = None, open_only: bool = True
     ) -> list[ComplaintRow]:
+        inner = aliased(m.Deadline)
         nearest = (
-            select(m.Deadline.id)
+            select(inner.id)
             .where(
-                m.Deadline.subject_type == SubjectType.TICKET,
-                m.Deadline.subject_id == m.Ticket.id,
-                m.Deadline.met_at.is_(None),
+                inner.subject_type == SubjectType.TICKET,
+                inner.subject_id == m.Ticket.id,
+                inner.met_at.is_(None),
             )
-            .order_by(m.Deadline.due_at)
+            .order_by(inner.due_at)
             .limit(1)
+            .correlate(m.Ticket)
             .scalar_subquery()
         )
         query = (
@@ -344,6 +347,8 @@ class ComplaintStore:
             record.cause = str(answers["cause"])
         if answers.get("responsible"):
             record.responsible = str(answers["responsible"])[:200]
+        if save.expected_finish is not None:
+            record.expected_finish = save.expected_finish
         self.session.flush()
         self._changed("ticket", ticket_id, now)
         return record.version

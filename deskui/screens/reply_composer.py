@@ -1,0 +1,318 @@
+"""Written complaints (seed 001:7.1-7.8): the reply built from the recorded facts in the seed's
+order, edited with the rules of conduct on, exported as plain text and as PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from deskui.domain.complaint import REPLY_PARTS, ReplyFacts, build_reply, parse_local_time
+from deskui.domain.intake import FieldProblem
+from deskui.domain.script_flow import salutation
+from deskui.domain.search import visible
+from deskui.i18n import catalog, current_locale, t
+from deskui.keys import localize_bindings
+from deskui.widgets.banner import Banner
+from deskui.widgets.guarded_text import GuardedText
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.complaint_store import ComplaintCase
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+FACT_FIELDS = ("cause", "responsible", "action_at", "expected_finish")
+PDF_FONT = "STSong-Light"  # reportlab's built-in Chinese CID font: no font file needed
+
+
+def replies_dir() -> Path:
+    """Where exported replies go: beside the data (DESKUI_DATA_DIR in tests)."""
+    from deskui.locations import data_dir
+
+    return data_dir() / "replies"
+
+
+def export_text(text: str, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def export_pdf(text: str, path: Path, title: str) -> Path:
+    """An A4 page per screenful of reply, Chinese set in STSong-Light, wrapped CJK-style."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    body = ParagraphStyle("reply", fontName=PDF_FONT, fontSize=11, leading=18, wordWrap="CJK")
+    head = ParagraphStyle("title", parent=body, fontSize=15, leading=22, alignment=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = SimpleDocTemplate(
+        str(path), pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, title=title
+    )
+    story: list[object] = [Paragraph(escape(title), head), Spacer(1, 6 * mm)]
+    for paragraph in text.split("\n\n"):
+        if paragraph.strip():
+            lines = "<br/>".join(escape(line) for line in paragraph.strip().split("\n"))
+            story += [Paragraph(lines, body), Spacer(1, 3 * mm)]
+    document.build(story)  # type: ignore[arg-type]
+    return path
+
+
+class ReplyComposerScreen(Screen[None]):
+    """The written reply to one complaint."""
+
+    CSS_PATH = "reply_composer.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+g", "build", "keys.reply_build", id="reply_build", priority=True),
+        Binding("ctrl+s", "save", "keys.reply_save", id="reply_save", priority=True),
+        Binding("ctrl+e", "export", "keys.reply_export", id="reply_export", priority=True),
+        Binding("escape", "app.pop_screen", "keys.back", id="back"),
+    ]
+
+    @dataclass
+    class CaseLoaded(Message):
+        case: ComplaintCase
+
+    @dataclass
+    class Saved(Message):
+        version: int
+        then_export: bool
+
+    @dataclass
+    class Trouble(Message):
+        reason: str
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__(id="reply-composer")
+        localize_bindings(self)
+        self.ticket_id = ticket_id
+        self.case: ComplaintCase | None = None
+        self.version: int | None = None
+        self.exported: list[Path] = []
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("reply.loading"), id="reply-title", classes="section-title")
+        yield Banner(id="reply-trouble")
+        with Horizontal(id="reply-body"):
+            with Vertical(id="facts"):
+                yield Static("", id="reply-case")
+                for name in FACT_FIELDS:
+                    yield Label(t(f"reply.field.{name}"), classes="field-label")
+                    hint = t("complaint.time_hint") if name.endswith(("_at", "_finish")) else ""
+                    yield Input(id=name, placeholder=hint, compact=True)
+                    yield Static("", id=f"err-{name}", classes="field-error")
+                yield Label(t("reply.field.result"), classes="field-label")
+                yield GuardedText(id="result")
+            with Vertical(id="reply-side"):
+                yield Label(t("reply.text"), classes="field-label")
+                yield GuardedText(id="reply", placeholder=t("reply.text_hint"))
+                yield Static("", id="reply-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_case()
+
+    @work(thread=True, exclusive=True, group="reply_load", exit_on_error=False)
+    def load_case(self) -> None:
+        try:
+            with self.desk_app.unit_of_work() as uow:
+                case = uow.repo.complaint(self.ticket_id)
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.post_message(self.CaseLoaded(case))
+
+    def on_reply_composer_screen_case_loaded(self, message: CaseLoaded) -> None:
+        case = message.case
+        self.case = case
+        self.version = case.version or None
+        zone = self.desk_app.settings.site_timezone
+        self.query_one("#reply-title", Static).update(
+            Text(t("reply.title", id=case.ticket_id, customer=visible(case.customer_name)))
+        )
+        summary = Text()
+        summary.append(t("complaint.words"), style="bold")
+        summary.append(" ")
+        summary.append(visible(case.customer_words))
+        summary.append("\n" + t(f"channel.{case.channel}"))
+        if case.forwarded_by:
+            summary.append(
+                "  "
+                + t(
+                    "complaint.forwarded",
+                    department=t(f"complaint.department.{case.forwarded_by}"),
+                    on=case.received_by_department_on or "",
+                )
+            )
+        self.query_one("#reply-case", Static).update(summary)
+        values = {
+            "cause": case.cause,
+            "responsible": case.responsible,
+            "action_at": _local(case.action_at, zone),
+            "expected_finish": _local(case.expected_finish, zone),
+        }
+        for name, value in values.items():
+            self.query_one(f"#{name}", Input).value = value
+        self.query_one("#result", GuardedText).text = case.result
+        self.query_one("#reply", GuardedText).text = case.reply_text
+        self.query_one("#cause", Input).focus()
+        if not case.reply_text:
+            self.action_build()
+
+    # -- building, checking, saving, exporting ------------------------------------------------
+
+    def _facts(self) -> tuple[dict[str, datetime | None], list[FieldProblem]]:
+        """The two times as typed: empty is allowed (the reply says so), garbled is not; a
+        reply reports what was done, so a time may lie in the past."""
+        now = self.desk_app.clock.now()
+        zone = self.desk_app.settings.site_timezone
+        times: dict[str, datetime | None] = {}
+        problems: list[FieldProblem] = []
+        for name in ("action_at", "expected_finish"):
+            text = self.query_one(f"#{name}", Input).value
+            times[name] = parse_local_time(text, now, zone) if text.strip() else None
+            message = ""
+            if text.strip() and times[name] is None:
+                problems.append(FieldProblem(name, "complaint.err.time_format"))
+                message = t("complaint.err.time_format")
+            self.query_one(f"#err-{name}", Static).update(Text(message))
+        return times, problems
+
+    def action_build(self) -> None:
+        """seed 001:7.1-7.8, from the facts as typed; the agent edits the result."""
+        case = self.case
+        if case is None:
+            return
+        app = self.desk_app
+        zone = ZoneInfo(app.settings.site_timezone)
+        locale = current_locale()
+        templates = {
+            key.removeprefix("reply.part."): value
+            for key, value in catalog(locale).items()
+            if key.startswith("reply.part.")
+        }
+        received = case.received_by_department_on or case.opened_at.astimezone(zone).date()
+        facts = ReplyFacts(
+            salutation=salutation(case.contact_name, case.contact_gender, locale),
+            subject=" ".join(case.customer_words.split())[:80],
+            received_on=t("reply.date", y=received.year, m=received.month, d=received.day),
+            cause=self.query_one("#cause", Input).value.strip(),
+            responsible=self.query_one("#responsible", Input).value.strip(),
+            action_at=self.query_one("#action_at", Input).value.strip(),
+            expected_finish=self.query_one("#expected_finish", Input).value.strip(),
+            result=self.query_one("#result", GuardedText).text.strip(),
+            agent_name=app.agent.name if app.agent else "",
+            company=t("complaint.company"),
+            today=app.clock.now().astimezone(zone).strftime("%Y-%m-%d"),
+        )
+        assert set(REPLY_PARTS) <= set(templates), "reply.part.* missing from the catalog"
+        self.query_one("#reply", GuardedText).text = build_reply(facts, templates)
+        self._status(t("reply.built"))
+
+    def action_save(self) -> None:
+        self._save(then_export=False)
+
+    def action_export(self) -> None:
+        self._save(then_export=True)
+
+    def _save(self, *, then_export: bool) -> None:
+        if self.case is None:
+            return
+        times, problems = self._facts()
+        if problems:
+            self.query_one(f"#{problems[0].field}", Input).focus()
+            self._status(t("reply.fix_fields"))
+            return
+        if not self.query_one("#reply", GuardedText).text.strip():
+            self._status(t("reply.empty"))
+            return
+        from deskui.data.complaint_store import ReplyFactsSave
+
+        facts = ReplyFactsSave(
+            cause=self.query_one("#cause", Input).value.strip(),
+            responsible=self.query_one("#responsible", Input).value.strip(),
+            action_at=times["action_at"],
+            expected_finish=times["expected_finish"],
+            result=self.query_one("#result", GuardedText).text.strip(),
+            reply_text=self.query_one("#reply", GuardedText).text,
+            expected_version=self.version,
+        )
+        self.save_reply(facts, then_export)
+
+    @work(thread=True, exclusive=True, group="reply_save", exit_on_error=False)
+    def save_reply(self, facts: object, then_export: bool) -> None:
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                version = uow.repo.save_reply_facts(
+                    self.ticket_id,
+                    app.agent.id,  # type: ignore[union-attr]
+                    facts,  # type: ignore[arg-type]
+                    app.clock.now(),
+                )
+                uow.commit()
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.post_message(self.Saved(version, then_export))
+
+    def on_reply_composer_screen_saved(self, message: Saved) -> None:
+        self.version = message.version
+        self.query_one("#reply-trouble", Banner).message = ""
+        if not message.then_export:
+            self._status(t("reply.saved"))
+            return
+        text = self.query_one("#reply", GuardedText).text
+        stamp = self.desk_app.clock.now().strftime("%Y%m%d-%H%M")
+        base = replies_dir() / f"complaint-{self.ticket_id}-{stamp}"
+        title = t("reply.pdf_title", id=self.ticket_id)
+        try:
+            txt = export_text(text, base.with_suffix(".txt"))
+            pdf = export_pdf(text, base.with_suffix(".pdf"), title)
+        except OSError as error:
+            self.query_one("#reply-trouble", Banner).message = t(
+                "reply.export_failed", reason=visible(str(error))
+            )
+            return
+        self.exported = [txt, pdf]
+        self._status(t("reply.exported", txt=str(txt), pdf=str(pdf)))
+
+    def on_reply_composer_screen_trouble(self, message: Trouble) -> None:
+        self.query_one("#reply-trouble", Banner).message = t(
+            "complaint.trouble", reason=visible(message.reason)
+        )
+
+    @on(GuardedText.Checked, "#reply")
+    def _reply_checked(self, event: GuardedText.Checked) -> None:
+        self._status(t("reply.flagged", count=len(event.hits)) if event.hits else "")
+
+    def _status(self, text: str) -> None:
+        self.query_one("#reply-status", Static).update(Text(text))
+
+
+def _local(at: datetime | None, timezone: str) -> str:
+    return at.astimezone(ZoneInfo(timezone)).strftime(TIME_FORMAT) if at else ""
