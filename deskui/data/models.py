@@ -526,3 +526,82 @@ class Attachment(Base):
     stored_name: Mapped[str] = mapped_column(String(200), default="")
     added_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
     added_at: Mapped[datetime]
+
+
+# -- reception, correspondence, prospects (issue 8) --
+
+
+class Visit(Base):
+    """A visitor: booked for a time (`expected_at`) or walked in (seed 001:4.9-4.10)."""
+
+    __tablename__ = "visit"
+    __table_args__ = (Index("ix_visit_expected_at", "expected_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visitor: Mapped[str] = mapped_column(String(80))
+    company: Mapped[str] = mapped_column(String(120), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    host: Mapped[str] = mapped_column(String(80), default="")
+    prepare: Mapped[str] = mapped_column(Text, default="")
+    expected_at: Mapped[datetime | None]
+    arrived_at: Mapped[datetime | None]
+    left_at: Mapped[datetime | None]
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    recorded_at: Mapped[datetime]
+
+
+class ContractorPass(Base):
+    """施工单位出入证 (seed 001:4.8)."""
+
+    __tablename__ = "contractor_pass"
+    __table_args__ = (Index("ix_contractor_pass_valid_to", "valid_to"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company: Mapped[str] = mapped_column(String(120))
+    people: Mapped[str] = mapped_column(Text)
+    area: Mapped[str] = mapped_column(String(120))
+    valid_from: Mapped[datetime]
+    valid_to: Mapped[datetime]
+    issued_by: Mapped[str] = mapped_column(String(80))
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    issued_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    revoke_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class PhoneMessage(Base):
+    """A message taken for a colleague; an urgent one notifies them at once (seed 001:4.7)."""
+
+    __tablename__ = "phone_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    for_agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), index=True)
+    from_name: Mapped[str] = mapped_column(String(80))
+    from_number: Mapped[str] = mapped_column(String(40), default="")
+    message: Mapped[str] = mapped_column(Text)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    taken_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    taken_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+
+
+class Correspondence(Base):
+    """A letter, parcel or fax received or sent, and who signed for it (seed 001:4.5-4.6)."""
+
+    __tablename__ = "correspondence"
+    __table_args__ = (Index("ix_correspondence_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    direction: Mapped[str] = mapped_column(String(10))  # received | sent
+    kind: Mapped[str] = mapped_column(String(10))  # letter | parcel | fax
+    category: Mapped[str] = mapped_column(String(40), default="")
+    party: Mapped[str] = mapped_column(String(120))
+    handed_to: Mapped[str] = mapped_column(String(80), default="")
+    archive: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    signed_at: Mapped[datetime | None]
+    signed_by: Mapped[str] = mapped_column(String(80), default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
