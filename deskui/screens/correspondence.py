@@ -1,0 +1,296 @@
+"""F9: the correspondence register (seed 001:4.5-4.6): letters, parcels and faxes received
+or sent, handed to whom, signed for when and by whom; an item not signed for within the
+site's time is flagged; faxes to archive are filed by received time and category."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from deskui.domain.reception import (
+    SIGN_WITHIN_HOURS,
+    Direction,
+    MailKind,
+    check_text,
+    check_time,
+    sign_due,
+    unsigned_late,
+)
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.screens.department import LegField, LegFormModal, save_in_worker
+from deskui.widgets.work_list import Column, WorkList
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.reception_store import MailRow
+    from deskui.data.repository import Repository
+
+SEARCH_DELAY = 0.3  # seconds after the last key
+
+
+class MailSource:
+    def __init__(self, app: DeskApp, search: str, archive_only: bool) -> None:
+        self._app = app
+        self.search = search
+        self.archive_only = archive_only
+
+    def count(self) -> int:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.mail_count(self.search, self.archive_only)
+
+    def rows(self, offset: int, limit: int) -> list[Any]:
+        with self._app.unit_of_work() as uow:
+            return list(uow.repo.mail(offset, limit, self.search, self.archive_only))
+
+
+class CorrespondenceScreen(Screen[None]):
+    """Searchable register; `deskui export correspondence` writes it out."""
+
+    CSS_PATH = "correspondence.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "new", "keys.mail_new", id="mail_new"),
+        Binding("s", "sign", "keys.mail_sign", id="mail_sign"),
+        Binding("x", "archive", "keys.mail_archive", id="mail_archive"),
+        Binding("ctrl+f", "search", "keys.mail_search", id="mail_search"),
+        Binding("escape", "app.pop_screen", "keys.back", id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="correspondence")
+        localize_bindings(self)
+        self.archive_only = False
+        self._row: MailRow | None = None
+        self._search_timer: Timer | None = None
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.desk_app.settings.site_timezone)
+
+    @property
+    def sign_hours(self) -> int:
+        return int(getattr(self.desk_app.settings, "mail_sign_hours", SIGN_WITHIN_HOURS))
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("correspondence.title"), id="mail-title", classes="section-title")
+        yield Input(placeholder=t("correspondence.search"), id="mail-search", compact=True)
+        yield WorkList(
+            columns=self._columns(), empty_text=t("correspondence.empty"), id="mail-list"
+        )
+        yield Static("", id="mail-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+        self.query_one("#mail-list", WorkList).focus()  # letters are keys until Ctrl+F
+
+    def _load(self) -> None:
+        search = self.query_one("#mail-search", Input).value
+        work_list = self.query_one("#mail-list", WorkList)
+        work_list.set_source(MailSource(self.desk_app, search, self.archive_only))
+        key = "correspondence.title_archive" if self.archive_only else "correspondence.title"
+        self.query_one("#mail-title", Static).update(t(key))
+
+    def _time(self, value: datetime | None) -> str:
+        return value.astimezone(self.zone).strftime("%m-%d %H:%M") if value else ""
+
+    def _flag(self, row: MailRow) -> str:
+        now = self.desk_app.clock.now()
+        if row.direction == Direction.RECEIVED and unsigned_late(
+            row.at, row.signed_at, now, self.sign_hours
+        ):
+            return t("correspondence.flag_late")
+        return t("correspondence.flag_archive") if row.archive else ""
+
+    def _due(self, row: MailRow) -> tuple[datetime | None, datetime | None, None]:
+        if row.direction != Direction.RECEIVED or row.signed_at is not None:
+            return None, None, None
+        return sign_due(row.at, self.sign_hours), row.at, None
+
+    def _columns(self) -> list[Column]:
+        return [
+            Column(t("correspondence.col_at"), 12, cell=lambda r: self._time(r.at)),
+            Column(
+                t("correspondence.col_direction"),
+                6,
+                cell=lambda r: t(f"correspondence.direction_name.{r.direction}"),
+            ),
+            Column(
+                t("correspondence.col_kind"),
+                6,
+                cell=lambda r: t(f"correspondence.kind_name.{r.kind}"),
+            ),
+            Column(t("correspondence.col_category"), 10, cell=lambda r: r.category),
+            Column(t("correspondence.col_party"), 20, cell=lambda r: r.party),
+            Column(t("correspondence.col_handed"), 8, cell=lambda r: r.handed_to),
+            Column(t("correspondence.col_signed"), 16, cell=self._signed),
+            Column(t("correspondence.col_due"), 14, countdown=self._due),
+            Column(t("correspondence.col_flag"), 0, cell=self._flag),
+        ]
+
+    def _signed(self, row: MailRow) -> str:
+        return f"{row.signed_by} {self._time(row.signed_at)}" if row.signed_at else ""
+
+    @on(Input.Changed, "#mail-search")
+    def _search_changed(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, self._load)
+
+    @on(Input.Submitted, "#mail-search")
+    def _search_submitted(self) -> None:
+        self._load()
+        self.query_one("#mail-list", WorkList).focus()
+
+    @on(WorkList.CursorMoved, "#mail-list")
+    def show_detail(self, event: WorkList.CursorMoved) -> None:
+        self._row = event.row
+        self.query_one("#mail-detail", Static).update(self._describe(event.row))
+
+    def _describe(self, row: MailRow | None) -> Text:
+        text = Text()
+        if row is None:
+            return text
+        text.append(f"#{row.id}  ", style="bold")
+        text.append(t(f"correspondence.kind_name.{row.kind}"))
+        text.append("  ")
+        text.append(visible(row.party))
+        text.append("\n")
+        if row.signed_at:
+            who = visible(row.signed_by)
+            text.append(t("correspondence.detail_signed", who=who, at=self._time(row.signed_at)))
+        elif row.direction == Direction.RECEIVED:
+            due = self._time(sign_due(row.at, self.sign_hours))
+            text.append(t("correspondence.detail_unsigned", due=due))
+        if row.note:
+            text.append("\n")
+            text.append(visible(row.note))
+        return text
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        if "correspondence" in message.entities:
+            self.query_one("#mail-list", WorkList).reload()
+
+    def action_search(self) -> None:
+        self.query_one("#mail-search", Input).focus()
+
+    def action_archive(self) -> None:
+        self.archive_only = not self.archive_only
+        self._load()
+
+    def action_new(self) -> None:
+        agent = self.desk_app.agent
+        assert agent is not None
+        me = agent.id
+        fields = [
+            LegField("at", t("correspondence.at"), placeholder=t("correspondence.time_hint")),
+            LegField(
+                "direction",
+                t("correspondence.direction"),
+                kind="select",
+                options=[(t(f"correspondence.direction_name.{d}"), d.value) for d in Direction],
+            ),
+            LegField(
+                "kind",
+                t("correspondence.kind"),
+                kind="select",
+                options=[(t(f"correspondence.kind_name.{k}"), k.value) for k in MailKind],
+            ),
+            LegField("category", t("correspondence.category")),
+            LegField("party", t("correspondence.party")),
+            LegField("handed_to", t("correspondence.handed_to")),
+            LegField(
+                "archive",
+                t("correspondence.archive"),
+                kind="select",
+                options=[
+                    (t("correspondence.archive_no"), "no"),
+                    (t("correspondence.archive_yes"), "yes"),
+                ],
+            ),
+            LegField("note", t("correspondence.note")),
+        ]
+
+        def submit(values: dict[str, str], modal: LegFormModal) -> None:
+            now = self.desk_app.clock.now()
+            at: datetime | None = now
+            problems = []
+            if values["at"].strip():
+                at, problems = check_time("at", values["at"], now, self.zone)
+            problems += check_text("category", values["category"], required=False, limit=40)
+            problems += check_text("party", values["party"], limit=120)
+            problems += check_text("handed_to", values["handed_to"], required=False, limit=80)
+            problems += check_text("note", values["note"], required=False)
+            if problems or at is None:
+                modal.show_problems(problems)
+                return
+            made: list[int] = []
+
+            def write(repo: Repository) -> None:
+                made.append(
+                    repo.register_mail(
+                        me,
+                        now,
+                        at=at,
+                        direction=values["direction"],
+                        kind=values["kind"],
+                        category=values["category"],
+                        party=values["party"],
+                        handed_to=values["handed_to"],
+                        archive=values["archive"] == "yes",
+                        note=values["note"],
+                    )
+                )
+
+            def done() -> None:
+                self.notify(t("correspondence.saved", id=made[0] if made else ""))
+                self._load()
+
+            save_in_worker(self, modal, write, done)
+
+        self.app.push_screen(LegFormModal(t("correspondence.new_title"), fields, submit))
+
+    def action_sign(self) -> None:
+        row = self._row
+        if row is None:
+            self.notify(t("correspondence.pick_first"), severity="warning")
+            return
+        fields = [LegField("signed_by", t("correspondence.signed_by"), value=row.handed_to)]
+
+        def submit(values: dict[str, str], modal: LegFormModal) -> None:
+            problems = check_text("signed_by", values["signed_by"], limit=80)
+            if problems:
+                modal.show_problems(problems)
+                return
+            who = values["signed_by"]
+
+            def done() -> None:
+                self.notify(
+                    t("correspondence.signed_ok", id=row.id, who=visible(who.strip())), markup=False
+                )
+                self.query_one("#mail-list", WorkList).reload()
+
+            save_in_worker(
+                self,
+                modal,
+                lambda repo: repo.sign_mail(row.id, who, self.desk_app.clock.now()),
+                done,
+            )
+
+        self.app.push_screen(
+            LegFormModal(t("correspondence.sign_title", id=row.id), fields, submit)
+        )

@@ -1,0 +1,488 @@
+"""F8: reception (seed 001:4): today's booked visitors in time order with what to prepare,
+walk-ins (one key makes a walk-in's problem a ticket), contractor passes and the ones that
+expire today, phone messages for colleagues (an urgent one rings the addressee's bell)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from deskui.domain.intake import FieldProblem
+from deskui.domain.reception import check_pass, check_text, check_time
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
+from deskui.screens.department import LegField, LegFormModal, save_in_worker
+from deskui.widgets.banner import Banner
+from deskui.widgets.work_list import Column, WorkList
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.reception_store import MessageRow, PassRow, VisitRow
+    from deskui.data.records import AgentRecord
+    from deskui.data.repository import Repository
+
+SECTIONS = ("visitors", "walk_ins", "expiring", "passes", "messages")
+
+
+class ReceptionSource:
+    """One section's rows for the work list's worker; `now` read at each query."""
+
+    def __init__(self, app: DeskApp, section: str) -> None:
+        self._app = app
+        self.section = section
+
+    def _args(self) -> tuple[datetime, ZoneInfo]:
+        return self._app.clock.now(), ZoneInfo(self._app.settings.site_timezone)
+
+    def count(self) -> int:
+        now, zone = self._args()
+        with self._app.unit_of_work() as uow:
+            repo = uow.repo
+            if self.section == "visitors":
+                return repo.today_visits_count(now, zone)
+            if self.section == "walk_ins":
+                return repo.walk_ins_count(now, zone)
+            if self.section == "messages":
+                return repo.messages_count()
+            return repo.passes_count(now, zone, self.section == "expiring")
+
+    def rows(self, offset: int, limit: int) -> list[Any]:
+        now, zone = self._args()
+        with self._app.unit_of_work() as uow:
+            repo = uow.repo
+            if self.section == "visitors":
+                return list(repo.today_visits(now, zone, offset, limit))
+            if self.section == "walk_ins":
+                return list(repo.walk_ins(now, zone, offset, limit))
+            if self.section == "messages":
+                return list(repo.messages(offset, limit))
+            return list(repo.passes(now, zone, offset, limit, self.section == "expiring"))
+
+
+class ReceptionScreen(Screen[None]):
+    """The front desk's own work beside the calls."""
+
+    CSS_PATH = "reception.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "section('visitors')", "keys.rc_visitors", id="rc_visitors", show=False),
+        Binding("2", "section('walk_ins')", "keys.rc_walk_ins", id="rc_walk_ins", show=False),
+        Binding("3", "section('expiring')", "keys.rc_expiring", id="rc_expiring", show=False),
+        Binding("4", "section('passes')", "keys.rc_passes", id="rc_passes", show=False),
+        Binding("5", "section('messages')", "keys.rc_messages", id="rc_messages", show=False),
+        Binding("a", "new", "keys.rc_new", id="rc_new"),
+        Binding("i", "arrived", "keys.rc_arrived", id="rc_arrived"),
+        Binding("o", "left", "keys.rc_left", id="rc_left"),
+        Binding("t", "ticket", "keys.rc_ticket", id="rc_ticket"),
+        Binding("v", "revoke", "keys.rc_revoke", id="rc_revoke"),
+        Binding("d", "done", "keys.rc_done", id="rc_done"),
+        Binding("escape", "app.pop_screen", "keys.back", id="back"),
+    ]
+
+    def __init__(self, section: str = "visitors") -> None:
+        super().__init__(id="reception")
+        localize_bindings(self)
+        self.section = section
+        self._row: Any = None
+        self._agents: list[AgentRecord] = []
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.desk_app.settings.site_timezone)
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("reception.title"), id="reception-title", classes="section-title")
+        yield Static("", id="reception-sections")
+        yield Banner(id="reception-trouble")
+        yield WorkList(columns=[], empty_text="", id="reception-list")
+        yield Static("", id="reception-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_agents()
+        self.action_section(self.section)
+
+    @work(thread=True, exclusive=True, group="reception_agents", exit_on_error=False)
+    def load_agents(self) -> None:
+        try:
+            with self.desk_app.unit_of_work() as uow:
+                agents = uow.repo.agents()
+        except Exception as error:
+            deliver(self, self._trouble, str(error))
+            return
+        deliver(self, self._agents_loaded, agents)
+
+    def _agents_loaded(self, agents: list[AgentRecord]) -> None:
+        self._agents = agents
+
+    def _trouble(self, reason: str) -> None:
+        first = reason.splitlines()[0] if reason else ""
+        self.query_one("#reception-trouble", Banner).message = t(
+            "reception.trouble", reason=visible(first)
+        )
+
+    # -- sections ----------------------------------------------------------------------------
+
+    def action_section(self, section: str) -> None:
+        self.section = section
+        line = Text()
+        for number, (name, label) in enumerate(
+            zip(SECTIONS, t("reception.sections").split(" · "), strict=False), start=1
+        ):
+            del number
+            line.append(f" {label} ", style="reverse bold" if name == section else "")
+            line.append(" ")
+        self.query_one("#reception-sections", Static).update(line)
+        work_list = self.query_one("#reception-list", WorkList)
+        work_list.columns = tuple(self._columns(section))
+        work_list.empty_text = t(f"reception.empty_{section}")
+        work_list.set_source(ReceptionSource(self.desk_app, section))
+        self._row = None
+        self.query_one("#reception-detail", Static).update("")
+        work_list.focus()
+
+    def _time(self, value: datetime | None, pattern: str = "%H:%M") -> str:
+        return value.astimezone(self.zone).strftime(pattern) if value else ""
+
+    def _columns(self, section: str) -> list[Column]:
+        if section in ("visitors", "walk_ins"):
+            return self._visit_columns(section)
+        if section == "messages":
+            return [
+                Column(
+                    t("reception.col_taken"),
+                    12,
+                    cell=lambda r: self._time(r.taken_at, "%m-%d %H:%M"),
+                ),
+                Column(
+                    t("reception.urgent"),
+                    6,
+                    cell=lambda r: t("reception.urgent") if r.urgent else "",
+                ),
+                Column(t("reception.col_for"), 10, cell=lambda r: r.for_name),
+                Column(t("reception.col_from"), 12, cell=lambda r: r.from_name),
+                Column(t("reception.col_number"), 16, cell=lambda r: r.from_number),
+                Column(t("reception.col_message"), 0, cell=lambda r: r.message),
+            ]
+        return [
+            Column(t("reception.col_pass"), 6, cell=lambda r: f"#{r.id}"),
+            Column(t("reception.col_valid"), 24, cell=self._validity),
+            Column(t("reception.col_company"), 22, cell=lambda r: r.company),
+            Column(t("reception.col_area"), 18, cell=lambda r: r.area),
+            Column(t("reception.col_issued_by"), 10, cell=lambda r: r.issued_by),
+            Column(t("reception.col_people"), 0, cell=lambda r: r.people),
+        ]
+
+    def _validity(self, row: PassRow) -> str:
+        return (
+            f"{self._time(row.valid_from, '%m-%d %H:%M')}–{self._time(row.valid_to, '%m-%d %H:%M')}"
+        )
+
+    def _visit_columns(self, section: str) -> list[Column]:
+        def state(row: VisitRow) -> str:
+            if row.left_at:
+                return t("reception.state_left")
+            if row.arrived_at:
+                return t("reception.state_here")
+            return t("reception.state_expected")
+
+        first = (
+            Column(t("reception.col_time"), 6, cell=lambda r: self._time(r.expected_at))
+            if section == "visitors"
+            else Column(t("reception.col_arrived"), 6, cell=lambda r: self._time(r.arrived_at))
+        )
+        last = (
+            Column(t("reception.col_prepare"), 0, cell=lambda r: r.prepare)
+            if section == "visitors"
+            else Column(t("reception.col_purpose"), 0, cell=lambda r: r.purpose)
+        )
+        return [
+            first,
+            Column(t("reception.col_state"), 6, cell=state),
+            Column(t("reception.col_visitor"), 10, cell=lambda r: r.visitor),
+            Column(t("reception.col_company"), 20, cell=lambda r: r.company),
+            Column(t("reception.col_host"), 10, cell=lambda r: r.host),
+            Column(
+                t("reception.col_ticket"),
+                8,
+                cell=lambda r: f"#{r.ticket_id}" if r.ticket_id else "",
+            ),
+            last,
+        ]
+
+    # -- the list ----------------------------------------------------------------------------
+
+    @on(WorkList.CursorMoved, "#reception-list")
+    def show_detail(self, event: WorkList.CursorMoved) -> None:
+        self._row = event.row
+        self.query_one("#reception-detail", Static).update(self._describe(event.row))
+
+    def _describe(self, row: Any) -> Text:
+        text = Text()
+        if row is None:
+            return text
+        pairs: list[tuple[str, str]] = []
+        if self.section in ("visitors", "walk_ins"):
+            text.append(row.visitor, style="bold")
+            text.append(f"  {row.company}")
+            pairs = [("detail_purpose", row.purpose), ("detail_prepare", row.prepare)]
+            if row.ticket_id:
+                pairs.append(("", t("reception.detail_ticket", id=row.ticket_id)))
+        elif self.section == "messages":
+            text.append(f"{row.from_name} {row.from_number}", style="bold")
+            pairs = [("detail_message", row.message)]
+        else:
+            text.append(f"#{row.id} {row.company}", style="bold")
+            pairs = [("detail_area", row.area), ("detail_people", row.people)]
+        for key, value in pairs:
+            if value:
+                text.append("\n")
+                if key:
+                    text.append(f"{t(f'reception.{key}')}: ", style="bold")
+                text.append(visible(value))
+        return text
+
+    def reload(self) -> None:
+        self.query_one("#reception-list", WorkList).reload()
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        if message.entities & {"visit", "contractor_pass", "phone_message"}:
+            self.reload()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def _me(self) -> int:
+        agent = self.desk_app.agent
+        assert agent is not None
+        return agent.id
+
+    def _now(self) -> datetime:
+        return self.desk_app.clock.now()
+
+    def _picked(self, *sections: str) -> Any:
+        if self.section not in sections:
+            self.notify(t("reception.not_here"), severity="warning")
+            return None
+        if self._row is None:
+            self.notify(t("reception.pick_first"), severity="warning")
+            return None
+        return self._row
+
+    def _done(self, message: str) -> Callable[[], None]:
+        def done() -> None:
+            self.notify(message, markup=False)
+            self.reload()
+
+        return done
+
+    def action_new(self) -> None:
+        if self.section in ("visitors", "walk_ins"):
+            self._new_visit(walk_in=self.section == "walk_ins")
+        elif self.section == "messages":
+            self._new_message()
+        else:
+            self._new_pass()
+
+    def _new_visit(self, walk_in: bool) -> None:
+        me = self._me()
+        fields = [
+            LegField("visitor", t("reception.visitor")),
+            LegField("company", t("reception.company")),
+            LegField("host", t("reception.host")),
+        ]
+        if not walk_in:
+            fields.append(
+                LegField(
+                    "expected_at", t("reception.expected_at"), placeholder=t("reception.time_hint")
+                )
+            )
+        fields.append(LegField("purpose", t("reception.purpose"), kind="area"))
+        if not walk_in:
+            fields.append(LegField("prepare", t("reception.prepare"), kind="area"))
+
+        def submit(values: dict[str, str], modal: LegFormModal) -> None:
+            problems = check_text("visitor", values["visitor"], limit=80)
+            problems += check_text("company", values["company"], required=False, limit=120)
+            problems += check_text("host", values["host"], required=walk_in is False, limit=80)
+            problems += check_text("purpose", values["purpose"], required=False)
+            problems += check_text("prepare", values.get("prepare", ""), required=False)
+            expected = None
+            if not walk_in:
+                expected, bad = check_time(
+                    "expected_at", values["expected_at"], self._now(), self.zone
+                )
+                problems += bad
+            if problems:
+                modal.show_problems(problems)
+                return
+
+            def write(repo: Repository) -> None:
+                repo.add_visit(
+                    me,
+                    self._now(),
+                    visitor=values["visitor"],
+                    company=values["company"],
+                    purpose=values["purpose"],
+                    host=values["host"],
+                    prepare=values.get("prepare", ""),
+                    expected_at=expected,
+                )
+
+            name = visible(values["visitor"].strip())
+            save_in_worker(self, modal, write, self._done(t("reception.saved_visit", name=name)))
+
+        title = t("reception.new_walk_in_title" if walk_in else "reception.new_visit_title")
+        self.app.push_screen(LegFormModal(title, fields, submit))
+
+    def _new_pass(self) -> None:
+        me = self._me()
+        agent = self.desk_app.agent
+        fields = [
+            LegField("company", t("reception.company")),
+            LegField("people", t("reception.people"), kind="area"),
+            LegField("area", t("reception.area")),
+            LegField("valid_from", t("reception.valid_from"), placeholder=t("reception.time_hint")),
+            LegField("valid_to", t("reception.valid_to"), placeholder=t("reception.time_hint")),
+            LegField("issued_by", t("reception.issued_by"), value=agent.name if agent else ""),
+        ]
+
+        def submit(values: dict[str, str], modal: LegFormModal) -> None:
+            facts, problems = check_pass(values, self._now(), self.zone)
+            if problems or facts is None:
+                modal.show_problems(problems)
+                return
+
+            def write(repo: Repository) -> None:
+                repo.issue_pass(
+                    me,
+                    self._now(),
+                    company=values["company"],
+                    people=values["people"],
+                    area=values["area"],
+                    valid_from=facts.valid_from,
+                    valid_to=facts.valid_to,
+                    issued_by=values["issued_by"],
+                )
+
+            company = visible(values["company"].strip())
+            save_in_worker(
+                self, modal, write, self._done(t("reception.saved_pass", company=company))
+            )
+
+        self.app.push_screen(LegFormModal(t("reception.new_pass_title"), fields, submit))
+
+    def _new_message(self) -> None:
+        me = self._me()
+        options = [(visible(a.name), str(a.id)) for a in self._agents if a.id != me]
+        if not options:
+            self.app.bell()
+            return
+        fields = [
+            LegField("for_agent", t("reception.for_agent"), kind="select", options=options),
+            LegField("from_name", t("reception.from_name")),
+            LegField("from_number", t("reception.from_number")),
+            LegField("message", t("reception.message"), kind="area"),
+            LegField(
+                "urgent",
+                t("reception.urgency"),
+                kind="select",
+                options=[(t("reception.urgent_no"), "no"), (t("reception.urgent_yes"), "yes")],
+            ),
+        ]
+
+        def submit(values: dict[str, str], modal: LegFormModal) -> None:
+            problems: list[FieldProblem] = check_text("from_name", values["from_name"], limit=80)
+            problems += check_text("from_number", values["from_number"], required=False, limit=40)
+            problems += check_text("message", values["message"])
+            if problems:
+                modal.show_problems(problems)
+                return
+            urgent = values["urgent"] == "yes"
+            addressee = int(values["for_agent"])
+            name = next((visible(a.name) for a in self._agents if a.id == addressee), "")
+
+            def write(repo: Repository) -> None:
+                repo.take_message(
+                    me,
+                    self._now(),
+                    for_agent_id=addressee,
+                    from_name=values["from_name"],
+                    from_number=values["from_number"],
+                    message=values["message"],
+                    urgent=urgent,
+                )
+
+            key = "reception.saved_urgent" if urgent else "reception.saved_message"
+            save_in_worker(self, modal, write, self._done(t(key, name=name)))
+
+        self.app.push_screen(LegFormModal(t("reception.new_message_title"), fields, submit))
+
+    def action_arrived(self) -> None:
+        row = self._picked("visitors")
+        if row is not None:
+            done = self._done(t("reception.arrived_ok", name=visible(row.visitor)))
+            save_in_worker(self, None, lambda repo: repo.visit_arrived(row.id, self._now()), done)
+
+    def action_left(self) -> None:
+        row = self._picked("visitors", "walk_ins")
+        if row is not None:
+            done = self._done(t("reception.left_ok", name=visible(row.visitor)))
+            save_in_worker(self, None, lambda repo: repo.visit_left(row.id, self._now()), done)
+
+    def action_ticket(self) -> None:
+        """One key: the walk-in's problem becomes a ticket on the channel walk-in."""
+        row = self._picked("walk_ins", "visitors")
+        if row is None:
+            return
+        me = self._me()
+        made: list[int] = []
+
+        def write(repo: Repository) -> None:
+            made.append(repo.walk_in_ticket(row.id, me, self._now()))
+
+        def done() -> None:
+            self.notify(t("reception.ticket_ok", id=made[0] if made else ""))
+            self.reload()
+
+        save_in_worker(self, None, write, done)
+
+    def action_revoke(self) -> None:
+        row = self._picked("passes", "expiring")
+        if row is None:
+            return
+        me = self._me()
+        fields = [LegField("reason", t("reception.revoke_reason"))]
+
+        def submit(values: dict[str, str], modal: LegFormModal) -> None:
+            problems = check_text("reason", values["reason"], limit=200)
+            if problems:
+                modal.show_problems(problems)
+                return
+            save_in_worker(
+                self,
+                modal,
+                lambda repo: repo.revoke_pass(row.id, me, self._now(), values["reason"]),
+                self._done(t("reception.revoked_ok", id=row.id)),
+            )
+
+        self.app.push_screen(LegFormModal(t("reception.revoke_title", id=row.id), fields, submit))
+
+    def action_done(self) -> None:
+        row: MessageRow | None = self._picked("messages")
+        if row is not None:
+            done = self._done(t("reception.done_ok"))
+            save_in_worker(self, None, lambda repo: repo.message_done(row.id, self._now()), done)
