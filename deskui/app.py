@@ -46,6 +46,8 @@ class DeskApp(App[None]):
         Binding("f5", "handover", "keys.handover", id="handover", priority=True),
         Binding("f6", "team", "keys.team", id="team", priority=True),
         Binding("f7", "department", "keys.department", id="department", priority=True),
+        Binding("f8", "reception", "keys.reception", id="reception", priority=True),
+        Binding("f9", "correspondence", "keys.correspondence", id="correspondence", priority=True),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
         Binding(
             "ctrl+p", "command_palette", "keys.palette", id="palette", show=False, priority=True
@@ -289,13 +291,31 @@ class DeskApp(App[None]):
         if not isinstance(self.screen, DepartmentScreen):
             self.push_screen(DepartmentScreen())
 
+    def action_reception(self) -> None:
+        if self.agent is None or self.database is None:
+            self.bell()
+            return
+        from deskui.screens.reception import ReceptionScreen
+
+        if not isinstance(self.screen, ReceptionScreen):
+            self.push_screen(ReceptionScreen())
+
+    def action_correspondence(self) -> None:
+        if self.agent is None or self.database is None:
+            self.bell()
+            return
+        from deskui.screens.correspondence import CorrespondenceScreen
+
+        if not isinstance(self.screen, CorrespondenceScreen):
+            self.push_screen(CorrespondenceScreen())
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every key of the keymap is also a palette command running the same action."""
         for binding in self._bindings.key_to_bindings.values():
             for item in binding:
                 if item.action in (
                     "help", "intake", "complaints", "callbacks", "handover", "team",
-                    "department", "quit",
+                    "department", "reception", "correspondence", "quit",
                 ):  # fmt: skip
                     yield SystemCommand(
                         f"{item.description} ({item.key.upper()})",
