@@ -246,6 +246,7 @@ def seed_demo(repo: Repository, now: datetime) -> None:
 
     _seed_callbacks(repo, now, customers, desk_agents)
     _seed_department_legs(repo, now)
+    _seed_reception(repo, now)
 
 
 def _seed_orders(repo: Repository, now: datetime, desk_agents: list[m.Agent]) -> None:
@@ -475,3 +476,99 @@ def _seed_department_legs(repo: Repository, now: datetime) -> None:
         repo.hand_to_department(
             tickets[1].id, "technical", tickets[1].owner_id, now - timedelta(minutes=30)
         )
+
+
+def _seed_reception(repo: Repository, now: datetime) -> None:
+    """Today's booked visitors, a walk-in, a pass that expires today, an urgent message for
+    the manager, an unsigned fax (seed 001:4)."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from deskui.domain.reception import local_day
+
+    ids = {name: id_ for name, id_ in repo.session.execute(select(m.Agent.name, m.Agent.id))}
+    desk, lead, manager = ids["李娜"], ids["张伟"], ids["刘洋"]
+    _, day_end = local_day(now, ZoneInfo("Asia/Shanghai"))
+    for hours, visitor, company, host, prepare in (
+        (1.5, "周明", "星辰科技", "张伟", "会议室 A，投影，两份合同复印件"),
+        (5, "孙丽", "华强物业", "刘洋", "年度服务报告，茶水"),
+        (7, "吴刚", "恒通网络", "陈静", "机房参观登记表"),
+    ):
+        repo.add_visit(
+            desk,
+            now - timedelta(days=1),
+            visitor=visitor,
+            company=company,
+            purpose="商务洽谈",
+            host=host,
+            prepare=prepare,
+            expected_at=min(now + timedelta(hours=hours), day_end - timedelta(minutes=5)),
+        )
+    repo.add_visit(
+        desk,
+        now - timedelta(minutes=20),
+        visitor="郑强",
+        company="宏达商贸",
+        purpose="宽带经常掉线，想当面问问",
+        host="李娜",
+    )
+    repo.issue_pass(
+        desk,
+        now - timedelta(days=6),
+        company="金桥装饰工程",
+        people="马涛、何军、林东",
+        area="3 楼机房走廊",
+        valid_from=now - timedelta(days=6),
+        valid_to=min(now + timedelta(hours=8), day_end - timedelta(minutes=1)),
+        issued_by="张伟",
+    )
+    repo.issue_pass(
+        lead,
+        now - timedelta(days=1),
+        company="华强电力安装",
+        people="赵亮、钱伟",
+        area="地下配电室",
+        valid_from=now - timedelta(days=1),
+        valid_to=now + timedelta(days=10),
+        issued_by="张伟",
+    )
+    repo.take_message(
+        desk,
+        now - timedelta(minutes=10),
+        for_agent_id=manager,
+        from_name="星辰科技 周总",
+        from_number="+8613800138000",
+        message="合同条款有变，请今天上午回电",
+        urgent=True,
+    )
+    repo.take_message(
+        desk,
+        now - timedelta(minutes=40),
+        for_agent_id=lead,
+        from_name="财务部 小王",
+        from_number="8021",
+        message="报销单已退回，请补签字",
+    )
+    repo.register_mail(
+        desk,
+        now - timedelta(hours=5),
+        at=now - timedelta(hours=5),
+        direction="received",
+        kind="fax",
+        category="合同",
+        party="星辰科技",
+        handed_to="刘洋",
+        archive=True,
+        note="原件字迹较淡，已复印一份一并转交",
+    )
+    repo.register_mail(
+        desk,
+        now - timedelta(hours=1),
+        at=now - timedelta(hours=1),
+        direction="received",
+        kind="parcel",
+        category="样品",
+        party="恒通网络",
+        handed_to="陈静",
+    )
