@@ -23,6 +23,10 @@ EXPORT_KINDS = (
     "department_legs",
     "attachments",
     "history",
+    "visitors",
+    "passes",
+    "messages",
+    "correspondence",
 )
 SITE_TIMEZONE = "Asia/Shanghai"
 

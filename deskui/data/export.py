@@ -115,6 +115,18 @@ def _history(repo: Repository, zone: ZoneInfo) -> Table:
     return headers, _localised(rows, zone)
 
 
+def _reception(headers: str, rows: str) -> Callable[[Repository, ZoneInfo], Table]:
+    """Visitors, passes, messages and correspondence (issue 8), from the reception store."""
+
+    def table(repo: Repository, zone: ZoneInfo) -> Table:
+        from deskui.data import reception_store
+
+        names = list(getattr(reception_store, headers))
+        return names, _localised(getattr(repo, rows)(), zone)
+
+    return table
+
+
 KINDS: dict[str, Callable[[Repository, ZoneInfo], Table]] = {
     "tickets": _tickets,
     "customers": _customers,
@@ -124,6 +136,10 @@ KINDS: dict[str, Callable[[Repository, ZoneInfo], Table]] = {
     "department_legs": _department_legs,
     "attachments": _attachments,
     "history": _history,
+    "visitors": _reception("VISIT_EXPORT_HEADERS", "visit_export_rows"),
+    "passes": _reception("PASS_EXPORT_HEADERS", "pass_export_rows"),
+    "messages": _reception("MESSAGE_EXPORT_HEADERS", "message_export_rows"),
+    "correspondence": _reception("MAIL_EXPORT_HEADERS", "mail_export_rows"),
 }
 
 
