@@ -1,0 +1,64 @@
+"""Another desk's write reaches this desk through the change feed (DESIGN.md 7)."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
+from deskui.app import CHANGE_POLL_TICKS, make_app
+from deskui.data.database import Database
+from deskui.data.records import NewTicket
+from deskui.data.repository import UnitOfWork
+from deskui.domain.clock import FixedClock
+from deskui.screens.desk import DeskScreen
+from tests.conftest import make_settings
+from tests.screens.desk_pilot import SIZE, screen_text, settle
+
+
+async def calm(pilot: Pilot[Any]) -> None:
+    """Like `settle`, but a reload cancelling an older fetch is part of the story here."""
+    for _ in range(3):
+        with suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_a_ticket_filed_elsewhere_appears_on_the_owners_desk(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database, agent="陈静"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        while not isinstance(app.screen, DeskScreen):  # a handover shown first
+            await pilot.press("escape")
+            await settle(pilot)
+        assert "另一台坐席登记的问题" not in screen_text(app)
+        agent = app.agent
+        assert agent is not None
+        with UnitOfWork(demo_database) as uow:  # "another desk" writes
+            customer = uow.repo.customers()[0]
+            uow.repo.open_ticket(
+                NewTicket(
+                    customer_id=customer.id,
+                    kind="question",
+                    category="usage",
+                    channel="phone",
+                    severity="critical",
+                    customer_words="另一台坐席登记的问题",
+                ),
+                agent.id,
+                clock.now(),
+            )
+            uow.commit()
+        for _ in range(CHANGE_POLL_TICKS):  # the app's one tick polls the change feed
+            app._tick()
+            await calm(pilot)
+        assert "另一台坐席登记的问题" in screen_text(app)
+        # the feed is quiet again: more ticks neither loop nor hang
+        for _ in range(CHANGE_POLL_TICKS * 3):
+            app._tick()
+            await calm(pilot)
+        assert isinstance(app.screen, DeskScreen)
