@@ -26,6 +26,8 @@ def _pressing(*keys: str) -> Any:
             await settle(pilot)
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
+        pilot.app.clear_notifications()  # toasts come and go with timing: not part of the look
+        await settle(pilot)
 
     return run_before
 
