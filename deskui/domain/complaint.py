@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from deskui.domain.calendar import BusinessCalendar
@@ -186,4 +186,4 @@ def one_working_day(calendar: BusinessCalendar, now: datetime) -> datetime:
 
 def default_callback_at(calendar: BusinessCalendar, resolved_at: datetime) -> datetime:
     """Step 7: the satisfaction callback, proposed for the next working day after the fix."""
-    return calendar.add_working_days(resolved_at + timedelta(minutes=1), 1)
+    return calendar.add_working_days(resolved_at, 1)
