@@ -299,3 +299,33 @@ async def test_english_complaint_steps_speak_english(
         app.screen.query_one("#customer_words", TextArea).text = ""
         await _done(pilot)
         assert "Cannot go on yet: first fill in What the customer said" in screen_text(app)
+
+
+async def test_saving_a_complaint_at_intake_opens_its_seven_steps(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    from textual.widgets import Select
+
+    from deskui.screens.intake import IntakeScreen
+
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        await pilot.press(*"13900009999")
+        await settle(pilot)
+        intake.query_one("#new_customer", Input).value = "成都瑞丰服饰专卖店"
+        intake.query_one("#new_contact", Input).value = "赵敏"
+        intake.query_one("#kind", Select).value = "complaint"
+        intake.query_one("#words", TextArea).text = "门口的灯箱三天都没人来修"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ComplaintScreen)
+        text = screen_text(app)
+        assert "成都瑞丰服饰专卖店" in text and "▶ 1 平息情绪" in text
+        assert "门口的灯箱三天都没人来修" in text
+        assert "赵敏，您先别着急" in text  # no gender known: the full name, politely
