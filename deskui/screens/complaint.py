@@ -413,7 +413,7 @@ class ComplaintScreen(Screen[None]):
         name = str(self.answers.get("contact_name") or case.contact_name)
         gender = case.contact_gender if name == case.contact_name else "unknown"
         reply = self.answers.get("promised_at") or ""
-        return {
+        values: dict[str, object] = {
             "salutation": salutation(name, gender, locale),
             "contact_name": name,
             "customer_name": case.customer_name,
@@ -424,6 +424,7 @@ class ComplaintScreen(Screen[None]):
             "reply_time": reply,
             "callback_time": self.answers.get("callback_time") or "",
         }
+        return {key: visible(str(value)) for key, value in values.items()}  # user data, literal
 
     def _show_header(self) -> None:
         case = self.case
