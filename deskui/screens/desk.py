@@ -153,7 +153,7 @@ class DeskScreen(Screen[None]):
         self.query_one("#agent", Static).update(Text(text))
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
-        if message.entities & {"deadline", "ticket", "callback", "handover_item"}:
+        if message.entities & {"deadline", "ticket", "callback", "handover_item", "notification"}:
             self.refresh_work()
 
 
