@@ -493,4 +493,6 @@ def flag_unacknowledged(app: DeskApp) -> None:
             if flagged:
                 uow.commit()
 
-    app.run_worker(check, thread=True, exclusive=True, group="handover_flag", exit_on_error=False)
+    if any(w.group == "handover_flag" and not w.is_finished for w in app.workers):
+        return  # one check at a time, and a running one is never cancelled (no double notice)
+    app.run_worker(check, thread=True, group="handover_flag", exit_on_error=False)
