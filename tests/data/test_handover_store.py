@@ -183,7 +183,8 @@ def test_order_lists_morning_chase_unpaid(database: Database, desk: Desk) -> Non
         assert [r.order_id for r in uow.repo.order_rows_for("unpaid", FIXED_NOW, SH)] == [unpaid]
         uow.repo.follow_up_unpaid(unpaid, "客户说明天付", desk.agent, FIXED_NOW)
         assert uow.repo.order_rows_for("unpaid", FIXED_NOW, SH) == []
-        assert [r.order_id for r in uow.repo.order_rows_for("unpaid", FIXED_NOW + timedelta(days=1), SH)] == [unpaid]  # fmt: skip
+        tomorrow = FIXED_NOW + timedelta(days=1)
+        assert [r.order_id for r in uow.repo.order_rows_for("unpaid", tomorrow, SH)] == [unpaid]
 
 
 def test_chase_without_result_goes_on_the_unfinished_sheet(database: Database, desk: Desk) -> None:
