@@ -48,7 +48,7 @@ class DeskApp(App[None]):
         Binding("f7", "department", "keys.department", id="department", priority=True),
         Binding("f8", "reception", "keys.reception", id="reception", priority=True),
         Binding("f9", "correspondence", "keys.correspondence", id="correspondence", priority=True),
-        Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
+        Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True, show=False),
         Binding(
             "ctrl+p", "command_palette", "keys.palette", id="palette", show=False, priority=True
         ),

@@ -121,7 +121,7 @@ class CallbackCallScreen(Screen[None]):
                 yield Label(t("callbacks.field.notes"), classes="field-label")
                 yield GuardedText(id="notes", placeholder=t("callbacks.notes_hint"))
                 yield Static("", id="err-notes", classes="field-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for name in INPUT_FIELDS:

@@ -23,6 +23,7 @@ from deskui.domain.model import Role
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
 from deskui.widgets.banner import Banner
 from deskui.widgets.work_list import Column, WorkList
 
@@ -211,7 +212,7 @@ class CallbacksScreen(Screen[None]):
         yield Banner(id="callbacks-trouble")
         yield WorkList(columns=[], empty_text=t("callbacks.empty"), id="callbacks-list")
         yield Static("", id="callbacks-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.action_view(self.view)
@@ -405,7 +406,7 @@ class CallbacksScreen(Screen[None]):
     def load_agents(self, callback_id: int) -> None:
         with self.desk_app.unit_of_work() as uow:
             agents = uow.repo.agents()
-        self.desk_app.call_from_thread(self._pick_agent, callback_id, agents)
+        deliver(self, self._pick_agent, callback_id, agents)
 
     def _pick_agent(self, callback_id: int, agents: list[Any]) -> None:
         from deskui.screens.visit_request import ReassignModal

@@ -36,6 +36,7 @@ from deskui.domain.script_flow import ScriptFlow, is_filled, render, salutation
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
 from deskui.widgets.guarded_text import GuardedText
@@ -116,7 +117,7 @@ class ComplaintListScreen(Screen[None]):
         yield WorkList(columns=self._columns(), empty_text=t("complaint.list_empty"), id="list")
         yield Static("", id="complaint-list-detail")
         yield Static("", id="department-repeats")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _columns(self) -> list[Column]:
         zone = self.desk_app.settings.site_timezone
@@ -196,7 +197,7 @@ class ComplaintListScreen(Screen[None]):
             with app.unit_of_work() as uow:
                 rows = uow.repo.department_repeats(app.calendar)
         except Exception as error:
-            app.call_from_thread(self._trouble, str(error).splitlines()[0])
+            deliver(self, self._trouble, str(error).splitlines()[0])
             return
         self.post_message(self.RepeatsLoaded(rows))
 
@@ -296,7 +297,7 @@ class ComplaintScreen(Screen[None]):
                 yield Label(t("complaint.field.note"), classes="field-label")
                 yield GuardedText(id="note", placeholder=t("complaint.note_hint"))
         yield Static("", id="step-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _field_widgets(self, name: str) -> ComposeResult:
         if name == "promised_at":
@@ -701,7 +702,7 @@ class ComplaintScreen(Screen[None]):
                 fresh = repo.complaint(case.ticket_id)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
-            app.call_from_thread(self._save_failed)
+            deliver(self, self._save_failed)
             return
         self.post_message(self.StepSaved(fresh, target, lead_name))
 

@@ -92,7 +92,7 @@ class CorrespondenceScreen(Screen[None]):
             columns=self._columns(), empty_text=t("correspondence.empty"), id="mail-list"
         )
         yield Static("", id="mail-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._load()

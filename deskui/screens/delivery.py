@@ -10,8 +10,8 @@ from typing import Any
 from textual.message_pump import MessagePump
 
 
-def deliver(node: MessagePump, callback: Callable[..., Any], *args: Any) -> None:
-    """From a thread worker: run `callback(*args)` on the UI thread soon, never blocking.
+def deliver(node: MessagePump, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """From a thread worker: run `callback(*args, **kwargs)` on the UI thread soon, never blocking.
 
     `App.call_from_thread` waits for the UI to run the callback; when the screen or the app
     closes first the worker never returns and the app hangs on exit (seen in the screen
@@ -19,7 +19,7 @@ def deliver(node: MessagePump, callback: Callable[..., Any], *args: Any) -> None
     """
 
     def run() -> Any:
-        result = callback(*args)
+        result = callback(*args, **kwargs)
         # a coroutine must be awaited; an optional awaitable such as `dismiss()` has already
         # done its work, and awaiting it from the screen's own handler is an error
         return result if asyncio.iscoroutine(result) else None

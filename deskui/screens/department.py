@@ -244,7 +244,7 @@ class DepartmentScreen(Screen[None]):
             columns=self._columns(), empty_text=t("department.legs.empty"), id="department-queue"
         )
         yield Static("", id="leg-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _columns(self) -> list[Column]:
         def stage(row: Any) -> str:

@@ -57,7 +57,7 @@ class DeskScreen(Screen[None]):
             id="work",
         )
         yield Static("", id="work-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     # -- called by the app ---------------------------------------------------------------
 

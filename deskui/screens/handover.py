@@ -23,6 +23,7 @@ from deskui.domain.orders import parse_local
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
 from deskui.screens.orders import FormField, FormModal, run_form_save
 from deskui.widgets.banner import Banner
 from deskui.widgets.work_list import Column, WorkList
@@ -101,7 +102,7 @@ class HandoverScreen(Screen[None]):
         yield Banner(id="handover-trouble")
         yield WorkList(columns=self._columns(), empty_text="", id="handover-list")
         yield Static("", id="handover-detail", classes="detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _columns(self) -> list[Column]:
         app = self.desk_app
@@ -183,7 +184,7 @@ class HandoverScreen(Screen[None]):
     def load_agents(self) -> None:
         with self.desk_app.unit_of_work() as uow:
             agents = uow.repo.agents()
-        self.app.call_from_thread(setattr, self, "_agents", agents)
+        deliver(self, setattr, self, "_agents", agents)
 
     def action_switch_view(self) -> None:
         self.view = INCOMING if self.view == OUTGOING else OUTGOING
@@ -369,7 +370,7 @@ class HandoverScreen(Screen[None]):
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
-        self.app.call_from_thread(self._acknowledged, taken)
+        deliver(self, self._acknowledged, taken)
 
     def _acknowledged(self, taken: int) -> None:
         self.notify(t("handover.acknowledged", count=taken))
@@ -426,13 +427,14 @@ class HandoverScreen(Screen[None]):
             with app.unit_of_work() as uow:
                 report = uow.repo.latest_handover_report(app.agent.id)
             if report is None:
-                self.app.call_from_thread(self.notify, t("handover.no_report"), severity="warning")
+                deliver(self, self.notify, t("handover.no_report"), severity="warning")
                 return
             pdf, xlsx = write_report(report, report_folder(), app.settings.site_timezone)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
-        self.app.call_from_thread(
+        deliver(
+            self,
             self.notify,
             t("handover.printed", folder=str(pdf.parent), pdf=pdf.name, xlsx=xlsx.name),
             title=t("handover.print_title"),
@@ -475,7 +477,7 @@ def offer_incoming_handover(app: DeskApp) -> None:
         with app.unit_of_work() as uow:
             waiting = uow.repo.handover_count(INCOMING, app.agent.id)
         if waiting:
-            app.call_from_thread(_show_incoming)
+            deliver(app, _show_incoming)
 
     def _show_incoming() -> None:
         if not isinstance(app.screen, HandoverScreen):

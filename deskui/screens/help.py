@@ -30,7 +30,7 @@ class HelpScreen(Screen[None]):
         with VerticalScroll():
             yield Static(self._keymap(), id="keymap")
             yield Static(Text(t("help.countdown")), id="countdown-help")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _keymap(self) -> Table:
         table = Table(box=None, show_header=True, header_style="bold", expand=False)

@@ -169,7 +169,7 @@ class IntakeScreen(Screen[None]):
                 yield Label(t("intake.answer"), classes="field-label")
                 yield TextArea(id="answer", soft_wrap=True, tab_behavior="focus")
                 yield Static("", id="err-answer", classes="field-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _select(self, name: str, options: list[tuple[str, str]]) -> Vertical:
         allow_blank = name in ("department",)

@@ -23,6 +23,7 @@ from deskui.domain.orders import ReturnStep, next_return_steps
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
 from deskui.widgets.banner import Banner
 from deskui.widgets.work_list import Column, WorkList
 
@@ -155,16 +156,14 @@ def run_form_save(
         except HandoverError as error:
             problems = list(error.problems)
             trouble = "" if problems else t(error.key)
-            screen.app.call_from_thread(modal.show_problems, problems, trouble)
+            deliver(screen, modal.show_problems, problems, trouble)
             return
         except Exception as error:  # the database went away: say so, keep the form
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-            screen.app.call_from_thread(
-                modal.show_problems, [], t("handover.save_failed", reason=reason)
-            )
+            deliver(screen, modal.show_problems, [], t("handover.save_failed", reason=reason))
             return
-        screen.app.call_from_thread(modal.saved)
-        screen.app.call_from_thread(done, result)
+        deliver(screen, modal.saved)
+        deliver(screen, done, result)
 
     screen.run_worker(job, thread=True, exclusive=True, group="form_save", exit_on_error=False)
 
@@ -223,7 +222,7 @@ class OrdersScreen(Screen[None]):
         yield Banner(id="orders-trouble")
         yield WorkList(columns=self._columns(), empty_text=t("orders.empty"), id="order-list")
         yield Static("", id="order-detail", classes="detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _columns(self) -> list[Column]:
         zone = ZoneInfo(self.desk_app.settings.site_timezone)

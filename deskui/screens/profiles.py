@@ -149,7 +149,7 @@ class ProfilesScreen(Screen[None]):
             id="customers",
         )
         yield Static(t("profiles.pick_hint"), id="profile-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         work_list = self.query_one("#customers", WorkList)

@@ -110,7 +110,7 @@ class ReceptionScreen(Screen[None]):
         yield Banner(id="reception-trouble")
         yield WorkList(columns=[], empty_text="", id="reception-list")
         yield Static("", id="reception-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load_agents()

@@ -131,7 +131,7 @@ class ReplyComposerScreen(Screen[None]):
                 yield Label(t("reply.text"), classes="field-label")
                 yield GuardedText(id="reply", placeholder=t("reply.text_hint"))
                 yield Static("", id="reply-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load_case()

@@ -46,7 +46,7 @@ class TeamScreen(Screen[None]):
             id="team-work",
         )
         yield Static("", id="team-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         app = self.desk_app

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -107,12 +108,12 @@ class VisitRequestModal(ModalScreen[int | None]):
                 )  # fmt: skip
                 uow.commit()
         except CallbackError as error:
-            app.call_from_thread(self._error, "reason", error.key)
+            deliver(self, self._error, "reason", error.key)
             return
         except Exception as error:
-            app.call_from_thread(self.notify, str(error).splitlines()[0], severity="error")
+            deliver(self, self.notify, str(error).splitlines()[0], severity="error")
             return
-        app.call_from_thread(self.dismiss, request_id)
+        deliver(self, self.dismiss, request_id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -226,18 +227,18 @@ class VisitDecisionModal(ModalScreen[bool]):
                     )
                 uow.commit()
         except CallbackError as error:
-            app.call_from_thread(self._error, error.key)
+            deliver(self, self._error, error.key)
             return
         except Exception as error:
-            app.call_from_thread(self.notify, str(error).splitlines()[0], severity="error")
+            deliver(self, self.notify, str(error).splitlines()[0], severity="error")
             return
         key = (
             "callbacks.visit.feedback_saved"
             if feedback
             else ("callbacks.visit.approved" if approve else "callbacks.visit.rejected")
         )
-        app.call_from_thread(self.notify, t(key))
-        app.call_from_thread(self.dismiss, True)
+        deliver(self, self.notify, t(key))
+        deliver(self, self.dismiss, True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -26,12 +26,13 @@ HEADERS: dict[str, list[str]] = {
         "birthday", "convenient_time",
     ],
     "callbacks": [
-        "id", "customer", "agent", "purpose", "way", "status", "due_at", "booked_at",
-        "done_at", "outcome", "notes",
+        "id", "customer", "contact", "agent", "purpose", "way", "status", "shared",
+        "created_at", "due_at", "booked_at", "moved_from", "moved_reason", "occasion",
+        "done_at", "done_by", "outcome", "answers", "notes", "ticket", "follow_up_ticket",
     ],
     "handover": [
         "id", "sheet", "status", "customer", "item", "done_so_far", "next_step", "due_at",
-        "from_agent", "to_agent", "note", "acknowledged_at",
+        "from_agent", "to_agent", "note", "subject", "handed_over_at", "acknowledged_at",
     ],
     "history": ["ticket", "customer", "agent", "at", "action", "detail"],
 }  # fmt: skip

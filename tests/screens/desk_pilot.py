@@ -38,3 +38,16 @@ def screen_lines(app: Any) -> list[str]:
 
 def screen_text(app: Any) -> str:
     return "\n".join(screen_lines(app))
+
+
+async def at_desk(pilot: Pilot[Any]) -> None:
+    """Settle, then close what sign-in put over the desk (the incoming handover, seed 004)."""
+    from deskui.screens.desk import DeskScreen
+
+    await settle(pilot)
+    for _ in range(3):
+        if isinstance(pilot.app.screen, DeskScreen):
+            return
+        await pilot.press("escape")
+        await settle(pilot)
+    raise AssertionError(f"the desk is not on top: {pilot.app.screen!r}")

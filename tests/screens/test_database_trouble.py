@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from deskui.app import make_app
 from deskui.config import Settings
 from deskui.data.database import Database, DatabaseError
@@ -62,11 +60,6 @@ async def test_failed_upgrade_shows_the_trouble_banner_in_english(
     database.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="deskui/app.py:165 polls for changes on an injected database that never opened, "
-    "so after two ticks the banner shows 'no such table: change' instead of the cause",
-)
 async def test_the_trouble_banner_keeps_the_cause_while_the_app_ticks(
     tmp_path: Path, clock: FixedClock
 ) -> None:

@@ -14,7 +14,7 @@ from deskui.screens.help import HelpScreen
 from deskui.screens.team import TeamScreen
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, screen_lines, screen_text, settle
+from tests.screens.desk_pilot import SIZE, at_desk, screen_lines, screen_text, settle
 
 
 async def test_f6_opens_the_team_view_with_owners_and_esc_returns(
@@ -24,7 +24,7 @@ async def test_f6_opens_the_team_view_with_owners_and_esc_returns(
         team_rows = uow.repo.work_rows(0, 10_000, team="default")
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await at_desk(pilot)
         await pilot.press("f6")
         await settle(pilot)
 
@@ -39,20 +39,23 @@ async def test_f6_opens_the_team_view_with_owners_and_esc_returns(
             if row.owner_name in screen_text(app)
         }
         assert len(owners_on_screen) >= 3  # everyone's work, not only 王芳's
-        assert "团队待办：default" in screen_text(app)
+        assert "团队待办：本组" in screen_text(app)
 
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DeskScreen)
-        assert app.screen.query_one("#work", WorkList).count == 20
+        with UnitOfWork(demo_database) as uow:
+            own = uow.repo.work_count(owner_id=app.agent.id if app.agent else None)
+        assert app.screen.query_one("#work", WorkList).count == own
 
 
 async def test_f1_opens_help_listing_the_keys_and_esc_returns(
     demo_database: Database, clock: FixedClock
 ) -> None:
     app = make_app(make_settings(demo_database), clock, demo_database)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    # tall enough that the whole keymap (F1-F9, then the desk's own keys) is on screen
+    async with app.run_test(size=(120, 60)) as pilot:
+        await at_desk(pilot)
         await pilot.press("f1")
         await pilot.pause()
 
@@ -74,7 +77,7 @@ async def test_f1_opens_help_listing_the_keys_and_esc_returns(
 async def test_palette_offers_team_and_help(demo_database: Database, clock: FixedClock) -> None:
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await at_desk(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)

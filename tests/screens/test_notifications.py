@@ -11,7 +11,7 @@ from deskui.domain.clock import FixedClock
 from deskui.screens.desk import DeskScreen
 from deskui.screens.notifications import NotificationsModal
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, settle
+from tests.screens.desk_pilot import SIZE, at_desk, settle
 
 
 def _unread(db: Database, name: str) -> list[int]:
@@ -27,7 +27,7 @@ async def test_lead_sees_the_bell_reads_the_notices_and_esc_marks_them_read(
     assert unread  # the demo's urgent tickets escalated to the lead
     app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
+        await at_desk(pilot)
         bell = app.screen.query_one("#bell", Static)
         assert str(bell.content) == f"🔔 {len(unread)} 条提醒（N 查看）"
         assert bell.has_class("-ringing")
@@ -54,7 +54,7 @@ async def test_an_agent_without_notices_has_a_quiet_bell(
 ) -> None:
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await at_desk(pilot)
         assert str(app.screen.query_one("#bell", Static).content) == ""
         await pilot.press("n")
         await pilot.pause()

@@ -14,12 +14,12 @@ from deskui.app import make_app
 from deskui.data.database import Database
 from deskui.domain.clock import FixedClock
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, settle
+from tests.screens.desk_pilot import SIZE, at_desk, settle
 
 
 def _pressing(*keys: str) -> Any:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await at_desk(pilot)
         await pilot.press(*keys)
         await settle(pilot)
 
@@ -28,12 +28,12 @@ def _pressing(*keys: str) -> Any:
 
 def test_desk_zh_cn(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
     app = make_app(make_settings(demo_database, agent="王芳"), clock, demo_database)
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_desk)
 
 
 def test_desk_en(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
     app = make_app(make_settings(demo_database, locale="en", agent="王芳"), clock, demo_database)
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_desk)
 
 
 def test_agent_pick(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:

@@ -1,7 +1,7 @@
 """visitors, contractor passes, phone messages, correspondence (issue 8)
 
 Revision ID: 0006
-Revises: 0001
+Revises: 0005
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0001"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
