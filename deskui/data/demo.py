@@ -247,6 +247,7 @@ def seed_demo(repo: Repository, now: datetime) -> None:
     _seed_callbacks(repo, now, customers, desk_agents)
     _seed_department_legs(repo, now)
     _seed_reception(repo, now)
+    _seed_attachment(repo, now)
 
 
 def _seed_orders(repo: Repository, now: datetime, desk_agents: list[m.Agent]) -> None:
@@ -571,4 +572,32 @@ def _seed_reception(repo: Repository, now: datetime) -> None:
         category="样品",
         party="恒通网络",
         handed_to="陈静",
+    )
+
+
+def _seed_attachment(repo: Repository, now: datetime) -> None:
+    """A complex problem sent by e-mail, kept with its ticket (seed 002:2.2.2)."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    ticket = repo.session.scalars(
+        select(m.Ticket).where(m.Ticket.kind == "complaint").order_by(m.Ticket.id).limit(1)
+    ).one()
+    content = (
+        "发件人: 客户\n主题: 设备故障说明\n\n"
+        "您好，附上故障现象说明：屏幕每天下午三点左右黑屏，重启后恢复。\n"
+    ).encode()
+    repo.session.add(
+        m.Attachment(
+            ticket_id=ticket.id,
+            filename="故障说明.eml",
+            media_type="message/rfc822",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            storage="database",
+            content=content,
+            added_by_id=ticket.owner_id,
+            added_at=now - timedelta(minutes=30),
+        )
     )

@@ -91,7 +91,7 @@ def test_every_export_kind_has_its_headers_and_rows(seeded: Database) -> None:
     # every ticket opened has its "opened" event, urgent and critical ones an "escalated" one
     assert expected_rows["history"] >= len(records) + sum(t.severity != "normal" for t in records)
     assert {t.severity for t in records} == {"normal", "urgent", "critical"}
-    assert {t.status for t in records} == {"open", "closed"}
+    assert {"open", "closed"} <= {t.status for t in records}
     assert all(t.first_contact_due is not None for t in records)
     phones = [c.phone_e164 for c in customers]
     assert phones.count("+861088886666") == 2  # two customers answer on one switchboard
