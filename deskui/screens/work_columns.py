@@ -5,8 +5,15 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from deskui.i18n import t
+from deskui.i18n import has_key, t
 from deskui.widgets.work_list import Column
+
+
+def subject(row: Any) -> str:
+    """What the deadline is about; a callback's label is its purpose, said in the catalog."""
+    if row.kind == "callback" and has_key(f"callbacks.purpose.{row.label}"):
+        return t(f"callbacks.purpose.{row.label}")
+    return str(row.label)
 
 
 def deadline_columns(timezone: str, *, with_owner: bool = False) -> list[Column]:
@@ -25,11 +32,11 @@ def deadline_columns(timezone: str, *, with_owner: bool = False) -> list[Column]
             countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
         ),
         Column(title=t("work.due"), width=12, cell=due_local),
-        Column(title=t("work.kind"), width=12, cell=lambda row: t(f"deadline_kind.{row.kind}")),
+        Column(title=t("work.kind"), width=14, cell=lambda row: t(f"deadline_kind.{row.kind}")),
         Column(title=t("work.severity"), width=8, cell=severity),
         Column(title=t("work.customer"), width=26, cell=lambda row: row.customer_name),
     ]
     if with_owner:
         columns.append(Column(title=t("work.owner"), width=8, cell=lambda row: row.owner_name))
-    columns.append(Column(title=t("work.subject"), width=0, cell=lambda row: row.label))
+    columns.append(Column(title=t("work.subject"), width=0, cell=subject))
     return columns
