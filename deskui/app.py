@@ -48,6 +48,7 @@ class DeskApp(App[None]):
         Binding("f7", "department", "keys.department", id="department", priority=True),
         Binding("f8", "reception", "keys.reception", id="reception", priority=True),
         Binding("f9", "correspondence", "keys.correspondence", id="correspondence", priority=True),
+        Binding("ctrl+k", "profiles", "keys.profiles", id="profiles", priority=True, show=False),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True, show=False),
         Binding(
             "ctrl+p", "command_palette", "keys.palette", id="palette", show=False, priority=True
@@ -222,6 +223,15 @@ class DeskApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_profiles(self) -> None:
+        if self.agent is None or self.database is None:
+            self.bell()
+            return
+        from deskui.screens.profiles import ProfilesScreen
+
+        if not isinstance(self.screen, ProfilesScreen):
+            self.push_screen(ProfilesScreen())
+
     def action_intake(self) -> None:
         if self.agent is None or self.database is None:
             self.bell()
@@ -315,7 +325,7 @@ class DeskApp(App[None]):
             for item in binding:
                 if item.action in (
                     "help", "intake", "complaints", "callbacks", "handover", "team",
-                    "department", "reception", "correspondence", "quit",
+                    "department", "reception", "correspondence", "profiles", "quit",
                 ):  # fmt: skip
                     yield SystemCommand(
                         f"{item.description} ({item.key.upper()})",
