@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from deskui.data import models as m
@@ -476,9 +476,21 @@ class CallbackStore:
             [OpenCallback(c.id, c.agent_id, c.due_at, c.shared) for c in rows], now, rules
         )
         by_id = {c.id: c for c in rows}
+        shared: list[int] = []
         for callback_id in ids:
             callback = by_id[callback_id]
-            callback.shared = True
+            # claim it with one conditional UPDATE: two desks opening the queue at once both
+            # see it overdue, and only the first moves it (no lost-update conflict for the other)
+            claimed = self.session.execute(
+                update(m.Callback)
+                .where(m.Callback.id == callback_id, m.Callback.shared.is_(False))
+                .values(shared=True, version=m.Callback.version + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            self.session.expire(callback)
+            shared.append(callback_id)
             for deadline in self.session.scalars(
                 select(m.Deadline).where(
                     m.Deadline.subject_type == SubjectType.CALLBACK,
@@ -498,7 +510,7 @@ class CallbackStore:
                 },
             )
             self._changed("callback", callback_id, now)
-        return ids
+        return shared
 
     def reassign_callback(
         self, callback_id: int, to_agent_id: int, by_agent_id: int, now: datetime

@@ -15,12 +15,14 @@ from deskui.app import make_app
 from deskui.data.database import Database
 from deskui.domain.clock import FixedClock
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, settle
+from tests.screens.desk_pilot import SIZE, at_desk, settle
 
 
 def _pressing(*keys: str) -> Any:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        # from the desk: the incoming handover is shown by a worker at sign-in, and would
+        # otherwise land over the callbacks screen or under it depending on timing
+        await at_desk(pilot)
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
