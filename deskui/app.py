@@ -18,6 +18,7 @@ from deskui.config import Settings
 from deskui.domain.clock import Clock
 from deskui.i18n import set_locale, t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
 
 if TYPE_CHECKING:
@@ -169,6 +170,20 @@ class DeskApp(App[None]):
             if isinstance(screen, DeskScreen):
                 return screen
         raise LookupError("the desk is not on the screen stack")
+
+    @work(thread=True, exclusive=True, group="calendar", exit_on_error=False)
+    def reload_calendar(self) -> None:
+        """After a lead entered overrides: the one calendar every deadline uses."""
+        from deskui.domain.calendar import BusinessCalendar
+
+        with self.unit_of_work() as uow:
+            overrides = uow.repo.calendar_overrides()
+        calendar = BusinessCalendar(overrides, tz=self.settings.site_timezone)
+        deliver(self, self._calendar_loaded, calendar)
+
+    def _calendar_loaded(self, calendar: BusinessCalendar) -> None:
+        self.calendar = calendar
+        self._desk().show_calendar_notice()
 
     def unit_of_work(self) -> UnitOfWork:
         """A unit of work on the open database; call it inside a thread worker."""
@@ -334,7 +349,7 @@ class DeskApp(App[None]):
                     )
         for key_bindings in screen._bindings.key_to_bindings.values():
             for item in key_bindings:
-                if item.show and hasattr(screen, f"action_{item.action}"):
+                if item.description and hasattr(screen, f"action_{item.action}"):
                     yield SystemCommand(
                         f"{item.description} ({item.key})",
                         item.tooltip,

@@ -644,6 +644,11 @@ class Repository(
     def set_calendar_day(self, day: date, is_working: bool, note: str = "") -> None:
         self.session.merge(m.CalendarDay(day=day, is_working=is_working, note=note))
 
+    def calendar_days(self) -> list[tuple[date, bool, str]]:
+        """The site's overrides with their notes, by date."""
+        query = select(m.CalendarDay).order_by(m.CalendarDay.day)
+        return [(d.day, d.is_working, d.note) for d in self.session.scalars(query)]
+
     def save_draft(
         self, agent_id: int, form: str, payload: dict[str, object], now: datetime, key: str = ""
     ) -> None:

@@ -60,6 +60,10 @@ class BusinessCalendar:
         """Years between `start` and `end` (inclusive) without an official schedule."""
         return [year for year in range(start.year, end.year + 1) if not _official_year(year)]
 
+    def overrides_in(self, year: int) -> int:
+        """How many days of `year` the site has entered itself."""
+        return sum(1 for day in self._overrides if day.year == year)
+
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after `day`."""
         day += timedelta(days=1)

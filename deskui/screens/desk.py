@@ -31,6 +31,7 @@ class DeskScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "notifications", "keys.notifications", id="notifications"),
         Binding("r", "reload", "keys.reload", id="reload", show=False),
+        Binding("c", "calendar", "keys.calendar", id="calendar", show=False),
     ]
 
     def __init__(self) -> None:
@@ -83,6 +84,9 @@ class DeskScreen(Screen[None]):
         self.query_one("#work", WorkList).reload()
         self.load_notifications()
 
+    def show_calendar_notice(self) -> None:
+        self._show_calendar_notice()
+
     def _show_calendar_notice(self) -> None:
         app = self.desk_app
         if app.calendar is None:
@@ -92,6 +96,8 @@ class DeskScreen(Screen[None]):
         notice = ""
         if years:
             notice = t("desk.calendar_unknown", years="、".join(str(y) for y in years))
+            entered = sum(app.calendar.overrides_in(year) for year in years)
+            notice += " " + t("desk.calendar_entered", count=entered)
         self.query_one("#calendar-notice", Banner).message = notice
 
     # -- notifications (escalations reach the supervisor inside the app, seed 002:2.3.2) ----
@@ -135,6 +141,15 @@ class DeskScreen(Screen[None]):
             uow.repo.mark_read(ids, self.desk_app.clock.now())
             uow.commit()
         deliver(self, self.load_notifications)
+
+    def action_calendar(self) -> None:
+        from deskui.screens.calendar_days import CalendarDaysModal
+
+        self.app.push_screen(CalendarDaysModal(), self._calendar_closed)
+
+    def _calendar_closed(self, saved: bool | None) -> None:
+        if saved:
+            self.desk_app.reload_calendar()
 
     def action_reload(self) -> None:
         self.refresh_work()

@@ -19,7 +19,7 @@ from deskui.data.database import Database
 from deskui.data.repository import UnitOfWork
 from deskui.domain.clock import FixedClock
 from tests.conftest import FIXED_NOW, make_settings
-from tests.screens.desk_pilot import SIZE, settle
+from tests.screens.desk_pilot import SIZE, at_desk, settle
 
 ANGRY = "你们的网络从早上断到现在"
 ORDER = ("calm", "thank", "apology", "commit", "gather", "fix", "resolved", "confirm")
@@ -55,7 +55,7 @@ def _at_step(db: Database, step: str, *, lead_takeover: bool = False) -> int:
 
 def _opening(ticket_id: int, *keys: str) -> Any:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await at_desk(pilot)  # the incoming handover, shown by a worker, first
         pilot.app.open_complaint(ticket_id)  # type: ignore[attr-defined]
         await settle(pilot)
         for widget in pilot.app.screen.query("Input, TextArea"):

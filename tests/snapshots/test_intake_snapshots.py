@@ -18,7 +18,7 @@ from deskui.domain.clock import FixedClock
 from deskui.domain.phone import format_display
 from deskui.domain.search import LookupKind, classify
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, settle
+from tests.screens.desk_pilot import SIZE, at_desk, settle
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +39,7 @@ def _known_number(db: Database) -> str:
 
 def _intake(typed: str = "", *keys: str) -> Any:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await at_desk(pilot)  # the incoming handover, shown by a worker, first
         await pilot.press("f2")
         await settle(pilot)
         for input_ in pilot.app.screen.query(Input):

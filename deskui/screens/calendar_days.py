@@ -1,0 +1,161 @@
+"""A lead enters the official holiday schedule (or a site's own days) as overrides.
+
+chinese-calendar knows 2004-2026; for a later year the desk works on weekends plus these
+overrides until the official schedule is entered here (issue 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from deskui.domain.model import Role
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+
+MAX_NOTE = 200
+
+
+def parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+class CalendarDaysModal(ModalScreen[bool]):
+    """Dismisses with True when an override was saved (the app reloads its calendar)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "keys.calendar_save", id="calendar_save", priority=True),
+        Binding("escape", "close", "keys.back", id="calendar_back"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        days: list[tuple[date, bool, str]]
+
+    @dataclass
+    class Failed(Message):
+        reason: str
+
+    def __init__(self) -> None:
+        super().__init__(id="calendar-days")
+        localize_bindings(self)
+        self._saved = False
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(t("calendar.title"), classes="dialog-title")
+            yield Static(t("calendar.explain"), classes="hint")
+            with Horizontal(classes="row"):
+                with Vertical(classes="cell"):
+                    yield Label(t("calendar.day"))
+                    yield Input(placeholder="2027-02-06", id="calendar-day", compact=True)
+                with Vertical(classes="cell"):
+                    yield Label(t("calendar.kind"))
+                    yield Select(
+                        [(t("calendar.holiday"), "holiday"), (t("calendar.working"), "working")],
+                        value="holiday",
+                        allow_blank=False,
+                        id="calendar-kind",
+                        compact=True,
+                    )
+            yield Label(t("calendar.note"))
+            yield Input(placeholder=t("calendar.note_hint"), id="calendar-note", compact=True)
+            yield Static("", id="calendar-error", classes="field-error")
+            yield Static(t("calendar.existing"), classes="dialog-title")
+            yield OptionList(id="calendar-list")
+            yield Static(t("calendar.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        agent = self.desk_app.agent
+        if agent is None or agent.role not in (Role.LEAD, Role.MANAGER):
+            self._error(t("calendar.lead_only"))
+            for field in self.query(Input):
+                field.disabled = True
+        self.query_one("#calendar-day", Input).focus()
+        self.load_days()
+
+    def _error(self, text: str) -> None:
+        self.query_one("#calendar-error", Static).update(Text(text))
+
+    @work(thread=True, exclusive=True, group="calendar_days", exit_on_error=False)
+    def load_days(self) -> None:
+        try:
+            with self.desk_app.unit_of_work() as uow:
+                days = uow.repo.calendar_days()
+        except Exception as error:
+            self.post_message(self.Failed(str(error).splitlines()[0]))
+            return
+        self.post_message(self.Loaded(days))
+
+    def on_calendar_days_modal_loaded(self, message: Loaded) -> None:
+        listing = self.query_one("#calendar-list", OptionList)
+        listing.clear_options()
+        for day, working, note in message.days:
+            line = Text(f"{day.isoformat()}  ")
+            line.append(t("calendar.working" if working else "calendar.holiday"), style="bold")
+            if note:
+                line.append(f"  {visible(note)}")
+            listing.add_option(Option(line))
+
+    def on_calendar_days_modal_failed(self, message: Failed) -> None:
+        self._error(t("app.database_failed", reason=visible(message.reason)))
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        agent = self.desk_app.agent
+        if agent is None or agent.role not in (Role.LEAD, Role.MANAGER):
+            self._error(t("calendar.lead_only"))
+            return
+        text = self.query_one("#calendar-day", Input).value
+        note = self.query_one("#calendar-note", Input).value
+        day = parse_day(text)
+        if day is None:
+            self._error(t("calendar.bad_day", text=visible(text)))
+            self.query_one("#calendar-day", Input).focus()
+            return
+        if len(note) > MAX_NOTE:
+            self._error(t("calendar.note_too_long", limit=MAX_NOTE, length=len(note)))
+            return
+        working = self.query_one("#calendar-kind", Select).value == "working"
+        self._error("")
+        self.save_day(day, working, note.strip())
+
+    @work(thread=True, exclusive=True, group="calendar_save", exit_on_error=False)
+    def save_day(self, day: date, working: bool, note: str) -> None:
+        try:
+            with self.desk_app.unit_of_work() as uow:
+                uow.repo.set_calendar_day(day, working, note)
+                uow.commit()
+        except Exception as error:
+            self.post_message(self.Failed(str(error).splitlines()[0]))
+            return
+        self._saved = True
+        self.load_days()
+
+    def action_close(self) -> None:
+        self.dismiss(self._saved)
