@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, exists, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.store_base import StoreBase
 from deskui.domain.callbacks import (
     CallbackRules,
     OccasionFacts,
@@ -140,16 +141,11 @@ class VisitRow:
     created_at: datetime
 
 
-class CallbackStore:
+class CallbackStore(StoreBase):
     """Mixed into `Repository`; uses its session, `_changed`, `_event` and `add_deadline`."""
-
-    session: Session
 
     if TYPE_CHECKING:
 
-        def _changed(self, entity: str, entity_id: int, now: datetime) -> None: ...
-        def add_deadline(self, *args: Any, **kwargs: Any) -> int: ...
-        def meet_deadlines(self, *args: Any, **kwargs: Any) -> None: ...
         def open_ticket(
             self, new: NewTicket, owner_id: int, now: datetime, department_code: str | None = None
         ) -> int: ...

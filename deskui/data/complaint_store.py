@@ -4,15 +4,15 @@ Repository.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.store_base import StoreBase
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.complaint import late_hand_on, repeat_caused_by_late_hand_on
 from deskui.domain.deadlines import repeat_contact_due
@@ -137,14 +137,8 @@ class DepartmentRepeats:
     ticket_ids: tuple[int, ...] = field(default_factory=tuple)
 
 
-class ComplaintStore:
+class ComplaintStore(StoreBase):
     """Mixed into `Repository`; uses its session, `_changed`, `_event` and `add_deadline`."""
-
-    session: Session
-    _changed: Callable[[str, int, datetime], None]
-    _event: Callable[[int, int | None, datetime, str, dict[str, Any]], None]
-    add_deadline: Callable[..., int]
-    meet_deadlines: Callable[..., None]
 
     # -- the list ------------------------------------------------------------------------
 

@@ -13,15 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.store_base import StoreBase
 from deskui.domain.department_legs import LegFacts, LegPolicy, LegStage, stage, stage_window
 from deskui.domain.intake import FieldProblem
 from deskui.domain.model import DeadlineKind, Role, SubjectType, TicketStatus
 
 if TYPE_CHECKING:
-    from deskui.domain.deadlines import DeadlinePolicy
+    pass
 
 DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024  # a fax scan or PDF; a site may change it
 LEG_EXPORT_HEADERS = (
@@ -132,48 +133,10 @@ class AttachmentRecord:
     added_at: datetime
 
 
-class FrontDeskStore:
+class FrontDeskStore(StoreBase):
     """Mixed into `Repository`; uses its session, `_changed`, `_event` and `add_deadline`."""
 
-    session: Session
-    policy: DeadlinePolicy
     leg_policy: LegPolicy = LegPolicy()
-
-    if TYPE_CHECKING:
-
-        def _changed(self, entity: str, entity_id: int, now: datetime) -> None: ...
-
-        def _event(
-            self,
-            ticket_id: int,
-            agent_id: int | None,
-            now: datetime,
-            action: str,
-            detail: dict[str, Any],
-        ) -> None: ...
-
-        def add_deadline(
-            self,
-            kind: DeadlineKind,
-            subject_type: SubjectType,
-            subject_id: int,
-            owner_id: int | None,
-            starts_at: datetime,
-            due_at: datetime,
-            *,
-            label: str = "",
-            customer_id: int | None = None,
-            severity: str | None = None,
-            team: str = "default",
-        ) -> int: ...
-
-        def meet_deadlines(
-            self,
-            subject_type: SubjectType,
-            subject_id: int,
-            now: datetime,
-            kind: str | None = None,
-        ) -> None: ...
 
     # -- departments: who belongs where ------------------------------------------------------
 

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
-from deskui.domain.deadlines import DeadlinePolicy, parcel_final_answer_due
+from deskui.data.store_base import StoreBase
+from deskui.domain.deadlines import parcel_final_answer_due
 from deskui.domain.handover import (
     Leave,
     OpenWork,
@@ -46,7 +47,7 @@ from deskui.domain.orders import (
 from deskui.i18n import t
 
 if TYPE_CHECKING:
-    from deskui.domain.model import DeadlineKind as _DeadlineKind
+    pass
 
 ORDER_SUBJECT = "order"
 HANDOVER_NOTICE = "handover_unacknowledged"
@@ -144,47 +145,8 @@ class OrderImport:
 ORDER_VIEWS = ("morning", "chase", "problem", "unpaid", "all")
 
 
-class HandoverStore:
+class HandoverStore(StoreBase):
     """Mixed into `Repository`; uses its session, `_changed`, `_event` and `add_deadline`."""
-
-    session: Session
-    policy: DeadlinePolicy
-
-    if TYPE_CHECKING:
-
-        def _changed(self, entity: str, entity_id: int, now: datetime) -> None: ...
-
-        def _event(
-            self,
-            ticket_id: int,
-            agent_id: int | None,
-            now: datetime,
-            action: str,
-            detail: dict[str, Any],
-        ) -> None: ...
-
-        def add_deadline(
-            self,
-            kind: _DeadlineKind,
-            subject_type: SubjectType,
-            subject_id: int,
-            owner_id: int | None,
-            starts_at: datetime,
-            due_at: datetime,
-            *,
-            label: str = "",
-            customer_id: int | None = None,
-            severity: str | None = None,
-            team: str = "default",
-        ) -> int: ...
-
-        def meet_deadlines(
-            self,
-            subject_type: SubjectType,
-            subject_id: int,
-            now: datetime,
-            kind: str | None = None,
-        ) -> None: ...
 
     # -- end of shift: gather, add by hand, hand over -------------------------------------
 

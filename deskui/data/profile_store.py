@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from deskui.data import models as m
@@ -20,6 +20,7 @@ from deskui.data.profile_records import (
     ImportOutcome,
     SaveResult,
 )
+from deskui.data.store_base import StoreBase
 from deskui.domain.assignment import AgentLoad, CustomerNeed, assign_customers, parse_skills
 from deskui.domain.customer_import import (
     ImportReport,
@@ -29,12 +30,12 @@ from deskui.domain.customer_import import (
     check_date,
     check_phone,
 )
-from deskui.domain.deadlines import DeadlinePolicy, ProfileFilingKind, profile_filing_due
+from deskui.domain.deadlines import ProfileFilingKind, profile_filing_due
 from deskui.domain.model import DeadlineKind, Role, SubjectType
 from deskui.domain.phone import reversed_digits
 
 if TYPE_CHECKING:
-    from deskui.domain.model import DeadlineKind as _Kind
+    pass
 
 FILING_CS = "cs"
 FILING_SALES = "sales"
@@ -42,30 +43,8 @@ FILING_NOTES = "personal_notes"
 """Deadline notes telling the three profile filings apart (seed 000:1.4.1-1.4.3)."""
 
 
-class ProfileStore:
+class ProfileStore(StoreBase):
     """Mixed into `Repository`; uses its session and its `_changed` bookkeeping."""
-
-    session: Session
-    policy: DeadlinePolicy
-
-    if TYPE_CHECKING:
-
-        def _changed(self, entity: str, entity_id: int, now: datetime) -> None: ...
-
-        def add_deadline(
-            self,
-            kind: _Kind,
-            subject_type: SubjectType,
-            subject_id: int,
-            owner_id: int | None,
-            starts_at: datetime,
-            due_at: datetime,
-            *,
-            label: str = "",
-            customer_id: int | None = None,
-            severity: str | None = None,
-            team: str = "default",
-        ) -> int: ...
 
     # -- the list ---------------------------------------------------------------------------
 

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
 from deskui.data.frontdesk_store import FrontDeskError
+from deskui.data.store_base import StoreBase
 from deskui.domain.model import Category, Channel, Severity, TicketKind
 from deskui.domain.reception import MailKind, local_day
 
@@ -92,14 +93,10 @@ class MailRow:
     signed_by: str
 
 
-class ReceptionStore:
+class ReceptionStore(StoreBase):
     """Mixed into `Repository`; uses its session, `_changed` and `record_call`."""
 
-    session: Session
-
     if TYPE_CHECKING:
-
-        def _changed(self, entity: str, entity_id: int, now: datetime) -> None: ...
 
         def record_call(self, intake: CallIntake, agent_id: int, now: datetime) -> SavedCall: ...
 

@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Select, delete, func, literal, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from deskui.data import caller_lookup
 from deskui.data import models as m
@@ -50,10 +50,6 @@ class Repository(
     ProfileStore, ComplaintStore, CallbackStore, HandoverStore, FrontDeskStore, ReceptionStore
 ):
     """Reads and writes in terms of the glossary; callers never see SQL or ORM objects."""
-
-    def __init__(self, session: Session, policy: DeadlinePolicy | None = None) -> None:
-        self.session = session
-        self.policy = policy or DeadlinePolicy()
 
     # -- agents -------------------------------------------------------------------------
 
@@ -113,51 +109,6 @@ class Repository(
             )
             for d, customer_name, owner_name in self.session.execute(query)
         ]
-
-    def add_deadline(
-        self,
-        kind: DeadlineKind,
-        subject_type: SubjectType,
-        subject_id: int,
-        owner_id: int | None,
-        starts_at: datetime,
-        due_at: datetime,
-        *,
-        label: str = "",
-        customer_id: int | None = None,
-        severity: str | None = None,
-        team: str = "default",
-    ) -> int:
-        deadline = m.Deadline(
-            kind=kind,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            owner_id=owner_id,
-            team=team,
-            customer_id=customer_id,
-            label=label[:200],
-            severity=severity,
-            starts_at=starts_at,
-            due_at=due_at,
-        )
-        self.session.add(deadline)
-        self.session.flush()
-        self._changed("deadline", deadline.id, starts_at)
-        return deadline.id
-
-    def meet_deadlines(
-        self, subject_type: SubjectType, subject_id: int, now: datetime, kind: str | None = None
-    ) -> None:
-        query = select(m.Deadline).where(
-            m.Deadline.subject_type == subject_type,
-            m.Deadline.subject_id == subject_id,
-            m.Deadline.met_at.is_(None),
-        )
-        if kind is not None:
-            query = query.where(m.Deadline.kind == kind)
-        for deadline in self.session.scalars(query):
-            deadline.met_at = now
-            self._changed("deadline", deadline.id, now)
 
     # -- customers ------------------------------------------------------------------------
 
@@ -549,20 +500,6 @@ class Repository(
                 dict(event.detail or {}),
             )
 
-    def _event(
-        self,
-        ticket_id: int,
-        agent_id: int | None,
-        now: datetime,
-        action: str,
-        detail: dict[str, Any],
-    ) -> None:
-        self.session.add(
-            m.TicketEvent(
-                ticket_id=ticket_id, agent_id=agent_id, at=now, action=action, detail=detail
-            )
-        )
-
     # -- callbacks and handover (read side for export; later issues add the flows) ------------
 
     def callbacks(self) -> Sequence[tuple[Any, ...]]:
@@ -675,9 +612,6 @@ class Repository(
             m.Change.id > change_id
         )
         return [(i, e, eid) for i, e, eid in self.session.execute(query.order_by(m.Change.id))]
-
-    def _changed(self, entity: str, entity_id: int, now: datetime) -> None:
-        self.session.add(m.Change(entity=entity, entity_id=entity_id, at=now))
 
 
 class UnitOfWork:
