@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from deskui.data.records import AgentRecord
     from deskui.data.repository import UnitOfWork
     from deskui.domain.calendar import BusinessCalendar
+    from deskui.domain.site import SiteRules
 
 RETRY_SECONDS = 5.0
 FIRST_PAINT_WAIT = 2.0  # seconds; a headless start with no paint still opens the database
@@ -60,6 +61,7 @@ class DeskApp(App[None]):
     class DatabaseReady(Message):
         agents: list[AgentRecord]
         overrides: dict[Any, bool]
+        rules: SiteRules
 
     @dataclass
     class DatabaseFailed(Message):
@@ -83,6 +85,7 @@ class DeskApp(App[None]):
         """Set once the database has opened and migrated; workers check it."""
         self.agent: AgentRecord | None = None
         self.calendar: BusinessCalendar | None = None
+        self._site_rules: SiteRules | None = None
         self.theme = settings.theme
         self._ticks = 0
         self._last_change = 0
@@ -119,6 +122,7 @@ class DeskApp(App[None]):
                     uow.commit()
                 agents = uow.repo.agents()
                 overrides = uow.repo.calendar_overrides()
+                rules = uow.repo.rules
                 self._last_change = uow.repo.last_change_id()
         except DatabaseError as error:
             self.post_message(self.DatabaseFailed(str(error)))
@@ -127,7 +131,7 @@ class DeskApp(App[None]):
             self.post_message(self.DatabaseFailed(f"{type(error).__name__}: {error}"))
             return
         self.database = database
-        self.post_message(self.DatabaseReady(agents, overrides))
+        self.post_message(self.DatabaseReady(agents, overrides, rules))
 
     def on_desk_app_database_failed(self, message: DatabaseFailed) -> None:
         self._desk().show_trouble(t("app.database_failed", reason=message.reason))
@@ -137,6 +141,7 @@ class DeskApp(App[None]):
         from deskui.domain.calendar import BusinessCalendar
 
         self.calendar = BusinessCalendar(message.overrides, tz=self.settings.site_timezone)
+        self._site_rules = message.rules
         desk = self._desk()
         desk.show_trouble("")
         if self.agent is not None:
@@ -185,6 +190,25 @@ class DeskApp(App[None]):
         self.calendar = calendar
         self._desk().show_calendar_notice()
 
+    @property
+    def site_rules(self) -> SiteRules:
+        """The site's settings as rules (deadlines, calling hours, limits); defaults until
+        the database has opened, then what leads saved, reloaded when one saves."""
+        if self._site_rules is None:
+            from deskui.domain.site import SiteRules
+
+            self._site_rules = SiteRules()
+        return self._site_rules
+
+    @work(thread=True, exclusive=True, group="site-rules", exit_on_error=False)
+    def reload_site_rules(self) -> None:
+        with self.unit_of_work() as uow:
+            rules = uow.repo.rules
+        deliver(self, self._site_rules_loaded, rules)
+
+    def _site_rules_loaded(self, rules: SiteRules) -> None:
+        self._site_rules = rules
+
     def unit_of_work(self) -> UnitOfWork:
         """A unit of work on the open database; call it inside a thread worker."""
         from deskui.data.repository import UnitOfWork
@@ -223,6 +247,8 @@ class DeskApp(App[None]):
             self.post_message(self.ChangesSeen(frozenset(entity for _, entity, _ in changes)))
 
     def on_desk_app_changes_seen(self, message: ChangesSeen) -> None:
+        if "site_setting" in message.entities:
+            self.reload_site_rules()
         for screen in self.screen_stack:
             screen.post_message(self.ChangesSeen(message.entities))
 

@@ -136,7 +136,10 @@ class AttachmentRecord:
 class FrontDeskStore(StoreBase):
     """Mixed into `Repository`; uses its session, `_changed`, `_event` and `add_deadline`."""
 
-    leg_policy: LegPolicy = LegPolicy()
+    @property
+    def leg_policy(self) -> LegPolicy:
+        """The site's limits on each department leg."""
+        return self.rules.legs
 
     # -- departments: who belongs where ------------------------------------------------------
 

@@ -244,6 +244,17 @@ class CalendarDay(Base):
     note: Mapped[str] = mapped_column(String(200), default="")
 
 
+class SiteSettingRow(Base):
+    """A site setting as a lead typed it (deskui.domain.site reads it into rules)."""
+
+    __tablename__ = "site_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    updated_at: Mapped[datetime]
+
+
 class Deadline(Base):
     """Every deadline the desk counts down, as a row (DESIGN.md 2)."""
 

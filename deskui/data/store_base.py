@@ -12,14 +12,59 @@ from sqlalchemy.orm import Session
 from deskui.data import models as m
 from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.model import DeadlineKind, SubjectType
+from deskui.domain.site import (
+    BY_KEY,
+    SettingProblem,
+    SiteRules,
+    SiteSetting,
+    parse_setting,
+    site_rules,
+)
 
 
 class StoreBase:
     """Base of `Repository` and of each feature's part of it (profiles, callbacks, ...)."""
 
-    def __init__(self, session: Session, policy: DeadlinePolicy | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        policy: DeadlinePolicy | None = None,
+        rules: SiteRules | None = None,
+    ) -> None:
         self.session = session
-        self.policy = policy or DeadlinePolicy()
+        self._policy = policy
+        self._rules = rules
+
+    @property
+    def rules(self) -> SiteRules:
+        """The site's rules, read once per unit of work from the stored settings."""
+        if self._rules is None:
+            self._rules = site_rules(self.stored_settings())
+        return self._rules
+
+    @property
+    def policy(self) -> DeadlinePolicy:
+        """Deadline durations: an explicit policy (tests, tools), else the site's."""
+        return self._policy or self.rules.policy
+
+    def stored_settings(self) -> dict[str, str]:
+        """The setting texts leads have saved, by key (unset keys run on defaults)."""
+        rows = self.session.execute(select(m.SiteSettingRow.key, m.SiteSettingRow.value))
+        return {key: value for key, value in rows}
+
+    def save_settings(self, changes: dict[str, str], agent_id: int | None, now: datetime) -> None:
+        """Store what a lead typed; every text must parse (the screen checked it first)."""
+        for key, text in changes.items():
+            setting: SiteSetting = BY_KEY[key]
+            if isinstance(parse_setting(setting, text), SettingProblem):
+                raise ValueError(f"{key}: {text!r} is not a valid setting")
+            self.session.merge(
+                m.SiteSettingRow(
+                    key=key, value=text.strip(), updated_by_id=agent_id, updated_at=now
+                )
+            )
+        self._rules = None
+        self._changed("site_setting", 0, now)
 
     def add_deadline(
         self,

@@ -28,20 +28,18 @@ if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.data.frontdesk_store import AttachmentRecord, AttachmentRules
 
-DEFAULT_LIMIT_BYTES = 10 * 1024 * 1024
-
 
 def attachment_rules(app: DeskApp) -> AttachmentRules:
-    """The site's attachment setting: kept in the database (default) or in a folder beside it.
-
-    Read from the settings when they carry `attachment_storage` / `attachment_limit_mb`."""
+    """The site's attachment setting (a lead edits it): kept in the database (default) or
+    in a folder beside it, and the largest file accepted."""
     from deskui.data.frontdesk_store import AttachmentRules
 
-    settings = app.settings
-    storage = str(getattr(settings, "attachment_storage", "database"))
-    limit_mb = float(getattr(settings, "attachment_limit_mb", 0) or 0)
-    limit = int(limit_mb * 1024 * 1024) if limit_mb > 0 else DEFAULT_LIMIT_BYTES
-    return AttachmentRules(limit_bytes=limit, storage=storage, folder=attachment_folder(app))
+    rules = app.site_rules
+    return AttachmentRules(
+        limit_bytes=rules.attachment_limit_bytes,
+        storage=rules.attachment_storage,
+        folder=attachment_folder(app),
+    )
 
 
 def attachment_folder(app: DeskApp) -> Path:

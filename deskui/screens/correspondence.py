@@ -17,7 +17,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from deskui.domain.reception import (
-    SIGN_WITHIN_HOURS,
     Direction,
     MailKind,
     check_text,
@@ -83,7 +82,7 @@ class CorrespondenceScreen(Screen[None]):
 
     @property
     def sign_hours(self) -> int:
-        return int(getattr(self.desk_app.settings, "mail_sign_hours", SIGN_WITHIN_HOURS))
+        return self.desk_app.site_rules.sign_within_hours
 
     def compose(self) -> ComposeResult:
         yield Static(t("correspondence.title"), id="mail-title", classes="section-title")

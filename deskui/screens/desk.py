@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from deskui.data.records import AgentRecord, NotificationRecord
 
 
+TOASTS_AT_ONCE = 2
+"""New notifications shown as toasts one by one; more than this are summed up in one."""
+
+
 class DeskScreen(Screen[None]):
     """Home: kept open all shift."""
 
@@ -32,6 +36,7 @@ class DeskScreen(Screen[None]):
         Binding("n", "notifications", "keys.notifications", id="notifications"),
         Binding("r", "reload", "keys.reload", id="reload", show=False),
         Binding("c", "calendar", "keys.calendar", id="calendar", show=False),
+        Binding("s", "site_settings", "keys.site_settings", id="site_settings", show=False),
     ]
 
     def __init__(self) -> None:
@@ -117,14 +122,19 @@ class DeskScreen(Screen[None]):
         bell = self.query_one("#bell", Static)
         bell.update(Text(t("desk.bell", count=len(notifications))) if notifications else "")
         bell.set_class(bool(notifications), "-ringing")
-        for notification in notifications:
-            if notification.id in fresh:
-                self.notify(
-                    Text(notification.text).plain,
-                    title=t(f"notification.{notification.kind}"),
-                    severity="warning",
-                    markup=False,
-                )
+        arrived = [n for n in notifications if n.id in fresh]
+        for notification in arrived[:TOASTS_AT_ONCE]:
+            self.notify(
+                Text(notification.text).plain,
+                title=t(f"notification.{notification.kind}"),
+                severity="warning",
+                markup=False,
+            )
+        if len(arrived) > TOASTS_AT_ONCE:  # a backlog at sign-in: one line, not a wall
+            self.notify(
+                t("desk.notifications_more", count=len(arrived) - TOASTS_AT_ONCE),
+                severity="warning",
+            )
 
     def action_notifications(self) -> None:
         from deskui.screens.notifications import NotificationsModal
@@ -146,6 +156,14 @@ class DeskScreen(Screen[None]):
         from deskui.screens.calendar_days import CalendarDaysModal
 
         self.app.push_screen(CalendarDaysModal(), self._calendar_closed)
+
+    def action_site_settings(self) -> None:
+        from deskui.screens.site_settings import SiteSettingsScreen
+
+        if self.desk_app.database is None:
+            self.app.bell()
+            return
+        self.app.push_screen(SiteSettingsScreen())
 
     def _calendar_closed(self, saved: bool | None) -> None:
         if saved:

@@ -16,7 +16,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.handover import is_ack_overdue
 from deskui.domain.model import HandoverSheet, Role
 from deskui.domain.orders import parse_local
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
     from deskui.data.records import AgentRecord
 
 OUTGOING, INCOMING = "outgoing", "incoming"
-POLICY = DeadlinePolicy()  # the repository's default: the same site-set acknowledgement time
 
 
 class HandoverSource:
@@ -113,7 +111,11 @@ class HandoverScreen(Screen[None]):
 
         def flag(row: Any) -> str:
             late = is_ack_overdue(
-                POLICY, row.status, row.handed_over_at, row.acknowledged_at, app.clock.now()
+                app.site_rules.policy,
+                row.status,
+                row.handed_over_at,
+                row.acknowledged_at,
+                app.clock.now(),
             )
             return t("handover.flag_late") if late else ""
 

@@ -1,0 +1,218 @@
+"""Site settings: what a site may tune, as typed by a lead, and the rules they make.
+
+The seeds leave some limits to the site (calling hours, when an overdue personal callback
+goes to the shared queue, how long mail may wait to be signed for, ...). Each is a
+`SiteSetting` with its unit, default and bounds; the database keeps the text a lead typed,
+and `site_rules` turns those texts into the rule objects the rest of the code reads.
+A stored text that no longer parses (an older version, a hand edit) falls back to the
+default and is reported by `invalid_settings`, never raised at a desk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from enum import StrEnum
+from types import MappingProxyType
+
+from deskui.domain.callbacks import (
+    CallbackPurpose,
+    CallbackRules,
+    CallingHours,
+    parse_convenient_hours,
+)
+from deskui.domain.deadlines import DeadlinePolicy
+from deskui.domain.department_legs import LegPolicy
+from deskui.domain.model import Severity
+
+MAX_TEXT = 200
+
+
+class Unit(StrEnum):
+    MINUTES = "minutes"
+    HOURS = "hours"
+    DAYS = "days"
+    MEGABYTES = "megabytes"
+    CHOICE = "choice"
+    HOURS_RANGES = "hours_ranges"
+    PURPOSES = "purposes"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSetting:
+    key: str
+    unit: Unit
+    default: str
+    low: int = 1
+    high: int = 0
+    choices: tuple[str, ...] = ()
+    group: str = ""
+    """Which part of the desk it tunes: shown as a heading on the settings screen."""
+
+
+SETTINGS: tuple[SiteSetting, ...] = (
+    SiteSetting("first_contact.normal", Unit.HOURS, "24", 1, 168, group="tickets"),
+    SiteSetting("first_contact.urgent", Unit.HOURS, "8", 1, 72, group="tickets"),
+    SiteSetting("first_contact.critical", Unit.HOURS, "4", 1, 24, group="tickets"),
+    SiteSetting("repeat_contact", Unit.HOURS, "12", 1, 24, group="tickets"),
+    SiteSetting("callback.window", Unit.DAYS, "7", 1, 31, group="callbacks"),
+    SiteSetting(
+        "callback.calling_hours", Unit.HOURS_RANGES, "9:30-11:30, 14:30-17:30", group="callbacks"
+    ),
+    SiteSetting("callback.shared_after", Unit.MINUTES, "30", 5, 1440, group="callbacks"),
+    SiteSetting(
+        "callback.period", Unit.CHOICE, "month", choices=("month", "quarter"), group="callbacks"
+    ),
+    SiteSetting("callback.confirm_purposes", Unit.PURPOSES, "", group="callbacks"),
+    SiteSetting("handover.ack", Unit.MINUTES, "30", 5, 480, group="handover"),
+    SiteSetting("leg.accept", Unit.HOURS, "2", 1, 72, group="departments"),
+    SiteSetting("leg.plan", Unit.HOURS, "4", 1, 72, group="departments"),
+    SiteSetting("leg.inform", Unit.HOURS, "4", 1, 72, group="departments"),
+    SiteSetting("mail.sign_within", Unit.HOURS, "4", 1, 72, group="front_desk"),
+    SiteSetting("attachment.limit", Unit.MEGABYTES, "10", 1, 200, group="front_desk"),
+    SiteSetting(
+        "attachment.storage",
+        Unit.CHOICE,
+        "database",
+        choices=("database", "folder"),
+        group="front_desk",
+    ),
+)
+BY_KEY: Mapping[str, SiteSetting] = MappingProxyType({s.key: s for s in SETTINGS})
+
+Value = int | str | CallingHours | frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SettingProblem:
+    """Why a typed value cannot be a setting: a catalog key and its values."""
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+
+_INTEGER = re.compile(r"^\s*(\d{1,6})\s*$")
+_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def parse_setting(setting: SiteSetting, text: str) -> Value | SettingProblem:
+    """The value a lead typed, or why it cannot be one (pure; no exception escapes)."""
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        return SettingProblem("site.error.too_long", (("max", MAX_TEXT),))
+    if setting.unit in (Unit.MINUTES, Unit.HOURS, Unit.DAYS, Unit.MEGABYTES):
+        match = _INTEGER.match(text)
+        if match is None:
+            return SettingProblem(
+                "site.error.number", (("low", setting.low), ("high", setting.high))
+            )
+        number = int(match.group(1))
+        if not setting.low <= number <= setting.high:
+            return SettingProblem(
+                "site.error.range", (("low", setting.low), ("high", setting.high))
+            )
+        return number
+    if setting.unit is Unit.CHOICE:
+        if text not in setting.choices:
+            return SettingProblem("site.error.choice", (("choices", " / ".join(setting.choices)),))
+        return text
+    if setting.unit is Unit.HOURS_RANGES:
+        hours = parse_convenient_hours(text)
+        if hours is None:
+            return SettingProblem("site.error.hours")
+        return replace(hours, source="site")
+    purposes = frozenset(word for word in _SEPARATORS.split(text) if word)
+    unknown = sorted(purposes - {str(p) for p in CallbackPurpose})
+    if unknown:
+        return SettingProblem(
+            "site.error.purposes",
+            (("unknown", ", ".join(unknown)), ("known", ", ".join(CallbackPurpose))),
+        )
+    return purposes
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRules:
+    """Every site-tunable rule, built from the stored settings (defaults where unset)."""
+
+    policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
+    callbacks: CallbackRules = field(default_factory=CallbackRules)
+    legs: LegPolicy = field(default_factory=LegPolicy)
+    sign_within_hours: int = 4
+    attachment_limit_bytes: int = 10 * 1024 * 1024
+    attachment_storage: str = "database"
+    confirm_purposes: frozenset[str] = frozenset()
+    """Purposes whose callbacks need the sales head's confirmation before calling."""
+
+
+def setting_values(stored: Mapping[str, str]) -> dict[str, Value]:
+    """Every setting's value: the stored text where it parses, else the default."""
+    values: dict[str, Value] = {}
+    for setting in SETTINGS:
+        parsed = parse_setting(setting, stored.get(setting.key, setting.default))
+        if isinstance(parsed, SettingProblem):
+            parsed = parse_setting(setting, setting.default)
+        assert not isinstance(parsed, SettingProblem), setting.key  # defaults always parse
+        values[setting.key] = parsed
+    return values
+
+
+def invalid_settings(stored: Mapping[str, str]) -> list[str]:
+    """Stored keys whose text does not parse (they run on the default) or are unknown."""
+    return sorted(
+        key
+        for key, text in stored.items()
+        if key not in BY_KEY or isinstance(parse_setting(BY_KEY[key], text), SettingProblem)
+    )
+
+
+def site_rules(stored: Mapping[str, str]) -> SiteRules:
+    """The rules every deadline, queue and limit reads, from the stored setting texts."""
+    v = setting_values(stored)
+
+    def hours(key: str) -> timedelta:
+        return timedelta(hours=int(v[key]))  # type: ignore[arg-type]
+
+    def minutes(key: str) -> timedelta:
+        return timedelta(minutes=int(v[key]))  # type: ignore[arg-type]
+
+    policy = DeadlinePolicy(
+        first_contact=MappingProxyType(
+            {
+                Severity.NORMAL: hours("first_contact.normal"),
+                Severity.URGENT: hours("first_contact.urgent"),
+                Severity.CRITICAL: hours("first_contact.critical"),
+            }
+        ),
+        repeat_contact_interval=hours("repeat_contact"),
+        callback_window=timedelta(days=int(v["callback.window"])),  # type: ignore[arg-type]
+        handover_ack=minutes("handover.ack"),
+    )
+    calling_hours = v["callback.calling_hours"]
+    assert isinstance(calling_hours, CallingHours)
+    callbacks = replace(
+        CallbackRules(),
+        window=policy.callback_window,
+        calling_hours=calling_hours,
+        shared_after=minutes("callback.shared_after"),
+        period=str(v["callback.period"]),
+    )
+    legs = replace(
+        LegPolicy(),
+        accept=hours("leg.accept"),
+        plan=hours("leg.plan"),
+        inform=hours("leg.inform"),
+    )
+    purposes = v["callback.confirm_purposes"]
+    assert isinstance(purposes, frozenset)
+    return SiteRules(
+        policy=policy,
+        callbacks=callbacks,
+        legs=legs,
+        sign_within_hours=int(v["mail.sign_within"]),  # type: ignore[arg-type]
+        attachment_limit_bytes=int(v["attachment.limit"]) * 1024 * 1024,  # type: ignore[arg-type]
+        attachment_storage=str(v["attachment.storage"]),
+        confirm_purposes=purposes,
+    )

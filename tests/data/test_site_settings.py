@@ -1,0 +1,63 @@
+"""Site settings stored by a lead feed every deadline the repository computes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from deskui.data.database import Database
+from deskui.data.records import CallIntake
+from deskui.data.repository import UnitOfWork
+from deskui.domain.model import Severity
+from tests.conftest import FIXED_NOW
+from tests.data.conftest import Desk
+
+
+def _urgent_call(desk: Desk) -> CallIntake:
+    return CallIntake(
+        kind="question",
+        category="product",
+        channel="phone",
+        severity=Severity.URGENT,
+        customer_words="屏幕不亮",
+        customer_id=desk.customer,
+    )
+
+
+def test_saved_settings_change_the_next_units_deadlines(database: Database, desk: Desk) -> None:
+    with UnitOfWork(database) as uow:
+        assert uow.repo.stored_settings() == {}
+        first = uow.repo.record_call(_urgent_call(desk), desk.agent, FIXED_NOW)
+        uow.commit()
+    assert first.first_contact_due == FIXED_NOW + timedelta(hours=8)
+    with UnitOfWork(database) as uow:
+        uow.repo.save_settings(
+            {"first_contact.urgent": "2", "callback.shared_after": "45"}, desk.lead, FIXED_NOW
+        )
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        assert uow.repo.stored_settings() == {
+            "first_contact.urgent": "2",
+            "callback.shared_after": "45",
+        }
+        assert uow.repo.rules.callbacks.shared_after == timedelta(minutes=45)
+        second = uow.repo.record_call(_urgent_call(desk), desk.agent, FIXED_NOW)
+        uow.commit()
+        changes = uow.repo.changes_since(0)
+    assert second.first_contact_due == FIXED_NOW + timedelta(hours=2)
+    assert "site_setting" in {entity for _, entity, _ in changes}
+
+
+def test_saving_again_replaces_and_a_bad_text_is_refused(database: Database, desk: Desk) -> None:
+    with UnitOfWork(database) as uow:
+        uow.repo.save_settings({"mail.sign_within": "6"}, desk.lead, FIXED_NOW)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        uow.repo.save_settings({"mail.sign_within": "8"}, desk.manager, FIXED_NOW)
+        with pytest.raises(ValueError, match="attachment.limit"):
+            uow.repo.save_settings({"attachment.limit": "huge"}, desk.manager, FIXED_NOW)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        assert uow.repo.stored_settings() == {"mail.sign_within": "8"}
+        assert uow.repo.rules.sign_within_hours == 8

@@ -1,0 +1,94 @@
+"""A lead tunes the site's limits on the settings screen (S on the desk); agents only read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import Input, Static
+
+from deskui.app import make_app
+from deskui.data.database import Database
+from deskui.data.repository import UnitOfWork
+from deskui.domain.clock import FixedClock
+from deskui.screens.desk import DeskScreen
+from deskui.screens.site_settings import SiteSettingsScreen
+from tests.conftest import make_settings
+from tests.screens.desk_pilot import SIZE, at_desk, screen_text, settle
+
+
+CLEAR = ("end", *["backspace"] * 12)
+
+
+def _error(app: object, field: str) -> str:
+    hint = app.screen.query_one(f"#{field}-hint", Static)  # type: ignore[attr-defined]
+    return str(hint.render()) if hint.has_class("-error") else ""
+
+
+async def test_a_lead_changes_the_shared_queue_minutes_after_a_typing_mistake(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SiteSettingsScreen)
+        assert "站点设置" in screen_text(app)
+        field = app.screen.query_one("#set-callback-shared-after", Input)
+        field.focus()
+        await pilot.press(*CLEAR, *"45分钟")
+        await settle(pilot)
+        assert "请填一个整数" in _error(app, "set-callback-shared-after")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "有 1 项填写有误" in screen_text(app)
+        assert field.value == "45分钟"  # nothing typed is lost
+        await pilot.press("backspace", "backspace")
+        await settle(pilot)
+        assert _error(app, "set-callback-shared-after") == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "已保存 1 项设置" in screen_text(app)
+        assert app.site_rules.callbacks.shared_after == timedelta(minutes=45)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+    with UnitOfWork(demo_database) as uow:
+        assert uow.repo.stored_settings() == {"callback.shared_after": "45"}
+
+
+async def test_leaving_with_unsaved_changes_warns_once(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#set-mail-sign-within", Input).focus()
+        await pilot.press(*CLEAR, "6")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SiteSettingsScreen)
+        assert "尚未保存" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+    with UnitOfWork(demo_database) as uow:
+        assert uow.repo.stored_settings() == {}
+
+
+async def test_an_agent_sees_the_settings_but_cannot_change_them(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database, agent="陈静"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "只有组长或经理" in screen_text(app)
+        assert app.screen.query_one("#set-mail-sign-within", Input).disabled
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with UnitOfWork(demo_database) as uow:
+        assert uow.repo.stored_settings() == {}
