@@ -27,6 +27,7 @@ EXPORT_KINDS = (
     "passes",
     "messages",
     "correspondence",
+    "surveys",
 )
 SITE_TIMEZONE = "Asia/Shanghai"
 

@@ -16,17 +16,22 @@ from deskui.data import models as m
 from deskui.data.store_base import StoreBase
 from deskui.domain.callbacks import (
     CallbackRules,
+    Confirmation,
     OccasionFacts,
     OpenCallback,
     Placement,
+    Promotion,
     callback_due_at,
     calling_hours_for,
+    confirmation_state,
+    may_start_script,
     needs_follow_up,
     outcome_of,
     period_bounds,
     place_call,
     plan_occasions,
     plan_routine,
+    promotion_problems,
     to_share,
 )
 from deskui.domain.model import (
@@ -84,6 +89,8 @@ class CallbackRow:
     booked_at: datetime | None
     moved_reason: str
     paused_at: datetime | None = None
+    confirmation: str = Confirmation.NOT_NEEDED
+    """Where the sales head's confirmation stands (seed 000:2.5.2.1): the queue marks it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +116,25 @@ class CallbackDetail:
     moved_reason: str
     answers: dict[str, object] = field(default_factory=dict)
     notes: str = ""
+    confirmation: str = Confirmation.NOT_NEEDED
+    sales_head: str = ""
+    """The sales head last asked about this callback, else about this customer."""
+    sales_note: str = ""
+
+    @property
+    def may_start(self) -> bool:
+        """The script starts only when no confirmation is needed or it was given."""
+        return may_start_script(Confirmation(self.confirmation))
+
+
+@dataclass(frozen=True, slots=True)
+class PromotionRow:
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date
+    created_by: str
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,11 +309,16 @@ class CallbackStore(StoreBase):
         query = self._queue(scope).with_only_columns(func.count())
         return int(self.session.scalar(query) or 0)
 
-    def callback_rows(self, scope: CallbackScope, offset: int, limit: int) -> list[CallbackRow]:
+    def callback_rows(
+        self, scope: CallbackScope, offset: int, limit: int, rules: CallbackRules | None = None
+    ) -> list[CallbackRow]:
+        rules = rules or CallbackRules()
         contact = aliased(m.Contact)
         query = (
             self._queue(scope)
-            .add_columns(m.Customer.name, contact.name, m.Agent.name)
+            .add_columns(
+                m.Customer.name, contact.name, m.Agent.name, m.Customer.needs_sales_confirmation
+            )
             .join(m.Customer, m.Customer.id == m.Callback.customer_id)
             .outerjoin(contact, contact.id == m.Callback.contact_id)
             .outerjoin(m.Agent, m.Agent.id == m.Callback.agent_id)
@@ -311,8 +342,9 @@ class CallbackStore(StoreBase):
                 starts_at=c.created_at,
                 booked_at=c.booked_at,
                 moved_reason=c.moved_reason,
+                confirmation=confirmation_state(flag, c.purpose, c.sales_confirmed, rules),
             )
-            for c, customer_name, contact_name, agent_name in self.session.execute(query)
+            for c, customer_name, contact_name, agent_name, flag in self.session.execute(query)
         ]
 
     def unseen_due_count(self, agent_id: int, until: datetime) -> int:
@@ -332,7 +364,10 @@ class CallbackStore(StoreBase):
         )
         return int(self.session.scalar(query) or 0)
 
-    def callback_detail(self, callback_id: int) -> CallbackDetail:
+    def callback_detail(
+        self, callback_id: int, rules: CallbackRules | None = None
+    ) -> CallbackDetail:
+        rules = rules or CallbackRules()
         c = self.session.get_one(m.Callback, callback_id)
         customer = self.session.get_one(m.Customer, c.customer_id)
         contact = self.session.get(m.Contact, c.contact_id) if c.contact_id else None
@@ -359,7 +394,95 @@ class CallbackStore(StoreBase):
             moved_reason=c.moved_reason,
             answers=dict(c.answers or {}),
             notes=c.notes,
+            confirmation=confirmation_state(
+                customer.needs_sales_confirmation, c.purpose, c.sales_confirmed, rules
+            ),
+            sales_head=c.sales_head or self._last_sales_head(customer.id),
+            sales_note=c.sales_note,
         )
+
+    def _last_sales_head(self, customer_id: int) -> str:
+        """Whom the desk asked last time about this customer: the form starts with it."""
+        query = (
+            select(m.Callback.sales_head)
+            .where(m.Callback.customer_id == customer_id, m.Callback.sales_head != "")
+            .order_by(m.Callback.sales_confirmed_at.desc(), m.Callback.id.desc())
+            .limit(1)
+        )
+        return self.session.scalar(query) or ""
+
+    # -- confirmation with the sales head before calling (seed 000:2.5.2.1) ---------------------
+
+    def record_sales_confirmation(
+        self,
+        callback_id: int,
+        agent_id: int,
+        now: datetime,
+        *,
+        sales_head: str,
+        confirmed: bool,
+        note: str = "",
+        postpone_to: datetime | None = None,
+    ) -> None:
+        """The sales head's answer, with who asked and when (an event and the callback's own
+        columns, both exported). A "no" needs its reason and may postpone the callback."""
+        head = sales_head.strip()
+        if not head:
+            raise CallbackError("callbacks.error.sales_head_required")
+        if not confirmed and not note.strip():
+            raise CallbackError("callbacks.error.declined_needs_note")
+        if postpone_to is not None and (confirmed or postpone_to <= now):
+            raise CallbackError(
+                "callbacks.error.booked_past" if postpone_to <= now else "callbacks.error.required"
+            )
+        callback = self._open_callback(callback_id)
+        callback.sales_head = head
+        callback.sales_confirmed = confirmed
+        callback.sales_confirmed_at = now
+        callback.sales_confirmed_by_id = agent_id
+        callback.sales_note = note.strip()
+        self._callback_event(
+            callback_id,
+            agent_id,
+            now,
+            "sales_confirmed" if confirmed else "sales_declined",
+            {"sales_head": head, "confirmed": confirmed, "note": note.strip()},
+        )
+        if postpone_to is not None:
+            previous = callback.due_at
+            callback.due_at = postpone_to
+            callback.moved_from = previous
+            callback.moved_reason = "sales_declined"
+            self._move_deadline(callback_id, postpone_to, now, "sales_declined")
+            self._callback_event(
+                callback_id,
+                agent_id,
+                now,
+                "postponed",
+                {"from": previous.isoformat(), "to": postpone_to.isoformat(), "why": note.strip()},
+            )
+        self._changed("callback", callback_id, now)
+
+    # -- "due callbacks make the queue's header stand out until the agent opens the list" ------
+
+    def mark_callbacks_seen(self, agent_id: int, now: datetime) -> None:
+        """The agent opened the queue: what has fallen due so far counts as seen."""
+        self.session.merge(m.CallbackSeen(agent_id=agent_id, seen_at=now))
+
+    def callbacks_seen_at(self, agent_id: int) -> datetime | None:
+        row = self.session.get(m.CallbackSeen, agent_id)
+        return row.seen_at if row else None
+
+    def newly_due_count(self, agent_id: int, now: datetime) -> int:
+        """The agent's own open callbacks (also those moved to the shared queue) that fell
+        due since they last opened the queue (`newly_due` in the domain, as one count)."""
+        seen_at = self.callbacks_seen_at(agent_id)
+        query = self._queue(CallbackScope()).where(
+            m.Callback.agent_id == agent_id, m.Callback.due_at <= now
+        )
+        if seen_at is not None:
+            query = query.where(m.Callback.due_at > seen_at)
+        return int(self.session.scalar(query.with_only_columns(func.count())) or 0)
 
     def mark_callback_opened(self, callback_id: int, agent_id: int, now: datetime) -> None:
         self._callback_event(callback_id, agent_id, now, "opened", {})
@@ -617,8 +740,8 @@ class CallbackStore(StoreBase):
     def generate_occasions(
         self, now: datetime, calendar: BusinessCalendar, rules: CallbackRules | None = None
     ) -> int:
-        """Special-occasion callbacks ahead of holidays, birthdays and anniversaries; an
-        occasion already planned is not planned twice."""
+        """Special-occasion callbacks ahead of holidays, birthdays, anniversaries and
+        promotions; an occasion already planned is not planned twice."""
         rules = rules or CallbackRules()
         customers = self.session.scalars(select(m.Customer).order_by(m.Customer.id)).all()
         facts = [
@@ -640,8 +763,12 @@ class CallbackStore(StoreBase):
                 select(m.Callback.customer_id, m.Callback.occasion).where(m.Callback.occasion != "")
             ).all()
         )
+        promotions = [
+            Promotion(p.id, p.name, p.starts_on, p.ends_on)
+            for p in self.session.scalars(select(m.Promotion).order_by(m.Promotion.id))
+        ]
         made = 0
-        for plan in plan_occasions(facts, now, rules, calendar, fallback):
+        for plan in plan_occasions(facts, now, rules, calendar, fallback, promotions):
             if (plan.customer_id, plan.occasion) in existing:
                 continue
             existing.add((plan.customer_id, plan.occasion))
@@ -652,6 +779,52 @@ class CallbackStore(StoreBase):
             )  # fmt: skip
             made += 1
         return made
+
+    # -- promotions (促销活动期, seed 000:2.5.1.2) ------------------------------------------------
+
+    def add_promotion(
+        self,
+        name: str,
+        starts_on: date | None,
+        ends_on: date | None,
+        agent_id: int,
+        now: datetime,
+    ) -> int:
+        """A lead records a promotion period; generation calls every customer ahead of it."""
+        agent = self.session.get_one(m.Agent, agent_id)
+        if agent.role not in (Role.LEAD, Role.MANAGER):
+            raise CallbackError("callbacks.error.lead_only")
+        problems = promotion_problems(name, starts_on, ends_on)
+        if problems:
+            raise CallbackError(f"callbacks.promotion.error.{problems[0]}")
+        assert starts_on is not None and ends_on is not None  # promotion_problems checked
+        promotion = m.Promotion(
+            name=name.strip(),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            created_by_id=agent_id,
+            created_at=now,
+        )
+        self.session.add(promotion)
+        self.session.flush()
+        self._changed("promotion", promotion.id, now)
+        return promotion.id
+
+    def promotion_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(m.Promotion)) or 0)
+
+    def promotion_rows(self, offset: int, limit: int) -> list[PromotionRow]:
+        query = (
+            select(m.Promotion, m.Agent.name)
+            .join(m.Agent, m.Agent.id == m.Promotion.created_by_id)
+            .order_by(m.Promotion.starts_on.desc(), m.Promotion.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            PromotionRow(p.id, p.name, p.starts_on, p.ends_on, by, p.created_at)
+            for p, by in self.session.execute(query)
+        ]
 
     # -- on-site visits (seed 000:2.5.4) -------------------------------------------------------
 
@@ -752,41 +925,27 @@ class CallbackStore(StoreBase):
             for v, customer, by, decided in self.session.execute(query)
         ]
 
-    # -- quarterly survey forms (seed 000:2.5.3) ------------------------------------------------
-
-    def record_survey(
-        self, department_code: str, year: int, quarter: int, agent_id: int, now: datetime
-    ) -> None:
-        self.session.add(
-            m.SurveyForm(
-                department_code=department_code,
-                year=year,
-                quarter=quarter,
-                submitted_at=now,
-                received_by_id=agent_id,
-                note="",
-            )
-        )
-        self._changed("survey_form", 0, now)
-
-    def submitted_surveys(self) -> list[tuple[str, int, int]]:
-        rows = self.session.execute(
-            select(m.SurveyForm.department_code, m.SurveyForm.year, m.SurveyForm.quarter)
-        )
-        return [(d, y, q) for d, y, q in rows]
-
     # -- export: every recorded field ------------------------------------------------------------
 
     def callback_export_rows(self) -> list[list[Any]]:
         agent = aliased(m.Agent)
         done_by = aliased(m.Agent)
+        confirmed_by = aliased(m.Agent)
         contact = aliased(m.Contact)
         query = (
-            select(m.Callback, m.Customer.name, contact.name, agent.name, done_by.name)
+            select(
+                m.Callback,
+                m.Customer.name,
+                contact.name,
+                agent.name,
+                done_by.name,
+                confirmed_by.name,
+            )
             .join(m.Customer, m.Customer.id == m.Callback.customer_id)
             .outerjoin(contact, contact.id == m.Callback.contact_id)
             .outerjoin(agent, agent.id == m.Callback.agent_id)
             .outerjoin(done_by, done_by.id == m.Callback.done_by_id)
+            .outerjoin(confirmed_by, confirmed_by.id == m.Callback.sales_confirmed_by_id)
             .order_by(m.Callback.due_at, m.Callback.id)
         )
         return [
@@ -812,15 +971,23 @@ class CallbackStore(StoreBase):
                 c.notes,
                 c.ticket_id or "",
                 c.follow_up_ticket_id or "",
+                c.sales_head,
+                "" if c.sales_confirmed is None else ("yes" if c.sales_confirmed else "no"),
+                c.sales_confirmed_at,
+                confirmed_name or "",
+                c.sales_note,
             ]
-            for c, customer, contact_name, agent_name, done_name in self.session.execute(query)
+            for c, customer, contact_name, agent_name, done_name, confirmed_name in (
+                self.session.execute(query)
+            )
         ]
 
 
 CALLBACK_EXPORT_HEADERS = [
     "id", "customer", "contact", "agent", "purpose", "way", "status", "shared", "created_at",
     "due_at", "booked_at", "moved_from", "moved_reason", "occasion", "done_at", "done_by",
-    "outcome", "answers", "notes", "ticket", "follow_up_ticket",
+    "outcome", "answers", "notes", "ticket", "follow_up_ticket", "sales_head",
+    "sales_confirmed", "sales_confirmed_at", "sales_confirmed_by", "sales_note",
 ]  # fmt: skip
 
 
@@ -865,6 +1032,7 @@ __all__ = [
     "CallbackScope",
     "CallbackStore",
     "CoverageRow",
+    "PromotionRow",
     "VisitRow",
     "coverage_period",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import select
+
 from deskui.data import models as m
 from deskui.data.records import NewTicket
 from deskui.data.repository import Repository
@@ -384,6 +386,57 @@ def _seed_callbacks(
         frequency="每月一次", first_date=today + timedelta(days=7),
         end_date=today + timedelta(days=97),
     )  # fmt: skip
+    _seed_callback_rules(repo, now, customers, desk_agents)
+
+
+def _seed_callback_rules(
+    repo: Repository, now: datetime, customers: list[m.Customer], desk_agents: list[m.Agent]
+) -> None:
+    """A customer whose sales head confirms every callback first (with one due this
+    afternoon), this quarter's survey forms with three still missing, a promotion ahead."""
+    from deskui.domain.calendar import BusinessCalendar
+    from deskui.domain.callbacks import CallbackRules, survey_quarter
+
+    calendar = BusinessCalendar()
+    lead = repo.session.scalars(select(m.Agent).where(m.Agent.role == Role.LEAD)).first()
+    assert lead is not None
+    flagged = customers[6]
+    flagged.needs_sales_confirmation = True  # seed 000:2.5.2.1
+    repo.add_callback(
+        flagged.id, CallbackPurpose.ROUTINE, now, now, calendar, agent_id=desk_agents[0].id,
+        contact_id=flagged.contacts[0].id, due_at=now + timedelta(hours=6),
+    )  # fmt: skip
+    quarter = survey_quarter(now, CallbackRules())
+    missing = {customers[7].id, customers[15].id, customers[23].id}
+    for index, customer in enumerate(customers):
+        if customer.id in missing:
+            continue
+        received = min(quarter.starts_at + timedelta(days=1 + index % 9, hours=2), now)
+        repo.session.add(
+            m.SurveyForm(
+                customer_id=customer.id,
+                department_code="",
+                year=quarter.year,
+                quarter=quarter.quarter,
+                received_from=("营销中心 赵磊", "产品销售中心 孙丽", "媒体开发部 周强")[index % 3],
+                submitted_at=received,
+                score=(5, 4, 4, 3, 5)[index % 5],
+                note="",
+                received_by_id=lead.id,
+                recorded_at=received,
+            )
+        )
+    today = now.astimezone(calendar.tz).date()
+    repo.session.add(
+        m.Promotion(
+            name="年终感恩促销",
+            starts_on=today + timedelta(days=10),
+            ends_on=today + timedelta(days=24),
+            created_by_id=lead.id,
+            created_at=now - timedelta(days=2),
+        )
+    )
+    repo.session.flush()
 
 
 def _seed_complaints(

@@ -79,6 +79,13 @@ def _callbacks(repo: Repository, zone: ZoneInfo) -> Table:
     return list(CALLBACK_EXPORT_HEADERS), _localised(repo.callback_export_rows(), zone)
 
 
+def _surveys(repo: Repository, zone: ZoneInfo) -> Table:
+    from deskui.data.survey_store import SURVEY_EXPORT_HEADERS
+
+    # every form received: from whom, when, its score and notes, who recorded it (seed 000:2.5.3)
+    return list(SURVEY_EXPORT_HEADERS), _localised(repo.survey_export_rows(), zone)
+
+
 def _handover(repo: Repository, zone: ZoneInfo) -> Table:
     from deskui.data.handover_store import HANDOVER_EXPORT_HEADERS
 
@@ -140,6 +147,7 @@ KINDS: dict[str, Callable[[Repository, ZoneInfo], Table]] = {
     "passes": _reception("PASS_EXPORT_HEADERS", "pass_export_rows"),
     "messages": _reception("MESSAGE_EXPORT_HEADERS", "message_export_rows"),
     "correspondence": _reception("MAIL_EXPORT_HEADERS", "mail_export_rows"),
+    "surveys": _surveys,
 }
 
 

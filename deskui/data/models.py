@@ -87,6 +87,8 @@ class Customer(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # issue 6: confirm with the customer's sales head before every callback (seed 000:2.5.2.1)
+    needs_sales_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="customer", order_by="Contact.id", cascade="all, delete-orphan"
@@ -192,6 +194,12 @@ class Callback(Base):
     moved_from: Mapped[datetime | None]
     moved_reason: Mapped[str] = mapped_column(String(80), default="")
     occasion: Mapped[str] = mapped_column(String(80), default="")
+    # the sales head's last answer before calling (seed 000:2.5.2.1); each one is an event too
+    sales_head: Mapped[str] = mapped_column(String(80), default="")
+    sales_confirmed: Mapped[bool | None] = mapped_column(Boolean)
+    sales_confirmed_at: Mapped[datetime | None]
+    sales_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    sales_note: Mapped[str] = mapped_column(Text, default="")
 
 
 class HandoverItem(Base):
@@ -469,11 +477,12 @@ class VisitRequest(Base):
 
 
 class SurveyForm(Base):
-    """顾客满意度调查表 handed in by a sales department for a quarter (seed 000:2.5.3)."""
+    """顾客满意度调查表: one customer's form for a quarter, handed in by sales to the CS lead
+    (seed 000:2.5.3). `submitted_at` is when it was received, `received_from` who gave it."""
 
     __tablename__ = "survey_form"
     __table_args__ = (
-        Index("ix_survey_form_quarter", "department_code", "year", "quarter", unique=True),
+        Index("ix_survey_form_customer_quarter", "customer_id", "year", "quarter", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -483,6 +492,34 @@ class SurveyForm(Base):
     submitted_at: Mapped[datetime]
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     note: Mapped[str] = mapped_column(Text, default="")
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
+    received_from: Mapped[str] = mapped_column(String(80), default="")
+    score: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[datetime | None]
+
+
+class Promotion(Base):
+    """促销活动期: special-occasion callbacks are generated ahead of it (seed 000:2.5.1.2)."""
+
+    __tablename__ = "promotion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date] = mapped_column(Date)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    created_at: Mapped[datetime]
+
+
+class CallbackSeen(Base):
+    """When each agent last opened the callback queue: callbacks falling due after that make
+    the desk say so (issue 6). Kept in the database so it follows the agent to any desk and
+    survives a restart; one small row per agent, apart from `agent` (no version bump)."""
+
+    __tablename__ = "callback_seen"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), primary_key=True)
+    seen_at: Mapped[datetime]
 
 
 # -- departments and attachments (issue 8) --

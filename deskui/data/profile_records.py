@@ -19,6 +19,8 @@ class CustomerDraft:
     contract_signed_on: str = ""
     id: int | None = None
     version: int | None = None
+    needs_sales_confirmation: bool | None = None
+    """Confirm with the sales head before every callback (seed 000:2.5.2.1); None keeps it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,7 @@ class CustomerDetail:
     contacts: tuple[ContactDetail, ...] = field(default_factory=tuple)
     filing_due: datetime | None = None
     """The soonest open profile-filing deadline, or None when all are met."""
+    needs_sales_confirmation: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,6 +121,7 @@ class ProfileStore(StoreBase):
             assigned_agent=agent.name if agent else None,
             contacts=tuple(_contact(c) for c in customer.contacts),
             filing_due=due,
+            needs_sales_confirmation=customer.needs_sales_confirmation,
         )
 
     def existing_phones(self) -> set[str]:
@@ -148,6 +149,7 @@ class ProfileStore(StoreBase):
                 phone_reversed=reversed_digits(phone) if phone else None,
                 unit_number=draft.unit_number.strip(),
                 contract_signed_on=contract,
+                needs_sales_confirmation=bool(draft.needs_sales_confirmation),
                 created_at=now,
                 updated_at=now,
             )
@@ -167,6 +169,8 @@ class ProfileStore(StoreBase):
             customer.phone_reversed = reversed_digits(phone) if phone else None
             customer.unit_number = draft.unit_number.strip()
             customer.contract_signed_on = contract
+            if draft.needs_sales_confirmation is not None:
+                customer.needs_sales_confirmation = draft.needs_sales_confirmation
             customer.updated_at = now
             try:
                 self.session.flush()

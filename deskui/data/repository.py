@@ -33,6 +33,7 @@ from deskui.data.records import (
     TicketRecord,
     WorkItem,
 )
+from deskui.data.survey_store import SurveyStore
 from deskui.domain.deadlines import (
     DeadlinePolicy,
     escalation_role,
@@ -47,7 +48,13 @@ from deskui.domain.search import Lookup, LookupKind, name_grams
 
 
 class Repository(
-    ProfileStore, ComplaintStore, CallbackStore, HandoverStore, FrontDeskStore, ReceptionStore
+    ProfileStore,
+    ComplaintStore,
+    CallbackStore,
+    SurveyStore,
+    HandoverStore,
+    FrontDeskStore,
+    ReceptionStore,
 ):
     """Reads and writes in terms of the glossary; callers never see SQL or ORM objects."""
 

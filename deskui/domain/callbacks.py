@@ -71,6 +71,9 @@ class CallbackRules:
     """The coverage period: "month" or "quarter" (100% of customers each period)."""
     survey_day: int = 10
     """Survey forms due by this day of each quarter's first month (seed 000:2.5.3)."""
+    confirm_purposes: frozenset[str] = frozenset()
+    """Purposes always confirmed with the customer's sales head before calling (seed
+    000:2.5.2.1); a customer's own flag asks for it too."""
 
 
 # -- due dates -------------------------------------------------------------------------------
@@ -259,6 +262,48 @@ def section(due_at: datetime, now: datetime, tz: str | object) -> str:
     return "upcoming"
 
 
+def newly_due(due_at: datetime, seen_at: datetime | None, now: datetime) -> bool:
+    """A callback fell due since the agent last opened the queue: the desk says so until
+    they open it again (issue 6: "due callbacks make the queue's header stand out")."""
+    if _utc(due_at) > _utc(now):
+        return False
+    return seen_at is None or _utc(due_at) > _utc(seen_at)
+
+
+# -- confirmation with the sales head (seed 000:2.5.2.1) ---------------------------------------
+
+
+class Confirmation(StrEnum):
+    """Where a callback stands with the sales head's confirmation."""
+
+    NOT_NEEDED = "not_needed"
+    NEEDED = "needed"  # not asked yet: the script waits
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"  # the sales head said not now: ask again before calling
+
+
+def needs_sales_confirmation(customer_flag: bool, purpose: str, rules: CallbackRules) -> bool:
+    """回访前必须与营销部门负责人沟通确认: when the customer is flagged or the site lists the
+    purpose, the sales head confirms before the call (seed 000:2.5.2.1)."""
+    return customer_flag or str(purpose) in rules.confirm_purposes
+
+
+def confirmation_state(
+    customer_flag: bool, purpose: str, confirmed: bool | None, rules: CallbackRules
+) -> Confirmation:
+    """`confirmed` is the last recorded answer: None (none yet), True or False."""
+    if not needs_sales_confirmation(customer_flag, purpose, rules):
+        return Confirmation.NOT_NEEDED
+    if confirmed is None:
+        return Confirmation.NEEDED
+    return Confirmation.CONFIRMED if confirmed else Confirmation.DECLINED
+
+
+def may_start_script(state: Confirmation) -> bool:
+    """The script starts only once confirmation is not needed or was given."""
+    return state in (Confirmation.NOT_NEEDED, Confirmation.CONFIRMED)
+
+
 # -- coverage and routine generation ----------------------------------------------------------
 
 
@@ -334,6 +379,30 @@ class OccasionFacts:
     """(contact id, birthday) of the customer's contacts."""
 
 
+@dataclass(frozen=True, slots=True)
+class Promotion:
+    """A promotion period a lead recorded (促销活动期, seed 000:2.5.1.2)."""
+
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date
+
+
+def promotion_problems(name: str, starts_on: date | None, ends_on: date | None) -> list[str]:
+    """Catalog keys of what is wrong with a promotion as typed (empty when it may be saved)."""
+    problems = []
+    if not name.strip():
+        problems.append("name")
+    if starts_on is None:
+        problems.append("starts_on")
+    if ends_on is None:
+        problems.append("ends_on")
+    elif starts_on is not None and ends_on < starts_on:
+        problems.append("ends_before_start")
+    return problems
+
+
 def holidays_between(start: date, end: date) -> list[tuple[date, str]]:
     """The first day of each official holiday run between `start` and `end` (inclusive)."""
     found: list[tuple[date, str]] = []
@@ -365,12 +434,15 @@ def plan_occasions(
     rules: CallbackRules,
     calendar: BusinessCalendar,
     fallback_agent: int,
+    promotions: Sequence[Promotion] = (),
 ) -> list[PlannedCallback]:
-    """Special-occasion callbacks (seed 000:2.5.1.2) for holidays, contacts' birthdays and
-    company anniversaries inside the horizon, due `occasion_lead` before the date."""
+    """Special-occasion callbacks (seed 000:2.5.1.2) for holidays, contacts' birthdays,
+    company anniversaries and promotions inside the horizon, due `occasion_lead` before the
+    date; a promotion already running (recorded late) is still called during its period."""
     today = _utc(now).astimezone(calendar.tz).date()
     end = today + rules.occasion_horizon
     holidays = holidays_between(today, end)
+    running = [p for p in promotions if p.starts_on <= end and p.ends_on >= today]
     planned: list[PlannedCallback] = []
 
     def due(day: date) -> datetime:
@@ -414,6 +486,16 @@ def plan_occasions(
                         occasion=f"anniversary:{on.isoformat()}",
                     )
                 )
+        for promotion in running:
+            planned.append(
+                PlannedCallback(
+                    fact.customer_id,
+                    agent,
+                    CallbackPurpose.SPECIAL_OCCASION,
+                    due(promotion.starts_on),
+                    occasion=f"promotion:{promotion.id}",
+                )
+            )
     return planned
 
 
@@ -427,6 +509,53 @@ def quarter_of(day: date) -> tuple[int, int]:
 def survey_due(year: int, quarter: int, rules: CallbackRules) -> date:
     """By the 10th of the quarter's first month (seed 000:2.5.3)."""
     return date(year, 3 * (quarter - 1) + 1, rules.survey_day)
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyQuarter:
+    """The quarter whose survey forms are being collected, and when they are due."""
+
+    year: int
+    quarter: int
+    starts_at: datetime
+    """The quarter's first instant, UTC (the countdown's start)."""
+    due_on: date
+    due_at: datetime
+    """The end of the due day, UTC: forms handed in on the 10th are on time."""
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+
+def survey_quarter(now: datetime, rules: CallbackRules, tz: str = "Asia/Shanghai") -> SurveyQuarter:
+    """The current quarter's survey forms: due by `survey_day` of its first month."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+    today = _utc(now).astimezone(zone).date()
+    year, quarter = quarter_of(today)
+    due_on = survey_due(year, quarter, rules)
+    first = date(year, 3 * (quarter - 1) + 1, 1)
+    return SurveyQuarter(
+        year,
+        quarter,
+        datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC),
+        due_on,
+        datetime.combine(due_on + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC),
+    )
+
+
+def survey_days_left(now: datetime, quarter: SurveyQuarter, tz: str = "Asia/Shanghai") -> int:
+    """Whole days until the due day (0 on the day itself, negative when late)."""
+    from zoneinfo import ZoneInfo
+
+    today = _utc(now).astimezone(ZoneInfo(tz)).date()
+    return (quarter.due_on - today).days
+
+
+SURVEY_SCORES = range(1, 6)
+"""A form's overall satisfaction: 1 (very unsatisfied) to 5 (very satisfied)."""
 
 
 def missing_surveys(

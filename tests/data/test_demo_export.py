@@ -29,6 +29,7 @@ HEADERS: dict[str, list[str]] = {
         "id", "customer", "contact", "agent", "purpose", "way", "status", "shared",
         "created_at", "due_at", "booked_at", "moved_from", "moved_reason", "occasion",
         "done_at", "done_by", "outcome", "answers", "notes", "ticket", "follow_up_ticket",
+        "sales_head", "sales_confirmed", "sales_confirmed_at", "sales_confirmed_by", "sales_note",
     ],
     "handover": [
         "id", "sheet", "status", "customer", "item", "done_so_far", "next_step", "due_at",
