@@ -27,6 +27,9 @@ EXPORT_KINDS = (
     "passes",
     "messages",
     "correspondence",
+    "prospects",
+    "gifts",
+    "events",
     "surveys",
 )
 SITE_TIMEZONE = "Asia/Shanghai"

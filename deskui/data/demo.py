@@ -250,6 +250,7 @@ def seed_demo(repo: Repository, now: datetime) -> None:
     _seed_department_legs(repo, now)
     _seed_reception(repo, now)
     _seed_attachment(repo, now)
+    _seed_relations(repo, now)
 
 
 def _seed_orders(repo: Repository, now: datetime, desk_agents: list[m.Agent]) -> None:
@@ -654,3 +655,90 @@ def _seed_attachment(repo: Repository, now: datetime) -> None:
             added_at=now - timedelta(minutes=30),
         )
     )
+
+
+def _seed_relations(repo: Repository, now: datetime) -> None:
+    """Customer relations (seed 000:1.4.7, 2.5.5, 4): a prospect CS follows itself, found in
+    a callback two days ago, and one handed to the business department; a gift sent
+    yesterday with its confirmation callback due, one confirmed; an event next month with
+    its plan due and invitees, and last month's with attendance recorded."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from deskui.domain.calendar import BusinessCalendar
+    from deskui.domain.reception import local_day
+
+    zone = ZoneInfo("Asia/Shanghai")
+    calendar = BusinessCalendar()
+    ids = {name: id_ for name, id_ in repo.session.execute(select(m.Agent.name, m.Agent.id))}
+    desk, organiser, lead = ids["李娜"], ids["陈静"], ids["张伟"]
+    customers = list(repo.session.scalars(select(m.Customer).order_by(m.Customer.id)))
+
+    def pair(index: int) -> tuple[int, int]:
+        return customers[index].id, customers[index].contacts[0].id
+
+    found_in, contact = pair(4)
+    call = repo.add_callback(
+        found_in, CallbackPurpose.ROUTINE, now - timedelta(days=3), now - timedelta(days=3),
+        calendar, agent_id=desk, contact_id=contact, due_at=now - timedelta(days=2),
+    )  # fmt: skip
+    repo.record_callback(
+        call, desk, now - timedelta(days=2), {"convenient": "yes", "satisfaction": "satisfied"}
+    )
+    repo.record_prospect(
+        desk, now - timedelta(days=2), customer_id=found_in, contact_id=contact,
+        interest="想在商场中庭加投两块广告屏，问年底有没有档期", source_callback_id=call,
+    )  # fmt: skip
+    customer, contact = pair(13)
+    repo.record_prospect(
+        desk, now - timedelta(hours=20), customer_id=customer, contact_id=contact,
+        interest="年底想做一次促销投放，希望业务部给个方案", department_code="business",
+        person="钱伟",
+    )  # fmt: skip
+
+    customer, contact = pair(7)
+    repo.record_gift(
+        desk, now - timedelta(hours=17), calendar, customer_id=customer, contact_id=contact,
+        gift="新年台历和定制保温杯", sent_at=now - timedelta(hours=18), sent_by="业务部 钱伟",
+    )  # fmt: skip
+    customer, contact = pair(19)
+    confirmed = repo.record_gift(
+        desk, now - timedelta(days=5), calendar, customer_id=customer, contact_id=contact,
+        gift="中秋月饼礼盒", sent_at=now - timedelta(days=5, hours=2), sent_by="业务部 孙丽",
+    )  # fmt: skip
+    repo.confirm_gift(confirmed.gift_id, desk, now - timedelta(days=3), True, "客户已收到")
+
+    today = local_day(now, zone)[0].astimezone(zone).date()
+    coming = repo.add_event(
+        lead, now - timedelta(days=3), zone, name="2026 年终客户答谢会",
+        event_on=today + timedelta(days=35), place="酒店三楼宴会厅", owner_id=organiser,
+    )  # fmt: skip
+    repo.invite(coming, organiser, now - timedelta(days=2), [pair(i) for i in (1, 4, 7, 10)])
+    invitees = repo.invitee_rows(coming, 0, 10)
+    for invitee, way in zip(invitees[:3], ("phone", "email", "phone"), strict=True):
+        repo.invitation_sent(
+            invitee.id, now - timedelta(days=1), at=now - timedelta(days=1), way=way,
+            invited_by="业务部 钱伟",
+        )  # fmt: skip
+    repo.record_attendance(invitees[2].id, now - timedelta(hours=5), zone, "declined", "年底出差")
+
+    held = today - timedelta(days=24)
+    past = repo.add_event(
+        lead, now - timedelta(days=60), zone, name="秋季新品品鉴会", event_on=held,
+        place="一楼展厅", owner_id=organiser,
+    )  # fmt: skip
+    repo.record_plan(
+        past, organiser, now - timedelta(days=56), "新品演示、茶歇、抽奖；预算一万五千元",
+        "企划部 周强",
+    )  # fmt: skip
+    repo.invite(past, organiser, now - timedelta(days=50), [pair(i) for i in (2, 5, 8)])
+    after = datetime.combine(held, datetime.min.time(), tzinfo=zone) + timedelta(hours=20)
+    for invitee, attendance in zip(
+        repo.invitee_rows(past, 0, 10), ("attended", "attended", "no_show"), strict=True
+    ):
+        repo.invitation_sent(
+            invitee.id, now - timedelta(days=45), at=now - timedelta(days=45), way="letter",
+            invited_by="业务部 孙丽",
+        )  # fmt: skip
+        repo.record_attendance(invitee.id, after, zone, attendance)

@@ -134,6 +134,18 @@ def _reception(headers: str, rows: str) -> Callable[[Repository, ZoneInfo], Tabl
     return table
 
 
+def _relations(headers: str, rows: str) -> Callable[[Repository, ZoneInfo], Table]:
+    """Prospects, gifts and events with their invitees (issue 8), every field."""
+
+    def table(repo: Repository, zone: ZoneInfo) -> Table:
+        from deskui.data import relations_store
+
+        names = list(getattr(relations_store, headers))
+        return names, _localised(getattr(repo, rows)(zone), zone)
+
+    return table
+
+
 KINDS: dict[str, Callable[[Repository, ZoneInfo], Table]] = {
     "tickets": _tickets,
     "customers": _customers,
@@ -147,6 +159,9 @@ KINDS: dict[str, Callable[[Repository, ZoneInfo], Table]] = {
     "passes": _reception("PASS_EXPORT_HEADERS", "pass_export_rows"),
     "messages": _reception("MESSAGE_EXPORT_HEADERS", "message_export_rows"),
     "correspondence": _reception("MAIL_EXPORT_HEADERS", "mail_export_rows"),
+    "prospects": _relations("PROSPECT_EXPORT_HEADERS", "prospect_export_rows"),
+    "gifts": _relations("GIFT_EXPORT_HEADERS", "gift_export_rows"),
+    "events": _relations("EVENT_EXPORT_HEADERS", "event_export_rows"),
     "surveys": _surveys,
 }
 

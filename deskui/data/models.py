@@ -653,3 +653,115 @@ class Correspondence(Base):
     signed_at: Mapped[datetime | None]
     signed_by: Mapped[str] = mapped_column(String(80), default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+
+
+class Prospect(Base):
+    """A contact who showed interest in working with us (seed 000:1.4.7): CS follows it
+    itself (`owner_id`, with a follow-up deadline row) unless a business department does,
+    in which case it is handed to that department's person."""
+
+    __tablename__ = "prospect"
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    interest: Mapped[str] = mapped_column(Text)
+    source_callback_id: Mapped[int | None] = mapped_column(ForeignKey("callback.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    recorded_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="following", index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    follow_up_at: Mapped[datetime | None]
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    department_person: Mapped[str] = mapped_column(String(80), default="")
+    handed_at: Mapped[datetime | None]
+    handed_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    outcome: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProspectEvent(Base):
+    """Append-only history of a prospect: recorded, handed to a department, closed."""
+
+    __tablename__ = "prospect_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prospect_id: Mapped[int] = mapped_column(ForeignKey("prospect.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class Gift(Base):
+    """One line of a business department's gift list (seed 000:2.5.5.1); CS confirms its
+    arrival in the callback `callback_id` within 3 days of `sent_at`."""
+
+    __tablename__ = "gift"
+    __table_args__ = (Index("ix_gift_sent_at", "sent_at"),)
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    gift: Mapped[str] = mapped_column(String(200))
+    sent_at: Mapped[datetime]
+    sent_by: Mapped[str] = mapped_column(String(80))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    callback_id: Mapped[int | None] = mapped_column(ForeignKey("callback.id"), index=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    recorded_at: Mapped[datetime]
+    arrived: Mapped[bool | None] = mapped_column(Boolean)
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    confirm_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class CustomerEvent(Base):
+    """联谊活动 (seed 000:4): the planning department's plan is due a month ahead."""
+
+    __tablename__ = "customer_event"
+    __table_args__ = (Index("ix_customer_event_event_on", "event_on"),)
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    event_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    plan_due_on: Mapped[date] = mapped_column(Date)
+    plan: Mapped[str] = mapped_column(Text, default="")
+    plan_by: Mapped[str] = mapped_column(String(80), default="")
+    plan_at: Mapped[datetime | None]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    created_at: Mapped[datetime]
+
+
+class EventInvitee(Base):
+    """A customer's contact invited to an event: the invitation and the attendance."""
+
+    __tablename__ = "event_invitee"
+    # optimistic locking for everything an agent edits (DESIGN.md 7)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("customer_event.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    added_at: Mapped[datetime]
+    invited_at: Mapped[datetime | None]
+    invited_via: Mapped[str] = mapped_column(String(20), default="")
+    invited_by: Mapped[str] = mapped_column(String(80), default="")
+    attendance: Mapped[str | None] = mapped_column(String(20))
+    attendance_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(Text, default="")

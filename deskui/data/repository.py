@@ -33,6 +33,7 @@ from deskui.data.records import (
     TicketRecord,
     WorkItem,
 )
+from deskui.data.relations_store import RelationsStore
 from deskui.data.survey_store import SurveyStore
 from deskui.domain.deadlines import (
     DeadlinePolicy,
@@ -55,6 +56,7 @@ class Repository(
     HandoverStore,
     FrontDeskStore,
     ReceptionStore,
+    RelationsStore,
 ):
     """Reads and writes in terms of the glossary; callers never see SQL or ORM objects."""
 

@@ -108,6 +108,8 @@ class DeadlineKind(StrEnum):
     HANDOVER_FOLLOW_UP = "handover_follow_up"
     PARCEL_CHASE = "parcel_chase"
     DEPARTMENT_LEG = "department_leg"
+    PROSPECT_FOLLOW_UP = "prospect_follow_up"  # CS follows a prospect itself (seed 000:1.4.7)
+    EVENT_PLAN = "event_plan"  # a customer event's plan, a month ahead (seed 000:4.2)
 
 
 class SubjectType(StrEnum):
@@ -115,6 +117,8 @@ class SubjectType(StrEnum):
     CALLBACK = "callback"
     CUSTOMER = "customer"
     HANDOVER_ITEM = "handover_item"
+    PROSPECT = "prospect"
+    CUSTOMER_EVENT = "customer_event"
 
 
 class CallbackPurpose(StrEnum):
