@@ -32,6 +32,7 @@ RETRY_SECONDS = 5.0
 FIRST_PAINT_WAIT = 2.0  # seconds; a headless start with no paint still opens the database
 CHANGE_POLL_TICKS = 2
 HANDOVER_FLAG_TICKS = 10  # late handover acknowledgements reach the lead (seed 004)
+CALLBACK_SWEEP_TICKS = 60  # overdue personal callbacks reach the shared queue on time (issue 6)
 
 
 class DeskApp(App[None]):
@@ -231,12 +232,40 @@ class DeskApp(App[None]):
             self.poll_changes()
         if self.database is not None and self._ticks % HANDOVER_FLAG_TICKS == 0:
             self.check_handovers()
+        if self.database is not None and self._ticks % CALLBACK_SWEEP_TICKS == 0:
+            self.sweep_callbacks()
 
     def check_handovers(self) -> None:
         """Flag to the lead any handed-over item not acknowledged within the site-set time."""
         from deskui.screens.handover import flag_unacknowledged
 
         flag_unacknowledged(self)
+
+    @work(thread=True, exclusive=True, group="callback_sweep", exit_on_error=False)
+    def sweep_callbacks(self) -> None:
+        """Once a minute, whatever screen is open: personal callbacks overdue by the site's
+        minutes go to the shared queue (with their history entry), and the desk learns how
+        many of the agent's own callbacks fell due since they last opened the queue."""
+        agent = self.agent
+        now = self.clock.now()
+        try:
+            with self.unit_of_work() as uow:
+                shared = uow.repo.share_overdue(now)
+                uow.commit()
+                due = uow.repo.newly_due_count(agent.id, now) if agent is not None else 0
+        except Exception as error:  # a failed sweep is said on the desk; the next one retries
+            deliver(self, self._sweep_failed, str(error).splitlines()[0])
+            return
+        if shared:  # every open queue and desk reloads now, not at the next change poll
+            self.post_message(self.ChangesSeen(frozenset({"callback", "deadline"})))
+        if agent is not None:
+            deliver(self, self._due_callbacks_counted, due)
+
+    def _due_callbacks_counted(self, count: int) -> None:
+        self._desk().show_due_callbacks(count)
+
+    def _sweep_failed(self, reason: str) -> None:
+        self._desk().show_trouble(t("app.database_failed", reason=reason))
 
     @work(thread=True, exclusive=True, group="changes", exit_on_error=False)
     def poll_changes(self) -> None:

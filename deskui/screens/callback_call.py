@@ -1,6 +1,9 @@
 """One callback, called through its purpose's script (DESIGN.md 6; seed 000:2.3, 2.4):
 convenient? (no: book a time, the callback moves) → the purpose's questions → satisfied /
-average / unsatisfied (unsatisfied opens a follow-up ticket owned by the agent)."""
+average / unsatisfied (unsatisfied opens a follow-up ticket owned by the agent).
+
+When the customer or the purpose asks for it, the sales head's confirmation comes first
+(seed 000:2.5.2.1): the script waits until it is recorded; a "not now" postpones the call."""
 
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from deskui.domain.script_flow import Script
 
 INPUT_FIELDS = ("feedback", "issue", "booked_at")
+CONFIRM_FIELDS = ("sales_head", "sales_note", "postpone_to")
 SCRIPTS: dict[str, str] = {
     CallbackPurpose.ROUTINE: "callback_routine",
     CallbackPurpose.EQUIPMENT_CHECK: "callback_equipment",
@@ -79,6 +83,12 @@ class CallbackCallScreen(Screen[None]):
         reason: str
         field: str = ""
 
+    @dataclass
+    class Confirmed(Message):
+        """The sales head's answer was recorded."""
+
+        confirmed: bool
+
     def __init__(self, callback_id: int) -> None:
         super().__init__(id="callback-call")
         localize_bindings(self)
@@ -86,6 +96,10 @@ class CallbackCallScreen(Screen[None]):
         self.detail: CallbackDetail | None = None
         self.flow: ScriptFlow | None = None
         self.answers: dict[str, object] = {}
+        self.confirming = False
+        """The sales head's confirmation is asked for first: the script waits."""
+        self.sales_answer: str = ""
+        self._opened = False
 
     @property
     def desk_app(self) -> DeskApp:
@@ -95,6 +109,32 @@ class CallbackCallScreen(Screen[None]):
         yield Static(t("callbacks.call.loading"), id="call-title", classes="section-title")
         yield Banner(id="call-trouble")
         with Horizontal(id="call-body"):
+            with VerticalScroll(id="confirm-box"):
+                yield Static(t("callbacks.confirm.title"), id="confirm-title")
+                yield Static(t("callbacks.confirm.why"), id="confirm-why")
+                yield Static("", id="confirm-last")
+                yield Label(t("callbacks.confirm.sales_head"), classes="field-label")
+                yield Input(id="sales_head", compact=True)
+                yield Static("", id="err-sales_head", classes="field-error")
+                yield Label(t("callbacks.confirm.answer"), classes="field-label")
+                yield OptionList(
+                    Option(t("callbacks.confirm.yes"), id="yes"),
+                    Option(t("callbacks.confirm.no"), id="no"),
+                    id="sales_answer",
+                )
+                yield Static("", id="err-sales_answer", classes="field-error")
+                yield Label(t("callbacks.confirm.note"), classes="field-label")
+                yield Input(
+                    id="sales_note", placeholder=t("callbacks.confirm.note_hint"), compact=True
+                )
+                yield Static("", id="err-sales_note", classes="field-error")
+                with Vertical(id="box-postpone_to", classes="field-box"):
+                    yield Label(t("callbacks.confirm.postpone_to"), classes="field-label")
+                    yield Input(
+                        id="postpone_to", placeholder=t("callbacks.booked_hint"), compact=True
+                    )
+                    yield Static("", id="err-postpone_to", classes="field-error")
+                yield Static(t("callbacks.confirm.hint"), id="confirm-hint", classes="hint")
             with VerticalScroll(id="call-script"):
                 yield Static("", id="call-progress")
                 yield Static("", id="step-title")
@@ -126,6 +166,8 @@ class CallbackCallScreen(Screen[None]):
     def on_mount(self) -> None:
         for name in INPUT_FIELDS:
             self.query_one(f"#box-{name}").display = False
+        self.query_one("#confirm-box").display = False
+        self.query_one("#box-postpone_to").display = False
         self.load_detail()
 
     # -- loading ------------------------------------------------------------------------------
@@ -135,10 +177,11 @@ class CallbackCallScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                detail = uow.repo.callback_detail(self.callback_id)
-                if app.agent is not None:
+                detail = uow.repo.callback_detail(self.callback_id, app.site_rules.callbacks)
+                if app.agent is not None and not self._opened:
                     uow.repo.mark_callback_opened(self.callback_id, app.agent.id, app.clock.now())
                     uow.commit()
+                    self._opened = True
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
@@ -158,9 +201,16 @@ class CallbackCallScreen(Screen[None]):
         if detail.way in {w.value for w in CallbackWay}:
             self.query_one("#way", Select).value = detail.way
         self.query_one("#notes", GuardedText).text = detail.notes
-        if detail.status not in ("pending", "booked"):
+        is_open = detail.status in ("pending", "booked")
+        if not is_open:
             self.query_one("#step-hint", Static).update(t("callbacks.call.already_done"))
-        self._show_step()
+        self.confirming = is_open and not detail.may_start
+        self.query_one("#confirm-box").display = self.confirming
+        self.query_one("#call-script").display = not self.confirming
+        if self.confirming:
+            self._show_confirmation(detail)
+        else:
+            self._show_step()
 
     def _facts(self, detail: CallbackDetail) -> Text:
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
@@ -182,7 +232,129 @@ class CallbackCallScreen(Screen[None]):
 
             text.append("\n")
             text.append(t("callbacks.moved_because", reason=reason_text(detail.moved_reason)))
+        if detail.confirmation != "not_needed":
+            text.append("\n")
+            text.append(t(f"callbacks.confirm.state.{detail.confirmation}"), style="bold")
+            if detail.sales_head and detail.confirmation != "needed":
+                text.append(f" ({t('callbacks.confirm.by', head=visible(detail.sales_head))})")
         return text
+
+    # -- the sales head's confirmation before calling (seed 000:2.5.2.1) -------------------------
+
+    def _show_confirmation(self, detail: CallbackDetail) -> None:
+        last = Text()
+        if detail.confirmation == "declined":
+            last.append(t("callbacks.confirm.last_declined", head=visible(detail.sales_head)))
+            last.append(visible(detail.sales_note))
+        self.query_one("#confirm-last", Static).update(last)
+        self.query_one("#sales_head", Input).value = detail.sales_head
+        self.query_one("#sales_note", Input).value = ""
+        self.sales_answer = ""
+        self._mark_sales_answer()
+        first = "#sales_answer" if detail.sales_head else "#sales_head"
+        self.query_one(first).focus()
+
+    def _mark_sales_answer(self) -> None:
+        answers = self.query_one("#sales_answer", OptionList)
+        for value in ("yes", "no"):
+            label = t(f"callbacks.confirm.{value}")
+            picked = "✓ " if self.sales_answer == value else "  "
+            answers.replace_option_prompt(value, picked + label)
+        self.query_one("#box-postpone_to").display = self.sales_answer == "no"
+
+    @on(OptionList.OptionSelected, "#sales_answer")
+    def sales_answer_picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        self.sales_answer = event.option.id
+        self._mark_sales_answer()
+        self.query_one("#err-sales_answer", Static).update("")
+        self.query_one("#sales_note", Input).focus()
+
+    def _confirmation_problems(self) -> tuple[dict[str, str], object]:
+        """Catalog keys by field, and the postponed time when the answer is no."""
+        app = self.desk_app
+        problems: dict[str, str] = {}
+        if not self.query_one("#sales_head", Input).value.strip():
+            problems["sales_head"] = "callbacks.error.required"
+        if not self.sales_answer:
+            problems["sales_answer"] = "callbacks.confirm.pick"
+        postpone = None
+        if self.sales_answer == "no":
+            if not self.query_one("#sales_note", Input).value.strip():
+                problems["sales_note"] = "callbacks.error.declined_needs_note"
+            text = self.query_one("#postpone_to", Input).value
+            if not text.strip():
+                problems["postpone_to"] = "callbacks.error.required"
+            else:
+                now = app.clock.now()
+                postpone = parse_booked_time(text, now, app.settings.site_timezone)
+                if postpone is None:
+                    problems["postpone_to"] = "callbacks.error.bad_time"
+                elif postpone <= now:
+                    problems["postpone_to"] = "callbacks.error.booked_past"
+        for name in (*CONFIRM_FIELDS, "sales_answer"):
+            key = problems.get(name, "")
+            self.query_one(f"#err-{name}", Static).update(Text(t(key)) if key else "")
+        return problems, postpone
+
+    def _confirm_next(self, event: Input.Submitted) -> None:
+        """Enter moves down the confirmation form; on its last field it saves."""
+        field_id = event.input.id
+        if field_id == "sales_head":
+            self.query_one("#sales_answer").focus()
+        elif field_id == "sales_note" and self.sales_answer == "no":
+            self.query_one("#postpone_to", Input).focus()
+        else:
+            self.action_save()
+
+    def _save_confirmation(self) -> None:
+        problems, postpone = self._confirmation_problems()
+        if problems:
+            name = next(iter(problems))
+            self.query_one(f"#{name}").focus()
+            return
+        self.save_confirmation(
+            self.query_one("#sales_head", Input).value,
+            self.sales_answer == "yes",
+            self.query_one("#sales_note", Input).value,
+            postpone,
+        )
+
+    @work(thread=True, exclusive=True, group="callback_save", exit_on_error=False)
+    def save_confirmation(
+        self, sales_head: str, confirmed: bool, note: str, postpone: object
+    ) -> None:
+        from deskui.data.callback_store import CallbackError
+
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                uow.repo.record_sales_confirmation(
+                    self.callback_id,
+                    app.agent.id,  # type: ignore[union-attr]
+                    app.clock.now(),
+                    sales_head=sales_head,
+                    confirmed=confirmed,
+                    note=note,
+                    postpone_to=postpone,  # type: ignore[arg-type]
+                )
+                uow.commit()
+        except CallbackError as error:
+            self.post_message(self.Trouble(t(error.key)))
+            return
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.post_message(self.Confirmed(confirmed))
+
+    def on_callback_call_screen_confirmed(self, message: Confirmed) -> None:
+        if message.confirmed:
+            self.notify(t("callbacks.confirm.saved_yes"), title=t("callbacks.title"))
+            self.load_detail()  # the script starts now
+            return
+        self.notify(t("callbacks.confirm.saved_no"), title=t("callbacks.title"))
+        self.app.pop_screen()
 
     def _values(self) -> dict[str, object]:
         detail = self.detail
@@ -287,14 +459,16 @@ class CallbackCallScreen(Screen[None]):
 
     @on(Input.Submitted)
     def field_submitted(self, event: Input.Submitted) -> None:
-        if self.flow is not None and self.flow.current.final:
+        if self.confirming:
+            self._confirm_next(event)
+        elif self.flow is not None and self.flow.current.final:
             self.action_save()
         else:
             self.action_next_step()
 
     def action_next_step(self) -> None:
         flow = self.flow
-        if flow is None:
+        if flow is None or self.confirming:
             return
         self._capture()
         problems = self._problems()
@@ -311,7 +485,7 @@ class CallbackCallScreen(Screen[None]):
         self._show_step()
 
     def action_back_step(self) -> None:
-        if self.flow is not None:
+        if self.flow is not None and not self.confirming:
             self._capture()
             self.flow.back()
             self._show_step()
@@ -321,6 +495,9 @@ class CallbackCallScreen(Screen[None]):
     def action_save(self) -> None:
         flow = self.flow
         if flow is None or self.detail is None:
+            return
+        if self.confirming:
+            self._save_confirmation()
             return
         self._capture()
         if not flow.done:

@@ -1,6 +1,6 @@
 """F4: callbacks (回访, seed 000:2). The agent's queue by deadline with countdowns (overdue,
-due today, upcoming), the shared queue, everyone's for a lead, coverage this period, and the
-on-site visit requests waiting for a lead."""
+due today, upcoming), the shared queue, everyone's for a lead, coverage this period, the
+on-site visit requests waiting for a lead, and the promotion periods a lead records."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.data.callback_store import CallbackScope
 
-VIEWS = ("mine", "shared", "all", "coverage", "visits")
+VIEWS = ("mine", "shared", "all", "coverage", "visits", "promotions")
 
 
 class CallbackQueueSource:
@@ -47,7 +47,7 @@ class CallbackQueueSource:
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.callback_rows(self.scope, offset, limit)
+            return uow.repo.callback_rows(self.scope, offset, limit, self._app.site_rules.callbacks)
 
 
 class CoverageSource:
@@ -79,6 +79,26 @@ class VisitSource:
             return uow.repo.visit_rows(offset, limit)
 
 
+class PromotionSource:
+    def __init__(self, app: DeskApp) -> None:
+        self._app = app
+
+    def count(self) -> int:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.promotion_count()
+
+    def rows(self, offset: int, limit: int) -> list[Any]:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.promotion_rows(offset, limit)
+
+
+def confirmation_mark(confirmation: str) -> str:
+    """The queue's mark for a callback waiting on the sales head (seed 000:2.5.2.1)."""
+    if confirmation in ("needed", "declined"):
+        return t(f"callbacks.confirm.mark.{confirmation}")
+    return ""
+
+
 def reason_text(reason: str) -> str:
     """Why a callback was moved, in words (`holiday:National Day` keeps the name)."""
     if not reason:
@@ -95,8 +115,11 @@ def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
 
     def note(row: Any) -> str:
         if row.booked_at is not None:
-            return t("callbacks.booked_note")
-        return reason_text(row.moved_reason)
+            why = t("callbacks.booked_note")
+        else:
+            why = reason_text(row.moved_reason)
+        mark = confirmation_mark(row.confirmation)
+        return f"{mark} {why}".strip() if mark else why
 
     columns = [
         Column(
@@ -136,6 +159,23 @@ def coverage_columns() -> list[Column]:
     ]
 
 
+def promotion_columns() -> list[Column]:
+    return [
+        Column(
+            title=t("callbacks.promotion.starts_on"),
+            width=11,
+            cell=lambda row: row.starts_on.isoformat(),
+        ),
+        Column(
+            title=t("callbacks.promotion.ends_on"),
+            width=11,
+            cell=lambda row: row.ends_on.isoformat(),
+        ),
+        Column(title=t("callbacks.promotion.name"), width=30, cell=lambda row: row.name),
+        Column(title=t("callbacks.promotion.created_by"), width=0, cell=lambda row: row.created_by),
+    ]
+
+
 def visit_columns() -> list[Column]:
     return [
         Column(
@@ -168,9 +208,11 @@ class CallbacksScreen(Screen[None]):
         Binding("3", "view('all')", "keys.callbacks_all", id="callbacks_all"),
         Binding("4", "view('coverage')", "keys.callbacks_coverage", id="callbacks_coverage"),
         Binding("5", "view('visits')", "keys.callbacks_visits", id="callbacks_visits"),
+        Binding("6", "view('promotions')", "keys.callbacks_promotions", id="callbacks_promotions"),
         Binding("g", "generate", "keys.callbacks_generate", id="callbacks_generate"),
         Binding("a", "reassign", "keys.callbacks_reassign", id="callbacks_reassign"),
         Binding("v", "request_visit", "keys.callbacks_visit", id="callbacks_visit"),
+        Binding("p", "add_promotion", "keys.callbacks_promotion", id="callbacks_promotion"),
         Binding("r", "reload", "keys.reload", id="reload", show=False),
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
     ]
@@ -239,6 +281,10 @@ class CallbacksScreen(Screen[None]):
             work_list.empty_text = t("callbacks.visits_empty")
             work_list.columns = visit_columns()
             work_list.set_source(VisitSource(app))
+        elif view == "promotions":
+            work_list.empty_text = t("callbacks.promotion.empty")
+            work_list.columns = promotion_columns()
+            work_list.set_source(PromotionSource(app))
         else:
             scope = {
                 "mine": CallbackScope(agent_id=agent_id),
@@ -281,6 +327,8 @@ class CallbacksScreen(Screen[None]):
         try:
             with app.unit_of_work() as uow:
                 shared = uow.repo.share_overdue(now)
+                # the agent is looking at the list: the desk's notice clears until more fall due
+                uow.repo.mark_callbacks_seen(app.agent.id, now)
                 uow.commit()
                 unseen = uow.repo.unseen_due_count(app.agent.id, end_of_day)
         except Exception as error:
@@ -310,7 +358,7 @@ class CallbacksScreen(Screen[None]):
         self.load_queue()
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
-        if message.entities & {"callback", "visit_request", "deadline"}:
+        if message.entities & {"callback", "visit_request", "deadline", "promotion"}:
             self.action_reload()
 
     def on_screen_resume(self) -> None:
@@ -343,6 +391,11 @@ class CallbacksScreen(Screen[None]):
             text.append(visible(row.customer_name), style="bold")
             text.append(f"\n{t('callbacks.coverage_hint')}")
             return text
+        if self.view == "promotions":
+            text.append(visible(row.name), style="bold")
+            text.append(f"  {row.starts_on.isoformat()} ~ {row.ends_on.isoformat()}\n")
+            text.append(t("callbacks.promotion.hint"))
+            return text
         text.append(t(f"callbacks.purpose.{row.purpose}"), style="bold")
         text.append(f"  #{row.callback_id}  ")
         text.append(visible(row.customer_name))
@@ -357,6 +410,9 @@ class CallbacksScreen(Screen[None]):
             text.append(f"  {t('callbacks.moved_because', reason=reason_text(row.moved_reason))}")
         if row.shared:
             text.append(f"  {t('callbacks.shared_note')}")
+        if row.confirmation != "not_needed":
+            text.append("\n")
+            text.append(t(f"callbacks.confirm.state.{row.confirmation}"), style="bold")
         return text
 
     @on(WorkList.RowSelected, "#callbacks-list")
@@ -366,6 +422,8 @@ class CallbacksScreen(Screen[None]):
             self.notify(t("callbacks.coverage_hint"))
         elif self.view == "visits":
             self._decide_visit(row)
+        elif self.view == "promotions":
+            self.notify(t("callbacks.promotion.hint"))
         else:
             self.desk_app.open_callback(row.callback_id)
 
@@ -462,3 +520,21 @@ class CallbacksScreen(Screen[None]):
     def _visit_decided(self, changed: bool | None) -> None:
         if changed:
             self.action_reload()
+
+    # -- promotions (促销活动期, seed 000:2.5.1.2) ----------------------------------------------
+
+    def action_add_promotion(self) -> None:
+        if not self.is_lead:
+            self.notify(t("callbacks.lead_only"), severity="warning")
+            return
+        from deskui.screens.promotion import PromotionModal
+
+        self.app.push_screen(PromotionModal(), self._promotion_added)
+
+    def _promotion_added(self, saved: int | None) -> None:
+        if saved:
+            self.notify(t("callbacks.promotion.saved"), title=t("callbacks.title"))
+            if self.view == "promotions":
+                self.action_reload()
+            else:
+                self.action_view("promotions")

@@ -56,6 +56,7 @@ class DeskScreen(Screen[None]):
             yield LiveClock(self.desk_app.settings.site_timezone, id="clock")
         yield Banner(id="trouble")
         yield Banner(id="calendar-notice", classes="-notice")
+        yield Banner(id="callbacks-notice", classes="-attention")
         yield Static(t("desk.my_work"), id="work-title", classes="section-title")
         yield WorkList(
             columns=[],
@@ -84,10 +85,32 @@ class DeskScreen(Screen[None]):
         work_list.focus()
         self._show_calendar_notice()
         self.load_notifications()
+        self.load_due_callbacks()
 
     def refresh_work(self) -> None:
         self.query_one("#work", WorkList).reload()
         self.load_notifications()
+        self.load_due_callbacks()
+
+    # -- due callbacks stand out until the agent opens the queue (issue 6) ------------------
+
+    @work(thread=True, exclusive=True, group="due_callbacks", exit_on_error=False)
+    def load_due_callbacks(self) -> None:
+        app = self.desk_app
+        if app.agent is None or app.database is None:
+            return
+        with app.unit_of_work() as uow:
+            count = uow.repo.newly_due_count(app.agent.id, app.clock.now())
+        deliver(self, self.show_due_callbacks, count)
+
+    def show_due_callbacks(self, count: int) -> None:
+        """Text, not colour alone: how many fell due unseen and the key that opens them."""
+        notice = t("desk.callbacks_due", count=count) if count else ""
+        self.query_one("#callbacks-notice", Banner).message = notice
+
+    def on_screen_resume(self) -> None:
+        if self.desk_app.agent is not None:
+            self.load_due_callbacks()
 
     def show_calendar_notice(self) -> None:
         self._show_calendar_notice()

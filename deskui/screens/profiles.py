@@ -210,6 +210,8 @@ class ProfilesScreen(Screen[None]):
         )
         if detail.address:
             text.append("\n" + t("profiles.detail_address", address=detail.address))
+        if detail.needs_sales_confirmation:
+            text.append("\n" + t("profiles.detail_confirm"))
         if detail.filing_due is not None:
             zone = ZoneInfo(self.desk_app.settings.site_timezone)
             due = detail.filing_due.astimezone(zone).strftime("%Y-%m-%d %H:%M")
@@ -393,6 +395,11 @@ class CustomerFormModal(ProfileFormBase):
                     with Vertical(classes="form-column"):
                         for name in CUSTOMER_FIELDS:
                             yield from self.field(name, values[name])
+                        yield from self.choice(
+                            "needs_sales_confirmation",
+                            [(t(f"profiles.confirm.{v}"), v) for v in ("no", "yes")],
+                            "yes" if d and d.needs_sales_confirmation else "no",
+                        )
                     if d is None:
                         _, genders = self._contact_options()
                         with Vertical(classes="form-column"):
@@ -422,6 +429,7 @@ class CustomerFormModal(ProfileFormBase):
             contract_signed_on=self.value("contract_signed_on"),
             id=d.id if d else None,
             version=d.version if d else None,
+            needs_sales_confirmation=self.value("needs_sales_confirmation") == "yes",
         )
         contact = None
         if d is None and any(self.value(n).strip() for n in CONTACT_INPUTS):

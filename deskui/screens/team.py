@@ -1,49 +1,139 @@
-"""F6: the team's open deadlines, everyone's, soonest first (seed 002:2.5)."""
+"""F6: the team's open deadlines, everyone's, soonest first (seed 002:2.5); and this
+quarter's satisfaction survey forms still missing from sales, counting down to the 10th of
+the quarter's first month (seed 000:2.5.3), which a lead records as received with one key."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from deskui.domain.callbacks import SurveyQuarter, survey_days_left, survey_quarter
+from deskui.domain.model import Role
+from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.desk import describe_row, open_work_item
 from deskui.screens.sources import DeadlineSource
 from deskui.screens.work_columns import deadline_columns
-from deskui.widgets.work_list import WorkList
+from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
 
+TEAM_VIEWS = ("deadlines", "surveys")
+
+
+class MissingSurveySource:
+    """Customers without this quarter's form (`count`/`rows` run in the list's worker)."""
+
+    def __init__(self, app: DeskApp, quarter: SurveyQuarter) -> None:
+        self._app = app
+        self.quarter = quarter
+
+    def count(self) -> int:
+        with self._app.unit_of_work() as uow:
+            return uow.repo.missing_survey_count(self.quarter.year, self.quarter.quarter)
+
+    def rows(self, offset: int, limit: int) -> list[Any]:
+        q = self.quarter
+        with self._app.unit_of_work() as uow:
+            return uow.repo.missing_survey_rows(
+                q.year, q.quarter, q.due_at, q.starts_at, offset, limit
+            )
+
+
+def survey_columns() -> list[Column]:
+    return [
+        Column(
+            title=t("work.countdown"),
+            width=16,
+            countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+        ),
+        Column(title="#", width=6, cell=lambda row: str(row.customer_id)),
+        Column(title=t("work.customer"), width=30, cell=lambda row: row.customer_name),
+        Column(
+            title=t("callbacks.col.assigned"),
+            width=0,
+            cell=lambda row: row.assigned_agent or t("callbacks.unassigned"),
+        ),
+    ]
+
+
+def survey_summary(quarter: SurveyQuarter, missing: int, days_left: int) -> str:
+    """One line: the quarter, how many forms are missing, the due day and the days left."""
+    if missing == 0:
+        return t("team.survey.all_in", year=quarter.year, quarter=quarter.quarter)
+    if days_left > 0:
+        when = t("team.survey.days_left", days=days_left)
+    elif days_left == 0:
+        when = t("team.survey.due_today")
+    else:
+        when = t("team.survey.days_late", days=-days_left)
+    return t(
+        "team.survey.summary",
+        year=quarter.year,
+        quarter=quarter.quarter,
+        missing=missing,
+        due=quarter.due_on.strftime("%m-%d"),
+        when=when,
+    )
+
 
 class TeamScreen(Screen[None]):
+    CSS_PATH = "team.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "view('deadlines')", "keys.team_deadlines", id="team_deadlines"),
+        Binding("2", "view('surveys')", "keys.team_surveys", id="team_surveys"),
+        Binding("s", "receive_survey", "keys.team_survey_receive", id="team_survey_receive"),
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
     ]
 
-    def __init__(self) -> None:
+    @dataclass
+    class SurveysCounted(Message):
+        missing: int
+
+    def __init__(self, view: str = "deadlines") -> None:
         super().__init__(id="team")
         localize_bindings(self)
+        self.view = view
 
     @property
     def desk_app(self) -> DeskApp:
         return self.app  # type: ignore[return-value]
 
+    @property
+    def is_lead(self) -> bool:
+        agent = self.desk_app.agent
+        return agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
+
+    def quarter(self) -> SurveyQuarter:
+        app = self.desk_app
+        return survey_quarter(app.clock.now(), app.site_rules.callbacks, app.settings.site_timezone)
+
     def compose(self) -> ComposeResult:
         app = self.desk_app
         team = app.agent.team if app.agent else "default"
         name = t("team.default") if team == "default" else team
-        yield Static(Text(t("team.title", team=name)), classes="section-title")
+        with Horizontal(id="team-header"):
+            yield Static(Text(t("team.title", team=name)), classes="section-title")
+            yield Static("", id="team-tabs")
+        yield Static("", id="team-surveys-summary")
         yield WorkList(
             columns=deadline_columns(app.settings.site_timezone, with_owner=True),
             empty_text=t("team.empty"),
             id="team-work",
+        )
+        yield WorkList(
+            columns=survey_columns(), empty_text=t("team.survey.empty"), id="team-surveys"
         )
         yield Static("", id="team-detail")
         yield Footer(compact=True)
@@ -51,17 +141,99 @@ class TeamScreen(Screen[None]):
     def on_mount(self) -> None:
         app = self.desk_app
         team = app.agent.team if app.agent else None
-        work_list = self.query_one("#team-work", WorkList)
-        work_list.set_source(DeadlineSource(app, team=team))
-        work_list.focus()
+        self.query_one("#team-work", WorkList).set_source(DeadlineSource(app, team=team))
+        self.query_one("#team-surveys", WorkList).set_source(
+            MissingSurveySource(app, self.quarter())
+        )
+        self.action_view(self.view)
+        self.count_surveys()
 
-    @on(WorkList.CursorMoved, "#team-work")
+    def action_view(self, view: str) -> None:
+        self.view = view
+        deadlines = self.query_one("#team-work", WorkList)
+        surveys = self.query_one("#team-surveys", WorkList)
+        deadlines.display = view == "deadlines"
+        surveys.display = view == "surveys"
+        (surveys if view == "surveys" else deadlines).focus()
+        line = Text()
+        for n, name in enumerate(TEAM_VIEWS, start=1):
+            label = f" {n} {t(f'team.view.{name}')} "
+            line.append(label, style="reverse bold" if name == view else "")
+        self.query_one("#team-tabs", Static).update(line)
+        shown = surveys if view == "surveys" else deadlines
+        self.query_one("#team-detail", Static).update(self._describe(shown.cursor_row))
+
+    # -- the survey summary ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="team_surveys", exit_on_error=False)
+    def count_surveys(self) -> None:
+        quarter = self.quarter()
+        with self.desk_app.unit_of_work() as uow:
+            missing = uow.repo.missing_survey_count(quarter.year, quarter.quarter)
+        self.post_message(self.SurveysCounted(missing))
+
+    def on_team_screen_surveys_counted(self, message: SurveysCounted) -> None:
+        app = self.desk_app
+        quarter = self.quarter()
+        days = survey_days_left(app.clock.now(), quarter, app.settings.site_timezone)
+        summary = self.query_one("#team-surveys-summary", Static)
+        text = survey_summary(quarter, message.missing, days)
+        if message.missing and self.view != "surveys":
+            text += t("team.survey.press")
+        summary.update(Text(text))
+        summary.set_class(message.missing > 0 and days < 0, "-late")
+        summary.set_class(message.missing > 0 and days >= 0, "-pending")
+
+    # -- rows -----------------------------------------------------------------------------------
+
+    def _describe(self, row: Any) -> Text:
+        if self.view == "deadlines":
+            return describe_row(self.desk_app, row)
+        text = Text()
+        if row is None:
+            return text
+        text.append(visible(row.customer_name), style="bold")
+        text.append(f"  #{row.customer_id}\n")
+        text.append(t("team.survey.hint" if self.is_lead else "team.survey.hint_agent"))
+        return text
+
+    @on(WorkList.CursorMoved)
     def show_detail(self, event: WorkList.CursorMoved) -> None:
-        self.query_one("#team-detail", Static).update(describe_row(self.desk_app, event.row))
+        if event.work_list.id == ("team-surveys" if self.view == "surveys" else "team-work"):
+            self.query_one("#team-detail", Static).update(self._describe(event.row))
 
     @on(WorkList.RowSelected, "#team-work")
     def open_subject(self, event: WorkList.RowSelected) -> None:
         open_work_item(self.desk_app, event.row)
 
-    def on_desk_app_changes_seen(self, message: Any) -> None:
+    @on(WorkList.RowSelected, "#team-surveys")
+    def survey_selected(self, event: WorkList.RowSelected) -> None:
+        self.action_receive_survey()
+
+    def action_receive_survey(self) -> None:
+        if self.view != "surveys":
+            self.notify(t("team.survey.where"), severity="warning")
+            return
+        if not self.is_lead:
+            self.notify(t("team.survey.error.lead_only"), severity="warning")
+            return
+        row = self.query_one("#team-surveys", WorkList).cursor_row
+        if row is None:
+            self.bell()
+            return
+        from deskui.screens.survey_form import SurveyReceivedModal
+
+        self.app.push_screen(SurveyReceivedModal(row, self.quarter()), self._survey_saved)
+
+    def _survey_saved(self, saved: int | None) -> None:
+        if saved:
+            self.notify(t("team.survey.saved"), title=t("team.survey.title"))
+            self.reload()
+
+    def reload(self) -> None:
         self.query_one("#team-work", WorkList).reload()
+        self.query_one("#team-surveys", WorkList).reload()
+        self.count_surveys()
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        self.reload()

@@ -21,6 +21,7 @@ class Banner(Widget):
     }
     Banner.-shown { display: block; }
     Banner.-notice { background: $warning 40%; text-style: none; }
+    Banner.-attention { background: $warning; color: $text; text-style: bold; }
     """
 
     message: reactive[str] = reactive("", layout=True)

@@ -1,0 +1,116 @@
+"""A lead records a promotion period (促销活动期, seed 000:2.5.1.2): name, first and last day.
+Generation (G on the coverage view) then plans a special-occasion callback for every customer
+ahead of its start, like holidays, birthdays and anniversaries."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from deskui.domain.callbacks import promotion_problems
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
+from deskui.screens.visit_request import parse_day
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+
+PROMOTION_FIELDS = ("name", "starts_on", "ends_on")
+
+
+class PromotionModal(ModalScreen[int | None]):
+    """The promotion form; returns the new promotion's id once saved."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "keys.promotion_save", id="promotion_save", priority=True),
+        Binding("escape", "cancel", "keys.back", id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="promotion")
+        localize_bindings(self)
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(t("callbacks.promotion.title"), classes="dialog-title")
+            for name in PROMOTION_FIELDS:
+                yield Label(t(f"callbacks.promotion.{name}"), classes="field-label")
+                hint = t("callbacks.visit.date_hint") if name != "name" else ""
+                yield Input(id=f"promotion-{name}", placeholder=hint, compact=True)
+                yield Static("", id=f"err-promotion-{name}", classes="field-error")
+            yield Static(t("callbacks.promotion.form_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#promotion-name", Input).focus()
+
+    def _value(self, name: str) -> str:
+        return self.query_one(f"#promotion-{name}", Input).value
+
+    def _error(self, name: str, key: str) -> None:
+        self.query_one(f"#err-promotion-{name}", Static).update(Text(t(key)) if key else "")
+
+    @on(Input.Submitted)
+    def field_submitted(self, event: Input.Submitted) -> None:
+        order = [f"promotion-{name}" for name in PROMOTION_FIELDS]
+        position = order.index(event.input.id or "")
+        if position + 1 < len(order):
+            self.query_one(f"#{order[position + 1]}", Input).focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        starts_on = parse_day(self._value("starts_on"))
+        ends_on = parse_day(self._value("ends_on"))
+        problems: dict[str, str] = {}
+        for problem in promotion_problems(self._value("name"), starts_on, ends_on):
+            if problem == "ends_before_start":
+                problems.setdefault("ends_on", "callbacks.promotion.error.ends_before_start")
+            elif problem == "name":
+                problems["name"] = "callbacks.error.required"
+            else:
+                problems[problem] = "callbacks.error.bad_date"
+        for name in PROMOTION_FIELDS:
+            self._error(name, problems.get(name, ""))
+        if problems:
+            self.query_one(f"#promotion-{next(iter(problems))}", Input).focus()
+            return
+        self.save(self._value("name"), starts_on, ends_on)
+
+    @work(thread=True, exclusive=True, group="promotion_save", exit_on_error=False)
+    def save(self, name: str, starts_on: date | None, ends_on: date | None) -> None:
+        from deskui.data.callback_store import CallbackError
+
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                promotion_id = uow.repo.add_promotion(
+                    name,
+                    starts_on,
+                    ends_on,
+                    app.agent.id,
+                    app.clock.now(),  # type: ignore[union-attr]
+                )
+                uow.commit()
+        except CallbackError as error:
+            deliver(self, self._error, "name", error.key)
+            return
+        except Exception as error:
+            deliver(self, self.notify, str(error).splitlines()[0], severity="error")
+            return
+        deliver(self, self.dismiss, promotion_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

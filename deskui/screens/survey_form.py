@@ -1,0 +1,166 @@
+"""A lead records a customer's satisfaction survey form as received (顾客满意度调查表, seed
+000:2.5.3): who handed it in, when, its overall score and notes. Opened with one key (S or
+Enter) on the team view's survey list; the time starts as now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static
+
+from deskui.domain.callbacks import SURVEY_SCORES, SurveyQuarter
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+
+SURVEY_FIELDS = ("received_from", "received_at", "score", "note")
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def parse_received_at(text: str, zone: ZoneInfo) -> datetime | None:
+    """`2026-10-08 14:30` (or just the date) in the site's zone."""
+    text = text.strip()
+    for pattern in (TIME_FORMAT, "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).replace(tzinfo=zone)
+        except ValueError:
+            continue
+    return None
+
+
+class SurveyReceivedModal(ModalScreen[int | None]):
+    """The received form's facts; returns the new form's id once saved."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "keys.survey_save", id="survey_save", priority=True),
+        Binding("escape", "cancel", "keys.back", id="back"),
+    ]
+
+    def __init__(self, row: Any, quarter: SurveyQuarter) -> None:
+        super().__init__(id="survey-received")
+        localize_bindings(self)
+        self.row = row
+        self.quarter = quarter
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.desk_app.settings.site_timezone)
+
+    def compose(self) -> ComposeResult:
+        now = self.desk_app.clock.now().astimezone(self.zone)
+        with Vertical(classes="dialog wide"):
+            yield Static(t("team.survey.form_title"), classes="dialog-title")
+            head = Text(t("team.survey.quarter", year=self.quarter.year, q=self.quarter.quarter))
+            head.append("  ")
+            head.append(visible(self.row.customer_name), style="bold")
+            yield Static(head, classes="hint")
+            yield Label(t("team.survey.received_from"), classes="field-label")
+            yield Input(
+                id="survey-received_from",
+                placeholder=t("team.survey.received_from_hint"),
+                compact=True,
+            )
+            yield Static("", id="err-survey-received_from", classes="field-error")
+            yield Label(t("team.survey.received_at"), classes="field-label")
+            yield Input(now.strftime(TIME_FORMAT), id="survey-received_at", compact=True)
+            yield Static("", id="err-survey-received_at", classes="field-error")
+            yield Label(t("team.survey.score"), classes="field-label")
+            yield Select(
+                [(t(f"team.survey.scores.s{n}"), str(n)) for n in reversed(SURVEY_SCORES)],
+                id="survey-score",
+                prompt=t("team.survey.no_score"),
+                compact=True,
+            )
+            yield Static("", id="err-survey-score", classes="field-error")
+            yield Label(t("team.survey.note"), classes="field-label")
+            yield Input(id="survey-note", compact=True)
+            yield Static("", id="err-survey-note", classes="field-error")
+            yield Static(t("team.survey.form_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#survey-received_from", Input).focus()
+
+    def _error(self, name: str, key: str) -> None:
+        self.query_one(f"#err-survey-{name}", Static).update(Text(t(key)) if key else "")
+
+    @on(Input.Submitted)
+    def field_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "survey-received_from":
+            self.query_one("#survey-received_at", Input).focus()
+        elif event.input.id == "survey-received_at":
+            self.query_one("#survey-score", Select).focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        received_from = self.query_one("#survey-received_from", Input).value
+        received_at = parse_received_at(
+            self.query_one("#survey-received_at", Input).value, self.zone
+        )
+        problems: dict[str, str] = {}
+        if not received_from.strip():
+            problems["received_from"] = "team.survey.error.from_required"
+        if received_at is None:
+            problems["received_at"] = "team.survey.error.bad_time"
+        elif received_at > self.desk_app.clock.now():
+            problems["received_at"] = "team.survey.error.future"
+        for name in SURVEY_FIELDS:
+            self._error(name, problems.get(name, ""))
+        if problems:
+            self.query_one(f"#survey-{next(iter(problems))}").focus()
+            return
+        assert received_at is not None
+        score = self.query_one("#survey-score", Select).value
+        note = self.query_one("#survey-note", Input).value
+        self.save(
+            received_from,
+            received_at,
+            int(str(score)) if score is not Select.BLANK else None,
+            note,
+        )
+
+    @work(thread=True, exclusive=True, group="survey_save", exit_on_error=False)
+    def save(self, received_from: str, received_at: datetime, score: int | None, note: str) -> None:
+        from deskui.data.survey_store import SurveyError
+
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                form_id = uow.repo.record_survey(
+                    self.row.customer_id,
+                    self.quarter.year,
+                    self.quarter.quarter,
+                    received_from=received_from,
+                    received_at=received_at,
+                    score=score,
+                    note=note,
+                    agent_id=app.agent.id,  # type: ignore[union-attr]
+                    now=app.clock.now(),
+                )
+                uow.commit()
+        except SurveyError as error:
+            deliver(self, self._error, "received_from", error.key)
+            return
+        except Exception as error:
+            deliver(self, self.notify, str(error).splitlines()[0], severity="error")
+            return
+        deliver(self, self.dismiss, form_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
