@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy import Date, TextClause, bindparam, text
 from sqlalchemy.engine import Connection
 
-from deskui.data.records import CallerMatch
+from deskui.data.records import CallerMatch, ContactRecord, CustomerCard, CustomerRecord
 
 CANDIDATES = 150
 """Customers fetched per name piece; a fragment common to more is ranked on these (the
@@ -40,6 +40,16 @@ PIECE = text("SELECT customer_id FROM search_gram WHERE gram = :gram ORDER BY cu
 PIECE_COUNT = text(
     "SELECT count(*) FROM (SELECT 1 FROM search_gram WHERE gram = :gram LIMIT :n) AS g"
 )
+CARD = text(
+    "SELECT c.id, c.name, c.address, c.phone_e164, c.unit_number, a.name,"
+    " (SELECT count(*) FROM ticket t WHERE t.customer_id = c.id AND t.closed_at IS NULL),"
+    " (SELECT count(*) FROM callback b WHERE b.customer_id = c.id AND b.done_at IS NULL)"
+    " FROM customer c LEFT JOIN agent a ON a.id = c.assigned_agent_id WHERE c.id = :id"
+)
+CARD_CONTACTS = text(
+    "SELECT id, name, role, position, gender, phone_e164, phone_extension, email, birthday,"
+    " convenient_time FROM contact WHERE customer_id = :id ORDER BY id"
+).columns(birthday=Date)
 CUSTOMERS = text(
     "SELECT id, name, phone_e164, unit_number FROM customer WHERE id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
@@ -59,6 +69,34 @@ def by_last_digits(connection: Connection, digits: str, limit: int) -> list[Call
     params = {"low": low, "high": high, "n": limit}
     rows = connection.execute(BY_LAST_DIGITS, params).all()
     return _merge(rows, "digits", limit)
+
+
+def card(connection: Connection, customer_id: int) -> CustomerCard | None:
+    """The customer card in two indexed statements: the card is painted as the agent types
+    the last digit, so it skips the ORM's identity map and relationship loading."""
+    row = connection.execute(CARD, {"id": customer_id}).first()
+    if row is None:
+        return None
+    cid, name, address, phone, unit, agent, tickets, callbacks = row
+    contacts = tuple(
+        ContactRecord(
+            int(k[0]),
+            str(k[1]),
+            str(k[2]),
+            str(k[3]),
+            str(k[4]),
+            k[5],
+            k[6],
+            str(k[7]),
+            k[8],
+            str(k[9]),
+        )
+        for k in connection.execute(CARD_CONTACTS, {"id": customer_id})
+    )
+    customer = CustomerRecord(
+        int(cid), str(name), str(address), phone, str(unit), agent and str(agent), contacts
+    )
+    return CustomerCard(customer, int(tickets or 0), int(callbacks or 0))
 
 
 def _merge(rows: list[tuple[object, ...]], how: str, limit: int) -> list[CallerMatch]:

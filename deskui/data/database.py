@@ -31,6 +31,11 @@ def parse_url(url: str) -> URL:
     return parsed
 
 
+QUICK_BUSY_MS = 20
+"""A read on the UI thread waits at most this long for a busy file, then the caller falls
+back to a worker."""
+
+
 class Database:
     """One engine and its session factory. Create it in a worker: it imports SQLAlchemy."""
 
@@ -56,6 +61,28 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._quick_engine: Engine | None = None
+        self._quick: sessionmaker[Session] | None = None
+
+    @property
+    def embedded(self) -> bool:
+        """A SQLite file on this machine: an indexed read takes well under a millisecond
+        (benchmarks/lookup.py), so the intake may run it between two keystrokes."""
+        return self.is_sqlite
+
+    def quick_session(self) -> Session:
+        """A read session that gives up after QUICK_BUSY_MS instead of the usual 5 s when
+        the file is busy: for reads on the UI's own thread, which must never hang it.
+        Only for an embedded database."""
+        if not self.is_sqlite:
+            raise DatabaseError("quick reads are for an embedded (SQLite) database")
+        if self._quick is None:
+            quick_args = {"timeout": QUICK_BUSY_MS / 1000, "check_same_thread": False}
+            engine = create_engine(self.url, connect_args=quick_args, pool_size=1, max_overflow=1)
+            event.listen(engine, "connect", _quick_pragmas)
+            self._quick_engine = engine
+            self._quick = sessionmaker(engine, expire_on_commit=False)
+        return self._quick()
 
     def check(self) -> None:
         """Connect once; a DatabaseError says why not."""
@@ -83,6 +110,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._quick_engine is not None:
+            self._quick_engine.dispose()
 
 
 def alembic_config(connection: object | None = None) -> Any:
@@ -100,6 +129,14 @@ def describe(error: OperationalError, url: URL) -> str:
     if "locked" in text:
         return f"database is locked by another program ({where}); retrying"
     return f"cannot reach the database {where}: {text}"
+
+
+def _quick_pragmas(dbapi_connection: Any, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={QUICK_BUSY_MS}")
+    cursor.execute("PRAGMA query_only=ON")  # reads only: a write here would be a bug
+    cursor.close()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:

@@ -157,28 +157,10 @@ class Repository(
         return []
 
     def customer_card(self, customer_id: int) -> CustomerCard:
-        customer = self.session.scalars(
-            select(m.Customer)
-            .options(selectinload(m.Customer.contacts))
-            .where(m.Customer.id == customer_id)
-        ).one()
-        agent = None
-        if customer.assigned_agent_id is not None:
-            agent = self.session.get(m.Agent, customer.assigned_agent_id)
-        open_tickets = self.session.scalar(
-            select(func.count())
-            .select_from(m.Ticket)
-            .where(m.Ticket.customer_id == customer_id, m.Ticket.closed_at.is_(None))
-        )
-        callbacks_due = self.session.scalar(
-            select(func.count())
-            .select_from(m.Callback)
-            .where(m.Callback.customer_id == customer_id, m.Callback.done_at.is_(None))
-        )
-        agents = {agent.id: agent.name} if agent else {}
-        return CustomerCard(
-            _customer(customer, agents), int(open_tickets or 0), int(callbacks_due or 0)
-        )
+        card = caller_lookup.card(self.session.connection(), customer_id)
+        if card is None:
+            raise LookupError(f"no customer {customer_id}")
+        return card
 
     def _history_union(self, customer_id: int) -> Any:
         def open_deadline(subject: SubjectType, subject_id: Any, column: Any) -> Any:
@@ -626,12 +608,16 @@ class Repository(
 class UnitOfWork:
     """A transaction around the repository: rolls back unless `commit()` was called."""
 
-    def __init__(self, database: Database, policy: DeadlinePolicy | None = None) -> None:
+    def __init__(
+        self, database: Database, policy: DeadlinePolicy | None = None, *, quick: bool = False
+    ) -> None:
         self._database = database
         self._policy = policy
+        self._quick = quick
+        """Read on the UI thread: a busy file fails fast instead of waiting (reads only)."""
 
     def __enter__(self) -> UnitOfWork:
-        self.session = self._database.session()
+        self.session = self._database.quick_session() if self._quick else self._database.session()
         self.repo = Repository(self.session, self._policy)
         return self
 

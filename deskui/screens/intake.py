@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -36,6 +38,7 @@ from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.widgets.banner import Banner
+from deskui.widgets.phone_input import PhoneInput
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -46,6 +49,11 @@ DRAFT_FORM = "intake"
 DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
 RETRY_SECONDS = 5.0
 NEW_CONTACT = "__new__"
+CARD_FOLLOW_UP = 0.05
+"""Seconds after a card is shown that its history and contact choice fill in: after the
+frame that paints the card (a frame every 1/60 s)."""
+INLINE_BUDGET = 0.015
+"""Seconds: a lookup on the UI thread slower than this sends the next ones to a worker."""
 TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation")
 AREA_FIELDS = ("words", "answer")
 ERROR_FIELDS = ("phone", "new_customer", "new_contact", "unit", "words", "expectation", "answer")
@@ -111,6 +119,11 @@ class IntakeScreen(Screen[None]):
         self._pending: CallIntake | None = None
         self._department_touched = False
         self._filling = False
+        self._phone_error = False
+        self._contacts_of: int | None = -1
+        """Whose contacts the contact choice offers (None: only "new contact")."""
+        self._inline = True
+        """Numbers are looked up on the UI thread until one answer is slow or fails."""
 
     @property
     def desk_app(self) -> DeskApp:
@@ -124,7 +137,9 @@ class IntakeScreen(Screen[None]):
         with Horizontal(id="intake-body"):
             with Vertical(id="caller"):
                 yield Label(t("intake.phone"), classes="field-label")
-                yield Input(placeholder=t("intake.phone_placeholder"), id="phone")
+                yield PhoneInput(
+                    self.phone_typed, placeholder=t("intake.phone_placeholder"), id="phone"
+                )
                 yield Static("", id="phone-hint", classes="hint-line")
                 yield Static("", id="err-phone", classes="field-error")
                 yield OptionList(id="matches")
@@ -322,9 +337,12 @@ class IntakeScreen(Screen[None]):
 
     # -- caller lookup as the agent types ---------------------------------------------------
 
-    @on(Input.Changed, "#phone")
-    def phone_typed(self, event: Input.Changed) -> None:
-        lookup = classify(event.value)
+    def phone_typed(self, value: str) -> None:
+        """Each value of the phone field, synchronously (PhoneInput): a number found on the
+        UI thread shows its card in the same frame as the digit that completed it."""
+        if not self.is_mounted:
+            return
+        lookup = classify(value)
         hint = ""
         if lookup.kind is LookupKind.PHONE and lookup.phone.e164:
             hint = "✓ " + format_display(lookup.phone.e164, lookup.phone.extension)
@@ -332,24 +350,55 @@ class IntakeScreen(Screen[None]):
             hint = t("intake.hint_digits", digits=lookup.value)
         elif lookup.kind is LookupKind.NAME:
             hint = t("intake.hint_name")
-        self.query_one("#phone-hint", Static).update(Text(hint))
-        # typing on clears a stale message; hiding the widget would hide the next one too
-        self.query_one("#err-phone", Static).update("")
+        # both lines have a fixed height: no layout of the form per keystroke
+        self.query_one("#phone-hint", Static).update(Text(hint), layout=False)
+        if self._phone_error:  # typing on clears a stale message
+            self._phone_error = False
+            self.query_one("#err-phone", Static).update("")
         self._sequence += 1
         if lookup.kind is LookupKind.NONE:
-            self._show_matches([])
+            self._show_matches([], conclusive=not value.strip())
+            if self._card is not None:
+                self._set_card(None, conclusive=not value.strip())
             return
-        self.find_callers(self._sequence, lookup)
+        found = self._find_now(lookup)
+        if found is not None:
+            self._show_found(lookup, *found)
+        else:
+            self.find_callers(self._sequence, lookup)
+
+    def _find_now(self, lookup: Lookup) -> tuple[list[CallerMatch], CustomerCard | None] | None:
+        """A number's lookup and card on the UI thread, when that is measured to be fast.
+
+        An embedded database answers an indexed number or last-digits lookup and the card
+        in well under a millisecond at a million customers (benchmarks/lookup.py), so the
+        card is painted in the same frame as the digit that completed the number. A name
+        lookup, a server database, a busy file or one slow answer go to a worker instead
+        (for the rest of this screen's life after a slow answer or a failure)."""
+        app = self.desk_app
+        database = app.database
+        if not self._inline or lookup.kind is LookupKind.NAME:
+            return None
+        if database is None or not database.embedded:
+            return None
+        from deskui.data.repository import UnitOfWork
+
+        started = perf_counter()
+        try:
+            with UnitOfWork(database, quick=True) as uow:
+                found = _callers_and_card(uow.repo, lookup)
+        except Exception:  # busy or gone: the worker says so on the banner and retries
+            self._inline = False
+            return None
+        if perf_counter() - started > INLINE_BUDGET:
+            self._inline = False
+        return found
 
     @work(thread=True, exclusive=True, group="intake_lookup", exit_on_error=False)
     def find_callers(self, sequence: int, lookup: Lookup) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                matches = uow.repo.find_callers(lookup)
-                card = None
-                if len(matches) == 1 and lookup.kind is not LookupKind.NAME:
-                    # one hop, not two: the card comes with the match (keystroke-to-card)
-                    card = uow.repo.customer_card(matches[0].customer_id)
+                matches, card = _callers_and_card(uow.repo, lookup)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
@@ -358,41 +407,53 @@ class IntakeScreen(Screen[None]):
     def on_intake_screen_callers_found(self, message: CallersFound) -> None:
         if message.sequence != self._sequence:
             return  # the agent typed on: an older answer
-        self._show_matches(message.matches)
-        if message.card is not None:
-            self._set_card(message.card)
-        elif len(message.matches) == 1 and message.lookup.kind is not LookupKind.NAME:
-            self.load_card(message.matches[0].customer_id)
-        elif not message.matches:
-            self._set_card(None)
+        self._show_found(message.lookup, message.matches, message.card)
 
-    def _show_matches(self, matches: list[CallerMatch]) -> None:
+    def _show_found(
+        self, lookup: Lookup, matches: list[CallerMatch], card: CustomerCard | None
+    ) -> None:
+        # a complete number or a name that finds nobody is a new customer; last digits
+        # that find nobody yet are a number still being typed
+        conclusive = lookup.kind is not LookupKind.DIGITS
+        self._show_matches(matches, conclusive=conclusive)
+        if card is not None:
+            self._set_card(card)
+        elif len(matches) == 1 and lookup.kind is not LookupKind.NAME:
+            self.load_card(matches[0].customer_id)
+        elif not matches:
+            self._set_card(None, conclusive=conclusive)
+
+    def _show_matches(self, matches: list[CallerMatch], *, conclusive: bool = True) -> None:
         option_list = self.query_one("#matches", OptionList)
-        if matches or option_list.option_count:  # an unchanged empty list costs no layout
-            option_list.clear_options()
-        for match in matches:
-            line = Text()
-            line.append(visible(match.name), style="bold")
-            if match.contact_name:
-                line.append(f"  {visible(match.contact_name)}")
-            if match.phone_e164:
-                line.append(f"  {format_display(match.phone_e164)}")
-            if match.unit_number:
-                line.append(f"  {visible(match.unit_number)}")
-            option_list.add_option(Option(line, id=str(match.customer_id)))
         several = len(matches) > 1 or (
             len(matches) == 1
             and classify(self.query_one("#phone", Input).value).kind is LookupKind.NAME
         )
+        if several:
+            option_list.clear_options()
+            for match in matches:
+                line = Text()
+                line.append(visible(match.name), style="bold")
+                if match.contact_name:
+                    line.append(f"  {visible(match.contact_name)}")
+                if match.phone_e164:
+                    line.append(f"  {format_display(match.phone_e164)}")
+                if match.unit_number:
+                    line.append(f"  {visible(match.unit_number)}")
+                option_list.add_option(Option(line, id=str(match.customer_id)))
+        # a hidden list keeps its old options (refilled before it shows): clearing it
+        # would lay the whole form out again for nothing
         if option_list.display != several:
             option_list.display = several
         if several:
             self._card = None
-            self.query_one("#card", Static).update(t("intake.card_pick", count=len(matches)))
+            self.query_one("#card", Static).update(
+                t("intake.card_pick", count=len(matches)), layout=False
+            )
             self.query_one("#history", WorkList).set_source(None)
             self._set_new_customer(False)
         elif not matches and self._card is None:
-            self._set_new_customer(True)
+            self._set_new_customer(conclusive)
 
     def on_key(self, event: events.Key) -> None:
         """↑/↓ in the phone field go to the pick list the card tells the agent to use."""
@@ -422,23 +483,41 @@ class IntakeScreen(Screen[None]):
             return
         deliver(self, self._set_card, card, contact)
 
-    def _set_card(self, card: CustomerCard | None, contact: object = None) -> None:
+    def _set_card(
+        self, card: CustomerCard | None, contact: object = None, *, conclusive: bool = True
+    ) -> None:
+        """Show the card (its Static has a fixed height: no layout), then, after it is on
+        screen, what depends on it: the history, the contact choice, the unit number."""
         self._card = card
         history = self.query_one("#history", WorkList)
-        contacts = self.query_one("#contact", Select)
         if card is None:
-            self.query_one("#card", Static).update(t("intake.card_new"))
-            history.set_source(None)
-            contacts.set_options([(t("intake.contact_new"), NEW_CONTACT)])
-            contacts.value = NEW_CONTACT
-            self._set_new_customer(True)
+            text = t("intake.card_new") if conclusive else t("intake.card_typing")
+            self.query_one("#card", Static).update(text, layout=False)
+            if self._contacts_of is not None:  # only once per card: each is a relayout
+                history.set_source(None)
+                self._card_contacts(None, None)
+            self._set_new_customer(conclusive)
             return
         self._set_new_customer(False)
-        self.query_one("#card", Static).update(card_text(card, self.desk_app))
-        # the history loads after the card is on screen, not in competition with its paint
-        self.call_after_refresh(
-            history.set_source, CustomerHistorySource(self.desk_app, card.customer.id)
-        )
+        self.query_one("#card", Static).update(card_text(card, self.desk_app), layout=False)
+        # the history and the contact choice (each a layout of the form) follow the card's
+        # own frame instead of holding it back
+        self.set_timer(CARD_FOLLOW_UP, partial(self._card_follow_up, card, contact))
+
+    def _card_follow_up(self, card: CustomerCard, contact: object) -> None:
+        if card is not self._card:
+            return  # another card (or none) came in the meantime
+        history = self.query_one("#history", WorkList)
+        history.set_source(CustomerHistorySource(self.desk_app, card.customer.id))
+        self._card_contacts(card, contact)
+
+    def _card_contacts(self, card: CustomerCard | None, contact: object) -> None:
+        contacts = self.query_one("#contact", Select)
+        self._contacts_of = card.customer.id if card else None
+        if card is None:
+            contacts.set_options([(t("intake.contact_new"), NEW_CONTACT)])
+            contacts.value = NEW_CONTACT
+            return
         options = [(visible(c.name), str(c.id)) for c in card.customer.contacts]
         options.append((t("intake.contact_new"), NEW_CONTACT))
         self._filling = True
@@ -575,6 +654,9 @@ class IntakeScreen(Screen[None]):
             self.query_one(f"#err-{problem.field}", Static).update(
                 Text(t(problem.key, **dict(problem.values)))
             )
+        self._phone_error = any(problem.field == "phone" for problem in problems)
+        if any(problem.field in ("new_customer", "new_contact") for problem in problems):
+            self._set_new_customer(True)  # the message stands by a field the agent can see
 
     @work(thread=True, exclusive=True, group="intake_save", exit_on_error=False)
     def save_call(self, intake: CallIntake) -> None:
@@ -643,6 +725,15 @@ class IntakeScreen(Screen[None]):
         self._show_problems([])
         self._set_card(None)
         self.query_one("#phone", Input).focus()
+
+
+def _callers_and_card(repo: Any, lookup: Lookup) -> tuple[list[CallerMatch], CustomerCard | None]:
+    """The matches, and the card too when a number finds exactly one caller (one hop)."""
+    matches = repo.find_callers(lookup)
+    card = None
+    if len(matches) == 1 and lookup.kind is not LookupKind.NAME:
+        card = repo.customer_card(matches[0].customer_id)
+    return matches, card
 
 
 def card_text(card: CustomerCard, app: DeskApp) -> Text:

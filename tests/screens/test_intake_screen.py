@@ -22,7 +22,7 @@ from deskui.domain.clock import FixedClock
 from deskui.domain.phone import format_display
 from deskui.domain.search import LookupKind, classify
 from deskui.screens.desk import DeskScreen
-from deskui.screens.intake import IntakeScreen
+from deskui.screens.intake import CARD_FOLLOW_UP, IntakeScreen
 from deskui.widgets.banner import Banner
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
@@ -97,6 +97,7 @@ async def _type(pilot: Pilot[Any], text: str) -> None:
     """Type into the focused field, one key per character, as an agent would."""
     keys = {" ": "space", "-": "minus", "+": "plus", "[": "left_square_bracket"}
     await pilot.press(*(keys.get(ch, ch) for ch in text))
+    await pilot.pause(CARD_FOLLOW_UP * 2)  # the history and contacts follow the card's frame
     await settle(pilot)
 
 
