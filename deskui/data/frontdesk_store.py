@@ -244,6 +244,19 @@ class FrontDeskStore(StoreBase):
         owner = self.session.get_one(m.Agent, ticket.owner_id)
         detail = {"by": leg.returned_by, "to": owner.name}
         self._step(leg, ticket, agent_id, now, "department_returned", detail)
+        if ticket.owner_id != agent_id:  # the owner learns it at their desk, not by chance
+            customer = self.session.get_one(m.Customer, ticket.customer_id)
+            self.session.add(
+                m.Notification(
+                    agent_id=ticket.owner_id,
+                    kind="leg_returned",
+                    subject_type=SubjectType.TICKET,
+                    subject_id=ticket.id,
+                    text=f"#{ticket.id} {customer.name}: {leg.result[:120]}",
+                    created_at=now,
+                )
+            )
+            self._changed("notification", ticket.id, now)
 
     def customer_told(self, ticket_id: int, agent_id: int, now: datetime) -> None:
         """The owner told the customer the department's result: the leg is complete."""

@@ -110,6 +110,9 @@ def test_the_record_goes_round_the_department_and_back_to_its_owner(
     [inform] = _open_leg_deadlines(database, ticket)
     assert inform.owner_id == desk.agent
     assert inform.due_at == FIXED_NOW + timedelta(hours=25)
+    with UnitOfWork(database) as uow:  # the owner hears of the return at their desk
+        [notice] = uow.repo.unread_notifications(desk.agent)
+    assert notice.kind == "leg_returned" and "已换好" in notice.text
 
     with UnitOfWork(database) as uow:
         uow.repo.customer_told(ticket, desk.agent, FIXED_NOW + timedelta(hours=22))
