@@ -7,10 +7,12 @@ portable (SQLite and PostgreSQL) and every predicate is served by an index.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Date, TextClause, bindparam, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from deskui.data.records import CallerMatch, ContactRecord, CustomerCard, CustomerRecord
 
@@ -99,15 +101,18 @@ def card(connection: Connection, customer_id: int) -> CustomerCard | None:
     return CustomerCard(customer, int(tickets or 0), int(callbacks or 0))
 
 
-def _merge(rows: list[tuple[object, ...]], how: str, limit: int) -> list[CallerMatch]:
-    """One match per customer, the contact's name kept when a contact's number matched."""
-    seen: dict[int, CallerMatch] = {}
-    for cid, name, phone, unit, contact in sorted(rows, key=lambda r: int(str(r[0]))):
-        key = int(str(cid))
-        if key not in seen or (contact and not seen[key].contact_name):
-            seen[key] = CallerMatch(key, str(name), phone and str(phone), str(unit), how,
-                                    str(contact or ""))  # fmt: skip
-    return list(seen.values())[:limit]
+def _merge(rows: Sequence[Row[Any]], how: str, limit: int) -> list[CallerMatch]:
+    """One match per customer, lowest ids first, the contact's name kept when a contact's
+    number matched; only the `limit` kept become records (this runs per keystroke)."""
+    best: dict[int, Row[Any]] = {}
+    for row in rows:
+        kept = best.get(row[0])
+        if kept is None or (row[4] and not kept[4]):
+            best[row[0]] = row
+    return [
+        CallerMatch(cid, name, phone, unit, how, contact or "")
+        for cid, name, phone, unit, contact in (best[key] for key in sorted(best)[:limit])
+    ]
 
 
 def by_name(
