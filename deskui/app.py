@@ -143,6 +143,9 @@ class DeskApp(App[None]):
 
         self.calendar = BusinessCalendar(message.overrides, tz=self.settings.site_timezone)
         self._site_rules = message.rules
+        from deskui.memory import freeze_startup_objects
+
+        freeze_startup_objects()  # once the data layer is in: no full GC passes mid-keystroke
         desk = self._desk()
         desk.show_trouble("")
         if self.agent is not None:
