@@ -546,12 +546,17 @@ def survey_quarter(now: datetime, rules: CallbackRules, tz: str = "Asia/Shanghai
     )
 
 
-def survey_days_left(now: datetime, quarter: SurveyQuarter, tz: str = "Asia/Shanghai") -> int:
-    """Whole days until the due day (0 on the day itself, negative when late)."""
-    from zoneinfo import ZoneInfo
+def survey_late(now: datetime, quarter: SurveyQuarter) -> bool:
+    """The due day is over (forms handed in on the 10th itself are on time)."""
+    return _utc(now) >= quarter.due_at
 
-    today = _utc(now).astimezone(ZoneInfo(tz)).date()
-    return (quarter.due_on - today).days
+
+def survey_days_left(now: datetime, quarter: SurveyQuarter) -> int:
+    """Whole days to the end of the due day, as the countdown shows them (0 on the due day);
+    once late, minus the whole days since (0 on the first day late: see `survey_late`)."""
+    if survey_late(now, quarter):
+        return -((_utc(now) - quarter.due_at) // timedelta(days=1))
+    return (quarter.due_at - _utc(now)) // timedelta(days=1)
 
 
 SURVEY_SCORES = range(1, 6)

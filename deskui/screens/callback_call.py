@@ -105,6 +105,12 @@ class CallbackCallScreen(Screen[None]):
     def desk_app(self) -> DeskApp:
         return self.app  # type: ignore[return-value]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The script's keys wait (shown dimmed) while the sales head's answer is asked."""
+        if action in ("next_step", "back_step") and self.confirming:
+            return None
+        return True
+
     def compose(self) -> ComposeResult:
         yield Static(t("callbacks.call.loading"), id="call-title", classes="section-title")
         yield Banner(id="call-trouble")
@@ -205,6 +211,7 @@ class CallbackCallScreen(Screen[None]):
         if not is_open:
             self.query_one("#step-hint", Static).update(t("callbacks.call.already_done"))
         self.confirming = is_open and not detail.may_start
+        self.refresh_bindings()
         self.query_one("#confirm-box").display = self.confirming
         self.query_one("#call-script").display = not self.confirming
         if self.confirming:

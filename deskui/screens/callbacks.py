@@ -410,8 +410,8 @@ class CallbacksScreen(Screen[None]):
             text.append(f"  {t('callbacks.moved_because', reason=reason_text(row.moved_reason))}")
         if row.shared:
             text.append(f"  {t('callbacks.shared_note')}")
-        if row.confirmation != "not_needed":
-            text.append("\n")
+        if row.confirmation != "not_needed":  # on the due line: the panel has two
+            text.append("  ")
             text.append(t(f"callbacks.confirm.state.{row.confirmation}"), style="bold")
         return text
 

@@ -16,7 +16,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from deskui.domain.callbacks import SurveyQuarter, survey_days_left, survey_quarter
+from deskui.domain.callbacks import (
+    SurveyQuarter,
+    survey_days_left,
+    survey_late,
+    survey_quarter,
+)
 from deskui.domain.model import Role
 from deskui.domain.search import visible
 from deskui.i18n import t
@@ -68,16 +73,17 @@ def survey_columns() -> list[Column]:
     ]
 
 
-def survey_summary(quarter: SurveyQuarter, missing: int, days_left: int) -> str:
-    """One line: the quarter, how many forms are missing, the due day and the days left."""
+def survey_summary(quarter: SurveyQuarter, missing: int, late: bool, days_left: int) -> str:
+    """One line: the quarter, how many forms are missing, the due day and the days left (whole
+    days, as the countdown column shows them)."""
     if missing == 0:
         return t("team.survey.all_in", year=quarter.year, quarter=quarter.quarter)
-    if days_left > 0:
+    if late:
+        when = t("team.survey.days_late", days=-days_left) if days_left else t("team.survey.late")
+    elif days_left > 0:
         when = t("team.survey.days_left", days=days_left)
-    elif days_left == 0:
-        when = t("team.survey.due_today")
     else:
-        when = t("team.survey.days_late", days=-days_left)
+        when = t("team.survey.due_today")
     return t(
         "team.survey.summary",
         year=quarter.year,
@@ -105,6 +111,7 @@ class TeamScreen(Screen[None]):
         super().__init__(id="team")
         localize_bindings(self)
         self.view = view
+        self._missing: int | None = None
 
     @property
     def desk_app(self) -> DeskApp:
@@ -162,6 +169,7 @@ class TeamScreen(Screen[None]):
         self.query_one("#team-tabs", Static).update(line)
         shown = surveys if view == "surveys" else deadlines
         self.query_one("#team-detail", Static).update(self._describe(shown.cursor_row))
+        self._show_summary()
 
     # -- the survey summary ---------------------------------------------------------------------
 
@@ -173,16 +181,22 @@ class TeamScreen(Screen[None]):
         self.post_message(self.SurveysCounted(missing))
 
     def on_team_screen_surveys_counted(self, message: SurveysCounted) -> None:
-        app = self.desk_app
+        self._missing = message.missing
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        if self._missing is None:
+            return
+        now = self.desk_app.clock.now()
         quarter = self.quarter()
-        days = survey_days_left(app.clock.now(), quarter, app.settings.site_timezone)
-        summary = self.query_one("#team-surveys-summary", Static)
-        text = survey_summary(quarter, message.missing, days)
-        if message.missing and self.view != "surveys":
+        late = survey_late(now, quarter)
+        text = survey_summary(quarter, self._missing, late, survey_days_left(now, quarter))
+        if self._missing and self.view != "surveys":
             text += t("team.survey.press")
+        summary = self.query_one("#team-surveys-summary", Static)
         summary.update(Text(text))
-        summary.set_class(message.missing > 0 and days < 0, "-late")
-        summary.set_class(message.missing > 0 and days >= 0, "-pending")
+        summary.set_class(self._missing > 0 and late, "-late")
+        summary.set_class(self._missing > 0 and not late, "-pending")
 
     # -- rows -----------------------------------------------------------------------------------
 

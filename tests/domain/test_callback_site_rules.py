@@ -22,6 +22,7 @@ from deskui.domain.callbacks import (
     plan_occasions,
     promotion_problems,
     survey_days_left,
+    survey_late,
     survey_quarter,
 )
 from deskui.domain.model import CallbackPurpose
@@ -110,11 +111,14 @@ def test_survey_quarter_in_spring_festival_and_golden_week() -> None:
     assert golden.due_on == date(2026, 10, 15)
 
 
-def test_days_left_count_down_to_the_due_day() -> None:
+def test_days_left_count_down_to_the_end_of_the_due_day() -> None:
     quarter = survey_quarter(at(2026, 10, 3), RULES)
-    assert survey_days_left(at(2026, 10, 3), quarter) == 7
-    assert survey_days_left(at(2026, 10, 10, 23, 59), quarter) == 0
-    assert survey_days_left(at(2026, 11, 23), quarter) == -44
+    assert survey_days_left(at(2026, 10, 3), quarter) == 7  # 7d 15h, as the countdown says
+    assert survey_days_left(at(2026, 10, 10, 9), quarter) == 0  # the due day itself
+    assert not survey_late(at(2026, 10, 10, 23, 59), quarter)
+    assert survey_late(at(2026, 10, 11, 9), quarter)
+    assert survey_days_left(at(2026, 10, 11, 9), quarter) == 0  # late, under a day
+    assert survey_days_left(at(2026, 11, 23), quarter) == -43  # 43d 09h late
 
 
 def test_the_quarter_turns_at_local_midnight() -> None:

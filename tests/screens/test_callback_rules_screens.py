@@ -223,7 +223,7 @@ async def test_a_lead_records_a_missing_survey_form_with_one_key(
         await settle(pilot)
         assert isinstance(app.screen, TeamScreen)
         text = screen_text(app)
-        assert "满意度调查表 2026 年第 4 季度：缺 3 份，10-10 截止（已逾期 44 天）" in text
+        assert "满意度调查表 2026 年第 4 季度：缺 3 份，10-10 截止（已逾期 43 天）" in text
         await pilot.press("2")
         await settle(pilot)
         surveys = app.screen.query_one("#team-surveys", WorkList)
