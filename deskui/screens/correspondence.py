@@ -261,7 +261,8 @@ class CorrespondenceScreen(Screen[None]):
 
             save_in_worker(self, modal, write, done)
 
-        self.app.push_screen(LegFormModal(t("correspondence.new_title"), fields, submit))
+        title = t("correspondence.new_title")
+        self.app.push_screen(LegFormModal(title, fields, submit, draft="correspondence"))
 
     def action_sign(self) -> None:
         row = self._row

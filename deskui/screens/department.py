@@ -36,6 +36,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
 from deskui.widgets.banner import Banner
 from deskui.widgets.work_list import Column, WorkList
 
@@ -71,12 +72,27 @@ class LegFormModal(ModalScreen[bool]):
         Binding("escape", "cancel", "keys.back", id="leg_form_cancel"),
     ]
 
-    def __init__(self, title: str, fields: Sequence[LegField], submit: Submit) -> None:
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[LegField],
+        submit: Submit,
+        *,
+        draft: str = "",
+        draft_key: object = "",
+    ) -> None:
+        """`draft` names the form whose typing is kept as a draft (DESIGN.md 5) under
+        `draft_key`; without it nothing is kept."""
         super().__init__(classes="leg-form")
         localize_bindings(self)
         self._title = title
         self._fields = tuple(fields)
         self._submit = submit
+        self.draft = (
+            FormDraft(self, draft, draft_key, trouble=self._draft_trouble, title=title)
+            if draft
+            else None
+        )
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog leg-dialog"):
@@ -106,6 +122,18 @@ class LegFormModal(ModalScreen[bool]):
     def on_mount(self) -> None:
         if self._fields:
             self.query_one(f"#f-{self._fields[0].name}").focus()
+        if self.draft is not None:
+            self.draft.load()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        if self.draft is not None:
+            self.draft.edited()
+
+    def _draft_trouble(self, message: str) -> None:
+        self.query_one("#form-trouble", Static).update(Text(message))
 
     def values(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -122,6 +150,8 @@ class LegFormModal(ModalScreen[bool]):
     @on(Input.Submitted)
     def action_submit(self) -> None:
         self.show_problems([])
+        if self.draft is not None:
+            self.draft.hold()  # a draft written after the save would come back
         self._submit(self.values(), self)
 
     def show_problems(self, problems: Sequence[FieldProblem], trouble: str = "") -> None:
@@ -138,8 +168,12 @@ class LegFormModal(ModalScreen[bool]):
         self.query_one("#form-trouble", Static).update(general)
         if problems and self.query(f"#f-{problems[0].field}"):
             self.query_one(f"#f-{problems[0].field}").focus()
+        if self.draft is not None and (problems or trouble):
+            self.draft.resume()  # not saved: the typing is kept as a draft again
 
     def action_cancel(self) -> None:
+        if self.draft is not None:
+            self.draft.discard()
         self.dismiss(False)
 
 
@@ -159,6 +193,8 @@ def save_in_worker(
         try:
             with app.unit_of_work() as uow:
                 write(uow.repo)
+                if modal is not None and modal.draft is not None:
+                    modal.draft.delete_in(uow)  # the draft goes with the save (DESIGN.md 5)
                 uow.commit()
         except FrontDeskError as error:
             problem = error.problem
@@ -428,7 +464,9 @@ class DepartmentScreen(Screen[None]):
             )
 
         title = t("department.legs.plan_title", id=leg.ticket_id)
-        self.app.push_screen(LegFormModal(title, fields, submit))
+        self.app.push_screen(
+            LegFormModal(title, fields, submit, draft="leg_plan", draft_key=leg.id)
+        )
 
     def action_result(self) -> None:
         leg = self._current(LegStage.RESULT)
@@ -452,7 +490,9 @@ class DepartmentScreen(Screen[None]):
             )
 
         title = t("department.legs.result_title", id=leg.ticket_id)
-        self.app.push_screen(LegFormModal(title, fields, submit))
+        self.app.push_screen(
+            LegFormModal(title, fields, submit, draft="leg_result", draft_key=leg.id)
+        )
 
     def action_return_leg(self) -> None:
         leg = self._current(LegStage.RETURN)
@@ -532,7 +572,7 @@ def hand_to_department(
         )
 
     title = t("department.legs.hand_title", id=ticket_id)
-    app.push_screen(LegFormModal(title, fields, submit))
+    app.push_screen(LegFormModal(title, fields, submit, draft="hand_off", draft_key=ticket_id))
 
 
 # -- how a leg reads, on the queue and on the ticket -------------------------------------------

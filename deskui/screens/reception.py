@@ -346,7 +346,8 @@ class ReceptionScreen(Screen[None]):
             save_in_worker(self, modal, write, self._done(t("reception.saved_visit", name=name)))
 
         title = t("reception.new_walk_in_title" if walk_in else "reception.new_visit_title")
-        self.app.push_screen(LegFormModal(title, fields, submit))
+        form = "reception_walk_in" if walk_in else "reception_visit"
+        self.app.push_screen(LegFormModal(title, fields, submit, draft=form))
 
     def _new_pass(self) -> None:
         me = self._me()
@@ -383,7 +384,9 @@ class ReceptionScreen(Screen[None]):
                 self, modal, write, self._done(t("reception.saved_pass", company=company))
             )
 
-        self.app.push_screen(LegFormModal(t("reception.new_pass_title"), fields, submit))
+        self.app.push_screen(
+            LegFormModal(t("reception.new_pass_title"), fields, submit, draft="reception_pass")
+        )
 
     def _new_message(self) -> None:
         me = self._me()
@@ -429,7 +432,8 @@ class ReceptionScreen(Screen[None]):
             key = "reception.saved_urgent" if urgent else "reception.saved_message"
             save_in_worker(self, modal, write, self._done(t(key, name=name)))
 
-        self.app.push_screen(LegFormModal(t("reception.new_message_title"), fields, submit))
+        title = t("reception.new_message_title")
+        self.app.push_screen(LegFormModal(title, fields, submit, draft="reception_message"))
 
     def action_arrived(self) -> None:
         row = self._picked("visitors")

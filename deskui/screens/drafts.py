@@ -1,0 +1,321 @@
+"""A form's typing kept as a draft row (DESIGN.md 5), for any screen or dialog to own.
+
+The screen builds a `FormDraft` with its form name and subject key, forwards its fields'
+change messages to `edited()`, calls `load()` once its own prefill is on screen, and deletes
+the draft inside the unit of work of its successful save (`delete_in`). What is collected:
+every `Input`, `TextArea`, `GuardedText` and `Select` with an id (under `within` when given),
+except disabled or read-only ones and those marked `-no-draft`.
+
+A draft is written only when the fields differ from what the form showed before the agent
+typed (its baseline), so opening a form never leaves a draft behind and a form emptied back
+to its baseline leaves none either.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Input, Select, TextArea
+from textual.widgets.select import InvalidSelectValueError
+
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.screens.delivery import deliver
+from deskui.widgets.guarded_text import GuardedText
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.data.repository import UnitOfWork
+
+DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
+RETRY_SECONDS = 5.0
+"""After a failed write the draft is tried again, typing or not, once the database is back."""
+NO_DRAFT = "-no-draft"
+"""A widget (or container) with this class is never written to a draft."""
+
+Values = dict[str, object]
+Trouble = Callable[[str], None]
+"""Told the reason a draft could not be written, and "" once one is written again."""
+
+
+class FormDraft:
+    """One form's draft: `draft(agent_id, form, subject_key)` for the signed-in agent."""
+
+    def __init__(
+        self,
+        screen: Screen[Any],
+        form: str,
+        key: object = "",
+        *,
+        within: str | None = None,
+        restored: Callable[[Values], None] | None = None,
+        trouble: Trouble | None = None,
+        title: str = "",
+    ) -> None:
+        self.screen = screen
+        self.form = form
+        self.key = str(key)
+        self._within = within
+        self._restored = restored
+        self._trouble = trouble
+        self._title = title
+        self._timer: Timer | None = None
+        self._baseline: Values | None = None
+        """The fields before the agent typed: None until `load()`."""
+        self._stored: Values | None = None
+        """What the draft row holds as far as this form knows (None: no row)."""
+        self._ready = False
+        self._held = False
+        self._failing = False
+        self._lock = threading.Lock()
+        self._sequence = 0
+        """Bumped by every write and by `delete_in`: an older write still queued drops out."""
+
+    @property
+    def app(self) -> DeskApp:
+        return self.screen.app  # type: ignore[return-value]
+
+    @property
+    def _agent_id(self) -> int | None:
+        app = self.app
+        if app.agent is None or app.database is None:
+            return None
+        return app.agent.id
+
+    # -- the fields ---------------------------------------------------------------------------
+
+    def fields(self) -> list[Widget]:
+        """The widgets the draft keeps, in screen order."""
+        root: Widget = self.screen if self._within is None else self.screen.query_one(self._within)
+        found: list[Widget] = []
+        for widget in root.query("Input, TextArea, Select, GuardedText"):
+            if not widget.id or widget.is_disabled or getattr(widget, "read_only", False):
+                continue
+            if any(node.has_class(NO_DRAFT) for node in (widget, *widget.ancestors)):
+                continue
+            found.append(widget)
+        return found
+
+    def values(self) -> Values:
+        """The fields as they stand, by id: text as typed, a choice's value or None."""
+        values: Values = {}
+        for widget in self.fields():
+            assert widget.id is not None
+            if isinstance(widget, Input):
+                values[widget.id] = widget.value
+            elif isinstance(widget, TextArea | GuardedText):
+                values[widget.id] = widget.text
+            elif isinstance(widget, Select):
+                value = widget.value
+                values[widget.id] = None if value is Select.NULL else str(value)
+        return values
+
+    def fill(self, values: Values) -> None:
+        """Put `values` into the fields that are still there; a choice gone stays as it is."""
+        for widget in self.fields():
+            if widget.id not in values:
+                continue
+            value = values[widget.id]
+            if isinstance(widget, Input):
+                widget.value = str(value or "")
+            elif isinstance(widget, TextArea | GuardedText):
+                widget.text = str(value or "")
+            elif isinstance(widget, Select) and value is not None:
+                with suppress(InvalidSelectValueError):
+                    widget.value = str(value)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Once the form shows what it starts with: remember that, then bring a draft back."""
+        self._baseline = self.values()
+        if self._agent_id is None:
+            return
+        self.screen.run_worker(
+            self._read,
+            thread=True,
+            exclusive=True,
+            group=f"draft_load_{self.form}",
+            exit_on_error=False,
+        )
+
+    def _read(self) -> None:
+        agent_id = self._agent_id
+        if agent_id is None:
+            return
+        try:
+            with self.app.unit_of_work() as uow:
+                payload = uow.repo.load_draft(agent_id, self.form, self.key)
+        except Exception as error:
+            deliver(self.screen, self._failed, _first_line(error))
+            deliver(self.screen, self._loaded, None)
+            return
+        deliver(self.screen, self._loaded, payload)
+
+    def _loaded(self, payload: Values | None) -> None:
+        self._ready = True
+        if payload:
+            before = self.values()
+            self.fill(payload)
+            self._stored = self.values()
+            if self._stored != before:
+                self.screen.notify(t("drafts.restored"), title=self._title)
+                if self._restored is not None:
+                    self._restored(self._stored)
+        self._schedule()  # anything typed while the draft was on its way
+
+    # -- typing -------------------------------------------------------------------------------
+
+    def edited(self) -> None:
+        """A field changed: write the draft once the agent pauses."""
+        if self._ready and not self._held:
+            self._schedule()
+
+    def _schedule(self, delay: float = DRAFT_DELAY) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.screen.set_timer(delay, self._flush)
+
+    def flush(self) -> None:
+        """Write now what a pending timer would write (the form is being left)."""
+        if self._timer is not None and self._ready and not self._held:
+            self._timer.stop()
+            self._timer = None
+            self._flush(on_app=True)
+
+    def _flush(self, *, on_app: bool = False) -> None:
+        self._timer = None
+        if self._held or self._baseline is None or not self.screen.is_attached:
+            return
+        values = self.values()
+        if values == self._stored:
+            return
+        if values == self._baseline:  # typed back to where it started: nothing to keep
+            if self._stored is None:
+                return
+            payload: Values | None = None
+        else:
+            payload = values
+        self._stored = payload
+        with self._lock:
+            self._sequence += 1
+            sequence = self._sequence
+        # leaving the form: the app's worker outlives the screen's
+        runner = self.app if on_app else self.screen
+        runner.run_worker(
+            lambda: self._write(sequence, payload),
+            thread=True,
+            group=f"draft_{self.form}",
+            exit_on_error=False,
+        )
+
+    def _write(self, sequence: int, payload: Values | None) -> None:
+        agent_id = self._agent_id
+        if agent_id is None:
+            return
+        app = self.app
+        try:
+            with self._lock:  # one write at a time, the newest only
+                if sequence != self._sequence or self._held:
+                    return
+                with app.unit_of_work() as uow:
+                    if payload is None:
+                        uow.repo.delete_draft(agent_id, self.form, self.key)
+                    else:
+                        uow.repo.save_draft(agent_id, self.form, payload, app.clock.now(), self.key)
+                    uow.commit()
+        except Exception as error:
+            deliver(self.screen, self._write_failed, _first_line(error))
+            return
+        if self._failing:
+            deliver(self.screen, self._recovered)
+
+    def _write_failed(self, reason: str) -> None:
+        """What is typed stays on screen; the draft is written again a little later."""
+        self._stored = {"": "unknown"}  # differs from anything the fields hold
+        self._failed(reason)
+        if not self._held:
+            self._schedule(RETRY_SECONDS)
+
+    def _failed(self, reason: str) -> None:
+        first = not self._failing
+        self._failing = True
+        if first:
+            self._say(t("drafts.trouble", reason=visible(reason)))
+
+    def _recovered(self) -> None:
+        if self._failing:
+            self._failing = False
+            self._say("")
+
+    def _say(self, message: str) -> None:
+        if self._trouble is not None:
+            self._trouble(message)
+        elif message:
+            self.screen.notify(message, severity="warning", markup=False)
+
+    # -- the form's own save ------------------------------------------------------------------
+
+    def hold(self) -> None:
+        """The form is being saved: no draft is written until `saved()` or `resume()`."""
+        self._held = True
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def delete_in(self, uow: UnitOfWork) -> None:
+        """In the worker of the form's save, inside its unit of work: the draft goes with the
+        save's commit, or stays if the save fails."""
+        agent_id = self._agent_id
+        if agent_id is None:
+            return
+        with self._lock:
+            self._sequence += 1
+        uow.repo.delete_draft(agent_id, self.form, self.key)
+
+    def saved(self) -> None:
+        """The save went through (and took the draft with it): what shows now is the start."""
+        self._held = False
+        self._stored = None
+        self._baseline = self.values()
+        if self._failing:
+            self._recovered()
+
+    def resume(self) -> None:
+        """The save failed: keep writing the draft, starting with what is there now."""
+        if self._held:
+            self._held = False
+            self._stored = {"": "unknown"}
+            self._schedule()
+
+    def discard(self) -> None:
+        """The agent drops the form (cancel, new form): its draft goes too."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._stored = None
+        if self._baseline is not None:
+            self._baseline = self.values()
+        if self._agent_id is None:
+            return
+        with self._lock:
+            self._sequence += 1
+            sequence = self._sequence
+        # a dialog closing now would take a worker of its own with it
+        self.app.run_worker(
+            lambda: self._write(sequence, None),
+            thread=True,
+            group=f"draft_{self.form}",
+            exit_on_error=False,
+        )
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error)
+    return text.splitlines()[0] if text else type(error).__name__
