@@ -196,7 +196,7 @@ class CallbackStore(StoreBase):
         ticket_id: int | None = None,
     ) -> int:
         """A callback due within its window, moved out of the customer's rest time."""
-        rules = rules or CallbackRules()
+        rules = rules or self.rules.callbacks
         customer = self.session.get_one(m.Customer, customer_id)
         if agent_id is None:
             agent_id = customer.assigned_agent_id
@@ -312,7 +312,7 @@ class CallbackStore(StoreBase):
     def callback_rows(
         self, scope: CallbackScope, offset: int, limit: int, rules: CallbackRules | None = None
     ) -> list[CallbackRow]:
-        rules = rules or CallbackRules()
+        rules = rules or self.rules.callbacks
         contact = aliased(m.Contact)
         query = (
             self._queue(scope)
@@ -367,7 +367,7 @@ class CallbackStore(StoreBase):
     def callback_detail(
         self, callback_id: int, rules: CallbackRules | None = None
     ) -> CallbackDetail:
-        rules = rules or CallbackRules()
+        rules = rules or self.rules.callbacks
         c = self.session.get_one(m.Callback, callback_id)
         customer = self.session.get_one(m.Customer, c.customer_id)
         contact = self.session.get(m.Contact, c.contact_id) if c.contact_id else None
@@ -585,7 +585,7 @@ class CallbackStore(StoreBase):
     def share_overdue(self, now: datetime, rules: CallbackRules | None = None) -> list[int]:
         """Personal callbacks overdue by the site's minutes go to the shared queue, with a
         history entry, so they are not lost while the agent is at lunch or off shift."""
-        rules = rules or CallbackRules()
+        rules = rules or self.rules.callbacks
         rows = self.session.scalars(
             self._queue(CallbackScope()).where(
                 m.Callback.shared.is_(False), m.Callback.due_at <= now - rules.shared_after
@@ -710,7 +710,7 @@ class CallbackStore(StoreBase):
         self, now: datetime, calendar: BusinessCalendar, rules: CallbackRules | None = None
     ) -> int:
         """Routine callbacks for every customer not yet covered this period."""
-        rules = rules or CallbackRules()
+        rules = rules or self.rules.callbacks
         start, end = _period(now, calendar, rules)
         rows = self.session.execute(
             select(m.Customer.id, m.Customer.assigned_agent_id).where(
@@ -742,7 +742,7 @@ class CallbackStore(StoreBase):
     ) -> int:
         """Special-occasion callbacks ahead of holidays, birthdays, anniversaries and
         promotions; an occasion already planned is not planned twice."""
-        rules = rules or CallbackRules()
+        rules = rules or self.rules.callbacks
         customers = self.session.scalars(select(m.Customer).order_by(m.Customer.id)).all()
         facts = [
             OccasionFacts(

@@ -454,7 +454,7 @@ class RelationsStore(StoreBase):
         arrival within 3 days (seed 000:2.5.5.1): the customer's next routine callback when
         one falls in time (it becomes a gift-arrival call), else a gift-arrival callback of
         its own, placed at the latest time the customer may be called before the 3 days."""
-        rules = rules or CallbackRules()
+        rules = rules or self.rules.callbacks
         customer = self.session.get_one(m.Customer, customer_id)
         department_id = self.session.scalar(
             select(m.Department.id).where(m.Department.code == department_code)

@@ -143,8 +143,6 @@ class SiteRules:
     sign_within_hours: int = 4
     attachment_limit_bytes: int = 10 * 1024 * 1024
     attachment_storage: str = "database"
-    confirm_purposes: frozenset[str] = frozenset()
-    """Purposes whose callbacks need the sales head's confirmation before calling."""
 
 
 def setting_values(stored: Mapping[str, str]) -> dict[str, Value]:
@@ -192,12 +190,15 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
     )
     calling_hours = v["callback.calling_hours"]
     assert isinstance(calling_hours, CallingHours)
+    purposes = v["callback.confirm_purposes"]
+    assert isinstance(purposes, frozenset)
     callbacks = replace(
         CallbackRules(),
         window=policy.callback_window,
         calling_hours=calling_hours,
         shared_after=minutes("callback.shared_after"),
         period=str(v["callback.period"]),
+        confirm_purposes=purposes,
     )
     legs = replace(
         LegPolicy(),
@@ -205,8 +206,6 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
         plan=hours("leg.plan"),
         inform=hours("leg.inform"),
     )
-    purposes = v["callback.confirm_purposes"]
-    assert isinstance(purposes, frozenset)
     return SiteRules(
         policy=policy,
         callbacks=callbacks,
@@ -214,5 +213,4 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
         sign_within_hours=int(v["mail.sign_within"]),  # type: ignore[arg-type]
         attachment_limit_bytes=int(v["attachment.limit"]) * 1024 * 1024,  # type: ignore[arg-type]
         attachment_storage=str(v["attachment.storage"]),
-        confirm_purposes=purposes,
     )

@@ -273,7 +273,9 @@ class CallbacksScreen(Screen[None]):
         work_list = self.query_one("#callbacks-list", WorkList)
         agent_id = app.agent.id if app.agent else None
         if view == "coverage":
-            start, end = coverage_period(app.clock.now(), self._calendar())
+            start, end = coverage_period(
+                app.clock.now(), self._calendar(), app.site_rules.callbacks
+            )
             work_list.empty_text = t("callbacks.coverage_empty")
             work_list.columns = coverage_columns()
             work_list.set_source(CoverageSource(app, start, end))

@@ -55,9 +55,30 @@ def test_saving_again_replaces_and_a_bad_text_is_refused(database: Database, des
         uow.commit()
     with UnitOfWork(database) as uow:
         uow.repo.save_settings({"mail.sign_within": "8"}, desk.manager, FIXED_NOW)
-        with pytest.raises(ValueError, match="attachment.limit"):
+        with pytest.raises(ValueError, match=r"attachment\.limit"):
             uow.repo.save_settings({"attachment.limit": "huge"}, desk.manager, FIXED_NOW)
         uow.commit()
     with UnitOfWork(database) as uow:
         assert uow.repo.stored_settings() == {"mail.sign_within": "8"}
         assert uow.repo.rules.sign_within_hours == 8
+
+
+def test_the_sites_confirm_purposes_mark_the_queues_callbacks(
+    database: Database, desk: Desk
+) -> None:
+    from deskui.data.callback_store import CallbackScope
+    from deskui.domain.calendar import BusinessCalendar
+
+    with UnitOfWork(database) as uow:
+        uow.repo.add_callback(
+            desk.customer, "routine", FIXED_NOW, FIXED_NOW, BusinessCalendar(), agent_id=desk.agent
+        )
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        [before] = uow.repo.callback_rows(CallbackScope(agent_id=desk.agent), 0, 10)
+        uow.repo.save_settings({"callback.confirm_purposes": "routine"}, desk.lead, FIXED_NOW)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        [after] = uow.repo.callback_rows(CallbackScope(agent_id=desk.agent), 0, 10)
+    assert before.confirmation != after.confirmation
+    assert after.confirmation == "needed"

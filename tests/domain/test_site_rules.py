@@ -74,7 +74,7 @@ def test_typed_values_become_rules() -> None:
     ]
     assert rules.callbacks.calling_hours.source == "site"
     assert rules.callbacks.period == "quarter"
-    assert rules.confirm_purposes == frozenset({"new_product", "routine"})
+    assert rules.callbacks.confirm_purposes == frozenset({"new_product", "routine"})
     assert rules.legs.plan == timedelta(hours=6)
     assert rules.sign_within_hours == 8
     assert rules.attachment_limit_bytes == 25 * 1024 * 1024
