@@ -15,7 +15,6 @@ from deskui.screens.site_settings import SiteSettingsScreen
 from tests.conftest import make_settings
 from tests.screens.desk_pilot import SIZE, at_desk, screen_text, settle
 
-
 CLEAR = ("end", *["backspace"] * 12)
 
 
