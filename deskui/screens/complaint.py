@@ -37,6 +37,7 @@ from deskui.domain.search import visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
 from deskui.widgets.guarded_text import GuardedText
@@ -271,6 +272,15 @@ class ComplaintScreen(Screen[None]):
         self.answers: dict[str, object] = {}
         self._filling = False
         self._saving = False
+        self.draft = FormDraft(
+            self,
+            "complaint",
+            ticket_id,
+            within="#fields",
+            restored=self._draft_restored,
+            trouble=self._draft_trouble,
+            title=t("complaint.title"),
+        )
 
     @property
     def desk_app(self) -> DeskApp:
@@ -363,6 +373,7 @@ class ComplaintScreen(Screen[None]):
         self._fill_fields()
         self._show_header()
         self._show_step()
+        self.draft.load()  # what was typed and not saved goes over what the case knows
 
     def _prefilled(self, case: ComplaintCase) -> dict[str, object]:
         """What the ticket already knows fills the step fields, so nothing is asked twice."""
@@ -560,6 +571,22 @@ class ComplaintScreen(Screen[None]):
         if event.select.id in CHOICE_FIELDS:
             self.query_one(f"#err-{event.select.id}", Static).update("")
 
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def _draft_restored(self, values: dict[str, object]) -> None:
+        self._collect()
+        self._refresh_words()
+
+    def _draft_trouble(self, message: str) -> None:
+        self.query_one("#complaint-trouble", Banner).message = message
+
+    def on_screen_suspend(self) -> None:
+        self.draft.flush()  # left (or covered) within the half second: keep the last keys
+
     def _collect(self) -> None:
         """The fields as they stand now (a change message may still be on its way)."""
         for name in INPUT_FIELDS:
@@ -627,6 +654,7 @@ class ComplaintScreen(Screen[None]):
         if target is None:
             return
         self._saving = True
+        self.draft.hold()  # a draft written after the save would come back
         self.save_step(
             step.id,
             target,
@@ -698,6 +726,7 @@ class ComplaintScreen(Screen[None]):
                     _, lead_name = repo.hand_to_lead(case.ticket_id, agent_id, now)
                 elif target_step.final:
                     repo.close_complaint(case.ticket_id, agent_id, now)
+                self.draft.delete_in(uow)
                 uow.commit()
                 fresh = repo.complaint(case.ticket_id)
         except Exception as error:
@@ -708,6 +737,7 @@ class ComplaintScreen(Screen[None]):
 
     def _save_failed(self) -> None:
         self._saving = False
+        self.draft.resume()
 
     def on_complaint_screen_step_saved(self, message: StepSaved) -> None:
         self._saving = False
@@ -723,6 +753,7 @@ class ComplaintScreen(Screen[None]):
         self.query_one("#complaint-trouble", Banner).message = ""
         self._show_header()
         self._show_step()
+        self.draft.saved()
         if message.lead_name:
             self.notify(
                 t("complaint.handed_to_lead", lead=message.lead_name), title=t("complaint.title")

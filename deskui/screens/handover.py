@@ -4,6 +4,7 @@ the shift over in one action; the incoming agent sees it first and acknowledges 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -14,16 +15,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Select, Static
 
 from deskui.domain.handover import is_ack_overdue
+from deskui.domain.intake import FieldProblem
 from deskui.domain.model import HandoverSheet, Role
 from deskui.domain.orders import parse_local
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
-from deskui.screens.orders import FormField, FormModal, run_form_save
+from deskui.screens.drafts import FormDraft
+from deskui.screens.orders import FormField, FormModal, Submit, run_form_save
 from deskui.widgets.banner import Banner
 from deskui.widgets.work_list import Column, WorkList
 
@@ -32,6 +35,34 @@ if TYPE_CHECKING:
     from deskui.data.records import AgentRecord
 
 OUTGOING, INCOMING = "outgoing", "incoming"
+
+
+class HandoverItemModal(FormModal):
+    """The hand-entered item: what is typed is kept as a draft (DESIGN.md 5) until added."""
+
+    def __init__(self, title: str, fields: list[FormField], submit: Submit) -> None:
+        super().__init__(title, fields, submit)
+        self.draft = FormDraft(self, "handover_item", trouble=self._draft_trouble, title=title)
+
+    def on_mount(self) -> None:
+        self.draft.load()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def _draft_trouble(self, message: str) -> None:
+        self.query_one("#form-trouble", Static).update(Text(message))
+
+    def show_problems(self, problems: Sequence[FieldProblem], trouble: str = "") -> None:
+        super().show_problems(problems, trouble)
+        if problems or trouble:
+            self.draft.resume()  # not added: the typing is kept as a draft again
+
+    def action_cancel(self) -> None:
+        self.draft.discard()
+        super().action_cancel()
 
 
 class HandoverSource:
@@ -217,9 +248,11 @@ class HandoverScreen(Screen[None]):
         assert self.desk_app.agent is not None
         return self.desk_app.agent.id
 
-    def _write(self, action: Any) -> object:
+    def _write(self, action: Any, draft: FormDraft | None = None) -> object:
         with self.desk_app.unit_of_work() as uow:
             result = action(uow.repo)
+            if draft is not None:
+                draft.delete_in(uow)  # the draft goes with the save
             uow.commit()
         return result
 
@@ -258,9 +291,8 @@ class HandoverScreen(Screen[None]):
             FormField("note", t("handover.field.note")),
         ]
 
-        def save(values: dict[str, str]) -> object:
+        def save(values: dict[str, str], draft: FormDraft) -> object:
             from deskui.data.handover_store import HandoverError, NewHandoverItem
-            from deskui.domain.intake import FieldProblem
 
             due = None
             if values["due"].strip():
@@ -281,10 +313,16 @@ class HandoverScreen(Screen[None]):
                 due_at=due,
             )
             return self._write(
-                lambda repo: repo.add_handover_item(new, self._me(), self.desk_app.clock.now())
+                lambda repo: repo.add_handover_item(new, self._me(), self.desk_app.clock.now()),
+                draft,
             )
 
-        self._form(t("handover.add_title"), fields, save)
+        def submit(values: dict[str, str], modal: FormModal) -> None:
+            assert isinstance(modal, HandoverItemModal)
+            modal.draft.hold()  # a draft written after the save would come back
+            run_form_save(self, modal, lambda: save(values, modal.draft), self._saved)
+
+        self.app.push_screen(HandoverItemModal(t("handover.add_title"), fields, submit))
 
     def action_edit_item(self) -> None:
         row = self._row()

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from deskui.domain.complaint import REPLY_PARTS, ReplyFacts, build_reply, parse_local_time
 from deskui.domain.intake import FieldProblem
@@ -25,6 +25,8 @@ from deskui.domain.script_flow import salutation
 from deskui.domain.search import visible
 from deskui.i18n import catalog, current_locale, t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
 
@@ -109,6 +111,7 @@ class ReplyComposerScreen(Screen[None]):
         self.case: ComplaintCase | None = None
         self.version: int | None = None
         self.exported: list[Path] = []
+        self.draft = FormDraft(self, "reply", ticket_id, trouble=self._draft_trouble)
 
     @property
     def desk_app(self) -> DeskApp:
@@ -182,6 +185,7 @@ class ReplyComposerScreen(Screen[None]):
         self.query_one("#cause", Input).focus()
         if not case.reply_text:
             self.action_build()
+        self.draft.load()  # what was typed and not saved goes over the recorded facts
 
     # -- building, checking, saving, exporting ------------------------------------------------
 
@@ -261,6 +265,7 @@ class ReplyComposerScreen(Screen[None]):
             reply_text=self.query_one("#reply", GuardedText).text,
             expected_version=self.version,
         )
+        self.draft.hold()  # a draft written after the save would come back
         self.save_reply(facts, then_export)
 
     @work(thread=True, exclusive=True, group="reply_save", exit_on_error=False)
@@ -274,14 +279,17 @@ class ReplyComposerScreen(Screen[None]):
                     facts,  # type: ignore[arg-type]
                     app.clock.now(),
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
+            deliver(self, self.draft.resume)
             return
         self.post_message(self.Saved(version, then_export))
 
     def on_reply_composer_screen_saved(self, message: Saved) -> None:
         self.version = message.version
+        self.draft.saved()
         self.query_one("#reply-trouble", Banner).message = ""
         if not message.then_export:
             self._status(t("reply.saved"))
@@ -305,6 +313,17 @@ class ReplyComposerScreen(Screen[None]):
         self.query_one("#reply-trouble", Banner).message = t(
             "complaint.trouble", reason=visible(message.reason)
         )
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def _draft_trouble(self, message: str) -> None:
+        self.query_one("#reply-trouble", Banner).message = message
+
+    def on_screen_suspend(self) -> None:
+        self.draft.flush()  # left within the half second: keep the last keys
 
     @on(GuardedText.Checked, "#reply")
     def _reply_checked(self, event: GuardedText.Checked) -> None:

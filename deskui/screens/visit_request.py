@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -20,6 +20,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -48,6 +49,7 @@ class VisitRequestModal(ModalScreen[int | None]):
         self.customer_name = customer_name
         self.customer_id = customer_id
         self.callback_id = callback_id
+        self.draft = FormDraft(self, "visit_request", customer_id, title=t("callbacks.visit.title"))
 
     @property
     def desk_app(self) -> DeskApp:
@@ -66,6 +68,11 @@ class VisitRequestModal(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#visit-reason", Input).focus()
+        self.draft.load()
+
+    @on(Input.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#visit-{name}", Input).value
@@ -92,6 +99,7 @@ class VisitRequestModal(ModalScreen[int | None]):
             self.query_one(f"#visit-{next(iter(problems))}", Input).focus()
             return
         assert first is not None and end is not None
+        self.draft.hold()  # a draft written after the save would come back
         self.save(self._value("reason"), self._value("frequency"), first, end)
 
     @work(thread=True, exclusive=True, group="visit_save", exit_on_error=False)
@@ -106,16 +114,20 @@ class VisitRequestModal(ModalScreen[int | None]):
                     reason=reason, frequency=frequency, first_date=first, end_date=end,
                     callback_id=self.callback_id,
                 )  # fmt: skip
+                self.draft.delete_in(uow)
                 uow.commit()
         except CallbackError as error:
             deliver(self, self._error, "reason", error.key)
+            deliver(self, self.draft.resume)
             return
         except Exception as error:
             deliver(self, self.notify, str(error).splitlines()[0], severity="error")
+            deliver(self, self.draft.resume)
             return
         deliver(self, self.dismiss, request_id)
 
     def action_cancel(self) -> None:
+        self.draft.discard()
         self.dismiss(None)
 
 
@@ -135,6 +147,9 @@ class VisitDecisionModal(ModalScreen[bool]):
         localize_bindings(self)
         self.row = row
         self.lead = lead
+        self.draft = FormDraft(
+            self, "visit_decision", row.id, title=t("callbacks.visit.decision_title")
+        )
 
     @property
     def desk_app(self) -> DeskApp:
@@ -175,6 +190,11 @@ class VisitDecisionModal(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#visit-note", Input).focus()
+        self.draft.load()
+
+    @on(Input.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
 
     def _error(self, key: str) -> None:
         self.query_one("#err-visit-note", Static).update(Text(t(key)) if key else "")
@@ -196,6 +216,7 @@ class VisitDecisionModal(ModalScreen[bool]):
         if not approve and not note.strip():
             self._error("callbacks.error.reject_needs_note")
             return
+        self.draft.hold()  # a draft written after the save would come back
         self.save(approve, note, feedback=False)
 
     def action_feedback(self) -> None:
@@ -206,6 +227,7 @@ class VisitDecisionModal(ModalScreen[bool]):
         if not note.strip():
             self._error("callbacks.error.required")
             return
+        self.draft.hold()  # a draft written after the save would come back
         self.save(True, note, feedback=True)
 
     @work(thread=True, exclusive=True, group="visit_decide", exit_on_error=False)
@@ -225,12 +247,15 @@ class VisitDecisionModal(ModalScreen[bool]):
                         note,
                         app.clock.now(),
                     )
+                self.draft.delete_in(uow)
                 uow.commit()
         except CallbackError as error:
             deliver(self, self._error, error.key)
+            deliver(self, self.draft.resume)
             return
         except Exception as error:
             deliver(self, self.notify, str(error).splitlines()[0], severity="error")
+            deliver(self, self.draft.resume)
             return
         key = (
             "callbacks.visit.feedback_saved"
@@ -241,6 +266,7 @@ class VisitDecisionModal(ModalScreen[bool]):
         deliver(self, self.dismiss, True)
 
     def action_cancel(self) -> None:
+        self.draft.discard()
         self.dismiss(False)
 
 

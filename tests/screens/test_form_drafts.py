@@ -6,23 +6,44 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from textual.pilot import Pilot
+from textual.widgets import Input, Select, TextArea
 
 from deskui.app import DeskApp, make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.repository import Repository, UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.i18n import t
-from deskui.screens.department import LegFormModal
+from deskui.screens.callbacks import CallbacksScreen
+from deskui.screens.complaint import ComplaintListScreen, ComplaintScreen
+from deskui.screens.correspondence import CorrespondenceScreen
+from deskui.screens.department import DepartmentScreen, LegFormModal
 from deskui.screens.desk import DeskScreen
 from deskui.screens.drafts import DRAFT_DELAY
+from deskui.screens.handover import HandoverItemModal, HandoverScreen
 from deskui.screens.reception import ReceptionScreen
+from deskui.screens.reply_composer import ReplyComposerScreen
+from deskui.screens.visit_request import VisitRequestModal
+from deskui.widgets.banner import Banner
+from deskui.widgets.guarded_text import GuardedText
+from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
 from tests.screens.desk_pilot import SIZE, screen_text, settle
 
 RESTORED = "已恢复上次未保存的内容"
+ANGRY = "你们的网络从早上断到现在"
+LETTER = "来信：业务员答应的广告位"
+
+
+def _ticket(db: Database, words: str) -> int:
+    with UnitOfWork(db) as uow:
+        return uow.session.scalars(
+            select(m.Ticket.id).where(m.Ticket.customer_words.startswith(words))
+        ).one()
 
 
 def _agent_id(db: Database, name: str) -> int:
@@ -116,6 +137,268 @@ async def test_opening_a_form_and_cancelling_it_leaves_no_draft(
         await pilot.press("escape")  # the agent drops the form: its draft goes too
         await settle(pilot)
         assert isinstance(app.screen, ReceptionScreen)
+    assert _draft_rows(demo_database) == 0
+
+
+async def test_a_register_entry_saved_leaves_no_draft(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database, agent="李娜"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _desk(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, CorrespondenceScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("tab", "tab", "tab", *"合同", "tab", *"鑫源建筑")
+        await _pause_past_debounce(pilot)
+        saved = _draft(demo_database, "李娜", "correspondence")
+        assert saved is not None and saved["f-party"] == "鑫源建筑"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CorrespondenceScreen)
+    assert _draft_rows(demo_database) == 0
+
+
+# -- complaints: the seven steps and the written reply ------------------------------------------
+
+
+async def _complaint(pilot: Pilot[Any], db: Database, ticket_id: int) -> ComplaintScreen:
+    await _desk(pilot)
+    await pilot.press("f3")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ComplaintListScreen)
+    with UnitOfWork(db) as uow:
+        rows = uow.repo.complaint_rows(0, 500, owner_id=_agent_id(db, "王芳"))
+    await pilot.press(*["down"] * [r.ticket_id for r in rows].index(ticket_id), "enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ComplaintScreen) and screen.ticket_id == ticket_id
+    return screen
+
+
+async def test_a_complaint_step_typed_comes_back_over_the_case_and_goes_with_the_step(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    ticket_id = _ticket(demo_database, ANGRY)
+    settings = make_settings(demo_database)
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _complaint(pilot, demo_database, ticket_id)
+        assert "▶ 1 平息情绪" in screen_text(app)
+        assert _draft_rows(demo_database) == 0  # the case's own values are no draft
+        screen.query_one("#note", GuardedText).focus()
+        await pilot.press(*"客户很着急")
+        await _pause_past_debounce(pilot)
+    again = make_app(settings, clock, demo_database)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await _complaint(pilot, demo_database, ticket_id)
+        assert screen.query_one("#note", GuardedText).text == "客户很着急"
+        assert screen.query_one("#customer_words", TextArea).text.startswith(ANGRY)  # the case
+        assert screen.answers["note"] == "客户很着急"
+        assert RESTORED in _notices(again)
+        await pilot.press("ctrl+s")  # step 1 done: the draft goes with it
+        await settle(pilot)
+        assert "▶ 2 感谢" in screen_text(again)
+        assert _draft(demo_database, "王芳", "complaint", ticket_id) is None
+        # typed and left at once (Esc inside the half second): the last keys are kept
+        screen.query_one("#note", GuardedText).focus()
+        await pilot.press(*"谢谢", "escape")
+        await settle(pilot)
+        assert isinstance(again.screen, ComplaintListScreen)
+    kept = _draft(demo_database, "王芳", "complaint", ticket_id)
+    assert kept is not None and kept["note"] == "谢谢客户很着急"  # typed before the note
+
+
+async def test_a_written_reply_typed_comes_back_and_saving_it_drops_the_draft(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    ticket_id = _ticket(demo_database, LETTER)
+    settings = make_settings(demo_database)
+
+    async def composer(pilot: Pilot[Any]) -> ReplyComposerScreen:
+        await _desk(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        with UnitOfWork(demo_database) as uow:
+            rows = uow.repo.complaint_rows(0, 500, owner_id=_agent_id(demo_database, "王芳"))
+        await pilot.press(*["down"] * [r.ticket_id for r in rows].index(ticket_id), "w")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ReplyComposerScreen)
+        return screen
+
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await composer(pilot)
+        await pilot.press(*"业务员未及时提交优惠审批")  # the cause field has the focus
+        await _pause_past_debounce(pilot)
+    again = make_app(settings, clock, demo_database)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await composer(pilot)
+        assert screen.query_one("#cause", Input).value == "业务员未及时提交优惠审批"
+        assert RESTORED in _notices(again)
+        await pilot.press("ctrl+g", "ctrl+s")
+        await settle(pilot)
+        assert "已保存" in screen_text(again)
+    assert _draft(demo_database, "王芳", "reply", ticket_id) is None
+    with UnitOfWork(demo_database) as uow:
+        assert uow.repo.complaint(ticket_id).cause == "业务员未及时提交优惠审批"
+
+
+async def test_trouble_writing_a_draft_keeps_the_typing_and_says_so(
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticket_id = _ticket(demo_database, ANGRY)
+    real = Repository.save_draft
+
+    def locked(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("UPDATE draft", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(Repository, "save_draft", locked)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _complaint(pilot, demo_database, ticket_id)
+        screen.query_one("#note", GuardedText).focus()
+        await pilot.press(*"客户很着急")
+        await _pause_past_debounce(pilot)
+        banner = screen.query_one("#complaint-trouble", Banner)
+        assert "草稿暂时没能保存" in banner.message and "database is locked" in banner.message
+        assert screen.query_one("#note", GuardedText).text == "客户很着急"
+        assert app.is_running and _draft_rows(demo_database) == 0
+        monkeypatch.setattr(Repository, "save_draft", real)  # the lock is gone
+        await pilot.press("!")
+        await _pause_past_debounce(pilot)
+        assert banner.message == ""
+        kept = _draft(demo_database, "王芳", "complaint", ticket_id)
+        assert kept is not None and kept["note"] == "客户很着急!"
+
+
+# -- the department desk: a leg's plan ---------------------------------------------------------
+
+
+async def test_a_legs_plan_typed_comes_back_and_recording_it_drops_the_draft(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    settings = make_settings(demo_database, agent="陈静")  # CS records for the department
+
+    async def plan_form(pilot: Pilot[Any]) -> LegFormModal:
+        await _desk(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DepartmentScreen)
+        queue = pilot.app.screen.query_one("#department-queue", WorkList)
+        for _ in range(queue.count or 0):
+            if queue.cursor_row is not None and queue.cursor_row.leg.stage == "plan":
+                break
+            await pilot.press("down")
+            await settle(pilot)
+        leg = queue.cursor_row.leg
+        assert leg.stage == "plan"
+        await pilot.press("p")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, LegFormModal) and form.draft is not None
+        assert form.draft.key == str(leg.id)
+        return form
+
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await plan_form(pilot)
+        await pilot.press(*"2026-11-24 18:00", "tab", *"更换光纤接头", "tab", *"孙平")
+        await _pause_past_debounce(pilot)
+    again = make_app(settings, clock, demo_database)
+    async with again.run_test(size=SIZE) as pilot:
+        form = await plan_form(pilot)
+        assert form.values() == {
+            "expected": "2026-11-24 18:00",
+            "measures": "更换光纤接头",
+            "by_name": "孙平",
+        }
+        assert RESTORED in _notices(again)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(again.screen, DepartmentScreen)
+    assert _draft_rows(demo_database) == 0
+
+
+# -- callbacks: the visit request ----------------------------------------------------------------
+
+
+async def test_a_visit_request_typed_comes_back_and_sending_it_drops_the_draft(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    settings = make_settings(demo_database)
+
+    async def request_form(pilot: Pilot[Any]) -> VisitRequestModal:
+        await _desk(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, CallbacksScreen)
+        await pilot.press("v")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, VisitRequestModal)
+        return form
+
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await request_form(pilot)
+        await pilot.press(*"客户要求", "tab", *"每季度一次", "tab", *"2026-12-01")
+        await _pause_past_debounce(pilot)
+    again = make_app(settings, clock, demo_database)
+    async with again.run_test(size=SIZE) as pilot:
+        form = await request_form(pilot)
+        assert form.query_one("#visit-reason", Input).value == "客户要求"
+        assert form.query_one("#visit-frequency", Input).value == "每季度一次"
+        assert form.query_one("#visit-first_date", Input).value == "2026-12-01"
+        assert RESTORED in _notices(again)
+        form.query_one("#visit-end_date", Input).focus()
+        await pilot.press(*"2027-06-30", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(again.screen, CallbacksScreen)
+    assert _draft_rows(demo_database) == 0
+
+
+# -- the handover: a hand-entered item -----------------------------------------------------------
+
+
+async def test_a_handover_item_typed_comes_back_and_adding_it_drops_the_draft(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    settings = make_settings(demo_database, agent="李娜")
+
+    async def item_form(pilot: Pilot[Any]) -> HandoverItemModal:
+        await _desk(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HandoverScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, HandoverItemModal)
+        return form
+
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await item_form(pilot)
+        form.query_one("#f-sheet", Select).value = "return"
+        form.query_one("#f-customer", Input).focus()
+        await pilot.press(*"买家小周", "tab", *"退货待协商")
+        await _pause_past_debounce(pilot)
+    again = make_app(settings, clock, demo_database)
+    async with again.run_test(size=SIZE) as pilot:
+        form = await item_form(pilot)
+        assert form.values()["sheet"] == "return"
+        assert form.values()["customer"] == "买家小周"
+        assert form.values()["title"] == "退货待协商"
+        assert RESTORED in _notices(again)
+        form.query_one("#f-next_step", Input).focus()
+        await pilot.press(*"明早协商退换", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(again.screen, HandoverScreen)
+        assert "退货待协商" in screen_text(again)
     assert _draft_rows(demo_database) == 0
 
 
