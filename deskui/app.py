@@ -51,6 +51,7 @@ class DeskApp(App[None]):
         Binding("f7", "department", "keys.department", id="department", priority=True),
         Binding("f8", "reception", "keys.reception", id="reception", priority=True),
         Binding("f9", "correspondence", "keys.correspondence", id="correspondence", priority=True),
+        Binding("f10", "relations", "keys.relations", id="relations", priority=True),
         Binding("ctrl+k", "profiles", "keys.profiles", id="profiles", priority=True, show=False),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True, show=False),
         Binding(
@@ -392,13 +393,35 @@ class DeskApp(App[None]):
         if not isinstance(self.screen, CorrespondenceScreen):
             self.push_screen(CorrespondenceScreen())
 
+    def action_relations(self) -> None:
+        if self.agent is None or self.database is None:
+            self.bell()
+            return
+        from deskui.screens.relations import RelationsScreen
+
+        if not isinstance(self.screen, RelationsScreen):
+            self.push_screen(RelationsScreen())
+
+    def open_prospect(self, prospect_id: int) -> None:
+        """A prospect's follow-up deadline opened from the desk: the prospects list."""
+        from deskui.screens.relations import RelationsScreen
+
+        self.push_screen(RelationsScreen("prospects"))
+
+    def open_customer_event(self, event_id: int) -> None:
+        """An event's plan deadline opened from the desk: that event's invitees."""
+        from deskui.screens.relations import RelationsScreen
+
+        self.push_screen(RelationsScreen("events", event_id=event_id))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every key of the keymap is also a palette command running the same action."""
         for binding in self._bindings.key_to_bindings.values():
             for item in binding:
                 if item.action in (
                     "help", "intake", "complaints", "callbacks", "handover", "team",
-                    "department", "reception", "correspondence", "profiles", "quit",
+                    "department", "reception", "correspondence", "relations", "profiles",
+                    "quit",
                 ):  # fmt: skip
                     yield SystemCommand(
                         f"{item.description} ({item.key.upper()})",

@@ -66,6 +66,9 @@ class CallbackCallScreen(Screen[None]):
         Binding("ctrl+s", "save", "keys.callback_save", id="callback_save", priority=True),
         Binding("ctrl+n", "next_step", "keys.callback_next", id="callback_next", priority=True),
         Binding("ctrl+b", "back_step", "keys.callback_back", id="callback_back", priority=True),
+        Binding(
+            "ctrl+r", "prospect", "keys.callback_prospect", id="callback_prospect", priority=True
+        ),
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
     ]
 
@@ -490,6 +493,20 @@ class CallbackCallScreen(Screen[None]):
             return
         flow.advance(self.answers)
         self._show_step()
+
+    def action_prospect(self) -> None:
+        """The contact shows interest in working with us: a prospect, this call its source
+        (seed 000:1.4.7)."""
+        detail = self.detail
+        if detail is None:
+            return
+        from deskui.data.relations_store import ContactChoice
+        from deskui.screens.relations import mark_prospect
+
+        choice = ContactChoice(
+            detail.customer_id, detail.customer_name, detail.contact_id, detail.contact_name, ""
+        )
+        mark_prospect(self, choice, source_callback_id=self.callback_id)
 
     def action_back_step(self) -> None:
         if self.flow is not None and not self.confirming:
