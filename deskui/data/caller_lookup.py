@@ -3,16 +3,23 @@
 Measured at 1,000,000 customers (benchmarks/lookup.py): building an ORM union per keystroke
 cost milliseconds of Python around 0.03 ms of SQL; these statements skip that. The SQL is
 portable (SQLite and PostgreSQL) and every predicate is served by an index.
+
+The statements a keystroke runs (a number, its last digits, the card) go one step further:
+they run on the driver's cursor of the session's own connection (same transaction), because
+SQLAlchemy's execution pipeline cost 0.25 ms around a 0.03 ms indexed read. The name lookup,
+a few milliseconds of SQL, keeps SQLAlchemy's expanding IN parameters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, TextClause, bindparam, text
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy.engine import Connection
 
 from deskui.data.records import CallerMatch, ContactRecord, CustomerCard, CustomerRecord
 
@@ -22,14 +29,14 @@ list shows 20)."""
 RARE_COUNT_CAP = 20_000
 """Counting a name piece's customers stops here: enough to pick the rarest piece."""
 
-BY_NUMBER = text(
+BY_NUMBER = (
     "SELECT c.id, c.name, c.phone_e164, c.unit_number, '' FROM customer c"
     " WHERE c.phone_e164 = :value"
     " UNION ALL"
     " SELECT c.id, c.name, c.phone_e164, c.unit_number, k.name FROM contact k"
     " JOIN customer c ON c.id = k.customer_id WHERE k.phone_e164 = :value"
 )
-BY_LAST_DIGITS = text(
+BY_LAST_DIGITS = (
     "SELECT * FROM (SELECT c.id, c.name, c.phone_e164, c.unit_number, '' AS contact"
     " FROM customer c WHERE c.phone_reversed >= :low AND c.phone_reversed < :high"
     " LIMIT :n) AS by_customer"
@@ -42,16 +49,16 @@ PIECE = text("SELECT customer_id FROM search_gram WHERE gram = :gram ORDER BY cu
 PIECE_COUNT = text(
     "SELECT count(*) FROM (SELECT 1 FROM search_gram WHERE gram = :gram LIMIT :n) AS g"
 )
-CARD = text(
+CARD = (
     "SELECT c.id, c.name, c.address, c.phone_e164, c.unit_number, a.name,"
     " (SELECT count(*) FROM ticket t WHERE t.customer_id = c.id AND t.closed_at IS NULL),"
     " (SELECT count(*) FROM callback b WHERE b.customer_id = c.id AND b.done_at IS NULL)"
     " FROM customer c LEFT JOIN agent a ON a.id = c.assigned_agent_id WHERE c.id = :id"
 )
-CARD_CONTACTS = text(
+CARD_CONTACTS = (
     "SELECT id, name, role, position, gender, phone_e164, phone_extension, email, birthday,"
     " convenient_time FROM contact WHERE customer_id = :id ORDER BY id"
-).columns(birthday=Date)
+)
 CUSTOMERS = text(
     "SELECT id, name, phone_e164, unit_number FROM customer WHERE id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
@@ -60,8 +67,32 @@ CONTACT_NAMES = text("SELECT customer_id, name FROM contact WHERE customer_id IN
 )
 
 
+_PARAMETER = re.compile(r":(\w+)")
+
+
+@cache
+def _in_driver_style(sql: str, dialect: str) -> str:
+    """`:name` parameters as the driver takes them: sqlite3 reads them as they are,
+    psycopg wants `%(name)s`."""
+    if dialect == "sqlite":
+        return sql
+    return _PARAMETER.sub(r"%(\1)s", sql)
+
+
+def _driver_rows(
+    connection: Connection, sql: str, params: Mapping[str, object]
+) -> list[Sequence[Any]]:
+    """Rows of one statement from the driver's cursor, inside the session's transaction."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_in_driver_style(sql, connection.dialect.name), params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def by_number(connection: Connection, e164: str, limit: int) -> list[CallerMatch]:
-    rows = connection.execute(BY_NUMBER, {"value": e164}).all()
+    rows = _driver_rows(connection, BY_NUMBER, {"value": e164})
     return _merge(rows, "phone", limit)
 
 
@@ -69,16 +100,17 @@ def by_last_digits(connection: Connection, digits: str, limit: int) -> list[Call
     low = digits[::-1]
     high = low + ":"  # ':' sorts right after '9': a prefix range the index serves
     params = {"low": low, "high": high, "n": limit}
-    rows = connection.execute(BY_LAST_DIGITS, params).all()
+    rows = _driver_rows(connection, BY_LAST_DIGITS, params)
     return _merge(rows, "digits", limit)
 
 
 def card(connection: Connection, customer_id: int) -> CustomerCard | None:
     """The customer card in two indexed statements: the card is painted as the agent types
     the last digit, so it skips the ORM's identity map and relationship loading."""
-    row = connection.execute(CARD, {"id": customer_id}).first()
-    if row is None:
+    found = _driver_rows(connection, CARD, {"id": customer_id})
+    if not found:
         return None
+    row = found[0]
     cid, name, address, phone, unit, agent, tickets, callbacks = row
     contacts = tuple(
         ContactRecord(
@@ -90,10 +122,10 @@ def card(connection: Connection, customer_id: int) -> CustomerCard | None:
             k[5],
             k[6],
             str(k[7]),
-            k[8],
+            _day(k[8]),
             str(k[9]),
         )
-        for k in connection.execute(CARD_CONTACTS, {"id": customer_id})
+        for k in _driver_rows(connection, CARD_CONTACTS, {"id": customer_id})
     )
     customer = CustomerRecord(
         int(cid), str(name), str(address), phone, str(unit), agent and str(agent), contacts
@@ -101,10 +133,10 @@ def card(connection: Connection, customer_id: int) -> CustomerCard | None:
     return CustomerCard(customer, int(tickets or 0), int(callbacks or 0))
 
 
-def _merge(rows: Sequence[Row[Any]], how: str, limit: int) -> list[CallerMatch]:
+def _merge(rows: Sequence[Sequence[Any]], how: str, limit: int) -> list[CallerMatch]:
     """One match per customer, lowest ids first, the contact's name kept when a contact's
     number matched; only the `limit` kept become records (this runs per keystroke)."""
-    best: dict[int, Row[Any]] = {}
+    best: dict[int, Sequence[Any]] = {}
     for row in rows:
         kept = best.get(row[0])
         if kept is None or (row[4] and not kept[4]):
@@ -184,3 +216,10 @@ def _all_pieces(others: int) -> TextClause:
         f"SELECT g.customer_id FROM search_gram g WHERE g.gram = :driver{checks}"
         " ORDER BY g.customer_id LIMIT :n"
     )
+
+
+def _day(value: object) -> date | None:
+    """A date column as the driver gives it: sqlite3 returns the ISO text."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
