@@ -44,7 +44,7 @@ from deskui.domain.orders import (
     unshipped_window,
     void_notice,
 )
-from deskui.i18n import t
+from deskui.i18n import has_key, t
 
 if TYPE_CHECKING:
     pass
@@ -188,8 +188,7 @@ class HandoverStore(StoreBase):
                 d.subject_id,
                 d.customer_id,
                 name or "",
-                # an unlabelled deadline (a callback, a profile to file) says what it is
-                d.label or f"{t(f'deadline_kind.{d.kind}')} #{d.subject_id}",
+                _work_title(d),
                 d.due_at,
             )
             for d, name in rows
@@ -996,3 +995,12 @@ ORDER_EXPORT_HEADERS = (
     "id", "number", "shop", "customer", "status", "paid_at", "shipped_at", "courier",
     "tracking_number", "last_tracking_at", "problem", "responsible", "reason",
 )  # fmt: skip
+
+
+def _work_title(deadline: m.Deadline) -> str:
+    """What a gathered deadline is, in words: a callback by its purpose, an unlabelled one
+    (a profile to file) by its kind, the rest by their label."""
+    purpose = f"callbacks.purpose.{deadline.label}"
+    if deadline.kind == DeadlineKind.CALLBACK and deadline.label and has_key(purpose):
+        return f"{t(purpose)} #{deadline.subject_id}"
+    return deadline.label or f"{t(f'deadline_kind.{deadline.kind}')} #{deadline.subject_id}"

@@ -245,3 +245,19 @@ def test_import_keeps_good_rows_and_names_bad_ones(database: Database, desk: Des
         assert result.added == 1
         assert [(line, p.field) for line, p in result.problems] == [(3, "number"), (4, "paid_at")]
         assert len(uow.repo.orders_export()) == 1
+
+
+def test_a_gathered_callback_says_its_purpose_in_words(database: Database, desk: Desk) -> None:
+    from deskui.domain.calendar import BusinessCalendar
+
+    with UnitOfWork(database) as uow:
+        callback = uow.repo.add_callback(
+            desk.customer, "gift_arrival", FIXED_NOW, FIXED_NOW, BusinessCalendar(),
+            agent_id=desk.agent,
+        )  # fmt: skip
+        uow.repo.gather_handover(desk.agent, END)
+        titles = [
+            row.title
+            for row in uow.session.scalars(select(m.HandoverItem).order_by(m.HandoverItem.id))
+        ]
+    assert titles == [f"礼品确认 #{callback}"]
