@@ -56,7 +56,6 @@ class MailSource:
 class CorrespondenceScreen(Screen[None]):
     """Searchable register; `deskui export correspondence` writes it out."""
 
-    CSS_PATH = "correspondence.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "new", "keys.mail_new", id="mail_new"),
         Binding("s", "sign", "keys.mail_sign", id="mail_sign"),

@@ -243,7 +243,6 @@ class DepartmentQueueSource:
 class DepartmentScreen(Screen[None]):
     """Only one department's tickets, each with the countdown of the step it waits for."""
 
-    CSS_PATH = "department.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "accept", "keys.leg_accept", id="leg_accept"),
         Binding("p", "plan", "keys.leg_plan", id="leg_plan"),

@@ -79,7 +79,6 @@ class CustomerHistorySource:
 class IntakeScreen(Screen[None]):
     """One call from the first digit to the saved ticket."""
 
-    CSS_PATH = "intake.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "keys.intake_save", id="intake_save", priority=True),
         Binding("ctrl+d", "save_closed", "keys.intake_close", id="intake_close", priority=True),

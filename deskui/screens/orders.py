@@ -190,7 +190,6 @@ class OrderSource:
 class OrdersScreen(Screen[None]):
     """The order lists an in-sales and after-sales agent works through each morning."""
 
-    CSS_PATH = "handover.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
         Binding("tab", "next_view", "keys.orders_view", id="orders_view"),

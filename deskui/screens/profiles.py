@@ -122,7 +122,6 @@ def customer_columns(app: DeskApp) -> list[Column]:
 class ProfilesScreen(Screen[None]):
     """The customer list; Enter edits, n files a new one, c the contacts, a assigns, i imports."""
 
-    CSS_PATH = "profiles.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back", id="profiles.back"),
         Binding("n", "new_customer", "profiles.key.new", id="profiles.new"),
@@ -300,7 +299,6 @@ class ProfileFormBase(ModalScreen[str | None]):
     """What both forms share: labelled fields with their messages, save in a worker, and a
     result that either closes the form or shows what is wrong, keeping every typed character."""
 
-    CSS_PATH = "profiles.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "profiles.key.save", id="profiles.save", priority=True),
         Binding("escape", "cancel", "profiles.key.cancel", id="profiles.cancel"),
@@ -604,7 +602,6 @@ class ContactFormModal(ProfileFormBase):
 class ImportModal(ModalScreen[int | None]):
     """A file path, the dry-run report, and the import only when the agent accepts it."""
 
-    CSS_PATH = "profiles.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "accept", "profiles.key.accept", id="profiles.accept", priority=True),
         Binding("escape", "cancel", "profiles.key.cancel", id="profiles.cancel"),

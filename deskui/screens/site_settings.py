@@ -184,9 +184,7 @@ class SiteSettingsScreen(Screen[None]):
         return ",".join(str(p) for p in CallbackPurpose if str(p) in chosen)
 
     def _changes(self) -> dict[str, str]:
-        return {
-            s.key: self._typed(s) for s in SETTINGS if self._typed(s) != self._saved.get(s.key)
-        }
+        return {s.key: self._typed(s) for s in SETTINGS if self._typed(s) != self._saved.get(s.key)}
 
     def _field_error(self, setting: SiteSetting, text: str) -> None:
         """The message beside the field, in place of its unit and default while it stands."""
