@@ -25,7 +25,8 @@ keystroke-to-painted-card time in the app beside a bare Input (issue 4, "Measure
      repo, reused uow  `uow.repo.find_callers(classify(q))`, one UnitOfWork for the loop
      repo, uow/lookup  `with UnitOfWork(db) as uow: ...` per lookup, as the intake worker does
      raw, repo's SQL   the exact statements + parameters SQLAlchemy sent for that lookup
-                       (captured in an untimed pass), replayed with sqlite3 and fetchall():
+                       (captured by sqlite3's trace callback in the timed pass, values
+                       bound in), replayed with sqlite3 and fetchall():
                        separates ORM/Python cost from query-shape cost
      raw baselines     exact: customer.phone_e164 = ?; last 4: phone_reversed BETWEEN ? AND ?
                        (the index) and phone_e164 LIKE '%1234' (the naive scan); name:
@@ -507,8 +508,6 @@ def time_each(queries: Sequence[Any], run: Callable[[Any], Any]) -> list[float]:
 def measure_lookups(
     path: Path, queries: dict[str, list[str]], warm: dict[str, list[str]], scan_queries: int
 ) -> tuple[list[list[str]], dict[str, Any]]:
-    from sqlalchemy import event
-
     from deskui.data.database import Database
     from deskui.data.repository import UnitOfWork
     from deskui.domain.search import LookupKind, classify
@@ -530,20 +529,21 @@ def measure_lookups(
             print(f"{kind}: dropped {len(wrong)} queries that classify otherwise, e.g. {wrong[:3]}")
             queries[kind] = [q for q in texts if q not in wrong]
 
-    # the SQL SQLAlchemy sends per lookup, captured in an untimed pass
+    # the SQL each lookup sends, as sqlite3 runs it (its trace callback sees the statements
+    # of SQLAlchemy and of the driver's cursor alike, values bound in)
     captured: list[tuple[str, Any]] = []
 
-    def capture(
-        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
-    ) -> None:
-        captured.append((statement, parameters))
+    def capture(statement: str) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            captured.append((statement, ()))
 
     sql_of: dict[str, list[list[tuple[str, Any]]]] = {}
     matches: dict[str, list[int]] = {}
 
     def repo_reused(texts: list[str], kind: str | None = None) -> list[float]:
         """One unit of work for the loop; with `kind`, also keep each lookup's SQL (a list
-        append in an engine event, ~1 us against lookups of 100s of us) and match count."""
+        append in sqlite3's trace callback, ~1 us against lookups of 100s of us) and match
+        count."""
         with UnitOfWork(database) as uow:
             repo = uow.repo
             if kind is None:
@@ -551,7 +551,8 @@ def measure_lookups(
             repo.find_callers(classify("13800000000"))  # connection checked out first
             sql_of[kind], matches[kind] = [], []
             clock, out = time.perf_counter, []
-            event.listen(database.engine, "before_cursor_execute", capture)
+            driver = uow.session.connection().connection.dbapi_connection
+            driver.set_trace_callback(capture)  # type: ignore[union-attr]
             try:
                 for q in texts:
                     captured.clear()
@@ -561,7 +562,7 @@ def measure_lookups(
                     sql_of[kind].append(list(captured))
                     matches[kind].append(len(found))
             finally:
-                event.remove(database.engine, "before_cursor_execute", capture)
+                driver.set_trace_callback(None)  # type: ignore[union-attr]
             return out
 
     def repo_per_lookup(texts: list[str]) -> list[float]:
