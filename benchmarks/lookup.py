@@ -869,6 +869,7 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--skip-app", action="store_true")
+    parser.add_argument("--only-app", action="store_true", help="skip the repository lookups")
     args = parser.parse_args()
 
     print(
@@ -887,6 +888,9 @@ def main() -> None:
             f"{meta['bytes'] / 1e6:.0f} MB"
         )
 
+    if args.only_app:
+        run_apps(path, args)
+        return
     rng = random.Random(args.seed + 1)
     queries = make_queries(path, args.queries, rng)
     warm = make_queries(path, 100, random.Random(args.seed + 2))
@@ -935,6 +939,10 @@ def main() -> None:
 
     if args.skip_app:
         return
+    run_apps(path, args)
+
+
+def run_apps(path: Path, args: argparse.Namespace) -> None:
     numbers = pick_numbers(path, args.numbers, random.Random(args.seed + 3))
     url = f"sqlite:///{path}"
     t0 = time.perf_counter()
@@ -959,6 +967,8 @@ def main() -> None:
             [label, str(len(values)), ms(p50), ms(p99), f"{p50 / b50:.1f}x", f"{p99 / b99:.1f}x"]
         )
     print(table(["", "n", "p50", "p99", "p50 x", "p99 x"], app_rows))
+    slowest = ", ".join(ms(v) for v in sorted(desk["card"])[-3:])
+    print(f"slowest cards (ms): {slowest}")
     print(f"load average now {os.getloadavg()[0]:.1f}")
     card99 = pct(desk["card"], 0.99)
     print(
