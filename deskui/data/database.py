@@ -42,6 +42,8 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = parse_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        """An embedded file on this machine: an indexed read takes well under a millisecond
+        (benchmarks/lookup.py), so the intake may run one between two keystrokes."""
         connect_args: dict[str, Any] = {}
         if self.is_sqlite:
             connect_args = {"timeout": 5, "check_same_thread": False}
@@ -63,12 +65,6 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._quick_engine: Engine | None = None
         self._quick: sessionmaker[Session] | None = None
-
-    @property
-    def embedded(self) -> bool:
-        """A SQLite file on this machine: an indexed read takes well under a millisecond
-        (benchmarks/lookup.py), so the intake may run it between two keystrokes."""
-        return self.is_sqlite
 
     def quick_session(self) -> Session:
         """A read session that gives up after QUICK_BUSY_MS instead of the usual 5 s when

@@ -378,7 +378,7 @@ class IntakeScreen(Screen[None]):
         database = app.database
         if not self._inline or lookup.kind is LookupKind.NAME:
             return None
-        if database is None or not database.embedded:
+        if database is None or not database.is_sqlite:
             return None
         from deskui.data.repository import UnitOfWork
 

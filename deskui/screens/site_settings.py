@@ -184,7 +184,8 @@ class SiteSettingsScreen(Screen[None]):
         return ",".join(str(p) for p in CallbackPurpose if str(p) in chosen)
 
     def _changes(self) -> dict[str, str]:
-        return {s.key: self._typed(s) for s in SETTINGS if self._typed(s) != self._saved.get(s.key)}
+        typed = {setting.key: self._typed(setting) for setting in SETTINGS}
+        return {key: text for key, text in typed.items() if text != self._saved.get(key)}
 
     def _field_error(self, setting: SiteSetting, text: str) -> None:
         """The message beside the field, in place of its unit and default while it stands."""
@@ -260,8 +261,9 @@ class SiteSettingsScreen(Screen[None]):
         self._status(t("site.defaults_shown"))
 
     def action_back(self) -> None:
-        if self.may_edit and self._changes() and not self._warned_unsaved:
+        changes = self._changes() if self.may_edit else {}
+        if changes and not self._warned_unsaved:
             self._warned_unsaved = True
-            self._status(t("site.unsaved", count=len(self._changes())))
+            self._status(t("site.unsaved", count=len(changes)))
             return
         self.app.pop_screen()
