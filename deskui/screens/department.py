@@ -408,27 +408,9 @@ class DepartmentScreen(Screen[None]):
         return done
 
     def action_accept(self) -> None:
-        leg = self._current(LegStage.ACCEPT)
-        if leg is None:
-            return
-        me = self._me()
-        done = self._done("department.legs.accepted_ok", leg)
-        if self.member:
-            save_in_worker(self, None, lambda repo: repo.accept_leg(leg.id, me, self._now()), done)
-            return
-
-        def submit(values: dict[str, str], modal: LegFormModal) -> None:
-            name = self._by_name(values)
-            problems = check_name(name)
-            if problems:
-                modal.show_problems(problems)
-                return
-            save_in_worker(
-                self, modal, lambda repo: repo.accept_leg(leg.id, me, self._now(), name or ""), done
-            )
-
-        title = t("department.legs.accept_title", id=leg.ticket_id)
-        self.app.push_screen(LegFormModal(title, self._by_field(), submit))
+        self._step_by_name(
+            LegStage.ACCEPT, "accepted_ok", "accept_title", lambda repo, *a: repo.accept_leg(*a)
+        )
 
     def action_plan(self) -> None:
         leg = self._current(LegStage.PLAN)
@@ -494,13 +476,22 @@ class DepartmentScreen(Screen[None]):
         )
 
     def action_return_leg(self) -> None:
-        leg = self._current(LegStage.RETURN)
+        self._step_by_name(
+            LegStage.RETURN, "returned_ok", "return_title", lambda repo, *a: repo.return_leg(*a)
+        )
+
+    def _step_by_name(
+        self, stage: LegStage, ok_key: str, title_key: str, step: Callable[..., None]
+    ) -> None:
+        """A step that records only who took it (accept, return): at once for a department
+        member, else in a dialog asking for the department person's name."""
+        leg = self._current(stage)
         if leg is None:
             return
         me = self._me()
-        done = self._done("department.legs.returned_ok", leg)
+        done = self._done(f"department.legs.{ok_key}", leg)
         if self.member:
-            save_in_worker(self, None, lambda repo: repo.return_leg(leg.id, me, self._now()), done)
+            save_in_worker(self, None, lambda repo: step(repo, leg.id, me, self._now()), done)
             return
 
         def submit(values: dict[str, str], modal: LegFormModal) -> None:
@@ -510,10 +501,10 @@ class DepartmentScreen(Screen[None]):
                 modal.show_problems(problems)
                 return
             save_in_worker(
-                self, modal, lambda repo: repo.return_leg(leg.id, me, self._now(), name or ""), done
+                self, modal, lambda repo: step(repo, leg.id, me, self._now(), name or ""), done
             )
 
-        title = t("department.legs.return_title", id=leg.ticket_id)
+        title = t(f"department.legs.{title_key}", id=leg.ticket_id)
         self.app.push_screen(LegFormModal(title, self._by_field(), submit))
 
     def _me(self) -> int:
