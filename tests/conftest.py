@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,6 +27,15 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test ever touches the user's real data folder."""
     monkeypatch.setenv("DESKUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("DESKUI_DATABASE_URL", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _toasts_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A toast stays until the test ends: Textual times toasts out on the real clock, so a
+    loaded machine would otherwise decide whether a snapshot still shows one."""
+    from deskui.app import DeskApp
+
+    monkeypatch.setattr(DeskApp, "NOTIFICATION_TIMEOUT", 3600.0)
 
 
 @pytest.fixture
@@ -89,3 +99,19 @@ def make_settings(db: Database, *, locale: str = "zh-CN", agent: str | None = "ç
         agent_name=agent,
         theme="textual-dark",
     )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed snapshot test's log says which lines of the screen differ (CI has no report)."""
+    report = yield
+    snapshot = "snap_compare" in getattr(item, "fixturenames", ())
+    if report.when == "call" and report.failed and snapshot:
+        from pytest_textual_snapshot import node_to_report_path
+
+        from tests.snapshot_text import report_diff
+
+        diff = report_diff(node_to_report_path(item))
+        if diff is not None:
+            report.sections.append(("snapshot text, expected and actual", diff))
+    return report

@@ -477,7 +477,7 @@ class HandoverScreen(Screen[None]):
             self.notify,
             t("handover.printed", folder=str(pdf.parent), pdf=pdf.name, xlsx=xlsx.name),
             title=t("handover.print_title"),
-            timeout=15,
+            timeout=3 * self.app.NOTIFICATION_TIMEOUT,  # two paths to read
         )
 
     def action_orders(self) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from deskui.app import make_app
 from deskui.data.database import Database
@@ -26,8 +25,6 @@ def _pressing(*keys: str) -> Any:
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False
         pilot.app.clear_notifications()  # toasts come and go with timing: not part of the look
         await settle(pilot)
 

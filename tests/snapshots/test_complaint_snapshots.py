@@ -58,8 +58,6 @@ def _opening(ticket_id: int, *keys: str) -> Any:
         await at_desk(pilot)  # the incoming handover, shown by a worker, first
         pilot.app.open_complaint(ticket_id)  # type: ignore[attr-defined]
         await settle(pilot)
-        for widget in pilot.app.screen.query("Input, TextArea"):
-            widget.cursor_blink = False  # type: ignore[attr-defined]
         if keys:
             await pilot.press(*keys)
             await settle(pilot)
@@ -123,8 +121,6 @@ def test_reply_composer_zh_cn(
         await settle(pilot)
         pilot.app.push_screen(ReplyComposerScreen(ticket_id))
         await settle(pilot)
-        for widget in pilot.app.screen.query("Input, TextArea"):
-            widget.cursor_blink = False  # type: ignore[attr-defined]
         pilot.app.screen.query_one("#cause", Input).focus()
         await pilot.press(*"业务员未及时提交优惠审批", "ctrl+g")
         await pilot.pause()

@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from deskui.app import make_app
 from deskui.data.database import Database
@@ -25,8 +24,6 @@ def _pressing(*keys: str) -> Any:
             await pilot.press(key)
             await settle(pilot)
             pilot.app.clear_notifications()  # toasts expire on the wall clock, not the fixed one
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False
         await pilot.pause()
 
     return run_before

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
 
 from deskui.app import make_app
 from deskui.data.database import Database
@@ -42,10 +41,6 @@ def _intake(typed: str = "", *keys: str) -> Any:
         await at_desk(pilot)  # the incoming handover, shown by a worker, first
         await pilot.press("f2")
         await settle(pilot)
-        for input_ in pilot.app.screen.query(Input):
-            input_.cursor_blink = False
-        for area in pilot.app.screen.query(TextArea):
-            area.cursor_blink = False
         if typed:
             await pilot.press(*typed)
             await settle(pilot)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from deskui.app import make_app
 from deskui.data.database import Database
@@ -56,7 +55,6 @@ def test_first_run_name_error(
 ) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        pilot.app.screen.query_one("#new-name", Input).cursor_blink = False
         await pilot.press("enter")
         await settle(pilot)
 

@@ -18,16 +18,12 @@ async def _settings_with_a_mistake(pilot: Pilot[Any]) -> None:
     await at_desk(pilot)
     await pilot.press("s")
     await settle(pilot)
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
     pilot.app.screen.query_one("#set-first-contact-urgent", Input).focus()
     await pilot.press("end", "backspace", *"八小时")
     await settle(pilot)
 
 
-def test_site_settings_zh_cn(
-    snap_compare: Any, demo_database: Database, clock: FixedClock
-) -> None:
+def test_site_settings_zh_cn(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
     app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
     assert snap_compare(app, terminal_size=SIZE, run_before=_settings_with_a_mistake)
 
