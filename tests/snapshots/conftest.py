@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import TextArea
 
 from deskui import i18n
 from deskui.data.database import Database
@@ -41,6 +42,11 @@ def still_cursors(app: Any) -> None:
     for screen in app.screen_stack:
         for field in screen.query("Input, TextArea"):
             field.cursor_blink = False
+            if isinstance(field, TextArea):
+                # Textual 8.2's TextArea line cache keys the cursor only while it blinks, so
+                # a line cached in the blink's dark phase would stay dark: drop those lines
+                field._line_cache.clear()
+                field.refresh()
 
 
 @pytest.fixture
