@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -33,6 +33,11 @@ FIRST_PAINT_WAIT = 2.0  # seconds; a headless start with no paint still opens th
 CHANGE_POLL_TICKS = 2
 HANDOVER_FLAG_TICKS = 10  # late handover acknowledgements reach the lead (seed 004)
 CALLBACK_SWEEP_TICKS = 60  # overdue personal callbacks reach the shared queue on time (issue 6)
+TYPING_PAUSE = 0.5
+"""Seconds after a key during which the tick holds back its database polls (their thread
+would compete with the keystroke's frame for the interpreter)."""
+MAX_HELD_TICKS = 4
+"""Ticks a poll may be held back by continuous typing before it runs anyway."""
 
 
 class DeskApp(App[None]):
@@ -90,6 +95,10 @@ class DeskApp(App[None]):
         self._site_rules: SiteRules | None = None
         self.theme = settings.theme
         self._ticks = 0
+        self._held_ticks = 0
+        from deskui.memory import IdleCollector
+
+        self.collector = IdleCollector()
         self._last_change = 0
         if settings.keymap:
             self.set_keymap(settings.keymap)
@@ -144,9 +153,7 @@ class DeskApp(App[None]):
 
         self.calendar = BusinessCalendar(message.overrides, tz=self.settings.site_timezone)
         self._site_rules = message.rules
-        from deskui.memory import freeze_startup_objects
-
-        freeze_startup_objects()  # once the data layer is in: no full GC passes mid-keystroke
+        self.collector.start()  # once the data layer is in: no full GC passes mid-keystroke
         desk = self._desk()
         desk.show_trouble("")
         if self.agent is not None:
@@ -227,10 +234,15 @@ class DeskApp(App[None]):
     # -- the one tick -------------------------------------------------------------------
 
     def _tick(self) -> None:
-        """Once a second: repaint what is visible and live; now and then look for changes."""
+        """Once a second: repaint what is visible and live; now and then look for changes
+        (held back while the agent types, a few ticks at most); a full GC pass when quiet."""
         for widget in self.screen.query(".-live"):
             if widget.display and widget.region.area:
                 widget.tick()  # type: ignore[attr-defined]
+        if self.collector.typing(TYPING_PAUSE) and self._held_ticks < MAX_HELD_TICKS:
+            self._held_ticks += 1
+            return
+        self._held_ticks = 0
         self._ticks += 1
         if self.database is not None and self._ticks % CHANGE_POLL_TICKS == 0:
             self.poll_changes()
@@ -238,6 +250,15 @@ class DeskApp(App[None]):
             self.check_handovers()
         if self.database is not None and self._ticks % CALLBACK_SWEEP_TICKS == 0:
             self.sweep_callbacks()
+        self.collector.tick()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.collector.key()
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
 
     def check_handovers(self) -> None:
         """Flag to the lead any handed-over item not acknowledged within the site-set time."""

@@ -4,14 +4,78 @@ After start-up about 90,000 long-lived objects are alive (Textual, SQLAlchemy's 
 phonenumbers' metadata, the catalogs). A full collection walks all of them: 20-50 ms on this
 machine kind, landing at random inside a keystroke's lookup or a frame. They will never be
 garbage, so once the data layer is loaded they are moved out of the collector's reach
-(`gc.freeze`); collections then walk only what the session itself allocated.
+(`gc.freeze`). What the session allocates after that (screens opened, lazily imported
+modules, caches) still grows to where a full pass takes 25 ms (benchmarks/lookup.py traced
+them inside keystrokes), so automatic full passes are switched off and the app's tick runs
+one when the agent has not pressed a key for a while (`IdleCollector`). The young
+generations keep collecting on their own: their passes take 0.2-2 ms.
 """
 
 from __future__ import annotations
 
 import gc
+import time
+from collections.abc import Callable
+
+FULL_PASS_EVERY = 60.0
+"""Seconds between full collections, at the most."""
+QUIET_BEFORE_FULL_PASS = 2.0
+"""Seconds without a key before a full collection may run."""
+NO_AUTOMATIC_FULL_PASS = 1_000_000
+"""Third GC threshold: young collections before an automatic full one (never, in a shift)."""
 
 
 def freeze_startup_objects() -> None:
     """Call once, after the data layer is imported and the database opened."""
     gc.freeze()
+
+
+class IdleCollector:
+    """Full collections when the agent is not typing, instead of whenever CPython likes.
+
+    `start()` freezes what start-up loaded and turns automatic full passes off, `stop()` puts
+    both back; `key()` is told of every key; `tick()` (once a second) runs a full pass when
+    one is due and the keyboard has been quiet for `QUIET_BEFORE_FULL_PASS`.
+    """
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._monotonic = monotonic
+        self._last_key = monotonic()
+        self._last_pass = monotonic()
+        self._threshold: tuple[int, int, int] | None = None
+        self.passes = 0
+
+    def start(self) -> None:
+        """Once the data layer is in (again after a reconnect: it only freezes again)."""
+        freeze_startup_objects()
+        if self._threshold is None:
+            self._threshold = gc.get_threshold()
+            young, middle, _ = self._threshold
+            gc.set_threshold(young, middle, NO_AUTOMATIC_FULL_PASS)
+        self._last_pass = self._monotonic()
+
+    def stop(self) -> None:
+        """When the app ends: the collector as it was (several apps in one process, in tests)."""
+        if self._threshold is not None:
+            gc.set_threshold(*self._threshold)
+            self._threshold = None
+        gc.unfreeze()
+
+    def key(self) -> None:
+        self._last_key = self._monotonic()
+
+    def typing(self, within: float) -> bool:
+        """Whether a key came in the last `within` seconds."""
+        return self._monotonic() - self._last_key < within
+
+    def tick(self) -> bool:
+        """Run a full collection if one is due and the keyboard is quiet; say whether it ran."""
+        now = self._monotonic()
+        if now - self._last_pass < FULL_PASS_EVERY:
+            return False
+        if now - self._last_key < QUIET_BEFORE_FULL_PASS:
+            return False
+        gc.collect()
+        self._last_pass = now
+        self.passes += 1
+        return True

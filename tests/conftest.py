@@ -38,6 +38,13 @@ def _toasts_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DeskApp, "NOTIFICATION_TIMEOUT", 3600.0)
 
 
+@pytest.fixture(autouse=True)
+def _polls_not_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tick holds its polls back for half a second after a key (wall clock); tests that
+    press keys and then tick expect the tick to poll. test_tick_holds_polls tests the hold."""
+    monkeypatch.setattr("deskui.app.TYPING_PAUSE", 0.0)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(FIXED_NOW)

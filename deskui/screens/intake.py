@@ -53,7 +53,10 @@ CARD_FOLLOW_UP = 0.05
 """Seconds after a card is shown that its history and contact choice fill in: after the
 frame that paints the card (a frame every 1/60 s)."""
 INLINE_BUDGET = 0.015
-"""Seconds: a lookup on the UI thread slower than this sends the next ones to a worker."""
+"""Seconds: a lookup on the UI thread slower than this counts as a slow answer."""
+SLOW_ANSWERS_TO_WORKER = 3
+"""Slow answers in a row after which the lookups go to a worker for this screen's life: one
+slow answer (the first read of a cold file, a passing checkpoint) is not a slow database."""
 TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation")
 AREA_FIELDS = ("words", "answer")
 ERROR_FIELDS = ("phone", "new_customer", "new_contact", "unit", "words", "expectation", "answer")
@@ -122,7 +125,9 @@ class IntakeScreen(Screen[None]):
         self._contacts_of: int | None = -1
         """Whose contacts the contact choice offers (None: only "new contact")."""
         self._inline = True
-        """Numbers are looked up on the UI thread until one answer is slow or fails."""
+        """Numbers are looked up on the UI thread until an answer fails or several in a
+        row are slow."""
+        self._slow_answers = 0
 
     @property
     def desk_app(self) -> DeskApp:
@@ -372,8 +377,8 @@ class IntakeScreen(Screen[None]):
         An embedded database answers an indexed number or last-digits lookup and the card
         in well under a millisecond at a million customers (benchmarks/lookup.py), so the
         card is painted in the same frame as the digit that completed the number. A name
-        lookup, a server database, a busy file or one slow answer go to a worker instead
-        (for the rest of this screen's life after a slow answer or a failure)."""
+        lookup, a server database, a busy file or a slow answer go to a worker instead
+        (for the rest of this screen's life after a failure or a run of slow answers)."""
         app = self.desk_app
         database = app.database
         if not self._inline or lookup.kind is LookupKind.NAME:
@@ -390,7 +395,10 @@ class IntakeScreen(Screen[None]):
             self._inline = False
             return None
         if perf_counter() - started > INLINE_BUDGET:
-            self._inline = False
+            self._slow_answers += 1
+            self._inline = self._slow_answers < SLOW_ANSWERS_TO_WORKER
+        else:
+            self._slow_answers = 0
         return found
 
     @work(thread=True, exclusive=True, group="intake_lookup", exit_on_error=False)

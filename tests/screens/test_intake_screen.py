@@ -22,7 +22,7 @@ from deskui.domain.clock import FixedClock
 from deskui.domain.phone import format_display
 from deskui.domain.search import LookupKind, classify
 from deskui.screens.desk import DeskScreen
-from deskui.screens.intake import CARD_FOLLOW_UP, IntakeScreen
+from deskui.screens.intake import CARD_FOLLOW_UP, SLOW_ANSWERS_TO_WORKER, IntakeScreen
 from deskui.widgets.banner import Banner
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
@@ -158,6 +158,24 @@ async def test_a_known_number_shows_the_card_contacts_and_history(
         assert contact.value == str(customer.contacts[0].id)
         assert _value(app, "unit") == customer.unit_number
         assert customer.name in screen_text(app)
+
+
+async def test_lookups_leave_the_ui_thread_only_after_several_slow_answers_in_a_row(
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One slow answer (a cold file) keeps the card in the digit's own frame; a run of
+    SLOW_ANSWERS_TO_WORKER sends the lookups to a worker, and the card still comes."""
+    customer, typed = _known_caller(demo_database)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", -1.0)  # every answer slow
+        await _type(pilot, typed[:4])  # the first lookup (last 4 digits): one slow answer
+        assert screen._inline
+        await _type(pilot, typed[4 : 4 + SLOW_ANSWERS_TO_WORKER - 1])
+        assert not screen._inline  # the run of slow answers: a worker from now on
+        await _type(pilot, typed[4 + SLOW_ANSWERS_TO_WORKER - 1 :])
+        assert customer.name in _text(app, "#card")
 
 
 async def test_the_shared_switchboard_shows_a_pick_list_and_down_enter_picks(

@@ -8,7 +8,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
-from deskui.app import CHANGE_POLL_TICKS, make_app
+from deskui.app import CHANGE_POLL_TICKS, MAX_HELD_TICKS, make_app
 from deskui.data.database import Database
 from deskui.data.records import NewTicket
 from deskui.data.repository import UnitOfWork
@@ -62,3 +62,39 @@ async def test_a_ticket_filed_elsewhere_appears_on_the_owners_desk(
             app._tick()
             await calm(pilot)
         assert isinstance(app.screen, DeskScreen)
+
+
+async def test_tick_holds_polls_while_the_agent_types(
+    demo_database: Database, clock: FixedClock, monkeypatch: Any
+) -> None:
+    """A key in the last TYPING_PAUSE seconds holds the change poll back (its thread would
+    compete with the keystroke's frame), but only MAX_HELD_TICKS ticks in a row."""
+    monkeypatch.setattr("deskui.app.TYPING_PAUSE", 3600.0)  # every key counts as "just now"
+    app = make_app(make_settings(demo_database, agent="陈静"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        while not isinstance(app.screen, DeskScreen):
+            await pilot.press("escape")
+            await settle(pilot)
+        for timer in app._timers:  # the test ticks by hand: the real second would count too
+            if timer.name == "tick":
+                timer.pause()
+        await pilot.press("f2", *"1381")  # typing a number at intake
+        await settle(pilot)
+
+        polled: list[int] = []
+        poll = app.poll_changes
+        app.poll_changes = lambda: (polled.append(app._ticks), poll())[1]  # type: ignore[method-assign]
+
+        def polls() -> int:
+            return len(polled)
+
+        before = polls()
+        app._ticks = CHANGE_POLL_TICKS - 1  # the next counted tick is a poll tick
+        for _ in range(MAX_HELD_TICKS):
+            app._tick()
+            await settle(pilot)
+        assert polls() == before  # held: the agent is typing
+        app._tick()  # held long enough: it runs whatever the keyboard does
+        await settle(pilot)
+        assert polls() == before + 1

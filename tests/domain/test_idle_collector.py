@@ -1,0 +1,63 @@
+"""Full GC passes run when the keyboard is quiet (deskui/memory.py), not mid-keystroke."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from deskui.memory import (
+    FULL_PASS_EVERY,
+    NO_AUTOMATIC_FULL_PASS,
+    QUIET_BEFORE_FULL_PASS,
+    IdleCollector,
+)
+
+
+class Monotonic:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def collector() -> Iterator[tuple[IdleCollector, Monotonic]]:
+    clock = Monotonic()
+    idle = IdleCollector(clock)
+    before = gc.get_threshold()
+    idle.start()
+    yield idle, clock
+    idle.stop()
+    assert gc.get_threshold() == before
+
+
+def test_start_switches_automatic_full_passes_off_and_stop_puts_them_back(
+    collector: tuple[IdleCollector, Monotonic],
+) -> None:
+    assert gc.get_threshold()[2] == NO_AUTOMATIC_FULL_PASS
+    assert gc.get_freeze_count() > 0
+
+
+def test_a_full_pass_waits_for_its_interval_and_for_a_quiet_keyboard(
+    collector: tuple[IdleCollector, Monotonic],
+) -> None:
+    idle, clock = collector
+    clock.now += FULL_PASS_EVERY - 1
+    assert not idle.tick()  # not due yet
+    clock.now += 1
+    idle.key()
+    assert idle.typing(0.5)
+    assert not idle.tick()  # due, but the agent is typing
+    clock.now += QUIET_BEFORE_FULL_PASS - 0.1
+    assert not idle.tick()
+    clock.now += 0.1
+    assert not idle.typing(QUIET_BEFORE_FULL_PASS)
+    assert idle.tick()
+    assert idle.passes == 1
+    assert not idle.tick()  # the next one is a full interval away
+    clock.now += FULL_PASS_EVERY
+    assert idle.tick()
+    assert idle.passes == 2
