@@ -37,6 +37,7 @@ from deskui.domain.search import Lookup, LookupKind, classify, visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.work_columns import said
 from deskui.widgets.banner import Banner
 from deskui.widgets.phone_input import PhoneInput
 from deskui.widgets.work_list import Column, WorkList
@@ -225,7 +226,11 @@ class IntakeScreen(Screen[None]):
                 countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
             ),
             Column(title=t("intake.history_handler"), width=8, cell=lambda row: row.handler),
-            Column(title=t("intake.history_summary"), width=0, cell=lambda row: row.summary),
+            Column(
+                title=t("intake.history_summary"),
+                width=0,
+                cell=lambda row: said(row.kind, row.summary),
+            ),
         ]
 
     def on_mount(self) -> None:

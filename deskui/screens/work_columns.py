@@ -11,9 +11,14 @@ from deskui.widgets.work_list import Column
 
 def subject(row: Any) -> str:
     """What the deadline is about; a callback's label is its purpose, said in the catalog."""
-    if row.kind == "callback" and has_key(f"callbacks.purpose.{row.label}"):
-        return t(f"callbacks.purpose.{row.label}")
-    return str(row.label)
+    return said(row.kind, row.label)
+
+
+def said(kind: str, text: object) -> str:
+    """A callback's purpose key in the agent's language; any other text as it is."""
+    if kind == "callback" and has_key(f"callbacks.purpose.{text}"):
+        return t(f"callbacks.purpose.{text}")
+    return str(text)
 
 
 def deadline_columns(timezone: str, *, with_owner: bool = False) -> list[Column]:

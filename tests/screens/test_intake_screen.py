@@ -496,3 +496,17 @@ async def test_database_trouble_on_save_shows_the_banner_and_keeps_the_form(
         tickets = _tickets(demo_database)
         assert len(tickets) == before + 1
         assert tickets[-1].customer_words == "网络断断续续"
+
+
+async def test_callbacks_in_the_callers_history_say_their_purpose_in_words(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """北京新元餐饮店 (the demo's angry caller) has a routine and an after-complaint callback."""
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await _type(pilot, "13957845401")
+        text = screen_text(app)
+        assert "北京新元餐饮店" in text
+        assert "routine" not in text and "after_complaint" not in text
+        assert "常规回访" in text
