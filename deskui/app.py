@@ -18,6 +18,7 @@ from deskui.config import Settings
 from deskui.domain.clock import Clock
 from deskui.i18n import set_locale, t
 from deskui.keys import localize_bindings
+from deskui.memory import IdleCollector
 from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
 
@@ -96,9 +97,8 @@ class DeskApp(App[None]):
         self.theme = settings.theme
         self._ticks = 0
         self._held_ticks = 0
-        from deskui.memory import IdleCollector
-
         self.collector = IdleCollector()
+        """Full GC passes when the keyboard is quiet; told of every key (`on_event`)."""
         self._last_change = 0
         if settings.keymap:
             self.set_keymap(settings.keymap)

@@ -70,12 +70,11 @@ class IdleCollector:
 
     def tick(self) -> bool:
         """Run a full collection if one is due and the keyboard is quiet; say whether it ran."""
-        now = self._monotonic()
-        if now - self._last_pass < FULL_PASS_EVERY:
+        if self._monotonic() - self._last_pass < FULL_PASS_EVERY:
             return False
-        if now - self._last_key < QUIET_BEFORE_FULL_PASS:
+        if self.typing(QUIET_BEFORE_FULL_PASS):
             return False
         gc.collect()
-        self._last_pass = now
+        self._last_pass = self._monotonic()
         self.passes += 1
         return True

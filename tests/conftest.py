@@ -41,7 +41,7 @@ def _toasts_kept(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _polls_not_held(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tick holds its polls back for half a second after a key (wall clock); tests that
-    press keys and then tick expect the tick to poll. test_tick_holds_polls tests the hold."""
+    press keys and then tick expect the tick to poll; test_live_changes tests the hold."""
     monkeypatch.setattr("deskui.app.TYPING_PAUSE", 0.0)
 
 
