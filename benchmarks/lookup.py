@@ -779,7 +779,7 @@ async def run_app(
                 last = i == len(digits) - 1
                 if last:  # the card may come in the echo's own frame: wait for it alone
                     waiter.arm(
-                        lambda name=name: name in str(card_widget.content),
+                        lambda name=name: name in str(card_widget.visual),
                         lambda text, name=name: name in text,
                     )
                     t0 = await send_key(app, digit)

@@ -55,3 +55,16 @@ def visible(text: str) -> str:
         else ("␡" if ord(ch) == 127 else ch)
         for ch in text
     )
+
+
+LOOK_AHEAD_DIGITS = 3
+"""Digits typed before the next keystroke's answers are worth finding in advance: with one
+more digit, 4 digits are the shortest lookup (the end of a number)."""
+
+
+def next_keystrokes(raw: str, kind: LookupKind) -> tuple[str, ...]:
+    """What the phone field may hold after the agent's next key, while a number is being
+    typed: the value with each digit added. A name has no such short list."""
+    if kind is LookupKind.NAME or sum(ch.isdigit() for ch in raw) < LOOK_AHEAD_DIGITS:
+        return ()
+    return tuple(raw + digit for digit in "0123456789")

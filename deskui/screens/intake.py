@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.select import InvalidSelectValueError
 
 from deskui.domain.intake import FieldProblem, check_intake
+from deskui.domain.lookup_ahead import LookupAhead
 from deskui.domain.model import (
     COMPLAINT_CATEGORIES,
     QUESTION_CATEGORIES,
@@ -33,13 +34,14 @@ from deskui.domain.model import (
 )
 from deskui.domain.phone import format_display
 from deskui.domain.routing import RoutingRule, propose_department
-from deskui.domain.search import Lookup, LookupKind, classify, visible
+from deskui.domain.search import Lookup, LookupKind, classify, next_keystrokes, visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.work_columns import said
 from deskui.widgets.banner import Banner
 from deskui.widgets.phone_input import PhoneInput
+from deskui.widgets.ready_text import PreparedText, ReadyText
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -56,6 +58,10 @@ frame that paints the card (a frame every 1/60 s)."""
 INLINE_BUDGET = 0.015
 """Seconds: a lookup on the UI thread slower than this counts as a slow answer."""
 SLOW_ANSWERS_TO_WORKER = 3
+LOOK_AHEAD_AFTER = 0.03
+"""Seconds after a key before its possible next keys are looked up: its frame is painted."""
+LOOK_AHEAD_GAP = 0.002
+"""Seconds between two look-ahead lookups: a key arriving meanwhile waits for one at most."""
 """Slow answers in a row after which the lookups go to a worker for this screen's life: one
 slow answer (the first read of a cold file, a passing checkpoint) is not a slow database."""
 TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation")
@@ -78,6 +84,18 @@ class CustomerHistorySource:
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
             return uow.repo.history_rows(self.customer_id, offset, limit)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What one value of the phone field finds, ready to show: found between keystrokes
+    (`LookupAhead`), so the key that types this value shows it without a lookup or a render."""
+
+    lookup: Lookup
+    matches: list[CallerMatch]
+    card: CustomerCard | None
+    hint: PreparedText
+    card_lines: PreparedText | None
 
 
 class IntakeScreen(Screen[None]):
@@ -129,6 +147,8 @@ class IntakeScreen(Screen[None]):
         """Numbers are looked up on the UI thread until an answer fails or several in a
         row are slow."""
         self._slow_answers = 0
+        self._ahead: LookupAhead[Answer] = LookupAhead()
+        self._ahead_timer: Timer | None = None
 
     @property
     def desk_app(self) -> DeskApp:
@@ -145,10 +165,10 @@ class IntakeScreen(Screen[None]):
                 yield PhoneInput(
                     self.phone_typed, placeholder=t("intake.phone_placeholder"), id="phone"
                 )
-                yield Static("", id="phone-hint", classes="hint-line")
+                yield ReadyText("", id="phone-hint", classes="hint-line")
                 yield Static("", id="err-phone", classes="field-error")
                 yield OptionList(id="matches")
-                yield Static(t("intake.card_empty"), id="card")
+                yield ReadyText(t("intake.card_empty"), id="card")
                 yield WorkList(
                     columns=self._history_columns(),
                     empty_text=t("intake.history_empty"),
@@ -232,6 +252,14 @@ class IntakeScreen(Screen[None]):
                 cell=lambda row: said(row.kind, row.summary),
             ),
         ]
+
+    @property
+    def _hint(self) -> ReadyText:
+        return self.query_one("#phone-hint", ReadyText)
+
+    @property
+    def _card_view(self) -> ReadyText:
+        return self.query_one("#card", ReadyText)
 
     def on_mount(self) -> None:
         self.query_one("#matches", OptionList).display = False
@@ -348,19 +376,14 @@ class IntakeScreen(Screen[None]):
 
     def phone_typed(self, value: str) -> None:
         """Each value of the phone field, synchronously (PhoneInput): a number found on the
-        UI thread shows its card in the same frame as the digit that completed it."""
+        UI thread shows its card in the same frame as the digit that completed it. When the
+        value was looked up ahead (between the previous keys), its answer is shown as is."""
         if not self.is_mounted:
             return
-        lookup = classify(value)
-        hint = ""
-        if lookup.kind is LookupKind.PHONE and lookup.phone.e164:
-            hint = "✓ " + format_display(lookup.phone.e164, lookup.phone.extension)
-        elif lookup.kind is LookupKind.DIGITS:
-            hint = t("intake.hint_digits", digits=lookup.value)
-        elif lookup.kind is LookupKind.NAME:
-            hint = t("intake.hint_name")
+        answer = self._ahead.take(value)
+        lookup = answer.lookup if answer is not None else classify(value)
         # both lines have a fixed height: no layout of the form per keystroke
-        self.query_one("#phone-hint", Static).update(Text(hint), layout=False)
+        self._hint.update(answer.hint if answer is not None else _hint_text(lookup))
         if self._phone_error:  # typing on clears a stale message
             self._phone_error = False
             self.query_one("#err-phone", Static).update("")
@@ -369,21 +392,67 @@ class IntakeScreen(Screen[None]):
             self._show_matches([], conclusive=not value.strip())
             if self._card is not None:
                 self._set_card(None, conclusive=not value.strip())
-            return
-        found = self._find_now(lookup)
-        if found is not None:
-            self._show_found(lookup, *found)
+        elif answer is not None:
+            self._show_found(lookup, answer.matches, answer.card, answer.card_lines)
         else:
-            self.find_callers(self._sequence, lookup)
+            found = self._find_now(lookup)
+            if found is not None:
+                self._show_found(lookup, *found)
+            else:
+                self.find_callers(self._sequence, lookup)
+        self._plan_look_ahead(value, lookup)
 
-    def _find_now(self, lookup: Lookup) -> tuple[list[CallerMatch], CustomerCard | None] | None:
+    def _plan_look_ahead(self, value: str, lookup: Lookup) -> None:
+        """After this key's frame, answer the values the next key may make, one per step."""
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+            self._ahead_timer = None
+        database = self.desk_app.database
+        inline = self._inline and database is not None and database.is_sqlite
+        self._ahead.plan(next_keystrokes(value, lookup.kind) if inline else ())
+        if self._ahead.waiting:
+            self._ahead_timer = self.set_timer(LOOK_AHEAD_AFTER, self._look_ahead)
+
+    def _look_ahead(self) -> None:
+        value = self._ahead.next_value()
+        if value is None or not self.is_mounted:
+            self._ahead_timer = None
+            return
+        started = perf_counter()
+        lookup = classify(value)
+        found: tuple[list[CallerMatch], CustomerCard | None] | None = ([], None)
+        if lookup.kind is not LookupKind.NONE:
+            found = self._find_now(lookup, ahead=True)
+        if found is None:  # failed, or lookups left the UI thread: each key asks for itself
+            self._ahead_timer = None
+            return
+        matches, card = found
+        card_lines = None
+        if card is not None:
+            card_lines = self._card_view.prepare(card_text(card, self.desk_app))
+        hint = self._hint.prepare(_hint_text(lookup))
+        self._ahead.keep(value, Answer(lookup, matches, card, hint, card_lines))
+        if perf_counter() - started > INLINE_BUDGET:  # the UI thread was held: no more
+            self._ahead_timer = None  # until the next key
+            return
+        self._ahead_timer = self.set_timer(LOOK_AHEAD_GAP, self._look_ahead)
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        """Another desk (or this one) wrote: what was looked up ahead may be out of date."""
+        self._ahead.forget()
+
+    def _find_now(
+        self, lookup: Lookup, *, ahead: bool = False
+    ) -> tuple[list[CallerMatch], CustomerCard | None] | None:
         """A number's lookup and card on the UI thread, when that is measured to be fast.
 
         An embedded database answers an indexed number or last-digits lookup and the card
         in well under a millisecond at a million customers (benchmarks/lookup.py), so the
         card is painted in the same frame as the digit that completed the number. A name
         lookup, a server database, a busy file or a slow answer go to a worker instead
-        (for the rest of this screen's life after a failure or a run of slow answers)."""
+        (for the rest of this screen's life after a failure or a run of slow answers).
+        Lookups `ahead` of the keys leave that measure alone: a cold file makes them slow
+        ten at a time, and the look-ahead stops by itself."""
         app = self.desk_app
         database = app.database
         if not self._inline or lookup.kind is LookupKind.NAME:
@@ -397,8 +466,11 @@ class IntakeScreen(Screen[None]):
             with UnitOfWork(database, quick=True) as uow:
                 found = _callers_and_card(uow.repo, lookup)
         except Exception:  # busy or gone: the worker says so on the banner and retries
-            self._inline = False
+            if not ahead:
+                self._inline = False
             return None
+        if ahead:
+            return found
         if perf_counter() - started > INLINE_BUDGET:
             self._slow_answers += 1
             self._inline = self._slow_answers < SLOW_ANSWERS_TO_WORKER
@@ -422,25 +494,29 @@ class IntakeScreen(Screen[None]):
         self._show_found(message.lookup, message.matches, message.card)
 
     def _show_found(
-        self, lookup: Lookup, matches: list[CallerMatch], card: CustomerCard | None
+        self,
+        lookup: Lookup,
+        matches: list[CallerMatch],
+        card: CustomerCard | None,
+        card_lines: PreparedText | None = None,
     ) -> None:
         # a complete number or a name that finds nobody is a new customer; last digits
         # that find nobody yet are a number still being typed
         conclusive = lookup.kind is not LookupKind.DIGITS
-        self._show_matches(matches, conclusive=conclusive)
+        self._show_matches(matches, conclusive=conclusive, by_name=lookup.kind is LookupKind.NAME)
         if card is not None:
-            self._set_card(card)
+            self._set_card(card, card_lines=card_lines)
         elif len(matches) == 1 and lookup.kind is not LookupKind.NAME:
             self.load_card(matches[0].customer_id)
         elif not matches:
             self._set_card(None, conclusive=conclusive)
 
-    def _show_matches(self, matches: list[CallerMatch], *, conclusive: bool = True) -> None:
+    def _show_matches(
+        self, matches: list[CallerMatch], *, conclusive: bool = True, by_name: bool = False
+    ) -> None:
+        """A pick list for several callers, or for one found by name (a name is no proof)."""
         option_list = self.query_one("#matches", OptionList)
-        several = len(matches) > 1 or (
-            len(matches) == 1
-            and classify(self.query_one("#phone", Input).value).kind is LookupKind.NAME
-        )
+        several = len(matches) > 1 or (len(matches) == 1 and by_name)
         if several:
             option_list.clear_options()
             for match in matches:
@@ -459,9 +535,7 @@ class IntakeScreen(Screen[None]):
             option_list.display = several
         if several:
             self._card = None
-            self.query_one("#card", Static).update(
-                t("intake.card_pick", count=len(matches)), layout=False
-            )
+            self._card_view.update(t("intake.card_pick", count=len(matches)))
             self.query_one("#history", WorkList).set_source(None)
             self._set_new_customer(False)
         elif not matches and self._card is None:
@@ -496,22 +570,28 @@ class IntakeScreen(Screen[None]):
         deliver(self, self._set_card, card, contact)
 
     def _set_card(
-        self, card: CustomerCard | None, contact: object = None, *, conclusive: bool = True
+        self,
+        card: CustomerCard | None,
+        contact: object = None,
+        *,
+        conclusive: bool = True,
+        card_lines: PreparedText | None = None,
     ) -> None:
-        """Show the card (its Static has a fixed height: no layout), then, after it is on
-        screen, what depends on it: the history, the contact choice, the unit number."""
+        """Show the card (it has a fixed height: no layout; `card_lines` when it was rendered
+        ahead), then, after it is on screen, what depends on it: the history, the contact
+        choice, the unit number."""
         self._card = card
         history = self.query_one("#history", WorkList)
         if card is None:
             text = t("intake.card_new") if conclusive else t("intake.card_typing")
-            self.query_one("#card", Static).update(text, layout=False)
+            self._card_view.update(text)
             if self._contacts_of is not None:  # only once per card: each is a relayout
                 history.set_source(None)
                 self._card_contacts(None, None)
             self._set_new_customer(conclusive)
             return
         self._set_new_customer(False)
-        self.query_one("#card", Static).update(card_text(card, self.desk_app), layout=False)
+        self._card_view.update(card_lines or card_text(card, self.desk_app))
         # the history and the contact choice (each a layout of the form) follow the card's
         # own frame instead of holding it back
         self.set_timer(CARD_FOLLOW_UP, partial(self._card_follow_up, card, contact))
@@ -697,6 +777,7 @@ class IntakeScreen(Screen[None]):
 
     def on_intake_screen_call_saved(self, message: CallSaved) -> None:
         self._pending = None
+        self._ahead.forget()  # the caller's card now counts one more ticket
         self._clear_trouble()
         saved = message.saved
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
@@ -727,6 +808,7 @@ class IntakeScreen(Screen[None]):
     def _reset(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
+        self._ahead.forget()
         self._filling = True
         for name in TEXT_FIELDS:
             self.query_one(f"#{name}", Input).value = ""
@@ -746,6 +828,17 @@ def _callers_and_card(repo: Any, lookup: Lookup) -> tuple[list[CallerMatch], Cus
     if len(matches) == 1 and lookup.kind is not LookupKind.NAME:
         card = repo.customer_card(matches[0].customer_id)
     return matches, card
+
+
+def _hint_text(lookup: Lookup) -> Text:
+    """The line under the phone field: the number as understood, or what will be searched."""
+    if lookup.kind is LookupKind.PHONE and lookup.phone.e164:
+        return Text("✓ " + format_display(lookup.phone.e164, lookup.phone.extension))
+    if lookup.kind is LookupKind.DIGITS:
+        return Text(t("intake.hint_digits", digits=lookup.value))
+    if lookup.kind is LookupKind.NAME:
+        return Text(t("intake.hint_name"))
+    return Text("")
 
 
 def card_text(card: CustomerCard, app: DeskApp) -> Text:

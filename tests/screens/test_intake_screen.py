@@ -21,9 +21,17 @@ from deskui.data.repository import Repository, UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.phone import format_display
 from deskui.domain.search import LookupKind, classify
+from deskui.screens import intake as intake_module
 from deskui.screens.desk import DeskScreen
-from deskui.screens.intake import CARD_FOLLOW_UP, SLOW_ANSWERS_TO_WORKER, IntakeScreen
+from deskui.screens.intake import (
+    CARD_FOLLOW_UP,
+    LOOK_AHEAD_AFTER,
+    LOOK_AHEAD_GAP,
+    SLOW_ANSWERS_TO_WORKER,
+    IntakeScreen,
+)
 from deskui.widgets.banner import Banner
+from deskui.widgets.ready_text import ReadyText
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
 from tests.screens.desk_pilot import SIZE, screen_text, settle
@@ -71,7 +79,8 @@ def _value(app: DeskApp, name: str) -> str:
 
 
 def _text(app: DeskApp, selector: str) -> str:
-    widget = _intake(app).query_one(selector, Static)
+    widget = _intake(app).query_one(selector)
+    assert isinstance(widget, Static | ReadyText), widget
     return str(widget.render())
 
 
@@ -170,12 +179,72 @@ async def test_lookups_leave_the_ui_thread_only_after_several_slow_answers_in_a_
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot)
         monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", -1.0)  # every answer slow
+        monkeypatch.setattr("deskui.screens.intake.LOOK_AHEAD_AFTER", 3600.0)  # keys only
         await _type(pilot, typed[:4])  # the first lookup (last 4 digits): one slow answer
         assert screen._inline
         await _type(pilot, typed[4 : 4 + SLOW_ANSWERS_TO_WORKER - 1])
         assert not screen._inline  # the run of slow answers: a worker from now on
         await _type(pilot, typed[4 + SLOW_ANSWERS_TO_WORKER - 1 :])
         assert customer.name in _text(app, "#card")
+
+
+async def test_a_slow_answer_between_keys_ends_the_look_ahead_until_the_next_key(
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look-ahead holds the UI thread for one slow answer at most, and its slow answers
+    (a cold file: ten at a time) do not send the keys' own lookups to a worker."""
+    customer, typed = _known_caller(demo_database)
+    asked: list[str] = []
+    real = intake_module._callers_and_card
+
+    def counted(repo: Any, lookup: Any) -> Any:
+        asked.append(lookup.value)
+        return real(repo, lookup)
+
+    monkeypatch.setattr("deskui.screens.intake._callers_and_card", counted)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", -1.0)  # every answer slow
+        await _type(pilot, typed[:3])  # nothing to look up yet; the next digit's ten are
+        await pilot.pause(LOOK_AHEAD_AFTER + 10 * LOOK_AHEAD_GAP + 0.2)
+        assert len(asked) == 1  # one slow answer, then it stopped
+        assert screen._inline
+        await _type(pilot, typed[3:])
+        assert screen._inline is False  # the keys' own slow answers still count
+        assert customer.name in _text(app, "#card")
+
+
+async def test_the_digit_that_completes_a_number_shows_the_card_found_ahead(
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between keys the intake looks up the ten values the next digit can make, so the key
+    that completes the number shows its card without a lookup of its own."""
+    customer, typed = _known_caller(demo_database)
+    asked: list[str] = []
+    real = intake_module._callers_and_card
+
+    def counted(repo: Any, lookup: Any) -> Any:
+        asked.append(lookup.value)
+        return real(repo, lookup)
+
+    monkeypatch.setattr("deskui.screens.intake._callers_and_card", counted)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        await _type(pilot, typed[:-1])
+        await pilot.pause(LOOK_AHEAD_AFTER + 10 * LOOK_AHEAD_GAP + 0.2)
+        complete = classify(typed).value
+        assert complete in asked  # looked up ahead, between the keys
+        asked.clear()
+        await _type(pilot, typed[-1])
+        assert complete not in asked  # ... and not again for the key that typed it
+        card = _text(app, "#card")
+        assert customer.name in card
+        assert f"负责坐席：{customer.assigned_agent}" in card
+        assert "✓ " + format_display(customer.phone_e164 or "") in _text(app, "#phone-hint")
+        contact = _intake(app).query_one("#contact", Select)
+        assert contact.value == str(customer.contacts[0].id)  # what follows the card still does
 
 
 async def test_the_shared_switchboard_shows_a_pick_list_and_down_enter_picks(

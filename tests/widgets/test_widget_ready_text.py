@@ -1,0 +1,80 @@
+"""ReadyText: lines rendered ahead are what a render at paint time would give, and a text
+prepared for another size or style is rendered again instead of shown wrong."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+
+from deskui.widgets.ready_text import ReadyText
+
+CARD = Text.assemble(
+    ("深圳华强电子有限公司", "bold"),
+    "  单元号: B-110\n138 1234 5678  深圳市福田区华强北路 1 号 [red]x[/] \x1b[31m",
+)
+
+
+class CardApp(App[None]):
+    CSS = "ReadyText { height: 3; border-left: thick $accent; padding: 0 1; }"
+
+    def compose(self) -> ComposeResult:
+        yield ReadyText("…", id="card")
+
+
+def _screen_lines(widget: ReadyText) -> list[str]:
+    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return [strip.text for strip in strips]
+
+
+async def test_prepared_lines_paint_what_a_render_would() -> None:
+    app = CardApp()
+    async with app.run_test(size=(60, 6)) as pilot:
+        card = app.query_one(ReadyText)
+        card.update(CARD)
+        await pilot.pause()
+        rendered = _screen_lines(card)
+        card.update("…")
+        await pilot.pause()
+        card.update(card.prepare(CARD))
+        await pilot.pause()
+        assert _screen_lines(card) == rendered
+        assert "深圳华强电子有限公司" in rendered[0]
+        assert "[red]x[/]" in rendered[1]  # literal: no markup
+
+
+async def test_a_text_prepared_before_a_resize_is_rendered_for_the_new_width() -> None:
+    app = CardApp()
+    async with app.run_test(size=(30, 6)) as pilot:
+        card = app.query_one(ReadyText)
+        prepared = card.prepare(CARD)  # wrapped for 30 columns
+        await pilot.resize_terminal(70, 6)
+        await pilot.pause()
+        card.update(prepared)
+        await pilot.pause()
+        wide = _screen_lines(card)
+        assert "深圳华强电子有限公司  单元号: B-110" in wide[0]
+        assert str(card.visual).startswith("深圳华强电子有限公司")
+
+
+async def test_prepared_lines_on_screen_are_rendered_again_after_a_resize() -> None:
+    app = CardApp()
+    async with app.run_test(size=(30, 6)) as pilot:
+        card = app.query_one(ReadyText)
+        card.update(card.prepare(CARD))  # shown as prepared, for 30 columns
+        await pilot.pause()
+        assert "单元号" not in _screen_lines(card)[0]
+        await pilot.resize_terminal(70, 6)
+        await pilot.pause()
+        assert "深圳华强电子有限公司  单元号: B-110" in _screen_lines(card)[0]
+
+
+async def test_shown_text_is_the_widgets_visual() -> None:
+    app = CardApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        card = app.query_one(ReadyText)
+        assert str(card.render()) == "…"
+        card.update(card.prepare("已找到"))
+        await pilot.pause()
+        assert str(card.render()) == "已找到"
+        assert _screen_lines(card)[0].strip().endswith("已找到")
