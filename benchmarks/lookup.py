@@ -42,11 +42,13 @@ keystroke-to-painted-card time in the app beside a bare Input (issue 4, "Measure
    before it waits for idle) with perf_counter taken just before. The paint is
    `_common.FrameProbe`: Textual hands each frame to `App._display`; the probe renders it as
    the terminal would get it and stamps perf_counter. A frame counts as "the card painted"
-   when `#card`'s content holds the customer's name AND the frame's escape-sequence output
+   when `#card`'s text holds the customer's name AND the frame's escape-sequence output
    holds the name (checked after the stamp), i.e. the bytes a terminal would receive show it.
    That path is keystroke -> PhoneInput's value watcher -> on an embedded database the
-   lookup and the card on the UI thread (a server database: a thread worker) ->
-   Static.update without layout -> frame.
+   answer looked up between the previous keys (lookup and card lines ready; without one,
+   the lookup and the card on the UI thread; a server database: a thread worker) ->
+   ReadyText.update without layout -> frame. The pace leaves the look-ahead its time, as a
+   person's does: it answers the ten possible next digits 30-60 ms after a key.
    The phone's echo (digit painted in the Input) is measured the same way on every keystroke
    but the last (whose frame may already hold the card, so only the card is waited for).
    Between numbers ctrl+n resets the form. Baseline in the same run: a bare App with a single

@@ -58,12 +58,15 @@ frame that paints the card (a frame every 1/60 s)."""
 INLINE_BUDGET = 0.015
 """Seconds: a lookup on the UI thread slower than this counts as a slow answer."""
 SLOW_ANSWERS_TO_WORKER = 3
+"""Slow answers in a row after which the lookups go to a worker: one slow answer (the first
+read of a cold file, a passing checkpoint) is not a slow database."""
+FAST_ANSWERS_TO_INLINE = 3
+"""Fast answers in a row from the worker after which the lookups come back to the UI
+thread: the file has warmed up, the lock has gone."""
 LOOK_AHEAD_AFTER = 0.03
 """Seconds after a key before its possible next keys are looked up: its frame is painted."""
 LOOK_AHEAD_GAP = 0.002
 """Seconds between two look-ahead lookups: a key arriving meanwhile waits for one at most."""
-"""Slow answers in a row after which the lookups go to a worker for this screen's life: one
-slow answer (the first read of a cold file, a passing checkpoint) is not a slow database."""
 TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation")
 AREA_FIELDS = ("words", "answer")
 ERROR_FIELDS = ("phone", "new_customer", "new_contact", "unit", "words", "expectation", "answer")
@@ -116,6 +119,8 @@ class IntakeScreen(Screen[None]):
         matches: list[CallerMatch]
         card: CustomerCard | None = None
         """Loaded in the same worker when a number finds exactly one caller."""
+        seconds: float = 0.0
+        """How long the lookup took in the worker."""
 
     @dataclass
     class CardLoaded(Message):
@@ -145,8 +150,9 @@ class IntakeScreen(Screen[None]):
         """Whose contacts the contact choice offers (None: only "new contact")."""
         self._inline = True
         """Numbers are looked up on the UI thread until an answer fails or several in a
-        row are slow."""
+        row are slow, and again once the worker has answered fast several times in a row."""
         self._slow_answers = 0
+        self._fast_answers = 0
         self._ahead: LookupAhead[Answer] = LookupAhead()
         self._ahead_timer: Timer | None = None
 
@@ -450,7 +456,7 @@ class IntakeScreen(Screen[None]):
         in well under a millisecond at a million customers (benchmarks/lookup.py), so the
         card is painted in the same frame as the digit that completed the number. A name
         lookup, a server database, a busy file or a slow answer go to a worker instead
-        (for the rest of this screen's life after a failure or a run of slow answers).
+        (after a failure or a run of slow answers, until the worker answers fast again).
         Lookups `ahead` of the keys leave that measure alone: a cold file makes them slow
         ten at a time, and the look-ahead stops by itself."""
         app = self.desk_app
@@ -480,18 +486,32 @@ class IntakeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="intake_lookup", exit_on_error=False)
     def find_callers(self, sequence: int, lookup: Lookup) -> None:
+        started = perf_counter()
         try:
             with self.desk_app.unit_of_work() as uow:
                 matches, card = _callers_and_card(uow.repo, lookup)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
-        self.post_message(self.CallersFound(sequence, lookup, matches, card))
+        seconds = perf_counter() - started
+        self.post_message(self.CallersFound(sequence, lookup, matches, card, seconds))
 
     def on_intake_screen_callers_found(self, message: CallersFound) -> None:
+        if not self._inline and message.lookup.kind is not LookupKind.NAME:
+            self._worker_answered(message.seconds)
         if message.sequence != self._sequence:
             return  # the agent typed on: an older answer
         self._show_found(message.lookup, message.matches, message.card)
+
+    def _worker_answered(self, seconds: float) -> None:
+        """A run of fast answers in the worker brings the lookups back to the UI thread."""
+        if seconds > INLINE_BUDGET:
+            self._fast_answers = 0
+            return
+        self._fast_answers += 1
+        if self._fast_answers >= FAST_ANSWERS_TO_INLINE:
+            self._inline = True
+            self._slow_answers = self._fast_answers = 0
 
     def _show_found(
         self,

@@ -25,6 +25,8 @@ from deskui.screens import intake as intake_module
 from deskui.screens.desk import DeskScreen
 from deskui.screens.intake import (
     CARD_FOLLOW_UP,
+    FAST_ANSWERS_TO_INLINE,
+    INLINE_BUDGET,
     LOOK_AHEAD_AFTER,
     LOOK_AHEAD_GAP,
     SLOW_ANSWERS_TO_WORKER,
@@ -185,6 +187,29 @@ async def test_lookups_leave_the_ui_thread_only_after_several_slow_answers_in_a_
         await _type(pilot, typed[4 : 4 + SLOW_ANSWERS_TO_WORKER - 1])
         assert not screen._inline  # the run of slow answers: a worker from now on
         await _type(pilot, typed[4 + SLOW_ANSWERS_TO_WORKER - 1 :])
+        assert customer.name in _text(app, "#card")
+
+
+async def test_lookups_come_back_to_the_ui_thread_when_the_worker_answers_fast_again(
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold file makes the first answers slow; once it has warmed up (the worker's answers
+    are fast again) the card comes back into the digit's own frame."""
+    customer, typed = _known_caller(demo_database)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", -1.0)  # every answer slow
+        monkeypatch.setattr("deskui.screens.intake.LOOK_AHEAD_AFTER", 3600.0)  # keys only
+        await _type(pilot, typed[: 3 + SLOW_ANSWERS_TO_WORKER])
+        assert not screen._inline
+        monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", INLINE_BUDGET)  # warm now
+        rest = typed[3 + SLOW_ANSWERS_TO_WORKER :]
+        assert len(rest) > FAST_ANSWERS_TO_INLINE
+        for digit in rest[:FAST_ANSWERS_TO_INLINE]:
+            await _type(pilot, digit)  # one key at a time: each worker answer is read
+        assert screen._inline
+        await _type(pilot, rest[FAST_ANSWERS_TO_INLINE:])
         assert customer.name in _text(app, "#card")
 
 
