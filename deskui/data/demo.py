@@ -193,6 +193,7 @@ def seed_demo(repo: Repository, now: datetime) -> None:
             agent.id,
             event_at,
             due,
+            label=str(callback.purpose),  # as CallbackStore labels a callback's deadline
             customer_id=customer.id,
         )
 

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.work_columns import deadline_columns, subject
 from deskui.widgets.banner import Banner
 from deskui.widgets.live_clock import LiveClock
 from deskui.widgets.work_list import WorkList
@@ -73,7 +74,6 @@ class DeskScreen(Screen[None]):
 
     def sign_in(self, agent: AgentRecord) -> None:
         from deskui.screens.sources import DeadlineSource
-        from deskui.screens.work_columns import deadline_columns
 
         app = self.desk_app
         self.query_one("#agent", Static).update(
@@ -245,5 +245,5 @@ def describe_row(app: DeskApp, row: Any) -> Text:
     text.append(t("desk.due_at", due=due))
     if row.label:
         text.append("  ")
-        text.append(row.label)
+        text.append(subject(row))  # a callback's purpose in words, not its catalog key
     return text

@@ -67,6 +67,8 @@ LOOK_AHEAD_AFTER = 0.03
 """Seconds after a key before its possible next keys are looked up: its frame is painted."""
 LOOK_AHEAD_GAP = 0.002
 """Seconds between two look-ahead lookups: a key arriving meanwhile waits for one at most."""
+HISTORY_SUMMARY_CELLS = 10
+"""Cells the caller history keeps for what each entry was about, on a narrow terminal."""
 TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation")
 AREA_FIELDS = ("words", "answer")
 ERROR_FIELDS = ("phone", "new_customer", "new_contact", "unit", "words", "expectation", "answer")
@@ -240,22 +242,31 @@ class IntakeScreen(Screen[None]):
                 title=t("intake.history_when"),
                 width=12,
                 cell=lambda row: row.at.astimezone(zone).strftime("%m-%d %H:%M"),
+                min_width=11,
             ),
             Column(
                 title=t("intake.history_kind"),
                 width=6,
                 cell=lambda row: t(f"intake.history_{row.kind}"),
+                min_width=4,
             ),
             Column(
                 title=t("work.countdown"),
                 width=16,
                 countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+                min_width=12,
             ),
-            Column(title=t("intake.history_handler"), width=8, cell=lambda row: row.handler),
+            Column(
+                title=t("intake.history_handler"),
+                width=8,
+                cell=lambda row: row.handler,
+                min_width=4,
+            ),
             Column(
                 title=t("intake.history_summary"),
                 width=0,
                 cell=lambda row: said(row.kind, row.summary),
+                min_width=HISTORY_SUMMARY_CELLS,
             ),
         ]
 

@@ -54,12 +54,15 @@ class Column:
     """One column: a title (already translated), a width in cells (0 = takes the rest).
 
     Give either `cell` (user data, shown as plain text) or `countdown` (a live deadline).
+    `min_width`: for the column that takes the rest, the cells it needs to be worth showing;
+    for a fixed column, how far it may shrink (from the right-most first) to give them.
     """
 
     title: str
     width: int
     cell: Callable[[Any], str] | None = None
     countdown: Callable[[Any], CountdownFields] | None = None
+    min_width: int = 0
 
 
 _TERMINAL_ESCAPE = re.compile(
@@ -70,6 +73,29 @@ _TERMINAL_ESCAPE = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def column_widths(columns: Sequence[Column], width: int) -> list[int]:
+    """Cells per column: fixed widths first, flexible ones share the rest; when the rest is
+    below what the flexible columns need (`min_width`), fixed columns give up cells down to
+    their own `min_width`, the right-most first."""
+    gaps = max(0, len(columns) - 1)
+    widths = [max(0, column.width) for column in columns]
+    flexible = [i for i, column in enumerate(columns) if column.width <= 0]
+    wanted = sum(columns[i].min_width for i in flexible)
+    short = wanted - (width - sum(widths) - gaps)
+    for i in reversed(range(len(columns))):
+        if short <= 0:
+            break
+        column = columns[i]
+        if column.width > 0 and column.min_width:
+            give = min(short, column.width - min(column.min_width, column.width))
+            widths[i] -= give
+            short -= give
+    rest = max(0, width - sum(widths) - gaps)
+    for n, i in enumerate(flexible):
+        widths[i] = rest // len(flexible) + (1 if n < rest % len(flexible) else 0)
+    return widths
 
 
 def display_text(value: object) -> str:
@@ -626,14 +652,7 @@ class WorkList(ScrollView, can_focus=True):
         return widths
 
     def _compute_widths(self, width: int) -> list[int]:
-        gaps = max(0, len(self.columns) - 1)
-        fixed = sum(column.width for column in self.columns)
-        flexible = [i for i, column in enumerate(self.columns) if column.width <= 0]
-        rest = max(0, width - fixed - gaps)
-        widths = [column.width for column in self.columns]
-        for n, i in enumerate(flexible):
-            widths[i] = rest // len(flexible) + (1 if n < rest % len(flexible) else 0)
-        return widths
+        return column_widths(self.columns, width)
 
     def render_line(self, y: int) -> Strip:
         width = self._line_width()

@@ -11,7 +11,14 @@ from textual.geometry import Region
 from worklist_app import START, FakeSource, ListApp, Row, generated
 
 from deskui import i18n
-from deskui.widgets.work_list import PAGE_SIZE, Column, WorkList, display_text, fit
+from deskui.widgets.work_list import (
+    PAGE_SIZE,
+    Column,
+    WorkList,
+    column_widths,
+    display_text,
+    fit,
+)
 
 SIZE = (80, 20)
 
@@ -387,3 +394,24 @@ async def test_rows_not_yet_fetched_paint_as_placeholders() -> None:
         await pilot.pause()
         assert painted(work_list)[-1].split()[:2] == ["99999", "客户99999"]
         assert app.moved[-1].index == 99_999
+
+
+def test_fixed_columns_give_cells_to_the_flexible_one_only_when_it_would_be_too_narrow() -> None:
+    columns = [
+        Column("when", 12, cell=str, min_width=11),
+        Column("kind", 6, cell=str, min_width=4),
+        Column("due", 16, cell=str, min_width=12),
+        Column("who", 8, cell=str, min_width=4),
+        Column("what", 0, cell=str, min_width=12),
+    ]
+    # wide enough: fixed widths as given, the rest to the flexible column
+    assert column_widths(columns, 80) == [12, 6, 16, 8, 34]
+    assert column_widths(columns, 58) == [12, 6, 16, 8, 12]
+    # narrower: the right-most fixed column shrinks first, then the next
+    assert column_widths(columns, 54) == [12, 6, 16, 4, 12]
+    assert column_widths(columns, 50) == [12, 6, 12, 4, 12]
+    # every fixed column at its minimum: the flexible one takes what is left
+    assert column_widths(columns, 40) == [11, 4, 12, 4, 5]
+    # a column without min_width never shrinks
+    plain = [Column("a", 10, cell=str), Column("b", 0, cell=str, min_width=20)]
+    assert column_widths(plain, 20) == [10, 9]
