@@ -254,7 +254,7 @@ class IntakeScreen(Screen[None]):
                 title=t("work.countdown"),
                 width=16,
                 countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
-                min_width=12,
+                min_width=14,  # "+ 逾期 13h 05m" whole
             ),
             Column(
                 title=t("intake.history_handler"),
