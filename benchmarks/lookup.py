@@ -834,6 +834,95 @@ async def run_bare(numbers: list[tuple[str, str]], interval: float) -> dict[str,
     return {"echo": echo}
 
 
+async def run_floor(
+    url: str, numbers: list[tuple[str, str]], interval: float
+) -> dict[str, list[float]]:
+    """The least a frame that shows the card costs in Textual: an Input and a hint line beside
+    the same card widget with the intake's card style, each card's lines rendered at the key
+    before (as the intake's look-ahead has them), no database, form, clock or tick."""
+    from textual.app import App, ComposeResult
+    from textual.containers import Vertical
+    from textual.widgets import Input
+
+    from deskui.data.database import Database
+    from deskui.data.repository import UnitOfWork
+    from deskui.domain.search import classify
+    from deskui.screens.intake import card_text
+    from deskui.widgets.ready_text import ReadyText
+
+    texts = []
+    with UnitOfWork(Database(url)) as uow:
+        for digits, _name in numbers:
+            match = uow.repo.find_callers(classify(digits))[0]
+            texts.append(card_text(uow.repo.customer_card(match.customer_id)))
+    hook: list[Callable[[str], None]] = []
+
+    class Phone(Input):
+        def watch_value(self, value: str) -> None:
+            if hook:
+                hook[0](value)
+
+    class Floor(App[None]):
+        CSS = """
+        Screen { layout: horizontal; }
+        #left, #right { width: 1fr; padding: 0 1; }
+        #card { height: 9; padding: 0 1; margin: 1 0 0 0; border-left: thick $accent; }
+        """
+
+        def compose(self) -> ComposeResult:
+            with Vertical(id="left"):
+                yield Phone(id="phone")
+                yield ReadyText("", id="hint")
+                yield ReadyText("…", id="card")
+            yield Vertical(id="right")
+
+    app = Floor()
+    waiter = PaintWaiter()
+    RecordingProbe(app, waiter)
+    card: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        phone = app.query_one("#phone", Input)
+        card_widget = app.query_one("#card", ReadyText)
+        hint = app.query_one("#hint", ReadyText)
+        phone.focus()
+        for n, (digits, name) in enumerate(numbers):
+            ready: list[Any] = []
+
+            def typed(
+                value: str, digits: str = digits, n: int = n, ready: list[Any] = ready
+            ) -> None:
+                if value == digits[:-1]:
+                    ready[:] = [card_widget.prepare(texts[n]), hint.prepare("✓ " + digits)]
+                elif value == digits:
+                    card_widget.update(ready[0])
+                    hint.update(ready[1])
+
+            hook[:] = []
+            phone.value = ""
+            card_widget.update("…")
+            await pilot.pause(0.3)
+            hook[:] = [typed]
+            for i, digit in enumerate(digits):
+                last = i == len(digits) - 1
+                if last:
+                    waiter.arm(
+                        lambda name=name: name in str(card_widget.visual),
+                        lambda text, name=name: name in text,
+                    )
+                else:
+                    waiter.arm(
+                        lambda typed=digits[: i + 1]: phone.value == typed,
+                        lambda text, typed=digits[: i + 1]: typed in text,
+                    )
+                t0 = await send_key(app, digit)
+                took = await wait_paint(waiter, t0)
+                if last and n >= 2:
+                    card.append(took)
+                await asyncio.sleep(interval)
+    return {"card": card}
+
+
 def pick_numbers(path: Path, count: int, rng: random.Random) -> list[tuple[str, str]]:
     """(digits as typed, customer name): customers' own numbers and their contacts'."""
     con = sqlite3.connect(path)
@@ -951,6 +1040,7 @@ def run_apps(path: Path, args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     bare = asyncio.run(run_bare(numbers, args.key_interval))
     desk = asyncio.run(run_app(url, numbers, args.key_interval))
+    floor = asyncio.run(run_floor(url, numbers, args.key_interval))
     bare2 = asyncio.run(run_bare(numbers[: max(4, len(numbers) // 3)], args.key_interval))
     bare_all = bare["echo"] + bare2["echo"]
     print(
@@ -964,6 +1054,7 @@ def run_apps(path: Path, args: argparse.Namespace) -> None:
     for label, values in (
         ("desk #phone: key -> digit painted", desk["echo"]),
         ("desk: last key -> card painted", desk["card"]),
+        ("floor: Input + prepared card, no db", floor["card"]),
     ):
         p50, p99 = pct(values, 0.5), pct(values, 0.99)
         app_rows.append(
@@ -972,6 +1063,11 @@ def run_apps(path: Path, args: argparse.Namespace) -> None:
     print(table(["", "n", "p50", "p99", "p50 x", "p99 x"], app_rows))
     slowest = ", ".join(ms(v) for v in sorted(desk["card"])[-3:])
     print(f"slowest cards (ms): {slowest}")
+    print(
+        f"desk card / floor card: p50 {pct(desk['card'], 0.5) / pct(floor['card'], 0.5):.2f}x, "
+        f"p99 {pct(desk['card'], 0.99) / pct(floor['card'], 0.99):.2f}x "
+        "(the floor: what Textual needs to paint this card in a key's frame at all)"
+    )
     print(f"load average now {os.getloadavg()[0]:.1f}")
     card99 = pct(desk["card"], 0.99)
     print(

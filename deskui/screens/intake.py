@@ -446,7 +446,7 @@ class IntakeScreen(Screen[None]):
         matches, card = found
         card_lines = None
         if card is not None:
-            card_lines = self._card_view.prepare(card_text(card, self.desk_app))
+            card_lines = self._card_view.prepare(card_text(card))
         hint = self._hint.prepare(_hint_text(lookup))
         self._ahead.keep(value, Answer(lookup, matches, card, hint, card_lines))
         if perf_counter() - started > INLINE_BUDGET:  # the UI thread was held: no more
@@ -622,7 +622,7 @@ class IntakeScreen(Screen[None]):
             self._set_new_customer(conclusive)
             return
         self._set_new_customer(False)
-        self._card_view.update(card_lines or card_text(card, self.desk_app))
+        self._card_view.update(card_lines or card_text(card))
         # the history and the contact choice (each a layout of the form) follow the card's
         # own frame instead of holding it back
         self.set_timer(CARD_FOLLOW_UP, partial(self._card_follow_up, card, contact))
@@ -872,7 +872,7 @@ def _hint_text(lookup: Lookup) -> Text:
     return Text("")
 
 
-def card_text(card: CustomerCard, app: DeskApp) -> Text:
+def card_text(card: CustomerCard) -> Text:
     """The customer card: every value is user data, painted literally."""
     customer = card.customer
     text = Text()
