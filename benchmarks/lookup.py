@@ -51,8 +51,11 @@ keystroke-to-painted-card time in the app beside a bare Input (issue 4, "Measure
    person's does: it answers the ten possible next digits 30-60 ms after a key.
    The phone's echo (digit painted in the Input) is measured the same way on every keystroke
    but the last (whose frame may already hold the card, so only the card is waited for).
-   Between numbers ctrl+n resets the form. Baseline in the same run: a bare App with a single
-   Input, the same digits at the same pace, keystroke to the Input's new value in a frame.
+   Between numbers ctrl+n resets the form. Baselines in the same run: a bare App with a single
+   Input, the same digits at the same pace, keystroke to the Input's new value in a frame; and
+   the floor: an Input and a hint line beside the same card widget (ReadyText, the intake's
+   card style) showing the same customers' cards, rendered at the key before, no database,
+   form, clock or tick: what Textual needs to paint this card in a key's frame at all.
 
 Nothing here is a unit test; it prints figures and ratios against baselines of the same run.
 """
