@@ -854,10 +854,12 @@ async def run_floor(
     from deskui.widgets.ready_text import ReadyText
 
     texts = []
-    with UnitOfWork(Database(url)) as uow:
+    database = Database(url)
+    with UnitOfWork(database) as uow:
         for digits, _name in numbers:
             match = uow.repo.find_callers(classify(digits))[0]
             texts.append(card_text(uow.repo.customer_card(match.customer_id)))
+    database.dispose()
     hook: list[Callable[[str], None]] = []
 
     class Phone(Input):

@@ -64,7 +64,9 @@ more digit, 4 digits are the shortest lookup (the end of a number)."""
 
 def next_keystrokes(raw: str, kind: LookupKind) -> tuple[str, ...]:
     """What the phone field may hold after the agent's next key, while a number is being
-    typed: the value with each digit added. A name has no such short list."""
+    typed: the value with each digit added. A name has no such short list. A number that
+    is already valid still gets them: a 7-digit local number is the start of an 8-digit
+    one, and an extension may follow as plain digits."""
     if kind is LookupKind.NAME or sum(ch.isdigit() for ch in raw) < LOOK_AHEAD_DIGITS:
         return ()
     return tuple(raw + digit for digit in "0123456789")

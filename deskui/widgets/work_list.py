@@ -55,7 +55,8 @@ class Column:
 
     Give either `cell` (user data, shown as plain text) or `countdown` (a live deadline).
     `min_width`: for the column that takes the rest, the cells it needs to be worth showing;
-    for a fixed column, how far it may shrink (from the right-most first) to give them.
+    for a fixed column, how far it may shrink (the right-most first) to give them; 0, the
+    default, means a fixed column never shrinks.
     """
 
     title: str
@@ -76,9 +77,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u20
 
 
 def column_widths(columns: Sequence[Column], width: int) -> list[int]:
-    """Cells per column: fixed widths first, flexible ones share the rest; when the rest is
-    below what the flexible columns need (`min_width`), fixed columns give up cells down to
-    their own `min_width`, the right-most first."""
+    """Cells per column: fixed widths first, flexible ones share the rest. When the width
+    left is below what the flexible columns need (their `min_width`, 0 when there is none),
+    fixed columns with a `min_width` give up cells down to it, the right-most first."""
     gaps = max(0, len(columns) - 1)
     widths = [max(0, column.width) for column in columns]
     flexible = [i for i, column in enumerate(columns) if column.width <= 0]
@@ -643,7 +644,7 @@ class WorkList(ScrollView, can_focus=True):
         return cells
 
     def _widths(self, width: int) -> list[int]:
-        """Cells per column: fixed widths first, flexible ones share the rest."""
+        """Cells per column at this width (`column_widths`), kept for the last width."""
         cached = self._width_cache.get(width)
         if cached is not None:
             return cached

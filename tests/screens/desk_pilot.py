@@ -8,6 +8,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from deskui.data.database import Database
+from deskui.data.records import CustomerRecord
 
 SIZE = (120, 36)
 """Every screen test runs at the size of a small desk terminal."""
@@ -55,3 +56,29 @@ async def at_desk(pilot: Pilot[Any]) -> None:
         await pilot.press("escape")
         await settle(pilot)
     raise AssertionError(f"the desk is not on top: {pilot.app.screen!r}")
+
+
+def known_caller(db: Database) -> tuple[CustomerRecord, str]:
+    """A demo customer that is the only one on its own number, and that number as typed."""
+    from deskui.data.repository import UnitOfWork
+    from deskui.domain.phone import format_display
+    from deskui.domain.search import LookupKind, classify
+
+    with UnitOfWork(db) as uow:
+        for customer in uow.repo.customers():
+            if not customer.phone_e164 or not customer.contacts:
+                continue
+            lookup = classify(customer.phone_e164)
+            if lookup.kind is LookupKind.PHONE and len(uow.repo.find_callers(lookup)) == 1:
+                typed = "".join(ch for ch in format_display(customer.phone_e164) if ch.isdigit())
+                return customer, typed
+    raise AssertionError("the demo has no customer alone on its number")
+
+
+async def looked_ahead(pilot: Pilot[Any], screen: Any, seconds: float = 5.0) -> None:
+    """Wait until the intake has answered every value the next key can make (or given up)."""
+    for _ in range(int(seconds / 0.05)):
+        await pilot.pause(0.05)
+        if screen._ahead_timer is None:
+            return
+    raise AssertionError("the look-ahead did not finish")

@@ -16,19 +16,16 @@ from textual.widgets import Input, OptionList, Select, Static, TextArea
 from deskui.app import DeskApp, make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.records import CustomerRecord, TicketRecord
+from deskui.data.records import TicketRecord
 from deskui.data.repository import Repository, UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.phone import format_display
-from deskui.domain.search import LookupKind, classify
+from deskui.domain.search import classify
 from deskui.screens import intake as intake_module
 from deskui.screens.desk import DeskScreen
 from deskui.screens.intake import (
     CARD_FOLLOW_UP,
     FAST_ANSWERS_TO_INLINE,
-    INLINE_BUDGET,
-    LOOK_AHEAD_AFTER,
-    LOOK_AHEAD_GAP,
     SLOW_ANSWERS_TO_WORKER,
     IntakeScreen,
 )
@@ -36,7 +33,7 @@ from deskui.widgets.banner import Banner
 from deskui.widgets.ready_text import ReadyText
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, screen_text, settle
+from tests.screens.desk_pilot import SIZE, known_caller, looked_ahead, screen_text, settle
 
 SWITCHBOARD_TYPED = "01088886666"  # the demo's shared switchboard: two customers
 
@@ -53,17 +50,20 @@ def _no_change_poll(monkeypatch: pytest.MonkeyPatch) -> None:
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _known_caller(db: Database) -> tuple[CustomerRecord, str]:
-    """A demo customer that is the only one on its own number, and that number as typed."""
-    with UnitOfWork(db) as uow:
-        for customer in uow.repo.customers():
-            if not customer.phone_e164 or not customer.contacts:
-                continue
-            lookup = classify(customer.phone_e164)
-            if lookup.kind is LookupKind.PHONE and len(uow.repo.find_callers(lookup)) == 1:
-                typed = "".join(ch for ch in format_display(customer.phone_e164) if ch.isdigit())
-                return customer, typed
-    raise AssertionError("the demo has no customer alone on its number")
+_known_caller = known_caller
+
+
+def _counting_lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the intake looks up from now on (each lookup's value), as it asks."""
+    asked: list[str] = []
+    real = intake_module._callers_and_card
+
+    def counted(repo: Any, lookup: Any) -> Any:
+        asked.append(lookup.value)
+        return real(repo, lookup)
+
+    monkeypatch.setattr("deskui.screens.intake._callers_and_card", counted)
+    return asked
 
 
 def _tickets(db: Database) -> list[TicketRecord]:
@@ -203,7 +203,7 @@ async def test_lookups_come_back_to_the_ui_thread_when_the_worker_answers_fast_a
         monkeypatch.setattr("deskui.screens.intake.LOOK_AHEAD_AFTER", 3600.0)  # keys only
         await _type(pilot, typed[: 3 + SLOW_ANSWERS_TO_WORKER])
         assert not screen._inline
-        monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", INLINE_BUDGET)  # warm now
+        monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", 10.0)  # warm now: all fast
         rest = typed[3 + SLOW_ANSWERS_TO_WORKER :]
         assert len(rest) > FAST_ANSWERS_TO_INLINE
         for digit in rest[:FAST_ANSWERS_TO_INLINE]:
@@ -219,20 +219,13 @@ async def test_a_slow_answer_between_keys_ends_the_look_ahead_until_the_next_key
     """The look-ahead holds the UI thread for one slow answer at most, and its slow answers
     (a cold file: ten at a time) do not send the keys' own lookups to a worker."""
     customer, typed = _known_caller(demo_database)
-    asked: list[str] = []
-    real = intake_module._callers_and_card
-
-    def counted(repo: Any, lookup: Any) -> Any:
-        asked.append(lookup.value)
-        return real(repo, lookup)
-
-    monkeypatch.setattr("deskui.screens.intake._callers_and_card", counted)
+    asked = _counting_lookups(monkeypatch)
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot)
         monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", -1.0)  # every answer slow
         await _type(pilot, typed[:3])  # nothing to look up yet; the next digit's ten are
-        await pilot.pause(LOOK_AHEAD_AFTER + 10 * LOOK_AHEAD_GAP + 0.2)
+        await looked_ahead(pilot, screen)
         assert len(asked) == 1  # one slow answer, then it stopped
         assert screen._inline
         await _type(pilot, typed[3:])
@@ -246,19 +239,14 @@ async def test_the_digit_that_completes_a_number_shows_the_card_found_ahead(
     """Between keys the intake looks up the ten values the next digit can make, so the key
     that completes the number shows its card without a lookup of its own."""
     customer, typed = _known_caller(demo_database)
-    asked: list[str] = []
-    real = intake_module._callers_and_card
-
-    def counted(repo: Any, lookup: Any) -> Any:
-        asked.append(lookup.value)
-        return real(repo, lookup)
-
-    monkeypatch.setattr("deskui.screens.intake._callers_and_card", counted)
+    asked = _counting_lookups(monkeypatch)
+    # every answer counts as fast: a loaded machine must not stop the look-ahead here
+    monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", 10.0)
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot)
+        screen = await _open(pilot)
         await _type(pilot, typed[:-1])
-        await pilot.pause(LOOK_AHEAD_AFTER + 10 * LOOK_AHEAD_GAP + 0.2)
+        await looked_ahead(pilot, screen)
         complete = classify(typed).value
         assert complete in asked  # looked up ahead, between the keys
         asked.clear()

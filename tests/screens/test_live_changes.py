@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
@@ -13,12 +14,10 @@ from deskui.data.database import Database
 from deskui.data.records import NewTicket
 from deskui.data.repository import UnitOfWork
 from deskui.domain.clock import FixedClock
-from deskui.domain.phone import format_display
-from deskui.domain.search import LookupKind, classify
 from deskui.screens.desk import DeskScreen
-from deskui.screens.intake import LOOK_AHEAD_AFTER, LOOK_AHEAD_GAP, IntakeScreen, card_text
+from deskui.screens.intake import IntakeScreen, card_text
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, screen_text, settle
+from tests.screens.desk_pilot import SIZE, at_desk, known_caller, looked_ahead, screen_text, settle
 
 
 async def calm(pilot: Pilot[Any]) -> None:
@@ -99,30 +98,24 @@ async def test_tick_holds_polls_while_the_agent_types(
 
 
 async def test_a_change_seen_drops_the_card_the_intake_looked_up_ahead(
-    demo_database: Database, clock: FixedClock
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The intake answers the next digit's lookups between keys; a ticket filed elsewhere
     in the meantime must show on the card the last digit brings, not the count from before."""
+    customer, typed = known_caller(demo_database)
     with UnitOfWork(demo_database) as uow:
-        customer = next(
-            c
-            for c in uow.repo.customers()
-            if c.phone_e164 and len(uow.repo.find_callers(classify(c.phone_e164))) == 1
-        )
         before = uow.repo.customer_card(customer.id)
-    typed = "".join(ch for ch in format_display(customer.phone_e164 or "") if ch.isdigit())
-    assert classify(typed).kind is LookupKind.PHONE
+    monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", 10.0)  # the look-ahead runs on
     app = make_app(make_settings(demo_database, agent="陈静"), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        while not isinstance(app.screen, DeskScreen):  # a handover shown first
-            await pilot.press("escape")
-            await settle(pilot)
+        await at_desk(pilot)
         await pilot.press("f2")
         await settle(pilot)
-        assert isinstance(app.screen, IntakeScreen)
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
         await pilot.press(*typed[:-1])
-        await pilot.pause(LOOK_AHEAD_AFTER + 10 * LOOK_AHEAD_GAP + 0.2)
+        await looked_ahead(pilot, screen)
+        assert screen._ahead.take(typed) is not None  # the card is waiting for the last key
         assert app.agent is not None
         with UnitOfWork(demo_database) as uow:  # "another desk" files a ticket for them
             uow.repo.open_ticket(
@@ -140,11 +133,12 @@ async def test_a_change_seen_drops_the_card_the_intake_looked_up_ahead(
             uow.commit()
             after = uow.repo.customer_card(customer.id)
         assert after.open_tickets == before.open_tickets + 1
-        for _ in range(CHANGE_POLL_TICKS):
+        for _ in range(CHANGE_POLL_TICKS):  # the app's one tick polls the change feed
             app._tick()
             await calm(pilot)
+        assert screen._ahead.take(typed) is None
         await pilot.press(typed[-1])
         await calm(pilot)
-        shown = str(app.screen.query_one("#card").render())
+        shown = str(screen.query_one("#card").render())
         assert shown == card_text(after).plain
         assert shown != card_text(before).plain

@@ -36,11 +36,41 @@ async def test_prepared_lines_paint_what_a_render_would() -> None:
         rendered = _screen_lines(card)
         card.update("…")
         await pilot.pause()
-        card.update(card.prepare(CARD))
+        prepared = card.prepare(CARD)
+        card.update(prepared)
+        assert card._ready is prepared.lines  # shown as prepared, not rendered again
         await pilot.pause()
         assert _screen_lines(card) == rendered
         assert "深圳华强电子有限公司" in rendered[0]
-        assert "[red]x[/]" in rendered[1]  # literal: no markup
+
+
+async def test_a_string_is_shown_literally_prepared_or_not() -> None:
+    app = CardApp()
+    async with app.run_test(size=(60, 6)) as pilot:
+        card = app.query_one(ReadyText)
+        card.update("客户说 [red]x[/] 和 [b]y[/b]")
+        await pilot.pause()
+        assert "客户说 [red]x[/] 和 [b]y[/b]" in _screen_lines(card)[0]
+        card.update(card.prepare("铺位 [bold]B-110[/]"))
+        await pilot.pause()
+        assert "铺位 [bold]B-110[/]" in _screen_lines(card)[0]
+
+
+async def test_prepared_lines_on_screen_follow_a_theme_change() -> None:
+    app = CardApp()
+    async with app.run_test(size=(60, 6)) as pilot:
+        app.theme = "textual-dark"
+        await pilot.pause()
+        card = app.query_one(ReadyText)
+        card.update(card.prepare(CARD))
+        await pilot.pause()
+        app.theme = "textual-light"
+        await pilot.pause()
+        themed = card.render_lines(Region(0, 0, card.size.width, card.size.height))
+        card.update(CARD)  # rendered afresh in the new theme
+        await pilot.pause()
+        fresh = card.render_lines(Region(0, 0, card.size.width, card.size.height))
+        assert [list(strip) for strip in themed] == [list(strip) for strip in fresh]
 
 
 async def test_a_text_prepared_before_a_resize_is_rendered_for_the_new_width() -> None:
