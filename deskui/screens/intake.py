@@ -424,9 +424,7 @@ class IntakeScreen(Screen[None]):
         if self._ahead_timer is not None:
             self._ahead_timer.stop()
             self._ahead_timer = None
-        database = self.desk_app.database
-        inline = self._inline and database is not None and database.is_sqlite
-        self._ahead.plan(next_keystrokes(value, lookup.kind) if inline else ())
+        self._ahead.plan(next_keystrokes(value, lookup.kind) if self._answers_inline else ())
         if self._ahead.waiting:
             self._ahead_timer = self.set_timer(LOOK_AHEAD_AFTER, self._look_ahead)
 
@@ -454,6 +452,13 @@ class IntakeScreen(Screen[None]):
             return
         self._ahead_timer = self.set_timer(LOOK_AHEAD_GAP, self._look_ahead)
 
+    @property
+    def _answers_inline(self) -> bool:
+        """Whether numbers are looked up on the UI thread now: an embedded database that has
+        not been slow or failing (a server database always answers in a worker)."""
+        database = self.desk_app.database
+        return self._inline and database is not None and database.is_sqlite
+
     def on_desk_app_changes_seen(self, message: Any) -> None:
         """Another desk (or this one) wrote: what was looked up ahead may be out of date."""
         self._ahead.forget()
@@ -470,11 +475,8 @@ class IntakeScreen(Screen[None]):
         (after a failure or a run of slow answers, until the worker answers fast again).
         Lookups `ahead` of the keys leave that measure alone: a cold file makes them slow
         ten at a time, and the look-ahead stops by itself."""
-        app = self.desk_app
-        database = app.database
-        if not self._inline or lookup.kind is LookupKind.NAME:
-            return None
-        if database is None or not database.is_sqlite:
+        database = self.desk_app.database
+        if not self._answers_inline or lookup.kind is LookupKind.NAME or database is None:
             return None
         from deskui.data.repository import UnitOfWork
 
