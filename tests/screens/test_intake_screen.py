@@ -66,6 +66,12 @@ def _counting_lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return asked
 
 
+def _only_slow_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on every answer is slow, and only the keys ask (no look-ahead)."""
+    monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", -1.0)
+    monkeypatch.setattr("deskui.screens.intake.LOOK_AHEAD_AFTER", 3600.0)
+
+
 def _tickets(db: Database) -> list[TicketRecord]:
     with UnitOfWork(db) as uow:
         return uow.repo.tickets()
@@ -180,8 +186,7 @@ async def test_lookups_leave_the_ui_thread_only_after_several_slow_answers_in_a_
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot)
-        monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", -1.0)  # every answer slow
-        monkeypatch.setattr("deskui.screens.intake.LOOK_AHEAD_AFTER", 3600.0)  # keys only
+        _only_slow_keys(monkeypatch)
         await _type(pilot, typed[:4])  # the first lookup (last 4 digits): one slow answer
         assert screen._inline
         await _type(pilot, typed[4 : 4 + SLOW_ANSWERS_TO_WORKER - 1])
@@ -199,8 +204,7 @@ async def test_lookups_come_back_to_the_ui_thread_when_the_worker_answers_fast_a
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot)
-        monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", -1.0)  # every answer slow
-        monkeypatch.setattr("deskui.screens.intake.LOOK_AHEAD_AFTER", 3600.0)  # keys only
+        _only_slow_keys(monkeypatch)
         await _type(pilot, typed[: 3 + SLOW_ANSWERS_TO_WORKER])
         assert not screen._inline
         monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", 10.0)  # warm now: all fast

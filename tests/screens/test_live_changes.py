@@ -28,6 +28,33 @@ async def calm(pilot: Pilot[Any]) -> None:
         await pilot.pause()
 
 
+def file_elsewhere(
+    db: Database, customer_id: int, agent_id: int, clock: FixedClock, words: str, severity: str
+) -> None:
+    """ "Another desk" files a question for the customer, straight through the repository."""
+    with UnitOfWork(db) as uow:
+        uow.repo.open_ticket(
+            NewTicket(
+                customer_id=customer_id,
+                kind="question",
+                category="usage",
+                channel="phone",
+                severity=severity,
+                customer_words=words,
+            ),
+            agent_id,
+            clock.now(),
+        )
+        uow.commit()
+
+
+async def poll_changes(pilot: Pilot[Any]) -> None:
+    """The ticks after which the app's one tick has polled the change feed."""
+    for _ in range(CHANGE_POLL_TICKS):
+        pilot.app._tick()  # type: ignore[attr-defined]
+        await calm(pilot)
+
+
 async def test_a_ticket_filed_elsewhere_appears_on_the_owners_desk(
     demo_database: Database, clock: FixedClock
 ) -> None:
@@ -40,24 +67,12 @@ async def test_a_ticket_filed_elsewhere_appears_on_the_owners_desk(
         assert "另一台坐席登记的问题" not in screen_text(app)
         agent = app.agent
         assert agent is not None
-        with UnitOfWork(demo_database) as uow:  # "another desk" writes
+        with UnitOfWork(demo_database) as uow:
             customer = uow.repo.customers()[0]
-            uow.repo.open_ticket(
-                NewTicket(
-                    customer_id=customer.id,
-                    kind="question",
-                    category="usage",
-                    channel="phone",
-                    severity="critical",
-                    customer_words="另一台坐席登记的问题",
-                ),
-                agent.id,
-                clock.now(),
-            )
-            uow.commit()
-        for _ in range(CHANGE_POLL_TICKS):  # the app's one tick polls the change feed
-            app._tick()
-            await calm(pilot)
+        file_elsewhere(
+            demo_database, customer.id, agent.id, clock, "另一台坐席登记的问题", "critical"
+        )
+        await poll_changes(pilot)
         assert "另一台坐席登记的问题" in screen_text(app)
         # the feed is quiet again: more ticks neither loop nor hang
         for _ in range(CHANGE_POLL_TICKS * 3):
@@ -117,25 +132,13 @@ async def test_a_change_seen_drops_the_card_the_intake_looked_up_ahead(
         await looked_ahead(pilot, screen)
         assert screen._ahead.take(typed) is not None  # the card is waiting for the last key
         assert app.agent is not None
-        with UnitOfWork(demo_database) as uow:  # "another desk" files a ticket for them
-            uow.repo.open_ticket(
-                NewTicket(
-                    customer_id=customer.id,
-                    kind="question",
-                    category="usage",
-                    channel="phone",
-                    severity="normal",
-                    customer_words="另一台坐席刚登记",
-                ),
-                app.agent.id,
-                clock.now(),
-            )
-            uow.commit()
+        file_elsewhere(
+            demo_database, customer.id, app.agent.id, clock, "另一台坐席刚登记", "normal"
+        )
+        with UnitOfWork(demo_database) as uow:
             after = uow.repo.customer_card(customer.id)
         assert after.open_tickets == before.open_tickets + 1
-        for _ in range(CHANGE_POLL_TICKS):  # the app's one tick polls the change feed
-            app._tick()
-            await calm(pilot)
+        await poll_changes(pilot)
         assert screen._ahead.take(typed) is None
         await pilot.press(typed[-1])
         await calm(pilot)
