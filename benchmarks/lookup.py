@@ -779,29 +779,46 @@ async def run_app(
             await pilot.press("ctrl+n")
             await pilot.pause(0.3)
             assert phone.has_focus and phone.value == "", (phone.has_focus, phone.value)
-            for i, digit in enumerate(digits):
-                typed = digits[: i + 1]
-                last = i == len(digits) - 1
-                if last:  # the card may come in the echo's own frame: wait for it alone
-                    waiter.arm(
-                        lambda name=name: name in str(card_widget.visual),
-                        lambda text, name=name: name in text,
-                    )
-                    t0 = await send_key(app, digit)
-                    took = await wait_paint(waiter, t0)
-                    if n >= 2:
-                        card.append(took)
-                else:
-                    waiter.arm(
-                        lambda typed=typed: phone.value == typed,
-                        lambda text, typed=typed: typed in text,
-                    )
-                    t0 = await send_key(app, digit)
-                    took = await wait_paint(waiter, t0)
-                    if n >= 2:
-                        echo.append(took)
-                await asyncio.sleep(interval)
+            echoes, shown = await type_number(
+                app, waiter, phone, digits, interval, card_widget, name
+            )
+            if n >= 2:
+                echo += echoes
+                card.append(shown)
     return {"echo": echo, "card": card}
+
+
+async def type_number(
+    app: Any,
+    waiter: PaintWaiter,
+    phone: Any,
+    digits: str,
+    interval: float,
+    card: Any = None,
+    name: str = "",
+) -> tuple[list[float], float]:
+    """Type `digits` into `phone` one key at a time, `interval` apart: each key's time to the
+    frame that paints its echo, and (with a `card` widget) the last key's time to the frame
+    that shows `name` on the card instead, whether or not its echo came first."""
+    echoes: list[float] = []
+    shown = 0.0
+    for i, digit in enumerate(digits):
+        typed = digits[: i + 1]
+        if card is not None and typed == digits:  # the card may come in the echo's frame
+            waiter.arm(lambda: name in str(card.visual), lambda text: name in text)
+        else:
+            waiter.arm(
+                lambda typed=typed: phone.value == typed,
+                lambda text, typed=typed: typed in text,
+            )
+        t0 = await send_key(app, digit)
+        took = await wait_paint(waiter, t0)
+        if card is not None and typed == digits:
+            shown = took
+        else:
+            echoes.append(took)
+        await asyncio.sleep(interval)
+    return echoes, shown
 
 
 async def run_bare(numbers: list[tuple[str, str]], interval: float) -> dict[str, list[float]]:
@@ -823,17 +840,9 @@ async def run_bare(numbers: list[tuple[str, str]], interval: float) -> dict[str,
         for n, (digits, _name) in enumerate(numbers):
             phone.value = ""
             await pilot.pause(0.3)
-            for i, digit in enumerate(digits):
-                typed = digits[: i + 1]
-                waiter.arm(
-                    lambda typed=typed: phone.value == typed,
-                    lambda text, typed=typed: typed in text,
-                )
-                t0 = await send_key(app, digit)
-                took = await wait_paint(waiter, t0)
-                if n >= 2:
-                    echo.append(took)
-                await asyncio.sleep(interval)
+            echoes, _ = await type_number(app, waiter, phone, digits, interval)
+            if n >= 2:
+                echo += echoes
     return {"echo": echo}
 
 
@@ -908,23 +917,9 @@ async def run_floor(
             card_widget.update("…")
             await pilot.pause(0.3)
             hook[:] = [typed]
-            for i, digit in enumerate(digits):
-                last = i == len(digits) - 1
-                if last:
-                    waiter.arm(
-                        lambda name=name: name in str(card_widget.visual),
-                        lambda text, name=name: name in text,
-                    )
-                else:
-                    waiter.arm(
-                        lambda typed=digits[: i + 1]: phone.value == typed,
-                        lambda text, typed=digits[: i + 1]: typed in text,
-                    )
-                t0 = await send_key(app, digit)
-                took = await wait_paint(waiter, t0)
-                if last and n >= 2:
-                    card.append(took)
-                await asyncio.sleep(interval)
+            _, shown = await type_number(app, waiter, phone, digits, interval, card_widget, name)
+            if n >= 2:
+                card.append(shown)
     return {"card": card}
 
 
