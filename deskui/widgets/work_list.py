@@ -648,12 +648,9 @@ class WorkList(ScrollView, can_focus=True):
         cached = self._width_cache.get(width)
         if cached is not None:
             return cached
-        widths = self._compute_widths(width)
+        widths = column_widths(self.columns, width)
         self._width_cache = {width: widths}
         return widths
-
-    def _compute_widths(self, width: int) -> list[int]:
-        return column_widths(self.columns, width)
 
     def render_line(self, y: int) -> Strip:
         width = self._line_width()
