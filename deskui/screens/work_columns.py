@@ -21,6 +21,10 @@ def said(kind: str, text: object) -> str:
     return str(text)
 
 
+SUBJECT_CELLS = 14
+"""Cells a list of deadlines keeps for what each one is about, on a narrow terminal."""
+
+
 def deadline_columns(timezone: str, *, with_owner: bool = False) -> list[Column]:
     zone = ZoneInfo(timezone)
 
@@ -30,18 +34,30 @@ def deadline_columns(timezone: str, *, with_owner: bool = False) -> list[Column]
     def severity(row: Any) -> str:
         return t(f"severity.{row.severity}") if row.severity else ""
 
+    # on a narrow terminal the owner, the customer, ... give way (down to min_width) so
+    # what each deadline is about keeps SUBJECT_CELLS
     columns = [
         Column(
             title=t("work.countdown"),
             width=18,
             countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+            min_width=14,
         ),
-        Column(title=t("work.due"), width=12, cell=due_local),
-        Column(title=t("work.kind"), width=14, cell=lambda row: t(f"deadline_kind.{row.kind}")),
-        Column(title=t("work.severity"), width=8, cell=severity),
-        Column(title=t("work.customer"), width=26, cell=lambda row: row.customer_name),
+        Column(title=t("work.due"), width=12, cell=due_local, min_width=11),
+        Column(
+            title=t("work.kind"),
+            width=14,
+            cell=lambda row: t(f"deadline_kind.{row.kind}"),
+            min_width=8,
+        ),
+        Column(title=t("work.severity"), width=8, cell=severity, min_width=4),
+        Column(
+            title=t("work.customer"), width=26, cell=lambda row: row.customer_name, min_width=16
+        ),
     ]
     if with_owner:
-        columns.append(Column(title=t("work.owner"), width=8, cell=lambda row: row.owner_name))
-    columns.append(Column(title=t("work.subject"), width=0, cell=subject))
+        columns.append(
+            Column(title=t("work.owner"), width=8, cell=lambda row: row.owner_name, min_width=6)
+        )
+    columns.append(Column(title=t("work.subject"), width=0, cell=subject, min_width=SUBJECT_CELLS))
     return columns
