@@ -129,7 +129,7 @@ class CallbackCallScreen(Screen[None]):
         yield Static(t("callbacks.call.loading"), id="call-title", classes="section-title")
         yield Banner(id="call-trouble")
         with Horizontal(id="call-body"):
-            with VerticalScroll(id="confirm-box"):
+            with VerticalScroll(id="confirm-box", can_focus=False):
                 yield Static(t("callbacks.confirm.title"), id="confirm-title")
                 yield Static(t("callbacks.confirm.why"), id="confirm-why")
                 yield Static("", id="confirm-last")
@@ -155,7 +155,7 @@ class CallbackCallScreen(Screen[None]):
                     )
                     yield Static("", id="err-postpone_to", classes="field-error")
                 yield Static(t("callbacks.confirm.hint"), id="confirm-hint", classes="hint")
-            with VerticalScroll(id="call-script"):
+            with VerticalScroll(id="call-script", can_focus=False):
                 yield Static("", id="call-progress")
                 yield Static("", id="step-title")
                 yield Static("", id="step-say")

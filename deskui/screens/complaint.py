@@ -295,7 +295,7 @@ class ComplaintScreen(Screen[None]):
         yield Static("", id="step-title")
         yield Static("", id="say")
         yield Static("", id="do")
-        with VerticalScroll(id="fields"):
+        with VerticalScroll(id="fields", can_focus=False):  # no Tab stop of its own
             for name in ALL_FIELDS:
                 with Vertical(id=f"box-{name}", classes="field-box"):
                     yield Label(t(f"complaint.field.{name}"), classes="field-label")

@@ -92,7 +92,7 @@ class LegFormModal(ModalScreen[bool]):
         self.draft = FormDraft(self, draft, draft_key, trouble=self._draft_trouble, title=title)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog leg-dialog"):
+        with VerticalScroll(classes="dialog leg-dialog", can_focus=False):
             yield Static(Text(self._title), classes="dialog-title")
             for spec in self._fields:
                 yield Label(spec.label, classes="field-label")

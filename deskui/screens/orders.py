@@ -82,7 +82,7 @@ class FormModal(ModalScreen[bool]):
         self.draft = FormDraft(self, draft, draft_key, trouble=self._draft_trouble, title=title)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog form-dialog"):
+        with VerticalScroll(classes="dialog form-dialog", can_focus=False):
             yield Static(Text(self._title), classes="dialog-title")
             for spec in self._fields:
                 if spec.kind == "check":
