@@ -24,6 +24,8 @@ from deskui.domain.model import Role
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -58,6 +60,7 @@ class CalendarDaysModal(ModalScreen[bool]):
         super().__init__(id="calendar-days")
         localize_bindings(self)
         self._saved = False
+        self.draft = FormDraft(self, "calendar_day", trouble=self._error, title=t("calendar.title"))
 
     @property
     def desk_app(self) -> DeskApp:
@@ -95,6 +98,12 @@ class CalendarDaysModal(ModalScreen[bool]):
                 field.disabled = True
         self.query_one("#calendar-day", Input).focus()
         self.load_days()
+        self.draft.load()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
 
     def _error(self, text: str) -> None:
         self.query_one("#calendar-error", Static).update(Text(text))
@@ -143,6 +152,7 @@ class CalendarDaysModal(ModalScreen[bool]):
             return
         working = self.query_one("#calendar-kind", Select).value == "working"
         self._error("")
+        self.draft.hold()  # a draft written after the save would come back
         self.save_day(day, working, note.strip())
 
     @work(thread=True, exclusive=True, group="calendar_save", exit_on_error=False)
@@ -150,12 +160,16 @@ class CalendarDaysModal(ModalScreen[bool]):
         try:
             with self.desk_app.unit_of_work() as uow:
                 uow.repo.set_calendar_day(day, working, note)
+                self.draft.delete_in(uow)
                 uow.commit()
         except Exception as error:
             self.post_message(self.Failed(str(error).splitlines()[0]))
+            deliver(self, self.draft.resume)
             return
+        deliver(self, self.draft.saved)
         self._saved = True
         self.load_days()
 
     def action_close(self) -> None:
+        self.draft.flush()  # back, not cancel: what was typed is still there next time
         self.dismiss(self._saved)

@@ -25,6 +25,7 @@ from deskui.domain.phone import format_display
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.drafts import NO_DRAFT, FormDraft
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import countdown_text
 from deskui.widgets.work_list import Column, WorkList
@@ -368,6 +369,7 @@ class CustomerFormModal(ProfileFormBase):
     def __init__(self, detail: CustomerDetail | None) -> None:
         super().__init__()
         self.detail = detail
+        self.draft = FormDraft(self, "customer", detail.id if detail else "new")
 
     def compose(self) -> ComposeResult:
         d = self.detail
@@ -414,6 +416,17 @@ class CustomerFormModal(ProfileFormBase):
 
     def on_mount(self) -> None:
         self.query_one("#f-name", Input).focus()
+        self.draft.load()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def action_cancel(self) -> None:
+        self.draft.discard()  # "Esc cancels": the typing goes too
+        super().action_cancel()
 
     def action_save(self) -> None:
         from deskui.data.profile_records import ContactDraft, CustomerDraft
@@ -443,6 +456,7 @@ class CustomerFormModal(ProfileFormBase):
                 convenient_time=self.value("convenient_time"),
             )
         self.query_one("#form-status", Static).update(t("profiles.form.saving"))
+        self.draft.hold()  # a draft written after the save would come back
         self.save_customer(draft, contact)
 
     @work(thread=True, exclusive=True, group="profiles-save", exit_on_error=False)
@@ -462,6 +476,7 @@ class CustomerFormModal(ProfileFormBase):
                 saved = uow.repo.save_contact(replace(contact, customer_id=result.id), now)
                 problems = saved.problems
             if result.ok and not problems:
+                self.draft.delete_in(uow)
                 uow.commit()  # customer and principal together, or neither
         deliver(self, self._saved, result, problems, draft.name)
 
@@ -469,6 +484,7 @@ class CustomerFormModal(ProfileFormBase):
         if result.ok and not problems:
             self.dismiss(name)
             return
+        self.draft.resume()  # not saved: the typing is kept as a draft again
         self.show_result(result, problems)
 
 
@@ -484,6 +500,14 @@ class ContactFormModal(ProfileFormBase):
         self.detail = detail
         self.contacts: dict[int, ContactDetail] = {c.id: c for c in detail.contacts}
         self.current = detail.contacts[0].id if detail.contacts else NEW_CONTACT
+        # the fields of the contact being edited; which one it is rides beside them
+        self.draft = FormDraft(
+            self,
+            "contact",
+            detail.id,
+            state=lambda: self.current,
+            restore_state=self._restore_contact,
+        )
 
     def compose(self) -> ComposeResult:
         roles, genders = self._contact_options()
@@ -498,7 +522,12 @@ class ContactFormModal(ProfileFormBase):
             yield Static(head, classes="dialog-title")
             yield Label(t("profiles.field.which_contact"), classes="field-label")
             yield Select(
-                choices, value=str(self.current), allow_blank=False, id="which", compact=True
+                choices,
+                value=str(self.current),
+                allow_blank=False,
+                id="which",
+                compact=True,
+                classes=NO_DRAFT,
             )
             with (
                 VerticalScroll(classes="form-body"),
@@ -521,10 +550,30 @@ class ContactFormModal(ProfileFormBase):
     def on_mount(self) -> None:
         self._fill(self.current)
         self.query_one("#f-contact", Input).focus()
+        self.draft.load()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def _restore_contact(self, state: object) -> None:
+        if isinstance(state, int) and (state in self.contacts or state == NEW_CONTACT):
+            self.current = state  # set first: the choice's change below refills nothing
+            self.query_one("#which", Select).value = str(state)
+
+    def action_cancel(self) -> None:
+        self.draft.discard()  # "Esc cancels": the typing goes too
+        super().action_cancel()
 
     @on(Select.Changed, "#which")
     def _picked(self, event: Select.Changed) -> None:
-        self.current = int(str(event.value))
+        picked = int(str(event.value))
+        if picked == self.current:
+            return
+        self.draft.discard()  # another contact's fields: what was typed for this one goes
+        self.current = picked
         self._fill(self.current)
 
     def _fill(self, contact_id: int) -> None:
@@ -567,6 +616,7 @@ class ContactFormModal(ProfileFormBase):
             version=c.version if c else None,
         )
         self.query_one("#form-status", Static).update(t("profiles.form.saving"))
+        self.draft.hold()  # a draft written after the save would come back
         self.save_contact(draft, remove=False)
 
     def action_remove(self) -> None:
@@ -586,6 +636,7 @@ class ContactFormModal(ProfileFormBase):
             else:
                 result = uow.repo.save_contact(draft, now)
             if result.ok:
+                self.draft.delete_in(uow)
                 uow.commit()
         deliver(self, self._saved, result)
 
@@ -593,6 +644,7 @@ class ContactFormModal(ProfileFormBase):
         if result.ok:
             self.dismiss(self.detail.name)
             return
+        self.draft.resume()  # not saved: the typing is kept as a draft again
         self.show_result(result, result.problems)
 
 

@@ -19,6 +19,7 @@ from deskui.domain.callbacks import promotion_problems
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
 from deskui.screens.visit_request import parse_day
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class PromotionModal(ModalScreen[int | None]):
     def __init__(self) -> None:
         super().__init__(id="promotion")
         localize_bindings(self)
+        self.draft = FormDraft(self, "promotion", title=t("callbacks.promotion.title"))
 
     @property
     def desk_app(self) -> DeskApp:
@@ -55,6 +57,11 @@ class PromotionModal(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#promotion-name", Input).focus()
+        self.draft.load()
+
+    @on(Input.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#promotion-{name}", Input).value
@@ -87,6 +94,7 @@ class PromotionModal(ModalScreen[int | None]):
         if problems:
             self.query_one(f"#promotion-{next(iter(problems))}", Input).focus()
             return
+        self.draft.hold()  # a draft written after the save would come back
         self.save(self._value("name"), starts_on, ends_on)
 
     @work(thread=True, exclusive=True, group="promotion_save", exit_on_error=False)
@@ -103,14 +111,18 @@ class PromotionModal(ModalScreen[int | None]):
                     app.agent.id,
                     app.clock.now(),  # type: ignore[union-attr]
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
         except CallbackError as error:
             deliver(self, self._error, "name", error.key)
+            deliver(self, self.draft.resume)
             return
         except Exception as error:
             deliver(self, self.notify, str(error).splitlines()[0], severity="error")
+            deliver(self, self.draft.resume)
             return
         deliver(self, self.dismiss, promotion_id)
 
     def action_cancel(self) -> None:
+        self.draft.discard()  # "Esc cancels" (its hint): the typing goes too
         self.dismiss(None)

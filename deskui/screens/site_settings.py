@@ -25,6 +25,7 @@ from deskui.domain.site import SETTINGS, SettingProblem, SiteSetting, Unit, pars
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -63,6 +64,7 @@ class SiteSettingsScreen(Screen[None]):
         self._saved: dict[str, str] = {}
         """What the database holds (defaults filled in): the form compares against it."""
         self._warned_unsaved = False
+        self.draft = FormDraft(self, "site_settings", trouble=self._status, title=t("site.title"))
 
     @property
     def desk_app(self) -> DeskApp:
@@ -153,6 +155,8 @@ class SiteSettingsScreen(Screen[None]):
                 self._field_error(
                     setting, t("site.stored_invalid", text=visible(self._saved[setting.key]))
                 )
+        if self.may_edit:
+            self.draft.load()  # what was typed and not saved goes over what is stored
 
     def on_site_settings_screen_failed(self, message: Failed) -> None:
         self._status(t("app.database_failed", reason=visible(message.reason)))
@@ -202,6 +206,14 @@ class SiteSettingsScreen(Screen[None]):
                 problem = _problem_text(parsed) if isinstance(parsed, SettingProblem) else ""
                 self._field_error(setting, problem)
 
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def on_screen_suspend(self) -> None:
+        self.draft.flush()  # left within the half second: keep the last keys
+
     @on(Input.Submitted, ".settings-field")
     def submitted(self) -> None:
         self.action_save()
@@ -229,6 +241,7 @@ class SiteSettingsScreen(Screen[None]):
             self._status(t("site.nothing_changed"))
             return
         self._status(t("site.saving"))
+        self.draft.hold()  # a draft written after the save would come back
         self.save_settings(changes)
 
     @work(thread=True, exclusive=True, group="site-settings-save", exit_on_error=False)
@@ -238,14 +251,17 @@ class SiteSettingsScreen(Screen[None]):
         try:
             with app.unit_of_work() as uow:
                 uow.repo.save_settings(changes, agent_id, app.clock.now())
+                self.draft.delete_in(uow)
                 uow.commit()
         except Exception as error:  # the form keeps what was typed; saving again retries
             deliver(self, self._status, t("site.save_failed", reason=str(error).splitlines()[0]))
+            deliver(self, self.draft.resume)
             return
         deliver(self, self._after_save, changes)
 
     def _after_save(self, changes: dict[str, str]) -> None:
         self._saved.update(changes)
+        self.draft.saved()
         self._warned_unsaved = False
         self._status(t("site.saved", count=len(changes)))
         self.desk_app.reload_site_rules()

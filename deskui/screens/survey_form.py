@@ -21,6 +21,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -53,6 +54,8 @@ class SurveyReceivedModal(ModalScreen[int | None]):
         localize_bindings(self)
         self.row = row
         self.quarter = quarter
+        key = f"{row.customer_id}:{quarter.year}Q{quarter.quarter}"
+        self.draft = FormDraft(self, "survey_received", key, title=t("team.survey.form_title"))
 
     @property
     def desk_app(self) -> DeskApp:
@@ -95,6 +98,12 @@ class SurveyReceivedModal(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#survey-received_from", Input).focus()
+        self.draft.load()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
 
     def _error(self, name: str, key: str) -> None:
         self.query_one(f"#err-survey-{name}", Static).update(Text(t(key)) if key else "")
@@ -128,6 +137,7 @@ class SurveyReceivedModal(ModalScreen[int | None]):
         assert received_at is not None
         score = self.query_one("#survey-score", Select).value
         note = self.query_one("#survey-note", Input).value
+        self.draft.hold()  # a draft written after the save would come back
         self.save(
             received_from,
             received_at,
@@ -153,14 +163,18 @@ class SurveyReceivedModal(ModalScreen[int | None]):
                     agent_id=app.agent.id,  # type: ignore[union-attr]
                     now=app.clock.now(),
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
         except SurveyError as error:
             deliver(self, self._error, "received_from", error.key)
+            deliver(self, self.draft.resume)
             return
         except Exception as error:
             deliver(self, self.notify, str(error).splitlines()[0], severity="error")
+            deliver(self, self.draft.resume)
             return
         deliver(self, self.dismiss, form_id)
 
     def action_cancel(self) -> None:
+        self.draft.discard()  # "Esc cancels" (its hint): the typing goes too
         self.dismiss(None)
