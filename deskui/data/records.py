@@ -30,6 +30,8 @@ class WorkItem:
     starts_at: datetime
     due_at: datetime
     paused_at: datetime | None
+    note: str = ""
+    """Tells deadlines of one kind apart: a profile filing's `cs`, `sales`, `personal_notes`."""
 
 
 @dataclass(frozen=True, slots=True)

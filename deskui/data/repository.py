@@ -17,6 +17,7 @@ from deskui.data.complaint_store import ComplaintStore
 from deskui.data.database import Database
 from deskui.data.frontdesk_store import FrontDeskStore
 from deskui.data.handover_store import HandoverStore
+from deskui.data.pause_store import PauseStore
 from deskui.data.profile_store import ProfileStore
 from deskui.data.reception_store import ReceptionStore
 from deskui.data.records import (
@@ -57,6 +58,7 @@ class Repository(
     FrontDeskStore,
     ReceptionStore,
     RelationsStore,
+    PauseStore,
 ):
     """Reads and writes in terms of the glossary; callers never see SQL or ORM objects."""
 
@@ -115,6 +117,7 @@ class Repository(
                 starts_at=d.starts_at,
                 due_at=d.due_at,
                 paused_at=d.paused_at,
+                note=d.note or "",
             )
             for d, customer_name, owner_name in self.session.execute(query)
         ]
