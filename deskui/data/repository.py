@@ -319,11 +319,14 @@ class Repository(
                 expectation=intake.expectation,
                 unit_number=intake.unit_number,
                 caller_phone=intake.caller_phone,
+                received_by_department_on=intake.received_by_department_on,
             ),
             agent_id,
             now,
             department_code=department,
         )
+        if intake.forwarded_by and intake.received_by_department_on is not None:
+            self._record_forward(ticket_id, intake, agent_id, now)
         ticket = self.session.get_one(m.Ticket, ticket_id)
         closed = intake.close_now and intake.kind == TicketKind.QUESTION and bool(intake.answer)
         if closed:
@@ -349,6 +352,23 @@ class Repository(
         self.delete_draft(agent_id, "intake")
         due = first_contact_due(self.policy, Severity(intake.severity), now)
         return SavedCall(ticket_id, customer_id, department, due, closed)
+
+    def _record_forward(
+        self, ticket_id: int, intake: CallIntake, agent_id: int, now: datetime
+    ) -> None:
+        """A complaint keeps which department had it and since when, for its delay and the
+        repeat complaints counted against that department (seed 000:3.2.2-3.2.3)."""
+        assert intake.forwarded_by and intake.received_by_department_on is not None
+        if intake.kind == TicketKind.COMPLAINT:
+            self.record_forwarded(
+                ticket_id, intake.forwarded_by, intake.received_by_department_on, now
+            )
+            return
+        detail = {
+            "department": intake.forwarded_by,
+            "received_on": intake.received_by_department_on.isoformat(),
+        }
+        self._event(ticket_id, agent_id, now, "forwarded", detail)
 
     # -- tickets --------------------------------------------------------------------------
 
