@@ -720,7 +720,7 @@ class ComplaintScreen(Screen[None]):
                         commit_mode=mode if promised_at else "",
                         promised_at=promised_at,
                         expected_finish=expected_finish,
-                        expected_version=case.version or None,
+                        expected_version=case.version,  # 0: no record yet, still checked
                     ),
                     now,
                 )
