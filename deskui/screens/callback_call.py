@@ -431,7 +431,7 @@ class CallbackCallScreen(Screen[None]):
             self.load_detail()  # the script starts now
             return
         self.notify(t("callbacks.confirm.saved_no"), title=t("callbacks.title"))
-        self.app.pop_screen()
+        self.desk_app.leave(self)  # saved: this call goes, wherever the agent is now
 
     def _values(self) -> dict[str, object]:
         detail = self.detail
@@ -693,4 +693,4 @@ class CallbackCallScreen(Screen[None]):
             )
         else:
             self.notify(t("callbacks.call.saved"), title=t("callbacks.title"))
-        self.app.pop_screen()
+        self.desk_app.leave(self)  # saved: this call goes, wherever the agent is now

@@ -245,6 +245,13 @@ class CallbacksScreen(Screen[None]):
         agent = self.desk_app.agent
         return agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The lead's keys (every agent's queue, reassigning, promotions) are not offered to
+        an agent, who would only be refused (issue 14)."""
+        if action in ("reassign", "add_promotion") or (action, parameters) == ("view", ("all",)):
+            return self.is_lead
+        return True
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="callbacks-header"):
             yield Static(t("callbacks.title"), id="callbacks-title", classes="section-title")

@@ -180,15 +180,13 @@ class ComplaintListScreen(Screen[None]):
     @on(WorkList.RowSelected, "#list")
     def open_case(self, event: WorkList.RowSelected) -> None:
         if event.row is not None:
-            self.app.push_screen(ComplaintScreen(event.row.ticket_id))
+            self.desk_app.open_complaint(event.row.ticket_id)
 
     def action_reply(self) -> None:
         if self._row is None:
             self.app.bell()
             return
-        from deskui.screens.reply_composer import ReplyComposerScreen
-
-        self.app.push_screen(ReplyComposerScreen(self._row.ticket_id))
+        self.desk_app.open_reply(self._row.ticket_id)
 
     @work(thread=True, exclusive=True, group="complaint_repeats", exit_on_error=False)
     def load_repeats(self) -> None:
@@ -778,9 +776,7 @@ class ComplaintScreen(Screen[None]):
         self._show_step()
 
     def action_reply(self) -> None:
-        from deskui.screens.reply_composer import ReplyComposerScreen
-
-        self.app.push_screen(ReplyComposerScreen(self.ticket_id))
+        self.desk_app.open_reply(self.ticket_id)
 
     def on_complaint_screen_trouble(self, message: Trouble) -> None:
         self.query_one("#complaint-trouble", Banner).message = t(

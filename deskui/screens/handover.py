@@ -482,9 +482,7 @@ class HandoverScreen(Screen[None]):
         )
 
     def action_orders(self) -> None:
-        from deskui.screens.orders import OrdersScreen
-
-        self.app.push_screen(OrdersScreen())
+        self.desk_app.open_orders()
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
         if message.entities & {"handover_item", "handover_report", "deadline"}:
@@ -520,7 +518,8 @@ def offer_incoming_handover(app: DeskApp) -> None:
             deliver(app, _show_incoming)
 
     def _show_incoming() -> None:
-        if not isinstance(app.screen, HandoverScreen):
+        # the agent may have opened (and left) the handover meanwhile: never a second one
+        if not any(isinstance(screen, HandoverScreen) for screen in app.screen_stack):
             app.push_screen(HandoverScreen(INCOMING))
 
     app.run_worker(check, thread=True, exclusive=True, group="handover_offer", exit_on_error=False)
