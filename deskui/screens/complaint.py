@@ -379,7 +379,11 @@ class ComplaintScreen(Screen[None]):
         answers: dict[str, object] = {
             "customer_words": case.customer_words,
             "contact_name": case.contact_name,
-            "contact_phone": format_display(case.contact_phone) if case.contact_phone else "",
+            "contact_phone": (
+                format_display(case.contact_phone, case.contact_extension)
+                if case.contact_phone
+                else ""
+            ),
             "unit_number": case.unit_number,
             "complaint": case.customer_words,
             "cause": case.cause,
