@@ -32,6 +32,7 @@ from deskui.domain.complaint import (
     late_hand_on,
     one_working_day,
 )
+from deskui.domain.field_limits import FieldKind, limit, too_long
 from deskui.domain.intake import FieldProblem
 from deskui.domain.phone import format_display, normalise_phone
 from deskui.domain.script_flow import ScriptFlow, is_filled, render, salutation
@@ -65,6 +66,21 @@ AREA_FIELDS = ("customer_words", "complaint")
 GUARDED_FIELDS = ("action_taken",)
 CHOICE_FIELDS = ("fixed_now", "satisfied")
 ALL_FIELDS = INPUT_FIELDS + AREA_FIELDS + GUARDED_FIELDS + CHOICE_FIELDS
+FIELD_KINDS: dict[str, FieldKind] = {
+    "contact_name": FieldKind.NAME,
+    "contact_phone": FieldKind.PHONE,
+    "unit_number": FieldKind.UNIT_NUMBER,
+    "cause": FieldKind.SHORT_TEXT,
+    "promised_at": FieldKind.CODE,
+    "callback_time": FieldKind.CODE,
+    "responsible": FieldKind.SHORT_TEXT,
+    "expected_finish": FieldKind.CODE,
+    "customer_words": FieldKind.NOTE,
+    "complaint": FieldKind.NOTE,
+    "action_taken": FieldKind.NOTE,
+    "note": FieldKind.NOTE,
+}
+"""How long each field may be (field_limits): checked before a step is saved."""
 
 
 def _local(at: datetime | None, timezone: str) -> str:
@@ -304,6 +320,7 @@ class ComplaintScreen(Screen[None]):
             with Vertical(id="box-note", classes="field-box"):
                 yield Label(t("complaint.field.note"), classes="field-label")
                 yield GuardedText(id="note", placeholder=t("complaint.note_hint"))
+                yield Static("", id="err-note", classes="field-error")
         yield Static("", id="step-error")
         yield Footer(compact=True)
 
@@ -319,15 +336,21 @@ class ComplaintScreen(Screen[None]):
                     allow_blank=False,
                     compact=True,
                 )
-                yield Input(id=name, placeholder=t("complaint.time_hint"), compact=True)
+                yield Input(
+                    id=name,
+                    placeholder=t("complaint.time_hint"),
+                    compact=True,
+                    max_length=limit(FIELD_KINDS[name]),
+                )
             yield Static("", id="promise-hint", classes="hint-line")
         elif name in INPUT_FIELDS:
             hint = t("complaint.time_hint") if name in ("callback_time", "expected_finish") else ""
-            yield Input(id=name, placeholder=hint, compact=True)
+            most = limit(FIELD_KINDS[name])
+            yield Input(id=name, placeholder=hint, compact=True, max_length=most)
         elif name in AREA_FIELDS:
             yield TextArea(id=name, soft_wrap=True, tab_behavior="focus", classes="short-area")
         elif name in GUARDED_FIELDS:
-            yield GuardedText(id=name)
+            yield GuardedText(id=name, kind=FIELD_KINDS[name])
         else:
             yield Select(
                 [
@@ -379,7 +402,11 @@ class ComplaintScreen(Screen[None]):
         answers: dict[str, object] = {
             "customer_words": case.customer_words,
             "contact_name": case.contact_name,
-            "contact_phone": format_display(case.contact_phone) if case.contact_phone else "",
+            "contact_phone": (
+                format_display(case.contact_phone, case.contact_extension)
+                if case.contact_phone
+                else ""
+            ),
             "unit_number": case.unit_number,
             "complaint": case.customer_words,
             "cause": case.cause,
@@ -653,6 +680,8 @@ class ComplaintScreen(Screen[None]):
                     "expected_finish", str(answers.get("expected_finish", "")), now, zone
                 )
                 problems += [problem] if problem else []
+        # said before the save, and the text is kept
+        problems += [FieldProblem(p.field, p.key, p.values) for p in too_long(answers, FIELD_KINDS)]
         if problems:
             self._show_problems(problems)
             return

@@ -792,6 +792,7 @@ class IntakeScreen(Screen[None]):
             expectation=str(values["expectation"]),
             unit_number=str(values["unit"]),
             caller_phone=lookup.phone.e164 or "",
+            caller_extension=(lookup.phone.extension or "") if lookup.phone.e164 else "",
             customer_id=self._card.customer.id if self._card else None,
             contact_id=int(str(contact)) if contact and contact != NEW_CONTACT else None,
             new_customer_name=str(values["new_customer"]),
@@ -920,7 +921,7 @@ def card_text(card: CustomerCard) -> Text:
         text.append(f"  {t('intake.unit')}: {visible(customer.unit_number)}")
     text.append("\n")
     if customer.phone_e164:
-        text.append(format_display(customer.phone_e164))
+        text.append(format_display(customer.phone_e164, customer.phone_extension))
     if customer.address:
         text.append(f"  {visible(customer.address)}")
     text.append("\n")
