@@ -17,7 +17,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.pause_ticket import PAUSE_BINDING, wait_or_resume
-from deskui.screens.work_columns import deadline_columns, subject
+from deskui.screens.work_columns import deadline_columns, kind_text, subject
 from deskui.widgets.banner import Banner
 from deskui.widgets.live_clock import LiveClock
 from deskui.widgets.work_list import WorkList
@@ -261,7 +261,7 @@ def describe_row(app: DeskApp, row: Any) -> Text:
     zone = ZoneInfo(app.settings.site_timezone)
     due = row.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     text = Text()
-    text.append(t(f"deadline_kind.{row.kind}"), style="bold")
+    text.append(kind_text(row), style="bold")
     text.append(f"  #{row.subject_id}  ")
     text.append(row.customer_name)
     text.append("\n")
