@@ -218,18 +218,22 @@ def seed_demo(repo: Repository, now: datetime) -> None:
             customer_id=customer.id,
         )
 
-    # new customers still to be filed by CS within 24 hours (seed 000:1.4.3)
+    # new customers still to be filed by CS within 24 hours (seed 000:1.4.3), their contacts'
+    # personal notes within a month (1.4.2), as ProfileStore opens them
     for customer in customers[-3:]:
         filed_from = now - timedelta(hours=rng.randint(2, 20))
-        repo.add_deadline(
-            DeadlineKind.PROFILE_FILING,
-            SubjectType.CUSTOMER,
-            customer.id,
-            customer.assigned_agent_id,
-            filed_from,
-            profile_filing_due(repo.policy, "cs", filed_from),
-            customer_id=customer.id,
-        )
+        for kind in ("cs", "personal_notes"):
+            deadline_id = repo.add_deadline(
+                DeadlineKind.PROFILE_FILING,
+                SubjectType.CUSTOMER,
+                customer.id,
+                customer.assigned_agent_id,
+                filed_from,
+                profile_filing_due(repo.policy, kind, filed_from),
+                label=customer.name,
+                customer_id=customer.id,
+            )
+            session.get_one(m.Deadline, deadline_id).note = kind
 
     # a pending handover from the last shift, not yet acknowledged (seed 004)
     giver, taker = desk_agents[1], desk_agents[0]
