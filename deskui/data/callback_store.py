@@ -223,7 +223,7 @@ class CallbackStore(StoreBase):
             shared=shared,
             due_at=placement.at,
             moved_from=wanted if placement.moved else None,
-            moved_reason=_reason(placement),
+            moved_reason=placement_code(placement),
             occasion=occasion,
             answers={},
             created_at=now,
@@ -1031,7 +1031,8 @@ def _answers(answers: dict[str, object] | None) -> str:
     return "; ".join(f"{k}={v}" for k, v in (answers or {}).items())
 
 
-def _reason(placement: Placement) -> str:
+def placement_code(placement: Placement) -> str:
+    """How a move's reason is stored on the callback (`holiday:National Day`, `rest_time`)."""
     if placement.reason is None:
         return ""
     if placement.holiday:

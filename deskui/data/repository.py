@@ -122,6 +122,13 @@ class Repository(
             for d, customer_name, owner_name in self.session.execute(query)
         ]
 
+    def latest_open_due(self) -> datetime | None:
+        """The furthest open deadline of the site (callbacks and bookings have theirs too): the
+        desk warns about a year the calendar does not know only once work reaches into it."""
+        return self.session.scalar(
+            select(func.max(m.Deadline.due_at)).where(m.Deadline.met_at.is_(None))
+        )
+
     # -- customers ------------------------------------------------------------------------
 
     def customer_count(self) -> int:

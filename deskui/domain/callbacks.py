@@ -245,6 +245,27 @@ def next_allowed(at: datetime, hours: CallingHours, calendar: BusinessCalendar) 
     raise ValueError("no calling hours within two months: check the site's calling hours")
 
 
+def last_window_start(
+    latest: datetime, now: datetime, hours: CallingHours, calendar: BusinessCalendar
+) -> datetime | None:
+    """The start of the last calling window that begins after `now` and by `latest`, or None."""
+    local_latest = _utc(latest).astimezone(calendar.tz)
+    local_now = _utc(now).astimezone(calendar.tz)
+    for offset in range(SEARCH_DAYS):
+        day = local_latest.date() - timedelta(days=offset)
+        if day < local_now.date():
+            return None
+        starts = [
+            datetime.combine(day, w.start, tzinfo=calendar.tz)
+            for w in hours.windows
+            if _day_allowed(w, day, calendar)
+        ]
+        fitting = [s for s in starts if local_now < s <= local_latest]
+        if fitting:
+            return max(fitting).astimezone(UTC)
+    return None
+
+
 def place_call(
     at: datetime,
     hours: CallingHours,

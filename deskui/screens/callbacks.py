@@ -100,11 +100,13 @@ def confirmation_mark(confirmation: str) -> str:
 
 
 def reason_text(reason: str) -> str:
-    """Why a callback was moved, in words (`holiday:National Day` keeps the name)."""
+    """Why a callback was moved, in words (`holiday:National Day` says 国庆节 in zh-CN)."""
+    from deskui.screens.holiday_names import holiday_text
+
     if not reason:
         return ""
     kind, _, holiday = reason.partition(":")
-    return t(f"callbacks.reason.{kind}", holiday=holiday)
+    return t(f"callbacks.reason.{kind}", holiday=holiday_text(holiday))
 
 
 def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:

@@ -49,6 +49,7 @@ from deskui.widgets.work_list import Column, WorkList
 if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats
+    from deskui.domain.callbacks import CallingHours
     from deskui.domain.script_flow import Script
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -564,7 +565,7 @@ class ComplaintScreen(Screen[None]):
         calendar = self.desk_app.calendar
         if calendar is None:
             return
-        at = default_callback_at(calendar, self.desk_app.clock.now())
+        at = default_callback_at(calendar, self.desk_app.clock.now(), self._calling_hours())
         zone = self.desk_app.settings.site_timezone
         self._filling = True
         self.query_one("#callback_time", Input).value = _local(at, zone)
@@ -620,6 +621,12 @@ class ComplaintScreen(Screen[None]):
     def on_screen_suspend(self) -> None:
         self.draft.flush()  # left (or covered) within the half second: keep the last keys
 
+    def _calling_hours(self) -> CallingHours:
+        """The site's calling hours less the rest time, for times the customer is called at."""
+        from deskui.domain.callbacks import calling_hours_for
+
+        return calling_hours_for([], self.desk_app.site_rules.callbacks)
+
     def _collect(self) -> None:
         """The fields as they stand now (a change message may still be on its way)."""
         for name in INPUT_FIELDS:
@@ -661,7 +668,11 @@ class ComplaintScreen(Screen[None]):
             if "promised_at" in step.requires and self.desk_app.calendar is not None:
                 mode = str(answers.get("commit_mode") or COMMIT_REPLY)
                 promised_at, problem = check_commitment(
-                    mode, str(answers.get("promised_at", "")), now, self.desk_app.calendar
+                    mode,
+                    str(answers.get("promised_at", "")),
+                    now,
+                    self.desk_app.calendar,
+                    self._calling_hours(),  # never in the customer's rest time
                 )
                 problems += [problem] if problem else []
             if "contact_phone" in step.requires:
@@ -672,7 +683,12 @@ class ComplaintScreen(Screen[None]):
                     )
             if "callback_time" in step.requires:
                 callback_at, problem = check_future_time(
-                    "callback_time", str(answers.get("callback_time", "")), now, zone
+                    "callback_time",
+                    str(answers.get("callback_time", "")),
+                    now,
+                    zone,
+                    hours=self._calling_hours(),
+                    calendar=self.desk_app.calendar,
                 )
                 problems += [problem] if problem else []
             if "expected_finish" in step.requires:

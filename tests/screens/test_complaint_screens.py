@@ -110,7 +110,8 @@ async def test_an_angry_callers_complaint_walks_through_all_seven_steps(
         # 7: the satisfaction callback, proposed for the next working day
         text = screen_text(app)
         assert "▶ 7 确认客户满意" in text and "回访您，了解您是否满意" in text
-        assert app.screen.query_one("#callback_time", Input).value == "2026-11-24 09:00"
+        # the proposed callback is moved out of 09:00 into the calling hours (seed 000:2.5.2.1)
+        assert app.screen.query_one("#callback_time", Input).value == "2026-11-24 09:30"
         await _choose(pilot, "satisfied", 1)
         await _done(pilot)
         text = screen_text(app)
