@@ -30,6 +30,7 @@ from deskui.screens.intake import (
     IntakeScreen,
 )
 from deskui.widgets.banner import Banner
+from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.ready_text import ReadyText
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
@@ -473,7 +474,16 @@ async def test_ctrl_d_answers_and_closes_a_question(
         await pilot.press("ctrl+d")  # no answer yet
         await settle(pilot)
         assert _text(app, "#err-answer") == "当场结案需要填写答复内容"
-        screen.query_one("#answer", TextArea).text = "带身份证到物业前台补办"
+        # what is said to the customer is held to the rules of conduct (seed 000:3.2.1.2)
+        await _focus(pilot, "answer")
+        await _type(pilot, "这个我不知道")
+        advice = str(screen.query_one("#answer .guarded-text--advice", Static).render())
+        assert "“不知道”" in advice
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert "答复里有不当措辞：不知道" in _text(app, "#err-answer")
+        assert _tickets(demo_database)[-1].customer_words != "停车卡丢了怎么补办"
+        screen.query_one("#answer", GuardedText).text = "带身份证到物业前台补办"
         await pilot.press("ctrl+d")
         await settle(pilot)
 
