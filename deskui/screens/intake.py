@@ -224,6 +224,7 @@ class IntakeScreen(Screen[None]):
                 with Horizontal(classes="row"):
                     yield self._select("contact", [(t("intake.contact_new"), NEW_CONTACT)])
                     yield self._select("department", [])
+                yield Static("", id="department-with", classes="hint-line")
                 yield Label(t("intake.new_contact"), classes="field-label")
                 yield Input(
                     id="new_contact", placeholder=t("intake.new_contact_hint"), compact=True
@@ -305,6 +306,7 @@ class IntakeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#matches", OptionList).display = False
+        self.query_one("#department-with").display = False
         self._show_forward()
         self._show_problems([])
         self.query_one("#phone", Input).focus()
@@ -741,6 +743,13 @@ class IntakeScreen(Screen[None]):
         if kind is Select.NULL or category is Select.NULL:
             return
         rule = propose_department(str(kind), str(category), self._rules)
+        # seed 002:2.4.2: some work is done by two departments together (product complaints)
+        together = (
+            "、".join(t(f"complaint.department.{code}") for code in rule.also) if rule else ""
+        )
+        hint = self.query_one("#department-with", Static)
+        hint.update(t("intake.department_with", departments=together) if together else "")
+        hint.display = bool(together)
         department = self.query_one("#department", Select)
         self._filling = True
         try:
