@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 from textual.widgets.select import InvalidSelectValueError
 
+from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.intake import FieldProblem, check_intake, received_day
 from deskui.domain.lookup_ahead import LookupAhead
 from deskui.domain.model import (
@@ -40,6 +41,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.work_columns import said
 from deskui.widgets.banner import Banner
+from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.phone_input import PhoneInput
 from deskui.widgets.ready_text import PreparedText, ReadyText
 from deskui.widgets.work_list import Column, WorkList
@@ -222,6 +224,7 @@ class IntakeScreen(Screen[None]):
                 with Horizontal(classes="row"):
                     yield self._select("contact", [(t("intake.contact_new"), NEW_CONTACT)])
                     yield self._select("department", [])
+                yield Static("", id="department-with", classes="hint-line")
                 yield Label(t("intake.new_contact"), classes="field-label")
                 yield Input(
                     id="new_contact", placeholder=t("intake.new_contact_hint"), compact=True
@@ -237,7 +240,8 @@ class IntakeScreen(Screen[None]):
                 yield Input(id="expectation", compact=True)
                 yield Static("", id="err-expectation", classes="field-error")
                 yield Label(t("intake.answer"), classes="field-label")
-                yield TextArea(id="answer", soft_wrap=True, tab_behavior="focus")
+                # what is said to the customer: the rules of conduct on (seed 000:3.2.1.2)
+                yield GuardedText(id="answer")
                 yield Static("", id="err-answer", classes="field-error")
         yield Footer(compact=True)
 
@@ -302,6 +306,7 @@ class IntakeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#matches", OptionList).display = False
+        self.query_one("#department-with").display = False
         self._show_forward()
         self._show_problems([])
         self.query_one("#phone", Input).focus()
@@ -342,12 +347,17 @@ class IntakeScreen(Screen[None]):
             self.notify(t("intake.draft_restored"), title=t("intake.title"))
         self._propose_department()
 
+    def _area(self, name: str) -> TextArea | GuardedText:
+        area = self.query_one(f"#{name}")
+        assert isinstance(area, TextArea | GuardedText), area
+        return area
+
     def _fields(self) -> dict[str, object]:
         values: dict[str, object] = {}
         for name in TEXT_FIELDS:
             values[name] = self.query_one(f"#{name}", Input).value
         for name in AREA_FIELDS:
-            values[name] = self.query_one(f"#{name}", TextArea).text
+            values[name] = self._area(name).text
         for name in SELECT_FIELDS:
             value = self.query_one(f"#{name}", Select).value
             values[name] = None if value is Select.NULL else value
@@ -361,7 +371,7 @@ class IntakeScreen(Screen[None]):
             for name in TEXT_FIELDS:
                 self.query_one(f"#{name}", Input).value = str(values.get(name) or "")
             for name in AREA_FIELDS:
-                self.query_one(f"#{name}", TextArea).text = str(values.get(name) or "")
+                self._area(name).text = str(values.get(name) or "")
             kind = values.get("kind")
             if kind in (TicketKind.QUESTION, TicketKind.COMPLAINT):
                 self.query_one("#kind", Select).value = str(kind)
@@ -733,6 +743,13 @@ class IntakeScreen(Screen[None]):
         if kind is Select.NULL or category is Select.NULL:
             return
         rule = propose_department(str(kind), str(category), self._rules)
+        # seed 002:2.4.2: some work is done by two departments together (product complaints)
+        together = (
+            "、".join(t(f"complaint.department.{code}") for code in rule.also) if rule else ""
+        )
+        hint = self.query_one("#department-with", Static)
+        hint.update(t("intake.department_with", departments=together) if together else "")
+        hint.display = bool(together)
         department = self.query_one("#department", Select)
         self._filling = True
         try:
@@ -755,6 +772,7 @@ class IntakeScreen(Screen[None]):
         values = self._fields()
         kind = str(values["kind"] or "")
         forwarded = values["channel"] == Channel.DEPARTMENT
+        answer = str(values["answer"])
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
         problems = check_intake(
             # once a card is shown the field may hold the last digits or the name it was
@@ -768,6 +786,7 @@ class IntakeScreen(Screen[None]):
             new_contact_name=str(values["new_contact"]),
             close_now=close_now,
             answer=str(values["answer"]),
+            answer_flagged=tuple(flagged_phrases(packaged_conduct(current_locale()), answer)),
             kind=kind,
             forwarded=forwarded,
             forwarded_by=str(values["forwarded_by"] or ""),
@@ -884,7 +903,7 @@ class IntakeScreen(Screen[None]):
         for name in TEXT_FIELDS:
             self.query_one(f"#{name}", Input).value = ""
         for name in AREA_FIELDS:
-            self.query_one(f"#{name}", TextArea).text = ""
+            self._area(name).text = ""
         self._filling = False
         self._department_touched = False
         self._show_problems([])
