@@ -7,8 +7,9 @@ progress strip. A step is not done while its required fields are empty.
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -46,6 +47,7 @@ from deskui.widgets.work_list import Column, WorkList
 if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats
+    from deskui.data.conflict import Conflict
     from deskui.domain.script_flow import Script
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -688,6 +690,7 @@ class ComplaintScreen(Screen[None]):
         mode: str,
     ) -> None:
         from deskui.data.complaint_store import StepSave
+        from deskui.data.conflict import Conflict
 
         app = self.desk_app
         flow, case = self.flow, self.case
@@ -727,6 +730,9 @@ class ComplaintScreen(Screen[None]):
                 self.draft.delete_in(uow)
                 uow.commit()
                 fresh = repo.complaint(case.ticket_id)
+        except Conflict as conflict:  # another desk saved first: show both, keep the form
+            deliver(self, self._save_conflicted, conflict)
+            return
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             deliver(self, self._save_failed)
@@ -736,6 +742,24 @@ class ComplaintScreen(Screen[None]):
     def _save_failed(self) -> None:
         self._saving = False
         self.draft.resume()
+
+    def _save_conflicted(self, conflict: Conflict) -> None:
+        from deskui.screens.conflict import ConflictModal
+
+        self._save_failed()
+        self._collect()
+        names = ("note", *AREA_FIELDS, *GUARDED_FIELDS, *INPUT_FIELDS)
+        mine = {name: str(self.answers.get(name) or "") for name in names}
+        labels = {name: t(f"complaint.field.{name}") for name in names}
+        zone = self.desk_app.settings.site_timezone
+        self.app.push_screen(
+            ConflictModal(conflict, mine, labels, zone), partial(self._conflict_decided, conflict)
+        )
+
+    def _conflict_decided(self, conflict: Conflict, keep_mine: bool | None) -> None:
+        if keep_mine and self.case is not None:  # saved over theirs, knowingly
+            self.case = replace(self.case, version=conflict.version)
+            self.action_advance()
 
     def on_complaint_screen_step_saved(self, message: StepSaved) -> None:
         self._saving = False
