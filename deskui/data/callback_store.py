@@ -23,6 +23,7 @@ from deskui.domain.callbacks import (
     Promotion,
     callback_due_at,
     calling_hours_for,
+    check_booking,
     confirmation_state,
     may_start_script,
     needs_follow_up,
@@ -60,6 +61,15 @@ class CallbackError(ValueError):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
+
+
+class BookingRefused(CallbackError):
+    """A booked time the customer may not be called at (rest time, a holiday, outside the
+    calling hours): `placement` holds the next allowed slot and why, for the form to offer."""
+
+    def __init__(self, placement: Placement) -> None:
+        super().__init__("callbacks.error.out_of_hours")
+        self.placement = placement
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +270,27 @@ class CallbackStore(StoreBase):
         if contact_id is not None:
             query = query.where(m.Contact.id == contact_id)
         hours = calling_hours_for(list(self.session.scalars(query.order_by(m.Contact.id))), rules)
-        return place_call(wanted, hours, calendar)
+        return place_call(wanted, hours, calendar, rules.rest_hours)
+
+    def _check_booked(
+        self, callback: m.Callback, at: datetime, now: datetime, calendar: BusinessCalendar | None
+    ) -> None:
+        """Refuse a booked time outside the customer's calling hours (seed 000:2.5.2.1)."""
+        if calendar is None:
+            from deskui.domain.calendar import BusinessCalendar
+
+            days = self.session.scalars(select(m.CalendarDay))
+            calendar = BusinessCalendar({d.day: d.is_working for d in days})
+        rules = self.rules.callbacks
+        query = select(m.Contact.convenient_time).where(
+            m.Contact.customer_id == callback.customer_id
+        )
+        if callback.contact_id is not None:
+            query = query.where(m.Contact.id == callback.contact_id)
+        hours = calling_hours_for(list(self.session.scalars(query.order_by(m.Contact.id))), rules)
+        placement = check_booking(at, now, hours, calendar, rules.rest_hours)
+        if placement.moved:
+            raise BookingRefused(placement)
 
     def _team(self, agent_id: int | None) -> str:
         if agent_id is None:
@@ -423,6 +453,7 @@ class CallbackStore(StoreBase):
         confirmed: bool,
         note: str = "",
         postpone_to: datetime | None = None,
+        calendar: BusinessCalendar | None = None,
     ) -> None:
         """The sales head's answer, with who asked and when (an event and the callback's own
         columns, both exported). A "no" needs its reason and may postpone the callback."""
@@ -436,6 +467,8 @@ class CallbackStore(StoreBase):
                 "callbacks.error.booked_past" if postpone_to <= now else "callbacks.error.required"
             )
         callback = self._open_callback(callback_id)
+        if postpone_to is not None:
+            self._check_booked(callback, postpone_to, now, calendar)
         callback.sales_head = head
         callback.sales_confirmed = confirmed
         callback.sales_confirmed_at = now
@@ -497,11 +530,14 @@ class CallbackStore(StoreBase):
         now: datetime,
         answers: dict[str, object] | None = None,
         notes: str = "",
+        calendar: BusinessCalendar | None = None,
     ) -> None:
-        """The customer is busy and gave a time: the callback and its countdown move there."""
+        """The customer is busy and gave a time: the callback and its countdown move there,
+        unless it is their rest time or outside the calling hours (`BookingRefused`)."""
         if booked_at <= now:
             raise CallbackError("callbacks.error.booked_past")
         callback = self._open_callback(callback_id)
+        self._check_booked(callback, booked_at, now, calendar)
         previous = callback.due_at
         callback.status = CallbackStatus.BOOKED
         callback.booked_at = booked_at
@@ -1024,6 +1060,7 @@ def coverage_period(
 
 __all__ = [
     "CALLBACK_EXPORT_HEADERS",
+    "BookingRefused",
     "CallbackDetail",
     "CallbackError",
     "CallbackOutcome",

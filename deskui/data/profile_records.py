@@ -92,6 +92,8 @@ class CustomerDetail:
     filing_due: datetime | None = None
     """The soonest open profile-filing deadline, or None when all are met."""
     needs_sales_confirmation: bool = False
+    filings: tuple[tuple[str, datetime], ...] = ()
+    """Each open filing deadline, soonest first: (`cs` | `sales` | `personal_notes`, due)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,8 @@ from deskui.domain.complaint import (
     check_commitment,
     check_future_time,
     default_callback_at,
+    forward_delay_days,
+    late_hand_on,
     one_working_day,
 )
 from deskui.domain.intake import FieldProblem
@@ -452,20 +454,28 @@ class ComplaintScreen(Screen[None]):
         title.append(f"  · {t(f'complaint.status_name.{case.status}')}")
         title.append(f"  · {t('work.owner')}: {visible(case.owner_name)}")
         if case.forwarded_by:
-            title.append(
-                "  · "
-                + t(
-                    "complaint.forwarded",
-                    department=t(f"complaint.department.{case.forwarded_by}"),
-                    on=case.received_by_department_on or "",
-                )
-            )
+            title.append("  · " + self._forwarded_line(case))
         self.query_one("#case-title", Static).update(title)
         countdown = self.query_one("#case-countdown", Countdown)
         countdown.display = case.due_at is not None
         if case.due_at is not None:
             countdown.due_at = case.due_at
             countdown.starts_at = case.starts_at
+
+    def _forwarded_line(self, case: ComplaintCase) -> str:
+        """Who had it, since when, and how late it reached us (seed 000:3.2.2-3.2.3)."""
+        department = t(f"complaint.department.{case.forwarded_by}")
+        received, ours = case.received_by_department_on, case.our_received_at
+        calendar = self.desk_app.calendar
+        if received is None or ours is None or calendar is None:
+            return t("complaint.forwarded", department=department, on=received or "")
+        late = late_hand_on(received, ours, calendar)
+        return t(
+            "complaint.forward_late" if late else "complaint.forward_on_time",
+            department=department,
+            on=received,
+            days=forward_delay_days(received, ours, str(calendar.tz)),
+        )
 
     def _show_step(self) -> None:
         flow = self.flow

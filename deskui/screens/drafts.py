@@ -4,7 +4,9 @@ The screen builds a `FormDraft` with its form name and subject key, forwards its
 change messages to `edited()`, calls `load()` once its own prefill is on screen, and deletes
 the draft inside the unit of work of its successful save (`delete_in`). What is collected:
 every `Input`, `TextArea`, `GuardedText` and `Select` with an id (under `within` when given),
-except disabled or read-only ones and those marked `-no-draft`.
+except disabled or read-only ones and those marked `-no-draft`. What a form holds beside its
+fields (a script's answers and the step it stands on) goes in through `state` and comes back
+through `restore_state`, before the restored notice.
 
 A draft is written only when the fields differ from what the form showed before the agent
 typed (its baseline), so opening a form never leaves a draft behind and a form emptied back
@@ -38,6 +40,8 @@ RETRY_SECONDS = 5.0
 """After a failed write the draft is tried again, typing or not, once the database is back."""
 NO_DRAFT = "-no-draft"
 """A widget (or container) with this class is never written to a draft."""
+STATE = "~state"
+"""The payload key of what `state` returns: no widget id starts with "~"."""
 
 Values = dict[str, object]
 Trouble = Callable[[str], None]
@@ -57,6 +61,8 @@ class FormDraft:
         restored: Callable[[Values], None] | None = None,
         trouble: Trouble | None = None,
         title: str = "",
+        state: Callable[[], object] | None = None,
+        restore_state: Callable[[object], None] | None = None,
     ) -> None:
         self.screen = screen
         self.form = form
@@ -65,6 +71,8 @@ class FormDraft:
         self._restored = restored
         self._trouble = trouble
         self._title = title
+        self._state = state
+        self._restore_state = restore_state
         self._timer: Timer | None = None
         self._baseline: Values | None = None
         """The fields before the agent typed: None until `load()`."""
@@ -114,6 +122,8 @@ class FormDraft:
             elif isinstance(widget, Select):
                 value = widget.value
                 values[widget.id] = None if value is Select.NULL else str(value)
+        if self._state is not None:
+            values[STATE] = self._state()
         return values
 
     def fill(self, values: Values) -> None:
@@ -163,6 +173,8 @@ class FormDraft:
         if payload:
             before = self.values()
             self.fill(payload)
+            if self._restore_state is not None and STATE in payload:
+                self._restore_state(payload[STATE])
             self._stored = self.values()
             if self._stored != before:
                 self.screen.notify(t("drafts.restored"), title=self._title)

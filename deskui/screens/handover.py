@@ -468,7 +468,8 @@ class HandoverScreen(Screen[None]):
             if report is None:
                 deliver(self, self.notify, t("handover.no_report"), severity="warning")
                 return
-            pdf, xlsx = write_report(report, report_folder(), app.settings.site_timezone)
+            folder = report_folder(app.settings)
+            pdf, xlsx = write_report(report, folder, app.settings.site_timezone)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 from textual.widgets.select import InvalidSelectValueError
 
-from deskui.domain.intake import FieldProblem, check_intake
+from deskui.domain.intake import FieldProblem, check_intake, received_day
 from deskui.domain.lookup_ahead import LookupAhead
 from deskui.domain.model import (
     COMPLAINT_CATEGORIES,
@@ -69,10 +69,20 @@ LOOK_AHEAD_GAP = 0.002
 """Seconds between two look-ahead lookups: a key arriving meanwhile waits for one at most."""
 HISTORY_SUMMARY_CELLS = 10
 """Cells the caller history keeps for what each entry was about, on a narrow terminal."""
-TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation")
+TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation", "forwarded_on")
 AREA_FIELDS = ("words", "answer")
-ERROR_FIELDS = ("phone", "new_customer", "new_contact", "unit", "words", "expectation", "answer")
-SELECT_FIELDS = ("channel", "kind", "category", "severity", "department", "contact")
+ERROR_FIELDS = (
+    "phone",
+    "new_customer",
+    "new_contact",
+    "forwarded_by",
+    "forwarded_on",
+    "unit",
+    "words",
+    "expectation",
+    "answer",
+)
+SELECT_FIELDS = ("channel", "kind", "category", "severity", "department", "contact", "forwarded_by")
 
 
 class CustomerHistorySource:
@@ -197,6 +207,18 @@ class IntakeScreen(Screen[None]):
                     yield self._select(
                         "severity", [(t(f"severity.{s}"), s.value) for s in Severity]
                     )
+                # seed 000:3.2.2: which department had the complaint, and since when
+                with Horizontal(classes="row", id="forward-box"):
+                    yield self._select("forwarded_by", [])
+                    with Vertical(classes="cell"):
+                        yield Label(t("intake.forwarded_on"), classes="field-label")
+                        yield Input(
+                            id="forwarded_on",
+                            placeholder=t("intake.forwarded_on_hint"),
+                            compact=True,
+                        )
+                        yield Static("", id="err-forwarded_on", classes="field-error")
+                yield Static("", id="err-forwarded_by", classes="field-error")
                 with Horizontal(classes="row"):
                     yield self._select("contact", [(t("intake.contact_new"), NEW_CONTACT)])
                     yield self._select("department", [])
@@ -220,12 +242,12 @@ class IntakeScreen(Screen[None]):
         yield Footer(compact=True)
 
     def _select(self, name: str, options: list[tuple[str, str]]) -> Vertical:
-        allow_blank = name in ("department",)
+        allow_blank = name in ("department", "forwarded_by")
         select: Select[str] = Select(
             options,
             id=name,
             allow_blank=allow_blank,
-            prompt=t("intake.department_none") if allow_blank else t("intake.choose"),
+            prompt=t("intake.department_none") if name == "department" else t("intake.choose"),
             compact=True,
         )
         box = Vertical(Label(t(f"intake.{name}"), classes="field-label"), select, classes="cell")
@@ -280,6 +302,7 @@ class IntakeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#matches", OptionList).display = False
+        self._show_forward()
         self._show_problems([])
         self.query_one("#phone", Input).focus()
         agent = self.desk_app.agent
@@ -311,9 +334,9 @@ class IntakeScreen(Screen[None]):
     ) -> None:
         self._rules = rules
         zh = current_locale() == "zh-CN"
-        self.query_one("#department", Select).set_options(
-            [(name_zh if zh else name_en, code) for code, name_zh, name_en in departments]
-        )
+        named = [(name_zh if zh else name_en, code) for code, name_zh, name_en in departments]
+        self.query_one("#department", Select).set_options(named)
+        self.query_one("#forwarded_by", Select).set_options(named)
         if draft:
             self._fill(draft)
             self.notify(t("intake.draft_restored"), title=t("intake.title"))
@@ -343,7 +366,7 @@ class IntakeScreen(Screen[None]):
             if kind in (TicketKind.QUESTION, TicketKind.COMPLAINT):
                 self.query_one("#kind", Select).value = str(kind)
                 self.query_one("#category", Select).set_options(self._categories(str(kind)))
-            for name in ("channel", "category", "severity", "department"):
+            for name in ("channel", "category", "severity", "department", "forwarded_by"):
                 value = values.get(name)
                 if value:
                     select = self.query_one(f"#{name}", Select)
@@ -675,6 +698,18 @@ class IntakeScreen(Screen[None]):
             category.value = options[0][1]
         self._propose_department()
 
+    @on(Select.Changed, "#channel")
+    def channel_changed(self, event: Select.Changed) -> None:
+        self._show_forward()
+
+    def _show_forward(self) -> None:
+        """The department and its receipt day are asked only for a forwarded complaint."""
+        forwarded = self.query_one("#channel", Select).value == Channel.DEPARTMENT
+        box = self.query_one("#forward-box")
+        if box.display != forwarded:
+            box.display = forwarded
+            self.query_one("#err-forwarded_by").display = forwarded
+
     @on(Select.Changed, "#category")
     def category_changed(self, event: Select.Changed) -> None:
         self._propose_department()
@@ -719,6 +754,8 @@ class IntakeScreen(Screen[None]):
     def _submit(self, *, close_now: bool) -> None:
         values = self._fields()
         kind = str(values["kind"] or "")
+        forwarded = values["channel"] == Channel.DEPARTMENT
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
         problems = check_intake(
             # once a card is shown the field may hold the last digits or the name it was
             # found by: only a caller still to be filed needs a whole number there
@@ -732,6 +769,10 @@ class IntakeScreen(Screen[None]):
             close_now=close_now,
             answer=str(values["answer"]),
             kind=kind,
+            forwarded=forwarded,
+            forwarded_by=str(values["forwarded_by"] or ""),
+            forwarded_on=str(values["forwarded_on"]),
+            today=self.desk_app.clock.now().astimezone(zone).date(),
         )
         self._show_problems(problems)
         if problems:
@@ -758,6 +799,10 @@ class IntakeScreen(Screen[None]):
             department_code=str(values["department"]) if values["department"] else None,
             answer=str(values["answer"]),
             close_now=close_now,
+            forwarded_by=str(values["forwarded_by"]) if forwarded else None,
+            received_by_department_on=(
+                received_day(str(values["forwarded_on"])) if forwarded else None
+            ),
         )
         self._pending = intake
         if self._draft_timer is not None:
@@ -765,15 +810,7 @@ class IntakeScreen(Screen[None]):
         self.save_call(intake)
 
     def _show_problems(self, problems: list[FieldProblem]) -> None:
-        for name in (
-            "phone",
-            "new_customer",
-            "new_contact",
-            "unit",
-            "words",
-            "expectation",
-            "answer",
-        ):
+        for name in ERROR_FIELDS:
             self.query_one(f"#err-{name}", Static).update("")
         for problem in problems:
             self.query_one(f"#err-{problem.field}", Static).update(

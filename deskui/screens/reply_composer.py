@@ -25,6 +25,7 @@ from deskui.domain.script_flow import salutation
 from deskui.domain.search import visible
 from deskui.i18n import catalog, current_locale, t
 from deskui.keys import localize_bindings
+from deskui.locations import file_stamp
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.widgets.banner import Banner
@@ -32,6 +33,7 @@ from deskui.widgets.guarded_text import GuardedText
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
+    from deskui.config import Settings
     from deskui.data.complaint_store import ComplaintCase, ReplyFactsSave
     from deskui.data.conflict import Conflict
 
@@ -40,11 +42,11 @@ FACT_FIELDS = ("cause", "responsible", "action_at", "expected_finish")
 PDF_FONT = "STSong-Light"  # reportlab's built-in Chinese CID font: no font file needed
 
 
-def replies_dir() -> Path:
-    """Where exported replies go: beside the data (DESKUI_DATA_DIR in tests)."""
-    from deskui.locations import data_dir
+def replies_dir(settings: Settings) -> Path:
+    """Where exported replies go: the desk's files folder (the demo's own under --demo)."""
+    from deskui.locations import files_dir
 
-    return data_dir() / "replies"
+    return files_dir(settings) / "replies"
 
 
 def export_text(text: str, path: Path) -> Path:
@@ -317,8 +319,9 @@ class ReplyComposerScreen(Screen[None]):
             self._status(t("reply.saved"))
             return
         text = self.query_one("#reply", GuardedText).text
-        stamp = self.desk_app.clock.now().strftime("%Y%m%d-%H%M")
-        base = replies_dir() / f"complaint-{self.ticket_id}-{stamp}"
+        settings = self.desk_app.settings
+        stamp = file_stamp(self.desk_app.clock.now(), settings.site_timezone)
+        base = replies_dir(settings) / f"complaint-{self.ticket_id}-{stamp}"
         title = t("reply.pdf_title", id=self.ticket_id)
         try:
             txt = export_text(text, base.with_suffix(".txt"))

@@ -464,3 +464,36 @@ def test_history_is_newest_first_with_a_due_time_only_while_open(
     for row in rows:
         assert row.at.utcoffset() == timedelta(0)
         assert row.due_at is None or row.due_at.utcoffset() == timedelta(0)
+
+
+def test_a_complaint_forwarded_by_a_department_keeps_who_had_it_and_since_when(
+    database: Database, desk: Desk, callers: Callers
+) -> None:
+    """seed 000:3.2.2-3.2.3: a real entry feeds the delay and the late hand-on count."""
+    from datetime import date
+
+    from deskui.domain.calendar import BusinessCalendar
+
+    received_on = date(2026, 11, 19)  # Thursday; passed on Monday: late
+    with UnitOfWork(database) as uow:
+        saved = uow.repo.record_call(
+            _call(
+                kind="complaint",
+                category="business_service",
+                channel="department",
+                forwarded_by="business",
+                received_by_department_on=received_on,
+            ),
+            desk.agent,
+            FIXED_NOW,
+        )
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        case = uow.repo.complaint(saved.ticket_id)
+        assert case.forwarded_by == "business"
+        assert case.received_by_department_on == received_on
+        assert case.our_received_at == FIXED_NOW
+        ticket = uow.session.get_one(m.Ticket, saved.ticket_id)
+        assert ticket.received_by_department_on == received_on
+        tally = uow.repo.department_repeats(BusinessCalendar())
+    assert [(row.department_code, row.forwarded, row.late) for row in tally] == [("business", 1, 1)]

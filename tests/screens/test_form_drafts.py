@@ -18,6 +18,7 @@ from deskui.data.database import Database
 from deskui.data.repository import Repository, UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.i18n import t
+from deskui.screens.callback_call import CallbackCallScreen
 from deskui.screens.callbacks import CallbacksScreen
 from deskui.screens.complaint import ComplaintListScreen, ComplaintScreen
 from deskui.screens.correspondence import CorrespondenceScreen
@@ -408,3 +409,51 @@ def test_the_draft_notice_is_in_both_catalogs() -> None:
     for key in ("drafts.restored", "drafts.trouble"):
         assert key in catalog("zh-CN") and key in catalog("en")
     assert t("drafts.restored") == RESTORED
+
+
+# -- callbacks: the call through its script ------------------------------------------------------
+
+
+async def test_a_callback_call_half_done_comes_back_at_its_step_and_saving_drops_the_draft(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    settings = make_settings(demo_database)
+
+    async def call(pilot: Pilot[Any]) -> CallbackCallScreen:
+        await _desk(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        queue = pilot.app.screen.query_one("#callbacks-list", WorkList)
+        names = [queue.row_at(i).customer_name for i in range(queue.count or 0)]
+        await pilot.press(*["down"] * names.index("广州星辰科技有限公司"), "enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CallbackCallScreen)
+        return screen
+
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call(pilot)
+        await pilot.press("enter", "down", "down", "enter")  # convenient; unsatisfied
+        await settle(pilot)
+        await pilot.press(*"服务太慢")  # the feedback the unsatisfied answer asks for
+        screen.query_one("#notes", GuardedText).focus()
+        await pilot.press(*"客户下午开会")
+        await _pause_past_debounce(pilot)
+        assert screen.flow is not None and screen.flow.current_id != screen.flow.script.start
+        step = screen.flow.current_id
+    again = make_app(settings, clock, demo_database)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await call(pilot)
+        assert RESTORED in _notices(again)
+        assert screen.flow is not None and screen.flow.current_id == step
+        assert screen.answers["satisfaction"] == "unsatisfied"
+        assert screen.query_one("#feedback", Input).value == "服务太慢"
+        assert screen.query_one("#notes", GuardedText).text == "客户下午开会"
+        await pilot.press("enter")  # on to the follow-up ticket's words
+        await settle(pilot)
+        assert screen.flow.current_id == "follow_up"
+        await pilot.press(*"屏幕闪烁", "enter", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(again.screen, CallbacksScreen)
+    assert _draft_rows(demo_database) == 0

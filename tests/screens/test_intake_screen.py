@@ -596,3 +596,38 @@ async def test_callbacks_in_the_callers_history_say_their_purpose_in_words(
         assert "北京新元餐饮店" in text
         assert "routine" not in text and "after_complaint" not in text
         assert "常规回访" in text
+
+
+async def test_a_complaint_forwarded_by_a_department_shows_its_delay_when_opened(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 000:3.2.2-3.2.3: intake asks which department and since when, only for that
+    channel; the complaint then says how late it reached us."""
+    from deskui.screens.complaint import ComplaintScreen
+
+    _, typed = _known_caller(demo_database)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        assert screen.query_one("#forward-box").display is False
+        await _type(pilot, typed)
+        await _focus(pilot, "channel")
+        screen.query_one("#channel", Select).value = "department"
+        await settle(pilot)
+        assert screen.query_one("#forward-box").display is True
+        screen.query_one("#kind", Select).value = "complaint"
+        screen.query_one("#words", TextArea).text = "业务员答应的优惠没有兑现"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "哪个部门转来" in _text(app, "#err-forwarded_by")
+        assert "收到投诉的日期" in _text(app, "#err-forwarded_on")
+        screen.query_one("#forwarded_by", Select).value = "business"
+        await _focus(pilot, "forwarded_on")
+        await _type(pilot, "2026-11-19")  # a Thursday; it reaches us on Monday
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert isinstance(app.screen, ComplaintScreen)
+        title = str(app.screen.query_one("#case-title", Static).render())
+        assert "由业务部转来（对方收到于 2026-11-19，4 天后才转到客服：转交延误" in title
