@@ -41,6 +41,7 @@ from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
 from deskui.widgets.guarded_text import GuardedText
@@ -356,7 +357,7 @@ class ComplaintScreen(Screen[None]):
             with self.desk_app.unit_of_work() as uow:
                 case = uow.repo.complaint(self.ticket_id)
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         self.post_message(self.CaseLoaded(case))
 
@@ -744,7 +745,7 @@ class ComplaintScreen(Screen[None]):
             deliver(self, self._save_conflicted, conflict)
             return
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             deliver(self, self._save_failed)
             return
         self.post_message(self.StepSaved(fresh, target, lead_name))
