@@ -26,6 +26,8 @@ from deskui.navigation import close, navigate
 from deskui.palette import DeskCommandPalette
 from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
+from deskui.screens.pending_saves import PendingSaves, pending_saves_command
+from deskui.screens.trouble_text import trouble_line
 
 if TYPE_CHECKING:
     from deskui.data.database import Database
@@ -144,6 +146,8 @@ class DeskApp(App[None]):
         self.collector = IdleCollector()
         """Full GC passes when the keyboard is quiet; told of every key (`on_event`)."""
         self._last_change = 0
+        self.pending_saves = PendingSaves(self)
+        """Saves the desk promised to retry, retried from the tick (issue 13)."""
         if settings.keymap:
             self.set_keymap(settings.keymap)
 
@@ -162,7 +166,7 @@ class DeskApp(App[None]):
         # the import of the data layer waits for the first frame: a worker importing
         # SQLAlchemy while the desk paints holds the GIL the painting needs (DESIGN.md 9)
         self._first_paint.wait(timeout=FIRST_PAINT_WAIT)
-        from deskui.data.database import Database, DatabaseError
+        from deskui.data.database import Database
 
         try:
             database = self._given_database or Database(self.settings.database_url)
@@ -179,11 +183,8 @@ class DeskApp(App[None]):
                 overrides = uow.repo.calendar_overrides()
                 rules = uow.repo.rules
                 self._last_change = uow.repo.last_change_id()
-        except DatabaseError as error:
-            self.post_message(self.DatabaseFailed(str(error)))
-            return
-        except Exception as error:  # an unexpected driver error still gets a line, not a crash
-            self.post_message(self.DatabaseFailed(f"{type(error).__name__}: {error}"))
+        except Exception as error:  # any driver error gets one plain line, not a crash
+            self.post_message(self.DatabaseFailed(trouble_line(error)))
             return
         self.database = database
         self.post_message(self.DatabaseReady(agents, overrides, rules))
@@ -294,6 +295,7 @@ class DeskApp(App[None]):
             self.check_handovers()
         if self.database is not None and self._ticks % CALLBACK_SWEEP_TICKS == 0:
             self.sweep_callbacks()
+        self.pending_saves.tick()
         self.collector.tick()
 
     async def on_event(self, event: events.Event) -> None:
@@ -323,7 +325,7 @@ class DeskApp(App[None]):
                 uow.commit()
                 due = uow.repo.newly_due_count(agent.id, now) if agent is not None else 0
         except Exception as error:  # a failed sweep is said on the desk; the next one retries
-            deliver(self, self._sweep_failed, str(error).splitlines()[0])
+            deliver(self, self._sweep_failed, trouble_line(error))
             return
         if shared:  # every open queue and desk reloads now, not at the next change poll
             self.post_message(self.ChangesSeen(frozenset({"callback", "deadline"})))
@@ -340,6 +342,7 @@ class DeskApp(App[None]):
     def poll_changes(self) -> None:
         with self.unit_of_work() as uow:
             changes = uow.repo.changes_since(self._last_change)
+        deliver(self, self._database_answered)
         if changes:
             self._last_change = changes[-1][0]
             self.post_message(self.ChangesSeen(frozenset(entity for _, entity, _ in changes)))
@@ -350,9 +353,14 @@ class DeskApp(App[None]):
         for screen in self.screen_stack:
             screen.post_message(self.ChangesSeen(message.entities))
 
+    def _database_answered(self) -> None:
+        """The database answers again: the desk's trouble banner goes (issue 13)."""
+        self._desk().show_trouble("")
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "changes":
-            self._desk().show_trouble(t("app.database_failed", reason=str(event.worker.error)))
+            reason = trouble_line(event.worker.error or RuntimeError())
+            self._desk().show_trouble(t("app.database_failed", reason=reason))
 
     # -- keys and the palette: one screen table, one rule (deskui/navigation.py) ------------
 
@@ -473,6 +481,8 @@ class DeskApp(App[None]):
                     getattr(screen, f"action_{item.action}"),
                 )
         yield SystemCommand(t("app.theme"), t("app.theme_tip"), self.action_change_theme)
+        if self.pending_saves:
+            yield pending_saves_command(self.pending_saves)
 
 
 def make_app(settings: Settings, clock: Clock, database: Database | None = None) -> DeskApp:

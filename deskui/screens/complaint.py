@@ -7,8 +7,9 @@ progress strip. A step is not done while its required fields are empty.
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,7 @@ from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
 from deskui.widgets.guarded_text import GuardedText
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats
     from deskui.domain.callbacks import CallingHours
+    from deskui.data.conflict import Conflict
     from deskui.domain.script_flow import Script
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -376,7 +379,7 @@ class ComplaintScreen(Screen[None]):
             with self.desk_app.unit_of_work() as uow:
                 case = uow.repo.complaint(self.ticket_id)
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         self.post_message(self.CaseLoaded(case))
 
@@ -741,6 +744,7 @@ class ComplaintScreen(Screen[None]):
         mode: str,
     ) -> None:
         from deskui.data.complaint_store import StepSave
+        from deskui.data.conflict import Conflict
 
         app = self.desk_app
         flow, case = self.flow, self.case
@@ -780,8 +784,11 @@ class ComplaintScreen(Screen[None]):
                 self.draft.delete_in(uow)
                 uow.commit()
                 fresh = repo.complaint(case.ticket_id)
+        except Conflict as conflict:  # another desk saved first: show both, keep the form
+            deliver(self, self._save_conflicted, conflict)
+            return
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             deliver(self, self._save_failed)
             return
         self.post_message(self.StepSaved(fresh, target, lead_name))
@@ -789,6 +796,24 @@ class ComplaintScreen(Screen[None]):
     def _save_failed(self) -> None:
         self._saving = False
         self.draft.resume()
+
+    def _save_conflicted(self, conflict: Conflict) -> None:
+        from deskui.screens.conflict import ConflictModal
+
+        self._save_failed()
+        self._collect()
+        names = ("note", *AREA_FIELDS, *GUARDED_FIELDS, *INPUT_FIELDS)
+        mine = {name: str(self.answers.get(name) or "") for name in names}
+        labels = {name: t(f"complaint.field.{name}") for name in names}
+        zone = self.desk_app.settings.site_timezone
+        self.app.push_screen(
+            ConflictModal(conflict, mine, labels, zone), partial(self._conflict_decided, conflict)
+        )
+
+    def _conflict_decided(self, conflict: Conflict, keep_mine: bool | None) -> None:
+        if keep_mine and self.case is not None:  # saved over theirs, knowingly
+            self.case = replace(self.case, version=conflict.version)
+            self.action_advance()
 
     def on_complaint_screen_step_saved(self, message: StepSaved) -> None:
         self._saving = False

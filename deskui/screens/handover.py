@@ -27,6 +27,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.orders import FormField, FormModal, Submit, run_form_save
+from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.work_list import Column, WorkList
 
@@ -195,7 +196,7 @@ class HandoverScreen(Screen[None]):
                 added = uow.repo.gather_handover(app.agent.id, app.clock.now(), self.whole_shift)
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         self.post_message(self.Gathered(added))
 
@@ -407,7 +408,7 @@ class HandoverScreen(Screen[None]):
                 taken = uow.repo.acknowledge(item_ids, app.agent.id, app.clock.now())
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         deliver(self, self._acknowledged, taken)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -39,6 +40,8 @@ from deskui.domain.search import Lookup, LookupKind, classify, next_keystrokes, 
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.pending_saves import PendingSave, SaveLanded
+from deskui.screens.trouble_text import trouble_line
 from deskui.screens.work_columns import said
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
@@ -49,10 +52,10 @@ from deskui.widgets.work_list import Column, WorkList
 if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.data.records import CallerMatch, CallIntake, CustomerCard, SavedCall
+    from deskui.data.repository import UnitOfWork
 
 DRAFT_FORM = "intake"
 DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
-RETRY_SECONDS = 5.0
 NEW_CONTACT = "__new__"
 CARD_FOLLOW_UP = 0.05
 """Seconds after a card is shown that its history and contact choice fill in: after the
@@ -157,6 +160,8 @@ class IntakeScreen(Screen[None]):
         self._rules: list[RoutingRule] = []
         self._draft_timer: Timer | None = None
         self._pending: CallIntake | None = None
+        self._pending_key: str | None = None
+        """This form's call in the app's pending saves, once handed there."""
         self._department_touched = False
         self._filling = False
         self._phone_error = False
@@ -327,7 +332,7 @@ class IntakeScreen(Screen[None]):
                 departments = uow.repo.departments()
                 draft = uow.repo.load_draft(app.agent.id, DRAFT_FORM) if app.agent else None
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         deliver(self, self._reference_loaded, rules, departments, draft)
 
@@ -417,7 +422,7 @@ class IntakeScreen(Screen[None]):
                 uow.repo.save_draft(app.agent.id, DRAFT_FORM, payload, app.clock.now())  # type: ignore[union-attr]
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         if self._pending is None:  # a call still waiting to be saved keeps its banner
             deliver(self, self._clear_trouble)
@@ -537,7 +542,7 @@ class IntakeScreen(Screen[None]):
             with self.desk_app.unit_of_work() as uow:
                 matches, card = _callers_and_card(uow.repo, lookup)
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         seconds = perf_counter() - started
         self.post_message(self.CallersFound(sequence, lookup, matches, card, seconds))
@@ -631,7 +636,7 @@ class IntakeScreen(Screen[None]):
             with self.desk_app.unit_of_work() as uow:
                 card = uow.repo.customer_card(customer_id)
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         deliver(self, self._set_card, card, contact)
 
@@ -842,20 +847,42 @@ class IntakeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="intake_save", exit_on_error=False)
     def save_call(self, intake: CallIntake) -> None:
+        from deskui.data.trouble import is_database_fault
+
         app = self.desk_app
+        agent_id, now = app.agent.id, app.clock.now()  # type: ignore[union-attr]
         try:
             with app.unit_of_work() as uow:
-                saved = uow.repo.record_call(intake, app.agent.id, app.clock.now())  # type: ignore[union-attr]
+                saved = uow.repo.record_call(intake, agent_id, now)
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            deliver(self, self.set_timer, RETRY_SECONDS, self._retry_save)
+            self.post_message(self.Trouble(trouble_line(error)))
+            if is_database_fault(error):  # the app retries it, whatever screen is open
+                deliver(self, self._queue_save, intake, agent_id, now)
             return
         self.post_message(self.CallSaved(saved, intake.kind))
 
-    def _retry_save(self) -> None:
-        if self._pending is not None:
-            self.save_call(self._pending)
+    def _queue_save(self, intake: CallIntake, agent_id: int, now: datetime) -> None:
+        pending = self.desk_app.pending_saves
+        self._pending_key = self._pending_key or pending.new_key("intake")
+        label = t("intake.pending_label", words=" ".join(intake.customer_words.split())[:30])
+        write = partial(record_later, intake, agent_id, now)
+        pending.add(PendingSave(self._pending_key, "intake", label, write, intake.customer_words))
+
+    def on_save_landed(self, message: SaveLanded) -> None:
+        """A call this form handed to the app's queue is saved: the form starts afresh if it
+        still shows that call (this screen or a later one restored from its draft)."""
+        save = message.save
+        if save.kind != "intake":
+            return
+        same_words = str(self._fields()["words"]).strip() == save.typed.strip()
+        if save.key != self._pending_key and not same_words:
+            return
+        self._pending = None
+        self._pending_key = None
+        self._clear_trouble()
+        if same_words:
+            self._reset()
 
     def on_intake_screen_trouble(self, message: Trouble) -> None:
         self.query_one("#intake-trouble", Banner).message = t(
@@ -867,6 +894,7 @@ class IntakeScreen(Screen[None]):
 
     def on_intake_screen_call_saved(self, message: CallSaved) -> None:
         self._pending = None
+        self._pending_key = None
         self._ahead.forget()  # the caller's card now counts one more ticket
         self._clear_trouble()
         saved = message.saved
@@ -880,6 +908,7 @@ class IntakeScreen(Screen[None]):
 
     def action_new_call(self) -> None:
         self._pending = None
+        self._pending_key = None  # a call still queued stays queued; the next is another
         self._reset()
         self.discard_draft()
 
@@ -893,7 +922,7 @@ class IntakeScreen(Screen[None]):
                 uow.repo.delete_draft(app.agent.id, DRAFT_FORM)
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
 
     def _reset(self) -> None:
         if self._draft_timer is not None:
@@ -909,6 +938,17 @@ class IntakeScreen(Screen[None]):
         self._show_problems([])
         self._set_card(None)
         self.query_one("#phone", Input).focus()
+
+
+def record_later(intake: CallIntake, agent_id: int, now: datetime, uow: UnitOfWork) -> SavedCall:
+    """The queued save of a call, at the time it was taken. A draft the agent has since
+    started for another call stays (record_call deletes the intake draft)."""
+    repo = uow.repo
+    draft = repo.load_draft(agent_id, DRAFT_FORM)
+    saved = repo.record_call(intake, agent_id, now)
+    if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
+        repo.save_draft(agent_id, DRAFT_FORM, draft, now)
+    return saved
 
 
 def _callers_and_card(repo: Any, lookup: Lookup) -> tuple[list[CallerMatch], CustomerCard | None]:

@@ -35,7 +35,8 @@ from deskui.widgets.guarded_text import GuardedText
 if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.config import Settings
-    from deskui.data.complaint_store import ComplaintCase
+    from deskui.data.complaint_store import ComplaintCase, ReplyFactsSave
+    from deskui.data.conflict import Conflict
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 FACT_FIELDS = ("cause", "responsible", "action_at", "expected_finish")
@@ -154,7 +155,7 @@ class ReplyComposerScreen(Screen[None]):
     def on_reply_composer_screen_case_loaded(self, message: CaseLoaded) -> None:
         case = message.case
         self.case = case
-        self.version = case.version or None
+        self.version = case.version  # 0 is a version too: no record yet, still checked
         zone = self.desk_app.settings.site_timezone
         self.query_one("#reply-title", Static).update(
             Text(t("reply.title", id=case.ticket_id, customer=visible(case.customer_name)))
@@ -285,6 +286,8 @@ class ReplyComposerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="reply_save", exit_on_error=False)
     def save_reply(self, facts: object, then_export: bool) -> None:
+        from deskui.data.conflict import Conflict
+
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
@@ -296,11 +299,31 @@ class ReplyComposerScreen(Screen[None]):
                 )
                 self.draft.delete_in(uow)
                 uow.commit()
+        except Conflict as conflict:  # another desk saved first: show both, keep the form
+            deliver(self, self._save_conflicted, conflict, facts, then_export)
+            return
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             deliver(self, self.draft.resume)
             return
         self.post_message(self.Saved(version, then_export))
+
+    def _save_conflicted(self, conflict: Conflict, facts: ReplyFactsSave, export: bool) -> None:
+        from deskui.data.complaint_store import REPLY_FIELDS
+        from deskui.screens.conflict import ConflictModal
+
+        self.draft.resume()
+        mine = {name: str(getattr(facts, name) or "") for name in REPLY_FIELDS}
+        labels = {name: t(f"reply.field.{name}") for name in REPLY_FIELDS if name != "reply_text"}
+        labels["reply_text"] = t("reply.text")
+        zone = self.desk_app.settings.site_timezone
+
+        def decided(keep_mine: bool | None) -> None:
+            if keep_mine:  # saved over theirs, knowingly
+                self.version = conflict.version
+                self._save(then_export=export)
+
+        self.app.push_screen(ConflictModal(conflict, mine, labels, zone), decided)
 
     def on_reply_composer_screen_saved(self, message: Saved) -> None:
         self.version = message.version

@@ -39,7 +39,9 @@ def _complaint(database: Database, desk: Desk) -> int:
 
 
 def _step(note: str, version: int) -> StepSave:
-    return StepSave("complaint", "thank", ("calm", "thank"), {"note": note}, expected_version=version)
+    return StepSave(
+        "complaint", "thank", ("calm", "thank"), {"note": note}, expected_version=version
+    )
 
 
 @pytest.mark.parametrize("saved_before", [0, 1], ids=["first-step", "later-step"])
@@ -54,10 +56,14 @@ def test_two_desks_on_one_complaint_step_the_second_gets_a_conflict(
     with UnitOfWork(database) as first, UnitOfWork(database) as second:
         version = first.repo.complaint(ticket_id).version
         assert second.repo.complaint(ticket_id).version == version == saved_before
-        first.repo.save_complaint_step(ticket_id, desk.colleague, _step("李娜的记录", version), LATER)
+        first.repo.save_complaint_step(
+            ticket_id, desk.colleague, _step("李娜的记录", version), LATER
+        )
         first.commit()
         with pytest.raises(Conflict) as raised:
-            second.repo.save_complaint_step(ticket_id, desk.agent, _step("王芳的记录", version), LATER)
+            second.repo.save_complaint_step(
+                ticket_id, desk.agent, _step("王芳的记录", version), LATER
+            )
     conflict = raised.value
     assert conflict.saved_by == "李娜" and conflict.saved_at == LATER
     assert conflict.theirs["note"] == "李娜的记录" and conflict.version > version
@@ -75,10 +81,14 @@ def test_two_desks_on_one_written_reply_the_second_gets_a_conflict(
 
     with UnitOfWork(database) as first, UnitOfWork(database) as second:
         version = first.repo.complaint(ticket_id).version
-        first.repo.save_reply_facts(ticket_id, desk.colleague, facts("尊敬的客户：A", version), LATER)
+        first.repo.save_reply_facts(
+            ticket_id, desk.colleague, facts("尊敬的客户：A", version), LATER
+        )
         first.commit()
         with pytest.raises(Conflict) as raised:
-            second.repo.save_reply_facts(ticket_id, desk.agent, facts("尊敬的客户：B", version), LATER)
+            second.repo.save_reply_facts(
+                ticket_id, desk.agent, facts("尊敬的客户：B", version), LATER
+            )
     assert raised.value.saved_by == "李娜" and raised.value.record == "reply"
     assert raised.value.theirs["reply_text"] == "尊敬的客户：A"
 

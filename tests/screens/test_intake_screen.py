@@ -1,6 +1,6 @@
 """F2 intake driven by keys as an agent would: lookup, card, pick list, new caller, save,
-bad input kept, the draft across a restart, closing a question, leads and departments,
-database trouble on save."""
+bad input kept, the draft across a restart, closing a question, leads and departments
+(database trouble on save: test_pending_saves)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
@@ -17,7 +16,7 @@ from deskui.app import DeskApp, make_app
 from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.records import TicketRecord
-from deskui.data.repository import Repository, UnitOfWork
+from deskui.data.repository import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.phone import format_display
 from deskui.domain.search import classify
@@ -553,45 +552,6 @@ async def test_only_a_lead_can_change_the_proposed_department(
         ticket = _tickets(demo_database)[-1]
         assert ticket.department_code == "technical"
         assert ticket.owner_name == "张伟"
-
-
-async def test_database_trouble_on_save_shows_the_banner_and_keeps_the_form(
-    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def locked(self: Repository, *args: object, **kwargs: object) -> None:
-        raise OperationalError("INSERT INTO ticket", {}, Exception("database is locked"))
-
-    # the screen's own 5-second retry stays out of the way; the test calls it itself
-    monkeypatch.setattr("deskui.screens.intake.RETRY_SECONDS", 3600)
-    before = len(_tickets(demo_database))
-    app = make_app(make_settings(demo_database), clock, demo_database)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
-        await _type(pilot, "13900009999")
-        screen.query_one("#new_customer", Input).value = "成都瑞丰服饰专卖店"
-        screen.query_one("#words", TextArea).text = "网络断断续续"
-        with monkeypatch.context() as database_locked:
-            database_locked.setattr(Repository, "record_call", locked)
-            await pilot.press("ctrl+s")
-            await settle(pilot)
-
-            banner = screen.query_one("#intake-trouble", Banner)
-            assert banner.display
-            assert banner.message.startswith("数据库暂时无法使用：")
-            assert "database is locked" in banner.message
-            assert "数据库暂时无法使用" in screen_text(app)
-            assert _value(app, "phone") == "13900009999"
-            assert _value(app, "new_customer") == "成都瑞丰服饰专卖店"
-            assert screen.query_one("#words", TextArea).text == "网络断断续续"
-            assert len(_tickets(demo_database)) == before
-
-        # the database is back: the retry saves what was kept, and the banner goes
-        screen._retry_save()  # what the 5-second retry timer calls
-        await settle(pilot)
-        assert not banner.display, banner.message
-        tickets = _tickets(demo_database)
-        assert len(tickets) == before + 1
-        assert tickets[-1].customer_words == "网络断断续续"
 
 
 async def test_callbacks_in_the_callers_history_say_their_purpose_in_words(
