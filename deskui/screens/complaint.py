@@ -51,8 +51,8 @@ from deskui.widgets.work_list import Column, WorkList
 if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats
-    from deskui.domain.callbacks import CallingHours
     from deskui.data.conflict import Conflict
+    from deskui.domain.callbacks import CallingHours
     from deskui.domain.script_flow import Script
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -315,7 +315,7 @@ class ComplaintScreen(Screen[None]):
         yield Static("", id="step-title")
         yield Static("", id="say")
         yield Static("", id="do")
-        with VerticalScroll(id="fields"):
+        with VerticalScroll(id="fields", can_focus=False):  # no Tab stop of its own
             for name in ALL_FIELDS:
                 with Vertical(id=f"box-{name}", classes="field-box"):
                     yield Label(t(f"complaint.field.{name}"), classes="field-label")

@@ -174,6 +174,8 @@ class IntakeScreen(Screen[None]):
         self._fast_answers = 0
         self._ahead: LookupAhead[Answer] = LookupAhead()
         self._ahead_timer: Timer | None = None
+        self._card_unit = ""
+        """The unit number the card filled in: it goes with the card (issue 13)."""
 
     @property
     def desk_app(self) -> DeskApp:
@@ -315,6 +317,10 @@ class IntakeScreen(Screen[None]):
         self._show_forward()
         self._show_problems([])
         self.query_one("#phone", Input).focus()
+        # Tab from the number goes to the next field: the form's scroll box and an empty
+        # history show no focus, so they are no stops (issue 13)
+        self.query_one("#record").can_focus = False
+        self.query_one("#history", WorkList).can_focus = False
         agent = self.desk_app.agent
         lead = agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
         self.query_one("#department", Select).disabled = not lead
@@ -607,7 +613,7 @@ class IntakeScreen(Screen[None]):
         if several:
             self._card = None
             self._card_view.update(t("intake.card_pick", count=len(matches)))
-            self.query_one("#history", WorkList).set_source(None)
+            self._history_shown(None)
             self._set_new_customer(False)
         elif not matches and self._card is None:
             self._set_new_customer(conclusive)
@@ -652,12 +658,11 @@ class IntakeScreen(Screen[None]):
         ahead), then, after it is on screen, what depends on it: the history, the contact
         choice, the unit number."""
         self._card = card
-        history = self.query_one("#history", WorkList)
         if card is None:
             text = t("intake.card_new") if conclusive else t("intake.card_typing")
             self._card_view.update(text)
             if self._contacts_of is not None:  # only once per card: each is a relayout
-                history.set_source(None)
+                self._history_shown(None)
                 self._card_contacts(None, None)
             self._set_new_customer(conclusive)
             return
@@ -670,9 +675,13 @@ class IntakeScreen(Screen[None]):
     def _card_follow_up(self, card: CustomerCard, contact: object) -> None:
         if card is not self._card:
             return  # another card (or none) came in the meantime
-        history = self.query_one("#history", WorkList)
-        history.set_source(CustomerHistorySource(self.desk_app, card.customer.id))
+        self._history_shown(CustomerHistorySource(self.desk_app, card.customer.id))
         self._card_contacts(card, contact)
+
+    def _history_shown(self, source: CustomerHistorySource | None) -> None:
+        history = self.query_one("#history", WorkList)
+        history.set_source(source)
+        history.can_focus = source is not None
 
     def _card_contacts(self, card: CustomerCard | None, contact: object) -> None:
         contacts = self.query_one("#contact", Select)
@@ -680,6 +689,10 @@ class IntakeScreen(Screen[None]):
         if card is None:
             contacts.set_options([(t("intake.contact_new"), NEW_CONTACT)])
             contacts.value = NEW_CONTACT
+            unit = self.query_one("#unit", Input)
+            if self._card_unit and unit.value == self._card_unit:
+                unit.value = ""  # the card's unit number, not one the agent typed
+            self._card_unit = ""
             return
         options = [(visible(c.name), str(c.id)) for c in card.customer.contacts]
         options.append((t("intake.contact_new"), NEW_CONTACT))
@@ -688,8 +701,8 @@ class IntakeScreen(Screen[None]):
         wanted = str(contact) if contact else (options[0][1] if options else NEW_CONTACT)
         contacts.value = wanted if any(v == wanted for _, v in options) else NEW_CONTACT
         unit = self.query_one("#unit", Input)
-        if not unit.value:
-            unit.value = card.customer.unit_number
+        if not unit.value or unit.value == self._card_unit:
+            unit.value = self._card_unit = card.customer.unit_number
         self._filling = False
 
     def _set_new_customer(self, new: bool) -> None:
@@ -933,6 +946,12 @@ class IntakeScreen(Screen[None]):
             self.query_one(f"#{name}", Input).value = ""
         for name in AREA_FIELDS:
             self._area(name).text = ""
+        # a new call starts from the form's first choices, not the last call's (issue 13)
+        for name, first in (("channel", Channel), ("kind", TicketKind), ("severity", Severity)):
+            self.query_one(f"#{name}", Select).value = next(iter(first)).value
+        category = self.query_one("#category", Select)
+        category.set_options(self._categories(TicketKind.QUESTION))
+        self.query_one("#department", Select).clear()
         self._filling = False
         self._department_touched = False
         self._show_problems([])

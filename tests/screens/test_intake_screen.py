@@ -28,7 +28,6 @@ from deskui.screens.intake import (
     SLOW_ANSWERS_TO_WORKER,
     IntakeScreen,
 )
-from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.ready_text import ReadyText
 from deskui.widgets.work_list import WorkList
