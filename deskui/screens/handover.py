@@ -26,6 +26,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.orders import FormField, FormModal, Submit, run_form_save
+from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.work_list import Column, WorkList
 
@@ -173,7 +174,7 @@ class HandoverScreen(Screen[None]):
                 added = uow.repo.gather_handover(app.agent.id, app.clock.now(), self.whole_shift)
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         self.post_message(self.Gathered(added))
 
@@ -395,7 +396,7 @@ class HandoverScreen(Screen[None]):
                 taken = uow.repo.acknowledge(item_ids, app.agent.id, app.clock.now())
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         deliver(self, self._acknowledged, taken)
 
@@ -462,7 +463,8 @@ class HandoverScreen(Screen[None]):
             if report is None:
                 deliver(self, self.notify, t("handover.no_report"), severity="warning")
                 return
-            pdf, xlsx = write_report(report, report_folder(), app.settings.site_timezone)
+            folder = report_folder(app.settings)
+            pdf, xlsx = write_report(report, folder, app.settings.site_timezone)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
@@ -475,9 +477,7 @@ class HandoverScreen(Screen[None]):
         )
 
     def action_orders(self) -> None:
-        from deskui.screens.orders import OrdersScreen
-
-        self.app.push_screen(OrdersScreen())
+        self.desk_app.open_orders()
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
         if message.entities & {"handover_item", "handover_report", "deadline"}:
@@ -513,7 +513,8 @@ def offer_incoming_handover(app: DeskApp) -> None:
             deliver(app, _show_incoming)
 
     def _show_incoming() -> None:
-        if not isinstance(app.screen, HandoverScreen):
+        # the agent may have opened (and left) the handover meanwhile: never a second one
+        if not any(isinstance(screen, HandoverScreen) for screen in app.screen_stack):
             app.push_screen(HandoverScreen(INCOMING))
 
     app.run_worker(check, thread=True, exclusive=True, group="handover_offer", exit_on_error=False)

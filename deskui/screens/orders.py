@@ -18,10 +18,11 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
+from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.intake import FieldProblem
 from deskui.domain.orders import ReturnStep, next_return_steps
 from deskui.domain.search import visible
-from deskui.i18n import t
+from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
@@ -463,7 +464,10 @@ class OrdersScreen(Screen[None]):
             [FormField("answer", t("orders.field.answer"))],
             lambda v, d: self._write(
                 lambda repo: repo.answer_parcel(
-                    row.order_id, v["answer"], self._agent_id(), self.desk_app.clock.now()
+                    row.order_id,
+                    said_well(v["answer"]),
+                    self._agent_id(),
+                    self.desk_app.clock.now(),
                 ),
                 d,
             ),
@@ -548,3 +552,15 @@ class OrdersScreen(Screen[None]):
     def on_desk_app_changes_seen(self, message: Any) -> None:
         if message.entities & {"order", "deadline"}:
             self.query_one("#order-list", WorkList).reload()
+
+
+def said_well(answer: str) -> str:
+    """The answer goes to the customer: the rules of conduct refuse it when it breaks them
+    (seed 000:3.2.1.2), next to its field."""
+    from deskui.data.handover_store import HandoverError
+
+    flagged = flagged_phrases(packaged_conduct(current_locale()), answer)
+    if flagged:
+        problem = FieldProblem("answer", "orders.error.conduct", (("phrases", "、".join(flagged)),))
+        raise HandoverError("orders.error.fix_fields", [problem])
+    return answer
