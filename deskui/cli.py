@@ -235,7 +235,7 @@ def export(settings: Settings, clock: Clock, kind: str, fmt: str, output: str | 
             write_xlsx({kind: table}, output)
         return 0
     if output is None:
-        write_csv(table, sys.stdout)
+        write_csv(table, sys.stdout, terminal=sys.stdout.isatty())
     else:
         try:
             with open(output, "w", encoding="utf-8-sig", newline="") as stream:

@@ -103,6 +103,8 @@ class ComplaintCase:
     due_at: datetime | None = None
     starts_at: datetime | None = None
     callback_id: int | None = None
+    contact_extension: str = ""
+    """The extension of `contact_phone` (转 301), kept apart from the number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +243,9 @@ class ComplaintStore(StoreBase):
             contact_name=contact.name if contact else "",
             contact_gender=contact.gender if contact else "unknown",
             contact_phone=(contact.phone_e164 or "") if contact else ticket.caller_phone,
+            contact_extension=(
+                (contact.phone_extension or "") if contact else ticket.caller_extension
+            ),
             unit_number=ticket.unit_number,
             customer_words=ticket.customer_words,
             expectation=ticket.expectation,

@@ -122,6 +122,13 @@ class Repository(
             for d, customer_name, owner_name in self.session.execute(query)
         ]
 
+    def latest_open_due(self) -> datetime | None:
+        """The furthest open deadline of the site (callbacks and bookings have theirs too): the
+        desk warns about a year the calendar does not know only once work reaches into it."""
+        return self.session.scalar(
+            select(func.max(m.Deadline.due_at)).where(m.Deadline.met_at.is_(None))
+        )
+
     # -- customers ------------------------------------------------------------------------
 
     def customer_count(self) -> int:
@@ -149,6 +156,8 @@ class Repository(
     def find_callers(self, lookup: Lookup, limit: int = 20) -> list[CallerMatch]:
         """Customers answering to a number, its last digits or a name piece; best first."""
         connection = self.session.connection()
+        if lookup.kind is LookupKind.PHONE and lookup.phone.short:
+            return caller_lookup.by_short_number(connection, lookup.value, limit)
         if lookup.kind is LookupKind.PHONE:
             return caller_lookup.by_number(connection, lookup.value, limit)
         if lookup.kind is LookupKind.DIGITS:
@@ -268,6 +277,7 @@ class Repository(
             customer = m.Customer(
                 name=intake.new_customer_name.strip(),
                 phone_e164=phone,
+                phone_extension=(intake.caller_extension or None) if phone else None,
                 phone_reversed=reversed_digits(phone) if phone else None,
                 unit_number=intake.unit_number,
                 assigned_agent_id=agent_id,
@@ -296,6 +306,7 @@ class Repository(
                 customer_id=customer_id,
                 name=intake.new_contact_name.strip(),
                 phone_e164=phone,
+                phone_extension=(intake.caller_extension or None) if phone else None,
                 phone_reversed=reversed_digits(phone) if phone else None,
             )
             self.session.add(contact)
@@ -320,6 +331,7 @@ class Repository(
                 unit_number=intake.unit_number,
                 caller_phone=intake.caller_phone,
                 received_by_department_on=intake.received_by_department_on,
+                caller_extension=intake.caller_extension,
             ),
             agent_id,
             now,
@@ -397,6 +409,7 @@ class Repository(
             customer_words=new.customer_words,
             expectation=new.expectation,
             caller_phone=new.caller_phone,
+            caller_extension=new.caller_extension,
             received_by_department_on=new.received_by_department_on,
             opened_at=now,
         )
@@ -667,6 +680,7 @@ def _customer(customer: m.Customer, agents: dict[int, str]) -> CustomerRecord:
         name=customer.name,
         address=customer.address,
         phone_e164=customer.phone_e164,
+        phone_extension=customer.phone_extension,
         unit_number=customer.unit_number,
         assigned_agent=agents.get(customer.assigned_agent_id or -1),
         contacts=tuple(

@@ -245,6 +245,27 @@ def next_allowed(at: datetime, hours: CallingHours, calendar: BusinessCalendar) 
     raise ValueError("no calling hours within two months: check the site's calling hours")
 
 
+def last_window_start(
+    latest: datetime, now: datetime, hours: CallingHours, calendar: BusinessCalendar
+) -> datetime | None:
+    """The start of the last calling window that begins after `now` and by `latest`, or None."""
+    local_latest = _utc(latest).astimezone(calendar.tz)
+    local_now = _utc(now).astimezone(calendar.tz)
+    for offset in range(SEARCH_DAYS):
+        day = local_latest.date() - timedelta(days=offset)
+        if day < local_now.date():
+            return None
+        starts = [
+            datetime.combine(day, w.start, tzinfo=calendar.tz)
+            for w in hours.windows
+            if _day_allowed(w, day, calendar)
+        ]
+        fitting = [s for s in starts if local_now < s <= local_latest]
+        if fitting:
+            return max(fitting).astimezone(UTC)
+    return None
+
+
 def place_call(
     at: datetime,
     hours: CallingHours,
@@ -387,6 +408,25 @@ def period_bounds(day: date, period: str) -> tuple[date, date]:
         raise ValueError(f"unknown coverage period {period!r}")
     month = start.month - 1 + months
     return start, date(start.year + month // 12, month % 12 + 1, 1)
+
+
+def week_bounds(day: date) -> tuple[date, date]:
+    """Monday of the week holding `day` and the next Monday (seed 000:2.5.2.1: within a week)."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageShare:
+    """Customers called back in a period out of all customers (seed 000:2.5.2.1: 100%)."""
+
+    covered: int
+    total: int
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent, rounded down so 99.6% never reads as 100%; None with no customers."""
+        return None if self.total == 0 else self.covered * 100 // self.total
 
 
 def uncovered(customer_ids: Iterable[int], covered: Iterable[int]) -> list[int]:

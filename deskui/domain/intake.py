@@ -30,6 +30,7 @@ def check_intake(
     close_now: bool,
     answer: str,
     kind: str,
+    answer_flagged: tuple[str, ...] = (),
     forwarded: bool = False,
     forwarded_by: str = "",
     forwarded_on: str = "",
@@ -65,6 +66,13 @@ def check_intake(
             problems.append(FieldProblem("answer", "intake.error.answer_required"))
         elif len(answer) > MAX_WORDS:
             problems.append(_too_long("answer", answer, MAX_WORDS))
+        elif answer_flagged:
+            # the answer is said to the customer: seed 000:3.2.1.2 (never 不知道 ...)
+            problems.append(
+                FieldProblem(
+                    "answer", "intake.error.conduct", (("phrases", "、".join(answer_flagged)),)
+                )
+            )
     return problems
 
 

@@ -8,6 +8,7 @@ When the customer or the purpose asks for it, the sales head's confirmation come
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -25,8 +26,9 @@ from deskui.domain.callbacks import parse_booked_time
 from deskui.domain.model import CallbackPurpose, CallbackWay
 from deskui.domain.script_flow import ScriptFlow, render, salutation
 from deskui.domain.search import visible
-from deskui.i18n import current_locale, t
+from deskui.i18n import current_locale, has_key, t
 from deskui.keys import localize_bindings
+from deskui.screens.booking_slot import SlotOffer, refused_message
 from deskui.screens.drafts import FormDraft
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
@@ -114,6 +116,9 @@ class CallbackCallScreen(Screen[None]):
             restore_state=self._restore_draft_state,
         )
         self._draft_loaded = False
+        self._slots = SlotOffer()  # a refused booked time offers the next allowed one
+        self._booked: datetime | None = None
+        self._postpone_slots = SlotOffer()
 
     @property
     def desk_app(self) -> DeskApp:
@@ -129,7 +134,7 @@ class CallbackCallScreen(Screen[None]):
         yield Static(t("callbacks.call.loading"), id="call-title", classes="section-title")
         yield Banner(id="call-trouble")
         with Horizontal(id="call-body"):
-            with VerticalScroll(id="confirm-box"):
+            with VerticalScroll(id="confirm-box", can_focus=False):
                 yield Static(t("callbacks.confirm.title"), id="confirm-title")
                 yield Static(t("callbacks.confirm.why"), id="confirm-why")
                 yield Static("", id="confirm-last")
@@ -155,7 +160,7 @@ class CallbackCallScreen(Screen[None]):
                     )
                     yield Static("", id="err-postpone_to", classes="field-error")
                 yield Static(t("callbacks.confirm.hint"), id="confirm-hint", classes="hint")
-            with VerticalScroll(id="call-script"):
+            with VerticalScroll(id="call-script", can_focus=False):
                 yield Static("", id="call-progress")
                 yield Static("", id="step-title")
                 yield Static("", id="step-say")
@@ -367,9 +372,16 @@ class CallbackCallScreen(Screen[None]):
                     problems["postpone_to"] = "callbacks.error.bad_time"
                 elif postpone <= now:
                     problems["postpone_to"] = "callbacks.error.booked_past"
+                else:
+                    postpone, refused = self._postpone_slots.check(
+                        app, text, postpone, self._convenient()
+                    )
+                    if refused:
+                        problems["postpone_to"] = refused  # already in words, with the slot
         for name in (*CONFIRM_FIELDS, "sales_answer"):
             key = problems.get(name, "")
-            self.query_one(f"#err-{name}", Static).update(Text(t(key)) if key else "")
+            said = t(key) if has_key(key) else key
+            self.query_one(f"#err-{name}", Static).update(Text(said) if key else "")
         return problems, postpone
 
     def _confirm_next(self, event: Input.Submitted) -> None:
@@ -400,7 +412,7 @@ class CallbackCallScreen(Screen[None]):
     def save_confirmation(
         self, sales_head: str, confirmed: bool, note: str, postpone: object
     ) -> None:
-        from deskui.data.callback_store import CallbackError
+        from deskui.data.callback_store import BookingRefused, CallbackError
 
         app = self.desk_app
         try:
@@ -413,9 +425,14 @@ class CallbackCallScreen(Screen[None]):
                     confirmed=confirmed,
                     note=note,
                     postpone_to=postpone,  # type: ignore[arg-type]
+                    calendar=app.calendar,
                 )
                 self.draft.delete_in(uow)
                 uow.commit()
+        except BookingRefused as error:
+            said = refused_message(error.placement, app.settings.site_timezone)
+            self.post_message(self.Trouble(said, "postpone_to"))
+            return
         except CallbackError as error:
             self.post_message(self.Trouble(t(error.key)))
             return
@@ -431,7 +448,7 @@ class CallbackCallScreen(Screen[None]):
             self.load_detail()  # the script starts now
             return
         self.notify(t("callbacks.confirm.saved_no"), title=t("callbacks.title"))
-        self.app.pop_screen()
+        self.desk_app.leave(self)  # saved: this call goes, wherever the agent is now
 
     def _values(self) -> dict[str, object]:
         detail = self.detail
@@ -522,10 +539,20 @@ class CallbackCallScreen(Screen[None]):
                 problems["booked_at"] = "callbacks.error.bad_time"
             elif booked <= app.clock.now():
                 problems["booked_at"] = "callbacks.error.booked_past"
+            else:
+                self._booked, refused = self._slots.check(
+                    app, str(self.answers["booked_at"]), booked, self._convenient()
+                )
+                if refused:
+                    problems["booked_at"] = refused  # already in words, with the slot
         for name in INPUT_FIELDS:
             key = problems.get(name, "")
-            self.query_one(f"#err-{name}", Static).update(Text(t(key)) if key else "")
+            said = t(key) if has_key(key) else key
+            self.query_one(f"#err-{name}", Static).update(Text(said) if key else "")
         return problems
+
+    def _convenient(self) -> list[str]:
+        return [self.detail.convenient_time] if self.detail is not None else []
 
     @on(OptionList.OptionSelected, "#answer")
     def answer_picked(self, event: OptionList.OptionSelected) -> None:
@@ -612,18 +639,14 @@ class CallbackCallScreen(Screen[None]):
         answers = {k: str(v) for k, v in self.answers.items()}
         self.draft.hold()  # a draft written after the save would come back
         if flow.current_id == "book":
-            app = self.desk_app
-            booked = parse_booked_time(
-                answers["booked_at"], app.clock.now(), app.settings.site_timezone
-            )
-            assert booked is not None  # _problems checked it
-            self.save_booking(booked, answers, notes.text)
+            assert self._booked is not None  # _problems checked it, and the calling hours
+            self.save_booking(self._booked, answers, notes.text)
         else:
             self.save_result(answers, notes.text, str(way))
 
     @work(thread=True, exclusive=True, group="callback_save", exit_on_error=False)
     def save_booking(self, booked: object, answers: dict[str, object], notes: str) -> None:
-        from deskui.data.callback_store import CallbackError
+        from deskui.data.callback_store import BookingRefused, CallbackError
 
         app = self.desk_app
         try:
@@ -635,9 +658,14 @@ class CallbackCallScreen(Screen[None]):
                     app.clock.now(),
                     answers,
                     notes,
+                    calendar=app.calendar,
                 )
                 self.draft.delete_in(uow)
                 uow.commit()
+        except BookingRefused as error:
+            said = refused_message(error.placement, app.settings.site_timezone)
+            self.post_message(self.Trouble(said, "booked_at"))
+            return
         except CallbackError as error:
             self.post_message(self.Trouble(t(error.key), "booked_at"))
             return
@@ -693,4 +721,4 @@ class CallbackCallScreen(Screen[None]):
             )
         else:
             self.notify(t("callbacks.call.saved"), title=t("callbacks.title"))
-        self.app.pop_screen()
+        self.desk_app.leave(self)  # saved: this call goes, wherever the agent is now

@@ -33,6 +33,7 @@ from deskui.domain.complaint import (
     late_hand_on,
     one_working_day,
 )
+from deskui.domain.field_limits import FieldKind, limit, too_long
 from deskui.domain.intake import FieldProblem
 from deskui.domain.phone import format_display, normalise_phone
 from deskui.domain.script_flow import ScriptFlow, is_filled, render, salutation
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats
     from deskui.data.conflict import Conflict
+    from deskui.domain.callbacks import CallingHours
     from deskui.domain.script_flow import Script
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -68,6 +70,21 @@ AREA_FIELDS = ("customer_words", "complaint")
 GUARDED_FIELDS = ("action_taken",)
 CHOICE_FIELDS = ("fixed_now", "satisfied")
 ALL_FIELDS = INPUT_FIELDS + AREA_FIELDS + GUARDED_FIELDS + CHOICE_FIELDS
+FIELD_KINDS: dict[str, FieldKind] = {
+    "contact_name": FieldKind.NAME,
+    "contact_phone": FieldKind.PHONE,
+    "unit_number": FieldKind.UNIT_NUMBER,
+    "cause": FieldKind.SHORT_TEXT,
+    "promised_at": FieldKind.CODE,
+    "callback_time": FieldKind.CODE,
+    "responsible": FieldKind.SHORT_TEXT,
+    "expected_finish": FieldKind.CODE,
+    "customer_words": FieldKind.NOTE,
+    "complaint": FieldKind.NOTE,
+    "action_taken": FieldKind.NOTE,
+    "note": FieldKind.NOTE,
+}
+"""How long each field may be (field_limits): checked before a step is saved."""
 
 
 def _local(at: datetime | None, timezone: str) -> str:
@@ -183,15 +200,13 @@ class ComplaintListScreen(Screen[None]):
     @on(WorkList.RowSelected, "#list")
     def open_case(self, event: WorkList.RowSelected) -> None:
         if event.row is not None:
-            self.app.push_screen(ComplaintScreen(event.row.ticket_id))
+            self.desk_app.open_complaint(event.row.ticket_id)
 
     def action_reply(self) -> None:
         if self._row is None:
             self.app.bell()
             return
-        from deskui.screens.reply_composer import ReplyComposerScreen
-
-        self.app.push_screen(ReplyComposerScreen(self._row.ticket_id))
+        self.desk_app.open_reply(self._row.ticket_id)
 
     @work(thread=True, exclusive=True, group="complaint_repeats", exit_on_error=False)
     def load_repeats(self) -> None:
@@ -300,7 +315,7 @@ class ComplaintScreen(Screen[None]):
         yield Static("", id="step-title")
         yield Static("", id="say")
         yield Static("", id="do")
-        with VerticalScroll(id="fields"):
+        with VerticalScroll(id="fields", can_focus=False):  # no Tab stop of its own
             for name in ALL_FIELDS:
                 with Vertical(id=f"box-{name}", classes="field-box"):
                     yield Label(t(f"complaint.field.{name}"), classes="field-label")
@@ -309,6 +324,7 @@ class ComplaintScreen(Screen[None]):
             with Vertical(id="box-note", classes="field-box"):
                 yield Label(t("complaint.field.note"), classes="field-label")
                 yield GuardedText(id="note", placeholder=t("complaint.note_hint"))
+                yield Static("", id="err-note", classes="field-error")
         yield Static("", id="step-error")
         yield Footer(compact=True)
 
@@ -324,15 +340,21 @@ class ComplaintScreen(Screen[None]):
                     allow_blank=False,
                     compact=True,
                 )
-                yield Input(id=name, placeholder=t("complaint.time_hint"), compact=True)
+                yield Input(
+                    id=name,
+                    placeholder=t("complaint.time_hint"),
+                    compact=True,
+                    max_length=limit(FIELD_KINDS[name]),
+                )
             yield Static("", id="promise-hint", classes="hint-line")
         elif name in INPUT_FIELDS:
             hint = t("complaint.time_hint") if name in ("callback_time", "expected_finish") else ""
-            yield Input(id=name, placeholder=hint, compact=True)
+            most = limit(FIELD_KINDS[name])
+            yield Input(id=name, placeholder=hint, compact=True, max_length=most)
         elif name in AREA_FIELDS:
             yield TextArea(id=name, soft_wrap=True, tab_behavior="focus", classes="short-area")
         elif name in GUARDED_FIELDS:
-            yield GuardedText(id=name)
+            yield GuardedText(id=name, kind=FIELD_KINDS[name])
         else:
             yield Select(
                 [
@@ -384,7 +406,11 @@ class ComplaintScreen(Screen[None]):
         answers: dict[str, object] = {
             "customer_words": case.customer_words,
             "contact_name": case.contact_name,
-            "contact_phone": format_display(case.contact_phone) if case.contact_phone else "",
+            "contact_phone": (
+                format_display(case.contact_phone, case.contact_extension)
+                if case.contact_phone
+                else ""
+            ),
             "unit_number": case.unit_number,
             "complaint": case.customer_words,
             "cause": case.cause,
@@ -542,7 +568,7 @@ class ComplaintScreen(Screen[None]):
         calendar = self.desk_app.calendar
         if calendar is None:
             return
-        at = default_callback_at(calendar, self.desk_app.clock.now())
+        at = default_callback_at(calendar, self.desk_app.clock.now(), self._calling_hours())
         zone = self.desk_app.settings.site_timezone
         self._filling = True
         self.query_one("#callback_time", Input).value = _local(at, zone)
@@ -598,6 +624,12 @@ class ComplaintScreen(Screen[None]):
     def on_screen_suspend(self) -> None:
         self.draft.flush()  # left (or covered) within the half second: keep the last keys
 
+    def _calling_hours(self) -> CallingHours:
+        """The site's calling hours less the rest time, for times the customer is called at."""
+        from deskui.domain.callbacks import calling_hours_for
+
+        return calling_hours_for([], self.desk_app.site_rules.callbacks)
+
     def _collect(self) -> None:
         """The fields as they stand now (a change message may still be on its way)."""
         for name in INPUT_FIELDS:
@@ -639,7 +671,11 @@ class ComplaintScreen(Screen[None]):
             if "promised_at" in step.requires and self.desk_app.calendar is not None:
                 mode = str(answers.get("commit_mode") or COMMIT_REPLY)
                 promised_at, problem = check_commitment(
-                    mode, str(answers.get("promised_at", "")), now, self.desk_app.calendar
+                    mode,
+                    str(answers.get("promised_at", "")),
+                    now,
+                    self.desk_app.calendar,
+                    self._calling_hours(),  # never in the customer's rest time
                 )
                 problems += [problem] if problem else []
             if "contact_phone" in step.requires:
@@ -650,7 +686,12 @@ class ComplaintScreen(Screen[None]):
                     )
             if "callback_time" in step.requires:
                 callback_at, problem = check_future_time(
-                    "callback_time", str(answers.get("callback_time", "")), now, zone
+                    "callback_time",
+                    str(answers.get("callback_time", "")),
+                    now,
+                    zone,
+                    hours=self._calling_hours(),
+                    calendar=self.desk_app.calendar,
                 )
                 problems += [problem] if problem else []
             if "expected_finish" in step.requires:
@@ -658,6 +699,8 @@ class ComplaintScreen(Screen[None]):
                     "expected_finish", str(answers.get("expected_finish", "")), now, zone
                 )
                 problems += [problem] if problem else []
+        # said before the save, and the text is kept
+        problems += [FieldProblem(p.field, p.key, p.values) for p in too_long(answers, FIELD_KINDS)]
         if problems:
             self._show_problems(problems)
             return
@@ -803,9 +846,7 @@ class ComplaintScreen(Screen[None]):
         self._show_step()
 
     def action_reply(self) -> None:
-        from deskui.screens.reply_composer import ReplyComposerScreen
-
-        self.app.push_screen(ReplyComposerScreen(self.ticket_id))
+        self.desk_app.open_reply(self.ticket_id)
 
     def on_complaint_screen_trouble(self, message: Trouble) -> None:
         self.query_one("#complaint-trouble", Banner).message = t(

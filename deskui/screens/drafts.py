@@ -16,6 +16,7 @@ to its baseline leaves none either.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
@@ -84,6 +85,7 @@ class FormDraft:
         self._lock = threading.Lock()
         self._sequence = 0
         """Bumped by every write and by `delete_in`: an older write still queued drops out."""
+        _live.add(self)
 
     @property
     def app(self) -> DeskApp:
@@ -200,6 +202,22 @@ class FormDraft:
             self._timer.stop()
             self._timer = None
             self._flush(on_app=True)
+
+    def write_now(self) -> None:
+        """The desk is stopping on an unexpected error: write what a pending timer would
+        write, on this thread, since no worker will run any more."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self._ready or self._held or self._baseline is None:
+            return  # before its draft came back the form may hold less than the row
+        values = self.values()
+        if values == self._stored or (values == self._baseline and self._stored is None):
+            return
+        with self._lock:
+            self._sequence += 1
+            sequence = self._sequence
+        self._write(sequence, None if values == self._baseline else values)
 
     def _flush(self, *, on_app: bool = False) -> None:
         self._timer = None
@@ -326,6 +344,15 @@ class FormDraft:
             group=f"draft_{self.form}",
             exit_on_error=False,
         )
+
+
+_live: weakref.WeakSet[FormDraft] = weakref.WeakSet()
+"""Every form's draft still alive, for the app to write them all when it stops on an error."""
+
+
+def live_drafts() -> list[FormDraft]:
+    """The drafts of every form still open (or not yet collected)."""
+    return [draft for draft in list(_live) if draft.screen.is_attached]
 
 
 def _first_line(error: BaseException) -> str:

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 from textual.widgets.select import InvalidSelectValueError
 
+from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.intake import FieldProblem, check_intake, received_day
 from deskui.domain.lookup_ahead import LookupAhead
 from deskui.domain.model import (
@@ -43,6 +44,7 @@ from deskui.screens.pending_saves import PendingSave, SaveLanded
 from deskui.screens.trouble_text import trouble_line
 from deskui.screens.work_columns import said
 from deskui.widgets.banner import Banner
+from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.phone_input import PhoneInput
 from deskui.widgets.ready_text import PreparedText, ReadyText
 from deskui.widgets.work_list import Column, WorkList
@@ -172,6 +174,8 @@ class IntakeScreen(Screen[None]):
         self._fast_answers = 0
         self._ahead: LookupAhead[Answer] = LookupAhead()
         self._ahead_timer: Timer | None = None
+        self._card_unit = ""
+        """The unit number the card filled in: it goes with the card (issue 13)."""
 
     @property
     def desk_app(self) -> DeskApp:
@@ -227,6 +231,7 @@ class IntakeScreen(Screen[None]):
                 with Horizontal(classes="row"):
                     yield self._select("contact", [(t("intake.contact_new"), NEW_CONTACT)])
                     yield self._select("department", [])
+                yield Static("", id="department-with", classes="hint-line")
                 yield Label(t("intake.new_contact"), classes="field-label")
                 yield Input(
                     id="new_contact", placeholder=t("intake.new_contact_hint"), compact=True
@@ -242,7 +247,8 @@ class IntakeScreen(Screen[None]):
                 yield Input(id="expectation", compact=True)
                 yield Static("", id="err-expectation", classes="field-error")
                 yield Label(t("intake.answer"), classes="field-label")
-                yield TextArea(id="answer", soft_wrap=True, tab_behavior="focus")
+                # what is said to the customer: the rules of conduct on (seed 000:3.2.1.2)
+                yield GuardedText(id="answer")
                 yield Static("", id="err-answer", classes="field-error")
         yield Footer(compact=True)
 
@@ -307,9 +313,14 @@ class IntakeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#matches", OptionList).display = False
+        self.query_one("#department-with").display = False
         self._show_forward()
         self._show_problems([])
         self.query_one("#phone", Input).focus()
+        # Tab from the number goes to the next field: the form's scroll box and an empty
+        # history show no focus, so they are no stops (issue 13)
+        self.query_one("#record").can_focus = False
+        self.query_one("#history", WorkList).can_focus = False
         agent = self.desk_app.agent
         lead = agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
         self.query_one("#department", Select).disabled = not lead
@@ -347,12 +358,17 @@ class IntakeScreen(Screen[None]):
             self.notify(t("intake.draft_restored"), title=t("intake.title"))
         self._propose_department()
 
+    def _area(self, name: str) -> TextArea | GuardedText:
+        area = self.query_one(f"#{name}")
+        assert isinstance(area, TextArea | GuardedText), area
+        return area
+
     def _fields(self) -> dict[str, object]:
         values: dict[str, object] = {}
         for name in TEXT_FIELDS:
             values[name] = self.query_one(f"#{name}", Input).value
         for name in AREA_FIELDS:
-            values[name] = self.query_one(f"#{name}", TextArea).text
+            values[name] = self._area(name).text
         for name in SELECT_FIELDS:
             value = self.query_one(f"#{name}", Select).value
             values[name] = None if value is Select.NULL else value
@@ -366,7 +382,7 @@ class IntakeScreen(Screen[None]):
             for name in TEXT_FIELDS:
                 self.query_one(f"#{name}", Input).value = str(values.get(name) or "")
             for name in AREA_FIELDS:
-                self.query_one(f"#{name}", TextArea).text = str(values.get(name) or "")
+                self._area(name).text = str(values.get(name) or "")
             kind = values.get("kind")
             if kind in (TicketKind.QUESTION, TicketKind.COMPLAINT):
                 self.query_one("#kind", Select).value = str(kind)
@@ -597,7 +613,7 @@ class IntakeScreen(Screen[None]):
         if several:
             self._card = None
             self._card_view.update(t("intake.card_pick", count=len(matches)))
-            self.query_one("#history", WorkList).set_source(None)
+            self._history_shown(None)
             self._set_new_customer(False)
         elif not matches and self._card is None:
             self._set_new_customer(conclusive)
@@ -642,12 +658,11 @@ class IntakeScreen(Screen[None]):
         ahead), then, after it is on screen, what depends on it: the history, the contact
         choice, the unit number."""
         self._card = card
-        history = self.query_one("#history", WorkList)
         if card is None:
             text = t("intake.card_new") if conclusive else t("intake.card_typing")
             self._card_view.update(text)
             if self._contacts_of is not None:  # only once per card: each is a relayout
-                history.set_source(None)
+                self._history_shown(None)
                 self._card_contacts(None, None)
             self._set_new_customer(conclusive)
             return
@@ -660,9 +675,13 @@ class IntakeScreen(Screen[None]):
     def _card_follow_up(self, card: CustomerCard, contact: object) -> None:
         if card is not self._card:
             return  # another card (or none) came in the meantime
-        history = self.query_one("#history", WorkList)
-        history.set_source(CustomerHistorySource(self.desk_app, card.customer.id))
+        self._history_shown(CustomerHistorySource(self.desk_app, card.customer.id))
         self._card_contacts(card, contact)
+
+    def _history_shown(self, source: CustomerHistorySource | None) -> None:
+        history = self.query_one("#history", WorkList)
+        history.set_source(source)
+        history.can_focus = source is not None
 
     def _card_contacts(self, card: CustomerCard | None, contact: object) -> None:
         contacts = self.query_one("#contact", Select)
@@ -670,6 +689,10 @@ class IntakeScreen(Screen[None]):
         if card is None:
             contacts.set_options([(t("intake.contact_new"), NEW_CONTACT)])
             contacts.value = NEW_CONTACT
+            unit = self.query_one("#unit", Input)
+            if self._card_unit and unit.value == self._card_unit:
+                unit.value = ""  # the card's unit number, not one the agent typed
+            self._card_unit = ""
             return
         options = [(visible(c.name), str(c.id)) for c in card.customer.contacts]
         options.append((t("intake.contact_new"), NEW_CONTACT))
@@ -678,8 +701,8 @@ class IntakeScreen(Screen[None]):
         wanted = str(contact) if contact else (options[0][1] if options else NEW_CONTACT)
         contacts.value = wanted if any(v == wanted for _, v in options) else NEW_CONTACT
         unit = self.query_one("#unit", Input)
-        if not unit.value:
-            unit.value = card.customer.unit_number
+        if not unit.value or unit.value == self._card_unit:
+            unit.value = self._card_unit = card.customer.unit_number
         self._filling = False
 
     def _set_new_customer(self, new: bool) -> None:
@@ -738,6 +761,13 @@ class IntakeScreen(Screen[None]):
         if kind is Select.NULL or category is Select.NULL:
             return
         rule = propose_department(str(kind), str(category), self._rules)
+        # seed 002:2.4.2: some work is done by two departments together (product complaints)
+        together = (
+            "、".join(t(f"complaint.department.{code}") for code in rule.also) if rule else ""
+        )
+        hint = self.query_one("#department-with", Static)
+        hint.update(t("intake.department_with", departments=together) if together else "")
+        hint.display = bool(together)
         department = self.query_one("#department", Select)
         self._filling = True
         try:
@@ -760,6 +790,7 @@ class IntakeScreen(Screen[None]):
         values = self._fields()
         kind = str(values["kind"] or "")
         forwarded = values["channel"] == Channel.DEPARTMENT
+        answer = str(values["answer"])
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
         problems = check_intake(
             # once a card is shown the field may hold the last digits or the name it was
@@ -773,6 +804,7 @@ class IntakeScreen(Screen[None]):
             new_contact_name=str(values["new_contact"]),
             close_now=close_now,
             answer=str(values["answer"]),
+            answer_flagged=tuple(flagged_phrases(packaged_conduct(current_locale()), answer)),
             kind=kind,
             forwarded=forwarded,
             forwarded_by=str(values["forwarded_by"] or ""),
@@ -797,6 +829,7 @@ class IntakeScreen(Screen[None]):
             expectation=str(values["expectation"]),
             unit_number=str(values["unit"]),
             caller_phone=lookup.phone.e164 or "",
+            caller_extension=(lookup.phone.extension or "") if lookup.phone.e164 else "",
             customer_id=self._card.customer.id if self._card else None,
             contact_id=int(str(contact)) if contact and contact != NEW_CONTACT else None,
             new_customer_name=str(values["new_customer"]),
@@ -912,7 +945,13 @@ class IntakeScreen(Screen[None]):
         for name in TEXT_FIELDS:
             self.query_one(f"#{name}", Input).value = ""
         for name in AREA_FIELDS:
-            self.query_one(f"#{name}", TextArea).text = ""
+            self._area(name).text = ""
+        # a new call starts from the form's first choices, not the last call's (issue 13)
+        for name, first in (("channel", Channel), ("kind", TicketKind), ("severity", Severity)):
+            self.query_one(f"#{name}", Select).value = next(iter(first)).value
+        category = self.query_one("#category", Select)
+        category.set_options(self._categories(TicketKind.QUESTION))
+        self.query_one("#department", Select).clear()
         self._filling = False
         self._department_touched = False
         self._show_problems([])
@@ -960,7 +999,7 @@ def card_text(card: CustomerCard) -> Text:
         text.append(f"  {t('intake.unit')}: {visible(customer.unit_number)}")
     text.append("\n")
     if customer.phone_e164:
-        text.append(format_display(customer.phone_e164))
+        text.append(format_display(customer.phone_e164, customer.phone_extension))
     if customer.address:
         text.append(f"  {visible(customer.address)}")
     text.append("\n")

@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 from deskui.domain.customer_import import Problem
 from deskui.domain.model import ContactRole, Gender, Role
 from deskui.domain.phone import format_display
-from deskui.i18n import t
+from deskui.i18n import has_key, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.trouble_text import trouble_line
@@ -213,10 +213,14 @@ class ProfilesScreen(Screen[None]):
             text.append("\n" + t("profiles.detail_address", address=detail.address))
         if detail.needs_sales_confirmation:
             text.append("\n" + t("profiles.detail_confirm"))
-        if detail.filing_due is not None:
-            zone = ZoneInfo(self.desk_app.settings.site_timezone)
-            due = detail.filing_due.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-            text.append("\n" + t("profiles.detail_filing", due=due))
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        for kind, due_at in detail.filings:  # each open filing, personal notes too (1.4.2)
+            due = due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            name = f"deadline_kind.filing.{kind}"
+            if has_key(name):
+                text.append("\n" + t("profiles.detail_filing_kind", kind=t(name), due=due))
+            else:
+                text.append("\n" + t("profiles.detail_filing", due=due))
         for contact in detail.contacts:
             text.append(
                 "\n"

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from deskui.domain.complaint import REPLY_PARTS, ReplyFacts, build_reply, parse_local_time
+from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.intake import FieldProblem
 from deskui.domain.script_flow import salutation
 from deskui.domain.search import visible
@@ -206,6 +207,13 @@ class ReplyComposerScreen(Screen[None]):
                 problems.append(FieldProblem(name, "complaint.err.time_format"))
                 message = t("complaint.err.time_format")
             self.query_one(f"#err-{name}", Static).update(Text(message))
+        rules = packaged_conduct(current_locale())
+        for name in ("cause", "responsible"):  # both are written into the letter
+            flagged = flagged_phrases(rules, self.query_one(f"#{name}", Input).value)
+            message = t("reply.err.conduct", phrases="、".join(flagged)) if flagged else ""
+            if flagged:
+                problems.append(FieldProblem(name, "reply.err.conduct"))
+            self.query_one(f"#err-{name}", Static).update(Text(message))
         return times, problems
 
     def action_build(self) -> None:
@@ -253,8 +261,14 @@ class ReplyComposerScreen(Screen[None]):
             self.query_one(f"#{problems[0].field}", Input).focus()
             self._status(t("reply.fix_fields"))
             return
-        if not self.query_one("#reply", GuardedText).text.strip():
+        reply = self.query_one("#reply", GuardedText)
+        if not reply.text.strip():
             self._status(t("reply.empty"))
+            return
+        if then_export and reply.hits:
+            # the letter goes to the customer: seed 000:3.2.1.2 before it leaves the desk
+            reply.focus()
+            self._status(t("reply.flagged_export", count=len(reply.hits)))
             return
         from deskui.data.complaint_store import ReplyFactsSave
 

@@ -13,7 +13,6 @@ from deskui.data.database import Database
 from deskui.data.records import CallIntake
 from deskui.data.repository import UnitOfWork
 from deskui.domain.phone import reversed_digits
-from deskui.domain.routing import DEFAULT_DEPARTMENTS
 from deskui.domain.search import classify
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
@@ -55,8 +54,6 @@ def callers(database: Database, desk: Desk) -> Callers:
             row = session.get_one(m.Customer, existing)
             row.phone_reversed = reversed_digits(row.phone_e164 or "")
             uow.repo.index_customer_names(existing)
-        for code, name_zh, name_en in DEFAULT_DEPARTMENTS:
-            session.add(m.Department(code=code, name_zh=name_zh, name_en=name_en))
         prefix = _customer("华强电子有限公司", "+8613812345678", "A-1")
         prefix.assigned_agent_id = desk.agent
         prefix.contacts.append(

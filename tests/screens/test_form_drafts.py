@@ -121,9 +121,11 @@ async def test_a_phone_message_typed_comes_back_after_the_app_went_away(
     assert _draft(demo_database, "李娜", "reception_message") is None
 
 
-async def test_opening_a_form_and_cancelling_it_leaves_no_draft(
+async def test_opening_a_form_leaves_no_draft_and_esc_keeps_what_was_typed(
     demo_database: Database, clock: FixedClock
 ) -> None:
+    """The dialog's hint promises "Esc 取消（已填写的内容不会丢失）": Esc closes it, the typing
+    comes back when the same form opens again."""
     app = make_app(make_settings(demo_database, agent="李娜"), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await _desk(pilot)
@@ -131,14 +133,21 @@ async def test_opening_a_form_and_cancelling_it_leaves_no_draft(
         await _pause_past_debounce(pilot)
         assert isinstance(app.screen, LegFormModal)
         assert _draft_rows(demo_database) == 0
-        await pilot.press(*"中建三局")
-        await _pause_past_debounce(pilot)
-        saved = _draft(demo_database, "李娜", "reception_pass")
-        assert saved is not None and saved["f-company"] == "中建三局"
-        await pilot.press("escape")  # the agent drops the form: its draft goes too
+        await pilot.press("escape")  # opened and closed: nothing to keep
+        await settle(pilot)
+        assert _draft_rows(demo_database) == 0
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"中建三局", "escape")  # Esc within the half second
         await settle(pilot)
         assert isinstance(app.screen, ReceptionScreen)
-    assert _draft_rows(demo_database) == 0
+        saved = _draft(demo_database, "李娜", "reception_pass")
+        assert saved is not None and saved["f-company"] == "中建三局"
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LegFormModal) and form.values()["company"] == "中建三局"
+        assert RESTORED in _notices(app)
 
 
 async def test_a_register_entry_saved_leaves_no_draft(
@@ -279,30 +288,33 @@ async def test_trouble_writing_a_draft_keeps_the_typing_and_says_so(
 # -- the department desk: a leg's plan ---------------------------------------------------------
 
 
+async def _plan_form(pilot: Pilot[Any]) -> LegFormModal:
+    """F7, the first leg waiting for its plan, P."""
+    await _desk(pilot)
+    await pilot.press("f7")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, DepartmentScreen)
+    queue = pilot.app.screen.query_one("#department-queue", WorkList)
+    for _ in range(queue.count or 0):
+        if queue.cursor_row is not None and queue.cursor_row.leg.stage == "plan":
+            break
+        await pilot.press("down")
+        await settle(pilot)
+    leg = queue.cursor_row.leg
+    assert leg.stage == "plan"
+    await pilot.press("p")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, LegFormModal)
+    assert form.draft.key == str(leg.id)
+    return form
+
+
 async def test_a_legs_plan_typed_comes_back_and_recording_it_drops_the_draft(
     demo_database: Database, clock: FixedClock
 ) -> None:
     settings = make_settings(demo_database, agent="陈静")  # CS records for the department
-
-    async def plan_form(pilot: Pilot[Any]) -> LegFormModal:
-        await _desk(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, DepartmentScreen)
-        queue = pilot.app.screen.query_one("#department-queue", WorkList)
-        for _ in range(queue.count or 0):
-            if queue.cursor_row is not None and queue.cursor_row.leg.stage == "plan":
-                break
-            await pilot.press("down")
-            await settle(pilot)
-        leg = queue.cursor_row.leg
-        assert leg.stage == "plan"
-        await pilot.press("p")
-        await settle(pilot)
-        form = pilot.app.screen
-        assert isinstance(form, LegFormModal) and form.draft is not None
-        assert form.draft.key == str(leg.id)
-        return form
+    plan_form = _plan_form
 
     app = make_app(settings, clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
@@ -457,3 +469,20 @@ async def test_a_callback_call_half_done_comes_back_at_its_step_and_saving_drops
         await settle(pilot)
         assert isinstance(again.screen, CallbacksScreen)
     assert _draft_rows(demo_database) == 0
+
+
+async def test_esc_on_a_legs_plan_keeps_the_measures_as_its_hint_promises(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database, agent="陈静"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await _plan_form(pilot)
+        assert "已填写的内容不会丢失" in screen_text(app)
+        await pilot.press("tab", *"更换光纤接头", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DepartmentScreen)
+        await pilot.press("p")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LegFormModal)
+        assert form.values()["measures"] == "更换光纤接头"

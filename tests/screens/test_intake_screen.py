@@ -28,6 +28,7 @@ from deskui.screens.intake import (
     SLOW_ANSWERS_TO_WORKER,
     IntakeScreen,
 )
+from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.ready_text import ReadyText
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
@@ -471,7 +472,16 @@ async def test_ctrl_d_answers_and_closes_a_question(
         await pilot.press("ctrl+d")  # no answer yet
         await settle(pilot)
         assert _text(app, "#err-answer") == "当场结案需要填写答复内容"
-        screen.query_one("#answer", TextArea).text = "带身份证到物业前台补办"
+        # what is said to the customer is held to the rules of conduct (seed 000:3.2.1.2)
+        await _focus(pilot, "answer")
+        await _type(pilot, "这个我不知道")
+        advice = str(screen.query_one("#answer .guarded-text--advice", Static).render())
+        assert "“不知道”" in advice
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert "答复里有不当措辞：不知道" in _text(app, "#err-answer")
+        assert _tickets(demo_database)[-1].customer_words != "停车卡丢了怎么补办"
+        screen.query_one("#answer", GuardedText).text = "带身份证到物业前台补办"
         await pilot.press("ctrl+d")
         await settle(pilot)
 
@@ -590,3 +600,25 @@ async def test_a_complaint_forwarded_by_a_department_shows_its_delay_when_opened
         assert isinstance(app.screen, ComplaintScreen)
         title = str(app.screen.query_one("#case-title", Static).render())
         assert "由业务部转来（对方收到于 2026-11-19，4 天后才转到客服：转交延误" in title
+
+
+async def test_a_product_complaint_goes_to_the_technical_department_with_cs(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 002:2.4.2: 产品投诉：客服部与技术部协调."""
+    _, typed = _known_caller(demo_database)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _type(pilot, typed)
+        screen.query_one("#kind", Select).value = "complaint"
+        await settle(pilot)
+        screen.query_one("#category", Select).value = "product_complaint"
+        await settle(pilot)
+        assert screen.query_one("#department", Select).value == "technical"
+        assert _text(app, "#department-with") == "会同客服部协调处理"
+        screen.query_one("#words", TextArea).text = "新媒体机三天两头死机"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    ticket = _tickets(demo_database)[-1]
+    assert ticket.category == "product_complaint" and ticket.department_code == "technical"

@@ -91,7 +91,7 @@ async def test_bad_phone_shows_a_message_and_keeps_what_was_typed(
         await pilot.press("n")
         await settle(pilot)
         await _type(pilot, "#f-name", "Acme")
-        await _type(pilot, "#f-phone", "12345")
+        await _type(pilot, "#f-phone", "1234")
         await _type(pilot, "#f-birthday", "1980-13-40")
         await _type(pilot, "#f-contact", "Li")
         await pilot.press("ctrl+s")
@@ -99,7 +99,7 @@ async def test_bad_phone_shows_a_message_and_keeps_what_was_typed(
         assert isinstance(app.screen, CustomerFormModal)
         assert _text(app, "#err-phone") == "电话位数不够"
         assert "日期看不懂" in _text(app, "#err-birthday")
-        assert app.screen.query_one("#f-phone", Input).value == "12345"
+        assert app.screen.query_one("#f-phone", Input).value == "1234"
         assert app.screen.query_one("#f-name", Input).value == "Acme"
     assert _customers(demo_database) == before
 
@@ -122,7 +122,7 @@ async def test_import_dry_run_then_accept(
     sheet.write_text(
         "公司名称,公司电话,联系人,联系电话\n"
         "新客户甲,13812340001,张三,13912340001\n"
-        "新客户乙,12345,,\n"
+        "新客户乙,1234,,\n"
         ",13812340002,,\n"
         "新客户丙,13812340001,,\n"
         "新客户丁,010 8888 6666,,\n",

@@ -1,7 +1,7 @@
 """who last saved a complaint record and a customer: a conflict names them (issue 13)
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0012
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0009"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
