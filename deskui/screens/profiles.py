@@ -26,6 +26,7 @@ from deskui.i18n import has_key, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import NO_DRAFT, FormDraft
+from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import countdown_text
 from deskui.widgets.work_list import Column, WorkList
@@ -720,26 +721,39 @@ class ImportModal(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="profiles-import", exit_on_error=False)
     def dry_run(self, path: str) -> None:
-        from deskui.data.tabular import TableError, read_table
+        from deskui.data.tabular import TableError, read_sheet
         from deskui.domain.customer_import import parse_rows
 
         app = self.desk_app
         try:
-            rows = read_table(Path(path).expanduser())
+            sheet = read_sheet(Path(path).expanduser())
         except TableError as error:
-            deliver(self, self._failed, str(error))
+            deliver(self, self._failed, t(str(error)))
             return
-        with app.unit_of_work() as uow:
-            report = parse_rows(rows, uow.repo.existing_phones())
-            outcome = uow.repo.import_customers(report, 0, app.clock.now(), dry_run=True)
+        try:
+            with app.unit_of_work() as uow:
+                report = parse_rows(sheet.rows, uow.repo.existing_phones(), sheet.headers)
+                outcome = uow.repo.import_customers(report, 0, app.clock.now(), dry_run=True)
+        except Exception as error:
+            deliver(self, self._failed, trouble_line(error))
+            return
         deliver(self, self._show_report, report, outcome)
 
-    def _failed(self, key: str) -> None:
-        self.query_one("#import-summary", Static).update(t(key))
+    def _failed(self, text: str) -> None:
+        self.query_one("#import-summary", Static).update(Text(text))
 
     def _show_report(self, report: ImportReport, outcome: ImportOutcome) -> None:
         self.report = report
+        if not report.has_header or not report.rows:  # nothing to import, said as such
+            key = (
+                "profiles.import.empty_file" if not report.has_header else "profiles.import.no_rows"
+            )
+            self.query_one("#import-summary", Static).update(t(key))
+            return
         summary = Text(t("profiles.import.report", ok=outcome.created, bad=len(report.bad)))
+        if report.blank_lines:
+            lines = ", ".join(str(n) for n in report.blank_lines)
+            summary.append("\n" + t("profiles.import.blank_lines", lines=lines))
         if outcome.skipped_lines:
             lines = ", ".join(str(n) for n in outcome.skipped_lines)
             summary.append(
@@ -772,10 +786,27 @@ class ImportModal(ModalScreen[int | None]):
     def accept_import(self, report: ImportReport) -> None:
         app = self.desk_app
         agent_id = app.agent.id if app.agent else 0
-        with app.unit_of_work() as uow:
-            outcome = uow.repo.import_customers(report, agent_id, app.clock.now(), dry_run=False)
-            uow.commit()
+        try:
+            with app.unit_of_work() as uow:
+                outcome = uow.repo.import_customers(
+                    report, agent_id, app.clock.now(), dry_run=False
+                )
+                uow.commit()
+        except Exception as error:  # nothing was imported: said, never silent
+            deliver(self, self._failed, t("profiles.import.failed", reason=trouble_line(error)))
+            return
+        if outcome.skipped_lines:  # filed since the dry run: said before the dialog closes
+            deliver(self, self._imported_with_skips, outcome)
+            return
         deliver(self, self.dismiss, outcome.created)
+
+    def _imported_with_skips(self, outcome: ImportOutcome) -> None:
+        self.report = None
+        lines = ", ".join(str(n) for n in outcome.skipped_lines)
+        summary = Text(t("profiles.imported", count=outcome.created))
+        skipped = t("profiles.import.skipped_done", count=len(outcome.skipped_lines), lines=lines)
+        summary.append("\n" + skipped)
+        self.query_one("#import-summary", Static).update(summary)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

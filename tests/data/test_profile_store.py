@@ -255,8 +255,8 @@ def test_read_table_csv_with_and_without_bom_and_xlsx(tmp_path: Path) -> None:
     sheet.append(["Acme", 13812345678, "x"])
     book.save(tmp_path / "c.xlsx")
     rows = read_table(tmp_path / "c.xlsx")
-    assert rows == [{"name": "Acme", "phone": 13812345678}]
-    assert parse_rows(rows).ok[0].phone_e164 == "+8613812345678"
+    assert rows == [{"name": "Acme", "phone": 13812345678, None: ["x"]}]  # kept, not dropped
+    assert parse_rows(rows).bad[0].problems[-1].key == "profiles.problem.extra_cells"
     (tmp_path / "gbk.csv").write_bytes("公司名称\n甲\n".encode("gbk"))
     for bad in ("gbk.csv", "missing.csv"):
         try:

@@ -18,6 +18,7 @@ from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
 
 LATER = FIXED_NOW + timedelta(minutes=3)
+WRITES = ("UPDATE complaint_record", "INSERT INTO complaint_record")
 
 
 def _complaint(database: Database, desk: Desk) -> int:
@@ -127,3 +128,58 @@ def test_two_desks_on_one_contact_and_one_assignment_the_second_gets_a_conflict(
         assert first.repo.reassign(desk.customer, desk.colleague, version, LATER).ok
         first.commit()
         assert second.repo.reassign(desk.customer, desk.agent, version, LATER).conflict
+
+
+@pytest.mark.parametrize("saved_before", [0, 1], ids=["first-step", "later-step"])
+def test_two_desks_writing_at_the_same_moment_the_second_gets_a_conflict(
+    database: Database, desk: Desk, saved_before: int
+) -> None:
+    """Both read the same version and both pass the check; the first holds its write
+    uncommitted while the second writes: the second's UPDATE ... WHERE version matches no
+    row once the first commits (or, on the first step, its INSERT meets the first's key),
+    which is a Conflict too, not a driver error."""
+    import threading
+
+    from sqlalchemy import event
+
+    ticket_id = _complaint(database, desk)
+    for _ in range(saved_before):
+        with UnitOfWork(database) as uow:
+            uow.repo.save_complaint_step(ticket_id, desk.agent, _step("起头", 0), FIXED_NOW)
+            uow.commit()
+    writing = threading.Event()
+    outcome: list[BaseException | None] = []
+
+    def second_desk() -> None:
+        try:
+            with UnitOfWork(database) as uow:
+                uow.repo.save_complaint_step(
+                    ticket_id, desk.agent, _step("王芳的记录", saved_before), LATER
+                )
+                uow.commit()
+            outcome.append(None)
+        except BaseException as error:
+            outcome.append(error)
+
+    second = threading.Thread(target=second_desk)
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if threading.current_thread() is second and statement.startswith(WRITES):
+            writing.set()  # the second desk's write is on its way (it waits for the first)
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        with UnitOfWork(database) as first:
+            first.repo.save_complaint_step(
+                ticket_id, desk.colleague, _step("李娜的记录", saved_before), LATER
+            )
+            second.start()
+            assert writing.wait(10)
+            first.commit()
+        second.join(10)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    assert len(outcome) == 1 and isinstance(outcome[0], Conflict), outcome
+    assert outcome[0].saved_by == "李娜" and outcome[0].theirs["note"] == "李娜的记录"
+    with UnitOfWork(database) as uow:
+        assert uow.repo.complaint(ticket_id).answers["note"] == "李娜的记录"

@@ -70,3 +70,44 @@ async def test_a_complaint_saved_by_two_desks_shows_both_notes_and_keeps_the_typ
         assert screen.query_one("#complaint-trouble", Banner).message == ""
     with UnitOfWork(demo_database) as uow:
         assert uow.repo.complaint(ticket_id).answers["note"] == MINE
+
+
+async def test_a_written_reply_saved_by_another_desk_shows_both_replies(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    from deskui.data.complaint_store import ReplyFactsSave
+    from deskui.screens.reply_composer import ReplyComposerScreen
+    from tests.screens.test_complaint_screens import LETTER, _row_of
+
+    ticket_id = _ticket(demo_database, LETTER)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*["down"] * _row_of(demo_database, "王芳", ticket_id), "w")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReplyComposerScreen) and screen.case is not None
+        with UnitOfWork(demo_database) as uow:  # 李娜 saves the reply first
+            lina = next(a.id for a in uow.repo.agents() if a.name == "李娜")
+            theirs = ReplyFactsSave(
+                "审批延误", "", None, None, "", THEIRS, expected_version=screen.case.version
+            )
+            uow.repo.save_reply_facts(ticket_id, lina, theirs, FIXED_NOW)
+            uow.commit()
+        await pilot.press(*"业务员未及时提交优惠审批")
+        screen.query_one("#reply GuardedArea", GuardedArea).focus()
+        await pilot.press(*MINE)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictModal)
+        text = screen_text(app)
+        assert "李娜 于 2026-11-23 09:00 保存了这条记录" in text
+        assert THEIRS in text and MINE in text and "审批延误" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.query_one("#reply", GuardedText).text.startswith(MINE)  # kept as typed
+    with UnitOfWork(demo_database) as uow:
+        assert uow.repo.complaint(ticket_id).reply_text == THEIRS
