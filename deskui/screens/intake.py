@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 from textual.widgets.select import InvalidSelectValueError
 
+from deskui.domain.field_limits import input_limit
 from deskui.domain.intake import FieldProblem, check_intake
 from deskui.domain.lookup_ahead import LookupAhead
 from deskui.domain.model import (
@@ -171,7 +172,10 @@ class IntakeScreen(Screen[None]):
             with Vertical(id="caller"):
                 yield Label(t("intake.phone"), classes="field-label")
                 yield PhoneInput(
-                    self.phone_typed, placeholder=t("intake.phone_placeholder"), id="phone"
+                    self.phone_typed,
+                    placeholder=t("intake.phone_placeholder"),
+                    id="phone",
+                    max_length=input_limit("phone"),
                 )
                 yield ReadyText("", id="phone-hint", classes="hint-line")
                 yield Static("", id="err-phone", classes="field-error")
@@ -186,7 +190,10 @@ class IntakeScreen(Screen[None]):
                 with Vertical(id="new-customer-box"):
                     yield Label(t("intake.new_customer"), classes="field-label")
                     yield Input(
-                        id="new_customer", placeholder=t("intake.new_customer_hint"), compact=True
+                        id="new_customer",
+                        placeholder=t("intake.new_customer_hint"),
+                        compact=True,
+                        max_length=input_limit("new_customer"),
                     )
                     yield Static("", id="err-new_customer", classes="field-error")
                 with Horizontal(classes="row"):
@@ -202,17 +209,20 @@ class IntakeScreen(Screen[None]):
                     yield self._select("department", [])
                 yield Label(t("intake.new_contact"), classes="field-label")
                 yield Input(
-                    id="new_contact", placeholder=t("intake.new_contact_hint"), compact=True
+                    id="new_contact",
+                    placeholder=t("intake.new_contact_hint"),
+                    compact=True,
+                    max_length=input_limit("new_contact"),
                 )
                 yield Static("", id="err-new_contact", classes="field-error")
                 yield Label(t("intake.unit"), classes="field-label")
-                yield Input(id="unit", compact=True)
+                yield Input(id="unit", compact=True, max_length=input_limit("unit"))
                 yield Static("", id="err-unit", classes="field-error")
                 yield Label(t("intake.words"), classes="field-label")
                 yield TextArea(id="words", soft_wrap=True, tab_behavior="focus")
                 yield Static("", id="err-words", classes="field-error")
                 yield Label(t("intake.expectation"), classes="field-label")
-                yield Input(id="expectation", compact=True)
+                yield Input(id="expectation", compact=True, max_length=input_limit("expectation"))
                 yield Static("", id="err-expectation", classes="field-error")
                 yield Label(t("intake.answer"), classes="field-label")
                 yield TextArea(id="answer", soft_wrap=True, tab_behavior="focus")
