@@ -45,5 +45,5 @@ def test_too_long_names_each_field_with_its_limit_and_length() -> None:
 
 
 def test_intake_takes_its_limits_from_the_kinds() -> None:
-    assert intake.MAX_WORDS == LIMITS[FieldKind.NOTE]
-    assert intake.MAX_NAME == LIMITS[FieldKind.NAME]  # the new contact is a person
+    assert LIMITS[FieldKind.NOTE] == intake.MAX_WORDS
+    assert LIMITS[FieldKind.NAME] == intake.MAX_NAME  # the new contact is a person
