@@ -89,6 +89,8 @@ class Customer(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    """Who saved last: a conflict names them (issue 13)."""
     # issue 6: confirm with the customer's sales head before every callback (seed 000:2.5.2.1)
     needs_sales_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -436,6 +438,8 @@ class ComplaintRecord(Base):
     taken_over_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    """Who saved last: a conflict names them (issue 13)."""
 
 
 # -- callbacks (issue 6) --

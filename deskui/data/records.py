@@ -30,6 +30,8 @@ class WorkItem:
     starts_at: datetime
     due_at: datetime
     paused_at: datetime | None
+    note: str = ""
+    """Tells deadlines of one kind apart: a profile filing's `cs`, `sales`, `personal_notes`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,8 @@ class CallIntake:
     department_code: str | None = None
     answer: str = ""
     close_now: bool = False
+    forwarded_by: str | None = None  # the department that received it (seed 000:3.2.2)
+    received_by_department_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

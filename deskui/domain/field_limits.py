@@ -101,7 +101,7 @@ _CODES = (
     "promised_at", "callback_time", "expected_finish", "action_at", "booked_at", "postpone_to",
     "first_date", "end_date", "starts_on", "ends_on", "received_at", "birthday",
     "contract_signed_on", "day", "due", "at", "sent_at", "valid_from", "valid_to", "path",
-    "setting",
+    "setting", "forwarded_on",
 )  # fmt: skip
 _NOTES = (
     "message", "people", "interest", "purpose", "prepare", "plan", "measures", "result",

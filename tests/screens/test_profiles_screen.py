@@ -12,10 +12,11 @@ from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.repository import UnitOfWork
 from deskui.domain.clock import FixedClock
+from deskui.screens.conflict import ConflictModal
 from deskui.screens.profiles import CustomerFormModal, ImportModal, ProfilesScreen
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, settle
+from tests.screens.desk_pilot import SIZE, screen_text, settle
 
 
 def _text(app, selector: str) -> str:
@@ -181,6 +182,10 @@ async def test_edit_conflict_is_shown_and_typing_kept(
             uow.commit()
         app.screen.query_one("#f-address", Input).value = "我改的地址"
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictModal)  # both versions, side by side
+        assert "别人改的地址" in screen_text(app) and "我改的地址" in screen_text(app)
+        await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CustomerFormModal)
         assert "别人在你打开后保存了这份资料" in _text(app, "#form-status")
