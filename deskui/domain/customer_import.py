@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.model import ContactRole, Gender
 from deskui.domain.phone import normalise_phone
 
@@ -45,14 +46,14 @@ HEADERS: Mapping[str, str] = {
 """Accepted column headers (case and spaces ignored for the English ones) -> field."""
 
 LIMITS: Mapping[str, int] = {
-    "name": 200,
-    "address": 300,
-    "unit_number": 40,
-    "contact": 80,
+    "name": limit(FieldKind.SHORT_TEXT),
+    "address": limit(FieldKind.ADDRESS),
+    "unit_number": limit(FieldKind.UNIT_NUMBER),
+    "contact": limit(FieldKind.NAME),
     "position": 80,
-    "email": 200,
+    "email": limit(FieldKind.SHORT_TEXT),
     "convenient_time": 80,
-    "personal_notes": 4000,
+    "personal_notes": limit(FieldKind.NOTE),
 }
 """Longest text each field may hold, in characters (the column sizes of the tables)."""
 

@@ -20,6 +20,8 @@ class FieldKind(StrEnum):
     """A company or party on a register: visitor's company, contractor, sender (String(120))."""
     SHORT_TEXT = "short_text"
     """One line: a customer's name, the expectation, a title, a next step (String(200))."""
+    ADDRESS = "address"
+    """A customer's address (String(300))."""
     PHONE = "phone"
     """A number as typed, with spaces, brackets and an extension (转 301)."""
     UNIT_NUMBER = "unit_number"
@@ -36,6 +38,7 @@ LIMITS: dict[FieldKind, int] = {
     FieldKind.NAME: 80,
     FieldKind.COMPANY: 120,
     FieldKind.SHORT_TEXT: 200,
+    FieldKind.ADDRESS: 300,
     FieldKind.PHONE: 40,
     FieldKind.UNIT_NUMBER: 40,
     FieldKind.CODE: 500,  # a file path may be long; dates and times never come close
@@ -84,3 +87,45 @@ def too_long(values: Mapping[str, object], kinds: Mapping[str, FieldKind]) -> li
         if isinstance(text, str) and over_limit(text, kind):
             problems.append(TooLong(name, LIMITS[kind], len(text)))
     return problems
+
+
+_PEOPLE = (
+    "contact", "contact_name", "new_contact", "new-name", "sales_head", "received_from",
+    "person", "visitor", "host", "by_name", "handed_to", "signed_by", "issued_by", "from_name",
+    "sent_by", "invited_by", "plan_by", "for_agent",
+)  # fmt: skip
+_COMPANIES = ("company", "party", "area", "place")
+_PHONES = ("phone", "contact_phone", "from_number")
+_UNITS = ("unit", "unit_number")
+_CODES = (
+    "promised_at", "callback_time", "expected_finish", "action_at", "booked_at", "postpone_to",
+    "first_date", "end_date", "starts_on", "ends_on", "received_at", "birthday",
+    "contract_signed_on", "day", "due", "at", "sent_at", "valid_from", "valid_to", "path",
+    "setting", "forwarded_on",
+)  # fmt: skip
+_NOTES = (
+    "message", "people", "interest", "purpose", "prepare", "plan", "measures", "result",
+    "outcome", "feedback", "issue", "words", "answer", "personal_notes", "note_long",
+)  # fmt: skip
+
+INPUT_KINDS: dict[str, FieldKind] = {
+    **dict.fromkeys(_PEOPLE, FieldKind.NAME),
+    **dict.fromkeys(_COMPANIES, FieldKind.COMPANY),
+    **dict.fromkeys(_PHONES, FieldKind.PHONE),
+    "address": FieldKind.ADDRESS,
+    **dict.fromkeys(_UNITS, FieldKind.UNIT_NUMBER),
+    **dict.fromkeys(_CODES, FieldKind.CODE),
+    **dict.fromkeys(_NOTES, FieldKind.NOTE),
+}
+"""The kind of each named form field; any other one-line field is SHORT_TEXT. Where a name
+means a longer text on one form than on another, it takes the longer kind here and the
+form's own check says the tighter limit at the save."""
+
+
+def kind_of(name: str) -> FieldKind:
+    return INPUT_KINDS.get(name, FieldKind.SHORT_TEXT)
+
+
+def input_limit(name: str) -> int:
+    """`max_length` for the Input of the field called `name`."""
+    return LIMITS[kind_of(name)]

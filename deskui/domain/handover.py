@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from deskui.domain.deadlines import DeadlinePolicy, handover_ack_due
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.intake import FieldProblem
 from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, SubjectType
 
-MAX_TITLE = 200
+MAX_TITLE = limit(FieldKind.SHORT_TEXT)
 SHEET_ORDER: tuple[HandoverSheet, ...] = tuple(HandoverSheet)
 """The seed's order: unfinished, payment, responsibility, courier, repair, return."""
 

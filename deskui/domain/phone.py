@@ -29,6 +29,8 @@ before the dash are a whole number by themselves."""
 _MIN_NATIONAL_DIGITS = 7
 """Fewer national digits than this cannot be a CN subscriber number with its area code."""
 
+MAX_EXTENSION_DIGITS = 8
+"""An extension is a switchboard's few digits; more is a mishearing (and the column is 12)."""
 _CN_MOBILE_DIGITS = 11
 _LOOKUP_MIN_DIGITS = 4
 
@@ -61,6 +63,9 @@ def normalise_phone(raw: str, region: str = "CN") -> PhoneParse:
     if match is not None:
         extension = match.group(1) or None  # a marker typed, its digits not yet
         text = text[: match.start()]
+    if extension is not None and len(extension) > MAX_EXTENSION_DIGITS:
+        digits = "".join(ch for ch in text if ch.isdecimal())
+        return PhoneParse(raw, None, extension, digits, False, "phone.too_long")
     parsed = _parse_number(raw, text, extension, region)
     dashed = _DASHED_EXTENSION.search(text) if match is None else None
     if not parsed.valid and dashed is not None:

@@ -25,9 +25,10 @@ from deskui.domain.callbacks import (
 )
 from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.department_legs import LegPolicy
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.model import Severity
 
-MAX_TEXT = 200
+MAX_TEXT = limit(FieldKind.SHORT_TEXT)
 
 
 class Unit(StrEnum):

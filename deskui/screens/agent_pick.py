@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.data.records import AgentRecord
 
-MAX_NAME = 40
+MAX_NAME = 40  # shorter than FieldKind.NAME: the name sits in every list's owner column
 
 
 class AgentPickModal(ModalScreen["AgentRecord | None"]):
@@ -51,7 +51,9 @@ class AgentPickModal(ModalScreen["AgentRecord | None"]):
                 yield Static(t("pick.hint"), classes="hint")
             else:
                 yield Static(t("pick.first_run"), classes="dialog-title")
-                yield Input(placeholder=t("pick.name_placeholder"), id="new-name")
+                yield Input(
+                    placeholder=t("pick.name_placeholder"), id="new-name", max_length=MAX_NAME
+                )
                 yield Static("", id="name-error", classes="field-error")
                 yield Static(t("pick.first_run_hint"), classes="hint")
 

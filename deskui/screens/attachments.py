@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskui.domain.field_limits import input_limit
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -112,7 +113,12 @@ class AttachmentsModal(ModalScreen[None]):
             yield OptionList(id="attachment-list")
             yield Static(t("attachments.none"), id="attachment-none", classes="hint")
             yield Label(t("attachments.path"), classes="field-label")
-            yield Input(placeholder=t("attachments.path_hint"), id="path", compact=True)
+            yield Input(
+                placeholder=t("attachments.path_hint"),
+                id="path",
+                compact=True,
+                max_length=input_limit("path"),
+            )
             yield Static("", id="err-path", classes="field-error")
             yield Static(
                 t(

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.model import Role
 from deskui.domain.search import visible
 from deskui.i18n import t
@@ -30,7 +31,7 @@ from deskui.screens.drafts import FormDraft
 if TYPE_CHECKING:
     from deskui.app import DeskApp
 
-MAX_NOTE = 200
+MAX_NOTE = limit(FieldKind.SHORT_TEXT)
 
 
 def parse_day(text: str) -> date | None:
@@ -73,7 +74,12 @@ class CalendarDaysModal(ModalScreen[bool]):
             with Horizontal(classes="row"):
                 with Vertical(classes="cell"):
                     yield Label(t("calendar.day"))
-                    yield Input(placeholder="2027-02-06", id="calendar-day", compact=True)
+                    yield Input(
+                        placeholder="2027-02-06",
+                        id="calendar-day",
+                        compact=True,
+                        max_length=limit(FieldKind.CODE),
+                    )
                 with Vertical(classes="cell"):
                     yield Label(t("calendar.kind"))
                     yield Select(
@@ -84,7 +90,12 @@ class CalendarDaysModal(ModalScreen[bool]):
                         compact=True,
                     )
             yield Label(t("calendar.note"))
-            yield Input(placeholder=t("calendar.note_hint"), id="calendar-note", compact=True)
+            yield Input(
+                placeholder=t("calendar.note_hint"),
+                id="calendar-note",
+                compact=True,
+                max_length=MAX_NOTE,
+            )
             yield Static("", id="calendar-error", classes="field-error")
             yield Static(t("calendar.existing"), classes="dialog-title")
             yield OptionList(id="calendar-list")

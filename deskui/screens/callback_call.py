@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from deskui.domain.callbacks import parse_booked_time
+from deskui.domain.field_limits import FieldKind, input_limit
 from deskui.domain.model import CallbackPurpose, CallbackWay
 from deskui.domain.script_flow import ScriptFlow, render, salutation
 from deskui.domain.search import visible
@@ -139,7 +140,7 @@ class CallbackCallScreen(Screen[None]):
                 yield Static(t("callbacks.confirm.why"), id="confirm-why")
                 yield Static("", id="confirm-last")
                 yield Label(t("callbacks.confirm.sales_head"), classes="field-label")
-                yield Input(id="sales_head", compact=True)
+                yield Input(id="sales_head", compact=True, max_length=input_limit("sales_head"))
                 yield Static("", id="err-sales_head", classes="field-error")
                 yield Label(t("callbacks.confirm.answer"), classes="field-label")
                 yield OptionList(
@@ -150,13 +151,19 @@ class CallbackCallScreen(Screen[None]):
                 yield Static("", id="err-sales_answer", classes="field-error")
                 yield Label(t("callbacks.confirm.note"), classes="field-label")
                 yield Input(
-                    id="sales_note", placeholder=t("callbacks.confirm.note_hint"), compact=True
+                    id="sales_note",
+                    placeholder=t("callbacks.confirm.note_hint"),
+                    compact=True,
+                    max_length=input_limit("sales_note"),
                 )
                 yield Static("", id="err-sales_note", classes="field-error")
                 with Vertical(id="box-postpone_to", classes="field-box"):
                     yield Label(t("callbacks.confirm.postpone_to"), classes="field-label")
                     yield Input(
-                        id="postpone_to", placeholder=t("callbacks.booked_hint"), compact=True
+                        id="postpone_to",
+                        placeholder=t("callbacks.booked_hint"),
+                        compact=True,
+                        max_length=input_limit("postpone_to"),
                     )
                     yield Static("", id="err-postpone_to", classes="field-error")
                 yield Static(t("callbacks.confirm.hint"), id="confirm-hint", classes="hint")
@@ -170,7 +177,9 @@ class CallbackCallScreen(Screen[None]):
                     with Vertical(id=f"box-{name}", classes="field-box"):
                         yield Label(t(f"callbacks.field.{name}"), classes="field-label")
                         hint = t("callbacks.booked_hint") if name == "booked_at" else ""
-                        yield Input(id=name, placeholder=hint, compact=True)
+                        yield Input(
+                            id=name, placeholder=hint, compact=True, max_length=input_limit(name)
+                        )
                         yield Static("", id=f"err-{name}", classes="field-error")
                 yield Static("", id="step-hint", classes="hint")
             with Vertical(id="call-facts"):
@@ -184,7 +193,9 @@ class CallbackCallScreen(Screen[None]):
                     compact=True,
                 )
                 yield Label(t("callbacks.field.notes"), classes="field-label")
-                yield GuardedText(id="notes", placeholder=t("callbacks.notes_hint"))
+                yield GuardedText(
+                    id="notes", placeholder=t("callbacks.notes_hint"), kind=FieldKind.NOTE
+                )
                 yield Static("", id="err-notes", classes="field-error")
         yield Footer(compact=True)
 
@@ -632,6 +643,11 @@ class CallbackCallScreen(Screen[None]):
             self.query_one("#err-notes", Static).update(
                 Text(t("callbacks.error.conduct", phrases="、".join(hits)))
             )
+            notes.focus()
+            return
+        refusal = notes.refusal()  # past its limit: said before the save, the text kept
+        if refusal is not None:
+            self.query_one("#err-notes", Static).update(Text(refusal))
             notes.focus()
             return
         self.query_one("#err-notes", Static).update("")

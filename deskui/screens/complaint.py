@@ -323,7 +323,9 @@ class ComplaintScreen(Screen[None]):
                     yield Static("", id=f"err-{name}", classes="field-error")
             with Vertical(id="box-note", classes="field-box"):
                 yield Label(t("complaint.field.note"), classes="field-label")
-                yield GuardedText(id="note", placeholder=t("complaint.note_hint"))
+                yield GuardedText(
+                    id="note", placeholder=t("complaint.note_hint"), kind=FIELD_KINDS["note"]
+                )
                 yield Static("", id="err-note", classes="field-error")
         yield Static("", id="step-error")
         yield Footer(compact=True)

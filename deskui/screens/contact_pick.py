@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from deskui.domain.field_limits import input_limit
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.widgets.work_list import Column, WorkList
@@ -79,7 +80,12 @@ class ContactPickModal(ModalScreen[list["ContactChoice"] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="pick-dialog"):
             yield Static(Text(self._title), classes="dialog-title")
-            yield Input(placeholder=t("relations.pick.search"), id="pick-search", compact=True)
+            yield Input(
+                placeholder=t("relations.pick.search"),
+                id="pick-search",
+                compact=True,
+                max_length=input_limit("search"),
+            )
             yield WorkList(self._columns(), empty_text=t("relations.pick.empty"), id="pick-list")
             key = "relations.pick.hint_multiple" if self.multiple else "relations.pick.hint"
             yield Static(t(key), id="pick-hint")

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
+from deskui.domain.field_limits import input_limit
 from deskui.domain.reception import (
     Direction,
     MailKind,
@@ -85,7 +86,12 @@ class CorrespondenceScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(t("correspondence.title"), id="mail-title", classes="section-title")
-        yield Input(placeholder=t("correspondence.search"), id="mail-search", compact=True)
+        yield Input(
+            placeholder=t("correspondence.search"),
+            id="mail-search",
+            compact=True,
+            max_length=input_limit("search"),
+        )
         yield WorkList(
             columns=self._columns(), empty_text=t("correspondence.empty"), id="mail-list"
         )

@@ -30,6 +30,7 @@ from deskui.domain.department_legs import (
     check_result,
     leg_times,
 )
+from deskui.domain.field_limits import input_limit
 from deskui.domain.intake import FieldProblem
 from deskui.domain.model import Role
 from deskui.domain.search import visible
@@ -110,7 +111,11 @@ class LegFormModal(ModalScreen[bool]):
                     )
                 else:
                     yield Input(
-                        spec.value, placeholder=spec.placeholder, id=f"f-{spec.name}", compact=True
+                        spec.value,
+                        placeholder=spec.placeholder,
+                        id=f"f-{spec.name}",
+                        compact=True,
+                        max_length=input_limit(spec.name),
                     )
                 yield Static("", id=f"err-{spec.name}", classes="field-error")
             yield Static("", id="form-trouble", classes="field-error")

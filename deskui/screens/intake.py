@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.select import InvalidSelectValueError
 
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
+from deskui.domain.field_limits import FieldKind, input_limit
 from deskui.domain.intake import FieldProblem, check_intake, received_day
 from deskui.domain.lookup_ahead import LookupAhead
 from deskui.domain.model import (
@@ -190,7 +191,10 @@ class IntakeScreen(Screen[None]):
             with Vertical(id="caller"):
                 yield Label(t("intake.phone"), classes="field-label")
                 yield PhoneInput(
-                    self.phone_typed, placeholder=t("intake.phone_placeholder"), id="phone"
+                    self.phone_typed,
+                    placeholder=t("intake.phone_placeholder"),
+                    id="phone",
+                    max_length=input_limit("phone"),
                 )
                 yield ReadyText("", id="phone-hint", classes="hint-line")
                 yield Static("", id="err-phone", classes="field-error")
@@ -205,7 +209,10 @@ class IntakeScreen(Screen[None]):
                 with Vertical(id="new-customer-box"):
                     yield Label(t("intake.new_customer"), classes="field-label")
                     yield Input(
-                        id="new_customer", placeholder=t("intake.new_customer_hint"), compact=True
+                        id="new_customer",
+                        placeholder=t("intake.new_customer_hint"),
+                        compact=True,
+                        max_length=input_limit("new_customer"),
                     )
                     yield Static("", id="err-new_customer", classes="field-error")
                 with Horizontal(classes="row"):
@@ -225,6 +232,7 @@ class IntakeScreen(Screen[None]):
                             id="forwarded_on",
                             placeholder=t("intake.forwarded_on_hint"),
                             compact=True,
+                            max_length=input_limit("forwarded_on"),
                         )
                         yield Static("", id="err-forwarded_on", classes="field-error")
                 yield Static("", id="err-forwarded_by", classes="field-error")
@@ -234,21 +242,24 @@ class IntakeScreen(Screen[None]):
                 yield Static("", id="department-with", classes="hint-line")
                 yield Label(t("intake.new_contact"), classes="field-label")
                 yield Input(
-                    id="new_contact", placeholder=t("intake.new_contact_hint"), compact=True
+                    id="new_contact",
+                    placeholder=t("intake.new_contact_hint"),
+                    compact=True,
+                    max_length=input_limit("new_contact"),
                 )
                 yield Static("", id="err-new_contact", classes="field-error")
                 yield Label(t("intake.unit"), classes="field-label")
-                yield Input(id="unit", compact=True)
+                yield Input(id="unit", compact=True, max_length=input_limit("unit"))
                 yield Static("", id="err-unit", classes="field-error")
                 yield Label(t("intake.words"), classes="field-label")
                 yield TextArea(id="words", soft_wrap=True, tab_behavior="focus")
                 yield Static("", id="err-words", classes="field-error")
                 yield Label(t("intake.expectation"), classes="field-label")
-                yield Input(id="expectation", compact=True)
+                yield Input(id="expectation", compact=True, max_length=input_limit("expectation"))
                 yield Static("", id="err-expectation", classes="field-error")
                 yield Label(t("intake.answer"), classes="field-label")
                 # what is said to the customer: the rules of conduct on (seed 000:3.2.1.2)
-                yield GuardedText(id="answer")
+                yield GuardedText(id="answer", kind=FieldKind.NOTE)
                 yield Static("", id="err-answer", classes="field-error")
         yield Footer(compact=True)
 

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
+from deskui.domain.field_limits import input_limit
 from deskui.domain.intake import FieldProblem
 from deskui.domain.orders import ReturnStep, next_return_steps
 from deskui.domain.search import visible
@@ -106,6 +107,7 @@ class FormModal(ModalScreen[bool]):
                             id=f"f-{spec.name}",
                             compact=True,
                             disabled=spec.disabled,
+                            max_length=input_limit(spec.name),
                         )
                 yield Static("", id=f"err-{spec.name}", classes="field-error")
             yield Static("", id="form-trouble", classes="field-error")

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from deskui.domain.customer_import import Problem
+from deskui.domain.field_limits import input_limit
 from deskui.domain.model import ContactRole, Gender, Role
 from deskui.domain.phone import format_display
 from deskui.i18n import has_key, t
@@ -321,7 +322,7 @@ class ProfileFormBase(ModalScreen[str | None]):
 
     def field(self, name: str, value: str = "") -> ComposeResult:
         yield Label(t(f"profiles.field.{name}"), classes="field-label")
-        yield Input(value, id=f"f-{name}", compact=True)
+        yield Input(value, id=f"f-{name}", compact=True, max_length=input_limit(name))
         yield Static("", id=f"err-{name}", classes="field-error")
 
     def choice(self, name: str, options: list[tuple[str, str]], value: str) -> ComposeResult:
@@ -703,7 +704,7 @@ class ImportModal(ModalScreen[int | None]):
         with Vertical(classes="dialog import-dialog"):
             yield Static(t("profiles.import.title"), classes="dialog-title")
             yield Label(t("profiles.import.path"), classes="field-label")
-            yield Input(id="import-path", compact=True)
+            yield Input(id="import-path", compact=True, max_length=input_limit("path"))
             yield Static("", id="import-summary")
             with VerticalScroll(id="import-report"):
                 yield Static("", id="import-bad")

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from deskui.domain.callbacks import promotion_problems
+from deskui.domain.field_limits import input_limit
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
@@ -51,7 +52,12 @@ class PromotionModal(ModalScreen[int | None]):
             for name in PROMOTION_FIELDS:
                 yield Label(t(f"callbacks.promotion.{name}"), classes="field-label")
                 hint = t("callbacks.visit.date_hint") if name != "name" else ""
-                yield Input(id=f"promotion-{name}", placeholder=hint, compact=True)
+                yield Input(
+                    id=f"promotion-{name}",
+                    placeholder=hint,
+                    compact=True,
+                    max_length=input_limit(name),
+                )
                 yield Static("", id=f"err-promotion-{name}", classes="field-error")
             yield Static(t("callbacks.promotion.form_hint"), classes="hint")
 

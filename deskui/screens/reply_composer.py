@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from deskui.domain.complaint import REPLY_PARTS, ReplyFacts, build_reply, parse_local_time
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
+from deskui.domain.field_limits import FieldKind, input_limit
 from deskui.domain.intake import FieldProblem
 from deskui.domain.script_flow import salutation
 from deskui.domain.search import visible
@@ -129,13 +130,17 @@ class ReplyComposerScreen(Screen[None]):
                 for name in FACT_FIELDS:
                     yield Label(t(f"reply.field.{name}"), classes="field-label")
                     hint = t("complaint.time_hint") if name.endswith(("_at", "_finish")) else ""
-                    yield Input(id=name, placeholder=hint, compact=True)
+                    yield Input(
+                        id=name, placeholder=hint, compact=True, max_length=input_limit(name)
+                    )
                     yield Static("", id=f"err-{name}", classes="field-error")
                 yield Label(t("reply.field.result"), classes="field-label")
-                yield GuardedText(id="result")
+                yield GuardedText(id="result", kind=FieldKind.NOTE)
             with Vertical(id="reply-side"):
                 yield Label(t("reply.text"), classes="field-label")
-                yield GuardedText(id="reply", placeholder=t("reply.text_hint"))
+                yield GuardedText(
+                    id="reply", placeholder=t("reply.text_hint"), kind=FieldKind.LETTER
+                )
                 yield Static("", id="reply-status")
         yield Footer(compact=True)
 
@@ -265,6 +270,13 @@ class ReplyComposerScreen(Screen[None]):
         if not reply.text.strip():
             self._status(t("reply.empty"))
             return
+        for name in ("result", "reply"):  # past its limit: said before the save, text kept
+            guarded = self.query_one(f"#{name}", GuardedText)
+            refusal = guarded.refusal()
+            if refusal is not None:
+                guarded.focus()
+                self._status(refusal)
+                return
         if then_export and reply.hits:
             # the letter goes to the customer: seed 000:3.2.1.2 before it leaves the desk
             reply.focus()

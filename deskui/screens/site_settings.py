@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, SelectionList, Static
 
+from deskui.domain.field_limits import input_limit
 from deskui.domain.model import CallbackPurpose, Role
 from deskui.domain.search import visible
 from deskui.domain.site import SETTINGS, SettingProblem, SiteSetting, Unit, parse_setting
@@ -109,7 +110,13 @@ class SiteSettingsScreen(Screen[None]):
                 compact=True,
                 classes="settings-field -purposes",
             )
-        return Input(setting.default, id=field_id(setting), compact=True, classes="settings-field")
+        return Input(
+            setting.default,
+            id=field_id(setting),
+            compact=True,
+            classes="settings-field",
+            max_length=input_limit("setting"),
+        )
 
     @staticmethod
     def _hint(setting: SiteSetting) -> str:

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from deskui.domain.callbacks import SURVEY_SCORES, SurveyQuarter
+from deskui.domain.field_limits import input_limit
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -78,10 +79,16 @@ class SurveyReceivedModal(ModalScreen[int | None]):
                 id="survey-received_from",
                 placeholder=t("team.survey.received_from_hint"),
                 compact=True,
+                max_length=input_limit("received_from"),
             )
             yield Static("", id="err-survey-received_from", classes="field-error")
             yield Label(t("team.survey.received_at"), classes="field-label")
-            yield Input(now.strftime(TIME_FORMAT), id="survey-received_at", compact=True)
+            yield Input(
+                now.strftime(TIME_FORMAT),
+                id="survey-received_at",
+                compact=True,
+                max_length=input_limit("received_at"),
+            )
             yield Static("", id="err-survey-received_at", classes="field-error")
             yield Label(t("team.survey.score"), classes="field-label")
             yield Select(
@@ -92,7 +99,7 @@ class SurveyReceivedModal(ModalScreen[int | None]):
             )
             yield Static("", id="err-survey-score", classes="field-error")
             yield Label(t("team.survey.note"), classes="field-label")
-            yield Input(id="survey-note", compact=True)
+            yield Input(id="survey-note", compact=True, max_length=input_limit("note"))
             yield Static("", id="err-survey-note", classes="field-error")
             yield Static(t("team.survey.form_hint"), classes="hint")
 

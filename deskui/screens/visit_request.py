@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskui.domain.field_limits import input_limit
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -62,7 +63,9 @@ class VisitRequestModal(ModalScreen[int | None]):
             for name in VISIT_FIELDS:
                 yield Label(t(f"callbacks.visit.{name}"), classes="field-label")
                 hint = t("callbacks.visit.date_hint") if name.endswith("_date") else ""
-                yield Input(id=f"visit-{name}", placeholder=hint, compact=True)
+                yield Input(
+                    id=f"visit-{name}", placeholder=hint, compact=True, max_length=input_limit(name)
+                )
                 yield Static("", id=f"err-visit-{name}", classes="field-error")
             yield Static(t("callbacks.visit.hint"), classes="hint")
 
@@ -179,7 +182,7 @@ class VisitDecisionModal(ModalScreen[bool]):
                 else "callbacks.visit.decision_note"
             )
             yield Label(t(label), classes="field-label")
-            yield Input(id="visit-note", compact=True)
+            yield Input(id="visit-note", compact=True, max_length=input_limit("note"))
             yield Static("", id="err-visit-note", classes="field-error")
             hint = (
                 "callbacks.visit.feedback_hint"

@@ -161,6 +161,12 @@ class GuardedText(Widget):
     def over_limit(self) -> bool:
         return over_limit(self.text, self.kind)
 
+    def refusal(self) -> str | None:
+        """What a save says while the text is past its limit (the text stays), else None."""
+        if not self.over_limit:
+            return None
+        return t("field.too_long", limit=limit(self.kind), length=len(self.text))
+
     @property
     def area(self) -> GuardedArea:
         return self.query_one(GuardedArea)

@@ -277,3 +277,9 @@ def test_what_is_no_short_number_is_still_refused(raw: str) -> None:
 def test_a_short_number_with_an_extension() -> None:
     parsed = normalise_phone("10086 转 3")
     assert (parsed.e164, parsed.extension, parsed.short) == ("10086", "3", True)
+
+
+def test_an_extension_longer_than_a_switchboards_is_too_long() -> None:
+    assert normalise_phone("010 8888 6666 转 12345678").extension == "12345678"
+    parsed = normalise_phone("010 8888 6666 转 123456789")
+    assert not parsed.valid and parsed.error == "phone.too_long"
