@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, exists, func, or_, select, update
+from sqlalchemy import Select, distinct, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
@@ -17,6 +17,7 @@ from deskui.data.store_base import StoreBase
 from deskui.domain.callbacks import (
     CallbackRules,
     Confirmation,
+    CoverageShare,
     OccasionFacts,
     OpenCallback,
     Placement,
@@ -34,6 +35,7 @@ from deskui.domain.callbacks import (
     plan_routine,
     promotion_problems,
     to_share,
+    week_bounds,
 )
 from deskui.domain.model import (
     CallbackOutcome,
@@ -719,6 +721,16 @@ class CallbackStore(StoreBase):
             ),
         )
 
+    def coverage_share(self, start: datetime, end: datetime) -> CoverageShare:
+        """Customers actually called back between `start` and `end` out of all customers
+        (seed 000:2.5.2.1: 100% called back); a booked callback is not yet a call."""
+        called = select(func.count(distinct(m.Callback.customer_id))).where(
+            m.Callback.status == CallbackStatus.DONE,
+            m.Callback.done_at.between(start, end),
+        )
+        total = self.session.scalar(select(func.count()).select_from(m.Customer))
+        return CoverageShare(int(self.session.scalar(called) or 0), int(total or 0))
+
     def uncovered_count(self, start: datetime, end: datetime) -> int:
         query = (
             select(func.count())
@@ -1052,6 +1064,22 @@ def _period(
     )
 
 
+def coverage_spans(
+    now: datetime, calendar: BusinessCalendar
+) -> dict[str, tuple[datetime, datetime]]:
+    """This week and this quarter, local days, as UTC instants (start, end inclusive)."""
+    today = now.astimezone(calendar.tz).date()
+    spans = {"week": week_bounds(today), "quarter": period_bounds(today, "quarter")}
+    return {
+        name: (
+            datetime.combine(first, time(0), tzinfo=calendar.tz).astimezone(UTC),
+            datetime.combine(after, time(0), tzinfo=calendar.tz).astimezone(UTC)
+            - timedelta(microseconds=1),
+        )
+        for name, (first, after) in spans.items()
+    }
+
+
 def coverage_period(
     now: datetime, calendar: BusinessCalendar, rules: CallbackRules | None = None
 ) -> tuple[datetime, datetime]:
@@ -1073,4 +1101,5 @@ __all__ = [
     "PromotionRow",
     "VisitRow",
     "coverage_period",
+    "coverage_spans",
 ]

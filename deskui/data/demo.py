@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from deskui.data import models as m
 from deskui.data.records import NewTicket
@@ -109,17 +109,21 @@ def seed_demo(repo: Repository, now: datetime) -> None:
     """Fill an empty database with the demo desk as it stands at `now`."""
     rng = random.Random(SEED)
     session = repo.session
+    # migration 0012 gives every new database the seed's departments and routing table
+    have = set(session.scalars(select(m.Department.code)))
     for code, name_zh, name_en in DEFAULT_DEPARTMENTS:
-        session.add(m.Department(code=code, name_zh=name_zh, name_en=name_en))
-    for rule in DEFAULT_RULES:
-        session.add(
-            m.RoutingRule(
-                kind=rule.kind,
-                category=rule.category,
-                department_code=rule.department,
-                also=",".join(rule.also),
+        if code not in have:
+            session.add(m.Department(code=code, name_zh=name_zh, name_en=name_en))
+    if session.scalar(select(func.count()).select_from(m.RoutingRule)) == 0:
+        for rule in DEFAULT_RULES:
+            session.add(
+                m.RoutingRule(
+                    kind=rule.kind,
+                    category=rule.category,
+                    department_code=rule.department,
+                    also=",".join(rule.also),
+                )
             )
-        )
     start = now - timedelta(days=120)
     agents = []
     for name, role, skills in AGENTS:

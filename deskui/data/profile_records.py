@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from deskui.data.conflict import Conflict
 from deskui.domain.customer_import import Problem
 
 
@@ -50,6 +51,8 @@ class SaveResult:
     problems: tuple[Problem, ...] = ()
     conflict: bool = False
     """Someone else saved this record since the form loaded it: nothing was written."""
+    theirs: Conflict | None = None
+    """With a conflict: who saved, when and what, for the conflict view."""
     missing: bool = False
     """The record no longer exists."""
 

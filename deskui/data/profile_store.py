@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from deskui.data import models as m
+from deskui.data.conflict import Conflict
 from deskui.data.profile_records import (
     ContactDetail,
     ContactDraft,
@@ -170,7 +171,7 @@ class ProfileStore(StoreBase):
             if found is None:
                 return SaveResult(missing=True)
             if found.version != draft.version:
-                return SaveResult(id=found.id, version=found.version, conflict=True)
+                return self._customer_conflict(found)
             customer = found
             customer.name = draft.name.strip()
             customer.address = draft.address.strip()
@@ -185,9 +186,27 @@ class ProfileStore(StoreBase):
                 self.session.flush()
             except StaleDataError:  # saved by another desk between our read and our write
                 self.session.rollback()
-                return SaveResult(id=draft.id, conflict=True)
+                return self._customer_conflict(self.session.get_one(m.Customer, draft.id))
+        customer.updated_by_id = agent_id
         self._after_write(customer, now)
         return SaveResult(id=customer.id, version=customer.version)
+
+    def _customer_conflict(self, customer: m.Customer) -> SaveResult:
+        saver = self.session.get(m.Agent, customer.updated_by_id or -1)
+        theirs = Conflict(
+            "customer",
+            customer.id,
+            saver.name if saver else "",
+            customer.updated_at,
+            customer.version,
+            {
+                "name": customer.name,
+                "address": customer.address,
+                "phone": customer.phone_e164 or "",
+                "unit_number": customer.unit_number,
+            },
+        )
+        return SaveResult(id=customer.id, version=customer.version, conflict=True, theirs=theirs)
 
     def save_contact(self, draft: ContactDraft, now: datetime) -> SaveResult:
         """Create or edit one contact of a customer (optimistic locking as for customers)."""

@@ -410,6 +410,25 @@ def period_bounds(day: date, period: str) -> tuple[date, date]:
     return start, date(start.year + month // 12, month % 12 + 1, 1)
 
 
+def week_bounds(day: date) -> tuple[date, date]:
+    """Monday of the week holding `day` and the next Monday (seed 000:2.5.2.1: within a week)."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageShare:
+    """Customers called back in a period out of all customers (seed 000:2.5.2.1: 100%)."""
+
+    covered: int
+    total: int
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent, rounded down so 99.6% never reads as 100%; None with no customers."""
+        return None if self.total == 0 else self.covered * 100 // self.total
+
+
 def uncovered(customer_ids: Iterable[int], covered: Iterable[int]) -> list[int]:
     """Customers without a callback in the period (seed 000:2.5.2.1: 100% called back)."""
     seen = set(covered)

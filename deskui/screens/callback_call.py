@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from deskui.domain.callbacks import parse_booked_time
@@ -29,6 +29,7 @@ from deskui.domain.search import visible
 from deskui.i18n import current_locale, has_key, t
 from deskui.keys import localize_bindings
 from deskui.screens.booking_slot import SlotOffer, refused_message
+from deskui.screens.drafts import FormDraft
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
 
@@ -104,6 +105,17 @@ class CallbackCallScreen(Screen[None]):
         """The sales head's confirmation is asked for first: the script waits."""
         self.sales_answer: str = ""
         self._opened = False
+        # the step answers, notes and choices survive a crash (DESIGN.md 5)
+        self.draft = FormDraft(
+            self,
+            "callback_call",
+            callback_id,
+            trouble=self._draft_trouble,
+            title=t("callbacks.title"),
+            state=self._draft_state,
+            restore_state=self._restore_draft_state,
+        )
+        self._draft_loaded = False
         self._slots = SlotOffer()  # a refused booked time offers the next allowed one
         self._booked: datetime | None = None
         self._postpone_slots = SlotOffer()
@@ -122,7 +134,7 @@ class CallbackCallScreen(Screen[None]):
         yield Static(t("callbacks.call.loading"), id="call-title", classes="section-title")
         yield Banner(id="call-trouble")
         with Horizontal(id="call-body"):
-            with VerticalScroll(id="confirm-box"):
+            with VerticalScroll(id="confirm-box", can_focus=False):
                 yield Static(t("callbacks.confirm.title"), id="confirm-title")
                 yield Static(t("callbacks.confirm.why"), id="confirm-why")
                 yield Static("", id="confirm-last")
@@ -148,7 +160,7 @@ class CallbackCallScreen(Screen[None]):
                     )
                     yield Static("", id="err-postpone_to", classes="field-error")
                 yield Static(t("callbacks.confirm.hint"), id="confirm-hint", classes="hint")
-            with VerticalScroll(id="call-script"):
+            with VerticalScroll(id="call-script", can_focus=False):
                 yield Static("", id="call-progress")
                 yield Static("", id="step-title")
                 yield Static("", id="step-say")
@@ -225,6 +237,58 @@ class CallbackCallScreen(Screen[None]):
             self._show_confirmation(detail)
         else:
             self._show_step()
+        if is_open and not self._draft_loaded:
+            self._draft_loaded = True
+            self.draft.load()  # what was typed and not saved goes over what the callback holds
+        elif self._draft_loaded:
+            self.draft.saved()  # the script starts after the confirmation: that is the start
+
+    # -- the draft --------------------------------------------------------------------------
+
+    def _draft_state(self) -> dict[str, object]:
+        """Beside the fields: the answers picked, the steps walked, the sales head's answer."""
+        return {
+            "answers": {k: v for k, v in self.answers.items() if isinstance(v, str)},
+            "path": list(self.flow.path) if self.flow is not None else [],
+            "sales_answer": self.sales_answer,
+        }
+
+    def _restore_draft_state(self, state: object) -> None:
+        if not isinstance(state, dict):
+            return
+        answers = state.get("answers")
+        if isinstance(answers, dict):
+            self.answers.update({str(k): v for k, v in answers.items() if isinstance(v, str)})
+        flow = self.flow
+        path = state.get("path")
+        steps = [str(p) for p in path] if isinstance(path, list) else []
+        # a script edited since the draft was written: the call stays at its start
+        known = flow is not None and all(p in flow.script.steps for p in steps)
+        if flow is not None and known and steps and steps[0] == flow.script.start:
+            flow.path = steps
+            flow.current_id = steps[-1]
+        sales = state.get("sales_answer")
+        if self.confirming:
+            self.sales_answer = sales if sales in ("yes", "no") else ""
+            self._mark_sales_answer()
+        elif flow is not None:
+            # the fields were filled from the draft: they are this step's answers
+            for name in flow.current.requires:
+                if name in INPUT_FIELDS:
+                    self.answers[name] = self.query_one(f"#{name}", Input).value
+            self._show_step()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def _draft_trouble(self, message: str) -> None:
+        self.query_one("#call-trouble", Banner).message = message
+
+    def on_screen_suspend(self) -> None:
+        self.draft.flush()  # left within the half second: keep the last keys
 
     def _facts(self, detail: CallbackDetail) -> Text:
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
@@ -282,6 +346,7 @@ class CallbackCallScreen(Screen[None]):
             return
         self.sales_answer = event.option.id
         self._mark_sales_answer()
+        self.draft.edited()
         self.query_one("#err-sales_answer", Static).update("")
         self.query_one("#sales_note", Input).focus()
 
@@ -335,6 +400,7 @@ class CallbackCallScreen(Screen[None]):
             name = next(iter(problems))
             self.query_one(f"#{name}").focus()
             return
+        self.draft.hold()  # a draft written after the save would come back
         self.save_confirmation(
             self.query_one("#sales_head", Input).value,
             self.sales_answer == "yes",
@@ -361,6 +427,7 @@ class CallbackCallScreen(Screen[None]):
                     postpone_to=postpone,  # type: ignore[arg-type]
                     calendar=app.calendar,
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
         except BookingRefused as error:
             said = refused_message(error.placement, app.settings.site_timezone)
@@ -375,12 +442,13 @@ class CallbackCallScreen(Screen[None]):
         self.post_message(self.Confirmed(confirmed))
 
     def on_callback_call_screen_confirmed(self, message: Confirmed) -> None:
+        self.draft.saved()
         if message.confirmed:
             self.notify(t("callbacks.confirm.saved_yes"), title=t("callbacks.title"))
             self.load_detail()  # the script starts now
             return
         self.notify(t("callbacks.confirm.saved_no"), title=t("callbacks.title"))
-        self.app.pop_screen()
+        self.desk_app.leave(self)  # saved: this call goes, wherever the agent is now
 
     def _values(self) -> dict[str, object]:
         detail = self.detail
@@ -519,6 +587,7 @@ class CallbackCallScreen(Screen[None]):
             return
         flow.advance(self.answers)
         self._show_step()
+        self.draft.edited()
 
     def action_prospect(self) -> None:
         """The contact shows interest in working with us: a prospect, this call its source
@@ -539,6 +608,7 @@ class CallbackCallScreen(Screen[None]):
             self._capture()
             self.flow.back()
             self._show_step()
+            self.draft.edited()
 
     # -- saving -------------------------------------------------------------------------------
 
@@ -567,6 +637,7 @@ class CallbackCallScreen(Screen[None]):
         self.query_one("#err-notes", Static).update("")
         way = self.query_one("#way", Select).value
         answers = {k: str(v) for k, v in self.answers.items()}
+        self.draft.hold()  # a draft written after the save would come back
         if flow.current_id == "book":
             assert self._booked is not None  # _problems checked it, and the calling hours
             self.save_booking(self._booked, answers, notes.text)
@@ -589,6 +660,7 @@ class CallbackCallScreen(Screen[None]):
                     notes,
                     calendar=app.calendar,
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
         except BookingRefused as error:
             said = refused_message(error.placement, app.settings.site_timezone)
@@ -617,6 +689,7 @@ class CallbackCallScreen(Screen[None]):
                     notes,
                     way,
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
         except CallbackError as error:
             self.post_message(self.Trouble(t(error.key)))
@@ -627,6 +700,7 @@ class CallbackCallScreen(Screen[None]):
         self.post_message(self.Saved(result, booked=False))
 
     def on_callback_call_screen_trouble(self, message: Trouble) -> None:
+        self.draft.resume()  # not saved: the typing is kept as a draft again
         if message.field:
             self.query_one(f"#err-{message.field}", Static).update(Text(message.reason))
             return
@@ -635,6 +709,7 @@ class CallbackCallScreen(Screen[None]):
         )
 
     def on_callback_call_screen_saved(self, message: Saved) -> None:
+        self.draft.saved()
         result = message.result
         if message.booked:
             self.notify(t("callbacks.call.booked"), title=t("callbacks.title"))
@@ -646,4 +721,4 @@ class CallbackCallScreen(Screen[None]):
             )
         else:
             self.notify(t("callbacks.call.saved"), title=t("callbacks.title"))
-        self.app.pop_screen()
+        self.desk_app.leave(self)  # saved: this call goes, wherever the agent is now

@@ -31,6 +31,7 @@ from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
+    from deskui.data.conflict import Conflict
     from deskui.data.profile_records import (
         ContactDetail,
         CustomerDetail,
@@ -353,9 +354,30 @@ class ProfileFormBase(ModalScreen[str | None]):
             status.update(t("profiles.form.has_problems", count=len(problems)))
         elif result is not None and result.conflict:
             status.update(t("profiles.form.conflict"))
+            if result.theirs is not None:
+                self.show_conflict(result.theirs)
         elif result is not None and result.missing:
             status.update(t("profiles.form.missing"))
         status.set_class(True, "-error")
+
+    def show_conflict(self, theirs: Conflict) -> None:
+        """Who saved, when and what, beside what this form holds (DESIGN.md 7)."""
+        from deskui.screens.conflict import ConflictModal
+
+        names = ("name", "address", "phone", "unit_number")
+        mine = {name: self.value(name) for name in names}
+        labels = {name: t(f"profiles.field.{name}") for name in names}
+        zone = self.desk_app.settings.site_timezone
+
+        def decided(keep_mine: bool | None) -> None:
+            if keep_mine:  # saved over theirs, knowingly
+                self.conflict_kept(theirs.version)
+                self.call_later(self.run_action, "save")
+
+        self.app.push_screen(ConflictModal(theirs, mine, labels, zone), decided)
+
+    def conflict_kept(self, version: int) -> None:
+        """The agent keeps their version: the next save replaces the one now stored."""
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -418,6 +440,10 @@ class CustomerFormModal(ProfileFormBase):
 
     def on_mount(self) -> None:
         self.query_one("#f-name", Input).focus()
+
+    def conflict_kept(self, version: int) -> None:
+        if self.detail is not None:
+            self.detail = replace(self.detail, version=version)
 
     def action_save(self) -> None:
         from deskui.data.profile_records import ContactDraft, CustomerDraft

@@ -330,3 +330,37 @@ async def test_saving_a_complaint_at_intake_opens_its_seven_steps(
         assert "成都瑞丰服饰专卖店" in text and "▶ 1 平息情绪" in text
         assert "门口的灯箱三天都没人来修" in text
         assert "赵敏，您先别着急" in text  # no gender known: the full name, politely
+
+
+async def test_the_written_reply_is_held_to_the_rules_of_conduct_but_not_the_customers_quotes(
+    demo_database: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    """seed 000:3.2.1.2: every word the letter says to the customer is checked; what the
+    customer said, quoted back, is theirs."""
+    ticket_id = _ticket(demo_database, LETTER)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*["down"] * _row_of(demo_database, "王芳", ticket_id), "w")
+        await settle(pilot)
+        assert isinstance(app.screen, ReplyComposerScreen)
+        app.screen.query_one("#responsible", Input).focus()
+        await _type(pilot, "这不是我们的责任")
+        app.screen.query_one("#reply GuardedArea", GuardedArea).text = "这个我不知道"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "写进回复的话有不当措辞：这不是我们的责任" in screen_text(app)
+        with UnitOfWork(demo_database) as uow:
+            assert uow.repo.complaint(ticket_id).responsible == ""
+        app.screen.query_one("#responsible", Input).value = "业务部 赵磊"
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert "改好后才能导出给客户" in screen_text(app)
+        assert app.screen.exported == []  # type: ignore[attr-defined]
+        area = app.screen.query_one("#reply GuardedArea", GuardedArea)
+        area.text = "您在来信中说“打电话给业务部也不知道找谁”，非常抱歉，我们已安排专人跟进。"
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert len(app.screen.exported) == 2  # type: ignore[attr-defined]
