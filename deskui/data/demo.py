@@ -182,7 +182,7 @@ def seed_demo(repo: Repository, now: datetime) -> None:
     # the customer may be called, never in their rest time or at night (seed 000:2.5.2.1)
     from deskui.data.callback_store import placement_code
     from deskui.domain.calendar import BusinessCalendar
-    from deskui.domain.callbacks import calling_hours_for, place_call
+    from deskui.domain.callbacks import Placement, calling_hours_for, last_window_start, place_call
 
     calendar = BusinessCalendar(repo.calendar_overrides())
     rules = repo.rules.callbacks
@@ -193,9 +193,11 @@ def seed_demo(repo: Repository, now: datetime) -> None:
         event_at = now - timedelta(hours=rng.randint(2, 8 * 24))
         wanted = callback_due(repo.policy, event_at)
         convenient = [c.convenient_time for c in customer.contacts[:1]]
-        placement = place_call(
-            wanted, calling_hours_for(convenient, rules), calendar, rules.rest_hours
-        )
+        hours = calling_hours_for(convenient, rules)
+        placement = place_call(wanted, hours, calendar, rules.rest_hours)
+        if wanted < now and placement.at >= now:  # an overdue one stays overdue, at a callable
+            earlier = last_window_start(wanted, wanted - timedelta(days=14), hours, calendar)
+            placement = Placement(earlier, placement.reason) if earlier else placement
         due = placement.at
         callback = m.Callback(
             customer_id=customer.id,
@@ -222,22 +224,18 @@ def seed_demo(repo: Repository, now: datetime) -> None:
             customer_id=customer.id,
         )
 
-    # new customers still to be filed by CS within 24 hours (seed 000:1.4.3), their contacts'
-    # personal notes within a month (1.4.2), as ProfileStore opens them
+    # new customers still to be filed by CS within 24 hours (seed 000:1.4.3)
     for customer in customers[-3:]:
         filed_from = now - timedelta(hours=rng.randint(2, 20))
-        for kind in ("cs", "personal_notes"):
-            deadline_id = repo.add_deadline(
-                DeadlineKind.PROFILE_FILING,
-                SubjectType.CUSTOMER,
-                customer.id,
-                customer.assigned_agent_id,
-                filed_from,
-                profile_filing_due(repo.policy, kind, filed_from),
-                label=customer.name,
-                customer_id=customer.id,
-            )
-            session.get_one(m.Deadline, deadline_id).note = kind
+        repo.add_deadline(
+            DeadlineKind.PROFILE_FILING,
+            SubjectType.CUSTOMER,
+            customer.id,
+            customer.assigned_agent_id,
+            filed_from,
+            profile_filing_due(repo.policy, "cs", filed_from),
+            customer_id=customer.id,
+        )
 
     # a pending handover from the last shift, not yet acknowledged (seed 004)
     giver, taker = desk_agents[1], desk_agents[0]

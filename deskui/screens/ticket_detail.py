@@ -63,7 +63,9 @@ class TicketDetailModal(ModalScreen[None]):
             yield Static(t("ticket.title", id=self.ticket_id), classes="dialog-title")
             with VerticalScroll():
                 yield Static(t("ticket.loading"), id="ticket-fields")
-                yield Static("", id="ticket-pause")
+                pause = Static("", id="ticket-pause")
+                pause.display = False  # shown only while the ticket waits on the customer
+                yield pause
                 yield Static("", id="ticket-legs")
                 yield Static("", id="ticket-attachments")
                 yield Static("", id="ticket-events")
@@ -190,7 +192,9 @@ class TicketDetailModal(ModalScreen[None]):
                 ),
                 style="bold",
             )
-        self.query_one("#ticket-pause", Static).update(text)
+        shown = self.query_one("#ticket-pause", Static)
+        shown.update(text)
+        shown.display = bool(text.plain)  # takes no line from the history while not paused
 
     def action_wait_customer(self) -> None:
         wait_or_resume(self, self.ticket_id, self._waiting, self.load_ticket)

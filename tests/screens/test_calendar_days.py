@@ -16,9 +16,27 @@ from tests.conftest import make_settings
 from tests.screens.desk_pilot import SIZE, at_desk, screen_text, settle
 
 
+def _book_into_2027(db: Database) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from deskui.domain.calendar import BusinessCalendar
+    from deskui.domain.model import CallbackPurpose
+
+    with UnitOfWork(db) as uow:
+        customer = uow.repo.customers()[0]
+        now = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+        due = datetime(2027, 1, 6, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+        uow.repo.add_callback(
+            customer.id, CallbackPurpose.ROUTINE, now, now, BusinessCalendar(), due_at=due
+        )
+        uow.commit()
+
+
 async def test_a_lead_enters_a_2027_holiday_and_the_desk_counts_it(
     demo_database: Database, clock: FixedClock
 ) -> None:
+    _book_into_2027(demo_database)  # the banner shows once work reaches the unknown year
     app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await at_desk(pilot)

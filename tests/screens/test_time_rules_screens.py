@@ -15,6 +15,7 @@ from deskui import i18n
 from deskui.app import make_app
 from deskui.data import models as m
 from deskui.data.database import Database
+from deskui.data.profile_records import CustomerDraft
 from deskui.data.repository import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.clock import FixedClock
@@ -228,11 +229,17 @@ async def test_the_calendar_banner_waits_until_work_reaches_an_unknown_year(
 async def test_the_personal_notes_month_is_shown_on_the_desk_and_the_profile(
     demo_database: Database, clock: FixedClock
 ) -> None:
+    # a customer filed today: CS's 24 hours and the personal notes' month (seed 000:1.4.2)
+    with UnitOfWork(demo_database) as uow:
+        agent = next(a for a in uow.repo.agents() if a.name == "王芳")
+        saved = uow.repo.save_customer(CustomerDraft(name="杭州西湖茶业"), agent.id, clock.now())
+        uow.commit()
     with UnitOfWork(demo_database) as uow:
         notes = uow.session.scalars(
-            select(m.Deadline).where(m.Deadline.note == "personal_notes")
-        ).first()
-        assert notes is not None
+            select(m.Deadline).where(
+                m.Deadline.note == "personal_notes", m.Deadline.subject_id == saved.id
+            )
+        ).one()
         owner = uow.session.get_one(m.Agent, notes.owner_id).name
         customer_id, notes_id = notes.customer_id, notes.id
         due = notes.due_at.astimezone(SH).strftime("%Y-%m-%d %H:%M")
