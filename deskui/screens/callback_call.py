@@ -27,6 +27,7 @@ from deskui.domain.script_flow import ScriptFlow, render, salutation
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
+from deskui.screens.occasion_words import occasion_said
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
 
@@ -379,6 +380,7 @@ class CallbackCallScreen(Screen[None]):
             "agent_name": app.agent.name if app.agent else "",
             "company": t("callbacks.company"),
             "product": t("callbacks.product"),
+            "occasion": occasion_said(detail.occasion),
         }
 
     # -- the script ---------------------------------------------------------------------------

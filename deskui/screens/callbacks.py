@@ -24,6 +24,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.occasion_words import occasion_label
 from deskui.widgets.banner import Banner
 from deskui.widgets.work_list import Column, WorkList
 
@@ -119,7 +120,9 @@ def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
         else:
             why = reason_text(row.moved_reason)
         mark = confirmation_mark(row.confirmation)
-        return f"{mark} {why}".strip() if mark else why
+        # which occasion first: two of one customer's callbacks differ by it (seed 000:2.5.1.2)
+        named = occasion_label(row.occasion, row.contact_name)
+        return " ".join(part for part in (named, mark, why) if part)
 
     columns = [
         Column(
@@ -424,6 +427,9 @@ class CallbacksScreen(Screen[None]):
             text.append(t("callbacks.promotion.hint"))
             return text
         text.append(t(f"callbacks.purpose.{row.purpose}"), style="bold")
+        named = occasion_label(row.occasion, row.contact_name)
+        if named:
+            text.append(f"  {visible(named)}", style="bold")
         text.append(f"  #{row.callback_id}  ")
         text.append(visible(row.customer_name))
         if row.contact_name:
