@@ -282,6 +282,8 @@ class CallbacksScreen(Screen[None]):
         work_list = self.query_one("#callbacks-list", WorkList)
         agent_id = app.agent.id if app.agent else None
         self.query_one("#coverage-share").display = view == "coverage"
+        # a visit's note and feedback need room under its reason (seed 000:2.5.4)
+        self.query_one("#callbacks-detail").set_class(view == "visits", "-visits")
         if view == "coverage":
             self.load_shares()
             start, end = coverage_period(
@@ -410,9 +412,13 @@ class CallbacksScreen(Screen[None]):
             text.append(f"  {t(f'callbacks.visit_status.{row.status}')}\n")
             text.append(f"{t('callbacks.visit.reason')}: ")
             text.append(visible(row.reason))
-            if row.decision_note:
+            if row.decided_by or row.decision_note:
                 text.append(f"\n{t('callbacks.visit.decision_note')}: ")
-                text.append(visible(row.decision_note))
+                text.append(visible(row.decision_note or t("callbacks.visit.no_note")))
+                if row.decided_by:
+                    text.append(
+                        f"  ({t('callbacks.visit.decided_by', name=visible(row.decided_by))})"
+                    )
             if row.feedback:
                 text.append(f"\n{t('callbacks.visit.feedback')}: ")
                 text.append(visible(row.feedback))

@@ -362,3 +362,36 @@ async def test_special_occasions_are_named_in_the_queue_and_in_the_greeting(
         assert isinstance(app.screen, CallbackCallScreen)
         text = screen_text(app)
         assert "值此元旦之际向您致以问候" in text and "佳节（纪念日）" not in text
+
+
+async def test_a_visits_approval_note_and_feedback_can_be_seen_again(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 000:2.5.4: the request letter's approval and feedback are kept and shown: in the
+    detail under the list, and in the dialog, which reopens with what was saved."""
+    lead = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with lead.run_test(size=SIZE) as pilot:
+        work_list = await _queue(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert work_list.cursor_row.status == "pending"
+        await pilot.press("enter")
+        await settle(pilot)
+        await _type(pilot, "同意注意避开午休")
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        await pilot.press("enter")  # reopened: approved, its note in sight, feedback next
+        await settle(pilot)
+        text = screen_text(lead)
+        assert "审批意见: 同意注意避开午休  (张伟 审批)" in text
+        await _type(pilot, "设备运行正常客户满意")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(lead.screen, CallbacksScreen)
+        detail = str(lead.screen.query_one("#callbacks-detail", Static).render())
+        assert "审批意见: 同意注意避开午休" in detail
+        assert "回访反馈: 设备运行正常客户满意" in detail
+        assert "回访反馈: 设备运行正常客户满意" in screen_text(lead)  # not cut off
+        await pilot.press("enter")
+        await settle(pilot)
+        assert lead.screen.query_one("#visit-note", Input).value == "设备运行正常客户满意"
