@@ -103,6 +103,8 @@ class CallbackRow:
     paused_at: datetime | None = None
     confirmation: str = Confirmation.NOT_NEEDED
     """Where the sales head's confirmation stands (seed 000:2.5.2.1): the queue marks it."""
+    occasion: str = ""
+    """A special occasion's `Callback.occasion`, a promotion's with its name added."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,8 @@ class CallbackDetail:
     sales_head: str = ""
     """The sales head last asked about this callback, else about this customer."""
     sales_note: str = ""
+    occasion: str = ""
+    """As on CallbackRow: which holiday, birthday, anniversary or promotion."""
 
     @property
     def may_start(self) -> bool:
@@ -375,9 +379,18 @@ class CallbackStore(StoreBase):
                 booked_at=c.booked_at,
                 moved_reason=c.moved_reason,
                 confirmation=confirmation_state(flag, c.purpose, c.sales_confirmed, rules),
+                occasion=self._occasion_named(c.occasion),
             )
             for c, customer_name, contact_name, agent_name, flag in self.session.execute(query)
         ]
+
+    def _occasion_named(self, occasion: str) -> str:
+        """`promotion:7` becomes `promotion:7:<name>`, so lists and the script can name it."""
+        kind, _, ref = occasion.partition(":")
+        if kind != "promotion" or not ref.isdigit():
+            return occasion
+        name = self.session.scalar(select(m.Promotion.name).where(m.Promotion.id == int(ref)))
+        return f"{occasion}:{name}" if name else occasion
 
     def unseen_due_count(self, agent_id: int, until: datetime) -> int:
         """The agent's callbacks due by `until` that nobody has opened yet: the queue's
@@ -431,6 +444,7 @@ class CallbackStore(StoreBase):
             ),
             sales_head=c.sales_head or self._last_sales_head(customer.id),
             sales_note=c.sales_note,
+            occasion=self._occasion_named(c.occasion),
         )
 
     def _last_sales_head(self, customer_id: int) -> str:

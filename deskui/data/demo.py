@@ -542,6 +542,7 @@ def _seed_department_legs(repo: Repository, now: datetime) -> None:
         .join(m.Department, m.Department.id == m.Ticket.department_id)
         .where(
             m.Department.code == "technical",
+            m.Ticket.kind == TicketKind.QUESTION,  # product complaints reach them too (0012)
             m.Ticket.closed_at.is_(None),
         )
         .order_by(m.Ticket.id)

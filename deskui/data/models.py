@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -660,6 +661,8 @@ class Correspondence(Base):
     signed_at: Mapped[datetime | None]
     signed_by: Mapped[str] = mapped_column(String(80), default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    copy_made: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """A fading fax was copied; the copy goes with the original (seed 001:4.6)."""
 
 
 class Prospect(Base):

@@ -34,7 +34,7 @@ MESSAGE_EXPORT_HEADERS = (
 )  # fmt: skip
 MAIL_EXPORT_HEADERS = (
     "item", "at", "direction", "kind", "category", "party", "handed_to", "archive", "note",
-    "signed_at", "signed_by", "recorded_by",
+    "signed_at", "signed_by", "recorded_by", "copy_made",
 )  # fmt: skip
 
 
@@ -91,6 +91,8 @@ class MailRow:
     note: str
     signed_at: datetime | None
     signed_by: str
+    copy_made: bool = False
+    """A fading fax copied, the copy handed over with the original (seed 001:4.6)."""
 
 
 class ReceptionStore(StoreBase):
@@ -346,7 +348,11 @@ class ReceptionStore(StoreBase):
         handed_to: str = "",
         archive: bool = False,
         note: str = "",
+        copy_made: bool = False,
     ) -> int:
+        if copy_made and kind != MailKind.FAX:
+            # only thermal fax paper fades (seed 001:4.6)
+            raise FrontDeskError("correspondence.error.copy_only_fax", field="copy_made")
         item = m.Correspondence(
             at=at,
             direction=direction,
@@ -357,6 +363,7 @@ class ReceptionStore(StoreBase):
             archive=archive,
             note=note,
             recorded_by_id=agent_id,
+            copy_made=copy_made,
         )
         self.session.add(item)
         self.session.flush()
@@ -503,6 +510,7 @@ class ReceptionStore(StoreBase):
                 c.signed_at,
                 c.signed_by,
                 name,
+                "yes" if c.copy_made else "no",
             ]
             for c, name in self.session.execute(query)
         ]
@@ -536,5 +544,5 @@ def _message(p: m.PhoneMessage, for_name: str, taken_by: str) -> MessageRow:
 def _mail(c: m.Correspondence) -> MailRow:
     return MailRow(
         c.id, c.at, c.direction, c.kind, c.category, c.party, c.handed_to, c.archive, c.note,
-        c.signed_at, c.signed_by,
+        c.signed_at, c.signed_by, c.copy_made,
     )  # fmt: skip

@@ -535,6 +535,42 @@ def _anniversary(on: date, start: date, end: date) -> date | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Occasion:
+    """What a special-occasion callback is for, read back from `Callback.occasion`."""
+
+    kind: str
+    """holiday | birthday | anniversary | promotion"""
+    day: date | None = None
+    name: str = ""
+    """The holiday's name as the calendar gives it (`National Day`), or the promotion's."""
+
+    @property
+    def holiday_key(self) -> str:
+        """`national_day` for `National Day`: a catalog key part, "" when unknown."""
+        return HOLIDAY_KEYS.get(self.name, "")
+
+
+HOLIDAY_KEYS: dict[str, str] = {h.value: h.name for h in chinese_calendar.Holiday}
+
+
+def parse_occasion(text: str) -> Occasion | None:
+    """`holiday:2026-10-01:National Day`, `birthday:2026-11-30`, `anniversary:2026-12-01`,
+    `promotion:7` or `promotion:7:<name>` (the name as the store adds it)."""
+    kind, _, rest = text.partition(":")
+    if kind == "promotion":
+        _, _, name = rest.partition(":")
+        return Occasion(kind, None, name)
+    if kind not in ("holiday", "birthday", "anniversary"):
+        return None
+    day_text, _, name = rest.partition(":")
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        return None
+    return Occasion(kind, day, name)
+
+
 def plan_occasions(
     facts: Sequence[OccasionFacts],
     now: datetime,

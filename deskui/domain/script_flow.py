@@ -23,6 +23,7 @@ PLACEHOLDERS: frozenset[str] = frozenset(
         "company",
         "reply_time",
         "callback_time",
+        "occasion",  # which holiday, birthday, anniversary or promotion (seed 000:2.5.1.2)
     }
 )
 

@@ -31,6 +31,7 @@ from deskui.i18n import current_locale, has_key, t
 from deskui.keys import localize_bindings
 from deskui.screens.booking_slot import SlotOffer, refused_message
 from deskui.screens.drafts import FormDraft
+from deskui.screens.occasion_words import occasion_said
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
 
@@ -475,6 +476,7 @@ class CallbackCallScreen(Screen[None]):
             "agent_name": app.agent.name if app.agent else "",
             "company": t("callbacks.company"),
             "product": t("callbacks.product"),
+            "occasion": occasion_said(detail.occasion),
         }
 
     # -- the script ---------------------------------------------------------------------------

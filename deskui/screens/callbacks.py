@@ -24,6 +24,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.occasion_words import occasion_label
 from deskui.widgets.banner import Banner
 from deskui.widgets.work_list import Column, WorkList
 
@@ -121,7 +122,9 @@ def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
         else:
             why = reason_text(row.moved_reason)
         mark = confirmation_mark(row.confirmation)
-        return f"{mark} {why}".strip() if mark else why
+        # which occasion first: two of one customer's callbacks differ by it (seed 000:2.5.1.2)
+        named = occasion_label(row.occasion, row.contact_name)
+        return " ".join(part for part in (named, mark, why) if part)
 
     columns = [
         Column(
@@ -288,6 +291,8 @@ class CallbacksScreen(Screen[None]):
         work_list = self.query_one("#callbacks-list", WorkList)
         agent_id = app.agent.id if app.agent else None
         self.query_one("#coverage-share").display = view == "coverage"
+        # a visit's note and feedback need room under its reason (seed 000:2.5.4)
+        self.query_one("#callbacks-detail").set_class(view == "visits", "-visits")
         if view == "coverage":
             self.load_shares()
             start, end = coverage_period(
@@ -416,9 +421,13 @@ class CallbacksScreen(Screen[None]):
             text.append(f"  {t(f'callbacks.visit_status.{row.status}')}\n")
             text.append(f"{t('callbacks.visit.reason')}: ")
             text.append(visible(row.reason))
-            if row.decision_note:
+            if row.decided_by or row.decision_note:
                 text.append(f"\n{t('callbacks.visit.decision_note')}: ")
-                text.append(visible(row.decision_note))
+                text.append(visible(row.decision_note or t("callbacks.visit.no_note")))
+                if row.decided_by:
+                    text.append(
+                        f"  ({t('callbacks.visit.decided_by', name=visible(row.decided_by))})"
+                    )
             if row.feedback:
                 text.append(f"\n{t('callbacks.visit.feedback')}: ")
                 text.append(visible(row.feedback))
@@ -433,6 +442,9 @@ class CallbacksScreen(Screen[None]):
             text.append(t("callbacks.promotion.hint"))
             return text
         text.append(t(f"callbacks.purpose.{row.purpose}"), style="bold")
+        named = occasion_label(row.occasion, row.contact_name)
+        if named:
+            text.append(f"  {visible(named)}", style="bold")
         text.append(f"  #{row.callback_id}  ")
         text.append(visible(row.customer_name))
         if row.contact_name:

@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from deskui.domain.field_limits import input_limit
+from deskui.domain.intake import FieldProblem
 from deskui.domain.reception import (
     Direction,
     MailKind,
@@ -118,7 +119,10 @@ class CorrespondenceScreen(Screen[None]):
             row.at, row.signed_at, now, self.sign_hours
         ):
             return t("correspondence.flag_late")
-        return t("correspondence.flag_archive") if row.archive else ""
+        flags = [t("correspondence.flag_copy")] if row.copy_made else []
+        if row.archive:
+            flags.append(t("correspondence.flag_archive"))
+        return " ".join(flags)
 
     def _due(self, row: MailRow) -> tuple[datetime | None, datetime | None, None]:
         if row.direction != Direction.RECEIVED or row.signed_at is not None:
@@ -180,6 +184,8 @@ class CorrespondenceScreen(Screen[None]):
         elif row.direction == Direction.RECEIVED:
             due = self._time(sign_due(row.at, self.sign_hours))
             text.append(t("correspondence.detail_unsigned", due=due))
+        if row.copy_made:  # seed 001:4.6: the copy travels with the original
+            text.append("  " + t("correspondence.detail_copy"))
         if row.note:
             text.append("\n")
             text.append(visible(row.note))
@@ -226,6 +232,15 @@ class CorrespondenceScreen(Screen[None]):
                     (t("correspondence.archive_yes"), "yes"),
                 ],
             ),
+            LegField(
+                "copy_made",
+                t("correspondence.copy_made"),
+                kind="select",
+                options=[
+                    (t("correspondence.copy_no"), "no"),
+                    (t("correspondence.copy_yes"), "yes"),
+                ],
+            ),
             LegField("note", t("correspondence.note")),
         ]
 
@@ -239,6 +254,8 @@ class CorrespondenceScreen(Screen[None]):
             problems += check_text("party", values["party"], limit=120)
             problems += check_text("handed_to", values["handed_to"], required=False, limit=80)
             problems += check_text("note", values["note"], required=False)
+            if values["copy_made"] == "yes" and values["kind"] != MailKind.FAX:
+                problems.append(FieldProblem("copy_made", "correspondence.error.copy_only_fax"))
             if problems or at is None:
                 modal.show_problems(problems)
                 return
@@ -257,6 +274,7 @@ class CorrespondenceScreen(Screen[None]):
                         handed_to=values["handed_to"],
                         archive=values["archive"] == "yes",
                         note=values["note"],
+                        copy_made=values["copy_made"] == "yes",
                     )
                 )
 

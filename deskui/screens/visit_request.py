@@ -175,6 +175,14 @@ class VisitDecisionModal(ModalScreen[bool]):
                 text.append(f"{t(f'callbacks.visit.{name}')}: ")
                 text.append(visible(value))
                 text.append("\n")
+            if row.status != "pending":  # what was decided stays in sight (seed 000:2.5.4)
+                text.append(f"{t('callbacks.visit.decision_note')}: ")
+                text.append(visible(row.decision_note or t("callbacks.visit.no_note")))
+                if row.decided_by:
+                    text.append(
+                        f"  ({t('callbacks.visit.decided_by', name=visible(row.decided_by))})"
+                    )
+                text.append("\n")
             yield Static(text, id="visit-summary")
             label = (
                 "callbacks.visit.feedback"
@@ -182,7 +190,9 @@ class VisitDecisionModal(ModalScreen[bool]):
                 else "callbacks.visit.decision_note"
             )
             yield Label(t(label), classes="field-label")
-            yield Input(id="visit-note", compact=True, max_length=input_limit("note"))
+            # reopened, the dialog holds what was saved: the feedback to edit, or the note
+            saved = row.feedback if row.status == "approved" else row.decision_note
+            yield Input(saved, id="visit-note", compact=True, max_length=input_limit("note"))
             yield Static("", id="err-visit-note", classes="field-error")
             hint = (
                 "callbacks.visit.feedback_hint"

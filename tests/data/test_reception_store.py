@@ -153,3 +153,25 @@ def test_every_reception_export_kind(database: Database) -> None:
             headers, rows = build_table(kind, uow.repo, "Asia/Shanghai")
             assert all(len(row) == len(headers) for row in rows), kind
             assert len(rows) == (0 if kind == "correspondence" else 1), kind
+
+
+def test_a_fading_fax_is_recorded_as_copied_and_only_a_fax(database: Database) -> None:
+    """seed 001:4.6: the copy goes with the original; letters and parcels do not fade."""
+    from deskui.data.frontdesk_store import FrontDeskError
+
+    desk, _ = _agents(database)
+    with UnitOfWork(database) as uow:
+        fax = uow.repo.register_mail(
+            desk, FIXED_NOW, at=FIXED_NOW, direction="received", kind="fax", party="鑫源建筑",
+            handed_to="刘洋", copy_made=True,
+        )  # fmt: skip
+        with pytest.raises(FrontDeskError) as refused:
+            uow.repo.register_mail(
+                desk, FIXED_NOW, at=FIXED_NOW, direction="received", kind="letter",
+                party="恒通", copy_made=True,
+            )  # fmt: skip
+        assert refused.value.key == "correspondence.error.copy_only_fax"
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        assert [r.copy_made for r in uow.repo.mail(0, 10)] == [True]
+        assert uow.repo.mail_export_rows()[0][0] == fax

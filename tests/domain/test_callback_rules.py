@@ -291,3 +291,17 @@ def test_coverage_share_and_the_week_it_counts() -> None:
     assert CoverageShare(2, 3).percent == 66
     assert CoverageShare(199, 200).percent == 99
     assert CoverageShare(0, 0).percent is None
+
+
+def test_an_occasion_is_read_back_with_its_day_and_name() -> None:
+    from datetime import date as day
+
+    from deskui.domain.callbacks import Occasion, parse_occasion
+
+    national = parse_occasion("holiday:2026-10-01:National Day")
+    assert national == Occasion("holiday", day(2026, 10, 1), "National Day")
+    assert national.holiday_key == "national_day"
+    assert parse_occasion("birthday:2026-11-30") == Occasion("birthday", day(2026, 11, 30))
+    assert parse_occasion("promotion:7") == Occasion("promotion")
+    assert parse_occasion("promotion:7:双十二") == Occasion("promotion", None, "双十二")
+    assert parse_occasion("") is None and parse_occasion("holiday:soon") is None

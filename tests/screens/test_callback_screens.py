@@ -312,3 +312,86 @@ async def test_coverage_says_the_share_called_back_this_week_and_this_quarter(
         text = screen_text(app)
         assert f"本周已回访 {week.covered}/80 位客户（{week.percent}%）" in text
         assert f"本季度已回访 {quarter.covered}/80 位客户（{quarter.percent}%）" in text
+
+
+async def test_special_occasions_are_named_in_the_queue_and_in_the_greeting(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 000:2.5.1.2: one customer's holiday and promotion callbacks can be told apart,
+    and the script names the occasion instead of 值此佳节（纪念日）之际."""
+    from datetime import date, timedelta
+
+    from deskui.domain.calendar import BusinessCalendar
+
+    with UnitOfWork(demo_database) as uow:
+        agent = next(a.id for a in uow.repo.agents() if a.name == "王芳")
+        lead = next(a.id for a in uow.repo.agents() if a.name == "张伟")
+        customer = uow.session.scalars(select(m.Customer).order_by(m.Customer.id)).first()
+        assert customer is not None
+        name = customer.name
+        promotion = uow.repo.add_promotion(
+            "双十二广告位八折", date(2026, 12, 1), date(2026, 12, 12), lead, clock.now()
+        )
+        for occasion in ("holiday:2027-01-01:New Year's Day", f"promotion:{promotion}"):
+            uow.repo.add_callback(
+                customer.id,
+                "special_occasion",
+                clock.now(),
+                clock.now(),
+                BusinessCalendar(),
+                agent_id=agent,
+                due_at=clock.now() + timedelta(hours=1),
+                occasion=occasion,
+            )
+        uow.commit()
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        work_list = await _queue(pilot)
+        rows = [work_list.row_at(i) for i in range(work_list.count or 0)]
+        mine = [r for r in rows if r is not None and r.customer_name == name]
+        assert {r.occasion.split(":")[0] for r in mine if r.occasion} == {"holiday", "promotion"}
+        text = screen_text(app)
+        assert "元旦 01-01" in text and "促销：双十二广告位八折" in text
+        row = await _go_to(pilot, work_list, name)
+        while row.occasion.split(":")[0] != "holiday":
+            await pilot.press("down")
+            await settle(pilot)
+            row = work_list.row_at(work_list.cursor_index)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackCallScreen)
+        text = screen_text(app)
+        assert "值此元旦之际向您致以问候" in text and "佳节（纪念日）" not in text
+
+
+async def test_a_visits_approval_note_and_feedback_can_be_seen_again(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 000:2.5.4: the request letter's approval and feedback are kept and shown: in the
+    detail under the list, and in the dialog, which reopens with what was saved."""
+    lead = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with lead.run_test(size=SIZE) as pilot:
+        work_list = await _queue(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert work_list.cursor_row.status == "pending"
+        await pilot.press("enter")
+        await settle(pilot)
+        await _type(pilot, "同意注意避开午休")
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        await pilot.press("enter")  # reopened: approved, its note in sight, feedback next
+        await settle(pilot)
+        text = screen_text(lead)
+        assert "审批意见: 同意注意避开午休  (张伟 审批)" in text
+        await _type(pilot, "设备运行正常客户满意")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(lead.screen, CallbacksScreen)
+        detail = str(lead.screen.query_one("#callbacks-detail", Static).render())
+        assert "审批意见: 同意注意避开午休" in detail
+        assert "回访反馈: 设备运行正常客户满意" in detail
+        assert "回访反馈: 设备运行正常客户满意" in screen_text(lead)  # not cut off
+        await pilot.press("enter")
+        await settle(pilot)
+        assert lead.screen.query_one("#visit-note", Input).value == "设备运行正常客户满意"

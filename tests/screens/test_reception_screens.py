@@ -196,3 +196,40 @@ async def test_a_walk_in_becomes_a_walk_in_ticket_with_one_key(
         visit = uow.session.query(m.Visit).filter_by(visitor="郑强").one()
         made = next(t for t in tickets if t.id == visit.ticket_id)
         assert made.customer_name == "宏达商贸" and made.owner_name == "李娜"
+
+
+async def test_a_fading_fax_is_registered_as_copied_and_handed_over_with_the_original(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 001:4.6: 传真件字迹易褪的，复印后连同原件一并交接."""
+    from textual.widgets import Select
+
+    app = make_app(make_settings(demo_database, agent="李娜"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _to_desk(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        register = app.screen.query_one("#mail-list", WorkList)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LegFormModal)
+        await pilot.press(*"08:30", "tab", "tab", "enter", "down", "enter")  # a parcel
+        await pilot.press("tab", *"合同", "tab", *"鑫源建筑", "tab", *"刘洋")
+        form.query_one("#f-copy_made", Select).value = "yes"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "只有传真需要复印" in _errors(form)
+        form.query_one("#f-kind", Select).value = "fax"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CorrespondenceScreen)
+        assert register.cursor_row.party == "鑫源建筑" and register.cursor_row.copy_made
+        text = screen_text(app)
+        assert "已复印，复印件随原件一并交接" in text  # the detail under the list
+    with UnitOfWork(demo_database) as uow:
+        fax = uow.session.query(m.Correspondence).filter_by(party="鑫源建筑").one()
+        assert fax.kind == "fax" and fax.copy_made
+        assert uow.repo.mail_export_rows()[-1][-1] == "yes"

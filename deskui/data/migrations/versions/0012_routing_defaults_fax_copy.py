@@ -1,8 +1,11 @@
-"""the seed's departments and routing table in every new database (issue 14)
+"""the seed's departments and routing table in every new database; a fading fax's copy in
+the correspondence register (issue 14)
 
 A new site had no department and no routing rule, so intake proposed "不转部门" for every
 problem; and product complaints went to customer service alone where seed 002:2.4.2 has
 customer service coordinate with the technical department, which works the record.
+A fax that fades is copied and the copy handed over with the original (seed 001:4.6): the
+register records that it was.
 
 Revision ID: 0012
 Revises: 0010
@@ -60,6 +63,10 @@ routing_rule = sa.table(
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("correspondence") as batch:
+        batch.add_column(
+            sa.Column("copy_made", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     connection = op.get_bind()
     have = set(connection.scalars(sa.select(department.c.code)))
     missing = [d for d in DEPARTMENTS if d[0] not in have]
@@ -87,6 +94,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("correspondence") as batch:
+        batch.drop_column("copy_made")
     op.execute(
         routing_rule.update()
         .where(
