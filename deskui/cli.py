@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from deskui.config import Settings
+from deskui.crash import CRASH_STATUS
 from deskui.domain.clock import Clock, OffsetClock, SystemClock
 from deskui.i18n import LOCALES
 
@@ -144,14 +145,17 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings, clock = resolve(args, dict(os.environ))
+        status: int | None = None
         try:
             if args.command == "export":
-                return export(settings, clock, args.kind, args.format, args.output)
-            if args.command == "db":
-                return upgrade(settings)
-            return run(settings, clock)
+                status = export(settings, clock, args.kind, args.format, args.output)
+            elif args.command == "db":
+                status = upgrade(settings)
+            else:
+                status = run(settings, clock)
+            return status
         finally:
-            if settings.demo:
+            if settings.demo and status != CRASH_STATUS:  # a crash's log and drafts stay
                 shutil.rmtree(
                     Path(settings.database_url.removeprefix("sqlite:///")).parent,
                     ignore_errors=True,
@@ -197,9 +201,14 @@ def run(settings: Settings, clock: Clock) -> int:
         except DatabaseError as error:
             raise UsageError(str(error)) from error
     from deskui.app import make_app
+    from deskui.i18n import t
 
-    make_app(settings, clock, database).run()  # type: ignore[arg-type]
-    return 0
+    app = make_app(settings, clock, database)  # type: ignore[arg-type]
+    app.run()
+    if app.crash_log is not None:
+        print(t("crash.stopped", path=app.crash_log), file=sys.stderr)
+        return CRASH_STATUS
+    return app.return_code or 0
 
 
 def upgrade(settings: Settings) -> int:
