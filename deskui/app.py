@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
@@ -148,6 +149,8 @@ class DeskApp(App[None]):
         self._last_change = 0
         self.pending_saves = PendingSaves(self)
         """Saves the desk promised to retry, retried from the tick (issue 13)."""
+        self.crash_log: Path | None = None
+        """Where the traceback went when the desk stopped on an unexpected error."""
         if settings.keymap:
             self.set_keymap(settings.keymap)
 
@@ -305,6 +308,31 @@ class DeskApp(App[None]):
 
     def on_unmount(self) -> None:
         self.collector.stop()
+
+    # -- an unexpected error: logged, drafts kept, a non-zero exit (deskui/crash.py) --------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual calls this for any exception no handler caught (a screen's handler, a
+        worker with exit_on_error): it then stops the app with return code 1."""
+        if self.crash_log is None:  # the first error is the one to read; later ones follow it
+            self.crash_log = self._record_crash(error)
+        super()._handle_exception(error)
+        self._exit_renderables.clear()  # the traceback is in the log; cli says where, in a line
+
+    def _record_crash(self, error: BaseException) -> Path:
+        from zoneinfo import ZoneInfo
+
+        from deskui.crash import append, crash_folder, describe, write_crash_log
+        from deskui.screens.drafts import live_drafts
+
+        local_now = self.clock.now().astimezone(ZoneInfo(self.settings.site_timezone))
+        path = write_crash_log(crash_folder(self.settings), describe(error), local_now)
+        for draft in live_drafts():  # what the debounce had not written yet (DESIGN.md 5)
+            try:
+                draft.write_now()
+            except Exception as failed:
+                append(path, f"\ndraft {draft.form!r} not written:\n{describe(failed)}")
+        return path
 
     def check_handovers(self) -> None:
         """Flag to the lead any handed-over item not acknowledged within the site-set time."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from deskui.config import Settings
+from deskui.crash import CRASH_STATUS
 from deskui.domain.clock import Clock, OffsetClock, SystemClock
 from deskui.i18n import LOCALES
 
@@ -151,15 +152,19 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings, clock = resolve(args, dict(os.environ))
+        status: int | None = None
         try:
             if args.command == "export":
-                return export(settings, clock, args.kind, args.format, args.output)
-            if args.command == "db":
-                return upgrade(settings)
-            return run(settings, clock)
+                status = export(settings, clock, args.kind, args.format, args.output)
+            elif args.command == "db":
+                status = upgrade(settings)
+            else:
+                status = run(settings, clock)
+            return status
         finally:
-            if settings.demo and settings.files_folder and not getattr(args, "db", None):
-                # a demo without --db is temporary; with --db it is kept to be reopened
+            temporary = not getattr(args, "db", None)  # with --db a demo is kept to reopen
+            if settings.demo and settings.files_folder and temporary and status != CRASH_STATUS:
+                # a crash's log and drafts stay beside the demo's database
                 shutil.rmtree(settings.files_folder, ignore_errors=True)
     except UsageError as error:
         print(f"deskui: {error}", file=sys.stderr)
@@ -203,9 +208,14 @@ def run(settings: Settings, clock: Clock) -> int:
         except DatabaseError as error:
             raise UsageError(str(error)) from error
     from deskui.app import make_app
+    from deskui.i18n import t
 
-    make_app(settings, clock, database).run()  # type: ignore[arg-type]
-    return 0
+    app = make_app(settings, clock, database)  # type: ignore[arg-type]
+    app.run()
+    if app.crash_log is not None:
+        print(t("crash.stopped", path=app.crash_log), file=sys.stderr)
+        return CRASH_STATUS
+    return app.return_code or 0
 
 
 def upgrade(settings: Settings) -> int:

@@ -11,21 +11,21 @@ and the new one is built: one complaint screen at a time, as one id allows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from textual import events
+from textual.app import App
 from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
-
-if TYPE_CHECKING:
-    from textual.app import App
 
 S = TypeVar("S", bound=Screen[Any])
 
 _subjects: WeakKeyDictionary[Screen[Any], Hashable] = WeakKeyDictionary()
 """What each screen opened through `navigate` is about (None: the screen has no subject)."""
+_waiting: WeakKeyDictionary[App[Any], dict[str, Screen[Any]]] = WeakKeyDictionary()
+"""Per app, by id: a screen built to replace one whose removal is not finished yet."""
 
 
 def navigate(
@@ -37,22 +37,42 @@ def navigate(
     brought_back: Callable[[S], None] | None = None,
 ) -> S:
     """Show the screen with `screen_id`: the one on the stack (then `brought_back(it)`), or a
-    new one from `build()`. Returns the screen now on top of its place."""
+    new one from `build()`. Returns the screen now (or about to be) on top."""
     if isinstance(app.screen, CommandPalette):  # the palette is a passing question, not a place
         app.pop_screen()
+    waiting = _waiting.setdefault(app, {})
+    if screen_id in waiting:  # its predecessor is still being removed
+        if _subjects.get(waiting[screen_id]) != subject:
+            waiting[screen_id] = _built(build, screen_id, subject)
+        return waiting[screen_id]  # type: ignore[return-value]
     existing = find(app, screen_id)
     if existing is not None and _subjects.get(existing) == subject:
         bring_to_top(app, existing)
         if brought_back is not None:
             brought_back(existing)  # type: ignore[arg-type]
         return existing  # type: ignore[return-value]
-    if existing is not None:
-        close(app, existing)
+    screen = _built(build, screen_id, subject)
+    if existing is None:
+        app.push_screen(screen)
+        return screen
+    # the one about another subject goes first: until it is removed its id is taken
+    removals = close(app, existing)
+    waiting[screen_id] = screen
+
+    async def push_when_removed() -> None:
+        for removal in removals:
+            await removal
+        app.push_screen(waiting.pop(screen_id))
+
+    app.call_next(push_when_removed)
+    return screen
+
+
+def _built(build: Callable[[], S], screen_id: str, subject: Hashable) -> S:
     screen = build()
     if screen.id != screen_id:
         raise ValueError(f"{type(screen).__name__} has id {screen.id!r}, not {screen_id!r}")
     _subjects[screen] = subject
-    app.push_screen(screen)
     return screen
 
 
@@ -87,8 +107,9 @@ def bring_to_top(app: App[Any], screen: Screen[Any]) -> None:
     app.screen_change_signal.publish(app.screen)
 
 
-def close(app: App[Any], screen: Screen[Any]) -> None:
-    """Take `screen`'s place off the stack: drafts written first, then its screens removed."""
+def close(app: App[Any], screen: Screen[Any]) -> list[Awaitable[Any]]:
+    """Take `screen`'s place off the stack, drafts written first; what to await until its
+    screens are removed (their ids free again)."""
     from deskui.screens.drafts import live_drafts
 
     stack = app._screen_stack
@@ -97,11 +118,11 @@ def close(app: App[Any], screen: Screen[Any]) -> None:
     for draft in live_drafts():
         if draft.screen in closing:
             draft.flush()
-    if where.stop == len(stack):
-        for _ in closing:
-            app.pop_screen()  # the place on top: an ordinary pop, with its resume
-        return
+    if where.stop == len(stack):  # the place on top: ordinary pops, with their resume
+        return [app.pop_screen() for _ in closing]
     del stack[where]
+    removals: list[Awaitable[Any]] = []
     for gone in reversed(closing):
         gone.post_message(events.ScreenSuspend())
-        gone.remove()
+        removals.append(gone.remove())
+    return removals
