@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from deskui.domain.callbacks import parse_booked_time
@@ -29,6 +29,7 @@ from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
+from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -169,7 +170,7 @@ class CallbackCallScreen(Screen[None]):
                 yield Label(t("callbacks.field.notes"), classes="field-label")
                 yield GuardedText(id="notes", placeholder=t("callbacks.notes_hint"))
                 yield Static("", id="err-notes", classes="field-error")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for name in INPUT_FIELDS:

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.domain.callbacks import section
 from deskui.domain.model import Role
@@ -25,6 +25,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -253,7 +254,7 @@ class CallbacksScreen(Screen[None]):
         yield Banner(id="callbacks-trouble")
         yield WorkList(columns=[], empty_text=t("callbacks.empty"), id="callbacks-list")
         yield Static("", id="callbacks-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.action_view(self.view)

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from deskui.domain.complaint import (
@@ -41,6 +41,7 @@ from deskui.screens.drafts import FormDraft
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
 from deskui.widgets.guarded_text import GuardedText
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ class ComplaintListScreen(Screen[None]):
         yield WorkList(columns=self._columns(), empty_text=t("complaint.list_empty"), id="list")
         yield Static("", id="complaint-list-detail")
         yield Static("", id="department-repeats")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         zone = self.desk_app.settings.site_timezone
@@ -305,7 +306,7 @@ class ComplaintScreen(Screen[None]):
                 yield Label(t("complaint.field.note"), classes="field-label")
                 yield GuardedText(id="note", placeholder=t("complaint.note_hint"))
         yield Static("", id="step-error")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _field_widgets(self, name: str) -> ComposeResult:
         if name == "promised_at":

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskui.domain.reception import (
     Direction,
@@ -28,6 +28,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.department import LegField, LegFormModal, save_in_worker
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class CorrespondenceScreen(Screen[None]):
             columns=self._columns(), empty_text=t("correspondence.empty"), id="mail-list"
         )
         yield Static("", id="mail-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from deskui.domain.department_legs import (
     LegPolicy,
@@ -38,6 +38,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -279,7 +280,7 @@ class DepartmentScreen(Screen[None]):
             columns=self._columns(), empty_text=t("department.legs.empty"), id="department-queue"
         )
         yield Static("", id="leg-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         def stage(row: Any) -> str:

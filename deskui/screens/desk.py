@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.work_columns import deadline_columns, subject
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.live_clock import LiveClock
 from deskui.widgets.work_list import WorkList
 
@@ -65,7 +66,7 @@ class DeskScreen(Screen[None]):
             id="work",
         )
         yield Static("", id="work-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     # -- called by the app ---------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from deskui.domain.handover import is_ack_overdue
 from deskui.domain.intake import FieldProblem
@@ -28,6 +28,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.orders import FormField, FormModal, Submit, run_form_save
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class HandoverScreen(Screen[None]):
         yield Banner(id="handover-trouble")
         yield WorkList(columns=self._columns(), empty_text="", id="handover-list")
         yield Static("", id="handover-detail", classes="detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         app = self.desk_app

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.widgets.key_footer import KeyFooter
 
 
 class HelpScreen(Screen[None]):
@@ -30,7 +31,7 @@ class HelpScreen(Screen[None]):
         with VerticalScroll():
             yield Static(self._keymap(), id="keymap")
             yield Static(Text(t("help.countdown")), id="countdown-help")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _keymap(self) -> Table:
         table = Table(box=None, show_header=True, header_style="bold", expand=False)

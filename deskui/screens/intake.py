@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.select import InvalidSelectValueError
 
@@ -40,6 +40,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.work_columns import said
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.phone_input import PhoneInput
 from deskui.widgets.ready_text import PreparedText, ReadyText
 from deskui.widgets.work_list import Column, WorkList
@@ -217,7 +218,7 @@ class IntakeScreen(Screen[None]):
                 yield Label(t("intake.answer"), classes="field-label")
                 yield TextArea(id="answer", soft_wrap=True, tab_behavior="focus")
                 yield Static("", id="err-answer", classes="field-error")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _select(self, name: str, options: list[tuple[str, str]]) -> Vertical:
         allow_blank = name in ("department",)
