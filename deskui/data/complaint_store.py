@@ -97,6 +97,8 @@ class ComplaintCase:
     due_at: datetime | None = None
     starts_at: datetime | None = None
     callback_id: int | None = None
+    due_kind: str = ""
+    """Which deadline `due_at` is (first contact, promised reply ...): the header says it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +268,7 @@ class ComplaintStore(StoreBase):
             due_at=deadline.due_at if deadline else None,
             starts_at=deadline.starts_at if deadline else None,
             callback_id=callback_id,
+            due_kind=deadline.kind if deadline else "",
         )
 
     def _record(self, ticket_id: int, now: datetime, expected: int | None) -> m.ComplaintRecord:

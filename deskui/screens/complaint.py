@@ -290,6 +290,7 @@ class ComplaintScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="case-header"):
             yield Static(t("complaint.loading"), id="case-title")
+            yield Static("", id="case-deadline")
             yield Countdown(id="case-countdown")
         yield Banner(id="complaint-trouble")
         yield Static("", id="progress")
@@ -460,6 +461,19 @@ class ComplaintScreen(Screen[None]):
                 )
             )
         self.query_one("#case-title", Static).update(title)
+        # the countdown alone changed meaning between steps (first contact, then the promised
+        # reply): its label says which deadline it counts down to, and when that is
+        label = self.query_one("#case-deadline", Static)
+        label.display = case.due_at is not None
+        if case.due_at is not None:
+            label.update(
+                t(
+                    "complaint.deadline",
+                    kind=t(f"deadline_kind.{case.due_kind}"),
+                    due=case.due_at.astimezone(ZoneInfo(self.desk_app.settings.site_timezone))
+                    .strftime("%m-%d %H:%M"),
+                )
+            )
         countdown = self.query_one("#case-countdown", Countdown)
         countdown.display = case.due_at is not None
         if case.due_at is not None:

@@ -109,7 +109,10 @@ class KeyFooter(Widget):
         keys: list[FooterKey] = []
         kept: set[int] = set()
         actions: set[str] = set()
-        for active_binding in active.values():
+        # the screen's own keys first, then the app's F-keys: a widget's binding of F6 that
+        # the app's overrides would otherwise put F6 before the screen's keys
+        ordered = sorted(active.values(), key=lambda active_binding: active_binding.node is app)
+        for active_binding in ordered:
             binding: Binding = active_binding.binding
             if not binding.show or binding.action in actions:
                 continue
