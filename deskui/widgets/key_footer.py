@@ -111,7 +111,11 @@ class KeyFooter(Widget):
         actions: set[str] = set()
         # the screen's own keys first, then the app's F-keys: a widget's binding of F6 that
         # the app's overrides would otherwise put F6 before the screen's keys
-        ordered = sorted(active.values(), key=lambda active_binding: active_binding.node is app)
+        app_order = {key: n for n, key in enumerate(app._bindings.key_to_bindings)}
+        ordered = sorted(
+            active.values(),
+            key=lambda each: (each.node is app, app_order.get(each.binding.key, 0)),
+        )
         for active_binding in ordered:
             binding: Binding = active_binding.binding
             if not binding.show or binding.action in actions:
