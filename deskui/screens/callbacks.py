@@ -127,8 +127,11 @@ def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
             title=t("work.countdown"),
             width=16,
             countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+            min_width=14,
         ),
-        Column(title=t("callbacks.col.section"), width=6, cell=when),
+        # on a narrow terminal the section and the contact leave (the detail says them)
+        # so the note stays
+        Column(title=t("callbacks.col.section"), width=6, cell=when, drop=2),
         Column(
             title=t("work.due"),
             width=12,
@@ -139,12 +142,18 @@ def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
             width=10,
             cell=lambda row: t(f"callbacks.purpose.{row.purpose}"),
         ),
-        Column(title=t("work.customer"), width=26, cell=lambda row: row.customer_name),
-        Column(title=t("callbacks.col.contact"), width=8, cell=lambda row: row.contact_name),
+        Column(
+            title=t("work.customer"), width=26, cell=lambda row: row.customer_name, min_width=14
+        ),
+        Column(
+            title=t("callbacks.col.contact"), width=8, cell=lambda row: row.contact_name, drop=3
+        ),
     ]
     if with_agent:
-        columns.append(Column(title=t("work.owner"), width=8, cell=lambda row: row.agent_name))
-    columns.append(Column(title=t("callbacks.col.note"), width=0, cell=note))
+        columns.append(
+            Column(title=t("work.owner"), width=8, cell=lambda row: row.agent_name, drop=1)
+        )
+    columns.append(Column(title=t("callbacks.col.note"), width=0, cell=note, min_width=12))
     return columns
 
 

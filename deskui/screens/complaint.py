@@ -131,22 +131,29 @@ class ComplaintListScreen(Screen[None]):
                 title=t("work.countdown"),
                 width=16,
                 countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+                min_width=14,
             ),
             Column(title="#", width=5, cell=lambda row: str(row.ticket_id)),
-            Column(title=t("work.customer"), width=24, cell=lambda row: row.customer_name),
+            # on a narrow terminal the opening time, the owner and the status leave (Enter
+            # opens the complaint) so what it is about stays
+            Column(
+                title=t("work.customer"), width=24, cell=lambda row: row.customer_name, min_width=14
+            ),
             Column(
                 title=t("complaint.status"),
                 width=10,
                 cell=lambda row: t(f"complaint.status_name.{row.status}"),
+                drop=1,
             ),
             Column(title=t("complaint.step"), width=12, cell=step),
-            Column(title=t("work.owner"), width=8, cell=lambda row: row.owner_name),
+            Column(title=t("work.owner"), width=8, cell=lambda row: row.owner_name, drop=2),
             Column(
                 title=t("complaint.opened"),
                 width=12,
                 cell=lambda row: _local(row.opened_at, zone)[5:],
+                drop=3,
             ),
-            Column(title=t("work.subject"), width=0, cell=lambda row: row.summary),
+            Column(title=t("work.subject"), width=0, cell=lambda row: row.summary, min_width=12),
         ]
 
     def on_mount(self) -> None:
@@ -470,8 +477,9 @@ class ComplaintScreen(Screen[None]):
                 t(
                     "complaint.deadline",
                     kind=t(f"deadline_kind.{case.due_kind}"),
-                    due=case.due_at.astimezone(ZoneInfo(self.desk_app.settings.site_timezone))
-                    .strftime("%m-%d %H:%M"),
+                    due=case.due_at.astimezone(
+                        ZoneInfo(self.desk_app.settings.site_timezone)
+                    ).strftime("%m-%d %H:%M"),
                 )
             )
         countdown = self.query_one("#case-countdown", Countdown)

@@ -294,6 +294,7 @@ class DepartmentScreen(Screen[None]):
                 title=t("department.legs.col_countdown"),
                 width=18,
                 countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+                min_width=14,
             ),
             Column(title=t("department.legs.col_stage"), width=12, cell=stage),
             Column(
@@ -301,12 +302,24 @@ class DepartmentScreen(Screen[None]):
                 width=7,
                 cell=lambda row: f"#{row.leg.ticket_id}",
             ),
-            Column(title=t("department.legs.col_severity"), width=8, cell=severity),
+            # on a narrow terminal the severity and the CS owner leave (the detail says them) so
+            # the customer's words stay
+            Column(title=t("department.legs.col_severity"), width=8, cell=severity, drop=2),
             Column(
-                title=t("department.legs.col_customer"), width=24, cell=lambda r: r.customer_name
+                title=t("department.legs.col_customer"),
+                width=24,
+                cell=lambda r: r.customer_name,
+                min_width=14,
             ),
-            Column(title=t("department.legs.col_owner"), width=10, cell=lambda r: r.owner_name),
-            Column(title=t("department.legs.col_words"), width=0, cell=lambda r: r.customer_words),
+            Column(
+                title=t("department.legs.col_owner"), width=10, cell=lambda r: r.owner_name, drop=1
+            ),
+            Column(
+                title=t("department.legs.col_words"),
+                width=0,
+                cell=lambda r: r.customer_words,
+                min_width=12,
+            ),
         ]
 
     def on_mount(self) -> None:

@@ -155,15 +155,22 @@ class HandoverScreen(Screen[None]):
 
         return [
             Column(
-                t("handover.col.countdown"), 14, countdown=lambda r: (r.due_at, r.starts_at, None)
+                t("handover.col.countdown"),
+                14,
+                countdown=lambda r: (r.due_at, r.starts_at, None),
+                min_width=13,
             ),
-            Column(t("handover.col.flag"), 8, cell=flag),
+            Column(t("handover.col.flag"), 8, cell=flag, min_width=6),
             Column(t("handover.col.due"), 11, cell=due),
-            Column(t("handover.col.sheet"), 8, cell=lambda r: t(f"handover.sheet.{r.sheet}")),
-            Column(t("handover.col.customer"), 20, cell=lambda r: r.customer_name),
-            Column(t("handover.col.item"), 28, cell=lambda r: r.title),
-            Column(t("handover.col.owner"), 12, cell=owner),
-            Column(t("handover.col.next"), 0, cell=lambda r: r.next_step),
+            # on a narrow terminal the customer and the sheet leave (the detail says them), so
+            # the owner and the next step stay
+            Column(
+                t("handover.col.sheet"), 8, cell=lambda r: t(f"handover.sheet.{r.sheet}"), drop=1
+            ),
+            Column(t("handover.col.customer"), 20, cell=lambda r: r.customer_name, drop=2),
+            Column(t("handover.col.item"), 28, cell=lambda r: r.title, min_width=14),
+            Column(t("handover.col.owner"), 12, cell=owner, min_width=10),
+            Column(t("handover.col.next"), 0, cell=lambda r: r.next_step, min_width=10),
         ]
 
     def on_mount(self) -> None:
@@ -492,10 +499,17 @@ class HandoverScreen(Screen[None]):
 
 
 def describe_item(row: Any) -> Text:
-    """Done so far, next step and the note, all user data painted literally."""
+    """What the item is (its sheet and customer, which leave a narrow list), done so far,
+    next step and the note, all user data painted literally."""
     text = Text()
     if row is None:
         return text
+    text.append(visible(row.title), style="bold")
+    text.append(f"  {t(f'handover.sheet.{row.sheet}')}")
+    if row.customer_name:
+        text.append("  ")
+        text.append(visible(row.customer_name))
+    text.append("\n")
     for key, value in (
         ("done_so_far", row.done_so_far),
         ("next_step", row.next_step),

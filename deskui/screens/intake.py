@@ -250,6 +250,7 @@ class IntakeScreen(Screen[None]):
                 width=6,
                 cell=lambda row: t(f"intake.history_{row.kind}"),
                 min_width=4,
+                drop=2,  # on a narrow terminal the kind and handler leave so the summary shows
             ),
             Column(
                 title=t("work.countdown"),
@@ -262,6 +263,7 @@ class IntakeScreen(Screen[None]):
                 width=8,
                 cell=lambda row: row.handler,
                 min_width=4,
+                drop=1,
             ),
             Column(
                 title=t("intake.history_summary"),
