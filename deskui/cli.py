@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -45,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="use a fresh demo database in a temporary folder",
+        help="a demo desk: a fresh temporary database, or seeded into --db when it is empty",
     )
     common.add_argument(
         "--db",
@@ -118,12 +117,19 @@ def resolve(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Settings
     demo = getattr(args, "demo", False)
     now = getattr(args, "now", None)
     clock: Clock = OffsetClock(parse_now(now)) if now else SystemClock()  # before any folder
-    url = getattr(args, "db", None) or environ.get("DESKUI_DATABASE_URL")
-    if demo and url:
-        raise UsageError("--demo uses its own temporary database; leave out --db")
+    given = getattr(args, "db", None)
+    # a demo is seeded into --db only: DESKUI_DATABASE_URL may name the team's real database
+    url = given if demo else given or environ.get("DESKUI_DATABASE_URL")
+    files_folder: Path | None = None
     if demo:
-        folder = Path(tempfile.mkdtemp(prefix="deskui-demo-"))
-        url = f"sqlite:///{folder / 'demo.db'}"
+        from deskui.locations import kept_demo_folder, new_demo_folder
+
+        if url:
+            url = check_url(url)
+            files_folder = kept_demo_folder(url)
+        else:
+            files_folder = new_demo_folder()
+            url = f"sqlite:///{files_folder / 'demo.db'}"
     elif url:
         url = check_url(url)
     else:
@@ -138,6 +144,7 @@ def resolve(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Settings
         database_url=url,
         locale=getattr(args, "lang", None) or environ.get("DESKUI_LANG", "zh-CN"),
         demo=demo,
+        files_folder=str(files_folder) if files_folder else None,
         agent_name=getattr(args, "agent", None),
         site_timezone=SITE_TIMEZONE,
     )
@@ -157,11 +164,9 @@ def main(argv: list[str] | None = None) -> int:
                 return upgrade(settings)
             return run(settings, clock)
         finally:
-            if settings.demo:
-                shutil.rmtree(
-                    Path(settings.database_url.removeprefix("sqlite:///")).parent,
-                    ignore_errors=True,
-                )
+            if settings.demo and settings.files_folder and not getattr(args, "db", None):
+                # a demo without --db is temporary; with --db it is kept to be reopened
+                shutil.rmtree(settings.files_folder, ignore_errors=True)
     except UsageError as error:
         print(f"deskui: {error}", file=sys.stderr)
         return 2
@@ -186,8 +191,9 @@ def _open(settings: Settings, clock: Clock, *, seed_demo: bool) -> object:
         from deskui.data.repository import UnitOfWork
 
         with UnitOfWork(database) as uow:
-            seed(uow.repo, clock.now())
-            uow.commit()
+            if not uow.repo.agents():  # seeded once: a kept demo (--demo --db) is reopened
+                seed(uow.repo, clock.now())
+                uow.commit()
     return database
 
 
@@ -247,7 +253,7 @@ def export(
             write_xlsx({kind: table}, output)
         return 0
     if output is None:
-        write_csv(table, sys.stdout)
+        write_csv(table, sys.stdout, terminal=sys.stdout.isatty())
     else:
         try:
             with open(output, "w", encoding="utf-8-sig", newline="") as stream:

@@ -77,8 +77,8 @@ def test_demo_export_customers_as_xlsx(capsys: pytest.CaptureFixture[str], tmp_p
         (["--db", "postgresql+psycopg://u:p@127.0.0.1:1/x", "export", "tickets"], "cannot reach"),
         (["--db", "postgresql+psycopg://u:p@127.0.0.1:1/x", "db", "upgrade"], "cannot reach"),
         (["--db", "postgresql+psycopg://u:p@127.0.0.1:1/x"], "cannot reach"),
-        (["--demo", "--db", "sqlite:///x.db"], "--demo"),
-        (["--demo", "--db", "sqlite:///x.db", "export", "tickets"], "--demo"),
+        (["--demo", "--db", "foo://x"], "--db"),
+        (["--demo", "--db", "foo://x", "export", "tickets"], "--db"),
     ],
     ids=[
         "bad-now",
@@ -88,8 +88,8 @@ def test_demo_export_customers_as_xlsx(capsys: pytest.CaptureFixture[str], tmp_p
         "unreachable-export",
         "unreachable-upgrade",
         "unreachable-run",
-        "demo-and-db",
-        "demo-and-db-export",
+        "demo-bad-db",
+        "demo-bad-db-export",
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, exists, func, or_, select, update
+from sqlalchemy import Select, distinct, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
@@ -17,12 +17,14 @@ from deskui.data.store_base import StoreBase
 from deskui.domain.callbacks import (
     CallbackRules,
     Confirmation,
+    CoverageShare,
     OccasionFacts,
     OpenCallback,
     Placement,
     Promotion,
     callback_due_at,
     calling_hours_for,
+    check_booking,
     confirmation_state,
     may_start_script,
     needs_follow_up,
@@ -33,6 +35,7 @@ from deskui.domain.callbacks import (
     plan_routine,
     promotion_problems,
     to_share,
+    week_bounds,
 )
 from deskui.domain.model import (
     CallbackOutcome,
@@ -60,6 +63,15 @@ class CallbackError(ValueError):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
+
+
+class BookingRefused(CallbackError):
+    """A booked time the customer may not be called at (rest time, a holiday, outside the
+    calling hours): `placement` holds the next allowed slot and why, for the form to offer."""
+
+    def __init__(self, placement: Placement) -> None:
+        super().__init__("callbacks.error.out_of_hours")
+        self.placement = placement
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +225,7 @@ class CallbackStore(StoreBase):
             shared=shared,
             due_at=placement.at,
             moved_from=wanted if placement.moved else None,
-            moved_reason=_reason(placement),
+            moved_reason=placement_code(placement),
             occasion=occasion,
             answers={},
             created_at=now,
@@ -260,7 +272,27 @@ class CallbackStore(StoreBase):
         if contact_id is not None:
             query = query.where(m.Contact.id == contact_id)
         hours = calling_hours_for(list(self.session.scalars(query.order_by(m.Contact.id))), rules)
-        return place_call(wanted, hours, calendar)
+        return place_call(wanted, hours, calendar, rules.rest_hours)
+
+    def _check_booked(
+        self, callback: m.Callback, at: datetime, now: datetime, calendar: BusinessCalendar | None
+    ) -> None:
+        """Refuse a booked time outside the customer's calling hours (seed 000:2.5.2.1)."""
+        if calendar is None:
+            from deskui.domain.calendar import BusinessCalendar
+
+            days = self.session.scalars(select(m.CalendarDay))
+            calendar = BusinessCalendar({d.day: d.is_working for d in days})
+        rules = self.rules.callbacks
+        query = select(m.Contact.convenient_time).where(
+            m.Contact.customer_id == callback.customer_id
+        )
+        if callback.contact_id is not None:
+            query = query.where(m.Contact.id == callback.contact_id)
+        hours = calling_hours_for(list(self.session.scalars(query.order_by(m.Contact.id))), rules)
+        placement = check_booking(at, now, hours, calendar, rules.rest_hours)
+        if placement.moved:
+            raise BookingRefused(placement)
 
     def _team(self, agent_id: int | None) -> str:
         if agent_id is None:
@@ -423,6 +455,7 @@ class CallbackStore(StoreBase):
         confirmed: bool,
         note: str = "",
         postpone_to: datetime | None = None,
+        calendar: BusinessCalendar | None = None,
     ) -> None:
         """The sales head's answer, with who asked and when (an event and the callback's own
         columns, both exported). A "no" needs its reason and may postpone the callback."""
@@ -436,6 +469,8 @@ class CallbackStore(StoreBase):
                 "callbacks.error.booked_past" if postpone_to <= now else "callbacks.error.required"
             )
         callback = self._open_callback(callback_id)
+        if postpone_to is not None:
+            self._check_booked(callback, postpone_to, now, calendar)
         callback.sales_head = head
         callback.sales_confirmed = confirmed
         callback.sales_confirmed_at = now
@@ -497,11 +532,14 @@ class CallbackStore(StoreBase):
         now: datetime,
         answers: dict[str, object] | None = None,
         notes: str = "",
+        calendar: BusinessCalendar | None = None,
     ) -> None:
-        """The customer is busy and gave a time: the callback and its countdown move there."""
+        """The customer is busy and gave a time: the callback and its countdown move there,
+        unless it is their rest time or outside the calling hours (`BookingRefused`)."""
         if booked_at <= now:
             raise CallbackError("callbacks.error.booked_past")
         callback = self._open_callback(callback_id)
+        self._check_booked(callback, booked_at, now, calendar)
         previous = callback.due_at
         callback.status = CallbackStatus.BOOKED
         callback.booked_at = booked_at
@@ -682,6 +720,16 @@ class CallbackStore(StoreBase):
                 m.Callback.done_at.between(start, end),
             ),
         )
+
+    def coverage_share(self, start: datetime, end: datetime) -> CoverageShare:
+        """Customers actually called back between `start` and `end` out of all customers
+        (seed 000:2.5.2.1: 100% called back); a booked callback is not yet a call."""
+        called = select(func.count(distinct(m.Callback.customer_id))).where(
+            m.Callback.status == CallbackStatus.DONE,
+            m.Callback.done_at.between(start, end),
+        )
+        total = self.session.scalar(select(func.count()).select_from(m.Customer))
+        return CoverageShare(int(self.session.scalar(called) or 0), int(total or 0))
 
     def uncovered_count(self, start: datetime, end: datetime) -> int:
         query = (
@@ -995,7 +1043,8 @@ def _answers(answers: dict[str, object] | None) -> str:
     return "; ".join(f"{k}={v}" for k, v in (answers or {}).items())
 
 
-def _reason(placement: Placement) -> str:
+def placement_code(placement: Placement) -> str:
+    """How a move's reason is stored on the callback (`holiday:National Day`, `rest_time`)."""
     if placement.reason is None:
         return ""
     if placement.holiday:
@@ -1015,6 +1064,22 @@ def _period(
     )
 
 
+def coverage_spans(
+    now: datetime, calendar: BusinessCalendar
+) -> dict[str, tuple[datetime, datetime]]:
+    """This week and this quarter, local days, as UTC instants (start, end inclusive)."""
+    today = now.astimezone(calendar.tz).date()
+    spans = {"week": week_bounds(today), "quarter": period_bounds(today, "quarter")}
+    return {
+        name: (
+            datetime.combine(first, time(0), tzinfo=calendar.tz).astimezone(UTC),
+            datetime.combine(after, time(0), tzinfo=calendar.tz).astimezone(UTC)
+            - timedelta(microseconds=1),
+        )
+        for name, (first, after) in spans.items()
+    }
+
+
 def coverage_period(
     now: datetime, calendar: BusinessCalendar, rules: CallbackRules | None = None
 ) -> tuple[datetime, datetime]:
@@ -1024,6 +1089,7 @@ def coverage_period(
 
 __all__ = [
     "CALLBACK_EXPORT_HEADERS",
+    "BookingRefused",
     "CallbackDetail",
     "CallbackError",
     "CallbackOutcome",
@@ -1035,4 +1101,5 @@ __all__ = [
     "PromotionRow",
     "VisitRow",
     "coverage_period",
+    "coverage_spans",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from deskui.data import models as m
 from deskui.data.records import NewTicket
@@ -101,21 +101,29 @@ WORDS: dict[str, tuple[str, ...]] = {
 EXPECT = ("今天之内给个答复", "尽快派人上门", "退还多收的费用", "换一台新的", "")
 
 
+NARROW_HOURS = "工作日 15:00-16:00"
+"""A contact with narrow hours: their callback is moved and says why (issue 6)."""
+
+
 def seed_demo(repo: Repository, now: datetime) -> None:
     """Fill an empty database with the demo desk as it stands at `now`."""
     rng = random.Random(SEED)
     session = repo.session
+    # migration 0012 gives every new database the seed's departments and routing table
+    have = set(session.scalars(select(m.Department.code)))
     for code, name_zh, name_en in DEFAULT_DEPARTMENTS:
-        session.add(m.Department(code=code, name_zh=name_zh, name_en=name_en))
-    for rule in DEFAULT_RULES:
-        session.add(
-            m.RoutingRule(
-                kind=rule.kind,
-                category=rule.category,
-                department_code=rule.department,
-                also=",".join(rule.also),
+        if code not in have:
+            session.add(m.Department(code=code, name_zh=name_zh, name_en=name_en))
+    if session.scalar(select(func.count()).select_from(m.RoutingRule)) == 0:
+        for rule in DEFAULT_RULES:
+            session.add(
+                m.RoutingRule(
+                    kind=rule.kind,
+                    category=rule.category,
+                    department_code=rule.department,
+                    also=",".join(rule.also),
+                )
             )
-        )
     start = now - timedelta(days=120)
     agents = []
     for name, role, skills in AGENTS:
@@ -126,6 +134,9 @@ def seed_demo(repo: Repository, now: datetime) -> None:
     desk_agents = [a for a in agents if a.role == Role.AGENT]
 
     customers = _customers(rng, desk_agents, start, now)
+    # the contacts whose hours the callback demo shows, set before any callback is placed
+    customers[10].contacts[0].convenient_time = NARROW_HOURS
+    customers[3].contacts[0].convenient_time = ""
     session.add_all(customers)
     session.flush()
     for customer in customers:
@@ -167,13 +178,25 @@ def seed_demo(repo: Repository, now: datetime) -> None:
             ticket.answer = "已电话答复客户"
             repo.meet_deadlines(SubjectType.TICKET, ticket_id, ticket.closed_at)
 
-    # callbacks: some due today, some overdue, some next week (seed 000:2.5)
+    # callbacks: some due today, some overdue, some next week (seed 000:2.5), each at a time
+    # the customer may be called, never in their rest time or at night (seed 000:2.5.2.1)
+    from deskui.data.callback_store import placement_code
+    from deskui.domain.calendar import BusinessCalendar
+    from deskui.domain.callbacks import calling_hours_for, place_call
+
+    calendar = BusinessCalendar(repo.calendar_overrides())
+    rules = repo.rules.callbacks
     purposes = list(CallbackPurpose)
     for index in range(24):
         customer = customers[(index * 3 + 1) % len(customers)]
         agent = desk_agents[index % len(desk_agents)]
         event_at = now - timedelta(hours=rng.randint(2, 8 * 24))
-        due = callback_due(repo.policy, event_at)
+        wanted = callback_due(repo.policy, event_at)
+        convenient = [c.convenient_time for c in customer.contacts[:1]]
+        placement = place_call(
+            wanted, calling_hours_for(convenient, rules), calendar, rules.rest_hours
+        )
+        due = placement.at
         callback = m.Callback(
             customer_id=customer.id,
             contact_id=customer.contacts[0].id if customer.contacts else None,
@@ -182,6 +205,8 @@ def seed_demo(repo: Repository, now: datetime) -> None:
             way="phone",
             status="pending",
             due_at=due,
+            moved_from=wanted if placement.moved else None,
+            moved_reason=placement_code(placement),
             created_at=event_at,
         )
         session.add(callback)
@@ -197,18 +222,22 @@ def seed_demo(repo: Repository, now: datetime) -> None:
             customer_id=customer.id,
         )
 
-    # new customers still to be filed by CS within 24 hours (seed 000:1.4.3)
+    # new customers still to be filed by CS within 24 hours (seed 000:1.4.3), their contacts'
+    # personal notes within a month (1.4.2), as ProfileStore opens them
     for customer in customers[-3:]:
         filed_from = now - timedelta(hours=rng.randint(2, 20))
-        repo.add_deadline(
-            DeadlineKind.PROFILE_FILING,
-            SubjectType.CUSTOMER,
-            customer.id,
-            customer.assigned_agent_id,
-            filed_from,
-            profile_filing_due(repo.policy, "cs", filed_from),
-            customer_id=customer.id,
-        )
+        for kind in ("cs", "personal_notes"):
+            deadline_id = repo.add_deadline(
+                DeadlineKind.PROFILE_FILING,
+                SubjectType.CUSTOMER,
+                customer.id,
+                customer.assigned_agent_id,
+                filed_from,
+                profile_filing_due(repo.policy, kind, filed_from),
+                label=customer.name,
+                customer_id=customer.id,
+            )
+            session.get_one(m.Deadline, deadline_id).note = kind
 
     # a pending handover from the last shift, not yet acknowledged (seed 004)
     giver, taker = desk_agents[1], desk_agents[0]
@@ -367,13 +396,11 @@ def _seed_callbacks(
     calendar = BusinessCalendar()
     agent = desk_agents[0]
     narrow = customers[10]
-    narrow.contacts[0].convenient_time = "工作日 15:00-16:00"
     repo.add_callback(
         narrow.id, CallbackPurpose.ROUTINE, now, now, calendar, agent_id=agent.id,
         contact_id=narrow.contacts[0].id, due_at=now + timedelta(hours=2),
     )  # fmt: skip
     plain = customers[3]
-    plain.contacts[0].convenient_time = ""
     repo.add_callback(
         plain.id, CallbackPurpose.ROUTINE, now, now, calendar, agent_id=agent.id,
         due_at=calendar.add_working_days(now, 0) + timedelta(minutes=40),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import IO, Any
@@ -47,13 +48,14 @@ def _customers(repo: Repository, zone: ZoneInfo) -> Table:
     headers = [
         "id", "name", "address", "phone", "unit_number", "assigned_agent", "contact",
         "contact_role", "position", "gender", "contact_phone", "extension", "email",
-        "birthday", "convenient_time",
+        "birthday", "convenient_time", "phone_extension",
     ]  # fmt: skip
     rows: list[list[Any]] = []
     for c in repo.customers():
         base = [c.id, c.name, c.address, c.phone_e164 or "", c.unit_number, c.assigned_agent or ""]
+        own = c.phone_extension or ""  # the customer's own extension, last: columns kept
         if not c.contacts:
-            rows.append([*base, *[""] * 9])
+            rows.append([*base, *[""] * 9, own])
         for p in c.contacts:
             rows.append(
                 [
@@ -67,6 +69,7 @@ def _customers(repo: Repository, zone: ZoneInfo) -> Table:
                     p.email,
                     p.birthday,
                     p.convenient_time,
+                    own,
                 ]
             )
     return headers, _localised(rows, zone)
@@ -228,11 +231,24 @@ def in_words(kind: str, table: Table) -> Table:
     return words, [[word(p, v) for p, v in zip(prefixes, row, strict=True)] for row in rows]
 
 
-def write_csv(table: Table, stream: IO[str]) -> None:
+def write_csv(table: Table, stream: IO[str], *, terminal: bool = False) -> None:
+    """The rows as stored; on a `terminal`, control characters are written as `\\x1b`
+    text, so a name holding an escape sequence cannot clear or restyle the agent's screen."""
     headers, rows = table
     writer = csv.writer(stream)
     writer.writerow(headers)
+    if terminal:
+        rows = [[shown_on_terminal(v) if isinstance(v, str) else v for v in row] for row in rows]
     writer.writerows(rows)
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 (but tab and newline), DEL and C1 (0x9b starts a sequence on its own, like ESC [)."""
+
+
+def shown_on_terminal(text: str) -> str:
+    """`\\x1b[2J` for ESC [2J: what the data holds, visible, doing nothing to the terminal."""
+    return _CONTROLS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def write_xlsx(sheets: dict[str, Table], target: IO[bytes] | str) -> None:

@@ -17,6 +17,7 @@ from deskui.data.complaint_store import ComplaintStore
 from deskui.data.database import Database
 from deskui.data.frontdesk_store import FrontDeskStore
 from deskui.data.handover_store import HandoverStore
+from deskui.data.pause_store import PauseStore
 from deskui.data.profile_store import ProfileStore
 from deskui.data.reception_store import ReceptionStore
 from deskui.data.records import (
@@ -57,6 +58,7 @@ class Repository(
     FrontDeskStore,
     ReceptionStore,
     RelationsStore,
+    PauseStore,
 ):
     """Reads and writes in terms of the glossary; callers never see SQL or ORM objects."""
 
@@ -115,9 +117,17 @@ class Repository(
                 starts_at=d.starts_at,
                 due_at=d.due_at,
                 paused_at=d.paused_at,
+                note=d.note or "",
             )
             for d, customer_name, owner_name in self.session.execute(query)
         ]
+
+    def latest_open_due(self) -> datetime | None:
+        """The furthest open deadline of the site (callbacks and bookings have theirs too): the
+        desk warns about a year the calendar does not know only once work reaches into it."""
+        return self.session.scalar(
+            select(func.max(m.Deadline.due_at)).where(m.Deadline.met_at.is_(None))
+        )
 
     # -- customers ------------------------------------------------------------------------
 
@@ -146,6 +156,8 @@ class Repository(
     def find_callers(self, lookup: Lookup, limit: int = 20) -> list[CallerMatch]:
         """Customers answering to a number, its last digits or a name piece; best first."""
         connection = self.session.connection()
+        if lookup.kind is LookupKind.PHONE and lookup.phone.short:
+            return caller_lookup.by_short_number(connection, lookup.value, limit)
         if lookup.kind is LookupKind.PHONE:
             return caller_lookup.by_number(connection, lookup.value, limit)
         if lookup.kind is LookupKind.DIGITS:
@@ -265,6 +277,7 @@ class Repository(
             customer = m.Customer(
                 name=intake.new_customer_name.strip(),
                 phone_e164=phone,
+                phone_extension=(intake.caller_extension or None) if phone else None,
                 phone_reversed=reversed_digits(phone) if phone else None,
                 unit_number=intake.unit_number,
                 assigned_agent_id=agent_id,
@@ -293,6 +306,7 @@ class Repository(
                 customer_id=customer_id,
                 name=intake.new_contact_name.strip(),
                 phone_e164=phone,
+                phone_extension=(intake.caller_extension or None) if phone else None,
                 phone_reversed=reversed_digits(phone) if phone else None,
             )
             self.session.add(contact)
@@ -316,11 +330,15 @@ class Repository(
                 expectation=intake.expectation,
                 unit_number=intake.unit_number,
                 caller_phone=intake.caller_phone,
+                received_by_department_on=intake.received_by_department_on,
+                caller_extension=intake.caller_extension,
             ),
             agent_id,
             now,
             department_code=department,
         )
+        if intake.forwarded_by and intake.received_by_department_on is not None:
+            self._record_forward(ticket_id, intake, agent_id, now)
         ticket = self.session.get_one(m.Ticket, ticket_id)
         closed = intake.close_now and intake.kind == TicketKind.QUESTION and bool(intake.answer)
         if closed:
@@ -346,6 +364,23 @@ class Repository(
         self.delete_draft(agent_id, "intake")
         due = first_contact_due(self.policy, Severity(intake.severity), now)
         return SavedCall(ticket_id, customer_id, department, due, closed)
+
+    def _record_forward(
+        self, ticket_id: int, intake: CallIntake, agent_id: int, now: datetime
+    ) -> None:
+        """A complaint keeps which department had it and since when, for its delay and the
+        repeat complaints counted against that department (seed 000:3.2.2-3.2.3)."""
+        assert intake.forwarded_by and intake.received_by_department_on is not None
+        if intake.kind == TicketKind.COMPLAINT:
+            self.record_forwarded(
+                ticket_id, intake.forwarded_by, intake.received_by_department_on, now
+            )
+            return
+        detail = {
+            "department": intake.forwarded_by,
+            "received_on": intake.received_by_department_on.isoformat(),
+        }
+        self._event(ticket_id, agent_id, now, "forwarded", detail)
 
     # -- tickets --------------------------------------------------------------------------
 
@@ -374,6 +409,7 @@ class Repository(
             customer_words=new.customer_words,
             expectation=new.expectation,
             caller_phone=new.caller_phone,
+            caller_extension=new.caller_extension,
             received_by_department_on=new.received_by_department_on,
             opened_at=now,
         )
@@ -644,6 +680,7 @@ def _customer(customer: m.Customer, agents: dict[int, str]) -> CustomerRecord:
         name=customer.name,
         address=customer.address,
         phone_e164=customer.phone_e164,
+        phone_extension=customer.phone_extension,
         unit_number=customer.unit_number,
         assigned_agent=agents.get(customer.assigned_agent_id or -1),
         contacts=tuple(

@@ -18,6 +18,15 @@ KINDS: frozenset[str] = frozenset({"refusal", "blame", "argue", "promise", "doub
 """seed 000:3.2.1.2: never refuse flatly, shift blame, argue, promise lightly, doubt the
 customer's honesty, or use harsh words."""
 
+QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|「[^」]*」|『[^』]*』")
+"""Words quoted from the customer inside a reply (“...”, "...", 「...」): only a closed
+quotation counts, so an unmatched mark never hides the agent's own words."""
+
+
+def flagged_phrases(rules: ConductRules, text: str) -> list[str]:
+    """The forbidden phrases in `text`, each once, in the order they first appear."""
+    return list(dict.fromkeys(hit.phrase for hit in rules.check(text)))
+
 
 class ConductError(ValueError):
     """A conduct list that cannot be used, said with its file and line."""
@@ -69,8 +78,11 @@ class ConductRules:
         if regex is None or not text:
             return []
         by_text: dict[str, Phrase] = self._by_text  # type: ignore[attr-defined]
+        quoted = [(q.start(), q.end()) for q in QUOTED.finditer(text)]
         hits = []
         for match in regex.finditer(text):
+            if any(start <= match.start() and match.end() <= end for start, end in quoted):
+                continue  # the customer's own words, quoted back: not the agent speaking
             phrase = by_text.get(_fold(match.group(0)))
             if phrase is not None:
                 hits.append(

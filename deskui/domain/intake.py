@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from deskui.domain.phone import normalise_phone
 
@@ -29,6 +30,11 @@ def check_intake(
     close_now: bool,
     answer: str,
     kind: str,
+    answer_flagged: tuple[str, ...] = (),
+    forwarded: bool = False,
+    forwarded_by: str = "",
+    forwarded_on: str = "",
+    today: date | None = None,
 ) -> list[FieldProblem]:
     """Everything wrong with the form, in field order; empty when it can be saved."""
     problems: list[FieldProblem] = []
@@ -51,6 +57,8 @@ def check_intake(
         problems.append(_too_long("words", customer_words, MAX_WORDS))
     if len(expectation) > MAX_LINE:
         problems.append(_too_long("expectation", expectation, MAX_LINE))
+    if forwarded:
+        problems.extend(_forward_problems(forwarded_by, forwarded_on, today))
     if close_now:
         if kind != "question":
             problems.append(FieldProblem("answer", "intake.error.only_questions_close"))
@@ -58,6 +66,37 @@ def check_intake(
             problems.append(FieldProblem("answer", "intake.error.answer_required"))
         elif len(answer) > MAX_WORDS:
             problems.append(_too_long("answer", answer, MAX_WORDS))
+        elif answer_flagged:
+            # the answer is said to the customer: seed 000:3.2.1.2 (never 不知道 ...)
+            problems.append(
+                FieldProblem(
+                    "answer", "intake.error.conduct", (("phrases", "、".join(answer_flagged)),)
+                )
+            )
+    return problems
+
+
+def received_day(text: str) -> date | None:
+    """The local day a department received the complaint, typed as 2026-11-20."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _forward_problems(department: str, typed: str, today: date | None) -> list[FieldProblem]:
+    """seed 000:3.2.2-3.2.3: the delay and the repeat-complaint count need both facts."""
+    problems: list[FieldProblem] = []
+    if not department:
+        problems.append(FieldProblem("forwarded_by", "intake.error.forwarded_by_required"))
+    if not typed.strip():
+        problems.append(FieldProblem("forwarded_on", "intake.error.forwarded_on_required"))
+        return problems
+    day = received_day(typed)
+    if day is None:
+        problems.append(FieldProblem("forwarded_on", "intake.error.forwarded_on_unreadable"))
+    elif today is not None and day > today:
+        problems.append(FieldProblem("forwarded_on", "intake.error.forwarded_on_future"))
     return problems
 
 

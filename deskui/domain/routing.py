@@ -47,8 +47,9 @@ DEFAULT_RULES: tuple[RoutingRule, ...] = (
     RoutingRule(_Q, Category.REPAIR, CUSTOMER_SERVICE),
     RoutingRule(_Q, Category.HELP, CUSTOMER_SERVICE),
     RoutingRule(_Q, Category.ENQUIRY, CUSTOMER_SERVICE),
-    # seed 002:2.4.2: product complaints, CS together with the technical department
-    RoutingRule(_C, Category.PRODUCT_COMPLAINT, CUSTOMER_SERVICE, also=(TECHNICAL,)),
+    # seed 002:2.4.2: product complaints, CS coordinating with the technical department:
+    # the record goes to the technical department and CS (its owner) works it with them
+    RoutingRule(_C, Category.PRODUCT_COMPLAINT, TECHNICAL, also=(CUSTOMER_SERVICE,)),
     # seed 002:2.1.2: business-service complaints belong to the business department
     RoutingRule(_C, Category.BUSINESS_SERVICE, BUSINESS),
     # seed 002:2.4.2: service quality goes to the departments concerned, CS coordinates

@@ -43,13 +43,13 @@ def attachment_rules(app: DeskApp) -> AttachmentRules:
 
 
 def attachment_folder(app: DeskApp) -> Path:
-    """Beside the SQLite file, or in the data folder for a server database."""
-    from deskui.locations import data_dir
+    """Beside the SQLite file, or in the desk's files folder for a server database."""
+    from deskui.locations import files_dir
 
     url = app.settings.database_url
     if url.startswith("sqlite:///") and not url.endswith(":memory:"):
         return Path(url.removeprefix("sqlite:///")).parent / "attachments"
-    return data_dir() / "attachments"
+    return files_dir(app.settings) / "attachments"
 
 
 def attachments_table(attachments: list[AttachmentRecord], zone: ZoneInfo) -> Table | Text:

@@ -8,6 +8,7 @@ When the customer or the purpose asks for it, the sales head's confirmation come
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -18,15 +19,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, Label, OptionList, Select, Static
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from deskui.domain.callbacks import parse_booked_time
 from deskui.domain.model import CallbackPurpose, CallbackWay
 from deskui.domain.script_flow import ScriptFlow, render, salutation
 from deskui.domain.search import visible
-from deskui.i18n import current_locale, t
+from deskui.i18n import current_locale, has_key, t
 from deskui.keys import localize_bindings
+from deskui.screens.booking_slot import SlotOffer, refused_message
+from deskui.screens.drafts import FormDraft
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
@@ -103,6 +106,20 @@ class CallbackCallScreen(Screen[None]):
         """The sales head's confirmation is asked for first: the script waits."""
         self.sales_answer: str = ""
         self._opened = False
+        # the step answers, notes and choices survive a crash (DESIGN.md 5)
+        self.draft = FormDraft(
+            self,
+            "callback_call",
+            callback_id,
+            trouble=self._draft_trouble,
+            title=t("callbacks.title"),
+            state=self._draft_state,
+            restore_state=self._restore_draft_state,
+        )
+        self._draft_loaded = False
+        self._slots = SlotOffer()  # a refused booked time offers the next allowed one
+        self._booked: datetime | None = None
+        self._postpone_slots = SlotOffer()
 
     @property
     def desk_app(self) -> DeskApp:
@@ -118,7 +135,7 @@ class CallbackCallScreen(Screen[None]):
         yield Static(t("callbacks.call.loading"), id="call-title", classes="section-title")
         yield Banner(id="call-trouble")
         with Horizontal(id="call-body"):
-            with VerticalScroll(id="confirm-box"):
+            with VerticalScroll(id="confirm-box", can_focus=False):
                 yield Static(t("callbacks.confirm.title"), id="confirm-title")
                 yield Static(t("callbacks.confirm.why"), id="confirm-why")
                 yield Static("", id="confirm-last")
@@ -144,7 +161,7 @@ class CallbackCallScreen(Screen[None]):
                     )
                     yield Static("", id="err-postpone_to", classes="field-error")
                 yield Static(t("callbacks.confirm.hint"), id="confirm-hint", classes="hint")
-            with VerticalScroll(id="call-script"):
+            with VerticalScroll(id="call-script", can_focus=False):
                 yield Static("", id="call-progress")
                 yield Static("", id="step-title")
                 yield Static("", id="step-say")
@@ -221,6 +238,58 @@ class CallbackCallScreen(Screen[None]):
             self._show_confirmation(detail)
         else:
             self._show_step()
+        if is_open and not self._draft_loaded:
+            self._draft_loaded = True
+            self.draft.load()  # what was typed and not saved goes over what the callback holds
+        elif self._draft_loaded:
+            self.draft.saved()  # the script starts after the confirmation: that is the start
+
+    # -- the draft --------------------------------------------------------------------------
+
+    def _draft_state(self) -> dict[str, object]:
+        """Beside the fields: the answers picked, the steps walked, the sales head's answer."""
+        return {
+            "answers": {k: v for k, v in self.answers.items() if isinstance(v, str)},
+            "path": list(self.flow.path) if self.flow is not None else [],
+            "sales_answer": self.sales_answer,
+        }
+
+    def _restore_draft_state(self, state: object) -> None:
+        if not isinstance(state, dict):
+            return
+        answers = state.get("answers")
+        if isinstance(answers, dict):
+            self.answers.update({str(k): v for k, v in answers.items() if isinstance(v, str)})
+        flow = self.flow
+        path = state.get("path")
+        steps = [str(p) for p in path] if isinstance(path, list) else []
+        # a script edited since the draft was written: the call stays at its start
+        known = flow is not None and all(p in flow.script.steps for p in steps)
+        if flow is not None and known and steps and steps[0] == flow.script.start:
+            flow.path = steps
+            flow.current_id = steps[-1]
+        sales = state.get("sales_answer")
+        if self.confirming:
+            self.sales_answer = sales if sales in ("yes", "no") else ""
+            self._mark_sales_answer()
+        elif flow is not None:
+            # the fields were filled from the draft: they are this step's answers
+            for name in flow.current.requires:
+                if name in INPUT_FIELDS:
+                    self.answers[name] = self.query_one(f"#{name}", Input).value
+            self._show_step()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def _draft_trouble(self, message: str) -> None:
+        self.query_one("#call-trouble", Banner).message = message
+
+    def on_screen_suspend(self) -> None:
+        self.draft.flush()  # left within the half second: keep the last keys
 
     def _facts(self, detail: CallbackDetail) -> Text:
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
@@ -278,6 +347,7 @@ class CallbackCallScreen(Screen[None]):
             return
         self.sales_answer = event.option.id
         self._mark_sales_answer()
+        self.draft.edited()
         self.query_one("#err-sales_answer", Static).update("")
         self.query_one("#sales_note", Input).focus()
 
@@ -303,9 +373,16 @@ class CallbackCallScreen(Screen[None]):
                     problems["postpone_to"] = "callbacks.error.bad_time"
                 elif postpone <= now:
                     problems["postpone_to"] = "callbacks.error.booked_past"
+                else:
+                    postpone, refused = self._postpone_slots.check(
+                        app, text, postpone, self._convenient()
+                    )
+                    if refused:
+                        problems["postpone_to"] = refused  # already in words, with the slot
         for name in (*CONFIRM_FIELDS, "sales_answer"):
             key = problems.get(name, "")
-            self.query_one(f"#err-{name}", Static).update(Text(t(key)) if key else "")
+            said = t(key) if has_key(key) else key
+            self.query_one(f"#err-{name}", Static).update(Text(said) if key else "")
         return problems, postpone
 
     def _confirm_next(self, event: Input.Submitted) -> None:
@@ -324,6 +401,7 @@ class CallbackCallScreen(Screen[None]):
             name = next(iter(problems))
             self.query_one(f"#{name}").focus()
             return
+        self.draft.hold()  # a draft written after the save would come back
         self.save_confirmation(
             self.query_one("#sales_head", Input).value,
             self.sales_answer == "yes",
@@ -335,7 +413,7 @@ class CallbackCallScreen(Screen[None]):
     def save_confirmation(
         self, sales_head: str, confirmed: bool, note: str, postpone: object
     ) -> None:
-        from deskui.data.callback_store import CallbackError
+        from deskui.data.callback_store import BookingRefused, CallbackError
 
         app = self.desk_app
         try:
@@ -348,8 +426,14 @@ class CallbackCallScreen(Screen[None]):
                     confirmed=confirmed,
                     note=note,
                     postpone_to=postpone,  # type: ignore[arg-type]
+                    calendar=app.calendar,
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
+        except BookingRefused as error:
+            said = refused_message(error.placement, app.settings.site_timezone)
+            self.post_message(self.Trouble(said, "postpone_to"))
+            return
         except CallbackError as error:
             self.post_message(self.Trouble(t(error.key)))
             return
@@ -359,12 +443,13 @@ class CallbackCallScreen(Screen[None]):
         self.post_message(self.Confirmed(confirmed))
 
     def on_callback_call_screen_confirmed(self, message: Confirmed) -> None:
+        self.draft.saved()
         if message.confirmed:
             self.notify(t("callbacks.confirm.saved_yes"), title=t("callbacks.title"))
             self.load_detail()  # the script starts now
             return
         self.notify(t("callbacks.confirm.saved_no"), title=t("callbacks.title"))
-        self.app.pop_screen()
+        self.desk_app.leave(self)  # saved: this call goes, wherever the agent is now
 
     def _values(self) -> dict[str, object]:
         detail = self.detail
@@ -455,10 +540,20 @@ class CallbackCallScreen(Screen[None]):
                 problems["booked_at"] = "callbacks.error.bad_time"
             elif booked <= app.clock.now():
                 problems["booked_at"] = "callbacks.error.booked_past"
+            else:
+                self._booked, refused = self._slots.check(
+                    app, str(self.answers["booked_at"]), booked, self._convenient()
+                )
+                if refused:
+                    problems["booked_at"] = refused  # already in words, with the slot
         for name in INPUT_FIELDS:
             key = problems.get(name, "")
-            self.query_one(f"#err-{name}", Static).update(Text(t(key)) if key else "")
+            said = t(key) if has_key(key) else key
+            self.query_one(f"#err-{name}", Static).update(Text(said) if key else "")
         return problems
+
+    def _convenient(self) -> list[str]:
+        return [self.detail.convenient_time] if self.detail is not None else []
 
     @on(OptionList.OptionSelected, "#answer")
     def answer_picked(self, event: OptionList.OptionSelected) -> None:
@@ -493,6 +588,7 @@ class CallbackCallScreen(Screen[None]):
             return
         flow.advance(self.answers)
         self._show_step()
+        self.draft.edited()
 
     def action_prospect(self) -> None:
         """The contact shows interest in working with us: a prospect, this call its source
@@ -513,6 +609,7 @@ class CallbackCallScreen(Screen[None]):
             self._capture()
             self.flow.back()
             self._show_step()
+            self.draft.edited()
 
     # -- saving -------------------------------------------------------------------------------
 
@@ -541,19 +638,16 @@ class CallbackCallScreen(Screen[None]):
         self.query_one("#err-notes", Static).update("")
         way = self.query_one("#way", Select).value
         answers = {k: str(v) for k, v in self.answers.items()}
+        self.draft.hold()  # a draft written after the save would come back
         if flow.current_id == "book":
-            app = self.desk_app
-            booked = parse_booked_time(
-                answers["booked_at"], app.clock.now(), app.settings.site_timezone
-            )
-            assert booked is not None  # _problems checked it
-            self.save_booking(booked, answers, notes.text)
+            assert self._booked is not None  # _problems checked it, and the calling hours
+            self.save_booking(self._booked, answers, notes.text)
         else:
             self.save_result(answers, notes.text, str(way))
 
     @work(thread=True, exclusive=True, group="callback_save", exit_on_error=False)
     def save_booking(self, booked: object, answers: dict[str, object], notes: str) -> None:
-        from deskui.data.callback_store import CallbackError
+        from deskui.data.callback_store import BookingRefused, CallbackError
 
         app = self.desk_app
         try:
@@ -565,8 +659,14 @@ class CallbackCallScreen(Screen[None]):
                     app.clock.now(),
                     answers,
                     notes,
+                    calendar=app.calendar,
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
+        except BookingRefused as error:
+            said = refused_message(error.placement, app.settings.site_timezone)
+            self.post_message(self.Trouble(said, "booked_at"))
+            return
         except CallbackError as error:
             self.post_message(self.Trouble(t(error.key), "booked_at"))
             return
@@ -590,6 +690,7 @@ class CallbackCallScreen(Screen[None]):
                     notes,
                     way,
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
         except CallbackError as error:
             self.post_message(self.Trouble(t(error.key)))
@@ -600,6 +701,7 @@ class CallbackCallScreen(Screen[None]):
         self.post_message(self.Saved(result, booked=False))
 
     def on_callback_call_screen_trouble(self, message: Trouble) -> None:
+        self.draft.resume()  # not saved: the typing is kept as a draft again
         if message.field:
             self.query_one(f"#err-{message.field}", Static).update(Text(message.reason))
             return
@@ -608,6 +710,7 @@ class CallbackCallScreen(Screen[None]):
         )
 
     def on_callback_call_screen_saved(self, message: Saved) -> None:
+        self.draft.saved()
         result = message.result
         if message.booked:
             self.notify(t("callbacks.call.booked"), title=t("callbacks.title"))
@@ -619,4 +722,4 @@ class CallbackCallScreen(Screen[None]):
             )
         else:
             self.notify(t("callbacks.call.saved"), title=t("callbacks.title"))
-        self.app.pop_screen()
+        self.desk_app.leave(self)  # saved: this call goes, wherever the agent is now

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from deskui.domain.callbacks import section
+from deskui.domain.callbacks import CoverageShare, section
 from deskui.domain.model import Role
 from deskui.domain.search import visible
 from deskui.i18n import t
@@ -101,11 +101,13 @@ def confirmation_mark(confirmation: str) -> str:
 
 
 def reason_text(reason: str) -> str:
-    """Why a callback was moved, in words (`holiday:National Day` keeps the name)."""
+    """Why a callback was moved, in words (`holiday:National Day` says 国庆节 in zh-CN)."""
+    from deskui.screens.holiday_names import holiday_text
+
     if not reason:
         return ""
     kind, _, holiday = reason.partition(":")
-    return t(f"callbacks.reason.{kind}", holiday=holiday)
+    return t(f"callbacks.reason.{kind}", holiday=holiday_text(holiday))
 
 
 def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
@@ -241,6 +243,12 @@ class CallbacksScreen(Screen[None]):
     class Trouble(Message):
         reason: str
 
+    @dataclass
+    class SharesLoaded(Message):
+        """Customers called back this week and this quarter (seed 000:2.5.2.1)."""
+
+        shares: dict[str, CoverageShare]
+
     def __init__(self, view: str = "mine") -> None:
         super().__init__(id="callbacks")
         localize_bindings(self)
@@ -255,12 +263,20 @@ class CallbacksScreen(Screen[None]):
         agent = self.desk_app.agent
         return agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The lead's keys (every agent's queue, reassigning, promotions) are not offered to
+        an agent, who would only be refused (issue 14)."""
+        if action in ("reassign", "add_promotion") or (action, parameters) == ("view", ("all",)):
+            return self.is_lead
+        return True
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="callbacks-header"):
             yield Static(t("callbacks.title"), id="callbacks-title", classes="section-title")
             yield Static("", id="callbacks-due")
             yield Static("", id="callbacks-tabs")
         yield Banner(id="callbacks-trouble")
+        yield Static("", id="coverage-share")
         yield WorkList(columns=[], empty_text=t("callbacks.empty"), id="callbacks-list")
         yield Static("", id="callbacks-detail")
         yield KeyFooter()
@@ -281,7 +297,9 @@ class CallbacksScreen(Screen[None]):
         self.view = view
         work_list = self.query_one("#callbacks-list", WorkList)
         agent_id = app.agent.id if app.agent else None
+        self.query_one("#coverage-share").display = view == "coverage"
         if view == "coverage":
+            self.load_shares()
             start, end = coverage_period(
                 app.clock.now(), self._calendar(), app.site_rules.callbacks
             )
@@ -346,6 +364,23 @@ class CallbacksScreen(Screen[None]):
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
         self.post_message(self.Loaded(unseen, shared))
+
+    @work(thread=True, exclusive=True, group="coverage_share", exit_on_error=False)
+    def load_shares(self) -> None:
+        from deskui.data.callback_store import coverage_spans
+
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                spans = coverage_spans(app.clock.now(), self._calendar())
+                shares = {name: uow.repo.coverage_share(*span) for name, span in spans.items()}
+        except Exception as error:
+            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            return
+        self.post_message(self.SharesLoaded(shares))
+
+    def on_callbacks_screen_shares_loaded(self, message: SharesLoaded) -> None:
+        self.query_one("#coverage-share", Static).update(Text(share_line(message.shares)))
 
     def on_callbacks_screen_loaded(self, message: Loaded) -> None:
         due = self.query_one("#callbacks-due", Static)
@@ -549,3 +584,22 @@ class CallbacksScreen(Screen[None]):
                 self.action_reload()
             else:
                 self.action_view("promotions")
+
+
+def share_line(shares: dict[str, CoverageShare]) -> str:
+    """这周已回访 12/60 位客户（20%） · 本季度 45/60（75%）; 暂无数据 with no customers."""
+    parts = []
+    for name in ("week", "quarter"):
+        share = shares[name]
+        if share.percent is None:
+            parts.append(t(f"callbacks.share.{name}_none"))
+        else:
+            parts.append(
+                t(
+                    f"callbacks.share.{name}",
+                    covered=share.covered,
+                    total=share.total,
+                    percent=share.percent,
+                )
+            )
+    return "  ·  ".join(parts)

@@ -7,8 +7,9 @@ progress strip. A step is not done while its required fields are empty.
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -28,8 +29,11 @@ from deskui.domain.complaint import (
     check_commitment,
     check_future_time,
     default_callback_at,
+    forward_delay_days,
+    late_hand_on,
     one_working_day,
 )
+from deskui.domain.field_limits import FieldKind, limit, too_long
 from deskui.domain.intake import FieldProblem
 from deskui.domain.phone import format_display, normalise_phone
 from deskui.domain.script_flow import ScriptFlow, is_filled, render, salutation
@@ -38,6 +42,7 @@ from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
 from deskui.widgets.guarded_text import GuardedText
@@ -47,6 +52,8 @@ from deskui.widgets.work_list import Column, WorkList
 if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats
+    from deskui.data.conflict import Conflict
+    from deskui.domain.callbacks import CallingHours
     from deskui.domain.script_flow import Script
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -64,6 +71,21 @@ AREA_FIELDS = ("customer_words", "complaint")
 GUARDED_FIELDS = ("action_taken",)
 CHOICE_FIELDS = ("fixed_now", "satisfied")
 ALL_FIELDS = INPUT_FIELDS + AREA_FIELDS + GUARDED_FIELDS + CHOICE_FIELDS
+FIELD_KINDS: dict[str, FieldKind] = {
+    "contact_name": FieldKind.NAME,
+    "contact_phone": FieldKind.PHONE,
+    "unit_number": FieldKind.UNIT_NUMBER,
+    "cause": FieldKind.SHORT_TEXT,
+    "promised_at": FieldKind.CODE,
+    "callback_time": FieldKind.CODE,
+    "responsible": FieldKind.SHORT_TEXT,
+    "expected_finish": FieldKind.CODE,
+    "customer_words": FieldKind.NOTE,
+    "complaint": FieldKind.NOTE,
+    "action_taken": FieldKind.NOTE,
+    "note": FieldKind.NOTE,
+}
+"""How long each field may be (field_limits): checked before a step is saved."""
 
 
 def _local(at: datetime | None, timezone: str) -> str:
@@ -186,15 +208,13 @@ class ComplaintListScreen(Screen[None]):
     @on(WorkList.RowSelected, "#list")
     def open_case(self, event: WorkList.RowSelected) -> None:
         if event.row is not None:
-            self.app.push_screen(ComplaintScreen(event.row.ticket_id))
+            self.desk_app.open_complaint(event.row.ticket_id)
 
     def action_reply(self) -> None:
         if self._row is None:
             self.app.bell()
             return
-        from deskui.screens.reply_composer import ReplyComposerScreen
-
-        self.app.push_screen(ReplyComposerScreen(self._row.ticket_id))
+        self.desk_app.open_reply(self._row.ticket_id)
 
     @work(thread=True, exclusive=True, group="complaint_repeats", exit_on_error=False)
     def load_repeats(self) -> None:
@@ -304,7 +324,7 @@ class ComplaintScreen(Screen[None]):
         yield Static("", id="step-title")
         yield Static("", id="say")
         yield Static("", id="do")
-        with VerticalScroll(id="fields"):
+        with VerticalScroll(id="fields", can_focus=False):  # no Tab stop of its own
             for name in ALL_FIELDS:
                 with Vertical(id=f"box-{name}", classes="field-box"):
                     yield Label(t(f"complaint.field.{name}"), classes="field-label")
@@ -313,6 +333,7 @@ class ComplaintScreen(Screen[None]):
             with Vertical(id="box-note", classes="field-box"):
                 yield Label(t("complaint.field.note"), classes="field-label")
                 yield GuardedText(id="note", placeholder=t("complaint.note_hint"))
+                yield Static("", id="err-note", classes="field-error")
         yield Static("", id="step-error")
         yield KeyFooter()
 
@@ -328,15 +349,21 @@ class ComplaintScreen(Screen[None]):
                     allow_blank=False,
                     compact=True,
                 )
-                yield Input(id=name, placeholder=t("complaint.time_hint"), compact=True)
+                yield Input(
+                    id=name,
+                    placeholder=t("complaint.time_hint"),
+                    compact=True,
+                    max_length=limit(FIELD_KINDS[name]),
+                )
             yield Static("", id="promise-hint", classes="hint-line")
         elif name in INPUT_FIELDS:
             hint = t("complaint.time_hint") if name in ("callback_time", "expected_finish") else ""
-            yield Input(id=name, placeholder=hint, compact=True)
+            most = limit(FIELD_KINDS[name])
+            yield Input(id=name, placeholder=hint, compact=True, max_length=most)
         elif name in AREA_FIELDS:
             yield TextArea(id=name, soft_wrap=True, tab_behavior="focus", classes="short-area")
         elif name in GUARDED_FIELDS:
-            yield GuardedText(id=name)
+            yield GuardedText(id=name, kind=FIELD_KINDS[name])
         else:
             yield Select(
                 [
@@ -361,7 +388,7 @@ class ComplaintScreen(Screen[None]):
             with self.desk_app.unit_of_work() as uow:
                 case = uow.repo.complaint(self.ticket_id)
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         self.post_message(self.CaseLoaded(case))
 
@@ -388,7 +415,11 @@ class ComplaintScreen(Screen[None]):
         answers: dict[str, object] = {
             "customer_words": case.customer_words,
             "contact_name": case.contact_name,
-            "contact_phone": format_display(case.contact_phone) if case.contact_phone else "",
+            "contact_phone": (
+                format_display(case.contact_phone, case.contact_extension)
+                if case.contact_phone
+                else ""
+            ),
             "unit_number": case.unit_number,
             "complaint": case.customer_words,
             "cause": case.cause,
@@ -459,14 +490,7 @@ class ComplaintScreen(Screen[None]):
         title.append(f"  · {t(f'complaint.status_name.{case.status}')}")
         title.append(f"  · {t('work.owner')}: {visible(case.owner_name)}")
         if case.forwarded_by:
-            title.append(
-                "  · "
-                + t(
-                    "complaint.forwarded",
-                    department=t(f"complaint.department.{case.forwarded_by}"),
-                    on=case.received_by_department_on or "",
-                )
-            )
+            title.append("  · " + self._forwarded_line(case))
         self.query_one("#case-title", Static).update(title)
         # the countdown alone changed meaning between steps (first contact, then the promised
         # reply): its label says which deadline it counts down to, and when that is
@@ -487,6 +511,21 @@ class ComplaintScreen(Screen[None]):
         if case.due_at is not None:
             countdown.due_at = case.due_at
             countdown.starts_at = case.starts_at
+
+    def _forwarded_line(self, case: ComplaintCase) -> str:
+        """Who had it, since when, and how late it reached us (seed 000:3.2.2-3.2.3)."""
+        department = t(f"complaint.department.{case.forwarded_by}")
+        received, ours = case.received_by_department_on, case.our_received_at
+        calendar = self.desk_app.calendar
+        if received is None or ours is None or calendar is None:
+            return t("complaint.forwarded", department=department, on=received or "")
+        late = late_hand_on(received, ours, calendar)
+        return t(
+            "complaint.forward_late" if late else "complaint.forward_on_time",
+            department=department,
+            on=received,
+            days=forward_delay_days(received, ours, str(calendar.tz)),
+        )
 
     def _show_step(self) -> None:
         flow = self.flow
@@ -552,7 +591,7 @@ class ComplaintScreen(Screen[None]):
         calendar = self.desk_app.calendar
         if calendar is None:
             return
-        at = default_callback_at(calendar, self.desk_app.clock.now())
+        at = default_callback_at(calendar, self.desk_app.clock.now(), self._calling_hours())
         zone = self.desk_app.settings.site_timezone
         self._filling = True
         self.query_one("#callback_time", Input).value = _local(at, zone)
@@ -608,6 +647,12 @@ class ComplaintScreen(Screen[None]):
     def on_screen_suspend(self) -> None:
         self.draft.flush()  # left (or covered) within the half second: keep the last keys
 
+    def _calling_hours(self) -> CallingHours:
+        """The site's calling hours less the rest time, for times the customer is called at."""
+        from deskui.domain.callbacks import calling_hours_for
+
+        return calling_hours_for([], self.desk_app.site_rules.callbacks)
+
     def _collect(self) -> None:
         """The fields as they stand now (a change message may still be on its way)."""
         for name in INPUT_FIELDS:
@@ -649,7 +694,11 @@ class ComplaintScreen(Screen[None]):
             if "promised_at" in step.requires and self.desk_app.calendar is not None:
                 mode = str(answers.get("commit_mode") or COMMIT_REPLY)
                 promised_at, problem = check_commitment(
-                    mode, str(answers.get("promised_at", "")), now, self.desk_app.calendar
+                    mode,
+                    str(answers.get("promised_at", "")),
+                    now,
+                    self.desk_app.calendar,
+                    self._calling_hours(),  # never in the customer's rest time
                 )
                 problems += [problem] if problem else []
             if "contact_phone" in step.requires:
@@ -660,7 +709,12 @@ class ComplaintScreen(Screen[None]):
                     )
             if "callback_time" in step.requires:
                 callback_at, problem = check_future_time(
-                    "callback_time", str(answers.get("callback_time", "")), now, zone
+                    "callback_time",
+                    str(answers.get("callback_time", "")),
+                    now,
+                    zone,
+                    hours=self._calling_hours(),
+                    calendar=self.desk_app.calendar,
                 )
                 problems += [problem] if problem else []
             if "expected_finish" in step.requires:
@@ -668,6 +722,8 @@ class ComplaintScreen(Screen[None]):
                     "expected_finish", str(answers.get("expected_finish", "")), now, zone
                 )
                 problems += [problem] if problem else []
+        # said before the save, and the text is kept
+        problems += [FieldProblem(p.field, p.key, p.values) for p in too_long(answers, FIELD_KINDS)]
         if problems:
             self._show_problems(problems)
             return
@@ -711,6 +767,7 @@ class ComplaintScreen(Screen[None]):
         mode: str,
     ) -> None:
         from deskui.data.complaint_store import StepSave
+        from deskui.data.conflict import Conflict
 
         app = self.desk_app
         flow, case = self.flow, self.case
@@ -733,7 +790,7 @@ class ComplaintScreen(Screen[None]):
                         commit_mode=mode if promised_at else "",
                         promised_at=promised_at,
                         expected_finish=expected_finish,
-                        expected_version=case.version or None,
+                        expected_version=case.version,  # 0: no record yet, still checked
                     ),
                     now,
                 )
@@ -750,8 +807,11 @@ class ComplaintScreen(Screen[None]):
                 self.draft.delete_in(uow)
                 uow.commit()
                 fresh = repo.complaint(case.ticket_id)
+        except Conflict as conflict:  # another desk saved first: show both, keep the form
+            deliver(self, self._save_conflicted, conflict)
+            return
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             deliver(self, self._save_failed)
             return
         self.post_message(self.StepSaved(fresh, target, lead_name))
@@ -759,6 +819,24 @@ class ComplaintScreen(Screen[None]):
     def _save_failed(self) -> None:
         self._saving = False
         self.draft.resume()
+
+    def _save_conflicted(self, conflict: Conflict) -> None:
+        from deskui.screens.conflict import ConflictModal
+
+        self._save_failed()
+        self._collect()
+        names = ("note", *AREA_FIELDS, *GUARDED_FIELDS, *INPUT_FIELDS)
+        mine = {name: str(self.answers.get(name) or "") for name in names}
+        labels = {name: t(f"complaint.field.{name}") for name in names}
+        zone = self.desk_app.settings.site_timezone
+        self.app.push_screen(
+            ConflictModal(conflict, mine, labels, zone), partial(self._conflict_decided, conflict)
+        )
+
+    def _conflict_decided(self, conflict: Conflict, keep_mine: bool | None) -> None:
+        if keep_mine and self.case is not None:  # saved over theirs, knowingly
+            self.case = replace(self.case, version=conflict.version)
+            self.action_advance()
 
     def on_complaint_screen_step_saved(self, message: StepSaved) -> None:
         self._saving = False
@@ -791,9 +869,7 @@ class ComplaintScreen(Screen[None]):
         self._show_step()
 
     def action_reply(self) -> None:
-        from deskui.screens.reply_composer import ReplyComposerScreen
-
-        self.app.push_screen(ReplyComposerScreen(self.ticket_id))
+        self.desk_app.open_reply(self.ticket_id)
 
     def on_complaint_screen_trouble(self, message: Trouble) -> None:
         self.query_one("#complaint-trouble", Banner).message = t(

@@ -300,5 +300,11 @@ class CorrespondenceScreen(Screen[None]):
             )
 
         self.app.push_screen(
-            LegFormModal(t("correspondence.sign_title", id=row.id), fields, submit)
+            LegFormModal(
+                t("correspondence.sign_title", id=row.id),
+                fields,
+                submit,
+                draft="correspondence_sign",
+                draft_key=row.id,
+            )
         )

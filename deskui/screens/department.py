@@ -37,6 +37,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.focus import focus_first_field
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
@@ -79,24 +80,20 @@ class LegFormModal(ModalScreen[bool]):
         fields: Sequence[LegField],
         submit: Submit,
         *,
-        draft: str = "",
+        draft: str,
         draft_key: object = "",
     ) -> None:
         """`draft` names the form whose typing is kept as a draft (DESIGN.md 5) under
-        `draft_key`; without it nothing is kept."""
+        `draft_key`."""
         super().__init__(classes="leg-form")
         localize_bindings(self)
         self._title = title
         self._fields = tuple(fields)
         self._submit = submit
-        self.draft = (
-            FormDraft(self, draft, draft_key, trouble=self._draft_trouble, title=title)
-            if draft
-            else None
-        )
+        self.draft = FormDraft(self, draft, draft_key, trouble=self._draft_trouble, title=title)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog leg-dialog"):
+        with VerticalScroll(classes="dialog leg-dialog", can_focus=False):
             yield Static(Text(self._title), classes="dialog-title")
             for spec in self._fields:
                 yield Label(spec.label, classes="field-label")
@@ -121,17 +118,14 @@ class LegFormModal(ModalScreen[bool]):
             yield Static(t("department.legs.form_hint"), classes="hint")
 
     def on_mount(self) -> None:
-        if self._fields:
-            self.query_one(f"#f-{self._fields[0].name}").focus()
-        if self.draft is not None:
-            self.draft.load()
+        focus_first_field(self, [spec.name for spec in self._fields])
+        self.draft.load()
 
     @on(Input.Changed)
     @on(TextArea.Changed)
     @on(Select.Changed)
     def _draft_edited(self) -> None:
-        if self.draft is not None:
-            self.draft.edited()
+        self.draft.edited()
 
     def _draft_trouble(self, message: str) -> None:
         self.query_one("#form-trouble", Static).update(Text(message))
@@ -151,8 +145,7 @@ class LegFormModal(ModalScreen[bool]):
     @on(Input.Submitted)
     def action_submit(self) -> None:
         self.show_problems([])
-        if self.draft is not None:
-            self.draft.hold()  # a draft written after the save would come back
+        self.draft.hold()  # a draft written after the save would come back
         self._submit(self.values(), self)
 
     def show_problems(self, problems: Sequence[FieldProblem], trouble: str = "") -> None:
@@ -169,12 +162,13 @@ class LegFormModal(ModalScreen[bool]):
         self.query_one("#form-trouble", Static).update(general)
         if problems and self.query(f"#f-{problems[0].field}"):
             self.query_one(f"#f-{problems[0].field}").focus()
-        if self.draft is not None and (problems or trouble):
+        if problems or trouble:
             self.draft.resume()  # not saved: the typing is kept as a draft again
 
     def action_cancel(self) -> None:
-        if self.draft is not None:
-            self.draft.discard()
+        """Esc closes the dialog; what was typed stays a draft, as the hint promises
+        ("已填写的内容不会丢失"), and comes back when the same form opens again."""
+        self.draft.flush()
         self.dismiss(False)
 
 
@@ -194,7 +188,7 @@ def save_in_worker(
         try:
             with app.unit_of_work() as uow:
                 write(uow.repo)
-                if modal is not None and modal.draft is not None:
+                if modal is not None:
                     modal.draft.delete_in(uow)  # the draft goes with the save (DESIGN.md 5)
                 uow.commit()
         except FrontDeskError as error:
@@ -519,7 +513,9 @@ class DepartmentScreen(Screen[None]):
             )
 
         title = t(f"department.legs.{title_key}", id=leg.ticket_id)
-        self.app.push_screen(LegFormModal(title, self._by_field(), submit))
+        self.app.push_screen(
+            LegFormModal(title, self._by_field(), submit, draft=f"leg_{stage}", draft_key=leg.id)
+        )
 
     def _me(self) -> int:
         agent = self.desk_app.agent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -16,7 +16,8 @@ from textual.widgets import Static
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
-from deskui.screens.work_columns import deadline_columns, subject
+from deskui.screens.pause_ticket import PAUSE_BINDING, wait_or_resume
+from deskui.screens.work_columns import deadline_columns, kind_text, subject
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.live_clock import LiveClock
@@ -39,6 +40,7 @@ class DeskScreen(Screen[None]):
         Binding("r", "reload", "keys.reload", id="reload", show=False),
         Binding("c", "calendar", "keys.calendar", id="calendar", show=False),
         Binding("s", "site_settings", "keys.site_settings", id="site_settings", show=False),
+        PAUSE_BINDING,  # the selected ticket waits on the customer, or resumes (DESIGN.md 2)
     ]
 
     def __init__(self) -> None:
@@ -90,6 +92,7 @@ class DeskScreen(Screen[None]):
 
     def refresh_work(self) -> None:
         self.query_one("#work", WorkList).reload()
+        self._show_calendar_notice()  # a new or moved deadline may reach a year not known
         self.load_notifications()
         self.load_due_callbacks()
 
@@ -117,11 +120,24 @@ class DeskScreen(Screen[None]):
         self._show_calendar_notice()
 
     def _show_calendar_notice(self) -> None:
+        if self.desk_app.calendar is not None and self.desk_app.database is not None:
+            self.load_calendar_reach()
+
+    @work(thread=True, exclusive=True, group="calendar_reach", exit_on_error=False)
+    def load_calendar_reach(self) -> None:
+        with self.desk_app.unit_of_work() as uow:
+            latest = uow.repo.latest_open_due()
+        deliver(self, self._calendar_reach, latest)
+
+    def _calendar_reach(self, latest: datetime | None) -> None:
+        """Only a year some deadline or booking reaches into and the calendar does not know."""
         app = self.desk_app
         if app.calendar is None:
             return
-        today = app.clock.now().date()
-        years = app.calendar.unknown_years(today, today + timedelta(days=60))
+        today = app.clock.now().astimezone(app.calendar.tz).date()
+        years = []
+        if latest is not None:
+            years = app.calendar.unknown_years(today, latest.astimezone(app.calendar.tz).date())
         notice = ""
         if years:
             notice = t("desk.calendar_unknown", years="、".join(str(y) for y in years))
@@ -193,6 +209,13 @@ class DeskScreen(Screen[None]):
         if saved:
             self.desk_app.reload_calendar()
 
+    def action_wait_customer(self) -> None:
+        row = self.query_one("#work", WorkList).cursor_row
+        if row is None or row.subject_type != "ticket":
+            self.notify(t("pause.not_ticket"), severity="warning")
+            return
+        wait_or_resume(self, row.subject_id, row.paused_at is not None, self.refresh_work)
+
     def action_reload(self) -> None:
         self.refresh_work()
 
@@ -239,7 +262,7 @@ def describe_row(app: DeskApp, row: Any) -> Text:
     zone = ZoneInfo(app.settings.site_timezone)
     due = row.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     text = Text()
-    text.append(t(f"deadline_kind.{row.kind}"), style="bold")
+    text.append(kind_text(row), style="bold")
     text.append(f"  #{row.subject_id}  ")
     text.append(row.customer_name)
     text.append("\n")

@@ -4,7 +4,6 @@ the shift over in one action; the incoming agent sees it first and acknowledges 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -15,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Static
 
 from deskui.domain.handover import is_ack_overdue
 from deskui.domain.intake import FieldProblem
@@ -27,6 +26,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.orders import FormField, FormModal, Submit, run_form_save
+from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
@@ -42,28 +42,7 @@ class HandoverItemModal(FormModal):
     """The hand-entered item: what is typed is kept as a draft (DESIGN.md 5) until added."""
 
     def __init__(self, title: str, fields: list[FormField], submit: Submit) -> None:
-        super().__init__(title, fields, submit)
-        self.draft = FormDraft(self, "handover_item", trouble=self._draft_trouble, title=title)
-
-    def on_mount(self) -> None:
-        self.draft.load()
-
-    @on(Input.Changed)
-    @on(Select.Changed)
-    def _draft_edited(self) -> None:
-        self.draft.edited()
-
-    def _draft_trouble(self, message: str) -> None:
-        self.query_one("#form-trouble", Static).update(Text(message))
-
-    def show_problems(self, problems: Sequence[FieldProblem], trouble: str = "") -> None:
-        super().show_problems(problems, trouble)
-        if problems or trouble:
-            self.draft.resume()  # not added: the typing is kept as a draft again
-
-    def action_cancel(self) -> None:
-        self.draft.discard()
-        super().action_cancel()
+        super().__init__(title, fields, submit, draft="handover_item")
 
 
 class HandoverSource:
@@ -203,7 +182,7 @@ class HandoverScreen(Screen[None]):
                 added = uow.repo.gather_handover(app.agent.id, app.clock.now(), self.whole_shift)
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         self.post_message(self.Gathered(added))
 
@@ -255,19 +234,27 @@ class HandoverScreen(Screen[None]):
         assert self.desk_app.agent is not None
         return self.desk_app.agent.id
 
-    def _write(self, action: Any, draft: FormDraft | None = None) -> object:
+    def _write(self, action: Any, draft: FormDraft) -> object:
         with self.desk_app.unit_of_work() as uow:
             result = action(uow.repo)
-            if draft is not None:
-                draft.delete_in(uow)  # the draft goes with the save
+            draft.delete_in(uow)  # the draft goes with the save
             uow.commit()
         return result
 
-    def _form(self, title: str, fields: list[FormField], save: Any, done: Any = None) -> None:
+    def _form(
+        self,
+        title: str,
+        fields: list[FormField],
+        save: Any,
+        done: Any = None,
+        *,
+        draft: str,
+        key: object = "",
+    ) -> None:
         def submit(values: dict[str, str], modal: FormModal) -> None:
-            run_form_save(self, modal, lambda: save(values), done or self._saved)
+            run_form_save(self, modal, lambda d: save(values, d), done or self._saved)
 
-        self.app.push_screen(FormModal(title, fields, submit))
+        self.app.push_screen(FormModal(title, fields, submit, draft=draft, draft_key=key))
 
     def _saved(self, _result: object = None) -> None:
         self.notify(t("handover.saved"))
@@ -325,9 +312,7 @@ class HandoverScreen(Screen[None]):
             )
 
         def submit(values: dict[str, str], modal: FormModal) -> None:
-            assert isinstance(modal, HandoverItemModal)
-            modal.draft.hold()  # a draft written after the save would come back
-            run_form_save(self, modal, lambda: save(values, modal.draft), self._saved)
+            run_form_save(self, modal, lambda d: save(values, d), self._saved)
 
         self.app.push_screen(HandoverItemModal(t("handover.add_title"), fields, submit))
 
@@ -344,12 +329,14 @@ class HandoverScreen(Screen[None]):
         self._form(
             t("handover.edit_title"),
             fields,
-            lambda v: self._write(
+            lambda v, d: self._write(
                 lambda repo: repo.update_handover_item(
                     row.item_id, v["done_so_far"], v["next_step"], v["note"],
                     self.desk_app.clock.now(),
-                )
+                ),
+                d,
             ),
+            draft="handover_edit", key=row.item_id,
         )  # fmt: skip
 
     def action_hand_over(self) -> None:
@@ -378,12 +365,14 @@ class HandoverScreen(Screen[None]):
         self._form(
             t("handover.give_title"),
             [FormField("to", t("handover.field.to"), kind="select", options=options)],
-            lambda v: self._write(
+            lambda v, d: self._write(
                 lambda repo: repo.hand_over(
                     self._me(), int(v["to"]), self.desk_app.clock.now(), whole
-                )
+                ),
+                d,
             ),
             done,
+            draft="handover_give",
         )
 
     # -- start of shift ---------------------------------------------------------------------
@@ -415,7 +404,7 @@ class HandoverScreen(Screen[None]):
                 taken = uow.repo.acknowledge(item_ids, app.agent.id, app.clock.now())
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         deliver(self, self._acknowledged, taken)
 
@@ -430,11 +419,14 @@ class HandoverScreen(Screen[None]):
         self._form(
             t("handover.done_title", item=visible(row.title)),
             [FormField("note", t("handover.field.result"))],
-            lambda v: self._write(
+            lambda v, d: self._write(
                 lambda repo: repo.finish_handover_item(
                     row.item_id, self._me(), self.desk_app.clock.now(), v["note"]
-                )
+                ),
+                d,
             ),
+            draft="handover_done",
+            key=row.item_id,
         )
 
     def action_reassign(self) -> None:
@@ -451,11 +443,14 @@ class HandoverScreen(Screen[None]):
                 FormField("to", t("handover.field.to"), kind="select", options=options),
                 FormField("note", t("handover.field.reassign_note")),
             ],
-            lambda v: self._write(
+            lambda v, d: self._write(
                 lambda repo: repo.reassign_handover_item(
                     row.item_id, int(v["to"]), self._me(), self.desk_app.clock.now(), v["note"]
-                )
+                ),
+                d,
             ),
+            draft="handover_reassign",
+            key=row.item_id,
         )
 
     # -- print and export -------------------------------------------------------------------
@@ -476,7 +471,8 @@ class HandoverScreen(Screen[None]):
             if report is None:
                 deliver(self, self.notify, t("handover.no_report"), severity="warning")
                 return
-            pdf, xlsx = write_report(report, report_folder(), app.settings.site_timezone)
+            folder = report_folder(app.settings)
+            pdf, xlsx = write_report(report, folder, app.settings.site_timezone)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
@@ -489,9 +485,7 @@ class HandoverScreen(Screen[None]):
         )
 
     def action_orders(self) -> None:
-        from deskui.screens.orders import OrdersScreen
-
-        self.app.push_screen(OrdersScreen())
+        self.desk_app.open_orders()
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
         if message.entities & {"handover_item", "handover_report", "deadline"}:
@@ -534,7 +528,8 @@ def offer_incoming_handover(app: DeskApp) -> None:
             deliver(app, _show_incoming)
 
     def _show_incoming() -> None:
-        if not isinstance(app.screen, HandoverScreen):
+        # the agent may have opened (and left) the handover meanwhile: never a second one
+        if not any(isinstance(screen, HandoverScreen) for screen in app.screen_stack):
             app.push_screen(HandoverScreen(INCOMING))
 
     app.run_worker(check, thread=True, exclusive=True, group="handover_offer", exit_on_error=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -22,7 +23,8 @@ from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.select import InvalidSelectValueError
 
-from deskui.domain.intake import FieldProblem, check_intake
+from deskui.domain.conduct import flagged_phrases, packaged_conduct
+from deskui.domain.intake import FieldProblem, check_intake, received_day
 from deskui.domain.lookup_ahead import LookupAhead
 from deskui.domain.model import (
     COMPLAINT_CATEGORIES,
@@ -38,8 +40,11 @@ from deskui.domain.search import Lookup, LookupKind, classify, next_keystrokes, 
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.pending_saves import PendingSave, SaveLanded
+from deskui.screens.trouble_text import trouble_line
 from deskui.screens.work_columns import said
 from deskui.widgets.banner import Banner
+from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.phone_input import PhoneInput
 from deskui.widgets.ready_text import PreparedText, ReadyText
@@ -48,10 +53,10 @@ from deskui.widgets.work_list import Column, WorkList
 if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.data.records import CallerMatch, CallIntake, CustomerCard, SavedCall
+    from deskui.data.repository import UnitOfWork
 
 DRAFT_FORM = "intake"
 DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
-RETRY_SECONDS = 5.0
 NEW_CONTACT = "__new__"
 CARD_FOLLOW_UP = 0.05
 """Seconds after a card is shown that its history and contact choice fill in: after the
@@ -70,10 +75,20 @@ LOOK_AHEAD_GAP = 0.002
 """Seconds between two look-ahead lookups: a key arriving meanwhile waits for one at most."""
 HISTORY_SUMMARY_CELLS = 10
 """Cells the caller history keeps for what each entry was about, on a narrow terminal."""
-TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation")
+TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation", "forwarded_on")
 AREA_FIELDS = ("words", "answer")
-ERROR_FIELDS = ("phone", "new_customer", "new_contact", "unit", "words", "expectation", "answer")
-SELECT_FIELDS = ("channel", "kind", "category", "severity", "department", "contact")
+ERROR_FIELDS = (
+    "phone",
+    "new_customer",
+    "new_contact",
+    "forwarded_by",
+    "forwarded_on",
+    "unit",
+    "words",
+    "expectation",
+    "answer",
+)
+SELECT_FIELDS = ("channel", "kind", "category", "severity", "department", "contact", "forwarded_by")
 
 
 class CustomerHistorySource:
@@ -146,6 +161,8 @@ class IntakeScreen(Screen[None]):
         self._rules: list[RoutingRule] = []
         self._draft_timer: Timer | None = None
         self._pending: CallIntake | None = None
+        self._pending_key: str | None = None
+        """This form's call in the app's pending saves, once handed there."""
         self._department_touched = False
         self._filling = False
         self._phone_error = False
@@ -158,6 +175,8 @@ class IntakeScreen(Screen[None]):
         self._fast_answers = 0
         self._ahead: LookupAhead[Answer] = LookupAhead()
         self._ahead_timer: Timer | None = None
+        self._card_unit = ""
+        """The unit number the card filled in: it goes with the card (issue 13)."""
 
     @property
     def desk_app(self) -> DeskApp:
@@ -198,9 +217,22 @@ class IntakeScreen(Screen[None]):
                     yield self._select(
                         "severity", [(t(f"severity.{s}"), s.value) for s in Severity]
                     )
+                # seed 000:3.2.2: which department had the complaint, and since when
+                with Horizontal(classes="row", id="forward-box"):
+                    yield self._select("forwarded_by", [])
+                    with Vertical(classes="cell"):
+                        yield Label(t("intake.forwarded_on"), classes="field-label")
+                        yield Input(
+                            id="forwarded_on",
+                            placeholder=t("intake.forwarded_on_hint"),
+                            compact=True,
+                        )
+                        yield Static("", id="err-forwarded_on", classes="field-error")
+                yield Static("", id="err-forwarded_by", classes="field-error")
                 with Horizontal(classes="row"):
                     yield self._select("contact", [(t("intake.contact_new"), NEW_CONTACT)])
                     yield self._select("department", [])
+                yield Static("", id="department-with", classes="hint-line")
                 yield Label(t("intake.new_contact"), classes="field-label")
                 yield Input(
                     id="new_contact", placeholder=t("intake.new_contact_hint"), compact=True
@@ -216,17 +248,18 @@ class IntakeScreen(Screen[None]):
                 yield Input(id="expectation", compact=True)
                 yield Static("", id="err-expectation", classes="field-error")
                 yield Label(t("intake.answer"), classes="field-label")
-                yield TextArea(id="answer", soft_wrap=True, tab_behavior="focus")
+                # what is said to the customer: the rules of conduct on (seed 000:3.2.1.2)
+                yield GuardedText(id="answer")
                 yield Static("", id="err-answer", classes="field-error")
         yield KeyFooter()
 
     def _select(self, name: str, options: list[tuple[str, str]]) -> Vertical:
-        allow_blank = name in ("department",)
+        allow_blank = name in ("department", "forwarded_by")
         select: Select[str] = Select(
             options,
             id=name,
             allow_blank=allow_blank,
-            prompt=t("intake.department_none") if allow_blank else t("intake.choose"),
+            prompt=t("intake.department_none") if name == "department" else t("intake.choose"),
             compact=True,
         )
         box = Vertical(Label(t(f"intake.{name}"), classes="field-label"), select, classes="cell")
@@ -283,8 +316,14 @@ class IntakeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#matches", OptionList).display = False
+        self.query_one("#department-with").display = False
+        self._show_forward()
         self._show_problems([])
         self.query_one("#phone", Input).focus()
+        # Tab from the number goes to the next field: the form's scroll box and an empty
+        # history show no focus, so they are no stops (issue 13)
+        self.query_one("#record").can_focus = False
+        self.query_one("#history", WorkList).can_focus = False
         agent = self.desk_app.agent
         lead = agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
         self.query_one("#department", Select).disabled = not lead
@@ -302,7 +341,7 @@ class IntakeScreen(Screen[None]):
                 departments = uow.repo.departments()
                 draft = uow.repo.load_draft(app.agent.id, DRAFT_FORM) if app.agent else None
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         deliver(self, self._reference_loaded, rules, departments, draft)
 
@@ -314,20 +353,25 @@ class IntakeScreen(Screen[None]):
     ) -> None:
         self._rules = rules
         zh = current_locale() == "zh-CN"
-        self.query_one("#department", Select).set_options(
-            [(name_zh if zh else name_en, code) for code, name_zh, name_en in departments]
-        )
+        named = [(name_zh if zh else name_en, code) for code, name_zh, name_en in departments]
+        self.query_one("#department", Select).set_options(named)
+        self.query_one("#forwarded_by", Select).set_options(named)
         if draft:
             self._fill(draft)
             self.notify(t("intake.draft_restored"), title=t("intake.title"))
         self._propose_department()
+
+    def _area(self, name: str) -> TextArea | GuardedText:
+        area = self.query_one(f"#{name}")
+        assert isinstance(area, TextArea | GuardedText), area
+        return area
 
     def _fields(self) -> dict[str, object]:
         values: dict[str, object] = {}
         for name in TEXT_FIELDS:
             values[name] = self.query_one(f"#{name}", Input).value
         for name in AREA_FIELDS:
-            values[name] = self.query_one(f"#{name}", TextArea).text
+            values[name] = self._area(name).text
         for name in SELECT_FIELDS:
             value = self.query_one(f"#{name}", Select).value
             values[name] = None if value is Select.NULL else value
@@ -341,12 +385,12 @@ class IntakeScreen(Screen[None]):
             for name in TEXT_FIELDS:
                 self.query_one(f"#{name}", Input).value = str(values.get(name) or "")
             for name in AREA_FIELDS:
-                self.query_one(f"#{name}", TextArea).text = str(values.get(name) or "")
+                self._area(name).text = str(values.get(name) or "")
             kind = values.get("kind")
             if kind in (TicketKind.QUESTION, TicketKind.COMPLAINT):
                 self.query_one("#kind", Select).value = str(kind)
                 self.query_one("#category", Select).set_options(self._categories(str(kind)))
-            for name in ("channel", "category", "severity", "department"):
+            for name in ("channel", "category", "severity", "department", "forwarded_by"):
                 value = values.get(name)
                 if value:
                     select = self.query_one(f"#{name}", Select)
@@ -387,7 +431,7 @@ class IntakeScreen(Screen[None]):
                 uow.repo.save_draft(app.agent.id, DRAFT_FORM, payload, app.clock.now())  # type: ignore[union-attr]
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         if self._pending is None:  # a call still waiting to be saved keeps its banner
             deliver(self, self._clear_trouble)
@@ -507,7 +551,7 @@ class IntakeScreen(Screen[None]):
             with self.desk_app.unit_of_work() as uow:
                 matches, card = _callers_and_card(uow.repo, lookup)
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         seconds = perf_counter() - started
         self.post_message(self.CallersFound(sequence, lookup, matches, card, seconds))
@@ -572,7 +616,7 @@ class IntakeScreen(Screen[None]):
         if several:
             self._card = None
             self._card_view.update(t("intake.card_pick", count=len(matches)))
-            self.query_one("#history", WorkList).set_source(None)
+            self._history_shown(None)
             self._set_new_customer(False)
         elif not matches and self._card is None:
             self._set_new_customer(conclusive)
@@ -601,7 +645,7 @@ class IntakeScreen(Screen[None]):
             with self.desk_app.unit_of_work() as uow:
                 card = uow.repo.customer_card(customer_id)
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         deliver(self, self._set_card, card, contact)
 
@@ -617,12 +661,11 @@ class IntakeScreen(Screen[None]):
         ahead), then, after it is on screen, what depends on it: the history, the contact
         choice, the unit number."""
         self._card = card
-        history = self.query_one("#history", WorkList)
         if card is None:
             text = t("intake.card_new") if conclusive else t("intake.card_typing")
             self._card_view.update(text)
             if self._contacts_of is not None:  # only once per card: each is a relayout
-                history.set_source(None)
+                self._history_shown(None)
                 self._card_contacts(None, None)
             self._set_new_customer(conclusive)
             return
@@ -635,9 +678,13 @@ class IntakeScreen(Screen[None]):
     def _card_follow_up(self, card: CustomerCard, contact: object) -> None:
         if card is not self._card:
             return  # another card (or none) came in the meantime
-        history = self.query_one("#history", WorkList)
-        history.set_source(CustomerHistorySource(self.desk_app, card.customer.id))
+        self._history_shown(CustomerHistorySource(self.desk_app, card.customer.id))
         self._card_contacts(card, contact)
+
+    def _history_shown(self, source: CustomerHistorySource | None) -> None:
+        history = self.query_one("#history", WorkList)
+        history.set_source(source)
+        history.can_focus = source is not None
 
     def _card_contacts(self, card: CustomerCard | None, contact: object) -> None:
         contacts = self.query_one("#contact", Select)
@@ -645,6 +692,10 @@ class IntakeScreen(Screen[None]):
         if card is None:
             contacts.set_options([(t("intake.contact_new"), NEW_CONTACT)])
             contacts.value = NEW_CONTACT
+            unit = self.query_one("#unit", Input)
+            if self._card_unit and unit.value == self._card_unit:
+                unit.value = ""  # the card's unit number, not one the agent typed
+            self._card_unit = ""
             return
         options = [(visible(c.name), str(c.id)) for c in card.customer.contacts]
         options.append((t("intake.contact_new"), NEW_CONTACT))
@@ -653,8 +704,8 @@ class IntakeScreen(Screen[None]):
         wanted = str(contact) if contact else (options[0][1] if options else NEW_CONTACT)
         contacts.value = wanted if any(v == wanted for _, v in options) else NEW_CONTACT
         unit = self.query_one("#unit", Input)
-        if not unit.value:
-            unit.value = card.customer.unit_number
+        if not unit.value or unit.value == self._card_unit:
+            unit.value = self._card_unit = card.customer.unit_number
         self._filling = False
 
     def _set_new_customer(self, new: bool) -> None:
@@ -677,6 +728,18 @@ class IntakeScreen(Screen[None]):
         else:
             category.value = options[0][1]
         self._propose_department()
+
+    @on(Select.Changed, "#channel")
+    def channel_changed(self, event: Select.Changed) -> None:
+        self._show_forward()
+
+    def _show_forward(self) -> None:
+        """The department and its receipt day are asked only for a forwarded complaint."""
+        forwarded = self.query_one("#channel", Select).value == Channel.DEPARTMENT
+        box = self.query_one("#forward-box")
+        if box.display != forwarded:
+            box.display = forwarded
+            self.query_one("#err-forwarded_by").display = forwarded
 
     @on(Select.Changed, "#category")
     def category_changed(self, event: Select.Changed) -> None:
@@ -701,6 +764,13 @@ class IntakeScreen(Screen[None]):
         if kind is Select.NULL or category is Select.NULL:
             return
         rule = propose_department(str(kind), str(category), self._rules)
+        # seed 002:2.4.2: some work is done by two departments together (product complaints)
+        together = (
+            "、".join(t(f"complaint.department.{code}") for code in rule.also) if rule else ""
+        )
+        hint = self.query_one("#department-with", Static)
+        hint.update(t("intake.department_with", departments=together) if together else "")
+        hint.display = bool(together)
         department = self.query_one("#department", Select)
         self._filling = True
         try:
@@ -722,6 +792,9 @@ class IntakeScreen(Screen[None]):
     def _submit(self, *, close_now: bool) -> None:
         values = self._fields()
         kind = str(values["kind"] or "")
+        forwarded = values["channel"] == Channel.DEPARTMENT
+        answer = str(values["answer"])
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
         problems = check_intake(
             # once a card is shown the field may hold the last digits or the name it was
             # found by: only a caller still to be filed needs a whole number there
@@ -734,7 +807,12 @@ class IntakeScreen(Screen[None]):
             new_contact_name=str(values["new_contact"]),
             close_now=close_now,
             answer=str(values["answer"]),
+            answer_flagged=tuple(flagged_phrases(packaged_conduct(current_locale()), answer)),
             kind=kind,
+            forwarded=forwarded,
+            forwarded_by=str(values["forwarded_by"] or ""),
+            forwarded_on=str(values["forwarded_on"]),
+            today=self.desk_app.clock.now().astimezone(zone).date(),
         )
         self._show_problems(problems)
         if problems:
@@ -754,6 +832,7 @@ class IntakeScreen(Screen[None]):
             expectation=str(values["expectation"]),
             unit_number=str(values["unit"]),
             caller_phone=lookup.phone.e164 or "",
+            caller_extension=(lookup.phone.extension or "") if lookup.phone.e164 else "",
             customer_id=self._card.customer.id if self._card else None,
             contact_id=int(str(contact)) if contact and contact != NEW_CONTACT else None,
             new_customer_name=str(values["new_customer"]),
@@ -761,6 +840,10 @@ class IntakeScreen(Screen[None]):
             department_code=str(values["department"]) if values["department"] else None,
             answer=str(values["answer"]),
             close_now=close_now,
+            forwarded_by=str(values["forwarded_by"]) if forwarded else None,
+            received_by_department_on=(
+                received_day(str(values["forwarded_on"])) if forwarded else None
+            ),
         )
         self._pending = intake
         if self._draft_timer is not None:
@@ -768,15 +851,7 @@ class IntakeScreen(Screen[None]):
         self.save_call(intake)
 
     def _show_problems(self, problems: list[FieldProblem]) -> None:
-        for name in (
-            "phone",
-            "new_customer",
-            "new_contact",
-            "unit",
-            "words",
-            "expectation",
-            "answer",
-        ):
+        for name in ERROR_FIELDS:
             self.query_one(f"#err-{name}", Static).update("")
         for problem in problems:
             self.query_one(f"#err-{problem.field}", Static).update(
@@ -788,20 +863,42 @@ class IntakeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="intake_save", exit_on_error=False)
     def save_call(self, intake: CallIntake) -> None:
+        from deskui.data.trouble import is_database_fault
+
         app = self.desk_app
+        agent_id, now = app.agent.id, app.clock.now()  # type: ignore[union-attr]
         try:
             with app.unit_of_work() as uow:
-                saved = uow.repo.record_call(intake, app.agent.id, app.clock.now())  # type: ignore[union-attr]
+                saved = uow.repo.record_call(intake, agent_id, now)
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            deliver(self, self.set_timer, RETRY_SECONDS, self._retry_save)
+            self.post_message(self.Trouble(trouble_line(error)))
+            if is_database_fault(error):  # the app retries it, whatever screen is open
+                deliver(self, self._queue_save, intake, agent_id, now)
             return
         self.post_message(self.CallSaved(saved, intake.kind))
 
-    def _retry_save(self) -> None:
-        if self._pending is not None:
-            self.save_call(self._pending)
+    def _queue_save(self, intake: CallIntake, agent_id: int, now: datetime) -> None:
+        pending = self.desk_app.pending_saves
+        self._pending_key = self._pending_key or pending.new_key("intake")
+        label = t("intake.pending_label", words=" ".join(intake.customer_words.split())[:30])
+        write = partial(record_later, intake, agent_id, now)
+        pending.add(PendingSave(self._pending_key, "intake", label, write, intake.customer_words))
+
+    def on_save_landed(self, message: SaveLanded) -> None:
+        """A call this form handed to the app's queue is saved: the form starts afresh if it
+        still shows that call (this screen or a later one restored from its draft)."""
+        save = message.save
+        if save.kind != "intake":
+            return
+        same_words = str(self._fields()["words"]).strip() == save.typed.strip()
+        if save.key != self._pending_key and not same_words:
+            return
+        self._pending = None
+        self._pending_key = None
+        self._clear_trouble()
+        if same_words:
+            self._reset()
 
     def on_intake_screen_trouble(self, message: Trouble) -> None:
         self.query_one("#intake-trouble", Banner).message = t(
@@ -813,6 +910,7 @@ class IntakeScreen(Screen[None]):
 
     def on_intake_screen_call_saved(self, message: CallSaved) -> None:
         self._pending = None
+        self._pending_key = None
         self._ahead.forget()  # the caller's card now counts one more ticket
         self._clear_trouble()
         saved = message.saved
@@ -826,6 +924,7 @@ class IntakeScreen(Screen[None]):
 
     def action_new_call(self) -> None:
         self._pending = None
+        self._pending_key = None  # a call still queued stays queued; the next is another
         self._reset()
         self.discard_draft()
 
@@ -839,7 +938,7 @@ class IntakeScreen(Screen[None]):
                 uow.repo.delete_draft(app.agent.id, DRAFT_FORM)
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
 
     def _reset(self) -> None:
         if self._draft_timer is not None:
@@ -849,12 +948,29 @@ class IntakeScreen(Screen[None]):
         for name in TEXT_FIELDS:
             self.query_one(f"#{name}", Input).value = ""
         for name in AREA_FIELDS:
-            self.query_one(f"#{name}", TextArea).text = ""
+            self._area(name).text = ""
+        # a new call starts from the form's first choices, not the last call's (issue 13)
+        for name, first in (("channel", Channel), ("kind", TicketKind), ("severity", Severity)):
+            self.query_one(f"#{name}", Select).value = next(iter(first)).value
+        category = self.query_one("#category", Select)
+        category.set_options(self._categories(TicketKind.QUESTION))
+        self.query_one("#department", Select).clear()
         self._filling = False
         self._department_touched = False
         self._show_problems([])
         self._set_card(None)
         self.query_one("#phone", Input).focus()
+
+
+def record_later(intake: CallIntake, agent_id: int, now: datetime, uow: UnitOfWork) -> SavedCall:
+    """The queued save of a call, at the time it was taken. A draft the agent has since
+    started for another call stays (record_call deletes the intake draft)."""
+    repo = uow.repo
+    draft = repo.load_draft(agent_id, DRAFT_FORM)
+    saved = repo.record_call(intake, agent_id, now)
+    if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
+        repo.save_draft(agent_id, DRAFT_FORM, draft, now)
+    return saved
 
 
 def _callers_and_card(repo: Any, lookup: Lookup) -> tuple[list[CallerMatch], CustomerCard | None]:
@@ -886,7 +1002,7 @@ def card_text(card: CustomerCard) -> Text:
         text.append(f"  {t('intake.unit')}: {visible(customer.unit_number)}")
     text.append("\n")
     if customer.phone_e164:
-        text.append(format_display(customer.phone_e164))
+        text.append(format_display(customer.phone_e164, customer.phone_extension))
     if customer.address:
         text.append(f"  {visible(customer.address)}")
     text.append("\n")

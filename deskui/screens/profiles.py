@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 from deskui.domain.customer_import import Problem
 from deskui.domain.model import ContactRole, Gender, Role
 from deskui.domain.phone import format_display
-from deskui.i18n import t
+from deskui.i18n import has_key, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.widgets.banner import Banner
@@ -32,6 +32,7 @@ from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
+    from deskui.data.conflict import Conflict
     from deskui.data.profile_records import (
         ContactDetail,
         CustomerDetail,
@@ -212,10 +213,14 @@ class ProfilesScreen(Screen[None]):
             text.append("\n" + t("profiles.detail_address", address=detail.address))
         if detail.needs_sales_confirmation:
             text.append("\n" + t("profiles.detail_confirm"))
-        if detail.filing_due is not None:
-            zone = ZoneInfo(self.desk_app.settings.site_timezone)
-            due = detail.filing_due.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-            text.append("\n" + t("profiles.detail_filing", due=due))
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        for kind, due_at in detail.filings:  # each open filing, personal notes too (1.4.2)
+            due = due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            name = f"deadline_kind.filing.{kind}"
+            if has_key(name):
+                text.append("\n" + t("profiles.detail_filing_kind", kind=t(name), due=due))
+            else:
+                text.append("\n" + t("profiles.detail_filing", due=due))
         for contact in detail.contacts:
             text.append(
                 "\n"
@@ -350,9 +355,30 @@ class ProfileFormBase(ModalScreen[str | None]):
             status.update(t("profiles.form.has_problems", count=len(problems)))
         elif result is not None and result.conflict:
             status.update(t("profiles.form.conflict"))
+            if result.theirs is not None:
+                self.show_conflict(result.theirs)
         elif result is not None and result.missing:
             status.update(t("profiles.form.missing"))
         status.set_class(True, "-error")
+
+    def show_conflict(self, theirs: Conflict) -> None:
+        """Who saved, when and what, beside what this form holds (DESIGN.md 7)."""
+        from deskui.screens.conflict import ConflictModal
+
+        names = ("name", "address", "phone", "unit_number")
+        mine = {name: self.value(name) for name in names}
+        labels = {name: t(f"profiles.field.{name}") for name in names}
+        zone = self.desk_app.settings.site_timezone
+
+        def decided(keep_mine: bool | None) -> None:
+            if keep_mine:  # saved over theirs, knowingly
+                self.conflict_kept(theirs.version)
+                self.call_later(self.run_action, "save")
+
+        self.app.push_screen(ConflictModal(theirs, mine, labels, zone), decided)
+
+    def conflict_kept(self, version: int) -> None:
+        """The agent keeps their version: the next save replaces the one now stored."""
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -415,6 +441,10 @@ class CustomerFormModal(ProfileFormBase):
 
     def on_mount(self) -> None:
         self.query_one("#f-name", Input).focus()
+
+    def conflict_kept(self, version: int) -> None:
+        if self.detail is not None:
+            self.detail = replace(self.detail, version=version)
 
     def action_save(self) -> None:
         from deskui.data.profile_records import ContactDraft, CustomerDraft

@@ -483,7 +483,10 @@ class ReceptionScreen(Screen[None]):
                 self._done(t("reception.revoked_ok", id=row.id)),
             )
 
-        self.app.push_screen(LegFormModal(t("reception.revoke_title", id=row.id), fields, submit))
+        title = t("reception.revoke_title", id=row.id)
+        self.app.push_screen(
+            LegFormModal(title, fields, submit, draft="reception_revoke", draft_key=row.id)
+        )
 
     def action_done(self) -> None:
         row: MessageRow | None = self._picked("messages")

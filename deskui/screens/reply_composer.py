@@ -20,11 +20,13 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static, TextArea
 
 from deskui.domain.complaint import REPLY_PARTS, ReplyFacts, build_reply, parse_local_time
+from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.intake import FieldProblem
 from deskui.domain.script_flow import salutation
 from deskui.domain.search import visible
 from deskui.i18n import catalog, current_locale, t
 from deskui.keys import localize_bindings
+from deskui.locations import file_stamp
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.widgets.banner import Banner
@@ -33,18 +35,20 @@ from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
-    from deskui.data.complaint_store import ComplaintCase
+    from deskui.config import Settings
+    from deskui.data.complaint_store import ComplaintCase, ReplyFactsSave
+    from deskui.data.conflict import Conflict
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 FACT_FIELDS = ("cause", "responsible", "action_at", "expected_finish")
 PDF_FONT = "STSong-Light"  # reportlab's built-in Chinese CID font: no font file needed
 
 
-def replies_dir() -> Path:
-    """Where exported replies go: beside the data (DESKUI_DATA_DIR in tests)."""
-    from deskui.locations import data_dir
+def replies_dir(settings: Settings) -> Path:
+    """Where exported replies go: the desk's files folder (the demo's own under --demo)."""
+    from deskui.locations import files_dir
 
-    return data_dir() / "replies"
+    return files_dir(settings) / "replies"
 
 
 def export_text(text: str, path: Path) -> Path:
@@ -152,7 +156,7 @@ class ReplyComposerScreen(Screen[None]):
     def on_reply_composer_screen_case_loaded(self, message: CaseLoaded) -> None:
         case = message.case
         self.case = case
-        self.version = case.version or None
+        self.version = case.version  # 0 is a version too: no record yet, still checked
         zone = self.desk_app.settings.site_timezone
         self.query_one("#reply-title", Static).update(
             Text(t("reply.title", id=case.ticket_id, customer=visible(case.customer_name)))
@@ -204,6 +208,13 @@ class ReplyComposerScreen(Screen[None]):
                 problems.append(FieldProblem(name, "complaint.err.time_format"))
                 message = t("complaint.err.time_format")
             self.query_one(f"#err-{name}", Static).update(Text(message))
+        rules = packaged_conduct(current_locale())
+        for name in ("cause", "responsible"):  # both are written into the letter
+            flagged = flagged_phrases(rules, self.query_one(f"#{name}", Input).value)
+            message = t("reply.err.conduct", phrases="、".join(flagged)) if flagged else ""
+            if flagged:
+                problems.append(FieldProblem(name, "reply.err.conduct"))
+            self.query_one(f"#err-{name}", Static).update(Text(message))
         return times, problems
 
     def action_build(self) -> None:
@@ -251,8 +262,14 @@ class ReplyComposerScreen(Screen[None]):
             self.query_one(f"#{problems[0].field}", Input).focus()
             self._status(t("reply.fix_fields"))
             return
-        if not self.query_one("#reply", GuardedText).text.strip():
+        reply = self.query_one("#reply", GuardedText)
+        if not reply.text.strip():
             self._status(t("reply.empty"))
+            return
+        if then_export and reply.hits:
+            # the letter goes to the customer: seed 000:3.2.1.2 before it leaves the desk
+            reply.focus()
+            self._status(t("reply.flagged_export", count=len(reply.hits)))
             return
         from deskui.data.complaint_store import ReplyFactsSave
 
@@ -270,6 +287,8 @@ class ReplyComposerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="reply_save", exit_on_error=False)
     def save_reply(self, facts: object, then_export: bool) -> None:
+        from deskui.data.conflict import Conflict
+
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
@@ -281,11 +300,31 @@ class ReplyComposerScreen(Screen[None]):
                 )
                 self.draft.delete_in(uow)
                 uow.commit()
+        except Conflict as conflict:  # another desk saved first: show both, keep the form
+            deliver(self, self._save_conflicted, conflict, facts, then_export)
+            return
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             deliver(self, self.draft.resume)
             return
         self.post_message(self.Saved(version, then_export))
+
+    def _save_conflicted(self, conflict: Conflict, facts: ReplyFactsSave, export: bool) -> None:
+        from deskui.data.complaint_store import REPLY_FIELDS
+        from deskui.screens.conflict import ConflictModal
+
+        self.draft.resume()
+        mine = {name: str(getattr(facts, name) or "") for name in REPLY_FIELDS}
+        labels = {name: t(f"reply.field.{name}") for name in REPLY_FIELDS if name != "reply_text"}
+        labels["reply_text"] = t("reply.text")
+        zone = self.desk_app.settings.site_timezone
+
+        def decided(keep_mine: bool | None) -> None:
+            if keep_mine:  # saved over theirs, knowingly
+                self.version = conflict.version
+                self._save(then_export=export)
+
+        self.app.push_screen(ConflictModal(conflict, mine, labels, zone), decided)
 
     def on_reply_composer_screen_saved(self, message: Saved) -> None:
         self.version = message.version
@@ -295,8 +334,9 @@ class ReplyComposerScreen(Screen[None]):
             self._status(t("reply.saved"))
             return
         text = self.query_one("#reply", GuardedText).text
-        stamp = self.desk_app.clock.now().strftime("%Y%m%d-%H%M")
-        base = replies_dir() / f"complaint-{self.ticket_id}-{stamp}"
+        settings = self.desk_app.settings
+        stamp = file_stamp(self.desk_app.clock.now(), settings.site_timezone)
+        base = replies_dir(settings) / f"complaint-{self.ticket_id}-{stamp}"
         title = t("reply.pdf_title", id=self.ticket_id)
         try:
             txt = export_text(text, base.with_suffix(".txt"))

@@ -1,4 +1,6 @@
-"""A banner for trouble or news the agent must see (database gone, holidays not loaded)."""
+"""A banner for trouble the agent must see (database gone, locked, retrying), news
+(holidays not loaded), and the saves still waiting for the database, on every screen that
+has one; wrapped as a reader of Chinese expects."""
 
 from __future__ import annotations
 
@@ -41,7 +43,8 @@ def wrap_cells(message: str, width: int) -> list[str]:
 
 
 class Banner(Widget):
-    """Hidden while `message` is empty; shows it literally (it may quote user data)."""
+    """Hidden while both `message` and `pending` are empty; shows them literally (they may
+    quote user data). `pending` is set by the app for every banner on the stack."""
 
     DEFAULT_CSS = """
     Banner {
@@ -55,16 +58,36 @@ class Banner(Widget):
     Banner.-shown { display: block; }
     Banner.-notice { background: $warning 40%; text-style: none; }
     Banner.-attention { background: $warning; color: $text; text-style: bold; }
+    Banner.-pending-only { background: $warning; color: $text; text-style: bold; }
     """
 
     message: reactive[str] = reactive("", layout=True)
+    pending: reactive[str] = reactive("", layout=True)
+    """How many saves wait for the database and how to discard them ("" when none)."""
+
+    def on_mount(self) -> None:
+        # a banner mounted while saves wait says so from the start (the app knows how many)
+        pending = getattr(self.app, "pending_saves", None)
+        if pending is not None:
+            self.pending = pending.text()
 
     def render(self) -> Text:
-        lines = wrap_cells(self.message, self.size.width)
+        lines = wrap_cells(self._text(), self.size.width)
         return Text("\n".join(lines), no_wrap=True, overflow="crop")
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(wrap_cells(self.message, width)) if self.message else 0
+    def _text(self) -> str:
+        return "  ".join(part for part in (self.message, self.pending) if part)
 
-    def watch_message(self, message: str) -> None:
-        self.set_class(bool(message), "-shown")
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        text = self._text()
+        return len(wrap_cells(text, width)) if text else 0
+
+    def watch_message(self) -> None:
+        self._shown()
+
+    def watch_pending(self) -> None:
+        self._shown()
+
+    def _shown(self) -> None:
+        self.set_class(bool(self.message or self.pending), "-shown")
+        self.set_class(bool(self.pending and not self.message), "-pending-only")

@@ -241,3 +241,27 @@ def test_export_has_every_recorded_field(database: Database, desk: Desk) -> None
         assert row[name] != "", name
     assert row["outcome"] == "unsatisfied" and "issue==1+1" in row["answers"]
     assert row["follow_up_ticket"] != ""
+
+
+def test_the_share_called_back_this_week_and_this_quarter(database: Database, desk: Desk) -> None:
+    """seed 000:2.5.2.1: 100% of customers called back; only a call made counts."""
+    from deskui.data.callback_store import coverage_spans
+
+    spans = coverage_spans(FIXED_NOW, CAL)  # Monday 2026-11-23: week from today, Q4
+    assert spans["week"][0] == datetime(2026, 11, 23, tzinfo=SH)
+    assert spans["quarter"][0] == datetime(2026, 10, 1, tzinfo=SH)
+    with UnitOfWork(database) as uow:
+        assert uow.repo.coverage_share(*spans["week"]).covered == 0
+        last_week = FIXED_NOW - timedelta(days=3)
+        old = uow.repo.add_callback(desk.customer, "routine", last_week, last_week, CAL)
+        uow.repo.record_callback(old, desk.agent, last_week, {"satisfaction": "satisfied"})
+        again = uow.repo.add_callback(desk.customer, "routine", FIXED_NOW, FIXED_NOW, CAL)
+        uow.repo.record_callback(again, desk.agent, FIXED_NOW, {"satisfaction": "satisfied"})
+        # booked for the other customer, not yet called: not covered
+        uow.repo.add_callback(desk.other_customer, "routine", FIXED_NOW, FIXED_NOW, CAL)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        week = uow.repo.coverage_share(*spans["week"])
+        quarter = uow.repo.coverage_share(*spans["quarter"])
+    assert (week.covered, week.total, week.percent) == (1, 2, 50)
+    assert (quarter.covered, quarter.total) == (1, 2)  # one customer, called twice

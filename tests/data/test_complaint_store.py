@@ -150,9 +150,6 @@ def test_resolve_then_callback_then_close(database: Database, desk: Desk) -> Non
 def test_reply_facts_and_forwarded_complaints_count_against_a_late_department(
     database: Database, desk: Desk
 ) -> None:
-    with UnitOfWork(database) as uow:
-        uow.session.add(m.Department(code="business", name_zh="业务部", name_en="Business"))
-        uow.commit()
     forwarded = _complaint(database, desk, "业务员答应的优惠没兑现")
     # the customer complained again on Wednesday, before the letter reached us on Friday
     repeat_at = FIXED_NOW + timedelta(days=2)

@@ -17,7 +17,6 @@ from deskui.data.records import NewTicket
 from deskui.data.repository import UnitOfWork
 from deskui.domain.department_legs import LegStage
 from deskui.domain.model import DeadlineKind, SubjectType
-from deskui.domain.routing import DEFAULT_DEPARTMENTS
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
 
@@ -27,9 +26,6 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 @pytest.fixture
 def ticket(database: Database, desk: Desk) -> int:
     with UnitOfWork(database) as uow:
-        for code, zh, en in DEFAULT_DEPARTMENTS:
-            uow.session.add(m.Department(code=code, name_zh=zh, name_en=en))
-        uow.session.flush()
         ticket_id = uow.repo.open_ticket(
             NewTicket(
                 customer_id=desk.customer,

@@ -13,7 +13,6 @@ from deskui.data.database import Database
 from deskui.data.records import CallIntake
 from deskui.data.repository import UnitOfWork
 from deskui.domain.phone import reversed_digits
-from deskui.domain.routing import DEFAULT_DEPARTMENTS
 from deskui.domain.search import classify
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
@@ -55,8 +54,6 @@ def callers(database: Database, desk: Desk) -> Callers:
             row = session.get_one(m.Customer, existing)
             row.phone_reversed = reversed_digits(row.phone_e164 or "")
             uow.repo.index_customer_names(existing)
-        for code, name_zh, name_en in DEFAULT_DEPARTMENTS:
-            session.add(m.Department(code=code, name_zh=name_zh, name_en=name_en))
         prefix = _customer("华强电子有限公司", "+8613812345678", "A-1")
         prefix.assigned_agent_id = desk.agent
         prefix.contacts.append(
@@ -464,3 +461,36 @@ def test_history_is_newest_first_with_a_due_time_only_while_open(
     for row in rows:
         assert row.at.utcoffset() == timedelta(0)
         assert row.due_at is None or row.due_at.utcoffset() == timedelta(0)
+
+
+def test_a_complaint_forwarded_by_a_department_keeps_who_had_it_and_since_when(
+    database: Database, desk: Desk, callers: Callers
+) -> None:
+    """seed 000:3.2.2-3.2.3: a real entry feeds the delay and the late hand-on count."""
+    from datetime import date
+
+    from deskui.domain.calendar import BusinessCalendar
+
+    received_on = date(2026, 11, 19)  # Thursday; passed on Monday: late
+    with UnitOfWork(database) as uow:
+        saved = uow.repo.record_call(
+            _call(
+                kind="complaint",
+                category="business_service",
+                channel="department",
+                forwarded_by="business",
+                received_by_department_on=received_on,
+            ),
+            desk.agent,
+            FIXED_NOW,
+        )
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        case = uow.repo.complaint(saved.ticket_id)
+        assert case.forwarded_by == "business"
+        assert case.received_by_department_on == received_on
+        assert case.our_received_at == FIXED_NOW
+        ticket = uow.session.get_one(m.Ticket, saved.ticket_id)
+        assert ticket.received_by_department_on == received_on
+        tally = uow.repo.department_repeats(BusinessCalendar())
+    assert [(row.department_code, row.forwarded, row.late) for row in tally] == [("business", 1, 1)]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select
 
+from deskui.data import models as m
 from deskui.data.database import Database, alembic_config
 from deskui.data.models import Base
 
@@ -17,7 +18,7 @@ def test_upgrade_builds_every_table_at_head(database: Database) -> None:
     with database.engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
         tables = set(inspect(connection).get_table_names())
-    assert heads
+    assert len(heads) == 1  # one line of migrations: branches merged side by side re-chained
     assert current == heads
     assert set(Base.metadata.tables) <= tables
     assert not database.is_empty()
@@ -43,3 +44,26 @@ def _schema(database: Database) -> dict[str, list[str]]:
         table: sorted(column["name"] for column in inspector.get_columns(table))
         for table in inspector.get_table_names()
     }
+
+
+def test_a_new_database_holds_the_seeds_departments_and_routing_table(
+    database: Database,
+) -> None:
+    """Intake proposes a department from the first call on a new site, and a product
+    complaint goes to the technical department with CS coordinating (seed 002:2.3.2, 2.4.2)."""
+    from deskui.data.repository import UnitOfWork
+    from deskui.domain.routing import DEFAULT_DEPARTMENTS, DEFAULT_RULES, propose_department
+
+    with UnitOfWork(database) as uow:
+        assert uow.repo.departments() == list(DEFAULT_DEPARTMENTS)
+        stored = uow.repo.routing_rules()
+        assert uow.session.scalar(select(func.count()).select_from(m.RoutingRule)) == len(
+            DEFAULT_RULES
+        )
+
+    def plain(rules: object) -> set[tuple[str, ...]]:
+        return {(str(r.kind), str(r.category), r.department, *r.also) for r in rules}  # type: ignore[attr-defined]
+
+    assert plain(stored) == plain(DEFAULT_RULES)
+    rule = propose_department("complaint", "product_complaint", stored)
+    assert rule is not None and (rule.department, rule.also) == ("technical", ("customer_service",))

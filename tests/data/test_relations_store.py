@@ -22,7 +22,6 @@ from deskui.data.repository import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.callbacks import CallbackRules
 from deskui.domain.model import CallbackPurpose
-from deskui.domain.routing import DEFAULT_DEPARTMENTS
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
 
@@ -35,8 +34,6 @@ def contacts(database: Database, desk: Desk) -> tuple[int, int]:
     """The departments, and one contact at each of the desk's two customers."""
     with UnitOfWork(database) as uow:
         session = uow.session
-        for code, zh, en in DEFAULT_DEPARTMENTS:
-            session.add(m.Department(code=code, name_zh=zh, name_en=en))
         first = m.Contact(customer_id=desk.customer, name="周明", convenient_time="")
         second = m.Contact(customer_id=desk.other_customer, name="孙丽", convenient_time="")
         session.add_all([first, second])

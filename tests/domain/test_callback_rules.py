@@ -97,7 +97,7 @@ def test_site_hours_skip_lunch_rest() -> None:
     # Monday 23 Nov 2026 12:30 is the lunch break: moved to 14:30 the same day
     placement = place_call(at(2026, 11, 23, 12, 30), DEFAULT_CALLING_HOURS, CAL)
     assert placement.at == at(2026, 11, 23, 14, 30).astimezone(UTC)
-    assert placement.reason is MoveReason.SITE_HOURS
+    assert placement.reason is MoveReason.REST_TIME
 
 
 def test_allowed_time_is_kept() -> None:
@@ -278,3 +278,16 @@ def test_booked_time_parses(text: str, expected: datetime) -> None:
 @pytest.mark.parametrize("text", ["", "soon", "25:00", "13-40 10:00", "[b]15:00[/b]", "\x1b[31m9"])
 def test_bad_booked_time_is_none(text: str) -> None:
     assert parse_booked_time(text, at(2026, 11, 23, 9), "Asia/Shanghai") is None
+
+
+def test_coverage_share_and_the_week_it_counts() -> None:
+    """seed 000:2.5.2.1: the share of customers called back, never rounded up to 100%."""
+    from datetime import date as day
+
+    from deskui.domain.callbacks import CoverageShare, week_bounds
+
+    assert week_bounds(day(2026, 10, 4)) == (day(2026, 9, 28), day(2026, 10, 5))  # Golden Week
+    assert week_bounds(day(2026, 11, 23)) == (day(2026, 11, 23), day(2026, 11, 30))
+    assert CoverageShare(2, 3).percent == 66
+    assert CoverageShare(199, 200).percent == 99
+    assert CoverageShare(0, 0).percent is None

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from deskui.domain.conduct import KINDS, ConductError, packaged_conduct, parse_conduct
+from deskui.domain.conduct import (
+    KINDS,
+    ConductError,
+    flagged_phrases,
+    packaged_conduct,
+    parse_conduct,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +77,28 @@ def test_a_bad_list_names_the_file_and_line() -> None:
         parse_conduct("[[phrase", "c.toml")
     with pytest.raises(ConductError, match="itself forbidden"):
         parse_conduct('[[phrase]]\ntext = "不行"\nkind = "refusal"\nsuggest = "不行"\n', "c.toml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您说“这个根本不行”，我们已经记下，今天给您答复",
+        '您来信说"你们总说不知道"，非常抱歉',
+        "您提到「不可以退货」的说法，我们已核实",
+        "您说『马上就好』没有兑现，是我们的疏忽",
+    ],
+)
+def test_the_customers_own_words_quoted_back_are_not_flagged(text: str) -> None:
+    """seed 000:3.2.1.2 is about what the agent says, not what the customer said."""
+    assert packaged_conduct("zh-CN").check(text) == []
+
+
+def test_the_agents_own_words_outside_a_quotation_are_still_flagged() -> None:
+    rules = packaged_conduct("zh-CN")
+    text = "您说“不行”，这个我不知道"
+    assert [text[h.start : h.end] for h in rules.check(text)] == ["不知道"]
+    # an opening mark never closed hides nothing
+    assert [h.phrase for h in rules.check("您说“这个我不知道")] == ["不知道"]
+    assert flagged_phrases(rules, "不行，真的不行，不知道") == ["不行", "不知道"]
+    english = packaged_conduct("en")
+    assert english.check('You wrote "that is impossible", and we are sorry') == []

@@ -62,7 +62,7 @@ def test_english_headers_any_case() -> None:
 def test_bad_phone_missing_name_and_duplicates_are_reported_per_row() -> None:
     rows = [
         {"name": "A", "phone": "13812345678"},
-        {"name": "B", "phone": "12345"},
+        {"name": "B", "phone": "1234"},  # 12345 is a service number (shortnumberinfo)
         {"name": "", "phone": "13912345678"},
         {"name": "C", "phone": "138 1234 5678"},
         {"name": "D", "phone": "010 8888 6666"},

@@ -106,3 +106,34 @@ def test_close_now_only_for_a_question_with_an_answer() -> None:
     )
     # an answer typed without closing is no problem, whatever the kind
     assert _check(close_now=False, answer="", kind="complaint") == []
+
+
+def test_a_forwarded_complaint_needs_the_department_and_a_past_receipt_day() -> None:
+    """seed 000:3.2.2: without both the delay cannot be told."""
+    from datetime import date
+
+    today = date(2026, 11, 23)
+
+    def fields(department: str, typed: str) -> list[str]:
+        problems = check_intake(
+            phone="",
+            customer_known=True,
+            new_customer_name="",
+            customer_words="投诉",
+            expectation="",
+            unit_number="",
+            new_contact_name="",
+            close_now=False,
+            answer="",
+            kind="complaint",
+            forwarded=True,
+            forwarded_by=department,
+            forwarded_on=typed,
+            today=today,
+        )
+        return [problem.key.rsplit(".", 1)[1] for problem in problems]
+
+    assert fields("", "") == ["forwarded_by_required", "forwarded_on_required"]
+    assert fields("business", "11月20日") == ["forwarded_on_unreadable"]
+    assert fields("business", "2026-11-24") == ["forwarded_on_future"]
+    assert fields("business", "2026-11-20") == []

@@ -27,7 +27,7 @@ C = TicketKind.COMPLAINT
         (Q, Category.REPAIR, "customer_service", ()),
         (Q, Category.HELP, "customer_service", ()),
         (Q, Category.ENQUIRY, "customer_service", ()),
-        (C, Category.PRODUCT_COMPLAINT, "customer_service", ("technical",)),
+        (C, Category.PRODUCT_COMPLAINT, "technical", ("customer_service",)),
         (C, Category.BUSINESS_SERVICE, "business", ()),
         (C, Category.SERVICE_QUALITY, "customer_service", ()),
         (C, Category.NETWORK_LINE, "platform", ()),

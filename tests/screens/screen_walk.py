@@ -48,8 +48,16 @@ STOPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("profiles", ("ctrl+k",)),
     ("profile form", ("ctrl+k", "n")),
     ("command palette", ("ctrl+p",)),
+    ("command palette, nothing found", ("ctrl+p", "z", "z")),
 )
 """(what the stop is, the keys from the desk that open it)."""
+LEAD_STOPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("calendar days", ("c",)),
+    ("site settings", ("s",)),
+    ("team view as lead", ("f6",)),
+    ("all callbacks", ("f4", "3")),
+)
+"""What only a lead is offered, on top of the agent's stops."""
 
 
 async def back_to_desk(pilot: Pilot[Any]) -> None:
@@ -63,9 +71,11 @@ async def back_to_desk(pilot: Pilot[Any]) -> None:
     raise AssertionError(f"Esc does not lead back to the desk from {pilot.app.screen!r}")
 
 
-async def walk(pilot: Pilot[Any]) -> AsyncIterator[str]:
+async def walk(
+    pilot: Pilot[Any], stops: tuple[tuple[str, tuple[str, ...]], ...] = STOPS
+) -> AsyncIterator[str]:
     """Visit every stop (the app at the desk); yields the stop's name with its screen up."""
-    for name, keys in STOPS:
+    for name, keys in stops:
         await back_to_desk(pilot)
         for key in keys:
             await pilot.press(key)

@@ -289,3 +289,26 @@ def test_export_callbacks_has_every_recorded_field(capsys: pytest.CaptureFixture
         dict(zip(headers, r, strict=True)) for r in rows[1:] if r[headers.index("moved_reason")]
     ]
     assert any(r["moved_reason"] == "contact_hours" for r in moved)
+
+
+async def test_coverage_says_the_share_called_back_this_week_and_this_quarter(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 000:2.5.2.1: the figure beside the list of who is still to be called back."""
+    from deskui.data.callback_store import coverage_spans
+    from deskui.domain.calendar import BusinessCalendar
+
+    spans = coverage_spans(clock.now(), BusinessCalendar())
+    with UnitOfWork(demo_database) as uow:
+        week = uow.repo.coverage_share(*spans["week"])
+        quarter = uow.repo.coverage_share(*spans["quarter"])
+    assert quarter.covered > 0  # the demo has calls made this quarter
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _queue(pilot)
+        assert "本周已回访" not in screen_text(app)
+        await pilot.press("4")
+        await settle(pilot)
+        text = screen_text(app)
+        assert f"本周已回访 {week.covered}/80 位客户（{week.percent}%）" in text
+        assert f"本季度已回访 {quarter.covered}/80 位客户（{quarter.percent}%）" in text

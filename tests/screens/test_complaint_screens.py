@@ -111,7 +111,8 @@ async def test_an_angry_callers_complaint_walks_through_all_seven_steps(
         # 7: the satisfaction callback, proposed for the next working day
         text = screen_text(app)
         assert "▶ 7 确认客户满意" in text and "回访您，了解您是否满意" in text
-        assert app.screen.query_one("#callback_time", Input).value == "2026-11-24 09:00"
+        # the proposed callback is moved out of 09:00 into the calling hours (seed 000:2.5.2.1)
+        assert app.screen.query_one("#callback_time", Input).value == "2026-11-24 09:30"
         await _choose(pilot, "satisfied", 1)
         await _done(pilot)
         text = screen_text(app)
@@ -352,3 +353,37 @@ async def test_the_header_says_which_deadline_its_countdown_counts_down_to_at_80
         await _done(pilot)
         header = screen_text(app).splitlines()[0]
         assert "承诺答复截止 11-23 16:00 " in header and "首次联系" not in header, header
+
+
+async def test_the_written_reply_is_held_to_the_rules_of_conduct_but_not_the_customers_quotes(
+    demo_database: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    """seed 000:3.2.1.2: every word the letter says to the customer is checked; what the
+    customer said, quoted back, is theirs."""
+    ticket_id = _ticket(demo_database, LETTER)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*["down"] * _row_of(demo_database, "王芳", ticket_id), "w")
+        await settle(pilot)
+        assert isinstance(app.screen, ReplyComposerScreen)
+        app.screen.query_one("#responsible", Input).focus()
+        await _type(pilot, "这不是我们的责任")
+        app.screen.query_one("#reply GuardedArea", GuardedArea).text = "这个我不知道"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "写进回复的话有不当措辞：这不是我们的责任" in screen_text(app)
+        with UnitOfWork(demo_database) as uow:
+            assert uow.repo.complaint(ticket_id).responsible == ""
+        app.screen.query_one("#responsible", Input).value = "业务部 赵磊"
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert "改好后才能导出给客户" in screen_text(app)
+        assert app.screen.exported == []  # type: ignore[attr-defined]
+        area = app.screen.query_one("#reply GuardedArea", GuardedArea)
+        area.text = "您在来信中说“打电话给业务部也不知道找谁”，非常抱歉，我们已安排专人跟进。"
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert len(app.screen.exported) == 2  # type: ignore[attr-defined]

@@ -206,3 +206,30 @@ async def test_orders_return_flow_offers_only_negotiation_first(
         await settle(pilot)
         text = screen_text(app)
         assert "ZT7781234501" in text and "9890012345678" not in text
+
+
+async def test_the_answer_a_parcel_customer_gets_is_held_to_the_rules_of_conduct(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 000:3.2.1.2: what the customer is told is checked, here the final answer on a
+    chased parcel (seed 004 in-sales 4)."""
+    app = make_app(make_settings(demo_database, agent="李娜"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("tab", "x")  # the chase list, its first parcel
+        await settle(pilot)
+        assert isinstance(app.screen, FormModal)
+        await _type(pilot, "answer", "不可能丢件")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FormModal)
+        error = str(app.screen.query_one("#err-answer", Static).content)
+        assert "给顾客的话里有不当措辞：不可能" in error
+        app.screen.query_one("#f-answer", Input).value = "已为您联系快递加急派送"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, OrdersScreen)

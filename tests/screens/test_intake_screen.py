@@ -1,6 +1,6 @@
 """F2 intake driven by keys as an agent would: lookup, card, pick list, new caller, save,
-bad input kept, the draft across a restart, closing a question, leads and departments,
-database trouble on save."""
+bad input kept, the draft across a restart, closing a question, leads and departments
+(database trouble on save: test_pending_saves)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
@@ -17,7 +16,7 @@ from deskui.app import DeskApp, make_app
 from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.records import TicketRecord
-from deskui.data.repository import Repository, UnitOfWork
+from deskui.data.repository import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.phone import format_display
 from deskui.domain.search import classify
@@ -29,7 +28,7 @@ from deskui.screens.intake import (
     SLOW_ANSWERS_TO_WORKER,
     IntakeScreen,
 )
-from deskui.widgets.banner import Banner
+from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.ready_text import ReadyText
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
@@ -473,7 +472,16 @@ async def test_ctrl_d_answers_and_closes_a_question(
         await pilot.press("ctrl+d")  # no answer yet
         await settle(pilot)
         assert _text(app, "#err-answer") == "当场结案需要填写答复内容"
-        screen.query_one("#answer", TextArea).text = "带身份证到物业前台补办"
+        # what is said to the customer is held to the rules of conduct (seed 000:3.2.1.2)
+        await _focus(pilot, "answer")
+        await _type(pilot, "这个我不知道")
+        advice = str(screen.query_one("#answer .guarded-text--advice", Static).render())
+        assert "“不知道”" in advice
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert "答复里有不当措辞：不知道" in _text(app, "#err-answer")
+        assert _tickets(demo_database)[-1].customer_words != "停车卡丢了怎么补办"
+        screen.query_one("#answer", GuardedText).text = "带身份证到物业前台补办"
         await pilot.press("ctrl+d")
         await settle(pilot)
 
@@ -545,45 +553,6 @@ async def test_only_a_lead_can_change_the_proposed_department(
         assert ticket.owner_name == "张伟"
 
 
-async def test_database_trouble_on_save_shows_the_banner_and_keeps_the_form(
-    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def locked(self: Repository, *args: object, **kwargs: object) -> None:
-        raise OperationalError("INSERT INTO ticket", {}, Exception("database is locked"))
-
-    # the screen's own 5-second retry stays out of the way; the test calls it itself
-    monkeypatch.setattr("deskui.screens.intake.RETRY_SECONDS", 3600)
-    before = len(_tickets(demo_database))
-    app = make_app(make_settings(demo_database), clock, demo_database)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
-        await _type(pilot, "13900009999")
-        screen.query_one("#new_customer", Input).value = "成都瑞丰服饰专卖店"
-        screen.query_one("#words", TextArea).text = "网络断断续续"
-        with monkeypatch.context() as database_locked:
-            database_locked.setattr(Repository, "record_call", locked)
-            await pilot.press("ctrl+s")
-            await settle(pilot)
-
-            banner = screen.query_one("#intake-trouble", Banner)
-            assert banner.display
-            assert banner.message.startswith("数据库暂时无法使用：")
-            assert "database is locked" in banner.message
-            assert "数据库暂时无法使用" in screen_text(app)
-            assert _value(app, "phone") == "13900009999"
-            assert _value(app, "new_customer") == "成都瑞丰服饰专卖店"
-            assert screen.query_one("#words", TextArea).text == "网络断断续续"
-            assert len(_tickets(demo_database)) == before
-
-        # the database is back: the retry saves what was kept, and the banner goes
-        screen._retry_save()  # what the 5-second retry timer calls
-        await settle(pilot)
-        assert not banner.display, banner.message
-        tickets = _tickets(demo_database)
-        assert len(tickets) == before + 1
-        assert tickets[-1].customer_words == "网络断断续续"
-
-
 async def test_callbacks_in_the_callers_history_say_their_purpose_in_words(
     demo_database: Database, clock: FixedClock
 ) -> None:
@@ -596,3 +565,60 @@ async def test_callbacks_in_the_callers_history_say_their_purpose_in_words(
         assert "北京新元餐饮店" in text
         assert "routine" not in text and "after_complaint" not in text
         assert "常规回访" in text
+
+
+async def test_a_complaint_forwarded_by_a_department_shows_its_delay_when_opened(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 000:3.2.2-3.2.3: intake asks which department and since when, only for that
+    channel; the complaint then says how late it reached us."""
+    from deskui.screens.complaint import ComplaintScreen
+
+    _, typed = _known_caller(demo_database)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        assert screen.query_one("#forward-box").display is False
+        await _type(pilot, typed)
+        await _focus(pilot, "channel")
+        screen.query_one("#channel", Select).value = "department"
+        await settle(pilot)
+        assert screen.query_one("#forward-box").display is True
+        screen.query_one("#kind", Select).value = "complaint"
+        screen.query_one("#words", TextArea).text = "业务员答应的优惠没有兑现"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "哪个部门转来" in _text(app, "#err-forwarded_by")
+        assert "收到投诉的日期" in _text(app, "#err-forwarded_on")
+        screen.query_one("#forwarded_by", Select).value = "business"
+        await _focus(pilot, "forwarded_on")
+        await _type(pilot, "2026-11-19")  # a Thursday; it reaches us on Monday
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert isinstance(app.screen, ComplaintScreen)
+        title = str(app.screen.query_one("#case-title", Static).render())
+        assert "由业务部转来（对方收到于 2026-11-19，4 天后才转到客服：转交延误" in title
+
+
+async def test_a_product_complaint_goes_to_the_technical_department_with_cs(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 002:2.4.2: 产品投诉：客服部与技术部协调."""
+    _, typed = _known_caller(demo_database)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _type(pilot, typed)
+        screen.query_one("#kind", Select).value = "complaint"
+        await settle(pilot)
+        screen.query_one("#category", Select).value = "product_complaint"
+        await settle(pilot)
+        assert screen.query_one("#department", Select).value == "technical"
+        assert _text(app, "#department-with") == "会同客服部协调处理"
+        screen.query_one("#words", TextArea).text = "新媒体机三天两头死机"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    ticket = _tickets(demo_database)[-1]
+    assert ticket.category == "product_complaint" and ticket.department_code == "technical"

@@ -65,7 +65,7 @@ async def test_f1_opens_help_listing_the_keys_and_esc_returns(
         f6 = next(line for line in lines if line.strip().startswith("F6"))
         assert "查看快捷键和使用说明" in f1
         assert "查看整个团队的待办和倒计时" in f6
-        assert any(line.strip().startswith("N ") for line in lines)  # the desk's own keys
+        assert any(line.strip().startswith("n ") for line in lines)  # the desk's own, as pressed
         assert not any("Open the command palette" in line for line in lines)
         assert "倒计时：" in screen_text(app)  # what the countdown signs mean
 

@@ -181,7 +181,7 @@ async def test_countdown_cells_change_phase_as_the_clock_advances() -> None:
             return strips[y].crop(18, 32).text.rstrip()
 
         assert cell(1) == "  10h 00m"
-        assert cell(2) == "‖ 暂停"
+        assert cell(2).startswith("‖ 暂停")
         steps = [
             (timedelta(hours=5, seconds=1), "! 4h 59m"),
             (timedelta(hours=3), "‼ 1h 59m"),
@@ -193,7 +193,7 @@ async def test_countdown_cells_change_phase_as_the_clock_advances() -> None:
             work_list.tick()
             await pilot.pause()
             assert cell(1) == expected
-            assert cell(2) == "‖ 暂停"
+            assert cell(2).startswith("‖ 暂停")
         overdue = work_list.get_component_rich_style("work-list--overdue", partial=True)
         styles = [segment.style for segment in work_list.render_line(1) if "逾期" in segment.text]
         assert styles and styles[0] is not None and styles[0].bold == overdue.bold is True
