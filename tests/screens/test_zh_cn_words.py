@@ -56,11 +56,8 @@ def test_the_check_finds_english_seed_references_and_catalog_keys() -> None:
     assert offences("🔎 Search for commands…") == ["Search", "for", "commands"]
     assert offences("National Day假期") == ["National", "Day"]
     assert offences("重复投诉（seed 001:6.1）") == ["seed", "seed"]
-    assert offences("没有 intake.history_empty") == [
-        "intake",
-        "history_empty",
-        "intake.history_empty",
-    ]
+    assert "intake.history_empty" in offences("没有 intake.history_empty")
+    assert "a.b" in offences("键 a.b")  # a key too short to be a word is still a key
     assert offences("负责人 林勇 contact78_0@example.cn") == []
 
 
