@@ -94,6 +94,9 @@ class DeskApp(App[None]):
     CSS_PATH = "deskui.tcss"
     TITLE = "deskui"
     ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-roomy")]
+    """Every screen carries `-narrow` below 100 columns (an agent's 80x24): deskui.tcss
+    lays a few screens out tighter there."""
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(

@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("kind", choices=EXPORT_KINDS)
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     export.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    export.add_argument(
+        "--words",
+        action="store_true",
+        help="headers and coded values in words an agent reads, in the --lang language "
+        "(default: the stable column keys and codes that scripts read)",
+    )
     db = commands.add_parser("db", parents=[common], help="database maintenance")
     db.add_argument("action", choices=("upgrade",))
     return parser
@@ -155,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         status: int | None = None
         try:
             if args.command == "export":
-                status = export(settings, clock, args.kind, args.format, args.output)
+                status = export(
+                    settings, clock, args.kind, args.format, args.output, args.words
+                )
             elif args.command == "db":
                 status = upgrade(settings)
             else:
@@ -229,13 +237,25 @@ def upgrade(settings: Settings) -> int:
     return 0
 
 
-def export(settings: Settings, clock: Clock, kind: str, fmt: str, output: str | None) -> int:
-    from deskui.data.export import build_table, write_csv, write_xlsx
+def export(
+    settings: Settings,
+    clock: Clock,
+    kind: str,
+    fmt: str,
+    output: str | None,
+    words: bool = False,
+) -> int:
+    from deskui.data.export import build_table, in_words, write_csv, write_xlsx
     from deskui.data.repository import UnitOfWork
 
     database = _open(settings, clock, seed_demo=settings.demo)
     with UnitOfWork(database) as uow:  # type: ignore[arg-type]
         table = build_table(kind, uow.repo, settings.site_timezone)
+    if words:
+        from deskui.i18n import set_locale
+
+        set_locale(settings.locale)
+        table = in_words(kind, table)
     if fmt == "xlsx":
         if output is None:
             if sys.stdout.isatty():

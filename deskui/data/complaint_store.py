@@ -103,6 +103,8 @@ class ComplaintCase:
     due_at: datetime | None = None
     starts_at: datetime | None = None
     callback_id: int | None = None
+    due_kind: str = ""
+    """Which deadline `due_at` is (first contact, promised reply ...): the header says it."""
     contact_extension: str = ""
     """The extension of `contact_phone` (转 301), kept apart from the number."""
 
@@ -277,6 +279,7 @@ class ComplaintStore(StoreBase):
             due_at=deadline.due_at if deadline else None,
             starts_at=deadline.starts_at if deadline else None,
             callback_id=callback_id,
+            due_kind=deadline.kind if deadline else "",
         )
 
     def _record(

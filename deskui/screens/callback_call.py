@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from deskui.domain.callbacks import parse_booked_time
@@ -34,6 +34,7 @@ from deskui.screens.drafts import FormDraft
 from deskui.screens.occasion_words import occasion_said
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
+from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -198,7 +199,7 @@ class CallbackCallScreen(Screen[None]):
                     id="notes", placeholder=t("callbacks.notes_hint"), kind=FieldKind.NOTE
                 )
                 yield Static("", id="err-notes", classes="field-error")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for name in INPUT_FIELDS:

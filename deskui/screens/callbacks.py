@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.domain.callbacks import CoverageShare, section
 from deskui.domain.model import Role
@@ -26,6 +26,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.occasion_words import occasion_label
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -131,8 +132,11 @@ def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
             title=t("work.countdown"),
             width=16,
             countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+            min_width=14,
         ),
-        Column(title=t("callbacks.col.section"), width=6, cell=when),
+        # on a narrow terminal the section and the contact leave (the detail says them)
+        # so the note stays
+        Column(title=t("callbacks.col.section"), width=6, cell=when, drop=2),
         Column(
             title=t("work.due"),
             width=12,
@@ -143,12 +147,18 @@ def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
             width=10,
             cell=lambda row: t(f"callbacks.purpose.{row.purpose}"),
         ),
-        Column(title=t("work.customer"), width=26, cell=lambda row: row.customer_name),
-        Column(title=t("callbacks.col.contact"), width=8, cell=lambda row: row.contact_name),
+        Column(
+            title=t("work.customer"), width=26, cell=lambda row: row.customer_name, min_width=14
+        ),
+        Column(
+            title=t("callbacks.col.contact"), width=8, cell=lambda row: row.contact_name, drop=3
+        ),
     ]
     if with_agent:
-        columns.append(Column(title=t("work.owner"), width=8, cell=lambda row: row.agent_name))
-    columns.append(Column(title=t("callbacks.col.note"), width=0, cell=note))
+        columns.append(
+            Column(title=t("work.owner"), width=8, cell=lambda row: row.agent_name, drop=1)
+        )
+    columns.append(Column(title=t("callbacks.col.note"), width=0, cell=note, min_width=12))
     return columns
 
 
@@ -272,7 +282,7 @@ class CallbacksScreen(Screen[None]):
         yield Static("", id="coverage-share")
         yield WorkList(columns=[], empty_text=t("callbacks.empty"), id="callbacks-list")
         yield Static("", id="callbacks-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.action_view(self.view)

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from deskui.domain.complaint import (
@@ -46,6 +46,7 @@ from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
 from deskui.widgets.guarded_text import GuardedText
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class ComplaintListScreen(Screen[None]):
         yield WorkList(columns=self._columns(), empty_text=t("complaint.list_empty"), id="list")
         yield Static("", id="complaint-list-detail")
         yield Static("", id="department-repeats")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         zone = self.desk_app.settings.site_timezone
@@ -152,22 +153,29 @@ class ComplaintListScreen(Screen[None]):
                 title=t("work.countdown"),
                 width=16,
                 countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+                min_width=14,
             ),
             Column(title="#", width=5, cell=lambda row: str(row.ticket_id)),
-            Column(title=t("work.customer"), width=24, cell=lambda row: row.customer_name),
+            # on a narrow terminal the opening time, the owner and the status leave (Enter
+            # opens the complaint) so what it is about stays
+            Column(
+                title=t("work.customer"), width=24, cell=lambda row: row.customer_name, min_width=14
+            ),
             Column(
                 title=t("complaint.status"),
                 width=10,
                 cell=lambda row: t(f"complaint.status_name.{row.status}"),
+                drop=1,
             ),
             Column(title=t("complaint.step"), width=12, cell=step),
-            Column(title=t("work.owner"), width=8, cell=lambda row: row.owner_name),
+            Column(title=t("work.owner"), width=8, cell=lambda row: row.owner_name, drop=2),
             Column(
                 title=t("complaint.opened"),
                 width=12,
                 cell=lambda row: _local(row.opened_at, zone)[5:],
+                drop=3,
             ),
-            Column(title=t("work.subject"), width=0, cell=lambda row: row.summary),
+            Column(title=t("work.subject"), width=0, cell=lambda row: row.summary, min_width=12),
         ]
 
     def on_mount(self) -> None:
@@ -309,6 +317,7 @@ class ComplaintScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="case-header"):
             yield Static(t("complaint.loading"), id="case-title")
+            yield Static("", id="case-deadline")
             yield Countdown(id="case-countdown")
         yield Banner(id="complaint-trouble")
         yield Static("", id="progress")
@@ -328,7 +337,7 @@ class ComplaintScreen(Screen[None]):
                 )
                 yield Static("", id="err-note", classes="field-error")
         yield Static("", id="step-error")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _field_widgets(self, name: str) -> ComposeResult:
         if name == "promised_at":
@@ -485,6 +494,20 @@ class ComplaintScreen(Screen[None]):
         if case.forwarded_by:
             title.append("  · " + self._forwarded_line(case))
         self.query_one("#case-title", Static).update(title)
+        # the countdown alone changed meaning between steps (first contact, then the promised
+        # reply): its label says which deadline it counts down to, and when that is
+        label = self.query_one("#case-deadline", Static)
+        label.display = case.due_at is not None
+        if case.due_at is not None:
+            label.update(
+                t(
+                    "complaint.deadline",
+                    kind=t(f"deadline_kind.{case.due_kind}"),
+                    due=case.due_at.astimezone(
+                        ZoneInfo(self.desk_app.settings.site_timezone)
+                    ).strftime("%m-%d %H:%M"),
+                )
+            )
         countdown = self.query_one("#case-countdown", Countdown)
         countdown.display = case.due_at is not None
         if case.due_at is not None:

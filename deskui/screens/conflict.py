@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from deskui.data.conflict import Conflict
@@ -93,7 +94,7 @@ class ConflictModal(ModalScreen[bool]):
                 if not differing:
                     yield Static(t("conflict.same"), classes="hint")
             yield Static(t("conflict.hint"), classes="hint")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def action_keep_mine(self) -> None:
         self.dismiss(True)

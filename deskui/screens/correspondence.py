@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from deskui.domain.field_limits import input_limit
 from deskui.domain.intake import FieldProblem
@@ -30,6 +30,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.department import LegField, LegFormModal, save_in_worker
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class CorrespondenceScreen(Screen[None]):
             columns=self._columns(), empty_text=t("correspondence.empty"), id="mail-list"
         )
         yield Static("", id="mail-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()
@@ -142,12 +143,14 @@ class CorrespondenceScreen(Screen[None]):
                 6,
                 cell=lambda r: t(f"correspondence.kind_name.{r.kind}"),
             ),
-            Column(t("correspondence.col_category"), 10, cell=lambda r: r.category),
-            Column(t("correspondence.col_party"), 20, cell=lambda r: r.party),
-            Column(t("correspondence.col_handed"), 8, cell=lambda r: r.handed_to),
-            Column(t("correspondence.col_signed"), 16, cell=self._signed),
+            # on a narrow terminal the signature, category and hand-on leave (the detail says them)
+            # so the deadline and its flag stay
+            Column(t("correspondence.col_category"), 10, cell=lambda r: r.category, drop=2),
+            Column(t("correspondence.col_party"), 20, cell=lambda r: r.party, min_width=12),
+            Column(t("correspondence.col_handed"), 8, cell=lambda r: r.handed_to, drop=1),
+            Column(t("correspondence.col_signed"), 16, cell=self._signed, drop=3),
             Column(t("correspondence.col_due"), 14, countdown=self._due),
-            Column(t("correspondence.col_flag"), 0, cell=self._flag),
+            Column(t("correspondence.col_flag"), 0, cell=self._flag, min_width=8),
         ]
 
     def _signed(self, row: MailRow) -> str:
@@ -175,8 +178,14 @@ class CorrespondenceScreen(Screen[None]):
             return text
         text.append(f"#{row.id}  ", style="bold")
         text.append(t(f"correspondence.kind_name.{row.kind}"))
+        if row.category:
+            text.append("  ")
+            text.append(visible(row.category))
         text.append("  ")
         text.append(visible(row.party))
+        if row.handed_to:  # the category and the hand-on leave a narrow list: said here
+            text.append(f"  {t('correspondence.col_handed')} ")
+            text.append(visible(row.handed_to))
         text.append("\n")
         if row.signed_at:
             who = visible(row.signed_by)

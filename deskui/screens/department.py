@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from deskui.domain.department_legs import (
     LegPolicy,
@@ -40,6 +40,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import focus_first_field
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -278,7 +279,7 @@ class DepartmentScreen(Screen[None]):
             columns=self._columns(), empty_text=t("department.legs.empty"), id="department-queue"
         )
         yield Static("", id="leg-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         def stage(row: Any) -> str:
@@ -292,6 +293,7 @@ class DepartmentScreen(Screen[None]):
                 title=t("department.legs.col_countdown"),
                 width=18,
                 countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+                min_width=14,
             ),
             Column(title=t("department.legs.col_stage"), width=12, cell=stage),
             Column(
@@ -299,12 +301,24 @@ class DepartmentScreen(Screen[None]):
                 width=7,
                 cell=lambda row: f"#{row.leg.ticket_id}",
             ),
-            Column(title=t("department.legs.col_severity"), width=8, cell=severity),
+            # on a narrow terminal the severity and the CS owner leave (the detail says them) so
+            # the customer's words stay
+            Column(title=t("department.legs.col_severity"), width=8, cell=severity, drop=2),
             Column(
-                title=t("department.legs.col_customer"), width=24, cell=lambda r: r.customer_name
+                title=t("department.legs.col_customer"),
+                width=24,
+                cell=lambda r: r.customer_name,
+                min_width=14,
             ),
-            Column(title=t("department.legs.col_owner"), width=10, cell=lambda r: r.owner_name),
-            Column(title=t("department.legs.col_words"), width=0, cell=lambda r: r.customer_words),
+            Column(
+                title=t("department.legs.col_owner"), width=10, cell=lambda r: r.owner_name, drop=1
+            ),
+            Column(
+                title=t("department.legs.col_words"),
+                width=0,
+                cell=lambda r: r.customer_words,
+                min_width=12,
+            ),
         ]
 
     def on_mount(self) -> None:

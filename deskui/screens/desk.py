@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -19,6 +19,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.pause_ticket import PAUSE_BINDING, wait_or_resume
 from deskui.screens.work_columns import deadline_columns, kind_text, subject
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.live_clock import LiveClock
 from deskui.widgets.work_list import WorkList
 
@@ -67,7 +68,7 @@ class DeskScreen(Screen[None]):
             id="work",
         )
         yield Static("", id="work-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     # -- called by the app ---------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.domain.handover import is_ack_overdue
 from deskui.domain.intake import FieldProblem
@@ -28,6 +28,7 @@ from deskui.screens.drafts import FormDraft
 from deskui.screens.orders import FormField, FormModal, Submit, run_form_save
 from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class HandoverScreen(Screen[None]):
         yield Banner(id="handover-trouble")
         yield WorkList(columns=self._columns(), empty_text="", id="handover-list")
         yield Static("", id="handover-detail", classes="detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         app = self.desk_app
@@ -133,15 +134,22 @@ class HandoverScreen(Screen[None]):
 
         return [
             Column(
-                t("handover.col.countdown"), 14, countdown=lambda r: (r.due_at, r.starts_at, None)
+                t("handover.col.countdown"),
+                14,
+                countdown=lambda r: (r.due_at, r.starts_at, None),
+                min_width=13,
             ),
-            Column(t("handover.col.flag"), 8, cell=flag),
+            Column(t("handover.col.flag"), 8, cell=flag, min_width=6),
             Column(t("handover.col.due"), 11, cell=due),
-            Column(t("handover.col.sheet"), 8, cell=lambda r: t(f"handover.sheet.{r.sheet}")),
-            Column(t("handover.col.customer"), 20, cell=lambda r: r.customer_name),
-            Column(t("handover.col.item"), 28, cell=lambda r: r.title),
-            Column(t("handover.col.owner"), 12, cell=owner),
-            Column(t("handover.col.next"), 0, cell=lambda r: r.next_step),
+            # on a narrow terminal the customer and the sheet leave (the detail says them), so
+            # the owner and the next step stay
+            Column(
+                t("handover.col.sheet"), 8, cell=lambda r: t(f"handover.sheet.{r.sheet}"), drop=1
+            ),
+            Column(t("handover.col.customer"), 20, cell=lambda r: r.customer_name, drop=2),
+            Column(t("handover.col.item"), 28, cell=lambda r: r.title, min_width=14),
+            Column(t("handover.col.owner"), 12, cell=owner, min_width=10),
+            Column(t("handover.col.next"), 0, cell=lambda r: r.next_step, min_width=10),
         ]
 
     def on_mount(self) -> None:
@@ -485,10 +493,17 @@ class HandoverScreen(Screen[None]):
 
 
 def describe_item(row: Any) -> Text:
-    """Done so far, next step and the note, all user data painted literally."""
+    """What the item is (its sheet and customer, which leave a narrow list), done so far,
+    next step and the note, all user data painted literally."""
     text = Text()
     if row is None:
         return text
+    text.append(visible(row.title), style="bold")
+    text.append(f"  {t(f'handover.sheet.{row.sheet}')}")
+    if row.customer_name:
+        text.append("  ")
+        text.append(visible(row.customer_name))
+    text.append("\n")
     for key, value in (
         ("done_so_far", row.done_so_far),
         ("next_step", row.next_step),

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings, offered
+from deskui.widgets.key_footer import KeyFooter
 
 
 class HelpScreen(Screen[None]):
@@ -30,7 +31,7 @@ class HelpScreen(Screen[None]):
         with VerticalScroll():
             yield Static(self._keymap(), id="keymap")
             yield Static(Text(t("help.countdown")), id="countdown-help")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_screen_resume(self) -> None:
         """Brought back from further down the stack: the keys of the screen now below."""

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.select import InvalidSelectValueError
 
@@ -46,6 +46,7 @@ from deskui.screens.trouble_text import trouble_line
 from deskui.screens.work_columns import said
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.phone_input import PhoneInput
 from deskui.widgets.ready_text import PreparedText, ReadyText
 from deskui.widgets.work_list import Column, WorkList
@@ -261,7 +262,7 @@ class IntakeScreen(Screen[None]):
                 # what is said to the customer: the rules of conduct on (seed 000:3.2.1.2)
                 yield GuardedText(id="answer", kind=FieldKind.NOTE)
                 yield Static("", id="err-answer", classes="field-error")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _select(self, name: str, options: list[tuple[str, str]]) -> Vertical:
         allow_blank = name in ("department", "forwarded_by")
@@ -293,6 +294,7 @@ class IntakeScreen(Screen[None]):
                 width=6,
                 cell=lambda row: t(f"intake.history_{row.kind}"),
                 min_width=4,
+                drop=2,  # on a narrow terminal the kind and handler leave so the summary shows
             ),
             Column(
                 title=t("work.countdown"),
@@ -305,6 +307,7 @@ class IntakeScreen(Screen[None]):
                 width=8,
                 cell=lambda row: row.handler,
                 min_width=4,
+                drop=1,
             ),
             Column(
                 title=t("intake.history_summary"),

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.field_limits import input_limit
@@ -29,6 +29,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import focus_first_field
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -254,7 +255,7 @@ class OrdersScreen(Screen[None]):
         yield Banner(id="orders-trouble")
         yield WorkList(columns=self._columns(), empty_text=t("orders.empty"), id="order-list")
         yield Static("", id="order-detail", classes="detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         zone = ZoneInfo(self.desk_app.settings.site_timezone)

@@ -16,12 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -158,7 +159,7 @@ class PendingSavesModal(ModalScreen[None]):
             for label in self.pending.labels() or [t("pending.none")]:
                 yield Static(Text(f"· {label}"))
             yield Static(t("pending.hint"), classes="hint")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def action_discard(self) -> None:
         self.pending.discard_all()

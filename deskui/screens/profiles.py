@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from deskui.domain.customer_import import Problem
@@ -30,6 +30,7 @@ from deskui.screens.drafts import NO_DRAFT, FormDraft
 from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import countdown_text
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ class ProfilesScreen(Screen[None]):
             id="customers",
         )
         yield Static(t("profiles.pick_hint"), id="profile-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         work_list = self.query_one("#customers", WorkList)

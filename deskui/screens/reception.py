@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.domain.intake import FieldProblem
 from deskui.domain.reception import check_pass, check_text, check_time
@@ -24,6 +24,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.department import LegField, LegFormModal, save_in_worker
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class ReceptionScreen(Screen[None]):
         yield Banner(id="reception-trouble")
         yield WorkList(columns=[], empty_text="", id="reception-list")
         yield Static("", id="reception-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load_agents()

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.domain.reception import check_text
 from deskui.domain.relations import (
@@ -39,6 +39,7 @@ from deskui.screens.contact_pick import ContactPickModal
 from deskui.screens.delivery import deliver
 from deskui.screens.department import LegField, LegFormModal, save_in_worker
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, CountdownFields, WorkList
 
 if TYPE_CHECKING:
@@ -259,7 +260,7 @@ class RelationsScreen(Screen[None]):
         yield Banner(id="relations-trouble")
         yield WorkList(columns=[], empty_text="", id="relations-list")
         yield Static("", id="relations-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load_departments()

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from deskui.domain.complaint import REPLY_PARTS, ReplyFacts, build_reply, parse_local_time
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
@@ -32,6 +32,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
+from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -142,7 +143,7 @@ class ReplyComposerScreen(Screen[None]):
                     id="reply", placeholder=t("reply.text_hint"), kind=FieldKind.LETTER
                 )
                 yield Static("", id="reply-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load_case()

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from deskui.domain.field_limits import input_limit
 from deskui.domain.model import CallbackPurpose, Role
@@ -27,6 +27,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -91,7 +92,7 @@ class SiteSettingsScreen(Screen[None]):
                     yield Static(
                         self._hint(setting), id=f"{field_id(setting)}-hint", classes="settings-hint"
                     )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _field(self, setting: SiteSetting) -> Field:
         if setting.unit is Unit.CHOICE:

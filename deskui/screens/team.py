@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.domain.callbacks import (
     SurveyQuarter,
@@ -29,6 +29,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.desk import describe_row, open_work_item
 from deskui.screens.sources import DeadlineSource
 from deskui.screens.work_columns import deadline_columns
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ class TeamScreen(Screen[None]):
             columns=survey_columns(), empty_text=t("team.survey.empty"), id="team-surveys"
         )
         yield Static("", id="team-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         app = self.desk_app

@@ -59,7 +59,7 @@ def deadline_columns(timezone: str, *, with_owner: bool = False) -> list[Column]
             cell=kind_text,
             min_width=8,
         ),
-        Column(title=t("work.severity"), width=8, cell=severity, min_width=4),
+        Column(title=t("work.severity"), width=8, cell=severity, min_width=6),  # "紧急度" whole
         Column(
             title=t("work.customer"), width=26, cell=lambda row: row.customer_name, min_width=16
         ),

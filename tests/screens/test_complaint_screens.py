@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -330,6 +331,28 @@ async def test_saving_a_complaint_at_intake_opens_its_seven_steps(
         assert "成都瑞丰服饰专卖店" in text and "▶ 1 平息情绪" in text
         assert "门口的灯箱三天都没人来修" in text
         assert "赵敏，您先别着急" in text  # no gender known: the full name, politely
+
+
+async def test_the_header_says_which_deadline_its_countdown_counts_down_to_at_80_columns(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    ticket_id = _ticket(demo_database, ANGRY)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
+        with UnitOfWork(demo_database) as uow:
+            case = uow.repo.complaint(ticket_id)
+        assert case.due_kind == "first_contact" and case.due_at is not None
+        due = case.due_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
+        header = screen_text(app).splitlines()[0]
+        # the label and its countdown whole, apart from the title (which wraps below)
+        assert f"  首次联系截止 {due} " in header and header.rstrip().endswith("m"), header
+        for _ in range(3):
+            await _done(pilot)
+        await _type(pilot, "2026-11-23 16:00")
+        await _done(pilot)
+        header = screen_text(app).splitlines()[0]
+        assert "承诺答复截止 11-23 16:00 " in header and "首次联系" not in header, header
 
 
 async def test_the_written_reply_is_held_to_the_rules_of_conduct_but_not_the_customers_quotes(
