@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
-KEPT_ACTIONS = frozenset({"help", "app.help"})
+KEPT_ACTIONS = frozenset({"help", "app.help", "open_screen('help')", "app.open_screen('help')"})
 """Actions whose key stays when others are left out: help lists all of them (with the
 palette key, which is always kept at the right end)."""
 SEPARATOR = " │ "
