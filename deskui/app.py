@@ -309,6 +309,16 @@ class DeskApp(App[None]):
             self.collector.key()
         await super().on_event(event)
 
+    async def action_pop_screen(self) -> None:
+        """Esc: the screen left writes its drafts first, while its fields can still be
+        read (its Suspend arrives once it is already off the stack)."""
+        from deskui.screens.drafts import live_drafts
+
+        for draft in live_drafts():
+            if draft.screen is self.screen:
+                draft.flush()
+        await super().action_pop_screen()
+
     def on_unmount(self) -> None:
         self.collector.stop()
 

@@ -197,10 +197,13 @@ class FormDraft:
         self._timer = self.screen.set_timer(delay, self._flush)
 
     def flush(self) -> None:
-        """Write now what a pending timer would write (the form is being left)."""
-        if self._timer is not None and self._ready and not self._held:
+        """Write now what differs from the stored draft (the form is being left): the
+        last keys' Changed messages may not have reached the form yet, so no pending timer
+        is needed for there to be something to write."""
+        if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        if self._ready and not self._held:
             self._flush(on_app=True)
 
     def write_now(self) -> None:

@@ -71,7 +71,7 @@ async def test_after_a_save_the_next_call_starts_from_the_first_choices(
         chosen = _choices(screen)
         assert all(chosen[n] != fresh[n] for n in ("channel", "category", "severity")), chosen
         screen.query_one("#words", TextArea).text = "停车卡丢了怎么补办"
-        screen.query_one("#answer", TextArea).text = "带身份证到物业前台补办"
+        screen._area("answer").text = "带身份证到物业前台补办"
         await pilot.press("ctrl+d")  # answered and closed: the form is cleared
         await settle(pilot)
         assert app.screen is screen and screen.query_one("#phone", Input).value == ""

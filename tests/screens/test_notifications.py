@@ -29,7 +29,7 @@ async def test_lead_sees_the_bell_reads_the_notices_and_esc_marks_them_read(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await at_desk(pilot)
         bell = app.screen.query_one("#bell", Static)
-        assert str(bell.content) == f"🔔 {len(unread)} 条提醒（N 查看）"
+        assert str(bell.content) == f"🔔 {len(unread)} 条提醒（n 查看）"
         assert bell.has_class("-ringing")
 
         await pilot.press("n")
