@@ -33,9 +33,10 @@ from deskui.screens.trouble_text import trouble_line
 if TYPE_CHECKING:
     from deskui.data.database import Database
     from deskui.data.records import AgentRecord
-    from deskui.data.repository import UnitOfWork
+    from deskui.data.unit_of_work import UnitOfWork
     from deskui.domain.calendar import BusinessCalendar
     from deskui.domain.site import SiteRules
+    from deskui.services.actor import Actor
 
 RETRY_SECONDS = 5.0
 FIRST_PAINT_WAIT = 2.0  # seconds; a headless start with no paint still opens the database
@@ -177,18 +178,18 @@ class DeskApp(App[None]):
         try:
             database = self._given_database or Database(self.settings.database_url)
             database.upgrade()
-            from deskui.data.repository import UnitOfWork
+            from deskui.data.unit_of_work import UnitOfWork
 
             with UnitOfWork(database) as uow:
-                if self.settings.demo and not uow.repo.agents():
+                if self.settings.demo and not uow.agents.agents():
                     from deskui.data.demo import seed_demo
 
-                    seed_demo(uow.repo, self.clock.now())
+                    seed_demo(uow, self.clock.now())
                     uow.commit()
-                agents = uow.repo.agents()
-                overrides = uow.repo.calendar_overrides()
-                rules = uow.repo.rules
-                self._last_change = uow.repo.last_change_id()
+                agents = uow.agents.agents()
+                overrides = uow.calendar.calendar_overrides()
+                rules = uow.rules
+                self._last_change = uow.changes.last_change_id()
         except Exception as error:  # any driver error gets one plain line, not a crash
             self.post_message(self.DatabaseFailed(trouble_line(error)))
             return
@@ -245,7 +246,7 @@ class DeskApp(App[None]):
         from deskui.domain.calendar import BusinessCalendar
 
         with self.unit_of_work() as uow:
-            overrides = uow.repo.calendar_overrides()
+            overrides = uow.calendar.calendar_overrides()
         calendar = BusinessCalendar(overrides, tz=self.settings.site_timezone)
         deliver(self, self._calendar_loaded, calendar)
 
@@ -266,15 +267,25 @@ class DeskApp(App[None]):
     @work(thread=True, exclusive=True, group="site-rules", exit_on_error=False)
     def reload_site_rules(self) -> None:
         with self.unit_of_work() as uow:
-            rules = uow.repo.rules
+            rules = uow.rules
         deliver(self, self._site_rules_loaded, rules)
 
     def _site_rules_loaded(self, rules: SiteRules) -> None:
         self._site_rules = rules
 
+    @property
+    def actor(self) -> Actor | None:
+        """The signed-in agent as the services take them; None before sign-in."""
+        agent = self.agent
+        if agent is None:
+            return None
+        from deskui.services.actor import Actor
+
+        return Actor(agent.id, agent.name, agent.role, agent.team, agent.department_code)
+
     def unit_of_work(self) -> UnitOfWork:
         """A unit of work on the open database; call it inside a thread worker."""
-        from deskui.data.repository import UnitOfWork
+        from deskui.data.unit_of_work import UnitOfWork
 
         if self.database is None:
             from deskui.data.database import DatabaseError
@@ -362,9 +373,9 @@ class DeskApp(App[None]):
         now = self.clock.now()
         try:
             with self.unit_of_work() as uow:
-                shared = uow.repo.share_overdue(now)
+                shared = uow.callbacks.share_overdue(now)
                 uow.commit()
-                due = uow.repo.newly_due_count(agent.id, now) if agent is not None else 0
+                due = uow.callbacks.newly_due_count(agent.id, now) if agent is not None else 0
         except Exception as error:  # a failed sweep is said on the desk; the next one retries
             deliver(self, self._sweep_failed, trouble_line(error))
             return
@@ -382,7 +393,7 @@ class DeskApp(App[None]):
     @work(thread=True, exclusive=True, group="changes", exit_on_error=False)
     def poll_changes(self) -> None:
         with self.unit_of_work() as uow:
-            changes = uow.repo.changes_since(self._last_change)
+            changes = uow.changes.changes_since(self._last_change)
         deliver(self, self._database_answered)
         if changes:
             self._last_change = changes[-1][0]

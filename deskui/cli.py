@@ -161,9 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         status: int | None = None
         try:
             if args.command == "export":
-                status = export(
-                    settings, clock, args.kind, args.format, args.output, args.words
-                )
+                status = export(settings, clock, args.kind, args.format, args.output, args.words)
             elif args.command == "db":
                 status = upgrade(settings)
             else:
@@ -195,11 +193,11 @@ def _open(settings: Settings, clock: Clock, *, seed_demo: bool) -> object:
         raise UsageError(str(error)) from error
     if seed_demo:
         from deskui.data.demo import seed_demo as seed
-        from deskui.data.repository import UnitOfWork
+        from deskui.data.unit_of_work import UnitOfWork
 
         with UnitOfWork(database) as uow:
-            if not uow.repo.agents():  # seeded once: a kept demo (--demo --db) is reopened
-                seed(uow.repo, clock.now())
+            if not uow.agents.agents():  # seeded once: a kept demo (--demo --db) is reopened
+                seed(uow, clock.now())
                 uow.commit()
     return database
 
@@ -246,11 +244,11 @@ def export(
     words: bool = False,
 ) -> int:
     from deskui.data.export import build_table, in_words, write_csv, write_xlsx
-    from deskui.data.repository import UnitOfWork
+    from deskui.data.unit_of_work import UnitOfWork
 
     database = _open(settings, clock, seed_demo=settings.demo)
     with UnitOfWork(database) as uow:  # type: ignore[arg-type]
-        table = build_table(kind, uow.repo, settings.site_timezone)
+        table = build_table(kind, uow, settings.site_timezone)
     if words:
         from deskui.i18n import set_locale
 

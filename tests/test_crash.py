@@ -21,7 +21,7 @@ from textual.worker import WorkerFailed
 from deskui.app import make_app
 from deskui.crash import CRASH_STATUS
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.i18n import catalog
 from tests.conftest import make_settings
@@ -158,8 +158,8 @@ def test_an_unexpected_error_logs_keeps_the_draft_and_exits_non_zero(tmp_path: P
     database = Database(f"sqlite:///{demo_folder / 'demo.db'}")
     try:
         with UnitOfWork(database) as uow:
-            agent = next(a for a in uow.repo.agents() if a.name == "王芳")
-            draft = uow.repo.load_draft(agent.id, "correspondence")
+            agent = next(a for a in uow.agents.agents() if a.name == "王芳")
+            draft = uow.drafts.load_draft(agent.id, "correspondence")
     finally:
         database.dispose()
     assert draft is not None and draft.get("f-at") == "crash-draft-kept", draft

@@ -17,7 +17,7 @@ from deskui.app import make_app
 from deskui.config import Settings
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from tests.conftest import FIXED_NOW
 from tests.screens.desk_pilot import SIZE, settle

@@ -14,7 +14,7 @@ import pytest
 
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from tests.conftest import FIXED_NOW
 
 ROOT = Path(__file__).resolve().parents[1]

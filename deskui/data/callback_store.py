@@ -1,10 +1,8 @@
-"""Callbacks (回访): the queue, scripts' outcomes, visit requests (seed 000:2).
-
-Part of Repository.
-"""
+"""Callbacks (回访): the queue, scripts' outcomes, visit requests (seed 000:2)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -51,7 +49,6 @@ from deskui.domain.model import (
 )
 
 if TYPE_CHECKING:
-    from deskui.data.records import NewTicket
     from deskui.domain.calendar import BusinessCalendar
 
 OPEN = (CallbackStatus.PENDING, CallbackStatus.BOOKED)
@@ -184,13 +181,7 @@ class VisitRow:
 
 
 class CallbackStore(StoreBase):
-    """Mixed into `Repository`; uses its session, `_changed`, `_event` and `add_deadline`."""
-
-    if TYPE_CHECKING:
-
-        def open_ticket(
-            self, new: NewTicket, owner_id: int, now: datetime, department_code: str | None = None
-        ) -> int: ...
+    """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     # -- creating and placing -------------------------------------------------------------
 
@@ -248,9 +239,9 @@ class CallbackStore(StoreBase):
             customer_id=customer_id,
             team=team,
         )
-        self._callback_event(callback.id, None, now, "created", {"purpose": str(purpose)})
+        self.callback_event(callback.id, None, now, "created", {"purpose": str(purpose)})
         if placement.moved:
-            self._callback_event(
+            self.callback_event(
                 callback.id,
                 None,
                 now,
@@ -303,7 +294,7 @@ class CallbackStore(StoreBase):
             return "default"
         return self.session.get_one(m.Agent, agent_id).team
 
-    def _callback_event(
+    def callback_event(
         self,
         callback_id: int,
         agent_id: int | None,
@@ -490,7 +481,7 @@ class CallbackStore(StoreBase):
         callback.sales_confirmed_at = now
         callback.sales_confirmed_by_id = agent_id
         callback.sales_note = note.strip()
-        self._callback_event(
+        self.callback_event(
             callback_id,
             agent_id,
             now,
@@ -503,7 +494,7 @@ class CallbackStore(StoreBase):
             callback.moved_from = previous
             callback.moved_reason = "sales_declined"
             self._move_deadline(callback_id, postpone_to, now, "sales_declined")
-            self._callback_event(
+            self.callback_event(
                 callback_id,
                 agent_id,
                 now,
@@ -534,7 +525,7 @@ class CallbackStore(StoreBase):
         return int(self.session.scalar(query.with_only_columns(func.count())) or 0)
 
     def mark_callback_opened(self, callback_id: int, agent_id: int, now: datetime) -> None:
-        self._callback_event(callback_id, agent_id, now, "opened", {})
+        self.callback_event(callback_id, agent_id, now, "opened", {})
 
     # -- the call's outcomes ------------------------------------------------------------------
 
@@ -564,7 +555,7 @@ class CallbackStore(StoreBase):
         if notes:
             callback.notes = notes
         self._move_deadline(callback_id, booked_at, now, "booked")
-        self._callback_event(
+        self.callback_event(
             callback_id,
             agent_id,
             now,
@@ -600,7 +591,7 @@ class CallbackStore(StoreBase):
 
             problem = str(answers.get("issue") or answers.get("feedback") or notes or "")
             equipment = callback.purpose == CallbackPurpose.EQUIPMENT_CHECK
-            ticket_id = self.open_ticket(
+            ticket_id = self._uow.tickets.open_ticket(
                 NewTicket(
                     customer_id=callback.customer_id,
                     contact_id=callback.contact_id,
@@ -616,7 +607,7 @@ class CallbackStore(StoreBase):
             )
             callback.follow_up_ticket_id = ticket_id
         self.meet_deadlines(SubjectType.CALLBACK, callback_id, now)
-        self._callback_event(
+        self.callback_event(
             callback_id,
             agent_id,
             now,
@@ -670,7 +661,7 @@ class CallbackStore(StoreBase):
                 )
             ):
                 deadline.owner_id = None
-            self._callback_event(
+            self.callback_event(
                 callback_id,
                 None,
                 now,
@@ -705,7 +696,7 @@ class CallbackStore(StoreBase):
             deadline.owner_id = to_agent_id
             deadline.team = team
             self._changed("deadline", deadline.id, now)
-        self._callback_event(
+        self.callback_event(
             callback_id, by_agent_id, now, "reassigned", {"from": previous, "to": to_agent_id}
         )
         self._changed("callback", callback_id, now)
@@ -1042,6 +1033,32 @@ class CallbackStore(StoreBase):
             for c, customer, contact_name, agent_name, done_name, confirmed_name in (
                 self.session.execute(query)
             )
+        ]
+
+    # -- the register as rows, for `deskui export` ---------------------------------------
+
+    def callbacks(self) -> Sequence[tuple[Any, ...]]:
+        query = (
+            select(m.Callback, m.Customer.name, m.Agent.name)
+            .join(m.Customer, m.Customer.id == m.Callback.customer_id)
+            .outerjoin(m.Agent, m.Agent.id == m.Callback.agent_id)
+            .order_by(m.Callback.due_at, m.Callback.id)
+        )
+        return [
+            (
+                c.id,
+                customer_name,
+                agent_name or "",
+                c.purpose,
+                c.way,
+                c.status,
+                c.due_at,
+                c.booked_at,
+                c.done_at,
+                c.outcome or "",
+                c.notes,
+            )
+            for c, customer_name, agent_name in self.session.execute(query)
         ]
 
 

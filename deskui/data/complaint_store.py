@@ -1,6 +1,4 @@
-"""Complaint handling: the seven steps, lead takeover, written replies (seed 001:6-7). Part of
-Repository.
-"""
+"""Complaint handling: the seven steps, lead takeover, written replies (seed 001:6-7)."""
 
 from __future__ import annotations
 
@@ -148,7 +146,7 @@ class DepartmentRepeats:
 
 
 class ComplaintStore(StoreBase):
-    """Mixed into `Repository`; uses its session, `_changed`, `_event` and `add_deadline`."""
+    """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     # -- the list ------------------------------------------------------------------------
 

@@ -9,12 +9,12 @@ from datetime import date, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from deskui.data.repository import Repository
+from deskui.data.unit_of_work import UnitOfWork
 
 Table = tuple[list[str], list[list[Any]]]
 
 
-def _tickets(repo: Repository, zone: ZoneInfo) -> Table:
+def _tickets(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     headers = [
         "id", "customer", "contact", "kind", "category", "channel", "severity", "status",
         "owner", "department", "unit_number", "customer_words", "expectation", "opened_at",
@@ -39,19 +39,19 @@ def _tickets(repo: Repository, zone: ZoneInfo) -> Table:
             r.first_contact_due,
             r.closed_at,
         ]
-        for r in repo.tickets()
+        for r in uow.tickets.tickets()
     ]
     return headers, _localised(rows, zone)
 
 
-def _customers(repo: Repository, zone: ZoneInfo) -> Table:
+def _customers(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     headers = [
         "id", "name", "address", "phone", "unit_number", "assigned_agent", "contact",
         "contact_role", "position", "gender", "contact_phone", "extension", "email",
         "birthday", "convenient_time", "phone_extension",
     ]  # fmt: skip
     rows: list[list[Any]] = []
-    for c in repo.customers():
+    for c in uow.customers.customers():
         base = [c.id, c.name, c.address, c.phone_e164 or "", c.unit_number, c.assigned_agent or ""]
         own = c.phone_extension or ""  # the customer's own extension, last: columns kept
         if not c.contacts:
@@ -75,81 +75,81 @@ def _customers(repo: Repository, zone: ZoneInfo) -> Table:
     return headers, _localised(rows, zone)
 
 
-def _callbacks(repo: Repository, zone: ZoneInfo) -> Table:
+def _callbacks(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.callback_store import CALLBACK_EXPORT_HEADERS
 
     # every recorded field of a callback: who, when, the way, answers, outcome, notes
-    return list(CALLBACK_EXPORT_HEADERS), _localised(repo.callback_export_rows(), zone)
+    return list(CALLBACK_EXPORT_HEADERS), _localised(uow.callbacks.callback_export_rows(), zone)
 
 
-def _surveys(repo: Repository, zone: ZoneInfo) -> Table:
+def _surveys(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.survey_store import SURVEY_EXPORT_HEADERS
 
     # every form received: from whom, when, its score and notes, who recorded it (seed 000:2.5.3)
-    return list(SURVEY_EXPORT_HEADERS), _localised(repo.survey_export_rows(), zone)
+    return list(SURVEY_EXPORT_HEADERS), _localised(uow.surveys.survey_export_rows(), zone)
 
 
-def _handover(repo: Repository, zone: ZoneInfo) -> Table:
+def _handover(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.handover_store import HANDOVER_EXPORT_HEADERS
 
     # the whole sheet: the customer as written, both agents, the subject, every time
-    return list(HANDOVER_EXPORT_HEADERS), _localised(repo.handover_export(), zone)
+    return list(HANDOVER_EXPORT_HEADERS), _localised(uow.handover.handover_export(), zone)
 
 
-def _orders(repo: Repository, zone: ZoneInfo) -> Table:
+def _orders(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.handover_store import ORDER_EXPORT_HEADERS
 
-    return list(ORDER_EXPORT_HEADERS), _localised(repo.orders_export(), zone)
+    return list(ORDER_EXPORT_HEADERS), _localised(uow.handover.orders_export(), zone)
 
 
-def _department_legs(repo: Repository, zone: ZoneInfo) -> Table:
+def _department_legs(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.frontdesk_store import LEG_EXPORT_HEADERS
 
     # every step of each round trip: who, when, the expected time, measures and result
-    return list(LEG_EXPORT_HEADERS), _localised(repo.leg_export_rows(), zone)
+    return list(LEG_EXPORT_HEADERS), _localised(uow.frontdesk.leg_export_rows(), zone)
 
 
-def _attachments(repo: Repository, zone: ZoneInfo) -> Table:
+def _attachments(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.frontdesk_store import ATTACHMENT_EXPORT_HEADERS
 
     # metadata only: the files themselves are saved out from the ticket
-    return list(ATTACHMENT_EXPORT_HEADERS), _localised(repo.attachment_export_rows(), zone)
+    return list(ATTACHMENT_EXPORT_HEADERS), _localised(uow.frontdesk.attachment_export_rows(), zone)
 
 
-def _history(repo: Repository, zone: ZoneInfo) -> Table:
+def _history(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     headers = ["ticket", "customer", "agent", "at", "action", "detail"]
     rows = [
         [ticket, customer, agent, at, action, _detail(detail)]
-        for ticket, customer, agent, at, action, detail in repo.history()
+        for ticket, customer, agent, at, action, detail in uow.tickets.history()
     ]
     return headers, _localised(rows, zone)
 
 
-def _reception(headers: str, rows: str) -> Callable[[Repository, ZoneInfo], Table]:
+def _reception(headers: str, rows: str) -> Callable[[UnitOfWork, ZoneInfo], Table]:
     """Visitors, passes, messages and correspondence (issue 8), from the reception store."""
 
-    def table(repo: Repository, zone: ZoneInfo) -> Table:
+    def table(uow: UnitOfWork, zone: ZoneInfo) -> Table:
         from deskui.data import reception_store
 
         names = list(getattr(reception_store, headers))
-        return names, _localised(getattr(repo, rows)(), zone)
+        return names, _localised(getattr(uow.reception, rows)(), zone)
 
     return table
 
 
-def _relations(headers: str, rows: str) -> Callable[[Repository, ZoneInfo], Table]:
+def _relations(headers: str, rows: str) -> Callable[[UnitOfWork, ZoneInfo], Table]:
     """Prospects, gifts and events with their invitees (issue 8), every field."""
 
-    def table(repo: Repository, zone: ZoneInfo) -> Table:
+    def table(uow: UnitOfWork, zone: ZoneInfo) -> Table:
         from deskui.data import relations_store
 
         names = list(getattr(relations_store, headers))
-        return names, _localised(getattr(repo, rows)(zone), zone)
+        return names, _localised(getattr(uow.relations, rows)(zone), zone)
 
     return table
 
 
-KINDS: dict[str, Callable[[Repository, ZoneInfo], Table]] = {
+KINDS: dict[str, Callable[[UnitOfWork, ZoneInfo], Table]] = {
     "tickets": _tickets,
     "customers": _customers,
     "callbacks": _callbacks,
@@ -169,8 +169,8 @@ KINDS: dict[str, Callable[[Repository, ZoneInfo], Table]] = {
 }
 
 
-def build_table(kind: str, repo: Repository, timezone: str) -> Table:
-    return KINDS[kind](repo, ZoneInfo(timezone))
+def build_table(kind: str, uow: UnitOfWork, timezone: str) -> Table:
+    return KINDS[kind](uow, ZoneInfo(timezone))
 
 
 VALUE_WORDS: dict[str, str] = {

@@ -1,7 +1,6 @@
 """A ticket waiting on the customer (DESIGN.md 2): its open deadlines pause, and on resuming
 they move later by the paused time, with a history entry each way.
 
-Part of Repository.
 """
 
 from __future__ import annotations
@@ -52,7 +51,7 @@ class Resumed:
 
 
 class PauseStore(StoreBase):
-    """Mixed into `Repository`; uses its session, `_event` and `_changed`."""
+    """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     def _ticket_deadlines(self, ticket_id: int) -> list[m.Deadline]:
         query = select(m.Deadline).where(

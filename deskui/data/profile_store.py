@@ -1,4 +1,4 @@
-"""Customer profiles: filing, editing, assignment and import (seed 000:1). Part of Repository."""
+"""Customer profiles: filing, editing, assignment and import (seed 000:1)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ SITE_TIMEZONE = "Asia/Shanghai"
 
 
 class ProfileStore(StoreBase):
-    """Mixed into `Repository`; uses its session and its `_changed` bookkeeping."""
+    """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     # -- the list ---------------------------------------------------------------------------
 
@@ -433,9 +433,7 @@ class ProfileStore(StoreBase):
                 deadline.met_at = now
                 self._changed("deadline", deadline.id, now)
         self._changed("customer", customer.id, now)
-        index = getattr(self, "index_customer_names", None)
-        if index is not None:  # the name/phone lookup, when that part of Repository exists
-            index(customer.id)
+        self._uow.customers.index_customer_names(customer.id)
 
 
 def _filed(customer: m.Customer) -> bool:

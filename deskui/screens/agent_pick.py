@@ -19,8 +19,8 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.records import AgentRecord
+    from deskui.screens.host import DeskHost
 
 MAX_NAME = 40  # shorter than FieldKind.NAME: the name sits in every list's owner column
 
@@ -84,10 +84,10 @@ class AgentPickModal(ModalScreen["AgentRecord | None"]):
 
     @work(thread=True, exclusive=True, group="save_agent", exit_on_error=False)
     def save_agent(self, name: str) -> None:
-        app: DeskApp = self.app  # type: ignore[assignment]
+        app: DeskHost = self.app  # type: ignore[assignment]
         try:
             with app.unit_of_work() as uow:
-                agent = uow.repo.add_agent(name, Role.LEAD, app.clock.now())
+                agent = uow.agents.add_agent(name, Role.LEAD, app.clock.now())
                 uow.commit()
         except Exception as error:
             deliver(

@@ -26,11 +26,11 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.frontdesk_store import AttachmentRecord, AttachmentRules
+    from deskui.screens.host import DeskHost
 
 
-def attachment_rules(app: DeskApp) -> AttachmentRules:
+def attachment_rules(app: DeskHost) -> AttachmentRules:
     """The site's attachment setting (a lead edits it): kept in the database (default) or
     in a folder beside it, and the largest file accepted."""
     from deskui.data.frontdesk_store import AttachmentRules
@@ -43,7 +43,7 @@ def attachment_rules(app: DeskApp) -> AttachmentRules:
     )
 
 
-def attachment_folder(app: DeskApp) -> Path:
+def attachment_folder(app: DeskHost) -> Path:
     """Beside the SQLite file, or in the desk's files folder for a server database."""
     from deskui.locations import files_dir
 
@@ -101,7 +101,7 @@ class AttachmentsModal(ModalScreen[None]):
         self._attachments: list[AttachmentRecord] = []
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -138,7 +138,7 @@ class AttachmentsModal(ModalScreen[None]):
     def load_attachments(self) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                found = uow.repo.attachments(self.ticket_id)
+                found = uow.frontdesk.attachments(self.ticket_id)
         except Exception as error:
             self.post_message(self.Refused(t("department.legs.trouble", reason=str(error))))
             return
@@ -186,7 +186,7 @@ class AttachmentsModal(ModalScreen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                added = uow.repo.add_attachment(
+                added = uow.frontdesk.add_attachment(
                     self.ticket_id,
                     path,
                     app.agent.id,  # type: ignore[union-attr]
@@ -221,7 +221,9 @@ class AttachmentsModal(ModalScreen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                written = uow.repo.save_attachment_out(attachment_id, target, attachment_rules(app))
+                written = uow.frontdesk.save_attachment_out(
+                    attachment_id, target, attachment_rules(app)
+                )
         except FrontDeskError as error:
             self.post_message(self.Refused(t(error.key, **error.values)))
             return

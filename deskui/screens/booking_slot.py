@@ -14,7 +14,7 @@ from deskui.i18n import t
 from deskui.screens.holiday_names import holiday_text
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 
 def placement_reason(placement: Placement) -> str:
@@ -37,7 +37,7 @@ class SlotOffer:
         self._offered: tuple[str, datetime] | None = None
 
     def check(
-        self, app: DeskApp, text: str, at: datetime, convenient: Sequence[str] = ()
+        self, app: DeskHost, text: str, at: datetime, convenient: Sequence[str] = ()
     ) -> tuple[datetime, str]:
         """(the time to book, "") when `at` is allowed, or when the agent presses Enter again on
         the text that was refused (the offered slot is taken); else (the slot, the message)."""

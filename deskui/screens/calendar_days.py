@@ -29,7 +29,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 MAX_NOTE = limit(FieldKind.SHORT_TEXT)
 
@@ -64,7 +64,7 @@ class CalendarDaysModal(ModalScreen[bool]):
         self.draft = FormDraft(self, "calendar_day", trouble=self._error, title=t("calendar.title"))
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -123,7 +123,7 @@ class CalendarDaysModal(ModalScreen[bool]):
     def load_days(self) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                days = uow.repo.calendar_days()
+                days = uow.calendar.calendar_days()
         except Exception as error:
             self.post_message(self.Failed(str(error).splitlines()[0]))
             return
@@ -170,7 +170,7 @@ class CalendarDaysModal(ModalScreen[bool]):
     def save_day(self, day: date, working: bool, note: str) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                uow.repo.set_calendar_day(day, working, note)
+                uow.calendar.set_calendar_day(day, working, note)
                 self.draft.delete_in(uow)
                 uow.commit()
         except Exception as error:

@@ -37,9 +37,9 @@ from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.callback_store import CallbackDetail, CallbackResult
     from deskui.domain.script_flow import Script
+    from deskui.screens.host import DeskHost
 
 INPUT_FIELDS = ("feedback", "issue", "booked_at")
 CONFIRM_FIELDS = ("sales_head", "sales_note", "postpone_to")
@@ -124,7 +124,7 @@ class CallbackCallScreen(Screen[None]):
         self._postpone_slots = SlotOffer()
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -215,9 +215,11 @@ class CallbackCallScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                detail = uow.repo.callback_detail(self.callback_id, app.site_rules.callbacks)
+                detail = uow.callbacks.callback_detail(self.callback_id, app.site_rules.callbacks)
                 if app.agent is not None and not self._opened:
-                    uow.repo.mark_callback_opened(self.callback_id, app.agent.id, app.clock.now())
+                    uow.callbacks.mark_callback_opened(
+                        self.callback_id, app.agent.id, app.clock.now()
+                    )
                     uow.commit()
                     self._opened = True
         except Exception as error:
@@ -430,7 +432,7 @@ class CallbackCallScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                uow.repo.record_sales_confirmation(
+                uow.callbacks.record_sales_confirmation(
                     self.callback_id,
                     app.agent.id,  # type: ignore[union-attr]
                     app.clock.now(),
@@ -670,7 +672,7 @@ class CallbackCallScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                uow.repo.book_callback(
+                uow.callbacks.book_callback(
                     self.callback_id,
                     app.agent.id,  # type: ignore[union-attr]
                     booked,  # type: ignore[arg-type]
@@ -700,7 +702,7 @@ class CallbackCallScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                result = uow.repo.record_callback(
+                result = uow.callbacks.record_callback(
                     self.callback_id,
                     app.agent.id,  # type: ignore[union-attr]
                     app.clock.now(),

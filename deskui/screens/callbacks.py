@@ -30,8 +30,8 @@ from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.callback_store import CallbackScope
+    from deskui.screens.host import DeskHost
 
 VIEWS = ("mine", "shared", "all", "coverage", "visits", "promotions")
 
@@ -39,59 +39,61 @@ VIEWS = ("mine", "shared", "all", "coverage", "visits", "promotions")
 class CallbackQueueSource:
     """Open callbacks by due time for a scope (`count`/`rows` run in the list's worker)."""
 
-    def __init__(self, app: DeskApp, scope: CallbackScope) -> None:
+    def __init__(self, app: DeskHost, scope: CallbackScope) -> None:
         self._app = app
         self.scope = scope
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.callback_count(self.scope)
+            return uow.callbacks.callback_count(self.scope)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.callback_rows(self.scope, offset, limit, self._app.site_rules.callbacks)
+            return uow.callbacks.callback_rows(
+                self.scope, offset, limit, self._app.site_rules.callbacks
+            )
 
 
 class CoverageSource:
     """Customers with no callback in the period."""
 
-    def __init__(self, app: DeskApp, start: datetime, end: datetime) -> None:
+    def __init__(self, app: DeskHost, start: datetime, end: datetime) -> None:
         self._app = app
         self.start, self.end = start, end
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.uncovered_count(self.start, self.end)
+            return uow.callbacks.uncovered_count(self.start, self.end)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.uncovered_rows(self.start, self.end, offset, limit)
+            return uow.callbacks.uncovered_rows(self.start, self.end, offset, limit)
 
 
 class VisitSource:
-    def __init__(self, app: DeskApp) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self._app = app
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.visit_count()
+            return uow.callbacks.visit_count()
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.visit_rows(offset, limit)
+            return uow.callbacks.visit_rows(offset, limit)
 
 
 class PromotionSource:
-    def __init__(self, app: DeskApp) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self._app = app
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.promotion_count()
+            return uow.callbacks.promotion_count()
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.promotion_rows(offset, limit)
+            return uow.callbacks.promotion_rows(offset, limit)
 
 
 def confirmation_mark(confirmation: str) -> str:
@@ -111,7 +113,7 @@ def reason_text(reason: str) -> str:
     return t(f"callbacks.reason.{kind}", holiday=holiday_text(holiday))
 
 
-def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
+def callback_columns(app: DeskHost, *, with_agent: bool) -> list[Column]:
     zone = ZoneInfo(app.settings.site_timezone)
 
     def when(row: Any) -> str:
@@ -258,7 +260,7 @@ class CallbacksScreen(Screen[None]):
         self.view = view
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -360,11 +362,11 @@ class CallbacksScreen(Screen[None]):
         ).astimezone(UTC)
         try:
             with app.unit_of_work() as uow:
-                shared = uow.repo.share_overdue(now)
+                shared = uow.callbacks.share_overdue(now)
                 # the agent is looking at the list: the desk's notice clears until more fall due
-                uow.repo.mark_callbacks_seen(app.agent.id, now)
+                uow.callbacks.mark_callbacks_seen(app.agent.id, now)
                 uow.commit()
-                unseen = uow.repo.unseen_due_count(app.agent.id, end_of_day)
+                unseen = uow.callbacks.unseen_due_count(app.agent.id, end_of_day)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
@@ -378,7 +380,7 @@ class CallbacksScreen(Screen[None]):
         try:
             with app.unit_of_work() as uow:
                 spans = coverage_spans(app.clock.now(), self._calendar())
-                shares = {name: uow.repo.coverage_share(*span) for name, span in spans.items()}
+                shares = {name: uow.callbacks.coverage_share(*span) for name, span in spans.items()}
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
@@ -498,8 +500,8 @@ class CallbacksScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                routine = uow.repo.generate_routine(app.clock.now(), self._calendar())
-                occasions = uow.repo.generate_occasions(app.clock.now(), self._calendar())
+                routine = uow.callbacks.generate_routine(app.clock.now(), self._calendar())
+                occasions = uow.callbacks.generate_occasions(app.clock.now(), self._calendar())
                 uow.commit()
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
@@ -521,7 +523,7 @@ class CallbacksScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="callbacks_load_agents", exit_on_error=False)
     def load_agents(self, callback_id: int) -> None:
         with self.desk_app.unit_of_work() as uow:
-            agents = uow.repo.agents()
+            agents = uow.agents.agents()
         deliver(self, self._pick_agent, callback_id, agents)
 
     def _pick_agent(self, callback_id: int, agents: list[Any]) -> None:
@@ -540,7 +542,9 @@ class CallbacksScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                uow.repo.reassign_callback(callback_id, agent_id, app.agent.id, app.clock.now())  # type: ignore[union-attr]
+                uow.callbacks.reassign_callback(
+                    callback_id, agent_id, app.agent.id, app.clock.now()
+                )  # type: ignore[union-attr]
                 uow.commit()
         except CallbackError as error:
             self.post_message(self.Trouble(t(error.key)))

@@ -42,6 +42,7 @@ from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.runner import run_service
 from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
@@ -50,11 +51,11 @@ from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
-    from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats
-    from deskui.data.conflict import Conflict
     from deskui.domain.callbacks import CallingHours
     from deskui.domain.script_flow import Script
+    from deskui.screens.host import DeskHost
+    from deskui.services.complaints import ComplaintCase, ComplaintRow, DepartmentRepeats
+    from deskui.services.errors import Conflict
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 INPUT_FIELDS = (
@@ -98,17 +99,17 @@ def _local(at: datetime | None, timezone: str) -> str:
 class ComplaintSource:
     """Open complaints, nearest deadline first, for the work list's worker."""
 
-    def __init__(self, app: DeskApp, owner_id: int | None) -> None:
+    def __init__(self, app: DeskHost, owner_id: int | None) -> None:
         self._app = app
         self.owner_id = owner_id
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.complaint_count(owner_id=self.owner_id)
+            return uow.complaints.complaint_count(owner_id=self.owner_id)
 
     def rows(self, offset: int, limit: int) -> list[ComplaintRow]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.complaint_rows(offset, limit, owner_id=self.owner_id)
+            return uow.complaints.complaint_rows(offset, limit, owner_id=self.owner_id)
 
 
 class ComplaintListScreen(Screen[None]):
@@ -131,7 +132,7 @@ class ComplaintListScreen(Screen[None]):
         self._row: ComplaintRow | None = None
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -223,7 +224,7 @@ class ComplaintListScreen(Screen[None]):
             return
         try:
             with app.unit_of_work() as uow:
-                rows = uow.repo.department_repeats(app.calendar)
+                rows = uow.complaints.department_repeats(app.calendar)
         except Exception as error:
             deliver(self, self._trouble, str(error).splitlines()[0])
             return
@@ -309,7 +310,7 @@ class ComplaintScreen(Screen[None]):
         )
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     # -- layout ---------------------------------------------------------------------------
@@ -388,7 +389,7 @@ class ComplaintScreen(Screen[None]):
     def load_case(self) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                case = uow.repo.complaint(self.ticket_id)
+                case = uow.complaints.complaint(self.ticket_id)
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
             return
@@ -757,7 +758,6 @@ class ComplaintScreen(Screen[None]):
         self.query_one("#step-error", Static).update(Text(t(key, fields=names)))
         self.query_one(f"#{problems[0].field}").focus()
 
-    @work(thread=True, exclusive=True, group="complaint_save", exit_on_error=False)
     def save_step(
         self,
         step_id: str,
@@ -768,55 +768,41 @@ class ComplaintScreen(Screen[None]):
         callback_at: datetime | None,
         mode: str,
     ) -> None:
-        from deskui.data.complaint_store import StepSave
-        from deskui.data.conflict import Conflict
+        from deskui.services.complaints import SaveComplaintStep, save_complaint_step
 
-        app = self.desk_app
         flow, case = self.flow, self.case
-        assert flow is not None and case is not None and app.agent is not None
-        now = app.clock.now()
-        agent_id = app.agent.id
-        target_step = flow.script.steps[target]
-        lead_name = ""
-        try:
-            with app.unit_of_work() as uow:
-                repo = uow.repo
-                repo.save_complaint_step(
-                    case.ticket_id,
-                    agent_id,
-                    StepSave(
-                        script=flow.script.id,
-                        step=target,
-                        path=(*flow.path, target),
-                        answers=answers,
-                        commit_mode=mode if promised_at else "",
-                        promised_at=promised_at,
-                        expected_finish=expected_finish,
-                        expected_version=case.version,  # 0: no record yet, still checked
-                    ),
-                    now,
-                )
-                if step_id in ("resolved", "report"):  # seed 001:6.6: fixed, record the result
-                    repo.resolve_complaint(
-                        case.ticket_id, agent_id, str(answers.get("action_taken", "")), now
-                    )
-                if callback_at is not None:  # seed 001:6.7: the satisfaction callback
-                    repo.schedule_satisfaction_callback(case.ticket_id, agent_id, callback_at, now)
-                if target_step.final and target == "escalate":  # seed 002:2.4.1
-                    _, lead_name = repo.hand_to_lead(case.ticket_id, agent_id, now)
-                elif target_step.final:
-                    repo.close_complaint(case.ticket_id, agent_id, now)
-                self.draft.delete_in(uow)
-                uow.commit()
-                fresh = repo.complaint(case.ticket_id)
-        except Conflict as conflict:  # another desk saved first: show both, keep the form
-            deliver(self, self._save_conflicted, conflict)
-            return
-        except Exception as error:
-            self.post_message(self.Trouble(trouble_line(error)))
-            deliver(self, self._save_failed)
-            return
-        self.post_message(self.StepSaved(fresh, target, lead_name))
+        assert flow is not None and case is not None
+        command = SaveComplaintStep(
+            ticket_id=case.ticket_id,
+            script=flow.script.id,
+            leaving=step_id,
+            target=target,
+            final=flow.script.steps[target].final,
+            path=(*flow.path, target),
+            answers=answers,
+            expected_version=case.version,  # 0: no record yet, still checked
+            commit_mode=mode,
+            promised_at=promised_at,
+            expected_finish=expected_finish,
+            callback_at=callback_at,
+        )
+        run_service(
+            self,
+            save_complaint_step,
+            command,
+            done=lambda saved: self.post_message(
+                self.StepSaved(saved.case, target, saved.lead_name)
+            ),
+            conflict=self._save_conflicted,
+            trouble=self._save_trouble,
+            draft=self.draft,
+            group="complaint_save",
+            exclusive=True,
+        )
+
+    def _save_trouble(self, reason: str) -> None:
+        self.post_message(self.Trouble(reason))
+        self._save_failed()
 
     def _save_failed(self) -> None:
         self._saving = False

@@ -34,26 +34,26 @@ from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.reception_store import MailRow
-    from deskui.data.repository import Repository
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.screens.host import DeskHost
 
 SEARCH_DELAY = 0.3  # seconds after the last key
 
 
 class MailSource:
-    def __init__(self, app: DeskApp, search: str, archive_only: bool) -> None:
+    def __init__(self, app: DeskHost, search: str, archive_only: bool) -> None:
         self._app = app
         self.search = search
         self.archive_only = archive_only
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.mail_count(self.search, self.archive_only)
+            return uow.reception.mail_count(self.search, self.archive_only)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return list(uow.repo.mail(offset, limit, self.search, self.archive_only))
+            return list(uow.reception.mail(offset, limit, self.search, self.archive_only))
 
 
 class CorrespondenceScreen(Screen[None]):
@@ -75,7 +75,7 @@ class CorrespondenceScreen(Screen[None]):
         self._search_timer: Timer | None = None
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -270,9 +270,9 @@ class CorrespondenceScreen(Screen[None]):
                 return
             made: list[int] = []
 
-            def write(repo: Repository) -> None:
+            def write(uow: UnitOfWork) -> None:
                 made.append(
-                    repo.register_mail(
+                    uow.reception.register_mail(
                         me,
                         now,
                         at=at,
@@ -319,7 +319,7 @@ class CorrespondenceScreen(Screen[None]):
             save_in_worker(
                 self,
                 modal,
-                lambda repo: repo.sign_mail(row.id, who, self.desk_app.clock.now()),
+                lambda uow: uow.reception.sign_mail(row.id, who, self.desk_app.clock.now()),
                 done,
             )
 

@@ -44,9 +44,9 @@ from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.frontdesk_store import LegRecord, LegRow
-    from deskui.data.repository import Repository
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.screens.host import DeskHost
 
 DEPARTMENT_CODES = ("technical", "platform", "business", "customer_service")
 
@@ -180,19 +180,19 @@ class LegFormModal(ModalScreen[bool]):
 def save_in_worker(
     screen: Screen[Any],
     modal: LegFormModal | None,
-    write: Callable[[Repository], None],
+    write: Callable[[UnitOfWork], None],
     done: Callable[[], None],
 ) -> None:
     """Run `write` in one unit of work in a thread; a refusal goes next to its field and the
     form stays open; success closes the form and calls `done`."""
-    app: DeskApp = screen.app  # type: ignore[assignment]
+    app: DeskHost = screen.app  # type: ignore[assignment]
 
     def job() -> None:
         from deskui.data.frontdesk_store import FrontDeskError
 
         try:
             with app.unit_of_work() as uow:
-                write(uow.repo)
+                write(uow)
                 if modal is not None:
                     modal.draft.delete_in(uow)  # the draft goes with the save (DESIGN.md 5)
                 uow.commit()
@@ -217,7 +217,7 @@ def save_in_worker(
     screen.run_worker(job, thread=True, group="leg_save", exit_on_error=False)
 
 
-def _refused(app: DeskApp, message: str) -> None:
+def _refused(app: DeskHost, message: str) -> None:
     app.notify(message, severity="error", markup=False)
 
 
@@ -227,17 +227,17 @@ def _refused(app: DeskApp, message: str) -> None:
 class DepartmentQueueSource:
     """A department's open legs, soonest due first, for the work list's worker."""
 
-    def __init__(self, app: DeskApp, department_code: str) -> None:
+    def __init__(self, app: DeskHost, department_code: str) -> None:
         self._app = app
         self.department_code = department_code
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.department_queue_count(self.department_code)
+            return uow.frontdesk.department_queue_count(self.department_code)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.department_queue_rows(self.department_code, offset, limit)
+            return uow.frontdesk.department_queue_rows(self.department_code, offset, limit)
 
 
 class DepartmentScreen(Screen[None]):
@@ -263,7 +263,7 @@ class DepartmentScreen(Screen[None]):
         self._row: LegRow | None = None
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -333,7 +333,7 @@ class DepartmentScreen(Screen[None]):
         assert agent is not None
         try:
             with self.desk_app.unit_of_work() as uow:
-                code = uow.repo.agent_department(agent.id)
+                code = uow.frontdesk.agent_department(agent.id)
         except Exception as error:
             deliver(self, self._trouble, str(error))
             return
@@ -422,7 +422,10 @@ class DepartmentScreen(Screen[None]):
 
     def action_accept(self) -> None:
         self._step_by_name(
-            LegStage.ACCEPT, "accepted_ok", "accept_title", lambda repo, *a: repo.accept_leg(*a)
+            LegStage.ACCEPT,
+            "accepted_ok",
+            "accept_title",
+            lambda uow, *a: uow.frontdesk.accept_leg(*a),
         )
 
     def action_plan(self) -> None:
@@ -453,7 +456,9 @@ class DepartmentScreen(Screen[None]):
             save_in_worker(
                 self,
                 modal,
-                lambda repo: repo.plan_leg(leg.id, me, self._now(), expected, measures, name or ""),
+                lambda uow: uow.frontdesk.plan_leg(
+                    leg.id, me, self._now(), expected, measures, name or ""
+                ),
                 self._done("department.legs.planned_ok", leg),
             )
 
@@ -479,7 +484,9 @@ class DepartmentScreen(Screen[None]):
             save_in_worker(
                 self,
                 modal,
-                lambda repo: repo.record_leg_result(leg.id, me, self._now(), result, name or ""),
+                lambda uow: uow.frontdesk.record_leg_result(
+                    leg.id, me, self._now(), result, name or ""
+                ),
                 self._done("department.legs.result_ok", leg),
             )
 
@@ -490,7 +497,10 @@ class DepartmentScreen(Screen[None]):
 
     def action_return_leg(self) -> None:
         self._step_by_name(
-            LegStage.RETURN, "returned_ok", "return_title", lambda repo, *a: repo.return_leg(*a)
+            LegStage.RETURN,
+            "returned_ok",
+            "return_title",
+            lambda uow, *a: uow.frontdesk.return_leg(*a),
         )
 
     def _step_by_name(
@@ -504,7 +514,7 @@ class DepartmentScreen(Screen[None]):
         me = self._me()
         done = self._done(f"department.legs.{ok_key}", leg)
         if self.member:
-            save_in_worker(self, None, lambda repo: step(repo, leg.id, me, self._now()), done)
+            save_in_worker(self, None, lambda uow: step(uow, leg.id, me, self._now()), done)
             return
 
         def submit(values: dict[str, str], modal: LegFormModal) -> None:
@@ -514,7 +524,7 @@ class DepartmentScreen(Screen[None]):
                 modal.show_problems(problems)
                 return
             save_in_worker(
-                self, modal, lambda repo: step(repo, leg.id, me, self._now(), name or ""), done
+                self, modal, lambda uow: step(uow, leg.id, me, self._now(), name or ""), done
             )
 
         title = t(f"department.legs.{title_key}", id=leg.ticket_id)
@@ -538,7 +548,7 @@ def hand_to_department(
     screen: Screen[Any], ticket_id: int, proposed: str | None, done: Callable[[], None]
 ) -> None:
     """The hand-off form: the department (the routing proposal first) and a note."""
-    app: DeskApp = screen.app  # type: ignore[assignment]
+    app: DeskHost = screen.app  # type: ignore[assignment]
     agent = app.agent
     if agent is None:
         app.bell()
@@ -572,7 +582,9 @@ def hand_to_department(
         save_in_worker(
             screen,
             modal,
-            lambda repo: repo.hand_to_department(ticket_id, code, agent.id, app.clock.now(), note),
+            lambda uow: uow.frontdesk.hand_to_department(
+                ticket_id, code, agent.id, app.clock.now(), note
+            ),
             finished,
         )
 

@@ -24,8 +24,8 @@ from deskui.widgets.live_clock import LiveClock
 from deskui.widgets.work_list import WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.records import AgentRecord, NotificationRecord
+    from deskui.screens.host import DeskHost
 
 
 TOASTS_AT_ONCE = 2
@@ -49,7 +49,7 @@ class DeskScreen(Screen[None]):
         self._notifications: list[NotificationRecord] = []
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -104,7 +104,7 @@ class DeskScreen(Screen[None]):
         if app.agent is None or app.database is None:
             return
         with app.unit_of_work() as uow:
-            count = uow.repo.newly_due_count(app.agent.id, app.clock.now())
+            count = uow.callbacks.newly_due_count(app.agent.id, app.clock.now())
         deliver(self, self.show_due_callbacks, count)
 
     def show_due_callbacks(self, count: int) -> None:
@@ -126,7 +126,7 @@ class DeskScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="calendar_reach", exit_on_error=False)
     def load_calendar_reach(self) -> None:
         with self.desk_app.unit_of_work() as uow:
-            latest = uow.repo.latest_open_due()
+            latest = uow.work.latest_open_due()
         deliver(self, self._calendar_reach, latest)
 
     def _calendar_reach(self, latest: datetime | None) -> None:
@@ -153,7 +153,7 @@ class DeskScreen(Screen[None]):
         if agent is None:
             return
         with self.desk_app.unit_of_work() as uow:
-            notifications = uow.repo.unread_notifications(agent.id)
+            notifications = uow.notifications.unread_notifications(agent.id)
         deliver(self, self._show_notifications, notifications)
 
     def _show_notifications(self, notifications: list[NotificationRecord]) -> None:
@@ -188,7 +188,7 @@ class DeskScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="notifications", exit_on_error=False)
     def mark_read(self, ids: list[int]) -> None:
         with self.desk_app.unit_of_work() as uow:
-            uow.repo.mark_read(ids, self.desk_app.clock.now())
+            uow.notifications.mark_read(ids, self.desk_app.clock.now())
             uow.commit()
         deliver(self, self.load_notifications)
 
@@ -237,7 +237,7 @@ class DeskScreen(Screen[None]):
             self.refresh_work()
 
 
-def open_work_item(app: DeskApp, row: Any) -> None:
+def open_work_item(app: DeskHost, row: Any) -> None:
     """Enter on a deadline opens what it is about; screens of later features add theirs."""
     if row is None:
         return
@@ -253,7 +253,7 @@ def open_work_item(app: DeskApp, row: Any) -> None:
         app.notify(t("desk.no_detail"), severity="information")
 
 
-def describe_row(app: DeskApp, row: Any) -> Text:
+def describe_row(app: DeskHost, row: Any) -> Text:
     """Two lines about the selected deadline, all user data as plain text."""
     from zoneinfo import ZoneInfo
 

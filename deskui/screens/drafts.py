@@ -33,8 +33,8 @@ from deskui.screens.delivery import deliver
 from deskui.widgets.guarded_text import GuardedText
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
-    from deskui.data.repository import UnitOfWork
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.screens.host import DeskHost
 
 DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
 RETRY_SECONDS = 5.0
@@ -88,7 +88,7 @@ class FormDraft:
         _live.add(self)
 
     @property
-    def app(self) -> DeskApp:
+    def app(self) -> DeskHost:
         return self.screen.app  # type: ignore[return-value]
 
     @property
@@ -163,7 +163,7 @@ class FormDraft:
             return
         try:
             with self.app.unit_of_work() as uow:
-                payload = uow.repo.load_draft(agent_id, self.form, self.key)
+                payload = uow.drafts.load_draft(agent_id, self.form, self.key)
         except Exception as error:
             deliver(self.screen, self._failed, _first_line(error))
             deliver(self.screen, self._loaded, None)
@@ -259,9 +259,11 @@ class FormDraft:
                     return
                 with app.unit_of_work() as uow:
                     if payload is None:
-                        uow.repo.delete_draft(agent_id, self.form, self.key)
+                        uow.drafts.delete_draft(agent_id, self.form, self.key)
                     else:
-                        uow.repo.save_draft(agent_id, self.form, payload, app.clock.now(), self.key)
+                        uow.drafts.save_draft(
+                            agent_id, self.form, payload, app.clock.now(), self.key
+                        )
                     uow.commit()
         except Exception as error:
             deliver(self.screen, self._write_failed, _first_line(error))
@@ -310,7 +312,7 @@ class FormDraft:
             return
         with self._lock:
             self._sequence += 1
-        uow.repo.delete_draft(agent_id, self.form, self.key)
+        uow.drafts.delete_draft(agent_id, self.form, self.key)
 
     def saved(self) -> None:
         """The save went through (and took the draft with it): what shows now is the start."""

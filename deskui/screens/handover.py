@@ -32,8 +32,8 @@ from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.records import AgentRecord
+    from deskui.screens.host import DeskHost
 
 OUTGOING, INCOMING = "outgoing", "incoming"
 
@@ -48,7 +48,7 @@ class HandoverItemModal(FormModal):
 class HandoverSource:
     """The outgoing list (open items) or the incoming one (handed over to me)."""
 
-    def __init__(self, app: DeskApp, view: str, whole_shift: bool) -> None:
+    def __init__(self, app: DeskHost, view: str, whole_shift: bool) -> None:
         self._app = app
         self.view = view
         self.whole_shift = whole_shift
@@ -58,14 +58,14 @@ class HandoverSource:
         if agent is None:
             return 0
         with self._app.unit_of_work() as uow:
-            return uow.repo.handover_count(self.view, agent.id, self.whole_shift)
+            return uow.handover.handover_count(self.view, agent.id, self.whole_shift)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         agent = self._app.agent
         if agent is None:
             return []
         with self._app.unit_of_work() as uow:
-            return uow.repo.handover_rows(self.view, agent.id, offset, limit, self.whole_shift)
+            return uow.handover.handover_rows(self.view, agent.id, offset, limit, self.whole_shift)
 
 
 class HandoverScreen(Screen[None]):
@@ -102,7 +102,7 @@ class HandoverScreen(Screen[None]):
         self._agents: list[AgentRecord] = []
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -179,7 +179,9 @@ class HandoverScreen(Screen[None]):
             return
         try:
             with app.unit_of_work() as uow:
-                added = uow.repo.gather_handover(app.agent.id, app.clock.now(), self.whole_shift)
+                added = uow.handover.gather_handover(
+                    app.agent.id, app.clock.now(), self.whole_shift
+                )
                 uow.commit()
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
@@ -202,7 +204,7 @@ class HandoverScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="handover_agents", exit_on_error=False)
     def load_agents(self) -> None:
         with self.desk_app.unit_of_work() as uow:
-            agents = uow.repo.agents()
+            agents = uow.agents.agents()
         deliver(self, setattr, self, "_agents", agents)
 
     def action_switch_view(self) -> None:
@@ -236,7 +238,7 @@ class HandoverScreen(Screen[None]):
 
     def _write(self, action: Any, draft: FormDraft) -> object:
         with self.desk_app.unit_of_work() as uow:
-            result = action(uow.repo)
+            result = action(uow)
             draft.delete_in(uow)  # the draft goes with the save
             uow.commit()
         return result
@@ -307,7 +309,9 @@ class HandoverScreen(Screen[None]):
                 due_at=due,
             )
             return self._write(
-                lambda repo: repo.add_handover_item(new, self._me(), self.desk_app.clock.now()),
+                lambda uow: uow.handover.add_handover_item(
+                    new, self._me(), self.desk_app.clock.now()
+                ),
                 draft,
             )
 
@@ -330,7 +334,7 @@ class HandoverScreen(Screen[None]):
             t("handover.edit_title"),
             fields,
             lambda v, d: self._write(
-                lambda repo: repo.update_handover_item(
+                lambda uow: uow.handover.update_handover_item(
                     row.item_id, v["done_so_far"], v["next_step"], v["note"],
                     self.desk_app.clock.now(),
                 ),
@@ -366,7 +370,7 @@ class HandoverScreen(Screen[None]):
             t("handover.give_title"),
             [FormField("to", t("handover.field.to"), kind="select", options=options)],
             lambda v, d: self._write(
-                lambda repo: repo.hand_over(
+                lambda uow: uow.handover.hand_over(
                     self._me(), int(v["to"]), self.desk_app.clock.now(), whole
                 ),
                 d,
@@ -399,9 +403,9 @@ class HandoverScreen(Screen[None]):
         try:
             with app.unit_of_work() as uow:
                 if item_ids is None:
-                    rows = uow.repo.handover_rows(INCOMING, app.agent.id, 0, 10_000)
+                    rows = uow.handover.handover_rows(INCOMING, app.agent.id, 0, 10_000)
                     item_ids = [r.item_id for r in rows]
-                taken = uow.repo.acknowledge(item_ids, app.agent.id, app.clock.now())
+                taken = uow.handover.acknowledge(item_ids, app.agent.id, app.clock.now())
                 uow.commit()
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
@@ -420,7 +424,7 @@ class HandoverScreen(Screen[None]):
             t("handover.done_title", item=visible(row.title)),
             [FormField("note", t("handover.field.result"))],
             lambda v, d: self._write(
-                lambda repo: repo.finish_handover_item(
+                lambda uow: uow.handover.finish_handover_item(
                     row.item_id, self._me(), self.desk_app.clock.now(), v["note"]
                 ),
                 d,
@@ -444,7 +448,7 @@ class HandoverScreen(Screen[None]):
                 FormField("note", t("handover.field.reassign_note")),
             ],
             lambda v, d: self._write(
-                lambda repo: repo.reassign_handover_item(
+                lambda uow: uow.handover.reassign_handover_item(
                     row.item_id, int(v["to"]), self._me(), self.desk_app.clock.now(), v["note"]
                 ),
                 d,
@@ -467,7 +471,7 @@ class HandoverScreen(Screen[None]):
             return
         try:
             with app.unit_of_work() as uow:
-                report = uow.repo.latest_handover_report(app.agent.id)
+                report = uow.handover.latest_handover_report(app.agent.id)
             if report is None:
                 deliver(self, self.notify, t("handover.no_report"), severity="warning")
                 return
@@ -516,14 +520,14 @@ def describe_item(row: Any) -> Text:
     return text
 
 
-def offer_incoming_handover(app: DeskApp) -> None:
+def offer_incoming_handover(app: DeskHost) -> None:
     """At sign-in: if a handover waits for this agent it is the first thing on the desk."""
 
     def check() -> None:
         if app.agent is None:
             return
         with app.unit_of_work() as uow:
-            waiting = uow.repo.handover_count(INCOMING, app.agent.id)
+            waiting = uow.handover.handover_count(INCOMING, app.agent.id)
         if waiting:
             deliver(app, _show_incoming)
 
@@ -535,12 +539,12 @@ def offer_incoming_handover(app: DeskApp) -> None:
     app.run_worker(check, thread=True, exclusive=True, group="handover_offer", exit_on_error=False)
 
 
-def flag_unacknowledged(app: DeskApp) -> None:
+def flag_unacknowledged(app: DeskHost) -> None:
     """Once in a while from the app's tick: late acknowledgements go to the lead."""
 
     def check() -> None:
         with app.unit_of_work() as uow:
-            flagged = uow.repo.flag_unacknowledged(app.clock.now())
+            flagged = uow.handover.flag_unacknowledged(app.clock.now())
             if flagged:
                 uow.commit()
 

@@ -52,9 +52,9 @@ from deskui.widgets.ready_text import PreparedText, ReadyText
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.records import CallerMatch, CallIntake, CustomerCard, SavedCall
-    from deskui.data.repository import UnitOfWork
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.screens.host import DeskHost
 
 DRAFT_FORM = "intake"
 DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
@@ -95,17 +95,17 @@ SELECT_FIELDS = ("channel", "kind", "category", "severity", "department", "conta
 class CustomerHistorySource:
     """A customer's tickets and callbacks, newest first, for the work list's worker."""
 
-    def __init__(self, app: DeskApp, customer_id: int) -> None:
+    def __init__(self, app: DeskHost, customer_id: int) -> None:
         self._app = app
         self.customer_id = customer_id
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.history_count(self.customer_id)
+            return uow.customers.history_count(self.customer_id)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.history_rows(self.customer_id, offset, limit)
+            return uow.customers.history_rows(self.customer_id, offset, limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +180,7 @@ class IntakeScreen(Screen[None]):
         """The unit number the card filled in: it goes with the card (issue 13)."""
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     # -- layout ---------------------------------------------------------------------------
@@ -348,9 +348,9 @@ class IntakeScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                rules = uow.repo.routing_rules()
-                departments = uow.repo.departments()
-                draft = uow.repo.load_draft(app.agent.id, DRAFT_FORM) if app.agent else None
+                rules = uow.tickets.routing_rules()
+                departments = uow.tickets.departments()
+                draft = uow.drafts.load_draft(app.agent.id, DRAFT_FORM) if app.agent else None
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
             return
@@ -439,7 +439,7 @@ class IntakeScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                uow.repo.save_draft(app.agent.id, DRAFT_FORM, payload, app.clock.now())  # type: ignore[union-attr]
+                uow.drafts.save_draft(app.agent.id, DRAFT_FORM, payload, app.clock.now())  # type: ignore[union-attr]
                 uow.commit()
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
@@ -536,12 +536,12 @@ class IntakeScreen(Screen[None]):
         database = self.desk_app.database
         if not self._answers_inline or lookup.kind is LookupKind.NAME or database is None:
             return None
-        from deskui.data.repository import UnitOfWork
+        from deskui.data.unit_of_work import UnitOfWork
 
         started = perf_counter()
         try:
             with UnitOfWork(database, quick=True) as uow:
-                found = _callers_and_card(uow.repo, lookup)
+                found = _callers_and_card(uow, lookup)
         except Exception:  # busy or gone: the worker says so on the banner and retries
             if not ahead:
                 self._inline = False
@@ -560,7 +560,7 @@ class IntakeScreen(Screen[None]):
         started = perf_counter()
         try:
             with self.desk_app.unit_of_work() as uow:
-                matches, card = _callers_and_card(uow.repo, lookup)
+                matches, card = _callers_and_card(uow, lookup)
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
             return
@@ -654,7 +654,7 @@ class IntakeScreen(Screen[None]):
     def load_card(self, customer_id: int, contact: object = None) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                card = uow.repo.customer_card(customer_id)
+                card = uow.customers.customer_card(customer_id)
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
             return
@@ -880,7 +880,7 @@ class IntakeScreen(Screen[None]):
         agent_id, now = app.agent.id, app.clock.now()  # type: ignore[union-attr]
         try:
             with app.unit_of_work() as uow:
-                saved = uow.repo.record_call(intake, agent_id, now)
+                saved = uow.tickets.record_call(intake, agent_id, now)
                 uow.commit()
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
@@ -946,7 +946,7 @@ class IntakeScreen(Screen[None]):
             return
         try:
             with app.unit_of_work() as uow:
-                uow.repo.delete_draft(app.agent.id, DRAFT_FORM)
+                uow.drafts.delete_draft(app.agent.id, DRAFT_FORM)
                 uow.commit()
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
@@ -976,20 +976,19 @@ class IntakeScreen(Screen[None]):
 def record_later(intake: CallIntake, agent_id: int, now: datetime, uow: UnitOfWork) -> SavedCall:
     """The queued save of a call, at the time it was taken. A draft the agent has since
     started for another call stays (record_call deletes the intake draft)."""
-    repo = uow.repo
-    draft = repo.load_draft(agent_id, DRAFT_FORM)
-    saved = repo.record_call(intake, agent_id, now)
+    draft = uow.drafts.load_draft(agent_id, DRAFT_FORM)
+    saved = uow.tickets.record_call(intake, agent_id, now)
     if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
-        repo.save_draft(agent_id, DRAFT_FORM, draft, now)
+        uow.drafts.save_draft(agent_id, DRAFT_FORM, draft, now)
     return saved
 
 
-def _callers_and_card(repo: Any, lookup: Lookup) -> tuple[list[CallerMatch], CustomerCard | None]:
+def _callers_and_card(uow: Any, lookup: Lookup) -> tuple[list[CallerMatch], CustomerCard | None]:
     """The matches, and the card too when a number finds exactly one caller (one hop)."""
-    matches = repo.find_callers(lookup)
+    matches = uow.customers.find_callers(lookup)
     card = None
     if len(matches) == 1 and lookup.kind is not LookupKind.NAME:
-        card = repo.customer_card(matches[0].customer_id)
+        card = uow.customers.customer_card(matches[0].customer_id)
     return matches, card
 
 

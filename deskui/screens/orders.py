@@ -33,7 +33,7 @@ from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 VIEWS = ("morning", "chase", "problem", "unpaid", "all")
 ORDER_FIELDS = (
@@ -205,14 +205,14 @@ def run_form_save(
 class OrderSource:
     """One of the order lists, computed in the work list's worker."""
 
-    def __init__(self, app: DeskApp, view: str) -> None:
+    def __init__(self, app: DeskHost, view: str) -> None:
         self._app = app
         self.view = view
 
     def _rows(self) -> list[Any]:
         zone = ZoneInfo(self._app.settings.site_timezone)
         with self._app.unit_of_work() as uow:
-            return list(uow.repo.order_rows_for(self.view, self._app.clock.now(), zone))
+            return list(uow.handover.order_rows_for(self.view, self._app.clock.now(), zone))
 
     def count(self) -> int:
         return len(self._rows())
@@ -247,7 +247,7 @@ class OrdersScreen(Screen[None]):
         self._view = 0
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -335,7 +335,7 @@ class OrdersScreen(Screen[None]):
 
     def _write(self, action: Callable[[Any], object], draft: FormDraft) -> object:
         with self.desk_app.unit_of_work() as uow:
-            result = action(uow.repo)
+            result = action(uow)
             draft.delete_in(uow)  # the draft goes with the save
             uow.commit()
         return result
@@ -361,7 +361,7 @@ class OrdersScreen(Screen[None]):
             t("orders.add_title"),
             fields,
             lambda v, d: self._write(
-                lambda repo: repo.add_order(v, self._agent_id(), now(), zone), d
+                lambda uow: uow.handover.add_order(v, self._agent_id(), now(), zone), d
             ),
             draft="order_add",
         )
@@ -380,7 +380,7 @@ class OrdersScreen(Screen[None]):
                     "orders.error.fix_fields", [FieldProblem("path", "orders.error.bad_file")]
                 ) from error
             return self._write(
-                lambda repo: repo.import_orders(
+                lambda uow: uow.handover.import_orders(
                     rows, self._agent_id(), self.desk_app.clock.now(), zone
                 ),
                 draft,
@@ -418,7 +418,7 @@ class OrdersScreen(Screen[None]):
                 FormField("responsible", t("orders.field.responsible"), value=row.responsible),
             ],
             lambda v, d: self._write(
-                lambda repo: repo.register_unshipped(
+                lambda uow: uow.handover.register_unshipped(
                     row.order_id, v["reason"], v["responsible"], self._agent_id(),
                     self.desk_app.clock.now(),
                 ),
@@ -448,7 +448,7 @@ class OrdersScreen(Screen[None]):
                 )
             ],
             lambda v, d: self._write(
-                lambda repo: repo.chase_parcel(
+                lambda uow: uow.handover.chase_parcel(
                     row.order_id, v["result"], self._agent_id(), self.desk_app.clock.now()
                 ),
                 d,
@@ -466,7 +466,7 @@ class OrdersScreen(Screen[None]):
             t("orders.answer_title", number=visible(row.number)),
             [FormField("answer", t("orders.field.answer"))],
             lambda v, d: self._write(
-                lambda repo: repo.answer_parcel(
+                lambda uow: uow.handover.answer_parcel(
                     row.order_id,
                     said_well(v["answer"]),
                     self._agent_id(),
@@ -489,7 +489,7 @@ class OrdersScreen(Screen[None]):
                 FormField("close", t("orders.field.close"), kind="check"),
             ],
             lambda v, d: self._write(
-                lambda repo: repo.follow_up_unpaid(
+                lambda uow: uow.handover.follow_up_unpaid(
                     row.order_id, v["result"], self._agent_id(), self.desk_app.clock.now(),
                     close=bool(v["close"]),
                 ),
@@ -515,7 +515,7 @@ class OrdersScreen(Screen[None]):
                 FormField("refund", t("orders.field.refund")),
             ],
             lambda v, d: self._write(
-                lambda repo: repo.void_order(
+                lambda uow: uow.handover.void_order(
                     row.order_id, bool(v["confirmed"]), v["refund"], self._agent_id(),
                     self.desk_app.clock.now(),
                 ),
@@ -543,7 +543,7 @@ class OrdersScreen(Screen[None]):
                 FormField("agreed", t("orders.field.agreed")),
             ],
             lambda v, d: self._write(
-                lambda repo: repo.record_return_step(
+                lambda uow: uow.handover.record_return_step(
                     row.order_id, v["step"], v["agreed"], self._agent_id(),
                     self.desk_app.clock.now(),
                 ),

@@ -21,7 +21,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 PAUSE_BINDING = Binding("w", "wait_customer", "keys.ticket_wait", id="ticket_wait")
 """The one key that pauses or resumes a ticket, on the desk and on the ticket detail."""
@@ -43,7 +43,7 @@ class PauseTicketModal(ModalScreen[bool]):
         )
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -88,7 +88,7 @@ class PauseTicketModal(ModalScreen[bool]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                count = uow.repo.pause_ticket(
+                count = uow.pauses.pause_ticket(
                     self.ticket_id,
                     app.agent.id,  # type: ignore[union-attr]
                     reason,
@@ -117,7 +117,7 @@ def wait_or_resume(
 ) -> None:
     """`w`: a ticket not waiting opens the reason dialog; a waiting one resumes at once (the
     customer answered) and says how much later its deadlines now fall due."""
-    app: DeskApp = screen.app  # type: ignore[assignment]
+    app: DeskHost = screen.app  # type: ignore[assignment]
     if app.agent is None or app.database is None:
         app.bell()
         return
@@ -131,7 +131,7 @@ def wait_or_resume(
 
         try:
             with app.unit_of_work() as uow:
-                resumed = uow.repo.resume_ticket(ticket_id, agent_id, app.clock.now())
+                resumed = uow.pauses.resume_ticket(ticket_id, agent_id, app.clock.now())
                 uow.commit()
         except PauseError as error:
             deliver(screen, app.notify, t(error.key), severity="warning")

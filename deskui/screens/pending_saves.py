@@ -25,8 +25,8 @@ from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
-    from deskui.data.repository import UnitOfWork
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.screens.host import DeskHost
 
 RETRY_TICKS = 5
 """Ticks (seconds) between two retries: the "5 秒" the banners promise."""
@@ -60,7 +60,7 @@ class SaveLanded(Message, bubble=False):
 class PendingSaves:
     """The app's queue of saves to retry, oldest first."""
 
-    def __init__(self, app: DeskApp) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self._app = app
         self._saves: dict[str, PendingSave] = {}
         self._keys = itertools.count(1)

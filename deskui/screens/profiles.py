@@ -34,7 +34,6 @@ from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.conflict import Conflict
     from deskui.data.profile_records import (
         ContactDetail,
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
         SaveResult,
     )
     from deskui.domain.customer_import import ImportReport
+    from deskui.screens.host import DeskHost
 
 CUSTOMER_FIELDS = ("name", "address", "phone", "unit_number", "contract_signed_on")
 CONTACT_INPUTS = ("contact", "position", "contact_phone", "email", "birthday", "convenient_time")
@@ -87,19 +87,19 @@ def problem_text(problem: Problem) -> str:
 class CustomerSource:
     """Every customer, open filings first, for the work list's worker."""
 
-    def __init__(self, app: DeskApp) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self._app = app
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.customer_row_count()
+            return uow.profiles.customer_row_count()
 
     def rows(self, offset: int, limit: int) -> list[CustomerRow]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.customer_rows(offset, limit)
+            return uow.profiles.customer_rows(offset, limit)
 
 
-def customer_columns(app: DeskApp) -> list[Column]:
+def customer_columns(app: DeskHost) -> list[Column]:
     def filing(row: CustomerRow) -> str:
         if row.filing_due is None:
             return t("profiles.filed")
@@ -141,7 +141,7 @@ class ProfilesScreen(Screen[None]):
         localize_profile_bindings(self)
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -185,7 +185,7 @@ class ProfilesScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="profiles-detail", exit_on_error=False)
     def load_detail(self, customer_id: int, then: str | None) -> None:
         with self.desk_app.unit_of_work() as uow:
-            detail = uow.repo.customer_detail(customer_id)
+            detail = uow.profiles.customer_detail(customer_id)
         deliver(self, self._show_detail, detail, then)
 
     def _show_detail(self, detail: CustomerDetail | None, then: str | None) -> None:
@@ -273,7 +273,7 @@ class ProfilesScreen(Screen[None]):
     def run_assignment(self) -> None:
         app = self.desk_app
         with app.unit_of_work() as uow:
-            mapping = uow.repo.run_assignment(app.clock.now())
+            mapping = uow.profiles.run_assignment(app.clock.now())
             uow.commit()
         deliver(self, self._assigned, len(mapping))
 
@@ -318,7 +318,7 @@ class ProfileFormBase(ModalScreen[str | None]):
         localize_profile_bindings(self)
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def field(self, name: str, value: str = "") -> ComposeResult:
@@ -503,10 +503,10 @@ class CustomerFormModal(ProfileFormBase):
 
             early = tuple(check_contact(contact_values(contact))[1])
         with app.unit_of_work() as uow:
-            result = uow.repo.save_customer(draft, agent_id or 0, now)
+            result = uow.profiles.save_customer(draft, agent_id or 0, now)
             problems = result.problems + early
             if result.ok and not problems and contact is not None:
-                saved = uow.repo.save_contact(replace(contact, customer_id=result.id), now)
+                saved = uow.profiles.save_contact(replace(contact, customer_id=result.id), now)
                 problems = saved.problems
             if result.ok and not problems:
                 self.draft.delete_in(uow)
@@ -665,9 +665,9 @@ class ContactFormModal(ProfileFormBase):
         now = app.clock.now()
         with app.unit_of_work() as uow:
             if remove:
-                result = uow.repo.remove_contact(draft.id, draft.version, now)
+                result = uow.profiles.remove_contact(draft.id, draft.version, now)
             else:
-                result = uow.repo.save_contact(draft, now)
+                result = uow.profiles.save_contact(draft, now)
             if result.ok:
                 self.draft.delete_in(uow)
                 uow.commit()
@@ -698,7 +698,7 @@ class ImportModal(ModalScreen[int | None]):
         self.report: ImportReport | None = None
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -734,8 +734,8 @@ class ImportModal(ModalScreen[int | None]):
             return
         try:
             with app.unit_of_work() as uow:
-                report = parse_rows(sheet.rows, uow.repo.existing_phones(), sheet.headers)
-                outcome = uow.repo.import_customers(report, 0, app.clock.now(), dry_run=True)
+                report = parse_rows(sheet.rows, uow.profiles.existing_phones(), sheet.headers)
+                outcome = uow.profiles.import_customers(report, 0, app.clock.now(), dry_run=True)
         except Exception as error:
             deliver(self, self._failed, trouble_line(error))
             return
@@ -790,7 +790,7 @@ class ImportModal(ModalScreen[int | None]):
         agent_id = app.agent.id if app.agent else 0
         try:
             with app.unit_of_work() as uow:
-                outcome = uow.repo.import_customers(
+                outcome = uow.profiles.import_customers(
                     report, agent_id, app.clock.now(), dry_run=False
                 )
                 uow.commit()

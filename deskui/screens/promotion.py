@@ -24,7 +24,7 @@ from deskui.screens.drafts import FormDraft
 from deskui.screens.visit_request import parse_day
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 PROMOTION_FIELDS = ("name", "starts_on", "ends_on")
 
@@ -43,7 +43,7 @@ class PromotionModal(ModalScreen[int | None]):
         self.draft = FormDraft(self, "promotion", title=t("callbacks.promotion.title"))
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -110,7 +110,7 @@ class PromotionModal(ModalScreen[int | None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                promotion_id = uow.repo.add_promotion(
+                promotion_id = uow.callbacks.add_promotion(
                     name,
                     starts_on,
                     ends_on,

@@ -35,10 +35,10 @@ from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.config import Settings
     from deskui.data.complaint_store import ComplaintCase, ReplyFactsSave
     from deskui.data.conflict import Conflict
+    from deskui.screens.host import DeskHost
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 FACT_FIELDS = ("cause", "responsible", "action_at", "expected_finish")
@@ -119,7 +119,7 @@ class ReplyComposerScreen(Screen[None]):
         self.draft = FormDraft(self, "reply", ticket_id, trouble=self._draft_trouble)
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -152,7 +152,7 @@ class ReplyComposerScreen(Screen[None]):
     def load_case(self) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                case = uow.repo.complaint(self.ticket_id)
+                case = uow.complaints.complaint(self.ticket_id)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
@@ -304,7 +304,7 @@ class ReplyComposerScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                version = uow.repo.save_reply_facts(
+                version = uow.complaints.save_reply_facts(
                     self.ticket_id,
                     app.agent.id,  # type: ignore[union-attr]
                     facts,  # type: ignore[arg-type]

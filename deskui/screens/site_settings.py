@@ -30,7 +30,7 @@ from deskui.screens.drafts import FormDraft
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 Field = Input | Select[str] | SelectionList[str]
 
@@ -69,7 +69,7 @@ class SiteSettingsScreen(Screen[None]):
         self.draft = FormDraft(self, "site_settings", trouble=self._status, title=t("site.title"))
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -148,7 +148,7 @@ class SiteSettingsScreen(Screen[None]):
     def load_settings(self) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                stored = uow.repo.stored_settings()
+                stored = uow.settings.stored_settings()
         except Exception as error:
             self.post_message(self.Failed(str(error).splitlines()[0]))
             return
@@ -258,7 +258,7 @@ class SiteSettingsScreen(Screen[None]):
         agent_id = app.agent.id if app.agent else None
         try:
             with app.unit_of_work() as uow:
-                uow.repo.save_settings(changes, agent_id, app.clock.now())
+                uow.settings.save_settings(changes, agent_id, app.clock.now())
                 self.draft.delete_in(uow)
                 uow.commit()
         except Exception as error:  # the form keeps what was typed; saving again retries

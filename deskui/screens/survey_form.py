@@ -25,7 +25,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 SURVEY_FIELDS = ("received_from", "received_at", "score", "note")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -59,7 +59,7 @@ class SurveyReceivedModal(ModalScreen[int | None]):
         self.draft = FormDraft(self, "survey_received", key, title=t("team.survey.form_title"))
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -159,7 +159,7 @@ class SurveyReceivedModal(ModalScreen[int | None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                form_id = uow.repo.record_survey(
+                form_id = uow.surveys.record_survey(
                     self.row.customer_id,
                     self.quarter.year,
                     self.quarter.quarter,

@@ -25,10 +25,10 @@ from deskui.screens.delivery import deliver
 from deskui.screens.pause_ticket import PAUSE_BINDING, wait_or_resume
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.frontdesk_store import AttachmentRecord, LegRecord
     from deskui.data.pause_store import PauseState
     from deskui.data.records import TicketRecord
+    from deskui.screens.host import DeskHost
 
 Event = tuple[int, str, str, datetime, str, dict[str, object]]
 
@@ -77,14 +77,14 @@ class TicketDetailModal(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="ticket_detail", exit_on_error=False)
     def load_ticket(self) -> None:
-        app: DeskApp = self.app  # type: ignore[assignment]
+        app: DeskHost = self.app  # type: ignore[assignment]
         try:
             with app.unit_of_work() as uow:
-                found = uow.repo.tickets(self.ticket_id)
-                events = list(uow.repo.history(self.ticket_id))
-                legs = uow.repo.legs(self.ticket_id)
-                attachments = uow.repo.attachments(self.ticket_id)
-                pause = uow.repo.pause_state(self.ticket_id) if found else None
+                found = uow.tickets.tickets(self.ticket_id)
+                events = list(uow.tickets.history(self.ticket_id))
+                legs = uow.frontdesk.legs(self.ticket_id)
+                attachments = uow.frontdesk.attachments(self.ticket_id)
+                pause = uow.pauses.pause_state(self.ticket_id) if found else None
         except Exception as error:
             deliver(
                 self,
@@ -154,7 +154,7 @@ class TicketDetailModal(ModalScreen[None]):
         from deskui.screens.attachments import attachments_table
         from deskui.screens.department import legs_table
 
-        app: DeskApp = self.app  # type: ignore[assignment]
+        app: DeskHost = self.app  # type: ignore[assignment]
         legs = legs_table(message.legs, app.clock.now(), zone)
         self.query_one("#ticket-legs", Static).update(
             _stack(Text(t("department.legs.title"), style="bold"), legs)
@@ -181,7 +181,7 @@ class TicketDetailModal(ModalScreen[None]):
         self._waiting = pause is not None
         text = Text()
         if pause is not None and pause.paused_at is not None:
-            app: DeskApp = self.app  # type: ignore[assignment]
+            app: DeskHost = self.app  # type: ignore[assignment]
             waited = paused_for(pause.paused_at, app.clock.now())
             text.append(
                 t(
@@ -202,7 +202,7 @@ class TicketDetailModal(ModalScreen[None]):
     def action_customer_told(self) -> None:
         from deskui.screens.department import save_in_worker
 
-        app: DeskApp = self.app  # type: ignore[assignment]
+        app: DeskHost = self.app  # type: ignore[assignment]
         if app.agent is None:
             app.bell()
             return
@@ -215,7 +215,7 @@ class TicketDetailModal(ModalScreen[None]):
         save_in_worker(
             self,
             None,
-            lambda repo: repo.customer_told(self.ticket_id, agent_id, app.clock.now()),
+            lambda uow: uow.frontdesk.customer_told(self.ticket_id, agent_id, app.clock.now()),
             done,
         )
 

@@ -24,7 +24,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 VISIT_FIELDS = ("reason", "frequency", "first_date", "end_date")
 
@@ -53,7 +53,7 @@ class VisitRequestModal(ModalScreen[int | None]):
         self.draft = FormDraft(self, "visit_request", customer_id, title=t("callbacks.visit.title"))
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -112,7 +112,7 @@ class VisitRequestModal(ModalScreen[int | None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                request_id = uow.repo.request_visit(
+                request_id = uow.callbacks.request_visit(
                     self.customer_id, app.agent.id, app.clock.now(),  # type: ignore[union-attr]
                     reason=reason, frequency=frequency, first_date=first, end_date=end,
                     callback_id=self.callback_id,
@@ -155,7 +155,7 @@ class VisitDecisionModal(ModalScreen[bool]):
         )
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -251,9 +251,9 @@ class VisitDecisionModal(ModalScreen[bool]):
         try:
             with app.unit_of_work() as uow:
                 if feedback:
-                    uow.repo.record_visit_feedback(self.row.id, note, app.clock.now())
+                    uow.callbacks.record_visit_feedback(self.row.id, note, app.clock.now())
                 else:
-                    uow.repo.decide_visit(
+                    uow.callbacks.decide_visit(
                         self.row.id,
                         app.agent.id,  # type: ignore[union-attr]
                         approve,

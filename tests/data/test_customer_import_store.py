@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
 from deskui.data.tabular import read_sheet
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.customer_import import ImportReport, parse_rows
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
@@ -18,9 +18,9 @@ from tests.data.conftest import Desk
 def _import(database: Database, desk: Desk, path: Path) -> tuple[ImportReport, int]:
     sheet = read_sheet(path)
     with UnitOfWork(database) as uow:
-        report = parse_rows(sheet.rows, uow.repo.existing_phones(), sheet.headers)
-        dry = uow.repo.import_customers(report, desk.agent, FIXED_NOW, dry_run=True)
-        done = uow.repo.import_customers(report, desk.agent, FIXED_NOW, dry_run=False)
+        report = parse_rows(sheet.rows, uow.profiles.existing_phones(), sheet.headers)
+        dry = uow.profiles.import_customers(report, desk.agent, FIXED_NOW, dry_run=True)
+        done = uow.profiles.import_customers(report, desk.agent, FIXED_NOW, dry_run=False)
         uow.commit()
     assert dry.created == done.created
     return report, done.created
@@ -32,7 +32,7 @@ def _keys(report: ImportReport) -> dict[int, list[str]]:
 
 def _names(database: Database) -> set[str]:
     with UnitOfWork(database) as uow:
-        return {row.name for row in uow.repo.customer_rows(0, 100)}
+        return {row.name for row in uow.profiles.customer_rows(0, 100)}
 
 
 def test_a_nul_byte_is_a_problem_of_its_row_and_the_rest_is_imported(

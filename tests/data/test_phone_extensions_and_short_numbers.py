@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.phone import normalise_phone
 from deskui.domain.search import classify
 from tests.conftest import FIXED_NOW
@@ -17,7 +17,7 @@ def _save_call_typed(database: Database, desk: Desk, typed: str, name: str) -> i
     parsed = normalise_phone(typed)
     assert parsed.valid
     with UnitOfWork(database) as uow:
-        saved = uow.repo.record_call(
+        saved = uow.tickets.record_call(
             _call(
                 caller_phone=parsed.e164,
                 caller_extension=parsed.extension or "",
@@ -42,10 +42,10 @@ def test_an_extension_is_stored_apart_and_comes_back_on_the_card_and_the_complai
         contact = uow.session.get_one(m.Contact, ticket.contact_id)
         assert contact.phone_extension == "301"
         # the caller again, by the number alone: the card carries the extension
-        [match] = uow.repo.find_callers(classify("0571 8888 1234"))
-        card = uow.repo.customer_card(match.customer_id)
+        [match] = uow.customers.find_callers(classify("0571 8888 1234"))
+        card = uow.customers.customer_card(match.customer_id)
         assert card.customer.phone_extension == "301"
-        assert uow.repo.complaint(ticket_id).contact_extension == "301"
+        assert uow.complaints.complaint(ticket_id).contact_extension == "301"
 
 
 def test_a_short_service_number_is_stored_as_typed_and_found_exactly(
@@ -56,7 +56,7 @@ def test_a_short_service_number_is_stored_as_typed_and_found_exactly(
         ticket = uow.session.get_one(m.Ticket, ticket_id)
         customer = uow.session.get_one(m.Customer, ticket.customer_id)
         assert (ticket.caller_phone, customer.phone_e164) == ("95588", "95588")
-        found = uow.repo.find_callers(classify("95588"))
+        found = uow.customers.find_callers(classify("95588"))
         assert [(f.customer_id, f.matched_by) for f in found] == [(customer.id, "phone")]
 
 
@@ -73,5 +73,5 @@ def test_five_digits_that_are_a_short_number_still_find_the_end_of_a_number(
         ids = (service.id, ending.id)
         uow.commit()
     with UnitOfWork(database) as uow:
-        found = uow.repo.find_callers(classify("12345"))
+        found = uow.customers.find_callers(classify("12345"))
     assert [(f.customer_id, f.matched_by) for f in found] == [(ids[0], "phone"), (ids[1], "digits")]

@@ -13,7 +13,7 @@ from deskui.data.conflict import Conflict
 from deskui.data.database import Database
 from deskui.data.profile_records import ContactDraft, CustomerDraft
 from deskui.data.records import NewTicket
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
 
@@ -23,7 +23,7 @@ WRITES = ("UPDATE complaint_record", "INSERT INTO complaint_record")
 
 def _complaint(database: Database, desk: Desk) -> int:
     with UnitOfWork(database) as uow:
-        ticket_id = uow.repo.open_ticket(
+        ticket_id = uow.tickets.open_ticket(
             NewTicket(
                 customer_id=desk.customer,
                 kind="complaint",
@@ -52,24 +52,26 @@ def test_two_desks_on_one_complaint_step_the_second_gets_a_conflict(
     ticket_id = _complaint(database, desk)
     for _ in range(saved_before):
         with UnitOfWork(database) as uow:
-            uow.repo.save_complaint_step(ticket_id, desk.agent, _step("起头", 0), FIXED_NOW)
+            uow.complaints.save_complaint_step(ticket_id, desk.agent, _step("起头", 0), FIXED_NOW)
             uow.commit()
     with UnitOfWork(database) as first, UnitOfWork(database) as second:
-        version = first.repo.complaint(ticket_id).version
-        assert second.repo.complaint(ticket_id).version == version == saved_before
-        first.repo.save_complaint_step(
+        version = first.complaints.complaint(ticket_id).version
+        assert second.complaints.complaint(ticket_id).version == version == saved_before
+        first.complaints.save_complaint_step(
             ticket_id, desk.colleague, _step("李娜的记录", version), LATER
         )
         first.commit()
         with pytest.raises(Conflict) as raised:
-            second.repo.save_complaint_step(
+            second.complaints.save_complaint_step(
                 ticket_id, desk.agent, _step("王芳的记录", version), LATER
             )
     conflict = raised.value
     assert conflict.saved_by == "李娜" and conflict.saved_at == LATER
     assert conflict.theirs["note"] == "李娜的记录" and conflict.version > version
     with UnitOfWork(database) as uow:
-        assert uow.repo.complaint(ticket_id).answers["note"] == "李娜的记录"  # not overwritten
+        assert (
+            uow.complaints.complaint(ticket_id).answers["note"] == "李娜的记录"
+        )  # not overwritten
 
 
 def test_two_desks_on_one_written_reply_the_second_gets_a_conflict(
@@ -81,13 +83,13 @@ def test_two_desks_on_one_written_reply_the_second_gets_a_conflict(
         return ReplyFactsSave("网线老化", "", None, None, "已更换", text, expected_version=version)
 
     with UnitOfWork(database) as first, UnitOfWork(database) as second:
-        version = first.repo.complaint(ticket_id).version
-        first.repo.save_reply_facts(
+        version = first.complaints.complaint(ticket_id).version
+        first.complaints.save_reply_facts(
             ticket_id, desk.colleague, facts("尊敬的客户：A", version), LATER
         )
         first.commit()
         with pytest.raises(Conflict) as raised:
-            second.repo.save_reply_facts(
+            second.complaints.save_reply_facts(
                 ticket_id, desk.agent, facts("尊敬的客户：B", version), LATER
             )
     assert raised.value.saved_by == "李娜" and raised.value.record == "reply"
@@ -98,12 +100,12 @@ def test_two_desks_on_one_customer_the_second_gets_a_conflict(
     database: Database, desk: Desk
 ) -> None:
     with UnitOfWork(database) as first, UnitOfWork(database) as second:
-        version = first.repo.customer_detail(desk.customer).version
+        version = first.profiles.customer_detail(desk.customer).version
         draft = CustomerDraft(name="上海星辰电子", id=desk.customer, version=version)
-        assert first.repo.save_customer(draft, desk.colleague, LATER).ok
+        assert first.profiles.save_customer(draft, desk.colleague, LATER).ok
         first.commit()
         mine = CustomerDraft(name="星辰电子（王芳）", id=desk.customer, version=version)
-        result = second.repo.save_customer(mine, desk.agent, LATER)
+        result = second.profiles.save_customer(mine, desk.agent, LATER)
     assert result.conflict and result.theirs is not None
     assert result.theirs.saved_by == "李娜" and result.theirs.theirs["name"] == "上海星辰电子"
     assert result.theirs.saved_at == LATER
@@ -113,21 +115,21 @@ def test_two_desks_on_one_contact_and_one_assignment_the_second_gets_a_conflict(
     database: Database, desk: Desk
 ) -> None:
     with UnitOfWork(database) as uow:
-        saved = uow.repo.save_contact(ContactDraft(desk.customer, "陈静"), FIXED_NOW)
+        saved = uow.profiles.save_contact(ContactDraft(desk.customer, "陈静"), FIXED_NOW)
         uow.commit()
     assert saved.id is not None and saved.version is not None
     with UnitOfWork(database) as first, UnitOfWork(database) as second:
         edit = ContactDraft(desk.customer, "陈静静", id=saved.id, version=saved.version)
-        assert first.repo.save_contact(edit, LATER).ok
+        assert first.profiles.save_contact(edit, LATER).ok
         first.commit()
         mine = ContactDraft(desk.customer, "陈小静", id=saved.id, version=saved.version)
-        assert second.repo.save_contact(mine, LATER).conflict
-        assert second.repo.remove_contact(saved.id, saved.version, LATER).conflict
+        assert second.profiles.save_contact(mine, LATER).conflict
+        assert second.profiles.remove_contact(saved.id, saved.version, LATER).conflict
     with UnitOfWork(database) as first, UnitOfWork(database) as second:
-        version = first.repo.customer_detail(desk.customer).version
-        assert first.repo.reassign(desk.customer, desk.colleague, version, LATER).ok
+        version = first.profiles.customer_detail(desk.customer).version
+        assert first.profiles.reassign(desk.customer, desk.colleague, version, LATER).ok
         first.commit()
-        assert second.repo.reassign(desk.customer, desk.agent, version, LATER).conflict
+        assert second.profiles.reassign(desk.customer, desk.agent, version, LATER).conflict
 
 
 @pytest.mark.parametrize("saved_before", [0, 1], ids=["first-step", "later-step"])
@@ -145,7 +147,7 @@ def test_two_desks_writing_at_the_same_moment_the_second_gets_a_conflict(
     ticket_id = _complaint(database, desk)
     for _ in range(saved_before):
         with UnitOfWork(database) as uow:
-            uow.repo.save_complaint_step(ticket_id, desk.agent, _step("起头", 0), FIXED_NOW)
+            uow.complaints.save_complaint_step(ticket_id, desk.agent, _step("起头", 0), FIXED_NOW)
             uow.commit()
     writing = threading.Event()
     outcome: list[BaseException | None] = []
@@ -153,7 +155,7 @@ def test_two_desks_writing_at_the_same_moment_the_second_gets_a_conflict(
     def second_desk() -> None:
         try:
             with UnitOfWork(database) as uow:
-                uow.repo.save_complaint_step(
+                uow.complaints.save_complaint_step(
                     ticket_id, desk.agent, _step("王芳的记录", saved_before), LATER
                 )
                 uow.commit()
@@ -170,7 +172,7 @@ def test_two_desks_writing_at_the_same_moment_the_second_gets_a_conflict(
     event.listen(database.engine, "before_cursor_execute", seen)
     try:
         with UnitOfWork(database) as first:
-            first.repo.save_complaint_step(
+            first.complaints.save_complaint_step(
                 ticket_id, desk.colleague, _step("李娜的记录", saved_before), LATER
             )
             second.start()
@@ -182,4 +184,4 @@ def test_two_desks_writing_at_the_same_moment_the_second_gets_a_conflict(
     assert len(outcome) == 1 and isinstance(outcome[0], Conflict), outcome
     assert outcome[0].saved_by == "李娜" and outcome[0].theirs["note"] == "李娜的记录"
     with UnitOfWork(database) as uow:
-        assert uow.repo.complaint(ticket_id).answers["note"] == "李娜的记录"
+        assert uow.complaints.complaint(ticket_id).answers["note"] == "李娜的记录"

@@ -8,7 +8,7 @@ from textual.widgets import Input, Static
 
 from deskui.app import make_app
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.calendar_days import CalendarDaysModal
 from deskui.screens.desk import DeskScreen
@@ -24,10 +24,10 @@ def _book_into_2027(db: Database) -> None:
     from deskui.domain.model import CallbackPurpose
 
     with UnitOfWork(db) as uow:
-        customer = uow.repo.customers()[0]
+        customer = uow.customers.customers()[0]
         now = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
         due = datetime(2027, 1, 6, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-        uow.repo.add_callback(
+        uow.callbacks.add_callback(
             customer.id, CallbackPurpose.ROUTINE, now, now, BusinessCalendar(), due_at=due
         )
         uow.commit()
@@ -62,7 +62,7 @@ async def test_a_lead_enters_a_2027_holiday_and_the_desk_counts_it(
         assert app.calendar is not None
         assert not app.calendar.is_working_day(date(2027, 2, 8))  # a Monday, now a holiday
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.calendar_days() == [(date(2027, 2, 8), False, "[b]春节[/b]")]
+        assert uow.calendar.calendar_days() == [(date(2027, 2, 8), False, "[b]春节[/b]")]
 
 
 async def test_an_agent_cannot_change_the_working_days(
@@ -77,4 +77,4 @@ async def test_an_agent_cannot_change_the_working_days(
         await pilot.press("ctrl+s")
         await settle(pilot)
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.calendar_days() == []
+        assert uow.calendar.calendar_days() == []

@@ -15,7 +15,7 @@ from textual.widgets import Input, Select, TextArea
 from deskui.app import make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.complaint import ComplaintListScreen, ComplaintScreen
 from deskui.screens.reply_composer import ReplyComposerScreen
@@ -36,8 +36,8 @@ def _ticket(db: Database, words: str) -> int:
 
 def _row_of(db: Database, agent: str, ticket_id: int) -> int:
     with UnitOfWork(db) as uow:
-        agent_id = next(a.id for a in uow.repo.agents() if a.name == agent)
-        rows = uow.repo.complaint_rows(0, 500, owner_id=agent_id)
+        agent_id = next(a.id for a in uow.agents.agents() if a.name == agent)
+        rows = uow.complaints.complaint_rows(0, 500, owner_id=agent_id)
     return [r.ticket_id for r in rows].index(ticket_id)
 
 
@@ -284,7 +284,7 @@ async def test_the_written_reply_exports_a_pdf_with_the_cause_and_expected_finis
     flat = "".join(pages.split())
     assert "业务员未及时提交优惠审批" in flat and "2026-11-2517:00" in flat
     with UnitOfWork(demo_database) as uow:
-        case = uow.repo.complaint(ticket_id)
+        case = uow.complaints.complaint(ticket_id)
     assert case.cause == "业务员未及时提交优惠审批" and case.responsible == "业务部 赵磊"
 
 
@@ -341,7 +341,7 @@ async def test_the_header_says_which_deadline_its_countdown_counts_down_to_at_80
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_from_list(pilot, demo_database, "王芳", ticket_id)
         with UnitOfWork(demo_database) as uow:
-            case = uow.repo.complaint(ticket_id)
+            case = uow.complaints.complaint(ticket_id)
         assert case.due_kind == "first_contact" and case.due_at is not None
         due = case.due_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
         header = screen_text(app).splitlines()[0]
@@ -376,7 +376,7 @@ async def test_the_written_reply_is_held_to_the_rules_of_conduct_but_not_the_cus
         await settle(pilot)
         assert "写进回复的话有不当措辞：这不是我们的责任" in screen_text(app)
         with UnitOfWork(demo_database) as uow:
-            assert uow.repo.complaint(ticket_id).responsible == ""
+            assert uow.complaints.complaint(ticket_id).responsible == ""
         app.screen.query_one("#responsible", Input).value = "业务部 赵磊"
         await pilot.press("ctrl+e")
         await settle(pilot)

@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 from deskui.app import DeskApp, make_app
 from deskui.data.database import Database
 from deskui.data.demo import seed_demo
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.widgets.banner import Banner
 from tests.conftest import FIXED_NOW, make_settings
@@ -78,7 +78,7 @@ def desk_database(
 ) -> Iterator[tuple[Database, Callable[[], None], Callable[[], None]]]:
     """The database the desk runs on, and how to take it away and bring it back."""
     with UnitOfWork(database) as uow:
-        seed_demo(uow.repo, FIXED_NOW)
+        seed_demo(uow, FIXED_NOW)
         uow.commit()
     if database.is_sqlite:
         path = Path(str(database.url.database))

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from deskui.app import make_app
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.widgets.guarded_text import GuardedArea, GuardedText
@@ -28,7 +28,7 @@ async def test_a_complaint_note_past_the_limit_is_refused_before_the_save_and_ke
 ) -> None:
     ticket_id = _ticket(demo_database, ANGRY)
     with UnitOfWork(demo_database) as uow:
-        step_before = uow.repo.complaint(ticket_id).step
+        step_before = uow.complaints.complaint(ticket_id).step
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await _open_from_list(pilot, demo_database, "王芳", ticket_id)
@@ -50,7 +50,7 @@ async def test_a_complaint_note_past_the_limit_is_refused_before_the_save_and_ke
         assert "内容过长" in str(app.screen.query_one("#err-note").render())
         assert app.screen.query_one("#note", GuardedText).text == pasted + "网络断了一整天"
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.complaint(ticket_id).step == step_before
+        assert uow.complaints.complaint(ticket_id).step == step_before
 
 
 def _count(note: GuardedText) -> str:

@@ -15,7 +15,8 @@ from textual.widgets import Input, Select, TextArea
 from deskui.app import DeskApp, make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import Repository, UnitOfWork
+from deskui.data.draft_store import DraftStore
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.i18n import t
 from deskui.screens.callback_call import CallbackCallScreen
@@ -49,12 +50,12 @@ def _ticket(db: Database, words: str) -> int:
 
 def _agent_id(db: Database, name: str) -> int:
     with UnitOfWork(db) as uow:
-        return next(a.id for a in uow.repo.agents() if a.name == name)
+        return next(a.id for a in uow.agents.agents() if a.name == name)
 
 
 def _draft(db: Database, agent: str, form: str, key: object = "") -> dict[str, object] | None:
     with UnitOfWork(db) as uow:
-        return uow.repo.load_draft(_agent_id(db, agent), form, str(key))
+        return uow.drafts.load_draft(_agent_id(db, agent), form, str(key))
 
 
 def _draft_rows(db: Database) -> int:
@@ -180,7 +181,7 @@ async def _complaint(pilot: Pilot[Any], db: Database, ticket_id: int) -> Complai
     await settle(pilot)
     assert isinstance(pilot.app.screen, ComplaintListScreen)
     with UnitOfWork(db) as uow:
-        rows = uow.repo.complaint_rows(0, 500, owner_id=_agent_id(db, "王芳"))
+        rows = uow.complaints.complaint_rows(0, 500, owner_id=_agent_id(db, "王芳"))
     await pilot.press(*["down"] * [r.ticket_id for r in rows].index(ticket_id), "enter")
     await settle(pilot)
     screen = pilot.app.screen
@@ -233,7 +234,7 @@ async def test_a_written_reply_typed_comes_back_and_saving_it_drops_the_draft(
         await pilot.press("f3")
         await settle(pilot)
         with UnitOfWork(demo_database) as uow:
-            rows = uow.repo.complaint_rows(0, 500, owner_id=_agent_id(demo_database, "王芳"))
+            rows = uow.complaints.complaint_rows(0, 500, owner_id=_agent_id(demo_database, "王芳"))
         await pilot.press(*["down"] * [r.ticket_id for r in rows].index(ticket_id), "w")
         await settle(pilot)
         screen = pilot.app.screen
@@ -255,19 +256,19 @@ async def test_a_written_reply_typed_comes_back_and_saving_it_drops_the_draft(
         assert "已保存" in screen_text(again)
     assert _draft(demo_database, "王芳", "reply", ticket_id) is None
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.complaint(ticket_id).cause == "业务员未及时提交优惠审批"
+        assert uow.complaints.complaint(ticket_id).cause == "业务员未及时提交优惠审批"
 
 
 async def test_trouble_writing_a_draft_keeps_the_typing_and_says_so(
     demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ticket_id = _ticket(demo_database, ANGRY)
-    real = Repository.save_draft
+    real = DraftStore.save_draft
 
     def locked(*args: Any, **kwargs: Any) -> None:
         raise OperationalError("UPDATE draft", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(Repository, "save_draft", locked)
+    monkeypatch.setattr(DraftStore, "save_draft", locked)
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _complaint(pilot, demo_database, ticket_id)
@@ -278,7 +279,7 @@ async def test_trouble_writing_a_draft_keeps_the_typing_and_says_so(
         assert "草稿暂时没能保存" in banner.message and "database is locked" in banner.message
         assert screen.query_one("#note", GuardedText).text == "客户很着急"
         assert app.is_running and _draft_rows(demo_database) == 0
-        monkeypatch.setattr(Repository, "save_draft", real)  # the lock is gone
+        monkeypatch.setattr(DraftStore, "save_draft", real)  # the lock is gone
         await pilot.press("!")
         await _pause_past_debounce(pilot)
         assert banner.message == ""

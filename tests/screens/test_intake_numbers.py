@@ -11,7 +11,7 @@ from textual.widgets import Input, Static, TextArea
 from deskui.app import make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from tests.conftest import make_settings
 from tests.screens.desk_pilot import SIZE, settle

@@ -16,7 +16,7 @@ from deskui.app import DeskApp, make_app
 from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.records import TicketRecord
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.phone import format_display
 from deskui.domain.search import classify
@@ -57,9 +57,9 @@ def _counting_lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     asked: list[str] = []
     real = intake_module._callers_and_card
 
-    def counted(repo: Any, lookup: Any) -> Any:
+    def counted(uow: Any, lookup: Any) -> Any:
         asked.append(lookup.value)
-        return real(repo, lookup)
+        return real(uow, lookup)
 
     monkeypatch.setattr("deskui.screens.intake._callers_and_card", counted)
     return asked
@@ -73,7 +73,7 @@ def _only_slow_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _tickets(db: Database) -> list[TicketRecord]:
     with UnitOfWork(db) as uow:
-        return uow.repo.tickets()
+        return uow.tickets.tickets()
 
 
 def _intake(app: DeskApp) -> IntakeScreen:
@@ -151,7 +151,7 @@ async def test_a_known_number_shows_the_card_contacts_and_history(
 ) -> None:
     customer, typed = _known_caller(demo_database)
     with UnitOfWork(demo_database) as uow:
-        expected = uow.repo.history_rows(customer.id, 0, 100)
+        expected = uow.customers.history_rows(customer.id, 0, 100)
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot)
@@ -267,7 +267,7 @@ async def test_the_shared_switchboard_shows_a_pick_list_and_down_enter_picks(
     demo_database: Database, clock: FixedClock
 ) -> None:
     with UnitOfWork(demo_database) as uow:
-        on_it = uow.repo.find_callers(classify(SWITCHBOARD_TYPED))
+        on_it = uow.customers.find_callers(classify(SWITCHBOARD_TYPED))
     assert len(on_it) == 2
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
@@ -455,8 +455,8 @@ async def test_the_draft_survives_the_app_going_away(
         await pilot.press("ctrl+s")
         await settle(pilot)
         with UnitOfWork(demo_database) as uow:
-            agent = next(a for a in uow.repo.agents() if a.name == "王芳")
-            assert uow.repo.load_draft(agent.id, "intake") is None
+            agent = next(a for a in uow.agents.agents() if a.name == "王芳")
+            assert uow.drafts.load_draft(agent.id, "intake") is None
 
 
 async def test_ctrl_d_answers_and_closes_a_question(
@@ -514,7 +514,7 @@ async def test_a_caller_found_by_last_digits_can_be_saved(
             ending = next(
                 typed[-n:]
                 for n in range(4, len(typed))
-                if len(uow.repo.find_callers(classify(typed[-n:]))) == 1
+                if len(uow.customers.find_callers(classify(typed[-n:]))) == 1
             )
         await _type(pilot, ending)
         assert customer.name in _text(app, "#card")

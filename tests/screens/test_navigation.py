@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList
 
 from deskui.app import make_app
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.i18n import catalog
 from deskui.screens.callbacks import CallbacksScreen
@@ -28,7 +28,7 @@ async def test_f6_opens_the_team_view_with_owners_and_esc_returns(
     demo_database: Database, clock: FixedClock
 ) -> None:
     with UnitOfWork(demo_database) as uow:
-        team_rows = uow.repo.work_rows(0, 10_000, team="default")
+        team_rows = uow.work.work_rows(0, 10_000, team="default")
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await at_desk(pilot)
@@ -52,7 +52,7 @@ async def test_f6_opens_the_team_view_with_owners_and_esc_returns(
         await pilot.pause()
         assert isinstance(app.screen, DeskScreen)
         with UnitOfWork(demo_database) as uow:
-            own = uow.repo.work_count(owner_id=app.agent.id if app.agent else None)
+            own = uow.work.work_count(owner_id=app.agent.id if app.agent else None)
         assert app.screen.query_one("#work", WorkList).count == own
 
 

@@ -15,7 +15,7 @@ from textual.widgets import Input, TextArea
 
 from deskui.app import DeskApp, make_app
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.pending_saves import PendingSavesModal
 from deskui.widgets.banner import Banner
@@ -51,7 +51,7 @@ async def _ticks(pilot: Pilot[Any], app: DeskApp, count: int) -> None:
 
 def _filed(db: Database) -> list[str]:
     with UnitOfWork(db) as uow:
-        return [t.customer_words for t in uow.repo.tickets() if t.customer_words == WORDS]
+        return [t.customer_words for t in uow.tickets.tickets() if t.customer_words == WORDS]
 
 
 async def _save_at_intake_while_read_only(pilot: Pilot[Any]) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 from deskui.app import make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.conflict import ConflictModal
 from deskui.screens.profiles import CustomerFormModal, ImportModal, ProfilesScreen
@@ -214,6 +214,6 @@ async def test_contacts_form_adds_a_contact(demo_database: Database, clock: Fixe
         await settle(pilot)
         assert isinstance(app.screen, ProfilesScreen)
     with UnitOfWork(demo_database) as uow:
-        detail = uow.repo.customer_detail(customer_id)
+        detail = uow.profiles.customer_detail(customer_id)
     assert detail is not None and len(detail.contacts) == before + 1
     assert detail.contacts[-1].name == "新同事"

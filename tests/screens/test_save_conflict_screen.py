@@ -9,7 +9,7 @@ from datetime import timedelta
 from deskui.app import make_app
 from deskui.data.complaint_store import StepSave
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.complaint import ComplaintScreen
 from deskui.screens.conflict import ConflictModal
@@ -26,11 +26,11 @@ MINE = "王芳记下客户要求上门"
 def _saved_elsewhere(db: Database, ticket_id: int, version: int) -> None:
     """李娜's desk saves the first step of the same complaint, from the same version."""
     with UnitOfWork(db) as uow:
-        lina = next(a.id for a in uow.repo.agents() if a.name == "李娜")
+        lina = next(a.id for a in uow.agents.agents() if a.name == "李娜")
         save = StepSave(
             "complaint", "thank", ("calm", "thank"), {"note": THEIRS}, expected_version=version
         )
-        uow.repo.save_complaint_step(ticket_id, lina, save, FIXED_NOW + timedelta(minutes=2))
+        uow.complaints.save_complaint_step(ticket_id, lina, save, FIXED_NOW + timedelta(minutes=2))
         uow.commit()
 
 
@@ -58,8 +58,8 @@ async def test_a_complaint_saved_by_two_desks_shows_both_notes_and_keeps_the_typ
         assert app.screen is screen and "▶ 1 平息情绪" in screen_text(app)
         assert screen.query_one("#note", GuardedText).text == MINE
         with UnitOfWork(demo_database) as uow:
-            assert uow.repo.complaint(ticket_id).answers["note"] == THEIRS  # not overwritten
-            assert uow.repo.load_draft(app.agent.id, "complaint", str(ticket_id)) is not None
+            assert uow.complaints.complaint(ticket_id).answers["note"] == THEIRS  # not overwritten
+            assert uow.drafts.load_draft(app.agent.id, "complaint", str(ticket_id)) is not None
         # saving again shows the conflict again; Ctrl+S there saves mine over theirs
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -69,7 +69,7 @@ async def test_a_complaint_saved_by_two_desks_shows_both_notes_and_keeps_the_typ
         assert app.screen is screen and "▶ 2 感谢" in screen_text(app)
         assert screen.query_one("#complaint-trouble", Banner).message == ""
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.complaint(ticket_id).answers["note"] == MINE
+        assert uow.complaints.complaint(ticket_id).answers["note"] == MINE
 
 
 async def test_a_written_reply_saved_by_another_desk_shows_both_replies(
@@ -90,11 +90,11 @@ async def test_a_written_reply_saved_by_another_desk_shows_both_replies(
         screen = app.screen
         assert isinstance(screen, ReplyComposerScreen) and screen.case is not None
         with UnitOfWork(demo_database) as uow:  # 李娜 saves the reply first
-            lina = next(a.id for a in uow.repo.agents() if a.name == "李娜")
+            lina = next(a.id for a in uow.agents.agents() if a.name == "李娜")
             theirs = ReplyFactsSave(
                 "审批延误", "", None, None, "", THEIRS, expected_version=screen.case.version
             )
-            uow.repo.save_reply_facts(ticket_id, lina, theirs, FIXED_NOW)
+            uow.complaints.save_reply_facts(ticket_id, lina, theirs, FIXED_NOW)
             uow.commit()
         await pilot.press(*"业务员未及时提交优惠审批")
         screen.query_one("#reply GuardedArea", GuardedArea).focus()
@@ -110,4 +110,4 @@ async def test_a_written_reply_saved_by_another_desk_shows_both_replies(
         assert app.screen is screen
         assert screen.query_one("#reply", GuardedText).text.startswith(MINE)  # kept as typed
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.complaint(ticket_id).reply_text == THEIRS
+        assert uow.complaints.complaint(ticket_id).reply_text == THEIRS

@@ -16,7 +16,7 @@ from deskui.app import make_app
 from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.profile_records import CustomerDraft
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.clock import FixedClock
 from deskui.domain.model import CallbackPurpose
@@ -140,7 +140,7 @@ async def test_the_ticket_detail_pauses_and_says_since_when(
         assert any("顺延 1h 30m" in toast for toast in _toasts(app))
         assert str(app.screen.query_one("#ticket-pause", Static).content) == ""
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.tickets(row.subject_id)[0].status != "waiting_customer"
+        assert uow.tickets.tickets(row.subject_id)[0].status != "waiting_customer"
 
 
 async def _book_step(pilot: Any, app: Any) -> CallbackCallScreen:
@@ -178,7 +178,7 @@ async def test_a_callback_booked_at_lunch_is_refused_with_the_next_slot(
         await settle(pilot)
         assert isinstance(app.screen, CallbacksScreen)
     with UnitOfWork(demo_database) as uow:
-        detail = uow.repo.callback_detail(callback_id)
+        detail = uow.callbacks.callback_detail(callback_id)
     slot = datetime(2026, 11, 24, 14, 30, tzinfo=SH)
     assert (detail.status, detail.booked_at, detail.due_at) == ("booked", slot, slot)
 
@@ -202,7 +202,7 @@ async def test_a_callback_booked_on_a_sunday_offers_monday_and_a_new_time_is_che
         assert isinstance(app.screen, CallbackCallScreen)
         assert "11-30 09:30" in str(screen.query_one("#err-booked_at", Static).render())
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.callback_detail(callback_id).status != "booked"
+        assert uow.callbacks.callback_detail(callback_id).status != "booked"
 
 
 async def test_the_calendar_banner_waits_until_work_reaches_an_unknown_year(
@@ -214,8 +214,8 @@ async def test_the_calendar_banner_waits_until_work_reaches_an_unknown_year(
         banner = app.screen.query_one("#calendar-notice", Banner)
         assert banner.message == ""  # November 2026: nothing due in 2027 yet
         with UnitOfWork(demo_database) as uow:
-            customer = uow.repo.customers()[0]
-            uow.repo.add_callback(
+            customer = uow.customers.customers()[0]
+            uow.callbacks.add_callback(
                 customer.id, CallbackPurpose.ROUTINE, clock.now(), clock.now(),
                 BusinessCalendar(), due_at=datetime(2027, 1, 6, 10, 0, tzinfo=SH),
             )  # fmt: skip
@@ -231,8 +231,10 @@ async def test_the_personal_notes_month_is_shown_on_the_desk_and_the_profile(
 ) -> None:
     # a customer filed today: CS's 24 hours and the personal notes' month (seed 000:1.4.2)
     with UnitOfWork(demo_database) as uow:
-        agent = next(a for a in uow.repo.agents() if a.name == "王芳")
-        saved = uow.repo.save_customer(CustomerDraft(name="杭州西湖茶业"), agent.id, clock.now())
+        agent = next(a for a in uow.agents.agents() if a.name == "王芳")
+        saved = uow.profiles.save_customer(
+            CustomerDraft(name="杭州西湖茶业"), agent.id, clock.now()
+        )
         uow.commit()
     with UnitOfWork(demo_database) as uow:
         notes = uow.session.scalars(
