@@ -22,6 +22,8 @@ class Action(StrEnum):
     SEE_TEAM = "see_team"  # the team view and every agent's callbacks
     WORK_DEPARTMENT = "work_department"  # a department's queue: accept, plan, result, return
     ADD_AGENT = "add_agent"  # accounts
+    RECORD_PROMOTION = "record_promotion"  # seed 000:2.5.1.2: a lead records a promotion period
+    RECORD_SURVEY = "record_survey"  # seed 000:2.5.3: a lead records a survey form received
 
 
 _DESK = frozenset({Role.AGENT, Role.LEAD, Role.MANAGER})
@@ -36,6 +38,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SEE_TEAM: _LEADS,
     Action.WORK_DEPARTMENT: frozenset({Role.DEPARTMENT, Role.LEAD, Role.MANAGER}),
     Action.ADD_AGENT: _LEADS,
+    Action.RECORD_PROMOTION: _LEADS,
+    Action.RECORD_SURVEY: _LEADS,
 }
 
 

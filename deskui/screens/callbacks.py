@@ -5,12 +5,12 @@ on-site visit requests waiting for a lead, and the promotion periods a lead reco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -23,15 +23,20 @@ from deskui.domain.model import Role
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.delivery import deliver
 from deskui.screens.occasion_words import occasion_label
+from deskui.screens.runner import call_service, run_service
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.data.callback_store import CallbackScope
     from deskui.screens.host import DeskHost
+    from deskui.services.callbacks import (
+        AgentRecord,
+        CallbackScope,
+        CallbacksGenerated,
+        QueueOpened,
+    )
 
 VIEWS = ("mine", "shared", "all", "coverage", "visits", "promotions")
 
@@ -44,14 +49,15 @@ class CallbackQueueSource:
         self.scope = scope
 
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            return uow.callbacks.callback_count(self.scope)
+        from deskui.services.callbacks import callback_count
+
+        return call_service(self._app, callback_count, self.scope)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
-        with self._app.unit_of_work() as uow:
-            return uow.callbacks.callback_rows(
-                self.scope, offset, limit, self._app.site_rules.callbacks
-            )
+        from deskui.services.callbacks import CallbackPage, callback_page
+
+        page = CallbackPage(self.scope, offset, limit, self._app.site_rules.callbacks)
+        return call_service(self._app, callback_page, page)
 
 
 class CoverageSource:
@@ -62,12 +68,15 @@ class CoverageSource:
         self.start, self.end = start, end
 
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            return uow.callbacks.uncovered_count(self.start, self.end)
+        from deskui.services.callbacks import CoverageQuery, coverage_count
+
+        return call_service(self._app, coverage_count, CoverageQuery(self.start, self.end))
 
     def rows(self, offset: int, limit: int) -> list[Any]:
-        with self._app.unit_of_work() as uow:
-            return uow.callbacks.uncovered_rows(self.start, self.end, offset, limit)
+        from deskui.services.callbacks import CoverageQuery, coverage_page
+
+        query = CoverageQuery(self.start, self.end, offset, limit)
+        return call_service(self._app, coverage_page, query)
 
 
 class VisitSource:
@@ -75,12 +84,14 @@ class VisitSource:
         self._app = app
 
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            return uow.callbacks.visit_count()
+        from deskui.services.visits import ListPage, visit_count
+
+        return call_service(self._app, visit_count, ListPage())
 
     def rows(self, offset: int, limit: int) -> list[Any]:
-        with self._app.unit_of_work() as uow:
-            return uow.callbacks.visit_rows(offset, limit)
+        from deskui.services.visits import ListPage, visit_page
+
+        return call_service(self._app, visit_page, ListPage(offset, limit))
 
 
 class PromotionSource:
@@ -88,12 +99,14 @@ class PromotionSource:
         self._app = app
 
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            return uow.callbacks.promotion_count()
+        from deskui.services.callbacks import ListPage, promotion_count
+
+        return call_service(self._app, promotion_count, ListPage())
 
     def rows(self, offset: int, limit: int) -> list[Any]:
-        with self._app.unit_of_work() as uow:
-            return uow.callbacks.promotion_rows(offset, limit)
+        from deskui.services.callbacks import ListPage, promotion_page
+
+        return call_service(self._app, promotion_page, ListPage(offset, limit))
 
 
 def confirmation_mark(confirmation: str) -> str:
@@ -293,7 +306,7 @@ class CallbacksScreen(Screen[None]):
     # -- views ----------------------------------------------------------------------------
 
     def action_view(self, view: str) -> None:
-        from deskui.data.callback_store import CallbackScope, coverage_period
+        from deskui.services.callbacks import CallbackScope, coverage_period
 
         app = self.desk_app
         if view == "all" and not self.is_lead:
@@ -350,41 +363,40 @@ class CallbacksScreen(Screen[None]):
 
     # -- loading: share overdue personal callbacks, count the unseen due ones ------------------
 
-    @work(thread=True, exclusive=True, group="callbacks_load", exit_on_error=False)
     def load_queue(self) -> None:
-        app = self.desk_app
-        if app.agent is None:
-            return
-        now = app.clock.now()
-        zone = ZoneInfo(app.settings.site_timezone)
-        end_of_day = datetime.combine(
-            now.astimezone(zone).date() + timedelta(days=1), time(0), tzinfo=zone
-        ).astimezone(UTC)
-        try:
-            with app.unit_of_work() as uow:
-                shared = uow.callbacks.share_overdue(now)
-                # the agent is looking at the list: the desk's notice clears until more fall due
-                uow.callbacks.mark_callbacks_seen(app.agent.id, now)
-                uow.commit()
-                unseen = uow.callbacks.unseen_due_count(app.agent.id, end_of_day)
-        except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            return
-        self.post_message(self.Loaded(unseen, shared))
+        """Share overdue personal callbacks, mark the queue seen, count the unseen due ones."""
+        from deskui.services.callbacks import OpenQueue, open_queue
 
-    @work(thread=True, exclusive=True, group="coverage_share", exit_on_error=False)
+        if self.desk_app.agent is None:
+            return
+        run_service(
+            self,
+            open_queue,
+            OpenQueue(self.desk_app.settings.site_timezone),
+            done=self._queue_opened,
+            trouble=self._trouble,
+            group="callbacks_load",
+            exclusive=True,
+        )
+
+    def _queue_opened(self, opened: QueueOpened) -> None:
+        self.post_message(self.Loaded(opened.unseen, opened.shared))
+
+    def _trouble(self, reason: str) -> None:
+        self.post_message(self.Trouble(reason))
+
     def load_shares(self) -> None:
-        from deskui.data.callback_store import coverage_spans
+        from deskui.services.callbacks import coverage_shares
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                spans = coverage_spans(app.clock.now(), self._calendar())
-                shares = {name: uow.callbacks.coverage_share(*span) for name, span in spans.items()}
-        except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            return
-        self.post_message(self.SharesLoaded(shares))
+        run_service(
+            self,
+            coverage_shares,
+            self._calendar(),
+            done=lambda shares: self.post_message(self.SharesLoaded(shares)),
+            trouble=self._trouble,
+            group="coverage_share",
+            exclusive=True,
+        )
 
     def on_callbacks_screen_shares_loaded(self, message: SharesLoaded) -> None:
         self.query_one("#coverage-share", Static).update(Text(share_line(message.shares)))
@@ -495,18 +507,22 @@ class CallbacksScreen(Screen[None]):
             return
         self.generate()
 
-    @work(thread=True, exclusive=True, group="callbacks_write", exit_on_error=False)
     def generate(self) -> None:
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                routine = uow.callbacks.generate_routine(app.clock.now(), self._calendar())
-                occasions = uow.callbacks.generate_occasions(app.clock.now(), self._calendar())
-                uow.commit()
-        except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            return
-        self.post_message(self.Done(t("callbacks.generated", routine=routine, occasions=occasions)))
+        from deskui.services.callbacks import GenerateCallbacks, generate_callbacks
+
+        run_service(
+            self,
+            generate_callbacks,
+            GenerateCallbacks(self._calendar()),
+            done=self._generated,
+            trouble=self._trouble,
+            group="callbacks_write",
+            exclusive=True,
+        )
+
+    def _generated(self, made: CallbacksGenerated) -> None:
+        text = t("callbacks.generated", routine=made.routine, occasions=made.occasions)
+        self.post_message(self.Done(text))
 
     # -- a lead reassigns -------------------------------------------------------------------
 
@@ -520,13 +536,21 @@ class CallbacksScreen(Screen[None]):
             return
         self.load_agents(row.callback_id)
 
-    @work(thread=True, exclusive=True, group="callbacks_load_agents", exit_on_error=False)
     def load_agents(self, callback_id: int) -> None:
-        with self.desk_app.unit_of_work() as uow:
-            agents = uow.agents.agents()
-        deliver(self, self._pick_agent, callback_id, agents)
+        from deskui.services.callbacks import ListPage, reassign_choices
 
-    def _pick_agent(self, callback_id: int, agents: list[Any]) -> None:
+        run_service(
+            self,
+            reassign_choices,
+            ListPage(),
+            done=lambda agents: self._pick_agent(callback_id, agents),
+            refused=self._refused,
+            trouble=self._trouble,
+            group="callbacks_load_agents",
+            exclusive=True,
+        )
+
+    def _pick_agent(self, callback_id: int, agents: list[AgentRecord]) -> None:
         from deskui.screens.visit_request import ReassignModal
 
         def picked(agent_id: int | None) -> None:
@@ -535,24 +559,22 @@ class CallbacksScreen(Screen[None]):
 
         self.app.push_screen(ReassignModal(agents), picked)
 
-    @work(thread=True, exclusive=True, group="callbacks_write", exit_on_error=False)
     def reassign(self, callback_id: int, agent_id: int) -> None:
-        from deskui.data.callback_store import CallbackError
+        from deskui.services.callbacks import ReassignCallback, reassign_callback
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                uow.callbacks.reassign_callback(
-                    callback_id, agent_id, app.agent.id, app.clock.now()
-                )  # type: ignore[union-attr]
-                uow.commit()
-        except CallbackError as error:
-            self.post_message(self.Trouble(t(error.key)))
-            return
-        except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            return
-        self.post_message(self.Done(t("callbacks.reassigned")))
+        run_service(
+            self,
+            reassign_callback,
+            ReassignCallback(callback_id, agent_id),
+            done=lambda _: self.post_message(self.Done(t("callbacks.reassigned"))),
+            refused=self._refused,
+            trouble=self._trouble,
+            group="callbacks_write",
+            exclusive=True,
+        )
+
+    def _refused(self, error: Exception) -> None:
+        self.post_message(self.Trouble(refusal_text(error)))
 
     # -- on-site visits (seed 000:2.5.4) -------------------------------------------------------
 
@@ -600,6 +622,17 @@ class CallbacksScreen(Screen[None]):
                 self.action_reload()
             else:
                 self.action_view("promotions")
+
+
+def refusal_text(error: Exception) -> str:
+    """A callback refusal in words; a role the permission table refuses hears the lead's
+    line, the words the store says for it."""
+    from deskui.services.errors import Denied
+
+    if isinstance(error, Denied):
+        return t("callbacks.error.lead_only")
+    key = getattr(error, "key", "")
+    return t(key) if key else str(error)
 
 
 def share_line(shares: dict[str, CoverageShare]) -> str:

@@ -1,0 +1,375 @@
+"""Callbacks (回访, seed 000:2): opening the queue, calling one customer through the purpose's
+script, the sales head's confirmation, booking a time, planning the period's callbacks, a
+lead's reassigning and promotion periods; and the queue's lists as read queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from deskui.data.callback_store import (
+    CallbackDetail,
+    CallbackResult,
+    CallbackRow,
+    CallbackScope,
+    CoverageRow,
+    PromotionRow,
+    coverage_period,
+    coverage_spans,
+)
+from deskui.data.records import AgentRecord
+from deskui.data.relations_store import ContactChoice
+from deskui.domain.callbacks import CallbackRules, CoverageShare
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, require
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.domain.calendar import BusinessCalendar
+
+__all__ = [
+    "AddPromotion",
+    "AgentRecord",
+    "BookCallback",
+    "CallbackDetail",
+    "CallbackPage",
+    "CallbackResult",
+    "CallbackRow",
+    "CallbackScope",
+    "CallbacksGenerated",
+    "ContactChoice",
+    "CoverageQuery",
+    "CoverageRow",
+    "CoverageShare",
+    "GenerateCallbacks",
+    "ListPage",
+    "OpenCallback",
+    "OpenQueue",
+    "PromotionRow",
+    "QueueOpened",
+    "ReassignCallback",
+    "RecordCallback",
+    "RecordSalesConfirmation",
+    "add_promotion",
+    "book_callback",
+    "callback_count",
+    "callback_page",
+    "coverage_count",
+    "coverage_page",
+    "coverage_period",
+    "coverage_shares",
+    "generate_callbacks",
+    "open_callback",
+    "open_queue",
+    "promotion_count",
+    "promotion_page",
+    "reassign_callback",
+    "reassign_choices",
+    "record_callback",
+    "record_sales_confirmation",
+]
+
+
+def _require_scope(actor: Actor, scope: CallbackScope) -> None:
+    """One's own queue and the shared queue are every agent's; anyone else's or everyone's
+    is the team view's (a lead's 'all')."""
+    if scope.shared or (scope.agent_id is not None and scope.agent_id == actor.id):
+        require(actor, Action.WORK_OWN)
+    else:
+        require(actor, Action.SEE_TEAM)
+
+
+# -- the queue's lists (read queries, no commit) ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """A window of a list: `limit` rows from `offset` (the virtual list asks page by page)."""
+
+    offset: int = 0
+    limit: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackPage:
+    """A window of one queue: the agent's own, the shared queue, or everyone's."""
+
+    scope: CallbackScope
+    offset: int = 0
+    limit: int = 0
+    rules: CallbackRules | None = None
+    """The calling rules the desk shows the confirmation marks by; None: the stored ones."""
+
+
+def callback_count(uow: UnitOfWork, actor: Actor, scope: CallbackScope, now: datetime) -> int:
+    """How many open callbacks the queue holds."""
+    _require_scope(actor, scope)
+    return uow.callbacks.callback_count(scope)
+
+
+def callback_page(
+    uow: UnitOfWork, actor: Actor, page: CallbackPage, now: datetime
+) -> list[CallbackRow]:
+    """Open callbacks of the queue by due time, one window."""
+    _require_scope(actor, page.scope)
+    return uow.callbacks.callback_rows(page.scope, page.offset, page.limit, page.rules)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageQuery:
+    """Customers with no callback between `start` and `end` (the coverage period, UTC)."""
+
+    start: datetime
+    end: datetime
+    offset: int = 0
+    limit: int = 0
+
+
+def coverage_count(uow: UnitOfWork, actor: Actor, query: CoverageQuery, now: datetime) -> int:
+    require(actor, Action.WORK_OWN)
+    return uow.callbacks.uncovered_count(query.start, query.end)
+
+
+def coverage_page(
+    uow: UnitOfWork, actor: Actor, query: CoverageQuery, now: datetime
+) -> list[CoverageRow]:
+    require(actor, Action.WORK_OWN)
+    return uow.callbacks.uncovered_rows(query.start, query.end, query.offset, query.limit)
+
+
+def promotion_count(uow: UnitOfWork, actor: Actor, page: ListPage, now: datetime) -> int:
+    require(actor, Action.WORK_OWN)
+    return uow.callbacks.promotion_count()
+
+
+def promotion_page(
+    uow: UnitOfWork, actor: Actor, page: ListPage, now: datetime
+) -> list[PromotionRow]:
+    """Promotion periods, the latest first."""
+    require(actor, Action.WORK_OWN)
+    return uow.callbacks.promotion_rows(page.offset, page.limit)
+
+
+def coverage_shares(
+    uow: UnitOfWork, actor: Actor, calendar: BusinessCalendar, now: datetime
+) -> dict[str, CoverageShare]:
+    """Customers called back this week and this quarter (seed 000:2.5.2.1), by span name."""
+    require(actor, Action.WORK_OWN)
+    spans = coverage_spans(now, calendar)
+    return {name: uow.callbacks.coverage_share(*span) for name, span in spans.items()}
+
+
+# -- opening the queue ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OpenQueue:
+    """The agent opens the callback queue; `site_timezone` says where today ends."""
+
+    site_timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueueOpened:
+    unseen: int
+    """The agent's (and the shared queue's) callbacks due by the end of today nobody opened."""
+    shared: list[int]
+    """Personal callbacks overdue by the site's minutes, moved to the shared queue just now."""
+
+
+def open_queue(uow: UnitOfWork, actor: Actor, command: OpenQueue, now: datetime) -> QueueOpened:
+    """Share the overdue personal callbacks, count what the agent has seen as seen (the desk's
+    notice clears until more fall due), commit; then count the unseen ones due today."""
+    require(actor, Action.WORK_OWN)
+    zone = ZoneInfo(command.site_timezone)
+    end_of_day = datetime.combine(
+        now.astimezone(zone).date() + timedelta(days=1), time(0), tzinfo=zone
+    ).astimezone(UTC)
+    shared = uow.callbacks.share_overdue(now)
+    uow.callbacks.mark_callbacks_seen(actor.id, now)
+    uow.commit()
+    return QueueOpened(uow.callbacks.unseen_due_count(actor.id, end_of_day), shared)
+
+
+# -- planning the period's callbacks (seed 000:2.5.2.1: 100% of customers) -------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateCallbacks:
+    """Plan the routine callbacks of the period and the special occasions ahead."""
+
+    calendar: BusinessCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class CallbacksGenerated:
+    routine: int
+    occasions: int
+
+
+def generate_callbacks(
+    uow: UnitOfWork, actor: Actor, command: GenerateCallbacks, now: datetime
+) -> CallbacksGenerated:
+    """Routine callbacks for every customer not yet covered, then the occasions; one commit."""
+    require(actor, Action.WORK_OWN)
+    routine = uow.callbacks.generate_routine(now, command.calendar)
+    occasions = uow.callbacks.generate_occasions(now, command.calendar)
+    uow.commit()
+    return CallbacksGenerated(routine, occasions)
+
+
+# -- a lead reassigns ----------------------------------------------------------------------
+
+
+def reassign_choices(
+    uow: UnitOfWork, actor: Actor, page: ListPage, now: datetime
+) -> list[AgentRecord]:
+    """The active agents a lead may give a callback to."""
+    require(actor, Action.REASSIGN)
+    return uow.agents.agents()
+
+
+@dataclass(frozen=True, slots=True)
+class ReassignCallback:
+    """A lead gives a callback to another agent; it becomes personal again."""
+
+    callback_id: int
+    agent_id: int
+
+
+def reassign_callback(
+    uow: UnitOfWork, actor: Actor, command: ReassignCallback, now: datetime
+) -> None:
+    require(actor, Action.REASSIGN)
+    uow.callbacks.reassign_callback(command.callback_id, command.agent_id, actor.id, now)
+    uow.commit()
+
+
+# -- promotion periods (促销活动期, seed 000:2.5.1.2) ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AddPromotion:
+    """A lead records a promotion period; generation plans a callback ahead of its start."""
+
+    name: str
+    starts_on: date | None
+    ends_on: date | None
+
+
+def add_promotion(uow: UnitOfWork, actor: Actor, command: AddPromotion, now: datetime) -> int:
+    """The new promotion's id."""
+    require(actor, Action.RECORD_PROMOTION)
+    promotion_id = uow.callbacks.add_promotion(
+        command.name, command.starts_on, command.ends_on, actor.id, now
+    )
+    uow.commit()
+    return promotion_id
+
+
+# -- one callback's call ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCallback:
+    """The agent opens a callback's call: what the screen shows, and, the first time, an
+    `opened` event (it clears the queue's unseen count)."""
+
+    callback_id: int
+    mark_opened: bool = True
+    rules: CallbackRules | None = None
+    """The calling rules the desk runs by; None: the stored ones."""
+
+
+def open_callback(
+    uow: UnitOfWork, actor: Actor, command: OpenCallback, now: datetime
+) -> CallbackDetail:
+    require(actor, Action.WORK_OWN)
+    detail = uow.callbacks.callback_detail(command.callback_id, command.rules)
+    if command.mark_opened:
+        uow.callbacks.mark_callback_opened(command.callback_id, actor.id, now)
+        uow.commit()
+    return detail
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSalesConfirmation:
+    """The sales head's answer before the call (seed 000:2.5.2.1): a "no" needs its reason
+    and may postpone the callback to a time the customer may be called at."""
+
+    callback_id: int
+    sales_head: str
+    confirmed: bool
+    note: str = ""
+    postpone_to: datetime | None = None
+    calendar: BusinessCalendar | None = None
+
+
+def record_sales_confirmation(
+    uow: UnitOfWork, actor: Actor, command: RecordSalesConfirmation, now: datetime
+) -> None:
+    """Raises `BookingRefused` (with the next allowed slot) for a postponement into rest time."""
+    require(actor, Action.WORK_OWN)
+    uow.callbacks.record_sales_confirmation(
+        command.callback_id,
+        actor.id,
+        now,
+        sales_head=command.sales_head,
+        confirmed=command.confirmed,
+        note=command.note,
+        postpone_to=command.postpone_to,
+        calendar=command.calendar,
+    )
+    uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class BookCallback:
+    """The customer is busy and gave a time: the callback and its countdown move there."""
+
+    callback_id: int
+    booked_at: datetime
+    answers: dict[str, object] = field(default_factory=dict)
+    notes: str = ""
+    calendar: BusinessCalendar | None = None
+
+
+def book_callback(uow: UnitOfWork, actor: Actor, command: BookCallback, now: datetime) -> None:
+    """Raises `BookingRefused` for the customer's rest time or outside the calling hours."""
+    require(actor, Action.WORK_OWN)
+    uow.callbacks.book_callback(
+        command.callback_id,
+        actor.id,
+        command.booked_at,
+        now,
+        command.answers,
+        command.notes,
+        calendar=command.calendar,
+    )
+    uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCallback:
+    """The callback is done: the script's answers, the notes and the way it was made."""
+
+    callback_id: int
+    answers: dict[str, object]
+    notes: str = ""
+    way: str | None = None
+
+
+def record_callback(
+    uow: UnitOfWork, actor: Actor, command: RecordCallback, now: datetime
+) -> CallbackResult:
+    """The outcome; an unsatisfied customer gets a follow-up ticket owned by the agent."""
+    require(actor, Action.WORK_OWN)
+    result = uow.callbacks.record_callback(
+        command.callback_id, actor.id, now, command.answers, command.notes, command.way
+    )
+    uow.commit()
+    return result

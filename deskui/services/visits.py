@@ -1,0 +1,101 @@
+"""On-site visit requests (上门回访申请函, seed 000:2.5.4): an agent asks with reason, frequency,
+first and end date; a lead or manager approves or rejects with a note; an approved visit's
+feedback is recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from deskui.data.callback_store import VisitRow
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, require
+from deskui.services.callbacks import ListPage
+
+if TYPE_CHECKING:
+    from deskui.data.unit_of_work import UnitOfWork
+
+__all__ = [
+    "DecideVisit",
+    "ListPage",
+    "RecordVisitFeedback",
+    "RequestVisit",
+    "VisitRow",
+    "decide_visit",
+    "record_visit_feedback",
+    "request_visit",
+    "visit_count",
+    "visit_page",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestVisit:
+    """An agent asks for an on-site visit to a customer, from a callback or the coverage list."""
+
+    customer_id: int
+    reason: str
+    frequency: str
+    first_date: date
+    end_date: date
+    callback_id: int | None = None
+
+
+def request_visit(uow: UnitOfWork, actor: Actor, command: RequestVisit, now: datetime) -> int:
+    """The new request's id; it waits for a lead."""
+    require(actor, Action.WORK_OWN)
+    request_id = uow.callbacks.request_visit(
+        command.customer_id,
+        actor.id,
+        now,
+        reason=command.reason,
+        frequency=command.frequency,
+        first_date=command.first_date,
+        end_date=command.end_date,
+        callback_id=command.callback_id,
+    )
+    uow.commit()
+    return request_id
+
+
+@dataclass(frozen=True, slots=True)
+class DecideVisit:
+    """A lead or manager approves or rejects a pending request; a rejection needs a note."""
+
+    request_id: int
+    approve: bool
+    note: str = ""
+
+
+def decide_visit(uow: UnitOfWork, actor: Actor, command: DecideVisit, now: datetime) -> None:
+    require(actor, Action.APPROVE_VISIT)
+    uow.callbacks.decide_visit(command.request_id, actor.id, command.approve, command.note, now)
+    uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordVisitFeedback:
+    """What the approved visit found (seed 000:2.5.4: the request form's feedback)."""
+
+    request_id: int
+    feedback: str
+
+
+def record_visit_feedback(
+    uow: UnitOfWork, actor: Actor, command: RecordVisitFeedback, now: datetime
+) -> None:
+    require(actor, Action.WORK_OWN)
+    uow.callbacks.record_visit_feedback(command.request_id, command.feedback, now)
+    uow.commit()
+
+
+def visit_count(uow: UnitOfWork, actor: Actor, page: ListPage, now: datetime) -> int:
+    require(actor, Action.WORK_OWN)
+    return uow.callbacks.visit_count()
+
+
+def visit_page(uow: UnitOfWork, actor: Actor, page: ListPage, now: datetime) -> list[VisitRow]:
+    """Visit requests, the pending ones first, then by first date."""
+    require(actor, Action.WORK_OWN)
+    return uow.callbacks.visit_rows(page.offset, page.limit)

@@ -1,0 +1,145 @@
+"""Callbacks as services (issue 15), on SQLite and PostgreSQL without Textual: opening the queue
+shares the overdue and marks it seen in one commit; a lead's reassigning, promotions and
+everyone's queue are refused to an agent by the permission table; a call's outcome commits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from deskui.data.database import Database
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.model import Role
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, Denied
+from deskui.services.callbacks import (
+    AddPromotion,
+    BookCallback,
+    CallbackPage,
+    CallbackScope,
+    OpenCallback,
+    OpenQueue,
+    ReassignCallback,
+    RecordCallback,
+    add_promotion,
+    book_callback,
+    callback_count,
+    callback_page,
+    open_callback,
+    open_queue,
+    reassign_callback,
+    record_callback,
+)
+from deskui.services.errors import BookingRefused, CallbackError
+from tests.conftest import FIXED_NOW
+from tests.services.conftest import Desk
+
+SH = ZoneInfo("Asia/Shanghai")
+CAL = BusinessCalendar()
+DUE = datetime(2026, 11, 23, 10, 0, tzinfo=SH)
+
+
+def _callback(database: Database, desk: Desk, due_at: datetime = DUE) -> int:
+    with UnitOfWork(database) as uow:
+        callback_id = uow.callbacks.add_callback(
+            desk.customer, "routine", FIXED_NOW, FIXED_NOW, CAL, agent_id=desk.agent, due_at=due_at
+        )
+        uow.commit()
+    return callback_id
+
+
+def _agent(desk: Desk) -> Actor:
+    return Actor(desk.agent, "王芳", Role.AGENT, "north")
+
+
+def _lead(desk: Desk) -> Actor:
+    return Actor(desk.lead, "张伟", Role.LEAD, "north")
+
+
+def test_opening_the_queue_shares_the_overdue_and_marks_it_seen(
+    database: Database, desk: Desk
+) -> None:
+    callback_id = _callback(database, desk)
+    at = DUE + timedelta(minutes=31)  # past the site's 30 minutes
+    with UnitOfWork(database) as uow:
+        opened = open_queue(uow, _agent(desk), OpenQueue("Asia/Shanghai"), at)
+    assert opened.shared == [callback_id]
+    assert opened.unseen == 1  # shared, due today, nobody opened it
+    with UnitOfWork(database) as uow:  # committed by the service
+        assert uow.callbacks.callbacks_seen_at(desk.agent) == at
+        assert uow.callbacks.callback_count(CallbackScope(shared=True)) == 1
+    with UnitOfWork(database) as uow:
+        detail = open_callback(uow, _agent(desk), OpenCallback(callback_id), at)
+    assert detail.callback_id == callback_id and detail.shared
+    with UnitOfWork(database) as uow:
+        assert open_queue(uow, _agent(desk), OpenQueue("Asia/Shanghai"), at).unseen == 0
+        assert [e[1] for e in uow.callbacks.callback_events(callback_id)][-1] == "opened"
+
+
+def test_everyones_queue_is_the_team_view(database: Database, desk: Desk) -> None:
+    _callback(database, desk)
+    everyone = CallbackScope()
+    with UnitOfWork(database) as uow:
+        assert callback_count(uow, _agent(desk), CallbackScope(agent_id=desk.agent), DUE) == 1
+        assert callback_count(uow, _lead(desk), everyone, DUE) == 1
+        assert [
+            r.agent_name for r in callback_page(uow, _lead(desk), CallbackPage(everyone, 0, 5), DUE)
+        ] == ["王芳"]
+        with pytest.raises(Denied) as denied:
+            callback_count(uow, _agent(desk), everyone, DUE)
+        assert denied.value.action is Action.SEE_TEAM
+        with pytest.raises(Denied):  # a colleague's own queue is not one's own
+            colleagues = CallbackPage(CallbackScope(agent_id=desk.colleague))
+            callback_page(uow, _agent(desk), colleagues, DUE)
+
+
+def test_a_lead_reassigns_and_an_agent_is_refused(database: Database, desk: Desk) -> None:
+    callback_id = _callback(database, desk)
+    with UnitOfWork(database) as uow, pytest.raises(Denied) as denied:
+        reassign_callback(uow, _agent(desk), ReassignCallback(callback_id, desk.colleague), DUE)
+    assert denied.value.action is Action.REASSIGN
+    with UnitOfWork(database) as uow:
+        assert uow.callbacks.callback_detail(callback_id).agent_id == desk.agent
+        reassign_callback(uow, _lead(desk), ReassignCallback(callback_id, desk.colleague), DUE)
+    with UnitOfWork(database) as uow:
+        assert uow.callbacks.callback_detail(callback_id).agent_id == desk.colleague
+        assert "reassigned" in [e[1] for e in uow.callbacks.callback_events(callback_id)]
+
+
+def test_a_promotion_is_a_leads_to_record(database: Database, desk: Desk) -> None:
+    command = AddPromotion("双十一", date(2026, 11, 11), date(2026, 11, 12))
+    with UnitOfWork(database) as uow, pytest.raises(Denied):
+        add_promotion(uow, _agent(desk), command, FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        assert uow.callbacks.promotion_count() == 0
+        promotion_id = add_promotion(
+            uow, Actor(desk.manager, "刘洋", Role.MANAGER), command, FIXED_NOW
+        )
+    with UnitOfWork(database) as uow:
+        rows = uow.callbacks.promotion_rows(0, 5)
+    assert [(r.id, r.name, r.created_by) for r in rows] == [(promotion_id, "双十一", "刘洋")]
+
+
+def test_a_booked_time_at_lunch_is_refused_and_a_result_commits(
+    database: Database, desk: Desk
+) -> None:
+    callback_id = _callback(database, desk)
+    lunch = datetime(2026, 11, 24, 12, 30, tzinfo=SH)
+    with UnitOfWork(database) as uow, pytest.raises(BookingRefused) as refused:
+        book_callback(uow, _agent(desk), BookCallback(callback_id, lunch, calendar=CAL), FIXED_NOW)
+    assert refused.value.placement.at > lunch
+    with UnitOfWork(database) as uow:
+        result = record_callback(
+            uow,
+            _agent(desk),
+            RecordCallback(callback_id, {"satisfaction": "unsatisfied", "issue": "屏幕闪"}),
+            FIXED_NOW,
+        )
+    assert result.follow_up_ticket_id is not None
+    with UnitOfWork(database) as uow:
+        assert uow.callbacks.callback_detail(callback_id).status == "done"
+        with pytest.raises(CallbackError):  # done: nothing more to record
+            record_callback(uow, _agent(desk), RecordCallback(callback_id, {}), FIXED_NOW)
