@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -32,14 +32,15 @@ from deskui.keys import localize_bindings
 from deskui.screens.booking_slot import SlotOffer, refused_message
 from deskui.screens.drafts import FormDraft
 from deskui.screens.occasion_words import occasion_said
+from deskui.screens.runner import run_service
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from deskui.data.callback_store import CallbackDetail, CallbackResult
     from deskui.domain.script_flow import Script
     from deskui.screens.host import DeskHost
+    from deskui.services.callbacks import CallbackDetail, CallbackResult
 
 INPUT_FIELDS = ("feedback", "issue", "booked_at")
 CONFIRM_FIELDS = ("sales_head", "sales_note", "postpone_to")
@@ -210,22 +211,44 @@ class CallbackCallScreen(Screen[None]):
 
     # -- loading ------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="callback_load", exit_on_error=False)
     def load_detail(self) -> None:
+        """The callback's facts; the first time also its `opened` event (the queue's notice)."""
+        from deskui.services.callbacks import OpenCallback, open_callback
+
         app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                detail = uow.callbacks.callback_detail(self.callback_id, app.site_rules.callbacks)
-                if app.agent is not None and not self._opened:
-                    uow.callbacks.mark_callback_opened(
-                        self.callback_id, app.agent.id, app.clock.now()
-                    )
-                    uow.commit()
-                    self._opened = True
-        except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            return
+        command = OpenCallback(
+            self.callback_id,
+            mark_opened=app.agent is not None and not self._opened,
+            rules=app.site_rules.callbacks,
+        )
+        run_service(
+            self,
+            open_callback,
+            command,
+            done=self._detail_loaded,
+            refused=self._refused,
+            trouble=self._trouble,
+            group="callback_load",
+            exclusive=True,
+        )
+
+    def _detail_loaded(self, detail: CallbackDetail) -> None:
+        self._opened = True
         self.post_message(self.DetailLoaded(detail))
+
+    def _trouble(self, reason: str) -> None:
+        self.post_message(self.Trouble(reason))
+
+    def _refused(self, error: Exception, field: str = "") -> None:
+        """A refusal in words beside `field` (a booked time moved: the next allowed slot)."""
+        from deskui.screens.callbacks import refusal_text
+        from deskui.services.errors import BookingRefused
+
+        if isinstance(error, BookingRefused):
+            said = refused_message(error.placement, self.desk_app.settings.site_timezone)
+            self.post_message(self.Trouble(said, field))
+            return
+        self.post_message(self.Trouble(refusal_text(error), field if field == "booked_at" else ""))
 
     def on_callback_call_screen_detail_loaded(self, message: DetailLoaded) -> None:
         detail = message.detail
@@ -365,7 +388,7 @@ class CallbackCallScreen(Screen[None]):
         self.query_one("#err-sales_answer", Static).update("")
         self.query_one("#sales_note", Input).focus()
 
-    def _confirmation_problems(self) -> tuple[dict[str, str], object]:
+    def _confirmation_problems(self) -> tuple[dict[str, str], datetime | None]:
         """Catalog keys by field, and the postponed time when the answer is no."""
         app = self.desk_app
         problems: dict[str, str] = {}
@@ -423,38 +446,30 @@ class CallbackCallScreen(Screen[None]):
             postpone,
         )
 
-    @work(thread=True, exclusive=True, group="callback_save", exit_on_error=False)
     def save_confirmation(
-        self, sales_head: str, confirmed: bool, note: str, postpone: object
+        self, sales_head: str, confirmed: bool, note: str, postpone: datetime | None
     ) -> None:
-        from deskui.data.callback_store import BookingRefused, CallbackError
+        from deskui.services.callbacks import RecordSalesConfirmation, record_sales_confirmation
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                uow.callbacks.record_sales_confirmation(
-                    self.callback_id,
-                    app.agent.id,  # type: ignore[union-attr]
-                    app.clock.now(),
-                    sales_head=sales_head,
-                    confirmed=confirmed,
-                    note=note,
-                    postpone_to=postpone,  # type: ignore[arg-type]
-                    calendar=app.calendar,
-                )
-                self.draft.delete_in(uow)
-                uow.commit()
-        except BookingRefused as error:
-            said = refused_message(error.placement, app.settings.site_timezone)
-            self.post_message(self.Trouble(said, "postpone_to"))
-            return
-        except CallbackError as error:
-            self.post_message(self.Trouble(t(error.key)))
-            return
-        except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            return
-        self.post_message(self.Confirmed(confirmed))
+        command = RecordSalesConfirmation(
+            self.callback_id,
+            sales_head=sales_head,
+            confirmed=confirmed,
+            note=note,
+            postpone_to=postpone,
+            calendar=self.desk_app.calendar,
+        )
+        run_service(
+            self,
+            record_sales_confirmation,
+            command,
+            done=lambda _: self.post_message(self.Confirmed(confirmed)),
+            refused=lambda error: self._refused(error, "postpone_to"),
+            trouble=self._trouble,
+            draft=self.draft,
+            group="callback_save",
+            exclusive=True,
+        )
 
     def on_callback_call_screen_confirmed(self, message: Confirmed) -> None:
         self.draft.saved()
@@ -611,8 +626,8 @@ class CallbackCallScreen(Screen[None]):
         detail = self.detail
         if detail is None:
             return
-        from deskui.data.relations_store import ContactChoice
         from deskui.screens.relations import mark_prospect
+        from deskui.services.callbacks import ContactChoice
 
         choice = ContactChoice(
             detail.customer_id, detail.customer_name, detail.contact_id, detail.contact_name, ""
@@ -665,60 +680,36 @@ class CallbackCallScreen(Screen[None]):
         else:
             self.save_result(answers, notes.text, str(way))
 
-    @work(thread=True, exclusive=True, group="callback_save", exit_on_error=False)
-    def save_booking(self, booked: object, answers: dict[str, object], notes: str) -> None:
-        from deskui.data.callback_store import BookingRefused, CallbackError
+    def save_booking(self, booked: datetime, answers: dict[str, object], notes: str) -> None:
+        from deskui.services.callbacks import BookCallback, book_callback
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                uow.callbacks.book_callback(
-                    self.callback_id,
-                    app.agent.id,  # type: ignore[union-attr]
-                    booked,  # type: ignore[arg-type]
-                    app.clock.now(),
-                    answers,
-                    notes,
-                    calendar=app.calendar,
-                )
-                self.draft.delete_in(uow)
-                uow.commit()
-        except BookingRefused as error:
-            said = refused_message(error.placement, app.settings.site_timezone)
-            self.post_message(self.Trouble(said, "booked_at"))
-            return
-        except CallbackError as error:
-            self.post_message(self.Trouble(t(error.key), "booked_at"))
-            return
-        except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            return
-        self.post_message(self.Saved(None, booked=True))
+        command = BookCallback(self.callback_id, booked, answers, notes, self.desk_app.calendar)
+        run_service(
+            self,
+            book_callback,
+            command,
+            done=lambda _: self.post_message(self.Saved(None, booked=True)),
+            refused=lambda error: self._refused(error, "booked_at"),
+            trouble=self._trouble,
+            draft=self.draft,
+            group="callback_save",
+            exclusive=True,
+        )
 
-    @work(thread=True, exclusive=True, group="callback_save", exit_on_error=False)
     def save_result(self, answers: dict[str, object], notes: str, way: str) -> None:
-        from deskui.data.callback_store import CallbackError
+        from deskui.services.callbacks import RecordCallback, record_callback
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                result = uow.callbacks.record_callback(
-                    self.callback_id,
-                    app.agent.id,  # type: ignore[union-attr]
-                    app.clock.now(),
-                    answers,
-                    notes,
-                    way,
-                )
-                self.draft.delete_in(uow)
-                uow.commit()
-        except CallbackError as error:
-            self.post_message(self.Trouble(t(error.key)))
-            return
-        except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            return
-        self.post_message(self.Saved(result, booked=False))
+        run_service(
+            self,
+            record_callback,
+            RecordCallback(self.callback_id, answers, notes, way),
+            done=lambda result: self.post_message(self.Saved(result, booked=False)),
+            refused=self._refused,
+            trouble=self._trouble,
+            draft=self.draft,
+            group="callback_save",
+            exclusive=True,
+        )
 
     def on_callback_call_screen_trouble(self, message: Trouble) -> None:
         self.draft.resume()  # not saved: the typing is kept as a draft again
