@@ -625,14 +625,10 @@ class CallbacksScreen(Screen[None]):
 
 
 def refusal_text(error: Exception) -> str:
-    """A callback refusal in words; a role the permission table refuses hears the lead's
-    line, the words the store says for it."""
-    from deskui.services.errors import Denied
+    """A callback's refusal in words (the lead's line when the permission table refuses)."""
+    from deskui.screens.visit_request import refusal_key
 
-    if isinstance(error, Denied):
-        return t("callbacks.error.lead_only")
-    key = getattr(error, "key", "")
-    return t(key) if key else str(error)
+    return t(refusal_key(error))
 
 
 def share_line(shares: dict[str, CoverageShare]) -> str:

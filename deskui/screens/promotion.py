@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -19,9 +19,9 @@ from deskui.domain.callbacks import promotion_problems
 from deskui.domain.field_limits import input_limit
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
-from deskui.screens.visit_request import parse_day
+from deskui.screens.runner import run_service
+from deskui.screens.visit_request import parse_day, refusal_key
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -103,31 +103,28 @@ class PromotionModal(ModalScreen[int | None]):
         self.draft.hold()  # a draft written after the save would come back
         self.save(self._value("name"), starts_on, ends_on)
 
-    @work(thread=True, exclusive=True, group="promotion_save", exit_on_error=False)
     def save(self, name: str, starts_on: date | None, ends_on: date | None) -> None:
-        from deskui.data.callback_store import CallbackError
+        from deskui.services.callbacks import AddPromotion, add_promotion
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                promotion_id = uow.callbacks.add_promotion(
-                    name,
-                    starts_on,
-                    ends_on,
-                    app.agent.id,
-                    app.clock.now(),  # type: ignore[union-attr]
-                )
-                self.draft.delete_in(uow)
-                uow.commit()
-        except CallbackError as error:
-            deliver(self, self._error, "name", error.key)
-            deliver(self, self.draft.resume)
-            return
-        except Exception as error:
-            deliver(self, self.notify, str(error).splitlines()[0], severity="error")
-            deliver(self, self.draft.resume)
-            return
-        deliver(self, self.dismiss, promotion_id)
+        run_service(
+            self,
+            add_promotion,
+            AddPromotion(name, starts_on, ends_on),
+            done=self.dismiss,
+            refused=self._refused,
+            trouble=self._trouble,
+            draft=self.draft,
+            group="promotion_save",
+            exclusive=True,
+        )
+
+    def _refused(self, error: Exception) -> None:
+        self._error("name", refusal_key(error))
+        self.draft.resume()
+
+    def _trouble(self, reason: str) -> None:
+        self.notify(reason, severity="error")
+        self.draft.resume()
 
     def action_cancel(self) -> None:
         self.draft.discard()  # "Esc cancels" (its hint): the typing goes too

@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -20,8 +20,8 @@ from deskui.domain.field_limits import input_limit
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.runner import run_service
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -34,6 +34,16 @@ def parse_day(text: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         return None
+
+
+def refusal_key(error: Exception) -> str:
+    """The catalog key of a callback's or a visit's refusal: the store's own, or the lead's
+    line when the permission table refuses the role (the words the store says for it)."""
+    from deskui.services.errors import Denied
+
+    if isinstance(error, Denied):
+        return "callbacks.error.lead_only"
+    return str(getattr(error, "key", error))  # every refusal is raised with its catalog key
 
 
 class VisitRequestModal(ModalScreen[int | None]):
@@ -105,29 +115,29 @@ class VisitRequestModal(ModalScreen[int | None]):
         self.draft.hold()  # a draft written after the save would come back
         self.save(self._value("reason"), self._value("frequency"), first, end)
 
-    @work(thread=True, exclusive=True, group="visit_save", exit_on_error=False)
     def save(self, reason: str, frequency: str, first: date, end: date) -> None:
-        from deskui.data.callback_store import CallbackError
+        from deskui.services.visits import RequestVisit, request_visit
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                request_id = uow.callbacks.request_visit(
-                    self.customer_id, app.agent.id, app.clock.now(),  # type: ignore[union-attr]
-                    reason=reason, frequency=frequency, first_date=first, end_date=end,
-                    callback_id=self.callback_id,
-                )  # fmt: skip
-                self.draft.delete_in(uow)
-                uow.commit()
-        except CallbackError as error:
-            deliver(self, self._error, "reason", error.key)
-            deliver(self, self.draft.resume)
-            return
-        except Exception as error:
-            deliver(self, self.notify, str(error).splitlines()[0], severity="error")
-            deliver(self, self.draft.resume)
-            return
-        deliver(self, self.dismiss, request_id)
+        command = RequestVisit(self.customer_id, reason, frequency, first, end, self.callback_id)
+        run_service(
+            self,
+            request_visit,
+            command,
+            done=self.dismiss,
+            refused=self._refused,
+            trouble=self._trouble,
+            draft=self.draft,
+            group="visit_save",
+            exclusive=True,
+        )
+
+    def _refused(self, error: Exception) -> None:
+        self._error("reason", refusal_key(error))
+        self.draft.resume()
+
+    def _trouble(self, reason: str) -> None:
+        self.notify(reason, severity="error")
+        self.draft.resume()
 
     def action_cancel(self) -> None:
         self.draft.discard()
@@ -243,40 +253,56 @@ class VisitDecisionModal(ModalScreen[bool]):
         self.draft.hold()  # a draft written after the save would come back
         self.save(True, note, feedback=True)
 
-    @work(thread=True, exclusive=True, group="visit_decide", exit_on_error=False)
     def save(self, approve: bool, note: str, *, feedback: bool) -> None:
-        from deskui.data.callback_store import CallbackError
+        from deskui.services.visits import (
+            DecideVisit,
+            RecordVisitFeedback,
+            decide_visit,
+            record_visit_feedback,
+        )
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                if feedback:
-                    uow.callbacks.record_visit_feedback(self.row.id, note, app.clock.now())
-                else:
-                    uow.callbacks.decide_visit(
-                        self.row.id,
-                        app.agent.id,  # type: ignore[union-attr]
-                        approve,
-                        note,
-                        app.clock.now(),
-                    )
-                self.draft.delete_in(uow)
-                uow.commit()
-        except CallbackError as error:
-            deliver(self, self._error, error.key)
-            deliver(self, self.draft.resume)
-            return
-        except Exception as error:
-            deliver(self, self.notify, str(error).splitlines()[0], severity="error")
-            deliver(self, self.draft.resume)
-            return
         key = (
             "callbacks.visit.feedback_saved"
             if feedback
             else ("callbacks.visit.approved" if approve else "callbacks.visit.rejected")
         )
-        deliver(self, self.notify, t(key))
-        deliver(self, self.dismiss, True)
+
+        def saved(_: None) -> None:
+            self.notify(t(key))
+            self.dismiss(True)
+
+        if feedback:
+            run_service(
+                self,
+                record_visit_feedback,
+                RecordVisitFeedback(self.row.id, note),
+                done=saved,
+                refused=self._refused,
+                trouble=self._trouble,
+                draft=self.draft,
+                group="visit_decide",
+                exclusive=True,
+            )
+        else:
+            run_service(
+                self,
+                decide_visit,
+                DecideVisit(self.row.id, approve, note),
+                done=saved,
+                refused=self._refused,
+                trouble=self._trouble,
+                draft=self.draft,
+                group="visit_decide",
+                exclusive=True,
+            )
+
+    def _refused(self, error: Exception) -> None:
+        self._error(refusal_key(error))
+        self.draft.resume()
+
+    def _trouble(self, reason: str) -> None:
+        self.notify(reason, severity="error")
+        self.draft.resume()
 
     def action_cancel(self) -> None:
         self.draft.discard()
