@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -21,8 +21,8 @@ from deskui.domain.field_limits import input_limit
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.runner import run_service
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -152,35 +152,44 @@ class SurveyReceivedModal(ModalScreen[int | None]):
             note,
         )
 
-    @work(thread=True, exclusive=True, group="survey_save", exit_on_error=False)
     def save(self, received_from: str, received_at: datetime, score: int | None, note: str) -> None:
-        from deskui.data.survey_store import SurveyError
+        from deskui.services.surveys import RecordSurvey, record_survey
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                form_id = uow.surveys.record_survey(
-                    self.row.customer_id,
-                    self.quarter.year,
-                    self.quarter.quarter,
-                    received_from=received_from,
-                    received_at=received_at,
-                    score=score,
-                    note=note,
-                    agent_id=app.agent.id,  # type: ignore[union-attr]
-                    now=app.clock.now(),
-                )
-                self.draft.delete_in(uow)
-                uow.commit()
-        except SurveyError as error:
-            deliver(self, self._error, "received_from", error.key)
-            deliver(self, self.draft.resume)
-            return
-        except Exception as error:
-            deliver(self, self.notify, str(error).splitlines()[0], severity="error")
-            deliver(self, self.draft.resume)
-            return
-        deliver(self, self.dismiss, form_id)
+        command = RecordSurvey(
+            self.row.customer_id,
+            self.quarter.year,
+            self.quarter.quarter,
+            received_from=received_from,
+            received_at=received_at,
+            score=score,
+            note=note,
+        )
+        run_service(
+            self,
+            record_survey,
+            command,
+            done=self.dismiss,
+            refused=self._refused,
+            trouble=self._trouble,
+            draft=self.draft,
+            group="survey_save",
+            exclusive=True,
+        )
+
+    def _refused(self, error: Exception) -> None:
+        from deskui.services.errors import Denied
+
+        # a role the permission table refuses hears the store's words for it
+        if isinstance(error, Denied):
+            key = "team.survey.error.lead_only"
+        else:
+            key = str(getattr(error, "key", error))
+        self._error("received_from", key)
+        self.draft.resume()
+
+    def _trouble(self, reason: str) -> None:
+        self.notify(reason, severity="error")
+        self.draft.resume()
 
     def action_cancel(self) -> None:
         self.draft.discard()  # "Esc cancels" (its hint): the typing goes too

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -27,6 +27,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.desk import describe_row, open_work_item
+from deskui.screens.runner import call_service, run_service
 from deskui.screens.sources import DeadlineSource
 from deskui.screens.work_columns import deadline_columns
 from deskui.widgets.key_footer import KeyFooter
@@ -46,15 +47,15 @@ class MissingSurveySource:
         self.quarter = quarter
 
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            return uow.surveys.missing_survey_count(self.quarter.year, self.quarter.quarter)
+        from deskui.services.surveys import MissingSurveys, missing_survey_count
+
+        return call_service(self._app, missing_survey_count, MissingSurveys(self.quarter))
 
     def rows(self, offset: int, limit: int) -> list[Any]:
-        q = self.quarter
-        with self._app.unit_of_work() as uow:
-            return uow.surveys.missing_survey_rows(
-                q.year, q.quarter, q.due_at, q.starts_at, offset, limit
-            )
+        from deskui.services.surveys import MissingSurveys, missing_survey_page
+
+        query = MissingSurveys(self.quarter, offset, limit)
+        return call_service(self._app, missing_survey_page, query)
 
 
 def survey_columns() -> list[Column]:
@@ -173,12 +174,17 @@ class TeamScreen(Screen[None]):
 
     # -- the survey summary ---------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="team_surveys", exit_on_error=False)
     def count_surveys(self) -> None:
-        quarter = self.quarter()
-        with self.desk_app.unit_of_work() as uow:
-            missing = uow.surveys.missing_survey_count(quarter.year, quarter.quarter)
-        self.post_message(self.SurveysCounted(missing))
+        from deskui.services.surveys import MissingSurveys, missing_survey_count
+
+        run_service(
+            self,
+            missing_survey_count,
+            MissingSurveys(self.quarter()),
+            done=lambda missing: self.post_message(self.SurveysCounted(missing)),
+            group="team_surveys",
+            exclusive=True,
+        )
 
     def on_team_screen_surveys_counted(self, message: SurveysCounted) -> None:
         self._missing = message.missing
