@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from deskui.domain.callbacks import CoverageShare, section
-from deskui.domain.model import Role
+from deskui.domain.permissions import Action
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -276,16 +276,20 @@ class CallbacksScreen(Screen[None]):
     def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
-    @property
-    def is_lead(self) -> bool:
-        agent = self.desk_app.agent
-        return agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
+    def may(self, action: Action) -> bool:
+        """Whether the signed-in agent's role may do `action` (the services' own table)."""
+        actor = self.desk_app.actor
+        return actor is not None and actor.may(action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The lead's keys (every agent's queue, reassigning, promotions) are not offered to
         an agent, who would only be refused (issue 14)."""
-        if action in ("reassign", "add_promotion") or (action, parameters) == ("view", ("all",)):
-            return self.is_lead
+        if action == "reassign":
+            return self.may(Action.REASSIGN)
+        if action == "add_promotion":
+            return self.may(Action.RECORD_PROMOTION)
+        if (action, parameters) == ("view", ("all",)):
+            return self.may(Action.SEE_TEAM)
         return True
 
     def compose(self) -> ComposeResult:
@@ -309,7 +313,7 @@ class CallbacksScreen(Screen[None]):
         from deskui.services.callbacks import CallbackScope, coverage_period
 
         app = self.desk_app
-        if view == "all" and not self.is_lead:
+        if view == "all" and not self.may(Action.SEE_TEAM):
             self.notify(t("callbacks.lead_only"), severity="warning")
             return
         self.view = view
@@ -350,7 +354,7 @@ class CallbacksScreen(Screen[None]):
     def _show_tabs(self) -> None:
         line = Text()
         for n, view in enumerate(VIEWS, start=1):
-            if view == "all" and not self.is_lead:
+            if view == "all" and not self.may(Action.SEE_TEAM):
                 continue
             label = f" {n} {t(f'callbacks.view.{view}')} "
             line.append(label, style="reverse bold" if view == self.view else "")
@@ -528,7 +532,7 @@ class CallbacksScreen(Screen[None]):
 
     def action_reassign(self) -> None:
         row = self.query_one("#callbacks-list", WorkList).cursor_row
-        if not self.is_lead:
+        if not self.may(Action.REASSIGN):
             self.notify(t("callbacks.lead_only"), severity="warning")
             return
         if row is None or self.view not in ("mine", "shared", "all"):
@@ -599,7 +603,8 @@ class CallbacksScreen(Screen[None]):
     def _decide_visit(self, row: Any) -> None:
         from deskui.screens.visit_request import VisitDecisionModal
 
-        self.app.push_screen(VisitDecisionModal(row, lead=self.is_lead), self._visit_decided)
+        modal = VisitDecisionModal(row, lead=self.may(Action.APPROVE_VISIT))
+        self.app.push_screen(modal, self._visit_decided)
 
     def _visit_decided(self, changed: bool | None) -> None:
         if changed:
@@ -608,7 +613,7 @@ class CallbacksScreen(Screen[None]):
     # -- promotions (促销活动期, seed 000:2.5.1.2) ----------------------------------------------
 
     def action_add_promotion(self) -> None:
-        if not self.is_lead:
+        if not self.may(Action.RECORD_PROMOTION):
             self.notify(t("callbacks.lead_only"), severity="warning")
             return
         from deskui.screens.promotion import PromotionModal

@@ -22,7 +22,7 @@ from deskui.domain.callbacks import (
     survey_late,
     survey_quarter,
 )
-from deskui.domain.model import Role
+from deskui.domain.permissions import Action
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -119,9 +119,10 @@ class TeamScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     @property
-    def is_lead(self) -> bool:
-        agent = self.desk_app.agent
-        return agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
+    def may_record_survey(self) -> bool:
+        """A lead or manager records survey forms (the services' permission table)."""
+        actor = self.desk_app.actor
+        return actor is not None and actor.may(Action.RECORD_SURVEY)
 
     def quarter(self) -> SurveyQuarter:
         app = self.desk_app
@@ -214,7 +215,7 @@ class TeamScreen(Screen[None]):
             return text
         text.append(visible(row.customer_name), style="bold")
         text.append(f"  #{row.customer_id}\n")
-        text.append(t("team.survey.hint" if self.is_lead else "team.survey.hint_agent"))
+        text.append(t("team.survey.hint" if self.may_record_survey else "team.survey.hint_agent"))
         return text
 
     @on(WorkList.CursorMoved)
@@ -234,7 +235,7 @@ class TeamScreen(Screen[None]):
         if self.view != "surveys":
             self.notify(t("team.survey.where"), severity="warning")
             return
-        if not self.is_lead:
+        if not self.may_record_survey:
             self.notify(t("team.survey.error.lead_only"), severity="warning")
             return
         row = self.query_one("#team-surveys", WorkList).cursor_row
