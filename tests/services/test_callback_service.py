@@ -24,6 +24,7 @@ from deskui.services.callbacks import (
     OpenQueue,
     ReassignCallback,
     RecordCallback,
+    RecordSalesConfirmation,
     add_promotion,
     book_callback,
     callback_count,
@@ -32,6 +33,7 @@ from deskui.services.callbacks import (
     open_queue,
     reassign_callback,
     record_callback,
+    record_sales_confirmation,
 )
 from deskui.services.errors import BookingRefused, CallbackError
 from tests.conftest import FIXED_NOW
@@ -143,3 +145,28 @@ def test_a_booked_time_at_lunch_is_refused_and_a_result_commits(
         assert uow.callbacks.callback_detail(callback_id).status == "done"
         with pytest.raises(CallbackError):  # done: nothing more to record
             record_callback(uow, _agent(desk), RecordCallback(callback_id, {}), FIXED_NOW)
+
+
+def test_the_sales_heads_not_now_postpones_the_callback_out_of_rest_time(
+    database: Database, desk: Desk
+) -> None:
+    callback_id = _callback(database, desk)
+    lunch = datetime(2026, 11, 24, 12, 30, tzinfo=SH)
+    later = datetime(2026, 11, 24, 15, 0, tzinfo=SH)
+
+    def declined(to: datetime) -> RecordSalesConfirmation:
+        return RecordSalesConfirmation(callback_id, "营销中心 赵磊", False, "客户在谈合同", to, CAL)
+
+    with UnitOfWork(database) as uow, pytest.raises(BookingRefused):
+        record_sales_confirmation(uow, _agent(desk), declined(lunch), FIXED_NOW)
+    with UnitOfWork(database) as uow:  # refused: nothing written
+        assert uow.callbacks.callback_detail(callback_id).sales_head == ""
+        record_sales_confirmation(uow, _agent(desk), declined(later), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        detail = open_callback(
+            uow, _agent(desk), OpenCallback(callback_id, mark_opened=False), FIXED_NOW
+        )
+        events = [e[1] for e in uow.callbacks.callback_events(callback_id)]
+    assert (detail.sales_head, detail.sales_note) == ("营销中心 赵磊", "客户在谈合同")
+    assert (detail.due_at, detail.moved_reason) == (later, "sales_declined")
+    assert events[-2:] == ["sales_declined", "postponed"]  # and no "opened": not asked for
