@@ -239,16 +239,17 @@ class CallbackCallScreen(Screen[None]):
     def _trouble(self, reason: str) -> None:
         self.post_message(self.Trouble(reason))
 
-    def _refused(self, error: Exception, field: str = "") -> None:
-        """A refusal in words beside `field` (a booked time moved: the next allowed slot)."""
+    def _refused(self, error: Exception, field: str = "", slot_field: str = "") -> None:
+        """A refusal in words beside `field` (none: the banner); a refused time beside
+        `slot_field`, with the next allowed slot."""
         from deskui.screens.callbacks import refusal_text
         from deskui.services.errors import BookingRefused
 
         if isinstance(error, BookingRefused):
             said = refused_message(error.placement, self.desk_app.settings.site_timezone)
-            self.post_message(self.Trouble(said, field))
+            self.post_message(self.Trouble(said, slot_field))
             return
-        self.post_message(self.Trouble(refusal_text(error), field if field == "booked_at" else ""))
+        self.post_message(self.Trouble(refusal_text(error), field))
 
     def on_callback_call_screen_detail_loaded(self, message: DetailLoaded) -> None:
         detail = message.detail
@@ -464,7 +465,7 @@ class CallbackCallScreen(Screen[None]):
             record_sales_confirmation,
             command,
             done=lambda _: self.post_message(self.Confirmed(confirmed)),
-            refused=lambda error: self._refused(error, "postpone_to"),
+            refused=lambda error: self._refused(error, slot_field="postpone_to"),
             trouble=self._trouble,
             draft=self.draft,
             group="callback_save",
@@ -689,7 +690,7 @@ class CallbackCallScreen(Screen[None]):
             book_callback,
             command,
             done=lambda _: self.post_message(self.Saved(None, booked=True)),
-            refused=lambda error: self._refused(error, "booked_at"),
+            refused=lambda error: self._refused(error, "booked_at", "booked_at"),
             trouble=self._trouble,
             draft=self.draft,
             group="callback_save",
