@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -121,6 +122,10 @@ class DeskApp(App[None]):
         agents: list[AgentRecord]
         overrides: dict[Any, bool]
         rules: SiteRules
+        demo_names: frozenset[str] = frozenset()
+        """The demo's people: they sign in from the pick list without a password."""
+        first_manager: bool = False
+        """No account has a password yet: the first start creates the first manager."""
 
     @dataclass
     class DatabaseFailed(Message):
@@ -153,6 +158,9 @@ class DeskApp(App[None]):
         self._last_change = 0
         self.pending_saves = PendingSaves(self)
         """Saves the desk promised to retry, retried from the tick (issue 13)."""
+        self._demo_names: frozenset[str] = frozenset()
+        self._last_input = time.monotonic()
+        self._locked = False
         self.crash_log: Path | None = None
         """Where the traceback went when the desk stopped on an unexpected error."""
         if settings.keymap:
@@ -187,6 +195,10 @@ class DeskApp(App[None]):
                     seed_demo(uow, self.clock.now())
                     uow.commit()
                 agents = uow.agents.agents()
+                demo_names = frozenset(a.name for a in uow.accounts.accounts() if a.demo)
+                from deskui.services.accounts import needs_first_manager
+
+                first_manager = needs_first_manager(uow)
                 overrides = uow.calendar.calendar_overrides()
                 rules = uow.rules
                 self._last_change = uow.changes.last_change_id()
@@ -194,7 +206,7 @@ class DeskApp(App[None]):
             self.post_message(self.DatabaseFailed(trouble_line(error)))
             return
         self.database = database
-        self.post_message(self.DatabaseReady(agents, overrides, rules))
+        self.post_message(self.DatabaseReady(agents, overrides, rules, demo_names, first_manager))
 
     def on_desk_app_database_failed(self, message: DatabaseFailed) -> None:
         self._desk().show_trouble(t("app.database_failed", reason=message.reason))
@@ -211,15 +223,32 @@ class DeskApp(App[None]):
         if self.agent is not None:
             desk.refresh_work()
             return
+        self._demo_names = message.demo_names
         wanted = self.settings.agent_name
         match = [a for a in message.agents if a.name == wanted] if wanted else []
-        if match:
+        if match and wanted in message.demo_names:  # a demo person needs no password
             self.sign_in(match[0])
             return
-        from deskui.screens.agent_pick import AgentPickModal
+        if message.demo_names and not wanted:
+            from deskui.screens.agent_pick import AgentPickModal
 
-        desk.show_status(t("desk.choose_agent"))
-        self.push_screen(AgentPickModal(message.agents), self._picked)
+            desk.show_status(t("desk.choose_agent"))
+            demo_people = [a for a in message.agents if a.name in message.demo_names]
+            self.push_screen(AgentPickModal(demo_people, demo=True), self._picked)
+            return
+        from deskui.screens.sign_in import Mode, SignInScreen
+
+        mode = Mode.FIRST_MANAGER if message.first_manager else Mode.SIGN_IN
+        password = self.settings.agent_password if wanted else None
+        screen = SignInScreen(mode, name=wanted or "", password=password)
+        self.push_screen(screen, self._signed_in)
+
+    def _signed_in(self, actor: Actor | None) -> None:
+        if actor is not None:
+            from deskui.data.records import AgentRecord
+
+            agent = AgentRecord(actor.id, actor.name, actor.role, actor.team, actor.department_code)
+            self.sign_in(agent)
 
     def _picked(self, agent: AgentRecord | None) -> None:
         if agent is not None:
@@ -314,10 +343,32 @@ class DeskApp(App[None]):
             self.sweep_callbacks()
         self.pending_saves.tick()
         self.collector.tick()
+        self._lock_when_idle()
+
+    def _lock_when_idle(self) -> None:
+        """After the site's idle time the desk locks behind the agent's password, everything
+        on screen and every draft kept (issue 16); the demo's people have no password."""
+        agent = self.agent
+        if agent is None or agent.name in self._demo_names or self._locked:
+            return
+        idle = time.monotonic() - self._last_input
+        if idle < self.site_rules.idle_lock.total_seconds():
+            return
+        from deskui.screens.sign_in import Mode, SignInScreen
+
+        self._locked = True
+        self.push_screen(SignInScreen(Mode.UNLOCK, name=agent.name), self._unlocked)
+
+    def _unlocked(self, _actor: Actor | None) -> None:
+        self._locked = False
+        self._last_input = time.monotonic()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self.collector.key()
+            self._last_input = time.monotonic()
+        elif isinstance(event, events.MouseDown):
+            self._last_input = time.monotonic()
         await super().on_event(event)
 
     async def action_pop_screen(self) -> None:

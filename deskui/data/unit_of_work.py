@@ -15,7 +15,9 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session
 
+from deskui.data.account_store import AccountStore
 from deskui.data.agent_store import AgentStore
+from deskui.data.audit_store import AuditStore
 from deskui.data.calendar_store import CalendarStore
 from deskui.data.callback_store import CallbackStore
 from deskui.data.change_feed import ChangeFeed
@@ -62,6 +64,8 @@ class UnitOfWork:
     changes: ChangeFeed
     settings: SettingsStore
     deadlines: DeadlineStore
+    accounts: AccountStore
+    audit: AuditStore
 
     def __init__(
         self, database: Database, policy: DeadlinePolicy | None = None, *, quick: bool = False
@@ -94,6 +98,8 @@ class UnitOfWork:
         self.changes = ChangeFeed(self)
         self.settings = SettingsStore(self)
         self.deadlines = DeadlineStore(self)
+        self.accounts = AccountStore(self)
+        self.audit = AuditStore(self)
         return self
 
     def __exit__(

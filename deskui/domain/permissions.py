@@ -22,6 +22,10 @@ class Action(StrEnum):
     SEE_TEAM = "see_team"  # the team view and every agent's callbacks
     WORK_DEPARTMENT = "work_department"  # a department's queue: accept, plan, result, return
     ADD_AGENT = "add_agent"  # accounts
+    MANAGE_ACCOUNTS = "manage_accounts"  # add, list, disable, reset a password (issue 16)
+    EXPORT_PERSONAL = "export_personal"  # phones, e-mail, birthdays leave the desk
+    EXPORT_RECORDS = "export_records"  # tickets, callbacks ... without personal data
+    SEE_AUDIT = "see_audit"  # sign-ins, failures, locks, denied actions, exports
 
 
 _DESK = frozenset({Role.AGENT, Role.LEAD, Role.MANAGER})
@@ -36,6 +40,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SEE_TEAM: _LEADS,
     Action.WORK_DEPARTMENT: frozenset({Role.DEPARTMENT, Role.LEAD, Role.MANAGER}),
     Action.ADD_AGENT: _LEADS,
+    Action.MANAGE_ACCOUNTS: _LEADS,
+    Action.EXPORT_PERSONAL: _LEADS,
+    Action.EXPORT_RECORDS: _DESK,
+    Action.SEE_AUDIT: frozenset({Role.MANAGER}),
 }
 
 

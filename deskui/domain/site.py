@@ -81,6 +81,8 @@ SETTINGS: tuple[SiteSetting, ...] = (
         choices=("database", "folder"),
         group="front_desk",
     ),
+    SiteSetting("signin.lock", Unit.MINUTES, "15", 1, 1440, group="accounts"),
+    SiteSetting("desk.idle_lock", Unit.MINUTES, "10", 1, 480, group="accounts"),
 )
 BY_KEY: Mapping[str, SiteSetting] = MappingProxyType({s.key: s for s in SETTINGS})
 
@@ -145,6 +147,10 @@ class SiteRules:
     sign_within_hours: int = 4
     attachment_limit_bytes: int = 10 * 1024 * 1024
     attachment_storage: str = "database"
+    signin_lock: timedelta = timedelta(minutes=15)
+    """How long five wrong passwords lock an account (issue 16)."""
+    idle_lock: timedelta = timedelta(minutes=10)
+    """How long a desk may sit untouched before it locks behind the password."""
 
 
 def setting_values(stored: Mapping[str, str]) -> dict[str, Value]:
@@ -218,4 +224,6 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
         sign_within_hours=int(v["mail.sign_within"]),  # type: ignore[arg-type]
         attachment_limit_bytes=int(v["attachment.limit"]) * 1024 * 1024,  # type: ignore[arg-type]
         attachment_storage=str(v["attachment.storage"]),
+        signin_lock=minutes("signin.lock"),
+        idle_lock=minutes("desk.idle_lock"),
     )

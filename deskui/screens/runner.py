@@ -53,8 +53,10 @@ def run_service(
     draft: FormDraft | None = None,
     group: str = "service",
     exclusive: bool = False,
+    anonymous: bool = False,
 ) -> Worker[None]:
-    """Run `service(uow, actor, command, now)` in a thread worker of `screen`."""
+    """Run `service(uow, actor, command, now)` in a thread worker of `screen`; `anonymous`
+    for the one kind of service that runs before anyone signed in (sign-in itself)."""
     host: DeskHost = screen.app  # type: ignore[assignment]
 
     def job() -> None:
@@ -63,12 +65,12 @@ def run_service(
         actor = host.actor
         now = host.clock.now()
         try:
-            if actor is None:
+            if actor is None and not anonymous:
                 raise RuntimeError("no agent signed in")
             with host.unit_of_work() as uow:
                 if draft is not None:
                     draft.delete_in(uow)
-                result = service(uow, actor, command, now)
+                result = service(uow, actor, command, now)  # type: ignore[arg-type]
         except Conflict as error:
             if conflict is not None:
                 deliver(screen, conflict, error)
