@@ -97,6 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
     agent.add_argument("name", nargs="?", help="the account's name (all but list)")
     agent.add_argument("--role", choices=("agent", "lead", "manager", "department"))
     agent.add_argument("--department", metavar="CODE", help="a department member's department")
+    audit = commands.add_parser(
+        "audit", parents=[common], help="the audit: sign-ins, locks, denials, exports (managers)"
+    )
+    audit.add_argument("--person", metavar="NAME", help="only this person's lines")
+    audit.add_argument("--action", help="only this action (sign_in, lock, denied, export ...)")
+    audit.add_argument("--from", dest="since", metavar="DATE", help="from this local day")
+    audit.add_argument("--to", dest="until", metavar="DATE", help="to this local day, inclusive")
+    audit.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    audit.add_argument("--output", metavar="FILE", help="write here instead of stdout")
     web = commands.add_parser(
         "web", parents=[common], help="serve the desk to browsers (one desk per tab)"
     )
@@ -184,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
                 from deskui.cli_accounts import agent_command
 
                 status = agent_command(settings, clock, args, dict(os.environ))
+            elif args.command == "audit":
+                from deskui.cli_accounts import audit_command
+
+                status = audit_command(settings, clock, args)
             elif args.command == "web":
                 from deskui.web import serve
 

@@ -223,3 +223,59 @@ def _print_accounts(settings: Settings, rows: list[Any], clock: Clock) -> None:
             )
         role = _t(f"role.{a.role}", settings)
         writer.writerow([a.name, role, a.department_code or "", state, password])
+
+
+def audit_command(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
+    """`deskui audit`: a manager searches the audit by person, action and local days, as CSV
+    or XLSX; reading the audit is itself audited."""
+    from datetime import date, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from deskui.cli import UsageError, _open
+    from deskui.data.export import write_csv, write_xlsx
+    from deskui.data.unit_of_work import UnitOfWork
+
+    zone = ZoneInfo(settings.site_timezone)
+
+    def day(text: str | None, flag: str) -> datetime | None:
+        if text is None:
+            return None
+        try:
+            return datetime.combine(date.fromisoformat(text), time(), zone)
+        except ValueError as error:
+            raise UsageError(f"{flag}: {text!r} is not a date like 2026-11-23") from error
+
+    since = day(args.since, "--from")
+    until = day(args.until, "--to")
+    database: Database = _open(settings, clock, seed_demo=settings.demo)  # type: ignore[assignment]
+    try:
+        actor = signed_in(settings, clock, database, Action.SEE_AUDIT)
+    except CommandRefused as error:
+        print(f"deskui: {error}", file=sys.stderr)
+        return error.status
+    with UnitOfWork(database) as uow:
+        lines = uow.audit.search(
+            person=args.person,
+            action=args.action,
+            since=since,
+            until=until + timedelta(days=1) if until else None,
+            limit=100_000,
+        )
+        uow.audit.write(clock.now(), "audit_read", agent_id=actor.id, agent_name=actor.name)
+        uow.commit()
+    headers = ["at", "person", "action", "outcome", "subject", "detail"]
+    rows: list[list[Any]] = [
+        [e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), e.agent_name, e.action,
+         e.outcome, e.subject, ", ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))]
+        for e in lines
+    ]  # fmt: skip
+    if args.format == "xlsx":
+        if args.output is None:
+            raise UsageError("xlsx is binary: add --output FILE.xlsx")
+        write_xlsx({"audit": (headers, rows)}, args.output)
+    elif args.output is None:
+        write_csv((headers, rows), sys.stdout, terminal=sys.stdout.isatty())
+    else:
+        with open(args.output, "w", encoding="utf-8-sig", newline="") as stream:
+            write_csv((headers, rows), stream)
+    return 0

@@ -138,3 +138,19 @@ def test_deskui_web_serves_the_page(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_manager_finds_the_lock_in_the_audit_and_an_agent_cannot_look(
+    monkeypatch: pytest.MonkeyPatch, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _team(monkeypatch, url)
+    for _ in range(5):
+        _run(monkeypatch, url, "--agent", "王芳", "export", "tickets", password="guess-1234")
+    capsys.readouterr()
+    assert _run(monkeypatch, url, "--agent", "王芳", "audit", password="agent-pass1") != 0
+    assert "已锁定" in capsys.readouterr().err  # the right password, but locked
+    assert _run(monkeypatch, url, "--agent", "刘洋", "audit", "--person", "王芳",
+                "--action", "lock", password="manager-pass") == 0  # fmt: skip
+    rows = capsys.readouterr().out.strip().splitlines()
+    assert rows[0] == "at,person,action,outcome,subject,detail" and len(rows) == 2
+    assert ",王芳,lock,ok,," in rows[1] and "until=" in rows[1]

@@ -60,6 +60,7 @@ def run_service(
     host: DeskHost = screen.app  # type: ignore[assignment]
 
     def job() -> None:
+        from deskui.services.actor import Denied
         from deskui.services.errors import REFUSALS, Conflict
 
         actor = host.actor
@@ -78,6 +79,14 @@ def run_service(
                 deliver(screen, trouble, trouble_line(error))
             return
         except REFUSALS as error:
+            if isinstance(error, Denied):
+                _audit_denied(host, actor, error, now)
+                denied = denied_line(error)
+                if trouble is not None:
+                    deliver(screen, trouble, denied)
+                else:
+                    deliver(screen, host.notify, denied, severity="warning")
+                return
             if refused is not None:
                 deliver(screen, refused, error)
             elif trouble is not None:
@@ -92,6 +101,37 @@ def run_service(
     return screen.run_worker(
         job, thread=True, group=group, exclusive=exclusive, exit_on_error=False
     )
+
+
+def denied_line(error: Exception) -> str:
+    """A denied action in one line: who may not do what (issue 16)."""
+    from deskui.i18n import t
+
+    values = dict(getattr(error, "values", {}))
+    action = str(values.get("action", ""))
+    role = str(values.get("role", ""))
+    return t(
+        "service.denied",
+        role=t(f"role.{role}") if role else "",
+        action=t(f"account.action.{action}") if action else "",
+    )
+
+
+def _audit_denied(host: DeskHost, actor: Actor | None, error: Exception, now: datetime) -> None:
+    """The denial goes to the audit in a transaction of its own: the service's rolled back."""
+    try:
+        with host.unit_of_work() as uow:
+            uow.audit.write(
+                now,
+                "denied",
+                agent_id=actor.id if actor else None,
+                agent_name=actor.name if actor else "",
+                outcome="denied",
+                subject=str(getattr(error, "action", "")),
+            )
+            uow.commit()
+    except Exception:  # the audit line is lost with the database: the denial still shows
+        return
 
 
 def call_service(host: DeskHost, service: Service[C, R], command: C) -> R:
