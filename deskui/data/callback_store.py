@@ -674,6 +674,47 @@ class CallbackStore(StoreBase):
             self._changed("callback", callback_id, now)
         return shared
 
+    def claim_next_shared(self, agent_id: int, now: datetime) -> int | None:
+        """The agent takes the most urgent callback of the shared queue; None when it is empty.
+        Never hands one callback to two agents: PostgreSQL skips rows another desk holds
+        (SELECT ... FOR UPDATE SKIP LOCKED), and the conditional UPDATE makes the claim safe
+        on SQLite's single writer too (a row someone took meanwhile is passed over)."""
+        query = (
+            select(m.Callback.id)
+            .where(
+                m.Callback.shared.is_(True),
+                m.Callback.done_at.is_(None),
+                m.Callback.status.in_(OPEN),
+            )
+            .order_by(m.Callback.due_at, m.Callback.id)
+            .limit(5)
+            .with_for_update(skip_locked=True)
+        )
+        for callback_id in self.session.scalars(query).all():
+            claimed = self.session.execute(
+                update(m.Callback)
+                .where(m.Callback.id == callback_id, m.Callback.shared.is_(True))
+                .values(shared=False, agent_id=agent_id, version=m.Callback.version + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            team = self._team(agent_id)
+            for deadline in self.session.scalars(
+                select(m.Deadline).where(
+                    m.Deadline.subject_type == SubjectType.CALLBACK,
+                    m.Deadline.subject_id == callback_id,
+                    m.Deadline.met_at.is_(None),
+                )
+            ):
+                deadline.owner_id = agent_id
+                deadline.team = team
+                self._changed("deadline", deadline.id, now)
+            self.callback_event(callback_id, agent_id, now, "claimed", {})
+            self._changed("callback", callback_id, now)
+            return callback_id
+        return None
+
     def reassign_callback(
         self, callback_id: int, to_agent_id: int, by_agent_id: int, now: datetime
     ) -> None:
