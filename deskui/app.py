@@ -238,6 +238,7 @@ class DeskApp(App[None]):
             return
         from deskui.screens.sign_in import Mode, SignInScreen
 
+        desk.show_status(t("signin.status"))
         mode = Mode.FIRST_MANAGER if message.first_manager else Mode.SIGN_IN
         password = self.settings.agent_password if wanted else None
         screen = SignInScreen(mode, name=wanted or "", password=password)
