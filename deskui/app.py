@@ -45,6 +45,7 @@ CHANGE_POLL_TICKS = 2
 HANDOVER_FLAG_TICKS = 10  # late handover acknowledgements reach the lead (seed 004)
 CALLBACK_SWEEP_TICKS = 60  # overdue personal callbacks reach the shared queue on time (issue 6)
 TYPING_PAUSE = 0.5
+PRESENCE_TICKS = 5  # who else has the record open: said within five seconds
 """Seconds after a key during which the tick holds back its database polls (their thread
 would compete with the keystroke's frame for the interpreter)."""
 MAX_HELD_TICKS = 4
@@ -159,6 +160,9 @@ class DeskApp(App[None]):
         self.pending_saves = PendingSaves(self)
         """Saves the desk promised to retry, retried from the tick (issue 13)."""
         self._demo_names: frozenset[str] = frozenset()
+        self._presence_shown: tuple[str | None, tuple[str, ...]] | None = None
+        self.viewers: list[str] = []
+        """Who else has the record on screen open now (names), for screens that show it."""
         self._last_input = time.monotonic()
         self._locked = False
         self.crash_log: Path | None = None
@@ -345,6 +349,43 @@ class DeskApp(App[None]):
         self.pending_saves.tick()
         self.collector.tick()
         self._lock_when_idle()
+        if self.database is not None and self._ticks % PRESENCE_TICKS == 0:
+            self.report_presence()
+
+    def _presence_subject(self) -> str | None:
+        """The record the agent has in front of them: the topmost screen that names one."""
+        for screen in reversed(self.screen_stack):
+            subject = getattr(screen, "presence_subject", None)
+            if subject:
+                return str(subject)
+        return None
+
+    def report_presence(self) -> None:
+        """Say which record this desk shows; when others have it open too, say who, once
+        (issue 16: two agents on one ticket know it before they both save)."""
+        from deskui.screens.runner import run_service
+        from deskui.services.presence import here
+
+        subject = self._presence_subject()
+        if self.agent is None or (subject is None and self._presence_shown is None):
+            return
+        run_service(
+            self.screen,
+            here,
+            subject,
+            done=lambda names: self._others_here(subject, names),
+            group="presence",
+            exclusive=True,
+        )
+
+    def _others_here(self, subject: str | None, names: list[str]) -> None:
+        seen = (subject, tuple(names))
+        if seen == self._presence_shown:
+            return
+        self._presence_shown = seen if subject is not None else None
+        self.viewers = names
+        if names and subject is not None:
+            self.notify(t("presence.also_open", names="、".join(names)), timeout=8)
 
     def _lock_when_idle(self) -> None:
         """After the site's idle time the desk locks behind the agent's password, everything

@@ -96,6 +96,17 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
 
 
+class Presence(Base):
+    """Which record each agent has open now (issue 16): one row per agent, refreshed by the
+    desk's tick; rows older than a few ticks are stale and ignored."""
+
+    __tablename__ = "presence"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(60), index=True)
+    seen_at: Mapped[datetime]
+
+
 class Customer(Base):
     __tablename__ = "customer"
     # optimistic locking for everything an agent edits (DESIGN.md 7)

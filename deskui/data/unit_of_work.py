@@ -30,6 +30,7 @@ from deskui.data.frontdesk_store import FrontDeskStore
 from deskui.data.handover_store import HandoverStore
 from deskui.data.notification_store import NotificationStore
 from deskui.data.pause_store import PauseStore
+from deskui.data.presence_store import PresenceStore
 from deskui.data.profile_store import ProfileStore
 from deskui.data.reception_store import ReceptionStore
 from deskui.data.relations_store import RelationsStore
@@ -66,6 +67,7 @@ class UnitOfWork:
     deadlines: DeadlineStore
     accounts: AccountStore
     audit: AuditStore
+    presence: PresenceStore
 
     def __init__(
         self, database: Database, policy: DeadlinePolicy | None = None, *, quick: bool = False
@@ -100,6 +102,7 @@ class UnitOfWork:
         self.deadlines = DeadlineStore(self)
         self.accounts = AccountStore(self)
         self.audit = AuditStore(self)
+        self.presence = PresenceStore(self)
         return self
 
     def __exit__(

@@ -1,4 +1,5 @@
-"""accounts sign in with a password (argon2id), lock after failures; the audit (issue 16)
+"""accounts sign in with a password (argon2id), lock after failures; the audit; presence
+(who has which record open); issue 16
 
 Revision ID: 0015
 Revises: 0014
@@ -42,9 +43,17 @@ def upgrade() -> None:
     op.create_index("ix_audit_entry_at", "audit_entry", ["at"])
     op.create_index("ix_audit_entry_agent_id", "audit_entry", ["agent_id"])
     op.create_index("ix_audit_entry_action", "audit_entry", ["action"])
+    op.create_table(
+        "presence",
+        sa.Column("agent_id", sa.Integer(), sa.ForeignKey("agent.id"), primary_key=True),
+        sa.Column("subject", sa.String(60), nullable=False),
+        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_presence_subject", "presence", ["subject"])
 
 
 def downgrade() -> None:
+    op.drop_table("presence")
     op.drop_table("audit_entry")
     with op.batch_alter_table("agent") as batch:
         for column in ("demo", "locked_until", "failed_signins", "must_change_password"):
