@@ -29,15 +29,15 @@ GOAL_RSS_MB = 80.0
 NOW = "2026-11-23T09:00+08:00"
 AGENTS = ("王芳", "李娜", "陈静", "张伟")
 
-CHILD = (
-    r"""
+CHILD = r"""
 import sys, time
 from deskui.app import make_app
 from deskui.config import Settings
 from deskui.data.database import Database
 from deskui.domain.clock import FixedClock
 from datetime import datetime
-url, agent, seconds, ready, now = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4], sys.argv[5]
+url, agent, seconds, ready, now = sys.argv[1:6]
+seconds = float(seconds)
 settings = Settings(database_url=url, agent_name=agent, theme="textual-dark")
 app = make_app(settings, FixedClock(datetime.fromisoformat(now)), Database(url))
 async def idle():
@@ -51,8 +51,6 @@ async def idle():
 app.call_later(lambda: app.run_worker(idle()))
 app.run(headless=True, size=(120, 36))
 """
-    % NOW
-)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -100,6 +98,7 @@ def run(desks: int, idle: float, url: str | None) -> dict[str, float]:
                     AGENTS[i % len(AGENTS)],
                     str(idle + 60),
                     str(ready),
+                    NOW,
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -143,15 +142,13 @@ def main() -> int:
         args.desks, args.idle = 10, 10.0
     load = os.getloadavg()
     r = run(args.desks, args.idle, args.db)
-    print(
-        f"desks: {r['started']:.0f} of {args.desks} headless desks signed in, idle {args.idle:.0f} s"
-    )
+    signed = f"{r['started']:.0f} of {args.desks} headless desks signed in"
+    print(f"desks: {signed}, idle {args.idle:.0f} s")
     print(f"  load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     share = r["cpu_share"]
     print(f"  CPU of all desks together {share:.1%} of one core (goal < {GOAL_CPU_SHARE:.0%})")
-    print(
-        f"  resident per desk: mean {r['rss_mean']:.0f} MB, max {r['rss_max']:.0f} MB (goal < {GOAL_RSS_MB:.0f})"
-    )
+    rss = f"mean {r['rss_mean']:.0f} MB, max {r['rss_max']:.0f} MB"
+    print(f"  resident per desk: {rss} (goal < {GOAL_RSS_MB:.0f})")
     met = share < GOAL_CPU_SHARE and r["rss_mean"] < GOAL_RSS_MB
     print(f"  goals {'met' if met else 'NOT met'}")
     return 0
