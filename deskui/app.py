@@ -626,8 +626,44 @@ class DeskApp(App[None]):
                     getattr(screen, f"action_{item.action}"),
                 )
         yield SystemCommand(t("app.theme"), t("app.theme_tip"), self.action_change_theme)
+        yield from self._account_commands()
         if self.pending_saves:
             yield pending_saves_command(self.pending_saves)
+
+    def _account_commands(self) -> Iterable[SystemCommand]:
+        """The lead's accounts screen, and for everyone with a password: change it, lock."""
+        actor = self.actor
+        if actor is None or self.database is None:
+            return
+        from deskui.domain.permissions import Action
+        from deskui.screens.sign_in import Mode, SignInScreen
+
+        if actor.may(Action.MANAGE_ACCOUNTS):
+            from deskui.screens.accounts import AccountsModal
+
+            yield SystemCommand(
+                t("accounts.command"),
+                t("accounts.command_tip"),
+                lambda: self.push_screen(AccountsModal()),
+            )
+        if actor.name in self._demo_names:
+            return
+        yield SystemCommand(
+            t("accounts.password_command"),
+            t("accounts.password_command_tip"),
+            lambda: self.push_screen(SignInScreen(Mode.CHANGE, name=actor.name, actor=actor)),
+        )
+        yield SystemCommand(t("accounts.lock_command"), t("accounts.lock_command_tip"), self.lock)
+
+    def lock(self) -> None:
+        """Lock the desk now (the agent leaves it); only their password opens it again."""
+        agent = self.agent
+        if agent is None or self._locked or agent.name in self._demo_names:
+            return
+        from deskui.screens.sign_in import Mode, SignInScreen
+
+        self._locked = True
+        self.push_screen(SignInScreen(Mode.UNLOCK, name=agent.name), self._unlocked)
 
 
 def make_app(settings: Settings, clock: Clock, database: Database | None = None) -> DeskApp:

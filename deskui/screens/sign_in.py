@@ -23,6 +23,7 @@ from deskui.screens.runner import run_service
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
     from deskui.services.accounts import SignedIn
+    from deskui.services.actor import Actor
 
 MAX_NAME = 40
 
@@ -43,7 +44,12 @@ class SignInScreen(ModalScreen["Actor | None"]):
     ]
 
     def __init__(
-        self, mode: Mode = Mode.SIGN_IN, *, name: str = "", password: str | None = None
+        self,
+        mode: Mode = Mode.SIGN_IN,
+        *,
+        name: str = "",
+        password: str | None = None,
+        actor: Actor | None = None,
     ) -> None:
         super().__init__(id="sign-in")
         localize_bindings(self)
@@ -51,6 +57,8 @@ class SignInScreen(ModalScreen["Actor | None"]):
         self._name = name
         self._given_password = password
         self._signed: SignedIn | None = None
+        self._changing = actor
+        """Mode.CHANGE from the palette: the signed-in agent changing their own password."""
         self._busy = False
 
     @property
@@ -114,6 +122,9 @@ class SignInScreen(ModalScreen["Actor | None"]):
         if self.mode is Mode.UNLOCK:
             self.app.bell()
             return
+        if self._changing is not None:  # changing one's password from the palette: cancel
+            self.dismiss(None)
+            return
         self.app.exit()
 
     @on(Input.Submitted)
@@ -164,8 +175,8 @@ class SignInScreen(ModalScreen["Actor | None"]):
         self._busy = True
         self.query_one("#sign-in-error", Static).update(Text(t("signin.checking")))
         if self.mode is Mode.CHANGE:
-            assert self._signed is not None
-            actor = self._signed.actor
+            actor = self._signed.actor if self._signed else self._changing
+            assert actor is not None
             run_service(
                 self,
                 lambda uow, _, new, now: accounts.change_password(uow, actor, new, now),
