@@ -4,7 +4,7 @@ a database with no password yet, change a one-time password, and unlock an idle 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -177,42 +177,30 @@ class SignInScreen(ModalScreen["Actor | None"]):
         if self.mode is Mode.CHANGE:
             actor = self._signed.actor if self._signed else self._changing
             assert actor is not None
-            run_service(
-                self,
+            self._run(
                 lambda uow, _, new, now: accounts.change_password(uow, actor, new, now),
                 password,
-                done=lambda _: self.dismiss(actor),
-                refused=self._refused,
-                trouble=self._error,
-                group="sign_in",
-                exclusive=True,
-                anonymous=True,
+                lambda _: self.dismiss(actor),
             )
             return
         if self.mode is Mode.FIRST_MANAGER:
             command = accounts.AddAgent(name, Role.MANAGER, password)
-            run_service(
-                self,
-                accounts.add_agent,
-                command,
-                done=lambda _: self._sign_in(name, password),
-                refused=self._refused,
-                trouble=self._error,
-                group="sign_in",
-                exclusive=True,
-                anonymous=True,
-            )
+            self._run(accounts.add_agent, command, lambda _: self._sign_in(name, password))
             return
         self._sign_in(name, password)
 
     def _sign_in(self, name: str, password: str) -> None:
         from deskui.services import accounts
 
+        self._run(accounts.sign_in, accounts.SignIn(name, password), self._signed_in)
+
+    def _run(self, service: Any, command: object, done: Any) -> None:
+        """Every step of signing in runs before (or as) an actor exists: anonymous."""
         run_service(
             self,
-            accounts.sign_in,
-            accounts.SignIn(name, password),
-            done=self._signed_in,
+            service,
+            command,
+            done=done,
             refused=self._refused,
             trouble=self._error,
             group="sign_in",

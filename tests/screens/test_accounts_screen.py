@@ -12,18 +12,10 @@ from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.accounts import AccountFormModal, AccountsModal
-from deskui.services.accounts import AddAgent, SignIn, add_agent, sign_in
+from deskui.services.accounts import SignIn, sign_in
 from tests.conftest import make_settings
 from tests.screens.desk_pilot import SIZE, settle
-
-
-def _team(database: Database, clock: FixedClock) -> None:
-    with UnitOfWork(database) as uow:
-        manager = add_agent(uow, None, AddAgent("刘洋", "manager", "manager-pass"), clock.now())
-    with UnitOfWork(database) as uow:
-        add_agent(uow, manager, AddAgent("张伟", "lead", "lead-pass-1"), clock.now())
-    with UnitOfWork(database) as uow:
-        add_agent(uow, manager, AddAgent("王芳", "agent", "agent-pass1"), clock.now())
+from tests.team_desk import add_team
 
 
 def _lines(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -34,7 +26,7 @@ def _lines(app) -> list[str]:  # type: ignore[no-untyped-def]
 async def test_a_lead_adds_resets_and_disables_an_account(
     empty_database: Database, clock: FixedClock
 ) -> None:
-    _team(empty_database, clock)
+    add_team(empty_database, clock)
     settings = replace(make_settings(empty_database, agent="张伟"), agent_password="lead-pass-1")
     app = make_app(settings, clock, empty_database)
     async with app.run_test(size=SIZE) as pilot:
@@ -70,7 +62,7 @@ async def test_a_lead_adds_resets_and_disables_an_account(
 async def test_an_agent_is_refused_told_why_and_the_refusal_is_audited(
     empty_database: Database, clock: FixedClock
 ) -> None:
-    _team(empty_database, clock)
+    add_team(empty_database, clock)
     settings = replace(make_settings(empty_database, agent="王芳"), agent_password="agent-pass1")
     app = make_app(settings, clock, empty_database)
     async with app.run_test(size=SIZE) as pilot:

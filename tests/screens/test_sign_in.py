@@ -11,29 +11,21 @@ from textual.widgets import Input, Static
 
 from deskui.app import make_app
 from deskui.data.database import Database
-from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.desk import DeskScreen
 from deskui.screens.intake import IntakeScreen
 from deskui.screens.sign_in import Mode, SignInScreen
-from deskui.services.accounts import AddAgent, add_agent
 from tests.conftest import make_settings
 from tests.screens.desk_pilot import SIZE, settle
+from tests.team_desk import PASSWORDS, add_team
 
-PASSWORD = "desk-pass-1"
-
-
-def _team(database: Database, clock: FixedClock) -> None:
-    with UnitOfWork(database) as uow:
-        manager = add_agent(uow, None, AddAgent("刘洋", "manager", "manager-pass"), clock.now())
-    with UnitOfWork(database) as uow:
-        add_agent(uow, manager, AddAgent("王芳", "agent", PASSWORD), clock.now())
+PASSWORD = PASSWORDS["王芳"]
 
 
 async def test_the_password_given_at_start_signs_in_and_a_wrong_one_says_why(
     empty_database: Database, clock: FixedClock
 ) -> None:
-    _team(empty_database, clock)
+    add_team(empty_database, clock)
     settings = replace(make_settings(empty_database, agent="王芳"), agent_password="wrong-one")
     app = make_app(settings, clock, empty_database)
     async with app.run_test(size=SIZE) as pilot:
@@ -51,7 +43,7 @@ async def test_the_password_given_at_start_signs_in_and_a_wrong_one_says_why(
 async def test_the_idle_desk_locks_keeps_the_typing_and_only_the_password_unlocks(
     empty_database: Database, clock: FixedClock
 ) -> None:
-    _team(empty_database, clock)
+    add_team(empty_database, clock)
     settings = replace(make_settings(empty_database, agent="王芳"), agent_password=PASSWORD)
     app = make_app(settings, clock, empty_database)
     async with app.run_test(size=SIZE) as pilot:
