@@ -160,6 +160,8 @@ class DeskApp(App[None]):
         self.pending_saves = PendingSaves(self)
         """Saves the desk promised to retry, retried from the tick (issue 13)."""
         self._demo_names: frozenset[str] = frozenset()
+        self._listener: Any = None
+        """The PostgreSQL LISTEN thread (deskui/data/change_listener.py), once opened."""
         self._presence_shown: tuple[str | None, tuple[str, ...]] | None = None
         self.viewers: list[str] = []
         """Who else has the record on screen open now (names), for screens that show it."""
@@ -210,6 +212,7 @@ class DeskApp(App[None]):
             self.post_message(self.DatabaseFailed(trouble_line(error)))
             return
         self.database = database
+        self._listen_for_changes(database)
         self.post_message(self.DatabaseReady(agents, overrides, rules, demo_names, first_manager))
 
     def on_desk_app_database_failed(self, message: DatabaseFailed) -> None:
@@ -425,6 +428,18 @@ class DeskApp(App[None]):
 
     def on_unmount(self) -> None:
         self.collector.stop()
+        if self._listener is not None:
+            self._listener.stop()
+
+    def _listen_for_changes(self, database: Database) -> None:
+        """On PostgreSQL, another desk's write is heard at once (LISTEN/NOTIFY): the feed is
+        polled then, not on the next tick; the tick's poll stays as the fallback."""
+        if database.is_sqlite or self._listener is not None:
+            return
+        from deskui.data.change_listener import ChangeListener
+
+        self._listener = ChangeListener(database.url, lambda: deliver(self, self.poll_changes))
+        self._listener.start()
 
     # -- an unexpected error: logged, drafts kept, a non-zero exit (deskui/crash.py) --------
 

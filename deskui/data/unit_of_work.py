@@ -81,6 +81,8 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = self._database.quick_session() if self._quick else self._database.session()
         self._rules = None
+        self.notified = False
+        """This transaction has told the listening desks (PostgreSQL NOTIFY, once)."""
         self.agents = AgentStore(self)
         self.work = WorkStore(self)
         self.customers = CustomerStore(self)
@@ -116,6 +118,7 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        self.notified = False
 
     @property
     def rules(self) -> SiteRules:
