@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -44,6 +45,7 @@ CHANGE_POLL_TICKS = 2
 HANDOVER_FLAG_TICKS = 10  # late handover acknowledgements reach the lead (seed 004)
 CALLBACK_SWEEP_TICKS = 60  # overdue personal callbacks reach the shared queue on time (issue 6)
 TYPING_PAUSE = 0.5
+PRESENCE_TICKS = 5  # who else has the record open: said within five seconds
 """Seconds after a key during which the tick holds back its database polls (their thread
 would compete with the keystroke's frame for the interpreter)."""
 MAX_HELD_TICKS = 4
@@ -121,6 +123,10 @@ class DeskApp(App[None]):
         agents: list[AgentRecord]
         overrides: dict[Any, bool]
         rules: SiteRules
+        demo_names: frozenset[str] = frozenset()
+        """The demo's people: they sign in from the pick list without a password."""
+        first_manager: bool = False
+        """No account has a password yet: the first start creates the first manager."""
 
     @dataclass
     class DatabaseFailed(Message):
@@ -153,6 +159,14 @@ class DeskApp(App[None]):
         self._last_change = 0
         self.pending_saves = PendingSaves(self)
         """Saves the desk promised to retry, retried from the tick (issue 13)."""
+        self._demo_names: frozenset[str] = frozenset()
+        self._listener: Any = None
+        """The PostgreSQL LISTEN thread (deskui/data/change_listener.py), once opened."""
+        self._presence_shown: tuple[str | None, tuple[str, ...]] | None = None
+        self.viewers: list[str] = []
+        """Who else has the record on screen open now (names), for screens that show it."""
+        self._last_input = time.monotonic()
+        self._locked = False
         self.crash_log: Path | None = None
         """Where the traceback went when the desk stopped on an unexpected error."""
         if settings.keymap:
@@ -187,6 +201,10 @@ class DeskApp(App[None]):
                     seed_demo(uow, self.clock.now())
                     uow.commit()
                 agents = uow.agents.agents()
+                demo_names = frozenset(a.name for a in uow.accounts.accounts() if a.demo)
+                from deskui.services.accounts import needs_first_manager
+
+                first_manager = needs_first_manager(uow)
                 overrides = uow.calendar.calendar_overrides()
                 rules = uow.rules
                 self._last_change = uow.changes.last_change_id()
@@ -194,7 +212,8 @@ class DeskApp(App[None]):
             self.post_message(self.DatabaseFailed(trouble_line(error)))
             return
         self.database = database
-        self.post_message(self.DatabaseReady(agents, overrides, rules))
+        self._listen_for_changes(database)
+        self.post_message(self.DatabaseReady(agents, overrides, rules, demo_names, first_manager))
 
     def on_desk_app_database_failed(self, message: DatabaseFailed) -> None:
         self._desk().show_trouble(t("app.database_failed", reason=message.reason))
@@ -211,15 +230,33 @@ class DeskApp(App[None]):
         if self.agent is not None:
             desk.refresh_work()
             return
+        self._demo_names = message.demo_names
         wanted = self.settings.agent_name
         match = [a for a in message.agents if a.name == wanted] if wanted else []
-        if match:
+        if match and wanted in message.demo_names:  # a demo person needs no password
             self.sign_in(match[0])
             return
-        from deskui.screens.agent_pick import AgentPickModal
+        if message.demo_names and not wanted:
+            from deskui.screens.agent_pick import AgentPickModal
 
-        desk.show_status(t("desk.choose_agent"))
-        self.push_screen(AgentPickModal(message.agents), self._picked)
+            desk.show_status(t("desk.choose_agent"))
+            demo_people = [a for a in message.agents if a.name in message.demo_names]
+            self.push_screen(AgentPickModal(demo_people, demo=True), self._picked)
+            return
+        from deskui.screens.sign_in import Mode, SignInScreen
+
+        desk.show_status(t("signin.status"))
+        mode = Mode.FIRST_MANAGER if message.first_manager else Mode.SIGN_IN
+        password = self.settings.agent_password if wanted else None
+        screen = SignInScreen(mode, name=wanted or "", password=password)
+        self.push_screen(screen, self._signed_in)
+
+    def _signed_in(self, actor: Actor | None) -> None:
+        if actor is not None:
+            from deskui.data.records import AgentRecord
+
+            agent = AgentRecord(actor.id, actor.name, actor.role, actor.team, actor.department_code)
+            self.sign_in(agent)
 
     def _picked(self, agent: AgentRecord | None) -> None:
         if agent is not None:
@@ -314,10 +351,69 @@ class DeskApp(App[None]):
             self.sweep_callbacks()
         self.pending_saves.tick()
         self.collector.tick()
+        self._lock_when_idle()
+        if self.database is not None and self._ticks % PRESENCE_TICKS == 0:
+            self.report_presence()
+
+    def _presence_subject(self) -> str | None:
+        """The record the agent has in front of them: the topmost screen that names one."""
+        for screen in reversed(self.screen_stack):
+            subject = getattr(screen, "presence_subject", None)
+            if subject:
+                return str(subject)
+        return None
+
+    def report_presence(self) -> None:
+        """Say which record this desk shows; when others have it open too, say who, once
+        (issue 16: two agents on one ticket know it before they both save)."""
+        from deskui.screens.runner import run_service
+        from deskui.services.presence import here
+
+        subject = self._presence_subject()
+        if self.agent is None or (subject is None and self._presence_shown is None):
+            return
+        run_service(
+            self.screen,
+            here,
+            subject,
+            done=lambda names: self._others_here(subject, names),
+            group="presence",
+            exclusive=True,
+        )
+
+    def _others_here(self, subject: str | None, names: list[str]) -> None:
+        seen = (subject, tuple(names))
+        if seen == self._presence_shown:
+            return
+        self._presence_shown = seen if subject is not None else None
+        self.viewers = names
+        if names and subject is not None:
+            self.notify(t("presence.also_open", names="、".join(names)), timeout=8)
+
+    def _lock_when_idle(self) -> None:
+        """After the site's idle time the desk locks behind the agent's password, everything
+        on screen and every draft kept (issue 16); the demo's people have no password."""
+        agent = self.agent
+        if agent is None or agent.name in self._demo_names or self._locked:
+            return
+        idle = time.monotonic() - self._last_input
+        if idle < self.site_rules.idle_lock.total_seconds():
+            return
+        from deskui.screens.sign_in import Mode, SignInScreen
+
+        self._locked = True
+        self.push_screen(SignInScreen(Mode.UNLOCK, name=agent.name), self._unlocked)
+
+    def _unlocked(self, _actor: Actor | None) -> None:
+        self._locked = False
+        self._last_input = time.monotonic()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self.collector.key()
+            self._last_input = time.monotonic()
+        elif isinstance(event, events.MouseDown):
+            self._last_input = time.monotonic()
         await super().on_event(event)
 
     async def action_pop_screen(self) -> None:
@@ -332,6 +428,18 @@ class DeskApp(App[None]):
 
     def on_unmount(self) -> None:
         self.collector.stop()
+        if self._listener is not None:
+            self._listener.stop()
+
+    def _listen_for_changes(self, database: Database) -> None:
+        """On PostgreSQL, another desk's write is heard at once (LISTEN/NOTIFY): the feed is
+        polled then, not on the next tick; the tick's poll stays as the fallback."""
+        if database.is_sqlite or self._listener is not None:
+            return
+        from deskui.data.change_listener import ChangeListener
+
+        self._listener = ChangeListener(database.url, lambda: deliver(self, self.poll_changes))
+        self._listener.start()
 
     # -- an unexpected error: logged, drafts kept, a non-zero exit (deskui/crash.py) --------
 
@@ -533,8 +641,44 @@ class DeskApp(App[None]):
                     getattr(screen, f"action_{item.action}"),
                 )
         yield SystemCommand(t("app.theme"), t("app.theme_tip"), self.action_change_theme)
+        yield from self._account_commands()
         if self.pending_saves:
             yield pending_saves_command(self.pending_saves)
+
+    def _account_commands(self) -> Iterable[SystemCommand]:
+        """The lead's accounts screen, and for everyone with a password: change it, lock."""
+        actor = self.actor
+        if actor is None or self.database is None:
+            return
+        from deskui.domain.permissions import Action
+        from deskui.screens.sign_in import Mode, SignInScreen
+
+        if actor.may(Action.MANAGE_ACCOUNTS):
+            from deskui.screens.accounts import AccountsModal
+
+            yield SystemCommand(
+                t("accounts.command"),
+                t("accounts.command_tip"),
+                lambda: self.push_screen(AccountsModal()),
+            )
+        if actor.name in self._demo_names:
+            return
+        yield SystemCommand(
+            t("accounts.password_command"),
+            t("accounts.password_command_tip"),
+            lambda: self.push_screen(SignInScreen(Mode.CHANGE, name=actor.name, actor=actor)),
+        )
+        yield SystemCommand(t("accounts.lock_command"), t("accounts.lock_command_tip"), self.lock)
+
+    def lock(self) -> None:
+        """Lock the desk now (the agent leaves it); only their password opens it again."""
+        agent = self.agent
+        if agent is None or self._locked or agent.name in self._demo_names:
+            return
+        from deskui.screens.sign_in import Mode, SignInScreen
+
+        self._locked = True
+        self.push_screen(SignInScreen(Mode.UNLOCK, name=agent.name), self._unlocked)
 
 
 def make_app(settings: Settings, clock: Clock, database: Database | None = None) -> DeskApp:

@@ -87,6 +87,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     db = commands.add_parser("db", parents=[common], help="database maintenance")
     db.add_argument("action", choices=("upgrade",))
+    agent = commands.add_parser(
+        "agent",
+        parents=[common],
+        help="accounts: add, list, disable, enable, reset-password (a lead or manager signs "
+        "in with --agent; on an empty database the first add creates the first manager)",
+    )
+    agent.add_argument("action", choices=("add", "list", "disable", "enable", "reset-password"))
+    agent.add_argument("name", nargs="?", help="the account's name (all but list)")
+    agent.add_argument("--role", choices=("agent", "lead", "manager", "department"))
+    agent.add_argument("--department", metavar="CODE", help="a department member's department")
+    audit = commands.add_parser(
+        "audit", parents=[common], help="the audit: sign-ins, locks, denials, exports (managers)"
+    )
+    audit.add_argument("--person", metavar="NAME", help="only this person's lines")
+    audit.add_argument("--action", help="only this action (sign_in, lock, denied, export ...)")
+    audit.add_argument("--from", dest="since", metavar="DATE", help="from this local day")
+    audit.add_argument("--to", dest="until", metavar="DATE", help="to this local day, inclusive")
+    audit.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    audit.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    web = commands.add_parser(
+        "web", parents=[common], help="serve the desk to browsers (one desk per tab)"
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    web.add_argument("--port", type=int, default=8000, help="port (8000)")
     return parser
 
 
@@ -147,6 +171,7 @@ def resolve(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Settings
         demo=demo,
         files_folder=str(files_folder) if files_folder else None,
         agent_name=getattr(args, "agent", None),
+        agent_password=environ.get("DESKUI_PASSWORD") or None,
         site_timezone=SITE_TIMEZONE,
     )
     return settings, clock
@@ -164,6 +189,18 @@ def main(argv: list[str] | None = None) -> int:
                 status = export(settings, clock, args.kind, args.format, args.output, args.words)
             elif args.command == "db":
                 status = upgrade(settings)
+            elif args.command == "agent":
+                from deskui.cli_accounts import agent_command
+
+                status = agent_command(settings, clock, args, dict(os.environ))
+            elif args.command == "audit":
+                from deskui.cli_accounts import audit_command
+
+                status = audit_command(settings, clock, args)
+            elif args.command == "web":
+                from deskui.web import serve
+
+                status = serve(args, argv if argv is not None else sys.argv[1:])
             else:
                 status = run(settings, clock)
             return status
@@ -175,6 +212,13 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"deskui: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # a sign-in or permission refusal: one line, non-zero
+        from deskui.cli_accounts import CommandRefused
+
+        if not isinstance(error, CommandRefused):
+            raise
+        print(f"deskui: {error}", file=sys.stderr)
+        return error.status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -243,12 +287,19 @@ def export(
     output: str | None,
     words: bool = False,
 ) -> int:
+    from deskui.cli_accounts import PERSONAL_KINDS, audit_export, masked, signed_in
     from deskui.data.export import build_table, in_words, write_csv, write_xlsx
     from deskui.data.unit_of_work import UnitOfWork
+    from deskui.domain.permissions import Action
 
     database = _open(settings, clock, seed_demo=settings.demo)
+    needed = Action.EXPORT_PERSONAL if kind in PERSONAL_KINDS else Action.EXPORT_RECORDS
+    actor = signed_in(settings, clock, database, needed)  # type: ignore[arg-type]
     with UnitOfWork(database) as uow:  # type: ignore[arg-type]
         table = build_table(kind, uow, settings.site_timezone)
+    if not actor.may(Action.EXPORT_PERSONAL):  # an agent's export never shows a whole phone
+        table = masked(table)
+    audit_export(database, actor, kind, len(table[1]), clock)  # type: ignore[arg-type]
     if words:
         from deskui.i18n import set_locale
 

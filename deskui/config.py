@@ -19,7 +19,10 @@ class Settings:
     """Where the desk writes files (replies, reports, logs); None: the user data folder.
     Under --demo, the demo's own temporary folder."""
     agent_name: str | None = None
-    """Start as this agent without the pick list (training, tests)."""
+    """Sign in as this agent: a demo person at once, anyone else with `agent_password` (or
+    the sign-in screen with the name filled in)."""
+    agent_password: str | None = field(default=None, repr=False)
+    """From DESKUI_PASSWORD or the CLI's prompt; never logged (repr hides it)."""
     theme: str = "textual-dark"
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, so a site can rebind (App.set_keymap)."""

@@ -15,9 +15,11 @@ import pytest
 from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.services.accounts import AddAgent, add_agent
 from tests.conftest import FIXED_NOW
 
 ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "correct horse 7"
 NAME = "清屏\x1b[2J\x1b[H公司\x9b31m"
 
 
@@ -29,19 +31,29 @@ def url(tmp_path: Path) -> str:
     with UnitOfWork(database) as uow:
         uow.session.add(m.Customer(name=NAME, created_at=FIXED_NOW, updated_at=FIXED_NOW))
         uow.commit()
+    with UnitOfWork(database) as uow:  # a customers export is a manager's (issue 16)
+        add_agent(uow, None, AddAgent("刘洋", "manager", PASSWORD), FIXED_NOW)
     database.dispose()
     return url
 
 
 def _command(url: str) -> list[str]:
-    return [sys.executable, "-m", "deskui", "--db", url, "export", "customers"]
+    return [sys.executable, "-m", "deskui", "--db", url, "--agent", "刘洋", "export", "customers"]
+
+
+ENV = {**os.environ, "DESKUI_PASSWORD": PASSWORD}
 
 
 def test_on_a_terminal_control_characters_are_shown_escaped(url: str) -> None:
     master, slave = os.openpty()
     try:
         process = subprocess.Popen(
-            _command(url), stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=ROOT
+            _command(url),
+            stdout=slave,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=ENV,
         )
         os.close(slave)
         chunks = []
@@ -63,7 +75,7 @@ def test_on_a_terminal_control_characters_are_shown_escaped(url: str) -> None:
 
 
 def test_to_a_pipe_the_data_is_as_stored(url: str) -> None:
-    result = subprocess.run(_command(url), capture_output=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(_command(url), capture_output=True, timeout=60, cwd=ROOT, env=ENV)
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout.decode("utf-8"))))
     assert rows[1][1] == NAME

@@ -674,6 +674,51 @@ class CallbackStore(StoreBase):
             self._changed("callback", callback_id, now)
         return shared
 
+    def _deadlines_to(self, callback_id: int, agent_id: int, now: datetime) -> None:
+        """The callback's open deadlines follow it to the agent's desk and team."""
+        team = self._team(agent_id)
+        for deadline in self.session.scalars(
+            select(m.Deadline).where(
+                m.Deadline.subject_type == SubjectType.CALLBACK,
+                m.Deadline.subject_id == callback_id,
+                m.Deadline.met_at.is_(None),
+            )
+        ):
+            deadline.owner_id = agent_id
+            deadline.team = team
+            self._changed("deadline", deadline.id, now)
+
+    def claim_next_shared(self, agent_id: int, now: datetime) -> int | None:
+        """The agent takes the most urgent callback of the shared queue; None when it is empty.
+        Never hands one callback to two agents: PostgreSQL skips rows another desk holds
+        (SELECT ... FOR UPDATE SKIP LOCKED), and the conditional UPDATE makes the claim safe
+        on SQLite's single writer too (a row someone took meanwhile is passed over)."""
+        query = (
+            select(m.Callback.id)
+            .where(
+                m.Callback.shared.is_(True),
+                m.Callback.done_at.is_(None),
+                m.Callback.status.in_(OPEN),
+            )
+            .order_by(m.Callback.due_at, m.Callback.id)
+            .limit(5)
+            .with_for_update(skip_locked=True)
+        )
+        for callback_id in self.session.scalars(query).all():
+            claimed = self.session.execute(
+                update(m.Callback)
+                .where(m.Callback.id == callback_id, m.Callback.shared.is_(True))
+                .values(shared=False, agent_id=agent_id, version=m.Callback.version + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            self._deadlines_to(callback_id, agent_id, now)
+            self.callback_event(callback_id, agent_id, now, "claimed", {})
+            self._changed("callback", callback_id, now)
+            return callback_id
+        return None
+
     def reassign_callback(
         self, callback_id: int, to_agent_id: int, by_agent_id: int, now: datetime
     ) -> None:
@@ -685,17 +730,7 @@ class CallbackStore(StoreBase):
         previous = callback.agent_id
         callback.agent_id = to_agent_id
         callback.shared = False
-        team = self._team(to_agent_id)
-        for deadline in self.session.scalars(
-            select(m.Deadline).where(
-                m.Deadline.subject_type == SubjectType.CALLBACK,
-                m.Deadline.subject_id == callback_id,
-                m.Deadline.met_at.is_(None),
-            )
-        ):
-            deadline.owner_id = to_agent_id
-            deadline.team = team
-            self._changed("deadline", deadline.id, now)
+        self._deadlines_to(callback_id, to_agent_id, now)
         self.callback_event(
             callback_id, by_agent_id, now, "reassigned", {"from": previous, "to": to_agent_id}
         )

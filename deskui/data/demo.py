@@ -279,6 +279,8 @@ def seed_demo(uow: UnitOfWork, now: datetime) -> None:
     _seed_reception(uow, now)
     _seed_attachment(uow, now)
     _seed_relations(uow, now)
+    uow.session.flush()
+    uow.accounts.mark_demo()  # the demo's people sign in from the pick list, no password
 
 
 def _seed_orders(uow: UnitOfWork, now: datetime, desk_agents: list[m.Agent]) -> None:

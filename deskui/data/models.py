@@ -69,6 +69,42 @@ class Agent(Base):
     team: Mapped[str] = mapped_column(String(40), default="default")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # sign-in (issue 16): an argon2id hash, never the password; demo people have none
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    failed_signins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Seeded by --demo: signs in from the pick list without a password, nowhere else."""
+
+
+class AuditEntry(Base):
+    """Append-only: sign-ins, failures, locks, denied actions, exports, account changes."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
+    agent_name: Mapped[str] = mapped_column(String(80), default="")
+    """As typed at sign-in too, so failures for unknown names are kept."""
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    outcome: Mapped[str] = mapped_column(String(20), default="ok")
+    subject: Mapped[str] = mapped_column(String(120), default="")
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class Presence(Base):
+    """Which record each agent has open now (issue 16): one row per agent, refreshed by the
+    desk's tick; rows older than a few ticks are stale and ignored."""
+
+    __tablename__ = "presence"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(60), index=True)
+    seen_at: Mapped[datetime]
 
 
 class Customer(Base):

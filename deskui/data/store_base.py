@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from deskui.data import models as m
+from deskui.data.change_listener import CHANNEL
 from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.model import DeadlineKind, SubjectType
 from deskui.domain.site import SiteRules
@@ -99,3 +100,7 @@ class StoreBase:
 
     def _changed(self, entity: str, entity_id: int, now: datetime) -> None:
         self.session.add(m.Change(entity=entity, entity_id=entity_id, at=now))
+        if self.session.get_bind().dialect.name == "postgresql" and not self._uow.notified:
+            # delivered at commit, once per transaction: the other desks poll at once
+            self.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+            self._uow.notified = True

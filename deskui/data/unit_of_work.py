@@ -15,7 +15,9 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session
 
+from deskui.data.account_store import AccountStore
 from deskui.data.agent_store import AgentStore
+from deskui.data.audit_store import AuditStore
 from deskui.data.calendar_store import CalendarStore
 from deskui.data.callback_store import CallbackStore
 from deskui.data.change_feed import ChangeFeed
@@ -28,6 +30,7 @@ from deskui.data.frontdesk_store import FrontDeskStore
 from deskui.data.handover_store import HandoverStore
 from deskui.data.notification_store import NotificationStore
 from deskui.data.pause_store import PauseStore
+from deskui.data.presence_store import PresenceStore
 from deskui.data.profile_store import ProfileStore
 from deskui.data.reception_store import ReceptionStore
 from deskui.data.relations_store import RelationsStore
@@ -62,6 +65,9 @@ class UnitOfWork:
     changes: ChangeFeed
     settings: SettingsStore
     deadlines: DeadlineStore
+    accounts: AccountStore
+    audit: AuditStore
+    presence: PresenceStore
 
     def __init__(
         self, database: Database, policy: DeadlinePolicy | None = None, *, quick: bool = False
@@ -75,6 +81,8 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = self._database.quick_session() if self._quick else self._database.session()
         self._rules = None
+        self.notified = False
+        """This transaction has told the listening desks (PostgreSQL NOTIFY, once)."""
         self.agents = AgentStore(self)
         self.work = WorkStore(self)
         self.customers = CustomerStore(self)
@@ -94,6 +102,9 @@ class UnitOfWork:
         self.changes = ChangeFeed(self)
         self.settings = SettingsStore(self)
         self.deadlines = DeadlineStore(self)
+        self.accounts = AccountStore(self)
+        self.audit = AuditStore(self)
+        self.presence = PresenceStore(self)
         return self
 
     def __exit__(
@@ -107,6 +118,7 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        self.notified = False
 
     @property
     def rules(self) -> SiteRules:

@@ -24,6 +24,10 @@ class Action(StrEnum):
     ADD_AGENT = "add_agent"  # accounts
     RECORD_PROMOTION = "record_promotion"  # seed 000:2.5.1.2: a lead records a promotion period
     RECORD_SURVEY = "record_survey"  # seed 000:2.5.3: a lead records a survey form received
+    MANAGE_ACCOUNTS = "manage_accounts"  # add, list, disable, reset a password (issue 16)
+    EXPORT_PERSONAL = "export_personal"  # phones, e-mail, birthdays leave the desk
+    EXPORT_RECORDS = "export_records"  # tickets, callbacks ... without personal data
+    SEE_AUDIT = "see_audit"  # sign-ins, failures, locks, denied actions, exports
 
 
 _DESK = frozenset({Role.AGENT, Role.LEAD, Role.MANAGER})
@@ -40,6 +44,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ADD_AGENT: _LEADS,
     Action.RECORD_PROMOTION: _LEADS,
     Action.RECORD_SURVEY: _LEADS,
+    Action.MANAGE_ACCOUNTS: _LEADS,
+    Action.EXPORT_PERSONAL: _LEADS,
+    Action.EXPORT_RECORDS: _DESK,
+    Action.SEE_AUDIT: frozenset({Role.MANAGER}),
 }
 
 

@@ -81,7 +81,24 @@ SETTINGS: tuple[SiteSetting, ...] = (
         choices=("database", "folder"),
         group="front_desk",
     ),
+    SiteSetting("signin.lock", Unit.MINUTES, "15", 1, 1440, group="accounts"),
+    SiteSetting("desk.idle_lock", Unit.MINUTES, "10", 1, 480, group="accounts"),
+    SiteSetting(
+        "privacy.masked",
+        Unit.CHOICE,
+        "department",
+        choices=("department", "department_agent", "nobody"),
+        group="accounts",
+    ),
 )
+MASKED_ROLES: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "department": frozenset({"department"}),
+        "department_agent": frozenset({"department", "agent"}),
+        "nobody": frozenset(),
+    }
+)
+"""Who sees customers' contact details masked, by the site's choice (issue 16)."""
 BY_KEY: Mapping[str, SiteSetting] = MappingProxyType({s.key: s for s in SETTINGS})
 
 Value = int | str | CallingHours | frozenset[str]
@@ -145,6 +162,12 @@ class SiteRules:
     sign_within_hours: int = 4
     attachment_limit_bytes: int = 10 * 1024 * 1024
     attachment_storage: str = "database"
+    signin_lock: timedelta = timedelta(minutes=15)
+    """How long five wrong passwords lock an account (issue 16)."""
+    idle_lock: timedelta = timedelta(minutes=10)
+    """How long a desk may sit untouched before it locks behind the password."""
+    masked_roles: frozenset[str] = frozenset({"department"})
+    """Roles shown phones, e-mail and personal notes masked (`138****5678`)."""
 
 
 def setting_values(stored: Mapping[str, str]) -> dict[str, Value]:
@@ -218,4 +241,7 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
         sign_within_hours=int(v["mail.sign_within"]),  # type: ignore[arg-type]
         attachment_limit_bytes=int(v["attachment.limit"]) * 1024 * 1024,  # type: ignore[arg-type]
         attachment_storage=str(v["attachment.storage"]),
+        signin_lock=minutes("signin.lock"),
+        idle_lock=minutes("desk.idle_lock"),
+        masked_roles=MASKED_ROLES[str(v["privacy.masked"])],
     )

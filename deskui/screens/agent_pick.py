@@ -32,15 +32,18 @@ class AgentPickModal(ModalScreen["AgentRecord | None"]):
         Binding("escape", "app.quit", "keys.quit", id="pick_quit", show=False),
     ]
 
-    def __init__(self, agents: list[AgentRecord]) -> None:
+    def __init__(self, agents: list[AgentRecord], *, demo: bool = False) -> None:
         super().__init__(id="agent-pick")
         localize_bindings(self)
         self._agents = agents
+        self._demo = demo
+        """The demo's people, marked as such: they sign in without a password (issue 16)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="agent-pick-box", classes="dialog"):
             if self._agents:
-                yield Static(t("pick.title"), classes="dialog-title")
+                title = t("signin.demo_title") if self._demo else t("pick.title")
+                yield Static(title, classes="dialog-title")
                 yield OptionList(
                     *(
                         Option(Text(f"{a.name}  ·  {t(f'role.{a.role}')}"), id=str(a.id))

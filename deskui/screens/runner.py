@@ -8,7 +8,8 @@ Reads are services too (a query function of the same shape that does not commit)
 screen never holds a store. `call_service` runs one where the caller is already in a thread.
 
 `done(result)` gets the service's result; `refused(error)` a refusal the agent can fix (see
-deskui.services.errors.REFUSALS); `conflict(conflict)` someone else's save; `trouble(line)` a
+deskui.services.errors.REFUSALS), a `Denied` among them (audited first; without `refused` it
+is said in a notice: `denied_line`); `conflict(conflict)` someone else's save; `trouble(line)` a
 database fault in one plain line (the raw driver text goes to the log). A screen that gives
 no `refused` or `conflict` gets them as `trouble` with the refusal's or conflict's own words.
 The draft is deleted inside the unit of work before the service writes, so it goes with the
@@ -53,22 +54,25 @@ def run_service(
     draft: FormDraft | None = None,
     group: str = "service",
     exclusive: bool = False,
+    anonymous: bool = False,
 ) -> Worker[None]:
-    """Run `service(uow, actor, command, now)` in a thread worker of `screen`."""
+    """Run `service(uow, actor, command, now)` in a thread worker of `screen`; `anonymous`
+    for the one kind of service that runs before anyone signed in (sign-in itself)."""
     host: DeskHost = screen.app  # type: ignore[assignment]
 
     def job() -> None:
+        from deskui.services.actor import Denied
         from deskui.services.errors import REFUSALS, Conflict
 
         actor = host.actor
         now = host.clock.now()
         try:
-            if actor is None:
+            if actor is None and not anonymous:
                 raise RuntimeError("no agent signed in")
             with host.unit_of_work() as uow:
                 if draft is not None:
                     draft.delete_in(uow)
-                result = service(uow, actor, command, now)
+                result = service(uow, actor, command, now)  # type: ignore[arg-type]
         except Conflict as error:
             if conflict is not None:
                 deliver(screen, conflict, error)
@@ -76,6 +80,11 @@ def run_service(
                 deliver(screen, trouble, trouble_line(error))
             return
         except REFUSALS as error:
+            if isinstance(error, Denied):
+                _audit_denied(host, actor, error, now)
+                if refused is None:  # not the screen's to word: who may not do what
+                    deliver(screen, host.notify, denied_line(error), severity="warning")
+                    return
             if refused is not None:
                 deliver(screen, refused, error)
             elif trouble is not None:
@@ -90,6 +99,37 @@ def run_service(
     return screen.run_worker(
         job, thread=True, group=group, exclusive=exclusive, exit_on_error=False
     )
+
+
+def denied_line(error: Exception) -> str:
+    """A denied action in one line: who may not do what (issue 16)."""
+    from deskui.i18n import t
+
+    values = dict(getattr(error, "values", {}))
+    action = str(values.get("action", ""))
+    role = str(values.get("role", ""))
+    return t(
+        "service.denied",
+        role=t(f"role.{role}") if role else "",
+        action=t(f"account.action.{action}") if action else "",
+    )
+
+
+def _audit_denied(host: DeskHost, actor: Actor | None, error: Exception, now: datetime) -> None:
+    """The denial goes to the audit in a transaction of its own: the service's rolled back."""
+    try:
+        with host.unit_of_work() as uow:
+            uow.audit.write(
+                now,
+                "denied",
+                agent_id=actor.id if actor else None,
+                agent_name=actor.name if actor else "",
+                outcome="denied",
+                subject=str(getattr(error, "action", "")),
+            )
+            uow.commit()
+    except Exception:  # the audit line is lost with the database: the denial still shows
+        return
 
 
 def call_service(host: DeskHost, service: Service[C, R], command: C) -> R:

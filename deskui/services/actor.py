@@ -22,15 +22,18 @@ class Actor:
 
 
 class Denied(Exception):
-    """The actor's role may not do this; `key` is the catalog line saying why."""
+    """The actor's role may not do this; `key` and `values` are the catalog line saying why
+    (the action's words are looked up under account.action.<action>)."""
 
-    def __init__(self, action: Action, key: str = "service.denied") -> None:
+    def __init__(self, action: Action, role: str = "", key: str = "service.denied") -> None:
         super().__init__(f"{action} denied")
         self.action = action
+        self.role = role
         self.key = key
+        self.values: dict[str, object] = {"action": str(action), "role": role}
 
 
 def require(actor: Actor, action: Action) -> None:
     """Refuse unless the actor's role may do `action` (checked by every writing service)."""
     if not actor.may(action):
-        raise Denied(action)
+        raise Denied(action, actor.role)

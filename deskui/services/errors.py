@@ -18,10 +18,13 @@ from deskui.data.tabular import TableError
 from deskui.data.trouble import trouble_of
 from deskui.domain.conduct import ConductError
 from deskui.domain.script_flow import ScriptError
+from deskui.services.accounts import AccountRefused, SignInRefused
 from deskui.services.actor import Denied
 
 REFUSALS: tuple[type[Exception], ...] = (
     Denied,
+    AccountRefused,
+    SignInRefused,
     BookingRefused,
     CallbackError,
     FrontDeskError,
@@ -36,6 +39,7 @@ REFUSALS: tuple[type[Exception], ...] = (
 
 __all__ = [
     "REFUSALS",
+    "AccountRefused",
     "BookingRefused",
     "CallbackError",
     "ConductError",
@@ -45,6 +49,7 @@ __all__ = [
     "HandoverError",
     "PauseError",
     "ScriptError",
+    "SignInRefused",
     "SurveyError",
     "TableError",
     "trouble_of",

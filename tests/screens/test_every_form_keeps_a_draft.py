@@ -19,6 +19,8 @@ import deskui.screens
 TYPING = {"Input", "PhoneInput", "TextArea", "GuardedText"}
 NOT_A_FORM = {
     "AgentPickModal": "sign-in: no agent yet, and a draft belongs to one agent",
+    "SignInScreen": "a name and a password: a password is never stored, a draft would store it",
+    "AccountFormModal": "a new account's password: never stored, so never a draft",
     "ContactPickModal": "a search box over the contacts: a filter, not a record",
     "CorrespondenceScreen": "the register's search box (its entries are LegFormModal)",
     "AttachmentsModal": "the path of a file to attach or save to, not words for a record",

@@ -1,0 +1,281 @@
+"""The command line's accounts (issue 16): `deskui agent add|list|disable|enable|
+reset-password`, and the sign-in every command that reads or writes the desk's data needs.
+
+A command signs in with `--agent NAME` and the password from DESKUI_PASSWORD or a prompt;
+without a valid sign-in it refuses in one line with a non-zero status. The demo's people
+need no password (with --demo the demo's manager is the default). A new password comes from
+DESKUI_NEW_PASSWORD or a prompt typed twice; it is never echoed, logged or stored in clear.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import TYPE_CHECKING, Any
+
+from deskui.domain.permissions import Action
+
+if TYPE_CHECKING:
+    from deskui.config import Settings
+    from deskui.data.database import Database
+    from deskui.domain.clock import Clock
+    from deskui.services.actor import Actor
+
+PERSONAL_KINDS = frozenset(
+    {
+        "customers",
+        "visitors",
+        "passes",
+        "messages",
+        "correspondence",
+        "prospects",
+        "gifts",
+        "events",
+    }
+)
+"""Exports holding phones, e-mail, birthdays or visitors' papers: a lead's or manager's."""
+DENIED_STATUS = 3
+
+
+class CommandRefused(Exception):
+    """Said in one line on stderr; the status is non-zero."""
+
+    def __init__(self, message: str, status: int = DENIED_STATUS) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _t(key: str, settings: Settings, **values: object) -> str:
+    from deskui.i18n import set_locale, t
+
+    set_locale(settings.locale)
+    return t(key, **values)
+
+
+def signed_in(settings: Settings, clock: Clock, database: Database, needed: Action) -> Actor:
+    """The actor the command acts for, signed in and allowed `needed`; else CommandRefused
+    (a denial is audited)."""
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.services import accounts
+
+    name = settings.agent_name
+    with UnitOfWork(database) as uow:
+        if settings.demo:
+            if name is None:
+                demo = [a for a in uow.accounts.accounts() if a.demo and a.role == "manager"]
+                name = demo[0].name if demo else None
+            if name is None:
+                raise CommandRefused(_t("account.signed_in_needed", settings))
+            try:
+                actor = accounts.demo_sign_in(uow, None, name, clock.now()).actor
+            except accounts.SignInRefused as error:
+                raise CommandRefused(_t(error.key, settings)) from error
+        else:
+            if not name:
+                raise CommandRefused(_t("account.signed_in_needed", settings))
+            password = settings.agent_password
+            if password is None:
+                if not sys.stdin.isatty():
+                    raise CommandRefused(_t("account.signed_in_needed", settings))
+                password = getpass.getpass(_t("account.sign_in_prompt", settings, name=name))
+            try:
+                signed = accounts.sign_in(uow, None, accounts.SignIn(name, password), clock.now())
+            except accounts.SignInRefused as error:
+                until = error.until.strftime("%Y-%m-%d %H:%M") if error.until else ""
+                raise CommandRefused(_t(error.key, settings, until=until)) from error
+            actor = signed.actor
+    if not actor.may(needed):
+        with UnitOfWork(database) as uow:
+            uow.audit.write(
+                clock.now(),
+                "denied",
+                agent_id=actor.id,
+                agent_name=actor.name,
+                outcome="denied",
+                subject=str(needed),
+            )
+            uow.commit()
+        raise CommandRefused(
+            _t(
+                "account.denied",
+                settings,
+                name=actor.name,
+                role=_t(f"role.{actor.role}", settings),
+                action=_t(f"account.action.{needed}", settings),
+            )
+        )
+    return actor
+
+
+def audit_export(database: Database, actor: Actor, kind: str, rows: int, clock: Clock) -> None:
+    from deskui.data.unit_of_work import UnitOfWork
+
+    with UnitOfWork(database) as uow:
+        uow.audit.write(
+            clock.now(),
+            "export",
+            agent_id=actor.id,
+            agent_name=actor.name,
+            subject=kind,
+            detail={"rows": rows},
+        )
+        uow.commit()
+
+
+def masked(table: tuple[list[str], list[list[Any]]]) -> tuple[list[str], list[list[Any]]]:
+    """Phone and e-mail columns masked (`138****5678`) for a role that need not see them."""
+    from deskui.domain.accounts import masked_phone
+
+    headers, rows = table
+    hidden = [i for i, h in enumerate(headers) if "phone" in h or "email" in h or "mobile" in h]
+    if not hidden:
+        return table
+    out = []
+    for row in rows:
+        row = list(row)
+        for i in hidden:
+            if row[i]:
+                text = str(row[i])
+                row[i] = masked_phone(text) if "@" not in text else text[:1] + "***"
+        out.append(row)
+    return headers, out
+
+
+def _new_password(settings: Settings, name: str, environ: dict[str, str]) -> str:
+    given = environ.get("DESKUI_NEW_PASSWORD")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise CommandRefused(_t("account.error.password_short", settings), status=2)
+    first = getpass.getpass(_t("account.password_prompt", settings, name=name))
+    again = getpass.getpass(_t("account.password_again", settings))
+    if first != again:
+        raise CommandRefused(_t("account.error.mismatch", settings), status=2)
+    return first
+
+
+def agent_command(
+    settings: Settings, clock: Clock, args: argparse.Namespace, environ: dict[str, str]
+) -> int:
+    from deskui.cli import _open
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.services import accounts
+
+    database: Database = _open(settings, clock, seed_demo=settings.demo)  # type: ignore[assignment]
+    try:
+        if args.action != "list" and not args.name:
+            raise CommandRefused(f"agent {args.action}: NAME is missing", status=2)
+        with UnitOfWork(database) as uow:
+            first = accounts.needs_first_manager(uow)
+        if args.action == "add" and first and not settings.agent_name:
+            actor = None  # the first manager of an empty database: no sign-in yet
+        else:
+            actor = signed_in(settings, clock, database, Action.MANAGE_ACCOUNTS)
+        with UnitOfWork(database) as uow:
+            if args.action == "add":
+                role = args.role or ("manager" if actor is None else "agent")
+                password = _new_password(settings, args.name, environ)
+                command = accounts.AddAgent(args.name, role, password, args.department)
+                added = accounts.add_agent(uow, actor, command, clock.now())
+                role_words = _t(f"role.{added.role}", settings)
+                print(_t("account.added", settings, name=added.name, role=role_words))
+            elif args.action == "list":
+                assert actor is not None
+                _print_accounts(settings, accounts.accounts(uow, actor, None, clock.now()), clock)
+            elif args.action in ("disable", "enable"):
+                assert actor is not None
+                active = args.action == "enable"
+                accounts.set_active(uow, actor, (args.name, active), clock.now())
+                print(_t(f"account.{args.action}d", settings, name=args.name))
+            else:
+                assert actor is not None
+                once = accounts.reset_password(uow, actor, args.name, clock.now())
+                print(_t("account.reset", settings, name=args.name, password=once))
+    except accounts.AccountRefused as error:
+        print(f"deskui: {_t(error.key, settings, **error.values)}", file=sys.stderr)
+        return 2
+    except CommandRefused as error:
+        print(f"deskui: {error}", file=sys.stderr)
+        return error.status
+    return 0
+
+
+def _print_accounts(settings: Settings, rows: list[Any], clock: Clock) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout)
+    writer.writerow(_t("account.list_header", settings).split(","))
+    now = clock.now()
+    for a in rows:
+        if not a.active:
+            state = _t("account.state_disabled", settings)
+        elif a.locked_until is not None and a.locked_until > now:
+            until = a.locked_until.strftime("%Y-%m-%d %H:%M")
+            state = _t("account.state_locked", settings, until=until)
+        else:
+            state = _t("account.state_active", settings)
+        if a.must_change_password:
+            password = _t("account.password_once", settings)
+        else:
+            password = _t(
+                "account.password_set" if a.has_password else "account.password_none", settings
+            )
+        role = _t(f"role.{a.role}", settings)
+        writer.writerow([a.name, role, a.department_code or "", state, password])
+
+
+def audit_command(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
+    """`deskui audit`: a manager searches the audit by person, action and local days, as CSV
+    or XLSX; reading the audit is itself audited."""
+    from datetime import date, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from deskui.cli import UsageError, _open
+    from deskui.data.export import write_csv, write_xlsx
+    from deskui.data.unit_of_work import UnitOfWork
+
+    zone = ZoneInfo(settings.site_timezone)
+
+    def day(text: str | None, flag: str) -> datetime | None:
+        if text is None:
+            return None
+        try:
+            return datetime.combine(date.fromisoformat(text), time(), zone)
+        except ValueError as error:
+            raise UsageError(f"{flag}: {text!r} is not a date like 2026-11-23") from error
+
+    since = day(args.since, "--from")
+    until = day(args.until, "--to")
+    database: Database = _open(settings, clock, seed_demo=settings.demo)  # type: ignore[assignment]
+    try:
+        actor = signed_in(settings, clock, database, Action.SEE_AUDIT)
+    except CommandRefused as error:
+        print(f"deskui: {error}", file=sys.stderr)
+        return error.status
+    with UnitOfWork(database) as uow:
+        lines = uow.audit.search(
+            person=args.person,
+            action=args.action,
+            since=since,
+            until=until + timedelta(days=1) if until else None,
+            limit=100_000,
+        )
+        uow.audit.write(clock.now(), "audit_read", agent_id=actor.id, agent_name=actor.name)
+        uow.commit()
+    headers = ["at", "person", "action", "outcome", "subject", "detail"]
+    rows: list[list[Any]] = [
+        [e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), e.agent_name, e.action,
+         e.outcome, e.subject, ", ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))]
+        for e in lines
+    ]  # fmt: skip
+    if args.format == "xlsx":
+        if args.output is None:
+            raise UsageError("xlsx is binary: add --output FILE.xlsx")
+        write_xlsx({"audit": (headers, rows)}, args.output)
+    elif args.output is None:
+        write_csv((headers, rows), sys.stdout, terminal=sys.stdout.isatty())
+    else:
+        with open(args.output, "w", encoding="utf-8-sig", newline="") as stream:
+            write_csv((headers, rows), stream)
+    return 0

@@ -1,0 +1,75 @@
+"""The audit: append-only lines of who did what sensitive thing when (issue 16). No method
+here updates or deletes a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from deskui.data import models as m
+from deskui.data.store_base import StoreBase
+
+
+@dataclass(frozen=True, slots=True)
+class AuditLine:
+    id: int
+    at: datetime
+    agent_name: str
+    action: str
+    outcome: str
+    subject: str
+    detail: dict[str, object]
+
+
+class AuditStore(StoreBase):
+    """Write one line; search by person, action and time."""
+
+    def write(
+        self,
+        at: datetime,
+        action: str,
+        *,
+        agent_id: int | None = None,
+        agent_name: str = "",
+        outcome: str = "ok",
+        subject: str = "",
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        self.session.add(
+            m.AuditEntry(
+                at=at,
+                agent_id=agent_id,
+                agent_name=agent_name[:80],
+                action=action,
+                outcome=outcome,
+                subject=subject[:120],
+                detail=detail or {},
+            )
+        )
+
+    def search(
+        self,
+        *,
+        person: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 500,
+    ) -> list[AuditLine]:
+        query = select(m.AuditEntry)
+        if person:
+            query = query.where(m.AuditEntry.agent_name == person)
+        if action:
+            query = query.where(m.AuditEntry.action == action)
+        if since is not None:
+            query = query.where(m.AuditEntry.at >= since)
+        if until is not None:
+            query = query.where(m.AuditEntry.at < until)
+        query = query.order_by(m.AuditEntry.at.desc(), m.AuditEntry.id.desc()).limit(limit)
+        return [
+            AuditLine(e.id, e.at, e.agent_name, e.action, e.outcome, e.subject, dict(e.detail))
+            for e in self.session.scalars(query)
+        ]

@@ -1,0 +1,56 @@
+"""Sign-in rules (issue 16, seed 002:2.5): how many wrong passwords lock an account, what a
+password must be, and who may be told what. Pure: hashing is the services' business."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+MAX_FAILED_SIGNINS = 5
+"""The fifth wrong password in a row locks the account for the site's lock time."""
+MIN_PASSWORD_LENGTH = 8
+
+
+class SignInOutcome:
+    OK = "ok"
+    WRONG = "wrong"  # no such account, or the wrong password: said the same way
+    LOCKED = "locked"
+    DISABLED = "disabled"
+    NO_PASSWORD = "no_password"  # an account a lead has not given a password yet
+
+
+def password_problem(password: str, name: str = "") -> str | None:
+    """The catalog key of what is wrong with a new password, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return "account.error.password_short"
+    if name and password.strip().casefold() == name.strip().casefold():
+        return "account.error.password_is_name"
+    return None
+
+
+def locked(locked_until: datetime | None, now: datetime) -> bool:
+    return locked_until is not None and now < locked_until
+
+
+@dataclass(frozen=True, slots=True)
+class FailedSignIn:
+    """What one more wrong password does: the new count, and the lock when it reaches 5."""
+
+    failed: int
+    locked_until: datetime | None
+
+
+def after_wrong_password(failed: int, now: datetime, lock_for: timedelta) -> FailedSignIn:
+    count = failed + 1
+    if count >= MAX_FAILED_SIGNINS:
+        return FailedSignIn(0, now + lock_for)
+    return FailedSignIn(count, None)
+
+
+def masked_phone(phone: str) -> str:
+    """`138****5678`: the first three and last four digits of a number shown to a role that
+    need not see it; short numbers keep only their last two."""
+    digits = phone.removeprefix("+86")
+    if len(digits) >= 8:
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    return "*" * max(len(digits) - 2, 0) + digits[-2:]

@@ -1,0 +1,156 @@
+"""`deskui agent ...` and the CLI's sign-in (issue 16), run in-process on a file database:
+the first manager without signing in, then nothing without a valid sign-in; an agent may
+not export personal data (told why in one line, audited); `deskui web` serves the desk."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from deskui.cli import main
+from deskui.data.database import Database
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.web import desk_command
+
+ROOT = Path(__file__).resolve().parents[1]
+NOW = "2026-11-23T09:00+08:00"
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'team.db'}"
+
+
+def _run(
+    monkeypatch: pytest.MonkeyPatch, url: str, *args: str, password: str | None = None,
+    new_password: str | None = None,
+) -> int:  # fmt: skip
+    monkeypatch.delenv("DESKUI_PASSWORD", raising=False)
+    monkeypatch.delenv("DESKUI_NEW_PASSWORD", raising=False)
+    if password is not None:
+        monkeypatch.setenv("DESKUI_PASSWORD", password)
+    if new_password is not None:
+        monkeypatch.setenv("DESKUI_NEW_PASSWORD", new_password)
+    return main(["--db", url, "--now", NOW, *args])
+
+
+def _team(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    assert _run(monkeypatch, url, "agent", "add", "刘洋", "--role", "manager",
+                new_password="manager-pass") == 0  # fmt: skip
+    assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "add", "王芳", "--role", "agent",
+                password="manager-pass", new_password="agent-pass1") == 0  # fmt: skip
+
+
+def test_the_first_add_makes_the_manager_then_every_command_needs_a_sign_in(
+    monkeypatch: pytest.MonkeyPatch, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _team(monkeypatch, url)
+    out = capsys.readouterr()
+    assert "已添加账号 刘洋（客服部经理）" in out.out and "已添加账号 王芳（客服专员）" in out.out
+    status = _run(monkeypatch, url, "agent", "add", "李娜", new_password="agent-pass2")
+    err = capsys.readouterr().err
+    assert status != 0 and err.count("\n") == 1 and "--agent" in err
+    status = _run(monkeypatch, url, "--agent", "刘洋", "agent", "list", password="wrong-pass")
+    err = capsys.readouterr().err
+    assert status != 0 and err.strip() == "deskui: 姓名或密码不对"
+    assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "list", password="manager-pass") == 0
+    listed = capsys.readouterr().out
+    assert "王芳,客服专员,,在用,已设" in listed and "argon2" not in listed
+
+
+def test_an_agent_may_not_export_customers_and_the_denial_is_audited(
+    monkeypatch: pytest.MonkeyPatch, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _team(monkeypatch, url)
+    capsys.readouterr()
+    status = _run(
+        monkeypatch, url, "--agent", "王芳", "export", "customers", password="agent-pass1"
+    )
+    out = capsys.readouterr()
+    assert status == 3 and out.out == ""
+    assert out.err.strip() == "deskui: 王芳（客服专员）不能导出客户个人资料"
+    assert (
+        _run(monkeypatch, url, "--agent", "王芳", "export", "tickets", password="agent-pass1") == 0
+    )
+    assert (
+        _run(monkeypatch, url, "--agent", "刘洋", "export", "customers", password="manager-pass")
+        == 0
+    )
+    database = Database(url)
+    with UnitOfWork(database) as uow:
+        lines = [(e.agent_name, e.action, e.outcome, e.subject) for e in uow.audit.search()]
+    database.dispose()
+    assert ("王芳", "denied", "denied", "export_personal") in lines
+    assert ("王芳", "export", "ok", "tickets") in lines and (
+        "刘洋",
+        "export",
+        "ok",
+        "customers",
+    ) in lines
+
+
+def test_a_reset_prints_a_one_time_password_that_signs_in_once(
+    monkeypatch: pytest.MonkeyPatch, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _team(monkeypatch, url)
+    capsys.readouterr()
+    assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "reset-password", "王芳",
+                password="manager-pass") == 0  # fmt: skip
+    once = capsys.readouterr().out.split("：", 1)[1].split("（")[0]
+    assert _run(monkeypatch, url, "--agent", "王芳", "export", "tickets", password=once) == 0
+    assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "disable", "王芳",
+                password="manager-pass") == 0  # fmt: skip
+    capsys.readouterr()
+    assert _run(monkeypatch, url, "--agent", "王芳", "export", "tickets", password=once) != 0
+    assert "停用" in capsys.readouterr().err
+
+
+def test_web_runs_the_desk_per_tab_without_the_web_options() -> None:
+    command = desk_command(["--db", "sqlite:///x.db", "web", "--host", "0.0.0.0", "--port=9"])
+    assert command.endswith("-m deskui --db sqlite:///x.db")
+
+
+def test_deskui_web_serves_the_page(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "deskui", "--db", f"sqlite:///{tmp_path / 'w.db'}", "web",
+         "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        page = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
+                    page = answer.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert "deskui" in page and "textual" in page.casefold()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_the_manager_finds_the_lock_in_the_audit_and_an_agent_cannot_look(
+    monkeypatch: pytest.MonkeyPatch, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _team(monkeypatch, url)
+    for _ in range(5):
+        _run(monkeypatch, url, "--agent", "王芳", "export", "tickets", password="guess-1234")
+    capsys.readouterr()
+    assert _run(monkeypatch, url, "--agent", "王芳", "audit", password="agent-pass1") != 0
+    assert "已锁定" in capsys.readouterr().err  # the right password, but locked
+    assert _run(monkeypatch, url, "--agent", "刘洋", "audit", "--person", "王芳",
+                "--action", "lock", password="manager-pass") == 0  # fmt: skip
+    rows = capsys.readouterr().out.strip().splitlines()
+    assert rows[0] == "at,person,action,outcome,subject,detail" and len(rows) == 2
+    assert ",王芳,lock,ok,," in rows[1] and "until=" in rows[1]
