@@ -73,13 +73,14 @@ class SignInScreen(ModalScreen["Actor | None"]):
             yield Input(
                 self._name,
                 id="sign-in-name",
+                compact=True,
                 max_length=MAX_NAME,
                 disabled=self.mode is Mode.UNLOCK,
             )
             yield Static(t("signin.password"), id="password-label", classes="field-label")
-            yield Input(id="sign-in-password", password=True, max_length=200)
+            yield Input(id="sign-in-password", password=True, max_length=200, compact=True)
             yield Static(t("signin.repeat"), id="repeat-label", classes="field-label")
-            yield Input(id="sign-in-repeat", password=True, max_length=200)
+            yield Input(id="sign-in-repeat", password=True, max_length=200, compact=True)
             yield Static("", id="sign-in-error", classes="field-error")
 
     def on_mount(self) -> None:
