@@ -205,7 +205,7 @@ class SignInScreen(ModalScreen["Actor | None"]):
             refused=self._refused,
             trouble=self._error,
             group="sign_in",
-            exclusive=True,
+            exclusive=False,  # one step starts the next while its worker is finishing
             anonymous=True,
         )
 
