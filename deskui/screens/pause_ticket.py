@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -17,11 +17,12 @@ from textual.widgets import Input, Label, Static
 from deskui.domain.deadlines import PAUSE_REASON_MAX, pause_reason_problem
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.runner import denied_line, run_service
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
+    from deskui.services.pauses import Resumed
 
 PAUSE_BINDING = Binding("w", "wait_customer", "keys.ticket_wait", id="ticket_wait")
 """The one key that pauses or resumes a ticket, on the desk and on the ticket detail."""
@@ -81,31 +82,38 @@ class PauseTicketModal(ModalScreen[bool]):
         self.draft.hold()  # a draft written after the save would come back
         self.save(reason)
 
-    @work(thread=True, exclusive=True, group="pause_save", exit_on_error=False)
     def save(self, reason: str) -> None:
-        from deskui.data.pause_store import PauseError
+        from deskui.services.pauses import PauseTicket, pause_ticket
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                count = uow.pauses.pause_ticket(
-                    self.ticket_id,
-                    app.agent.id,  # type: ignore[union-attr]
-                    reason,
-                    app.clock.now(),
-                )
-                self.draft.delete_in(uow)
-                uow.commit()
-        except PauseError as error:
-            deliver(self, self._error, error.key)
-            deliver(self, self.draft.resume)
-            return
-        except Exception as error:  # the database went away: say so, keep the typing
-            deliver(self, self.notify, str(error).splitlines()[0], severity="error", markup=False)
-            deliver(self, self.draft.resume)
-            return
-        deliver(self, self.notify, t("pause.paused", id=self.ticket_id, count=count))
-        deliver(self, self.dismiss, True)
+        run_service(
+            self,
+            pause_ticket,
+            PauseTicket(self.ticket_id, reason),
+            done=self._paused,
+            refused=self._refused,
+            trouble=self._trouble,
+            draft=self.draft,
+            group="pause_save",
+            exclusive=True,
+        )
+
+    def _paused(self, count: int) -> None:
+        self.notify(t("pause.paused", id=self.ticket_id, count=count))
+        self.dismiss(True)
+
+    def _refused(self, error: Exception) -> None:
+        from deskui.services.errors import PauseError
+
+        if isinstance(error, PauseError):
+            self._error(error.key)
+        else:  # a role the table refuses: the runner's line of who may not do what
+            self.notify(denied_line(error), severity="warning")
+        self.draft.resume()
+
+    def _trouble(self, reason: str) -> None:
+        """The database went away: say so, keep the typing."""
+        self.notify(reason, severity="error", markup=False)
+        self.draft.resume()
 
     def action_cancel(self) -> None:
         self.draft.flush()  # what was typed stays a draft for the next time
@@ -124,25 +132,29 @@ def wait_or_resume(
     if not waiting:
         app.push_screen(PauseTicketModal(ticket_id), lambda saved: done() if saved else None)
         return
-    agent_id = app.agent.id
+    from deskui.services.pauses import ResumeTicket, resume_ticket
 
-    def job() -> None:
-        from deskui.data.pause_store import PauseError
-
-        try:
-            with app.unit_of_work() as uow:
-                resumed = uow.pauses.resume_ticket(ticket_id, agent_id, app.clock.now())
-                uow.commit()
-        except PauseError as error:
-            deliver(screen, app.notify, t(error.key), severity="warning")
-            return
-        except Exception as error:
-            deliver(screen, app.notify, str(error).splitlines()[0], severity="error", markup=False)
-            return
+    def resumed(result: Resumed) -> None:
         from deskui.domain.countdown import format_duration
 
-        paused_for = format_duration(int(resumed.paused_for.total_seconds()))
-        deliver(screen, app.notify, t("pause.resumed", id=ticket_id, paused_for=paused_for))
-        deliver(screen, done)
+        paused_for = format_duration(int(result.paused_for.total_seconds()))
+        app.notify(t("pause.resumed", id=ticket_id, paused_for=paused_for))
+        done()
 
-    screen.run_worker(job, thread=True, group="pause_resume", exit_on_error=False)
+    def refused(error: Exception) -> None:
+        from deskui.services.errors import PauseError
+
+        if isinstance(error, PauseError):
+            app.notify(t(error.key), severity="warning")
+        else:
+            app.notify(denied_line(error), severity="warning")
+
+    run_service(
+        screen,
+        resume_ticket,
+        ResumeTicket(ticket_id),
+        done=resumed,
+        refused=refused,
+        trouble=lambda reason: app.notify(reason, severity="error", markup=False),
+        group="pause_resume",
+    )

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -21,16 +20,18 @@ from textual.widgets import Static
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.delivery import deliver
 from deskui.screens.pause_ticket import PAUSE_BINDING, wait_or_resume
+from deskui.screens.runner import denied_line, run_service
 
 if TYPE_CHECKING:
-    from deskui.data.frontdesk_store import AttachmentRecord, LegRecord
-    from deskui.data.pause_store import PauseState
-    from deskui.data.records import TicketRecord
     from deskui.screens.host import DeskHost
-
-Event = tuple[int, str, str, datetime, str, dict[str, object]]
+    from deskui.services.tickets import (
+        AttachmentRecord,
+        LegRecord,
+        PauseState,
+        TicketEvent,
+        TicketRecord,
+    )
 
 
 class TicketDetailModal(ModalScreen[None]):
@@ -46,7 +47,7 @@ class TicketDetailModal(ModalScreen[None]):
     @dataclass
     class Loaded(Message):
         ticket: TicketRecord | None
-        events: list[Event]
+        events: list[TicketEvent]
         legs: list[LegRecord] = field(default_factory=list)
         attachments: list[AttachmentRecord] = field(default_factory=list)
         pause: PauseState | None = None
@@ -75,25 +76,32 @@ class TicketDetailModal(ModalScreen[None]):
     def on_mount(self) -> None:
         self.load_ticket()
 
-    @work(thread=True, exclusive=True, group="ticket_detail", exit_on_error=False)
+    @property
+    def presence_subject(self) -> str:
+        """The record the app's tick reports as open here (issue 16)."""
+        return f"ticket:{self.ticket_id}"
+
     def load_ticket(self) -> None:
-        app: DeskHost = self.app  # type: ignore[assignment]
-        try:
-            with app.unit_of_work() as uow:
-                found = uow.tickets.tickets(self.ticket_id)
-                events = list(uow.tickets.history(self.ticket_id))
-                legs = uow.frontdesk.legs(self.ticket_id)
-                attachments = uow.frontdesk.attachments(self.ticket_id)
-                pause = uow.pauses.pause_state(self.ticket_id) if found else None
-        except Exception as error:
-            deliver(
-                self,
-                self.query_one("#ticket-fields", Static).update,
-                Text(t("app.database_failed", reason=visible(str(error).splitlines()[0]))),
-            )
-            return
-        self.post_message(
-            self.Loaded(found[0] if found else None, events, legs, attachments, pause)
+        from deskui.services.tickets import ticket_detail
+
+        run_service(
+            self,
+            ticket_detail,
+            self.ticket_id,
+            done=lambda d: self.post_message(
+                self.Loaded(d.ticket, d.events, d.legs, d.attachments, d.pause)
+            ),
+            refused=self._not_loaded,
+            trouble=self._not_loaded,
+            group="ticket_detail",
+            exclusive=True,
+        )
+
+    def _not_loaded(self, reason: object) -> None:
+        if isinstance(reason, Exception):  # a role the table refuses
+            reason = denied_line(reason)
+        self.query_one("#ticket-fields", Static).update(
+            Text(t("app.database_failed", reason=visible(str(reason))))
         )
 
     def on_ticket_detail_modal_loaded(self, message: Loaded) -> None:
@@ -200,24 +208,35 @@ class TicketDetailModal(ModalScreen[None]):
         wait_or_resume(self, self.ticket_id, self._waiting, self.load_ticket)
 
     def action_customer_told(self) -> None:
-        from deskui.screens.department import save_in_worker
+        from deskui.services.tickets import CustomerTold, record_customer_told
 
         app: DeskHost = self.app  # type: ignore[assignment]
         if app.agent is None:
             app.bell()
             return
-        agent_id = app.agent.id
 
-        def done() -> None:
+        def done(_: None) -> None:
             app.notify(t("department.legs.told_ok", id=self.ticket_id))
             self.load_ticket()
 
-        save_in_worker(
+        run_service(
             self,
-            None,
-            lambda uow: uow.frontdesk.customer_told(self.ticket_id, agent_id, app.clock.now()),
-            done,
+            record_customer_told,
+            CustomerTold(self.ticket_id),
+            done=done,
+            refused=self._told_refused,
+            trouble=lambda reason: self._told_refused(t("department.legs.trouble", reason=reason)),
+            group="leg_save",
         )
+
+    def _told_refused(self, error: Exception | str) -> None:
+        from deskui.services.errors import FrontDeskError
+
+        if isinstance(error, FrontDeskError):
+            error = t(error.problem.key, **error.values)
+        elif isinstance(error, Exception):
+            error = denied_line(error)
+        self.app.notify(error, severity="error", markup=False)
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
         if message.entities & {"department_leg", "attachment", "ticket"}:

@@ -1,0 +1,70 @@
+"""One ticket as recorded (客户问题记录表, seed 002:2.2): what the detail shows, read in one
+query, and the owner's word that the customer was told the department's result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from deskui.data.frontdesk_store import AttachmentRecord, LegRecord
+from deskui.data.pause_store import PauseState
+from deskui.data.records import TicketRecord
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, require
+
+if TYPE_CHECKING:
+    from deskui.data.unit_of_work import UnitOfWork
+
+__all__ = [
+    "AttachmentRecord",
+    "CustomerTold",
+    "LegRecord",
+    "PauseState",
+    "TicketDetail",
+    "TicketEvent",
+    "TicketRecord",
+    "record_customer_told",
+    "ticket_detail",
+]
+
+TicketEvent = tuple[int, str, str, datetime, str, dict[str, object]]
+"""(ticket id, customer, agent, at, action, detail) of one line of the ticket's history."""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDetail:
+    """Everything the ticket detail shows; `ticket` None when there is no such ticket."""
+
+    ticket: TicketRecord | None
+    events: list[TicketEvent]
+    legs: list[LegRecord] = field(default_factory=list)
+    attachments: list[AttachmentRecord] = field(default_factory=list)
+    pause: PauseState | None = None
+
+
+def ticket_detail(uow: UnitOfWork, actor: Actor, ticket_id: int, now: datetime) -> TicketDetail:
+    """The ticket, its history, its department legs, attachments and pause (no commit)."""
+    require(actor, Action.WORK_OWN)
+    found = uow.tickets.tickets(ticket_id)
+    events = list(uow.tickets.history(ticket_id))
+    legs = uow.frontdesk.legs(ticket_id)
+    attachments = uow.frontdesk.attachments(ticket_id)
+    pause = uow.pauses.pause_state(ticket_id) if found else None
+    return TicketDetail(found[0] if found else None, events, legs, attachments, pause)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerTold:
+    """The ticket's owner told the customer the department's result (issue 8)."""
+
+    ticket_id: int
+
+
+def record_customer_told(
+    uow: UnitOfWork, actor: Actor, command: CustomerTold, now: datetime
+) -> None:
+    """The department leg is complete. Raises `FrontDeskError` when no leg waits for it."""
+    require(actor, Action.WORK_OWN)
+    uow.frontdesk.customer_told(command.ticket_id, actor.id, now)
+    uow.commit()
