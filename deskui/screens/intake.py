@@ -42,6 +42,7 @@ from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.pending_saves import PendingSave, SaveLanded
+from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import trouble_line
 from deskui.screens.work_columns import said
 from deskui.widgets.banner import Banner
@@ -52,11 +53,19 @@ from deskui.widgets.ready_text import PreparedText, ReadyText
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.data.records import CallerMatch, CallIntake, CustomerCard, SavedCall
-    from deskui.data.unit_of_work import UnitOfWork
-    from deskui.screens.host import DeskHost
+    from collections.abc import Callable
 
-DRAFT_FORM = "intake"
+    from deskui.screens.host import DeskHost
+    from deskui.services.actor import Actor
+    from deskui.services.intake import (
+        CallerMatch,
+        CallersFound,
+        CallIntake,
+        CustomerCard,
+        IntakeReference,
+        SavedCall,
+    )
+
 DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
 NEW_CONTACT = "__new__"
 CARD_FOLLOW_UP = 0.05
@@ -100,12 +109,14 @@ class CustomerHistorySource:
         self.customer_id = customer_id
 
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            return uow.customers.history_count(self.customer_id)
+        from deskui.services.intake import history_count
+
+        return call_service(self._app, history_count, self.customer_id)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
-        with self._app.unit_of_work() as uow:
-            return uow.customers.history_rows(self.customer_id, offset, limit)
+        from deskui.services.intake import HistoryPage, history_page
+
+        return call_service(self._app, history_page, HistoryPage(self.customer_id, offset, limit))
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +193,11 @@ class IntakeScreen(Screen[None]):
     @property
     def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def presence_subject(self) -> str | None:
+        """The customer whose card is shown, as the app's tick reports it (issue 16)."""
+        return f"customer:{self._card.customer.id}" if self._card is not None else None
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -343,26 +359,25 @@ class IntakeScreen(Screen[None]):
 
     # -- reference data and the draft -------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="intake_load", exit_on_error=False)
     def load_reference(self) -> None:
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                rules = uow.tickets.routing_rules()
-                departments = uow.tickets.departments()
-                draft = uow.drafts.load_draft(app.agent.id, DRAFT_FORM) if app.agent else None
-        except Exception as error:
-            self.post_message(self.Trouble(trouble_line(error)))
-            return
-        deliver(self, self._reference_loaded, rules, departments, draft)
+        from deskui.services.intake import intake_reference
 
-    def _reference_loaded(
-        self,
-        rules: list[RoutingRule],
-        departments: list[tuple[str, str, str]],
-        draft: dict[str, object] | None,
-    ) -> None:
-        self._rules = rules
+        run_service(
+            self,
+            intake_reference,
+            None,
+            done=self._reference_loaded,
+            trouble=self._trouble,
+            group="intake_load",
+            exclusive=True,
+        )
+
+    def _trouble(self, reason: str) -> None:
+        self.post_message(self.Trouble(reason))
+
+    def _reference_loaded(self, reference: IntakeReference) -> None:
+        departments, draft = reference.departments, reference.draft
+        self._rules = reference.rules
         zh = current_locale() == "zh-CN"
         named = [(name_zh if zh else name_en, code) for code, name_zh, name_en in departments]
         self.query_one("#department", Select).set_options(named)
@@ -434,18 +449,22 @@ class IntakeScreen(Screen[None]):
         else:
             self.discard_draft()  # an emptied form leaves no draft to "restore"
 
-    @work(thread=True, exclusive=True, group="intake_draft", exit_on_error=False)
     def save_draft(self, payload: dict[str, object]) -> None:
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                uow.drafts.save_draft(app.agent.id, DRAFT_FORM, payload, app.clock.now())  # type: ignore[union-attr]
-                uow.commit()
-        except Exception as error:
-            self.post_message(self.Trouble(trouble_line(error)))
-            return
+        from deskui.services.intake import SaveIntakeDraft, save_intake_draft
+
+        run_service(
+            self,
+            save_intake_draft,
+            SaveIntakeDraft(payload),
+            done=self._draft_saved,
+            trouble=self._trouble,
+            group="intake_draft",
+            exclusive=True,
+        )
+
+    def _draft_saved(self, _: None) -> None:
         if self._pending is None:  # a call still waiting to be saved keeps its banner
-            deliver(self, self._clear_trouble)
+            self._clear_trouble()
 
     # -- caller lookup as the agent types ---------------------------------------------------
 
@@ -536,12 +555,15 @@ class IntakeScreen(Screen[None]):
         database = self.desk_app.database
         if not self._answers_inline or lookup.kind is LookupKind.NAME or database is None:
             return None
-        from deskui.data.unit_of_work import UnitOfWork
+        actor = self.desk_app.actor
+        if actor is None:
+            return None
+        from deskui.services.intake import read_now
 
         started = perf_counter()
+        now = self.desk_app.clock.now()
         try:
-            with UnitOfWork(database, quick=True) as uow:
-                found = _callers_and_card(uow, lookup)
+            found = _callers_and_card(partial(read_now, database, actor, now=now), lookup)
         except Exception:  # busy or gone: the worker says so on the banner and retries
             if not ahead:
                 self._inline = False
@@ -559,8 +581,7 @@ class IntakeScreen(Screen[None]):
     def find_callers(self, sequence: int, lookup: Lookup) -> None:
         started = perf_counter()
         try:
-            with self.desk_app.unit_of_work() as uow:
-                matches, card = _callers_and_card(uow, lookup)
+            matches, card = _callers_and_card(partial(call_service, self.desk_app), lookup)
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
             return
@@ -650,15 +671,18 @@ class IntakeScreen(Screen[None]):
             self.query_one("#matches", OptionList).display = False
             self.query_one("#kind", Select).focus()
 
-    @work(thread=True, exclusive=True, group="intake_card", exit_on_error=False)
     def load_card(self, customer_id: int, contact: object = None) -> None:
-        try:
-            with self.desk_app.unit_of_work() as uow:
-                card = uow.customers.customer_card(customer_id)
-        except Exception as error:
-            self.post_message(self.Trouble(trouble_line(error)))
-            return
-        deliver(self, self._set_card, card, contact)
+        from deskui.services.intake import customer_card
+
+        run_service(
+            self,
+            customer_card,
+            customer_id,
+            done=lambda card: self._set_card(card, contact),
+            trouble=self._trouble,
+            group="intake_card",
+            exclusive=True,
+        )
 
     def _set_card(
         self,
@@ -830,7 +854,7 @@ class IntakeScreen(Screen[None]):
             self.query_one(f"#{problems[0].field}").focus()
             self.notify(t("intake.fix_fields", count=len(problems)), severity="error")
             return
-        from deskui.data.records import CallIntake
+        from deskui.services.intake import CallIntake
 
         lookup = classify(str(values["phone"]))
         contact = values["contact"]
@@ -874,27 +898,40 @@ class IntakeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="intake_save", exit_on_error=False)
     def save_call(self, intake: CallIntake) -> None:
-        from deskui.data.trouble import is_database_fault
+        # call_service in a worker of its own rather than run_service: a database fault is
+        # handed to the app's pending saves, which needs the fault itself, not its line
+        from deskui.services.errors import is_database_fault
+        from deskui.services.intake import RecordCall, record_call
 
         app = self.desk_app
-        agent_id, now = app.agent.id, app.clock.now()  # type: ignore[union-attr]
+        actor, now = app.actor, app.clock.now()
         try:
-            with app.unit_of_work() as uow:
-                saved = uow.tickets.record_call(intake, agent_id, now)
-                uow.commit()
+            saved = call_service(app, record_call, RecordCall(intake), actor=actor, now=now)
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
-            if is_database_fault(error):  # the app retries it, whatever screen is open
-                deliver(self, self._queue_save, intake, agent_id, now)
+            if actor is not None and is_database_fault(error):  # the app retries it,
+                deliver(self, self._queue_save, intake, actor, now)  # whatever screen is open
             return
         self.post_message(self.CallSaved(saved, intake.kind))
 
-    def _queue_save(self, intake: CallIntake, agent_id: int, now: datetime) -> None:
+    def _queue_save(self, intake: CallIntake, actor: Actor, now: datetime) -> None:
+        from deskui.services.intake import RecordCall, record_queued_call
+
         pending = self.desk_app.pending_saves
         self._pending_key = self._pending_key or pending.new_key("intake")
         label = t("intake.pending_label", words=" ".join(intake.customer_words.split())[:30])
-        write = partial(record_later, intake, agent_id, now)
-        pending.add(PendingSave(self._pending_key, "intake", label, write, intake.customer_words))
+        pending.add(
+            PendingSave(
+                self._pending_key,
+                "intake",
+                label,
+                record_queued_call,
+                RecordCall(intake),
+                actor,
+                now,
+                intake.customer_words,
+            )
+        )
 
     def on_save_landed(self, message: SaveLanded) -> None:
         """A call this form handed to the app's queue is saved: the form starts afresh if it
@@ -939,17 +976,20 @@ class IntakeScreen(Screen[None]):
         self._reset()
         self.discard_draft()
 
-    @work(thread=True, exclusive=True, group="intake_draft", exit_on_error=False)
     def discard_draft(self) -> None:
-        app = self.desk_app
-        if app.agent is None:
+        from deskui.services.intake import discard_intake_draft
+
+        if self.desk_app.agent is None:
             return
-        try:
-            with app.unit_of_work() as uow:
-                uow.drafts.delete_draft(app.agent.id, DRAFT_FORM)
-                uow.commit()
-        except Exception as error:
-            self.post_message(self.Trouble(trouble_line(error)))
+        run_service(
+            self,
+            discard_intake_draft,
+            None,
+            done=lambda _: None,
+            trouble=self._trouble,
+            group="intake_draft",
+            exclusive=True,
+        )
 
     def _reset(self) -> None:
         if self._draft_timer is not None:
@@ -973,23 +1013,15 @@ class IntakeScreen(Screen[None]):
         self.query_one("#phone", Input).focus()
 
 
-def record_later(intake: CallIntake, agent_id: int, now: datetime, uow: UnitOfWork) -> SavedCall:
-    """The queued save of a call, at the time it was taken. A draft the agent has since
-    started for another call stays (record_call deletes the intake draft)."""
-    draft = uow.drafts.load_draft(agent_id, DRAFT_FORM)
-    saved = uow.tickets.record_call(intake, agent_id, now)
-    if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
-        uow.drafts.save_draft(agent_id, DRAFT_FORM, draft, now)
-    return saved
+def _callers_and_card(
+    ask: Callable[..., CallersFound], lookup: Lookup
+) -> tuple[list[CallerMatch], CustomerCard | None]:
+    """The matches, and the card too when a number finds exactly one caller (one hop);
+    `ask(query, value)` runs the service's query here (UI thread) or in a worker."""
+    from deskui.services.intake import callers_and_card
 
-
-def _callers_and_card(uow: Any, lookup: Lookup) -> tuple[list[CallerMatch], CustomerCard | None]:
-    """The matches, and the card too when a number finds exactly one caller (one hop)."""
-    matches = uow.customers.find_callers(lookup)
-    card = None
-    if len(matches) == 1 and lookup.kind is not LookupKind.NAME:
-        card = uow.customers.customer_card(matches[0].customer_id)
-    return matches, card
+    found = ask(callers_and_card, lookup)
+    return found.matches, found.card
 
 
 def _hint_text(lookup: Lookup) -> Text:

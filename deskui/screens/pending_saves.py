@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,12 +20,16 @@ from textual.widgets import Static
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.runner import call_service
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from deskui.data.unit_of_work import UnitOfWork
+    from datetime import datetime
+
     from deskui.screens.host import DeskHost
+    from deskui.screens.runner import Service
+    from deskui.services.actor import Actor
 
 RETRY_TICKS = 5
 """Ticks (seconds) between two retries: the "5 秒" the banners promise."""
@@ -36,15 +39,19 @@ log = logging.getLogger("deskui.pending_saves")
 
 @dataclass(frozen=True, slots=True)
 class PendingSave:
-    """One save waiting for the database: `write` runs in a worker inside a unit of work
-    (which it does not commit) and returns what the screen that made it wants back."""
+    """One save waiting for the database: `service(uow, actor, command, taken_at)` runs in a
+    worker, as the agent who made it and at the time they made it (the service commits), and
+    returns what the screen that made it wants back."""
 
     key: str
     kind: str
     """Who made it ("intake"): the screens of that kind hear when it lands."""
     label: str
     """What it is, in the agent's words (the caller's first words)."""
-    write: Callable[[UnitOfWork], Any]
+    service: Service[Any, Any]
+    command: Any
+    actor: Actor
+    taken_at: datetime
     typed: str = ""
     """The main text the agent typed, by which a form knows its own save again."""
 
@@ -118,9 +125,9 @@ class PendingSaves:
         try:
             for save in list(self._saves.values()):
                 try:
-                    with self._app.unit_of_work() as uow:
-                        result = save.write(uow)
-                        uow.commit()
+                    result = call_service(
+                        self._app, save.service, save.command, actor=save.actor, now=save.taken_at
+                    )
                 except Exception as error:
                     log.warning("pending save %s still not saved: %s", save.key, error)
                     return

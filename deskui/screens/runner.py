@@ -132,12 +132,20 @@ def _audit_denied(host: DeskHost, actor: Actor | None, error: Exception, now: da
         return
 
 
-def call_service(host: DeskHost, service: Service[C, R], command: C) -> R:
+def call_service(
+    host: DeskHost,
+    service: Service[C, R],
+    command: C,
+    *,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+) -> R:
     """`service(uow, actor, command, now)` here and now, for code already off the UI thread
     (a list's page source, which WorkList calls from its own worker); raises what the
-    service raises."""
-    actor = host.actor
+    service raises. `actor` and `now` for a save retried later (the pending saves): as the
+    agent who made it, at the time they made it."""
+    actor = actor or host.actor
     if actor is None:
         raise RuntimeError("no agent signed in")
     with host.unit_of_work() as uow:
-        return service(uow, actor, command, host.clock.now())
+        return service(uow, actor, command, now or host.clock.now())

@@ -15,7 +15,7 @@ from deskui.data.handover_store import HandoverError
 from deskui.data.pause_store import PauseError
 from deskui.data.survey_store import SurveyError
 from deskui.data.tabular import TableError
-from deskui.data.trouble import trouble_of
+from deskui.data.trouble import is_database_fault, trouble_of
 from deskui.domain.conduct import ConductError
 from deskui.domain.script_flow import ScriptError
 from deskui.services.accounts import AccountRefused, SignInRefused
@@ -52,5 +52,6 @@ __all__ = [
     "SignInRefused",
     "SurveyError",
     "TableError",
+    "is_database_fault",
     "trouble_of",
 ]

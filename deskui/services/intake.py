@@ -1,0 +1,191 @@
+"""The incoming call (F2, seed 002:2.2-2.3): who is calling as the agent types, the customer
+card and history, the problem record saved as one ticket, and the form's draft."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
+
+from deskui.data.records import CallerMatch, CallIntake, CustomerCard, HistoryRow, SavedCall
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.permissions import Action
+from deskui.domain.routing import RoutingRule
+from deskui.domain.search import Lookup, LookupKind
+from deskui.services.actor import Actor, require
+
+if TYPE_CHECKING:
+    from deskui.data.database import Database
+
+__all__ = [
+    "DRAFT_FORM",
+    "CallIntake",
+    "CallerMatch",
+    "CallersFound",
+    "CustomerCard",
+    "HistoryPage",
+    "HistoryRow",
+    "IntakeReference",
+    "RecordCall",
+    "SaveIntakeDraft",
+    "SavedCall",
+    "callers_and_card",
+    "customer_card",
+    "discard_intake_draft",
+    "history_count",
+    "history_page",
+    "intake_reference",
+    "read_now",
+    "record_call",
+    "record_queued_call",
+    "save_intake_draft",
+]
+
+DRAFT_FORM = "intake"
+"""The intake form's draft row (one per agent, DESIGN.md 5)."""
+
+Q = TypeVar("Q")
+R = TypeVar("R")
+
+
+def read_now(
+    database: Database,
+    actor: Actor,
+    query: Callable[[UnitOfWork, Actor, Q, datetime], R],
+    value: Q,
+    now: datetime,
+) -> R:
+    """A read on the UI thread, where it is measured to be fast: a unit of work on which a
+    busy file fails at once instead of waiting (the caller falls back to a worker)."""
+    with UnitOfWork(database, quick=True) as uow:
+        return query(uow, actor, value, now)
+
+
+# -- opening the form ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeReference:
+    """What the form starts with: the routing rules, the departments and the agent's draft."""
+
+    rules: list[RoutingRule]
+    departments: list[tuple[str, str, str]]
+    """(code, Chinese name, English name)."""
+    draft: dict[str, object] | None
+
+
+def intake_reference(uow: UnitOfWork, actor: Actor, _: None, now: datetime) -> IntakeReference:
+    require(actor, Action.WORK_OWN)
+    return IntakeReference(
+        uow.tickets.routing_rules(),
+        uow.tickets.departments(),
+        uow.drafts.load_draft(actor.id, DRAFT_FORM),
+    )
+
+
+# -- who is calling ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CallersFound:
+    matches: list[CallerMatch]
+    card: CustomerCard | None
+    """Read with the matches when a number finds exactly one caller (one hop)."""
+
+
+def callers_and_card(uow: UnitOfWork, actor: Actor, lookup: Lookup, now: datetime) -> CallersFound:
+    """The callers a number, its last digits or a name finds; the card too when a number
+    finds exactly one (a name is no proof: the agent picks)."""
+    require(actor, Action.WORK_OWN)
+    matches = uow.customers.find_callers(lookup)
+    card = None
+    if len(matches) == 1 and lookup.kind is not LookupKind.NAME:
+        card = uow.customers.customer_card(matches[0].customer_id)
+    return CallersFound(matches, card)
+
+
+def customer_card(uow: UnitOfWork, actor: Actor, customer_id: int, now: datetime) -> CustomerCard:
+    require(actor, Action.WORK_OWN)
+    return uow.customers.customer_card(customer_id)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """A window of one customer's tickets and callbacks, newest first."""
+
+    customer_id: int
+    offset: int = 0
+    limit: int = 0
+
+
+def history_count(uow: UnitOfWork, actor: Actor, customer_id: int, now: datetime) -> int:
+    require(actor, Action.WORK_OWN)
+    return uow.customers.history_count(customer_id)
+
+
+def history_page(
+    uow: UnitOfWork, actor: Actor, page: HistoryPage, now: datetime
+) -> list[HistoryRow]:
+    require(actor, Action.WORK_OWN)
+    return uow.customers.history_rows(page.customer_id, page.offset, page.limit)
+
+
+# -- the problem record --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCall:
+    """One call as the intake form collected it (客户问题记录表, seed 002:2.2)."""
+
+    intake: CallIntake
+
+
+def record_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetime) -> SavedCall:
+    """The customer if new, the ticket, its deadlines, the routing proposal, escalation, and
+    the intake draft gone; one commit (seed 002:2.2-2.3)."""
+    require(actor, Action.WORK_OWN)
+    saved = uow.tickets.record_call(command.intake, actor.id, now)
+    uow.commit()
+    return saved
+
+
+def record_queued_call(
+    uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetime
+) -> SavedCall:
+    """A call the database could not take, saved later at the time it was taken (`now`).
+    A draft the agent has since started for another call stays (record_call deletes the
+    intake draft)."""
+    require(actor, Action.WORK_OWN)
+    intake = command.intake
+    draft = uow.drafts.load_draft(actor.id, DRAFT_FORM)
+    saved = uow.tickets.record_call(intake, actor.id, now)
+    if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
+        uow.drafts.save_draft(actor.id, DRAFT_FORM, draft, now)
+    uow.commit()
+    return saved
+
+
+# -- the form's draft (DESIGN.md 5) --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SaveIntakeDraft:
+    """The form as it stands, kept for the agent until the call is saved."""
+
+    payload: dict[str, object]
+
+
+def save_intake_draft(
+    uow: UnitOfWork, actor: Actor, command: SaveIntakeDraft, now: datetime
+) -> None:
+    require(actor, Action.WORK_OWN)
+    uow.drafts.save_draft(actor.id, DRAFT_FORM, command.payload, now)
+    uow.commit()
+
+
+def discard_intake_draft(uow: UnitOfWork, actor: Actor, _: None, now: datetime) -> None:
+    """A new call, or an emptied form: no draft to restore."""
+    require(actor, Action.WORK_OWN)
+    uow.drafts.delete_draft(actor.id, DRAFT_FORM)
+    uow.commit()

@@ -1,0 +1,82 @@
+"""The incoming call as services (issue 15; seed 002:2.2-2.3), on SQLite and PostgreSQL: the
+lookup finds the caller and their card in one hop, recording a call writes the ticket and
+drops the intake draft, a queued call saved later keeps a draft of another call, and a role
+outside the table may not record one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from deskui.data.database import Database
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.model import Role
+from deskui.domain.permissions import Action
+from deskui.domain.search import classify
+from deskui.services.actor import Actor, Denied
+from deskui.services.intake import (
+    CallIntake,
+    HistoryPage,
+    RecordCall,
+    SaveIntakeDraft,
+    callers_and_card,
+    history_count,
+    history_page,
+    intake_reference,
+    record_call,
+    record_queued_call,
+    save_intake_draft,
+)
+from tests.conftest import FIXED_NOW
+from tests.services.conftest import Desk
+
+
+def _call(desk: Desk, words: str) -> CallIntake:
+    return CallIntake("question", "billing", "phone", "normal", words, customer_id=desk.customer)
+
+
+def test_a_number_finds_its_caller_and_a_call_drops_the_draft(
+    database: Database, desk: Desk
+) -> None:
+    agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
+    with UnitOfWork(database) as uow:
+        found = callers_and_card(uow, agent, classify("021 5555 0101"), FIXED_NOW)
+        assert [m.customer_id for m in found.matches] == [desk.customer]
+        assert found.card is not None and found.card.customer.id == desk.customer
+        by_name = callers_and_card(uow, agent, classify("星辰"), FIXED_NOW)
+        assert by_name.card is None  # a name is no proof: the agent picks
+        save_intake_draft(uow, agent, SaveIntakeDraft({"words": "发票"}), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        assert intake_reference(uow, agent, None, FIXED_NOW).draft == {"words": "发票"}
+        saved = record_call(uow, agent, RecordCall(_call(desk, "发票还没收到")), FIXED_NOW)
+    with UnitOfWork(database) as uow:  # committed by the service, the draft with it
+        assert intake_reference(uow, agent, None, FIXED_NOW).draft is None
+        assert history_count(uow, agent, desk.customer, FIXED_NOW) == 1
+        rows = history_page(uow, agent, HistoryPage(desk.customer, 0, 5), FIXED_NOW)
+        assert [r.summary for r in rows] == ["发票还没收到"]
+        assert uow.tickets.tickets(saved.ticket_id)[0].owner_name == "王芳"
+
+
+def test_a_queued_call_lands_at_its_time_and_keeps_another_calls_draft(
+    database: Database, desk: Desk
+) -> None:
+    agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
+    taken = FIXED_NOW - timedelta(minutes=5)
+    with UnitOfWork(database) as uow:
+        save_intake_draft(uow, agent, SaveIntakeDraft({"words": "下一位客户"}), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        saved = record_queued_call(uow, agent, RecordCall(_call(desk, "发票还没收到")), taken)
+    with UnitOfWork(database) as uow:
+        assert uow.tickets.tickets(saved.ticket_id)[0].opened_at == taken
+        assert intake_reference(uow, agent, None, FIXED_NOW).draft == {"words": "下一位客户"}
+
+
+def test_a_role_outside_the_table_records_no_call(database: Database, desk: Desk) -> None:
+    visitor = Actor(desk.agent, "王芳", "visitor", "north")
+    with UnitOfWork(database) as uow:
+        with pytest.raises(Denied) as denied:
+            record_call(uow, visitor, RecordCall(_call(desk, "发票")), FIXED_NOW)
+        assert denied.value.action is Action.WORK_OWN
+    with UnitOfWork(database) as uow:
+        assert uow.tickets.tickets() == []
