@@ -96,11 +96,15 @@ def seed(path: Path, rows: int) -> Database:
 
 
 class Holder:
-    """What the widgets need of the app: a clock and units of work."""
+    """What the widgets need of the app: a clock, units of work and who is signed in (the
+    deadline source reads through the desk service as the lead, agent 1)."""
 
     def __init__(self, db: Database) -> None:
+        from deskui.services.actor import Actor
+
         self.db = db
         self.clock = FixedClock(NOW)
+        self.actor = Actor(1, "lead", "lead")
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.db)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -15,8 +15,8 @@ from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.delivery import deliver
 from deskui.screens.pause_ticket import PAUSE_BINDING, wait_or_resume
+from deskui.screens.runner import run_service
 from deskui.screens.work_columns import deadline_columns, kind_text, subject
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
@@ -24,8 +24,9 @@ from deskui.widgets.live_clock import LiveClock
 from deskui.widgets.work_list import WorkList
 
 if TYPE_CHECKING:
-    from deskui.data.records import AgentRecord, NotificationRecord
     from deskui.screens.host import DeskHost
+    from deskui.services.desk import AgentRecord
+    from deskui.services.notifications import NotificationRecord
 
 
 TOASTS_AT_ONCE = 2
@@ -98,14 +99,20 @@ class DeskScreen(Screen[None]):
 
     # -- due callbacks stand out until the agent opens the queue (issue 6) ------------------
 
-    @work(thread=True, exclusive=True, group="due_callbacks", exit_on_error=False)
     def load_due_callbacks(self) -> None:
+        from deskui.services.desk import newly_due_callbacks
+
         app = self.desk_app
         if app.agent is None or app.database is None:
             return
-        with app.unit_of_work() as uow:
-            count = uow.callbacks.newly_due_count(app.agent.id, app.clock.now())
-        deliver(self, self.show_due_callbacks, count)
+        run_service(
+            self,
+            newly_due_callbacks,
+            None,
+            done=self.show_due_callbacks,
+            group="due_callbacks",
+            exclusive=True,
+        )
 
     def show_due_callbacks(self, count: int) -> None:
         """Text, not colour alone: how many fell due unseen and the key that opens them."""
@@ -123,11 +130,17 @@ class DeskScreen(Screen[None]):
         if self.desk_app.calendar is not None and self.desk_app.database is not None:
             self.load_calendar_reach()
 
-    @work(thread=True, exclusive=True, group="calendar_reach", exit_on_error=False)
     def load_calendar_reach(self) -> None:
-        with self.desk_app.unit_of_work() as uow:
-            latest = uow.work.latest_open_due()
-        deliver(self, self._calendar_reach, latest)
+        from deskui.services.desk import latest_open_due
+
+        run_service(
+            self,
+            latest_open_due,
+            None,
+            done=self._calendar_reach,
+            group="calendar_reach",
+            exclusive=True,
+        )
 
     def _calendar_reach(self, latest: datetime | None) -> None:
         """Only a year some deadline or booking reaches into and the calendar does not know."""
@@ -147,14 +160,19 @@ class DeskScreen(Screen[None]):
 
     # -- notifications (escalations reach the supervisor inside the app, seed 002:2.3.2) ----
 
-    @work(thread=True, exclusive=True, group="notifications", exit_on_error=False)
     def load_notifications(self) -> None:
-        agent = self.desk_app.agent
-        if agent is None:
+        from deskui.services.notifications import unread_notifications
+
+        if self.desk_app.agent is None:
             return
-        with self.desk_app.unit_of_work() as uow:
-            notifications = uow.notifications.unread_notifications(agent.id)
-        deliver(self, self._show_notifications, notifications)
+        run_service(
+            self,
+            unread_notifications,
+            None,
+            done=self._show_notifications,
+            group="notifications",
+            exclusive=True,
+        )
 
     def _show_notifications(self, notifications: list[NotificationRecord]) -> None:
         fresh = {n.id for n in notifications} - {n.id for n in self._notifications}
@@ -185,12 +203,17 @@ class DeskScreen(Screen[None]):
         if ids:
             self.mark_read(ids)
 
-    @work(thread=True, exclusive=True, group="notifications", exit_on_error=False)
     def mark_read(self, ids: list[int]) -> None:
-        with self.desk_app.unit_of_work() as uow:
-            uow.notifications.mark_read(ids, self.desk_app.clock.now())
-            uow.commit()
-        deliver(self, self.load_notifications)
+        from deskui.services.notifications import MarkRead, mark_read
+
+        run_service(
+            self,
+            mark_read,
+            MarkRead(tuple(ids)),
+            done=lambda _: self.load_notifications(),
+            group="notifications",
+            exclusive=True,
+        )
 
     def action_calendar(self) -> None:
         from deskui.screens.calendar_days import CalendarDaysModal

@@ -17,7 +17,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 
 if TYPE_CHECKING:
-    from deskui.data.records import NotificationRecord
+    from deskui.services.notifications import NotificationRecord
 
 
 class NotificationsModal(ModalScreen[list[int]]):

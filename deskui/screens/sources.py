@@ -1,9 +1,11 @@
-"""Work sources for the virtual list: the repository's windowed deadline query."""
+"""Work sources for the virtual list: the windowed deadline query, through the desk service."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from deskui.screens.runner import call_service
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -21,9 +23,11 @@ class DeadlineSource:
         self.team = team
 
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            return uow.work.work_count(owner_id=self.owner_id, team=self.team)
+        from deskui.services.desk import WorkPage, work_count
+
+        return call_service(self._app, work_count, WorkPage(self.owner_id, self.team))
 
     def rows(self, offset: int, limit: int) -> Sequence[Any]:
-        with self._app.unit_of_work() as uow:
-            return uow.work.work_rows(offset, limit, owner_id=self.owner_id, team=self.team)
+        from deskui.services.desk import WorkPage, work_page
+
+        return call_service(self._app, work_page, WorkPage(self.owner_id, self.team, offset, limit))

@@ -1,0 +1,56 @@
+"""The desk's lists as services (issue 15; DESIGN.md 2), on SQLite and PostgreSQL: an agent
+reads their own and their own team's deadlines, another team's is a lead's (SEE_TEAM), and
+notices marked read leave the unread list."""
+
+from __future__ import annotations
+
+import pytest
+
+from deskui.data import models as m
+from deskui.data.database import Database
+from deskui.data.records import CallIntake
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.model import Role
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, Denied
+from deskui.services.desk import WorkPage, work_count, work_page
+from deskui.services.notifications import MarkRead, mark_read, unread_notifications
+from tests.conftest import FIXED_NOW
+from tests.services.conftest import Desk
+
+
+def test_own_and_own_teams_work_for_an_agent_the_rest_for_a_lead(
+    database: Database, desk: Desk
+) -> None:
+    agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
+    lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
+    call = CallIntake("question", "billing", "phone", "normal", "发票", customer_id=desk.customer)
+    with UnitOfWork(database) as uow:
+        uow.tickets.record_call(call, desk.agent, FIXED_NOW)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        own = work_page(uow, agent, WorkPage(owner_id=desk.agent, limit=10), FIXED_NOW)
+        assert [row.owner_name for row in own] == ["王芳"] * len(own) and own
+        assert work_count(uow, agent, WorkPage(team="north"), FIXED_NOW) == len(own)
+        for page in (WorkPage(owner_id=desk.colleague), WorkPage(team="south"), WorkPage()):
+            with pytest.raises(Denied) as denied:
+                work_count(uow, agent, page, FIXED_NOW)
+            assert denied.value.action is Action.SEE_TEAM
+            work_count(uow, lead, page, FIXED_NOW)  # a lead's to see
+
+
+def test_marked_notices_leave_the_unread_list(database: Database, desk: Desk) -> None:
+    lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
+    with UnitOfWork(database) as uow:
+        uow.session.add(
+            m.Notification(
+                agent_id=desk.lead, kind="escalation", text="投诉升级", created_at=FIXED_NOW
+            )
+        )
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        unread = unread_notifications(uow, lead, None, FIXED_NOW)
+        assert [n.text for n in unread] == ["投诉升级"]
+        mark_read(uow, lead, MarkRead([n.id for n in unread]), FIXED_NOW)
+    with UnitOfWork(database) as uow:  # committed by the service
+        assert unread_notifications(uow, lead, None, FIXED_NOW) == []
