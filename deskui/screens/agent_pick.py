@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -13,14 +13,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskui.domain.model import Role
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.delivery import deliver
+from deskui.screens.runner import run_service
 
 if TYPE_CHECKING:
-    from deskui.data.records import AgentRecord
-    from deskui.screens.host import DeskHost
+    from deskui.services.agents import AgentRecord
 
 MAX_NAME = 40  # shorter than FieldKind.NAME: the name sits in every list's owner column
 
@@ -85,16 +83,16 @@ class AgentPickModal(ModalScreen["AgentRecord | None"]):
     def _show_error(self, message: str) -> None:
         self.query_one("#name-error", Static).update(Text(message))
 
-    @work(thread=True, exclusive=True, group="save_agent", exit_on_error=False)
     def save_agent(self, name: str) -> None:
-        app: DeskHost = self.app  # type: ignore[assignment]
-        try:
-            with app.unit_of_work() as uow:
-                agent = uow.agents.add_agent(name, Role.LEAD, app.clock.now())
-                uow.commit()
-        except Exception as error:
-            deliver(
-                self, self._show_error, t("pick.save_failed", reason=str(error).splitlines()[0])
-            )
-            return
-        deliver(self, self._chosen, agent)
+        from deskui.services.agents import AddFirstAgent, add_first_agent
+
+        run_service(
+            self,
+            add_first_agent,
+            AddFirstAgent(name),
+            done=self._chosen,
+            trouble=lambda reason: self._show_error(t("pick.save_failed", reason=reason)),
+            group="save_agent",
+            exclusive=True,
+            anonymous=True,  # nobody is signed in yet: this is the first agent
+        )
