@@ -622,3 +622,24 @@ async def test_a_product_complaint_goes_to_the_technical_department_with_cs(
         await settle(pilot)
     ticket = _tickets(demo_database)[-1]
     assert ticket.category == "product_complaint" and ticket.department_code == "technical"
+
+
+async def test_the_customer_on_the_card_is_who_this_desk_reports_it_has_open(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The app's tick reports the record shown (issue 16): the card's customer while a card
+    is shown, nothing once a new call empties the form; a ticket detail names its ticket."""
+    customer, typed = _known_caller(demo_database)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        assert screen.presence_subject is None
+        await _type(pilot, typed)
+        assert screen.presence_subject == f"customer:{customer.id}"
+        assert app._presence_subject() == f"customer:{customer.id}"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert screen.presence_subject is None
+        from deskui.screens.ticket_detail import TicketDetailModal
+
+        assert TicketDetailModal(7).presence_subject == "ticket:7"  # the ticket detail's
