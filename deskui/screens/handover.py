@@ -192,7 +192,12 @@ class HandoverScreen(Screen[None]):
             return
         try:
             with app.unit_of_work() as uow:
-                added = uow.repo.gather_handover(app.agent.id, app.clock.now(), self.whole_shift)
+                added = uow.repo.gather_handover(
+                    app.agent.id,
+                    app.clock.now(),
+                    self.whole_shift,
+                    ZoneInfo(app.settings.site_timezone),
+                )
                 uow.commit()
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
