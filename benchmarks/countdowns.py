@@ -3,7 +3,7 @@
     /work/venv/bin/python benchmarks/countdowns.py [--seconds 30] [--repeat 2] [--size 160x320]
 
 The parent builds a SQLite database in a temporary folder with the repository
-(Database + UnitOfWork + repo.add_deadline): agent 王芳 owns `--deadlines` (300) open
+(Database + UnitOfWork + uow.deadlines.add_deadline): agent 王芳 owns `--deadlines` (300) open
 deadlines, due from 10 minutes ago to a few hours ahead (so most countdowns show seconds and
 change every tick), agent 李娜 owns none. Then each case runs in its own interpreter,
 headless at `--size` (160x320: the desk's work list shows about 310 rows, so all 300
@@ -159,7 +159,7 @@ def build_database(folder: Path, deadlines: int) -> str:
 
     from deskui.cli import parse_now
     from deskui.data.database import Database
-    from deskui.data.repository import UnitOfWork
+    from deskui.data.unit_of_work import UnitOfWork
     from deskui.domain.model import DeadlineKind, Role, SubjectType
 
     now = parse_now(NOW)
@@ -168,10 +168,10 @@ def build_database(folder: Path, deadlines: int) -> str:
     database.upgrade()
     kinds = list(DeadlineKind)
     with UnitOfWork(database) as uow:
-        busy = uow.repo.add_agent(BUSY_AGENT, Role.AGENT, now)
-        uow.repo.add_agent(IDLE_AGENT, Role.AGENT, now)
+        busy = uow.agents.add_agent(BUSY_AGENT, Role.AGENT, now)
+        uow.agents.add_agent(IDLE_AGENT, Role.AGENT, now)
         for n in range(deadlines):
-            uow.repo.add_deadline(
+            uow.deadlines.add_deadline(
                 kinds[n % len(kinds)],
                 SubjectType.TICKET,
                 1000 + n,

@@ -5,7 +5,7 @@ keystroke-to-painted-card time in the app beside a bare Input (issue 4, "Measure
         [--scan-queries 60] [--numbers 30] [--key-interval 0.15] [--workdir DIR]
 
 1. Database. `Database(url).upgrade()` creates the schema (the app's migrations), the agent
-   王芳 is added with the repository (`UnitOfWork` + `repo.add_agent`), then the customers,
+   王芳 is added with the repository (`UnitOfWork` + `uow.agents.add_agent`), then the customers,
    one contact each and their `search_gram` rows are written with raw sqlite3 `executemany`
    in big transactions, BYPASSING THE ORM for speed (same columns the ORM writes:
    phone_e164 in E.164, phone_reversed = `reversed_digits(phone_e164)`, grams =
@@ -22,8 +22,8 @@ keystroke-to-painted-card time in the app beside a bare Input (issue 4, "Measure
    query (exact number as typed, e.g. 13812345678 / 075526668888; last 4 digits; a name
    fragment of 2-4 characters cut from a real customer or contact name, its 字号 part
    ("rare") or its city/industry/legal-form part ("common")):
-     repo, reused uow  `uow.repo.find_callers(classify(q))`, one UnitOfWork for the loop
-     repo, uow/lookup  `with UnitOfWork(db) as uow: ...` per lookup, as the intake worker does
+     uow, reused uow  `uow.customers.find_callers(classify(q))`, one UnitOfWork for the loop
+     uow, uow/lookup  `with UnitOfWork(db) as uow: ...` per lookup, as the intake worker does
      raw, repo's SQL   the exact statements + parameters SQLAlchemy sent for that lookup
                        (captured by sqlite3's trace callback in the timed pass, values
                        bound in), replayed with sqlite3 and fetchall():
@@ -305,7 +305,7 @@ def build(workdir: Path, customers: int, seed: int) -> tuple[Path, dict[str, Any
         stale.unlink(missing_ok=True)
 
     from deskui.data.database import Database
-    from deskui.data.repository import UnitOfWork
+    from deskui.data.unit_of_work import UnitOfWork
     from deskui.domain.model import Role
     from deskui.domain.phone import normalise_phone, reversed_digits
     from deskui.domain.search import name_grams
@@ -314,7 +314,7 @@ def build(workdir: Path, customers: int, seed: int) -> tuple[Path, dict[str, Any
     database = Database(f"sqlite:///{path}")
     database.upgrade()
     with UnitOfWork(database) as uow:  # the agent through the repository, as the brief asks
-        agent_id = uow.repo.add_agent(AGENT, Role.AGENT, datetime.fromisoformat(NOW)).id
+        agent_id = uow.agents.add_agent(AGENT, Role.AGENT, datetime.fromisoformat(NOW)).id
         uow.commit()
     database.dispose()
     schema_s = time.perf_counter() - started
@@ -515,7 +515,7 @@ def measure_lookups(
     path: Path, queries: dict[str, list[str]], warm: dict[str, list[str]], scan_queries: int
 ) -> tuple[list[list[str]], dict[str, Any]]:
     from deskui.data.database import Database
-    from deskui.data.repository import UnitOfWork
+    from deskui.data.unit_of_work import UnitOfWork
     from deskui.domain.search import LookupKind, classify
 
     database = Database(f"sqlite:///{path}")
@@ -551,10 +551,9 @@ def measure_lookups(
         append in sqlite3's trace callback, ~1 us against lookups of 100s of us) and match
         count."""
         with UnitOfWork(database) as uow:
-            repo = uow.repo
             if kind is None:
-                return time_each(texts, lambda q: repo.find_callers(classify(q)))
-            repo.find_callers(classify("13800000000"))  # connection checked out first
+                return time_each(texts, lambda q: uow.customers.find_callers(classify(q)))
+            uow.customers.find_callers(classify("13800000000"))  # connection checked out first
             sql_of[kind], matches[kind] = [], []
             clock, out = time.perf_counter, []
             driver = uow.session.connection().connection.dbapi_connection
@@ -563,7 +562,7 @@ def measure_lookups(
                 for q in texts:
                     captured.clear()
                     t0 = clock()
-                    found = repo.find_callers(classify(q))
+                    found = uow.customers.find_callers(classify(q))
                     out.append(clock() - t0)
                     sql_of[kind].append(list(captured))
                     matches[kind].append(len(found))
@@ -574,7 +573,7 @@ def measure_lookups(
     def repo_per_lookup(texts: list[str]) -> list[float]:
         def one(q: str) -> None:
             with UnitOfWork(database) as uow:
-                uow.repo.find_callers(classify(q))
+                uow.customers.find_callers(classify(q))
 
         return time_each(texts, one)
 
@@ -857,7 +856,7 @@ async def run_floor(
     from textual.widgets import Input
 
     from deskui.data.database import Database
-    from deskui.data.repository import UnitOfWork
+    from deskui.data.unit_of_work import UnitOfWork
     from deskui.domain.search import classify
     from deskui.screens.intake import card_text
     from deskui.widgets.ready_text import ReadyText
@@ -866,8 +865,8 @@ async def run_floor(
     database = Database(url)
     with UnitOfWork(database) as uow:
         for digits, _name in numbers:
-            match = uow.repo.find_callers(classify(digits))[0]
-            texts.append(card_text(uow.repo.customer_card(match.customer_id)))
+            match = uow.customers.find_callers(classify(digits))[0]
+            texts.append(card_text(uow.customers.customer_card(match.customer_id)))
     database.dispose()
     hook: list[Callable[[str], None]] = []
 

@@ -42,7 +42,7 @@ from textual.widgets import DataTable
 
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.widgets.work_list import WorkList
 
@@ -141,8 +141,8 @@ class DataTableApp(App[None]):
         cols = columns()
         table.add_columns(*(c.title for c in cols))
         with self.holder.unit_of_work() as uow:
-            count = uow.repo.work_count(owner_id=1)
-            rows = uow.repo.work_rows(0, count, owner_id=1)
+            count = uow.work.work_count(owner_id=1)
+            rows = uow.work.work_rows(0, count, owner_id=1)
         now = self.clock.now()
         table.add_rows(
             [

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -17,17 +21,22 @@ from textual.worker import Worker, WorkerState
 from deskui.config import Settings
 from deskui.domain.clock import Clock
 from deskui.i18n import set_locale, t
-from deskui.keys import localize_bindings
+from deskui.keys import localize_bindings, offered
 from deskui.memory import IdleCollector
+from deskui.navigation import close, navigate
+from deskui.palette import DeskCommandPalette
 from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
+from deskui.screens.pending_saves import PendingSaves, pending_saves_command
+from deskui.screens.trouble_text import trouble_line
 
 if TYPE_CHECKING:
     from deskui.data.database import Database
     from deskui.data.records import AgentRecord
-    from deskui.data.repository import UnitOfWork
+    from deskui.data.unit_of_work import UnitOfWork
     from deskui.domain.calendar import BusinessCalendar
     from deskui.domain.site import SiteRules
+    from deskui.services.actor import Actor
 
 RETRY_SECONDS = 5.0
 FIRST_PAINT_WAIT = 2.0  # seconds; a headless start with no paint still opens the database
@@ -41,24 +50,66 @@ MAX_HELD_TICKS = 4
 """Ticks a poll may be held back by continuous typing before it runs anyway."""
 
 
+@dataclass(frozen=True)
+class ScreenEntry:
+    """What a key of the keymap (and its palette command) opens."""
+
+    key: str
+    screen_id: str
+    """The screen's id: at most one screen with it is on the stack (deskui/navigation.py)."""
+    module: str
+    name: str
+    signed_in: bool = True
+    """Needs an agent signed in and the database open (help does not)."""
+
+    def screen_class(self) -> Callable[[], Screen[Any]]:
+        """Imported when first opened: the desk starts without every screen (DESIGN.md 9)."""
+        return getattr(importlib.import_module(self.module), self.name)  # type: ignore[no-any-return]
+
+
+SCREENS: dict[str, ScreenEntry] = {
+    "help": ScreenEntry("f1", "help", "deskui.screens.help", "HelpScreen", signed_in=False),
+    "intake": ScreenEntry("f2", "intake", "deskui.screens.intake", "IntakeScreen"),
+    "complaints": ScreenEntry(
+        "f3", "complaints", "deskui.screens.complaint", "ComplaintListScreen"
+    ),
+    "callbacks": ScreenEntry("f4", "callbacks", "deskui.screens.callbacks", "CallbacksScreen"),
+    "handover": ScreenEntry("f5", "handover", "deskui.screens.handover", "HandoverScreen"),
+    "team": ScreenEntry("f6", "team", "deskui.screens.team", "TeamScreen"),
+    "department": ScreenEntry(
+        "f7", "department-desk", "deskui.screens.department", "DepartmentScreen"
+    ),
+    "reception": ScreenEntry("f8", "reception", "deskui.screens.reception", "ReceptionScreen"),
+    "correspondence": ScreenEntry(
+        "f9", "correspondence", "deskui.screens.correspondence", "CorrespondenceScreen"
+    ),
+    "relations": ScreenEntry("f10", "relations", "deskui.screens.relations", "RelationsScreen"),
+    "profiles": ScreenEntry("ctrl+k", "profiles", "deskui.screens.profiles", "ProfilesScreen"),
+}
+"""The binding id (and action parameter) of each screen a key opens, F1-F10 and Ctrl+K."""
+
+
 class DeskApp(App[None]):
     """The front desk. Build it with `make_app`."""
 
     CSS_PATH = "deskui.tcss"
     TITLE = "deskui"
     ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-roomy")]
+    """Every screen carries `-narrow` below 100 columns (an agent's 80x24): deskui.tcss
+    lays a few screens out tighter there."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "keys.help", id="help", priority=True),
-        Binding("f2", "intake", "keys.intake", id="intake", priority=True),
-        Binding("f3", "complaints", "keys.complaints", id="complaints", priority=True),
-        Binding("f4", "callbacks", "keys.callbacks", id="callbacks", priority=True),
-        Binding("f5", "handover", "keys.handover", id="handover", priority=True),
-        Binding("f6", "team", "keys.team", id="team", priority=True),
-        Binding("f7", "department", "keys.department", id="department", priority=True),
-        Binding("f8", "reception", "keys.reception", id="reception", priority=True),
-        Binding("f9", "correspondence", "keys.correspondence", id="correspondence", priority=True),
-        Binding("f10", "relations", "keys.relations", id="relations", priority=True),
-        Binding("ctrl+k", "profiles", "keys.profiles", id="profiles", priority=True, show=False),
+        *(
+            Binding(
+                entry.key,
+                f"open_screen('{name}')",
+                f"keys.{name}",
+                id=name,
+                priority=True,
+                show=entry.key.startswith("f"),
+            )
+            for name, entry in SCREENS.items()
+        ),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True, show=False),
         Binding(
             "ctrl+p", "command_palette", "keys.palette", id="palette", show=False, priority=True
@@ -100,6 +151,10 @@ class DeskApp(App[None]):
         self.collector = IdleCollector()
         """Full GC passes when the keyboard is quiet; told of every key (`on_event`)."""
         self._last_change = 0
+        self.pending_saves = PendingSaves(self)
+        """Saves the desk promised to retry, retried from the tick (issue 13)."""
+        self.crash_log: Path | None = None
+        """Where the traceback went when the desk stopped on an unexpected error."""
         if settings.keymap:
             self.set_keymap(settings.keymap)
 
@@ -118,28 +173,25 @@ class DeskApp(App[None]):
         # the import of the data layer waits for the first frame: a worker importing
         # SQLAlchemy while the desk paints holds the GIL the painting needs (DESIGN.md 9)
         self._first_paint.wait(timeout=FIRST_PAINT_WAIT)
-        from deskui.data.database import Database, DatabaseError
+        from deskui.data.database import Database
 
         try:
             database = self._given_database or Database(self.settings.database_url)
             database.upgrade()
-            from deskui.data.repository import UnitOfWork
+            from deskui.data.unit_of_work import UnitOfWork
 
             with UnitOfWork(database) as uow:
-                if self.settings.demo and not uow.repo.agents():
+                if self.settings.demo and not uow.agents.agents():
                     from deskui.data.demo import seed_demo
 
-                    seed_demo(uow.repo, self.clock.now())
+                    seed_demo(uow, self.clock.now())
                     uow.commit()
-                agents = uow.repo.agents()
-                overrides = uow.repo.calendar_overrides()
-                rules = uow.repo.rules
-                self._last_change = uow.repo.last_change_id()
-        except DatabaseError as error:
-            self.post_message(self.DatabaseFailed(str(error)))
-            return
-        except Exception as error:  # an unexpected driver error still gets a line, not a crash
-            self.post_message(self.DatabaseFailed(f"{type(error).__name__}: {error}"))
+                agents = uow.agents.agents()
+                overrides = uow.calendar.calendar_overrides()
+                rules = uow.rules
+                self._last_change = uow.changes.last_change_id()
+        except Exception as error:  # any driver error gets one plain line, not a crash
+            self.post_message(self.DatabaseFailed(trouble_line(error)))
             return
         self.database = database
         self.post_message(self.DatabaseReady(agents, overrides, rules))
@@ -177,7 +229,7 @@ class DeskApp(App[None]):
         self.agent = agent
         self._desk().sign_in(agent)
         if agent.role == "department":  # a department member works their department's queue
-            self.action_department()
+            self.action_open_screen("department")
         from deskui.screens.handover import offer_incoming_handover
 
         offer_incoming_handover(self)
@@ -194,7 +246,7 @@ class DeskApp(App[None]):
         from deskui.domain.calendar import BusinessCalendar
 
         with self.unit_of_work() as uow:
-            overrides = uow.repo.calendar_overrides()
+            overrides = uow.calendar.calendar_overrides()
         calendar = BusinessCalendar(overrides, tz=self.settings.site_timezone)
         deliver(self, self._calendar_loaded, calendar)
 
@@ -215,15 +267,25 @@ class DeskApp(App[None]):
     @work(thread=True, exclusive=True, group="site-rules", exit_on_error=False)
     def reload_site_rules(self) -> None:
         with self.unit_of_work() as uow:
-            rules = uow.repo.rules
+            rules = uow.rules
         deliver(self, self._site_rules_loaded, rules)
 
     def _site_rules_loaded(self, rules: SiteRules) -> None:
         self._site_rules = rules
 
+    @property
+    def actor(self) -> Actor | None:
+        """The signed-in agent as the services take them; None before sign-in."""
+        agent = self.agent
+        if agent is None:
+            return None
+        from deskui.services.actor import Actor
+
+        return Actor(agent.id, agent.name, agent.role, agent.team, agent.department_code)
+
     def unit_of_work(self) -> UnitOfWork:
         """A unit of work on the open database; call it inside a thread worker."""
-        from deskui.data.repository import UnitOfWork
+        from deskui.data.unit_of_work import UnitOfWork
 
         if self.database is None:
             from deskui.data.database import DatabaseError
@@ -250,6 +312,7 @@ class DeskApp(App[None]):
             self.check_handovers()
         if self.database is not None and self._ticks % CALLBACK_SWEEP_TICKS == 0:
             self.sweep_callbacks()
+        self.pending_saves.tick()
         self.collector.tick()
 
     async def on_event(self, event: events.Event) -> None:
@@ -257,8 +320,43 @@ class DeskApp(App[None]):
             self.collector.key()
         await super().on_event(event)
 
+    async def action_pop_screen(self) -> None:
+        """Esc: the screen left writes its drafts first, while its fields can still be
+        read (its Suspend arrives once it is already off the stack)."""
+        from deskui.screens.drafts import live_drafts
+
+        for draft in live_drafts():
+            if draft.screen is self.screen:
+                draft.flush()
+        await super().action_pop_screen()
+
     def on_unmount(self) -> None:
         self.collector.stop()
+
+    # -- an unexpected error: logged, drafts kept, a non-zero exit (deskui/crash.py) --------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual calls this for any exception no handler caught (a screen's handler, a
+        worker with exit_on_error): it then stops the app with return code 1."""
+        if self.crash_log is None:  # the first error is the one to read; later ones follow it
+            self.crash_log = self._record_crash(error)
+        super()._handle_exception(error)
+        self._exit_renderables.clear()  # the traceback is in the log; cli says where, in a line
+
+    def _record_crash(self, error: BaseException) -> Path:
+        from zoneinfo import ZoneInfo
+
+        from deskui.crash import append, crash_folder, describe, write_crash_log
+        from deskui.screens.drafts import live_drafts
+
+        local_now = self.clock.now().astimezone(ZoneInfo(self.settings.site_timezone))
+        path = write_crash_log(crash_folder(self.settings), describe(error), local_now)
+        for draft in live_drafts():  # what the debounce had not written yet (DESIGN.md 5)
+            try:
+                draft.write_now()
+            except Exception as failed:
+                append(path, f"\ndraft {draft.form!r} not written:\n{describe(failed)}")
+        return path
 
     def check_handovers(self) -> None:
         """Flag to the lead any handed-over item not acknowledged within the site-set time."""
@@ -275,11 +373,11 @@ class DeskApp(App[None]):
         now = self.clock.now()
         try:
             with self.unit_of_work() as uow:
-                shared = uow.repo.share_overdue(now)
+                shared = uow.callbacks.share_overdue(now)
                 uow.commit()
-                due = uow.repo.newly_due_count(agent.id, now) if agent is not None else 0
+                due = uow.callbacks.newly_due_count(agent.id, now) if agent is not None else 0
         except Exception as error:  # a failed sweep is said on the desk; the next one retries
-            deliver(self, self._sweep_failed, str(error).splitlines()[0])
+            deliver(self, self._sweep_failed, trouble_line(error))
             return
         if shared:  # every open queue and desk reloads now, not at the next change poll
             self.post_message(self.ChangesSeen(frozenset({"callback", "deadline"})))
@@ -295,7 +393,8 @@ class DeskApp(App[None]):
     @work(thread=True, exclusive=True, group="changes", exit_on_error=False)
     def poll_changes(self) -> None:
         with self.unit_of_work() as uow:
-            changes = uow.repo.changes_since(self._last_change)
+            changes = uow.changes.changes_since(self._last_change)
+        deliver(self, self._database_answered)
         if changes:
             self._last_change = changes[-1][0]
             self.post_message(self.ChangesSeen(frozenset(entity for _, entity, _ in changes)))
@@ -306,158 +405,136 @@ class DeskApp(App[None]):
         for screen in self.screen_stack:
             screen.post_message(self.ChangesSeen(message.entities))
 
+    def _database_answered(self) -> None:
+        """The database answers again: the desk's trouble banner goes (issue 13)."""
+        self._desk().show_trouble("")
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "changes":
-            self._desk().show_trouble(t("app.database_failed", reason=str(event.worker.error)))
+            reason = trouble_line(event.worker.error or RuntimeError())
+            self._desk().show_trouble(t("app.database_failed", reason=reason))
 
-    # -- keys and the palette -------------------------------------------------------------
+    # -- keys and the palette: one screen table, one rule (deskui/navigation.py) ------------
 
-    def action_help(self) -> None:
-        from deskui.screens.help import HelpScreen
+    def action_open_screen(self, name: str) -> None:
+        """An F-key, Ctrl+K or their palette command: the screen `name` of `SCREENS`."""
+        entry = SCREENS[name]
+        if entry.signed_in and not self._ready_for_work():
+            return
+        navigate(self, entry.screen_id, entry.screen_class())
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
-
-    def action_profiles(self) -> None:
+    def _ready_for_work(self) -> bool:
+        """Signed in and the database open: what every screen of work needs; a bell if not."""
         if self.agent is None or self.database is None:
             self.bell()
-            return
-        from deskui.screens.profiles import ProfilesScreen
-
-        if not isinstance(self.screen, ProfilesScreen):
-            self.push_screen(ProfilesScreen())
-
-    def action_intake(self) -> None:
-        if self.agent is None or self.database is None:
-            self.bell()
-            return
-        from deskui.screens.intake import IntakeScreen
-
-        if not isinstance(self.screen, IntakeScreen):
-            self.push_screen(IntakeScreen())
-
-    def action_handover(self) -> None:
-        if self.agent is None or self.database is None:
-            self.bell()
-            return
-        from deskui.screens.handover import HandoverScreen
-
-        if not isinstance(self.screen, HandoverScreen):
-            self.push_screen(HandoverScreen())
-
-    def action_complaints(self) -> None:
-        if self.agent is None or self.database is None:
-            self.bell()
-            return
-        from deskui.screens.complaint import ComplaintListScreen
-
-        if not isinstance(self.screen, ComplaintListScreen):
-            self.push_screen(ComplaintListScreen())
+            return False
+        return True
 
     def open_complaint(self, ticket_id: int) -> None:
         """One complaint's seven steps (intake hands a saved complaint over here)."""
+        if not self._ready_for_work():
+            return
         from deskui.screens.complaint import ComplaintScreen
 
-        self.push_screen(ComplaintScreen(ticket_id))
+        navigate(self, "complaint", lambda: ComplaintScreen(ticket_id), subject=ticket_id)
 
-    def action_callbacks(self) -> None:
-        if self.agent is None or self.database is None:
-            self.bell()
+    def open_reply(self, ticket_id: int) -> None:
+        """The written reply to one complaint."""
+        if not self._ready_for_work():
             return
-        from deskui.screens.callbacks import CallbacksScreen
+        from deskui.screens.reply_composer import ReplyComposerScreen
 
-        if not isinstance(self.screen, CallbacksScreen):
-            self.push_screen(CallbacksScreen())
+        navigate(self, "reply-composer", lambda: ReplyComposerScreen(ticket_id), subject=ticket_id)
 
     def open_callback(self, callback_id: int) -> None:
         """A callback opened from any list: its call, through the purpose's script."""
-        if self.agent is None or self.database is None:
-            self.bell()
+        if not self._ready_for_work():
             return
         from deskui.screens.callback_call import CallbackCallScreen
 
-        self.push_screen(CallbackCallScreen(callback_id))
+        navigate(
+            self, "callback-call", lambda: CallbackCallScreen(callback_id), subject=callback_id
+        )
 
-    def action_team(self) -> None:
-        if self.agent is None or self.database is None:
-            self.bell()
+    def open_orders(self) -> None:
+        """The orders of the handover (seed 004): one list, wherever it is opened from."""
+        if not self._ready_for_work():
             return
-        from deskui.screens.team import TeamScreen
+        from deskui.screens.orders import OrdersScreen
 
-        if not isinstance(self.screen, TeamScreen):
-            self.push_screen(TeamScreen())
-
-    def action_department(self) -> None:
-        if self.agent is None or self.database is None:
-            self.bell()
-            return
-        from deskui.screens.department import DepartmentScreen
-
-        if not isinstance(self.screen, DepartmentScreen):
-            self.push_screen(DepartmentScreen())
-
-    def action_reception(self) -> None:
-        if self.agent is None or self.database is None:
-            self.bell()
-            return
-        from deskui.screens.reception import ReceptionScreen
-
-        if not isinstance(self.screen, ReceptionScreen):
-            self.push_screen(ReceptionScreen())
-
-    def action_correspondence(self) -> None:
-        if self.agent is None or self.database is None:
-            self.bell()
-            return
-        from deskui.screens.correspondence import CorrespondenceScreen
-
-        if not isinstance(self.screen, CorrespondenceScreen):
-            self.push_screen(CorrespondenceScreen())
-
-    def action_relations(self) -> None:
-        if self.agent is None or self.database is None:
-            self.bell()
-            return
-        from deskui.screens.relations import RelationsScreen
-
-        if not isinstance(self.screen, RelationsScreen):
-            self.push_screen(RelationsScreen())
+        navigate(self, "orders", OrdersScreen)
 
     def open_prospect(self, prospect_id: int) -> None:
         """A prospect's follow-up deadline opened from the desk: the prospects list."""
+        if not self._ready_for_work():
+            return
         from deskui.screens.relations import RelationsScreen
 
-        self.push_screen(RelationsScreen("prospects"))
+        navigate(
+            self,
+            "relations",
+            lambda: RelationsScreen("prospects"),
+            brought_back=lambda screen: screen.action_section("prospects"),
+        )
 
     def open_customer_event(self, event_id: int) -> None:
         """An event's plan deadline opened from the desk: that event's invitees."""
+        if not self._ready_for_work():
+            return
         from deskui.screens.relations import RelationsScreen
 
-        self.push_screen(RelationsScreen("events", event_id=event_id))
+        navigate(
+            self,
+            "relations",
+            lambda: RelationsScreen("events", event_id=event_id),
+            brought_back=lambda screen: screen.open_event(event_id),
+        )
+
+    def leave(self, screen: Screen[Any]) -> None:
+        """`screen` is done (a save finished): it goes, wherever it is on the stack; a pop
+        would take whatever the agent opened since."""
+        if screen in self.screen_stack:
+            close(self, screen)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                DeskCommandPalette(placeholder=t("palette.placeholder"), id="--command-palette")
+            )
+
+    def action_change_theme(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            DeskCommandPalette(providers=[ThemeProvider], placeholder=t("palette.themes"))
+        )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every key of the keymap is also a palette command running the same action."""
-        for binding in self._bindings.key_to_bindings.values():
-            for item in binding:
-                if item.action in (
-                    "help", "intake", "complaints", "callbacks", "handover", "team",
-                    "department", "reception", "correspondence", "relations", "profiles",
-                    "quit",
-                ):  # fmt: skip
+        from deskui.screens.help import key_label
+
+        for key_bindings in self._bindings.key_to_bindings.values():
+            for item in key_bindings:
+                if item.id in SCREENS or item.id == "quit":
                     yield SystemCommand(
-                        f"{item.description} ({item.key.upper()})",
+                        f"{item.description} ({key_label(item)})",
                         item.tooltip,
-                        getattr(self, f"action_{item.action}"),
+                        partial(self.run_action, item.action),
                     )
         for key_bindings in screen._bindings.key_to_bindings.values():
             for item in key_bindings:
-                if item.description and hasattr(screen, f"action_{item.action}"):
-                    yield SystemCommand(
-                        f"{item.description} ({item.key})",
-                        item.tooltip,
-                        getattr(screen, f"action_{item.action}"),
-                    )
+                if not item.description or not hasattr(screen, f"action_{item.action}"):
+                    continue
+                if not offered(screen, item):
+                    continue  # not for this agent's role: not offered (issue 14)
+                yield SystemCommand(
+                    f"{item.description} ({key_label(item)})",
+                    item.tooltip,
+                    getattr(screen, f"action_{item.action}"),
+                )
         yield SystemCommand(t("app.theme"), t("app.theme_tip"), self.action_change_theme)
+        if self.pending_saves:
+            yield pending_saves_command(self.pending_saves)
 
 
 def make_app(settings: Settings, clock: Clock, database: Database | None = None) -> DeskApp:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from deskui.config import Settings
+from deskui.crash import CRASH_STATUS
 from deskui.domain.clock import Clock, OffsetClock, SystemClock
 from deskui.i18n import LOCALES
 
@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="use a fresh demo database in a temporary folder",
+        help="a demo desk: a fresh temporary database, or seeded into --db when it is empty",
     )
     common.add_argument(
         "--db",
@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("kind", choices=EXPORT_KINDS)
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     export.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    export.add_argument(
+        "--words",
+        action="store_true",
+        help="headers and coded values in words an agent reads, in the --lang language "
+        "(default: the stable column keys and codes that scripts read)",
+    )
     db = commands.add_parser("db", parents=[common], help="database maintenance")
     db.add_argument("action", choices=("upgrade",))
     return parser
@@ -112,12 +118,19 @@ def resolve(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Settings
     demo = getattr(args, "demo", False)
     now = getattr(args, "now", None)
     clock: Clock = OffsetClock(parse_now(now)) if now else SystemClock()  # before any folder
-    url = getattr(args, "db", None) or environ.get("DESKUI_DATABASE_URL")
-    if demo and url:
-        raise UsageError("--demo uses its own temporary database; leave out --db")
+    given = getattr(args, "db", None)
+    # a demo is seeded into --db only: DESKUI_DATABASE_URL may name the team's real database
+    url = given if demo else given or environ.get("DESKUI_DATABASE_URL")
+    files_folder: Path | None = None
     if demo:
-        folder = Path(tempfile.mkdtemp(prefix="deskui-demo-"))
-        url = f"sqlite:///{folder / 'demo.db'}"
+        from deskui.locations import kept_demo_folder, new_demo_folder
+
+        if url:
+            url = check_url(url)
+            files_folder = kept_demo_folder(url)
+        else:
+            files_folder = new_demo_folder()
+            url = f"sqlite:///{files_folder / 'demo.db'}"
     elif url:
         url = check_url(url)
     else:
@@ -132,6 +145,7 @@ def resolve(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Settings
         database_url=url,
         locale=getattr(args, "lang", None) or environ.get("DESKUI_LANG", "zh-CN"),
         demo=demo,
+        files_folder=str(files_folder) if files_folder else None,
         agent_name=getattr(args, "agent", None),
         site_timezone=SITE_TIMEZONE,
     )
@@ -144,18 +158,20 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings, clock = resolve(args, dict(os.environ))
+        status: int | None = None
         try:
             if args.command == "export":
-                return export(settings, clock, args.kind, args.format, args.output)
-            if args.command == "db":
-                return upgrade(settings)
-            return run(settings, clock)
+                status = export(settings, clock, args.kind, args.format, args.output, args.words)
+            elif args.command == "db":
+                status = upgrade(settings)
+            else:
+                status = run(settings, clock)
+            return status
         finally:
-            if settings.demo:
-                shutil.rmtree(
-                    Path(settings.database_url.removeprefix("sqlite:///")).parent,
-                    ignore_errors=True,
-                )
+            temporary = not getattr(args, "db", None)  # with --db a demo is kept to reopen
+            if settings.demo and settings.files_folder and temporary and status != CRASH_STATUS:
+                # a crash's log and drafts stay beside the demo's database
+                shutil.rmtree(settings.files_folder, ignore_errors=True)
     except UsageError as error:
         print(f"deskui: {error}", file=sys.stderr)
         return 2
@@ -177,11 +193,12 @@ def _open(settings: Settings, clock: Clock, *, seed_demo: bool) -> object:
         raise UsageError(str(error)) from error
     if seed_demo:
         from deskui.data.demo import seed_demo as seed
-        from deskui.data.repository import UnitOfWork
+        from deskui.data.unit_of_work import UnitOfWork
 
         with UnitOfWork(database) as uow:
-            seed(uow.repo, clock.now())
-            uow.commit()
+            if not uow.agents.agents():  # seeded once: a kept demo (--demo --db) is reopened
+                seed(uow, clock.now())
+                uow.commit()
     return database
 
 
@@ -197,9 +214,14 @@ def run(settings: Settings, clock: Clock) -> int:
         except DatabaseError as error:
             raise UsageError(str(error)) from error
     from deskui.app import make_app
+    from deskui.i18n import t
 
-    make_app(settings, clock, database).run()  # type: ignore[arg-type]
-    return 0
+    app = make_app(settings, clock, database)  # type: ignore[arg-type]
+    app.run()
+    if app.crash_log is not None:
+        print(t("crash.stopped", path=app.crash_log), file=sys.stderr)
+        return CRASH_STATUS
+    return app.return_code or 0
 
 
 def upgrade(settings: Settings) -> int:
@@ -213,13 +235,25 @@ def upgrade(settings: Settings) -> int:
     return 0
 
 
-def export(settings: Settings, clock: Clock, kind: str, fmt: str, output: str | None) -> int:
-    from deskui.data.export import build_table, write_csv, write_xlsx
-    from deskui.data.repository import UnitOfWork
+def export(
+    settings: Settings,
+    clock: Clock,
+    kind: str,
+    fmt: str,
+    output: str | None,
+    words: bool = False,
+) -> int:
+    from deskui.data.export import build_table, in_words, write_csv, write_xlsx
+    from deskui.data.unit_of_work import UnitOfWork
 
     database = _open(settings, clock, seed_demo=settings.demo)
     with UnitOfWork(database) as uow:  # type: ignore[arg-type]
-        table = build_table(kind, uow.repo, settings.site_timezone)
+        table = build_table(kind, uow, settings.site_timezone)
+    if words:
+        from deskui.i18n import set_locale
+
+        set_locale(settings.locale)
+        table = in_words(kind, table)
     if fmt == "xlsx":
         if output is None:
             if sys.stdout.isatty():
@@ -229,7 +263,7 @@ def export(settings: Settings, clock: Clock, kind: str, fmt: str, output: str | 
             write_xlsx({kind: table}, output)
         return 0
     if output is None:
-        write_csv(table, sys.stdout)
+        write_csv(table, sys.stdout, terminal=sys.stdout.isatty())
     else:
         try:
             with open(output, "w", encoding="utf-8-sig", newline="") as stream:

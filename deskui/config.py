@@ -14,7 +14,10 @@ class Settings:
     site_timezone: str = "Asia/Shanghai"
     """Times are stored in UTC and shown in this zone; calendar rules are local to it."""
     demo: bool = False
-    """A fresh demo database in a temporary folder: the user's data is never touched."""
+    """A demo desk: seeded when its database is empty; the user's data is never touched."""
+    files_folder: str | None = None
+    """Where the desk writes files (replies, reports, logs); None: the user data folder.
+    Under --demo, the demo's own temporary folder."""
     agent_name: str | None = None
     """Start as this agent without the pick list (training, tests)."""
     theme: str = "textual-dark"

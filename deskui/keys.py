@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual.actions import parse
 from textual.binding import Binding
 from textual.dom import DOMNode
 
@@ -24,3 +25,10 @@ def _translated(binding: Binding) -> Binding:
         return binding
     tooltip = binding.tooltip or f"{binding.description}_tip"
     return replace(binding, description=t(binding.description), tooltip=t(tooltip))
+
+
+def offered(node: DOMNode, binding: Binding) -> bool:
+    """Whether `node` offers `binding` now: False when its `check_action` hides it (a key
+    the signed-in role may not use is not shown in the footer, help or the palette)."""
+    _, action, parameters = parse(binding.action)
+    return node.check_action(action, parameters) is not False

@@ -15,7 +15,7 @@ import pytest
 from deskui.config import Settings
 from deskui.data.database import Database
 from deskui.data.demo import seed_demo
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 
 # Monday of a normal working week, nine in the morning in Shanghai
@@ -93,7 +93,7 @@ def demo_database(tmp_path: Path) -> Iterator[Database]:
     db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
     db.upgrade()
     with UnitOfWork(db) as uow:
-        seed_demo(uow.repo, FIXED_NOW)
+        seed_demo(uow, FIXED_NOW)
         uow.commit()
     yield db
     db.dispose()

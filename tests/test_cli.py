@@ -77,8 +77,8 @@ def test_demo_export_customers_as_xlsx(capsys: pytest.CaptureFixture[str], tmp_p
         (["--db", "postgresql+psycopg://u:p@127.0.0.1:1/x", "export", "tickets"], "cannot reach"),
         (["--db", "postgresql+psycopg://u:p@127.0.0.1:1/x", "db", "upgrade"], "cannot reach"),
         (["--db", "postgresql+psycopg://u:p@127.0.0.1:1/x"], "cannot reach"),
-        (["--demo", "--db", "sqlite:///x.db"], "--demo"),
-        (["--demo", "--db", "sqlite:///x.db", "export", "tickets"], "--demo"),
+        (["--demo", "--db", "foo://x"], "--db"),
+        (["--demo", "--db", "foo://x", "export", "tickets"], "--db"),
     ],
     ids=[
         "bad-now",
@@ -88,8 +88,8 @@ def test_demo_export_customers_as_xlsx(capsys: pytest.CaptureFixture[str], tmp_p
         "unreachable-export",
         "unreachable-upgrade",
         "unreachable-run",
-        "demo-and-db",
-        "demo-and-db-export",
+        "demo-bad-db",
+        "demo-bad-db-export",
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
@@ -151,3 +151,41 @@ def test_python_m_deskui_help() -> None:
     for word in ("--demo", "--now", "--db", "--lang", "--agent", "export", "db"):
         assert word in result.stdout
     assert result.stderr == ""
+
+
+def test_export_in_words_gives_the_headers_and_values_an_agent_reads(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    keys = list(csv.reader(io.StringIO(_export(capsys, "handover"))))
+    words = list(csv.reader(io.StringIO(_export(capsys, "handover", "--words"))))
+    # the default keeps the stable keys scripts read; --words says them in Chinese
+    assert keys[0][:3] == ["id", "sheet", "status"]
+    assert words[0][:3] == ["编号", "表", "状态"]
+    courier = next(n for n, row in enumerate(keys) if row[1] == "courier")
+    assert keys[courier][2] == "handed_over"
+    assert words[courier][1:3] == ["快递责任", "待确认"]
+    assert words[courier][3] == keys[courier][3]  # what people typed stays as it is
+    assert len(words) == len(keys)
+
+
+@pytest.mark.parametrize("kind", ["tickets", "callbacks", "correspondence", "orders", "gifts"])
+def test_export_in_words_has_no_code_left_in_its_headers_or_coded_columns(
+    capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    import re
+
+    rows = list(csv.reader(io.StringIO(_export(capsys, kind, "--words"))))
+    assert not any(re.search(r"[A-Za-z]", header) for header in rows[0]), rows[0]
+    coded = {"类型", "类别", "渠道", "紧急度", "状态", "部门", "目的", "方式", "收/发", "表"}
+    for row in rows[1:]:
+        for header, value in zip(rows[0], row, strict=True):
+            if header in coded:
+                assert not re.fullmatch(r"[a-z_]+", value), (header, value)
+
+
+def test_export_in_english_words(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--demo", "--now", NOW, "--lang", "en", "export", "correspondence", "--words"])
+    out, _ = capsys.readouterr()
+    rows = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and rows[0][:4] == ["Item", "At", "Direction", "Kind"]
+    assert {row[2] for row in rows[1:]} <= {"In", "Out"}

@@ -56,7 +56,7 @@ def test_domain_loads_neither_textual_nor_sqlalchemy(module: str) -> None:
     assert _loaded_after_import([module]) == {"textual": False, "sqlalchemy": False}
 
 
-@pytest.mark.parametrize("module", ["deskui.data.models", "deskui.data.repository"])
+@pytest.mark.parametrize("module", ["deskui.data.models", "deskui.data.unit_of_work"])
 def test_data_layer_does_not_load_textual(module: str) -> None:
     loaded = _loaded_after_import([module])
     assert loaded["sqlalchemy"]  # the check can see a loaded package at all

@@ -1,10 +1,8 @@
-"""Callbacks (回访): the queue, scripts' outcomes, visit requests (seed 000:2).
-
-Part of Repository.
-"""
+"""Callbacks (回访): the queue, scripts' outcomes, visit requests (seed 000:2)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -24,6 +22,7 @@ from deskui.domain.callbacks import (
     Promotion,
     callback_due_at,
     calling_hours_for,
+    check_booking,
     confirmation_state,
     may_start_script,
     needs_follow_up,
@@ -50,7 +49,6 @@ from deskui.domain.model import (
 )
 
 if TYPE_CHECKING:
-    from deskui.data.records import NewTicket
     from deskui.domain.calendar import BusinessCalendar
 
 OPEN = (CallbackStatus.PENDING, CallbackStatus.BOOKED)
@@ -62,6 +60,15 @@ class CallbackError(ValueError):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
+
+
+class BookingRefused(CallbackError):
+    """A booked time the customer may not be called at (rest time, a holiday, outside the
+    calling hours): `placement` holds the next allowed slot and why, for the form to offer."""
+
+    def __init__(self, placement: Placement) -> None:
+        super().__init__("callbacks.error.out_of_hours")
+        self.placement = placement
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,13 +181,7 @@ class VisitRow:
 
 
 class CallbackStore(StoreBase):
-    """Mixed into `Repository`; uses its session, `_changed`, `_event` and `add_deadline`."""
-
-    if TYPE_CHECKING:
-
-        def open_ticket(
-            self, new: NewTicket, owner_id: int, now: datetime, department_code: str | None = None
-        ) -> int: ...
+    """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     # -- creating and placing -------------------------------------------------------------
 
@@ -219,7 +220,7 @@ class CallbackStore(StoreBase):
             shared=shared,
             due_at=placement.at,
             moved_from=wanted if placement.moved else None,
-            moved_reason=_reason(placement),
+            moved_reason=placement_code(placement),
             occasion=occasion,
             answers={},
             created_at=now,
@@ -238,9 +239,9 @@ class CallbackStore(StoreBase):
             customer_id=customer_id,
             team=team,
         )
-        self._callback_event(callback.id, None, now, "created", {"purpose": str(purpose)})
+        self.callback_event(callback.id, None, now, "created", {"purpose": str(purpose)})
         if placement.moved:
-            self._callback_event(
+            self.callback_event(
                 callback.id,
                 None,
                 now,
@@ -266,14 +267,34 @@ class CallbackStore(StoreBase):
         if contact_id is not None:
             query = query.where(m.Contact.id == contact_id)
         hours = calling_hours_for(list(self.session.scalars(query.order_by(m.Contact.id))), rules)
-        return place_call(wanted, hours, calendar)
+        return place_call(wanted, hours, calendar, rules.rest_hours)
+
+    def _check_booked(
+        self, callback: m.Callback, at: datetime, now: datetime, calendar: BusinessCalendar | None
+    ) -> None:
+        """Refuse a booked time outside the customer's calling hours (seed 000:2.5.2.1)."""
+        if calendar is None:
+            from deskui.domain.calendar import BusinessCalendar
+
+            days = self.session.scalars(select(m.CalendarDay))
+            calendar = BusinessCalendar({d.day: d.is_working for d in days})
+        rules = self.rules.callbacks
+        query = select(m.Contact.convenient_time).where(
+            m.Contact.customer_id == callback.customer_id
+        )
+        if callback.contact_id is not None:
+            query = query.where(m.Contact.id == callback.contact_id)
+        hours = calling_hours_for(list(self.session.scalars(query.order_by(m.Contact.id))), rules)
+        placement = check_booking(at, now, hours, calendar, rules.rest_hours)
+        if placement.moved:
+            raise BookingRefused(placement)
 
     def _team(self, agent_id: int | None) -> str:
         if agent_id is None:
             return "default"
         return self.session.get_one(m.Agent, agent_id).team
 
-    def _callback_event(
+    def callback_event(
         self,
         callback_id: int,
         agent_id: int | None,
@@ -439,6 +460,7 @@ class CallbackStore(StoreBase):
         confirmed: bool,
         note: str = "",
         postpone_to: datetime | None = None,
+        calendar: BusinessCalendar | None = None,
     ) -> None:
         """The sales head's answer, with who asked and when (an event and the callback's own
         columns, both exported). A "no" needs its reason and may postpone the callback."""
@@ -452,12 +474,14 @@ class CallbackStore(StoreBase):
                 "callbacks.error.booked_past" if postpone_to <= now else "callbacks.error.required"
             )
         callback = self._open_callback(callback_id)
+        if postpone_to is not None:
+            self._check_booked(callback, postpone_to, now, calendar)
         callback.sales_head = head
         callback.sales_confirmed = confirmed
         callback.sales_confirmed_at = now
         callback.sales_confirmed_by_id = agent_id
         callback.sales_note = note.strip()
-        self._callback_event(
+        self.callback_event(
             callback_id,
             agent_id,
             now,
@@ -470,7 +494,7 @@ class CallbackStore(StoreBase):
             callback.moved_from = previous
             callback.moved_reason = "sales_declined"
             self._move_deadline(callback_id, postpone_to, now, "sales_declined")
-            self._callback_event(
+            self.callback_event(
                 callback_id,
                 agent_id,
                 now,
@@ -501,7 +525,7 @@ class CallbackStore(StoreBase):
         return int(self.session.scalar(query.with_only_columns(func.count())) or 0)
 
     def mark_callback_opened(self, callback_id: int, agent_id: int, now: datetime) -> None:
-        self._callback_event(callback_id, agent_id, now, "opened", {})
+        self.callback_event(callback_id, agent_id, now, "opened", {})
 
     # -- the call's outcomes ------------------------------------------------------------------
 
@@ -513,11 +537,14 @@ class CallbackStore(StoreBase):
         now: datetime,
         answers: dict[str, object] | None = None,
         notes: str = "",
+        calendar: BusinessCalendar | None = None,
     ) -> None:
-        """The customer is busy and gave a time: the callback and its countdown move there."""
+        """The customer is busy and gave a time: the callback and its countdown move there,
+        unless it is their rest time or outside the calling hours (`BookingRefused`)."""
         if booked_at <= now:
             raise CallbackError("callbacks.error.booked_past")
         callback = self._open_callback(callback_id)
+        self._check_booked(callback, booked_at, now, calendar)
         previous = callback.due_at
         callback.status = CallbackStatus.BOOKED
         callback.booked_at = booked_at
@@ -528,7 +555,7 @@ class CallbackStore(StoreBase):
         if notes:
             callback.notes = notes
         self._move_deadline(callback_id, booked_at, now, "booked")
-        self._callback_event(
+        self.callback_event(
             callback_id,
             agent_id,
             now,
@@ -564,7 +591,7 @@ class CallbackStore(StoreBase):
 
             problem = str(answers.get("issue") or answers.get("feedback") or notes or "")
             equipment = callback.purpose == CallbackPurpose.EQUIPMENT_CHECK
-            ticket_id = self.open_ticket(
+            ticket_id = self._uow.tickets.open_ticket(
                 NewTicket(
                     customer_id=callback.customer_id,
                     contact_id=callback.contact_id,
@@ -580,7 +607,7 @@ class CallbackStore(StoreBase):
             )
             callback.follow_up_ticket_id = ticket_id
         self.meet_deadlines(SubjectType.CALLBACK, callback_id, now)
-        self._callback_event(
+        self.callback_event(
             callback_id,
             agent_id,
             now,
@@ -634,7 +661,7 @@ class CallbackStore(StoreBase):
                 )
             ):
                 deadline.owner_id = None
-            self._callback_event(
+            self.callback_event(
                 callback_id,
                 None,
                 now,
@@ -669,7 +696,7 @@ class CallbackStore(StoreBase):
             deadline.owner_id = to_agent_id
             deadline.team = team
             self._changed("deadline", deadline.id, now)
-        self._callback_event(
+        self.callback_event(
             callback_id, by_agent_id, now, "reassigned", {"from": previous, "to": to_agent_id}
         )
         self._changed("callback", callback_id, now)
@@ -1008,6 +1035,32 @@ class CallbackStore(StoreBase):
             )
         ]
 
+    # -- the register as rows, for `deskui export` ---------------------------------------
+
+    def callbacks(self) -> Sequence[tuple[Any, ...]]:
+        query = (
+            select(m.Callback, m.Customer.name, m.Agent.name)
+            .join(m.Customer, m.Customer.id == m.Callback.customer_id)
+            .outerjoin(m.Agent, m.Agent.id == m.Callback.agent_id)
+            .order_by(m.Callback.due_at, m.Callback.id)
+        )
+        return [
+            (
+                c.id,
+                customer_name,
+                agent_name or "",
+                c.purpose,
+                c.way,
+                c.status,
+                c.due_at,
+                c.booked_at,
+                c.done_at,
+                c.outcome or "",
+                c.notes,
+            )
+            for c, customer_name, agent_name in self.session.execute(query)
+        ]
+
 
 CALLBACK_EXPORT_HEADERS = [
     "id", "customer", "contact", "agent", "purpose", "way", "status", "shared", "created_at",
@@ -1021,7 +1074,8 @@ def _answers(answers: dict[str, object] | None) -> str:
     return "; ".join(f"{k}={v}" for k, v in (answers or {}).items())
 
 
-def _reason(placement: Placement) -> str:
+def placement_code(placement: Placement) -> str:
+    """How a move's reason is stored on the callback (`holiday:National Day`, `rest_time`)."""
     if placement.reason is None:
         return ""
     if placement.holiday:
@@ -1066,6 +1120,7 @@ def coverage_period(
 
 __all__ = [
     "CALLBACK_EXPORT_HEADERS",
+    "BookingRefused",
     "CallbackDetail",
     "CallbackError",
     "CallbackOutcome",

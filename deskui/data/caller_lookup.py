@@ -50,7 +50,7 @@ PIECE_COUNT = text(
     "SELECT count(*) FROM (SELECT 1 FROM search_gram WHERE gram = :gram LIMIT :n) AS g"
 )
 CARD = (
-    "SELECT c.id, c.name, c.address, c.phone_e164, c.unit_number, a.name,"
+    "SELECT c.id, c.name, c.address, c.phone_e164, c.unit_number, a.name, c.phone_extension,"
     " (SELECT count(*) FROM ticket t WHERE t.customer_id = c.id AND t.closed_at IS NULL),"
     " (SELECT count(*) FROM callback b WHERE b.customer_id = c.id AND b.done_at IS NULL)"
     " FROM customer c LEFT JOIN agent a ON a.id = c.assigned_agent_id WHERE c.id = :id"
@@ -104,6 +104,16 @@ def by_last_digits(connection: Connection, digits: str, limit: int) -> list[Call
     return _merge(rows, "digits", limit)
 
 
+def by_short_number(connection: Connection, digits: str, limit: int) -> list[CallerMatch]:
+    """A short service number (95588) exactly, then numbers ending in its digits: five digits
+    typed may as well be the end of a customer's number, as they were before short numbers
+    were accepted."""
+    exact = by_number(connection, digits, limit)
+    seen = {match.customer_id for match in exact}
+    ending = [m for m in by_last_digits(connection, digits, limit) if m.customer_id not in seen]
+    return (exact + ending)[:limit]
+
+
 def card(connection: Connection, customer_id: int) -> CustomerCard | None:
     """The customer card in two indexed statements: the card is painted as the agent types
     the last digit, so it skips the ORM's identity map and relationship loading."""
@@ -111,7 +121,7 @@ def card(connection: Connection, customer_id: int) -> CustomerCard | None:
     if not found:
         return None
     row = found[0]
-    cid, name, address, phone, unit, agent, tickets, callbacks = row
+    cid, name, address, phone, unit, agent, extension, tickets, callbacks = row
     contacts = tuple(
         ContactRecord(
             int(k[0]),
@@ -128,7 +138,14 @@ def card(connection: Connection, customer_id: int) -> CustomerCard | None:
         for k in _driver_rows(connection, CARD_CONTACTS, {"id": customer_id})
     )
     customer = CustomerRecord(
-        int(cid), str(name), str(address), phone, str(unit), agent and str(agent), contacts
+        int(cid),
+        str(name),
+        str(address),
+        phone,
+        str(unit),
+        agent and str(agent),
+        contacts,
+        extension or None,
     )
     return CustomerCard(customer, int(tickets or 0), int(callbacks or 0))
 

@@ -1,6 +1,4 @@
-"""Complaint handling: the seven steps, lead takeover, written replies (seed 001:6-7). Part of
-Repository.
-"""
+"""Complaint handling: the seven steps, lead takeover, written replies (seed 001:6-7)."""
 
 from __future__ import annotations
 
@@ -9,9 +7,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.exc import StaleDataError
 
 from deskui.data import models as m
+from deskui.data.conflict import Conflict
 from deskui.data.store_base import StoreBase
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.complaint import late_hand_on, repeat_caused_by_late_hand_on
@@ -37,8 +38,11 @@ OPEN_STATUSES = (
 )
 
 
-class ComplaintConflict(RuntimeError):
-    """Someone else saved this complaint since it was loaded (DESIGN.md 7)."""
+ComplaintConflict = Conflict
+"""Someone else saved this complaint since it was loaded (DESIGN.md 7)."""
+
+REPLY_FIELDS = ("cause", "responsible", "result", "reply_text")
+"""What a written reply's conflict shows side by side (the reply composer's fields)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,10 @@ class ComplaintCase:
     due_at: datetime | None = None
     starts_at: datetime | None = None
     callback_id: int | None = None
+    due_kind: str = ""
+    """Which deadline `due_at` is (first contact, promised reply ...): the header says it."""
+    contact_extension: str = ""
+    """The extension of `contact_phone` (转 301), kept apart from the number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +146,7 @@ class DepartmentRepeats:
 
 
 class ComplaintStore(StoreBase):
-    """Mixed into `Repository`; uses its session, `_changed`, `_event` and `add_deadline`."""
+    """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     # -- the list ------------------------------------------------------------------------
 
@@ -235,6 +243,9 @@ class ComplaintStore(StoreBase):
             contact_name=contact.name if contact else "",
             contact_gender=contact.gender if contact else "unknown",
             contact_phone=(contact.phone_e164 or "") if contact else ticket.caller_phone,
+            contact_extension=(
+                (contact.phone_extension or "") if contact else ticket.caller_extension
+            ),
             unit_number=ticket.unit_number,
             customer_words=ticket.customer_words,
             expectation=ticket.expectation,
@@ -266,13 +277,23 @@ class ComplaintStore(StoreBase):
             due_at=deadline.due_at if deadline else None,
             starts_at=deadline.starts_at if deadline else None,
             callback_id=callback_id,
+            due_kind=deadline.kind if deadline else "",
         )
 
-    def _record(self, ticket_id: int, now: datetime, expected: int | None) -> m.ComplaintRecord:
+    def _record(
+        self,
+        ticket_id: int,
+        now: datetime,
+        expected: int | None,
+        agent_id: int | None = None,
+        kind: str = "complaint",
+    ) -> m.ComplaintRecord:
+        """The record to write, after the version check: `expected` is the version the form
+        loaded (0 when there was no record yet, None for a write no form stands behind)."""
         record = self.session.get(m.ComplaintRecord, ticket_id)
         if record is None:
             if expected not in (None, 0):
-                raise ComplaintConflict(ticket_id)
+                raise Conflict(kind, ticket_id, "", None, 0)
             record = m.ComplaintRecord(
                 ticket_id=ticket_id,
                 script="complaint",
@@ -286,13 +307,48 @@ class ComplaintStore(StoreBase):
                 reply_text="",
                 created_at=now,
                 updated_at=now,
+                updated_by_id=agent_id,
             )
             self.session.add(record)
             return record
         if expected is not None and record.version != expected:
-            raise ComplaintConflict(ticket_id)
+            raise self._conflict(record, kind)
         record.updated_at = now
+        if agent_id is not None:
+            record.updated_by_id = agent_id
         return record
+
+    def _conflict(self, record: m.ComplaintRecord, kind: str) -> Conflict:
+        """What the other desk saved, as the conflict view shows it."""
+        saver = self.session.get(m.Agent, record.updated_by_id) if record.updated_by_id else None
+        if kind == "reply":
+            theirs = {name: str(getattr(record, name) or "") for name in REPLY_FIELDS}
+        else:
+            theirs = {k: str(v) for k, v in (record.answers or {}).items() if v not in (None, "")}
+        return Conflict(
+            kind,
+            record.ticket_id,
+            saver.name if saver else "",
+            record.updated_at,
+            record.version,
+            theirs,
+        )
+
+    def _flush_checked(self, record: m.ComplaintRecord, kind: str) -> None:
+        """Flush, turning a write another desk got in first into a Conflict: the version
+        matched when read but not when written (UPDATE ... WHERE version = ...), or both
+        desks created the record at once (the second INSERT meets the first's key)."""
+        ticket_id, inserting = record.ticket_id, record in self.session.new
+        try:
+            self.session.flush()
+        except (StaleDataError, IntegrityError) as error:
+            if isinstance(error, IntegrityError) and not inserting:
+                raise
+            self.session.rollback()
+            theirs = self.session.get(m.ComplaintRecord, ticket_id)
+            if theirs is None:
+                raise
+            raise self._conflict(theirs, kind) from error
 
     def save_complaint_step(
         self, ticket_id: int, agent_id: int, save: StepSave, now: datetime
@@ -300,12 +356,13 @@ class ComplaintStore(StoreBase):
         """Keep where the call stands and what was captured; the facts that matter elsewhere
         go to their columns: the promised time (with its countdown), unit number, cause."""
         ticket = self.session.get_one(m.Ticket, ticket_id)
-        record = self._record(ticket_id, now, save.expected_version)
+        record = self._record(ticket_id, now, save.expected_version, agent_id)
         record.script = save.script
         record.step = save.step
         record.path = list(save.path)
         record.answers = {k: v for k, v in save.answers.items() if v not in (None, "")}
         answers = record.answers
+        self._flush_checked(record, "complaint")  # before any query autoflushes it unchecked
         if ticket.status == TicketStatus.OPEN:
             ticket.status = TicketStatus.IN_PROGRESS
             # the call itself is the first contact (seed 002:2.3.2)
@@ -494,13 +551,14 @@ class ComplaintStore(StoreBase):
     def save_reply_facts(
         self, ticket_id: int, agent_id: int, facts: ReplyFactsSave, now: datetime
     ) -> int:
-        record = self._record(ticket_id, now, facts.expected_version)
+        record = self._record(ticket_id, now, facts.expected_version, agent_id, "reply")
         record.cause = facts.cause
         record.responsible = facts.responsible[:200]
         record.action_at = facts.action_at
         record.expected_finish = facts.expected_finish
         record.result = facts.result
         record.reply_text = facts.reply_text
+        self._flush_checked(record, "reply")
         self._event(ticket_id, agent_id, now, "reply_saved", {"chars": len(facts.reply_text)})
         self.session.flush()
         self._changed("ticket", ticket_id, now)

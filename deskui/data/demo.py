@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from deskui.data import models as m
 from deskui.data.records import NewTicket
-from deskui.data.repository import Repository
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.deadlines import callback_due, handover_ack_due, profile_filing_due
 from deskui.domain.model import (
     COMPLAINT_CATEGORIES,
@@ -101,10 +101,14 @@ WORDS: dict[str, tuple[str, ...]] = {
 EXPECT = ("今天之内给个答复", "尽快派人上门", "退还多收的费用", "换一台新的", "")
 
 
-def seed_demo(repo: Repository, now: datetime) -> None:
+NARROW_HOURS = "工作日 15:00-16:00"
+"""A contact with narrow hours: their callback is moved and says why (issue 6)."""
+
+
+def seed_demo(uow: UnitOfWork, now: datetime) -> None:
     """Fill an empty database with the demo desk as it stands at `now`."""
     rng = random.Random(SEED)
-    session = repo.session
+    session = uow.session
     # migration 0012 gives every new database the seed's departments and routing table
     have = set(session.scalars(select(m.Department.code)))
     for code, name_zh, name_en in DEFAULT_DEPARTMENTS:
@@ -130,10 +134,13 @@ def seed_demo(repo: Repository, now: datetime) -> None:
     desk_agents = [a for a in agents if a.role == Role.AGENT]
 
     customers = _customers(rng, desk_agents, start, now)
+    # the contacts whose hours the callback demo shows, set before any callback is placed
+    customers[10].contacts[0].convenient_time = NARROW_HOURS
+    customers[3].contacts[0].convenient_time = ""
     session.add_all(customers)
     session.flush()
     for customer in customers:
-        repo.index_customer_names(customer.id)
+        uow.customers.index_customer_names(customer.id)
 
     # tickets of every kind and severity, opened at different times so countdowns vary
     severities = [Severity.NORMAL] * 6 + [Severity.URGENT] * 3 + [Severity.CRITICAL]
@@ -147,7 +154,7 @@ def seed_demo(repo: Repository, now: datetime) -> None:
         opened = now - timedelta(minutes=rng.randint(10, 60 * 30))
         rule = propose_department(kind, category, DEFAULT_RULES)
         contact = customer.contacts[0] if customer.contacts else None
-        ticket_id = repo.open_ticket(
+        ticket_id = uow.tickets.open_ticket(
             NewTicket(
                 customer_id=customer.id,
                 contact_id=contact.id if contact else None,
@@ -169,15 +176,29 @@ def seed_demo(repo: Repository, now: datetime) -> None:
             ticket.status = "closed"
             ticket.closed_at = opened + timedelta(minutes=20)
             ticket.answer = "已电话答复客户"
-            repo.meet_deadlines(SubjectType.TICKET, ticket_id, ticket.closed_at)
+            uow.deadlines.meet_deadlines(SubjectType.TICKET, ticket_id, ticket.closed_at)
 
-    # callbacks: some due today, some overdue, some next week (seed 000:2.5)
+    # callbacks: some due today, some overdue, some next week (seed 000:2.5), each at a time
+    # the customer may be called, never in their rest time or at night (seed 000:2.5.2.1)
+    from deskui.data.callback_store import placement_code
+    from deskui.domain.calendar import BusinessCalendar
+    from deskui.domain.callbacks import Placement, calling_hours_for, last_window_start, place_call
+
+    calendar = BusinessCalendar(uow.calendar.calendar_overrides())
+    rules = uow.rules.callbacks
     purposes = list(CallbackPurpose)
     for index in range(24):
         customer = customers[(index * 3 + 1) % len(customers)]
         agent = desk_agents[index % len(desk_agents)]
         event_at = now - timedelta(hours=rng.randint(2, 8 * 24))
-        due = callback_due(repo.policy, event_at)
+        wanted = callback_due(uow.policy, event_at)
+        convenient = [c.convenient_time for c in customer.contacts[:1]]
+        hours = calling_hours_for(convenient, rules)
+        placement = place_call(wanted, hours, calendar, rules.rest_hours)
+        if wanted < now and placement.at >= now:  # an overdue one stays overdue, at a callable
+            earlier = last_window_start(wanted, wanted - timedelta(days=14), hours, calendar)
+            placement = Placement(earlier, placement.reason) if earlier else placement
+        due = placement.at
         callback = m.Callback(
             customer_id=customer.id,
             contact_id=customer.contacts[0].id if customer.contacts else None,
@@ -186,11 +207,13 @@ def seed_demo(repo: Repository, now: datetime) -> None:
             way="phone",
             status="pending",
             due_at=due,
+            moved_from=wanted if placement.moved else None,
+            moved_reason=placement_code(placement),
             created_at=event_at,
         )
         session.add(callback)
         session.flush()
-        repo.add_deadline(
+        uow.deadlines.add_deadline(
             DeadlineKind.CALLBACK,
             SubjectType.CALLBACK,
             callback.id,
@@ -204,13 +227,13 @@ def seed_demo(repo: Repository, now: datetime) -> None:
     # new customers still to be filed by CS within 24 hours (seed 000:1.4.3)
     for customer in customers[-3:]:
         filed_from = now - timedelta(hours=rng.randint(2, 20))
-        repo.add_deadline(
+        uow.deadlines.add_deadline(
             DeadlineKind.PROFILE_FILING,
             SubjectType.CUSTOMER,
             customer.id,
             customer.assigned_agent_id,
             filed_from,
-            profile_filing_due(repo.policy, "cs", filed_from),
+            profile_filing_due(uow.policy, "cs", filed_from),
             customer_id=customer.id,
         )
 
@@ -237,28 +260,28 @@ def seed_demo(repo: Repository, now: datetime) -> None:
         )
         session.add(item)
         session.flush()
-        repo.add_deadline(
+        uow.deadlines.add_deadline(
             DeadlineKind.HANDOVER_ACK,
             SubjectType.HANDOVER_ITEM,
             item.id,
             taker.id,
             shift_start,
-            handover_ack_due(repo.policy, shift_start),
+            handover_ack_due(uow.policy, shift_start),
             label=title,
             customer_id=customer.id,
         )
 
-    _seed_orders(repo, now, desk_agents)
-    _seed_complaints(repo, now, desk_agents[0], customers)
+    _seed_orders(uow, now, desk_agents)
+    _seed_complaints(uow, now, desk_agents[0], customers)
 
-    _seed_callbacks(repo, now, customers, desk_agents)
-    _seed_department_legs(repo, now)
-    _seed_reception(repo, now)
-    _seed_attachment(repo, now)
-    _seed_relations(repo, now)
+    _seed_callbacks(uow, now, customers, desk_agents)
+    _seed_department_legs(uow, now)
+    _seed_reception(uow, now)
+    _seed_attachment(uow, now)
+    _seed_relations(uow, now)
 
 
-def _seed_orders(repo: Repository, now: datetime, desk_agents: list[m.Agent]) -> None:
+def _seed_orders(uow: UnitOfWork, now: datetime, desk_agents: list[m.Agent]) -> None:
     """Shop orders for the follow-up lists and one hand-entered payment item (seed 004)."""
     from zoneinfo import ZoneInfo
 
@@ -296,9 +319,12 @@ def _seed_orders(repo: Repository, now: datetime, desk_agents: list[m.Agent]) ->
          "last_tracking_at": local(timedelta(days=-9)),
          "received_at": local(timedelta(days=-9))},
     )  # fmt: skip
-    ids = [repo.add_order(fields, agent.id, now - timedelta(hours=1), zone) for fields in orders]
-    repo.record_return_step(ids[-1], "negotiate", "同意换货，颜色换成灰色", agent.id, now)
-    repo.add_handover_item(
+    ids = [
+        uow.handover.add_order(fields, agent.id, now - timedelta(hours=1), zone)
+        for fields in orders
+    ]
+    uow.handover.record_return_step(ids[-1], "negotiate", "同意换货，颜色换成灰色", agent.id, now)
+    uow.handover.add_handover_item(
         NewHandoverItem(
             sheet="payment",
             title="支付宝补差价 20 元未到账",
@@ -362,7 +388,7 @@ def _customers(
 
 
 def _seed_callbacks(
-    repo: Repository, now: datetime, customers: list[m.Customer], desk_agents: list[m.Agent]
+    uow: UnitOfWork, now: datetime, customers: list[m.Customer], desk_agents: list[m.Agent]
 ) -> None:
     """Callbacks (issue 6): a contact with narrow hours whose callback was moved and says
     why, a routine callback due this morning, a due shared one, a visit request pending."""
@@ -371,32 +397,30 @@ def _seed_callbacks(
     calendar = BusinessCalendar()
     agent = desk_agents[0]
     narrow = customers[10]
-    narrow.contacts[0].convenient_time = "工作日 15:00-16:00"
-    repo.add_callback(
+    uow.callbacks.add_callback(
         narrow.id, CallbackPurpose.ROUTINE, now, now, calendar, agent_id=agent.id,
         contact_id=narrow.contacts[0].id, due_at=now + timedelta(hours=2),
     )  # fmt: skip
     plain = customers[3]
-    plain.contacts[0].convenient_time = ""
-    repo.add_callback(
+    uow.callbacks.add_callback(
         plain.id, CallbackPurpose.ROUTINE, now, now, calendar, agent_id=agent.id,
         due_at=calendar.add_working_days(now, 0) + timedelta(minutes=40),
     )  # fmt: skip
-    repo.add_callback(
+    uow.callbacks.add_callback(
         customers[12].id, CallbackPurpose.EQUIPMENT_CHECK, now, now, calendar,
         agent_id=desk_agents[1].id, shared=True, due_at=now + timedelta(minutes=30),
     )  # fmt: skip
     today = now.astimezone(calendar.tz).date()
-    repo.request_visit(
+    uow.callbacks.request_visit(
         customers[4].id, agent.id, now, reason="客户要求上门检查二楼的媒体机",
         frequency="每月一次", first_date=today + timedelta(days=7),
         end_date=today + timedelta(days=97),
     )  # fmt: skip
-    _seed_callback_rules(repo, now, customers, desk_agents)
+    _seed_callback_rules(uow, now, customers, desk_agents)
 
 
 def _seed_callback_rules(
-    repo: Repository, now: datetime, customers: list[m.Customer], desk_agents: list[m.Agent]
+    uow: UnitOfWork, now: datetime, customers: list[m.Customer], desk_agents: list[m.Agent]
 ) -> None:
     """A customer whose sales head confirms every callback first (with one due this
     afternoon), this quarter's survey forms with three still missing, a promotion ahead."""
@@ -404,11 +428,11 @@ def _seed_callback_rules(
     from deskui.domain.callbacks import CallbackRules, survey_quarter
 
     calendar = BusinessCalendar()
-    lead = repo.session.scalars(select(m.Agent).where(m.Agent.role == Role.LEAD)).first()
+    lead = uow.session.scalars(select(m.Agent).where(m.Agent.role == Role.LEAD)).first()
     assert lead is not None
     flagged = customers[6]
     flagged.needs_sales_confirmation = True  # seed 000:2.5.2.1
-    repo.add_callback(
+    uow.callbacks.add_callback(
         flagged.id, CallbackPurpose.ROUTINE, now, now, calendar, agent_id=desk_agents[0].id,
         contact_id=flagged.contacts[0].id, due_at=now + timedelta(hours=6),
     )  # fmt: skip
@@ -418,7 +442,7 @@ def _seed_callback_rules(
         if customer.id in missing:
             continue
         received = min(quarter.starts_at + timedelta(days=1 + index % 9, hours=2), now)
-        repo.session.add(
+        uow.session.add(
             m.SurveyForm(
                 customer_id=customer.id,
                 department_code="",
@@ -433,7 +457,7 @@ def _seed_callback_rules(
             )
         )
     today = now.astimezone(calendar.tz).date()
-    repo.session.add(
+    uow.session.add(
         m.Promotion(
             name="年终感恩促销",
             starts_on=today + timedelta(days=10),
@@ -442,18 +466,18 @@ def _seed_callback_rules(
             created_at=now - timedelta(days=2),
         )
     )
-    repo.session.flush()
+    uow.session.flush()
 
 
 def _seed_complaints(
-    repo: Repository, now: datetime, agent: m.Agent, customers: list[m.Customer]
+    uow: UnitOfWork, now: datetime, agent: m.Agent, customers: list[m.Customer]
 ) -> None:
     """An angry caller's complaint ready for its seven steps (seed 001:6), and a written one
     forwarded late by the business department, with the repeat it caused (seed 000:3.2.2-3)."""
     from zoneinfo import ZoneInfo
 
     angry, writer = customers[10], customers[12]
-    repo.open_ticket(
+    uow.tickets.open_ticket(
         NewTicket(
             customer_id=angry.id,
             contact_id=angry.contacts[0].id,
@@ -472,7 +496,7 @@ def _seed_complaints(
         department_code="platform",
     )
     received_on = (now - timedelta(days=4)).astimezone(ZoneInfo("Asia/Shanghai")).date()
-    repo.open_ticket(
+    uow.tickets.open_ticket(
         NewTicket(
             customer_id=writer.id,
             contact_id=writer.contacts[0].id,
@@ -487,7 +511,7 @@ def _seed_complaints(
         now - timedelta(days=2),
         department_code="business",
     )
-    letter = repo.open_ticket(
+    letter = uow.tickets.open_ticket(
         NewTicket(
             customer_id=writer.id,
             contact_id=writer.contacts[0].id,
@@ -505,16 +529,16 @@ def _seed_complaints(
         now - timedelta(hours=1),
         department_code="business",
     )
-    repo.record_forwarded(letter, "business", received_on, now - timedelta(hours=1))
+    uow.complaints.record_forwarded(letter, "business", received_on, now - timedelta(hours=1))
 
 
-def _seed_department_legs(repo: Repository, now: datetime) -> None:
+def _seed_department_legs(uow: UnitOfWork, now: datetime) -> None:
     """赵磊 of the technical department; one ticket with them awaiting its plan, one just
     handed over (seed 002:2.3.2)."""
     from sqlalchemy import select
 
-    repo.add_department_member("赵磊", "technical", now - timedelta(days=120))
-    member = repo.session.scalar(select(m.Agent.id).where(m.Agent.name == "赵磊"))
+    uow.frontdesk.add_department_member("赵磊", "technical", now - timedelta(days=120))
+    member = uow.session.scalar(select(m.Agent.id).where(m.Agent.name == "赵磊"))
     assert member is not None
     query = (
         select(m.Ticket)
@@ -527,19 +551,19 @@ def _seed_department_legs(repo: Repository, now: datetime) -> None:
         .order_by(m.Ticket.id)
         .limit(2)
     )
-    tickets = list(repo.session.scalars(query))
+    tickets = list(uow.session.scalars(query))
     if tickets:
-        leg = repo.hand_to_department(
+        leg = uow.frontdesk.hand_to_department(
             tickets[0].id, "technical", tickets[0].owner_id, now - timedelta(hours=3), "客户急用"
         )
-        repo.accept_leg(leg, member, now - timedelta(hours=2))
+        uow.frontdesk.accept_leg(leg, member, now - timedelta(hours=2))
     if len(tickets) > 1:
-        repo.hand_to_department(
+        uow.frontdesk.hand_to_department(
             tickets[1].id, "technical", tickets[1].owner_id, now - timedelta(minutes=30)
         )
 
 
-def _seed_reception(repo: Repository, now: datetime) -> None:
+def _seed_reception(uow: UnitOfWork, now: datetime) -> None:
     """Today's booked visitors, a walk-in, a pass that expires today, an urgent message for
     the manager, an unsigned fax (seed 001:4)."""
     from zoneinfo import ZoneInfo
@@ -548,7 +572,7 @@ def _seed_reception(repo: Repository, now: datetime) -> None:
 
     from deskui.domain.reception import local_day
 
-    ids = {name: id_ for name, id_ in repo.session.execute(select(m.Agent.name, m.Agent.id))}
+    ids = {name: id_ for name, id_ in uow.session.execute(select(m.Agent.name, m.Agent.id))}
     desk, lead, manager = ids["李娜"], ids["张伟"], ids["刘洋"]
     _, day_end = local_day(now, ZoneInfo("Asia/Shanghai"))
     for hours, visitor, company, host, prepare in (
@@ -556,7 +580,7 @@ def _seed_reception(repo: Repository, now: datetime) -> None:
         (5, "孙丽", "华强物业", "刘洋", "年度服务报告，茶水"),
         (7, "吴刚", "恒通网络", "陈静", "机房参观登记表"),
     ):
-        repo.add_visit(
+        uow.reception.add_visit(
             desk,
             now - timedelta(days=1),
             visitor=visitor,
@@ -566,7 +590,7 @@ def _seed_reception(repo: Repository, now: datetime) -> None:
             prepare=prepare,
             expected_at=min(now + timedelta(hours=hours), day_end - timedelta(minutes=5)),
         )
-    repo.add_visit(
+    uow.reception.add_visit(
         desk,
         now - timedelta(minutes=20),
         visitor="郑强",
@@ -574,7 +598,7 @@ def _seed_reception(repo: Repository, now: datetime) -> None:
         purpose="宽带经常掉线，想当面问问",
         host="李娜",
     )
-    repo.issue_pass(
+    uow.reception.issue_pass(
         desk,
         now - timedelta(days=6),
         company="金桥装饰工程",
@@ -584,7 +608,7 @@ def _seed_reception(repo: Repository, now: datetime) -> None:
         valid_to=min(now + timedelta(hours=8), day_end - timedelta(minutes=1)),
         issued_by="张伟",
     )
-    repo.issue_pass(
+    uow.reception.issue_pass(
         lead,
         now - timedelta(days=1),
         company="华强电力安装",
@@ -594,7 +618,7 @@ def _seed_reception(repo: Repository, now: datetime) -> None:
         valid_to=now + timedelta(days=10),
         issued_by="张伟",
     )
-    repo.take_message(
+    uow.reception.take_message(
         desk,
         now - timedelta(minutes=10),
         for_agent_id=manager,
@@ -603,7 +627,7 @@ def _seed_reception(repo: Repository, now: datetime) -> None:
         message="合同条款有变，请今天上午回电",
         urgent=True,
     )
-    repo.take_message(
+    uow.reception.take_message(
         desk,
         now - timedelta(minutes=40),
         for_agent_id=lead,
@@ -611,7 +635,7 @@ def _seed_reception(repo: Repository, now: datetime) -> None:
         from_number="8021",
         message="报销单已退回，请补签字",
     )
-    repo.register_mail(
+    uow.reception.register_mail(
         desk,
         now - timedelta(hours=5),
         at=now - timedelta(hours=5),
@@ -623,7 +647,7 @@ def _seed_reception(repo: Repository, now: datetime) -> None:
         archive=True,
         note="原件字迹较淡，已复印一份一并转交",
     )
-    repo.register_mail(
+    uow.reception.register_mail(
         desk,
         now - timedelta(hours=1),
         at=now - timedelta(hours=1),
@@ -635,20 +659,20 @@ def _seed_reception(repo: Repository, now: datetime) -> None:
     )
 
 
-def _seed_attachment(repo: Repository, now: datetime) -> None:
+def _seed_attachment(uow: UnitOfWork, now: datetime) -> None:
     """A complex problem sent by e-mail, kept with its ticket (seed 002:2.2.2)."""
     import hashlib
 
     from sqlalchemy import select
 
-    ticket = repo.session.scalars(
+    ticket = uow.session.scalars(
         select(m.Ticket).where(m.Ticket.kind == "complaint").order_by(m.Ticket.id).limit(1)
     ).one()
     content = (
         "发件人: 客户\n主题: 设备故障说明\n\n"
         "您好，附上故障现象说明：屏幕每天下午三点左右黑屏，重启后恢复。\n"
     ).encode()
-    repo.session.add(
+    uow.session.add(
         m.Attachment(
             ticket_id=ticket.id,
             filename="故障说明.eml",
@@ -663,7 +687,7 @@ def _seed_attachment(repo: Repository, now: datetime) -> None:
     )
 
 
-def _seed_relations(repo: Repository, now: datetime) -> None:
+def _seed_relations(uow: UnitOfWork, now: datetime) -> None:
     """Customer relations (seed 000:1.4.7, 2.5.5, 4): a prospect CS follows itself, found in
     a callback two days ago, and one handed to the business department; a gift sent
     yesterday with its confirmation callback due, one confirmed; an event next month with
@@ -677,74 +701,78 @@ def _seed_relations(repo: Repository, now: datetime) -> None:
 
     zone = ZoneInfo("Asia/Shanghai")
     calendar = BusinessCalendar()
-    ids = {name: id_ for name, id_ in repo.session.execute(select(m.Agent.name, m.Agent.id))}
+    ids = {name: id_ for name, id_ in uow.session.execute(select(m.Agent.name, m.Agent.id))}
     desk, organiser, lead = ids["李娜"], ids["陈静"], ids["张伟"]
-    customers = list(repo.session.scalars(select(m.Customer).order_by(m.Customer.id)))
+    customers = list(uow.session.scalars(select(m.Customer).order_by(m.Customer.id)))
 
     def pair(index: int) -> tuple[int, int]:
         return customers[index].id, customers[index].contacts[0].id
 
     found_in, contact = pair(4)
-    call = repo.add_callback(
+    call = uow.callbacks.add_callback(
         found_in, CallbackPurpose.ROUTINE, now - timedelta(days=3), now - timedelta(days=3),
         calendar, agent_id=desk, contact_id=contact, due_at=now - timedelta(days=2),
     )  # fmt: skip
-    repo.record_callback(
+    uow.callbacks.record_callback(
         call, desk, now - timedelta(days=2), {"convenient": "yes", "satisfaction": "satisfied"}
     )
-    repo.record_prospect(
+    uow.relations.record_prospect(
         desk, now - timedelta(days=2), customer_id=found_in, contact_id=contact,
         interest="想在商场中庭加投两块广告屏，问年底有没有档期", source_callback_id=call,
     )  # fmt: skip
     customer, contact = pair(13)
-    repo.record_prospect(
+    uow.relations.record_prospect(
         desk, now - timedelta(hours=20), customer_id=customer, contact_id=contact,
         interest="年底想做一次促销投放，希望业务部给个方案", department_code="business",
         person="钱伟",
     )  # fmt: skip
 
     customer, contact = pair(7)
-    repo.record_gift(
+    uow.relations.record_gift(
         desk, now - timedelta(hours=17), calendar, customer_id=customer, contact_id=contact,
         gift="新年台历和定制保温杯", sent_at=now - timedelta(hours=18), sent_by="业务部 钱伟",
     )  # fmt: skip
     customer, contact = pair(19)
-    confirmed = repo.record_gift(
+    confirmed = uow.relations.record_gift(
         desk, now - timedelta(days=5), calendar, customer_id=customer, contact_id=contact,
         gift="中秋月饼礼盒", sent_at=now - timedelta(days=5, hours=2), sent_by="业务部 孙丽",
     )  # fmt: skip
-    repo.confirm_gift(confirmed.gift_id, desk, now - timedelta(days=3), True, "客户已收到")
+    uow.relations.confirm_gift(confirmed.gift_id, desk, now - timedelta(days=3), True, "客户已收到")
 
     today = local_day(now, zone)[0].astimezone(zone).date()
-    coming = repo.add_event(
+    coming = uow.relations.add_event(
         lead, now - timedelta(days=3), zone, name="2026 年终客户答谢会",
         event_on=today + timedelta(days=35), place="酒店三楼宴会厅", owner_id=organiser,
     )  # fmt: skip
-    repo.invite(coming, organiser, now - timedelta(days=2), [pair(i) for i in (1, 4, 7, 10)])
-    invitees = repo.invitee_rows(coming, 0, 10)
+    uow.relations.invite(
+        coming, organiser, now - timedelta(days=2), [pair(i) for i in (1, 4, 7, 10)]
+    )
+    invitees = uow.relations.invitee_rows(coming, 0, 10)
     for invitee, way in zip(invitees[:3], ("phone", "email", "phone"), strict=True):
-        repo.invitation_sent(
+        uow.relations.invitation_sent(
             invitee.id, now - timedelta(days=1), at=now - timedelta(days=1), way=way,
             invited_by="业务部 钱伟",
         )  # fmt: skip
-    repo.record_attendance(invitees[2].id, now - timedelta(hours=5), zone, "declined", "年底出差")
+    uow.relations.record_attendance(
+        invitees[2].id, now - timedelta(hours=5), zone, "declined", "年底出差"
+    )
 
     held = today - timedelta(days=24)
-    past = repo.add_event(
+    past = uow.relations.add_event(
         lead, now - timedelta(days=60), zone, name="秋季新品品鉴会", event_on=held,
         place="一楼展厅", owner_id=organiser,
     )  # fmt: skip
-    repo.record_plan(
+    uow.relations.record_plan(
         past, organiser, now - timedelta(days=56), "新品演示、茶歇、抽奖；预算一万五千元",
         "企划部 周强",
     )  # fmt: skip
-    repo.invite(past, organiser, now - timedelta(days=50), [pair(i) for i in (2, 5, 8)])
+    uow.relations.invite(past, organiser, now - timedelta(days=50), [pair(i) for i in (2, 5, 8)])
     after = datetime.combine(held, datetime.min.time(), tzinfo=zone) + timedelta(hours=20)
     for invitee, attendance in zip(
-        repo.invitee_rows(past, 0, 10), ("attended", "attended", "no_show"), strict=True
+        uow.relations.invitee_rows(past, 0, 10), ("attended", "attended", "no_show"), strict=True
     ):
-        repo.invitation_sent(
+        uow.relations.invitation_sent(
             invitee.id, now - timedelta(days=45), at=now - timedelta(days=45), way="letter",
             invited_by="业务部 孙丽",
         )  # fmt: skip
-        repo.record_attendance(invitee.id, after, zone, attendance)
+        uow.relations.record_attendance(invitee.id, after, zone, attendance)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from deskui.data.repository import Repository
+from deskui.data.unit_of_work import UnitOfWork
 
 Table = tuple[list[str], list[list[Any]]]
 
 
-def _tickets(repo: Repository, zone: ZoneInfo) -> Table:
+def _tickets(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     headers = [
         "id", "customer", "contact", "kind", "category", "channel", "severity", "status",
         "owner", "department", "unit_number", "customer_words", "expectation", "opened_at",
@@ -38,22 +39,23 @@ def _tickets(repo: Repository, zone: ZoneInfo) -> Table:
             r.first_contact_due,
             r.closed_at,
         ]
-        for r in repo.tickets()
+        for r in uow.tickets.tickets()
     ]
     return headers, _localised(rows, zone)
 
 
-def _customers(repo: Repository, zone: ZoneInfo) -> Table:
+def _customers(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     headers = [
         "id", "name", "address", "phone", "unit_number", "assigned_agent", "contact",
         "contact_role", "position", "gender", "contact_phone", "extension", "email",
-        "birthday", "convenient_time",
+        "birthday", "convenient_time", "phone_extension",
     ]  # fmt: skip
     rows: list[list[Any]] = []
-    for c in repo.customers():
+    for c in uow.customers.customers():
         base = [c.id, c.name, c.address, c.phone_e164 or "", c.unit_number, c.assigned_agent or ""]
+        own = c.phone_extension or ""  # the customer's own extension, last: columns kept
         if not c.contacts:
-            rows.append([*base, *[""] * 9])
+            rows.append([*base, *[""] * 9, own])
         for p in c.contacts:
             rows.append(
                 [
@@ -67,86 +69,87 @@ def _customers(repo: Repository, zone: ZoneInfo) -> Table:
                     p.email,
                     p.birthday,
                     p.convenient_time,
+                    own,
                 ]
             )
     return headers, _localised(rows, zone)
 
 
-def _callbacks(repo: Repository, zone: ZoneInfo) -> Table:
+def _callbacks(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.callback_store import CALLBACK_EXPORT_HEADERS
 
     # every recorded field of a callback: who, when, the way, answers, outcome, notes
-    return list(CALLBACK_EXPORT_HEADERS), _localised(repo.callback_export_rows(), zone)
+    return list(CALLBACK_EXPORT_HEADERS), _localised(uow.callbacks.callback_export_rows(), zone)
 
 
-def _surveys(repo: Repository, zone: ZoneInfo) -> Table:
+def _surveys(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.survey_store import SURVEY_EXPORT_HEADERS
 
     # every form received: from whom, when, its score and notes, who recorded it (seed 000:2.5.3)
-    return list(SURVEY_EXPORT_HEADERS), _localised(repo.survey_export_rows(), zone)
+    return list(SURVEY_EXPORT_HEADERS), _localised(uow.surveys.survey_export_rows(), zone)
 
 
-def _handover(repo: Repository, zone: ZoneInfo) -> Table:
+def _handover(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.handover_store import HANDOVER_EXPORT_HEADERS
 
     # the whole sheet: the customer as written, both agents, the subject, every time
-    return list(HANDOVER_EXPORT_HEADERS), _localised(repo.handover_export(), zone)
+    return list(HANDOVER_EXPORT_HEADERS), _localised(uow.handover.handover_export(), zone)
 
 
-def _orders(repo: Repository, zone: ZoneInfo) -> Table:
+def _orders(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.handover_store import ORDER_EXPORT_HEADERS
 
-    return list(ORDER_EXPORT_HEADERS), _localised(repo.orders_export(), zone)
+    return list(ORDER_EXPORT_HEADERS), _localised(uow.handover.orders_export(), zone)
 
 
-def _department_legs(repo: Repository, zone: ZoneInfo) -> Table:
+def _department_legs(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.frontdesk_store import LEG_EXPORT_HEADERS
 
     # every step of each round trip: who, when, the expected time, measures and result
-    return list(LEG_EXPORT_HEADERS), _localised(repo.leg_export_rows(), zone)
+    return list(LEG_EXPORT_HEADERS), _localised(uow.frontdesk.leg_export_rows(), zone)
 
 
-def _attachments(repo: Repository, zone: ZoneInfo) -> Table:
+def _attachments(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.frontdesk_store import ATTACHMENT_EXPORT_HEADERS
 
     # metadata only: the files themselves are saved out from the ticket
-    return list(ATTACHMENT_EXPORT_HEADERS), _localised(repo.attachment_export_rows(), zone)
+    return list(ATTACHMENT_EXPORT_HEADERS), _localised(uow.frontdesk.attachment_export_rows(), zone)
 
 
-def _history(repo: Repository, zone: ZoneInfo) -> Table:
+def _history(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     headers = ["ticket", "customer", "agent", "at", "action", "detail"]
     rows = [
         [ticket, customer, agent, at, action, _detail(detail)]
-        for ticket, customer, agent, at, action, detail in repo.history()
+        for ticket, customer, agent, at, action, detail in uow.tickets.history()
     ]
     return headers, _localised(rows, zone)
 
 
-def _reception(headers: str, rows: str) -> Callable[[Repository, ZoneInfo], Table]:
+def _reception(headers: str, rows: str) -> Callable[[UnitOfWork, ZoneInfo], Table]:
     """Visitors, passes, messages and correspondence (issue 8), from the reception store."""
 
-    def table(repo: Repository, zone: ZoneInfo) -> Table:
+    def table(uow: UnitOfWork, zone: ZoneInfo) -> Table:
         from deskui.data import reception_store
 
         names = list(getattr(reception_store, headers))
-        return names, _localised(getattr(repo, rows)(), zone)
+        return names, _localised(getattr(uow.reception, rows)(), zone)
 
     return table
 
 
-def _relations(headers: str, rows: str) -> Callable[[Repository, ZoneInfo], Table]:
+def _relations(headers: str, rows: str) -> Callable[[UnitOfWork, ZoneInfo], Table]:
     """Prospects, gifts and events with their invitees (issue 8), every field."""
 
-    def table(repo: Repository, zone: ZoneInfo) -> Table:
+    def table(uow: UnitOfWork, zone: ZoneInfo) -> Table:
         from deskui.data import relations_store
 
         names = list(getattr(relations_store, headers))
-        return names, _localised(getattr(repo, rows)(zone), zone)
+        return names, _localised(getattr(uow.relations, rows)(zone), zone)
 
     return table
 
 
-KINDS: dict[str, Callable[[Repository, ZoneInfo], Table]] = {
+KINDS: dict[str, Callable[[UnitOfWork, ZoneInfo], Table]] = {
     "tickets": _tickets,
     "customers": _customers,
     "callbacks": _callbacks,
@@ -166,15 +169,86 @@ KINDS: dict[str, Callable[[Repository, ZoneInfo], Table]] = {
 }
 
 
-def build_table(kind: str, repo: Repository, timezone: str) -> Table:
-    return KINDS[kind](repo, ZoneInfo(timezone))
+def build_table(kind: str, uow: UnitOfWork, timezone: str) -> Table:
+    return KINDS[kind](uow, ZoneInfo(timezone))
 
 
-def write_csv(table: Table, stream: IO[str]) -> None:
+VALUE_WORDS: dict[str, str] = {
+    "kind": "kind",
+    "category": "category",
+    "channel": "channel",
+    "severity": "severity",
+    "status": "status",
+    "department": "department",
+    "contact_role": "profiles.role",
+    "gender": "profiles.gender",
+    "purpose": "callbacks.purpose",
+    "way": "callbacks.way",
+    "confirmed_via": "callbacks.way",
+    "outcome": "callbacks.answer",
+    "sheet": "handover.sheet",
+    "problem": "orders.problem",
+}
+"""Columns whose values are codes, and the catalog section that says them in words."""
+KIND_VALUE_WORDS: dict[str, dict[str, str]] = {
+    "callbacks": {"status": "export.callback_status"},
+    "handover": {"status": "handover.status"},
+    "orders": {"status": "orders.status"},
+    "correspondence": {
+        "direction": "correspondence.direction_name",
+        "kind": "correspondence.kind_name",
+    },
+    "prospects": {"status": "relations.prospect.status"},
+}
+"""Where a kind's column holds other codes than the same name elsewhere (a ticket's status
+is not a handover item's)."""
+
+
+def in_words(kind: str, table: Table) -> Table:
+    """The table as an agent reads it, in the current locale: headers in words ("快递公司",
+    not `courier`) and coded values in words ("待确认", not `handed_over`); text typed by
+    people, numbers and times stay as they are. The default export keeps the stable keys
+    that scripts read."""
+    from deskui.i18n import has_key, t
+
+    headers, rows = table
+    sections = {**VALUE_WORDS, **KIND_VALUE_WORDS.get(kind, {})}
+    prefixes = [sections.get(header) for header in headers]
+
+    def word(prefix: str | None, value: Any) -> Any:
+        if not isinstance(value, str) or not value:
+            return value
+        if prefix is not None and has_key(f"{prefix}.{value}"):
+            return t(f"{prefix}.{value}")
+        if has_key(f"export.value.{value}"):  # yes / no
+            return t(f"export.value.{value}")
+        return value
+
+    words = [
+        t(f"export.column.{header}") if has_key(f"export.column.{header}") else header
+        for header in headers
+    ]
+    return words, [[word(p, v) for p, v in zip(prefixes, row, strict=True)] for row in rows]
+
+
+def write_csv(table: Table, stream: IO[str], *, terminal: bool = False) -> None:
+    """The rows as stored; on a `terminal`, control characters are written as `\\x1b`
+    text, so a name holding an escape sequence cannot clear or restyle the agent's screen."""
     headers, rows = table
     writer = csv.writer(stream)
     writer.writerow(headers)
+    if terminal:
+        rows = [[shown_on_terminal(v) if isinstance(v, str) else v for v in row] for row in rows]
     writer.writerows(rows)
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 (but tab and newline), DEL and C1 (0x9b starts a sequence on its own, like ESC [)."""
+
+
+def shown_on_terminal(text: str) -> str:
+    """`\\x1b[2J` for ESC [2J: what the data holds, visible, doing nothing to the terminal."""
+    return _CONTROLS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def write_xlsx(sheets: dict[str, Table], target: IO[bytes] | str) -> None:

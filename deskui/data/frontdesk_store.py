@@ -1,5 +1,5 @@
 """The front desk beyond calls: departments' round trip, visitors, passes, messages,
-correspondence, attachments (seed 001:4, 002:2.3-2.5). Part of Repository.
+correspondence, attachments (seed 001:4, 002:2.3-2.5).
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ class AttachmentRecord:
 
 
 class FrontDeskStore(StoreBase):
-    """Mixed into `Repository`; uses its session, `_changed`, `_event` and `add_deadline`."""
+    """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     @property
     def leg_policy(self) -> LegPolicy:

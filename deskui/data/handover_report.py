@@ -9,19 +9,21 @@ from zoneinfo import ZoneInfo
 
 from deskui.domain.handover import ReportRow, by_sheet
 from deskui.i18n import t
+from deskui.locations import file_stamp
 
 if TYPE_CHECKING:
+    from deskui.config import Settings
     from deskui.data.handover_store import HandoverReportRecord
 
 COLUMNS = ("customer", "item", "status", "deadline", "owner", "note")
 PDF_FONT = "STSong-Light"  # reportlab's built-in CID font: Chinese without a font file
 
 
-def report_folder() -> Path:
-    """Where printed reports go: beside the database, in `reports/`."""
-    from deskui.locations import data_dir
+def report_folder(settings: Settings) -> Path:
+    """Where printed reports go: `reports/` in the desk's files folder (the demo's own)."""
+    from deskui.locations import files_dir
 
-    return data_dir() / "reports"
+    return files_dir(settings) / "reports"
 
 
 def headers() -> list[str]:
@@ -46,7 +48,7 @@ def write_report(report: HandoverReportRecord, folder: Path, timezone: str) -> t
     """Write `handover-<id>.pdf` and `.xlsx` into `folder` (created); returns both paths."""
     zone = ZoneInfo(timezone)
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = report.handed_over_at.astimezone(zone).strftime("%Y%m%d-%H%M")
+    stamp = file_stamp(report.handed_over_at, timezone)
     base = folder / f"handover-{stamp}-{report.id}"
     pdf, xlsx = base.with_suffix(".pdf"), base.with_suffix(".xlsx")
     write_xlsx(report, xlsx, zone)

@@ -1,4 +1,4 @@
-"""Unfinished-work handover between shifts and order follow-up (seed 004). Part of Repository."""
+"""Unfinished-work handover between shifts and order follow-up (seed 004)."""
 
 from __future__ import annotations
 
@@ -148,7 +148,7 @@ ORDER_VIEWS = ("morning", "chase", "problem", "unpaid", "all")
 
 
 class HandoverStore(StoreBase):
-    """Mixed into `Repository`; uses its session, `_changed`, `_event` and `add_deadline`."""
+    """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     # -- end of shift: gather, add by hand, hand over -------------------------------------
 
@@ -906,6 +906,36 @@ class HandoverStore(StoreBase):
              o.tracking_number, o.last_tracking_at, o.problem or "", o.responsible, o.reason]
             for o in self.session.scalars(select(m.Order).order_by(m.Order.id))
         ]  # fmt: skip
+
+    # -- the register as rows, for `deskui export` ---------------------------------------
+
+    def handover_items(self) -> Sequence[tuple[Any, ...]]:
+        giver = aliased(m.Agent)
+        taker = aliased(m.Agent)
+        query = (
+            select(m.HandoverItem, m.Customer.name, giver.name, taker.name)
+            .outerjoin(m.Customer, m.Customer.id == m.HandoverItem.customer_id)
+            .join(giver, giver.id == m.HandoverItem.from_agent_id)
+            .outerjoin(taker, taker.id == m.HandoverItem.to_agent_id)
+            .order_by(m.HandoverItem.id)
+        )
+        return [
+            (
+                h.id,
+                h.sheet,
+                h.status,
+                customer_name or "",
+                h.title,
+                h.done_so_far,
+                h.next_step,
+                h.due_at,
+                from_name,
+                to_name or "",
+                h.note,
+                h.acknowledged_at,
+            )
+            for h, customer_name, from_name, to_name in self.session.execute(query)
+        ]
 
 
 def _facts(order: m.Order) -> OrderFacts:

@@ -81,6 +81,8 @@ class Customer(Base):
     name: Mapped[str] = mapped_column(String(200), index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
     phone_e164: Mapped[str | None] = mapped_column(String(32), index=True)
+    # 转 301 said after the number: kept apart, the number alone is what a lookup matches
+    phone_extension: Mapped[str | None] = mapped_column(String(12))
     phone_reversed: Mapped[str | None] = mapped_column(String(32), index=True)
     unit_number: Mapped[str] = mapped_column(String(40), default="")
     assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
@@ -88,6 +90,8 @@ class Customer(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    """Who saved last: a conflict names them (issue 13)."""
     # issue 6: confirm with the customer's sales head before every callback (seed 000:2.5.2.1)
     needs_sales_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -142,6 +146,7 @@ class Ticket(Base):
     expectation: Mapped[str] = mapped_column(Text, default="")
     answer: Mapped[str] = mapped_column(Text, default="")
     caller_phone: Mapped[str] = mapped_column(String(64), default="")
+    caller_extension: Mapped[str] = mapped_column(String(12), default="", server_default="")
     promised_at: Mapped[datetime | None]
     received_by_department_on: Mapped[date | None] = mapped_column(Date)
     opened_at: Mapped[datetime]
@@ -434,6 +439,8 @@ class ComplaintRecord(Base):
     taken_over_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    """Who saved last: a conflict names them (issue 13)."""
 
 
 # -- callbacks (issue 6) --

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from deskui.data.conflict import Conflict
 from deskui.domain.customer_import import Problem
 
 
@@ -50,6 +51,8 @@ class SaveResult:
     problems: tuple[Problem, ...] = ()
     conflict: bool = False
     """Someone else saved this record since the form loaded it: nothing was written."""
+    theirs: Conflict | None = None
+    """With a conflict: who saved, when and what, for the conflict view."""
     missing: bool = False
     """The record no longer exists."""
 
@@ -89,6 +92,8 @@ class CustomerDetail:
     filing_due: datetime | None = None
     """The soonest open profile-filing deadline, or None when all are met."""
     needs_sales_confirmation: bool = False
+    filings: tuple[tuple[str, datetime], ...] = ()
+    """Each open filing deadline, soonest first: (`cs` | `sales` | `personal_notes`, due)."""
 
 
 @dataclass(frozen=True, slots=True)

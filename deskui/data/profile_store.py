@@ -1,9 +1,9 @@
-"""Customer profiles: filing, editing, assignment and import (seed 000:1). Part of Repository."""
+"""Customer profiles: filing, editing, assignment and import (seed 000:1)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from deskui.data import models as m
+from deskui.data.conflict import Conflict
 from deskui.data.profile_records import (
     ContactDetail,
     ContactDraft,
@@ -30,7 +31,7 @@ from deskui.domain.customer_import import (
     check_date,
     check_phone,
 )
-from deskui.domain.deadlines import ProfileFilingKind, profile_filing_due
+from deskui.domain.deadlines import ProfileFilingKind, profile_filing_due, profile_filing_due_on
 from deskui.domain.model import DeadlineKind, Role, SubjectType
 from deskui.domain.phone import reversed_digits
 
@@ -41,10 +42,12 @@ FILING_CS = "cs"
 FILING_SALES = "sales"
 FILING_NOTES = "personal_notes"
 """Deadline notes telling the three profile filings apart (seed 000:1.4.1-1.4.3)."""
+SITE_TIMEZONE = "Asia/Shanghai"
+"""The zone whose days a contract date names (the calendar's default zone)."""
 
 
 class ProfileStore(StoreBase):
-    """Mixed into `Repository`; uses its session and its `_changed` bookkeeping."""
+    """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     # -- the list ---------------------------------------------------------------------------
 
@@ -106,9 +109,15 @@ class ProfileStore(StoreBase):
         if customer is None:
             return None
         agent = self.session.get(m.Agent, customer.assigned_agent_id or -1)
-        due = self.session.scalar(
-            select(func.min(m.Deadline.due_at)).where(*_open_filings(customer_id))
+        filings = tuple(
+            (note or "", due_at)
+            for note, due_at in self.session.execute(
+                select(m.Deadline.note, m.Deadline.due_at)
+                .where(*_open_filings(customer_id))
+                .order_by(m.Deadline.due_at, m.Deadline.id)
+            )
         )
+        due = filings[0][1] if filings else None
         return CustomerDetail(
             id=customer.id,
             version=customer.version,
@@ -122,6 +131,7 @@ class ProfileStore(StoreBase):
             contacts=tuple(_contact(c) for c in customer.contacts),
             filing_due=due,
             needs_sales_confirmation=customer.needs_sales_confirmation,
+            filings=filings,
         )
 
     def existing_phones(self) -> set[str]:
@@ -161,7 +171,7 @@ class ProfileStore(StoreBase):
             if found is None:
                 return SaveResult(missing=True)
             if found.version != draft.version:
-                return SaveResult(id=found.id, version=found.version, conflict=True)
+                return self._customer_conflict(found)
             customer = found
             customer.name = draft.name.strip()
             customer.address = draft.address.strip()
@@ -176,9 +186,27 @@ class ProfileStore(StoreBase):
                 self.session.flush()
             except StaleDataError:  # saved by another desk between our read and our write
                 self.session.rollback()
-                return SaveResult(id=draft.id, conflict=True)
+                return self._customer_conflict(self.session.get_one(m.Customer, draft.id))
+        customer.updated_by_id = agent_id
         self._after_write(customer, now)
         return SaveResult(id=customer.id, version=customer.version)
+
+    def _customer_conflict(self, customer: m.Customer) -> SaveResult:
+        saver = self.session.get(m.Agent, customer.updated_by_id or -1)
+        theirs = Conflict(
+            "customer",
+            customer.id,
+            saver.name if saver else "",
+            customer.updated_at,
+            customer.version,
+            {
+                "name": customer.name,
+                "address": customer.address,
+                "phone": customer.phone_e164 or "",
+                "unit_number": customer.unit_number,
+            },
+        )
+        return SaveResult(id=customer.id, version=customer.version, conflict=True, theirs=theirs)
 
     def save_contact(self, draft: ContactDraft, now: datetime) -> SaveResult:
         """Create or edit one contact of a customer (optimistic locking as for customers)."""
@@ -363,18 +391,24 @@ class ProfileStore(StoreBase):
         month (1.4.2), and, when a contract date is known, sales' 3 days from it (1.4.1)."""
         owner = customer.assigned_agent_id or agent_id
         team = self.session.scalar(select(m.Agent.team).where(m.Agent.id == owner)) or "default"
-        starts: list[tuple[ProfileFilingKind, datetime]] = [(FILING_CS, now), (FILING_NOTES, now)]
+        filings: list[tuple[ProfileFilingKind, datetime, datetime]] = [
+            (kind, now, profile_filing_due(self.policy, kind, now))
+            for kind in (FILING_CS, FILING_NOTES)
+        ]
         if customer.contract_signed_on is not None:
-            signed = datetime.combine(customer.contract_signed_on, time(0), tzinfo=UTC)
-            starts.append((FILING_SALES, signed))
-        for kind, starts_at in starts:
+            # a contract date is a local day, not UTC midnight (seed 000:1.4.1)
+            starts_at, due_at = profile_filing_due_on(
+                self.policy, FILING_SALES, customer.contract_signed_on, SITE_TIMEZONE
+            )
+            filings.append((FILING_SALES, starts_at, due_at))
+        for kind, starts_at, due_at in filings:
             deadline_id = self.add_deadline(
                 DeadlineKind.PROFILE_FILING,
                 SubjectType.CUSTOMER,
                 customer.id,
                 owner,
                 starts_at,
-                profile_filing_due(self.policy, kind, starts_at),
+                due_at,
                 label=customer.name,
                 customer_id=customer.id,
                 team=team,
@@ -399,9 +433,7 @@ class ProfileStore(StoreBase):
                 deadline.met_at = now
                 self._changed("deadline", deadline.id, now)
         self._changed("customer", customer.id, now)
-        index = getattr(self, "index_customer_names", None)
-        if index is not None:  # the name/phone lookup, when that part of Repository exists
-            index(customer.id)
+        self._uow.customers.index_customer_names(customer.id)
 
 
 def _filed(customer: m.Customer) -> bool:

@@ -1,5 +1,5 @@
 """Reception: visitors, walk-ins, contractor passes, phone messages, correspondence
-(seed 001:4). Part of Repository."""
+(seed 001:4)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from deskui.domain.model import Category, Channel, Severity, TicketKind
 from deskui.domain.reception import MailKind, local_day
 
 if TYPE_CHECKING:
-    from deskui.data.records import CallIntake, SavedCall
+    pass
 
 VISIT_EXPORT_HEADERS = (
     "visit", "visitor", "company", "purpose", "host", "prepare", "expected_at", "arrived_at",
@@ -96,11 +96,7 @@ class MailRow:
 
 
 class ReceptionStore(StoreBase):
-    """Mixed into `Repository`; uses its session, `_changed` and `record_call`."""
-
-    if TYPE_CHECKING:
-
-        def record_call(self, intake: CallIntake, agent_id: int, now: datetime) -> SavedCall: ...
+    """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     # -- visitors: booked and walk-in (seed 001:4.9-4.10) ------------------------------------
 
@@ -188,7 +184,7 @@ class ReceptionStore(StoreBase):
             raise FrontDeskError("reception.error.has_ticket", id=visit.ticket_id)
         if not visit.purpose.strip():
             raise FrontDeskError("reception.error.no_problem")
-        saved = self.record_call(
+        saved = self._uow.tickets.record_call(
             CallIntake(
                 kind=TicketKind.QUESTION,
                 category=Category.USAGE,

@@ -30,6 +30,8 @@ class WorkItem:
     starts_at: datetime
     due_at: datetime
     paused_at: datetime | None
+    note: str = ""
+    """Tells deadlines of one kind apart: a profile filing's `cs`, `sales`, `personal_notes`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class CustomerRecord:
     unit_number: str
     assigned_agent: str | None
     contacts: tuple[ContactRecord, ...] = field(default_factory=tuple)
+    phone_extension: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,7 @@ class NewTicket:
     unit_number: str = ""
     contact_id: int | None = None
     caller_phone: str = ""
+    caller_extension: str = ""
     received_by_department_on: date | None = None
 
 
@@ -151,6 +155,8 @@ class CallIntake:
     expectation: str = ""
     unit_number: str = ""
     caller_phone: str = ""
+    caller_extension: str = ""
+    """The extension said after the number (转 301): kept apart from it."""
     customer_id: int | None = None
     contact_id: int | None = None
     new_customer_name: str = ""

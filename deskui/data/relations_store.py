@@ -1,7 +1,4 @@
-"""Customer relations: prospects, gifts and customer events (seed 000:1.4.7, 2.5.5, 4).
-
-Part of Repository.
-"""
+"""Customer relations: prospects, gifts and customer events (seed 000:1.4.7, 2.5.5, 4)."""
 
 from __future__ import annotations
 
@@ -165,47 +162,7 @@ class InviteeRow:
 
 
 class RelationsStore(StoreBase):
-    """Mixed into `Repository`; uses its session, `add_deadline`, `meet_deadlines`,
-    `_changed`, and the callback part's `add_callback` / `record_callback`."""
-
-    if TYPE_CHECKING:
-
-        def add_callback(
-            self,
-            customer_id: int,
-            purpose: CallbackPurpose | str,
-            event_at: datetime,
-            now: datetime,
-            calendar: BusinessCalendar,
-            *,
-            agent_id: int | None = None,
-            contact_id: int | None = None,
-            way: str = "phone",
-            shared: bool = False,
-            rules: CallbackRules | None = None,
-            due_at: datetime | None = None,
-            occasion: str = "",
-            ticket_id: int | None = None,
-        ) -> int: ...
-
-        def record_callback(
-            self,
-            callback_id: int,
-            agent_id: int,
-            now: datetime,
-            answers: dict[str, object],
-            notes: str = "",
-            way: str | None = None,
-        ) -> CallbackResult: ...
-
-        def _callback_event(
-            self,
-            callback_id: int,
-            agent_id: int | None,
-            now: datetime,
-            action: str,
-            detail: dict[str, Any],
-        ) -> None: ...
+    """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     # -- picking a customer's contact ----------------------------------------------------------
 
@@ -285,7 +242,7 @@ class RelationsStore(StoreBase):
             prospect.id, agent_id, now, "recorded", {"callback": source_callback_id}
         )
         if source_callback_id is not None:
-            self._callback_event(
+            self._uow.callbacks.callback_event(
                 source_callback_id, agent_id, now, "prospect", {"prospect": prospect.id}
             )
         if department_code is None:
@@ -482,7 +439,7 @@ class RelationsStore(StoreBase):
                 ):
                     deadline.label = CallbackPurpose.GIFT_ARRIVAL
                     self._changed("deadline", deadline.id, now)
-                self._callback_event(
+                self._uow.callbacks.callback_event(
                     joined, agent_id, now, "gift_joined", {"previous_purpose": previous}
                 )
                 self._changed("callback", joined, now)
@@ -491,7 +448,7 @@ class RelationsStore(StoreBase):
             owner = customer.assigned_agent_id or agent_id
             hours = calling_hours_for(self._convenient_times(customer_id, contact_id), rules)
             at = gift_call_at(sent_at, now, lambda t: is_allowed(t, hours, calendar))
-            callback_id = self.add_callback(
+            callback_id = self._uow.callbacks.add_callback(
                 customer_id, CallbackPurpose.GIFT_ARRIVAL, sent_at, now, calendar,
                 agent_id=owner, contact_id=contact_id, rules=rules, due_at=at,
             )  # fmt: skip
@@ -547,7 +504,7 @@ class RelationsStore(StoreBase):
             select(m.Gift.arrived).where(m.Gift.callback_id == callback.id)
         ).all()
         answer = "yes" if all(arrivals) else "no"
-        return self.record_callback(
+        return self._uow.callbacks.record_callback(
             callback.id, agent_id, now, {"convenient": "yes", "arrived": answer}, note.strip()
         )
 

@@ -1,10 +1,10 @@
-"""The bookkeeping every part of the repository shares: the session, the deadline policy,
+"""The bookkeeping every store of a unit of work shares: the session, the deadline policy,
 deadline rows, ticket history and the change feed (DESIGN.md 2 and 7)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,59 +12,31 @@ from sqlalchemy.orm import Session
 from deskui.data import models as m
 from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.model import DeadlineKind, SubjectType
-from deskui.domain.site import (
-    BY_KEY,
-    SettingProblem,
-    SiteRules,
-    SiteSetting,
-    parse_setting,
-    site_rules,
-)
+from deskui.domain.site import SiteRules
+
+if TYPE_CHECKING:
+    from deskui.data.unit_of_work import UnitOfWork
 
 
 class StoreBase:
-    """Base of `Repository` and of each feature's part of it (profiles, callbacks, ...)."""
+    """Base of every store of a unit of work: its session, the deadline policy and site rules
+    the unit of work read once, and the bookkeeping each aggregate shares (deadline rows,
+    ticket history, the change feed). A store reaches another aggregate only through
+    `self._uow`, by name, never by inheritance."""
 
-    def __init__(
-        self,
-        session: Session,
-        policy: DeadlinePolicy | None = None,
-        rules: SiteRules | None = None,
-    ) -> None:
-        self.session = session
-        self._policy = policy
-        self._rules = rules
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self.session: Session = uow.session
 
     @property
     def rules(self) -> SiteRules:
         """The site's rules, read once per unit of work from the stored settings."""
-        if self._rules is None:
-            self._rules = site_rules(self.stored_settings())
-        return self._rules
+        return self._uow.rules
 
     @property
     def policy(self) -> DeadlinePolicy:
         """Deadline durations: an explicit policy (tests, tools), else the site's."""
-        return self._policy or self.rules.policy
-
-    def stored_settings(self) -> dict[str, str]:
-        """The setting texts leads have saved, by key (unset keys run on defaults)."""
-        rows = self.session.execute(select(m.SiteSettingRow.key, m.SiteSettingRow.value))
-        return {key: value for key, value in rows}
-
-    def save_settings(self, changes: dict[str, str], agent_id: int | None, now: datetime) -> None:
-        """Store what a lead typed; every text must parse (the screen checked it first)."""
-        for key, text in changes.items():
-            setting: SiteSetting = BY_KEY[key]
-            if isinstance(parse_setting(setting, text), SettingProblem):
-                raise ValueError(f"{key}: {text!r} is not a valid setting")
-            self.session.merge(
-                m.SiteSettingRow(
-                    key=key, value=text.strip(), updated_by_id=agent_id, updated_at=now
-                )
-            )
-        self._rules = None
-        self._changed("site_setting", 0, now)
+        return self._uow.policy
 
     def add_deadline(
         self,

@@ -2,7 +2,6 @@
 form per customer by the 10th of each quarter's first month; the CS lead records each one
 received and the team view lists the customers whose form is still missing.
 
-Part of Repository.
 """
 
 from __future__ import annotations
@@ -47,7 +46,7 @@ SURVEY_EXPORT_HEADERS = [
 
 
 class SurveyStore(StoreBase):
-    """Mixed into `Repository`."""
+    """Quarterly satisfaction survey forms: who is missing, who sent theirs."""
 
     def _missing(self, year: int, quarter: int) -> Select[Any]:
         received = select(m.SurveyForm.customer_id).where(

@@ -15,6 +15,24 @@ import chinese_calendar
 
 _SATURDAY = 5
 
+HOLIDAY_KEYS: dict[str, str] = {
+    "New Year's Day": "new_year",
+    "Spring Festival": "spring_festival",
+    "Tomb-sweeping Day": "tomb_sweeping",
+    "Labour Day": "labour_day",
+    "Dragon Boat Festival": "dragon_boat",
+    "National Day": "national_day",
+    "Mid-autumn Festival": "mid_autumn",
+    "Anti-Fascist 70th Day": "anti_fascist_70th",
+}
+"""chinese_calendar names its holidays in English: each has a catalog key (holiday.*) so a
+zh-CN screen says 国庆节, never "National Day"."""
+
+
+def holiday_key(name: str) -> str:
+    """The catalog key of an official holiday's name; `holiday.official` for one not listed."""
+    return f"holiday.{HOLIDAY_KEYS.get(name, 'official')}"
+
 
 @cache
 def _official_year(year: int) -> bool:

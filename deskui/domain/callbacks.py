@@ -52,6 +52,11 @@ DEFAULT_CALLING_HOURS = CallingHours(
 afternoons after the lunch break, on working days only. A site may change it."""
 
 
+DEFAULT_REST_HOURS: tuple[tuple[time, time], ...] = ((time(12, 0), time(14, 0)),)
+"""The customer's lunch rest (seed 000:2.5.2.1 避免在客户休息时打扰): never called then, whatever
+the calling hours say."""
+
+
 @dataclass(frozen=True, slots=True)
 class CallbackRules:
     """What a site may tune; the defaults are the seeds' own or a front desk's usual."""
@@ -61,10 +66,15 @@ class CallbackRules:
     gift_window: timedelta = timedelta(days=3)
     """Gift arrival confirmed within 3 days of sending (seed 000:2.5.5.1)."""
     calling_hours: CallingHours = DEFAULT_CALLING_HOURS
+    rest_hours: tuple[tuple[time, time], ...] = DEFAULT_REST_HOURS
+    """The customer's rest time, cut out of every calling window (seed 000:2.5.2.1)."""
     shared_after: timedelta = timedelta(minutes=30)
     """A personal callback overdue this long goes to the shared queue (site setting)."""
     occasion_lead: timedelta = timedelta(days=3)
     """Special-occasion callbacks fall due this long before the date."""
+    occasion_grace: timedelta = timedelta(hours=4)
+    """A special occasion whose lead time has already passed is due this long after it is
+    planned, so a generated callback is never overdue the moment it is made."""
     occasion_horizon: timedelta = timedelta(days=14)
     """How far ahead special occasions are generated."""
     period: str = "month"
@@ -139,12 +149,40 @@ def parse_convenient_hours(text: str) -> CallingHours | None:
 
 
 def calling_hours_for(convenient: Sequence[str], rules: CallbackRules) -> CallingHours:
-    """The first contact's parseable convenient hours, else the site's default hours."""
+    """The first contact's parseable convenient hours, else the site's default hours; the
+    rest time is cut out of either (seed 000:2.5.2.1)."""
     for text in convenient:
         hours = parse_convenient_hours(text)
         if hours is not None:
-            return hours
-    return rules.calling_hours
+            return without_rest(hours, rules.rest_hours)
+    return without_rest(rules.calling_hours, rules.rest_hours)
+
+
+def without_rest(hours: CallingHours, rest: Sequence[tuple[time, time]]) -> CallingHours:
+    """`hours` with every rest range cut out (9:00-18:00 less 12:00-14:00 is two windows)."""
+    windows = list(hours.windows)
+    if not any(r0 < w.end and w.start < r1 for r0, r1 in rest for w in windows):
+        return hours  # nothing to cut: the same object (the site's hours stay recognisable)
+    for rest_start, rest_end in rest:
+        cut: list[CallingWindow] = []
+        for w in windows:
+            if rest_end <= w.start or w.end <= rest_start:
+                cut.append(w)
+                continue
+            if w.start < rest_start:
+                cut.append(CallingWindow(w.start, rest_start, w.days, w.weekdays))
+            if rest_end < w.end:
+                cut.append(CallingWindow(rest_end, w.end, w.days, w.weekdays))
+        windows = cut
+    if not windows:  # a rest time covering every window: keep the hours rather than none
+        return hours
+    return CallingHours(tuple(sorted(windows, key=lambda w: w.start)), hours.source)
+
+
+def in_rest(at: datetime, rest: Sequence[tuple[time, time]], calendar: BusinessCalendar) -> bool:
+    """Whether `at` falls in the customer's rest time, local to the site."""
+    local = _utc(at).astimezone(calendar.tz).time().replace(tzinfo=None)
+    return any(start <= local < end for start, end in rest)
 
 
 class MoveReason(StrEnum):
@@ -154,6 +192,7 @@ class MoveReason(StrEnum):
     NON_WORKING_DAY = "non_working_day"
     CONTACT_HOURS = "contact_hours"
     SITE_HOURS = "site_hours"
+    REST_TIME = "rest_time"
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +245,38 @@ def next_allowed(at: datetime, hours: CallingHours, calendar: BusinessCalendar) 
     raise ValueError("no calling hours within two months: check the site's calling hours")
 
 
-def place_call(at: datetime, hours: CallingHours, calendar: BusinessCalendar) -> Placement:
-    """Keep `at` if the customer may be called then; else the next allowed slot and why."""
+def last_window_start(
+    latest: datetime, now: datetime, hours: CallingHours, calendar: BusinessCalendar
+) -> datetime | None:
+    """The start of the last calling window that begins after `now` and by `latest`, or None."""
+    local_latest = _utc(latest).astimezone(calendar.tz)
+    local_now = _utc(now).astimezone(calendar.tz)
+    for offset in range(SEARCH_DAYS):
+        day = local_latest.date() - timedelta(days=offset)
+        if day < local_now.date():
+            return None
+        starts = [
+            datetime.combine(day, w.start, tzinfo=calendar.tz)
+            for w in hours.windows
+            if _day_allowed(w, day, calendar)
+        ]
+        fitting = [s for s in starts if local_now < s <= local_latest]
+        if fitting:
+            return max(fitting).astimezone(UTC)
+    return None
+
+
+def place_call(
+    at: datetime,
+    hours: CallingHours,
+    calendar: BusinessCalendar,
+    rest: Sequence[tuple[time, time]] = DEFAULT_REST_HOURS,
+) -> Placement:
+    """Keep `at` if the customer may be called then; else the next allowed slot and why.
+
+    `hours` are expected with the rest time already cut out (`calling_hours_for`); `rest`
+    only names the reason when `at` falls in it.
+    """
     if is_allowed(at, hours, calendar):
         return Placement(_utc(at))
     local_day = _utc(at).astimezone(calendar.tz).date()
@@ -216,6 +285,8 @@ def place_call(at: datetime, hours: CallingHours, calendar: BusinessCalendar) ->
         reason = MoveReason.HOLIDAY
     elif not calendar.is_working_day(local_day) and hours.source == "site":
         reason = MoveReason.NON_WORKING_DAY
+    elif in_rest(at, rest, calendar):
+        reason = MoveReason.REST_TIME
     elif hours.source == "contact":
         reason = MoveReason.CONTACT_HOURS
     else:
@@ -223,8 +294,25 @@ def place_call(at: datetime, hours: CallingHours, calendar: BusinessCalendar) ->
     return Placement(next_allowed(at, hours, calendar), reason, name)
 
 
+def check_booking(
+    at: datetime,
+    now: datetime,
+    hours: CallingHours,
+    calendar: BusinessCalendar,
+    rest: Sequence[tuple[time, time]] = DEFAULT_REST_HOURS,
+) -> Placement:
+    """A time an agent books (a busy customer's callback, a promised reply): `Placement(at)`
+    when the customer may be called then, else the next allowed slot after `now` and why,
+    for the form to offer (never moved silently: the agent typed it)."""
+    placement = place_call(at, hours, calendar, rest)
+    if placement.moved and placement.at <= _utc(now):
+        return Placement(next_allowed(now, hours, calendar), placement.reason, placement.holiday)
+    return placement
+
+
 def holiday_name(day: date) -> str:
-    """The official holiday's English name (`National Day`), or "" on other days."""
+    """The official holiday's English name (`National Day`), or "" on other days; screens say
+    it through `calendar.holiday_key`."""
     try:
         is_holiday, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:
@@ -502,7 +590,7 @@ def plan_occasions(
 
     def due(day: date) -> datetime:
         at = datetime.combine(day, time(9, 30), tzinfo=calendar.tz) - rules.occasion_lead
-        return max(at.astimezone(UTC), _utc(now))
+        return max(at.astimezone(UTC), _utc(now) + rules.occasion_grace)
 
     for fact in facts:
         agent = fact.agent_id or fallback_agent

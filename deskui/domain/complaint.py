@@ -13,12 +13,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.deadlines import promised_reply_due
 from deskui.domain.intake import FieldProblem
 from deskui.domain.script_flow import is_filled, render
+
+if TYPE_CHECKING:
+    from deskui.domain.callbacks import CallingHours
 
 COMMIT_RESOLUTION = "resolution"
 """Step 4: the agent knows when it will be fixed and commits that time."""
@@ -52,12 +56,17 @@ def parse_local_time(text: str, now: datetime, tz: str) -> datetime | None:
 
 
 def check_commitment(
-    mode: str, text: str, now: datetime, calendar: BusinessCalendar
+    mode: str,
+    text: str,
+    now: datetime,
+    calendar: BusinessCalendar,
+    hours: CallingHours | None = None,
 ) -> tuple[datetime | None, FieldProblem | None]:
     """Step 4 (seed 001:6.4): the time committed, or the problem to show by the field.
 
     A resolution time must lie ahead; a reply time must lie ahead and no later than one
-    working day from now.
+    working day from now and, given the calling hours, when the customer may be called
+    (seed 000:2.5.2.1: not in their rest time), else the slot to offer instead.
     """
     if not text.strip():
         return None, FieldProblem("promised_at", "complaint.err.promised_missing")
@@ -73,13 +82,49 @@ def check_commitment(
             return None, FieldProblem(
                 "promised_at", "complaint.err.reply_too_late", (("latest", shown),)
             )
+        if hours is not None:
+            return at, callable_problem("promised_at", at, now, hours, calendar, latest)
     return at, None
 
 
+def callable_problem(
+    field: str,
+    at: datetime,
+    now: datetime,
+    hours: CallingHours,
+    calendar: BusinessCalendar,
+    latest: datetime | None = None,
+) -> FieldProblem | None:
+    """A time the customer will be called at, outside their calling hours or in their rest
+    time: the problem names the slot to take instead (the next one, or when that is past
+    `latest`, the last window's start before it). None when `at` is fine or no slot fits."""
+    from deskui.domain.callbacks import check_booking, last_window_start
+
+    placement = check_booking(at, now, hours, calendar)
+    if not placement.moved:
+        return None
+    slot = placement.at
+    if latest is not None and slot > latest:
+        earlier = last_window_start(latest, now, hours, calendar)
+        if earlier is None:
+            return None  # nothing callable before the limit: the promise stands as typed
+        slot = earlier
+    shown = slot.astimezone(calendar.tz).strftime("%Y-%m-%d %H:%M")
+    return FieldProblem(field, "complaint.err.out_of_hours", (("slot", shown),))
+
+
 def check_future_time(
-    field: str, text: str, now: datetime, tz: str, *, required: bool = True
+    field: str,
+    text: str,
+    now: datetime,
+    tz: str,
+    *,
+    required: bool = True,
+    hours: CallingHours | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> tuple[datetime | None, FieldProblem | None]:
-    """A time typed for a callback or an expected finish: a real time, not in the past."""
+    """A time typed for a callback or an expected finish: a real time, not in the past; a
+    callback's, given the calling hours and calendar, when the customer may be called."""
     if not text.strip():
         if required:
             return None, FieldProblem(field, "complaint.err.required")
@@ -89,6 +134,8 @@ def check_future_time(
         return None, FieldProblem(field, "complaint.err.time_format")
     if at <= now:
         return None, FieldProblem(field, "complaint.err.time_past")
+    if hours is not None and calendar is not None:
+        return at, callable_problem(field, at, now, hours, calendar)
     return at, None
 
 
@@ -184,6 +231,14 @@ def one_working_day(calendar: BusinessCalendar, now: datetime) -> datetime:
     return promised_reply_due(calendar, now)
 
 
-def default_callback_at(calendar: BusinessCalendar, resolved_at: datetime) -> datetime:
-    """Step 7: the satisfaction callback, proposed for the next working day after the fix."""
-    return calendar.add_working_days(resolved_at, 1)
+def default_callback_at(
+    calendar: BusinessCalendar, resolved_at: datetime, hours: CallingHours | None = None
+) -> datetime:
+    """Step 7: the satisfaction callback, proposed for the next working day after the fix,
+    moved into the calling hours when given (seed 000:2.5.2.1: not in the rest time)."""
+    at = calendar.add_working_days(resolved_at, 1)
+    if hours is None:
+        return at
+    from deskui.domain.callbacks import place_call
+
+    return place_call(at, hours, calendar).at

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.model import ContactRole, Gender
 from deskui.domain.phone import normalise_phone
 
@@ -45,14 +46,14 @@ HEADERS: Mapping[str, str] = {
 """Accepted column headers (case and spaces ignored for the English ones) -> field."""
 
 LIMITS: Mapping[str, int] = {
-    "name": 200,
-    "address": 300,
-    "unit_number": 40,
-    "contact": 80,
+    "name": limit(FieldKind.SHORT_TEXT),
+    "address": limit(FieldKind.ADDRESS),
+    "unit_number": limit(FieldKind.UNIT_NUMBER),
+    "contact": limit(FieldKind.NAME),
     "position": 80,
-    "email": 200,
+    "email": limit(FieldKind.SHORT_TEXT),
     "convenient_time": 80,
-    "personal_notes": 4000,
+    "personal_notes": limit(FieldKind.NOTE),
 }
 """Longest text each field may hold, in characters (the column sizes of the tables)."""
 
@@ -123,18 +124,32 @@ class ImportRow:
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
+    """Every line of the file is in exactly one place: `ok`, `bad` (with reasons) or
+    `blank_lines`; an empty file and a header with no rows are said as such."""
+
     ok: tuple[ImportRow, ...]
     bad: tuple[ImportRow, ...]
     unknown_columns: tuple[str, ...] = ()
     missing_columns: tuple[str, ...] = ()
     """Required columns the file lacks (only `name`): every row is then bad."""
+    blank_lines: tuple[int, ...] = ()
+    has_header: bool = False
+    """The file had a header line (False: the file is empty)."""
+
+    @property
+    def rows(self) -> int:
+        """Lines under the header, blank ones included."""
+        return len(self.ok) + len(self.bad) + len(self.blank_lines)
 
 
 # -- field checks, shared with the profile form ---------------------------------------------
 
 
 def text_problem(name: str, value: str) -> Problem | None:
-    """Too long for its column (user text is otherwise kept exactly as typed, markup and all)."""
+    """Too long for its column, or holding a NUL, which PostgreSQL cannot store (user text is
+    otherwise kept exactly as typed, markup and all)."""
+    if "\x00" in value:
+        return Problem(name, "profiles.problem.nul_char")
     limit = LIMITS.get(name)
     if limit is not None and len(value) > limit:
         return Problem(name, "profiles.problem.too_long", {"limit": limit, "length": len(value)})
@@ -247,32 +262,52 @@ def field_of(header: object) -> str | None:
 
 
 def parse_rows(
-    rows: Iterable[Mapping[str, object]], existing_phones: Iterable[str] = ()
+    rows: Iterable[Mapping[str | None, object]],
+    existing_phones: Iterable[str] = (),
+    headers: Iterable[str] | None = None,
 ) -> ImportReport:
-    """Check every row; duplicates are phones seen earlier in the file or already on file."""
+    """Check every row; duplicates are phones seen earlier in the file or already on file.
+    `headers` is the file's header line (None: taken from the rows). Cells beyond the header
+    come under the key None, as `csv.DictReader` gives them: such a row is reported, since
+    its columns may have shifted."""
     known = set(existing_phones)
     seen: dict[str, int] = {}
     ok: list[ImportRow] = []
     bad: list[ImportRow] = []
-    unknown: dict[str, None] = {}
-    found: set[str] = set()
+    blank: list[int] = []
+    columns: dict[str, None] = dict.fromkeys(headers) if headers is not None else {}
     for index, raw in enumerate(rows):
         line = index + 2
+        if headers is None:
+            columns.update(dict.fromkeys(str(h) for h in raw if h is not None))
+        extra = [_cell(v) for v in _extra_cells(raw.get(None))]
         values: dict[str, object] = {}
         for header, value in raw.items():
-            name = field_of(header)
-            if name is None:
-                if str(header or "").strip():
-                    unknown[str(header).strip()] = None
-                continue
-            found.add(name)
-            values.setdefault(name, value)
-        if not any(_cell(v).strip() for v in values.values()):
-            continue  # a blank line in the sheet
+            name = field_of(header) if header is not None else None
+            if name is not None:
+                values.setdefault(name, value)
+        cells = [_cell(v) for h, v in raw.items() if h is not None] + extra
+        if not any(cell.strip() for cell in cells):
+            blank.append(line)  # a blank line in the sheet, said in the report
+            continue
         row = _row(line, values, known, seen)
+        if any(cell.strip() for cell in extra):
+            shown = "、".join(cell for cell in extra if cell.strip())
+            problem = Problem("row", "profiles.problem.extra_cells", {"values": shown})
+            row = replace(row, problems=(*row.problems, problem))
         (ok if row.ok else bad).append(row)
-    missing = () if found & {"name"} or not (ok or bad) else ("name",)
-    return ImportReport(tuple(ok), tuple(bad), tuple(unknown), missing)
+    fields = {field_of(header) for header in columns}
+    unknown = tuple(h.strip() for h in columns if h.strip() and field_of(h) is None)
+    missing = () if "name" in fields or not (columns or ok or bad) else ("name",)
+    return ImportReport(
+        tuple(ok), tuple(bad), unknown, missing, tuple(blank), has_header=bool(columns)
+    )
+
+
+def _extra_cells(value: object) -> list[object]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _row(

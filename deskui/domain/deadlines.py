@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from deskui.domain.calendar import BusinessCalendar
-from deskui.domain.model import Role, Severity
+from deskui.domain.model import Role, Severity, TicketStatus
 
 ProfileFilingKind = Literal["cs", "sales", "personal_notes"]
 
@@ -84,6 +85,24 @@ def profile_filing_due(
     return _utc(event_at) + windows[kind]
 
 
+def profile_filing_due_on(
+    policy: DeadlinePolicy, kind: ProfileFilingKind, day: date, tz: str
+) -> tuple[datetime, datetime]:
+    """(starts_at, due_at) of a filing counted from a date, such as the contract's: dates are
+    local days, so "within 3 days" of 2026-11-20 runs from that local midnight to the end of
+    2026-11-23, local (seed 000:1.4.1)."""
+    zone = ZoneInfo(tz)
+    starts = datetime.combine(day, time(0), tzinfo=zone)
+    window = profile_filing_due(policy, kind, starts.astimezone(UTC)) - starts
+    last_day = day + timedelta(days=max(window.days, 0))
+    due = datetime.combine(last_day, END_OF_DAY, tzinfo=zone)
+    return starts.astimezone(UTC), due.astimezone(UTC)
+
+
+END_OF_DAY = time(23, 59)
+"""A deadline "by the end of a day" falls at this local time, shown as that day."""
+
+
 def repeat_contact_due(policy: DeadlinePolicy, last_contact_at: datetime) -> datetime:
     """The next progress contact on an urgent ticket (seed 002:2.3.2)."""
     return _utc(last_contact_at) + policy.repeat_contact_interval
@@ -104,10 +123,47 @@ def gift_confirmation_due(policy: DeadlinePolicy, sent_at: datetime) -> datetime
     return _utc(sent_at) + policy.gift_confirmation
 
 
+def paused_for(paused_at: datetime, now: datetime) -> timedelta:
+    """How long a deadline has waited on the customer (never negative: a clock set back)."""
+    return max(_utc(now) - _utc(paused_at), timedelta(0))
+
+
 def resume(due_at: datetime, paused_at: datetime, resumed_at: datetime) -> datetime:
     """The deadline moved later by the time spent waiting on the customer."""
-    paused_for = _utc(resumed_at) - _utc(paused_at)
-    return _utc(due_at) + max(paused_for, timedelta(0))  # a clock set back never pulls it in
+    return _utc(due_at) + paused_for(paused_at, resumed_at)  # a clock set back never pulls it in
+
+
+PAUSABLE_STATUSES = frozenset(
+    {
+        TicketStatus.OPEN,
+        TicketStatus.IN_PROGRESS,
+        TicketStatus.WITH_DEPARTMENT,
+        TicketStatus.WITH_LEAD,
+    }
+)
+"""A ticket may wait on the customer from any open status; a closed one has nothing to pause."""
+
+
+def may_pause(status: str) -> bool:
+    """Whether a ticket in `status` may be set to wait on the customer."""
+    return status in PAUSABLE_STATUSES
+
+
+def may_resume(status: str) -> bool:
+    """Only a ticket waiting on the customer resumes."""
+    return status == TicketStatus.WAITING_CUSTOMER
+
+
+PAUSE_REASON_MAX = 200
+
+
+def pause_reason_problem(reason: str) -> str | None:
+    """The catalog key of what is wrong with a pause reason as typed, or None."""
+    if not reason.strip():
+        return "pause.error.reason_required"
+    if len(reason.strip()) > PAUSE_REASON_MAX:
+        return "pause.error.reason_too_long"
+    return None
 
 
 def escalation_role(severity: Severity) -> Role | None:

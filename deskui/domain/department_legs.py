@@ -13,10 +13,11 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.intake import FieldProblem
 
-MAX_TEXT = 4000  # measures and result: a long paste stays in the form
-MAX_NAME = 80  # the department person's name, as Agent.name
+MAX_TEXT = limit(FieldKind.NOTE)  # measures and result: a long paste stays in the form
+MAX_NAME = limit(FieldKind.NAME)  # the department person's name, as Agent.name
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d")
 
 

@@ -11,10 +11,11 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from deskui.domain.deadlines import DeadlinePolicy, handover_ack_due
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.intake import FieldProblem
 from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, SubjectType
 
-MAX_TITLE = 200
+MAX_TITLE = limit(FieldKind.SHORT_TEXT)
 SHEET_ORDER: tuple[HandoverSheet, ...] = tuple(HandoverSheet)
 """The seed's order: unfinished, payment, responsibility, courier, repair, return."""
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.phone import normalise_phone
 
-MAX_WORDS = 4000  # the customer's words; a longer paste is kept in the form and the draft
-MAX_LINE = 200  # one-line fields: names, expectation, unit number
+MAX_WORDS = limit(FieldKind.NOTE)  # the customer's words; a longer paste is kept in the form
+MAX_LINE = limit(FieldKind.SHORT_TEXT)  # one-line fields: the customer's name, expectation
+MAX_NAME = limit(FieldKind.NAME)  # the new contact, a person (Contact.name is String(80))
+MAX_UNIT = limit(FieldKind.UNIT_NUMBER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +50,10 @@ def check_intake(
             problems.append(FieldProblem("new_customer", "intake.error.customer_required"))
         elif len(new_customer_name) > MAX_LINE:
             problems.append(_too_long("new_customer", new_customer_name, MAX_LINE))
-    if len(new_contact_name) > MAX_LINE:
-        problems.append(_too_long("new_contact", new_contact_name, MAX_LINE))
-    if len(unit_number) > 40:
-        problems.append(_too_long("unit", unit_number, 40))
+    if len(new_contact_name) > MAX_NAME:
+        problems.append(_too_long("new_contact", new_contact_name, MAX_NAME))
+    if len(unit_number) > MAX_UNIT:
+        problems.append(_too_long("unit", unit_number, MAX_UNIT))
     if not customer_words.strip():
         problems.append(FieldProblem("words", "intake.error.words_required"))
     elif len(customer_words) > MAX_WORDS:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.intake import FieldProblem
 
 CUTOFF = time(16, 0)
@@ -20,7 +21,7 @@ NO_TRACKING_LIMIT = timedelta(days=2)
 """No tracking update for two days or more means a chase (seed 004 in-sales 3)."""
 CHINA_POST_NAMES = ("邮政", "china post", "chinapost", "ems")
 """China Post is excepted from chasing (seed 004 in-sales 3: 除邮政外)."""
-MAX_FIELD = 200
+MAX_FIELD = limit(FieldKind.SHORT_TEXT)
 
 
 class OrderStatus(StrEnum):

@@ -1,7 +1,8 @@
 """Phone numbers as an agent types them while listening: parse, index, display.
 
 Callers give numbers the way they say them (seed 002:2.2: the record keeps the customer's
-phone): mobiles, landlines with an area code, 400 numbers, extensions after 转 / 分机.
+phone): mobiles, landlines with an area code, 400 numbers, extensions after 转 / 分机 (or a
+dash), and the short service numbers phonenumbers knows for the region (95588, 10086, 12345).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+from phonenumbers.shortnumberinfo import is_valid_short_number_for_region
 
 _EXTENSION = re.compile(
     r"(?:转|分机号?|extension|ext\.?|x|#)\s*[:：.]?\s*(\d*)\s*$",
@@ -20,9 +22,15 @@ _EXTENSION = re.compile(
 )
 """An extension marker and its digits at the end of the input."""
 
+_DASHED_EXTENSION = re.compile(r"-\s*(\d{1,6})\s*$")
+"""`010-8888 6666-301`: the written form of an extension, taken as one only when the digits
+before the dash are a whole number by themselves."""
+
 _MIN_NATIONAL_DIGITS = 7
 """Fewer national digits than this cannot be a CN subscriber number with its area code."""
 
+MAX_EXTENSION_DIGITS = 8
+"""An extension is a switchboard's few digits; more is a mishearing (and the column is 12)."""
 _CN_MOBILE_DIGITS = 11
 _LOOKUP_MIN_DIGITS = 4
 
@@ -31,7 +39,8 @@ _LOOKUP_MIN_DIGITS = 4
 class PhoneParse:
     raw: str
     e164: str | None
-    """`+8613812345678` when the number is valid, else None."""
+    """`+8613812345678` when the number is valid; a short service number (95588), which has
+    no E.164 form, as its digits were typed; else None. What is stored and matched exactly."""
     extension: str | None
     digits: str
     """The digits typed for the number itself (not the extension): the last-digits lookup key."""
@@ -39,6 +48,8 @@ class PhoneParse:
     error: str | None
     """A catalog key (`phone.empty`, `phone.not_a_number`, `phone.too_short`,
     `phone.too_long`, `phone.invalid`), or None when valid."""
+    short: bool = False
+    """A short service number of the region (95588, 12345): valid, dialled as typed."""
 
 
 @lru_cache(maxsize=2048)
@@ -52,6 +63,19 @@ def normalise_phone(raw: str, region: str = "CN") -> PhoneParse:
     if match is not None:
         extension = match.group(1) or None  # a marker typed, its digits not yet
         text = text[: match.start()]
+    if extension is not None and len(extension) > MAX_EXTENSION_DIGITS:
+        digits = "".join(ch for ch in text if ch.isdecimal())
+        return PhoneParse(raw, None, extension, digits, False, "phone.too_long")
+    parsed = _parse_number(raw, text, extension, region)
+    dashed = _DASHED_EXTENSION.search(text) if match is None else None
+    if not parsed.valid and dashed is not None:
+        before = _parse_number(raw, text[: dashed.start()], dashed.group(1), region)
+        if before.valid and not before.short:
+            return before
+    return parsed
+
+
+def _parse_number(raw: str, text: str, extension: str | None, region: str) -> PhoneParse:
     digits = "".join(ch for ch in text if ch.isdecimal())
     if not digits or any(ch.isalpha() for ch in text):
         return PhoneParse(raw, None, extension, digits, False, "phone.not_a_number")
@@ -59,11 +83,25 @@ def normalise_phone(raw: str, region: str = "CN") -> PhoneParse:
     try:
         number = phonenumbers.parse(plus + digits, region)
     except NumberParseException as exc:
+        if not plus and _is_short_number(digits, region):
+            return PhoneParse(raw, digits, extension, digits, True, None, short=True)
         return PhoneParse(raw, None, extension, digits, False, _parse_error(exc))
     if phonenumbers.is_valid_number(number):
         e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
         return PhoneParse(raw, e164, extension, digits, True, None)
+    if not plus and _is_short_number(digits, region):
+        # a service number has no E.164 form: kept as dialled, matched exactly
+        return PhoneParse(raw, digits, extension, digits, True, None, short=True)
     return PhoneParse(raw, None, extension, digits, False, _invalid_reason(number))
+
+
+def _is_short_number(digits: str, region: str) -> bool:
+    """What phonenumbers holds to be a valid short number in the region (95588, 110)."""
+    try:
+        number = phonenumbers.parse(digits, region)
+    except NumberParseException:
+        return False
+    return is_valid_short_number_for_region(number, region)
 
 
 def _parse_error(exc: NumberParseException) -> str:

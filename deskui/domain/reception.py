@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.intake import FieldProblem
 
-MAX_NAME = 80
-MAX_TEXT = 2000
+MAX_NAME = limit(FieldKind.NAME)
+MAX_TEXT = limit(FieldKind.NOTE)  # the registers' free text (Text columns)
 SIGN_WITHIN_HOURS = 4  # a site setting: an item not signed for by then is flagged (seed 001:4.5)
 GIFT_CONFIRM_DAYS = 3  # CS confirms a gift's arrival within 3 days of sending (seed 000:2.5.5)
 TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%H:%M")
@@ -155,9 +156,9 @@ def check_time(
 def check_pass(
     values: dict[str, str], now: datetime, zone: ZoneInfo
 ) -> tuple[PassFacts | None, list[FieldProblem]]:
-    problems = check_text("company", values.get("company", ""), limit=120)
+    problems = check_text("company", values.get("company", ""), limit=limit(FieldKind.COMPANY))
     problems += check_text("people", values.get("people", ""))
-    problems += check_text("area", values.get("area", ""), limit=120)
+    problems += check_text("area", values.get("area", ""), limit=limit(FieldKind.COMPANY))
     problems += check_text("issued_by", values.get("issued_by", ""), limit=MAX_NAME)
     valid_from, bad_from = check_time("valid_from", values.get("valid_from", ""), now, zone)
     valid_to, bad_to = check_time("valid_to", values.get("valid_to", ""), now, zone)

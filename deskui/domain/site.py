@@ -25,9 +25,10 @@ from deskui.domain.callbacks import (
 )
 from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.department_legs import LegPolicy
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.model import Severity
 
-MAX_TEXT = 200
+MAX_TEXT = limit(FieldKind.SHORT_TEXT)
 
 
 class Unit(StrEnum):
@@ -61,6 +62,7 @@ SETTINGS: tuple[SiteSetting, ...] = (
     SiteSetting(
         "callback.calling_hours", Unit.HOURS_RANGES, "9:30-11:30, 14:30-17:30", group="callbacks"
     ),
+    SiteSetting("callback.rest_hours", Unit.HOURS_RANGES, "12:00-14:00", group="callbacks"),
     SiteSetting("callback.shared_after", Unit.MINUTES, "30", 5, 1440, group="callbacks"),
     SiteSetting(
         "callback.period", Unit.CHOICE, "month", choices=("month", "quarter"), group="callbacks"
@@ -190,12 +192,15 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
     )
     calling_hours = v["callback.calling_hours"]
     assert isinstance(calling_hours, CallingHours)
+    rest = v["callback.rest_hours"]
+    assert isinstance(rest, CallingHours)
     purposes = v["callback.confirm_purposes"]
     assert isinstance(purposes, frozenset)
     callbacks = replace(
         CallbackRules(),
         window=policy.callback_window,
         calling_hours=calling_hours,
+        rest_hours=tuple((w.start, w.end) for w in rest.windows),
         shared_after=minutes("callback.shared_after"),
         period=str(v["callback.period"]),
         confirm_purposes=purposes,

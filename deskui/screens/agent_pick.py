@@ -19,10 +19,10 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.records import AgentRecord
+    from deskui.screens.host import DeskHost
 
-MAX_NAME = 40
+MAX_NAME = 40  # shorter than FieldKind.NAME: the name sits in every list's owner column
 
 
 class AgentPickModal(ModalScreen["AgentRecord | None"]):
@@ -51,7 +51,9 @@ class AgentPickModal(ModalScreen["AgentRecord | None"]):
                 yield Static(t("pick.hint"), classes="hint")
             else:
                 yield Static(t("pick.first_run"), classes="dialog-title")
-                yield Input(placeholder=t("pick.name_placeholder"), id="new-name")
+                yield Input(
+                    placeholder=t("pick.name_placeholder"), id="new-name", max_length=MAX_NAME
+                )
                 yield Static("", id="name-error", classes="field-error")
                 yield Static(t("pick.first_run_hint"), classes="hint")
 
@@ -82,10 +84,10 @@ class AgentPickModal(ModalScreen["AgentRecord | None"]):
 
     @work(thread=True, exclusive=True, group="save_agent", exit_on_error=False)
     def save_agent(self, name: str) -> None:
-        app: DeskApp = self.app  # type: ignore[assignment]
+        app: DeskHost = self.app  # type: ignore[assignment]
         try:
             with app.unit_of_work() as uow:
-                agent = uow.repo.add_agent(name, Role.LEAD, app.clock.now())
+                agent = uow.agents.add_agent(name, Role.LEAD, app.clock.now())
                 uow.commit()
         except Exception as error:
             deliver(

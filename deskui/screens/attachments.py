@@ -20,16 +20,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskui.domain.field_limits import input_limit
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.frontdesk_store import AttachmentRecord, AttachmentRules
+    from deskui.screens.host import DeskHost
 
 
-def attachment_rules(app: DeskApp) -> AttachmentRules:
+def attachment_rules(app: DeskHost) -> AttachmentRules:
     """The site's attachment setting (a lead edits it): kept in the database (default) or
     in a folder beside it, and the largest file accepted."""
     from deskui.data.frontdesk_store import AttachmentRules
@@ -42,14 +43,14 @@ def attachment_rules(app: DeskApp) -> AttachmentRules:
     )
 
 
-def attachment_folder(app: DeskApp) -> Path:
-    """Beside the SQLite file, or in the data folder for a server database."""
-    from deskui.locations import data_dir
+def attachment_folder(app: DeskHost) -> Path:
+    """Beside the SQLite file, or in the desk's files folder for a server database."""
+    from deskui.locations import files_dir
 
     url = app.settings.database_url
     if url.startswith("sqlite:///") and not url.endswith(":memory:"):
         return Path(url.removeprefix("sqlite:///")).parent / "attachments"
-    return data_dir() / "attachments"
+    return files_dir(app.settings) / "attachments"
 
 
 def attachments_table(attachments: list[AttachmentRecord], zone: ZoneInfo) -> Table | Text:
@@ -100,7 +101,7 @@ class AttachmentsModal(ModalScreen[None]):
         self._attachments: list[AttachmentRecord] = []
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -112,7 +113,12 @@ class AttachmentsModal(ModalScreen[None]):
             yield OptionList(id="attachment-list")
             yield Static(t("attachments.none"), id="attachment-none", classes="hint")
             yield Label(t("attachments.path"), classes="field-label")
-            yield Input(placeholder=t("attachments.path_hint"), id="path", compact=True)
+            yield Input(
+                placeholder=t("attachments.path_hint"),
+                id="path",
+                compact=True,
+                max_length=input_limit("path"),
+            )
             yield Static("", id="err-path", classes="field-error")
             yield Static(
                 t(
@@ -132,7 +138,7 @@ class AttachmentsModal(ModalScreen[None]):
     def load_attachments(self) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                found = uow.repo.attachments(self.ticket_id)
+                found = uow.frontdesk.attachments(self.ticket_id)
         except Exception as error:
             self.post_message(self.Refused(t("department.legs.trouble", reason=str(error))))
             return
@@ -180,7 +186,7 @@ class AttachmentsModal(ModalScreen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                added = uow.repo.add_attachment(
+                added = uow.frontdesk.add_attachment(
                     self.ticket_id,
                     path,
                     app.agent.id,  # type: ignore[union-attr]
@@ -215,7 +221,9 @@ class AttachmentsModal(ModalScreen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                written = uow.repo.save_attachment_out(attachment_id, target, attachment_rules(app))
+                written = uow.frontdesk.save_attachment_out(
+                    attachment_id, target, attachment_rules(app)
+                )
         except FrontDeskError as error:
             self.post_message(self.Refused(t(error.key, **error.values)))
             return

@@ -20,15 +20,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.model import Role
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
-MAX_NOTE = 200
+MAX_NOTE = limit(FieldKind.SHORT_TEXT)
 
 
 def parse_day(text: str) -> date | None:
@@ -58,9 +61,10 @@ class CalendarDaysModal(ModalScreen[bool]):
         super().__init__(id="calendar-days")
         localize_bindings(self)
         self._saved = False
+        self.draft = FormDraft(self, "calendar_day", trouble=self._error, title=t("calendar.title"))
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -70,7 +74,12 @@ class CalendarDaysModal(ModalScreen[bool]):
             with Horizontal(classes="row"):
                 with Vertical(classes="cell"):
                     yield Label(t("calendar.day"))
-                    yield Input(placeholder="2027-02-06", id="calendar-day", compact=True)
+                    yield Input(
+                        placeholder="2027-02-06",
+                        id="calendar-day",
+                        compact=True,
+                        max_length=limit(FieldKind.CODE),
+                    )
                 with Vertical(classes="cell"):
                     yield Label(t("calendar.kind"))
                     yield Select(
@@ -81,7 +90,12 @@ class CalendarDaysModal(ModalScreen[bool]):
                         compact=True,
                     )
             yield Label(t("calendar.note"))
-            yield Input(placeholder=t("calendar.note_hint"), id="calendar-note", compact=True)
+            yield Input(
+                placeholder=t("calendar.note_hint"),
+                id="calendar-note",
+                compact=True,
+                max_length=MAX_NOTE,
+            )
             yield Static("", id="calendar-error", classes="field-error")
             yield Static(t("calendar.existing"), classes="dialog-title")
             yield OptionList(id="calendar-list")
@@ -95,6 +109,12 @@ class CalendarDaysModal(ModalScreen[bool]):
                 field.disabled = True
         self.query_one("#calendar-day", Input).focus()
         self.load_days()
+        self.draft.load()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
 
     def _error(self, text: str) -> None:
         self.query_one("#calendar-error", Static).update(Text(text))
@@ -103,7 +123,7 @@ class CalendarDaysModal(ModalScreen[bool]):
     def load_days(self) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                days = uow.repo.calendar_days()
+                days = uow.calendar.calendar_days()
         except Exception as error:
             self.post_message(self.Failed(str(error).splitlines()[0]))
             return
@@ -143,19 +163,24 @@ class CalendarDaysModal(ModalScreen[bool]):
             return
         working = self.query_one("#calendar-kind", Select).value == "working"
         self._error("")
+        self.draft.hold()  # a draft written after the save would come back
         self.save_day(day, working, note.strip())
 
     @work(thread=True, exclusive=True, group="calendar_save", exit_on_error=False)
     def save_day(self, day: date, working: bool, note: str) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                uow.repo.set_calendar_day(day, working, note)
+                uow.calendar.set_calendar_day(day, working, note)
+                self.draft.delete_in(uow)
                 uow.commit()
         except Exception as error:
             self.post_message(self.Failed(str(error).splitlines()[0]))
+            deliver(self, self.draft.resume)
             return
+        deliver(self, self.draft.saved)
         self._saved = True
         self.load_days()
 
     def action_close(self) -> None:
+        self.draft.flush()  # back, not cancel: what was typed is still there next time
         self.dismiss(self._saved)

@@ -8,6 +8,7 @@ When the customer or the purpose asks for it, the sales head's confirmation come
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -18,23 +19,27 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from deskui.domain.callbacks import parse_booked_time
+from deskui.domain.field_limits import FieldKind, input_limit
 from deskui.domain.model import CallbackPurpose, CallbackWay
 from deskui.domain.script_flow import ScriptFlow, render, salutation
 from deskui.domain.search import visible
-from deskui.i18n import current_locale, t
+from deskui.i18n import current_locale, has_key, t
 from deskui.keys import localize_bindings
+from deskui.screens.booking_slot import SlotOffer, refused_message
+from deskui.screens.drafts import FormDraft
 from deskui.screens.occasion_words import occasion_said
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
+from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.callback_store import CallbackDetail, CallbackResult
     from deskui.domain.script_flow import Script
+    from deskui.screens.host import DeskHost
 
 INPUT_FIELDS = ("feedback", "issue", "booked_at")
 CONFIRM_FIELDS = ("sales_head", "sales_note", "postpone_to")
@@ -103,9 +108,23 @@ class CallbackCallScreen(Screen[None]):
         """The sales head's confirmation is asked for first: the script waits."""
         self.sales_answer: str = ""
         self._opened = False
+        # the step answers, notes and choices survive a crash (DESIGN.md 5)
+        self.draft = FormDraft(
+            self,
+            "callback_call",
+            callback_id,
+            trouble=self._draft_trouble,
+            title=t("callbacks.title"),
+            state=self._draft_state,
+            restore_state=self._restore_draft_state,
+        )
+        self._draft_loaded = False
+        self._slots = SlotOffer()  # a refused booked time offers the next allowed one
+        self._booked: datetime | None = None
+        self._postpone_slots = SlotOffer()
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -118,12 +137,12 @@ class CallbackCallScreen(Screen[None]):
         yield Static(t("callbacks.call.loading"), id="call-title", classes="section-title")
         yield Banner(id="call-trouble")
         with Horizontal(id="call-body"):
-            with VerticalScroll(id="confirm-box"):
+            with VerticalScroll(id="confirm-box", can_focus=False):
                 yield Static(t("callbacks.confirm.title"), id="confirm-title")
                 yield Static(t("callbacks.confirm.why"), id="confirm-why")
                 yield Static("", id="confirm-last")
                 yield Label(t("callbacks.confirm.sales_head"), classes="field-label")
-                yield Input(id="sales_head", compact=True)
+                yield Input(id="sales_head", compact=True, max_length=input_limit("sales_head"))
                 yield Static("", id="err-sales_head", classes="field-error")
                 yield Label(t("callbacks.confirm.answer"), classes="field-label")
                 yield OptionList(
@@ -134,17 +153,23 @@ class CallbackCallScreen(Screen[None]):
                 yield Static("", id="err-sales_answer", classes="field-error")
                 yield Label(t("callbacks.confirm.note"), classes="field-label")
                 yield Input(
-                    id="sales_note", placeholder=t("callbacks.confirm.note_hint"), compact=True
+                    id="sales_note",
+                    placeholder=t("callbacks.confirm.note_hint"),
+                    compact=True,
+                    max_length=input_limit("sales_note"),
                 )
                 yield Static("", id="err-sales_note", classes="field-error")
                 with Vertical(id="box-postpone_to", classes="field-box"):
                     yield Label(t("callbacks.confirm.postpone_to"), classes="field-label")
                     yield Input(
-                        id="postpone_to", placeholder=t("callbacks.booked_hint"), compact=True
+                        id="postpone_to",
+                        placeholder=t("callbacks.booked_hint"),
+                        compact=True,
+                        max_length=input_limit("postpone_to"),
                     )
                     yield Static("", id="err-postpone_to", classes="field-error")
                 yield Static(t("callbacks.confirm.hint"), id="confirm-hint", classes="hint")
-            with VerticalScroll(id="call-script"):
+            with VerticalScroll(id="call-script", can_focus=False):
                 yield Static("", id="call-progress")
                 yield Static("", id="step-title")
                 yield Static("", id="step-say")
@@ -154,7 +179,9 @@ class CallbackCallScreen(Screen[None]):
                     with Vertical(id=f"box-{name}", classes="field-box"):
                         yield Label(t(f"callbacks.field.{name}"), classes="field-label")
                         hint = t("callbacks.booked_hint") if name == "booked_at" else ""
-                        yield Input(id=name, placeholder=hint, compact=True)
+                        yield Input(
+                            id=name, placeholder=hint, compact=True, max_length=input_limit(name)
+                        )
                         yield Static("", id=f"err-{name}", classes="field-error")
                 yield Static("", id="step-hint", classes="hint")
             with Vertical(id="call-facts"):
@@ -168,9 +195,11 @@ class CallbackCallScreen(Screen[None]):
                     compact=True,
                 )
                 yield Label(t("callbacks.field.notes"), classes="field-label")
-                yield GuardedText(id="notes", placeholder=t("callbacks.notes_hint"))
+                yield GuardedText(
+                    id="notes", placeholder=t("callbacks.notes_hint"), kind=FieldKind.NOTE
+                )
                 yield Static("", id="err-notes", classes="field-error")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for name in INPUT_FIELDS:
@@ -186,9 +215,11 @@ class CallbackCallScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                detail = uow.repo.callback_detail(self.callback_id, app.site_rules.callbacks)
+                detail = uow.callbacks.callback_detail(self.callback_id, app.site_rules.callbacks)
                 if app.agent is not None and not self._opened:
-                    uow.repo.mark_callback_opened(self.callback_id, app.agent.id, app.clock.now())
+                    uow.callbacks.mark_callback_opened(
+                        self.callback_id, app.agent.id, app.clock.now()
+                    )
                     uow.commit()
                     self._opened = True
         except Exception as error:
@@ -221,6 +252,58 @@ class CallbackCallScreen(Screen[None]):
             self._show_confirmation(detail)
         else:
             self._show_step()
+        if is_open and not self._draft_loaded:
+            self._draft_loaded = True
+            self.draft.load()  # what was typed and not saved goes over what the callback holds
+        elif self._draft_loaded:
+            self.draft.saved()  # the script starts after the confirmation: that is the start
+
+    # -- the draft --------------------------------------------------------------------------
+
+    def _draft_state(self) -> dict[str, object]:
+        """Beside the fields: the answers picked, the steps walked, the sales head's answer."""
+        return {
+            "answers": {k: v for k, v in self.answers.items() if isinstance(v, str)},
+            "path": list(self.flow.path) if self.flow is not None else [],
+            "sales_answer": self.sales_answer,
+        }
+
+    def _restore_draft_state(self, state: object) -> None:
+        if not isinstance(state, dict):
+            return
+        answers = state.get("answers")
+        if isinstance(answers, dict):
+            self.answers.update({str(k): v for k, v in answers.items() if isinstance(v, str)})
+        flow = self.flow
+        path = state.get("path")
+        steps = [str(p) for p in path] if isinstance(path, list) else []
+        # a script edited since the draft was written: the call stays at its start
+        known = flow is not None and all(p in flow.script.steps for p in steps)
+        if flow is not None and known and steps and steps[0] == flow.script.start:
+            flow.path = steps
+            flow.current_id = steps[-1]
+        sales = state.get("sales_answer")
+        if self.confirming:
+            self.sales_answer = sales if sales in ("yes", "no") else ""
+            self._mark_sales_answer()
+        elif flow is not None:
+            # the fields were filled from the draft: they are this step's answers
+            for name in flow.current.requires:
+                if name in INPUT_FIELDS:
+                    self.answers[name] = self.query_one(f"#{name}", Input).value
+            self._show_step()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def _draft_trouble(self, message: str) -> None:
+        self.query_one("#call-trouble", Banner).message = message
+
+    def on_screen_suspend(self) -> None:
+        self.draft.flush()  # left within the half second: keep the last keys
 
     def _facts(self, detail: CallbackDetail) -> Text:
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
@@ -278,6 +361,7 @@ class CallbackCallScreen(Screen[None]):
             return
         self.sales_answer = event.option.id
         self._mark_sales_answer()
+        self.draft.edited()
         self.query_one("#err-sales_answer", Static).update("")
         self.query_one("#sales_note", Input).focus()
 
@@ -303,9 +387,16 @@ class CallbackCallScreen(Screen[None]):
                     problems["postpone_to"] = "callbacks.error.bad_time"
                 elif postpone <= now:
                     problems["postpone_to"] = "callbacks.error.booked_past"
+                else:
+                    postpone, refused = self._postpone_slots.check(
+                        app, text, postpone, self._convenient()
+                    )
+                    if refused:
+                        problems["postpone_to"] = refused  # already in words, with the slot
         for name in (*CONFIRM_FIELDS, "sales_answer"):
             key = problems.get(name, "")
-            self.query_one(f"#err-{name}", Static).update(Text(t(key)) if key else "")
+            said = t(key) if has_key(key) else key
+            self.query_one(f"#err-{name}", Static).update(Text(said) if key else "")
         return problems, postpone
 
     def _confirm_next(self, event: Input.Submitted) -> None:
@@ -324,6 +415,7 @@ class CallbackCallScreen(Screen[None]):
             name = next(iter(problems))
             self.query_one(f"#{name}").focus()
             return
+        self.draft.hold()  # a draft written after the save would come back
         self.save_confirmation(
             self.query_one("#sales_head", Input).value,
             self.sales_answer == "yes",
@@ -335,12 +427,12 @@ class CallbackCallScreen(Screen[None]):
     def save_confirmation(
         self, sales_head: str, confirmed: bool, note: str, postpone: object
     ) -> None:
-        from deskui.data.callback_store import CallbackError
+        from deskui.data.callback_store import BookingRefused, CallbackError
 
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                uow.repo.record_sales_confirmation(
+                uow.callbacks.record_sales_confirmation(
                     self.callback_id,
                     app.agent.id,  # type: ignore[union-attr]
                     app.clock.now(),
@@ -348,8 +440,14 @@ class CallbackCallScreen(Screen[None]):
                     confirmed=confirmed,
                     note=note,
                     postpone_to=postpone,  # type: ignore[arg-type]
+                    calendar=app.calendar,
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
+        except BookingRefused as error:
+            said = refused_message(error.placement, app.settings.site_timezone)
+            self.post_message(self.Trouble(said, "postpone_to"))
+            return
         except CallbackError as error:
             self.post_message(self.Trouble(t(error.key)))
             return
@@ -359,12 +457,13 @@ class CallbackCallScreen(Screen[None]):
         self.post_message(self.Confirmed(confirmed))
 
     def on_callback_call_screen_confirmed(self, message: Confirmed) -> None:
+        self.draft.saved()
         if message.confirmed:
             self.notify(t("callbacks.confirm.saved_yes"), title=t("callbacks.title"))
             self.load_detail()  # the script starts now
             return
         self.notify(t("callbacks.confirm.saved_no"), title=t("callbacks.title"))
-        self.app.pop_screen()
+        self.desk_app.leave(self)  # saved: this call goes, wherever the agent is now
 
     def _values(self) -> dict[str, object]:
         detail = self.detail
@@ -456,10 +555,20 @@ class CallbackCallScreen(Screen[None]):
                 problems["booked_at"] = "callbacks.error.bad_time"
             elif booked <= app.clock.now():
                 problems["booked_at"] = "callbacks.error.booked_past"
+            else:
+                self._booked, refused = self._slots.check(
+                    app, str(self.answers["booked_at"]), booked, self._convenient()
+                )
+                if refused:
+                    problems["booked_at"] = refused  # already in words, with the slot
         for name in INPUT_FIELDS:
             key = problems.get(name, "")
-            self.query_one(f"#err-{name}", Static).update(Text(t(key)) if key else "")
+            said = t(key) if has_key(key) else key
+            self.query_one(f"#err-{name}", Static).update(Text(said) if key else "")
         return problems
+
+    def _convenient(self) -> list[str]:
+        return [self.detail.convenient_time] if self.detail is not None else []
 
     @on(OptionList.OptionSelected, "#answer")
     def answer_picked(self, event: OptionList.OptionSelected) -> None:
@@ -494,6 +603,7 @@ class CallbackCallScreen(Screen[None]):
             return
         flow.advance(self.answers)
         self._show_step()
+        self.draft.edited()
 
     def action_prospect(self) -> None:
         """The contact shows interest in working with us: a prospect, this call its source
@@ -514,6 +624,7 @@ class CallbackCallScreen(Screen[None]):
             self._capture()
             self.flow.back()
             self._show_step()
+            self.draft.edited()
 
     # -- saving -------------------------------------------------------------------------------
 
@@ -539,35 +650,43 @@ class CallbackCallScreen(Screen[None]):
             )
             notes.focus()
             return
+        refusal = notes.refusal()  # past its limit: said before the save, the text kept
+        if refusal is not None:
+            self.query_one("#err-notes", Static).update(Text(refusal))
+            notes.focus()
+            return
         self.query_one("#err-notes", Static).update("")
         way = self.query_one("#way", Select).value
         answers = {k: str(v) for k, v in self.answers.items()}
+        self.draft.hold()  # a draft written after the save would come back
         if flow.current_id == "book":
-            app = self.desk_app
-            booked = parse_booked_time(
-                answers["booked_at"], app.clock.now(), app.settings.site_timezone
-            )
-            assert booked is not None  # _problems checked it
-            self.save_booking(booked, answers, notes.text)
+            assert self._booked is not None  # _problems checked it, and the calling hours
+            self.save_booking(self._booked, answers, notes.text)
         else:
             self.save_result(answers, notes.text, str(way))
 
     @work(thread=True, exclusive=True, group="callback_save", exit_on_error=False)
     def save_booking(self, booked: object, answers: dict[str, object], notes: str) -> None:
-        from deskui.data.callback_store import CallbackError
+        from deskui.data.callback_store import BookingRefused, CallbackError
 
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                uow.repo.book_callback(
+                uow.callbacks.book_callback(
                     self.callback_id,
                     app.agent.id,  # type: ignore[union-attr]
                     booked,  # type: ignore[arg-type]
                     app.clock.now(),
                     answers,
                     notes,
+                    calendar=app.calendar,
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
+        except BookingRefused as error:
+            said = refused_message(error.placement, app.settings.site_timezone)
+            self.post_message(self.Trouble(said, "booked_at"))
+            return
         except CallbackError as error:
             self.post_message(self.Trouble(t(error.key), "booked_at"))
             return
@@ -583,7 +702,7 @@ class CallbackCallScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                result = uow.repo.record_callback(
+                result = uow.callbacks.record_callback(
                     self.callback_id,
                     app.agent.id,  # type: ignore[union-attr]
                     app.clock.now(),
@@ -591,6 +710,7 @@ class CallbackCallScreen(Screen[None]):
                     notes,
                     way,
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
         except CallbackError as error:
             self.post_message(self.Trouble(t(error.key)))
@@ -601,6 +721,7 @@ class CallbackCallScreen(Screen[None]):
         self.post_message(self.Saved(result, booked=False))
 
     def on_callback_call_screen_trouble(self, message: Trouble) -> None:
+        self.draft.resume()  # not saved: the typing is kept as a draft again
         if message.field:
             self.query_one(f"#err-{message.field}", Static).update(Text(message.reason))
             return
@@ -609,6 +730,7 @@ class CallbackCallScreen(Screen[None]):
         )
 
     def on_callback_call_screen_saved(self, message: Saved) -> None:
+        self.draft.saved()
         result = message.result
         if message.booked:
             self.notify(t("callbacks.call.booked"), title=t("callbacks.title"))
@@ -620,4 +742,4 @@ class CallbackCallScreen(Screen[None]):
             )
         else:
             self.notify(t("callbacks.call.saved"), title=t("callbacks.title"))
-        self.app.pop_screen()
+        self.desk_app.leave(self)  # saved: this call goes, wherever the agent is now

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.domain.callbacks import CoverageShare, section
 from deskui.domain.model import Role
@@ -26,11 +26,12 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.occasion_words import occasion_label
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.callback_store import CallbackScope
+    from deskui.screens.host import DeskHost
 
 VIEWS = ("mine", "shared", "all", "coverage", "visits", "promotions")
 
@@ -38,59 +39,61 @@ VIEWS = ("mine", "shared", "all", "coverage", "visits", "promotions")
 class CallbackQueueSource:
     """Open callbacks by due time for a scope (`count`/`rows` run in the list's worker)."""
 
-    def __init__(self, app: DeskApp, scope: CallbackScope) -> None:
+    def __init__(self, app: DeskHost, scope: CallbackScope) -> None:
         self._app = app
         self.scope = scope
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.callback_count(self.scope)
+            return uow.callbacks.callback_count(self.scope)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.callback_rows(self.scope, offset, limit, self._app.site_rules.callbacks)
+            return uow.callbacks.callback_rows(
+                self.scope, offset, limit, self._app.site_rules.callbacks
+            )
 
 
 class CoverageSource:
     """Customers with no callback in the period."""
 
-    def __init__(self, app: DeskApp, start: datetime, end: datetime) -> None:
+    def __init__(self, app: DeskHost, start: datetime, end: datetime) -> None:
         self._app = app
         self.start, self.end = start, end
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.uncovered_count(self.start, self.end)
+            return uow.callbacks.uncovered_count(self.start, self.end)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.uncovered_rows(self.start, self.end, offset, limit)
+            return uow.callbacks.uncovered_rows(self.start, self.end, offset, limit)
 
 
 class VisitSource:
-    def __init__(self, app: DeskApp) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self._app = app
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.visit_count()
+            return uow.callbacks.visit_count()
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.visit_rows(offset, limit)
+            return uow.callbacks.visit_rows(offset, limit)
 
 
 class PromotionSource:
-    def __init__(self, app: DeskApp) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self._app = app
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.promotion_count()
+            return uow.callbacks.promotion_count()
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.promotion_rows(offset, limit)
+            return uow.callbacks.promotion_rows(offset, limit)
 
 
 def confirmation_mark(confirmation: str) -> str:
@@ -101,14 +104,16 @@ def confirmation_mark(confirmation: str) -> str:
 
 
 def reason_text(reason: str) -> str:
-    """Why a callback was moved, in words (`holiday:National Day` keeps the name)."""
+    """Why a callback was moved, in words (`holiday:National Day` says 国庆节 in zh-CN)."""
+    from deskui.screens.holiday_names import holiday_text
+
     if not reason:
         return ""
     kind, _, holiday = reason.partition(":")
-    return t(f"callbacks.reason.{kind}", holiday=holiday)
+    return t(f"callbacks.reason.{kind}", holiday=holiday_text(holiday))
 
 
-def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
+def callback_columns(app: DeskHost, *, with_agent: bool) -> list[Column]:
     zone = ZoneInfo(app.settings.site_timezone)
 
     def when(row: Any) -> str:
@@ -129,8 +134,11 @@ def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
             title=t("work.countdown"),
             width=16,
             countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+            min_width=14,
         ),
-        Column(title=t("callbacks.col.section"), width=6, cell=when),
+        # on a narrow terminal the section and the contact leave (the detail says them)
+        # so the note stays
+        Column(title=t("callbacks.col.section"), width=6, cell=when, drop=2),
         Column(
             title=t("work.due"),
             width=12,
@@ -141,12 +149,18 @@ def callback_columns(app: DeskApp, *, with_agent: bool) -> list[Column]:
             width=10,
             cell=lambda row: t(f"callbacks.purpose.{row.purpose}"),
         ),
-        Column(title=t("work.customer"), width=26, cell=lambda row: row.customer_name),
-        Column(title=t("callbacks.col.contact"), width=8, cell=lambda row: row.contact_name),
+        Column(
+            title=t("work.customer"), width=26, cell=lambda row: row.customer_name, min_width=14
+        ),
+        Column(
+            title=t("callbacks.col.contact"), width=8, cell=lambda row: row.contact_name, drop=3
+        ),
     ]
     if with_agent:
-        columns.append(Column(title=t("work.owner"), width=8, cell=lambda row: row.agent_name))
-    columns.append(Column(title=t("callbacks.col.note"), width=0, cell=note))
+        columns.append(
+            Column(title=t("work.owner"), width=8, cell=lambda row: row.agent_name, drop=1)
+        )
+    columns.append(Column(title=t("callbacks.col.note"), width=0, cell=note, min_width=12))
     return columns
 
 
@@ -246,13 +260,20 @@ class CallbacksScreen(Screen[None]):
         self.view = view
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
     def is_lead(self) -> bool:
         agent = self.desk_app.agent
         return agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The lead's keys (every agent's queue, reassigning, promotions) are not offered to
+        an agent, who would only be refused (issue 14)."""
+        if action in ("reassign", "add_promotion") or (action, parameters) == ("view", ("all",)):
+            return self.is_lead
+        return True
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="callbacks-header"):
@@ -263,7 +284,7 @@ class CallbacksScreen(Screen[None]):
         yield Static("", id="coverage-share")
         yield WorkList(columns=[], empty_text=t("callbacks.empty"), id="callbacks-list")
         yield Static("", id="callbacks-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.action_view(self.view)
@@ -341,11 +362,11 @@ class CallbacksScreen(Screen[None]):
         ).astimezone(UTC)
         try:
             with app.unit_of_work() as uow:
-                shared = uow.repo.share_overdue(now)
+                shared = uow.callbacks.share_overdue(now)
                 # the agent is looking at the list: the desk's notice clears until more fall due
-                uow.repo.mark_callbacks_seen(app.agent.id, now)
+                uow.callbacks.mark_callbacks_seen(app.agent.id, now)
                 uow.commit()
-                unseen = uow.repo.unseen_due_count(app.agent.id, end_of_day)
+                unseen = uow.callbacks.unseen_due_count(app.agent.id, end_of_day)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
@@ -359,7 +380,7 @@ class CallbacksScreen(Screen[None]):
         try:
             with app.unit_of_work() as uow:
                 spans = coverage_spans(app.clock.now(), self._calendar())
-                shares = {name: uow.repo.coverage_share(*span) for name, span in spans.items()}
+                shares = {name: uow.callbacks.coverage_share(*span) for name, span in spans.items()}
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
@@ -479,8 +500,8 @@ class CallbacksScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                routine = uow.repo.generate_routine(app.clock.now(), self._calendar())
-                occasions = uow.repo.generate_occasions(app.clock.now(), self._calendar())
+                routine = uow.callbacks.generate_routine(app.clock.now(), self._calendar())
+                occasions = uow.callbacks.generate_occasions(app.clock.now(), self._calendar())
                 uow.commit()
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
@@ -502,7 +523,7 @@ class CallbacksScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="callbacks_load_agents", exit_on_error=False)
     def load_agents(self, callback_id: int) -> None:
         with self.desk_app.unit_of_work() as uow:
-            agents = uow.repo.agents()
+            agents = uow.agents.agents()
         deliver(self, self._pick_agent, callback_id, agents)
 
     def _pick_agent(self, callback_id: int, agents: list[Any]) -> None:
@@ -521,7 +542,9 @@ class CallbacksScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                uow.repo.reassign_callback(callback_id, agent_id, app.agent.id, app.clock.now())  # type: ignore[union-attr]
+                uow.callbacks.reassign_callback(
+                    callback_id, agent_id, app.agent.id, app.clock.now()
+                )  # type: ignore[union-attr]
                 uow.commit()
         except CallbackError as error:
             self.post_message(self.Trouble(t(error.key)))

@@ -7,8 +7,9 @@ progress strip. A step is not done while its required fields are empty.
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from deskui.domain.complaint import (
@@ -32,6 +33,7 @@ from deskui.domain.complaint import (
     late_hand_on,
     one_working_day,
 )
+from deskui.domain.field_limits import FieldKind, limit, too_long
 from deskui.domain.intake import FieldProblem
 from deskui.domain.phone import format_display, normalise_phone
 from deskui.domain.script_flow import ScriptFlow, is_filled, render, salutation
@@ -40,15 +42,20 @@ from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.runner import run_service
+from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
 from deskui.widgets.guarded_text import GuardedText
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
-    from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats
+    from deskui.domain.callbacks import CallingHours
     from deskui.domain.script_flow import Script
+    from deskui.screens.host import DeskHost
+    from deskui.services.complaints import ComplaintCase, ComplaintRow, DepartmentRepeats
+    from deskui.services.errors import Conflict
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 INPUT_FIELDS = (
@@ -65,6 +72,21 @@ AREA_FIELDS = ("customer_words", "complaint")
 GUARDED_FIELDS = ("action_taken",)
 CHOICE_FIELDS = ("fixed_now", "satisfied")
 ALL_FIELDS = INPUT_FIELDS + AREA_FIELDS + GUARDED_FIELDS + CHOICE_FIELDS
+FIELD_KINDS: dict[str, FieldKind] = {
+    "contact_name": FieldKind.NAME,
+    "contact_phone": FieldKind.PHONE,
+    "unit_number": FieldKind.UNIT_NUMBER,
+    "cause": FieldKind.SHORT_TEXT,
+    "promised_at": FieldKind.CODE,
+    "callback_time": FieldKind.CODE,
+    "responsible": FieldKind.SHORT_TEXT,
+    "expected_finish": FieldKind.CODE,
+    "customer_words": FieldKind.NOTE,
+    "complaint": FieldKind.NOTE,
+    "action_taken": FieldKind.NOTE,
+    "note": FieldKind.NOTE,
+}
+"""How long each field may be (field_limits): checked before a step is saved."""
 
 
 def _local(at: datetime | None, timezone: str) -> str:
@@ -77,17 +99,17 @@ def _local(at: datetime | None, timezone: str) -> str:
 class ComplaintSource:
     """Open complaints, nearest deadline first, for the work list's worker."""
 
-    def __init__(self, app: DeskApp, owner_id: int | None) -> None:
+    def __init__(self, app: DeskHost, owner_id: int | None) -> None:
         self._app = app
         self.owner_id = owner_id
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.complaint_count(owner_id=self.owner_id)
+            return uow.complaints.complaint_count(owner_id=self.owner_id)
 
     def rows(self, offset: int, limit: int) -> list[ComplaintRow]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.complaint_rows(offset, limit, owner_id=self.owner_id)
+            return uow.complaints.complaint_rows(offset, limit, owner_id=self.owner_id)
 
 
 class ComplaintListScreen(Screen[None]):
@@ -110,7 +132,7 @@ class ComplaintListScreen(Screen[None]):
         self._row: ComplaintRow | None = None
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -119,7 +141,7 @@ class ComplaintListScreen(Screen[None]):
         yield WorkList(columns=self._columns(), empty_text=t("complaint.list_empty"), id="list")
         yield Static("", id="complaint-list-detail")
         yield Static("", id="department-repeats")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         zone = self.desk_app.settings.site_timezone
@@ -132,22 +154,29 @@ class ComplaintListScreen(Screen[None]):
                 title=t("work.countdown"),
                 width=16,
                 countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+                min_width=14,
             ),
             Column(title="#", width=5, cell=lambda row: str(row.ticket_id)),
-            Column(title=t("work.customer"), width=24, cell=lambda row: row.customer_name),
+            # on a narrow terminal the opening time, the owner and the status leave (Enter
+            # opens the complaint) so what it is about stays
+            Column(
+                title=t("work.customer"), width=24, cell=lambda row: row.customer_name, min_width=14
+            ),
             Column(
                 title=t("complaint.status"),
                 width=10,
                 cell=lambda row: t(f"complaint.status_name.{row.status}"),
+                drop=1,
             ),
             Column(title=t("complaint.step"), width=12, cell=step),
-            Column(title=t("work.owner"), width=8, cell=lambda row: row.owner_name),
+            Column(title=t("work.owner"), width=8, cell=lambda row: row.owner_name, drop=2),
             Column(
                 title=t("complaint.opened"),
                 width=12,
                 cell=lambda row: _local(row.opened_at, zone)[5:],
+                drop=3,
             ),
-            Column(title=t("work.subject"), width=0, cell=lambda row: row.summary),
+            Column(title=t("work.subject"), width=0, cell=lambda row: row.summary, min_width=12),
         ]
 
     def on_mount(self) -> None:
@@ -180,15 +209,13 @@ class ComplaintListScreen(Screen[None]):
     @on(WorkList.RowSelected, "#list")
     def open_case(self, event: WorkList.RowSelected) -> None:
         if event.row is not None:
-            self.app.push_screen(ComplaintScreen(event.row.ticket_id))
+            self.desk_app.open_complaint(event.row.ticket_id)
 
     def action_reply(self) -> None:
         if self._row is None:
             self.app.bell()
             return
-        from deskui.screens.reply_composer import ReplyComposerScreen
-
-        self.app.push_screen(ReplyComposerScreen(self._row.ticket_id))
+        self.desk_app.open_reply(self._row.ticket_id)
 
     @work(thread=True, exclusive=True, group="complaint_repeats", exit_on_error=False)
     def load_repeats(self) -> None:
@@ -197,7 +224,7 @@ class ComplaintListScreen(Screen[None]):
             return
         try:
             with app.unit_of_work() as uow:
-                rows = uow.repo.department_repeats(app.calendar)
+                rows = uow.complaints.department_repeats(app.calendar)
         except Exception as error:
             deliver(self, self._trouble, str(error).splitlines()[0])
             return
@@ -283,7 +310,7 @@ class ComplaintScreen(Screen[None]):
         )
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     # -- layout ---------------------------------------------------------------------------
@@ -291,13 +318,14 @@ class ComplaintScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="case-header"):
             yield Static(t("complaint.loading"), id="case-title")
+            yield Static("", id="case-deadline")
             yield Countdown(id="case-countdown")
         yield Banner(id="complaint-trouble")
         yield Static("", id="progress")
         yield Static("", id="step-title")
         yield Static("", id="say")
         yield Static("", id="do")
-        with VerticalScroll(id="fields"):
+        with VerticalScroll(id="fields", can_focus=False):  # no Tab stop of its own
             for name in ALL_FIELDS:
                 with Vertical(id=f"box-{name}", classes="field-box"):
                     yield Label(t(f"complaint.field.{name}"), classes="field-label")
@@ -305,9 +333,12 @@ class ComplaintScreen(Screen[None]):
                     yield Static("", id=f"err-{name}", classes="field-error")
             with Vertical(id="box-note", classes="field-box"):
                 yield Label(t("complaint.field.note"), classes="field-label")
-                yield GuardedText(id="note", placeholder=t("complaint.note_hint"))
+                yield GuardedText(
+                    id="note", placeholder=t("complaint.note_hint"), kind=FIELD_KINDS["note"]
+                )
+                yield Static("", id="err-note", classes="field-error")
         yield Static("", id="step-error")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _field_widgets(self, name: str) -> ComposeResult:
         if name == "promised_at":
@@ -321,15 +352,21 @@ class ComplaintScreen(Screen[None]):
                     allow_blank=False,
                     compact=True,
                 )
-                yield Input(id=name, placeholder=t("complaint.time_hint"), compact=True)
+                yield Input(
+                    id=name,
+                    placeholder=t("complaint.time_hint"),
+                    compact=True,
+                    max_length=limit(FIELD_KINDS[name]),
+                )
             yield Static("", id="promise-hint", classes="hint-line")
         elif name in INPUT_FIELDS:
             hint = t("complaint.time_hint") if name in ("callback_time", "expected_finish") else ""
-            yield Input(id=name, placeholder=hint, compact=True)
+            most = limit(FIELD_KINDS[name])
+            yield Input(id=name, placeholder=hint, compact=True, max_length=most)
         elif name in AREA_FIELDS:
             yield TextArea(id=name, soft_wrap=True, tab_behavior="focus", classes="short-area")
         elif name in GUARDED_FIELDS:
-            yield GuardedText(id=name)
+            yield GuardedText(id=name, kind=FIELD_KINDS[name])
         else:
             yield Select(
                 [
@@ -352,9 +389,9 @@ class ComplaintScreen(Screen[None]):
     def load_case(self) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                case = uow.repo.complaint(self.ticket_id)
+                case = uow.complaints.complaint(self.ticket_id)
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         self.post_message(self.CaseLoaded(case))
 
@@ -381,7 +418,11 @@ class ComplaintScreen(Screen[None]):
         answers: dict[str, object] = {
             "customer_words": case.customer_words,
             "contact_name": case.contact_name,
-            "contact_phone": format_display(case.contact_phone) if case.contact_phone else "",
+            "contact_phone": (
+                format_display(case.contact_phone, case.contact_extension)
+                if case.contact_phone
+                else ""
+            ),
             "unit_number": case.unit_number,
             "complaint": case.customer_words,
             "cause": case.cause,
@@ -454,6 +495,20 @@ class ComplaintScreen(Screen[None]):
         if case.forwarded_by:
             title.append("  · " + self._forwarded_line(case))
         self.query_one("#case-title", Static).update(title)
+        # the countdown alone changed meaning between steps (first contact, then the promised
+        # reply): its label says which deadline it counts down to, and when that is
+        label = self.query_one("#case-deadline", Static)
+        label.display = case.due_at is not None
+        if case.due_at is not None:
+            label.update(
+                t(
+                    "complaint.deadline",
+                    kind=t(f"deadline_kind.{case.due_kind}"),
+                    due=case.due_at.astimezone(
+                        ZoneInfo(self.desk_app.settings.site_timezone)
+                    ).strftime("%m-%d %H:%M"),
+                )
+            )
         countdown = self.query_one("#case-countdown", Countdown)
         countdown.display = case.due_at is not None
         if case.due_at is not None:
@@ -539,7 +594,7 @@ class ComplaintScreen(Screen[None]):
         calendar = self.desk_app.calendar
         if calendar is None:
             return
-        at = default_callback_at(calendar, self.desk_app.clock.now())
+        at = default_callback_at(calendar, self.desk_app.clock.now(), self._calling_hours())
         zone = self.desk_app.settings.site_timezone
         self._filling = True
         self.query_one("#callback_time", Input).value = _local(at, zone)
@@ -595,6 +650,12 @@ class ComplaintScreen(Screen[None]):
     def on_screen_suspend(self) -> None:
         self.draft.flush()  # left (or covered) within the half second: keep the last keys
 
+    def _calling_hours(self) -> CallingHours:
+        """The site's calling hours less the rest time, for times the customer is called at."""
+        from deskui.domain.callbacks import calling_hours_for
+
+        return calling_hours_for([], self.desk_app.site_rules.callbacks)
+
     def _collect(self) -> None:
         """The fields as they stand now (a change message may still be on its way)."""
         for name in INPUT_FIELDS:
@@ -636,7 +697,11 @@ class ComplaintScreen(Screen[None]):
             if "promised_at" in step.requires and self.desk_app.calendar is not None:
                 mode = str(answers.get("commit_mode") or COMMIT_REPLY)
                 promised_at, problem = check_commitment(
-                    mode, str(answers.get("promised_at", "")), now, self.desk_app.calendar
+                    mode,
+                    str(answers.get("promised_at", "")),
+                    now,
+                    self.desk_app.calendar,
+                    self._calling_hours(),  # never in the customer's rest time
                 )
                 problems += [problem] if problem else []
             if "contact_phone" in step.requires:
@@ -647,7 +712,12 @@ class ComplaintScreen(Screen[None]):
                     )
             if "callback_time" in step.requires:
                 callback_at, problem = check_future_time(
-                    "callback_time", str(answers.get("callback_time", "")), now, zone
+                    "callback_time",
+                    str(answers.get("callback_time", "")),
+                    now,
+                    zone,
+                    hours=self._calling_hours(),
+                    calendar=self.desk_app.calendar,
                 )
                 problems += [problem] if problem else []
             if "expected_finish" in step.requires:
@@ -655,6 +725,8 @@ class ComplaintScreen(Screen[None]):
                     "expected_finish", str(answers.get("expected_finish", "")), now, zone
                 )
                 problems += [problem] if problem else []
+        # said before the save, and the text is kept
+        problems += [FieldProblem(p.field, p.key, p.values) for p in too_long(answers, FIELD_KINDS)]
         if problems:
             self._show_problems(problems)
             return
@@ -686,7 +758,6 @@ class ComplaintScreen(Screen[None]):
         self.query_one("#step-error", Static).update(Text(t(key, fields=names)))
         self.query_one(f"#{problems[0].field}").focus()
 
-    @work(thread=True, exclusive=True, group="complaint_save", exit_on_error=False)
     def save_step(
         self,
         step_id: str,
@@ -697,55 +768,63 @@ class ComplaintScreen(Screen[None]):
         callback_at: datetime | None,
         mode: str,
     ) -> None:
-        from deskui.data.complaint_store import StepSave
+        from deskui.services.complaints import SaveComplaintStep, save_complaint_step
 
-        app = self.desk_app
         flow, case = self.flow, self.case
-        assert flow is not None and case is not None and app.agent is not None
-        now = app.clock.now()
-        agent_id = app.agent.id
-        target_step = flow.script.steps[target]
-        lead_name = ""
-        try:
-            with app.unit_of_work() as uow:
-                repo = uow.repo
-                repo.save_complaint_step(
-                    case.ticket_id,
-                    agent_id,
-                    StepSave(
-                        script=flow.script.id,
-                        step=target,
-                        path=(*flow.path, target),
-                        answers=answers,
-                        commit_mode=mode if promised_at else "",
-                        promised_at=promised_at,
-                        expected_finish=expected_finish,
-                        expected_version=case.version or None,
-                    ),
-                    now,
-                )
-                if step_id in ("resolved", "report"):  # seed 001:6.6: fixed, record the result
-                    repo.resolve_complaint(
-                        case.ticket_id, agent_id, str(answers.get("action_taken", "")), now
-                    )
-                if callback_at is not None:  # seed 001:6.7: the satisfaction callback
-                    repo.schedule_satisfaction_callback(case.ticket_id, agent_id, callback_at, now)
-                if target_step.final and target == "escalate":  # seed 002:2.4.1
-                    _, lead_name = repo.hand_to_lead(case.ticket_id, agent_id, now)
-                elif target_step.final:
-                    repo.close_complaint(case.ticket_id, agent_id, now)
-                self.draft.delete_in(uow)
-                uow.commit()
-                fresh = repo.complaint(case.ticket_id)
-        except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            deliver(self, self._save_failed)
-            return
-        self.post_message(self.StepSaved(fresh, target, lead_name))
+        assert flow is not None and case is not None
+        command = SaveComplaintStep(
+            ticket_id=case.ticket_id,
+            script=flow.script.id,
+            leaving=step_id,
+            target=target,
+            final=flow.script.steps[target].final,
+            path=(*flow.path, target),
+            answers=answers,
+            expected_version=case.version,  # 0: no record yet, still checked
+            commit_mode=mode,
+            promised_at=promised_at,
+            expected_finish=expected_finish,
+            callback_at=callback_at,
+        )
+        run_service(
+            self,
+            save_complaint_step,
+            command,
+            done=lambda saved: self.post_message(
+                self.StepSaved(saved.case, target, saved.lead_name)
+            ),
+            conflict=self._save_conflicted,
+            trouble=self._save_trouble,
+            draft=self.draft,
+            group="complaint_save",
+            exclusive=True,
+        )
+
+    def _save_trouble(self, reason: str) -> None:
+        self.post_message(self.Trouble(reason))
+        self._save_failed()
 
     def _save_failed(self) -> None:
         self._saving = False
         self.draft.resume()
+
+    def _save_conflicted(self, conflict: Conflict) -> None:
+        from deskui.screens.conflict import ConflictModal
+
+        self._save_failed()
+        self._collect()
+        names = ("note", *AREA_FIELDS, *GUARDED_FIELDS, *INPUT_FIELDS)
+        mine = {name: str(self.answers.get(name) or "") for name in names}
+        labels = {name: t(f"complaint.field.{name}") for name in names}
+        zone = self.desk_app.settings.site_timezone
+        self.app.push_screen(
+            ConflictModal(conflict, mine, labels, zone), partial(self._conflict_decided, conflict)
+        )
+
+    def _conflict_decided(self, conflict: Conflict, keep_mine: bool | None) -> None:
+        if keep_mine and self.case is not None:  # saved over theirs, knowingly
+            self.case = replace(self.case, version=conflict.version)
+            self.action_advance()
 
     def on_complaint_screen_step_saved(self, message: StepSaved) -> None:
         self._saving = False
@@ -778,9 +857,7 @@ class ComplaintScreen(Screen[None]):
         self._show_step()
 
     def action_reply(self) -> None:
-        from deskui.screens.reply_composer import ReplyComposerScreen
-
-        self.app.push_screen(ReplyComposerScreen(self.ticket_id))
+        self.desk_app.open_reply(self.ticket_id)
 
     def on_complaint_screen_trouble(self, message: Trouble) -> None:
         self.query_one("#complaint-trouble", Banner).message = t(

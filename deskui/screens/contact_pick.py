@@ -15,13 +15,14 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from deskui.domain.field_limits import input_limit
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.relations_store import ContactChoice
+    from deskui.screens.host import DeskHost
 
 SEARCH_DELAY = 0.3  # seconds after the last key
 
@@ -29,17 +30,17 @@ SEARCH_DELAY = 0.3  # seconds after the last key
 class ContactChoiceSource:
     """Customers with each contact, narrowed by what was typed; queried in the list's worker."""
 
-    def __init__(self, app: DeskApp, search: str) -> None:
+    def __init__(self, app: DeskHost, search: str) -> None:
         self._app = app
         self.search = search
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.contact_choice_count(self.search)
+            return uow.relations.contact_choice_count(self.search)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.contact_choices(self.search, offset, limit)
+            return uow.relations.contact_choices(self.search, offset, limit)
 
 
 class ContactPickModal(ModalScreen[list["ContactChoice"] | None]):
@@ -73,13 +74,18 @@ class ContactPickModal(ModalScreen[list["ContactChoice"] | None]):
         self._search_timer: Timer | None = None
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="pick-dialog"):
             yield Static(Text(self._title), classes="dialog-title")
-            yield Input(placeholder=t("relations.pick.search"), id="pick-search", compact=True)
+            yield Input(
+                placeholder=t("relations.pick.search"),
+                id="pick-search",
+                compact=True,
+                max_length=input_limit("search"),
+            )
             yield WorkList(self._columns(), empty_text=t("relations.pick.empty"), id="pick-list")
             key = "relations.pick.hint_multiple" if self.multiple else "relations.pick.hint"
             yield Static(t(key), id="pick-hint")

@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
+from deskui.domain.field_limits import input_limit
 from deskui.domain.intake import FieldProblem
 from deskui.domain.reception import (
     Direction,
@@ -29,29 +30,30 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.department import LegField, LegFormModal, save_in_worker
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.reception_store import MailRow
-    from deskui.data.repository import Repository
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.screens.host import DeskHost
 
 SEARCH_DELAY = 0.3  # seconds after the last key
 
 
 class MailSource:
-    def __init__(self, app: DeskApp, search: str, archive_only: bool) -> None:
+    def __init__(self, app: DeskHost, search: str, archive_only: bool) -> None:
         self._app = app
         self.search = search
         self.archive_only = archive_only
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.mail_count(self.search, self.archive_only)
+            return uow.reception.mail_count(self.search, self.archive_only)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return list(uow.repo.mail(offset, limit, self.search, self.archive_only))
+            return list(uow.reception.mail(offset, limit, self.search, self.archive_only))
 
 
 class CorrespondenceScreen(Screen[None]):
@@ -73,7 +75,7 @@ class CorrespondenceScreen(Screen[None]):
         self._search_timer: Timer | None = None
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -86,12 +88,17 @@ class CorrespondenceScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(t("correspondence.title"), id="mail-title", classes="section-title")
-        yield Input(placeholder=t("correspondence.search"), id="mail-search", compact=True)
+        yield Input(
+            placeholder=t("correspondence.search"),
+            id="mail-search",
+            compact=True,
+            max_length=input_limit("search"),
+        )
         yield WorkList(
             columns=self._columns(), empty_text=t("correspondence.empty"), id="mail-list"
         )
         yield Static("", id="mail-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()
@@ -136,12 +143,14 @@ class CorrespondenceScreen(Screen[None]):
                 6,
                 cell=lambda r: t(f"correspondence.kind_name.{r.kind}"),
             ),
-            Column(t("correspondence.col_category"), 10, cell=lambda r: r.category),
-            Column(t("correspondence.col_party"), 20, cell=lambda r: r.party),
-            Column(t("correspondence.col_handed"), 8, cell=lambda r: r.handed_to),
-            Column(t("correspondence.col_signed"), 16, cell=self._signed),
+            # on a narrow terminal the signature, category and hand-on leave (the detail says them)
+            # so the deadline and its flag stay
+            Column(t("correspondence.col_category"), 10, cell=lambda r: r.category, drop=2),
+            Column(t("correspondence.col_party"), 20, cell=lambda r: r.party, min_width=12),
+            Column(t("correspondence.col_handed"), 8, cell=lambda r: r.handed_to, drop=1),
+            Column(t("correspondence.col_signed"), 16, cell=self._signed, drop=3),
             Column(t("correspondence.col_due"), 14, countdown=self._due),
-            Column(t("correspondence.col_flag"), 0, cell=self._flag),
+            Column(t("correspondence.col_flag"), 0, cell=self._flag, min_width=8),
         ]
 
     def _signed(self, row: MailRow) -> str:
@@ -169,8 +178,14 @@ class CorrespondenceScreen(Screen[None]):
             return text
         text.append(f"#{row.id}  ", style="bold")
         text.append(t(f"correspondence.kind_name.{row.kind}"))
+        if row.category:
+            text.append("  ")
+            text.append(visible(row.category))
         text.append("  ")
         text.append(visible(row.party))
+        if row.handed_to:  # the category and the hand-on leave a narrow list: said here
+            text.append(f"  {t('correspondence.col_handed')} ")
+            text.append(visible(row.handed_to))
         text.append("\n")
         if row.signed_at:
             who = visible(row.signed_by)
@@ -255,9 +270,9 @@ class CorrespondenceScreen(Screen[None]):
                 return
             made: list[int] = []
 
-            def write(repo: Repository) -> None:
+            def write(uow: UnitOfWork) -> None:
                 made.append(
-                    repo.register_mail(
+                    uow.reception.register_mail(
                         me,
                         now,
                         at=at,
@@ -304,10 +319,16 @@ class CorrespondenceScreen(Screen[None]):
             save_in_worker(
                 self,
                 modal,
-                lambda repo: repo.sign_mail(row.id, who, self.desk_app.clock.now()),
+                lambda uow: uow.reception.sign_mail(row.id, who, self.desk_app.clock.now()),
                 done,
             )
 
         self.app.push_screen(
-            LegFormModal(t("correspondence.sign_title", id=row.id), fields, submit)
+            LegFormModal(
+                t("correspondence.sign_title", id=row.id),
+                fields,
+                submit,
+                draft="correspondence_sign",
+                draft_key=row.id,
+            )
         )

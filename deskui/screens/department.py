@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from deskui.domain.department_legs import (
     LegPolicy,
@@ -30,6 +30,7 @@ from deskui.domain.department_legs import (
     check_result,
     leg_times,
 )
+from deskui.domain.field_limits import input_limit
 from deskui.domain.intake import FieldProblem
 from deskui.domain.model import Role
 from deskui.domain.search import visible
@@ -37,13 +38,15 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.focus import focus_first_field
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.frontdesk_store import LegRecord, LegRow
-    from deskui.data.repository import Repository
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.screens.host import DeskHost
 
 DEPARTMENT_CODES = ("technical", "platform", "business", "customer_service")
 
@@ -78,24 +81,20 @@ class LegFormModal(ModalScreen[bool]):
         fields: Sequence[LegField],
         submit: Submit,
         *,
-        draft: str = "",
+        draft: str,
         draft_key: object = "",
     ) -> None:
         """`draft` names the form whose typing is kept as a draft (DESIGN.md 5) under
-        `draft_key`; without it nothing is kept."""
+        `draft_key`."""
         super().__init__(classes="leg-form")
         localize_bindings(self)
         self._title = title
         self._fields = tuple(fields)
         self._submit = submit
-        self.draft = (
-            FormDraft(self, draft, draft_key, trouble=self._draft_trouble, title=title)
-            if draft
-            else None
-        )
+        self.draft = FormDraft(self, draft, draft_key, trouble=self._draft_trouble, title=title)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog leg-dialog"):
+        with VerticalScroll(classes="dialog leg-dialog", can_focus=False):
             yield Static(Text(self._title), classes="dialog-title")
             for spec in self._fields:
                 yield Label(spec.label, classes="field-label")
@@ -113,24 +112,25 @@ class LegFormModal(ModalScreen[bool]):
                     )
                 else:
                     yield Input(
-                        spec.value, placeholder=spec.placeholder, id=f"f-{spec.name}", compact=True
+                        spec.value,
+                        placeholder=spec.placeholder,
+                        id=f"f-{spec.name}",
+                        compact=True,
+                        max_length=input_limit(spec.name),
                     )
                 yield Static("", id=f"err-{spec.name}", classes="field-error")
             yield Static("", id="form-trouble", classes="field-error")
             yield Static(t("department.legs.form_hint"), classes="hint")
 
     def on_mount(self) -> None:
-        if self._fields:
-            self.query_one(f"#f-{self._fields[0].name}").focus()
-        if self.draft is not None:
-            self.draft.load()
+        focus_first_field(self, [spec.name for spec in self._fields])
+        self.draft.load()
 
     @on(Input.Changed)
     @on(TextArea.Changed)
     @on(Select.Changed)
     def _draft_edited(self) -> None:
-        if self.draft is not None:
-            self.draft.edited()
+        self.draft.edited()
 
     def _draft_trouble(self, message: str) -> None:
         self.query_one("#form-trouble", Static).update(Text(message))
@@ -150,8 +150,7 @@ class LegFormModal(ModalScreen[bool]):
     @on(Input.Submitted)
     def action_submit(self) -> None:
         self.show_problems([])
-        if self.draft is not None:
-            self.draft.hold()  # a draft written after the save would come back
+        self.draft.hold()  # a draft written after the save would come back
         self._submit(self.values(), self)
 
     def show_problems(self, problems: Sequence[FieldProblem], trouble: str = "") -> None:
@@ -168,32 +167,33 @@ class LegFormModal(ModalScreen[bool]):
         self.query_one("#form-trouble", Static).update(general)
         if problems and self.query(f"#f-{problems[0].field}"):
             self.query_one(f"#f-{problems[0].field}").focus()
-        if self.draft is not None and (problems or trouble):
+        if problems or trouble:
             self.draft.resume()  # not saved: the typing is kept as a draft again
 
     def action_cancel(self) -> None:
-        if self.draft is not None:
-            self.draft.discard()
+        """Esc closes the dialog; what was typed stays a draft, as the hint promises
+        ("已填写的内容不会丢失"), and comes back when the same form opens again."""
+        self.draft.flush()
         self.dismiss(False)
 
 
 def save_in_worker(
     screen: Screen[Any],
     modal: LegFormModal | None,
-    write: Callable[[Repository], None],
+    write: Callable[[UnitOfWork], None],
     done: Callable[[], None],
 ) -> None:
     """Run `write` in one unit of work in a thread; a refusal goes next to its field and the
     form stays open; success closes the form and calls `done`."""
-    app: DeskApp = screen.app  # type: ignore[assignment]
+    app: DeskHost = screen.app  # type: ignore[assignment]
 
     def job() -> None:
         from deskui.data.frontdesk_store import FrontDeskError
 
         try:
             with app.unit_of_work() as uow:
-                write(uow.repo)
-                if modal is not None and modal.draft is not None:
+                write(uow)
+                if modal is not None:
                     modal.draft.delete_in(uow)  # the draft goes with the save (DESIGN.md 5)
                 uow.commit()
         except FrontDeskError as error:
@@ -217,7 +217,7 @@ def save_in_worker(
     screen.run_worker(job, thread=True, group="leg_save", exit_on_error=False)
 
 
-def _refused(app: DeskApp, message: str) -> None:
+def _refused(app: DeskHost, message: str) -> None:
     app.notify(message, severity="error", markup=False)
 
 
@@ -227,17 +227,17 @@ def _refused(app: DeskApp, message: str) -> None:
 class DepartmentQueueSource:
     """A department's open legs, soonest due first, for the work list's worker."""
 
-    def __init__(self, app: DeskApp, department_code: str) -> None:
+    def __init__(self, app: DeskHost, department_code: str) -> None:
         self._app = app
         self.department_code = department_code
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.department_queue_count(self.department_code)
+            return uow.frontdesk.department_queue_count(self.department_code)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.department_queue_rows(self.department_code, offset, limit)
+            return uow.frontdesk.department_queue_rows(self.department_code, offset, limit)
 
 
 class DepartmentScreen(Screen[None]):
@@ -263,7 +263,7 @@ class DepartmentScreen(Screen[None]):
         self._row: LegRow | None = None
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -279,7 +279,7 @@ class DepartmentScreen(Screen[None]):
             columns=self._columns(), empty_text=t("department.legs.empty"), id="department-queue"
         )
         yield Static("", id="leg-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         def stage(row: Any) -> str:
@@ -293,6 +293,7 @@ class DepartmentScreen(Screen[None]):
                 title=t("department.legs.col_countdown"),
                 width=18,
                 countdown=lambda row: (row.due_at, row.starts_at, row.paused_at),
+                min_width=14,
             ),
             Column(title=t("department.legs.col_stage"), width=12, cell=stage),
             Column(
@@ -300,12 +301,24 @@ class DepartmentScreen(Screen[None]):
                 width=7,
                 cell=lambda row: f"#{row.leg.ticket_id}",
             ),
-            Column(title=t("department.legs.col_severity"), width=8, cell=severity),
+            # on a narrow terminal the severity and the CS owner leave (the detail says them) so
+            # the customer's words stay
+            Column(title=t("department.legs.col_severity"), width=8, cell=severity, drop=2),
             Column(
-                title=t("department.legs.col_customer"), width=24, cell=lambda r: r.customer_name
+                title=t("department.legs.col_customer"),
+                width=24,
+                cell=lambda r: r.customer_name,
+                min_width=14,
             ),
-            Column(title=t("department.legs.col_owner"), width=10, cell=lambda r: r.owner_name),
-            Column(title=t("department.legs.col_words"), width=0, cell=lambda r: r.customer_words),
+            Column(
+                title=t("department.legs.col_owner"), width=10, cell=lambda r: r.owner_name, drop=1
+            ),
+            Column(
+                title=t("department.legs.col_words"),
+                width=0,
+                cell=lambda r: r.customer_words,
+                min_width=12,
+            ),
         ]
 
     def on_mount(self) -> None:
@@ -320,7 +333,7 @@ class DepartmentScreen(Screen[None]):
         assert agent is not None
         try:
             with self.desk_app.unit_of_work() as uow:
-                code = uow.repo.agent_department(agent.id)
+                code = uow.frontdesk.agent_department(agent.id)
         except Exception as error:
             deliver(self, self._trouble, str(error))
             return
@@ -409,7 +422,10 @@ class DepartmentScreen(Screen[None]):
 
     def action_accept(self) -> None:
         self._step_by_name(
-            LegStage.ACCEPT, "accepted_ok", "accept_title", lambda repo, *a: repo.accept_leg(*a)
+            LegStage.ACCEPT,
+            "accepted_ok",
+            "accept_title",
+            lambda uow, *a: uow.frontdesk.accept_leg(*a),
         )
 
     def action_plan(self) -> None:
@@ -440,7 +456,9 @@ class DepartmentScreen(Screen[None]):
             save_in_worker(
                 self,
                 modal,
-                lambda repo: repo.plan_leg(leg.id, me, self._now(), expected, measures, name or ""),
+                lambda uow: uow.frontdesk.plan_leg(
+                    leg.id, me, self._now(), expected, measures, name or ""
+                ),
                 self._done("department.legs.planned_ok", leg),
             )
 
@@ -466,7 +484,9 @@ class DepartmentScreen(Screen[None]):
             save_in_worker(
                 self,
                 modal,
-                lambda repo: repo.record_leg_result(leg.id, me, self._now(), result, name or ""),
+                lambda uow: uow.frontdesk.record_leg_result(
+                    leg.id, me, self._now(), result, name or ""
+                ),
                 self._done("department.legs.result_ok", leg),
             )
 
@@ -477,7 +497,10 @@ class DepartmentScreen(Screen[None]):
 
     def action_return_leg(self) -> None:
         self._step_by_name(
-            LegStage.RETURN, "returned_ok", "return_title", lambda repo, *a: repo.return_leg(*a)
+            LegStage.RETURN,
+            "returned_ok",
+            "return_title",
+            lambda uow, *a: uow.frontdesk.return_leg(*a),
         )
 
     def _step_by_name(
@@ -491,7 +514,7 @@ class DepartmentScreen(Screen[None]):
         me = self._me()
         done = self._done(f"department.legs.{ok_key}", leg)
         if self.member:
-            save_in_worker(self, None, lambda repo: step(repo, leg.id, me, self._now()), done)
+            save_in_worker(self, None, lambda uow: step(uow, leg.id, me, self._now()), done)
             return
 
         def submit(values: dict[str, str], modal: LegFormModal) -> None:
@@ -501,11 +524,13 @@ class DepartmentScreen(Screen[None]):
                 modal.show_problems(problems)
                 return
             save_in_worker(
-                self, modal, lambda repo: step(repo, leg.id, me, self._now(), name or ""), done
+                self, modal, lambda uow: step(uow, leg.id, me, self._now(), name or ""), done
             )
 
         title = t(f"department.legs.{title_key}", id=leg.ticket_id)
-        self.app.push_screen(LegFormModal(title, self._by_field(), submit))
+        self.app.push_screen(
+            LegFormModal(title, self._by_field(), submit, draft=f"leg_{stage}", draft_key=leg.id)
+        )
 
     def _me(self) -> int:
         agent = self.desk_app.agent
@@ -523,7 +548,7 @@ def hand_to_department(
     screen: Screen[Any], ticket_id: int, proposed: str | None, done: Callable[[], None]
 ) -> None:
     """The hand-off form: the department (the routing proposal first) and a note."""
-    app: DeskApp = screen.app  # type: ignore[assignment]
+    app: DeskHost = screen.app  # type: ignore[assignment]
     agent = app.agent
     if agent is None:
         app.bell()
@@ -557,7 +582,9 @@ def hand_to_department(
         save_in_worker(
             screen,
             modal,
-            lambda repo: repo.hand_to_department(ticket_id, code, agent.id, app.clock.now(), note),
+            lambda uow: uow.frontdesk.hand_to_department(
+                ticket_id, code, agent.id, app.clock.now(), note
+            ),
             finished,
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -11,19 +11,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
-from deskui.screens.work_columns import deadline_columns, subject
+from deskui.screens.pause_ticket import PAUSE_BINDING, wait_or_resume
+from deskui.screens.work_columns import deadline_columns, kind_text, subject
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.live_clock import LiveClock
 from deskui.widgets.work_list import WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.records import AgentRecord, NotificationRecord
+    from deskui.screens.host import DeskHost
 
 
 TOASTS_AT_ONCE = 2
@@ -38,6 +40,7 @@ class DeskScreen(Screen[None]):
         Binding("r", "reload", "keys.reload", id="reload", show=False),
         Binding("c", "calendar", "keys.calendar", id="calendar", show=False),
         Binding("s", "site_settings", "keys.site_settings", id="site_settings", show=False),
+        PAUSE_BINDING,  # the selected ticket waits on the customer, or resumes (DESIGN.md 2)
     ]
 
     def __init__(self) -> None:
@@ -46,7 +49,7 @@ class DeskScreen(Screen[None]):
         self._notifications: list[NotificationRecord] = []
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -65,7 +68,7 @@ class DeskScreen(Screen[None]):
             id="work",
         )
         yield Static("", id="work-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     # -- called by the app ---------------------------------------------------------------
 
@@ -89,6 +92,7 @@ class DeskScreen(Screen[None]):
 
     def refresh_work(self) -> None:
         self.query_one("#work", WorkList).reload()
+        self._show_calendar_notice()  # a new or moved deadline may reach a year not known
         self.load_notifications()
         self.load_due_callbacks()
 
@@ -100,7 +104,7 @@ class DeskScreen(Screen[None]):
         if app.agent is None or app.database is None:
             return
         with app.unit_of_work() as uow:
-            count = uow.repo.newly_due_count(app.agent.id, app.clock.now())
+            count = uow.callbacks.newly_due_count(app.agent.id, app.clock.now())
         deliver(self, self.show_due_callbacks, count)
 
     def show_due_callbacks(self, count: int) -> None:
@@ -116,11 +120,24 @@ class DeskScreen(Screen[None]):
         self._show_calendar_notice()
 
     def _show_calendar_notice(self) -> None:
+        if self.desk_app.calendar is not None and self.desk_app.database is not None:
+            self.load_calendar_reach()
+
+    @work(thread=True, exclusive=True, group="calendar_reach", exit_on_error=False)
+    def load_calendar_reach(self) -> None:
+        with self.desk_app.unit_of_work() as uow:
+            latest = uow.work.latest_open_due()
+        deliver(self, self._calendar_reach, latest)
+
+    def _calendar_reach(self, latest: datetime | None) -> None:
+        """Only a year some deadline or booking reaches into and the calendar does not know."""
         app = self.desk_app
         if app.calendar is None:
             return
-        today = app.clock.now().date()
-        years = app.calendar.unknown_years(today, today + timedelta(days=60))
+        today = app.clock.now().astimezone(app.calendar.tz).date()
+        years = []
+        if latest is not None:
+            years = app.calendar.unknown_years(today, latest.astimezone(app.calendar.tz).date())
         notice = ""
         if years:
             notice = t("desk.calendar_unknown", years="、".join(str(y) for y in years))
@@ -136,7 +153,7 @@ class DeskScreen(Screen[None]):
         if agent is None:
             return
         with self.desk_app.unit_of_work() as uow:
-            notifications = uow.repo.unread_notifications(agent.id)
+            notifications = uow.notifications.unread_notifications(agent.id)
         deliver(self, self._show_notifications, notifications)
 
     def _show_notifications(self, notifications: list[NotificationRecord]) -> None:
@@ -171,7 +188,7 @@ class DeskScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="notifications", exit_on_error=False)
     def mark_read(self, ids: list[int]) -> None:
         with self.desk_app.unit_of_work() as uow:
-            uow.repo.mark_read(ids, self.desk_app.clock.now())
+            uow.notifications.mark_read(ids, self.desk_app.clock.now())
             uow.commit()
         deliver(self, self.load_notifications)
 
@@ -191,6 +208,13 @@ class DeskScreen(Screen[None]):
     def _calendar_closed(self, saved: bool | None) -> None:
         if saved:
             self.desk_app.reload_calendar()
+
+    def action_wait_customer(self) -> None:
+        row = self.query_one("#work", WorkList).cursor_row
+        if row is None or row.subject_type != "ticket":
+            self.notify(t("pause.not_ticket"), severity="warning")
+            return
+        wait_or_resume(self, row.subject_id, row.paused_at is not None, self.refresh_work)
 
     def action_reload(self) -> None:
         self.refresh_work()
@@ -213,7 +237,7 @@ class DeskScreen(Screen[None]):
             self.refresh_work()
 
 
-def open_work_item(app: DeskApp, row: Any) -> None:
+def open_work_item(app: DeskHost, row: Any) -> None:
     """Enter on a deadline opens what it is about; screens of later features add theirs."""
     if row is None:
         return
@@ -229,7 +253,7 @@ def open_work_item(app: DeskApp, row: Any) -> None:
         app.notify(t("desk.no_detail"), severity="information")
 
 
-def describe_row(app: DeskApp, row: Any) -> Text:
+def describe_row(app: DeskHost, row: Any) -> Text:
     """Two lines about the selected deadline, all user data as plain text."""
     from zoneinfo import ZoneInfo
 
@@ -238,7 +262,7 @@ def describe_row(app: DeskApp, row: Any) -> Text:
     zone = ZoneInfo(app.settings.site_timezone)
     due = row.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     text = Text()
-    text.append(t(f"deadline_kind.{row.kind}"), style="bold")
+    text.append(kind_text(row), style="bold")
     text.append(f"  #{row.subject_id}  ")
     text.append(row.customer_name)
     text.append("\n")

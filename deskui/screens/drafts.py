@@ -4,7 +4,9 @@ The screen builds a `FormDraft` with its form name and subject key, forwards its
 change messages to `edited()`, calls `load()` once its own prefill is on screen, and deletes
 the draft inside the unit of work of its successful save (`delete_in`). What is collected:
 every `Input`, `TextArea`, `GuardedText` and `Select` with an id (under `within` when given),
-except disabled or read-only ones and those marked `-no-draft`.
+except disabled or read-only ones and those marked `-no-draft`. What a form holds beside its
+fields (a script's answers and the step it stands on) goes in through `state` and comes back
+through `restore_state`, before the restored notice.
 
 A draft is written only when the fields differ from what the form showed before the agent
 typed (its baseline), so opening a form never leaves a draft behind and a form emptied back
@@ -14,6 +16,7 @@ to its baseline leaves none either.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
@@ -30,14 +33,16 @@ from deskui.screens.delivery import deliver
 from deskui.widgets.guarded_text import GuardedText
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
-    from deskui.data.repository import UnitOfWork
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.screens.host import DeskHost
 
 DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
 RETRY_SECONDS = 5.0
 """After a failed write the draft is tried again, typing or not, once the database is back."""
 NO_DRAFT = "-no-draft"
 """A widget (or container) with this class is never written to a draft."""
+STATE = "~state"
+"""The payload key of what `state` returns: no widget id starts with "~"."""
 
 Values = dict[str, object]
 Trouble = Callable[[str], None]
@@ -57,6 +62,8 @@ class FormDraft:
         restored: Callable[[Values], None] | None = None,
         trouble: Trouble | None = None,
         title: str = "",
+        state: Callable[[], object] | None = None,
+        restore_state: Callable[[object], None] | None = None,
     ) -> None:
         self.screen = screen
         self.form = form
@@ -65,6 +72,8 @@ class FormDraft:
         self._restored = restored
         self._trouble = trouble
         self._title = title
+        self._state = state
+        self._restore_state = restore_state
         self._timer: Timer | None = None
         self._baseline: Values | None = None
         """The fields before the agent typed: None until `load()`."""
@@ -76,9 +85,10 @@ class FormDraft:
         self._lock = threading.Lock()
         self._sequence = 0
         """Bumped by every write and by `delete_in`: an older write still queued drops out."""
+        _live.add(self)
 
     @property
-    def app(self) -> DeskApp:
+    def app(self) -> DeskHost:
         return self.screen.app  # type: ignore[return-value]
 
     @property
@@ -114,6 +124,8 @@ class FormDraft:
             elif isinstance(widget, Select):
                 value = widget.value
                 values[widget.id] = None if value is Select.NULL else str(value)
+        if self._state is not None:
+            values[STATE] = self._state()
         return values
 
     def fill(self, values: Values) -> None:
@@ -151,7 +163,7 @@ class FormDraft:
             return
         try:
             with self.app.unit_of_work() as uow:
-                payload = uow.repo.load_draft(agent_id, self.form, self.key)
+                payload = uow.drafts.load_draft(agent_id, self.form, self.key)
         except Exception as error:
             deliver(self.screen, self._failed, _first_line(error))
             deliver(self.screen, self._loaded, None)
@@ -163,6 +175,8 @@ class FormDraft:
         if payload:
             before = self.values()
             self.fill(payload)
+            if self._restore_state is not None and STATE in payload:
+                self._restore_state(payload[STATE])
             self._stored = self.values()
             if self._stored != before:
                 self.screen.notify(t("drafts.restored"), title=self._title)
@@ -183,11 +197,30 @@ class FormDraft:
         self._timer = self.screen.set_timer(delay, self._flush)
 
     def flush(self) -> None:
-        """Write now what a pending timer would write (the form is being left)."""
-        if self._timer is not None and self._ready and not self._held:
+        """Write now what differs from the stored draft (the form is being left): the
+        last keys' Changed messages may not have reached the form yet, so no pending timer
+        is needed for there to be something to write."""
+        if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        if self._ready and not self._held:
             self._flush(on_app=True)
+
+    def write_now(self) -> None:
+        """The desk is stopping on an unexpected error: write what a pending timer would
+        write, on this thread, since no worker will run any more."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self._ready or self._held or self._baseline is None:
+            return  # before its draft came back the form may hold less than the row
+        values = self.values()
+        if values == self._stored or (values == self._baseline and self._stored is None):
+            return
+        with self._lock:
+            self._sequence += 1
+            sequence = self._sequence
+        self._write(sequence, None if values == self._baseline else values)
 
     def _flush(self, *, on_app: bool = False) -> None:
         self._timer = None
@@ -226,9 +259,11 @@ class FormDraft:
                     return
                 with app.unit_of_work() as uow:
                     if payload is None:
-                        uow.repo.delete_draft(agent_id, self.form, self.key)
+                        uow.drafts.delete_draft(agent_id, self.form, self.key)
                     else:
-                        uow.repo.save_draft(agent_id, self.form, payload, app.clock.now(), self.key)
+                        uow.drafts.save_draft(
+                            agent_id, self.form, payload, app.clock.now(), self.key
+                        )
                     uow.commit()
         except Exception as error:
             deliver(self.screen, self._write_failed, _first_line(error))
@@ -277,7 +312,7 @@ class FormDraft:
             return
         with self._lock:
             self._sequence += 1
-        uow.repo.delete_draft(agent_id, self.form, self.key)
+        uow.drafts.delete_draft(agent_id, self.form, self.key)
 
     def saved(self) -> None:
         """The save went through (and took the draft with it): what shows now is the start."""
@@ -314,6 +349,15 @@ class FormDraft:
             group=f"draft_{self.form}",
             exit_on_error=False,
         )
+
+
+_live: weakref.WeakSet[FormDraft] = weakref.WeakSet()
+"""Every form's draft still alive, for the app to write them all when it stops on an error."""
+
+
+def live_drafts() -> list[FormDraft]:
+    """The drafts of every form still open (or not yet collected)."""
+    return [draft for draft in list(_live) if draft.screen.is_attached]
 
 
 def _first_line(error: BaseException) -> str:

@@ -4,7 +4,6 @@ the shift over in one action; the incoming agent sees it first and acknowledges 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -15,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Static
 
 from deskui.domain.handover import is_ack_overdue
 from deskui.domain.intake import FieldProblem
@@ -27,12 +26,14 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.orders import FormField, FormModal, Submit, run_form_save
+from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.records import AgentRecord
+    from deskui.screens.host import DeskHost
 
 OUTGOING, INCOMING = "outgoing", "incoming"
 
@@ -41,34 +42,13 @@ class HandoverItemModal(FormModal):
     """The hand-entered item: what is typed is kept as a draft (DESIGN.md 5) until added."""
 
     def __init__(self, title: str, fields: list[FormField], submit: Submit) -> None:
-        super().__init__(title, fields, submit)
-        self.draft = FormDraft(self, "handover_item", trouble=self._draft_trouble, title=title)
-
-    def on_mount(self) -> None:
-        self.draft.load()
-
-    @on(Input.Changed)
-    @on(Select.Changed)
-    def _draft_edited(self) -> None:
-        self.draft.edited()
-
-    def _draft_trouble(self, message: str) -> None:
-        self.query_one("#form-trouble", Static).update(Text(message))
-
-    def show_problems(self, problems: Sequence[FieldProblem], trouble: str = "") -> None:
-        super().show_problems(problems, trouble)
-        if problems or trouble:
-            self.draft.resume()  # not added: the typing is kept as a draft again
-
-    def action_cancel(self) -> None:
-        self.draft.discard()
-        super().action_cancel()
+        super().__init__(title, fields, submit, draft="handover_item")
 
 
 class HandoverSource:
     """The outgoing list (open items) or the incoming one (handed over to me)."""
 
-    def __init__(self, app: DeskApp, view: str, whole_shift: bool) -> None:
+    def __init__(self, app: DeskHost, view: str, whole_shift: bool) -> None:
         self._app = app
         self.view = view
         self.whole_shift = whole_shift
@@ -78,14 +58,14 @@ class HandoverSource:
         if agent is None:
             return 0
         with self._app.unit_of_work() as uow:
-            return uow.repo.handover_count(self.view, agent.id, self.whole_shift)
+            return uow.handover.handover_count(self.view, agent.id, self.whole_shift)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         agent = self._app.agent
         if agent is None:
             return []
         with self._app.unit_of_work() as uow:
-            return uow.repo.handover_rows(self.view, agent.id, offset, limit, self.whole_shift)
+            return uow.handover.handover_rows(self.view, agent.id, offset, limit, self.whole_shift)
 
 
 class HandoverScreen(Screen[None]):
@@ -122,7 +102,7 @@ class HandoverScreen(Screen[None]):
         self._agents: list[AgentRecord] = []
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -130,7 +110,7 @@ class HandoverScreen(Screen[None]):
         yield Banner(id="handover-trouble")
         yield WorkList(columns=self._columns(), empty_text="", id="handover-list")
         yield Static("", id="handover-detail", classes="detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         app = self.desk_app
@@ -154,15 +134,22 @@ class HandoverScreen(Screen[None]):
 
         return [
             Column(
-                t("handover.col.countdown"), 14, countdown=lambda r: (r.due_at, r.starts_at, None)
+                t("handover.col.countdown"),
+                14,
+                countdown=lambda r: (r.due_at, r.starts_at, None),
+                min_width=13,
             ),
-            Column(t("handover.col.flag"), 8, cell=flag),
+            Column(t("handover.col.flag"), 8, cell=flag, min_width=6),
             Column(t("handover.col.due"), 11, cell=due),
-            Column(t("handover.col.sheet"), 8, cell=lambda r: t(f"handover.sheet.{r.sheet}")),
-            Column(t("handover.col.customer"), 20, cell=lambda r: r.customer_name),
-            Column(t("handover.col.item"), 28, cell=lambda r: r.title),
-            Column(t("handover.col.owner"), 12, cell=owner),
-            Column(t("handover.col.next"), 0, cell=lambda r: r.next_step),
+            # on a narrow terminal the customer and the sheet leave (the detail says them), so
+            # the owner and the next step stay
+            Column(
+                t("handover.col.sheet"), 8, cell=lambda r: t(f"handover.sheet.{r.sheet}"), drop=1
+            ),
+            Column(t("handover.col.customer"), 20, cell=lambda r: r.customer_name, drop=2),
+            Column(t("handover.col.item"), 28, cell=lambda r: r.title, min_width=14),
+            Column(t("handover.col.owner"), 12, cell=owner, min_width=10),
+            Column(t("handover.col.next"), 0, cell=lambda r: r.next_step, min_width=10),
         ]
 
     def on_mount(self) -> None:
@@ -192,7 +179,7 @@ class HandoverScreen(Screen[None]):
             return
         try:
             with app.unit_of_work() as uow:
-                added = uow.repo.gather_handover(
+                added = uow.handover.gather_handover(
                     app.agent.id,
                     app.clock.now(),
                     self.whole_shift,
@@ -200,7 +187,7 @@ class HandoverScreen(Screen[None]):
                 )
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         self.post_message(self.Gathered(added))
 
@@ -220,7 +207,7 @@ class HandoverScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="handover_agents", exit_on_error=False)
     def load_agents(self) -> None:
         with self.desk_app.unit_of_work() as uow:
-            agents = uow.repo.agents()
+            agents = uow.agents.agents()
         deliver(self, setattr, self, "_agents", agents)
 
     def action_switch_view(self) -> None:
@@ -252,19 +239,27 @@ class HandoverScreen(Screen[None]):
         assert self.desk_app.agent is not None
         return self.desk_app.agent.id
 
-    def _write(self, action: Any, draft: FormDraft | None = None) -> object:
+    def _write(self, action: Any, draft: FormDraft) -> object:
         with self.desk_app.unit_of_work() as uow:
-            result = action(uow.repo)
-            if draft is not None:
-                draft.delete_in(uow)  # the draft goes with the save
+            result = action(uow)
+            draft.delete_in(uow)  # the draft goes with the save
             uow.commit()
         return result
 
-    def _form(self, title: str, fields: list[FormField], save: Any, done: Any = None) -> None:
+    def _form(
+        self,
+        title: str,
+        fields: list[FormField],
+        save: Any,
+        done: Any = None,
+        *,
+        draft: str,
+        key: object = "",
+    ) -> None:
         def submit(values: dict[str, str], modal: FormModal) -> None:
-            run_form_save(self, modal, lambda: save(values), done or self._saved)
+            run_form_save(self, modal, lambda d: save(values, d), done or self._saved)
 
-        self.app.push_screen(FormModal(title, fields, submit))
+        self.app.push_screen(FormModal(title, fields, submit, draft=draft, draft_key=key))
 
     def _saved(self, _result: object = None) -> None:
         self.notify(t("handover.saved"))
@@ -317,14 +312,14 @@ class HandoverScreen(Screen[None]):
                 due_at=due,
             )
             return self._write(
-                lambda repo: repo.add_handover_item(new, self._me(), self.desk_app.clock.now()),
+                lambda uow: uow.handover.add_handover_item(
+                    new, self._me(), self.desk_app.clock.now()
+                ),
                 draft,
             )
 
         def submit(values: dict[str, str], modal: FormModal) -> None:
-            assert isinstance(modal, HandoverItemModal)
-            modal.draft.hold()  # a draft written after the save would come back
-            run_form_save(self, modal, lambda: save(values, modal.draft), self._saved)
+            run_form_save(self, modal, lambda d: save(values, d), self._saved)
 
         self.app.push_screen(HandoverItemModal(t("handover.add_title"), fields, submit))
 
@@ -341,12 +336,14 @@ class HandoverScreen(Screen[None]):
         self._form(
             t("handover.edit_title"),
             fields,
-            lambda v: self._write(
-                lambda repo: repo.update_handover_item(
+            lambda v, d: self._write(
+                lambda uow: uow.handover.update_handover_item(
                     row.item_id, v["done_so_far"], v["next_step"], v["note"],
                     self.desk_app.clock.now(),
-                )
+                ),
+                d,
             ),
+            draft="handover_edit", key=row.item_id,
         )  # fmt: skip
 
     def action_hand_over(self) -> None:
@@ -375,12 +372,14 @@ class HandoverScreen(Screen[None]):
         self._form(
             t("handover.give_title"),
             [FormField("to", t("handover.field.to"), kind="select", options=options)],
-            lambda v: self._write(
-                lambda repo: repo.hand_over(
+            lambda v, d: self._write(
+                lambda uow: uow.handover.hand_over(
                     self._me(), int(v["to"]), self.desk_app.clock.now(), whole
-                )
+                ),
+                d,
             ),
             done,
+            draft="handover_give",
         )
 
     # -- start of shift ---------------------------------------------------------------------
@@ -407,12 +406,12 @@ class HandoverScreen(Screen[None]):
         try:
             with app.unit_of_work() as uow:
                 if item_ids is None:
-                    rows = uow.repo.handover_rows(INCOMING, app.agent.id, 0, 10_000)
+                    rows = uow.handover.handover_rows(INCOMING, app.agent.id, 0, 10_000)
                     item_ids = [r.item_id for r in rows]
-                taken = uow.repo.acknowledge(item_ids, app.agent.id, app.clock.now())
+                taken = uow.handover.acknowledge(item_ids, app.agent.id, app.clock.now())
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         deliver(self, self._acknowledged, taken)
 
@@ -427,11 +426,14 @@ class HandoverScreen(Screen[None]):
         self._form(
             t("handover.done_title", item=visible(row.title)),
             [FormField("note", t("handover.field.result"))],
-            lambda v: self._write(
-                lambda repo: repo.finish_handover_item(
+            lambda v, d: self._write(
+                lambda uow: uow.handover.finish_handover_item(
                     row.item_id, self._me(), self.desk_app.clock.now(), v["note"]
-                )
+                ),
+                d,
             ),
+            draft="handover_done",
+            key=row.item_id,
         )
 
     def action_reassign(self) -> None:
@@ -448,11 +450,14 @@ class HandoverScreen(Screen[None]):
                 FormField("to", t("handover.field.to"), kind="select", options=options),
                 FormField("note", t("handover.field.reassign_note")),
             ],
-            lambda v: self._write(
-                lambda repo: repo.reassign_handover_item(
+            lambda v, d: self._write(
+                lambda uow: uow.handover.reassign_handover_item(
                     row.item_id, int(v["to"]), self._me(), self.desk_app.clock.now(), v["note"]
-                )
+                ),
+                d,
             ),
+            draft="handover_reassign",
+            key=row.item_id,
         )
 
     # -- print and export -------------------------------------------------------------------
@@ -469,11 +474,12 @@ class HandoverScreen(Screen[None]):
             return
         try:
             with app.unit_of_work() as uow:
-                report = uow.repo.latest_handover_report(app.agent.id)
+                report = uow.handover.latest_handover_report(app.agent.id)
             if report is None:
                 deliver(self, self.notify, t("handover.no_report"), severity="warning")
                 return
-            pdf, xlsx = write_report(report, report_folder(), app.settings.site_timezone)
+            folder = report_folder(app.settings)
+            pdf, xlsx = write_report(report, folder, app.settings.site_timezone)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
@@ -486,9 +492,7 @@ class HandoverScreen(Screen[None]):
         )
 
     def action_orders(self) -> None:
-        from deskui.screens.orders import OrdersScreen
-
-        self.app.push_screen(OrdersScreen())
+        self.desk_app.open_orders()
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
         if message.entities & {"handover_item", "handover_report", "deadline"}:
@@ -496,10 +500,17 @@ class HandoverScreen(Screen[None]):
 
 
 def describe_item(row: Any) -> Text:
-    """Done so far, next step and the note, all user data painted literally."""
+    """What the item is (its sheet and customer, which leave a narrow list), done so far,
+    next step and the note, all user data painted literally."""
     text = Text()
     if row is None:
         return text
+    text.append(visible(row.title), style="bold")
+    text.append(f"  {t(f'handover.sheet.{row.sheet}')}")
+    if row.customer_name:
+        text.append("  ")
+        text.append(visible(row.customer_name))
+    text.append("\n")
     for key, value in (
         ("done_so_far", row.done_so_far),
         ("next_step", row.next_step),
@@ -512,30 +523,31 @@ def describe_item(row: Any) -> Text:
     return text
 
 
-def offer_incoming_handover(app: DeskApp) -> None:
+def offer_incoming_handover(app: DeskHost) -> None:
     """At sign-in: if a handover waits for this agent it is the first thing on the desk."""
 
     def check() -> None:
         if app.agent is None:
             return
         with app.unit_of_work() as uow:
-            waiting = uow.repo.handover_count(INCOMING, app.agent.id)
+            waiting = uow.handover.handover_count(INCOMING, app.agent.id)
         if waiting:
             deliver(app, _show_incoming)
 
     def _show_incoming() -> None:
-        if not isinstance(app.screen, HandoverScreen):
+        # the agent may have opened (and left) the handover meanwhile: never a second one
+        if not any(isinstance(screen, HandoverScreen) for screen in app.screen_stack):
             app.push_screen(HandoverScreen(INCOMING))
 
     app.run_worker(check, thread=True, exclusive=True, group="handover_offer", exit_on_error=False)
 
 
-def flag_unacknowledged(app: DeskApp) -> None:
+def flag_unacknowledged(app: DeskHost) -> None:
     """Once in a while from the app's tick: late acknowledgements go to the lead."""
 
     def check() -> None:
         with app.unit_of_work() as uow:
-            flagged = uow.repo.flag_unacknowledged(app.clock.now())
+            flagged = uow.handover.flag_unacknowledged(app.clock.now())
             if flagged:
                 uow.commit()
 

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.i18n import t
-from deskui.keys import localize_bindings
+from deskui.keys import localize_bindings, offered
+from deskui.widgets.key_footer import KeyFooter
 
 
 class HelpScreen(Screen[None]):
@@ -30,7 +31,11 @@ class HelpScreen(Screen[None]):
         with VerticalScroll():
             yield Static(self._keymap(), id="keymap")
             yield Static(Text(t("help.countdown")), id="countdown-help")
-        yield Footer(compact=True)
+        yield KeyFooter()
+
+    def on_screen_resume(self) -> None:
+        """Brought back from further down the stack: the keys of the screen now below."""
+        self.query_one("#keymap", Static).update(self._keymap())
 
     def _keymap(self) -> Table:
         table = Table(box=None, show_header=True, header_style="bold", expand=False)
@@ -39,11 +44,13 @@ class HelpScreen(Screen[None]):
         # Esc and Ctrl+P get their own rows at the end
         seen: set[str] = {"escape"}
         below = [screen for screen in self.app.screen_stack if screen is not self][-1:]
-        for bindings in (self.app._bindings, *(screen._bindings for screen in below)):
-            for key_bindings in bindings.key_to_bindings.values():
+        for node in (self.app, *below):
+            for key_bindings in node._bindings.key_to_bindings.values():
                 for binding in key_bindings:
                     if binding.action.endswith("command_palette") or not binding.tooltip:
                         continue  # Textual's own (focus, copy) have no tooltip of ours
+                    if not offered(node, binding):
+                        continue  # not for this agent's role: not offered (issue 14)
                     if binding.description and binding.key not in seen:
                         seen.add(binding.key)
                         table.add_row(key_label(binding), Text(binding.tooltip))
@@ -53,7 +60,12 @@ class HelpScreen(Screen[None]):
 
 
 def key_label(binding: Binding) -> str:
-    """`ctrl+q` as `Ctrl+Q`, `f1` as `F1`: the way the rows below are written."""
+    """A key as the agent presses it: `f1` as `F1`, `ctrl+q` as `Ctrl+Q`, but a letter alone
+    as typed (`a` adds, `A` acknowledges all: capitalising both showed "A" twice)."""
     if binding.key_display:
         return binding.key_display
-    return "+".join(part.capitalize() for part in binding.key.split("+"))
+    *modifiers, key = binding.key.split("+")
+    if not modifiers and len(key) == 1:
+        return key
+    named = key.upper() if len(key) == 1 else key.capitalize()
+    return "+".join([*(modifier.capitalize() for modifier in modifiers), named])

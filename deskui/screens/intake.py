@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -18,11 +19,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.select import InvalidSelectValueError
 
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
+from deskui.domain.field_limits import FieldKind, input_limit
 from deskui.domain.intake import FieldProblem, check_intake, received_day
 from deskui.domain.lookup_ahead import LookupAhead
 from deskui.domain.model import (
@@ -39,20 +41,23 @@ from deskui.domain.search import Lookup, LookupKind, classify, next_keystrokes, 
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.pending_saves import PendingSave, SaveLanded
+from deskui.screens.trouble_text import trouble_line
 from deskui.screens.work_columns import said
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.phone_input import PhoneInput
 from deskui.widgets.ready_text import PreparedText, ReadyText
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.records import CallerMatch, CallIntake, CustomerCard, SavedCall
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.screens.host import DeskHost
 
 DRAFT_FORM = "intake"
 DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
-RETRY_SECONDS = 5.0
 NEW_CONTACT = "__new__"
 CARD_FOLLOW_UP = 0.05
 """Seconds after a card is shown that its history and contact choice fill in: after the
@@ -90,17 +95,17 @@ SELECT_FIELDS = ("channel", "kind", "category", "severity", "department", "conta
 class CustomerHistorySource:
     """A customer's tickets and callbacks, newest first, for the work list's worker."""
 
-    def __init__(self, app: DeskApp, customer_id: int) -> None:
+    def __init__(self, app: DeskHost, customer_id: int) -> None:
         self._app = app
         self.customer_id = customer_id
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.history_count(self.customer_id)
+            return uow.customers.history_count(self.customer_id)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.history_rows(self.customer_id, offset, limit)
+            return uow.customers.history_rows(self.customer_id, offset, limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +162,8 @@ class IntakeScreen(Screen[None]):
         self._rules: list[RoutingRule] = []
         self._draft_timer: Timer | None = None
         self._pending: CallIntake | None = None
+        self._pending_key: str | None = None
+        """This form's call in the app's pending saves, once handed there."""
         self._department_touched = False
         self._filling = False
         self._phone_error = False
@@ -169,9 +176,11 @@ class IntakeScreen(Screen[None]):
         self._fast_answers = 0
         self._ahead: LookupAhead[Answer] = LookupAhead()
         self._ahead_timer: Timer | None = None
+        self._card_unit = ""
+        """The unit number the card filled in: it goes with the card (issue 13)."""
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     # -- layout ---------------------------------------------------------------------------
@@ -183,7 +192,10 @@ class IntakeScreen(Screen[None]):
             with Vertical(id="caller"):
                 yield Label(t("intake.phone"), classes="field-label")
                 yield PhoneInput(
-                    self.phone_typed, placeholder=t("intake.phone_placeholder"), id="phone"
+                    self.phone_typed,
+                    placeholder=t("intake.phone_placeholder"),
+                    id="phone",
+                    max_length=input_limit("phone"),
                 )
                 yield ReadyText("", id="phone-hint", classes="hint-line")
                 yield Static("", id="err-phone", classes="field-error")
@@ -198,7 +210,10 @@ class IntakeScreen(Screen[None]):
                 with Vertical(id="new-customer-box"):
                     yield Label(t("intake.new_customer"), classes="field-label")
                     yield Input(
-                        id="new_customer", placeholder=t("intake.new_customer_hint"), compact=True
+                        id="new_customer",
+                        placeholder=t("intake.new_customer_hint"),
+                        compact=True,
+                        max_length=input_limit("new_customer"),
                     )
                     yield Static("", id="err-new_customer", classes="field-error")
                 with Horizontal(classes="row"):
@@ -218,6 +233,7 @@ class IntakeScreen(Screen[None]):
                             id="forwarded_on",
                             placeholder=t("intake.forwarded_on_hint"),
                             compact=True,
+                            max_length=input_limit("forwarded_on"),
                         )
                         yield Static("", id="err-forwarded_on", classes="field-error")
                 yield Static("", id="err-forwarded_by", classes="field-error")
@@ -227,23 +243,26 @@ class IntakeScreen(Screen[None]):
                 yield Static("", id="department-with", classes="hint-line")
                 yield Label(t("intake.new_contact"), classes="field-label")
                 yield Input(
-                    id="new_contact", placeholder=t("intake.new_contact_hint"), compact=True
+                    id="new_contact",
+                    placeholder=t("intake.new_contact_hint"),
+                    compact=True,
+                    max_length=input_limit("new_contact"),
                 )
                 yield Static("", id="err-new_contact", classes="field-error")
                 yield Label(t("intake.unit"), classes="field-label")
-                yield Input(id="unit", compact=True)
+                yield Input(id="unit", compact=True, max_length=input_limit("unit"))
                 yield Static("", id="err-unit", classes="field-error")
                 yield Label(t("intake.words"), classes="field-label")
                 yield TextArea(id="words", soft_wrap=True, tab_behavior="focus")
                 yield Static("", id="err-words", classes="field-error")
                 yield Label(t("intake.expectation"), classes="field-label")
-                yield Input(id="expectation", compact=True)
+                yield Input(id="expectation", compact=True, max_length=input_limit("expectation"))
                 yield Static("", id="err-expectation", classes="field-error")
                 yield Label(t("intake.answer"), classes="field-label")
                 # what is said to the customer: the rules of conduct on (seed 000:3.2.1.2)
-                yield GuardedText(id="answer")
+                yield GuardedText(id="answer", kind=FieldKind.NOTE)
                 yield Static("", id="err-answer", classes="field-error")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _select(self, name: str, options: list[tuple[str, str]]) -> Vertical:
         allow_blank = name in ("department", "forwarded_by")
@@ -275,6 +294,7 @@ class IntakeScreen(Screen[None]):
                 width=6,
                 cell=lambda row: t(f"intake.history_{row.kind}"),
                 min_width=4,
+                drop=2,  # on a narrow terminal the kind and handler leave so the summary shows
             ),
             Column(
                 title=t("work.countdown"),
@@ -287,6 +307,7 @@ class IntakeScreen(Screen[None]):
                 width=8,
                 cell=lambda row: row.handler,
                 min_width=4,
+                drop=1,
             ),
             Column(
                 title=t("intake.history_summary"),
@@ -310,6 +331,10 @@ class IntakeScreen(Screen[None]):
         self._show_forward()
         self._show_problems([])
         self.query_one("#phone", Input).focus()
+        # Tab from the number goes to the next field: the form's scroll box and an empty
+        # history show no focus, so they are no stops (issue 13)
+        self.query_one("#record").can_focus = False
+        self.query_one("#history", WorkList).can_focus = False
         agent = self.desk_app.agent
         lead = agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
         self.query_one("#department", Select).disabled = not lead
@@ -323,11 +348,11 @@ class IntakeScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                rules = uow.repo.routing_rules()
-                departments = uow.repo.departments()
-                draft = uow.repo.load_draft(app.agent.id, DRAFT_FORM) if app.agent else None
+                rules = uow.tickets.routing_rules()
+                departments = uow.tickets.departments()
+                draft = uow.drafts.load_draft(app.agent.id, DRAFT_FORM) if app.agent else None
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         deliver(self, self._reference_loaded, rules, departments, draft)
 
@@ -414,10 +439,10 @@ class IntakeScreen(Screen[None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                uow.repo.save_draft(app.agent.id, DRAFT_FORM, payload, app.clock.now())  # type: ignore[union-attr]
+                uow.drafts.save_draft(app.agent.id, DRAFT_FORM, payload, app.clock.now())  # type: ignore[union-attr]
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         if self._pending is None:  # a call still waiting to be saved keeps its banner
             deliver(self, self._clear_trouble)
@@ -511,12 +536,12 @@ class IntakeScreen(Screen[None]):
         database = self.desk_app.database
         if not self._answers_inline or lookup.kind is LookupKind.NAME or database is None:
             return None
-        from deskui.data.repository import UnitOfWork
+        from deskui.data.unit_of_work import UnitOfWork
 
         started = perf_counter()
         try:
             with UnitOfWork(database, quick=True) as uow:
-                found = _callers_and_card(uow.repo, lookup)
+                found = _callers_and_card(uow, lookup)
         except Exception:  # busy or gone: the worker says so on the banner and retries
             if not ahead:
                 self._inline = False
@@ -535,9 +560,9 @@ class IntakeScreen(Screen[None]):
         started = perf_counter()
         try:
             with self.desk_app.unit_of_work() as uow:
-                matches, card = _callers_and_card(uow.repo, lookup)
+                matches, card = _callers_and_card(uow, lookup)
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         seconds = perf_counter() - started
         self.post_message(self.CallersFound(sequence, lookup, matches, card, seconds))
@@ -602,7 +627,7 @@ class IntakeScreen(Screen[None]):
         if several:
             self._card = None
             self._card_view.update(t("intake.card_pick", count=len(matches)))
-            self.query_one("#history", WorkList).set_source(None)
+            self._history_shown(None)
             self._set_new_customer(False)
         elif not matches and self._card is None:
             self._set_new_customer(conclusive)
@@ -629,9 +654,9 @@ class IntakeScreen(Screen[None]):
     def load_card(self, customer_id: int, contact: object = None) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                card = uow.repo.customer_card(customer_id)
+                card = uow.customers.customer_card(customer_id)
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         deliver(self, self._set_card, card, contact)
 
@@ -647,12 +672,11 @@ class IntakeScreen(Screen[None]):
         ahead), then, after it is on screen, what depends on it: the history, the contact
         choice, the unit number."""
         self._card = card
-        history = self.query_one("#history", WorkList)
         if card is None:
             text = t("intake.card_new") if conclusive else t("intake.card_typing")
             self._card_view.update(text)
             if self._contacts_of is not None:  # only once per card: each is a relayout
-                history.set_source(None)
+                self._history_shown(None)
                 self._card_contacts(None, None)
             self._set_new_customer(conclusive)
             return
@@ -665,9 +689,13 @@ class IntakeScreen(Screen[None]):
     def _card_follow_up(self, card: CustomerCard, contact: object) -> None:
         if card is not self._card:
             return  # another card (or none) came in the meantime
-        history = self.query_one("#history", WorkList)
-        history.set_source(CustomerHistorySource(self.desk_app, card.customer.id))
+        self._history_shown(CustomerHistorySource(self.desk_app, card.customer.id))
         self._card_contacts(card, contact)
+
+    def _history_shown(self, source: CustomerHistorySource | None) -> None:
+        history = self.query_one("#history", WorkList)
+        history.set_source(source)
+        history.can_focus = source is not None
 
     def _card_contacts(self, card: CustomerCard | None, contact: object) -> None:
         contacts = self.query_one("#contact", Select)
@@ -675,6 +703,10 @@ class IntakeScreen(Screen[None]):
         if card is None:
             contacts.set_options([(t("intake.contact_new"), NEW_CONTACT)])
             contacts.value = NEW_CONTACT
+            unit = self.query_one("#unit", Input)
+            if self._card_unit and unit.value == self._card_unit:
+                unit.value = ""  # the card's unit number, not one the agent typed
+            self._card_unit = ""
             return
         options = [(visible(c.name), str(c.id)) for c in card.customer.contacts]
         options.append((t("intake.contact_new"), NEW_CONTACT))
@@ -683,8 +715,8 @@ class IntakeScreen(Screen[None]):
         wanted = str(contact) if contact else (options[0][1] if options else NEW_CONTACT)
         contacts.value = wanted if any(v == wanted for _, v in options) else NEW_CONTACT
         unit = self.query_one("#unit", Input)
-        if not unit.value:
-            unit.value = card.customer.unit_number
+        if not unit.value or unit.value == self._card_unit:
+            unit.value = self._card_unit = card.customer.unit_number
         self._filling = False
 
     def _set_new_customer(self, new: bool) -> None:
@@ -811,6 +843,7 @@ class IntakeScreen(Screen[None]):
             expectation=str(values["expectation"]),
             unit_number=str(values["unit"]),
             caller_phone=lookup.phone.e164 or "",
+            caller_extension=(lookup.phone.extension or "") if lookup.phone.e164 else "",
             customer_id=self._card.customer.id if self._card else None,
             contact_id=int(str(contact)) if contact and contact != NEW_CONTACT else None,
             new_customer_name=str(values["new_customer"]),
@@ -841,20 +874,42 @@ class IntakeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="intake_save", exit_on_error=False)
     def save_call(self, intake: CallIntake) -> None:
+        from deskui.data.trouble import is_database_fault
+
         app = self.desk_app
+        agent_id, now = app.agent.id, app.clock.now()  # type: ignore[union-attr]
         try:
             with app.unit_of_work() as uow:
-                saved = uow.repo.record_call(intake, app.agent.id, app.clock.now())  # type: ignore[union-attr]
+                saved = uow.tickets.record_call(intake, agent_id, now)
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            deliver(self, self.set_timer, RETRY_SECONDS, self._retry_save)
+            self.post_message(self.Trouble(trouble_line(error)))
+            if is_database_fault(error):  # the app retries it, whatever screen is open
+                deliver(self, self._queue_save, intake, agent_id, now)
             return
         self.post_message(self.CallSaved(saved, intake.kind))
 
-    def _retry_save(self) -> None:
-        if self._pending is not None:
-            self.save_call(self._pending)
+    def _queue_save(self, intake: CallIntake, agent_id: int, now: datetime) -> None:
+        pending = self.desk_app.pending_saves
+        self._pending_key = self._pending_key or pending.new_key("intake")
+        label = t("intake.pending_label", words=" ".join(intake.customer_words.split())[:30])
+        write = partial(record_later, intake, agent_id, now)
+        pending.add(PendingSave(self._pending_key, "intake", label, write, intake.customer_words))
+
+    def on_save_landed(self, message: SaveLanded) -> None:
+        """A call this form handed to the app's queue is saved: the form starts afresh if it
+        still shows that call (this screen or a later one restored from its draft)."""
+        save = message.save
+        if save.kind != "intake":
+            return
+        same_words = str(self._fields()["words"]).strip() == save.typed.strip()
+        if save.key != self._pending_key and not same_words:
+            return
+        self._pending = None
+        self._pending_key = None
+        self._clear_trouble()
+        if same_words:
+            self._reset()
 
     def on_intake_screen_trouble(self, message: Trouble) -> None:
         self.query_one("#intake-trouble", Banner).message = t(
@@ -866,6 +921,7 @@ class IntakeScreen(Screen[None]):
 
     def on_intake_screen_call_saved(self, message: CallSaved) -> None:
         self._pending = None
+        self._pending_key = None
         self._ahead.forget()  # the caller's card now counts one more ticket
         self._clear_trouble()
         saved = message.saved
@@ -879,6 +935,7 @@ class IntakeScreen(Screen[None]):
 
     def action_new_call(self) -> None:
         self._pending = None
+        self._pending_key = None  # a call still queued stays queued; the next is another
         self._reset()
         self.discard_draft()
 
@@ -889,10 +946,10 @@ class IntakeScreen(Screen[None]):
             return
         try:
             with app.unit_of_work() as uow:
-                uow.repo.delete_draft(app.agent.id, DRAFT_FORM)
+                uow.drafts.delete_draft(app.agent.id, DRAFT_FORM)
                 uow.commit()
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
 
     def _reset(self) -> None:
         if self._draft_timer is not None:
@@ -903,6 +960,12 @@ class IntakeScreen(Screen[None]):
             self.query_one(f"#{name}", Input).value = ""
         for name in AREA_FIELDS:
             self._area(name).text = ""
+        # a new call starts from the form's first choices, not the last call's (issue 13)
+        for name, first in (("channel", Channel), ("kind", TicketKind), ("severity", Severity)):
+            self.query_one(f"#{name}", Select).value = next(iter(first)).value
+        category = self.query_one("#category", Select)
+        category.set_options(self._categories(TicketKind.QUESTION))
+        self.query_one("#department", Select).clear()
         self._filling = False
         self._department_touched = False
         self._show_problems([])
@@ -910,12 +973,22 @@ class IntakeScreen(Screen[None]):
         self.query_one("#phone", Input).focus()
 
 
-def _callers_and_card(repo: Any, lookup: Lookup) -> tuple[list[CallerMatch], CustomerCard | None]:
+def record_later(intake: CallIntake, agent_id: int, now: datetime, uow: UnitOfWork) -> SavedCall:
+    """The queued save of a call, at the time it was taken. A draft the agent has since
+    started for another call stays (record_call deletes the intake draft)."""
+    draft = uow.drafts.load_draft(agent_id, DRAFT_FORM)
+    saved = uow.tickets.record_call(intake, agent_id, now)
+    if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
+        uow.drafts.save_draft(agent_id, DRAFT_FORM, draft, now)
+    return saved
+
+
+def _callers_and_card(uow: Any, lookup: Lookup) -> tuple[list[CallerMatch], CustomerCard | None]:
     """The matches, and the card too when a number finds exactly one caller (one hop)."""
-    matches = repo.find_callers(lookup)
+    matches = uow.customers.find_callers(lookup)
     card = None
     if len(matches) == 1 and lookup.kind is not LookupKind.NAME:
-        card = repo.customer_card(matches[0].customer_id)
+        card = uow.customers.customer_card(matches[0].customer_id)
     return matches, card
 
 
@@ -939,7 +1012,7 @@ def card_text(card: CustomerCard) -> Text:
         text.append(f"  {t('intake.unit')}: {visible(customer.unit_number)}")
     text.append("\n")
     if customer.phone_e164:
-        text.append(format_display(customer.phone_e164))
+        text.append(format_display(customer.phone_e164, customer.phone_extension))
     if customer.address:
         text.append(f"  {visible(customer.address)}")
     text.append("\n")

@@ -16,20 +16,24 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
+from deskui.domain.field_limits import input_limit
 from deskui.domain.intake import FieldProblem
 from deskui.domain.orders import ReturnStep, next_return_steps
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
+from deskui.screens.focus import focus_first_field
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 VIEWS = ("morning", "chase", "problem", "unpaid", "all")
 ORDER_FIELDS = (
@@ -56,22 +60,32 @@ Submit = Callable[[dict[str, str], "FormModal"], None]
 
 class FormModal(ModalScreen[bool]):
     """A small form. `submit` runs the save (in a worker); the dialog stays open, with each
-    problem next to its field, until the caller says `saved()` (nothing typed is lost)."""
+    problem next to its field, until the caller says `saved()` (nothing typed is lost).
+    `draft` names the form whose typing is kept as a draft (DESIGN.md 5) under `draft_key`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "keys.back", id="form_cancel"),
         Binding("ctrl+s", "submit", "keys.form_save", id="form_save", priority=True),
     ]
 
-    def __init__(self, title: str, fields: Sequence[FormField], submit: Submit) -> None:
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[FormField],
+        submit: Submit,
+        *,
+        draft: str,
+        draft_key: object = "",
+    ) -> None:
         super().__init__(classes="form-modal")
         localize_bindings(self)
         self._title = title
         self._fields = tuple(fields)
         self._submit = submit
+        self.draft = FormDraft(self, draft, draft_key, trouble=self._draft_trouble, title=title)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog form-dialog"):
+        with VerticalScroll(classes="dialog form-dialog", can_focus=False):
             yield Static(Text(self._title), classes="dialog-title")
             for spec in self._fields:
                 if spec.kind == "check":
@@ -94,10 +108,23 @@ class FormModal(ModalScreen[bool]):
                             id=f"f-{spec.name}",
                             compact=True,
                             disabled=spec.disabled,
+                            max_length=input_limit(spec.name),
                         )
                 yield Static("", id=f"err-{spec.name}", classes="field-error")
             yield Static("", id="form-trouble", classes="field-error")
             yield Static(t("handover.form_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        focus_first_field(self, [spec.name for spec in self._fields])
+        self.draft.load()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def _draft_trouble(self, message: str) -> None:
+        self.query_one("#form-trouble", Static).update(Text(message))
 
     def values(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -114,6 +141,7 @@ class FormModal(ModalScreen[bool]):
     @on(Input.Submitted)
     def action_submit(self) -> None:
         self.show_problems([])
+        self.draft.hold()  # a draft written after the save would come back
         self._submit(self.values(), self)
 
     def show_problems(self, problems: Sequence[FieldProblem], trouble: str = "") -> None:
@@ -132,28 +160,32 @@ class FormModal(ModalScreen[bool]):
             first = self.query(f"#f-{problems[0].field}")
             if first:
                 first.first().focus()
+        if problems or trouble:
+            self.draft.resume()  # not saved: the typing is kept as a draft again
 
     def saved(self) -> None:
         self.dismiss(True)
 
     def action_cancel(self) -> None:
+        self.draft.discard()  # "Esc cancels" (handover.form_hint): the typing goes too
         self.dismiss(False)
 
 
 def run_form_save(
     screen: Screen[Any],
     modal: FormModal,
-    save: Callable[[], object],
+    save: Callable[[FormDraft], object],
     done: Callable[[object], None],
 ) -> None:
-    """Run `save` in a thread worker; problems go next to the fields, success closes the
-    dialog and calls `done` with the result."""
+    """Run `save` in a thread worker, given the form's draft to delete in its unit of work;
+    problems go next to the fields, success closes the dialog and calls `done` with the
+    result."""
 
     def job() -> None:
         from deskui.data.handover_store import HandoverError
 
         try:
-            result = save()
+            result = save(modal.draft)
         except HandoverError as error:
             problems = list(error.problems)
             trouble = "" if problems else t(error.key)
@@ -163,6 +195,7 @@ def run_form_save(
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             deliver(screen, modal.show_problems, [], t("handover.save_failed", reason=reason))
             return
+        deliver(screen, modal.draft.saved)
         deliver(screen, modal.saved)
         deliver(screen, done, result)
 
@@ -172,14 +205,14 @@ def run_form_save(
 class OrderSource:
     """One of the order lists, computed in the work list's worker."""
 
-    def __init__(self, app: DeskApp, view: str) -> None:
+    def __init__(self, app: DeskHost, view: str) -> None:
         self._app = app
         self.view = view
 
     def _rows(self) -> list[Any]:
         zone = ZoneInfo(self._app.settings.site_timezone)
         with self._app.unit_of_work() as uow:
-            return list(uow.repo.order_rows_for(self.view, self._app.clock.now(), zone))
+            return list(uow.handover.order_rows_for(self.view, self._app.clock.now(), zone))
 
     def count(self) -> int:
         return len(self._rows())
@@ -214,7 +247,7 @@ class OrdersScreen(Screen[None]):
         self._view = 0
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -222,7 +255,7 @@ class OrdersScreen(Screen[None]):
         yield Banner(id="orders-trouble")
         yield WorkList(columns=self._columns(), empty_text=t("orders.empty"), id="order-list")
         yield Static("", id="order-detail", classes="detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
@@ -287,21 +320,23 @@ class OrdersScreen(Screen[None]):
         return self.desk_app.agent.id
 
     def _form(
-        self, title: str, fields: Sequence[FormField], save: Callable[[dict[str, str]], object],
-        done: Callable[[object], None] | None = None,
+        self, title: str, fields: Sequence[FormField],
+        save: Callable[[dict[str, str], FormDraft], object],
+        done: Callable[[object], None] | None = None, *, draft: str, key: object = "",
     ) -> None:  # fmt: skip
         def submit(values: dict[str, str], modal: FormModal) -> None:
-            run_form_save(self, modal, lambda: save(values), done or self._saved)
+            run_form_save(self, modal, lambda d: save(values, d), done or self._saved)
 
-        self.app.push_screen(FormModal(title, fields, submit))
+        self.app.push_screen(FormModal(title, fields, submit, draft=draft, draft_key=key))
 
     def _saved(self, _result: object = None) -> None:
         self.notify(t("orders.saved"))
         self.query_one("#order-list", WorkList).reload()
 
-    def _write(self, action: Callable[[Any], object]) -> object:
+    def _write(self, action: Callable[[Any], object], draft: FormDraft) -> object:
         with self.desk_app.unit_of_work() as uow:
-            result = action(uow.repo)
+            result = action(uow)
+            draft.delete_in(uow)  # the draft goes with the save
             uow.commit()
         return result
 
@@ -325,13 +360,16 @@ class OrdersScreen(Screen[None]):
         self._form(
             t("orders.add_title"),
             fields,
-            lambda v: self._write(lambda repo: repo.add_order(v, self._agent_id(), now(), zone)),
+            lambda v, d: self._write(
+                lambda uow: uow.handover.add_order(v, self._agent_id(), now(), zone), d
+            ),
+            draft="order_add",
         )
 
     def action_import_file(self) -> None:
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
 
-        def save(values: dict[str, str]) -> object:
+        def save(values: dict[str, str], draft: FormDraft) -> object:
             from deskui.data.handover_store import HandoverError
             from deskui.data.tabular import TableError, read_table
 
@@ -342,9 +380,10 @@ class OrdersScreen(Screen[None]):
                     "orders.error.fix_fields", [FieldProblem("path", "orders.error.bad_file")]
                 ) from error
             return self._write(
-                lambda repo: repo.import_orders(
+                lambda uow: uow.handover.import_orders(
                     rows, self._agent_id(), self.desk_app.clock.now(), zone
-                )
+                ),
+                draft,
             )
 
         def done(result: Any) -> None:
@@ -365,6 +404,7 @@ class OrdersScreen(Screen[None]):
             [FormField("path", t("orders.field.path"), placeholder=t("orders.path_hint"))],
             save,
             done,
+            draft="order_import",
         )
 
     def action_unshipped(self) -> None:
@@ -377,12 +417,14 @@ class OrdersScreen(Screen[None]):
                 FormField("reason", t("orders.field.reason"), value=row.reason),
                 FormField("responsible", t("orders.field.responsible"), value=row.responsible),
             ],
-            lambda v: self._write(
-                lambda repo: repo.register_unshipped(
+            lambda v, d: self._write(
+                lambda uow: uow.handover.register_unshipped(
                     row.order_id, v["reason"], v["responsible"], self._agent_id(),
                     self.desk_app.clock.now(),
-                )
+                ),
+                d,
             ),
+            draft="order_unshipped", key=row.order_id,
         )  # fmt: skip
 
     def action_chase(self) -> None:
@@ -405,12 +447,15 @@ class OrdersScreen(Screen[None]):
                     "result", t("orders.field.courier_result"), placeholder=t("orders.chase_hint")
                 )
             ],
-            lambda v: self._write(
-                lambda repo: repo.chase_parcel(
+            lambda v, d: self._write(
+                lambda uow: uow.handover.chase_parcel(
                     row.order_id, v["result"], self._agent_id(), self.desk_app.clock.now()
-                )
+                ),
+                d,
             ),
             done,
+            draft="order_chase",
+            key=row.order_id,
         )
 
     def action_answer(self) -> None:
@@ -420,14 +465,17 @@ class OrdersScreen(Screen[None]):
         self._form(
             t("orders.answer_title", number=visible(row.number)),
             [FormField("answer", t("orders.field.answer"))],
-            lambda v: self._write(
-                lambda repo: repo.answer_parcel(
+            lambda v, d: self._write(
+                lambda uow: uow.handover.answer_parcel(
                     row.order_id,
                     said_well(v["answer"]),
                     self._agent_id(),
                     self.desk_app.clock.now(),
-                )
+                ),
+                d,
             ),
+            draft="order_answer",
+            key=row.order_id,
         )
 
     def action_follow_up(self) -> None:
@@ -440,12 +488,14 @@ class OrdersScreen(Screen[None]):
                 FormField("result", t("orders.field.result")),
                 FormField("close", t("orders.field.close"), kind="check"),
             ],
-            lambda v: self._write(
-                lambda repo: repo.follow_up_unpaid(
+            lambda v, d: self._write(
+                lambda uow: uow.handover.follow_up_unpaid(
                     row.order_id, v["result"], self._agent_id(), self.desk_app.clock.now(),
                     close=bool(v["close"]),
-                )
+                ),
+                d,
             ),
+            draft="order_follow_up", key=row.order_id,
         )  # fmt: skip
 
     def action_void(self) -> None:
@@ -464,13 +514,15 @@ class OrdersScreen(Screen[None]):
                 FormField("confirmed", t("orders.field.confirmed"), kind="check"),
                 FormField("refund", t("orders.field.refund")),
             ],
-            lambda v: self._write(
-                lambda repo: repo.void_order(
+            lambda v, d: self._write(
+                lambda uow: uow.handover.void_order(
                     row.order_id, bool(v["confirmed"]), v["refund"], self._agent_id(),
                     self.desk_app.clock.now(),
-                )
+                ),
+                d,
             ),
             done,
+            draft="order_void", key=row.order_id,
         )  # fmt: skip
 
     def action_return_step(self) -> None:
@@ -490,12 +542,14 @@ class OrdersScreen(Screen[None]):
                 ),
                 FormField("agreed", t("orders.field.agreed")),
             ],
-            lambda v: self._write(
-                lambda repo: repo.record_return_step(
+            lambda v, d: self._write(
+                lambda uow: uow.handover.record_return_step(
                     row.order_id, v["step"], v["agreed"], self._agent_id(),
                     self.desk_app.clock.now(),
-                )
+                ),
+                d,
             ),
+            draft="order_return", key=row.order_id,
         )  # fmt: skip
 
     def on_desk_app_changes_seen(self, message: Any) -> None:

@@ -16,21 +16,25 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from deskui.domain.customer_import import Problem
+from deskui.domain.field_limits import input_limit
 from deskui.domain.model import ContactRole, Gender, Role
 from deskui.domain.phone import format_display
-from deskui.i18n import t
+from deskui.i18n import has_key, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.drafts import NO_DRAFT, FormDraft
+from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import countdown_text
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.data.conflict import Conflict
     from deskui.data.profile_records import (
         ContactDetail,
         CustomerDetail,
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
         SaveResult,
     )
     from deskui.domain.customer_import import ImportReport
+    from deskui.screens.host import DeskHost
 
 CUSTOMER_FIELDS = ("name", "address", "phone", "unit_number", "contract_signed_on")
 CONTACT_INPUTS = ("contact", "position", "contact_phone", "email", "birthday", "convenient_time")
@@ -82,19 +87,19 @@ def problem_text(problem: Problem) -> str:
 class CustomerSource:
     """Every customer, open filings first, for the work list's worker."""
 
-    def __init__(self, app: DeskApp) -> None:
+    def __init__(self, app: DeskHost) -> None:
         self._app = app
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.customer_row_count()
+            return uow.profiles.customer_row_count()
 
     def rows(self, offset: int, limit: int) -> list[CustomerRow]:
         with self._app.unit_of_work() as uow:
-            return uow.repo.customer_rows(offset, limit)
+            return uow.profiles.customer_rows(offset, limit)
 
 
-def customer_columns(app: DeskApp) -> list[Column]:
+def customer_columns(app: DeskHost) -> list[Column]:
     def filing(row: CustomerRow) -> str:
         if row.filing_due is None:
             return t("profiles.filed")
@@ -136,7 +141,7 @@ class ProfilesScreen(Screen[None]):
         localize_profile_bindings(self)
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -148,7 +153,7 @@ class ProfilesScreen(Screen[None]):
             id="customers",
         )
         yield Static(t("profiles.pick_hint"), id="profile-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         work_list = self.query_one("#customers", WorkList)
@@ -180,7 +185,7 @@ class ProfilesScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="profiles-detail", exit_on_error=False)
     def load_detail(self, customer_id: int, then: str | None) -> None:
         with self.desk_app.unit_of_work() as uow:
-            detail = uow.repo.customer_detail(customer_id)
+            detail = uow.profiles.customer_detail(customer_id)
         deliver(self, self._show_detail, detail, then)
 
     def _show_detail(self, detail: CustomerDetail | None, then: str | None) -> None:
@@ -211,10 +216,14 @@ class ProfilesScreen(Screen[None]):
             text.append("\n" + t("profiles.detail_address", address=detail.address))
         if detail.needs_sales_confirmation:
             text.append("\n" + t("profiles.detail_confirm"))
-        if detail.filing_due is not None:
-            zone = ZoneInfo(self.desk_app.settings.site_timezone)
-            due = detail.filing_due.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-            text.append("\n" + t("profiles.detail_filing", due=due))
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        for kind, due_at in detail.filings:  # each open filing, personal notes too (1.4.2)
+            due = due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            name = f"deadline_kind.filing.{kind}"
+            if has_key(name):
+                text.append("\n" + t("profiles.detail_filing_kind", kind=t(name), due=due))
+            else:
+                text.append("\n" + t("profiles.detail_filing", due=due))
         for contact in detail.contacts:
             text.append(
                 "\n"
@@ -264,7 +273,7 @@ class ProfilesScreen(Screen[None]):
     def run_assignment(self) -> None:
         app = self.desk_app
         with app.unit_of_work() as uow:
-            mapping = uow.repo.run_assignment(app.clock.now())
+            mapping = uow.profiles.run_assignment(app.clock.now())
             uow.commit()
         deliver(self, self._assigned, len(mapping))
 
@@ -309,12 +318,12 @@ class ProfileFormBase(ModalScreen[str | None]):
         localize_profile_bindings(self)
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def field(self, name: str, value: str = "") -> ComposeResult:
         yield Label(t(f"profiles.field.{name}"), classes="field-label")
-        yield Input(value, id=f"f-{name}", compact=True)
+        yield Input(value, id=f"f-{name}", compact=True, max_length=input_limit(name))
         yield Static("", id=f"err-{name}", classes="field-error")
 
     def choice(self, name: str, options: list[tuple[str, str]], value: str) -> ComposeResult:
@@ -349,9 +358,30 @@ class ProfileFormBase(ModalScreen[str | None]):
             status.update(t("profiles.form.has_problems", count=len(problems)))
         elif result is not None and result.conflict:
             status.update(t("profiles.form.conflict"))
+            if result.theirs is not None:
+                self.show_conflict(result.theirs)
         elif result is not None and result.missing:
             status.update(t("profiles.form.missing"))
         status.set_class(True, "-error")
+
+    def show_conflict(self, theirs: Conflict) -> None:
+        """Who saved, when and what, beside what this form holds (DESIGN.md 7)."""
+        from deskui.screens.conflict import ConflictModal
+
+        names = ("name", "address", "phone", "unit_number")
+        mine = {name: self.value(name) for name in names}
+        labels = {name: t(f"profiles.field.{name}") for name in names}
+        zone = self.desk_app.settings.site_timezone
+
+        def decided(keep_mine: bool | None) -> None:
+            if keep_mine:  # saved over theirs, knowingly
+                self.conflict_kept(theirs.version)
+                self.call_later(self.run_action, "save")
+
+        self.app.push_screen(ConflictModal(theirs, mine, labels, zone), decided)
+
+    def conflict_kept(self, version: int) -> None:
+        """The agent keeps their version: the next save replaces the one now stored."""
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -368,6 +398,7 @@ class CustomerFormModal(ProfileFormBase):
     def __init__(self, detail: CustomerDetail | None) -> None:
         super().__init__()
         self.detail = detail
+        self.draft = FormDraft(self, "customer", detail.id if detail else "new")
 
     def compose(self) -> ComposeResult:
         d = self.detail
@@ -414,6 +445,21 @@ class CustomerFormModal(ProfileFormBase):
 
     def on_mount(self) -> None:
         self.query_one("#f-name", Input).focus()
+        self.draft.load()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def action_cancel(self) -> None:
+        self.draft.discard()  # "Esc cancels": the typing goes too
+        super().action_cancel()
+
+    def conflict_kept(self, version: int) -> None:
+        if self.detail is not None:
+            self.detail = replace(self.detail, version=version)
 
     def action_save(self) -> None:
         from deskui.data.profile_records import ContactDraft, CustomerDraft
@@ -443,6 +489,7 @@ class CustomerFormModal(ProfileFormBase):
                 convenient_time=self.value("convenient_time"),
             )
         self.query_one("#form-status", Static).update(t("profiles.form.saving"))
+        self.draft.hold()  # a draft written after the save would come back
         self.save_customer(draft, contact)
 
     @work(thread=True, exclusive=True, group="profiles-save", exit_on_error=False)
@@ -456,12 +503,13 @@ class CustomerFormModal(ProfileFormBase):
 
             early = tuple(check_contact(contact_values(contact))[1])
         with app.unit_of_work() as uow:
-            result = uow.repo.save_customer(draft, agent_id or 0, now)
+            result = uow.profiles.save_customer(draft, agent_id or 0, now)
             problems = result.problems + early
             if result.ok and not problems and contact is not None:
-                saved = uow.repo.save_contact(replace(contact, customer_id=result.id), now)
+                saved = uow.profiles.save_contact(replace(contact, customer_id=result.id), now)
                 problems = saved.problems
             if result.ok and not problems:
+                self.draft.delete_in(uow)
                 uow.commit()  # customer and principal together, or neither
         deliver(self, self._saved, result, problems, draft.name)
 
@@ -469,6 +517,7 @@ class CustomerFormModal(ProfileFormBase):
         if result.ok and not problems:
             self.dismiss(name)
             return
+        self.draft.resume()  # not saved: the typing is kept as a draft again
         self.show_result(result, problems)
 
 
@@ -484,6 +533,14 @@ class ContactFormModal(ProfileFormBase):
         self.detail = detail
         self.contacts: dict[int, ContactDetail] = {c.id: c for c in detail.contacts}
         self.current = detail.contacts[0].id if detail.contacts else NEW_CONTACT
+        # the fields of the contact being edited; which one it is rides beside them
+        self.draft = FormDraft(
+            self,
+            "contact",
+            detail.id,
+            state=lambda: self.current,
+            restore_state=self._restore_contact,
+        )
 
     def compose(self) -> ComposeResult:
         roles, genders = self._contact_options()
@@ -498,7 +555,12 @@ class ContactFormModal(ProfileFormBase):
             yield Static(head, classes="dialog-title")
             yield Label(t("profiles.field.which_contact"), classes="field-label")
             yield Select(
-                choices, value=str(self.current), allow_blank=False, id="which", compact=True
+                choices,
+                value=str(self.current),
+                allow_blank=False,
+                id="which",
+                compact=True,
+                classes=NO_DRAFT,
             )
             with (
                 VerticalScroll(classes="form-body"),
@@ -521,10 +583,30 @@ class ContactFormModal(ProfileFormBase):
     def on_mount(self) -> None:
         self._fill(self.current)
         self.query_one("#f-contact", Input).focus()
+        self.draft.load()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def _restore_contact(self, state: object) -> None:
+        if isinstance(state, int) and (state in self.contacts or state == NEW_CONTACT):
+            self.current = state  # set first: the choice's change below refills nothing
+            self.query_one("#which", Select).value = str(state)
+
+    def action_cancel(self) -> None:
+        self.draft.discard()  # "Esc cancels": the typing goes too
+        super().action_cancel()
 
     @on(Select.Changed, "#which")
     def _picked(self, event: Select.Changed) -> None:
-        self.current = int(str(event.value))
+        picked = int(str(event.value))
+        if picked == self.current:
+            return
+        self.draft.discard()  # another contact's fields: what was typed for this one goes
+        self.current = picked
         self._fill(self.current)
 
     def _fill(self, contact_id: int) -> None:
@@ -567,6 +649,7 @@ class ContactFormModal(ProfileFormBase):
             version=c.version if c else None,
         )
         self.query_one("#form-status", Static).update(t("profiles.form.saving"))
+        self.draft.hold()  # a draft written after the save would come back
         self.save_contact(draft, remove=False)
 
     def action_remove(self) -> None:
@@ -582,10 +665,11 @@ class ContactFormModal(ProfileFormBase):
         now = app.clock.now()
         with app.unit_of_work() as uow:
             if remove:
-                result = uow.repo.remove_contact(draft.id, draft.version, now)
+                result = uow.profiles.remove_contact(draft.id, draft.version, now)
             else:
-                result = uow.repo.save_contact(draft, now)
+                result = uow.profiles.save_contact(draft, now)
             if result.ok:
+                self.draft.delete_in(uow)
                 uow.commit()
         deliver(self, self._saved, result)
 
@@ -593,6 +677,7 @@ class ContactFormModal(ProfileFormBase):
         if result.ok:
             self.dismiss(self.detail.name)
             return
+        self.draft.resume()  # not saved: the typing is kept as a draft again
         self.show_result(result, result.problems)
 
 
@@ -613,14 +698,14 @@ class ImportModal(ModalScreen[int | None]):
         self.report: ImportReport | None = None
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog import-dialog"):
             yield Static(t("profiles.import.title"), classes="dialog-title")
             yield Label(t("profiles.import.path"), classes="field-label")
-            yield Input(id="import-path", compact=True)
+            yield Input(id="import-path", compact=True, max_length=input_limit("path"))
             yield Static("", id="import-summary")
             with VerticalScroll(id="import-report"):
                 yield Static("", id="import-bad")
@@ -638,26 +723,39 @@ class ImportModal(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="profiles-import", exit_on_error=False)
     def dry_run(self, path: str) -> None:
-        from deskui.data.tabular import TableError, read_table
+        from deskui.data.tabular import TableError, read_sheet
         from deskui.domain.customer_import import parse_rows
 
         app = self.desk_app
         try:
-            rows = read_table(Path(path).expanduser())
+            sheet = read_sheet(Path(path).expanduser())
         except TableError as error:
-            deliver(self, self._failed, str(error))
+            deliver(self, self._failed, t(str(error)))
             return
-        with app.unit_of_work() as uow:
-            report = parse_rows(rows, uow.repo.existing_phones())
-            outcome = uow.repo.import_customers(report, 0, app.clock.now(), dry_run=True)
+        try:
+            with app.unit_of_work() as uow:
+                report = parse_rows(sheet.rows, uow.profiles.existing_phones(), sheet.headers)
+                outcome = uow.profiles.import_customers(report, 0, app.clock.now(), dry_run=True)
+        except Exception as error:
+            deliver(self, self._failed, trouble_line(error))
+            return
         deliver(self, self._show_report, report, outcome)
 
-    def _failed(self, key: str) -> None:
-        self.query_one("#import-summary", Static).update(t(key))
+    def _failed(self, text: str) -> None:
+        self.query_one("#import-summary", Static).update(Text(text))
 
     def _show_report(self, report: ImportReport, outcome: ImportOutcome) -> None:
         self.report = report
+        if not report.has_header or not report.rows:  # nothing to import, said as such
+            key = (
+                "profiles.import.empty_file" if not report.has_header else "profiles.import.no_rows"
+            )
+            self.query_one("#import-summary", Static).update(t(key))
+            return
         summary = Text(t("profiles.import.report", ok=outcome.created, bad=len(report.bad)))
+        if report.blank_lines:
+            lines = ", ".join(str(n) for n in report.blank_lines)
+            summary.append("\n" + t("profiles.import.blank_lines", lines=lines))
         if outcome.skipped_lines:
             lines = ", ".join(str(n) for n in outcome.skipped_lines)
             summary.append(
@@ -690,10 +788,27 @@ class ImportModal(ModalScreen[int | None]):
     def accept_import(self, report: ImportReport) -> None:
         app = self.desk_app
         agent_id = app.agent.id if app.agent else 0
-        with app.unit_of_work() as uow:
-            outcome = uow.repo.import_customers(report, agent_id, app.clock.now(), dry_run=False)
-            uow.commit()
+        try:
+            with app.unit_of_work() as uow:
+                outcome = uow.profiles.import_customers(
+                    report, agent_id, app.clock.now(), dry_run=False
+                )
+                uow.commit()
+        except Exception as error:  # nothing was imported: said, never silent
+            deliver(self, self._failed, t("profiles.import.failed", reason=trouble_line(error)))
+            return
+        if outcome.skipped_lines:  # filed since the dry run: said before the dialog closes
+            deliver(self, self._imported_with_skips, outcome)
+            return
         deliver(self, self.dismiss, outcome.created)
+
+    def _imported_with_skips(self, outcome: ImportOutcome) -> None:
+        self.report = None
+        lines = ", ".join(str(n) for n in outcome.skipped_lines)
+        summary = Text(t("profiles.imported", count=outcome.created))
+        skipped = t("profiles.import.skipped_done", count=len(outcome.skipped_lines), lines=lines)
+        summary.append("\n" + skipped)
+        self.query_one("#import-summary", Static).update(summary)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

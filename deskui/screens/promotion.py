@@ -16,13 +16,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from deskui.domain.callbacks import promotion_problems
+from deskui.domain.field_limits import input_limit
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
 from deskui.screens.visit_request import parse_day
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 PROMOTION_FIELDS = ("name", "starts_on", "ends_on")
 
@@ -38,9 +40,10 @@ class PromotionModal(ModalScreen[int | None]):
     def __init__(self) -> None:
         super().__init__(id="promotion")
         localize_bindings(self)
+        self.draft = FormDraft(self, "promotion", title=t("callbacks.promotion.title"))
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -49,12 +52,22 @@ class PromotionModal(ModalScreen[int | None]):
             for name in PROMOTION_FIELDS:
                 yield Label(t(f"callbacks.promotion.{name}"), classes="field-label")
                 hint = t("callbacks.visit.date_hint") if name != "name" else ""
-                yield Input(id=f"promotion-{name}", placeholder=hint, compact=True)
+                yield Input(
+                    id=f"promotion-{name}",
+                    placeholder=hint,
+                    compact=True,
+                    max_length=input_limit(name),
+                )
                 yield Static("", id=f"err-promotion-{name}", classes="field-error")
             yield Static(t("callbacks.promotion.form_hint"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#promotion-name", Input).focus()
+        self.draft.load()
+
+    @on(Input.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#promotion-{name}", Input).value
@@ -87,6 +100,7 @@ class PromotionModal(ModalScreen[int | None]):
         if problems:
             self.query_one(f"#promotion-{next(iter(problems))}", Input).focus()
             return
+        self.draft.hold()  # a draft written after the save would come back
         self.save(self._value("name"), starts_on, ends_on)
 
     @work(thread=True, exclusive=True, group="promotion_save", exit_on_error=False)
@@ -96,21 +110,25 @@ class PromotionModal(ModalScreen[int | None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                promotion_id = uow.repo.add_promotion(
+                promotion_id = uow.callbacks.add_promotion(
                     name,
                     starts_on,
                     ends_on,
                     app.agent.id,
                     app.clock.now(),  # type: ignore[union-attr]
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
         except CallbackError as error:
             deliver(self, self._error, "name", error.key)
+            deliver(self, self.draft.resume)
             return
         except Exception as error:
             deliver(self, self.notify, str(error).splitlines()[0], severity="error")
+            deliver(self, self.draft.resume)
             return
         deliver(self, self.dismiss, promotion_id)
 
     def action_cancel(self) -> None:
+        self.draft.discard()  # "Esc cancels" (its hint): the typing goes too
         self.dismiss(None)

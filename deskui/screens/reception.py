@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.domain.intake import FieldProblem
 from deskui.domain.reception import check_pass, check_text, check_time
@@ -24,13 +24,14 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.department import LegField, LegFormModal, save_in_worker
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.reception_store import MessageRow, PassRow, VisitRow
     from deskui.data.records import AgentRecord
-    from deskui.data.repository import Repository
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.screens.host import DeskHost
 
 SECTIONS = ("visitors", "walk_ins", "expiring", "passes", "messages")
 
@@ -38,7 +39,7 @@ SECTIONS = ("visitors", "walk_ins", "expiring", "passes", "messages")
 class ReceptionSource:
     """One section's rows for the work list's worker; `now` read at each query."""
 
-    def __init__(self, app: DeskApp, section: str) -> None:
+    def __init__(self, app: DeskHost, section: str) -> None:
         self._app = app
         self.section = section
 
@@ -48,26 +49,24 @@ class ReceptionSource:
     def count(self) -> int:
         now, zone = self._args()
         with self._app.unit_of_work() as uow:
-            repo = uow.repo
             if self.section == "visitors":
-                return repo.today_visits_count(now, zone)
+                return uow.reception.today_visits_count(now, zone)
             if self.section == "walk_ins":
-                return repo.walk_ins_count(now, zone)
+                return uow.reception.walk_ins_count(now, zone)
             if self.section == "messages":
-                return repo.messages_count()
-            return repo.passes_count(now, zone, self.section == "expiring")
+                return uow.reception.messages_count()
+            return uow.reception.passes_count(now, zone, self.section == "expiring")
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         now, zone = self._args()
         with self._app.unit_of_work() as uow:
-            repo = uow.repo
             if self.section == "visitors":
-                return list(repo.today_visits(now, zone, offset, limit))
+                return list(uow.reception.today_visits(now, zone, offset, limit))
             if self.section == "walk_ins":
-                return list(repo.walk_ins(now, zone, offset, limit))
+                return list(uow.reception.walk_ins(now, zone, offset, limit))
             if self.section == "messages":
-                return list(repo.messages(offset, limit))
-            return list(repo.passes(now, zone, offset, limit, self.section == "expiring"))
+                return list(uow.reception.messages(offset, limit))
+            return list(uow.reception.passes(now, zone, offset, limit, self.section == "expiring"))
 
 
 class ReceptionScreen(Screen[None]):
@@ -96,7 +95,7 @@ class ReceptionScreen(Screen[None]):
         self._agents: list[AgentRecord] = []
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -109,7 +108,7 @@ class ReceptionScreen(Screen[None]):
         yield Banner(id="reception-trouble")
         yield WorkList(columns=[], empty_text="", id="reception-list")
         yield Static("", id="reception-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load_agents()
@@ -119,7 +118,7 @@ class ReceptionScreen(Screen[None]):
     def load_agents(self) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                agents = uow.repo.agents()
+                agents = uow.agents.agents()
         except Exception as error:
             deliver(self, self._trouble, str(error))
             return
@@ -329,8 +328,8 @@ class ReceptionScreen(Screen[None]):
                 modal.show_problems(problems)
                 return
 
-            def write(repo: Repository) -> None:
-                repo.add_visit(
+            def write(uow: UnitOfWork) -> None:
+                uow.reception.add_visit(
                     me,
                     self._now(),
                     visitor=values["visitor"],
@@ -366,8 +365,8 @@ class ReceptionScreen(Screen[None]):
                 modal.show_problems(problems)
                 return
 
-            def write(repo: Repository) -> None:
-                repo.issue_pass(
+            def write(uow: UnitOfWork) -> None:
+                uow.reception.issue_pass(
                     me,
                     self._now(),
                     company=values["company"],
@@ -417,8 +416,8 @@ class ReceptionScreen(Screen[None]):
             addressee = int(values["for_agent"])
             name = next((visible(a.name) for a in self._agents if a.id == addressee), "")
 
-            def write(repo: Repository) -> None:
-                repo.take_message(
+            def write(uow: UnitOfWork) -> None:
+                uow.reception.take_message(
                     me,
                     self._now(),
                     for_agent_id=addressee,
@@ -438,13 +437,17 @@ class ReceptionScreen(Screen[None]):
         row = self._picked("visitors")
         if row is not None:
             done = self._done(t("reception.arrived_ok", name=visible(row.visitor)))
-            save_in_worker(self, None, lambda repo: repo.visit_arrived(row.id, self._now()), done)
+            save_in_worker(
+                self, None, lambda uow: uow.reception.visit_arrived(row.id, self._now()), done
+            )
 
     def action_left(self) -> None:
         row = self._picked("visitors", "walk_ins")
         if row is not None:
             done = self._done(t("reception.left_ok", name=visible(row.visitor)))
-            save_in_worker(self, None, lambda repo: repo.visit_left(row.id, self._now()), done)
+            save_in_worker(
+                self, None, lambda uow: uow.reception.visit_left(row.id, self._now()), done
+            )
 
     def action_ticket(self) -> None:
         """One key: the walk-in's problem becomes a ticket on the channel walk-in."""
@@ -454,8 +457,8 @@ class ReceptionScreen(Screen[None]):
         me = self._me()
         made: list[int] = []
 
-        def write(repo: Repository) -> None:
-            made.append(repo.walk_in_ticket(row.id, me, self._now()))
+        def write(uow: UnitOfWork) -> None:
+            made.append(uow.reception.walk_in_ticket(row.id, me, self._now()))
 
         def done() -> None:
             self.notify(t("reception.ticket_ok", id=made[0] if made else ""))
@@ -478,14 +481,19 @@ class ReceptionScreen(Screen[None]):
             save_in_worker(
                 self,
                 modal,
-                lambda repo: repo.revoke_pass(row.id, me, self._now(), values["reason"]),
+                lambda uow: uow.reception.revoke_pass(row.id, me, self._now(), values["reason"]),
                 self._done(t("reception.revoked_ok", id=row.id)),
             )
 
-        self.app.push_screen(LegFormModal(t("reception.revoke_title", id=row.id), fields, submit))
+        title = t("reception.revoke_title", id=row.id)
+        self.app.push_screen(
+            LegFormModal(title, fields, submit, draft="reception_revoke", draft_key=row.id)
+        )
 
     def action_done(self) -> None:
         row: MessageRow | None = self._picked("messages")
         if row is not None:
             done = self._done(t("reception.done_ok"))
-            save_in_worker(self, None, lambda repo: repo.message_done(row.id, self._now()), done)
+            save_in_worker(
+                self, None, lambda uow: uow.reception.message_done(row.id, self._now()), done
+            )

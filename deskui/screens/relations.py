@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.domain.reception import check_text
 from deskui.domain.relations import (
@@ -39,12 +39,12 @@ from deskui.screens.contact_pick import ContactPickModal
 from deskui.screens.delivery import deliver
 from deskui.screens.department import LegField, LegFormModal, save_in_worker
 from deskui.widgets.banner import Banner
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, CountdownFields, WorkList
 
 if TYPE_CHECKING:
     from textual.screen import Screen as AnyScreen
 
-    from deskui.app import DeskApp
     from deskui.data.relations_store import (
         ContactChoice,
         EventRow,
@@ -52,7 +52,8 @@ if TYPE_CHECKING:
         InviteeRow,
         ProspectRow,
     )
-    from deskui.data.repository import Repository
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.screens.host import DeskHost
 
 SECTIONS = ("prospects", "gifts", "events")
 ACTIONS: dict[str, frozenset[str]] = {
@@ -69,35 +70,33 @@ NO_DEADLINE: CountdownFields = (None, None, None)
 class RelationsSource:
     """One section's rows for the work list's worker."""
 
-    def __init__(self, app: DeskApp, section: str, event_id: int | None = None) -> None:
+    def __init__(self, app: DeskHost, section: str, event_id: int | None = None) -> None:
         self._app = app
         self.section = section
         self.event_id = event_id
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            repo = uow.repo
             if self.section == "prospects":
-                return repo.prospect_count()
+                return uow.relations.prospect_count()
             if self.section == "gifts":
-                return repo.gift_count()
+                return uow.relations.gift_count()
             if self.section == "invitees" and self.event_id is not None:
-                return repo.invitee_count(self.event_id)
-            return repo.event_count()
+                return uow.relations.invitee_count(self.event_id)
+            return uow.relations.event_count()
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         app = self._app
         with app.unit_of_work() as uow:
-            repo = uow.repo
             if self.section == "prospects":
-                return list(repo.prospect_rows(offset, limit))
+                return list(uow.relations.prospect_rows(offset, limit))
             if self.section == "gifts":
-                return list(repo.gift_rows(offset, limit))
+                return list(uow.relations.gift_rows(offset, limit))
             if self.section == "invitees" and self.event_id is not None:
-                return list(repo.invitee_rows(self.event_id, offset, limit))
+                return list(uow.relations.invitee_rows(self.event_id, offset, limit))
             zone = ZoneInfo(app.settings.site_timezone)
             today = app.clock.now().astimezone(zone).date()
-            return list(repo.event_rows(today, offset, limit))
+            return list(uow.relations.event_rows(today, offset, limit))
 
 
 def department_name(code: str, departments: Departments) -> str:
@@ -124,7 +123,7 @@ def prospect_form(
     source_callback_id: int | None = None,
 ) -> LegFormModal:
     """The prospect dialog: what interests them, who follows it (seed 000:1.4.7)."""
-    app: DeskApp = screen.app  # type: ignore[assignment]
+    app: DeskHost = screen.app  # type: ignore[assignment]
     agent = app.agent
     assert agent is not None
     me = agent.id
@@ -158,8 +157,8 @@ def prospect_form(
             modal.show_problems(problems)
             return
 
-        def write(repo: Repository) -> None:
-            repo.record_prospect(
+        def write(uow: UnitOfWork) -> None:
+            uow.relations.record_prospect(
                 me,
                 app.clock.now(),
                 customer_id=choice.customer_id,
@@ -200,12 +199,12 @@ def mark_prospect(
 ) -> None:
     """One key on a callback's call: the departments are read in a worker, then the prospect
     dialog opens over the screen, the callback kept as its source."""
-    app: DeskApp = screen.app  # type: ignore[assignment]
+    app: DeskHost = screen.app  # type: ignore[assignment]
 
     def load() -> None:
         try:
             with app.unit_of_work() as uow:
-                departments = uow.repo.departments()
+                departments = uow.tickets.departments()
         except Exception as error:
             reason = t("relations.trouble", reason=str(error).splitlines()[0])
             deliver(screen, app.notify, reason, severity="error", markup=False)
@@ -246,7 +245,7 @@ class RelationsScreen(Screen[None]):
         self._departments: Departments = ()
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -259,7 +258,7 @@ class RelationsScreen(Screen[None]):
         yield Banner(id="relations-trouble")
         yield WorkList(columns=[], empty_text="", id="relations-list")
         yield Static("", id="relations-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load_departments()
@@ -272,7 +271,7 @@ class RelationsScreen(Screen[None]):
     def load_departments(self) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                departments = uow.repo.departments()
+                departments = uow.tickets.departments()
         except Exception as error:
             deliver(self, self._trouble, str(error))
             return
@@ -332,7 +331,7 @@ class RelationsScreen(Screen[None]):
     def load_event(self, event_id: int) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                event = uow.repo.event(event_id)
+                event = uow.relations.event(event_id)
         except Exception as error:
             deliver(self, self._trouble, str(error))
             return
@@ -634,9 +633,9 @@ class RelationsScreen(Screen[None]):
                 calendar = BusinessCalendar(tz=app.settings.site_timezone)
             saved: list[Any] = []
 
-            def write(repo: Repository) -> None:
+            def write(uow: UnitOfWork) -> None:
                 saved.append(
-                    repo.record_gift(
+                    uow.relations.record_gift(
                         me,
                         self._now(),
                         calendar,
@@ -678,8 +677,8 @@ class RelationsScreen(Screen[None]):
                 modal.show_problems(problems)
                 return
 
-            def write(repo: Repository) -> None:
-                repo.add_event(
+            def write(uow: UnitOfWork) -> None:
+                uow.relations.add_event(
                     me,
                     self._now(),
                     self.zone,
@@ -726,7 +725,9 @@ class RelationsScreen(Screen[None]):
             save_in_worker(
                 self,
                 modal,
-                lambda repo: repo.hand_prospect(row.id, me, self._now(), department, person),
+                lambda uow: uow.relations.hand_prospect(
+                    row.id, me, self._now(), department, person
+                ),
                 self._done(message),
             )
 
@@ -750,7 +751,9 @@ class RelationsScreen(Screen[None]):
             save_in_worker(
                 self,
                 modal,
-                lambda repo: repo.close_prospect(row.id, me, self._now(), values["outcome"]),
+                lambda uow: uow.relations.close_prospect(
+                    row.id, me, self._now(), values["outcome"]
+                ),
                 self._done(t("relations.prospect.closed_ok")),
             )
 
@@ -785,8 +788,10 @@ class RelationsScreen(Screen[None]):
             arrived = values["arrived"] == "yes"
             result: list[Any] = []
 
-            def write(repo: Repository) -> None:
-                result.append(repo.confirm_gift(row.id, me, self._now(), arrived, values["note"]))
+            def write(uow: UnitOfWork) -> None:
+                result.append(
+                    uow.relations.confirm_gift(row.id, me, self._now(), arrived, values["note"])
+                )
 
             def done() -> None:
                 follow_up = result[0].follow_up_ticket_id if result and result[0] else None
@@ -822,7 +827,7 @@ class RelationsScreen(Screen[None]):
             save_in_worker(
                 self,
                 modal,
-                lambda repo: repo.record_plan(
+                lambda uow: uow.relations.record_plan(
                     row.id, me, self._now(), values["plan"], values["plan_by"]
                 ),
                 self._done(t("relations.event.plan_saved", name=visible(row.name))),
@@ -851,8 +856,8 @@ class RelationsScreen(Screen[None]):
         choices = [(c.customer_id, c.contact_id) for c in picked]
         added: list[int] = []
 
-        def write(repo: Repository) -> None:
-            added.append(repo.invite(event_id, me, self._now(), choices))
+        def write(uow: UnitOfWork) -> None:
+            added.append(uow.relations.invite(event_id, me, self._now(), choices))
 
         def done() -> None:
             skipped = len(choices) - added[0]
@@ -889,7 +894,7 @@ class RelationsScreen(Screen[None]):
             save_in_worker(
                 self,
                 modal,
-                lambda repo: repo.invitation_sent(
+                lambda uow: uow.relations.invitation_sent(
                     row.id, self._now(), at=at, way=values["way"], invited_by=values["invited_by"]
                 ),
                 self._done(t("relations.event.sent_ok", who=visible(row.customer_name))),
@@ -924,7 +929,7 @@ class RelationsScreen(Screen[None]):
             save_in_worker(
                 self,
                 modal,
-                lambda repo: repo.record_attendance(
+                lambda uow: uow.relations.record_attendance(
                     row.id, self._now(), self.zone, attendance, values["note"]
                 ),
                 self._done(

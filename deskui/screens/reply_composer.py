@@ -17,34 +17,39 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from deskui.domain.complaint import REPLY_PARTS, ReplyFacts, build_reply, parse_local_time
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
+from deskui.domain.field_limits import FieldKind, input_limit
 from deskui.domain.intake import FieldProblem
 from deskui.domain.script_flow import salutation
 from deskui.domain.search import visible
 from deskui.i18n import catalog, current_locale, t
 from deskui.keys import localize_bindings
+from deskui.locations import file_stamp
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
+from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
-    from deskui.data.complaint_store import ComplaintCase
+    from deskui.config import Settings
+    from deskui.data.complaint_store import ComplaintCase, ReplyFactsSave
+    from deskui.data.conflict import Conflict
+    from deskui.screens.host import DeskHost
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 FACT_FIELDS = ("cause", "responsible", "action_at", "expected_finish")
 PDF_FONT = "STSong-Light"  # reportlab's built-in Chinese CID font: no font file needed
 
 
-def replies_dir() -> Path:
-    """Where exported replies go: beside the data (DESKUI_DATA_DIR in tests)."""
-    from deskui.locations import data_dir
+def replies_dir(settings: Settings) -> Path:
+    """Where exported replies go: the desk's files folder (the demo's own under --demo)."""
+    from deskui.locations import files_dir
 
-    return data_dir() / "replies"
+    return files_dir(settings) / "replies"
 
 
 def export_text(text: str, path: Path) -> Path:
@@ -114,7 +119,7 @@ class ReplyComposerScreen(Screen[None]):
         self.draft = FormDraft(self, "reply", ticket_id, trouble=self._draft_trouble)
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -126,15 +131,19 @@ class ReplyComposerScreen(Screen[None]):
                 for name in FACT_FIELDS:
                     yield Label(t(f"reply.field.{name}"), classes="field-label")
                     hint = t("complaint.time_hint") if name.endswith(("_at", "_finish")) else ""
-                    yield Input(id=name, placeholder=hint, compact=True)
+                    yield Input(
+                        id=name, placeholder=hint, compact=True, max_length=input_limit(name)
+                    )
                     yield Static("", id=f"err-{name}", classes="field-error")
                 yield Label(t("reply.field.result"), classes="field-label")
-                yield GuardedText(id="result")
+                yield GuardedText(id="result", kind=FieldKind.NOTE)
             with Vertical(id="reply-side"):
                 yield Label(t("reply.text"), classes="field-label")
-                yield GuardedText(id="reply", placeholder=t("reply.text_hint"))
+                yield GuardedText(
+                    id="reply", placeholder=t("reply.text_hint"), kind=FieldKind.LETTER
+                )
                 yield Static("", id="reply-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load_case()
@@ -143,7 +152,7 @@ class ReplyComposerScreen(Screen[None]):
     def load_case(self) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                case = uow.repo.complaint(self.ticket_id)
+                case = uow.complaints.complaint(self.ticket_id)
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             return
@@ -152,7 +161,7 @@ class ReplyComposerScreen(Screen[None]):
     def on_reply_composer_screen_case_loaded(self, message: CaseLoaded) -> None:
         case = message.case
         self.case = case
-        self.version = case.version or None
+        self.version = case.version  # 0 is a version too: no record yet, still checked
         zone = self.desk_app.settings.site_timezone
         self.query_one("#reply-title", Static).update(
             Text(t("reply.title", id=case.ticket_id, customer=visible(case.customer_name)))
@@ -262,6 +271,13 @@ class ReplyComposerScreen(Screen[None]):
         if not reply.text.strip():
             self._status(t("reply.empty"))
             return
+        for name in ("result", "reply"):  # past its limit: said before the save, text kept
+            guarded = self.query_one(f"#{name}", GuardedText)
+            refusal = guarded.refusal()
+            if refusal is not None:
+                guarded.focus()
+                self._status(refusal)
+                return
         if then_export and reply.hits:
             # the letter goes to the customer: seed 000:3.2.1.2 before it leaves the desk
             reply.focus()
@@ -283,10 +299,12 @@ class ReplyComposerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="reply_save", exit_on_error=False)
     def save_reply(self, facts: object, then_export: bool) -> None:
+        from deskui.data.conflict import Conflict
+
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                version = uow.repo.save_reply_facts(
+                version = uow.complaints.save_reply_facts(
                     self.ticket_id,
                     app.agent.id,  # type: ignore[union-attr]
                     facts,  # type: ignore[arg-type]
@@ -294,11 +312,31 @@ class ReplyComposerScreen(Screen[None]):
                 )
                 self.draft.delete_in(uow)
                 uow.commit()
+        except Conflict as conflict:  # another desk saved first: show both, keep the form
+            deliver(self, self._save_conflicted, conflict, facts, then_export)
+            return
         except Exception as error:
             self.post_message(self.Trouble(str(error).splitlines()[0]))
             deliver(self, self.draft.resume)
             return
         self.post_message(self.Saved(version, then_export))
+
+    def _save_conflicted(self, conflict: Conflict, facts: ReplyFactsSave, export: bool) -> None:
+        from deskui.data.complaint_store import REPLY_FIELDS
+        from deskui.screens.conflict import ConflictModal
+
+        self.draft.resume()
+        mine = {name: str(getattr(facts, name) or "") for name in REPLY_FIELDS}
+        labels = {name: t(f"reply.field.{name}") for name in REPLY_FIELDS if name != "reply_text"}
+        labels["reply_text"] = t("reply.text")
+        zone = self.desk_app.settings.site_timezone
+
+        def decided(keep_mine: bool | None) -> None:
+            if keep_mine:  # saved over theirs, knowingly
+                self.version = conflict.version
+                self._save(then_export=export)
+
+        self.app.push_screen(ConflictModal(conflict, mine, labels, zone), decided)
 
     def on_reply_composer_screen_saved(self, message: Saved) -> None:
         self.version = message.version
@@ -308,8 +346,9 @@ class ReplyComposerScreen(Screen[None]):
             self._status(t("reply.saved"))
             return
         text = self.query_one("#reply", GuardedText).text
-        stamp = self.desk_app.clock.now().strftime("%Y%m%d-%H%M")
-        base = replies_dir() / f"complaint-{self.ticket_id}-{stamp}"
+        settings = self.desk_app.settings
+        stamp = file_stamp(self.desk_app.clock.now(), settings.site_timezone)
+        base = replies_dir(settings) / f"complaint-{self.ticket_id}-{stamp}"
         title = t("reply.pdf_title", id=self.ticket_id)
         try:
             txt = export_text(text, base.with_suffix(".txt"))

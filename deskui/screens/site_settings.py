@@ -17,17 +17,20 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets import Input, Label, Select, SelectionList, Static
 
+from deskui.domain.field_limits import input_limit
 from deskui.domain.model import CallbackPurpose, Role
 from deskui.domain.search import visible
 from deskui.domain.site import SETTINGS, SettingProblem, SiteSetting, Unit, parse_setting
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
+from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 Field = Input | Select[str] | SelectionList[str]
 
@@ -63,9 +66,10 @@ class SiteSettingsScreen(Screen[None]):
         self._saved: dict[str, str] = {}
         """What the database holds (defaults filled in): the form compares against it."""
         self._warned_unsaved = False
+        self.draft = FormDraft(self, "site_settings", trouble=self._status, title=t("site.title"))
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -88,7 +92,7 @@ class SiteSettingsScreen(Screen[None]):
                     yield Static(
                         self._hint(setting), id=f"{field_id(setting)}-hint", classes="settings-hint"
                     )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def _field(self, setting: SiteSetting) -> Field:
         if setting.unit is Unit.CHOICE:
@@ -107,7 +111,13 @@ class SiteSettingsScreen(Screen[None]):
                 compact=True,
                 classes="settings-field -purposes",
             )
-        return Input(setting.default, id=field_id(setting), compact=True, classes="settings-field")
+        return Input(
+            setting.default,
+            id=field_id(setting),
+            compact=True,
+            classes="settings-field",
+            max_length=input_limit("setting"),
+        )
 
     @staticmethod
     def _hint(setting: SiteSetting) -> str:
@@ -138,7 +148,7 @@ class SiteSettingsScreen(Screen[None]):
     def load_settings(self) -> None:
         try:
             with self.desk_app.unit_of_work() as uow:
-                stored = uow.repo.stored_settings()
+                stored = uow.settings.stored_settings()
         except Exception as error:
             self.post_message(self.Failed(str(error).splitlines()[0]))
             return
@@ -153,6 +163,8 @@ class SiteSettingsScreen(Screen[None]):
                 self._field_error(
                     setting, t("site.stored_invalid", text=visible(self._saved[setting.key]))
                 )
+        if self.may_edit:
+            self.draft.load()  # what was typed and not saved goes over what is stored
 
     def on_site_settings_screen_failed(self, message: Failed) -> None:
         self._status(t("app.database_failed", reason=visible(message.reason)))
@@ -202,6 +214,14 @@ class SiteSettingsScreen(Screen[None]):
                 problem = _problem_text(parsed) if isinstance(parsed, SettingProblem) else ""
                 self._field_error(setting, problem)
 
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def on_screen_suspend(self) -> None:
+        self.draft.flush()  # left within the half second: keep the last keys
+
     @on(Input.Submitted, ".settings-field")
     def submitted(self) -> None:
         self.action_save()
@@ -229,6 +249,7 @@ class SiteSettingsScreen(Screen[None]):
             self._status(t("site.nothing_changed"))
             return
         self._status(t("site.saving"))
+        self.draft.hold()  # a draft written after the save would come back
         self.save_settings(changes)
 
     @work(thread=True, exclusive=True, group="site-settings-save", exit_on_error=False)
@@ -237,15 +258,18 @@ class SiteSettingsScreen(Screen[None]):
         agent_id = app.agent.id if app.agent else None
         try:
             with app.unit_of_work() as uow:
-                uow.repo.save_settings(changes, agent_id, app.clock.now())
+                uow.settings.save_settings(changes, agent_id, app.clock.now())
+                self.draft.delete_in(uow)
                 uow.commit()
         except Exception as error:  # the form keeps what was typed; saving again retries
             deliver(self, self._status, t("site.save_failed", reason=str(error).splitlines()[0]))
+            deliver(self, self.draft.resume)
             return
         deliver(self, self._after_save, changes)
 
     def _after_save(self, changes: dict[str, str]) -> None:
         self._saved.update(changes)
+        self.draft.saved()
         self._warned_unsaved = False
         self._status(t("site.saved", count=len(changes)))
         self.desk_app.reload_site_rules()

@@ -17,13 +17,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from deskui.domain.callbacks import SURVEY_SCORES, SurveyQuarter
+from deskui.domain.field_limits import input_limit
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 SURVEY_FIELDS = ("received_from", "received_at", "score", "note")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -53,9 +55,11 @@ class SurveyReceivedModal(ModalScreen[int | None]):
         localize_bindings(self)
         self.row = row
         self.quarter = quarter
+        key = f"{row.customer_id}:{quarter.year}Q{quarter.quarter}"
+        self.draft = FormDraft(self, "survey_received", key, title=t("team.survey.form_title"))
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -75,10 +79,16 @@ class SurveyReceivedModal(ModalScreen[int | None]):
                 id="survey-received_from",
                 placeholder=t("team.survey.received_from_hint"),
                 compact=True,
+                max_length=input_limit("received_from"),
             )
             yield Static("", id="err-survey-received_from", classes="field-error")
             yield Label(t("team.survey.received_at"), classes="field-label")
-            yield Input(now.strftime(TIME_FORMAT), id="survey-received_at", compact=True)
+            yield Input(
+                now.strftime(TIME_FORMAT),
+                id="survey-received_at",
+                compact=True,
+                max_length=input_limit("received_at"),
+            )
             yield Static("", id="err-survey-received_at", classes="field-error")
             yield Label(t("team.survey.score"), classes="field-label")
             yield Select(
@@ -89,12 +99,18 @@ class SurveyReceivedModal(ModalScreen[int | None]):
             )
             yield Static("", id="err-survey-score", classes="field-error")
             yield Label(t("team.survey.note"), classes="field-label")
-            yield Input(id="survey-note", compact=True)
+            yield Input(id="survey-note", compact=True, max_length=input_limit("note"))
             yield Static("", id="err-survey-note", classes="field-error")
             yield Static(t("team.survey.form_hint"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#survey-received_from", Input).focus()
+        self.draft.load()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
 
     def _error(self, name: str, key: str) -> None:
         self.query_one(f"#err-survey-{name}", Static).update(Text(t(key)) if key else "")
@@ -128,6 +144,7 @@ class SurveyReceivedModal(ModalScreen[int | None]):
         assert received_at is not None
         score = self.query_one("#survey-score", Select).value
         note = self.query_one("#survey-note", Input).value
+        self.draft.hold()  # a draft written after the save would come back
         self.save(
             received_from,
             received_at,
@@ -142,7 +159,7 @@ class SurveyReceivedModal(ModalScreen[int | None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                form_id = uow.repo.record_survey(
+                form_id = uow.surveys.record_survey(
                     self.row.customer_id,
                     self.quarter.year,
                     self.quarter.quarter,
@@ -153,14 +170,18 @@ class SurveyReceivedModal(ModalScreen[int | None]):
                     agent_id=app.agent.id,  # type: ignore[union-attr]
                     now=app.clock.now(),
                 )
+                self.draft.delete_in(uow)
                 uow.commit()
         except SurveyError as error:
             deliver(self, self._error, "received_from", error.key)
+            deliver(self, self.draft.resume)
             return
         except Exception as error:
             deliver(self, self.notify, str(error).splitlines()[0], severity="error")
+            deliver(self, self.draft.resume)
             return
         deliver(self, self.dismiss, form_id)
 
     def action_cancel(self) -> None:
+        self.draft.discard()  # "Esc cancels" (its hint): the typing goes too
         self.dismiss(None)

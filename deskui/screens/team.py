@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskui.domain.callbacks import (
     SurveyQuarter,
@@ -29,10 +29,11 @@ from deskui.keys import localize_bindings
 from deskui.screens.desk import describe_row, open_work_item
 from deskui.screens.sources import DeadlineSource
 from deskui.screens.work_columns import deadline_columns
+from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 TEAM_VIEWS = ("deadlines", "surveys")
 
@@ -40,18 +41,18 @@ TEAM_VIEWS = ("deadlines", "surveys")
 class MissingSurveySource:
     """Customers without this quarter's form (`count`/`rows` run in the list's worker)."""
 
-    def __init__(self, app: DeskApp, quarter: SurveyQuarter) -> None:
+    def __init__(self, app: DeskHost, quarter: SurveyQuarter) -> None:
         self._app = app
         self.quarter = quarter
 
     def count(self) -> int:
         with self._app.unit_of_work() as uow:
-            return uow.repo.missing_survey_count(self.quarter.year, self.quarter.quarter)
+            return uow.surveys.missing_survey_count(self.quarter.year, self.quarter.quarter)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         q = self.quarter
         with self._app.unit_of_work() as uow:
-            return uow.repo.missing_survey_rows(
+            return uow.surveys.missing_survey_rows(
                 q.year, q.quarter, q.due_at, q.starts_at, offset, limit
             )
 
@@ -113,7 +114,7 @@ class TeamScreen(Screen[None]):
         self._missing: int | None = None
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -142,7 +143,7 @@ class TeamScreen(Screen[None]):
             columns=survey_columns(), empty_text=t("team.survey.empty"), id="team-surveys"
         )
         yield Static("", id="team-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         app = self.desk_app
@@ -176,7 +177,7 @@ class TeamScreen(Screen[None]):
     def count_surveys(self) -> None:
         quarter = self.quarter()
         with self.desk_app.unit_of_work() as uow:
-            missing = uow.repo.missing_survey_count(quarter.year, quarter.quarter)
+            missing = uow.surveys.missing_survey_count(quarter.year, quarter.quarter)
         self.post_message(self.SurveysCounted(missing))
 
     def on_team_screen_surveys_counted(self, message: SurveysCounted) -> None:

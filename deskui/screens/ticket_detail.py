@@ -22,11 +22,13 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.pause_ticket import PAUSE_BINDING, wait_or_resume
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
     from deskui.data.frontdesk_store import AttachmentRecord, LegRecord
+    from deskui.data.pause_store import PauseState
     from deskui.data.records import TicketRecord
+    from deskui.screens.host import DeskHost
 
 Event = tuple[int, str, str, datetime, str, dict[str, object]]
 
@@ -38,6 +40,7 @@ class TicketDetailModal(ModalScreen[None]):
         Binding("h", "hand_to_department", "keys.ticket_hand", id="ticket_hand"),
         Binding("a", "attachments", "keys.ticket_attach", id="ticket_attach"),
         Binding("k", "customer_told", "keys.ticket_told", id="ticket_told"),
+        PAUSE_BINDING,  # waiting on the customer (DESIGN.md 2)
     ]
 
     @dataclass
@@ -46,18 +49,23 @@ class TicketDetailModal(ModalScreen[None]):
         events: list[Event]
         legs: list[LegRecord] = field(default_factory=list)
         attachments: list[AttachmentRecord] = field(default_factory=list)
+        pause: PauseState | None = None
 
     def __init__(self, ticket_id: int) -> None:
         super().__init__(id="ticket-detail")
         localize_bindings(self)
         self.ticket_id = ticket_id
         self._department: str | None = None
+        self._waiting = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(t("ticket.title", id=self.ticket_id), classes="dialog-title")
             with VerticalScroll():
                 yield Static(t("ticket.loading"), id="ticket-fields")
+                pause = Static("", id="ticket-pause")
+                pause.display = False  # shown only while the ticket waits on the customer
+                yield pause
                 yield Static("", id="ticket-legs")
                 yield Static("", id="ticket-attachments")
                 yield Static("", id="ticket-events")
@@ -69,13 +77,14 @@ class TicketDetailModal(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="ticket_detail", exit_on_error=False)
     def load_ticket(self) -> None:
-        app: DeskApp = self.app  # type: ignore[assignment]
+        app: DeskHost = self.app  # type: ignore[assignment]
         try:
             with app.unit_of_work() as uow:
-                found = uow.repo.tickets(self.ticket_id)
-                events = list(uow.repo.history(self.ticket_id))
-                legs = uow.repo.legs(self.ticket_id)
-                attachments = uow.repo.attachments(self.ticket_id)
+                found = uow.tickets.tickets(self.ticket_id)
+                events = list(uow.tickets.history(self.ticket_id))
+                legs = uow.frontdesk.legs(self.ticket_id)
+                attachments = uow.frontdesk.attachments(self.ticket_id)
+                pause = uow.pauses.pause_state(self.ticket_id) if found else None
         except Exception as error:
             deliver(
                 self,
@@ -83,7 +92,9 @@ class TicketDetailModal(ModalScreen[None]):
                 Text(t("app.database_failed", reason=visible(str(error).splitlines()[0]))),
             )
             return
-        self.post_message(self.Loaded(found[0] if found else None, events, legs, attachments))
+        self.post_message(
+            self.Loaded(found[0] if found else None, events, legs, attachments, pause)
+        )
 
     def on_ticket_detail_modal_loaded(self, message: Loaded) -> None:
         zone = ZoneInfo(getattr(self.app, "settings").site_timezone)  # noqa: B009
@@ -119,12 +130,16 @@ class TicketDetailModal(ModalScreen[None]):
                 fields.add_row(t(f"ticket.{key}"), Text(visible(value)))
         self.query_one("#ticket-fields", Static).update(fields)
         self._department = ticket.department_code
+        self._show_pause(message.pause, zone)
         self._show_legs_and_attachments(message, zone)
         events = Table.grid(padding=(0, 2))
         events.add_column(no_wrap=True)
         events.add_column(no_wrap=True)
         events.add_column()
         for _, _, agent, at, action, detail in message.events:
+            if _known(f"event.{action}_detail"):  # the event says its values in words
+                events.add_row(_local(at, zone), Text(visible(agent)), _said(action, detail))
+                continue
             line = Text(t(f"event.{action}") if _known(f"event.{action}") else action)
             for value in detail.values():
                 shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
@@ -139,7 +154,7 @@ class TicketDetailModal(ModalScreen[None]):
         from deskui.screens.attachments import attachments_table
         from deskui.screens.department import legs_table
 
-        app: DeskApp = self.app  # type: ignore[assignment]
+        app: DeskHost = self.app  # type: ignore[assignment]
         legs = legs_table(message.legs, app.clock.now(), zone)
         self.query_one("#ticket-legs", Static).update(
             _stack(Text(t("department.legs.title"), style="bold"), legs)
@@ -159,10 +174,35 @@ class TicketDetailModal(ModalScreen[None]):
 
         self.app.push_screen(AttachmentsModal(self.ticket_id), lambda _: self.load_ticket())
 
+    def _show_pause(self, pause: PauseState | None, zone: ZoneInfo) -> None:
+        from deskui.domain.countdown import format_duration
+        from deskui.domain.deadlines import paused_for
+
+        self._waiting = pause is not None
+        text = Text()
+        if pause is not None and pause.paused_at is not None:
+            app: DeskHost = self.app  # type: ignore[assignment]
+            waited = paused_for(pause.paused_at, app.clock.now())
+            text.append(
+                t(
+                    "pause.since",
+                    since=_local(pause.paused_at, zone),
+                    paused_for=format_duration(int(waited.total_seconds())),
+                    reason=visible(pause.reason),
+                ),
+                style="bold",
+            )
+        shown = self.query_one("#ticket-pause", Static)
+        shown.update(text)
+        shown.display = bool(text.plain)  # takes no line from the history while not paused
+
+    def action_wait_customer(self) -> None:
+        wait_or_resume(self, self.ticket_id, self._waiting, self.load_ticket)
+
     def action_customer_told(self) -> None:
         from deskui.screens.department import save_in_worker
 
-        app: DeskApp = self.app  # type: ignore[assignment]
+        app: DeskHost = self.app  # type: ignore[assignment]
         if app.agent is None:
             app.bell()
             return
@@ -175,7 +215,7 @@ class TicketDetailModal(ModalScreen[None]):
         save_in_worker(
             self,
             None,
-            lambda repo: repo.customer_told(self.ticket_id, agent_id, app.clock.now()),
+            lambda uow: uow.frontdesk.customer_told(self.ticket_id, agent_id, app.clock.now()),
             done,
         )
 
@@ -189,6 +229,15 @@ def _stack(title: Text, body: RenderableType) -> Table:
     grid.add_row(title)
     grid.add_row(body)
     return grid
+
+
+def _said(action: str, detail: dict[str, object]) -> Text:
+    """An event whose catalog template names its values (`event.resumed_detail`)."""
+    values = {key: visible(str(value)) for key, value in detail.items()}
+    try:
+        return Text(t(f"event.{action}_detail", **values))
+    except (KeyError, IndexError):  # an older event without every value: its name alone
+        return Text(t(f"event.{action}"))
 
 
 def _known(key: str) -> bool:

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskui.domain.field_limits import input_limit
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -23,7 +24,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.screens.host import DeskHost
 
 VISIT_FIELDS = ("reason", "frequency", "first_date", "end_date")
 
@@ -52,7 +53,7 @@ class VisitRequestModal(ModalScreen[int | None]):
         self.draft = FormDraft(self, "visit_request", customer_id, title=t("callbacks.visit.title"))
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -62,7 +63,9 @@ class VisitRequestModal(ModalScreen[int | None]):
             for name in VISIT_FIELDS:
                 yield Label(t(f"callbacks.visit.{name}"), classes="field-label")
                 hint = t("callbacks.visit.date_hint") if name.endswith("_date") else ""
-                yield Input(id=f"visit-{name}", placeholder=hint, compact=True)
+                yield Input(
+                    id=f"visit-{name}", placeholder=hint, compact=True, max_length=input_limit(name)
+                )
                 yield Static("", id=f"err-visit-{name}", classes="field-error")
             yield Static(t("callbacks.visit.hint"), classes="hint")
 
@@ -109,7 +112,7 @@ class VisitRequestModal(ModalScreen[int | None]):
         app = self.desk_app
         try:
             with app.unit_of_work() as uow:
-                request_id = uow.repo.request_visit(
+                request_id = uow.callbacks.request_visit(
                     self.customer_id, app.agent.id, app.clock.now(),  # type: ignore[union-attr]
                     reason=reason, frequency=frequency, first_date=first, end_date=end,
                     callback_id=self.callback_id,
@@ -152,7 +155,7 @@ class VisitDecisionModal(ModalScreen[bool]):
         )
 
     @property
-    def desk_app(self) -> DeskApp:
+    def desk_app(self) -> DeskHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -189,7 +192,7 @@ class VisitDecisionModal(ModalScreen[bool]):
             yield Label(t(label), classes="field-label")
             # reopened, the dialog holds what was saved: the feedback to edit, or the note
             saved = row.feedback if row.status == "approved" else row.decision_note
-            yield Input(saved, id="visit-note", compact=True)
+            yield Input(saved, id="visit-note", compact=True, max_length=input_limit("note"))
             yield Static("", id="err-visit-note", classes="field-error")
             hint = (
                 "callbacks.visit.feedback_hint"
@@ -248,9 +251,9 @@ class VisitDecisionModal(ModalScreen[bool]):
         try:
             with app.unit_of_work() as uow:
                 if feedback:
-                    uow.repo.record_visit_feedback(self.row.id, note, app.clock.now())
+                    uow.callbacks.record_visit_feedback(self.row.id, note, app.clock.now())
                 else:
-                    uow.repo.decide_visit(
+                    uow.callbacks.decide_visit(
                         self.row.id,
                         app.agent.id,  # type: ignore[union-attr]
                         approve,

@@ -21,6 +21,15 @@ def said(kind: str, text: object) -> str:
     return str(text)
 
 
+def kind_text(row: Any) -> str:
+    """The deadline's kind; the three profile filings by name, so the month for personal
+    notes (seed 000:1.4.2) reads apart from the 24 hours for filing (1.4.3)."""
+    note = getattr(row, "note", "")
+    if row.kind == "profile_filing" and has_key(f"deadline_kind.filing.{note}"):
+        return t(f"deadline_kind.filing.{note}")
+    return t(f"deadline_kind.{row.kind}")
+
+
 SUBJECT_CELLS = 14
 """Cells a list of deadlines keeps for what each one is about, on a narrow terminal."""
 
@@ -47,10 +56,10 @@ def deadline_columns(timezone: str, *, with_owner: bool = False) -> list[Column]
         Column(
             title=t("work.kind"),
             width=14,
-            cell=lambda row: t(f"deadline_kind.{row.kind}"),
+            cell=kind_text,
             min_width=8,
         ),
-        Column(title=t("work.severity"), width=8, cell=severity, min_width=4),
+        Column(title=t("work.severity"), width=8, cell=severity, min_width=6),  # "紧急度" whole
         Column(
             title=t("work.customer"), width=26, cell=lambda row: row.customer_name, min_width=16
         ),

@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from deskui.domain.countdown import SIGNS, Phase, countdown_state, format_duration
+from deskui.domain.deadlines import paused_for
 from deskui.i18n import t
 
 PHASE_CLASSES: dict[Phase, str] = {phase: f"-{phase.value}" for phase in Phase}
@@ -25,7 +26,8 @@ def countdown_text(
     paused_at: datetime | None = None,
     met_at: datetime | None = None,
 ) -> tuple[str, Phase]:
-    """The text and phase of a deadline at `now`: `"! 3h 10m"`, `"+ 逾期 1h 05m"`, `"‖ 暂停"`.
+    """The text and phase of a deadline at `now`: `"! 3h 10m"`, `"+ 逾期 1h 05m"`, and while it
+    waits on the customer for how long it has: `"‖ 暂停 3h 00m"`.
 
     The sign leads so the phase reads without colour; the shape stays the same within a phase.
     """
@@ -33,8 +35,9 @@ def countdown_text(
     sign = SIGNS[state.phase]
     if state.phase is Phase.MET:
         return f"{sign} {t('countdown.met')}", state.phase
-    if state.phase is Phase.PAUSED:
-        return f"{sign} {t('countdown.paused')}", state.phase
+    if state.phase is Phase.PAUSED and paused_at is not None:
+        waited = int(paused_for(paused_at, now).total_seconds())
+        return f"{sign} {t('countdown.paused')} {format_duration(waited)}", state.phase
     if state.phase is Phase.OVERDUE:
         return f"{sign} {t('countdown.overdue')} {format_duration(state.seconds)}", state.phase
     return f"{sign} {format_duration(state.seconds)}", state.phase

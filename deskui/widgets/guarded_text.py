@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
 from deskui.domain.conduct import ConductRules, Hit, packaged_conduct
+from deskui.domain.field_limits import FieldKind, limit, near_limit, over_limit
 from deskui.i18n import current_locale, t
 
 HIT_HIGHLIGHT = "deskui.conduct_hit"
@@ -98,6 +99,17 @@ class GuardedText(Widget):
     GuardedText.-flagged > .guarded-text--advice {
         display: block;
     }
+    GuardedText > .guarded-text--count {
+        height: auto;
+        color: $text-muted;
+        display: none;
+    }
+    GuardedText.-near-limit > .guarded-text--count {
+        display: block;
+    }
+    GuardedText.-over-limit > .guarded-text--count {
+        color: $error;
+    }
     """
 
     class Checked(Message):
@@ -120,8 +132,12 @@ class GuardedText(Widget):
         placeholder: str = "",
         id: str | None = None,
         classes: str | None = None,
+        kind: FieldKind = FieldKind.NOTE,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self.kind = kind
+        """How long the text may be (field_limits): the count shows near it, the screen
+        refuses a save past it."""
         self._rules = rules or packaged_conduct(current_locale())
         self._initial = text
         self._placeholder = placeholder
@@ -135,9 +151,21 @@ class GuardedText(Widget):
             placeholder=self._placeholder,
         )
         yield Static("", classes="guarded-text--advice")
+        yield Static("", classes="guarded-text--count")
 
     def on_mount(self) -> None:
         self._show_advice()
+        self._show_count()
+
+    @property
+    def over_limit(self) -> bool:
+        return over_limit(self.text, self.kind)
+
+    def refusal(self) -> str | None:
+        """What a save says while the text is past its limit (the text stays), else None."""
+        if not self.over_limit:
+            return None
+        return t("field.too_long", limit=limit(self.kind), length=len(self.text))
 
     @property
     def area(self) -> GuardedArea:
@@ -167,7 +195,22 @@ class GuardedText(Widget):
         if event.text_area is not self.area:
             return
         self._show_advice()
+        self._show_count()
         self.post_message(self.Checked(self, self.hits))
+
+    def _show_count(self) -> None:
+        """Near the limit, what is left; past it, the refusal the save will give."""
+        text, most = self.text, limit(self.kind)
+        near = near_limit(text, self.kind)
+        self.set_class(near, "-near-limit")
+        self.set_class(over_limit(text, self.kind), "-over-limit")
+        if not near:
+            return
+        if len(text) > most:
+            shown = t("field.too_long", limit=most, length=len(text))
+        else:
+            shown = t("field.left", left=most - len(text), limit=most)
+        self.query_one(".guarded-text--count", Static).update(Text(shown))
 
     def _show_advice(self) -> None:
         hits = self.hits

@@ -38,8 +38,9 @@ class PhoneInput(Input):
         *,
         placeholder: str = "",
         id: str | None = None,
+        max_length: int = 0,
     ) -> None:
-        super().__init__(placeholder=placeholder, id=id)
+        super().__init__(placeholder=placeholder, id=id, max_length=max_length)
         self._on_value = on_value
 
     def watch_value(self, value: str) -> None:

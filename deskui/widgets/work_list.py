@@ -57,6 +57,9 @@ class Column:
     `min_width`: for the column that takes the rest, the cells it needs to be worth showing;
     for a fixed column, how far it may shrink (the right-most first) to give them; 0, the
     default, means a fixed column never shrinks.
+    `drop`: when even shrunk columns do not fit, a column with a `drop` leaves the list (the
+    highest first, the right-most of equals) rather than push the columns after it off the
+    edge; the screen's detail pane shows what it held. 0, the default, never leaves.
     """
 
     title: str
@@ -64,6 +67,7 @@ class Column:
     cell: Callable[[Any], str] | None = None
     countdown: Callable[[Any], CountdownFields] | None = None
     min_width: int = 0
+    drop: int = 0
 
 
 _TERMINAL_ESCAPE = re.compile(
@@ -79,7 +83,31 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u20
 def column_widths(columns: Sequence[Column], width: int) -> list[int]:
     """Cells per column: fixed widths first, flexible ones share the rest. When the width
     left is below what the flexible columns need (their `min_width`, 0 when there is none),
-    fixed columns with a `min_width` give up cells down to it, the right-most first."""
+    fixed columns with a `min_width` give up cells down to it, the right-most first. When
+    that is not enough, columns with a `drop` leave (width 0, no gap) until the rest fit."""
+    kept = list(range(len(columns)))
+
+    def least(column: Column) -> int:
+        if column.width <= 0:
+            return column.min_width
+        return min(column.min_width, column.width) if column.min_width else column.width
+
+    def needed() -> int:
+        return sum(least(columns[i]) for i in kept) + max(0, len(kept) - 1)
+
+    while needed() > width:
+        droppable = [i for i in kept if columns[i].drop > 0]
+        if not droppable:
+            break
+        kept.remove(max(droppable, key=lambda i: (columns[i].drop, i)))
+    shown = [columns[i] for i in kept]
+    widths = [0] * len(columns)
+    for i, cells in zip(kept, _shared_widths(shown, width), strict=True):
+        widths[i] = cells
+    return widths
+
+
+def _shared_widths(columns: Sequence[Column], width: int) -> list[int]:
     gaps = max(0, len(columns) - 1)
     widths = [max(0, column.width) for column in columns]
     flexible = [i for i, column in enumerate(columns) if column.width <= 0]
@@ -685,13 +713,17 @@ class WorkList(ScrollView, can_focus=True):
         gap = Segment(" ", style)
         segments: list[Segment] = []
         live = iter(countdowns)
+        first = True
         for n, column in enumerate(self.columns):
-            if n:
+            shown = next(live) if column.countdown is not None else None
+            if not widths[n]:
+                continue  # a column left out on a narrow terminal (Column.drop)
+            if not first:
                 segments.append(gap)
+            first = False
             if column.countdown is None:
                 segments.append(Segment(fitted[n], style))
                 continue
-            shown = next(live)
             if shown is None:
                 segments.append(Segment(" " * widths[n], style))
                 continue
@@ -705,10 +737,10 @@ class WorkList(ScrollView, can_focus=True):
     ) -> Strip:
         segments: list[Segment] = []
         gap = Segment(" ", style)
-        for n, (text, phase, cell_width) in enumerate(
-            zip(cells, phases, self._widths(width), strict=True)
-        ):
-            if n:
+        for text, phase, cell_width in zip(cells, phases, self._widths(width), strict=True):
+            if not cell_width:
+                continue  # a column left out on a narrow terminal (Column.drop)
+            if segments:
                 segments.append(gap)
             cell_style = style
             if phase is not None:

@@ -8,7 +8,7 @@ import pytest
 
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import Role
 from tests.conftest import FIXED_NOW
 
@@ -26,11 +26,10 @@ class Desk:
 @pytest.fixture
 def desk(database: Database) -> Desk:
     with UnitOfWork(database) as uow:
-        repo = uow.repo
-        agent = repo.add_agent("王芳", Role.AGENT, FIXED_NOW, team="north")
-        colleague = repo.add_agent("李娜", Role.AGENT, FIXED_NOW, team="south")
-        lead = repo.add_agent("张伟", Role.LEAD, FIXED_NOW, team="north")
-        manager = repo.add_agent("刘洋", Role.MANAGER, FIXED_NOW, team="north")
+        agent = uow.agents.add_agent("王芳", Role.AGENT, FIXED_NOW, team="north")
+        colleague = uow.agents.add_agent("李娜", Role.AGENT, FIXED_NOW, team="south")
+        lead = uow.agents.add_agent("张伟", Role.LEAD, FIXED_NOW, team="north")
+        manager = uow.agents.add_agent("刘洋", Role.MANAGER, FIXED_NOW, team="north")
         customers = [
             m.Customer(
                 name=name,
@@ -44,8 +43,8 @@ def desk(database: Database) -> Desk:
                 ("北京华强传媒有限公司", "B-202", "+861088886666"),
             )
         ]
-        repo.session.add_all(customers)
-        repo.session.flush()
+        uow.session.add_all(customers)
+        uow.session.flush()
         result = Desk(agent.id, colleague.id, lead.id, manager.id, customers[0].id, customers[1].id)
         uow.commit()
     return result

@@ -14,8 +14,8 @@ from deskui.data.callback_store import CALLBACK_EXPORT_HEADERS, CallbackError, C
 from deskui.data.database import Database
 from deskui.data.export import build_table
 from deskui.data.profile_records import CustomerDraft
-from deskui.data.repository import UnitOfWork
 from deskui.data.survey_store import SURVEY_EXPORT_HEADERS, SurveyError
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.callbacks import CallbackRules, survey_quarter
 from deskui.domain.model import CallbackPurpose, SubjectType
@@ -28,7 +28,7 @@ DUE = datetime(2026, 11, 23, 10, 0, tzinfo=SH)
 
 
 def _callback(uow: UnitOfWork, desk: Desk, purpose: str = "routine", **kwargs: object) -> int:
-    return uow.repo.add_callback(
+    return uow.callbacks.add_callback(
         desk.customer, purpose, FIXED_NOW, FIXED_NOW, CAL,
         agent_id=desk.agent, due_at=DUE, **kwargs,  # type: ignore[arg-type]
     )  # fmt: skip
@@ -49,19 +49,19 @@ def test_a_flagged_customers_callbacks_wait_for_the_sales_head(
         cid = _callback(uow, desk)
         uow.commit()
     with UnitOfWork(database) as uow:
-        (row,) = uow.repo.callback_rows(CallbackScope(agent_id=desk.agent), 0, 10)
+        (row,) = uow.callbacks.callback_rows(CallbackScope(agent_id=desk.agent), 0, 10)
         assert row.confirmation == "needed"
-        detail = uow.repo.callback_detail(cid)
+        detail = uow.callbacks.callback_detail(cid)
         assert detail.confirmation == "needed" and not detail.may_start
-        uow.repo.record_sales_confirmation(
+        uow.callbacks.record_sales_confirmation(
             cid, desk.agent, FIXED_NOW, sales_head="营销中心 赵磊", confirmed=True, note="可以回访"
         )
         uow.commit()
     with UnitOfWork(database) as uow:
-        detail = uow.repo.callback_detail(cid)
+        detail = uow.callbacks.callback_detail(cid)
         assert detail.confirmation == "confirmed" and detail.may_start
         assert detail.sales_head == "营销中心 赵磊"
-        events = uow.repo.callback_events(cid)
+        events = uow.callbacks.callback_events(cid)
         at, action, who, info = events[-1]
         assert (action, who) == ("sales_confirmed", "王芳")
         assert at == FIXED_NOW
@@ -75,13 +75,13 @@ def test_a_purpose_the_site_lists_needs_it_too(database: Database, desk: Desk) -
         product = _callback(uow, desk, CallbackPurpose.NEW_PRODUCT)
         uow.commit()
     with UnitOfWork(database) as uow:
-        rows = uow.repo.callback_rows(CallbackScope(agent_id=desk.agent), 0, 10, rules)
+        rows = uow.callbacks.callback_rows(CallbackScope(agent_id=desk.agent), 0, 10, rules)
         assert {r.callback_id: r.confirmation for r in rows} == {
             routine: "not_needed",
             product: "needed",
         }
-        assert uow.repo.callback_detail(product, rules).confirmation == "needed"
-        assert uow.repo.callback_detail(product).confirmation == "not_needed"  # defaults
+        assert uow.callbacks.callback_detail(product, rules).confirmation == "needed"
+        assert uow.callbacks.callback_detail(product).confirmation == "not_needed"  # defaults
 
 
 def test_the_sales_head_says_not_now_and_the_callback_is_postponed(
@@ -92,22 +92,22 @@ def test_the_sales_head_says_not_now_and_the_callback_is_postponed(
         _flag(uow, desk.customer)
         cid = _callback(uow, desk)
         with pytest.raises(CallbackError) as no_reason:
-            uow.repo.record_sales_confirmation(
+            uow.callbacks.record_sales_confirmation(
                 cid, desk.agent, FIXED_NOW, sales_head="赵磊", confirmed=False
             )
         assert no_reason.value.key == "callbacks.error.declined_needs_note"
         with pytest.raises(CallbackError) as no_head:
-            uow.repo.record_sales_confirmation(
+            uow.callbacks.record_sales_confirmation(
                 cid, desk.agent, FIXED_NOW, sales_head=" ", confirmed=True
             )
         assert no_head.value.key == "callbacks.error.sales_head_required"
-        uow.repo.record_sales_confirmation(
+        uow.callbacks.record_sales_confirmation(
             cid, desk.agent, FIXED_NOW, sales_head="赵磊", confirmed=False,
             note="客户在谈续约，周四再联系", postpone_to=later,
         )  # fmt: skip
         uow.commit()
     with UnitOfWork(database) as uow:
-        detail = uow.repo.callback_detail(cid)
+        detail = uow.callbacks.callback_detail(cid)
         assert detail.confirmation == "declined" and not detail.may_start
         assert detail.due_at == later and detail.moved_reason == "sales_declined"
         assert detail.sales_note == "客户在谈续约，周四再联系"
@@ -117,23 +117,23 @@ def test_the_sales_head_says_not_now_and_the_callback_is_postponed(
             )
         ).one()
         assert deadline.due_at == later  # the countdown follows
-        actions = [e[1] for e in uow.repo.callback_events(cid)]
+        actions = [e[1] for e in uow.callbacks.callback_events(cid)]
         assert actions[-2:] == ["sales_declined", "postponed"]
         # the next callback for this customer starts with the same sales head
         other = _callback(uow, desk)
-        assert uow.repo.callback_detail(other).sales_head == "赵磊"
+        assert uow.callbacks.callback_detail(other).sales_head == "赵磊"
 
 
 def test_confirmation_is_exported(database: Database, desk: Desk) -> None:
     with UnitOfWork(database) as uow:
         _flag(uow, desk.customer)
         cid = _callback(uow, desk)
-        uow.repo.record_sales_confirmation(
+        uow.callbacks.record_sales_confirmation(
             cid, desk.agent, FIXED_NOW, sales_head="赵磊", confirmed=True, note="同意"
         )
         uow.commit()
     with UnitOfWork(database) as uow:
-        headers, rows = build_table("callbacks", uow.repo, "Asia/Shanghai")
+        headers, rows = build_table("callbacks", uow, "Asia/Shanghai")
     assert headers == CALLBACK_EXPORT_HEADERS
     row = dict(zip(headers, rows[0], strict=True))
     assert row["sales_head"] == "赵磊"
@@ -145,26 +145,26 @@ def test_confirmation_is_exported(database: Database, desk: Desk) -> None:
 
 def test_the_customer_flag_is_saved_from_the_profile(database: Database, desk: Desk) -> None:
     with UnitOfWork(database) as uow:
-        detail = uow.repo.customer_detail(desk.customer)
+        detail = uow.profiles.customer_detail(desk.customer)
         assert detail is not None and not detail.needs_sales_confirmation
         draft = CustomerDraft(
             name=detail.name, phone="+862155550101", unit_number=detail.unit_number,
             id=detail.id, version=detail.version, needs_sales_confirmation=True,
         )  # fmt: skip
-        assert uow.repo.save_customer(draft, desk.agent, FIXED_NOW).ok
+        assert uow.profiles.save_customer(draft, desk.agent, FIXED_NOW).ok
         uow.commit()
     with UnitOfWork(database) as uow:
-        detail = uow.repo.customer_detail(desk.customer)
+        detail = uow.profiles.customer_detail(desk.customer)
         assert detail is not None and detail.needs_sales_confirmation
         # an edit that does not carry the flag keeps it
         keep = CustomerDraft(
             name="上海星辰电子有限公司", phone="+862155550101", id=detail.id,
             version=detail.version,
         )  # fmt: skip
-        assert uow.repo.save_customer(keep, desk.agent, FIXED_NOW).ok
+        assert uow.profiles.save_customer(keep, desk.agent, FIXED_NOW).ok
         uow.commit()
     with UnitOfWork(database) as uow:
-        detail = uow.repo.customer_detail(desk.customer)
+        detail = uow.profiles.customer_detail(desk.customer)
         assert detail is not None and detail.needs_sales_confirmation
 
 
@@ -176,38 +176,40 @@ def test_newly_due_callbacks_count_until_the_queue_is_opened(
 ) -> None:
     with UnitOfWork(database) as uow:
         first = _callback(uow, desk)
-        uow.repo.add_callback(
+        uow.callbacks.add_callback(
             desk.customer, "routine", FIXED_NOW, FIXED_NOW, CAL, agent_id=desk.agent,
             due_at=DUE + timedelta(hours=1),
         )  # fmt: skip
-        uow.repo.add_callback(
+        uow.callbacks.add_callback(
             desk.other_customer, "routine", FIXED_NOW, FIXED_NOW, CAL,
             agent_id=desk.colleague, due_at=DUE,
         )  # fmt: skip
         uow.commit()
     ten_past_ten = DUE + timedelta(minutes=10)
     with UnitOfWork(database) as uow:
-        assert uow.repo.newly_due_count(desk.agent, FIXED_NOW) == 0  # nothing due yet
-        assert uow.repo.newly_due_count(desk.agent, ten_past_ten) == 1
-        uow.repo.mark_callbacks_seen(desk.agent, ten_past_ten)
+        assert uow.callbacks.newly_due_count(desk.agent, FIXED_NOW) == 0  # nothing due yet
+        assert uow.callbacks.newly_due_count(desk.agent, ten_past_ten) == 1
+        uow.callbacks.mark_callbacks_seen(desk.agent, ten_past_ten)
         uow.commit()
     with UnitOfWork(database) as uow:
-        assert uow.repo.callbacks_seen_at(desk.agent) == ten_past_ten
-        assert uow.repo.newly_due_count(desk.agent, ten_past_ten) == 0
+        assert uow.callbacks.callbacks_seen_at(desk.agent) == ten_past_ten
+        assert uow.callbacks.newly_due_count(desk.agent, ten_past_ten) == 0
         # the second one falls due at eleven: the desk says so again
-        assert uow.repo.newly_due_count(desk.agent, DUE + timedelta(hours=1)) == 1
+        assert uow.callbacks.newly_due_count(desk.agent, DUE + timedelta(hours=1)) == 1
         # moved to the shared queue, it is still the agent's own
-        assert uow.repo.share_overdue(DUE + timedelta(hours=2)) != []
+        assert uow.callbacks.share_overdue(DUE + timedelta(hours=2)) != []
         uow.commit()
     with UnitOfWork(database) as uow:
-        assert uow.repo.newly_due_count(desk.agent, DUE + timedelta(hours=2)) == 1
+        assert uow.callbacks.newly_due_count(desk.agent, DUE + timedelta(hours=2)) == 1
         # done callbacks no longer count
-        uow.repo.record_callback(first, desk.agent, ten_past_ten, {"satisfaction": "satisfied"})
-        uow.repo.mark_callbacks_seen(desk.agent, DUE + timedelta(hours=2))
-        uow.repo.mark_callbacks_seen(desk.agent, DUE + timedelta(hours=3))  # one row per agent
+        uow.callbacks.record_callback(
+            first, desk.agent, ten_past_ten, {"satisfaction": "satisfied"}
+        )
+        uow.callbacks.mark_callbacks_seen(desk.agent, DUE + timedelta(hours=2))
+        uow.callbacks.mark_callbacks_seen(desk.agent, DUE + timedelta(hours=3))  # one row per agent
         uow.commit()
     with UnitOfWork(database) as uow:
-        assert uow.repo.callbacks_seen_at(desk.agent) == DUE + timedelta(hours=3)
+        assert uow.callbacks.callbacks_seen_at(desk.agent) == DUE + timedelta(hours=3)
         assert uow.session.scalars(select(m.CallbackSeen)).all() != []
         assert len(uow.session.scalars(select(m.CallbackSeen)).all()) == 1
 
@@ -219,33 +221,33 @@ def test_missing_survey_forms_and_recording_one(database: Database, desk: Desk) 
     quarter = survey_quarter(FIXED_NOW, CallbackRules())
     received = datetime(2026, 10, 8, 14, 30, tzinfo=SH)
     with UnitOfWork(database) as uow:
-        assert uow.repo.missing_survey_count(2026, 4) == 2
-        rows = uow.repo.missing_survey_rows(2026, 4, quarter.due_at, quarter.starts_at, 0, 10)
+        assert uow.surveys.missing_survey_count(2026, 4) == 2
+        rows = uow.surveys.missing_survey_rows(2026, 4, quarter.due_at, quarter.starts_at, 0, 10)
         assert [r.customer_id for r in rows] == [desk.customer, desk.other_customer]
         assert rows[0].due_at == quarter.due_at
         with pytest.raises(SurveyError) as not_lead:
-            uow.repo.record_survey(
+            uow.surveys.record_survey(
                 desk.customer, 2026, 4, received_from="营销中心 赵磊", received_at=received,
                 score=4, note="", agent_id=desk.agent, now=FIXED_NOW,
             )  # fmt: skip
         assert not_lead.value.key == "team.survey.error.lead_only"
-        uow.repo.record_survey(
+        uow.surveys.record_survey(
             desk.customer, 2026, 4, received_from="营销中心 赵磊", received_at=received,
             score=4, note="希望增加培训", agent_id=desk.lead, now=FIXED_NOW,
         )  # fmt: skip
         with pytest.raises(SurveyError) as twice:
-            uow.repo.record_survey(
+            uow.surveys.record_survey(
                 desk.customer, 2026, 4, received_from="赵磊", received_at=received,
                 score=None, note="", agent_id=desk.lead, now=FIXED_NOW,
             )  # fmt: skip
         assert twice.value.key == "team.survey.error.already"
         uow.commit()
     with UnitOfWork(database) as uow:
-        assert uow.repo.missing_survey_count(2026, 4) == 1
-        assert uow.repo.missing_survey_count(2027, 1) == 2  # a new quarter, all missing
-        rows = uow.repo.missing_survey_rows(2026, 4, quarter.due_at, quarter.starts_at, 0, 10)
+        assert uow.surveys.missing_survey_count(2026, 4) == 1
+        assert uow.surveys.missing_survey_count(2027, 1) == 2  # a new quarter, all missing
+        rows = uow.surveys.missing_survey_rows(2026, 4, quarter.due_at, quarter.starts_at, 0, 10)
         assert [r.customer_name for r in rows] == ["北京华强传媒有限公司"]
-        headers, exported = build_table("surveys", uow.repo, "Asia/Shanghai")
+        headers, exported = build_table("surveys", uow, "Asia/Shanghai")
     assert headers == SURVEY_EXPORT_HEADERS
     row = dict(zip(headers, exported[0], strict=True))
     assert row["customer"] == "上海星辰电子有限公司"
@@ -275,7 +277,7 @@ def test_a_survey_form_is_checked(
         field: value,
     }
     with UnitOfWork(database) as uow, pytest.raises(SurveyError) as error:
-        uow.repo.record_survey(
+        uow.surveys.record_survey(
             desk.customer, 2026, 4, agent_id=desk.lead, now=FIXED_NOW,
             **facts,  # type: ignore[arg-type]
         )  # fmt: skip
@@ -291,17 +293,17 @@ def test_a_promotion_is_recorded_by_a_lead_and_generated_once(
     start, end = date(2026, 12, 3), date(2026, 12, 12)
     with UnitOfWork(database) as uow:
         with pytest.raises(CallbackError):
-            uow.repo.add_promotion("双十二", start, end, desk.agent, FIXED_NOW)
+            uow.callbacks.add_promotion("双十二", start, end, desk.agent, FIXED_NOW)
         with pytest.raises(CallbackError) as backwards:
-            uow.repo.add_promotion("双十二", end, start, desk.lead, FIXED_NOW)
+            uow.callbacks.add_promotion("双十二", end, start, desk.lead, FIXED_NOW)
         assert backwards.value.key == "callbacks.promotion.error.ends_before_start"
-        pid = uow.repo.add_promotion(" 双十二 ", start, end, desk.lead, FIXED_NOW)
+        pid = uow.callbacks.add_promotion(" 双十二 ", start, end, desk.lead, FIXED_NOW)
         uow.commit()
     with UnitOfWork(database) as uow:
-        assert uow.repo.promotion_count() == 1
-        (row,) = uow.repo.promotion_rows(0, 10)
+        assert uow.callbacks.promotion_count() == 1
+        (row,) = uow.callbacks.promotion_rows(0, 10)
         assert (row.id, row.name, row.starts_on, row.created_by) == (pid, "双十二", start, "张伟")
-        made = uow.repo.generate_occasions(FIXED_NOW, CAL)
+        made = uow.callbacks.generate_occasions(FIXED_NOW, CAL)
         uow.commit()
     with UnitOfWork(database) as uow:
         promos = uow.session.scalars(
@@ -311,4 +313,4 @@ def test_a_promotion_is_recorded_by_a_lead_and_generated_once(
         assert {c.purpose for c in promos} == {"special_occasion"}
         # three days before the first day, 9:30 local
         assert {c.due_at for c in promos} == {datetime(2026, 11, 30, 9, 30, tzinfo=SH)}
-        assert uow.repo.generate_occasions(FIXED_NOW, CAL) == 0  # not planned twice
+        assert uow.callbacks.generate_occasions(FIXED_NOW, CAL) == 0  # not planned twice

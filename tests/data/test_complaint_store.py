@@ -11,7 +11,7 @@ from deskui.data import models as m
 from deskui.data.complaint_store import ComplaintConflict, ReplyFactsSave, StepSave
 from deskui.data.database import Database
 from deskui.data.records import NewTicket
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.model import DeadlineKind, SubjectType
 from tests.conftest import FIXED_NOW
@@ -20,7 +20,7 @@ from tests.data.conftest import Desk
 
 def _complaint(database: Database, desk: Desk, words: str = "设备三天坏两次") -> int:
     with UnitOfWork(database) as uow:
-        ticket_id = uow.repo.open_ticket(
+        ticket_id = uow.tickets.open_ticket(
             NewTicket(
                 customer_id=desk.customer,
                 kind="complaint",
@@ -42,7 +42,7 @@ def test_a_step_saved_keeps_answers_and_the_promise_counts_down(
     ticket_id = _complaint(database, desk)
     promised = FIXED_NOW + timedelta(hours=5)
     with UnitOfWork(database) as uow:
-        version = uow.repo.save_complaint_step(
+        version = uow.complaints.save_complaint_step(
             ticket_id,
             desk.agent,
             StepSave(
@@ -57,7 +57,7 @@ def test_a_step_saved_keeps_answers_and_the_promise_counts_down(
         )
         uow.commit()
     with UnitOfWork(database) as uow:
-        case = uow.repo.complaint(ticket_id)
+        case = uow.complaints.complaint(ticket_id)
         open_kinds = set(
             uow.session.scalars(
                 select(m.Deadline.kind).where(
@@ -77,10 +77,10 @@ def test_a_stale_version_is_a_conflict(database: Database, desk: Desk) -> None:
     ticket_id = _complaint(database, desk)
     save = StepSave("complaint", "thank", ("calm", "thank"), {"customer_words": "x"})
     with UnitOfWork(database) as uow:
-        uow.repo.save_complaint_step(ticket_id, desk.agent, save, FIXED_NOW)
+        uow.complaints.save_complaint_step(ticket_id, desk.agent, save, FIXED_NOW)
         uow.commit()
     with UnitOfWork(database) as uow, pytest.raises(ComplaintConflict):
-        uow.repo.save_complaint_step(
+        uow.complaints.save_complaint_step(
             ticket_id,
             desk.agent,
             StepSave("complaint", "apology", (), {}, expected_version=0),
@@ -94,11 +94,11 @@ def test_lead_takeover_moves_owner_deadlines_and_tells_the_lead(
     ticket_id = _complaint(database, desk)
     later = FIXED_NOW + timedelta(minutes=10)
     with UnitOfWork(database) as uow:
-        lead_id, lead_name = uow.repo.hand_to_lead(ticket_id, desk.agent, later)
+        lead_id, lead_name = uow.complaints.hand_to_lead(ticket_id, desk.agent, later)
         uow.commit()
     assert (lead_id, lead_name) == (desk.lead, "张伟")
     with UnitOfWork(database) as uow:
-        case = uow.repo.complaint(ticket_id)
+        case = uow.complaints.complaint(ticket_id)
         owners = set(
             uow.session.scalars(
                 select(m.Deadline.owner_id).where(
@@ -106,9 +106,9 @@ def test_lead_takeover_moves_owner_deadlines_and_tells_the_lead(
                 )
             )
         )
-        events = [e[4] for e in uow.repo.history() if e[0] == ticket_id]
-        lead_work = uow.repo.work_rows(0, 50, owner_id=desk.lead)
-        notices = uow.repo.unread_notifications(desk.lead)
+        events = [e[4] for e in uow.tickets.history() if e[0] == ticket_id]
+        lead_work = uow.work.work_rows(0, 50, owner_id=desk.lead)
+        notices = uow.notifications.unread_notifications(desk.lead)
     assert case.status == "with_lead" and case.owner_id == desk.lead
     assert case.script == "complaint_lead" and case.taken_over_by == "张伟"
     assert owners == {desk.lead}
@@ -121,12 +121,14 @@ def test_resolve_then_callback_then_close(database: Database, desk: Desk) -> Non
     ticket_id = _complaint(database, desk)
     due = FIXED_NOW + timedelta(days=1)
     with UnitOfWork(database) as uow:
-        uow.repo.resolve_complaint(ticket_id, desk.agent, "已更换网线", FIXED_NOW)
-        callback_id = uow.repo.schedule_satisfaction_callback(ticket_id, desk.agent, due, FIXED_NOW)
-        again = uow.repo.schedule_satisfaction_callback(
+        uow.complaints.resolve_complaint(ticket_id, desk.agent, "已更换网线", FIXED_NOW)
+        callback_id = uow.complaints.schedule_satisfaction_callback(
+            ticket_id, desk.agent, due, FIXED_NOW
+        )
+        again = uow.complaints.schedule_satisfaction_callback(
             ticket_id, desk.agent, due + timedelta(hours=1), FIXED_NOW
         )
-        uow.repo.close_complaint(ticket_id, desk.agent, FIXED_NOW)
+        uow.complaints.close_complaint(ticket_id, desk.agent, FIXED_NOW)
         uow.commit()
     assert again == callback_id
     with UnitOfWork(database) as uow:
@@ -139,7 +141,7 @@ def test_resolve_then_callback_then_close(database: Database, desk: Desk) -> Non
                 m.Deadline.met_at.is_(None),
             )
         ).all()
-        case = uow.repo.complaint(ticket_id)
+        case = uow.complaints.complaint(ticket_id)
         assert callback.purpose == "after_complaint" and callback.ticket_id == ticket_id
         assert callback.due_at == due + timedelta(hours=1)
         assert [d.due_at for d in callback_deadlines] == [due + timedelta(hours=1)]
@@ -155,13 +157,13 @@ def test_reply_facts_and_forwarded_complaints_count_against_a_late_department(
     repeat_at = FIXED_NOW + timedelta(days=2)
     ours = FIXED_NOW + timedelta(days=4)
     with UnitOfWork(database) as uow:
-        repeat = uow.repo.open_ticket(
+        repeat = uow.tickets.open_ticket(
             NewTicket(desk.customer, "complaint", "business_service", "phone", "normal", "又来"),
             desk.agent,
             repeat_at,
         )
-        uow.repo.record_forwarded(forwarded, "business", date(2026, 11, 23), ours)
-        uow.repo.save_reply_facts(
+        uow.complaints.record_forwarded(forwarded, "business", date(2026, 11, 23), ours)
+        uow.complaints.save_reply_facts(
             forwarded,
             desk.agent,
             ReplyFactsSave(
@@ -171,8 +173,8 @@ def test_reply_facts_and_forwarded_complaints_count_against_a_late_department(
         )
         uow.commit()
     with UnitOfWork(database) as uow:
-        tally = uow.repo.department_repeats(BusinessCalendar())
-        case = uow.repo.complaint(forwarded)
+        tally = uow.complaints.department_repeats(BusinessCalendar())
+        case = uow.complaints.complaint(forwarded)
     assert repeat != forwarded
     assert case.forwarded_by == "business" and case.channel == "department"
     assert case.received_by_department_on == date(2026, 11, 23)

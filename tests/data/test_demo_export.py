@@ -9,7 +9,7 @@ import pytest
 from deskui.data.database import Database
 from deskui.data.demo import seed_demo
 from deskui.data.export import KINDS, build_table
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from tests.conftest import FIXED_NOW
 
 # The columns of the first five kinds, which the issues name; later kinds are checked for
@@ -23,7 +23,7 @@ HEADERS: dict[str, list[str]] = {
     "customers": [
         "id", "name", "address", "phone", "unit_number", "assigned_agent", "contact",
         "contact_role", "position", "gender", "contact_phone", "extension", "email",
-        "birthday", "convenient_time",
+        "birthday", "convenient_time", "phone_extension",
     ],
     "callbacks": [
         "id", "customer", "contact", "agent", "purpose", "way", "status", "shared",
@@ -41,7 +41,7 @@ HEADERS: dict[str, list[str]] = {
 
 def _seed(database: Database) -> None:
     with UnitOfWork(database) as uow:
-        seed_demo(uow.repo, FIXED_NOW)
+        seed_demo(uow, FIXED_NOW)
         uow.commit()
 
 
@@ -58,11 +58,11 @@ def test_demo_seed_is_deterministic(seeded: Database, tmp_path: Path) -> None:
         other.upgrade()
         _seed(other)
         with UnitOfWork(seeded) as a, UnitOfWork(other) as b:
-            first, second = a.repo.tickets(), b.repo.tickets()
+            first, second = a.tickets.tickets(), b.tickets.tickets()
             assert len(first) >= 42  # the intake demo's 42 and what later features add
             assert first == second
-            assert a.repo.work_rows(0, 500) == b.repo.work_rows(0, 500)
-            assert a.repo.customers() == b.repo.customers()
+            assert a.work.work_rows(0, 500) == b.work.work_rows(0, 500)
+            assert a.customers.customers() == b.customers.customers()
     finally:
         other.dispose()
 
@@ -70,25 +70,25 @@ def test_demo_seed_is_deterministic(seeded: Database, tmp_path: Path) -> None:
 def test_every_export_kind_has_its_headers_and_rows(seeded: Database) -> None:
     assert set(HEADERS) <= set(KINDS)
     with UnitOfWork(seeded) as uow:
-        records = uow.repo.tickets()
-        customers = uow.repo.customers()
+        records = uow.tickets.tickets()
+        customers = uow.customers.customers()
         expected_rows = {
             "tickets": len(records),
             # one row per contact, and a customer without contacts still has its row
             "customers": sum(max(1, len(c.contacts)) for c in customers),
-            "callbacks": len(uow.repo.callbacks()),
-            "handover": len(uow.repo.handover_items()),
-            "history": len(list(uow.repo.history())),
+            "callbacks": len(uow.callbacks.callbacks()),
+            "handover": len(uow.handover.handover_items()),
+            "history": len(list(uow.tickets.history())),
         }
         for kind in KINDS:
-            got_headers, rows = build_table(kind, uow.repo, "Asia/Shanghai")
+            got_headers, rows = build_table(kind, uow, "Asia/Shanghai")
             if kind in HEADERS:
                 assert got_headers == HEADERS[kind], kind
                 assert len(rows) == expected_rows[kind], kind
             assert len(set(got_headers)) == len(got_headers), kind
             assert rows, f"the demo has no {kind} to export"
             assert all(len(row) == len(got_headers) for row in rows), kind
-        _, tickets = build_table("tickets", uow.repo, "Asia/Shanghai")
+        _, tickets = build_table("tickets", uow, "Asia/Shanghai")
     # every ticket opened has its "opened" event, urgent and critical ones an "escalated" one
     assert expected_rows["history"] >= len(records) + sum(t.severity != "normal" for t in records)
     assert {t.severity for t in records} == {"normal", "urgent", "critical"}

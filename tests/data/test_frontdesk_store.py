@@ -14,7 +14,7 @@ from deskui.data.database import Database
 from deskui.data.export import build_table
 from deskui.data.frontdesk_store import AttachmentRules, FrontDeskError
 from deskui.data.records import NewTicket
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.department_legs import LegStage
 from deskui.domain.model import DeadlineKind, SubjectType
 from tests.conftest import FIXED_NOW
@@ -26,7 +26,7 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 @pytest.fixture
 def ticket(database: Database, desk: Desk) -> int:
     with UnitOfWork(database) as uow:
-        ticket_id = uow.repo.open_ticket(
+        ticket_id = uow.tickets.open_ticket(
             NewTicket(
                 customer_id=desk.customer,
                 kind="question",
@@ -59,18 +59,20 @@ def test_the_record_goes_round_the_department_and_back_to_its_owner(
     database: Database, desk: Desk, ticket: int
 ) -> None:
     with UnitOfWork(database) as uow:
-        member = uow.repo.add_department_member("赵磊", "technical", FIXED_NOW)
-        leg_id = uow.repo.hand_to_department(ticket, "technical", desk.agent, FIXED_NOW, "请尽快")
+        member = uow.frontdesk.add_department_member("赵磊", "technical", FIXED_NOW)
+        leg_id = uow.frontdesk.hand_to_department(
+            ticket, "technical", desk.agent, FIXED_NOW, "请尽快"
+        )
         uow.commit()
     accept = _open_leg_deadlines(database, ticket)
     assert [(d.owner_id, d.due_at) for d in accept] == [
         (desk.agent, FIXED_NOW + timedelta(hours=2))
     ]
     with UnitOfWork(database) as uow:
-        assert uow.repo.agent_department(member) == "technical"
-        assert uow.repo.department_queue_count("technical") == 1
-        assert uow.repo.department_queue_count("platform") == 0
-        [row] = uow.repo.department_queue_rows("technical", 0, 10)
+        assert uow.frontdesk.agent_department(member) == "technical"
+        assert uow.frontdesk.department_queue_count("technical") == 1
+        assert uow.frontdesk.department_queue_count("platform") == 0
+        [row] = uow.frontdesk.department_queue_rows("technical", 0, 10)
         assert row.leg.stage is LegStage.ACCEPT and row.due_at == FIXED_NOW + timedelta(hours=2)
         assert uow.session.get_one(m.Ticket, ticket).status == "with_department"
 
@@ -83,19 +85,19 @@ def test_the_record_goes_round_the_department_and_back_to_its_owner(
     ]
     for step in steps:
         with UnitOfWork(database) as uow:
-            step(uow.repo)
+            step(uow.frontdesk)
             uow.commit()
         assert len(_open_leg_deadlines(database, ticket)) == 1  # one countdown at a time
 
     with UnitOfWork(database) as uow:
-        [leg] = uow.repo.legs(ticket)
+        [leg] = uow.frontdesk.legs(ticket)
         assert (leg.accepted_by, leg.planned_by, leg.result_by, leg.returned_by) == ("赵磊",) * 4
         assert leg.returned_to == "王芳" and leg.stage is LegStage.INFORM
         assert leg.expected_at == expected and leg.measures == "换主板"
-        assert uow.repo.department_queue_count("technical") == 0
+        assert uow.frontdesk.department_queue_count("technical") == 0
         t = uow.session.get_one(m.Ticket, ticket)
         assert t.status == "in_progress" and t.promised_at == expected
-        actions = [e[4] for e in uow.repo.history(ticket)]
+        actions = [e[4] for e in uow.tickets.history(ticket)]
     assert actions[-5:] == [
         "department_handed",
         "department_accepted",
@@ -107,34 +109,34 @@ def test_the_record_goes_round_the_department_and_back_to_its_owner(
     assert inform.owner_id == desk.agent
     assert inform.due_at == FIXED_NOW + timedelta(hours=25)
     with UnitOfWork(database) as uow:  # the owner hears of the return at their desk
-        [notice] = uow.repo.unread_notifications(desk.agent)
+        [notice] = uow.notifications.unread_notifications(desk.agent)
     assert notice.kind == "leg_returned" and "已换好" in notice.text
 
     with UnitOfWork(database) as uow:
-        uow.repo.customer_told(ticket, desk.agent, FIXED_NOW + timedelta(hours=22))
+        uow.frontdesk.customer_told(ticket, desk.agent, FIXED_NOW + timedelta(hours=22))
         uow.commit()
     assert _open_leg_deadlines(database, ticket) == []
     with UnitOfWork(database) as uow:
-        assert uow.repo.legs(ticket)[0].stage is LegStage.DONE
+        assert uow.frontdesk.legs(ticket)[0].stage is LegStage.DONE
 
 
 def test_cs_records_the_department_answers_under_the_department_persons_name(
     database: Database, desk: Desk, ticket: int
 ) -> None:
     with UnitOfWork(database) as uow:
-        leg_id = uow.repo.hand_to_department(ticket, "platform", desk.agent, FIXED_NOW)
-        uow.repo.accept_leg(leg_id, desk.agent, FIXED_NOW, by_name="孙平")
+        leg_id = uow.frontdesk.hand_to_department(ticket, "platform", desk.agent, FIXED_NOW)
+        uow.frontdesk.accept_leg(leg_id, desk.agent, FIXED_NOW, by_name="孙平")
         uow.commit()
     with UnitOfWork(database) as uow:
-        [leg] = uow.repo.legs(ticket)
-        events = list(uow.repo.history(ticket))
+        [leg] = uow.frontdesk.legs(ticket)
+        events = list(uow.tickets.history(ticket))
     assert leg.accepted_by == "孙平"
     assert events[-1][2] == "王芳" and events[-1][5] == {"by": "孙平"}
 
 
 def test_an_unknown_department_is_refused(database: Database, desk: Desk, ticket: int) -> None:
     with UnitOfWork(database) as uow, pytest.raises(FrontDeskError) as unknown:
-        uow.repo.hand_to_department(ticket, "nowhere", desk.agent, FIXED_NOW)
+        uow.frontdesk.hand_to_department(ticket, "nowhere", desk.agent, FIXED_NOW)
     assert (unknown.value.key, unknown.value.field) == (
         "department.legs.error.unknown_department",
         "department",
@@ -145,18 +147,18 @@ def test_steps_out_of_order_and_a_second_hand_off_are_refused(
     database: Database, desk: Desk, ticket: int
 ) -> None:
     with UnitOfWork(database) as uow:
-        leg_id = uow.repo.hand_to_department(ticket, "technical", desk.agent, FIXED_NOW)
+        leg_id = uow.frontdesk.hand_to_department(ticket, "technical", desk.agent, FIXED_NOW)
         uow.commit()
     with UnitOfWork(database) as uow, pytest.raises(FrontDeskError) as refused:
-        uow.repo.record_leg_result(leg_id, desk.agent, FIXED_NOW, "x")
+        uow.frontdesk.record_leg_result(leg_id, desk.agent, FIXED_NOW, "x")
     assert refused.value.key == "department.legs.error.stage_accept"
     with UnitOfWork(database) as uow, pytest.raises(FrontDeskError) as twice:
-        uow.repo.hand_to_department(ticket, "platform", desk.agent, FIXED_NOW)
+        uow.frontdesk.hand_to_department(ticket, "platform", desk.agent, FIXED_NOW)
     assert twice.value.key == "department.legs.error.already_with"
     with UnitOfWork(database) as uow:
-        uow.repo.accept_leg(leg_id, desk.agent, FIXED_NOW, by_name="孙平")
+        uow.frontdesk.accept_leg(leg_id, desk.agent, FIXED_NOW, by_name="孙平")
         with pytest.raises(FrontDeskError) as past:
-            uow.repo.plan_leg(leg_id, desk.agent, FIXED_NOW, FIXED_NOW, "x", by_name="孙平")
+            uow.frontdesk.plan_leg(leg_id, desk.agent, FIXED_NOW, FIXED_NOW, "x", by_name="孙平")
     assert past.value.field == "expected"
 
 
@@ -168,7 +170,7 @@ def test_a_pdf_is_attached_listed_and_saved_back_out(
     source.write_bytes(PDF)
     rules = AttachmentRules(storage=storage, folder=tmp_path / "attachments")
     with UnitOfWork(database) as uow:
-        added = uow.repo.add_attachment(ticket, source, desk.agent, FIXED_NOW, rules)
+        added = uow.frontdesk.add_attachment(ticket, source, desk.agent, FIXED_NOW, rules)
         uow.commit()
     assert (added.filename, added.media_type, added.size) == (
         "传真扫描.pdf",
@@ -180,14 +182,14 @@ def test_a_pdf_is_attached_listed_and_saved_back_out(
     out = tmp_path / "out"
     out.mkdir()
     with UnitOfWork(database) as uow:
-        [listed] = uow.repo.attachments(ticket)
+        [listed] = uow.frontdesk.attachments(ticket)
         assert listed.added_by == "王芳" and listed.storage == storage
-        written = uow.repo.save_attachment_out(listed.id, out, rules)
+        written = uow.frontdesk.save_attachment_out(listed.id, out, rules)
         assert written == out / "传真扫描.pdf" and written.read_bytes() == PDF
         with pytest.raises(FrontDeskError) as exists:
-            uow.repo.save_attachment_out(listed.id, out, rules)
+            uow.frontdesk.save_attachment_out(listed.id, out, rules)
         assert exists.value.key == "attachments.error.target_exists"
-        assert [e[4] for e in uow.repo.history(ticket)][-1] == "attachment_added"
+        assert [e[4] for e in uow.tickets.history(ticket)][-1] == "attachment_added"
 
 
 def test_a_file_over_the_limit_missing_or_a_folder_is_refused_with_its_reason(
@@ -203,14 +205,14 @@ def test_a_file_over_the_limit_missing_or_a_folder_is_refused_with_its_reason(
     ]
     for path, key in cases:
         with UnitOfWork(database) as uow, pytest.raises(FrontDeskError) as refused:
-            uow.repo.add_attachment(ticket, path, desk.agent, FIXED_NOW, rules)
+            uow.frontdesk.add_attachment(ticket, path, desk.agent, FIXED_NOW, rules)
         assert refused.value.key == key and refused.value.field == "path"
     assert refused.value.key == "attachments.error.is_folder"
     with UnitOfWork(database) as uow, pytest.raises(FrontDeskError) as too_big:
-        uow.repo.add_attachment(ticket, big, desk.agent, FIXED_NOW, rules)
+        uow.frontdesk.add_attachment(ticket, big, desk.agent, FIXED_NOW, rules)
     assert too_big.value.values == {"size": "2.0 KB", "limit": "1.0 KB"}
     with UnitOfWork(database) as uow:
-        assert uow.repo.attachments(ticket) == []
+        assert uow.frontdesk.attachments(ticket) == []
 
 
 def test_export_covers_legs_and_attachment_metadata(
@@ -219,11 +221,11 @@ def test_export_covers_legs_and_attachment_metadata(
     source = tmp_path / "mail.eml"
     source.write_text("Subject: 黑屏\n\n附图", "utf-8")
     with UnitOfWork(database) as uow:
-        uow.repo.hand_to_department(ticket, "technical", desk.agent, FIXED_NOW, "=cmd")
-        uow.repo.add_attachment(ticket, source, desk.agent, FIXED_NOW, AttachmentRules())
+        uow.frontdesk.hand_to_department(ticket, "technical", desk.agent, FIXED_NOW, "=cmd")
+        uow.frontdesk.add_attachment(ticket, source, desk.agent, FIXED_NOW, AttachmentRules())
         uow.commit()
     with UnitOfWork(database) as uow:
-        headers, rows = build_table("department_legs", uow.repo, "Asia/Shanghai")
+        headers, rows = build_table("department_legs", uow, "Asia/Shanghai")
         assert headers[:4] == ["leg", "ticket", "customer", "department"]
         assert rows[0][2:7] == [
             "上海星辰电子有限公司",
@@ -232,6 +234,6 @@ def test_export_covers_legs_and_attachment_metadata(
             "2026-11-23T09:00+08:00",
             "=cmd",
         ]
-        headers, rows = build_table("attachments", uow.repo, "Asia/Shanghai")
+        headers, rows = build_table("attachments", uow, "Asia/Shanghai")
         assert "content" not in headers
         assert rows[0][3:6] == ["mail.eml", "message/rfc822", len(source.read_bytes())]

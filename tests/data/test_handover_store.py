@@ -12,7 +12,7 @@ from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.handover_store import HandoverError, NewHandoverItem
 from deskui.data.records import NewTicket
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import DeadlineKind, HandoverSheet
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
@@ -23,7 +23,7 @@ END = FIXED_NOW.replace(hour=17, minute=50)
 
 def _ticket(db: Database, desk: Desk, owner: int) -> int:
     with UnitOfWork(db) as uow:
-        ticket_id = uow.repo.open_ticket(
+        ticket_id = uow.tickets.open_ticket(
             NewTicket(
                 customer_id=desk.customer, contact_id=None, kind="question",
                 category="usage", channel="phone", severity="normal",
@@ -40,9 +40,9 @@ def _ticket(db: Database, desk: Desk, owner: int) -> int:
 def _handed_over(db: Database, desk: Desk) -> tuple[int, int]:
     ticket_id = _ticket(db, desk, desk.agent)
     with UnitOfWork(db) as uow:
-        assert uow.repo.gather_handover(desk.agent, END) == 1
-        assert uow.repo.gather_handover(desk.agent, END) == 0  # once per subject
-        item_id = uow.repo.add_handover_item(
+        assert uow.handover.gather_handover(desk.agent, END) == 1
+        assert uow.handover.gather_handover(desk.agent, END) == 0  # once per subject
+        item_id = uow.handover.add_handover_item(
             NewHandoverItem(
                 sheet=HandoverSheet.RETURN, title="退货待协商", customer_name="买家小周",
                 done_so_far="已联系", next_step="明早协商", note="客户着急",
@@ -51,7 +51,7 @@ def _handed_over(db: Database, desk: Desk) -> tuple[int, int]:
             desk.agent,
             END,
         )  # fmt: skip
-        handed = uow.repo.hand_over(desk.agent, desk.lead, END)
+        handed = uow.handover.hand_over(desk.agent, desk.lead, END)
         uow.commit()
     assert handed.items == 2
     return ticket_id, item_id
@@ -67,16 +67,16 @@ def test_hand_over_and_acknowledge_moves_ownership_with_history(
                 m.Deadline.subject_type == "ticket", m.Deadline.subject_id == ticket_id
             )
         ).one()
-        incoming = uow.repo.handover_rows("incoming", desk.lead, 0, 10)
+        incoming = uow.handover.handover_rows("incoming", desk.lead, 0, 10)
         assert {r.title for r in incoming} == {"打印机无法连接", "退货待协商"}
-        assert uow.repo.handover_count("outgoing", desk.agent) == 0
-        taken = uow.repo.acknowledge([r.item_id for r in incoming], desk.lead, END)
+        assert uow.handover.handover_count("outgoing", desk.agent) == 0
+        taken = uow.handover.acknowledge([r.item_id for r in incoming], desk.lead, END)
         uow.commit()
     assert taken == 2
     with UnitOfWork(database) as uow:
         ticket = uow.session.get_one(m.Ticket, ticket_id)
         assert ticket.owner_id == desk.lead
-        events = [(e[4], e[5]) for e in uow.repo.history() if e[0] == ticket_id]
+        events = [(e[4], e[5]) for e in uow.tickets.history() if e[0] == ticket_id]
         assert (
             "handed_over",
             {
@@ -99,16 +99,16 @@ def test_hand_over_and_acknowledge_moves_ownership_with_history(
             )
         ).one()
         assert follow.owner_id == desk.lead and follow.met_at is None
-        assert uow.repo.handover_count("incoming", desk.lead) == 0
+        assert uow.handover.handover_count("incoming", desk.lead) == 0
 
 
 def test_report_is_frozen_at_hand_over(database: Database, desk: Desk) -> None:
     _, item_id = _handed_over(database, desk)
     with UnitOfWork(database) as uow:
-        uow.repo.update_handover_item(item_id, "改过", "改过", "改过", END)
+        uow.handover.update_handover_item(item_id, "改过", "改过", "改过", END)
         uow.commit()
     with UnitOfWork(database) as uow:
-        report = uow.repo.latest_handover_report(desk.lead)
+        report = uow.handover.latest_handover_report(desk.lead)
     assert report is not None and report.from_name == "王芳" and report.to_name == "张伟"
     row = next(r for r in report.rows if r.sheet == "return")
     assert (row.customer, row.item, row.note, row.owner) == (
@@ -122,13 +122,13 @@ def test_report_is_frozen_at_hand_over(database: Database, desk: Desk) -> None:
 def test_unacknowledged_item_is_flagged_to_the_lead_once(database: Database, desk: Desk) -> None:
     _ticket(database, desk, desk.agent)
     with UnitOfWork(database) as uow:
-        uow.repo.gather_handover(desk.agent, END)
-        uow.repo.hand_over(desk.agent, desk.colleague, END)
-        assert uow.repo.flag_unacknowledged(END + timedelta(minutes=29)) == 0
-        assert uow.repo.flag_unacknowledged(END + timedelta(minutes=30)) == 1
-        assert uow.repo.flag_unacknowledged(END + timedelta(minutes=31)) == 0
+        uow.handover.gather_handover(desk.agent, END)
+        uow.handover.hand_over(desk.agent, desk.colleague, END)
+        assert uow.handover.flag_unacknowledged(END + timedelta(minutes=29)) == 0
+        assert uow.handover.flag_unacknowledged(END + timedelta(minutes=30)) == 1
+        assert uow.handover.flag_unacknowledged(END + timedelta(minutes=31)) == 0
         uow.commit()
-        notices = uow.repo.unread_notifications(desk.lead)
+        notices = uow.notifications.unread_notifications(desk.lead)
     assert [n.kind for n in notices] == ["handover_unacknowledged"]
 
 
@@ -138,30 +138,32 @@ def test_items_leave_only_done_reassigned_with_note_or_acknowledged(
     _, item_id = _handed_over(database, desk)
     with UnitOfWork(database) as uow:
         with pytest.raises(HandoverError) as refused:
-            uow.repo.reassign_handover_item(item_id, desk.colleague, desk.lead, END, " ")
+            uow.handover.reassign_handover_item(item_id, desk.colleague, desk.lead, END, " ")
         assert refused.value.key == "handover.error.note_required"
-        uow.repo.reassign_handover_item(item_id, desk.colleague, desk.lead, END, "李娜熟悉此客户")
+        uow.handover.reassign_handover_item(
+            item_id, desk.colleague, desk.lead, END, "李娜熟悉此客户"
+        )
         uow.commit()
     with UnitOfWork(database) as uow:
-        assert {r.item_id for r in uow.repo.handover_rows("incoming", desk.colleague, 0, 9)} == {
-            item_id
-        }
-        uow.repo.finish_handover_item(item_id, desk.colleague, END, "已退款")
+        assert {
+            r.item_id for r in uow.handover.handover_rows("incoming", desk.colleague, 0, 9)
+        } == {item_id}
+        uow.handover.finish_handover_item(item_id, desk.colleague, END, "已退款")
         uow.commit()
-        assert uow.repo.handover_count("incoming", desk.colleague) == 0
+        assert uow.handover.handover_count("incoming", desk.colleague) == 0
         with pytest.raises(HandoverError):
-            uow.repo.finish_handover_item(item_id, desk.colleague, END, "")
+            uow.handover.finish_handover_item(item_id, desk.colleague, END, "")
 
 
 def test_hand_entered_item_problems_are_named_by_field(database: Database, desk: Desk) -> None:
     with UnitOfWork(database) as uow, pytest.raises(HandoverError) as refused:
-        uow.repo.add_handover_item(NewHandoverItem(sheet="return", title=""), desk.agent, END)
+        uow.handover.add_handover_item(NewHandoverItem(sheet="return", title=""), desk.agent, END)
     assert [p.field for p in refused.value.problems] == ["title", "next_step"]
 
 
 def _order(uow: UnitOfWork, desk: Desk, **fields: str) -> int:
     base = {"number": fields.pop("number", "1001"), "shop": "旗舰店", "customer": "小周"}
-    return uow.repo.add_order(base | fields, desk.agent, FIXED_NOW, SH)
+    return uow.handover.add_order(base | fields, desk.agent, FIXED_NOW, SH)
 
 
 def test_order_lists_morning_chase_unpaid(database: Database, desk: Desk) -> None:
@@ -178,13 +180,15 @@ def test_order_lists_morning_chase_unpaid(database: Database, desk: Desk) -> Non
         )  # fmt: skip
         unpaid = _order(uow, desk, number="E")
         uow.commit()
-        assert [r.order_id for r in uow.repo.order_rows_for("morning", FIXED_NOW, SH)] == [late]
-        assert [r.order_id for r in uow.repo.order_rows_for("chase", FIXED_NOW, SH)] == [chase]
-        assert [r.order_id for r in uow.repo.order_rows_for("unpaid", FIXED_NOW, SH)] == [unpaid]
-        uow.repo.follow_up_unpaid(unpaid, "客户说明天付", desk.agent, FIXED_NOW)
-        assert uow.repo.order_rows_for("unpaid", FIXED_NOW, SH) == []
+        assert [r.order_id for r in uow.handover.order_rows_for("morning", FIXED_NOW, SH)] == [late]
+        assert [r.order_id for r in uow.handover.order_rows_for("chase", FIXED_NOW, SH)] == [chase]
+        assert [r.order_id for r in uow.handover.order_rows_for("unpaid", FIXED_NOW, SH)] == [
+            unpaid
+        ]
+        uow.handover.follow_up_unpaid(unpaid, "客户说明天付", desk.agent, FIXED_NOW)
+        assert uow.handover.order_rows_for("unpaid", FIXED_NOW, SH) == []
         tomorrow = FIXED_NOW + timedelta(days=1)
-        assert [r.order_id for r in uow.repo.order_rows_for("unpaid", tomorrow, SH)] == [unpaid]
+        assert [r.order_id for r in uow.handover.order_rows_for("unpaid", tomorrow, SH)] == [unpaid]
 
 
 def test_chase_without_result_goes_on_the_unfinished_sheet(database: Database, desk: Desk) -> None:
@@ -193,25 +197,25 @@ def test_chase_without_result_goes_on_the_unfinished_sheet(database: Database, d
             uow, desk, number="C", paid_at="2026-11-18 10:00", shipped_at="2026-11-19 10:00",
             courier="中通", tracking_number="ZT1",
         )  # fmt: skip
-        item = uow.repo.chase_parcel(order, "", desk.agent, FIXED_NOW)
+        item = uow.handover.chase_parcel(order, "", desk.agent, FIXED_NOW)
         uow.commit()
         assert item is not None
-        row = uow.repo.order_rows_for("chase", FIXED_NOW, SH)[0]
+        row = uow.handover.order_rows_for("chase", FIXED_NOW, SH)[0]
         assert row.due_at == FIXED_NOW + timedelta(hours=24)
-        listed = uow.repo.handover_rows("outgoing", desk.agent, 0, 10)
+        listed = uow.handover.handover_rows("outgoing", desk.agent, 0, 10)
         assert [(r.sheet, r.subject_type) for r in listed] == [("unfinished", "order")]
-        uow.repo.answer_parcel(order, "快递已找到，明天送达", desk.agent, FIXED_NOW)
+        uow.handover.answer_parcel(order, "快递已找到，明天送达", desk.agent, FIXED_NOW)
         uow.commit()
-        assert uow.repo.order_rows_for("chase", FIXED_NOW, SH)[0].due_at is None
+        assert uow.handover.order_rows_for("chase", FIXED_NOW, SH)[0].due_at is None
 
 
 def test_void_and_returns_flow(database: Database, desk: Desk) -> None:
     with UnitOfWork(database) as uow:
         order = _order(uow, desk, paid_at="2026-11-22 10:00")
         with pytest.raises(HandoverError) as refused:
-            uow.repo.void_order(order, False, "", desk.agent, FIXED_NOW)
+            uow.handover.void_order(order, False, "", desk.agent, FIXED_NOW)
         assert refused.value.key == "orders.error.not_confirmed"
-        assert uow.repo.void_order(order, True, "已退 99 元", desk.agent, FIXED_NOW) == (
+        assert uow.handover.void_order(order, True, "已退 99 元", desk.agent, FIXED_NOW) == (
             "1001",
             "旗舰店",
         )
@@ -219,15 +223,17 @@ def test_void_and_returns_flow(database: Database, desk: Desk) -> None:
             uow, desk, number="R", paid_at="2026-11-10 10:00", shipped_at="2026-11-11 10:00"
         )
         with pytest.raises(HandoverError) as skipped:
-            uow.repo.record_return_step(
+            uow.handover.record_return_step(
                 other, "refund_difference", "退 20 元", desk.agent, FIXED_NOW
             )
         assert skipped.value.problems[0].key == "orders.error.negotiate_first"
-        uow.repo.record_return_step(other, "negotiate", "同意换货", desk.agent, FIXED_NOW)
-        uow.repo.record_return_step(other, "exchange", "换蓝色", desk.agent, FIXED_NOW)
-        uow.repo.record_return_step(other, "refund_difference", "退 20 元", desk.agent, FIXED_NOW)
+        uow.handover.record_return_step(other, "negotiate", "同意换货", desk.agent, FIXED_NOW)
+        uow.handover.record_return_step(other, "exchange", "换蓝色", desk.agent, FIXED_NOW)
+        uow.handover.record_return_step(
+            other, "refund_difference", "退 20 元", desk.agent, FIXED_NOW
+        )
         uow.commit()
-        history = uow.repo.order_history(other)
+        history = uow.handover.order_history(other)
     assert [(h[1], h[3].get("step")) for h in history if h[2] == "return_step"] == [
         ("王芳", "negotiate"), ("王芳", "exchange"), ("王芳", "refund_difference"),
     ]  # fmt: skip
@@ -240,22 +246,22 @@ def test_import_keeps_good_rows_and_names_bad_ones(database: Database, desk: Des
         {"number": "X3", "shop": "旗舰店", "paid_at": "not a time"},
     ]
     with UnitOfWork(database) as uow:
-        result = uow.repo.import_orders(rows, desk.agent, FIXED_NOW, SH)
+        result = uow.handover.import_orders(rows, desk.agent, FIXED_NOW, SH)
         uow.commit()
         assert result.added == 1
         assert [(line, p.field) for line, p in result.problems] == [(3, "number"), (4, "paid_at")]
-        assert len(uow.repo.orders_export()) == 1
+        assert len(uow.handover.orders_export()) == 1
 
 
 def test_a_gathered_callback_says_its_purpose_in_words(database: Database, desk: Desk) -> None:
     from deskui.domain.calendar import BusinessCalendar
 
     with UnitOfWork(database) as uow:
-        callback = uow.repo.add_callback(
+        callback = uow.callbacks.add_callback(
             desk.customer, "gift_arrival", FIXED_NOW, FIXED_NOW, BusinessCalendar(),
             agent_id=desk.agent, due_at=FIXED_NOW + timedelta(hours=2),  # today's work
         )  # fmt: skip
-        uow.repo.gather_handover(desk.agent, END)
+        uow.handover.gather_handover(desk.agent, END)
         titles = [
             row.title
             for row in uow.session.scalars(select(m.HandoverItem).order_by(m.HandoverItem.id))
@@ -271,15 +277,15 @@ def test_gathering_takes_the_days_unfinished_work_not_next_weeks_callbacks(
 
     ticket_id = _ticket(database, desk, desk.agent)
     with UnitOfWork(database) as uow:
-        today = uow.repo.add_callback(
+        today = uow.callbacks.add_callback(
             desk.customer, "routine", FIXED_NOW, FIXED_NOW, BusinessCalendar(),
             agent_id=desk.agent, due_at=FIXED_NOW + timedelta(hours=5),
         )  # fmt: skip
-        uow.repo.add_callback(
+        uow.callbacks.add_callback(
             desk.other_customer, "routine", FIXED_NOW, FIXED_NOW, BusinessCalendar(),
             agent_id=desk.agent, due_at=FIXED_NOW + timedelta(days=4),
         )  # fmt: skip
-        assert uow.repo.gather_handover(desk.agent, END) == 2
+        assert uow.handover.gather_handover(desk.agent, END) == 2
         listed = {
             (item.subject_type, item.subject_id)
             for item in uow.session.scalars(select(m.HandoverItem))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.records import CallIntake
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.phone import reversed_digits
 from deskui.domain.search import classify
 from tests.conftest import FIXED_NOW
@@ -53,7 +53,7 @@ def callers(database: Database, desk: Desk) -> Callers:
         for existing in (desk.customer, desk.other_customer):  # the shared desk's two
             row = session.get_one(m.Customer, existing)
             row.phone_reversed = reversed_digits(row.phone_e164 or "")
-            uow.repo.index_customer_names(existing)
+            uow.customers.index_customer_names(existing)
         prefix = _customer("华强电子有限公司", "+8613812345678", "A-1")
         prefix.assigned_agent_id = desk.agent
         prefix.contacts.append(
@@ -68,7 +68,7 @@ def callers(database: Database, desk: Desk) -> Callers:
         session.add_all(rows)
         session.flush()
         for row in rows:
-            uow.repo.index_customer_names(row.id)
+            uow.customers.index_customer_names(row.id)
         result = Callers(*(row.id for row in rows))
         uow.commit()
     return result
@@ -78,7 +78,7 @@ def _find(database: Database, typed: str) -> list[tuple[int, str, str]]:
     with UnitOfWork(database) as uow:
         return [
             (match.customer_id, match.matched_by, match.contact_name)
-            for match in uow.repo.find_callers(classify(typed))
+            for match in uow.customers.find_callers(classify(typed))
         ]
 
 
@@ -192,10 +192,10 @@ def test_a_new_callers_call_files_customer_contact_ticket_and_deadlines(
     repeat: bool,
 ) -> None:
     with UnitOfWork(database) as uow:
-        uow.repo.save_draft(desk.agent, "intake", {"words": "想了解"}, FIXED_NOW)
+        uow.drafts.save_draft(desk.agent, "intake", {"words": "想了解"}, FIXED_NOW)
         uow.commit()
     with UnitOfWork(database) as uow:
-        saved = uow.repo.record_call(_call(severity=severity), desk.agent, FIXED_NOW)
+        saved = uow.tickets.record_call(_call(severity=severity), desk.agent, FIXED_NOW)
         uow.commit()
 
     assert saved.department_code == "business"  # routing: product enquiry → business
@@ -242,7 +242,7 @@ def test_a_new_callers_call_files_customer_contact_ticket_and_deadlines(
         assert on_customer["profile_filing"].due_at == FIXED_NOW + timedelta(hours=24)
         assert on_customer["profile_filing"].owner_id == desk.agent
 
-        assert uow.repo.load_draft(desk.agent, "intake") is None  # the draft is gone
+        assert uow.drafts.load_draft(desk.agent, "intake") is None  # the draft is gone
 
     # the new customer answers to its name, its contact's name and its number from now on
     assert _find(database, "瑞丰") == [(saved.customer_id, "name", "")]
@@ -257,9 +257,9 @@ def test_a_known_callers_call_adds_only_the_ticket(
     database: Database, desk: Desk, callers: Callers
 ) -> None:
     with UnitOfWork(database) as uow:
-        contact_id = uow.repo.customer_card(callers.prefix).customer.contacts[0].id
-        customers_before = uow.repo.customer_count()
-        saved = uow.repo.record_call(
+        contact_id = uow.customers.customer_card(callers.prefix).customer.contacts[0].id
+        customers_before = uow.customers.customer_count()
+        saved = uow.tickets.record_call(
             _call(
                 customer_id=callers.prefix,
                 contact_id=contact_id,
@@ -276,7 +276,7 @@ def test_a_known_callers_call_adds_only_the_ticket(
     assert saved.customer_id == callers.prefix
     assert saved.department_code == "platform"
     with UnitOfWork(database) as uow:
-        assert uow.repo.customer_count() == customers_before
+        assert uow.customers.customer_count() == customers_before
         ticket = uow.session.get_one(m.Ticket, saved.ticket_id)
         assert ticket.contact_id == contact_id
         assert ticket.unit_number == "A-1"  # the customer's own when intake left it empty
@@ -287,7 +287,7 @@ def test_a_department_chosen_by_a_lead_wins_over_routing(
     database: Database, desk: Desk, callers: Callers
 ) -> None:
     with UnitOfWork(database) as uow:
-        saved = uow.repo.record_call(_call(department_code="technical"), desk.lead, FIXED_NOW)
+        saved = uow.tickets.record_call(_call(department_code="technical"), desk.lead, FIXED_NOW)
         uow.commit()
     assert saved.department_code == "technical"
     with UnitOfWork(database) as uow:
@@ -301,7 +301,7 @@ def test_close_now_answers_and_closes_a_question_meeting_its_deadlines(
 ) -> None:
     answer = "已告知价格表和安装周期"
     with UnitOfWork(database) as uow:
-        saved = uow.repo.record_call(
+        saved = uow.tickets.record_call(
             _call(severity="urgent", close_now=True, answer=answer), desk.agent, FIXED_NOW
         )
         uow.commit()
@@ -331,7 +331,7 @@ def test_close_now_leaves_complaints_and_unanswered_questions_open(
 ) -> None:
     base = {"close_now": True, "answer": "已答复"}
     with UnitOfWork(database) as uow:
-        saved = uow.repo.record_call(_call(**{**base, **changes}), desk.agent, FIXED_NOW)
+        saved = uow.tickets.record_call(_call(**{**base, **changes}), desk.agent, FIXED_NOW)
         uow.commit()
     assert not saved.closed
     with UnitOfWork(database) as uow:
@@ -343,7 +343,7 @@ def test_close_now_leaves_complaints_and_unanswered_questions_open(
 def test_text_is_stored_literally(database: Database, desk: Desk, callers: Callers) -> None:
     words = "[red]x[/] \x1b[31m红色\x1b[0m " + "长" * 10
     with UnitOfWork(database) as uow:
-        saved = uow.repo.record_call(
+        saved = uow.tickets.record_call(
             _call(customer_words=words, new_customer_name="[b]粗体[/b]店"), desk.agent, FIXED_NOW
         )
         uow.commit()
@@ -375,9 +375,11 @@ def test_customer_card_counts_open_tickets_and_callbacks_due(
     known = {"customer_id": callers.prefix, "new_customer_name": "", "new_contact_name": ""}
     with UnitOfWork(database) as uow:
         for hours in (0, 1, 2):
-            uow.repo.record_call(_call(**known), desk.agent, FIXED_NOW + timedelta(hours=hours))
-        uow.repo.record_call(_call(**known, close_now=True, answer="已答复"), desk.agent, FIXED_NOW)
-        uow.repo.record_call(_call(customer_id=callers.other), desk.agent, FIXED_NOW)
+            uow.tickets.record_call(_call(**known), desk.agent, FIXED_NOW + timedelta(hours=hours))
+        uow.tickets.record_call(
+            _call(**known, close_now=True, answer="已答复"), desk.agent, FIXED_NOW
+        )
+        uow.tickets.record_call(_call(customer_id=callers.other), desk.agent, FIXED_NOW)
         uow.session.add_all(
             [
                 _callback(callers.prefix, desk.agent, 24, done=False),
@@ -386,8 +388,8 @@ def test_customer_card_counts_open_tickets_and_callbacks_due(
         )
         uow.commit()
     with UnitOfWork(database) as uow:
-        card = uow.repo.customer_card(callers.prefix)
-        empty = uow.repo.customer_card(callers.contains)
+        card = uow.customers.customer_card(callers.prefix)
+        empty = uow.customers.customer_card(callers.contains)
     assert card.open_tickets == 3
     assert card.callbacks_due == 1
     assert card.customer.name == "华强电子有限公司"
@@ -402,17 +404,17 @@ def test_history_is_newest_first_with_a_due_time_only_while_open(
 ) -> None:
     known = {"customer_id": callers.prefix, "new_customer_name": "", "new_contact_name": ""}
     with UnitOfWork(database) as uow:
-        oldest = uow.repo.record_call(
+        oldest = uow.tickets.record_call(
             _call(**known, customer_words="最早的问题"),
             desk.agent,
             FIXED_NOW - timedelta(hours=5),
         )
-        closed = uow.repo.record_call(
+        closed = uow.tickets.record_call(
             _call(**known, customer_words="当场答复", close_now=True, answer="已答复"),
             desk.colleague,
             FIXED_NOW - timedelta(hours=3),
         )
-        newest = uow.repo.record_call(
+        newest = uow.tickets.record_call(
             _call(**known, customer_words="最新的问题", severity="critical"),
             desk.agent,
             FIXED_NOW - timedelta(hours=1),
@@ -420,7 +422,7 @@ def test_history_is_newest_first_with_a_due_time_only_while_open(
         callback = _callback(callers.prefix, desk.colleague, -2, done=False)
         uow.session.add(callback)
         uow.session.flush()
-        uow.repo.add_deadline(
+        uow.deadlines.add_deadline(
             "callback",  # type: ignore[arg-type]
             "callback",  # type: ignore[arg-type]
             callback.id,
@@ -429,13 +431,13 @@ def test_history_is_newest_first_with_a_due_time_only_while_open(
             callback.due_at,
             customer_id=callers.prefix,
         )
-        uow.repo.record_call(_call(customer_id=callers.other), desk.agent, FIXED_NOW)
+        uow.tickets.record_call(_call(customer_id=callers.other), desk.agent, FIXED_NOW)
         uow.commit()
 
     with UnitOfWork(database) as uow:
-        assert uow.repo.history_count(callers.prefix) == 4
-        rows = uow.repo.history_rows(callers.prefix, 0, 10)
-        page = uow.repo.history_rows(callers.prefix, 1, 2)
+        assert uow.customers.history_count(callers.prefix) == 4
+        rows = uow.customers.history_rows(callers.prefix, 0, 10)
+        page = uow.customers.history_rows(callers.prefix, 1, 2)
     assert [(r.kind, r.subject_id) for r in rows] == [
         ("ticket", newest.ticket_id),
         ("callback", callback.id),
@@ -473,7 +475,7 @@ def test_a_complaint_forwarded_by_a_department_keeps_who_had_it_and_since_when(
 
     received_on = date(2026, 11, 19)  # Thursday; passed on Monday: late
     with UnitOfWork(database) as uow:
-        saved = uow.repo.record_call(
+        saved = uow.tickets.record_call(
             _call(
                 kind="complaint",
                 category="business_service",
@@ -486,11 +488,11 @@ def test_a_complaint_forwarded_by_a_department_keeps_who_had_it_and_since_when(
         )
         uow.commit()
     with UnitOfWork(database) as uow:
-        case = uow.repo.complaint(saved.ticket_id)
+        case = uow.complaints.complaint(saved.ticket_id)
         assert case.forwarded_by == "business"
         assert case.received_by_department_on == received_on
         assert case.our_received_at == FIXED_NOW
         ticket = uow.session.get_one(m.Ticket, saved.ticket_id)
         assert ticket.received_by_department_on == received_on
-        tally = uow.repo.department_repeats(BusinessCalendar())
+        tally = uow.complaints.department_repeats(BusinessCalendar())
     assert [(row.department_code, row.forwarded, row.late) for row in tally] == [("business", 1, 1)]

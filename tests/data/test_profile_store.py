@@ -10,7 +10,7 @@ from sqlalchemy import select
 from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.profile_records import ContactDraft, CustomerDraft
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.customer_import import parse_rows
 from deskui.domain.model import DeadlineKind, Role
 from tests.conftest import FIXED_NOW
@@ -20,9 +20,9 @@ NOW = FIXED_NOW
 
 def _agents(db: Database) -> tuple[int, int, int]:
     with UnitOfWork(db) as uow:
-        a = uow.repo.add_agent("王芳", Role.AGENT, NOW)
-        b = uow.repo.add_agent("李娜", Role.AGENT, NOW)
-        lead = uow.repo.add_agent("张伟", Role.LEAD, NOW)
+        a = uow.agents.add_agent("王芳", Role.AGENT, NOW)
+        b = uow.agents.add_agent("李娜", Role.AGENT, NOW)
+        lead = uow.agents.add_agent("张伟", Role.LEAD, NOW)
         uow.commit()
     return a.id, b.id, lead.id
 
@@ -45,13 +45,13 @@ def test_new_customer_stores_e164_and_reversed_and_opens_filings(database: Datab
         draft = CustomerDraft(
             "深圳华强电子", "华强北路 1 号", "0755 8888 6666", "A-101", "2026-11-20"
         )
-        result = uow.repo.save_customer(draft, agent, NOW)
+        result = uow.profiles.save_customer(draft, agent, NOW)
         uow.commit()
     assert result.ok and result.id is not None
     with UnitOfWork(database) as uow:
         row = uow.session.get_one(m.Customer, result.id)
         assert (row.phone_e164, row.phone_reversed) == ("+8675588886666", "6666888855768")
-        detail = uow.repo.customer_detail(result.id)
+        detail = uow.profiles.customer_detail(result.id)
     assert detail is not None and detail.version == result.version
     filings = _filings(database, result.id)
     assert set(filings) == {"cs", "personal_notes", "sales"}
@@ -64,10 +64,10 @@ def test_new_customer_stores_e164_and_reversed_and_opens_filings(database: Datab
 def test_filing_met_when_a_phonable_contact_is_added(database: Database) -> None:
     agent, _, _ = _agents(database)
     with UnitOfWork(database) as uow:
-        customer = uow.repo.save_customer(CustomerDraft("华强"), agent, NOW).id
+        customer = uow.profiles.save_customer(CustomerDraft("华强"), agent, NOW).id
         assert customer is not None
         later = NOW + timedelta(hours=3)
-        saved = uow.repo.save_contact(
+        saved = uow.profiles.save_contact(
             ContactDraft(customer, "张伟", "principal", phone="13812345678", birthday="1980-5-17"),
             later,
         )
@@ -77,10 +77,10 @@ def test_filing_met_when_a_phonable_contact_is_added(database: Database) -> None
     assert filings["cs"].met_at == later
     assert filings["personal_notes"].met_at is None
     with UnitOfWork(database) as uow:
-        detail = uow.repo.customer_detail(customer)
+        detail = uow.profiles.customer_detail(customer)
         assert detail is not None
         (contact,) = detail.contacts
-        uow.repo.save_contact(
+        uow.profiles.save_contact(
             ContactDraft(
                 customer,
                 "张伟",
@@ -98,9 +98,9 @@ def test_filing_met_when_a_phonable_contact_is_added(database: Database) -> None
 def test_problems_write_nothing(database: Database) -> None:
     agent, _, _ = _agents(database)
     with UnitOfWork(database) as uow:
-        result = uow.repo.save_customer(CustomerDraft("", phone="12"), agent, NOW)
+        result = uow.profiles.save_customer(CustomerDraft("", phone="12"), agent, NOW)
         uow.commit()
-        assert uow.repo.customer_row_count() == 0
+        assert uow.profiles.customer_row_count() == 0
     assert {p.key for p in result.problems} == {
         "profiles.problem.missing_name",
         "profiles.phone.too_short",
@@ -110,16 +110,16 @@ def test_problems_write_nothing(database: Database) -> None:
 def test_stale_version_is_a_conflict_and_keeps_the_other_save(database: Database) -> None:
     agent, _, _ = _agents(database)
     with UnitOfWork(database) as uow:
-        first = uow.repo.save_customer(CustomerDraft("华强"), agent, NOW)
+        first = uow.profiles.save_customer(CustomerDraft("华强"), agent, NOW)
         uow.commit()
     assert first.id is not None and first.version is not None
     with UnitOfWork(database) as uow:
         ok = CustomerDraft("华强电子", id=first.id, version=first.version)
-        assert uow.repo.save_customer(ok, agent, NOW).ok
+        assert uow.profiles.save_customer(ok, agent, NOW).ok
         uow.commit()
     with UnitOfWork(database) as uow:
         stale = CustomerDraft("华强科技", id=first.id, version=first.version)
-        result = uow.repo.save_customer(stale, agent, NOW)
+        result = uow.profiles.save_customer(stale, agent, NOW)
         assert result.conflict and not result.ok
     with UnitOfWork(database) as uow:
         assert uow.session.get_one(m.Customer, first.id).name == "华强电子"
@@ -129,17 +129,17 @@ def test_concurrent_edit_detected_at_flush(database: Database) -> None:
     """Two desks load the same version; the second write loses at the database."""
     agent, _, _ = _agents(database)
     with UnitOfWork(database) as uow:
-        saved = uow.repo.save_customer(CustomerDraft("华强"), agent, NOW)
+        saved = uow.profiles.save_customer(CustomerDraft("华强"), agent, NOW)
         uow.commit()
     assert saved.id is not None
     with UnitOfWork(database) as one, UnitOfWork(database) as two:
         one.session.get_one(m.Customer, saved.id)  # both desks hold version 1
         two.session.get_one(m.Customer, saved.id)
-        assert one.repo.save_customer(
+        assert one.profiles.save_customer(
             CustomerDraft("一号", id=saved.id, version=saved.version), agent, NOW
         ).ok
         one.commit()
-        result = two.repo.save_customer(
+        result = two.profiles.save_customer(
             CustomerDraft("二号", id=saved.id, version=saved.version), agent, NOW
         )
     assert result.conflict
@@ -148,27 +148,29 @@ def test_concurrent_edit_detected_at_flush(database: Database) -> None:
 def test_remove_contact(database: Database) -> None:
     agent, _, _ = _agents(database)
     with UnitOfWork(database) as uow:
-        customer = uow.repo.save_customer(CustomerDraft("华强"), agent, NOW).id
+        customer = uow.profiles.save_customer(CustomerDraft("华强"), agent, NOW).id
         assert customer is not None
-        contact = uow.repo.save_contact(ContactDraft(customer, "李"), NOW)
+        contact = uow.profiles.save_contact(ContactDraft(customer, "李"), NOW)
         uow.commit()
     assert contact.id is not None and contact.version is not None
     with UnitOfWork(database) as uow:
-        assert uow.repo.remove_contact(contact.id, contact.version + 5, NOW).conflict
-        assert uow.repo.remove_contact(contact.id, contact.version, NOW).ok
+        assert uow.profiles.remove_contact(contact.id, contact.version + 5, NOW).conflict
+        assert uow.profiles.remove_contact(contact.id, contact.version, NOW).ok
         uow.commit()
     with UnitOfWork(database) as uow:
-        detail = uow.repo.customer_detail(customer)
+        detail = uow.profiles.customer_detail(customer)
         assert detail is not None and detail.contacts == ()
 
 
 def test_assignment_balances_and_moves_filings(database: Database) -> None:
     a, b, lead = _agents(database)
     with UnitOfWork(database) as uow:
-        ids = [uow.repo.save_customer(CustomerDraft(f"客户{i}"), lead, NOW).id for i in range(5)]
+        ids = [
+            uow.profiles.save_customer(CustomerDraft(f"客户{i}"), lead, NOW).id for i in range(5)
+        ]
         uow.commit()
     with UnitOfWork(database) as uow:
-        mapping = uow.repo.run_assignment(NOW)
+        mapping = uow.profiles.run_assignment(NOW)
         uow.commit()
     assert sorted(mapping) == sorted(i for i in ids if i is not None)
     assert sorted(list(mapping.values()).count(x) for x in (a, b)) == [2, 3]
@@ -177,11 +179,11 @@ def test_assignment_balances_and_moves_filings(database: Database) -> None:
     assert first is not None
     assert {d.owner_id for d in _filings(database, first).values()} == {mapping[first]}
     with UnitOfWork(database) as uow:
-        assert uow.repo.run_assignment(NOW) == {}  # nothing left unassigned
-        detail = uow.repo.customer_detail(first)
+        assert uow.profiles.run_assignment(NOW) == {}  # nothing left unassigned
+        detail = uow.profiles.customer_detail(first)
         assert detail is not None
         other = b if mapping[first] == a else a
-        assert uow.repo.reassign(first, other, detail.version, NOW).ok
+        assert uow.profiles.reassign(first, other, detail.version, NOW).ok
         uow.commit()
     assert {d.owner_id for d in _filings(database, first).values()} == {other}
 
@@ -189,7 +191,7 @@ def test_assignment_balances_and_moves_filings(database: Database) -> None:
 def test_import_dry_run_writes_nothing_then_accept_files_good_rows(database: Database) -> None:
     agent, _, _ = _agents(database)
     with UnitOfWork(database) as uow:
-        uow.repo.save_customer(CustomerDraft("老客户", phone="010 8888 6666"), agent, NOW)
+        uow.profiles.save_customer(CustomerDraft("老客户", phone="010 8888 6666"), agent, NOW)
         uow.commit()
     rows = [
         {"公司名称": "甲", "公司电话": "13812345678", "联系人": "张", "联系电话": "13912345678"},
@@ -198,17 +200,17 @@ def test_import_dry_run_writes_nothing_then_accept_files_good_rows(database: Dat
         {"公司名称": "丁"},
     ]
     with UnitOfWork(database) as uow:
-        report = parse_rows(rows, uow.repo.existing_phones())
-        dry = uow.repo.import_customers(report, agent, NOW, dry_run=True)
+        report = parse_rows(rows, uow.profiles.existing_phones())
+        dry = uow.profiles.import_customers(report, agent, NOW, dry_run=True)
         uow.commit()
-        assert uow.repo.customer_row_count() == 1
+        assert uow.profiles.customer_row_count() == 1
     assert (dry.created, len(report.bad)) == (2, 2)
     with UnitOfWork(database) as uow:
-        done = uow.repo.import_customers(report, agent, NOW, dry_run=False)
+        done = uow.profiles.import_customers(report, agent, NOW, dry_run=False)
         uow.commit()
     assert done.created == 2 and not done.dry_run
     with UnitOfWork(database) as uow:
-        rows_now = uow.repo.customer_rows(0, 10)
+        rows_now = uow.profiles.customer_rows(0, 10)
     assert {r.name for r in rows_now} == {"老客户", "甲", "丁"}
     jia = next(r for r in rows_now if r.name == "甲")
     assert jia.contacts == 1
@@ -219,8 +221,8 @@ def test_import_skips_a_phone_filed_since_the_report(database: Database) -> None
     agent, _, _ = _agents(database)
     report = parse_rows([{"name": "甲", "phone": "13812345678"}])
     with UnitOfWork(database) as uow:
-        uow.repo.save_customer(CustomerDraft("抢先", phone="13812345678"), agent, NOW)
-        outcome = uow.repo.import_customers(report, agent, NOW, dry_run=False)
+        uow.profiles.save_customer(CustomerDraft("抢先", phone="13812345678"), agent, NOW)
+        outcome = uow.profiles.import_customers(report, agent, NOW, dry_run=False)
         uow.commit()
     assert (outcome.created, outcome.skipped_lines) == (0, (2,))
 
@@ -228,12 +230,12 @@ def test_import_skips_a_phone_filed_since_the_report(database: Database) -> None
 def test_list_puts_open_filings_first(database: Database) -> None:
     agent, _, _ = _agents(database)
     with UnitOfWork(database) as uow:
-        done = uow.repo.save_customer(CustomerDraft("已建档"), agent, NOW).id
+        done = uow.profiles.save_customer(CustomerDraft("已建档"), agent, NOW).id
         assert done is not None
-        uow.repo.save_contact(ContactDraft(done, "李", phone="13812345678"), NOW)
-        uow.repo.save_customer(CustomerDraft("待建档"), agent, NOW + timedelta(hours=1))
+        uow.profiles.save_contact(ContactDraft(done, "李", phone="13812345678"), NOW)
+        uow.profiles.save_customer(CustomerDraft("待建档"), agent, NOW + timedelta(hours=1))
         uow.commit()
-        rows = uow.repo.customer_rows(0, 10)
+        rows = uow.profiles.customer_rows(0, 10)
     assert [r.name for r in rows] == ["待建档", "已建档"]
     assert rows[0].filing_due == NOW + timedelta(hours=25)
     assert rows[1].filing_due == NOW + timedelta(days=30)  # personal notes still open
@@ -255,8 +257,8 @@ def test_read_table_csv_with_and_without_bom_and_xlsx(tmp_path: Path) -> None:
     sheet.append(["Acme", 13812345678, "x"])
     book.save(tmp_path / "c.xlsx")
     rows = read_table(tmp_path / "c.xlsx")
-    assert rows == [{"name": "Acme", "phone": 13812345678}]
-    assert parse_rows(rows).ok[0].phone_e164 == "+8613812345678"
+    assert rows == [{"name": "Acme", "phone": 13812345678, None: ["x"]}]  # kept, not dropped
+    assert parse_rows(rows).bad[0].problems[-1].key == "profiles.problem.extra_cells"
     (tmp_path / "gbk.csv").write_bytes("公司名称\n甲\n".encode("gbk"))
     for bad in ("gbk.csv", "missing.csv"):
         try:

@@ -8,7 +8,7 @@ import pytest
 
 from deskui.data.database import Database
 from deskui.data.records import CallIntake
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import Severity
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
@@ -27,40 +27,40 @@ def _urgent_call(desk: Desk) -> CallIntake:
 
 def test_saved_settings_change_the_next_units_deadlines(database: Database, desk: Desk) -> None:
     with UnitOfWork(database) as uow:
-        assert uow.repo.stored_settings() == {}
-        first = uow.repo.record_call(_urgent_call(desk), desk.agent, FIXED_NOW)
+        assert uow.settings.stored_settings() == {}
+        first = uow.tickets.record_call(_urgent_call(desk), desk.agent, FIXED_NOW)
         uow.commit()
     assert first.first_contact_due == FIXED_NOW + timedelta(hours=8)
     with UnitOfWork(database) as uow:
-        uow.repo.save_settings(
+        uow.settings.save_settings(
             {"first_contact.urgent": "2", "callback.shared_after": "45"}, desk.lead, FIXED_NOW
         )
         uow.commit()
     with UnitOfWork(database) as uow:
-        assert uow.repo.stored_settings() == {
+        assert uow.settings.stored_settings() == {
             "first_contact.urgent": "2",
             "callback.shared_after": "45",
         }
-        assert uow.repo.rules.callbacks.shared_after == timedelta(minutes=45)
-        second = uow.repo.record_call(_urgent_call(desk), desk.agent, FIXED_NOW)
+        assert uow.rules.callbacks.shared_after == timedelta(minutes=45)
+        second = uow.tickets.record_call(_urgent_call(desk), desk.agent, FIXED_NOW)
         uow.commit()
-        changes = uow.repo.changes_since(0)
+        changes = uow.changes.changes_since(0)
     assert second.first_contact_due == FIXED_NOW + timedelta(hours=2)
     assert "site_setting" in {entity for _, entity, _ in changes}
 
 
 def test_saving_again_replaces_and_a_bad_text_is_refused(database: Database, desk: Desk) -> None:
     with UnitOfWork(database) as uow:
-        uow.repo.save_settings({"mail.sign_within": "6"}, desk.lead, FIXED_NOW)
+        uow.settings.save_settings({"mail.sign_within": "6"}, desk.lead, FIXED_NOW)
         uow.commit()
     with UnitOfWork(database) as uow:
-        uow.repo.save_settings({"mail.sign_within": "8"}, desk.manager, FIXED_NOW)
+        uow.settings.save_settings({"mail.sign_within": "8"}, desk.manager, FIXED_NOW)
         with pytest.raises(ValueError, match=r"attachment\.limit"):
-            uow.repo.save_settings({"attachment.limit": "huge"}, desk.manager, FIXED_NOW)
+            uow.settings.save_settings({"attachment.limit": "huge"}, desk.manager, FIXED_NOW)
         uow.commit()
     with UnitOfWork(database) as uow:
-        assert uow.repo.stored_settings() == {"mail.sign_within": "8"}
-        assert uow.repo.rules.sign_within_hours == 8
+        assert uow.settings.stored_settings() == {"mail.sign_within": "8"}
+        assert uow.rules.sign_within_hours == 8
 
 
 def test_the_sites_confirm_purposes_mark_the_queues_callbacks(
@@ -70,15 +70,15 @@ def test_the_sites_confirm_purposes_mark_the_queues_callbacks(
     from deskui.domain.calendar import BusinessCalendar
 
     with UnitOfWork(database) as uow:
-        uow.repo.add_callback(
+        uow.callbacks.add_callback(
             desk.customer, "routine", FIXED_NOW, FIXED_NOW, BusinessCalendar(), agent_id=desk.agent
         )
         uow.commit()
     with UnitOfWork(database) as uow:
-        [before] = uow.repo.callback_rows(CallbackScope(agent_id=desk.agent), 0, 10)
-        uow.repo.save_settings({"callback.confirm_purposes": "routine"}, desk.lead, FIXED_NOW)
+        [before] = uow.callbacks.callback_rows(CallbackScope(agent_id=desk.agent), 0, 10)
+        uow.settings.save_settings({"callback.confirm_purposes": "routine"}, desk.lead, FIXED_NOW)
         uow.commit()
     with UnitOfWork(database) as uow:
-        [after] = uow.repo.callback_rows(CallbackScope(agent_id=desk.agent), 0, 10)
+        [after] = uow.callbacks.callback_rows(CallbackScope(agent_id=desk.agent), 0, 10)
     assert before.confirmation != after.confirmation
     assert after.confirmation == "needed"

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.records import NewTicket
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import DeadlineKind, SubjectType
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
@@ -30,9 +30,9 @@ PAYLOAD: dict[str, object] = {
 
 def test_draft_save_load_overwrite_delete(database: Database, desk: Desk) -> None:
     with UnitOfWork(database) as uow:
-        assert uow.repo.load_draft(desk.agent, "intake") is None
-        uow.repo.save_draft(desk.agent, "intake", PAYLOAD, FIXED_NOW)
-        uow.repo.save_draft(desk.agent, "intake", {"other": "key"}, FIXED_NOW, key="ticket:7")
+        assert uow.drafts.load_draft(desk.agent, "intake") is None
+        uow.drafts.save_draft(desk.agent, "intake", PAYLOAD, FIXED_NOW)
+        uow.drafts.save_draft(desk.agent, "intake", {"other": "key"}, FIXED_NOW, key="ticket:7")
         uow.commit()
 
     with database.engine.connect() as connection:
@@ -42,27 +42,27 @@ def test_draft_save_load_overwrite_delete(database: Database, desk: Desk) -> Non
     assert stored["customer_words"] == "屏幕一直闪 [red]x[/] \x1b[31m红\x1b[0m"
 
     with UnitOfWork(database) as uow:
-        loaded = uow.repo.load_draft(desk.agent, "intake")
+        loaded = uow.drafts.load_draft(desk.agent, "intake")
         assert loaded == PAYLOAD
         assert loaded is not None and loaded["customer_words"] == PAYLOAD["customer_words"]
-        assert uow.repo.load_draft(desk.agent, "intake", key="ticket:7") == {"other": "key"}
-        assert uow.repo.load_draft(desk.colleague, "intake") is None  # drafts are per agent
-        uow.repo.save_draft(desk.agent, "intake", {"customer_words": "改了"}, FIXED_NOW)
+        assert uow.drafts.load_draft(desk.agent, "intake", key="ticket:7") == {"other": "key"}
+        assert uow.drafts.load_draft(desk.colleague, "intake") is None  # drafts are per agent
+        uow.drafts.save_draft(desk.agent, "intake", {"customer_words": "改了"}, FIXED_NOW)
         uow.commit()
 
     with UnitOfWork(database) as uow:
-        assert uow.repo.load_draft(desk.agent, "intake") == {"customer_words": "改了"}
-        uow.repo.delete_draft(desk.agent, "intake")
+        assert uow.drafts.load_draft(desk.agent, "intake") == {"customer_words": "改了"}
+        uow.drafts.delete_draft(desk.agent, "intake")
         uow.commit()
 
     with UnitOfWork(database) as uow:
-        assert uow.repo.load_draft(desk.agent, "intake") is None
-        assert uow.repo.load_draft(desk.agent, "intake", key="ticket:7") == {"other": "key"}
+        assert uow.drafts.load_draft(desk.agent, "intake") is None
+        assert uow.drafts.load_draft(desk.agent, "intake", key="ticket:7") == {"other": "key"}
 
 
 def test_second_writer_of_a_ticket_gets_stale_data_error(database: Database, desk: Desk) -> None:
     with UnitOfWork(database) as uow:
-        ticket_id = uow.repo.open_ticket(
+        ticket_id = uow.tickets.open_ticket(
             NewTicket(desk.customer, "question", "usage", "phone", "normal", "导不出报表"),
             desk.agent,
             FIXED_NOW,
@@ -100,7 +100,7 @@ INSTANTS = (
 def test_aware_datetimes_come_back_aware_in_utc(database: Database) -> None:
     with UnitOfWork(database) as uow:
         ids = [
-            uow.repo.add_deadline(
+            uow.deadlines.add_deadline(
                 DeadlineKind.CALLBACK, SubjectType.CALLBACK, n, None, instant, instant
             )
             for n, instant in enumerate(INSTANTS)
@@ -112,14 +112,14 @@ def test_aware_datetimes_come_back_aware_in_utc(database: Database) -> None:
             assert back == instant
             assert back.utcoffset() == timedelta(0)
             assert back.replace(tzinfo=None) == instant.astimezone(UTC).replace(tzinfo=None)
-        rows = uow.repo.work_rows(0, 10)
+        rows = uow.work.work_rows(0, 10)
         assert [r.due_at for r in rows] == sorted(INSTANTS)
         assert all(r.due_at.utcoffset() == timedelta(0) for r in rows)
 
 
 def test_a_naive_datetime_is_refused(database: Database) -> None:
     with UnitOfWork(database) as uow, pytest.raises(StatementError, match="naive datetime"):
-        uow.repo.add_deadline(
+        uow.deadlines.add_deadline(
             DeadlineKind.CALLBACK,
             SubjectType.CALLBACK,
             1,
@@ -131,42 +131,45 @@ def test_a_naive_datetime_is_refused(database: Database) -> None:
 
 def test_calendar_overrides_are_stored_and_replaced(database: Database) -> None:
     with UnitOfWork(database) as uow:
-        assert uow.repo.calendar_overrides() == {}
-        uow.repo.set_calendar_day(date(2026, 10, 10), True, "国庆调休补班")
-        uow.repo.set_calendar_day(date(2026, 12, 24), False, "site closed")
+        assert uow.calendar.calendar_overrides() == {}
+        uow.calendar.set_calendar_day(date(2026, 10, 10), True, "国庆调休补班")
+        uow.calendar.set_calendar_day(date(2026, 12, 24), False, "site closed")
         uow.commit()
     with UnitOfWork(database) as uow:
-        assert uow.repo.calendar_overrides() == {
+        assert uow.calendar.calendar_overrides() == {
             date(2026, 10, 10): True,
             date(2026, 12, 24): False,
         }
-        uow.repo.set_calendar_day(date(2026, 12, 24), True, "open after all")
+        uow.calendar.set_calendar_day(date(2026, 12, 24), True, "open after all")
         uow.commit()
     with UnitOfWork(database) as uow:
-        assert uow.repo.calendar_overrides() == {date(2026, 10, 10): True, date(2026, 12, 24): True}
+        assert uow.calendar.calendar_overrides() == {
+            date(2026, 10, 10): True,
+            date(2026, 12, 24): True,
+        }
         notes = dict(uow.session.execute(select(m.CalendarDay.day, m.CalendarDay.note)).all())
         assert notes[date(2026, 12, 24)] == "open after all"
 
 
 def test_changes_since_lists_newer_writes_in_order(database: Database, desk: Desk) -> None:
     with UnitOfWork(database) as uow:
-        seen = uow.repo.last_change_id()
+        seen = uow.changes.last_change_id()
         assert seen > 0  # the desk fixture's agents wrote changes
-        assert uow.repo.changes_since(seen) == []
-        agent = uow.repo.add_agent("陈静", "agent", FIXED_NOW)
-        deadline_id = uow.repo.add_deadline(
+        assert uow.changes.changes_since(seen) == []
+        agent = uow.agents.add_agent("陈静", "agent", FIXED_NOW)
+        deadline_id = uow.deadlines.add_deadline(
             DeadlineKind.CALLBACK, SubjectType.CALLBACK, 1, agent.id, FIXED_NOW, FIXED_NOW
         )
         uow.commit()
     with UnitOfWork(database) as uow:
-        changes = uow.repo.changes_since(seen)
+        changes = uow.changes.changes_since(seen)
         assert [(e, i) for _, e, i in changes] == [("agent", agent.id), ("deadline", deadline_id)]
         ids = [i for i, _, _ in changes]
         assert ids == sorted(ids) and ids[0] > seen
-        assert uow.repo.last_change_id() == ids[-1]
-        assert uow.repo.changes_since(ids[0]) == changes[1:]
-        assert uow.repo.changes_since(ids[-1]) == []
-        early = uow.repo.changes_since(0)
+        assert uow.changes.last_change_id() == ids[-1]
+        assert uow.changes.changes_since(ids[0]) == changes[1:]
+        assert uow.changes.changes_since(ids[-1]) == []
+        early = uow.changes.changes_since(0)
         assert [(e, i) for _, e, i in early[:4]] == [
             ("agent", desk.agent),
             ("agent", desk.colleague),

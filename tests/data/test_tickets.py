@@ -10,7 +10,7 @@ from sqlalchemy import select
 from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.records import NewTicket
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
 
@@ -34,8 +34,8 @@ def test_open_ticket_files_owner_deadline_history_escalation_and_change(
     database: Database, desk: Desk, severity: str, hours: int, escalated_to: str | None
 ) -> None:
     with UnitOfWork(database) as uow:
-        since = uow.repo.last_change_id()
-        ticket_id = uow.repo.open_ticket(_new(desk.customer, severity), desk.agent, FIXED_NOW)
+        since = uow.changes.last_change_id()
+        ticket_id = uow.tickets.open_ticket(_new(desk.customer, severity), desk.agent, FIXED_NOW)
         uow.commit()
 
     with UnitOfWork(database) as uow:
@@ -93,11 +93,11 @@ def test_open_ticket_files_owner_deadline_history_escalation_and_change(
             assert notification.read_at is None
         assert [e.action for e in events[1:]] == ([] if escalated_to is None else ["escalated"])
 
-        changes = uow.repo.changes_since(since)
+        changes = uow.changes.changes_since(since)
         assert ("ticket", ticket_id) in [(entity, entity_id) for _, entity, entity_id in changes]
         assert ("deadline", deadline.id) in [(e, i) for _, e, i in changes]
 
-        [record] = uow.repo.tickets()
+        [record] = uow.tickets.tickets()
         assert record.first_contact_due == FIXED_NOW.astimezone(UTC) + timedelta(hours=hours)
         assert record.owner_name == "王芳"
 
@@ -106,24 +106,24 @@ def test_escalation_reaches_the_lead_as_an_unread_notification(
     database: Database, desk: Desk
 ) -> None:
     with UnitOfWork(database) as uow:
-        ticket_id = uow.repo.open_ticket(_new(desk.customer, "urgent"), desk.agent, FIXED_NOW)
+        ticket_id = uow.tickets.open_ticket(_new(desk.customer, "urgent"), desk.agent, FIXED_NOW)
         uow.commit()
     with UnitOfWork(database) as uow:
-        [notice] = uow.repo.unread_notifications(desk.lead)
+        [notice] = uow.notifications.unread_notifications(desk.lead)
         assert (notice.kind, notice.subject_id) == ("escalation_urgent", ticket_id)
-        assert uow.repo.unread_notifications(desk.manager) == []
-        assert uow.repo.unread_notifications(desk.agent) == []
-        uow.repo.mark_read([notice.id], FIXED_NOW + timedelta(minutes=1))
+        assert uow.notifications.unread_notifications(desk.manager) == []
+        assert uow.notifications.unread_notifications(desk.agent) == []
+        uow.notifications.mark_read([notice.id], FIXED_NOW + timedelta(minutes=1))
         uow.commit()
     with UnitOfWork(database) as uow:
-        assert uow.repo.unread_notifications(desk.lead) == []
+        assert uow.notifications.unread_notifications(desk.lead) == []
 
 
 def test_a_ticket_not_committed_leaves_nothing_behind(database: Database, desk: Desk) -> None:
     with UnitOfWork(database) as uow:
-        uow.repo.open_ticket(_new(desk.customer, "critical"), desk.agent, FIXED_NOW)
+        uow.tickets.open_ticket(_new(desk.customer, "critical"), desk.agent, FIXED_NOW)
         # no commit: the unit of work rolls back
     with UnitOfWork(database) as uow:
-        assert uow.repo.tickets() == []
-        assert uow.repo.work_count() == 0
-        assert uow.repo.unread_notifications(desk.manager) == []
+        assert uow.tickets.tickets() == []
+        assert uow.work.work_count() == 0
+        assert uow.notifications.unread_notifications(desk.manager) == []

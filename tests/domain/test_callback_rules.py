@@ -97,7 +97,7 @@ def test_site_hours_skip_lunch_rest() -> None:
     # Monday 23 Nov 2026 12:30 is the lunch break: moved to 14:30 the same day
     placement = place_call(at(2026, 11, 23, 12, 30), DEFAULT_CALLING_HOURS, CAL)
     assert placement.at == at(2026, 11, 23, 14, 30).astimezone(UTC)
-    assert placement.reason is MoveReason.SITE_HOURS
+    assert placement.reason is MoveReason.REST_TIME
 
 
 def test_allowed_time_is_kept() -> None:

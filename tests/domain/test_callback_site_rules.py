@@ -155,7 +155,8 @@ def test_a_promotion_recorded_late_is_still_called_during_it() -> None:
     planned = plan_occasions(
         [OccasionFacts(1, 7, None)], now, RULES, CAL, fallback_agent=9, promotions=[running]
     )
-    assert [p.due_at for p in planned] == [now.astimezone(UTC)]
+    # never overdue the moment it is made: the occasion grace after now
+    assert [p.due_at for p in planned] == [now.astimezone(UTC) + RULES.occasion_grace]
 
 
 def test_promotions_outside_the_horizon_or_over_are_not_planned() -> None:

@@ -58,7 +58,7 @@ def test_a_name_fragment_is_a_name_lookup_with_spaces_collapsed(typed: str) -> N
     assert lookup.value == " ".join(typed.split())
 
 
-@pytest.mark.parametrize("typed", ["", " ", "华", "1", "12", "123", "+8", "1-2"])
+@pytest.mark.parametrize("typed", ["", " ", "华", "1", "12", "124", "+8", "1-2"])
 def test_too_little_to_look_up_is_none(typed: str) -> None:
     lookup = classify(typed)
     assert lookup.kind is LookupKind.NONE
@@ -77,3 +77,9 @@ def test_visible_turns_escape_and_control_characters_into_pictures() -> None:
     assert visible("[red]x[/]") == "[red]x[/]"  # markup is text, left alone
     assert visible("两行\n\t缩进") == "两行\n\t缩进"  # newline and tab are kept
     assert "\x1b" not in visible("\x1b]8;;http://x\x1b\\link")
+
+
+def test_a_short_service_number_is_a_number_lookup() -> None:
+    lookup = classify("95588")
+    assert lookup.kind is LookupKind.PHONE
+    assert lookup.value == "95588" and lookup.phone.short

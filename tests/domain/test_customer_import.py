@@ -62,7 +62,7 @@ def test_english_headers_any_case() -> None:
 def test_bad_phone_missing_name_and_duplicates_are_reported_per_row() -> None:
     rows = [
         {"name": "A", "phone": "13812345678"},
-        {"name": "B", "phone": "12345"},
+        {"name": "B", "phone": "1234"},  # 12345 is a service number (shortnumberinfo)
         {"name": "", "phone": "13912345678"},
         {"name": "C", "phone": "138 1234 5678"},
         {"name": "D", "phone": "010 8888 6666"},
@@ -143,3 +143,37 @@ def test_domain_modules_load_neither_textual_nor_sqlalchemy() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_every_line_is_imported_reported_or_blank() -> None:
+    """Whatever the rows hold, each line lands in exactly one of ok, bad or blank (issue 13)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    cells = st.one_of(st.none(), st.text(max_size=6), st.sampled_from(["", " ", "13812345678"]))
+    headers = st.sampled_from(["公司名称", "地址", "联系人", "备注", "", None])
+    rows = st.lists(st.dictionaries(headers, cells, max_size=4), max_size=6)
+
+    @settings(max_examples=60, deadline=None)
+    @given(rows)
+    def check(sheet: list[dict[str | None, object]]) -> None:
+        report = parse_rows(sheet)
+        lines = [r.line for r in report.ok] + [r.line for r in report.bad]
+        assert sorted([*lines, *report.blank_lines]) == list(range(2, len(sheet) + 2))
+        assert all(row.problems for row in report.bad)
+
+    check()
+
+
+def test_nul_extra_cells_and_header_only_are_problems_not_silence() -> None:
+    nul = parse_rows([{"name": "坏\x00名字"}])
+    assert [p.key for p in nul.bad[0].problems] == ["profiles.problem.nul_char"]
+    extra = parse_rows([{"name": "A", None: ["", "x"]}])
+    assert extra.bad[0].problems[0].values == {"values": "x"}
+    assert parse_rows([{"name": "A", None: ["", " "]}]).ok  # empty extra cells are nothing
+    header_only = parse_rows([], headers=("公司名称",))
+    assert header_only.has_header and header_only.rows == 0
+    assert not parse_rows([], headers=()).has_header
+    no_known = parse_rows([{"备注": "x"}], headers=("备注",))
+    assert no_known.missing_columns == ("name",)
+    assert [p.key for p in no_known.bad[0].problems] == ["profiles.problem.missing_name"]

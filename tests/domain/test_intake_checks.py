@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from deskui.domain.intake import MAX_LINE, MAX_WORDS, FieldProblem, check_intake
+from deskui.domain.intake import MAX_LINE, MAX_NAME, MAX_WORDS, FieldProblem, check_intake
 from deskui.i18n import t
 
 
@@ -69,7 +69,7 @@ def test_one_line_fields_have_their_own_limits() -> None:
     )
     assert [(p.field, dict(p.values)) for p in problems] == [
         ("new_customer", {"limit": MAX_LINE, "length": MAX_LINE + 1}),
-        ("new_contact", {"limit": MAX_LINE, "length": MAX_LINE + 1}),
+        ("new_contact", {"limit": MAX_NAME, "length": MAX_LINE + 1}),  # a person: String(80)
         ("unit", {"limit": 40, "length": 41}),
         ("expectation", {"limit": MAX_LINE, "length": MAX_LINE + 1}),
     ]

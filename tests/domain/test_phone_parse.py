@@ -228,3 +228,58 @@ def test_round_trip_display_parses_back() -> None:
     shown = format_display(parsed.e164, parsed.extension)
     again = normalise_phone(shown)
     assert (again.e164, again.extension) == (parsed.e164, parsed.extension)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "010 8888 6666 转 301",
+        "010 8888 6666 ext 301",
+        "010-8888 6666-301",
+        "01088886666-301",
+        "（０１０）８８８８－６６６６－３０１",
+    ],
+)
+def test_an_extension_is_kept_apart_from_the_number(raw: str) -> None:
+    parsed = normalise_phone(raw)
+    assert (parsed.valid, parsed.e164, parsed.extension) == (True, "+861088886666", "301")
+    assert format_display(parsed.e164 or "", parsed.extension) == "010 8888 6666 转 301"
+
+
+def test_a_dash_is_an_extension_only_after_a_whole_number() -> None:
+    # the groups of a number written with dashes stay the number
+    assert normalise_phone("0755-2666-8888") == PhoneParse(
+        "0755-2666-8888", "+8675526668888", None, "075526668888", True, None
+    )
+    assert normalise_phone("138-1234-5678").extension is None
+    assert not normalise_phone("010-8888-666").valid  # one digit short, not "extension 666"
+
+
+@pytest.mark.parametrize("raw", ["95588", "10086", "12345", "110", "955 88", "12315"])
+def test_short_service_numbers_the_library_knows_for_cn_are_valid_as_typed(raw: str) -> None:
+    from phonenumbers import parse
+    from phonenumbers.shortnumberinfo import is_valid_short_number_for_region
+
+    parsed = normalise_phone(raw)
+    digits = "".join(raw.split())
+    assert is_valid_short_number_for_region(parse(digits, "CN"), "CN")
+    assert parsed == PhoneParse(raw, digits, None, digits, True, None, short=True)
+    assert format_display(digits) == digits
+    assert reversed_digits(digits) == digits[::-1]
+
+
+@pytest.mark.parametrize("raw", ["1234", "9558", "+95588", "66666"])
+def test_what_is_no_short_number_is_still_refused(raw: str) -> None:
+    parsed = normalise_phone(raw)
+    assert not parsed.valid and parsed.error == "phone.too_short"
+
+
+def test_a_short_number_with_an_extension() -> None:
+    parsed = normalise_phone("10086 转 3")
+    assert (parsed.e164, parsed.extension, parsed.short) == ("10086", "3", True)
+
+
+def test_an_extension_longer_than_a_switchboards_is_too_long() -> None:
+    assert normalise_phone("010 8888 6666 转 12345678").extension == "12345678"
+    parsed = normalise_phone("010 8888 6666 转 123456789")
+    assert not parsed.valid and parsed.error == "phone.too_long"

@@ -60,16 +60,16 @@ async def at_desk(pilot: Pilot[Any]) -> None:
 
 def known_caller(db: Database) -> tuple[CustomerRecord, str]:
     """A demo customer that is the only one on its own number, and that number as typed."""
-    from deskui.data.repository import UnitOfWork
+    from deskui.data.unit_of_work import UnitOfWork
     from deskui.domain.phone import format_display
     from deskui.domain.search import LookupKind, classify
 
     with UnitOfWork(db) as uow:
-        for customer in uow.repo.customers():
+        for customer in uow.customers.customers():
             if not customer.phone_e164 or not customer.contacts:
                 continue
             lookup = classify(customer.phone_e164)
-            if lookup.kind is LookupKind.PHONE and len(uow.repo.find_callers(lookup)) == 1:
+            if lookup.kind is LookupKind.PHONE and len(uow.customers.find_callers(lookup)) == 1:
                 typed = "".join(ch for ch in format_display(customer.phone_e164) if ch.isdigit())
                 return customer, typed
     raise AssertionError("the demo has no customer alone on its number")

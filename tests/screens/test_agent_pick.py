@@ -6,7 +6,7 @@ from textual.widgets import Input, OptionList, Static
 
 from deskui.app import make_app
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.agent_pick import AgentPickModal
 from deskui.screens.desk import DeskScreen
@@ -55,7 +55,7 @@ async def test_first_run_asks_for_a_name_and_refuses_an_empty_one(
         assert isinstance(app.screen, AgentPickModal)
         assert _text(app, "#name-error") == "姓名不能为空"
         with UnitOfWork(empty_database) as uow:
-            assert uow.repo.agents() == []
+            assert uow.agents.agents() == []
 
 
 async def test_first_run_stores_and_shows_a_name_with_markup_literally(
@@ -69,7 +69,7 @@ async def test_first_run_stores_and_shows_a_name_with_markup_literally(
 
         assert isinstance(app.screen, DeskScreen)
         with UnitOfWork(empty_database) as uow:
-            agents = uow.repo.agents()
+            agents = uow.agents.agents()
         assert [(a.name, a.role) for a in agents] == [("[red]x[/]", "lead")]
         assert app.agent == agents[0]
         assert "坐席：[red]x[/]（客服主管）" in screen_text(app)

@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList, Select
 from deskui.app import CALLBACK_SWEEP_TICKS, DeskApp, make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.callback_call import CallbackCallScreen
 from deskui.screens.callbacks import CallbacksScreen
@@ -99,7 +99,7 @@ async def test_the_script_waits_for_the_sales_head_then_starts(
         assert callback.sales_head == "营销中心 赵磊"
         assert callback.sales_confirmed_at == FIXED_NOW
         assert callback.sales_confirmed_by_id == 1  # 王芳
-        actions = [e[1] for e in uow.repo.callback_events(row.callback_id)]
+        actions = [e[1] for e in uow.callbacks.callback_events(row.callback_id)]
         assert actions.count("opened") == 1 and actions[-1] == "sales_confirmed"
 
 
@@ -130,7 +130,7 @@ async def test_the_sales_head_says_not_now_and_the_call_is_postponed(
         assert "⚑销售暂缓" in screen_text(app)
     tomorrow = datetime(2026, 11, 24, 10, 0, tzinfo=SH)
     with UnitOfWork(demo_database) as uow:
-        detail = uow.repo.callback_detail(row.callback_id)
+        detail = uow.callbacks.callback_detail(row.callback_id)
         assert detail.confirmation == "declined"
         assert (detail.due_at, detail.moved_reason) == (tomorrow, "sales_declined")
         assert detail.sales_note == "客户在谈续约"
@@ -146,7 +146,7 @@ async def test_the_desk_says_callbacks_fell_due_until_the_queue_is_opened(
     async with app.run_test(size=SIZE) as pilot:
         await at_desk(pilot)
         with UnitOfWork(demo_database) as uow:
-            due = uow.repo.newly_due_count(1, FIXED_NOW)
+            due = uow.callbacks.newly_due_count(1, FIXED_NOW)
         assert due >= 1
         notice = app.screen.query_one("#callbacks-notice", Banner)
         assert notice.display

@@ -16,7 +16,7 @@ from deskui.app import make_app
 from deskui.cli import main
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.callback_call import CallbackCallScreen
 from deskui.screens.callbacks import CallbacksScreen
@@ -126,7 +126,7 @@ async def test_busy_customer_callback_moves_to_the_booked_time(
         assert isinstance(app.screen, CallbacksScreen)
     booked = datetime(2026, 11, 24, 15, 0, tzinfo=SH)
     with UnitOfWork(demo_database) as uow:
-        detail = uow.repo.callback_detail(row.callback_id)
+        detail = uow.callbacks.callback_detail(row.callback_id)
         assert (detail.status, detail.booked_at, detail.due_at) == ("booked", booked, booked)
         deadline = uow.session.scalars(
             select(m.Deadline).where(
@@ -212,7 +212,7 @@ async def test_visit_request_then_approved_by_a_lead(
         await settle(pilot)
         assert isinstance(app.screen, CallbacksScreen)
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.visit_count() == 2
+        assert uow.callbacks.visit_count() == 2
 
     lead = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
     async with lead.run_test(size=SIZE) as pilot:
@@ -300,8 +300,8 @@ async def test_coverage_says_the_share_called_back_this_week_and_this_quarter(
 
     spans = coverage_spans(clock.now(), BusinessCalendar())
     with UnitOfWork(demo_database) as uow:
-        week = uow.repo.coverage_share(*spans["week"])
-        quarter = uow.repo.coverage_share(*spans["quarter"])
+        week = uow.callbacks.coverage_share(*spans["week"])
+        quarter = uow.callbacks.coverage_share(*spans["quarter"])
     assert quarter.covered > 0  # the demo has calls made this quarter
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
@@ -324,16 +324,16 @@ async def test_special_occasions_are_named_in_the_queue_and_in_the_greeting(
     from deskui.domain.calendar import BusinessCalendar
 
     with UnitOfWork(demo_database) as uow:
-        agent = next(a.id for a in uow.repo.agents() if a.name == "王芳")
-        lead = next(a.id for a in uow.repo.agents() if a.name == "张伟")
+        agent = next(a.id for a in uow.agents.agents() if a.name == "王芳")
+        lead = next(a.id for a in uow.agents.agents() if a.name == "张伟")
         customer = uow.session.scalars(select(m.Customer).order_by(m.Customer.id)).first()
         assert customer is not None
         name = customer.name
-        promotion = uow.repo.add_promotion(
+        promotion = uow.callbacks.add_promotion(
             "双十二广告位八折", date(2026, 12, 1), date(2026, 12, 12), lead, clock.now()
         )
         for occasion in ("holiday:2027-01-01:New Year's Day", f"promotion:{promotion}"):
-            uow.repo.add_callback(
+            uow.callbacks.add_callback(
                 customer.id,
                 "special_occasion",
                 clock.now(),

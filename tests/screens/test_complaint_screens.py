@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from textual.widgets import Input, Select, TextArea
 from deskui.app import make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.complaint import ComplaintListScreen, ComplaintScreen
 from deskui.screens.reply_composer import ReplyComposerScreen
@@ -35,8 +36,8 @@ def _ticket(db: Database, words: str) -> int:
 
 def _row_of(db: Database, agent: str, ticket_id: int) -> int:
     with UnitOfWork(db) as uow:
-        agent_id = next(a.id for a in uow.repo.agents() if a.name == agent)
-        rows = uow.repo.complaint_rows(0, 500, owner_id=agent_id)
+        agent_id = next(a.id for a in uow.agents.agents() if a.name == agent)
+        rows = uow.complaints.complaint_rows(0, 500, owner_id=agent_id)
     return [r.ticket_id for r in rows].index(ticket_id)
 
 
@@ -110,7 +111,8 @@ async def test_an_angry_callers_complaint_walks_through_all_seven_steps(
         # 7: the satisfaction callback, proposed for the next working day
         text = screen_text(app)
         assert "▶ 7 确认客户满意" in text and "回访您，了解您是否满意" in text
-        assert app.screen.query_one("#callback_time", Input).value == "2026-11-24 09:00"
+        # the proposed callback is moved out of 09:00 into the calling hours (seed 000:2.5.2.1)
+        assert app.screen.query_one("#callback_time", Input).value == "2026-11-24 09:30"
         await _choose(pilot, "satisfied", 1)
         await _done(pilot)
         text = screen_text(app)
@@ -282,7 +284,7 @@ async def test_the_written_reply_exports_a_pdf_with_the_cause_and_expected_finis
     flat = "".join(pages.split())
     assert "业务员未及时提交优惠审批" in flat and "2026-11-2517:00" in flat
     with UnitOfWork(demo_database) as uow:
-        case = uow.repo.complaint(ticket_id)
+        case = uow.complaints.complaint(ticket_id)
     assert case.cause == "业务员未及时提交优惠审批" and case.responsible == "业务部 赵磊"
 
 
@@ -331,6 +333,28 @@ async def test_saving_a_complaint_at_intake_opens_its_seven_steps(
         assert "赵敏，您先别着急" in text  # no gender known: the full name, politely
 
 
+async def test_the_header_says_which_deadline_its_countdown_counts_down_to_at_80_columns(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    ticket_id = _ticket(demo_database, ANGRY)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
+        with UnitOfWork(demo_database) as uow:
+            case = uow.complaints.complaint(ticket_id)
+        assert case.due_kind == "first_contact" and case.due_at is not None
+        due = case.due_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
+        header = screen_text(app).splitlines()[0]
+        # the label and its countdown whole, apart from the title (which wraps below)
+        assert f"  首次联系截止 {due} " in header and header.rstrip().endswith("m"), header
+        for _ in range(3):
+            await _done(pilot)
+        await _type(pilot, "2026-11-23 16:00")
+        await _done(pilot)
+        header = screen_text(app).splitlines()[0]
+        assert "承诺答复截止 11-23 16:00 " in header and "首次联系" not in header, header
+
+
 async def test_the_written_reply_is_held_to_the_rules_of_conduct_but_not_the_customers_quotes(
     demo_database: Database, clock: FixedClock, tmp_path: Path
 ) -> None:
@@ -352,7 +376,7 @@ async def test_the_written_reply_is_held_to_the_rules_of_conduct_but_not_the_cus
         await settle(pilot)
         assert "写进回复的话有不当措辞：这不是我们的责任" in screen_text(app)
         with UnitOfWork(demo_database) as uow:
-            assert uow.repo.complaint(ticket_id).responsible == ""
+            assert uow.complaints.complaint(ticket_id).responsible == ""
         app.screen.query_one("#responsible", Input).value = "业务部 赵磊"
         await pilot.press("ctrl+e")
         await settle(pilot)

@@ -30,8 +30,12 @@ async def test_missing_folder_shows_the_trouble_banner_and_the_app_stays_up(
         await settle(pilot)
         banner = app.screen.query_one("#trouble", Banner)
         assert banner.display
-        assert banner.message.startswith("数据库暂时无法使用：folder does not exist")
-        assert "数据库暂时无法使用" in screen_text(app)
+        # one line of plain words: what is wrong and what to do; the raw text is logged
+        assert banner.message == (
+            "找不到数据库文件或它所在的文件夹：请管理员检查数据库的位置。已输入的内容不会丢失。"
+        )
+        assert "找不到数据库文件" in screen_text(app)
+        assert "folder does not exist" not in screen_text(app)
         assert app.is_running and isinstance(app.screen, DeskScreen)
         assert app.agent is None
 
@@ -54,8 +58,9 @@ async def test_failed_upgrade_shows_the_trouble_banner_in_english(
         await settle(pilot)
         banner = app.screen.query_one("#trouble", Banner)
         assert banner.display
-        assert "database is locked by another program" in banner.message
-        assert "database is locked" in screen_text(app)
+        assert banner.message.startswith("Another program is holding the database")
+        assert "Another program is holding the database" in screen_text(app)
+        assert "database is locked" not in screen_text(app)
         assert app.is_running and isinstance(app.screen, DeskScreen)
     database.dispose()
 
@@ -73,5 +78,5 @@ async def test_the_trouble_banner_keeps_the_cause_while_the_app_ticks(
         for _ in range(5):  # not settle(): the failing poll worker would raise out of it
             await pilot.pause(0.05)
         message = app.screen.query_one("#trouble", Banner).message
-        assert "database is locked by another program" in message, message
+        assert message.startswith("数据库正被另一个程序占用"), message
     database.dispose()

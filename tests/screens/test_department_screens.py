@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 
 from deskui.app import make_app
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.i18n import catalog
 from deskui.screens.attachments import AttachmentsModal
@@ -28,7 +28,7 @@ def _first_open_ticket(db: Database, owner: str, department: str) -> int:
     with UnitOfWork(db) as uow:
         return next(
             t.id
-            for t in uow.repo.tickets()
+            for t in uow.tickets.tickets()
             if t.owner_name == owner and t.department_code == department and t.status == "open"
         )
 
@@ -140,7 +140,7 @@ async def test_a_ticket_goes_to_technical_and_returns_to_its_owner_with_each_leg
         await pilot.press("k")
         await settle(pilot)
     with UnitOfWork(demo_database) as uow:
-        [leg] = uow.repo.legs(ticket_id)
+        [leg] = uow.frontdesk.legs(ticket_id)
         assert leg.stage == "done" and leg.result == "主板已更换设备正常"
         assert leg.accepted_by == leg.planned_by == leg.result_by == leg.returned_by == "赵磊"
 
@@ -169,8 +169,8 @@ async def test_cs_records_a_departments_answer_with_the_department_persons_name(
         await settle(pilot)
         assert isinstance(app.screen, DepartmentScreen)
     with UnitOfWork(demo_database) as uow:
-        [leg] = uow.repo.legs(ticket_id)
-        history = list(uow.repo.history(ticket_id))
+        [leg] = uow.frontdesk.legs(ticket_id)
+        history = list(uow.tickets.history(ticket_id))
     assert leg.accepted_by == "孙平"
     assert (history[-1][2], history[-1][4]) == ("陈静", "department_accepted")
 

@@ -10,7 +10,7 @@ from textual.widgets import Static
 from deskui.app import make_app
 from deskui.data.database import Database
 from deskui.data.records import WorkItem
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.countdown import format_duration
 from deskui.screens.desk import DeskScreen
@@ -23,8 +23,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def _own_work(db: Database, name: str) -> list[WorkItem]:
     with UnitOfWork(db) as uow:
-        agent = next(a for a in uow.repo.agents() if a.name == name)
-        return uow.repo.work_rows(0, 10_000, owner_id=agent.id)
+        agent = next(a for a in uow.agents.agents() if a.name == name)
+        return uow.work.work_rows(0, 10_000, owner_id=agent.id)
 
 
 def _shown_rows(work_list: WorkList) -> list[WorkItem]:

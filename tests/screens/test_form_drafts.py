@@ -15,9 +15,11 @@ from textual.widgets import Input, Select, TextArea
 from deskui.app import DeskApp, make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import Repository, UnitOfWork
+from deskui.data.draft_store import DraftStore
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.i18n import t
+from deskui.screens.callback_call import CallbackCallScreen
 from deskui.screens.callbacks import CallbacksScreen
 from deskui.screens.complaint import ComplaintListScreen, ComplaintScreen
 from deskui.screens.correspondence import CorrespondenceScreen
@@ -48,12 +50,12 @@ def _ticket(db: Database, words: str) -> int:
 
 def _agent_id(db: Database, name: str) -> int:
     with UnitOfWork(db) as uow:
-        return next(a.id for a in uow.repo.agents() if a.name == name)
+        return next(a.id for a in uow.agents.agents() if a.name == name)
 
 
 def _draft(db: Database, agent: str, form: str, key: object = "") -> dict[str, object] | None:
     with UnitOfWork(db) as uow:
-        return uow.repo.load_draft(_agent_id(db, agent), form, str(key))
+        return uow.drafts.load_draft(_agent_id(db, agent), form, str(key))
 
 
 def _draft_rows(db: Database) -> int:
@@ -120,9 +122,11 @@ async def test_a_phone_message_typed_comes_back_after_the_app_went_away(
     assert _draft(demo_database, "李娜", "reception_message") is None
 
 
-async def test_opening_a_form_and_cancelling_it_leaves_no_draft(
+async def test_opening_a_form_leaves_no_draft_and_esc_keeps_what_was_typed(
     demo_database: Database, clock: FixedClock
 ) -> None:
+    """The dialog's hint promises "Esc 取消（已填写的内容不会丢失）": Esc closes it, the typing
+    comes back when the same form opens again."""
     app = make_app(make_settings(demo_database, agent="李娜"), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await _desk(pilot)
@@ -130,14 +134,21 @@ async def test_opening_a_form_and_cancelling_it_leaves_no_draft(
         await _pause_past_debounce(pilot)
         assert isinstance(app.screen, LegFormModal)
         assert _draft_rows(demo_database) == 0
-        await pilot.press(*"中建三局")
-        await _pause_past_debounce(pilot)
-        saved = _draft(demo_database, "李娜", "reception_pass")
-        assert saved is not None and saved["f-company"] == "中建三局"
-        await pilot.press("escape")  # the agent drops the form: its draft goes too
+        await pilot.press("escape")  # opened and closed: nothing to keep
+        await settle(pilot)
+        assert _draft_rows(demo_database) == 0
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"中建三局", "escape")  # Esc within the half second
         await settle(pilot)
         assert isinstance(app.screen, ReceptionScreen)
-    assert _draft_rows(demo_database) == 0
+        saved = _draft(demo_database, "李娜", "reception_pass")
+        assert saved is not None and saved["f-company"] == "中建三局"
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LegFormModal) and form.values()["company"] == "中建三局"
+        assert RESTORED in _notices(app)
 
 
 async def test_a_register_entry_saved_leaves_no_draft(
@@ -170,7 +181,7 @@ async def _complaint(pilot: Pilot[Any], db: Database, ticket_id: int) -> Complai
     await settle(pilot)
     assert isinstance(pilot.app.screen, ComplaintListScreen)
     with UnitOfWork(db) as uow:
-        rows = uow.repo.complaint_rows(0, 500, owner_id=_agent_id(db, "王芳"))
+        rows = uow.complaints.complaint_rows(0, 500, owner_id=_agent_id(db, "王芳"))
     await pilot.press(*["down"] * [r.ticket_id for r in rows].index(ticket_id), "enter")
     await settle(pilot)
     screen = pilot.app.screen
@@ -207,6 +218,7 @@ async def test_a_complaint_step_typed_comes_back_over_the_case_and_goes_with_the
         await pilot.press(*"谢谢", "escape")
         await settle(pilot)
         assert isinstance(again.screen, ComplaintListScreen)
+        await again.workers.wait_for_complete()  # the app's worker writing the last keys
     kept = _draft(demo_database, "王芳", "complaint", ticket_id)
     assert kept is not None and kept["note"] == "谢谢客户很着急"  # typed before the note
 
@@ -222,7 +234,7 @@ async def test_a_written_reply_typed_comes_back_and_saving_it_drops_the_draft(
         await pilot.press("f3")
         await settle(pilot)
         with UnitOfWork(demo_database) as uow:
-            rows = uow.repo.complaint_rows(0, 500, owner_id=_agent_id(demo_database, "王芳"))
+            rows = uow.complaints.complaint_rows(0, 500, owner_id=_agent_id(demo_database, "王芳"))
         await pilot.press(*["down"] * [r.ticket_id for r in rows].index(ticket_id), "w")
         await settle(pilot)
         screen = pilot.app.screen
@@ -244,19 +256,19 @@ async def test_a_written_reply_typed_comes_back_and_saving_it_drops_the_draft(
         assert "已保存" in screen_text(again)
     assert _draft(demo_database, "王芳", "reply", ticket_id) is None
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.complaint(ticket_id).cause == "业务员未及时提交优惠审批"
+        assert uow.complaints.complaint(ticket_id).cause == "业务员未及时提交优惠审批"
 
 
 async def test_trouble_writing_a_draft_keeps_the_typing_and_says_so(
     demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ticket_id = _ticket(demo_database, ANGRY)
-    real = Repository.save_draft
+    real = DraftStore.save_draft
 
     def locked(*args: Any, **kwargs: Any) -> None:
         raise OperationalError("UPDATE draft", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(Repository, "save_draft", locked)
+    monkeypatch.setattr(DraftStore, "save_draft", locked)
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _complaint(pilot, demo_database, ticket_id)
@@ -267,7 +279,7 @@ async def test_trouble_writing_a_draft_keeps_the_typing_and_says_so(
         assert "草稿暂时没能保存" in banner.message and "database is locked" in banner.message
         assert screen.query_one("#note", GuardedText).text == "客户很着急"
         assert app.is_running and _draft_rows(demo_database) == 0
-        monkeypatch.setattr(Repository, "save_draft", real)  # the lock is gone
+        monkeypatch.setattr(DraftStore, "save_draft", real)  # the lock is gone
         await pilot.press("!")
         await _pause_past_debounce(pilot)
         assert banner.message == ""
@@ -278,30 +290,33 @@ async def test_trouble_writing_a_draft_keeps_the_typing_and_says_so(
 # -- the department desk: a leg's plan ---------------------------------------------------------
 
 
+async def _plan_form(pilot: Pilot[Any]) -> LegFormModal:
+    """F7, the first leg waiting for its plan, P."""
+    await _desk(pilot)
+    await pilot.press("f7")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, DepartmentScreen)
+    queue = pilot.app.screen.query_one("#department-queue", WorkList)
+    for _ in range(queue.count or 0):
+        if queue.cursor_row is not None and queue.cursor_row.leg.stage == "plan":
+            break
+        await pilot.press("down")
+        await settle(pilot)
+    leg = queue.cursor_row.leg
+    assert leg.stage == "plan"
+    await pilot.press("p")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, LegFormModal)
+    assert form.draft.key == str(leg.id)
+    return form
+
+
 async def test_a_legs_plan_typed_comes_back_and_recording_it_drops_the_draft(
     demo_database: Database, clock: FixedClock
 ) -> None:
     settings = make_settings(demo_database, agent="陈静")  # CS records for the department
-
-    async def plan_form(pilot: Pilot[Any]) -> LegFormModal:
-        await _desk(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, DepartmentScreen)
-        queue = pilot.app.screen.query_one("#department-queue", WorkList)
-        for _ in range(queue.count or 0):
-            if queue.cursor_row is not None and queue.cursor_row.leg.stage == "plan":
-                break
-            await pilot.press("down")
-            await settle(pilot)
-        leg = queue.cursor_row.leg
-        assert leg.stage == "plan"
-        await pilot.press("p")
-        await settle(pilot)
-        form = pilot.app.screen
-        assert isinstance(form, LegFormModal) and form.draft is not None
-        assert form.draft.key == str(leg.id)
-        return form
+    plan_form = _plan_form
 
     app = make_app(settings, clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
@@ -408,3 +423,68 @@ def test_the_draft_notice_is_in_both_catalogs() -> None:
     for key in ("drafts.restored", "drafts.trouble"):
         assert key in catalog("zh-CN") and key in catalog("en")
     assert t("drafts.restored") == RESTORED
+
+
+# -- callbacks: the call through its script ------------------------------------------------------
+
+
+async def test_a_callback_call_half_done_comes_back_at_its_step_and_saving_drops_the_draft(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    settings = make_settings(demo_database)
+
+    async def call(pilot: Pilot[Any]) -> CallbackCallScreen:
+        await _desk(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        queue = pilot.app.screen.query_one("#callbacks-list", WorkList)
+        names = [queue.row_at(i).customer_name for i in range(queue.count or 0)]
+        await pilot.press(*["down"] * names.index("广州星辰科技有限公司"), "enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, CallbackCallScreen)
+        return screen
+
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call(pilot)
+        await pilot.press("enter", "down", "down", "enter")  # convenient; unsatisfied
+        await settle(pilot)
+        await pilot.press(*"服务太慢")  # the feedback the unsatisfied answer asks for
+        screen.query_one("#notes", GuardedText).focus()
+        await pilot.press(*"客户下午开会")
+        await _pause_past_debounce(pilot)
+        assert screen.flow is not None and screen.flow.current_id != screen.flow.script.start
+        step = screen.flow.current_id
+    again = make_app(settings, clock, demo_database)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await call(pilot)
+        assert RESTORED in _notices(again)
+        assert screen.flow is not None and screen.flow.current_id == step
+        assert screen.answers["satisfaction"] == "unsatisfied"
+        assert screen.query_one("#feedback", Input).value == "服务太慢"
+        assert screen.query_one("#notes", GuardedText).text == "客户下午开会"
+        await pilot.press("enter")  # on to the follow-up ticket's words
+        await settle(pilot)
+        assert screen.flow.current_id == "follow_up"
+        await pilot.press(*"屏幕闪烁", "enter", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(again.screen, CallbacksScreen)
+    assert _draft_rows(demo_database) == 0
+
+
+async def test_esc_on_a_legs_plan_keeps_the_measures_as_its_hint_promises(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database, agent="陈静"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await _plan_form(pilot)
+        assert "已填写的内容不会丢失" in screen_text(app)
+        await pilot.press("tab", *"更换光纤接头", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DepartmentScreen)
+        await pilot.press("p")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LegFormModal)
+        assert form.values()["measures"] == "更换光纤接头"

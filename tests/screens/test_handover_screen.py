@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, Static
 from deskui.app import make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.handover import HandoverScreen
 from deskui.screens.orders import FormModal, OrdersScreen
@@ -25,7 +25,7 @@ from tests.screens.desk_pilot import SIZE, screen_text, settle
 
 def _agent_id(db: Database, name: str) -> int:
     with UnitOfWork(db) as uow:
-        return next(a.id for a in uow.repo.agents() if a.name == name)
+        return next(a.id for a in uow.agents.agents() if a.name == name)
 
 
 async def _type(pilot: Any, field: str, text: str) -> None:
@@ -72,7 +72,7 @@ async def test_outgoing_gathers_adds_a_return_item_and_hands_over(
 ) -> None:
     li_na = _agent_id(demo_database, "李娜")
     with UnitOfWork(demo_database) as uow:
-        open_work = uow.repo.work_count(owner_id=li_na)
+        open_work = uow.work.work_count(owner_id=li_na)
     app = make_app(make_settings(demo_database, agent="李娜"), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -85,7 +85,7 @@ async def test_outgoing_gathers_adds_a_return_item_and_hands_over(
         handed = [i for i in items if i.status == "handed_over" and i.to_agent_id == wang]
         assert len(handed) >= open_work // 2  # every open subject, once each
         assert any(i.sheet == "return" and i.customer_name == "买家小周" for i in handed)
-        report = uow.repo.latest_handover_report(li_na)
+        report = uow.handover.latest_handover_report(li_na)
     assert report is not None and report.to_name == "王芳"
     assert any(r.note == "[red]别用标记[/red]" for r in report.rows)
 
@@ -114,8 +114,8 @@ async def test_incoming_sees_the_handover_first_and_acknowledges_item_by_item(
         await settle(pilot)
         assert listed.count == 0
     with UnitOfWork(demo_database) as uow:
-        moved = [t for t in uow.repo.tickets() if t.owner_name == "王芳"]
-        events = [e for e in uow.repo.history() if e[4] == "handed_over"]
+        moved = [t for t in uow.tickets.tickets() if t.owner_name == "王芳"]
+        events = [e for e in uow.tickets.history() if e[4] == "handed_over"]
         assert events and all(e[2] == "王芳" and e[5]["from"] == "李娜" for e in events)
         assert {e[0] for e in events} <= {t.id for t in moved}
         open_ack = uow.session.scalars(
@@ -141,7 +141,7 @@ async def test_unacknowledged_item_is_flagged_to_the_lead_after_the_set_time(
         app.check_handovers()
         await settle(pilot)
         with UnitOfWork(demo_database) as uow:
-            kinds = [n.kind for n in uow.repo.unread_notifications(lead)]
+            kinds = [n.kind for n in uow.notifications.unread_notifications(lead)]
         assert "handover_unacknowledged" not in kinds
 
         clock.advance(timedelta(minutes=11))
@@ -151,7 +151,7 @@ async def test_unacknowledged_item_is_flagged_to_the_lead_after_the_set_time(
         await settle(pilot)
         assert screen_text(app).count("⚑超时") == 2
     with UnitOfWork(demo_database) as uow:
-        kinds = [n.kind for n in uow.repo.unread_notifications(lead)]
+        kinds = [n.kind for n in uow.notifications.unread_notifications(lead)]
     assert kinds.count("handover_unacknowledged") == 2
 
 

@@ -1,6 +1,6 @@
 """F2 intake driven by keys as an agent would: lookup, card, pick list, new caller, save,
-bad input kept, the draft across a restart, closing a question, leads and departments,
-database trouble on save."""
+bad input kept, the draft across a restart, closing a question, leads and departments
+(database trouble on save: test_pending_saves)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
@@ -17,7 +16,7 @@ from deskui.app import DeskApp, make_app
 from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.records import TicketRecord
-from deskui.data.repository import Repository, UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.phone import format_display
 from deskui.domain.search import classify
@@ -29,7 +28,6 @@ from deskui.screens.intake import (
     SLOW_ANSWERS_TO_WORKER,
     IntakeScreen,
 )
-from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.ready_text import ReadyText
 from deskui.widgets.work_list import WorkList
@@ -59,9 +57,9 @@ def _counting_lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     asked: list[str] = []
     real = intake_module._callers_and_card
 
-    def counted(repo: Any, lookup: Any) -> Any:
+    def counted(uow: Any, lookup: Any) -> Any:
         asked.append(lookup.value)
-        return real(repo, lookup)
+        return real(uow, lookup)
 
     monkeypatch.setattr("deskui.screens.intake._callers_and_card", counted)
     return asked
@@ -75,7 +73,7 @@ def _only_slow_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _tickets(db: Database) -> list[TicketRecord]:
     with UnitOfWork(db) as uow:
-        return uow.repo.tickets()
+        return uow.tickets.tickets()
 
 
 def _intake(app: DeskApp) -> IntakeScreen:
@@ -153,7 +151,7 @@ async def test_a_known_number_shows_the_card_contacts_and_history(
 ) -> None:
     customer, typed = _known_caller(demo_database)
     with UnitOfWork(demo_database) as uow:
-        expected = uow.repo.history_rows(customer.id, 0, 100)
+        expected = uow.customers.history_rows(customer.id, 0, 100)
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot)
@@ -269,7 +267,7 @@ async def test_the_shared_switchboard_shows_a_pick_list_and_down_enter_picks(
     demo_database: Database, clock: FixedClock
 ) -> None:
     with UnitOfWork(demo_database) as uow:
-        on_it = uow.repo.find_callers(classify(SWITCHBOARD_TYPED))
+        on_it = uow.customers.find_callers(classify(SWITCHBOARD_TYPED))
     assert len(on_it) == 2
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
@@ -457,8 +455,8 @@ async def test_the_draft_survives_the_app_going_away(
         await pilot.press("ctrl+s")
         await settle(pilot)
         with UnitOfWork(demo_database) as uow:
-            agent = next(a for a in uow.repo.agents() if a.name == "王芳")
-            assert uow.repo.load_draft(agent.id, "intake") is None
+            agent = next(a for a in uow.agents.agents() if a.name == "王芳")
+            assert uow.drafts.load_draft(agent.id, "intake") is None
 
 
 async def test_ctrl_d_answers_and_closes_a_question(
@@ -516,7 +514,7 @@ async def test_a_caller_found_by_last_digits_can_be_saved(
             ending = next(
                 typed[-n:]
                 for n in range(4, len(typed))
-                if len(uow.repo.find_callers(classify(typed[-n:]))) == 1
+                if len(uow.customers.find_callers(classify(typed[-n:]))) == 1
             )
         await _type(pilot, ending)
         assert customer.name in _text(app, "#card")
@@ -553,45 +551,6 @@ async def test_only_a_lead_can_change_the_proposed_department(
         ticket = _tickets(demo_database)[-1]
         assert ticket.department_code == "technical"
         assert ticket.owner_name == "张伟"
-
-
-async def test_database_trouble_on_save_shows_the_banner_and_keeps_the_form(
-    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def locked(self: Repository, *args: object, **kwargs: object) -> None:
-        raise OperationalError("INSERT INTO ticket", {}, Exception("database is locked"))
-
-    # the screen's own 5-second retry stays out of the way; the test calls it itself
-    monkeypatch.setattr("deskui.screens.intake.RETRY_SECONDS", 3600)
-    before = len(_tickets(demo_database))
-    app = make_app(make_settings(demo_database), clock, demo_database)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
-        await _type(pilot, "13900009999")
-        screen.query_one("#new_customer", Input).value = "成都瑞丰服饰专卖店"
-        screen.query_one("#words", TextArea).text = "网络断断续续"
-        with monkeypatch.context() as database_locked:
-            database_locked.setattr(Repository, "record_call", locked)
-            await pilot.press("ctrl+s")
-            await settle(pilot)
-
-            banner = screen.query_one("#intake-trouble", Banner)
-            assert banner.display
-            assert banner.message.startswith("数据库暂时无法使用：")
-            assert "database is locked" in banner.message
-            assert "数据库暂时无法使用" in screen_text(app)
-            assert _value(app, "phone") == "13900009999"
-            assert _value(app, "new_customer") == "成都瑞丰服饰专卖店"
-            assert screen.query_one("#words", TextArea).text == "网络断断续续"
-            assert len(_tickets(demo_database)) == before
-
-        # the database is back: the retry saves what was kept, and the banner goes
-        screen._retry_save()  # what the 5-second retry timer calls
-        await settle(pilot)
-        assert not banner.display, banner.message
-        tickets = _tickets(demo_database)
-        assert len(tickets) == before + 1
-        assert tickets[-1].customer_words == "网络断断续续"
 
 
 async def test_callbacks_in_the_callers_history_say_their_purpose_in_words(

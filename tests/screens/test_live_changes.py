@@ -12,7 +12,7 @@ from textual.worker import WorkerCancelled
 from deskui.app import CHANGE_POLL_TICKS, MAX_HELD_TICKS, make_app
 from deskui.data.database import Database
 from deskui.data.records import NewTicket
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.desk import DeskScreen
 from deskui.screens.intake import IntakeScreen, card_text
@@ -33,7 +33,7 @@ def file_elsewhere(
 ) -> None:
     """ "Another desk" files a question for the customer, straight through the repository."""
     with UnitOfWork(db) as uow:
-        uow.repo.open_ticket(
+        uow.tickets.open_ticket(
             NewTicket(
                 customer_id=customer_id,
                 kind="question",
@@ -68,7 +68,7 @@ async def test_a_ticket_filed_elsewhere_appears_on_the_owners_desk(
         agent = app.agent
         assert agent is not None
         with UnitOfWork(demo_database) as uow:
-            customer = uow.repo.customers()[0]
+            customer = uow.customers.customers()[0]
         file_elsewhere(
             demo_database, customer.id, agent.id, clock, "另一台坐席登记的问题", "critical"
         )
@@ -119,7 +119,7 @@ async def test_a_change_seen_drops_the_card_the_intake_looked_up_ahead(
     in the meantime must show on the card the last digit brings, not the count from before."""
     customer, typed = known_caller(demo_database)
     with UnitOfWork(demo_database) as uow:
-        before = uow.repo.customer_card(customer.id)
+        before = uow.customers.customer_card(customer.id)
     monkeypatch.setattr("deskui.screens.intake.INLINE_BUDGET", 10.0)  # the look-ahead runs on
     app = make_app(make_settings(demo_database, agent="陈静"), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
@@ -136,7 +136,7 @@ async def test_a_change_seen_drops_the_card_the_intake_looked_up_ahead(
             demo_database, customer.id, app.agent.id, clock, "另一台坐席刚登记", "normal"
         )
         with UnitOfWork(demo_database) as uow:
-            after = uow.repo.customer_card(customer.id)
+            after = uow.customers.customer_card(customer.id)
         assert after.open_tickets == before.open_tickets + 1
         await poll_changes(pilot)
         assert screen._ahead.take(typed) is None

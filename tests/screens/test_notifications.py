@@ -6,7 +6,7 @@ from textual.widgets import OptionList, Static
 
 from deskui.app import make_app
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.desk import DeskScreen
 from deskui.screens.notifications import NotificationsModal
@@ -16,8 +16,8 @@ from tests.screens.desk_pilot import SIZE, at_desk, settle
 
 def _unread(db: Database, name: str) -> list[int]:
     with UnitOfWork(db) as uow:
-        agent = next(a for a in uow.repo.agents() if a.name == name)
-        return [n.id for n in uow.repo.unread_notifications(agent.id)]
+        agent = next(a for a in uow.agents.agents() if a.name == name)
+        return [n.id for n in uow.notifications.unread_notifications(agent.id)]
 
 
 async def test_lead_sees_the_bell_reads_the_notices_and_esc_marks_them_read(
@@ -29,7 +29,7 @@ async def test_lead_sees_the_bell_reads_the_notices_and_esc_marks_them_read(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await at_desk(pilot)
         bell = app.screen.query_one("#bell", Static)
-        assert str(bell.content) == f"🔔 {len(unread)} 条提醒（N 查看）"
+        assert str(bell.content) == f"🔔 {len(unread)} 条提醒（n 查看）"
         assert bell.has_class("-ringing")
 
         await pilot.press("n")

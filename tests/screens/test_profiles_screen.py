@@ -10,12 +10,13 @@ from textual.widgets import Input, Static
 from deskui.app import make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
+from deskui.screens.conflict import ConflictModal
 from deskui.screens.profiles import CustomerFormModal, ImportModal, ProfilesScreen
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, settle
+from tests.screens.desk_pilot import SIZE, screen_text, settle
 
 
 def _text(app, selector: str) -> str:
@@ -90,7 +91,7 @@ async def test_bad_phone_shows_a_message_and_keeps_what_was_typed(
         await pilot.press("n")
         await settle(pilot)
         await _type(pilot, "#f-name", "Acme")
-        await _type(pilot, "#f-phone", "12345")
+        await _type(pilot, "#f-phone", "1234")
         await _type(pilot, "#f-birthday", "1980-13-40")
         await _type(pilot, "#f-contact", "Li")
         await pilot.press("ctrl+s")
@@ -98,7 +99,7 @@ async def test_bad_phone_shows_a_message_and_keeps_what_was_typed(
         assert isinstance(app.screen, CustomerFormModal)
         assert _text(app, "#err-phone") == "电话位数不够"
         assert "日期看不懂" in _text(app, "#err-birthday")
-        assert app.screen.query_one("#f-phone", Input).value == "12345"
+        assert app.screen.query_one("#f-phone", Input).value == "1234"
         assert app.screen.query_one("#f-name", Input).value == "Acme"
     assert _customers(demo_database) == before
 
@@ -121,7 +122,7 @@ async def test_import_dry_run_then_accept(
     sheet.write_text(
         "公司名称,公司电话,联系人,联系电话\n"
         "新客户甲,13812340001,张三,13912340001\n"
-        "新客户乙,12345,,\n"
+        "新客户乙,1234,,\n"
         ",13812340002,,\n"
         "新客户丙,13812340001,,\n"
         "新客户丁,010 8888 6666,,\n",
@@ -182,6 +183,10 @@ async def test_edit_conflict_is_shown_and_typing_kept(
         app.screen.query_one("#f-address", Input).value = "我改的地址"
         await pilot.press("ctrl+s")
         await settle(pilot)
+        assert isinstance(app.screen, ConflictModal)  # both versions, side by side
+        assert "别人改的地址" in screen_text(app) and "我改的地址" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
         assert isinstance(app.screen, CustomerFormModal)
         assert "别人在你打开后保存了这份资料" in _text(app, "#form-status")
         assert app.screen.query_one("#f-address", Input).value == "我改的地址"
@@ -209,6 +214,6 @@ async def test_contacts_form_adds_a_contact(demo_database: Database, clock: Fixe
         await settle(pilot)
         assert isinstance(app.screen, ProfilesScreen)
     with UnitOfWork(demo_database) as uow:
-        detail = uow.repo.customer_detail(customer_id)
+        detail = uow.profiles.customer_detail(customer_id)
     assert detail is not None and len(detail.contacts) == before + 1
     assert detail.contacts[-1].name == "新同事"

@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 from deskui.app import make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.correspondence import CorrespondenceScreen
 from deskui.screens.department import LegFormModal
@@ -126,8 +126,8 @@ async def test_an_urgent_phone_message_pops_for_its_addressee(
         assert toasts and toasts[0].title == "紧急电话留言"
         assert str(toasts[0].message) == "周总 13800138000: [red]马上回电[/red]"
     with UnitOfWork(demo_database) as uow:
-        wang = next(a.id for a in uow.repo.agents() if a.name == "王芳")
-        assert [n.kind for n in uow.repo.unread_notifications(wang)] == ["urgent_message"]
+        wang = next(a.id for a in uow.agents.agents() if a.name == "王芳")
+        assert [n.kind for n in uow.notifications.unread_notifications(wang)] == ["urgent_message"]
 
 
 async def test_a_fax_is_registered_and_signed_for(
@@ -191,7 +191,7 @@ async def test_a_walk_in_becomes_a_walk_in_ticket_with_one_key(
         assert "渠道：前台来访" in " ".join(str(n.message) for n in app._notifications)
         assert "#" in screen_text(app)
     with UnitOfWork(demo_database) as uow:
-        tickets = [t for t in uow.repo.tickets() if t.channel == "walk_in"]
+        tickets = [t for t in uow.tickets.tickets() if t.channel == "walk_in"]
         assert "宽带经常掉线，想当面问问" in [t.customer_words for t in tickets]
         visit = uow.session.query(m.Visit).filter_by(visitor="郑强").one()
         made = next(t for t in tickets if t.id == visit.ticket_id)
@@ -232,4 +232,4 @@ async def test_a_fading_fax_is_registered_as_copied_and_handed_over_with_the_ori
     with UnitOfWork(demo_database) as uow:
         fax = uow.session.query(m.Correspondence).filter_by(party="鑫源建筑").one()
         assert fax.kind == "fax" and fax.copy_made
-        assert uow.repo.mail_export_rows()[-1][-1] == "yes"
+        assert uow.reception.mail_export_rows()[-1][-1] == "yes"

@@ -15,7 +15,8 @@ from textual.widgets import Input, Static, TextArea
 from deskui.app import make_app
 from deskui.data import models as m
 from deskui.data.database import Database
-from deskui.data.repository import Repository, UnitOfWork
+from deskui.data.relations_store import RelationsStore
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.callback_call import CallbackCallScreen
 from deskui.screens.contact_pick import ContactPickModal
@@ -62,11 +63,11 @@ async def test_a_prospect_is_marked_with_one_key_during_a_callback(
         source = call.callback_id
 
     with UnitOfWork(demo_database) as uow:
-        wang = next(a.id for a in uow.repo.agents() if a.name == "王芳")
+        wang = next(a.id for a in uow.agents.agents() if a.name == "王芳")
         prospect = uow.session.query(m.Prospect).filter_by(source_callback_id=source).one()
         assert prospect.interest == "[b]年底[/b]加投两块屏"
         assert (prospect.status, prospect.owner_id) == ("following", wang)
-        desk = uow.repo.work_rows(0, 200, owner_id=wang)
+        desk = uow.work.work_rows(0, 200, owner_id=wang)
         assert [w.label for w in desk if w.kind == "prospect_follow_up"] == [
             "[b]年底[/b]加投两块屏"
         ]
@@ -93,10 +94,10 @@ async def test_a_prospect_cs_follows_is_handed_to_a_department_with_its_person(
         assert "部门跟进" in screen_text(app).splitlines()[3]
 
     with UnitOfWork(demo_database) as uow:
-        first = uow.repo.prospect_rows(0, 5)[0]
-        handed = [p for p in uow.repo.prospect_rows(0, 5) if p.department_person == "赵磊"]
+        first = uow.relations.prospect_rows(0, 5)[0]
+        handed = [p for p in uow.relations.prospect_rows(0, 5) if p.department_person == "赵磊"]
         assert handed and handed[0].handed_by == "李娜"
-        history = uow.repo.prospect_history(handed[0].id)
+        history = uow.relations.prospect_history(handed[0].id)
         assert history[-1][1:3] == ("handed", "李娜")
         assert first.id != handed[0].id or first.status == "handed"
 
@@ -139,11 +140,11 @@ async def test_a_gift_gets_its_confirmation_callback_and_is_confirmed_missing(
         # the confirmation call counts down on the customer's agent's desk
         with UnitOfWork(demo_database) as uow:
             # yesterday's demo gift is due first, this one second
-            gift = uow.repo.gift_rows(0, 2)[1]
+            gift = uow.relations.gift_rows(0, 2)[1]
             assert gift.gift == "[i]新年[/i]台历"
-            detail = uow.repo.callback_detail(gift.callback_id)  # type: ignore[arg-type]
+            detail = uow.callbacks.callback_detail(gift.callback_id)  # type: ignore[arg-type]
             assert detail.purpose == "gift_arrival" and detail.agent_name == "王芳"
-            desk = uow.repo.work_rows(0, 200, owner_id=detail.agent_id)
+            desk = uow.work.work_rows(0, 200, owner_id=detail.agent_id)
             assert any(w.subject_id == gift.callback_id for w in desk)
 
         await _press(pilot, "down", "c")
@@ -160,10 +161,10 @@ async def test_a_gift_gets_its_confirmation_callback_and_is_confirmed_missing(
         toasts = [str(n.message) for n in app._notifications]
         assert any("跟进问题记录" in message for message in toasts)
     with UnitOfWork(demo_database) as uow:
-        gift = uow.repo.gift_rows(0, 5)
+        gift = uow.relations.gift_rows(0, 5)
         missing = next(g for g in gift if g.gift == "[i]新年[/i]台历")
         assert (missing.arrived, missing.via, missing.confirmed_by) == (False, "list", "李娜")
-        assert uow.repo.callback_detail(missing.callback_id).status == "done"  # type: ignore[arg-type]
+        assert uow.callbacks.callback_detail(missing.callback_id).status == "done"  # type: ignore[arg-type]
 
 
 async def test_an_event_is_planned_its_invitees_picked_invited_and_answered(
@@ -217,10 +218,10 @@ async def test_an_event_is_planned_its_invitees_picked_invited_and_answered(
         await _press(pilot, "escape")
         assert app.screen.section == "events"  # type: ignore[attr-defined]
     with UnitOfWork(demo_database) as uow:
-        li = next(a.id for a in uow.repo.agents() if a.name == "李娜")
-        plans = [w for w in uow.repo.work_rows(0, 200, owner_id=li) if w.kind == "event_plan"]
+        li = next(a.id for a in uow.agents.agents() if a.name == "李娜")
+        plans = [w for w in uow.work.work_rows(0, 200, owner_id=li) if w.kind == "event_plan"]
         assert [w.label for w in plans] == ["新春茶话会"]
-        event = uow.repo.event(plans[0].subject_id)
+        event = uow.relations.event(plans[0].subject_id)
         assert (event.invitees, event.invited, event.declined) == (2, 1, 1)
 
 
@@ -230,7 +231,7 @@ async def test_a_database_failure_while_saving_keeps_the_form_filled(
     def locked(*args: object, **kwargs: object) -> None:
         raise OperationalError("UPDATE", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(Repository, "add_event", locked)
+    monkeypatch.setattr(RelationsStore, "add_event", locked)
     app = make_app(make_settings(demo_database, agent="李娜", locale="en"), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await at_desk(pilot)
@@ -293,5 +294,5 @@ async def test_an_event_half_typed_comes_back_as_a_draft_after_a_restart(
         await _press(pilot, "ctrl+s")
         assert isinstance(app.screen, RelationsScreen)
     with UnitOfWork(demo_database) as uow:
-        li = next(a.id for a in uow.repo.agents() if a.name == "李娜")
-        assert uow.repo.load_draft(li, "relations_event") is None  # gone with the save
+        li = next(a.id for a in uow.agents.agents() if a.name == "李娜")
+        assert uow.drafts.load_draft(li, "relations_event") is None  # gone with the save

@@ -8,7 +8,7 @@ from textual.widgets import Input, Static
 
 from deskui.app import make_app
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.desk import DeskScreen
 from deskui.screens.site_settings import SiteSettingsScreen
@@ -53,7 +53,7 @@ async def test_a_lead_changes_the_shared_queue_minutes_after_a_typing_mistake(
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.stored_settings() == {"callback.shared_after": "45"}
+        assert uow.settings.stored_settings() == {"callback.shared_after": "45"}
 
 
 async def test_leaving_with_unsaved_changes_warns_once(
@@ -74,7 +74,7 @@ async def test_leaving_with_unsaved_changes_warns_once(
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.stored_settings() == {}
+        assert uow.settings.stored_settings() == {}
 
 
 async def test_an_agent_sees_the_settings_but_cannot_change_them(
@@ -90,4 +90,4 @@ async def test_an_agent_sees_the_settings_but_cannot_change_them(
         await pilot.press("ctrl+s")
         await settle(pilot)
     with UnitOfWork(demo_database) as uow:
-        assert uow.repo.stored_settings() == {}
+        assert uow.settings.stored_settings() == {}

@@ -1,4 +1,5 @@
-"""Snapshot fixtures: the locale put back after each app, an empty migrated database."""
+"""Snapshot fixtures: every snapshot at two sizes, the locale put back after each app, an empty
+migrated database."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from deskui import i18n
 from deskui.data.database import Database
 from tests.screens.desk_pilot import migrated_empty_database, settle
 
+SIZES = {"120x36": (120, 36), "80x24": (80, 24)}
+"""Every screen is pictured at a small desk terminal's size and at an agent's small one."""
+LARGE = "120x36"
+"""The size whose pictures keep their names from before there were two (no `[120x36]`)."""
 LATE = float(os.environ.get("DESKUI_SNAPSHOT_LATE", "0"))
 """Seconds of wall-clock time every snapshot waits before it is taken (0 in the suite).
 
@@ -49,11 +54,42 @@ def still_cursors(app: Any) -> None:
                 field.refresh()
 
 
+def without_size(name: str, size: str) -> str:
+    """A test's name without the size among its ids: `test_x[120x36]` is `test_x`,
+    `test_x[calm-120x36]` is `test_x[calm]`."""
+    base, bracket, ids = name.partition("[")
+    if not bracket:
+        return name
+    kept = [part for part in ids.removesuffix("]").split("-") if part != size]
+    return f"{base}[{'-'.join(kept)}]" if kept else base
+
+
+@pytest.fixture(params=list(SIZES))
+def snapshot_size(request: pytest.FixtureRequest) -> tuple[int, int]:
+    """The terminal size of this run of a snapshot test: each runs at every size."""
+    return SIZES[request.param]
+
+
 @pytest.fixture
-def snap_compare(snap_compare: Any) -> Any:
-    """The plugin's snap_compare, with still cursors, taken `LATE` seconds late when asked."""
+def snapshot(snapshot: Any, request: pytest.FixtureRequest) -> Any:
+    """Syrupy's snapshot, the 120x36 picture named as before: `test_desk_zh_cn.svg`, not
+    `test_desk_zh_cn[120x36].svg` (the 80x24 one is `test_desk_zh_cn[80x24].svg`)."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("snapshot_size") == LARGE:
+        location = snapshot.test_location
+        location.testname = without_size(location.testname, LARGE)
+    return snapshot
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Any, snapshot_size: tuple[int, int]) -> Any:
+    """The plugin's snap_compare at this run's size, with still cursors, taken `LATE`
+    seconds late when asked."""
 
     def compare(app: Any, *args: Any, run_before: Any = None, **kwargs: Any) -> Any:
+        if kwargs.get("terminal_size") == SIZES[LARGE]:
+            kwargs["terminal_size"] = snapshot_size
+
         async def before(pilot: Any) -> None:
             result = run_before(pilot) if run_before is not None else None
             if inspect.isawaitable(result):

@@ -16,7 +16,7 @@ from deskui.app import make_app
 from deskui.data import models as m
 from deskui.data.complaint_store import StepSave
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from tests.conftest import FIXED_NOW, make_settings
 from tests.screens.desk_pilot import SIZE, at_desk, settle
@@ -44,11 +44,11 @@ def _at_step(db: Database, step: str, *, lead_takeover: bool = False) -> int:
             answers.update(STEP_ANSWERS.get(done, {}))
         if step == "confirm":
             answers["cause"] = "光纤接头松动"
-        uow.repo.save_complaint_step(
+        uow.complaints.save_complaint_step(
             ticket_id, agent, StepSave("complaint", step, path, answers), FIXED_NOW
         )
         if lead_takeover:
-            uow.repo.hand_to_lead(ticket_id, agent, FIXED_NOW)
+            uow.complaints.hand_to_lead(ticket_id, agent, FIXED_NOW)
         uow.commit()
     return ticket_id
 

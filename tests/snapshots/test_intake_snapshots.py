@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 
 from deskui.app import make_app
 from deskui.data.database import Database
-from deskui.data.repository import UnitOfWork
+from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.phone import format_display
 from deskui.domain.search import LookupKind, classify
@@ -29,9 +29,9 @@ def _no_change_poll(monkeypatch: pytest.MonkeyPatch) -> None:
 def _known_number(db: Database) -> str:
     """The first demo customer alone on its number, as an agent would type it."""
     with UnitOfWork(db) as uow:
-        for customer in uow.repo.customers():
+        for customer in uow.customers.customers():
             lookup = classify(customer.phone_e164 or "")
-            if lookup.kind is LookupKind.PHONE and len(uow.repo.find_callers(lookup)) == 1:
+            if lookup.kind is LookupKind.PHONE and len(uow.customers.find_callers(lookup)) == 1:
                 return "".join(ch for ch in format_display(lookup.value) if ch.isdigit())
     raise AssertionError("the demo has no customer alone on its number")
 

@@ -37,7 +37,10 @@ def test_countdown_text(
 
 def test_countdown_text_paused_and_met() -> None:
     due = NOW + timedelta(hours=1)
-    assert countdown_text(due, NOW, paused_at=NOW) == ("‖ 暂停", Phase.PAUSED)
+    assert countdown_text(due, NOW, paused_at=NOW) == ("‖ 暂停 0s", Phase.PAUSED)
+    # for how long it has waited on the customer, not what was left
+    paused = NOW - timedelta(hours=3)
+    assert countdown_text(due, NOW, paused_at=paused) == ("‖ 暂停 3h 00m", Phase.PAUSED)
     assert countdown_text(due, NOW, met_at=NOW) == ("✓ 完成", Phase.MET)
 
 
@@ -84,7 +87,7 @@ async def test_countdown_widget_reacts_to_its_parent() -> None:
         countdown = app.query_one(Countdown)
         countdown.paused_at = NOW
         await pilot.pause()
-        assert str(countdown.render()) == "‖ 暂停"
+        assert str(countdown.render()) == "‖ 暂停 0s"
         assert countdown.has_class("-paused")
         countdown.met_at = NOW
         await pilot.pause()

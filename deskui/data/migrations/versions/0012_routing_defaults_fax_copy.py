@@ -8,7 +8,7 @@ A fax that fades is copied and the copy handed over with the original (seed 001:
 register records that it was.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

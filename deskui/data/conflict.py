@@ -1,0 +1,26 @@
+"""A save that lost the race: someone else saved the record since the form loaded it
+(DESIGN.md 7). Raised by the stores, shown by the screens' conflict view; nothing was written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Conflict(Exception):
+    """Who saved, when, and what they saved, field by field, as text. Not frozen: Python
+    sets `__traceback__` on a raised exception."""
+
+    record: str
+    """What was saved: "complaint", "reply", "customer", "contact"."""
+    record_id: int
+    saved_by: str
+    """The agent who saved last ("" when the record does not say)."""
+    saved_at: datetime | None
+    version: int
+    """The version now stored: a save meant to replace theirs carries this one."""
+    theirs: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.record_id} was saved by someone else (version {self.version})"

@@ -1,0 +1,171 @@
+"""Customers as the caller lookup sees them: who is calling, their card, their history
+(seed 002:2.2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, literal, select
+from sqlalchemy.orm import selectinload
+
+from deskui.data import caller_lookup
+from deskui.data import models as m
+from deskui.data.records import (
+    CallerMatch,
+    ContactRecord,
+    CustomerCard,
+    CustomerRecord,
+    HistoryRow,
+)
+from deskui.data.store_base import StoreBase
+from deskui.domain.model import SubjectType
+from deskui.domain.search import Lookup, LookupKind, name_grams
+
+
+class CustomerStore(StoreBase):
+    """Caller lookup, the customer card and the customer's history of tickets and callbacks."""
+
+    # -- customers ------------------------------------------------------------------------
+
+    def customer_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(m.Customer)) or 0)
+
+    def customers(self) -> list[CustomerRecord]:
+        query = (
+            select(m.Customer).options(selectinload(m.Customer.contacts)).order_by(m.Customer.id)
+        )
+        agents = {a.id: a.name for a in self.session.scalars(select(m.Agent))}
+        return [_customer(c, agents) for c in self.session.scalars(query)]
+
+    # -- caller lookup (seed 002:2.2: who is calling) -----------------------------------------
+
+    def index_customer_names(self, customer_id: int) -> None:
+        """Refresh the name pieces of one customer and its contacts."""
+        self.session.execute(delete(m.SearchGram).where(m.SearchGram.customer_id == customer_id))
+        names = [self.session.get_one(m.Customer, customer_id).name]
+        names += self.session.scalars(
+            select(m.Contact.name).where(m.Contact.customer_id == customer_id)
+        ).all()
+        grams = set().union(*(name_grams(name) for name in names))
+        self.session.add_all(m.SearchGram(gram=g, customer_id=customer_id) for g in sorted(grams))
+
+    def find_callers(self, lookup: Lookup, limit: int = 20) -> list[CallerMatch]:
+        """Customers answering to a number, its last digits or a name piece; best first."""
+        connection = self.session.connection()
+        if lookup.kind is LookupKind.PHONE and lookup.phone.short:
+            return caller_lookup.by_short_number(connection, lookup.value, limit)
+        if lookup.kind is LookupKind.PHONE:
+            return caller_lookup.by_number(connection, lookup.value, limit)
+        if lookup.kind is LookupKind.DIGITS:
+            return caller_lookup.by_last_digits(connection, lookup.value, limit)
+        if lookup.kind is LookupKind.NAME:
+            pieces = sorted(name_grams(lookup.value))[:8]
+            needle = "".join(lookup.value.casefold().split())
+            return caller_lookup.by_name(connection, pieces, needle, limit) if pieces else []
+        return []
+
+    def customer_card(self, customer_id: int) -> CustomerCard:
+        card = caller_lookup.card(self.session.connection(), customer_id)
+        if card is None:
+            raise LookupError(f"no customer {customer_id}")
+        return card
+
+    def _history_union(self, customer_id: int) -> Any:
+        def open_deadline(subject: SubjectType, subject_id: Any, column: Any) -> Any:
+            return (
+                select(column)
+                .where(
+                    m.Deadline.subject_type == subject,
+                    m.Deadline.subject_id == subject_id,
+                    m.Deadline.met_at.is_(None),
+                )
+                .order_by(m.Deadline.due_at)
+                .limit(1)
+                .scalar_subquery()
+            )
+
+        tickets = (
+            select(
+                literal("ticket").label("kind"),
+                m.Ticket.id.label("subject_id"),
+                m.Ticket.opened_at.label("at"),
+                m.Ticket.customer_words.label("summary"),
+                m.Ticket.status.label("status"),
+                m.Agent.name.label("handler"),
+                open_deadline(SubjectType.TICKET, m.Ticket.id, m.Deadline.due_at).label("due_at"),
+                open_deadline(SubjectType.TICKET, m.Ticket.id, m.Deadline.starts_at).label(
+                    "starts_at"
+                ),
+            )
+            .join(m.Agent, m.Agent.id == m.Ticket.owner_id)
+            .where(m.Ticket.customer_id == customer_id)
+        )
+        callbacks = (
+            select(
+                literal("callback").label("kind"),
+                m.Callback.id,
+                m.Callback.due_at,
+                m.Callback.purpose,
+                m.Callback.status,
+                func.coalesce(m.Agent.name, ""),
+                open_deadline(SubjectType.CALLBACK, m.Callback.id, m.Deadline.due_at),
+                open_deadline(SubjectType.CALLBACK, m.Callback.id, m.Deadline.starts_at),
+            )
+            .outerjoin(m.Agent, m.Agent.id == m.Callback.agent_id)
+            .where(m.Callback.customer_id == customer_id)
+        )
+        return tickets.union_all(callbacks).subquery()
+
+    def history_count(self, customer_id: int) -> int:
+        history = self._history_union(customer_id)
+        return int(self.session.scalar(select(func.count()).select_from(history)) or 0)
+
+    def history_rows(self, customer_id: int, offset: int, limit: int) -> list[HistoryRow]:
+        history = self._history_union(customer_id)
+        query = (
+            select(history)
+            .order_by(history.c.at.desc(), history.c.subject_id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        utc = m.UTCDateTime()
+        return [
+            HistoryRow(
+                kind=row.kind,
+                subject_id=row.subject_id,
+                at=utc.process_result_value(row.at, None),  # type: ignore[arg-type]
+                summary=row.summary,
+                status=row.status,
+                handler=row.handler,
+                due_at=utc.process_result_value(row.due_at, None),
+                starts_at=utc.process_result_value(row.starts_at, None),
+            )
+            for row in self.session.execute(query)
+        ]
+
+
+def _customer(customer: m.Customer, agents: dict[int, str]) -> CustomerRecord:
+    return CustomerRecord(
+        id=customer.id,
+        name=customer.name,
+        address=customer.address,
+        phone_e164=customer.phone_e164,
+        phone_extension=customer.phone_extension,
+        unit_number=customer.unit_number,
+        assigned_agent=agents.get(customer.assigned_agent_id or -1),
+        contacts=tuple(
+            ContactRecord(
+                c.id,
+                c.name,
+                c.role,
+                c.position,
+                c.gender,
+                c.phone_e164,
+                c.phone_extension,
+                c.email,
+                c.birthday,
+                c.convenient_time,
+            )
+            for c in customer.contacts
+        ),
+    )

@@ -1,0 +1,316 @@
+"""Tickets: the call recorded, routed, escalated and its history (seed 002:2.2-2.4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from deskui.data import models as m
+from deskui.data.records import (
+    CallIntake,
+    NewTicket,
+    SavedCall,
+    TicketRecord,
+)
+from deskui.data.store_base import StoreBase
+from deskui.domain.deadlines import (
+    escalation_role,
+    first_contact_due,
+    profile_filing_due,
+    repeat_contact_due,
+)
+from deskui.domain.model import DeadlineKind, Role, Severity, SubjectType, TicketKind
+from deskui.domain.phone import reversed_digits
+from deskui.domain.routing import DEFAULT_RULES, RoutingRule, propose_department
+
+
+class TicketStore(StoreBase):
+    """Record a call, open, route and escalate tickets, read them and their history."""
+
+    def routing_rules(self) -> list[RoutingRule]:
+        rows = self.session.scalars(select(m.RoutingRule).order_by(m.RoutingRule.id)).all()
+        if not rows:
+            return list(DEFAULT_RULES)
+        return [
+            RoutingRule(
+                TicketKind(r.kind),
+                r.category,
+                r.department_code,
+                tuple(a for a in r.also.split(",") if a),
+            )
+            for r in rows
+        ]
+
+    def departments(self) -> list[tuple[str, str, str]]:
+        return [
+            (d.code, d.name_zh, d.name_en)
+            for d in self.session.scalars(select(m.Department).order_by(m.Department.id))
+        ]
+
+    def record_call(self, intake: CallIntake, agent_id: int, now: datetime) -> SavedCall:
+        """One call, one unit of work: the customer if new, the ticket, its deadlines, the
+        routing proposal, escalation, and the draft gone (seed 002:2.2-2.3)."""
+        owner = self.session.get_one(m.Agent, agent_id)
+        customer_id = intake.customer_id
+        if customer_id is None:
+            phone = intake.caller_phone or None
+            customer = m.Customer(
+                name=intake.new_customer_name.strip(),
+                phone_e164=phone,
+                phone_extension=(intake.caller_extension or None) if phone else None,
+                phone_reversed=reversed_digits(phone) if phone else None,
+                unit_number=intake.unit_number,
+                assigned_agent_id=agent_id,
+                created_at=now,
+                updated_at=now,
+            )
+            self.session.add(customer)
+            self.session.flush()
+            customer_id = customer.id
+            self._changed("customer", customer_id, now)
+            # CS files a new customer's profile within 24 hours (seed 000:1.4.3)
+            self.add_deadline(
+                DeadlineKind.PROFILE_FILING,
+                SubjectType.CUSTOMER,
+                customer_id,
+                agent_id,
+                now,
+                profile_filing_due(self.policy, "cs", now),
+                customer_id=customer_id,
+                team=owner.team,
+            )
+        contact_id = intake.contact_id
+        if contact_id is None and intake.new_contact_name.strip():
+            phone = intake.caller_phone or None
+            contact = m.Contact(
+                customer_id=customer_id,
+                name=intake.new_contact_name.strip(),
+                phone_e164=phone,
+                phone_extension=(intake.caller_extension or None) if phone else None,
+                phone_reversed=reversed_digits(phone) if phone else None,
+            )
+            self.session.add(contact)
+            self.session.flush()
+            contact_id = contact.id
+        if intake.customer_id is None or intake.new_contact_name.strip():
+            self._uow.customers.index_customer_names(customer_id)
+        department = intake.department_code
+        if department is None:
+            rule = propose_department(intake.kind, intake.category, self.routing_rules())
+            department = rule.department if rule else None
+        ticket_id = self.open_ticket(
+            NewTicket(
+                customer_id=customer_id,
+                contact_id=contact_id,
+                kind=intake.kind,
+                category=intake.category,
+                channel=intake.channel,
+                severity=intake.severity,
+                customer_words=intake.customer_words,
+                expectation=intake.expectation,
+                unit_number=intake.unit_number,
+                caller_phone=intake.caller_phone,
+                received_by_department_on=intake.received_by_department_on,
+                caller_extension=intake.caller_extension,
+            ),
+            agent_id,
+            now,
+            department_code=department,
+        )
+        if intake.forwarded_by and intake.received_by_department_on is not None:
+            self._record_forward(ticket_id, intake, agent_id, now)
+        ticket = self.session.get_one(m.Ticket, ticket_id)
+        closed = intake.close_now and intake.kind == TicketKind.QUESTION and bool(intake.answer)
+        if closed:
+            ticket.answer = intake.answer
+            ticket.status = "closed"
+            ticket.closed_at = now
+            self._event(ticket_id, agent_id, now, "answered", {"answer": intake.answer[:200]})
+            self.meet_deadlines(SubjectType.TICKET, ticket_id, now)
+        elif intake.severity == Severity.URGENT:
+            # urgent: keep the customer informed 1-2 times a day (seed 002:2.3.2)
+            self.add_deadline(
+                DeadlineKind.REPEAT_CONTACT,
+                SubjectType.TICKET,
+                ticket_id,
+                agent_id,
+                now,
+                repeat_contact_due(self.policy, now),
+                customer_id=customer_id,
+                label=ticket.customer_words[:60],
+                severity=intake.severity,
+                team=owner.team,
+            )
+        self._uow.drafts.delete_draft(agent_id, "intake")
+        due = first_contact_due(self.policy, Severity(intake.severity), now)
+        return SavedCall(ticket_id, customer_id, department, due, closed)
+
+    def _record_forward(
+        self, ticket_id: int, intake: CallIntake, agent_id: int, now: datetime
+    ) -> None:
+        """A complaint keeps which department had it and since when, for its delay and the
+        repeat complaints counted against that department (seed 000:3.2.2-3.2.3)."""
+        assert intake.forwarded_by and intake.received_by_department_on is not None
+        if intake.kind == TicketKind.COMPLAINT:
+            self._uow.complaints.record_forwarded(
+                ticket_id, intake.forwarded_by, intake.received_by_department_on, now
+            )
+            return
+        detail = {
+            "department": intake.forwarded_by,
+            "received_on": intake.received_by_department_on.isoformat(),
+        }
+        self._event(ticket_id, agent_id, now, "forwarded", detail)
+
+    # -- tickets --------------------------------------------------------------------------
+
+    def open_ticket(
+        self, new: NewTicket, owner_id: int, now: datetime, department_code: str | None = None
+    ) -> int:
+        """File a ticket owned by whoever took it (seed 001:5.5), with its first-contact due."""
+        customer = self.session.get_one(m.Customer, new.customer_id)
+        owner = self.session.get_one(m.Agent, owner_id)
+        department_id = None
+        if department_code:
+            department_id = self.session.scalar(
+                select(m.Department.id).where(m.Department.code == department_code)
+            )
+        ticket = m.Ticket(
+            customer_id=new.customer_id,
+            contact_id=new.contact_id,
+            kind=new.kind,
+            category=new.category,
+            channel=new.channel,
+            severity=new.severity,
+            status="open",
+            owner_id=owner_id,
+            department_id=department_id,
+            unit_number=new.unit_number or customer.unit_number,
+            customer_words=new.customer_words,
+            expectation=new.expectation,
+            caller_phone=new.caller_phone,
+            caller_extension=new.caller_extension,
+            received_by_department_on=new.received_by_department_on,
+            opened_at=now,
+        )
+        self.session.add(ticket)
+        self.session.flush()
+        self._event(ticket.id, owner_id, now, "opened", {"owner": owner.name})
+        severity = Severity(new.severity)
+        self.add_deadline(
+            DeadlineKind.FIRST_CONTACT,
+            SubjectType.TICKET,
+            ticket.id,
+            owner_id,
+            now,
+            first_contact_due(self.policy, severity, now),
+            label=_summary(new.customer_words),
+            customer_id=customer.id,
+            severity=new.severity,
+            team=owner.team,
+        )
+        role = escalation_role(severity)
+        if role is not None:
+            self._escalate(ticket.id, role, owner.team, now, customer.name, new.severity)
+        self._changed("ticket", ticket.id, now)
+        return ticket.id
+
+    def _escalate(
+        self, ticket_id: int, role: Role, team: str, now: datetime, customer: str, severity: str
+    ) -> None:
+        # seed 002:2.3.2: urgent goes to the supervisor, critical to the CS manager
+        query = select(m.Agent).where(m.Agent.role == role, m.Agent.active.is_(True))
+        targets = list(self.session.scalars(query))
+        for agent in targets:
+            self.session.add(
+                m.Notification(
+                    agent_id=agent.id,
+                    kind=f"escalation_{severity}",
+                    subject_type=SubjectType.TICKET,
+                    subject_id=ticket_id,
+                    text=customer,
+                    created_at=now,
+                )
+            )
+        if targets:
+            self._event(ticket_id, None, now, "escalated", {"to": [a.name for a in targets]})
+
+    def tickets(self, ticket_id: int | None = None) -> list[TicketRecord]:
+        """Every ticket, or the one with `ticket_id`, oldest first."""
+        contact = aliased(m.Contact)
+        first_contact = (
+            select(m.Deadline.due_at)
+            .where(
+                m.Deadline.subject_type == SubjectType.TICKET,
+                m.Deadline.subject_id == m.Ticket.id,
+                m.Deadline.kind == DeadlineKind.FIRST_CONTACT,
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = (
+            select(m.Ticket, m.Customer.name, contact.name, m.Agent.name, m.Department.code)
+            .add_columns(first_contact)
+            .join(m.Customer, m.Customer.id == m.Ticket.customer_id)
+            .join(m.Agent, m.Agent.id == m.Ticket.owner_id)
+            .outerjoin(contact, contact.id == m.Ticket.contact_id)
+            .outerjoin(m.Department, m.Department.id == m.Ticket.department_id)
+            .order_by(m.Ticket.id)
+        )
+        if ticket_id is not None:
+            query = query.where(m.Ticket.id == ticket_id)
+        return [
+            TicketRecord(
+                id=t.id,
+                customer_id=t.customer_id,
+                customer_name=customer_name,
+                contact_name=contact_name,
+                kind=t.kind,
+                category=t.category,
+                channel=t.channel,
+                severity=t.severity,
+                status=t.status,
+                owner_name=owner_name,
+                department_code=department_code,
+                unit_number=t.unit_number,
+                customer_words=t.customer_words,
+                expectation=t.expectation,
+                opened_at=t.opened_at,
+                first_contact_due=due,
+                closed_at=t.closed_at,
+            )
+            for t, customer_name, contact_name, owner_name, department_code, due in (
+                self.session.execute(query)
+            )
+        ]
+
+    def history(
+        self, ticket_id: int | None = None
+    ) -> Iterator[tuple[int, str, str, datetime, str, dict[str, object]]]:
+        """Every ticket event, or one ticket's: (ticket id, customer, agent, at, action, detail)."""
+        query = (
+            select(m.TicketEvent, m.Customer.name, m.Agent.name)
+            .join(m.Ticket, m.Ticket.id == m.TicketEvent.ticket_id)
+            .join(m.Customer, m.Customer.id == m.Ticket.customer_id)
+            .outerjoin(m.Agent, m.Agent.id == m.TicketEvent.agent_id)
+            .order_by(m.TicketEvent.id)
+        )
+        if ticket_id is not None:
+            query = query.where(m.TicketEvent.ticket_id == ticket_id)
+        for event, customer_name, agent_name in self.session.execute(query):
+            yield (
+                event.ticket_id,
+                customer_name,
+                agent_name or "",
+                event.at,
+                event.action,
+                dict(event.detail or {}),
+            )
+
+
+def _summary(words: str) -> str:
+    line = " ".join(words.split())
+    return line[:60]

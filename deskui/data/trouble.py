@@ -1,0 +1,89 @@
+"""What kind of database fault an error is, from the driver's words (SQLite, psycopg): the
+screens say each kind in plain words from the catalog and log the raw text (issue 13)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import StrEnum
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+
+class Trouble(StrEnum):
+    REFUSED = "refused"
+    """The server does not answer: down, wrong host or port, network."""
+    LOCKED = "locked"
+    READ_ONLY = "read_only"
+    DISK_FULL = "disk_full"
+    GONE = "gone"
+    """The connection dropped mid-work, or the SQLite file vanished under the desk."""
+    MISSING = "missing"
+    """No database file or folder where the settings point."""
+    UNKNOWN = "unknown"
+
+
+# first match wins; words as the drivers write them (lower case)
+PATTERNS: tuple[tuple[Trouble, tuple[str, ...]], ...] = (
+    (Trouble.LOCKED, ("database is locked", "database table is locked", "lock timeout")),
+    (
+        Trouble.READ_ONLY,
+        ("readonly database", "read-only", "read only", "query_only", "permission denied"),
+    ),
+    (Trouble.DISK_FULL, ("disk is full", "no space left", "disk full", "diskfull")),
+    (
+        Trouble.GONE,
+        (
+            "server closed the connection",
+            "terminating connection",
+            "connection has been closed",
+            "consuming input failed",
+            "connection already closed",
+            "the connection is closed",
+            "no such table",
+            "disk i/o error",
+            "adminshutdown",
+        ),
+    ),
+    (
+        Trouble.REFUSED,
+        (
+            "connection refused",
+            "could not connect",
+            "connection to server",
+            "timeout expired",
+            "name or service not known",
+            "cannot reach the database",
+            "the database system is starting up",
+            "the database system is shutting down",
+        ),
+    ),
+    (Trouble.MISSING, ("unable to open database file", "folder does not exist")),
+)
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def trouble_of(error: BaseException) -> Trouble:
+    """The kind of fault, read from every error in the chain (type names included)."""
+    words = " ".join(f"{type(e).__name__} {e}" for e in _chain(error)).lower()
+    for kind, needles in PATTERNS:
+        if any(needle in words for needle in needles):
+            return kind
+    return Trouble.UNKNOWN
+
+
+def is_database_fault(error: BaseException) -> bool:
+    """The database could not take the work (down, locked, read-only, full, gone), so the
+    same save may land later; a refused value or a conflict never will by itself."""
+    from deskui.data.database import DatabaseError
+
+    if isinstance(error, OperationalError | DatabaseError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated

@@ -1,0 +1,128 @@
+"""One rule for opening a screen: a screen already on the stack is brought back, never built
+twice (two screens with one id end the app with DuplicateIds), and Esc goes back one step.
+
+A screen on the stack is a *place*: the screen and the dialogs open over it. Bringing a place
+back moves it, dialogs and all, to the top; what it held (cursor, typing, view) is untouched,
+and every other place keeps its own. The stack then reads as the order the agent last saw
+them, so Esc (a pop) returns to the screen they came from. A screen about one subject (a
+complaint, a callback) that is asked for with another subject is closed, its drafts written,
+and the new one is built: one complaint screen at a time, as one id allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
+
+from textual import events
+from textual.app import App
+from textual.command import CommandPalette
+from textual.screen import ModalScreen, Screen
+
+S = TypeVar("S", bound=Screen[Any])
+
+_subjects: WeakKeyDictionary[Screen[Any], Hashable] = WeakKeyDictionary()
+"""What each screen opened through `navigate` is about (None: the screen has no subject)."""
+_waiting: WeakKeyDictionary[App[Any], dict[str, Screen[Any]]] = WeakKeyDictionary()
+"""Per app, by id: a screen built to replace one whose removal is not finished yet."""
+
+
+def navigate(
+    app: App[Any],
+    screen_id: str,
+    build: Callable[[], S],
+    *,
+    subject: Hashable = None,
+    brought_back: Callable[[S], None] | None = None,
+) -> S:
+    """Show the screen with `screen_id`: the one on the stack (then `brought_back(it)`), or a
+    new one from `build()`. Returns the screen now (or about to be) on top."""
+    if isinstance(app.screen, CommandPalette):  # the palette is a passing question, not a place
+        app.pop_screen()
+    waiting = _waiting.setdefault(app, {})
+    if screen_id in waiting:  # its predecessor is still being removed
+        if _subjects.get(waiting[screen_id]) != subject:
+            waiting[screen_id] = _built(build, screen_id, subject)
+        return waiting[screen_id]  # type: ignore[return-value]
+    existing = find(app, screen_id)
+    if existing is not None and _subjects.get(existing) == subject:
+        bring_to_top(app, existing)
+        if brought_back is not None:
+            brought_back(existing)  # type: ignore[arg-type]
+        return existing  # type: ignore[return-value]
+    screen = _built(build, screen_id, subject)
+    if existing is None:
+        app.push_screen(screen)
+        return screen
+    # the one about another subject goes first: until it is removed its id is taken
+    removals = close(app, existing)
+    waiting[screen_id] = screen
+
+    async def push_when_removed() -> None:
+        for removal in removals:
+            await removal
+        app.push_screen(waiting.pop(screen_id))
+
+    app.call_next(push_when_removed)
+    return screen
+
+
+def _built(build: Callable[[], S], screen_id: str, subject: Hashable) -> S:
+    screen = build()
+    if screen.id != screen_id:
+        raise ValueError(f"{type(screen).__name__} has id {screen.id!r}, not {screen_id!r}")
+    _subjects[screen] = subject
+    return screen
+
+
+def find(app: App[Any], screen_id: str) -> Screen[Any] | None:
+    """The screen with this id on the current stack, if any."""
+    return next((screen for screen in app.screen_stack if screen.id == screen_id), None)
+
+
+def place(stack: list[Screen[Any]], screen: Screen[Any]) -> slice:
+    """Where `screen` and the dialogs open over it sit in `stack`."""
+    start = stack.index(screen)
+    end = start + 1
+    while end < len(stack) and isinstance(stack[end], ModalScreen):
+        end += 1
+    return slice(start, end)
+
+
+def bring_to_top(app: App[Any], screen: Screen[Any]) -> None:
+    """Move `screen`'s place to the top of the stack, as push_screen would show a new one."""
+    stack = app._screen_stack  # Textual has no public way to reorder its stack
+    where = place(stack, screen)
+    if where.stop == len(stack):
+        return  # already the place on top
+    app.capture_mouse(None)
+    top = stack[-1]
+    top.post_message(events.ScreenSuspend())
+    top.refresh()
+    moved = stack[where]
+    del stack[where]
+    stack.extend(moved)
+    app.screen.post_message(events.ScreenResume())
+    app.screen_change_signal.publish(app.screen)
+
+
+def close(app: App[Any], screen: Screen[Any]) -> list[Awaitable[Any]]:
+    """Take `screen`'s place off the stack, drafts written first; what to await until its
+    screens are removed (their ids free again)."""
+    from deskui.screens.drafts import live_drafts
+
+    stack = app._screen_stack
+    where = place(stack, screen)
+    closing = stack[where]
+    for draft in live_drafts():
+        if draft.screen in closing:
+            draft.flush()
+    if where.stop == len(stack):  # the place on top: ordinary pops, with their resume
+        return [app.pop_screen() for _ in closing]
+    del stack[where]
+    removals: list[Awaitable[Any]] = []
+    for gone in reversed(closing):
+        gone.post_message(events.ScreenSuspend())
+        removals.append(gone.remove())
+    return removals

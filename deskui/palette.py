@@ -1,0 +1,34 @@
+"""The command palette in the agent's language: Textual writes its own words in English."""
+
+from __future__ import annotations
+
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette
+from textual.widgets.option_list import Option
+
+from deskui.i18n import t
+
+
+class DeskCommandPalette(CommandPalette):
+    """Textual's palette; the placeholder comes from the caller, "no matches" from the catalog."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's own (textual/command.py) builds its "No matches found" line inline: the
+        # same countdown, with the line in the current locale
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(t("palette.no_matches"), style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

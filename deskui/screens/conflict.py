@@ -1,0 +1,103 @@
+"""The conflict view: someone else saved the record since this form loaded it (DESIGN.md 7).
+It says who and when, shows their version beside what this agent typed, and lets the agent
+save theirs over it or go back to the form; either way nothing typed is lost."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from deskui.domain.search import visible
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from deskui.data.conflict import Conflict
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+class ConflictModal(ModalScreen[bool]):
+    """Returns True when the agent chose to save their own version over the other one
+    (the screen then saves again with the version now stored), False to go back to the
+    form, which still holds what they typed, with its draft."""
+
+    DEFAULT_CSS = """
+    ConflictModal .conflict-columns { height: auto; }
+    ConflictModal .conflict-side, ConflictModal .theirs, ConflictModal .mine {
+        width: 1fr; height: auto; padding: 0 1;
+    }
+    ConflictModal .conflict-field { text-style: bold; margin-top: 1; color: $warning; }
+    ConflictModal #conflict-fields { height: auto; max-height: 70%; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "keep_mine", "keys.conflict_mine", id="conflict_mine", priority=True),
+        Binding("escape", "back", "keys.conflict_back", id="conflict_back"),
+    ]
+
+    def __init__(
+        self,
+        conflict: Conflict,
+        mine: dict[str, str],
+        labels: dict[str, str],
+        timezone: str,
+    ) -> None:
+        """`mine` is what this agent typed and `labels` names each field, in the form's
+        order; only the fields that differ are shown."""
+        super().__init__(id="conflict")
+        localize_bindings(self)
+        self.conflict = conflict
+        self.mine = mine
+        self.labels = labels
+        self.timezone = timezone
+
+    def who_and_when(self) -> str:
+        conflict = self.conflict
+        who = visible(conflict.saved_by) if conflict.saved_by else t("conflict.someone")
+        if conflict.saved_at is None:
+            return t("conflict.saved_by", who=who)
+        at = conflict.saved_at.astimezone(ZoneInfo(self.timezone)).strftime(TIME_FORMAT)
+        return t("conflict.saved_by_at", who=who, at=at)
+
+    def differing(self) -> list[str]:
+        """The fields where the two versions differ, in the form's order: the rest is the
+        same on both sides and would only hide what matters."""
+        return [
+            name
+            for name in self.labels
+            if self.conflict.theirs.get(name, "").strip() != self.mine.get(name, "").strip()
+        ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(t("conflict.title"), classes="dialog-title")
+            yield Static(Text(self.who_and_when()), id="conflict-who")
+            with VerticalScroll(id="conflict-fields"):
+                with Horizontal(classes="conflict-columns"):
+                    yield Static(t("conflict.theirs"), classes="conflict-side conflict-field")
+                    yield Static(t("conflict.mine"), classes="conflict-side conflict-field")
+                differing = self.differing()
+                for name in differing:
+                    yield Static(Text(self.labels[name]), classes="conflict-field")
+                    with Horizontal(classes="conflict-columns"):
+                        yield Static(Text(self.conflict.theirs.get(name, "")), classes="theirs")
+                        yield Static(Text(self.mine.get(name, "")), classes="mine")
+                if not differing:
+                    yield Static(t("conflict.same"), classes="hint")
+            yield Static(t("conflict.hint"), classes="hint")
+        yield KeyFooter()
+
+    def action_keep_mine(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)

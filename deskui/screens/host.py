@@ -1,0 +1,69 @@
+"""What a screen may ask of the app, as a typed protocol: screens never import `deskui.app`
+(issue 15), so the app and its screens do not import each other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from deskui.config import Settings
+    from deskui.data.database import Database
+    from deskui.data.records import AgentRecord
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.domain.calendar import BusinessCalendar
+    from deskui.domain.clock import Clock
+    from deskui.domain.site import SiteRules
+    from deskui.screens.pending_saves import PendingSaves
+    from deskui.services.actor import Actor
+
+
+class DeskHost(Protocol):
+    """The desk app as its screens see it: who is signed in, the clock, the site's rules,
+    a unit of work for the runner, and where to go next."""
+
+    settings: Settings
+    clock: Clock
+    agent: AgentRecord | None
+    database: Database | None
+    calendar: BusinessCalendar | None
+    pending_saves: PendingSaves
+
+    @property
+    def site_rules(self) -> SiteRules: ...
+
+    @property
+    def actor(self) -> Actor | None: ...
+
+    def unit_of_work(self) -> UnitOfWork: ...
+
+    def reload_site_rules(self) -> object: ...
+
+    def reload_calendar(self) -> object: ...
+
+    def open_complaint(self, ticket_id: int) -> None: ...
+
+    def open_reply(self, ticket_id: int) -> None: ...
+
+    def open_callback(self, callback_id: int) -> None: ...
+
+    def open_orders(self) -> None: ...
+
+    def open_prospect(self, prospect_id: int) -> None: ...
+
+    def open_customer_event(self, event_id: int) -> None: ...
+
+    def sign_in(self, agent: AgentRecord) -> None: ...
+
+    def leave(self, screen: Screen[Any]) -> None: ...
+
+    # Textual's App, as far as screens use it
+    screen_stack: list[Screen[Any]]
+    push_screen: Callable[..., Any]
+    pop_screen: Callable[..., Any]
+    notify: Callable[..., Any]
+    bell: Callable[[], None]
+    run_worker: Callable[..., Any]
+    exit: Callable[..., Any]

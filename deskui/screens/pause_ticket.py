@@ -1,0 +1,148 @@
+"""Waiting on the customer (DESIGN.md 2): `w` on a ticket pauses its deadlines with a reason,
+and `w` again, once the customer answers, resumes them later by the paused time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, Label, Static
+
+from deskui.domain.deadlines import PAUSE_REASON_MAX, pause_reason_problem
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.screens.delivery import deliver
+from deskui.screens.drafts import FormDraft
+
+if TYPE_CHECKING:
+    from deskui.screens.host import DeskHost
+
+PAUSE_BINDING = Binding("w", "wait_customer", "keys.ticket_wait", id="ticket_wait")
+"""The one key that pauses or resumes a ticket, on the desk and on the ticket detail."""
+
+
+class PauseTicketModal(ModalScreen[bool]):
+    """The reason the ticket waits on the customer; Enter pauses, Esc goes back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "keys.back", id="back"),
+    ]
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__(id="pause-ticket")
+        localize_bindings(self)
+        self.ticket_id = ticket_id
+        self.draft = FormDraft(
+            self, "pause_ticket", ticket_id, title=t("pause.title", id=ticket_id)
+        )
+
+    @property
+    def desk_app(self) -> DeskHost:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(t("pause.title", id=self.ticket_id), classes="dialog-title")
+            yield Static(t("pause.explain"), classes="hint")
+            yield Label(t("pause.reason"), classes="field-label")
+            yield Input(
+                id="pause-reason",
+                placeholder=t("pause.reason_hint"),
+                max_length=PAUSE_REASON_MAX,
+                compact=True,
+            )
+            yield Static("", id="err-pause-reason", classes="field-error")
+            yield Static(t("pause.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#pause-reason", Input).focus()
+        self.draft.load()
+
+    @on(Input.Changed)
+    def _draft_edited(self) -> None:
+        self.draft.edited()
+
+    def _error(self, key: str) -> None:
+        self.query_one("#err-pause-reason", Static).update(Text(t(key)) if key else "")
+
+    @on(Input.Submitted, "#pause-reason")
+    def submitted(self) -> None:
+        reason = self.query_one("#pause-reason", Input).value
+        problem = pause_reason_problem(reason)
+        self._error(problem or "")
+        if problem is not None:
+            return
+        self.draft.hold()  # a draft written after the save would come back
+        self.save(reason)
+
+    @work(thread=True, exclusive=True, group="pause_save", exit_on_error=False)
+    def save(self, reason: str) -> None:
+        from deskui.data.pause_store import PauseError
+
+        app = self.desk_app
+        try:
+            with app.unit_of_work() as uow:
+                count = uow.pauses.pause_ticket(
+                    self.ticket_id,
+                    app.agent.id,  # type: ignore[union-attr]
+                    reason,
+                    app.clock.now(),
+                )
+                self.draft.delete_in(uow)
+                uow.commit()
+        except PauseError as error:
+            deliver(self, self._error, error.key)
+            deliver(self, self.draft.resume)
+            return
+        except Exception as error:  # the database went away: say so, keep the typing
+            deliver(self, self.notify, str(error).splitlines()[0], severity="error", markup=False)
+            deliver(self, self.draft.resume)
+            return
+        deliver(self, self.notify, t("pause.paused", id=self.ticket_id, count=count))
+        deliver(self, self.dismiss, True)
+
+    def action_cancel(self) -> None:
+        self.draft.flush()  # what was typed stays a draft for the next time
+        self.dismiss(False)
+
+
+def wait_or_resume(
+    screen: Screen[Any], ticket_id: int, waiting: bool, done: Callable[[], None]
+) -> None:
+    """`w`: a ticket not waiting opens the reason dialog; a waiting one resumes at once (the
+    customer answered) and says how much later its deadlines now fall due."""
+    app: DeskHost = screen.app  # type: ignore[assignment]
+    if app.agent is None or app.database is None:
+        app.bell()
+        return
+    if not waiting:
+        app.push_screen(PauseTicketModal(ticket_id), lambda saved: done() if saved else None)
+        return
+    agent_id = app.agent.id
+
+    def job() -> None:
+        from deskui.data.pause_store import PauseError
+
+        try:
+            with app.unit_of_work() as uow:
+                resumed = uow.pauses.resume_ticket(ticket_id, agent_id, app.clock.now())
+                uow.commit()
+        except PauseError as error:
+            deliver(screen, app.notify, t(error.key), severity="warning")
+            return
+        except Exception as error:
+            deliver(screen, app.notify, str(error).splitlines()[0], severity="error", markup=False)
+            return
+        from deskui.domain.countdown import format_duration
+
+        paused_for = format_duration(int(resumed.paused_for.total_seconds()))
+        deliver(screen, app.notify, t("pause.resumed", id=ticket_id, paused_for=paused_for))
+        deliver(screen, done)
+
+    screen.run_worker(job, thread=True, group="pause_resume", exit_on_error=False)

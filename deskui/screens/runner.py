@@ -1,0 +1,103 @@
+"""The one way a screen runs a service (issue 15): in a thread worker, one unit of work, the
+form's draft deleted with the service's commit, and the answer back on the UI thread.
+
+    run_service(self, save_complaint_step, command, done=self._saved,
+                conflict=self._conflicted, trouble=self._trouble, draft=self.draft)
+
+Reads are services too (a query function of the same shape that does not commit), so a
+screen never holds a store. `call_service` runs one where the caller is already in a thread.
+
+`done(result)` gets the service's result; `refused(error)` a refusal the agent can fix (see
+deskui.services.errors.REFUSALS); `conflict(conflict)` someone else's save; `trouble(line)` a
+database fault in one plain line (the raw driver text goes to the log). A screen that gives
+no `refused` or `conflict` gets them as `trouble` with the refusal's or conflict's own words.
+The draft is deleted inside the unit of work before the service writes, so it goes with the
+service's commit and stays when the service refuses, conflicts or fails (DESIGN.md 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.screen import Screen
+from textual.worker import Worker
+
+from deskui.screens.delivery import deliver
+from deskui.screens.trouble_text import trouble_line
+
+if TYPE_CHECKING:
+    from deskui.data.unit_of_work import UnitOfWork  # the screens' one import of deskui.data
+    from deskui.screens.drafts import FormDraft
+    from deskui.screens.host import DeskHost
+    from deskui.services.actor import Actor
+    from deskui.services.errors import Conflict
+
+C = TypeVar("C")
+R = TypeVar("R")
+
+Service = Callable[["UnitOfWork", "Actor", C, datetime], R]
+"""A use case of deskui.services: (unit of work, actor, command, now) -> result."""
+
+
+def run_service(
+    screen: Screen[Any],
+    service: Service[C, R],
+    command: C,
+    *,
+    done: Callable[[R], object],
+    refused: Callable[[Exception], object] | None = None,
+    conflict: Callable[[Conflict], object] | None = None,
+    trouble: Callable[[str], object] | None = None,
+    draft: FormDraft | None = None,
+    group: str = "service",
+    exclusive: bool = False,
+) -> Worker[None]:
+    """Run `service(uow, actor, command, now)` in a thread worker of `screen`."""
+    host: DeskHost = screen.app  # type: ignore[assignment]
+
+    def job() -> None:
+        from deskui.services.errors import REFUSALS, Conflict
+
+        actor = host.actor
+        now = host.clock.now()
+        try:
+            if actor is None:
+                raise RuntimeError("no agent signed in")
+            with host.unit_of_work() as uow:
+                if draft is not None:
+                    draft.delete_in(uow)
+                result = service(uow, actor, command, now)
+        except Conflict as error:
+            if conflict is not None:
+                deliver(screen, conflict, error)
+            elif trouble is not None:
+                deliver(screen, trouble, trouble_line(error))
+            return
+        except REFUSALS as error:
+            if refused is not None:
+                deliver(screen, refused, error)
+            elif trouble is not None:
+                deliver(screen, trouble, str(error))
+            return
+        except Exception as error:  # the database went away, or is locked: say so plainly
+            if trouble is not None:
+                deliver(screen, trouble, trouble_line(error))
+            return
+        deliver(screen, done, result)
+
+    return screen.run_worker(
+        job, thread=True, group=group, exclusive=exclusive, exit_on_error=False
+    )
+
+
+def call_service(host: DeskHost, service: Service[C, R], command: C) -> R:
+    """`service(uow, actor, command, now)` here and now, for code already off the UI thread
+    (a list's page source, which WorkList calls from its own worker); raises what the
+    service raises."""
+    actor = host.actor
+    if actor is None:
+        raise RuntimeError("no agent signed in")
+    with host.unit_of_work() as uow:
+        return service(uow, actor, command, host.clock.now())

@@ -1,0 +1,36 @@
+"""Who is acting: the signed-in agent as every service receives them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deskui.domain.permissions import Action, may
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The agent a service acts for: their id, name, role and team."""
+
+    id: int
+    name: str
+    role: str
+    team: str = "default"
+    department_code: str | None = None
+
+    def may(self, action: Action) -> bool:
+        return may(self.role, action)
+
+
+class Denied(Exception):
+    """The actor's role may not do this; `key` is the catalog line saying why."""
+
+    def __init__(self, action: Action, key: str = "service.denied") -> None:
+        super().__init__(f"{action} denied")
+        self.action = action
+        self.key = key
+
+
+def require(actor: Actor, action: Action) -> None:
+    """Refuse unless the actor's role may do `action` (checked by every writing service)."""
+    if not actor.may(action):
+        raise Denied(action)

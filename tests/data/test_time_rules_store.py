@@ -1,0 +1,196 @@
+"""The time rules as stored, on SQLite and PostgreSQL: a ticket waiting on the customer, a
+booked time in the customer's rest refused, a contract date read as a local day, the furthest
+open deadline (for the calendar banner), the demo's callbacks at callable times."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from deskui.data import models as m
+from deskui.data.callback_store import BookingRefused
+from deskui.data.database import Database
+from deskui.data.pause_store import PauseError
+from deskui.data.profile_records import CustomerDraft
+from deskui.data.records import NewTicket
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.callbacks import CallbackRules, calling_hours_for, is_allowed
+from deskui.domain.model import CallbackPurpose, SubjectType
+from tests.conftest import FIXED_NOW
+from tests.data.conftest import Desk
+
+SH = ZoneInfo("Asia/Shanghai")
+CAL = BusinessCalendar()
+
+
+def _ticket(uow: UnitOfWork, desk: Desk) -> int:
+    new = NewTicket(
+        customer_id=desk.customer,
+        contact_id=None,
+        kind="question",
+        category="usage",
+        channel="phone",
+        severity="urgent",
+        customer_words="打印机连不上网络",
+        expectation="",
+    )
+    return uow.tickets.open_ticket(new, desk.agent, FIXED_NOW)
+
+
+def _dues(uow: UnitOfWork, ticket_id: int) -> list[tuple[datetime, datetime | None]]:
+    rows = uow.session.scalars(
+        select(m.Deadline)
+        .where(m.Deadline.subject_type == SubjectType.TICKET, m.Deadline.subject_id == ticket_id)
+        .order_by(m.Deadline.id)
+    )
+    return [(d.due_at, d.paused_at) for d in rows]
+
+
+def test_waiting_three_hours_moves_every_deadline_three_hours_later(
+    database: Database, desk: Desk
+) -> None:
+    with UnitOfWork(database) as uow:
+        ticket_id = _ticket(uow, desk)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        before = [due for due, _ in _dues(uow, ticket_id)]
+        assert uow.pauses.pause_ticket(ticket_id, desk.agent, "客户去查合同编号", FIXED_NOW) == 1
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        assert _dues(uow, ticket_id) == [(due, FIXED_NOW) for due in before]
+        state = uow.pauses.pause_state(ticket_id)
+        assert state is not None and state.reason == "客户去查合同编号"
+        assert state.paused_at == FIXED_NOW and state.previous_status == "open"
+        assert uow.tickets.tickets(ticket_id)[0].status == "waiting_customer"
+        rows = uow.work.work_rows(0, 10, owner_id=desk.agent)
+        assert [r.paused_at for r in rows] == [FIXED_NOW]
+    later = FIXED_NOW + timedelta(hours=3)
+    with UnitOfWork(database) as uow:
+        resumed = uow.pauses.resume_ticket(ticket_id, desk.agent, later)
+        uow.commit()
+    assert resumed.paused_for == timedelta(hours=3) and resumed.deadlines == 1
+    with UnitOfWork(database) as uow:
+        assert _dues(uow, ticket_id) == [(due + timedelta(hours=3), None) for due in before]
+        assert uow.tickets.tickets(ticket_id)[0].status == "open"
+        assert uow.pauses.pause_state(ticket_id) is None
+        events = [(action, detail) for *_, action, detail in uow.tickets.history(ticket_id)]
+    assert events[-2] == ("paused", {"reason": "客户去查合同编号", "status": "open"})
+    assert events[-1] == ("resumed", {"paused_for": "3h 00m", "deadlines": 1})
+
+
+def test_a_pause_needs_a_reason_an_open_ticket_and_only_once(
+    database: Database, desk: Desk
+) -> None:
+    with UnitOfWork(database) as uow:
+        ticket_id = _ticket(uow, desk)
+        with pytest.raises(PauseError) as refused:
+            uow.pauses.pause_ticket(ticket_id, desk.agent, "  ", FIXED_NOW)
+        assert refused.value.key == "pause.error.reason_required"
+        with pytest.raises(PauseError) as refused:
+            uow.pauses.resume_ticket(ticket_id, desk.agent, FIXED_NOW)
+        assert refused.value.key == "pause.error.not_paused"
+        uow.pauses.pause_ticket(ticket_id, desk.agent, "等客户回电", FIXED_NOW)
+        with pytest.raises(PauseError) as refused:
+            uow.pauses.pause_ticket(ticket_id, desk.agent, "再等", FIXED_NOW)
+        assert refused.value.key == "pause.error.already_paused"
+        uow.session.get_one(m.Ticket, ticket_id).status = "closed"
+        with pytest.raises(PauseError) as refused:
+            uow.pauses.resume_ticket(ticket_id, desk.agent, FIXED_NOW)
+        assert refused.value.key == "pause.error.not_paused"
+
+
+def test_a_booking_at_lunch_or_on_a_sunday_is_refused_with_the_next_slot(
+    database: Database, desk: Desk
+) -> None:
+    with UnitOfWork(database) as uow:
+        cid = uow.callbacks.add_callback(
+            desk.customer, CallbackPurpose.ROUTINE, FIXED_NOW, FIXED_NOW, CAL, agent_id=desk.agent
+        )
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        lunch = datetime(2026, 11, 23, 12, 30, tzinfo=SH)
+        with pytest.raises(BookingRefused) as refused:
+            uow.callbacks.book_callback(cid, desk.agent, lunch, FIXED_NOW, calendar=CAL)
+        assert refused.value.placement.at == datetime(2026, 11, 23, 14, 30, tzinfo=SH)
+        assert refused.value.placement.reason == "rest_time"
+        sunday = datetime(2026, 11, 29, 10, 0, tzinfo=SH)
+        with pytest.raises(BookingRefused) as refused:
+            uow.callbacks.book_callback(cid, desk.agent, sunday, FIXED_NOW)  # the stored calendar
+        assert refused.value.placement.at == datetime(2026, 11, 30, 9, 30, tzinfo=SH)
+        with pytest.raises(BookingRefused):
+            uow.callbacks.record_sales_confirmation(
+                cid, desk.agent, FIXED_NOW, sales_head="钱伟", confirmed=False,
+                note="客户在外地", postpone_to=sunday,
+            )  # fmt: skip
+        uow.callbacks.book_callback(cid, desk.agent, refused.value.placement.at, FIXED_NOW)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        detail = uow.callbacks.callback_detail(cid)
+    assert detail.due_at == datetime(2026, 11, 30, 9, 30, tzinfo=SH)
+
+
+def test_a_contract_date_gives_the_end_of_the_third_local_day(
+    database: Database, desk: Desk
+) -> None:
+    with UnitOfWork(database) as uow:
+        saved = uow.profiles.save_customer(
+            CustomerDraft(name="杭州西湖茶业", contract_signed_on="2026-11-20"),
+            desk.agent,
+            FIXED_NOW,
+        )
+        uow.commit()
+    assert saved.id is not None
+    with UnitOfWork(database) as uow:
+        rows = uow.session.scalars(
+            select(m.Deadline).where(
+                m.Deadline.subject_type == SubjectType.CUSTOMER, m.Deadline.subject_id == saved.id
+            )
+        )
+        dues = {d.note: d.due_at.astimezone(SH) for d in rows}
+        detail = uow.profiles.customer_detail(saved.id)
+    assert dues["sales"] == datetime(2026, 11, 23, 23, 59, tzinfo=SH)
+    assert dues["personal_notes"] == FIXED_NOW + timedelta(days=30)
+    assert detail is not None
+    assert [kind for kind, _ in detail.filings] == ["sales", "cs", "personal_notes"]  # soonest
+
+
+def test_the_furthest_open_deadline_tells_which_years_work_reaches(
+    database: Database, desk: Desk
+) -> None:
+    with UnitOfWork(database) as uow:
+        assert uow.work.latest_open_due() is None
+        _ticket(uow, desk)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        assert uow.work.latest_open_due() == FIXED_NOW + timedelta(hours=8)
+        uow.callbacks.add_callback(
+            desk.customer, CallbackPurpose.ROUTINE, FIXED_NOW, FIXED_NOW, CAL,
+            agent_id=desk.agent, due_at=datetime(2027, 1, 5, 10, 0, tzinfo=SH),
+        )  # fmt: skip
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        latest = uow.work.latest_open_due()
+    assert latest is not None and latest.astimezone(SH).year == 2027
+
+
+def test_demo_callbacks_fall_due_only_when_the_customer_may_be_called(
+    demo_database: Database,
+) -> None:
+    rules = CallbackRules()
+    with UnitOfWork(demo_database) as uow:
+        rows = uow.session.execute(
+            select(m.Callback.due_at, m.Callback.contact_id).where(m.Callback.done_at.is_(None))
+        ).all()
+        hours_of = {c.id: c.convenient_time for c in uow.session.scalars(select(m.Contact))}
+    assert rows
+    for due_at, contact_id in rows:
+        hours = calling_hours_for([hours_of.get(contact_id, "")], rules)
+        local = due_at.astimezone(SH)
+        assert is_allowed(due_at, hours, CAL), local
+        assert not (local.hour < 8 or local.hour >= 21), local
+    assert all(due.tzinfo is not None for due, _ in rows)
+    assert UTC  # times are stored in UTC and read back aware
