@@ -387,3 +387,23 @@ async def test_the_written_reply_is_held_to_the_rules_of_conduct_but_not_the_cus
         await pilot.press("ctrl+e")
         await settle(pilot)
         assert len(app.screen.exported) == 2  # type: ignore[attr-defined]
+
+
+async def test_the_written_reply_to_a_phoned_complaint_speaks_of_the_call_not_a_letter(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The reply's words follow the channel: the angry caller phoned, nobody wrote to us."""
+    ticket_id = _ticket(demo_database, ANGRY)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*["down"] * _row_of(demo_database, "王芳", ticket_id), "w")
+        await settle(pilot)
+        assert isinstance(app.screen, ReplyComposerScreen)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        reply = app.screen.query_one("#reply GuardedArea", GuardedArea).text
+    assert "收到您的来电后" in reply and "再次感谢您的来电" in reply
+    assert "来信" not in reply
