@@ -407,3 +407,25 @@ async def test_the_written_reply_to_a_phoned_complaint_speaks_of_the_call_not_a_
         reply = app.screen.query_one("#reply GuardedArea", GuardedArea).text
     assert "收到您的来电后" in reply and "再次感谢您的来电" in reply
     assert "来信" not in reply
+
+
+async def test_after_the_hand_over_to_the_lead_progress_shows_only_what_happened(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Nobody called the customer back: step 7 is not ticked once the lead has it."""
+    ticket_id = _ticket(demo_database, ANGRY)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
+        for _ in range(3):
+            await _done(pilot)
+        await _type(pilot, "16:00")
+        await _done(pilot)
+        app.screen.query_one("#cause", Input).focus()
+        await _type(pilot, "机房交换机故障")
+        await _done(pilot)
+        await _choose(pilot, "fixed_now", 2)
+        await _done(pilot)
+        progress = str(app.screen.query_one("#progress").render())
+    assert "✓ 5 获取必要信息" in progress and "✓ 6 转组长处理" in progress
+    assert "7 确认客户满意" not in progress
