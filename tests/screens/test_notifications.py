@@ -127,3 +127,24 @@ async def test_the_clock_keeps_ticking_while_the_notices_are_open(
         await pilot.pause()
         after = clock.now().astimezone(SH).strftime("%H:%M:%S")
         assert after in screen_text(app) and before not in screen_text(app)
+
+
+async def test_enter_on_a_complaint_handed_to_the_lead_opens_its_steps(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    from deskui.screens.complaint import ComplaintScreen
+
+    with UnitOfWork(demo_database) as uow:
+        ticket_id = uow.session.scalars(
+            select(m.Ticket.id).where(m.Ticket.customer_words.startswith("你们的网络从早上断"))
+        ).one()
+    _raise(demo_database, "张伟", "complaint_takeover", ticket_id, clock.now())
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("enter")  # the newest, raised just now
+        await settle(pilot)
+        assert isinstance(app.screen, ComplaintScreen)
+        assert app.screen.ticket_id == ticket_id
