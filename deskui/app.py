@@ -335,9 +335,10 @@ class DeskApp(App[None]):
     def _tick(self) -> None:
         """Once a second: repaint what is visible and live; now and then look for changes
         (held back while the agent types, a few ticks at most); a full GC pass when quiet."""
-        for widget in self.screen.query(".-live"):
-            if widget.display and widget.region.area:
-                widget.tick()  # type: ignore[attr-defined]
+        for screen in self._visible_screens():
+            for widget in screen.query(".-live"):
+                if widget.display and widget.region.area:
+                    widget.tick()  # type: ignore[attr-defined]
         if self.collector.typing(TYPING_PAUSE) and self._held_ticks < MAX_HELD_TICKS:
             self._held_ticks += 1
             return
@@ -407,6 +408,16 @@ class DeskApp(App[None]):
     def _unlocked(self, _actor: Actor | None) -> None:
         self._locked = False
         self._last_input = time.monotonic()
+
+    def _visible_screens(self) -> list[Screen[Any]]:
+        """The top screen and, while it is a dialog, those it is drawn over: the clock and
+        countdowns behind the notifications list keep ticking."""
+        visible: list[Screen[Any]] = []
+        for screen in reversed(self.screen_stack):
+            visible.append(screen)
+            if not screen.is_modal:
+                break
+        return visible
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):

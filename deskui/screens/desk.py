@@ -26,6 +26,7 @@ from deskui.widgets.work_list import WorkList
 if TYPE_CHECKING:
     from deskui.data.records import AgentRecord, NotificationRecord
     from deskui.screens.host import DeskHost
+    from deskui.screens.notifications import Seen
 
 
 TOASTS_AT_ONCE = 2
@@ -181,9 +182,15 @@ class DeskScreen(Screen[None]):
 
         self.app.push_screen(NotificationsModal(self._notifications), self._notifications_read)
 
-    def _notifications_read(self, ids: list[int] | None) -> None:
-        if ids:
-            self.mark_read(ids)
+    def _notifications_read(self, seen: Seen | None) -> None:
+        from deskui.screens.notifications import open_notice
+
+        if seen is None:
+            return
+        if seen.ids:
+            self.mark_read(seen.ids)
+        if seen.opened is not None:
+            open_notice(self.desk_app, seen.opened)
 
     @work(thread=True, exclusive=True, group="notifications", exit_on_error=False)
     def mark_read(self, ids: list[int]) -> None:
