@@ -242,6 +242,9 @@ class Callback(Base):
     sales_confirmed_at: Mapped[datetime | None]
     sales_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     sales_note: Mapped[str] = mapped_column(Text, default="")
+    claimed_at: Mapped[datetime | None]
+    """Taken from the shared queue (issue 16): the overdue clock for sharing it again starts
+    here, or the claimed callback would go straight back to the shared queue."""
 
 
 class HandoverItem(Base):
