@@ -381,21 +381,25 @@ class MeasureStore(StoreBase):
         def bucket(column: Any) -> ColumnElement[int]:
             return case(*((column < p.end, i) for i, p in enumerate(days)), else_=len(days))
 
-        new = dict(
-            self.session.execute(
-                select(bucket(t.opened_at), func.count())
-                .where(_in(t.opened_at, start, end))
-                .group_by(bucket(t.opened_at))
-            ).all()
+        tickets = (
+            select(bucket(t.opened_at).label("b")).where(_in(t.opened_at, start, end)).subquery()
         )
-        rows = self.session.execute(
+        new = dict(
+            self.session.execute(select(tickets.c.b, func.count()).group_by(tickets.c.b)).all()
+        )
+        deadlines = (
             select(
-                bucket(d.due_at),
-                func.sum(case((_on_time(), 1), else_=0)),
-                func.sum(case((_late(now), 1), else_=0)),
+                bucket(d.due_at).label("b"),
+                case((_on_time(), 1), else_=0).label("on"),
+                case((_late(now), 1), else_=0).label("late"),
             )
             .where(d.kind.in_(_MEASURED_KINDS), _in(d.due_at, start, end))
-            .group_by(bucket(d.due_at))
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(deadlines.c.b, func.sum(deadlines.c.on), func.sum(deadlines.c.late)).group_by(
+                deadlines.c.b
+            )
         ).all()
         kept = {int(b): (int(on or 0), int(late or 0)) for b, on, late in rows}
         result = []
