@@ -3,6 +3,7 @@ the UTC day: a Golden Week, a quarter's turn, a week across a month's end."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -70,7 +71,7 @@ def test_thirty_trailing_days_end_today_oldest_first() -> None:
     days = trailing_days(datetime(2026, 10, 7, 8, 0, tzinfo=SHANGHAI))
     assert len(days) == 30
     assert days[0].first_day == date(2026, 9, 8) and days[-1].first_day == date(2026, 10, 7)
-    assert all(a.end == b.start for a, b in zip(days, days[1:], strict=False))
+    assert all(a.end == b.start for a, b in itertools.pairwise(days))
 
 
 def test_a_period_ending_before_it_starts_is_refused_and_a_naive_now_too() -> None:

@@ -118,7 +118,7 @@ def _seed(database: Database, desk: Desk) -> dict[str, int]:
                     starts_at=at(1, 12),
                     due_at=due,
                     met_at=met,
-                )  # fmt: skip
+                )
             )
         ack = m.Deadline(
             kind="handover_ack", subject_type="handover_item", subject_id=1,
@@ -141,7 +141,7 @@ def _seed(database: Database, desk: Desk) -> dict[str, int]:
                     done_at=done,
                     created_at=at(1, 9),
                     notes=name,
-                )  # fmt: skip
+                )
             )
         for status, acknowledged in (("handed_over", None), ("acknowledged", at(8, 8, 40))):
             s.add(
@@ -153,7 +153,7 @@ def _seed(database: Database, desk: Desk) -> dict[str, int]:
                     handed_over_at=at(8, 8, 30),
                     acknowledged_at=acknowledged,
                     created_at=at(7, 17),
-                )  # fmt: skip
+                )
             )
         s.flush()
         ids["ack"] = ack.id
