@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from deskui.domain.periods import Period, days_between
-from deskui.i18n import has_key, t
+from deskui.i18n import t
+from deskui.screens.measure_text import group_label, hours_text, key_label, share_text
 
 if TYPE_CHECKING:
     from deskui.config import Settings
@@ -30,27 +31,6 @@ class Sheet:
     title: str
     figures: list[list[Any]]
     records: list[list[Any]]
-
-
-def share_text(share: Share) -> str:
-    """'3/4 (75.0%)', or the words for no data: never 0% or 100% of nothing."""
-    if share.value is None:
-        return t("measures.no_data")
-    return f"{share.numerator}/{share.denominator} ({share.value:.1%})"
-
-
-def group_label(kind: str, group: str) -> str:
-    if kind == "profile_filing" and group:
-        return t(f"deadline_kind.filing.{group}")
-    if group:
-        return f"{t(f'deadline_kind.{kind}')} · {t(f'severity.{group}')}"
-    return t(f"deadline_kind.{kind}")
-
-
-def key_label(prefix: str, key: str) -> str:
-    if not key:
-        return t("measures.none")
-    return t(f"{prefix}.{key}") if has_key(f"{prefix}.{key}") else key
 
 
 def record_headers() -> list[str]:
@@ -121,11 +101,11 @@ def build_sheets(
         )
     resolution = [
         [f"{t('measures.by_category')}: {key_label('category', r.key)}", r.count,
-         _hours(r.median_hours), _hours(r.p90_hours)]
+         hours_text(r.median_hours), hours_text(r.p90_hours)]
         for r in figures.resolution_by_category
     ] + [
         [f"{t('measures.by_department')}: {key_label('department', r.key)}", r.count,
-         _hours(r.median_hours), _hours(r.p90_hours)]
+         hours_text(r.median_hours), hours_text(r.p90_hours)]
         for r in figures.resolution_by_department
     ]  # fmt: skip
     sheets.append(Sheet(t("measures.sheet.resolution"), resolution, []))
@@ -159,10 +139,6 @@ def build_sheets(
         )
     )
     return sheets
-
-
-def _hours(hours: float | None) -> str:
-    return t("measures.no_data") if hours is None else t("measures.hours", hours=f"{hours:.1f}")
 
 
 def period_title(period: Period) -> str:
