@@ -82,6 +82,7 @@ def build_sheets(
                 *(_share_line(group_label(f.kind, f.group), f.on_time) for f in figures.on_time),
                 _share_line(t("measures.callbacks_made"), figures.callbacks_made),
                 _share_line(t("measures.callbacks_within_week"), figures.callbacks_within_week),
+                _share_line(t("measures.gift_arrivals"), figures.gift_arrivals_confirmed),
             ],
             [],
         )

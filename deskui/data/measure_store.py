@@ -30,6 +30,7 @@ from sqlalchemy.orm import aliased
 from deskui.data import models as m
 from deskui.data.store_base import StoreBase
 from deskui.domain.model import (
+    CallbackPurpose,
     CallbackStatus,
     DeadlineKind,
     HandoverStatus,
@@ -102,6 +103,8 @@ class PeriodFigures:
     """Callbacks due in the period that were made, of all not cancelled (seed 000:2.5.2)."""
     callbacks_within_week: Share
     """Made by their due time, a week after the event (seed 000:2.5.6), of the same."""
+    gift_arrivals_confirmed: Share
+    """Gift-arrival callbacks made by their due time, 3 days after sending (seed 000:2.5.5)."""
     breaches: int
 
     def share(self, kind: str, group: str = "") -> OnTime | None:
@@ -203,6 +206,9 @@ class MeasureStore(StoreBase):
             repeat_complaints=self._repeat_complaints(period),
             callbacks_made=self._callbacks(period, within_week=False),
             callbacks_within_week=self._callbacks(period, within_week=True),
+            gift_arrivals_confirmed=self._callbacks(
+                period, within_week=True, purpose=CallbackPurpose.GIFT_ARRIVAL
+            ),
             breaches=sum(f.late for f in on_time),
         )
 
@@ -291,16 +297,17 @@ class MeasureStore(StoreBase):
             ),
         ]
 
-    def _callbacks(self, period: Period, *, within_week: bool) -> Share:
+    def _callbacks(self, period: Period, *, within_week: bool, purpose: str | None = None) -> Share:
         c = m.Callback
         made = and_(c.status == CallbackStatus.DONE, c.done_at.is_not(None))
         if within_week:
             made = and_(made, c.done_at <= c.due_at)
-        row = self.session.execute(
-            select(func.coalesce(func.sum(case((made, 1), else_=0)), 0), func.count()).where(
-                c.status != CallbackStatus.CANCELLED, _in(c.due_at, period.start, period.end)
-            )
-        ).one()
+        query = select(func.coalesce(func.sum(case((made, 1), else_=0)), 0), func.count()).where(
+            c.status != CallbackStatus.CANCELLED, _in(c.due_at, period.start, period.end)
+        )
+        if purpose is not None:
+            query = query.where(c.purpose == purpose)
+        row = self.session.execute(query).one()
         return Share(int(row[0]), int(row[1]))
 
     # the live view ---------------------------------------------------------------------------

@@ -128,6 +128,7 @@ def period_rows(figures: PeriodFigures) -> list[FigureRow]:
     rows += [
         FigureRow(t("measures.callbacks_made"), share_text(figures.callbacks_made)),
         FigureRow(t("measures.callbacks_within_week"), share_text(figures.callbacks_within_week)),
+        FigureRow(t("measures.gift_arrivals"), share_text(figures.gift_arrivals_confirmed)),
     ]
     for prefix, title, resolutions in (
         ("category", "measures.by_category", figures.resolution_by_category),

@@ -130,12 +130,13 @@ def _seed(database: Database, desk: Desk) -> dict[str, int]:
             ("made late", "done", at(6, 18), at(7, 10)),
             ("not made", "pending", at(7, 18), None),
             ("cancelled", "cancelled", at(7, 18), None),
+            ("gift", "done", at(4, 12), at(4, 11)),
         ):
             s.add(
                 m.Callback(
                     customer_id=desk.customer,
                     agent_id=desk.agent,
-                    purpose="routine",
+                    purpose="gift_arrival" if name == "gift" else "routine",
                     status=status,
                     due_at=due,
                     done_at=done,
@@ -178,8 +179,9 @@ def test_the_golden_week_figures(database: Database, desk: Desk) -> None:
     assert week.share("profile_filing", "sales").on_time == Share(1, 1)  # type: ignore[union-attr]
     assert week.share("profile_filing", "cs").on_time == Share(0, 1)  # type: ignore[union-attr]
     assert week.breaches == 3
-    assert week.callbacks_made == Share(2, 3)
-    assert week.callbacks_within_week == Share(1, 3)
+    assert week.callbacks_made == Share(3, 4)
+    assert week.callbacks_within_week == Share(2, 4)
+    assert week.gift_arrivals_confirmed == Share(1, 1)
     assert week.resolution_by_category == (
         Resolution("product_complaint", 1, 6.0, 6.0),
         Resolution("usage", 3, 10.0, 48.0),  # 2 h, 10 h, 48 h: nearest rank

@@ -24,7 +24,7 @@ async def _open(pilot: Pilot[Any]) -> None:
 
 async def _drill(pilot: Pilot[Any]) -> None:
     await _open(pilot)
-    for _ in range(18):  # down to 今天已超时
+    for _ in range(19):  # down to 今天已超时
         await pilot.press("down")
     await pilot.press("enter")
     await settle(pilot)
