@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Integer,
     and_,
     case,
     cast,
@@ -41,6 +42,7 @@ from deskui.domain.model import (
 from deskui.domain.periods import Period
 
 CLOSED_STATUSES = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+OPEN_STATUSES = tuple(s for s in TicketStatus if s not in CLOSED_STATUSES)
 _CAP = 500
 """Most records a drill-down lists (the newest first): a screen page, a report sheet."""
 
@@ -313,7 +315,7 @@ class MeasureStore(StoreBase):
     # the live view ---------------------------------------------------------------------------
     def live_figures(self, now: datetime, today_start: datetime) -> LiveFigures:
         t, d = m.Ticket, m.Deadline
-        is_open = t.status.not_in(CLOSED_STATUSES)
+        is_open = t.status.in_(OPEN_STATUSES)  # an IN list the status index serves
         by_severity = self.session.execute(
             select(t.severity, func.count()).where(is_open).group_by(t.severity)
         ).all()
@@ -336,7 +338,9 @@ class MeasureStore(StoreBase):
             )
         )
         breached = self.session.scalar(
-            select(func.count()).where(_in(d.due_at, today_start, now), _late(now))
+            select(func.count()).where(
+                d.kind.in_(_MEASURED_KINDS), _in(d.due_at, today_start, now), _late(now)
+            )
         )
         tomorrow = today_start + timedelta(days=1)
         agents = self.session.execute(
@@ -378,15 +382,24 @@ class MeasureStore(StoreBase):
 
     # the trend -------------------------------------------------------------------------------
     def trend(self, days: list[Period], now: datetime) -> tuple[DayTrend, ...]:
-        """New tickets, breaches and on-time share per local day: one grouped query each,
-        the day a CASE over the days' UTC boundaries (so any zone's days are right)."""
+        """New tickets, breaches and on-time share per local day: one grouped query each.
+        Days of 24 hours (the site's zone keeps no summer time) are numbered by arithmetic;
+        otherwise a CASE over the days' UTC boundaries (8x slower on a year's data)."""
         if not days:
             return ()
         start, end = days[0].start, days[-1].end
         t, d = m.Ticket, m.Deadline
+        uniform = all(p.end - p.start == timedelta(days=1) for p in days)
+        postgres = self.session.get_bind().dialect.name == "postgresql"
 
         def bucket(column: Any) -> ColumnElement[int]:
-            return case(*((column < p.end, i) for i, p in enumerate(days)), else_=len(days))
+            if not uniform:
+                return case(*((column < p.end, i) for i, p in enumerate(days)), else_=len(days))
+            if postgres:
+                origin = literal(start, type_=m.Deadline.due_at.type)
+                return cast(func.floor(func.extract("epoch", column - origin) / 86400), Integer)
+            origin_text = start.strftime("%Y-%m-%d %H:%M:%S")  # the stored form (UTC, naive)
+            return cast(func.julianday(column) - func.julianday(origin_text), Integer)
 
         tickets = (
             select(bucket(t.opened_at).label("b")).where(_in(t.opened_at, start, end)).subquery()
@@ -490,10 +503,10 @@ class MeasureStore(StoreBase):
         if complaints_only:
             query = query.where(t.kind == TicketKind.COMPLAINT)
         if open_severity is not None:
-            query = query.where(t.status.not_in(CLOSED_STATUSES), t.severity == open_severity)
+            query = query.where(t.status.in_(OPEN_STATUSES), t.severity == open_severity)
         if open_department is not None:
             query = query.where(
-                t.status.not_in(CLOSED_STATUSES),
+                t.status.in_(OPEN_STATUSES),
                 func.coalesce(m.Department.code, "") == open_department,
             )
         rows = self.session.execute(query.order_by(t.opened_at.desc(), t.id).limit(_CAP)).all()

@@ -167,6 +167,7 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_ticket_opened", "opened_at", "kind"),
         Index("ix_ticket_closed", "closed_at"),
+        Index("ix_ticket_open_work", "status", "severity", "department_id"),  # the live view
     )
     # optimistic locking for everything an agent edits (DESIGN.md 7)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -319,7 +320,9 @@ class Deadline(Base):
         Index("ix_deadline_owner_open", "owner_id", "met_at", "due_at"),
         Index("ix_deadline_open_due", "met_at", "due_at"),
         Index("ix_deadline_subject", "subject_type", "subject_id"),
-        Index("ix_deadline_kind_due", "kind", "due_at"),  # on-time shares by period (issue 17)
+        Index(
+            "ix_deadline_kind_due", "kind", "due_at", "met_at"
+        ),  # on-time shares by period (issue 17)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,5 @@
-"""indexes for the lead's measures: tickets by opened/closed time, callbacks and deadlines by
-due time (issue 17)
+"""indexes for the lead's measures: tickets by opened/closed time and open work, callbacks
+and deadlines by due time (issue 17)
 
 Revision ID: 0016
 Revises: 0015
@@ -17,8 +17,9 @@ depends_on: str | Sequence[str] | None = None
 INDEXES: tuple[tuple[str, str, list[str]], ...] = (
     ("ix_ticket_opened", "ticket", ["opened_at", "kind"]),
     ("ix_ticket_closed", "ticket", ["closed_at"]),
+    ("ix_ticket_open_work", "ticket", ["status", "severity", "department_id"]),
     ("ix_callback_due", "callback", ["due_at"]),
-    ("ix_deadline_kind_due", "deadline", ["kind", "due_at"]),
+    ("ix_deadline_kind_due", "deadline", ["kind", "due_at", "met_at"]),
 )
 
 
