@@ -14,7 +14,7 @@ from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import Role
-from deskui.domain.periods import days_between
+from deskui.domain.periods import days_between, trailing_days
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, Denied
 from deskui.services.measures import (
@@ -280,3 +280,16 @@ def test_only_leads_and_managers_see_the_measures(
             period_figures(uow, manager, PeriodQuery(GOLDEN_WEEK), NOW - timedelta(0)).new_tickets
             == 0
         )
+
+
+def test_the_chart_counts_a_day_of_25_hours_too(database: Database, desk: Desk) -> None:
+    # a zone with summer time (Berlin leaves it on 2026-10-25): days are counted by their
+    # boundaries, not by 24-hour arithmetic
+    _seed(database, desk)
+    days = trailing_days(at(27, 12), 30, "Europe/Berlin")
+    assert days[-3].end - days[-3].start == timedelta(hours=25)
+    with UnitOfWork(database) as uow:
+        chart = {d.day: d for d in uow.measures.trend(days, NOW)}
+    assert sum(d.new_tickets for d in chart.values()) == 8
+    assert chart[date(2026, 9, 30)].new_tickets == 2  # T5 and T1 (18:30 in Berlin)
+    assert chart[date(2026, 10, 3)].breaches == 1
