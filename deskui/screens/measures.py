@@ -306,7 +306,8 @@ class MeasuresScreen(Screen[None]):
     def action_period(self, kind: str) -> None:
         self.period = PeriodKind(kind)
         self._show_header()
-        self.action_back() if self._drilled else None
+        if self._drilled is not None:  # a new period: back from the old period's records
+            self.action_back()
         self.reload()
 
     def action_back(self) -> None:
