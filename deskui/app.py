@@ -87,6 +87,7 @@ SCREENS: dict[str, ScreenEntry] = {
     ),
     "relations": ScreenEntry("f10", "relations", "deskui.screens.relations", "RelationsScreen"),
     "profiles": ScreenEntry("ctrl+k", "profiles", "deskui.screens.profiles", "ProfilesScreen"),
+    "measures": ScreenEntry("ctrl+t", "measures", "deskui.screens.measures", "MeasuresScreen"),
 }
 """The binding id (and action parameter) of each screen a key opens, F1-F10 and Ctrl+K."""
 
@@ -535,6 +536,16 @@ class DeskApp(App[None]):
 
     # -- keys and the palette: one screen table, one rule (deskui/navigation.py) ------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The measures (Ctrl+T) are a lead's and a manager's: not offered to anyone else in
+        the footer, help or the palette (issue 17)."""
+        if action == "open_screen" and parameters == ("measures",):
+            from deskui.domain.permissions import Action
+
+            actor = self.actor
+            return actor is not None and actor.may(Action.SEE_TEAM)
+        return True
+
     def action_open_screen(self, name: str) -> None:
         """An F-key, Ctrl+K or their palette command: the screen `name` of `SCREENS`."""
         entry = SCREENS[name]
@@ -634,7 +645,7 @@ class DeskApp(App[None]):
 
         for key_bindings in self._bindings.key_to_bindings.values():
             for item in key_bindings:
-                if item.id in SCREENS or item.id == "quit":
+                if (item.id in SCREENS or item.id == "quit") and offered(self, item):
                     yield SystemCommand(
                         f"{item.description} ({key_label(item)})",
                         item.tooltip,

@@ -76,3 +76,31 @@ async def test_an_agent_sees_no_measures(demo_database: Database, clock: FixedCl
         await settle(pilot)
         assert app.screen.query_one("#measures-figures", DataTable).row_count == 0
         assert str(app.screen.query_one("#measures-chart").render()) == ""
+
+
+async def test_a_lead_reaches_the_measures_from_f6_and_by_ctrl_t_an_agent_is_not_offered_them(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    from deskui.screens.measures import MeasuresScreen
+    from deskui.screens.team import TeamScreen
+
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, TeamScreen)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MeasuresScreen)
+        await pilot.press("escape", "ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, MeasuresScreen)
+    app = make_app(make_settings(demo_database, agent="王芳"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = app.screen
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert app.screen is shown
+        assert not any("绩效" in str(c.title) for c in app.get_system_commands(app.screen))
