@@ -200,6 +200,14 @@ def main() -> None:
     )
     verdict = "PASS" if ratio <= GOAL else "MISS"
     print(f"verdict: {verdict}: desk first paint {ratio:.2f}x the bare app (goal <= {GOAL}x)")
+    import json
+
+    figures = {
+        "bare_first_paint_ms": median(bare_paint) * 1000,
+        "desk_first_paint_ms": median(desk_paint) * 1000,
+        "desk_rows_paint_ms": median([r["rows_paint"] for r in runs["desk"]]) * 1000,
+    }
+    print("BENCH-RESULT " + json.dumps(figures))  # for benchmarks/run_all.py
 
 
 if __name__ == "__main__":

@@ -87,6 +87,7 @@ SCREENS: dict[str, ScreenEntry] = {
     ),
     "relations": ScreenEntry("f10", "relations", "deskui.screens.relations", "RelationsScreen"),
     "profiles": ScreenEntry("ctrl+k", "profiles", "deskui.screens.profiles", "ProfilesScreen"),
+    "measures": ScreenEntry("ctrl+t", "measures", "deskui.screens.measures", "MeasuresScreen"),
 }
 """The binding id (and action parameter) of each screen a key opens, F1-F10 and Ctrl+K."""
 
@@ -335,9 +336,10 @@ class DeskApp(App[None]):
     def _tick(self) -> None:
         """Once a second: repaint what is visible and live; now and then look for changes
         (held back while the agent types, a few ticks at most); a full GC pass when quiet."""
-        for widget in self.screen.query(".-live"):
-            if widget.display and widget.region.area:
-                widget.tick()  # type: ignore[attr-defined]
+        for screen in self._visible_screens():
+            for widget in screen.query(".-live"):
+                if widget.display and widget.region.area:
+                    widget.tick()  # type: ignore[attr-defined]
         if self.collector.typing(TYPING_PAUSE) and self._held_ticks < MAX_HELD_TICKS:
             self._held_ticks += 1
             return
@@ -407,6 +409,16 @@ class DeskApp(App[None]):
     def _unlocked(self, _actor: Actor | None) -> None:
         self._locked = False
         self._last_input = time.monotonic()
+
+    def _visible_screens(self) -> list[Screen[Any]]:
+        """The top screen and, while it is a dialog, those it is drawn over: the clock and
+        countdowns behind the notifications list keep ticking."""
+        visible: list[Screen[Any]] = []
+        for screen in reversed(self.screen_stack):
+            visible.append(screen)
+            if not screen.is_modal:
+                break
+        return visible
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -524,6 +536,16 @@ class DeskApp(App[None]):
 
     # -- keys and the palette: one screen table, one rule (deskui/navigation.py) ------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The measures (Ctrl+T) are a lead's and a manager's: not offered to anyone else in
+        the footer, help or the palette (issue 17)."""
+        if action == "open_screen" and parameters == ("measures",):
+            from deskui.domain.permissions import Action
+
+            actor = self.actor
+            return actor is not None and actor.may(Action.SEE_TEAM)
+        return True
+
     def action_open_screen(self, name: str) -> None:
         """An F-key, Ctrl+K or their palette command: the screen `name` of `SCREENS`."""
         entry = SCREENS[name]
@@ -623,7 +645,7 @@ class DeskApp(App[None]):
 
         for key_bindings in self._bindings.key_to_bindings.values():
             for item in key_bindings:
-                if item.id in SCREENS or item.id == "quit":
+                if (item.id in SCREENS or item.id == "quit") and offered(self, item):
                     yield SystemCommand(
                         f"{item.description} ({key_label(item)})",
                         item.tooltip,

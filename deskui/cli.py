@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     web.add_argument("--port", type=int, default=8000, help="port (8000)")
+    from deskui.report import add_report_parser
+
+    add_report_parser(commands, common)
     return parser
 
 
@@ -197,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
                 from deskui.cli_accounts import audit_command
 
                 status = audit_command(settings, clock, args)
+            elif args.command == "report":
+                from deskui.report import report_command
+
+                status = report_command(settings, clock, args)
             elif args.command == "web":
                 from deskui.web import serve
 

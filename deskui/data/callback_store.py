@@ -635,7 +635,9 @@ class CallbackStore(StoreBase):
             )
         ).all()
         ids = to_share(
-            [OpenCallback(c.id, c.agent_id, c.due_at, c.shared) for c in rows], now, rules
+            [OpenCallback(c.id, c.agent_id, _overdue_from(c), c.shared) for c in rows],
+            now,
+            rules,
         )
         by_id = {c.id: c for c in rows}
         shared: list[int] = []
@@ -708,7 +710,9 @@ class CallbackStore(StoreBase):
             claimed = self.session.execute(
                 update(m.Callback)
                 .where(m.Callback.id == callback_id, m.Callback.shared.is_(True))
-                .values(shared=False, agent_id=agent_id, version=m.Callback.version + 1)
+                .values(
+                    shared=False, agent_id=agent_id, claimed_at=now, version=m.Callback.version + 1
+                )
                 .execution_options(synchronize_session=False)
             )
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
@@ -1169,3 +1173,10 @@ __all__ = [
     "coverage_period",
     "coverage_spans",
 ]
+
+
+def _overdue_from(callback: m.Callback) -> datetime:
+    """When the callback's time to be shared starts counting: its due time, or the moment an
+    agent took it from the shared queue, whichever is later."""
+    claimed = callback.claimed_at
+    return callback.due_at if claimed is None or claimed < callback.due_at else claimed

@@ -23,6 +23,7 @@ from deskui.domain.handover import (
     check_leave,
     gather,
     is_ack_overdue,
+    local_day,
 )
 from deskui.domain.intake import FieldProblem
 from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, Role, SubjectType
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 ORDER_SUBJECT = "order"
 HANDOVER_NOTICE = "handover_unacknowledged"
 OPEN_STATES = (HandoverStatus.OPEN, HandoverStatus.HANDED_OVER)
+SITE_ZONE = ZoneInfo("Asia/Shanghai")  # Settings.site_timezone by default
 
 
 class HandoverError(ValueError):
@@ -161,9 +163,15 @@ class HandoverStore(StoreBase):
             )
         )
 
-    def gather_handover(self, agent_id: int, now: datetime, whole_shift: bool = False) -> int:
-        """Put every open piece of work the agent (or the shift) owns on the handover list,
-        once per subject; returns how many were added."""
+    def gather_handover(
+        self,
+        agent_id: int,
+        now: datetime,
+        whole_shift: bool = False,
+        tz: ZoneInfo = SITE_ZONE,
+    ) -> int:
+        """Put today's unfinished work the agent (or the shift) owns on the handover list,
+        once per subject (seed 004 after-sales 8); returns how many were added."""
         owners = self._scope(agent_id, whole_shift)
         query = (
             select(m.Deadline, m.Customer.name)
@@ -194,7 +202,7 @@ class HandoverStore(StoreBase):
             for d, name in rows
         ]
         added = 0
-        for item in gather(work, listed):
+        for item in gather(work, listed, local_day(now, tz)):
             row = m.HandoverItem(
                 sheet=item.sheet,
                 status=HandoverStatus.OPEN,

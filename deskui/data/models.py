@@ -163,6 +163,12 @@ class Ticket(Base):
     """客户问题记录表 (seed 002:2.2)."""
 
     __tablename__ = "ticket"
+    # the lead's measures count by when a ticket opened and closed (issue 17)
+    __table_args__ = (
+        Index("ix_ticket_opened", "opened_at", "kind"),
+        Index("ix_ticket_closed", "closed_at"),
+        Index("ix_ticket_open_work", "status", "severity", "department_id"),  # the live view
+    )
     # optimistic locking for everything an agent edits (DESIGN.md 7)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -210,6 +216,7 @@ class Callback(Base):
     """回访 (seed 000:2)."""
 
     __tablename__ = "callback"
+    __table_args__ = (Index("ix_callback_due", "due_at"),)  # callback coverage (issue 17)
     # optimistic locking for everything an agent edits (DESIGN.md 7)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -242,6 +249,9 @@ class Callback(Base):
     sales_confirmed_at: Mapped[datetime | None]
     sales_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     sales_note: Mapped[str] = mapped_column(Text, default="")
+    claimed_at: Mapped[datetime | None]
+    """Taken from the shared queue (issue 16): the overdue clock for sharing it again starts
+    here, or the claimed callback would go straight back to the shared queue."""
 
 
 class HandoverItem(Base):
@@ -313,6 +323,9 @@ class Deadline(Base):
         Index("ix_deadline_owner_open", "owner_id", "met_at", "due_at"),
         Index("ix_deadline_open_due", "met_at", "due_at"),
         Index("ix_deadline_subject", "subject_type", "subject_id"),
+        Index(
+            "ix_deadline_kind_due", "kind", "due_at", "met_at"
+        ),  # on-time shares by period (issue 17)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

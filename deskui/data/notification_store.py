@@ -20,10 +20,12 @@ class NotificationStore(StoreBase):
     # -- notifications ------------------------------------------------------------------------
 
     def unread_notifications(self, agent_id: int) -> list[NotificationRecord]:
+        """Newest first, by when each was raised (ids follow insertion, not time: the demo
+        and a sweep raise them out of order), as an inbox reads: what just came is on top."""
         query = (
             select(m.Notification)
             .where(m.Notification.agent_id == agent_id, m.Notification.read_at.is_(None))
-            .order_by(m.Notification.id)
+            .order_by(m.Notification.created_at.desc(), m.Notification.id.desc())
         )
         return [
             NotificationRecord(n.id, n.kind, n.text, n.created_at, n.subject_type, n.subject_id)

@@ -28,6 +28,7 @@ from deskui.data.deadline_store import DeadlineStore
 from deskui.data.draft_store import DraftStore
 from deskui.data.frontdesk_store import FrontDeskStore
 from deskui.data.handover_store import HandoverStore
+from deskui.data.measure_store import MeasureStore
 from deskui.data.notification_store import NotificationStore
 from deskui.data.pause_store import PauseStore
 from deskui.data.presence_store import PresenceStore
@@ -68,6 +69,7 @@ class UnitOfWork:
     accounts: AccountStore
     audit: AuditStore
     presence: PresenceStore
+    measures: MeasureStore
 
     def __init__(
         self, database: Database, policy: DeadlinePolicy | None = None, *, quick: bool = False
@@ -105,6 +107,7 @@ class UnitOfWork:
         self.accounts = AccountStore(self)
         self.audit = AuditStore(self)
         self.presence = PresenceStore(self)
+        self.measures = MeasureStore(self)
         return self
 
     def __exit__(

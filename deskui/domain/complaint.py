@@ -172,6 +172,7 @@ class ReplyFacts:
     agent_name: str
     company: str
     today: str
+    by: str = ""  # how the complaint reached us, in the reply's words: a call is not a letter
 
 
 def build_reply(facts: ReplyFacts, templates: Mapping[str, str]) -> str:

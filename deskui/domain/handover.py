@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from deskui.domain.deadlines import DeadlinePolicy, handover_ack_due
 from deskui.domain.field_limits import FieldKind, limit
@@ -77,14 +78,33 @@ def sheet_for(kind: str) -> HandoverSheet:
     return HandoverSheet.UNFINISHED
 
 
+def local_day(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The local day holding `now`, as its first instant and the next day's (dates are local)."""
+    today = now.astimezone(tz).date()
+    start = datetime.combine(today, time(0), tzinfo=tz)
+    return start, datetime.combine(today + timedelta(days=1), time(0), tzinfo=tz)
+
+
+def todays_work(work: OpenWork, day_end: datetime) -> bool:
+    """seed 004 after-sales 8, the day's unfinished-work sheet: what is due by the end of
+    today (overdue included) and every problem record still open; a callback or a chase
+    due on a later day is that day's work, not this shift's leftover."""
+    return work.due_at < day_end or work.subject_type == SubjectType.TICKET
+
+
 def gather(
-    open_work: Iterable[OpenWork], already_listed: Iterable[tuple[str, int]] = ()
+    open_work: Iterable[OpenWork],
+    already_listed: Iterable[tuple[str, int]] = (),
+    day: tuple[datetime, datetime] | None = None,
 ) -> list[Gathered]:
     """One item per subject (a ticket with two deadlines is one piece of work), soonest due
-    first; handover deadlines themselves and subjects already on the list are left out."""
+    first; handover deadlines themselves and subjects already on the list are left out, and
+    with `day` (its start and end) only that day's work is gathered."""
     skip = set(already_listed)
     by_subject: dict[tuple[str, int], list[OpenWork]] = {}
     for work in open_work:
+        if day is not None and not todays_work(work, day[1]):
+            continue
         if work.kind in (DeadlineKind.HANDOVER_ACK, DeadlineKind.HANDOVER_FOLLOW_UP):
             continue
         if work.subject_type == SubjectType.HANDOVER_ITEM:

@@ -240,6 +240,7 @@ class CallbacksScreen(Screen[None]):
         Binding("6", "view('promotions')", "keys.callbacks_promotions", id="callbacks_promotions"),
         Binding("g", "generate", "keys.callbacks_generate", id="callbacks_generate"),
         Binding("a", "reassign", "keys.callbacks_reassign", id="callbacks_reassign"),
+        Binding("t", "take_next", "keys.callbacks_take", id="callbacks_take"),
         Binding("v", "request_visit", "keys.callbacks_visit", id="callbacks_visit"),
         Binding("p", "add_promotion", "keys.callbacks_promotion", id="callbacks_promotion"),
         Binding("r", "reload", "keys.reload", id="reload", show=False),
@@ -286,6 +287,8 @@ class CallbacksScreen(Screen[None]):
         an agent, who would only be refused (issue 14)."""
         if action == "reassign":
             return self.may(Action.REASSIGN)
+        if action == "take_next":  # the shared queue's next callback, one desk's alone
+            return self.view == "shared"
         if action == "add_promotion":
             return self.may(Action.RECORD_PROMOTION)
         if (action, parameters) == ("view", ("all",)):
@@ -348,6 +351,7 @@ class CallbacksScreen(Screen[None]):
             work_list.columns = callback_columns(app, with_agent=view != "mine")
             work_list.set_source(CallbackQueueSource(app, scope))
         work_list.focus()
+        self.refresh_bindings()
         self._show_tabs()
         self.query_one("#callbacks-detail", Static).update("")
 
@@ -385,6 +389,28 @@ class CallbacksScreen(Screen[None]):
 
     def _queue_opened(self, opened: QueueOpened) -> None:
         self.post_message(self.Loaded(opened.unseen, opened.shared))
+
+    def action_take_next(self) -> None:
+        """Take the most urgent callback of the shared queue and call it: never the one
+        another desk took a moment before (issue 16, FOR UPDATE SKIP LOCKED)."""
+        from deskui.services.claims import claim_next_callback
+
+        run_service(
+            self,
+            claim_next_callback,
+            None,
+            done=self._taken,
+            trouble=self._trouble,
+            group="callbacks_take",
+            exclusive=True,
+        )
+
+    def _taken(self, callback_id: int | None) -> None:
+        if callback_id is None:
+            self.notify(t("callbacks.shared_empty"))
+            return
+        self.load_queue()
+        self.desk_app.open_callback(callback_id)
 
     def _trouble(self, reason: str) -> None:
         self.post_message(self.Trouble(reason))

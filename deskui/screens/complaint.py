@@ -555,7 +555,9 @@ class ComplaintScreen(Screen[None]):
             self.query_one("#note", GuardedText).focus()
 
     def _progress(self, script: Script, flow: ScriptFlow) -> Text:
-        """The seven steps as a strip: done ✓, current ▶, to come ·."""
+        """The seven steps as a strip: done ✓, current ▶, to come ·; once the script is over,
+        only the steps taken (a complaint handed to the lead was never confirmed with the
+        customer here)."""
         strip = Text()
         shown: list[str] = []
         for step_id in script.order:
@@ -567,11 +569,13 @@ class ComplaintScreen(Screen[None]):
             on_path = [s for s in flow.path if script.steps[s].title.split(" ", 1)[0] == number]
             current_number = flow.current.title.split(" ", 1)[0]
             label = flow.current.title if number == current_number else step.title
+            if flow.done and not on_path:
+                continue  # a finished script (closed, or handed to the lead) shows what happened
             if strip:
                 strip.append("  ")
             if number == current_number and not flow.done:
                 strip.append(f"▶ {label}", style="bold reverse")
-            elif on_path or flow.done:
+            elif on_path:
                 strip.append(f"✓ {label}", style="green")
             else:
                 strip.append(f"· {label}", style="dim")

@@ -25,6 +25,7 @@ from deskui.widgets.work_list import WorkList
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
+    from deskui.screens.notifications import Seen
     from deskui.services.desk import AgentRecord
     from deskui.services.notifications import NotificationRecord
 
@@ -199,9 +200,15 @@ class DeskScreen(Screen[None]):
 
         self.app.push_screen(NotificationsModal(self._notifications), self._notifications_read)
 
-    def _notifications_read(self, ids: list[int] | None) -> None:
-        if ids:
-            self.mark_read(ids)
+    def _notifications_read(self, seen: Seen | None) -> None:
+        from deskui.screens.notifications import open_notice
+
+        if seen is None:
+            return
+        if seen.ids:
+            self.mark_read(seen.ids)
+        if seen.opened is not None:
+            open_notice(self.desk_app, seen.opened)
 
     def mark_read(self, ids: list[int]) -> None:
         from deskui.services.notifications import MarkRead, mark_read

@@ -180,7 +180,10 @@ class HandoverScreen(Screen[None]):
         try:
             with app.unit_of_work() as uow:
                 added = uow.handover.gather_handover(
-                    app.agent.id, app.clock.now(), self.whole_shift
+                    app.agent.id,
+                    app.clock.now(),
+                    self.whole_shift,
+                    ZoneInfo(app.settings.site_timezone),
                 )
                 uow.commit()
         except Exception as error:

@@ -1,11 +1,14 @@
-"""The agent's unread notices (escalations); closing the list marks them read."""
+"""The agent's unread notices (escalations), newest first; Enter opens the record one is
+about, and leaving the list either way marks them read."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -17,10 +20,19 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 
 if TYPE_CHECKING:
+    from deskui.screens.host import DeskHost
     from deskui.services.notifications import NotificationRecord
 
 
-class NotificationsModal(ModalScreen[list[int]]):
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """What leaving the list says: which notices were shown, and the one to open, if any."""
+
+    ids: list[int]
+    opened: NotificationRecord | None = None
+
+
+class NotificationsModal(ModalScreen[Seen]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "done", "keys.mark_read", id="mark_read"),
     ]
@@ -54,5 +66,37 @@ class NotificationsModal(ModalScreen[list[int]]):
             line.append(f"  #{notification.subject_id}")
         return line
 
+    @on(OptionList.OptionSelected, "#notification-list")
+    def open_selected(self, event: OptionList.OptionSelected) -> None:
+        opened = next(n for n in self._notifications if str(n.id) == event.option.id)
+        self.dismiss(Seen([n.id for n in self._notifications], opened))
+
     def action_done(self) -> None:
-        self.dismiss([n.id for n in self._notifications])
+        self.dismiss(Seen([n.id for n in self._notifications]))
+
+
+def open_notice(app: DeskHost, notice: NotificationRecord) -> None:
+    """The record a notice is about: a complaint handed to the lead opens its steps, a late
+    handover the handover list, an urgent phone message the reception's messages; any other
+    ticket its detail (as Enter on the desk's row does)."""
+    from deskui.navigation import navigate
+    from deskui.screens.desk import open_work_item
+
+    if notice.subject_id is None:
+        return
+    host: Any = app  # the F-key screens and navigation are the App's, beyond DeskHost
+    if notice.kind == "complaint_takeover":
+        app.open_complaint(notice.subject_id)
+    elif notice.subject_type == "handover_item":
+        host.action_open_screen("handover")
+    elif notice.subject_type == "phone_message":
+        from deskui.screens.reception import ReceptionScreen
+
+        navigate(
+            host,
+            "reception",
+            lambda: ReceptionScreen("messages"),
+            brought_back=lambda screen: screen.action_section("messages"),
+        )
+    else:
+        open_work_item(app, notice)

@@ -248,6 +248,7 @@ class ReplyComposerScreen(Screen[None]):
             agent_name=app.agent.name if app.agent else "",
             company=t("complaint.company"),
             today=app.clock.now().astimezone(zone).strftime("%Y-%m-%d"),
+            by=t(f"reply.by.{case.channel}"),
         )
         assert set(REPLY_PARTS) <= set(templates), "reply.part.* missing from the catalog"
         self.query_one("#reply", GuardedText).text = build_reply(facts, templates)

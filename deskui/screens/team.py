@@ -101,6 +101,7 @@ class TeamScreen(Screen[None]):
         Binding("1", "view('deadlines')", "keys.team_deadlines", id="team_deadlines"),
         Binding("2", "view('surveys')", "keys.team_surveys", id="team_surveys"),
         Binding("s", "receive_survey", "keys.team_survey_receive", id="team_survey_receive"),
+        Binding("m", "measures", "keys.measures", id="team_measures"),
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
     ]
 
@@ -123,6 +124,16 @@ class TeamScreen(Screen[None]):
         """A lead or manager records survey forms (the services' permission table)."""
         actor = self.desk_app.actor
         return actor is not None and actor.may(Action.RECORD_SURVEY)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The measures (issue 17) are a lead's and a manager's: not offered to an agent."""
+        if action == "measures":
+            actor = self.desk_app.actor
+            return actor is not None and actor.may(Action.SEE_TEAM)
+        return True
+
+    async def action_measures(self) -> None:
+        await self.app.run_action("open_screen('measures')")
 
     def quarter(self) -> SurveyQuarter:
         app = self.desk_app

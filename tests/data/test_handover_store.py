@@ -259,7 +259,7 @@ def test_a_gathered_callback_says_its_purpose_in_words(database: Database, desk:
     with UnitOfWork(database) as uow:
         callback = uow.callbacks.add_callback(
             desk.customer, "gift_arrival", FIXED_NOW, FIXED_NOW, BusinessCalendar(),
-            agent_id=desk.agent,
+            agent_id=desk.agent, due_at=FIXED_NOW + timedelta(hours=2),  # today's work
         )  # fmt: skip
         uow.handover.gather_handover(desk.agent, END)
         titles = [
@@ -267,3 +267,27 @@ def test_a_gathered_callback_says_its_purpose_in_words(database: Database, desk:
             for row in uow.session.scalars(select(m.HandoverItem).order_by(m.HandoverItem.id))
         ]
     assert titles == [f"礼品确认 #{callback}"]
+
+
+def test_gathering_takes_the_days_unfinished_work_not_next_weeks_callbacks(
+    database: Database, desk: Desk
+) -> None:
+    """seed 004 after-sales 8: the sheet is the day's unfinished work; the agent adds more."""
+    from deskui.domain.calendar import BusinessCalendar
+
+    ticket_id = _ticket(database, desk, desk.agent)
+    with UnitOfWork(database) as uow:
+        today = uow.callbacks.add_callback(
+            desk.customer, "routine", FIXED_NOW, FIXED_NOW, BusinessCalendar(),
+            agent_id=desk.agent, due_at=FIXED_NOW + timedelta(hours=5),
+        )  # fmt: skip
+        uow.callbacks.add_callback(
+            desk.other_customer, "routine", FIXED_NOW, FIXED_NOW, BusinessCalendar(),
+            agent_id=desk.agent, due_at=FIXED_NOW + timedelta(days=4),
+        )  # fmt: skip
+        assert uow.handover.gather_handover(desk.agent, END) == 2
+        listed = {
+            (item.subject_type, item.subject_id)
+            for item in uow.session.scalars(select(m.HandoverItem))
+        }
+    assert listed == {("ticket", ticket_id), ("callback", today)}

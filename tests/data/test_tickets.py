@@ -127,3 +127,22 @@ def test_a_ticket_not_committed_leaves_nothing_behind(database: Database, desk: 
         assert uow.tickets.tickets() == []
         assert uow.work.work_count() == 0
         assert uow.notifications.unread_notifications(desk.manager) == []
+
+
+def test_unread_notifications_read_newest_first_whatever_order_they_were_raised(
+    database: Database, desk: Desk
+) -> None:
+    with UnitOfWork(database) as uow:
+        for minutes in (0, 90, -30):  # a sweep may raise an older notice after a newer one
+            uow.session.add(
+                m.Notification(
+                    agent_id=desk.lead,
+                    kind="escalation_urgent",
+                    text=str(minutes),
+                    created_at=FIXED_NOW + timedelta(minutes=minutes),
+                )
+            )
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        texts = [n.text for n in uow.notifications.unread_notifications(desk.lead)]
+    assert texts == ["90", "0", "-30"]

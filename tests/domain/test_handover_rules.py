@@ -94,3 +94,27 @@ def test_report_has_every_sheet_in_seed_order() -> None:
     assert list(grouped) == list(HandoverSheet)
     assert [r.customer for r in grouped[HandoverSheet.RETURN]] == ["宏达", "星辰"]
     assert grouped[HandoverSheet.PAYMENT] == []
+
+
+def test_the_days_sheet_holds_todays_due_work_and_open_tickets_not_next_weeks_callbacks() -> None:
+    """seed 004 after-sales 8: 当天的未完结工作表."""
+    from deskui.domain.handover import local_day
+
+    day = local_day(END_OF_SHIFT, SH)
+    assert day == (datetime(2026, 11, 23, tzinfo=SH), datetime(2026, 11, 24, tzinfo=SH))
+    gathered = gather(
+        [
+            work("callback", "callback", 1, -30),  # overdue since this morning
+            work("callback", "callback", 2, 6),  # 23:50 tonight: still today
+            work("callback", "callback", 3, 7),  # 00:50 tomorrow
+            work("callback", "callback", 4, 24 * 6),  # next week
+            work("first_contact", "ticket", 5, 15),  # an open problem record, due tomorrow
+            work("parcel_chase", "order", 6, 40),  # chased the day after tomorrow
+        ],
+        day=day,
+    )
+    assert [(g.subject_type, g.subject_id) for g in gathered] == [
+        ("callback", 1),
+        ("callback", 2),
+        ("ticket", 5),
+    ]

@@ -387,3 +387,45 @@ async def test_the_written_reply_is_held_to_the_rules_of_conduct_but_not_the_cus
         await pilot.press("ctrl+e")
         await settle(pilot)
         assert len(app.screen.exported) == 2  # type: ignore[attr-defined]
+
+
+async def test_the_written_reply_to_a_phoned_complaint_speaks_of_the_call_not_a_letter(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The reply's words follow the channel: the angry caller phoned, nobody wrote to us."""
+    ticket_id = _ticket(demo_database, ANGRY)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*["down"] * _row_of(demo_database, "王芳", ticket_id), "w")
+        await settle(pilot)
+        assert isinstance(app.screen, ReplyComposerScreen)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        reply = app.screen.query_one("#reply GuardedArea", GuardedArea).text
+    assert "收到您的来电后" in reply and "再次感谢您的来电" in reply
+    assert "来信" not in reply
+
+
+async def test_after_the_hand_over_to_the_lead_progress_shows_only_what_happened(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Nobody called the customer back: step 7 is not ticked once the lead has it."""
+    ticket_id = _ticket(demo_database, ANGRY)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
+        for _ in range(3):
+            await _done(pilot)
+        await _type(pilot, "16:00")
+        await _done(pilot)
+        app.screen.query_one("#cause", Input).focus()
+        await _type(pilot, "机房交换机故障")
+        await _done(pilot)
+        await _choose(pilot, "fixed_now", 2)
+        await _done(pilot)
+        progress = str(app.screen.query_one("#progress").render())
+    assert "✓ 5 获取必要信息" in progress and "✓ 6 转组长处理" in progress
+    assert "7 确认客户满意" not in progress

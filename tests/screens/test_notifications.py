@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
 from textual.widgets import OptionList, Static
 
 from deskui.app import make_app
+from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.screens.desk import DeskScreen
 from deskui.screens.notifications import NotificationsModal
+from deskui.screens.ticket_detail import TicketDetailModal
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, at_desk, settle
+from tests.screens.desk_pilot import SIZE, at_desk, screen_text, settle
+
+SH = ZoneInfo("Asia/Shanghai")
 
 
 def _unread(db: Database, name: str) -> list[int]:
@@ -62,3 +70,81 @@ async def test_an_agent_without_notices_has_a_quiet_bell(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
+
+
+def _raise(db: Database, name: str, kind: str, ticket_id: int, at: datetime) -> int:
+    with UnitOfWork(db) as uow:
+        agent = next(a for a in uow.agents.agents() if a.name == name)
+        notice = m.Notification(
+            agent_id=agent.id, kind=kind, text=f"#{ticket_id}", created_at=at,
+            subject_type="ticket", subject_id=ticket_id,
+        )  # fmt: skip
+        uow.session.add(notice)
+        uow.commit()
+        return notice.id
+
+
+async def test_notices_read_newest_first_and_enter_opens_the_ticket_one_is_about(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """An inbox: what just came is on top, whatever order the notices were raised in."""
+    with UnitOfWork(demo_database) as uow:
+        first, second = uow.session.scalars(select(m.Ticket.id).order_by(m.Ticket.id)).all()[:2]
+    now = clock.now()
+    newest = _raise(demo_database, "张伟", "escalation_urgent", second, now + timedelta(minutes=1))
+    oldest = _raise(demo_database, "张伟", "escalation_urgent", first, now - timedelta(days=30))
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        listed = app.screen.query_one("#notification-list", OptionList)
+        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
+        assert ids[0] == str(newest) and ids[-1] == str(oldest)
+        with UnitOfWork(demo_database) as uow:
+            times = [uow.session.get_one(m.Notification, int(i)).created_at for i in ids]
+        assert times == sorted(times, reverse=True)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketDetailModal)
+        assert app.screen.ticket_id == second
+    assert _unread(demo_database, "张伟") == []
+
+
+async def test_the_clock_keeps_ticking_while_the_notices_are_open(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NotificationsModal)
+        before = clock.now().astimezone(SH).strftime("%H:%M:%S")
+        assert before in screen_text(app)
+        clock.advance(timedelta(seconds=7))
+        app._tick()  # the one app-wide tick, as its interval fires it
+        await pilot.pause()
+        after = clock.now().astimezone(SH).strftime("%H:%M:%S")
+        assert after in screen_text(app) and before not in screen_text(app)
+
+
+async def test_enter_on_a_complaint_handed_to_the_lead_opens_its_steps(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    from deskui.screens.complaint import ComplaintScreen
+
+    with UnitOfWork(demo_database) as uow:
+        ticket_id = uow.session.scalars(
+            select(m.Ticket.id).where(m.Ticket.customer_words.startswith("你们的网络从早上断"))
+        ).one()
+    _raise(demo_database, "张伟", "complaint_takeover", ticket_id, clock.now())
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("enter")  # the newest, raised just now
+        await settle(pilot)
+        assert isinstance(app.screen, ComplaintScreen)
+        assert app.screen.ticket_id == ticket_id

@@ -50,9 +50,13 @@ def upgrade() -> None:
         sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_presence_subject", "presence", ["subject"])
+    with op.batch_alter_table("callback") as batch:
+        batch.add_column(sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("callback") as batch:
+        batch.drop_column("claimed_at")
     op.drop_table("presence")
     op.drop_table("audit_entry")
     with op.batch_alter_table("agent") as batch:

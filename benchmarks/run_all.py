@@ -1,0 +1,155 @@
+"""Every benchmark's quick mode, one table (issue 15): figure, this run, the baseline measured
+in the same run, the ratio, the goal, met or not, with the load average.
+
+    python benchmarks/run_all.py [--only startup,team_view] [--strict]
+
+Each benchmark prints its figures as a last line `BENCH-RESULT {json}`. A ratio goal compares
+a figure with its baseline of the same run (the bare Textual app, the same query without
+indexes); an absolute goal (ms, MB) is there for the record. The exit status is non-zero only
+where a ratio is worse than twice its goal, so a noisy machine does not block work but a real
+regression stops CI; `--strict` fails on any goal missed. A benchmark that cannot run here
+(no PostgreSQL) is listed as skipped, never as met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PREFIX = "BENCH-RESULT "
+
+
+@dataclass(frozen=True)
+class Goal:
+    figure: str
+    value: str  # key of this run's figure
+    baseline: str | None  # key of the same run's baseline; None: an absolute goal
+    goal: float  # the ratio (with a baseline) or the absolute limit
+    unit: str = "ms"
+
+
+@dataclass(frozen=True)
+class Bench:
+    name: str
+    args: tuple[str, ...]
+    goals: tuple[Goal, ...]
+    needs_postgres: bool = False
+
+
+BENCHES = (
+    Bench(
+        "startup",
+        ("--repeat", "3", "--warmup", "1"),
+        (
+            Goal("desk first paint", "desk_first_paint_ms", "bare_first_paint_ms", 1.25),
+        ),
+    ),
+    Bench(
+        "team_view",
+        ("--quick",),
+        (
+            Goal("period view, SQLite", "sqlite_period_ms", None, 300.0),
+            Goal("live view, SQLite", "sqlite_live_ms", None, 100.0),
+            Goal("period view, PostgreSQL", "postgresql_period_ms", None, 300.0),
+            Goal("live view, PostgreSQL", "postgresql_live_ms", None, 100.0),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    figure: str
+    this: float | None
+    baseline: float | None
+    ratio: float | None
+    goal: float
+    unit: str
+    met: bool | None  # None: not measured
+    blocking: bool  # a ratio worse than twice its goal
+
+
+def verdicts(goals: tuple[Goal, ...], figures: dict[str, float] | None) -> list[Row]:
+    """Pure: each goal's row from a benchmark's figures (None: it did not run)."""
+    rows = []
+    for goal in goals:
+        this = figures.get(goal.value) if figures else None
+        base = figures.get(goal.baseline) if figures and goal.baseline else None
+        if this is None or (goal.baseline and not base):
+            rows.append(Row(goal.figure, this, base, None, goal.goal, goal.unit, None, False))
+            continue
+        if goal.baseline:
+            ratio = this / base  # type: ignore[operator]
+            met = ratio <= goal.goal
+            rows.append(
+                Row(goal.figure, this, base, ratio, goal.goal, "x", met, ratio > 2 * goal.goal)
+            )
+        else:
+            rows.append(
+                Row(goal.figure, this, None, None, goal.goal, goal.unit, this <= goal.goal, False)
+            )
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    def num(value: float | None, unit: str = "") -> str:
+        return "-" if value is None else f"{value:.2f}{unit}" if unit == "x" else f"{value:.0f}"
+
+    lines = [f"{'figure':28} {'this run':>9} {'baseline':>9} {'ratio':>7} {'goal':>9}  met"]
+    for r in rows:
+        goal = f"<= {r.goal:g}x" if r.unit == "x" else f"<= {r.goal:g} {r.unit}"
+        met = "skipped" if r.met is None else "yes" if r.met else "NO"
+        if r.blocking:
+            met += " (worse than twice the goal)"
+        lines.append(
+            f"{r.figure:28} {num(r.this):>9} {num(r.baseline):>9} {num(r.ratio, 'x'):>7} "
+            f"{goal:>9}  {met}"
+        )
+    return "\n".join(lines)
+
+
+def run(bench: Bench) -> dict[str, float] | None:
+    if bench.needs_postgres and not os.environ.get("DESKUI_TEST_DATABASE_URL"):
+        return None
+    command = [sys.executable, str(HERE / f"{bench.name}.py"), *bench.args]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+    except subprocess.TimeoutExpired:
+        return None
+    results = [line for line in done.stdout.splitlines() if line.startswith(PREFIX)]
+    if done.returncode != 0 or not results:
+        print(f"{bench.name}: did not finish: {done.stderr.strip().splitlines()[-1:]}")
+        return None
+    return {k: float(v) for k, v in json.loads(results[-1][len(PREFIX) :]).items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="comma-separated benchmark names")
+    parser.add_argument("--strict", action="store_true", help="fail on any goal missed")
+    args = parser.parse_args()
+    wanted = set(args.only.split(",")) if args.only else None
+    load = os.getloadavg()
+    print(f"run_all: load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (quote idle runs only)")
+    rows: list[Row] = []
+    for bench in BENCHES:
+        if wanted and bench.name not in wanted:
+            continue
+        rows += verdicts(bench.goals, run(bench))
+    print(table(rows))
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    if any(r.blocking for r in rows):
+        return 1
+    if args.strict and any(r.met is False for r in rows):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

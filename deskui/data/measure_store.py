@@ -1,0 +1,558 @@
+"""The lead's measures (issue 17; seed 002:2.5): every figure an SQL aggregate over indexes.
+
+A deadline row is the desk's one record of "was it done in time": first contact by severity,
+the urgent tickets' progress contacts, callbacks, profile filing (sales and CS side),
+handover acknowledgement, parcel chases, department legs. A deadline belongs to the period
+its due time falls in; it is on time when met by its due time, late when met after it or
+still open past it, and pending (in no share) while open and not yet due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased
+
+from deskui.data import models as m
+from deskui.data.store_base import StoreBase
+from deskui.domain.model import (
+    CallbackPurpose,
+    CallbackStatus,
+    DeadlineKind,
+    HandoverStatus,
+    Severity,
+    TicketKind,
+    TicketStatus,
+)
+from deskui.domain.periods import Period
+
+CLOSED_STATUSES = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+OPEN_STATUSES = tuple(s for s in TicketStatus if s not in CLOSED_STATUSES)
+_CAP = 500
+"""Most records a drill-down lists (the newest first): a screen page, a report sheet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """A share with its numerator and denominator; no denominator means no data (None)."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+
+@dataclass(frozen=True, slots=True)
+class OnTime:
+    """The deadlines of one kind (and severity or filing side) due in the period."""
+
+    kind: str
+    group: str
+    """The severity (first contact), the filing side (profile filing: cs, sales,
+    personal_notes), else ''."""
+    on_time: Share
+    late: int
+    pending: int
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Time to resolution of the tickets closed in the period, for one category or department."""
+
+    key: str
+    count: int
+    median_hours: float | None
+    p90_hours: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    key: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """Every figure of the period view."""
+
+    period: Period
+    new_tickets: int
+    complaints: int
+    on_time: tuple[OnTime, ...]
+    resolution_by_category: tuple[Resolution, ...]
+    resolution_by_department: tuple[Resolution, ...]
+    complaints_by_category: tuple[Count, ...]
+    repeat_complaints: int
+    """Complaints in the period from a customer who had complained before (seed 000:3.2.3)."""
+    callbacks_made: Share
+    """Callbacks due in the period that were made, of all not cancelled (seed 000:2.5.2)."""
+    callbacks_within_week: Share
+    """Made by their due time, a week after the event (seed 000:2.5.6), of the same."""
+    gift_arrivals_confirmed: Share
+    """Gift-arrival callbacks made by their due time, 3 days after sending (seed 000:2.5.5)."""
+    breaches: int
+
+    def share(self, kind: str, group: str = "") -> OnTime | None:
+        return next((f for f in self.on_time if f.kind == kind and f.group == group), None)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentLoad:
+    """One agent's open deadlines now."""
+
+    agent_id: int
+    name: str
+    open: int
+    due_today: int
+    overdue: int
+
+
+@dataclass(frozen=True, slots=True)
+class LiveFigures:
+    """The live view: open work, what breaches soon, what breached today, who carries what."""
+
+    open_by_severity: tuple[Count, ...]
+    open_by_department: tuple[Count, ...]
+    """Keyed by department code; '' for tickets with no department."""
+    breaching_next_hour: int
+    breached_today: int
+    agents: tuple[AgentLoad, ...]
+    unacknowledged_handover: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayTrend:
+    day: date
+    new_tickets: int
+    breaches: int
+    on_time: Share
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureRecord:
+    """One record behind a figure (a drill-down row)."""
+
+    subject_type: str
+    subject_id: int
+    label: str
+    owner: str
+    due_at: datetime | None
+    met_at: datetime | None
+    state: str
+    """'on_time', 'late', 'pending', or 'open' for a record with no deadline."""
+
+
+def _late(now: datetime) -> ColumnElement[bool]:
+    d = m.Deadline
+    return or_(d.met_at > d.due_at, and_(d.met_at.is_(None), d.due_at < now))
+
+
+def _on_time() -> ColumnElement[bool]:
+    d = m.Deadline
+    return and_(d.met_at.is_not(None), d.met_at <= d.due_at)
+
+
+def _group_column() -> ColumnElement[Any]:
+    d = m.Deadline
+    return case(
+        (d.kind == DeadlineKind.FIRST_CONTACT, func.coalesce(d.severity, "")),
+        (d.kind == DeadlineKind.PROFILE_FILING, d.note),
+        else_=literal(""),
+    )
+
+
+def _in(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
+    return and_(column >= start, column < end)
+
+
+class MeasureStore(StoreBase):
+    """Read-only: the period view, the live view, the 30-day trend and their records."""
+
+    # the period view -------------------------------------------------------------------------
+    def period_figures(self, period: Period, now: datetime) -> PeriodFigures:
+        t = m.Ticket
+        tickets = self.session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((t.kind == TicketKind.COMPLAINT, 1), else_=0)), 0),
+            ).where(_in(t.opened_at, period.start, period.end))
+        ).one()
+        on_time = self.on_time(period.start, period.end, now)
+        return PeriodFigures(
+            period=period,
+            new_tickets=int(tickets[0]),
+            complaints=int(tickets[1]),
+            on_time=on_time,
+            resolution_by_category=self._resolution(t.category, period),
+            resolution_by_department=self._resolution(
+                func.coalesce(m.Department.code, ""), period, with_department=True
+            ),
+            complaints_by_category=self._complaints_by_category(period),
+            repeat_complaints=self._repeat_complaints(period),
+            callbacks_made=self._callbacks(period, within_week=False),
+            callbacks_within_week=self._callbacks(period, within_week=True),
+            gift_arrivals_confirmed=self._callbacks(
+                period, within_week=True, purpose=CallbackPurpose.GIFT_ARRIVAL
+            ),
+            breaches=sum(f.late for f in on_time),
+        )
+
+    def on_time(self, start: datetime, end: datetime, now: datetime) -> tuple[OnTime, ...]:
+        """On time, late and pending deadlines due in [start, end), by kind and group."""
+        d = m.Deadline
+        group = _group_column()
+        rows = self.session.execute(
+            select(
+                d.kind,
+                group.label("grp"),
+                func.sum(case((_on_time(), 1), else_=0)),
+                func.sum(case((_late(now), 1), else_=0)),
+                func.count(),
+            )
+            .where(d.kind.in_(_MEASURED_KINDS), _in(d.due_at, start, end))
+            .group_by(d.kind, group)
+            .order_by(d.kind, group)
+        ).all()
+        result = []
+        for kind, grp, on, late, total in rows:
+            on, late = int(on or 0), int(late or 0)
+            result.append(
+                OnTime(str(kind), str(grp or ""), Share(on, on + late), late, total - on - late)
+            )
+        return tuple(result)
+
+    def _resolution(
+        self, key: Any, period: Period, *, with_department: bool = False
+    ) -> tuple[Resolution, ...]:
+        """Median and 90th percentile by nearest rank, with window functions (both backends)."""
+        t = m.Ticket
+        hours = self._hours(t.opened_at, t.closed_at)
+        inner = select(
+            key.label("k"),
+            hours.label("h"),
+            func.row_number().over(partition_by=key, order_by=hours).label("rn"),
+            func.count().over(partition_by=key).label("n"),
+        ).where(t.closed_at.is_not(None), _in(t.closed_at, period.start, period.end))
+        if with_department:
+            inner = inner.select_from(t).outerjoin(m.Department, m.Department.id == t.department_id)
+        sub = inner.subquery()
+        # nearest rank: ceil(p * n) in integer arithmetic
+        rows = self.session.execute(
+            select(
+                sub.c.k,
+                func.max(sub.c.n),
+                func.max(case((sub.c.rn == (sub.c.n * 50 + 99) // 100, sub.c.h))),
+                func.max(case((sub.c.rn == (sub.c.n * 90 + 99) // 100, sub.c.h))),
+            )
+            .group_by(sub.c.k)
+            .order_by(sub.c.k)
+        ).all()
+        return tuple(
+            Resolution(str(k or ""), int(n), _round(med), _round(p90)) for k, n, med, p90 in rows
+        )
+
+    def _hours(self, start: Any, end: Any) -> ColumnElement[float]:
+        if self.session.get_bind().dialect.name == "postgresql":
+            return cast(func.extract("epoch", end - start) / 3600.0, Float)
+        return cast((func.julianday(end) - func.julianday(start)) * 24.0, Float)
+
+    def _complaints_by_category(self, period: Period) -> tuple[Count, ...]:
+        t = m.Ticket
+        rows = self.session.execute(
+            select(t.category, func.count())
+            .where(t.kind == TicketKind.COMPLAINT, _in(t.opened_at, period.start, period.end))
+            .group_by(t.category)
+            .order_by(func.count().desc(), t.category)
+        ).all()
+        return tuple(Count(str(c), int(n)) for c, n in rows)
+
+    def _repeat_complaints(self, period: Period) -> int:
+        query = select(func.count()).select_from(m.Ticket).where(*self._repeat_where(period))
+        return int(self.session.scalar(query) or 0)
+
+    def _repeat_where(self, period: Period) -> list[ColumnElement[bool]]:
+        t, earlier = m.Ticket, aliased(m.Ticket)
+        return [
+            t.kind == TicketKind.COMPLAINT,
+            _in(t.opened_at, period.start, period.end),
+            exists().where(
+                earlier.customer_id == t.customer_id,
+                earlier.kind == TicketKind.COMPLAINT,
+                earlier.opened_at < t.opened_at,
+            ),
+        ]
+
+    def _callbacks(self, period: Period, *, within_week: bool, purpose: str | None = None) -> Share:
+        c = m.Callback
+        made = and_(c.status == CallbackStatus.DONE, c.done_at.is_not(None))
+        if within_week:
+            made = and_(made, c.done_at <= c.due_at)
+        query = select(func.coalesce(func.sum(case((made, 1), else_=0)), 0), func.count()).where(
+            c.status != CallbackStatus.CANCELLED, _in(c.due_at, period.start, period.end)
+        )
+        if purpose is not None:
+            query = query.where(c.purpose == purpose)
+        row = self.session.execute(query).one()
+        return Share(int(row[0]), int(row[1]))
+
+    # the live view ---------------------------------------------------------------------------
+    def live_figures(self, now: datetime, today_start: datetime) -> LiveFigures:
+        t, d = m.Ticket, m.Deadline
+        is_open = t.status.in_(OPEN_STATUSES)  # an IN list the status index serves
+        by_severity = self.session.execute(
+            select(t.severity, func.count()).where(is_open).group_by(t.severity)
+        ).all()
+        order = {
+            s.value: i for i, s in enumerate((Severity.CRITICAL, Severity.URGENT, Severity.NORMAL))
+        }
+        by_department = self.session.execute(
+            select(func.coalesce(m.Department.code, ""), func.count())
+            .select_from(t)
+            .outerjoin(m.Department, m.Department.id == t.department_id)
+            .where(is_open)
+            .group_by(m.Department.code)
+            .order_by(func.count().desc())
+        ).all()
+        soon = self.session.scalar(
+            select(func.count()).where(
+                d.met_at.is_(None),
+                d.paused_at.is_(None),
+                _in(d.due_at, now, now + timedelta(hours=1)),
+            )
+        )
+        breached = self.session.scalar(
+            select(func.count()).where(
+                d.kind.in_(_MEASURED_KINDS), _in(d.due_at, today_start, now), _late(now)
+            )
+        )
+        tomorrow = today_start + timedelta(days=1)
+        agents = self.session.execute(
+            select(
+                m.Agent.id,
+                m.Agent.name,
+                func.count(d.id),
+                func.coalesce(
+                    func.sum(case((_in(d.due_at, today_start, tomorrow), 1), else_=0)), 0
+                ),
+                func.coalesce(func.sum(case((d.due_at < now, 1), else_=0)), 0),
+            )
+            .select_from(m.Agent)
+            .outerjoin(d, and_(d.owner_id == m.Agent.id, d.met_at.is_(None)))
+            .where(m.Agent.active.is_(True))
+            .group_by(m.Agent.id, m.Agent.name)
+            .order_by(m.Agent.name)
+        ).all()
+        unacknowledged = self.session.scalar(
+            select(func.count()).where(
+                m.HandoverItem.status == HandoverStatus.HANDED_OVER,
+                m.HandoverItem.acknowledged_at.is_(None),
+            )
+        )
+        return LiveFigures(
+            open_by_severity=tuple(
+                Count(str(s), int(n))
+                for s, n in sorted(by_severity, key=lambda r: order.get(str(r[0]), 9))
+            ),
+            open_by_department=tuple(Count(str(c), int(n)) for c, n in by_department),
+            breaching_next_hour=int(soon or 0),
+            breached_today=int(breached or 0),
+            agents=tuple(
+                AgentLoad(int(i), str(name), int(o), int(due), int(over))
+                for i, name, o, due, over in agents
+            ),
+            unacknowledged_handover=int(unacknowledged or 0),
+        )
+
+    # the trend -------------------------------------------------------------------------------
+    def trend(self, days: list[Period], now: datetime) -> tuple[DayTrend, ...]:
+        """New tickets, breaches and on-time share per local day: one grouped query each.
+        Days of 24 hours (the site's zone keeps no summer time) are numbered by arithmetic;
+        otherwise a CASE over the days' UTC boundaries (8x slower on a year's data)."""
+        if not days:
+            return ()
+        start, end = days[0].start, days[-1].end
+        t, d = m.Ticket, m.Deadline
+        uniform = all(p.end - p.start == timedelta(days=1) for p in days)
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+
+        def bucket(column: Any) -> ColumnElement[int]:
+            if not uniform:
+                return case(*((column < p.end, i) for i, p in enumerate(days)), else_=len(days))
+            if postgres:
+                origin = literal(start, type_=m.Deadline.due_at.type)
+                return cast(func.floor(func.extract("epoch", column - origin) / 86400), Integer)
+            origin_text = start.strftime("%Y-%m-%d %H:%M:%S")  # the stored form (UTC, naive)
+            return cast(func.julianday(column) - func.julianday(origin_text), Integer)
+
+        tickets = (
+            select(bucket(t.opened_at).label("b")).where(_in(t.opened_at, start, end)).subquery()
+        )
+        new = dict(
+            self.session.execute(select(tickets.c.b, func.count()).group_by(tickets.c.b)).all()
+        )
+        deadlines = (
+            select(
+                bucket(d.due_at).label("b"),
+                case((_on_time(), 1), else_=0).label("on"),
+                case((_late(now), 1), else_=0).label("late"),
+            )
+            .where(d.kind.in_(_MEASURED_KINDS), _in(d.due_at, start, end))
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(deadlines.c.b, func.sum(deadlines.c.on), func.sum(deadlines.c.late)).group_by(
+                deadlines.c.b
+            )
+        ).all()
+        kept = {int(b): (int(on or 0), int(late or 0)) for b, on, late in rows}
+        result = []
+        for i, p in enumerate(days):
+            on, late = kept.get(i, (0, 0))
+            result.append(DayTrend(p.first_day, int(new.get(i, 0)), late, Share(on, on + late)))
+        return tuple(result)
+
+    # the records behind a figure -------------------------------------------------------------
+    def deadline_records(
+        self,
+        start: datetime,
+        end: datetime,
+        now: datetime,
+        *,
+        kind: str | None = None,
+        group: str | None = None,
+        state: str | None = None,
+        owner_id: int | None = None,
+        open_only: bool = False,
+        any_kind: bool = False,
+    ) -> list[MeasureRecord]:
+        """The deadlines due in [start, end) behind a share, a breach count or an agent's load;
+        `state` 'late' or 'on_time' narrows them."""
+        d = m.Deadline
+        query = (
+            select(d, m.Agent.name)
+            .outerjoin(m.Agent, m.Agent.id == d.owner_id)
+            .where(_in(d.due_at, start, end))
+        )
+        if kind is not None:
+            query = query.where(d.kind == kind)
+        elif not any_kind:  # an agent's load counts every open deadline
+            query = query.where(d.kind.in_(_MEASURED_KINDS))
+        if group is not None:
+            query = query.where(_group_column() == group)
+        if state == "late":
+            query = query.where(_late(now))
+        elif state == "on_time":
+            query = query.where(_on_time())
+        if owner_id is not None:
+            query = query.where(d.owner_id == owner_id)
+        if open_only:
+            query = query.where(d.met_at.is_(None))
+        rows = self.session.execute(query.order_by(d.due_at.desc(), d.id).limit(_CAP)).all()
+        return [
+            MeasureRecord(
+                row.subject_type,
+                row.subject_id,
+                row.label,
+                name or "",
+                row.due_at,
+                row.met_at,
+                _state(row, now),
+            )
+            for row, name in rows
+        ]
+
+    def ticket_records(
+        self,
+        period: Period | None,
+        *,
+        complaints_only: bool = False,
+        repeat_only: bool = False,
+        open_severity: str | None = None,
+        open_department: str | None = None,
+    ) -> list[MeasureRecord]:
+        """Tickets opened in the period (optionally complaints, repeat complaints), or the open
+        tickets of a severity or a department (period None)."""
+        t = m.Ticket
+        query = (
+            select(t.id, m.Customer.name, m.Agent.name, t.opened_at, t.closed_at)
+            .join(m.Customer, m.Customer.id == t.customer_id)
+            .join(m.Agent, m.Agent.id == t.owner_id)
+            .outerjoin(m.Department, m.Department.id == t.department_id)
+        )
+        if period is not None:
+            query = query.where(_in(t.opened_at, period.start, period.end))
+            if repeat_only:
+                query = query.where(*self._repeat_where(period))
+        if complaints_only:
+            query = query.where(t.kind == TicketKind.COMPLAINT)
+        if open_severity is not None:
+            query = query.where(t.status.in_(OPEN_STATUSES), t.severity == open_severity)
+        if open_department is not None:
+            query = query.where(
+                t.status.in_(OPEN_STATUSES),
+                func.coalesce(m.Department.code, "") == open_department,
+            )
+        rows = self.session.execute(query.order_by(t.opened_at.desc(), t.id).limit(_CAP)).all()
+        return [
+            MeasureRecord(
+                "ticket", i, customer, owner, opened, closed, "open" if closed is None else "closed"
+            )
+            for i, customer, owner, opened, closed in rows
+        ]
+
+    def unacknowledged_handover_records(self) -> list[MeasureRecord]:
+        h = m.HandoverItem
+        rows = self.session.execute(
+            select(h.id, h.title, m.Agent.name, h.handed_over_at, h.due_at)
+            .join(m.Agent, m.Agent.id == h.from_agent_id)
+            .where(h.status == HandoverStatus.HANDED_OVER, h.acknowledged_at.is_(None))
+            .order_by(h.handed_over_at, h.id)
+            .limit(_CAP)
+        ).all()
+        return [
+            MeasureRecord("handover_item", i, title, name, due or handed, None, "pending")
+            for i, title, name, handed, due in rows
+        ]
+
+
+_MEASURED_KINDS: tuple[str, ...] = tuple(
+    k.value
+    for k in (
+        DeadlineKind.FIRST_CONTACT,
+        DeadlineKind.REPEAT_CONTACT,
+        DeadlineKind.PROMISED_REPLY,
+        DeadlineKind.CALLBACK,
+        DeadlineKind.PROFILE_FILING,
+        DeadlineKind.HANDOVER_ACK,
+        DeadlineKind.PARCEL_CHASE,
+        DeadlineKind.DEPARTMENT_LEG,
+    )
+)
+"""The deadlines the measures count (prospects and event plans are not the desk's KPIs)."""
+
+
+def _state(deadline: m.Deadline, now: datetime) -> str:
+    if deadline.met_at is not None:
+        return "on_time" if deadline.met_at <= deadline.due_at else "late"
+    return "late" if deadline.due_at < now else "pending"
+
+
+def _round(hours: float | None) -> float | None:
+    return None if hours is None else round(float(hours), 2)

@@ -1,0 +1,105 @@
+"""The lead's measuring periods: today, this week, this month, this quarter, or from/to.
+
+A period is a run of whole local days of the site's zone (dates are local days), turned into
+a half-open UTC range [start, end) for the queries; `now` is always given, never read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+SITE_ZONE = "Asia/Shanghai"
+
+
+class PeriodKind(StrEnum):
+    TODAY = "today"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    RANGE = "range"  # from/to, both days included
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Local days `first_day`..`last_day` (both included) and their UTC range [start, end)."""
+
+    kind: PeriodKind
+    first_day: date
+    last_day: date
+    start: datetime
+    end: datetime
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+
+def local_today(now: datetime, tz: str = SITE_ZONE) -> date:
+    """The site's local day at `now`."""
+    return _aware(now).astimezone(ZoneInfo(tz)).date()
+
+
+def day_start(day: date, tz: str = SITE_ZONE) -> datetime:
+    """The UTC instant the local `day` begins (local midnight)."""
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def days_between(first_day: date, last_day: date, tz: str = SITE_ZONE) -> Period:
+    """From/to: every local day from `first_day` to `last_day`, both included."""
+    if last_day < first_day:
+        raise ValueError("the period ends before it starts")
+    return Period(
+        PeriodKind.RANGE,
+        first_day,
+        last_day,
+        day_start(first_day, tz),
+        day_start(last_day + timedelta(days=1), tz),
+    )
+
+
+def period_at(kind: PeriodKind, now: datetime, tz: str = SITE_ZONE) -> Period:
+    """Today, this week (Monday to Sunday), this month or this quarter, as of `now`; the
+    whole period, its days still to come included (their deadlines are not yet due)."""
+    today = local_today(now, tz)
+    if kind is PeriodKind.TODAY:
+        first, last = today, today
+    elif kind is PeriodKind.WEEK:
+        first = today - timedelta(days=today.weekday())
+        last = first + timedelta(days=6)
+    elif kind is PeriodKind.MONTH:
+        first = today.replace(day=1)
+        last = _next_month(first) - timedelta(days=1)
+    elif kind is PeriodKind.QUARTER:
+        first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        last = _next_month(_next_month(_next_month(first))) - timedelta(days=1)
+    else:
+        raise ValueError("a from/to period needs its days: use days_between")
+    whole = days_between(first, last, tz)
+    return Period(kind, whole.first_day, whole.last_day, whole.start, whole.end)
+
+
+def trailing_days(now: datetime, count: int = 30, tz: str = SITE_ZONE) -> list[Period]:
+    """The last `count` local days ending today, oldest first, one period each (the chart)."""
+    today = local_today(now, tz)
+    return [
+        days_between(day, day, tz)
+        for day in (today - timedelta(days=back) for back in range(count - 1, -1, -1))
+    ]
+
+
+def parse_day(text: str) -> date:
+    """A day typed as YYYY-MM-DD (the CLI's --from/--to)."""
+    return date.fromisoformat(text.strip())
+
+
+def _next_month(first: date) -> date:
+    return date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
+
+
+def _aware(at: datetime) -> datetime:
+    if at.tzinfo is None:
+        raise ValueError("naive datetime")
+    return at

@@ -1,0 +1,316 @@
+"""`deskui report team`: the lead's measures over local days, as XLSX (one sheet per measure
+with its records) or PDF (the same tables, in the handover report's Chinese CID font)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from deskui.domain.periods import Period, days_between
+from deskui.i18n import t
+from deskui.screens.measure_text import group_label, hours_text, key_label, share_text
+
+if TYPE_CHECKING:
+    from deskui.config import Settings
+    from deskui.domain.clock import Clock
+    from deskui.services.measures import MeasureRecord, PeriodFigures, Share
+
+PDF_FONT = "STSong-Light"  # the handover report's built-in CID font: Chinese, no font file
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One measure: its title, figure lines (label, numerator, denominator, share) and the
+    records behind it."""
+
+    title: str
+    figures: list[list[Any]]
+    records: list[list[Any]]
+
+
+def record_headers() -> list[str]:
+    return [t(f"measures.col.{c}") for c in ("record", "label", "owner", "due", "met", "state")]
+
+
+def record_rows(records: list[MeasureRecord], zone: ZoneInfo) -> list[list[Any]]:
+    def local(at: datetime | None) -> str:
+        return at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if at else ""
+
+    return [
+        [
+            f"{t(f'measures.subject.{r.subject_type}')} #{r.subject_id}",
+            r.label,
+            r.owner,
+            local(r.due_at),
+            local(r.met_at),
+            t(f"measures.state.{r.state}"),
+        ]
+        for r in records
+    ]
+
+
+def figure_headers() -> list[str]:
+    return [t(f"measures.col.{c}") for c in ("measure", "numerator", "denominator", "share")]
+
+
+def _share_line(label: str, share: Share) -> list[Any]:
+    return [label, share.numerator, share.denominator, share_text(share)]
+
+
+def build_sheets(
+    figures: PeriodFigures,
+    records: dict[str, list[MeasureRecord]],
+    zone: ZoneInfo,
+) -> list[Sheet]:
+    """The report's sheets from the period figures and the records of each measure (keyed
+    'new_tickets', 'complaints', 'repeat_complaints', 'on_time:<kind>'), figures first."""
+    from deskui.services.measures import Share
+
+    sheets = [
+        Sheet(
+            t("measures.sheet.summary"),
+            [
+                [t("measures.new_tickets"), figures.new_tickets, "", ""],
+                [t("measures.complaints"), figures.complaints, "", ""],
+                [t("measures.repeat_complaints"), figures.repeat_complaints, "", ""],
+                [t("measures.breaches"), figures.breaches, "", ""],
+                *(_share_line(group_label(f.kind, f.group), f.on_time) for f in figures.on_time),
+                _share_line(t("measures.callbacks_made"), figures.callbacks_made),
+                _share_line(t("measures.callbacks_within_week"), figures.callbacks_within_week),
+                _share_line(t("measures.gift_arrivals"), figures.gift_arrivals_confirmed),
+            ],
+            [],
+        )
+    ]
+    for kind in dict.fromkeys(f.kind for f in figures.on_time):
+        lines = [
+            [*_share_line(group_label(f.kind, f.group), f.on_time)]
+            for f in figures.on_time
+            if f.kind == kind
+        ]
+        sheets.append(
+            Sheet(
+                t(f"deadline_kind.{kind}"),
+                lines,
+                record_rows(records.get(f"on_time:{kind}", []), zone),
+            )
+        )
+    resolution = [
+        [f"{t('measures.by_category')}: {key_label('category', r.key)}", r.count,
+         hours_text(r.median_hours), hours_text(r.p90_hours)]
+        for r in figures.resolution_by_category
+    ] + [
+        [f"{t('measures.by_department')}: {key_label('department', r.key)}", r.count,
+         hours_text(r.median_hours), hours_text(r.p90_hours)]
+        for r in figures.resolution_by_department
+    ]  # fmt: skip
+    sheets.append(Sheet(t("measures.sheet.resolution"), resolution, []))
+    sheets.append(
+        Sheet(
+            t("measures.complaints"),
+            [
+                [key_label("category", c.key), c.count, figures.complaints, ""]
+                for c in figures.complaints_by_category
+            ],
+            record_rows(records.get("complaints", []), zone),
+        )
+    )
+    sheets.append(
+        Sheet(
+            t("measures.repeat_complaints"),
+            [
+                _share_line(
+                    t("measures.repeat_complaints"),
+                    Share(figures.repeat_complaints, figures.complaints),
+                )
+            ],
+            record_rows(records.get("repeat_complaints", []), zone),
+        )
+    )
+    sheets.append(
+        Sheet(
+            t("measures.new_tickets"),
+            [[t("measures.new_tickets"), figures.new_tickets, "", ""]],
+            record_rows(records.get("new_tickets", []), zone),
+        )
+    )
+    return sheets
+
+
+def period_title(period: Period) -> str:
+    return t("measures.report.title", first=period.first_day.isoformat(),
+             last=period.last_day.isoformat())  # fmt: skip
+
+
+def write_xlsx(sheets: list[Sheet], title: str, target: Path | Any) -> None:
+    """One sheet per measure: the title, its figures, then its records."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    used: set[str] = set()
+    for sheet in sheets:
+        name = _sheet_name(sheet.title, used)
+        page = book.create_sheet(name)
+        page.append([title])
+        page.append(figure_headers())
+        for cell in page[2]:
+            cell.font = Font(bold=True)
+        for line in sheet.figures:
+            page.append(line)
+        if sheet.records:
+            page.append([])
+            page.append(record_headers())
+            for cell in page[page.max_row]:
+                cell.font = Font(bold=True)
+            for row in sheet.records:
+                page.append(row)
+        for column, width in zip("ABCDEF", (34, 40, 14, 18, 18, 10), strict=True):
+            page.column_dimensions[column].width = width
+    book.save(target)
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    # Excel: at most 31 characters, none of []:*?/\ , unique in the book
+    name = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "sheet"
+    base, n = name, 2
+    while name in used:
+        name = f"{base[:28]}({n})"
+        n += 1
+    used.add(name)
+    return name
+
+
+def write_pdf(sheets: list[Sheet], title: str, target: Path | Any) -> None:
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=9, leading=12)
+    heading = ParagraphStyle("heading", parent=body, fontSize=14, leading=18)
+    sub = ParagraphStyle("sub", parent=body, fontSize=11, leading=15, spaceBefore=8)
+
+    def cell(value: object) -> Paragraph:
+        return Paragraph(escape(str(value)), body)  # record text stays text
+
+    style = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
+    story: list[Any] = [Paragraph(escape(title), heading)]
+    for sheet in sheets:
+        story.append(Paragraph(escape(sheet.title), sub))
+        data = [[cell(h) for h in figure_headers()]]
+        data += [[cell(v) for v in line] for line in sheet.figures]
+        if not sheet.figures:
+            data.append([cell(t("measures.no_data"))] + [cell("")] * 3)
+        story += [Table(data, colWidths=[300, 120, 120, 200], repeatRows=1, style=style)]
+        if sheet.records:
+            rows = [[cell(h) for h in record_headers()]]
+            rows += [[cell(v) for v in row] for row in sheet.records]
+            widths = [100, 250, 70, 100, 100, 70]
+            story += [Spacer(1, 4), Table(rows, colWidths=widths, repeatRows=1, style=style)]
+        story.append(Spacer(1, 6))
+    document = SimpleDocTemplate(
+        str(target), pagesize=landscape(A4), title=title,
+        leftMargin=28, rightMargin=28, topMargin=28, bottomMargin=28,
+    )  # fmt: skip
+    document.build(story)
+
+
+def team_report(uow: Any, actor: Any, period: Period, now: datetime, zone: ZoneInfo) -> list[Sheet]:
+    """The period's figures and each measure's records, through the measures services."""
+    from deskui.services.measures import Figure, FigureRecords, PeriodQuery, figure_records
+    from deskui.services.measures import period_figures as figures_of
+
+    figures = figures_of(uow, actor, PeriodQuery(period), now)
+    records = {
+        name: figure_records(uow, actor, FigureRecords(figure, period), now)
+        for name, figure in (
+            ("new_tickets", Figure.NEW_TICKETS),
+            ("complaints", Figure.COMPLAINTS),
+            ("repeat_complaints", Figure.REPEAT_COMPLAINTS),
+        )
+    }
+    for kind in dict.fromkeys(f.kind for f in figures.on_time):
+        records[f"on_time:{kind}"] = figure_records(
+            uow, actor, FigureRecords(Figure.ON_TIME, period, kind), now
+        )
+    return build_sheets(figures, records, zone)
+
+
+def report_command(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
+    """`deskui report team --from DATE --to DATE --format xlsx|pdf [--output FILE]`: a lead or
+    manager (Action.SEE_TEAM) signs in as for `deskui audit`."""
+    from deskui.cli import UsageError, _open
+    from deskui.cli_accounts import CommandRefused, signed_in
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.domain.permissions import Action
+    from deskui.i18n import set_locale
+
+    set_locale(settings.locale)
+    zone = ZoneInfo(settings.site_timezone)
+    first, last = _day(args.since, "--from"), _day(args.until, "--to")
+    if last < first:
+        raise UsageError(f"--to {last} is before --from {first}")
+    period = days_between(first, last, settings.site_timezone)
+    database = _open(settings, clock, seed_demo=settings.demo)
+    try:
+        actor = signed_in(settings, clock, database, Action.SEE_TEAM)  # type: ignore[arg-type]
+    except CommandRefused as error:
+        print(f"deskui: {error}", file=sys.stderr)
+        return error.status
+    with UnitOfWork(database) as uow:  # type: ignore[arg-type]
+        sheets = team_report(uow, actor, period, clock.now(), zone)
+    title = period_title(period)
+    target: Path | Any
+    if args.output:
+        target = Path(args.output)
+    elif sys.stdout.isatty():
+        raise UsageError(f"--format {args.format} is binary: give --output FILE or redirect")
+    else:
+        target = sys.stdout.buffer
+    if args.format == "xlsx":
+        write_xlsx(sheets, title, target)
+    else:
+        write_pdf(sheets, title, target)
+    if args.output:
+        print(args.output)
+    return 0
+
+
+def _day(text: str, flag: str) -> date:
+    from deskui.cli import UsageError
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as error:
+        raise UsageError(f"{flag}: {text!r} is not a date like 2026-10-01") from error
+
+
+def add_report_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    """The `report` subcommand's arguments (kept here so cli.py gains two lines)."""
+    report = commands.add_parser(
+        "report", parents=[common], help="the lead's measures over local days (leads, managers)"
+    )
+    report.add_argument("which", choices=("team",))
+    report.add_argument("--from", dest="since", metavar="DATE", required=True)
+    report.add_argument("--to", dest="until", metavar="DATE", required=True)
+    report.add_argument("--format", choices=("xlsx", "pdf"), default="xlsx")
+    report.add_argument("--output", metavar="FILE", help="write here instead of stdout")

@@ -1,0 +1,374 @@
+"""The lead's measures (issue 17; seed 002:2.5): a 30-day chart of new tickets, breaches and
+the on-time share; the period's figures (1 today, 2 this week, 3 this month, 4 this quarter)
+and the live ones, each a row; Enter lists the records behind a figure, Enter again opens
+one, Escape goes back. Leads and managers only (the services check Action.SEE_TEAM)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from deskui.domain.periods import PeriodKind, period_at
+from deskui.i18n import t
+from deskui.keys import localize_bindings
+from deskui.screens.desk import open_work_item
+from deskui.screens.measure_text import group_label, hours_text, key_label, share_text
+from deskui.screens.runner import run_service
+from deskui.services.measures import (
+    DayTrend,
+    Figure,
+    FigureRecords,
+    LiveFigures,
+    LiveQuery,
+    MeasureRecord,
+    PeriodFigures,
+    PeriodQuery,
+    Share,
+    TrendQuery,
+    figure_records,
+    live_figures,
+    period_figures,
+    trend,
+)
+from deskui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from deskui.screens.host import DeskHost
+
+PERIODS = (PeriodKind.TODAY, PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER)
+BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRow:
+    """One line of the figures table: what it measures, its value, the records behind it."""
+
+    label: str
+    value: str
+    records: FigureRecords | None = None
+    heading: bool = False
+
+
+def spark(values: list[float | None], top: float | None = None) -> str:
+    """One block character per day, scaled to `top` (the largest value); a day without data
+    is a dot, so an empty day is not drawn as a low one."""
+    known = [v for v in values if v is not None]
+    high = top if top is not None else max(known, default=0.0)
+    line = []
+    for v in values:
+        if v is None:
+            line.append("·")
+        elif high <= 0:
+            line.append(BLOCKS[0])
+        else:
+            line.append(BLOCKS[min(len(BLOCKS) - 1, round(v / high * (len(BLOCKS) - 1)))])
+    return "".join(line)
+
+
+def chart_text(days: tuple[DayTrend, ...]) -> Text:
+    """Three lines of 30 days: new tickets, breaches, on-time share (readable at 80x24)."""
+    text = Text()
+    if not days:
+        return text
+    first, last = days[0].day.strftime("%m-%d"), days[-1].day.strftime("%m-%d")
+    text.append(t("measures.chart.title", first=first, last=last, days=len(days)), style="bold")
+    new = [float(d.new_tickets) for d in days]
+    breaches = [float(d.breaches) for d in days]
+    shares = [d.on_time.value for d in days]
+    lines = (
+        ("measures.chart.new", spark(new), t("measures.chart.most", n=int(max(new)))),
+        (
+            "measures.chart.breaches",
+            spark(breaches),
+            t("measures.chart.most", n=int(max(breaches))),
+        ),
+        ("measures.chart.on_time", spark(shares, 1.0), share_text(_total(days))),
+    )
+    for key, line, tail in lines:
+        text.append("\n")
+        text.append(f"{t(key):<6}", style="bold")
+        text.append(line)
+        text.append(f"  {tail}")
+    return text
+
+
+def _total(days: tuple[DayTrend, ...]) -> Share:
+    return Share(sum(d.on_time.numerator for d in days), sum(d.on_time.denominator for d in days))
+
+
+def period_rows(figures: PeriodFigures) -> list[FigureRow]:
+    period = figures.period
+    rows = [
+        FigureRow(t(f"measures.period.{period.kind.value}"), _days(figures), heading=True),
+        FigureRow(t("measures.new_tickets"), str(figures.new_tickets),
+                  FigureRecords(Figure.NEW_TICKETS, period)),
+        FigureRow(t("measures.complaints"), str(figures.complaints),
+                  FigureRecords(Figure.COMPLAINTS, period)),
+        FigureRow(t("measures.repeat_complaints"), str(figures.repeat_complaints),
+                  FigureRecords(Figure.REPEAT_COMPLAINTS, period)),
+        FigureRow(t("measures.breaches"), str(figures.breaches),
+                  FigureRecords(Figure.BREACHES, period)),
+    ]  # fmt: skip
+    rows += [
+        FigureRow(
+            group_label(f.kind, f.group),
+            share_text(f.on_time),
+            FigureRecords(Figure.ON_TIME, period, f.kind, f.group),
+        )
+        for f in figures.on_time
+    ]
+    rows += [
+        FigureRow(t("measures.callbacks_made"), share_text(figures.callbacks_made)),
+        FigureRow(t("measures.callbacks_within_week"), share_text(figures.callbacks_within_week)),
+        FigureRow(t("measures.gift_arrivals"), share_text(figures.gift_arrivals_confirmed)),
+    ]
+    for prefix, title, resolutions in (
+        ("category", "measures.by_category", figures.resolution_by_category),
+        ("department", "measures.by_department", figures.resolution_by_department),
+    ):
+        rows += [
+            FigureRow(
+                t("measures.resolution", by=t(title), key=key_label(prefix, r.key)),
+                t(
+                    "measures.median_p90",
+                    median=hours_text(r.median_hours),
+                    p90=hours_text(r.p90_hours),
+                    count=r.count,
+                ),
+            )
+            for r in resolutions
+        ]
+    return rows
+
+
+def _days(figures: PeriodFigures) -> str:
+    period = figures.period
+    if period.first_day == period.last_day:
+        return period.first_day.isoformat()
+    return f"{period.first_day.isoformat()} ~ {period.last_day.isoformat()}"
+
+
+def live_rows(live: LiveFigures) -> list[FigureRow]:
+    rows = [
+        FigureRow(t("measures.live.title"), "", heading=True),
+        FigureRow(t("measures.live.breaching_next_hour"), str(live.breaching_next_hour),
+                  FigureRecords(Figure.BREACHING_NEXT_HOUR)),
+        FigureRow(t("measures.live.breached_today"), str(live.breached_today),
+                  FigureRecords(Figure.BREACHED_TODAY)),
+        FigureRow(t("measures.live.unacknowledged_handover"), str(live.unacknowledged_handover),
+                  FigureRecords(Figure.UNACKNOWLEDGED_HANDOVER)),
+    ]  # fmt: skip
+    rows += [
+        FigureRow(
+            t("measures.live.open_severity", severity=t(f"severity.{c.key}")),
+            str(c.count),
+            FigureRecords(Figure.OPEN_BY_SEVERITY, key=c.key),
+        )
+        for c in live.open_by_severity
+    ]
+    rows += [
+        FigureRow(
+            t("measures.live.open_department", department=key_label("department", c.key)),
+            str(c.count),
+            FigureRecords(Figure.OPEN_BY_DEPARTMENT, key=c.key),
+        )
+        for c in live.open_by_department
+    ]
+    rows += [
+        FigureRow(
+            a.name,
+            t("measures.live.agent", open=a.open, due_today=a.due_today, overdue=a.overdue),
+            FigureRecords(Figure.AGENT_OPEN, agent_id=a.agent_id),
+        )
+        for a in live.agents
+    ]
+    return rows
+
+
+class MeasuresScreen(Screen[None]):
+    """The lead's measures: chart, period figures, live figures; Enter drills down."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "period('today')", "measures.key.today", id="measures_today"),
+        Binding("2", "period('week')", "measures.key.week", id="measures_week"),
+        Binding("3", "period('month')", "measures.key.month", id="measures_month"),
+        Binding("4", "period('quarter')", "measures.key.quarter", id="measures_quarter"),
+        Binding("escape", "back", "keys.back", id="back"),
+    ]
+
+    DEFAULT_CSS = """
+    MeasuresScreen #measures-chart { height: 4; padding: 0 1; }
+    MeasuresScreen #measures-header { height: 1; padding: 0 1; }
+    MeasuresScreen DataTable { height: 1fr; }
+    MeasuresScreen #measures-records-title { height: 1; padding: 0 1; display: none; }
+    """
+
+    def __init__(self, period: PeriodKind = PeriodKind.WEEK) -> None:
+        super().__init__(id="measures")
+        localize_bindings(self)
+        self._localize_own_bindings()
+        self.period = period
+        self._period_rows: list[FigureRow] = []
+        self._live_rows: list[FigureRow] = []
+        self._shown: list[FigureRow] = []
+        self._records: list[MeasureRecord] = []
+        self._drilled: FigureRow | None = None
+
+    def _localize_own_bindings(self) -> None:
+        bindings = self._bindings
+        bindings.key_to_bindings = {
+            key: [
+                replace(b, description=t(b.description), tooltip=t(f"{b.description}_tip"))
+                if b.description.startswith("measures.")
+                else b
+                for b in group
+            ]
+            for key, group in bindings.key_to_bindings.items()
+        }
+
+    @property
+    def desk_app(self) -> DeskHost:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="measures-header")
+        yield Static("", id="measures-chart")
+        yield Static("", id="measures-records-title")
+        figures: DataTable[Any] = DataTable(id="measures-figures", cursor_type="row")
+        figures.add_column(t("measures.col.measure"), key="label", width=30)
+        figures.add_column(t("measures.col.value"), key="value", width=40)
+        yield figures
+        records: DataTable[Any] = DataTable(id="measures-records", cursor_type="row")
+        records.display = False
+        for key, width in (("record", 14), ("label", 28), ("owner", 8), ("due", 11), ("state", 8)):
+            records.add_column(t(f"measures.col.{key}"), key=key, width=width)
+        yield records
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self._show_header()
+        self.reload()
+        self.query_one("#measures-figures", DataTable).focus()
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        now = self.desk_app.clock.now()
+        period = period_at(self.period, now, self.desk_app.settings.site_timezone)
+        run_service(self, period_figures, PeriodQuery(period), done=self._period_loaded,
+                    group="measures_period", exclusive=True)  # fmt: skip
+        run_service(self, live_figures, LiveQuery(), done=self._live_loaded,
+                    group="measures_live", exclusive=True)  # fmt: skip
+        run_service(self, trend, TrendQuery(30), done=self._trend_loaded,
+                    group="measures_trend", exclusive=True)  # fmt: skip
+
+    def _period_loaded(self, figures: PeriodFigures) -> None:
+        self._period_rows = period_rows(figures)
+        self._fill_figures()
+
+    def _live_loaded(self, live: LiveFigures) -> None:
+        self._live_rows = live_rows(live)
+        self._fill_figures()
+
+    def _trend_loaded(self, days: tuple[DayTrend, ...]) -> None:
+        self.query_one("#measures-chart", Static).update(chart_text(days))
+
+    def _fill_figures(self) -> None:
+        table = self.query_one("#measures-figures", DataTable)
+        row = table.cursor_row
+        table.clear()
+        self._shown = [*self._period_rows, *self._live_rows]
+        for figure in self._shown:
+            style = "bold reverse" if figure.heading else ""
+            table.add_row(Text(figure.label, style=style), Text(figure.value, style=style))
+        if self._shown:
+            table.move_cursor(row=min(row, len(self._shown) - 1))
+
+    def _show_header(self) -> None:
+        line = Text()
+        line.append(t("measures.title"), style="bold")
+        line.append("  ")
+        for n, kind in enumerate(PERIODS, start=1):
+            label = f" {n} {t(f'measures.period.{kind.value}')} "
+            line.append(label, style="reverse bold" if kind is self.period else "")
+        self.query_one("#measures-header", Static).update(line)
+
+    # -- keys -----------------------------------------------------------------------------------
+
+    def action_period(self, kind: str) -> None:
+        self.period = PeriodKind(kind)
+        self._show_header()
+        if self._drilled is not None:  # a new period: back from the old period's records
+            self.action_back()
+        self.reload()
+
+    def action_back(self) -> None:
+        if self._drilled is None:
+            self.app.pop_screen()
+            return
+        self._drilled = None
+        self.query_one("#measures-records", DataTable).display = False
+        self.query_one("#measures-records-title", Static).display = False
+        figures = self.query_one("#measures-figures", DataTable)
+        figures.display = True
+        figures.focus()
+
+    @on(DataTable.RowSelected, "#measures-figures")
+    def drill_down(self, event: DataTable.RowSelected) -> None:
+        index = event.cursor_row
+        if not 0 <= index < len(self._shown) or self._shown[index].records is None:
+            self.bell()
+            return
+        figure = self._shown[index]
+        self._drilled = figure
+        assert figure.records is not None
+        run_service(self, figure_records, figure.records, done=self._records_loaded,
+                    group="measures_records", exclusive=True)  # fmt: skip
+
+    def _records_loaded(self, records: list[MeasureRecord]) -> None:
+        if self._drilled is None:
+            return
+        self._records = records
+        zone = ZoneInfo(self.desk_app.settings.site_timezone)
+        table = self.query_one("#measures-records", DataTable)
+        table.clear()
+        for r in records:
+            due = r.due_at.astimezone(zone).strftime("%m-%d %H:%M") if r.due_at else ""
+            table.add_row(
+                Text(f"{t(f'measures.subject.{r.subject_type}')} #{r.subject_id}"),
+                Text(r.label),
+                Text(r.owner),
+                Text(due),
+                Text(t(f"measures.state.{r.state}"),
+                     style="bold" if r.state == "late" else ""),
+            )  # fmt: skip
+        title = self.query_one("#measures-records-title", Static)
+        title.update(
+            Text(
+                t("measures.records.title", figure=self._drilled.label, count=len(records)),
+                style="bold",
+            )
+        )
+        title.display = True
+        self.query_one("#measures-figures", DataTable).display = False
+        table.display = True
+        table.focus()
+        if not records:
+            self.notify(t("measures.records.empty"))
+
+    @on(DataTable.RowSelected, "#measures-records")
+    def open_record(self, event: DataTable.RowSelected) -> None:
+        if 0 <= event.cursor_row < len(self._records):
+            open_work_item(self.desk_app, self._records[event.cursor_row])
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        """The change feed: the live figures and the chart follow the desk."""
+        self.reload()

@@ -1,0 +1,166 @@
+"""The lead's measures (issue 17; seed 002:2.5): the period view, the live view, the 30-day
+trend and the records behind each figure; leads and managers only (Action.SEE_TEAM)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from deskui.data.measure_store import (
+    AgentLoad,
+    Count,
+    DayTrend,
+    LiveFigures,
+    MeasureRecord,
+    OnTime,
+    PeriodFigures,
+    Resolution,
+    Share,
+)
+from deskui.domain.periods import Period, PeriodKind, day_start, local_today, trailing_days
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, require
+
+if TYPE_CHECKING:
+    from deskui.data.unit_of_work import UnitOfWork
+
+__all__ = [
+    "AgentLoad",
+    "Count",
+    "DayTrend",
+    "Figure",
+    "FigureRecords",
+    "LiveFigures",
+    "LiveQuery",
+    "MeasureRecord",
+    "OnTime",
+    "Period",
+    "PeriodFigures",
+    "PeriodKind",
+    "PeriodQuery",
+    "Resolution",
+    "Share",
+    "TrendQuery",
+    "figure_records",
+    "live_figures",
+    "period_figures",
+    "trend",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodQuery:
+    """The period view of one period (local days of the site)."""
+
+    period: Period
+
+
+@dataclass(frozen=True, slots=True)
+class LiveQuery:
+    """The live view as of `now`, today being the site's local day."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrendQuery:
+    """The chart: the last `days` local days ending today."""
+
+    days: int = 30
+
+
+class Figure(StrEnum):
+    """A figure the lead can open to see its records."""
+
+    NEW_TICKETS = "new_tickets"
+    COMPLAINTS = "complaints"
+    REPEAT_COMPLAINTS = "repeat_complaints"
+    ON_TIME = "on_time"  # a deadline share: kind and group given
+    BREACHES = "breaches"  # the period's late deadlines (kind and group narrow them)
+    BREACHED_TODAY = "breached_today"
+    BREACHING_NEXT_HOUR = "breaching_next_hour"
+    OPEN_BY_SEVERITY = "open_by_severity"  # key: the severity
+    OPEN_BY_DEPARTMENT = "open_by_department"  # key: the department code, '' for none
+    AGENT_OPEN = "agent_open"  # agent_id given
+    AGENT_OVERDUE = "agent_overdue"
+    UNACKNOWLEDGED_HANDOVER = "unacknowledged_handover"
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRecords:
+    """The records behind one figure; period figures need `period`."""
+
+    figure: Figure
+    period: Period | None = None
+    kind: str | None = None
+    group: str | None = None
+    key: str = ""
+    agent_id: int | None = None
+
+
+def period_figures(
+    uow: UnitOfWork, actor: Actor, query: PeriodQuery, now: datetime
+) -> PeriodFigures:
+    require(actor, Action.SEE_TEAM)
+    return uow.measures.period_figures(query.period, now)
+
+
+def live_figures(uow: UnitOfWork, actor: Actor, query: LiveQuery, now: datetime) -> LiveFigures:
+    require(actor, Action.SEE_TEAM)
+    return uow.measures.live_figures(now, day_start(local_today(now)))
+
+
+def trend(uow: UnitOfWork, actor: Actor, query: TrendQuery, now: datetime) -> tuple[DayTrend, ...]:
+    require(actor, Action.SEE_TEAM)
+    return uow.measures.trend(trailing_days(now, query.days), now)
+
+
+def figure_records(
+    uow: UnitOfWork, actor: Actor, query: FigureRecords, now: datetime
+) -> list[MeasureRecord]:
+    """Enter on a figure: the records it counts (at most a page of 500, newest first)."""
+    require(actor, Action.SEE_TEAM)
+    store, figure, period = uow.measures, query.figure, query.period
+    today = day_start(local_today(now))
+    if figure in (Figure.NEW_TICKETS, Figure.COMPLAINTS, Figure.REPEAT_COMPLAINTS):
+        return store.ticket_records(
+            _needs(period),
+            complaints_only=figure is not Figure.NEW_TICKETS,
+            repeat_only=figure is Figure.REPEAT_COMPLAINTS,
+        )
+    if figure in (Figure.ON_TIME, Figure.BREACHES):
+        p = _needs(period)
+        return store.deadline_records(
+            p.start,
+            p.end,
+            now,
+            kind=query.kind,
+            group=query.group,
+            state="late" if figure is Figure.BREACHES else None,
+        )
+    if figure is Figure.BREACHED_TODAY:
+        return store.deadline_records(today, now, now, state="late")
+    if figure is Figure.BREACHING_NEXT_HOUR:
+        return store.deadline_records(now, now + timedelta(hours=1), now, open_only=True)
+    if figure is Figure.OPEN_BY_SEVERITY:
+        return store.ticket_records(None, open_severity=query.key)
+    if figure is Figure.OPEN_BY_DEPARTMENT:
+        return store.ticket_records(None, open_department=query.key)
+    if figure in (Figure.AGENT_OPEN, Figure.AGENT_OVERDUE):
+        ever = timedelta(days=36500)
+        far = now + ever if figure is Figure.AGENT_OPEN else now
+        return store.deadline_records(
+            now - ever,
+            far,
+            now,
+            owner_id=query.agent_id,
+            open_only=True,
+            any_kind=True,
+        )
+    return store.unacknowledged_handover_records()
+
+
+def _needs(period: Period | None) -> Period:
+    if period is None:
+        raise ValueError("this figure belongs to a period")
+    return period

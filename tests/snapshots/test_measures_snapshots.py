@@ -1,0 +1,43 @@
+"""How the lead's measures look on the demo desk at a fixed time, in zh-CN: the week's
+figures with the 30-day chart, and the records behind "breached today"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from deskui.app import make_app
+from deskui.data.database import Database
+from deskui.domain.clock import FixedClock
+from deskui.screens.measures import MeasuresScreen
+from tests.conftest import make_settings
+from tests.screens.desk_pilot import SIZE, settle
+
+
+async def _open(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.app.push_screen(MeasuresScreen())
+    await settle(pilot)
+    pilot.app.clear_notifications()  # toasts come and go with timing: not part of the look
+
+
+async def _drill(pilot: Pilot[Any]) -> None:
+    await _open(pilot)
+    for _ in range(19):  # down to 今天已超时
+        await pilot.press("down")
+    await pilot.press("enter")
+    await settle(pilot)
+    pilot.app.clear_notifications()
+
+
+def test_measures_week(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_open)
+
+
+def test_measures_breached_today(
+    snap_compare: Any, demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_drill)
