@@ -25,8 +25,7 @@ from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from deskui.data.unit_of_work import UnitOfWork
-    from deskui.screens.host import DeskHost
+    from deskui.screens.host import DeskHost, UnitOfWork
 
 RETRY_TICKS = 5
 """Ticks (seconds) between two retries: the "5 秒" the banners promise."""
