@@ -42,7 +42,7 @@ from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
-from deskui.screens.runner import run_service
+from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
@@ -104,12 +104,14 @@ class ComplaintSource:
         self.owner_id = owner_id
 
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            return uow.complaints.complaint_count(owner_id=self.owner_id)
+        from deskui.services.complaints import ComplaintsOf, complaint_count
+
+        return call_service(self._app, complaint_count, ComplaintsOf(self.owner_id))
 
     def rows(self, offset: int, limit: int) -> list[ComplaintRow]:
-        with self._app.unit_of_work() as uow:
-            return uow.complaints.complaint_rows(offset, limit, owner_id=self.owner_id)
+        from deskui.services.complaints import ComplaintPage, complaint_page
+
+        return call_service(self._app, complaint_page, ComplaintPage(offset, limit, self.owner_id))
 
 
 class ComplaintListScreen(Screen[None]):
@@ -219,12 +221,13 @@ class ComplaintListScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="complaint_repeats", exit_on_error=False)
     def load_repeats(self) -> None:
+        from deskui.services.complaints import RepeatsQuery, department_repeats
+
         app = self.desk_app
         if app.calendar is None:
             return
         try:
-            with app.unit_of_work() as uow:
-                rows = uow.complaints.department_repeats(app.calendar)
+            rows = call_service(app, department_repeats, RepeatsQuery(app.calendar))
         except Exception as error:
             deliver(self, self._trouble, str(error).splitlines()[0])
             return
@@ -387,9 +390,10 @@ class ComplaintScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="complaint_load", exit_on_error=False)
     def load_case(self) -> None:
+        from deskui.services.complaints import ComplaintOf, complaint_case
+
         try:
-            with self.desk_app.unit_of_work() as uow:
-                case = uow.complaints.complaint(self.ticket_id)
+            case = call_service(self.desk_app, complaint_case, ComplaintOf(self.ticket_id))
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
             return

@@ -20,7 +20,7 @@ from deskui.keys import localize_bindings
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from deskui.data.conflict import Conflict
+    from deskui.services.errors import Conflict
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 

@@ -30,11 +30,19 @@ from textual.widgets.select import InvalidSelectValueError
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.screens.delivery import deliver
+from deskui.screens.runner import call_service
+from deskui.services.drafts import (
+    DraftOf,
+    SaveDraft,
+    delete_draft,
+    delete_draft_in,
+    load_draft,
+    save_draft,
+)
 from deskui.widgets.guarded_text import GuardedText
 
 if TYPE_CHECKING:
-    from deskui.data.unit_of_work import UnitOfWork
-    from deskui.screens.host import DeskHost
+    from deskui.screens.host import DeskHost, UnitOfWork
 
 DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
 RETRY_SECONDS = 5.0
@@ -98,6 +106,10 @@ class FormDraft:
             return None
         return app.agent.id
 
+    @property
+    def _which(self) -> DraftOf:
+        return DraftOf(self.form, self.key)
+
     # -- the fields ---------------------------------------------------------------------------
 
     def fields(self) -> list[Widget]:
@@ -158,12 +170,10 @@ class FormDraft:
         )
 
     def _read(self) -> None:
-        agent_id = self._agent_id
-        if agent_id is None:
+        if self._agent_id is None:
             return
         try:
-            with self.app.unit_of_work() as uow:
-                payload = uow.drafts.load_draft(agent_id, self.form, self.key)
+            payload = call_service(self.app, load_draft, self._which)
         except Exception as error:
             deliver(self.screen, self._failed, _first_line(error))
             deliver(self.screen, self._loaded, None)
@@ -249,22 +259,17 @@ class FormDraft:
         )
 
     def _write(self, sequence: int, payload: Values | None) -> None:
-        agent_id = self._agent_id
-        if agent_id is None:
+        if self._agent_id is None:
             return
         app = self.app
         try:
             with self._lock:  # one write at a time, the newest only
                 if sequence != self._sequence or self._held:
                     return
-                with app.unit_of_work() as uow:
-                    if payload is None:
-                        uow.drafts.delete_draft(agent_id, self.form, self.key)
-                    else:
-                        uow.drafts.save_draft(
-                            agent_id, self.form, payload, app.clock.now(), self.key
-                        )
-                    uow.commit()
+                if payload is None:
+                    call_service(app, delete_draft, self._which)
+                else:
+                    call_service(app, save_draft, SaveDraft(self.form, payload, self.key))
         except Exception as error:
             deliver(self.screen, self._write_failed, _first_line(error))
             return
@@ -307,12 +312,12 @@ class FormDraft:
     def delete_in(self, uow: UnitOfWork) -> None:
         """In the worker of the form's save, inside its unit of work: the draft goes with the
         save's commit, or stays if the save fails."""
-        agent_id = self._agent_id
-        if agent_id is None:
+        actor = self.app.actor
+        if self._agent_id is None or actor is None:
             return
         with self._lock:
             self._sequence += 1
-        uow.drafts.delete_draft(agent_id, self.form, self.key)
+        delete_draft_in(uow, actor, self._which)
 
     def saved(self) -> None:
         """The save went through (and took the draft with it): what shows now is the start."""

@@ -12,7 +12,7 @@ log = logging.getLogger("deskui.database")
 
 def trouble_line(error: BaseException) -> str:
     """The catalog's line for the kind of fault `error` is; logs what the driver said."""
-    from deskui.data.trouble import trouble_of
+    from deskui.services.errors import trouble_of
 
     kind = trouble_of(error)
     log.warning("database trouble (%s): %s", kind, error)

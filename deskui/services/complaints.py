@@ -8,17 +8,89 @@ from datetime import datetime
 
 from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats, StepSave
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
 
 __all__ = [
     "ComplaintCase",
+    "ComplaintOf",
+    "ComplaintPage",
     "ComplaintRow",
     "ComplaintStepSaved",
+    "ComplaintsOf",
     "DepartmentRepeats",
+    "RepeatsQuery",
     "SaveComplaintStep",
+    "complaint_case",
+    "complaint_count",
+    "complaint_page",
+    "department_repeats",
     "save_complaint_step",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintOf:
+    """The complaint of one ticket, as the complaint screen opens it."""
+
+    ticket_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintsOf:
+    """Open complaints owned by one agent (a lead's include those taken over), or every
+    agent's when `owner_id` is None."""
+
+    owner_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintPage:
+    """A page of the open complaints list, soonest due first."""
+
+    offset: int
+    limit: int
+    owner_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatsQuery:
+    """Repeat complaints per department, counted in the desk's business calendar."""
+
+    calendar: BusinessCalendar
+
+
+def complaint_case(
+    uow: UnitOfWork, actor: Actor, query: ComplaintOf, now: datetime
+) -> ComplaintCase:
+    """The complaint as it stands: its script, step, answers, version and deadline."""
+    require(actor, Action.WORK_OWN)
+    return uow.complaints.complaint(query.ticket_id)
+
+
+def complaint_count(uow: UnitOfWork, actor: Actor, query: ComplaintsOf, now: datetime) -> int:
+    """How many open complaints the list holds."""
+    require(actor, Action.WORK_OWN)
+    return uow.complaints.complaint_count(owner_id=query.owner_id)
+
+
+def complaint_page(
+    uow: UnitOfWork, actor: Actor, page: ComplaintPage, now: datetime
+) -> list[ComplaintRow]:
+    """One page of the open complaints, nearest deadline first."""
+    require(actor, Action.WORK_OWN)
+    return uow.complaints.complaint_rows(page.offset, page.limit, owner_id=page.owner_id)
+
+
+def department_repeats(
+    uow: UnitOfWork, actor: Actor, query: RepeatsQuery, now: datetime
+) -> list[DepartmentRepeats]:
+    """Per department: complaints forwarded, handed on late, and the repeat complaints that
+    fell on a late hand-on (seed 000:3.2.3)."""
+    require(actor, Action.WORK_OWN)
+    return uow.complaints.department_repeats(query.calendar)
+
 
 RESOLVING_STEPS = ("resolved", "report")
 """Leaving these steps records the complaint as fixed, with the action taken (seed 001:6.6)."""

@@ -16,7 +16,16 @@ from deskui.data.records import NewTicket
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import Role
 from deskui.services.actor import Actor, Denied
-from deskui.services.complaints import SaveComplaintStep, save_complaint_step
+from deskui.services.complaints import (
+    ComplaintOf,
+    ComplaintPage,
+    ComplaintsOf,
+    SaveComplaintStep,
+    complaint_case,
+    complaint_count,
+    complaint_page,
+    save_complaint_step,
+)
 from deskui.services.errors import Conflict
 from tests.conftest import FIXED_NOW
 from tests.services.conftest import Desk
@@ -106,3 +115,18 @@ def test_services_import_no_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_list_is_mine_or_everyones_and_the_case_opens(database: Database, desk: Desk) -> None:
+    ticket_id = _complaint(database, desk)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    with UnitOfWork(database) as uow:
+        mine = complaint_page(uow, me, ComplaintPage(0, 10, desk.agent), FIXED_NOW)
+        theirs = complaint_page(uow, me, ComplaintPage(0, 10, desk.colleague), FIXED_NOW)
+        assert [row.ticket_id for row in mine] == [ticket_id] and theirs == []
+        assert complaint_count(uow, me, ComplaintsOf(None), FIXED_NOW) == 1
+        assert complaint_count(uow, me, ComplaintsOf(desk.colleague), FIXED_NOW) == 0
+        case = complaint_case(uow, me, ComplaintOf(ticket_id), FIXED_NOW)
+    assert case.customer_words == "设备三天坏两次" and case.version == 0
+    with UnitOfWork(database) as uow, pytest.raises(Denied):
+        complaint_case(uow, Actor(desk.agent, "王芳", "visitor"), ComplaintOf(ticket_id), FIXED_NOW)
