@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.pause_ticket import PAUSE_BINDING, wait_or_resume
+from deskui.screens.pause_key import PAUSE_BINDING
 from deskui.screens.runner import run_service
 from deskui.screens.work_columns import deadline_columns, kind_text, subject
 from deskui.widgets.banner import Banner
@@ -244,6 +244,8 @@ class DeskScreen(Screen[None]):
         if row is None or row.subject_type != "ticket":
             self.notify(t("pause.not_ticket"), severity="warning")
             return
+        from deskui.screens.pause_ticket import wait_or_resume
+
         wait_or_resume(self, row.subject_id, row.paused_at is not None, self.refresh_work)
 
     def action_reload(self) -> None:

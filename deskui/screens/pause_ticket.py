@@ -24,8 +24,7 @@ if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
     from deskui.services.pauses import Resumed
 
-PAUSE_BINDING = Binding("w", "wait_customer", "keys.ticket_wait", id="ticket_wait")
-"""The one key that pauses or resumes a ticket, on the desk and on the ticket detail."""
+from deskui.screens.pause_key import PAUSE_BINDING  # noqa: F401 - its old home
 
 
 class PauseTicketModal(ModalScreen[bool]):

@@ -20,7 +20,7 @@ from textual.widgets import Static
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.pause_ticket import PAUSE_BINDING, wait_or_resume
+from deskui.screens.pause_key import PAUSE_BINDING
 from deskui.screens.runner import denied_line, run_service
 
 if TYPE_CHECKING:
@@ -205,6 +205,8 @@ class TicketDetailModal(ModalScreen[None]):
         shown.display = bool(text.plain)  # takes no line from the history while not paused
 
     def action_wait_customer(self) -> None:
+        from deskui.screens.pause_ticket import wait_or_resume
+
         wait_or_resume(self, self.ticket_id, self._waiting, self.load_ticket)
 
     def action_customer_told(self) -> None:
