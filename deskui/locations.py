@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from datetime import datetime
@@ -46,6 +45,8 @@ def new_demo_folder() -> Path:
 def kept_demo_folder(database_url: str) -> Path:
     """The temporary folder of a demo kept in a database (--demo --db URL): the same folder
     for the same URL, so a demo restarted or killed and reopened finds the files it wrote."""
+    import hashlib  # 7 ms of start-up for a path only `--demo --db` needs
+
     digest = hashlib.sha256(database_url.encode("utf-8")).hexdigest()[:16]
     folder = Path(tempfile.gettempdir()) / f"{DEMO_PREFIX}{digest}"
     folder.mkdir(mode=0o700, exist_ok=True)
