@@ -5,7 +5,7 @@ answers on its behalf, under the department person's name."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -16,10 +16,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.screen import Screen
+from textual.widgets import Static
 
 from deskui.domain.department_legs import (
     LegPolicy,
@@ -30,195 +29,51 @@ from deskui.domain.department_legs import (
     check_result,
     leg_times,
 )
-from deskui.domain.field_limits import input_limit
-from deskui.domain.intake import FieldProblem
 from deskui.domain.model import Role
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
-from deskui.screens.drafts import FormDraft
-from deskui.screens.focus import focus_first_field
+from deskui.screens.leg_form import LegField, LegFormModal, save_in_worker, save_leg
+from deskui.screens.runner import call_service
+from deskui.services.departments import (
+    AcceptLeg,
+    DepartmentQueuePage,
+    FindDepartment,
+    HandToDepartment,
+    PlanLeg,
+    RecordLegResult,
+    ReturnLeg,
+    accept_leg,
+    department_queue_count,
+    department_queue_rows,
+    find_department,
+    plan_leg,
+    record_leg_result,
+    return_leg,
+)
+from deskui.services.departments import hand_to_department as hand_ticket_to_department
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.data.frontdesk_store import LegRecord, LegRow
-    from deskui.data.unit_of_work import UnitOfWork
     from deskui.screens.host import DeskHost
+    from deskui.services.departments import LegRecord, LegRow
+
+# the leg form moved to leg_form.py; the ticket record and the tests still find it here
+__all__ = [
+    "DEPARTMENT_CODES",
+    "DepartmentScreen",
+    "LegField",
+    "LegFormModal",
+    "describe_leg",
+    "hand_to_department",
+    "legs_table",
+    "save_in_worker",
+]
 
 DEPARTMENT_CODES = ("technical", "platform", "business", "customer_service")
-
-
-# -- a small form that keeps what was typed until the save succeeds ------------------------
-
-
-@dataclass(frozen=True)
-class LegField:
-    name: str
-    label: str
-    kind: str = "input"  # input | area | select
-    value: str = ""
-    placeholder: str = ""
-    options: Sequence[tuple[str, str]] = field(default_factory=tuple)  # (label, value)
-
-
-Submit = Callable[[dict[str, str], "LegFormModal"], None]
-
-
-class LegFormModal(ModalScreen[bool]):
-    """Each problem shows next to its field; the dialog closes only once the save worked."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "keys.form_save", id="leg_form_save", priority=True),
-        Binding("escape", "cancel", "keys.back", id="leg_form_cancel"),
-    ]
-
-    def __init__(
-        self,
-        title: str,
-        fields: Sequence[LegField],
-        submit: Submit,
-        *,
-        draft: str,
-        draft_key: object = "",
-    ) -> None:
-        """`draft` names the form whose typing is kept as a draft (DESIGN.md 5) under
-        `draft_key`."""
-        super().__init__(classes="leg-form")
-        localize_bindings(self)
-        self._title = title
-        self._fields = tuple(fields)
-        self._submit = submit
-        self.draft = FormDraft(self, draft, draft_key, trouble=self._draft_trouble, title=title)
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog leg-dialog", can_focus=False):
-            yield Static(Text(self._title), classes="dialog-title")
-            for spec in self._fields:
-                yield Label(spec.label, classes="field-label")
-                if spec.kind == "select":
-                    yield Select(
-                        list(spec.options),
-                        value=spec.value or spec.options[0][1],
-                        allow_blank=False,
-                        id=f"f-{spec.name}",
-                        compact=True,
-                    )
-                elif spec.kind == "area":
-                    yield TextArea(
-                        spec.value, id=f"f-{spec.name}", soft_wrap=True, tab_behavior="focus"
-                    )
-                else:
-                    yield Input(
-                        spec.value,
-                        placeholder=spec.placeholder,
-                        id=f"f-{spec.name}",
-                        compact=True,
-                        max_length=input_limit(spec.name),
-                    )
-                yield Static("", id=f"err-{spec.name}", classes="field-error")
-            yield Static("", id="form-trouble", classes="field-error")
-            yield Static(t("department.legs.form_hint"), classes="hint")
-
-    def on_mount(self) -> None:
-        focus_first_field(self, [spec.name for spec in self._fields])
-        self.draft.load()
-
-    @on(Input.Changed)
-    @on(TextArea.Changed)
-    @on(Select.Changed)
-    def _draft_edited(self) -> None:
-        self.draft.edited()
-
-    def _draft_trouble(self, message: str) -> None:
-        self.query_one("#form-trouble", Static).update(Text(message))
-
-    def values(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for spec in self._fields:
-            widget = self.query_one(f"#f-{spec.name}")
-            if isinstance(widget, TextArea):
-                out[spec.name] = widget.text
-            elif isinstance(widget, Select):
-                out[spec.name] = str(widget.value)
-            elif isinstance(widget, Input):
-                out[spec.name] = widget.value
-        return out
-
-    @on(Input.Submitted)
-    def action_submit(self) -> None:
-        self.show_problems([])
-        self.draft.hold()  # a draft written after the save would come back
-        self._submit(self.values(), self)
-
-    def show_problems(self, problems: Sequence[FieldProblem], trouble: str = "") -> None:
-        for spec in self._fields:
-            self.query_one(f"#err-{spec.name}", Static).update("")
-        general = Text(visible(trouble)) if trouble else Text("")
-        for problem in problems:
-            message = Text(t(problem.key, **dict(problem.values)))
-            target = self.query(f"#err-{problem.field}")
-            if target:
-                target.first(Static).update(message)
-            else:
-                general = message
-        self.query_one("#form-trouble", Static).update(general)
-        if problems and self.query(f"#f-{problems[0].field}"):
-            self.query_one(f"#f-{problems[0].field}").focus()
-        if problems or trouble:
-            self.draft.resume()  # not saved: the typing is kept as a draft again
-
-    def action_cancel(self) -> None:
-        """Esc closes the dialog; what was typed stays a draft, as the hint promises
-        ("已填写的内容不会丢失"), and comes back when the same form opens again."""
-        self.draft.flush()
-        self.dismiss(False)
-
-
-def save_in_worker(
-    screen: Screen[Any],
-    modal: LegFormModal | None,
-    write: Callable[[UnitOfWork], None],
-    done: Callable[[], None],
-) -> None:
-    """Run `write` in one unit of work in a thread; a refusal goes next to its field and the
-    form stays open; success closes the form and calls `done`."""
-    app: DeskHost = screen.app  # type: ignore[assignment]
-
-    def job() -> None:
-        from deskui.data.frontdesk_store import FrontDeskError
-
-        try:
-            with app.unit_of_work() as uow:
-                write(uow)
-                if modal is not None:
-                    modal.draft.delete_in(uow)  # the draft goes with the save (DESIGN.md 5)
-                uow.commit()
-        except FrontDeskError as error:
-            problem = error.problem
-            if modal is not None:
-                deliver(screen, modal.show_problems, [problem])
-            else:
-                deliver(screen, _refused, app, t(problem.key, **error.values))
-            return
-        except Exception as error:  # the database went away: say so, keep the form
-            reason = t("department.legs.trouble", reason=str(error).splitlines()[0])
-            if modal is not None:
-                deliver(screen, modal.show_problems, [], reason)
-            else:
-                deliver(screen, _refused, app, reason)
-            return
-        if modal is not None:
-            deliver(screen, modal.dismiss, True)
-        deliver(screen, done)
-
-    screen.run_worker(job, thread=True, group="leg_save", exit_on_error=False)
-
-
-def _refused(app: DeskHost, message: str) -> None:
-    app.notify(message, severity="error", markup=False)
 
 
 # -- the queue -------------------------------------------------------------------------------
@@ -232,12 +87,12 @@ class DepartmentQueueSource:
         self.department_code = department_code
 
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            return uow.frontdesk.department_queue_count(self.department_code)
+        page = DepartmentQueuePage(self.department_code)
+        return call_service(self._app, department_queue_count, page)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
-        with self._app.unit_of_work() as uow:
-            return uow.frontdesk.department_queue_rows(self.department_code, offset, limit)
+        page = DepartmentQueuePage(self.department_code, offset, limit)
+        return list(call_service(self._app, department_queue_rows, page))
 
 
 class DepartmentScreen(Screen[None]):
@@ -329,11 +184,8 @@ class DepartmentScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="department_find", exit_on_error=False)
     def find_department(self) -> None:
-        agent = self.desk_app.agent
-        assert agent is not None
         try:
-            with self.desk_app.unit_of_work() as uow:
-                code = uow.frontdesk.agent_department(agent.id)
+            code = call_service(self.desk_app, find_department, FindDepartment())
         except Exception as error:
             deliver(self, self._trouble, str(error))
             return
@@ -412,8 +264,8 @@ class DepartmentScreen(Screen[None]):
     def _by_name(self, values: dict[str, str]) -> str | None:
         return None if self.member else values.get("by_name", "")
 
-    def _done(self, key: str, leg: LegRecord) -> Callable[[], None]:
-        def done() -> None:
+    def _done(self, key: str, leg: LegRecord) -> Callable[[object], None]:
+        def done(_: object) -> None:
             owner = self._row.owner_name if self._row is not None else ""
             self.notify(t(key, id=leg.ticket_id, owner=visible(owner)), markup=False)
             self.reload()
@@ -425,14 +277,13 @@ class DepartmentScreen(Screen[None]):
             LegStage.ACCEPT,
             "accepted_ok",
             "accept_title",
-            lambda uow, *a: uow.frontdesk.accept_leg(*a),
+            lambda leg_id, name: (accept_leg, AcceptLeg(leg_id, name)),
         )
 
     def action_plan(self) -> None:
         leg = self._current(LegStage.PLAN)
         if leg is None:
             return
-        me = self._me()
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
         fields = [
             LegField(
@@ -452,15 +303,8 @@ class DepartmentScreen(Screen[None]):
             if problems or expected is None:
                 modal.show_problems(problems)
                 return
-            measures = values["measures"]
-            save_in_worker(
-                self,
-                modal,
-                lambda uow: uow.frontdesk.plan_leg(
-                    leg.id, me, self._now(), expected, measures, name or ""
-                ),
-                self._done("department.legs.planned_ok", leg),
-            )
+            command = PlanLeg(leg.id, expected, values["measures"], name or "")
+            save_leg(self, modal, plan_leg, command, self._done("department.legs.planned_ok", leg))
 
         title = t("department.legs.plan_title", id=leg.ticket_id)
         self.app.push_screen(
@@ -471,7 +315,6 @@ class DepartmentScreen(Screen[None]):
         leg = self._current(LegStage.RESULT)
         if leg is None:
             return
-        me = self._me()
         fields = [LegField("result", t("department.legs.result"), kind="area"), *self._by_field()]
 
         def submit(values: dict[str, str], modal: LegFormModal) -> None:
@@ -480,15 +323,9 @@ class DepartmentScreen(Screen[None]):
             if problems:
                 modal.show_problems(problems)
                 return
-            result = values["result"]
-            save_in_worker(
-                self,
-                modal,
-                lambda uow: uow.frontdesk.record_leg_result(
-                    leg.id, me, self._now(), result, name or ""
-                ),
-                self._done("department.legs.result_ok", leg),
-            )
+            command = RecordLegResult(leg.id, values["result"], name or "")
+            done = self._done("department.legs.result_ok", leg)
+            save_leg(self, modal, record_leg_result, command, done)
 
         title = t("department.legs.result_title", id=leg.ticket_id)
         self.app.push_screen(
@@ -500,21 +337,25 @@ class DepartmentScreen(Screen[None]):
             LegStage.RETURN,
             "returned_ok",
             "return_title",
-            lambda uow, *a: uow.frontdesk.return_leg(*a),
+            lambda leg_id, name: (return_leg, ReturnLeg(leg_id, name)),
         )
 
     def _step_by_name(
-        self, stage: LegStage, ok_key: str, title_key: str, step: Callable[..., None]
+        self,
+        stage: LegStage,
+        ok_key: str,
+        title_key: str,
+        step: Callable[[int, str], tuple[Any, Any]],
     ) -> None:
         """A step that records only who took it (accept, return): at once for a department
-        member, else in a dialog asking for the department person's name."""
+        member, else in a dialog asking for the department person's name. `step(leg id,
+        name)` gives the service and its command."""
         leg = self._current(stage)
         if leg is None:
             return
-        me = self._me()
         done = self._done(f"department.legs.{ok_key}", leg)
         if self.member:
-            save_in_worker(self, None, lambda uow: step(uow, leg.id, me, self._now()), done)
+            save_leg(self, None, *step(leg.id, ""), done)
             return
 
         def submit(values: dict[str, str], modal: LegFormModal) -> None:
@@ -523,19 +364,12 @@ class DepartmentScreen(Screen[None]):
             if problems:
                 modal.show_problems(problems)
                 return
-            save_in_worker(
-                self, modal, lambda uow: step(uow, leg.id, me, self._now(), name or ""), done
-            )
+            save_leg(self, modal, *step(leg.id, name or ""), done)
 
         title = t(f"department.legs.{title_key}", id=leg.ticket_id)
         self.app.push_screen(
             LegFormModal(title, self._by_field(), submit, draft=f"leg_{stage}", draft_key=leg.id)
         )
-
-    def _me(self) -> int:
-        agent = self.desk_app.agent
-        assert agent is not None
-        return agent.id
 
     def _now(self) -> datetime:
         return self.desk_app.clock.now()
@@ -574,19 +408,13 @@ def hand_to_department(
             return
         code = values["department"]
 
-        def finished() -> None:
+        def finished(_: object) -> None:
             name = t(f"department.{code}")
             app.notify(t("department.legs.handed_ok", id=ticket_id, department=name))
             done()
 
-        save_in_worker(
-            screen,
-            modal,
-            lambda uow: uow.frontdesk.hand_to_department(
-                ticket_id, code, agent.id, app.clock.now(), note
-            ),
-            finished,
-        )
+        command = HandToDepartment(ticket_id, code, note)
+        save_leg(screen, modal, hand_ticket_to_department, command, finished)
 
     title = t("department.legs.hand_title", id=ticket_id)
     app.push_screen(LegFormModal(title, fields, submit, draft="hand_off", draft_key=ticket_id))

@@ -1,0 +1,174 @@
+"""A department's round trip (seed 002:2.3.2, 2.4.2, 2.5): the owner hands a ticket to a
+department, the department accepts it, plans, records the result and returns it, and the
+owner tells the customer. Each step is one use case with its own commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from deskui.data.frontdesk_store import LegRecord, LegRow
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, require
+
+__all__ = [
+    "AcceptLeg",
+    "DepartmentQueuePage",
+    "FindDepartment",
+    "HandToDepartment",
+    "LegRecord",
+    "LegRow",
+    "PlanLeg",
+    "RecordLegResult",
+    "ReturnLeg",
+    "TellCustomer",
+    "accept_leg",
+    "department_queue_count",
+    "department_queue_rows",
+    "find_department",
+    "hand_to_department",
+    "plan_leg",
+    "record_leg_result",
+    "return_leg",
+    "tell_customer",
+]
+
+
+def _require_department_step(actor: Actor, by_name: str) -> None:
+    """A department member records as themself (WORK_DEPARTMENT); a CS agent may record a
+    department's answer on its behalf, under the department person's name (WORK_OWN), as the
+    F7 screen has always let them."""
+    require(actor, Action.WORK_OWN if by_name.strip() else Action.WORK_DEPARTMENT)
+
+
+@dataclass(frozen=True, slots=True)
+class HandToDepartment:
+    """The ticket's owner hands it to a department, with a note for them."""
+
+    ticket_id: int
+    department_code: str
+    note: str = ""
+
+
+def hand_to_department(
+    uow: UnitOfWork, actor: Actor, command: HandToDepartment, now: datetime
+) -> int:
+    """The ticket goes to the department; the accept countdown starts. Returns the leg's id."""
+    require(actor, Action.WORK_OWN)
+    leg_id = uow.frontdesk.hand_to_department(
+        command.ticket_id, command.department_code, actor.id, now, command.note
+    )
+    uow.commit()
+    return leg_id
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptLeg:
+    """The department accepts the leg; `by_name` the department person CS records it for."""
+
+    leg_id: int
+    by_name: str = ""
+
+
+def accept_leg(uow: UnitOfWork, actor: Actor, command: AcceptLeg, now: datetime) -> None:
+    _require_department_step(actor, command.by_name)
+    uow.frontdesk.accept_leg(command.leg_id, actor.id, now, command.by_name)
+    uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLeg:
+    """The department head's expected resolution time and measures (seed 002:2.3.2)."""
+
+    leg_id: int
+    expected_at: datetime
+    measures: str
+    by_name: str = ""
+
+
+def plan_leg(uow: UnitOfWork, actor: Actor, command: PlanLeg, now: datetime) -> None:
+    _require_department_step(actor, command.by_name)
+    uow.frontdesk.plan_leg(
+        command.leg_id, actor.id, now, command.expected_at, command.measures, command.by_name
+    )
+    uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLegResult:
+    """What the department did about it."""
+
+    leg_id: int
+    result: str
+    by_name: str = ""
+
+
+def record_leg_result(
+    uow: UnitOfWork, actor: Actor, command: RecordLegResult, now: datetime
+) -> None:
+    _require_department_step(actor, command.by_name)
+    uow.frontdesk.record_leg_result(command.leg_id, actor.id, now, command.result, command.by_name)
+    uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnLeg:
+    """The department returns the ticket to its CS owner, who tells the customer."""
+
+    leg_id: int
+    by_name: str = ""
+
+
+def return_leg(uow: UnitOfWork, actor: Actor, command: ReturnLeg, now: datetime) -> None:
+    _require_department_step(actor, command.by_name)
+    uow.frontdesk.return_leg(command.leg_id, actor.id, now, command.by_name)
+    uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class TellCustomer:
+    """The owner told the customer the department's result: the leg is complete."""
+
+    ticket_id: int
+
+
+def tell_customer(uow: UnitOfWork, actor: Actor, command: TellCustomer, now: datetime) -> None:
+    require(actor, Action.WORK_OWN)
+    uow.frontdesk.customer_told(command.ticket_id, actor.id, now)
+    uow.commit()
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FindDepartment:
+    """Which department the signed-in member belongs to."""
+
+
+def find_department(
+    uow: UnitOfWork, actor: Actor, query: FindDepartment, now: datetime
+) -> str | None:
+    return uow.frontdesk.agent_department(actor.id)
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentQueuePage:
+    """A page of a department's open legs, soonest due first."""
+
+    department_code: str
+    offset: int = 0
+    limit: int = 0
+
+
+def department_queue_count(
+    uow: UnitOfWork, actor: Actor, query: DepartmentQueuePage, now: datetime
+) -> int:
+    return uow.frontdesk.department_queue_count(query.department_code)
+
+
+def department_queue_rows(
+    uow: UnitOfWork, actor: Actor, query: DepartmentQueuePage, now: datetime
+) -> list[LegRow]:
+    return uow.frontdesk.department_queue_rows(query.department_code, query.offset, query.limit)
