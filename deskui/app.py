@@ -268,9 +268,15 @@ class DeskApp(App[None]):
         self._desk().sign_in(agent)
         if agent.role == "department":  # a department member works their department's queue
             self.action_open_screen("department")
+        self._offer_handover()
+
+    @work(thread=True, group="handover_offer_import", exit_on_error=False)
+    def _offer_handover(self) -> None:
+        # the handover screen's import (some 40 ms) off the UI thread: the agent's rows paint
+        # meanwhile; the check itself runs in a worker of its own
         from deskui.screens.handover import offer_incoming_handover
 
-        offer_incoming_handover(self)
+        self.call_from_thread(offer_incoming_handover, self)
 
     def _desk(self) -> DeskScreen:
         for screen in self.screen_stack:
