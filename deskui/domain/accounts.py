@@ -49,8 +49,23 @@ def after_wrong_password(failed: int, now: datetime, lock_for: timedelta) -> Fai
 
 def masked_phone(phone: str) -> str:
     """`138****5678`: the first three and last four digits of a number shown to a role that
-    need not see it; short numbers keep only their last two."""
+    need not see it (a Chinese landline in its national form, `021****0101`); short numbers
+    keep only their last two."""
     digits = phone.removeprefix("+86")
+    if phone.startswith("+86") and not digits.startswith("1"):
+        digits = "0" + digits  # the trunk 0 the agent reads a landline with
     if len(digits) >= 8:
         return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
     return "*" * max(len(digits) - 2, 0) + digits[-2:]
+
+
+def masked_email(email: str) -> str:
+    """`w***@example.com`: the first letter and the domain of an address a role need not see."""
+    name, at, domain = email.partition("@")
+    return f"{name[:1]}***{at}{domain}" if at else (email[:1] + "***" if email else "")
+
+
+def sees_personal(role: str, masked_roles: frozenset[str]) -> bool:
+    """Whether `role` sees phone numbers, e-mail and personal notes unmasked; the site says
+    which roles need not (privacy.masked; default: department members)."""
+    return role not in masked_roles

@@ -148,7 +148,10 @@ def lookup_fragment(raw: str) -> str | None:
 
 
 def format_display(e164: str, extension: str | None = None) -> str:
-    """National format for CN numbers, international for others, then ` 转 {ext}`."""
+    """National format for CN numbers, international for others, then ` 转 {ext}`; a masked
+    number (`138****5678`) as it is."""
+    if "*" in e164:
+        return f"{e164} 转 {extension}" if extension else e164
     try:
         number = phonenumbers.parse(e164, None if e164.startswith("+") else "CN")
     except NumberParseException:

@@ -4,12 +4,13 @@ card and history, the problem record saved as one ticket, and the form's draft."
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from deskui.data.records import CallerMatch, CallIntake, CustomerCard, HistoryRow, SavedCall
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.accounts import masked_email, masked_phone, sees_personal
 from deskui.domain.permissions import Action
 from deskui.domain.routing import RoutingRule
 from deskui.domain.search import Lookup, LookupKind
@@ -96,18 +97,43 @@ class CallersFound:
 
 def callers_and_card(uow: UnitOfWork, actor: Actor, lookup: Lookup, now: datetime) -> CallersFound:
     """The callers a number, its last digits or a name finds; the card too when a number
-    finds exactly one (a name is no proof: the agent picks)."""
+    finds exactly one (a name is no proof: the agent picks). Phones and e-mail masked for a
+    role the site says need not see them (issue 16)."""
     require(actor, Action.WORK_OWN)
     matches = uow.customers.find_callers(lookup)
     card = None
     if len(matches) == 1 and lookup.kind is not LookupKind.NAME:
         card = uow.customers.customer_card(matches[0].customer_id)
-    return CallersFound(matches, card)
+    if sees_personal(actor.role, uow.rules.masked_roles):
+        return CallersFound(matches, card)
+    return CallersFound([_masked_match(m) for m in matches], card and _masked_card(card))
 
 
 def customer_card(uow: UnitOfWork, actor: Actor, customer_id: int, now: datetime) -> CustomerCard:
     require(actor, Action.WORK_OWN)
-    return uow.customers.customer_card(customer_id)
+    card = uow.customers.customer_card(customer_id)
+    return card if sees_personal(actor.role, uow.rules.masked_roles) else _masked_card(card)
+
+
+def _masked_match(match: CallerMatch) -> CallerMatch:
+    phone = match.phone_e164
+    return replace(match, phone_e164=masked_phone(phone) if phone else phone)
+
+
+def _masked_card(card: CustomerCard) -> CustomerCard:
+    """The card as a role that need not see personal details sees it: `138****5678`."""
+    customer = card.customer
+    contacts = tuple(
+        replace(
+            contact,
+            phone_e164=masked_phone(contact.phone_e164) if contact.phone_e164 else None,
+            email=masked_email(contact.email),
+        )
+        for contact in customer.contacts
+    )
+    phone = customer.phone_e164
+    shown = replace(customer, phone_e164=masked_phone(phone) if phone else phone, contacts=contacts)
+    return replace(card, customer=shown)
 
 
 @dataclass(frozen=True, slots=True)

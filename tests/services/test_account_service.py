@@ -42,6 +42,7 @@ def test_the_permission_table() -> None:
     assert may(Role.MANAGER, Action.SEE_AUDIT) and not may(Role.DEPARTMENT, Action.SEE_TEAM)
     assert not may("visitor", Action.WORK_OWN)
     assert masked_phone("+8613812345678") == "138****5678"
+    assert masked_phone("+862155550101") == "021****0101"
 
 
 def test_the_first_manager_needs_no_sign_in_and_the_second_account_does(

@@ -21,6 +21,7 @@ from deskui.services.intake import (
     RecordCall,
     SaveIntakeDraft,
     callers_and_card,
+    customer_card,
     history_count,
     history_page,
     intake_reference,
@@ -80,3 +81,22 @@ def test_a_role_outside_the_table_records_no_call(database: Database, desk: Desk
         assert denied.value.action is Action.WORK_OWN
     with UnitOfWork(database) as uow:
         assert uow.tickets.tickets() == []
+
+
+@pytest.mark.parametrize(("role", "masked"), [(Role.AGENT, False), (Role.DEPARTMENT, True)])
+def test_a_role_the_site_masks_sees_138_stars_5678(
+    database: Database, desk: Desk, role: str, masked: bool
+) -> None:
+    """Issue 16: phones and e-mail masked for the roles privacy.masked names (default:
+    department members); the lookup still finds the caller by the whole number."""
+    actor = Actor(desk.agent, "王芳", role, "north")
+    with UnitOfWork(database) as uow:
+        found = callers_and_card(uow, actor, classify("021 5555 0101"), FIXED_NOW)
+        card = customer_card(uow, actor, desk.customer, FIXED_NOW)
+    assert [m.customer_id for m in found.matches] == [desk.customer]
+    assert found.card is not None
+    phones = [found.matches[0].phone_e164, found.card.customer.phone_e164, card.customer.phone_e164]
+    if masked:
+        assert phones == ["021****0101"] * 3
+    else:
+        assert phones == ["+862155550101"] * 3
