@@ -21,12 +21,13 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from deskui.domain.field_limits import FieldKind, limit
-from deskui.domain.model import Role
+from deskui.domain.permissions import Action, may
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.runner import call_service, run_service
+from deskui.services.calendar import CalendarDays, SetCalendarDay, calendar_days, set_calendar_day
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -103,7 +104,7 @@ class CalendarDaysModal(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         agent = self.desk_app.agent
-        if agent is None or agent.role not in (Role.LEAD, Role.MANAGER):
+        if agent is None or not may(agent.role, Action.EDIT_CALENDAR):
             self._error(t("calendar.lead_only"))
             for field in self.query(Input):
                 field.disabled = True
@@ -122,8 +123,7 @@ class CalendarDaysModal(ModalScreen[bool]):
     @work(thread=True, exclusive=True, group="calendar_days", exit_on_error=False)
     def load_days(self) -> None:
         try:
-            with self.desk_app.unit_of_work() as uow:
-                days = uow.calendar.calendar_days()
+            days = call_service(self.desk_app, calendar_days, CalendarDays())
         except Exception as error:
             self.post_message(self.Failed(str(error).splitlines()[0]))
             return
@@ -148,7 +148,7 @@ class CalendarDaysModal(ModalScreen[bool]):
 
     def action_save(self) -> None:
         agent = self.desk_app.agent
-        if agent is None or agent.role not in (Role.LEAD, Role.MANAGER):
+        if agent is None or not may(agent.role, Action.EDIT_CALENDAR):
             self._error(t("calendar.lead_only"))
             return
         text = self.query_one("#calendar-day", Input).value
@@ -166,20 +166,32 @@ class CalendarDaysModal(ModalScreen[bool]):
         self.draft.hold()  # a draft written after the save would come back
         self.save_day(day, working, note.strip())
 
-    @work(thread=True, exclusive=True, group="calendar_save", exit_on_error=False)
     def save_day(self, day: date, working: bool, note: str) -> None:
-        try:
-            with self.desk_app.unit_of_work() as uow:
-                uow.calendar.set_calendar_day(day, working, note)
-                self.draft.delete_in(uow)
-                uow.commit()
-        except Exception as error:
-            self.post_message(self.Failed(str(error).splitlines()[0]))
-            deliver(self, self.draft.resume)
-            return
-        deliver(self, self.draft.saved)
+        run_service(
+            self,
+            set_calendar_day,
+            SetCalendarDay(day, working, note),
+            done=self._day_saved,
+            refused=self._refused,
+            trouble=self._save_failed,
+            draft=self.draft,
+            group="calendar_save",
+            exclusive=True,
+        )
+
+    def _day_saved(self, _: None) -> None:
+        self.draft.saved()
         self._saved = True
         self.load_days()
+
+    def _refused(self, _: Exception) -> None:
+        """Only a Denied comes back here: the role may no longer edit the calendar."""
+        self._error(t("calendar.lead_only"))
+        self.draft.resume()
+
+    def _save_failed(self, line: str) -> None:
+        self._error(t("app.database_failed", reason=visible(line)))
+        self.draft.resume()
 
     def action_close(self) -> None:
         self.draft.flush()  # back, not cancel: what was typed is still there next time

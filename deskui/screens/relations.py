@@ -37,7 +37,36 @@ from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.contact_pick import ContactPickModal
 from deskui.screens.delivery import deliver
-from deskui.screens.department import LegField, LegFormModal, save_in_worker
+from deskui.screens.leg_form import LegField, LegFormModal, save_leg
+from deskui.screens.runner import call_service
+from deskui.services.relations import (
+    AddEvent,
+    CloseProspect,
+    ConfirmGift,
+    CustomerEvent,
+    HandProspect,
+    InvitationSent,
+    Invite,
+    RecordAttendance,
+    RecordGift,
+    RecordPlan,
+    RecordProspect,
+    RelationsPage,
+    add_event,
+    close_prospect,
+    confirm_gift,
+    customer_event,
+    hand_prospect,
+    invitation_sent,
+    invite,
+    list_departments,
+    record_attendance,
+    record_gift,
+    record_plan,
+    record_prospect,
+    relations_count,
+    relations_rows,
+)
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, CountdownFields, WorkList
@@ -45,15 +74,16 @@ from deskui.widgets.work_list import Column, CountdownFields, WorkList
 if TYPE_CHECKING:
     from textual.screen import Screen as AnyScreen
 
-    from deskui.data.relations_store import (
+    from deskui.screens.host import DeskHost
+    from deskui.services.relations import (
+        CallbackResult,
         ContactChoice,
         EventRow,
         GiftRow,
+        GiftSaved,
         InviteeRow,
         ProspectRow,
     )
-    from deskui.data.unit_of_work import UnitOfWork
-    from deskui.screens.host import DeskHost
 
 SECTIONS = ("prospects", "gifts", "events")
 ACTIONS: dict[str, frozenset[str]] = {
@@ -75,28 +105,15 @@ class RelationsSource:
         self.section = section
         self.event_id = event_id
 
+    def _page(self, offset: int = 0, limit: int = 0) -> RelationsPage:
+        zone = self._app.settings.site_timezone
+        return RelationsPage(self.section, zone, self.event_id, offset, limit)
+
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            if self.section == "prospects":
-                return uow.relations.prospect_count()
-            if self.section == "gifts":
-                return uow.relations.gift_count()
-            if self.section == "invitees" and self.event_id is not None:
-                return uow.relations.invitee_count(self.event_id)
-            return uow.relations.event_count()
+        return call_service(self._app, relations_count, self._page())
 
     def rows(self, offset: int, limit: int) -> list[Any]:
-        app = self._app
-        with app.unit_of_work() as uow:
-            if self.section == "prospects":
-                return list(uow.relations.prospect_rows(offset, limit))
-            if self.section == "gifts":
-                return list(uow.relations.gift_rows(offset, limit))
-            if self.section == "invitees" and self.event_id is not None:
-                return list(uow.relations.invitee_rows(self.event_id, offset, limit))
-            zone = ZoneInfo(app.settings.site_timezone)
-            today = app.clock.now().astimezone(zone).date()
-            return list(uow.relations.event_rows(today, offset, limit))
+        return call_service(self._app, relations_rows, self._page(offset, limit))
 
 
 def department_name(code: str, departments: Departments) -> str:
@@ -124,9 +141,6 @@ def prospect_form(
 ) -> LegFormModal:
     """The prospect dialog: what interests them, who follows it (seed 000:1.4.7)."""
     app: DeskHost = screen.app  # type: ignore[assignment]
-    agent = app.agent
-    assert agent is not None
-    me = agent.id
     who = visible(choice.customer_name)
     if choice.contact_name:
         who += f" · {visible(choice.contact_name)}"
@@ -157,18 +171,15 @@ def prospect_form(
             modal.show_problems(problems)
             return
 
-        def write(uow: UnitOfWork) -> None:
-            uow.relations.record_prospect(
-                me,
-                app.clock.now(),
-                customer_id=choice.customer_id,
-                contact_id=choice.contact_id,
-                interest=facts.interest,
-                source_callback_id=source_callback_id,
-                department_code=facts.department_code,
-                person=facts.person,
-                follow_up_at=facts.follow_up_at,
-            )
+        command = RecordProspect(
+            customer_id=choice.customer_id,
+            contact_id=choice.contact_id,
+            interest=facts.interest,
+            source_callback_id=source_callback_id,
+            department_code=facts.department_code,
+            person=facts.person,
+            follow_up_at=facts.follow_up_at,
+        )
 
         if facts.department_code is None:
             message = t("relations.prospect.saved_cs", who=who)
@@ -176,11 +187,11 @@ def prospect_form(
             name = department_name(facts.department_code, departments)
             message = t("relations.prospect.saved_handed", who=who, department=name)
 
-        def finished() -> None:
+        def finished(_: int) -> None:
             app.notify(message, markup=False)
             done()
 
-        save_in_worker(screen, modal, write, finished)
+        save_leg(screen, modal, record_prospect, command, finished)
 
     return LegFormModal(
         t("relations.prospect.title", who=who),
@@ -203,8 +214,7 @@ def mark_prospect(
 
     def load() -> None:
         try:
-            with app.unit_of_work() as uow:
-                departments = uow.tickets.departments()
+            departments = call_service(app, list_departments, None)
         except Exception as error:
             reason = t("relations.trouble", reason=str(error).splitlines()[0])
             deliver(screen, app.notify, reason, severity="error", markup=False)
@@ -270,8 +280,7 @@ class RelationsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="relations_departments", exit_on_error=False)
     def load_departments(self) -> None:
         try:
-            with self.desk_app.unit_of_work() as uow:
-                departments = uow.tickets.departments()
+            departments = call_service(self.desk_app, list_departments, None)
         except Exception as error:
             deliver(self, self._trouble, str(error))
             return
@@ -330,8 +339,7 @@ class RelationsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="relations_event", exit_on_error=False)
     def load_event(self, event_id: int) -> None:
         try:
-            with self.desk_app.unit_of_work() as uow:
-                event = uow.relations.event(event_id)
+            event = call_service(self.desk_app, customer_event, CustomerEvent(event_id))
         except Exception as error:
             deliver(self, self._trouble, str(error))
             return
@@ -564,11 +572,6 @@ class RelationsScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------------
 
-    def _me(self) -> int:
-        agent = self.desk_app.agent
-        assert agent is not None
-        return agent.id
-
     def _now(self) -> datetime:
         return self.desk_app.clock.now()
 
@@ -577,8 +580,8 @@ class RelationsScreen(Screen[None]):
             self.notify(t("relations.pick_first"), severity="warning")
         return self._row
 
-    def _done(self, message: str) -> Callable[[], None]:
-        def done() -> None:
+    def _done(self, message: str) -> Callable[[object], None]:
+        def done(_: object) -> None:
             self.notify(message, markup=False)
             self.reload()
 
@@ -604,7 +607,6 @@ class RelationsScreen(Screen[None]):
             self._new_gift(picked[0])
 
     def _new_gift(self, choice: ContactChoice) -> None:
-        me = self._me()
         app = self.desk_app
         departments = [
             (department_name(code, self._departments), code)
@@ -631,29 +633,22 @@ class RelationsScreen(Screen[None]):
                 from deskui.domain.calendar import BusinessCalendar
 
                 calendar = BusinessCalendar(tz=app.settings.site_timezone)
-            saved: list[Any] = []
+            command = RecordGift(
+                customer_id=choice.customer_id,
+                contact_id=choice.contact_id,
+                gift=facts.gift,
+                sent_at=facts.sent_at,
+                sent_by=facts.sent_by,
+                department_code=facts.department_code,
+                calendar=calendar,
+            )
 
-            def write(uow: UnitOfWork) -> None:
-                saved.append(
-                    uow.relations.record_gift(
-                        me,
-                        self._now(),
-                        calendar,
-                        customer_id=choice.customer_id,
-                        contact_id=choice.contact_id,
-                        gift=facts.gift,
-                        sent_at=facts.sent_at,
-                        sent_by=facts.sent_by,
-                        department_code=facts.department_code,
-                    )
-                )
-
-            def done() -> None:
-                key = "relations.gift.saved_joined" if saved[0].joined else "relations.gift.saved"
-                self.notify(t(key, who=who, id=saved[0].callback_id), markup=False)
+            def done(saved: GiftSaved) -> None:
+                key = "relations.gift.saved_joined" if saved.joined else "relations.gift.saved"
+                self.notify(t(key, who=who, id=saved.callback_id), markup=False)
                 self.reload()
 
-            save_in_worker(self, modal, write, done)
+            save_leg(self, modal, record_gift, command, done)
 
         key = f"{choice.customer_id}:{choice.contact_id}"
         title = t("relations.gift.title", who=who)
@@ -662,7 +657,6 @@ class RelationsScreen(Screen[None]):
         )
 
     def _new_event(self) -> None:
-        me = self._me()
         fields = [
             LegField("name", t("relations.event.name")),
             LegField(
@@ -677,19 +671,11 @@ class RelationsScreen(Screen[None]):
                 modal.show_problems(problems)
                 return
 
-            def write(uow: UnitOfWork) -> None:
-                uow.relations.add_event(
-                    me,
-                    self._now(),
-                    self.zone,
-                    name=facts.name,
-                    event_on=facts.event_on,
-                    place=facts.place,
-                )
-
+            zone = self.desk_app.settings.site_timezone
+            command = AddEvent(facts.name, facts.event_on, facts.place, zone)
             due = facts.plan_due_on.isoformat()
             message = t("relations.event.saved", name=visible(facts.name), due=due)
-            save_in_worker(self, modal, write, self._done(message))
+            save_leg(self, modal, add_event, command, self._done(message))
 
         self.app.push_screen(
             LegFormModal(t("relations.event.title"), fields, submit, draft="relations_event")
@@ -702,7 +688,6 @@ class RelationsScreen(Screen[None]):
         if row.status != ProspectStatus.FOLLOWING:
             self.notify(t("relations.error.not_following"), severity="warning")
             return
-        me = self._me()
         options = [o for o in follow_options(self._departments) if o[1] != CS]
         fields = [
             LegField(
@@ -722,14 +707,8 @@ class RelationsScreen(Screen[None]):
                 department=department_name(department, self._departments),
                 person=visible(person.strip()),
             )
-            save_in_worker(
-                self,
-                modal,
-                lambda uow: uow.relations.hand_prospect(
-                    row.id, me, self._now(), department, person
-                ),
-                self._done(message),
-            )
+            command = HandProspect(row.id, department, person)
+            save_leg(self, modal, hand_prospect, command, self._done(message))
 
         title = t("relations.prospect.hand_title", who=visible(row.customer_name))
         self.app.push_screen(
@@ -740,7 +719,6 @@ class RelationsScreen(Screen[None]):
         row: ProspectRow | None = self._picked()
         if row is None:
             return
-        me = self._me()
         fields = [LegField("outcome", t("relations.prospect.outcome"), kind="area")]
 
         def submit(values: dict[str, str], modal: LegFormModal) -> None:
@@ -748,13 +726,9 @@ class RelationsScreen(Screen[None]):
             if problems:
                 modal.show_problems(problems)
                 return
-            save_in_worker(
-                self,
-                modal,
-                lambda uow: uow.relations.close_prospect(
-                    row.id, me, self._now(), values["outcome"]
-                ),
-                self._done(t("relations.prospect.closed_ok")),
+            command = CloseProspect(row.id, values["outcome"])
+            save_leg(
+                self, modal, close_prospect, command, self._done(t("relations.prospect.closed_ok"))
             )
 
         title = t("relations.prospect.close_title", who=visible(row.customer_name))
@@ -766,7 +740,6 @@ class RelationsScreen(Screen[None]):
         row: GiftRow | None = self._picked()
         if row is None:
             return
-        me = self._me()
         fields = [
             LegField(
                 "arrived",
@@ -786,15 +759,10 @@ class RelationsScreen(Screen[None]):
                 modal.show_problems(problems)
                 return
             arrived = values["arrived"] == "yes"
-            result: list[Any] = []
+            command = ConfirmGift(row.id, arrived, values["note"])
 
-            def write(uow: UnitOfWork) -> None:
-                result.append(
-                    uow.relations.confirm_gift(row.id, me, self._now(), arrived, values["note"])
-                )
-
-            def done() -> None:
-                follow_up = result[0].follow_up_ticket_id if result and result[0] else None
+            def done(result: CallbackResult | None) -> None:
+                follow_up = result.follow_up_ticket_id if result else None
                 if follow_up is not None:
                     self.notify(t("relations.gift.follow_up", id=follow_up), severity="warning")
                 else:
@@ -802,7 +770,7 @@ class RelationsScreen(Screen[None]):
                     self.notify(t(key))
                 self.reload()
 
-            save_in_worker(self, modal, write, done)
+            save_leg(self, modal, confirm_gift, command, done)
 
         title = t("relations.gift.confirm_title", gift=visible(row.gift))
         self.app.push_screen(
@@ -813,7 +781,6 @@ class RelationsScreen(Screen[None]):
         row: EventRow | None = self._picked()
         if row is None:
             return
-        me = self._me()
         fields = [
             LegField("plan", t("relations.event.plan"), kind="area", value=row.plan),
             LegField("plan_by", t("relations.event.plan_by"), value=row.plan_by),
@@ -824,14 +791,9 @@ class RelationsScreen(Screen[None]):
             if problems:
                 modal.show_problems(problems)
                 return
-            save_in_worker(
-                self,
-                modal,
-                lambda uow: uow.relations.record_plan(
-                    row.id, me, self._now(), values["plan"], values["plan_by"]
-                ),
-                self._done(t("relations.event.plan_saved", name=visible(row.name))),
-            )
+            command = RecordPlan(row.id, values["plan"], values["plan_by"])
+            message = t("relations.event.plan_saved", name=visible(row.name))
+            save_leg(self, modal, record_plan, command, self._done(message))
 
         title = t("relations.event.plan_title", name=visible(row.name))
         self.app.push_screen(
@@ -852,19 +814,14 @@ class RelationsScreen(Screen[None]):
     def _invitees_picked(self, picked: list[ContactChoice] | None) -> None:
         if not picked or self.event is None:
             return
-        me, event_id = self._me(), self.event.id
         choices = [(c.customer_id, c.contact_id) for c in picked]
-        added: list[int] = []
 
-        def write(uow: UnitOfWork) -> None:
-            added.append(uow.relations.invite(event_id, me, self._now(), choices))
-
-        def done() -> None:
-            skipped = len(choices) - added[0]
-            self.notify(t("relations.event.invited_ok", count=added[0], skipped=skipped))
+        def done(added: int) -> None:
+            skipped = len(choices) - added
+            self.notify(t("relations.event.invited_ok", count=added, skipped=skipped))
             self.reload()
 
-        save_in_worker(self, None, write, done)
+        save_leg(self, None, invite, Invite(self.event.id, tuple(choices)), done)
 
     def action_sent(self) -> None:
         row: InviteeRow | None = self._picked()
@@ -891,14 +848,9 @@ class RelationsScreen(Screen[None]):
             if problems or at is None:
                 modal.show_problems(problems)
                 return
-            save_in_worker(
-                self,
-                modal,
-                lambda uow: uow.relations.invitation_sent(
-                    row.id, self._now(), at=at, way=values["way"], invited_by=values["invited_by"]
-                ),
-                self._done(t("relations.event.sent_ok", who=visible(row.customer_name))),
-            )
+            command = InvitationSent(row.id, at, values["way"], values["invited_by"])
+            message = t("relations.event.sent_ok", who=visible(row.customer_name))
+            save_leg(self, modal, invitation_sent, command, self._done(message))
 
         title = t("relations.event.sent_title", who=visible(row.customer_name))
         self.app.push_screen(
@@ -926,20 +878,14 @@ class RelationsScreen(Screen[None]):
                 modal.show_problems(problems)
                 return
             attendance = values["attendance"]
-            save_in_worker(
-                self,
-                modal,
-                lambda uow: uow.relations.record_attendance(
-                    row.id, self._now(), self.zone, attendance, values["note"]
-                ),
-                self._done(
-                    t(
-                        "relations.event.attendance_ok",
-                        who=visible(row.customer_name),
-                        attendance=t(f"relations.attendance.{attendance}"),
-                    )
-                ),
+            zone = self.desk_app.settings.site_timezone
+            command = RecordAttendance(row.id, attendance, zone, values["note"])
+            message = t(
+                "relations.event.attendance_ok",
+                who=visible(row.customer_name),
+                attendance=t(f"relations.attendance.{attendance}"),
             )
+            save_leg(self, modal, record_attendance, command, self._done(message))
 
         title = t("relations.event.attendance_title", who=visible(row.customer_name))
         self.app.push_screen(

@@ -20,13 +20,20 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from deskui.domain.field_limits import input_limit
-from deskui.domain.model import CallbackPurpose, Role
+from deskui.domain.model import CallbackPurpose
+from deskui.domain.permissions import Action, may
 from deskui.domain.search import visible
 from deskui.domain.site import SETTINGS, SettingProblem, SiteSetting, Unit, parse_setting
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.runner import call_service, run_service
+from deskui.services.site_settings import (
+    SaveSiteSettings,
+    StoredSettings,
+    save_site_settings,
+    stored_settings,
+)
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -75,7 +82,7 @@ class SiteSettingsScreen(Screen[None]):
     @property
     def may_edit(self) -> bool:
         agent = self.desk_app.agent
-        return agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
+        return agent is not None and may(agent.role, Action.EDIT_SITE_SETTINGS)
 
     def compose(self) -> ComposeResult:
         yield Static(t("site.title"), classes="section-title")
@@ -147,8 +154,7 @@ class SiteSettingsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="site-settings", exit_on_error=False)
     def load_settings(self) -> None:
         try:
-            with self.desk_app.unit_of_work() as uow:
-                stored = uow.settings.stored_settings()
+            stored = call_service(self.desk_app, stored_settings, StoredSettings())
         except Exception as error:
             self.post_message(self.Failed(str(error).splitlines()[0]))
             return
@@ -252,20 +258,28 @@ class SiteSettingsScreen(Screen[None]):
         self.draft.hold()  # a draft written after the save would come back
         self.save_settings(changes)
 
-    @work(thread=True, exclusive=True, group="site-settings-save", exit_on_error=False)
     def save_settings(self, changes: dict[str, str]) -> None:
-        app = self.desk_app
-        agent_id = app.agent.id if app.agent else None
-        try:
-            with app.unit_of_work() as uow:
-                uow.settings.save_settings(changes, agent_id, app.clock.now())
-                self.draft.delete_in(uow)
-                uow.commit()
-        except Exception as error:  # the form keeps what was typed; saving again retries
-            deliver(self, self._status, t("site.save_failed", reason=str(error).splitlines()[0]))
-            deliver(self, self.draft.resume)
-            return
-        deliver(self, self._after_save, changes)
+        """The form keeps what was typed when the save fails; saving again retries."""
+        run_service(
+            self,
+            save_site_settings,
+            SaveSiteSettings(changes),
+            done=lambda _: self._after_save(changes),
+            refused=self._refused,
+            trouble=self._save_failed,
+            draft=self.draft,
+            group="site-settings-save",
+            exclusive=True,
+        )
+
+    def _refused(self, _: Exception) -> None:
+        """Only a Denied comes back here: the role may no longer change the settings."""
+        self._status(t("site.lead_only"))
+        self.draft.resume()
+
+    def _save_failed(self, line: str) -> None:
+        self._status(t("site.save_failed", reason=line))
+        self.draft.resume()
 
     def _after_save(self, changes: dict[str, str]) -> None:
         self._saved.update(changes)

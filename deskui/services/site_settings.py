@@ -1,0 +1,44 @@
+"""The site's own limits (deskui.domain.site): first-contact times, calling hours, when an
+overdue personal callback goes to the shared queue, mail signing time, attachment limit.
+A lead saves them; every desk picks the change up through the change feed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, require
+
+__all__ = ["SaveSiteSettings", "StoredSettings", "save_site_settings", "stored_settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveSiteSettings:
+    """The setting texts a lead changed, by setting key; each must parse (the screen checks
+    them field by field first, the store refuses one that does not)."""
+
+    changes: Mapping[str, str]
+
+
+def save_site_settings(
+    uow: UnitOfWork, actor: Actor, command: SaveSiteSettings, now: datetime
+) -> None:
+    """Only a lead or manager changes the site's settings; saved under their name."""
+    require(actor, Action.EDIT_SITE_SETTINGS)
+    uow.settings.save_settings(dict(command.changes), actor.id, now)
+    uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSettings:
+    """The setting texts leads have saved (unset keys run on their defaults)."""
+
+
+def stored_settings(
+    uow: UnitOfWork, actor: Actor, query: StoredSettings, now: datetime
+) -> dict[str, str]:
+    """Everyone may read them: an agent sees the settings, only saving is the lead's."""
+    return uow.settings.stored_settings()

@@ -1,0 +1,60 @@
+"""The site's settings as a service (issue 15), on SQLite and PostgreSQL: a lead saves a
+change under their name and every desk is told through the change feed; an agent may read
+them but not save (Action.EDIT_SITE_SETTINGS); a text that does not parse is not stored."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from deskui.data import models as m
+from deskui.data.database import Database
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.model import Role
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, Denied
+from deskui.services.site_settings import (
+    SaveSiteSettings,
+    StoredSettings,
+    save_site_settings,
+    stored_settings,
+)
+from tests.conftest import FIXED_NOW
+from tests.services.conftest import Desk
+
+
+def test_a_manager_saves_settings_under_their_name_and_the_desks_are_told(
+    database: Database, desk: Desk
+) -> None:
+    manager = Actor(desk.manager, "刘洋", Role.MANAGER, "north")
+    changes = {"callback.shared_after": " 45 ", "callback.period": "quarter"}
+    with UnitOfWork(database) as uow:
+        save_site_settings(uow, manager, SaveSiteSettings(changes), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        stored = stored_settings(uow, manager, StoredSettings(), FIXED_NOW)
+        who = set(uow.session.scalars(select(m.SiteSettingRow.updated_by_id)))
+        told = [entity for _, entity, _ in uow.changes.changes_since(0)]
+        assert uow.rules.callbacks.shared_after.total_seconds() == 45 * 60
+    assert stored == {"callback.shared_after": "45", "callback.period": "quarter"}
+    assert who == {desk.manager}
+    assert "site_setting" in told
+
+
+def test_an_agent_reads_the_settings_but_may_not_save_them(database: Database, desk: Desk) -> None:
+    agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
+    with UnitOfWork(database) as uow, pytest.raises(Denied) as denied:
+        save_site_settings(uow, agent, SaveSiteSettings({"handover.ack": "60"}), FIXED_NOW)
+    assert denied.value.action is Action.EDIT_SITE_SETTINGS
+    with UnitOfWork(database) as uow:
+        assert stored_settings(uow, agent, StoredSettings(), FIXED_NOW) == {}
+
+
+def test_a_text_that_does_not_parse_is_refused_and_nothing_is_stored(
+    database: Database, desk: Desk
+) -> None:
+    lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
+    changes = {"handover.ack": "60", "callback.shared_after": "1"}  # 1 is below 5 minutes
+    with UnitOfWork(database) as uow, pytest.raises(ValueError):
+        save_site_settings(uow, lead, SaveSiteSettings(changes), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        assert stored_settings(uow, lead, StoredSettings(), FIXED_NOW) == {}
