@@ -378,7 +378,7 @@ class DeskApp(App[None]):
         from deskui.services.presence import here
 
         subject = self._presence_subject()
-        if self.agent is None or (subject is None and self._presence_shown is None):
+        if self.agent is None or self._locked:  # a locked desk is not at work
             return
         run_service(
             self.screen,

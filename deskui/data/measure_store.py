@@ -122,6 +122,8 @@ class AgentLoad:
     open: int
     due_today: int
     overdue: int
+    signed_in: bool = False
+    """Their desk said where it is within the last few ticks (presence, issue 16)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +315,9 @@ class MeasureStore(StoreBase):
         return Share(int(row[0]), int(row[1]))
 
     # the live view ---------------------------------------------------------------------------
-    def live_figures(self, now: datetime, today_start: datetime) -> LiveFigures:
+    def live_figures(
+        self, now: datetime, today_start: datetime, present_since: datetime | None = None
+    ) -> LiveFigures:
         t, d = m.Ticket, m.Deadline
         is_open = t.status.in_(OPEN_STATUSES)  # an IN list the status index serves
         by_severity = self.session.execute(
@@ -359,6 +363,11 @@ class MeasureStore(StoreBase):
             .group_by(m.Agent.id, m.Agent.name)
             .order_by(m.Agent.name)
         ).all()
+        present = set(
+            self.session.scalars(
+                select(m.Presence.agent_id).where(m.Presence.seen_at >= (present_since or now))
+            )
+        )
         unacknowledged = self.session.scalar(
             select(func.count()).where(
                 m.HandoverItem.status == HandoverStatus.HANDED_OVER,
@@ -374,7 +383,7 @@ class MeasureStore(StoreBase):
             breaching_next_hour=int(soon or 0),
             breached_today=int(breached or 0),
             agents=tuple(
-                AgentLoad(int(i), str(name), int(o), int(due), int(over))
+                AgentLoad(int(i), str(name), int(o), int(due), int(over), int(i) in present)
                 for i, name, o, due, over in agents
             ),
             unacknowledged_handover=int(unacknowledged or 0),

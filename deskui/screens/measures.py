@@ -185,7 +185,13 @@ def live_rows(live: LiveFigures) -> list[FigureRow]:
     rows += [
         FigureRow(
             a.name,
-            t("measures.live.agent", open=a.open, due_today=a.due_today, overdue=a.overdue),
+            t(
+                "measures.live.agent",
+                open=a.open,
+                due_today=a.due_today,
+                overdue=a.overdue,
+                presence=t("measures.live.signed_in" if a.signed_in else "measures.live.away"),
+            ),
             FigureRecords(Figure.AGENT_OPEN, agent_id=a.agent_id),
         )
         for a in live.agents

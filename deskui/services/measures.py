@@ -22,6 +22,7 @@ from deskui.data.measure_store import (
 from deskui.domain.periods import Period, PeriodKind, day_start, local_today, trailing_days
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
+from deskui.services.presence import FRESH
 
 if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
@@ -107,7 +108,7 @@ def period_figures(
 
 def live_figures(uow: UnitOfWork, actor: Actor, query: LiveQuery, now: datetime) -> LiveFigures:
     require(actor, Action.SEE_TEAM)
-    return uow.measures.live_figures(now, day_start(local_today(now)))
+    return uow.measures.live_figures(now, day_start(local_today(now)), now - FRESH)
 
 
 def trend(uow: UnitOfWork, actor: Actor, query: TrendQuery, now: datetime) -> tuple[DayTrend, ...]:

@@ -293,3 +293,17 @@ def test_the_chart_counts_a_day_of_25_hours_too(database: Database, desk: Desk) 
     assert sum(d.new_tickets for d in chart.values()) == 8
     assert chart[date(2026, 9, 30)].new_tickets == 2  # T5 and T1 (18:30 in Berlin)
     assert chart[date(2026, 10, 3)].breaches == 1
+
+
+def test_the_live_view_says_who_is_signed_in(database: Database, desk: Desk) -> None:
+    """Issue 17 ('signed in or not'): a desk that said where it is within the last few ticks,
+    a record open or none; a desk silent for longer is away."""
+    from deskui.services.presence import FRESH, here
+
+    with UnitOfWork(database) as uow:
+        here(uow, Actor(desk.agent, "王芳", Role.AGENT), None, NOW - timedelta(seconds=5))
+    with UnitOfWork(database) as uow:
+        here(uow, Actor(desk.colleague, "李娜", Role.AGENT), "ticket:1", NOW - FRESH * 2)
+    with UnitOfWork(database) as uow:
+        loads = {a.agent_id: a for a in live_figures(uow, lead(desk), LiveQuery(), NOW).agents}
+    assert loads[desk.agent].signed_in and not loads[desk.colleague].signed_in
