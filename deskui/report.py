@@ -13,7 +13,13 @@ from zoneinfo import ZoneInfo
 
 from deskui.domain.periods import Period, days_between
 from deskui.i18n import t
-from deskui.screens.measure_text import group_label, hours_text, key_label, share_text
+from deskui.screens.measure_text import (
+    group_label,
+    hours_text,
+    key_label,
+    record_label,
+    share_text,
+)
 
 if TYPE_CHECKING:
     from deskui.config import Settings
@@ -44,7 +50,7 @@ def record_rows(records: list[MeasureRecord], zone: ZoneInfo) -> list[list[Any]]
     return [
         [
             f"{t(f'measures.subject.{r.subject_type}')} #{r.subject_id}",
-            r.label,
+            record_label(r),
             r.owner,
             local(r.due_at),
             local(r.met_at),
@@ -137,6 +143,16 @@ def build_sheets(
             t("measures.new_tickets"),
             [[t("measures.new_tickets"), figures.new_tickets, "", ""]],
             record_rows(records.get("new_tickets", []), zone),
+        )
+    )
+    sheets.append(
+        Sheet(
+            t("measures.guardrail.title"),
+            [
+                [g.agent_name, g.hits, "、".join(f"{c.key} {c.count}" for c in g.phrases), ""]
+                for g in figures.guardrail_hits
+            ],
+            [],
         )
     )
     return sheets

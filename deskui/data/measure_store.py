@@ -108,9 +108,21 @@ class PeriodFigures:
     gift_arrivals_confirmed: Share
     """Gift-arrival callbacks made by their due time, 3 days after sending (seed 000:2.5.5)."""
     breaches: int
+    guardrail_hits: tuple[GuardrailHits, ...] = ()
+    """Per agent, most hits first (issue 17)."""
 
     def share(self, kind: str, group: str = "") -> OnTime | None:
         return next((f for f in self.on_time if f.kind == kind and f.group == group), None)
+
+
+@dataclass(frozen=True, slots=True)
+class GuardrailHits:
+    """One agent's saves stopped by the rules of conduct in the period, and which phrases
+    (most hit first), for coaching (seed 000:3.2.1.2)."""
+
+    agent_name: str
+    hits: int
+    phrases: tuple[Count, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +226,35 @@ class MeasureStore(StoreBase):
                 period, within_week=True, purpose=CallbackPurpose.GIFT_ARRIVAL
             ),
             breaches=sum(f.late for f in on_time),
+            guardrail_hits=self._guardrail_hits(period),
+        )
+
+    def _guardrail_hits(self, period: Period) -> tuple[GuardrailHits, ...]:
+        """The period's hits per agent; the phrases counted from the same lines' details
+        (a JSON list, read alike on both backends; the lines are few: one per stopped save)."""
+        a = m.AuditEntry
+        lines = self.session.execute(
+            select(a.agent_name, a.detail).where(
+                a.action == "guardrail", _in(a.at, period.start, period.end)
+            )
+        ).all()
+        hits: dict[str, int] = {}
+        phrases: dict[str, dict[str, int]] = {}
+        for name, detail in lines:
+            hits[name] = hits.get(name, 0) + 1
+            said = phrases.setdefault(name, {})
+            for phrase in (detail or {}).get("phrases", []):
+                said[str(phrase)] = said.get(str(phrase), 0) + 1
+        return tuple(
+            GuardrailHits(
+                name,
+                count,
+                tuple(
+                    Count(p, n)
+                    for p, n in sorted(phrases[name].items(), key=lambda item: (-item[1], item[0]))
+                ),
+            )
+            for name, count in sorted(hits.items(), key=lambda item: (-item[1], item[0]))
         )
 
     def on_time(self, start: datetime, end: datetime, now: datetime) -> tuple[OnTime, ...]:

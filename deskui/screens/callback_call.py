@@ -31,6 +31,7 @@ from deskui.i18n import current_locale, has_key, t
 from deskui.keys import localize_bindings
 from deskui.screens.booking_slot import SlotOffer, refused_message
 from deskui.screens.drafts import FormDraft
+from deskui.screens.guardrail_hits import keep_guardrail_hit
 from deskui.screens.occasion_words import occasion_said
 from deskui.screens.runner import run_service
 from deskui.widgets.banner import Banner
@@ -665,6 +666,7 @@ class CallbackCallScreen(Screen[None]):
                 Text(t("callbacks.error.conduct", phrases="、".join(hits)))
             )
             notes.focus()
+            keep_guardrail_hit(self, "callback.notes", hits)
             return
         refusal = notes.refusal()  # past its limit: said before the save, the text kept
         if refusal is not None:

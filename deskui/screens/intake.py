@@ -41,6 +41,7 @@ from deskui.domain.search import Lookup, LookupKind, classify, next_keystrokes, 
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.guardrail_hits import keep_guardrail_hit
 from deskui.screens.pending_saves import PendingSave, SaveLanded
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import trouble_line
@@ -853,6 +854,9 @@ class IntakeScreen(Screen[None]):
         if problems:
             self.query_one(f"#{problems[0].field}").focus()
             self.notify(t("intake.fix_fields", count=len(problems)), severity="error")
+            if any(p.key == "intake.error.conduct" for p in problems):
+                phrases = flagged_phrases(packaged_conduct(current_locale()), answer)
+                keep_guardrail_hit(self, "intake.answer", phrases)
             return
         from deskui.services.intake import CallIntake
 

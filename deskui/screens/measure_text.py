@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from deskui.i18n import has_key, t
 
 if TYPE_CHECKING:
-    from deskui.services.measures import Share
+    from deskui.services.measures import MeasureRecord, Share
 
 
 def share_text(share: Share) -> str:
@@ -36,3 +36,12 @@ def key_label(prefix: str, key: str) -> str:
 
 def hours_text(hours: float | None) -> str:
     return t("measures.no_data") if hours is None else t("measures.hours", hours=f"{hours:.1f}")
+
+
+def record_label(record: MeasureRecord) -> str:
+    """What a record behind a figure is about; a callback's label is its purpose key, said in
+    the catalog (as the desk's work list says it)."""
+    key = f"callbacks.purpose.{record.label}"
+    if record.subject_type == "callback" and has_key(key):
+        return t(key)
+    return record.label

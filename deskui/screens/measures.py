@@ -20,12 +20,19 @@ from deskui.domain.periods import PeriodKind, period_at
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.desk import open_work_item
-from deskui.screens.measure_text import group_label, hours_text, key_label, share_text
+from deskui.screens.measure_text import (
+    group_label,
+    hours_text,
+    key_label,
+    record_label,
+    share_text,
+)
 from deskui.screens.runner import run_service
 from deskui.services.measures import (
     DayTrend,
     Figure,
     FigureRecords,
+    GuardrailHits,
     LiveFigures,
     LiveQuery,
     MeasureRecord,
@@ -146,7 +153,20 @@ def period_rows(figures: PeriodFigures) -> list[FigureRow]:
             )
             for r in resolutions
         ]
+    rows.append(FigureRow(t("measures.guardrail.title"), guardrail_total(figures)))
+    rows += [FigureRow(f"  {g.agent_name}", guardrail_line(g)) for g in figures.guardrail_hits]
     return rows
+
+
+def guardrail_total(figures: PeriodFigures) -> str:
+    hits = sum(g.hits for g in figures.guardrail_hits)
+    return t("measures.guardrail.hits", hits=hits) if hits else t("measures.guardrail.none")
+
+
+def guardrail_line(hits: GuardrailHits) -> str:
+    """`3 次：不归我们管 2、没办法 1`: the agent's hits and the phrases, most hit first."""
+    phrases = "、".join(f"{c.key} {c.count}" for c in hits.phrases)
+    return t("measures.guardrail.agent", hits=hits.hits, phrases=phrases)
 
 
 def _days(figures: PeriodFigures) -> str:
@@ -350,7 +370,7 @@ class MeasuresScreen(Screen[None]):
             due = r.due_at.astimezone(zone).strftime("%m-%d %H:%M") if r.due_at else ""
             table.add_row(
                 Text(f"{t(f'measures.subject.{r.subject_type}')} #{r.subject_id}"),
-                Text(r.label),
+                Text(record_label(r)),
                 Text(r.owner),
                 Text(due),
                 Text(t(f"measures.state.{r.state}"),

@@ -481,6 +481,13 @@ async def test_ctrl_d_answers_and_closes_a_question(
         await settle(pilot)
         assert "答复里有不当措辞：不知道" in _text(app, "#err-answer")
         assert _tickets(demo_database)[-1].customer_words != "停车卡丢了怎么补办"
+        with UnitOfWork(demo_database) as uow:  # kept for the lead's coaching (issue 17)
+            (hit,) = uow.audit.search(action="guardrail")
+        assert (hit.agent_name, hit.subject, hit.detail) == (
+            "王芳",
+            "intake.answer",
+            {"phrases": ["不知道"]},
+        )
         screen.query_one("#answer", GuardedText).text = "带身份证到物业前台补办"
         await pilot.press("ctrl+d")
         await settle(pilot)

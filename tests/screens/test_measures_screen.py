@@ -13,6 +13,7 @@ from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.model import Role
+from deskui.i18n import t
 from deskui.screens.measures import MeasuresScreen
 from deskui.screens.ticket_detail import TicketDetailModal
 from deskui.services.actor import Actor
@@ -104,3 +105,15 @@ async def test_a_lead_reaches_the_measures_from_f6_and_by_ctrl_t_an_agent_is_not
         await settle(pilot)
         assert app.screen is shown
         assert not any("绩效" in str(c.title) for c in app.get_system_commands(app.screen))
+
+
+def test_a_callback_behind_a_figure_is_said_by_its_purpose() -> None:
+    """The records behind "breaching in the next hour" hold callbacks: their purpose in words
+    (回访 #26 例行回访), never the key (routine) the store keeps as their label."""
+    from deskui.screens.measure_text import record_label
+    from deskui.services.measures import MeasureRecord
+
+    callback = MeasureRecord("callback", 26, "routine", "王芳", None, None, "pending")
+    ticket = MeasureRecord("ticket", 6, "routine", "王芳", None, None, "pending")
+    assert record_label(callback) == t("callbacks.purpose.routine") != "routine"
+    assert record_label(ticket) == "routine"  # an agent's own words stay as typed

@@ -22,6 +22,7 @@ from deskui.services.measures import (
     Count,
     Figure,
     FigureRecords,
+    GuardrailHits,
     LiveQuery,
     PeriodQuery,
     Resolution,
@@ -307,3 +308,31 @@ def test_the_live_view_says_who_is_signed_in(database: Database, desk: Desk) -> 
     with UnitOfWork(database) as uow:
         loads = {a.agent_id: a for a in live_figures(uow, lead(desk), LiveQuery(), NOW).agents}
     assert loads[desk.agent].signed_in and not loads[desk.colleague].signed_in
+
+
+def test_guardrail_hits_per_agent_and_phrase(database: Database, desk: Desk) -> None:
+    """Issue 17: each save the rules of conduct stopped, counted per agent with its phrases,
+    most first; a hit outside the period is not counted; none says so."""
+    from deskui.services.conduct import GuardrailHit, record_guardrail_hit
+
+    wang = Actor(desk.agent, "王芳", Role.AGENT)
+    li = Actor(desk.colleague, "李娜", Role.AGENT)
+    in_week = GOLDEN_WEEK.start + timedelta(days=2)
+    for actor, phrases, at in (
+        (wang, ("不知道",), in_week),
+        (wang, ("不知道", "没办法"), in_week + timedelta(hours=1)),
+        (li, ("没办法",), in_week),
+        (li, ("不归我们管",), GOLDEN_WEEK.end + timedelta(hours=1)),  # the day after
+    ):
+        with UnitOfWork(database) as uow:
+            record_guardrail_hit(uow, actor, GuardrailHit("intake.answer", phrases), at)
+    with UnitOfWork(database) as uow:
+        week = period_figures(uow, lead(desk), PeriodQuery(GOLDEN_WEEK), NOW)
+        before = period_figures(
+            uow, lead(desk), PeriodQuery(days_between(date(2026, 9, 1), date(2026, 9, 2))), NOW
+        )
+    assert week.guardrail_hits == (
+        GuardrailHits("王芳", 2, (Count("不知道", 2), Count("没办法", 1))),
+        GuardrailHits("李娜", 1, (Count("没办法", 1),)),
+    )
+    assert before.guardrail_hits == ()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from deskui.app import make_app
 from deskui.data.database import Database
@@ -24,7 +25,9 @@ async def _open(pilot: Pilot[Any]) -> None:
 
 async def _drill(pilot: Pilot[Any]) -> None:
     await _open(pilot)
-    for _ in range(19):  # down to 今天已超时
+    figures = pilot.app.screen.query_one("#measures-figures", DataTable)
+    labels = [str(figures.get_row_at(i)[0]) for i in range(figures.row_count)]
+    for _ in range(labels.index("今天已超时")):  # found by its words, not a count of rows
         await pilot.press("down")
     await pilot.press("enter")
     await settle(pilot)
