@@ -46,9 +46,7 @@ BENCHES = (
     Bench(
         "startup",
         ("--repeat", "3", "--warmup", "1"),
-        (
-            Goal("desk first paint", "desk_first_paint_ms", "bare_first_paint_ms", 1.25),
-        ),
+        (Goal("desk first paint", "desk_first_paint_ms", "bare_first_paint_ms", 1.25),),
     ),
     Bench(
         "team_view",

@@ -10,24 +10,31 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from deskui.config import Settings
-    from deskui.data.database import Database
-    from deskui.data.records import AgentRecord
-    from deskui.data.unit_of_work import UnitOfWork
     from deskui.domain.calendar import BusinessCalendar
     from deskui.domain.clock import Clock
     from deskui.domain.site import SiteRules
     from deskui.screens.pending_saves import PendingSaves
     from deskui.services.actor import Actor
+    from deskui.services.agents import AgentRecord
+
+
+class OpenedDatabase(Protocol):
+    """The app's database as screens see it: open or not, embedded or a server."""
+
+    @property
+    def is_sqlite(self) -> bool: ...
 
 
 class DeskHost(Protocol):
     """The desk app as its screens see it: who is signed in, the clock, the site's rules,
-    a unit of work for the runner, and where to go next."""
+    and where to go next (the unit of work is the runner's alone)."""
 
     settings: Settings
     clock: Clock
     agent: AgentRecord | None
-    database: Database | None
+    database: OpenedDatabase | None
+    """Set once the database has opened: screens only ask whether it has (the runner opens
+    units of work on it, deskui/screens/runner.py)."""
     calendar: BusinessCalendar | None
     pending_saves: PendingSaves
 
@@ -36,8 +43,6 @@ class DeskHost(Protocol):
 
     @property
     def actor(self) -> Actor | None: ...
-
-    def unit_of_work(self) -> UnitOfWork: ...
 
     def reload_site_rules(self) -> object: ...
 

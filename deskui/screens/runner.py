@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from textual.screen import Screen
 from textual.worker import Worker
@@ -32,8 +32,20 @@ if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork  # the screens' one import of deskui.data
     from deskui.screens.drafts import FormDraft
     from deskui.screens.host import DeskHost
-    from deskui.services.actor import Actor
+    from deskui.services.actor import Actor, Denied
     from deskui.services.errors import Conflict
+
+
+class _OpensUnits(Protocol):
+    """The one thing of the app's the runner alone uses: a fresh unit of work."""
+
+    def unit_of_work(self) -> UnitOfWork: ...
+
+
+def _unit(host: DeskHost) -> UnitOfWork:
+    """The screens' only way to a unit of work: here, for a service to run in."""
+    return cast(_OpensUnits, host).unit_of_work()
+
 
 C = TypeVar("C")
 R = TypeVar("R")
@@ -69,7 +81,7 @@ def run_service(
         try:
             if actor is None and not anonymous:
                 raise RuntimeError("no agent signed in")
-            with host.unit_of_work() as uow:
+            with _unit(host) as uow:
                 if draft is not None:
                     draft.delete_in(uow)
                 result = service(uow, actor, command, now)  # type: ignore[arg-type]
@@ -115,19 +127,13 @@ def denied_line(error: Exception) -> str:
     )
 
 
-def _audit_denied(host: DeskHost, actor: Actor | None, error: Exception, now: datetime) -> None:
+def _audit_denied(host: DeskHost, actor: Actor | None, error: Denied, now: datetime) -> None:
     """The denial goes to the audit in a transaction of its own: the service's rolled back."""
+    from deskui.services.audit import record_denial
+
     try:
-        with host.unit_of_work() as uow:
-            uow.audit.write(
-                now,
-                "denied",
-                agent_id=actor.id if actor else None,
-                agent_name=actor.name if actor else "",
-                outcome="denied",
-                subject=str(getattr(error, "action", "")),
-            )
-            uow.commit()
+        with _unit(host) as uow:
+            record_denial(uow, actor, error, now)
     except Exception:  # the audit line is lost with the database: the denial still shows
         return
 
@@ -149,5 +155,5 @@ def call_service(
     actor = actor or host.actor
     if actor is None and not anonymous:
         raise RuntimeError("no agent signed in")
-    with host.unit_of_work() as uow:
+    with _unit(host) as uow:
         return service(uow, actor, command, now or host.clock.now())  # type: ignore[arg-type]
