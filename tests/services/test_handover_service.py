@@ -28,6 +28,7 @@ from deskui.services.handover import (
     GatherHandover,
     HandOver,
     HandoverPage,
+    HandoverRow,
     NewHandoverItem,
     PrintHandoverReport,
     ReassignHandoverItem,
@@ -214,3 +215,31 @@ def test_the_report_prints_to_the_reports_folder_once_handed_over(
     assert printed.pdf.parent == printed.xlsx.parent == tmp_path / "reports"
     assert printed.pdf.read_bytes()[:5] == b"%PDF-"
     assert printed.xlsx.stat().st_size > 0
+
+
+def test_only_the_days_unfinished_work_is_gathered_in_the_sites_day(
+    database: Database, desk: Desk
+) -> None:
+    """Issue 14's rule through the service: today is the site's local day, so at 07:30 in
+    Shanghai a callback due at 10:00 is today's work there, though tomorrow's in UTC (where
+    it is still 23:30 of the day before)."""
+    from deskui.domain.calendar import BusinessCalendar
+
+    agent, _, _ = _actors(desk)
+    early = FIXED_NOW.replace(hour=7, minute=30)  # 23:30 UTC, the day before
+    with UnitOfWork(database) as uow:
+        callback = uow.callbacks.add_callback(
+            desk.customer, "routine", early, early, BusinessCalendar(),
+            agent_id=desk.agent, due_at=FIXED_NOW.replace(hour=10),
+        )  # fmt: skip
+        uow.commit()
+    with UnitOfWork(database) as uow:  # a UTC site's day ends at 08:00 Shanghai: not today's
+        assert gather_handover(uow, agent, GatherHandover("UTC"), early) == 0
+    with UnitOfWork(database) as uow:
+        assert gather_handover(uow, agent, GatherHandover(ZONE), early) == 1
+    assert [row.subject_id for row in _rows_of(database, agent)] == [callback]
+
+
+def _rows_of(db: Database, actor: Actor) -> list[HandoverRow]:
+    with UnitOfWork(db) as uow:
+        return handover_page(uow, actor, HandoverPage(OUTGOING, limit=5), END)
