@@ -4,6 +4,7 @@ the shift over in one action; the incoming agent sees it first and acknowledges 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -24,18 +25,52 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
-from deskui.screens.drafts import FormDraft
-from deskui.screens.orders import FormField, FormModal, Submit, run_form_save
-from deskui.screens.trouble_text import trouble_line
+from deskui.screens.form_save import save_form
+from deskui.screens.orders import FormField, FormModal, Submit
+from deskui.screens.runner import Service, call_service, run_service
+from deskui.services.agents import desk_agents
+from deskui.services.handover import (
+    INCOMING,
+    OUTGOING,
+    AcknowledgeHandover,
+    AddHandoverItem,
+    FinishHandoverItem,
+    GatherHandover,
+    HandOver,
+    HandoverPage,
+    NewHandoverItem,
+    PrintHandoverReport,
+    ReassignHandoverItem,
+    UpdateHandoverItem,
+    acknowledge_handover,
+    add_handover_item,
+    finish_handover_item,
+    flag_late_acknowledgements,
+    gather_handover,
+    hand_over,
+    handover_count,
+    handover_page,
+    print_handover_report,
+    reassign_handover_item,
+    update_handover_item,
+)
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.data.records import AgentRecord
     from deskui.screens.host import DeskHost
+    from deskui.services.agents import AgentRecord
+    from deskui.services.handover import PrintedReport
 
-OUTGOING, INCOMING = "outgoing", "incoming"
+__all__ = [
+    "INCOMING",
+    "OUTGOING",
+    "HandoverItemModal",
+    "HandoverScreen",
+    "flag_unacknowledged",
+    "offer_incoming_handover",
+]
 
 
 class HandoverItemModal(FormModal):
@@ -57,15 +92,14 @@ class HandoverSource:
         agent = self._app.agent
         if agent is None:
             return 0
-        with self._app.unit_of_work() as uow:
-            return uow.handover.handover_count(self.view, agent.id, self.whole_shift)
+        return call_service(self._app, handover_count, HandoverPage(self.view, self.whole_shift))
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         agent = self._app.agent
         if agent is None:
             return []
-        with self._app.unit_of_work() as uow:
-            return uow.handover.handover_rows(self.view, agent.id, offset, limit, self.whole_shift)
+        page = HandoverPage(self.view, self.whole_shift, offset, limit)
+        return list(call_service(self._app, handover_page, page))
 
 
 class HandoverScreen(Screen[None]):
@@ -172,24 +206,19 @@ class HandoverScreen(Screen[None]):
         else:
             work_list.set_source(HandoverSource(app, self.view, self.whole_shift))
 
-    @work(thread=True, exclusive=True, group="handover_gather", exit_on_error=False)
     def gather(self) -> None:
         app = self.desk_app
         if app.agent is None:
             return
-        try:
-            with app.unit_of_work() as uow:
-                added = uow.handover.gather_handover(
-                    app.agent.id,
-                    app.clock.now(),
-                    self.whole_shift,
-                    ZoneInfo(app.settings.site_timezone),
-                )
-                uow.commit()
-        except Exception as error:
-            self.post_message(self.Trouble(trouble_line(error)))
-            return
-        self.post_message(self.Gathered(added))
+        run_service(
+            self,
+            gather_handover,
+            GatherHandover(app.settings.site_timezone, self.whole_shift),
+            done=lambda added: self.post_message(self.Gathered(added)),
+            trouble=lambda line: self.post_message(self.Trouble(line)),
+            group="handover_gather",
+            exclusive=True,
+        )
 
     def on_handover_screen_gathered(self, message: Gathered) -> None:
         self.query_one("#handover-trouble", Banner).message = ""
@@ -206,8 +235,7 @@ class HandoverScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="handover_agents", exit_on_error=False)
     def load_agents(self) -> None:
-        with self.desk_app.unit_of_work() as uow:
-            agents = uow.agents.agents()
+        agents = call_service(self.desk_app, desk_agents, None)
         deliver(self, setattr, self, "_agents", agents)
 
     def action_switch_view(self) -> None:
@@ -239,25 +267,21 @@ class HandoverScreen(Screen[None]):
         assert self.desk_app.agent is not None
         return self.desk_app.agent.id
 
-    def _write(self, action: Any, draft: FormDraft) -> object:
-        with self.desk_app.unit_of_work() as uow:
-            result = action(uow)
-            draft.delete_in(uow)  # the draft goes with the save
-            uow.commit()
-        return result
-
     def _form(
         self,
         title: str,
         fields: list[FormField],
-        save: Any,
+        command: Callable[[dict[str, str]], object],
+        service: Service[Any, Any],
         done: Any = None,
         *,
         draft: str,
         key: object = "",
     ) -> None:
+        """A dialog whose values make `command`, saved by `service` on the runner."""
+
         def submit(values: dict[str, str], modal: FormModal) -> None:
-            run_form_save(self, modal, lambda d: save(values, d), done or self._saved)
+            save_form(self, modal, service, command(values), done or self._saved)
 
         self.app.push_screen(FormModal(title, fields, submit, draft=draft, draft_key=key))
 
@@ -290,18 +314,14 @@ class HandoverScreen(Screen[None]):
             FormField("note", t("handover.field.note")),
         ]
 
-        def save(values: dict[str, str], draft: FormDraft) -> object:
-            from deskui.data.handover_store import HandoverError, NewHandoverItem
-
+        def submit(values: dict[str, str], modal: FormModal) -> None:
             due = None
             if values["due"].strip():
                 try:
                     due = parse_local(values["due"], zone)
-                except ValueError as error:
-                    raise HandoverError(
-                        "handover.error.fix_fields",
-                        [FieldProblem("due", "handover.error.bad_time")],
-                    ) from error
+                except ValueError:  # said next to the field before anything is written
+                    modal.show_problems([FieldProblem("due", "handover.error.bad_time")])
+                    return
             new = NewHandoverItem(
                 sheet=values["sheet"],
                 title=values["title"],
@@ -311,15 +331,7 @@ class HandoverScreen(Screen[None]):
                 note=values["note"],
                 due_at=due,
             )
-            return self._write(
-                lambda uow: uow.handover.add_handover_item(
-                    new, self._me(), self.desk_app.clock.now()
-                ),
-                draft,
-            )
-
-        def submit(values: dict[str, str], modal: FormModal) -> None:
-            run_form_save(self, modal, lambda d: save(values, d), self._saved)
+            save_form(self, modal, add_handover_item, AddHandoverItem(new), self._saved)
 
         self.app.push_screen(HandoverItemModal(t("handover.add_title"), fields, submit))
 
@@ -336,13 +348,8 @@ class HandoverScreen(Screen[None]):
         self._form(
             t("handover.edit_title"),
             fields,
-            lambda v, d: self._write(
-                lambda uow: uow.handover.update_handover_item(
-                    row.item_id, v["done_so_far"], v["next_step"], v["note"],
-                    self.desk_app.clock.now(),
-                ),
-                d,
-            ),
+            lambda v: UpdateHandoverItem(row.item_id, v["done_so_far"], v["next_step"], v["note"]),
+            update_handover_item,
             draft="handover_edit", key=row.item_id,
         )  # fmt: skip
 
@@ -372,12 +379,8 @@ class HandoverScreen(Screen[None]):
         self._form(
             t("handover.give_title"),
             [FormField("to", t("handover.field.to"), kind="select", options=options)],
-            lambda v, d: self._write(
-                lambda uow: uow.handover.hand_over(
-                    self._me(), int(v["to"]), self.desk_app.clock.now(), whole
-                ),
-                d,
-            ),
+            lambda v: HandOver(int(v["to"]), whole),
+            hand_over,
             done,
             draft="handover_give",
         )
@@ -398,22 +401,19 @@ class HandoverScreen(Screen[None]):
             return
         self.acknowledge(None)
 
-    @work(thread=True, exclusive=True, group="handover_ack", exit_on_error=False)
     def acknowledge(self, item_ids: list[int] | None) -> None:
-        app = self.desk_app
-        if app.agent is None:
+        if self.desk_app.agent is None:
             return
-        try:
-            with app.unit_of_work() as uow:
-                if item_ids is None:
-                    rows = uow.handover.handover_rows(INCOMING, app.agent.id, 0, 10_000)
-                    item_ids = [r.item_id for r in rows]
-                taken = uow.handover.acknowledge(item_ids, app.agent.id, app.clock.now())
-                uow.commit()
-        except Exception as error:
-            self.post_message(self.Trouble(trouble_line(error)))
-            return
-        deliver(self, self._acknowledged, taken)
+        command = AcknowledgeHandover(None if item_ids is None else tuple(item_ids))
+        run_service(
+            self,
+            acknowledge_handover,
+            command,
+            done=self._acknowledged,
+            trouble=lambda line: self.post_message(self.Trouble(line)),
+            group="handover_ack",
+            exclusive=True,
+        )
 
     def _acknowledged(self, taken: int) -> None:
         self.notify(t("handover.acknowledged", count=taken))
@@ -426,12 +426,8 @@ class HandoverScreen(Screen[None]):
         self._form(
             t("handover.done_title", item=visible(row.title)),
             [FormField("note", t("handover.field.result"))],
-            lambda v, d: self._write(
-                lambda uow: uow.handover.finish_handover_item(
-                    row.item_id, self._me(), self.desk_app.clock.now(), v["note"]
-                ),
-                d,
-            ),
+            lambda v: FinishHandoverItem(row.item_id, v["note"]),
+            finish_handover_item,
             draft="handover_done",
             key=row.item_id,
         )
@@ -450,12 +446,8 @@ class HandoverScreen(Screen[None]):
                 FormField("to", t("handover.field.to"), kind="select", options=options),
                 FormField("note", t("handover.field.reassign_note")),
             ],
-            lambda v, d: self._write(
-                lambda uow: uow.handover.reassign_handover_item(
-                    row.item_id, int(v["to"]), self._me(), self.desk_app.clock.now(), v["note"]
-                ),
-                d,
-            ),
+            lambda v: ReassignHandoverItem(row.item_id, int(v["to"]), v["note"]),
+            reassign_handover_item,
             draft="handover_reassign",
             key=row.item_id,
         )
@@ -465,27 +457,26 @@ class HandoverScreen(Screen[None]):
     def action_print_report(self) -> None:
         self.print_report()
 
-    @work(thread=True, exclusive=True, group="handover_print", exit_on_error=False)
     def print_report(self) -> None:
-        from deskui.data.handover_report import report_folder, write_report
-
         app = self.desk_app
         if app.agent is None:
             return
-        try:
-            with app.unit_of_work() as uow:
-                report = uow.handover.latest_handover_report(app.agent.id)
-            if report is None:
-                deliver(self, self.notify, t("handover.no_report"), severity="warning")
-                return
-            folder = report_folder(app.settings)
-            pdf, xlsx = write_report(report, folder, app.settings.site_timezone)
-        except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            return
-        deliver(
+        run_service(
             self,
-            self.notify,
+            print_handover_report,
+            PrintHandoverReport(app.settings),
+            done=self._printed,
+            trouble=lambda line: self.post_message(self.Trouble(line)),
+            group="handover_print",
+            exclusive=True,
+        )
+
+    def _printed(self, printed: PrintedReport | None) -> None:
+        if printed is None:
+            self.notify(t("handover.no_report"), severity="warning")
+            return
+        pdf, xlsx = printed.pdf, printed.xlsx
+        self.notify(
             t("handover.printed", folder=str(pdf.parent), pdf=pdf.name, xlsx=xlsx.name),
             title=t("handover.print_title"),
             timeout=3 * self.app.NOTIFICATION_TIMEOUT,  # two paths to read
@@ -529,8 +520,7 @@ def offer_incoming_handover(app: DeskHost) -> None:
     def check() -> None:
         if app.agent is None:
             return
-        with app.unit_of_work() as uow:
-            waiting = uow.handover.handover_count(INCOMING, app.agent.id)
+        waiting = call_service(app, handover_count, HandoverPage(INCOMING))
         if waiting:
             deliver(app, _show_incoming)
 
@@ -546,10 +536,7 @@ def flag_unacknowledged(app: DeskHost) -> None:
     """Once in a while from the app's tick: late acknowledgements go to the lead."""
 
     def check() -> None:
-        with app.unit_of_work() as uow:
-            flagged = uow.handover.flag_unacknowledged(app.clock.now())
-            if flagged:
-                uow.commit()
+        call_service(app, flag_late_acknowledgements, None, anonymous=True)
 
     if any(w.group == "handover_flag" and not w.is_finished for w in app.workers):
         return  # one check at a time, and a running one is never cancelled (no double notice)

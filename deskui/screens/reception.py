@@ -22,18 +22,41 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
-from deskui.screens.department import LegField, LegFormModal, save_in_worker
+from deskui.screens.leg_form import LegField, LegFormModal, save_leg
+from deskui.screens.runner import call_service
+from deskui.services.agents import desk_agents
+from deskui.services.reception import (
+    SECTIONS,
+    FinishMessage,
+    IssuePass,
+    MakeWalkInTicket,
+    ReceptionPage,
+    RecordVisit,
+    RevokePass,
+    TakeMessage,
+    VisitorArrived,
+    VisitorLeft,
+    finish_message,
+    issue_pass,
+    make_walk_in_ticket,
+    reception_count,
+    reception_page,
+    record_visit,
+    revoke_pass,
+    take_message,
+    visitor_arrived,
+    visitor_left,
+)
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.data.reception_store import MessageRow, PassRow, VisitRow
-    from deskui.data.records import AgentRecord
-    from deskui.data.unit_of_work import UnitOfWork
     from deskui.screens.host import DeskHost
+    from deskui.services.agents import AgentRecord
+    from deskui.services.reception import MessageRow, PassRow, VisitRow
 
-SECTIONS = ("visitors", "walk_ins", "expiring", "passes", "messages")
+__all__ = ["SECTIONS", "ReceptionScreen", "ReceptionSource"]
 
 
 class ReceptionSource:
@@ -43,30 +66,14 @@ class ReceptionSource:
         self._app = app
         self.section = section
 
-    def _args(self) -> tuple[datetime, ZoneInfo]:
-        return self._app.clock.now(), ZoneInfo(self._app.settings.site_timezone)
+    def _page(self, offset: int = 0, limit: int = 0) -> ReceptionPage:
+        return ReceptionPage(self.section, self._app.settings.site_timezone, offset, limit)
 
     def count(self) -> int:
-        now, zone = self._args()
-        with self._app.unit_of_work() as uow:
-            if self.section == "visitors":
-                return uow.reception.today_visits_count(now, zone)
-            if self.section == "walk_ins":
-                return uow.reception.walk_ins_count(now, zone)
-            if self.section == "messages":
-                return uow.reception.messages_count()
-            return uow.reception.passes_count(now, zone, self.section == "expiring")
+        return call_service(self._app, reception_count, self._page())
 
     def rows(self, offset: int, limit: int) -> list[Any]:
-        now, zone = self._args()
-        with self._app.unit_of_work() as uow:
-            if self.section == "visitors":
-                return list(uow.reception.today_visits(now, zone, offset, limit))
-            if self.section == "walk_ins":
-                return list(uow.reception.walk_ins(now, zone, offset, limit))
-            if self.section == "messages":
-                return list(uow.reception.messages(offset, limit))
-            return list(uow.reception.passes(now, zone, offset, limit, self.section == "expiring"))
+        return list(call_service(self._app, reception_page, self._page(offset, limit)))
 
 
 class ReceptionScreen(Screen[None]):
@@ -117,8 +124,7 @@ class ReceptionScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="reception_agents", exit_on_error=False)
     def load_agents(self) -> None:
         try:
-            with self.desk_app.unit_of_work() as uow:
-                agents = uow.agents.agents()
+            agents = call_service(self.desk_app, desk_agents, None)
         except Exception as error:
             deliver(self, self._trouble, str(error))
             return
@@ -280,8 +286,8 @@ class ReceptionScreen(Screen[None]):
             return None
         return self._row
 
-    def _done(self, message: str) -> Callable[[], None]:
-        def done() -> None:
+    def _done(self, message: str) -> Callable[[object], None]:
+        def done(_result: object = None) -> None:
             self.notify(message, markup=False)
             self.reload()
 
@@ -296,7 +302,6 @@ class ReceptionScreen(Screen[None]):
             self._new_pass()
 
     def _new_visit(self, walk_in: bool) -> None:
-        me = self._me()
         fields = [
             LegField("visitor", t("reception.visitor")),
             LegField("company", t("reception.company")),
@@ -328,27 +333,23 @@ class ReceptionScreen(Screen[None]):
                 modal.show_problems(problems)
                 return
 
-            def write(uow: UnitOfWork) -> None:
-                uow.reception.add_visit(
-                    me,
-                    self._now(),
-                    visitor=values["visitor"],
-                    company=values["company"],
-                    purpose=values["purpose"],
-                    host=values["host"],
-                    prepare=values.get("prepare", ""),
-                    expected_at=expected,
-                )
-
+            command = RecordVisit(
+                visitor=values["visitor"],
+                company=values["company"],
+                purpose=values["purpose"],
+                host=values["host"],
+                prepare=values.get("prepare", ""),
+                expected_at=expected,
+            )
             name = visible(values["visitor"].strip())
-            save_in_worker(self, modal, write, self._done(t("reception.saved_visit", name=name)))
+            done = self._done(t("reception.saved_visit", name=name))
+            save_leg(self, modal, record_visit, command, done)
 
         title = t("reception.new_walk_in_title" if walk_in else "reception.new_visit_title")
         form = "reception_walk_in" if walk_in else "reception_visit"
         self.app.push_screen(LegFormModal(title, fields, submit, draft=form))
 
     def _new_pass(self) -> None:
-        me = self._me()
         agent = self.desk_app.agent
         fields = [
             LegField("company", t("reception.company")),
@@ -365,22 +366,17 @@ class ReceptionScreen(Screen[None]):
                 modal.show_problems(problems)
                 return
 
-            def write(uow: UnitOfWork) -> None:
-                uow.reception.issue_pass(
-                    me,
-                    self._now(),
-                    company=values["company"],
-                    people=values["people"],
-                    area=values["area"],
-                    valid_from=facts.valid_from,
-                    valid_to=facts.valid_to,
-                    issued_by=values["issued_by"],
-                )
-
-            company = visible(values["company"].strip())
-            save_in_worker(
-                self, modal, write, self._done(t("reception.saved_pass", company=company))
+            command = IssuePass(
+                company=values["company"],
+                people=values["people"],
+                area=values["area"],
+                valid_from=facts.valid_from,
+                valid_to=facts.valid_to,
+                issued_by=values["issued_by"],
             )
+            company = visible(values["company"].strip())
+            done = self._done(t("reception.saved_pass", company=company))
+            save_leg(self, modal, issue_pass, command, done)
 
         self.app.push_screen(
             LegFormModal(t("reception.new_pass_title"), fields, submit, draft="reception_pass")
@@ -416,19 +412,15 @@ class ReceptionScreen(Screen[None]):
             addressee = int(values["for_agent"])
             name = next((visible(a.name) for a in self._agents if a.id == addressee), "")
 
-            def write(uow: UnitOfWork) -> None:
-                uow.reception.take_message(
-                    me,
-                    self._now(),
-                    for_agent_id=addressee,
-                    from_name=values["from_name"],
-                    from_number=values["from_number"],
-                    message=values["message"],
-                    urgent=urgent,
-                )
-
+            command = TakeMessage(
+                for_agent_id=addressee,
+                from_name=values["from_name"],
+                from_number=values["from_number"],
+                message=values["message"],
+                urgent=urgent,
+            )
             key = "reception.saved_urgent" if urgent else "reception.saved_message"
-            save_in_worker(self, modal, write, self._done(t(key, name=name)))
+            save_leg(self, modal, take_message, command, self._done(t(key, name=name)))
 
         title = t("reception.new_message_title")
         self.app.push_screen(LegFormModal(title, fields, submit, draft="reception_message"))
@@ -437,40 +429,30 @@ class ReceptionScreen(Screen[None]):
         row = self._picked("visitors")
         if row is not None:
             done = self._done(t("reception.arrived_ok", name=visible(row.visitor)))
-            save_in_worker(
-                self, None, lambda uow: uow.reception.visit_arrived(row.id, self._now()), done
-            )
+            save_leg(self, None, visitor_arrived, VisitorArrived(row.id), done)
 
     def action_left(self) -> None:
         row = self._picked("visitors", "walk_ins")
         if row is not None:
             done = self._done(t("reception.left_ok", name=visible(row.visitor)))
-            save_in_worker(
-                self, None, lambda uow: uow.reception.visit_left(row.id, self._now()), done
-            )
+            save_leg(self, None, visitor_left, VisitorLeft(row.id), done)
 
     def action_ticket(self) -> None:
         """One key: the walk-in's problem becomes a ticket on the channel walk-in."""
         row = self._picked("walk_ins", "visitors")
         if row is None:
             return
-        me = self._me()
-        made: list[int] = []
 
-        def write(uow: UnitOfWork) -> None:
-            made.append(uow.reception.walk_in_ticket(row.id, me, self._now()))
-
-        def done() -> None:
-            self.notify(t("reception.ticket_ok", id=made[0] if made else ""))
+        def done(ticket_id: int) -> None:
+            self.notify(t("reception.ticket_ok", id=ticket_id))
             self.reload()
 
-        save_in_worker(self, None, write, done)
+        save_leg(self, None, make_walk_in_ticket, MakeWalkInTicket(row.id), done)
 
     def action_revoke(self) -> None:
         row = self._picked("passes", "expiring")
         if row is None:
             return
-        me = self._me()
         fields = [LegField("reason", t("reception.revoke_reason"))]
 
         def submit(values: dict[str, str], modal: LegFormModal) -> None:
@@ -478,12 +460,8 @@ class ReceptionScreen(Screen[None]):
             if problems:
                 modal.show_problems(problems)
                 return
-            save_in_worker(
-                self,
-                modal,
-                lambda uow: uow.reception.revoke_pass(row.id, me, self._now(), values["reason"]),
-                self._done(t("reception.revoked_ok", id=row.id)),
-            )
+            done = self._done(t("reception.revoked_ok", id=row.id))
+            save_leg(self, modal, revoke_pass, RevokePass(row.id, values["reason"]), done)
 
         title = t("reception.revoke_title", id=row.id)
         self.app.push_screen(
@@ -494,6 +472,4 @@ class ReceptionScreen(Screen[None]):
         row: MessageRow | None = self._picked("messages")
         if row is not None:
             done = self._done(t("reception.done_ok"))
-            save_in_worker(
-                self, None, lambda uow: uow.reception.message_done(row.id, self._now()), done
-            )
+            save_leg(self, None, finish_message, FinishMessage(row.id), done)

@@ -145,13 +145,15 @@ def call_service(
     *,
     actor: Actor | None = None,
     now: datetime | None = None,
+    anonymous: bool = False,
 ) -> R:
     """`service(uow, actor, command, now)` here and now, for code already off the UI thread
     (a list's page source, which WorkList calls from its own worker); raises what the
     service raises. `actor` and `now` for a save retried later (the pending saves): as the
-    agent who made it, at the time they made it."""
+    agent who made it, at the time they made it. `anonymous` for a sweep of the app's tick
+    that runs whoever is signed in, or nobody yet (the handover's late take-overs)."""
     actor = actor or host.actor
-    if actor is None:
+    if actor is None and not anonymous:
         raise RuntimeError("no agent signed in")
     with _unit(host) as uow:
-        return service(uow, actor, command, now or host.clock.now())
+        return service(uow, actor, command, now or host.clock.now())  # type: ignore[arg-type]

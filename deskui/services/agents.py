@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from deskui.data.records import AgentRecord
 from deskui.domain.model import Role
 from deskui.domain.permissions import Action
-from deskui.services.actor import Actor, Denied
+from deskui.services.actor import Actor, Denied, require
 
 if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
 
-__all__ = ["AddFirstAgent", "AgentRecord", "add_first_agent"]
+__all__ = ["AddFirstAgent", "AgentRecord", "add_first_agent", "desk_agents"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,3 +34,9 @@ def add_first_agent(
     agent = uow.agents.add_agent(command.name, Role.LEAD, now)
     uow.commit()
     return agent
+
+
+def desk_agents(uow: UnitOfWork, actor: Actor, query: None, now: datetime) -> list[AgentRecord]:
+    """Everyone on the desk, to pick whom to hand over to or leave a message for."""
+    require(actor, Action.WORK_OWN)
+    return uow.agents.agents()

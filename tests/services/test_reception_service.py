@@ -1,0 +1,172 @@
+"""Reception as services (issue 15; seed 001:4), on SQLite and PostgreSQL: visitors booked
+and walked in, signed in and out, a walk-in's ticket, contractor passes, phone messages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from deskui.data import models as m
+from deskui.data.database import Database
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.model import Role
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, Denied
+from deskui.services.errors import FrontDeskError
+from deskui.services.reception import (
+    FinishMessage,
+    IssuePass,
+    MakeWalkInTicket,
+    ReceptionPage,
+    RecordVisit,
+    RevokePass,
+    TakeMessage,
+    VisitorArrived,
+    VisitorLeft,
+    finish_message,
+    issue_pass,
+    make_walk_in_ticket,
+    reception_count,
+    reception_page,
+    record_visit,
+    revoke_pass,
+    take_message,
+    visitor_arrived,
+    visitor_left,
+)
+from tests.conftest import FIXED_NOW
+from tests.services.conftest import Desk
+
+ZONE = "Asia/Shanghai"
+NOW = FIXED_NOW  # 09:00 in Shanghai
+
+
+def _agent(desk: Desk) -> Actor:
+    return Actor(desk.agent, "王芳", Role.AGENT, "north")
+
+
+def _rows(db: Database, actor: Actor, section: str) -> list[object]:
+    with UnitOfWork(db) as uow:
+        return list(reception_page(uow, actor, ReceptionPage(section, ZONE, 0, 20), NOW))
+
+
+def _refused(db: Database, actor: Actor, service: object, command: object) -> str:
+    with UnitOfWork(db) as uow, pytest.raises(FrontDeskError) as refused:
+        service(uow, actor, command, NOW + timedelta(hours=1))  # type: ignore[operator]
+    return refused.value.key
+
+
+def test_a_booked_visitor_is_signed_in_and_out_once_each(database: Database, desk: Desk) -> None:
+    agent = _agent(desk)
+    booked = RecordVisit(
+        "陈先生", "星辰电子", "合同续签", "张伟", "会议室", NOW + timedelta(hours=2)
+    )
+    with UnitOfWork(database) as uow:
+        visit_id = record_visit(uow, agent, booked, NOW)
+    assert _refused(database, agent, visitor_left, VisitorLeft(visit_id)) == (
+        "reception.error.not_arrived"
+    )
+    (row,) = _rows(database, agent, "visitors")
+    assert (row.visitor, row.prepare, row.arrived_at) == ("陈先生", "会议室", None)  # type: ignore[attr-defined]
+    assert _rows(database, agent, "walk_ins") == []  # booked, not walked in
+    with UnitOfWork(database) as uow:
+        visitor_arrived(uow, agent, VisitorArrived(visit_id), NOW + timedelta(hours=2))
+    assert _refused(database, agent, visitor_arrived, VisitorArrived(visit_id)) == (
+        "reception.error.already_arrived"
+    )
+    with UnitOfWork(database) as uow:
+        visitor_left(uow, agent, VisitorLeft(visit_id), NOW + timedelta(hours=3))
+    with UnitOfWork(database) as uow:
+        visit = uow.session.get_one(m.Visit, visit_id)
+        assert visit.arrived_at is not None and visit.left_at is not None
+        assert visit.left_at - visit.arrived_at == timedelta(hours=1)
+    assert _refused(database, agent, visitor_left, VisitorLeft(visit_id)) == (
+        "reception.error.already_left"
+    )
+
+
+def test_a_walk_in_is_at_the_desk_now_and_their_problem_becomes_one_ticket(
+    database: Database, desk: Desk
+) -> None:
+    agent = _agent(desk)
+    with UnitOfWork(database) as uow:
+        visit_id = record_visit(uow, agent, RecordVisit("赵女士", purpose="打印机卡纸"), NOW)
+        silent = record_visit(uow, agent, RecordVisit("钱先生"), NOW)
+    with UnitOfWork(database) as uow:
+        assert reception_count(uow, agent, ReceptionPage("walk_ins", ZONE), NOW) == 2
+        assert uow.session.get_one(m.Visit, visit_id).arrived_at is not None
+    with UnitOfWork(database) as uow:
+        ticket_id = make_walk_in_ticket(uow, agent, MakeWalkInTicket(visit_id), NOW)
+    with UnitOfWork(database) as uow:
+        ticket = uow.session.get_one(m.Ticket, ticket_id)
+        assert (ticket.channel, ticket.owner_id) == ("walk_in", desk.agent)
+        assert uow.session.get_one(m.Visit, visit_id).ticket_id == ticket_id
+    assert _refused(database, agent, make_walk_in_ticket, MakeWalkInTicket(visit_id)) == (
+        "reception.error.has_ticket"
+    )
+    assert _refused(database, agent, make_walk_in_ticket, MakeWalkInTicket(silent)) == (
+        "reception.error.no_problem"
+    )
+
+
+def test_a_pass_ending_today_is_in_both_lists_until_revoked_once(
+    database: Database, desk: Desk
+) -> None:
+    agent = _agent(desk)
+    today = IssuePass("华强装修", "王工 李工", "三楼机房", NOW, NOW + timedelta(hours=8), "王芳")
+    later = IssuePass("城建", "刘工", "大堂", NOW, NOW + timedelta(days=3), "王芳")
+    with UnitOfWork(database) as uow:
+        pass_id = issue_pass(uow, agent, today, NOW)
+        issue_pass(uow, agent, later, NOW)
+    assert [r.company for r in _rows(database, agent, "expiring")] == ["华强装修"]  # type: ignore[attr-defined]
+    assert [r.company for r in _rows(database, agent, "passes")] == ["华强装修", "城建"]  # type: ignore[attr-defined]
+    with UnitOfWork(database) as uow:
+        revoke_pass(uow, agent, RevokePass(pass_id, "提前完工"), NOW)
+    with UnitOfWork(database) as uow:
+        revoked = uow.session.get_one(m.ContractorPass, pass_id)
+        assert (revoked.revoked_by_id, revoked.revoke_reason) == (desk.agent, "提前完工")
+    assert _rows(database, agent, "expiring") == []
+    assert _refused(database, agent, revoke_pass, RevokePass(pass_id, "再次")) == (
+        "reception.error.already_revoked"
+    )
+
+
+def test_an_urgent_message_rings_its_addressee_and_leaves_the_list_when_done(
+    database: Database, desk: Desk
+) -> None:
+    agent = _agent(desk)
+    with UnitOfWork(database) as uow:
+        calm = take_message(uow, agent, TakeMessage(desk.colleague, "周经理", "请回电"), NOW)
+        urgent = take_message(
+            uow,
+            agent,
+            TakeMessage(desk.colleague, "吴总", "机房断电", "13800000000", urgent=True),
+            NOW,
+        )
+    assert [r.id for r in _rows(database, agent, "messages")] == [urgent, calm]  # type: ignore[attr-defined]
+    with UnitOfWork(database) as uow:
+        notices = uow.notifications.unread_notifications(desk.colleague)
+    assert [(n.kind, n.text) for n in notices] == [("urgent_message", "吴总 13800000000: 机房断电")]
+    with UnitOfWork(database) as uow:
+        finish_message(uow, agent, FinishMessage(urgent), NOW)
+    assert [r.id for r in _rows(database, agent, "messages")] == [calm]  # type: ignore[attr-defined]
+    assert _refused(database, agent, finish_message, FinishMessage(urgent)) == (
+        "reception.error.already_done"
+    )
+
+
+def test_a_role_outside_the_table_may_not_work_the_front_desk(
+    database: Database, desk: Desk
+) -> None:
+    stranger = Actor(desk.agent, "王芳", "guest", "north")
+    with UnitOfWork(database) as uow:
+        for service, command in (
+            (record_visit, RecordVisit("陈先生")),
+            (take_message, TakeMessage(desk.colleague, "周经理", "请回电")),
+            (reception_count, ReceptionPage("visitors", ZONE)),
+        ):
+            with pytest.raises(Denied) as denied:
+                service(uow, stranger, command, NOW)  # type: ignore[operator]
+            assert denied.value.action is Action.WORK_OWN
+    assert _rows(database, _agent(desk), "walk_ins") == []
