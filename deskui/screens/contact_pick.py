@@ -18,11 +18,13 @@ from textual.widgets import Input, Static
 from deskui.domain.field_limits import input_limit
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.runner import call_service
+from deskui.services.profiles import ContactChoicePage, contact_choice_count, contact_choice_page
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.data.relations_store import ContactChoice
     from deskui.screens.host import DeskHost
+    from deskui.services.profiles import ContactChoice
 
 SEARCH_DELAY = 0.3  # seconds after the last key
 
@@ -35,12 +37,11 @@ class ContactChoiceSource:
         self.search = search
 
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            return uow.relations.contact_choice_count(self.search)
+        return call_service(self._app, contact_choice_count, ContactChoicePage(self.search))
 
     def rows(self, offset: int, limit: int) -> list[Any]:
-        with self._app.unit_of_work() as uow:
-            return uow.relations.contact_choices(self.search, offset, limit)
+        page = ContactChoicePage(self.search, offset, limit)
+        return call_service(self._app, contact_choice_page, page)
 
 
 class ContactPickModal(ModalScreen[list["ContactChoice"] | None]):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -18,7 +18,6 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.field_limits import input_limit
 from deskui.domain.intake import FieldProblem
 from deskui.domain.orders import ReturnStep, next_return_steps
@@ -28,6 +27,29 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import focus_first_field
+from deskui.screens.runner import Service, call_service, denied_line, run_service
+from deskui.services.actor import Denied
+from deskui.services.errors import HandoverError
+from deskui.services.orders import (
+    AddOrder,
+    AnswerParcel,
+    ChaseParcel,
+    FollowUpUnpaid,
+    ImportOrders,
+    OrderView,
+    RecordReturnStep,
+    RegisterUnshipped,
+    VoidOrder,
+    add_order,
+    answer_parcel,
+    chase_parcel,
+    follow_up_unpaid,
+    import_orders,
+    order_rows,
+    record_return_step,
+    register_unshipped,
+    void_order,
+)
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
@@ -182,8 +204,6 @@ def run_form_save(
     result."""
 
     def job() -> None:
-        from deskui.data.handover_store import HandoverError
-
         try:
             result = save(modal.draft)
         except HandoverError as error:
@@ -202,6 +222,42 @@ def run_form_save(
     screen.run_worker(job, thread=True, exclusive=True, group="form_save", exit_on_error=False)
 
 
+C = TypeVar("C")
+
+
+def save_form(
+    screen: Screen[Any],
+    modal: FormModal,
+    service: Service[C, Any],
+    command: C,
+    done: Callable[[Any], None],
+) -> None:
+    """`run_form_save` for a service: run it through the runner with the form's draft;
+    problems go next to the fields, success closes the dialog and calls `done` with the
+    service's result."""
+
+    def saved(result: Any) -> None:
+        modal.draft.saved()
+        modal.saved()
+        done(result)
+
+    def refused(error: Exception) -> None:
+        if isinstance(error, HandoverError):
+            problems = list(error.problems)
+            modal.show_problems(problems, "" if problems else t(error.key))
+        else:  # not this role's to do (audited by the runner), or a rule of another store
+            reason = denied_line(error) if isinstance(error, Denied) else str(error)
+            modal.show_problems([], t("handover.save_failed", reason=reason))
+
+    def trouble(reason: str) -> None:  # the database went away: say so, keep the form
+        modal.show_problems([], t("handover.save_failed", reason=reason))
+
+    run_service(
+        screen, service, command, done=saved, refused=refused, trouble=trouble,
+        draft=modal.draft, group="form_save", exclusive=True,
+    )  # fmt: skip
+
+
 class OrderSource:
     """One of the order lists, computed in the work list's worker."""
 
@@ -210,9 +266,8 @@ class OrderSource:
         self.view = view
 
     def _rows(self) -> list[Any]:
-        zone = ZoneInfo(self._app.settings.site_timezone)
-        with self._app.unit_of_work() as uow:
-            return list(uow.handover.order_rows_for(self.view, self._app.clock.now(), zone))
+        query = OrderView(self.view, self._app.settings.site_timezone)
+        return call_service(self._app, order_rows, query)
 
     def count(self) -> int:
         return len(self._rows())
@@ -315,17 +370,16 @@ class OrdersScreen(Screen[None]):
                 text.append(f"  {t(f'orders.problem.{row.problem}')}")
         self.query_one("#order-detail", Static).update(text)
 
-    def _agent_id(self) -> int:
-        assert self.desk_app.agent is not None
-        return self.desk_app.agent.id
+    def _zone(self) -> str:
+        return self.desk_app.settings.site_timezone
 
     def _form(
-        self, title: str, fields: Sequence[FormField],
-        save: Callable[[dict[str, str], FormDraft], object],
-        done: Callable[[object], None] | None = None, *, draft: str, key: object = "",
+        self, title: str, fields: Sequence[FormField], service: Service[C, Any],
+        command: Callable[[dict[str, str]], C],
+        done: Callable[[Any], None] | None = None, *, draft: str, key: object = "",
     ) -> None:  # fmt: skip
         def submit(values: dict[str, str], modal: FormModal) -> None:
-            run_form_save(self, modal, lambda d: save(values, d), done or self._saved)
+            save_form(self, modal, service, command(values), done or self._saved)
 
         self.app.push_screen(FormModal(title, fields, submit, draft=draft, draft_key=key))
 
@@ -333,15 +387,7 @@ class OrdersScreen(Screen[None]):
         self.notify(t("orders.saved"))
         self.query_one("#order-list", WorkList).reload()
 
-    def _write(self, action: Callable[[Any], object], draft: FormDraft) -> object:
-        with self.desk_app.unit_of_work() as uow:
-            result = action(uow)
-            draft.delete_in(uow)  # the draft goes with the save
-            uow.commit()
-        return result
-
     def action_add(self) -> None:
-        zone = ZoneInfo(self.desk_app.settings.site_timezone)
         problems = [("", t("orders.problem.none"))] + [
             (p, t(f"orders.problem.{p}")) for p in ("wrong_contact", "refused", "self_pickup")
         ]
@@ -355,37 +401,15 @@ class OrdersScreen(Screen[None]):
             )
             for name in ORDER_FIELDS
         ]
-        now = self.desk_app.clock.now
-
         self._form(
             t("orders.add_title"),
             fields,
-            lambda v, d: self._write(
-                lambda uow: uow.handover.add_order(v, self._agent_id(), now(), zone), d
-            ),
+            add_order,
+            lambda v: AddOrder(v, self._zone()),
             draft="order_add",
         )
 
     def action_import_file(self) -> None:
-        zone = ZoneInfo(self.desk_app.settings.site_timezone)
-
-        def save(values: dict[str, str], draft: FormDraft) -> object:
-            from deskui.data.handover_store import HandoverError
-            from deskui.data.tabular import TableError, read_table
-
-            try:
-                rows = read_table(values["path"].strip())
-            except TableError as error:
-                raise HandoverError(
-                    "orders.error.fix_fields", [FieldProblem("path", "orders.error.bad_file")]
-                ) from error
-            return self._write(
-                lambda uow: uow.handover.import_orders(
-                    rows, self._agent_id(), self.desk_app.clock.now(), zone
-                ),
-                draft,
-            )
-
         def done(result: Any) -> None:
             self.notify(
                 t("orders.imported", added=result.added, bad=len(result.problems)),
@@ -402,7 +426,8 @@ class OrdersScreen(Screen[None]):
         self._form(
             t("orders.import_title"),
             [FormField("path", t("orders.field.path"), placeholder=t("orders.path_hint"))],
-            save,
+            import_orders,
+            lambda v: ImportOrders(v["path"], self._zone()),
             done,
             draft="order_import",
         )
@@ -417,13 +442,8 @@ class OrdersScreen(Screen[None]):
                 FormField("reason", t("orders.field.reason"), value=row.reason),
                 FormField("responsible", t("orders.field.responsible"), value=row.responsible),
             ],
-            lambda v, d: self._write(
-                lambda uow: uow.handover.register_unshipped(
-                    row.order_id, v["reason"], v["responsible"], self._agent_id(),
-                    self.desk_app.clock.now(),
-                ),
-                d,
-            ),
+            register_unshipped,
+            lambda v: RegisterUnshipped(row.order_id, v["reason"], v["responsible"]),
             draft="order_unshipped", key=row.order_id,
         )  # fmt: skip
 
@@ -447,12 +467,8 @@ class OrdersScreen(Screen[None]):
                     "result", t("orders.field.courier_result"), placeholder=t("orders.chase_hint")
                 )
             ],
-            lambda v, d: self._write(
-                lambda uow: uow.handover.chase_parcel(
-                    row.order_id, v["result"], self._agent_id(), self.desk_app.clock.now()
-                ),
-                d,
-            ),
+            chase_parcel,
+            lambda v: ChaseParcel(row.order_id, v["result"]),
             done,
             draft="order_chase",
             key=row.order_id,
@@ -465,15 +481,8 @@ class OrdersScreen(Screen[None]):
         self._form(
             t("orders.answer_title", number=visible(row.number)),
             [FormField("answer", t("orders.field.answer"))],
-            lambda v, d: self._write(
-                lambda uow: uow.handover.answer_parcel(
-                    row.order_id,
-                    said_well(v["answer"]),
-                    self._agent_id(),
-                    self.desk_app.clock.now(),
-                ),
-                d,
-            ),
+            answer_parcel,
+            lambda v: AnswerParcel(row.order_id, v["answer"], current_locale()),
             draft="order_answer",
             key=row.order_id,
         )
@@ -488,13 +497,8 @@ class OrdersScreen(Screen[None]):
                 FormField("result", t("orders.field.result")),
                 FormField("close", t("orders.field.close"), kind="check"),
             ],
-            lambda v, d: self._write(
-                lambda uow: uow.handover.follow_up_unpaid(
-                    row.order_id, v["result"], self._agent_id(), self.desk_app.clock.now(),
-                    close=bool(v["close"]),
-                ),
-                d,
-            ),
+            follow_up_unpaid,
+            lambda v: FollowUpUnpaid(row.order_id, v["result"], close=bool(v["close"])),
             draft="order_follow_up", key=row.order_id,
         )  # fmt: skip
 
@@ -514,13 +518,8 @@ class OrdersScreen(Screen[None]):
                 FormField("confirmed", t("orders.field.confirmed"), kind="check"),
                 FormField("refund", t("orders.field.refund")),
             ],
-            lambda v, d: self._write(
-                lambda uow: uow.handover.void_order(
-                    row.order_id, bool(v["confirmed"]), v["refund"], self._agent_id(),
-                    self.desk_app.clock.now(),
-                ),
-                d,
-            ),
+            void_order,
+            lambda v: VoidOrder(row.order_id, bool(v["confirmed"]), v["refund"]),
             done,
             draft="order_void", key=row.order_id,
         )  # fmt: skip
@@ -542,28 +541,11 @@ class OrdersScreen(Screen[None]):
                 ),
                 FormField("agreed", t("orders.field.agreed")),
             ],
-            lambda v, d: self._write(
-                lambda uow: uow.handover.record_return_step(
-                    row.order_id, v["step"], v["agreed"], self._agent_id(),
-                    self.desk_app.clock.now(),
-                ),
-                d,
-            ),
+            record_return_step,
+            lambda v: RecordReturnStep(row.order_id, v["step"], v["agreed"]),
             draft="order_return", key=row.order_id,
         )  # fmt: skip
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
         if message.entities & {"order", "deadline"}:
             self.query_one("#order-list", WorkList).reload()
-
-
-def said_well(answer: str) -> str:
-    """The answer goes to the customer: the rules of conduct refuse it when it breaks them
-    (seed 000:3.2.1.2), next to its field."""
-    from deskui.data.handover_store import HandoverError
-
-    flagged = flagged_phrases(packaged_conduct(current_locale()), answer)
-    if flagged:
-        problem = FieldProblem("answer", "orders.error.conduct", (("phrases", "、".join(flagged)),))
-        raise HandoverError("orders.error.fix_fields", [problem])
-    return answer

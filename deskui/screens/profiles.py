@@ -5,45 +5,67 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Select, Static, TextArea
-from textual.worker import Worker, WorkerState
 
 from deskui.domain.customer_import import Problem
 from deskui.domain.field_limits import input_limit
-from deskui.domain.model import ContactRole, Gender, Role
+from deskui.domain.model import ContactRole, Gender
+from deskui.domain.permissions import Action, may
 from deskui.domain.phone import format_display
 from deskui.i18n import has_key, t
 from deskui.keys import localize_bindings
-from deskui.screens.delivery import deliver
 from deskui.screens.drafts import NO_DRAFT, FormDraft
-from deskui.screens.trouble_text import trouble_line
+from deskui.screens.runner import call_service, denied_line, run_service
+from deskui.services.errors import TableError
+from deskui.services.profiles import (
+    AssignCustomers,
+    CheckImport,
+    ContactDraft,
+    CustomerDraft,
+    CustomerPage,
+    CustomerQuery,
+    ImportCustomers,
+    RemoveContact,
+    SaveContact,
+    SaveCustomer,
+    assign_customers,
+    check_import,
+    customer_count,
+    customer_detail,
+    customer_page,
+    import_customers,
+    remove_contact,
+    save_contact,
+    save_customer,
+)
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import countdown_text
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.data.conflict import Conflict
-    from deskui.data.profile_records import (
+    from deskui.screens.host import DeskHost
+    from deskui.services.errors import Conflict
+    from deskui.services.profiles import (
         ContactDetail,
         CustomerDetail,
         CustomerRow,
+        CustomerSaved,
+        ImportChecked,
         ImportOutcome,
+        ImportReport,
         SaveResult,
     )
-    from deskui.domain.customer_import import ImportReport
-    from deskui.screens.host import DeskHost
 
 CUSTOMER_FIELDS = ("name", "address", "phone", "unit_number", "contract_signed_on")
 CONTACT_INPUTS = ("contact", "position", "contact_phone", "email", "birthday", "convenient_time")
@@ -65,21 +87,6 @@ def localize_profile_bindings(node: DOMNode) -> None:
     }
 
 
-def contact_values(draft: Any) -> dict[str, object]:
-    """A contact draft as the raw fields the domain's contact check reads."""
-    return {
-        "contact": draft.name,
-        "role": draft.role,
-        "position": draft.position,
-        "contact_phone": draft.phone,
-        "email": draft.email,
-        "gender": draft.gender,
-        "birthday": draft.birthday,
-        "convenient_time": draft.convenient_time,
-        "personal_notes": draft.personal_notes,
-    }
-
-
 def problem_text(problem: Problem) -> str:
     return t(problem.key, **dict(problem.values))
 
@@ -91,12 +98,10 @@ class CustomerSource:
         self._app = app
 
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            return uow.profiles.customer_row_count()
+        return call_service(self._app, customer_count, CustomerPage())
 
     def rows(self, offset: int, limit: int) -> list[CustomerRow]:
-        with self._app.unit_of_work() as uow:
-            return uow.profiles.customer_rows(offset, limit)
+        return call_service(self._app, customer_page, CustomerPage(offset, limit))
 
 
 def customer_columns(app: DeskHost) -> list[Column]:
@@ -162,7 +167,7 @@ class ProfilesScreen(Screen[None]):
 
     def _is_lead(self) -> bool:
         agent = self.desk_app.agent
-        return agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
+        return agent is not None and may(agent.role, Action.REASSIGN)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "assign":
@@ -182,11 +187,16 @@ class ProfilesScreen(Screen[None]):
     def _row_selected(self, event: WorkList.RowSelected) -> None:
         self.load_detail(event.row.id, "customer")
 
-    @work(thread=True, exclusive=True, group="profiles-detail", exit_on_error=False)
     def load_detail(self, customer_id: int, then: str | None) -> None:
-        with self.desk_app.unit_of_work() as uow:
-            detail = uow.profiles.customer_detail(customer_id)
-        deliver(self, self._show_detail, detail, then)
+        run_service(
+            self,
+            customer_detail,
+            CustomerQuery(customer_id),
+            done=lambda detail: self._show_detail(detail, then),
+            trouble=self._failed,
+            group="profiles-detail",
+            exclusive=True,
+        )
 
     def _show_detail(self, detail: CustomerDetail | None, then: str | None) -> None:
         self.query_one("#profile-detail", Static).update(self._describe(detail))
@@ -269,13 +279,16 @@ class ProfilesScreen(Screen[None]):
             return
         self.run_assignment()
 
-    @work(thread=True, exclusive=True, group="profiles-assign", exit_on_error=False)
     def run_assignment(self) -> None:
-        app = self.desk_app
-        with app.unit_of_work() as uow:
-            mapping = uow.profiles.run_assignment(app.clock.now())
-            uow.commit()
-        deliver(self, self._assigned, len(mapping))
+        run_service(
+            self,
+            assign_customers,
+            AssignCustomers(),
+            done=lambda assigned: self._assigned(assigned.count),
+            trouble=self._failed,
+            group="profiles-assign",
+            exclusive=True,
+        )
 
     def _assigned(self, count: int) -> None:
         message = t("profiles.assigned", count=count) if count else t("profiles.assigned_none")
@@ -294,11 +307,8 @@ class ProfilesScreen(Screen[None]):
         if message.entities & {"customer", "contact", "deadline"}:
             self.query_one("#customers", WorkList).reload()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.group.startswith("profiles"):
-            self.query_one("#profiles-trouble", Banner).message = t(
-                "profiles.failed", reason=str(event.worker.error)
-            )
+    def _failed(self, reason: str) -> None:
+        self.query_one("#profiles-trouble", Banner).message = t("profiles.failed", reason=reason)
 
 
 # -- forms ------------------------------------------------------------------------------------
@@ -307,6 +317,9 @@ class ProfilesScreen(Screen[None]):
 class ProfileFormBase(ModalScreen[str | None]):
     """What both forms share: labelled fields with their messages, save in a worker, and a
     result that either closes the form or shows what is wrong, keeping every typed character."""
+
+    draft: FormDraft
+    """The form's typing kept as a draft (DESIGN.md 5): set by each form."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "profiles.key.save", id="profiles.save", priority=True),
@@ -356,10 +369,6 @@ class ProfileFormBase(ModalScreen[str | None]):
                 error.update(Text(problem_text(problem)))
         if problems:
             status.update(t("profiles.form.has_problems", count=len(problems)))
-        elif result is not None and result.conflict:
-            status.update(t("profiles.form.conflict"))
-            if result.theirs is not None:
-                self.show_conflict(result.theirs)
         elif result is not None and result.missing:
             status.update(t("profiles.form.missing"))
         status.set_class(True, "-error")
@@ -382,6 +391,26 @@ class ProfileFormBase(ModalScreen[str | None]):
 
     def conflict_kept(self, version: int) -> None:
         """The agent keeps their version: the next save replaces the one now stored."""
+
+    def save_conflicted(self, theirs: Conflict) -> None:
+        """Someone else saved first: nothing was written, said on the form, the typing kept
+        as a draft again."""
+        self.draft.resume()
+        self.show_result(None)
+        status = self.query_one("#form-status", Static)
+        status.update(t("profiles.form.conflict"))
+        status.set_class(True, "-error")
+
+    def save_refused(self, error: Exception) -> None:
+        """Not the agent's to save (a refused role): said on the form, the typing kept."""
+        self.save_trouble(denied_line(error))
+
+    def save_trouble(self, reason: str) -> None:
+        """The database failed: nothing was saved, said on the form, the typing kept."""
+        self.draft.resume()
+        status = self.query_one("#form-status", Static)
+        status.update(Text(t("profiles.failed", reason=reason)))
+        status.set_class(True, "-error")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -461,9 +490,12 @@ class CustomerFormModal(ProfileFormBase):
         if self.detail is not None:
             self.detail = replace(self.detail, version=version)
 
-    def action_save(self) -> None:
-        from deskui.data.profile_records import ContactDraft, CustomerDraft
+    def save_conflicted(self, theirs: Conflict) -> None:
+        """Beside the form's line, their save and what this form holds, side by side."""
+        super().save_conflicted(theirs)
+        self.show_conflict(theirs)
 
+    def action_save(self) -> None:
         d = self.detail
         draft = CustomerDraft(
             name=self.value("name"),
@@ -490,35 +522,25 @@ class CustomerFormModal(ProfileFormBase):
             )
         self.query_one("#form-status", Static).update(t("profiles.form.saving"))
         self.draft.hold()  # a draft written after the save would come back
-        self.save_customer(draft, contact)
+        run_service(
+            self,
+            save_customer,
+            SaveCustomer(draft, contact),
+            done=lambda saved: self._saved(saved, draft.name),
+            refused=self.save_refused,
+            conflict=self.save_conflicted,
+            trouble=self.save_trouble,
+            draft=self.draft,
+            group="profiles-save",
+            exclusive=True,
+        )
 
-    @work(thread=True, exclusive=True, group="profiles-save", exit_on_error=False)
-    def save_customer(self, draft: Any, contact: Any) -> None:
-        app = self.desk_app
-        agent_id = app.agent.id if app.agent else None
-        now = app.clock.now()
-        early: tuple[Problem, ...] = ()
-        if contact is not None:  # show the principal's problems with the customer's at once
-            from deskui.domain.customer_import import check_contact
-
-            early = tuple(check_contact(contact_values(contact))[1])
-        with app.unit_of_work() as uow:
-            result = uow.profiles.save_customer(draft, agent_id or 0, now)
-            problems = result.problems + early
-            if result.ok and not problems and contact is not None:
-                saved = uow.profiles.save_contact(replace(contact, customer_id=result.id), now)
-                problems = saved.problems
-            if result.ok and not problems:
-                self.draft.delete_in(uow)
-                uow.commit()  # customer and principal together, or neither
-        deliver(self, self._saved, result, problems, draft.name)
-
-    def _saved(self, result: SaveResult, problems: tuple[Problem, ...], name: str) -> None:
-        if result.ok and not problems:
+    def _saved(self, saved: CustomerSaved, name: str) -> None:
+        if saved.ok:
             self.dismiss(name)
             return
         self.draft.resume()  # not saved: the typing is kept as a draft again
-        self.show_result(result, problems)
+        self.show_result(saved.result, saved.problems)
 
 
 class ContactFormModal(ProfileFormBase):
@@ -631,8 +653,6 @@ class ContactFormModal(ProfileFormBase):
         self.query_one("#form-status", Static).update("")
 
     def action_save(self) -> None:
-        from deskui.data.profile_records import ContactDraft
-
         c = self.contacts.get(self.current)
         draft = ContactDraft(
             customer_id=self.detail.id,
@@ -650,28 +670,28 @@ class ContactFormModal(ProfileFormBase):
         )
         self.query_one("#form-status", Static).update(t("profiles.form.saving"))
         self.draft.hold()  # a draft written after the save would come back
-        self.save_contact(draft, remove=False)
+        self._run(save_contact, SaveContact(draft))
 
     def action_remove(self) -> None:
         c = self.contacts.get(self.current)
         if c is None:
             self.app.bell()
             return
-        self.save_contact(c, remove=True)
+        self._run(remove_contact, RemoveContact(c.id, c.version))
 
-    @work(thread=True, exclusive=True, group="profiles-save", exit_on_error=False)
-    def save_contact(self, draft: Any, *, remove: bool) -> None:
-        app = self.desk_app
-        now = app.clock.now()
-        with app.unit_of_work() as uow:
-            if remove:
-                result = uow.profiles.remove_contact(draft.id, draft.version, now)
-            else:
-                result = uow.profiles.save_contact(draft, now)
-            if result.ok:
-                self.draft.delete_in(uow)
-                uow.commit()
-        deliver(self, self._saved, result)
+    def _run(self, service: Any, command: object) -> None:
+        run_service(
+            self,
+            service,
+            command,
+            done=self._saved,
+            refused=self.save_refused,
+            conflict=self.save_conflicted,
+            trouble=self.save_trouble,
+            draft=self.draft,
+            group="profiles-save",
+            exclusive=True,
+        )
 
     def _saved(self, result: SaveResult) -> None:
         if result.ok:
@@ -721,30 +741,27 @@ class ImportModal(ModalScreen[int | None]):
         self.query_one("#import-bad", Static).update("")
         self.dry_run(event.value.strip())
 
-    @work(thread=True, exclusive=True, group="profiles-import", exit_on_error=False)
     def dry_run(self, path: str) -> None:
-        from deskui.data.tabular import TableError, read_sheet
-        from deskui.domain.customer_import import parse_rows
+        run_service(
+            self,
+            check_import,
+            CheckImport(path),
+            done=self._show_report,
+            refused=self._unreadable,
+            trouble=self._failed,
+            group="profiles-import",
+            exclusive=True,
+        )
 
-        app = self.desk_app
-        try:
-            sheet = read_sheet(Path(path).expanduser())
-        except TableError as error:
-            deliver(self, self._failed, t(str(error)))
-            return
-        try:
-            with app.unit_of_work() as uow:
-                report = parse_rows(sheet.rows, uow.profiles.existing_phones(), sheet.headers)
-                outcome = uow.profiles.import_customers(report, 0, app.clock.now(), dry_run=True)
-        except Exception as error:
-            deliver(self, self._failed, trouble_line(error))
-            return
-        deliver(self, self._show_report, report, outcome)
+    def _unreadable(self, error: Exception) -> None:
+        """The file is not a table (its catalog key), or the role may not import."""
+        self._failed(t(str(error)) if isinstance(error, TableError) else denied_line(error))
 
     def _failed(self, text: str) -> None:
         self.query_one("#import-summary", Static).update(Text(text))
 
-    def _show_report(self, report: ImportReport, outcome: ImportOutcome) -> None:
+    def _show_report(self, checked: ImportChecked) -> None:
+        report, outcome = checked.report, checked.outcome
         self.report = report
         if not report.has_header or not report.rows:  # nothing to import, said as such
             key = (
@@ -784,23 +801,26 @@ class ImportModal(ModalScreen[int | None]):
             return
         self.accept_import(self.report)
 
-    @work(thread=True, exclusive=True, group="profiles-import", exit_on_error=False)
     def accept_import(self, report: ImportReport) -> None:
-        app = self.desk_app
-        agent_id = app.agent.id if app.agent else 0
-        try:
-            with app.unit_of_work() as uow:
-                outcome = uow.profiles.import_customers(
-                    report, agent_id, app.clock.now(), dry_run=False
-                )
-                uow.commit()
-        except Exception as error:  # nothing was imported: said, never silent
-            deliver(self, self._failed, t("profiles.import.failed", reason=trouble_line(error)))
-            return
+        def failed(reason: str) -> None:  # nothing was imported: said, never silent
+            self._failed(t("profiles.import.failed", reason=reason))
+
+        run_service(
+            self,
+            import_customers,
+            ImportCustomers(report),
+            done=self._imported,
+            refused=lambda error: failed(denied_line(error)),
+            trouble=failed,
+            group="profiles-import",
+            exclusive=True,
+        )
+
+    def _imported(self, outcome: ImportOutcome) -> None:
         if outcome.skipped_lines:  # filed since the dry run: said before the dialog closes
-            deliver(self, self._imported_with_skips, outcome)
+            self._imported_with_skips(outcome)
             return
-        deliver(self, self.dismiss, outcome.created)
+        self.dismiss(outcome.created)
 
     def _imported_with_skips(self, outcome: ImportOutcome) -> None:
         self.report = None
