@@ -48,6 +48,8 @@ BENCHES = (
         ("--repeat", "3", "--warmup", "1"),
         (
             Goal("desk first paint", "desk_first_paint_ms", "bare_first_paint_ms", 1.25),
+            Goal("existing file: rows", "existing_rows_paint_ms", "bare_first_paint_ms", 3.0),
+            Goal("existing file: rows", "existing_rows_paint_ms", None, 600.0),
         ),
     ),
     Bench(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from deskui.data.migrations import HEAD
 
 
 class DatabaseError(Exception):
@@ -89,14 +91,26 @@ class Database:
             raise DatabaseError(describe(error, self.url)) from error
 
     def upgrade(self) -> None:
-        """Bring the schema to the newest migration (an empty database included)."""
-        from alembic import command
-
+        """Bring the schema to the newest migration (an empty database included). A database
+        already at the newest is only asked its revision: Alembic is not even imported."""
         try:
+            if self.revision() == HEAD:
+                return
+            from alembic import command
+
             with self.engine.begin() as connection:
                 command.upgrade(alembic_config(connection), "heads")
         except OperationalError as error:
             raise DatabaseError(describe(error, self.url)) from error
+
+    def revision(self) -> str | None:
+        """The migration the schema is at (None for an empty database)."""
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            versions = connection.execute(text("SELECT version_num FROM alembic_version"))
+            found = [row[0] for row in versions]
+        return found[0] if len(found) == 1 else None
 
     def is_empty(self) -> bool:
         return not inspect(self.engine).has_table("agent")

@@ -5,71 +5,100 @@ as uow:` opens a session, `uow.tickets`, `uow.callbacks`, `uow.handover` ... are
 sharing it, and nothing is written unless `uow.commit()` is called (leaving the block rolls
 back). Where it differs: there is no abstract base with a fake for tests, because every test
 runs on a real SQLite and PostgreSQL database (the store tests are the repository tests), and
-the stores are built eagerly: they are plain objects holding the session, cheaper than a
-lookup table of lazily built ones.
+each store is imported and built the first time a unit of work asks for it: the desk's start
+needs five of the twenty-three, and importing all of them cost some 50 ms before the first
+rows (benchmarks/startup.py, the existing-database case).
 """
 
 from __future__ import annotations
 
+import importlib
 from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from sqlalchemy.orm import Session
 
-from deskui.data.account_store import AccountStore
-from deskui.data.agent_store import AgentStore
-from deskui.data.audit_store import AuditStore
-from deskui.data.calendar_store import CalendarStore
-from deskui.data.callback_store import CallbackStore
-from deskui.data.change_feed import ChangeFeed
-from deskui.data.complaint_store import ComplaintStore
-from deskui.data.customer_store import CustomerStore
 from deskui.data.database import Database
-from deskui.data.deadline_store import DeadlineStore
-from deskui.data.draft_store import DraftStore
-from deskui.data.frontdesk_store import FrontDeskStore
-from deskui.data.handover_store import HandoverStore
-from deskui.data.measure_store import MeasureStore
-from deskui.data.notification_store import NotificationStore
-from deskui.data.pause_store import PauseStore
-from deskui.data.presence_store import PresenceStore
-from deskui.data.profile_store import ProfileStore
-from deskui.data.reception_store import ReceptionStore
-from deskui.data.relations_store import RelationsStore
-from deskui.data.settings_store import SettingsStore
-from deskui.data.survey_store import SurveyStore
-from deskui.data.ticket_store import TicketStore
-from deskui.data.work_store import WorkStore
 from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.site import SiteRules, site_rules
+
+if TYPE_CHECKING:
+    from deskui.data.account_store import AccountStore
+    from deskui.data.agent_store import AgentStore
+    from deskui.data.audit_store import AuditStore
+    from deskui.data.calendar_store import CalendarStore
+    from deskui.data.callback_store import CallbackStore
+    from deskui.data.change_feed import ChangeFeed
+    from deskui.data.complaint_store import ComplaintStore
+    from deskui.data.customer_store import CustomerStore
+    from deskui.data.deadline_store import DeadlineStore
+    from deskui.data.draft_store import DraftStore
+    from deskui.data.frontdesk_store import FrontDeskStore
+    from deskui.data.handover_store import HandoverStore
+    from deskui.data.measure_store import MeasureStore
+    from deskui.data.notification_store import NotificationStore
+    from deskui.data.pause_store import PauseStore
+    from deskui.data.presence_store import PresenceStore
+    from deskui.data.profile_store import ProfileStore
+    from deskui.data.reception_store import ReceptionStore
+    from deskui.data.relations_store import RelationsStore
+    from deskui.data.settings_store import SettingsStore
+    from deskui.data.survey_store import SurveyStore
+    from deskui.data.ticket_store import TicketStore
+    from deskui.data.work_store import WorkStore
+
+S = TypeVar("S")
+
+
+class _Store(Generic[S]):
+    """A store of the unit of work, imported and built on first use, then kept on it."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._module = f"deskui.data.{module}"
+        self._name = name
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self._attribute = attribute
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Store[S]: ...
+    @overload
+    def __get__(self, uow: UnitOfWork, owner: type) -> S: ...
+    def __get__(self, uow: UnitOfWork | None, owner: type) -> Any:
+        if uow is None:
+            return self
+        store = getattr(importlib.import_module(self._module), self._name)(uow)
+        uow.__dict__[self._attribute] = store  # found there from now on, before the class
+        return store
 
 
 class UnitOfWork:
     """A transaction around the stores: rolls back unless `commit()` was called."""
 
     session: Session
-    agents: AgentStore
-    work: WorkStore
-    customers: CustomerStore
-    tickets: TicketStore
-    profiles: ProfileStore
-    complaints: ComplaintStore
-    callbacks: CallbackStore
-    surveys: SurveyStore
-    handover: HandoverStore
-    frontdesk: FrontDeskStore
-    reception: ReceptionStore
-    relations: RelationsStore
-    pauses: PauseStore
-    notifications: NotificationStore
-    calendar: CalendarStore
-    drafts: DraftStore
-    changes: ChangeFeed
-    settings: SettingsStore
-    deadlines: DeadlineStore
-    accounts: AccountStore
-    audit: AuditStore
-    presence: PresenceStore
-    measures: MeasureStore
+    agents: _Store[AgentStore] = _Store("agent_store", "AgentStore")
+    work: _Store[WorkStore] = _Store("work_store", "WorkStore")
+    customers: _Store[CustomerStore] = _Store("customer_store", "CustomerStore")
+    tickets: _Store[TicketStore] = _Store("ticket_store", "TicketStore")
+    profiles: _Store[ProfileStore] = _Store("profile_store", "ProfileStore")
+    complaints: _Store[ComplaintStore] = _Store("complaint_store", "ComplaintStore")
+    callbacks: _Store[CallbackStore] = _Store("callback_store", "CallbackStore")
+    surveys: _Store[SurveyStore] = _Store("survey_store", "SurveyStore")
+    handover: _Store[HandoverStore] = _Store("handover_store", "HandoverStore")
+    frontdesk: _Store[FrontDeskStore] = _Store("frontdesk_store", "FrontDeskStore")
+    reception: _Store[ReceptionStore] = _Store("reception_store", "ReceptionStore")
+    relations: _Store[RelationsStore] = _Store("relations_store", "RelationsStore")
+    pauses: _Store[PauseStore] = _Store("pause_store", "PauseStore")
+    notifications: _Store[NotificationStore] = _Store("notification_store", "NotificationStore")
+    calendar: _Store[CalendarStore] = _Store("calendar_store", "CalendarStore")
+    drafts: _Store[DraftStore] = _Store("draft_store", "DraftStore")
+    changes: _Store[ChangeFeed] = _Store("change_feed", "ChangeFeed")
+    settings: _Store[SettingsStore] = _Store("settings_store", "SettingsStore")
+    deadlines: _Store[DeadlineStore] = _Store("deadline_store", "DeadlineStore")
+    accounts: _Store[AccountStore] = _Store("account_store", "AccountStore")
+    audit: _Store[AuditStore] = _Store("audit_store", "AuditStore")
+    presence: _Store[PresenceStore] = _Store("presence_store", "PresenceStore")
+    measures: _Store[MeasureStore] = _Store("measure_store", "MeasureStore")
 
     def __init__(
         self, database: Database, policy: DeadlinePolicy | None = None, *, quick: bool = False
@@ -85,29 +114,8 @@ class UnitOfWork:
         self._rules = None
         self.notified = False
         """This transaction has told the listening desks (PostgreSQL NOTIFY, once)."""
-        self.agents = AgentStore(self)
-        self.work = WorkStore(self)
-        self.customers = CustomerStore(self)
-        self.tickets = TicketStore(self)
-        self.profiles = ProfileStore(self)
-        self.complaints = ComplaintStore(self)
-        self.callbacks = CallbackStore(self)
-        self.surveys = SurveyStore(self)
-        self.handover = HandoverStore(self)
-        self.frontdesk = FrontDeskStore(self)
-        self.reception = ReceptionStore(self)
-        self.relations = RelationsStore(self)
-        self.pauses = PauseStore(self)
-        self.notifications = NotificationStore(self)
-        self.calendar = CalendarStore(self)
-        self.drafts = DraftStore(self)
-        self.changes = ChangeFeed(self)
-        self.settings = SettingsStore(self)
-        self.deadlines = DeadlineStore(self)
-        self.accounts = AccountStore(self)
-        self.audit = AuditStore(self)
-        self.presence = PresenceStore(self)
-        self.measures = MeasureStore(self)
+        for attribute in _STORES:  # a unit of work entered again gets stores of its session
+            self.__dict__.pop(attribute, None)
         return self
 
     def __exit__(
@@ -138,3 +146,6 @@ class UnitOfWork:
     def forget_rules(self) -> None:
         """Settings were saved in this unit of work: read the rules again when next asked."""
         self._rules = None
+
+
+_STORES = tuple(name for name, value in vars(UnitOfWork).items() if isinstance(value, _Store))

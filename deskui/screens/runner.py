@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from deskui.services.errors import Conflict
 
 
-
 class _OpensUnits(Protocol):
     """The one thing of the app's the runner alone uses: a fresh unit of work."""
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -9,6 +13,7 @@ from sqlalchemy import func, inspect, select
 
 from deskui.data import models as m
 from deskui.data.database import Database, alembic_config
+from deskui.data.migrations import HEAD
 from deskui.data.models import Base
 
 
@@ -27,6 +32,26 @@ def test_upgrade_builds_every_table_at_head(database: Database) -> None:
     before = _schema(database)
     database.upgrade()
     assert _schema(database) == before
+
+
+def test_head_is_alembics_head_and_a_database_at_head_starts_without_alembic(
+    database: Database, tmp_path: Path
+) -> None:
+    """deskui.data.migrations.HEAD spares every start Alembic's import: it must be the head."""
+    (head,) = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert head == HEAD
+    assert database.revision() == HEAD
+    url = f"sqlite:///{tmp_path / 'at-head.db'}"
+    Database(url).upgrade()
+    script = (
+        "import sys; from deskui.data.database import Database; "
+        f"d = Database({url!r}); d.upgrade(); "
+        "print(d.revision(), any(n.split('.')[0] == 'alembic' for n in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [HEAD, "False"]
 
 
 def test_models_and_migrated_schema_do_not_differ(database: Database) -> None:

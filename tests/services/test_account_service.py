@@ -142,7 +142,6 @@ def test_demo_people_sign_in_without_a_password_and_nobody_else_does(
         accounts.demo_sign_in(uow, None, "刘洋", FIXED_NOW)
 
 
-
 def test_a_denial_is_audited_with_who_and_what(database: Database) -> None:
     """services/audit.record_denial: the line the runner writes when a service says Denied."""
     from deskui.services.audit import record_denial
@@ -154,3 +153,15 @@ def test_a_denial_is_audited_with_who_and_what(database: Database) -> None:
         (line,) = uow.audit.search(action="denied")
     assert (line.agent_name, line.outcome) == ("刘洋", "denied")
     assert line.subject == str(Action.EDIT_SITE_SETTINGS)
+
+
+def test_the_kept_dummy_hash_costs_what_a_real_check_costs() -> None:
+    """An unknown name is checked against `_DUMMY`: same algorithm and costs as a real hash."""
+    from argon2 import extract_parameters
+    from argon2.low_level import Type
+
+    from deskui.services.accounts import _DUMMY, _HASHER
+
+    kept = extract_parameters(_DUMMY)
+    assert kept == extract_parameters(_HASHER.hash("x"))
+    assert kept.type is Type.ID
