@@ -3,10 +3,11 @@ listed with size and type, saved back out to a file on request."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.table import Table
@@ -24,16 +25,22 @@ from deskui.domain.field_limits import input_limit
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.runner import call_service, denied_line, run_service
+from deskui.screens.trouble_text import trouble_line
 
 if TYPE_CHECKING:
-    from deskui.data.frontdesk_store import AttachmentRecord, AttachmentRules
     from deskui.screens.host import DeskHost
+    from deskui.screens.runner import Service
+    from deskui.services.attachments import AttachmentRecord, AttachmentRules
+
+C = TypeVar("C")
+R = TypeVar("R")
 
 
 def attachment_rules(app: DeskHost) -> AttachmentRules:
     """The site's attachment setting (a lead edits it): kept in the database (default) or
     in a folder beside it, and the largest file accepted."""
-    from deskui.data.frontdesk_store import AttachmentRules
+    from deskui.services.attachments import AttachmentRules
 
     rules = app.site_rules
     return AttachmentRules(
@@ -55,7 +62,7 @@ def attachment_folder(app: DeskHost) -> Path:
 
 def attachments_table(attachments: list[AttachmentRecord], zone: ZoneInfo) -> Table | Text:
     """Name, type, size, who and when: every name painted literally."""
-    from deskui.data.frontdesk_store import human_size
+    from deskui.services.attachments import human_size
 
     if not attachments:
         return Text(t("attachments.none"), style="dim")
@@ -105,7 +112,7 @@ class AttachmentsModal(ModalScreen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        from deskui.data.frontdesk_store import human_size
+        from deskui.services.attachments import human_size
 
         rules = attachment_rules(self.desk_app)
         with Vertical(classes="dialog attachments-dialog"):
@@ -136,16 +143,17 @@ class AttachmentsModal(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="attachments_load", exit_on_error=False)
     def load_attachments(self) -> None:
+        from deskui.services.attachments import AttachmentsOf, ticket_attachments
+
         try:
-            with self.desk_app.unit_of_work() as uow:
-                found = uow.frontdesk.attachments(self.ticket_id)
+            found = call_service(self.desk_app, ticket_attachments, AttachmentsOf(self.ticket_id))
         except Exception as error:
-            self.post_message(self.Refused(t("department.legs.trouble", reason=str(error))))
+            self._trouble(trouble_line(error))
             return
         self.post_message(self.Listed(found))
 
     def on_attachments_modal_listed(self, message: Listed) -> None:
-        from deskui.data.frontdesk_store import human_size
+        from deskui.services.attachments import human_size
 
         self._attachments = message.attachments
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
@@ -179,29 +187,16 @@ class AttachmentsModal(ModalScreen[None]):
         self.query_one("#err-path", Static).update(Text(t(key)) if key else "")
         return Path(text).expanduser() if not key else None
 
-    @work(thread=True, exclusive=True, group="attachments_write", exit_on_error=False)
     def add_file(self, path: Path) -> None:
-        from deskui.data.frontdesk_store import FrontDeskError, human_size
+        from deskui.services.attachments import AddAttachment, add_attachment, human_size
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                added = uow.frontdesk.add_attachment(
-                    self.ticket_id,
-                    path,
-                    app.agent.id,  # type: ignore[union-attr]
-                    app.clock.now(),
-                    attachment_rules(app),
-                )
-                uow.commit()
-        except FrontDeskError as error:
-            self.post_message(self.Refused(t(error.key, **error.values)))
-            return
-        except Exception as error:
-            self.post_message(self.Refused(t("department.legs.trouble", reason=str(error))))
-            return
-        name = visible(added.filename)
-        self.post_message(self.Done(t("attachments.added", name=name, size=human_size(added.size))))
+        def added(record: AttachmentRecord) -> None:
+            name = visible(record.filename)
+            size = human_size(record.size)
+            self.post_message(self.Done(t("attachments.added", name=name, size=size)))
+
+        command = AddAttachment(self.ticket_id, path, attachment_rules(self.desk_app))
+        self._run(add_attachment, command, added)
 
     def action_save_out(self) -> None:
         options = self.query_one("#attachment-list", OptionList)
@@ -214,23 +209,31 @@ class AttachmentsModal(ModalScreen[None]):
             return
         self.save_out(self._attachments[highlighted].id, path)
 
-    @work(thread=True, exclusive=True, group="attachments_write", exit_on_error=False)
     def save_out(self, attachment_id: int, target: Path) -> None:
-        from deskui.data.frontdesk_store import FrontDeskError
+        from deskui.services.attachments import SaveAttachmentOut, save_attachment_out
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                written = uow.frontdesk.save_attachment_out(
-                    attachment_id, target, attachment_rules(app)
-                )
-        except FrontDeskError as error:
-            self.post_message(self.Refused(t(error.key, **error.values)))
-            return
-        except Exception as error:
-            self.post_message(self.Refused(t("department.legs.trouble", reason=str(error))))
-            return
-        self.post_message(self.Done(t("attachments.saved", path=str(written))))
+        def written(path: Path) -> None:
+            self.post_message(self.Done(t("attachments.saved", path=str(path))))
+
+        command = SaveAttachmentOut(attachment_id, target, attachment_rules(self.desk_app))
+        self._run(save_attachment_out, command, written)
+
+    def _run(self, service: Service[C, R], command: C, done: Callable[[R], object]) -> None:
+        """One write at a time (attaching or saving out); a refusal or a fault is said under
+        the path, which stays as typed."""
+        run_service(
+            self,
+            service,
+            command,
+            done=done,
+            refused=lambda error: self.post_message(self.Refused(_refusal_line(error))),
+            trouble=self._trouble,
+            group="attachments_write",
+            exclusive=True,
+        )
+
+    def _trouble(self, line: str) -> None:
+        self.post_message(self.Refused(t("department.legs.trouble", reason=line)))
 
     def on_attachments_modal_refused(self, message: Refused) -> None:
         # the path stays as typed: the agent corrects it and presses Enter again
@@ -241,6 +244,17 @@ class AttachmentsModal(ModalScreen[None]):
         self.query_one("#path", Input).value = ""
         self.notify(visible(message.message), markup=False)
         self.load_attachments()
+
+
+def _refusal_line(error: Exception) -> str:
+    """A refused file in the catalog's words (missing, unreadable, too big, already there); a
+    denied action as who may not do what."""
+    if getattr(error, "action", None) is not None:  # a Denied
+        return denied_line(error)
+    key = getattr(error, "key", None)
+    if isinstance(key, str):
+        return t(key, **dict(getattr(error, "values", {})))
+    return t("department.legs.trouble", reason=str(error).splitlines()[0])
 
 
 def _local(value: datetime, zone: ZoneInfo) -> str:

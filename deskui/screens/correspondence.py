@@ -29,14 +29,24 @@ from deskui.domain.reception import (
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.screens.department import LegField, LegFormModal, save_in_worker
+from deskui.screens.leg_form import LegField, LegFormModal, save_leg
+from deskui.screens.runner import call_service
+from deskui.services.correspondence import (
+    MailPage,
+    MailSearch,
+    RegisterMail,
+    SignMail,
+    mail_count,
+    mail_page,
+    register_mail,
+    sign_mail,
+)
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
-    from deskui.data.reception_store import MailRow
-    from deskui.data.unit_of_work import UnitOfWork
     from deskui.screens.host import DeskHost
+    from deskui.services.correspondence import MailRow
 
 SEARCH_DELAY = 0.3  # seconds after the last key
 
@@ -48,12 +58,11 @@ class MailSource:
         self.archive_only = archive_only
 
     def count(self) -> int:
-        with self._app.unit_of_work() as uow:
-            return uow.reception.mail_count(self.search, self.archive_only)
+        return call_service(self._app, mail_count, MailSearch(self.search, self.archive_only))
 
     def rows(self, offset: int, limit: int) -> list[Any]:
-        with self._app.unit_of_work() as uow:
-            return list(uow.reception.mail(offset, limit, self.search, self.archive_only))
+        page = MailPage(offset, limit, self.search, self.archive_only)
+        return list(call_service(self._app, mail_page, page))
 
 
 class CorrespondenceScreen(Screen[None]):
@@ -212,9 +221,6 @@ class CorrespondenceScreen(Screen[None]):
         self._load()
 
     def action_new(self) -> None:
-        agent = self.desk_app.agent
-        assert agent is not None
-        me = agent.id
         fields = [
             LegField("at", t("correspondence.at"), placeholder=t("correspondence.time_hint")),
             LegField(
@@ -268,30 +274,23 @@ class CorrespondenceScreen(Screen[None]):
             if problems or at is None:
                 modal.show_problems(problems)
                 return
-            made: list[int] = []
+            command = RegisterMail(
+                at=at,
+                direction=values["direction"],
+                kind=values["kind"],
+                category=values["category"],
+                party=values["party"],
+                handed_to=values["handed_to"],
+                archive=values["archive"] == "yes",
+                note=values["note"],
+                copy_made=values["copy_made"] == "yes",
+            )
 
-            def write(uow: UnitOfWork) -> None:
-                made.append(
-                    uow.reception.register_mail(
-                        me,
-                        now,
-                        at=at,
-                        direction=values["direction"],
-                        kind=values["kind"],
-                        category=values["category"],
-                        party=values["party"],
-                        handed_to=values["handed_to"],
-                        archive=values["archive"] == "yes",
-                        note=values["note"],
-                        copy_made=values["copy_made"] == "yes",
-                    )
-                )
-
-            def done() -> None:
-                self.notify(t("correspondence.saved", id=made[0] if made else ""))
+            def done(item_id: int) -> None:
+                self.notify(t("correspondence.saved", id=item_id))
                 self._load()
 
-            save_in_worker(self, modal, write, done)
+            save_leg(self, modal, register_mail, command, done)
 
         title = t("correspondence.new_title")
         self.app.push_screen(LegFormModal(title, fields, submit, draft="correspondence"))
@@ -310,18 +309,13 @@ class CorrespondenceScreen(Screen[None]):
                 return
             who = values["signed_by"]
 
-            def done() -> None:
+            def done(_: None) -> None:
                 self.notify(
                     t("correspondence.signed_ok", id=row.id, who=visible(who.strip())), markup=False
                 )
                 self.query_one("#mail-list", WorkList).reload()
 
-            save_in_worker(
-                self,
-                modal,
-                lambda uow: uow.reception.sign_mail(row.id, who, self.desk_app.clock.now()),
-                done,
-            )
+            save_leg(self, modal, sign_mail, SignMail(row.id, who), done)
 
         self.app.push_screen(
             LegFormModal(

@@ -28,17 +28,19 @@ from deskui.domain.search import visible
 from deskui.i18n import catalog, current_locale, t
 from deskui.keys import localize_bindings
 from deskui.locations import file_stamp
-from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.runner import call_service, denied_line, run_service
+from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from deskui.config import Settings
-    from deskui.data.complaint_store import ComplaintCase, ReplyFactsSave
-    from deskui.data.conflict import Conflict
     from deskui.screens.host import DeskHost
+    from deskui.services.complaints import ComplaintCase
+    from deskui.services.errors import Conflict
+    from deskui.services.replies import ReplySaved, SaveReply
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 FACT_FIELDS = ("cause", "responsible", "action_at", "expected_finish")
@@ -150,11 +152,12 @@ class ReplyComposerScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="reply_load", exit_on_error=False)
     def load_case(self) -> None:
+        from deskui.services.complaints import ComplaintOf, complaint_case
+
         try:
-            with self.desk_app.unit_of_work() as uow:
-                case = uow.complaints.complaint(self.ticket_id)
+            case = call_service(self.desk_app, complaint_case, ComplaintOf(self.ticket_id))
         except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
+            self.post_message(self.Trouble(trouble_line(error)))
             return
         self.post_message(self.CaseLoaded(case))
 
@@ -284,9 +287,10 @@ class ReplyComposerScreen(Screen[None]):
             reply.focus()
             self._status(t("reply.flagged_export", count=len(reply.hits)))
             return
-        from deskui.data.complaint_store import ReplyFactsSave
+        from deskui.services.replies import SaveReply
 
-        facts = ReplyFactsSave(
+        command = SaveReply(
+            ticket_id=self.ticket_id,
             cause=self.query_one("#cause", Input).value.strip(),
             responsible=self.query_one("#responsible", Input).value.strip(),
             action_at=times["action_at"],
@@ -296,35 +300,43 @@ class ReplyComposerScreen(Screen[None]):
             expected_version=self.version,
         )
         self.draft.hold()  # a draft written after the save would come back
-        self.save_reply(facts, then_export)
+        self.save_reply(command, then_export)
 
-    @work(thread=True, exclusive=True, group="reply_save", exit_on_error=False)
-    def save_reply(self, facts: object, then_export: bool) -> None:
-        from deskui.data.conflict import Conflict
+    def save_reply(self, command: SaveReply, then_export: bool) -> None:
+        from deskui.services.replies import save_reply
 
-        app = self.desk_app
-        try:
-            with app.unit_of_work() as uow:
-                version = uow.complaints.save_reply_facts(
-                    self.ticket_id,
-                    app.agent.id,  # type: ignore[union-attr]
-                    facts,  # type: ignore[arg-type]
-                    app.clock.now(),
-                )
-                self.draft.delete_in(uow)
-                uow.commit()
-        except Conflict as conflict:  # another desk saved first: show both, keep the form
-            deliver(self, self._save_conflicted, conflict, facts, then_export)
-            return
-        except Exception as error:
-            self.post_message(self.Trouble(str(error).splitlines()[0]))
-            deliver(self, self.draft.resume)
-            return
-        self.post_message(self.Saved(version, then_export))
+        def saved(result: ReplySaved) -> None:
+            self.post_message(self.Saved(result.version, then_export))
 
-    def _save_conflicted(self, conflict: Conflict, facts: ReplyFactsSave, export: bool) -> None:
-        from deskui.data.complaint_store import REPLY_FIELDS
+        def conflicted(conflict: Conflict) -> None:  # another desk saved first: show both
+            self._save_conflicted(conflict, command, then_export)
+
+        run_service(
+            self,
+            save_reply,
+            command,
+            done=saved,
+            refused=self._save_refused,
+            conflict=conflicted,
+            trouble=self._save_trouble,
+            draft=self.draft,
+            group="reply_save",
+            exclusive=True,
+        )
+
+    def _save_trouble(self, reason: str) -> None:
+        self.post_message(self.Trouble(reason))
+        self.draft.resume()
+
+    def _save_refused(self, error: Exception) -> None:
+        from deskui.services.errors import Denied
+
+        # the form stays as typed and its draft resumes, as for any save that did not land
+        self._save_trouble(denied_line(error) if isinstance(error, Denied) else str(error))
+
+    def _save_conflicted(self, conflict: Conflict, facts: SaveReply, export: bool) -> None:
         from deskui.screens.conflict import ConflictModal
+        from deskui.services.replies import REPLY_FIELDS
 
         self.draft.resume()
         mine = {name: str(getattr(facts, name) or "") for name in REPLY_FIELDS}

@@ -1,0 +1,58 @@
+"""Written replies to complaints (seed 001:7): the facts the letter reports and the letter
+as the agent edited it, saved with the complaint's version check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from deskui.data.complaint_store import REPLY_FIELDS, ReplyFactsSave
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, require
+
+if TYPE_CHECKING:
+    from deskui.data.unit_of_work import UnitOfWork
+
+__all__ = ["REPLY_FIELDS", "ReplySaved", "SaveReply", "save_reply"]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveReply:
+    """The written reply to one complaint: the facts it reports (seed 001:7.3), the letter
+    as edited, and the complaint's version the agent saw (0 for no record yet)."""
+
+    ticket_id: int
+    cause: str
+    responsible: str
+    action_at: datetime | None
+    """When the action was taken, as the agent typed it (none: the letter says so)."""
+    expected_finish: datetime | None
+    result: str
+    reply_text: str
+    expected_version: int | None
+    """The version loaded (0: no complaint record yet, still checked); None saves unchecked."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReplySaved:
+    version: int
+    """The complaint's version after the save, for the next save's check."""
+
+
+def save_reply(uow: UnitOfWork, actor: Actor, command: SaveReply, now: datetime) -> ReplySaved:
+    """Save the reply's facts and text with the version check; one commit. Raises `Conflict`
+    when another desk saved the complaint first (the reply is part of its record)."""
+    require(actor, Action.WORK_OWN)
+    facts = ReplyFactsSave(
+        cause=command.cause,
+        responsible=command.responsible,
+        action_at=command.action_at,
+        expected_finish=command.expected_finish,
+        result=command.result,
+        reply_text=command.reply_text,
+        expected_version=command.expected_version,
+    )
+    version = uow.complaints.save_reply_facts(command.ticket_id, actor.id, facts, now)
+    uow.commit()
+    return ReplySaved(version)
