@@ -1,8 +1,7 @@
-"""The handover's and orders' dialog (`FormModal`) running a service on the runner: what
-`orders.run_form_save` does for store calls written in a screen, for a use case of
-deskui/services instead (issue 15). A refusal goes next to its field and the dialog stays
-open with what was typed; success takes the draft with the save, closes the dialog, then
-calls `done(result)`."""
+"""The handover's and orders' dialog (`FormModal`) running a use case of deskui/services on
+the runner (issue 15). A refusal goes next to its field and the dialog stays open with what
+was typed; success takes the draft with the save, closes the dialog, then calls
+`done(result)`."""
 
 from __future__ import annotations
 

@@ -24,12 +24,10 @@ from deskui.domain.orders import ReturnStep, next_return_steps
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
-from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import focus_first_field
-from deskui.screens.runner import Service, call_service, denied_line, run_service
-from deskui.services.actor import Denied
-from deskui.services.errors import HandoverError
+from deskui.screens.form_save import save_form
+from deskui.screens.runner import Service, call_service
 from deskui.services.orders import (
     AddOrder,
     AnswerParcel,
@@ -193,69 +191,7 @@ class FormModal(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def run_form_save(
-    screen: Screen[Any],
-    modal: FormModal,
-    save: Callable[[FormDraft], object],
-    done: Callable[[object], None],
-) -> None:
-    """Run `save` in a thread worker, given the form's draft to delete in its unit of work;
-    problems go next to the fields, success closes the dialog and calls `done` with the
-    result."""
-
-    def job() -> None:
-        try:
-            result = save(modal.draft)
-        except HandoverError as error:
-            problems = list(error.problems)
-            trouble = "" if problems else t(error.key)
-            deliver(screen, modal.show_problems, problems, trouble)
-            return
-        except Exception as error:  # the database went away: say so, keep the form
-            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-            deliver(screen, modal.show_problems, [], t("handover.save_failed", reason=reason))
-            return
-        deliver(screen, modal.draft.saved)
-        deliver(screen, modal.saved)
-        deliver(screen, done, result)
-
-    screen.run_worker(job, thread=True, exclusive=True, group="form_save", exit_on_error=False)
-
-
 C = TypeVar("C")
-
-
-def save_form(
-    screen: Screen[Any],
-    modal: FormModal,
-    service: Service[C, Any],
-    command: C,
-    done: Callable[[Any], None],
-) -> None:
-    """`run_form_save` for a service: run it through the runner with the form's draft;
-    problems go next to the fields, success closes the dialog and calls `done` with the
-    service's result."""
-
-    def saved(result: Any) -> None:
-        modal.draft.saved()
-        modal.saved()
-        done(result)
-
-    def refused(error: Exception) -> None:
-        if isinstance(error, HandoverError):
-            problems = list(error.problems)
-            modal.show_problems(problems, "" if problems else t(error.key))
-        else:  # not this role's to do (audited by the runner), or a rule of another store
-            reason = denied_line(error) if isinstance(error, Denied) else str(error)
-            modal.show_problems([], t("handover.save_failed", reason=reason))
-
-    def trouble(reason: str) -> None:  # the database went away: say so, keep the form
-        modal.show_problems([], t("handover.save_failed", reason=reason))
-
-    run_service(
-        screen, service, command, done=saved, refused=refused, trouble=trouble,
-        draft=modal.draft, group="form_save", exclusive=True,
-    )  # fmt: skip
 
 
 class OrderSource:
