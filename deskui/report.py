@@ -15,6 +15,7 @@ from deskui.domain.periods import Period, days_between
 from deskui.i18n import t
 from deskui.screens.measure_text import (
     group_label,
+    guardrail_phrases,
     hours_text,
     key_label,
     record_label,
@@ -148,10 +149,7 @@ def build_sheets(
     sheets.append(
         Sheet(
             t("measures.guardrail.title"),
-            [
-                [g.agent_name, g.hits, "、".join(f"{c.key} {c.count}" for c in g.phrases), ""]
-                for g in figures.guardrail_hits
-            ],
+            [[g.agent_name, g.hits, guardrail_phrases(g), ""] for g in figures.guardrail_hits],
             [],
         )
     )

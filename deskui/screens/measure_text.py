@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from deskui.i18n import has_key, t
 
 if TYPE_CHECKING:
-    from deskui.services.measures import MeasureRecord, Share
+    from deskui.services.measures import GuardrailHits, MeasureRecord, Share
 
 
 def share_text(share: Share) -> str:
@@ -45,3 +45,8 @@ def record_label(record: MeasureRecord) -> str:
     if record.subject_type == "callback" and has_key(key):
         return t(key)
     return record.label
+
+
+def guardrail_phrases(hits: GuardrailHits) -> str:
+    """`不归我们管 2、没办法 1`: an agent's forbidden phrases with their hits, most first."""
+    return "、".join(f"{c.key} {c.count}" for c in hits.phrases)

@@ -22,6 +22,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.desk import open_work_item
 from deskui.screens.measure_text import (
     group_label,
+    guardrail_phrases,
     hours_text,
     key_label,
     record_label,
@@ -165,8 +166,7 @@ def guardrail_total(figures: PeriodFigures) -> str:
 
 def guardrail_line(hits: GuardrailHits) -> str:
     """`3 次：不归我们管 2、没办法 1`: the agent's hits and the phrases, most hit first."""
-    phrases = "、".join(f"{c.key} {c.count}" for c in hits.phrases)
-    return t("measures.guardrail.agent", hits=hits.hits, phrases=phrases)
+    return t("measures.guardrail.agent", hits=hits.hits, phrases=guardrail_phrases(hits))
 
 
 def _days(figures: PeriodFigures) -> str:
