@@ -830,6 +830,7 @@ class IntakeScreen(Screen[None]):
         kind = str(values["kind"] or "")
         forwarded = values["channel"] == Channel.DEPARTMENT
         answer = str(values["answer"])
+        flagged = tuple(flagged_phrases(packaged_conduct(current_locale()), answer))
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
         problems = check_intake(
             # once a card is shown the field may hold the last digits or the name it was
@@ -843,7 +844,7 @@ class IntakeScreen(Screen[None]):
             new_contact_name=str(values["new_contact"]),
             close_now=close_now,
             answer=str(values["answer"]),
-            answer_flagged=tuple(flagged_phrases(packaged_conduct(current_locale()), answer)),
+            answer_flagged=flagged,
             kind=kind,
             forwarded=forwarded,
             forwarded_by=str(values["forwarded_by"] or ""),
@@ -855,8 +856,7 @@ class IntakeScreen(Screen[None]):
             self.query_one(f"#{problems[0].field}").focus()
             self.notify(t("intake.fix_fields", count=len(problems)), severity="error")
             if any(p.key == "intake.error.conduct" for p in problems):
-                phrases = flagged_phrases(packaged_conduct(current_locale()), answer)
-                keep_guardrail_hit(self, "intake.answer", phrases)
+                keep_guardrail_hit(self, "intake.answer", flagged)
             return
         from deskui.services.intake import CallIntake
 
