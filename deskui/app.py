@@ -546,10 +546,12 @@ class DeskApp(App[None]):
         """The measures (Ctrl+T) are a lead's and a manager's: not offered to anyone else in
         the footer, help or the palette (issue 17)."""
         if action == "open_screen" and parameters == ("measures",):
+            actor = self.actor
+            if actor is None:  # before the sign-in: nothing to import for the first paint
+                return False
             from deskui.domain.permissions import Action
 
-            actor = self.actor
-            return actor is not None and actor.may(Action.SEE_TEAM)
+            return actor.may(Action.SEE_TEAM)
         return True
 
     def action_open_screen(self, name: str) -> None:

@@ -111,9 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     web.add_argument("--port", type=int, default=8000, help="port (8000)")
-    from deskui.report import add_report_parser
-
-    add_report_parser(commands, common)
+    report = commands.add_parser(
+        "report", parents=[common], help="the lead's measures over local days (leads, managers)"
+    )
+    report.add_argument("which", choices=("team",))
+    report.add_argument("--from", dest="since", metavar="DATE", required=True)
+    report.add_argument("--to", dest="until", metavar="DATE", required=True)
+    report.add_argument("--format", choices=("xlsx", "pdf"), default="xlsx")
+    report.add_argument("--output", metavar="FILE", help="write here instead of stdout")
     return parser
 
 

@@ -316,15 +316,3 @@ def _day(text: str, flag: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError as error:
         raise UsageError(f"{flag}: {text!r} is not a date like 2026-10-01") from error
-
-
-def add_report_parser(commands: Any, common: argparse.ArgumentParser) -> None:
-    """The `report` subcommand's arguments (kept here so cli.py gains two lines)."""
-    report = commands.add_parser(
-        "report", parents=[common], help="the lead's measures over local days (leads, managers)"
-    )
-    report.add_argument("which", choices=("team",))
-    report.add_argument("--from", dest="since", metavar="DATE", required=True)
-    report.add_argument("--to", dest="until", metavar="DATE", required=True)
-    report.add_argument("--format", choices=("xlsx", "pdf"), default="xlsx")
-    report.add_argument("--output", metavar="FILE", help="write here instead of stdout")

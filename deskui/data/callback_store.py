@@ -47,6 +47,7 @@ from deskui.domain.model import (
     SubjectType,
     TicketKind,
 )
+from deskui.domain.refusal import Refusal
 
 if TYPE_CHECKING:
     from deskui.domain.calendar import BusinessCalendar
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 OPEN = (CallbackStatus.PENDING, CallbackStatus.BOOKED)
 
 
-class CallbackError(ValueError):
+class CallbackError(Refusal, ValueError):
     """A callback action that cannot be done; `key` is the catalog key saying why."""
 
     def __init__(self, key: str) -> None:

@@ -18,8 +18,9 @@ from sqlalchemy.orm import aliased
 from deskui.data import models as m
 from deskui.data.store_base import StoreBase
 from deskui.domain.department_legs import LegFacts, LegPolicy, LegStage, stage, stage_window
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.model import DeadlineKind, Role, SubjectType, TicketStatus
+from deskui.domain.refusal import Refusal
 
 if TYPE_CHECKING:
     pass
@@ -37,7 +38,7 @@ ATTACHMENT_EXPORT_HEADERS = (
 )  # fmt: skip
 
 
-class FrontDeskError(Exception):
+class FrontDeskError(Refusal):
     """A step that cannot be taken: a catalog key, its values, and the field it concerns."""
 
     def __init__(self, key: str, field: str = "", **values: object) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from deskui.data import models as m
 from deskui.data.store_base import StoreBase
 from deskui.domain.deadlines import parcel_final_answer_due
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.handover import (
     Leave,
     OpenWork,
@@ -25,7 +26,6 @@ from deskui.domain.handover import (
     is_ack_overdue,
     local_day,
 )
-from deskui.domain.intake import FieldProblem
 from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, Role, SubjectType
 from deskui.domain.orders import (
     NO_TRACKING_LIMIT,
@@ -45,6 +45,7 @@ from deskui.domain.orders import (
     unshipped_window,
     void_notice,
 )
+from deskui.domain.refusal import Refusal
 from deskui.i18n import has_key, t
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ OPEN_STATES = (HandoverStatus.OPEN, HandoverStatus.HANDED_OVER)
 SITE_ZONE = ZoneInfo("Asia/Shanghai")  # Settings.site_timezone by default
 
 
-class HandoverError(ValueError):
+class HandoverError(Refusal, ValueError):
     """A refused change; the message is a catalog key."""
 
     def __init__(self, key: str, problems: Sequence[FieldProblem] = ()) -> None:

@@ -21,9 +21,10 @@ from deskui.domain.deadlines import (
     resume,
 )
 from deskui.domain.model import SubjectType, TicketStatus
+from deskui.domain.refusal import Refusal
 
 
-class PauseError(ValueError):
+class PauseError(Refusal, ValueError):
     """A pause or resume that cannot be done; `key` is the catalog key saying why."""
 
     def __init__(self, key: str) -> None:

@@ -17,9 +17,10 @@ from deskui.data import models as m
 from deskui.data.store_base import StoreBase
 from deskui.domain.callbacks import SURVEY_SCORES
 from deskui.domain.model import Role
+from deskui.domain.refusal import Refusal
 
 
-class SurveyError(ValueError):
+class SurveyError(Refusal, ValueError):
     """A survey form that cannot be recorded; `key` is the catalog key saying why."""
 
     def __init__(self, key: str) -> None:

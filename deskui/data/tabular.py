@@ -6,8 +6,10 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deskui.domain.refusal import Refusal
 
-class TableError(ValueError):
+
+class TableError(Refusal, ValueError):
     """The file cannot be read as a table; the message is a catalog key."""
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.deadlines import promised_reply_due
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.script_flow import is_filled, render
 
 if TYPE_CHECKING:

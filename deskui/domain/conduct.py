@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from deskui.domain.refusal import Refusal
+
 KINDS: frozenset[str] = frozenset({"refusal", "blame", "argue", "promise", "doubt", "harsh"})
 """seed 000:3.2.1.2: never refuse flatly, shift blame, argue, promise lightly, doubt the
 customer's honesty, or use harsh words."""
@@ -28,7 +30,7 @@ def flagged_phrases(rules: ConductRules, text: str) -> list[str]:
     return list(dict.fromkeys(hit.phrase for hit in rules.check(text)))
 
 
-class ConductError(ValueError):
+class ConductError(Refusal, ValueError):
     """A conduct list that cannot be used, said with its file and line."""
 
     def __init__(self, source: str, line: int, message: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 
@@ -81,3 +81,11 @@ SIGNS: dict[Phase, str] = {
     Phase.MET: "✓",
 }
 """A sign per phase, so the countdown reads without colour."""
+
+
+def paused_for(paused_at: datetime, now: datetime) -> timedelta:
+    """How long a deadline has waited on the customer (never negative: a clock set back).
+    Here rather than in `deadlines` so a countdown on screen needs no business calendar."""
+    if paused_at.tzinfo is None or now.tzinfo is None:
+        raise ValueError("deadlines need timezone-aware instants")
+    return max(now.astimezone(UTC) - paused_at.astimezone(UTC), timedelta(0))

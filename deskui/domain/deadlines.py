@@ -10,6 +10,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.countdown import paused_for
 from deskui.domain.model import Role, Severity, TicketStatus
 
 ProfileFilingKind = Literal["cs", "sales", "personal_notes"]
@@ -121,11 +122,6 @@ def parcel_final_answer_due(policy: DeadlinePolicy, chased_at: datetime) -> date
 def gift_confirmation_due(policy: DeadlinePolicy, sent_at: datetime) -> datetime:
     """CS must have been told of a gift sent by a business department (seed 000:2.5.5.1)."""
     return _utc(sent_at) + policy.gift_confirmation
-
-
-def paused_for(paused_at: datetime, now: datetime) -> timedelta:
-    """How long a deadline has waited on the customer (never negative: a clock set back)."""
-    return max(_utc(now) - _utc(paused_at), timedelta(0))
 
 
 def resume(due_at: datetime, paused_at: datetime, resumed_at: datetime) -> datetime:

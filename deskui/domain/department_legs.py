@@ -14,7 +14,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from deskui.domain.field_limits import FieldKind, limit
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 
 MAX_TEXT = limit(FieldKind.NOTE)  # measures and result: a long paste stays in the form
 MAX_NAME = limit(FieldKind.NAME)  # the department person's name, as Agent.name

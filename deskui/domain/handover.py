@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from deskui.domain.deadlines import DeadlinePolicy, handover_ack_due
 from deskui.domain.field_limits import FieldKind, limit
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, SubjectType
 
 MAX_TITLE = limit(FieldKind.SHORT_TEXT)

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from deskui.domain.field_limits import FieldKind, limit
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.phone import normalise_phone
 
 MAX_WORDS = limit(FieldKind.NOTE)  # the customer's words; a longer paste is kept in the form
 MAX_LINE = limit(FieldKind.SHORT_TEXT)  # one-line fields: the customer's name, expectation
 MAX_NAME = limit(FieldKind.NAME)  # the new contact, a person (Contact.name is String(80))
 MAX_UNIT = limit(FieldKind.UNIT_NUMBER)
-
-
-@dataclass(frozen=True, slots=True)
-class FieldProblem:
-    field: str
-    key: str
-    values: tuple[tuple[str, object], ...] = ()
 
 
 def check_intake(

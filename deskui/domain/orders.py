@@ -10,7 +10,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from deskui.domain.field_limits import FieldKind, limit
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 
 CUTOFF = time(16, 0)
 """Orders paid between 16:00 two days ago and 16:00 yesterday (seed 004 in-sales 1)."""

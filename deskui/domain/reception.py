@@ -12,7 +12,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from deskui.domain.field_limits import FieldKind, limit
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 
 MAX_NAME = limit(FieldKind.NAME)
 MAX_TEXT = limit(FieldKind.NOTE)  # the registers' free text (Text columns)

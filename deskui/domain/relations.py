@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.reception import (
     MAX_NAME,
     check_text,

@@ -12,6 +12,8 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from deskui.domain.refusal import Refusal
+
 PLACEHOLDERS: frozenset[str] = frozenset(
     {
         "salutation",  # 称呼: 王先生 / 李女士, from the contact's name and gender
@@ -28,7 +30,7 @@ PLACEHOLDERS: frozenset[str] = frozenset(
 )
 
 
-class ScriptError(ValueError):
+class ScriptError(Refusal, ValueError):
     """A script file that cannot be used, said with its file and line."""
 
     def __init__(self, source: str, line: int, message: str) -> None:

@@ -16,7 +16,6 @@ import json
 import os
 import zlib
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 LOCALES: tuple[str, ...] = ("zh-CN", "en")
@@ -44,7 +43,7 @@ def current_locale() -> str:
 @cache
 def catalog(locale: str) -> dict[str, str]:
     """The flat key -> template mapping of one locale."""
-    folder = resources.files(__package__).joinpath(locale)
+    folder = Path(__file__).with_name(locale)  # a folder beside this file, as pip installs it
     sources = [
         (entry.name.removesuffix(".toml"), entry.read_bytes())
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)

@@ -34,7 +34,7 @@ from deskui.domain.complaint import (
     one_working_day,
 )
 from deskui.domain.field_limits import FieldKind, limit, too_long
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.phone import format_display, normalise_phone
 from deskui.domain.script_flow import ScriptFlow, is_filled, render, salutation
 from deskui.domain.search import visible

@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from deskui.domain.field_limits import input_limit
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.reception import (
     Direction,
     MailKind,

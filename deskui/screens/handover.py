@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.handover import is_ack_overdue
-from deskui.domain.intake import FieldProblem
 from deskui.domain.model import HandoverSheet, Role
 from deskui.domain.orders import parse_local
 from deskui.domain.search import visible

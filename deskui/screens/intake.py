@@ -25,7 +25,8 @@ from textual.widgets.select import InvalidSelectValueError
 
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.field_limits import FieldKind, input_limit
-from deskui.domain.intake import FieldProblem, check_intake, received_day
+from deskui.domain.field_problem import FieldProblem
+from deskui.domain.intake import check_intake, received_day
 from deskui.domain.lookup_ahead import LookupAhead
 from deskui.domain.model import (
     COMPLAINT_CATEGORIES,

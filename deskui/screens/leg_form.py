@@ -17,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from deskui.domain.field_limits import input_limit
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from deskui.domain.field_limits import input_limit
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.orders import ReturnStep, next_return_steps
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, t

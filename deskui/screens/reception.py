@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.reception import check_pass, check_text, check_time
 from deskui.domain.search import visible
 from deskui.i18n import t

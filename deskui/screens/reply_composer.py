@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, Static, TextArea
 from deskui.domain.complaint import REPLY_PARTS, ReplyFacts, build_reply, parse_local_time
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.field_limits import FieldKind, input_limit
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.script_flow import salutation
 from deskui.domain.search import visible
 from deskui.i18n import catalog, current_locale, t

@@ -19,6 +19,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.accounts import SignInOutcome, after_wrong_password, locked, password_problem
 from deskui.domain.model import Role
 from deskui.domain.permissions import Action
+from deskui.domain.refusal import Refusal
 from deskui.services.actor import Actor, require
 
 __all__ = [
@@ -48,7 +49,7 @@ hash made once with `_HASHER`'s costs and kept here (hashing it at import cost e
 some 300 ms on a 2-core host); tests/services/test_account_service.py checks the costs match."""
 
 
-class SignInRefused(Exception):
+class SignInRefused(Refusal):
     """Sign-in failed; `outcome` is a SignInOutcome, `until` the end of a lock."""
 
     def __init__(self, outcome: str, until: datetime | None = None) -> None:
@@ -58,7 +59,7 @@ class SignInRefused(Exception):
         self.key = f"signin.refused.{outcome}"
 
 
-class AccountRefused(Exception):
+class AccountRefused(Refusal):
     """An account command the rules refuse; `key` is the catalog line saying why."""
 
     def __init__(self, key: str, **values: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from deskui.domain.permissions import Action, may
+from deskui.domain.refusal import Refusal
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +22,7 @@ class Actor:
         return may(self.role, action)
 
 
-class Denied(Exception):
+class Denied(Refusal):
     """The actor's role may not do this; `key` and `values` are the catalog line saying why
     (the action's words are looked up under account.action.<action>)."""
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from deskui.data.handover_store import HandoverError, OrderImport, OrderRow
 from deskui.data.tabular import TableError, read_table
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
-from deskui.domain.intake import FieldProblem
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
 

@@ -1,6 +1,2 @@
-"""Reusable widgets that know nothing of the database."""
-
-from deskui.widgets.countdown import Countdown, countdown_text
-from deskui.widgets.work_list import Column, WorkList, WorkSource
-
-__all__ = ["Column", "Countdown", "WorkList", "WorkSource", "countdown_text"]
+"""Reusable widgets that know nothing of the database. Import each from its module: the package
+imports nothing, so a screen pays only for the widgets it shows."""

@@ -11,8 +11,7 @@ from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from deskui.domain.countdown import SIGNS, Phase, countdown_state, format_duration
-from deskui.domain.deadlines import paused_for
+from deskui.domain.countdown import SIGNS, Phase, countdown_state, format_duration, paused_for
 from deskui.i18n import t
 
 PHASE_CLASSES: dict[Phase, str] = {phase: f"-{phase.value}" for phase in Phase}

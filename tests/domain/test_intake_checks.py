@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from deskui.domain.intake import MAX_LINE, MAX_NAME, MAX_WORDS, FieldProblem, check_intake
+from deskui.domain.field_problem import FieldProblem
+from deskui.domain.intake import MAX_LINE, MAX_NAME, MAX_WORDS, check_intake
 from deskui.i18n import t
 
 
