@@ -84,6 +84,8 @@ def attachments_table(attachments: list[AttachmentRecord], zone: ZoneInfo) -> Ta
 class AttachmentsModal(ModalScreen[None]):
     """Enter in the path field attaches that file; Ctrl+O saves the selected one to it."""
 
+    CSS_PATH = "attachments.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+o", "save_out", "keys.attach_save_out", id="attach_save_out", priority=True),
         Binding("escape", "app.pop_screen", "keys.back", id="back"),

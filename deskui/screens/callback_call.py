@@ -69,6 +69,8 @@ def conduct_problems(notes: GuardedText) -> list[str]:
 class CallbackCallScreen(Screen[None]):
     """The call: the words to read, the answer to pick, the fields to fill, then Ctrl+S."""
 
+    CSS_PATH = "callback_call.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "keys.callback_save", id="callback_save", priority=True),
         Binding("ctrl+n", "next_step", "keys.callback_next", id="callback_next", priority=True),

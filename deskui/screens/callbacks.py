@@ -231,6 +231,8 @@ def visit_columns() -> list[Column]:
 class CallbacksScreen(Screen[None]):
     """The callback queue: Enter calls the customer through the purpose's script."""
 
+    CSS_PATH = "callbacks.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "view('mine')", "keys.callbacks_mine", id="callbacks_mine"),
         Binding("2", "view('shared')", "keys.callbacks_shared", id="callbacks_shared"),

@@ -117,6 +117,8 @@ class ComplaintSource:
 class ComplaintListScreen(Screen[None]):
     """F3: my open complaints (a lead's include those taken over), soonest due first."""
 
+    CSS_PATH = "complaint.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "toggle_all", "keys.complaint_all", id="complaint_all"),
         Binding("w", "reply", "keys.complaint_reply", id="complaint_reply"),
@@ -271,6 +273,8 @@ class ComplaintListScreen(Screen[None]):
 
 class ComplaintScreen(Screen[None]):
     """One ticket's complaint script, one step at a time."""
+
+    CSS_PATH = "complaint.tcss"  # its own rules, parsed when it first opens
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "advance", "keys.complaint_next", id="complaint_next", priority=True),

@@ -68,6 +68,8 @@ class MailSource:
 class CorrespondenceScreen(Screen[None]):
     """Searchable register; `deskui export correspondence` writes it out."""
 
+    CSS_PATH = "correspondence.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "new", "keys.mail_new", id="mail_new"),
         Binding("s", "sign", "keys.mail_sign", id="mail_sign"),

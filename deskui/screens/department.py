@@ -98,6 +98,8 @@ class DepartmentQueueSource:
 class DepartmentScreen(Screen[None]):
     """Only one department's tickets, each with the countdown of the step it waits for."""
 
+    CSS_PATH = "department.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "accept", "keys.leg_accept", id="leg_accept"),
         Binding("p", "plan", "keys.leg_plan", id="leg_plan"),

@@ -91,13 +91,19 @@ class FormDraft:
         self._held = False
         self._failing = False
         self._lock = threading.Lock()
+        self._app: DeskHost | None = None
         self._sequence = 0
         """Bumped by every write and by `delete_in`: an older write still queued drops out."""
         _live.add(self)
 
     @property
     def app(self) -> DeskHost:
-        return self.screen.app  # type: ignore[return-value]
+        # kept from the first ask on the UI thread: a write that runs after its form has
+        # closed can no longer reach the app through the screen
+        if self._app is None:
+            self._app = self.screen.app  # type: ignore[assignment]
+        assert self._app is not None
+        return self._app
 
     @property
     def _agent_id(self) -> int | None:
@@ -213,8 +219,42 @@ class FormDraft:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        if self._ready and not self._held:
+        if self._held:
+            return
+        if self._ready:
             self._flush(on_app=True)
+        else:
+            self._flush_before_loaded()
+
+    def _flush_before_loaded(self) -> None:
+        """The agent typed and left before the stored draft came back (a form typed into
+        the moment it opens, on a busy host): keep both. What they changed wins, field by
+        field; the stored draft keeps every field they did not touch."""
+        if self._agent_id is None or self._baseline is None or not self.screen.is_attached:
+            return
+        values, baseline = self.values(), self._baseline
+        if values == baseline:
+            return  # nothing typed: the stored draft stays as it is
+        with self._lock:
+            self._sequence += 1
+            sequence = self._sequence
+
+        def merge_and_write() -> None:
+            try:
+                stored = call_service(self.app, load_draft, self._which) or {}
+            except Exception as error:
+                deliver(self.screen, self._write_failed, _first_line(error))
+                return
+            merged = {
+                name: value if value != baseline.get(name) else stored.get(name, value)
+                for name, value in values.items()
+            }
+            self._write(sequence, merged)
+
+        # the app's worker: the screen is being left
+        self.app.run_worker(
+            merge_and_write, thread=True, group=f"draft_{self.form}", exit_on_error=False
+        )
 
     def write_now(self) -> None:
         """The desk is stopping on an unexpected error: write what a pending timer would

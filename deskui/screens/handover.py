@@ -105,6 +105,8 @@ class HandoverSource:
 class HandoverScreen(Screen[None]):
     """Both ends of a shift change on one screen: `tab` switches outgoing and incoming."""
 
+    CSS_PATH = "handover.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
         Binding("tab", "switch_view", "keys.handover_switch", id="handover_switch"),

@@ -136,6 +136,8 @@ class Answer:
 class IntakeScreen(Screen[None]):
     """One call from the first digit to the saved ticket."""
 
+    CSS_PATH = "intake.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "keys.intake_save", id="intake_save", priority=True),
         Binding("ctrl+d", "save_closed", "keys.intake_close", id="intake_close", priority=True),

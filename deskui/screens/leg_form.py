@@ -45,6 +45,8 @@ Submit = Callable[[dict[str, str], "LegFormModal"], None]
 class LegFormModal(ModalScreen[bool]):
     """Each problem shows next to its field; the dialog closes only once the save worked."""
 
+    CSS_PATH = "leg_form.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "keys.form_save", id="leg_form_save", priority=True),
         Binding("escape", "cancel", "keys.back", id="leg_form_cancel"),

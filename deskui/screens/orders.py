@@ -83,6 +83,8 @@ class FormModal(ModalScreen[bool]):
     problem next to its field, until the caller says `saved()` (nothing typed is lost).
     `draft` names the form whose typing is kept as a draft (DESIGN.md 5) under `draft_key`."""
 
+    CSS_PATH = "handover.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "keys.back", id="form_cancel"),
         Binding("ctrl+s", "submit", "keys.form_save", id="form_save", priority=True),
@@ -214,6 +216,8 @@ class OrderSource:
 
 class OrdersScreen(Screen[None]):
     """The order lists an in-sales and after-sales agent works through each morning."""
+
+    CSS_PATH = "handover.tcss"  # its own rules, parsed when it first opens
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back", id="back"),

@@ -132,6 +132,8 @@ def customer_columns(app: DeskHost) -> list[Column]:
 class ProfilesScreen(Screen[None]):
     """The customer list; Enter edits, n files a new one, c the contacts, a assigns, i imports."""
 
+    CSS_PATH = "profiles.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back", id="profiles.back"),
         Binding("n", "new_customer", "profiles.key.new", id="profiles.new"),
@@ -317,6 +319,8 @@ class ProfilesScreen(Screen[None]):
 class ProfileFormBase(ModalScreen[str | None]):
     """What both forms share: labelled fields with their messages, save in a worker, and a
     result that either closes the form or shows what is wrong, keeping every typed character."""
+
+    CSS_PATH = "profiles.tcss"  # its own rules, parsed when it first opens
 
     draft: FormDraft
     """The form's typing kept as a draft (DESIGN.md 5): set by each form."""
@@ -706,6 +710,8 @@ class ContactFormModal(ProfileFormBase):
 
 class ImportModal(ModalScreen[int | None]):
     """A file path, the dry-run report, and the import only when the agent accepts it."""
+
+    CSS_PATH = "profiles.tcss"  # its own rules, parsed when it first opens
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "accept", "profiles.key.accept", id="profiles.accept", priority=True),

@@ -79,6 +79,8 @@ class ReceptionSource:
 class ReceptionScreen(Screen[None]):
     """The front desk's own work beside the calls."""
 
+    CSS_PATH = "reception.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "section('visitors')", "keys.rc_visitors", id="rc_visitors", show=False),
         Binding("2", "section('walk_ins')", "keys.rc_walk_ins", id="rc_walk_ins", show=False),

@@ -230,6 +230,8 @@ def mark_prospect(
 class RelationsScreen(Screen[None]):
     """客户关系: three lists, one key each; Enter on an event opens its invitees."""
 
+    CSS_PATH = "relations.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "section('prospects')", "keys.rel_prospects", id="rel_prospects", show=False),
         Binding("2", "section('gifts')", "keys.rel_gifts", id="rel_gifts", show=False),

@@ -91,6 +91,8 @@ def export_pdf(text: str, path: Path, title: str) -> Path:
 class ReplyComposerScreen(Screen[None]):
     """The written reply to one complaint."""
 
+    CSS_PATH = "reply_composer.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+g", "build", "keys.reply_build", id="reply_build", priority=True),
         Binding("ctrl+s", "save", "keys.reply_save", id="reply_save", priority=True),

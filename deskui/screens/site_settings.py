@@ -53,6 +53,8 @@ def _problem_text(problem: SettingProblem) -> str:
 class SiteSettingsScreen(Screen[None]):
     """Every site setting, grouped; Ctrl+S saves what changed (leads and managers)."""
 
+    CSS_PATH = "site_settings.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "keys.settings_save", id="settings_save", priority=True),
         Binding("ctrl+r", "defaults", "keys.settings_defaults", id="settings_defaults"),

@@ -97,6 +97,7 @@ def survey_summary(quarter: SurveyQuarter, missing: int, late: bool, days_left: 
 
 
 class TeamScreen(Screen[None]):
+    CSS_PATH = "team.tcss"  # its own rules, parsed when it first opens
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "view('deadlines')", "keys.team_deadlines", id="team_deadlines"),
         Binding("2", "view('surveys')", "keys.team_surveys", id="team_surveys"),

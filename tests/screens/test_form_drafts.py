@@ -473,6 +473,46 @@ async def test_a_callback_call_half_done_comes_back_at_its_step_and_saving_drops
     assert _draft_rows(demo_database) == 0
 
 
+async def test_typing_before_the_draft_comes_back_is_kept_with_that_draft(
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy host: the agent types into the form the moment it opens and leaves with Esc
+    before the stored draft has come back. Both are kept: the field they typed in, and
+    the stored draft's other fields."""
+    import threading
+
+    from deskui.screens import drafts
+
+    app = make_app(make_settings(demo_database, agent="陈静"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _plan_form(pilot)
+        await pilot.press("tab", *"更换光纤接头", "escape")  # the stored draft: the measures
+        await settle(pilot)
+        gate = threading.Event()
+        load = drafts.load_draft
+
+        def slow_load(*args: Any) -> Any:
+            gate.wait(10)
+            return load(*args)
+
+        monkeypatch.setattr(drafts, "load_draft", slow_load)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, LegFormModal)
+        await pilot.press(*"3天", "escape")  # the expected time, typed before the draft is back
+        await pilot.pause()
+        assert isinstance(app.screen, DepartmentScreen)
+        gate.set()
+        await settle(pilot)
+        monkeypatch.setattr(drafts, "load_draft", load)
+        await pilot.press("p")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LegFormModal)
+        assert form.values()["expected"] == "3天"
+        assert form.values()["measures"] == "更换光纤接头"
+
+
 async def test_esc_on_a_legs_plan_keeps_the_measures_as_its_hint_promises(
     demo_database: Database, clock: FixedClock
 ) -> None:
