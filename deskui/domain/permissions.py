@@ -28,6 +28,7 @@ class Action(StrEnum):
     EXPORT_PERSONAL = "export_personal"  # phones, e-mail, birthdays leave the desk
     EXPORT_RECORDS = "export_records"  # tickets, callbacks ... without personal data
     SEE_AUDIT = "see_audit"  # sign-ins, failures, locks, denied actions, exports
+    EDIT_PROFILES = "edit_profiles"  # file, edit and import customers and their contacts
 
 
 _DESK = frozenset({Role.AGENT, Role.LEAD, Role.MANAGER})
@@ -48,6 +49,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EXPORT_PERSONAL: _LEADS,
     Action.EXPORT_RECORDS: _DESK,
     Action.SEE_AUDIT: frozenset({Role.MANAGER}),
+    Action.EDIT_PROFILES: _DESK,
 }
 
 

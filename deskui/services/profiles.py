@@ -20,9 +20,10 @@ from deskui.data.profile_records import (
 )
 from deskui.data.relations_store import ContactChoice
 from deskui.data.tabular import read_sheet
+from deskui.domain.accounts import masked_email, masked_phone, sees_personal
 from deskui.domain.customer_import import ImportReport, Problem, check_contact, parse_rows
 from deskui.domain.permissions import Action
-from deskui.services.actor import Actor, require
+from deskui.services.actor import Actor, Denied, require
 from deskui.services.errors import Conflict
 
 if TYPE_CHECKING:
@@ -84,7 +85,10 @@ def customer_page(
     uow: UnitOfWork, actor: Actor, page: CustomerPage, now: datetime
 ) -> list[CustomerRow]:
     require(actor, Action.WORK_OWN)
-    return uow.profiles.customer_rows(page.offset, page.limit)
+    rows = uow.profiles.customer_rows(page.offset, page.limit)
+    if sees_personal(actor.role, uow.rules.masked_roles):
+        return rows
+    return [replace(row, phone_e164=_masked(row.phone_e164)) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +103,36 @@ def customer_detail(
 ) -> CustomerDetail | None:
     """The customer as the detail and the forms show it; None when it no longer exists."""
     require(actor, Action.WORK_OWN)
-    return uow.profiles.customer_detail(query.customer_id)
+    detail = uow.profiles.customer_detail(query.customer_id)
+    if detail is None or sees_personal(actor.role, uow.rules.masked_roles):
+        return detail
+    contacts = tuple(
+        replace(
+            contact,
+            phone_e164=_masked(contact.phone_e164),
+            email=masked_email(contact.email),
+            personal_notes=MASKED_NOTES if contact.personal_notes else "",
+        )
+        for contact in detail.contacts
+    )
+    return replace(detail, phone_e164=_masked(detail.phone_e164), contacts=contacts)
+
+
+MASKED_NOTES = "***"
+"""A contact's personal notes as a role the site masks sees them: there, but not what."""
+
+
+def _masked(phone: str | None) -> str | None:
+    return masked_phone(phone) if phone else phone
+
+
+def _require_editing(uow: UnitOfWork, actor: Actor) -> None:
+    """Filing and editing profiles is the desk's (not a department member's), and never by
+    a role that sees the phones masked: a form filled from a masked record would save the
+    stars over the number."""
+    require(actor, Action.EDIT_PROFILES)
+    if not sees_personal(actor.role, uow.rules.masked_roles):
+        raise Denied(Action.EDIT_PROFILES, actor.role)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +155,10 @@ def contact_choice_page(
     uow: UnitOfWork, actor: Actor, page: ContactChoicePage, now: datetime
 ) -> list[ContactChoice]:
     require(actor, Action.WORK_OWN)
-    return uow.relations.contact_choices(page.search, page.offset, page.limit)
+    choices = uow.relations.contact_choices(page.search, page.offset, page.limit)
+    if sees_personal(actor.role, uow.rules.masked_roles):
+        return choices
+    return [replace(c, phone=masked_phone(c.phone) if c.phone else c.phone) for c in choices]
 
 
 # -- filing and editing -----------------------------------------------------------------------
@@ -156,7 +192,7 @@ def save_customer(
     commit or neither. The principal's problems are checked before the customer is saved, so
     the form shows every problem at once. Raises `Conflict` (who saved, when, what) when
     another desk saved the customer since the form loaded it: nothing is written."""
-    require(actor, Action.WORK_OWN)
+    _require_editing(uow, actor)
     principal = command.principal
     early: tuple[Problem, ...] = ()
     if principal is not None:
@@ -181,7 +217,7 @@ class SaveContact:
 def save_contact(uow: UnitOfWork, actor: Actor, command: SaveContact, now: datetime) -> SaveResult:
     """Save the contact with its version check; committed only when it saved. Raises
     `Conflict` when another desk saved or removed the contact since the form loaded it."""
-    require(actor, Action.WORK_OWN)
+    _require_editing(uow, actor)
     result = _checked(uow.profiles.save_contact(command.contact, now), "contact")
     if result.ok:
         uow.commit()
@@ -200,7 +236,7 @@ def remove_contact(
     uow: UnitOfWork, actor: Actor, command: RemoveContact, now: datetime
 ) -> SaveResult:
     """Remove the contact if it is still as the form loaded it, else raise `Conflict`."""
-    require(actor, Action.WORK_OWN)
+    _require_editing(uow, actor)
     removed = uow.profiles.remove_contact(command.contact_id, command.version, now)
     result = _checked(removed, "contact")
     if result.ok:
@@ -255,7 +291,7 @@ def check_import(
     """The dry run: read the sheet, check each line against the customers already filed and
     say what importing would do; writes nothing. Raises `TableError` (a catalog key) when the
     file cannot be read as a table."""
-    require(actor, Action.WORK_OWN)
+    _require_editing(uow, actor)
     sheet = read_sheet(Path(command.path).expanduser())
     report = parse_rows(sheet.rows, uow.profiles.existing_phones(), sheet.headers)
     outcome = uow.profiles.import_customers(report, 0, now, dry_run=True)
@@ -274,7 +310,7 @@ def import_customers(
 ) -> ImportOutcome:
     """File the report's good lines for the actor; lines whose phone someone filed since the
     check are skipped and said in the outcome."""
-    require(actor, Action.WORK_OWN)
+    _require_editing(uow, actor)
     outcome = uow.profiles.import_customers(command.report, actor.id, now, dry_run=False)
     uow.commit()
     return outcome

@@ -19,15 +19,19 @@ from deskui.services.actor import Actor, Denied
 from deskui.services.errors import Conflict
 from deskui.services.profiles import (
     AssignCustomers,
+    ContactChoicePage,
     ContactDraft,
     CustomerDraft,
+    CustomerPage,
     CustomerQuery,
     ImportCustomers,
     RemoveContact,
     SaveContact,
     SaveCustomer,
     assign_customers,
+    contact_choice_page,
     customer_detail,
+    customer_page,
     import_customers,
     remove_contact,
     save_contact,
@@ -134,3 +138,50 @@ def test_an_accepted_import_files_its_lines_for_the_agent(database: Database, de
         outcome = import_customers(uow, _agent(desk), ImportCustomers(report), FIXED_NOW)
     assert outcome.created == 1
     assert "深圳海纳贸易有限公司" in _customers(database)
+
+
+@pytest.mark.parametrize(("role", "masked"), [(Role.AGENT, False), (Role.DEPARTMENT, True)])
+def test_the_profiles_mask_phones_email_and_notes_for_a_masked_role(
+    database: Database, desk: Desk, role: str, masked: bool
+) -> None:
+    """Issue 16: the customer list, one customer and the contact pick list show a role the
+    site masks (default: department members) 021****0101, c***@ and no personal notes; and
+    such a role files and edits nothing, since a form filled from stars would save them."""
+    agent = _agent(desk)
+    with UnitOfWork(database) as uow:
+        saved = save_contact(
+            uow,
+            agent,
+            SaveContact(
+                ContactDraft(
+                    desk.customer,
+                    "赵敏",
+                    phone="13900139000",
+                    email="chen@example.com",
+                    personal_notes="喜欢打高尔夫",
+                )
+            ),
+            FIXED_NOW,
+        )
+    assert saved.ok
+    actor = Actor(desk.agent, "王芳", role, "north")
+    with UnitOfWork(database) as uow:
+        rows = customer_page(uow, actor, CustomerPage(0, 50), FIXED_NOW)
+        detail = customer_detail(uow, actor, CustomerQuery(desk.customer), FIXED_NOW)
+        choices = contact_choice_page(uow, actor, ContactChoicePage("赵敏", 0, 10), FIXED_NOW)
+    assert detail is not None
+    row = next(r for r in rows if r.id == desk.customer)
+    contact = next(c for c in detail.contacts if c.name == "赵敏")
+    shown = (row.phone_e164, detail.phone_e164, contact.phone_e164, contact.email)
+    if masked:
+        assert shown == ("021****0101", "021****0101", "139****9000", "c***@example.com")
+        assert contact.personal_notes == "***"
+        assert [c.phone for c in choices] == ["139****9000"]
+        edit = ContactDraft(desk.customer, "赵敏", id=saved.id, version=saved.version)
+        with UnitOfWork(database) as uow, pytest.raises(Denied) as denied:
+            save_contact(uow, actor, SaveContact(edit), FIXED_NOW)
+        assert denied.value.action is Action.EDIT_PROFILES
+    else:
+        assert shown == ("+862155550101", "+862155550101", "+8613900139000", "chen@example.com")
+        assert contact.personal_notes == "喜欢打高尔夫"
+        assert [c.phone for c in choices] == ["+8613900139000"]
