@@ -52,7 +52,8 @@ def masked_phone(phone: str) -> str:
     need not see it (a Chinese landline in its national form, `021****0101`); short numbers
     keep only their last two."""
     digits = phone.removeprefix("+86")
-    if phone.startswith("+86") and not digits.startswith("1"):
+    mobile = digits.startswith("1") and len(digits) == 11  # Beijing's 10 is a landline
+    if phone.startswith("+86") and not mobile:
         digits = "0" + digits  # the trunk 0 the agent reads a landline with
     if len(digits) >= 8:
         return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

@@ -174,6 +174,9 @@ class ProfilesScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "assign":
             return self._is_lead()  # seed 000:1.3: the lead shares customers out
+        if action in ("new_customer", "import"):  # filing is the desk's, not a department's
+            agent = self.desk_app.agent
+            return agent is not None and may(agent.role, Action.EDIT_PROFILES)
         return True
 
     def _selected(self) -> CustomerRow | None:

@@ -217,3 +217,32 @@ async def test_contacts_form_adds_a_contact(demo_database: Database, clock: Fixe
         detail = uow.profiles.customer_detail(customer_id)
     assert detail is not None and len(detail.contacts) == before + 1
     assert detail.contacts[-1].name == "新同事"
+
+
+async def test_a_department_member_sees_masked_phones_and_files_nothing(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Issue 16: 陈静, made a department member (a role the site masks by default), sees
+    138****5678 on the list, and the keys to file or import customers are not offered."""
+    with UnitOfWork(demo_database) as uow:
+        department = uow.session.scalars(select(m.Department.id).order_by(m.Department.id)).first()
+        agent = uow.session.scalars(select(m.Agent).where(m.Agent.name == "陈静")).one()
+        agent.role, agent.department_id = "department", department
+        uow.commit()
+    app = make_app(make_settings(demo_database, agent="陈静"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        assert app.actor is not None and app.actor.role == "department", app.actor
+        work_list = app.screen.query_one("#customers", WorkList)
+        phones = [row.phone_e164 for row in (work_list.row_at(i) for i in range(5)) if row]
+        assert phones and all("***" in p for p in phones if p)
+        assert "010****6666" in phones  # Beijing's landline read with its trunk 0
+        text = screen_text(app)
+        assert "****" in text
+        before = _customers(demo_database)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfilesScreen)  # no customer form for her
+        assert _customers(demo_database) == before
+        assert not app.screen.check_action("new_customer", ())
+        assert not app.screen.check_action("import", ())

@@ -43,6 +43,7 @@ def test_the_permission_table() -> None:
     assert not may("visitor", Action.WORK_OWN)
     assert masked_phone("+8613812345678") == "138****5678"
     assert masked_phone("+862155550101") == "021****0101"
+    assert masked_phone("+861088886666") == "010****6666"  # Beijing: a landline, not a mobile
 
 
 def test_the_first_manager_needs_no_sign_in_and_the_second_account_does(
