@@ -60,6 +60,11 @@ def masked_phone(phone: str) -> str:
     return "*" * max(len(digits) - 2, 0) + digits[-2:]
 
 
+def masked_number(phone: str | None) -> str | None:
+    """`masked_phone` of a number a record may not have (None or empty stays as it is)."""
+    return masked_phone(phone) if phone else phone
+
+
 def masked_email(email: str) -> str:
     """`w***@example.com`: the first letter and the domain of an address a role need not see."""
     name, at, domain = email.partition("@")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from deskui.data.records import CallerMatch, CallIntake, CustomerCard, HistoryRow, SavedCall
 from deskui.data.unit_of_work import UnitOfWork
-from deskui.domain.accounts import masked_email, masked_phone, sees_personal
+from deskui.domain.accounts import masked_email, masked_number, sees_personal
 from deskui.domain.permissions import Action
 from deskui.domain.routing import RoutingRule
 from deskui.domain.search import Lookup, LookupKind
@@ -116,8 +116,7 @@ def customer_card(uow: UnitOfWork, actor: Actor, customer_id: int, now: datetime
 
 
 def _masked_match(match: CallerMatch) -> CallerMatch:
-    phone = match.phone_e164
-    return replace(match, phone_e164=masked_phone(phone) if phone else phone)
+    return replace(match, phone_e164=masked_number(match.phone_e164))
 
 
 def _masked_card(card: CustomerCard) -> CustomerCard:
@@ -126,13 +125,12 @@ def _masked_card(card: CustomerCard) -> CustomerCard:
     contacts = tuple(
         replace(
             contact,
-            phone_e164=masked_phone(contact.phone_e164) if contact.phone_e164 else None,
+            phone_e164=masked_number(contact.phone_e164),
             email=masked_email(contact.email),
         )
         for contact in customer.contacts
     )
-    phone = customer.phone_e164
-    shown = replace(customer, phone_e164=masked_phone(phone) if phone else phone, contacts=contacts)
+    shown = replace(customer, phone_e164=masked_number(customer.phone_e164), contacts=contacts)
     return replace(card, customer=shown)
 
 

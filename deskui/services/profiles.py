@@ -20,7 +20,7 @@ from deskui.data.profile_records import (
 )
 from deskui.data.relations_store import ContactChoice
 from deskui.data.tabular import read_sheet
-from deskui.domain.accounts import masked_email, masked_phone, sees_personal
+from deskui.domain.accounts import masked_email, masked_number, sees_personal
 from deskui.domain.customer_import import ImportReport, Problem, check_contact, parse_rows
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, Denied, require
@@ -88,7 +88,7 @@ def customer_page(
     rows = uow.profiles.customer_rows(page.offset, page.limit)
     if sees_personal(actor.role, uow.rules.masked_roles):
         return rows
-    return [replace(row, phone_e164=_masked(row.phone_e164)) for row in rows]
+    return [replace(row, phone_e164=masked_number(row.phone_e164)) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,21 +109,17 @@ def customer_detail(
     contacts = tuple(
         replace(
             contact,
-            phone_e164=_masked(contact.phone_e164),
+            phone_e164=masked_number(contact.phone_e164),
             email=masked_email(contact.email),
             personal_notes=MASKED_NOTES if contact.personal_notes else "",
         )
         for contact in detail.contacts
     )
-    return replace(detail, phone_e164=_masked(detail.phone_e164), contacts=contacts)
+    return replace(detail, phone_e164=masked_number(detail.phone_e164), contacts=contacts)
 
 
 MASKED_NOTES = "***"
 """A contact's personal notes as a role the site masks sees them: there, but not what."""
-
-
-def _masked(phone: str | None) -> str | None:
-    return masked_phone(phone) if phone else phone
 
 
 def _require_editing(uow: UnitOfWork, actor: Actor) -> None:
@@ -158,7 +154,7 @@ def contact_choice_page(
     choices = uow.relations.contact_choices(page.search, page.offset, page.limit)
     if sees_personal(actor.role, uow.rules.masked_roles):
         return choices
-    return [replace(c, phone=masked_phone(c.phone) if c.phone else c.phone) for c in choices]
+    return [replace(c, phone=masked_number(c.phone) or "") for c in choices]
 
 
 # -- filing and editing -----------------------------------------------------------------------
