@@ -159,7 +159,7 @@ class ProfilesScreen(Screen[None]):
             empty_text=t("profiles.empty"),
             id="customers",
         )
-        yield Static(t("profiles.pick_hint"), id="profile-detail")
+        yield Static(self._pick_hint(), id="profile-detail")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -174,10 +174,16 @@ class ProfilesScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "assign":
             return self._is_lead()  # seed 000:1.3: the lead shares customers out
-        if action in ("new_customer", "import"):  # filing is the desk's, not a department's
-            agent = self.desk_app.agent
-            return agent is not None and may(agent.role, Action.EDIT_PROFILES)
+        if action in ("new_customer", "import", "contacts"):  # the desk's, not a department's
+            return self._may_edit()
         return True
+
+    def _pick_hint(self) -> str:
+        return t("profiles.pick_hint" if self._may_edit() else "profiles.pick_hint_read_only")
+
+    def _may_edit(self) -> bool:
+        agent = self.desk_app.agent
+        return agent is not None and may(agent.role, Action.EDIT_PROFILES)
 
     def _selected(self) -> CustomerRow | None:
         return self.query_one("#customers", WorkList).cursor_row
@@ -190,6 +196,10 @@ class ProfilesScreen(Screen[None]):
 
     @on(WorkList.RowSelected, "#customers")
     def _row_selected(self, event: WorkList.RowSelected) -> None:
+        if not self._may_edit():  # a read-only role: the detail is all it gets, and why
+            self.load_detail(event.row.id, None)
+            self.notify(t("profiles.read_only"), markup=False)
+            return
         self.load_detail(event.row.id, "customer")
 
     def load_detail(self, customer_id: int, then: str | None) -> None:
@@ -214,7 +224,7 @@ class ProfilesScreen(Screen[None]):
 
     def _describe(self, detail: CustomerDetail | None) -> Text:
         if detail is None:
-            return Text(t("profiles.pick_hint"))
+            return Text(self._pick_hint())
         none = t("profiles.none")
         text = Text()
         text.append(

@@ -246,3 +246,12 @@ async def test_a_department_member_sees_masked_phones_and_files_nothing(
         assert _customers(demo_database) == before
         assert not app.screen.check_action("new_customer", ())
         assert not app.screen.check_action("import", ())
+        assert not app.screen.check_action("contacts", ())
+        assert "回车编辑" not in text, text  # the hint offers no editing either
+        await pilot.press("enter")  # Enter on a customer: the detail, and why no form
+        await settle(pilot)
+        assert isinstance(app.screen, ProfilesScreen)
+        assert "您的角色只能查看客户资料，不能修改" in [str(n.message) for n in app._notifications]
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfilesScreen)
