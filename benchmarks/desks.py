@@ -65,19 +65,33 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _demo_database(folder: Path) -> str:
+def _pss_mb(pid: int) -> float:
+    """Proportional set: the desk's own pages plus its share of the pages the desks share
+    (the interpreter, the libraries): what one more desk costs the host."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _demo_database(url: str) -> str:
+    """The demo's people and work in the database the desks share, seeded when it is empty
+    (a file of its own by default; `--db` a PostgreSQL the team's host runs)."""
     from datetime import datetime
 
+    from sqlalchemy import func, select
+
+    from deskui.data import models as m
     from deskui.data.database import Database
     from deskui.data.demo import seed_demo
     from deskui.data.unit_of_work import UnitOfWork
 
-    url = f"sqlite:///{folder / 'desks.db'}"
     database = Database(url)
     database.upgrade()
     with UnitOfWork(database) as uow:
-        seed_demo(uow, datetime.fromisoformat(NOW))
-        uow.commit()
+        if not uow.session.scalar(select(func.count()).select_from(m.Agent)):
+            seed_demo(uow, datetime.fromisoformat(NOW))
+            uow.commit()
     database.dispose()
     return url
 
@@ -85,7 +99,7 @@ def _demo_database(folder: Path) -> str:
 def run(desks: int, idle: float, url: str | None) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="deskui-desks-") as tmp:
         folder = Path(tmp)
-        url = url or _demo_database(folder)
+        url = _demo_database(url or f"sqlite:///{folder / 'desks.db'}")
         children = []
         for i in range(desks):
             ready = folder / f"ready-{i}"
@@ -119,6 +133,7 @@ def run(desks: int, idle: float, url: str | None) -> dict[str, float]:
             _cpu_seconds(pid) - t for pid, t in before.items() if Path(f"/proc/{pid}").exists()
         )
         rss = [_rss_mb(c.pid) for c in alive if c.poll() is None]
+        pss = [_pss_mb(c.pid) for c in alive if c.poll() is None]
         for child, _ in children:
             child.kill()
             child.wait()
@@ -128,6 +143,7 @@ def run(desks: int, idle: float, url: str | None) -> dict[str, float]:
         "cpu_share": used / elapsed,
         "rss_mean": sum(rss) / len(rss) if rss else float("nan"),
         "rss_max": max(rss) if rss else float("nan"),
+        "pss_mean": sum(pss) / len(pss) if pss else float("nan"),
     }
 
 
@@ -135,7 +151,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--desks", type=int, default=50)
     parser.add_argument("--idle", type=float, default=30.0, help="seconds measured idle")
-    parser.add_argument("--db", help="a database URL the desks share (default: a demo SQLite)")
+    parser.add_argument(
+        "--db",
+        help="a database URL the desks share, seeded with the demo when empty"
+        " (default: a demo SQLite file)",
+    )
     parser.add_argument("--quick", action="store_true", help="10 desks, 10 s")
     args = parser.parse_args()
     if args.quick:
@@ -143,12 +163,14 @@ def main() -> int:
     load = os.getloadavg()
     r = run(args.desks, args.idle, args.db)
     signed = f"{r['started']:.0f} of {args.desks} headless desks signed in"
-    print(f"desks: {signed}, idle {args.idle:.0f} s")
+    backend = (args.db or "sqlite").split(":", 1)[0].split("+", 1)[0]
+    print(f"desks: {signed} on {backend}, idle {args.idle:.0f} s")
     print(f"  load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     share = r["cpu_share"]
     print(f"  CPU of all desks together {share:.1%} of one core (goal < {GOAL_CPU_SHARE:.0%})")
     rss = f"mean {r['rss_mean']:.0f} MB, max {r['rss_max']:.0f} MB"
     print(f"  resident per desk: {rss} (goal < {GOAL_RSS_MB:.0f})")
+    print(f"  proportional per desk (shared pages split): mean {r['pss_mean']:.0f} MB")
     met = share < GOAL_CPU_SHARE and r["rss_mean"] < GOAL_RSS_MB
     print(f"  goals {'met' if met else 'NOT met'}")
     return 0
