@@ -89,6 +89,8 @@ class TicketRecord:
     opened_at: datetime
     first_contact_due: datetime | None
     closed_at: datetime | None
+    version: int = 0
+    """The ticket's version as read: an edit made from this record carries it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.conflict import Conflict
 from deskui.data.records import (
     CallIntake,
     NewTicket,
@@ -238,6 +239,48 @@ class TicketStore(StoreBase):
         if targets:
             self._event(ticket_id, None, now, "escalated", {"to": [a.name for a in targets]})
 
+    def reassign_ticket(
+        self,
+        ticket_id: int,
+        to_agent_id: int,
+        by_agent_id: int,
+        expected_version: int,
+        now: datetime,
+    ) -> tuple[str, str]:
+        """A lead gives the ticket to another agent: its owner and its open deadlines move, a
+        history entry says from whom to whom. Raises `Conflict` when the ticket changed since
+        the lead read it (version), `LookupError` when it or the agent is gone."""
+        ticket = self.session.get(m.Ticket, ticket_id)
+        agent = self.session.get(m.Agent, to_agent_id)
+        if ticket is None or agent is None or not agent.active:
+            raise LookupError("ticket or agent not found")
+        if ticket.version != expected_version:
+            raise Conflict(
+                "ticket",
+                ticket_id,
+                "",
+                None,
+                ticket.version,
+                {"owner": ticket.owner.name, "status": ticket.status},
+            )
+        before = ticket.owner.name
+        if ticket.owner_id == to_agent_id:
+            return before, before
+        ticket.owner_id = to_agent_id
+        self.session.flush()  # the version moves with the owner
+        open_deadlines = select(m.Deadline).where(
+            m.Deadline.subject_type == SubjectType.TICKET,
+            m.Deadline.subject_id == ticket_id,
+            m.Deadline.met_at.is_(None),
+        )
+        for deadline in self.session.scalars(open_deadlines):
+            deadline.owner_id = to_agent_id
+            deadline.team = agent.team
+            self._changed("deadline", deadline.id, now)
+        self._event(ticket_id, by_agent_id, now, "reassigned", {"from": before, "to": agent.name})
+        self._changed("ticket", ticket_id, now)
+        return before, agent.name
+
     def tickets(self, ticket_id: int | None = None) -> list[TicketRecord]:
         """Every ticket, or the one with `ticket_id`, oldest first."""
         contact = aliased(m.Contact)
@@ -281,6 +324,7 @@ class TicketStore(StoreBase):
                 opened_at=t.opened_at,
                 first_contact_due=due,
                 closed_at=t.closed_at,
+                version=t.version,
             )
             for t, customer_name, contact_name, owner_name, department_code, due in (
                 self.session.execute(query)

@@ -41,6 +41,7 @@ class TicketDetailModal(ModalScreen[None]):
         Binding("h", "hand_to_department", "keys.ticket_hand", id="ticket_hand"),
         Binding("a", "attachments", "keys.ticket_attach", id="ticket_attach"),
         Binding("k", "customer_told", "keys.ticket_told", id="ticket_told"),
+        Binding("r", "reassign", "keys.ticket_reassign", id="ticket_reassign"),  # a lead's
         PAUSE_BINDING,  # waiting on the customer (DESIGN.md 2)
     ]
 
@@ -58,6 +59,8 @@ class TicketDetailModal(ModalScreen[None]):
         self.ticket_id = ticket_id
         self._department: str | None = None
         self._waiting = False
+        self._version: int | None = None
+        """The ticket's version as shown: a reassignment made from here carries it."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -138,6 +141,7 @@ class TicketDetailModal(ModalScreen[None]):
                 fields.add_row(t(f"ticket.{key}"), Text(visible(value)))
         self.query_one("#ticket-fields", Static).update(fields)
         self._department = ticket.department_code
+        self._version = ticket.version
         self._show_pause(message.pause, zone)
         self._show_legs_and_attachments(message, zone)
         events = Table.grid(padding=(0, 2))
@@ -243,6 +247,65 @@ class TicketDetailModal(ModalScreen[None]):
     def on_desk_app_changes_seen(self, message: Any) -> None:
         if message.entities & {"department_leg", "attachment", "ticket"}:
             self.load_ticket()
+
+    # -- a lead gives the ticket to another agent (issue 16) ------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reassign":
+            from deskui.domain.permissions import Action, may
+
+            agent = getattr(self.app, "agent", None)
+            return agent is not None and may(agent.role, Action.REASSIGN)
+        return True
+
+    def action_reassign(self) -> None:
+        from deskui.services.agents import desk_agents
+
+        if self._version is None:  # not loaded yet: nothing to give away
+            self.app.bell()
+            return
+        version = self._version
+        run_service(
+            self,
+            desk_agents,
+            None,
+            done=lambda agents: self._pick_agent(agents, version),
+            refused=self._told_refused,
+            trouble=lambda reason: self._told_refused(t("ticket.trouble", reason=reason)),
+            group="ticket_agents",
+            exclusive=True,
+        )
+
+    def _pick_agent(self, agents: list[Any], version: int) -> None:
+        from deskui.screens.visit_request import ReassignModal
+
+        def picked(agent_id: int | None) -> None:
+            if agent_id is not None:
+                self._reassign(agent_id, version)
+
+        self.app.push_screen(ReassignModal(agents, t("ticket.reassign_title")), picked)
+
+    def _reassign(self, agent_id: int, version: int) -> None:
+        from deskui.services.tickets import ReassignTicket, reassign_ticket
+
+        def done(names: tuple[str, str]) -> None:
+            self.app.notify(t("ticket.reassigned", id=self.ticket_id, to=names[1]), markup=False)
+            self.load_ticket()
+
+        def changed(theirs: Any) -> None:  # saved elsewhere since it was shown: read it again
+            self.app.notify(t("ticket.reassign_conflict"), severity="warning", markup=False)
+            self.load_ticket()
+
+        run_service(
+            self,
+            reassign_ticket,
+            ReassignTicket(self.ticket_id, agent_id, version),
+            done=done,
+            conflict=changed,
+            refused=self._told_refused,
+            trouble=lambda reason: self._told_refused(t("ticket.trouble", reason=reason)),
+            group="ticket_reassign",
+        )
 
 
 def _stack(title: Text, body: RenderableType) -> Table:

@@ -310,20 +310,21 @@ class VisitDecisionModal(ModalScreen[bool]):
 
 
 class ReassignModal(ModalScreen[int | None]):
-    """A lead picks who gets the callback."""
+    """A lead picks who gets the callback (or the ticket: its own title)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "keys.back", id="back"),
     ]
 
-    def __init__(self, agents: list[Any]) -> None:
+    def __init__(self, agents: list[Any], title: str | None = None) -> None:
         super().__init__(id="reassign")
         localize_bindings(self)
         self.agents = agents
+        self.title_text = title if title is not None else t("callbacks.reassign_title")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(t("callbacks.reassign_title"), classes="dialog-title")
+            yield Static(self.title_text, classes="dialog-title")
             yield OptionList(
                 *(
                     Option(Text(f"{visible(a.name)}  {t(f'role.{a.role}')}"), id=str(a.id))

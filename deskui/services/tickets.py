@@ -21,9 +21,11 @@ __all__ = [
     "CustomerTold",
     "LegRecord",
     "PauseState",
+    "ReassignTicket",
     "TicketDetail",
     "TicketEvent",
     "TicketRecord",
+    "reassign_ticket",
     "record_customer_told",
     "ticket_detail",
 ]
@@ -68,3 +70,35 @@ def record_customer_told(
     require(actor, Action.WORK_OWN)
     uow.frontdesk.customer_told(command.ticket_id, actor.id, now)
     uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class ReassignTicket:
+    """A lead gives a ticket to another agent, as of the version the lead's screen read."""
+
+    ticket_id: int
+    agent_id: int
+    expected_version: int
+
+
+def reassign_ticket(
+    uow: UnitOfWork, actor: Actor, command: ReassignTicket, now: datetime
+) -> tuple[str, str]:
+    """Owner and open deadlines move to the agent, on the record's history and in the audit
+    (who gave whose ticket to whom). Raises `Conflict` when the ticket changed since it was
+    read; returns (from, to) by name."""
+    require(actor, Action.REASSIGN)
+    before, after = uow.tickets.reassign_ticket(
+        command.ticket_id, command.agent_id, actor.id, command.expected_version, now
+    )
+    if before != after:
+        uow.audit.write(
+            now,
+            "reassign",
+            agent_id=actor.id,
+            agent_name=actor.name,
+            subject=f"ticket {command.ticket_id}",
+            detail={"from": before, "to": after},
+        )
+    uow.commit()
+    return before, after

@@ -266,6 +266,17 @@ class WorkList(ScrollView, can_focus=True):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, WorkList.CursorMoved) and message.work_list is self.work_list
 
+    class Emptied(Message):
+        """The list has no rows (any more): a detail shown for the last cursor row is stale."""
+
+        def __init__(self, work_list: WorkList) -> None:
+            super().__init__()
+            self.work_list = work_list
+
+        @property
+        def control(self) -> WorkList:
+            return self.work_list
+
     class RowSelected(Message):
         """The agent pressed Enter on (or clicked) a row."""
 
@@ -548,6 +559,9 @@ class WorkList(ScrollView, can_focus=True):
             self._announce = True
         self._scroll_to_cursor()
         self.refresh()
+        if not message.count:
+            self._announce = True  # the first row to arrive later is announced
+            self.post_message(self.Emptied(self))
         self._announce_cursor()
         self._fetch_missing()
 
