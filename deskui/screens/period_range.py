@@ -89,7 +89,9 @@ class PeriodRangeModal(ModalScreen[tuple[date, date] | None]):
         if problem is not None:
             name, why = problem
             self._error(name, problem_line(why, first_day, last_day))
-            self.query_one(f"#range-{name}", Input).focus()
+            field = self.query_one(f"#range-{name}", Input)
+            field.focus()
+            field.select_all()  # the typing stays; the next day typed replaces it
             return
         assert first_day is not None and last_day is not None
         self.dismiss((first_day, last_day))
