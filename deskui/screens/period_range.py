@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.periods import MOST_RANGE_DAYS, RangeProblem, range_problem
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -59,7 +60,7 @@ class PeriodRangeModal(ModalScreen[tuple[date, date] | None]):
                     day.isoformat(),
                     id=f"range-{name}",
                     placeholder=t("measures.range.date_hint"),
-                    max_length=10,
+                    max_length=limit(FieldKind.CODE),
                     compact=True,
                 )
                 yield Static("", id=f"err-range-{name}", classes="field-error")
