@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from deskui.domain.periods import Period, months_in, weeks_in
+from deskui.domain.periods import SITE_ZONE, Period, months_in, weeks_in
 from deskui.i18n import t
 from deskui.report import Sheet
 from deskui.screens.measure_text import share_text
@@ -166,15 +166,21 @@ def lead_figures(
 
 
 def lead_sheets(
-    uow: Any, actor: Any, period: Period, now: datetime, figures: PeriodFigures
+    uow: Any,
+    actor: Any,
+    period: Period,
+    now: datetime,
+    figures: PeriodFigures,
+    tz: str = SITE_ZONE,
 ) -> list[Sheet]:
-    """The weekly data and the monthly summary of `period`, whose own figures are given."""
+    """The weekly data and the monthly summary of `period`, whose own figures are given;
+    its weeks and months are local days of the site's zone `tz`, as the period is."""
     total = lead_figures(uow, actor, period, now, figures)
 
     def each(part: Period) -> LeadFigures:
         whole = (part.first_day, part.last_day) == (period.first_day, period.last_day)
         return total if whole else lead_figures(uow, actor, part, now)
 
-    weeks = [each(week) for week in weeks_in(period)]
-    months = [each(month) for month in months_in(period)]
+    weeks = [each(week) for week in weeks_in(period, tz)]
+    months = [each(month) for month in months_in(period, tz)]
     return [weekly_sheet(weeks, total), monthly_sheet(months, total)]

@@ -286,7 +286,8 @@ def team_report(uow: Any, actor: Any, period: Period, now: datetime, zone: ZoneI
         )
     from deskui.lead_sheets import lead_sheets
 
-    return build_sheets(figures, records, zone) + lead_sheets(uow, actor, period, now, figures)
+    lead = lead_sheets(uow, actor, period, now, figures, zone.key)
+    return build_sheets(figures, records, zone) + lead
 
 
 @dataclass(frozen=True, slots=True)

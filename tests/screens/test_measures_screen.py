@@ -225,3 +225,21 @@ async def test_x_writes_the_report_of_the_period_shown_into_the_reports_folder(
         ("第 2 周", "2026-11-02 ~ 2026-11-08"),
         ("合计", "2026-10-26 ~ 2026-11-08"),
     ]
+
+
+async def test_an_agent_pressing_x_gets_no_report(
+    demo_database: Database, clock: FixedClock, tmp_path: Any
+) -> None:
+    from dataclasses import replace
+
+    settings = replace(make_settings(demo_database, agent="王芳"), files_folder=str(tmp_path))
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(MeasuresScreen())
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        notices = [str(n.message) for n in app._notifications]
+    assert not (tmp_path / "reports").exists()
+    assert "您的角色（客服专员）不能查看团队；已记录" in notices
