@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 status = audit_command(settings, clock, args)
             elif args.command == "report":
-                from deskui.report import report_command
+                from deskui.report_command import report_command
 
                 status = report_command(settings, clock, args)
             elif args.command == "web":

@@ -3,15 +3,13 @@ with its records) or PDF (the same tables, in the handover report's Chinese CID 
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from deskui.domain.periods import Period, days_between
+from deskui.domain.periods import Period
 from deskui.i18n import t
 from deskui.screens.measure_text import (
     group_label,
@@ -24,7 +22,6 @@ from deskui.screens.measure_text import (
 
 if TYPE_CHECKING:
     from deskui.config import Settings
-    from deskui.domain.clock import Clock
     from deskui.services.measures import MeasureRecord, PeriodFigures, Share
 
 PDF_FONT = "STSong-Light"  # the handover report's built-in CID font: Chinese, no font file
@@ -38,6 +35,8 @@ class Sheet:
     title: str
     figures: list[list[Any]]
     records: list[list[Any]]
+    headers: list[str] | None = None
+    """The figure lines' column headings; None: measure, numerator, denominator, share."""
 
 
 def record_headers() -> list[str]:
@@ -173,7 +172,7 @@ def write_xlsx(sheets: list[Sheet], title: str, target: Path | Any) -> None:
         name = _sheet_name(sheet.title, used)
         page = book.create_sheet(name)
         page.append([title])
-        page.append(figure_headers())
+        page.append(sheet.headers or figure_headers())
         for cell in page[2]:
             cell.font = Font(bold=True)
         for line in sheet.figures:
@@ -187,7 +186,18 @@ def write_xlsx(sheets: list[Sheet], title: str, target: Path | Any) -> None:
                 page.append(row)
         for column, width in zip("ABCDEF", (34, 40, 14, 18, 18, 10), strict=True):
             page.column_dimensions[column].width = width
+        if sheet.headers:  # a lead's sheet: as wide as its headings
+            _fit_columns(page, [sheet.headers, *sheet.figures])
     book.save(target)
+
+
+def _fit_columns(page: Any, lines: list[list[Any]]) -> None:
+    from openpyxl.utils import get_column_letter
+    from rich.cells import cell_len
+
+    for n, column in enumerate(zip(*lines, strict=False), start=1):
+        widest = max(cell_len(str(value)) for value in column)
+        page.column_dimensions[get_column_letter(n)].width = max(10, widest + 2)
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -230,11 +240,13 @@ def write_pdf(sheets: list[Sheet], title: str, target: Path | Any) -> None:
     story: list[Any] = [Paragraph(escape(title), heading)]
     for sheet in sheets:
         story.append(Paragraph(escape(sheet.title), sub))
-        data = [[cell(h) for h in figure_headers()]]
+        headers = sheet.headers or figure_headers()
+        data = [[cell(h) for h in headers]]
         data += [[cell(v) for v in line] for line in sheet.figures]
         if not sheet.figures:
-            data.append([cell(t("measures.no_data"))] + [cell("")] * 3)
-        story += [Table(data, colWidths=[300, 120, 120, 200], repeatRows=1, style=style)]
+            data.append([cell(t("measures.no_data"))] + [cell("")] * (len(headers) - 1))
+        widths = [300, 120, 120, 200] if sheet.headers is None else _pdf_widths(len(headers))
+        story += [Table(data, colWidths=widths, repeatRows=1, style=style)]
         if sheet.records:
             rows = [[cell(h) for h in record_headers()]]
             rows += [[cell(v) for v in row] for row in sheet.records]
@@ -246,6 +258,12 @@ def write_pdf(sheets: list[Sheet], title: str, target: Path | Any) -> None:
         leftMargin=28, rightMargin=28, topMargin=28, bottomMargin=28,
     )  # fmt: skip
     document.build(story)
+
+
+def _pdf_widths(columns: int, page: float = 780.0) -> list[float]:
+    """A lead's sheet on a landscape A4: the first column wider, the rest shared alike."""
+    first = 110.0
+    return [first] + [(page - first) / (columns - 1)] * (columns - 1) if columns > 1 else [page]
 
 
 def team_report(uow: Any, actor: Any, period: Period, now: datetime, zone: ZoneInfo) -> list[Sheet]:
@@ -266,53 +284,32 @@ def team_report(uow: Any, actor: Any, period: Period, now: datetime, zone: ZoneI
         records[f"on_time:{kind}"] = figure_records(
             uow, actor, FigureRecords(Figure.ON_TIME, period, kind), now
         )
-    return build_sheets(figures, records, zone)
+    from deskui.lead_sheets import lead_sheets
+
+    lead = lead_sheets(uow, actor, period, now, figures, zone.key)
+    return build_sheets(figures, records, zone) + lead
 
 
-def report_command(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
-    """`deskui report team --from DATE --to DATE --format xlsx|pdf [--output FILE]`: a lead or
-    manager (Action.SEE_TEAM) signs in as for `deskui audit`."""
-    from deskui.cli import UsageError, _open
-    from deskui.cli_accounts import CommandRefused, signed_in
-    from deskui.data.unit_of_work import UnitOfWork
-    from deskui.domain.permissions import Action
-    from deskui.i18n import set_locale
+@dataclass(frozen=True, slots=True)
+class TeamReportFile:
+    """The team report of `period` as XLSX into the desk's reports folder (the demo's own)."""
 
-    set_locale(settings.locale)
-    zone = ZoneInfo(settings.site_timezone)
-    first, last = _day(args.since, "--from"), _day(args.until, "--to")
-    if last < first:
-        raise UsageError(f"--to {last} is before --from {first}")
-    period = days_between(first, last, settings.site_timezone)
-    database = _open(settings, clock, seed_demo=settings.demo)
-    try:
-        actor = signed_in(settings, clock, database, Action.SEE_TEAM)  # type: ignore[arg-type]
-    except CommandRefused as error:
-        print(f"deskui: {error}", file=sys.stderr)
-        return error.status
-    with UnitOfWork(database) as uow:  # type: ignore[arg-type]
-        sheets = team_report(uow, actor, period, clock.now(), zone)
-    title = period_title(period)
-    target: Path | Any
-    if args.output:
-        target = Path(args.output)
-    elif sys.stdout.isatty():
-        raise UsageError(f"--format {args.format} is binary: give --output FILE or redirect")
-    else:
-        target = sys.stdout.buffer
-    if args.format == "xlsx":
-        write_xlsx(sheets, title, target)
-    else:
-        write_pdf(sheets, title, target)
-    if args.output:
-        print(args.output)
-    return 0
+    settings: Settings
+    period: Period
 
 
-def _day(text: str, flag: str) -> date:
-    from deskui.cli import UsageError
+def write_team_report(uow: Any, actor: Any, command: TeamReportFile, now: datetime) -> Path:
+    """The measures screen's `x`: the CLI's report of the period shown, a read like the
+    period view (no commit); `team-<first>-<last>-<local stamp>.xlsx`, its path returned."""
+    from deskui.data.handover_report import report_folder
+    from deskui.locations import file_stamp
 
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as error:
-        raise UsageError(f"{flag}: {text!r} is not a date like 2026-10-01") from error
+    settings, period = command.settings, command.period
+    sheets = team_report(uow, actor, period, now, ZoneInfo(settings.site_timezone))
+    folder = report_folder(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = file_stamp(now, settings.site_timezone)
+    days = f"{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}"
+    target = folder / f"team-{days}-{stamp}.xlsx"
+    write_xlsx(sheets, period_title(period), target)
+    return target

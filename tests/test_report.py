@@ -30,6 +30,7 @@ def test_the_xlsx_has_a_sheet_per_measure_and_the_services_figures(tmp_path: Pat
     book = load_workbook(out)
     set_locale("zh-CN")
     assert book.sheetnames[0] == "汇总"
+    assert book.sheetnames[-2:] == ["周数据", "月总结"]  # the lead's, after the measures'
     assert {"首次联系", "解决用时", "客户投诉", "重复投诉", "新增问题记录"} <= set(book.sheetnames)
     summary = {row[0]: row[1:] for row in book["汇总"].iter_rows(min_row=3, values_only=True)}
     database = Database(url)
@@ -55,6 +56,14 @@ def test_the_xlsx_has_a_sheet_per_measure_and_the_services_figures(tmp_path: Pat
     first = [row for row in book["首次联系"].iter_rows(values_only=True) if row[0]]
     assert any(str(row[0]).startswith("问题记录 #") for row in first)
     assert summary["接班确认"][2] == "无数据"  # nothing decided yet: no data, not 0%
+    # the weekly data: 11-16..11-22 and the Monday 11-23, adding up to the period's figures
+    weekly = list(book["周数据"].iter_rows(min_row=3, values_only=True))
+    assert [row[:2] for row in weekly] == [
+        ("第 1 周", "2026-11-16 ~ 2026-11-22"),
+        ("第 2 周", "2026-11-23"),  # one day: said once
+        ("合计", "2026-11-16 ~ 2026-11-23"),
+    ]
+    assert weekly[0][2] + weekly[1][2] == weekly[2][2] == figures.new_tickets
 
 
 def test_the_pdf_and_an_agent_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,6 +12,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 SITE_ZONE = "Asia/Shanghai"
+MOST_RANGE_DAYS = 366
+"""The longest from/to the lead may ask for: a year, a leap year's included."""
 
 
 class PeriodKind(StrEnum):
@@ -88,6 +90,54 @@ def trailing_days(now: datetime, count: int = 30, tz: str = SITE_ZONE) -> list[P
         days_between(day, day, tz)
         for day in (today - timedelta(days=back) for back in range(count - 1, -1, -1))
     ]
+
+
+class RangeProblem(StrEnum):
+    """Why a from/to cannot be shown; each has its one line in the catalog."""
+
+    BAD_DAY = "bad_day"  # not a day like 2026-10-01
+    ENDS_BEFORE_START = "ends_before_start"
+    TOO_LONG = "too_long"  # more than MOST_RANGE_DAYS
+
+
+def range_problem(
+    first_day: date | None, last_day: date | None, most_days: int = MOST_RANGE_DAYS
+) -> tuple[str, RangeProblem] | None:
+    """The first field of a from/to that is wrong ('from' or 'to') and why; None: both are
+    good. A day that could not be read is None."""
+    if first_day is None:
+        return "from", RangeProblem.BAD_DAY
+    if last_day is None:
+        return "to", RangeProblem.BAD_DAY
+    if last_day < first_day:
+        return "to", RangeProblem.ENDS_BEFORE_START
+    if (last_day - first_day).days + 1 > most_days:
+        return "to", RangeProblem.TOO_LONG
+    return None
+
+
+def weeks_in(period: Period, tz: str = SITE_ZONE) -> list[Period]:
+    """The period's weeks, Monday to Sunday, the first and last cut to the period's days (so
+    the weeks' counts add up to the period's); each a from/to of its own."""
+    weeks = []
+    first = period.first_day
+    while first <= period.last_day:
+        sunday = first + timedelta(days=6 - first.weekday())
+        last = min(sunday, period.last_day)
+        weeks.append(days_between(first, last, tz))
+        first = last + timedelta(days=1)
+    return weeks
+
+
+def months_in(period: Period, tz: str = SITE_ZONE) -> list[Period]:
+    """The period's calendar months, the first and last cut to the period's days."""
+    months = []
+    first = period.first_day
+    while first <= period.last_day:
+        last = min(_next_month(first.replace(day=1)) - timedelta(days=1), period.last_day)
+        months.append(days_between(first, last, tz))
+        first = last + timedelta(days=1)
+    return months
 
 
 def parse_day(text: str) -> date:

@@ -1,11 +1,13 @@
 """The lead's measures (issue 17; seed 002:2.5): a 30-day chart of new tickets, breaches and
-the on-time share; the period's figures (1 today, 2 this week, 3 this month, 4 this quarter)
-and the live ones, each a row; Enter lists the records behind a figure, Enter again opens
-one, Escape goes back. Leads and managers only (the services check Action.SEE_TEAM)."""
+the on-time share; the period's figures (1 today, 2 this week, 3 this month, 4 this quarter,
+5 from/to) and the live ones, each a row; x writes the team report of the period shown.
+Enter lists the records behind a figure, Enter again opens one, Escape goes back. Leads and
+managers only (the services check Action.SEE_TEAM)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -16,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from deskui.domain.periods import PeriodKind, period_at
+from deskui.domain.periods import Period, PeriodKind, days_between, period_at
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.desk import open_work_item
@@ -49,9 +51,17 @@ from deskui.services.measures import (
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from deskui.screens.host import DeskHost
 
-PERIODS = (PeriodKind.TODAY, PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER)
+PERIODS = (
+    PeriodKind.TODAY,
+    PeriodKind.WEEK,
+    PeriodKind.MONTH,
+    PeriodKind.QUARTER,
+    PeriodKind.RANGE,
+)
 BLOCKS = "▁▂▃▄▅▆▇█"
 
 
@@ -227,6 +237,8 @@ class MeasuresScreen(Screen[None]):
         Binding("2", "period('week')", "measures.key.week", id="measures_week"),
         Binding("3", "period('month')", "measures.key.month", id="measures_month"),
         Binding("4", "period('quarter')", "measures.key.quarter", id="measures_quarter"),
+        Binding("5", "choose_range", "measures.key.range", id="measures_range"),
+        Binding("x", "export", "measures.key.export", id="measures_export"),
         Binding("escape", "back", "keys.back", id="back"),
     ]
 
@@ -242,6 +254,8 @@ class MeasuresScreen(Screen[None]):
         localize_bindings(self)
         self._localize_own_bindings()
         self.period = period
+        self.range: Period | None = None
+        """The from/to typed (5), shown while `period` is RANGE."""
         self._period_rows: list[FigureRow] = []
         self._live_rows: list[FigureRow] = []
         self._shown: list[FigureRow] = []
@@ -286,9 +300,15 @@ class MeasuresScreen(Screen[None]):
 
     # -- loading --------------------------------------------------------------------------------
 
+    def shown_period(self) -> Period:
+        """The period the figures are of: the from/to typed, or today ... this quarter."""
+        if self.period is PeriodKind.RANGE and self.range is not None:
+            return self.range
+        kind = PeriodKind.WEEK if self.period is PeriodKind.RANGE else self.period
+        return period_at(kind, self.desk_app.clock.now(), self.desk_app.settings.site_timezone)
+
     def reload(self) -> None:
-        now = self.desk_app.clock.now()
-        period = period_at(self.period, now, self.desk_app.settings.site_timezone)
+        period = self.shown_period()
         run_service(self, period_figures, PeriodQuery(period), done=self._period_loaded,
                     group="measures_period", exclusive=True)  # fmt: skip
         run_service(self, live_figures, LiveQuery(), done=self._live_loaded,
@@ -330,7 +350,39 @@ class MeasuresScreen(Screen[None]):
     # -- keys -----------------------------------------------------------------------------------
 
     def action_period(self, kind: str) -> None:
-        self.period = PeriodKind(kind)
+        self._show_period(PeriodKind(kind))
+
+    def action_choose_range(self) -> None:
+        """5: the from/to form, prefilled with the period shown."""
+        from deskui.screens.period_range import PeriodRangeModal
+
+        shown = self.shown_period()
+        self.app.push_screen(PeriodRangeModal(shown.first_day, shown.last_day), self._range_chosen)
+
+    def _range_chosen(self, days: tuple[date, date] | None) -> None:
+        if days is None:
+            return
+        self.range = days_between(*days, self.desk_app.settings.site_timezone)
+        self._show_period(PeriodKind.RANGE)
+
+    def action_export(self) -> None:
+        """x: the team report of the period shown, as `deskui report team` writes it, in a
+        worker; one line says where it went."""
+        from deskui.report import TeamReportFile, write_team_report
+
+        command = TeamReportFile(self.desk_app.settings, self.shown_period())
+        run_service(self, write_team_report, command, done=self._report_written,
+                    trouble=self._report_trouble, group="measures_export",
+                    exclusive=True)  # fmt: skip
+
+    def _report_written(self, path: Path) -> None:
+        self.notify(t("measures.report.written", path=str(path)), markup=False)
+
+    def _report_trouble(self, line: str) -> None:
+        self.notify(line, severity="error", markup=False)
+
+    def _show_period(self, kind: PeriodKind) -> None:
+        self.period = kind
         self._show_header()
         if self._drilled is not None:  # a new period: back from the old period's records
             self.action_back()

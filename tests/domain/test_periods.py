@@ -10,12 +10,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskui.domain.periods import (
+    MOST_RANGE_DAYS,
     PeriodKind,
+    RangeProblem,
     days_between,
     local_today,
+    months_in,
     parse_day,
     period_at,
+    range_problem,
     trailing_days,
+    weeks_in,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -82,3 +87,85 @@ def test_a_period_ending_before_it_starts_is_refused_and_a_naive_now_too() -> No
     with pytest.raises(ValueError):
         period_at(PeriodKind.RANGE, datetime(2026, 10, 1, tzinfo=SHANGHAI))
     assert parse_day(" 2026-10-01 ") == date(2026, 10, 1)
+
+
+# -- from/to, typed on the measures screen ------------------------------------------------------
+
+
+def test_a_from_to_across_golden_week_and_a_month_end_is_whole_local_days() -> None:
+    # 2026-09-28 (Monday) to 2026-10-11 (Sunday): the month's end, then the Golden Week
+    first, last = date(2026, 9, 28), date(2026, 10, 11)
+    assert range_problem(first, last) is None
+    period = days_between(first, last)
+    assert period.kind is PeriodKind.RANGE and period.days == 14
+    assert period.start == datetime(2026, 9, 27, 16, 0, tzinfo=UTC)
+    assert period.end == datetime(2026, 10, 11, 16, 0, tzinfo=UTC)
+    weeks = weeks_in(period)
+    assert [(w.first_day, w.last_day) for w in weeks] == [
+        (date(2026, 9, 28), date(2026, 10, 4)),
+        (date(2026, 10, 5), date(2026, 10, 11)),
+    ]
+    months = months_in(period)
+    assert [(m.first_day, m.last_day) for m in months] == [
+        (date(2026, 9, 28), date(2026, 9, 30)),
+        (date(2026, 10, 1), date(2026, 10, 11)),
+    ]
+    # the slices meet: each begins at the local midnight the one before ends
+    assert months[0].end == months[1].start == datetime(2026, 9, 30, 16, 0, tzinfo=UTC)
+    assert weeks[0].start == period.start and weeks[-1].end == period.end
+
+
+def test_the_golden_week_cut_into_weeks_starts_on_its_thursday() -> None:
+    weeks = weeks_in(days_between(date(2026, 10, 1), date(2026, 10, 7)))
+    assert [(w.first_day, w.last_day, w.days) for w in weeks] == [
+        (date(2026, 10, 1), date(2026, 10, 4), 4),  # Thursday to Sunday
+        (date(2026, 10, 5), date(2026, 10, 7), 3),
+    ]
+    assert sum(w.days for w in weeks) == 7
+
+
+def test_a_quarter_cut_into_months_and_a_one_day_range() -> None:
+    quarter = period_at(PeriodKind.QUARTER, datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    assert [(m.first_day, m.last_day) for m in months_in(quarter)] == [
+        (date(2026, 10, 1), date(2026, 10, 31)),
+        (date(2026, 11, 1), date(2026, 11, 30)),
+        (date(2026, 12, 1), date(2026, 12, 31)),
+    ]
+    assert len(weeks_in(quarter)) == 14  # Thu 10-01 ... Thu 12-31, cut at both ends
+    day = days_between(date(2026, 10, 31), date(2026, 10, 31))
+    assert [(w.first_day, w.last_day) for w in weeks_in(day)] == [(day.first_day, day.last_day)]
+    assert [(m.first_day, m.last_day) for m in months_in(day)] == [(day.first_day, day.last_day)]
+
+
+def test_a_leap_february_month_end() -> None:
+    months = months_in(days_between(date(2028, 2, 27), date(2028, 3, 2)))
+    assert [(m.first_day, m.last_day) for m in months] == [
+        (date(2028, 2, 27), date(2028, 2, 29)),
+        (date(2028, 3, 1), date(2028, 3, 2)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "problem"),
+    [
+        (None, date(2026, 10, 7), ("from", RangeProblem.BAD_DAY)),
+        (date(2026, 10, 1), None, ("to", RangeProblem.BAD_DAY)),
+        (date(2026, 10, 7), date(2026, 10, 1), ("to", RangeProblem.ENDS_BEFORE_START)),
+        (date(2026, 1, 1), date(2027, 1, 2), ("to", RangeProblem.TOO_LONG)),  # 367 days
+        (date(2026, 1, 1), date(2026, 12, 31), None),  # a whole year
+        (date(2028, 1, 1), date(2028, 12, 31), None),  # a leap year: 366 days
+        (date(2026, 10, 1), date(2026, 10, 1), None),  # one day
+    ],
+)
+def test_a_from_to_is_refused_with_the_field_to_fix(
+    first: date | None, last: date | None, problem: tuple[str, RangeProblem] | None
+) -> None:
+    assert range_problem(first, last) == problem
+
+
+def test_the_longest_from_to_is_a_leap_year() -> None:
+    assert MOST_RANGE_DAYS == 366
+    assert range_problem(date(2026, 1, 1), date(2026, 1, 10), most_days=9) == (
+        "to",
+        RangeProblem.TOO_LONG,
+    )

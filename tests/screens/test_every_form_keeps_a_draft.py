@@ -25,6 +25,7 @@ NOT_A_FORM = {
     "CorrespondenceScreen": "the register's search box (its entries are LegFormModal)",
     "AttachmentsModal": "the path of a file to attach or save to, not words for a record",
     "ImportModal": "the path of the file to import, not words for a record",
+    "PeriodRangeModal": "the two days the measures are shown for: a view's filter, no record",
     "IntakeScreen": "its own draft (intake.DRAFT_FORM, older than FormDraft; the kill test "
     "in test_drafts_survive_sigkill covers it)",
 }

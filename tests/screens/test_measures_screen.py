@@ -117,3 +117,129 @@ def test_a_callback_behind_a_figure_is_said_by_its_purpose() -> None:
     ticket = MeasureRecord("ticket", 6, "routine", "王芳", None, None, "pending")
     assert record_label(callback) == t("callbacks.purpose.routine") != "routine"
     assert record_label(ticket) == "routine"  # an agent's own words stay as typed
+
+
+# -- from/to (5) and the report of the period shown (x) -----------------------------------------
+
+
+def _range_fields(app: Any) -> tuple[str, str, str, str]:
+    from textual.widgets import Input, Static
+
+    screen = app.screen
+    return (
+        screen.query_one("#range-from", Input).value,
+        screen.query_one("#range-to", Input).value,
+        str(screen.query_one("#err-range-from", Static).render()),
+        str(screen.query_one("#err-range-to", Static).render()),
+    )
+
+
+async def test_a_lead_types_a_from_to_and_the_period_view_shows_those_days(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    from datetime import date
+
+    from deskui.domain.periods import days_between
+    from deskui.screens.period_range import PeriodRangeModal
+    from deskui.services.measures import PeriodQuery, period_figures
+
+    with UnitOfWork(demo_database) as uow:
+        lead = next(a for a in uow.agents.agents() if a.name == "张伟")
+        expected = period_figures(
+            uow, Actor(lead.id, lead.name, Role.LEAD),
+            PeriodQuery(days_between(date(2026, 11, 9), date(2026, 11, 23))), FIXED_NOW,
+        )  # fmt: skip
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(MeasuresScreen())
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, PeriodRangeModal)
+        assert _range_fields(app) == ("2026-11-23", "2026-11-29", "", "")  # the week shown
+        # a day that is not one: one line under the field, the form stays filled
+        await pilot.press(*"2026-11-32", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PeriodRangeModal)
+        bad_day = "请输入日期，格式如 2026-10-01"
+        assert _range_fields(app) == ("2026-11-32", "2026-11-29", bad_day, "")
+        # the first day typed again (the field's text is selected), then an end before it
+        await pilot.press(*"2026-11-09", "enter", *"2026-11-01", "enter")
+        await settle(pilot)
+        assert _range_fields(app) == ("2026-11-09", "2026-11-01", "", "结束日期早于开始日期")
+        # more than a year: 2026-11-09 to 2027-11-10 is 367 days
+        await pilot.press(*"2027-11-10", "enter")
+        await settle(pilot)
+        assert _range_fields(app)[1:] == ("2027-11-10", "", "最长 366 天，这段有 367 天")
+        await pilot.press(*"2026-11-23", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        figures = screen.query_one("#measures-figures", DataTable)
+        rows = _cell_texts(figures)
+        assert rows[0] == ("自选日期", "2026-11-09 ~ 2026-11-23")
+        assert ("新增问题记录", str(expected.new_tickets)) in rows
+        assert expected.new_tickets > 0
+        assert "5 自选日期" in str(screen.query_one("#measures-header").render())
+        # 5 again: the form opens with the from/to shown; Esc leaves it as it was
+        await pilot.press("5")
+        await settle(pilot)
+        assert _range_fields(app)[:2] == ("2026-11-09", "2026-11-23")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and _cell_texts(figures)[0][1] == "2026-11-09 ~ 2026-11-23"
+
+
+async def test_x_writes_the_report_of_the_period_shown_into_the_reports_folder(
+    demo_database: Database, clock: FixedClock, tmp_path: Any
+) -> None:
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from deskui.screens.period_range import PeriodRangeModal
+
+    settings = replace(make_settings(demo_database, agent="张伟"), files_folder=str(tmp_path))
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(MeasuresScreen())
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, PeriodRangeModal)
+        await pilot.press(*"2026-10-26", "enter", *"2026-11-08", "enter")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        written = sorted((tmp_path / "reports").glob("team-*.xlsx"))
+        assert [p.name for p in written] == ["team-20261026-20261108-20261123-0900.xlsx"]
+        notices = [str(n.message) for n in app._notifications]
+        assert f"报表已写入：{written[0]}" in notices
+    book = load_workbook(written[0])
+    assert book["汇总"]["A1"].value == "客服绩效 2026-10-26 至 2026-11-08"
+    weeks = [row[:2] for row in book["周数据"].iter_rows(min_row=3, values_only=True)]
+    assert weeks == [
+        ("第 1 周", "2026-10-26 ~ 2026-11-01"),
+        ("第 2 周", "2026-11-02 ~ 2026-11-08"),
+        ("合计", "2026-10-26 ~ 2026-11-08"),
+    ]
+
+
+async def test_an_agent_pressing_x_gets_no_report(
+    demo_database: Database, clock: FixedClock, tmp_path: Any
+) -> None:
+    from dataclasses import replace
+
+    settings = replace(make_settings(demo_database, agent="王芳"), files_folder=str(tmp_path))
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(MeasuresScreen())
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        notices = [str(n.message) for n in app._notifications]
+    assert not (tmp_path / "reports").exists()
+    assert "您的角色（客服专员）不能查看团队；已记录" in notices

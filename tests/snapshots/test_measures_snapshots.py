@@ -1,5 +1,6 @@
 """How the lead's measures look on the demo desk at a fixed time, in zh-CN: the week's
-figures with the 30-day chart, and the records behind "breached today"."""
+figures with the 30-day chart, the records behind "breached today", and the from/to form
+with a bad day's line."""
 
 from __future__ import annotations
 
@@ -44,3 +45,17 @@ def test_measures_breached_today(
 ) -> None:
     app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
     assert snap_compare(app, terminal_size=SIZE, run_before=_drill)
+
+
+async def _range(pilot: Pilot[Any]) -> None:
+    await _open(pilot)
+    await pilot.press("5")  # the from/to form, the week shown filled in
+    await settle(pilot)
+    await pilot.press(*"2026-11-32", "enter", "enter")  # a bad day: its line under the field
+    await settle(pilot)
+    pilot.app.clear_notifications()
+
+
+def test_measures_range_form(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_range)

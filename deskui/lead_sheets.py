@@ -1,0 +1,186 @@
+"""The lead's weekly data and monthly summary (客服周数据、月总结, seed 004 售后客服组长 1-3: the
+lead plans from the shop's monthly return and refund rates, "落实到每周", and fills in and
+analyses the week's data and the month's summary), two extra sheets of `deskui report team`.
+
+周数据: one row per week of the period (Monday to Sunday, the first and last cut to the
+period), a column per measure, then the period's total. 月总结: one row per measure with its
+goal, a column per month of the period, the total, and an empty column for the lead's
+analysis. Every figure comes from the measures services, as on the measures screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from deskui.domain.periods import SITE_ZONE, Period, months_in, weeks_in
+from deskui.i18n import t
+from deskui.report import Sheet
+from deskui.screens.measure_text import share_text
+
+if TYPE_CHECKING:
+    from deskui.services.measures import PeriodFigures, Share
+
+GOAL_ALL = "100%"
+"""The seeds' goal for filing, callbacks, gift confirmation and survey forms (seed 000:1.4.4,
+2.5.2, 2.5.3, 2.5.5, 2.5.6): every one, on time."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeadFigures:
+    """One week's, month's or the whole period's figures as the lead's sheets read them."""
+
+    period: Period
+    figures: PeriodFigures
+    returns: Share | None = None
+    """The return rate (hook: `return_refund_rates`); None: not measured, said as no data."""
+    refunds: Share | None = None
+    survey_forms: Share | None = None
+    """Survey forms in by the 10th (hook: `survey_forms_by_the_10th`)."""
+
+
+# -- hooks for figures the measures do not compute yet -------------------------------------
+
+
+def return_refund_rates(
+    uow: Any, actor: Any, period: Period, now: datetime
+) -> tuple[Share | None, Share | None]:
+    """HOOK (seed 004 售后客服组长 1, 8; issue 17 "returns and refunds"): the shop's return
+    rate and refund rate over the period's orders. No measure counts them yet; None shows as
+    no data on both sheets until the measures service gives them."""
+    return None, None
+
+
+def survey_forms_by_the_10th(uow: Any, actor: Any, period: Period, now: datetime) -> Share | None:
+    """HOOK (seed 000:2.5.3; issue 17 "survey forms in by the 10th"): the forms of the
+    quarters whose due day falls in the period, handed in by their due day, of all
+    customers. No measure counts them yet; None shows as no data."""
+    return None
+
+
+# -- the figures, one column (weekly) or row (monthly) each ---------------------------------
+
+
+def kind_share(figures: PeriodFigures, kind: str) -> Share:
+    """A deadline kind's on-time share over all its groups (severities, filing sides)."""
+    from deskui.services.measures import Share
+
+    lines = [f.on_time for f in figures.on_time if f.kind == kind]
+    return Share(sum(s.numerator for s in lines), sum(s.denominator for s in lines))
+
+
+def _share(share: Share | None) -> str:
+    return t("measures.no_data") if share is None else share_text(share)
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One measure of the lead's sheets: its label, its goal and how it reads a period."""
+
+    label_key: str
+    read: Callable[[LeadFigures], Any]
+    goal: str = ""
+    weekly: bool = True
+    """Also a column of the weekly data (survey forms are quarterly: the summary only)."""
+
+
+def _on_time(kind: str) -> Callable[[LeadFigures], str]:
+    return lambda f: share_text(kind_share(f.figures, kind))
+
+
+def _callbacks(name: str) -> Callable[[LeadFigures], str]:
+    return lambda f: share_text(getattr(f.figures, name))
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("measures.new_tickets", lambda f: f.figures.new_tickets),
+    Measure("measures.complaints", lambda f: f.figures.complaints),
+    Measure("measures.repeat_complaints", lambda f: f.figures.repeat_complaints),
+    Measure("measures.breaches", lambda f: f.figures.breaches),
+    Measure("measures.lead.first_contact", _on_time("first_contact")),
+    Measure("measures.lead.profile_filing", _on_time("profile_filing"), GOAL_ALL),
+    Measure("measures.callbacks_made", _callbacks("callbacks_made"), GOAL_ALL),
+    Measure("measures.callbacks_within_week", _callbacks("callbacks_within_week"), GOAL_ALL),
+    Measure("measures.gift_arrivals", _callbacks("gift_arrivals_confirmed"), GOAL_ALL),
+    Measure("measures.lead.return_rate", lambda f: _share(f.returns)),
+    Measure("measures.lead.refund_rate", lambda f: _share(f.refunds)),
+    Measure("measures.lead.survey_forms", lambda f: _share(f.survey_forms), GOAL_ALL, False),
+    Measure("measures.guardrail.title", lambda f: sum(g.hits for g in f.figures.guardrail_hits)),
+)
+
+
+def days_text(period: Period) -> str:
+    first, last = period.first_day, period.last_day
+    if first == last:
+        return first.isoformat()
+    return f"{first.isoformat()} ~ {last.isoformat()}"
+
+
+def weekly_sheet(weeks: list[LeadFigures], total: LeadFigures) -> Sheet:
+    """周数据: a row per week, a column per measure, the total last."""
+    measures = [m for m in MEASURES if m.weekly]
+    headers = [t("measures.lead.col_week"), t("measures.lead.col_days")]
+    headers += [t(m.label_key) for m in measures]
+    lines = [
+        [t("measures.lead.week_no", n=n), days_text(week.period)] + [m.read(week) for m in measures]
+        for n, week in enumerate(weeks, start=1)
+    ]
+    lines.append(
+        [t("measures.lead.col_total"), days_text(total.period)] + [m.read(total) for m in measures]
+    )
+    return Sheet(t("measures.lead.weekly"), lines, [], headers)
+
+
+def monthly_sheet(months: list[LeadFigures], total: LeadFigures) -> Sheet:
+    """月总结: a row per measure with its goal, a column per month, the total, the analysis
+    left for the lead to write (seed 004: 填写与分析)."""
+    headers = [t("measures.col.measure"), t("measures.lead.col_goal")]
+    headers += [
+        t("measures.lead.month_no", year=m.period.first_day.year, month=m.period.first_day.month)
+        for m in months
+    ]
+    headers += [t("measures.lead.col_total"), t("measures.lead.col_analysis")]
+    lines = [
+        [t(m.label_key), m.goal, *(m.read(month) for month in months), m.read(total), ""]
+        for m in MEASURES
+    ]
+    return Sheet(t("measures.lead.monthly"), lines, [], headers)
+
+
+# -- through the measures services ----------------------------------------------------------
+
+
+def lead_figures(
+    uow: Any, actor: Any, period: Period, now: datetime, figures: PeriodFigures | None = None
+) -> LeadFigures:
+    """One period's figures from the measures services (`figures` when already computed)."""
+    from deskui.services.measures import PeriodQuery, period_figures
+
+    if figures is None:
+        figures = period_figures(uow, actor, PeriodQuery(period), now)
+    returns, refunds = return_refund_rates(uow, actor, period, now)
+    survey_forms = survey_forms_by_the_10th(uow, actor, period, now)
+    return LeadFigures(period, figures, returns, refunds, survey_forms)
+
+
+def lead_sheets(
+    uow: Any,
+    actor: Any,
+    period: Period,
+    now: datetime,
+    figures: PeriodFigures,
+    tz: str = SITE_ZONE,
+) -> list[Sheet]:
+    """The weekly data and the monthly summary of `period`, whose own figures are given;
+    its weeks and months are local days of the site's zone `tz`, as the period is."""
+    total = lead_figures(uow, actor, period, now, figures)
+
+    def each(part: Period) -> LeadFigures:
+        whole = (part.first_day, part.last_day) == (period.first_day, period.last_day)
+        return total if whole else lead_figures(uow, actor, part, now)
+
+    weeks = [each(week) for week in weeks_in(period, tz)]
+    months = [each(month) for month in months_in(period, tz)]
+    return [weekly_sheet(weeks, total), monthly_sheet(months, total)]
