@@ -701,7 +701,10 @@ class IntakeScreen(Screen[None]):
         choice, the unit number."""
         self._card = card
         if card is None:
-            text = t("intake.card_new") if conclusive else t("intake.card_typing")
+            if not self.query_one("#phone", Input).value.strip():
+                text = t("intake.card_empty")  # nothing looked up (a new call, a cleared field)
+            else:
+                text = t("intake.card_new") if conclusive else t("intake.card_typing")
             self._card_view.update(text)
             if self._contacts_of is not None:  # only once per card: each is a relayout
                 self._history_shown(None)

@@ -335,6 +335,8 @@ async def test_a_new_caller_becomes_customer_and_ticket_and_its_countdown_is_on_
         assert _value(app, "phone") == ""
         assert screen.query_one("#words", TextArea).text == ""
         assert app.focused is screen.query_one("#phone", Input)
+        text = screen_text(app)  # the card waits for the next number, says no "not found"
+        assert "输入号码后显示客户资料" in text and "未找到客户" not in text
 
         desk = await _back_to_desk(pilot)
         # "r" reloads the desk (the change poll is off here, see _no_change_poll)
