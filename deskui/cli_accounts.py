@@ -263,10 +263,16 @@ def audit_command(settings: Settings, clock: Clock, args: argparse.Namespace) ->
         )
         uow.audit.write(clock.now(), "audit_read", agent_id=actor.id, agent_name=actor.name)
         uow.commit()
-    headers = ["at", "person", "action", "outcome", "subject", "detail"]
+    headers = [
+        _t(f"audit.head_{name}", settings)
+        for name in ("at", "person", "action", "outcome", "subject", "detail")
+    ]
     rows: list[list[Any]] = [
-        [e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), e.agent_name, e.action,
-         e.outcome, e.subject, ", ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))]
+        [e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), e.agent_name,
+         _in_words("audit.action", e.action), _in_words("audit.outcome", e.outcome),
+         _in_words("account.action", e.subject) if e.action == "denied" else e.subject,
+         ", ".join(f"{_in_words('audit.detail', k)}={_detail_value(k, v, zone)}"
+                   for k, v in sorted(e.detail.items()))]
         for e in lines
     ]  # fmt: skip
     if args.format == "xlsx":
@@ -279,3 +285,32 @@ def audit_command(settings: Settings, clock: Clock, args: argparse.Namespace) ->
         with open(args.output, "w", encoding="utf-8-sig", newline="") as stream:
             write_csv((headers, rows), stream)
     return 0
+
+
+def _in_words(group: str, code: str) -> str:
+    """An action or outcome as the catalog words it; a code it does not know, as written (the
+    `--action` filter takes the codes)."""
+    from deskui.i18n import has_key, t
+
+    key = f"{group}.{code}"
+    return t(key) if has_key(key) else code
+
+
+def _detail_value(key: str, value: object, zone: Any) -> object:
+    """A detail's value in words: a role by its name, an instant (stored as UTC ISO text) in
+    the site's local time to the minute, a list joined."""
+    from datetime import datetime
+
+    if key == "role" and isinstance(value, str):
+        return _in_words("role", value)
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
+        try:
+            instant = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if instant.tzinfo is not None:
+            return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return value

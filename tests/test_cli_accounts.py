@@ -152,5 +152,7 @@ def test_the_manager_finds_the_lock_in_the_audit_and_an_agent_cannot_look(
     assert _run(monkeypatch, url, "--agent", "刘洋", "audit", "--person", "王芳",
                 "--action", "lock", password="manager-pass") == 0  # fmt: skip
     rows = capsys.readouterr().out.strip().splitlines()
-    assert rows[0] == "at,person,action,outcome,subject,detail" and len(rows) == 2
-    assert ",王芳,lock,ok,," in rows[1] and "until=" in rows[1]
+    assert rows[0] == "时间,人员,操作,结果,对象,详情" and len(rows) == 2
+    # in words, the lock's end in local time (the stored UTC instant is 8 hours earlier)
+    assert ",王芳,账号锁定,成功,," in rows[1] and "锁定至=" in rows[1]
+    assert "+00:00" not in rows[1] and "T" not in rows[1].split("锁定至=")[1]
