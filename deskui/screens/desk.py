@@ -257,10 +257,6 @@ class DeskScreen(Screen[None]):
     def show_detail(self, event: WorkList.CursorMoved) -> None:
         self.query_one("#work-detail", Static).update(describe_row(self.desk_app, event.row))
 
-    @on(WorkList.Emptied, "#work")
-    def clear_detail(self) -> None:  # the last row went (done, or reassigned elsewhere)
-        self.query_one("#work-detail", Static).update("")
-
     @on(WorkList.RowSelected, "#work")
     def open_subject(self, event: WorkList.RowSelected) -> None:
         open_work_item(self.desk_app, event.row)

@@ -192,6 +192,9 @@ class ProfilesScreen(Screen[None]):
 
     @on(WorkList.CursorMoved, "#customers")
     def _cursor_moved(self, event: WorkList.CursorMoved) -> None:
+        if event.row is None:  # no customer (any more) under the cursor
+            self.query_one("#profile-detail", Static).update(self._pick_hint())
+            return
         self.load_detail(event.row.id, None)
 
     @on(WorkList.RowSelected, "#customers")

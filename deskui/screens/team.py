@@ -235,11 +235,6 @@ class TeamScreen(Screen[None]):
         if event.work_list.id == ("team-surveys" if self.view == "surveys" else "team-work"):
             self.query_one("#team-detail", Static).update(self._describe(event.row))
 
-    @on(WorkList.Emptied)
-    def clear_detail(self, event: WorkList.Emptied) -> None:
-        if event.work_list.id == ("team-surveys" if self.view == "surveys" else "team-work"):
-            self.query_one("#team-detail", Static).update("")
-
     @on(WorkList.RowSelected, "#team-work")
     def open_subject(self, event: WorkList.RowSelected) -> None:
         open_work_item(self.desk_app, event.row)

@@ -251,7 +251,8 @@ class WorkList(ScrollView, can_focus=True):
     """
 
     class CursorMoved(Message):
-        """The cursor is on another row (sent in bursts: a newer one replaces a pending one)."""
+        """The cursor is on another row (sent in bursts: a newer one replaces a pending one);
+        `row` None when the list has no rows (any more), so nothing is under the cursor."""
 
         def __init__(self, work_list: WorkList, row: Any, index: int) -> None:
             super().__init__()
@@ -265,17 +266,6 @@ class WorkList(ScrollView, can_focus=True):
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, WorkList.CursorMoved) and message.work_list is self.work_list
-
-    class Emptied(Message):
-        """The list has no rows (any more): a detail shown for the last cursor row is stale."""
-
-        def __init__(self, work_list: WorkList) -> None:
-            super().__init__()
-            self.work_list = work_list
-
-        @property
-        def control(self) -> WorkList:
-            return self.work_list
 
     class RowSelected(Message):
         """The agent pressed Enter on (or clicked) a row."""
@@ -559,9 +549,9 @@ class WorkList(ScrollView, can_focus=True):
             self._announce = True
         self._scroll_to_cursor()
         self.refresh()
-        if not message.count:
+        if not message.count:  # no row under the cursor now: a detail shown for one is stale
             self._announce = True  # the first row to arrive later is announced
-            self.post_message(self.Emptied(self))
+            self.post_message(self.CursorMoved(self, None, -1))
         self._announce_cursor()
         self._fetch_missing()
 

@@ -299,6 +299,32 @@ async def test_reload_recounts_and_keeps_the_cursor_clamped() -> None:
         assert painted(work_list)[11].strip() == ""
 
 
+async def test_a_list_that_empties_says_no_row_is_under_the_cursor_then_announces_the_next() -> (
+    None
+):
+    """The screens' detail panes and row keys follow CursorMoved: when the last row goes (done
+    here, reassigned on another desk) they hear of it, with row None, and of the next row."""
+    source = FakeSource(generated(3))
+    app = ListApp(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        work_list = app.query_one(WorkList)
+        work_list.move_cursor(1)
+        await pilot.pause()
+        assert app.moved[-1].row is not None
+        source.data = []
+        work_list.reload()
+        for _ in range(10):
+            await pilot.pause(0.05)
+        assert (app.moved[-1].row, app.moved[-1].index) == (None, -1)
+        source.data = generated(2)
+        work_list.reload()
+        for _ in range(10):
+            await pilot.pause(0.05)
+        assert app.moved[-1].row is not None and app.moved[-1].row.number == 0
+
+
 async def test_set_source_starts_from_the_top() -> None:
     app = ListApp(FakeSource(generated(1_000)))
     async with app.run_test(size=SIZE) as pilot:
