@@ -297,6 +297,11 @@ class ComplaintScreen(Screen[None]):
     class Trouble(Message):
         reason: str
 
+    @property
+    def presence_subject(self) -> str:
+        """The complaint's ticket, as the app's tick reports it (issue 16)."""
+        return f"ticket:{self.ticket_id}"
+
     def __init__(self, ticket_id: int) -> None:
         super().__init__(id="complaint")
         localize_bindings(self)

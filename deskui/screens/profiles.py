@@ -449,6 +449,12 @@ class CustomerFormModal(ProfileFormBase):
         self.detail = detail
         self.draft = FormDraft(self, "customer", detail.id if detail else "new")
 
+    @property
+    def presence_subject(self) -> str | None:
+        """The customer being edited, as the app's tick reports it (issue 16): a colleague
+        with the same customer open is named before either saves."""
+        return f"customer:{self.detail.id}" if self.detail is not None else None
+
     def compose(self) -> ComposeResult:
         d = self.detail
         title = (

@@ -255,3 +255,29 @@ async def test_a_department_member_sees_masked_phones_and_files_nothing(
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, ProfilesScreen)
+
+
+async def test_editing_a_customer_a_colleague_has_open_names_the_colleague(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Issue 16: 李娜's desk shows a customer; 王芳 opens the same customer's form (Enter on
+    the list) and her desk names 李娜 before either saves."""
+    from deskui.services.actor import Actor
+    from deskui.services.presence import here
+
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        row = screen.query_one("#customers", WorkList).cursor_row
+        assert row is not None
+        with UnitOfWork(demo_database) as uow:
+            li_na = uow.session.scalars(select(m.Agent).where(m.Agent.name == "李娜")).one()
+            here(uow, Actor(li_na.id, li_na.name, li_na.role), f"customer:{row.id}", clock.now())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerFormModal)
+        assert app._presence_subject() == f"customer:{row.id}"
+        app.report_presence()  # what the tick does every few seconds
+        await settle(pilot)
+        notices = [str(n.message) for n in app._notifications]
+        assert any(n.startswith("李娜 也打开了这条记录") for n in notices), notices
