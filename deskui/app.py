@@ -168,6 +168,8 @@ class DeskApp(App[None]):
         """Who else has the record on screen open now (names), for screens that show it."""
         self._last_input = time.monotonic()
         self._locked = False
+        self._database_down = False
+        """The change poll failed: the next one that answers clears every trouble banner."""
         self.crash_log: Path | None = None
         """Where the traceback went when the desk stopped on an unexpected error."""
         if settings.keymap:
@@ -532,11 +534,23 @@ class DeskApp(App[None]):
             screen.post_message(self.ChangesSeen(message.entities))
 
     def _database_answered(self) -> None:
-        """The database answers again: the desk's trouble banner goes (issue 13)."""
+        """The database answers again: the desk's trouble banner goes (issue 13), and after
+        the server was away, every screen's (issue 16: it reconnects by itself and says so by
+        the banners going, without the agent doing anything)."""
         self._desk().show_trouble("")
+        if not self._database_down:
+            return
+        self._database_down = False
+        from deskui.widgets.banner import Banner
+
+        for screen in self.screen_stack:
+            for banner in screen.query(Banner):
+                if not (banner.has_class("-notice") or banner.has_class("-attention")):
+                    banner.message = ""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "changes":
+            self._database_down = True
             reason = trouble_line(event.worker.error or RuntimeError())
             self._desk().show_trouble(t("app.database_failed", reason=reason))
 

@@ -146,3 +146,27 @@ async def test_the_desk_banner_says_the_fault_in_plain_words_and_clears_when_it_
             bring_back()
             await _until(pilot, app, lambda: not banner.display)
             assert banner.message == ""
+
+
+async def test_a_form_open_while_the_server_is_away_keeps_its_typing_and_its_banner_clears(
+    database: Database, clock: FixedClock
+) -> None:
+    """Issue 16: the intake is open, the server goes, a lookup fails on the form (its own
+    banner); the server comes back and that banner goes by itself with the typing kept."""
+    from textual.widgets import Input
+
+    with desk_database(database) as (db, take_away, bring_back):
+        app = make_app(make_settings(db), clock, db)
+        async with app.run_test(size=SIZE) as pilot:
+            await at_desk(pilot)
+            await pilot.press("f2")
+            for _ in range(10):
+                await pilot.pause(0.05)
+            banner = app.screen.query_one("#intake-trouble", Banner)
+            take_away()
+            await _until(pilot, app, lambda: app._database_down)
+            banner.message = "连不上数据库服务器：表单内容保留。"  # as a failed lookup says it
+            await pilot.press(*"13900001111")
+            bring_back()
+            await _until(pilot, app, lambda: not banner.display)
+            assert app.screen.query_one("#phone", Input).value == "13900001111"
