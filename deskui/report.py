@@ -194,6 +194,8 @@ def _department_sheets(
             [f"  {t('measures.legs.actual')}", p.finished, "",
              hours_text(p.actual_median_hours)],
         ]  # fmt: skip
+    if not legs:
+        legs = [[t("measures.legs.title"), "", "", t("measures.no_data")]]
     hand_on = [
         _share_line(t("measures.hand_on.title"), figures.late_hand_on),
         *(

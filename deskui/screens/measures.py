@@ -233,21 +233,22 @@ def leg_rows(figures: PeriodFigures) -> list[FigureRow]:
 
 
 def returns_rows(figures: PeriodFigures) -> list[FigureRow]:
-    """Returns and refunds (seed 004): the rates against the orders paid in the period."""
+    """Returns and refunds (seed 004): the counts of the period, then the rates against the
+    orders paid in it."""
     period, money = figures.period, figures.returns_refunds
+    returns = FigureRecords(Figure.RETURNS, period)
+    refunds = FigureRecords(Figure.REFUNDS, period)
     return [
         FigureRow(t("measures.returns.paid"), str(money.orders_paid),
                   FigureRecords(Figure.ORDERS_PAID, period)),
-        FigureRow(t("measures.returns.return_rate"), share_text(money.return_rate),
-                  FigureRecords(Figure.RETURNS, period)),
+        FigureRow(t("measures.returns.returns"), str(money.returns), returns),
         FigureRow(t("measures.returns.exchanges"), str(money.exchanges),
                   FigureRecords(Figure.RETURNS, period, key="exchange")),
-        FigureRow(t("measures.returns.refund_rate"), share_text(money.refund_rate),
-                  FigureRecords(Figure.REFUNDS, period)),
-        FigureRow(t("measures.returns.refund_kinds"),
-                  t("measures.returns.refund_kinds_value", voids=money.voids,
-                    differences=money.refund_differences),
-                  FigureRecords(Figure.REFUNDS, period)),
+        FigureRow(t("measures.returns.refunds"),
+                  t("measures.returns.refunds_value", refunds=money.refunds, voids=money.voids,
+                    differences=money.refund_differences), refunds),
+        FigureRow(t("measures.returns.return_rate"), share_text(money.return_rate), returns),
+        FigureRow(t("measures.returns.refund_rate"), share_text(money.refund_rate), refunds),
     ]  # fmt: skip
 
 
