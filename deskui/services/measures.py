@@ -208,7 +208,8 @@ def _survey_records(
 
 def _order_records(which: str) -> RecordsOf:
     def records(uow: UnitOfWork, query: FigureRecords, period: Period, now: datetime) -> Records:
-        return uow.measures.order_records(period, query.key or which)
+        exchanges = which == "return" and query.key == "exchange"  # the one key they take
+        return uow.measures.order_records(period, "exchange" if exchanges else which)
 
     return records
 
