@@ -65,7 +65,7 @@ def test_the_new_sheets_carry_the_services_figures_and_records(tmp_path: Path) -
     figures = _figures(url)
     book = load_workbook(out)
     set_locale("zh-CN")
-    assert {"部门预计时间", "部门延误致重复投诉", "调查表", "退货退款"} <= set(book.sheetnames)
+    assert {"部门预计时间", "部门转交延误致重复投诉", "调查表", "退货退款"} <= set(book.sheetnames)
 
     legs, leg_records = _sheet(book, "部门预计时间")
     (technical,) = figures.leg_plans
@@ -77,9 +77,9 @@ def test_the_new_sheets_carry_the_services_figures_and_records(tmp_path: Path) -
         (f"问题记录 #{added.leg_ticket}", "赵磊", "超时")
     ]
 
-    hand_on, hand_on_records = _sheet(book, "部门延误致重复投诉")
+    hand_on, hand_on_records = _sheet(book, "部门转交延误致重复投诉")
     share = figures.late_hand_on
-    assert hand_on["部门延误致重复投诉"][:2] == (share.numerator, share.denominator)
+    assert hand_on["部门转交延误致重复投诉"][:2] == (share.numerator, share.denominator)
     assert share.numerator >= 1
     assert (
         hand_on["平台组"][0]
@@ -107,7 +107,7 @@ def test_the_new_sheets_carry_the_services_figures_and_records(tmp_path: Path) -
 
     summary = {row[0]: row[1:] for row in book["汇总"].iter_rows(min_row=3, values_only=True)}
     assert summary["退货率（退货 / 付款订单）"][2] == share_text(refunds.return_rate)
-    assert summary["部门延误致重复投诉"][:2] == (share.numerator, share.denominator)
+    assert summary["部门转交延误致重复投诉"][:2] == (share.numerator, share.denominator)
 
 
 def test_a_period_without_them_says_so(tmp_path: Path) -> None:
@@ -125,7 +125,7 @@ def test_a_period_without_them_says_so(tmp_path: Path) -> None:
     assert money["退货率（退货 / 付款订单）"] == (0, 0, "无数据")
     assert money["退款率（退款 / 付款订单）"] == (0, 0, "无数据")
     assert records == []
-    hand_on, _ = _sheet(book, "部门延误致重复投诉")
-    assert hand_on["部门延误致重复投诉"][2] == "无数据"
+    hand_on, _ = _sheet(book, "部门转交延误致重复投诉")
+    assert hand_on["部门转交延误致重复投诉"][2] == "无数据"
     legs, _ = _sheet(book, "部门预计时间")
     assert legs == {"部门按预计时间完成": (None, None, "无数据")}

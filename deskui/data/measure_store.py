@@ -114,8 +114,8 @@ class LegPlans:
 
 @dataclass(frozen=True, slots=True)
 class LateHandOn:
-    """Repeat complaints of the period counted against one department person (seed 000:3.2.3,
-    3.1.3): see `MeasureStore.late_hand_on` for the definition."""
+    """The period's complaints counted against one department person for a late hand-on (seed
+    000:3.2.3, 3.1.3): see `MeasureStore.late_hand_on` for the definition."""
 
     department: str
     person: str
@@ -193,7 +193,8 @@ class PeriodFigures:
     leg_plans: tuple[LegPlans, ...] = ()
     """Per department, by code: the stated expected times against the actual."""
     late_hand_on: Share = Share(0, 0)
-    """Repeat complaints attributed to a department's late hand-on, of the repeat complaints."""
+    """Complaints attributed to a department's late hand-on (seed 000:3.2.3), of the period's
+    complaints: see `MeasureStore.late_hand_on`."""
     late_hand_on_by_department: tuple[Count, ...] = ()
     late_hand_on_by_person: tuple[LateHandOn, ...] = ()
     survey_forms: tuple[SurveyForms, ...] = ()
@@ -312,7 +313,6 @@ class MeasureStore(StoreBase):
             ).where(_in(t.opened_at, period.start, period.end))
         ).one()
         on_time = self.on_time(period.start, period.end, now)
-        repeat = self._repeat_complaints(period)
         late_hand_on, by_department, by_person = self.late_hand_on(period)
         return PeriodFigures(
             period=period,
@@ -324,7 +324,7 @@ class MeasureStore(StoreBase):
                 func.coalesce(m.Department.code, ""), period, with_department=True
             ),
             complaints_by_category=self._complaints_by_category(period),
-            repeat_complaints=repeat,
+            repeat_complaints=self._repeat_complaints(period),
             callbacks_made=self._callbacks(period, within_week=False),
             callbacks_within_week=self._callbacks(period, within_week=True),
             gift_arrivals_confirmed=self._callbacks(
@@ -333,7 +333,7 @@ class MeasureStore(StoreBase):
             breaches=sum(f.late for f in on_time),
             guardrail_hits=self._guardrail_hits(period),
             leg_plans=self._leg_plans(period, now),
-            late_hand_on=Share(late_hand_on, repeat),
+            late_hand_on=Share(late_hand_on, int(tickets[1])),
             late_hand_on_by_department=by_department,
             late_hand_on_by_person=by_person,
             survey_forms=self._survey_forms(period),
@@ -533,42 +533,104 @@ class MeasureStore(StoreBase):
 
     def late_hand_on(self, period: Period) -> tuple[int, tuple[Count, ...], tuple[LateHandOn, ...]]:
         """Complaints caused by a department's late hand-on (seed 000:3.2.3 on 3.1.3: a customer
-        complaining again because a department did not tell CS in time counts against that
-        person, each time), as the desk's records define it:
+        complaining again because another department did not tell CS in time counts against
+        that person, each time), as the desk's records define it. A complaint opened in the
+        period is attributed to a department when either
 
-        a complaint opened in the period is attributed to a department leg when the same
-        customer's earlier complaint (opened before it) was handed to that department before it
-        was opened, and by the time it was opened one of the department's steps on that leg
-        was already late: not accepted within the site's accept limit (`LegPolicy.accept`), no
-        plan within the plan limit after accepting, no result by the expected time its head
-        stated, or not returned to CS within the return limit after the result; a step done
-        after its due time is late too. Every such complaint is a repeat complaint. The person
-        is who held the leg at its first late step: who accepted it (accept and plan steps;
-        '' while nobody has), who stated the expected time (result), who wrote the result
-        (return). A complaint counts once against each department and once against each
-        person it is attributed to; every later complaint counts again.
+        - the department received the customer's complaint itself and handed it on to CS late
+          (seed 000:3.2.2; `domain.complaint.repeat_caused_by_late_hand_on`, the rule of F3's
+          count, in the desk's business calendar): this complaint was opened after the day the
+          department received the other and before that one reached CS. The desk keeps no
+          name of who at the department held it: the person is '';
+        - or the same customer's earlier complaint (opened before it) went to the department
+          on a leg (seed 002:2.4.2) handed over before it was opened, and by then one of the
+          department's steps on that leg was already late: not accepted within the site's
+          accept limit (`LegPolicy.accept`), no plan within the plan limit after accepting, no
+          result by the expected time its head stated, or not returned to CS within the return
+          limit after the result (a step done after its due time is late too). The person is
+          who held the leg at its first late step: who accepted it (accept and plan steps; ''
+          while nobody has), who stated the expected time (result), who wrote the result
+          (return).
+
+        A complaint counts once against each department and once against each person it is
+        attributed to; every later complaint counts again. The candidates are found by SQL
+        over the indexes (complaints by opened time, tickets by customer, legs by ticket);
+        what is counted is small, and is tallied here.
 
         Returns (complaints attributed, by department, by department and person)."""
-        sub = self._late_hand_on_pairs(period).subquery()
-        total = self.session.scalar(select(func.count(distinct(sub.c.ticket_id))))
-        by_department = self.session.execute(
-            select(sub.c.department, func.count(distinct(sub.c.ticket_id)))
-            .group_by(sub.c.department)
-            .order_by(func.count(distinct(sub.c.ticket_id)).desc(), sub.c.department)
-        ).all()
-        by_person = self.session.execute(
-            select(sub.c.department, sub.c.person, func.count())
-            .group_by(sub.c.department, sub.c.person)
-            .order_by(func.count().desc(), sub.c.department, sub.c.person)
-        ).all()
+        pairs = self._late_hand_on_pairs(period)
+        departments: dict[str, set[int]] = {}
+        people: dict[tuple[str, str], int] = {}
+        for ticket_id, department, person in pairs:
+            departments.setdefault(department, set()).add(ticket_id)
+            people[department, person] = people.get((department, person), 0) + 1
         return (
-            int(total or 0),
-            tuple(Count(str(d), int(n)) for d, n in by_department),
-            tuple(LateHandOn(str(d), str(p or ""), int(n)) for d, p, n in by_person),
+            len({ticket_id for ticket_id, _, _ in pairs}),
+            tuple(
+                Count(d, len(ids))
+                for d, ids in sorted(departments.items(), key=lambda item: (-len(item[1]), item[0]))
+            ),
+            tuple(
+                LateHandOn(d, person, n)
+                for (d, person), n in sorted(
+                    people.items(), key=lambda item: (-item[1], item[0][0], item[0][1])
+                )
+            ),
         )
 
-    def _late_hand_on_pairs(self, period: Period) -> Select[Any]:
-        """Distinct (complaint, department, person) of `late_hand_on`."""
+    def _late_hand_on_pairs(self, period: Period) -> set[tuple[int, str, str]]:
+        """(complaint, department code, person) of `late_hand_on`, each once."""
+        legs = {
+            (int(i), str(d), str(p or ""))
+            for i, d, p in self.session.execute(self._late_leg_pairs(period))
+        }
+        return legs | self._late_forward_pairs(period)
+
+    def _late_forward_pairs(self, period: Period) -> set[tuple[int, str, str]]:
+        """The complaints opened in the period while a department still held the customer's
+        complaint it had received itself, kept where that one was handed on late."""
+        from deskui.domain.calendar import BusinessCalendar
+        from deskui.domain.complaint import repeat_caused_by_late_hand_on
+
+        t, forwarded, record = m.Ticket, aliased(m.Ticket), m.ComplaintRecord
+        rows = self.session.execute(
+            select(
+                t.id,
+                m.Department.code,
+                record.received_by_department_on,
+                record.our_received_at,
+                t.opened_at,
+            )
+            .select_from(t)
+            .join(
+                forwarded,
+                and_(
+                    forwarded.customer_id == t.customer_id,
+                    forwarded.kind == TicketKind.COMPLAINT,
+                    forwarded.id != t.id,
+                ),
+            )
+            .join(record, record.ticket_id == forwarded.id)
+            .join(m.Department, m.Department.id == record.forwarded_by_department_id)
+            .where(
+                t.kind == TicketKind.COMPLAINT,
+                _in(t.opened_at, period.start, period.end),
+                record.received_by_department_on.is_not(None),
+                record.our_received_at.is_not(None),
+                t.opened_at < record.our_received_at,
+            )
+        ).all()
+        if not rows:
+            return set()
+        calendar = BusinessCalendar(self._uow.calendar.calendar_overrides())
+        return {
+            (int(i), str(code), "")
+            for i, code, received_on, ours, opened in rows
+            if repeat_caused_by_late_hand_on(received_on, ours, opened, calendar)
+        }
+
+    def _late_leg_pairs(self, period: Period) -> Select[Any]:
+        """Distinct (complaint, department, person) a late leg caused (`late_hand_on`)."""
         t, earlier, leg = m.Ticket, aliased(m.Ticket), m.DepartmentLeg
         policy = self.rules.legs
         opened = self._instant(t.opened_at)
@@ -944,39 +1006,34 @@ class MeasureStore(StoreBase):
         self, period: Period, department: str | None = None, person: str | None = None
     ) -> list[MeasureRecord]:
         """The complaints `late_hand_on` attributes (to a department, to one of its people):
-        one row each, the people it counts against as its owner."""
-        sub = self._late_hand_on_pairs(period).subquery()
+        one row each, the people named against it as its owner."""
+        named: dict[int, list[str]] = {}
+        for ticket_id, d, who in sorted(self._late_hand_on_pairs(period)):
+            if (department is None or d == department) and (person is None or who == person):
+                names = named.setdefault(ticket_id, [])
+                if who and who not in names:
+                    names.append(who)
+        if not named:
+            return []
         t = m.Ticket
-        query = (
-            select(sub.c.ticket_id, sub.c.person, m.Customer.name, t.opened_at, t.closed_at)
-            .join(t, t.id == sub.c.ticket_id)
-            .join(m.Customer, m.Customer.id == t.customer_id)
-        )
-        if department is not None:
-            query = query.where(sub.c.department == department)
-        if person is not None:
-            query = query.where(sub.c.person == person)
         rows = self.session.execute(
-            query.order_by(t.opened_at.desc(), t.id, sub.c.person).limit(_CAP * 4)
+            select(t.id, m.Customer.name, t.opened_at, t.closed_at)
+            .join(m.Customer, m.Customer.id == t.customer_id)
+            .where(t.id.in_(list(named)))
+            .order_by(t.opened_at.desc(), t.id)
+            .limit(_CAP)
         ).all()
-        people: dict[int, list[str]] = {}
-        facts: dict[int, tuple[str, datetime, datetime | None]] = {}
-        for ticket_id, who, customer, opened, closed in rows:
-            named = people.setdefault(ticket_id, [])
-            if who and who not in named:
-                named.append(who)
-            facts[ticket_id] = (customer, opened, closed)
         return [
             MeasureRecord(
                 "ticket",
-                ticket_id,
+                i,
                 customer,
-                "、".join(people[ticket_id]),
+                "、".join(named[i]),
                 opened,
                 closed,
                 "open" if closed is None else "closed",
             )
-            for ticket_id, (customer, opened, closed) in list(facts.items())[:_CAP]
+            for i, customer, opened, closed in rows
         ]
 
     def survey_records(self, year: int, quarter: int, due_at: datetime) -> list[MeasureRecord]:

@@ -164,8 +164,8 @@ def period_rows(figures: PeriodFigures) -> list[FigureRow]:
 
 
 def hand_on_rows(figures: PeriodFigures) -> list[FigureRow]:
-    """Repeat complaints a department's late hand-on caused, by department and by person
-    (seed 000:3.2.3): the share of the repeat complaints, then each department and person."""
+    """Complaints a department's late hand-on caused, by department and by person (seed
+    000:3.2.3): their share of the period's complaints, then each department and person."""
     period = figures.period
     rows = [
         FigureRow(t("measures.hand_on.title"), share_text(figures.late_hand_on),

@@ -71,7 +71,7 @@ async def test_the_new_figures_show_and_drill_down(
         rows = _rows(figures)
         assert ("按预计时间完成 · 技术部", "0/1 (0.0%)") in rows
         assert ("  预计 / 实际用时（中位）", "预计 1.0 小时 · 实际 1.3 小时") in rows
-        assert ("部门延误致重复投诉", share_text(week.late_hand_on)) in rows
+        assert ("部门转交延误致重复投诉", share_text(week.late_hand_on)) in rows
         (platform,) = [h for h in week.late_hand_on_by_person if h.department == "platform"]
         assert platform.person == "" and platform.complaints >= 1
         assert ("  平台组 · 未署名", str(platform.complaints)) in rows

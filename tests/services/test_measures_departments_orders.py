@@ -1,7 +1,7 @@
 """The lead's period figures of departments, survey forms and orders (issue 17), on SQLite and
 PostgreSQL, on fixed records around the 2026 Golden Week (10-01..10-07), the lead looking on
 10-08 at 10:00 local: the departments' stated times against the actual (seed 002:2.4.2),
-repeat complaints caused by a department's late hand-on (seed 000:3.2.3), survey forms in by
+complaints caused by a department's late hand-on (seed 000:3.2.3), survey forms in by
 the 10th (seed 000:2.5.3), returns and refunds (seed 004)."""
 
 from __future__ import annotations
@@ -139,8 +139,35 @@ def _seed_hand_on(database: Database, desk: Desk) -> dict[str, int]:
              returned_at=at(24, 11, month=9), returned_by="赵磊")  # fmt: skip
         _leg(uow, desk, ids["C6"], dept["technical"], at(4, 8),
              accepted_at=at(4, 15), accepted_by="赵磊")  # fmt: skip
+        _forwarded(uow, desk, ids, dept)
         uow.commit()
     return ids
+
+
+def _forwarded(uow: UnitOfWork, desk: Desk, ids: dict[str, int], dept: dict[str, int]) -> None:
+    """Complaints the business and platform departments received themselves (seed 000:3.2.2),
+    reaching CS on 10-08 09:00: business had it since 09-29, a working day before the Golden
+    Week, so it is late, and customer E's call to CS on 10-03 (R1) counts against business;
+    platform had it since 09-30, whose next working day is 10-08 (the holiday), so it is on
+    time and customer F's call on 10-04 (R2) counts against nobody."""
+    for name, department, since in (("E", "business", date(2026, 9, 29)),
+                                    ("F", "platform", date(2026, 9, 30))):  # fmt: skip
+        customer = m.Customer(name=f"客户{name}", created_at=at(1, 9, month=9),
+                              updated_at=at(1, 9, month=9))  # fmt: skip
+        uow.session.add(customer)
+        uow.session.flush()
+        ids[f"R{name}"] = _ticket(uow, desk, at(3 if name == "E" else 4, 9), customer=customer.id)
+        ids[f"F{name}"] = _ticket(uow, desk, at(8, 9), customer=customer.id)
+        uow.session.add(
+            m.ComplaintRecord(
+                ticket_id=ids[f"F{name}"],
+                forwarded_by_department_id=dept[department],
+                received_by_department_on=since,
+                our_received_at=at(8, 9),
+                created_at=at(8, 9),
+                updated_at=at(8, 9),
+            )
+        )
 
 
 def test_the_departments_stated_times_against_the_actual(database: Database, desk: Desk) -> None:
@@ -166,7 +193,7 @@ def test_the_departments_stated_times_against_the_actual(database: Database, des
     assert len(every) == 4 and ids["Q0"] not in {r.subject_id for r in every}
 
 
-def test_repeat_complaints_a_late_hand_on_caused(database: Database, desk: Desk) -> None:
+def test_complaints_a_late_hand_on_caused(database: Database, desk: Desk) -> None:
     ids = _seed_hand_on(database, desk)
     with UnitOfWork(database) as uow:
         week = period_figures(uow, lead(desk), PeriodQuery(GOLDEN_WEEK), NOW)
@@ -176,17 +203,24 @@ def test_repeat_complaints_a_late_hand_on_caused(database: Database, desk: Desk)
             return [(r.subject_id, r.owner) for r in figure_records(uow, lead(desk), query, NOW)]
 
         every, platform, nobody = records(), records("platform"), records("platform", "")
-        sun = records("technical", "孙丽")
-    assert week.repeat_complaints == 4  # C2, C3, C5, C6
-    assert week.late_hand_on == Share(2, 4)
-    assert week.late_hand_on_by_department == (Count("technical", 2), Count("platform", 1))
+        sun, business = records("technical", "孙丽"), records("business")
+    assert week.repeat_complaints == 4  # C2, C3, C5, C6: RE and RF are their first at CS
+    assert week.complaints == 6
+    assert week.late_hand_on == Share(3, 6)  # C2, C3, RE
+    assert week.late_hand_on_by_department == (
+        Count("technical", 2),
+        Count("business", 1),
+        Count("platform", 1),
+    )
     assert week.late_hand_on_by_person == (
         LateHandOn("technical", "孙丽", 2),  # each time: C2 and C3
-        LateHandOn("platform", "", 1),
+        LateHandOn("business", "", 1),  # RE: a forwarded complaint names no person
+        LateHandOn("platform", "", 1),  # C3: the leg nobody accepted
     )
-    assert every == [(ids["C3"], "孙丽"), (ids["C2"], "孙丽")]
+    assert every == [(ids["C3"], "孙丽"), (ids["RE"], ""), (ids["C2"], "孙丽")]
     assert platform == nobody == [(ids["C3"], "")]
-    assert sun == every
+    assert sun == [(ids["C3"], "孙丽"), (ids["C2"], "孙丽")]
+    assert business == [(ids["RE"], "")]
 
 
 def test_survey_forms_in_by_the_tenth(database: Database, desk: Desk) -> None:
