@@ -104,6 +104,12 @@ async def test_the_new_figures_show_and_drill_down(
         await settle(pilot)
         assert app.screen is screen and figures.display
 
+        await _to_row(pilot, figures, "  平台组 · 未署名")  # the complaint after the idle leg
+        assert str(records.get_row_at(0)[0]) == f"问题记录 #{added.repeat_complaint}"
+        assert records.row_count == platform.complaints
+        await pilot.press("escape")
+        await settle(pilot)
+
         await pilot.press("4")  # this quarter: the forms due on 10-10
         await settle(pilot)
         quarter = _figures(demo_database, PeriodKind.QUARTER)
