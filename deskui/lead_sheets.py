@@ -35,29 +35,23 @@ class LeadFigures:
     period: Period
     figures: PeriodFigures
     returns: Share | None = None
-    """The return rate (hook: `return_refund_rates`); None: not measured, said as no data."""
+    """The return rate over the orders paid in the period; None: not measured (no data)."""
     refunds: Share | None = None
     survey_forms: Share | None = None
-    """Survey forms in by the 10th (hook: `survey_forms_by_the_10th`)."""
+    """Survey forms in by the 10th; None when no quarter's due day is in the period."""
 
 
-# -- hooks for figures the measures do not compute yet -------------------------------------
+def survey_forms_in(figures: PeriodFigures) -> Share | None:
+    """Survey forms in by the 10th over the quarters whose due day falls in the period
+    (seed 000:2.5.3); None when none does: the sheet says no data."""
+    from deskui.services.measures import Share
 
-
-def return_refund_rates(
-    uow: Any, actor: Any, period: Period, now: datetime
-) -> tuple[Share | None, Share | None]:
-    """HOOK (seed 004 售后客服组长 1, 8; issue 17 "returns and refunds"): the shop's return
-    rate and refund rate over the period's orders. No measure counts them yet; None shows as
-    no data on both sheets until the measures service gives them."""
-    return None, None
-
-
-def survey_forms_by_the_10th(uow: Any, actor: Any, period: Period, now: datetime) -> Share | None:
-    """HOOK (seed 000:2.5.3; issue 17 "survey forms in by the 10th"): the forms of the
-    quarters whose due day falls in the period, handed in by their due day, of all
-    customers. No measure counts them yet; None shows as no data."""
-    return None
+    if not figures.survey_forms:
+        return None
+    return Share(
+        sum(f.by_due_day.numerator for f in figures.survey_forms),
+        sum(f.by_due_day.denominator for f in figures.survey_forms),
+    )
 
 
 # -- the figures, one column (weekly) or row (monthly) each ---------------------------------
@@ -160,9 +154,10 @@ def lead_figures(
 
     if figures is None:
         figures = period_figures(uow, actor, PeriodQuery(period), now)
-    returns, refunds = return_refund_rates(uow, actor, period, now)
-    survey_forms = survey_forms_by_the_10th(uow, actor, period, now)
-    return LeadFigures(period, figures, returns, refunds, survey_forms)
+    money = figures.returns_refunds  # seed 004: the shops' return and refund rates
+    return LeadFigures(
+        period, figures, money.return_rate, money.refund_rate, survey_forms_in(figures)
+    )
 
 
 def lead_sheets(

@@ -22,7 +22,7 @@ from deskui.screens.measure_text import (
 
 if TYPE_CHECKING:
     from deskui.config import Settings
-    from deskui.services.measures import MeasureRecord, PeriodFigures, Share
+    from deskui.services.measures import FigureRecords, MeasureRecord, PeriodFigures, Share
 
 PDF_FONT = "STSong-Light"  # the handover report's built-in CID font: Chinese, no font file
 
@@ -74,9 +74,11 @@ def build_sheets(
     zone: ZoneInfo,
 ) -> list[Sheet]:
     """The report's sheets from the period figures and the records of each measure (keyed
-    'new_tickets', 'complaints', 'repeat_complaints', 'on_time:<kind>'), figures first."""
+    'new_tickets', 'complaints', 'repeat_complaints', 'on_time:<kind>', and those of
+    `record_queries`), figures first."""
     from deskui.services.measures import Share
 
+    money = figures.returns_refunds
     sheets = [
         Sheet(
             t("measures.sheet.summary"),
@@ -84,11 +86,28 @@ def build_sheets(
                 [t("measures.new_tickets"), figures.new_tickets, "", ""],
                 [t("measures.complaints"), figures.complaints, "", ""],
                 [t("measures.repeat_complaints"), figures.repeat_complaints, "", ""],
+                _share_line(t("measures.hand_on.title"), figures.late_hand_on),
                 [t("measures.breaches"), figures.breaches, "", ""],
                 *(_share_line(group_label(f.kind, f.group), f.on_time) for f in figures.on_time),
                 _share_line(t("measures.callbacks_made"), figures.callbacks_made),
                 _share_line(t("measures.callbacks_within_week"), figures.callbacks_within_week),
                 _share_line(t("measures.gift_arrivals"), figures.gift_arrivals_confirmed),
+                *(
+                    _share_line(t("measures.survey.title", quarter=f.label), f.by_due_day)
+                    for f in figures.survey_forms
+                ),
+                *(
+                    _share_line(
+                        t(
+                            "measures.legs.on_time",
+                            department=key_label("department", p.department),
+                        ),
+                        p.by_stated_time,
+                    )
+                    for p in figures.leg_plans
+                ),
+                _share_line(t("measures.returns.return_rate"), money.return_rate),
+                _share_line(t("measures.returns.refund_rate"), money.refund_rate),
             ],
             [],
         )
@@ -138,6 +157,9 @@ def build_sheets(
             record_rows(records.get("repeat_complaints", []), zone),
         )
     )
+    sheets += _department_sheets(figures, records, zone)
+    sheets.append(_survey_sheet(figures, records, zone))
+    sheets.append(_returns_sheet(figures, records, zone))
     sheets.append(
         Sheet(
             t("measures.new_tickets"),
@@ -153,6 +175,112 @@ def build_sheets(
         )
     )
     return sheets
+
+
+def _department_sheets(
+    figures: PeriodFigures, records: dict[str, list[MeasureRecord]], zone: ZoneInfo
+) -> list[Sheet]:
+    """The departments' stated times against the actual (one line each: finished by the
+    stated time, then the two medians and the counts behind them), and the repeat complaints
+    their late hand-on caused, by department and person."""
+    legs: list[list[Any]] = []
+    for p in figures.leg_plans:
+        department = key_label("department", p.department)
+        legs += [
+            _share_line(t("measures.legs.on_time", department=department), p.by_stated_time),
+            [f"  {t('measures.legs.stated')}", p.planned, "",
+             hours_text(p.stated_median_hours)],
+            [f"  {t('measures.legs.actual')}", p.finished, "",
+             hours_text(p.actual_median_hours)],
+        ]  # fmt: skip
+    if not legs:
+        legs = [[t("measures.legs.title"), "", "", t("measures.no_data")]]
+    hand_on = [
+        _share_line(t("measures.hand_on.title"), figures.late_hand_on),
+        *(
+            [key_label("department", c.key), c.count, "", ""]
+            for c in figures.late_hand_on_by_department
+        ),
+        *(
+            [
+                f"{key_label('department', h.department)} · "
+                f"{h.person or t('measures.hand_on.unnamed')}",
+                h.complaints,
+                "",
+                "",
+            ]
+            for h in figures.late_hand_on_by_person
+        ),
+    ]
+    return [
+        Sheet(t("measures.legs.sheet"), legs, record_rows(records.get("leg_plans", []), zone)),
+        Sheet(
+            t("measures.hand_on.sheet"),
+            hand_on,
+            record_rows(records.get("late_hand_on", []), zone),
+        ),
+    ]
+
+
+def _survey_sheet(
+    figures: PeriodFigures, records: dict[str, list[MeasureRecord]], zone: ZoneInfo
+) -> Sheet:
+    """Each quarter due in the period: in by the 10th of those expected, late, missing; the
+    late and missing customers below."""
+    lines: list[list[Any]] = []
+    for f in figures.survey_forms:
+        lines += [
+            _share_line(t("measures.survey.title", quarter=f.label), f.by_due_day),
+            [f"  {t('measures.survey.late')}", f.late, f.by_due_day.denominator, ""],
+            [f"  {t('measures.survey.missing')}", f.missing, f.by_due_day.denominator, ""],
+        ]
+    if not lines:
+        lines = [[t("measures.survey.title_none"), "", "", t("measures.survey.not_due")]]
+    return Sheet(
+        t("measures.survey.sheet"), lines, record_rows(records.get("survey_forms", []), zone)
+    )
+
+
+def _returns_sheet(
+    figures: PeriodFigures, records: dict[str, list[MeasureRecord]], zone: ZoneInfo
+) -> Sheet:
+    money = figures.returns_refunds
+    return Sheet(
+        t("measures.returns.sheet"),
+        [
+            [t("measures.returns.paid"), money.orders_paid, "", ""],
+            _share_line(t("measures.returns.return_rate"), money.return_rate),
+            [t("measures.returns.exchanges"), money.exchanges, money.orders_paid, ""],
+            _share_line(t("measures.returns.refund_rate"), money.refund_rate),
+            [f"  {t('measures.returns.voids')}", money.voids, money.orders_paid, ""],
+            [
+                f"  {t('measures.returns.differences')}",
+                money.refund_differences,
+                money.orders_paid,
+                "",
+            ],
+        ],
+        record_rows(records.get("returns_refunds", []), zone),
+    )
+
+
+def record_queries(figures: PeriodFigures) -> dict[str, list[FigureRecords]]:
+    """The drill-downs whose records the department, survey and returns sheets list."""
+    from deskui.services.measures import Figure, FigureRecords
+
+    period = figures.period
+    return {
+        "leg_plans": [FigureRecords(Figure.LEG_PLANS, period)],
+        "late_hand_on": [FigureRecords(Figure.LATE_HAND_ON, period)],
+        "survey_forms": [
+            FigureRecords(Figure.SURVEY_FORMS, period, key=f.label) for f in figures.survey_forms
+        ],
+        "returns_refunds": [
+            FigureRecords(Figure.RETURNS, period),
+            FigureRecords(Figure.RETURNS, period, key="exchange"),
+            FigureRecords(Figure.REFUNDS, period),
+        ],
+    }
 
 
 def period_title(period: Period) -> str:
@@ -284,6 +412,8 @@ def team_report(uow: Any, actor: Any, period: Period, now: datetime, zone: ZoneI
         records[f"on_time:{kind}"] = figure_records(
             uow, actor, FigureRecords(Figure.ON_TIME, period, kind), now
         )
+    for name, queries in record_queries(figures).items():
+        records[name] = [r for q in queries for r in figure_records(uow, actor, q, now)]
     from deskui.lead_sheets import lead_sheets
 
     lead = lead_sheets(uow, actor, period, now, figures, zone.key)

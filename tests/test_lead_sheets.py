@@ -5,6 +5,7 @@ sheets open in openpyxl laid out as the lead keeps them, each figure the service
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,8 +19,8 @@ from deskui.i18n import set_locale
 from deskui.lead_sheets import (
     LeadFigures,
     kind_share,
-    return_refund_rates,
-    survey_forms_by_the_10th,
+    lead_figures,
+    survey_forms_in,
     weekly_sheet,
 )
 from deskui.report import period_title, team_report, write_pdf, write_xlsx
@@ -105,10 +106,20 @@ def test_the_weekly_data_and_monthly_summary_are_the_services_figures(
     assert pdf.read_bytes().startswith(b"%PDF") and b"STSong-Light" in pdf.read_bytes()
 
 
-def test_the_hooks_say_no_data_until_measured(database: Database, desk: Desk) -> None:
+def test_returns_refunds_and_survey_forms_come_from_the_period_figures(
+    database: Database, desk: Desk
+) -> None:
+    """The sheets' return and refund rates and survey forms are the measures' own (issue 17):
+    the fourth quarter's forms are due 10-10, inside the period, and are its survey line."""
+    _seed(database, desk)
     with UnitOfWork(database) as uow:
-        assert return_refund_rates(uow, lead(desk), PERIOD, NOW) == (None, None)
-        assert survey_forms_by_the_10th(uow, lead(desk), PERIOD, NOW) is None
+        figures = period_figures(uow, lead(desk), PeriodQuery(PERIOD), NOW)
+        total = lead_figures(uow, lead(desk), PERIOD, NOW, figures)
+    assert total.returns == figures.returns_refunds.return_rate
+    assert total.refunds == figures.returns_refunds.refund_rate
+    assert [f.due_on for f in figures.survey_forms] == [date(2026, 10, 10)]
+    assert total.survey_forms == figures.survey_forms[0].by_due_day
+    assert survey_forms_in(replace(figures, survey_forms=())) is None  # no quarter due: no data
 
 
 def test_the_weekly_data_in_english(database: Database, desk: Desk) -> None:

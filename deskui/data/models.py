@@ -418,7 +418,10 @@ class Order(Base):
     """A shop order followed up by the desk (seed 004 in-sales 1-6, pre-sales 7)."""
 
     __tablename__ = "shop_order"
-    __table_args__ = (Index("ix_shop_order_shop_number", "shop", "number", unique=True),)
+    __table_args__ = (
+        Index("ix_shop_order_shop_number", "shop", "number", unique=True),
+        Index("ix_shop_order_paid", "paid_at"),  # the lead's measures: orders paid (0017)
+    )
     # optimistic locking for everything an agent edits (DESIGN.md 7)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -446,6 +449,7 @@ class OrderEvent(Base):
     """Append-only history of an order: follow-ups, chases, void notices, return steps."""
 
     __tablename__ = "order_event"
+    __table_args__ = (Index("ix_order_event_action_at", "action", "at"),)  # returns (0017)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id"), index=True)
@@ -588,7 +592,10 @@ class DepartmentLeg(Base):
     told. `*_by` keep the department person's name, also when CS recorded it for them."""
 
     __tablename__ = "department_leg"
-    __table_args__ = (Index("ix_department_leg_open", "department_id", "returned_at"),)
+    __table_args__ = (
+        Index("ix_department_leg_open", "department_id", "returned_at"),
+        Index("ix_department_leg_planned", "planned_at"),  # the lead's measures (0017)
+    )
     # optimistic locking for everything an agent edits (DESIGN.md 7)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

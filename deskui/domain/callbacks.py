@@ -654,6 +654,19 @@ def survey_due(year: int, quarter: int, rules: CallbackRules) -> date:
     return date(year, 3 * (quarter - 1) + 1, rules.survey_day)
 
 
+def survey_quarters_due(
+    first_day: date, last_day: date, rules: CallbackRules
+) -> list[tuple[int, int]]:
+    """(year, quarter) of every quarter whose forms fall due on a day from `first_day` to
+    `last_day` (both included): the quarters a period's "forms in by the 10th" counts."""
+    due = []
+    for year in range(first_day.year, last_day.year + 1):
+        for quarter in range(1, 5):
+            if first_day <= survey_due(year, quarter, rules) <= last_day:
+                due.append((year, quarter))
+    return due
+
+
 @dataclass(frozen=True, slots=True)
 class SurveyQuarter:
     """The quarter whose survey forms are being collected, and when they are due."""

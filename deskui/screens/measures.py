@@ -132,6 +132,7 @@ def period_rows(figures: PeriodFigures) -> list[FigureRow]:
                   FigureRecords(Figure.COMPLAINTS, period)),
         FigureRow(t("measures.repeat_complaints"), str(figures.repeat_complaints),
                   FigureRecords(Figure.REPEAT_COMPLAINTS, period)),
+        *hand_on_rows(figures),
         FigureRow(t("measures.breaches"), str(figures.breaches),
                   FigureRecords(Figure.BREACHES, period)),
     ]  # fmt: skip
@@ -147,6 +148,7 @@ def period_rows(figures: PeriodFigures) -> list[FigureRow]:
         FigureRow(t("measures.callbacks_made"), share_text(figures.callbacks_made)),
         FigureRow(t("measures.callbacks_within_week"), share_text(figures.callbacks_within_week)),
         FigureRow(t("measures.gift_arrivals"), share_text(figures.gift_arrivals_confirmed)),
+        *survey_rows(figures),
     ]
     for prefix, title, resolutions in (
         ("category", "measures.by_category", figures.resolution_by_category),
@@ -164,9 +166,100 @@ def period_rows(figures: PeriodFigures) -> list[FigureRow]:
             )
             for r in resolutions
         ]
+    rows += leg_rows(figures)
+    rows += returns_rows(figures)
     rows.append(FigureRow(t("measures.guardrail.title"), guardrail_total(figures)))
     rows += [FigureRow(f"  {g.agent_name}", guardrail_line(g)) for g in figures.guardrail_hits]
     return rows
+
+
+def hand_on_rows(figures: PeriodFigures) -> list[FigureRow]:
+    """Complaints a department's late hand-on caused, by department and by person (seed
+    000:3.2.3): their share of the period's complaints, then each department and person."""
+    period = figures.period
+    rows = [
+        FigureRow(t("measures.hand_on.title"), share_text(figures.late_hand_on),
+                  FigureRecords(Figure.LATE_HAND_ON, period)),
+    ]  # fmt: skip
+    rows += [
+        FigureRow(
+            t("measures.hand_on.department", department=key_label("department", c.key)),
+            str(c.count),
+            FigureRecords(Figure.LATE_HAND_ON, period, key=c.key),
+        )
+        for c in figures.late_hand_on_by_department
+    ]
+    rows += [
+        FigureRow(
+            t(
+                "measures.hand_on.person",
+                department=key_label("department", h.department),
+                person=h.person or t("measures.hand_on.unnamed"),
+            ),
+            str(h.complaints),
+            FigureRecords(Figure.LATE_HAND_ON, period, group=h.person, key=h.department),
+        )
+        for h in figures.late_hand_on_by_person
+    ]
+    return rows
+
+
+def survey_rows(figures: PeriodFigures) -> list[FigureRow]:
+    """Survey forms in by the 10th (seed 000:2.5.3), for each quarter due in the period; a
+    period without a due day says so."""
+    if not figures.survey_forms:
+        return [FigureRow(t("measures.survey.title_none"), t("measures.survey.not_due"))]
+    rows = []
+    for forms in figures.survey_forms:
+        records = FigureRecords(Figure.SURVEY_FORMS, figures.period, key=forms.label)
+        rows += [
+            FigureRow(t("measures.survey.title", quarter=forms.label),
+                      share_text(forms.by_due_day), records),
+            FigureRow(t("measures.survey.late_missing"),
+                      t("measures.survey.late_missing_value", late=forms.late,
+                        missing=forms.missing), records),
+        ]  # fmt: skip
+    return rows
+
+
+def leg_rows(figures: PeriodFigures) -> list[FigureRow]:
+    """The departments' stated expected times against the actual (seed 002:2.4.2): per
+    department, the legs finished by the stated time, and the two medians."""
+    if not figures.leg_plans:
+        return [FigureRow(t("measures.legs.title"), t("measures.no_data"))]
+    rows = []
+    for plans in figures.leg_plans:
+        records = FigureRecords(Figure.LEG_PLANS, figures.period, key=plans.department)
+        department = key_label("department", plans.department)
+        rows += [
+            FigureRow(t("measures.legs.on_time", department=department),
+                      share_text(plans.by_stated_time), records),
+            FigureRow(t("measures.legs.hours"),
+                      t("measures.legs.hours_value",
+                        stated=hours_text(plans.stated_median_hours),
+                        actual=hours_text(plans.actual_median_hours)), records),
+        ]  # fmt: skip
+    return rows
+
+
+def returns_rows(figures: PeriodFigures) -> list[FigureRow]:
+    """Returns and refunds (seed 004): the counts of the period, then the rates against the
+    orders paid in it."""
+    period, money = figures.period, figures.returns_refunds
+    returns = FigureRecords(Figure.RETURNS, period)
+    refunds = FigureRecords(Figure.REFUNDS, period)
+    return [
+        FigureRow(t("measures.returns.paid"), str(money.orders_paid),
+                  FigureRecords(Figure.ORDERS_PAID, period)),
+        FigureRow(t("measures.returns.returns"), str(money.returns), returns),
+        FigureRow(t("measures.returns.exchanges"), str(money.exchanges),
+                  FigureRecords(Figure.RETURNS, period, key="exchange")),
+        FigureRow(t("measures.returns.refunds"),
+                  t("measures.returns.refunds_value", refunds=money.refunds, voids=money.voids,
+                    differences=money.refund_differences), refunds),
+        FigureRow(t("measures.returns.return_rate"), share_text(money.return_rate), returns),
+        FigureRow(t("measures.returns.refund_rate"), share_text(money.refund_rate), refunds),
+    ]  # fmt: skip
 
 
 def guardrail_total(figures: PeriodFigures) -> str:

@@ -3,6 +3,7 @@ trend and the records behind each figure; leads and managers only (Action.SEE_TE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -13,12 +14,16 @@ from deskui.data.measure_store import (
     Count,
     DayTrend,
     GuardrailHits,
+    LateHandOn,
+    LegPlans,
     LiveFigures,
     MeasureRecord,
     OnTime,
     PeriodFigures,
     Resolution,
+    ReturnsRefunds,
     Share,
+    SurveyForms,
 )
 from deskui.domain.periods import Period, PeriodKind, day_start, local_today, trailing_days
 from deskui.domain.permissions import Action
@@ -35,6 +40,8 @@ __all__ = [
     "Figure",
     "FigureRecords",
     "GuardrailHits",
+    "LateHandOn",
+    "LegPlans",
     "LiveFigures",
     "LiveQuery",
     "MeasureRecord",
@@ -44,7 +51,9 @@ __all__ = [
     "PeriodKind",
     "PeriodQuery",
     "Resolution",
+    "ReturnsRefunds",
     "Share",
+    "SurveyForms",
     "TrendQuery",
     "figure_records",
     "live_figures",
@@ -87,6 +96,12 @@ class Figure(StrEnum):
     AGENT_OPEN = "agent_open"  # agent_id given
     AGENT_OVERDUE = "agent_overdue"
     UNACKNOWLEDGED_HANDOVER = "unacknowledged_handover"
+    LEG_PLANS = "leg_plans"  # key: a department code, '' for every department
+    LATE_HAND_ON = "late_hand_on"  # key: a department code ('' every one), group: a person
+    SURVEY_FORMS = "survey_forms"  # key: the quarter, '2026Q4'
+    ORDERS_PAID = "orders_paid"
+    RETURNS = "returns"  # key: 'return' (the default) or 'exchange'
+    REFUNDS = "refunds"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +156,8 @@ def figure_records(
             group=query.group,
             state="late" if figure is Figure.BREACHES else None,
         )
+    if figure in _PERIOD_RECORDS:
+        return _PERIOD_RECORDS[figure](uow, query, _needs(period), now)
     if figure is Figure.BREACHED_TODAY:
         return store.deadline_records(today, now, now, state="late")
     if figure is Figure.BREACHING_NEXT_HOUR:
@@ -167,3 +184,44 @@ def _needs(period: Period | None) -> Period:
     if period is None:
         raise ValueError("this figure belongs to a period")
     return period
+
+
+def _leg_records(uow: UnitOfWork, query: FigureRecords, period: Period, now: datetime) -> Records:
+    return uow.measures.leg_records(period, now, query.key or None)
+
+
+def _late_hand_on_records(
+    uow: UnitOfWork, query: FigureRecords, period: Period, now: datetime
+) -> Records:
+    return uow.measures.late_hand_on_records(period, query.key or None, query.group)
+
+
+def _survey_records(
+    uow: UnitOfWork, query: FigureRecords, period: Period, now: datetime
+) -> Records:
+    """The quarter's late and missing forms; a quarter not due in the period has none."""
+    for year, quarter, _due_on, due_at in uow.measures.survey_due_quarters(period):
+        if f"{year}Q{quarter}" == query.key:
+            return uow.measures.survey_records(year, quarter, due_at)
+    return []
+
+
+def _order_records(which: str) -> RecordsOf:
+    def records(uow: UnitOfWork, query: FigureRecords, period: Period, now: datetime) -> Records:
+        exchanges = which == "return" and query.key == "exchange"  # the one key they take
+        return uow.measures.order_records(period, "exchange" if exchanges else which)
+
+    return records
+
+
+Records = list[MeasureRecord]
+RecordsOf = Callable[["UnitOfWork", FigureRecords, Period, datetime], Records]
+_PERIOD_RECORDS: dict[Figure, RecordsOf] = {
+    Figure.LEG_PLANS: _leg_records,
+    Figure.LATE_HAND_ON: _late_hand_on_records,
+    Figure.SURVEY_FORMS: _survey_records,
+    Figure.ORDERS_PAID: _order_records("paid"),
+    Figure.RETURNS: _order_records("return"),
+    Figure.REFUNDS: _order_records("refund"),
+}
+"""The records behind the period figures of departments, survey forms and orders."""
