@@ -177,3 +177,53 @@ async def test_a_take_over_of_an_item_changed_meanwhile_says_so_and_takes_nothin
     with UnitOfWork(demo_database) as uow:
         item = uow.session.get_one(m.HandoverItem, row.item_id)
         assert (item.status, item.next_step) == ("acknowledged", THEIRS)
+
+
+async def test_a_return_step_another_desk_recorded_first_is_shown_in_words(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The order dialogs share the handover's: a choice another desk made reads as its label
+    (换货), never as its code, beside what this agent typed."""
+    from deskui.screens.orders import OrdersScreen
+
+    lina = _agent_id(demo_database, "李娜")
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        orders = app.screen
+        assert isinstance(orders, OrdersScreen)
+        row = orders.query_one("#order-list", WorkList).cursor_row
+        assert row is not None and row.return_steps == ()
+        await pilot.press("t")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormModal)
+        with UnitOfWork(demo_database) as uow:  # 李娜 negotiated, then agreed an exchange
+            uow.handover.record_return_step(
+                row.order_id, "negotiate", "客户同意", lina, SAVED_AT, row.version
+            )
+            version = uow.session.get_one(m.Order, row.order_id).version
+            uow.handover.record_return_step(
+                row.order_id, "exchange", THEIRS, lina, SAVED_AT, version
+            )
+            uow.commit()
+        agreed = form.query_one("#f-agreed", Input)
+        agreed.focus()
+        await pilot.press(*MINE)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictModal)
+        text = screen_text(app)
+        assert "李娜 于 2026-11-23 09:02 保存了这条记录" in text
+        assert THEIRS in text and MINE in text
+        assert "换货" in text and "协商" in text and "exchange" not in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is form and agreed.value == MINE
+    with UnitOfWork(demo_database) as uow:
+        steps = [e for e in uow.handover.order_history(row.order_id) if e[2] == "return_step"]
+    assert [e[3]["step"] for e in steps] == ["negotiate", "exchange"]  # mine not written
