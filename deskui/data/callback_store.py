@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
 from deskui.data.store_base import StoreBase
+from deskui.data.version_check import claim_version
 from deskui.domain.callbacks import (
     CallbackRules,
     Confirmation,
@@ -103,6 +104,8 @@ class CallbackRow:
     """Where the sales head's confirmation stands (seed 000:2.5.2.1): the queue marks it."""
     occasion: str = ""
     """A special occasion's `Callback.occasion`, a promotion's with its name added."""
+    version: int = 0
+    """The version the row was read at: a lead's reassigning carries it (issue 16)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,8 @@ class CallbackDetail:
     sales_note: str = ""
     occasion: str = ""
     """As on CallbackRow: which holiday, birthday, anniversary or promotion."""
+    version: int = 0
+    """The version the call screen loaded: each of its saves carries it (issue 16)."""
 
     @property
     def may_start(self) -> bool:
@@ -372,6 +377,7 @@ class CallbackStore(StoreBase):
                 moved_reason=c.moved_reason,
                 confirmation=confirmation_state(flag, c.purpose, c.sales_confirmed, rules),
                 occasion=self._occasion_named(c.occasion),
+                version=c.version,
             )
             for c, customer_name, contact_name, agent_name, flag in self.session.execute(query)
         ]
@@ -437,6 +443,7 @@ class CallbackStore(StoreBase):
             sales_head=c.sales_head or self._last_sales_head(customer.id),
             sales_note=c.sales_note,
             occasion=self._occasion_named(c.occasion),
+            version=c.version,
         )
 
     def _last_sales_head(self, customer_id: int) -> str:
@@ -462,9 +469,12 @@ class CallbackStore(StoreBase):
         note: str = "",
         postpone_to: datetime | None = None,
         calendar: BusinessCalendar | None = None,
+        expected_version: int | None = None,
     ) -> None:
         """The sales head's answer, with who asked and when (an event and the callback's own
-        columns, both exported). A "no" needs its reason and may postpone the callback."""
+        columns, both exported). A "no" needs its reason and may postpone the callback.
+        `expected_version`: the version the form loaded (`Conflict` when another desk saved
+        since); None for a write no form stands behind."""
         head = sales_head.strip()
         if not head:
             raise CallbackError("callbacks.error.sales_head_required")
@@ -474,7 +484,7 @@ class CallbackStore(StoreBase):
             raise CallbackError(
                 "callbacks.error.booked_past" if postpone_to <= now else "callbacks.error.required"
             )
-        callback = self._open_callback(callback_id)
+        callback = self._saving(callback_id, expected_version, agent_id, now)
         if postpone_to is not None:
             self._check_booked(callback, postpone_to, now, calendar)
         callback.sales_head = head
@@ -539,12 +549,13 @@ class CallbackStore(StoreBase):
         answers: dict[str, object] | None = None,
         notes: str = "",
         calendar: BusinessCalendar | None = None,
+        expected_version: int | None = None,
     ) -> None:
         """The customer is busy and gave a time: the callback and its countdown move there,
         unless it is their rest time or outside the calling hours (`BookingRefused`)."""
         if booked_at <= now:
             raise CallbackError("callbacks.error.booked_past")
-        callback = self._open_callback(callback_id)
+        callback = self._saving(callback_id, expected_version, agent_id, now)
         self._check_booked(callback, booked_at, now, calendar)
         previous = callback.due_at
         callback.status = CallbackStatus.BOOKED
@@ -573,10 +584,11 @@ class CallbackStore(StoreBase):
         answers: dict[str, object],
         notes: str = "",
         way: str | None = None,
+        expected_version: int | None = None,
     ) -> CallbackResult:
         """The callback is done: who, when, the way, answers, outcome and notes are kept; an
         unsatisfied customer gets a follow-up ticket owned by the agent (seed 000:2.3)."""
-        callback = self._open_callback(callback_id)
+        callback = self._saving(callback_id, expected_version, agent_id, now)
         outcome = outcome_of(answers)
         callback.answers = dict(answers)
         callback.notes = notes
@@ -624,6 +636,15 @@ class CallbackStore(StoreBase):
             raise CallbackError("callbacks.error.already_done")
         return callback
 
+    def _saving(
+        self, callback_id: int, expected: int | None, agent_id: int, now: datetime
+    ) -> m.Callback:
+        """The open callback to write, after the version check of the form that saves it:
+        another desk's save since the form loaded it is a `Conflict`, nothing written."""
+        callback = self.session.get_one(m.Callback, callback_id)
+        claim_version(self.session, callback, expected, "callback", callback_theirs, agent_id, now)
+        return self._open_callback(callback_id)
+
     # -- sharing and reassigning --------------------------------------------------------------
 
     def share_overdue(self, now: datetime, rules: CallbackRules | None = None) -> list[int]:
@@ -649,7 +670,9 @@ class CallbackStore(StoreBase):
             claimed = self.session.execute(
                 update(m.Callback)
                 .where(m.Callback.id == callback_id, m.Callback.shared.is_(False))
-                .values(shared=True, version=m.Callback.version + 1)
+                .values(
+                    shared=True, version=m.Callback.version + 1, updated_at=now, updated_by_id=None
+                )
                 .execution_options(synchronize_session=False)
             )
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
@@ -712,7 +735,12 @@ class CallbackStore(StoreBase):
                 update(m.Callback)
                 .where(m.Callback.id == callback_id, m.Callback.shared.is_(True))
                 .values(
-                    shared=False, agent_id=agent_id, claimed_at=now, version=m.Callback.version + 1
+                    shared=False,
+                    agent_id=agent_id,
+                    claimed_at=now,
+                    version=m.Callback.version + 1,
+                    updated_at=now,
+                    updated_by_id=agent_id,
                 )
                 .execution_options(synchronize_session=False)
             )
@@ -725,13 +753,19 @@ class CallbackStore(StoreBase):
         return None
 
     def reassign_callback(
-        self, callback_id: int, to_agent_id: int, by_agent_id: int, now: datetime
+        self,
+        callback_id: int,
+        to_agent_id: int,
+        by_agent_id: int,
+        now: datetime,
+        expected_version: int | None = None,
     ) -> None:
-        """A lead gives a callback to another agent (it becomes personal again)."""
+        """A lead gives a callback to another agent (it becomes personal again); a callback
+        another desk changed since the lead's list showed it is a `Conflict`."""
         lead = self.session.get_one(m.Agent, by_agent_id)
         if lead.role not in (Role.LEAD, Role.MANAGER):
             raise CallbackError("callbacks.error.lead_only")
-        callback = self._open_callback(callback_id)
+        callback = self._saving(callback_id, expected_version, by_agent_id, now)
         previous = callback.agent_id
         callback.agent_id = to_agent_id
         callback.shared = False
@@ -1108,6 +1142,19 @@ CALLBACK_EXPORT_HEADERS = [
     "outcome", "answers", "notes", "ticket", "follow_up_ticket", "sales_head",
     "sales_confirmed", "sales_confirmed_at", "sales_confirmed_by", "sales_note",
 ]  # fmt: skip
+
+
+def callback_theirs(callback: m.Callback) -> dict[str, str]:
+    """A callback as another desk saved it, under the call screen's field names."""
+    theirs = {str(k): str(v) for k, v in (callback.answers or {}).items() if v not in (None, "")}
+    theirs.update(
+        notes=callback.notes,
+        sales_head=callback.sales_head,
+        sales_note=callback.sales_note,
+        status=callback.status,
+        way=callback.way,
+    )
+    return theirs
 
 
 def _answers(answers: dict[str, object] | None) -> str:

@@ -13,7 +13,8 @@ class Conflict(Exception):
     sets `__traceback__` on a raised exception."""
 
     record: str
-    """What was saved: "complaint", "reply", "customer", "contact"."""
+    """What was saved: "complaint", "reply", "customer", "contact", "callback",
+    "handover_item", "order"."""
     record_id: int
     saved_by: str
     """The agent who saved last ("" when the record does not say)."""

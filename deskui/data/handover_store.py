@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
 from deskui.data.store_base import StoreBase
+from deskui.data.version_check import claim_version, conflict_of
 from deskui.domain.deadlines import parcel_final_answer_due
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.handover import (
@@ -87,6 +88,8 @@ class HandoverRow:
     handed_over_at: datetime | None
     acknowledged_at: datetime | None
     paused_at: datetime | None = None
+    version: int = 0
+    """The version the row was read at: each edit of the item carries it (issue 16)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,8 @@ class OrderRow:
     starts_at: datetime | None = None
     paused_at: datetime | None = None
     return_steps: tuple[str, ...] = ()
+    version: int = 0
+    """The version the row was read at: each edit of the order carries it (issue 16)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,9 +265,18 @@ class HandoverStore(StoreBase):
         return item.id
 
     def update_handover_item(
-        self, item_id: int, done_so_far: str, next_step: str, note: str, now: datetime
+        self,
+        item_id: int,
+        done_so_far: str,
+        next_step: str,
+        note: str,
+        now: datetime,
+        agent_id: int | None = None,
+        expected_version: int | None = None,
     ) -> None:
-        item = self.session.get_one(m.HandoverItem, item_id)
+        """`expected_version`: the version the form loaded; another desk's save since is a
+        `Conflict` (as for finishing and reassigning), None for a write no form stands behind."""
+        item = self._saving_item(item_id, expected_version, agent_id, now)
         if item.status not in OPEN_STATES:
             raise HandoverError("handover.error.closed")
         item.done_so_far, item.next_step, item.note = done_so_far, next_step, note
@@ -304,6 +318,7 @@ class HandoverStore(StoreBase):
             item.status = HandoverStatus.HANDED_OVER
             item.to_agent_id = to_agent_id
             item.handed_over_at = now
+            item.updated_at, item.updated_by_id = now, from_agent_id
             self.add_deadline(
                 DeadlineKind.HANDOVER_ACK,
                 SubjectType.HANDOVER_ITEM,
@@ -351,18 +366,31 @@ class HandoverStore(StoreBase):
 
     # -- start of shift: acknowledge, take ownership -----------------------------------------
 
-    def acknowledge(self, item_ids: Sequence[int], agent_id: int, now: datetime) -> int:
+    def acknowledge(
+        self,
+        item_ids: Sequence[int],
+        agent_id: int,
+        now: datetime,
+        expected_versions: Mapping[int, int] | None = None,
+    ) -> int:
         """The incoming agent takes each item: ownership moves with a history entry, the
-        countdowns stay as they were (seed 004 after-sales 8)."""
+        countdowns stay as they were (seed 004 after-sales 8). An item whose version the
+        agent saw (`expected_versions`, by id) and another desk changed since is a
+        `Conflict`: nothing is taken."""
         taker = self.session.get_one(m.Agent, agent_id)
         names = dict(self.session.execute(select(m.Agent.id, m.Agent.name)).all())
+        expected = expected_versions or {}
         taken = 0
         for item in self.session.scalars(
             select(m.HandoverItem).where(m.HandoverItem.id.in_(item_ids))
-        ):
+        ).all():
+            seen = expected.get(item.id)
+            if seen is not None and item.version != seen:  # taken or moved since it was seen
+                raise conflict_of(self.session, item, "handover_item", item_theirs)
             problem = check_leave(item.status, Leave.ACKNOWLEDGED, "")
             if problem is not None or item.to_agent_id != agent_id:
                 continue
+            claim_version(self.session, item, seen, "handover_item", item_theirs, agent_id, now)
             item.status = HandoverStatus.ACKNOWLEDGED
             item.acknowledged_at = now
             self.meet_deadlines(
@@ -383,10 +411,12 @@ class HandoverStore(StoreBase):
         elif item.subject_type == SubjectType.CALLBACK and item.subject_id is not None:
             callback = self.session.get_one(m.Callback, item.subject_id)
             callback.agent_id = taker.id
+            callback.updated_at, callback.updated_by_id = now, taker.id
             self._changed("callback", callback.id, now)
         elif item.subject_type == ORDER_SUBJECT and item.subject_id is not None:
             order = self.session.get_one(m.Order, item.subject_id)
             order.owner_id = taker.id
+            order.updated_at, order.updated_by_id = now, taker.id
             self._order_event(order.id, taker.id, now, "handed_over", detail)
         subjects = [(SubjectType.HANDOVER_ITEM.value, item.id)]
         if item.subject_type is not None and item.subject_id is not None:
@@ -403,9 +433,16 @@ class HandoverStore(StoreBase):
                 deadline.team = taker.team
                 self._changed("deadline", deadline.id, now)
 
-    def finish_handover_item(self, item_id: int, agent_id: int, now: datetime, note: str) -> None:
+    def finish_handover_item(
+        self,
+        item_id: int,
+        agent_id: int,
+        now: datetime,
+        note: str,
+        expected_version: int | None = None,
+    ) -> None:
         """Done: the item leaves the list, its own countdowns are met."""
-        item = self.session.get_one(m.HandoverItem, item_id)
+        item = self._saving_item(item_id, expected_version, agent_id, now)
         problem = check_leave(item.status, Leave.DONE, note)
         if problem is not None:
             raise HandoverError(problem)
@@ -416,10 +453,16 @@ class HandoverStore(StoreBase):
         self._changed("handover_item", item.id, now)
 
     def reassign_handover_item(
-        self, item_id: int, to_agent_id: int, agent_id: int, now: datetime, note: str
+        self,
+        item_id: int,
+        to_agent_id: int,
+        agent_id: int,
+        now: datetime,
+        note: str,
+        expected_version: int | None = None,
     ) -> None:
         """Reassigned with a note: the acknowledgement countdown moves to the new agent."""
-        item = self.session.get_one(m.HandoverItem, item_id)
+        item = self._saving_item(item_id, expected_version, agent_id, now)
         problem = check_leave(item.status, Leave.REASSIGNED, note)
         if problem is not None:
             raise HandoverError(problem)
@@ -440,6 +483,14 @@ class HandoverStore(StoreBase):
         else:
             item.from_agent_id = target.id
         self._changed("handover_item", item.id, now)
+
+    def _saving_item(
+        self, item_id: int, expected: int | None, agent_id: int | None, now: datetime
+    ) -> m.HandoverItem:
+        """The item to write, after the version check of the form that saves it."""
+        item = self.session.get_one(m.HandoverItem, item_id)
+        claim_version(self.session, item, expected, "handover_item", item_theirs, agent_id, now)
+        return item
 
     def flag_unacknowledged(self, now: datetime) -> int:
         """Items not acknowledged within the site-set time go to the lead as a notice, once."""
@@ -697,6 +748,7 @@ class HandoverStore(StoreBase):
                     due_at=due[0] if due else None,
                     starts_at=due[1] if due else None,
                     return_steps=tuple(steps.get(order.id, ())),
+                    version=order.version,
                 )
             )
         return result
@@ -742,15 +794,44 @@ class HandoverStore(StoreBase):
             for oid, at in self.session.execute(query)
         }
 
+    def _saving_order(
+        self, order_id: int, expected: int | None, agent_id: int | None, now: datetime
+    ) -> m.Order:
+        """The order to write, after the version check of the form that saves it: another
+        desk's save since the form loaded it is a `Conflict`, nothing written (issue 16).
+        Every edit of an order writes its row, so each one moves the version on."""
+        order = self.session.get_one(m.Order, order_id)
+        claim_version(self.session, order, expected, "order", self._order_theirs, agent_id, now)
+        return order
+
+    def _order_theirs(self, order: m.Order) -> dict[str, str]:
+        """An order as another desk left it, under the order forms' field names: its reason
+        and who bears it, and what the last step said (a chase's result, an answer ...)."""
+        last = self.session.scalar(
+            select(m.OrderEvent.detail)
+            .where(m.OrderEvent.order_id == order.id)
+            .order_by(m.OrderEvent.id.desc())
+            .limit(1)
+        )
+        theirs = {str(k): str(v) for k, v in (last or {}).items() if isinstance(v, str)}
+        theirs.update(reason=order.reason, responsible=order.responsible, status=order.status)
+        return theirs
+
     def register_unshipped(
-        self, order_id: int, reason: str, responsible: str, agent_id: int, now: datetime
+        self,
+        order_id: int,
+        reason: str,
+        responsible: str,
+        agent_id: int,
+        now: datetime,
+        expected_version: int | None = None,
     ) -> None:
         """The real reason an order was not shipped and who bears it (seed 004 in-sales 1)."""
         if not reason.strip():
             raise HandoverError(
                 "orders.error.fix_fields", [FieldProblem("reason", "orders.error.required")]
             )
-        order = self.session.get_one(m.Order, order_id)
+        order = self._saving_order(order_id, expected_version, agent_id, now)
         order.reason, order.responsible = reason.strip(), responsible.strip()[:200]
         self._order_event(
             order.id,
@@ -761,14 +842,20 @@ class HandoverStore(StoreBase):
         )
 
     def follow_up_unpaid(
-        self, order_id: int, result: str, agent_id: int, now: datetime, close: bool = False
+        self,
+        order_id: int,
+        result: str,
+        agent_id: int,
+        now: datetime,
+        close: bool = False,
+        expected_version: int | None = None,
     ) -> None:
         """Today's follow-up of an unpaid order with its result; closing needs the reason."""
         field_name = "result"
         problem = check_close_unpaid(result)
         if problem is not None:
             raise HandoverError("orders.error.fix_fields", [FieldProblem(field_name, problem)])
-        order = self.session.get_one(m.Order, order_id)
+        order = self._saving_order(order_id, expected_version, agent_id, now)
         if order.status != OrderStatus.UNPAID:
             raise HandoverError("orders.error.not_unpaid")
         self._order_event(order.id, agent_id, now, "unpaid_follow_up", {"result": result})
@@ -777,11 +864,16 @@ class HandoverStore(StoreBase):
             order.reason = result.strip()
 
     def chase_parcel(
-        self, order_id: int, courier_result: str, agent_id: int, now: datetime
+        self,
+        order_id: int,
+        courier_result: str,
+        agent_id: int,
+        now: datetime,
+        expected_version: int | None = None,
     ) -> int | None:
         """Chased with the courier: the customer's final answer is due within 24 hours; with
         no result today the chase goes on the unfinished-work sheet (seed 004 in-sales 3)."""
-        order = self.session.get_one(m.Order, order_id)
+        order = self._saving_order(order_id, expected_version, agent_id, now)
         agent = self.session.get_one(m.Agent, agent_id)
         order.owner_id = agent_id
         self._order_event(order.id, agent_id, now, "chased", {"result": courier_result})
@@ -828,21 +920,35 @@ class HandoverStore(StoreBase):
         self._changed("handover_item", item.id, now)
         return item.id
 
-    def answer_parcel(self, order_id: int, answer: str, agent_id: int, now: datetime) -> None:
+    def answer_parcel(
+        self,
+        order_id: int,
+        answer: str,
+        agent_id: int,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> None:
         """The customer got the final answer (or the message why not): the chase is met."""
         if not answer.strip():
             raise HandoverError(
                 "orders.error.fix_fields", [FieldProblem("answer", "orders.error.required")]
             )
+        self._saving_order(order_id, expected_version, agent_id, now)
         self._order_event(order_id, agent_id, now, "answered", {"answer": answer})
         self.meet_deadlines(ORDER_SUBJECT, order_id, now, kind=DeadlineKind.PARCEL_CHASE)  # type: ignore[arg-type]
 
     def void_order(
-        self, order_id: int, confirmed: bool, refund: str, agent_id: int, now: datetime
+        self,
+        order_id: int,
+        confirmed: bool,
+        refund: str,
+        agent_id: int,
+        now: datetime,
+        expected_version: int | None = None,
     ) -> tuple[str, str]:
         """Refund before shipping: the void notice (number + shop + void) and the refund are
         recorded (seed 004 in-sales 5)."""
-        order = self.session.get_one(m.Order, order_id)
+        order = self._saving_order(order_id, expected_version, agent_id, now)
         problem = check_void(_facts(order), confirmed)
         if problem is not None:
             raise HandoverError(problem)
@@ -854,9 +960,16 @@ class HandoverStore(StoreBase):
         return number, shop
 
     def record_return_step(
-        self, order_id: int, step: str, agreed: str, agent_id: int, now: datetime
+        self,
+        order_id: int,
+        step: str,
+        agreed: str,
+        agent_id: int,
+        now: datetime,
+        expected_version: int | None = None,
     ) -> None:
         """negotiate → return/exchange → refund the difference; never skipping negotiation."""
+        self._saving_order(order_id, expected_version, agent_id, now)
         done = [ReturnStep(s) for s in self._return_steps([order_id]).get(order_id, [])]
         try:
             wanted = ReturnStep(step)
@@ -974,7 +1087,19 @@ def _row(item: m.HandoverItem, customer: str, from_name: str, to_name: str) -> H
         starts_at=item.handed_over_at or item.created_at,
         handed_over_at=item.handed_over_at,
         acknowledged_at=item.acknowledged_at,
+        version=item.version,
     )
+
+
+def item_theirs(item: m.HandoverItem) -> dict[str, str]:
+    """A handover item as another desk saved it, under the handover forms' field names."""
+    return {
+        "done_so_far": item.done_so_far,
+        "next_step": item.next_step,
+        "note": item.note,
+        "to": str(item.to_agent_id or item.from_agent_id),
+        "status": item.status,
+    }
 
 
 def _report_row(item: m.HandoverItem, from_name: str, to_name: str) -> ReportRow:

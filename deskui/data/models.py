@@ -252,6 +252,9 @@ class Callback(Base):
     claimed_at: Mapped[datetime | None]
     """Taken from the shared queue (issue 16): the overdue clock for sharing it again starts
     here, or the claimed callback would go straight back to the shared queue."""
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    """Who saved last, and when: a conflict names them (issue 16)."""
 
 
 class HandoverItem(Base):
@@ -280,6 +283,9 @@ class HandoverItem(Base):
     handed_over_at: Mapped[datetime | None]
     acknowledged_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    """Who saved last, and when: a conflict names them (issue 16)."""
 
 
 class RoutingRule(Base):
@@ -443,6 +449,9 @@ class Order(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     created_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    """Who saved last, and when: a conflict names them (issue 16)."""
 
 
 class OrderEvent(Base):

@@ -7,7 +7,7 @@ When the customer or the purpose asks for it, the sales head's confirmation come
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from deskui.domain.script_flow import Script
     from deskui.screens.host import DeskHost
     from deskui.services.callbacks import CallbackDetail, CallbackResult
+    from deskui.services.errors import Conflict
 
 INPUT_FIELDS = ("feedback", "issue", "booked_at")
 CONFIRM_FIELDS = ("sales_head", "sales_note", "postpone_to")
@@ -455,10 +456,12 @@ class CallbackCallScreen(Screen[None]):
     ) -> None:
         from deskui.services.callbacks import RecordSalesConfirmation, record_sales_confirmation
 
+        assert self.detail is not None
         command = RecordSalesConfirmation(
             self.callback_id,
             sales_head=sales_head,
             confirmed=confirmed,
+            expected_version=self.detail.version,
             note=note,
             postpone_to=postpone,
             calendar=self.desk_app.calendar,
@@ -469,6 +472,7 @@ class CallbackCallScreen(Screen[None]):
             command,
             done=lambda _: self.post_message(self.Confirmed(confirmed)),
             refused=lambda error: self._refused(error, slot_field="postpone_to"),
+            conflict=self._save_conflicted,
             trouble=self._trouble,
             draft=self.draft,
             group="callback_save",
@@ -688,13 +692,18 @@ class CallbackCallScreen(Screen[None]):
     def save_booking(self, booked: datetime, answers: dict[str, object], notes: str) -> None:
         from deskui.services.callbacks import BookCallback, book_callback
 
-        command = BookCallback(self.callback_id, booked, answers, notes, self.desk_app.calendar)
+        assert self.detail is not None
+        version = self.detail.version
+        command = BookCallback(
+            self.callback_id, booked, version, answers, notes, self.desk_app.calendar
+        )
         run_service(
             self,
             book_callback,
             command,
             done=lambda _: self.post_message(self.Saved(None, booked=True)),
             refused=lambda error: self._refused(error, "booked_at", "booked_at"),
+            conflict=self._save_conflicted,
             trouble=self._trouble,
             draft=self.draft,
             group="callback_save",
@@ -704,17 +713,72 @@ class CallbackCallScreen(Screen[None]):
     def save_result(self, answers: dict[str, object], notes: str, way: str) -> None:
         from deskui.services.callbacks import RecordCallback, record_callback
 
+        assert self.detail is not None
+        command = RecordCallback(self.callback_id, answers, self.detail.version, notes, way)
         run_service(
             self,
             record_callback,
-            RecordCallback(self.callback_id, answers, notes, way),
+            command,
             done=lambda result: self.post_message(self.Saved(result, booked=False)),
             refused=self._refused,
+            conflict=self._save_conflicted,
             trouble=self._trouble,
             draft=self.draft,
             group="callback_save",
             exclusive=True,
         )
+
+    def _save_conflicted(self, conflict: Conflict) -> None:
+        """Another desk saved this callback since the screen loaded it: their version beside
+        what this agent typed, which stays in the form (and its draft)."""
+        from deskui.screens.conflict import ConflictModal
+
+        self.draft.resume()  # not saved: the typing is kept as a draft again
+        self.query_one("#step-hint", Static).update(t("callbacks.call.conflict"))
+        mine, labels, theirs = self._conflict_sides(conflict.theirs)
+        zone = self.desk_app.settings.site_timezone
+
+        def decided(keep_mine: bool | None) -> None:
+            if keep_mine and self.detail is not None:  # saved over theirs, knowingly
+                self.detail = replace(self.detail, version=conflict.version)
+                self.action_save()
+
+        view = ConflictModal(replace(conflict, theirs=theirs), mine, labels, zone)
+        self.app.push_screen(view, decided)
+
+    def _conflict_sides(
+        self, stored: dict[str, str]
+    ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """What this agent typed or picked, each field's label, and what the other desk
+        saved, field by field in words (an answer by its label, not its code)."""
+
+        def said(value: object) -> str:
+            key = f"callbacks.answer.{value}"
+            return t(key) if value and has_key(key) else str(value or "")
+
+        if self.confirming:
+            labels = {
+                "sales_head": t("callbacks.confirm.sales_head"),
+                "sales_note": t("callbacks.confirm.note"),
+            }
+            mine = {name: self.query_one(f"#{name}", Input).value for name in labels}
+            return mine, labels, {name: stored.get(name, "") for name in labels}
+        labels = {}
+        if self.flow is not None:
+            for step in self.flow.script.steps.values():
+                if step.ask and step.ask not in labels:
+                    labels[step.ask] = step.title
+        labels.update({name: t(f"callbacks.field.{name}") for name in INPUT_FIELDS})
+        labels["way"] = t("callbacks.field.way")
+        labels["notes"] = t("callbacks.field.notes")
+        way = str(self.query_one("#way", Select).value)
+        mine = {name: said(self.answers.get(name)) for name in labels}
+        mine["way"] = t(f"callbacks.way.{way}")
+        mine["notes"] = self.query_one("#notes", GuardedText).text
+        theirs = {name: said(stored.get(name)) for name in labels}
+        theirs["way"] = t(f"callbacks.way.{stored['way']}") if stored.get("way") else ""
+        theirs["notes"] = stored.get("notes", "")
+        return mine, labels, theirs
 
     def on_callback_call_screen_trouble(self, message: Trouble) -> None:
         self.draft.resume()  # not saved: the typing is kept as a draft again

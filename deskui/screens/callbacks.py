@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         CallbacksGenerated,
         QueueOpened,
     )
+    from deskui.services.errors import Conflict
 
 VIEWS = ("mine", "shared", "all", "coverage", "visits", "promotions")
 
@@ -566,44 +567,55 @@ class CallbacksScreen(Screen[None]):
         if row is None or self.view not in ("mine", "shared", "all"):
             self.bell()
             return
-        self.load_agents(row.callback_id)
+        self.load_agents(row.callback_id, row.version)
 
-    def load_agents(self, callback_id: int) -> None:
+    def load_agents(self, callback_id: int, version: int) -> None:
         from deskui.services.callbacks import ListPage, reassign_choices
 
         run_service(
             self,
             reassign_choices,
             ListPage(),
-            done=lambda agents: self._pick_agent(callback_id, agents),
+            done=lambda agents: self._pick_agent(callback_id, version, agents),
             refused=self._refused,
             trouble=self._trouble,
             group="callbacks_load_agents",
             exclusive=True,
         )
 
-    def _pick_agent(self, callback_id: int, agents: list[AgentRecord]) -> None:
+    def _pick_agent(self, callback_id: int, version: int, agents: list[AgentRecord]) -> None:
         from deskui.screens.visit_request import ReassignModal
 
         def picked(agent_id: int | None) -> None:
             if agent_id is not None:
-                self.reassign(callback_id, agent_id)
+                self.reassign(callback_id, agent_id, version)
 
         self.app.push_screen(ReassignModal(agents), picked)
 
-    def reassign(self, callback_id: int, agent_id: int) -> None:
+    def reassign(self, callback_id: int, agent_id: int, version: int) -> None:
+        """Give the callback, as the list showed it (`version`), to another agent; one that
+        another desk changed meanwhile stays as it is: one line says who and when."""
         from deskui.services.callbacks import ReassignCallback, reassign_callback
 
         run_service(
             self,
             reassign_callback,
-            ReassignCallback(callback_id, agent_id),
+            ReassignCallback(callback_id, agent_id, version),
             done=lambda _: self.post_message(self.Done(t("callbacks.reassigned"))),
             refused=self._refused,
+            conflict=self._reassign_lost,
             trouble=self._trouble,
             group="callbacks_write",
             exclusive=True,
         )
+
+    def _reassign_lost(self, conflict: Conflict) -> None:
+        from deskui.screens.lost_race import lost_race_line
+
+        zone = self.desk_app.settings.site_timezone
+        line = lost_race_line("callbacks.reassign_conflict", conflict, zone)
+        self.notify(line, title=t("callbacks.title"), severity="warning")
+        self.action_reload()
 
     def _refused(self, error: Exception) -> None:
         self.post_message(self.Trouble(refusal_text(error)))

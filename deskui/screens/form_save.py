@@ -1,11 +1,14 @@
 """The handover's and orders' dialog (`FormModal`) running a use case of deskui/services on
 the runner (issue 15). A refusal goes next to its field and the dialog stays open with what
 was typed; success takes the draft with the save, closes the dialog, then calls
-`done(result)`."""
+`done(result)`. Another desk's save since the dialog opened (`Conflict`, issue 16) shows the
+conflict view over the dialog, which keeps what was typed: Ctrl+S there saves it again over
+the version now stored, Esc goes back to the dialog."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskui.i18n import t
@@ -14,7 +17,9 @@ from deskui.screens.runner import Service, denied_line, run_service
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from deskui.screens.host import DeskHost
     from deskui.screens.orders import FormModal
+    from deskui.services.errors import Conflict
 
 C = TypeVar("C")
 R = TypeVar("R")
@@ -48,6 +53,15 @@ def save_form(
         modal.saved()
         done(result)
 
+    def conflicted(conflict: Conflict) -> None:
+        modal.show_problems([], t("handover.form_conflict"))  # the typing stays, as a draft
+
+        def again(version: int) -> None:  # the command carries the version it was loaded at
+            again_command = replace(command, expected_version=version)  # type: ignore[type-var]
+            save_form(screen, modal, service, again_command, done)
+
+        show_form_conflict(screen, modal, conflict, again)
+
     run_service(
         screen,
         service,
@@ -55,10 +69,32 @@ def save_form(
         done=saved,
         refused=refused,
         trouble=trouble,
+        conflict=conflicted,
         draft=modal.draft,
         group="form_save",
         exclusive=True,
     )
+
+
+def show_form_conflict(
+    screen: Screen[Any], modal: FormModal, conflict: Conflict, again: Callable[[int], object]
+) -> None:
+    """The conflict view over `modal`: their version beside the dialog's fields as typed;
+    `again(version)` when the agent saves theirs over the one now stored."""
+    from deskui.screens.conflict import ConflictModal
+
+    mine, labels, theirs = modal.conflict_sides(conflict.theirs)
+    host: DeskHost = screen.app  # type: ignore[assignment]
+
+    def decided(keep_mine: bool | None) -> None:
+        if keep_mine:
+            modal.draft.hold()  # a draft written after the save would come back
+            again(conflict.version)
+
+    view = ConflictModal(
+        replace(conflict, theirs=theirs), mine, labels, host.settings.site_timezone
+    )
+    screen.app.push_screen(view, decided)
 
 
 def _first_line(error: Exception) -> str:

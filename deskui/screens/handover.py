@@ -61,6 +61,7 @@ from deskui.widgets.work_list import Column, WorkList
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
     from deskui.services.agents import AgentRecord
+    from deskui.services.errors import Conflict
     from deskui.services.handover import PrintedReport
 
 __all__ = [
@@ -350,7 +351,9 @@ class HandoverScreen(Screen[None]):
         self._form(
             t("handover.edit_title"),
             fields,
-            lambda v: UpdateHandoverItem(row.item_id, v["done_so_far"], v["next_step"], v["note"]),
+            lambda v: UpdateHandoverItem(
+                row.item_id, v["done_so_far"], v["next_step"], v["note"], row.version
+            ),
             update_handover_item,
             draft="handover_edit", key=row.item_id,
         )  # fmt: skip
@@ -395,27 +398,36 @@ class HandoverScreen(Screen[None]):
             return
         row = self._row()
         if row is not None:
-            self.acknowledge([row.item_id])
+            self.acknowledge(AcknowledgeHandover(row.item_id, row.version))
 
     def action_acknowledge_all(self) -> None:
         if self.view != INCOMING:
             self.notify(t("handover.incoming_only"), severity="warning")
             return
-        self.acknowledge(None)
+        self.acknowledge(AcknowledgeHandover())
 
-    def acknowledge(self, item_ids: list[int] | None) -> None:
+    def acknowledge(self, command: AcknowledgeHandover) -> None:
+        """Take over one item as the list shows it, or all that wait; an item another desk
+        changed meanwhile is not taken: one line says who and when, the list reloads."""
         if self.desk_app.agent is None:
             return
-        command = AcknowledgeHandover(None if item_ids is None else tuple(item_ids))
         run_service(
             self,
             acknowledge_handover,
             command,
             done=self._acknowledged,
+            conflict=self._ack_lost,
             trouble=lambda line: self.post_message(self.Trouble(line)),
             group="handover_ack",
             exclusive=True,
         )
+
+    def _ack_lost(self, conflict: Conflict) -> None:
+        from deskui.screens.lost_race import lost_race_line
+
+        zone = self.desk_app.settings.site_timezone
+        self.notify(lost_race_line("handover.ack_conflict", conflict, zone), severity="warning")
+        self.reload()
 
     def _acknowledged(self, taken: int) -> None:
         self.notify(t("handover.acknowledged", count=taken))
@@ -428,7 +440,7 @@ class HandoverScreen(Screen[None]):
         self._form(
             t("handover.done_title", item=visible(row.title)),
             [FormField("note", t("handover.field.result"))],
-            lambda v: FinishHandoverItem(row.item_id, v["note"]),
+            lambda v: FinishHandoverItem(row.item_id, row.version, v["note"]),
             finish_handover_item,
             draft="handover_done",
             key=row.item_id,
@@ -445,10 +457,16 @@ class HandoverScreen(Screen[None]):
         self._form(
             t("handover.reassign_title", item=visible(row.title)),
             [
-                FormField("to", t("handover.field.to"), kind="select", options=options),
+                FormField(
+                    "to",
+                    t("handover.field.to"),
+                    kind="select",
+                    options=options,
+                    words=[(str(a.id), a.name) for a in self._agents],
+                ),
                 FormField("note", t("handover.field.reassign_note")),
             ],
-            lambda v: ReassignHandoverItem(row.item_id, int(v["to"]), v["note"]),
+            lambda v: ReassignHandoverItem(row.item_id, int(v["to"]), v["note"], row.version),
             reassign_handover_item,
             draft="handover_reassign",
             key=row.item_id,

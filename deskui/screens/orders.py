@@ -4,7 +4,7 @@ Also the small form dialog the handover screen shares."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
@@ -73,6 +73,9 @@ class FormField:
     options: Sequence[tuple[str, str]] = field(default_factory=tuple)
     placeholder: str = ""
     disabled: bool = False
+    words: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    """How a choice not among `options` reads (what another desk picked, as a conflict
+    shows it): (value, label) pairs."""
 
 
 Submit = Callable[[dict[str, str], "FormModal"], None]
@@ -159,6 +162,27 @@ class FormModal(ModalScreen[bool]):
             elif isinstance(widget, Input):
                 out[spec.name] = widget.value
         return out
+
+    def conflict_sides(
+        self, stored: Mapping[str, str]
+    ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """What the agent typed, each field's label and what another desk saved (`stored`,
+        by field name), as the conflict view compares them: the fields one types or picks
+        (a tick box and a field shown only for reference are left out), a choice by its
+        label."""
+        typed = self.values()
+        mine: dict[str, str] = {}
+        labels: dict[str, str] = {}
+        theirs: dict[str, str] = {}
+        for spec in self._fields:
+            if spec.disabled or spec.kind == "check":
+                continue
+            words = dict(spec.words) | dict(spec.options) if spec.kind == "select" else {}
+            labels[spec.name] = spec.label
+            mine[spec.name] = words.get(typed[spec.name], typed[spec.name])
+            value = stored.get(spec.name, "")
+            theirs[spec.name] = words.get(value, value)
+        return mine, labels, theirs
 
     @on(Input.Submitted)
     def action_submit(self) -> None:
@@ -383,7 +407,9 @@ class OrdersScreen(Screen[None]):
                 FormField("responsible", t("orders.field.responsible"), value=row.responsible),
             ],
             register_unshipped,
-            lambda v: RegisterUnshipped(row.order_id, v["reason"], v["responsible"]),
+            lambda v: RegisterUnshipped(
+                row.order_id, v["reason"], v["responsible"], row.version
+            ),
             draft="order_unshipped", key=row.order_id,
         )  # fmt: skip
 
@@ -408,7 +434,7 @@ class OrdersScreen(Screen[None]):
                 )
             ],
             chase_parcel,
-            lambda v: ChaseParcel(row.order_id, v["result"]),
+            lambda v: ChaseParcel(row.order_id, v["result"], row.version),
             done,
             draft="order_chase",
             key=row.order_id,
@@ -422,7 +448,7 @@ class OrdersScreen(Screen[None]):
             t("orders.answer_title", number=visible(row.number)),
             [FormField("answer", t("orders.field.answer"))],
             answer_parcel,
-            lambda v: AnswerParcel(row.order_id, v["answer"], current_locale()),
+            lambda v: AnswerParcel(row.order_id, v["answer"], current_locale(), row.version),
             draft="order_answer",
             key=row.order_id,
         )
@@ -438,7 +464,9 @@ class OrdersScreen(Screen[None]):
                 FormField("close", t("orders.field.close"), kind="check"),
             ],
             follow_up_unpaid,
-            lambda v: FollowUpUnpaid(row.order_id, v["result"], close=bool(v["close"])),
+            lambda v: FollowUpUnpaid(
+                row.order_id, v["result"], row.version, close=bool(v["close"])
+            ),
             draft="order_follow_up", key=row.order_id,
         )  # fmt: skip
 
@@ -459,7 +487,9 @@ class OrdersScreen(Screen[None]):
                 FormField("refund", t("orders.field.refund")),
             ],
             void_order,
-            lambda v: VoidOrder(row.order_id, bool(v["confirmed"]), v["refund"]),
+            lambda v: VoidOrder(
+                row.order_id, bool(v["confirmed"]), v["refund"], row.version
+            ),
             done,
             draft="order_void", key=row.order_id,
         )  # fmt: skip
@@ -478,11 +508,14 @@ class OrdersScreen(Screen[None]):
                 FormField(
                     "step", t("orders.field.step"), kind="select",
                     options=[(s.value, t(f"orders.step.{s.value}")) for s in allowed],
+                    words=[(s.value, t(f"orders.step.{s.value}")) for s in ReturnStep],
                 ),
                 FormField("agreed", t("orders.field.agreed")),
             ],
             record_return_step,
-            lambda v: RecordReturnStep(row.order_id, v["step"], v["agreed"]),
+            lambda v: RecordReturnStep(
+                row.order_id, v["step"], v["agreed"], row.version
+            ),
             draft="order_return", key=row.order_id,
         )  # fmt: skip
 

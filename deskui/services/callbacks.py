@@ -239,13 +239,18 @@ class ReassignCallback:
 
     callback_id: int
     agent_id: int
+    expected_version: int
+    """The version the lead's list showed (issue 16)."""
 
 
 def reassign_callback(
     uow: UnitOfWork, actor: Actor, command: ReassignCallback, now: datetime
 ) -> None:
+    """Raises `Conflict` when another desk changed the callback since the list showed it."""
     require(actor, Action.REASSIGN)
-    uow.callbacks.reassign_callback(command.callback_id, command.agent_id, actor.id, now)
+    uow.callbacks.reassign_callback(
+        command.callback_id, command.agent_id, actor.id, now, command.expected_version
+    )
     uow.commit()
 
 
@@ -304,6 +309,8 @@ class RecordSalesConfirmation:
     callback_id: int
     sales_head: str
     confirmed: bool
+    expected_version: int
+    """The version the call screen loaded (issue 16)."""
     note: str = ""
     postpone_to: datetime | None = None
     calendar: BusinessCalendar | None = None
@@ -312,7 +319,8 @@ class RecordSalesConfirmation:
 def record_sales_confirmation(
     uow: UnitOfWork, actor: Actor, command: RecordSalesConfirmation, now: datetime
 ) -> None:
-    """Raises `BookingRefused` (with the next allowed slot) for a postponement into rest time."""
+    """Raises `BookingRefused` (with the next allowed slot) for a postponement into rest time,
+    `Conflict` when another desk saved the callback since the screen loaded it."""
     require(actor, Action.WORK_OWN)
     uow.callbacks.record_sales_confirmation(
         command.callback_id,
@@ -323,6 +331,7 @@ def record_sales_confirmation(
         note=command.note,
         postpone_to=command.postpone_to,
         calendar=command.calendar,
+        expected_version=command.expected_version,
     )
     uow.commit()
 
@@ -333,13 +342,16 @@ class BookCallback:
 
     callback_id: int
     booked_at: datetime
+    expected_version: int
+    """The version the call screen loaded (issue 16)."""
     answers: dict[str, object] = field(default_factory=dict)
     notes: str = ""
     calendar: BusinessCalendar | None = None
 
 
 def book_callback(uow: UnitOfWork, actor: Actor, command: BookCallback, now: datetime) -> None:
-    """Raises `BookingRefused` for the customer's rest time or outside the calling hours."""
+    """Raises `BookingRefused` for the customer's rest time or outside the calling hours,
+    `Conflict` when another desk saved the callback since the screen loaded it."""
     require(actor, Action.WORK_OWN)
     uow.callbacks.book_callback(
         command.callback_id,
@@ -349,6 +361,7 @@ def book_callback(uow: UnitOfWork, actor: Actor, command: BookCallback, now: dat
         command.answers,
         command.notes,
         calendar=command.calendar,
+        expected_version=command.expected_version,
     )
     uow.commit()
 
@@ -359,6 +372,8 @@ class RecordCallback:
 
     callback_id: int
     answers: dict[str, object]
+    expected_version: int
+    """The version the call screen loaded (issue 16)."""
     notes: str = ""
     way: str | None = None
 
@@ -366,10 +381,17 @@ class RecordCallback:
 def record_callback(
     uow: UnitOfWork, actor: Actor, command: RecordCallback, now: datetime
 ) -> CallbackResult:
-    """The outcome; an unsatisfied customer gets a follow-up ticket owned by the agent."""
+    """The outcome; an unsatisfied customer gets a follow-up ticket owned by the agent.
+    Raises `Conflict` when another desk saved the callback since the screen loaded it."""
     require(actor, Action.WORK_OWN)
     result = uow.callbacks.record_callback(
-        command.callback_id, actor.id, now, command.answers, command.notes, command.way
+        command.callback_id,
+        actor.id,
+        now,
+        command.answers,
+        command.notes,
+        command.way,
+        expected_version=command.expected_version,
     )
     uow.commit()
     return result

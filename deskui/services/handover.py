@@ -136,15 +136,24 @@ class UpdateHandoverItem:
     done_so_far: str
     next_step: str
     note: str
+    expected_version: int
+    """The version the form loaded (issue 16)."""
 
 
 def update_handover_item(
     uow: UnitOfWork, actor: Actor, command: UpdateHandoverItem, now: datetime
 ) -> None:
-    """Raises `HandoverError` when the item is no longer open."""
+    """Raises `HandoverError` when the item is no longer open, `Conflict` when another desk
+    saved it since the form loaded it."""
     require(actor, Action.WORK_OWN)
     uow.handover.update_handover_item(
-        command.item_id, command.done_so_far, command.next_step, command.note, now
+        command.item_id,
+        command.done_so_far,
+        command.next_step,
+        command.note,
+        now,
+        actor.id,
+        command.expected_version,
     )
     uow.commit()
 
@@ -173,21 +182,29 @@ def hand_over(uow: UnitOfWork, actor: Actor, command: HandOver, now: datetime) -
 
 @dataclass(frozen=True, slots=True)
 class AcknowledgeHandover:
-    """The incoming actor takes over these items, or every item waiting for them (None)."""
+    """The incoming actor takes over one item, at the version their list showed, or every
+    item waiting for them (None: as they stand now, the list reloads with them)."""
 
-    item_ids: tuple[int, ...] | None = None
+    item_id: int | None = None
+    expected_version: int | None = None
+    """With `item_id`: the version the list showed (issue 16)."""
 
 
 def acknowledge_handover(
     uow: UnitOfWork, actor: Actor, command: AcknowledgeHandover, now: datetime
 ) -> int:
-    """How many items the actor took over: ownership moves, the countdowns stay."""
+    """How many items the actor took over: ownership moves, the countdowns stay. Raises
+    `Conflict` when the one item changed since the list showed it (taken, moved, edited)."""
     require(actor, Action.WORK_OWN)
-    item_ids = command.item_ids
-    if item_ids is None:
+    expected: dict[int, int] = {}
+    if command.item_id is not None:
+        item_ids: tuple[int, ...] = (command.item_id,)
+        if command.expected_version is not None:
+            expected[command.item_id] = command.expected_version
+    else:
         rows = uow.handover.handover_rows(INCOMING, actor.id, 0, ACK_ALL_LIMIT)
         item_ids = tuple(row.item_id for row in rows)
-    taken = uow.handover.acknowledge(item_ids, actor.id, now)
+    taken = uow.handover.acknowledge(item_ids, actor.id, now, expected)
     uow.commit()
     return taken
 
@@ -197,15 +214,20 @@ class FinishHandoverItem:
     """The item is done, with the result in a note; it leaves the list."""
 
     item_id: int
+    expected_version: int
+    """The version the list showed when the form opened (issue 16)."""
     note: str = ""
 
 
 def finish_handover_item(
     uow: UnitOfWork, actor: Actor, command: FinishHandoverItem, now: datetime
 ) -> None:
-    """Its own countdowns are met. Raises `HandoverError` when it may not be finished."""
+    """Its own countdowns are met. Raises `HandoverError` when it may not be finished,
+    `Conflict` when another desk saved it since the form opened."""
     require(actor, Action.WORK_OWN)
-    uow.handover.finish_handover_item(command.item_id, actor.id, now, command.note)
+    uow.handover.finish_handover_item(
+        command.item_id, actor.id, now, command.note, command.expected_version
+    )
     uow.commit()
 
 
@@ -216,6 +238,8 @@ class ReassignHandoverItem:
     item_id: int
     to_agent_id: int
     note: str
+    expected_version: int
+    """The version the list showed when the form opened (issue 16)."""
 
 
 def reassign_handover_item(
@@ -223,10 +247,16 @@ def reassign_handover_item(
 ) -> None:
     """The take-over countdown moves to the new agent. Any agent may do it today (the
     screen's `r` has no role check), so it needs WORK_OWN, not REASSIGN. Raises
-    `HandoverError` without a note or when the item may not move."""
+    `HandoverError` without a note or when the item may not move, `Conflict` when another
+    desk saved it since the form opened."""
     require(actor, Action.WORK_OWN)
     uow.handover.reassign_handover_item(
-        command.item_id, command.to_agent_id, actor.id, now, command.note
+        command.item_id,
+        command.to_agent_id,
+        actor.id,
+        now,
+        command.note,
+        command.expected_version,
     )
     uow.commit()
 

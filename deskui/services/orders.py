@@ -2,7 +2,8 @@
 orders, the real reason one was not shipped, chasing a parcel with the courier and the
 customer's final answer, the unpaid follow-up, the void notice and the returns flow; and the
 morning lists as a read query. Each write is one commit; a refusal is a `HandoverError`
-naming the fields to fix."""
+naming the fields to fix; an edit of an order carries the version its form loaded and another
+desk's save since is a `Conflict` (issue 16)."""
 
 from __future__ import annotations
 
@@ -121,6 +122,8 @@ class RegisterUnshipped:
     order_id: int
     reason: str
     responsible: str
+    expected_version: int
+    """The version of the order the list showed when the form opened (issue 16)."""
 
 
 def register_unshipped(
@@ -128,7 +131,12 @@ def register_unshipped(
 ) -> None:
     require(actor, Action.WORK_OWN)
     uow.handover.register_unshipped(
-        command.order_id, command.reason, command.responsible, actor.id, now
+        command.order_id,
+        command.reason,
+        command.responsible,
+        actor.id,
+        now,
+        command.expected_version,
     )
     uow.commit()
 
@@ -139,13 +147,17 @@ class ChaseParcel:
 
     order_id: int
     courier_result: str
+    expected_version: int
+    """The version of the order the list showed when the form opened (issue 16)."""
 
 
 def chase_parcel(uow: UnitOfWork, actor: Actor, command: ChaseParcel, now: datetime) -> int | None:
     """Record the chase; returns the chase-list item when the customer's final answer is now
     due (within 24 hours), else None."""
     require(actor, Action.WORK_OWN)
-    item = uow.handover.chase_parcel(command.order_id, command.courier_result, actor.id, now)
+    item = uow.handover.chase_parcel(
+        command.order_id, command.courier_result, actor.id, now, command.expected_version
+    )
     uow.commit()
     return item
 
@@ -158,6 +170,8 @@ class AnswerParcel:
     order_id: int
     answer: str
     locale: str
+    expected_version: int
+    """The version of the order the list showed when the form opened (issue 16)."""
 
 
 def answer_parcel(uow: UnitOfWork, actor: Actor, command: AnswerParcel, now: datetime) -> None:
@@ -168,7 +182,9 @@ def answer_parcel(uow: UnitOfWork, actor: Actor, command: AnswerParcel, now: dat
     if flagged:
         problem = FieldProblem("answer", "orders.error.conduct", (("phrases", "、".join(flagged)),))
         raise HandoverError("orders.error.fix_fields", [problem])
-    uow.handover.answer_parcel(command.order_id, command.answer, actor.id, now)
+    uow.handover.answer_parcel(
+        command.order_id, command.answer, actor.id, now, command.expected_version
+    )
     uow.commit()
 
 
@@ -179,13 +195,20 @@ class FollowUpUnpaid:
 
     order_id: int
     result: str
+    expected_version: int
+    """The version of the order the list showed when the form opened (issue 16)."""
     close: bool = False
 
 
 def follow_up_unpaid(uow: UnitOfWork, actor: Actor, command: FollowUpUnpaid, now: datetime) -> None:
     require(actor, Action.WORK_OWN)
     uow.handover.follow_up_unpaid(
-        command.order_id, command.result, actor.id, now, close=command.close
+        command.order_id,
+        command.result,
+        actor.id,
+        now,
+        close=command.close,
+        expected_version=command.expected_version,
     )
     uow.commit()
 
@@ -197,13 +220,20 @@ class VoidOrder:
     order_id: int
     confirmed: bool
     refund: str
+    expected_version: int
+    """The version of the order the list showed when the form opened (issue 16)."""
 
 
 def void_order(uow: UnitOfWork, actor: Actor, command: VoidOrder, now: datetime) -> tuple[str, str]:
     """Void the order; returns its number and shop for the void notice."""
     require(actor, Action.WORK_OWN)
     notice = uow.handover.void_order(
-        command.order_id, command.confirmed, command.refund, actor.id, now
+        command.order_id,
+        command.confirmed,
+        command.refund,
+        actor.id,
+        now,
+        command.expected_version,
     )
     uow.commit()
     return notice
@@ -217,11 +247,15 @@ class RecordReturnStep:
     order_id: int
     step: str
     agreed: str
+    expected_version: int
+    """The version of the order the list showed when the form opened (issue 16)."""
 
 
 def record_return_step(
     uow: UnitOfWork, actor: Actor, command: RecordReturnStep, now: datetime
 ) -> None:
     require(actor, Action.WORK_OWN)
-    uow.handover.record_return_step(command.order_id, command.step, command.agreed, actor.id, now)
+    uow.handover.record_return_step(
+        command.order_id, command.step, command.agreed, actor.id, now, command.expected_version
+    )
     uow.commit()

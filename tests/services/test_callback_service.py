@@ -53,6 +53,12 @@ def _callback(database: Database, desk: Desk, due_at: datetime = DUE) -> int:
     return callback_id
 
 
+def _version(database: Database, callback_id: int) -> int:
+    """The version a desk opening the callback now would load."""
+    with UnitOfWork(database) as uow:
+        return uow.callbacks.callback_detail(callback_id).version
+
+
 def _agent(desk: Desk) -> Actor:
     return Actor(desk.agent, "王芳", Role.AGENT, "north")
 
@@ -101,11 +107,12 @@ def test_everyones_queue_is_the_team_view(database: Database, desk: Desk) -> Non
 def test_a_lead_reassigns_and_an_agent_is_refused(database: Database, desk: Desk) -> None:
     callback_id = _callback(database, desk)
     with UnitOfWork(database) as uow, pytest.raises(Denied) as denied:
-        reassign_callback(uow, _agent(desk), ReassignCallback(callback_id, desk.colleague), DUE)
+        command = ReassignCallback(callback_id, desk.colleague, _version(database, callback_id))
+        reassign_callback(uow, _agent(desk), command, DUE)
     assert denied.value.action is Action.REASSIGN
     with UnitOfWork(database) as uow:
         assert uow.callbacks.callback_detail(callback_id).agent_id == desk.agent
-        reassign_callback(uow, _lead(desk), ReassignCallback(callback_id, desk.colleague), DUE)
+        reassign_callback(uow, _lead(desk), command, DUE)
     with UnitOfWork(database) as uow:
         assert uow.callbacks.callback_detail(callback_id).agent_id == desk.colleague
         assert "reassigned" in [e[1] for e in uow.callbacks.callback_events(callback_id)]
@@ -131,20 +138,25 @@ def test_a_booked_time_at_lunch_is_refused_and_a_result_commits(
     callback_id = _callback(database, desk)
     lunch = datetime(2026, 11, 24, 12, 30, tzinfo=SH)
     with UnitOfWork(database) as uow, pytest.raises(BookingRefused) as refused:
-        book_callback(uow, _agent(desk), BookCallback(callback_id, lunch, calendar=CAL), FIXED_NOW)
+        version = _version(database, callback_id)
+        command = BookCallback(callback_id, lunch, version, calendar=CAL)
+        book_callback(uow, _agent(desk), command, FIXED_NOW)
     assert refused.value.placement.at > lunch
-    with UnitOfWork(database) as uow:
+    with UnitOfWork(database) as uow:  # refused: nothing written, the version as it was
         result = record_callback(
             uow,
             _agent(desk),
-            RecordCallback(callback_id, {"satisfaction": "unsatisfied", "issue": "屏幕闪"}),
+            RecordCallback(
+                callback_id, {"satisfaction": "unsatisfied", "issue": "屏幕闪"}, version
+            ),
             FIXED_NOW,
         )
     assert result.follow_up_ticket_id is not None
     with UnitOfWork(database) as uow:
         assert uow.callbacks.callback_detail(callback_id).status == "done"
         with pytest.raises(CallbackError):  # done: nothing more to record
-            record_callback(uow, _agent(desk), RecordCallback(callback_id, {}), FIXED_NOW)
+            done = RecordCallback(callback_id, {}, _version(database, callback_id))
+            record_callback(uow, _agent(desk), done, FIXED_NOW)
 
 
 def test_the_sales_heads_not_now_postpones_the_callback_out_of_rest_time(
@@ -155,7 +167,10 @@ def test_the_sales_heads_not_now_postpones_the_callback_out_of_rest_time(
     later = datetime(2026, 11, 24, 15, 0, tzinfo=SH)
 
     def declined(to: datetime) -> RecordSalesConfirmation:
-        return RecordSalesConfirmation(callback_id, "营销中心 赵磊", False, "客户在谈合同", to, CAL)
+        return RecordSalesConfirmation(
+            callback_id, "营销中心 赵磊", False, _version(database, callback_id), "客户在谈合同",
+            to, CAL,
+        )  # fmt: skip
 
     with UnitOfWork(database) as uow, pytest.raises(BookingRefused):
         record_sales_confirmation(uow, _agent(desk), declined(lunch), FIXED_NOW)

@@ -159,28 +159,39 @@ def test_an_item_is_updated_reassigned_with_a_note_and_finished(
     agent, lead, colleague = _actors(desk)
     item_id = _return_item(database, agent)
     with UnitOfWork(database) as uow:
-        update_handover_item(uow, agent, UpdateHandoverItem(item_id, "已退款", "寄回", "急"), END)
+        edit = UpdateHandoverItem(item_id, "已退款", "寄回", "急", _version(database, item_id))
+        update_handover_item(uow, agent, edit, END)
     with UnitOfWork(database) as uow:
         (row,) = handover_page(uow, agent, HandoverPage(OUTGOING, limit=5), END)
     assert (row.done_so_far, row.next_step, row.note) == ("已退款", "寄回", "急")
     with UnitOfWork(database) as uow:
         hand_over(uow, agent, HandOver(desk.lead), END)
     with UnitOfWork(database) as uow, pytest.raises(HandoverError) as refused:
-        reassign_handover_item(uow, lead, ReassignHandoverItem(item_id, desk.colleague, " "), END)
+        version = _version(database, item_id)
+        command = ReassignHandoverItem(item_id, desk.colleague, " ", version)
+        reassign_handover_item(uow, lead, command, END)
     assert refused.value.key == "handover.error.note_required"
     with UnitOfWork(database) as uow:  # any agent may, as the screen's `r` allows today
         reassign_handover_item(
-            uow, lead, ReassignHandoverItem(item_id, desk.colleague, "李娜熟悉"), END
+            uow, lead, ReassignHandoverItem(item_id, desk.colleague, "李娜熟悉", version), END
         )
     assert _page(database, lead, INCOMING) == []
     assert [title for title, _ in _page(database, colleague, INCOMING)] == ["退货待协商"]
     with UnitOfWork(database) as uow:
-        finish_handover_item(uow, colleague, FinishHandoverItem(item_id, "已寄回"), END)
+        finished = FinishHandoverItem(item_id, _version(database, item_id), "已寄回")
+        finish_handover_item(uow, colleague, finished, END)
     with UnitOfWork(database) as uow:
         item = uow.session.get_one(m.HandoverItem, item_id)
         assert (item.status, item.note.splitlines()[-1]) == ("done", "已寄回")
         with pytest.raises(HandoverError):
-            update_handover_item(uow, colleague, UpdateHandoverItem(item_id, "", "", ""), END)
+            edit = UpdateHandoverItem(item_id, "", "", "", item.version)
+            update_handover_item(uow, colleague, edit, END)
+
+
+def _version(database: Database, item_id: int) -> int:
+    """The version a desk opening the item's form now would load."""
+    with UnitOfWork(database) as uow:
+        return uow.session.get_one(m.HandoverItem, item_id).version
 
 
 def test_a_late_take_over_reaches_the_lead_once_from_the_sweep(

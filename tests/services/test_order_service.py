@@ -4,6 +4,7 @@ written, an import adds its good lines and refuses a file that is not a table.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,9 @@ def test_a_parcels_answer_is_held_to_the_rules_of_conduct(database: Database, de
     with UnitOfWork(database) as uow:
         order_id = add_order(uow, agent, AddOrder(ORDER, ZONE), FIXED_NOW)
     with UnitOfWork(database) as uow:  # no result from the courier today: on the sheet
-        item = chase_parcel(uow, agent, ChaseParcel(order_id, ""), FIXED_NOW)
+        item = chase_parcel(
+            uow, agent, ChaseParcel(order_id, "", _version(database, order_id)), FIXED_NOW
+        )
     assert item is not None and _count(database, m.HandoverItem) == 1
 
     def open_chases() -> int:
@@ -73,16 +76,20 @@ def test_a_parcels_answer_is_held_to_the_rules_of_conduct(database: Database, de
             return uow.session.scalar(query.select_from(m.Deadline)) or 0
 
     assert open_chases() == 1
-    rude = AnswerParcel(order_id, "不可能丢件", "zh-CN")
+    rude = AnswerParcel(order_id, "不可能丢件", "zh-CN", _version(database, order_id))
     with UnitOfWork(database) as uow, pytest.raises(HandoverError) as refused:
         answer_parcel(uow, agent, rude, FIXED_NOW)
     assert [p.field for p in refused.value.problems] == ["answer"]
     assert open_chases() == 1  # nothing written
     with UnitOfWork(database) as uow:
-        answer_parcel(
-            uow, agent, AnswerParcel(order_id, "已为您联系快递加急派送", "zh-CN"), FIXED_NOW
-        )
+        answer_parcel(uow, agent, replace(rude, answer="已为您联系快递加急派送"), FIXED_NOW)
     assert open_chases() == 0
+
+
+def _version(database: Database, order_id: int) -> int:
+    """The version a desk opening the order's form now would load."""
+    with UnitOfWork(database) as uow:
+        return uow.session.get_one(m.Order, order_id).version
 
 
 def test_an_import_adds_good_lines_and_refuses_a_file_that_is_not_a_table(
