@@ -517,10 +517,14 @@ class ComplaintStore(StoreBase):
             )
             self.session.add(callback)
             self.session.flush()
+            purpose = {"purpose": str(CallbackPurpose.AFTER_COMPLAINT)}
+            self._uow.callbacks.callback_event(callback.id, agent_id, now, "created", purpose)
         else:
+            moved = {"from": callback.due_at.isoformat(), "to": due_at.isoformat()}
             callback.due_at = due_at
             callback.booked_at = due_at
             self.meet_deadlines(SubjectType.CALLBACK, callback.id, now)
+            self._uow.callbacks.callback_event(callback.id, agent_id, now, "booked", moved)
         agent = self.session.get_one(m.Agent, agent_id)
         self.add_deadline(
             DeadlineKind.CALLBACK,
