@@ -44,10 +44,7 @@ WORDS = {
 class HistoryModal(ModalScreen[None]):
     """The history of one record, as `service(query)` returns it (`HistoryEntry` rows)."""
 
-    DEFAULT_CSS = """
-    HistoryModal .history-dialog { width: 110; max-width: 100%; height: auto; max-height: 100%; }
-    HistoryModal #history-list { height: auto; max-height: 28; }
-    """
+    CSS_PATH = "history.tcss"  # its own rules, parsed when it first opens
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "keys.back", id="history_back"),
