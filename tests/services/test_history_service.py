@@ -301,3 +301,33 @@ def test_the_history_is_written_in_the_changes_own_commit(database: Database, de
     with UnitOfWork(database) as uow:
         count = uow.session.scalar(select(func.count()).select_from(m.CustomerChange))
     assert count == 0
+
+
+def test_a_callback_taken_over_at_a_handover_says_from_whom_to_whom(
+    database: Database, desk: Desk
+) -> None:
+    """Its owner moves with the handover item, as a ticket's does: a callback event too."""
+    from deskui.domain.calendar import BusinessCalendar
+    from deskui.services.handover import GatherHandover, gather_handover
+
+    agent, colleague = _agent(desk), Actor(desk.colleague, "李娜", Role.AGENT, "south")
+    end = FIXED_NOW.replace(hour=17, minute=50)
+    with UnitOfWork(database) as uow:
+        callback_id = uow.callbacks.add_callback(
+            desk.customer, "routine", FIXED_NOW, FIXED_NOW, BusinessCalendar(),
+            agent_id=desk.agent, due_at=end - timedelta(hours=1),
+        )  # fmt: skip
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        assert gather_handover(uow, agent, GatherHandover("Asia/Shanghai"), end) == 1
+    with UnitOfWork(database) as uow:
+        hand_over(uow, agent, HandOver(desk.colleague), end)
+    with UnitOfWork(database) as uow:
+        assert acknowledge_handover(uow, colleague, AcknowledgeHandover(), end) == 1
+    with UnitOfWork(database) as uow:
+        events = uow.callbacks.callback_events(callback_id)
+        assert uow.session.get_one(m.Callback, callback_id).agent_id == desk.colleague
+    handed = [(name, detail) for _, action, name, detail in events if action == "handed_over"]
+    assert [(name, detail["from"], detail["to"]) for name, detail in handed] == [
+        ("李娜", "王芳", "李娜")
+    ]
