@@ -46,7 +46,10 @@ def field_changes(
     for name, new in after.items():
         old = plain(before.get(name))
         new_value = plain(new)
-        if old != new_value and not (old in (None, "") and new_value in (None, "")):
+        unset = old in (None, "") and new_value in (None, "")
+        if old is None and new_value is False:
+            unset = True  # a new record's "no" is no change
+        if old != new_value and not unset:
             changed[name] = [old, new_value]
     return changed
 
