@@ -121,6 +121,17 @@ class AccountStore(StoreBase):
         self.session.get_one(m.Agent, agent_id).active = active
         self._changed("agent", agent_id, now)
 
+    def set_role(
+        self, agent_id: int, role: str, department_id: int | None, now: datetime
+    ) -> AccountRecord:
+        """The account's new role (and department: none but a department member's)."""
+        agent = self.session.get_one(m.Agent, agent_id)
+        agent.role = role
+        agent.department_id = department_id
+        self.session.flush()
+        self._changed("agent", agent_id, now)
+        return self._by_id(agent_id)
+
     def mark_demo(self) -> None:
         """Every account of a freshly seeded demo database signs in from the pick list."""
         for agent in self.session.scalars(select(m.Agent)):

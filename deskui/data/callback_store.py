@@ -747,7 +747,8 @@ class CallbackStore(StoreBase):
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
                 continue
             self._deadlines_to(callback_id, agent_id, now)
-            self.callback_event(callback_id, agent_id, now, "claimed", {})
+            claim = {"from": None, "to": agent_id}  # from the shared queue, nobody's
+            self.callback_event(callback_id, agent_id, now, "claimed", claim)
             self._changed("callback", callback_id, now)
             return callback_id
         return None

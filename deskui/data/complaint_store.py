@@ -437,6 +437,7 @@ class ComplaintStore(StoreBase):
         lead = leads[0]
         record = self._record(ticket_id, now, None)
         previous = ticket.owner_id
+        owner = self.session.get_one(m.Agent, previous).name  # who had it, for its history
         ticket.owner_id = lead.id
         ticket.status = TicketStatus.WITH_LEAD
         record.taken_over_by_id = lead.id
@@ -483,7 +484,7 @@ class ComplaintStore(StoreBase):
             agent_id,
             now,
             "taken_over",
-            {"from": previous, "to": lead.id, "lead": lead.name},
+            {"from": previous, "to": lead.id, "lead": lead.name, "from_name": owner},
         )
         self.session.flush()
         self._changed("ticket", ticket_id, now)
@@ -517,10 +518,14 @@ class ComplaintStore(StoreBase):
             )
             self.session.add(callback)
             self.session.flush()
+            purpose = {"purpose": str(CallbackPurpose.AFTER_COMPLAINT)}
+            self._uow.callbacks.callback_event(callback.id, agent_id, now, "created", purpose)
         else:
+            moved = {"from": callback.due_at.isoformat(), "to": due_at.isoformat()}
             callback.due_at = due_at
             callback.booked_at = due_at
             self.meet_deadlines(SubjectType.CALLBACK, callback.id, now)
+            self._uow.callbacks.callback_event(callback.id, agent_id, now, "booked", moved)
         agent = self.session.get_one(m.Agent, agent_id)
         self.add_deadline(
             DeadlineKind.CALLBACK,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, literal, select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from deskui.data import caller_lookup
 from deskui.data import models as m
+from deskui.data.history import HistoryEntry, entry_changes
 from deskui.data.records import (
     CallerMatch,
     ContactRecord,
@@ -20,6 +22,9 @@ from deskui.data.records import (
 from deskui.data.store_base import StoreBase
 from deskui.domain.model import SubjectType
 from deskui.domain.search import Lookup, LookupKind, name_grams
+
+EDITS = ("changed", "contact_changed", "assigned")
+"""Actions whose entry is its changed fields: a save that changed none appends no entry."""
 
 
 class CustomerStore(StoreBase):
@@ -142,6 +147,83 @@ class CustomerStore(StoreBase):
             )
             for row in self.session.execute(query)
         ]
+
+    # -- the customer's own history: each change, field by field (issue 16) ------------------
+
+    def record_change(
+        self,
+        customer_id: int,
+        agent_id: int | None,
+        now: datetime,
+        action: str,
+        changes: dict[str, list[Any]],
+        contact: m.Contact | None = None,
+    ) -> None:
+        """Append one entry (in this transaction); a save that changed nothing appends none,
+        unless the action itself is the news (a contact removed)."""
+        if not changes and action in EDITS:
+            return
+        self.session.add(
+            m.CustomerChange(
+                customer_id=customer_id,
+                contact_id=contact.id if contact is not None else None,
+                contact_name=(contact.name if contact is not None else "")[:80],
+                agent_id=agent_id,
+                at=now,
+                action=action,
+                detail=changes,
+            )
+        )
+
+    def customer_fields(self, customer: m.Customer) -> dict[str, object]:
+        """The fields of a customer an entry compares, the agent by name."""
+        agent = self.session.get(m.Agent, customer.assigned_agent_id or -1)
+        return {
+            "name": customer.name,
+            "address": customer.address,
+            "phone": customer.phone_e164,
+            "phone_extension": customer.phone_extension,
+            "unit_number": customer.unit_number,
+            "contract_signed_on": customer.contract_signed_on,
+            "needs_sales_confirmation": bool(customer.needs_sales_confirmation),
+            "agent": agent.name if agent else None,
+        }
+
+    def customer_history(self, customer_id: int) -> list[HistoryEntry]:
+        """Every entry of one customer and its contacts, newest first."""
+        query = (
+            select(m.CustomerChange, m.Agent.name)
+            .outerjoin(m.Agent, m.Agent.id == m.CustomerChange.agent_id)
+            .where(m.CustomerChange.customer_id == customer_id)
+            .order_by(m.CustomerChange.at.desc(), m.CustomerChange.id.desc())
+        )
+        return [
+            HistoryEntry(
+                id=change.id,
+                at=change.at,
+                agent_name=name or "",
+                action=change.action,
+                changes=entry_changes(change.detail or {}),
+                subject=change.contact_name,
+            )
+            for change, name in self.session.execute(query)
+        ]
+
+
+def contact_fields(contact: m.Contact) -> dict[str, object]:
+    """The fields of a contact an entry compares, named as the contact form names them."""
+    return {
+        "contact": contact.name,
+        "role": contact.role,
+        "position": contact.position,
+        "contact_phone": contact.phone_e164,
+        "phone_extension": contact.phone_extension,
+        "email": contact.email,
+        "gender": contact.gender,
+        "birthday": contact.birthday,
+        "convenient_time": contact.convenient_time,
+        "personal_notes": contact.personal_notes,
+    }
 
 
 def _customer(customer: m.Customer, agents: dict[int, str]) -> CustomerRecord:

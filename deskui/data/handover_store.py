@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.history import HistoryEntry, entry_changes, field_changes
 from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version, conflict_of
 from deskui.domain.deadlines import parcel_final_answer_due
@@ -226,6 +227,7 @@ class HandoverStore(StoreBase):
             )
             self.session.add(row)
             self.session.flush()
+            self._item_history(row, agent_id, now, "gathered", {})
             self._changed("handover_item", row.id, now)
             added += 1
         return added
@@ -261,6 +263,7 @@ class HandoverStore(StoreBase):
                 label=item.title,
                 team=agent.team,
             )
+        self._item_history(item, agent_id, now, "added", {})
         self._changed("handover_item", item.id, now)
         return item.id
 
@@ -279,7 +282,9 @@ class HandoverStore(StoreBase):
         item = self._saving_item(item_id, expected_version, agent_id, now)
         if item.status not in OPEN_STATES:
             raise HandoverError("handover.error.closed")
+        before = self._item_fields(item)
         item.done_so_far, item.next_step, item.note = done_so_far, next_step, note
+        self._item_history(item, agent_id, now, "changed", before)
         self._changed("handover_item", item.id, now)
 
     def hand_over(
@@ -309,9 +314,11 @@ class HandoverStore(StoreBase):
         done = 0
         handed: list[m.HandoverItem] = []
         for item in items:
+            before = self._item_fields(item)
             if item.subject_type is not None and not self._still_open(item):
                 # finished since it was gathered: it leaves the list as done
                 item.status = HandoverStatus.DONE
+                self._item_history(item, from_agent_id, now, "finished", before)
                 self._changed("handover_item", item.id, now)
                 done += 1
                 continue
@@ -330,6 +337,7 @@ class HandoverStore(StoreBase):
                 customer_id=item.customer_id,
                 team=taker.team,
             )
+            self._item_history(item, from_agent_id, now, "handed_over", before)
             self._changed("handover_item", item.id, now)
             handed.append(item)
         if not handed:
@@ -391,12 +399,14 @@ class HandoverStore(StoreBase):
             if problem is not None or item.to_agent_id != agent_id:
                 continue
             claim_version(self.session, item, seen, "handover_item", item_theirs, agent_id, now)
+            before = self._item_fields(item)
             item.status = HandoverStatus.ACKNOWLEDGED
             item.acknowledged_at = now
             self.meet_deadlines(
                 SubjectType.HANDOVER_ITEM, item.id, now, kind=DeadlineKind.HANDOVER_ACK
             )
             self._take(item, taker, names.get(item.from_agent_id, ""), now)
+            self._item_history(item, agent_id, now, "acknowledged", before)
             self._changed("handover_item", item.id, now)
             taken += 1
         return taken
@@ -412,6 +422,7 @@ class HandoverStore(StoreBase):
             callback = self.session.get_one(m.Callback, item.subject_id)
             callback.agent_id = taker.id
             callback.updated_at, callback.updated_by_id = now, taker.id
+            self._uow.callbacks.callback_event(callback.id, taker.id, now, "handed_over", detail)
             self._changed("callback", callback.id, now)
         elif item.subject_type == ORDER_SUBJECT and item.subject_id is not None:
             order = self.session.get_one(m.Order, item.subject_id)
@@ -446,10 +457,12 @@ class HandoverStore(StoreBase):
         problem = check_leave(item.status, Leave.DONE, note)
         if problem is not None:
             raise HandoverError(problem)
+        before = self._item_fields(item)
         item.status = HandoverStatus.DONE
         if note.strip():
             item.note = f"{item.note}\n{note.strip()}".strip()
         self.meet_deadlines(SubjectType.HANDOVER_ITEM, item.id, now)
+        self._item_history(item, agent_id, now, "finished", before)
         self._changed("handover_item", item.id, now)
 
     def reassign_handover_item(
@@ -467,6 +480,7 @@ class HandoverStore(StoreBase):
         if problem is not None:
             raise HandoverError(problem)
         target = self.session.get_one(m.Agent, to_agent_id)
+        before = self._item_fields(item)
         item.note = f"{item.note}\n{note.strip()}".strip()
         if item.status == HandoverStatus.HANDED_OVER:
             item.to_agent_id = target.id
@@ -482,6 +496,7 @@ class HandoverStore(StoreBase):
                 self._changed("deadline", deadline.id, now)
         else:
             item.from_agent_id = target.id
+        self._item_history(item, agent_id, now, "reassigned", before, note.strip())
         self._changed("handover_item", item.id, now)
 
     def _saving_item(
@@ -491,6 +506,68 @@ class HandoverStore(StoreBase):
         item = self.session.get_one(m.HandoverItem, item_id)
         claim_version(self.session, item, expected, "handover_item", item_theirs, agent_id, now)
         return item
+
+    # -- the item's history (issue 16): appended with each change, never changed -----------
+
+    def _item_fields(self, item: m.HandoverItem) -> dict[str, object]:
+        """The fields of an item an entry compares; who has it by name."""
+
+        def name(agent_id: int | None) -> str | None:
+            agent = self.session.get(m.Agent, agent_id) if agent_id is not None else None
+            return agent.name if agent else None
+
+        return {
+            "title": item.title,
+            "sheet": item.sheet,
+            "customer": item.customer_name,
+            "status": item.status,
+            "from": name(item.from_agent_id),
+            "to": name(item.to_agent_id),
+            "done_so_far": item.done_so_far,
+            "next_step": item.next_step,
+            "note": item.note,
+            "due_at": item.due_at,
+        }
+
+    def _item_history(
+        self,
+        item: m.HandoverItem,
+        agent_id: int | None,
+        now: datetime,
+        action: str,
+        before: dict[str, object],
+        reason: str = "",
+    ) -> None:
+        detail: dict[str, Any] = dict(field_changes(before, self._item_fields(item)))
+        if reason:
+            detail["reason"] = reason
+        if not detail and action == "changed":
+            return  # saved as it was: nothing to keep
+        self.session.add(
+            m.HandoverEvent(
+                item_id=item.id, agent_id=agent_id, at=now, action=action, detail=detail
+            )
+        )
+
+    def item_history(self, item_id: int) -> list[HistoryEntry]:
+        """Every entry of one item, newest first."""
+        query = (
+            select(m.HandoverEvent, m.Agent.name)
+            .outerjoin(m.Agent, m.Agent.id == m.HandoverEvent.agent_id)
+            .where(m.HandoverEvent.item_id == item_id)
+            .order_by(m.HandoverEvent.at.desc(), m.HandoverEvent.id.desc())
+        )
+        return [
+            HistoryEntry(
+                id=event.id,
+                at=event.at,
+                agent_name=name or "",
+                action=event.action,
+                changes=entry_changes(event.detail or {}),
+                note=str((event.detail or {}).get("reason") or ""),
+            )
+            for event, name in self.session.execute(query)
+        ]
 
     def flag_unacknowledged(self, now: datetime) -> int:
         """Items not acknowledged within the site-set time go to the lead as a notice, once."""

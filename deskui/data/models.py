@@ -159,6 +159,23 @@ class Contact(Base):
     customer: Mapped[Customer] = relationship(back_populates="contacts")
 
 
+class CustomerChange(Base):
+    """Append-only history of a customer and its contacts (issue 16): who, when, what
+    changed, each changed field as [old, new] in `detail`. `contact_id` is no foreign key: a
+    removed contact's entries stay. Nothing updates or deletes a row."""
+
+    __tablename__ = "customer_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(Integer)
+    contact_name: Mapped[str] = mapped_column(String(80), default="")
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
 class Ticket(Base):
     """客户问题记录表 (seed 002:2.2)."""
 
@@ -286,6 +303,20 @@ class HandoverItem(Base):
     updated_at: Mapped[datetime | None]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     """Who saved last, and when: a conflict names them (issue 16)."""
+
+
+class HandoverEvent(Base):
+    """Append-only history of a handover item (issue 16): who, when, what changed, each
+    changed field as [old, new] in `detail`. Nothing updates or deletes a row."""
+
+    __tablename__ = "handover_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("handover_item.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
 
 
 class RoutingRule(Base):

@@ -12,6 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from deskui.data import models as m
 from deskui.data.conflict import Conflict
+from deskui.data.customer_store import contact_fields as _contact_fields
+from deskui.data.history import field_changes
 from deskui.data.profile_records import (
     ContactDetail,
     ContactDraft,
@@ -166,6 +168,7 @@ class ProfileStore(StoreBase):
             self.session.add(customer)
             self.session.flush()
             self._open_filings(customer, agent_id, now)
+            self._history(customer, agent_id, now, "created", {})
         else:
             found = self.session.get(m.Customer, draft.id)
             if found is None:
@@ -173,6 +176,7 @@ class ProfileStore(StoreBase):
             if found.version != draft.version:
                 return self._customer_conflict(found)
             customer = found
+            before = self._uow.customers.customer_fields(customer)
             customer.name = draft.name.strip()
             customer.address = draft.address.strip()
             customer.phone_e164 = phone
@@ -187,6 +191,7 @@ class ProfileStore(StoreBase):
             except StaleDataError:  # saved by another desk between our read and our write
                 self.session.rollback()
                 return self._customer_conflict(self.session.get_one(m.Customer, draft.id))
+            self._history(customer, agent_id, now, "changed", before)
         customer.updated_by_id = agent_id
         self._after_write(customer, now)
         return SaveResult(id=customer.id, version=customer.version)
@@ -208,8 +213,24 @@ class ProfileStore(StoreBase):
         )
         return SaveResult(id=customer.id, version=customer.version, conflict=True, theirs=theirs)
 
-    def save_contact(self, draft: ContactDraft, now: datetime) -> SaveResult:
-        """Create or edit one contact of a customer (optimistic locking as for customers)."""
+    def _history(
+        self,
+        customer: m.Customer,
+        agent_id: int | None,
+        now: datetime,
+        action: str,
+        before: dict[str, object],
+    ) -> None:
+        """The customer's fields as saved, against `before`, as one history entry."""
+        after = self._uow.customers.customer_fields(customer)
+        changes = field_changes(before, after)
+        self._uow.customers.record_change(customer.id, agent_id, now, action, changes)
+
+    def save_contact(
+        self, draft: ContactDraft, now: datetime, agent_id: int | None = None
+    ) -> SaveResult:
+        """Create or edit one contact of a customer (optimistic locking as for customers);
+        `agent_id` is who saved, for the customer's history."""
         contact_fields, problems = check_contact(
             {
                 "contact": draft.name,
@@ -228,6 +249,7 @@ class ProfileStore(StoreBase):
         customer = self.session.get(m.Customer, draft.customer_id)
         if customer is None:
             return SaveResult(missing=True)
+        before: dict[str, object] = {}
         if draft.id is None:
             contact = m.Contact(customer_id=customer.id, name=contact_fields.name)
             self.session.add(contact)
@@ -238,6 +260,7 @@ class ProfileStore(StoreBase):
             if found.version != draft.version:
                 return SaveResult(id=found.id, version=found.version, conflict=True)
             contact = found
+            before = _contact_fields(contact)
         contact.name = contact_fields.name
         contact.role = contact_fields.role
         contact.position = contact_fields.position
@@ -257,17 +280,27 @@ class ProfileStore(StoreBase):
         except StaleDataError:
             self.session.rollback()
             return SaveResult(id=draft.id, conflict=True)
+        action = "contact_added" if draft.id is None else "contact_changed"
+        changes = field_changes(before, _contact_fields(contact))
+        self._uow.customers.record_change(customer.id, agent_id, now, action, changes, contact)
         self._changed("contact", contact.id, now)
         self._after_write(customer, now)
         return SaveResult(id=contact.id, version=contact.version)
 
-    def remove_contact(self, contact_id: int, version: int, now: datetime) -> SaveResult:
+    def remove_contact(
+        self, contact_id: int, version: int, now: datetime, agent_id: int | None = None
+    ) -> SaveResult:
         contact = self.session.get(m.Contact, contact_id)
         if contact is None:
             return SaveResult(missing=True)
         if contact.version != version:
             return SaveResult(id=contact.id, version=contact.version, conflict=True)
         customer = contact.customer
+        gone = {name: None for name in _contact_fields(contact)}
+        changes = field_changes(_contact_fields(contact), gone)
+        self._uow.customers.record_change(
+            customer.id, agent_id, now, "contact_removed", changes, contact
+        )  # written with the removal, or rolled back with it
         customer.contacts.remove(contact)
         customer.updated_at = now
         try:
@@ -294,40 +327,55 @@ class ProfileStore(StoreBase):
         )
         return [AgentLoad(a.id, parse_skills(a.skills), int(counts.get(a.id, 0))) for a in agents]
 
-    def run_assignment(self, now: datetime, needs: dict[int, str] | None = None) -> dict[int, int]:
+    def run_assignment(
+        self, now: datetime, needs: dict[int, str] | None = None, by_agent_id: int | None = None
+    ) -> dict[int, int]:
         """Give every unassigned customer an agent, balancing count and skill. `needs` maps a
-        customer id to the skill it needs (customers carry none yet). Returns what changed."""
+        customer id to the skill it needs (customers carry none yet); `by_agent_id` is the lead
+        who shared them out, for each customer's history. Returns what changed."""
         unassigned = self.session.scalars(
             select(m.Customer.id).where(m.Customer.assigned_agent_id.is_(None))
         )
         wanted = [CustomerNeed(cid, (needs or {}).get(cid)) for cid in unassigned]
         mapping = assign_customers(self._agent_loads(), wanted)
         for customer_id, agent_id in sorted(mapping.items()):
-            self._assign(customer_id, agent_id, now)
+            self._assign(customer_id, agent_id, now, by_agent_id)
         return mapping
 
-    def reassign(self, customer_id: int, agent_id: int, version: int, now: datetime) -> SaveResult:
-        """A lead moves a customer to another agent; its open filings move with it."""
+    def reassign(
+        self,
+        customer_id: int,
+        agent_id: int,
+        version: int,
+        now: datetime,
+        by_agent_id: int | None = None,
+    ) -> SaveResult:
+        """A lead (`by_agent_id`) moves a customer to another agent; its open filings move
+        with it."""
         customer = self.session.get(m.Customer, customer_id)
         if customer is None or self.session.get(m.Agent, agent_id) is None:
             return SaveResult(missing=True)
         if customer.version != version:
             return SaveResult(id=customer.id, version=customer.version, conflict=True)
         try:
-            self._assign(customer_id, agent_id, now)
+            self._assign(customer_id, agent_id, now, by_agent_id)
         except StaleDataError:
             self.session.rollback()
             return SaveResult(id=customer_id, conflict=True)
         return SaveResult(id=customer.id, version=customer.version)
 
-    def _assign(self, customer_id: int, agent_id: int, now: datetime) -> None:
+    def _assign(
+        self, customer_id: int, agent_id: int, now: datetime, by_agent_id: int | None = None
+    ) -> None:
         customer = self.session.get_one(m.Customer, customer_id)
+        before = self._uow.customers.customer_fields(customer)
         customer.assigned_agent_id = agent_id
         customer.updated_at = now
         for deadline in self.session.scalars(select(m.Deadline).where(*_open_filings(customer_id))):
             deadline.owner_id = agent_id
             self._changed("deadline", deadline.id, now)
         self.session.flush()
+        self._history(customer, by_agent_id, now, "assigned", before)
         self._changed("customer", customer_id, now)
 
     # -- import -------------------------------------------------------------------------------
@@ -380,6 +428,12 @@ class ProfileStore(StoreBase):
             self.session.add(customer)
             self.session.flush()
             self._open_filings(customer, agent_id, now)
+            self._history(customer, agent_id, now, "imported", {})
+            for contact in customer.contacts:
+                changes = field_changes({}, _contact_fields(contact))
+                self._uow.customers.record_change(
+                    customer.id, agent_id, now, "contact_added", changes, contact
+                )
             self._after_write(customer, now)
             ids.append(customer.id)
         return ImportOutcome(len(ids), tuple(skipped), tuple(ids), dry_run=False)

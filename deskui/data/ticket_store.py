@@ -10,6 +10,8 @@ from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
 from deskui.data.conflict import Conflict
+from deskui.data.customer_store import contact_fields
+from deskui.data.history import field_changes
 from deskui.data.records import (
     CallIntake,
     NewTicket,
@@ -71,6 +73,9 @@ class TicketStore(StoreBase):
             self.session.add(customer)
             self.session.flush()
             customer_id = customer.id
+            customers = self._uow.customers
+            fields = field_changes({}, customers.customer_fields(customer))
+            customers.record_change(customer_id, agent_id, now, "created", fields)
             self._changed("customer", customer_id, now)
             # CS files a new customer's profile within 24 hours (seed 000:1.4.3)
             self.add_deadline(
@@ -96,6 +101,10 @@ class TicketStore(StoreBase):
             self.session.add(contact)
             self.session.flush()
             contact_id = contact.id
+            fields = field_changes({}, contact_fields(contact))
+            self._uow.customers.record_change(
+                customer_id, agent_id, now, "contact_added", fields, contact
+            )
         if intake.customer_id is None or intake.new_contact_name.strip():
             self._uow.customers.index_customer_names(customer_id)
         department = intake.department_code

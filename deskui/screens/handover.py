@@ -37,6 +37,7 @@ from deskui.services.handover import (
     FinishHandoverItem,
     GatherHandover,
     HandOver,
+    HandoverHistory,
     HandoverPage,
     NewHandoverItem,
     PrintHandoverReport,
@@ -49,6 +50,7 @@ from deskui.services.handover import (
     gather_handover,
     hand_over,
     handover_count,
+    handover_item_history,
     handover_page,
     print_handover_report,
     reassign_handover_item,
@@ -121,6 +123,7 @@ class HandoverScreen(Screen[None]):
         Binding("w", "whole_shift", "keys.handover_shift", id="handover_shift"),
         Binding("p", "print_report", "keys.handover_print", id="handover_print"),
         Binding("o", "orders", "keys.handover_orders", id="handover_orders"),
+        Binding("l", "history", "keys.history", id="handover_history"),
     ]
 
     @dataclass
@@ -470,6 +473,18 @@ class HandoverScreen(Screen[None]):
             reassign_handover_item,
             draft="handover_reassign",
             key=row.item_id,
+        )
+
+    def action_history(self) -> None:
+        """Every change to the item, newest first: who, when, old → new."""
+        from deskui.screens.history import HistoryModal
+
+        row = self._row()
+        if row is None:
+            return
+        title = t("history.title_item", item=visible(row.title))
+        self.app.push_screen(
+            HistoryModal(title, handover_item_history, HandoverHistory(row.item_id))
         )
 
     # -- print and export -------------------------------------------------------------------

@@ -42,6 +42,7 @@ from deskui.services.profiles import (
     check_import,
     customer_count,
     customer_detail,
+    customer_history,
     customer_page,
     import_customers,
     remove_contact,
@@ -140,6 +141,7 @@ class ProfilesScreen(Screen[None]):
         Binding("c", "contacts", "profiles.key.contacts", id="profiles.contacts"),
         Binding("a", "assign", "profiles.key.assign", id="profiles.assign"),
         Binding("i", "import", "profiles.key.import", id="profiles.import"),
+        Binding("h", "history", "keys.history", id="profiles.history"),
         Binding("r", "reload", "keys.reload", id="profiles.reload", show=False),
     ]
 
@@ -284,6 +286,17 @@ class ProfilesScreen(Screen[None]):
             self.app.bell()
             return
         self.load_detail(row.id, "contacts")
+
+    def action_history(self) -> None:
+        """Every change to the selected customer and its contacts, newest first."""
+        from deskui.screens.history import HistoryModal
+
+        row = self._selected()
+        if row is None:
+            self.app.bell()
+            return
+        title = t("history.title_customer", name=row.name)
+        self.app.push_screen(HistoryModal(title, customer_history, CustomerQuery(row.id)))
 
     def action_reload(self) -> None:
         self.query_one("#customers", WorkList).reload()

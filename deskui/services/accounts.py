@@ -26,6 +26,7 @@ __all__ = [
     "AccountRecord",
     "AccountRefused",
     "AddAgent",
+    "SetRole",
     "SignIn",
     "SignInRefused",
     "SignedIn",
@@ -36,6 +37,7 @@ __all__ = [
     "needs_first_manager",
     "reset_password",
     "set_active",
+    "set_role",
     "sign_in",
 ]
 
@@ -124,7 +126,9 @@ def sign_in(uow: UnitOfWork, _actor: Actor | None, command: SignIn, now: datetim
         uow.accounts.record_failure(account.id, failed.failed, failed.locked_until)
         audit.write(now, "sign_in", agent_id=account.id, agent_name=name, outcome="wrong")
         if failed.locked_until is not None:
-            detail = {"until": failed.locked_until.isoformat()}
+            until = failed.locked_until.isoformat()
+            old = account.locked_until.isoformat() if account.locked_until else None
+            detail: dict[str, object] = {"until": until, "locked_until": [old, until]}
             audit.write(now, "lock", agent_id=account.id, agent_name=name, detail=detail)
         uow.commit()
         if failed.locked_until is not None:
@@ -176,14 +180,19 @@ def add_agent(uow: UnitOfWork, actor: Actor | None, command: AddAgent, now: date
         if department_id is None:
             raise AccountRefused("account.error.department", code=command.department or "")
     hashed = _HASHER.hash(command.password)
+    detail: dict[str, object]
     if existing is not None:  # an account from before sign-in claims its password
         uow.accounts.set_password(existing.id, hashed, now, must_change=False)
         account = uow.accounts.account(name)
         assert account is not None
+        detail = {"role": account.role, "has_password": [False, True]}
     else:
         account = uow.accounts.add_account(
             name, command.role, hashed, now, department_id=department_id
         )
+        detail = {"role": [None, account.role], "active": [None, True]}
+        if account.department_code:
+            detail["department"] = [None, account.department_code]
     by = actor.name if actor else ""
     uow.audit.write(
         now,
@@ -191,7 +200,7 @@ def add_agent(uow: UnitOfWork, actor: Actor | None, command: AddAgent, now: date
         agent_id=actor.id if actor else account.id,
         agent_name=by or name,
         subject=name,
-        detail={"role": command.role},
+        detail=detail,
     )
     uow.commit()
     return _as_actor(account)
@@ -211,7 +220,50 @@ def set_active(uow: UnitOfWork, actor: Actor, command: tuple[str, bool], now: da
         raise AccountRefused("account.error.not_yourself")
     uow.accounts.set_active(account.id, active, now)
     action = "account_enabled" if active else "account_disabled"
-    uow.audit.write(now, action, agent_id=actor.id, agent_name=actor.name, subject=name)
+    detail = {"active": [account.active, active]}
+    uow.audit.write(
+        now, action, agent_id=actor.id, agent_name=actor.name, subject=name, detail=detail
+    )
+    uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class SetRole:
+    """Give an account another role (a department member's with its department)."""
+
+    name: str
+    role: str
+    department: str | None = None
+
+
+def set_role(uow: UnitOfWork, actor: Actor, command: SetRole, now: datetime) -> None:
+    """A lead or manager changes an account's role; only a manager makes or unmakes a
+    manager, and nobody changes their own. Audited as old -> new role (and department)."""
+    require(actor, Action.MANAGE_ACCOUNTS)
+    account = _existing(uow, command.name)
+    if account.id == actor.id:
+        raise AccountRefused("account.error.not_yourself_role")
+    if command.role not in {str(r) for r in Role}:
+        raise AccountRefused("account.error.bad_role", roles=", ".join(Role))
+    if Role.MANAGER in (command.role, account.role) and actor.role != Role.MANAGER:
+        raise AccountRefused("account.error.only_manager_adds_manager")
+    department_id = None
+    if command.role == Role.DEPARTMENT:
+        department_id = uow.accounts.department_id(command.department or "")
+        if department_id is None:
+            raise AccountRefused("account.error.department", code=command.department or "")
+    changed = uow.accounts.set_role(account.id, command.role, department_id, now)
+    detail: dict[str, object] = {"role": [account.role, changed.role]}
+    if account.department_code != changed.department_code:
+        detail["department"] = [account.department_code, changed.department_code]
+    uow.audit.write(
+        now,
+        "role_changed",
+        agent_id=actor.id,
+        agent_name=actor.name,
+        subject=account.name,
+        detail=detail,
+    )
     uow.commit()
 
 
@@ -221,8 +273,16 @@ def reset_password(uow: UnitOfWork, actor: Actor, name: str, now: datetime) -> s
     account = _existing(uow, name)
     once = secrets.token_urlsafe(9)
     uow.accounts.set_password(account.id, _HASHER.hash(once), now, must_change=True)
+    detail: dict[str, object] = {"must_change_password": [account.must_change_password, True]}
+    if account.locked_until is not None:  # the reset lifts a lock
+        detail["locked_until"] = [account.locked_until.isoformat(), None]
     uow.audit.write(
-        now, "password_reset", agent_id=actor.id, agent_name=actor.name, subject=account.name
+        now,
+        "password_reset",
+        agent_id=actor.id,
+        agent_name=actor.name,
+        subject=account.name,
+        detail=detail,
     )
     uow.commit()
     return once
@@ -233,8 +293,12 @@ def change_password(uow: UnitOfWork, actor: Actor, new_password: str, now: datet
     problem = password_problem(new_password, actor.name)
     if problem:
         raise AccountRefused(problem)
+    before = uow.accounts.account(actor.name)
     uow.accounts.set_password(actor.id, _HASHER.hash(new_password), now, must_change=False)
-    uow.audit.write(now, "password_changed", agent_id=actor.id, agent_name=actor.name)
+    detail = {"must_change_password": [before.must_change_password, False]} if before else {}
+    uow.audit.write(
+        now, "password_changed", agent_id=actor.id, agent_name=actor.name, detail=detail
+    )
     uow.commit()
 
 

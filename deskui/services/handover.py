@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from deskui.data.handover_store import HandedOver, HandoverError, HandoverRow, NewHandoverItem
+from deskui.data.history import HistoryEntry
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
 
@@ -29,6 +30,7 @@ __all__ = [
     "HandOver",
     "HandedOver",
     "HandoverError",
+    "HandoverHistory",
     "HandoverPage",
     "HandoverRow",
     "NewHandoverItem",
@@ -43,6 +45,7 @@ __all__ = [
     "gather_handover",
     "hand_over",
     "handover_count",
+    "handover_item_history",
     "handover_page",
     "print_handover_report",
     "reassign_handover_item",
@@ -87,6 +90,20 @@ def handover_page(
     return uow.handover.handover_rows(
         page.view, actor.id, page.offset, page.limit, page.whole_shift
     )
+
+
+@dataclass(frozen=True, slots=True)
+class HandoverHistory:
+    """One item's history: each change, who and when, newest first."""
+
+    item_id: int
+
+
+def handover_item_history(
+    uow: UnitOfWork, actor: Actor, query: HandoverHistory, now: datetime
+) -> list[HistoryEntry]:
+    require(actor, Action.WORK_OWN)
+    return uow.handover.item_history(query.item_id)
 
 
 # -- end of shift ----------------------------------------------------------------------------
@@ -152,8 +169,8 @@ def update_handover_item(
         command.next_step,
         command.note,
         now,
-        actor.id,
-        command.expected_version,
+        agent_id=actor.id,
+        expected_version=command.expected_version,
     )
     uow.commit()
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deskui.data.history import HistoryEntry, Value
 from deskui.data.profile_records import (
     ContactDetail,
     ContactDraft,
@@ -43,6 +44,7 @@ __all__ = [
     "CustomerRow",
     "CustomerSaved",
     "CustomersAssigned",
+    "HistoryEntry",
     "ImportChecked",
     "ImportCustomers",
     "ImportOutcome",
@@ -57,6 +59,7 @@ __all__ = [
     "contact_choice_page",
     "customer_count",
     "customer_detail",
+    "customer_history",
     "customer_page",
     "import_customers",
     "remove_contact",
@@ -120,6 +123,35 @@ def customer_detail(
 
 MASKED_NOTES = "***"
 """A contact's personal notes as a role the site masks sees them: there, but not what."""
+
+
+def customer_history(
+    uow: UnitOfWork, actor: Actor, query: CustomerQuery, now: datetime
+) -> list[HistoryEntry]:
+    """Every change to the customer and its contacts, newest first: who, when, each field's
+    old and new value. A role the site masks sees phones, e-mail and notes masked here too."""
+    require(actor, Action.WORK_OWN)
+    entries = uow.customers.customer_history(query.customer_id)
+    if sees_personal(actor.role, uow.rules.masked_roles):
+        return entries
+    return [replace(e, changes=tuple(_masked(*change) for change in e.changes)) for e in entries]
+
+
+def _masked(field: str, old: Value, new: Value) -> tuple[str, Value, Value]:
+    """One change as a masked role sees it: the phone, the e-mail, the notes masked."""
+
+    def mask(value: Value) -> Value:
+        if not isinstance(value, str) or not value:
+            return value
+        if field in ("phone", "contact_phone"):
+            return masked_number(value)
+        if field == "email":
+            return masked_email(value)
+        if field == "personal_notes":
+            return MASKED_NOTES
+        return value
+
+    return field, mask(old), mask(new)
 
 
 def _require_editing(uow: UnitOfWork, actor: Actor) -> None:
@@ -196,7 +228,9 @@ def save_customer(
     result = _checked(uow.profiles.save_customer(command.customer, actor.id, now), "customer")
     problems = result.problems + early
     if result.ok and not problems and principal is not None:
-        saved = uow.profiles.save_contact(replace(principal, customer_id=result.id or 0), now)
+        saved = uow.profiles.save_contact(
+            replace(principal, customer_id=result.id or 0), now, actor.id
+        )
         problems = saved.problems
     if result.ok and not problems:
         uow.commit()  # customer and principal together, or neither
@@ -214,7 +248,7 @@ def save_contact(uow: UnitOfWork, actor: Actor, command: SaveContact, now: datet
     """Save the contact with its version check; committed only when it saved. Raises
     `Conflict` when another desk saved or removed the contact since the form loaded it."""
     _require_editing(uow, actor)
-    result = _checked(uow.profiles.save_contact(command.contact, now), "contact")
+    result = _checked(uow.profiles.save_contact(command.contact, now, actor.id), "contact")
     if result.ok:
         uow.commit()
     return result
@@ -233,7 +267,7 @@ def remove_contact(
 ) -> SaveResult:
     """Remove the contact if it is still as the form loaded it, else raise `Conflict`."""
     _require_editing(uow, actor)
-    removed = uow.profiles.remove_contact(command.contact_id, command.version, now)
+    removed = uow.profiles.remove_contact(command.contact_id, command.version, now, actor.id)
     result = _checked(removed, "contact")
     if result.ok:
         uow.commit()
@@ -258,7 +292,7 @@ def assign_customers(
     uow: UnitOfWork, actor: Actor, command: AssignCustomers, now: datetime
 ) -> CustomersAssigned:
     require(actor, Action.REASSIGN)
-    mapping = uow.profiles.run_assignment(now)
+    mapping = uow.profiles.run_assignment(now, by_agent_id=actor.id)
     uow.commit()
     return CustomersAssigned(len(mapping))
 

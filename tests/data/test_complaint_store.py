@@ -107,12 +107,14 @@ def test_lead_takeover_moves_owner_deadlines_and_tells_the_lead(
             )
         )
         events = [e[4] for e in uow.tickets.history() if e[0] == ticket_id]
+        (taken,) = [e[5] for e in uow.tickets.history(ticket_id) if e[4] == "taken_over"]
         lead_work = uow.work.work_rows(0, 50, owner_id=desk.lead)
         notices = uow.notifications.unread_notifications(desk.lead)
     assert case.status == "with_lead" and case.owner_id == desk.lead
     assert case.script == "complaint_lead" and case.taken_over_by == "张伟"
     assert owners == {desk.lead}
     assert "taken_over" in events
+    assert (taken["from_name"], taken["lead"]) == ("王芳", "张伟")  # from whom to whom (issue 16)
     assert [w.subject_id for w in lead_work] == [ticket_id]
     assert [n.kind for n in notices] == ["complaint_takeover"]
 

@@ -233,3 +233,31 @@ async def test_the_answer_a_parcel_customer_gets_is_held_to_the_rules_of_conduct
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, OrdersScreen)
+
+
+async def test_an_items_history_says_who_handed_it_over_to_whom(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Issue 16: `l` on an incoming item lists its changes, newest first: handed over by 李娜,
+    接班人 — → 王芳, after it was gathered."""
+    from deskui.screens.history import HistoryModal
+
+    app = make_app(make_settings(demo_database, agent="李娜"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _hand_over_as_li_na(pilot)
+    app = make_app(make_settings(demo_database, agent="王芳"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverScreen) and app.screen.view == "incoming"
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryModal)
+        lines = screen_text(app).splitlines()
+        handed = next(n for n, line in enumerate(lines) if "李娜  交班" in line)
+        assert any("接班人: — → 王芳" in line for line in lines[handed : handed + 4])
+        assert any("状态: 未交 → 待确认" in line for line in lines[handed : handed + 4])
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverScreen)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from textual.widgets import Input, Static
@@ -281,3 +282,38 @@ async def test_editing_a_customer_a_colleague_has_open_names_the_colleague(
         await settle(pilot)
         notices = [str(n.message) for n in app._notifications]
         assert any(n.startswith("李娜 也打开了这条记录") for n in notices), notices
+
+
+async def test_a_changed_phone_shows_on_the_customers_history_old_to_new(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Issue 16: Enter, the phone typed anew, Ctrl+S; then `h` lists the change: when (local),
+    who, 公司电话: old → new."""
+    from deskui.domain.phone import format_display
+    from deskui.screens.history import HistoryModal
+
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot)
+        first = app.screen.query_one("#customers", WorkList).row_at(0)
+        assert first is not None and first.phone_e164
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerFormModal)
+        phone = app.screen.query_one("#f-phone", Input)
+        phone.focus()
+        await pilot.press("end", *["backspace"] * len(phone.value), *"02155550202", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfilesScreen), screen_text(app)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryModal)
+        text = screen_text(app)
+        old, new = format_display(first.phone_e164), format_display("+862155550202")
+        assert f"公司电话: {old} → {new}" in text, text
+        local = clock.now().astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+        line = next(line for line in text.splitlines() if "修改" in line)
+        assert local in line and "王芳" in line
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfilesScreen)

@@ -34,3 +34,28 @@ async def _open_profiles(pilot: Pilot[Any]) -> None:
 def test_profiles_snapshot(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
     app = make_app(make_settings(demo_database), clock, demo_database)
     assert snap_compare(app, terminal_size=SIZE, run_before=_open_profiles)
+
+
+async def _open_history(pilot: Pilot[Any]) -> None:
+    """The first customer's phone typed anew and saved, then its history (issue 16)."""
+    from textual.widgets import Input
+
+    await settle(pilot)
+    await pilot.app.push_screen(ProfilesScreen())
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    phone = pilot.app.screen.query_one("#f-phone", Input)
+    phone.focus()
+    await pilot.press("end", *["backspace"] * len(phone.value), *"02155550202", "ctrl+s")
+    await settle(pilot)
+    pilot.app.clear_notifications()  # the saved toast would go at a time of its own
+    await pilot.press("h")
+    await settle(pilot)
+
+
+def test_profiles_history_snapshot(
+    snap_compare: Any, demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_open_history)
