@@ -136,13 +136,14 @@ def period_rows(figures: PeriodFigures) -> list[FigureRow]:
         FigureRow(t("measures.breaches"), str(figures.breaches),
                   FigureRecords(Figure.BREACHES, period)),
     ]  # fmt: skip
+    rows.append(FigureRow(t("measures.on_time_heading"), "", heading=True))
     rows += [
         FigureRow(
-            group_label(f.kind, f.group),
+            f"  {group_label(f.kind, f.group)}",
             share_text(f.on_time),
             FigureRecords(Figure.ON_TIME, period, f.kind, f.group),
         )
-        for f in figures.on_time
+        for f in sorted(figures.on_time, key=desk_order)
     ]
     rows += [
         FigureRow(t("measures.callbacks_made"), share_text(figures.callbacks_made)),
@@ -171,6 +172,21 @@ def period_rows(figures: PeriodFigures) -> list[FigureRow]:
     rows.append(FigureRow(t("measures.guardrail.title"), guardrail_total(figures)))
     rows += [FigureRow(f"  {g.agent_name}", guardrail_line(g)) for g in figures.guardrail_hits]
     return rows
+
+
+_KIND_ORDER = (
+    "first_contact", "repeat_contact", "promised_reply", "callback", "profile_filing",
+    "handover_ack", "parcel_chase", "department_leg",
+)  # fmt: skip
+_GROUP_ORDER = ("critical", "urgent", "normal", "cs", "sales", "personal_notes")
+
+
+def desk_order(share: Any) -> tuple[int, int, str]:
+    """The deadlines as the desk meets them: first contact from the most pressing severity,
+    then the later contacts, callbacks, filing, handover, parcels, departments."""
+    kind = _KIND_ORDER.index(share.kind) if share.kind in _KIND_ORDER else len(_KIND_ORDER)
+    group = _GROUP_ORDER.index(share.group) if share.group in _GROUP_ORDER else len(_GROUP_ORDER)
+    return kind, group, f"{share.kind}:{share.group}"
 
 
 def hand_on_rows(figures: PeriodFigures) -> list[FigureRow]:
