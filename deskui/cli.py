@@ -93,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="accounts: add, list, disable, enable, reset-password (a lead or manager signs "
         "in with --agent; on an empty database the first add creates the first manager)",
     )
-    agent.add_argument("action", choices=("add", "list", "disable", "enable", "reset-password"))
+    agent.add_argument(
+        "action", choices=("add", "list", "disable", "enable", "reset-password", "role")
+    )
     agent.add_argument("name", nargs="?", help="the account's name (all but list)")
     agent.add_argument("--role", choices=("agent", "lead", "manager", "department"))
     agent.add_argument("--department", metavar="CODE", help="a department member's department")

@@ -188,6 +188,14 @@ def agent_command(
                 active = args.action == "enable"
                 accounts.set_active(uow, actor, (args.name, active), clock.now())
                 print(_t(f"account.{args.action}d", settings, name=args.name))
+            elif args.action == "role":  # seed 000:1.3: a lead's or manager's, audited
+                assert actor is not None
+                if not args.role:
+                    raise CommandRefused("agent role: --role is missing", status=2)
+                change = accounts.SetRole(args.name, args.role, args.department)
+                accounts.set_role(uow, actor, change, clock.now())
+                role_words = _t(f"role.{args.role}", settings)
+                print(_t("account.role_set", settings, name=args.name, role=role_words))
             else:
                 assert actor is not None
                 once = accounts.reset_password(uow, actor, args.name, clock.now())
@@ -206,12 +214,14 @@ def _print_accounts(settings: Settings, rows: list[Any], clock: Clock) -> None:
 
     writer = csv.writer(sys.stdout)
     writer.writerow(_t("account.list_header", settings).split(","))
-    now = clock.now()
+    from zoneinfo import ZoneInfo
+
+    now, zone = clock.now(), ZoneInfo(settings.site_timezone)
     for a in rows:
         if not a.active:
             state = _t("account.state_disabled", settings)
         elif a.locked_until is not None and a.locked_until > now:
-            until = a.locked_until.strftime("%Y-%m-%d %H:%M")
+            until = a.locked_until.astimezone(zone).strftime("%Y-%m-%d %H:%M")
             state = _t("account.state_locked", settings, until=until)
         else:
             state = _t("account.state_active", settings)
@@ -297,15 +307,35 @@ def _in_words(group: str, code: str) -> str:
 
 
 def _detail_value(key: str, value: object, zone: Any) -> object:
-    """A detail's value in words: a role by its name, an instant (stored as UTC ISO text) in
-    the site's local time to the minute, a list joined."""
-    from datetime import datetime
-
-    if key == "role" and isinstance(value, str):
-        return _in_words("role", value)
+    """A detail's value in words: an old -> new pair as `old → new`, a role by its name, an
+    instant (stored as UTC ISO text) in the site's local time to the minute, a yes or no, a
+    list joined."""
+    if isinstance(value, list) and len(value) == 2 and key in _PAIRS:
+        return " → ".join(str(_one_value(key, v, zone)) for v in value)
     if isinstance(value, list):
         return "、".join(map(str, value))
+    return _one_value(key, value, zone)
 
+
+_PAIRS = frozenset(
+    {"role", "active", "department", "locked_until", "must_change_password", "has_password"}
+)
+"""The account changes the audit keeps as [old, new] (issue 16)."""
+
+
+def _one_value(key: str, value: object, zone: Any) -> object:
+    from datetime import datetime
+
+    from deskui.i18n import t
+
+    if value is None:
+        return t("audit.value.none")
+    if isinstance(value, bool):
+        return t("audit.value.yes" if value else "audit.value.no")
+    if key == "role" and isinstance(value, str):
+        return _in_words("role", value)
+    if key == "department" and isinstance(value, str):
+        return _in_words("department", value)
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
         try:
             instant = datetime.fromisoformat(value)

@@ -156,3 +156,22 @@ def test_the_manager_finds_the_lock_in_the_audit_and_an_agent_cannot_look(
     # in words, the lock's end in local time (the stored UTC instant is 8 hours earlier)
     assert ",王芳,账号锁定,成功,," in rows[1] and "锁定至=" in rows[1]
     assert "+00:00" not in rows[1] and "T" not in rows[1].split("锁定至=")[1]
+
+
+def test_the_manager_changes_a_role_and_the_audit_says_old_to_new_in_words(
+    monkeypatch: pytest.MonkeyPatch, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`deskui agent role`: a manager makes 王芳 a lead; the audit reads 角色=客服专员 → 客服主管;
+    nobody changes their own role, and an agent changes nobody's."""
+    _team(monkeypatch, url)
+    capsys.readouterr()
+    assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "role", "王芳", "--role", "lead",
+                password="manager-pass") == 0  # fmt: skip
+    assert "王芳 的角色已改为客服主管" in capsys.readouterr().out
+    assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "role", "刘洋", "--role", "lead",
+                password="manager-pass") == 2  # fmt: skip
+    assert "不能改自己账号的角色" in capsys.readouterr().err
+    assert _run(monkeypatch, url, "--agent", "刘洋", "audit", "--action", "role_changed",
+                password="manager-pass") == 0  # fmt: skip
+    rows = capsys.readouterr().out.strip().splitlines()
+    assert len(rows) == 2 and ",刘洋,更改角色,成功,王芳,角色=客服专员 → 客服主管" in rows[1]
