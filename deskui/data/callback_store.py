@@ -760,21 +760,25 @@ class CallbackStore(StoreBase):
         by_agent_id: int,
         now: datetime,
         expected_version: int | None = None,
-    ) -> None:
+    ) -> tuple[str, str]:
         """A lead gives a callback to another agent (it becomes personal again); a callback
-        another desk changed since the lead's list showed it is a `Conflict`."""
+        another desk changed since the lead's list showed it is a `Conflict`. Returns who had
+        it (empty: the shared queue) and who has it now, by name."""
         lead = self.session.get_one(m.Agent, by_agent_id)
         if lead.role not in (Role.LEAD, Role.MANAGER):
             raise CallbackError("callbacks.error.lead_only")
         callback = self._saving(callback_id, expected_version, by_agent_id, now)
-        previous = callback.agent_id
+        previous = self.session.get(m.Agent, callback.agent_id) if callback.agent_id else None
+        target = self.session.get_one(m.Agent, to_agent_id)
         callback.agent_id = to_agent_id
         callback.shared = False
         self._deadlines_to(callback_id, to_agent_id, now)
-        self.callback_event(
-            callback_id, by_agent_id, now, "reassigned", {"from": previous, "to": to_agent_id}
+        names = (previous.name if previous else "", target.name)
+        self.callback_event(  # old -> new by name, as every history entry says it
+            callback_id, by_agent_id, now, "reassigned", {"agent": [names[0] or None, names[1]]}
         )
         self._changed("callback", callback_id, now)
+        return names
 
     def callback_events(
         self, callback_id: int

@@ -473,8 +473,9 @@ class HandoverStore(StoreBase):
         now: datetime,
         note: str,
         expected_version: int | None = None,
-    ) -> None:
-        """Reassigned with a note: the acknowledgement countdown moves to the new agent."""
+    ) -> tuple[str, str]:
+        """Reassigned with a note: the acknowledgement countdown moves to the new agent.
+        Returns who had it and who has it now, by name."""
         item = self._saving_item(item_id, expected_version, agent_id, now)
         problem = check_leave(item.status, Leave.REASSIGNED, note)
         if problem is not None:
@@ -498,6 +499,8 @@ class HandoverStore(StoreBase):
             item.from_agent_id = target.id
         self._item_history(item, agent_id, now, "reassigned", before, note.strip())
         self._changed("handover_item", item.id, now)
+        key = "to" if item.status == HandoverStatus.HANDED_OVER else "from"
+        return str(before[key] or ""), target.name
 
     def _saving_item(
         self, item_id: int, expected: int | None, agent_id: int | None, now: datetime

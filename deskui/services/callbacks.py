@@ -248,8 +248,16 @@ def reassign_callback(
 ) -> None:
     """Raises `Conflict` when another desk changed the callback since the list showed it."""
     require(actor, Action.REASSIGN)
-    uow.callbacks.reassign_callback(
+    before, after = uow.callbacks.reassign_callback(
         command.callback_id, command.agent_id, actor.id, now, command.expected_version
+    )
+    uow.audit.write(
+        now,
+        "reassign",
+        agent_id=actor.id,
+        agent_name=actor.name,
+        subject=f"callback {command.callback_id}",
+        detail={"from": before, "to": after},
     )
     uow.commit()
 

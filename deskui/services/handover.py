@@ -267,13 +267,21 @@ def reassign_handover_item(
     `HandoverError` without a note or when the item may not move, `Conflict` when another
     desk saved it since the form opened."""
     require(actor, Action.WORK_OWN)
-    uow.handover.reassign_handover_item(
+    before, after = uow.handover.reassign_handover_item(
         command.item_id,
         command.to_agent_id,
         actor.id,
         now,
         command.note,
         command.expected_version,
+    )
+    uow.audit.write(  # a reassignment is the audit's too (issue 16), with its reason
+        now,
+        "reassign",
+        agent_id=actor.id,
+        agent_name=actor.name,
+        subject=f"handover_item {command.item_id}",
+        detail={"from": before, "to": after, "reason": command.note.strip()},
     )
     uow.commit()
 

@@ -115,7 +115,12 @@ def test_a_lead_reassigns_and_an_agent_is_refused(database: Database, desk: Desk
         reassign_callback(uow, _lead(desk), command, DUE)
     with UnitOfWork(database) as uow:
         assert uow.callbacks.callback_detail(callback_id).agent_id == desk.colleague
-        assert "reassigned" in [e[1] for e in uow.callbacks.callback_events(callback_id)]
+        events = {e[1]: e[3] for e in uow.callbacks.callback_events(callback_id)}
+        assert events["reassigned"] == {"agent": ["王芳", "李娜"]}  # old -> new by name
+        audit = uow.audit.search(action="reassign", limit=10)
+        assert [(a.agent_name, a.subject, a.detail) for a in audit] == [
+            ("张伟", f"callback {callback_id}", {"from": "王芳", "to": "李娜"})
+        ]
 
 
 def test_a_promotion_is_a_leads_to_record(database: Database, desk: Desk) -> None:

@@ -237,6 +237,11 @@ def test_a_handover_item_keeps_each_change_from_whom_to_whom(
     reassigned = by_action["reassigned"]
     assert ("to", "张伟", "李娜") in reassigned.changes and reassigned.agent_name == "张伟"
     assert reassigned.note == "李娜熟悉"
+    with UnitOfWork(database) as uow:  # and the audit has the reassignment, with its reason
+        audit = uow.audit.search(action="reassign", limit=10)
+    assert [(a.agent_name, a.subject, a.detail) for a in audit] == [
+        ("张伟", f"handover_item {item_id}", {"from": "张伟", "to": "李娜", "reason": "李娜熟悉"})
+    ]
     assert ("status", "handed_over", "acknowledged") in by_action["acknowledged"].changes
     assert by_action["finished"].agent_name == "李娜"
 
