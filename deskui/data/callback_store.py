@@ -11,6 +11,7 @@ from sqlalchemy import Select, distinct, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.history import HistoryEntry, Value, entry_changes, plain
 from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version
 from deskui.domain.callbacks import (
@@ -780,6 +781,29 @@ class CallbackStore(StoreBase):
         self._changed("callback", callback_id, now)
         return names
 
+    def callback_history(self, callback_id: int) -> list[HistoryEntry]:
+        """The callback's history as the record shows it (issue 16), newest first: each event
+        with what moved as (field, old, new): the agent by name, the due time, the purpose;
+        the reason or outcome given as its note. Opening the call changes nothing: not shown."""
+        names = {i: n for i, n in self.session.execute(select(m.Agent.id, m.Agent.name))}
+        query = (
+            select(m.CallbackEvent, m.Agent.name)
+            .outerjoin(m.Agent, m.Agent.id == m.CallbackEvent.agent_id)
+            .where(m.CallbackEvent.callback_id == callback_id, m.CallbackEvent.action != "opened")
+            .order_by(m.CallbackEvent.at.desc(), m.CallbackEvent.id.desc())
+        )
+        return [
+            HistoryEntry(
+                id=event.id,
+                at=event.at,
+                agent_name=name or "",
+                action=f"callback_{event.action}",
+                changes=_callback_changes(event.action, dict(event.detail or {}), names),
+                note=_callback_note(dict(event.detail or {})),
+            )
+            for event, name in self.session.execute(query)
+        ]
+
     def callback_events(
         self, callback_id: int
     ) -> list[tuple[datetime, str, str, dict[str, object]]]:
@@ -1233,3 +1257,36 @@ def _overdue_from(callback: m.Callback) -> datetime:
     agent took it from the shared queue, whichever is later."""
     claimed = callback.claimed_at
     return callback.due_at if claimed is None or claimed < callback.due_at else claimed
+
+
+def _callback_changes(
+    action: str, detail: dict[str, object], names: dict[int, str]
+) -> tuple[tuple[str, Value, Value], ...]:
+    """What one callback event moved, as (field, old, new); events written before entries
+    said old -> new by name keep ids, read here by name."""
+
+    def agent(value: object) -> Value:
+        return names.get(value, str(value)) if isinstance(value, int) else plain(value)
+
+    if pairs := entry_changes(detail):
+        return pairs
+    if action in ("booked", "postponed", "moved") and "to" in detail:
+        return (("due_at", plain(detail.get("from")), plain(detail["to"])),)
+    if action in ("reassigned", "claimed", "handed_over"):
+        return (("agent", agent(detail.get("from")), agent(detail.get("to"))),)
+    if action == "shared":
+        return (("agent", agent(detail.get("agent_id")), None),)
+    if action == "created" and "purpose" in detail:
+        return (("purpose", None, plain(detail["purpose"])),)
+    if action in ("sales_confirmed", "sales_declined") and detail.get("sales_head"):
+        return (("sales_head", None, plain(detail["sales_head"])),)
+    return ()
+
+
+def _callback_note(detail: dict[str, object]) -> str:
+    """A reason, a note or an outcome the event was given, as said."""
+    for key in ("why", "note", "outcome", "reason"):
+        value = detail.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""

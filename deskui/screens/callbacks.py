@@ -244,6 +244,7 @@ class CallbacksScreen(Screen[None]):
         Binding("g", "generate", "keys.callbacks_generate", id="callbacks_generate"),
         Binding("a", "reassign", "keys.callbacks_reassign", id="callbacks_reassign"),
         Binding("t", "take_next", "keys.callbacks_take", id="callbacks_take"),
+        Binding("l", "history", "keys.callbacks_history", id="callbacks_history", show=False),
         Binding("v", "request_visit", "keys.callbacks_visit", id="callbacks_visit"),
         Binding("p", "add_promotion", "keys.callbacks_promotion", id="callbacks_promotion"),
         Binding("r", "reload", "keys.reload", id="reload", show=False),
@@ -292,6 +293,8 @@ class CallbacksScreen(Screen[None]):
             return self.may(Action.REASSIGN)
         if action == "take_next":  # the shared queue's next callback, one desk's alone
             return self.view == "shared"
+        if action == "history":  # a callback's own history: the queues list callbacks
+            return self.view in ("mine", "shared", "all")
         if action == "add_promotion":
             return self.may(Action.RECORD_PROMOTION)
         if (action, parameters) == ("view", ("all",)):
@@ -392,6 +395,20 @@ class CallbacksScreen(Screen[None]):
 
     def _queue_opened(self, opened: QueueOpened) -> None:
         self.post_message(self.Loaded(opened.unseen, opened.shared))
+
+    def action_history(self) -> None:
+        """Every change to the callback under the cursor, newest first (issue 16)."""
+        from deskui.screens.history import HistoryModal
+        from deskui.services.callbacks import CallbackHistory, callback_history
+
+        row = self.query_one("#callbacks-list", WorkList).cursor_row
+        if row is None or not hasattr(row, "callback_id"):
+            self.bell()
+            return
+        title = t("history.title_callback", customer=visible(row.customer_name))
+        self.app.push_screen(
+            HistoryModal(title, callback_history, CallbackHistory(row.callback_id))
+        )
 
     def action_take_next(self) -> None:
         """Take the most urgent callback of the shared queue and call it: never the one

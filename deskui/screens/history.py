@@ -1,6 +1,6 @@
 """A record's history (issue 16): every change, newest first, at local time, who, what, and
 each changed field as old → new, with the field's name from the catalog. Opened from the
-customer profiles (`h`) and the handover (`l`); it reads, it never changes an entry."""
+customer profiles (`h`), the handover (`l`) and the callbacks (`l`); it only reads."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ WORDS = {
     "gender": "profiles.gender",
     "status": "handover.status",
     "sheet": "handover.sheet",
+    "purpose": "callbacks.purpose",
 }
 """Fields whose stored value is a code shown in words from the catalog."""
 

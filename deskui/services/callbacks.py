@@ -19,6 +19,7 @@ from deskui.data.callback_store import (
     coverage_period,
     coverage_spans,
 )
+from deskui.data.history import HistoryEntry
 from deskui.data.records import AgentRecord
 from deskui.data.relations_store import ContactChoice
 from deskui.domain.callbacks import CallbackRules, CoverageShare
@@ -220,6 +221,22 @@ def generate_callbacks(
     occasions = uow.callbacks.generate_occasions(now, command.calendar)
     uow.commit()
     return CallbacksGenerated(routine, occasions)
+
+
+# -- the callback's history (issue 16) ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackHistory:
+    callback_id: int
+
+
+def callback_history(
+    uow: UnitOfWork, actor: Actor, query: CallbackHistory, now: datetime
+) -> list[HistoryEntry]:
+    """Every change to the callback, newest first: who, when, old -> new."""
+    require(actor, Action.WORK_OWN)
+    return uow.callbacks.callback_history(query.callback_id)
 
 
 # -- a lead reassigns ----------------------------------------------------------------------

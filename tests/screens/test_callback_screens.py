@@ -182,6 +182,21 @@ async def test_lead_sees_everyones_and_reassigns(
         await settle(pilot)
         await pilot.press("down", "enter")  # the second agent: 李娜
         await settle(pilot)
+        # l: the callback's history says the reassignment, old -> new by name (issue 16)
+        index = next(
+            i for i in range(work_list.count or 0)
+            if (r := work_list.row_at(i)) is not None and r.callback_id == row.callback_id
+        )  # fmt: skip
+        work_list.move_cursor(index)
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        from deskui.screens.history import HistoryModal
+
+        assert isinstance(app.screen, HistoryModal)
+        text = screen_text(app)
+        assert "回访变更记录" in text and "改派" in text
+        assert f"负责专员: {row.agent_name} → 李娜" in text, text
     with UnitOfWork(demo_database) as uow:
         assert uow.session.get_one(m.Callback, row.callback_id).agent_id == 2
 

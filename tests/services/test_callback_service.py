@@ -18,6 +18,7 @@ from deskui.services.actor import Actor, Denied
 from deskui.services.callbacks import (
     AddPromotion,
     BookCallback,
+    CallbackHistory,
     CallbackPage,
     CallbackScope,
     OpenCallback,
@@ -28,6 +29,7 @@ from deskui.services.callbacks import (
     add_promotion,
     book_callback,
     callback_count,
+    callback_history,
     callback_page,
     open_callback,
     open_queue,
@@ -190,3 +192,28 @@ def test_the_sales_heads_not_now_postpones_the_callback_out_of_rest_time(
     assert (detail.sales_head, detail.sales_note) == ("营销中心 赵磊", "客户在谈合同")
     assert (detail.due_at, detail.moved_reason) == (later, "sales_declined")
     assert events[-2:] == ["sales_declined", "postponed"]  # and no "opened": not asked for
+
+
+def test_a_callbacks_history_says_each_move_old_to_new_by_name(
+    database: Database, desk: Desk
+) -> None:
+    """Issue 16: the callback booked to another time, then given to 李娜: its history, newest
+    first, says due old -> new and agent 王芳 -> 李娜, who did each and when."""
+    callback_id = _callback(database, desk)
+    later = DUE + timedelta(days=1)
+    with UnitOfWork(database) as uow:
+        book = BookCallback(callback_id, later, _version(database, callback_id))
+        book_callback(uow, _agent(desk), book, DUE)
+    with UnitOfWork(database) as uow:
+        command = ReassignCallback(callback_id, desk.colleague, _version(database, callback_id))
+        reassign_callback(uow, _lead(desk), command, DUE)
+    with UnitOfWork(database) as uow:
+        entries = callback_history(uow, _agent(desk), CallbackHistory(callback_id), DUE)
+    actions = [e.action for e in entries]
+    assert actions[:2] == ["callback_reassigned", "callback_booked"]
+    reassigned, booked = entries[0], entries[1]
+    assert reassigned.changes == (("agent", "王芳", "李娜"),) and reassigned.agent_name == "张伟"
+    ((field, old, new),) = booked.changes
+    assert field == "due_at" and booked.agent_name == "王芳"
+    assert datetime.fromisoformat(str(new)) == later
+    assert old is not None and datetime.fromisoformat(str(old)) < later
