@@ -3,9 +3,10 @@ SQLite and PostgreSQL, with the indexes of migration 0016 and without them.
 
     python benchmarks/team_view.py [--quick] [--db URL] [--runs 5] [--only sqlite|postgresql]
 
-A year: 100,000 tickets, 500,000 deadlines (five per ticket), 20,000 callbacks, 50 agents
-(`--quick`: a twentieth of it). The data is bulk-inserted with SQLAlchemy core once and kept:
-a SQLite file under ~/.cache/deskui-bench and a PostgreSQL schema `team_view_<tickets>`
+A year: 100,000 tickets, 500,000 deadlines (five per ticket), 20,000 callbacks, 50 agents,
+about 13,000 department legs, 20,000 shop orders with their returns and voids (`--quick`: a
+twentieth of it). The data is bulk-inserted with SQLAlchemy core once and kept:
+a SQLite file under ~/.cache/deskui-bench and a PostgreSQL schema `team_view2_<tickets>`
 (URL defaults to DESKUI_TEST_DATABASE_URL or /tmp/pgurl). The period view is this week's
 figures plus the 30-day chart; the live view is `live_figures`; each the median of `--runs`,
 run through the services as a lead, beside the same queries after the indexes they use are
@@ -68,8 +69,11 @@ MEASURE_INDEXES = (
     ("ix_deadline_open_due", "deadline", "met_at, due_at"),
     ("ix_deadline_owner_open", "deadline", "owner_id, met_at, due_at"),
     ("ix_ticket_status", "ticket", "status"),
+    ("ix_department_leg_planned", "department_leg", "planned_at"),
+    ("ix_shop_order_paid", "shop_order", "paid_at"),
+    ("ix_order_event_action_at", "order_event", "action, at"),
 )
-"""The indexes the measures' queries use (0016's and the earlier ones they lean on)."""
+"""The indexes the measures' queries use (0016's, 0017's and the earlier ones they lean on)."""
 
 
 def _schema_url(url: str, schema: str) -> str:
@@ -139,6 +143,7 @@ def _fill(database: Database, tickets: int, callbacks: int, agents: int) -> None
         ]  # fmt: skip
         for chunk in _chunks(callback_rows):
             uow.session.execute(insert(m.Callback), chunk)
+        _fill_legs_and_orders(uow, rng, ticket_rows, ids, callbacks)
         uow.session.execute(
             text("CREATE TABLE bench_ready (lead_id INTEGER)")
         )  # the cache is whole only once this exists
@@ -146,6 +151,63 @@ def _fill(database: Database, tickets: int, callbacks: int, agents: int) -> None
         uow.commit()
     with database.engine.begin() as connection:
         connection.execute(text("ANALYZE"))
+
+
+def _fill_legs_and_orders(
+    uow: UnitOfWork, rng: random.Random, tickets: list[dict[str, Any]], ids: list[int], orders: int
+) -> None:
+    """Every fifth ticket with a department goes on a leg (accepted, planned with a stated
+    time, a result, returned; a tenth late); as many shop orders as callbacks, paid across the
+    year, a twentieth returned, one in fifty voided, one in a hundred refunded a difference."""
+    legs = []
+    for row in tickets[::5]:
+        if row["department_id"] is None:
+            continue
+        handed = row["opened_at"] + timedelta(hours=1)
+        planned = handed + timedelta(hours=2)
+        late = rng.random() < 0.1
+        result = planned + timedelta(hours=rng.uniform(30, 60) if late else rng.uniform(2, 20))
+        legs.append(
+            {"ticket_id": row["id"], "department_id": row["department_id"],
+             "handed_by_id": row["owner_id"], "handed_at": handed, "note": "",
+             "accepted_at": handed + timedelta(hours=1), "accepted_by": "部门经理",
+             "planned_at": planned, "expected_at": planned + timedelta(hours=24),
+             "measures": "", "planned_by": "部门经理", "result_at": result, "result": "",
+             "result_by": "部门经理", "returned_at": result + timedelta(hours=1),
+             "returned_by": "部门经理", "version": 1}
+        )  # fmt: skip
+    for chunk in _chunks(legs):
+        uow.session.execute(insert(m.DepartmentLeg), chunk)
+    year = timedelta(days=365).total_seconds()
+    order_rows, events = [], []
+    for i in range(orders):
+        paid = NOW - timedelta(seconds=year * (1 - i / orders))
+        order_rows.append(
+            {"id": i + 1, "number": f"B{i:07d}", "shop": "天猫店", "customer": "",
+             "status": "shipped", "paid_at": paid, "shipped_at": paid + timedelta(hours=20),
+             "responsible": "", "reason": "", "owner_id": ids[i % len(ids)],
+             "created_at": paid, "version": 1}
+        )  # fmt: skip
+        step = None
+        if i % 20 == 0:
+            step = "return"
+        elif i % 100 == 1:
+            step = "refund_difference"
+        if step is not None:
+            events.append(
+                {"order_id": i + 1, "agent_id": ids[i % len(ids)],
+                 "at": paid + timedelta(days=5), "action": "return_step",
+                 "detail": {"step": step}}
+            )  # fmt: skip
+        if i % 50 == 2:
+            events.append(
+                {"order_id": i + 1, "agent_id": ids[i % len(ids)],
+                 "at": paid + timedelta(hours=2), "action": "void", "detail": {}}
+            )  # fmt: skip
+    for chunk in _chunks(order_rows):
+        uow.session.execute(insert(m.Order), chunk)
+    for chunk in _chunks(events):
+        uow.session.execute(insert(m.OrderEvent), chunk)
 
 
 def _lead(database: Database) -> Actor:
@@ -255,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only != "postgresql":
         folder = Path.home() / ".cache" / "deskui-bench"
         folder.mkdir(parents=True, exist_ok=True)
-        sqlite = Database(f"sqlite:///{folder / f'team_view_{sizes[0]}.db'}")
+        sqlite = Database(f"sqlite:///{folder / f'team_view2_{sizes[0]}.db'}")
         results |= run_backend("sqlite", sqlite, sizes, args.runs)
         sqlite.dispose()
     url = _postgres_url(args.db)
@@ -263,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         if url is None:
             print("postgresql: no URL (--db or DESKUI_TEST_DATABASE_URL): not measured")
         else:
-            schema = f"team_view_{sizes[0]}"
+            schema = f"team_view2_{sizes[0]}"
             base = Database(url)
             with base.engine.begin() as connection:
                 connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
