@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from deskui.data import models as m
 from deskui.data.store_base import StoreBase
@@ -49,6 +49,30 @@ class AuditStore(StoreBase):
                 detail=detail or {},
             )
         )
+
+    def about_account(self, name: str, limit: int = 500) -> list[AuditLine]:
+        """The lines about one account, newest first: what was done to it (its subject) and
+        what its holder did to it (a password changed, a lock); not every sign-in."""
+        own = ("password_changed", "lock")
+        query = (
+            select(m.AuditEntry)
+            .where(
+                or_(
+                    and_(m.AuditEntry.subject == name, m.AuditEntry.action.startswith("account_")),
+                    and_(
+                        m.AuditEntry.subject == name,
+                        m.AuditEntry.action.in_(("role_changed", "password_reset")),
+                    ),
+                    and_(m.AuditEntry.agent_name == name, m.AuditEntry.action.in_(own)),
+                )
+            )
+            .order_by(m.AuditEntry.at.desc(), m.AuditEntry.id.desc())
+            .limit(limit)
+        )
+        return [
+            AuditLine(e.id, e.at, e.agent_name, e.action, e.outcome, e.subject, dict(e.detail))
+            for e in self.session.scalars(query)
+        ]
 
     def search(
         self,

@@ -33,6 +33,7 @@ class AccountsModal(ModalScreen[None]):
         Binding("a", "add", "keys.account_add", id="account_add"),
         Binding("d", "toggle", "keys.account_toggle", id="account_toggle"),
         Binding("r", "reset", "keys.account_reset", id="account_reset"),
+        Binding("l", "history", "keys.account_history", id="account_history"),
         Binding("escape", "app.pop_screen", "keys.back", id="accounts_back"),
     ]
 
@@ -143,6 +144,18 @@ class AccountsModal(ModalScreen[None]):
             group="accounts_write",
             exclusive=True,
         )
+
+    def action_history(self) -> None:
+        """The selected account's changes, newest first: who changed what, old → new."""
+        from deskui.screens.history import HistoryModal
+        from deskui.services.accounts import account_history
+
+        row = self._selected()
+        if row is None:
+            self.app.bell()
+            return
+        title = t("history.title_account", name=row.name)
+        self.app.push_screen(HistoryModal(title, account_history, row.name))
 
     def action_reset(self) -> None:
         from deskui.services import accounts

@@ -1,6 +1,6 @@
 """A record's history (issue 16): every change, newest first, at local time, who, what, and
 each changed field as old → new, with the field's name from the catalog. Opened from the
-customer profiles (`h`), the handover (`l`) and the callbacks (`l`); it only reads."""
+customer profiles (`h`), the handover, callbacks and accounts (`l`); it only reads."""
 
 from __future__ import annotations
 
@@ -31,13 +31,15 @@ TIME_FORMAT = "%Y-%m-%d %H:%M"
 LONGEST_VALUE = 60
 """A long text (a note, done so far) is cut in the list: the record shows it whole."""
 PHONES = ("phone", "contact_phone")
-TIMES = ("due_at",)
+TIMES = ("due_at", "locked_until")
 WORDS = {
     "role": "profiles.role",
     "gender": "profiles.gender",
     "status": "handover.status",
     "sheet": "handover.sheet",
     "purpose": "callbacks.purpose",
+    "account_role": "role",
+    "account_department": "department",
 }
 """Fields whose stored value is a code shown in words from the catalog."""
 

@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from deskui.data.account_store import AccountRecord
+from deskui.data.history import HistoryEntry, entry_changes
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.accounts import SignInOutcome, after_wrong_password, locked, password_problem
 from deskui.domain.model import Role
@@ -314,3 +315,27 @@ def _verify(password_hash: str, password: str) -> bool:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+_ACCOUNT_FIELDS = {"role": "account_role", "department": "account_department"}
+"""An account's fields named apart from a contact's (its role is 客服主管, not 负责人)."""
+
+
+def account_history(uow: UnitOfWork, actor: Actor, name: str, now: datetime) -> list[HistoryEntry]:
+    """Every change to one account, newest first (issue 16), from the audit: added, role
+    changed old -> new, disabled or enabled, a reset, a password changed, a lock. Never a
+    password; not every sign-in (the audit has those)."""
+    require(actor, Action.MANAGE_ACCOUNTS)
+    return [
+        HistoryEntry(
+            id=line.id,
+            at=line.at,
+            agent_name=line.agent_name,
+            action=line.action,
+            changes=tuple(
+                (_ACCOUNT_FIELDS.get(field, field), old, new)
+                for field, old, new in entry_changes(line.detail)
+            ),
+        )
+        for line in uow.audit.about_account(name)
+    ]

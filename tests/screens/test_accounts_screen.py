@@ -14,7 +14,7 @@ from deskui.domain.clock import FixedClock
 from deskui.screens.accounts import AccountFormModal, AccountsModal
 from deskui.services.accounts import SignIn, sign_in
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, settle
+from tests.screens.desk_pilot import SIZE, screen_text, settle
 from tests.team_desk import add_team
 
 
@@ -51,6 +51,19 @@ async def test_a_lead_adds_resets_and_disables_an_account(
         await pilot.press("d")
         await settle(pilot)
         assert "李娜  ·  客服专员  ·  停用  ·  密码 一次性" in _lines(app)
+        await pilot.press("l")  # the account's history: what 张伟 did to it, newest first
+        await settle(pilot)
+        from deskui.screens.history import HistoryModal
+
+        assert isinstance(app.screen, HistoryModal)
+        text = screen_text(app)
+        assert "账号变更记录：李娜" in text
+        lines = [line for line in text.splitlines() if "张伟" in line]
+        assert [w for w in ("停用账号", "重置密码", "新增账号") for line in lines if w in line] == [
+            "停用账号", "重置密码", "新增账号"
+        ], text  # fmt: skip
+        assert "在用: 是 → 否" in text and "角色: — → 客服专员" in text
+        assert "new-pass-1" not in text
     with UnitOfWork(empty_database) as uow:
         try:
             sign_in(uow, None, SignIn("李娜", once), clock.now())
