@@ -243,6 +243,17 @@ def build_existing(folder: Path) -> str:
 # -- the parent ------------------------------------------------------------------------------
 
 
+def _compile_desk() -> None:
+    """Bytecode for deskui, as an installed desk has it: pip compiles the bare app's Textual at
+    install, while an editable checkout under PYTHONDONTWRITEBYTECODE=1 (this sandbox, CI)
+    would have every desk start compile deskui from source, a cost no agent's desk pays.
+    compileall writes it whatever that variable says; the apps only read it."""
+    import compileall
+
+    package = Path(__file__).resolve().parent.parent / "deskui"
+    compileall.compile_dir(str(package), quiet=1)
+
+
 def main() -> None:
     import argparse
     import os
@@ -259,6 +270,7 @@ def main() -> None:
     options = parser.parse_args()
     check_clock()
     here = str(Path(__file__).resolve())
+    _compile_desk()
     import tempfile
 
     workdir = Path(tempfile.mkdtemp(prefix="deskui-startup-"))
