@@ -50,6 +50,25 @@ class AuditStore(StoreBase):
             )
         )
 
+    def reassigned(
+        self,
+        at: datetime,
+        agent_id: int,
+        agent_name: str,
+        subject: str,
+        before: str,
+        after: str,
+        reason: str = "",
+    ) -> None:
+        """One `reassign` line: who gave the record (`ticket 12`, `callback 3`) from whom to
+        whom, with the reason given, if any (issue 16)."""
+        detail: dict[str, Any] = {"from": before, "to": after}
+        if reason:
+            detail["reason"] = reason
+        self.write(
+            at, "reassign", agent_id=agent_id, agent_name=agent_name, subject=subject, detail=detail
+        )
+
     def about_account(self, name: str, limit: int = 500) -> list[AuditLine]:
         """The lines about one account, newest first: what was done to it (its subject) and
         what its holder did to it (a password changed, a lock); not every sign-in."""

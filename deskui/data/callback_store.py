@@ -11,7 +11,7 @@ from sqlalchemy import Select, distinct, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
-from deskui.data.history import HistoryEntry, Value, entry_changes, plain
+from deskui.data.history import HistoryEntry, Value, entry_changes, newest_first, plain
 from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version
 from deskui.domain.callbacks import (
@@ -786,22 +786,19 @@ class CallbackStore(StoreBase):
         with what moved as (field, old, new): the agent by name, the due time, the purpose;
         the reason or outcome given as its note. Opening the call changes nothing: not shown."""
         names = {i: n for i, n in self.session.execute(select(m.Agent.id, m.Agent.name))}
-        query = (
-            select(m.CallbackEvent, m.Agent.name)
-            .outerjoin(m.Agent, m.Agent.id == m.CallbackEvent.agent_id)
-            .where(m.CallbackEvent.callback_id == callback_id, m.CallbackEvent.action != "opened")
-            .order_by(m.CallbackEvent.at.desc(), m.CallbackEvent.id.desc())
-        )
+        events = m.CallbackEvent
         return [
             HistoryEntry(
                 id=event.id,
                 at=event.at,
-                agent_name=name or "",
+                agent_name=name,
                 action=f"callback_{event.action}",
                 changes=_callback_changes(event.action, dict(event.detail or {}), names),
                 note=_callback_note(dict(event.detail or {})),
             )
-            for event, name in self.session.execute(query)
+            for event, name in newest_first(
+                self.session, events, events.callback_id == callback_id, events.action != "opened"
+            )
         ]
 
     def callback_events(

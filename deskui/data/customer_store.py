@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from deskui.data import caller_lookup
 from deskui.data import models as m
-from deskui.data.history import HistoryEntry, entry_changes
+from deskui.data.history import HistoryEntry, entry_changes, newest_first
 from deskui.data.records import (
     CallerMatch,
     ContactRecord,
@@ -191,22 +191,19 @@ class CustomerStore(StoreBase):
 
     def customer_history(self, customer_id: int) -> list[HistoryEntry]:
         """Every entry of one customer and its contacts, newest first."""
-        query = (
-            select(m.CustomerChange, m.Agent.name)
-            .outerjoin(m.Agent, m.Agent.id == m.CustomerChange.agent_id)
-            .where(m.CustomerChange.customer_id == customer_id)
-            .order_by(m.CustomerChange.at.desc(), m.CustomerChange.id.desc())
-        )
+        changes = m.CustomerChange
         return [
             HistoryEntry(
                 id=change.id,
                 at=change.at,
-                agent_name=name or "",
+                agent_name=name,
                 action=change.action,
                 changes=entry_changes(change.detail or {}),
                 subject=change.contact_name,
             )
-            for change, name in self.session.execute(query)
+            for change, name in newest_first(
+                self.session, changes, changes.customer_id == customer_id
+            )
         ]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
-from deskui.data.history import HistoryEntry, entry_changes, field_changes
+from deskui.data.history import HistoryEntry, entry_changes, field_changes, newest_first
 from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version, conflict_of
 from deskui.domain.deadlines import parcel_final_answer_due
@@ -554,22 +554,17 @@ class HandoverStore(StoreBase):
 
     def item_history(self, item_id: int) -> list[HistoryEntry]:
         """Every entry of one item, newest first."""
-        query = (
-            select(m.HandoverEvent, m.Agent.name)
-            .outerjoin(m.Agent, m.Agent.id == m.HandoverEvent.agent_id)
-            .where(m.HandoverEvent.item_id == item_id)
-            .order_by(m.HandoverEvent.at.desc(), m.HandoverEvent.id.desc())
-        )
+        events = m.HandoverEvent
         return [
             HistoryEntry(
                 id=event.id,
                 at=event.at,
-                agent_name=name or "",
+                agent_name=name,
                 action=event.action,
                 changes=entry_changes(event.detail or {}),
                 note=str((event.detail or {}).get("reason") or ""),
             )
-            for event, name in self.session.execute(query)
+            for event, name in newest_first(self.session, events, events.item_id == item_id)
         ]
 
     def flag_unacknowledged(self, now: datetime) -> int:

@@ -7,6 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from deskui.data import models as m
 
 Value = str | int | bool | None
 """A field's value as an entry keeps it: dates and times as ISO text (times in UTC)."""
@@ -61,3 +67,18 @@ def entry_changes(detail: Mapping[str, object]) -> tuple[tuple[str, Value, Value
         if isinstance(pair, list) and len(pair) == 2:
             triples.append((name, plain(pair[0]), plain(pair[1])))
     return tuple(triples)
+
+
+def newest_first(
+    session: Session, event: Any, *where: ColumnElement[bool]
+) -> list[tuple[Any, str]]:
+    """A record's events of the table `event` (customer changes, handover or callback events:
+    each with `agent_id`, `at` and `id`) and who made each by name ('' for the desk itself),
+    newest first: what each record's history lists."""
+    query = (
+        select(event, m.Agent.name)
+        .outerjoin(m.Agent, m.Agent.id == event.agent_id)
+        .where(*where)
+        .order_by(event.at.desc(), event.id.desc())
+    )
+    return [(row, name or "") for row, name in session.execute(query)]

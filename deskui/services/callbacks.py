@@ -268,14 +268,8 @@ def reassign_callback(
     before, after = uow.callbacks.reassign_callback(
         command.callback_id, command.agent_id, actor.id, now, command.expected_version
     )
-    uow.audit.write(
-        now,
-        "reassign",
-        agent_id=actor.id,
-        agent_name=actor.name,
-        subject=f"callback {command.callback_id}",
-        detail={"from": before, "to": after},
-    )
+    subject = f"callback {command.callback_id}"
+    uow.audit.reassigned(now, actor.id, actor.name, subject, before, after)
     uow.commit()
 
 

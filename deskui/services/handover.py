@@ -275,14 +275,8 @@ def reassign_handover_item(
         command.note,
         command.expected_version,
     )
-    uow.audit.write(  # a reassignment is the audit's too (issue 16), with its reason
-        now,
-        "reassign",
-        agent_id=actor.id,
-        agent_name=actor.name,
-        subject=f"handover_item {command.item_id}",
-        detail={"from": before, "to": after, "reason": command.note.strip()},
-    )
+    subject = f"handover_item {command.item_id}"  # the audit's too, with its reason
+    uow.audit.reassigned(now, actor.id, actor.name, subject, before, after, command.note.strip())
     uow.commit()
 
 

@@ -92,13 +92,8 @@ def reassign_ticket(
         command.ticket_id, command.agent_id, actor.id, command.expected_version, now
     )
     if before != after:
-        uow.audit.write(
-            now,
-            "reassign",
-            agent_id=actor.id,
-            agent_name=actor.name,
-            subject=f"ticket {command.ticket_id}",
-            detail={"from": before, "to": after},
+        uow.audit.reassigned(
+            now, actor.id, actor.name, f"ticket {command.ticket_id}", before, after
         )
     uow.commit()
     return before, after
