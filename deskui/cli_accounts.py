@@ -232,7 +232,8 @@ def _print_accounts(settings: Settings, rows: list[Any], clock: Clock) -> None:
                 "account.password_set" if a.has_password else "account.password_none", settings
             )
         role = _t(f"role.{a.role}", settings)
-        writer.writerow([a.name, role, a.department_code or "", state, password])
+        department = _in_words("department", a.department_code) if a.department_code else ""
+        writer.writerow([a.name, role, department, state, password])
 
 
 def audit_command(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:

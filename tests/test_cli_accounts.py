@@ -175,3 +175,17 @@ def test_the_manager_changes_a_role_and_the_audit_says_old_to_new_in_words(
                 password="manager-pass") == 0  # fmt: skip
     rows = capsys.readouterr().out.strip().splitlines()
     assert len(rows) == 2 and ",刘洋,更改角色,成功,王芳,角色=客服专员 → 客服主管" in rows[1]
+
+
+def test_a_department_members_department_is_listed_by_its_name(
+    monkeypatch: pytest.MonkeyPatch, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`agent list` in zh-CN names the department (技术部), not its code."""
+    _team(monkeypatch, url)
+    assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "add", "赵磊", "--role",
+                "department", "--department", "technical", password="manager-pass",
+                new_password="dept-pass-1") == 0  # fmt: skip
+    capsys.readouterr()
+    assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "list", password="manager-pass") == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("赵磊"))
+    assert row.startswith("赵磊,部门人员,技术部,") and "technical" not in row

@@ -100,7 +100,9 @@ class AccountsModal(ModalScreen[None]):
         else:
             password = t("account.password_none")
         role = t(f"role.{a.role}")
-        department = f"  {a.department_code}" if a.department_code else ""
+        from deskui.screens.measure_text import key_label
+
+        department = f"  {key_label('department', a.department_code)}" if a.department_code else ""
         return (
             f"{a.name}  ·  {role}{department}  ·  {state}  ·  {t('accounts.password')} {password}"
         )
