@@ -128,6 +128,9 @@ class DeskApp(App[None]):
         """The demo's people: they sign in from the pick list without a password."""
         first_manager: bool = False
         """No account has a password yet: the first start creates the first manager."""
+        first_on_host: bool = False
+        """No account has a password yet, and the host's command line makes the first
+        manager (a team's database, or one a demo seeded): the sign-in screen says so."""
 
     @dataclass
     class DatabaseFailed(Message):
@@ -204,10 +207,16 @@ class DeskApp(App[None]):
                     seed_demo(uow, self.clock.now())
                     uow.commit()
                 agents = uow.agents.agents()
-                demo_names = frozenset(a.name for a in uow.accounts.accounts() if a.demo)
-                from deskui.services.accounts import needs_first_manager
+                from deskui.services.accounts import first_manager_form, needs_first_manager
 
-                first_manager = needs_first_manager(uow)
+                # issue 23: password-less demo people only in a process started with --demo
+                demo_names = frozenset(
+                    a.name
+                    for a in uow.accounts.accounts()
+                    if self.settings.demo and a.demo and a.active and not a.has_password
+                )
+                first_manager = first_manager_form(uow, team_database=not database.is_sqlite)
+                first_on_host = not first_manager and needs_first_manager(uow)
                 overrides = uow.calendar.calendar_overrides()
                 rules = uow.rules
                 self._last_change = uow.changes.last_change_id()
@@ -216,7 +225,10 @@ class DeskApp(App[None]):
             return
         self.database = database
         self._listen_for_changes(database)
-        self.post_message(self.DatabaseReady(agents, overrides, rules, demo_names, first_manager))
+        ready = self.DatabaseReady(
+            agents, overrides, rules, demo_names, first_manager, first_on_host
+        )
+        self.post_message(ready)
 
     def on_desk_app_database_failed(self, message: DatabaseFailed) -> None:
         self._desk().show_trouble(t("app.database_failed", reason=message.reason))
@@ -237,7 +249,7 @@ class DeskApp(App[None]):
         wanted = self.settings.agent_name
         match = [a for a in message.agents if a.name == wanted] if wanted else []
         if match and wanted in message.demo_names:  # a demo person needs no password
-            self.sign_in(match[0])
+            self._demo_sign_in(match[0])
             return
         if message.demo_names and not wanted:
             from deskui.screens.agent_pick import AgentPickModal
@@ -251,7 +263,9 @@ class DeskApp(App[None]):
         desk.show_status(t("signin.status"))
         mode = Mode.FIRST_MANAGER if message.first_manager else Mode.SIGN_IN
         password = self.settings.agent_password if wanted else None
-        screen = SignInScreen(mode, name=wanted or "", password=password)
+        screen = SignInScreen(
+            mode, name=wanted or "", password=password, first_on_host=message.first_on_host
+        )
         self.push_screen(screen, self._signed_in)
 
     def _signed_in(self, actor: Actor | None) -> None:
@@ -263,7 +277,29 @@ class DeskApp(App[None]):
 
     def _picked(self, agent: AgentRecord | None) -> None:
         if agent is not None:
-            self.sign_in(agent)
+            self._demo_sign_in(agent)
+
+    def _demo_sign_in(self, agent: AgentRecord) -> None:
+        """A demo person without a password: the service checks this process's --demo and
+        audits the sign-in (issue 23); refused, the sign-in screen asks for the password."""
+        from deskui.screens.runner import run_service
+        from deskui.services.accounts import DemoSignIn, demo_sign_in
+
+        def refused(_error: Exception) -> None:
+            from deskui.screens.sign_in import SignInScreen
+
+            self.push_screen(SignInScreen(name=agent.name), self._signed_in)
+
+        run_service(
+            self.screen,
+            demo_sign_in,
+            DemoSignIn(agent.name, self.settings.demo, entry="app"),
+            done=lambda _signed: self.sign_in(agent),
+            refused=refused,
+            trouble=self._desk().show_trouble,
+            group="sign_in",
+            anonymous=True,
+        )
 
     def sign_in(self, agent: AgentRecord) -> None:
         self.agent = agent

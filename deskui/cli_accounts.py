@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from deskui.domain.permissions import Action
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from deskui.config import Settings
     from deskui.data.database import Database
     from deskui.domain.clock import Clock
@@ -55,36 +57,49 @@ def _t(key: str, settings: Settings, **values: object) -> str:
 
 def signed_in(settings: Settings, clock: Clock, database: Database, needed: Action) -> Actor:
     """The actor the command acts for, signed in and allowed `needed`; else CommandRefused
-    (a denial is audited)."""
+    (a denial is audited). A one-time password is changed first (DESKUI_NEW_PASSWORD, or
+    typed twice at a terminal) or the command does not run (issue 23). Only a process
+    started with --demo signs a demo person in without a password."""
     from deskui.data.unit_of_work import UnitOfWork
     from deskui.services import accounts
 
     name = settings.agent_name
     with UnitOfWork(database) as uow:
-        if settings.demo:
-            if name is None:
-                demo = [a for a in uow.accounts.accounts() if a.demo and a.role == "manager"]
-                name = demo[0].name if demo else None
-            if name is None:
-                raise CommandRefused(_t("account.signed_in_needed", settings))
+        if settings.demo and name is None:  # the demo's manager, when it has no password
+            demo = [
+                a
+                for a in uow.accounts.accounts()
+                if a.demo and a.role == "manager" and a.active and not a.has_password
+            ]
+            name = demo[0].name if demo else None
+        if not name:
+            raise CommandRefused(_t("account.signed_in_needed", settings))
+        account = uow.accounts.account(name)
+        demo_person = account is not None and account.demo and not account.has_password
+    if settings.demo and demo_person:
+        with UnitOfWork(database) as uow:
+            command = accounts.DemoSignIn(name, settings.demo, entry="cli")
             try:
-                actor = accounts.demo_sign_in(uow, None, name, clock.now()).actor
+                actor = accounts.demo_sign_in(uow, None, command, clock.now()).actor
             except accounts.SignInRefused as error:
                 raise CommandRefused(_t(error.key, settings)) from error
-        else:
-            if not name:
+    else:
+        password = settings.agent_password
+        if password is None:
+            if not sys.stdin.isatty():
                 raise CommandRefused(_t("account.signed_in_needed", settings))
-            password = settings.agent_password
-            if password is None:
-                if not sys.stdin.isatty():
-                    raise CommandRefused(_t("account.signed_in_needed", settings))
-                password = getpass.getpass(_t("account.sign_in_prompt", settings, name=name))
+            password = getpass.getpass(_t("account.sign_in_prompt", settings, name=name))
+        with UnitOfWork(database) as uow:
             try:
-                signed = accounts.sign_in(uow, None, accounts.SignIn(name, password), clock.now())
+                signed = accounts.sign_in(
+                    uow, None, accounts.SignIn(name, password, entry="cli"), clock.now()
+                )
             except accounts.SignInRefused as error:
-                until = error.until.strftime("%Y-%m-%d %H:%M") if error.until else ""
+                until = local_time(error.until, settings) if error.until else ""
                 raise CommandRefused(_t(error.key, settings, until=until)) from error
-            actor = signed.actor
+        actor = signed.actor
+        if signed.must_change_password:
+            actor = _change_one_time_password(settings, clock, database, actor)
     if not actor.may(needed):
         with UnitOfWork(database) as uow:
             uow.audit.write(
@@ -106,6 +121,39 @@ def signed_in(settings: Settings, clock: Clock, database: Database, needed: Acti
             )
         )
     return actor
+
+
+def _change_one_time_password(
+    settings: Settings, clock: Clock, database: Database, actor: Actor
+) -> Actor:
+    """Signed in with a one-time password: the new one before the command runs, or no
+    command at all."""
+    import os
+    from dataclasses import replace
+
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.services import accounts
+
+    environ = dict(os.environ)
+    if not environ.get("DESKUI_NEW_PASSWORD") and not sys.stdin.isatty():
+        raise CommandRefused(_t("account.must_change", settings, name=actor.name))
+    print(_t("account.must_change_now", settings, name=actor.name), file=sys.stderr)
+    new = _new_password(settings, actor.name, environ)
+    with UnitOfWork(database) as uow:
+        try:
+            accounts.change_password(uow, actor, new, clock.now())
+        except accounts.AccountRefused as error:
+            raise CommandRefused(_t(error.key, settings, **error.values), status=2) from error
+    print(_t("account.password_changed", settings, name=actor.name), file=sys.stderr)
+    return replace(actor, must_change_password=False)
+
+
+def local_time(instant: datetime, settings: Settings) -> str:
+    """An instant as the site's clock shows it, with the zone said (never bare UTC)."""
+    from zoneinfo import ZoneInfo
+
+    zone = settings.site_timezone
+    return f"{instant.astimezone(ZoneInfo(zone)).strftime('%Y-%m-%d %H:%M')} ({zone})"
 
 
 def audit_export(database: Database, actor: Actor, kind: str, rows: int, clock: Clock) -> None:
@@ -214,14 +262,12 @@ def _print_accounts(settings: Settings, rows: list[Any], clock: Clock) -> None:
 
     writer = csv.writer(sys.stdout)
     writer.writerow(_t("account.list_header", settings).split(","))
-    from zoneinfo import ZoneInfo
-
-    now, zone = clock.now(), ZoneInfo(settings.site_timezone)
+    now = clock.now()
     for a in rows:
         if not a.active:
             state = _t("account.state_disabled", settings)
         elif a.locked_until is not None and a.locked_until > now:
-            until = a.locked_until.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            until = local_time(a.locked_until, settings)
             state = _t("account.state_locked", settings, until=until)
         else:
             state = _t("account.state_active", settings)
@@ -337,6 +383,10 @@ def _one_value(key: str, value: object, zone: Any) -> object:
         return _in_words("role", value)
     if key == "department" and isinstance(value, str):
         return _in_words("department", value)
+    if key == "reason" and isinstance(value, str):  # a refusal's catalog line, or a code
+        from deskui.i18n import has_key
+
+        return t(value) if "." in value and has_key(value) else _in_words("audit.reason", value)
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
         try:
             instant = datetime.fromisoformat(value)

@@ -109,12 +109,21 @@ def demo_database(tmp_path: Path) -> Iterator[Database]:
     db.dispose()
 
 
-def make_settings(db: Database, *, locale: str = "zh-CN", agent: str | None = "王芳") -> Settings:
+def make_settings(
+    db: Database, *, locale: str = "zh-CN", agent: str | None = "王芳", demo: bool | None = None
+) -> Settings:
+    """A desk's settings on `db`; `demo` as `--demo` would be given (issue 23: the demo's
+    people sign in without a password only then). By default a database the demo seeded is
+    opened as the demo opens it; `demo=False` opens it as a real desk would."""
+    if demo is None:
+        with UnitOfWork(db) as uow:
+            demo = any(a.demo for a in uow.accounts.accounts())
     return Settings(
         database_url=db.url.render_as_string(hide_password=False),
         locale=locale,
         agent_name=agent,
         theme="textual-dark",
+        demo=demo,
     )
 
 

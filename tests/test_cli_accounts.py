@@ -103,11 +103,19 @@ def test_a_reset_prints_a_one_time_password_that_signs_in_once(
     assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "reset-password", "王芳",
                 password="manager-pass") == 0  # fmt: skip
     once = capsys.readouterr().out.split("：", 1)[1].split("（")[0]
-    assert _run(monkeypatch, url, "--agent", "王芳", "export", "tickets", password=once) == 0
+    # issue 23: the one-time password is changed before the command runs, or it does not run
+    assert _run(monkeypatch, url, "--agent", "王芳", "export", "tickets", password=once) == 3
+    out = capsys.readouterr()
+    assert out.out == "" and "一次性密码" in out.err and "DESKUI_NEW_PASSWORD" in out.err
+    assert _run(monkeypatch, url, "--agent", "王芳", "export", "tickets", password=once,
+                new_password="agent-own-1") == 0  # fmt: skip
+    assert "王芳 的新密码已设好" in capsys.readouterr().err
+    assert _run(monkeypatch, url, "--agent", "王芳", "export", "tickets", password=once) == 3
     assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "disable", "王芳",
                 password="manager-pass") == 0  # fmt: skip
     capsys.readouterr()
-    assert _run(monkeypatch, url, "--agent", "王芳", "export", "tickets", password=once) != 0
+    assert _run(monkeypatch, url, "--agent", "王芳", "export", "tickets",
+                password="agent-own-1") != 0  # fmt: skip
     assert "停用" in capsys.readouterr().err
 
 
@@ -170,7 +178,7 @@ def test_the_manager_changes_a_role_and_the_audit_says_old_to_new_in_words(
     assert "王芳 的角色已改为客服主管" in capsys.readouterr().out
     assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "role", "刘洋", "--role", "lead",
                 password="manager-pass") == 2  # fmt: skip
-    assert "不能改自己账号的角色" in capsys.readouterr().err
+    assert "不能对自己的账号这样做" in capsys.readouterr().err
     assert _run(monkeypatch, url, "--agent", "刘洋", "audit", "--action", "role_changed",
                 password="manager-pass") == 0  # fmt: skip
     rows = capsys.readouterr().out.strip().splitlines()
@@ -189,3 +197,77 @@ def test_a_department_members_department_is_listed_by_its_name(
     assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "list", password="manager-pass") == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("赵磊"))
     assert row.startswith("赵磊,部门人员,技术部,") and "technical" not in row
+
+
+def _lead_team(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    _team(monkeypatch, url)
+    assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "add", "张伟", "--role", "lead",
+                password="manager-pass", new_password="lead-pass-1") == 0  # fmt: skip
+
+
+def test_a_lead_cannot_take_over_the_manager_from_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 23's finding: `deskui --agent 张伟 agent reset-password 刘洋` printed the
+    manager's one-time password. Now each step of the take-over is refused in one line,
+    prints no password, and the audit has every refusal."""
+    _lead_team(monkeypatch, url)
+    capsys.readouterr()
+    attempts = [
+        ("reset-password", "刘洋"),
+        ("disable", "刘洋"),
+        ("role", "张伟", "--role", "manager"),
+        ("role", "王芳", "--role", "lead"),
+        ("add", "钱", "--role", "manager"),
+    ]
+    for attempt in attempts:
+        status = _run(monkeypatch, url, "--agent", "张伟", "agent", *attempt,
+                      password="lead-pass-1", new_password="taken-over-1")  # fmt: skip
+        out = capsys.readouterr()
+        assert status == 2 and out.out == "", attempt
+        assert out.err.count("\n") == 1 and out.err.startswith("deskui: "), out.err
+    assert _run(monkeypatch, url, "--agent", "刘洋", "audit", "--action", "denied",
+                password="manager-pass") == 0  # fmt: skip
+    rows = capsys.readouterr().out.strip().splitlines()[1:]
+    assert len(rows) == 5 and all(",张伟,被拒绝的操作,被拒绝," in row for row in rows)
+    assert any(',重置密码,"账号=刘洋, 原因=组长只能管理' in row for row in rows), rows
+    # the manager still signs in with their own password, and is still the manager
+    assert _run(monkeypatch, url, "--agent", "刘洋", "agent", "list", password="manager-pass") == 0
+    listed = capsys.readouterr().out
+    assert "刘洋,客服部经理,,在用,已设" in listed and "张伟,客服主管,,在用,已设" in listed
+
+
+def test_the_lock_is_said_in_the_sites_time_with_its_zone(
+    monkeypatch: pytest.MonkeyPatch, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _team(monkeypatch, url)
+    for _ in range(5):
+        status = _run(monkeypatch, url, "--agent", "王芳", "export", "tickets", password="nope-1")
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert status == 3
+    assert "2026-11-23 09:15 (Asia/Shanghai)" in err, err  # 01:15 UTC, never bare
+
+
+def test_a_demo_database_opened_without_demo_asks_every_account_for_its_password(
+    monkeypatch: pytest.MonkeyPatch, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Seeded by `--demo --db URL`, the demo's people sign in without a password only while
+    the process says --demo; opened without it, each needs a password it does not have."""
+    monkeypatch.delenv("DESKUI_PASSWORD", raising=False)
+    assert main(["--demo", "--db", url, "--now", NOW, "agent", "list"]) == 0
+    names = [line.split(",")[0] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert "刘洋" in names and len(names) >= 5
+    for name in names:
+        status = _run(monkeypatch, url, "--agent", name, "agent", "list")
+        assert status == 3 and "--agent" in capsys.readouterr().err  # no password: no sign-in
+        status = _run(monkeypatch, url, "--agent", name, "export", "tickets", password="x")
+        out = capsys.readouterr()
+        assert status == 3 and out.out == "", name
+        assert out.err.strip() == "deskui: 此账号还没有密码，请组长用“重置密码”给您一个一次性密码"
+    assert _run(monkeypatch, url, "agent", "reset-password", "王芳") == 3
+    assert "一次性密码：" not in capsys.readouterr().out
+    with UnitOfWork(Database(url)) as uow:  # every attempt audited, the --demo one too
+        lines = uow.audit.search(action="sign_in", limit=1000)
+    assert [e.outcome for e in lines].count("no_password") == len(names)
+    assert [e.outcome for e in lines].count("demo") == 1
+    assert all(e.detail.get("entry") == "cli" for e in lines)

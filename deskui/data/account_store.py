@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, or_, select, update
 
 from deskui.data import models as m
 from deskui.data.records import AgentRecord
@@ -106,16 +106,70 @@ class AccountStore(StoreBase):
         agent.locked_until = None
         self._changed("agent", agent_id, now)
 
-    def record_failure(self, agent_id: int, failed: int, locked_until: datetime | None) -> None:
-        agent = self.session.get_one(m.Agent, agent_id)
-        agent.failed_signins = failed
-        if locked_until is not None:
-            agent.locked_until = locked_until
+    def count_failure(
+        self, agent_id: int, now: datetime, lock_at: int, locked_until: datetime
+    ) -> tuple[int, datetime | None] | None:
+        """One more wrong password, counted in one statement so that concurrent attempts
+        cannot lose a count (issue 23): the count and, when it reaches `lock_at`, the lock
+        (the count starts again from 0). None when the account is locked already (by a
+        concurrent attempt): the row is left alone. PostgreSQL waits for a concurrent
+        attempt's row lock and re-checks the lock; SQLite has one writer at a time."""
+        agent = m.Agent.__table__.c
+        reaches = agent.failed_signins + 1 >= lock_at
+        statement = (
+            update(m.Agent.__table__)
+            .where(
+                agent.id == agent_id, or_(agent.locked_until.is_(None), agent.locked_until <= now)
+            )
+            .values(
+                failed_signins=case((reaches, 0), else_=agent.failed_signins + 1),
+                locked_until=case(
+                    (reaches, literal(locked_until, agent.locked_until.type)),
+                    else_=agent.locked_until,
+                ),
+            )
+            .returning(agent.failed_signins, agent.locked_until)
+        )
+        row = self.session.execute(statement).first()
+        if row is None:
+            return None
+        return int(row[0]), row[1]
 
-    def record_success(self, agent_id: int) -> None:
-        agent = self.session.get_one(m.Agent, agent_id)
-        agent.failed_signins = 0
-        agent.locked_until = None
+    def record_success(self, agent_id: int, now: datetime) -> bool:
+        """A right password clears the count; False when a concurrent attempt locked the
+        account meanwhile (then it stays locked)."""
+        agent = m.Agent.__table__.c
+        statement = (
+            update(m.Agent.__table__)
+            .where(
+                agent.id == agent_id, or_(agent.locked_until.is_(None), agent.locked_until <= now)
+            )
+            .values(failed_signins=0, locked_until=None)
+            .returning(agent.id)
+        )
+        return self.session.execute(statement).first() is not None
+
+    def locked_until(self, agent_id: int) -> datetime | None:
+        agent = m.Agent.__table__.c
+        return self.session.execute(
+            select(agent.locked_until).where(agent.id == agent_id)
+        ).scalar_one_or_none()
+
+    def enabled_managers(self, *, lock: bool = False) -> int:
+        """How many enabled manager accounts there are; `lock` holds their rows (PostgreSQL)
+        until the unit of work ends, so that two managers cannot disable each other at once."""
+        query = (
+            select(m.Agent.id)
+            .where(m.Agent.role == "manager", m.Agent.active.is_(True))
+            .order_by(m.Agent.id)
+        )
+        if lock:
+            query = query.with_for_update()
+        return len(self.session.scalars(query).all())
+
+    def by_id(self, agent_id: int) -> AccountRecord | None:
+        row = self.session.execute(self._query().where(m.Agent.id == agent_id)).first()
+        return _record(*row) if row else None
 
     def set_active(self, agent_id: int, active: bool, now: datetime) -> None:
         self.session.get_one(m.Agent, agent_id).active = active

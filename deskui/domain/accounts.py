@@ -3,11 +3,11 @@ password must be, and who may be told what. Pure: hashing is the services' busin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 MAX_FAILED_SIGNINS = 5
-"""The fifth wrong password in a row locks the account for the site's lock time."""
+"""The fifth wrong password in a row locks the account for the site's lock time (counted in
+one statement: deskui/data/account_store.count_failure)."""
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -30,21 +30,6 @@ def password_problem(password: str, name: str = "") -> str | None:
 
 def locked(locked_until: datetime | None, now: datetime) -> bool:
     return locked_until is not None and now < locked_until
-
-
-@dataclass(frozen=True, slots=True)
-class FailedSignIn:
-    """What one more wrong password does: the new count, and the lock when it reaches 5."""
-
-    failed: int
-    locked_until: datetime | None
-
-
-def after_wrong_password(failed: int, now: datetime, lock_for: timedelta) -> FailedSignIn:
-    count = failed + 1
-    if count >= MAX_FAILED_SIGNINS:
-        return FailedSignIn(0, now + lock_for)
-    return FailedSignIn(count, None)
 
 
 def masked_phone(phone: str) -> str:

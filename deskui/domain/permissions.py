@@ -56,3 +56,57 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
 def may(role: str, action: Action) -> bool:
     """Whether `role` may do `action` (an unknown role may do nothing)."""
     return role in PERMISSIONS[action]
+
+
+class AccountAction(StrEnum):
+    """What a lead or manager does to an account (issue 23); the audit's `denied` lines name
+    them (account.action.<value>)."""
+
+    ADD = "add_account"
+    RESET_PASSWORD = "reset_password"
+    DISABLE = "disable_account"
+    ENABLE = "enable_account"
+    SET_ROLE = "set_role"
+
+
+MANAGES: dict[str, frozenset[str]] = {
+    Role.LEAD: frozenset({Role.AGENT, Role.DEPARTMENT}),
+    Role.MANAGER: frozenset(Role),
+}
+"""Whose accounts a role manages: a lead agents' and department members', a manager all."""
+
+
+def account_action_refusal(
+    actor_role: str,
+    actor_id: int,
+    target_role: str,
+    target_id: int | None,
+    action: AccountAction,
+    new_role: str | None = None,
+    enabled_managers: int = 0,
+    *,
+    target_active: bool = True,
+) -> str | None:
+    """Why `actor` may not do `action` to the target account (the catalog key), or None.
+
+    A lead manages agents and department members only and gives nobody the lead or manager
+    role; lead and manager accounts only a manager manages; nobody resets, disables, enables
+    or changes the role of their own account; the last enabled manager is neither disabled
+    nor demoted. `target_id` is None for an account being added (its role is `new_role`);
+    `enabled_managers` counts the enabled manager accounts, the target's included."""
+    if not may(actor_role, Action.MANAGE_ACCOUNTS):
+        return "account.refused.role"
+    if target_id is not None and target_id == actor_id:
+        return "account.refused.own"
+    managed = MANAGES.get(actor_role, frozenset())
+    if action is not AccountAction.ADD and target_role not in managed:
+        return "account.refused.only_manager"
+    if (new_role is not None or action is AccountAction.ADD) and new_role not in managed:
+        return "account.refused.give_role"
+    last_manager = target_role == Role.MANAGER and target_active and enabled_managers <= 1
+    if last_manager and action is AccountAction.DISABLE:
+        return "account.refused.last_manager"
+    demoted = action is AccountAction.SET_ROLE and new_role != Role.MANAGER
+    if last_manager and demoted:
+        return "account.refused.last_manager"
+    return None

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from deskui.domain.model import Role
+from deskui.domain.permissions import MANAGES, AccountAction, account_action_refusal
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.runner import denied_line, run_service
@@ -51,6 +52,7 @@ class AccountsModal(ModalScreen[None]):
             yield Static(t("accounts.title"), classes="dialog-title")
             yield OptionList(id="account-list")
             yield Static("", id="account-status", classes="hint")
+            yield Static("", id="account-offer", classes="hint")
             yield Static(t("accounts.hint"), classes="hint")
 
     def on_mount(self) -> None:
@@ -82,6 +84,38 @@ class AccountsModal(ModalScreen[None]):
         if rows:
             listing.highlighted = min(at or 0, len(rows) - 1)
         listing.focus()
+        self._show_offer()
+
+    def _refusal(self, row: AccountRecord, action: AccountAction) -> str | None:
+        """What the permission table says of `action` on `row` for the signed-in agent: the
+        screen offers only what it allows (the service asks it again, and decides)."""
+        actor = self.host.actor
+        if actor is None:
+            return "account.refused.role"
+        managers = sum(1 for a in self._rows if a.role == Role.MANAGER and a.active)
+        return account_action_refusal(
+            actor.role, actor.id, row.role, row.id, action, None, managers, target_active=row.active
+        )
+
+    @on(OptionList.OptionHighlighted, "#account-list")
+    def _show_offer(self) -> None:
+        """Under the list: why d and r are not offered on the highlighted account."""
+        row = self._selected()
+        offer = self.query_one("#account-offer", Static)
+        if row is None:
+            offer.update("")
+            return
+        toggle = AccountAction.ENABLE if not row.active else AccountAction.DISABLE
+        refusal = self._refusal(row, toggle) or self._refusal(row, AccountAction.RESET_PASSWORD)
+        offer.update(Text(t(refusal, name=row.name) if refusal else ""))
+
+    def _offered(self, row: AccountRecord, action: AccountAction) -> bool:
+        refusal = self._refusal(row, action)
+        if refusal is None:
+            return True
+        self._status(t(refusal, name=row.name))
+        self.app.bell()
+        return False
 
     def _line(self, a: AccountRecord) -> str:
         now = self.host.clock.now()
@@ -122,6 +156,11 @@ class AccountsModal(ModalScreen[None]):
         )
 
     def action_add(self) -> None:
+        actor = self.host.actor
+        if actor is None or actor.role not in MANAGES:  # no role to give: nothing to add
+            self._status(t("account.refused.role"))
+            self.app.bell()
+            return
         self.app.push_screen(AccountFormModal(), lambda added: added and self._added(added))
 
     def _added(self, name: str) -> None:
@@ -136,6 +175,10 @@ class AccountsModal(ModalScreen[None]):
             self.app.bell()
             return
         key = "account.enabled" if not row.active else "account.disabled"
+        if not self._offered(
+            row, AccountAction.ENABLE if not row.active else AccountAction.DISABLE
+        ):
+            return
         run_service(
             self,
             accounts.set_active,
@@ -165,6 +208,8 @@ class AccountsModal(ModalScreen[None]):
         row = self._selected()
         if row is None:
             self.app.bell()
+            return
+        if not self._offered(row, AccountAction.RESET_PASSWORD):
             return
         run_service(
             self,
@@ -199,8 +244,8 @@ class AccountFormModal(ModalScreen["str | None"]):
             yield Label(t("signin.name"))
             yield Input(id="account-name", max_length=40, compact=True)
             yield Label(t("accounts.role"))
-            yield Select(
-                [(t(f"role.{r}"), str(r)) for r in Role],
+            yield Select(  # only the roles the permission table lets this agent give
+                [(t(f"role.{r}"), str(r)) for r in Role if r in self._roles()],
                 value=str(Role.AGENT),
                 allow_blank=False,
                 id="account-role",
@@ -214,6 +259,10 @@ class AccountFormModal(ModalScreen["str | None"]):
             yield Input(id="account-repeat", password=True, max_length=200, compact=True)
             yield Static("", id="account-error", classes="field-error")
             yield Static(t("accounts.form_hint"), classes="hint")
+
+    def _roles(self) -> frozenset[str]:
+        actor = getattr(self.app, "actor", None)
+        return MANAGES.get(actor.role, frozenset()) if actor is not None else frozenset()
 
     def on_mount(self) -> None:
         self.query_one("#account-name", Input).focus()

@@ -50,6 +50,7 @@ class SignInScreen(ModalScreen["Actor | None"]):
         name: str = "",
         password: str | None = None,
         actor: Actor | None = None,
+        first_on_host: bool = False,
     ) -> None:
         super().__init__(id="sign-in")
         localize_bindings(self)
@@ -60,6 +61,11 @@ class SignInScreen(ModalScreen["Actor | None"]):
         self._changing = actor
         """Mode.CHANGE from the palette: the signed-in agent changing their own password."""
         self._busy = False
+        self._unlocking = mode is Mode.UNLOCK
+        """The idle lock: Esc never leaves it, not even while a one-time password is
+        changed (a reset while the desk was locked)."""
+        self._first_on_host = first_on_host
+        """No password anywhere yet, and the host makes the first manager: the hint says so."""
 
     @property
     def host(self) -> DeskHost:
@@ -103,7 +109,7 @@ class SignInScreen(ModalScreen["Actor | None"]):
 
     def _hint(self) -> str:
         return {
-            Mode.SIGN_IN: t("signin.hint"),
+            Mode.SIGN_IN: t("signin.host_first_hint") if self._first_on_host else t("signin.hint"),
             Mode.FIRST_MANAGER: t("signin.first_hint"),
             Mode.CHANGE: t("signin.change_hint"),
             Mode.UNLOCK: t("signin.locked_hint", name=self._name),
@@ -120,7 +126,7 @@ class SignInScreen(ModalScreen["Actor | None"]):
         self.query_one("#sign-in-name", Input).disabled = self.mode in (Mode.UNLOCK, Mode.CHANGE)
 
     def action_leave(self) -> None:
-        if self.mode is Mode.UNLOCK:
+        if self._unlocking:
             self.app.bell()
             return
         if self._changing is not None:  # changing one's password from the palette: cancel
@@ -193,7 +199,7 @@ class SignInScreen(ModalScreen["Actor | None"]):
     def _sign_in(self, name: str, password: str) -> None:
         from deskui.services import accounts
 
-        self._run(accounts.sign_in, accounts.SignIn(name, password), self._signed_in)
+        self._run(accounts.sign_in, accounts.SignIn(name, password, entry="app"), self._signed_in)
 
     def _run(self, service: Any, command: object, done: Any) -> None:
         """Every step of signing in runs before (or as) an actor exists: anonymous."""
@@ -211,7 +217,7 @@ class SignInScreen(ModalScreen["Actor | None"]):
 
     def _signed_in(self, signed: SignedIn) -> None:
         self._busy = False
-        if signed.must_change_password and self.mode is not Mode.UNLOCK:
+        if signed.must_change_password:  # before anything else, the idle lock's too
             self._signed = signed
             self.mode = Mode.CHANGE
             for field in ("#sign-in-password", "#sign-in-repeat"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,9 +18,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from deskui.data.account_store import AccountRecord
 from deskui.data.history import HistoryEntry, entry_changes
 from deskui.data.unit_of_work import UnitOfWork
-from deskui.domain.accounts import SignInOutcome, after_wrong_password, locked, password_problem
+from deskui.domain.accounts import MAX_FAILED_SIGNINS, SignInOutcome, locked, password_problem
 from deskui.domain.model import Role
-from deskui.domain.permissions import Action
+from deskui.domain.permissions import AccountAction, Action, account_action_refusal
 from deskui.domain.refusal import Refusal
 from deskui.services.actor import Actor, require
 
@@ -27,6 +28,7 @@ __all__ = [
     "AccountRecord",
     "AccountRefused",
     "AddAgent",
+    "DemoSignIn",
     "SetRole",
     "SignIn",
     "SignInRefused",
@@ -35,6 +37,7 @@ __all__ = [
     "add_agent",
     "change_password",
     "demo_sign_in",
+    "first_manager_form",
     "needs_first_manager",
     "reset_password",
     "set_active",
@@ -73,12 +76,30 @@ class AccountRefused(Refusal):
 
 @dataclass(frozen=True, slots=True)
 class SignIn:
+    """A name and password typed at an entry; `entry` (app, cli, web) and `client` (the
+    browser's address) go into the audit line, never the password."""
+
     name: str
     password: str
+    entry: str = ""
+    client: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSignIn:
+    """A demo person picked without a password; `demo_process` is whether the process was
+    started with --demo, as its entry knows it (issue 23: never a real desk's database)."""
+
+    name: str
+    demo_process: bool
+    entry: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
+    """Who signed in; with `must_change_password` the actor may do nothing but change it
+    (`change_password`), which the entry asks for before anything else."""
+
     actor: Actor
     must_change_password: bool
 
@@ -91,98 +112,268 @@ class AddAgent:
     department: str | None = None
 
 
-def _as_actor(account: AccountRecord) -> Actor:
-    return Actor(account.id, account.name, account.role, account.team, account.department_code)
+def _as_actor(account: AccountRecord, *, must_change: bool = False) -> Actor:
+    return Actor(
+        account.id,
+        account.name,
+        account.role,
+        account.team,
+        account.department_code,
+        must_change_password=must_change,
+    )
 
 
 def needs_first_manager(uow: UnitOfWork) -> bool:
-    """No account can sign in with a password yet: the first start (or the first
-    `deskui agent add`) creates the first manager without signing in."""
+    """No account can sign in with a password yet: `deskui agent add NAME --role manager` on
+    the host (or the first start of a desk on its own file) creates the first manager."""
     return uow.accounts.count_with_password() == 0
+
+
+def first_manager_form(uow: UnitOfWork, *, team_database: bool) -> bool:
+    """Whether the desk itself offers to create the first manager (issue 23): only on the
+    person's own SQLite file, with no password yet and no demo people. On a team's database,
+    or one a demo seeded, the first manager is made on the host's command line (the browser
+    host never starts a desk before a sign-in, so no browser reaches this form)."""
+    if team_database or not needs_first_manager(uow):
+        return False
+    return not any(a.demo for a in uow.accounts.accounts())
+
+
+def _entry(entry: str, client: str = "") -> dict[str, object]:
+    detail: dict[str, object] = {}
+    if entry:
+        detail["entry"] = entry
+    if client:
+        detail["client"] = client[:80]
+    return detail
 
 
 def sign_in(uow: UnitOfWork, _actor: Actor | None, command: SignIn, now: datetime) -> SignedIn:
     """Check the name and password; audit the attempt; lock on the fifth wrong one in a row.
-    Commits the failure count (and the audit) whatever the outcome."""
+    Commits the failure count (and the audit) whatever the outcome.
+
+    The count goes up in one statement, so concurrent wrong passwords lock after exactly
+    five; a locked account is not checked at all; a disabled one is told so only after its
+    right password (a wrong one gets the answer any wrong password gets)."""
     found = uow.accounts.credentials(command.name)
     audit = uow.audit
     name = command.name.strip()
+    via = _entry(command.entry, command.client)
     if found is None or found.password_hash is None:
         _verify(_DUMMY, command.password)  # the same time as a real check
         outcome = SignInOutcome.WRONG if found is None else SignInOutcome.NO_PASSWORD
-        audit.write(now, "sign_in", agent_name=name, outcome=outcome)
+        audit.write(now, "sign_in", agent_name=name, outcome=outcome, detail=via)
         uow.commit()
-        raise SignInRefused(SignInOutcome.WRONG if found is None else outcome)
+        raise SignInRefused(outcome)
     account = found.account
-    if not account.active:
-        audit.write(now, "sign_in", agent_id=account.id, agent_name=name, outcome="disabled")
-        uow.commit()
-        raise SignInRefused(SignInOutcome.DISABLED)
     if locked(account.locked_until, now):
-        audit.write(now, "sign_in", agent_id=account.id, agent_name=name, outcome="locked")
-        uow.commit()
-        raise SignInRefused(SignInOutcome.LOCKED, account.locked_until)
+        _locked(uow, account, name, account.locked_until, now, via)
     if not _verify(found.password_hash, command.password):
-        failed = after_wrong_password(found.failed_signins, now, uow.rules.signin_lock)
-        uow.accounts.record_failure(account.id, failed.failed, failed.locked_until)
-        audit.write(now, "sign_in", agent_id=account.id, agent_name=name, outcome="wrong")
-        if failed.locked_until is not None:
-            until = failed.locked_until.isoformat()
+        lock_until = now + uow.rules.signin_lock
+        counted = uow.accounts.count_failure(account.id, now, MAX_FAILED_SIGNINS, lock_until)
+        if counted is None:  # a concurrent attempt locked it after our first look
+            _locked(uow, account, name, uow.accounts.locked_until(account.id), now, via)
+        failed, until = counted
+        audit.write(
+            now, "sign_in", agent_id=account.id, agent_name=name, outcome="wrong", detail=via
+        )
+        lock_set = failed == 0 and until is not None
+        if lock_set:
             old = account.locked_until.isoformat() if account.locked_until else None
-            detail: dict[str, object] = {"until": until, "locked_until": [old, until]}
+            detail: dict[str, object] = {
+                "until": until.isoformat(),
+                "locked_until": [old, until.isoformat()],
+            }
             audit.write(now, "lock", agent_id=account.id, agent_name=name, detail=detail)
         uow.commit()
-        if failed.locked_until is not None:
-            raise SignInRefused(SignInOutcome.LOCKED, failed.locked_until)
+        if lock_set:
+            raise SignInRefused(SignInOutcome.LOCKED, until)
         raise SignInRefused(SignInOutcome.WRONG)
-    uow.accounts.record_success(account.id)
-    audit.write(now, "sign_in", agent_id=account.id, agent_name=name)
+    if not account.active:
+        audit.write(
+            now, "sign_in", agent_id=account.id, agent_name=name, outcome="disabled", detail=via
+        )
+        uow.commit()
+        raise SignInRefused(SignInOutcome.DISABLED)
+    if not uow.accounts.record_success(account.id, now):
+        _locked(uow, account, name, uow.accounts.locked_until(account.id), now, via)
+    if account.must_change_password:
+        via["must_change_password"] = True
+    audit.write(now, "sign_in", agent_id=account.id, agent_name=name, detail=via)
     uow.commit()
-    return SignedIn(_as_actor(account), account.must_change_password)
+    must_change = account.must_change_password
+    return SignedIn(_as_actor(account, must_change=must_change), must_change)
 
 
-def demo_sign_in(uow: UnitOfWork, _actor: Actor | None, name: str, now: datetime) -> SignedIn:
-    """A demo person from the pick list: no password, and only for accounts --demo seeded."""
-    account = uow.accounts.account(name)
-    if account is None or not account.demo or not account.active:
+def _locked(
+    uow: UnitOfWork,
+    account: AccountRecord,
+    name: str,
+    until: datetime | None,
+    now: datetime,
+    via: dict[str, object],
+) -> NoReturn:
+    uow.session.rollback()
+    uow.audit.write(
+        now, "sign_in", agent_id=account.id, agent_name=name, outcome="locked", detail=via
+    )
+    uow.commit()
+    raise SignInRefused(SignInOutcome.LOCKED, until)
+
+
+def demo_sign_in(
+    uow: UnitOfWork, _actor: Actor | None, command: DemoSignIn, now: datetime
+) -> SignedIn:
+    """A demo person from the pick list, without a password: only in a process started with
+    --demo, only an account the demo seeded, and never one that has a password (it always
+    needs it). Audited whatever the outcome."""
+    account = uow.accounts.account(command.name)
+    name = command.name.strip()
+    reason = ""
+    if not command.demo_process:
+        reason = "not_demo_process"
+    elif account is None or not account.demo:
+        reason = "not_demo_account"
+    elif account.has_password:
+        reason = "password_needed"
+    elif not account.active:
+        reason = "disabled"
+    detail = _entry(command.entry)
+    if reason:
+        detail["reason"] = reason
+        agent_id = account.id if account else None
+        uow.audit.write(
+            now,
+            "sign_in",
+            agent_id=agent_id,
+            agent_name=name,
+            outcome="demo_refused",
+            detail=detail,
+        )
+        uow.commit()
         raise SignInRefused(SignInOutcome.WRONG)
-    uow.audit.write(now, "sign_in", agent_id=account.id, agent_name=name, outcome="demo")
+    assert account is not None
+    uow.audit.write(
+        now, "sign_in", agent_id=account.id, agent_name=name, outcome="demo", detail=detail
+    )
     uow.commit()
     return SignedIn(_as_actor(account), False)
 
 
+def _refuse(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    action: AccountAction,
+    name: str,
+    key: str,
+    now: datetime,
+    **values: object,
+) -> NoReturn:
+    """Every refused account command is audited, whoever tried it (issue 23): nothing of
+    the command is kept, the `denied` line is."""
+    uow.session.rollback()
+    uow.audit.write(
+        now,
+        "denied",
+        agent_id=actor.id if actor else None,
+        agent_name=actor.name if actor else "",
+        outcome="denied",
+        subject=str(action),
+        detail={"account": name[:80], "reason": key},
+    )
+    uow.commit()
+    raise AccountRefused(key, name=name, **values)
+
+
+def _permit(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: AccountAction,
+    name: str,
+    now: datetime,
+    *,
+    target: AccountRecord | None = None,
+    new_role: str | None = None,
+) -> None:
+    """Ask the permission table (deskui.domain.permissions.account_action_refusal) about the
+    actor as the database has them now (a lead demoted or disabled since signing in manages
+    nothing more); refuse, audited, unless it allows the action."""
+    current = uow.accounts.by_id(actor.id)
+    if actor.must_change_password:
+        key: str | None = "account.error.change_password_first"
+    elif current is None or not current.active or current.name != actor.name:
+        key = "account.refused.role"
+    else:
+        on_manager = target is not None and target.role == Role.MANAGER
+        managers = uow.accounts.enabled_managers(lock=on_manager)
+        key = account_action_refusal(
+            current.role,
+            current.id,
+            target.role if target else "",
+            target.id if target else None,
+            action,
+            new_role,
+            managers,
+            target_active=target.active if target else True,
+        )
+    if key:
+        _refuse(uow, actor, action, name, key, now)
+
+
+def _check_last_manager(
+    uow: UnitOfWork, actor: Actor, action: AccountAction, target: AccountRecord, now: datetime
+) -> None:
+    """After disabling or demoting a manager, in the same transaction: an enabled manager
+    is left (SQLite: the write holds the file's one write lock, so this count is current)."""
+    if target.role == Role.MANAGER and uow.accounts.enabled_managers() == 0:
+        _refuse(uow, actor, action, target.name, "account.refused.last_manager", now)
+
+
+def _valid_name(name: str) -> bool:
+    return bool(name) and len(name) <= 80 and all(ch.isprintable() for ch in name)
+
+
 def add_agent(uow: UnitOfWork, actor: Actor | None, command: AddAgent, now: datetime) -> Actor:
     """A new account with its password. Without a signed-in actor only the first manager of a
-    database that has no password yet; else a lead or manager (a lead adds no manager)."""
+    database that has no password yet (from the host's command line); else as the permission
+    table allows (a lead adds agents and department members only)."""
+    action = AccountAction.ADD
+    name = command.name.strip()
     first = needs_first_manager(uow)
+    if command.role not in {str(r) for r in Role}:
+        _refuse(uow, actor, action, name, "account.error.bad_role", now, roles=", ".join(Role))
     if actor is None:
         if not first:
-            raise AccountRefused("account.error.sign_in_first")
+            _refuse(uow, None, action, name, "account.error.sign_in_first", now)
         if command.role != Role.MANAGER:
-            raise AccountRefused("account.error.first_is_manager")
+            _refuse(uow, None, action, name, "account.error.first_is_manager", now)
     else:
-        require(actor, Action.MANAGE_ACCOUNTS)
-        if command.role == Role.MANAGER and actor.role != Role.MANAGER:
-            raise AccountRefused("account.error.only_manager_adds_manager")
-    name = command.name.strip()
-    if not name or len(name) > 80 or any(ch < " " for ch in name):
-        raise AccountRefused("account.error.bad_name")
-    if command.role not in {str(r) for r in Role}:
-        raise AccountRefused("account.error.bad_role", roles=", ".join(Role))
+        _permit(uow, actor, action, name, now, new_role=command.role)
+    if not _valid_name(name):
+        _refuse(uow, actor, action, name, "account.error.bad_name", now)
     existing = uow.accounts.account(name)
-    if existing is not None and not (first and actor is None and not existing.has_password):
-        raise AccountRefused("account.error.exists", name=name)
+    claim = (  # a manager account from before sign-in claims its password
+        existing is not None
+        and actor is None
+        and first
+        and not existing.has_password
+        and existing.role == Role.MANAGER
+        and not existing.demo
+    )
+    if existing is not None and not claim:
+        _refuse(uow, actor, action, name, "account.error.exists", now)
     problem = password_problem(command.password, name)
     if problem:
-        raise AccountRefused(problem)
+        _refuse(uow, actor, action, name, problem, now)
     department_id = None
     if command.role == Role.DEPARTMENT:
         department_id = uow.accounts.department_id(command.department or "")
         if department_id is None:
-            raise AccountRefused("account.error.department", code=command.department or "")
+            code = command.department or ""
+            _refuse(uow, actor, action, name, "account.error.department", now, code=code)
     hashed = _HASHER.hash(command.password)
     detail: dict[str, object]
-    if existing is not None:  # an account from before sign-in claims its password
+    if existing is not None:
         uow.accounts.set_password(existing.id, hashed, now, must_change=False)
         account = uow.accounts.account(name)
         assert account is not None
@@ -213,17 +404,23 @@ def accounts(uow: UnitOfWork, actor: Actor, _query: None, now: datetime) -> list
 
 
 def set_active(uow: UnitOfWork, actor: Actor, command: tuple[str, bool], now: datetime) -> None:
-    """Disable (or enable again) an account by name; nobody disables themselves."""
-    require(actor, Action.MANAGE_ACCOUNTS)
+    """Disable (or enable again) an account by name, as the permission table allows."""
     name, active = command
-    account = _existing(uow, name)
-    if account.id == actor.id:
-        raise AccountRefused("account.error.not_yourself")
+    action = AccountAction.ENABLE if active else AccountAction.DISABLE
+    account = _existing(uow, actor, action, name, now)
+    _permit(uow, actor, action, account.name, now, target=account)
     uow.accounts.set_active(account.id, active, now)
-    action = "account_enabled" if active else "account_disabled"
+    if not active:
+        _check_last_manager(uow, actor, action, account, now)
+    audit_action = "account_enabled" if active else "account_disabled"
     detail = {"active": [account.active, active]}
     uow.audit.write(
-        now, action, agent_id=actor.id, agent_name=actor.name, subject=name, detail=detail
+        now,
+        audit_action,
+        agent_id=actor.id,
+        agent_name=actor.name,
+        subject=account.name,
+        detail=detail,
     )
     uow.commit()
 
@@ -238,22 +435,26 @@ class SetRole:
 
 
 def set_role(uow: UnitOfWork, actor: Actor, command: SetRole, now: datetime) -> None:
-    """A lead or manager changes an account's role; only a manager makes or unmakes a
-    manager, and nobody changes their own. Audited as old -> new role (and department)."""
-    require(actor, Action.MANAGE_ACCOUNTS)
-    account = _existing(uow, command.name)
-    if account.id == actor.id:
-        raise AccountRefused("account.error.not_yourself_role")
+    """Change an account's role as the permission table allows (a lead gives nobody the lead
+    or manager role; nobody changes their own; the last enabled manager stays one). Audited
+    as old -> new role (and department)."""
+    action = AccountAction.SET_ROLE
     if command.role not in {str(r) for r in Role}:
-        raise AccountRefused("account.error.bad_role", roles=", ".join(Role))
-    if Role.MANAGER in (command.role, account.role) and actor.role != Role.MANAGER:
-        raise AccountRefused("account.error.only_manager_adds_manager")
+        roles = ", ".join(Role)
+        _refuse(
+            uow, actor, action, command.name.strip(), "account.error.bad_role", now, roles=roles
+        )
+    account = _existing(uow, actor, action, command.name, now)
+    _permit(uow, actor, action, account.name, now, target=account, new_role=command.role)
     department_id = None
     if command.role == Role.DEPARTMENT:
         department_id = uow.accounts.department_id(command.department or "")
         if department_id is None:
-            raise AccountRefused("account.error.department", code=command.department or "")
+            code = command.department or ""
+            _refuse(uow, actor, action, account.name, "account.error.department", now, code=code)
     changed = uow.accounts.set_role(account.id, command.role, department_id, now)
+    if changed.role != Role.MANAGER:
+        _check_last_manager(uow, actor, action, account, now)
     detail: dict[str, object] = {"role": [account.role, changed.role]}
     if account.department_code != changed.department_code:
         detail["department"] = [account.department_code, changed.department_code]
@@ -269,9 +470,11 @@ def set_role(uow: UnitOfWork, actor: Actor, command: SetRole, now: datetime) -> 
 
 
 def reset_password(uow: UnitOfWork, actor: Actor, name: str, now: datetime) -> str:
-    """A one-time password for `name`, to be changed at the first sign-in; the lock goes."""
-    require(actor, Action.MANAGE_ACCOUNTS)
-    account = _existing(uow, name)
+    """A one-time password for `name`, to be changed at the first sign-in; the lock goes.
+    As the permission table allows: a lead resets agents' and department members' only."""
+    action = AccountAction.RESET_PASSWORD
+    account = _existing(uow, actor, action, name, now)
+    _permit(uow, actor, action, account.name, now, target=account)
     once = secrets.token_urlsafe(9)
     uow.accounts.set_password(account.id, _HASHER.hash(once), now, must_change=True)
     detail: dict[str, object] = {"must_change_password": [account.must_change_password, True]}
@@ -290,23 +493,31 @@ def reset_password(uow: UnitOfWork, actor: Actor, name: str, now: datetime) -> s
 
 
 def change_password(uow: UnitOfWork, actor: Actor, new_password: str, now: datetime) -> None:
-    """The signed-in agent's own new password (after a reset, or whenever they like)."""
+    """The signed-in agent's own new password (after a reset, or whenever they like); the
+    one thing an actor holding a one-time password may do. Not the password they have."""
     problem = password_problem(new_password, actor.name)
     if problem:
         raise AccountRefused(problem)
-    before = uow.accounts.account(actor.name)
+    found = uow.accounts.credentials(actor.name)
+    if found is None or found.account.id != actor.id or not found.account.active:
+        raise AccountRefused("account.error.unknown", name=actor.name)
+    if found.password_hash is not None and _verify(found.password_hash, new_password):
+        raise AccountRefused("account.error.password_same")
+    before = found.account
     uow.accounts.set_password(actor.id, _HASHER.hash(new_password), now, must_change=False)
-    detail = {"must_change_password": [before.must_change_password, False]} if before else {}
+    detail = {"must_change_password": [before.must_change_password, False]}
     uow.audit.write(
         now, "password_changed", agent_id=actor.id, agent_name=actor.name, detail=detail
     )
     uow.commit()
 
 
-def _existing(uow: UnitOfWork, name: str) -> AccountRecord:
+def _existing(
+    uow: UnitOfWork, actor: Actor | None, action: AccountAction, name: str, now: datetime
+) -> AccountRecord:
     account = uow.accounts.account(name)
     if account is None:
-        raise AccountRefused("account.error.unknown", name=name.strip())
+        _refuse(uow, actor, action, name.strip(), "account.error.unknown", now)
     return account
 
 

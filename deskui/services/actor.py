@@ -10,16 +10,18 @@ from deskui.domain.refusal import Refusal
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """The agent a service acts for: their id, name, role and team."""
+    """The agent a service acts for: their id, name, role and team; `must_change_password`
+    while they hold a one-time password (issue 23: nothing but changing it until then)."""
 
     id: int
     name: str
     role: str
     team: str = "default"
     department_code: str | None = None
+    must_change_password: bool = False
 
     def may(self, action: Action) -> bool:
-        return may(self.role, action)
+        return not self.must_change_password and may(self.role, action)
 
 
 class Denied(Refusal):
@@ -35,6 +37,10 @@ class Denied(Refusal):
 
 
 def require(actor: Actor, action: Action) -> None:
-    """Refuse unless the actor's role may do `action` (checked by every writing service)."""
+    """Refuse unless the actor's role may do `action` (checked by every writing service); an
+    actor holding a one-time password may do nothing but change it (issue 23), from any
+    entry (desk, command line, browser host)."""
+    if actor.must_change_password:
+        raise Denied(action, actor.role, key="account.error.change_password_first")
     if not actor.may(action):
         raise Denied(action, actor.role)

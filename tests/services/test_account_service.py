@@ -16,7 +16,13 @@ from deskui.domain.accounts import masked_phone
 from deskui.domain.model import Role
 from deskui.domain.permissions import Action, may
 from deskui.services import accounts
-from deskui.services.accounts import AccountRefused, AddAgent, SignIn, SignInRefused
+from deskui.services.accounts import (
+    AccountRefused,
+    AddAgent,
+    DemoSignIn,
+    SignIn,
+    SignInRefused,
+)
 from deskui.services.actor import Actor, Denied
 from tests.conftest import FIXED_NOW
 
@@ -59,11 +65,12 @@ def test_the_first_manager_needs_no_sign_in_and_the_second_account_does(
     lead = _sign_in(database, "张伟", SECRET).actor
     with UnitOfWork(database) as uow, pytest.raises(AccountRefused) as refused:
         accounts.add_agent(uow, lead, AddAgent("钱", Role.MANAGER, SECRET), FIXED_NOW)
-    assert refused.value.key == "account.error.only_manager_adds_manager"
+    assert refused.value.key == "account.refused.give_role"
     with UnitOfWork(database) as uow:
         agent = accounts.add_agent(uow, lead, AddAgent("王芳", Role.AGENT, SECRET), FIXED_NOW)
-    with UnitOfWork(database) as uow, pytest.raises(Denied):
+    with UnitOfWork(database) as uow, pytest.raises(AccountRefused) as refused:
         accounts.add_agent(uow, agent, AddAgent("李娜", Role.AGENT, SECRET), FIXED_NOW)
+    assert refused.value.key == "account.refused.role"
     with UnitOfWork(database) as uow, pytest.raises(AccountRefused) as refused:
         accounts.add_agent(uow, lead, AddAgent("李娜", Role.AGENT, "short"), FIXED_NOW)
     assert refused.value.key == "account.error.password_short"
@@ -138,10 +145,11 @@ def test_demo_people_sign_in_without_a_password_and_nobody_else_does(
     demo_database: Database, database: Database
 ) -> None:
     with UnitOfWork(demo_database) as uow:
-        assert accounts.demo_sign_in(uow, None, "王芳", FIXED_NOW).actor.name == "王芳"
+        signed = accounts.demo_sign_in(uow, None, DemoSignIn("王芳", True), FIXED_NOW)
+    assert signed.actor.name == "王芳"
     _first_manager(database)
     with UnitOfWork(database) as uow, pytest.raises(SignInRefused):
-        accounts.demo_sign_in(uow, None, "刘洋", FIXED_NOW)
+        accounts.demo_sign_in(uow, None, DemoSignIn("刘洋", True), FIXED_NOW)
 
 
 def test_a_denial_is_audited_with_who_and_what(database: Database) -> None:
