@@ -88,7 +88,9 @@ def child_desk(url: str, agent: str, warmup: float, seconds: float) -> dict[str,
     from deskui.config import Settings
     from deskui.domain.clock import OffsetClock
 
-    settings = Settings(database_url=url, agent_name=agent, site_timezone="Asia/Shanghai")
+    settings = Settings(
+        database_url=url, agent_name=agent, site_timezone="Asia/Shanghai", demo=True
+    )  # the demo's people sign in without a password only as --demo (issue 23)
     app = make_app(settings, OffsetClock(parse_now(NOW)))
 
     def ready(app: object) -> int:

@@ -38,7 +38,7 @@ from deskui.domain.clock import FixedClock
 from datetime import datetime
 url, agent, seconds, ready, now = sys.argv[1:6]
 seconds = float(seconds)
-settings = Settings(database_url=url, agent_name=agent, theme="textual-dark")
+settings = Settings(database_url=url, agent_name=agent, theme="textual-dark", demo=True)
 app = make_app(settings, FixedClock(datetime.fromisoformat(now)), Database(url))
 async def idle():
     # signed in and the list painted: say so, then sit idle as a desk between calls does

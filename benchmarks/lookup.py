@@ -753,7 +753,7 @@ async def run_app(
     from deskui.screens.intake import IntakeScreen
 
     app = make_app(
-        Settings(database_url=url, agent_name=AGENT),
+        Settings(database_url=url, agent_name=AGENT, demo=True),  # a demo person: as --demo
         FixedClock(datetime.fromisoformat(NOW)),
         Database(url),
     )
