@@ -99,7 +99,8 @@ class AccountsModal(ModalScreen[None]):
 
     @on(OptionList.OptionHighlighted, "#account-list")
     def _show_offer(self) -> None:
-        """Under the list: why d and r are not offered on the highlighted account."""
+        """Under the list: why d and r are not offered on the highlighted account. Pressed
+        anyway, the service refuses them as the table says, and the audit keeps the try."""
         row = self._selected()
         offer = self.query_one("#account-offer", Static)
         if row is None:
@@ -108,14 +109,6 @@ class AccountsModal(ModalScreen[None]):
         toggle = AccountAction.ENABLE if not row.active else AccountAction.DISABLE
         refusal = self._refusal(row, toggle) or self._refusal(row, AccountAction.RESET_PASSWORD)
         offer.update(Text(t(refusal, name=row.name) if refusal else ""))
-
-    def _offered(self, row: AccountRecord, action: AccountAction) -> bool:
-        refusal = self._refusal(row, action)
-        if refusal is None:
-            return True
-        self._status(t(refusal, name=row.name))
-        self.app.bell()
-        return False
 
     def _line(self, a: AccountRecord) -> str:
         now = self.host.clock.now()
@@ -175,10 +168,6 @@ class AccountsModal(ModalScreen[None]):
             self.app.bell()
             return
         key = "account.enabled" if not row.active else "account.disabled"
-        if not self._offered(
-            row, AccountAction.ENABLE if not row.active else AccountAction.DISABLE
-        ):
-            return
         run_service(
             self,
             accounts.set_active,
@@ -208,8 +197,6 @@ class AccountsModal(ModalScreen[None]):
         row = self._selected()
         if row is None:
             self.app.bell()
-            return
-        if not self._offered(row, AccountAction.RESET_PASSWORD):
             return
         run_service(
             self,

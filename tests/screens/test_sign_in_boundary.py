@@ -182,4 +182,6 @@ async def test_the_accounts_screen_offers_a_lead_only_what_the_table_allows(
         assert [value for _label, value in roles._options] == ["agent", "department"]
     with UnitOfWork(empty_database) as uow:
         manager = uow.accounts.account("刘洋")
+        denied = [(e.agent_name, e.subject) for e in uow.audit.search(action="denied")]
     assert manager is not None and not manager.must_change_password
+    assert denied == [("张伟", "reset_password")]  # the key pressed anyway: refused, audited
