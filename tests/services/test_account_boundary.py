@@ -308,3 +308,20 @@ def test_the_first_manager_form_only_on_a_desks_own_file(database: Database) -> 
         # a demo person's name is not claimed as the first manager
         accounts.add_agent(uow, None, AddAgent("刘洋", "manager", "manager-pass"), FIXED_NOW)
     assert refused.value.key == "account.error.exists"
+
+
+HOSTILE_NAMES = ["\x1b[2J王芳", "李\u202e娜", "a\x9bb", "张\u200b伟", " ", "x" * 81]
+
+
+def test_a_hostile_name_is_no_account(database: Database) -> None:
+    """Escape sequences, C1 controls, bidi overrides and zero-width characters never become
+    an account's name (it is shown on every list and in the audit); each try is audited."""
+    team = _team(database)
+    for name in HOSTILE_NAMES:
+        command = AddAgent(name, "agent", "hostile-pass")
+        key = _refused(database, accounts.add_agent, team["刘洋"], command)
+        assert key == "account.error.bad_name", repr(name)
+    assert _denied_lines(database) == sorted(
+        ("刘洋", "add_account", name.strip()[:80], "account.error.bad_name")
+        for name in HOSTILE_NAMES
+    )
