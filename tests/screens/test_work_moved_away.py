@@ -71,7 +71,6 @@ async def test_the_lead_reassigns_with_r_while_the_agent_types_and_her_save_is_r
         assert f"问题记录 #{ticket_id} 已改派给 李娜" in [
             str(n.message) for n in lead_app._notifications
         ]
-        assert MOVED not in screen_text(agent_app)
         agent_app.poll_changes()  # what the tick does every 2 s (at once on PostgreSQL)
         await settle(agent)
         text = screen_text(agent_app)
@@ -186,3 +185,31 @@ async def test_on_postgresql_she_is_told_without_a_tick(
         assert "张伟 已把这条投诉交给 刘洋" in screen_text(app)
     with UnitOfWork(database) as uow:
         assert uow.session.get(m.ComplaintRecord, ticket_id) is None  # nothing saved
+
+
+async def test_the_ticket_detail_says_who_gave_it_away_and_k_is_refused(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The same watch on the ticket detail: the agent has her ticket open, the lead's desk
+    gives it to 李娜; the detail says so, and k (customer told) is refused naming 李娜."""
+    ticket_id = _ticket(demo_database, ANGRY)
+    app = make_app(make_settings(demo_database, agent="王芳"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        app.push_screen(TicketDetailModal(ticket_id))
+        await settle(pilot)
+        with UnitOfWork(demo_database) as uow:
+            ticket = uow.session.get_one(m.Ticket, ticket_id)
+            lead = uow.session.scalars(select(m.Agent.id).where(m.Agent.name == "张伟")).one()
+            lina = uow.session.scalars(select(m.Agent.id).where(m.Agent.name == "李娜")).one()
+            reassign_ticket(
+                uow, Actor(lead, "张伟", "lead"), ReassignTicket(ticket_id, lina, ticket.version),
+                clock.now(),
+            )  # fmt: skip
+        app.poll_changes()
+        await settle(pilot)
+        assert "张伟 把这条问题记录改派给了李娜" in screen_text(app)
+        await pilot.press("k")
+        await settle(pilot)
+        assert "张伟 已把这条问题记录交给 李娜" in screen_text(app)
+        assert any("李娜" in str(n.message) for n in app._notifications)

@@ -30,7 +30,12 @@ from deskui.services.complaints import (
 )
 from deskui.services.errors import Conflict
 from deskui.services.standing import MovedAway
-from deskui.services.tickets import ReassignTicket, reassign_ticket
+from deskui.services.tickets import (
+    CustomerTold,
+    ReassignTicket,
+    reassign_ticket,
+    record_customer_told,
+)
 from tests.conftest import FIXED_NOW
 from tests.services.conftest import Desk
 
@@ -322,3 +327,17 @@ def test_an_agent_cannot_save_onto_another_agents_complaint(database: Database, 
     with UnitOfWork(database) as uow, pytest.raises(MovedAway) as moved:
         save_complaint_step(uow, other, _step(ticket_id, 0), FIXED_NOW)
     assert moved.value.owner == "王芳"
+
+
+def test_the_customer_told_onto_a_ticket_given_away_is_refused(
+    database: Database, desk: Desk
+) -> None:
+    ticket_id = _complaint(database, desk)
+    lead = Actor(desk.lead, "张伟", Role.LEAD)
+    with UnitOfWork(database) as uow:
+        version = uow.session.get_one(m.Ticket, ticket_id).version
+        reassign_ticket(uow, lead, ReassignTicket(ticket_id, desk.colleague, version), FIXED_NOW)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    with UnitOfWork(database) as uow, pytest.raises(MovedAway) as moved:
+        record_customer_told(uow, me, CustomerTold(ticket_id), LATER)
+    assert moved.value.owner == "李娜" and moved.value.record == "ticket"
