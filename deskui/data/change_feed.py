@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
 from deskui.data import models as m
 from deskui.data.store_base import StoreBase
+from deskui.domain.model import TicketStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,20 +29,24 @@ class RecordEvent:
 
 @dataclass(frozen=True, slots=True)
 class RecordStanding:
-    """A ticket as an open form needs to know it: its owner, status, versions (the ticket's
-    and its complaint record's), the newest history line, and who saved the complaint last."""
+    """A record as an open form needs to know it: whose it is, whether it is closed, who
+    saved what the form edits last, and its history lines after the one asked about."""
 
-    ticket_id: int
-    owner_id: int
+    record: str
+    """"ticket" or "callback"."""
+    record_id: int
+    owner_id: int | None
     owner_name: str
-    status: str
-    version: int
-    complaint_version: int
-    complaint_saved_by_id: int | None
-    complaint_saved_by: str
+    closed: bool
+    saved_version: int
+    """The version of what the form saves (a ticket's complaint record, the callback)."""
+    saved_by_id: int | None
+    saved_by: str
     last_event_id: int
     events: tuple[RecordEvent, ...] = ()
     """History lines after the id asked about, oldest first."""
+    open_to_all: bool = False
+    """In the shared queue: any agent may work it."""
 
 
 class ChangeFeed(StoreBase):
@@ -55,44 +61,60 @@ class ChangeFeed(StoreBase):
         )
         return [(i, e, eid) for i, e, eid in self.session.execute(query.order_by(m.Change.id))]
 
+    def _events(self, model: Any, key: Any, record_id: int, since: int) -> tuple[RecordEvent, ...]:
+        query = (
+            select(model, m.Agent.name)
+            .outerjoin(m.Agent, m.Agent.id == model.agent_id)
+            .where(key == record_id, model.id > since)
+            .order_by(model.id)
+        )
+        return tuple(
+            RecordEvent(e.id, e.agent_id, name or "", e.at, e.action, dict(e.detail or {}))
+            for e, name in self.session.execute(query)
+        )
+
+    def _last_event(self, model: Any, key: Any, record_id: int) -> int:
+        return int(self.session.scalar(select(func.max(model.id)).where(key == record_id)) or 0)
+
+    def _name(self, agent_id: int | None) -> str:
+        agent = self.session.get(m.Agent, agent_id) if agent_id else None
+        return agent.name if agent is not None else ""
+
     def ticket_standing(self, ticket_id: int, since_event: int = 0) -> RecordStanding:
         """How the ticket stands, with its history lines after `since_event`."""
         ticket = self.session.get_one(m.Ticket, ticket_id)
         record = self.session.get(m.ComplaintRecord, ticket_id)
-        saver = (
-            self.session.get(m.Agent, record.updated_by_id)
-            if record is not None and record.updated_by_id
-            else None
-        )
-        query = (
-            select(m.TicketEvent, m.Agent.name)
-            .outerjoin(m.Agent, m.Agent.id == m.TicketEvent.agent_id)
-            .where(m.TicketEvent.ticket_id == ticket_id, m.TicketEvent.id > since_event)
-            .order_by(m.TicketEvent.id)
-        )
-        events = tuple(
-            RecordEvent(
-                event.id,
-                event.agent_id,
-                name or "",
-                event.at,
-                event.action,
-                dict(event.detail or {}),
-            )
-            for event, name in self.session.execute(query)
-        )
-        last = self.session.scalar(
-            select(func.max(m.TicketEvent.id)).where(m.TicketEvent.ticket_id == ticket_id)
-        )
+        saved_by = record.updated_by_id if record is not None else None
+        event, key = m.TicketEvent, m.TicketEvent.ticket_id
         return RecordStanding(
-            ticket_id=ticket.id,
+            record="ticket",
+            record_id=ticket.id,
             owner_id=ticket.owner_id,
             owner_name=ticket.owner.name,
-            status=ticket.status,
-            version=ticket.version,
-            complaint_version=record.version if record is not None else 0,
-            complaint_saved_by_id=record.updated_by_id if record is not None else None,
-            complaint_saved_by=saver.name if saver is not None else "",
-            last_event_id=int(last or 0),
-            events=events,
+            closed=ticket.status == TicketStatus.CLOSED,
+            saved_version=record.version if record is not None else 0,
+            saved_by_id=saved_by,
+            saved_by=self._name(saved_by),
+            last_event_id=self._last_event(event, key, ticket_id),
+            events=self._events(event, key, ticket_id, since_event),
+        )
+
+    def callback_standing(self, callback_id: int, since_event: int = 0) -> RecordStanding:
+        """How the callback stands, with its history lines after `since_event` (its opening
+        by a desk is no news)."""
+        callback = self.session.get_one(m.Callback, callback_id)
+        event, key = m.CallbackEvent, m.CallbackEvent.callback_id
+        events = self._events(event, key, callback_id, since_event)
+        return RecordStanding(
+            record="callback",
+            record_id=callback.id,
+            owner_id=callback.agent_id,
+            owner_name=self._name(callback.agent_id),
+            closed=callback.done_at is not None,
+            saved_version=callback.version,
+            saved_by_id=callback.updated_by_id,
+            saved_by=self._name(callback.updated_by_id),
+            last_event_id=self._last_event(event, key, callback_id),
+            events=tuple(e for e in events if e.action != "opened"),
+            open_to_all=callback.shared or callback.agent_id is None,
         )

@@ -321,7 +321,7 @@ class ComplaintScreen(Screen[None]):
             trouble=self._draft_trouble,
             title=t("complaint.title"),
         )
-        self.watch = RecordWatch(self, ticket_id, "complaint", said=self._moved)
+        self.watch = RecordWatch(self, "ticket", ticket_id, "complaint", said=self._moved)
         """Another desk reassigning, closing or changing this ticket is said (issue 23)."""
 
     @property

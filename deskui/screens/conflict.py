@@ -32,7 +32,8 @@ def moved_away_line(moved: MovedAway) -> str:
     """Who has the record now and who gave it to them, or that it is closed (issue 23)."""
     record = t(f"watch.record.{moved.record}")
     if moved.closed:
-        return t("watch.refused_closed", record=record)
+        done = "watch.refused_done" if moved.record == "callback" else "watch.refused_closed"
+        return t(done, record=record)
     owner = visible(moved.owner)
     if moved.by:
         return t("watch.refused_owner", who=visible(moved.by), record=record, owner=owner)

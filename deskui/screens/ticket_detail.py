@@ -63,7 +63,7 @@ class TicketDetailModal(ModalScreen[None]):
         self._waiting = False
         self._version: int | None = None
         """The ticket's version as shown: a reassignment made from here carries it."""
-        self.watch = RecordWatch(self, ticket_id, "ticket", said=self._moved)
+        self.watch = RecordWatch(self, "ticket", ticket_id, "ticket", said=self._moved)
         """Another desk reassigning or closing this ticket is said (issue 23)."""
 
     def compose(self) -> ComposeResult:

@@ -147,7 +147,7 @@ def save_complaint_step(
     Raises `StepRefused` (domain) with the step's missing answers or bad times."""
     require(actor, Action.WORK_OWN)
     ticket_id = command.ticket_id
-    refuse_unless_yours(uow, actor, ticket_id, "complaint")
+    refuse_unless_yours(uow, actor, "ticket", ticket_id, "complaint")
     case = uow.complaints.complaint(ticket_id)
     script = load_script(case.script, SCRIPT_LOCALE)
     answers = {k: (v.strip() if isinstance(v, str) else v) for k, v in command.answers.items()}

@@ -70,7 +70,7 @@ def record_customer_told(
     """The department leg is complete. Raises `FrontDeskError` when no leg waits for it,
     `MovedAway` when the ticket is no longer the actor's (issue 23)."""
     require(actor, Action.WORK_OWN)
-    refuse_unless_yours(uow, actor, command.ticket_id, "ticket")
+    refuse_unless_yours(uow, actor, "ticket", command.ticket_id)
     uow.frontdesk.customer_told(command.ticket_id, actor.id, now)
     uow.commit()
 

@@ -213,3 +213,50 @@ async def test_the_ticket_detail_says_who_gave_it_away_and_k_is_refused(
         await settle(pilot)
         assert "张伟 已把这条问题记录交给 李娜" in screen_text(app)
         assert any("李娜" in str(n.message) for n in app._notifications)
+
+
+async def test_the_f4_call_says_the_lead_gave_the_callback_away_and_refuses_the_save(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The same watch on the callback call (F4): the lead's desk gives the callback 王芳 is
+    on to 李娜; the call says so, keeps her notes, and her Ctrl+S is refused naming 李娜."""
+    from deskui.screens.callback_call import CallbackCallScreen
+    from deskui.services.callbacks import ReassignCallback, reassign_callback
+    from deskui.widgets.guarded_text import GuardedArea
+    from tests.screens.test_callback_screens import _go_to, _queue, _type
+
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        work_list = await _queue(pilot)
+        row = await _go_to(pilot, work_list, "广州星辰科技有限公司")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CallbackCallScreen) and screen.detail is not None
+        await pilot.press("down", "enter")  # 不方便: the customer gives a time
+        await settle(pilot)
+        await _type(pilot, "15:00")
+        screen.query_one("#notes GuardedArea", GuardedArea).focus()
+        await pilot.press(*TYPED)
+        with UnitOfWork(demo_database) as uow:
+            lead = uow.session.scalars(select(m.Agent.id).where(m.Agent.name == "张伟")).one()
+            lina = uow.session.scalars(select(m.Agent.id).where(m.Agent.name == "李娜")).one()
+            version = uow.session.get_one(m.Callback, row.callback_id).version
+            reassign_callback(
+                uow, Actor(lead, "张伟", "lead"), ReassignCallback(row.callback_id, lina, version),
+                clock.now(),
+            )  # fmt: skip
+        app.poll_changes()
+        await settle(pilot)
+        assert "张伟 把这条回访改派给了李娜" in screen_text(app)
+        assert screen.query_one("#notes", GuardedText).text == TYPED
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictModal), screen_text(app)
+        assert "张伟 已把这条回访交给 李娜" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.query_one("#notes", GuardedText).text == TYPED
+    with UnitOfWork(demo_database) as uow:
+        callback = uow.session.get_one(m.Callback, row.callback_id)
+        assert callback.agent_id == lina and TYPED not in (callback.notes or "")
