@@ -137,17 +137,19 @@ def save_complaint_step(
     """An agent leaves a step of the complaint script, in this order:
 
     1. permission: the role works the desk, and the ticket is still open and theirs
-       (`MovedAway` names who has it now: issue 23);
+       (`MovedAway` names who has it now: issue 23); the version the form loaded is still
+       the one stored (`Conflict` when another desk saved first);
     2. the script (domain) decides: the step may be left only with its required answers and
        times, and leads to the next step, to the lead (escalate) or to the close;
-    3. the step is saved with its version check (`Conflict` when another desk saved first),
-       the promised reply counts down, the fix is recorded on leaving a resolving step;
+    3. the step is saved (its version checked again as it is written), the promised reply
+       counts down, the fix is recorded on leaving a resolving step;
     4. the satisfaction callback is booked (seed 001:6.7);
     5. the lead takes it over, or the case closes, when the script says so; one commit.
     Raises `StepRefused` (domain) with the step's missing answers or bad times."""
     require(actor, Action.WORK_OWN)
     ticket_id = command.ticket_id
     refuse_unless_yours(uow, actor, "ticket", ticket_id, "complaint")
+    uow.complaints.check_version(ticket_id, command.expected_version)  # what the form saw
     case = uow.complaints.complaint(ticket_id)
     script = load_script(case.script, SCRIPT_LOCALE)
     answers = {k: (v.strip() if isinstance(v, str) else v) for k, v in command.answers.items()}
