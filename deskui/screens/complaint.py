@@ -404,8 +404,16 @@ class ComplaintScreen(Screen[None]):
         self.watch.changes_seen(message)
 
     def _moved(self, line: str) -> None:
-        """Another desk moved or changed this ticket: said in the form, the typing kept."""
+        """Another desk moved or changed this ticket: said in the form, its header shows who
+        has it now, the typing kept."""
         self.query_one("#complaint-moved", Banner).message = f"{line}。{t('watch.keep_typing')}"
+        standing, case = self.watch.standing, self.case
+        if standing is not None and case is not None and standing.owner_id is not None:
+            status = "closed" if standing.closed else case.status
+            self.case = replace(
+                case, owner_id=standing.owner_id, owner_name=standing.owner_name, status=status
+            )
+            self._show_header()
 
     # -- loading ----------------------------------------------------------------------------
 

@@ -75,6 +75,7 @@ async def test_the_lead_reassigns_with_r_while_the_agent_types_and_her_save_is_r
         await settle(agent)
         text = screen_text(agent_app)
         assert MOVED in text and "你输入的内容仍在表单中" in text
+        assert "负责人: 李娜" in text  # the header says who has it now
         assert screen.query_one("#note", GuardedText).text == TYPED  # the typing stays
         await agent.press("ctrl+s")
         await settle(agent)
