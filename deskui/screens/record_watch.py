@@ -41,7 +41,9 @@ def moved_line(before: RecordStanding, now: RecordStanding, me: int | None, noun
     or only this desk's own saves): the last move away (改派, 转组长, 接手, 结案, 完成) first,
     else who changed it."""
     record = t(f"watch.record.{noun}")
-    others = [e for e in now.events if e.agent_id != me]
+    # another agent's lines; the desk's own sweeps (no agent: sharing an overdue callback)
+    # leave the record with whoever works it, and are no news to the form
+    others = [e for e in now.events if e.agent_id is not None and e.agent_id != me]
     for event in reversed(others):
         who = visible(event.agent_name) or t("conflict.someone")
         to = visible(_moved_to(event, now.owner_name))

@@ -261,3 +261,30 @@ async def test_the_f4_call_says_the_lead_gave_the_callback_away_and_refuses_the_
     with UnitOfWork(demo_database) as uow:
         callback = uow.session.get_one(m.Callback, row.callback_id)
         assert callback.agent_id == lina and TYPED not in (callback.notes or "")
+
+
+def test_the_line_says_the_last_move_by_another_agent_and_no_sweep_or_own_save() -> None:
+    from datetime import datetime
+
+    from deskui.i18n import set_locale
+    from deskui.screens.record_watch import moved_line
+    from deskui.services.standing import RecordEvent, RecordStanding
+
+    set_locale("zh-CN")
+    at = datetime(2026, 11, 23, 9, 0)
+    before = RecordStanding("callback", 5, 1, "王芳", False, 3, 1, "王芳", 10)
+
+    def now(*events: RecordEvent, owner: int = 1, closed: bool = False) -> RecordStanding:
+        return RecordStanding("callback", 5, owner, "李娜", closed, 4, 1, "王芳", 20, events)
+
+    sweep = RecordEvent(11, None, "", at, "shared", {})
+    mine = RecordEvent(12, 1, "王芳", at, "booked", {})
+    given = RecordEvent(13, 3, "张伟", at, "reassigned", {"agent": ["王芳", "李娜"]})
+    done = RecordEvent(14, 2, "李娜", at, "done", {})
+    assert moved_line(before, now(sweep, mine), 1, "callback") == ""
+    assert moved_line(before, now(sweep, given, owner=2), 1, "callback") == (
+        "张伟 把这条回访改派给了李娜"
+    )
+    assert moved_line(before, now(given, done, owner=2, closed=True), 1, "callback") == (
+        "李娜 已完成这条回访"
+    )
