@@ -141,6 +141,8 @@ class DeskApp(App[None]):
         """Another desk (or a worker) wrote something: lists reload."""
 
         entities: frozenset[str]
+        records: frozenset[tuple[str, int]] = frozenset()
+        """(entity, id) of each change: a form with that record open says so (issue 23)."""
 
     def __init__(self, settings: Settings, clock: Clock, database: Database | None = None) -> None:
         set_locale(settings.locale)
@@ -561,13 +563,18 @@ class DeskApp(App[None]):
         deliver(self, self._database_answered)
         if changes:
             self._last_change = changes[-1][0]
-            self.post_message(self.ChangesSeen(frozenset(entity for _, entity, _ in changes)))
+            self.post_message(
+                self.ChangesSeen(
+                    frozenset(entity for _, entity, _ in changes),
+                    frozenset((entity, record) for _, entity, record in changes),
+                )
+            )
 
     def on_desk_app_changes_seen(self, message: ChangesSeen) -> None:
         if "site_setting" in message.entities:
             self.reload_site_rules()
         for screen in self.screen_stack:
-            screen.post_message(self.ChangesSeen(message.entities))
+            screen.post_message(self.ChangesSeen(message.entities, message.records))
 
     def _database_answered(self) -> None:
         """The database answers again: the desk's trouble banner goes (issue 13), and after

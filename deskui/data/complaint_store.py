@@ -318,6 +318,15 @@ class ComplaintStore(StoreBase):
             record.updated_by_id = agent_id
         return record
 
+    def check_version(self, ticket_id: int, expected: int) -> None:
+        """Raise the `Conflict` a save from a form that loaded version `expected` (0: no record
+        yet) meets, before anything is decided on what that form saw."""
+        record = self.session.get(m.ComplaintRecord, ticket_id)
+        if record is None and expected != 0:
+            raise Conflict("complaint", ticket_id, "", None, 0)
+        if record is not None and record.version != expected:
+            raise self._conflict(record, "complaint")
+
     def _conflict(self, record: m.ComplaintRecord, kind: str) -> Conflict:
         """What the other desk saved, as the conflict view shows it."""
         saver = self.session.get(m.Agent, record.updated_by_id) if record.updated_by_id else None

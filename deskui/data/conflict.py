@@ -25,3 +25,20 @@ class Conflict(Exception):
 
     def __str__(self) -> str:
         return f"{self.record} {self.record_id} was saved by someone else (version {self.version})"
+
+
+@dataclass
+class MovedAway(Conflict):
+    """The record is no longer this agent's to save (issue 23): another desk gave it to
+    someone else or closed it since the form opened it. Nothing was written, and saving over
+    is not offered: the record's owner now is `owner`."""
+
+    owner: str = ""
+    """Who has it now (by name)."""
+    closed: bool = False
+    by: str = ""
+    """Who moved it away ("" when its history does not say)."""
+
+    def __str__(self) -> str:
+        what = "closed" if self.closed else f"now {self.owner}'s"
+        return f"{self.record} {self.record_id} is {what}: not saved"

@@ -243,3 +243,58 @@ def default_callback_at(
     from deskui.domain.callbacks import place_call
 
     return place_call(at, hours, calendar).at
+
+
+# -- leaving a step: what follows from it (seed 001:6.4-6.7, seed 002:2.4.1) ---------------
+
+ESCALATE_STEP = "escalate"
+"""The step that hands the complaint to the team lead (seed 002:2.4.1)."""
+RESOLVING_STEPS = ("resolved", "report")
+"""Leaving these steps records the complaint as fixed, with the action taken (seed 001:6.6)."""
+
+
+def closes(reached: str, final: bool) -> bool:
+    """The case closes when the script ends anywhere but the hand-on to the lead (seed 001:6.7:
+    only once the customer said they are satisfied, which is the only way to `closed`)."""
+    return final and reached != ESCALATE_STEP
+
+
+def escalates(reached: str, final: bool) -> bool:
+    return final and reached == ESCALATE_STEP
+
+
+def step_time_problems(
+    requires: tuple[str, ...],
+    now: datetime,
+    *,
+    commit_mode: str = "",
+    promised_at: datetime | None = None,
+    callback_at: datetime | None = None,
+    expected_finish: datetime | None = None,
+    calendar: BusinessCalendar | None = None,
+) -> list[FieldProblem]:
+    """The times a step requires, as read from what the agent typed: each given and ahead of
+    `now`; a promised reply no later than one working day (seed 001:6.4) when the calendar
+    is known. The screen checks the typed text first; this is the service's own check."""
+    problems: list[FieldProblem] = []
+    given = {
+        "promised_at": promised_at,
+        "callback_time": callback_at,
+        "expected_finish": expected_finish,
+    }
+    for field, at in given.items():
+        if field not in requires:
+            continue
+        if at is None:
+            problems.append(FieldProblem(field, "complaint.err.required"))
+        elif at <= now:
+            past = "promised_past" if field == "promised_at" else "time_past"
+            problems.append(FieldProblem(field, f"complaint.err.{past}"))
+        elif field == "promised_at" and commit_mode != COMMIT_RESOLUTION and calendar is not None:
+            latest = promised_reply_due(calendar, now)
+            if at > latest:
+                shown = latest.astimezone(calendar.tz).strftime("%Y-%m-%d %H:%M")
+                problems.append(
+                    FieldProblem(field, "complaint.err.reply_too_late", (("latest", shown),))
+                )
+    return problems

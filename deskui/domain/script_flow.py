@@ -9,7 +9,7 @@ one: the current step, whether it can advance and why not, the next step given a
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from deskui.domain.refusal import Refusal
@@ -77,6 +77,51 @@ class Script:
     def order(self) -> list[str]:
         """Steps in file order, for the progress strip."""
         return list(self.steps)
+
+
+class StepRefused(Refusal, ValueError):
+    """A step that may not be left as asked: `reason` says why (`missing`: the step's
+    required answers `fields` are empty; `not_on_path`: the call never reached that step;
+    `finished`: the script is over; `no_next`: no way on from the answers given)."""
+
+    def __init__(self, step: str, reason: str, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(f"step {step}: {reason}" + (f" ({', '.join(fields)})" if fields else ""))
+        self.step = step
+        self.reason = reason
+        self.fields = fields
+
+
+@dataclass(frozen=True, slots=True)
+class StepLeft:
+    """Where leaving a step leads: the step reached, the path to it, and whether it ends
+    the script."""
+
+    leaving: str
+    reached: str
+    path: tuple[str, ...]
+    final: bool
+
+
+def leave_step(
+    script: Script, path: Sequence[str], leaving: str, answers: Mapping[str, object]
+) -> StepLeft:
+    """The step `leaving` done with `answers`, on a call that has taken `path` so far (empty
+    for a call not started): the script decides where it leads. The agent may leave the step
+    they are on or one already taken (stepped back to); raises `StepRefused` otherwise, or
+    when a required answer is empty or no branch matches."""
+    taken = [step for step in path if step in script.steps] or [script.start]
+    if leaving not in taken:
+        raise StepRefused(leaving, "not_on_path")
+    flow = ScriptFlow(script, leaving, taken[: taken.index(leaving) + 1])
+    if flow.current.final:
+        raise StepRefused(leaving, "finished")
+    missing = flow.missing(answers)
+    if missing:
+        raise StepRefused(leaving, "missing", tuple(missing))
+    target = flow.next_step(answers)
+    if target is None or target not in script.steps:
+        raise StepRefused(leaving, "no_next", (flow.current.ask,) if flow.current.ask else ())
+    return StepLeft(leaving, target, (*flow.path, target), script.steps[target].final)
 
 
 def is_filled(value: object) -> bool:

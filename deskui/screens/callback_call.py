@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -33,6 +33,7 @@ from deskui.screens.booking_slot import SlotOffer, refused_message
 from deskui.screens.drafts import FormDraft
 from deskui.screens.guardrail_hits import keep_guardrail_hit
 from deskui.screens.occasion_words import occasion_said
+from deskui.screens.record_watch import RecordWatch
 from deskui.screens.runner import run_service
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
@@ -127,6 +128,8 @@ class CallbackCallScreen(Screen[None]):
         self._slots = SlotOffer()  # a refused booked time offers the next allowed one
         self._booked: datetime | None = None
         self._postpone_slots = SlotOffer()
+        self.watch = RecordWatch(self, "callback", callback_id, "callback", said=self._moved)
+        """Another desk reassigning, taking or doing this callback is said (issue 23)."""
 
     @property
     def desk_app(self) -> DeskHost:
@@ -141,6 +144,7 @@ class CallbackCallScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(t("callbacks.call.loading"), id="call-title", classes="section-title")
         yield Banner(id="call-trouble")
+        yield Banner(id="call-moved", classes="-attention")
         with Horizontal(id="call-body"):
             with VerticalScroll(id="confirm-box", can_focus=False):
                 yield Static(t("callbacks.confirm.title"), id="confirm-title")
@@ -207,6 +211,7 @@ class CallbackCallScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.watch.start()
         for name in INPUT_FIELDS:
             self.query_one(f"#box-{name}").display = False
         self.query_one("#confirm-box").display = False
@@ -728,12 +733,23 @@ class CallbackCallScreen(Screen[None]):
             exclusive=True,
         )
 
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        self.watch.changes_seen(message)
+
+    def _moved(self, line: str) -> None:
+        """Another desk moved or changed this callback: said in the form, the typing kept."""
+        self.query_one("#call-moved", Banner).message = f"{line}。{t('watch.keep_typing')}"
+
     def _save_conflicted(self, conflict: Conflict) -> None:
         """Another desk saved this callback since the screen loaded it: their version beside
-        what this agent typed, which stays in the form (and its draft)."""
-        from deskui.screens.conflict import ConflictModal
+        what this agent typed, which stays in the form (and its draft). No longer this
+        agent's (issue 23): who has it now, and nothing to save over."""
+        from deskui.screens.conflict import ConflictModal, moved_away_line
+        from deskui.services.standing import MovedAway
 
         self.draft.resume()  # not saved: the typing is kept as a draft again
+        if isinstance(conflict, MovedAway):
+            self.query_one("#call-moved", Banner).message = moved_away_line(conflict)
         self.query_one("#step-hint", Static).update(t("callbacks.call.conflict"))
         mine, labels, theirs = self._conflict_sides(conflict.theirs)
         zone = self.desk_app.settings.site_timezone

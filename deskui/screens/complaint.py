@@ -42,6 +42,7 @@ from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.record_watch import RecordWatch
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import trouble_line
 from deskui.widgets.banner import Banner
@@ -320,6 +321,8 @@ class ComplaintScreen(Screen[None]):
             trouble=self._draft_trouble,
             title=t("complaint.title"),
         )
+        self.watch = RecordWatch(self, "ticket", ticket_id, "complaint", said=self._moved)
+        """Another desk reassigning, closing or changing this ticket is said (issue 23)."""
 
     @property
     def desk_app(self) -> DeskHost:
@@ -333,6 +336,7 @@ class ComplaintScreen(Screen[None]):
             yield Static("", id="case-deadline")
             yield Countdown(id="case-countdown")
         yield Banner(id="complaint-trouble")
+        yield Banner(id="complaint-moved", classes="-attention")
         yield Static("", id="progress")
         yield Static("", id="step-title")
         yield Static("", id="say")
@@ -394,6 +398,22 @@ class ComplaintScreen(Screen[None]):
         for name in (*ALL_FIELDS, "note"):
             self.query_one(f"#box-{name}").display = False
         self.load_case()
+        self.watch.start()
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        self.watch.changes_seen(message)
+
+    def _moved(self, line: str) -> None:
+        """Another desk moved or changed this ticket: said in the form, its header shows who
+        has it now, the typing kept."""
+        self.query_one("#complaint-moved", Banner).message = f"{line}。{t('watch.keep_typing')}"
+        standing, case = self.watch.standing, self.case
+        if standing is not None and case is not None and standing.owner_id is not None:
+            status = "closed" if standing.closed else case.status
+            self.case = replace(
+                case, owner_id=standing.owner_id, owner_name=standing.owner_name, status=status
+            )
+            self._show_header()
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -747,14 +767,12 @@ class ComplaintScreen(Screen[None]):
         if problems:
             self._show_problems(problems)
             return
-        target = flow.next_step(answers)
-        if target is None:
+        if flow.next_step(answers) is None:
             return
         self._saving = True
         self.draft.hold()  # a draft written after the save would come back
         self.save_step(
             step.id,
-            target,
             answers,
             promised_at,
             expected_finish,
@@ -778,7 +796,6 @@ class ComplaintScreen(Screen[None]):
     def save_step(
         self,
         step_id: str,
-        target: str,
         answers: dict[str, object],
         promised_at: datetime | None,
         expected_finish: datetime | None,
@@ -791,25 +808,23 @@ class ComplaintScreen(Screen[None]):
         assert flow is not None and case is not None
         command = SaveComplaintStep(
             ticket_id=case.ticket_id,
-            script=flow.script.id,
-            leaving=step_id,
-            target=target,
-            final=flow.script.steps[target].final,
-            path=(*flow.path, target),
+            leaving=step_id,  # where it leads is the script's, in the service
             answers=answers,
             expected_version=case.version,  # 0: no record yet, still checked
             commit_mode=mode,
             promised_at=promised_at,
             expected_finish=expected_finish,
             callback_at=callback_at,
+            calendar=self.desk_app.calendar,
         )
         run_service(
             self,
             save_complaint_step,
             command,
             done=lambda saved: self.post_message(
-                self.StepSaved(saved.case, target, saved.lead_name)
+                self.StepSaved(saved.case, saved.reached, saved.lead_name)
             ),
+            refused=self._save_refused,
             conflict=self._save_conflicted,
             trouble=self._save_trouble,
             draft=self.draft,
@@ -825,11 +840,34 @@ class ComplaintScreen(Screen[None]):
         self._saving = False
         self.draft.resume()
 
+    def _save_refused(self, error: Exception) -> None:
+        """The service refused the step (the screen's own checks passed): its reason by the
+        fields, or in one line; everything typed stays."""
+        from deskui.services.complaints import StepRefused
+
+        self._save_failed()
+        if not isinstance(error, StepRefused):
+            self.post_message(self.Trouble(str(error)))
+            return
+        if error.reason == "missing" and error.fields:
+            self._show_problems([FieldProblem(f, "complaint.err.required") for f in error.fields])
+        elif error.reason == "finished":
+            self.query_one("#step-error", Static).update(Text(t("complaint.finished")))
+        elif error.fields and all(f in ALL_FIELDS for f in error.fields):
+            self._show_problems([FieldProblem(f, "complaint.err.time_past") for f in error.fields])
+        else:
+            self.query_one("#step-error", Static).update(
+                Text(t("watch.step_refused", step=error.step))
+            )
+
     def _save_conflicted(self, conflict: Conflict) -> None:
-        from deskui.screens.conflict import ConflictModal
+        from deskui.screens.conflict import ConflictModal, moved_away_line
+        from deskui.services.standing import MovedAway
 
         self._save_failed()
         self._collect()
+        if isinstance(conflict, MovedAway):  # no longer hers: said, and nothing to save over
+            self.query_one("#complaint-moved", Banner).message = moved_away_line(conflict)
         names = ("note", *AREA_FIELDS, *GUARDED_FIELDS, *INPUT_FIELDS)
         mine = {name: str(self.answers.get(name) or "") for name in names}
         labels = {name: t(f"complaint.field.{name}") for name in names}

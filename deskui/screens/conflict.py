@@ -1,6 +1,8 @@
 """The conflict view: someone else saved the record since this form loaded it (DESIGN.md 7).
 It says who and when, shows their version beside what this agent typed, and lets the agent
-save theirs over it or go back to the form; either way nothing typed is lost."""
+save theirs over it or go back to the form; either way nothing typed is lost. When the record
+is no longer this agent's (reassigned or closed by another desk, issue 23) it says who has
+it now and offers no save over it: only the way back to the form."""
 
 from __future__ import annotations
 
@@ -21,8 +23,21 @@ from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from deskui.services.errors import Conflict
+    from deskui.services.standing import MovedAway
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def moved_away_line(moved: MovedAway) -> str:
+    """Who has the record now and who gave it to them, or that it is closed (issue 23)."""
+    record = t(f"watch.record.{moved.record}")
+    if moved.closed:
+        done = "watch.refused_done" if moved.record == "callback" else "watch.refused_closed"
+        return t(done, record=record)
+    owner = visible(moved.owner)
+    if moved.by:
+        return t("watch.refused_owner", who=visible(moved.by), record=record, owner=owner)
+    return t("watch.refused_owner_unknown", record=record, owner=owner)
 
 
 class ConflictModal(ModalScreen[bool]):
@@ -59,6 +74,17 @@ class ConflictModal(ModalScreen[bool]):
         self.mine = mine
         self.labels = labels
         self.timezone = timezone
+        from deskui.services.standing import MovedAway as Moved
+
+        self.moved: MovedAway | None = conflict if isinstance(conflict, Moved) else None
+        """The record is someone else's now, or closed: nothing to save over."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "keep_mine" and self.moved is not None)
+
+    def moved_line(self) -> str:
+        assert self.moved is not None
+        return moved_away_line(self.moved)
 
     def who_and_when(self) -> str:
         conflict = self.conflict
@@ -78,6 +104,9 @@ class ConflictModal(ModalScreen[bool]):
         ]
 
     def compose(self) -> ComposeResult:
+        if self.moved is not None:
+            yield from self._compose_moved()
+            return
         with Vertical(classes="dialog wide"):
             yield Static(t("conflict.title"), classes="dialog-title")
             yield Static(Text(self.who_and_when()), id="conflict-who")
@@ -94,6 +123,21 @@ class ConflictModal(ModalScreen[bool]):
                 if not differing:
                     yield Static(t("conflict.same"), classes="hint")
             yield Static(t("conflict.hint"), classes="hint")
+        yield KeyFooter()
+
+    def _compose_moved(self) -> ComposeResult:
+        assert self.moved is not None
+        with Vertical(classes="dialog wide"):
+            yield Static(t("watch.refused_title"), classes="dialog-title")
+            yield Static(Text(self.moved_line()), id="conflict-who")
+            with VerticalScroll(id="conflict-fields"):
+                yield Static(t("conflict.mine"), classes="conflict-field")
+                for name, label in self.labels.items():
+                    if self.mine.get(name, "").strip():
+                        yield Static(Text(label), classes="conflict-field")
+                        yield Static(Text(self.mine[name]), classes="mine")
+            owner = visible(self.moved.owner) or t("conflict.someone")
+            yield Static(t("watch.refused_hint", owner=owner), classes="hint")
         yield KeyFooter()
 
     def action_keep_mine(self) -> None:

@@ -21,7 +21,9 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.pause_key import PAUSE_BINDING
+from deskui.screens.record_watch import RecordWatch
 from deskui.screens.runner import denied_line, run_service
+from deskui.widgets.banner import Banner
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -61,10 +63,13 @@ class TicketDetailModal(ModalScreen[None]):
         self._waiting = False
         self._version: int | None = None
         """The ticket's version as shown: a reassignment made from here carries it."""
+        self.watch = RecordWatch(self, "ticket", ticket_id, "ticket", said=self._moved)
+        """Another desk reassigning or closing this ticket is said (issue 23)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(t("ticket.title", id=self.ticket_id), classes="dialog-title")
+            yield Banner(id="ticket-moved", classes="-attention")
             with VerticalScroll():
                 yield Static(t("ticket.loading"), id="ticket-fields")
                 pause = Static("", id="ticket-pause")
@@ -78,6 +83,10 @@ class TicketDetailModal(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.load_ticket()
+        self.watch.start()
+
+    def _moved(self, line: str) -> None:
+        self.query_one("#ticket-moved", Banner).message = line
 
     @property
     def presence_subject(self) -> str:
@@ -231,9 +240,19 @@ class TicketDetailModal(ModalScreen[None]):
             CustomerTold(self.ticket_id),
             done=done,
             refused=self._told_refused,
+            conflict=self._told_moved,
             trouble=lambda reason: self._told_refused(t("department.legs.trouble", reason=reason)),
             group="leg_save",
         )
+
+    def _told_moved(self, conflict: Exception) -> None:
+        """The ticket is no longer this agent's (issue 23): who has it now, nothing saved."""
+        from deskui.screens.conflict import moved_away_line
+        from deskui.services.standing import MovedAway
+
+        line = moved_away_line(conflict) if isinstance(conflict, MovedAway) else str(conflict)
+        self._moved(line)
+        self.app.notify(line, severity="error", markup=False)
 
     def _told_refused(self, error: Exception | str) -> None:
         from deskui.services.errors import FrontDeskError
@@ -245,6 +264,7 @@ class TicketDetailModal(ModalScreen[None]):
         self.app.notify(error, severity="error", markup=False)
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
+        self.watch.changes_seen(message)
         if message.entities & {"department_leg", "attachment", "ticket"}:
             self.load_ticket()
 

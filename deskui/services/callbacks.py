@@ -25,6 +25,7 @@ from deskui.data.relations_store import ContactChoice
 from deskui.domain.callbacks import CallbackRules, CoverageShare
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
+from deskui.services.standing import refuse_unless_yours
 
 if TYPE_CHECKING:
     from datetime import date
@@ -341,6 +342,10 @@ def record_sales_confirmation(
     """Raises `BookingRefused` (with the next allowed slot) for a postponement into rest time,
     `Conflict` when another desk saved the callback since the screen loaded it."""
     require(actor, Action.WORK_OWN)
+    # issue 23: not moved away from her (one already done is the store's CallbackError)
+    refuse_unless_yours(
+        uow, actor, "callback", command.callback_id, closed_too=False, once_theirs=True
+    )
     uow.callbacks.record_sales_confirmation(
         command.callback_id,
         actor.id,
@@ -372,6 +377,10 @@ def book_callback(uow: UnitOfWork, actor: Actor, command: BookCallback, now: dat
     """Raises `BookingRefused` for the customer's rest time or outside the calling hours,
     `Conflict` when another desk saved the callback since the screen loaded it."""
     require(actor, Action.WORK_OWN)
+    # issue 23: not moved away from her (one already done is the store's CallbackError)
+    refuse_unless_yours(
+        uow, actor, "callback", command.callback_id, closed_too=False, once_theirs=True
+    )
     uow.callbacks.book_callback(
         command.callback_id,
         actor.id,
@@ -403,6 +412,10 @@ def record_callback(
     """The outcome; an unsatisfied customer gets a follow-up ticket owned by the agent.
     Raises `Conflict` when another desk saved the callback since the screen loaded it."""
     require(actor, Action.WORK_OWN)
+    # issue 23: not moved away from her (one already done is the store's CallbackError)
+    refuse_unless_yours(
+        uow, actor, "callback", command.callback_id, closed_too=False, once_theirs=True
+    )
     result = uow.callbacks.record_callback(
         command.callback_id,
         actor.id,

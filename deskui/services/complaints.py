@@ -9,8 +9,16 @@ from datetime import datetime
 from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats, StepSave
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.complaint import RESOLVING_STEPS, closes, escalates, step_time_problems
 from deskui.domain.permissions import Action
+from deskui.domain.script_flow import StepRefused, leave_step
+from deskui.scripts import load_script
 from deskui.services.actor import Actor, require
+from deskui.services.standing import refuse_unless_yours
+
+SCRIPT_LOCALE = "zh-CN"
+"""The script whose steps and branches the service walks: every locale's file has the same
+steps, requirements and branches (a test holds them to it); only the words differ."""
 
 __all__ = [
     "ComplaintCase",
@@ -22,6 +30,7 @@ __all__ = [
     "DepartmentRepeats",
     "RepeatsQuery",
     "SaveComplaintStep",
+    "StepRefused",
     "complaint_case",
     "complaint_count",
     "complaint_page",
@@ -92,29 +101,24 @@ def department_repeats(
     return uow.complaints.department_repeats(query.calendar)
 
 
-RESOLVING_STEPS = ("resolved", "report")
-"""Leaving these steps records the complaint as fixed, with the action taken (seed 001:6.6)."""
-
-
 @dataclass(frozen=True, slots=True)
 class SaveComplaintStep:
-    """One step of the script done: where the agent goes next and what they wrote."""
+    """One step of the script done: which step the agent leaves and what they captured. Where
+    it leads, and whether the case closes or goes to the lead, is the script's to decide."""
 
     ticket_id: int
-    script: str
     leaving: str
-    """The step the agent is on as they save."""
-    target: str
-    """The step they go to; `final` when it ends this desk's part."""
-    final: bool
-    path: tuple[str, ...]
+    """The step the agent is on as they save (one already taken, when they stepped back)."""
     answers: dict[str, object]
     expected_version: int
     """The record's version the agent saw: 0 for no record yet, checked all the same."""
     commit_mode: str = ""
     promised_at: datetime | None = None
+    """The times the agent typed, read in the site's zone (step 4, 7; the lead's step 4)."""
     expected_finish: datetime | None = None
     callback_at: datetime | None = None
+    calendar: BusinessCalendar | None = None
+    """The desk's business calendar: a promised reply is held to one working day with it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,40 +127,73 @@ class ComplaintStepSaved:
     """The complaint as it now stands (its new version, step and path)."""
     lead_name: str = ""
     """Who took it over, when the step handed it to the lead."""
+    reached: str = ""
+    """The step the script led to (the lead's script starts afresh after a hand-on)."""
 
 
 def save_complaint_step(
     uow: UnitOfWork, actor: Actor, command: SaveComplaintStep, now: datetime
 ) -> ComplaintStepSaved:
-    """Save the step with its version check, record the fix when leaving a resolving step,
-    book the satisfaction callback (seed 001:6.7), then hand to the lead (escalate) or close
-    when the step is final; one commit. Raises `Conflict` when another desk saved first."""
+    """An agent leaves a step of the complaint script, in this order:
+
+    1. permission: the role works the desk, and the ticket is still open and theirs
+       (`MovedAway` names who has it now: issue 23); the version the form loaded is still
+       the one stored (`Conflict` when another desk saved first);
+    2. the script (domain) decides: the step may be left only with its required answers and
+       times, and leads to the next step, to the lead (escalate) or to the close;
+    3. the step is saved (its version checked again as it is written), the promised reply
+       counts down, the fix is recorded on leaving a resolving step;
+    4. the satisfaction callback is booked (seed 001:6.7);
+    5. the lead takes it over, or the case closes, when the script says so; one commit.
+    Raises `StepRefused` (domain) with the step's missing answers or bad times."""
     require(actor, Action.WORK_OWN)
     ticket_id = command.ticket_id
+    refuse_unless_yours(uow, actor, "ticket", ticket_id, "complaint")
+    uow.complaints.check_version(ticket_id, command.expected_version)  # what the form saw
+    case = uow.complaints.complaint(ticket_id)
+    script = load_script(case.script, SCRIPT_LOCALE)
+    answers = {k: (v.strip() if isinstance(v, str) else v) for k, v in command.answers.items()}
+    left = leave_step(script, case.path, command.leaving, answers)
+    requires = script.steps[command.leaving].requires
+    # a time counts only on the step that asks for it: no promise moved from step 1
+    promised_at = command.promised_at if "promised_at" in requires else None
+    callback_at = command.callback_at if "callback_time" in requires else None
+    expected_finish = command.expected_finish if "expected_finish" in requires else None
+    problems = step_time_problems(
+        requires,
+        now,
+        commit_mode=command.commit_mode,
+        promised_at=promised_at,
+        callback_at=callback_at,
+        expected_finish=expected_finish,
+        calendar=command.calendar,
+    )
+    if problems:
+        raise StepRefused(command.leaving, "times", tuple(p.field for p in problems))
     uow.complaints.save_complaint_step(
         ticket_id,
         actor.id,
         StepSave(
-            script=command.script,
-            step=command.target,
-            path=command.path,
+            script=case.script,
+            step=left.reached,
+            path=left.path,
             answers=command.answers,
-            commit_mode=command.commit_mode if command.promised_at else "",
-            promised_at=command.promised_at,
-            expected_finish=command.expected_finish,
+            commit_mode=command.commit_mode if promised_at else "",
+            promised_at=promised_at,
+            expected_finish=expected_finish,
             expected_version=command.expected_version,
         ),
         now,
     )
     if command.leaving in RESOLVING_STEPS:
-        action_taken = str(command.answers.get("action_taken", ""))
+        action_taken = str(answers.get("action_taken", ""))
         uow.complaints.resolve_complaint(ticket_id, actor.id, action_taken, now)
-    if command.callback_at is not None:
-        uow.complaints.schedule_satisfaction_callback(ticket_id, actor.id, command.callback_at, now)
+    if callback_at is not None:
+        uow.complaints.schedule_satisfaction_callback(ticket_id, actor.id, callback_at, now)
     lead_name = ""
-    if command.final and command.target == "escalate":
+    if escalates(left.reached, left.final):
         _, lead_name = uow.complaints.hand_to_lead(ticket_id, actor.id, now)
-    elif command.final:
+    elif closes(left.reached, left.final):
         uow.complaints.close_complaint(ticket_id, actor.id, now)
     uow.commit()
-    return ComplaintStepSaved(uow.complaints.complaint(ticket_id), lead_name)
+    return ComplaintStepSaved(uow.complaints.complaint(ticket_id), lead_name, left.reached)

@@ -12,6 +12,7 @@ from deskui.data.pause_store import PauseState
 from deskui.data.records import TicketRecord
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
+from deskui.services.standing import refuse_unless_yours
 
 if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
@@ -66,8 +67,10 @@ class CustomerTold:
 def record_customer_told(
     uow: UnitOfWork, actor: Actor, command: CustomerTold, now: datetime
 ) -> None:
-    """The department leg is complete. Raises `FrontDeskError` when no leg waits for it."""
+    """The department leg is complete. Raises `FrontDeskError` when no leg waits for it,
+    `MovedAway` when the ticket is no longer the actor's (issue 23)."""
     require(actor, Action.WORK_OWN)
+    refuse_unless_yours(uow, actor, "ticket", command.ticket_id)
     uow.frontdesk.customer_told(command.ticket_id, actor.id, now)
     uow.commit()
 

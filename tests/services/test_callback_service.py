@@ -217,3 +217,39 @@ def test_a_callbacks_history_says_each_move_old_to_new_by_name(
     assert field == "due_at" and booked.agent_name == "王芳"
     assert datetime.fromisoformat(str(new)) == later
     assert old is not None and datetime.fromisoformat(str(old)) < later
+
+
+def test_a_callback_given_to_another_agent_is_refused_to_its_former_agent(
+    database: Database, desk: Desk
+) -> None:
+    """Issue 23: the lead gives the callback 王芳 has open to 李娜; her booking, her result and
+    her sales head's answer are refused naming 李娜, nothing written; 李娜's result commits."""
+    from deskui.services.standing import MovedAway
+
+    callback_id = _callback(database, desk)
+    version = _version(database, callback_id)
+    with UnitOfWork(database) as uow:
+        reassign_callback(
+            uow, _lead(desk), ReassignCallback(callback_id, desk.colleague, version), FIXED_NOW
+        )
+    stale = version
+    later = datetime(2026, 11, 24, 15, 0, tzinfo=SH)
+    for command, service in (
+        (BookCallback(callback_id, later, stale, notes="我的", calendar=CAL), book_callback),
+        (RecordCallback(callback_id, {"satisfaction": "satisfied"}, stale), record_callback),
+        (RecordSalesConfirmation(callback_id, "陈经理", True, stale), record_sales_confirmation),
+    ):
+        with UnitOfWork(database) as uow, pytest.raises(MovedAway) as moved:
+            service(uow, _agent(desk), command, FIXED_NOW)  # type: ignore[operator]
+        assert moved.value.owner == "李娜" and moved.value.by == "张伟"
+    with UnitOfWork(database) as uow:
+        detail = uow.callbacks.callback_detail(callback_id)
+        assert detail.status != "done" and detail.notes != "我的"
+    lina = Actor(desk.colleague, "李娜", Role.AGENT, "south")
+    with UnitOfWork(database) as uow:
+        done = RecordCallback(
+            callback_id, {"satisfaction": "satisfied"}, _version(database, callback_id)
+        )
+        record_callback(uow, lina, done, FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        assert uow.callbacks.callback_detail(callback_id).status == "done"

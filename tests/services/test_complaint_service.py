@@ -9,6 +9,7 @@ import sys
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from deskui.data import models as m
 from deskui.data.database import Database
@@ -21,16 +22,54 @@ from deskui.services.complaints import (
     ComplaintPage,
     ComplaintsOf,
     SaveComplaintStep,
+    StepRefused,
     complaint_case,
     complaint_count,
     complaint_page,
     save_complaint_step,
 )
 from deskui.services.errors import Conflict
+from deskui.services.standing import MovedAway
+from deskui.services.tickets import (
+    CustomerTold,
+    ReassignTicket,
+    reassign_ticket,
+    record_customer_told,
+)
 from tests.conftest import FIXED_NOW
 from tests.services.conftest import Desk
 
 LATER = FIXED_NOW + timedelta(minutes=5)
+FULL: dict[str, object] = {
+    "customer_words": "设备三天坏两次",
+    "promised_at": "16:00",
+    "contact_name": "王女士",
+    "contact_phone": "13812345678",
+    "unit_number": "A-101",
+    "complaint": "设备三天坏两次",
+    "cause": "电源老化",
+}
+"""Every answer up to step 6, as the screen collects them."""
+TIMES = {
+    "commit_mode": "reply",
+    "promised_at": FIXED_NOW + timedelta(hours=4),
+}
+
+
+def _walk_to(database: Database, actor: Actor, ticket_id: int, step: str) -> int:
+    """Save the steps from the start until `step` is reached; the record's version then."""
+    with UnitOfWork(database) as uow:
+        case = uow.complaints.complaint(ticket_id)
+    leaving, version = case.step or "calm", case.version
+    while leaving != step:
+        times = TIMES if leaving == "commit" else {}
+        with UnitOfWork(database) as uow:
+            saved = save_complaint_step(
+                uow, actor, _step(ticket_id, version, leaving=leaving, answers=FULL, **times),
+                FIXED_NOW,
+            )  # fmt: skip
+        version, leaving = saved.case.version, saved.case.step
+    return version
 
 
 def _complaint(database: Database, desk: Desk) -> int:
@@ -54,12 +93,8 @@ def _complaint(database: Database, desk: Desk) -> int:
 def _step(ticket_id: int, version: int, **changes: object) -> SaveComplaintStep:
     fields: dict[str, object] = {
         "ticket_id": ticket_id,
-        "script": "complaint",
         "leaving": "calm",
-        "target": "thank",
-        "final": False,
-        "path": ("calm", "thank"),
-        "answers": {"note": "客户很着急"},
+        "answers": {"customer_words": "设备三天坏两次", "note": "客户很着急"},
         "expected_version": version,
     }
     fields.update(changes)
@@ -74,10 +109,11 @@ def test_a_step_saved_then_a_stale_save_is_a_conflict(database: Database, desk: 
     assert saved.case.step == "thank" and saved.case.version == 1 and saved.lead_name == ""
     with UnitOfWork(database) as uow:  # committed by the service, not by the caller
         assert uow.complaints.complaint(ticket_id).answers["note"] == "客户很着急"
-    other = Actor(desk.colleague, "李娜", Role.AGENT)
+    lead = Actor(desk.lead, "张伟", Role.LEAD)  # a lead may work anyone's: the version speaks
+    mine = {"customer_words": "设备三天坏两次", "note": "我的"}
     with UnitOfWork(database) as uow, pytest.raises(Conflict) as conflict:
-        save_complaint_step(uow, other, _step(ticket_id, 0, answers={"note": "我的"}), LATER)
-    assert conflict.value.version == 1
+        save_complaint_step(uow, lead, _step(ticket_id, 0, answers=mine), LATER)
+    assert conflict.value.version == 1 and not isinstance(conflict.value, MovedAway)
     with UnitOfWork(database) as uow:
         assert uow.complaints.complaint(ticket_id).answers["note"] == "客户很着急"
 
@@ -85,10 +121,11 @@ def test_a_step_saved_then_a_stale_save_is_a_conflict(database: Database, desk: 
 def test_escalating_hands_the_complaint_to_the_lead(database: Database, desk: Desk) -> None:
     ticket_id = _complaint(database, desk)
     me = Actor(desk.agent, "王芳", Role.AGENT)
-    command = _step(ticket_id, 0, target="escalate", final=True, path=("calm", "escalate"))
+    version = _walk_to(database, me, ticket_id, "fix")
+    command = _step(ticket_id, version, leaving="fix", answers={**FULL, "fixed_now": "no"})
     with UnitOfWork(database) as uow:
         saved = save_complaint_step(uow, me, command, FIXED_NOW)
-    assert saved.lead_name == "张伟"
+    assert saved.lead_name == "张伟" and saved.reached == "escalate"
     with UnitOfWork(database) as uow:
         assert uow.session.get_one(m.Ticket, ticket_id).owner_id == desk.lead
 
@@ -130,3 +167,177 @@ def test_the_list_is_mine_or_everyones_and_the_case_opens(database: Database, de
     assert case.customer_words == "设备三天坏两次" and case.version == 0
     with UnitOfWork(database) as uow, pytest.raises(Denied):
         complaint_case(uow, Actor(desk.agent, "王芳", "visitor"), ComplaintOf(ticket_id), FIXED_NOW)
+
+
+# -- issue 24: the command says what the agent did; the script decides what follows --------
+
+
+def test_the_probe_cannot_say_where_the_step_leads(database: Database, desk: Desk) -> None:
+    """`save_complaint_step(leaving="calm", target="closed", final=True)` closed a complaint at
+    step 1 of 7: the command has no target nor final any more, and a step 1 saved with every
+    answer (even "satisfied") leads to step 2, never to the close."""
+    ticket_id = _complaint(database, desk)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    with pytest.raises(TypeError):
+        SaveComplaintStep(  # type: ignore[call-arg]
+            ticket_id=ticket_id, leaving="calm", target="closed", final=True,
+            answers={"customer_words": "x"}, expected_version=0,
+        )  # fmt: skip
+    answers = {**FULL, "fixed_now": "yes", "satisfied": "yes", "action_taken": "修好了"}
+    with UnitOfWork(database) as uow:
+        saved = save_complaint_step(uow, me, _step(ticket_id, 0, answers=answers), FIXED_NOW)
+    assert saved.reached == "thank" and saved.case.path == ("calm", "thank")
+    with UnitOfWork(database) as uow:
+        ticket = uow.session.get_one(m.Ticket, ticket_id)
+        assert ticket.status != "closed" and ticket.closed_at is None
+
+
+def test_leaving_a_step_never_reached_is_refused(database: Database, desk: Desk) -> None:
+    """At step 1 of 7, leaving step 7 (`confirm`, satisfied) would close the case: refused,
+    nothing written."""
+    ticket_id = _complaint(database, desk)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    answers = {**FULL, "satisfied": "yes", "callback_time": "明天"}
+    command = _step(ticket_id, 0, leaving="confirm", answers=answers, callback_at=LATER)
+    with UnitOfWork(database) as uow, pytest.raises(StepRefused) as refused:
+        save_complaint_step(uow, me, command, FIXED_NOW)
+    assert refused.value.reason == "not_on_path"
+    with UnitOfWork(database) as uow:
+        assert uow.session.get_one(m.Ticket, ticket_id).status == "open"
+        assert uow.complaints.complaint(ticket_id).version == 0
+        assert not uow.session.scalars(
+            select(m.Callback).where(m.Callback.ticket_id == ticket_id)
+        ).all()
+
+
+def test_a_step_left_without_its_required_answers_is_refused(
+    database: Database, desk: Desk
+) -> None:
+    ticket_id = _complaint(database, desk)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    with UnitOfWork(database) as uow, pytest.raises(StepRefused) as refused:
+        save_complaint_step(
+            uow, me, _step(ticket_id, 0, answers={"customer_words": "  "}), FIXED_NOW
+        )
+    assert refused.value.reason == "missing" and refused.value.fields == ("customer_words",)
+    version = _walk_to(database, me, ticket_id, "commit")
+    with UnitOfWork(database) as uow, pytest.raises(StepRefused) as refused:  # no time given
+        save_complaint_step(
+            uow, me, _step(ticket_id, version, leaving="commit", answers=FULL), FIXED_NOW
+        )
+    assert refused.value.fields == ("promised_at",)
+    past = {"commit_mode": "reply", "promised_at": FIXED_NOW - timedelta(hours=1)}
+    with UnitOfWork(database) as uow, pytest.raises(StepRefused):  # a promise in the past
+        save_complaint_step(
+            uow, me, _step(ticket_id, version, leaving="commit", answers=FULL, **past), FIXED_NOW
+        )
+    version = _walk_to(database, me, ticket_id, "fix")
+    maybe = {**FULL, "fixed_now": "也许"}  # an answer the step does not offer
+    with UnitOfWork(database) as uow, pytest.raises(StepRefused) as refused:
+        save_complaint_step(
+            uow, me, _step(ticket_id, version, leaving="fix", answers=maybe), FIXED_NOW
+        )
+    assert refused.value.reason == "no_next"
+    with UnitOfWork(database) as uow:
+        case = uow.complaints.complaint(ticket_id)
+        assert case.step == "fix" and case.version == version
+
+
+def test_a_valid_walk_through_all_seven_steps_closes(database: Database, desk: Desk) -> None:
+    ticket_id = _complaint(database, desk)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    version = _walk_to(database, me, ticket_id, "fix")
+    answers = {**FULL, "fixed_now": "yes", "action_taken": "换了电源"}
+    for leaving, extra in (
+        ("fix", {}),
+        ("resolved", {}),
+        ("confirm", {"callback_at": FIXED_NOW + timedelta(days=1)}),
+    ):
+        if leaving == "confirm":
+            answers = {**answers, "satisfied": "yes", "callback_time": "明天 10:00"}
+        with UnitOfWork(database) as uow:
+            with UnitOfWork(database) as check:
+                assert check.session.get_one(m.Ticket, ticket_id).status != "closed"
+            saved = save_complaint_step(
+                uow, me, _step(ticket_id, version, leaving=leaving, answers=answers, **extra),
+                FIXED_NOW,
+            )  # fmt: skip
+        version = saved.case.version
+    assert saved.reached == "closed"
+    assert saved.case.path == (
+        "calm", "thank", "apology", "commit", "gather", "fix", "resolved", "confirm", "closed"
+    )  # fmt: skip
+    with UnitOfWork(database) as uow:
+        ticket = uow.session.get_one(m.Ticket, ticket_id)
+        assert ticket.status == "closed" and ticket.answer == "换了电源"
+        callback = uow.session.scalars(
+            select(m.Callback).where(m.Callback.ticket_id == ticket_id)
+        ).one()
+        assert callback.purpose == "after_complaint"
+    with UnitOfWork(database) as uow, pytest.raises(MovedAway) as moved:  # closed: no more steps
+        save_complaint_step(
+            uow, me, _step(ticket_id, version, leaving="closed", answers=answers), LATER
+        )
+    assert moved.value.closed
+
+
+def test_every_locale_walks_the_same_steps() -> None:
+    """The service walks the zh-CN files: every locale's script has the same steps, answers
+    required and branches (only the words differ)."""
+    from deskui.scripts import available_scripts, load_script
+
+    for name in available_scripts("zh-CN"):
+        zh, en = load_script(name, "zh-CN"), load_script(name, "en")
+        shape = [
+            (s.id, s.requires, s.ask, s.options, s.next, s.branches, s.final)
+            for s in zh.steps.values()
+        ]
+        assert shape == [
+            (s.id, s.requires, s.ask, s.options, s.next, s.branches, s.final)
+            for s in en.steps.values()
+        ], name
+        assert zh.start == en.start
+
+
+# -- issue 23: a save onto a ticket no longer the agent's ------------------------------------
+
+
+def test_a_step_saved_onto_a_ticket_reassigned_away_is_refused_naming_the_new_owner(
+    database: Database, desk: Desk
+) -> None:
+    ticket_id = _complaint(database, desk)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    lead = Actor(desk.lead, "张伟", Role.LEAD)
+    with UnitOfWork(database) as uow:
+        version = uow.session.get_one(m.Ticket, ticket_id).version
+        reassign_ticket(uow, lead, ReassignTicket(ticket_id, desk.colleague, version), FIXED_NOW)
+    with UnitOfWork(database) as uow, pytest.raises(MovedAway) as moved:
+        save_complaint_step(uow, me, _step(ticket_id, 0), LATER)
+    assert moved.value.owner == "李娜" and moved.value.by == "张伟" and not moved.value.closed
+    with UnitOfWork(database) as uow:
+        assert uow.complaints.complaint(ticket_id).version == 0  # nothing written
+    colleague = Actor(desk.colleague, "李娜", Role.AGENT)  # the new owner saves
+    with UnitOfWork(database) as uow:
+        assert save_complaint_step(uow, colleague, _step(ticket_id, 0), LATER).reached == "thank"
+
+
+def test_an_agent_cannot_save_onto_another_agents_complaint(database: Database, desk: Desk) -> None:
+    ticket_id = _complaint(database, desk)
+    other = Actor(desk.colleague, "李娜", Role.AGENT)
+    with UnitOfWork(database) as uow, pytest.raises(MovedAway) as moved:
+        save_complaint_step(uow, other, _step(ticket_id, 0), FIXED_NOW)
+    assert moved.value.owner == "王芳"
+
+
+def test_the_customer_told_onto_a_ticket_given_away_is_refused(
+    database: Database, desk: Desk
+) -> None:
+    ticket_id = _complaint(database, desk)
+    lead = Actor(desk.lead, "张伟", Role.LEAD)
+    with UnitOfWork(database) as uow:
+        version = uow.session.get_one(m.Ticket, ticket_id).version
+        reassign_ticket(uow, lead, ReassignTicket(ticket_id, desk.colleague, version), FIXED_NOW)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    with UnitOfWork(database) as uow, pytest.raises(MovedAway) as moved:
+        record_customer_told(uow, me, CustomerTold(ticket_id), LATER)
+    assert moved.value.owner == "李娜" and moved.value.record == "ticket"
