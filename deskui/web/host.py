@@ -419,7 +419,7 @@ class WebHost:
             return self._html(page.sign_in_page(locale, name=name, message=message))
         token = secrets.token_urlsafe(32)
         self.sessions[token] = Session(signed, signed.must_change_password)
-        response = web.HTTPSeeOther(location="./")
+        response = web.Response(status=303, headers={"Location": "./"})
         response.set_cookie(
             COOKIE,
             token,
@@ -455,7 +455,7 @@ class WebHost:
             message = page.text(locale, refused.key, **refused.values)
             return self._html(page.change_page(locale, name, message=message))
         session.must_change = False
-        return web.HTTPSeeOther(location="./")
+        return web.Response(status=303, headers={"Location": "./"})
 
     async def handle_sign_out(self, request: web.Request) -> web.StreamResponse:
         if not self._origin_ok(request):
@@ -463,7 +463,7 @@ class WebHost:
         found = self._session(request)
         if found is not None:
             self.sessions.pop(found[0], None)
-        response = web.HTTPSeeOther(location="./")
+        response = web.Response(status=303, headers={"Location": "./"})
         response.del_cookie(COOKIE, path="/")
         return response
 
