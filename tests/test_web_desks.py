@@ -144,3 +144,13 @@ def test_a_desk_without_a_good_hand_over_never_opens(
     monkeypatch.setenv("DESKUI_WEB_GRANT", str(tmp_path / "missing.json"))
     assert main(["--lang", "en"]) == 2
     assert "DESKUI_WEB_GRANT" in capsys.readouterr().err
+
+
+def test_web_catalogs_are_complete_in_both_languages() -> None:
+    from deskui.i18n import catalog
+
+    zh = {key for key in catalog("zh-CN") if key.startswith("web.")}
+    en = {key for key in catalog("en") if key.startswith("web.")}
+    assert zh == en and "web.refused.reused" in zh and "web.no_account" in zh
+    for outcome in ("stale", "reused", "wrong", "disabled", "locked", "must_change"):
+        assert WebDeskRefused(outcome).key in zh
