@@ -307,7 +307,9 @@ class WebHost:
         response = web.Response(text=body, status=status, content_type="text/html")
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = (
+            "same-origin"  # no-referrer makes a POST's Origin "null"
+        )
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; style-src 'self' 'unsafe-inline'; "
             "script-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; "
