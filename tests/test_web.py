@@ -593,3 +593,41 @@ async def test_a_real_server_on_a_free_port_serves_the_sign_in_page(
     finally:
         await runner.cleanup()
     assert not host.folder.exists()
+
+
+async def test_demo_people_sign_in_without_a_password_only_under_demo(
+    demo_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_client
+) -> None:
+    plain = await make_client(_host(demo_database, tmp_path, monkeypatch))
+    for password in ("", "guess-guess"):
+        status, page, cookie = await _sign_in(plain, "王芳", password)
+        assert cookie is None and "deskui agent add" in page  # no password anywhere yet
+    demo = await make_client(_host(demo_database, tmp_path, monkeypatch, demo=True))
+    assert "演示账号密码留空即可登录" in await (await demo.get("/")).text()
+    status, _page, cookie = await _sign_in(demo, "王芳", "")
+    assert status == 303 and cookie
+    with UnitOfWork(demo_database) as uow:
+        lines = [(line.agent_name, line.outcome) for line in uow.audit.search(action="sign_in")]
+    assert lines == [("王芳", "demo")]
+
+
+async def test_a_database_fault_is_one_plain_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make_client,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    (tmp_path / "folder.db").mkdir()  # a database file that is a folder: nothing opens it
+    broken = Database(f"sqlite:///{tmp_path / 'folder.db'}")
+    client = await make_client(_host(broken, tmp_path, monkeypatch))
+    caplog.set_level(logging.DEBUG)
+    response = await client.post(
+        "/sign-in",
+        data={"name": "王芳", "password": "typed-secret-5"},
+        headers=_origin(client),
+        allow_redirects=False,
+    )
+    assert response.status == 500
+    assert "工位数据库没有应答" in await response.text()
+    assert "OperationalError" in caplog.text
+    assert "typed-secret-5" not in caplog.text and "Traceback" not in caplog.text

@@ -45,6 +45,7 @@ def serve(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
         client_attempts=args.client_attempts,
         locale=settings.locale,
         site_timezone=settings.site_timezone,
+        demo=settings.demo,
     )
     host = WebHost(
         database,  # type: ignore[arg-type]

@@ -50,6 +50,7 @@ from deskui.services.accounts import (
     SignIn,
     SignInRefused,
     change_password,
+    demo_sign_in,
     needs_first_manager,
     sign_in,
 )
@@ -80,6 +81,8 @@ class HostOptions:
     client_attempts: int = 5
     locale: str = "zh-CN"
     site_timezone: str = "Asia/Shanghai"
+    demo: bool = False
+    """Started with --demo: the demo's people sign in with an empty password."""
 
 
 @dataclass(slots=True)
@@ -269,8 +272,20 @@ class WebHost:
 
     # -- the application ---------------------------------------------------------------
 
+    @web.middleware
+    async def _faults(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """A fault (the database down, say) is one log line naming its type, and a plain page:
+        never a traceback, whose text or locals could hold a password or a cookie."""
+        try:
+            return await handler(request)
+        except web.HTTPException:
+            raise
+        except Exception as error:
+            log.error("%s %s failed: %s", request.method, request.path, type(error).__name__)
+            return self._html(page.notice_page(self.options.locale, self._text("trouble")), 500)
+
     def application(self) -> web.Application:
-        app = web.Application(client_max_size=64 * 1024)
+        app = web.Application(client_max_size=64 * 1024, middlewares=[self._faults])
         app.add_routes(
             [
                 web.get("/", self.handle_index),
@@ -353,8 +368,8 @@ class WebHost:
             return await asyncio.get_running_loop().run_in_executor(None, job)
 
     async def _needs_first_manager(self) -> bool:
-        if self._first_manager is False:  # once an account has a password, always so
-            return False
+        if self._first_manager is False or self.options.demo:  # once a password, always so;
+            return False  # a demo's people sign in without one
 
         def check() -> bool:
             with UnitOfWork(self.database) as uow:
@@ -382,7 +397,7 @@ class WebHost:
             )
         if await self._needs_first_manager():
             return self._html(page.notice_page(locale, self._text("no_account")))
-        return self._html(page.sign_in_page(locale))
+        return self._html(page.sign_in_page(locale, demo=self.options.demo))
 
     def _websocket_url(self) -> str | None:
         if not self.options.public_url:
@@ -402,14 +417,22 @@ class WebHost:
         password = str(form.get("password", ""))[:200]
         if wait:
             message = self._text("throttled", minutes=wait)
-            return self._html(page.sign_in_page(locale, name=name, message=message), 429)
+            return self._html(
+                page.sign_in_page(locale, demo=self.options.demo, name=name, message=message), 429
+            )
         if await self._needs_first_manager():
             return self._html(page.notice_page(locale, self._text("no_account")), 403)
-        if not name or not password:
-            return self._html(page.sign_in_page(locale, name=name, message=self._text("empty")))
+        if not name or not (password or self.options.demo):
+            return self._html(
+                page.sign_in_page(
+                    locale, demo=self.options.demo, name=name, message=self._text("empty")
+                )
+            )
 
         def check() -> SignedIn:
             with UnitOfWork(self.database) as uow:
+                if self.options.demo and not password:  # a demo person: only under --demo
+                    return demo_sign_in(uow, None, name, self.clock.now())
                 return sign_in(uow, None, SignIn(name, password), self.clock.now())
 
         try:
@@ -418,8 +441,13 @@ class WebHost:
             self.throttle.failed(client)
             message = page.text(locale, refused.key, until=self._local(refused.until))
             log.info("sign-in refused (%s) from %s", refused.outcome, client)
-            return self._html(page.sign_in_page(locale, name=name, message=message))
+            return self._html(
+                page.sign_in_page(locale, demo=self.options.demo, name=name, message=message)
+            )
         token = secrets.token_urlsafe(32)
+        ended = time.monotonic() - SESSION_HOURS * 3600
+        for old in [key for key, kept in self.sessions.items() if kept.started < ended]:
+            del self.sessions[old]
         self.sessions[token] = Session(signed, signed.must_change_password)
         response = web.Response(status=303, headers={"Location": "./"})
         response.set_cookie(
@@ -591,6 +619,6 @@ def desk_argv(demo: bool, locale: str, now: str | None) -> list[str]:
 
 def quiet_logging() -> None:
     """Plain lines, no Rich tracebacks (textual-serve's show locals: passwords, cookies)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    log.setLevel(logging.INFO)
     os.environ.pop("DESKUI_PASSWORD", None)

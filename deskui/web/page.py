@@ -54,9 +54,11 @@ def _page(locale: str, title: str, body: str) -> str:
     )
 
 
-def sign_in_page(locale: str, *, name: str = "", message: str = "") -> str:
+def sign_in_page(locale: str, *, name: str = "", message: str = "", demo: bool = False) -> str:
     t = lambda key, **v: escape(text(locale, key, **v))  # noqa: E731
     said = f'<p class="message" id="message">{escape(message)}</p>' if message else ""
+    if demo:
+        said += f'<p class="hint">{t("demo_hint")}</p>'
     body = (
         f"<h1>{t('heading')}</h1>"
         '<form method="post" action="sign-in" autocomplete="on">'
