@@ -23,7 +23,7 @@ def serve(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
     from deskui.web import page
 
     if getattr(args, "agent", None):
-        raise UsageError(page.text(settings.locale, "agent_refused").removeprefix("deskui web："))
+        raise UsageError(page.text(settings.locale, "agent_refused"))
     public_url = args.public_url
     if public_url and not public_url.startswith(("http://", "https://")):
         raise UsageError(f"--public-url: {public_url!r} must start with https:// or http://")
