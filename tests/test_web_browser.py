@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -165,6 +166,32 @@ async def chromium(profile: Path) -> AsyncIterator[DevTools]:
             process.wait()
 
 
+class Painted:
+    """What each desk sent its browser tab, as text (escape sequences taken out)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sent: dict[int, bytearray] = {}
+        real = web_host.DeskProcess.on_data
+        sent = self.sent
+
+        async def on_data(desk: web_host.DeskProcess, payload: bytes) -> None:
+            sent.setdefault(id(desk), bytearray()).extend(payload)
+            await real(desk, payload)
+
+        monkeypatch.setattr(web_host.DeskProcess, "on_data", on_data)
+
+    def text(self) -> list[str]:
+        return [
+            re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", bytes(data)).decode("utf-8", "replace")
+            for data in self.sent.values()
+        ]
+
+
+def _desk_starts(database: Database) -> set[tuple[str, str]]:
+    with UnitOfWork(database) as uow:
+        return {(line.agent_name, line.outcome) for line in uow.audit.search(action="web_desk")}
+
+
 def _fonts_with_chinese() -> str:
     return subprocess.run(
         ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
@@ -198,6 +225,7 @@ async def test_sign_in_and_two_desks_in_headless_chromium(
         web_host.desk_argv(False, "zh-CN", None),
         database.url.render_as_string(hide_password=False),
     )
+    painted = Painted(monkeypatch)
     runner = web.AppRunner(host.application())
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -232,9 +260,25 @@ async def test_sign_in_and_two_desks_in_headless_chromium(
                     session, "document.body.classList.contains('-first-byte')", seconds=90
                 )
             assert host.spawned == 2 and sorted(host.desks) == sorted([manager.id, manager.id + 1])
-            for session in (wang, liu):  # the desk paints its first screens, then settles
-                await tools.until(session, "!document.body.classList.contains('-closed')")
-            await asyncio.sleep(3)
+            for _ in range(600):  # each desk checks its hand-over once its database is open
+                if _desk_starts(database) == {("王芳", "ok"), ("刘洋", "ok")} and all(
+                    any(f"坐席：{name}" in text for text in painted.text())
+                    for name in ("王芳", "刘洋")
+                ):
+                    break
+                await asyncio.sleep(0.1)
+            assert _desk_starts(database) == {("王芳", "ok"), ("刘洋", "ok")}
+            # what went down each tab's websocket: one desk signed in as each of them
+            desks = painted.text()
+            assert len(desks) == 2
+            assert sorted("坐席：王芳" in text for text in desks) == [False, True]
+            assert sorted("坐席：刘洋" in text for text in desks) == [False, True]
+            for session in (wang, liu):
+                assert (
+                    await tools.evaluate(session, "document.body.classList.contains('-closed')")
+                    is False
+                )
+            await asyncio.sleep(2)  # the signed-in desk's next frame, for the screenshot
             shot = await tools.screenshot(wang, tmp_path / "web-desk-wangfang.png")
             assert shot.startswith(b"\x89PNG") and len(shot) > 20_000
             await tools.screenshot(liu, tmp_path / "web-desk-liuyang.png")
@@ -244,11 +288,6 @@ async def test_sign_in_and_two_desks_in_headless_chromium(
                 " === 'ws://' + location.host + '/ws'",
             )
             assert connected is True
-            with UnitOfWork(database) as uow:
-                starts = {
-                    (line.agent_name, line.outcome) for line in uow.audit.search(action="web_desk")
-                }
-            assert starts == {("王芳", "ok"), ("刘洋", "ok")}
     finally:
         await runner.cleanup()
         database.dispose()
