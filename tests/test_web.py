@@ -631,3 +631,41 @@ async def test_a_database_fault_is_one_plain_line(
     assert "工位数据库没有应答" in await response.text()
     assert "OperationalError" in caplog.text
     assert "typed-secret-5" not in caplog.text and "Traceback" not in caplog.text
+
+
+async def test_a_download_goes_only_to_the_session_whose_desk_made_it(
+    sqlite_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_client
+) -> None:
+    database = sqlite_database
+    _add_accounts(database)
+    host = _host(database, tmp_path, monkeypatch)
+    client = await make_client(host)
+    _s, _p, hers = await _sign_in(client, "王芳", AGENT_SECRET)
+    _s, _p, his = await _sign_in(client, "刘洋", SECRET)
+
+    class Desk:  # a desk of her session delivering a file (Textual's deliver_binary)
+        session_token = hers
+        app_service_id = "desk-1"
+
+        async def send_meta(self, _data: object) -> bool:
+            return True
+
+    await host.download_manager.create_download(
+        app_service=Desk(),  # type: ignore[arg-type]
+        delivery_key="k1",
+        file_name="../../etc/回访 名单.csv",
+        open_method="download",
+        mime_type="text/csv",
+    )
+    for cookie in (None, his, "forged"):
+        headers = _signed(client, cookie) if cookie else {}
+        assert (await client.get("/download/k1", headers=headers)).status == 404
+    meta = await host.download_manager.get_download_metadata("k1")
+    for chunk in (b"a,b\n", b""):
+        await meta.incoming_chunks.put(chunk)
+    response = await client.get("/download/k1", headers=_signed(client, hers))
+    assert response.status == 200 and await response.read() == b"a,b\n"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == (
+        "attachment; filename=\"download.csv\"; filename*=UTF-8''%E5%9B%9E%E8%AE%BF%E5%90%8D%E5%8D%95.csv"
+    )

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import textual_serve
@@ -512,8 +512,13 @@ class WebHost:
         response.headers["Content-Type"] = meta.mime_type + (
             f"; charset={meta.encoding}" if meta.encoding else ""
         )
-        safe = "".join(c for c in meta.file_name if c.isalnum() or c in "._-") or "download"
-        response.headers["Content-Disposition"] = f"attachment; filename={safe}"
+        name = Path(meta.file_name).name
+        safe = "".join(c for c in name if c.isalnum() or c in "._-").lstrip(".") or "download"
+        suffix = Path(safe).suffix if Path(safe).suffix.isascii() else ""
+        plain = safe if safe.isascii() else f"download{suffix}"
+        response.headers["Content-Disposition"] = (
+            f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(safe)}"
+        )
         await response.prepare(request)
         async for chunk in self.download_manager.download(key):
             await response.write(chunk)
