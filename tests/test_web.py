@@ -667,5 +667,6 @@ async def test_a_download_goes_only_to_the_session_whose_desk_made_it(
     assert response.status == 200 and await response.read() == b"a,b\n"
     disposition = response.headers["Content-Disposition"]
     assert disposition == (
-        "attachment; filename=\"download.csv\"; filename*=UTF-8''%E5%9B%9E%E8%AE%BF%E5%90%8D%E5%8D%95.csv"
+        "attachment; filename=\"download.csv\"; "
+        "filename*=UTF-8''%E5%9B%9E%E8%AE%BF%E5%90%8D%E5%8D%95.csv"
     )
