@@ -255,11 +255,11 @@ class DeskApp(App[None]):
         if self.agent is not None:
             desk.refresh_work()
             return
+        self._demo_names = message.demo_names
         if self._web_grant is not None:  # signed in on the web host's page already
             grant, self._web_grant = self._web_grant, None
             self._start_web_desk(grant)
             return
-        self._demo_names = message.demo_names
         wanted = self.settings.agent_name
         match = [a for a in message.agents if a.name == wanted] if wanted else []
         if match and wanted in message.demo_names:  # a demo person needs no password

@@ -223,6 +223,9 @@ async def test_wrong_password_is_refused_and_audited(
     assert cookie is None and "姓名或密码不对" in page  # an unknown name: the same answer
     assert ("王芳", "wrong") in _audit(database, "sign_in")
     assert ("nobody", "wrong") in _audit(database, "sign_in")
+    with UnitOfWork(database) as uow:
+        details = [line.detail for line in uow.audit.search(action="sign_in", person="王芳")]
+    assert details[0].get("entry") == "web" and details[0].get("client") == "127.0.0.1"
     assert spawns.argv == []
 
 

@@ -46,6 +46,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import Clock
 from deskui.services.accounts import (
     AccountRefused,
+    DemoSignIn,
     SignedIn,
     SignIn,
     SignInRefused,
@@ -432,8 +433,10 @@ class WebHost:
         def check() -> SignedIn:
             with UnitOfWork(self.database) as uow:
                 if self.options.demo and not password:  # a demo person: only under --demo
-                    return demo_sign_in(uow, None, name, self.clock.now())
-                return sign_in(uow, None, SignIn(name, password), self.clock.now())
+                    demo = DemoSignIn(name, demo_process=True, entry="web")
+                    return demo_sign_in(uow, None, demo, self.clock.now())
+                attempt = SignIn(name, password, entry="web", client=client)
+                return sign_in(uow, None, attempt, self.clock.now())
 
         try:
             signed: SignedIn = await self._in_thread(check)
