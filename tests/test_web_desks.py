@@ -154,3 +154,35 @@ def test_web_catalogs_are_complete_in_both_languages() -> None:
     assert zh == en and "web.refused.reused" in zh and "web.no_account" in zh
     for outcome in ("stale", "reused", "wrong", "disabled", "locked", "must_change"):
         assert WebDeskRefused(outcome).key in zh
+
+
+async def test_the_desk_opens_signed_in_from_a_fresh_hand_over_and_not_from_a_stale_one(
+    tmp_path: Path,
+) -> None:
+    """The desk itself (Pilot): a fresh hand-over opens at work as that agent, no sign-in
+    screen; a stale one shows why on the desk and signs nobody in."""
+    from deskui.app import make_app
+    from deskui.domain.clock import FixedClock
+    from deskui.screens.desk import DeskScreen
+    from deskui.web.grant import Grant
+    from tests.conftest import make_settings
+    from tests.screens.desk_pilot import SIZE, settle
+
+    empty_database = Database(f"sqlite:///{tmp_path / 'desk.db'}")
+    empty_database.upgrade()
+    ids = _accounts(empty_database)
+    settings = make_settings(empty_database, agent=None)
+    now = datetime.now(UTC)
+    fresh = Grant(ids["王芳"], "王芳", "nonce-desk-1", now, settings.database_url, now)
+    app = make_app(settings, FixedClock(FIXED_NOW), empty_database, fresh)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert app.agent is not None and app.agent.name == "王芳"
+    stale = replace(fresh, nonce="nonce-desk-2", issued_at=now - timedelta(minutes=5))
+    app = make_app(settings, FixedClock(FIXED_NOW), empty_database, stale)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen) and app.agent is None
+        assert "工位没有及时打开" in str(app.screen.query_one("#trouble").render())
+    assert [outcome for _n, outcome, _s in _lines(empty_database)] == ["ok", "stale"]
