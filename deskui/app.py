@@ -38,8 +38,10 @@ if TYPE_CHECKING:
     from deskui.domain.calendar import BusinessCalendar
     from deskui.domain.site import SiteRules
     from deskui.services.actor import Actor
+    from deskui.web.grant import Grant
 
 RETRY_SECONDS = 5.0
+WEB_REFUSED_SECONDS = 5.0  # a refused browser desk shows why, then ends (the page signs in)
 FIRST_PAINT_WAIT = 2.0  # seconds; a headless start with no paint still opens the database
 CHANGE_POLL_TICKS = 2
 HANDOVER_FLAG_TICKS = 10  # late handover acknowledgements reach the lead (seed 004)
@@ -144,7 +146,13 @@ class DeskApp(App[None]):
         records: frozenset[tuple[str, int]] = frozenset()
         """(entity, id) of each change: a form with that record open says so (issue 23)."""
 
-    def __init__(self, settings: Settings, clock: Clock, database: Database | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        database: Database | None = None,
+        web_grant: Grant | None = None,
+    ) -> None:
         set_locale(settings.locale)
         super().__init__()
         localize_bindings(self)
@@ -179,6 +187,8 @@ class DeskApp(App[None]):
         """Where the traceback went when the desk stopped on an unexpected error."""
         if settings.keymap:
             self.set_keymap(settings.keymap)
+        self._web_grant = web_grant
+        """A browser desk's hand-over from `deskui web` (issue 23): it starts signed in."""
 
     # -- start: paint first, then open the data layer in a worker (DESIGN.md 9) -----------
 
@@ -248,6 +258,10 @@ class DeskApp(App[None]):
             desk.refresh_work()
             return
         self._demo_names = message.demo_names
+        if self._web_grant is not None:  # signed in on the web host's page already
+            grant, self._web_grant = self._web_grant, None
+            self._start_web_desk(grant)
+            return
         wanted = self.settings.agent_name
         match = [a for a in message.agents if a.name == wanted] if wanted else []
         if match and wanted in message.demo_names:  # a demo person needs no password
@@ -269,6 +283,28 @@ class DeskApp(App[None]):
             mode, name=wanted or "", password=password, first_on_host=message.first_on_host
         )
         self.push_screen(screen, self._signed_in)
+
+    @work(thread=True, group="web_desk", exit_on_error=False)
+    def _start_web_desk(self, grant: Grant) -> None:
+        from deskui.services.web_desks import WebDeskRefused, WebDeskStart, start_web_desk
+
+        start = WebDeskStart(
+            grant.agent_id, grant.name, grant.nonce, grant.issued_at, grant.read_at
+        )
+        try:
+            with self.unit_of_work() as uow:
+                signed = start_web_desk(uow, None, start, self.clock.now())
+        except WebDeskRefused as error:
+            self.call_from_thread(self._web_desk_refused, t(error.key))
+            return
+        except Exception as error:  # the database: one plain line, and the page signs in again
+            self.call_from_thread(self._web_desk_refused, trouble_line(error))
+            return
+        self.call_from_thread(self._signed_in, signed.actor)
+
+    def _web_desk_refused(self, reason: str) -> None:
+        self._desk().show_trouble(reason)
+        self.set_timer(WEB_REFUSED_SECONDS, lambda: self.exit(return_code=3))
 
     def _signed_in(self, actor: Actor | None) -> None:
         if actor is not None:
@@ -768,6 +804,12 @@ class DeskApp(App[None]):
         self.push_screen(SignInScreen(Mode.UNLOCK, name=agent.name), self._unlocked)
 
 
-def make_app(settings: Settings, clock: Clock, database: Database | None = None) -> DeskApp:
-    """Build the desk; tests pass their own clock and an opened database."""
-    return DeskApp(settings, clock, database)
+def make_app(
+    settings: Settings,
+    clock: Clock,
+    database: Database | None = None,
+    web_grant: Grant | None = None,
+) -> DeskApp:
+    """Build the desk; tests pass their own clock and an opened database; `deskui web` a
+    hand-over of who signed in on its page."""
+    return DeskApp(settings, clock, database, web_grant)

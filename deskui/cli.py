@@ -113,6 +113,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     web.add_argument("--port", type=int, default=8000, help="port (8000)")
+    web.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers use, e.g. https://desk.example.com behind a TLS proxy "
+        "(default: the address each browser used)",
+    )
+    web.add_argument(
+        "--trusted-proxy",
+        metavar="ADDRESS",
+        action="append",
+        default=[],
+        help="the site's proxy: its X-Forwarded-For names the client (repeatable)",
+    )
+    web.add_argument(
+        "--max-desks", type=int, default=60, help="desks open at once in all (60)"
+    )
+    web.add_argument(
+        "--max-desks-per-agent", type=int, default=3, help="desks open at once per agent (3)"
+    )
+    web.add_argument(
+        "--client-attempts",
+        type=int,
+        default=5,
+        help="wrong sign-ins per client address per 15 minutes before it must wait (5)",
+    )
     report = commands.add_parser(
         "report", parents=[common], help="the lead's measures over local days (leads, managers)"
     )
@@ -192,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
+        grant = _web_grant(args)
         settings, clock = resolve(args, dict(os.environ))
         status: int | None = None
         try:
@@ -214,9 +240,9 @@ def main(argv: list[str] | None = None) -> int:
             elif args.command == "web":
                 from deskui.web import serve
 
-                status = serve(args, argv if argv is not None else sys.argv[1:])
+                status = serve(settings, clock, args)
             else:
-                status = run(settings, clock)
+                status = run(settings, clock, grant)
             return status
         finally:
             temporary = not getattr(args, "db", None)  # with --db a demo is kept to reopen
@@ -260,7 +286,27 @@ def _open(settings: Settings, clock: Clock, *, seed_demo: bool) -> object:
     return database
 
 
-def run(settings: Settings, clock: Clock) -> int:
+def _web_grant(args: argparse.Namespace) -> object | None:
+    """A desk spawned by `deskui web` reads who signed in on the page, and the database URL,
+    from the hand-over file its environment names (deskui/web/grant.py), never from argv."""
+    import os
+
+    from deskui.web.grant import GRANT_ENV
+
+    path = os.environ.pop(GRANT_ENV, None)
+    if path is None or args.command is not None:
+        return None
+    from deskui.web.grant import GrantError, take_grant
+
+    try:
+        grant = take_grant(path)
+    except GrantError as error:
+        raise UsageError(str(error)) from error
+    args.db = grant.database_url
+    return grant
+
+
+def run(settings: Settings, clock: Clock, grant: object | None = None) -> int:
     database = None
     if settings.database_url.startswith("postgresql"):
         # a team server that cannot be reached is said in one line before the screen opens
@@ -274,7 +320,7 @@ def run(settings: Settings, clock: Clock) -> int:
     from deskui.app import make_app
     from deskui.i18n import t
 
-    app = make_app(settings, clock, database)  # type: ignore[arg-type]
+    app = make_app(settings, clock, database, grant)  # type: ignore[arg-type]
     app.run()
     if app.crash_log is not None:
         print(t("crash.stopped", path=app.crash_log), file=sys.stderr)
