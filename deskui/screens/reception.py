@@ -243,16 +243,16 @@ class ReceptionScreen(Screen[None]):
             return text
         pairs: list[tuple[str, str]] = []
         if self.section in ("visitors", "walk_ins"):
-            text.append(row.visitor, style="bold")
-            text.append(f"  {row.company}")
+            text.append(visible(row.visitor), style="bold")
+            text.append(f"  {visible(row.company)}")
             pairs = [("detail_purpose", row.purpose), ("detail_prepare", row.prepare)]
             if row.ticket_id:
                 pairs.append(("", t("reception.detail_ticket", id=row.ticket_id)))
         elif self.section == "messages":
-            text.append(f"{row.from_name} {row.from_number}", style="bold")
+            text.append(f"{visible(row.from_name)} {visible(row.from_number)}", style="bold")
             pairs = [("detail_message", row.message)]
         else:
-            text.append(f"#{row.id} {row.company}", style="bold")
+            text.append(f"#{row.id} {visible(row.company)}", style="bold")
             pairs = [("detail_area", row.area), ("detail_people", row.people)]
         for key, value in pairs:
             if value:
