@@ -217,12 +217,17 @@ def main(argv: list[str] | None = None) -> int:
                 status = serve(args, argv if argv is not None else sys.argv[1:])
             else:
                 status = run(settings, clock)
+            sys.stdout.flush()  # a reader gone early (`| head`) is met here, not at exit
             return status
         finally:
             temporary = not getattr(args, "db", None)  # with --db a demo is kept to reopen
             if settings.demo and settings.files_folder and temporary and status != CRASH_STATUS:
                 # a crash's log and drafts stay beside the demo's database
                 shutil.rmtree(settings.files_folder, ignore_errors=True)
+    except BrokenPipeError:
+        # `deskui export tickets | head` closed the pipe early: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except UsageError as error:
         print(f"deskui: {error}", file=sys.stderr)
         return 2
@@ -235,10 +240,6 @@ def main(argv: list[str] | None = None) -> int:
         return error.status
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # `deskui export tickets | head` closed the pipe early: not an error worth a traceback
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 def _open(settings: Settings, clock: Clock, *, seed_demo: bool) -> object:
