@@ -302,9 +302,10 @@ def export(
     output: str | None,
     words: bool = False,
 ) -> int:
-    from deskui.cli_accounts import PERSONAL_KINDS, audit_export, masked, signed_in
+    from deskui.cli_accounts import PERSONAL_KINDS, audit_export, signed_in
     from deskui.data.export import build_table, in_words, write_csv, write_xlsx
     from deskui.data.unit_of_work import UnitOfWork
+    from deskui.domain.masking import masked_table
     from deskui.domain.permissions import Action
 
     database = _open(settings, clock, seed_demo=settings.demo)
@@ -313,7 +314,7 @@ def export(
     with UnitOfWork(database) as uow:  # type: ignore[arg-type]
         table = build_table(kind, uow, settings.site_timezone)
     if not actor.may(Action.EXPORT_PERSONAL):  # an agent's export never shows a whole phone
-        table = masked(table)
+        table = masked_table(*table, sees=False)
     audit_export(database, actor, kind, len(table[1]), clock)  # type: ignore[arg-type]
     if words:
         from deskui.i18n import set_locale
