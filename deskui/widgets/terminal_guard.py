@@ -28,6 +28,8 @@ class TerminalGuard(LineFilter):
         """Lines that reached the filter holding a character that drives the terminal."""
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        if not drives_terminal("".join([segment.text for segment in segments])):
+            return segments  # nearly every line: one search, at paint time
         last = -1
         for index, segment in enumerate(segments):
             if not segment.control and drives_terminal(segment.text):

@@ -84,3 +84,18 @@ def test_xlsx_types_text_as_text_without_a_quote_and_keeps_numbers() -> None:
     assert (row[2].value, row[2].data_type) == (-12.5, "n")
     # XML cannot hold ESC: written as its escape, where openpyxl refused the whole export
     assert row[3].value == "清屏\\x1b[2J\x9b"
+
+
+def test_the_leads_report_writes_a_records_formula_as_text() -> None:
+    from deskui.report import Sheet
+    from deskui.report import write_xlsx as write_report
+
+    target = io.BytesIO()
+    records = [["#7", "=1+2", "李娜\x1b[31m", "2026-11-23 09:00", "", "-"]]
+    write_report([Sheet("投诉", [["投诉", 1, 2, "50%"]], records)], "报表", target)
+    page = load_workbook(io.BytesIO(target.getvalue())).active
+    assert page is not None
+    cells = {cell.value: cell.data_type for row in page.iter_rows() for cell in row}
+    assert cells["=1+2"] == "s" and cells["-"] == "s"
+    assert cells["李娜\\x1b[31m"] == "s"
+    assert cells[1] == "n"
