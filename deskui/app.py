@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -15,6 +15,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -30,6 +31,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
 from deskui.screens.pending_saves import PendingSaves, pending_saves_command
 from deskui.screens.trouble_text import trouble_line
+from deskui.widgets.terminal_guard import TerminalGuard
 
 if TYPE_CHECKING:
     from deskui.data.database import Database
@@ -156,6 +158,8 @@ class DeskApp(App[None]):
         set_locale(settings.locale)
         super().__init__()
         localize_bindings(self)
+        self.terminal_guard = TerminalGuard()
+        """Stored text never drives the terminal, whatever widget paints it (issue 23)."""
         self.settings = settings
         self.clock = clock
         self._first_paint = threading.Event()
@@ -194,6 +198,10 @@ class DeskApp(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         return DeskScreen()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        guard = [self.terminal_guard] if self.terminal_guard.enabled else []
+        return [*guard, *super().get_line_filters()]
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick, name="tick")

@@ -243,12 +243,17 @@ def main(argv: list[str] | None = None) -> int:
                 status = serve(settings, clock, args)
             else:
                 status = run(settings, clock, grant)
+            sys.stdout.flush()  # a reader gone early (`| head`) is met here, not at exit
             return status
         finally:
             temporary = not getattr(args, "db", None)  # with --db a demo is kept to reopen
             if settings.demo and settings.files_folder and temporary and status != CRASH_STATUS:
                 # a crash's log and drafts stay beside the demo's database
                 shutil.rmtree(settings.files_folder, ignore_errors=True)
+    except BrokenPipeError:
+        # `deskui export tickets | head` closed the pipe early: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except UsageError as error:
         print(f"deskui: {error}", file=sys.stderr)
         return 2
@@ -261,10 +266,6 @@ def main(argv: list[str] | None = None) -> int:
         return error.status
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # `deskui export tickets | head` closed the pipe early: not an error worth a traceback
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 def _open(settings: Settings, clock: Clock, *, seed_demo: bool) -> object:
@@ -347,9 +348,10 @@ def export(
     output: str | None,
     words: bool = False,
 ) -> int:
-    from deskui.cli_accounts import PERSONAL_KINDS, audit_export, masked, signed_in
+    from deskui.cli_accounts import PERSONAL_KINDS, audit_export, signed_in
     from deskui.data.export import build_table, in_words, write_csv, write_xlsx
     from deskui.data.unit_of_work import UnitOfWork
+    from deskui.domain.masking import masked_table
     from deskui.domain.permissions import Action
 
     database = _open(settings, clock, seed_demo=settings.demo)
@@ -358,7 +360,7 @@ def export(
     with UnitOfWork(database) as uow:  # type: ignore[arg-type]
         table = build_table(kind, uow, settings.site_timezone)
     if not actor.may(Action.EXPORT_PERSONAL):  # an agent's export never shows a whole phone
-        table = masked(table)
+        table = masked_table(*table, sees=False)
     audit_export(database, actor, kind, len(table[1]), clock)  # type: ignore[arg-type]
     if words:
         from deskui.i18n import set_locale

@@ -293,25 +293,27 @@ def write_xlsx(sheets: list[Sheet], title: str, target: Path | Any) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from deskui.data.tabular import append_text_row
+
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     used: set[str] = set()
     for sheet in sheets:
         name = _sheet_name(sheet.title, used)
         page = book.create_sheet(name)
-        page.append([title])
-        page.append(sheet.headers or figure_headers())
+        append_text_row(page, [title])
+        append_text_row(page, sheet.headers or figure_headers())
         for cell in page[2]:
             cell.font = Font(bold=True)
         for line in sheet.figures:
-            page.append(line)
+            append_text_row(page, line)
         if sheet.records:
             page.append([])
-            page.append(record_headers())
+            append_text_row(page, record_headers())
             for cell in page[page.max_row]:
                 cell.font = Font(bold=True)
-            for row in sheet.records:
-                page.append(row)
+            for row in sheet.records:  # record text stays text, never a formula
+                append_text_row(page, row)
         for column, width in zip("ABCDEF", (34, 40, 14, 18, 18, 10), strict=True):
             page.column_dimensions[column].width = width
         if sheet.headers:  # a lead's sheet: as wide as its headings

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from deskui.data.tabular import append_text_row, spreadsheet_cell
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.visible_text import visible
 
 Table = tuple[list[str], list[list[Any]]]
 
@@ -232,35 +233,31 @@ def in_words(kind: str, table: Table) -> Table:
 
 
 def write_csv(table: Table, stream: IO[str], *, terminal: bool = False) -> None:
-    """The rows as stored; on a `terminal`, control characters are written as `\\x1b`
-    text, so a name holding an escape sequence cannot clear or restyle the agent's screen."""
+    """The rows as stored, but that no cell starts a formula (`spreadsheet_cell`); on a
+    `terminal`, control characters are shown as their escapes (`\\x1b[2J`), so a name holding
+    an escape sequence cannot clear, restyle or rename the agent's terminal (issue 23)."""
     headers, rows = table
+
+    def shown(value: Any) -> Any:
+        value = spreadsheet_cell(value)
+        return visible(value) if terminal and isinstance(value, str) else value
+
     writer = csv.writer(stream)
-    writer.writerow(headers)
-    if terminal:
-        rows = [[shown_on_terminal(v) if isinstance(v, str) else v for v in row] for row in rows]
-    writer.writerows(rows)
-
-
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""C0 (but tab and newline), DEL and C1 (0x9b starts a sequence on its own, like ESC [)."""
-
-
-def shown_on_terminal(text: str) -> str:
-    """`\\x1b[2J` for ESC [2J: what the data holds, visible, doing nothing to the terminal."""
-    return _CONTROLS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    writer.writerow([shown(header) for header in headers])
+    writer.writerows([shown(value) for value in row] for row in rows)
 
 
 def write_xlsx(sheets: dict[str, Table], target: IO[bytes] | str) -> None:
+    """One sheet per table; text cells typed as text (`append_text_row`), never formulas."""
     from openpyxl import Workbook
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for title, (headers, rows) in sheets.items():
         sheet = book.create_sheet(title[:31])
-        sheet.append(headers)
+        append_text_row(sheet, list(headers))
         for row in rows:
-            sheet.append([_cell(v) for v in row])
+            append_text_row(sheet, list(row))
         sheet.freeze_panes = "A2"
     book.save(target)
 
@@ -275,13 +272,6 @@ def _local(value: Any, zone: ZoneInfo) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return "" if value is None else value
-
-
-def _cell(value: Any) -> Any:
-    # a value a spreadsheet would run as a formula stays text (CSV/formula injection)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _detail(detail: dict[str, object]) -> str:

@@ -66,18 +66,18 @@ def write_xlsx(report: HandoverReportRecord, target: Path, zone: ZoneInfo) -> No
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from deskui.data.export import _cell
+    from deskui.data.tabular import append_text_row
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for sheet, rows in by_sheet(list(report.rows)).items():
         page = book.create_sheet(t(f"handover.sheet.{sheet.value}")[:31])
-        page.append([t("handover.report.title"), _meta(report, zone)])
-        page.append(headers())
+        append_text_row(page, [t("handover.report.title"), _meta(report, zone)])
+        append_text_row(page, headers())
         for cell in page[2]:
             cell.font = Font(bold=True)
         for row in wall_rows(rows, zone):
-            page.append([_cell(v) for v in row])
+            append_text_row(page, list(row))
         page.freeze_panes = "A3"
         for column, width in zip("ABCDEF", (24, 36, 10, 18, 12, 40), strict=True):
             page.column_dimensions[column].width = width

@@ -7,6 +7,9 @@ from enum import StrEnum
 
 from deskui.domain.phone import PhoneParse, lookup_fragment, normalise_phone
 
+# screens import `visible` from here too: the one function lives in visible_text (issue 23)
+from deskui.domain.visible_text import visible as visible
+
 
 class LookupKind(StrEnum):
     PHONE = "phone"  # a full number: exact match on E.164
@@ -44,17 +47,6 @@ def name_grams(name: str) -> set[str]:
     """The two-character pieces of a name, case-folded, spaces ignored."""
     folded = "".join(name.casefold().split())
     return {folded[i : i + 2] for i in range(len(folded) - 1)}
-
-
-def visible(text: str) -> str:
-    """User text made safe to paint: control characters (ESC included) become their
-    Unicode control pictures, so `\\x1b[31m` shows as `␛[31m` and styles nothing."""
-    return "".join(
-        chr(0x2400 + ord(ch))
-        if (ord(ch) < 32 and ch not in "\n\t")
-        else ("␡" if ord(ch) == 127 else ch)
-        for ch in text
-    )
 
 
 LOOK_AHEAD_DIGITS = 3

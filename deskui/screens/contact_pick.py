@@ -16,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from deskui.domain.field_limits import input_limit
+from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.runner import call_service
@@ -80,7 +81,7 @@ class ContactPickModal(ModalScreen[list["ContactChoice"] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="pick-dialog"):
-            yield Static(Text(self._title), classes="dialog-title")
+            yield Static(Text(visible(self._title, one_line=True)), classes="dialog-title")
             yield Input(
                 placeholder=t("relations.pick.search"),
                 id="pick-search",

@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Static
 
+from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.pause_key import PAUSE_BINDING
@@ -184,7 +185,7 @@ class DeskScreen(Screen[None]):
         arrived = [n for n in notifications if n.id in fresh]
         for notification in arrived[:TOASTS_AT_ONCE]:
             self.notify(
-                Text(notification.text).plain,
+                visible(notification.text),
                 title=t(f"notification.{notification.kind}"),
                 severity="warning",
                 markup=False,
@@ -296,10 +297,10 @@ def describe_row(app: DeskHost, row: Any) -> Text:
     text = Text()
     text.append(kind_text(row), style="bold")
     text.append(f"  #{row.subject_id}  ")
-    text.append(row.customer_name)
+    text.append(visible(row.customer_name))
     text.append("\n")
     text.append(t("desk.due_at", due=due))
     if row.label:
         text.append("  ")
-        text.append(subject(row))  # a callback's purpose in words, not its catalog key
+        text.append(visible(subject(row)))  # a callback's purpose in words, not its key
     return text

@@ -66,7 +66,7 @@ class HistoryModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog history-dialog"):
-            yield Static(Text(self.title_text), classes="dialog-title")
+            yield Static(Text(visible(self.title_text, one_line=True)), classes="dialog-title")
             with VerticalScroll(id="history-list"):
                 yield Static(t("history.loading"), id="history-entries")
             yield Static(t("history.hint"), classes="hint")

@@ -72,7 +72,7 @@ class LegFormModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog leg-dialog", can_focus=False):
-            yield Static(Text(self._title), classes="dialog-title")
+            yield Static(Text(visible(self._title, one_line=True)), classes="dialog-title")
             for spec in self._fields:
                 yield Label(spec.label, classes="field-label")
                 if spec.kind == "select":

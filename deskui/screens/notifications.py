@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 
@@ -61,7 +62,7 @@ class NotificationsModal(ModalScreen[Seen]):
         line.append(notification.created_at.astimezone(zone).strftime("%m-%d %H:%M  "))
         line.append(t(f"notification.{notification.kind}"), style="bold")
         line.append("  ")
-        line.append(notification.text)
+        line.append(visible(notification.text, one_line=True))
         if notification.subject_id is not None:
             line.append(f"  #{notification.subject_id}")
         return line

@@ -111,7 +111,7 @@ class FormModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form-dialog", can_focus=False):
-            yield Static(Text(self._title), classes="dialog-title")
+            yield Static(Text(visible(self._title, one_line=True)), classes="dialog-title")
             for spec in self._fields:
                 if spec.kind == "check":
                     yield Checkbox(spec.label, spec.value == "1", id=f"f-{spec.name}")

@@ -22,6 +22,7 @@ from deskui.domain.field_limits import input_limit
 from deskui.domain.model import ContactRole, Gender
 from deskui.domain.permissions import Action, may
 from deskui.domain.phone import format_display
+from deskui.domain.visible_text import visible
 from deskui.i18n import has_key, t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import NO_DRAFT, FormDraft
@@ -233,17 +234,20 @@ class ProfilesScreen(Screen[None]):
         none = t("profiles.none")
         text = Text()
         text.append(
-            t(
-                "profiles.detail",
-                name=detail.name,
-                phone=format_display(detail.phone_e164) if detail.phone_e164 else none,
-                unit=detail.unit_number or none,
-                agent=detail.assigned_agent or t("profiles.no_agent"),
+            visible(
+                t(
+                    "profiles.detail",
+                    name=detail.name,
+                    phone=format_display(detail.phone_e164) if detail.phone_e164 else none,
+                    unit=detail.unit_number or none,
+                    agent=detail.assigned_agent or t("profiles.no_agent"),
+                ),
+                one_line=True,
             ),
             style="bold",
         )
         if detail.address:
-            text.append("\n" + t("profiles.detail_address", address=detail.address))
+            text.append("\n" + visible(t("profiles.detail_address", address=detail.address)))
         if detail.needs_sales_confirmation:
             text.append("\n" + t("profiles.detail_confirm"))
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
@@ -255,19 +259,17 @@ class ProfilesScreen(Screen[None]):
             else:
                 text.append("\n" + t("profiles.detail_filing", due=due))
         for contact in detail.contacts:
-            text.append(
-                "\n"
-                + t(
-                    "profiles.detail_contact",
-                    role=t(f"profiles.role.{contact.role}"),
-                    name=contact.name,
-                    position=contact.position,
-                    phone=format_display(contact.phone_e164, contact.phone_extension)
-                    if contact.phone_e164
-                    else "",
-                    email=contact.email,
-                )
+            line = t(
+                "profiles.detail_contact",
+                role=t(f"profiles.role.{contact.role}"),
+                name=contact.name,
+                position=contact.position,
+                phone=format_display(contact.phone_e164, contact.phone_extension)
+                if contact.phone_e164
+                else "",
+                email=contact.email,
             )
+            text.append("\n" + visible(line, one_line=True))
         return text
 
     def _form_closed(self, name: str | None) -> None:
@@ -476,7 +478,7 @@ class CustomerFormModal(ProfileFormBase):
         with Vertical(classes="dialog profile-dialog"):
             head = Text(title)
             if d is not None:
-                head.append(d.name)
+                head.append(visible(d.name, one_line=True))
             yield Static(head, classes="dialog-title")
             with VerticalScroll(classes="form-body"):
                 values = {
@@ -606,13 +608,13 @@ class ContactFormModal(ProfileFormBase):
     def compose(self) -> ComposeResult:
         roles, genders = self._contact_options()
         choices = [
-            (Text(f"{c.name}  ·  {t(f'profiles.role.{c.role}')}"), str(c.id))
+            (Text(f"{visible(c.name)}  ·  {t(f'profiles.role.{c.role}')}"), str(c.id))
             for c in self.detail.contacts
         ]
         choices.append((Text(t("profiles.field.new_contact")), str(NEW_CONTACT)))
         with Vertical(classes="dialog profile-dialog"):
             head = Text(t("profiles.form.contact_title", name=""))
-            head.append(self.detail.name)
+            head.append(visible(self.detail.name, one_line=True))
             yield Static(head, classes="dialog-title")
             yield Label(t("profiles.field.which_contact"), classes="field-label")
             yield Select(

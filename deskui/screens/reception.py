@@ -16,7 +16,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
+from deskui.domain.accounts import sees_personal
 from deskui.domain.field_problem import FieldProblem
+from deskui.domain.masking import masked_record
 from deskui.domain.reception import check_pass, check_text, check_time
 from deskui.domain.search import visible
 from deskui.i18n import t
@@ -73,7 +75,11 @@ class ReceptionSource:
         return call_service(self._app, reception_count, self._page())
 
     def rows(self, offset: int, limit: int) -> list[Any]:
-        return list(call_service(self._app, reception_page, self._page(offset, limit)))
+        rows = call_service(self._app, reception_page, self._page(offset, limit))
+        actor = self._app.actor
+        # a caller's number on a message is personal: masked for a role that need not see it
+        sees = actor is not None and sees_personal(actor.role, self._app.site_rules.masked_roles)
+        return [masked_record(row, sees=sees) for row in rows]
 
 
 class ReceptionScreen(Screen[None]):
@@ -243,16 +249,16 @@ class ReceptionScreen(Screen[None]):
             return text
         pairs: list[tuple[str, str]] = []
         if self.section in ("visitors", "walk_ins"):
-            text.append(row.visitor, style="bold")
-            text.append(f"  {row.company}")
+            text.append(visible(row.visitor), style="bold")
+            text.append(f"  {visible(row.company)}")
             pairs = [("detail_purpose", row.purpose), ("detail_prepare", row.prepare)]
             if row.ticket_id:
                 pairs.append(("", t("reception.detail_ticket", id=row.ticket_id)))
         elif self.section == "messages":
-            text.append(f"{row.from_name} {row.from_number}", style="bold")
+            text.append(f"{visible(row.from_name)} {visible(row.from_number)}", style="bold")
             pairs = [("detail_message", row.message)]
         else:
-            text.append(f"#{row.id} {row.company}", style="bold")
+            text.append(f"#{row.id} {visible(row.company)}", style="bold")
             pairs = [("detail_area", row.area), ("detail_people", row.people)]
         for key, value in pairs:
             if value:

@@ -484,7 +484,7 @@ class RelationsScreen(Screen[None]):
             return text
         lines: list[tuple[str, str]] = []
         if self.section == "prospects":
-            text.append(f"{row.customer_name}  {row.contact_name}", style="bold")
+            text.append(visible(f"{row.customer_name}  {row.contact_name}"), style="bold")
             lines.append(("interest", row.interest))
             found = t(
                 "relations.detail.recorded", who=row.recorded_by, at=self._time(row.recorded_at)
@@ -510,7 +510,7 @@ class RelationsScreen(Screen[None]):
             if row.outcome:
                 lines.append(("outcome", row.outcome))
         elif self.section == "gifts":
-            text.append(f"{row.customer_name}  {row.contact_name}", style="bold")
+            text.append(visible(f"{row.customer_name}  {row.contact_name}"), style="bold")
             lines.append(("gift", row.gift))
             department = department_name(row.department_code, self._departments)
             lines.append(
@@ -534,13 +534,14 @@ class RelationsScreen(Screen[None]):
             if row.confirm_note:
                 lines.append(("note", row.confirm_note))
         elif self.section == "events":
-            text.append(f"{row.name}  {row.event_on.isoformat()}  {row.place}", style="bold")
+            head = f"{row.name}  {row.event_on.isoformat()}  {row.place}"
+            text.append(visible(head, one_line=True), style="bold")
             lines.append(("", self._plan_state(row)))
             if row.plan:
                 lines.append(("plan", row.plan))
             lines.append(("", t("relations.detail.open_invitees")))
         else:
-            text.append(f"{row.customer_name}  {row.contact_name}", style="bold")
+            text.append(visible(f"{row.customer_name}  {row.contact_name}"), style="bold")
             if row.invited_at:
                 lines.append(
                     (

@@ -10,6 +10,8 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from deskui.domain.visible_text import visible
+
 NO_LINE_START = frozenset("，。、；：？！）》」』】,.;:?!)%")
 """Punctuation a line never starts with: it goes up with the character before it."""
 
@@ -72,7 +74,7 @@ class Banner(Widget):
             self.pending = pending.text()
 
     def render(self) -> Text:
-        lines = wrap_cells(self._text(), self.size.width)
+        lines = wrap_cells(visible(self._text()), self.size.width)
         return Text("\n".join(lines), no_wrap=True, overflow="crop")
 
     def _text(self) -> str:
@@ -80,7 +82,7 @@ class Banner(Widget):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         text = self._text()
-        return len(wrap_cells(text, width)) if text else 0
+        return len(wrap_cells(visible(text), width)) if text else 0
 
     def watch_message(self) -> None:
         self._shown()

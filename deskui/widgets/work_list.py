@@ -6,7 +6,6 @@ fetched, in a thread worker, from a source with `count()` and `rows(offset, limi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -26,6 +25,7 @@ from textual.strip import Strip
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from deskui.domain.countdown import Phase
+from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.widgets.countdown import clock_now, countdown_text
 
@@ -68,16 +68,6 @@ class Column:
     countdown: Callable[[Any], CountdownFields] | None = None
     min_width: int = 0
     drop: int = 0
-
-
-_TERMINAL_ESCAPE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: titles, hyperlinks
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
-    r"|\x1b.?"  # any other escape
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def column_widths(columns: Sequence[Column], width: int) -> list[int]:
@@ -128,10 +118,9 @@ def _shared_widths(columns: Sequence[Column], width: int) -> list[int]:
 
 
 def display_text(value: object) -> str:
-    """User data made safe to paint: terminal escapes and control characters removed."""
-    text = _TERMINAL_ESCAPE.sub("", str(value))
-    text = text.replace("\t", " ").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-    return _CONTROL.sub("", text)
+    """A cell of user data as painted: one line, every control character shown as its
+    escape (`\\x1b[2J`, `\\n`), never sent to the terminal (issue 23)."""
+    return visible(value, one_line=True)
 
 
 def fit(text: str, width: int) -> str:

@@ -71,9 +71,9 @@ def test_name_grams_are_two_character_pieces_case_folded_without_spaces() -> Non
     assert name_grams("华") == set()
 
 
-def test_visible_turns_escape_and_control_characters_into_pictures() -> None:
-    assert visible("\x1b[31mred") == "␛[31mred"
-    assert visible("a\x00b\x07c\x7f") == "a␀b␇c␡"
+def test_visible_shows_escape_and_control_characters_as_their_escapes() -> None:
+    assert visible("\x1b[31mred") == r"\x1b[31mred"
+    assert visible("a\x00b\x07c\x7f") == r"a\x00b\x07c\x7f"
     assert visible("[red]x[/]") == "[red]x[/]"  # markup is text, left alone
     assert visible("两行\n\t缩进") == "两行\n\t缩进"  # newline and tab are kept
     assert "\x1b" not in visible("\x1b]8;;http://x\x1b\\link")
