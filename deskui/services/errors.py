@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from deskui.data.conflict import Conflict
 from deskui.data.trouble import is_database_fault, trouble_of
-from deskui.domain.refusal import Refusal
+from deskui.domain.refusal import Invalid, Refusal
 
 if TYPE_CHECKING:
     from deskui.data.callback_store import BookingRefused, CallbackError
@@ -69,6 +69,7 @@ __all__ = [
     "Denied",
     "FrontDeskError",
     "HandoverError",
+    "Invalid",
     "PauseError",
     "Refusal",
     "ScriptError",
