@@ -298,6 +298,7 @@ Departments = Sequence[tuple[str, str, str]]
 
 def list_departments(uow: UnitOfWork, actor: Actor, query: None, now: datetime) -> Departments:
     """Who may follow a prospect or send a gift."""
+    require(actor, Action.WORK_OWN)
     return uow.tickets.departments()
 
 
@@ -314,6 +315,7 @@ class RelationsPage:
 
 
 def relations_count(uow: UnitOfWork, actor: Actor, query: RelationsPage, now: datetime) -> int:
+    require(actor, Action.WORK_OWN)
     if query.section == "prospects":
         return uow.relations.prospect_count()
     if query.section == "gifts":
@@ -325,6 +327,7 @@ def relations_count(uow: UnitOfWork, actor: Actor, query: RelationsPage, now: da
 
 def relations_rows(uow: UnitOfWork, actor: Actor, query: RelationsPage, now: datetime) -> list[Any]:
     """ProspectRow, GiftRow, EventRow or InviteeRow, as the section says."""
+    require(actor, Action.WORK_OWN)
     if query.section == "prospects":
         return list(uow.relations.prospect_rows(query.offset, query.limit))
     if query.section == "gifts":
@@ -343,4 +346,5 @@ class CustomerEvent:
 
 
 def customer_event(uow: UnitOfWork, actor: Actor, query: CustomerEvent, now: datetime) -> EventRow:
+    require(actor, Action.WORK_OWN)
     return uow.relations.event(query.event_id)
