@@ -409,6 +409,18 @@ class CallbackStore(StoreBase):
         )
         return int(self.session.scalar(query) or 0)
 
+    def callback_state(self, callback_id: int) -> tuple[str, bool] | None:
+        """A callback's purpose and whether it is still open (None: no such callback)."""
+        row = self.session.execute(
+            select(m.Callback.purpose, m.Callback.status, m.Callback.done_at).where(
+                m.Callback.id == callback_id
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        purpose, status, done_at = row
+        return str(purpose), done_at is None and status in OPEN
+
     def callback_detail(
         self, callback_id: int, rules: CallbackRules | None = None
     ) -> CallbackDetail:
