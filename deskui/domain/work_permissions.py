@@ -43,3 +43,9 @@ def may_see_department(role: str, own_department: str | None, department: str) -
     if may_choose(role, WorkChoice.ANY_DEPARTMENT):
         return True
     return may(role, Action.WORK_DEPARTMENT) and own_department == department
+
+
+def works_one_department(role: str) -> bool:
+    """A role whose work is one department's queue (a department member): their desk opens
+    on F7 and records as themself, never for a department by name."""
+    return may(role, Action.WORK_DEPARTMENT) and not may_choose(role, WorkChoice.ANY_DEPARTMENT)

@@ -10,7 +10,12 @@ from deskui.domain.intake import check_choices, department_problem
 from deskui.domain.model import Role
 from deskui.domain.refusal import Invalid, refuse_problems
 from deskui.domain.script_walk import walk_answers
-from deskui.domain.work_permissions import WorkChoice, may_choose, may_see_department
+from deskui.domain.work_permissions import (
+    WorkChoice,
+    may_choose,
+    may_see_department,
+    works_one_department,
+)
 from deskui.scripts import load_script
 
 
@@ -29,6 +34,11 @@ def test_who_chooses_the_department_and_who_sees_every_queue(
 ) -> None:
     assert may_choose(role, WorkChoice.CHOOSE_DEPARTMENT) is choose
     assert may_choose(role, WorkChoice.ANY_DEPARTMENT) is any_department
+
+
+def test_only_a_department_member_works_one_department() -> None:
+    assert works_one_department(Role.DEPARTMENT)
+    assert not any(works_one_department(r) for r in (Role.AGENT, Role.LEAD, Role.MANAGER, "x"))
 
 
 def test_a_department_member_sees_only_their_own_queue() -> None:
