@@ -13,6 +13,7 @@ from deskui.data.records import CallerMatch, CallIntake, CustomerCard, HistoryRo
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.accounts import masked_email, masked_number, sees_personal
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.intake import check_choices, check_intake, department_problem
 from deskui.domain.model import Channel
 from deskui.domain.permissions import Action
@@ -208,6 +209,10 @@ def _check_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetim
         forwarded_on=received.isoformat() if received is not None else "",
         today=today,
     )
+    if intake.contact_id is not None:  # the caller picked among this customer's contacts
+        owner = uow.customers.contact_customer(intake.contact_id)
+        if owner is None or owner != intake.customer_id:
+            problems.append(FieldProblem("contact", "intake.error.contact_unknown"))
     rule = propose_department(intake.kind, intake.category, uow.tickets.routing_rules())
     proposed = rule.department if rule else None
     lead = may_choose(actor.role, WorkChoice.CHOOSE_DEPARTMENT)

@@ -50,6 +50,7 @@ def save_reply(uow: UnitOfWork, actor: Actor, command: SaveReply, now: datetime)
     when another desk saved the complaint first (the reply is part of its record), `Invalid`
     for an empty letter or facts past their limits or the rules of conduct."""
     require(actor, Action.WORK_OWN)
+    uow.tickets.ticket_kind(command.ticket_id)  # MissingRecord: no such complaint
     locale = command.locale if command.locale in ("zh-CN", "en") else "zh-CN"
     refuse_problems(
         reply_problems(
