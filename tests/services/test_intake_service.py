@@ -155,7 +155,9 @@ def test_only_a_lead_sends_a_call_to_a_department_routing_did_not_propose(
 _CHOICE = "intake.error.choice_required"
 _FORWARDED = {"kind": "complaint", "category": "network_line", "channel": "department"}
 _TOMORROW = {
-    **_FORWARDED, "forwarded_by": "business", "received_by_department_on": date(2026, 11, 24)
+    **_FORWARDED,
+    "forwarded_by": "business",
+    "received_by_department_on": date(2026, 11, 24),
 }
 INVALID_CALLS = [
     ({"kind": "rumour"}, "kind", _CHOICE),

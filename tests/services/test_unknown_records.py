@@ -54,7 +54,7 @@ def _cases(desk: Desk) -> list[tuple[Callable[..., Any], object]]:
         (
             relations.record_gift,
             relations.RecordGift(NONE, "月饼", FIXED_NOW, "钱敏", "business", BusinessCalendar()),
-        ),  # noqa: E501
+        ),
         (relations.confirm_gift, relations.ConfirmGift(NONE, arrived=True)),
         (relations.record_plan, relations.RecordPlan(NONE, "计划", "孙丽")),
         (relations.invite, relations.Invite(NONE, [(desk.customer, None)])),
@@ -62,13 +62,13 @@ def _cases(desk: Desk) -> list[tuple[Callable[..., Any], object]]:
         (
             relations.record_attendance,
             relations.RecordAttendance(NONE, "declined", "Asia/Shanghai"),
-        ),  # noqa: E501
+        ),
         (callbacks.open_callback, callbacks.OpenCallback(NONE)),
         (callbacks.book_callback, callbacks.BookCallback(NONE, LATER, 1)),
         (
             callbacks.record_sales_confirmation,
             callbacks.RecordSalesConfirmation(NONE, "赵", True, 1),
-        ),  # noqa: E501
+        ),
         (callbacks.record_callback, callbacks.RecordCallback(NONE, {}, 1)),
         (replies.save_reply, replies.SaveReply(NONE, "", "", None, None, "", "尊敬的客户", 0)),
         (intake.record_call, _call(customer_id=NONE)),
@@ -96,7 +96,7 @@ def test_every_unknown_record_is_a_refusal_with_its_catalog_key(
                 answered[name] = "saved"
     wrong = {
         name: said for name, said in answered.items() if said.startswith(("FAULT", "no ", "saved"))
-    }  # noqa: E501
+    }
     assert wrong == {}
 
 
