@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from deskui.config import Settings
 from deskui.domain.clock import Clock
+from deskui.domain.work_permissions import works_one_department
 from deskui.i18n import set_locale, t
 from deskui.keys import localize_bindings, offered
 from deskui.memory import IdleCollector
@@ -350,7 +351,7 @@ class DeskApp(App[None]):
     def sign_in(self, agent: AgentRecord) -> None:
         self.agent = agent
         self._desk().sign_in(agent)
-        if agent.role == "department":  # a department member works their department's queue
+        if works_one_department(agent.role):  # a department member works their queue
             self.action_open_screen("department")
         self._offer_handover()
 

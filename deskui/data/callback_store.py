@@ -49,6 +49,7 @@ from deskui.domain.model import (
     SubjectType,
     TicketKind,
 )
+from deskui.domain.permissions import Action, may
 from deskui.domain.refusal import Refusal
 
 if TYPE_CHECKING:
@@ -408,6 +409,18 @@ class CallbackStore(StoreBase):
         )
         return int(self.session.scalar(query) or 0)
 
+    def callback_state(self, callback_id: int) -> tuple[str, bool] | None:
+        """A callback's purpose and whether it is still open (None: no such callback)."""
+        row = self.session.execute(
+            select(m.Callback.purpose, m.Callback.status, m.Callback.done_at).where(
+                m.Callback.id == callback_id
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        purpose, status, done_at = row
+        return str(purpose), done_at is None and status in OPEN
+
     def callback_detail(
         self, callback_id: int, rules: CallbackRules | None = None
     ) -> CallbackDetail:
@@ -766,7 +779,7 @@ class CallbackStore(StoreBase):
         another desk changed since the lead's list showed it is a `Conflict`. Returns who had
         it (empty: the shared queue) and who has it now, by name."""
         lead = self.session.get_one(m.Agent, by_agent_id)
-        if lead.role not in (Role.LEAD, Role.MANAGER):
+        if not may(lead.role, Action.REASSIGN):
             raise CallbackError("callbacks.error.lead_only")
         callback = self._saving(callback_id, expected_version, by_agent_id, now)
         previous = self.session.get(m.Agent, callback.agent_id) if callback.agent_id else None
@@ -945,7 +958,7 @@ class CallbackStore(StoreBase):
     ) -> int:
         """A lead records a promotion period; generation calls every customer ahead of it."""
         agent = self.session.get_one(m.Agent, agent_id)
-        if agent.role not in (Role.LEAD, Role.MANAGER):
+        if not may(agent.role, Action.RECORD_PROMOTION):
             raise CallbackError("callbacks.error.lead_only")
         problems = promotion_problems(name, starts_on, ends_on)
         if problems:
@@ -1020,7 +1033,7 @@ class CallbackStore(StoreBase):
     ) -> None:
         """A lead or manager approves or rejects, with a note."""
         lead = self.session.get_one(m.Agent, lead_id)
-        if lead.role not in (Role.LEAD, Role.MANAGER):
+        if not may(lead.role, Action.APPROVE_VISIT):
             raise CallbackError("callbacks.error.lead_only")
         request = self.session.get_one(m.VisitRequest, request_id)
         if request.status != "pending":

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from deskui.data import caller_lookup
 from deskui.data import models as m
 from deskui.data.history import HistoryEntry, entry_changes, newest_first
+from deskui.data.missing import MissingRecord
 from deskui.data.records import (
     CallerMatch,
     ContactRecord,
@@ -69,10 +70,14 @@ class CustomerStore(StoreBase):
             return caller_lookup.by_name(connection, pieces, needle, limit) if pieces else []
         return []
 
+    def contact_customer(self, contact_id: int) -> int | None:
+        """The customer a contact belongs to (None: no such contact)."""
+        return self.session.scalar(select(m.Contact.customer_id).where(m.Contact.id == contact_id))
+
     def customer_card(self, customer_id: int) -> CustomerCard:
         card = caller_lookup.card(self.session.connection(), customer_id)
         if card is None:
-            raise LookupError(f"no customer {customer_id}")
+            raise MissingRecord("customer", customer_id)
         return card
 
     def _history_union(self, customer_id: int) -> Any:

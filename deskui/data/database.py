@@ -11,6 +11,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskui.data.migrations import HEAD
+from deskui.data.missing import DeskSession
 
 
 class DatabaseError(Exception):
@@ -64,7 +65,7 @@ class Database:
             ) from error
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = sessionmaker(self.engine, class_=DeskSession, expire_on_commit=False)
         self._quick_engine: Engine | None = None
         self._quick: sessionmaker[Session] | None = None
 
@@ -79,7 +80,7 @@ class Database:
             engine = create_engine(self.url, connect_args=quick_args, pool_size=1, max_overflow=1)
             event.listen(engine, "connect", _quick_pragmas)
             self._quick_engine = engine
-            self._quick = sessionmaker(engine, expire_on_commit=False)
+            self._quick = sessionmaker(engine, class_=DeskSession, expire_on_commit=False)
         return self._quick()
 
     def check(self) -> None:

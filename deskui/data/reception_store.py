@@ -272,7 +272,9 @@ class ReceptionStore(StoreBase):
         from_number: str = "",
         urgent: bool = False,
     ) -> int:
-        """The message; an urgent one reaches its addressee's bell in the same transaction."""
+        """The message; an urgent one reaches its addressee's bell in the same transaction
+        (`MissingRecord` when there is no such addressee)."""
+        self.session.get_one(m.Agent, for_agent_id)
         taken = m.PhoneMessage(
             for_agent_id=for_agent_id,
             from_name=from_name.strip(),

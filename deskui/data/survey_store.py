@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from deskui.data import models as m
 from deskui.data.store_base import StoreBase
 from deskui.domain.callbacks import SURVEY_SCORES
-from deskui.domain.model import Role
+from deskui.domain.permissions import Action, may
 from deskui.domain.refusal import Refusal
 
 
@@ -100,7 +100,7 @@ class SurveyStore(StoreBase):
     ) -> int:
         """A lead records a customer's form as received: from whom, when, its score, notes."""
         lead = self.session.get_one(m.Agent, agent_id)
-        if lead.role not in (Role.LEAD, Role.MANAGER):
+        if not may(lead.role, Action.RECORD_SURVEY):
             raise SurveyError("team.survey.error.lead_only")
         if not received_from.strip():
             raise SurveyError("team.survey.error.from_required")

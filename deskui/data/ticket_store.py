@@ -12,6 +12,7 @@ from deskui.data import models as m
 from deskui.data.conflict import Conflict
 from deskui.data.customer_store import contact_fields
 from deskui.data.history import field_changes
+from deskui.data.missing import MissingRecord
 from deskui.data.records import (
     CallIntake,
     NewTicket,
@@ -52,6 +53,10 @@ class TicketStore(StoreBase):
             (d.code, d.name_zh, d.name_en)
             for d in self.session.scalars(select(m.Department).order_by(m.Department.id))
         ]
+
+    def ticket_kind(self, ticket_id: int) -> str:
+        """The ticket's kind (question, complaint); `MissingRecord` when there is none."""
+        return self.session.get_one(m.Ticket, ticket_id).kind
 
     def record_call(self, intake: CallIntake, agent_id: int, now: datetime) -> SavedCall:
         """One call, one unit of work: the customer if new, the ticket, its deadlines, the
@@ -262,7 +267,7 @@ class TicketStore(StoreBase):
         ticket = self.session.get(m.Ticket, ticket_id)
         agent = self.session.get(m.Agent, to_agent_id)
         if ticket is None or agent is None or not agent.active:
-            raise LookupError("ticket or agent not found")
+            raise MissingRecord("ticket" if ticket is None else "agent", ticket_id)
         if ticket.version != expected_version:
             raise Conflict(
                 "ticket",

@@ -810,3 +810,25 @@ def parse_booked_time(text: str, now: datetime, tz: str = "Asia/Shanghai") -> da
     except ValueError:
         return None
     return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
+
+
+# -- a callback's script (issue 24: the screen walks it, the service replays it) --------------
+
+CALLBACK_SCRIPTS: dict[str, str] = {
+    CallbackPurpose.ROUTINE: "callback_routine",
+    CallbackPurpose.EQUIPMENT_CHECK: "callback_equipment",
+    CallbackPurpose.SPECIAL_OCCASION: "callback_special_occasion",
+    CallbackPurpose.NEW_PRODUCT: "callback_new_product",
+    CallbackPurpose.AFTER_COMPLAINT: "callback_after_complaint",
+    CallbackPurpose.GIFT_ARRIVAL: "callback_gift_arrival",
+}
+"""The script read on a callback of each purpose (deskui/scripts/<locale>/<name>.toml)."""
+
+
+def callback_script(purpose: str) -> str:
+    """The script's name for a callback's purpose (the routine one for any other)."""
+    return CALLBACK_SCRIPTS.get(purpose, "callback_routine")
+
+
+BOOKING_FIELD = "booked_at"
+"""The field of the step that books a time: its end is a booking, not a result."""

@@ -152,11 +152,34 @@ def check_plan(
 
     `on_behalf_of` is the department person's name when CS records it for them (else None).
     """
-    problems: list[FieldProblem] = []
     expected_at = parse_local_time(expected, zone)
     if not expected.strip():
-        problems.append(FieldProblem("expected", "department.legs.error.expected_required"))
+        problems = [FieldProblem("expected", "department.legs.error.expected_required")]
+        problems += plan_problems(policy, None, measures, on_behalf_of, now, read=False)
     elif expected_at is None:
+        problems = [FieldProblem("expected", "department.legs.error.expected_format")]
+        problems += plan_problems(policy, None, measures, on_behalf_of, now, read=False)
+    else:
+        problems = plan_problems(policy, expected_at, measures, on_behalf_of, now)
+    return (expected_at if not problems else None), problems
+
+
+def plan_problems(
+    policy: LegPolicy,
+    expected_at: datetime | None,
+    measures: str,
+    on_behalf_of: str | None,
+    now: datetime,
+    *,
+    read: bool = True,
+) -> list[FieldProblem]:
+    """What is wrong with a plan whose time is read (`read` False: the form said why it
+    is not): the time after now and within the longest resolution, the measures, the name."""
+    problems: list[FieldProblem] = []
+    if expected_at is None:
+        if read:
+            problems.append(FieldProblem("expected", "department.legs.error.expected_required"))
+    elif expected_at.tzinfo is None:  # a time without its zone is no time at all
         problems.append(FieldProblem("expected", "department.legs.error.expected_format"))
     elif expected_at <= _utc(now):
         problems.append(FieldProblem("expected", "department.legs.error.expected_past"))
@@ -167,7 +190,7 @@ def check_plan(
         )
     problems += _text_problems("measures", measures, "department.legs.error.measures_required")
     problems += check_name(on_behalf_of)
-    return (expected_at if not problems else None), problems
+    return problems
 
 
 def check_result(result: str, on_behalf_of: str | None) -> list[FieldProblem]:

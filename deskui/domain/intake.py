@@ -6,12 +6,14 @@ from datetime import date
 
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.field_problem import FieldProblem
+from deskui.domain.model import Channel, Severity, TicketKind
 from deskui.domain.phone import normalise_phone
 
 MAX_WORDS = limit(FieldKind.NOTE)  # the customer's words; a longer paste is kept in the form
 MAX_LINE = limit(FieldKind.SHORT_TEXT)  # one-line fields: the customer's name, expectation
 MAX_NAME = limit(FieldKind.NAME)  # the new contact, a person (Contact.name is String(80))
 MAX_UNIT = limit(FieldKind.UNIT_NUMBER)
+MAX_CATEGORY = 40  # Ticket.category is String(40)
 
 
 def check_intake(
@@ -98,3 +100,29 @@ def _forward_problems(department: str, typed: str, today: date | None) -> list[F
 
 def _too_long(field: str, text: str, limit: int) -> FieldProblem:
     return FieldProblem(field, "intake.error.too_long", (("limit", limit), ("length", len(text))))
+
+
+def check_choices(*, kind: str, category: str, channel: str, severity: str) -> list[FieldProblem]:
+    """The form's lists: a kind, channel and severity the desk knows, and a category (a site
+    may add its own, so any short code) (seed 002:2.2)."""
+    problems: list[FieldProblem] = []
+    if kind not in set(TicketKind):
+        problems.append(FieldProblem("kind", "intake.error.choice_required"))
+    if not category.strip() or len(category) > MAX_CATEGORY:
+        problems.append(FieldProblem("category", "intake.error.choice_required"))
+    if channel not in set(Channel):
+        problems.append(FieldProblem("channel", "intake.error.choice_required"))
+    if severity not in set(Severity):
+        problems.append(FieldProblem("severity", "intake.error.choice_required"))
+    return problems
+
+
+def department_problem(
+    may_choose: bool, chosen: str | None, proposed: str | None
+) -> list[FieldProblem]:
+    """seed 002:2.3.2: routing proposes the department (None: it proposes none, or the
+    store routes); only a role that `may_choose` (work_permissions.CHOOSE_DEPARTMENT) sends
+    the ticket to another."""
+    if may_choose or chosen is None or chosen == proposed:
+        return []
+    return [FieldProblem("department", "intake.error.department_lead_only")]

@@ -156,18 +156,109 @@ def check_time(
 def check_pass(
     values: dict[str, str], now: datetime, zone: ZoneInfo
 ) -> tuple[PassFacts | None, list[FieldProblem]]:
-    problems = check_text("company", values.get("company", ""), limit=limit(FieldKind.COMPANY))
-    problems += check_text("people", values.get("people", ""))
-    problems += check_text("area", values.get("area", ""), limit=limit(FieldKind.COMPANY))
-    problems += check_text("issued_by", values.get("issued_by", ""), limit=MAX_NAME)
     valid_from, bad_from = check_time("valid_from", values.get("valid_from", ""), now, zone)
     valid_to, bad_to = check_time("valid_to", values.get("valid_to", ""), now, zone)
+    problems = pass_problems(
+        company=values.get("company", ""),
+        people=values.get("people", ""),
+        area=values.get("area", ""),
+        issued_by=values.get("issued_by", ""),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        times_read=False,  # check_time said which is missing or unreadable
+    )
     problems += bad_from + bad_to
-    if valid_from and valid_to and valid_to <= valid_from:
-        problems.append(FieldProblem("valid_to", "reception.error.to_before_from"))
+    problems.sort(key=lambda problem: PASS_FIELDS.index(problem.field))
     if problems or valid_from is None or valid_to is None:
         return None, problems
     return PassFacts(valid_from, valid_to), []
+
+
+# -- the same checks on a command's typed facts (the services' gate, issue 24) ------------------
+
+PASS_FIELDS = ("company", "people", "area", "issued_by", "valid_from", "valid_to")
+
+
+def pass_problems(
+    *,
+    company: str,
+    people: str,
+    area: str,
+    issued_by: str,
+    valid_from: datetime | None,
+    valid_to: datetime | None,
+    times_read: bool = True,
+) -> list[FieldProblem]:
+    """A contractor pass (seed 001:4.8): who, where, who issued it, and a validity that
+    ends after it starts. `times_read` False: the form reports the unreadable times itself."""
+    problems = check_text("company", company, limit=limit(FieldKind.COMPANY))
+    problems += check_text("people", people)
+    problems += check_text("area", area, limit=limit(FieldKind.COMPANY))
+    problems += check_text("issued_by", issued_by, limit=MAX_NAME)
+    if times_read:
+        if valid_from is None:
+            problems.append(FieldProblem("valid_from", "reception.error.required"))
+        if valid_to is None:
+            problems.append(FieldProblem("valid_to", "reception.error.required"))
+    if valid_from is not None and valid_to is not None and valid_to <= valid_from:
+        problems.append(FieldProblem("valid_to", "reception.error.to_before_from"))
+    return problems
+
+
+def visit_problems(
+    *, visitor: str, company: str, host: str, purpose: str, prepare: str, walk_in: bool
+) -> list[FieldProblem]:
+    """A visitor (seed 001:4.9-4.10): their name; a booked visit names whom they meet."""
+    problems = check_text("visitor", visitor, limit=MAX_NAME)
+    problems += check_text("company", company, required=False, limit=limit(FieldKind.COMPANY))
+    problems += check_text("host", host, required=not walk_in, limit=MAX_NAME)
+    problems += check_text("purpose", purpose, required=False)
+    problems += check_text("prepare", prepare, required=False)
+    return problems
+
+
+def message_problems(*, from_name: str, from_number: str, message: str) -> list[FieldProblem]:
+    """A phone message for a colleague (seed 001:4.7): who called and what they said."""
+    problems = check_text("from_name", from_name, limit=MAX_NAME)
+    problems += check_text("from_number", from_number, required=False, limit=limit(FieldKind.PHONE))
+    problems += check_text("message", message)
+    return problems
+
+
+def revoke_problems(reason: str) -> list[FieldProblem]:
+    """A pass taken back says why (seed 001:4.8)."""
+    return check_text("reason", reason, limit=limit(FieldKind.SHORT_TEXT))
+
+
+MAIL_CATEGORY_MAX = 40  # CorrespondenceItem.category is String(40)
+
+
+def mail_problems(
+    *,
+    direction: str,
+    kind: str,
+    category: str,
+    party: str,
+    handed_to: str,
+    note: str,
+) -> list[FieldProblem]:
+    """A register line (seed 001:4.5-4.6): received or sent, a letter, parcel or fax, from
+    or to whom. (Only a fax is copied: the store refuses a copied letter, FrontDeskError.)"""
+    problems: list[FieldProblem] = []
+    if direction not in set(Direction):
+        problems.append(FieldProblem("direction", "reception.error.choice"))
+    if kind not in set(MailKind):
+        problems.append(FieldProblem("kind", "reception.error.choice"))
+    problems += check_text("category", category, required=False, limit=MAIL_CATEGORY_MAX)
+    problems += check_text("party", party, limit=limit(FieldKind.COMPANY))
+    problems += check_text("handed_to", handed_to, required=False, limit=MAX_NAME)
+    problems += check_text("note", note, required=False)
+    return problems
+
+
+def signer_problems(signed_by: str) -> list[FieldProblem]:
+    """Who signed for an item (seed 001:4.5)."""
+    return check_text("signed_by", signed_by, limit=MAX_NAME)
 
 
 def _utc(instant: datetime) -> datetime:

@@ -115,10 +115,7 @@ def check_prospect(
 
 def check_hand_off(values: Mapping[str, str]) -> list[FieldProblem]:
     """Handing a prospect CS was following to a department: which one, and to whom."""
-    problems = check_text("person", values.get("person", ""), limit=MAX_NAME)
-    if not values.get("department", "") or values.get("department") == CS:
-        problems.append(FieldProblem("department", "relations.error.pick_department"))
-    return problems
+    return hand_off_problems(values.get("department", ""), values.get("person", ""))
 
 
 # -- gifts (seed 000:2.5.5) ------------------------------------------------------------------------
@@ -253,9 +250,7 @@ def check_event(
 
 def check_plan(values: Mapping[str, str]) -> list[FieldProblem]:
     """The planning department's plan and who wrote it (seed 000:4.2)."""
-    problems = check_text("plan", values.get("plan", ""), limit=8000)
-    problems += check_text("plan_by", values.get("plan_by", ""), limit=MAX_NAME)
-    return problems
+    return plan_problems(values.get("plan", ""), values.get("plan_by", ""))
 
 
 def check_invitation(
@@ -303,3 +298,107 @@ def _utc(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         raise ValueError("relations rules need timezone-aware instants")
     return instant.astimezone(UTC)
+
+
+# -- the same checks on a command's typed facts (the services' gate, issue 24) ------------------
+
+
+def prospect_problems(
+    *,
+    interest: str,
+    department_code: str | None,
+    person: str,
+    follow_up_at: datetime | None,
+    now: datetime,
+) -> list[FieldProblem]:
+    """A prospect (seed 000:1.4.7): what interests the contact; CS follows it (a follow-up
+    after now, or the default week) or a department's named person does."""
+    problems = check_text("interest", interest)
+    if department_code is None or department_code == CS:
+        problems += check_text("person", person, required=False, limit=MAX_NAME)
+        problems += _future_problems("follow_up", follow_up_at, now, "relations.error.not_future")
+    else:
+        problems += check_text("person", person, limit=MAX_NAME)
+    return problems
+
+
+def hand_off_problems(department_code: str, person: str) -> list[FieldProblem]:
+    """Handing a prospect CS was following to a department: which one, and to whom."""
+    problems = check_text("person", person, limit=MAX_NAME)
+    if not department_code or department_code == CS:
+        problems.append(FieldProblem("department", "relations.error.pick_department"))
+    return problems
+
+
+def outcome_problems(outcome: str) -> list[FieldProblem]:
+    """How a prospect ended: said in words."""
+    return check_text("outcome", outcome)
+
+
+def gift_problems(
+    *, gift: str, sent_by: str, sent_at: datetime, now: datetime
+) -> list[FieldProblem]:
+    """A gift sent (seed 000:2.5.5): what, by whom, and a time not after now."""
+    problems = check_text("gift", gift, limit=200)
+    problems += check_text("sent_by", sent_by, limit=MAX_NAME)
+    problems += _past_problems("sent_at", sent_at, now)
+    return problems
+
+
+def confirmation_problems(arrived: bool, note: str) -> list[FieldProblem]:
+    """A gift that did not arrive says what happened (its follow-up ticket carries it)."""
+    return check_text("note", note, required=not arrived)
+
+
+def event_problems(
+    *, name: str, place: str, event_on: date, now: datetime, zone: ZoneInfo
+) -> list[FieldProblem]:
+    """A customer event (seed 000:4): a name, a place, a day not in the past."""
+    problems = check_text("name", name, limit=120)
+    problems += check_text("place", place, limit=200)
+    if event_on < _utc(now).astimezone(zone).date():
+        problems.append(FieldProblem("event_on", "relations.error.event_past"))
+    return problems
+
+
+def plan_problems(plan: str, plan_by: str) -> list[FieldProblem]:
+    """The planning department's plan and who wrote it (seed 000:4.2)."""
+    problems = check_text("plan", plan, limit=8000)
+    problems += check_text("plan_by", plan_by, limit=MAX_NAME)
+    return problems
+
+
+def invitation_problems(
+    *, invited_by: str, way: str, at: datetime, now: datetime
+) -> list[FieldProblem]:
+    """When and how an invitation went out (not after now), and who sent it (seed 000:4.2)."""
+    problems = check_text("invited_by", invited_by, limit=MAX_NAME)
+    if way not in {w.value for w in InviteWay}:
+        problems.append(FieldProblem("way", "relations.error.pick_way"))
+    problems += _past_problems("invited_at", at, now)
+    return problems
+
+
+def attendance_note_problems(note: str) -> list[FieldProblem]:
+    """The note beside an invitee's attendance: optional, short."""
+    return check_text("note", note, required=False, limit=500)
+
+
+def _past_problems(field: str, at: datetime, now: datetime) -> list[FieldProblem]:
+    if at.tzinfo is None:  # a time without its zone reads as no time
+        return [FieldProblem(field, "reception.error.time_format")]
+    if at > _utc(now):
+        return [FieldProblem(field, "relations.error.sent_in_future")]
+    return []
+
+
+def _future_problems(
+    field: str, at: datetime | None, now: datetime, key: str
+) -> list[FieldProblem]:
+    if at is None:
+        return []
+    if at.tzinfo is None:
+        return [FieldProblem(field, "reception.error.time_format")]
+    if at <= _utc(now):
+        return [FieldProblem(field, key)]
+    return []

@@ -22,9 +22,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from deskui.domain.callbacks import parse_booked_time
+from deskui.domain.callbacks import CALLBACK_SCRIPTS, parse_booked_time
 from deskui.domain.field_limits import FieldKind, input_limit
-from deskui.domain.model import CallbackPurpose, CallbackWay
+from deskui.domain.model import CallbackWay
 from deskui.domain.script_flow import ScriptFlow, render, salutation
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, has_key, t
@@ -47,14 +47,7 @@ if TYPE_CHECKING:
 
 INPUT_FIELDS = ("feedback", "issue", "booked_at")
 CONFIRM_FIELDS = ("sales_head", "sales_note", "postpone_to")
-SCRIPTS: dict[str, str] = {
-    CallbackPurpose.ROUTINE: "callback_routine",
-    CallbackPurpose.EQUIPMENT_CHECK: "callback_equipment",
-    CallbackPurpose.SPECIAL_OCCASION: "callback_special_occasion",
-    CallbackPurpose.NEW_PRODUCT: "callback_new_product",
-    CallbackPurpose.AFTER_COMPLAINT: "callback_after_complaint",
-    CallbackPurpose.GIFT_ARRIVAL: "callback_gift_arrival",
-}
+SCRIPTS: dict[str, str] = CALLBACK_SCRIPTS  # the service replays the same script
 
 
 def script_for(purpose: str, locale: str) -> Script:
@@ -719,7 +712,9 @@ class CallbackCallScreen(Screen[None]):
         from deskui.services.callbacks import RecordCallback, record_callback
 
         assert self.detail is not None
-        command = RecordCallback(self.callback_id, answers, self.detail.version, notes, way)
+        command = RecordCallback(
+            self.callback_id, answers, self.detail.version, notes, way, current_locale()
+        )
         run_service(
             self,
             record_callback,

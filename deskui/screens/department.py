@@ -29,8 +29,8 @@ from deskui.domain.department_legs import (
     check_result,
     leg_times,
 )
-from deskui.domain.model import Role
 from deskui.domain.search import visible
+from deskui.domain.work_permissions import works_one_department
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
@@ -127,7 +127,7 @@ class DepartmentScreen(Screen[None]):
     def member(self) -> bool:
         """A department member records as themself; CS records for someone, by name."""
         agent = self.desk_app.agent
-        return agent is not None and agent.role == Role.DEPARTMENT
+        return agent is not None and works_one_department(agent.role)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="department-title", classes="section-title")

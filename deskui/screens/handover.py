@@ -19,8 +19,9 @@ from textual.widgets import Static
 
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.handover import is_ack_overdue
-from deskui.domain.model import HandoverSheet, Role
+from deskui.domain.model import HandoverSheet
 from deskui.domain.orders import parse_local
+from deskui.domain.permissions import Action, may
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -250,7 +251,7 @@ class HandoverScreen(Screen[None]):
 
     def action_whole_shift(self) -> None:
         agent = self.desk_app.agent
-        if agent is None or agent.role not in (Role.LEAD, Role.MANAGER):
+        if agent is None or not may(agent.role, Action.SEE_TEAM):  # the service's own rule
             self.notify(t("handover.lead_only"), severity="warning")
             return
         self.whole_shift = not self.whole_shift

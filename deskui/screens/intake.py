@@ -32,13 +32,13 @@ from deskui.domain.model import (
     COMPLAINT_CATEGORIES,
     QUESTION_CATEGORIES,
     Channel,
-    Role,
     Severity,
     TicketKind,
 )
 from deskui.domain.phone import format_display
 from deskui.domain.routing import RoutingRule, propose_department
 from deskui.domain.search import Lookup, LookupKind, classify, next_keystrokes, visible
+from deskui.domain.work_permissions import WorkChoice, may_choose
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         CallIntake,
         CustomerCard,
         IntakeReference,
+        RecordCall,
         SavedCall,
     )
 
@@ -168,6 +169,10 @@ class IntakeScreen(Screen[None]):
     @dataclass
     class Trouble(Message):
         reason: str
+
+    @dataclass
+    class Refused(Message):
+        error: Exception
 
     def __init__(self) -> None:
         super().__init__(id="intake")
@@ -356,7 +361,7 @@ class IntakeScreen(Screen[None]):
         self.query_one("#record").can_focus = False
         self.query_one("#history", WorkList).can_focus = False
         agent = self.desk_app.agent
-        lead = agent is not None and agent.role in (Role.LEAD, Role.MANAGER)
+        lead = agent is not None and may_choose(agent.role, WorkChoice.CHOOSE_DEPARTMENT)
         self.query_one("#department", Select).disabled = not lead
         self.load_reference()
         self._set_new_customer(True)
@@ -910,13 +915,16 @@ class IntakeScreen(Screen[None]):
     def save_call(self, intake: CallIntake) -> None:
         # call_service in a worker of its own rather than run_service: a database fault is
         # handed to the app's pending saves, which needs the fault itself, not its line
-        from deskui.services.errors import is_database_fault
-        from deskui.services.intake import RecordCall, record_call
+        from deskui.services.errors import REFUSALS, is_database_fault
+        from deskui.services.intake import record_call
 
         app = self.desk_app
         actor, now = app.actor, app.clock.now()
         try:
-            saved = call_service(app, record_call, RecordCall(intake), actor=actor, now=now)
+            saved = call_service(app, record_call, self._command(intake), actor=actor, now=now)
+        except REFUSALS as error:  # the service's own checks: the form stays as typed
+            self.post_message(self.Refused(error))
+            return
         except Exception as error:
             self.post_message(self.Trouble(trouble_line(error)))
             if actor is not None and is_database_fault(error):  # the app retries it,
@@ -924,8 +932,23 @@ class IntakeScreen(Screen[None]):
             return
         self.post_message(self.CallSaved(saved, intake.kind))
 
+    def _command(self, intake: CallIntake) -> RecordCall:
+        from deskui.services.intake import RecordCall
+
+        return RecordCall(intake, current_locale(), self.desk_app.settings.site_timezone)
+
+    def on_intake_screen_refused(self, message: Refused) -> None:
+        """The service refused what the form let through (issue 24): each problem beside
+        its field where the form has one, the first in a notice."""
+        error = message.error
+        problems = list(getattr(error, "problems", ()))
+        self._show_problems([p for p in problems if p.field in ERROR_FIELDS])
+        key = str(getattr(error, "key", "")) or "trouble.unknown"
+        values = dict(getattr(error, "values", {}))
+        self.notify(t(key, **values), title=t("intake.title"), severity="error")
+
     def _queue_save(self, intake: CallIntake, actor: Actor, now: datetime) -> None:
-        from deskui.services.intake import RecordCall, record_queued_call
+        from deskui.services.intake import record_queued_call
 
         pending = self.desk_app.pending_saves
         self._pending_key = self._pending_key or pending.new_key("intake")
@@ -936,7 +959,7 @@ class IntakeScreen(Screen[None]):
                 "intake",
                 label,
                 record_queued_call,
-                RecordCall(intake),
+                self._command(intake),
                 actor,
                 now,
                 intake.customer_words,

@@ -300,6 +300,7 @@ class ReplyComposerScreen(Screen[None]):
             result=self.query_one("#result", GuardedText).text.strip(),
             reply_text=self.query_one("#reply", GuardedText).text,
             expected_version=self.version,
+            locale=current_locale(),
         )
         self.draft.hold()  # a draft written after the save would come back
         self.save_reply(command, then_export)

@@ -41,4 +41,5 @@ def calendar_days(
 ) -> list[tuple[date, bool, str]]:
     """(day, working, note) of every marked day; everyone may read them (the agent sees the
     list, only the editing is the lead's)."""
+    require(actor, Action.WORK_OWN)
     return uow.calendar.calendar_days()

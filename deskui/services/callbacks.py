@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from deskui.data.callback_store import (
     CallbackDetail,
+    CallbackError,
     CallbackResult,
     CallbackRow,
     CallbackScope,
@@ -22,8 +23,15 @@ from deskui.data.callback_store import (
 from deskui.data.history import HistoryEntry
 from deskui.data.records import AgentRecord
 from deskui.data.relations_store import ContactChoice
-from deskui.domain.callbacks import CallbackRules, CoverageShare
+from deskui.domain.callbacks import BOOKING_FIELD, CallbackRules, CoverageShare, callback_script
+from deskui.domain.conduct import flagged_phrases, packaged_conduct
+from deskui.domain.field_limits import FieldKind, limit
+from deskui.domain.field_problem import FieldProblem
+from deskui.domain.model import CallbackWay
 from deskui.domain.permissions import Action
+from deskui.domain.refusal import refuse_problems
+from deskui.domain.script_walk import walk_answers
+from deskui.scripts import load_script
 from deskui.services.actor import Actor, require
 from deskui.services.standing import refuse_unless_yours
 
@@ -32,6 +40,9 @@ if TYPE_CHECKING:
 
     from deskui.data.unit_of_work import UnitOfWork
     from deskui.domain.calendar import BusinessCalendar
+
+SCRIPT_LOCALES = ("zh-CN", "en")
+"""The locales the call scripts and the rules of conduct are packaged in."""
 
 __all__ = [
     "AddPromotion",
@@ -404,18 +415,52 @@ class RecordCallback:
     """The version the call screen loaded (issue 16)."""
     notes: str = ""
     way: str | None = None
+    locale: str = "zh-CN"
+    """The language of the script the agent read, whose rules of conduct the notes keep."""
+
+
+def _check_result(command: RecordCallback, state: tuple[str, bool]) -> None:
+    """Refuse (`Invalid`) a result the call's script does not reach: the answers replayed
+    from the script's start must carry it to a final step that is no booking, every
+    required field filled on the way (seed 000:2.3); the notes within their limit and the
+    rules of conduct (seed 000:3.2.1.2). A done callback is the store's to refuse."""
+    purpose, still_open = state
+    if not still_open:
+        return
+    locale = command.locale if command.locale in SCRIPT_LOCALES else "zh-CN"
+    script = load_script(callback_script(purpose), locale)
+    end, problems = walk_answers(script, command.answers)
+    if not problems and BOOKING_FIELD in end.requires:
+        problems = [FieldProblem(BOOKING_FIELD, "callbacks.error.result_is_booking")]
+    if command.way is not None and command.way not in set(CallbackWay):
+        problems.append(FieldProblem("way", "callbacks.error.required"))
+    notes, most = command.notes, limit(FieldKind.NOTE)
+    if len(notes) > most:
+        problems.append(
+            FieldProblem("notes", "field.too_long", (("limit", most), ("length", len(notes))))
+        )
+    elif flagged := flagged_phrases(packaged_conduct(locale), notes):
+        problems.append(
+            FieldProblem("notes", "callbacks.error.conduct", (("phrases", "、".join(flagged)),))
+        )
+    refuse_problems(problems)
 
 
 def record_callback(
     uow: UnitOfWork, actor: Actor, command: RecordCallback, now: datetime
 ) -> CallbackResult:
     """The outcome; an unsatisfied customer gets a follow-up ticket owned by the agent.
-    Raises `Conflict` when another desk saved the callback since the screen loaded it."""
+    Raises `Conflict` when another desk saved the callback since the screen loaded it,
+    `Invalid` for a result its script does not reach."""
     require(actor, Action.WORK_OWN)
+    state = uow.callbacks.callback_state(command.callback_id)
+    if state is None:
+        raise CallbackError("callbacks.error.missing")
     # issue 23: not moved away from her (one already done is the store's CallbackError)
     refuse_unless_yours(
         uow, actor, "callback", command.callback_id, closed_too=False, once_theirs=True
     )
+    _check_result(command, state)
     result = uow.callbacks.record_callback(
         command.callback_id,
         actor.id,

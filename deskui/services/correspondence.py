@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from deskui.data.reception_store import MailRow
 from deskui.domain.permissions import Action
+from deskui.domain.reception import mail_problems, signer_problems
+from deskui.domain.refusal import refuse_problems
 from deskui.services.actor import Actor, require
 
 if TYPE_CHECKING:
@@ -79,6 +81,16 @@ def register_mail(uow: UnitOfWork, actor: Actor, command: RegisterMail, now: dat
     """The new item's id, recorded by the actor; a copy of anything but a fax is refused
     (FrontDeskError on the copy field)."""
     require(actor, Action.WORK_OWN)
+    refuse_problems(
+        mail_problems(
+            direction=command.direction,
+            kind=command.kind,
+            category=command.category,
+            party=command.party,
+            handed_to=command.handed_to,
+            note=command.note,
+        )
+    )
     item_id = uow.reception.register_mail(
         actor.id,
         now,
@@ -107,5 +119,6 @@ class SignMail:
 def sign_mail(uow: UnitOfWork, actor: Actor, command: SignMail, now: datetime) -> None:
     """Signed for now; an item already signed for is refused (FrontDeskError)."""
     require(actor, Action.WORK_OWN)
+    refuse_problems(signer_problems(command.signed_by))
     uow.reception.sign_mail(command.item_id, command.signed_by, now)
     uow.commit()

@@ -7,10 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from deskui.data.frontdesk_store import LegRecord, LegRow
+from deskui.data.frontdesk_store import FrontDeskError, LegRecord, LegRow
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.department_legs import check_name, check_note, check_result, plan_problems
 from deskui.domain.permissions import Action
-from deskui.services.actor import Actor, require
+from deskui.domain.refusal import refuse_problems
+from deskui.domain.work_permissions import WorkChoice, may_choose, may_see_department
+from deskui.services.actor import Actor, Denied, require
 
 __all__ = [
     "AcceptLeg",
@@ -35,11 +38,29 @@ __all__ = [
 ]
 
 
-def _require_department_step(actor: Actor, by_name: str) -> None:
-    """A department member records as themself (WORK_DEPARTMENT); a CS agent may record a
-    department's answer on its behalf, under the department person's name (WORK_OWN), as the
-    F7 screen has always let them."""
+def _require_department_step(uow: UnitOfWork, actor: Actor, leg_id: int, by_name: str) -> None:
+    """A department member records as themself (WORK_DEPARTMENT), on their own department's
+    legs only; a CS agent may record a department's answer on its behalf, under the
+    department person's name (WORK_OWN), as the F7 screen has always let them."""
     require(actor, Action.WORK_OWN if by_name.strip() else Action.WORK_DEPARTMENT)
+    department = uow.frontdesk.leg_department(leg_id)
+    if department is None:
+        raise FrontDeskError("department.legs.error.missing")
+    _require_department(uow, actor, department)
+
+
+def _require_department(uow: UnitOfWork, actor: Actor, department: str) -> None:
+    """The desk works every department's queue; a department member only their own."""
+    if may_choose(actor.role, WorkChoice.ANY_DEPARTMENT):
+        return
+    own = uow.frontdesk.agent_department(actor.id)
+    if not may_see_department(actor.role, own, department):
+        raise Denied(Action.WORK_DEPARTMENT, actor.role)
+
+
+def _on_behalf_of(by_name: str) -> str | None:
+    """The department person CS records for (None: the member records as themself)."""
+    return by_name if by_name.strip() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +77,7 @@ def hand_to_department(
 ) -> int:
     """The ticket goes to the department; the accept countdown starts. Returns the leg's id."""
     require(actor, Action.WORK_OWN)
+    refuse_problems(check_note(command.note))
     leg_id = uow.frontdesk.hand_to_department(
         command.ticket_id, command.department_code, actor.id, now, command.note
     )
@@ -72,7 +94,8 @@ class AcceptLeg:
 
 
 def accept_leg(uow: UnitOfWork, actor: Actor, command: AcceptLeg, now: datetime) -> None:
-    _require_department_step(actor, command.by_name)
+    _require_department_step(uow, actor, command.leg_id, command.by_name)
+    refuse_problems(check_name(_on_behalf_of(command.by_name)))
     uow.frontdesk.accept_leg(command.leg_id, actor.id, now, command.by_name)
     uow.commit()
 
@@ -88,7 +111,10 @@ class PlanLeg:
 
 
 def plan_leg(uow: UnitOfWork, actor: Actor, command: PlanLeg, now: datetime) -> None:
-    _require_department_step(actor, command.by_name)
+    _require_department_step(uow, actor, command.leg_id, command.by_name)
+    on_behalf_of = _on_behalf_of(command.by_name)
+    policy = uow.rules.legs
+    refuse_problems(plan_problems(policy, command.expected_at, command.measures, on_behalf_of, now))
     uow.frontdesk.plan_leg(
         command.leg_id, actor.id, now, command.expected_at, command.measures, command.by_name
     )
@@ -107,7 +133,8 @@ class RecordLegResult:
 def record_leg_result(
     uow: UnitOfWork, actor: Actor, command: RecordLegResult, now: datetime
 ) -> None:
-    _require_department_step(actor, command.by_name)
+    _require_department_step(uow, actor, command.leg_id, command.by_name)
+    refuse_problems(check_result(command.result, _on_behalf_of(command.by_name)))
     uow.frontdesk.record_leg_result(command.leg_id, actor.id, now, command.result, command.by_name)
     uow.commit()
 
@@ -121,7 +148,8 @@ class ReturnLeg:
 
 
 def return_leg(uow: UnitOfWork, actor: Actor, command: ReturnLeg, now: datetime) -> None:
-    _require_department_step(actor, command.by_name)
+    _require_department_step(uow, actor, command.leg_id, command.by_name)
+    refuse_problems(check_name(_on_behalf_of(command.by_name)))
     uow.frontdesk.return_leg(command.leg_id, actor.id, now, command.by_name)
     uow.commit()
 
@@ -150,6 +178,7 @@ class FindDepartment:
 def find_department(
     uow: UnitOfWork, actor: Actor, query: FindDepartment, now: datetime
 ) -> str | None:
+    require(actor, Action.WORK_OWN)
     return uow.frontdesk.agent_department(actor.id)
 
 
@@ -165,10 +194,14 @@ class DepartmentQueuePage:
 def department_queue_count(
     uow: UnitOfWork, actor: Actor, query: DepartmentQueuePage, now: datetime
 ) -> int:
+    require(actor, Action.WORK_OWN)
+    _require_department(uow, actor, query.department_code)
     return uow.frontdesk.department_queue_count(query.department_code)
 
 
 def department_queue_rows(
     uow: UnitOfWork, actor: Actor, query: DepartmentQueuePage, now: datetime
 ) -> list[LegRow]:
+    require(actor, Action.WORK_OWN)
+    _require_department(uow, actor, query.department_code)
     return uow.frontdesk.department_queue_rows(query.department_code, query.offset, query.limit)

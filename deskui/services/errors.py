@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 
 from deskui.data.conflict import Conflict
 from deskui.data.trouble import is_database_fault, trouble_of
-from deskui.domain.refusal import Refusal
+from deskui.domain.refusal import Invalid, Refusal
 
 if TYPE_CHECKING:
     from deskui.data.callback_store import BookingRefused, CallbackError
     from deskui.data.frontdesk_store import FrontDeskError
     from deskui.data.handover_store import HandoverError
+    from deskui.data.missing import MissingRecord
     from deskui.data.pause_store import PauseError
     from deskui.data.survey_store import SurveyError
     from deskui.data.tabular import TableError
@@ -43,6 +44,7 @@ _HOMES = {
     "Denied": "deskui.services.actor",
     "FrontDeskError": "deskui.data.frontdesk_store",
     "HandoverError": "deskui.data.handover_store",
+    "MissingRecord": "deskui.data.missing",
     "PauseError": "deskui.data.pause_store",
     "ScriptError": "deskui.domain.script_flow",
     "SignInRefused": "deskui.services.accounts",
@@ -69,6 +71,8 @@ __all__ = [
     "Denied",
     "FrontDeskError",
     "HandoverError",
+    "Invalid",
+    "MissingRecord",
     "PauseError",
     "Refusal",
     "ScriptError",

@@ -7,13 +7,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
+from zoneinfo import ZoneInfo
 
 from deskui.data.records import CallerMatch, CallIntake, CustomerCard, HistoryRow, SavedCall
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.accounts import masked_email, masked_number, sees_personal
+from deskui.domain.conduct import flagged_phrases, packaged_conduct
+from deskui.domain.field_problem import FieldProblem
+from deskui.domain.intake import check_choices, check_intake, department_problem
+from deskui.domain.model import Channel
 from deskui.domain.permissions import Action
-from deskui.domain.routing import RoutingRule
+from deskui.domain.refusal import refuse_problems
+from deskui.domain.routing import RoutingRule, propose_department
 from deskui.domain.search import Lookup, LookupKind
+from deskui.domain.work_permissions import WorkChoice, may_choose
 from deskui.services.actor import Actor, require
 
 if TYPE_CHECKING:
@@ -42,6 +49,9 @@ __all__ = [
     "record_queued_call",
     "save_intake_draft",
 ]
+
+CONDUCT_LOCALES = ("zh-CN", "en")
+"""The locales with a packaged list of the rules of conduct (deskui/scripts/<locale>)."""
 
 DRAFT_FORM = "intake"
 """The intake form's draft row (one per agent, DESIGN.md 5)."""
@@ -163,12 +173,65 @@ class RecordCall:
     """One call as the intake form collected it (客户问题记录表, seed 002:2.2)."""
 
     intake: CallIntake
+    locale: str = "zh-CN"
+    """Whose rules of conduct an answer said to the customer is held to."""
+    site_timezone: str = "Asia/Shanghai"
+    """Where "today" is, for the day a forwarding department received the complaint."""
+
+
+def _check_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetime) -> None:
+    """Refuse (`Invalid`, each problem beside its field) what the form's own checks refuse:
+    the same domain functions (seed 002:2.2), the routing's department unless a lead chose
+    another (seed 002:2.3.2), an answer breaking the rules of conduct (seed 000:3.2.1.2)."""
+    intake = command.intake
+    today = now.astimezone(ZoneInfo(command.site_timezone)).date()
+    received = intake.received_by_department_on
+    problems = check_choices(
+        kind=intake.kind,
+        category=intake.category,
+        channel=intake.channel,
+        severity=intake.severity,
+    )
+    problems += check_intake(
+        phone=intake.caller_phone if intake.customer_id is None else "",
+        customer_known=intake.customer_id is not None,
+        new_customer_name=intake.new_customer_name,
+        customer_words=intake.customer_words,
+        expectation=intake.expectation,
+        unit_number=intake.unit_number,
+        new_contact_name=intake.new_contact_name,
+        close_now=intake.close_now,
+        answer=intake.answer,
+        kind=intake.kind,
+        answer_flagged=_flagged(command.locale, intake.answer) if intake.close_now else (),
+        forwarded=intake.channel == Channel.DEPARTMENT,
+        forwarded_by=intake.forwarded_by or "",
+        forwarded_on=received.isoformat() if received is not None else "",
+        today=today,
+    )
+    if intake.contact_id is not None:  # the caller picked among this customer's contacts
+        owner = uow.customers.contact_customer(intake.contact_id)
+        if owner is None or owner != intake.customer_id:
+            problems.append(FieldProblem("contact", "intake.error.contact_unknown"))
+    rule = propose_department(intake.kind, intake.category, uow.tickets.routing_rules())
+    proposed = rule.department if rule else None
+    lead = may_choose(actor.role, WorkChoice.CHOOSE_DEPARTMENT)
+    problems += department_problem(lead, intake.department_code, proposed)
+    refuse_problems(problems)
+
+
+def _flagged(locale: str, answer: str) -> tuple[str, ...]:
+    """The forbidden phrases in an answer, by `locale`'s list (the site's own, zh-CN, for a
+    locale the desk has no list for)."""
+    rules = packaged_conduct(locale if locale in CONDUCT_LOCALES else "zh-CN")
+    return tuple(flagged_phrases(rules, answer))
 
 
 def record_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetime) -> SavedCall:
     """The customer if new, the ticket, its deadlines, the routing proposal, escalation, and
     the intake draft gone; one commit (seed 002:2.2-2.3)."""
     require(actor, Action.WORK_OWN)
+    _check_call(uow, actor, command, now)
     saved = uow.tickets.record_call(command.intake, actor.id, now)
     uow.commit()
     return saved
@@ -181,6 +244,7 @@ def record_queued_call(
     A draft the agent has since started for another call stays (record_call deletes the
     intake draft)."""
     require(actor, Action.WORK_OWN)
+    _check_call(uow, actor, command, now)
     intake = command.intake
     draft = uow.drafts.load_draft(actor.id, DRAFT_FORM)
     saved = uow.tickets.record_call(intake, actor.id, now)

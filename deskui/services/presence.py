@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from deskui.data.unit_of_work import UnitOfWork
-from deskui.services.actor import Actor
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, require
 
 FRESH = timedelta(seconds=20)
 """A desk that has not said where it is for this long has closed the record (or gone)."""
@@ -18,6 +19,7 @@ NO_RECORD = ""
 def here(uow: UnitOfWork, actor: Actor, subject: str | None, now: datetime) -> list[str]:
     """Record that the actor shows `subject` (`ticket:12`, `customer:3`; None: no record, but
     signed in), and return the names of the others on it now."""
+    require(actor, Action.WORK_OWN)
     if subject is None:
         uow.presence.touch(actor.id, NO_RECORD, now)
         uow.commit()

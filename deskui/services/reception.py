@@ -15,6 +15,13 @@ from zoneinfo import ZoneInfo
 
 from deskui.data.reception_store import MessageRow, PassRow, VisitRow
 from deskui.domain.permissions import Action
+from deskui.domain.reception import (
+    message_problems,
+    pass_problems,
+    revoke_problems,
+    visit_problems,
+)
+from deskui.domain.refusal import refuse_problems
 from deskui.services.actor import Actor, require
 
 if TYPE_CHECKING:
@@ -114,6 +121,16 @@ class RecordVisit:
 def record_visit(uow: UnitOfWork, actor: Actor, command: RecordVisit, now: datetime) -> int:
     """The visit's id; a walk-in is signed in at `now`."""
     require(actor, Action.WORK_OWN)
+    refuse_problems(
+        visit_problems(
+            visitor=command.visitor,
+            company=command.company,
+            host=command.host,
+            purpose=command.purpose,
+            prepare=command.prepare,
+            walk_in=command.expected_at is None,
+        )
+    )
     visit_id = uow.reception.add_visit(
         actor.id,
         now,
@@ -190,8 +207,18 @@ class IssuePass:
 
 
 def issue_pass(uow: UnitOfWork, actor: Actor, command: IssuePass, now: datetime) -> int:
-    """The pass's number."""
+    """The pass's number; a pass ending before it starts is refused (`Invalid`)."""
     require(actor, Action.WORK_OWN)
+    refuse_problems(
+        pass_problems(
+            company=command.company,
+            people=command.people,
+            area=command.area,
+            issued_by=command.issued_by,
+            valid_from=command.valid_from,
+            valid_to=command.valid_to,
+        )
+    )
     pass_id = uow.reception.issue_pass(
         actor.id,
         now,
@@ -217,6 +244,7 @@ class RevokePass:
 def revoke_pass(uow: UnitOfWork, actor: Actor, command: RevokePass, now: datetime) -> None:
     """Raises `FrontDeskError` when the pass was revoked already."""
     require(actor, Action.WORK_OWN)
+    refuse_problems(revoke_problems(command.reason))
     uow.reception.revoke_pass(command.pass_id, actor.id, now, command.reason)
     uow.commit()
 
@@ -238,6 +266,11 @@ class TakeMessage:
 def take_message(uow: UnitOfWork, actor: Actor, command: TakeMessage, now: datetime) -> int:
     """The message's id; an urgent one rings the addressee's bell in the same commit."""
     require(actor, Action.WORK_OWN)
+    refuse_problems(
+        message_problems(
+            from_name=command.from_name, from_number=command.from_number, message=command.message
+        )
+    )
     message_id = uow.reception.take_message(
         actor.id,
         now,

@@ -23,6 +23,18 @@ from deskui.data.relations_store import (
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.permissions import Action
+from deskui.domain.refusal import refuse_problems
+from deskui.domain.relations import (
+    attendance_note_problems,
+    confirmation_problems,
+    event_problems,
+    gift_problems,
+    hand_off_problems,
+    invitation_problems,
+    outcome_problems,
+    plan_problems,
+    prospect_problems,
+)
 from deskui.services.actor import Actor, require
 
 __all__ = [
@@ -85,6 +97,15 @@ class RecordProspect:
 def record_prospect(uow: UnitOfWork, actor: Actor, command: RecordProspect, now: datetime) -> int:
     """Returns the prospect's id."""
     require(actor, Action.WORK_OWN)
+    refuse_problems(
+        prospect_problems(
+            interest=command.interest,
+            department_code=command.department_code,
+            person=command.person,
+            follow_up_at=command.follow_up_at,
+            now=now,
+        )
+    )
     prospect_id = uow.relations.record_prospect(
         actor.id,
         now,
@@ -111,6 +132,7 @@ class HandProspect:
 
 def hand_prospect(uow: UnitOfWork, actor: Actor, command: HandProspect, now: datetime) -> None:
     require(actor, Action.WORK_OWN)
+    refuse_problems(hand_off_problems(command.department_code, command.person))
     uow.relations.hand_prospect(
         command.prospect_id, actor.id, now, command.department_code, command.person
     )
@@ -127,6 +149,7 @@ class CloseProspect:
 
 def close_prospect(uow: UnitOfWork, actor: Actor, command: CloseProspect, now: datetime) -> None:
     require(actor, Action.WORK_OWN)
+    refuse_problems(outcome_problems(command.outcome))
     uow.relations.close_prospect(command.prospect_id, actor.id, now, command.outcome)
     uow.commit()
 
@@ -153,6 +176,9 @@ def record_gift(uow: UnitOfWork, actor: Actor, command: RecordGift, now: datetim
     """The gift and the callback confirming its arrival (a routine callback in time takes
     it along: `joined`)."""
     require(actor, Action.WORK_OWN)
+    refuse_problems(
+        gift_problems(gift=command.gift, sent_by=command.sent_by, sent_at=command.sent_at, now=now)
+    )
     saved = uow.relations.record_gift(
         actor.id,
         now,
@@ -183,6 +209,7 @@ def confirm_gift(
     """When it was the last gift its callback waited for, the callback's result (a gift that
     did not arrive opens a follow-up ticket there); else None."""
     require(actor, Action.WORK_OWN)
+    refuse_problems(confirmation_problems(command.arrived, command.note))
     result = uow.relations.confirm_gift(
         command.gift_id, actor.id, now, command.arrived, command.note
     )
@@ -207,6 +234,12 @@ class AddEvent:
 def add_event(uow: UnitOfWork, actor: Actor, command: AddEvent, now: datetime) -> int:
     """Returns the event's id."""
     require(actor, Action.WORK_OWN)
+    zone = ZoneInfo(command.site_timezone)
+    refuse_problems(
+        event_problems(
+            name=command.name, place=command.place, event_on=command.event_on, now=now, zone=zone
+        )
+    )
     event_id = uow.relations.add_event(
         actor.id,
         now,
@@ -230,6 +263,7 @@ class RecordPlan:
 
 def record_plan(uow: UnitOfWork, actor: Actor, command: RecordPlan, now: datetime) -> None:
     require(actor, Action.WORK_OWN)
+    refuse_problems(plan_problems(command.plan, command.plan_by))
     uow.relations.record_plan(command.event_id, actor.id, now, command.plan, command.plan_by)
     uow.commit()
 
@@ -263,6 +297,9 @@ class InvitationSent:
 
 def invitation_sent(uow: UnitOfWork, actor: Actor, command: InvitationSent, now: datetime) -> None:
     require(actor, Action.WORK_OWN)
+    refuse_problems(
+        invitation_problems(invited_by=command.invited_by, way=command.way, at=command.at, now=now)
+    )
     uow.relations.invitation_sent(
         command.invitee_id, now, at=command.at, way=command.way, invited_by=command.invited_by
     )
@@ -284,6 +321,7 @@ def record_attendance(
     uow: UnitOfWork, actor: Actor, command: RecordAttendance, now: datetime
 ) -> None:
     require(actor, Action.WORK_OWN)
+    refuse_problems(attendance_note_problems(command.note))
     uow.relations.record_attendance(
         command.invitee_id, now, ZoneInfo(command.site_timezone), command.attendance, command.note
     )
@@ -298,6 +336,7 @@ Departments = Sequence[tuple[str, str, str]]
 
 def list_departments(uow: UnitOfWork, actor: Actor, query: None, now: datetime) -> Departments:
     """Who may follow a prospect or send a gift."""
+    require(actor, Action.WORK_OWN)
     return uow.tickets.departments()
 
 
@@ -314,6 +353,7 @@ class RelationsPage:
 
 
 def relations_count(uow: UnitOfWork, actor: Actor, query: RelationsPage, now: datetime) -> int:
+    require(actor, Action.WORK_OWN)
     if query.section == "prospects":
         return uow.relations.prospect_count()
     if query.section == "gifts":
@@ -325,6 +365,7 @@ def relations_count(uow: UnitOfWork, actor: Actor, query: RelationsPage, now: da
 
 def relations_rows(uow: UnitOfWork, actor: Actor, query: RelationsPage, now: datetime) -> list[Any]:
     """ProspectRow, GiftRow, EventRow or InviteeRow, as the section says."""
+    require(actor, Action.WORK_OWN)
     if query.section == "prospects":
         return list(uow.relations.prospect_rows(query.offset, query.limit))
     if query.section == "gifts":
@@ -343,4 +384,5 @@ class CustomerEvent:
 
 
 def customer_event(uow: UnitOfWork, actor: Actor, query: CustomerEvent, now: datetime) -> EventRow:
+    require(actor, Action.WORK_OWN)
     return uow.relations.event(query.event_id)

@@ -8,7 +8,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from deskui.data.complaint_store import REPLY_FIELDS, ReplyFactsSave
+from deskui.domain.conduct import packaged_conduct
 from deskui.domain.permissions import Action
+from deskui.domain.refusal import refuse_problems
+from deskui.domain.reply_checks import reply_problems
 from deskui.services.actor import Actor, require
 
 if TYPE_CHECKING:
@@ -32,6 +35,8 @@ class SaveReply:
     reply_text: str
     expected_version: int | None
     """The version loaded (0: no complaint record yet, still checked); None saves unchecked."""
+    locale: str = "zh-CN"
+    """The letter's language, whose rules of conduct the facts it quotes keep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +47,20 @@ class ReplySaved:
 
 def save_reply(uow: UnitOfWork, actor: Actor, command: SaveReply, now: datetime) -> ReplySaved:
     """Save the reply's facts and text with the version check; one commit. Raises `Conflict`
-    when another desk saved the complaint first (the reply is part of its record)."""
+    when another desk saved the complaint first (the reply is part of its record), `Invalid`
+    for an empty letter or facts past their limits or the rules of conduct."""
     require(actor, Action.WORK_OWN)
+    uow.tickets.ticket_kind(command.ticket_id)  # MissingRecord: no such complaint
+    locale = command.locale if command.locale in ("zh-CN", "en") else "zh-CN"
+    refuse_problems(
+        reply_problems(
+            cause=command.cause,
+            responsible=command.responsible,
+            result=command.result,
+            reply_text=command.reply_text,
+            rules=packaged_conduct(locale),
+        )
+    )
     facts = ReplyFactsSave(
         cause=command.cause,
         responsible=command.responsible,

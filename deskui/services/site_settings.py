@@ -41,4 +41,5 @@ def stored_settings(
     uow: UnitOfWork, actor: Actor, query: StoredSettings, now: datetime
 ) -> dict[str, str]:
     """Everyone may read them: an agent sees the settings, only saving is the lead's."""
+    require(actor, Action.WORK_OWN)
     return uow.settings.stored_settings()

@@ -562,6 +562,31 @@ async def test_only_a_lead_can_change_the_proposed_department(
         assert ticket.owner_name == "张伟"
 
 
+async def test_a_department_forced_into_an_agents_form_is_refused_by_the_service(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Issue 24: the select is disabled for an agent, but the service decides: a value set
+    behind the form's back (as a script driving the desk would) is refused with the rule's
+    words, nothing saved, the words kept."""
+    app = make_app(make_settings(demo_database, agent="王芳"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        before = len(_tickets(demo_database))
+        await _type(pilot, "13900009999")
+        screen.query_one("#new_customer", Input).value = "成都瑞丰服饰专卖店"
+        screen.query_one("#words", TextArea).text = "想了解价格"
+        department = screen.query_one("#department", Select)
+        assert department.disabled
+        department.value = "technical"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        notices = [str(n.message) for n in app._notifications]
+        assert "部门由分派规则提出；改派到其他部门需要组长" in notices
+        assert len(_tickets(demo_database)) == before
+        assert screen.query_one("#words", TextArea).text == "想了解价格"
+
+
 async def test_callbacks_in_the_callers_history_say_their_purpose_in_words(
     demo_database: Database, clock: FixedClock
 ) -> None:

@@ -14,6 +14,8 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.model import Role
 from deskui.domain.permissions import Action
+from deskui.domain.refusal import Invalid
+from deskui.i18n import has_key
 from deskui.services.actor import Actor, Denied
 from deskui.services.callbacks import (
     AddPromotion,
@@ -154,7 +156,14 @@ def test_a_booked_time_at_lunch_is_refused_and_a_result_commits(
             uow,
             _agent(desk),
             RecordCallback(
-                callback_id, {"satisfaction": "unsatisfied", "issue": "屏幕闪"}, version
+                callback_id,
+                {
+                    "convenient": "yes",
+                    "feedback": "一般",
+                    "satisfaction": "unsatisfied",
+                    "issue": "屏幕闪",
+                },
+                version,
             ),
             FIXED_NOW,
         )
@@ -219,6 +228,57 @@ def test_a_callbacks_history_says_each_move_old_to_new_by_name(
     assert old is not None and datetime.fromisoformat(str(old)) < later
 
 
+# -- issue 24: the service replays the call's script, whoever calls it -------------------------
+
+_WALKED = {"convenient": "yes", "feedback": "很好", "satisfaction": "satisfied"}
+_REQUIRED = "callbacks.error.required"
+_PICK = "callbacks.call.pick_answer"
+INVALID_RESULTS = [
+    ({}, "", None, "convenient", _PICK),  # step 1 of 4: the script not walked at all
+    ({"convenient": "yes", "satisfaction": "satisfied"}, "", None, "feedback", _REQUIRED),
+    ({"convenient": "maybe"}, "", None, "convenient", _PICK),
+    ({**_WALKED, "satisfaction": "unsatisfied"}, "", None, "issue", _REQUIRED),
+    ({"convenient": "no", "booked_at": "15:00"}, "", None, "booked_at",
+     "callbacks.error.result_is_booking"),
+    (_WALKED, "客户说这不是我们的责任", None, "notes", "callbacks.error.conduct"),
+    (_WALKED, "记" * 4001, None, "notes", "field.too_long"),
+    (_WALKED, "", "pigeon", "way", _REQUIRED),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("answers", "notes", "way", "field", "key"), INVALID_RESULTS)
+def test_a_result_its_script_does_not_reach_is_refused_and_the_callback_stays_open(
+    database: Database,
+    desk: Desk,
+    answers: dict[str, object],
+    notes: str,
+    way: str | None,
+    field: str,
+    key: str,
+) -> None:
+    callback_id = _callback(database, desk)
+    command = RecordCallback(callback_id, answers, _version(database, callback_id), notes, way)
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        record_callback(uow, _agent(desk), command, FIXED_NOW)
+    assert (refused.value.field, refused.value.key) == (field, key)
+    assert has_key(key)
+    with UnitOfWork(database) as uow:
+        assert uow.callbacks.callback_detail(callback_id).status != "done"
+
+
+def test_a_walked_script_saves_and_a_missing_callback_is_refused_by_name(
+    database: Database, desk: Desk
+) -> None:
+    callback_id = _callback(database, desk)
+    version = _version(database, callback_id)
+    with UnitOfWork(database) as uow:  # English answers' keys are the same script's
+        command = RecordCallback(callback_id, _WALKED, version, "", "phone", "en")
+        assert record_callback(uow, _agent(desk), command, FIXED_NOW).follow_up_ticket_id is None
+    with UnitOfWork(database) as uow, pytest.raises(CallbackError) as missing:
+        record_callback(uow, _agent(desk), RecordCallback(callback_id + 99, _WALKED, 1), FIXED_NOW)
+    assert missing.value.key == "callbacks.error.missing"
+
+
 def test_a_callback_given_to_another_agent_is_refused_to_its_former_agent(
     database: Database, desk: Desk
 ) -> None:
@@ -247,9 +307,7 @@ def test_a_callback_given_to_another_agent_is_refused_to_its_former_agent(
         assert detail.status != "done" and detail.notes != "我的"
     lina = Actor(desk.colleague, "李娜", Role.AGENT, "south")
     with UnitOfWork(database) as uow:
-        done = RecordCallback(
-            callback_id, {"satisfaction": "satisfied"}, _version(database, callback_id)
-        )
+        done = RecordCallback(callback_id, _WALKED, _version(database, callback_id))
         record_callback(uow, lina, done, FIXED_NOW)
     with UnitOfWork(database) as uow:
         assert uow.callbacks.callback_detail(callback_id).status == "done"

@@ -12,6 +12,8 @@ from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import Role
+from deskui.domain.refusal import Invalid
+from deskui.i18n import has_key
 from deskui.services.actor import Actor, Denied
 from deskui.services.correspondence import (
     MailPage,
@@ -85,3 +87,43 @@ def test_a_copied_letter_is_refused_and_a_stranger_denied_nothing_written(
         register_mail(uow, stranger, _fax(), FIXED_NOW)
     with UnitOfWork(database) as uow:
         assert mail_count(uow, me, MailSearch(), FIXED_NOW) == 0
+
+
+# -- issue 24: the service refuses what the form refuses, whoever calls it ---------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "key"),
+    [
+        ({"party": "  "}, "party", "reception.error.required"),
+        ({"party": "星" * 121}, "party", "reception.error.too_long"),
+        ({"category": "合" * 41}, "category", "reception.error.too_long"),
+        ({"handed_to": "陈\x1b]0;pwned\x07"}, "handed_to", "reception.error.control"),
+        ({"direction": "sideways"}, "direction", "reception.error.choice"),
+        ({"kind": "pigeon", "copy_made": False}, "kind", "reception.error.choice"),
+    ],
+)
+def test_an_invalid_register_line_is_refused_with_the_forms_reason(
+    database: Database, desk: Desk, changes: dict[str, object], field: str, key: str
+) -> None:
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        register_mail(uow, me, _fax(**changes), FIXED_NOW)
+    assert (refused.value.field, refused.value.key) == (field, key)
+    assert has_key(key)
+    with UnitOfWork(database) as uow:
+        assert mail_count(uow, me, MailSearch(), FIXED_NOW) == 0
+
+
+def test_a_blank_signature_is_refused_and_the_item_stays_unsigned(
+    database: Database, desk: Desk
+) -> None:
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    with UnitOfWork(database) as uow:
+        item_id = register_mail(uow, me, _fax(), FIXED_NOW)
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        sign_mail(uow, me, SignMail(item_id, " "), LATER)
+    assert (refused.value.field, refused.value.key) == ("signed_by", "reception.error.required")
+    with UnitOfWork(database) as uow:
+        (row,) = mail_page(uow, me, MailPage(0, 10), FIXED_NOW)
+    assert row.signed_at is None

@@ -158,6 +158,8 @@ def _lina_gives_reason(uow: UnitOfWork, desk: Desk, order_id: int, version: int)
     return register_unshipped(uow, lina(desk), command, LATER)
 
 
+SATISFIED = {"convenient": "yes", "feedback": "很好", "satisfaction": "satisfied"}
+"""Answers that walk the routine callback's script to its end (issue 24: the service replays it)."""
 CALLBACK = {"model": m.Callback, "setup": _callback, "first": _lina_books}
 ITEM = {"model": m.HandoverItem, "setup": _item, "first": _lina_edits_item}
 ORDER = {"model": m.Order, "first": _lina_gives_reason}
@@ -166,7 +168,7 @@ PATHS = {
     "record_callback": Path(
         **CALLBACK,
         service=record_callback,
-        mine=lambda i, v: RecordCallback(i, {"satisfaction": "satisfied"}, v, "王芳回访满意"),
+        mine=lambda i, v: RecordCallback(i, SATISFIED, v, "王芳回访满意"),
         actor=wang,
         theirs=("notes", THEIRS),
     ),

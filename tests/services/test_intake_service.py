@@ -5,15 +5,19 @@ outside the table may not record one."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.model import Role
 from deskui.domain.permissions import Action
+from deskui.domain.refusal import Invalid
 from deskui.domain.search import classify
+from deskui.i18n import has_key
 from deskui.services.actor import Actor, Denied
 from deskui.services.intake import (
     CallIntake,
@@ -100,3 +104,87 @@ def test_a_role_the_site_masks_sees_138_stars_5678(
         assert phones == ["021****0101"] * 3
     else:
         assert phones == ["+862155550101"] * 3
+
+
+# -- issue 24: the service refuses what the form refuses, whoever calls it ---------------------
+
+
+def _intake(desk: Desk, **changes: object) -> CallIntake:
+    call = CallIntake(
+        "question", "product_enquiry", "phone", "normal", "发票还没收到", customer_id=desk.customer
+    )
+    return replace(call, **changes)  # type: ignore[arg-type]
+
+
+def test_an_agents_call_with_blank_words_is_refused_and_nothing_is_written(
+    database: Database, desk: Desk
+) -> None:
+    agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        record_call(uow, agent, RecordCall(_intake(desk, customer_words="  \n ")), FIXED_NOW)
+    assert (refused.value.field, refused.value.key) == ("words", "intake.error.words_required")
+    with UnitOfWork(database) as uow:
+        assert uow.tickets.tickets() == []
+
+
+def test_only_a_lead_sends_a_call_to_a_department_routing_did_not_propose(
+    database: Database, desk: Desk
+) -> None:
+    """seed 002:2.3.2: a product enquiry goes to the business department; an agent's command
+    naming the platform group is refused, a lead's is kept, the proposal is anyone's."""
+    agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
+    lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
+    elsewhere = RecordCall(_intake(desk, department_code="platform"))
+    with UnitOfWork(database) as uow:
+        with pytest.raises(Invalid) as refused:
+            record_call(uow, agent, elsewhere, FIXED_NOW)
+        assert refused.value.problems == (
+            FieldProblem("department", "intake.error.department_lead_only"),
+        )
+    with UnitOfWork(database) as uow, pytest.raises(Invalid):  # the queued path: the same gate
+        record_queued_call(uow, agent, elsewhere, FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        assert uow.tickets.tickets() == []
+        proposed = record_call(
+            uow, agent, RecordCall(_intake(desk, department_code="business")), FIXED_NOW
+        )
+        chosen = record_call(uow, lead, elsewhere, FIXED_NOW)
+    assert (proposed.department_code, chosen.department_code) == ("business", "platform")
+
+
+_CHOICE = "intake.error.choice_required"
+_FORWARDED = {"kind": "complaint", "category": "network_line", "channel": "department"}
+_TOMORROW = {
+    **_FORWARDED,
+    "forwarded_by": "business",
+    "received_by_department_on": date(2026, 11, 24),
+}
+INVALID_CALLS = [
+    ({"kind": "rumour"}, "kind", _CHOICE),
+    ({"severity": "whenever"}, "severity", _CHOICE),
+    ({"channel": "pigeon"}, "channel", _CHOICE),
+    ({"category": ""}, "category", _CHOICE),
+    ({"customer_words": "字" * 4001}, "words", "intake.error.too_long"),
+    ({"customer_id": None}, "new_customer", "intake.error.customer_required"),
+    ({"customer_id": None, "new_customer_name": "新", "caller_phone": "12"}, "phone", None),
+    ({"kind": "complaint", "close_now": True, "answer": "好"}, "answer",
+     "intake.error.only_questions_close"),
+    ({"close_now": True, "answer": " "}, "answer", "intake.error.answer_required"),
+    ({"close_now": True, "answer": "这个我不知道"}, "answer", "intake.error.conduct"),
+    (_FORWARDED, "forwarded_by", "intake.error.forwarded_by_required"),
+    (_TOMORROW, "forwarded_on", "intake.error.forwarded_on_future"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "field", "key"), INVALID_CALLS)
+def test_an_invalid_call_is_refused_with_the_forms_reason(
+    database: Database, desk: Desk, changes: dict[str, object], field: str, key: str
+) -> None:
+    agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        record_call(uow, agent, RecordCall(_intake(desk, **changes)), FIXED_NOW)
+    assert refused.value.field == field
+    assert refused.value.key == key or key is None  # a phone's own reason (phone.*)
+    assert has_key(refused.value.key)
+    with UnitOfWork(database) as uow:
+        assert uow.tickets.tickets() == []

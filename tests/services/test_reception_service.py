@@ -3,6 +3,7 @@ and walked in, signed in and out, a walk-in's ticket, contractor passes, phone m
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -10,8 +11,11 @@ import pytest
 from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.model import Role
 from deskui.domain.permissions import Action
+from deskui.domain.refusal import Invalid
+from deskui.i18n import has_key
 from deskui.services.actor import Actor, Denied
 from deskui.services.errors import FrontDeskError
 from deskui.services.reception import (
@@ -170,3 +174,45 @@ def test_a_role_outside_the_table_may_not_work_the_front_desk(
                 service(uow, stranger, command, NOW)  # type: ignore[operator]
             assert denied.value.action is Action.WORK_OWN
     assert _rows(database, _agent(desk), "walk_ins") == []
+
+
+# -- issue 24: the service refuses what the form refuses, whoever calls it ---------------------
+
+_PASS = IssuePass("华建装饰", "张三、李四", "B 区三层", NOW, NOW + timedelta(days=2), "王芳")
+
+
+def test_a_pass_ending_the_day_before_it_starts_is_refused_and_none_is_issued(
+    database: Database, desk: Desk
+) -> None:
+    backwards = replace(_PASS, valid_to=NOW - timedelta(days=1))
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        issue_pass(uow, _agent(desk), backwards, NOW)
+    assert refused.value.problems == (FieldProblem("valid_to", "reception.error.to_before_from"),)
+    assert _rows(database, _agent(desk), "passes") == []
+
+
+@pytest.mark.parametrize(
+    ("service", "command", "field", "key"),
+    [
+        (issue_pass, replace(_PASS, valid_to=NOW), "valid_to", "reception.error.to_before_from"),
+        (issue_pass, replace(_PASS, company=" "), "company", "reception.error.required"),
+        (issue_pass, replace(_PASS, people="\x1b[2J"), "people", "reception.error.control"),
+        (record_visit, RecordVisit(""), "visitor", "reception.error.required"),
+        (record_visit, RecordVisit("赵", expected_at=NOW), "host", "reception.error.required"),
+        (record_visit, RecordVisit("赵" * 81), "visitor", "reception.error.too_long"),
+        (take_message, TakeMessage(1, "", "请回电"), "from_name", "reception.error.required"),
+        (take_message, TakeMessage(1, "钱", " "), "message", "reception.error.required"),
+        (revoke_pass, RevokePass(1, ""), "reason", "reception.error.required"),
+    ],
+)
+def test_an_invalid_reception_command_is_refused_with_the_forms_reason(
+    database: Database, desk: Desk, service: object, command: object, field: str, key: str
+) -> None:
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        service(uow, _agent(desk), command, NOW)  # type: ignore[operator]
+    assert (refused.value.field, refused.value.key) == (field, key)
+    assert has_key(key)
+    with UnitOfWork(database) as uow:  # nothing written
+        assert reception_count(uow, _agent(desk), ReceptionPage("walk_ins", ZONE), NOW) == 0
+        assert reception_count(uow, _agent(desk), ReceptionPage("passes", ZONE), NOW) == 0
+        assert reception_count(uow, _agent(desk), ReceptionPage("messages", ZONE), NOW) == 0

@@ -14,6 +14,8 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.model import Role
 from deskui.domain.permissions import Action
+from deskui.domain.refusal import Invalid
+from deskui.i18n import has_key
 from deskui.services.actor import Actor, Denied
 from deskui.services.errors import FrontDeskError
 from deskui.services.relations import (
@@ -173,3 +175,47 @@ def test_an_event_puts_its_plan_on_the_actors_desk_and_its_invitees_answer(
         "declined",
         "年底出差",
     )
+
+
+# -- issue 24: the service refuses what F10's forms refuse, whoever calls it -------------------
+
+_CAL = BusinessCalendar()
+_E = "relations.error."
+_REQUIRED = "reception.error.required"
+_AGO = FIXED_NOW - timedelta(hours=1)
+_TOMORROW = FIXED_NOW + timedelta(days=1)
+INVALID_RELATIONS = [
+    (record_prospect, RecordProspect(1, "  "), "interest", _REQUIRED),
+    (record_prospect, RecordProspect(1, "门锁", department_code="business"), "person", _REQUIRED),
+    (record_prospect, RecordProspect(1, "门锁", follow_up_at=_AGO), "follow_up", _E + "not_future"),
+    (hand_prospect, HandProspect(1, "cs", "赵磊"), "department", _E + "pick_department"),
+    (hand_prospect, HandProspect(1, "business", ""), "person", _REQUIRED),
+    (close_prospect, CloseProspect(1, " "), "outcome", _REQUIRED),
+    (record_gift, RecordGift(1, "月饼", _TOMORROW, "钱敏", "business", _CAL), "sent_at",
+     _E + "sent_in_future"),
+    (record_gift, RecordGift(1, "", FIXED_NOW, "钱敏", "business", _CAL), "gift", _REQUIRED),
+    (confirm_gift, ConfirmGift(1, arrived=False, note=""), "note", _REQUIRED),
+    (add_event, AddEvent("联谊会", date(2026, 11, 1), "三楼", SITE), "event_on", _E + "event_past"),
+    (add_event, AddEvent("\x1b[31m联谊", date(2026, 12, 20), "三楼", SITE), "name",
+     "reception.error.control"),
+    (record_plan, RecordPlan(1, "", "孙丽"), "plan", _REQUIRED),
+    (invitation_sent, InvitationSent(1, FIXED_NOW, "pigeon", "钱敏"), "way", _E + "pick_way"),
+    (invitation_sent, InvitationSent(1, _TOMORROW, "phone", "钱敏"), "invited_at",
+     _E + "sent_in_future"),
+    (record_attendance, RecordAttendance(1, "attended", SITE, "备" * 501), "note",
+     "reception.error.too_long"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("service", "command", "field", "key"), INVALID_RELATIONS)
+def test_an_invalid_relations_command_is_refused_with_the_forms_reason(
+    database: Database, desk: Desk, service: object, command: object, field: str, key: str
+) -> None:
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        service(uow, _agent(desk), command, FIXED_NOW)  # type: ignore[operator]
+    assert (refused.value.field, refused.value.key) == (field, key)
+    assert has_key(key)
+    with UnitOfWork(database) as uow:  # nothing written
+        for section in ("prospects", "gifts", "events"):
+            page = RelationsPage(section, SITE)
+            assert relations_count(uow, _agent(desk), page, FIXED_NOW) == 0

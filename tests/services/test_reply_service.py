@@ -4,6 +4,7 @@ save is a conflict, a role outside the table is denied and writes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,8 @@ from deskui.data.database import Database
 from deskui.data.records import NewTicket
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import Role
+from deskui.domain.refusal import Invalid
+from deskui.i18n import has_key
 from deskui.services.actor import Actor, Denied
 from deskui.services.errors import Conflict
 from deskui.services.replies import SaveReply, save_reply
@@ -95,6 +98,33 @@ def test_a_role_outside_the_table_is_denied_and_nothing_is_written(
     stranger = Actor(desk.agent, "王芳", "visitor")
     with UnitOfWork(database) as uow, pytest.raises(Denied):
         save_reply(uow, stranger, _reply(ticket_id, 0), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        case = uow.complaints.complaint(ticket_id)
+    assert (case.version, case.reply_text) == (0, "")
+
+
+# -- issue 24: the service refuses what the composer refuses, whoever calls it ----------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "key"),
+    [
+        ({"reply_text": " \n "}, "reply", "reply.empty"),
+        ({"cause": "这不是我们的责任"}, "cause", "reply.err.conduct"),
+        ({"responsible": "陈" * 201}, "responsible", "field.too_long"),
+        ({"result": "换" * 4001}, "result", "field.too_long"),
+        ({"reply_text": "信" * 20001}, "reply", "field.too_long"),
+    ],
+)
+def test_an_invalid_reply_is_refused_with_the_composers_reason(
+    database: Database, desk: Desk, changes: dict[str, object], field: str, key: str
+) -> None:
+    ticket_id = _complaint(database, desk)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        save_reply(uow, me, replace(_reply(ticket_id, 0), **changes), FIXED_NOW)  # type: ignore[arg-type]
+    assert (refused.value.field, refused.value.key) == (field, key)
+    assert has_key(key)
     with UnitOfWork(database) as uow:
         case = uow.complaints.complaint(ticket_id)
     assert (case.version, case.reply_text) == (0, "")
