@@ -231,7 +231,7 @@ class ComplaintListScreen(Screen[None]):
         try:
             rows = call_service(app, department_repeats, RepeatsQuery(app.calendar))
         except Exception as error:
-            deliver(self, self._trouble, str(error).splitlines()[0])
+            deliver(self, self._trouble, trouble_line(error))
             return
         self.post_message(self.RepeatsLoaded(rows))
 

@@ -1,19 +1,49 @@
 """A database fault said in one line of plain words: what is wrong and what to do. The raw
-driver text goes to the log, never to the screen (issue 13)."""
+driver text goes to the desk's log (deskui/desk_log.py), never to the screen (issues 13, 23)."""
 
 from __future__ import annotations
 
 import logging
+import threading
 
 from deskui.i18n import t
 
 log = logging.getLogger("deskui.database")
 
+write_fault = threading.Event()
+"""Set when a database fault was said on a banner: the app's tick then asks the database,
+cheaply, whether it takes writes again, and clears the banners as soon as it does (issue 23:
+a SQLite file made writable again kept F4 saying 只能读 until a restart)."""
+
 
 def trouble_line(error: BaseException) -> str:
     """The catalog's line for the kind of fault `error` is; logs what the driver said."""
-    from deskui.services.errors import trouble_of
+    from deskui.services.errors import is_database_fault, trouble_of
 
     kind = trouble_of(error)
-    log.warning("database trouble (%s): %s", kind, error)
-    return t(f"trouble.{kind}")
+    log.warning("database trouble (%s): %s: %s", kind, type(error).__name__, error)
+    if kind != "unknown" or is_database_fault(error):
+        write_fault.set()
+    return t(f"trouble.{kind}", log=log_name())
+
+
+def log_name() -> str:
+    """The log file a banner points to (its name alone before the log is open)."""
+    from deskui.desk_log import LOG_NAME, log_path
+
+    return str(log_path() or LOG_NAME)
+
+
+def log_refusal(service: object, error: BaseException) -> None:
+    """A refused command in the log: which service, and why in the refusal's own words."""
+    name = getattr(service, "__name__", type(service).__name__)
+    values = dict(getattr(error, "values", {}) or {})
+    cause = error.__cause__
+    logging.getLogger("deskui.refusals").info(
+        "refused %s: %s: %s %s%s",
+        name,
+        type(error).__name__,
+        error,
+        values or "",
+        f" (cause: {type(cause).__name__}: {cause})" if cause is not None else "",
+    )
