@@ -23,7 +23,10 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s [%(process)d]: %(message)s"
 
 _SECRETS = (
     # postgresql+psycopg://user:SECRET@host/db -> user:***@
-    (re.compile(r"(?P<keep>[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]*(?=@)", re.IGNORECASE), "***"),
+    (
+        re.compile(r"(?P<keep>(?<![\w+.-])[a-z][\w+.-]{0,30}://[^:/@\s]*:)[^@\s]*(?=@)", re.I),
+        "***",
+    ),
     # password=SECRET, PGPASSWORD=SECRET, "password": "SECRET", passwd: SECRET, 密码=...
     (
         re.compile(
@@ -63,7 +66,7 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
         return super()._open()
 
 
-def start_log(folder: Path) -> Path:
+def start_log(folder: Path, max_bytes: int = MAX_BYTES) -> Path:
     """Log the desk's `deskui.*` loggers into `folder/deskui.log` from now on (folder made
     0700); a desk started again in the same process (tests) moves its log along."""
     global _handler
@@ -77,7 +80,7 @@ def start_log(folder: Path) -> Path:
         logger.removeHandler(_handler)
         _handler.close()
     handler = PrivateRotatingFileHandler(
-        path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=False
+        path, maxBytes=max_bytes, backupCount=BACKUPS, encoding="utf-8", delay=False
     )
     handler.setFormatter(_Scrubbed(FORMAT))
     logger.addHandler(handler)
