@@ -21,10 +21,21 @@ def trouble_line(error: BaseException) -> str:
     from deskui.services.errors import is_database_fault, trouble_of
 
     kind = trouble_of(error)
-    log.warning("database trouble (%s): %s: %s", kind, type(error).__name__, error)
+    log.warning("database trouble (%s): %s", kind, driver_text(error))
     if kind != "unknown" or is_database_fault(error):
         write_fault.set()
     return t(f"trouble.{kind}", log=log_name())
+
+
+def driver_text(error: BaseException) -> str:
+    """What the driver said, and the statement it said it of, without the statement's
+    values (a password hash, a customer's phone): SQLAlchemy's own text carries them."""
+    original = getattr(error, "orig", None)
+    if original is None:
+        return f"{type(error).__name__}: {error}"
+    statement = " ".join(str(getattr(error, "statement", "") or "").split())[:300]
+    text = f"{type(error).__name__}: {type(original).__name__}: {original}"
+    return f"{text} [SQL: {statement}]" if statement else text
 
 
 def log_name() -> str:

@@ -119,3 +119,19 @@ async def test_f4_read_only_clears_within_two_ticks_once_the_file_is_writable_ag
         await pilot.press("escape", "f4")  # and F4 writes again (marks the queue seen)
         await settle(pilot)
         assert app.screen.query_one("#callbacks-trouble", Banner).message == ""
+
+
+def test_the_log_holds_the_drivers_words_not_the_statements_values(tmp_path: Path) -> None:
+    from deskui.desk_log import start_log
+    from deskui.screens.trouble_text import trouble_line
+
+    path = start_log(tmp_path / "files")
+    error = OperationalError(
+        "UPDATE account SET password_hash=%(hash)s WHERE id = %(id)s",
+        {"hash": "$argon2id$v=19$secret-hash", "id": 7},
+        Exception("attempt to write a readonly database"),
+    )
+    assert trouble_line(error) == t("trouble.read_only")
+    logged = path.read_text("utf-8")
+    assert "attempt to write a readonly database" in logged and "UPDATE account" in logged
+    assert "secret-hash" not in logged
