@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         AttachmentRules,
         InboxFile,
     )
+    from deskui.services.host_files import HostFiles
 
 C = TypeVar("C")
 R = TypeVar("R")
@@ -59,6 +60,14 @@ def attachment_rules(app: DeskHost) -> AttachmentRules:
         inbox=inbox_dir(app.settings),
         exports=export_dir(app.settings),
     )
+
+
+def host_files(app: DeskHost) -> HostFiles:
+    """What of the host a sheet to import may come from (deskui/services/host_files.py)."""
+    from deskui.locations import inbox_dir
+    from deskui.services.host_files import HostFiles
+
+    return HostFiles(team=is_team_desk(app), inbox=inbox_dir(app.settings))
 
 
 def is_team_desk(app: DeskHost) -> bool:

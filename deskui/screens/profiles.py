@@ -24,6 +24,7 @@ from deskui.domain.permissions import Action, may
 from deskui.domain.phone import format_display
 from deskui.i18n import has_key, t
 from deskui.keys import localize_bindings
+from deskui.screens.attachments import host_files
 from deskui.screens.drafts import NO_DRAFT, FormDraft
 from deskui.screens.runner import call_service, denied_line, run_service
 from deskui.services.errors import TableError
@@ -786,7 +787,7 @@ class ImportModal(ModalScreen[int | None]):
         run_service(
             self,
             check_import,
-            CheckImport(path),
+            CheckImport(path, host_files(self.desk_app)),
             done=self._show_report,
             refused=self._unreadable,
             trouble=self._failed,

@@ -159,3 +159,30 @@ def test_saving_out_writes_only_into_the_export_folder_under_a_safe_name_0600(
     with UnitOfWork(database) as uow:  # a browser desk gets the bytes, nothing on the host
         fetched = attachment_content(uow, me, FetchAttachment(added.id, site), FIXED_NOW)
     assert (fetched.filename, fetched.content) == ("bashrc_[2J_.pdf", PDF)
+
+
+def test_a_customer_sheet_on_a_team_desk_is_read_from_the_inbox_alone(
+    database: Database, desk: Desk, host: Path
+) -> None:
+    from deskui.data.tabular import TableError
+    from deskui.services.host_files import HostFiles
+    from deskui.services.profiles import CheckImport, check_import
+
+    (host / "inbox" / "客户.csv").write_text("公司名称,地址\n成都瑞丰,二环路\n", "utf-8")
+    (host / "secret.csv").write_text("公司名称,地址\n机密,主机\n", "utf-8")
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    team = HostFiles(team=True, inbox=host / "inbox")
+    for typed in (str(host / "secret.csv"), "../secret.csv", "/etc/passwd"):
+        with UnitOfWork(database) as uow, pytest.raises(TableError) as refused:
+            check_import(uow, me, CheckImport(typed, team), FIXED_NOW)
+        assert str(refused.value) == "attachments.error.not_in_inbox"
+    with UnitOfWork(database) as uow:
+        checked = check_import(uow, me, CheckImport("客户.csv", team), FIXED_NOW)
+    assert [row.name for row in checked.report.ok] == ["成都瑞丰"]
+    single = CheckImport(str(host / "secret.csv"))  # as a single desk's screen builds it
+    with UnitOfWork(database) as uow:
+        if database.is_sqlite:  # a person's own desk keeps its path
+            assert [r.name for r in check_import(uow, me, single, FIXED_NOW).report.ok] == ["机密"]
+        else:  # a server database is a team's: refused by the service whatever the screen
+            with pytest.raises(TableError):
+                check_import(uow, me, single, FIXED_NOW)
