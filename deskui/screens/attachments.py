@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
@@ -68,6 +68,16 @@ def host_files(app: DeskHost) -> HostFiles:
     from deskui.services.host_files import HostFiles
 
     return HostFiles(team=is_team_desk(app), inbox=inbox_dir(app.settings))
+
+
+def deliver_to_browser(app: App[object], *paths: Path) -> bool:
+    """In a browser desk, each written file also downloads to the agent's own machine (the
+    copy on the host is the desk account's alone); False at a terminal, nothing done."""
+    if not app.is_web:
+        return False
+    for path in paths:
+        app.deliver_binary(path)
+    return True
 
 
 def is_team_desk(app: DeskHost) -> bool:

@@ -58,3 +58,9 @@ def log_refusal(service: object, error: BaseException) -> None:
         values or "",
         f" (cause: {type(cause).__name__}: {cause})" if cause is not None else "",
     )
+
+
+def file_trouble(error: BaseException) -> str:
+    """A file the desk could not write, in words: the OS's own (English) text is logged."""
+    logging.getLogger("deskui.files").warning("file not written: %s", driver_text(error))
+    return t("trouble.file_logged", log=log_name())

@@ -117,3 +117,39 @@ async def test_a_single_desk_keeps_its_path_field(
         modal = await _open_attachments(pilot, ticket_id)
         assert not modal.team and modal.query_one("#path", Input).has_focus
         assert not modal.query("#inbox-list")
+
+
+async def test_a_browser_desk_downloads_the_written_reply_and_the_handover_report(
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.screens.test_complaint_screens import LETTER, _row_of, _ticket
+    from tests.screens.test_handover_screen import _hand_over_as_li_na
+
+    delivered: list[str] = []
+
+    def deliver_binary(self: DeskApp, path: Any, **_: Any) -> str:
+        delivered.append(Path(path).name)
+        return "key"
+
+    monkeypatch.setattr(DeskApp, "is_web", property(lambda self: True))
+    monkeypatch.setattr(DeskApp, "deliver_binary", deliver_binary)
+    ticket_id = _ticket(demo_database, LETTER)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*["down"] * _row_of(demo_database, "王芳", ticket_id), "w", "ctrl+e")
+        await settle(pilot)
+    assert delivered == [
+        f"complaint-{ticket_id}-20261123-0900.pdf",
+        f"complaint-{ticket_id}-20261123-0900.txt",
+    ]
+    delivered.clear()
+    app = make_app(make_settings(demo_database, agent="李娜"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _hand_over_as_li_na(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+    assert [Path(name).suffix for name in delivered] == [".pdf", ".xlsx"]
