@@ -11,18 +11,24 @@ from deskui.i18n import t
 log = logging.getLogger("deskui.database")
 
 write_fault = threading.Event()
-"""Set when a database fault was said on a banner: the app's tick then asks the database,
+"""Set when a read-only or full database was said on a banner: the app's tick then asks it,
 cheaply, whether it takes writes again, and clears the banners as soon as it does (issue 23:
 a SQLite file made writable again kept F4 saying 只能读 until a restart)."""
 
 
+RECHECKED = frozenset({"read_only", "disk_full"})
+"""Faults that reads do not reveal ending (the change poll answers throughout): the tick
+asks for a write to learn they ended. A server away or a lock end by the poll and the
+pending saves' retries."""
+
+
 def trouble_line(error: BaseException) -> str:
     """The catalog's line for the kind of fault `error` is; logs what the driver said."""
-    from deskui.services.errors import is_database_fault, trouble_of
+    from deskui.services.errors import trouble_of
 
     kind = trouble_of(error)
     log.warning("database trouble (%s): %s", kind, driver_text(error))
-    if kind != "unknown" or is_database_fault(error):
+    if kind in RECHECKED:
         write_fault.set()
     return t(f"trouble.{kind}", log=log_name())
 
@@ -64,3 +70,22 @@ def file_trouble(error: BaseException) -> str:
     """A file the desk could not write, in words: the OS's own (English) text is logged."""
     logging.getLogger("deskui.files").warning("file not written: %s", driver_text(error))
     return t("trouble.file_logged", log=log_name())
+
+
+def error_line(error: BaseException) -> str:
+    """Whatever a worker met, in the catalog's words: a refusal by its key and values, a
+    denial as who may not do what, anything else as a database fault (the raw text logged).
+    Never the exception's own text on screen (issue 23)."""
+    from deskui.i18n import has_key
+
+    if getattr(error, "action", None) is not None:  # a Denied
+        from deskui.screens.runner import denied_line
+
+        return denied_line(error)  # type: ignore[arg-type]
+    key = getattr(error, "key", None)
+    if not isinstance(key, str):
+        key = str(error) if error.args and isinstance(error.args[0], str) else None
+    if isinstance(key, str) and has_key(key):
+        logging.getLogger("deskui.refusals").info("refused: %s", driver_text(error))
+        return t(key, **dict(getattr(error, "values", {}) or {}))
+    return trouble_line(error)
