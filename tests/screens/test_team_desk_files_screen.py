@@ -16,7 +16,9 @@ from textual.widgets import Input, OptionList
 from deskui.app import DeskApp, make_app
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.desk_log import LOG_NAME
 from deskui.domain.clock import FixedClock
+from deskui.locations import data_dir
 from deskui.screens.attachments import AttachmentsModal
 from tests.conftest import make_settings
 from tests.screens.desk_pilot import SIZE, screen_text, settle
@@ -117,6 +119,13 @@ async def test_a_single_desk_keeps_its_path_field(
         modal = await _open_attachments(pilot, ticket_id)
         assert not modal.team and modal.query_one("#path", Input).has_focus
         assert not modal.query("#inbox-list")
+        missing = tmp_path / "没有这个文件.pdf"
+        await pilot.press(*str(missing), "enter")
+        await settle(pilot)
+        assert "找不到文件" in screen_text(app)
+    # the refusal is in the desk's log, with what was refused (issue 23)
+    logged = (data_dir() / LOG_NAME).read_text("utf-8")
+    assert "refused add_attachment: FrontDeskError" in logged and str(missing) in logged
 
 
 async def test_a_browser_desk_downloads_the_written_reply_and_the_handover_report(
