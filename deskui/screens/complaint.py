@@ -43,7 +43,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.runner import call_service, run_service
-from deskui.screens.trouble_text import trouble_line
+from deskui.screens.trouble_text import error_line, trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
 from deskui.widgets.guarded_text import GuardedText
@@ -231,7 +231,7 @@ class ComplaintListScreen(Screen[None]):
         try:
             rows = call_service(app, department_repeats, RepeatsQuery(app.calendar))
         except Exception as error:
-            deliver(self, self._trouble, trouble_line(error))
+            deliver(self, self._trouble, error_line(error))
             return
         self.post_message(self.RepeatsLoaded(rows))
 

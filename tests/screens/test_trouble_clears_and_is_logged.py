@@ -135,3 +135,20 @@ def test_the_log_holds_the_drivers_words_not_the_statements_values(tmp_path: Pat
     logged = path.read_text("utf-8")
     assert "attempt to write a readonly database" in logged and "UPDATE account" in logged
     assert "secret-hash" not in logged
+
+
+def test_any_error_a_worker_meets_is_said_in_catalog_words(tmp_path: Path) -> None:
+    from deskui.desk_log import start_log
+    from deskui.domain.permissions import Action
+    from deskui.screens.trouble_text import error_line
+    from deskui.services.actor import Denied
+    from deskui.services.errors import FrontDeskError
+
+    path = start_log(tmp_path / "files")
+    refused = FrontDeskError("attachments.error.not_in_inbox", "path", name="x.pdf")
+    assert error_line(refused) == "收件夹里没有这个文件：x.pdf"
+    denied = error_line(Denied(Action.SEE_TEAM, "agent"))
+    assert "see_team" not in denied and "denied" not in denied
+    internal = error_line(RuntimeError("KeyError in _merge at 0x7f3a: internal detail"))
+    assert internal == t("trouble.unknown", log=path)
+    assert "internal detail" in path.read_text("utf-8")
