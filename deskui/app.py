@@ -29,7 +29,7 @@ from deskui.palette import DeskCommandPalette
 from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
 from deskui.screens.pending_saves import PendingSaves, pending_saves_command
-from deskui.screens.trouble_text import trouble_line, write_fault
+from deskui.screens.trouble_text import trouble_line
 
 if TYPE_CHECKING:
     from deskui.data.database import Database
@@ -364,6 +364,7 @@ class DeskApp(App[None]):
     def _tick(self) -> None:
         """Once a second: repaint what is visible and live; now and then look for changes
         (held back while the agent types, a few ticks at most); a full GC pass when quiet."""
+        from deskui.screens.trouble_text import write_fault  # loaded with trouble_line
         for screen in self._visible_screens():
             for widget in screen.query(".-live"):
                 if widget.display and widget.region.area:
@@ -576,6 +577,7 @@ class DeskApp(App[None]):
         """A database fault was said on a banner: as soon as the database takes a write
         again, every trouble banner goes (issue 23: F4 said 只能读 until a restart)."""
         from deskui.data.trouble import takes_writes
+        from deskui.screens.trouble_text import write_fault
 
         try:
             database = self.database
