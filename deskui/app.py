@@ -188,6 +188,8 @@ class DeskApp(App[None]):
         self._locked = False
         self._database_down = False
         """The change poll failed: the next one that answers clears every trouble banner."""
+        self._rechecking = False
+        """A write probe runs (deskui/screens/trouble_text.py `write_fault`)."""
         self.crash_log: Path | None = None
         """Where the traceback went when the desk stopped on an unexpected error."""
         if settings.keymap:
@@ -214,6 +216,7 @@ class DeskApp(App[None]):
         # the import of the data layer waits for the first frame: a worker importing
         # SQLAlchemy while the desk paints holds the GIL the painting needs (DESIGN.md 9)
         self._first_paint.wait(timeout=FIRST_PAINT_WAIT)
+        self._private_files()
         from deskui.data.database import Database
 
         try:
@@ -250,6 +253,23 @@ class DeskApp(App[None]):
             agents, overrides, rules, demo_names, first_manager, first_on_host
         )
         self.post_message(ready)
+
+    def _private_files(self) -> None:
+        """The desk's files its account's alone (0700/0600, issue 23), and its log open."""
+        from deskui.desk_log import start_log
+        from deskui.locations import files_dir, secure_files
+
+        try:
+            tightened = secure_files(self.settings)
+            start_log(files_dir(self.settings))
+        except OSError:  # a folder that cannot be made: the database's own trouble says it
+            return
+        if tightened:
+            import logging
+
+            logging.getLogger("deskui.files").warning(
+                "tightened to 0700/0600: %s", ", ".join(str(p) for p in tightened)
+            )
 
     def on_desk_app_database_failed(self, message: DatabaseFailed) -> None:
         self._desk().show_trouble(t("app.database_failed", reason=message.reason))
@@ -427,6 +447,7 @@ class DeskApp(App[None]):
     def _tick(self) -> None:
         """Once a second: repaint what is visible and live; now and then look for changes
         (held back while the agent types, a few ticks at most); a full GC pass when quiet."""
+        from deskui.screens.trouble_text import write_fault  # loaded with trouble_line
         for screen in self._visible_screens():
             for widget in screen.query(".-live"):
                 if widget.display and widget.region.area:
@@ -442,6 +463,9 @@ class DeskApp(App[None]):
             self.check_handovers()
         if self.database is not None and self._ticks % CALLBACK_SWEEP_TICKS == 0:
             self.sweep_callbacks()
+        if self.database is not None and write_fault.is_set() and not self._rechecking:
+            self._rechecking = True  # one probe at a time: a server away takes 5 s to say so
+            self.recheck_writes()  # every tick until the database takes writes again
         self.pending_saves.tick()
         self.collector.tick()
         self._lock_when_idle()
@@ -635,6 +659,25 @@ class DeskApp(App[None]):
             for banner in screen.query(Banner):
                 if not (banner.has_class("-notice") or banner.has_class("-attention")):
                     banner.message = ""
+
+    @work(thread=True, group="write_recheck", exit_on_error=False)
+    def recheck_writes(self) -> None:
+        """A database fault was said on a banner: as soon as the database takes a write
+        again, every trouble banner goes (issue 23: F4 said 只能读 until a restart)."""
+        from deskui.data.trouble import takes_writes
+        from deskui.screens.trouble_text import write_fault
+
+        try:
+            database = self.database
+            if database is not None and takes_writes(database):
+                write_fault.clear()
+                deliver(self, self._writes_again)
+        finally:
+            self._rechecking = False
+
+    def _writes_again(self) -> None:
+        self._database_down = True  # every screen's trouble banner goes, not only the desk's
+        self._database_answered()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "changes":

@@ -215,7 +215,10 @@ def resolve(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Settings
 def main(argv: list[str] | None = None) -> int:
     import os
 
+    from deskui.locations import private_umask
+
     args = build_parser().parse_args(argv)
+    private_umask()  # what any command writes is the desk account's alone (issue 23)
     try:
         grant = _web_grant(args)
         settings, clock = resolve(args, dict(os.environ))

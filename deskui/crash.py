@@ -7,12 +7,15 @@ command; a file keeps it for whoever looks after the desk.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
 from deskui.config import Settings
+from deskui.desk_log import scrub
+from deskui.locations import PRIVATE_FILE, private_folder
 
 CRASH_STATUS = 70
 """The exit status of a desk that stopped on an unexpected error (EX_SOFTWARE, sysexits.h):
@@ -46,15 +49,16 @@ def write_crash_log(folder: Path, text: str, local_now: datetime) -> Path:
     stem = f"crash-{local_now:%Y%m%d-%H%M%S}"
     for place in (folder, Path(tempfile.gettempdir())):
         try:
-            place.mkdir(parents=True, exist_ok=True)
+            private_folder(place) if place == folder else place.mkdir(exist_ok=True)
             for n in range(100):
                 path = place / (f"{stem}.log" if n == 0 else f"{stem}-{n}.log")
-                try:
-                    with path.open("x", encoding="utf-8") as log:
-                        log.write(header + text)
-                    return path
+                try:  # 0600 from the start: a traceback may quote a customer's words
+                    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
                 except FileExistsError:
                     continue
+                with os.fdopen(handle, "w", encoding="utf-8") as log:
+                    log.write(header + scrub(text))
+                return path
         except OSError:
             continue
     raise OSError("no folder to write the crash log in")
@@ -64,6 +68,6 @@ def append(path: Path, text: str) -> None:
     """Add a later finding (a draft that could not be written) to the log."""
     try:
         with path.open("a", encoding="utf-8") as log:
-            log.write(text)
+            log.write(scrub(text))
     except OSError:
         pass  # the log itself is already written; nothing better to do at this point

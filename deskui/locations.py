@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from deskui.config import Settings
 
 DEMO_PREFIX = "deskui-demo-"
@@ -57,3 +59,116 @@ def file_stamp(at: datetime, timezone: str) -> str:
     """`20261123-0913` for a file's name: the site's local time, as the agent reads a clock
     (a UTC stamp said 0113 for a reply written at 09:13)."""
     return at.astimezone(ZoneInfo(timezone)).strftime("%Y%m%d-%H%M")
+
+
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
+"""What the desk writes is its account's alone (issue 23): phones, password hashes, logs."""
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def private_umask() -> None:
+    """Every file and folder this process creates from now on is its account's alone."""
+    os.umask(0o077)
+
+
+def private_folder(folder: Path) -> Path:
+    """`folder`, created 0700 (with its parents) or tightened to 0700 if found looser."""
+    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    tighten(folder, PRIVATE_FOLDER)
+    return folder
+
+
+def tighten(path: Path, mode: int) -> bool:
+    """Take from `path` any permission `mode` does not give (never adds one); True when it
+    changed. A path that is missing or not the desk's own is left as it is."""
+    try:
+        found = path.lstat()
+    except OSError:
+        return False
+    if path.is_symlink() or found.st_mode & 0o777 & ~mode == 0:
+        return False
+    try:
+        os.chmod(path, found.st_mode & 0o777 & mode)
+    except OSError:
+        return False
+    return True
+
+
+def sqlite_file(database_url: str) -> Path | None:
+    """The database file of a SQLite URL (None for a server or an in-memory database)."""
+    prefix = "sqlite:///"
+    if not database_url.startswith(prefix) or database_url.endswith(":memory:"):
+        return None
+    return Path(database_url.removeprefix(prefix).split("?", 1)[0])
+
+
+def secure_files(settings: Settings) -> list[Path]:
+    """At start: the umask, then what an older desk left readable tightened: the files
+    folder 0700 and everything in it 0600 / 0700 (the inbox excepted: the site's to
+    share), the SQLite file and its -wal/-shm/-journal 0600. The paths it changed."""
+    private_umask()
+    changed: list[Path] = []
+    folder = files_dir(settings)
+    if folder.is_dir():
+        changed += _tighten_tree(folder, skip=frozenset({inbox_dir(settings)}))
+    database = sqlite_file(settings.database_url)
+    if database is not None:
+        if database.parent == data_dir() and tighten(database.parent, PRIVATE_FOLDER):
+            changed.append(database.parent)
+        for suffix in SQLITE_COMPANIONS:
+            path = database.with_name(database.name + suffix)
+            if tighten(path, PRIVATE_FILE):
+                changed.append(path)
+    return changed
+
+
+def _tighten_tree(folder: Path, skip: frozenset[Path]) -> list[Path]:
+    changed = [folder] if tighten(folder, PRIVATE_FOLDER) else []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return changed
+    for entry in entries:
+        path = Path(entry.path)
+        if path in skip or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            changed += _tighten_tree(path, skip)
+        elif tighten(path, PRIVATE_FILE):
+            changed.append(path)
+    return changed
+
+
+def inbox_dir(settings: Settings) -> Path:
+    """The site's inbox on a team host: files the site drops there (fax scans, mail
+    exports) are the only ones an agent may attach. DESKUI_INBOX_DIR, else `inbox/` in the
+    desk's files folder. The host's to set, never a desk's (a lead at a desk cannot point it
+    at the host's files)."""
+    override = os.environ.get("DESKUI_INBOX_DIR")
+    return Path(override) if override else files_dir(settings) / "inbox"
+
+
+def export_dir(settings: Settings) -> Path:
+    """Where a team desk saves files out (DESKUI_EXPORT_DIR, else `exports/` in the files
+    folder): the only folder an agent's desk writes a file of the agent's choosing into."""
+    override = os.environ.get("DESKUI_EXPORT_DIR")
+    return Path(override) if override else files_dir(settings) / "exports"
+
+
+TEAM_VARIABLES = ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY")
+
+
+def team_desk(settings: Settings, environ: Mapping[str, str] | None = None) -> bool:
+    """A desk of a team host, whose agents must not reach the host's files (DESIGN.md 13):
+    a server database (PostgreSQL), a desk run over ssh or served to a browser (Textual's web
+    driver, as `deskui web` runs it), or one the host declares so (DESKUI_TEAM=1). Only the
+    single desk on a person's own machine (SQLite, at its own terminal) is not."""
+    env = os.environ if environ is None else environ
+    if not settings.database_url.startswith("sqlite"):
+        return True
+    if env.get("DESKUI_TEAM", "").strip().lower() in ("1", "yes", "true", "on"):
+        return True
+    if "web_driver" in env.get("TEXTUAL_DRIVER", "").lower():
+        return True
+    return any(env.get(name) for name in TEAM_VARIABLES)

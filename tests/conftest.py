@@ -22,11 +22,24 @@ from deskui.domain.clock import FixedClock
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
+TEAM_ENVIRONMENT = (
+    "DESKUI_TEAM",
+    "DESKUI_INBOX_DIR",
+    "DESKUI_EXPORT_DIR",
+    "SSH_CONNECTION",
+    "SSH_CLIENT",
+    "SSH_TTY",
+    "TEXTUAL_DRIVER",
+)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test ever touches the user's real data folder."""
     monkeypatch.setenv("DESKUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("DESKUI_DATABASE_URL", raising=False)
+    for name in TEAM_ENVIRONMENT:  # a single desk on its own machine, unless a test says
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(autouse=True)

@@ -60,6 +60,13 @@ class AttachmentRules:
     storage: str = "database"  # "database" or "folder"
     folder: Path | None = None
     """With storage "folder": the folder beside the database holding the files."""
+    team: bool = False
+    """A desk of a team host (deskui/locations.py `team_desk`): files come from the inbox and
+    go to the export folder only; the service also holds a server database to it."""
+    inbox: Path | None = None
+    """The site's inbox (DESKUI_INBOX_DIR): the only folder a team desk attaches from."""
+    exports: Path | None = None
+    """The site's export folder (DESKUI_EXPORT_DIR): the only one a team desk writes to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,10 +361,23 @@ class FrontDeskStore(StoreBase):
         """Attach the file at `path`: refused with a message when missing, unreadable or too big."""
         self.session.get_one(m.Ticket, ticket_id)
         content = read_attachment(path, rules.limit_bytes)
+        return self.add_attachment_content(ticket_id, path.name, content, agent_id, now, rules)
+
+    def add_attachment_content(
+        self,
+        ticket_id: int,
+        filename: str,
+        content: bytes,
+        agent_id: int,
+        now: datetime,
+        rules: AttachmentRules,
+    ) -> AttachmentRecord:
+        """Attach `content` under `filename` (a file read from the site's inbox, issue 23)."""
+        self.session.get_one(m.Ticket, ticket_id)
         attachment = m.Attachment(
             ticket_id=ticket_id,
-            filename=path.name[:255],
-            media_type=media_type(path.name, content),
+            filename=filename[:255],
+            media_type=media_type(filename, content),
             size=len(content),
             sha256=hashlib.sha256(content).hexdigest(),
             storage=rules.storage,
@@ -367,7 +387,7 @@ class FrontDeskStore(StoreBase):
         if rules.storage == "folder":
             if rules.folder is None:
                 raise FrontDeskError("attachments.error.no_folder", "path")
-            stored = f"{ticket_id}-{uuid.uuid4().hex}{Path(path.name).suffix[:16]}"
+            stored = f"{ticket_id}-{uuid.uuid4().hex}{Path(filename).suffix[:16]}"
             try:
                 rules.folder.mkdir(parents=True, exist_ok=True)
                 (rules.folder / stored).write_bytes(content)
@@ -403,17 +423,7 @@ class FrontDeskStore(StoreBase):
             raise FrontDeskError("attachments.error.target_exists", "path", path=str(target))
         if not target.parent.is_dir():
             raise FrontDeskError("attachments.error.no_parent", "path", path=str(target.parent))
-        if attachment.storage == "folder":
-            if rules.folder is None:
-                raise FrontDeskError("attachments.error.no_folder", "path")
-            try:
-                content = (rules.folder / attachment.stored_name).read_bytes()
-            except OSError as error:
-                raise FrontDeskError(
-                    "attachments.error.stored_missing", "path", reason=str(error)
-                ) from error
-        else:
-            content = attachment.content or b""
+        _, content = self.attachment_content(attachment_id, rules)
         try:
             with target.open("xb") as out:
                 out.write(content)
@@ -422,6 +432,20 @@ class FrontDeskStore(StoreBase):
                 "attachments.error.write_failed", "path", reason=str(error)
             ) from error
         return target
+
+    def attachment_content(self, attachment_id: int, rules: AttachmentRules) -> tuple[str, bytes]:
+        """An attachment's name and bytes, wherever the site keeps them."""
+        attachment = self.session.get_one(m.Attachment, attachment_id)
+        if attachment.storage != "folder":
+            return attachment.filename, attachment.content or b""
+        if rules.folder is None:
+            raise FrontDeskError("attachments.error.no_folder", "path")
+        try:
+            return attachment.filename, (rules.folder / attachment.stored_name).read_bytes()
+        except OSError as error:
+            raise FrontDeskError(
+                "attachments.error.stored_missing", "path", reason=str(error)
+            ) from error
 
     # -- export ----------------------------------------------------------------------------
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, OperationalError
+
+if TYPE_CHECKING:
+    from deskui.data.database import Database
 
 
 class Trouble(StrEnum):
@@ -87,3 +91,24 @@ def is_database_fault(error: BaseException) -> bool:
     if isinstance(error, OperationalError | DatabaseError):
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def takes_writes(database: Database) -> bool:
+    """Whether the database takes a write now: one update of nothing, rolled back (a few
+    hundred microseconds). A SQLite connection opened while its file was read-only stays
+    read-only for its life, so on SQLite the pooled connections are dropped first and the
+    file is opened again: made writable again, it is found so at once (issue 23)."""
+    from sqlalchemy import text
+
+    if database.is_sqlite:
+        database.dispose()
+    try:
+        with database.engine.connect() as connection, connection.begin() as transaction:
+            connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            transaction.rollback()
+    except Exception as error:  # still read-only, full, locked or away: the banner stays
+        import logging
+
+        logging.getLogger("deskui.database").debug("still no writes: %s", error)
+        return False
+    return True

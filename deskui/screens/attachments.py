@@ -3,6 +3,7 @@ listed with size and type, saved back out to a file on request."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
@@ -31,7 +32,13 @@ from deskui.screens.trouble_text import trouble_line
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
     from deskui.screens.runner import Service
-    from deskui.services.attachments import AttachmentRecord, AttachmentRules
+    from deskui.services.attachments import (
+        AddAttachment,
+        AttachmentRecord,
+        AttachmentRules,
+        InboxFile,
+    )
+    from deskui.services.host_files import HostFiles
 
 C = TypeVar("C")
 R = TypeVar("R")
@@ -39,7 +46,9 @@ R = TypeVar("R")
 
 def attachment_rules(app: DeskHost) -> AttachmentRules:
     """The site's attachment setting (a lead edits it): kept in the database (default) or
-    in a folder beside it, and the largest file accepted."""
+    in a folder beside it, and the largest file accepted; with the host's rule for where
+    files may come from and go to (a team desk: the inbox and the export folder only)."""
+    from deskui.locations import export_dir, inbox_dir
     from deskui.services.attachments import AttachmentRules
 
     rules = app.site_rules
@@ -47,7 +56,35 @@ def attachment_rules(app: DeskHost) -> AttachmentRules:
         limit_bytes=rules.attachment_limit_bytes,
         storage=rules.attachment_storage,
         folder=attachment_folder(app),
+        team=is_team_desk(app),
+        inbox=inbox_dir(app.settings),
+        exports=export_dir(app.settings),
     )
+
+
+def host_files(app: DeskHost) -> HostFiles:
+    """What of the host a sheet to import may come from (deskui/services/host_files.py)."""
+    from deskui.locations import inbox_dir
+    from deskui.services.host_files import HostFiles
+
+    return HostFiles(team=is_team_desk(app), inbox=inbox_dir(app.settings))
+
+
+def deliver_to_browser(app: App[object], *paths: Path) -> bool:
+    """In a browser desk, each written file also downloads to the agent's own machine (the
+    copy on the host is the desk account's alone); False at a terminal, nothing done."""
+    if not app.is_web:
+        return False
+    for path in paths:
+        app.deliver_binary(path)
+    return True
+
+
+def is_team_desk(app: DeskHost) -> bool:
+    """A desk of a team host (deskui/locations.py `team_desk`) or one shown in a browser."""
+    from deskui.locations import team_desk
+
+    return team_desk(app.settings) or bool(getattr(app, "is_web", False))
 
 
 def attachment_folder(app: DeskHost) -> Path:
@@ -82,7 +119,10 @@ def attachments_table(attachments: list[AttachmentRecord], zone: ZoneInfo) -> Ta
 
 
 class AttachmentsModal(ModalScreen[None]):
-    """Enter in the path field attaches that file; Ctrl+O saves the selected one to it."""
+    """On a person's own desk: Enter in the path field attaches that file; Ctrl+O saves the
+    selected one to it. On a team desk no path is typed (issue 23): Enter on a file of the
+    site's inbox attaches it; Ctrl+O saves the selected attachment into the export folder,
+    or, in a browser, downloads it to the agent's own machine."""
 
     CSS_PATH = "attachments.tcss"  # its own rules, parsed when it first opens
 
@@ -103,11 +143,18 @@ class AttachmentsModal(ModalScreen[None]):
     class Done(Message):
         message: str
 
+    @dataclass
+    class InboxListed(Message):
+        files: list[InboxFile]
+
     def __init__(self, ticket_id: int) -> None:
         super().__init__(id="attachments")
         localize_bindings(self)
         self.ticket_id = ticket_id
         self._attachments: list[AttachmentRecord] = []
+        self._inbox: list[InboxFile] = []
+        self.team = False
+        """Files from the site's inbox and to its export folder only (set on compose)."""
 
     @property
     def desk_app(self) -> DeskHost:
@@ -117,17 +164,23 @@ class AttachmentsModal(ModalScreen[None]):
         from deskui.services.attachments import human_size
 
         rules = attachment_rules(self.desk_app)
+        self.team = rules.team
         with Vertical(classes="dialog attachments-dialog"):
             yield Static(t("attachments.title", id=self.ticket_id), classes="dialog-title")
             yield OptionList(id="attachment-list")
             yield Static(t("attachments.none"), id="attachment-none", classes="hint")
-            yield Label(t("attachments.path"), classes="field-label")
-            yield Input(
-                placeholder=t("attachments.path_hint"),
-                id="path",
-                compact=True,
-                max_length=input_limit("path"),
-            )
+            if self.team:
+                yield Label(t("attachments.inbox"), classes="field-label")
+                yield OptionList(id="inbox-list")
+                yield Static(t("attachments.inbox_empty"), id="inbox-none", classes="hint")
+            else:
+                yield Label(t("attachments.path"), classes="field-label")
+                yield Input(
+                    placeholder=t("attachments.path_hint"),
+                    id="path",
+                    compact=True,
+                    max_length=input_limit("path"),
+                )
             yield Static("", id="err-path", classes="field-error")
             yield Static(
                 t(
@@ -137,11 +190,58 @@ class AttachmentsModal(ModalScreen[None]):
                 ),
                 classes="hint",
             )
-            yield Static(t("attachments.hint"), classes="hint")
+            yield Static(t(self._hint_key()), classes="hint")
+
+    def _hint_key(self) -> str:
+        if not self.team:
+            return "attachments.hint"
+        return "attachments.hint_web" if self.app.is_web else "attachments.hint_team"
 
     def on_mount(self) -> None:
-        self.query_one("#path", Input).focus()
+        if self.team:
+            self.query_one("#inbox-list", OptionList).focus()
+            self.load_inbox()
+        else:
+            self.query_one("#path", Input).focus()
         self.load_attachments()
+
+    @work(thread=True, exclusive=True, group="attachments_inbox", exit_on_error=False)
+    def load_inbox(self) -> None:
+        from deskui.services.attachments import InboxListing, inbox_listing
+
+        command = InboxListing(attachment_rules(self.desk_app))
+        try:
+            found = call_service(self.desk_app, inbox_listing, command)
+        except Exception as error:
+            self.post_message(self.Refused(_refusal_line(error)))
+            return
+        self.post_message(self.InboxListed(found))
+
+    def on_attachments_modal_inbox_listed(self, message: InboxListed) -> None:
+        from deskui.services.attachments import human_size
+
+        self._inbox = message.files
+        options = self.query_one("#inbox-list", OptionList)
+        options.clear_options()
+        for item in message.files:
+            line = Text()
+            line.append(visible(item.name), style="bold")
+            line.append(f"  {human_size(item.size)}")
+            options.add_option(Option(line))
+        options.display = bool(message.files)
+        if message.files:
+            options.highlighted = 0
+        self.query_one("#inbox-none").display = not message.files
+
+    @on(OptionList.OptionSelected, "#inbox-list")
+    def attach_from_inbox(self, event: OptionList.OptionSelected) -> None:
+        from deskui.services.attachments import AddAttachment
+
+        if not 0 <= event.option_index < len(self._inbox):
+            return
+        name = self._inbox[event.option_index].name
+        command = AddAttachment(self.ticket_id, None, attachment_rules(self.desk_app), name)
+        self._add(command)
 
     @work(thread=True, exclusive=True, group="attachments_load", exit_on_error=False)
     def load_attachments(self) -> None:
@@ -190,35 +290,67 @@ class AttachmentsModal(ModalScreen[None]):
         return Path(text).expanduser() if not key else None
 
     def add_file(self, path: Path) -> None:
-        from deskui.services.attachments import AddAttachment, add_attachment, human_size
+        from deskui.services.attachments import AddAttachment
+
+        self._add(AddAttachment(self.ticket_id, path, attachment_rules(self.desk_app)))
+
+    def _add(self, command: AddAttachment) -> None:
+        from deskui.services.attachments import add_attachment, human_size
 
         def added(record: AttachmentRecord) -> None:
             name = visible(record.filename)
             size = human_size(record.size)
             self.post_message(self.Done(t("attachments.added", name=name, size=size)))
 
-        command = AddAttachment(self.ticket_id, path, attachment_rules(self.desk_app))
         self._run(add_attachment, command, added)
 
     def action_save_out(self) -> None:
         options = self.query_one("#attachment-list", OptionList)
         highlighted = options.highlighted
-        path = self._path()
-        if path is None:
-            return
         if highlighted is None or not self._attachments:
-            self.query_one("#err-path", Static).update(Text(t("attachments.pick_first")))
+            key = "attachments.pick_one" if self.team else "attachments.pick_first"
+            self.query_one("#err-path", Static).update(Text(t(key)))
             return
-        self.save_out(self._attachments[highlighted].id, path)
+        attachment_id = self._attachments[highlighted].id
+        if not self.team:
+            path = self._path()
+            if path is not None:
+                self.save_out(attachment_id, path)
+        elif self.app.is_web:
+            self.download(attachment_id)
+        else:
+            self.save_out(attachment_id, None)
 
-    def save_out(self, attachment_id: int, target: Path) -> None:
+    def save_out(self, attachment_id: int, target: Path | None) -> None:
+        """To `target` on a person's own desk; into the export folder with none."""
         from deskui.services.attachments import SaveAttachmentOut, save_attachment_out
 
         def written(path: Path) -> None:
-            self.post_message(self.Done(t("attachments.saved", path=str(path))))
+            if target is None:  # the export folder: its name there is what the agent needs
+                line = t("attachments.exported", name=visible(path.name))
+            else:
+                line = t("attachments.saved", path=visible(str(path)))
+            self.post_message(self.Done(line))
 
         command = SaveAttachmentOut(attachment_id, target, attachment_rules(self.desk_app))
         self._run(save_attachment_out, command, written)
+
+    def download(self, attachment_id: int) -> None:
+        """A browser desk: the bytes go to the agent's own machine, nothing is written on
+        the host (Textual's deliver_binary over the web driver)."""
+        from deskui.services.attachments import AttachmentContent, FetchAttachment
+        from deskui.services.attachments import attachment_content as fetch
+
+        def fetched(found: AttachmentContent) -> None:
+            self.app.deliver_binary(
+                io.BytesIO(found.content),
+                save_filename=found.filename,
+                mime_type=found.media_type,
+            )
+            self.post_message(self.Done(t("attachments.downloaded", name=visible(found.filename))))
+
+        command = FetchAttachment(attachment_id, attachment_rules(self.desk_app))
+        self._run(fetch, command, fetched)
 
     def _run(self, service: Service[C, R], command: C, done: Callable[[R], object]) -> None:
         """One write at a time (attaching or saving out); a refusal or a fault is said under
@@ -243,7 +375,8 @@ class AttachmentsModal(ModalScreen[None]):
 
     def on_attachments_modal_done(self, message: Done) -> None:
         self.query_one("#err-path", Static).update("")
-        self.query_one("#path", Input).value = ""
+        if not self.team:
+            self.query_one("#path", Input).value = ""
         self.notify(visible(message.message), markup=False)
         self.load_attachments()
 
@@ -256,7 +389,7 @@ def _refusal_line(error: Exception) -> str:
     key = getattr(error, "key", None)
     if isinstance(key, str):
         return t(key, **dict(getattr(error, "values", {})))
-    return t("department.legs.trouble", reason=str(error).splitlines()[0])
+    return t("department.legs.trouble", reason=trouble_line(error))
 
 
 def _local(value: datetime, zone: ZoneInfo) -> str:

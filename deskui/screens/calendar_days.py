@@ -27,6 +27,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
 from deskui.screens.runner import call_service, run_service
+from deskui.screens.trouble_text import error_line
 from deskui.services.calendar import CalendarDays, SetCalendarDay, calendar_days, set_calendar_day
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ class CalendarDaysModal(ModalScreen[bool]):
         try:
             days = call_service(self.desk_app, calendar_days, CalendarDays())
         except Exception as error:
-            self.post_message(self.Failed(str(error).splitlines()[0]))
+            self.post_message(self.Failed(error_line(error)))
             return
         self.post_message(self.Loaded(days))
 

@@ -44,7 +44,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.record_watch import RecordWatch
 from deskui.screens.runner import call_service, run_service
-from deskui.screens.trouble_text import trouble_line
+from deskui.screens.trouble_text import error_line, trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
 from deskui.widgets.guarded_text import GuardedText
@@ -232,7 +232,7 @@ class ComplaintListScreen(Screen[None]):
         try:
             rows = call_service(app, department_repeats, RepeatsQuery(app.calendar))
         except Exception as error:
-            deliver(self, self._trouble, str(error).splitlines()[0])
+            deliver(self, self._trouble, error_line(error))
             return
         self.post_message(self.RepeatsLoaded(rows))
 

@@ -36,6 +36,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.leg_form import LegField, LegFormModal, save_in_worker, save_leg
 from deskui.screens.runner import call_service
+from deskui.screens.trouble_text import error_line
 from deskui.services.departments import (
     AcceptLeg,
     DepartmentQueuePage,
@@ -189,7 +190,7 @@ class DepartmentScreen(Screen[None]):
         try:
             code = call_service(self.desk_app, find_department, FindDepartment())
         except Exception as error:
-            deliver(self, self._trouble, str(error))
+            deliver(self, self._trouble, error_line(error))
             return
         self.post_message(self.DepartmentFound(code))
 

@@ -406,5 +406,6 @@ def live_drafts() -> list[FormDraft]:
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error)
-    return text.splitlines()[0] if text else type(error).__name__
+    from deskui.screens.trouble_text import error_line
+
+    return error_line(error)  # catalog words; the raw text goes to the log

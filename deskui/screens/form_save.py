@@ -98,4 +98,6 @@ def show_form_conflict(
 
 
 def _first_line(error: Exception) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
+    from deskui.screens.trouble_text import error_line
+
+    return error_line(error)  # catalog words; the raw text goes to the log

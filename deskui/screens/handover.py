@@ -25,6 +25,7 @@ from deskui.domain.permissions import Action, may
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.attachments import deliver_to_browser
 from deskui.screens.delivery import deliver
 from deskui.screens.form_save import save_form
 from deskui.screens.orders import FormField, FormModal, Submit
@@ -512,6 +513,7 @@ class HandoverScreen(Screen[None]):
             self.notify(t("handover.no_report"), severity="warning")
             return
         pdf, xlsx = printed.pdf, printed.xlsx
+        deliver_to_browser(self.app, pdf, xlsx)
         self.notify(
             t("handover.printed", folder=str(pdf.parent), pdf=pdf.name, xlsx=xlsx.name),
             title=t("handover.print_title"),

@@ -24,6 +24,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import focus_first_field
 from deskui.screens.runner import Service, denied_line, run_service
+from deskui.screens.trouble_text import error_line
 
 C = TypeVar("C")
 R = TypeVar("R")
@@ -181,7 +182,7 @@ def save_leg(
         elif getattr(error, "action", None) is not None:  # a Denied: who may not do what
             say(denied_line(error))
         else:
-            say(t("department.legs.trouble", reason=str(error).splitlines()[0]))
+            say(t("department.legs.trouble", reason=error_line(error)))
 
     def saved(result: R) -> None:
         if modal is not None:

@@ -24,6 +24,7 @@ from deskui.domain.orders import ReturnStep, next_return_steps
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
+from deskui.screens.attachments import host_files
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import focus_first_field
 from deskui.screens.form_save import save_form
@@ -391,7 +392,7 @@ class OrdersScreen(Screen[None]):
             t("orders.import_title"),
             [FormField("path", t("orders.field.path"), placeholder=t("orders.path_hint"))],
             import_orders,
-            lambda v: ImportOrders(v["path"], self._zone()),
+            lambda v: ImportOrders(v["path"], self._zone(), host_files(self.desk_app)),
             done,
             draft="order_import",
         )

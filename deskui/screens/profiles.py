@@ -25,6 +25,7 @@ from deskui.domain.phone import format_display
 from deskui.domain.visible_text import visible
 from deskui.i18n import has_key, t
 from deskui.keys import localize_bindings
+from deskui.screens.attachments import host_files
 from deskui.screens.drafts import NO_DRAFT, FormDraft
 from deskui.screens.runner import call_service, denied_line, run_service
 from deskui.services.errors import TableError
@@ -788,7 +789,7 @@ class ImportModal(ModalScreen[int | None]):
         run_service(
             self,
             check_import,
-            CheckImport(path),
+            CheckImport(path, host_files(self.desk_app)),
             done=self._show_report,
             refused=self._unreadable,
             trouble=self._failed,

@@ -26,6 +26,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.leg_form import LegField, LegFormModal, save_leg
 from deskui.screens.runner import call_service
+from deskui.screens.trouble_text import error_line
 from deskui.services.agents import desk_agents
 from deskui.services.reception import (
     SECTIONS,
@@ -134,7 +135,7 @@ class ReceptionScreen(Screen[None]):
         try:
             agents = call_service(self.desk_app, desk_agents, None)
         except Exception as error:
-            deliver(self, self._trouble, str(error))
+            deliver(self, self._trouble, error_line(error))
             return
         deliver(self, self._agents_loaded, agents)
 

@@ -39,6 +39,7 @@ from deskui.screens.contact_pick import ContactPickModal
 from deskui.screens.delivery import deliver
 from deskui.screens.leg_form import LegField, LegFormModal, save_leg
 from deskui.screens.runner import call_service
+from deskui.screens.trouble_text import error_line
 from deskui.services.relations import (
     AddEvent,
     CloseProspect,
@@ -216,7 +217,7 @@ def mark_prospect(
         try:
             departments = call_service(app, list_departments, None)
         except Exception as error:
-            reason = t("relations.trouble", reason=str(error).splitlines()[0])
+            reason = t("relations.trouble", reason=error_line(error))
             deliver(screen, app.notify, reason, severity="error", markup=False)
             return
         form = prospect_form(
@@ -284,7 +285,7 @@ class RelationsScreen(Screen[None]):
         try:
             departments = call_service(self.desk_app, list_departments, None)
         except Exception as error:
-            deliver(self, self._trouble, str(error))
+            deliver(self, self._trouble, error_line(error))
             return
         deliver(self, self._departments_loaded, departments)
 
@@ -343,7 +344,7 @@ class RelationsScreen(Screen[None]):
         try:
             event = call_service(self.desk_app, customer_event, CustomerEvent(event_id))
         except Exception as error:
-            deliver(self, self._trouble, str(error))
+            deliver(self, self._trouble, error_line(error))
             return
         deliver(self, self._event_loaded, event)
 

@@ -28,9 +28,10 @@ from deskui.domain.search import visible
 from deskui.i18n import catalog, current_locale, t
 from deskui.keys import localize_bindings
 from deskui.locations import file_stamp
+from deskui.screens.attachments import deliver_to_browser
 from deskui.screens.drafts import FormDraft
 from deskui.screens.runner import call_service, denied_line, run_service
-from deskui.screens.trouble_text import trouble_line
+from deskui.screens.trouble_text import file_trouble, trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
@@ -371,10 +372,11 @@ class ReplyComposerScreen(Screen[None]):
             pdf = export_pdf(text, base.with_suffix(".pdf"), title)
         except OSError as error:
             self.query_one("#reply-trouble", Banner).message = t(
-                "reply.export_failed", reason=visible(str(error))
+                "reply.export_failed", reason=file_trouble(error)
             )
             return
         self.exported = [txt, pdf]
+        deliver_to_browser(self.app, pdf, txt)
         self._status(t("reply.exported", txt=str(txt), pdf=str(pdf)))
 
     def on_reply_composer_screen_trouble(self, message: Trouble) -> None:

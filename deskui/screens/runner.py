@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from deskui.screens.delivery import deliver
-from deskui.screens.trouble_text import trouble_line
+from deskui.screens.trouble_text import log_refusal, trouble_line
 
 if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork  # the screens' one import of deskui.data
@@ -92,6 +92,7 @@ def run_service(
                 deliver(screen, trouble, trouble_line(error))
             return
         except REFUSALS as error:
+            log_refusal(service, error)
             if isinstance(error, Denied):
                 _audit_denied(host, actor, error, now)
                 if refused is None:  # not the screen's to word: who may not do what

@@ -28,6 +28,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
 from deskui.screens.runner import call_service, run_service
+from deskui.screens.trouble_text import error_line
 from deskui.services.site_settings import (
     SaveSiteSettings,
     StoredSettings,
@@ -158,7 +159,7 @@ class SiteSettingsScreen(Screen[None]):
         try:
             stored = call_service(self.desk_app, stored_settings, StoredSettings())
         except Exception as error:
-            self.post_message(self.Failed(str(error).splitlines()[0]))
+            self.post_message(self.Failed(error_line(error)))
             return
         self.post_message(self.Loaded(stored))
 

@@ -1,13 +1,25 @@
 """A database fault said in one line of plain words: what is wrong and what to do. The raw
-driver text goes to the log, never to the screen (issue 13)."""
+driver text goes to the desk's log (deskui/desk_log.py), never to the screen (issues 13, 23)."""
 
 from __future__ import annotations
 
 import logging
+import threading
 
 from deskui.i18n import t
 
 log = logging.getLogger("deskui.database")
+
+write_fault = threading.Event()
+"""Set when a read-only or full database was said on a banner: the app's tick then asks it,
+cheaply, whether it takes writes again, and clears the banners as soon as it does (issue 23:
+a SQLite file made writable again kept F4 saying 只能读 until a restart)."""
+
+
+RECHECKED = frozenset({"read_only", "disk_full"})
+"""Faults that reads do not reveal ending (the change poll answers throughout): the tick
+asks for a write to learn they ended. A server away or a lock end by the poll and the
+pending saves' retries."""
 
 
 def trouble_line(error: BaseException) -> str:
@@ -15,5 +27,65 @@ def trouble_line(error: BaseException) -> str:
     from deskui.services.errors import trouble_of
 
     kind = trouble_of(error)
-    log.warning("database trouble (%s): %s", kind, error)
-    return t(f"trouble.{kind}")
+    log.warning("database trouble (%s): %s", kind, driver_text(error))
+    if kind in RECHECKED:
+        write_fault.set()
+    return t(f"trouble.{kind}", log=log_name())
+
+
+def driver_text(error: BaseException) -> str:
+    """What the driver said, and the statement it said it of, without the statement's
+    values (a password hash, a customer's phone): SQLAlchemy's own text carries them."""
+    original = getattr(error, "orig", None)
+    if original is None:
+        return f"{type(error).__name__}: {error}"
+    statement = " ".join(str(getattr(error, "statement", "") or "").split())[:300]
+    text = f"{type(error).__name__}: {type(original).__name__}: {original}"
+    return f"{text} [SQL: {statement}]" if statement else text
+
+
+def log_name() -> str:
+    """The log file a banner points to (its name alone before the log is open)."""
+    from deskui.desk_log import LOG_NAME, log_path
+
+    return str(log_path() or LOG_NAME)
+
+
+def log_refusal(service: object, error: BaseException) -> None:
+    """A refused command in the log: which service, and why in the refusal's own words."""
+    name = getattr(service, "__name__", type(service).__name__)
+    values = dict(getattr(error, "values", {}) or {})
+    cause = error.__cause__
+    logging.getLogger("deskui.refusals").info(
+        "refused %s: %s: %s %s%s",
+        name,
+        type(error).__name__,
+        error,
+        values or "",
+        f" (cause: {type(cause).__name__}: {cause})" if cause is not None else "",
+    )
+
+
+def file_trouble(error: BaseException) -> str:
+    """A file the desk could not write, in words: the OS's own (English) text is logged."""
+    logging.getLogger("deskui.files").warning("file not written: %s", driver_text(error))
+    return t("trouble.file_logged", log=log_name())
+
+
+def error_line(error: BaseException) -> str:
+    """Whatever a worker met, in the catalog's words: a refusal by its key and values, a
+    denial as who may not do what, anything else as a database fault (the raw text logged).
+    Never the exception's own text on screen (issue 23)."""
+    from deskui.i18n import has_key
+
+    if getattr(error, "action", None) is not None:  # a Denied
+        from deskui.screens.runner import denied_line
+
+        return denied_line(error)  # type: ignore[arg-type]
+    key = getattr(error, "key", None)
+    if not isinstance(key, str):
+        key = str(error) if error.args and isinstance(error.args[0], str) else None
+    if isinstance(key, str) and has_key(key):
+        logging.getLogger("deskui.refusals").info("refused: %s", driver_text(error))
+        return t(key, **dict(getattr(error, "values", {}) or {}))
+    return trouble_line(error)

@@ -13,12 +13,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from deskui.data.frontdesk_store import FrontDeskError
 from deskui.data.handover_store import HandoverError, OrderImport, OrderRow
 from deskui.data.tabular import TableError, read_table
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
+from deskui.services.host_files import HostFiles, sheet_file
 
 if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
@@ -93,6 +95,8 @@ class ImportOrders:
 
     path: str
     timezone: str
+    host: HostFiles | None = None
+    """On a team desk `path` is a file name of the site's inbox (issue 23)."""
 
 
 def import_orders(
@@ -102,11 +106,15 @@ def import_orders(
     that is not a table is refused on the path field."""
     require(actor, Action.WORK_OWN)
     try:
-        rows = read_table(command.path.strip())
+        with sheet_file(uow, command.host, command.path) as path:
+            rows = read_table(path)
     except TableError as error:
         raise HandoverError(
             "orders.error.fix_fields", [FieldProblem("path", "orders.error.bad_file")]
         ) from error
+    except FrontDeskError as error:  # not a file of the inbox, on a team desk
+        problem = FieldProblem("path", error.key, tuple(error.values.items()))
+        raise HandoverError("orders.error.fix_fields", [problem]) from error
     imported = uow.handover.import_orders(rows, actor.id, now, ZoneInfo(command.timezone))
     uow.commit()
     return imported

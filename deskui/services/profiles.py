@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deskui.data.frontdesk_store import FrontDeskError
 from deskui.data.history import HistoryEntry, Value
 from deskui.data.profile_records import (
     ContactDetail,
@@ -20,12 +20,13 @@ from deskui.data.profile_records import (
     SaveResult,
 )
 from deskui.data.relations_store import ContactChoice
-from deskui.data.tabular import read_sheet
+from deskui.data.tabular import TableError, read_sheet
 from deskui.domain.accounts import masked_email, masked_number, sees_personal
 from deskui.domain.customer_import import ImportReport, Problem, check_contact, parse_rows
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, Denied, require
 from deskui.services.errors import Conflict
+from deskui.services.host_files import HostFiles, sheet_file
 
 if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
@@ -305,6 +306,8 @@ class CheckImport:
     """A sheet of customers (CSV or a workbook) to check before anything is filed."""
 
     path: str
+    host: HostFiles | None = None
+    """On a team desk `path` is a file name of the site's inbox (issue 23)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +325,11 @@ def check_import(
     say what importing would do; writes nothing. Raises `TableError` (a catalog key) when the
     file cannot be read as a table."""
     _require_editing(uow, actor)
-    sheet = read_sheet(Path(command.path).expanduser())
+    try:
+        with sheet_file(uow, command.host, command.path) as path:
+            sheet = read_sheet(path)
+    except FrontDeskError as error:  # not a file of the inbox, on a team desk
+        raise TableError(error.key) from error
     report = parse_rows(sheet.rows, uow.profiles.existing_phones(), sheet.headers)
     outcome = uow.profiles.import_customers(report, 0, now, dry_run=True)
     return ImportChecked(report, outcome)

@@ -59,6 +59,7 @@ async def test_a_demo_written_reply_is_named_in_local_time_inside_the_demo_folde
         await settle(pilot)
     assert not (tmp_path / "data").exists() or _files(tmp_path / "data") == []
     assert _files(demo_folder) == [
+        "deskui.log",  # the desk's own log, in the demo's folder and gone with it
         f"replies/complaint-{ticket_id}-20261123-0900.pdf",
         f"replies/complaint-{ticket_id}-20261123-0900.txt",
     ]

@@ -47,14 +47,23 @@ def _ticket(database: Database, desk: Desk) -> int:
     return ticket_id
 
 
-def test_a_file_attached_is_listed_and_saved_out_never_over_a_file(
+def test_a_single_desk_attaches_by_path_and_saves_out_never_over_a_file(
     database: Database, desk: Desk, tmp_path: Path
 ) -> None:
+    """A person's own desk (SQLite) may name a path; a server database is a team's, so the
+    same command is refused there even when the screen built it as a single desk's."""
     ticket_id = _ticket(database, desk)
     me = Actor(desk.agent, "王芳", Role.AGENT)
     scan = tmp_path / "传真.pdf"
     scan.write_bytes(PDF)
-    rules = AttachmentRules()
+    rules = AttachmentRules()  # team=False: as a screen of a single desk builds it
+    if not database.is_sqlite:
+        with UnitOfWork(database) as uow, pytest.raises(FrontDeskError) as refused:
+            add_attachment(uow, me, AddAttachment(ticket_id, scan, rules), FIXED_NOW)
+        assert refused.value.key == "attachments.error.inbox_only"
+        with UnitOfWork(database) as uow:
+            assert ticket_attachments(uow, me, AttachmentsOf(ticket_id), FIXED_NOW) == []
+        return
     with UnitOfWork(database) as uow:
         added = add_attachment(uow, me, AddAttachment(ticket_id, scan, rules), FIXED_NOW)
     assert (added.filename, added.size) == ("传真.pdf", len(PDF))
@@ -78,12 +87,16 @@ def test_a_file_too_big_is_refused_and_a_stranger_denied_nothing_written(
 ) -> None:
     ticket_id = _ticket(database, desk)
     me = Actor(desk.agent, "王芳", Role.AGENT)
-    scan = tmp_path / "scan.pdf"
-    scan.write_bytes(PDF)
-    with UnitOfWork(database) as uow, pytest.raises(FrontDeskError):
-        add_attachment(uow, me, AddAttachment(ticket_id, scan, AttachmentRules(100)), FIXED_NOW)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "scan.pdf").write_bytes(PDF)
+    small = AttachmentRules(100, team=True, inbox=inbox)
+    with UnitOfWork(database) as uow, pytest.raises(FrontDeskError) as refused:
+        add_attachment(uow, me, AddAttachment(ticket_id, None, small, "scan.pdf"), FIXED_NOW)
+    assert refused.value.key == "attachments.error.too_big"
     stranger = Actor(desk.agent, "王芳", "visitor")
+    rules = AttachmentRules(team=True, inbox=inbox)
     with UnitOfWork(database) as uow, pytest.raises(Denied):
-        add_attachment(uow, stranger, AddAttachment(ticket_id, scan, AttachmentRules()), FIXED_NOW)
+        add_attachment(uow, stranger, AddAttachment(ticket_id, None, rules, "scan.pdf"), FIXED_NOW)
     with UnitOfWork(database) as uow:
         assert ticket_attachments(uow, me, AttachmentsOf(ticket_id), FIXED_NOW) == []

@@ -16,6 +16,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import DeadlineKind, Role
 from deskui.services.actor import Actor, Denied
 from deskui.services.errors import HandoverError
+from deskui.services.host_files import HostFiles
 from deskui.services.orders import (
     AddOrder,
     AnswerParcel,
@@ -95,13 +96,33 @@ def _version(database: Database, order_id: int) -> int:
 def test_an_import_adds_good_lines_and_refuses_a_file_that_is_not_a_table(
     database: Database, desk: Desk, tmp_path: Path
 ) -> None:
-    with UnitOfWork(database) as uow, pytest.raises(HandoverError) as refused:
-        import_orders(uow, _agent(desk), ImportOrders(str(tmp_path / "无.csv"), ZONE), FIXED_NOW)
-    assert [p.field for p in refused.value.problems] == ["path"]
+    """On a team desk (PostgreSQL here, or the host's word) the sheet is named in the site's
+    inbox; a path of the host is refused on the path field (issue 23)."""
+    host = HostFiles(team=True, inbox=tmp_path)
+    for typed in ("无.csv", str(tmp_path / "无.csv"), "../orders.csv", "/etc/passwd.csv"):
+        with UnitOfWork(database) as uow, pytest.raises(HandoverError) as refused:
+            import_orders(uow, _agent(desk), ImportOrders(typed, ZONE, host), FIXED_NOW)
+        assert [p.field for p in refused.value.problems] == ["path"]
     sheet = tmp_path / "orders.csv"
     sheet.write_text("number,shop,customer\nT1,天猫旗舰店,小周\n,天猫旗舰店,缺单号\n", "utf-8")
-    with UnitOfWork(database) as uow:
-        imported = import_orders(uow, _agent(desk), ImportOrders(f" {sheet} ", ZONE), FIXED_NOW)
+    with UnitOfWork(database) as uow, pytest.raises(HandoverError) as refused:
+        import_orders(uow, _agent(desk), ImportOrders(str(sheet), ZONE, host), FIXED_NOW)
+    assert refused.value.problems[0].key == "attachments.error.not_in_inbox"
+    with UnitOfWork(database) as uow:  # a team desk: the inbox's file by its name
+        imported = import_orders(
+            uow, _agent(desk), ImportOrders(" orders.csv ", ZONE, host), FIXED_NOW
+        )
     assert imported.added == 1
     assert [(line, p.field) for line, p in imported.problems] == [(3, "number")]
+    assert _count(database, m.Order) == 1
+
+    more = tmp_path / "more.csv"
+    more.write_text("number,shop,customer\nT2,天猫旗舰店,小王\n", "utf-8")
+    single = ImportOrders(f" {more} ", ZONE)  # built as a single desk's screen builds it
+    if database.is_sqlite:  # a single desk on its own machine names its path
+        with UnitOfWork(database) as uow:
+            assert import_orders(uow, _agent(desk), single, FIXED_NOW).added == 1
+        return
+    with UnitOfWork(database) as uow, pytest.raises(HandoverError):  # a server's: a team's
+        import_orders(uow, _agent(desk), single, FIXED_NOW)
     assert _count(database, m.Order) == 1
