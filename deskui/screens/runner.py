@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from deskui.screens.delivery import deliver
-from deskui.screens.trouble_text import log_refusal, trouble_line
+from deskui.screens.trouble_text import error_line, log_refusal, trouble_line
 
 if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork  # the screens' one import of deskui.data
@@ -100,8 +100,8 @@ def run_service(
                     return
             if refused is not None:
                 deliver(screen, refused, error)
-            elif trouble is not None:
-                deliver(screen, trouble, str(error))
+            elif trouble is not None:  # in the catalog's words, never the key itself
+                deliver(screen, trouble, error_line(error))
             return
         except Exception as error:  # the database went away, or is locked: say so plainly
             if trouble is not None:
