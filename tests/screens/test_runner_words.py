@@ -11,11 +11,11 @@ from typing import Any
 from textual.app import App
 from textual.screen import Screen
 
+from deskui.data.missing import MissingRecord
 from deskui.domain.model import Role
 from deskui.i18n import t
 from deskui.screens.runner import run_service
 from deskui.services.actor import Actor
-from deskui.data.missing import MissingRecord
 
 
 class _Host(App[None]):
@@ -23,7 +23,7 @@ class _Host(App[None]):
 
     actor = Actor(1, "王芳", Role.AGENT, "north")
 
-    class clock:  # noqa: N801 - the host's attribute, as DeskApp has it
+    class clock:
         @staticmethod
         def now() -> datetime:
             return datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
