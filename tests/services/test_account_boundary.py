@@ -325,3 +325,21 @@ def test_a_hostile_name_is_no_account(database: Database) -> None:
         ("刘洋", "add_account", name.strip()[:80], "account.error.bad_name")
         for name in HOSTILE_NAMES
     )
+
+
+def test_a_sign_in_name_holding_nul_is_refused_and_audited(database: Database) -> None:
+    """A name with a NUL byte (a browser form or the phone bridge can send one) is no account:
+    refused as any wrong name, on PostgreSQL too (whose text holds no NUL: the driver's error
+    reached the caller and the try went unaudited), and the audit keeps it visibly."""
+    _team(database)
+    for name in ("刘\x00洋", "刘洋\x00"):
+        with UnitOfWork(database) as uow, pytest.raises(SignInRefused) as refused:
+            accounts.sign_in(uow, None, SignIn(name, "manager-pass", client="1.2\x00"), FIXED_NOW)
+        assert refused.value.outcome == "wrong"
+        with UnitOfWork(database) as uow, pytest.raises(SignInRefused):
+            accounts.demo_sign_in(uow, None, DemoSignIn(name, demo_process=True), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        lines = [(e.agent_name, e.outcome) for e in uow.audit.search(action="sign_in")]
+    tries = [line for line in lines if line[1] in ("wrong", "demo_refused")]
+    seen = ("刘\ufffd洋", "刘洋\ufffd")
+    assert sorted(tries) == sorted((n, o) for n in seen for o in ("wrong", "demo_refused"))
