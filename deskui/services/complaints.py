@@ -136,7 +136,8 @@ def save_complaint_step(
 ) -> ComplaintStepSaved:
     """An agent leaves a step of the complaint script, in this order:
 
-    1. permission: the role works the desk, and the ticket is still open and theirs
+    1. permission: the role works the desk, the ticket is a complaint (`StepRefused`
+       `not_a_complaint` else), and it is still open and theirs
        (`MovedAway` names who has it now: issue 23); the version the form loaded is still
        the one stored (`Conflict` when another desk saved first);
     2. the script (domain) decides: the step may be left only with its required answers and
@@ -148,6 +149,8 @@ def save_complaint_step(
     Raises `StepRefused` (domain) with the step's missing answers or bad times."""
     require(actor, Action.WORK_OWN)
     ticket_id = command.ticket_id
+    if not uow.complaints.is_complaint(ticket_id):  # a question's ticket, or none at all
+        raise StepRefused(command.leaving, "not_a_complaint")
     refuse_unless_yours(uow, actor, "ticket", ticket_id, "complaint")
     uow.complaints.check_version(ticket_id, command.expected_version)  # what the form saw
     case = uow.complaints.complaint(ticket_id)

@@ -341,3 +341,31 @@ def test_the_customer_told_onto_a_ticket_given_away_is_refused(
     with UnitOfWork(database) as uow, pytest.raises(MovedAway) as moved:
         record_customer_told(uow, me, CustomerTold(ticket_id), LATER)
     assert moved.value.owner == "李娜" and moved.value.record == "ticket"
+
+
+def test_only_a_complaint_walks_the_complaint_script(database: Database, desk: Desk) -> None:
+    """A direct call (a script, the phone bridge) naming a question's ticket, or no ticket at
+    all, is refused by the service: the script never runs on a ticket that is no complaint
+    (it would close or escalate it), and no driver error reaches the caller."""
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    with UnitOfWork(database) as uow:
+        question = uow.tickets.open_ticket(
+            NewTicket(
+                customer_id=desk.customer,
+                kind="question",
+                category="product_complaint",
+                channel="phone",
+                severity="normal",
+                customer_words="怎么开机",
+            ),
+            desk.agent,
+            FIXED_NOW,
+        )
+        uow.commit()
+    for ticket_id in (question, question + 1000):
+        with UnitOfWork(database) as uow, pytest.raises(StepRefused) as refused:
+            save_complaint_step(uow, me, _step(ticket_id, 0), FIXED_NOW)
+        assert refused.value.reason == "not_a_complaint"
+    with UnitOfWork(database) as uow:
+        assert uow.session.get(m.ComplaintRecord, question) is None
+        assert uow.session.get_one(m.Ticket, question).status == "open"
