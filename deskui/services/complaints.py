@@ -118,7 +118,8 @@ class SaveComplaintStep:
     expected_finish: datetime | None = None
     callback_at: datetime | None = None
     calendar: BusinessCalendar | None = None
-    """The desk's business calendar: a promised reply is held to one working day with it."""
+    """The desk's business calendar: a promised reply is held to one working day with it
+    (without it, with the working days the database keeps, in the default site zone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +163,9 @@ def save_complaint_step(
     promised_at = command.promised_at if "promised_at" in requires else None
     callback_at = command.callback_at if "callback_time" in requires else None
     expected_finish = command.expected_finish if "expected_finish" in requires else None
+    calendar = command.calendar
+    if calendar is None and promised_at is not None:  # a caller without the desk's calendar
+        calendar = BusinessCalendar(uow.calendar.calendar_overrides())
     problems = step_time_problems(
         requires,
         now,
@@ -169,7 +173,7 @@ def save_complaint_step(
         promised_at=promised_at,
         callback_at=callback_at,
         expected_finish=expected_finish,
-        calendar=command.calendar,
+        calendar=calendar,
     )
     if problems:
         raise StepRefused(command.leaving, "times", tuple(p.field for p in problems))

@@ -369,3 +369,28 @@ def test_only_a_complaint_walks_the_complaint_script(database: Database, desk: D
     with UnitOfWork(database) as uow:
         assert uow.session.get(m.ComplaintRecord, question) is None
         assert uow.session.get_one(m.Ticket, question).status == "open"
+
+
+def test_a_reply_promised_two_months_out_is_refused_without_the_screens_calendar(
+    database: Database, desk: Desk
+) -> None:
+    """Step 4's reply is promised within one working day (seed 001:6.4) whoever calls: a
+    command without the desk's calendar (a script, the phone bridge) is held to the calendar
+    the database keeps, not let through; a resolution time may lie further out."""
+    ticket_id = _complaint(database, desk)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    version = _walk_to(database, me, ticket_id, "commit")
+    far = FIXED_NOW + timedelta(days=60)
+    for mode in ("reply", ""):
+        command = _step(
+            ticket_id, version, leaving="commit", answers=FULL, commit_mode=mode, promised_at=far
+        )
+        with UnitOfWork(database) as uow, pytest.raises(StepRefused) as refused:
+            save_complaint_step(uow, me, command, FIXED_NOW)
+        assert refused.value.reason == "times" and refused.value.fields == ("promised_at",)
+    command = _step(
+        ticket_id, version, leaving="commit", answers=FULL, commit_mode="resolution",
+        promised_at=far,
+    )  # fmt: skip
+    with UnitOfWork(database) as uow:
+        assert save_complaint_step(uow, me, command, FIXED_NOW).reached == "gather"
