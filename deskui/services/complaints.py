@@ -9,7 +9,13 @@ from datetime import datetime
 from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats, StepSave
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
-from deskui.domain.complaint import RESOLVING_STEPS, closes, escalates, step_time_problems
+from deskui.domain.complaint import (
+    RESOLVING_STEPS,
+    answers_too_long,
+    closes,
+    escalates,
+    step_time_problems,
+)
 from deskui.domain.permissions import Action
 from deskui.domain.script_flow import StepRefused, leave_step
 from deskui.scripts import load_script
@@ -147,7 +153,8 @@ def save_complaint_step(
        counts down, the fix is recorded on leaving a resolving step;
     4. the satisfaction callback is booked (seed 001:6.7);
     5. the lead takes it over, or the case closes, when the script says so; one commit.
-    Raises `StepRefused` (domain) with the step's missing answers or bad times."""
+    Raises `StepRefused` (domain) with the step's missing answers, bad times or answers past
+    their field's limit."""
     require(actor, Action.WORK_OWN)
     ticket_id = command.ticket_id
     if not uow.complaints.is_complaint(ticket_id):  # a question's ticket, or none at all
@@ -156,6 +163,9 @@ def save_complaint_step(
     uow.complaints.check_version(ticket_id, command.expected_version)  # what the form saw
     case = uow.complaints.complaint(ticket_id)
     script = load_script(case.script, SCRIPT_LOCALE)
+    too_long = answers_too_long(command.answers)  # the form's limits, for every caller
+    if too_long:
+        raise StepRefused(command.leaving, "too_long", too_long)
     answers = {k: (v.strip() if isinstance(v, str) else v) for k, v in command.answers.items()}
     left = leave_step(script, case.path, command.leaving, answers)
     requires = script.steps[command.leaving].requires

@@ -394,3 +394,26 @@ def test_a_reply_promised_two_months_out_is_refused_without_the_screens_calendar
     )  # fmt: skip
     with UnitOfWork(database) as uow:
         assert save_complaint_step(uow, me, command, FIXED_NOW).reached == "gather"
+
+
+def test_answers_past_their_fields_limits_are_refused_by_the_service(
+    database: Database, desk: Desk
+) -> None:
+    """The form refuses a field past its kind's limit before it saves; a direct call is held
+    to the same limits by the service (a 2 MB cause, a unit number of 300 characters, an
+    answer the form does not have), nothing written."""
+    ticket_id = _complaint(database, desk)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    version = _walk_to(database, me, ticket_id, "gather")
+    for extra, field in (
+        ({"cause": "因" * 2_000_000}, "cause"),
+        ({"unit_number": "A" * 300}, "unit_number"),
+        ({"anything": "x" * 5000}, "anything"),
+    ):
+        command = _step(ticket_id, version, leaving="gather", answers={**FULL, **extra})
+        with UnitOfWork(database) as uow, pytest.raises(StepRefused) as refused:
+            save_complaint_step(uow, me, command, FIXED_NOW)
+        assert refused.value.reason == "too_long" and refused.value.fields == (field,)
+    with UnitOfWork(database) as uow:
+        case = uow.complaints.complaint(ticket_id)
+    assert case.version == version and case.step == "gather"
