@@ -343,3 +343,49 @@ def test_a_sign_in_name_holding_nul_is_refused_and_audited(database: Database) -
     tries = [line for line in lines if line[1] in ("wrong", "demo_refused")]
     seen = ("刘\ufffd洋", "刘洋\ufffd")
     assert sorted(tries) == sorted((n, o) for n in seen for o in ("wrong", "demo_refused"))
+
+
+class _Desk:
+    """What the runner takes of a desk: its signed-in actor, clock and units of work."""
+
+    def __init__(self, database: Database, actor: Actor) -> None:
+        from deskui.domain.clock import FixedClock
+
+        self.database = database
+        self.actor = actor
+        self.clock = FixedClock(FIXED_NOW)
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.database)
+
+
+def test_a_desk_signed_in_before_a_demotion_a_disable_or_a_reset_does_no_more(
+    database: Database,
+) -> None:
+    """Every service a desk runs is asked about the agent as the database has them now, not
+    as they signed in hours ago (issue 23): a lead demoted to agent while the desk is open
+    reassigns nothing more, an account disabled or reset while signed in does nothing."""
+    from deskui.screens.runner import call_service
+    from deskui.services.complaints import ComplaintsOf, complaint_count
+    from deskui.services.tickets import ReassignTicket, reassign_ticket
+
+    team = _team(database)
+    manager = team["刘洋"]
+    lead_desk = _Desk(database, Actor(team["张伟"].id, "张伟", "lead"))
+    agent_desk = _Desk(database, Actor(team["王芳"].id, "王芳", "agent"))
+    assert call_service(agent_desk, complaint_count, ComplaintsOf()) == 0
+    with UnitOfWork(database) as uow:
+        accounts.set_role(uow, manager, SetRole("张伟", "agent"), FIXED_NOW)
+    with pytest.raises(Denied) as denied:
+        call_service(lead_desk, reassign_ticket, ReassignTicket(1, team["王芳"].id, 0))
+    assert denied.value.action == Action.REASSIGN and denied.value.role == "agent"
+    with UnitOfWork(database) as uow:
+        accounts.set_active(uow, manager, ("王芳", False), FIXED_NOW)
+    with pytest.raises(Denied):
+        call_service(agent_desk, complaint_count, ComplaintsOf())
+    with UnitOfWork(database) as uow:
+        accounts.set_active(uow, manager, ("王芳", True), FIXED_NOW)
+        accounts.reset_password(uow, manager, "王芳", FIXED_NOW)
+    with pytest.raises(Denied) as denied:
+        call_service(agent_desk, complaint_count, ComplaintsOf())
+    assert denied.value.key == "account.error.change_password_first"
