@@ -144,6 +144,14 @@ class FrontDeskStore(StoreBase):
 
     # -- departments: who belongs where ------------------------------------------------------
 
+    def leg_department(self, leg_id: int) -> str | None:
+        """The code of the department a leg went to (None for no such leg)."""
+        return self.session.scalar(
+            select(m.Department.code)
+            .join(m.DepartmentLeg, m.DepartmentLeg.department_id == m.Department.id)
+            .where(m.DepartmentLeg.id == leg_id)
+        )
+
     def agent_department(self, agent_id: int) -> str | None:
         """The department code of a department member (Agent.role == "department")."""
         return self.session.scalar(

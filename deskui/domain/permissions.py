@@ -110,3 +110,13 @@ def account_action_refusal(
     if last_manager and demoted:
         return "account.refused.last_manager"
     return None
+
+
+def may_work_department(role: str, own_department: str | None, department: str) -> bool:
+    """Whether `role` may read or act on `department`'s queue: a department member their own
+    department's only (issue 23); a desk role (an agent, a lead, a manager) any department's,
+    recording its answers on its behalf."""
+    if role == Role.DEPARTMENT:
+        return own_department is not None and own_department == department
+    return may(role, Action.WORK_OWN)
+

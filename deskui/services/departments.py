@@ -9,8 +9,9 @@ from datetime import datetime
 
 from deskui.data.frontdesk_store import LegRecord, LegRow
 from deskui.data.unit_of_work import UnitOfWork
-from deskui.domain.permissions import Action
-from deskui.services.actor import Actor, require
+from deskui.domain.model import Role
+from deskui.domain.permissions import Action, may_work_department
+from deskui.services.actor import Actor, Denied, require
 
 __all__ = [
     "AcceptLeg",
@@ -35,11 +36,23 @@ __all__ = [
 ]
 
 
-def _require_department_step(actor: Actor, by_name: str) -> None:
+def _require_department_step(uow: UnitOfWork, actor: Actor, leg_id: int, by_name: str) -> None:
     """A department member records as themself (WORK_DEPARTMENT); a CS agent may record a
     department's answer on its behalf, under the department person's name (WORK_OWN), as the
-    F7 screen has always let them."""
+    F7 screen has always let them. A member acts on their own department's legs only."""
     require(actor, Action.WORK_OWN if by_name.strip() else Action.WORK_DEPARTMENT)
+    department = uow.frontdesk.leg_department(leg_id)
+    if department is not None:  # no such leg: the store says so
+        _require_department(uow, actor, department)
+
+
+def _require_department(uow: UnitOfWork, actor: Actor, department: str) -> None:
+    """Refuse a department member another department's queue (the table's rule, asked with
+    the member's department as the database has it)."""
+    require(actor, Action.WORK_OWN)
+    own = uow.frontdesk.agent_department(actor.id) if actor.role == Role.DEPARTMENT else None
+    if not may_work_department(actor.role, own, department):
+        raise Denied(Action.WORK_DEPARTMENT, actor.role)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +85,7 @@ class AcceptLeg:
 
 
 def accept_leg(uow: UnitOfWork, actor: Actor, command: AcceptLeg, now: datetime) -> None:
-    _require_department_step(actor, command.by_name)
+    _require_department_step(uow, actor, command.leg_id, command.by_name)
     uow.frontdesk.accept_leg(command.leg_id, actor.id, now, command.by_name)
     uow.commit()
 
@@ -88,7 +101,7 @@ class PlanLeg:
 
 
 def plan_leg(uow: UnitOfWork, actor: Actor, command: PlanLeg, now: datetime) -> None:
-    _require_department_step(actor, command.by_name)
+    _require_department_step(uow, actor, command.leg_id, command.by_name)
     uow.frontdesk.plan_leg(
         command.leg_id, actor.id, now, command.expected_at, command.measures, command.by_name
     )
@@ -107,7 +120,7 @@ class RecordLegResult:
 def record_leg_result(
     uow: UnitOfWork, actor: Actor, command: RecordLegResult, now: datetime
 ) -> None:
-    _require_department_step(actor, command.by_name)
+    _require_department_step(uow, actor, command.leg_id, command.by_name)
     uow.frontdesk.record_leg_result(command.leg_id, actor.id, now, command.result, command.by_name)
     uow.commit()
 
@@ -121,7 +134,7 @@ class ReturnLeg:
 
 
 def return_leg(uow: UnitOfWork, actor: Actor, command: ReturnLeg, now: datetime) -> None:
-    _require_department_step(actor, command.by_name)
+    _require_department_step(uow, actor, command.leg_id, command.by_name)
     uow.frontdesk.return_leg(command.leg_id, actor.id, now, command.by_name)
     uow.commit()
 
@@ -150,6 +163,7 @@ class FindDepartment:
 def find_department(
     uow: UnitOfWork, actor: Actor, query: FindDepartment, now: datetime
 ) -> str | None:
+    require(actor, Action.WORK_OWN)
     return uow.frontdesk.agent_department(actor.id)
 
 
@@ -165,10 +179,12 @@ class DepartmentQueuePage:
 def department_queue_count(
     uow: UnitOfWork, actor: Actor, query: DepartmentQueuePage, now: datetime
 ) -> int:
+    _require_department(uow, actor, query.department_code)
     return uow.frontdesk.department_queue_count(query.department_code)
 
 
 def department_queue_rows(
     uow: UnitOfWork, actor: Actor, query: DepartmentQueuePage, now: datetime
 ) -> list[LegRow]:
+    _require_department(uow, actor, query.department_code)
     return uow.frontdesk.department_queue_rows(query.department_code, query.offset, query.limit)

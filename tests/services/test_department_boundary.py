@@ -1,0 +1,78 @@
+"""A department member works their own department's queue and no other (issue 23, 24): the
+F7 screen never offers another department to a member, and the service refuses it to every
+caller, audited by the runner as any denial; CS keeps recording any department's answer on
+its behalf. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from deskui.data.database import Database
+from deskui.data.records import NewTicket
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.model import Role
+from deskui.domain.permissions import Action
+from deskui.services.actor import Actor, Denied
+from deskui.services.departments import (
+    AcceptLeg,
+    DepartmentQueuePage,
+    PlanLeg,
+    accept_leg,
+    department_queue_count,
+    department_queue_rows,
+    plan_leg,
+)
+from tests.conftest import FIXED_NOW
+from tests.services.conftest import Desk
+
+
+def _leg(database: Database, desk: Desk, department: str) -> int:
+    with UnitOfWork(database) as uow:
+        ticket = uow.tickets.open_ticket(
+            NewTicket(
+                customer_id=desk.customer,
+                kind="question",
+                category="install_maintain",
+                channel="phone",
+                severity="normal",
+                customer_words="媒体机升级后黑屏",
+            ),
+            desk.agent,
+            FIXED_NOW,
+        )
+        leg = uow.frontdesk.hand_to_department(ticket, department, desk.agent, FIXED_NOW)
+        uow.commit()
+    return leg
+
+
+def test_a_member_works_only_their_own_departments_legs(database: Database, desk: Desk) -> None:
+    with UnitOfWork(database) as uow:
+        member_id = uow.frontdesk.add_department_member("赵磊", "technical", FIXED_NOW)
+        uow.commit()
+    member = Actor(member_id, "赵磊", Role.DEPARTMENT, department_code="technical")
+    theirs = _leg(database, desk, "platform")
+    ours = _leg(database, desk, "technical")
+    page = DepartmentQueuePage("platform")
+    for service, command in (
+        (accept_leg, AcceptLeg(theirs)),
+        (accept_leg, AcceptLeg(theirs, by_name="孙平")),  # not as someone else either
+        (department_queue_count, page),
+        (department_queue_rows, page),
+    ):
+        with UnitOfWork(database) as uow, pytest.raises(Denied) as denied:
+            service(uow, member, command, FIXED_NOW)  # type: ignore[operator]
+        assert denied.value.action == Action.WORK_DEPARTMENT
+    with UnitOfWork(database) as uow:
+        assert uow.frontdesk.department_queue_rows("platform", 0, 10)[0].leg.accepted_at is None
+        accept_leg(uow, member, AcceptLeg(ours), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        own = DepartmentQueuePage("technical")
+        assert department_queue_count(uow, member, own, FIXED_NOW) == 1
+        plan = PlanLeg(ours, FIXED_NOW + timedelta(days=1), "换主板")
+        plan_leg(uow, member, plan, FIXED_NOW)
+    agent = Actor(desk.agent, "王芳", Role.AGENT)  # CS records for any department, by name
+    with UnitOfWork(database) as uow:
+        accept_leg(uow, agent, AcceptLeg(theirs, by_name="孙平"), FIXED_NOW)
+        assert department_queue_count(uow, agent, page, FIXED_NOW) == 1
