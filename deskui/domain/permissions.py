@@ -119,4 +119,3 @@ def may_work_department(role: str, own_department: str | None, department: str) 
     if role == Role.DEPARTMENT:
         return own_department is not None and own_department == department
     return may(role, Action.WORK_OWN)
-

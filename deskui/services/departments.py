@@ -12,6 +12,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import Role
 from deskui.domain.permissions import Action, may_work_department
 from deskui.services.actor import Actor, Denied, require
+from deskui.services.standing import refuse_unless_yours
 
 __all__ = [
     "AcceptLeg",
@@ -148,6 +149,7 @@ class TellCustomer:
 
 def tell_customer(uow: UnitOfWork, actor: Actor, command: TellCustomer, now: datetime) -> None:
     require(actor, Action.WORK_OWN)
+    refuse_unless_yours(uow, actor, "ticket", command.ticket_id)  # as record_customer_told
     uow.frontdesk.customer_told(command.ticket_id, actor.id, now)
     uow.commit()
 

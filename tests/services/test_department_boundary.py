@@ -76,3 +76,41 @@ def test_a_member_works_only_their_own_departments_legs(database: Database, desk
     with UnitOfWork(database) as uow:
         accept_leg(uow, agent, AcceptLeg(theirs, by_name="孙平"), FIXED_NOW)
         assert department_queue_count(uow, agent, page, FIXED_NOW) == 1
+
+
+def test_the_customer_told_by_the_departments_service_onto_a_ticket_given_away_is_refused(
+    database: Database, desk: Desk
+) -> None:
+    """departments.tell_customer completes the leg as the ticket view's k does (tickets.
+    record_customer_told, which refuses a ticket no longer the agent's, issue 23): a direct
+    call through it onto a ticket a lead gave to a colleague is refused the same way, naming
+    the new owner, and the leg stays waiting for the new owner."""
+    from deskui.data import models as m
+    from deskui.services.departments import ReturnLeg, TellCustomer, return_leg, tell_customer
+    from deskui.services.standing import MovedAway
+    from deskui.services.tickets import ReassignTicket, reassign_ticket
+
+    leg = _leg(database, desk, "platform")
+    lead = Actor(desk.lead, "张伟", Role.LEAD)
+    with UnitOfWork(database) as uow:
+        for step, command in (
+            (accept_leg, AcceptLeg(leg)),
+            (plan_leg, PlanLeg(leg, FIXED_NOW + timedelta(days=1), "换主板")),
+        ):
+            step(uow, lead, command, FIXED_NOW)  # type: ignore[operator]
+        from deskui.services.departments import RecordLegResult, record_leg_result
+
+        record_leg_result(uow, lead, RecordLegResult(leg, "已换"), FIXED_NOW)
+        return_leg(uow, lead, ReturnLeg(leg), FIXED_NOW)
+        ticket_id = uow.session.get_one(m.DepartmentLeg, leg).ticket_id
+        version = uow.session.get_one(m.Ticket, ticket_id).version
+        reassign_ticket(uow, lead, ReassignTicket(ticket_id, desk.colleague, version), FIXED_NOW)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    with UnitOfWork(database) as uow, pytest.raises(MovedAway) as moved:
+        tell_customer(uow, me, TellCustomer(ticket_id), FIXED_NOW)
+    assert moved.value.owner == "李娜"
+    with UnitOfWork(database) as uow:
+        assert uow.session.get_one(m.DepartmentLeg, leg).informed_at is None
+        tell_customer(
+            uow, Actor(desk.colleague, "李娜", Role.AGENT), TellCustomer(ticket_id), FIXED_NOW
+        )
