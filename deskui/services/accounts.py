@@ -18,7 +18,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from deskui.data.account_store import AccountRecord
 from deskui.data.history import HistoryEntry, entry_changes
 from deskui.data.unit_of_work import UnitOfWork
-from deskui.domain.accounts import MAX_FAILED_SIGNINS, SignInOutcome, locked, password_problem
+from deskui.domain.accounts import (
+    MAX_FAILED_SIGNINS,
+    SignInOutcome,
+    locked,
+    name_key,
+    password_problem,
+)
 from deskui.domain.model import Role
 from deskui.domain.permissions import AccountAction, Action, account_action_refusal
 from deskui.domain.refusal import Refusal
@@ -380,6 +386,10 @@ def add_agent(uow: UnitOfWork, actor: Actor | None, command: AddAgent, now: date
     )
     if existing is not None and not claim:
         _refuse(uow, actor, action, name, "account.error.exists", now)
+    if existing is None and any(
+        name_key(a.name) == name_key(name) for a in uow.accounts.accounts()
+    ):
+        _refuse(uow, actor, action, name, "account.error.exists", now)  # looks like another's
     problem = password_problem(command.password, name)
     if problem:
         _refuse(uow, actor, action, name, problem, now)

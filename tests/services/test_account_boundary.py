@@ -389,3 +389,20 @@ def test_a_desk_signed_in_before_a_demotion_a_disable_or_a_reset_does_no_more(
     with pytest.raises(Denied) as denied:
         call_service(agent_desk, complaint_count, ComplaintsOf())
     assert denied.value.key == "account.error.change_password_first"
+
+
+def test_a_name_differing_only_by_case_width_or_compatibility_form_is_taken(
+    database: Database,
+) -> None:
+    """A lead adding `ＬＩ ＮＡ` or `li na` next to `Li Na` made a second account that lists,
+    audits and signs in looking like the first: a name equal to another's under NFKC and
+    case folding is refused as taken, and the try audited."""
+    team = _team(database)
+    with UnitOfWork(database) as uow:
+        accounts.add_agent(uow, team["刘洋"], AddAgent("Li Na", "agent", "li-na-pass-1"), FIXED_NOW)
+    for name in ("ＬＩ ＮＡ", "li na", "LI  NA"):
+        command = AddAgent(name, "agent", "hostile-pass")
+        assert _refused(database, accounts.add_agent, team["张伟"], command) == (
+            "account.error.exists"
+        ), repr(name)
+    assert [line[2] for line in _denied_lines(database)] == sorted(("ＬＩ ＮＡ", "li na", "LI  NA"))
