@@ -70,6 +70,7 @@ def hand_to_department(
 ) -> int:
     """The ticket goes to the department; the accept countdown starts. Returns the leg's id."""
     require(actor, Action.WORK_OWN)
+    refuse_unless_yours(uow, actor, "ticket", command.ticket_id)  # the owner's, or a lead's
     leg_id = uow.frontdesk.hand_to_department(
         command.ticket_id, command.department_code, actor.id, now, command.note
     )

@@ -114,3 +114,47 @@ def test_the_customer_told_by_the_departments_service_onto_a_ticket_given_away_i
         tell_customer(
             uow, Actor(desk.colleague, "李娜", Role.AGENT), TellCustomer(ticket_id), FIXED_NOW
         )
+
+
+def test_only_the_tickets_owner_or_a_lead_hands_it_to_a_department(
+    database: Database, desk: Desk
+) -> None:
+    """hand_to_department ("the ticket's owner hands it") took any ticket from any desk role,
+    a department member's too: a colleague's or a member's hand-off of 王芳's ticket is
+    refused naming the owner, nothing written; hers and a lead's go."""
+    from deskui.data import models as m
+    from deskui.services.departments import HandToDepartment, hand_to_department
+    from deskui.services.standing import MovedAway
+
+    with UnitOfWork(database) as uow:
+        member_id = uow.frontdesk.add_department_member("赵磊", "technical", FIXED_NOW)
+        tickets = [
+            uow.tickets.open_ticket(
+                NewTicket(
+                    customer_id=desk.customer,
+                    kind="question",
+                    category="install_maintain",
+                    channel="phone",
+                    severity="normal",
+                    customer_words="媒体机升级后黑屏",
+                ),
+                desk.agent,
+                FIXED_NOW,
+            )
+            for _ in range(2)
+        ]
+        uow.commit()
+    colleague = Actor(desk.colleague, "李娜", Role.AGENT)
+    member = Actor(member_id, "赵磊", Role.DEPARTMENT, department_code="technical")
+    for stranger in (colleague, member):
+        with UnitOfWork(database) as uow, pytest.raises(MovedAway) as moved:
+            hand_to_department(uow, stranger, HandToDepartment(tickets[0], "technical"), FIXED_NOW)
+        assert moved.value.owner == "王芳"
+    with UnitOfWork(database) as uow:
+        assert uow.session.get_one(m.Ticket, tickets[0]).status == "open"
+        hand_to_department(
+            uow, Actor(desk.agent, "王芳", Role.AGENT), HandToDepartment(tickets[0], "technical"),
+            FIXED_NOW,
+        )  # fmt: skip
+        lead = Actor(desk.lead, "张伟", Role.LEAD)
+        hand_to_department(uow, lead, HandToDepartment(tickets[1], "platform"), FIXED_NOW)
