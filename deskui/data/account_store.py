@@ -54,6 +54,8 @@ class AccountStore(StoreBase):
         return [_record(agent, code) for agent, code in rows]
 
     def credentials(self, name: str) -> Credentials | None:
+        if "\x00" in name:  # no account's name holds one (PostgreSQL's text cannot)
+            return None
         row = self.session.execute(self._query().where(m.Agent.name == name.strip())).first()
         if row is None:
             return None

@@ -42,10 +42,10 @@ class AuditStore(StoreBase):
             m.AuditEntry(
                 at=at,
                 agent_id=agent_id,
-                agent_name=agent_name[:80],
+                agent_name=_visible_nul(agent_name[:80]),
                 action=action,
                 outcome=outcome,
-                subject=subject[:120],
+                subject=_visible_nul(subject[:120]),
                 detail=detail or {},
             )
         )
@@ -116,3 +116,9 @@ class AuditStore(StoreBase):
             AuditLine(e.id, e.at, e.agent_name, e.action, e.outcome, e.subject, dict(e.detail))
             for e in self.session.scalars(query)
         ]
+
+
+def _visible_nul(text: str) -> str:
+    """A name or subject as typed at an entry, its NUL bytes as U+FFFD: PostgreSQL's text holds
+    no NUL, and the try is audited all the same (issue 23)."""
+    return text.replace("\x00", "\ufffd")

@@ -208,6 +208,11 @@ class ComplaintStore(StoreBase):
 
     # -- one case ------------------------------------------------------------------------
 
+    def is_complaint(self, ticket_id: int) -> bool:
+        """Whether the ticket exists and is a complaint (the script walks nothing else)."""
+        query = select(m.Ticket.kind).where(m.Ticket.id == ticket_id)
+        return self.session.scalar(query) == TicketKind.COMPLAINT
+
     def complaint(self, ticket_id: int) -> ComplaintCase:
         ticket = self.session.get_one(m.Ticket, ticket_id)
         record = self.session.get(m.ComplaintRecord, ticket_id)

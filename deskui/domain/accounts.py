@@ -3,12 +3,19 @@ password must be, and who may be told what. Pure: hashing is the services' busin
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 MAX_FAILED_SIGNINS = 5
 """The fifth wrong password in a row locks the account for the site's lock time (counted in
 one statement: deskui/data/account_store.count_failure)."""
 MIN_PASSWORD_LENGTH = 8
+
+
+def name_key(name: str) -> str:
+    """What an account's name looks like on a list or in the audit: NFKC (full-width forms,
+    no-break spaces), case folded, spaces collapsed. Two accounts never share one."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class SignInOutcome:

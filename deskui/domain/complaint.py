@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.deadlines import promised_reply_due
+from deskui.domain.field_limits import FieldKind, too_long
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.script_flow import is_filled, render
 
@@ -28,6 +29,30 @@ COMMIT_RESOLUTION = "resolution"
 """Step 4: the agent knows when it will be fixed and commits that time."""
 COMMIT_REPLY = "reply"
 """Step 4: the agent does not know yet and promises a reply time (seed 001:6.4)."""
+
+COMPLAINT_FIELD_KINDS: dict[str, FieldKind] = {
+    "contact_name": FieldKind.NAME,
+    "contact_phone": FieldKind.PHONE,
+    "unit_number": FieldKind.UNIT_NUMBER,
+    "cause": FieldKind.SHORT_TEXT,
+    "promised_at": FieldKind.CODE,
+    "callback_time": FieldKind.CODE,
+    "responsible": FieldKind.SHORT_TEXT,
+    "expected_finish": FieldKind.CODE,
+    "customer_words": FieldKind.NOTE,
+    "complaint": FieldKind.NOTE,
+    "action_taken": FieldKind.NOTE,
+    "note": FieldKind.NOTE,
+}
+"""How long each answer of the complaint script may be (field_limits)."""
+
+
+def answers_too_long(answers: Mapping[str, object]) -> tuple[str, ...]:
+    """The answers past their field's limit, in the answers' order; an answer the form has
+    no field for is held to a note's limit."""
+    kinds = {name: COMPLAINT_FIELD_KINDS.get(name, FieldKind.NOTE) for name in answers}
+    return tuple(problem.field for problem in too_long(answers, kinds))
+
 
 FORWARD_GRACE_WORKING_DAYS = 1
 """seed 000:3.2.2 says "立即"; a site tolerates the hand-on reaching us the next working day."""

@@ -110,3 +110,4 @@ def account_action_refusal(
     if last_manager and demoted:
         return "account.refused.last_manager"
     return None
+

@@ -82,7 +82,9 @@ class Script:
 class StepRefused(Refusal, ValueError):
     """A step that may not be left as asked: `reason` says why (`missing`: the step's
     required answers `fields` are empty; `not_on_path`: the call never reached that step;
-    `finished`: the script is over; `no_next`: no way on from the answers given)."""
+    `finished`: the script is over; `no_next`: no way on from the answers given;
+    `not_a_complaint`: the complaint script named a ticket that is no complaint;
+    `too_long`: the answers `fields` are past their field's limit)."""
 
     def __init__(self, step: str, reason: str, fields: tuple[str, ...] = ()) -> None:
         super().__init__(f"step {step}: {reason}" + (f" ({', '.join(fields)})" if fields else ""))

@@ -26,6 +26,7 @@ from textual.widgets.select import InvalidSelectValueError
 from deskui.domain.complaint import (
     COMMIT_REPLY,
     COMMIT_RESOLUTION,
+    COMPLAINT_FIELD_KINDS,
     check_commitment,
     check_future_time,
     default_callback_at,
@@ -33,7 +34,7 @@ from deskui.domain.complaint import (
     late_hand_on,
     one_working_day,
 )
-from deskui.domain.field_limits import FieldKind, limit, too_long
+from deskui.domain.field_limits import limit, too_long
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.phone import format_display, normalise_phone
 from deskui.domain.script_flow import ScriptFlow, is_filled, render, salutation
@@ -73,21 +74,9 @@ AREA_FIELDS = ("customer_words", "complaint")
 GUARDED_FIELDS = ("action_taken",)
 CHOICE_FIELDS = ("fixed_now", "satisfied")
 ALL_FIELDS = INPUT_FIELDS + AREA_FIELDS + GUARDED_FIELDS + CHOICE_FIELDS
-FIELD_KINDS: dict[str, FieldKind] = {
-    "contact_name": FieldKind.NAME,
-    "contact_phone": FieldKind.PHONE,
-    "unit_number": FieldKind.UNIT_NUMBER,
-    "cause": FieldKind.SHORT_TEXT,
-    "promised_at": FieldKind.CODE,
-    "callback_time": FieldKind.CODE,
-    "responsible": FieldKind.SHORT_TEXT,
-    "expected_finish": FieldKind.CODE,
-    "customer_words": FieldKind.NOTE,
-    "complaint": FieldKind.NOTE,
-    "action_taken": FieldKind.NOTE,
-    "note": FieldKind.NOTE,
-}
-"""How long each field may be (field_limits): checked before a step is saved."""
+FIELD_KINDS = COMPLAINT_FIELD_KINDS
+"""How long each field may be (field_limits): checked before a step is saved, and by the
+service again."""
 
 
 def _local(at: datetime | None, timezone: str) -> str:

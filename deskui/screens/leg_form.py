@@ -184,6 +184,16 @@ def save_leg(
         else:
             say(t("department.legs.trouble", reason=error_line(error)))
 
+    def conflicted(error: Exception) -> None:  # the ticket is no longer the agent's
+        from deskui.screens.conflict import moved_away_line
+        from deskui.screens.trouble_text import trouble_line
+        from deskui.services.standing import MovedAway
+
+        if isinstance(error, MovedAway):
+            say(moved_away_line(error))
+        else:
+            say(t("department.legs.trouble", reason=trouble_line(error)))
+
     def saved(result: R) -> None:
         if modal is not None:
             modal.dismiss(True)
@@ -195,6 +205,7 @@ def save_leg(
         command,
         done=saved,
         refused=refused,
+        conflict=conflicted,
         trouble=lambda line: say(t("department.legs.trouble", reason=line)),
         draft=modal.draft if modal is not None else None,
         group="leg_save",

@@ -82,6 +82,8 @@ def run_service(
             if actor is None and not anonymous:
                 raise RuntimeError("no agent signed in")
             with _unit(host) as uow:
+                if actor is not None:
+                    actor = _as_now(uow, actor)
                 if draft is not None:
                     draft.delete_in(uow)
                 result = service(uow, actor, command, now)  # type: ignore[arg-type]
@@ -157,4 +159,14 @@ def call_service(
     if actor is None and not anonymous:
         raise RuntimeError("no agent signed in")
     with _unit(host) as uow:
+        if actor is not None:
+            actor = _as_now(uow, actor)
         return service(uow, actor, command, now or host.clock.now())  # type: ignore[arg-type]
+
+
+def _as_now(uow: UnitOfWork, actor: Actor) -> Actor:
+    """The signed-in agent as the database has them now: demoted, disabled or given a
+    one-time password since the desk signed in, the services see it (issue 23)."""
+    from deskui.services.accounts import as_now
+
+    return as_now(uow, actor)

@@ -8,7 +8,7 @@ and the audit says what happened, never what was typed.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NoReturn
 
@@ -18,7 +18,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from deskui.data.account_store import AccountRecord
 from deskui.data.history import HistoryEntry, entry_changes
 from deskui.data.unit_of_work import UnitOfWork
-from deskui.domain.accounts import MAX_FAILED_SIGNINS, SignInOutcome, locked, password_problem
+from deskui.domain.accounts import (
+    MAX_FAILED_SIGNINS,
+    SignInOutcome,
+    locked,
+    name_key,
+    password_problem,
+)
 from deskui.domain.model import Role
 from deskui.domain.permissions import AccountAction, Action, account_action_refusal
 from deskui.domain.refusal import Refusal
@@ -35,6 +41,7 @@ __all__ = [
     "SignedIn",
     "accounts",
     "add_agent",
+    "as_now",
     "change_password",
     "demo_sign_in",
     "first_manager_form",
@@ -120,6 +127,23 @@ def _as_actor(account: AccountRecord, *, must_change: bool = False) -> Actor:
         account.team,
         account.department_code,
         must_change_password=must_change,
+    )
+
+
+def as_now(uow: UnitOfWork, actor: Actor) -> Actor:
+    """The signed-in actor as the database has them now (issue 23): a desk signs in once and
+    stays open for a shift, and every service it runs asks the table about the role the
+    account has now, with a one-time password given since, or no role at all once disabled
+    (no commit: the runner calls it in the service's own unit of work)."""
+    current = uow.accounts.by_id(actor.id)
+    if current is None or not current.active or current.name != actor.name:
+        return replace(actor, active=False)
+    return replace(
+        actor,
+        role=current.role,
+        team=current.team,
+        department_code=current.department_code,
+        must_change_password=actor.must_change_password or current.must_change_password,
     )
 
 
@@ -362,6 +386,10 @@ def add_agent(uow: UnitOfWork, actor: Actor | None, command: AddAgent, now: date
     )
     if existing is not None and not claim:
         _refuse(uow, actor, action, name, "account.error.exists", now)
+    if existing is None and any(
+        name_key(a.name) == name_key(name) for a in uow.accounts.accounts()
+    ):
+        _refuse(uow, actor, action, name, "account.error.exists", now)  # looks like another's
     problem = password_problem(command.password, name)
     if problem:
         _refuse(uow, actor, action, name, problem, now)

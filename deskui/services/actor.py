@@ -19,9 +19,11 @@ class Actor:
     team: str = "default"
     department_code: str | None = None
     must_change_password: bool = False
+    active: bool = True
+    """False once the account is disabled (the desk that signed it in may still be open)."""
 
     def may(self, action: Action) -> bool:
-        return not self.must_change_password and may(self.role, action)
+        return self.active and not self.must_change_password and may(self.role, action)
 
 
 class Denied(Refusal):

@@ -9,7 +9,13 @@ from datetime import datetime
 from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats, StepSave
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
-from deskui.domain.complaint import RESOLVING_STEPS, closes, escalates, step_time_problems
+from deskui.domain.complaint import (
+    RESOLVING_STEPS,
+    answers_too_long,
+    closes,
+    escalates,
+    step_time_problems,
+)
 from deskui.domain.permissions import Action
 from deskui.domain.script_flow import StepRefused, leave_step
 from deskui.scripts import load_script
@@ -118,7 +124,8 @@ class SaveComplaintStep:
     expected_finish: datetime | None = None
     callback_at: datetime | None = None
     calendar: BusinessCalendar | None = None
-    """The desk's business calendar: a promised reply is held to one working day with it."""
+    """The desk's business calendar: a promised reply is held to one working day with it
+    (without it, with the working days the database keeps, in the default site zone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +143,8 @@ def save_complaint_step(
 ) -> ComplaintStepSaved:
     """An agent leaves a step of the complaint script, in this order:
 
-    1. permission: the role works the desk, and the ticket is still open and theirs
+    1. permission: the role works the desk, the ticket is a complaint (`StepRefused`
+       `not_a_complaint` else), and it is still open and theirs
        (`MovedAway` names who has it now: issue 23); the version the form loaded is still
        the one stored (`Conflict` when another desk saved first);
     2. the script (domain) decides: the step may be left only with its required answers and
@@ -145,13 +153,19 @@ def save_complaint_step(
        counts down, the fix is recorded on leaving a resolving step;
     4. the satisfaction callback is booked (seed 001:6.7);
     5. the lead takes it over, or the case closes, when the script says so; one commit.
-    Raises `StepRefused` (domain) with the step's missing answers or bad times."""
+    Raises `StepRefused` (domain) with the step's missing answers, bad times or answers past
+    their field's limit."""
     require(actor, Action.WORK_OWN)
     ticket_id = command.ticket_id
+    if not uow.complaints.is_complaint(ticket_id):  # a question's ticket, or none at all
+        raise StepRefused(command.leaving, "not_a_complaint")
     refuse_unless_yours(uow, actor, "ticket", ticket_id, "complaint")
     uow.complaints.check_version(ticket_id, command.expected_version)  # what the form saw
     case = uow.complaints.complaint(ticket_id)
     script = load_script(case.script, SCRIPT_LOCALE)
+    too_long = answers_too_long(command.answers)  # the form's limits, for every caller
+    if too_long:
+        raise StepRefused(command.leaving, "too_long", too_long)
     answers = {k: (v.strip() if isinstance(v, str) else v) for k, v in command.answers.items()}
     left = leave_step(script, case.path, command.leaving, answers)
     requires = script.steps[command.leaving].requires
@@ -159,6 +173,9 @@ def save_complaint_step(
     promised_at = command.promised_at if "promised_at" in requires else None
     callback_at = command.callback_at if "callback_time" in requires else None
     expected_finish = command.expected_finish if "expected_finish" in requires else None
+    calendar = command.calendar
+    if calendar is None and promised_at is not None:  # a caller without the desk's calendar
+        calendar = BusinessCalendar(uow.calendar.calendar_overrides())
     problems = step_time_problems(
         requires,
         now,
@@ -166,7 +183,7 @@ def save_complaint_step(
         promised_at=promised_at,
         callback_at=callback_at,
         expected_finish=expected_finish,
-        calendar=command.calendar,
+        calendar=calendar,
     )
     if problems:
         raise StepRefused(command.leaving, "times", tuple(p.field for p in problems))

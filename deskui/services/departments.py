@@ -14,6 +14,7 @@ from deskui.domain.permissions import Action
 from deskui.domain.refusal import refuse_problems
 from deskui.domain.work_permissions import WorkChoice, may_choose, may_see_department
 from deskui.services.actor import Actor, Denied, require
+from deskui.services.standing import refuse_unless_yours
 
 __all__ = [
     "AcceptLeg",
@@ -77,6 +78,7 @@ def hand_to_department(
 ) -> int:
     """The ticket goes to the department; the accept countdown starts. Returns the leg's id."""
     require(actor, Action.WORK_OWN)
+    refuse_unless_yours(uow, actor, "ticket", command.ticket_id)  # the owner's, or a lead's
     refuse_problems(check_note(command.note))
     leg_id = uow.frontdesk.hand_to_department(
         command.ticket_id, command.department_code, actor.id, now, command.note
@@ -163,6 +165,7 @@ class TellCustomer:
 
 def tell_customer(uow: UnitOfWork, actor: Actor, command: TellCustomer, now: datetime) -> None:
     require(actor, Action.WORK_OWN)
+    refuse_unless_yours(uow, actor, "ticket", command.ticket_id)  # as record_customer_told
     uow.frontdesk.customer_told(command.ticket_id, actor.id, now)
     uow.commit()
 

@@ -325,3 +325,84 @@ def test_a_hostile_name_is_no_account(database: Database) -> None:
         ("刘洋", "add_account", name.strip()[:80], "account.error.bad_name")
         for name in HOSTILE_NAMES
     )
+
+
+def test_a_sign_in_name_holding_nul_is_refused_and_audited(database: Database) -> None:
+    """A name with a NUL byte (a browser form or the phone bridge can send one) is no account:
+    refused as any wrong name, on PostgreSQL too (whose text holds no NUL: the driver's error
+    reached the caller and the try went unaudited), and the audit keeps it visibly."""
+    _team(database)
+    for name in ("刘\x00洋", "刘洋\x00"):
+        with UnitOfWork(database) as uow, pytest.raises(SignInRefused) as refused:
+            accounts.sign_in(uow, None, SignIn(name, "manager-pass", client="1.2\x00"), FIXED_NOW)
+        assert refused.value.outcome == "wrong"
+        with UnitOfWork(database) as uow, pytest.raises(SignInRefused):
+            accounts.demo_sign_in(uow, None, DemoSignIn(name, demo_process=True), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        lines = [(e.agent_name, e.outcome) for e in uow.audit.search(action="sign_in")]
+    tries = [line for line in lines if line[1] in ("wrong", "demo_refused")]
+    seen = ("刘\ufffd洋", "刘洋\ufffd")
+    assert sorted(tries) == sorted((n, o) for n in seen for o in ("wrong", "demo_refused"))
+
+
+class _Desk:
+    """What the runner takes of a desk: its signed-in actor, clock and units of work."""
+
+    def __init__(self, database: Database, actor: Actor) -> None:
+        from deskui.domain.clock import FixedClock
+
+        self.database = database
+        self.actor = actor
+        self.clock = FixedClock(FIXED_NOW)
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.database)
+
+
+def test_a_desk_signed_in_before_a_demotion_a_disable_or_a_reset_does_no_more(
+    database: Database,
+) -> None:
+    """Every service a desk runs is asked about the agent as the database has them now, not
+    as they signed in hours ago (issue 23): a lead demoted to agent while the desk is open
+    reassigns nothing more, an account disabled or reset while signed in does nothing."""
+    from deskui.screens.runner import call_service
+    from deskui.services.complaints import ComplaintsOf, complaint_count
+    from deskui.services.tickets import ReassignTicket, reassign_ticket
+
+    team = _team(database)
+    manager = team["刘洋"]
+    lead_desk = _Desk(database, Actor(team["张伟"].id, "张伟", "lead"))
+    agent_desk = _Desk(database, Actor(team["王芳"].id, "王芳", "agent"))
+    assert call_service(agent_desk, complaint_count, ComplaintsOf()) == 0
+    with UnitOfWork(database) as uow:
+        accounts.set_role(uow, manager, SetRole("张伟", "agent"), FIXED_NOW)
+    with pytest.raises(Denied) as denied:
+        call_service(lead_desk, reassign_ticket, ReassignTicket(1, team["王芳"].id, 0))
+    assert denied.value.action == Action.REASSIGN and denied.value.role == "agent"
+    with UnitOfWork(database) as uow:
+        accounts.set_active(uow, manager, ("王芳", False), FIXED_NOW)
+    with pytest.raises(Denied):
+        call_service(agent_desk, complaint_count, ComplaintsOf())
+    with UnitOfWork(database) as uow:
+        accounts.set_active(uow, manager, ("王芳", True), FIXED_NOW)
+        accounts.reset_password(uow, manager, "王芳", FIXED_NOW)
+    with pytest.raises(Denied) as denied:
+        call_service(agent_desk, complaint_count, ComplaintsOf())
+    assert denied.value.key == "account.error.change_password_first"
+
+
+def test_a_name_differing_only_by_case_width_or_compatibility_form_is_taken(
+    database: Database,
+) -> None:
+    """A lead adding `ＬＩ ＮＡ` or `li na` next to `Li Na` made a second account that lists,
+    audits and signs in looking like the first: a name equal to another's under NFKC and
+    case folding is refused as taken, and the try audited."""
+    team = _team(database)
+    with UnitOfWork(database) as uow:
+        accounts.add_agent(uow, team["刘洋"], AddAgent("Li Na", "agent", "li-na-pass-1"), FIXED_NOW)
+    for name in ("ＬＩ ＮＡ", "li na", "LI  NA"):
+        command = AddAgent(name, "agent", "hostile-pass")
+        assert _refused(database, accounts.add_agent, team["张伟"], command) == (
+            "account.error.exists"
+        ), repr(name)
+    assert [line[2] for line in _denied_lines(database)] == sorted(("ＬＩ ＮＡ", "li na", "LI  NA"))

@@ -341,3 +341,79 @@ def test_the_customer_told_onto_a_ticket_given_away_is_refused(
     with UnitOfWork(database) as uow, pytest.raises(MovedAway) as moved:
         record_customer_told(uow, me, CustomerTold(ticket_id), LATER)
     assert moved.value.owner == "李娜" and moved.value.record == "ticket"
+
+
+def test_only_a_complaint_walks_the_complaint_script(database: Database, desk: Desk) -> None:
+    """A direct call (a script, the phone bridge) naming a question's ticket, or no ticket at
+    all, is refused by the service: the script never runs on a ticket that is no complaint
+    (it would close or escalate it), and no driver error reaches the caller."""
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    with UnitOfWork(database) as uow:
+        question = uow.tickets.open_ticket(
+            NewTicket(
+                customer_id=desk.customer,
+                kind="question",
+                category="product_complaint",
+                channel="phone",
+                severity="normal",
+                customer_words="怎么开机",
+            ),
+            desk.agent,
+            FIXED_NOW,
+        )
+        uow.commit()
+    for ticket_id in (question, question + 1000):
+        with UnitOfWork(database) as uow, pytest.raises(StepRefused) as refused:
+            save_complaint_step(uow, me, _step(ticket_id, 0), FIXED_NOW)
+        assert refused.value.reason == "not_a_complaint"
+    with UnitOfWork(database) as uow:
+        assert uow.session.get(m.ComplaintRecord, question) is None
+        assert uow.session.get_one(m.Ticket, question).status == "open"
+
+
+def test_a_reply_promised_two_months_out_is_refused_without_the_screens_calendar(
+    database: Database, desk: Desk
+) -> None:
+    """Step 4's reply is promised within one working day (seed 001:6.4) whoever calls: a
+    command without the desk's calendar (a script, the phone bridge) is held to the calendar
+    the database keeps, not let through; a resolution time may lie further out."""
+    ticket_id = _complaint(database, desk)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    version = _walk_to(database, me, ticket_id, "commit")
+    far = FIXED_NOW + timedelta(days=60)
+    for mode in ("reply", ""):
+        command = _step(
+            ticket_id, version, leaving="commit", answers=FULL, commit_mode=mode, promised_at=far
+        )
+        with UnitOfWork(database) as uow, pytest.raises(StepRefused) as refused:
+            save_complaint_step(uow, me, command, FIXED_NOW)
+        assert refused.value.reason == "times" and refused.value.fields == ("promised_at",)
+    command = _step(
+        ticket_id, version, leaving="commit", answers=FULL, commit_mode="resolution",
+        promised_at=far,
+    )  # fmt: skip
+    with UnitOfWork(database) as uow:
+        assert save_complaint_step(uow, me, command, FIXED_NOW).reached == "gather"
+
+
+def test_answers_past_their_fields_limits_are_refused_by_the_service(
+    database: Database, desk: Desk
+) -> None:
+    """The form refuses a field past its kind's limit before it saves; a direct call is held
+    to the same limits by the service (a 2 MB cause, a unit number of 300 characters, an
+    answer the form does not have), nothing written."""
+    ticket_id = _complaint(database, desk)
+    me = Actor(desk.agent, "王芳", Role.AGENT)
+    version = _walk_to(database, me, ticket_id, "gather")
+    for extra, field in (
+        ({"cause": "因" * 2_000_000}, "cause"),
+        ({"unit_number": "A" * 300}, "unit_number"),
+        ({"anything": "x" * 5000}, "anything"),
+    ):
+        command = _step(ticket_id, version, leaving="gather", answers={**FULL, **extra})
+        with UnitOfWork(database) as uow, pytest.raises(StepRefused) as refused:
+            save_complaint_step(uow, me, command, FIXED_NOW)
+        assert refused.value.reason == "too_long" and refused.value.fields == (field,)
+    with UnitOfWork(database) as uow:
+        case = uow.complaints.complaint(ticket_id)
+    assert case.version == version and case.step == "gather"
