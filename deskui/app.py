@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.message import Message
@@ -22,9 +22,10 @@ from textual.worker import Worker, WorkerState
 from deskui.config import Settings
 from deskui.domain.clock import Clock
 from deskui.i18n import set_locale, t
+from deskui.key_order import KeysInOrderApp
 from deskui.keys import localize_bindings, offered
 from deskui.memory import IdleCollector
-from deskui.navigation import close, navigate
+from deskui.navigation import close, navigate, open_modal, ring_bell
 from deskui.palette import DeskCommandPalette
 from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
@@ -92,8 +93,9 @@ SCREENS: dict[str, ScreenEntry] = {
 """The binding id (and action parameter) of each screen a key opens, F1-F10 and Ctrl+K."""
 
 
-class DeskApp(App[None]):
-    """The front desk. Build it with `make_app`."""
+class DeskApp(KeysInOrderApp[None]):
+    """The front desk. Build it with `make_app`. Keys typed ahead land where they would if
+    typed slowly (deskui/key_order.py)."""
 
     CSS_PATH = "deskui.tcss"
     TITLE = "deskui"
@@ -244,7 +246,7 @@ class DeskApp(App[None]):
 
             desk.show_status(t("desk.choose_agent"))
             demo_people = [a for a in message.agents if a.name in message.demo_names]
-            self.push_screen(AgentPickModal(demo_people, demo=True), self._picked)
+            open_modal(self, AgentPickModal(demo_people, demo=True), self._picked)
             return
         from deskui.screens.sign_in import Mode, SignInScreen
 
@@ -252,7 +254,7 @@ class DeskApp(App[None]):
         mode = Mode.FIRST_MANAGER if message.first_manager else Mode.SIGN_IN
         password = self.settings.agent_password if wanted else None
         screen = SignInScreen(mode, name=wanted or "", password=password)
-        self.push_screen(screen, self._signed_in)
+        open_modal(self, screen, self._signed_in)
 
     def _signed_in(self, actor: Actor | None) -> None:
         if actor is not None:
@@ -412,7 +414,8 @@ class DeskApp(App[None]):
         from deskui.screens.sign_in import Mode, SignInScreen
 
         self._locked = True
-        self.push_screen(SignInScreen(Mode.UNLOCK, name=agent.name), self._unlocked)
+        lock = SignInScreen(Mode.UNLOCK, name=agent.name)
+        open_modal(self, lock, self._unlocked, replacing=True)  # over a password change too
 
     def _unlocked(self, _actor: Actor | None) -> None:
         self._locked = False
@@ -578,7 +581,7 @@ class DeskApp(App[None]):
     def _ready_for_work(self) -> bool:
         """Signed in and the database open: what every screen of work needs; a bell if not."""
         if self.agent is None or self.database is None:
-            self.bell()
+            ring_bell(self)
             return False
         return True
 
@@ -703,14 +706,14 @@ class DeskApp(App[None]):
             yield SystemCommand(
                 t("accounts.command"),
                 t("accounts.command_tip"),
-                lambda: self.push_screen(AccountsModal()),
+                lambda: open_modal(self, AccountsModal()),
             )
         if actor.name in self._demo_names:
             return
         yield SystemCommand(
             t("accounts.password_command"),
             t("accounts.password_command_tip"),
-            lambda: self.push_screen(SignInScreen(Mode.CHANGE, name=actor.name, actor=actor)),
+            lambda: open_modal(self, SignInScreen(Mode.CHANGE, name=actor.name, actor=actor)),
         )
         yield SystemCommand(t("accounts.lock_command"), t("accounts.lock_command_tip"), self.lock)
 
@@ -722,7 +725,8 @@ class DeskApp(App[None]):
         from deskui.screens.sign_in import Mode, SignInScreen
 
         self._locked = True
-        self.push_screen(SignInScreen(Mode.UNLOCK, name=agent.name), self._unlocked)
+        lock = SignInScreen(Mode.UNLOCK, name=agent.name)
+        open_modal(self, lock, self._unlocked, replacing=True)  # over a password change too
 
 
 def make_app(settings: Settings, clock: Clock, database: Database | None = None) -> DeskApp:

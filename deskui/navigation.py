@@ -7,6 +7,11 @@ and every other place keeps its own. The stack then reads as the order the agent
 them, so Esc (a pop) returns to the screen they came from. A screen about one subject (a
 complaint, a callback) that is asked for with another subject is closed, its drafts written,
 and the new one is built: one complaint screen at a time, as one id allows.
+
+A dialog opens through `open_modal`, never `push_screen`: a second Enter that reaches the
+list before the first dialog shows asks for it again, and a second one with its id would end
+the desk (issue 23). A key that leads nowhere rings the bell through `ring_bell`: a screen
+has no bell of its own, only the app has.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenResultCallbackType
 from textual.command import CommandPalette
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 
 S = TypeVar("S", bound=Screen[Any])
@@ -66,6 +72,47 @@ def navigate(
 
     app.call_next(push_when_removed)
     return screen
+
+
+def open_modal(
+    app: App[Any],
+    screen: Screen[Any],
+    callback: ScreenResultCallbackType[Any] | None = None,
+    *,
+    replacing: bool = False,
+) -> bool:
+    """Open `screen` (a dialog, or a screen reached from another) over the one on top, with
+    `callback` given its result; whether it opens. The same one (its id, or its class when it
+    has none) already on top or about to be is not opened again (`replacing`: the one on top
+    is closed instead); one with its id further down the stack (a dialog left open under
+    another place) is closed first, drafts written."""
+    if isinstance(app.screen, CommandPalette) and not isinstance(screen, CommandPalette):
+        app.pop_screen()  # the palette is a passing question, not a place
+    waiting = _waiting.setdefault(app, {})
+    if screen.id is not None and screen.id in waiting:
+        return False  # opening already: its predecessor is being removed
+    top = app.screen
+    if not replacing and type(top) is type(screen) and top.id == screen.id:
+        return False  # open already: the key that asked for it came twice
+    existing = find(app, screen.id) if screen.id is not None else None
+    if existing is None:
+        app.push_screen(screen, callback)
+        return True
+    removals = close(app, existing)
+    waiting[screen.id] = screen  # type: ignore[index]
+
+    async def push_when_removed() -> None:
+        for removal in removals:
+            await removal
+        app.push_screen(waiting.pop(screen.id), callback)  # type: ignore[arg-type]
+
+    app.call_next(push_when_removed)
+    return True
+
+
+def ring_bell(node: DOMNode) -> None:
+    """The one way a key that leads nowhere says so: the app's bell (a Screen has none)."""
+    node.app.bell()
 
 
 def _built(build: Callable[[], S], screen_id: str, subject: Hashable) -> S:

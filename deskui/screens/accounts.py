@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from deskui.domain.model import Role
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.runner import denied_line, run_service
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ class AccountsModal(ModalScreen[None]):
         )
 
     def action_add(self) -> None:
-        self.app.push_screen(AccountFormModal(), lambda added: added and self._added(added))
+        open_modal(self.app, AccountFormModal(), lambda added: added and self._added(added))
 
     def _added(self, name: str) -> None:
         self._status(t("accounts.added", name=name))
@@ -133,7 +134,7 @@ class AccountsModal(ModalScreen[None]):
 
         row = self._selected()
         if row is None:
-            self.app.bell()
+            ring_bell(self)
             return
         key = "account.enabled" if not row.active else "account.disabled"
         run_service(
@@ -154,17 +155,17 @@ class AccountsModal(ModalScreen[None]):
 
         row = self._selected()
         if row is None:
-            self.app.bell()
+            ring_bell(self)
             return
         title = t("history.title_account", name=row.name)
-        self.app.push_screen(HistoryModal(title, account_history, row.name))
+        open_modal(self.app, HistoryModal(title, account_history, row.name))
 
     def action_reset(self) -> None:
         from deskui.services import accounts
 
         row = self._selected()
         if row is None:
-            self.app.bell()
+            ring_bell(self)
             return
         run_service(
             self,

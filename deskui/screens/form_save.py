@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskui.i18n import t
+from deskui.navigation import open_modal
 from deskui.screens.runner import Service, denied_line, run_service
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def show_form_conflict(
     view = ConflictModal(
         replace(conflict, theirs=theirs), mine, labels, host.settings.site_timezone
     )
-    screen.app.push_screen(view, decided)
+    open_modal(screen.app, view, decided)
 
 
 def _first_line(error: Exception) -> str:
