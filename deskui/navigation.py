@@ -44,8 +44,7 @@ def navigate(
 ) -> S:
     """Show the screen with `screen_id`: the one on the stack (then `brought_back(it)`), or a
     new one from `build()`. Returns the screen now (or about to be) on top."""
-    if isinstance(app.screen, CommandPalette):  # the palette is a passing question, not a place
-        app.pop_screen()
+    _close_palette(app)
     waiting = _waiting.setdefault(app, {})
     if screen_id in waiting:  # its predecessor is still being removed
         if _subjects.get(waiting[screen_id]) != subject:
@@ -86,8 +85,7 @@ def open_modal(
     has none) already on top or about to be is not opened again (`replacing`: the one on top
     is closed instead); one with its id further down the stack (a dialog left open under
     another place) is closed first, drafts written."""
-    if isinstance(app.screen, CommandPalette) and not isinstance(screen, CommandPalette):
-        app.pop_screen()  # the palette is a passing question, not a place
+    _close_palette(app)
     waiting = _waiting.setdefault(app, {})
     if screen.id is not None and screen.id in waiting:
         return False  # opening already: its predecessor is being removed
@@ -108,6 +106,14 @@ def open_modal(
 
     app.call_next(push_when_removed)
     return True
+
+
+def _close_palette(app: App[Any]) -> None:
+    """The palette is a passing question, not a place: a key that goes somewhere closes it,
+    its search stopped first (a search left running fails on the palette's removed list)."""
+    palette = app.screen
+    if isinstance(palette, CommandPalette):
+        palette._action_escape()
 
 
 def ring_bell(node: DOMNode) -> None:

@@ -36,8 +36,9 @@ def burst(app: App[Any], keys: Iterable[str | events.Event]) -> None:
         app.post_message(event)
 
 
-async def handled(pilot: Pilot[Any]) -> None:
-    """Wait until every key of a burst is handled (none waiting, none on its way)."""
+async def handled(pilot: Pilot[Any], *, settled: bool = True) -> None:
+    """Wait until every key of a burst is handled (none waiting, none on its way), and
+    (`settled`) what they started has finished."""
     app: Any = pilot.app
     for _ in range(1000):
         await pilot.pause()
@@ -45,4 +46,5 @@ async def handled(pilot: Pilot[Any]) -> None:
             break
     else:
         raise AssertionError("the keys of the burst are still waiting")
-    await settle(pilot)
+    if settled:
+        await settle(pilot)
