@@ -41,6 +41,8 @@ async def handled(pilot: Pilot[Any], *, settled: bool = True) -> None:
     (`settled`) what they started has finished."""
     app: Any = pilot.app
     for _ in range(1000):
+        if not app.is_running:
+            return  # it stopped: the test says why
         await pilot.pause()
         if app._message_queue.empty() and not app._keys_waiting and app._key_trail is None:
             break

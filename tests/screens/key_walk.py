@@ -33,7 +33,7 @@ HOSTILE = (
     "[red]红[/red]",
     "[b]x[/b][link=http://x]y[/link]",
     "\x1b[2J\x1b]0;pwned\x07",
-    "=HYPERLINK(\"http://x\",\"y\")",
+    '=HYPERLINK("http://x","y")',
     "+cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd",
     "\x00",
