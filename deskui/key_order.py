@@ -52,6 +52,10 @@ class KeysInOrderApp(App[ReturnType]):
         self._keys_waiting: deque[events.Key | events.Paste] = deque()
         self._key_trail: _Trail | None = None
         """The trail of the key on its way; None while no key is."""
+        self._key_holds = 0
+        """Screens a key asked for that are still to be pushed (`hold_keys`)."""
+        self._parked: _Trail | None = None
+        """A trail back at the app while keys are held: it goes on when they are let go."""
         self.lost_key_trails = 0
         """Keys let go by the watchdog, their trail lost: none, unless a step is missing."""
 
@@ -96,10 +100,26 @@ class KeysInOrderApp(App[ReturnType]):
             else:
                 self._follow(trail, node._parent or self)
             return
+        if self._key_holds:  # a screen the key asked for is still to come
+            self._parked = trail
+            return
         if not self.screen.is_mounted:  # the key opened it: the next key goes to its focus
             self._follow(trail, self.screen)
             return
         self._key_back(trail)
+
+    def hold_keys(self) -> None:
+        """Keys wait until `let_keys_go`: a key asked for a screen that is pushed later (once
+        the one holding its id is removed); the keys after it belong on that screen."""
+        self._key_holds += 1
+
+    def let_keys_go(self) -> None:
+        self._key_holds -= 1
+        trail, self._parked = self._parked, None
+        if self._key_holds:
+            self._parked = trail
+        elif trail is not None and trail is self._key_trail:
+            self._follow(trail, self.screen)  # the new screen mounts before the next key
 
     def _trail_lost(self, trail: _Trail) -> None:
         if trail is self._key_trail:

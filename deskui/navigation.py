@@ -26,6 +26,8 @@ from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 
+from deskui.key_order import KeysInOrderApp
+
 S = TypeVar("S", bound=Screen[Any])
 
 _subjects: WeakKeyDictionary[Screen[Any], Hashable] = WeakKeyDictionary()
@@ -61,15 +63,7 @@ def navigate(
         app.push_screen(screen)
         return screen
     # the one about another subject goes first: until it is removed its id is taken
-    removals = close(app, existing)
-    waiting[screen_id] = screen
-
-    async def push_when_removed() -> None:
-        for removal in removals:
-            await removal
-        app.push_screen(waiting.pop(screen_id))
-
-    app.call_next(push_when_removed)
+    _push_after(app, close(app, existing), screen_id, screen)
     return screen
 
 
@@ -96,16 +90,35 @@ def open_modal(
     if existing is None:
         app.push_screen(screen, callback)
         return True
-    removals = close(app, existing)
-    waiting[screen.id] = screen  # type: ignore[index]
+    _push_after(app, close(app, existing), existing.id or "", screen, callback)
+    return True
+
+
+def _push_after(
+    app: App[Any],
+    removals: list[Awaitable[Any]],
+    screen_id: str,
+    screen: Screen[Any],
+    callback: ScreenResultCallbackType[Any] | None = None,
+) -> None:
+    """Push `screen` once `removals` are done (its id free again); keys typed meanwhile
+    wait for it (deskui/key_order.py), as they would for a screen pushed at once."""
+    _waiting.setdefault(app, {})[screen_id] = screen
+    if isinstance(app, KeysInOrderApp):
+        app.hold_keys()
 
     async def push_when_removed() -> None:
-        for removal in removals:
-            await removal
-        app.push_screen(waiting.pop(screen.id), callback)  # type: ignore[arg-type]
+        try:
+            for removal in removals:
+                await removal
+            _close_palette(app)  # opened meanwhile (a click): not left under the new screen
+            app.push_screen(_waiting[app].pop(screen_id), callback)
+        finally:
+            _waiting[app].pop(screen_id, None)
+            if isinstance(app, KeysInOrderApp):
+                app.let_keys_go()
 
     app.call_next(push_when_removed)
-    return True
 
 
 def _close_palette(app: App[Any]) -> None:
@@ -168,6 +181,9 @@ def close(app: App[Any], screen: Screen[Any]) -> list[Awaitable[Any]]:
     stack = app._screen_stack
     where = place(stack, screen)
     closing = stack[where]
+    for palette in closing:
+        if isinstance(palette, CommandPalette):  # its search would fail on its removed list
+            palette._cancel_gather_commands()
     for draft in live_drafts():
         if draft.screen in closing:
             draft.flush()

@@ -5,6 +5,7 @@ or failed worker ends it with the keys that led there."""
 from __future__ import annotations
 
 import random
+import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,7 +89,9 @@ def watch(walk: Walk) -> Any:
     def hook(message: Any) -> None:
         if isinstance(message, Worker.StateChanged) and message.state is WorkerState.ERROR:
             worker = message.worker
-            walk.failures.append(f"worker {worker.name!r} failed: {worker.error!r}")
+            error = worker.error
+            where = "".join(traceback.format_exception(error)[-6:]) if error else ""
+            walk.failures.append(f"worker {worker.name!r} failed: {error!r}\n{where}")
 
     return hook
 
