@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.filter import LineFilter
@@ -24,9 +24,10 @@ from deskui.config import Settings
 from deskui.domain.clock import Clock
 from deskui.domain.work_permissions import works_one_department
 from deskui.i18n import set_locale, t
+from deskui.key_order import KeysInOrderApp
 from deskui.keys import localize_bindings, offered
 from deskui.memory import IdleCollector
-from deskui.navigation import close, navigate
+from deskui.navigation import close, navigate, open_modal, ring_bell
 from deskui.palette import DeskCommandPalette
 from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
@@ -97,8 +98,9 @@ SCREENS: dict[str, ScreenEntry] = {
 """The binding id (and action parameter) of each screen a key opens, F1-F10 and Ctrl+K."""
 
 
-class DeskApp(App[None]):
-    """The front desk. Build it with `make_app`."""
+class DeskApp(KeysInOrderApp[None]):
+    """The front desk. Build it with `make_app`. Keys typed ahead land where they would if
+    typed slowly (deskui/key_order.py)."""
 
     CSS_PATH = "deskui.tcss"
     TITLE = "deskui"
@@ -301,7 +303,7 @@ class DeskApp(App[None]):
 
             desk.show_status(t("desk.choose_agent"))
             demo_people = [a for a in message.agents if a.name in message.demo_names]
-            self.push_screen(AgentPickModal(demo_people, demo=True), self._picked)
+            open_modal(self, AgentPickModal(demo_people, demo=True), self._picked)
             return
         from deskui.screens.sign_in import Mode, SignInScreen
 
@@ -311,7 +313,7 @@ class DeskApp(App[None]):
         screen = SignInScreen(
             mode, name=wanted or "", password=password, first_on_host=message.first_on_host
         )
-        self.push_screen(screen, self._signed_in)
+        open_modal(self, screen, self._signed_in)
 
     @work(thread=True, group="web_desk", exit_on_error=False)
     def _start_web_desk(self, grant: Grant) -> None:
@@ -355,7 +357,7 @@ class DeskApp(App[None]):
         def refused(_error: Exception) -> None:
             from deskui.screens.sign_in import SignInScreen
 
-            self.push_screen(SignInScreen(name=agent.name), self._signed_in)
+            open_modal(self, SignInScreen(name=agent.name), self._signed_in)
 
         run_service(
             self.screen,
@@ -519,7 +521,8 @@ class DeskApp(App[None]):
         from deskui.screens.sign_in import Mode, SignInScreen
 
         self._locked = True
-        self.push_screen(SignInScreen(Mode.UNLOCK, name=agent.name), self._unlocked)
+        lock = SignInScreen(Mode.UNLOCK, name=agent.name)
+        open_modal(self, lock, self._unlocked, replacing=True)  # over a password change too
 
     def _unlocked(self, _actor: Actor | None) -> None:
         self._locked = False
@@ -709,7 +712,7 @@ class DeskApp(App[None]):
     def _ready_for_work(self) -> bool:
         """Signed in and the database open: what every screen of work needs; a bell if not."""
         if self.agent is None or self.database is None:
-            self.bell()
+            ring_bell(self)
             return False
         return True
 
@@ -834,14 +837,14 @@ class DeskApp(App[None]):
             yield SystemCommand(
                 t("accounts.command"),
                 t("accounts.command_tip"),
-                lambda: self.push_screen(AccountsModal()),
+                lambda: open_modal(self, AccountsModal()),
             )
         if actor.name in self._demo_names:
             return
         yield SystemCommand(
             t("accounts.password_command"),
             t("accounts.password_command_tip"),
-            lambda: self.push_screen(SignInScreen(Mode.CHANGE, name=actor.name, actor=actor)),
+            lambda: open_modal(self, SignInScreen(Mode.CHANGE, name=actor.name, actor=actor)),
         )
         yield SystemCommand(t("accounts.lock_command"), t("accounts.lock_command_tip"), self.lock)
 
@@ -853,7 +856,8 @@ class DeskApp(App[None]):
         from deskui.screens.sign_in import Mode, SignInScreen
 
         self._locked = True
-        self.push_screen(SignInScreen(Mode.UNLOCK, name=agent.name), self._unlocked)
+        lock = SignInScreen(Mode.UNLOCK, name=agent.name)
+        open_modal(self, lock, self._unlocked, replacing=True)  # over a password change too
 
 
 def make_app(

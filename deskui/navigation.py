@@ -7,6 +7,11 @@ and every other place keeps its own. The stack then reads as the order the agent
 them, so Esc (a pop) returns to the screen they came from. A screen about one subject (a
 complaint, a callback) that is asked for with another subject is closed, its drafts written,
 and the new one is built: one complaint screen at a time, as one id allows.
+
+A dialog opens through `open_modal`, never `push_screen`: a second Enter that reaches the
+list before the first dialog shows asks for it again, and a second one with its id would end
+the desk (issue 23). A key that leads nowhere rings the bell through `ring_bell`: a screen
+has no bell of its own, only the app has.
 """
 
 from __future__ import annotations
@@ -16,9 +21,12 @@ from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenResultCallbackType
 from textual.command import CommandPalette
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+
+from deskui.key_order import KeysInOrderApp
 
 S = TypeVar("S", bound=Screen[Any])
 
@@ -38,8 +46,7 @@ def navigate(
 ) -> S:
     """Show the screen with `screen_id`: the one on the stack (then `brought_back(it)`), or a
     new one from `build()`. Returns the screen now (or about to be) on top."""
-    if isinstance(app.screen, CommandPalette):  # the palette is a passing question, not a place
-        app.pop_screen()
+    _close_palette(app)
     waiting = _waiting.setdefault(app, {})
     if screen_id in waiting:  # its predecessor is still being removed
         if _subjects.get(waiting[screen_id]) != subject:
@@ -56,16 +63,75 @@ def navigate(
         app.push_screen(screen)
         return screen
     # the one about another subject goes first: until it is removed its id is taken
-    removals = close(app, existing)
-    waiting[screen_id] = screen
+    _push_after(app, close(app, existing), screen_id, screen)
+    return screen
+
+
+def open_modal(
+    app: App[Any],
+    screen: Screen[Any],
+    callback: ScreenResultCallbackType[Any] | None = None,
+    *,
+    replacing: bool = False,
+) -> bool:
+    """Open `screen` (a dialog, or a screen reached from another) over the one on top, with
+    `callback` given its result; whether it opens. The same one (its id, or its class when it
+    has none) already on top or about to be is not opened again (`replacing`: the one on top
+    is closed instead); one with its id further down the stack (a dialog left open under
+    another place) is closed first, drafts written."""
+    _close_palette(app)
+    waiting = _waiting.setdefault(app, {})
+    if screen.id is not None and screen.id in waiting:
+        return False  # opening already: its predecessor is being removed
+    top = app.screen
+    if not replacing and type(top) is type(screen) and top.id == screen.id:
+        return False  # open already: the key that asked for it came twice
+    existing = find(app, screen.id) if screen.id is not None else None
+    if existing is None:
+        app.push_screen(screen, callback)
+        return True
+    _push_after(app, close(app, existing), existing.id or "", screen, callback)
+    return True
+
+
+def _push_after(
+    app: App[Any],
+    removals: list[Awaitable[Any]],
+    screen_id: str,
+    screen: Screen[Any],
+    callback: ScreenResultCallbackType[Any] | None = None,
+) -> None:
+    """Push `screen` once `removals` are done (its id free again); keys typed meanwhile
+    wait for it (deskui/key_order.py), as they would for a screen pushed at once."""
+    _waiting.setdefault(app, {})[screen_id] = screen
+    if isinstance(app, KeysInOrderApp):
+        app.hold_keys()
 
     async def push_when_removed() -> None:
-        for removal in removals:
-            await removal
-        app.push_screen(waiting.pop(screen_id))
+        try:
+            for removal in removals:
+                await removal
+            _close_palette(app)  # opened meanwhile (a click): not left under the new screen
+            app.push_screen(_waiting[app].pop(screen_id), callback)
+        finally:
+            _waiting[app].pop(screen_id, None)
+            if isinstance(app, KeysInOrderApp):
+                app.let_keys_go()
 
     app.call_next(push_when_removed)
-    return screen
+
+
+def _close_palette(app: App[Any]) -> None:
+    """The palette is a passing question, not a place: a key that goes somewhere closes it,
+    its search stopped first (a search left running fails on the palette's removed list)."""
+    palette = app.screen
+    if isinstance(palette, CommandPalette):
+        palette._action_escape()
+
+
+def ring_bell(node: DOMNode) -> None:
+    """The one way a key that leads nowhere says so: the app's bell (a Screen has none)."""
+    node.app.bell()
 
 
 def _built(build: Callable[[], S], screen_id: str, subject: Hashable) -> S:
@@ -115,6 +181,9 @@ def close(app: App[Any], screen: Screen[Any]) -> list[Awaitable[Any]]:
     stack = app._screen_stack
     where = place(stack, screen)
     closing = stack[where]
+    for palette in closing:
+        if isinstance(palette, CommandPalette):  # its search would fail on its removed list
+            palette._cancel_gather_commands()
     for draft in live_drafts():
         if draft.screen in closing:
             draft.flush()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.align import Align
 from rich.text import Text
 from textual.command import CommandList, CommandPalette
@@ -12,6 +14,13 @@ from deskui.i18n import t
 
 class DeskCommandPalette(CommandPalette):
     """Textual's palette; the placeholder comes from the caller, "no matches" from the catalog."""
+
+    def _gather_commands(self, search_value: str) -> Any:
+        """No search once the palette is off the stack: a typed search still queued when a
+        worker's screen closed it failed on its removed list (issue 23, the key walk)."""
+        if self not in self.app.screen_stack:
+            return None
+        return super()._gather_commands(search_value)
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         # Textual's own (textual/command.py) builds its "No matches found" line inline: the

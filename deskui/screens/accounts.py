@@ -19,6 +19,7 @@ from deskui.domain.model import Role
 from deskui.domain.permissions import MANAGES, AccountAction, account_action_refusal
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.runner import denied_line, run_service
 
 if TYPE_CHECKING:
@@ -152,9 +153,9 @@ class AccountsModal(ModalScreen[None]):
         actor = self.host.actor
         if actor is None or actor.role not in MANAGES:  # no role to give: nothing to add
             self._status(t("account.refused.role"))
-            self.app.bell()
+            ring_bell(self)
             return
-        self.app.push_screen(AccountFormModal(), lambda added: added and self._added(added))
+        open_modal(self.app, AccountFormModal(), lambda added: added and self._added(added))
 
     def _added(self, name: str) -> None:
         self._status(t("accounts.added", name=name))
@@ -165,7 +166,7 @@ class AccountsModal(ModalScreen[None]):
 
         row = self._selected()
         if row is None:
-            self.app.bell()
+            ring_bell(self)
             return
         key = "account.enabled" if not row.active else "account.disabled"
         run_service(
@@ -186,17 +187,17 @@ class AccountsModal(ModalScreen[None]):
 
         row = self._selected()
         if row is None:
-            self.app.bell()
+            ring_bell(self)
             return
         title = t("history.title_account", name=row.name)
-        self.app.push_screen(HistoryModal(title, account_history, row.name))
+        open_modal(self.app, HistoryModal(title, account_history, row.name))
 
     def action_reset(self) -> None:
         from deskui.services import accounts
 
         row = self._selected()
         if row is None:
-            self.app.bell()
+            ring_bell(self)
             return
         run_service(
             self,

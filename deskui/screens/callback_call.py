@@ -29,6 +29,7 @@ from deskui.domain.script_flow import ScriptFlow, render, salutation
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, has_key, t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal
 from deskui.screens.booking_slot import SlotOffer, refused_message
 from deskui.screens.drafts import FormDraft
 from deskui.screens.guardrail_hits import keep_guardrail_hit
@@ -755,7 +756,7 @@ class CallbackCallScreen(Screen[None]):
                 self.action_save()
 
         view = ConflictModal(replace(conflict, theirs=theirs), mine, labels, zone)
-        self.app.push_screen(view, decided)
+        open_modal(self.app, view, decided)
 
     def _conflict_sides(
         self, stored: dict[str, str]

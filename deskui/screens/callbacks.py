@@ -23,6 +23,7 @@ from deskui.domain.permissions import Action
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.occasion_words import occasion_label
 from deskui.screens.runner import call_service, run_service
 from deskui.widgets.banner import Banner
@@ -403,11 +404,11 @@ class CallbacksScreen(Screen[None]):
 
         row = self.query_one("#callbacks-list", WorkList).cursor_row
         if row is None or not hasattr(row, "callback_id"):
-            self.bell()
+            ring_bell(self)
             return
         title = t("history.title_callback", customer=visible(row.customer_name))
-        self.app.push_screen(
-            HistoryModal(title, callback_history, CallbackHistory(row.callback_id))
+        open_modal(
+            self.app, HistoryModal(title, callback_history, CallbackHistory(row.callback_id))
         )
 
     def action_take_next(self) -> None:
@@ -582,7 +583,7 @@ class CallbacksScreen(Screen[None]):
             self.notify(t("callbacks.lead_only"), severity="warning")
             return
         if row is None or self.view not in ("mine", "shared", "all"):
-            self.bell()
+            ring_bell(self)
             return
         self.load_agents(row.callback_id, row.version)
 
@@ -607,7 +608,7 @@ class CallbacksScreen(Screen[None]):
             if agent_id is not None:
                 self.reassign(callback_id, agent_id, version)
 
-        self.app.push_screen(ReassignModal(agents), picked)
+        open_modal(self.app, ReassignModal(agents), picked)
 
     def reassign(self, callback_id: int, agent_id: int, version: int) -> None:
         """Give the callback, as the list showed it (`version`), to another agent; one that
@@ -647,7 +648,8 @@ class CallbacksScreen(Screen[None]):
         from deskui.screens.visit_request import VisitRequestModal
 
         callback_id = getattr(row, "callback_id", None)
-        self.app.push_screen(
+        open_modal(
+            self.app,
             VisitRequestModal(row.customer_name, row.customer_id, callback_id),
             self._visit_requested,
         )
@@ -661,7 +663,7 @@ class CallbacksScreen(Screen[None]):
         from deskui.screens.visit_request import VisitDecisionModal
 
         modal = VisitDecisionModal(row, lead=self.may(Action.APPROVE_VISIT))
-        self.app.push_screen(modal, self._visit_decided)
+        open_modal(self.app, modal, self._visit_decided)
 
     def _visit_decided(self, changed: bool | None) -> None:
         if changed:
@@ -675,7 +677,7 @@ class CallbacksScreen(Screen[None]):
             return
         from deskui.screens.promotion import PromotionModal
 
-        self.app.push_screen(PromotionModal(), self._promotion_added)
+        open_modal(self.app, PromotionModal(), self._promotion_added)
 
     def _promotion_added(self, saved: int | None) -> None:
         if saved:

@@ -41,6 +41,7 @@ from deskui.domain.script_flow import ScriptFlow, is_filled, render, salutation
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.record_watch import RecordWatch
@@ -207,7 +208,7 @@ class ComplaintListScreen(Screen[None]):
 
     def action_reply(self) -> None:
         if self._row is None:
-            self.app.bell()
+            ring_bell(self)
             return
         self.desk_app.open_reply(self._row.ticket_id)
 
@@ -861,8 +862,10 @@ class ComplaintScreen(Screen[None]):
         mine = {name: str(self.answers.get(name) or "") for name in names}
         labels = {name: t(f"complaint.field.{name}") for name in names}
         zone = self.desk_app.settings.site_timezone
-        self.app.push_screen(
-            ConflictModal(conflict, mine, labels, zone), partial(self._conflict_decided, conflict)
+        open_modal(
+            self.app,
+            ConflictModal(conflict, mine, labels, zone),
+            partial(self._conflict_decided, conflict),
         )
 
     def _conflict_decided(self, conflict: Conflict, keep_mine: bool | None) -> None:
@@ -895,7 +898,7 @@ class ComplaintScreen(Screen[None]):
     def action_back(self) -> None:
         flow = self.flow
         if flow is None or len(flow.path) <= 1 or flow.done or self._saving:
-            self.app.bell()
+            ring_bell(self)
             return
         flow.back()
         self._show_step()

@@ -29,6 +29,7 @@ from deskui.domain.reception import (
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal
 from deskui.screens.leg_form import LegField, LegFormModal, save_leg
 from deskui.screens.runner import call_service
 from deskui.services.correspondence import (
@@ -295,7 +296,7 @@ class CorrespondenceScreen(Screen[None]):
             save_leg(self, modal, register_mail, command, done)
 
         title = t("correspondence.new_title")
-        self.app.push_screen(LegFormModal(title, fields, submit, draft="correspondence"))
+        open_modal(self.app, LegFormModal(title, fields, submit, draft="correspondence"))
 
     def action_sign(self) -> None:
         row = self._row
@@ -319,12 +320,13 @@ class CorrespondenceScreen(Screen[None]):
 
             save_leg(self, modal, sign_mail, SignMail(row.id, who), done)
 
-        self.app.push_screen(
+        open_modal(
+            self.app,
             LegFormModal(
                 t("correspondence.sign_title", id=row.id),
                 fields,
                 submit,
                 draft="correspondence_sign",
                 draft_key=row.id,
-            )
+            ),
         )

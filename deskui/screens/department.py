@@ -33,6 +33,7 @@ from deskui.domain.search import visible
 from deskui.domain.work_permissions import works_one_department
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.delivery import deliver
 from deskui.screens.leg_form import LegField, LegFormModal, save_in_worker, save_leg
 from deskui.screens.runner import call_service
@@ -243,7 +244,7 @@ class DepartmentScreen(Screen[None]):
 
     def action_switch_department(self) -> None:
         if self.member:
-            self.app.bell()
+            ring_bell(self)
             return
         codes = list(DEPARTMENT_CODES)
         current = codes.index(self.department_code) if self.department_code in codes else -1
@@ -310,8 +311,8 @@ class DepartmentScreen(Screen[None]):
             save_leg(self, modal, plan_leg, command, self._done("department.legs.planned_ok", leg))
 
         title = t("department.legs.plan_title", id=leg.ticket_id)
-        self.app.push_screen(
-            LegFormModal(title, fields, submit, draft="leg_plan", draft_key=leg.id)
+        open_modal(
+            self.app, LegFormModal(title, fields, submit, draft="leg_plan", draft_key=leg.id)
         )
 
     def action_result(self) -> None:
@@ -331,8 +332,8 @@ class DepartmentScreen(Screen[None]):
             save_leg(self, modal, record_leg_result, command, done)
 
         title = t("department.legs.result_title", id=leg.ticket_id)
-        self.app.push_screen(
-            LegFormModal(title, fields, submit, draft="leg_result", draft_key=leg.id)
+        open_modal(
+            self.app, LegFormModal(title, fields, submit, draft="leg_result", draft_key=leg.id)
         )
 
     def action_return_leg(self) -> None:
@@ -370,8 +371,9 @@ class DepartmentScreen(Screen[None]):
             save_leg(self, modal, *step(leg.id, name or ""), done)
 
         title = t(f"department.legs.{title_key}", id=leg.ticket_id)
-        self.app.push_screen(
-            LegFormModal(title, self._by_field(), submit, draft=f"leg_{stage}", draft_key=leg.id)
+        open_modal(
+            self.app,
+            LegFormModal(title, self._by_field(), submit, draft=f"leg_{stage}", draft_key=leg.id),
         )
 
     def _now(self) -> datetime:
@@ -388,7 +390,7 @@ def hand_to_department(
     app: DeskHost = screen.app  # type: ignore[assignment]
     agent = app.agent
     if agent is None:
-        app.bell()
+        ring_bell(app)
         return
     codes = [c for c in DEPARTMENT_CODES if c != "customer_service"]
     options = [(t(f"department.{code}"), code) for code in codes]
@@ -420,7 +422,7 @@ def hand_to_department(
         save_leg(screen, modal, hand_ticket_to_department, command, finished)
 
     title = t("department.legs.hand_title", id=ticket_id)
-    app.push_screen(LegFormModal(title, fields, submit, draft="hand_off", draft_key=ticket_id))
+    open_modal(app, LegFormModal(title, fields, submit, draft="hand_off", draft_key=ticket_id))
 
 
 # -- how a leg reads, on the queue and on the ticket -------------------------------------------

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.pause_key import PAUSE_BINDING
 from deskui.screens.runner import run_service
 from deskui.screens.work_columns import deadline_columns, kind_text, subject
@@ -199,7 +200,7 @@ class DeskScreen(Screen[None]):
     def action_notifications(self) -> None:
         from deskui.screens.notifications import NotificationsModal
 
-        self.app.push_screen(NotificationsModal(self._notifications), self._notifications_read)
+        open_modal(self.app, NotificationsModal(self._notifications), self._notifications_read)
 
     def _notifications_read(self, seen: Seen | None) -> None:
         from deskui.screens.notifications import open_notice
@@ -226,15 +227,15 @@ class DeskScreen(Screen[None]):
     def action_calendar(self) -> None:
         from deskui.screens.calendar_days import CalendarDaysModal
 
-        self.app.push_screen(CalendarDaysModal(), self._calendar_closed)
+        open_modal(self.app, CalendarDaysModal(), self._calendar_closed)
 
     def action_site_settings(self) -> None:
         from deskui.screens.site_settings import SiteSettingsScreen
 
         if self.desk_app.database is None:
-            self.app.bell()
+            ring_bell(self)
             return
-        self.app.push_screen(SiteSettingsScreen())
+        open_modal(self.app, SiteSettingsScreen())
 
     def _calendar_closed(self, saved: bool | None) -> None:
         if saved:
@@ -277,7 +278,7 @@ def open_work_item(app: DeskHost, row: Any) -> None:
     if row.subject_type == "ticket":
         from deskui.screens.ticket_detail import TicketDetailModal
 
-        app.push_screen(TicketDetailModal(row.subject_id))
+        open_modal(app, TicketDetailModal(row.subject_id))
         return
     opener = getattr(app, f"open_{row.subject_type}", None)
     if opener is not None:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskui.i18n import t
+from deskui.navigation import open_modal
 from deskui.screens.runner import Service, denied_line, run_service
 
 if TYPE_CHECKING:
@@ -36,25 +37,41 @@ def save_form(
     from deskui.services.actor import Denied
     from deskui.services.errors import HandoverError
 
+    host: DeskHost = screen.app  # type: ignore[assignment]
+
+    def show(problems: list[Any], trouble: str) -> None:
+        if modal in screen.app.screen_stack:
+            modal.show_problems(problems, trouble)
+            return
+        # the dialog was closed while it saved (Esc at once, issue 23): said on the screen
+        words = [t(problem.key, **dict(problem.values)) for problem in problems]
+        screen.notify(trouble or "；".join(words), severity="error", markup=False)
+
     def refused(error: Exception) -> None:
         if isinstance(error, HandoverError):
             problems = list(error.problems)
-            modal.show_problems(problems, "" if problems else t(error.key))
+            show(problems, "" if problems else t(error.key))
         elif isinstance(error, Denied):  # who may not do what, in the dialog
-            modal.show_problems([], denied_line(error))
+            show([], denied_line(error))
         else:
-            modal.show_problems([], t("handover.save_failed", reason=_first_line(error)))
+            show([], t("handover.save_failed", reason=_first_line(error)))
 
     def trouble(line: str) -> None:  # the database's fault, in plain words: keep the form
-        modal.show_problems([], t("handover.save_failed", reason=line))
+        show([], t("handover.save_failed", reason=line))
 
     def saved(result: R) -> None:
-        modal.draft.saved()
-        modal.saved()
+        if modal in screen.app.screen_stack:  # not closed while it saved
+            modal.draft.saved()
+            if screen.app.screen is modal:
+                modal.saved()
+            else:  # under a screen opened while it saved: closed where it is
+                host.leave(modal)
         done(result)
 
     def conflicted(conflict: Conflict) -> None:
-        modal.show_problems([], t("handover.form_conflict"))  # the typing stays, as a draft
+        show([], t("handover.form_conflict"))  # the typing stays, as a draft
+        if modal not in screen.app.screen_stack:
+            return
 
         def again(version: int) -> None:  # the command carries the version it was loaded at
             again_command = replace(command, expected_version=version)  # type: ignore[type-var]
@@ -94,7 +111,7 @@ def show_form_conflict(
     view = ConflictModal(
         replace(conflict, theirs=theirs), mine, labels, host.settings.site_timezone
     )
-    screen.app.push_screen(view, decided)
+    open_modal(screen.app, view, decided)
 
 
 def _first_line(error: Exception) -> str:

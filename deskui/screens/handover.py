@@ -25,6 +25,7 @@ from deskui.domain.permissions import Action, may
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal
 from deskui.screens.attachments import deliver_to_browser
 from deskui.screens.delivery import deliver
 from deskui.screens.form_save import save_form
@@ -291,7 +292,7 @@ class HandoverScreen(Screen[None]):
         def submit(values: dict[str, str], modal: FormModal) -> None:
             save_form(self, modal, service, command(values), done or self._saved)
 
-        self.app.push_screen(FormModal(title, fields, submit, draft=draft, draft_key=key))
+        open_modal(self.app, FormModal(title, fields, submit, draft=draft, draft_key=key))
 
     def _saved(self, _result: object = None) -> None:
         self.notify(t("handover.saved"))
@@ -341,7 +342,7 @@ class HandoverScreen(Screen[None]):
             )
             save_form(self, modal, add_handover_item, AddHandoverItem(new), self._saved)
 
-        self.app.push_screen(HandoverItemModal(t("handover.add_title"), fields, submit))
+        open_modal(self.app, HandoverItemModal(t("handover.add_title"), fields, submit))
 
     def action_edit_item(self) -> None:
         row = self._row()
@@ -485,8 +486,8 @@ class HandoverScreen(Screen[None]):
         if row is None:
             return
         title = t("history.title_item", item=visible(row.title))
-        self.app.push_screen(
-            HistoryModal(title, handover_item_history, HandoverHistory(row.item_id))
+        open_modal(
+            self.app, HistoryModal(title, handover_item_history, HandoverHistory(row.item_id))
         )
 
     # -- print and export -------------------------------------------------------------------
@@ -565,7 +566,7 @@ def offer_incoming_handover(app: DeskHost) -> None:
     def _show_incoming() -> None:
         # the agent may have opened (and left) the handover meanwhile: never a second one
         if not any(isinstance(screen, HandoverScreen) for screen in app.screen_stack):
-            app.push_screen(HandoverScreen(INCOMING))
+            open_modal(app, HandoverScreen(INCOMING))
 
     app.run_worker(check, thread=True, exclusive=True, group="handover_offer", exit_on_error=False)
 

@@ -166,8 +166,11 @@ def save_leg(
     (without a form: an error notice); success closes the form, then calls `done(result)`."""
     host = screen.app
 
+    def open_form() -> bool:  # the form may be closed while it saved (Esc at once, issue 23)
+        return modal is not None and modal in host.screen_stack
+
     def say(message: str) -> None:
-        if modal is not None:
+        if modal is not None and open_form():
             modal.show_problems([], message)
         else:
             host.notify(message, severity="error", markup=False)
@@ -175,7 +178,7 @@ def save_leg(
     def refused(error: Exception) -> None:
         problem = getattr(error, "problem", None)
         if isinstance(problem, FieldProblem):
-            if modal is not None:
+            if modal is not None and open_form():
                 modal.show_problems([problem])
             else:
                 say(t(problem.key, **dict(problem.values)))
@@ -195,8 +198,11 @@ def save_leg(
             say(t("department.legs.trouble", reason=trouble_line(error)))
 
     def saved(result: R) -> None:
-        if modal is not None:
-            modal.dismiss(True)
+        if modal is not None and open_form():
+            if host.screen_stack[-1] is modal:
+                modal.dismiss(True)
+            else:  # under a screen opened while it saved: closed where it is
+                host.leave(modal)
         done(result)
 
     run_service(

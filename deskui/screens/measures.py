@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 from deskui.domain.periods import Period, PeriodKind, days_between, period_at
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.desk import open_work_item
 from deskui.screens.measure_text import (
     group_label,
@@ -466,7 +467,7 @@ class MeasuresScreen(Screen[None]):
         from deskui.screens.period_range import PeriodRangeModal
 
         shown = self.shown_period()
-        self.app.push_screen(PeriodRangeModal(shown.first_day, shown.last_day), self._range_chosen)
+        open_modal(self.app, PeriodRangeModal(shown.first_day, shown.last_day), self._range_chosen)
 
     def _range_chosen(self, days: tuple[date, date] | None) -> None:
         if days is None:
@@ -512,7 +513,7 @@ class MeasuresScreen(Screen[None]):
     def drill_down(self, event: DataTable.RowSelected) -> None:
         index = event.cursor_row
         if not 0 <= index < len(self._shown) or self._shown[index].records is None:
-            self.bell()
+            ring_bell(self)
             return
         figure = self._shown[index]
         self._drilled = figure

@@ -24,6 +24,7 @@ from deskui.domain.orders import ReturnStep, next_return_steps
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal
 from deskui.screens.attachments import host_files
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import focus_first_field
@@ -346,7 +347,7 @@ class OrdersScreen(Screen[None]):
         def submit(values: dict[str, str], modal: FormModal) -> None:
             save_form(self, modal, service, command(values), done or self._saved)
 
-        self.app.push_screen(FormModal(title, fields, submit, draft=draft, draft_key=key))
+        open_modal(self.app, FormModal(title, fields, submit, draft=draft, draft_key=key))
 
     def _saved(self, _result: object = None) -> None:
         self.notify(t("orders.saved"))

@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, Static
 from deskui.domain.deadlines import PAUSE_REASON_MAX, pause_reason_problem
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.drafts import FormDraft
 from deskui.screens.runner import denied_line, run_service
 
@@ -126,10 +127,10 @@ def wait_or_resume(
     customer answered) and says how much later its deadlines now fall due."""
     app: DeskHost = screen.app  # type: ignore[assignment]
     if app.agent is None or app.database is None:
-        app.bell()
+        ring_bell(app)
         return
     if not waiting:
-        app.push_screen(PauseTicketModal(ticket_id), lambda saved: done() if saved else None)
+        open_modal(app, PauseTicketModal(ticket_id), lambda saved: done() if saved else None)
         return
     from deskui.services.pauses import ResumeTicket, resume_ticket
 

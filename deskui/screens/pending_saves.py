@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal
 from deskui.screens.delivery import deliver
 from deskui.screens.runner import call_service
 from deskui.widgets.banner import Banner
@@ -92,7 +93,7 @@ class PendingSaves:
         self.show()
 
     def open_modal(self) -> None:
-        self._app.push_screen(PendingSavesModal(self))
+        open_modal(self._app, PendingSavesModal(self))
 
     def labels(self) -> list[str]:
         return [save.label for save in self._saves.values()]

@@ -25,6 +25,7 @@ from deskui.domain.phone import format_display
 from deskui.domain.visible_text import visible
 from deskui.i18n import has_key, t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.attachments import host_files
 from deskui.screens.drafts import NO_DRAFT, FormDraft
 from deskui.screens.runner import call_service, denied_line, run_service
@@ -225,9 +226,9 @@ class ProfilesScreen(Screen[None]):
         if detail is None or then is None:
             return
         if then == "customer":
-            self.app.push_screen(CustomerFormModal(detail), self._form_closed)
+            open_modal(self.app, CustomerFormModal(detail), self._form_closed)
         else:
-            self.app.push_screen(ContactFormModal(detail), self._form_closed)
+            open_modal(self.app, ContactFormModal(detail), self._form_closed)
 
     def _describe(self, detail: CustomerDetail | None) -> Text:
         if detail is None:
@@ -281,12 +282,12 @@ class ProfilesScreen(Screen[None]):
     # -- keys -----------------------------------------------------------------------------------
 
     def action_new_customer(self) -> None:
-        self.app.push_screen(CustomerFormModal(None), self._form_closed)
+        open_modal(self.app, CustomerFormModal(None), self._form_closed)
 
     def action_contacts(self) -> None:
         row = self._selected()
         if row is None:
-            self.app.bell()
+            ring_bell(self)
             return
         self.load_detail(row.id, "contacts")
 
@@ -296,10 +297,10 @@ class ProfilesScreen(Screen[None]):
 
         row = self._selected()
         if row is None:
-            self.app.bell()
+            ring_bell(self)
             return
         title = t("history.title_customer", name=row.name)
-        self.app.push_screen(HistoryModal(title, customer_history, CustomerQuery(row.id)))
+        open_modal(self.app, HistoryModal(title, customer_history, CustomerQuery(row.id)))
 
     def action_reload(self) -> None:
         self.query_one("#customers", WorkList).reload()
@@ -330,7 +331,7 @@ class ProfilesScreen(Screen[None]):
         self.action_reload()
 
     def action_import(self) -> None:
-        self.app.push_screen(ImportModal(), self._imported)
+        open_modal(self.app, ImportModal(), self._imported)
 
     def _imported(self, count: int | None) -> None:
         if count:
@@ -423,7 +424,7 @@ class ProfileFormBase(ModalScreen[str | None]):
                 self.conflict_kept(theirs.version)
                 self.call_later(self.run_action, "save")
 
-        self.app.push_screen(ConflictModal(theirs, mine, labels, zone), decided)
+        open_modal(self.app, ConflictModal(theirs, mine, labels, zone), decided)
 
     def conflict_kept(self, version: int) -> None:
         """The agent keeps their version: the next save replaces the one now stored."""
@@ -717,7 +718,7 @@ class ContactFormModal(ProfileFormBase):
     def action_remove(self) -> None:
         c = self.contacts.get(self.current)
         if c is None:
-            self.app.bell()
+            ring_bell(self)
             return
         self._run(remove_contact, RemoveContact(c.id, c.version))
 

@@ -23,6 +23,7 @@ from deskui.domain.reception import check_pass, check_text, check_time
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.delivery import deliver
 from deskui.screens.leg_form import LegField, LegFormModal, save_leg
 from deskui.screens.runner import call_service
@@ -356,7 +357,7 @@ class ReceptionScreen(Screen[None]):
 
         title = t("reception.new_walk_in_title" if walk_in else "reception.new_visit_title")
         form = "reception_walk_in" if walk_in else "reception_visit"
-        self.app.push_screen(LegFormModal(title, fields, submit, draft=form))
+        open_modal(self.app, LegFormModal(title, fields, submit, draft=form))
 
     def _new_pass(self) -> None:
         agent = self.desk_app.agent
@@ -387,15 +388,16 @@ class ReceptionScreen(Screen[None]):
             done = self._done(t("reception.saved_pass", company=company))
             save_leg(self, modal, issue_pass, command, done)
 
-        self.app.push_screen(
-            LegFormModal(t("reception.new_pass_title"), fields, submit, draft="reception_pass")
+        open_modal(
+            self.app,
+            LegFormModal(t("reception.new_pass_title"), fields, submit, draft="reception_pass"),
         )
 
     def _new_message(self) -> None:
         me = self._me()
         options = [(visible(a.name), str(a.id)) for a in self._agents if a.id != me]
         if not options:
-            self.app.bell()
+            ring_bell(self)
             return
         fields = [
             LegField("for_agent", t("reception.for_agent"), kind="select", options=options),
@@ -432,7 +434,7 @@ class ReceptionScreen(Screen[None]):
             save_leg(self, modal, take_message, command, self._done(t(key, name=name)))
 
         title = t("reception.new_message_title")
-        self.app.push_screen(LegFormModal(title, fields, submit, draft="reception_message"))
+        open_modal(self.app, LegFormModal(title, fields, submit, draft="reception_message"))
 
     def action_arrived(self) -> None:
         row = self._picked("visitors")
@@ -473,8 +475,9 @@ class ReceptionScreen(Screen[None]):
             save_leg(self, modal, revoke_pass, RevokePass(row.id, values["reason"]), done)
 
         title = t("reception.revoke_title", id=row.id)
-        self.app.push_screen(
-            LegFormModal(title, fields, submit, draft="reception_revoke", draft_key=row.id)
+        open_modal(
+            self.app,
+            LegFormModal(title, fields, submit, draft="reception_revoke", draft_key=row.id),
         )
 
     def action_done(self) -> None:

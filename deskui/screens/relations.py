@@ -35,6 +35,7 @@ from deskui.domain.relations import (
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal
 from deskui.screens.contact_pick import ContactPickModal
 from deskui.screens.delivery import deliver
 from deskui.screens.leg_form import LegField, LegFormModal, save_leg
@@ -223,7 +224,7 @@ def mark_prospect(
         form = prospect_form(
             screen, choice, departments, done or (lambda: None), source_callback_id
         )
-        deliver(screen, app.push_screen, form)
+        deliver(screen, open_modal, app, form)
 
     screen.run_worker(load, thread=True, group="prospect_form", exit_on_error=False)
 
@@ -599,14 +600,14 @@ class RelationsScreen(Screen[None]):
             self._new_event()
             return
         title = t(f"relations.pick.title_{self.section}")
-        self.app.push_screen(ContactPickModal(title), self._contact_picked)
+        open_modal(self.app, ContactPickModal(title), self._contact_picked)
 
     def _contact_picked(self, picked: list[ContactChoice] | None) -> None:
         if not picked:
             return
         if self.section == "prospects":
             form = prospect_form(self, picked[0], self._departments, self.reload)
-            self.app.push_screen(form)
+            open_modal(self.app, form)
         elif self.section == "gifts":
             self._new_gift(picked[0])
 
@@ -656,8 +657,8 @@ class RelationsScreen(Screen[None]):
 
         key = f"{choice.customer_id}:{choice.contact_id}"
         title = t("relations.gift.title", who=who)
-        self.app.push_screen(
-            LegFormModal(title, fields, submit, draft="relations_gift", draft_key=key)
+        open_modal(
+            self.app, LegFormModal(title, fields, submit, draft="relations_gift", draft_key=key)
         )
 
     def _new_event(self) -> None:
@@ -681,8 +682,9 @@ class RelationsScreen(Screen[None]):
             message = t("relations.event.saved", name=visible(facts.name), due=due)
             save_leg(self, modal, add_event, command, self._done(message))
 
-        self.app.push_screen(
-            LegFormModal(t("relations.event.title"), fields, submit, draft="relations_event")
+        open_modal(
+            self.app,
+            LegFormModal(t("relations.event.title"), fields, submit, draft="relations_event"),
         )
 
     def action_hand(self) -> None:
@@ -715,8 +717,8 @@ class RelationsScreen(Screen[None]):
             save_leg(self, modal, hand_prospect, command, self._done(message))
 
         title = t("relations.prospect.hand_title", who=visible(row.customer_name))
-        self.app.push_screen(
-            LegFormModal(title, fields, submit, draft="relations_hand", draft_key=row.id)
+        open_modal(
+            self.app, LegFormModal(title, fields, submit, draft="relations_hand", draft_key=row.id)
         )
 
     def action_close(self) -> None:
@@ -736,8 +738,8 @@ class RelationsScreen(Screen[None]):
             )
 
         title = t("relations.prospect.close_title", who=visible(row.customer_name))
-        self.app.push_screen(
-            LegFormModal(title, fields, submit, draft="relations_close", draft_key=row.id)
+        open_modal(
+            self.app, LegFormModal(title, fields, submit, draft="relations_close", draft_key=row.id)
         )
 
     def action_confirm(self) -> None:
@@ -777,8 +779,9 @@ class RelationsScreen(Screen[None]):
             save_leg(self, modal, confirm_gift, command, done)
 
         title = t("relations.gift.confirm_title", gift=visible(row.gift))
-        self.app.push_screen(
-            LegFormModal(title, fields, submit, draft="relations_confirm", draft_key=row.id)
+        open_modal(
+            self.app,
+            LegFormModal(title, fields, submit, draft="relations_confirm", draft_key=row.id),
         )
 
     def action_plan(self) -> None:
@@ -800,8 +803,8 @@ class RelationsScreen(Screen[None]):
             save_leg(self, modal, record_plan, command, self._done(message))
 
         title = t("relations.event.plan_title", name=visible(row.name))
-        self.app.push_screen(
-            LegFormModal(title, fields, submit, draft="relations_plan", draft_key=row.id)
+        open_modal(
+            self.app, LegFormModal(title, fields, submit, draft="relations_plan", draft_key=row.id)
         )
 
     def action_invitees(self) -> None:
@@ -813,7 +816,7 @@ class RelationsScreen(Screen[None]):
         if self.event is None:
             return
         title = t("relations.pick.title_invitees", name=visible(self.event.name))
-        self.app.push_screen(ContactPickModal(title, multiple=True), self._invitees_picked)
+        open_modal(self.app, ContactPickModal(title, multiple=True), self._invitees_picked)
 
     def _invitees_picked(self, picked: list[ContactChoice] | None) -> None:
         if not picked or self.event is None:
@@ -857,8 +860,8 @@ class RelationsScreen(Screen[None]):
             save_leg(self, modal, invitation_sent, command, self._done(message))
 
         title = t("relations.event.sent_title", who=visible(row.customer_name))
-        self.app.push_screen(
-            LegFormModal(title, fields, submit, draft="relations_sent", draft_key=row.id)
+        open_modal(
+            self.app, LegFormModal(title, fields, submit, draft="relations_sent", draft_key=row.id)
         )
 
     def action_attendance(self) -> None:
@@ -892,6 +895,7 @@ class RelationsScreen(Screen[None]):
             save_leg(self, modal, record_attendance, command, self._done(message))
 
         title = t("relations.event.attendance_title", who=visible(row.customer_name))
-        self.app.push_screen(
-            LegFormModal(title, fields, submit, draft="relations_attendance", draft_key=row.id)
+        open_modal(
+            self.app,
+            LegFormModal(title, fields, submit, draft="relations_attendance", draft_key=row.id),
         )

@@ -28,6 +28,7 @@ from deskui.domain.search import visible
 from deskui.i18n import catalog, current_locale, t
 from deskui.keys import localize_bindings
 from deskui.locations import file_stamp
+from deskui.navigation import open_modal
 from deskui.screens.attachments import deliver_to_browser
 from deskui.screens.drafts import FormDraft
 from deskui.screens.runner import call_service, denied_line, run_service
@@ -353,7 +354,7 @@ class ReplyComposerScreen(Screen[None]):
                 self.version = conflict.version
                 self._save(then_export=export)
 
-        self.app.push_screen(ConflictModal(conflict, mine, labels, zone), decided)
+        open_modal(self.app, ConflictModal(conflict, mine, labels, zone), decided)
 
     def on_reply_composer_screen_saved(self, message: Saved) -> None:
         self.version = message.version

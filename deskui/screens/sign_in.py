@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from deskui.domain.model import Role
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import ring_bell
 from deskui.screens.runner import run_service
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class SignInScreen(ModalScreen["Actor | None"]):
 
     def action_leave(self) -> None:
         if self._unlocking:
-            self.app.bell()
+            ring_bell(self)
             return
         if self._changing is not None:  # changing one's password from the palette: cancel
             self.dismiss(None)

@@ -26,6 +26,7 @@ from deskui.domain.search import visible
 from deskui.domain.site import SETTINGS, SettingProblem, SiteSetting, Unit, parse_setting
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import ring_bell
 from deskui.screens.drafts import FormDraft
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import error_line
@@ -238,7 +239,7 @@ class SiteSettingsScreen(Screen[None]):
     def action_save(self) -> None:
         if not self.may_edit:
             self._status(t("site.lead_only"))
-            self.app.bell()
+            ring_bell(self)
             return
         changes = self._changes()
         problems = 0
@@ -294,7 +295,7 @@ class SiteSettingsScreen(Screen[None]):
     def action_defaults(self) -> None:
         """Put every default back in the form (saved only with Ctrl+S)."""
         if not self.may_edit:
-            self.app.bell()
+            ring_bell(self)
             return
         for setting in SETTINGS:
             self._show(setting, setting.default)

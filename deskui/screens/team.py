@@ -26,6 +26,7 @@ from deskui.domain.permissions import Action
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.desk import describe_row, open_work_item
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.sources import DeadlineSource
@@ -252,11 +253,11 @@ class TeamScreen(Screen[None]):
             return
         row = self.query_one("#team-surveys", WorkList).cursor_row
         if row is None:
-            self.bell()
+            ring_bell(self)
             return
         from deskui.screens.survey_form import SurveyReceivedModal
 
-        self.app.push_screen(SurveyReceivedModal(row, self.quarter()), self._survey_saved)
+        open_modal(self.app, SurveyReceivedModal(row, self.quarter()), self._survey_saved)
 
     def _survey_saved(self, saved: int | None) -> None:
         if saved:

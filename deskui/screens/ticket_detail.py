@@ -20,6 +20,7 @@ from textual.widgets import Static
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.pause_key import PAUSE_BINDING
 from deskui.screens.record_watch import RecordWatch
 from deskui.screens.runner import denied_line, run_service
@@ -193,7 +194,7 @@ class TicketDetailModal(ModalScreen[None]):
     def action_attachments(self) -> None:
         from deskui.screens.attachments import AttachmentsModal
 
-        self.app.push_screen(AttachmentsModal(self.ticket_id), lambda _: self.load_ticket())
+        open_modal(self.app, AttachmentsModal(self.ticket_id), lambda _: self.load_ticket())
 
     def _show_pause(self, pause: PauseState | None, zone: ZoneInfo) -> None:
         from deskui.domain.countdown import format_duration
@@ -227,7 +228,7 @@ class TicketDetailModal(ModalScreen[None]):
 
         app: DeskHost = self.app  # type: ignore[assignment]
         if app.agent is None:
-            app.bell()
+            ring_bell(app)
             return
 
         def done(_: None) -> None:
@@ -282,7 +283,7 @@ class TicketDetailModal(ModalScreen[None]):
         from deskui.services.agents import desk_agents
 
         if self._version is None:  # not loaded yet: nothing to give away
-            self.app.bell()
+            ring_bell(self)
             return
         version = self._version
         run_service(
@@ -303,7 +304,7 @@ class TicketDetailModal(ModalScreen[None]):
             if agent_id is not None:
                 self._reassign(agent_id, version)
 
-        self.app.push_screen(ReassignModal(agents, t("ticket.reassign_title")), picked)
+        open_modal(self.app, ReassignModal(agents, t("ticket.reassign_title")), picked)
 
     def _reassign(self, agent_id: int, version: int) -> None:
         from deskui.services.tickets import ReassignTicket, reassign_ticket

@@ -246,8 +246,15 @@ class WorkList(ScrollView, can_focus=True):
         def __init__(self, work_list: WorkList, row: Any, index: int) -> None:
             super().__init__()
             self.work_list = work_list
-            self.row = row
+            self._row = row
+            self._source = work_list.source
             self.index = index
+
+        @property
+        def row(self) -> Any | None:
+            """None once the list shows another source: a row of the last one, still on its
+            way to the screen, is not under the cursor (a prospect's row read as a gift's)."""
+            return self._row if self.work_list.source is self._source else None
 
         @property
         def control(self) -> WorkList:
@@ -262,8 +269,14 @@ class WorkList(ScrollView, can_focus=True):
         def __init__(self, work_list: WorkList, row: Any, index: int) -> None:
             super().__init__()
             self.work_list = work_list
-            self.row = row
+            self._row = row
+            self._source = work_list.source
             self.index = index
+
+        @property
+        def row(self) -> Any | None:
+            """None once the list shows another source (as `CursorMoved.row`)."""
+            return self._row if self.work_list.source is self._source else None
 
         @property
         def control(self) -> WorkList:
