@@ -19,6 +19,7 @@ import pytest
 import deskui.services
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.services.accounts import AccountRefused, AddAgent, SetRole
 from deskui.services.actor import Actor, Denied
 from tests.conftest import FIXED_NOW
 from tests.services.conftest import Desk
@@ -31,11 +32,24 @@ ALLOWED: dict[str, str] = {
     "audit.record_denial": "writes the audit line of a refusal, whoever was refused",
     "handover.flag_late_acknowledgements": "the clock's sweep: runs whoever is signed in, "
     "or nobody, and decides by time alone",
+    "web_desks.start_web_desk": "a browser desk's start: who is acting is what it finds out, "
+    "from the web host's hand-over of a sign-in (issue 23)",
 }
 """Services that need not ask the table, each with why. Keep it short."""
 
-CONSULTS = frozenset({"require", "may"})
-"""A call to either (a name or a method: `actor.may(...)`) consults the table."""
+CONSULTS = frozenset({"require", "may", "account_action_refusal"})
+"""A call to any (a name or a method: `actor.may(...)`) consults the table; who may manage
+whose account is the table's `account_action_refusal` (issue 23)."""
+
+ACCOUNT_COMMANDS: dict[str, Callable[[], object]] = {
+    "accounts.add_agent": lambda: AddAgent("新来的", "agent", "a long password"),
+    "accounts.reset_password": lambda: "李娜",
+    "accounts.set_active": lambda: ("李娜", False),
+    "accounts.set_role": lambda: SetRole("李娜", "lead"),
+}
+"""Who may manage an account depends on the account's role as well as the actor's: these
+services read the account the command names, then ask the table, and refuse (audited) with
+the table's `account.refused.*` line. Called with a real command naming a real account."""
 
 
 def _modules() -> Iterator[ModuleType]:
@@ -94,6 +108,7 @@ def test_the_services_are_found() -> None:
     assert len(SERVICES) > 100
     for name in ("intake.record_call", "reception.issue_pass", "departments.department_queue_rows"):
         assert name in SERVICES
+    assert sorted(name for name in ACCOUNT_COMMANDS if name not in SERVICES) == []
 
 
 def test_every_service_consults_the_permission_table() -> None:
@@ -119,11 +134,16 @@ def test_a_role_outside_the_table_is_denied_by_every_service(
     for name, (service, _) in sorted(SERVICES.items()):
         if name in ALLOWED:
             continue
+        command = ACCOUNT_COMMANDS.get(name, lambda: MagicMock(name="command"))()
         with UnitOfWork(database) as uow:
             try:
-                service(uow, visitor, MagicMock(name="command"), FIXED_NOW)
+                service(uow, visitor, command, FIXED_NOW)
             except Denied:
                 continue
+            except AccountRefused as refused:
+                if name in ACCOUNT_COMMANDS and refused.key.startswith("account.refused."):
+                    continue
+                answered[name] = refused.key
             except Exception as error:  # the name of what it did instead
                 answered[name] = type(error).__name__
             else:
