@@ -74,6 +74,7 @@ async def test_a_failed_intake_save_lands_after_the_database_is_writable_from_th
 ) -> None:
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # signed in (and the sign-in audited) before the file turns read-only
         with read_only(demo_database):
             await _save_at_intake_while_read_only(pilot)
             await _back_to_desk(pilot)  # the agent leaves the screen
@@ -93,6 +94,7 @@ async def test_a_pending_save_can_be_discarded_from_the_palette(
 ) -> None:
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # signed in (and the sign-in audited) before the file turns read-only
         with read_only(demo_database):
             await _save_at_intake_while_read_only(pilot)
             await pilot.press("ctrl+p")
