@@ -450,6 +450,9 @@ class DeskApp(KeysInOrderApp[None]):
         """Once a second: repaint what is visible and live; now and then look for changes
         (held back while the agent types, a few ticks at most); a full GC pass when quiet."""
         from deskui.screens.trouble_text import write_fault  # loaded with trouble_line
+
+        if not self.screen_stack:  # the desk is closing: its screens are gone, nothing to do
+            return
         for screen in self._visible_screens():
             for widget in screen.query(".-live"):
                 if widget.display and widget.region.area:
