@@ -25,12 +25,6 @@ ALLOWED = frozenset(
 )  # fmt: skip
 """Runs of three or more ASCII letters a Chinese screen may show."""
 
-KNOWN_OFFENDERS: tuple[str, ...] = ("（seed 000:3.2.3）",)
-"""English that other work on issue 14 is taking off the screens and that had not reached
-main when this test was written: each one goes as soon as its fix lands.
-- the forwarded-complaint measure cites its seed section: "部门转交延误导致的重复投诉
-  （seed 000:3.2.3）" (F3's footer line)."""
-
 SNAPSHOTS = Path(__file__).parent.parent / "snapshots" / "__snapshots__"
 EMAIL = re.compile(r"\S+@\S+")  # user data (a contact's address) is shown as it was typed
 RUN = re.compile(r"[A-Za-z]{3,}")
@@ -42,8 +36,6 @@ ENGLISH = re.compile(r"_en(?![a-z])|english")
 def offences(text: str) -> list[str]:
     """What on a zh-CN screen is English or internal."""
     text = EMAIL.sub("", text)
-    for known in KNOWN_OFFENDERS:
-        text = text.replace(known, "")
     found = [run for run in RUN.findall(text) if run not in ALLOWED]
     found += [key for key in CATALOG_KEY.findall(text)]
     if "seed" in text.lower():
