@@ -457,7 +457,8 @@ class DeskApp(KeysInOrderApp[None]):
             for widget in screen.query(".-live"):
                 if widget.display and widget.region.area:
                     widget.tick()  # type: ignore[attr-defined]
-        if self.collector.typing(TYPING_PAUSE) and self._held_ticks < MAX_HELD_TICKS:
+        held = self.collector.typing(TYPING_PAUSE) and not self._watching_a_record()
+        if held and self._held_ticks < MAX_HELD_TICKS:
             self._held_ticks += 1
             return
         self._held_ticks = 0
@@ -476,6 +477,14 @@ class DeskApp(KeysInOrderApp[None]):
         self._lock_when_idle()
         if self.database is not None and self._ticks % PRESENCE_TICKS == 0:
             self.report_presence()
+
+    def _watching_a_record(self) -> bool:
+        """A form that edits one record is on top (F3, a ticket's detail, the F4 call): another
+        desk's move of that record is said within 2 s (issue 23), so its change polls are not
+        held back while the agent types (on PostgreSQL LISTEN/NOTIFY tells it at once)."""
+        from deskui.screens.record_watch import RecordWatch
+
+        return isinstance(getattr(self.screen, "watch", None), RecordWatch)
 
     def _presence_subject(self) -> str | None:
         """The record the agent has in front of them: the topmost screen that names one."""

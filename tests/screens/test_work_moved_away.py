@@ -288,3 +288,29 @@ def test_the_line_says_the_last_move_by_another_agent_and_no_sweep_or_own_save()
     assert moved_line(before, now(given, done, owner=2, closed=True), 1, "callback") == (
         "李娜 已完成这条回访"
     )
+
+
+async def test_typing_in_a_watched_form_does_not_hold_the_change_poll_back(
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the tick's poll is how F3 hears of a reassign: typing there holds it back
+    for no tick, so the agent is told within 2 s however fast she types (elsewhere the poll
+    waits up to MAX_HELD_TICKS for a pause in the typing: tests/screens/test_live_changes)."""
+    from deskui.app import CHANGE_POLL_TICKS
+
+    monkeypatch.setattr("deskui.app.TYPING_PAUSE", 3600.0)  # every key counts as "just now"
+    ticket_id = _ticket(demo_database, ANGRY)
+    app = make_app(make_settings(demo_database, agent="王芳"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
+        for timer in app._timers:  # the test ticks by hand
+            if timer.name == "tick":
+                timer.pause()
+        await _type_a_note(pilot)
+        polled: list[int] = []
+        poll = app.poll_changes
+        app.poll_changes = lambda: (polled.append(app._ticks), poll())[1]  # type: ignore[method-assign]
+        app._ticks = CHANGE_POLL_TICKS - 1  # the next counted tick is a poll tick
+        app._tick()
+        await settle(pilot)
+        assert polled == [CHANGE_POLL_TICKS]  # not held: the form watches its record
