@@ -229,6 +229,23 @@ async def test_wrong_password_is_refused_and_audited(
     assert spawns.argv == []
 
 
+async def test_an_account_without_a_password_gets_the_answer_any_wrong_one_gets(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_client, spawns
+) -> None:
+    """An anonymous visitor cannot learn which names are accounts still waiting for a
+    password: the page says what it says to any wrong password; the audit keeps the truth."""
+    _add_accounts(database)
+    with UnitOfWork(database) as uow:
+        uow.agents.add_agent("陈静", Role.AGENT, FIXED_NOW)  # no password given yet
+        uow.commit()
+    client = await make_client(_host(database, tmp_path, monkeypatch))
+    status, page, cookie = await _sign_in(client, "陈静", "a-guess-123")
+    assert status == 200 and cookie is None
+    assert "姓名或密码不对" in page and "还没有密码" not in page
+    assert ("陈静", "no_password") in _audit(database, "sign_in")
+    assert spawns.argv == []
+
+
 async def test_five_wrong_web_passwords_lock_the_account(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_client
 ) -> None:

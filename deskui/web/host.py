@@ -43,6 +43,7 @@ from textual_serve.download_manager import DownloadManager
 
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.accounts import SignInOutcome
 from deskui.domain.clock import Clock
 from deskui.services.accounts import (
     AccountRefused,
@@ -442,7 +443,10 @@ class WebHost:
             signed: SignedIn = await self._in_thread(check)
         except SignInRefused as refused:
             self.throttle.failed(client)
-            message = page.text(locale, refused.key, until=self._local(refused.until))
+            # an anonymous visitor learns nothing of which accounts still wait for a password
+            hidden = refused.outcome == SignInOutcome.NO_PASSWORD
+            key = "signin.refused.wrong" if hidden else refused.key
+            message = page.text(locale, key, until=self._local(refused.until))
             log.info("sign-in refused (%s) from %s", refused.outcome, client)
             return self._html(
                 page.sign_in_page(locale, demo=self.options.demo, name=name, message=message)
