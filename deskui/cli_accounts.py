@@ -258,11 +258,12 @@ def agent_command(
 
 
 def _print_accounts(settings: Settings, rows: list[Any], clock: Clock) -> None:
-    import csv
+    """The accounts as CSV through the exports' writer: no cell starts a formula, and on a
+    terminal a name's control characters are shown as escapes (issue 23)."""
+    from deskui.data.export import write_csv
 
-    writer = csv.writer(sys.stdout)
-    writer.writerow(_t("account.list_header", settings).split(","))
     now = clock.now()
+    lines: list[list[object]] = []
     for a in rows:
         if not a.active:
             state = _t("account.state_disabled", settings)
@@ -279,7 +280,9 @@ def _print_accounts(settings: Settings, rows: list[Any], clock: Clock) -> None:
             )
         role = _t(f"role.{a.role}", settings)
         department = _in_words("department", a.department_code) if a.department_code else ""
-        writer.writerow([a.name, role, department, state, password])
+        lines.append([a.name, role, department, state, password])
+    headers = _t("account.list_header", settings).split(",")
+    write_csv((headers, lines), sys.stdout, terminal=sys.stdout.isatty())
 
 
 def audit_command(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:

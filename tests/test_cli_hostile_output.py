@@ -145,3 +145,23 @@ def test_a_reader_that_goes_away_early_ends_the_command_quietly(
         os.close(write)
     assert result.returncode == 0
     assert result.stderr == b""
+
+
+def test_agent_list_neutralises_a_formula_and_shows_an_escape_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Account names from before the desk refused such names (or written by another tool)
+    print as the exports print: no formula to a file or pipe, no control to a terminal."""
+    with UnitOfWork(Database(url)) as uow:
+        uow.agents.add_agent(FORMULA, "agent", FIXED_NOW)
+        uow.agents.add_agent(CLEAR, "agent", FIXED_NOW)
+        uow.commit()
+    assert _main(monkeypatch, url, "刘洋", "agent", "list") == 0
+    names = [row[0] for row in csv.reader(io.StringIO(capsys.readouterr().out))][1:]
+    assert "'" + FORMULA in names and CLEAR in names  # to a pipe: the name as stored
+    status, shown = _on_a_terminal(
+        [sys.executable, "-m", "deskui", "--db", url, "--agent", "刘洋", "agent", "list"]
+    )
+    assert status == 0
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert r"清屏\x1b[2J\x1b]0;pwned\x07" in shown
