@@ -26,6 +26,7 @@ from deskui.domain.field_limits import input_limit
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import call_service, denied_line, run_service
 from deskui.screens.trouble_text import trouble_line
 
@@ -198,6 +199,8 @@ class AttachmentsModal(ModalScreen[None]):
         return "attachments.hint_web" if self.app.is_web else "attachments.hint_team"
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         if self.team:
             self.query_one("#inbox-list", OptionList).focus()
             self.load_inbox()

@@ -19,6 +19,7 @@ from deskui.domain.field_limits import input_limit
 from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import call_service
 from deskui.services.profiles import ContactChoicePage, contact_choice_count, contact_choice_page
 from deskui.widgets.work_list import Column, WorkList
@@ -105,6 +106,8 @@ class ContactPickModal(ModalScreen[list["ContactChoice"] | None]):
         ]
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self._load()
         self.query_one("#pick-search", Input).focus()
 

@@ -16,3 +16,9 @@ def focus_first_field(screen: Screen[Any], names: Sequence[str]) -> None:
         if not widget.disabled:
             widget.focus()
             return
+
+
+def closed_before_mount(screen: Screen[Any]) -> bool:
+    """`screen` left the stack before its Mount was handled (a key typed ahead opened another
+    place): its widgets are gone, and there is nothing to fill or focus."""
+    return screen not in screen.app.screen_stack

@@ -20,6 +20,7 @@ from deskui.domain.phone import format_display
 from deskui.domain.search import visible
 from deskui.i18n import has_key, t
 from deskui.keys import localize_bindings
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import Service, denied_line, run_service
 from deskui.widgets.key_footer import KeyFooter
 
@@ -73,6 +74,8 @@ class HistoryModal(ModalScreen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.query_one("#history-list", VerticalScroll).focus()
         run_service(
             self,

@@ -19,6 +19,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.drafts import FormDraft
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import denied_line, run_service
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ class PauseTicketModal(ModalScreen[bool]):
             yield Static(t("pause.hint"), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.query_one("#pause-reason", Input).focus()
         self.draft.load()
 

@@ -19,6 +19,7 @@ from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.periods import MOST_RANGE_DAYS, RangeProblem, range_problem
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.focus import closed_before_mount
 
 RANGE_FIELDS = ("from", "to")
 
@@ -67,6 +68,8 @@ class PeriodRangeModal(ModalScreen[tuple[date, date] | None]):
             yield Static(t("measures.range.hint", most=MOST_RANGE_DAYS), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.query_one("#range-from", Input).focus()
 
     def _value(self, name: str) -> str:

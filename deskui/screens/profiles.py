@@ -28,6 +28,7 @@ from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.attachments import host_files
 from deskui.screens.drafts import NO_DRAFT, FormDraft
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import call_service, denied_line, run_service
 from deskui.services.errors import TableError
 from deskui.services.profiles import (
@@ -516,6 +517,8 @@ class CustomerFormModal(ProfileFormBase):
             yield Static(t("profiles.form.hint"), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):
+            return
         self.query_one("#f-name", Input).focus()
         self.draft.load()
 
@@ -646,6 +649,8 @@ class ContactFormModal(ProfileFormBase):
             yield Static(t("profiles.form.contact_hint"), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):
+            return
         self._fill(self.current)
         self.query_one("#f-contact", Input).focus()
         self.draft.load()
