@@ -20,6 +20,7 @@ from deskui.domain.permissions import MANAGES, AccountAction, account_action_ref
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import denied_line, run_service
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ class AccountsModal(ModalScreen[None]):
             yield Static(t("accounts.hint"), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.load()
 
     def load(self) -> None:
@@ -253,6 +256,8 @@ class AccountFormModal(ModalScreen["str | None"]):
         return MANAGES.get(actor.role, frozenset()) if actor is not None else frozenset()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.query_one("#account-name", Input).focus()
 
     @on(Input.Submitted)

@@ -26,6 +26,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import error_line
 from deskui.services.calendar import CalendarDays, SetCalendarDay, calendar_days, set_calendar_day
@@ -104,6 +105,8 @@ class CalendarDaysModal(ModalScreen[bool]):
             yield Static(t("calendar.hint"), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         agent = self.desk_app.agent
         if agent is None or not may(agent.role, Action.EDIT_CALENDAR):
             self._error(t("calendar.lead_only"))

@@ -32,6 +32,7 @@ from deskui.keys import localize_bindings
 from deskui.navigation import open_modal
 from deskui.screens.booking_slot import SlotOffer, refused_message
 from deskui.screens.drafts import FormDraft
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.guardrail_hits import keep_guardrail_hit
 from deskui.screens.occasion_words import occasion_said
 from deskui.screens.record_watch import RecordWatch
@@ -205,6 +206,8 @@ class CallbackCallScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.watch.start()
         for name in INPUT_FIELDS:
             self.query_one(f"#box-{name}").display = False

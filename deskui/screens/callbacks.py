@@ -24,6 +24,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.occasion_words import occasion_label
 from deskui.screens.runner import call_service, run_service
 from deskui.widgets.banner import Banner
@@ -314,6 +315,8 @@ class CallbacksScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.action_view(self.view)
         self.load_queue()
 

@@ -44,6 +44,7 @@ from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.record_watch import RecordWatch
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import error_line, trouble_line
@@ -175,6 +176,8 @@ class ComplaintListScreen(Screen[None]):
         ]
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self._set_source()
         self.load_repeats()
 
@@ -385,6 +388,8 @@ class ComplaintScreen(Screen[None]):
             )
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         for name in (*ALL_FIELDS, "note"):
             self.query_one(f"#box-{name}").display = False
         self.load_case()

@@ -30,6 +30,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.leg_form import LegField, LegFormModal, save_leg
 from deskui.screens.runner import call_service
 from deskui.services.correspondence import (
@@ -113,6 +114,8 @@ class CorrespondenceScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self._load()
         self.query_one("#mail-list", WorkList).focus()  # letters are keys until Ctrl+F
 

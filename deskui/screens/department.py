@@ -35,6 +35,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.delivery import deliver
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.leg_form import LegField, LegFormModal, save_in_worker, save_leg
 from deskui.screens.runner import call_service
 from deskui.screens.trouble_text import error_line
@@ -181,6 +182,8 @@ class DepartmentScreen(Screen[None]):
         ]
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         if self.department_code is None and self.member:
             self.find_department()
         else:

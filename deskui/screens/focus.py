@@ -18,7 +18,8 @@ def focus_first_field(screen: Screen[Any], names: Sequence[str]) -> None:
             return
 
 
-def closed_before_mount(screen: Screen[Any]) -> bool:
+def closed_before_mount(screen: object) -> bool:
     """`screen` left the stack before its Mount was handled (a key typed ahead opened another
-    place): its widgets are gone, and there is nothing to fill or focus."""
-    return screen not in screen.app.screen_stack
+    place): its widgets are gone, and there is nothing to fill or focus. Never true of a
+    widget that is not a screen."""
+    return isinstance(screen, Screen) and screen not in screen.app.screen_stack

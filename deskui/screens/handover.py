@@ -28,6 +28,7 @@ from deskui.keys import localize_bindings
 from deskui.navigation import open_modal
 from deskui.screens.attachments import deliver_to_browser
 from deskui.screens.delivery import deliver
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.form_save import save_form
 from deskui.screens.orders import FormField, FormModal, Submit
 from deskui.screens.runner import Service, call_service, run_service
@@ -196,6 +197,8 @@ class HandoverScreen(Screen[None]):
         ]
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.query_one("#handover-list", WorkList).focus()
         self.load_agents()
         self._show_view()

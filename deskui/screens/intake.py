@@ -42,6 +42,7 @@ from deskui.domain.work_permissions import WorkChoice, may_choose
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.guardrail_hits import keep_guardrail_hit
 from deskui.screens.pending_saves import PendingSave, SaveLanded
 from deskui.screens.runner import call_service, run_service
@@ -351,6 +352,8 @@ class IntakeScreen(Screen[None]):
         return self.query_one("#card", ReadyText)
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.query_one("#matches", OptionList).display = False
         self.query_one("#department-with").display = False
         self._show_forward()

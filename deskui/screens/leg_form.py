@@ -22,7 +22,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
-from deskui.screens.focus import focus_first_field
+from deskui.screens.focus import closed_before_mount, focus_first_field
 from deskui.screens.runner import Service, denied_line, run_service
 from deskui.screens.trouble_text import error_line
 
@@ -101,6 +101,8 @@ class LegFormModal(ModalScreen[bool]):
             yield Static(t("department.legs.form_hint"), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         focus_first_field(self, [spec.name for spec in self._fields])
         self.draft.load()
 

@@ -23,6 +23,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.desk import open_work_item
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.measure_text import (
     group_label,
     guardrail_phrases,
@@ -404,6 +405,8 @@ class MeasuresScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self._show_header()
         self.reload()
         self.query_one("#measures-figures", DataTable).focus()

@@ -27,7 +27,7 @@ from deskui.keys import localize_bindings
 from deskui.navigation import open_modal
 from deskui.screens.attachments import host_files
 from deskui.screens.drafts import FormDraft
-from deskui.screens.focus import focus_first_field
+from deskui.screens.focus import closed_before_mount, focus_first_field
 from deskui.screens.form_save import save_form
 from deskui.screens.runner import Service, call_service
 from deskui.services.orders import (
@@ -142,6 +142,8 @@ class FormModal(ModalScreen[bool]):
             yield Static(t("handover.form_hint"), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         focus_first_field(self, [spec.name for spec in self._fields])
         self.draft.load()
 
@@ -302,6 +304,8 @@ class OrdersScreen(Screen[None]):
         ]
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self._show_view()
         self.query_one("#order-list", WorkList).focus()
 

@@ -169,6 +169,8 @@ class ProfilesScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         work_list = self.query_one("#customers", WorkList)
         work_list.set_source(CustomerSource(self.desk_app))
         work_list.focus()
@@ -782,6 +784,8 @@ class ImportModal(ModalScreen[int | None]):
             yield Static(t("profiles.import.hint"), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.query_one("#import-path", Input).focus()
 
     @on(Input.Submitted, "#import-path")

@@ -20,6 +20,7 @@ from deskui.domain.field_limits import input_limit
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import run_service
 from deskui.screens.visit_request import parse_day, refusal_key
 
@@ -62,6 +63,8 @@ class PromotionModal(ModalScreen[int | None]):
             yield Static(t("callbacks.promotion.form_hint"), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.query_one("#promotion-name", Input).focus()
         self.draft.load()
 

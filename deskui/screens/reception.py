@@ -25,6 +25,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.delivery import deliver
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.leg_form import LegField, LegFormModal, save_leg
 from deskui.screens.runner import call_service
 from deskui.screens.trouble_text import error_line
@@ -128,6 +129,8 @@ class ReceptionScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.load_agents()
         self.action_section(self.section)
 

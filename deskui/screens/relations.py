@@ -38,6 +38,7 @@ from deskui.keys import localize_bindings
 from deskui.navigation import open_modal
 from deskui.screens.contact_pick import ContactPickModal
 from deskui.screens.delivery import deliver
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.leg_form import LegField, LegFormModal, save_leg
 from deskui.screens.runner import call_service
 from deskui.screens.trouble_text import error_line
@@ -275,6 +276,8 @@ class RelationsScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.load_departments()
         if self._open_event is not None:
             self.open_event(self._open_event)

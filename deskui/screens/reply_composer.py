@@ -31,6 +31,7 @@ from deskui.locations import file_stamp
 from deskui.navigation import open_modal
 from deskui.screens.attachments import deliver_to_browser
 from deskui.screens.drafts import FormDraft
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import call_service, denied_line, run_service
 from deskui.screens.trouble_text import file_trouble, trouble_line
 from deskui.widgets.banner import Banner
@@ -152,6 +153,8 @@ class ReplyComposerScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.load_case()
 
     @work(thread=True, exclusive=True, group="reply_load", exit_on_error=False)

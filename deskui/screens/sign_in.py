@@ -19,6 +19,7 @@ from deskui.domain.model import Role
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import ring_bell
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import run_service
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ class SignInScreen(ModalScreen["Actor | None"]):
             yield Static("", id="sign-in-error", classes="field-error")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self._show_mode()
         if self._name and self._given_password is not None:
             self.query_one("#sign-in-password", Input).value = self._given_password

@@ -28,6 +28,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import ring_bell
 from deskui.screens.drafts import FormDraft
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import error_line
 from deskui.services.site_settings import (
@@ -143,6 +144,8 @@ class SiteSettingsScreen(Screen[None]):
         return f"{unit} · {t('site.default', value=default)}"
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         if not self.may_edit:
             self._status(t("site.lead_only"))
             for field in self.query(".settings-field"):

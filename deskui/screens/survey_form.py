@@ -22,6 +22,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import run_service
 
 if TYPE_CHECKING:
@@ -104,6 +105,8 @@ class SurveyReceivedModal(ModalScreen[int | None]):
             yield Static(t("team.survey.form_hint"), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.query_one("#survey-received_from", Input).focus()
         self.draft.load()
 

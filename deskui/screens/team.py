@@ -28,6 +28,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.desk import describe_row, open_work_item
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.sources import DeadlineSource
 from deskui.screens.work_columns import deadline_columns
@@ -161,6 +162,8 @@ class TeamScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         app = self.desk_app
         team = app.agent.team if app.agent else None
         self.query_one("#team-work", WorkList).set_source(DeadlineSource(app, team=team))

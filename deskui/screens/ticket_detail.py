@@ -21,6 +21,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.pause_key import PAUSE_BINDING
 from deskui.screens.record_watch import RecordWatch
 from deskui.screens.runner import denied_line, run_service
@@ -83,6 +84,8 @@ class TicketDetailModal(ModalScreen[None]):
             yield Static(t("department.legs.ticket_keys"), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.load_ticket()
         self.watch.start()
 

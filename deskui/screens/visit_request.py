@@ -21,6 +21,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
+from deskui.screens.focus import closed_before_mount
 from deskui.screens.runner import run_service
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ class VisitRequestModal(ModalScreen[int | None]):
             yield Static(t("callbacks.visit.hint"), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.query_one("#visit-reason", Input).focus()
         self.draft.load()
 
@@ -212,6 +215,8 @@ class VisitDecisionModal(ModalScreen[bool]):
             yield Static(t(hint), classes="hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.query_one("#visit-note", Input).focus()
         self.draft.load()
 
@@ -334,6 +339,8 @@ class ReassignModal(ModalScreen[int | None]):
             )
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):  # a key typed ahead closed it first
+            return
         self.query_one("#reassign-agents", OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
