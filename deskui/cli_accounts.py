@@ -171,25 +171,6 @@ def audit_export(database: Database, actor: Actor, kind: str, rows: int, clock: 
         uow.commit()
 
 
-def masked(table: tuple[list[str], list[list[Any]]]) -> tuple[list[str], list[list[Any]]]:
-    """Phone and e-mail columns masked (`138****5678`) for a role that need not see them."""
-    from deskui.domain.accounts import masked_phone
-
-    headers, rows = table
-    hidden = [i for i, h in enumerate(headers) if "phone" in h or "email" in h or "mobile" in h]
-    if not hidden:
-        return table
-    out = []
-    for row in rows:
-        row = list(row)
-        for i in hidden:
-            if row[i]:
-                text = str(row[i])
-                row[i] = masked_phone(text) if "@" not in text else text[:1] + "***"
-        out.append(row)
-    return headers, out
-
-
 def _new_password(settings: Settings, name: str, environ: dict[str, str]) -> str:
     given = environ.get("DESKUI_NEW_PASSWORD")
     if given:
