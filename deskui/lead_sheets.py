@@ -17,11 +17,22 @@ from typing import TYPE_CHECKING, Any
 
 from deskui.domain.periods import SITE_ZONE, Period, months_in, weeks_in
 from deskui.i18n import t
-from deskui.report import Sheet
 from deskui.screens.measure_text import share_text
 
 if TYPE_CHECKING:
     from deskui.services.measures import PeriodFigures, Share
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One measure: its title, figure lines (label, numerator, denominator, share) and the
+    records behind it."""
+
+    title: str
+    figures: list[list[Any]]
+    records: list[list[Any]]
+    headers: list[str] | None = None
+    """The figure lines' column headings; None: measure, numerator, denominator, share."""
+
 
 GOAL_ALL = "100%"
 """The seeds' goal for filing, callbacks, gift confirmation and survey forms (seed 000:1.4.4,

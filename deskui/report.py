@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from deskui.domain.periods import Period
 from deskui.i18n import t
+from deskui.lead_sheets import Sheet, lead_sheets
 from deskui.screens.measure_text import (
     group_label,
     guardrail_phrases,
@@ -25,18 +26,6 @@ if TYPE_CHECKING:
     from deskui.services.measures import FigureRecords, MeasureRecord, PeriodFigures, Share
 
 PDF_FONT = "STSong-Light"  # the handover report's built-in CID font: Chinese, no font file
-
-
-@dataclass(frozen=True, slots=True)
-class Sheet:
-    """One measure: its title, figure lines (label, numerator, denominator, share) and the
-    records behind it."""
-
-    title: str
-    figures: list[list[Any]]
-    records: list[list[Any]]
-    headers: list[str] | None = None
-    """The figure lines' column headings; None: measure, numerator, denominator, share."""
 
 
 def record_headers() -> list[str]:
@@ -416,8 +405,6 @@ def team_report(uow: Any, actor: Any, period: Period, now: datetime, zone: ZoneI
         )
     for name, queries in record_queries(figures).items():
         records[name] = [r for q in queries for r in figure_records(uow, actor, q, now)]
-    from deskui.lead_sheets import lead_sheets
-
     lead = lead_sheets(uow, actor, period, now, figures, zone.key)
     return build_sheets(figures, records, zone) + lead
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from deskui.cli.common import CommandRefused, UsageError, open_database, signed_in
 from deskui.domain.periods import days_between
 from deskui.report import period_title, team_report, write_pdf, write_xlsx
 
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
 def report_command(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
     """`deskui report team --from DATE --to DATE --format xlsx|pdf [--output FILE]`: a lead or
     manager (Action.SEE_TEAM) signs in as for `deskui audit`."""
-    from deskui.cli import UsageError, _open
-    from deskui.cli_accounts import CommandRefused, signed_in
     from deskui.data.unit_of_work import UnitOfWork
     from deskui.domain.permissions import Action
     from deskui.i18n import set_locale
@@ -34,13 +33,13 @@ def report_command(settings: Settings, clock: Clock, args: argparse.Namespace) -
     if last < first:
         raise UsageError(f"--to {last} is before --from {first}")
     period = days_between(first, last, settings.site_timezone)
-    database = _open(settings, clock, seed_demo=settings.demo)
+    database = open_database(settings, clock, seed_demo=settings.demo)
     try:
-        actor = signed_in(settings, clock, database, Action.SEE_TEAM)  # type: ignore[arg-type]
+        actor = signed_in(settings, clock, database, Action.SEE_TEAM)
     except CommandRefused as error:
         print(f"deskui: {error}", file=sys.stderr)
         return error.status
-    with UnitOfWork(database) as uow:  # type: ignore[arg-type]
+    with UnitOfWork(database) as uow:
         sheets = team_report(uow, actor, period, clock.now(), zone)
     title = period_title(period)
     target: Path | Any
@@ -60,8 +59,6 @@ def report_command(settings: Settings, clock: Clock, args: argparse.Namespace) -
 
 
 def _day(text: str, flag: str) -> date:
-    from deskui.cli import UsageError
-
     try:
         return date.fromisoformat(text.strip())
     except ValueError as error:

@@ -1,16 +1,15 @@
-"""The command line: run the desk, --demo, --now, --db, --lang, export, db upgrade."""
+"""The command line's parser: its commands and flags, and what they resolve to (the settings
+and the clock every command runs with)."""
 
 from __future__ import annotations
 
 import argparse
-import shutil
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from deskui.cli.common import UsageError
 from deskui.config import Settings
-from deskui.crash import CRASH_STATUS
 from deskui.domain.clock import Clock, OffsetClock, SystemClock
 from deskui.i18n import LOCALES
 
@@ -33,10 +32,6 @@ EXPORT_KINDS = (
     "surveys",
 )
 SITE_TIMEZONE = "Asia/Shanghai"
-
-
-class UsageError(Exception):
-    """Bad input on the command line: printed as one line, exit 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -210,180 +205,3 @@ def resolve(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Settings
         site_timezone=SITE_TIMEZONE,
     )
     return settings, clock
-
-
-def main(argv: list[str] | None = None) -> int:
-    import os
-
-    from deskui.locations import private_umask
-
-    args = build_parser().parse_args(argv)
-    private_umask()  # what any command writes is the desk account's alone (issue 23)
-    try:
-        grant = _web_grant(args)
-        settings, clock = resolve(args, dict(os.environ))
-        status: int | None = None
-        try:
-            if args.command == "export":
-                status = export(settings, clock, args.kind, args.format, args.output, args.words)
-            elif args.command == "db":
-                status = upgrade(settings)
-            elif args.command == "agent":
-                from deskui.cli_accounts import agent_command
-
-                status = agent_command(settings, clock, args, dict(os.environ))
-            elif args.command == "audit":
-                from deskui.cli_accounts import audit_command
-
-                status = audit_command(settings, clock, args)
-            elif args.command == "report":
-                from deskui.report_command import report_command
-
-                status = report_command(settings, clock, args)
-            elif args.command == "web":
-                from deskui.web import serve
-
-                status = serve(settings, clock, args)
-            else:
-                status = run(settings, clock, grant)
-            sys.stdout.flush()  # a reader gone early (`| head`) is met here, not at exit
-            return status
-        finally:
-            temporary = not getattr(args, "db", None)  # with --db a demo is kept to reopen
-            if settings.demo and settings.files_folder and temporary and status != CRASH_STATUS:
-                # a crash's log and drafts stay beside the demo's database
-                shutil.rmtree(settings.files_folder, ignore_errors=True)
-    except BrokenPipeError:
-        # `deskui export tickets | head` closed the pipe early: not an error worth a traceback
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except UsageError as error:
-        print(f"deskui: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:  # a sign-in or permission refusal: one line, non-zero
-        from deskui.cli_accounts import CommandRefused
-
-        if not isinstance(error, CommandRefused):
-            raise
-        print(f"deskui: {error}", file=sys.stderr)
-        return error.status
-    except KeyboardInterrupt:
-        return 130
-
-
-def _open(settings: Settings, clock: Clock, *, seed_demo: bool) -> object:
-    from deskui.data.database import Database, DatabaseError
-
-    try:
-        database = Database(settings.database_url)
-        database.upgrade()
-    except DatabaseError as error:
-        raise UsageError(str(error)) from error
-    if seed_demo:
-        from deskui.data.demo import seed_demo as seed
-        from deskui.data.unit_of_work import UnitOfWork
-
-        with UnitOfWork(database) as uow:
-            if not uow.agents.agents():  # seeded once: a kept demo (--demo --db) is reopened
-                seed(uow, clock.now())
-                uow.commit()
-    return database
-
-
-def _web_grant(args: argparse.Namespace) -> object | None:
-    """A desk spawned by `deskui web` reads who signed in on the page, and the database URL,
-    from the hand-over file its environment names (deskui/web/grant.py), never from argv."""
-    import os
-
-    from deskui.web.grant import GRANT_ENV
-
-    path = os.environ.pop(GRANT_ENV, None)
-    if path is None or args.command is not None:
-        return None
-    from deskui.web.grant import GrantError, take_grant
-
-    try:
-        grant = take_grant(path)
-    except GrantError as error:
-        raise UsageError(str(error)) from error
-    args.db = grant.database_url
-    return grant
-
-
-def run(settings: Settings, clock: Clock, grant: object | None = None) -> int:
-    database = None
-    if settings.database_url.startswith("postgresql"):
-        # a team server that cannot be reached is said in one line before the screen opens
-        from deskui.data.database import Database, DatabaseError
-
-        try:
-            database = Database(settings.database_url)
-            database.check()
-        except DatabaseError as error:
-            raise UsageError(str(error)) from error
-    from deskui.app import make_app
-    from deskui.i18n import t
-
-    app = make_app(settings, clock, database, grant)  # type: ignore[arg-type]
-    app.run()
-    if app.crash_log is not None:
-        print(t("crash.stopped", path=app.crash_log), file=sys.stderr)
-        return CRASH_STATUS
-    return app.return_code or 0
-
-
-def upgrade(settings: Settings) -> int:
-    from deskui.data.database import Database, DatabaseError
-
-    try:
-        Database(settings.database_url).upgrade()
-    except DatabaseError as error:
-        raise UsageError(str(error)) from error
-    print(f"deskui: database is up to date ({settings.database_url.split('@')[-1]})")
-    return 0
-
-
-def export(
-    settings: Settings,
-    clock: Clock,
-    kind: str,
-    fmt: str,
-    output: str | None,
-    words: bool = False,
-) -> int:
-    from deskui.cli_accounts import PERSONAL_KINDS, audit_export, signed_in
-    from deskui.data.export import build_table, in_words, write_csv, write_xlsx
-    from deskui.data.unit_of_work import UnitOfWork
-    from deskui.domain.masking import masked_table
-    from deskui.domain.permissions import Action
-
-    database = _open(settings, clock, seed_demo=settings.demo)
-    needed = Action.EXPORT_PERSONAL if kind in PERSONAL_KINDS else Action.EXPORT_RECORDS
-    actor = signed_in(settings, clock, database, needed)  # type: ignore[arg-type]
-    with UnitOfWork(database) as uow:  # type: ignore[arg-type]
-        table = build_table(kind, uow, settings.site_timezone)
-    if not actor.may(Action.EXPORT_PERSONAL):  # an agent's export never shows a whole phone
-        table = masked_table(*table, sees=False)
-    audit_export(database, actor, kind, len(table[1]), clock)  # type: ignore[arg-type]
-    if words:
-        from deskui.i18n import set_locale
-
-        set_locale(settings.locale)
-        table = in_words(kind, table)
-    if fmt == "xlsx":
-        if output is None:
-            if sys.stdout.isatty():
-                raise UsageError("xlsx is binary: add --output FILE.xlsx")
-            write_xlsx({kind: table}, sys.stdout.buffer)
-        else:
-            write_xlsx({kind: table}, output)
-        return 0
-    if output is None:
-        write_csv(table, sys.stdout, terminal=sys.stdout.isatty())
-    else:
-        try:
-            with open(output, "w", encoding="utf-8-sig", newline="") as stream:
-                write_csv(table, stream)
-        except OSError as error:
-            raise UsageError(f"cannot write {output}: {error.strerror}") from error
-    return 0

@@ -1,0 +1,219 @@
+"""What every command shares: its two refusals (UsageError, CommandRefused), the database
+it opens, the sign-in it needs (issue 16), its words and where a table it writes goes.
+
+A command signs in with `--agent NAME` and the password from DESKUI_PASSWORD or a prompt;
+without a valid sign-in it refuses in one line with a non-zero status. The demo's people
+need no password (with --demo the demo's manager is the default). A new password comes from
+DESKUI_NEW_PASSWORD or a prompt typed twice; it is never echoed, logged or stored in clear.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from deskui.config import Settings
+    from deskui.data.database import Database
+    from deskui.domain.clock import Clock
+    from deskui.domain.permissions import Action
+    from deskui.services.actor import Actor
+
+DENIED_STATUS = 3
+
+
+class UsageError(Exception):
+    """Bad input on the command line: printed as one line, exit 2."""
+
+
+class CommandRefused(Exception):
+    """Said in one line on stderr; the status is non-zero."""
+
+    def __init__(self, message: str, status: int = DENIED_STATUS) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def say(key: str, settings: Settings, **values: object) -> str:
+    """A catalog line in the command's language."""
+    from deskui.i18n import set_locale, t
+
+    set_locale(settings.locale)
+    return t(key, **values)
+
+
+def open_database(settings: Settings, clock: Clock, *, seed_demo: bool) -> Database:
+    """The command's database, migrated; a demo's seeded once (a kept demo is reopened)."""
+    from deskui.data.database import Database, DatabaseError
+
+    try:
+        database = Database(settings.database_url)
+        database.upgrade()
+    except DatabaseError as error:
+        raise UsageError(str(error)) from error
+    if seed_demo:
+        from deskui.data.demo import seed_demo as seed
+        from deskui.data.unit_of_work import UnitOfWork
+
+        with UnitOfWork(database) as uow:
+            if not uow.agents.agents():  # seeded once: a kept demo (--demo --db) is reopened
+                seed(uow, clock.now())
+                uow.commit()
+    return database
+
+
+def signed_in(settings: Settings, clock: Clock, database: Database, needed: Action) -> Actor:
+    """The actor the command acts for, signed in and allowed `needed`; else CommandRefused
+    (a denial is audited). A one-time password is changed first (DESKUI_NEW_PASSWORD, or
+    typed twice at a terminal) or the command does not run (issue 23). Only a process
+    started with --demo signs a demo person in without a password."""
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.services import accounts
+
+    name = settings.agent_name
+    with UnitOfWork(database) as uow:
+        if settings.demo and name is None:  # the demo's manager, when it has no password
+            demo = [
+                a
+                for a in uow.accounts.accounts()
+                if a.demo and a.role == "manager" and a.active and not a.has_password
+            ]
+            name = demo[0].name if demo else None
+        if not name:
+            raise CommandRefused(say("account.signed_in_needed", settings))
+        account = uow.accounts.account(name)
+        demo_person = account is not None and account.demo and not account.has_password
+    if settings.demo and demo_person:
+        with UnitOfWork(database) as uow:
+            command = accounts.DemoSignIn(name, settings.demo, entry="cli")
+            try:
+                actor = accounts.demo_sign_in(uow, None, command, clock.now()).actor
+            except accounts.SignInRefused as error:
+                raise CommandRefused(say(error.key, settings)) from error
+    else:
+        password = settings.agent_password
+        if password is None:
+            if not sys.stdin.isatty():
+                raise CommandRefused(say("account.signed_in_needed", settings))
+            password = getpass.getpass(say("account.sign_in_prompt", settings, name=name))
+        with UnitOfWork(database) as uow:
+            try:
+                signed = accounts.sign_in(
+                    uow, None, accounts.SignIn(name, password, entry="cli"), clock.now()
+                )
+            except accounts.SignInRefused as error:
+                until = local_time(error.until, settings) if error.until else ""
+                raise CommandRefused(say(error.key, settings, until=until)) from error
+        actor = signed.actor
+        if signed.must_change_password:
+            actor = _change_one_time_password(settings, clock, database, actor)
+    if not actor.may(needed):
+        with UnitOfWork(database) as uow:
+            uow.audit.write(
+                clock.now(),
+                "denied",
+                agent_id=actor.id,
+                agent_name=actor.name,
+                outcome="denied",
+                subject=str(needed),
+            )
+            uow.commit()
+        raise CommandRefused(
+            say(
+                "account.denied",
+                settings,
+                name=actor.name,
+                role=say(f"role.{actor.role}", settings),
+                action=say(f"account.action.{needed}", settings),
+            )
+        )
+    return actor
+
+
+def _change_one_time_password(
+    settings: Settings, clock: Clock, database: Database, actor: Actor
+) -> Actor:
+    """Signed in with a one-time password: the new one before the command runs, or no
+    command at all."""
+    import os
+    from dataclasses import replace
+
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.services import accounts
+
+    environ = dict(os.environ)
+    if not environ.get("DESKUI_NEW_PASSWORD") and not sys.stdin.isatty():
+        raise CommandRefused(say("account.must_change", settings, name=actor.name))
+    print(say("account.must_change_now", settings, name=actor.name), file=sys.stderr)
+    new = new_password(settings, actor.name, environ)
+    with UnitOfWork(database) as uow:
+        try:
+            accounts.change_password(uow, actor, new, clock.now())
+        except accounts.AccountRefused as error:
+            raise CommandRefused(say(error.key, settings, **error.values), status=2) from error
+    print(say("account.password_changed", settings, name=actor.name), file=sys.stderr)
+    return replace(actor, must_change_password=False)
+
+
+def new_password(settings: Settings, name: str, environ: dict[str, str]) -> str:
+    """A new password from DESKUI_NEW_PASSWORD, or typed twice at a terminal."""
+    given = environ.get("DESKUI_NEW_PASSWORD")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise CommandRefused(say("account.error.password_short", settings), status=2)
+    first = getpass.getpass(say("account.password_prompt", settings, name=name))
+    again = getpass.getpass(say("account.password_again", settings))
+    if first != again:
+        raise CommandRefused(say("account.error.mismatch", settings), status=2)
+    return first
+
+
+def local_time(instant: datetime, settings: Settings) -> str:
+    """An instant as the site's clock shows it, with the zone said (never bare UTC)."""
+    from zoneinfo import ZoneInfo
+
+    zone = settings.site_timezone
+    return f"{instant.astimezone(ZoneInfo(zone)).strftime('%Y-%m-%d %H:%M')} ({zone})"
+
+
+def in_words(group: str, code: str) -> str:
+    """A code as the catalog words it; a code it does not know, as written (the filters
+    take the codes)."""
+    from deskui.i18n import has_key, t
+
+    key = f"{group}.{code}"
+    return t(key) if has_key(key) else code
+
+
+Table = tuple[list[str], list[list[Any]]]
+
+
+def write_table(
+    name: str, table: Table, fmt: str, output: str | None, *, xlsx_to_pipe: bool
+) -> None:
+    """A table as CSV or XLSX into `output`, or stdout: CSV with no cell starting a formula
+    (and, on a terminal, control characters shown as escapes); XLSX never onto a terminal
+    (onto a pipe only where `xlsx_to_pipe`)."""
+    from deskui.data.export import write_csv
+    from deskui.data.export import write_xlsx as write_tables
+
+    if fmt == "xlsx":
+        if output is None:
+            if not xlsx_to_pipe or sys.stdout.isatty():
+                raise UsageError("xlsx is binary: add --output FILE.xlsx")
+            write_tables({name: table}, sys.stdout.buffer)
+        else:
+            write_tables({name: table}, output)
+        return
+    if output is None:
+        write_csv(table, sys.stdout, terminal=sys.stdout.isatty())
+        return
+    try:
+        with open(output, "w", encoding="utf-8-sig", newline="") as stream:
+            write_csv(table, stream)
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror}") from error
