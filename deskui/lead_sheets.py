@@ -5,22 +5,24 @@ analyses the week's data and the month's summary), two extra sheets of `deskui r
 周数据: one row per week of the period (Monday to Sunday, the first and last cut to the
 period), a column per measure, then the period's total. 月总结: one row per measure with its
 goal, a column per month of the period, the total, and an empty column for the lead's
-analysis. Every figure comes from the measures services, as on the measures screen.
+analysis. Every figure comes from the team report service (deskui/services/team_report.py),
+as on the measures screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from deskui.domain.periods import SITE_ZONE, Period, months_in, weeks_in
+from deskui.domain.periods import Period
 from deskui.i18n import t
 from deskui.screens.measure_text import share_text
+from deskui.services.team_report import LeadFigures, kind_share
 
 if TYPE_CHECKING:
-    from deskui.services.measures import PeriodFigures, Share
+    from deskui.services.measures import Share
+    from deskui.services.team_report import TeamFigures
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
@@ -39,41 +41,7 @@ GOAL_ALL = "100%"
 2.5.2, 2.5.3, 2.5.5, 2.5.6): every one, on time."""
 
 
-@dataclass(frozen=True, slots=True)
-class LeadFigures:
-    """One week's, month's or the whole period's figures as the lead's sheets read them."""
-
-    period: Period
-    figures: PeriodFigures
-    returns: Share | None = None
-    """The return rate over the orders paid in the period; None: not measured (no data)."""
-    refunds: Share | None = None
-    survey_forms: Share | None = None
-    """Survey forms in by the 10th; None when no quarter's due day is in the period."""
-
-
-def survey_forms_in(figures: PeriodFigures) -> Share | None:
-    """Survey forms in by the 10th over the quarters whose due day falls in the period
-    (seed 000:2.5.3); None when none does: the sheet says no data."""
-    from deskui.services.measures import Share
-
-    if not figures.survey_forms:
-        return None
-    return Share(
-        sum(f.by_due_day.numerator for f in figures.survey_forms),
-        sum(f.by_due_day.denominator for f in figures.survey_forms),
-    )
-
-
 # -- the figures, one column (weekly) or row (monthly) each ---------------------------------
-
-
-def kind_share(figures: PeriodFigures, kind: str) -> Share:
-    """A deadline kind's on-time share over all its groups (severities, filing sides)."""
-    from deskui.services.measures import Share
-
-    lines = [f.on_time for f in figures.on_time if f.kind == kind]
-    return Share(sum(s.numerator for s in lines), sum(s.denominator for s in lines))
 
 
 def _share(share: Share | None) -> str:
@@ -154,39 +122,6 @@ def monthly_sheet(months: list[LeadFigures], total: LeadFigures) -> Sheet:
     return Sheet(t("measures.lead.monthly"), lines, [], headers)
 
 
-# -- through the measures services ----------------------------------------------------------
-
-
-def lead_figures(
-    uow: Any, actor: Any, period: Period, now: datetime, figures: PeriodFigures | None = None
-) -> LeadFigures:
-    """One period's figures from the measures services (`figures` when already computed)."""
-    from deskui.services.measures import PeriodQuery, period_figures
-
-    if figures is None:
-        figures = period_figures(uow, actor, PeriodQuery(period), now)
-    money = figures.returns_refunds  # seed 004: the shops' return and refund rates
-    return LeadFigures(
-        period, figures, money.return_rate, money.refund_rate, survey_forms_in(figures)
-    )
-
-
-def lead_sheets(
-    uow: Any,
-    actor: Any,
-    period: Period,
-    now: datetime,
-    figures: PeriodFigures,
-    tz: str = SITE_ZONE,
-) -> list[Sheet]:
-    """The weekly data and the monthly summary of `period`, whose own figures are given;
-    its weeks and months are local days of the site's zone `tz`, as the period is."""
-    total = lead_figures(uow, actor, period, now, figures)
-
-    def each(part: Period) -> LeadFigures:
-        whole = (part.first_day, part.last_day) == (period.first_day, period.last_day)
-        return total if whole else lead_figures(uow, actor, part, now)
-
-    weeks = [each(week) for week in weeks_in(period, tz)]
-    months = [each(month) for month in months_in(period, tz)]
-    return [weekly_sheet(weeks, total), monthly_sheet(months, total)]
+def lead_sheets(report: TeamFigures) -> list[Sheet]:
+    """The weekly data and the monthly summary of the team report's period."""
+    return [weekly_sheet(report.weeks, report.total), monthly_sheet(report.months, report.total)]

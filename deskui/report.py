@@ -23,7 +23,8 @@ from deskui.screens.measure_text import (
 
 if TYPE_CHECKING:
     from deskui.config import Settings
-    from deskui.services.measures import FigureRecords, MeasureRecord, PeriodFigures, Share
+    from deskui.services.measures import MeasureRecord, PeriodFigures, Share
+    from deskui.services.team_report import TeamFigures
 
 PDF_FONT = "STSong-Light"  # the handover report's built-in CID font: Chinese, no font file
 
@@ -253,25 +254,6 @@ def _returns_sheet(
     )
 
 
-def record_queries(figures: PeriodFigures) -> dict[str, list[FigureRecords]]:
-    """The drill-downs whose records the department, survey and returns sheets list."""
-    from deskui.services.measures import Figure, FigureRecords
-
-    period = figures.period
-    return {
-        "leg_plans": [FigureRecords(Figure.LEG_PLANS, period)],
-        "late_hand_on": [FigureRecords(Figure.LATE_HAND_ON, period)],
-        "survey_forms": [
-            FigureRecords(Figure.SURVEY_FORMS, period, key=f.label) for f in figures.survey_forms
-        ],
-        "returns_refunds": [
-            FigureRecords(Figure.RETURNS, period),
-            FigureRecords(Figure.RETURNS, period, key="exchange"),
-            FigureRecords(Figure.REFUNDS, period),
-        ],
-    }
-
-
 def period_title(period: Period) -> str:
     return t("measures.report.title", first=period.first_day.isoformat(),
              last=period.last_day.isoformat())  # fmt: skip
@@ -385,28 +367,9 @@ def _pdf_widths(columns: int, page: float = 780.0) -> list[float]:
     return [first] + [(page - first) / (columns - 1)] * (columns - 1) if columns > 1 else [page]
 
 
-def team_report(uow: Any, actor: Any, period: Period, now: datetime, zone: ZoneInfo) -> list[Sheet]:
-    """The period's figures and each measure's records, through the measures services."""
-    from deskui.services.measures import Figure, FigureRecords, PeriodQuery, figure_records
-    from deskui.services.measures import period_figures as figures_of
-
-    figures = figures_of(uow, actor, PeriodQuery(period), now)
-    records = {
-        name: figure_records(uow, actor, FigureRecords(figure, period), now)
-        for name, figure in (
-            ("new_tickets", Figure.NEW_TICKETS),
-            ("complaints", Figure.COMPLAINTS),
-            ("repeat_complaints", Figure.REPEAT_COMPLAINTS),
-        )
-    }
-    for kind in dict.fromkeys(f.kind for f in figures.on_time):
-        records[f"on_time:{kind}"] = figure_records(
-            uow, actor, FigureRecords(Figure.ON_TIME, period, kind), now
-        )
-    for name, queries in record_queries(figures).items():
-        records[name] = [r for q in queries for r in figure_records(uow, actor, q, now)]
-    lead = lead_sheets(uow, actor, period, now, figures, zone.key)
-    return build_sheets(figures, records, zone) + lead
+def team_sheets(report: TeamFigures, zone: ZoneInfo) -> list[Sheet]:
+    """The team report's sheets: each measure's, then the lead's weekly and monthly."""
+    return build_sheets(report.figures, report.records, zone) + lead_sheets(report)
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,9 +385,11 @@ def write_team_report(uow: Any, actor: Any, command: TeamReportFile, now: dateti
     period view (no commit); `team-<first>-<last>-<local stamp>.xlsx`, its path returned."""
     from deskui.data.handover_report import report_folder
     from deskui.locations import file_stamp
+    from deskui.services.team_report import TeamReport, team_report
 
     settings, period = command.settings, command.period
-    sheets = team_report(uow, actor, period, now, ZoneInfo(settings.site_timezone))
+    figures = team_report(uow, actor, TeamReport(period, settings.site_timezone), now)
+    sheets = team_sheets(figures, ZoneInfo(settings.site_timezone))
     folder = report_folder(settings)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = file_stamp(now, settings.site_timezone)

@@ -16,16 +16,18 @@ from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.periods import days_between
 from deskui.i18n import set_locale
-from deskui.lead_sheets import (
+from deskui.lead_sheets import weekly_sheet
+from deskui.report import period_title, team_sheets, write_pdf, write_xlsx
+from deskui.screens.measure_text import share_text
+from deskui.services.measures import PeriodQuery, Share, period_figures
+from deskui.services.team_report import (
     LeadFigures,
+    TeamReport,
     kind_share,
     lead_figures,
     survey_forms_in,
-    weekly_sheet,
+    team_report,
 )
-from deskui.report import period_title, team_report, write_pdf, write_xlsx
-from deskui.screens.measure_text import share_text
-from deskui.services.measures import PeriodQuery, Share, period_figures
 from tests.data import conftest as data_conftest
 from tests.data.conftest import Desk
 from tests.services.test_measures_service import NOW, _seed, lead
@@ -50,7 +52,8 @@ def test_the_weekly_data_and_monthly_summary_are_the_services_figures(
     set_locale("zh-CN")
     _seed(database, desk)
     with UnitOfWork(database) as uow:
-        sheets = team_report(uow, lead(desk), PERIOD, NOW, ZONE)
+        report = team_report(uow, lead(desk), TeamReport(PERIOD, ZONE.key), NOW)
+        sheets = team_sheets(report, ZONE)
         weeks = [period_figures(uow, lead(desk), PeriodQuery(w), NOW) for w in WEEKS]
         months = [period_figures(uow, lead(desk), PeriodQuery(m), NOW) for m in MONTHS]
         total = period_figures(uow, lead(desk), PeriodQuery(PERIOD), NOW)

@@ -42,9 +42,9 @@ def agent_command(
             actor = signed_in(settings, clock, database, Action.MANAGE_ACCOUNTS)
         with UnitOfWork(database) as uow:
             if args.action == "add":
-                role = args.role or ("manager" if actor is None else "agent")
                 password = new_password(settings, args.name, environ)
-                command = accounts.AddAgent(args.name, role, password, args.department)
+                # no --role: the service makes the first manager, or else an agent
+                command = accounts.AddAgent(args.name, args.role, password, args.department)
                 added = accounts.add_agent(uow, actor, command, clock.now())
                 role_words = say(f"role.{added.role}", settings)
                 print(say("account.added", settings, name=added.name, role=role_words))

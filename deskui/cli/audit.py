@@ -30,6 +30,8 @@ def audit_command(settings: Settings, clock: Clock, args: argparse.Namespace) ->
     from zoneinfo import ZoneInfo
 
     from deskui.data.unit_of_work import UnitOfWork
+    from deskui.domain.refusal import Invalid
+    from deskui.services.audit import AuditQuery, search_audit
 
     zone = ZoneInfo(settings.site_timezone)
 
@@ -49,16 +51,17 @@ def audit_command(settings: Settings, clock: Clock, args: argparse.Namespace) ->
     except CommandRefused as error:
         print(f"deskui: {error}", file=sys.stderr)
         return error.status
+    query = AuditQuery(
+        person=args.person,
+        action=args.action,
+        since=since,
+        until=until + timedelta(days=1) if until else None,
+    )
     with UnitOfWork(database) as uow:
-        lines = uow.audit.search(
-            person=args.person,
-            action=args.action,
-            since=since,
-            until=until + timedelta(days=1) if until else None,
-            limit=100_000,
-        )
-        uow.audit.write(clock.now(), "audit_read", agent_id=actor.id, agent_name=actor.name)
-        uow.commit()
+        try:
+            lines = search_audit(uow, actor, query, clock.now())
+        except Invalid as error:
+            raise UsageError(say(error.key, settings, **error.values)) from error
     headers = [
         say(f"audit.head_{name}", settings)
         for name in ("at", "person", "action", "outcome", "subject", "detail")

@@ -72,20 +72,15 @@ def signed_in(settings: Settings, clock: Clock, database: Database, needed: Acti
     started with --demo signs a demo person in without a password."""
     from deskui.data.unit_of_work import UnitOfWork
     from deskui.services import accounts
+    from deskui.services.actor import Denied
 
     name = settings.agent_name
     with UnitOfWork(database) as uow:
         if settings.demo and name is None:  # the demo's manager, when it has no password
-            demo = [
-                a
-                for a in uow.accounts.accounts()
-                if a.demo and a.role == "manager" and a.active and not a.has_password
-            ]
-            name = demo[0].name if demo else None
+            name = accounts.demo_manager(uow)
         if not name:
             raise CommandRefused(say("account.signed_in_needed", settings))
-        account = uow.accounts.account(name)
-        demo_person = account is not None and account.demo and not account.has_password
+        demo_person = accounts.is_demo_person(uow, name)
     if settings.demo and demo_person:
         with UnitOfWork(database) as uow:
             command = accounts.DemoSignIn(name, settings.demo, entry="cli")
@@ -110,26 +105,19 @@ def signed_in(settings: Settings, clock: Clock, database: Database, needed: Acti
         actor = signed.actor
         if signed.must_change_password:
             actor = _change_one_time_password(settings, clock, database, actor)
-    if not actor.may(needed):
-        with UnitOfWork(database) as uow:
-            uow.audit.write(
-                clock.now(),
-                "denied",
-                agent_id=actor.id,
-                agent_name=actor.name,
-                outcome="denied",
-                subject=str(needed),
-            )
-            uow.commit()
-        raise CommandRefused(
-            say(
-                "account.denied",
-                settings,
-                name=actor.name,
-                role=say(f"role.{actor.role}", settings),
-                action=say(f"account.action.{needed}", settings),
-            )
-        )
+    with UnitOfWork(database) as uow:  # the table decides; a denial is audited there
+        try:
+            actor = accounts.allow_command(uow, actor, accounts.RunCommand(needed), clock.now())
+        except Denied as error:
+            raise CommandRefused(
+                say(
+                    "account.denied",
+                    settings,
+                    name=actor.name,
+                    role=say(f"role.{actor.role}", settings),
+                    action=say(f"account.action.{needed}", settings),
+                )
+            ) from error
     return actor
 
 

@@ -1,6 +1,6 @@
 """`deskui report team --from DATE --to DATE --format xlsx|pdf`: the command line's side of
-the team report (deskui.report lays it out), apart so a screen can write the same report
-without reaching the command line."""
+the team report: the team report service's figures (deskui/services/team_report.py), laid
+out by deskui.report as the measures screen's `x` lays them out."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from deskui.cli.common import CommandRefused, UsageError, open_database, signed_in
+from deskui.cli.common import CommandRefused, UsageError, open_database, say, signed_in
 from deskui.domain.periods import days_between
-from deskui.report import period_title, team_report, write_pdf, write_xlsx
+from deskui.report import period_title, team_sheets, write_pdf, write_xlsx
 
 if TYPE_CHECKING:
     from deskui.config import Settings
@@ -25,8 +25,11 @@ def report_command(settings: Settings, clock: Clock, args: argparse.Namespace) -
     manager (Action.SEE_TEAM) signs in as for `deskui audit`."""
     from deskui.data.unit_of_work import UnitOfWork
     from deskui.domain.permissions import Action
+    from deskui.domain.refusal import Invalid
     from deskui.i18n import set_locale
+    from deskui.services.team_report import TeamReport, team_report
 
+    now = clock.now()
     set_locale(settings.locale)
     zone = ZoneInfo(settings.site_timezone)
     first, last = _day(args.since, "--from"), _day(args.until, "--to")
@@ -40,7 +43,11 @@ def report_command(settings: Settings, clock: Clock, args: argparse.Namespace) -
         print(f"deskui: {error}", file=sys.stderr)
         return error.status
     with UnitOfWork(database) as uow:
-        sheets = team_report(uow, actor, period, clock.now(), zone)
+        try:
+            report = team_report(uow, actor, TeamReport(period, settings.site_timezone), now)
+        except Invalid as error:
+            raise UsageError(say(error.key, settings, **error.values)) from error
+    sheets = team_sheets(report, zone)
     title = period_title(period)
     target: Path | Any
     if args.output:

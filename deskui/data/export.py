@@ -174,64 +174,6 @@ def build_table(kind: str, uow: UnitOfWork, timezone: str) -> Table:
     return KINDS[kind](uow, ZoneInfo(timezone))
 
 
-VALUE_WORDS: dict[str, str] = {
-    "kind": "kind",
-    "category": "category",
-    "channel": "channel",
-    "severity": "severity",
-    "status": "status",
-    "department": "department",
-    "contact_role": "profiles.role",
-    "gender": "profiles.gender",
-    "purpose": "callbacks.purpose",
-    "way": "callbacks.way",
-    "confirmed_via": "callbacks.way",
-    "outcome": "callbacks.answer",
-    "sheet": "handover.sheet",
-    "problem": "orders.problem",
-}
-"""Columns whose values are codes, and the catalog section that says them in words."""
-KIND_VALUE_WORDS: dict[str, dict[str, str]] = {
-    "callbacks": {"status": "export.callback_status"},
-    "handover": {"status": "handover.status"},
-    "orders": {"status": "orders.status"},
-    "correspondence": {
-        "direction": "correspondence.direction_name",
-        "kind": "correspondence.kind_name",
-    },
-    "prospects": {"status": "relations.prospect.status"},
-}
-"""Where a kind's column holds other codes than the same name elsewhere (a ticket's status
-is not a handover item's)."""
-
-
-def in_words(kind: str, table: Table) -> Table:
-    """The table as an agent reads it, in the current locale: headers in words ("快递公司",
-    not `courier`) and coded values in words ("待确认", not `handed_over`); text typed by
-    people, numbers and times stay as they are. The default export keeps the stable keys
-    that scripts read."""
-    from deskui.i18n import has_key, t
-
-    headers, rows = table
-    sections = {**VALUE_WORDS, **KIND_VALUE_WORDS.get(kind, {})}
-    prefixes = [sections.get(header) for header in headers]
-
-    def word(prefix: str | None, value: Any) -> Any:
-        if not isinstance(value, str) or not value:
-            return value
-        if prefix is not None and has_key(f"{prefix}.{value}"):
-            return t(f"{prefix}.{value}")
-        if has_key(f"export.value.{value}"):  # yes / no
-            return t(f"export.value.{value}")
-        return value
-
-    words = [
-        t(f"export.column.{header}") if has_key(f"export.column.{header}") else header
-        for header in headers
-    ]
-    return words, [[word(p, v) for p, v in zip(prefixes, row, strict=True)] for row in rows]
-
-
 def write_csv(table: Table, stream: IO[str], *, terminal: bool = False) -> None:
     """The rows as stored, but that no cell starts a formula (`spreadsheet_cell`); on a
     `terminal`, control characters are shown as their escapes (`\\x1b[2J`), so a name holding

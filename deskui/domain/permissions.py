@@ -58,6 +58,26 @@ def may(role: str, action: Action) -> bool:
     return role in PERMISSIONS[action]
 
 
+PERSONAL_EXPORTS = frozenset(
+    {
+        "customers",
+        "visitors",
+        "passes",
+        "messages",
+        "correspondence",
+        "prospects",
+        "gifts",
+        "events",
+    }
+)
+"""Exports holding phones, e-mail, birthdays or visitors' papers: a lead's or manager's."""
+
+
+def export_action(kind: str) -> Action:
+    """What taking the records of `kind` out of the desk needs of the table."""
+    return Action.EXPORT_PERSONAL if kind in PERSONAL_EXPORTS else Action.EXPORT_RECORDS
+
+
 class AccountAction(StrEnum):
     """What a lead or manager does to an account (issue 23); the audit's `denied` lines name
     them (account.action.<value>)."""

@@ -28,23 +28,28 @@ from deskui.domain.accounts import (
 from deskui.domain.model import Role
 from deskui.domain.permissions import AccountAction, Action, account_action_refusal
 from deskui.domain.refusal import Refusal
-from deskui.services.actor import Actor, require
+from deskui.services.actor import Actor, Denied, require
+from deskui.services.audit import record_denial
 
 __all__ = [
     "AccountRecord",
     "AccountRefused",
     "AddAgent",
     "DemoSignIn",
+    "RunCommand",
     "SetRole",
     "SignIn",
     "SignInRefused",
     "SignedIn",
     "accounts",
     "add_agent",
+    "allow_command",
     "as_now",
     "change_password",
+    "demo_manager",
     "demo_sign_in",
     "first_manager_form",
+    "is_demo_person",
     "needs_first_manager",
     "reset_password",
     "set_active",
@@ -114,9 +119,18 @@ class SignedIn:
 @dataclass(frozen=True, slots=True)
 class AddAgent:
     name: str
-    role: str
+    role: str | None
+    """None: the first manager of an empty database when nobody is signed in, else an agent."""
     password: str
     department: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunCommand:
+    """A command of the command line (`deskui export`, `agent`, `audit`, `report`) about to
+    run for the actor it signed in: the action of the permission table it needs."""
+
+    action: Action
 
 
 def _as_actor(account: AccountRecord, *, must_change: bool = False) -> Actor:
@@ -145,6 +159,37 @@ def as_now(uow: UnitOfWork, actor: Actor) -> Actor:
         department_code=current.department_code,
         must_change_password=actor.must_change_password or current.must_change_password,
     )
+
+
+def allow_command(uow: UnitOfWork, actor: Actor, command: RunCommand, now: datetime) -> Actor:
+    """The actor as the database has them now, when the permission table lets them run the
+    command line's command; else the refusal is audited (a `denied` line naming the action)
+    and Denied raised, before the command reads anything."""
+    needed = command.action if isinstance(command.action, Action) else None  # else nobody's
+    current = as_now(uow, actor) if needed and actor.may(needed) else actor
+    if needed is None or not current.may(needed):
+        denied = Denied(command.action, actor.role)
+        record_denial(uow, actor, denied, now)
+        raise denied
+    return current
+
+
+def demo_manager(uow: UnitOfWork) -> str | None:
+    """The name a process started with --demo signs in by default: the demo's enabled
+    manager without a password; None when there is none (issue 23)."""
+    managers = [
+        a.name
+        for a in uow.accounts.accounts()
+        if a.demo and a.role == Role.MANAGER and a.active and not a.has_password
+    ]
+    return managers[0] if managers else None
+
+
+def is_demo_person(uow: UnitOfWork, name: str) -> bool:
+    """Whether `name` is a demo person who signs in without a password (in a --demo process
+    only: demo_sign_in decides)."""
+    account = uow.accounts.account(name)
+    return account is not None and account.demo and not account.has_password
 
 
 def needs_first_manager(uow: UnitOfWork) -> bool:
@@ -364,15 +409,16 @@ def add_agent(uow: UnitOfWork, actor: Actor | None, command: AddAgent, now: date
     action = AccountAction.ADD
     name = command.name.strip()
     first = needs_first_manager(uow)
-    if command.role not in {str(r) for r in Role}:
+    role = command.role or (Role.MANAGER if actor is None else Role.AGENT)
+    if role not in {str(r) for r in Role}:
         _refuse(uow, actor, action, name, "account.error.bad_role", now, roles=", ".join(Role))
     if actor is None:
         if not first:
             _refuse(uow, None, action, name, "account.error.sign_in_first", now)
-        if command.role != Role.MANAGER:
+        if role != Role.MANAGER:
             _refuse(uow, None, action, name, "account.error.first_is_manager", now)
     else:
-        _permit(uow, actor, action, name, now, new_role=command.role)
+        _permit(uow, actor, action, name, now, new_role=role)
     if not _valid_name(name):
         _refuse(uow, actor, action, name, "account.error.bad_name", now)
     existing = uow.accounts.account(name)
@@ -394,7 +440,7 @@ def add_agent(uow: UnitOfWork, actor: Actor | None, command: AddAgent, now: date
     if problem:
         _refuse(uow, actor, action, name, problem, now)
     department_id = None
-    if command.role == Role.DEPARTMENT:
+    if role == Role.DEPARTMENT:
         department_id = uow.accounts.department_id(command.department or "")
         if department_id is None:
             code = command.department or ""
@@ -408,7 +454,7 @@ def add_agent(uow: UnitOfWork, actor: Actor | None, command: AddAgent, now: date
         detail = {"role": account.role, "has_password": [False, True]}
     else:
         account = uow.accounts.add_account(
-            name, command.role, hashed, now, department_id=department_id
+            name, role, hashed, now, department_id=department_id
         )
         detail = {"role": [None, account.role], "active": [None, True]}
         if account.department_code:
