@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from deskui.documents import Block, Document, Section
 from deskui.domain.periods import Period
 from deskui.i18n import t
 from deskui.lead_sheets import Sheet, lead_sheets
@@ -26,7 +27,10 @@ if TYPE_CHECKING:
     from deskui.services.measures import MeasureRecord, PeriodFigures, Share
     from deskui.services.team_report import TeamFigures
 
-PDF_FONT = "STSong-Light"  # the handover report's built-in CID font: Chinese, no font file
+XLSX_WIDTHS = (34, 40, 14, 18, 18, 10)
+FIGURE_WIDTHS = [300.0, 120.0, 120.0, 200.0]
+"""A measure's figure lines on the PDF page (a lead's sheet shares the page alike)."""
+RECORD_WIDTHS = [100.0, 250.0, 70.0, 100.0, 100.0, 70.0]
 
 
 def record_headers() -> list[str]:
@@ -259,112 +263,34 @@ def period_title(period: Period) -> str:
              last=period.last_day.isoformat())  # fmt: skip
 
 
+def report_document(sheets: list[Sheet], title: str) -> Document:
+    """A section per measure: its figure lines (a lead's sheet under its own headings, as
+    wide as they are), then its records when it has any."""
+    sections = []
+    for sheet in sheets:
+        headers = sheet.headers or figure_headers()
+        widths = FIGURE_WIDTHS if sheet.headers is None else None
+        blocks = [Block(headers, sheet.figures, widths, t("measures.no_data"))]
+        if sheet.records:
+            blocks.append(Block(record_headers(), sheet.records, RECORD_WIDTHS))
+        sections.append(
+            Section(sheet.title, blocks, top=[title], widths=XLSX_WIDTHS, fit=bool(sheet.headers))
+        )
+    return Document(title, sections)
+
+
 def write_xlsx(sheets: list[Sheet], title: str, target: Path | Any) -> None:
     """One sheet per measure: the title, its figures, then its records."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from deskui.documents.xlsx_file import write_book
 
-    from deskui.data.tabular import append_text_row
-
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    used: set[str] = set()
-    for sheet in sheets:
-        name = _sheet_name(sheet.title, used)
-        page = book.create_sheet(name)
-        append_text_row(page, [title])
-        append_text_row(page, sheet.headers or figure_headers())
-        for cell in page[2]:
-            cell.font = Font(bold=True)
-        for line in sheet.figures:
-            append_text_row(page, line)
-        if sheet.records:
-            page.append([])
-            append_text_row(page, record_headers())
-            for cell in page[page.max_row]:
-                cell.font = Font(bold=True)
-            for row in sheet.records:  # record text stays text, never a formula
-                append_text_row(page, row)
-        for column, width in zip("ABCDEF", (34, 40, 14, 18, 18, 10), strict=True):
-            page.column_dimensions[column].width = width
-        if sheet.headers:  # a lead's sheet: as wide as its headings
-            _fit_columns(page, [sheet.headers, *sheet.figures])
-    book.save(target)
-
-
-def _fit_columns(page: Any, lines: list[list[Any]]) -> None:
-    from openpyxl.utils import get_column_letter
-    from rich.cells import cell_len
-
-    for n, column in enumerate(zip(*lines, strict=False), start=1):
-        widest = max(cell_len(str(value)) for value in column)
-        page.column_dimensions[get_column_letter(n)].width = max(10, widest + 2)
-
-
-def _sheet_name(title: str, used: set[str]) -> str:
-    # Excel: at most 31 characters, none of []:*?/\ , unique in the book
-    name = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "sheet"
-    base, n = name, 2
-    while name in used:
-        name = f"{base[:28]}({n})"
-        n += 1
-    used.add(name)
-    return name
+    write_book(report_document(sheets, title), target)
 
 
 def write_pdf(sheets: list[Sheet], title: str, target: Path | Any) -> None:
-    from xml.sax.saxutils import escape
+    """The same tables on landscape A4, in the handover report's Chinese font."""
+    from deskui.documents.pdf_file import write_pdf as write_document
 
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
-    body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=9, leading=12)
-    heading = ParagraphStyle("heading", parent=body, fontSize=14, leading=18)
-    sub = ParagraphStyle("sub", parent=body, fontSize=11, leading=15, spaceBefore=8)
-
-    def cell(value: object) -> Paragraph:
-        return Paragraph(escape(str(value)), body)  # record text stays text
-
-    style = TableStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-    )
-    story: list[Any] = [Paragraph(escape(title), heading)]
-    for sheet in sheets:
-        story.append(Paragraph(escape(sheet.title), sub))
-        headers = sheet.headers or figure_headers()
-        data = [[cell(h) for h in headers]]
-        data += [[cell(v) for v in line] for line in sheet.figures]
-        if not sheet.figures:
-            data.append([cell(t("measures.no_data"))] + [cell("")] * (len(headers) - 1))
-        widths = [300, 120, 120, 200] if sheet.headers is None else _pdf_widths(len(headers))
-        story += [Table(data, colWidths=widths, repeatRows=1, style=style)]
-        if sheet.records:
-            rows = [[cell(h) for h in record_headers()]]
-            rows += [[cell(v) for v in row] for row in sheet.records]
-            widths = [100, 250, 70, 100, 100, 70]
-            story += [Spacer(1, 4), Table(rows, colWidths=widths, repeatRows=1, style=style)]
-        story.append(Spacer(1, 6))
-    document = SimpleDocTemplate(
-        str(target), pagesize=landscape(A4), title=title,
-        leftMargin=28, rightMargin=28, topMargin=28, bottomMargin=28,
-    )  # fmt: skip
-    document.build(story)
-
-
-def _pdf_widths(columns: int, page: float = 780.0) -> list[float]:
-    """A lead's sheet on a landscape A4: the first column wider, the rest shared alike."""
-    first = 110.0
-    return [first] + [(page - first) / (columns - 1)] * (columns - 1) if columns > 1 else [page]
+    write_document(report_document(sheets, title), target)
 
 
 def team_sheets(report: TeamFigures, zone: ZoneInfo) -> list[Sheet]:

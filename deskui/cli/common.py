@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from deskui.config import Settings
     from deskui.data.database import Database
+    from deskui.documents import Table
     from deskui.domain.clock import Clock
     from deskui.domain.permissions import Action
     from deskui.services.actor import Actor
@@ -177,17 +178,14 @@ def in_words(group: str, code: str) -> str:
     return t(key) if has_key(key) else code
 
 
-Table = tuple[list[str], list[list[Any]]]
-
-
 def write_table(
     name: str, table: Table, fmt: str, output: str | None, *, xlsx_to_pipe: bool
 ) -> None:
     """A table as CSV or XLSX into `output`, or stdout: CSV with no cell starting a formula
     (and, on a terminal, control characters shown as escapes); XLSX never onto a terminal
     (onto a pipe only where `xlsx_to_pipe`)."""
-    from deskui.data.export import write_csv
-    from deskui.data.export import write_xlsx as write_tables
+    from deskui.documents.csv_file import write_csv
+    from deskui.documents.xlsx_file import write_tables
 
     if fmt == "xlsx":
         if output is None:

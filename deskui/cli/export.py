@@ -7,10 +7,11 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from deskui.cli.common import Table, open_database, signed_in, write_table
+from deskui.cli.common import open_database, signed_in, write_table
 
 if TYPE_CHECKING:
     from deskui.config import Settings
+    from deskui.documents import Table
     from deskui.domain.clock import Clock
 
 

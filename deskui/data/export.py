@@ -1,18 +1,15 @@
-"""`deskui export KIND`: the records as CSV or XLSX, times in the site's local zone."""
+"""`deskui export KIND`: the records as tables, times in the site's local zone (written as CSV
+or XLSX by deskui/documents)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import IO, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from deskui.data.tabular import append_text_row, spreadsheet_cell
 from deskui.data.unit_of_work import UnitOfWork
-from deskui.domain.visible_text import visible
-
-Table = tuple[list[str], list[list[Any]]]
+from deskui.documents import Table
 
 
 def _tickets(uow: UnitOfWork, zone: ZoneInfo) -> Table:
@@ -172,36 +169,6 @@ KINDS: dict[str, Callable[[UnitOfWork, ZoneInfo], Table]] = {
 
 def build_table(kind: str, uow: UnitOfWork, timezone: str) -> Table:
     return KINDS[kind](uow, ZoneInfo(timezone))
-
-
-def write_csv(table: Table, stream: IO[str], *, terminal: bool = False) -> None:
-    """The rows as stored, but that no cell starts a formula (`spreadsheet_cell`); on a
-    `terminal`, control characters are shown as their escapes (`\\x1b[2J`), so a name holding
-    an escape sequence cannot clear, restyle or rename the agent's terminal (issue 23)."""
-    headers, rows = table
-
-    def shown(value: Any) -> Any:
-        value = spreadsheet_cell(value)
-        return visible(value) if terminal and isinstance(value, str) else value
-
-    writer = csv.writer(stream)
-    writer.writerow([shown(header) for header in headers])
-    writer.writerows([shown(value) for value in row] for row in rows)
-
-
-def write_xlsx(sheets: dict[str, Table], target: IO[bytes] | str) -> None:
-    """One sheet per table; text cells typed as text (`append_text_row`), never formulas."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    for title, (headers, rows) in sheets.items():
-        sheet = book.create_sheet(title[:31])
-        append_text_row(sheet, list(headers))
-        for row in rows:
-            append_text_row(sheet, list(row))
-        sheet.freeze_panes = "A2"
-    book.save(target)
 
 
 def _localised(rows: Iterable[Sequence[Any]], zone: ZoneInfo) -> list[list[Any]]:

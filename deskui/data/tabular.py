@@ -1,53 +1,13 @@
-"""Read a customer sheet (.csv or .xlsx) into rows keyed by its header line; write cells a
-spreadsheet reads as data, never as a formula (issue 23: CSV / formula injection)."""
+"""Read a customer sheet (.csv or .xlsx) into rows keyed by its header line (writing a sheet
+is deskui/documents' job)."""
 
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from deskui.domain.refusal import Refusal
-from deskui.domain.visible_text import visible
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""What a spreadsheet may start a formula with (OWASP, CSV injection)."""
-_PHONE = re.compile(r"\+[1-9][0-9]{5,14}")  # E.164: +8613812345678
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-"""C0 characters an XLSX (XML 1.0) cannot hold."""
-
-
-def reads_as_formula(text: str) -> bool:
-    """Whether a spreadsheet opening `text` as a cell could run it: it starts like a formula
-    and is not plainly a phone number (E.164) or a number, which stay the keys scripts read."""
-    if not text.startswith(FORMULA_STARTS):
-        return False
-    return not (_PHONE.fullmatch(text) or _NUMBER.fullmatch(text))
-
-
-def spreadsheet_cell(value: Any) -> Any:
-    """A CSV cell as data: text a spreadsheet would read as a formula gets a leading `'`
-    (`'=HYPERLINK(...)`), as OWASP describes; anything else is written as it is."""
-    if isinstance(value, str) and reads_as_formula(value):
-        return "'" + value
-    return value
-
-
-def append_text_row(sheet: Any, values: list[Any]) -> None:
-    """Append a row to an openpyxl sheet with every text cell typed as text, so `=1+2` is
-    shown, not computed, and needs no `'`; the C0 characters XML cannot hold are written as
-    their escapes (`\\x1b`), which openpyxl would otherwise refuse."""
-    sheet.append([_NOT_IN_XML.sub(_escaped, v) if isinstance(v, str) else v for v in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-
-
-def _escaped(match: re.Match[str]) -> str:
-    return visible(match.group(), one_line=True)
 
 
 class TableError(Refusal, ValueError):

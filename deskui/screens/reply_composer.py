@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 FACT_FIELDS = ("cause", "responsible", "action_at", "expected_finish")
-PDF_FONT = "STSong-Light"  # reportlab's built-in Chinese CID font: no font file needed
 
 
 def replies_dir(settings: Settings) -> Path:
@@ -65,30 +64,9 @@ def export_text(text: str, path: Path) -> Path:
 
 def export_pdf(text: str, path: Path, title: str) -> Path:
     """An A4 page per screenful of reply, Chinese set in STSong-Light, wrapped CJK-style."""
-    from xml.sax.saxutils import escape
+    from deskui.documents.pdf_file import write_letter
 
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
-    body = ParagraphStyle("reply", fontName=PDF_FONT, fontSize=11, leading=18, wordWrap="CJK")
-    head = ParagraphStyle("title", parent=body, fontSize=15, leading=22, alignment=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = SimpleDocTemplate(
-        str(path), pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, title=title
-    )
-    story: list[object] = [Paragraph(escape(title), head), Spacer(1, 6 * mm)]
-    for paragraph in text.split("\n\n"):
-        if paragraph.strip():
-            lines = "<br/>".join(escape(line) for line in paragraph.strip().split("\n"))
-            story += [Paragraph(lines, body), Spacer(1, 3 * mm)]
-    document.build(story)  # type: ignore[arg-type]
-    return path
+    return write_letter(text, path, title)
 
 
 class ReplyComposerScreen(Screen[None]):

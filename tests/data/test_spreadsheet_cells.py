@@ -10,8 +10,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from deskui.data.export import write_csv, write_xlsx
-from deskui.data.tabular import reads_as_formula, spreadsheet_cell
+from deskui.documents.csv_file import reads_as_formula, spreadsheet_cell, write_csv
+from deskui.documents.xlsx_file import write_tables as write_xlsx
 
 ATTACKS = [
     '=HYPERLINK("http://x","y")',
@@ -87,7 +87,7 @@ def test_xlsx_types_text_as_text_without_a_quote_and_keeps_numbers() -> None:
 
 
 def test_the_leads_report_writes_a_records_formula_as_text() -> None:
-    from deskui.report import Sheet
+    from deskui.lead_sheets import Sheet
     from deskui.report import write_xlsx as write_report
 
     target = io.BytesIO()
