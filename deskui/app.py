@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from deskui.config import Settings
-from deskui.domain.clock import Clock
+from deskui.domain.clock import Clock, site_zone
 from deskui.domain.work_permissions import works_one_department
 from deskui.i18n import set_locale, t
 from deskui.key_order import KeysInOrderApp
@@ -594,12 +594,11 @@ class DeskApp(KeysInOrderApp[None]):
         self._exit_renderables.clear()  # the traceback is in the log; cli says where, in a line
 
     def _record_crash(self, error: BaseException) -> Path:
-        from zoneinfo import ZoneInfo
 
         from deskui.crash import append, crash_folder, describe, write_crash_log
         from deskui.screens.drafts import live_drafts
 
-        local_now = self.clock.now().astimezone(ZoneInfo(self.settings.site_timezone))
+        local_now = self.clock.now().astimezone(site_zone(self.settings.site_timezone))
         path = write_crash_log(crash_folder(self.settings), describe(error), local_now)
         for draft in live_drafts():  # what the debounce had not written yet (DESIGN.md 5)
             try:

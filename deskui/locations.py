@@ -7,7 +7,6 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -58,7 +57,9 @@ def kept_demo_folder(database_url: str) -> Path:
 def file_stamp(at: datetime, timezone: str) -> str:
     """`20261123-0913` for a file's name: the site's local time, as the agent reads a clock
     (a UTC stamp said 0113 for a reply written at 09:13)."""
-    return at.astimezone(ZoneInfo(timezone)).strftime("%Y%m%d-%H%M")
+    from deskui.domain.clock import site_zone
+
+    return at.astimezone(site_zone(timezone)).strftime("%Y%m%d-%H%M")
 
 
 PRIVATE_FOLDER = 0o700

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from deskui.documents import Block, Document, Section
+from deskui.domain.clock import site_zone
 from deskui.domain.periods import Period
 from deskui.i18n import t
 from deskui.lead_sheets import Sheet, lead_sheets
@@ -315,7 +316,7 @@ def write_team_report(uow: Any, actor: Any, command: TeamReportFile, now: dateti
 
     settings, period = command.settings, command.period
     figures = team_report(uow, actor, TeamReport(period, settings.site_timezone), now)
-    sheets = team_sheets(figures, ZoneInfo(settings.site_timezone))
+    sheets = team_sheets(figures, site_zone(settings.site_timezone))
     folder = report_folder(settings)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = file_stamp(now, settings.site_timezone)

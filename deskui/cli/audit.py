@@ -27,13 +27,13 @@ def audit_command(settings: Settings, clock: Clock, args: argparse.Namespace) ->
     """`deskui audit`: a manager searches the audit by person, action and local days, as CSV
     or XLSX; reading the audit is itself audited."""
     from datetime import date, datetime, time, timedelta
-    from zoneinfo import ZoneInfo
 
     from deskui.data.unit_of_work import UnitOfWork
+    from deskui.domain.clock import site_zone
     from deskui.domain.refusal import Invalid
     from deskui.services.audit import AuditQuery, search_audit
 
-    zone = ZoneInfo(settings.site_timezone)
+    zone = site_zone(settings.site_timezone)
 
     def day(text: str | None, flag: str) -> datetime | None:
         if text is None:

@@ -163,10 +163,10 @@ def new_password(settings: Settings, name: str, environ: dict[str, str]) -> str:
 
 def local_time(instant: datetime, settings: Settings) -> str:
     """An instant as the site's clock shows it, with the zone said (never bare UTC)."""
-    from zoneinfo import ZoneInfo
+    from deskui.domain.clock import site_zone
 
     zone = settings.site_timezone
-    return f"{instant.astimezone(ZoneInfo(zone)).strftime('%Y-%m-%d %H:%M')} ({zone})"
+    return f"{instant.astimezone(site_zone(zone)).strftime('%Y-%m-%d %H:%M')} ({zone})"
 
 
 def in_words(group: str, code: str) -> str:

@@ -6,11 +6,10 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from deskui.cli.common import UsageError
-from deskui.config import Settings
-from deskui.domain.clock import Clock, OffsetClock, SystemClock
+from deskui.config import Settings, site_timezone
+from deskui.domain.clock import SITE_TIMEZONE, Clock, OffsetClock, SystemClock, site_zone
 from deskui.i18n import LOCALES
 
 EXPORT_KINDS = (
@@ -31,7 +30,6 @@ EXPORT_KINDS = (
     "events",
     "surveys",
 )
-SITE_TIMEZONE = "Asia/Shanghai"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,7 +151,7 @@ def parse_now(text: str, timezone: str = SITE_TIMEZONE) -> datetime:
             f"--now: {text!r} is not a date and time; write it like 2026-11-23T09:00+08:00"
         ) from error
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=ZoneInfo(timezone))
+        instant = instant.replace(tzinfo=site_zone(timezone))
     return instant
 
 
@@ -171,7 +169,12 @@ def check_url(url: str) -> str:
 def resolve(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Settings, Clock]:
     demo = getattr(args, "demo", False)
     now = getattr(args, "now", None)
-    clock: Clock = OffsetClock(parse_now(now)) if now else SystemClock()  # before any folder
+    try:
+        timezone = site_timezone(environ)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    # the clock before any folder: --now is read in the site's zone
+    clock: Clock = OffsetClock(parse_now(now, timezone)) if now else SystemClock()
     given = getattr(args, "db", None)
     # a demo is seeded into --db only: DESKUI_DATABASE_URL may name the team's real database
     url = given if demo else given or environ.get("DESKUI_DATABASE_URL")
@@ -202,6 +205,6 @@ def resolve(args: argparse.Namespace, environ: dict[str, str]) -> tuple[Settings
         files_folder=str(files_folder) if files_folder else None,
         agent_name=getattr(args, "agent", None),
         agent_password=environ.get("DESKUI_PASSWORD") or None,
-        site_timezone=SITE_TIMEZONE,
+        site_timezone=timezone,
     )
     return settings, clock

@@ -9,9 +9,9 @@ import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from deskui.cli.common import CommandRefused, UsageError, open_database, say, signed_in
+from deskui.domain.clock import site_zone
 from deskui.domain.periods import days_between
 from deskui.report import period_title, team_sheets, write_pdf, write_xlsx
 
@@ -31,7 +31,7 @@ def report_command(settings: Settings, clock: Clock, args: argparse.Namespace) -
 
     now = clock.now()
     set_locale(settings.locale)
-    zone = ZoneInfo(settings.site_timezone)
+    zone = site_zone(settings.site_timezone)
     first, last = _day(args.since, "--from"), _day(args.until, "--to")
     if last < first:
         raise UsageError(f"--to {last} is before --from {first}")

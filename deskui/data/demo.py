@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from deskui.data import models as m
 from deskui.data.records import NewTicket
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.clock import site_zone
 from deskui.domain.deadlines import callback_due, handover_ack_due, profile_filing_due
 from deskui.domain.model import (
     COMPLAINT_CATEGORIES,
@@ -285,11 +286,9 @@ def seed_demo(uow: UnitOfWork, now: datetime) -> None:
 
 def _seed_orders(uow: UnitOfWork, now: datetime, desk_agents: list[m.Agent]) -> None:
     """Shop orders for the follow-up lists and one hand-entered payment item (seed 004)."""
-    from zoneinfo import ZoneInfo
-
     from deskui.data.handover_store import NewHandoverItem
 
-    zone = ZoneInfo("Asia/Shanghai")
+    zone = site_zone()
     agent = desk_agents[0]
 
     def local(delta: timedelta) -> str:
@@ -476,8 +475,6 @@ def _seed_complaints(
 ) -> None:
     """An angry caller's complaint ready for its seven steps (seed 001:6), and a written one
     forwarded late by the business department, with the repeat it caused (seed 000:3.2.2-3)."""
-    from zoneinfo import ZoneInfo
-
     angry, writer = customers[10], customers[12]
     uow.tickets.open_ticket(
         NewTicket(
@@ -497,7 +494,7 @@ def _seed_complaints(
         now - timedelta(minutes=3),
         department_code="platform",
     )
-    received_on = (now - timedelta(days=4)).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    received_on = (now - timedelta(days=4)).astimezone(site_zone()).date()
     uow.tickets.open_ticket(
         NewTicket(
             customer_id=writer.id,
@@ -568,15 +565,13 @@ def _seed_department_legs(uow: UnitOfWork, now: datetime) -> None:
 def _seed_reception(uow: UnitOfWork, now: datetime) -> None:
     """Today's booked visitors, a walk-in, a pass that expires today, an urgent message for
     the manager, an unsigned fax (seed 001:4)."""
-    from zoneinfo import ZoneInfo
-
     from sqlalchemy import select
 
     from deskui.domain.reception import local_day
 
     ids = {name: id_ for name, id_ in uow.session.execute(select(m.Agent.name, m.Agent.id))}
     desk, lead, manager = ids["李娜"], ids["张伟"], ids["刘洋"]
-    _, day_end = local_day(now, ZoneInfo("Asia/Shanghai"))
+    _, day_end = local_day(now, site_zone())
     for hours, visitor, company, host, prepare in (
         (1.5, "周明", "星辰科技", "张伟", "会议室 A，投影，两份合同复印件"),
         (5, "孙丽", "华强物业", "刘洋", "年度服务报告，茶水"),
@@ -694,14 +689,12 @@ def _seed_relations(uow: UnitOfWork, now: datetime) -> None:
     a callback two days ago, and one handed to the business department; a gift sent
     yesterday with its confirmation callback due, one confirmed; an event next month with
     its plan due and invitees, and last month's with attendance recorded."""
-    from zoneinfo import ZoneInfo
-
     from sqlalchemy import select
 
     from deskui.domain.calendar import BusinessCalendar
     from deskui.domain.reception import local_day
 
-    zone = ZoneInfo("Asia/Shanghai")
+    zone = site_zone()
     calendar = BusinessCalendar()
     ids = {name: id_ for name, id_ in uow.session.execute(select(m.Agent.name, m.Agent.id))}
     desk, organiser, lead = ids["李娜"], ids["陈静"], ids["张伟"]

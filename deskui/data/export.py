@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.documents import Table
+from deskui.domain.clock import site_zone
 
 
 def _tickets(uow: UnitOfWork, zone: ZoneInfo) -> Table:
@@ -168,7 +169,7 @@ KINDS: dict[str, Callable[[UnitOfWork, ZoneInfo], Table]] = {
 
 
 def build_table(kind: str, uow: UnitOfWork, timezone: str) -> Table:
-    return KINDS[kind](uow, ZoneInfo(timezone))
+    return KINDS[kind](uow, site_zone(timezone))
 
 
 def _localised(rows: Iterable[Sequence[Any]], zone: ZoneInfo) -> list[list[Any]]:

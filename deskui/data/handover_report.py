@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from deskui.documents import Block, Document, Section
+from deskui.domain.clock import site_zone
 from deskui.domain.handover import ReportRow, by_sheet
 from deskui.i18n import t
 from deskui.locations import file_stamp
@@ -49,7 +50,7 @@ def wall_rows(rows: list[ReportRow], zone: ZoneInfo) -> list[list[str]]:
 
 def write_report(report: HandoverReportRecord, folder: Path, timezone: str) -> tuple[Path, Path]:
     """Write `handover-<id>.pdf` and `.xlsx` into `folder` (created); returns both paths."""
-    zone = ZoneInfo(timezone)
+    zone = site_zone(timezone)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = file_stamp(report.handed_over_at, timezone)
     base = folder / f"handover-{stamp}-{report.id}"

@@ -15,6 +15,7 @@ from deskui.data import models as m
 from deskui.data.history import HistoryEntry, entry_changes, field_changes, newest_first
 from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version, conflict_of
+from deskui.domain.clock import site_zone
 from deskui.domain.deadlines import parcel_final_answer_due
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.handover import (
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 ORDER_SUBJECT = "order"
 HANDOVER_NOTICE = "handover_unacknowledged"
 OPEN_STATES = (HandoverStatus.OPEN, HandoverStatus.HANDED_OVER)
-SITE_ZONE = ZoneInfo("Asia/Shanghai")  # Settings.site_timezone by default
+SITE_ZONE = site_zone()  # Settings.site_timezone by default
 
 
 class HandoverError(Refusal, ValueError):

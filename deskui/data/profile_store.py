@@ -25,6 +25,7 @@ from deskui.data.profile_records import (
 )
 from deskui.data.store_base import StoreBase
 from deskui.domain.assignment import AgentLoad, CustomerNeed, assign_customers, parse_skills
+from deskui.domain.clock import SITE_TIMEZONE
 from deskui.domain.customer_import import (
     ImportReport,
     ImportRow,
@@ -44,7 +45,6 @@ FILING_CS = "cs"
 FILING_SALES = "sales"
 FILING_NOTES = "personal_notes"
 """Deadline notes telling the three profile filings apart (seed 000:1.4.1-1.4.3)."""
-SITE_TIMEZONE = "Asia/Shanghai"
 """The zone whose days a contract date names (the calendar's default zone)."""
 
 

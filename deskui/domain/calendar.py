@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from deskui.domain.clock import SITE_TIMEZONE
+
 _SATURDAY = 5
 
 HOLIDAY_KEYS: dict[str, str] = {
@@ -50,7 +52,7 @@ class BusinessCalendar:
     def __init__(
         self,
         overrides: Mapping[date, bool] | None = None,
-        tz: str = "Asia/Shanghai",
+        tz: str = SITE_TIMEZONE,
         workday_start: time = time(9, 0),
         workday_end: time = time(18, 0),
     ) -> None:

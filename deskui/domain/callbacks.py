@@ -15,6 +15,7 @@ from enum import StrEnum
 import chinese_calendar
 
 from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.clock import SITE_TIMEZONE
 from deskui.domain.model import CallbackOutcome, CallbackPurpose
 
 WEEK = timedelta(days=7)
@@ -684,7 +685,7 @@ class SurveyQuarter:
         return f"{self.year}Q{self.quarter}"
 
 
-def survey_quarter(now: datetime, rules: CallbackRules, tz: str = "Asia/Shanghai") -> SurveyQuarter:
+def survey_quarter(now: datetime, rules: CallbackRules, tz: str = SITE_TIMEZONE) -> SurveyQuarter:
     """The current quarter's survey forms: due by `survey_day` of its first month."""
     from zoneinfo import ZoneInfo
 
@@ -724,7 +725,7 @@ def missing_surveys(
     submitted: Iterable[tuple[str, int, int]],
     now: datetime,
     rules: CallbackRules,
-    tz: str = "Asia/Shanghai",
+    tz: str = SITE_TIMEZONE,
 ) -> list[tuple[str, date, bool]]:
     """(department, due date, late?) for each sales department without this quarter's form."""
     from zoneinfo import ZoneInfo
@@ -788,7 +789,7 @@ _BOOKED = re.compile(
 )
 
 
-def parse_booked_time(text: str, now: datetime, tz: str = "Asia/Shanghai") -> datetime | None:
+def parse_booked_time(text: str, now: datetime, tz: str = SITE_TIMEZONE) -> datetime | None:
     """The time a busy customer gave (`15:30`, `明天 10:00`, `11-25 15:00`,
     `2026-11-25 15:00`), local to the site, as UTC; None when it does not read as a time."""
     from zoneinfo import ZoneInfo

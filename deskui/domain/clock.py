@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+SITE_TIMEZONE = "Asia/Shanghai"
+"""The site's zone unless its settings name another (Settings.site_timezone, from
+DESKUI_TIMEZONE: deskui.config.site_timezone). Times are stored in UTC and shown in it; the
+calendar's rules (local days, calling hours, the 10th of a quarter) are local to it."""
+
+
+@cache
+def site_zone(timezone: str = SITE_TIMEZONE) -> ZoneInfo:
+    """The site's zone as a tzinfo (`timezone`: Settings.site_timezone), read once."""
+    return ZoneInfo(timezone)
 
 
 class Clock(Protocol):

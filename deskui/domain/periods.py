@@ -11,7 +11,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-SITE_ZONE = "Asia/Shanghai"
+from deskui.domain.clock import SITE_TIMEZONE
+
+SITE_ZONE = SITE_TIMEZONE  # the default of every function here: Settings.site_timezone
 MOST_RANGE_DAYS = 366
 """The longest from/to the lead may ask for: a year, a leap year's included."""
 

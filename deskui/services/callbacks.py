@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from deskui.data.callback_store import (
     CallbackDetail,
@@ -24,6 +23,7 @@ from deskui.data.history import HistoryEntry
 from deskui.data.records import AgentRecord
 from deskui.data.relations_store import ContactChoice
 from deskui.domain.callbacks import BOOKING_FIELD, CallbackRules, CoverageShare, callback_script
+from deskui.domain.clock import site_zone
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.field_problem import FieldProblem
@@ -198,7 +198,7 @@ def open_queue(uow: UnitOfWork, actor: Actor, command: OpenQueue, now: datetime)
     """Share the overdue personal callbacks, count what the agent has seen as seen (the desk's
     notice clears until more fall due), commit; then count the unseen ones due today."""
     require(actor, Action.WORK_OWN)
-    zone = ZoneInfo(command.site_timezone)
+    zone = site_zone(command.site_timezone)
     end_of_day = datetime.combine(
         now.astimezone(zone).date() + timedelta(days=1), time(0), tzinfo=zone
     ).astimezone(UTC)

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from deskui.data.handover_store import HandedOver, HandoverError, HandoverRow, NewHandoverItem
 from deskui.data.history import HistoryEntry
+from deskui.domain.clock import site_zone
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
 
@@ -122,7 +122,7 @@ def gather_handover(uow: UnitOfWork, actor: Actor, command: GatherHandover, now:
     """How many items were added (each subject once; only the day's unfinished work, issue 14)."""
     _require_scope(actor, command.whole_shift)
     added = uow.handover.gather_handover(
-        actor.id, now, command.whole_shift, ZoneInfo(command.site_timezone)
+        actor.id, now, command.whole_shift, site_zone(command.site_timezone)
     )
     uow.commit()
     return added

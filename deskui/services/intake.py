@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
-from zoneinfo import ZoneInfo
 
 from deskui.data.records import CallerMatch, CallIntake, CustomerCard, HistoryRow, SavedCall
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.accounts import masked_email, masked_number, sees_personal
+from deskui.domain.clock import SITE_TIMEZONE, site_zone
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.intake import check_choices, check_intake, department_problem
@@ -175,7 +175,7 @@ class RecordCall:
     intake: CallIntake
     locale: str = "zh-CN"
     """Whose rules of conduct an answer said to the customer is held to."""
-    site_timezone: str = "Asia/Shanghai"
+    site_timezone: str = SITE_TIMEZONE
     """Where "today" is, for the day a forwarding department received the complaint."""
 
 
@@ -184,7 +184,7 @@ def _check_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetim
     the same domain functions (seed 002:2.2), the routing's department unless a lead chose
     another (seed 002:2.3.2), an answer breaking the rules of conduct (seed 000:3.2.1.2)."""
     intake = command.intake
-    today = now.astimezone(ZoneInfo(command.site_timezone)).date()
+    today = now.astimezone(site_zone(command.site_timezone)).date()
     received = intake.received_by_department_on
     problems = check_choices(
         kind=intake.kind,

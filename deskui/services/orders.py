@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from deskui.data.frontdesk_store import FrontDeskError
 from deskui.data.handover_store import HandoverError, OrderImport, OrderRow
 from deskui.data.tabular import TableError, read_table
+from deskui.domain.clock import site_zone
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.permissions import Action
@@ -64,7 +64,7 @@ class OrderView:
 def order_rows(uow: UnitOfWork, actor: Actor, query: OrderView, now: datetime) -> list[OrderRow]:
     """The list as the pure order rules decide it now."""
     require(actor, Action.WORK_OWN)
-    return list(uow.handover.order_rows_for(query.view, now, ZoneInfo(query.timezone)))
+    return list(uow.handover.order_rows_for(query.view, now, site_zone(query.timezone)))
 
 
 # -- recording orders -------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def add_order(uow: UnitOfWork, actor: Actor, command: AddOrder, now: datetime) -
     """Record the order for the actor; returns its id. Refuses a field problem or an order
     number the shop already has."""
     require(actor, Action.WORK_OWN)
-    order_id = uow.handover.add_order(command.fields, actor.id, now, ZoneInfo(command.timezone))
+    order_id = uow.handover.add_order(command.fields, actor.id, now, site_zone(command.timezone))
     uow.commit()
     return order_id
 
@@ -115,7 +115,7 @@ def import_orders(
     except FrontDeskError as error:  # not a file of the inbox, on a team desk
         problem = FieldProblem("path", error.key, tuple(error.values.items()))
         raise HandoverError("orders.error.fix_fields", [problem]) from error
-    imported = uow.handover.import_orders(rows, actor.id, now, ZoneInfo(command.timezone))
+    imported = uow.handover.import_orders(rows, actor.id, now, site_zone(command.timezone))
     uow.commit()
     return imported
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from deskui.data.reception_store import MessageRow, PassRow, VisitRow
+from deskui.domain.clock import site_zone
 from deskui.domain.permissions import Action
 from deskui.domain.reception import (
     message_problems,
@@ -74,7 +74,7 @@ class ReceptionPage:
 
 def reception_count(uow: UnitOfWork, actor: Actor, page: ReceptionPage, now: datetime) -> int:
     require(actor, Action.WORK_OWN)
-    zone = ZoneInfo(page.site_timezone)
+    zone = site_zone(page.site_timezone)
     if page.section == "visitors":
         return uow.reception.today_visits_count(now, zone)
     if page.section == "walk_ins":
@@ -90,7 +90,7 @@ def reception_page(
     """Visitors in time order, walk-ins newest first, passes soonest end first, messages
     urgent first."""
     require(actor, Action.WORK_OWN)
-    zone = ZoneInfo(page.site_timezone)
+    zone = site_zone(page.site_timezone)
     offset, limit = page.offset, page.limit
     if page.section == "visitors":
         return list(uow.reception.today_visits(now, zone, offset, limit))

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from deskui.data.callback_store import CallbackResult
 from deskui.data.relations_store import (
@@ -22,6 +21,7 @@ from deskui.data.relations_store import (
 )
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.clock import site_zone
 from deskui.domain.permissions import Action
 from deskui.domain.refusal import refuse_problems
 from deskui.domain.relations import (
@@ -234,7 +234,7 @@ class AddEvent:
 def add_event(uow: UnitOfWork, actor: Actor, command: AddEvent, now: datetime) -> int:
     """Returns the event's id."""
     require(actor, Action.WORK_OWN)
-    zone = ZoneInfo(command.site_timezone)
+    zone = site_zone(command.site_timezone)
     refuse_problems(
         event_problems(
             name=command.name, place=command.place, event_on=command.event_on, now=now, zone=zone
@@ -243,7 +243,7 @@ def add_event(uow: UnitOfWork, actor: Actor, command: AddEvent, now: datetime) -
     event_id = uow.relations.add_event(
         actor.id,
         now,
-        ZoneInfo(command.site_timezone),
+        site_zone(command.site_timezone),
         name=command.name,
         event_on=command.event_on,
         place=command.place,
@@ -323,7 +323,7 @@ def record_attendance(
     require(actor, Action.WORK_OWN)
     refuse_problems(attendance_note_problems(command.note))
     uow.relations.record_attendance(
-        command.invitee_id, now, ZoneInfo(command.site_timezone), command.attendance, command.note
+        command.invitee_id, now, site_zone(command.site_timezone), command.attendance, command.note
     )
     uow.commit()
 
@@ -372,7 +372,7 @@ def relations_rows(uow: UnitOfWork, actor: Actor, query: RelationsPage, now: dat
         return list(uow.relations.gift_rows(query.offset, query.limit))
     if query.section == "invitees" and query.event_id is not None:
         return list(uow.relations.invitee_rows(query.event_id, query.offset, query.limit))
-    today = now.astimezone(ZoneInfo(query.site_timezone)).date()
+    today = now.astimezone(site_zone(query.site_timezone)).date()
     return list(uow.relations.event_rows(today, query.offset, query.limit))
 
 

@@ -34,7 +34,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
-from zoneinfo import ZoneInfo
 
 import textual_serve
 from aiohttp import WSMsgType, web
@@ -44,7 +43,7 @@ from textual_serve.download_manager import DownloadManager
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.accounts import SignInOutcome
-from deskui.domain.clock import Clock
+from deskui.domain.clock import SITE_TIMEZONE, Clock, site_zone
 from deskui.services.accounts import (
     AccountRefused,
     DemoSignIn,
@@ -82,7 +81,7 @@ class HostOptions:
     max_desks_per_agent: int = 3
     client_attempts: int = 5
     locale: str = "zh-CN"
-    site_timezone: str = "Asia/Shanghai"
+    site_timezone: str = SITE_TIMEZONE
     demo: bool = False
     """Started with --demo: the demo's people sign in with an empty password."""
 
@@ -383,7 +382,7 @@ class WebHost:
     def _local(self, instant: datetime | None) -> str:
         if instant is None:
             return ""
-        return instant.astimezone(ZoneInfo(self.options.site_timezone)).strftime("%Y-%m-%d %H:%M")
+        return instant.astimezone(site_zone(self.options.site_timezone)).strftime("%Y-%m-%d %H:%M")
 
     # -- pages ---------------------------------------------------------------------------
 

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widget import Widget
 
+from deskui.domain.clock import SITE_TIMEZONE
+
 
 class LiveClock(Widget):
     """Local date and time of the site; no timer of its own."""
@@ -21,7 +23,7 @@ class LiveClock(Widget):
     }
     """
 
-    def __init__(self, timezone: str = "Asia/Shanghai", *, id: str | None = None) -> None:
+    def __init__(self, timezone: str = SITE_TIMEZONE, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="-live")
         self._zone = ZoneInfo(timezone)
 
