@@ -38,6 +38,17 @@ def files_dir(settings: Settings) -> Path:
     return data_dir()
 
 
+def reports_dir(settings: Settings) -> Path:
+    """Where printed reports go (the handover report, the team report of the measures
+    screen): `reports/` in the desk's files folder (the demo's own)."""
+    return files_dir(settings) / "reports"
+
+
+def replies_dir(settings: Settings) -> Path:
+    """Where exported replies go: `replies/` in the desk's files folder (the demo's own)."""
+    return files_dir(settings) / "replies"
+
+
 def new_demo_folder() -> Path:
     """A fresh temporary folder for a demo without --db: deleted when the demo ends."""
     return Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))

@@ -310,14 +310,13 @@ class TeamReportFile:
 def write_team_report(uow: Any, actor: Any, command: TeamReportFile, now: datetime) -> Path:
     """The measures screen's `x`: the CLI's report of the period shown, a read like the
     period view (no commit); `team-<first>-<last>-<local stamp>.xlsx`, its path returned."""
-    from deskui.data.handover_report import report_folder
-    from deskui.locations import file_stamp
+    from deskui.locations import file_stamp, reports_dir
     from deskui.services.team_report import TeamReport, team_report
 
     settings, period = command.settings, command.period
     figures = team_report(uow, actor, TeamReport(period, settings.site_timezone), now)
     sheets = team_sheets(figures, site_zone(settings.site_timezone))
-    folder = report_folder(settings)
+    folder = reports_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = file_stamp(now, settings.site_timezone)
     days = f"{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}"

@@ -15,19 +15,11 @@ from deskui.i18n import t
 from deskui.locations import file_stamp
 
 if TYPE_CHECKING:
-    from deskui.config import Settings
     from deskui.data.handover_store import HandoverReportRecord
 
 COLUMNS = ("customer", "item", "status", "deadline", "owner", "note")
 XLSX_WIDTHS = (24, 36, 10, 18, 12, 40)
 PDF_WIDTHS = [110.0, 190.0, 55.0, 85.0, 60.0, 270.0]
-
-
-def report_folder(settings: Settings) -> Path:
-    """Where printed reports go: `reports/` in the desk's files folder (the demo's own)."""
-    from deskui.locations import files_dir
-
-    return files_dir(settings) / "reports"
 
 
 def headers() -> list[str]:

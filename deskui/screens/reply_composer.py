@@ -27,7 +27,7 @@ from deskui.domain.script_flow import salutation
 from deskui.domain.search import visible
 from deskui.i18n import catalog, current_locale, t
 from deskui.keys import localize_bindings
-from deskui.locations import file_stamp
+from deskui.locations import file_stamp, replies_dir
 from deskui.navigation import open_modal
 from deskui.screens.attachments import deliver_to_browser
 from deskui.screens.drafts import FormDraft
@@ -39,7 +39,6 @@ from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from deskui.config import Settings
     from deskui.screens.host import DeskHost
     from deskui.services.complaints import ComplaintCase
     from deskui.services.errors import Conflict
@@ -47,13 +46,6 @@ if TYPE_CHECKING:
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 FACT_FIELDS = ("cause", "responsible", "action_at", "expected_finish")
-
-
-def replies_dir(settings: Settings) -> Path:
-    """Where exported replies go: the desk's files folder (the demo's own under --demo)."""
-    from deskui.locations import files_dir
-
-    return files_dir(settings) / "replies"
 
 
 def export_text(text: str, path: Path) -> Path:

@@ -313,12 +313,13 @@ def print_handover_report(
     uow: UnitOfWork, actor: Actor, command: PrintHandoverReport, now: datetime
 ) -> PrintedReport | None:
     """Write the report as it was frozen when handed over; None when the actor has none."""
-    from deskui.data.handover_report import report_folder, write_report
+    from deskui.data.handover_report import write_report
+    from deskui.locations import reports_dir
 
     require(actor, Action.WORK_OWN)
     report = uow.handover.latest_handover_report(actor.id)
     if report is None:
         return None
     settings = command.settings
-    pdf, xlsx = write_report(report, report_folder(settings), settings.site_timezone)
+    pdf, xlsx = write_report(report, reports_dir(settings), settings.site_timezone)
     return PrintedReport(pdf, xlsx)
