@@ -78,3 +78,21 @@ def test_the_pdf_and_an_agent_refused(tmp_path: Path, capsys: pytest.CaptureFixt
     assert capsys.readouterr().err.startswith("deskui: ")
     assert main(["--demo", "--db", url, "--now", NOW, "report", "team", "--from", "2026-10-07",
                  "--to", "2026-10-01", "--output", str(out)]) == 2  # fmt: skip
+
+
+def test_a_pdf_onto_a_pipe_goes_down_the_pipe(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`deskui report team --format pdf | lpr`: the PDF is written to stdout (it went into a
+    file named after the stream's repr, stdout empty), and a period over a year is refused
+    with the period picker's words."""
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    args = ["report", "team", "--from", "2026-10-01", "--to", "2026-10-07", "--format", "pdf"]
+    assert main(["--demo", "--db", url, "--now", NOW, *args]) == 0
+    assert capfdbinary.readouterr().out.startswith(b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("demo")) == []
+    long = ["report", "team", "--from", "2025-01-01", "--to", "2026-01-02", "--format", "pdf"]
+    assert main(["--demo", "--db", url, "--now", NOW, *long]) == 2
+    err = capfdbinary.readouterr().err.decode()
+    assert err == "deskui: 最长 366 天，这段有 367 天\n"
