@@ -2,7 +2,11 @@
 the flags (cli.parser), then hands the command to its own module, which signs in and calls
 the services: the desk itself and `db` (cli.desk), `export`, `agent` (cli.accounts), `audit`,
 `report` and `web`. A command module is imported only when its command runs, and imports
-only cli.common of this package: no module reaches back into another."""
+only cli.common of this package: no module reaches back into another.
+
+A new command group is its subparser in cli.parser, a module here (`<group>_command(settings,
+clock, args) -> int`, calling services; `signed_in` gives the actor the table allows) and one
+branch in `main`."""
 
 from __future__ import annotations
 
