@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 import textual_serve
 from aiohttp import WSMsgType, web
+from aiohttp.typedefs import Handler
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
@@ -275,7 +276,7 @@ class WebHost:
     # -- the application ---------------------------------------------------------------
 
     @web.middleware
-    async def _faults(self, request: web.Request, handler: Any) -> web.StreamResponse:
+    async def _faults(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """A fault (the database down, say) is one log line naming its type, and a plain page:
         never a traceback, whose text or locals could hold a password or a cookie."""
         try:
