@@ -252,7 +252,7 @@ def write_xlsx(sheets: dict[str, Table], target: IO[bytes] | str) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for title, (headers, rows) in sheets.items():
         sheet = book.create_sheet(title[:31])
         append_text_row(sheet, list(headers))

@@ -69,7 +69,7 @@ def write_xlsx(report: HandoverReportRecord, target: Path, zone: ZoneInfo) -> No
     from deskui.data.tabular import append_text_row
 
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for sheet, rows in by_sheet(list(report.rows)).items():
         page = book.create_sheet(t(f"handover.sheet.{sheet.value}")[:31])
         append_text_row(page, [t("handover.report.title"), _meta(report, zone)])
