@@ -296,7 +296,7 @@ def write_xlsx(sheets: list[Sheet], title: str, target: Path | Any) -> None:
     from deskui.data.tabular import append_text_row
 
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     used: set[str] = set()
     for sheet in sheets:
         name = _sheet_name(sheet.title, used)
