@@ -73,7 +73,9 @@ class ScreenEntry:
 
     def screen_class(self) -> Callable[[], Screen[Any]]:
         """Imported when first opened: the desk starts without every screen (DESIGN.md 9)."""
-        return getattr(importlib.import_module(self.module), self.name)  # type: ignore[no-any-return]
+        screen_class = getattr(importlib.import_module(self.module), self.name)
+        assert isinstance(screen_class, type) and issubclass(screen_class, Screen), self.name
+        return screen_class
 
 
 SCREENS: dict[str, ScreenEntry] = {
@@ -458,8 +460,9 @@ class DeskApp(KeysInOrderApp[None]):
             return
         for screen in self._visible_screens():
             for widget in screen.query(".-live"):
-                if widget.display and widget.region.area:
-                    widget.tick()  # type: ignore[attr-defined]
+                tick = getattr(widget, "tick", None)  # a `-live` widget has one
+                if tick is not None and widget.display and widget.region.area:
+                    tick()
         held = self.collector.typing(TYPING_PAUSE) and not self._watching_a_record()
         if held and self._held_ticks < MAX_HELD_TICKS:
             self._held_ticks += 1

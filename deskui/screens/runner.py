@@ -101,6 +101,8 @@ def run_service(
                     actor = _as_now(uow, actor)
                 if draft is not None:
                     draft.delete_in(uow)
+                # None only for an `anonymous` service, which takes `Actor | None`: the
+                # one `Service` type cannot say which services those are
                 result = service(uow, actor, command, now)  # type: ignore[arg-type]
         except Conflict as error:
             if conflict is not None:
@@ -176,6 +178,7 @@ def call_service(
     with _unit(host) as uow:
         if actor is not None:
             actor = _as_now(uow, actor)
+        # as in `run_service`: None only for an `anonymous` service
         return service(uow, actor, command, now or host.clock.now())  # type: ignore[arg-type]
 
 

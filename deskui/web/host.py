@@ -171,6 +171,8 @@ class DeskProcess(AppService):
         self.argv = argv
         self.grant = grant
         self.status: int | None = None
+        self.session_token: str | None = None
+        """The browser session that opened it: its downloads go to that session alone."""
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width, height)
@@ -561,7 +563,7 @@ class WebHost:
             close=websocket.close,
             download_manager=self.download_manager,
         )
-        desk.session_token = token  # type: ignore[attr-defined]
+        desk.session_token = token
         self.desks[actor.id] = self.desks.get(actor.id, 0) + 1
         self.desk_processes.append(desk)
         self.spawned += 1
