@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
     from deskui.domain.calendar import BusinessCalendar
     from deskui.domain.site import SiteRules
+    from deskui.screens.host import DeskHost
     from deskui.services.actor import Actor
     from deskui.web.grant import Grant
 
@@ -72,7 +73,9 @@ class ScreenEntry:
 
     def screen_class(self) -> Callable[[], Screen[Any]]:
         """Imported when first opened: the desk starts without every screen (DESIGN.md 9)."""
-        return getattr(importlib.import_module(self.module), self.name)  # type: ignore[no-any-return]
+        screen_class = getattr(importlib.import_module(self.module), self.name)
+        assert isinstance(screen_class, type) and issubclass(screen_class, Screen), self.name
+        return screen_class
 
 
 SCREENS: dict[str, ScreenEntry] = {
@@ -105,7 +108,9 @@ class DeskApp(KeysInOrderApp[None]):
     CSS_PATH = "deskui.tcss"
     TITLE = "deskui"
     ENABLE_COMMAND_PALETTE = True
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-roomy")]
+    # Textual 8.2.8 annotates App's as `ClassVar[list[...]] | None`, which mypy reads as an
+    # instance variable: a class variable here (as Textual's own docs set it) is refused
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-roomy")]  # type: ignore[misc]
     """Every screen carries `-narrow` below 100 columns (an agent's 80x24): deskui.tcss
     lays a few screens out tighter there."""
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -455,8 +460,9 @@ class DeskApp(KeysInOrderApp[None]):
             return
         for screen in self._visible_screens():
             for widget in screen.query(".-live"):
-                if widget.display and widget.region.area:
-                    widget.tick()  # type: ignore[attr-defined]
+                tick = getattr(widget, "tick", None)  # a `-live` widget has one
+                if tick is not None and widget.display and widget.region.area:
+                    tick()
         held = self.collector.typing(TYPING_PAUSE) and not self._watching_a_record()
         if held and self._held_ticks < MAX_HELD_TICKS:
             self._held_ticks += 1
@@ -484,7 +490,7 @@ class DeskApp(KeysInOrderApp[None]):
         held back while the agent types (on PostgreSQL LISTEN/NOTIFY tells it at once)."""
         from deskui.screens.record_watch import RecordWatch
 
-        return isinstance(getattr(self.screen, "watch", None), RecordWatch)
+        return isinstance(getattr(self.screen, "record_watch", None), RecordWatch)
 
     def _presence_subject(self) -> str | None:
         """The record the agent has in front of them: the topmost screen that names one."""
@@ -794,7 +800,7 @@ class DeskApp(KeysInOrderApp[None]):
             close(self, screen)
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(
                 DeskCommandPalette(placeholder=t("palette.placeholder"), id="--command-palette")
             )
@@ -869,6 +875,13 @@ class DeskApp(KeysInOrderApp[None]):
         self._locked = True
         lock = SignInScreen(Mode.UNLOCK, name=agent.name)
         open_modal(self, lock, self._unlocked, replacing=True)  # over a password change too
+
+
+if TYPE_CHECKING:
+    # the app its screens see (deskui/screens/host.py `desk_host`): checked here, where the
+    # app is known, since the screens may not import it
+    def _as_host(app: DeskApp) -> DeskHost:
+        return app
 
 
 def make_app(

@@ -21,7 +21,7 @@ from typing import Any
 
 from textual import events
 from textual.app import App, ReturnType
-from textual.message_pump import MessagePump
+from textual.dom import DOMNode
 from textual.timer import Timer
 
 SETTLE_ROUNDS = 8
@@ -81,24 +81,24 @@ class KeysInOrderApp(App[ReturnType]):
         await super().on_event(event)
         # forwarded: it is queued on the widget focused now; otherwise the app handled it
         # (an F-key's screen may be the one on top now and still mounting)
-        target: MessagePump = (self.focused or self.screen) if event.is_forwarded else self.screen
+        target: DOMNode = (self.focused or self.screen) if event.is_forwarded else self.screen
         self._follow(trail, target)
 
-    def _follow(self, trail: _Trail, node: MessagePump, rounds: int = 0) -> None:
+    def _follow(self, trail: _Trail, node: DOMNode, rounds: int = 0) -> None:
         """Queue the trail's next step on `node`, behind what is queued there now."""
         trail.steps += 1
         if trail.steps > MAX_STEPS or not node.call_later(self._step, trail, node, rounds):
             self._key_back(trail)  # `node` is closing: what it held will not come back up
 
-    def _step(self, trail: _Trail, node: MessagePump, rounds: int) -> None:
+    def _step(self, trail: _Trail, node: DOMNode, rounds: int) -> None:
         """Run on `node` once what the key queued there before is handled."""
         if trail is not self._key_trail:
             return  # already back (the watchdog let the next key go)
         if node is not self:
-            if not node._message_queue.empty() and rounds < SETTLE_ROUNDS:
+            if node.message_queue_size and rounds < SETTLE_ROUNDS:
                 self._follow(trail, node, rounds + 1)  # the key set off more here: after it
             else:
-                self._follow(trail, node._parent or self)
+                self._follow(trail, node.parent or self)
             return
         if self._key_holds:  # a screen the key asked for is still to come
             self._parked = trail

@@ -17,14 +17,14 @@ has no bell of its own, only the app has.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from textual import events
-from textual.app import App, ScreenResultCallbackType
+from textual.app import App
 from textual.command import CommandPalette
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen, Screen, ScreenResultCallbackType
 
 from deskui.key_order import KeysInOrderApp
 
@@ -48,16 +48,18 @@ def navigate(
     new one from `build()`. Returns the screen now (or about to be) on top."""
     _close_palette(app)
     waiting = _waiting.setdefault(app, {})
+    # the casts: one id is one place, built by one class (`build`'s), so the screen found
+    # under `screen_id` is an S; Textual's stack holds screens of any class
     if screen_id in waiting:  # its predecessor is still being removed
         if _subjects.get(waiting[screen_id]) != subject:
             waiting[screen_id] = _built(build, screen_id, subject)
-        return waiting[screen_id]  # type: ignore[return-value]
+        return cast(S, waiting[screen_id])
     existing = find(app, screen_id)
     if existing is not None and _subjects.get(existing) == subject:
         bring_to_top(app, existing)
         if brought_back is not None:
-            brought_back(existing)  # type: ignore[arg-type]
-        return existing  # type: ignore[return-value]
+            brought_back(cast(S, existing))
+        return cast(S, existing)
     screen = _built(build, screen_id, subject)
     if existing is None:
         app.push_screen(screen)
@@ -125,8 +127,16 @@ def _close_palette(app: App[Any]) -> None:
     """The palette is a passing question, not a place: a key that goes somewhere closes it,
     its search stopped first (a search left running fails on the palette's removed list)."""
     palette = app.screen
-    if isinstance(palette, CommandPalette):
-        palette._action_escape()
+    if isinstance(palette, CommandPalette):  # as its Esc closes it, in Textual's public terms
+        _stop_search(palette)
+        app.post_message(CommandPalette.Closed(option_selected=False))
+        palette.dismiss()
+
+
+def _stop_search(palette: CommandPalette) -> None:
+    """Cancel the palette's search (its only worker): a search left running fails on the
+    palette's removed list."""
+    palette.workers.cancel_node(palette)
 
 
 def ring_bell(node: DOMNode) -> None:
@@ -183,7 +193,7 @@ def close(app: App[Any], screen: Screen[Any]) -> list[Awaitable[Any]]:
     closing = stack[where]
     for palette in closing:
         if isinstance(palette, CommandPalette):  # its search would fail on its removed list
-            palette._cancel_gather_commands()
+            _stop_search(palette)
     for draft in live_drafts():
         if draft.screen in closing:
             draft.flush()

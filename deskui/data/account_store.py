@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, literal, or_, select, update
+from sqlalchemy import Select, Table, case, func, literal, or_, select, update
 
 from deskui.data import models as m
 from deskui.data.records import AgentRecord
@@ -44,7 +44,7 @@ class Credentials:
 class AccountStore(StoreBase):
     """Accounts by name; the hash goes in and out only as `Credentials` for sign-in."""
 
-    def _query(self):  # type: ignore[no-untyped-def]
+    def _query(self) -> Select[m.Agent, str | None]:
         return select(m.Agent, m.Department.code).outerjoin(
             m.Department, m.Department.id == m.Agent.department_id
         )
@@ -116,10 +116,10 @@ class AccountStore(StoreBase):
         (the count starts again from 0). None when the account is locked already (by a
         concurrent attempt): the row is left alone. PostgreSQL waits for a concurrent
         attempt's row lock and re-checks the lock; SQLite has one writer at a time."""
-        agent = m.Agent.__table__.c
+        agent = _agent_table().c
         reaches = agent.failed_signins + 1 >= lock_at
         statement = (
-            update(m.Agent.__table__)
+            update(_agent_table())
             .where(
                 agent.id == agent_id, or_(agent.locked_until.is_(None), agent.locked_until <= now)
             )
@@ -140,9 +140,9 @@ class AccountStore(StoreBase):
     def record_success(self, agent_id: int, now: datetime) -> bool:
         """A right password clears the count; False when a concurrent attempt locked the
         account meanwhile (then it stays locked)."""
-        agent = m.Agent.__table__.c
+        agent = _agent_table().c
         statement = (
-            update(m.Agent.__table__)
+            update(_agent_table())
             .where(
                 agent.id == agent_id, or_(agent.locked_until.is_(None), agent.locked_until <= now)
             )
@@ -152,7 +152,7 @@ class AccountStore(StoreBase):
         return self.session.execute(statement).first() is not None
 
     def locked_until(self, agent_id: int) -> datetime | None:
-        agent = m.Agent.__table__.c
+        agent = _agent_table().c
         return self.session.execute(
             select(agent.locked_until).where(agent.id == agent_id)
         ).scalar_one_or_none()
@@ -196,6 +196,14 @@ class AccountStore(StoreBase):
     def _by_id(self, agent_id: int) -> AccountRecord:
         agent, code = self.session.execute(self._query().where(m.Agent.id == agent_id)).one()
         return _record(agent, code)
+
+
+def _agent_table() -> Table:
+    """The agent table itself: the sign-in counters are written past the ORM (no version
+    bump for a failed password)."""
+    table = m.Agent.__table__
+    assert isinstance(table, Table)  # declarative types it as any FromClause
+    return table
 
 
 def _record(agent: m.Agent, department_code: str | None) -> AccountRecord:

@@ -888,13 +888,15 @@ class CallbackStore(StoreBase):
                 select(m.Agent.id).where(m.Agent.active.is_(True), m.Agent.role == Role.AGENT)
             )
         )
-        load = dict(
-            self.session.execute(
+        load = {
+            agent_id: count
+            for agent_id, count in self.session.execute(
                 self._queue(CallbackScope())
                 .with_only_columns(m.Callback.agent_id, func.count())
                 .group_by(m.Callback.agent_id)
             ).all()
-        )
+            if agent_id is not None  # the shared queue is nobody's load
+        }
         planned = plan_routine(dict(rows), agents, load, now, rules, end)
         for plan in planned:
             self.add_callback(
@@ -924,11 +926,12 @@ class CallbackStore(StoreBase):
         )
         if fallback is None:
             return 0
-        existing = set(
-            self.session.execute(
+        existing: set[tuple[int, str]] = {
+            (customer_id, occasion)
+            for customer_id, occasion in self.session.execute(
                 select(m.Callback.customer_id, m.Callback.occasion).where(m.Callback.occasion != "")
             ).all()
-        )
+        }
         promotions = [
             Promotion(p.id, p.name, p.starts_on, p.ends_on)
             for p in self.session.scalars(select(m.Promotion).order_by(m.Promotion.id))

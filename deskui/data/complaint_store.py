@@ -477,7 +477,7 @@ class ComplaintStore(StoreBase):
                 ticket_id,
                 lead.id,
                 now,
-                repeat_contact_due(self.policy, now),  # type: ignore[attr-defined]
+                repeat_contact_due(self.policy, now),
                 label=" ".join(ticket.customer_words.split())[:60],
                 customer_id=ticket.customer_id,
                 severity=ticket.severity,
@@ -637,6 +637,8 @@ class ComplaintStore(StoreBase):
         )
         result = []
         for ticket_id, customer_id, code, received_on, ours in self.session.execute(query):
+            if received_on is None or ours is None:  # the query's `where` leaves none out
+                continue
             repeats = list(
                 self.session.scalars(
                     select(other.opened_at).where(

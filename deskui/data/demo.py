@@ -153,7 +153,7 @@ def seed_demo(uow: UnitOfWork, now: datetime) -> None:
         severity = severities[index % len(severities)]
         owner = desk_agents[index % len(desk_agents)] if index % 7 else agents[3]
         opened = now - timedelta(minutes=rng.randint(10, 60 * 30))
-        rule = propose_department(kind, category, DEFAULT_RULES)
+        proposal = propose_department(kind, category, DEFAULT_RULES)
         contact = customer.contacts[0] if customer.contacts else None
         ticket_id = uow.tickets.open_ticket(
             NewTicket(
@@ -170,7 +170,7 @@ def seed_demo(uow: UnitOfWork, now: datetime) -> None:
             ),
             owner.id,
             opened,
-            department_code=rule.department if rule else None,
+            department_code=proposal.department if proposal else None,
         )
         if index % 5 == 4:  # some are already answered and closed
             ticket = session.get_one(m.Ticket, ticket_id)

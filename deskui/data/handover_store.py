@@ -195,6 +195,7 @@ class HandoverStore(StoreBase):
                     m.HandoverItem.subject_type.is_not(None),
                 )
             )
+            if st is not None and sid is not None
         }
         owner_of = {(d.subject_type, d.subject_id): d.owner_id for d, _ in rows}
         work = [
@@ -735,7 +736,7 @@ class HandoverStore(StoreBase):
 
     def import_orders(
         self,
-        rows: Sequence[Mapping[str, object]],
+        rows: Sequence[Mapping[str | None, object]],  # a CSV line longer than its header: None
         agent_id: int | None,
         now: datetime,
         tz: ZoneInfo,

@@ -354,7 +354,8 @@ class MeasureStore(StoreBase):
         for name, detail in lines:
             hits[name] = hits.get(name, 0) + 1
             said = phrases.setdefault(name, {})
-            for phrase in (detail or {}).get("phrases", []):
+            listed = (detail or {}).get("phrases")
+            for phrase in listed if isinstance(listed, list) else ():
                 said[str(phrase)] = said.get(str(phrase), 0) + 1
         return tuple(
             GuardrailHits(
@@ -626,10 +627,13 @@ class MeasureStore(StoreBase):
         return {
             (int(i), str(code), "")
             for i, code, received_on, ours, opened in rows
-            if repeat_caused_by_late_hand_on(received_on, ours, opened, calendar)
+            # the query's `where` leaves no date out
+            if received_on is not None
+            and ours is not None
+            and repeat_caused_by_late_hand_on(received_on, ours, opened, calendar)
         }
 
-    def _late_leg_pairs(self, period: Period) -> Select[Any]:
+    def _late_leg_pairs(self, period: Period) -> Select[int, str, Any]:
         """Distinct (complaint, department, person) a late leg caused (`late_hand_on`)."""
         t, earlier, leg = m.Ticket, aliased(m.Ticket), m.DepartmentLeg
         policy = self.rules.legs
@@ -861,7 +865,7 @@ class MeasureStore(StoreBase):
         tickets = (
             select(bucket(t.opened_at).label("b")).where(_in(t.opened_at, start, end)).subquery()
         )
-        new = dict(
+        new: dict[int, int] = dict(
             self.session.execute(select(tickets.c.b, func.count()).group_by(tickets.c.b)).all()
         )
         deadlines = (
@@ -1000,6 +1004,7 @@ class MeasureStore(StoreBase):
                 _leg_state(expected, result, now),
             )
             for ticket_id, words, by, expected, result in rows
+            if expected is not None  # the query's `where` leaves none out
         ]
 
     def late_hand_on_records(

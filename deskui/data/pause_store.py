@@ -12,12 +12,11 @@ from sqlalchemy import select
 
 from deskui.data import models as m
 from deskui.data.store_base import StoreBase
-from deskui.domain.countdown import format_duration
+from deskui.domain.countdown import format_duration, paused_for
 from deskui.domain.deadlines import (
     may_pause,
     may_resume,
     pause_reason_problem,
-    paused_for,
     resume,
 )
 from deskui.domain.model import SubjectType, TicketStatus

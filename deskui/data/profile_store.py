@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
@@ -41,9 +41,9 @@ from deskui.domain.phone import reversed_digits
 if TYPE_CHECKING:
     pass
 
-FILING_CS = "cs"
-FILING_SALES = "sales"
-FILING_NOTES = "personal_notes"
+FILING_CS: Final[ProfileFilingKind] = "cs"
+FILING_SALES: Final[ProfileFilingKind] = "sales"
+FILING_NOTES: Final[ProfileFilingKind] = "personal_notes"
 """Deadline notes telling the three profile filings apart (seed 000:1.4.1-1.4.3)."""
 """The zone whose days a contract date names (the calendar's default zone)."""
 

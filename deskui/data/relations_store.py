@@ -614,13 +614,14 @@ class RelationsStore(StoreBase):
         """Customers (with their contacts) from the customer list on the invitation list;
         one already on it is not added twice. Returns how many were added."""
         event = self.session.get_one(m.CustomerEvent, event_id)
-        have = set(
-            self.session.execute(
+        have: set[tuple[int, int | None]] = {
+            (customer_id, contact_id)
+            for customer_id, contact_id in self.session.execute(
                 select(m.EventInvitee.customer_id, m.EventInvitee.contact_id).where(
                     m.EventInvitee.event_id == event.id
                 )
             ).all()
-        )
+        }
         added = 0
         for customer_id, contact_id in choices:
             if (customer_id, contact_id) in have:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from sqlalchemy.orm import Session
 
-from deskui.data.database import Database
+from deskui.data.database import Database as Database  # named for deskui/screens/runner.py
 from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.site import SiteRules, site_rules
 

@@ -99,5 +99,5 @@ def write_letter(text: str, path: Path, title: str) -> Path:
         if paragraph.strip():
             lines = "<br/>".join(escape(line) for line in paragraph.strip().split("\n"))
             story += [Paragraph(lines, body), Spacer(1, 3 * mm)]
-    document.build(story)  # type: ignore[arg-type]
+    document.build(story)
     return path

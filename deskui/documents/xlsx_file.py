@@ -48,7 +48,7 @@ def write_book(document: Document, target: Target) -> None:
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     used: set[str] = set()
     for section in document.sections:
         page = book.create_sheet(sheet_name(section.title, used))

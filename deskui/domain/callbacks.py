@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 import chinese_calendar
@@ -339,14 +339,14 @@ def to_share(callbacks: Iterable[OpenCallback], now: datetime, rules: CallbackRu
     return [c.id for c in callbacks if not c.shared and _utc(c.due_at) <= limit]
 
 
-def section(due_at: datetime, now: datetime, tz: str | object) -> str:
+def section(due_at: datetime, now: datetime, tz: str | tzinfo) -> str:
     """ "overdue", "today" or "upcoming", by the local day of `now`."""
     from zoneinfo import ZoneInfo
 
-    zone = tz if not isinstance(tz, str) else ZoneInfo(tz)
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     if _utc(due_at) < _utc(now):
         return "overdue"
-    if _utc(due_at).astimezone(zone).date() == _utc(now).astimezone(zone).date():  # type: ignore[arg-type]
+    if _utc(due_at).astimezone(zone).date() == _utc(now).astimezone(zone).date():
         return "today"
     return "upcoming"
 

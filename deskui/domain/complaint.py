@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -203,7 +203,7 @@ class ReplyFacts:
 def build_reply(facts: ReplyFacts, templates: Mapping[str, str]) -> str:
     """The reply built in the seed's order, skipping a fact paragraph whose fact is empty
     (an empty result still reads: it is under way)."""
-    values = {name: getattr(facts, name) for name in ReplyFacts.__slots__}  # type: ignore[attr-defined]
+    values = {f.name: getattr(facts, f.name) for f in fields(facts)}
     paragraphs: list[str] = []
     for part in REPLY_PARTS:
         template = templates.get(part, "")

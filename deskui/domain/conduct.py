@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -62,6 +62,10 @@ class Hit:
 class ConductRules:
     phrases: tuple[Phrase, ...]
     source: str = ""
+    _by_text: dict[str, Phrase] = field(init=False, repr=False, compare=False)
+    """Each phrase by its folded text (set in `__post_init__`, as the one below)."""
+    _regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    """Every phrase at once, longest first; None for no phrases."""
 
     def __post_init__(self) -> None:
         # longest first, so 肯定没问题 wins over a shorter phrase inside it
@@ -76,10 +80,10 @@ class ConductRules:
 
     def check(self, text: str) -> list[Hit]:
         """Every forbidden phrase in `text`, in order, without overlaps."""
-        regex: re.Pattern[str] | None = self._regex  # type: ignore[attr-defined]
+        regex = self._regex
         if regex is None or not text:
             return []
-        by_text: dict[str, Phrase] = self._by_text  # type: ignore[attr-defined]
+        by_text = self._by_text
         quoted = [(q.start(), q.end()) for q in QUOTED.finditer(text)]
         hits = []
         for match in regex.finditer(text):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field  # `Problem.field` names a form field
 from datetime import date, datetime
 
 from deskui.domain.field_limits import FieldKind, limit
@@ -84,7 +85,7 @@ class Problem:
 
     field: str
     key: str
-    values: Mapping[str, object] = field(default_factory=dict)
+    values: Mapping[str, object] = dataclass_field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

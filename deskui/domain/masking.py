@@ -43,7 +43,7 @@ def masked_record(record: R, *, sees: bool) -> R:
         for f in fields(record)
         if f.name in PHONE_FIELDS or f.name in EMAIL_FIELDS
     }
-    return replace(record, **hidden) if hidden else record  # type: ignore[type-var]
+    return replace(record, **hidden) if hidden else record
 
 
 def masked_table(

@@ -17,16 +17,11 @@ from datetime import timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
-from deskui.domain.callbacks import (
-    CallbackPurpose,
-    CallbackRules,
-    CallingHours,
-    parse_convenient_hours,
-)
+from deskui.domain.callbacks import CallbackRules, CallingHours, parse_convenient_hours
 from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.department_legs import LegPolicy
 from deskui.domain.field_limits import FieldKind, limit
-from deskui.domain.model import Severity
+from deskui.domain.model import CallbackPurpose, Severity
 
 MAX_TEXT = limit(FieldKind.SHORT_TEXT)
 
@@ -195,11 +190,16 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
     """The rules every deadline, queue and limit reads, from the stored setting texts."""
     v = setting_values(stored)
 
+    def number(key: str) -> int:
+        value = v[key]
+        assert isinstance(value, int), key  # a number's setting parses to an int
+        return value
+
     def hours(key: str) -> timedelta:
-        return timedelta(hours=int(v[key]))  # type: ignore[arg-type]
+        return timedelta(hours=number(key))
 
     def minutes(key: str) -> timedelta:
-        return timedelta(minutes=int(v[key]))  # type: ignore[arg-type]
+        return timedelta(minutes=number(key))
 
     policy = DeadlinePolicy(
         first_contact=MappingProxyType(
@@ -210,7 +210,7 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
             }
         ),
         repeat_contact_interval=hours("repeat_contact"),
-        callback_window=timedelta(days=int(v["callback.window"])),  # type: ignore[arg-type]
+        callback_window=timedelta(days=number("callback.window")),
         handover_ack=minutes("handover.ack"),
     )
     calling_hours = v["callback.calling_hours"]
@@ -238,8 +238,8 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
         policy=policy,
         callbacks=callbacks,
         legs=legs,
-        sign_within_hours=int(v["mail.sign_within"]),  # type: ignore[arg-type]
-        attachment_limit_bytes=int(v["attachment.limit"]) * 1024 * 1024,  # type: ignore[arg-type]
+        sign_within_hours=number("mail.sign_within"),
+        attachment_limit_bytes=number("attachment.limit") * 1024 * 1024,
         attachment_storage=str(v["attachment.storage"]),
         signin_lock=minutes("signin.lock"),
         idle_lock=minutes("desk.idle_lock"),

@@ -21,6 +21,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import denied_line, run_service
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ class AccountsModal(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "keys.account_add", id="account_add"),
-        Binding("d", "toggle", "keys.account_toggle", id="account_toggle"),
+        Binding("d", "toggle_active", "keys.account_toggle", id="account_toggle"),
         Binding("r", "reset", "keys.account_reset", id="account_reset"),
         Binding("l", "history", "keys.account_history", id="account_history"),
         Binding("escape", "app.pop_screen", "keys.back", id="accounts_back"),
@@ -47,7 +48,7 @@ class AccountsModal(ModalScreen[None]):
 
     @property
     def host(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -158,13 +159,14 @@ class AccountsModal(ModalScreen[None]):
             self._status(t("account.refused.role"))
             ring_bell(self)
             return
-        open_modal(self.app, AccountFormModal(), lambda added: added and self._added(added))
+        open_modal(self.app, AccountFormModal(), self._added)
 
-    def _added(self, name: str) -> None:
-        self._status(t("accounts.added", name=name))
-        self.load()
+    def _added(self, name: str | None) -> None:
+        if name:
+            self._status(t("accounts.added", name=name))
+            self.load()
 
-    def action_toggle(self) -> None:
+    def action_toggle_active(self) -> None:
         from deskui.services import accounts
 
         row = self._selected()
@@ -172,11 +174,16 @@ class AccountsModal(ModalScreen[None]):
             ring_bell(self)
             return
         key = "account.enabled" if not row.active else "account.disabled"
+
+        def done(_: object) -> None:
+            self._status(t(key, name=row.name))
+            self.load()
+
         run_service(
             self,
             accounts.set_active,
             (row.name, not row.active),
-            done=lambda _: (self._status(t(key, name=row.name)), self.load()),
+            done=done,
             refused=self._refused,
             trouble=self._status,
             group="accounts_write",
@@ -202,14 +209,16 @@ class AccountsModal(ModalScreen[None]):
         if row is None:
             ring_bell(self)
             return
+
+        def done(once: str) -> None:
+            self._status(t("account.reset", name=row.name, password=once))
+            self.load()
+
         run_service(
             self,
             accounts.reset_password,
             row.name,
-            done=lambda once: (
-                self._status(t("account.reset", name=row.name, password=once)),
-                self.load(),
-            ),
+            done=done,
             refused=self._refused,
             trouble=self._status,
             group="accounts_write",

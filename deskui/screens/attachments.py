@@ -27,6 +27,7 @@ from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service, denied_line, run_service
 from deskui.screens.trouble_text import trouble_line
 
@@ -159,7 +160,7 @@ class AttachmentsModal(ModalScreen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         from deskui.services.attachments import human_size

@@ -27,6 +27,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import error_line
 from deskui.services.calendar import CalendarDays, SetCalendarDay, calendar_days, set_calendar_day
@@ -68,7 +69,7 @@ class CalendarDaysModal(ModalScreen[bool]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):

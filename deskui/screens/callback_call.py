@@ -34,6 +34,7 @@ from deskui.screens.booking_slot import SlotOffer, refused_message
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.guardrail_hits import keep_guardrail_hit
+from deskui.screens.host import desk_host
 from deskui.screens.occasion_words import occasion_said
 from deskui.screens.record_watch import RecordWatch
 from deskui.screens.runner import run_service
@@ -123,12 +124,12 @@ class CallbackCallScreen(Screen[None]):
         self._slots = SlotOffer()  # a refused booked time offers the next allowed one
         self._booked: datetime | None = None
         self._postpone_slots = SlotOffer()
-        self.watch = RecordWatch(self, "callback", callback_id, "callback", said=self._moved)
+        self.record_watch = RecordWatch(self, "callback", callback_id, "callback", said=self._moved)
         """Another desk reassigning, taking or doing this callback is said (issue 23)."""
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The script's keys wait (shown dimmed) while the sales head's answer is asked."""
@@ -208,7 +209,7 @@ class CallbackCallScreen(Screen[None]):
     def on_mount(self) -> None:
         if closed_before_mount(self):  # a key typed ahead closed it first
             return
-        self.watch.start()
+        self.record_watch.start()
         for name in INPUT_FIELDS:
             self.query_one(f"#box-{name}").display = False
         self.query_one("#confirm-box").display = False
@@ -683,7 +684,7 @@ class CallbackCallScreen(Screen[None]):
             return
         self.query_one("#err-notes", Static).update("")
         way = self.query_one("#way", Select).value
-        answers = {k: str(v) for k, v in self.answers.items()}
+        answers: dict[str, object] = {k: str(v) for k, v in self.answers.items()}
         self.draft.hold()  # a draft written after the save would come back
         if flow.current_id == "book":
             assert self._booked is not None  # _problems checked it, and the calling hours
@@ -733,7 +734,7 @@ class CallbackCallScreen(Screen[None]):
         )
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
-        self.watch.changes_seen(message)
+        self.record_watch.changes_seen(message)
 
     def _moved(self, line: str) -> None:
         """Another desk moved or changed this callback: said in the form, the typing kept."""

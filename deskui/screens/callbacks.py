@@ -25,6 +25,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.occasion_words import occasion_label
 from deskui.screens.runner import call_service, run_service
 from deskui.widgets.banner import Banner
@@ -281,7 +282,7 @@ class CallbacksScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def may(self, action: Action) -> bool:
         """Whether the signed-in agent's role may do `action` (the services' own table)."""
@@ -546,10 +547,12 @@ class CallbacksScreen(Screen[None]):
         row = event.row
         if self.view == "coverage":
             self.notify(t("callbacks.coverage_hint"))
-        elif self.view == "visits":
-            self._decide_visit(row)
         elif self.view == "promotions":
             self.notify(t("callbacks.promotion.hint"))
+        elif row is None:  # the list shows another view since the key
+            return
+        elif self.view == "visits":
+            self._decide_visit(row)
         else:
             self.desk_app.open_callback(row.callback_id)
 

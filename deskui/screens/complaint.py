@@ -45,6 +45,7 @@ from deskui.navigation import open_modal, ring_bell
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.record_watch import RecordWatch
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import error_line, trouble_line
@@ -129,7 +130,7 @@ class ComplaintListScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(t("complaint.list_title"), id="complaint-list-title", classes="section-title")
@@ -314,12 +315,12 @@ class ComplaintScreen(Screen[None]):
             trouble=self._draft_trouble,
             title=t("complaint.title"),
         )
-        self.watch = RecordWatch(self, "ticket", ticket_id, "complaint", said=self._moved)
+        self.record_watch = RecordWatch(self, "ticket", ticket_id, "complaint", said=self._moved)
         """Another desk reassigning, closing or changing this ticket is said (issue 23)."""
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -393,16 +394,16 @@ class ComplaintScreen(Screen[None]):
         for name in (*ALL_FIELDS, "note"):
             self.query_one(f"#box-{name}").display = False
         self.load_case()
-        self.watch.start()
+        self.record_watch.start()
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
-        self.watch.changes_seen(message)
+        self.record_watch.changes_seen(message)
 
     def _moved(self, line: str) -> None:
         """Another desk moved or changed this ticket: said in the form, its header shows who
         has it now, the typing kept."""
         self.query_one("#complaint-moved", Banner).message = f"{line}。{t('watch.keep_typing')}"
-        standing, case = self.watch.standing, self.case
+        standing, case = self.record_watch.standing, self.case
         if standing is not None and case is not None and standing.owner_id is not None:
             status = "closed" if standing.closed else case.status
             self.case = replace(

@@ -20,6 +20,7 @@ from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service
 from deskui.services.profiles import ContactChoicePage, contact_choice_count, contact_choice_page
 from deskui.widgets.work_list import Column, WorkList
@@ -62,7 +63,7 @@ class ContactPickModal(ModalScreen[list["ContactChoice"] | None]):
     ContactPickModal #pick-hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle", "keys.pick_toggle", id="pick_toggle"),
+        Binding("space", "toggle_mark", "keys.pick_toggle", id="pick_toggle"),
         Binding("ctrl+s", "confirm", "keys.pick_confirm", id="pick_confirm", priority=True),
         Binding("ctrl+f", "search", "keys.pick_search", id="pick_search"),
         Binding("escape", "cancel", "keys.back", id="pick_cancel"),
@@ -78,7 +79,7 @@ class ContactPickModal(ModalScreen[list["ContactChoice"] | None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="pick-dialog"):
@@ -145,7 +146,7 @@ class ContactPickModal(ModalScreen[list["ContactChoice"] | None]):
             return
         self.dismiss([event.row])
 
-    def action_toggle(self) -> None:
+    def action_toggle_mark(self) -> None:
         work_list = self.query_one("#pick-list", WorkList)
         row: ContactChoice | None = work_list.cursor_row
         if not self.multiple or row is None:

@@ -31,6 +31,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.leg_form import LegField, LegFormModal, save_leg
 from deskui.screens.runner import call_service
 from deskui.services.correspondence import (
@@ -89,7 +90,7 @@ class CorrespondenceScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -268,7 +269,7 @@ class CorrespondenceScreen(Screen[None]):
         def submit(values: dict[str, str], modal: LegFormModal) -> None:
             now = self.desk_app.clock.now()
             at: datetime | None = now
-            problems = []
+            problems: list[FieldProblem] = []
             if values["at"].strip():
                 at, problems = check_time("at", values["at"], now, self.zone)
             problems += check_text("category", values["category"], required=False, limit=40)

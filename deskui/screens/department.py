@@ -36,6 +36,7 @@ from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.delivery import deliver
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.leg_form import LegField, LegFormModal, save_in_worker, save_leg
 from deskui.screens.runner import call_service
 from deskui.screens.trouble_text import error_line
@@ -124,7 +125,7 @@ class DepartmentScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     @property
     def member(self) -> bool:
@@ -236,7 +237,7 @@ class DepartmentScreen(Screen[None]):
     def open_ticket(self, event: WorkList.RowSelected) -> None:
         from deskui.screens.desk import open_work_item
 
-        open_work_item(self.desk_app, event.row)
+        open_work_item(self.app, event.row)
 
     def reload(self) -> None:
         self.query_one("#department-queue", WorkList).reload()
@@ -390,10 +391,10 @@ def hand_to_department(
     screen: Screen[Any], ticket_id: int, proposed: str | None, done: Callable[[], None]
 ) -> None:
     """The hand-off form: the department (the routing proposal first) and a note."""
-    app: DeskHost = screen.app  # type: ignore[assignment]
+    app = desk_host(screen.app)
     agent = app.agent
     if agent is None:
-        ring_bell(app)
+        ring_bell(screen)
         return
     codes = [c for c in DEPARTMENT_CODES if c != "customer_service"]
     options = [(t(f"department.{code}"), code) for code in codes]
@@ -425,7 +426,8 @@ def hand_to_department(
         save_leg(screen, modal, hand_ticket_to_department, command, finished)
 
     title = t("department.legs.hand_title", id=ticket_id)
-    open_modal(app, LegFormModal(title, fields, submit, draft="hand_off", draft_key=ticket_id))
+    form = LegFormModal(title, fields, submit, draft="hand_off", draft_key=ticket_id)
+    open_modal(screen.app, form)
 
 
 # -- how a leg reads, on the queue and on the ticket -------------------------------------------

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -17,6 +17,7 @@ from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
+from deskui.screens.host import desk_host
 from deskui.screens.pause_key import PAUSE_BINDING
 from deskui.screens.runner import run_service
 from deskui.screens.work_columns import deadline_columns, kind_text, subject
@@ -54,7 +55,7 @@ class DeskScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="desk-header"):
@@ -210,7 +211,7 @@ class DeskScreen(Screen[None]):
         if seen.ids:
             self.mark_read(seen.ids)
         if seen.opened is not None:
-            open_notice(self.desk_app, seen.opened)
+            open_notice(self.app, seen.opened)
 
     def mark_read(self, ids: list[int]) -> None:
         from deskui.services.notifications import MarkRead, mark_read
@@ -261,7 +262,7 @@ class DeskScreen(Screen[None]):
 
     @on(WorkList.RowSelected, "#work")
     def open_subject(self, event: WorkList.RowSelected) -> None:
-        open_work_item(self.desk_app, event.row)
+        open_work_item(self.app, event.row)
 
     def show_status(self, text: str) -> None:
         self.query_one("#agent", Static).update(Text(text))
@@ -271,7 +272,7 @@ class DeskScreen(Screen[None]):
             self.refresh_work()
 
 
-def open_work_item(app: DeskHost, row: Any) -> None:
+def open_work_item(app: App[Any], row: Any) -> None:
     """Enter on a deadline opens what it is about; screens of later features add theirs."""
     if row is None:
         return

@@ -30,6 +30,7 @@ from textual.widgets.select import InvalidSelectValueError
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.screens.delivery import deliver
+from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service
 from deskui.services.drafts import (
     DraftOf,
@@ -42,7 +43,8 @@ from deskui.services.drafts import (
 from deskui.widgets.guarded_text import GuardedText
 
 if TYPE_CHECKING:
-    from deskui.screens.host import DeskHost, UnitOfWork
+    from deskui.screens.host import DeskHost
+    from deskui.screens.runner import UnitOfWork
 
 DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
 RETRY_SECONDS = 5.0
@@ -101,8 +103,7 @@ class FormDraft:
         # kept from the first ask on the UI thread: a write that runs after its form has
         # closed can no longer reach the app through the screen
         if self._app is None:
-            self._app = self.screen.app  # type: ignore[assignment]
-        assert self._app is not None
+            self._app = desk_host(self.screen.app)
         return self._app
 
     @property

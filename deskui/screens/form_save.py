@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskui.i18n import t
 from deskui.navigation import open_modal
+from deskui.screens.host import desk_host
 from deskui.screens.runner import Service, denied_line, run_service
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
     from textual.screen import Screen
 
-    from deskui.screens.host import DeskHost
     from deskui.screens.orders import FormModal
     from deskui.services.errors import Conflict
 
-C = TypeVar("C")
+C = TypeVar("C", bound="DataclassInstance")  # a command: saved again at a new version
 R = TypeVar("R")
 
 
@@ -37,7 +38,7 @@ def save_form(
     from deskui.services.actor import Denied
     from deskui.services.errors import HandoverError
 
-    host: DeskHost = screen.app  # type: ignore[assignment]
+    host = desk_host(screen.app)
 
     def show(problems: list[Any], trouble: str) -> None:
         if modal in screen.app.screen_stack:
@@ -74,7 +75,7 @@ def save_form(
             return
 
         def again(version: int) -> None:  # the command carries the version it was loaded at
-            again_command = replace(command, expected_version=version)  # type: ignore[type-var]
+            again_command = replace(command, expected_version=version)
             save_form(screen, modal, service, again_command, done)
 
         show_form_conflict(screen, modal, conflict, again)
@@ -101,7 +102,7 @@ def show_form_conflict(
     from deskui.screens.conflict import ConflictModal
 
     mine, labels, theirs = modal.conflict_sides(conflict.theirs)
-    host: DeskHost = screen.app  # type: ignore[assignment]
+    host = desk_host(screen.app)
 
     def decided(keep_mine: bool | None) -> None:
         if keep_mine:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
@@ -30,6 +30,7 @@ from deskui.screens.attachments import deliver_to_browser
 from deskui.screens.delivery import deliver
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.form_save import save_form
+from deskui.screens.host import desk_host
 from deskui.screens.orders import FormField, FormModal, Submit
 from deskui.screens.runner import Service, call_service, run_service
 from deskui.services.agents import desk_agents
@@ -65,6 +66,8 @@ from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from deskui.screens.host import DeskHost
     from deskui.services.agents import AgentRecord
     from deskui.services.errors import Conflict
@@ -147,7 +150,7 @@ class HandoverScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="handover-title", classes="section-title")
@@ -283,7 +286,7 @@ class HandoverScreen(Screen[None]):
         self,
         title: str,
         fields: list[FormField],
-        command: Callable[[dict[str, str]], object],
+        command: Callable[[dict[str, str]], DataclassInstance],
         service: Service[Any, Any],
         done: Any = None,
         *,
@@ -556,13 +559,14 @@ def describe_item(row: Any) -> Text:
     return text
 
 
-def offer_incoming_handover(app: DeskHost) -> None:
+def offer_incoming_handover(app: App[Any]) -> None:
     """At sign-in: if a handover waits for this agent it is the first thing on the desk."""
+    host = desk_host(app)
 
     def check() -> None:
-        if app.agent is None:
+        if host.agent is None:
             return
-        waiting = call_service(app, handover_count, HandoverPage(INCOMING))
+        waiting = call_service(host, handover_count, HandoverPage(INCOMING))
         if waiting:
             deliver(app, _show_incoming)
 

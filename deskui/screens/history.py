@@ -21,6 +21,7 @@ from deskui.domain.search import visible
 from deskui.i18n import has_key, t
 from deskui.keys import localize_bindings
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import Service, denied_line, run_service
 from deskui.widgets.key_footer import KeyFooter
 
@@ -63,7 +64,7 @@ class HistoryModal(ModalScreen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog history-dialog"):

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.screen import Screen
+    from textual.worker_manager import WorkerManager
 
     from deskui.config import Settings
     from deskui.domain.calendar import BusinessCalendar
@@ -32,11 +34,13 @@ class DeskHost(Protocol):
     settings: Settings
     clock: Clock
     agent: AgentRecord | None
-    database: OpenedDatabase | None
-    """Set once the database has opened: screens only ask whether it has (the runner opens
-    units of work on it, deskui/screens/runner.py)."""
     calendar: BusinessCalendar | None
     pending_saves: PendingSaves
+
+    @property
+    def database(self) -> OpenedDatabase | None:
+        """Set once the database has opened: screens only ask whether it has (the runner
+        opens units of work on it, deskui/screens/runner.py)."""
 
     @property
     def site_rules(self) -> SiteRules: ...
@@ -64,11 +68,41 @@ class DeskHost(Protocol):
 
     def leave(self, screen: Screen[Any]) -> None: ...
 
-    # Textual's App, as far as screens use it
-    screen_stack: list[Screen[Any]]
-    push_screen: Callable[..., Any]
-    pop_screen: Callable[..., Any]
-    notify: Callable[..., Any]
-    bell: Callable[[], None]
-    run_worker: Callable[..., Any]
-    exit: Callable[..., Any]
+    def action_open_screen(self, name: str) -> None: ...
+
+    # Textual's App, as far as screens use it (read-only: a screen calls, never replaces)
+    @property
+    def screen_stack(self) -> list[Screen[Any]]: ...
+
+    @property
+    def workers(self) -> WorkerManager: ...
+
+    @property
+    def push_screen(self) -> Callable[..., Any]: ...
+
+    @property
+    def pop_screen(self) -> Callable[..., Any]: ...
+
+    @property
+    def notify(self) -> Callable[..., Any]: ...
+
+    @property
+    def bell(self) -> Callable[[], None]: ...
+
+    @property
+    def run_worker(self) -> Callable[..., Any]: ...
+
+    @property
+    def call_later(self) -> Callable[..., Any]: ...
+
+    @property
+    def exit(self) -> Callable[..., Any]: ...
+
+
+def desk_host(app: App[Any]) -> DeskHost:
+    """The desk app behind a screen's `self.app`, as its screens see it.
+
+    A cast, in this one place: the one app that runs deskui's screens is deskui.app's
+    DeskApp, which mypy checks against DeskHost there; screens may not import it (the
+    layers), so the check cannot be made where the screen asks."""
+    return cast("DeskHost", app)

@@ -44,8 +44,9 @@ from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.guardrail_hits import keep_guardrail_hit
+from deskui.screens.host import desk_host
 from deskui.screens.pending_saves import PendingSave, SaveLanded
-from deskui.screens.runner import call_service, run_service
+from deskui.screens.runner import call_service, inline_database, run_service
 from deskui.screens.trouble_text import trouble_line
 from deskui.screens.work_columns import said
 from deskui.widgets.banner import Banner
@@ -202,7 +203,7 @@ class IntakeScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     @property
     def presence_subject(self) -> str | None:
@@ -564,7 +565,7 @@ class IntakeScreen(Screen[None]):
         (after a failure or a run of slow answers, until the worker answers fast again).
         Lookups `ahead` of the keys leave that measure alone: a cold file makes them slow
         ten at a time, and the look-ahead stops by itself."""
-        database = self.desk_app.database
+        database = inline_database(self.desk_app)
         if not self._answers_inline or lookup.kind is LookupKind.NAME or database is None:
             return None
         actor = self.desk_app.actor
@@ -774,7 +775,7 @@ class IntakeScreen(Screen[None]):
         options = self._categories(str(event.value))
         category.set_options(options)
         if any(value == keep for _, value in options):
-            category.value = keep  # type: ignore[assignment]
+            category.value = keep
         else:
             category.value = options[0][1]
         self._propose_department()
@@ -824,9 +825,9 @@ class IntakeScreen(Screen[None]):
         department = self.query_one("#department", Select)
         self._filling = True
         try:
-            department.value = rule.department if rule else Select.NULL  # type: ignore[assignment]
+            department.value = rule.department if rule else Select.NULL
         except InvalidSelectValueError:
-            department.value = Select.NULL  # type: ignore[assignment]
+            department.value = Select.NULL
         finally:
             self._filling = False
 

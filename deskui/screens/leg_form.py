@@ -23,6 +23,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount, focus_first_field
+from deskui.screens.host import desk_host
 from deskui.screens.runner import Service, denied_line, run_service
 from deskui.screens.trouble_text import error_line
 
@@ -166,7 +167,7 @@ def save_leg(
 ) -> None:
     """Run `service` on the runner; a refusal goes next to its field and the form stays open
     (without a form: an error notice); success closes the form, then calls `done(result)`."""
-    host = screen.app
+    host = desk_host(screen.app)
 
     def open_form() -> bool:  # the form may be closed while it saved (Esc at once, issue 23)
         return modal is not None and modal in host.screen_stack

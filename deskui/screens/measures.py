@@ -6,6 +6,7 @@ managers only (the services check Action.SEE_TEAM)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -24,6 +25,7 @@ from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.desk import open_work_item
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.measure_text import (
     group_label,
     guardrail_phrases,
@@ -77,7 +79,7 @@ class FigureRow:
     heading: bool = False
 
 
-def spark(values: list[float | None], top: float | None = None) -> str:
+def spark(values: Sequence[float | None], top: float | None = None) -> str:
     """One block character per day, scaled to `top` (the largest value); a day without data
     is a dot, so an empty day is not drawn as a low one."""
     known = [v for v in values if v is not None]
@@ -387,7 +389,7 @@ class MeasuresScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="measures-header")
@@ -558,7 +560,7 @@ class MeasuresScreen(Screen[None]):
     @on(DataTable.RowSelected, "#measures-records")
     def open_record(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self._records):
-            open_work_item(self.desk_app, self._records[event.cursor_row])
+            open_work_item(self.app, self._records[event.cursor_row])
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
         """The change feed: the live figures and the chart follow the desk."""

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -19,9 +19,9 @@ from textual.widgets.option_list import Option
 from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.host import desk_host
 
 if TYPE_CHECKING:
-    from deskui.screens.host import DeskHost
     from deskui.services.notifications import NotificationRecord
 
 
@@ -44,7 +44,7 @@ class NotificationsModal(ModalScreen[Seen]):
         self._notifications = notifications
 
     def compose(self) -> ComposeResult:
-        zone = ZoneInfo(getattr(self.app, "settings").site_timezone)  # noqa: B009
+        zone = ZoneInfo(desk_host(self.app).settings.site_timezone)
         with Vertical(classes="dialog"):
             yield Static(t("notification.title"), classes="dialog-title")
             if not self._notifications:
@@ -76,7 +76,7 @@ class NotificationsModal(ModalScreen[Seen]):
         self.dismiss(Seen([n.id for n in self._notifications]))
 
 
-def open_notice(app: DeskHost, notice: NotificationRecord) -> None:
+def open_notice(app: App[Any], notice: NotificationRecord) -> None:
     """The record a notice is about: a complaint handed to the lead opens its steps, a late
     handover the handover list, an urgent phone message the reception's messages; any other
     ticket its detail (as Enter on the desk's row does)."""
@@ -85,16 +85,16 @@ def open_notice(app: DeskHost, notice: NotificationRecord) -> None:
 
     if notice.subject_id is None:
         return
-    host: Any = app  # the F-key screens and navigation are the App's, beyond DeskHost
+    host = desk_host(app)
     if notice.kind == "complaint_takeover":
-        app.open_complaint(notice.subject_id)
+        host.open_complaint(notice.subject_id)
     elif notice.subject_type == "handover_item":
         host.action_open_screen("handover")
     elif notice.subject_type == "phone_message":
         from deskui.screens.reception import ReceptionScreen
 
         navigate(
-            host,
+            app,
             "reception",
             lambda: ReceptionScreen("messages"),
             brought_back=lambda screen: screen.action_section("messages"),

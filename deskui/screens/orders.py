@@ -29,6 +29,7 @@ from deskui.screens.attachments import host_files
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount, focus_first_field
 from deskui.screens.form_save import save_form
+from deskui.screens.host import desk_host
 from deskui.screens.runner import Service, call_service
 from deskui.services.orders import (
     AddOrder,
@@ -55,6 +56,8 @@ from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from deskui.screens.host import DeskHost
 
 VIEWS = ("morning", "chase", "problem", "unpaid", "all")
@@ -221,7 +224,7 @@ class FormModal(ModalScreen[bool]):
         self.dismiss(False)
 
 
-C = TypeVar("C")
+C = TypeVar("C", bound="DataclassInstance")  # a command (`save_form`)
 
 
 class OrderSource:
@@ -271,7 +274,7 @@ class OrdersScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="orders-title", classes="section-title")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
     from deskui.services.pauses import Resumed
 
+from deskui.screens.host import desk_host
 from deskui.screens.pause_key import PAUSE_BINDING  # noqa: F401 - its old home
 
 
@@ -46,7 +47,7 @@ class PauseTicketModal(ModalScreen[bool]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -128,12 +129,12 @@ def wait_or_resume(
 ) -> None:
     """`w`: a ticket not waiting opens the reason dialog; a waiting one resumes at once (the
     customer answered) and says how much later its deadlines now fall due."""
-    app: DeskHost = screen.app  # type: ignore[assignment]
+    app = desk_host(screen.app)
     if app.agent is None or app.database is None:
-        ring_bell(app)
+        ring_bell(screen)
         return
     if not waiting:
-        open_modal(app, PauseTicketModal(ticket_id), lambda saved: done() if saved else None)
+        open_modal(screen.app, PauseTicketModal(ticket_id), lambda saved: done() if saved else None)
         return
     from deskui.services.pauses import ResumeTicket, resume_ticket
 

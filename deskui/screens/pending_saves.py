@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
@@ -21,6 +21,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal
 from deskui.screens.delivery import deliver
+from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
@@ -28,7 +29,6 @@ from deskui.widgets.key_footer import KeyFooter
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from deskui.screens.host import DeskHost
     from deskui.screens.runner import Service
     from deskui.services.actor import Actor
 
@@ -68,8 +68,9 @@ class SaveLanded(Message, bubble=False):
 class PendingSaves:
     """The app's queue of saves to retry, oldest first."""
 
-    def __init__(self, app: DeskHost) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self._app = app
+        self._host = desk_host(app)
         self._saves: dict[str, PendingSave] = {}
         self._keys = itertools.count(1)
         self._running = False
@@ -113,7 +114,7 @@ class PendingSaves:
         self._ticks += 1
         if not self._saves or self._running or self._ticks % RETRY_TICKS:
             return
-        if self._app.database is None:
+        if self._host.database is None:
             return
         self._running = True
         self._app.run_worker(
@@ -127,7 +128,7 @@ class PendingSaves:
             for save in list(self._saves.values()):
                 try:
                     result = call_service(
-                        self._app, save.service, save.command, actor=save.actor, now=save.taken_at
+                        self._host, save.service, save.command, actor=save.actor, now=save.taken_at
                     )
                 except Exception as error:
                     log.warning("pending save %s still not saved: %s", save.key, error)

@@ -29,6 +29,7 @@ from deskui.navigation import open_modal, ring_bell
 from deskui.screens.attachments import host_files
 from deskui.screens.drafts import NO_DRAFT, FormDraft
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service, denied_line, run_service
 from deskui.services.errors import TableError
 from deskui.services.profiles import (
@@ -155,7 +156,7 @@ class ProfilesScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(t("profiles.title"), id="profiles-title", classes="section-title")
@@ -207,6 +208,8 @@ class ProfilesScreen(Screen[None]):
 
     @on(WorkList.RowSelected, "#customers")
     def _row_selected(self, event: WorkList.RowSelected) -> None:
+        if event.row is None:  # the list shows another page since the key
+            return
         if not self._may_edit():  # a read-only role: the detail is all it gets, and why
             self.load_detail(event.row.id, None)
             self.notify(t("profiles.read_only"), markup=False)
@@ -372,7 +375,7 @@ class ProfileFormBase(ModalScreen[str | None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def field(self, name: str, value: str = "") -> ComposeResult:
         yield Label(t(f"profiles.field.{name}"), classes="field-label")
@@ -771,7 +774,7 @@ class ImportModal(ModalScreen[int | None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog import-dialog"):

@@ -21,6 +21,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import run_service
 from deskui.screens.visit_request import parse_day, refusal_key
 
@@ -45,7 +46,7 @@ class PromotionModal(ModalScreen[int | None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):

@@ -6,9 +6,9 @@ and hands the form one line saying who did what ("张伟 把这条投诉改派�
 field: what the agent typed stays, and the service refuses a save onto a record that is no
 longer theirs (deskui/services/standing.py).
 
-    self.watch = RecordWatch(self, "ticket", ticket_id, "complaint", said=self._moved)
-    self.watch.start()                      # on mount: the record stands as the form opened it
-    self.watch.changes_seen(message)        # from on_desk_app_changes_seen
+    self.record_watch = RecordWatch(self, "ticket", ticket_id, "complaint", said=self._moved)
+    self.record_watch.start()  # on mount: the record stands as the form opened it
+    self.record_watch.changes_seen(message)  # from on_desk_app_changes_seen
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from textual.screen import Screen
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.screens.delivery import deliver
+from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class RecordWatch:
 
     @property
     def _host(self) -> DeskHost:
-        return self.screen.app  # type: ignore[return-value]
+        return desk_host(self.screen.app)
 
     def start(self) -> None:
         """Read how the record stands as the form opens it."""

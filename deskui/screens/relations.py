@@ -39,6 +39,7 @@ from deskui.navigation import open_modal
 from deskui.screens.contact_pick import ContactPickModal
 from deskui.screens.delivery import deliver
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.leg_form import LegField, LegFormModal, save_leg
 from deskui.screens.runner import call_service
 from deskui.screens.trouble_text import error_line
@@ -143,7 +144,7 @@ def prospect_form(
     source_callback_id: int | None = None,
 ) -> LegFormModal:
     """The prospect dialog: what interests them, who follows it (seed 000:1.4.7)."""
-    app: DeskHost = screen.app  # type: ignore[assignment]
+    app = desk_host(screen.app)
     who = visible(choice.customer_name)
     if choice.contact_name:
         who += f" · {visible(choice.contact_name)}"
@@ -213,7 +214,7 @@ def mark_prospect(
 ) -> None:
     """One key on a callback's call: the departments are read in a worker, then the prospect
     dialog opens over the screen, the callback kept as its source."""
-    app: DeskHost = screen.app  # type: ignore[assignment]
+    app = desk_host(screen.app)
 
     def load() -> None:
         try:
@@ -261,7 +262,7 @@ class RelationsScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     @property
     def zone(self) -> ZoneInfo:

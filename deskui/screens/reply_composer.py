@@ -32,6 +32,7 @@ from deskui.navigation import open_modal
 from deskui.screens.attachments import deliver_to_browser
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service, denied_line, run_service
 from deskui.screens.trouble_text import file_trouble, trouble_line
 from deskui.widgets.banner import Banner
@@ -97,7 +98,7 @@ class ReplyComposerScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(t("reply.loading"), id="reply-title", classes="section-title")

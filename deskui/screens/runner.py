@@ -26,10 +26,14 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from deskui.screens.delivery import deliver
+from deskui.screens.host import desk_host
 from deskui.screens.trouble_text import error_line, log_refusal, trouble_line
 
 if TYPE_CHECKING:
-    from deskui.data.unit_of_work import UnitOfWork  # the screens' one import of deskui.data
+    # the screens' one import of deskui.data (its Database as the unit of work takes it);
+    # UnitOfWork named again for the screens that type a draft's write by it
+    from deskui.data.unit_of_work import Database
+    from deskui.data.unit_of_work import UnitOfWork as UnitOfWork
     from deskui.screens.drafts import FormDraft
     from deskui.screens.host import DeskHost
     from deskui.services.actor import Actor, Denied
@@ -37,14 +41,25 @@ if TYPE_CHECKING:
 
 
 class _OpensUnits(Protocol):
-    """The one thing of the app's the runner alone uses: a fresh unit of work."""
+    """What of the app's the runner alone uses: a fresh unit of work, and the database."""
 
     def unit_of_work(self) -> UnitOfWork: ...
+
+    @property
+    def database(self) -> Database | None: ...
 
 
 def _unit(host: DeskHost) -> UnitOfWork:
     """The screens' only way to a unit of work: here, for a service to run in."""
+    # the host is deskui.app's DeskApp (see screens/host.py `desk_host`), which has both
     return cast(_OpensUnits, host).unit_of_work()
+
+
+def inline_database(host: DeskHost) -> Database | None:
+    """The app's database for the one read a screen runs on the UI thread, where it is
+    measured to be fast (the intake's number lookup: deskui.services.intake `read_now`);
+    everything else runs in a worker through `run_service` or `call_service`."""
+    return cast(_OpensUnits, host).database  # as in `_unit`
 
 
 C = TypeVar("C")
@@ -70,7 +85,7 @@ def run_service(
 ) -> Worker[None]:
     """Run `service(uow, actor, command, now)` in a thread worker of `screen`; `anonymous`
     for the one kind of service that runs before anyone signed in (sign-in itself)."""
-    host: DeskHost = screen.app  # type: ignore[assignment]
+    host = desk_host(screen.app)
 
     def job() -> None:
         from deskui.services.actor import Denied
@@ -86,6 +101,8 @@ def run_service(
                     actor = _as_now(uow, actor)
                 if draft is not None:
                     draft.delete_in(uow)
+                # None only for an `anonymous` service, which takes `Actor | None`: the
+                # one `Service` type cannot say which services those are
                 result = service(uow, actor, command, now)  # type: ignore[arg-type]
         except Conflict as error:
             if conflict is not None:
@@ -116,7 +133,7 @@ def run_service(
     )
 
 
-def denied_line(error: Exception) -> str:
+def denied_line(error: BaseException) -> str:
     """A denied action in one line: who may not do what (issue 16)."""
     from deskui.i18n import t
 
@@ -161,6 +178,7 @@ def call_service(
     with _unit(host) as uow:
         if actor is not None:
             actor = _as_now(uow, actor)
+        # as in `run_service`: None only for an `anonymous` service
         return service(uow, actor, command, now or host.clock.now())  # type: ignore[arg-type]
 
 

@@ -20,6 +20,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import ring_bell
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import run_service
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class SignInScreen(ModalScreen["Actor | None"]):
         super().__init__(id="sign-in")
         localize_bindings(self)
         self.mode = mode
-        self._name = name
+        self._account_name = name
         self._given_password = password
         self._signed: SignedIn | None = None
         self._changing = actor
@@ -71,7 +72,7 @@ class SignInScreen(ModalScreen["Actor | None"]):
 
     @property
     def host(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sign-in-box", classes="dialog"):
@@ -79,7 +80,7 @@ class SignInScreen(ModalScreen["Actor | None"]):
             yield Static(self._hint(), id="sign-in-hint", classes="hint")
             yield Static(t("signin.name"), classes="field-label")
             yield Input(
-                self._name,
+                self._account_name,
                 id="sign-in-name",
                 compact=True,
                 max_length=MAX_NAME,
@@ -95,10 +96,10 @@ class SignInScreen(ModalScreen["Actor | None"]):
         if closed_before_mount(self):  # a key typed ahead closed it first
             return
         self._show_mode()
-        if self._name and self._given_password is not None:
+        if self._account_name and self._given_password is not None:
             self.query_one("#sign-in-password", Input).value = self._given_password
             self._submit()
-        elif self._name:
+        elif self._account_name:
             self.query_one("#sign-in-password", Input).focus()
         else:
             self.query_one("#sign-in-name", Input).focus()
@@ -116,7 +117,7 @@ class SignInScreen(ModalScreen["Actor | None"]):
             Mode.SIGN_IN: t("signin.host_first_hint") if self._first_on_host else t("signin.hint"),
             Mode.FIRST_MANAGER: t("signin.first_hint"),
             Mode.CHANGE: t("signin.change_hint"),
-            Mode.UNLOCK: t("signin.locked_hint", name=self._name),
+            Mode.UNLOCK: t("signin.locked_hint", name=self._account_name),
         }[self.mode]
 
     def _show_mode(self) -> None:

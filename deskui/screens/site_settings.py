@@ -29,6 +29,7 @@ from deskui.keys import localize_bindings
 from deskui.navigation import ring_bell
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import error_line
 from deskui.services.site_settings import (
@@ -82,7 +83,7 @@ class SiteSettingsScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     @property
     def may_edit(self) -> bool:

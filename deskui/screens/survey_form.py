@@ -23,6 +23,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import run_service
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class SurveyReceivedModal(ModalScreen[int | None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     @property
     def zone(self) -> ZoneInfo:

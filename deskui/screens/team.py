@@ -29,6 +29,7 @@ from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.desk import describe_row, open_work_item
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.sources import DeadlineSource
 from deskui.screens.work_columns import deadline_columns
@@ -120,7 +121,7 @@ class TeamScreen(Screen[None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     @property
     def may_record_survey(self) -> bool:
@@ -241,7 +242,7 @@ class TeamScreen(Screen[None]):
 
     @on(WorkList.RowSelected, "#team-work")
     def open_subject(self, event: WorkList.RowSelected) -> None:
-        open_work_item(self.desk_app, event.row)
+        open_work_item(self.app, event.row)
 
     @on(WorkList.RowSelected, "#team-surveys")
     def survey_selected(self, event: WorkList.RowSelected) -> None:

@@ -22,13 +22,13 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.pause_key import PAUSE_BINDING
 from deskui.screens.record_watch import RecordWatch
 from deskui.screens.runner import denied_line, run_service
 from deskui.widgets.banner import Banner
 
 if TYPE_CHECKING:
-    from deskui.screens.host import DeskHost
     from deskui.services.tickets import (
         AttachmentRecord,
         LegRecord,
@@ -65,7 +65,7 @@ class TicketDetailModal(ModalScreen[None]):
         self._waiting = False
         self._version: int | None = None
         """The ticket's version as shown: a reassignment made from here carries it."""
-        self.watch = RecordWatch(self, "ticket", ticket_id, "ticket", said=self._moved)
+        self.record_watch = RecordWatch(self, "ticket", ticket_id, "ticket", said=self._moved)
         """Another desk reassigning or closing this ticket is said (issue 23)."""
 
     def compose(self) -> ComposeResult:
@@ -87,7 +87,7 @@ class TicketDetailModal(ModalScreen[None]):
         if closed_before_mount(self):  # a key typed ahead closed it first
             return
         self.load_ticket()
-        self.watch.start()
+        self.record_watch.start()
 
     def _moved(self, line: str) -> None:
         self.query_one("#ticket-moved", Banner).message = line
@@ -121,7 +121,7 @@ class TicketDetailModal(ModalScreen[None]):
         )
 
     def on_ticket_detail_modal_loaded(self, message: Loaded) -> None:
-        zone = ZoneInfo(getattr(self.app, "settings").site_timezone)  # noqa: B009
+        zone = ZoneInfo(desk_host(self.app).settings.site_timezone)
         ticket = message.ticket
         if ticket is None:
             self.query_one("#ticket-fields", Static).update(t("ticket.missing"))
@@ -166,8 +166,8 @@ class TicketDetailModal(ModalScreen[None]):
                 events.add_row(_local(at, zone), Text(visible(agent)), _said(action, detail))
                 continue
             line = Text(t(f"event.{action}") if _known(f"event.{action}") else action)
-            for value in detail.values():
-                shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+            for said in detail.values():
+                shown = "、".join(map(str, said)) if isinstance(said, list) else str(said)
                 line.append(f"  {visible(shown)}", style="dim")
             events.add_row(_local(at, zone), Text(visible(agent)), line)
         title = Text(t("ticket.events"), style="bold")
@@ -179,7 +179,7 @@ class TicketDetailModal(ModalScreen[None]):
         from deskui.screens.attachments import attachments_table
         from deskui.screens.department import legs_table
 
-        app: DeskHost = self.app  # type: ignore[assignment]
+        app = desk_host(self.app)
         legs = legs_table(message.legs, app.clock.now(), zone)
         self.query_one("#ticket-legs", Static).update(
             _stack(Text(t("department.legs.title"), style="bold"), legs)
@@ -200,13 +200,12 @@ class TicketDetailModal(ModalScreen[None]):
         open_modal(self.app, AttachmentsModal(self.ticket_id), lambda _: self.load_ticket())
 
     def _show_pause(self, pause: PauseState | None, zone: ZoneInfo) -> None:
-        from deskui.domain.countdown import format_duration
-        from deskui.domain.deadlines import paused_for
+        from deskui.domain.countdown import format_duration, paused_for
 
         self._waiting = pause is not None
         text = Text()
         if pause is not None and pause.paused_at is not None:
-            app: DeskHost = self.app  # type: ignore[assignment]
+            app = desk_host(self.app)
             waited = paused_for(pause.paused_at, app.clock.now())
             text.append(
                 t(
@@ -229,9 +228,9 @@ class TicketDetailModal(ModalScreen[None]):
     def action_customer_told(self) -> None:
         from deskui.services.tickets import CustomerTold, record_customer_told
 
-        app: DeskHost = self.app  # type: ignore[assignment]
+        app = desk_host(self.app)
         if app.agent is None:
-            ring_bell(app)
+            ring_bell(self)
             return
 
         def done(_: None) -> None:
@@ -268,7 +267,7 @@ class TicketDetailModal(ModalScreen[None]):
         self.app.notify(error, severity="error", markup=False)
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
-        self.watch.changes_seen(message)
+        self.record_watch.changes_seen(message)
         if message.entities & {"department_leg", "attachment", "ticket"}:
             self.load_ticket()
 

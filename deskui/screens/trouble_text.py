@@ -81,7 +81,7 @@ def error_line(error: BaseException) -> str:
     if getattr(error, "action", None) is not None:  # a Denied
         from deskui.screens.runner import denied_line
 
-        return denied_line(error)  # type: ignore[arg-type]
+        return denied_line(error)
     key = getattr(error, "key", None)
     if not isinstance(key, str):
         key = str(error) if error.args and isinstance(error.args[0], str) else None

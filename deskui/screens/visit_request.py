@@ -22,6 +22,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.host import desk_host
 from deskui.screens.runner import run_service
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class VisitRequestModal(ModalScreen[int | None]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -169,7 +170,7 @@ class VisitDecisionModal(ModalScreen[bool]):
 
     @property
     def desk_app(self) -> DeskHost:
-        return self.app  # type: ignore[return-value]
+        return desk_host(self.app)
 
     def compose(self) -> ComposeResult:
         row = self.row

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from deskui.i18n import has_key, t
 from deskui.widgets.work_list import Column
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 def subject(row: Any) -> str:
@@ -38,7 +41,8 @@ def deadline_columns(timezone: str, *, with_owner: bool = False) -> list[Column]
     zone = ZoneInfo(timezone)
 
     def due_local(row: Any) -> str:
-        return row.due_at.astimezone(zone).strftime("%m-%d %H:%M")
+        due: datetime = row.due_at  # every deadline row has one (the desk's, a team's)
+        return due.astimezone(zone).strftime("%m-%d %H:%M")
 
     def severity(row: Any) -> str:
         return t(f"severity.{row.severity}") if row.severity else ""

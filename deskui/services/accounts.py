@@ -246,17 +246,17 @@ def sign_in(uow: UnitOfWork, _actor: Actor | None, command: SignIn, now: datetim
         audit.write(
             now, "sign_in", agent_id=account.id, agent_name=name, outcome="wrong", detail=via
         )
-        lock_set = failed == 0 and until is not None
-        if lock_set:
+        locked_until = until if failed == 0 else None  # this failure set the lock
+        if locked_until is not None:
             old = account.locked_until.isoformat() if account.locked_until else None
             detail: dict[str, object] = {
-                "until": until.isoformat(),
-                "locked_until": [old, until.isoformat()],
+                "until": locked_until.isoformat(),
+                "locked_until": [old, locked_until.isoformat()],
             }
             audit.write(now, "lock", agent_id=account.id, agent_name=name, detail=detail)
         uow.commit()
-        if lock_set:
-            raise SignInRefused(SignInOutcome.LOCKED, until)
+        if locked_until is not None:
+            raise SignInRefused(SignInOutcome.LOCKED, locked_until)
         raise SignInRefused(SignInOutcome.WRONG)
     if not account.active:
         audit.write(

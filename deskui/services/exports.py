@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from deskui.data.export import KINDS, Table, build_table
+from deskui.data.export import KINDS, build_table
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.documents import Table
 from deskui.domain.accounts import sees_personal
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.masking import masked_table

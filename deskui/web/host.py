@@ -37,6 +37,7 @@ from urllib.parse import quote, urlsplit
 
 import textual_serve
 from aiohttp import WSMsgType, web
+from aiohttp.typedefs import Handler
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
@@ -169,6 +170,8 @@ class DeskProcess(AppService):
         self.argv = argv
         self.grant = grant
         self.status: int | None = None
+        self.session_token: str | None = None
+        """The browser session that opened it: its downloads go to that session alone."""
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width, height)
@@ -274,7 +277,7 @@ class WebHost:
     # -- the application ---------------------------------------------------------------
 
     @web.middleware
-    async def _faults(self, request: web.Request, handler: Any) -> web.StreamResponse:
+    async def _faults(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """A fault (the database down, say) is one log line naming its type, and a plain page:
         never a traceback, whose text or locals could hold a password or a cookie."""
         try:
@@ -559,7 +562,7 @@ class WebHost:
             close=websocket.close,
             download_manager=self.download_manager,
         )
-        desk.session_token = token  # type: ignore[attr-defined]
+        desk.session_token = token
         self.desks[actor.id] = self.desks.get(actor.id, 0) + 1
         self.desk_processes.append(desk)
         self.spawned += 1

@@ -6,6 +6,7 @@ path. No external resource: the floor's browsers may reach nothing but this host
 from __future__ import annotations
 
 import json
+from functools import partial
 from html import escape
 
 from deskui.i18n import catalog
@@ -44,6 +45,11 @@ def text(locale: str, key: str, **values: object) -> str:
     return template.format(**values) if values else template
 
 
+def escaped_text(locale: str, key: str, **values: object) -> str:
+    """`text`, escaped for the page's HTML."""
+    return escape(text(locale, key, **values))
+
+
 def _page(locale: str, title: str, body: str) -> str:
     lang = "zh-CN" if locale == "zh-CN" else "en"
     return (
@@ -55,7 +61,7 @@ def _page(locale: str, title: str, body: str) -> str:
 
 
 def sign_in_page(locale: str, *, name: str = "", message: str = "", demo: bool = False) -> str:
-    t = lambda key, **v: escape(text(locale, key, **v))  # noqa: E731
+    t = partial(escaped_text, locale)
     said = f'<p class="message" id="message">{escape(message)}</p>' if message else ""
     if demo:
         said += f'<p class="hint">{t("demo_hint")}</p>'
@@ -74,7 +80,7 @@ def sign_in_page(locale: str, *, name: str = "", message: str = "", demo: bool =
 
 
 def change_page(locale: str, name: str, *, message: str = "") -> str:
-    t = lambda key, **v: escape(text(locale, key, **v))  # noqa: E731
+    t = partial(escaped_text, locale)
     said = f'<p class="message" id="message">{escape(message)}</p>' if message else ""
     body = (
         f"<h1>{t('change_heading')}</h1>"
@@ -101,7 +107,7 @@ def notice_page(locale: str, message: str) -> str:
 def terminal_page(locale: str, name: str, websocket_url: str | None) -> str:
     """The desk in the browser: textual-serve's terminal script (its static files) on a
     websocket at the address the browser used (`location.host`), or at `--public-url`."""
-    t = lambda key, **v: escape(text(locale, key, **v))  # noqa: E731
+    t = partial(escaped_text, locale)
     fixed = json.dumps(websocket_url)
     lang = "zh-CN" if locale == "zh-CN" else "en"
     return f"""<!DOCTYPE html>

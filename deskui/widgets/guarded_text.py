@@ -9,7 +9,7 @@ notes, written replies, callback notes) composes one. The rules come from the si
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -36,10 +36,10 @@ class GuardedArea(TextArea):
     }
     """
 
-    def __init__(self, rules: ConductRules, **kwargs: object) -> None:
+    def __init__(self, rules: ConductRules, **kwargs: Any) -> None:  # TextArea's own
         self.rules = rules
         self.hits: list[Hit] = []
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
 
     def _build_highlight_map(self) -> None:
         super()._build_highlight_map()

@@ -143,7 +143,7 @@ class KeyFooter(Widget):
             )
         return keys, palette, kept
 
-    def layout(self, width: int | None = None) -> tuple[list[FooterKey], FooterKey | None]:
+    def placed_keys(self, width: int | None = None) -> tuple[list[FooterKey], FooterKey | None]:
         """The keys shown at `width` (the footer's own by default), and the palette key
         when it fits at the right end."""
         width = self.size.width if width is None else width
@@ -157,12 +157,12 @@ class KeyFooter(Widget):
 
     def shown_keys(self, width: int | None = None) -> list[FooterKey]:
         """Every key shown, the palette key last."""
-        left, palette = self.layout(width)
+        left, palette = self.placed_keys(width)
         return left if palette is None else [*left, palette]
 
     def render(self) -> Text:
         width = self.size.width
-        left, palette = self.layout(width)
+        left, palette = self.placed_keys(width)
         key_style = self.get_component_rich_style("key-footer--key")
         text_style = self.get_component_rich_style("key-footer--description")
         dim = Style(dim=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.geometry import Size
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Visual, VisualType, visualize
@@ -87,6 +88,6 @@ class ReadyText(Widget):
         self._ready = None  # a theme or pseudo-class change restyles the text
         super().notify_style_update()
 
-    def selection_updated(self, selection: object) -> None:
+    def selection_updated(self, selection: Selection | None) -> None:
         self._ready = None  # the selection's highlight is drawn at render time
-        super().selection_updated(selection)  # type: ignore[arg-type]
+        super().selection_updated(selection)
