@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from deskui.data import models as m
 from deskui.data.conflict import Conflict
 from deskui.data.store_base import StoreBase
+from deskui.data.ticket_store import save_transition
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.complaint import late_hand_on, repeat_caused_by_late_hand_on
 from deskui.domain.deadlines import repeat_contact_due
@@ -27,6 +28,7 @@ from deskui.domain.model import (
     TicketKind,
     TicketStatus,
 )
+from deskui.domain.ticket_life import Transition
 
 OPEN_STATUSES = (
     TicketStatus.OPEN,
@@ -119,6 +121,11 @@ class StepSave:
     promised_at: datetime | None = None
     expected_finish: datetime | None = None
     expected_version: int | None = None
+    status: str = ""
+    """The ticket's status as the ticket's life decided it (domain/ticket_life); empty:
+    as it is."""
+    first_contact: bool = False
+    """Whether this save is the ticket's first contact (its countdown is met)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,9 +384,9 @@ class ComplaintStore(StoreBase):
         record.answers = {k: v for k, v in save.answers.items() if v not in (None, "")}
         answers = record.answers
         self._flush_checked(record, "complaint")  # before any query autoflushes it unchecked
-        if ticket.status == TicketStatus.OPEN:
-            ticket.status = TicketStatus.IN_PROGRESS
-            # the call itself is the first contact (seed 002:2.3.2)
+        if save.status:
+            ticket.status = save.status
+        if save.first_contact:
             self.meet_deadlines(SubjectType.TICKET, ticket_id, now, DeadlineKind.FIRST_CONTACT)
         if save.promised_at is not None and save.promised_at != record.promised_at:
             record.commit_mode = save.commit_mode
@@ -419,14 +426,19 @@ class ComplaintStore(StoreBase):
         return record.version
 
     def resolve_complaint(
-        self, ticket_id: int, agent_id: int, action_taken: str, now: datetime
+        self,
+        ticket_id: int,
+        agent_id: int,
+        action_taken: str,
+        now: datetime,
+        transition: Transition,
     ) -> None:
         """Step 6, fixed at once: what was done is the result (seed 001:6.6)."""
         ticket = self.session.get_one(m.Ticket, ticket_id)
         record = self._record(ticket_id, now, None)
         record.result = action_taken
         record.action_at = now
-        ticket.status = TicketStatus.RESOLVED
+        save_transition(ticket, transition, now)
         ticket.answer = action_taken
         self.meet_deadlines(SubjectType.TICKET, ticket_id, now, DeadlineKind.PROMISED_REPLY)
         self.meet_deadlines(SubjectType.TICKET, ticket_id, now, DeadlineKind.FIRST_CONTACT)
@@ -434,7 +446,9 @@ class ComplaintStore(StoreBase):
         self.session.flush()
         self._changed("ticket", ticket_id, now)
 
-    def hand_to_lead(self, ticket_id: int, agent_id: int, now: datetime) -> tuple[int, str]:
+    def hand_to_lead(
+        self, ticket_id: int, agent_id: int, now: datetime, transition: Transition
+    ) -> tuple[int, str]:
         """Step 6, not fixable now: the team lead takes the complaint over with everything
         captured, and starts with the apology (seed 002:2.4.1). Returns the lead's id, name."""
         ticket = self.session.get_one(m.Ticket, ticket_id)
@@ -453,7 +467,7 @@ class ComplaintStore(StoreBase):
         previous = ticket.owner_id
         owner = self.session.get_one(m.Agent, previous).name  # who had it, for its history
         ticket.owner_id = lead.id
-        ticket.status = TicketStatus.WITH_LEAD
+        save_transition(ticket, transition, now)
         record.taken_over_by_id = lead.id
         record.taken_over_at = now
         record.script = "complaint_lead"
@@ -556,11 +570,12 @@ class ComplaintStore(StoreBase):
         self._changed("callback", callback.id, now)
         return callback.id
 
-    def close_complaint(self, ticket_id: int, agent_id: int, now: datetime) -> None:
+    def close_complaint(
+        self, ticket_id: int, agent_id: int, now: datetime, transition: Transition
+    ) -> None:
         """Closed only once the customer has confirmed they are satisfied (seed 001:6.7)."""
         ticket = self.session.get_one(m.Ticket, ticket_id)
-        ticket.status = TicketStatus.CLOSED
-        ticket.closed_at = now
+        save_transition(ticket, transition, now)
         self.meet_deadlines(SubjectType.TICKET, ticket_id, now)
         self._event(ticket_id, agent_id, now, "closed", {"satisfied": True})
         self._changed("ticket", ticket_id, now)

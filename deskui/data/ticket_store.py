@@ -26,9 +26,17 @@ from deskui.domain.deadlines import (
     profile_filing_due,
     repeat_contact_due,
 )
-from deskui.domain.model import DeadlineKind, Role, Severity, SubjectType, TicketKind
+from deskui.domain.model import (
+    DeadlineKind,
+    Role,
+    Severity,
+    SubjectType,
+    TicketKind,
+    TicketStatus,
+)
 from deskui.domain.phone import reversed_digits
 from deskui.domain.routing import DEFAULT_RULES, RoutingRule, propose_department
+from deskui.domain.ticket_life import TicketState, Transition
 
 
 class TicketStore(StoreBase):
@@ -53,6 +61,19 @@ class TicketStore(StoreBase):
             (d.code, d.name_zh, d.name_en)
             for d in self.session.scalars(select(m.Department).order_by(m.Department.id))
         ]
+
+    def ticket_state(self, ticket_id: int) -> TicketState:
+        """What the ticket's life reads of it (domain/ticket_life); `MissingRecord` when
+        there is none."""
+        ticket = self.session.get_one(m.Ticket, ticket_id)
+        open_leg = self.session.scalar(
+            select(m.DepartmentLeg.id)
+            .where(m.DepartmentLeg.ticket_id == ticket_id, m.DepartmentLeg.returned_at.is_(None))
+            .limit(1)
+        )
+        return TicketState(
+            TicketStatus(ticket.status), ticket.closed_at is not None, open_leg is not None
+        )
 
     def ticket_kind(self, ticket_id: int) -> str:
         """The ticket's kind (question, complaint); `MissingRecord` when there is none."""
@@ -372,3 +393,11 @@ class TicketStore(StoreBase):
 def _summary(words: str) -> str:
     line = " ".join(words.split())
     return line[:60]
+
+
+def save_transition(ticket: m.Ticket, transition: Transition, now: datetime) -> None:
+    """Write the status the ticket's life decided (domain/ticket_life), closed now if it
+    closes."""
+    ticket.status = transition.status
+    if transition.closes:
+        ticket.closed_at = now
