@@ -23,7 +23,6 @@ from deskui.domain.model import (
     CallbackStatus,
     Channel,
     DeadlineKind,
-    Role,
     SubjectType,
     TicketKind,
     TicketStatus,
@@ -447,22 +446,13 @@ class ComplaintStore(StoreBase):
         self._changed("ticket", ticket_id, now)
 
     def hand_to_lead(
-        self, ticket_id: int, agent_id: int, now: datetime, transition: Transition
+        self, ticket_id: int, agent_id: int, now: datetime, transition: Transition, lead_id: int
     ) -> tuple[int, str]:
-        """Step 6, not fixable now: the team lead takes the complaint over with everything
-        captured, and starts with the apology (seed 002:2.4.1). Returns the lead's id, name."""
+        """Step 6, not fixable now: the team lead the service chose (domain/assignment's
+        lead_taking_over) takes the complaint over with everything captured, and starts with
+        the apology (seed 002:2.4.1). Returns the lead's id, name."""
         ticket = self.session.get_one(m.Ticket, ticket_id)
-        agent = self.session.get_one(m.Agent, agent_id)
-        leads = list(
-            self.session.scalars(
-                select(m.Agent)
-                .where(m.Agent.role == Role.LEAD, m.Agent.active.is_(True))
-                .order_by((m.Agent.team != agent.team), m.Agent.id)
-            )
-        )
-        if not leads:
-            raise LookupError("no active team lead to take the complaint over")
-        lead = leads[0]
+        lead = self.session.get_one(m.Agent, lead_id)
         record = self._record(ticket_id, now, None)
         previous = ticket.owner_id
         owner = self.session.get_one(m.Agent, previous).name  # who had it, for its history

@@ -15,6 +15,7 @@ from deskui.data import models as m
 from deskui.data.history import HistoryEntry, entry_changes, field_changes, newest_first
 from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version, conflict_of
+from deskui.domain.assignment import Lead, leads_for
 from deskui.domain.deadlines import parcel_final_answer_due
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.handover import (
@@ -28,7 +29,7 @@ from deskui.domain.handover import (
     is_ack_overdue,
     local_day,
 )
-from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, Role, SubjectType
+from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, SubjectType
 from deskui.domain.orders import (
     NO_TRACKING_LIMIT,
     OrderFacts,
@@ -577,6 +578,7 @@ class HandoverStore(StoreBase):
             m.HandoverItem.handed_over_at <= now - self.policy.handover_ack,
         )
         flagged = 0
+        active: list[Lead] | None = None
         for item, team in self.session.execute(query):
             if not is_ack_overdue(
                 self.policy, item.status, item.handed_over_at, item.acknowledged_at, now
@@ -593,21 +595,12 @@ class HandoverStore(StoreBase):
             )
             if seen:
                 continue
-            leads = list(
-                self.session.scalars(
-                    select(m.Agent.id).where(
-                        m.Agent.role == Role.LEAD, m.Agent.active.is_(True), m.Agent.team == team
-                    )
-                )
-            ) or list(
-                self.session.scalars(
-                    select(m.Agent.id).where(m.Agent.role == Role.LEAD, m.Agent.active.is_(True))
-                )
-            )
-            for lead in leads:
+            if active is None:
+                active = self._uow.agents.active_leads()
+            for lead in leads_for(team, active):  # the one rule of which lead (domain)
                 self.session.add(
                     m.Notification(
-                        agent_id=lead,
+                        agent_id=lead.id,
                         kind=HANDOVER_NOTICE,
                         subject_type=SubjectType.HANDOVER_ITEM,
                         subject_id=item.id,

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats, StepSave
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.assignment import lead_taking_over
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.complaint import (
     RESOLVING_STEPS,
@@ -228,7 +229,11 @@ def save_complaint_step(
         uow.complaints.schedule_satisfaction_callback(ticket_id, actor.id, callback_at, now)
     lead_name = ""
     if finish is not None and lead_move:
-        _, lead_name = uow.complaints.hand_to_lead(ticket_id, actor.id, now, finish)
+        # the agent's own group's lead takes it (seed 002:2.4.1); any lead when it has none
+        lead = lead_taking_over(uow.agents.agent_team(actor.id), uow.agents.active_leads())
+        if lead is None:
+            raise LookupError("no active team lead to take the complaint over")
+        _, lead_name = uow.complaints.hand_to_lead(ticket_id, actor.id, now, finish, lead.id)
     elif finish is not None:
         uow.complaints.close_complaint(ticket_id, actor.id, now, finish)
     uow.commit()

@@ -102,7 +102,9 @@ def test_lead_takeover_moves_owner_deadlines_and_tells_the_lead(
     ticket_id = _complaint(database, desk)
     later = FIXED_NOW + timedelta(minutes=10)
     with UnitOfWork(database) as uow:
-        lead_id, lead_name = uow.complaints.hand_to_lead(ticket_id, desk.agent, later, TAKEN)
+        lead_id, lead_name = uow.complaints.hand_to_lead(
+            ticket_id, desk.agent, later, TAKEN, desk.lead
+        )
         uow.commit()
     assert (lead_id, lead_name) == (desk.lead, "张伟")
     with UnitOfWork(database) as uow:

@@ -17,6 +17,7 @@ from deskui.data import models as m
 from deskui.data.complaint_store import StepSave
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.assignment import lead_taking_over
 from deskui.domain.clock import FixedClock
 from deskui.domain.model import TicketStatus
 from deskui.domain.ticket_life import Transition
@@ -51,7 +52,9 @@ def _at_step(db: Database, step: str, *, lead_takeover: bool = False) -> int:
         uow.complaints.save_complaint_step(ticket_id, agent, save, FIXED_NOW)
         if lead_takeover:
             taken = Transition(TicketStatus.WITH_LEAD)
-            uow.complaints.hand_to_lead(ticket_id, agent, FIXED_NOW, taken)
+            lead = lead_taking_over(uow.agents.agent_team(agent), uow.agents.active_leads())
+            assert lead is not None
+            uow.complaints.hand_to_lead(ticket_id, agent, FIXED_NOW, taken, lead.id)
         uow.commit()
     return ticket_id
 
