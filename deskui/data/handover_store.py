@@ -281,8 +281,6 @@ class HandoverStore(StoreBase):
         """`expected_version`: the version the form loaded; another desk's save since is a
         `Conflict` (as for finishing and reassigning), None for a write no form stands behind."""
         item = self._saving_item(item_id, expected_version, agent_id, now)
-        if item.status not in OPEN_STATES:
-            raise HandoverError("handover.error.closed")
         before = self._item_fields(item)
         item.done_so_far, item.next_step, item.note = done_so_far, next_step, note
         self._item_history(item, agent_id, now, "changed", before)
@@ -452,14 +450,13 @@ class HandoverStore(StoreBase):
         now: datetime,
         note: str,
         expected_version: int | None = None,
+        status: HandoverStatus = HandoverStatus.DONE,
     ) -> None:
-        """Done: the item leaves the list, its own countdowns are met."""
+        """Done: the item leaves the list with the status the service's rule decided
+        (domain/handover.next_item_status), its own countdowns are met."""
         item = self._saving_item(item_id, expected_version, agent_id, now)
-        problem = check_leave(item.status, Leave.DONE, note)
-        if problem is not None:
-            raise HandoverError(problem)
         before = self._item_fields(item)
-        item.status = HandoverStatus.DONE
+        item.status = status
         if note.strip():
             item.note = f"{item.note}\n{note.strip()}".strip()
         self.meet_deadlines(SubjectType.HANDOVER_ITEM, item.id, now)
@@ -475,12 +472,10 @@ class HandoverStore(StoreBase):
         note: str,
         expected_version: int | None = None,
     ) -> tuple[str, str]:
-        """Reassigned with a note: the acknowledgement countdown moves to the new agent.
-        Returns who had it and who has it now, by name."""
+        """Reassigned with a note (the service checked it may be: domain/handover): the
+        acknowledgement countdown moves to the new agent. Returns who had it and who has it
+        now, by name."""
         item = self._saving_item(item_id, expected_version, agent_id, now)
-        problem = check_leave(item.status, Leave.REASSIGNED, note)
-        if problem is not None:
-            raise HandoverError(problem)
         target = self.session.get_one(m.Agent, to_agent_id)
         before = self._item_fields(item)
         item.note = f"{item.note}\n{note.strip()}".strip()
@@ -502,6 +497,17 @@ class HandoverStore(StoreBase):
         self._changed("handover_item", item.id, now)
         key = "to" if item.status == HandoverStatus.HANDED_OVER else "from"
         return str(before[key] or ""), target.name
+
+    def item_status(self, item_id: int) -> str:
+        """The item's status as stored; `MissingRecord` when there is none."""
+        return str(self.session.get_one(m.HandoverItem, item_id).status)
+
+    def check_item_version(self, item_id: int, expected: int | None) -> None:
+        """`Conflict` when another desk saved the item since the form loaded `expected`;
+        writes nothing (None: no form stands behind the save)."""
+        item = self.session.get_one(m.HandoverItem, item_id)
+        if expected is not None and item.version != expected:
+            raise conflict_of(self.session, item, "handover_item", item_theirs)
 
     def _saving_item(
         self, item_id: int, expected: int | None, agent_id: int | None, now: datetime
