@@ -999,10 +999,7 @@ class CallbackStore(StoreBase):
         end_date: date,
         callback_id: int | None = None,
     ) -> int:
-        if not reason.strip() or not frequency.strip():
-            raise CallbackError("callbacks.error.required")
-        if end_date < first_date:
-            raise CallbackError("callbacks.error.end_before_first")
+        """Save a request the visits service checked (domain/visit_life), pending."""
         request = m.VisitRequest(
             customer_id=customer_id,
             callback_id=callback_id,
@@ -1021,27 +1018,25 @@ class CallbackStore(StoreBase):
         self._changed("visit_request", request.id, now)
         return request.id
 
+    def visit_status(self, request_id: int) -> str:
+        """A visit request's status; `MissingRecord` when there is none."""
+        return str(self.session.get_one(m.VisitRequest, request_id).status)
+
     def decide_visit(
-        self, request_id: int, lead_id: int, approve: bool, note: str, now: datetime
+        self, request_id: int, lead_id: int, status: str, note: str, now: datetime
     ) -> None:
-        """A lead or manager approves or rejects, with a note."""
+        """A lead's or manager's decision as the visits service made it (approved or
+        rejected: domain/visit_life), with its note."""
         request = self.session.get_one(m.VisitRequest, request_id)
-        if request.status != "pending":
-            raise CallbackError("callbacks.error.already_decided")
-        if not approve and not note.strip():
-            raise CallbackError("callbacks.error.reject_needs_note")
-        request.status = "approved" if approve else "rejected"
+        request.status = status
         request.decided_by_id = lead_id
         request.decided_at = now
         request.decision_note = note.strip()
         self._changed("visit_request", request_id, now)
 
     def record_visit_feedback(self, request_id: int, feedback: str, now: datetime) -> None:
+        """The approved visit's feedback, checked by the visits service."""
         request = self.session.get_one(m.VisitRequest, request_id)
-        if request.status != "approved":
-            raise CallbackError("callbacks.error.not_approved")
-        if not feedback.strip():
-            raise CallbackError("callbacks.error.required")
         request.feedback = feedback.strip()
         request.feedback_at = now
         self._changed("visit_request", request_id, now)
