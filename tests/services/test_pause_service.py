@@ -19,6 +19,7 @@ from deskui.services.errors import PauseError
 from deskui.services.pauses import PauseTicket, ResumeTicket, pause_ticket, resume_ticket
 from deskui.services.tickets import ticket_detail
 from tests.conftest import FIXED_NOW
+from tests.data.conftest import record_call
 from tests.services.conftest import Desk
 
 
@@ -27,7 +28,7 @@ def _ticket(database: Database, desk: Desk) -> int:
         "question", "billing", "phone", "normal", "发票还没收到", customer_id=desk.customer
     )
     with UnitOfWork(database) as uow:
-        saved = uow.tickets.record_call(call, desk.agent, FIXED_NOW)
+        saved = record_call(uow, call, desk.agent, FIXED_NOW)
         uow.commit()
     return saved.ticket_id
 
