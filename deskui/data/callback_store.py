@@ -11,6 +11,7 @@ from sqlalchemy import Select, distinct, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.deadline_store import open_deadlines
 from deskui.data.history import HistoryEntry, Value, entry_changes, newest_first, plain
 from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version
@@ -318,13 +319,7 @@ class CallbackStore(StoreBase):
     def _move_deadline(
         self, callback_id: int, due_at: datetime, now: datetime, note: str = ""
     ) -> None:
-        for deadline in self.session.scalars(
-            select(m.Deadline).where(
-                m.Deadline.subject_type == SubjectType.CALLBACK,
-                m.Deadline.subject_id == callback_id,
-                m.Deadline.met_at.is_(None),
-            )
-        ):
+        for deadline in self.session.scalars(open_deadlines(SubjectType.CALLBACK, callback_id)):
             deadline.due_at = due_at
             deadline.note = note
             self._changed("deadline", deadline.id, now)
@@ -692,13 +687,7 @@ class CallbackStore(StoreBase):
                 continue
             self.session.expire(callback)
             shared.append(callback_id)
-            for deadline in self.session.scalars(
-                select(m.Deadline).where(
-                    m.Deadline.subject_type == SubjectType.CALLBACK,
-                    m.Deadline.subject_id == callback_id,
-                    m.Deadline.met_at.is_(None),
-                )
-            ):
+            for deadline in self.session.scalars(open_deadlines(SubjectType.CALLBACK, callback_id)):
                 deadline.owner_id = None
             self.callback_event(
                 callback_id,
@@ -716,16 +705,7 @@ class CallbackStore(StoreBase):
     def _deadlines_to(self, callback_id: int, agent_id: int, now: datetime) -> None:
         """The callback's open deadlines follow it to the agent's desk and team."""
         team = self._team(agent_id)
-        for deadline in self.session.scalars(
-            select(m.Deadline).where(
-                m.Deadline.subject_type == SubjectType.CALLBACK,
-                m.Deadline.subject_id == callback_id,
-                m.Deadline.met_at.is_(None),
-            )
-        ):
-            deadline.owner_id = agent_id
-            deadline.team = team
-            self._changed("deadline", deadline.id, now)
+        self._uow.deadlines.move_open(SubjectType.CALLBACK, callback_id, agent_id, team, now)
 
     def claim_next_shared(self, agent_id: int, now: datetime) -> int | None:
         """The agent takes the most urgent callback of the shared queue; None when it is empty.

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from deskui.data import models as m
 from deskui.data.conflict import Conflict
+from deskui.data.deadline_store import open_of
 from deskui.data.store_base import StoreBase
 from deskui.data.ticket_store import save_transition
 from deskui.domain.calendar import BusinessCalendar
@@ -174,11 +175,7 @@ class ComplaintStore(StoreBase):
         inner = aliased(m.Deadline)
         nearest = (
             select(inner.id)
-            .where(
-                inner.subject_type == SubjectType.TICKET,
-                inner.subject_id == m.Ticket.id,
-                inner.met_at.is_(None),
-            )
+            .where(*open_of(SubjectType.TICKET, m.Ticket.id, None, inner))
             .order_by(inner.due_at)
             .limit(1)
             .correlate(m.Ticket)
@@ -233,11 +230,7 @@ class ComplaintStore(StoreBase):
             taken_over_by = self.session.get_one(m.Agent, record.taken_over_by_id).name
         deadline = self.session.scalars(
             select(m.Deadline)
-            .where(
-                m.Deadline.subject_type == SubjectType.TICKET,
-                m.Deadline.subject_id == ticket_id,
-                m.Deadline.met_at.is_(None),
-            )
+            .where(*open_of(SubjectType.TICKET, ticket_id))
             .order_by(m.Deadline.due_at)
             .limit(1)
         ).first()
@@ -463,18 +456,10 @@ class ComplaintStore(StoreBase):
         record.script = "complaint_lead"
         record.step = ""
         record.path = []
-        open_deadlines = self.session.scalars(
-            select(m.Deadline).where(
-                m.Deadline.subject_type == SubjectType.TICKET,
-                m.Deadline.subject_id == ticket_id,
-                m.Deadline.met_at.is_(None),
-            )
-        ).all()
-        for deadline in open_deadlines:
-            deadline.owner_id = lead.id
-            deadline.team = lead.team
-            self._changed("deadline", deadline.id, now)
-        if not open_deadlines:  # nothing counting down: the lead owes the customer a reply
+        moved = self._uow.deadlines.move_open(
+            SubjectType.TICKET, ticket_id, lead.id, lead.team, now
+        )
+        if not moved:  # nothing counting down: the lead owes the customer a reply
             self.add_deadline(
                 DeadlineKind.PROMISED_REPLY,
                 SubjectType.TICKET,

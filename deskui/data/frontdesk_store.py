@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.deadline_store import open_of
 from deskui.data.store_base import StoreBase
 from deskui.data.ticket_store import save_transition
 from deskui.domain.department_legs import LegFacts, LegPolicy, LegStage, stage, stage_window
@@ -337,10 +338,7 @@ class FrontDeskStore(StoreBase):
         due = (
             select(m.Deadline.due_at)
             .where(
-                m.Deadline.subject_type == SubjectType.TICKET,
-                m.Deadline.subject_id == m.DepartmentLeg.ticket_id,
-                m.Deadline.kind == DeadlineKind.DEPARTMENT_LEG,
-                m.Deadline.met_at.is_(None),
+                *open_of(SubjectType.TICKET, m.DepartmentLeg.ticket_id, DeadlineKind.DEPARTMENT_LEG)
             )
             .order_by(m.Deadline.due_at)
             .limit(1)

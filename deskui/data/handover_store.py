@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.deadline_store import is_open, open_of
 from deskui.data.history import HistoryEntry, entry_changes, field_changes, newest_first
 from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version, conflict_of
@@ -184,7 +185,7 @@ class HandoverStore(StoreBase):
         query = (
             select(m.Deadline, m.Customer.name)
             .outerjoin(m.Customer, m.Customer.id == m.Deadline.customer_id)
-            .where(m.Deadline.met_at.is_(None), m.Deadline.owner_id.in_(owners))
+            .where(is_open(), m.Deadline.owner_id.in_(owners))
         )
         rows = list(self.session.execute(query))
         listed = {
@@ -363,11 +364,7 @@ class HandoverStore(StoreBase):
         count = self.session.scalar(
             select(func.count())
             .select_from(m.Deadline)
-            .where(
-                m.Deadline.subject_type == item.subject_type,
-                m.Deadline.subject_id == item.subject_id,
-                m.Deadline.met_at.is_(None),
-            )
+            .where(*open_of(item.subject_type, item.subject_id))
         )
         return bool(count)
 
@@ -431,17 +428,8 @@ class HandoverStore(StoreBase):
         subjects = [(SubjectType.HANDOVER_ITEM.value, item.id)]
         if item.subject_type is not None and item.subject_id is not None:
             subjects.append((item.subject_type, item.subject_id))
-        for subject_type, subject_id in subjects:
-            for deadline in self.session.scalars(
-                select(m.Deadline).where(
-                    m.Deadline.subject_type == subject_type,
-                    m.Deadline.subject_id == subject_id,
-                    m.Deadline.met_at.is_(None),
-                )
-            ):
-                deadline.owner_id = taker.id  # due_at untouched: the countdown stays
-                deadline.team = taker.team
-                self._changed("deadline", deadline.id, now)
+        for subject_type, subject_id in subjects:  # due_at untouched: the countdown stays
+            self._uow.deadlines.move_open(subject_type, subject_id, taker.id, taker.team, now)
 
     def finish_handover_item(
         self,
@@ -481,16 +469,8 @@ class HandoverStore(StoreBase):
         item.note = f"{item.note}\n{note.strip()}".strip()
         if item.status == HandoverStatus.HANDED_OVER:
             item.to_agent_id = target.id
-            for deadline in self.session.scalars(
-                select(m.Deadline).where(
-                    m.Deadline.subject_type == SubjectType.HANDOVER_ITEM,
-                    m.Deadline.subject_id == item.id,
-                    m.Deadline.met_at.is_(None),
-                )
-            ):
-                deadline.owner_id = target.id
-                deadline.team = target.team
-                self._changed("deadline", deadline.id, now)
+            deadlines = self._uow.deadlines
+            deadlines.move_open(SubjectType.HANDOVER_ITEM, item.id, target.id, target.team, now)
         else:
             item.from_agent_id = target.id
         self._item_history(item, agent_id, now, "reassigned", before, note.strip())
@@ -835,7 +815,7 @@ class HandoverStore(StoreBase):
             .where(
                 m.Deadline.subject_type == ORDER_SUBJECT,
                 m.Deadline.subject_id.in_(ids),
-                m.Deadline.met_at.is_(None),
+                is_open(),
             )
             .order_by(m.Deadline.due_at.desc())
         )
@@ -955,12 +935,7 @@ class HandoverStore(StoreBase):
         open_chase = self.session.scalar(
             select(func.count())
             .select_from(m.Deadline)
-            .where(
-                m.Deadline.subject_type == ORDER_SUBJECT,
-                m.Deadline.subject_id == order.id,
-                m.Deadline.kind == DeadlineKind.PARCEL_CHASE,
-                m.Deadline.met_at.is_(None),
-            )
+            .where(*open_of(ORDER_SUBJECT, order.id, DeadlineKind.PARCEL_CHASE))
         )
         if not open_chase:
             self.add_deadline(

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from deskui.data import models as m
+from deskui.data.deadline_store import open_deadlines
 from deskui.data.store_base import StoreBase
 from deskui.data.ticket_store import save_transition
 from deskui.domain.countdown import format_duration, paused_for
@@ -51,11 +52,7 @@ class PauseStore(StoreBase):
     """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     def _ticket_deadlines(self, ticket_id: int) -> list[m.Deadline]:
-        query = select(m.Deadline).where(
-            m.Deadline.subject_type == SubjectType.TICKET,
-            m.Deadline.subject_id == ticket_id,
-            m.Deadline.met_at.is_(None),
-        )
+        query = open_deadlines(SubjectType.TICKET, ticket_id)
         return list(self.session.scalars(query.order_by(m.Deadline.id)))
 
     def pause_ticket(

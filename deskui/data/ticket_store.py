@@ -303,15 +303,7 @@ class TicketStore(StoreBase):
             return before, before
         ticket.owner_id = to_agent_id
         self.session.flush()  # the version moves with the owner
-        open_deadlines = select(m.Deadline).where(
-            m.Deadline.subject_type == SubjectType.TICKET,
-            m.Deadline.subject_id == ticket_id,
-            m.Deadline.met_at.is_(None),
-        )
-        for deadline in self.session.scalars(open_deadlines):
-            deadline.owner_id = to_agent_id
-            deadline.team = agent.team
-            self._changed("deadline", deadline.id, now)
+        self._uow.deadlines.move_open(SubjectType.TICKET, ticket_id, to_agent_id, agent.team, now)
         self._event(ticket_id, by_agent_id, now, "reassigned", {"from": before, "to": agent.name})
         self._changed("ticket", ticket_id, now)
         return before, agent.name
