@@ -768,9 +768,9 @@ class MeasureStore(StoreBase):
         self, now: datetime, today_start: datetime, present_since: datetime | None = None
     ) -> LiveFigures:
         t, d = m.Ticket, m.Deadline
-        is_open = t.status.in_(OPEN_STATUSES)  # an IN list the status index serves
+        ticket_open = t.status.in_(OPEN_STATUSES)  # an IN list the status index serves
         by_severity = self.session.execute(
-            select(t.severity, func.count()).where(is_open).group_by(t.severity)
+            select(t.severity, func.count()).where(ticket_open).group_by(t.severity)
         ).all()
         order = {
             s.value: i for i, s in enumerate((Severity.CRITICAL, Severity.URGENT, Severity.NORMAL))
@@ -779,7 +779,7 @@ class MeasureStore(StoreBase):
             select(func.coalesce(m.Department.code, ""), func.count())
             .select_from(t)
             .outerjoin(m.Department, m.Department.id == t.department_id)
-            .where(is_open)
+            .where(ticket_open)
             .group_by(m.Department.code)
             .order_by(func.count().desc())
         ).all()
