@@ -29,8 +29,15 @@ from deskui.domain.ticket_life import TicketMove, TicketState, Transition, next_
 
 SEED = 20261123
 
-_TO_DEPARTMENT = next_state(TicketState(TicketStatus.OPEN), TicketMove.HANDED_TO_DEPARTMENT)
-assert isinstance(_TO_DEPARTMENT, Transition)
+
+def _handed_to_department() -> Transition:
+    """The status the ticket's life gives an open ticket handed to a department."""
+    decided = next_state(TicketState(TicketStatus.OPEN), TicketMove.HANDED_TO_DEPARTMENT)
+    assert isinstance(decided, Transition)
+    return decided
+
+
+_TO_DEPARTMENT = _handed_to_department()
 
 AGENTS: tuple[tuple[str, Role, str], ...] = (
     ("王芳", Role.AGENT, "产品咨询,培训"),
