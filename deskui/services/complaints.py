@@ -150,7 +150,10 @@ def save_complaint_step(
        (`MovedAway` names who has it now: issue 23); the version the form loaded is still
        the one stored (`Conflict` when another desk saved first);
     2. the script (domain) decides: the step may be left only with its required answers and
-       times, and leads to the next step, to the lead (escalate) or to the close;
+       times, and leads to the next step, to the lead (escalate) or to the close; the
+       ticket's life (domain/ticket_life) decides each status on the way (the call is the
+       first contact, then fixed, taken over by the lead chosen by domain/assignment, or
+       closed);
     3. the step is saved (its version checked again as it is written), the promised reply
        counts down, the fix is recorded on leaving a resolving step;
     4. the satisfaction callback is booked (seed 001:6.7);
