@@ -13,6 +13,8 @@ from sqlalchemy import select
 from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.model import TicketStatus
+from deskui.domain.ticket_life import Transition
 from tests.conftest import FIXED_NOW
 
 
@@ -61,7 +63,11 @@ def add_department_and_order_records(database: Database) -> Added:
             .limit(1)
         ).one()
         uow.frontdesk.hand_to_department(
-            earlier.id, "platform", earlier.owner_id, now - timedelta(hours=5)
+            earlier.id,
+            "platform",
+            earlier.owner_id,
+            now - timedelta(hours=5),
+            Transition(TicketStatus.WITH_DEPARTMENT),
         )
         again = m.Ticket(
             customer_id=earlier.customer_id, kind="complaint", category=earlier.category,

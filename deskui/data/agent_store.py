@@ -11,6 +11,8 @@ from deskui.data.records import (
     AgentRecord,
 )
 from deskui.data.store_base import StoreBase
+from deskui.domain.assignment import Lead
+from deskui.domain.model import Role
 
 
 class AgentStore(StoreBase):
@@ -23,6 +25,20 @@ class AgentStore(StoreBase):
             select(m.Agent).where(m.Agent.active.is_(True)).order_by(m.Agent.id)
         )
         return [_agent(a) for a in rows]
+
+    def active_leads(self) -> list[Lead]:
+        """Every active team lead with their team, in the order they were added (the rule of
+        which takes what is the domain's: assignment.leads_for)."""
+        rows = self.session.execute(
+            select(m.Agent.id, m.Agent.team)
+            .where(m.Agent.role == Role.LEAD, m.Agent.active.is_(True))
+            .order_by(m.Agent.id)
+        )
+        return [Lead(agent_id, team) for agent_id, team in rows]
+
+    def agent_team(self, agent_id: int) -> str:
+        """The agent's team; `MissingRecord` when there is no such agent."""
+        return str(self.session.get_one(m.Agent, agent_id).team)
 
     def add_agent(self, name: str, role: str, now: datetime, team: str = "default") -> AgentRecord:
         agent = m.Agent(name=name.strip(), role=role, team=team, created_at=now)

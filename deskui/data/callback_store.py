@@ -11,6 +11,7 @@ from sqlalchemy import Select, distinct, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.deadline_store import open_deadlines
 from deskui.data.history import HistoryEntry, Value, entry_changes, newest_first, plain
 from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version
@@ -49,7 +50,6 @@ from deskui.domain.model import (
     SubjectType,
     TicketKind,
 )
-from deskui.domain.permissions import Action, may
 from deskui.domain.refusal import Refusal
 
 if TYPE_CHECKING:
@@ -319,13 +319,7 @@ class CallbackStore(StoreBase):
     def _move_deadline(
         self, callback_id: int, due_at: datetime, now: datetime, note: str = ""
     ) -> None:
-        for deadline in self.session.scalars(
-            select(m.Deadline).where(
-                m.Deadline.subject_type == SubjectType.CALLBACK,
-                m.Deadline.subject_id == callback_id,
-                m.Deadline.met_at.is_(None),
-            )
-        ):
+        for deadline in self.session.scalars(open_deadlines(SubjectType.CALLBACK, callback_id)):
             deadline.due_at = due_at
             deadline.note = note
             self._changed("deadline", deadline.id, now)
@@ -693,13 +687,7 @@ class CallbackStore(StoreBase):
                 continue
             self.session.expire(callback)
             shared.append(callback_id)
-            for deadline in self.session.scalars(
-                select(m.Deadline).where(
-                    m.Deadline.subject_type == SubjectType.CALLBACK,
-                    m.Deadline.subject_id == callback_id,
-                    m.Deadline.met_at.is_(None),
-                )
-            ):
+            for deadline in self.session.scalars(open_deadlines(SubjectType.CALLBACK, callback_id)):
                 deadline.owner_id = None
             self.callback_event(
                 callback_id,
@@ -717,16 +705,7 @@ class CallbackStore(StoreBase):
     def _deadlines_to(self, callback_id: int, agent_id: int, now: datetime) -> None:
         """The callback's open deadlines follow it to the agent's desk and team."""
         team = self._team(agent_id)
-        for deadline in self.session.scalars(
-            select(m.Deadline).where(
-                m.Deadline.subject_type == SubjectType.CALLBACK,
-                m.Deadline.subject_id == callback_id,
-                m.Deadline.met_at.is_(None),
-            )
-        ):
-            deadline.owner_id = agent_id
-            deadline.team = team
-            self._changed("deadline", deadline.id, now)
+        self._uow.deadlines.move_open(SubjectType.CALLBACK, callback_id, agent_id, team, now)
 
     def claim_next_shared(self, agent_id: int, now: datetime) -> int | None:
         """The agent takes the most urgent callback of the shared queue; None when it is empty.
@@ -778,9 +757,6 @@ class CallbackStore(StoreBase):
         """A lead gives a callback to another agent (it becomes personal again); a callback
         another desk changed since the lead's list showed it is a `Conflict`. Returns who had
         it (empty: the shared queue) and who has it now, by name."""
-        lead = self.session.get_one(m.Agent, by_agent_id)
-        if not may(lead.role, Action.REASSIGN):
-            raise CallbackError("callbacks.error.lead_only")
         callback = self._saving(callback_id, expected_version, by_agent_id, now)
         previous = self.session.get(m.Agent, callback.agent_id) if callback.agent_id else None
         target = self.session.get_one(m.Agent, to_agent_id)
@@ -960,9 +936,6 @@ class CallbackStore(StoreBase):
         now: datetime,
     ) -> int:
         """A lead records a promotion period; generation calls every customer ahead of it."""
-        agent = self.session.get_one(m.Agent, agent_id)
-        if not may(agent.role, Action.RECORD_PROMOTION):
-            raise CallbackError("callbacks.error.lead_only")
         problems = promotion_problems(name, starts_on, ends_on)
         if problems:
             raise CallbackError(f"callbacks.promotion.error.{problems[0]}")
@@ -1009,10 +982,7 @@ class CallbackStore(StoreBase):
         end_date: date,
         callback_id: int | None = None,
     ) -> int:
-        if not reason.strip() or not frequency.strip():
-            raise CallbackError("callbacks.error.required")
-        if end_date < first_date:
-            raise CallbackError("callbacks.error.end_before_first")
+        """Save a request the visits service checked (domain/visit_life), pending."""
         request = m.VisitRequest(
             customer_id=customer_id,
             callback_id=callback_id,
@@ -1031,30 +1001,25 @@ class CallbackStore(StoreBase):
         self._changed("visit_request", request.id, now)
         return request.id
 
+    def visit_status(self, request_id: int) -> str:
+        """A visit request's status; `MissingRecord` when there is none."""
+        return str(self.session.get_one(m.VisitRequest, request_id).status)
+
     def decide_visit(
-        self, request_id: int, lead_id: int, approve: bool, note: str, now: datetime
+        self, request_id: int, lead_id: int, status: str, note: str, now: datetime
     ) -> None:
-        """A lead or manager approves or rejects, with a note."""
-        lead = self.session.get_one(m.Agent, lead_id)
-        if not may(lead.role, Action.APPROVE_VISIT):
-            raise CallbackError("callbacks.error.lead_only")
+        """A lead's or manager's decision as the visits service made it (approved or
+        rejected: domain/visit_life), with its note."""
         request = self.session.get_one(m.VisitRequest, request_id)
-        if request.status != "pending":
-            raise CallbackError("callbacks.error.already_decided")
-        if not approve and not note.strip():
-            raise CallbackError("callbacks.error.reject_needs_note")
-        request.status = "approved" if approve else "rejected"
+        request.status = status
         request.decided_by_id = lead_id
         request.decided_at = now
         request.decision_note = note.strip()
         self._changed("visit_request", request_id, now)
 
     def record_visit_feedback(self, request_id: int, feedback: str, now: datetime) -> None:
+        """The approved visit's feedback, checked by the visits service."""
         request = self.session.get_one(m.VisitRequest, request_id)
-        if request.status != "approved":
-            raise CallbackError("callbacks.error.not_approved")
-        if not feedback.strip():
-            raise CallbackError("callbacks.error.required")
         request.feedback = feedback.strip()
         request.feedback_at = now
         self._changed("visit_request", request_id, now)

@@ -13,7 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from deskui.data import models as m
 from deskui.data.conflict import Conflict
+from deskui.data.deadline_store import open_of
 from deskui.data.store_base import StoreBase
+from deskui.data.ticket_store import save_transition
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.complaint import late_hand_on, repeat_caused_by_late_hand_on
 from deskui.domain.deadlines import repeat_contact_due
@@ -22,11 +24,11 @@ from deskui.domain.model import (
     CallbackStatus,
     Channel,
     DeadlineKind,
-    Role,
     SubjectType,
     TicketKind,
     TicketStatus,
 )
+from deskui.domain.ticket_life import Transition
 
 OPEN_STATUSES = (
     TicketStatus.OPEN,
@@ -119,6 +121,11 @@ class StepSave:
     promised_at: datetime | None = None
     expected_finish: datetime | None = None
     expected_version: int | None = None
+    status: str = ""
+    """The ticket's status as the ticket's life decided it (domain/ticket_life); empty:
+    as it is."""
+    first_contact: bool = False
+    """Whether this save is the ticket's first contact (its countdown is met)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +175,7 @@ class ComplaintStore(StoreBase):
         inner = aliased(m.Deadline)
         nearest = (
             select(inner.id)
-            .where(
-                inner.subject_type == SubjectType.TICKET,
-                inner.subject_id == m.Ticket.id,
-                inner.met_at.is_(None),
-            )
+            .where(*open_of(SubjectType.TICKET, m.Ticket.id, None, inner))
             .order_by(inner.due_at)
             .limit(1)
             .correlate(m.Ticket)
@@ -227,11 +230,7 @@ class ComplaintStore(StoreBase):
             taken_over_by = self.session.get_one(m.Agent, record.taken_over_by_id).name
         deadline = self.session.scalars(
             select(m.Deadline)
-            .where(
-                m.Deadline.subject_type == SubjectType.TICKET,
-                m.Deadline.subject_id == ticket_id,
-                m.Deadline.met_at.is_(None),
-            )
+            .where(*open_of(SubjectType.TICKET, ticket_id))
             .order_by(m.Deadline.due_at)
             .limit(1)
         ).first()
@@ -377,9 +376,9 @@ class ComplaintStore(StoreBase):
         record.answers = {k: v for k, v in save.answers.items() if v not in (None, "")}
         answers = record.answers
         self._flush_checked(record, "complaint")  # before any query autoflushes it unchecked
-        if ticket.status == TicketStatus.OPEN:
-            ticket.status = TicketStatus.IN_PROGRESS
-            # the call itself is the first contact (seed 002:2.3.2)
+        if save.status:
+            ticket.status = save.status
+        if save.first_contact:
             self.meet_deadlines(SubjectType.TICKET, ticket_id, now, DeadlineKind.FIRST_CONTACT)
         if save.promised_at is not None and save.promised_at != record.promised_at:
             record.commit_mode = save.commit_mode
@@ -419,14 +418,19 @@ class ComplaintStore(StoreBase):
         return record.version
 
     def resolve_complaint(
-        self, ticket_id: int, agent_id: int, action_taken: str, now: datetime
+        self,
+        ticket_id: int,
+        agent_id: int,
+        action_taken: str,
+        now: datetime,
+        transition: Transition,
     ) -> None:
         """Step 6, fixed at once: what was done is the result (seed 001:6.6)."""
         ticket = self.session.get_one(m.Ticket, ticket_id)
         record = self._record(ticket_id, now, None)
         record.result = action_taken
         record.action_at = now
-        ticket.status = TicketStatus.RESOLVED
+        save_transition(ticket, transition, now)
         ticket.answer = action_taken
         self.meet_deadlines(SubjectType.TICKET, ticket_id, now, DeadlineKind.PROMISED_REPLY)
         self.meet_deadlines(SubjectType.TICKET, ticket_id, now, DeadlineKind.FIRST_CONTACT)
@@ -434,43 +438,28 @@ class ComplaintStore(StoreBase):
         self.session.flush()
         self._changed("ticket", ticket_id, now)
 
-    def hand_to_lead(self, ticket_id: int, agent_id: int, now: datetime) -> tuple[int, str]:
-        """Step 6, not fixable now: the team lead takes the complaint over with everything
-        captured, and starts with the apology (seed 002:2.4.1). Returns the lead's id, name."""
+    def hand_to_lead(
+        self, ticket_id: int, agent_id: int, now: datetime, transition: Transition, lead_id: int
+    ) -> tuple[int, str]:
+        """Step 6, not fixable now: the team lead the service chose (domain/assignment's
+        lead_taking_over) takes the complaint over with everything captured, and starts with
+        the apology (seed 002:2.4.1). Returns the lead's id, name."""
         ticket = self.session.get_one(m.Ticket, ticket_id)
-        agent = self.session.get_one(m.Agent, agent_id)
-        leads = list(
-            self.session.scalars(
-                select(m.Agent)
-                .where(m.Agent.role == Role.LEAD, m.Agent.active.is_(True))
-                .order_by((m.Agent.team != agent.team), m.Agent.id)
-            )
-        )
-        if not leads:
-            raise LookupError("no active team lead to take the complaint over")
-        lead = leads[0]
+        lead = self.session.get_one(m.Agent, lead_id)
         record = self._record(ticket_id, now, None)
         previous = ticket.owner_id
         owner = self.session.get_one(m.Agent, previous).name  # who had it, for its history
         ticket.owner_id = lead.id
-        ticket.status = TicketStatus.WITH_LEAD
+        save_transition(ticket, transition, now)
         record.taken_over_by_id = lead.id
         record.taken_over_at = now
         record.script = "complaint_lead"
         record.step = ""
         record.path = []
-        open_deadlines = self.session.scalars(
-            select(m.Deadline).where(
-                m.Deadline.subject_type == SubjectType.TICKET,
-                m.Deadline.subject_id == ticket_id,
-                m.Deadline.met_at.is_(None),
-            )
-        ).all()
-        for deadline in open_deadlines:
-            deadline.owner_id = lead.id
-            deadline.team = lead.team
-            self._changed("deadline", deadline.id, now)
-        if not open_deadlines:  # nothing counting down: the lead owes the customer a reply
+        moved = self._uow.deadlines.move_open(
+            SubjectType.TICKET, ticket_id, lead.id, lead.team, now
+        )
+        if not moved:  # nothing counting down: the lead owes the customer a reply
             self.add_deadline(
                 DeadlineKind.PROMISED_REPLY,
                 SubjectType.TICKET,
@@ -556,11 +545,12 @@ class ComplaintStore(StoreBase):
         self._changed("callback", callback.id, now)
         return callback.id
 
-    def close_complaint(self, ticket_id: int, agent_id: int, now: datetime) -> None:
+    def close_complaint(
+        self, ticket_id: int, agent_id: int, now: datetime, transition: Transition
+    ) -> None:
         """Closed only once the customer has confirmed they are satisfied (seed 001:6.7)."""
         ticket = self.session.get_one(m.Ticket, ticket_id)
-        ticket.status = TicketStatus.CLOSED
-        ticket.closed_at = now
+        save_transition(ticket, transition, now)
         self.meet_deadlines(SubjectType.TICKET, ticket_id, now)
         self._event(ticket_id, agent_id, now, "closed", {"satisfied": True})
         self._changed("ticket", ticket_id, now)

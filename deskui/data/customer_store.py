@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from deskui.data import caller_lookup
 from deskui.data import models as m
+from deskui.data.deadline_store import open_of
 from deskui.data.history import HistoryEntry, entry_changes, newest_first
 from deskui.data.missing import MissingRecord
 from deskui.data.records import (
@@ -84,11 +85,7 @@ class CustomerStore(StoreBase):
         def open_deadline(subject: SubjectType, subject_id: Any, column: Any) -> Any:
             return (
                 select(column)
-                .where(
-                    m.Deadline.subject_type == subject,
-                    m.Deadline.subject_id == subject_id,
-                    m.Deadline.met_at.is_(None),
-                )
+                .where(*open_of(subject, subject_id))
                 .order_by(m.Deadline.due_at)
                 .limit(1)
                 .scalar_subquery()

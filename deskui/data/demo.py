@@ -22,11 +22,23 @@ from deskui.domain.model import (
     Severity,
     SubjectType,
     TicketKind,
+    TicketStatus,
 )
 from deskui.domain.phone import reversed_digits
 from deskui.domain.routing import DEFAULT_DEPARTMENTS, DEFAULT_RULES, propose_department
+from deskui.domain.ticket_life import TicketMove, TicketState, Transition, next_state
 
 SEED = 20261123
+
+
+def _handed_to_department() -> Transition:
+    """The status the ticket's life gives an open ticket handed to a department."""
+    decided = next_state(TicketState(TicketStatus.OPEN), TicketMove.HANDED_TO_DEPARTMENT)
+    assert isinstance(decided, Transition)
+    return decided
+
+
+_TO_DEPARTMENT = _handed_to_department()
 
 AGENTS: tuple[tuple[str, Role, str], ...] = (
     ("王芳", Role.AGENT, "产品咨询,培训"),
@@ -553,12 +565,21 @@ def _seed_department_legs(uow: UnitOfWork, now: datetime) -> None:
     tickets = list(uow.session.scalars(query))
     if tickets:
         leg = uow.frontdesk.hand_to_department(
-            tickets[0].id, "technical", tickets[0].owner_id, now - timedelta(hours=3), "客户急用"
+            tickets[0].id,
+            "technical",
+            tickets[0].owner_id,
+            now - timedelta(hours=3),
+            _TO_DEPARTMENT,
+            "客户急用",
         )
         uow.frontdesk.accept_leg(leg, member, now - timedelta(hours=2))
     if len(tickets) > 1:
         uow.frontdesk.hand_to_department(
-            tickets[1].id, "technical", tickets[1].owner_id, now - timedelta(minutes=30)
+            tickets[1].id,
+            "technical",
+            tickets[1].owner_id,
+            now - timedelta(minutes=30),
+            _TO_DEPARTMENT,
         )
 
 

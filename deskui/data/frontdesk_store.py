@@ -16,11 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.deadline_store import open_of
 from deskui.data.store_base import StoreBase
+from deskui.data.ticket_store import save_transition
 from deskui.domain.department_legs import LegFacts, LegPolicy, LegStage, stage, stage_window
 from deskui.domain.field_problem import FieldProblem
-from deskui.domain.model import DeadlineKind, Role, SubjectType, TicketStatus
+from deskui.domain.model import DeadlineKind, Role, SubjectType
 from deskui.domain.refusal import Refusal
+from deskui.domain.ticket_life import Transition
 
 if TYPE_CHECKING:
     pass
@@ -159,6 +162,15 @@ class FrontDeskStore(StoreBase):
             .where(m.DepartmentLeg.id == leg_id)
         )
 
+    def leg_ticket(self, leg_id: int) -> int:
+        """The ticket a leg belongs to; `FrontDeskError` missing when there is no such leg."""
+        ticket_id = self.session.scalar(
+            select(m.DepartmentLeg.ticket_id).where(m.DepartmentLeg.id == leg_id)
+        )
+        if ticket_id is None:
+            raise FrontDeskError("department.legs.error.missing")
+        return int(ticket_id)
+
     def agent_department(self, agent_id: int) -> str | None:
         """The department code of a department member (Agent.role == "department")."""
         return self.session.scalar(
@@ -186,14 +198,17 @@ class FrontDeskStore(StoreBase):
     # -- the round trip (seed 002:2.3.2, 2.4.2, 2.5) --------------------------------------------
 
     def hand_to_department(
-        self, ticket_id: int, department_code: str, agent_id: int, now: datetime, note: str = ""
+        self,
+        ticket_id: int,
+        department_code: str,
+        agent_id: int,
+        now: datetime,
+        transition: Transition,
+        note: str = "",
     ) -> int:
-        """The record goes to a department; the accept countdown starts on the owner's desk."""
+        """The record goes to a department (the status the ticket's life decided); the accept
+        countdown starts on the owner's desk."""
         ticket = self.session.get_one(m.Ticket, ticket_id)
-        if ticket.closed_at is not None:
-            raise FrontDeskError("department.legs.error.closed")
-        if self._open_leg(ticket_id) is not None:
-            raise FrontDeskError("department.legs.error.already_with", "department")
         department = self._department(department_code)
         leg = m.DepartmentLeg(
             ticket_id=ticket_id,
@@ -204,7 +219,7 @@ class FrontDeskStore(StoreBase):
         )
         self.session.add(leg)
         ticket.department_id = department.id
-        ticket.status = TicketStatus.WITH_DEPARTMENT
+        save_transition(ticket, transition, now)
         self.session.flush()
         detail: dict[str, Any] = {"department": department.code}
         if leg.note:
@@ -250,13 +265,21 @@ class FrontDeskStore(StoreBase):
         detail = {"by": leg.result_by, "result": leg.result[:200]}
         self._step(leg, ticket, agent_id, now, "department_result", detail)
 
-    def return_leg(self, leg_id: int, agent_id: int, now: datetime, by_name: str = "") -> None:
-        """Back to the CS owner, who tells the customer (seed 002:2.4.2)."""
+    def return_leg(
+        self,
+        leg_id: int,
+        agent_id: int,
+        now: datetime,
+        transition: Transition,
+        by_name: str = "",
+    ) -> None:
+        """Back to the CS owner, who tells the customer (seed 002:2.4.2); the ticket takes
+        the status the ticket's life decided."""
         leg, ticket = self._leg_at(leg_id, LegStage.RETURN)
         leg.returned_at = now
         leg.returned_by = self._who(agent_id, by_name)
         leg.returned_to_id = ticket.owner_id
-        ticket.status = TicketStatus.IN_PROGRESS
+        save_transition(ticket, transition, now)
         owner = self.session.get_one(m.Agent, ticket.owner_id)
         detail = {"by": leg.returned_by, "to": owner.name}
         self._step(leg, ticket, agent_id, now, "department_returned", detail)
@@ -315,10 +338,7 @@ class FrontDeskStore(StoreBase):
         due = (
             select(m.Deadline.due_at)
             .where(
-                m.Deadline.subject_type == SubjectType.TICKET,
-                m.Deadline.subject_id == m.DepartmentLeg.ticket_id,
-                m.Deadline.kind == DeadlineKind.DEPARTMENT_LEG,
-                m.Deadline.met_at.is_(None),
+                *open_of(SubjectType.TICKET, m.DepartmentLeg.ticket_id, DeadlineKind.DEPARTMENT_LEG)
             )
             .order_by(m.Deadline.due_at)
             .limit(1)

@@ -12,9 +12,11 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.deadline_store import is_open, open_of
 from deskui.data.history import HistoryEntry, entry_changes, field_changes, newest_first
 from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version, conflict_of
+from deskui.domain.assignment import Lead, leads_for
 from deskui.domain.clock import site_zone
 from deskui.domain.deadlines import parcel_final_answer_due
 from deskui.domain.field_problem import FieldProblem
@@ -29,7 +31,7 @@ from deskui.domain.handover import (
     is_ack_overdue,
     local_day,
 )
-from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, Role, SubjectType
+from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, SubjectType
 from deskui.domain.orders import (
     NO_TRACKING_LIMIT,
     OrderFacts,
@@ -184,7 +186,7 @@ class HandoverStore(StoreBase):
         query = (
             select(m.Deadline, m.Customer.name)
             .outerjoin(m.Customer, m.Customer.id == m.Deadline.customer_id)
-            .where(m.Deadline.met_at.is_(None), m.Deadline.owner_id.in_(owners))
+            .where(is_open(), m.Deadline.owner_id.in_(owners))
         )
         rows = list(self.session.execute(query))
         listed = {
@@ -282,8 +284,6 @@ class HandoverStore(StoreBase):
         """`expected_version`: the version the form loaded; another desk's save since is a
         `Conflict` (as for finishing and reassigning), None for a write no form stands behind."""
         item = self._saving_item(item_id, expected_version, agent_id, now)
-        if item.status not in OPEN_STATES:
-            raise HandoverError("handover.error.closed")
         before = self._item_fields(item)
         item.done_so_far, item.next_step, item.note = done_so_far, next_step, note
         self._item_history(item, agent_id, now, "changed", before)
@@ -366,11 +366,7 @@ class HandoverStore(StoreBase):
         count = self.session.scalar(
             select(func.count())
             .select_from(m.Deadline)
-            .where(
-                m.Deadline.subject_type == item.subject_type,
-                m.Deadline.subject_id == item.subject_id,
-                m.Deadline.met_at.is_(None),
-            )
+            .where(*open_of(item.subject_type, item.subject_id))
         )
         return bool(count)
 
@@ -434,17 +430,8 @@ class HandoverStore(StoreBase):
         subjects = [(SubjectType.HANDOVER_ITEM.value, item.id)]
         if item.subject_type is not None and item.subject_id is not None:
             subjects.append((item.subject_type, item.subject_id))
-        for subject_type, subject_id in subjects:
-            for deadline in self.session.scalars(
-                select(m.Deadline).where(
-                    m.Deadline.subject_type == subject_type,
-                    m.Deadline.subject_id == subject_id,
-                    m.Deadline.met_at.is_(None),
-                )
-            ):
-                deadline.owner_id = taker.id  # due_at untouched: the countdown stays
-                deadline.team = taker.team
-                self._changed("deadline", deadline.id, now)
+        for subject_type, subject_id in subjects:  # due_at untouched: the countdown stays
+            self._uow.deadlines.move_open(subject_type, subject_id, taker.id, taker.team, now)
 
     def finish_handover_item(
         self,
@@ -453,14 +440,13 @@ class HandoverStore(StoreBase):
         now: datetime,
         note: str,
         expected_version: int | None = None,
+        status: HandoverStatus = HandoverStatus.DONE,
     ) -> None:
-        """Done: the item leaves the list, its own countdowns are met."""
+        """Done: the item leaves the list with the status the service's rule decided
+        (domain/handover.next_item_status), its own countdowns are met."""
         item = self._saving_item(item_id, expected_version, agent_id, now)
-        problem = check_leave(item.status, Leave.DONE, note)
-        if problem is not None:
-            raise HandoverError(problem)
         before = self._item_fields(item)
-        item.status = HandoverStatus.DONE
+        item.status = status
         if note.strip():
             item.note = f"{item.note}\n{note.strip()}".strip()
         self.meet_deadlines(SubjectType.HANDOVER_ITEM, item.id, now)
@@ -476,33 +462,34 @@ class HandoverStore(StoreBase):
         note: str,
         expected_version: int | None = None,
     ) -> tuple[str, str]:
-        """Reassigned with a note: the acknowledgement countdown moves to the new agent.
-        Returns who had it and who has it now, by name."""
+        """Reassigned with a note (the service checked it may be: domain/handover): the
+        acknowledgement countdown moves to the new agent. Returns who had it and who has it
+        now, by name."""
         item = self._saving_item(item_id, expected_version, agent_id, now)
-        problem = check_leave(item.status, Leave.REASSIGNED, note)
-        if problem is not None:
-            raise HandoverError(problem)
         target = self.session.get_one(m.Agent, to_agent_id)
         before = self._item_fields(item)
         item.note = f"{item.note}\n{note.strip()}".strip()
         if item.status == HandoverStatus.HANDED_OVER:
             item.to_agent_id = target.id
-            for deadline in self.session.scalars(
-                select(m.Deadline).where(
-                    m.Deadline.subject_type == SubjectType.HANDOVER_ITEM,
-                    m.Deadline.subject_id == item.id,
-                    m.Deadline.met_at.is_(None),
-                )
-            ):
-                deadline.owner_id = target.id
-                deadline.team = target.team
-                self._changed("deadline", deadline.id, now)
+            deadlines = self._uow.deadlines
+            deadlines.move_open(SubjectType.HANDOVER_ITEM, item.id, target.id, target.team, now)
         else:
             item.from_agent_id = target.id
         self._item_history(item, agent_id, now, "reassigned", before, note.strip())
         self._changed("handover_item", item.id, now)
         key = "to" if item.status == HandoverStatus.HANDED_OVER else "from"
         return str(before[key] or ""), target.name
+
+    def item_status(self, item_id: int) -> str:
+        """The item's status as stored; `MissingRecord` when there is none."""
+        return str(self.session.get_one(m.HandoverItem, item_id).status)
+
+    def check_item_version(self, item_id: int, expected: int | None) -> None:
+        """`Conflict` when another desk saved the item since the form loaded `expected`;
+        writes nothing (None: no form stands behind the save)."""
+        item = self.session.get_one(m.HandoverItem, item_id)
+        if expected is not None and item.version != expected:
+            raise conflict_of(self.session, item, "handover_item", item_theirs)
 
     def _saving_item(
         self, item_id: int, expected: int | None, agent_id: int | None, now: datetime
@@ -579,6 +566,7 @@ class HandoverStore(StoreBase):
             m.HandoverItem.handed_over_at <= now - self.policy.handover_ack,
         )
         flagged = 0
+        active: list[Lead] | None = None
         for item, team in self.session.execute(query):
             if not is_ack_overdue(
                 self.policy, item.status, item.handed_over_at, item.acknowledged_at, now
@@ -595,21 +583,12 @@ class HandoverStore(StoreBase):
             )
             if seen:
                 continue
-            leads = list(
-                self.session.scalars(
-                    select(m.Agent.id).where(
-                        m.Agent.role == Role.LEAD, m.Agent.active.is_(True), m.Agent.team == team
-                    )
-                )
-            ) or list(
-                self.session.scalars(
-                    select(m.Agent.id).where(m.Agent.role == Role.LEAD, m.Agent.active.is_(True))
-                )
-            )
-            for lead in leads:
+            if active is None:
+                active = self._uow.agents.active_leads()
+            for lead in leads_for(team, active):  # the one rule of which lead (domain)
                 self.session.add(
                     m.Notification(
-                        agent_id=lead,
+                        agent_id=lead.id,
                         kind=HANDOVER_NOTICE,
                         subject_type=SubjectType.HANDOVER_ITEM,
                         subject_id=item.id,
@@ -838,7 +817,7 @@ class HandoverStore(StoreBase):
             .where(
                 m.Deadline.subject_type == ORDER_SUBJECT,
                 m.Deadline.subject_id.in_(ids),
-                m.Deadline.met_at.is_(None),
+                is_open(),
             )
             .order_by(m.Deadline.due_at.desc())
         )
@@ -958,12 +937,7 @@ class HandoverStore(StoreBase):
         open_chase = self.session.scalar(
             select(func.count())
             .select_from(m.Deadline)
-            .where(
-                m.Deadline.subject_type == ORDER_SUBJECT,
-                m.Deadline.subject_id == order.id,
-                m.Deadline.kind == DeadlineKind.PARCEL_CHASE,
-                m.Deadline.met_at.is_(None),
-            )
+            .where(*open_of(ORDER_SUBJECT, order.id, DeadlineKind.PARCEL_CHASE))
         )
         if not open_chase:
             self.add_deadline(

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.deadline_store import is_open
 from deskui.data.store_base import StoreBase
 from deskui.domain.callbacks import survey_due, survey_quarters_due
 from deskui.domain.model import (
@@ -266,7 +267,7 @@ class MeasureRecord:
 
 def _late(now: datetime) -> ColumnElement[bool]:
     d = m.Deadline
-    return or_(d.met_at > d.due_at, and_(d.met_at.is_(None), d.due_at < now))
+    return or_(d.met_at > d.due_at, and_(is_open(d), d.due_at < now))
 
 
 def _on_time() -> ColumnElement[bool]:
@@ -771,9 +772,9 @@ class MeasureStore(StoreBase):
         self, now: datetime, today_start: datetime, present_since: datetime | None = None
     ) -> LiveFigures:
         t, d = m.Ticket, m.Deadline
-        is_open = t.status.in_(OPEN_STATUSES)  # an IN list the status index serves
+        ticket_open = t.status.in_(OPEN_STATUSES)  # an IN list the status index serves
         by_severity = self.session.execute(
-            select(t.severity, func.count()).where(is_open).group_by(t.severity)
+            select(t.severity, func.count()).where(ticket_open).group_by(t.severity)
         ).all()
         order = {
             s.value: i for i, s in enumerate((Severity.CRITICAL, Severity.URGENT, Severity.NORMAL))
@@ -782,13 +783,13 @@ class MeasureStore(StoreBase):
             select(func.coalesce(m.Department.code, ""), func.count())
             .select_from(t)
             .outerjoin(m.Department, m.Department.id == t.department_id)
-            .where(is_open)
+            .where(ticket_open)
             .group_by(m.Department.code)
             .order_by(func.count().desc())
         ).all()
         soon = self.session.scalar(
             select(func.count()).where(
-                d.met_at.is_(None),
+                is_open(d),
                 d.paused_at.is_(None),
                 _in(d.due_at, now, now + timedelta(hours=1)),
             )
@@ -810,7 +811,7 @@ class MeasureStore(StoreBase):
                 func.coalesce(func.sum(case((d.due_at < now, 1), else_=0)), 0),
             )
             .select_from(m.Agent)
-            .outerjoin(d, and_(d.owner_id == m.Agent.id, d.met_at.is_(None)))
+            .outerjoin(d, and_(d.owner_id == m.Agent.id, is_open(d)))
             .where(m.Agent.active.is_(True))
             .group_by(m.Agent.id, m.Agent.name)
             .order_by(m.Agent.name)
@@ -924,7 +925,7 @@ class MeasureStore(StoreBase):
         if owner_id is not None:
             query = query.where(d.owner_id == owner_id)
         if open_only:
-            query = query.where(d.met_at.is_(None))
+            query = query.where(is_open(d))
         rows = self.session.execute(query.order_by(d.due_at.desc(), d.id).limit(_CAP)).all()
         return [
             MeasureRecord(

@@ -11,16 +11,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from deskui.data import models as m
+from deskui.data.deadline_store import open_deadlines
 from deskui.data.store_base import StoreBase
+from deskui.data.ticket_store import save_transition
 from deskui.domain.countdown import format_duration, paused_for
-from deskui.domain.deadlines import (
-    may_pause,
-    may_resume,
-    pause_reason_problem,
-    resume,
-)
+from deskui.domain.deadlines import resume
 from deskui.domain.model import SubjectType, TicketStatus
 from deskui.domain.refusal import Refusal
+from deskui.domain.ticket_life import Transition
 
 
 class PauseError(Refusal, ValueError):
@@ -54,27 +52,18 @@ class PauseStore(StoreBase):
     """One aggregate's reads and writes; shares the unit of work's session and bookkeeping."""
 
     def _ticket_deadlines(self, ticket_id: int) -> list[m.Deadline]:
-        query = select(m.Deadline).where(
-            m.Deadline.subject_type == SubjectType.TICKET,
-            m.Deadline.subject_id == ticket_id,
-            m.Deadline.met_at.is_(None),
-        )
+        query = open_deadlines(SubjectType.TICKET, ticket_id)
         return list(self.session.scalars(query.order_by(m.Deadline.id)))
 
-    def pause_ticket(self, ticket_id: int, agent_id: int, reason: str, now: datetime) -> int:
-        """The ticket waits on the customer: every open deadline of it stops at `now`."""
-        problem = pause_reason_problem(reason)
-        if problem is not None:
-            raise PauseError(problem)
+    def pause_ticket(
+        self, ticket_id: int, agent_id: int, reason: str, now: datetime, transition: Transition
+    ) -> int:
+        """The ticket waits on the customer (the status the ticket's life decided): every
+        open deadline of it stops at `now`. The reason and the move are the service's to
+        check (domain/deadlines, domain/ticket_life)."""
         ticket = self.session.get_one(m.Ticket, ticket_id)
-        if not may_pause(ticket.status):
-            raise PauseError(
-                "pause.error.already_paused"
-                if ticket.status == TicketStatus.WAITING_CUSTOMER
-                else "pause.error.closed"
-            )
         previous = ticket.status
-        ticket.status = TicketStatus.WAITING_CUSTOMER
+        save_transition(ticket, transition, now)
         paused = 0
         for deadline in self._ticket_deadlines(ticket_id):
             if deadline.paused_at is None:
@@ -87,12 +76,12 @@ class PauseStore(StoreBase):
         self._changed("ticket", ticket_id, now)
         return paused
 
-    def resume_ticket(self, ticket_id: int, agent_id: int, now: datetime) -> Resumed:
-        """The customer answered: the deadlines run again, each due later by the pause."""
+    def resume_ticket(
+        self, ticket_id: int, agent_id: int, now: datetime, transition: Transition
+    ) -> Resumed:
+        """The customer answered: the deadlines run again, each due later by the pause; the
+        ticket takes the status the ticket's life decided (the one it had when paused)."""
         ticket = self.session.get_one(m.Ticket, ticket_id)
-        if not may_resume(ticket.status):
-            raise PauseError("pause.error.not_paused")
-        state = self.pause_state(ticket_id)
         longest = timedelta(0)
         moved = 0
         for deadline in self._ticket_deadlines(ticket_id):
@@ -103,7 +92,7 @@ class PauseStore(StoreBase):
             deadline.paused_at = None
             moved += 1
             self._changed("deadline", deadline.id, now)
-        ticket.status = state.previous_status if state else TicketStatus.IN_PROGRESS
+        save_transition(ticket, transition, now)
         self._event(
             ticket_id,
             agent_id,

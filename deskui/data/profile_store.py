@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from deskui.data import models as m
 from deskui.data.conflict import Conflict
 from deskui.data.customer_store import contact_fields as _contact_fields
+from deskui.data.deadline_store import is_open, open_of
 from deskui.data.history import field_changes
 from deskui.data.profile_records import (
     ContactDetail,
@@ -63,7 +64,7 @@ class ProfileStore(StoreBase):
             .where(
                 m.Deadline.kind == DeadlineKind.PROFILE_FILING,
                 m.Deadline.subject_type == SubjectType.CUSTOMER,
-                m.Deadline.met_at.is_(None),
+                is_open(),
             )
             .group_by(m.Deadline.subject_id)
             .subquery()
@@ -496,12 +497,7 @@ def _filed(customer: m.Customer) -> bool:
 
 
 def _open_filings(customer_id: int) -> Iterable[Any]:
-    return (
-        m.Deadline.kind == DeadlineKind.PROFILE_FILING,
-        m.Deadline.subject_type == SubjectType.CUSTOMER,
-        m.Deadline.subject_id == customer_id,
-        m.Deadline.met_at.is_(None),
-    )
+    return open_of(SubjectType.CUSTOMER, customer_id, DeadlineKind.PROFILE_FILING)
 
 
 def _contact(contact: m.Contact) -> ContactDetail:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from deskui.data import models as m
 from deskui.data.frontdesk_store import FrontDeskError
 from deskui.data.store_base import StoreBase
+from deskui.domain.intake import plan_call
 from deskui.domain.model import Category, Channel, Severity, TicketKind
 from deskui.domain.reception import MailKind, local_day
 
@@ -184,19 +185,28 @@ class ReceptionStore(StoreBase):
             raise FrontDeskError("reception.error.has_ticket", id=visit.ticket_id)
         if not visit.purpose.strip():
             raise FrontDeskError("reception.error.no_problem")
-        saved = self._uow.tickets.record_call(
-            CallIntake(
-                kind=TicketKind.QUESTION,
-                category=Category.USAGE,
-                channel=Channel.WALK_IN,
-                severity=Severity.NORMAL,
-                customer_words=visit.purpose,
-                new_customer_name=visit.company or visit.visitor,
-                new_contact_name=visit.visitor,
-            ),
-            agent_id,
-            now,
+        intake = CallIntake(
+            kind=TicketKind.QUESTION,
+            category=Category.USAGE,
+            channel=Channel.WALK_IN,
+            severity=Severity.NORMAL,
+            customer_words=visit.purpose,
+            new_customer_name=visit.company or visit.visitor,
+            new_contact_name=visit.visitor,
         )
+        plan = plan_call(  # what follows from it is the domain's, as for a call
+            kind=intake.kind,
+            category=intake.category,
+            severity=intake.severity,
+            department_code=None,
+            close_now=False,
+            answer="",
+            customer_known=False,
+            rules=self._uow.tickets.routing_rules(),
+            policy=self.policy,
+            now=now,
+        )
+        saved = self._uow.tickets.record_call(intake, agent_id, now, plan)
         visit.ticket_id = saved.ticket_id
         self._changed("visit", visit_id, now)
         return saved.ticket_id

@@ -12,6 +12,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.deadline_store import open_deadlines, open_of
 from deskui.data.frontdesk_store import FrontDeskError
 from deskui.data.store_base import StoreBase
 from deskui.domain.callbacks import CallbackRules, calling_hours_for, is_allowed
@@ -430,13 +431,7 @@ class RelationsStore(StoreBase):
                 # the routine call now asks about the gift too: its script does both
                 previous = callback.purpose
                 callback.purpose = CallbackPurpose.GIFT_ARRIVAL
-                for deadline in self.session.scalars(
-                    select(m.Deadline).where(
-                        m.Deadline.subject_type == SubjectType.CALLBACK,
-                        m.Deadline.subject_id == joined,
-                        m.Deadline.met_at.is_(None),
-                    )
-                ):
+                for deadline in self.session.scalars(open_deadlines(SubjectType.CALLBACK, joined)):
                     deadline.label = CallbackPurpose.GIFT_ARRIVAL
                     self._changed("deadline", deadline.id, now)
                 self._uow.callbacks.callback_event(
@@ -697,10 +692,9 @@ class RelationsStore(StoreBase):
             return (
                 select(column)
                 .where(
-                    m.Deadline.subject_type == SubjectType.CUSTOMER_EVENT,
-                    m.Deadline.subject_id == m.CustomerEvent.id,
-                    m.Deadline.kind == DeadlineKind.EVENT_PLAN,
-                    m.Deadline.met_at.is_(None),
+                    *open_of(
+                        SubjectType.CUSTOMER_EVENT, m.CustomerEvent.id, DeadlineKind.EVENT_PLAN
+                    )
                 )
                 .limit(1)
                 .scalar_subquery()

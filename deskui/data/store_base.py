@@ -1,12 +1,13 @@
 """The bookkeeping every store of a unit of work shares: the session, the deadline policy,
-deadline rows, ticket history and the change feed (DESIGN.md 2 and 7)."""
+ticket history and the change feed (DESIGN.md 2 and 7); deadline rows are the journal's
+(data/deadline_store), reached by name."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from deskui.data import models as m
@@ -53,36 +54,25 @@ class StoreBase:
         severity: str | None = None,
         team: str = "default",
     ) -> int:
-        deadline = m.Deadline(
-            kind=kind,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            owner_id=owner_id,
-            team=team,
+        """Open a deadline in the journal (data/deadline_store)."""
+        return self._uow.deadlines.add_deadline(
+            kind,
+            subject_type,
+            subject_id,
+            owner_id,
+            starts_at,
+            due_at,
+            label=label,
             customer_id=customer_id,
-            label=label[:200],
             severity=severity,
-            starts_at=starts_at,
-            due_at=due_at,
+            team=team,
         )
-        self.session.add(deadline)
-        self.session.flush()
-        self._changed("deadline", deadline.id, starts_at)
-        return deadline.id
 
     def meet_deadlines(
         self, subject_type: SubjectType, subject_id: int, now: datetime, kind: str | None = None
     ) -> None:
-        query = select(m.Deadline).where(
-            m.Deadline.subject_type == subject_type,
-            m.Deadline.subject_id == subject_id,
-            m.Deadline.met_at.is_(None),
-        )
-        if kind is not None:
-            query = query.where(m.Deadline.kind == kind)
-        for deadline in self.session.scalars(query):
-            deadline.met_at = now
-            self._changed("deadline", deadline.id, now)
+        """Meet the subject's open deadlines in the journal (data/deadline_store)."""
+        self._uow.deadlines.meet_deadlines(subject_type, subject_id, now, kind)
 
     def _event(
         self,

@@ -23,12 +23,19 @@ from deskui.data.store_base import StoreBase
 from deskui.domain.deadlines import (
     escalation_role,
     first_contact_due,
-    profile_filing_due,
-    repeat_contact_due,
 )
-from deskui.domain.model import DeadlineKind, Role, Severity, SubjectType, TicketKind
+from deskui.domain.intake import CallPlan
+from deskui.domain.model import (
+    DeadlineKind,
+    Role,
+    Severity,
+    SubjectType,
+    TicketKind,
+    TicketStatus,
+)
 from deskui.domain.phone import reversed_digits
-from deskui.domain.routing import DEFAULT_RULES, RoutingRule, propose_department
+from deskui.domain.routing import DEFAULT_RULES, RoutingRule
+from deskui.domain.ticket_life import TicketMove, TicketState, Transition, next_state
 
 
 class TicketStore(StoreBase):
@@ -54,13 +61,29 @@ class TicketStore(StoreBase):
             for d in self.session.scalars(select(m.Department).order_by(m.Department.id))
         ]
 
+    def ticket_state(self, ticket_id: int) -> TicketState:
+        """What the ticket's life reads of it (domain/ticket_life); `MissingRecord` when
+        there is none."""
+        ticket = self.session.get_one(m.Ticket, ticket_id)
+        open_leg = self.session.scalar(
+            select(m.DepartmentLeg.id)
+            .where(m.DepartmentLeg.ticket_id == ticket_id, m.DepartmentLeg.returned_at.is_(None))
+            .limit(1)
+        )
+        return TicketState(
+            TicketStatus(ticket.status), ticket.closed_at is not None, open_leg is not None
+        )
+
     def ticket_kind(self, ticket_id: int) -> str:
         """The ticket's kind (question, complaint); `MissingRecord` when there is none."""
         return self.session.get_one(m.Ticket, ticket_id).kind
 
-    def record_call(self, intake: CallIntake, agent_id: int, now: datetime) -> SavedCall:
-        """One call, one unit of work: the customer if new, the ticket, its deadlines, the
-        routing proposal, escalation, and the draft gone (seed 002:2.2-2.3)."""
+    def record_call(
+        self, intake: CallIntake, agent_id: int, now: datetime, plan: CallPlan
+    ) -> SavedCall:
+        """One call, one unit of work, as the intake service planned it (domain/intake's
+        plan_call: the department, the close at intake, the deadlines): the customer if new,
+        the ticket, its deadlines, escalation, and the draft gone (seed 002:2.2-2.3)."""
         owner = self.session.get_one(m.Agent, agent_id)
         customer_id = intake.customer_id
         if customer_id is None:
@@ -82,6 +105,7 @@ class TicketStore(StoreBase):
             fields = field_changes({}, customers.customer_fields(customer))
             customers.record_change(customer_id, agent_id, now, "created", fields)
             self._changed("customer", customer_id, now)
+        if plan.profile_filing_due is not None:
             # CS files a new customer's profile within 24 hours (seed 000:1.4.3)
             self.add_deadline(
                 DeadlineKind.PROFILE_FILING,
@@ -89,7 +113,7 @@ class TicketStore(StoreBase):
                 customer_id,
                 agent_id,
                 now,
-                profile_filing_due(self.policy, "cs", now),
+                plan.profile_filing_due,
                 customer_id=customer_id,
                 team=owner.team,
             )
@@ -112,10 +136,7 @@ class TicketStore(StoreBase):
             )
         if intake.customer_id is None or intake.new_contact_name.strip():
             self._uow.customers.index_customer_names(customer_id)
-        department = intake.department_code
-        if department is None:
-            rule = propose_department(intake.kind, intake.category, self.routing_rules())
-            department = rule.department if rule else None
+        department = plan.department
         ticket_id = self.open_ticket(
             NewTicket(
                 customer_id=customer_id,
@@ -138,14 +159,15 @@ class TicketStore(StoreBase):
         if intake.forwarded_by and intake.received_by_department_on is not None:
             self._record_forward(ticket_id, intake, agent_id, now)
         ticket = self.session.get_one(m.Ticket, ticket_id)
-        closed = intake.close_now and intake.kind == TicketKind.QUESTION and bool(intake.answer)
+        closed = plan.closes
         if closed:
+            answered = next_state(TicketState(TicketStatus(ticket.status)), TicketMove.ANSWERED)
+            assert isinstance(answered, Transition)  # a ticket opened just now
             ticket.answer = intake.answer
-            ticket.status = "closed"
-            ticket.closed_at = now
+            save_transition(ticket, answered, now)
             self._event(ticket_id, agent_id, now, "answered", {"answer": intake.answer[:200]})
             self.meet_deadlines(SubjectType.TICKET, ticket_id, now)
-        elif intake.severity == Severity.URGENT:
+        elif plan.repeat_contact_due is not None:
             # urgent: keep the customer informed 1-2 times a day (seed 002:2.3.2)
             self.add_deadline(
                 DeadlineKind.REPEAT_CONTACT,
@@ -153,15 +175,14 @@ class TicketStore(StoreBase):
                 ticket_id,
                 agent_id,
                 now,
-                repeat_contact_due(self.policy, now),
+                plan.repeat_contact_due,
                 customer_id=customer_id,
                 label=ticket.customer_words[:60],
                 severity=intake.severity,
                 team=owner.team,
             )
         self._uow.drafts.delete_draft(agent_id, "intake")
-        due = first_contact_due(self.policy, Severity(intake.severity), now)
-        return SavedCall(ticket_id, customer_id, department, due, closed)
+        return SavedCall(ticket_id, customer_id, department, plan.first_contact_due, closed)
 
     def _record_forward(
         self, ticket_id: int, intake: CallIntake, agent_id: int, now: datetime
@@ -282,15 +303,7 @@ class TicketStore(StoreBase):
             return before, before
         ticket.owner_id = to_agent_id
         self.session.flush()  # the version moves with the owner
-        open_deadlines = select(m.Deadline).where(
-            m.Deadline.subject_type == SubjectType.TICKET,
-            m.Deadline.subject_id == ticket_id,
-            m.Deadline.met_at.is_(None),
-        )
-        for deadline in self.session.scalars(open_deadlines):
-            deadline.owner_id = to_agent_id
-            deadline.team = agent.team
-            self._changed("deadline", deadline.id, now)
+        self._uow.deadlines.move_open(SubjectType.TICKET, ticket_id, to_agent_id, agent.team, now)
         self._event(ticket_id, by_agent_id, now, "reassigned", {"from": before, "to": agent.name})
         self._changed("ticket", ticket_id, now)
         return before, agent.name
@@ -372,3 +385,11 @@ class TicketStore(StoreBase):
 def _summary(words: str) -> str:
     line = " ".join(words.split())
     return line[:60]
+
+
+def save_transition(ticket: m.Ticket, transition: Transition, now: datetime) -> None:
+    """Write the status the ticket's life decided (domain/ticket_life), closed now if it
+    closes."""
+    ticket.status = transition.status
+    if transition.closes:
+        ticket.closed_at = now

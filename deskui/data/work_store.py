@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
+from deskui.data.deadline_store import is_open
 from deskui.data.records import (
     WorkItem,
 )
@@ -21,7 +22,7 @@ class WorkStore(StoreBase):
     # -- the desk: open deadlines as rows (DESIGN.md 2) -----------------------------------
 
     def _work_query(self, owner_id: int | None, team: str | None) -> Select[Any]:
-        query = select(m.Deadline).where(m.Deadline.met_at.is_(None))
+        query = select(m.Deadline).where(is_open())
         if owner_id is not None:
             query = query.where(m.Deadline.owner_id == owner_id)
         if team is not None:
@@ -66,6 +67,4 @@ class WorkStore(StoreBase):
     def latest_open_due(self) -> datetime | None:
         """The furthest open deadline of the site (callbacks and bookings have theirs too): the
         desk warns about a year the calendar does not know only once work reaches into it."""
-        return self.session.scalar(
-            select(func.max(m.Deadline.due_at)).where(m.Deadline.met_at.is_(None))
-        )
+        return self.session.scalar(select(func.max(m.Deadline.due_at)).where(is_open()))

@@ -60,3 +60,29 @@ def loads_after(agents: Iterable[AgentLoad], mapping: Mapping[int, int]) -> dict
     for agent_id in mapping.values():
         load[agent_id] = load.get(agent_id, 0) + 1
     return load
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """An active team lead (客服主管 / 组长) and their team."""
+
+    id: int
+    team: str
+
+
+def leads_for(team: str, leads: Iterable[Lead]) -> tuple[Lead, ...]:
+    """Which leads a matter of `team` goes to: the team's own leads, in the order they were
+    added; when the team has none, every active lead, in that order. One rule for both:
+    a complaint the agent cannot fix goes to their group's lead ("将电话转交小组负责人",
+    seed 002:2.4.1), and a handover item nobody acknowledged to the incoming agent's team
+    lead (seed 004 after-sales 8), never to a stranger's lead while the team has its own."""
+    every = sorted(leads, key=lambda lead: lead.id)
+    own = tuple(lead for lead in every if lead.team == team)
+    return own or tuple(every)
+
+
+def lead_taking_over(team: str, leads: Iterable[Lead]) -> Lead | None:
+    """The one lead who takes a complaint over (seed 002:2.4.1): the first of `leads_for`;
+    None when the desk has no active lead at all."""
+    chosen = leads_for(team, leads)
+    return chosen[0] if chosen else None

@@ -164,6 +164,33 @@ def check_leave(status: str, how: Leave, note: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class ItemRefusal:
+    """Why the item may not move so, as a catalog key."""
+
+    key: str
+
+
+OPEN_ITEM_STATES = frozenset({HandoverStatus.OPEN, HandoverStatus.HANDED_OVER})
+"""An item still on the list: it may be edited, handed over, reassigned, finished."""
+
+
+def next_item_status(status: str, how: Leave, note: str) -> HandoverStatus | ItemRefusal:
+    """The status an item leaving the list `how` is saved with (a reassigned item keeps its
+    own: it stays on the list, with someone else), or why it may not leave so."""
+    problem = check_leave(status, how, note)
+    if problem is not None:
+        return ItemRefusal(problem)
+    if how is Leave.REASSIGNED:
+        return HandoverStatus(status)
+    return HandoverStatus.DONE if how is Leave.DONE else HandoverStatus.ACKNOWLEDGED
+
+
+def edit_refusal(status: str) -> ItemRefusal | None:
+    """Why an item may not be edited (it left the list), or None."""
+    return None if status in OPEN_ITEM_STATES else ItemRefusal("handover.error.closed")
+
+
 def check_item(*, title: str, sheet: str, next_step: str) -> list[FieldProblem]:
     """A hand-entered item needs what it is, its sheet and what the next shift does."""
     problems: list[FieldProblem] = []

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 
+from deskui.domain.deadlines import (
+    DeadlinePolicy,
+    first_contact_due,
+    profile_filing_due,
+    repeat_contact_due,
+)
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.model import Channel, Severity, TicketKind
 from deskui.domain.phone import normalise_phone
+from deskui.domain.routing import RoutingRule, propose_department
 
 MAX_WORDS = limit(FieldKind.NOTE)  # the customer's words; a longer paste is kept in the form
 MAX_LINE = limit(FieldKind.SHORT_TEXT)  # one-line fields: the customer's name, expectation
@@ -126,3 +135,51 @@ def department_problem(
     if may_choose or chosen is None or chosen == proposed:
         return []
     return [FieldProblem("department", "intake.error.department_lead_only")]
+
+
+@dataclass(frozen=True, slots=True)
+class CallPlan:
+    """What follows from a call as the agent took it (seed 002:2.2-2.3), decided before
+    anything is written: where it is routed, whether it closes at once, and its deadlines."""
+
+    department: str | None
+    """The department chosen, else the routing table's proposal (None: CS keeps it)."""
+    closes: bool
+    """A question answered while the caller is on the line is closed at intake."""
+    first_contact_due: datetime
+    """Severity decides it (seed 002:2.3.2): normal 24 h, urgent 8 h, critical 4 h."""
+    repeat_contact_due: datetime | None
+    """Urgent and still open: keep the customer informed 1-2 times a day (seed 002:2.3.2)."""
+    profile_filing_due: datetime | None
+    """A new customer's profile is filed by CS within 24 hours (seed 000:1.4.3)."""
+
+
+def plan_call(
+    *,
+    kind: str,
+    category: str,
+    severity: str,
+    department_code: str | None,
+    close_now: bool,
+    answer: str,
+    customer_known: bool,
+    rules: Sequence[RoutingRule],
+    policy: DeadlinePolicy,
+    now: datetime,
+) -> CallPlan:
+    """The plan of a call whose fields the intake checks passed (check_choices,
+    check_intake, department_problem)."""
+    department = department_code
+    if department is None:
+        rule = propose_department(kind, category, rules)
+        department = rule.department if rule else None
+    closes = close_now and kind == TicketKind.QUESTION and bool(answer)
+    level = Severity(severity)
+    urgent = not closes and level == Severity.URGENT
+    return CallPlan(
+        department=department,
+        closes=closes,
+        first_contact_due=first_contact_due(policy, level, now),
+        repeat_contact_due=repeat_contact_due(policy, now) if urgent else None,
+        profile_filing_due=None if customer_known else profile_filing_due(policy, "cs", now),
+    )

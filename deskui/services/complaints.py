@@ -3,11 +3,12 @@ an agent saves a step, in one function."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from deskui.data.complaint_store import ComplaintCase, ComplaintRow, DepartmentRepeats, StepSave
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.assignment import lead_taking_over
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.complaint import (
     RESOLVING_STEPS,
@@ -18,6 +19,7 @@ from deskui.domain.complaint import (
 )
 from deskui.domain.permissions import Action
 from deskui.domain.script_flow import StepRefused, leave_step
+from deskui.domain.ticket_life import TicketMove, TicketRefusal, TicketState, Transition, next_state
 from deskui.scripts import load_script
 from deskui.services.actor import Actor, require
 from deskui.services.standing import refuse_unless_yours
@@ -148,7 +150,10 @@ def save_complaint_step(
        (`MovedAway` names who has it now: issue 23); the version the form loaded is still
        the one stored (`Conflict` when another desk saved first);
     2. the script (domain) decides: the step may be left only with its required answers and
-       times, and leads to the next step, to the lead (escalate) or to the close;
+       times, and leads to the next step, to the lead (escalate) or to the close; the
+       ticket's life (domain/ticket_life) decides each status on the way (the call is the
+       first contact, then fixed, taken over by the lead chosen by domain/assignment, or
+       closed);
     3. the step is saved (its version checked again as it is written), the promised reply
        counts down, the fix is recorded on leaving a resolving step;
     4. the satisfaction callback is booked (seed 001:6.7);
@@ -187,6 +192,22 @@ def save_complaint_step(
     )
     if problems:
         raise StepRefused(command.leaving, "times", tuple(p.field for p in problems))
+    # the ticket's life (domain) decides each status: the call is the first contact, then
+    # the fix, the lead's take-over or the close, each from the status the one before left
+    state = uow.tickets.ticket_state(ticket_id)
+    case_status = state.status
+    contacted = _decided(state, TicketMove.CONTACTED, command.leaving)
+    state = replace(state, status=contacted.status)
+    resolved = None
+    if command.leaving in RESOLVING_STEPS:
+        resolved = _decided(state, TicketMove.RESOLVED, command.leaving)
+        state = replace(state, status=resolved.status)
+    lead_move = escalates(left.reached, left.final)
+    closing = not lead_move and closes(left.reached, left.final)
+    finish = None
+    if lead_move or closing:
+        move = TicketMove.TAKEN_OVER if lead_move else TicketMove.CLOSED
+        finish = _decided(state, move, command.leaving)
     uow.complaints.save_complaint_step(
         ticket_id,
         actor.id,
@@ -199,18 +220,32 @@ def save_complaint_step(
             promised_at=promised_at,
             expected_finish=expected_finish,
             expected_version=command.expected_version,
+            status=contacted.status,
+            first_contact=contacted.status != case_status,
         ),
         now,
     )
-    if command.leaving in RESOLVING_STEPS:
+    if resolved is not None:
         action_taken = str(answers.get("action_taken", ""))
-        uow.complaints.resolve_complaint(ticket_id, actor.id, action_taken, now)
+        uow.complaints.resolve_complaint(ticket_id, actor.id, action_taken, now, resolved)
     if callback_at is not None:
         uow.complaints.schedule_satisfaction_callback(ticket_id, actor.id, callback_at, now)
     lead_name = ""
-    if escalates(left.reached, left.final):
-        _, lead_name = uow.complaints.hand_to_lead(ticket_id, actor.id, now)
-    elif closes(left.reached, left.final):
-        uow.complaints.close_complaint(ticket_id, actor.id, now)
+    if finish is not None and lead_move:
+        # the agent's own group's lead takes it (seed 002:2.4.1); any lead when it has none
+        lead = lead_taking_over(uow.agents.agent_team(actor.id), uow.agents.active_leads())
+        if lead is None:
+            raise LookupError("no active team lead to take the complaint over")
+        _, lead_name = uow.complaints.hand_to_lead(ticket_id, actor.id, now, finish, lead.id)
+    elif finish is not None:
+        uow.complaints.close_complaint(ticket_id, actor.id, now, finish)
     uow.commit()
     return ComplaintStepSaved(uow.complaints.complaint(ticket_id), lead_name, left.reached)
+
+
+def _decided(state: TicketState, move: TicketMove, leaving: str) -> Transition:
+    """The ticket's life's decision for `move`, or the step refused with its reason."""
+    decided = next_state(state, move)
+    if isinstance(decided, TicketRefusal):
+        raise StepRefused(leaving, decided.key)
+    return decided

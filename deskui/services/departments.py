@@ -12,6 +12,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.department_legs import check_name, check_note, check_result, plan_problems
 from deskui.domain.permissions import Action
 from deskui.domain.refusal import refuse_problems
+from deskui.domain.ticket_life import TicketMove, TicketRefusal, next_state
 from deskui.domain.work_permissions import WorkChoice, may_choose, may_see_department
 from deskui.services.actor import Actor, Denied, require
 from deskui.services.standing import refuse_unless_yours
@@ -80,8 +81,13 @@ def hand_to_department(
     require(actor, Action.WORK_OWN)
     refuse_unless_yours(uow, actor, "ticket", command.ticket_id)  # the owner's, or a lead's
     refuse_problems(check_note(command.note))
+    decided = next_state(
+        uow.tickets.ticket_state(command.ticket_id), TicketMove.HANDED_TO_DEPARTMENT
+    )
+    if isinstance(decided, TicketRefusal):
+        raise FrontDeskError(decided.key, decided.field)
     leg_id = uow.frontdesk.hand_to_department(
-        command.ticket_id, command.department_code, actor.id, now, command.note
+        command.ticket_id, command.department_code, actor.id, now, decided, command.note
     )
     uow.commit()
     return leg_id
@@ -152,7 +158,11 @@ class ReturnLeg:
 def return_leg(uow: UnitOfWork, actor: Actor, command: ReturnLeg, now: datetime) -> None:
     _require_department_step(uow, actor, command.leg_id, command.by_name)
     refuse_problems(check_name(_on_behalf_of(command.by_name)))
-    uow.frontdesk.return_leg(command.leg_id, actor.id, now, command.by_name)
+    ticket_id = uow.frontdesk.leg_ticket(command.leg_id)
+    decided = next_state(uow.tickets.ticket_state(ticket_id), TicketMove.RETURNED)
+    if isinstance(decided, TicketRefusal):
+        raise FrontDeskError(decided.key, decided.field)
+    uow.frontdesk.return_leg(command.leg_id, actor.id, now, decided, command.by_name)
     uow.commit()
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from deskui.data.handover_store import HandedOver, HandoverError, HandoverRow, NewHandoverItem
 from deskui.data.history import HistoryEntry
 from deskui.domain.clock import site_zone
+from deskui.domain.handover import ItemRefusal, Leave, edit_refusal, next_item_status
+from deskui.domain.model import HandoverStatus
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
 
@@ -163,6 +165,9 @@ def update_handover_item(
     """Raises `HandoverError` when the item is no longer open, `Conflict` when another desk
     saved it since the form loaded it."""
     require(actor, Action.WORK_OWN)
+    refused = edit_refusal(uow.handover.item_status(command.item_id))
+    if refused is not None:
+        _refuse_item(uow, command.item_id, command.expected_version, refused)
     uow.handover.update_handover_item(
         command.item_id,
         command.done_so_far,
@@ -242,8 +247,9 @@ def finish_handover_item(
     """Its own countdowns are met. Raises `HandoverError` when it may not be finished,
     `Conflict` when another desk saved it since the form opened."""
     require(actor, Action.WORK_OWN)
+    status = _item_leaves(uow, command.item_id, command.expected_version, Leave.DONE, command.note)
     uow.handover.finish_handover_item(
-        command.item_id, actor.id, now, command.note, command.expected_version
+        command.item_id, actor.id, now, command.note, command.expected_version, status
     )
     uow.commit()
 
@@ -267,6 +273,7 @@ def reassign_handover_item(
     `HandoverError` without a note or when the item may not move, `Conflict` when another
     desk saved it since the form opened."""
     require(actor, Action.WORK_OWN)
+    _item_leaves(uow, command.item_id, command.expected_version, Leave.REASSIGNED, command.note)
     before, after = uow.handover.reassign_handover_item(
         command.item_id,
         command.to_agent_id,
@@ -278,6 +285,26 @@ def reassign_handover_item(
     subject = f"handover_item {command.item_id}"  # the audit's too, with its reason
     uow.audit.reassigned(now, actor.id, actor.name, subject, before, after, command.note.strip())
     uow.commit()
+
+
+def _item_leaves(
+    uow: UnitOfWork, item_id: int, expected_version: int | None, how: Leave, note: str
+) -> HandoverStatus:
+    """The status the item leaves the list with (domain/handover), or its refusal."""
+    decided = next_item_status(uow.handover.item_status(item_id), how, note)
+    if isinstance(decided, ItemRefusal):
+        _refuse_item(uow, item_id, expected_version, decided)
+    assert isinstance(decided, HandoverStatus)
+    return decided
+
+
+def _refuse_item(
+    uow: UnitOfWork, item_id: int, expected_version: int | None, refused: ItemRefusal
+) -> NoReturn:
+    """Refuse the move with the rule's reason; a save another desk got in first since the
+    form loaded is said first (`Conflict`), as it always was."""
+    uow.handover.check_item_version(item_id, expected_version)
+    raise HandoverError(refused.key)
 
 
 def flag_late_acknowledgements(

@@ -14,7 +14,13 @@ from deskui.domain.accounts import masked_email, masked_number, sees_personal
 from deskui.domain.clock import SITE_TIMEZONE, site_zone
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.field_problem import FieldProblem
-from deskui.domain.intake import check_choices, check_intake, department_problem
+from deskui.domain.intake import (
+    CallPlan,
+    check_choices,
+    check_intake,
+    department_problem,
+    plan_call,
+)
 from deskui.domain.model import Channel
 from deskui.domain.permissions import Action
 from deskui.domain.refusal import refuse_problems
@@ -232,9 +238,25 @@ def record_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetim
     the intake draft gone; one commit (seed 002:2.2-2.3)."""
     require(actor, Action.WORK_OWN)
     _check_call(uow, actor, command, now)
-    saved = uow.tickets.record_call(command.intake, actor.id, now)
+    saved = uow.tickets.record_call(command.intake, actor.id, now, _plan(uow, command.intake, now))
     uow.commit()
     return saved
+
+
+def _plan(uow: UnitOfWork, intake: CallIntake, now: datetime) -> CallPlan:
+    """What follows from the call (domain): its department, a close at intake, deadlines."""
+    return plan_call(
+        kind=intake.kind,
+        category=intake.category,
+        severity=intake.severity,
+        department_code=intake.department_code,
+        close_now=intake.close_now,
+        answer=intake.answer,
+        customer_known=intake.customer_id is not None,
+        rules=uow.tickets.routing_rules(),
+        policy=uow.policy,
+        now=now,
+    )
 
 
 def record_queued_call(
@@ -247,7 +269,7 @@ def record_queued_call(
     _check_call(uow, actor, command, now)
     intake = command.intake
     draft = uow.drafts.load_draft(actor.id, DRAFT_FORM)
-    saved = uow.tickets.record_call(intake, actor.id, now)
+    saved = uow.tickets.record_call(intake, actor.id, now, _plan(uow, intake, now))
     if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
         uow.drafts.save_draft(actor.id, DRAFT_FORM, draft, now)
     uow.commit()

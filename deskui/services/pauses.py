@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from deskui.data.pause_store import PauseState, Resumed
+from deskui.data.pause_store import PauseError, PauseState, Resumed
+from deskui.domain.deadlines import pause_reason_problem
+from deskui.domain.model import TicketStatus
 from deskui.domain.permissions import Action
+from deskui.domain.ticket_life import TicketMove, TicketRefusal, next_state
 from deskui.services.actor import Actor, require
 
 if TYPE_CHECKING:
@@ -36,7 +39,13 @@ def pause_ticket(uow: UnitOfWork, actor: Actor, command: PauseTicket, now: datet
     """Stop every open deadline of the ticket at `now`; how many stopped. Raises
     `PauseError` for an empty or too long reason, or a ticket that may not wait."""
     require(actor, Action.WORK_OWN)
-    count = uow.pauses.pause_ticket(command.ticket_id, actor.id, command.reason, now)
+    problem = pause_reason_problem(command.reason)
+    if problem is not None:
+        raise PauseError(problem)
+    decided = next_state(uow.tickets.ticket_state(command.ticket_id), TicketMove.PAUSED)
+    if isinstance(decided, TicketRefusal):
+        raise PauseError(decided.key)
+    count = uow.pauses.pause_ticket(command.ticket_id, actor.id, command.reason, now, decided)
     uow.commit()
     return count
 
@@ -52,6 +61,12 @@ def resume_ticket(uow: UnitOfWork, actor: Actor, command: ResumeTicket, now: dat
     """Run the deadlines again, each due later by how long the ticket waited. Raises
     `PauseError` when the ticket is not waiting."""
     require(actor, Action.WORK_OWN)
-    resumed = uow.pauses.resume_ticket(command.ticket_id, actor.id, now)
+    state = uow.tickets.ticket_state(command.ticket_id)
+    paused = uow.pauses.pause_state(command.ticket_id)
+    back_to = TicketStatus(paused.previous_status) if paused else None
+    decided = next_state(state, TicketMove.RESUMED, resume_to=back_to)
+    if isinstance(decided, TicketRefusal):
+        raise PauseError(decided.key)
+    resumed = uow.pauses.resume_ticket(command.ticket_id, actor.id, now, decided)
     uow.commit()
     return resumed

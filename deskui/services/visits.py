@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from deskui.data.callback_store import VisitRow
+from deskui.data.callback_store import CallbackError, VisitRow
 from deskui.domain.permissions import Action
+from deskui.domain.visit_life import VisitRefusal, decision, feedback_refusal, request_refusal
 from deskui.services.actor import Actor, require
 from deskui.services.callbacks import ListPage
 
@@ -45,6 +46,11 @@ class RequestVisit:
 def request_visit(uow: UnitOfWork, actor: Actor, command: RequestVisit, now: datetime) -> int:
     """The new request's id; it waits for a lead."""
     require(actor, Action.WORK_OWN)
+    refused = request_refusal(
+        command.reason, command.frequency, command.first_date, command.end_date
+    )
+    if refused is not None:
+        raise CallbackError(refused.key)
     request_id = uow.callbacks.request_visit(
         command.customer_id,
         actor.id,
@@ -70,7 +76,11 @@ class DecideVisit:
 
 def decide_visit(uow: UnitOfWork, actor: Actor, command: DecideVisit, now: datetime) -> None:
     require(actor, Action.APPROVE_VISIT)
-    uow.callbacks.decide_visit(command.request_id, actor.id, command.approve, command.note, now)
+    status = uow.callbacks.visit_status(command.request_id)
+    decided = decision(status, command.approve, command.note)
+    if isinstance(decided, VisitRefusal):
+        raise CallbackError(decided.key)
+    uow.callbacks.decide_visit(command.request_id, actor.id, decided, command.note, now)
     uow.commit()
 
 
@@ -86,6 +96,10 @@ def record_visit_feedback(
     uow: UnitOfWork, actor: Actor, command: RecordVisitFeedback, now: datetime
 ) -> None:
     require(actor, Action.WORK_OWN)
+    status = uow.callbacks.visit_status(command.request_id)
+    refused = feedback_refusal(status, command.feedback)
+    if refused is not None:
+        raise CallbackError(refused.key)
     uow.callbacks.record_visit_feedback(command.request_id, command.feedback, now)
     uow.commit()
 

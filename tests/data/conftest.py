@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 
 from deskui.data import models as m
 from deskui.data.database import Database
+from deskui.data.records import CallIntake, SavedCall
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.intake import plan_call
 from deskui.domain.model import Role
 from tests.conftest import FIXED_NOW
 
@@ -48,3 +51,21 @@ def desk(database: Database) -> Desk:
         result = Desk(agent.id, colleague.id, lead.id, manager.id, customers[0].id, customers[1].id)
         uow.commit()
     return result
+
+
+def record_call(uow: UnitOfWork, intake: CallIntake, agent_id: int, now: datetime) -> SavedCall:
+    """A call saved below the service, planned by the domain as the intake service plans it
+    (domain/intake.plan_call): the store saves the plan."""
+    plan = plan_call(
+        kind=intake.kind,
+        category=intake.category,
+        severity=intake.severity,
+        department_code=intake.department_code,
+        close_now=intake.close_now,
+        answer=intake.answer,
+        customer_known=intake.customer_id is not None,
+        rules=uow.tickets.routing_rules(),
+        policy=uow.policy,
+        now=now,
+    )
+    return uow.tickets.record_call(intake, agent_id, now, plan)

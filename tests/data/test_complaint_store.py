@@ -13,9 +13,15 @@ from deskui.data.database import Database
 from deskui.data.records import NewTicket
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
-from deskui.domain.model import DeadlineKind, SubjectType
+from deskui.domain.model import DeadlineKind, SubjectType, TicketStatus
+from deskui.domain.ticket_life import Transition
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
+
+TAKEN = Transition(TicketStatus.WITH_LEAD)
+RESOLVED = Transition(TicketStatus.RESOLVED)
+CLOSED = Transition(TicketStatus.CLOSED, closes=True)
+"""What the ticket's life decides for each move (the service asks it; the store saves)."""
 
 
 def _complaint(database: Database, desk: Desk, words: str = "设备三天坏两次") -> int:
@@ -52,6 +58,8 @@ def test_a_step_saved_keeps_answers_and_the_promise_counts_down(
                 {"customer_words": "很生气", "unit_number": "A-909", "cause": "网线老化", "x": ""},
                 commit_mode="reply",
                 promised_at=promised,
+                status=TicketStatus.IN_PROGRESS,  # decided by the service's ticket life
+                first_contact=True,
             ),
             FIXED_NOW,
         )
@@ -94,7 +102,9 @@ def test_lead_takeover_moves_owner_deadlines_and_tells_the_lead(
     ticket_id = _complaint(database, desk)
     later = FIXED_NOW + timedelta(minutes=10)
     with UnitOfWork(database) as uow:
-        lead_id, lead_name = uow.complaints.hand_to_lead(ticket_id, desk.agent, later)
+        lead_id, lead_name = uow.complaints.hand_to_lead(
+            ticket_id, desk.agent, later, TAKEN, desk.lead
+        )
         uow.commit()
     assert (lead_id, lead_name) == (desk.lead, "张伟")
     with UnitOfWork(database) as uow:
@@ -123,14 +133,14 @@ def test_resolve_then_callback_then_close(database: Database, desk: Desk) -> Non
     ticket_id = _complaint(database, desk)
     due = FIXED_NOW + timedelta(days=1)
     with UnitOfWork(database) as uow:
-        uow.complaints.resolve_complaint(ticket_id, desk.agent, "已更换网线", FIXED_NOW)
+        uow.complaints.resolve_complaint(ticket_id, desk.agent, "已更换网线", FIXED_NOW, RESOLVED)
         callback_id = uow.complaints.schedule_satisfaction_callback(
             ticket_id, desk.agent, due, FIXED_NOW
         )
         again = uow.complaints.schedule_satisfaction_callback(
             ticket_id, desk.agent, due + timedelta(hours=1), FIXED_NOW
         )
-        uow.complaints.close_complaint(ticket_id, desk.agent, FIXED_NOW)
+        uow.complaints.close_complaint(ticket_id, desk.agent, FIXED_NOW, CLOSED)
         uow.commit()
     assert again == callback_id
     with UnitOfWork(database) as uow:

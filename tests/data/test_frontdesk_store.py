@@ -16,9 +16,14 @@ from deskui.data.frontdesk_store import AttachmentRules, FrontDeskError
 from deskui.data.records import NewTicket
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.department_legs import LegStage
-from deskui.domain.model import DeadlineKind, SubjectType
+from deskui.domain.model import DeadlineKind, SubjectType, TicketStatus
+from deskui.domain.ticket_life import TicketMove, TicketRefusal, Transition, next_state
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
+
+TO_DEPARTMENT = Transition(TicketStatus.WITH_DEPARTMENT)
+"""The status the ticket's life decides for a hand-off (the service asks it; the store saves)."""
+BACK = Transition(TicketStatus.IN_PROGRESS)
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -61,7 +66,7 @@ def test_the_record_goes_round_the_department_and_back_to_its_owner(
     with UnitOfWork(database) as uow:
         member = uow.frontdesk.add_department_member("赵磊", "technical", FIXED_NOW)
         leg_id = uow.frontdesk.hand_to_department(
-            ticket, "technical", desk.agent, FIXED_NOW, "请尽快"
+            ticket, "technical", desk.agent, FIXED_NOW, TO_DEPARTMENT, "请尽快"
         )
         uow.commit()
     accept = _open_leg_deadlines(database, ticket)
@@ -81,7 +86,7 @@ def test_the_record_goes_round_the_department_and_back_to_its_owner(
         lambda r: r.accept_leg(leg_id, member, FIXED_NOW + timedelta(minutes=30)),
         lambda r: r.plan_leg(leg_id, member, FIXED_NOW + timedelta(hours=1), expected, "换主板"),
         lambda r: r.record_leg_result(leg_id, member, FIXED_NOW + timedelta(hours=20), "已换好"),
-        lambda r: r.return_leg(leg_id, member, FIXED_NOW + timedelta(hours=21)),
+        lambda r: r.return_leg(leg_id, member, FIXED_NOW + timedelta(hours=21), BACK),
     ]
     for step in steps:
         with UnitOfWork(database) as uow:
@@ -124,7 +129,9 @@ def test_cs_records_the_department_answers_under_the_department_persons_name(
     database: Database, desk: Desk, ticket: int
 ) -> None:
     with UnitOfWork(database) as uow:
-        leg_id = uow.frontdesk.hand_to_department(ticket, "platform", desk.agent, FIXED_NOW)
+        leg_id = uow.frontdesk.hand_to_department(
+            ticket, "platform", desk.agent, FIXED_NOW, TO_DEPARTMENT
+        )
         uow.frontdesk.accept_leg(leg_id, desk.agent, FIXED_NOW, by_name="孙平")
         uow.commit()
     with UnitOfWork(database) as uow:
@@ -136,7 +143,7 @@ def test_cs_records_the_department_answers_under_the_department_persons_name(
 
 def test_an_unknown_department_is_refused(database: Database, desk: Desk, ticket: int) -> None:
     with UnitOfWork(database) as uow, pytest.raises(FrontDeskError) as unknown:
-        uow.frontdesk.hand_to_department(ticket, "nowhere", desk.agent, FIXED_NOW)
+        uow.frontdesk.hand_to_department(ticket, "nowhere", desk.agent, FIXED_NOW, TO_DEPARTMENT)
     assert (unknown.value.key, unknown.value.field) == (
         "department.legs.error.unknown_department",
         "department",
@@ -147,14 +154,18 @@ def test_steps_out_of_order_and_a_second_hand_off_are_refused(
     database: Database, desk: Desk, ticket: int
 ) -> None:
     with UnitOfWork(database) as uow:
-        leg_id = uow.frontdesk.hand_to_department(ticket, "technical", desk.agent, FIXED_NOW)
+        leg_id = uow.frontdesk.hand_to_department(
+            ticket, "technical", desk.agent, FIXED_NOW, TO_DEPARTMENT
+        )
         uow.commit()
     with UnitOfWork(database) as uow, pytest.raises(FrontDeskError) as refused:
         uow.frontdesk.record_leg_result(leg_id, desk.agent, FIXED_NOW, "x")
     assert refused.value.key == "department.legs.error.stage_accept"
-    with UnitOfWork(database) as uow, pytest.raises(FrontDeskError) as twice:
-        uow.frontdesk.hand_to_department(ticket, "platform", desk.agent, FIXED_NOW)
-    assert twice.value.key == "department.legs.error.already_with"
+    with UnitOfWork(database) as uow:  # the second hand-off is the ticket's life's to refuse
+        state = uow.tickets.ticket_state(ticket)
+    assert state.open_leg and state.status == TicketStatus.WITH_DEPARTMENT
+    twice = next_state(state, TicketMove.HANDED_TO_DEPARTMENT)
+    assert twice == TicketRefusal("department.legs.error.already_with", "department")
     with UnitOfWork(database) as uow:
         uow.frontdesk.accept_leg(leg_id, desk.agent, FIXED_NOW, by_name="孙平")
         with pytest.raises(FrontDeskError) as past:
@@ -221,7 +232,9 @@ def test_export_covers_legs_and_attachment_metadata(
     source = tmp_path / "mail.eml"
     source.write_text("Subject: 黑屏\n\n附图", "utf-8")
     with UnitOfWork(database) as uow:
-        uow.frontdesk.hand_to_department(ticket, "technical", desk.agent, FIXED_NOW, "=cmd")
+        uow.frontdesk.hand_to_department(
+            ticket, "technical", desk.agent, FIXED_NOW, TO_DEPARTMENT, "=cmd"
+        )
         uow.frontdesk.add_attachment(ticket, source, desk.agent, FIXED_NOW, AttachmentRules())
         uow.commit()
     with UnitOfWork(database) as uow:

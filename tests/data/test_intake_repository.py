@@ -15,7 +15,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.phone import reversed_digits
 from deskui.domain.search import classify
 from tests.conftest import FIXED_NOW
-from tests.data.conftest import Desk
+from tests.data.conftest import Desk, record_call
 
 SWITCHBOARD = "+861088886666"
 
@@ -195,7 +195,7 @@ def test_a_new_callers_call_files_customer_contact_ticket_and_deadlines(
         uow.drafts.save_draft(desk.agent, "intake", {"words": "想了解"}, FIXED_NOW)
         uow.commit()
     with UnitOfWork(database) as uow:
-        saved = uow.tickets.record_call(_call(severity=severity), desk.agent, FIXED_NOW)
+        saved = record_call(uow, _call(severity=severity), desk.agent, FIXED_NOW)
         uow.commit()
 
     assert saved.department_code == "business"  # routing: product enquiry → business
@@ -259,7 +259,8 @@ def test_a_known_callers_call_adds_only_the_ticket(
     with UnitOfWork(database) as uow:
         contact_id = uow.customers.customer_card(callers.prefix).customer.contacts[0].id
         customers_before = uow.customers.customer_count()
-        saved = uow.tickets.record_call(
+        saved = record_call(
+            uow,
             _call(
                 customer_id=callers.prefix,
                 contact_id=contact_id,
@@ -287,7 +288,7 @@ def test_a_department_chosen_by_a_lead_wins_over_routing(
     database: Database, desk: Desk, callers: Callers
 ) -> None:
     with UnitOfWork(database) as uow:
-        saved = uow.tickets.record_call(_call(department_code="technical"), desk.lead, FIXED_NOW)
+        saved = record_call(uow, _call(department_code="technical"), desk.lead, FIXED_NOW)
         uow.commit()
     assert saved.department_code == "technical"
     with UnitOfWork(database) as uow:
@@ -301,8 +302,8 @@ def test_close_now_answers_and_closes_a_question_meeting_its_deadlines(
 ) -> None:
     answer = "已告知价格表和安装周期"
     with UnitOfWork(database) as uow:
-        saved = uow.tickets.record_call(
-            _call(severity="urgent", close_now=True, answer=answer), desk.agent, FIXED_NOW
+        saved = record_call(
+            uow, _call(severity="urgent", close_now=True, answer=answer), desk.agent, FIXED_NOW
         )
         uow.commit()
     assert saved.closed
@@ -331,7 +332,7 @@ def test_close_now_leaves_complaints_and_unanswered_questions_open(
 ) -> None:
     base = {"close_now": True, "answer": "已答复"}
     with UnitOfWork(database) as uow:
-        saved = uow.tickets.record_call(_call(**{**base, **changes}), desk.agent, FIXED_NOW)
+        saved = record_call(uow, _call(**{**base, **changes}), desk.agent, FIXED_NOW)
         uow.commit()
     assert not saved.closed
     with UnitOfWork(database) as uow:
@@ -343,8 +344,11 @@ def test_close_now_leaves_complaints_and_unanswered_questions_open(
 def test_text_is_stored_literally(database: Database, desk: Desk, callers: Callers) -> None:
     words = "[red]x[/] \x1b[31m红色\x1b[0m " + "长" * 10
     with UnitOfWork(database) as uow:
-        saved = uow.tickets.record_call(
-            _call(customer_words=words, new_customer_name="[b]粗体[/b]店"), desk.agent, FIXED_NOW
+        saved = record_call(
+            uow,
+            _call(customer_words=words, new_customer_name="[b]粗体[/b]店"),
+            desk.agent,
+            FIXED_NOW,
         )
         uow.commit()
     with UnitOfWork(database) as uow:
@@ -375,11 +379,9 @@ def test_customer_card_counts_open_tickets_and_callbacks_due(
     known = {"customer_id": callers.prefix, "new_customer_name": "", "new_contact_name": ""}
     with UnitOfWork(database) as uow:
         for hours in (0, 1, 2):
-            uow.tickets.record_call(_call(**known), desk.agent, FIXED_NOW + timedelta(hours=hours))
-        uow.tickets.record_call(
-            _call(**known, close_now=True, answer="已答复"), desk.agent, FIXED_NOW
-        )
-        uow.tickets.record_call(_call(customer_id=callers.other), desk.agent, FIXED_NOW)
+            record_call(uow, _call(**known), desk.agent, FIXED_NOW + timedelta(hours=hours))
+        record_call(uow, _call(**known, close_now=True, answer="已答复"), desk.agent, FIXED_NOW)
+        record_call(uow, _call(customer_id=callers.other), desk.agent, FIXED_NOW)
         uow.session.add_all(
             [
                 _callback(callers.prefix, desk.agent, 24, done=False),
@@ -404,17 +406,20 @@ def test_history_is_newest_first_with_a_due_time_only_while_open(
 ) -> None:
     known = {"customer_id": callers.prefix, "new_customer_name": "", "new_contact_name": ""}
     with UnitOfWork(database) as uow:
-        oldest = uow.tickets.record_call(
+        oldest = record_call(
+            uow,
             _call(**known, customer_words="最早的问题"),
             desk.agent,
             FIXED_NOW - timedelta(hours=5),
         )
-        closed = uow.tickets.record_call(
+        closed = record_call(
+            uow,
             _call(**known, customer_words="当场答复", close_now=True, answer="已答复"),
             desk.colleague,
             FIXED_NOW - timedelta(hours=3),
         )
-        newest = uow.tickets.record_call(
+        newest = record_call(
+            uow,
             _call(**known, customer_words="最新的问题", severity="critical"),
             desk.agent,
             FIXED_NOW - timedelta(hours=1),
@@ -431,7 +436,7 @@ def test_history_is_newest_first_with_a_due_time_only_while_open(
             callback.due_at,
             customer_id=callers.prefix,
         )
-        uow.tickets.record_call(_call(customer_id=callers.other), desk.agent, FIXED_NOW)
+        record_call(uow, _call(customer_id=callers.other), desk.agent, FIXED_NOW)
         uow.commit()
 
     with UnitOfWork(database) as uow:
@@ -475,7 +480,8 @@ def test_a_complaint_forwarded_by_a_department_keeps_who_had_it_and_since_when(
 
     received_on = date(2026, 11, 19)  # Thursday; passed on Monday: late
     with UnitOfWork(database) as uow:
-        saved = uow.tickets.record_call(
+        saved = record_call(
+            uow,
             _call(
                 kind="complaint",
                 category="business_service",

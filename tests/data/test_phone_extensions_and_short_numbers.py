@@ -9,7 +9,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.phone import normalise_phone
 from deskui.domain.search import classify
 from tests.conftest import FIXED_NOW
-from tests.data.conftest import Desk
+from tests.data.conftest import Desk, record_call
 from tests.data.test_intake_repository import _call, _customer
 
 
@@ -17,7 +17,8 @@ def _save_call_typed(database: Database, desk: Desk, typed: str, name: str) -> i
     parsed = normalise_phone(typed)
     assert parsed.valid
     with UnitOfWork(database) as uow:
-        saved = uow.tickets.record_call(
+        saved = record_call(
+            uow,
             _call(
                 caller_phone=parsed.e164,
                 caller_extension=parsed.extension or "",

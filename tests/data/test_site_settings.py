@@ -11,7 +11,7 @@ from deskui.data.records import CallIntake
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import Severity
 from tests.conftest import FIXED_NOW
-from tests.data.conftest import Desk
+from tests.data.conftest import Desk, record_call
 
 
 def _urgent_call(desk: Desk) -> CallIntake:
@@ -28,7 +28,7 @@ def _urgent_call(desk: Desk) -> CallIntake:
 def test_saved_settings_change_the_next_units_deadlines(database: Database, desk: Desk) -> None:
     with UnitOfWork(database) as uow:
         assert uow.settings.stored_settings() == {}
-        first = uow.tickets.record_call(_urgent_call(desk), desk.agent, FIXED_NOW)
+        first = record_call(uow, _urgent_call(desk), desk.agent, FIXED_NOW)
         uow.commit()
     assert first.first_contact_due == FIXED_NOW + timedelta(hours=8)
     with UnitOfWork(database) as uow:
@@ -42,7 +42,7 @@ def test_saved_settings_change_the_next_units_deadlines(database: Database, desk
             "callback.shared_after": "45",
         }
         assert uow.rules.callbacks.shared_after == timedelta(minutes=45)
-        second = uow.tickets.record_call(_urgent_call(desk), desk.agent, FIXED_NOW)
+        second = record_call(uow, _urgent_call(desk), desk.agent, FIXED_NOW)
         uow.commit()
         changes = uow.changes.changes_since(0)
     assert second.first_contact_due == FIXED_NOW + timedelta(hours=2)

@@ -13,13 +13,13 @@ from sqlalchemy import select
 from deskui.data import models as m
 from deskui.data.callback_store import BookingRefused
 from deskui.data.database import Database
-from deskui.data.pause_store import PauseError
 from deskui.data.profile_records import CustomerDraft
 from deskui.data.records import NewTicket
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.callbacks import CallbackRules, calling_hours_for, is_allowed
-from deskui.domain.model import CallbackPurpose, SubjectType
+from deskui.domain.model import CallbackPurpose, SubjectType, TicketStatus
+from deskui.domain.ticket_life import Transition
 from tests.conftest import FIXED_NOW
 from tests.data.conftest import Desk
 
@@ -58,7 +58,9 @@ def test_waiting_three_hours_moves_every_deadline_three_hours_later(
         uow.commit()
     with UnitOfWork(database) as uow:
         before = [due for due, _ in _dues(uow, ticket_id)]
-        assert uow.pauses.pause_ticket(ticket_id, desk.agent, "客户去查合同编号", FIXED_NOW) == 1
+        waits = Transition(TicketStatus.WAITING_CUSTOMER)
+        reason = "客户去查合同编号"
+        assert uow.pauses.pause_ticket(ticket_id, desk.agent, reason, FIXED_NOW, waits) == 1
         uow.commit()
     with UnitOfWork(database) as uow:
         assert _dues(uow, ticket_id) == [(due, FIXED_NOW) for due in before]
@@ -70,7 +72,8 @@ def test_waiting_three_hours_moves_every_deadline_three_hours_later(
         assert [r.paused_at for r in rows] == [FIXED_NOW]
     later = FIXED_NOW + timedelta(hours=3)
     with UnitOfWork(database) as uow:
-        resumed = uow.pauses.resume_ticket(ticket_id, desk.agent, later)
+        back = Transition(TicketStatus.OPEN)  # the status it had (the service reads it)
+        resumed = uow.pauses.resume_ticket(ticket_id, desk.agent, later, back)
         uow.commit()
     assert resumed.paused_for == timedelta(hours=3) and resumed.deadlines == 1
     with UnitOfWork(database) as uow:
@@ -80,27 +83,6 @@ def test_waiting_three_hours_moves_every_deadline_three_hours_later(
         events = [(action, detail) for *_, action, detail in uow.tickets.history(ticket_id)]
     assert events[-2] == ("paused", {"reason": "客户去查合同编号", "status": "open"})
     assert events[-1] == ("resumed", {"paused_for": "3h 00m", "deadlines": 1})
-
-
-def test_a_pause_needs_a_reason_an_open_ticket_and_only_once(
-    database: Database, desk: Desk
-) -> None:
-    with UnitOfWork(database) as uow:
-        ticket_id = _ticket(uow, desk)
-        with pytest.raises(PauseError) as refused:
-            uow.pauses.pause_ticket(ticket_id, desk.agent, "  ", FIXED_NOW)
-        assert refused.value.key == "pause.error.reason_required"
-        with pytest.raises(PauseError) as refused:
-            uow.pauses.resume_ticket(ticket_id, desk.agent, FIXED_NOW)
-        assert refused.value.key == "pause.error.not_paused"
-        uow.pauses.pause_ticket(ticket_id, desk.agent, "等客户回电", FIXED_NOW)
-        with pytest.raises(PauseError) as refused:
-            uow.pauses.pause_ticket(ticket_id, desk.agent, "再等", FIXED_NOW)
-        assert refused.value.key == "pause.error.already_paused"
-        uow.session.get_one(m.Ticket, ticket_id).status = "closed"
-        with pytest.raises(PauseError) as refused:
-            uow.pauses.resume_ticket(ticket_id, desk.agent, FIXED_NOW)
-        assert refused.value.key == "pause.error.not_paused"
 
 
 def test_a_booking_at_lunch_or_on_a_sunday_is_refused_with_the_next_slot(

@@ -118,3 +118,18 @@ def test_the_days_sheet_holds_todays_due_work_and_open_tickets_not_next_weeks_ca
         ("callback", 2),
         ("ticket", 5),
     ]
+
+
+def test_an_item_leaves_the_list_with_the_status_its_rule_decides() -> None:
+    from deskui.domain.handover import ItemRefusal, edit_refusal, next_item_status
+    from deskui.domain.model import HandoverStatus
+
+    assert next_item_status("handed_over", Leave.DONE, "") == HandoverStatus.DONE
+    assert next_item_status("handed_over", Leave.ACKNOWLEDGED, "") == HandoverStatus.ACKNOWLEDGED
+    assert next_item_status("open", Leave.REASSIGNED, "李娜熟悉") == HandoverStatus.OPEN
+    assert next_item_status("open", Leave.ACKNOWLEDGED, "") == ItemRefusal(
+        "handover.error.not_handed_over"
+    )
+    assert next_item_status("done", Leave.DONE, "") == ItemRefusal("handover.error.already_done")
+    assert edit_refusal("handed_over") is None
+    assert edit_refusal("done") == ItemRefusal("handover.error.closed")

@@ -20,6 +20,8 @@ from deskui.data.database import Database
 from deskui.data.records import NewTicket
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
+from deskui.domain.model import TicketStatus
+from deskui.domain.ticket_life import Transition
 from deskui.screens.complaint import ComplaintScreen
 from deskui.screens.conflict import ConflictModal
 from deskui.screens.ticket_detail import TicketDetailModal
@@ -109,7 +111,8 @@ async def test_another_desk_closing_the_complaint_is_said_in_the_form(
         screen = await _type_a_note(agent)
         with UnitOfWork(demo_database) as uow:  # the lead's desk closes it
             lead = uow.session.scalars(select(m.Agent.id).where(m.Agent.name == "张伟")).one()
-            uow.complaints.close_complaint(ticket_id, lead, clock.now())
+            closed = Transition(TicketStatus.CLOSED, closes=True)  # as the ticket life decides
+            uow.complaints.close_complaint(ticket_id, lead, clock.now(), closed)
             uow.commit()
         agent_app.poll_changes()
         await settle(agent)

@@ -12,8 +12,9 @@ import pytest
 from deskui.data.database import Database
 from deskui.data.records import NewTicket
 from deskui.data.unit_of_work import UnitOfWork
-from deskui.domain.model import Role
+from deskui.domain.model import Role, TicketStatus
 from deskui.domain.permissions import Action
+from deskui.domain.ticket_life import Transition
 from deskui.services.actor import Actor, Denied
 from deskui.services.departments import (
     AcceptLeg,
@@ -42,7 +43,8 @@ def _leg(database: Database, desk: Desk, department: str) -> int:
             desk.agent,
             FIXED_NOW,
         )
-        leg = uow.frontdesk.hand_to_department(ticket, department, desk.agent, FIXED_NOW)
+        handed = Transition(TicketStatus.WITH_DEPARTMENT)  # as the ticket life decides
+        leg = uow.frontdesk.hand_to_department(ticket, department, desk.agent, FIXED_NOW, handed)
         uow.commit()
     return leg
 

@@ -165,3 +165,21 @@ def test_a_blank_result_a_control_name_and_a_missing_leg_are_refused(
     assert note.value.key == "department.legs.error.too_long"
     with UnitOfWork(database) as uow:
         assert uow.frontdesk.leg(legs.leg_id).result_at is None
+
+
+def test_a_ticket_a_department_holds_or_a_closed_one_is_not_handed_on(
+    database: Database, legs: Legs
+) -> None:
+    """The ticket's life (domain) refuses through the service, with its reason; nothing is
+    written (the store no longer decides)."""
+    with UnitOfWork(database) as uow:
+        ticket_id = uow.frontdesk.leg_ticket(legs.leg_id)
+        with pytest.raises(FrontDeskError) as twice:
+            hand_to_department(uow, legs.agent, HandToDepartment(ticket_id, "platform"), FIXED_NOW)
+        assert (twice.value.key, twice.value.field) == (
+            "department.legs.error.already_with",
+            "department",
+        )
+        assert has_key(twice.value.key)
+    with UnitOfWork(database) as uow:
+        assert [leg.department_code for leg in uow.frontdesk.legs(ticket_id)] == ["technical"]

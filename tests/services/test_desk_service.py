@@ -16,6 +16,7 @@ from deskui.services.actor import Actor, Denied
 from deskui.services.desk import WorkPage, work_count, work_page
 from deskui.services.notifications import MarkRead, mark_read, unread_notifications
 from tests.conftest import FIXED_NOW
+from tests.data.conftest import record_call
 from tests.services.conftest import Desk
 
 
@@ -26,7 +27,7 @@ def test_own_and_own_teams_work_for_an_agent_the_rest_for_a_lead(
     lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
     call = CallIntake("question", "billing", "phone", "normal", "发票", customer_id=desk.customer)
     with UnitOfWork(database) as uow:
-        uow.tickets.record_call(call, desk.agent, FIXED_NOW)
+        record_call(uow, call, desk.agent, FIXED_NOW)
         uow.commit()
     with UnitOfWork(database) as uow:
         own = work_page(uow, agent, WorkPage(owner_id=desk.agent, limit=10), FIXED_NOW)

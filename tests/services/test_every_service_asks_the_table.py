@@ -155,3 +155,60 @@ def test_a_role_outside_the_table_is_denied_by_every_service(
 def test_each_allowed_service_exists_and_says_why(name: str) -> None:
     assert name in SERVICES
     assert len(ALLOWED[name]) > 20
+
+
+PERMISSION_MODULES = ("deskui.domain.permissions", "deskui.domain.work_permissions")
+
+
+def _permission_decisions(tree: ast.AST) -> list[str]:
+    """Where a module decides a permission: it imports the table, or compares a loaded
+    agent's role (`lead.role == ...`, `agent.role in ...`); a query's column
+    (`m.Agent.role == Role.LEAD`, which rows to read) is no decision."""
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in PERMISSION_MODULES:
+            found.append(f"line {node.lineno}: imports {node.module}")
+        elif isinstance(node, ast.Import):
+            found += [
+                f"line {node.lineno}: imports {a.name}"
+                for a in node.names
+                if a.name in PERMISSION_MODULES
+            ]
+        elif isinstance(node, ast.Compare):
+            for side in (node.left, *node.comparators):
+                column = isinstance(side, ast.Attribute) and isinstance(side.value, ast.Attribute)
+                if isinstance(side, ast.Attribute) and side.attr == "role" and not column:
+                    found.append(f"line {node.lineno}: compares {ast.unparse(side)}")
+    return found
+
+
+def test_no_store_decides_a_permission() -> None:
+    """Stores persist; who may do what is the services' to ask the table (issue 24)."""
+    import deskui.data
+
+    offenders: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(deskui.data.__path__):
+        if info.name == "demo":  # seeds demo rows by role; it serves no actor
+            continue
+        path = inspect.getfile(importlib.import_module(f"deskui.data.{info.name}"))
+        with open(path, encoding="utf-8") as source:
+            found = _permission_decisions(ast.parse(source.read()))
+        if found:
+            offenders[info.name] = found
+    assert offenders == {}
+
+
+def test_the_store_check_finds_a_permission_decided() -> None:
+    """The check above can fail: each way a store decided a permission before is found."""
+    decided = (
+        "from deskui.domain.permissions import Action, may\n"
+        "def f(lead):\n"
+        "    if lead.role != 'lead':\n"
+        "        raise ValueError\n"
+        "    return select(m.Agent).where(m.Agent.role == 'lead')\n"
+    )
+    found = _permission_decisions(ast.parse(decided))
+    assert found == [
+        "line 1: imports deskui.domain.permissions",
+        "line 3: compares lead.role",
+    ]

@@ -183,9 +183,16 @@ def test_an_item_is_updated_reassigned_with_a_note_and_finished(
     with UnitOfWork(database) as uow:
         item = uow.session.get_one(m.HandoverItem, item_id)
         assert (item.status, item.note.splitlines()[-1]) == ("done", "已寄回")
-        with pytest.raises(HandoverError):
+        done_version = item.version
+        with pytest.raises(HandoverError) as closed:
             edit = UpdateHandoverItem(item_id, "", "", "", item.version)
             update_handover_item(uow, colleague, edit, END)
+        assert closed.value.key == "handover.error.closed"
+        with pytest.raises(HandoverError) as twice:  # the item's rule (domain), not the store
+            finish_handover_item(uow, colleague, FinishHandoverItem(item_id, done_version), END)
+        assert twice.value.key == "handover.error.already_done"
+    with UnitOfWork(database) as uow:  # the refusals wrote nothing
+        assert uow.session.get_one(m.HandoverItem, item_id).version == done_version
 
 
 def _version(database: Database, item_id: int) -> int:

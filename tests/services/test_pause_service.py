@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.records import CallIntake
 from deskui.data.unit_of_work import UnitOfWork
@@ -18,6 +19,7 @@ from deskui.services.errors import PauseError
 from deskui.services.pauses import PauseTicket, ResumeTicket, pause_ticket, resume_ticket
 from deskui.services.tickets import ticket_detail
 from tests.conftest import FIXED_NOW
+from tests.data.conftest import record_call
 from tests.services.conftest import Desk
 
 
@@ -26,7 +28,7 @@ def _ticket(database: Database, desk: Desk) -> int:
         "question", "billing", "phone", "normal", "发票还没收到", customer_id=desk.customer
     )
     with UnitOfWork(database) as uow:
-        saved = uow.tickets.record_call(call, desk.agent, FIXED_NOW)
+        saved = record_call(uow, call, desk.agent, FIXED_NOW)
         uow.commit()
     return saved.ticket_id
 
@@ -63,3 +65,35 @@ def test_a_role_outside_the_table_may_not_pause(database: Database, desk: Desk) 
         assert denied.value.action is Action.WORK_OWN
     with UnitOfWork(database) as uow:
         assert uow.pauses.pause_state(ticket_id) is None
+
+
+def test_a_pause_needs_a_reason_an_open_ticket_and_only_once(
+    database: Database, desk: Desk
+) -> None:
+    """The ticket's life (domain) refuses through the service: the store only saves."""
+    agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
+    ticket_id = _ticket(database, desk)
+    with UnitOfWork(database) as uow:
+        with pytest.raises(PauseError) as refused:
+            pause_ticket(uow, agent, PauseTicket(ticket_id, "  "), FIXED_NOW)
+        assert refused.value.key == "pause.error.reason_required"
+        with pytest.raises(PauseError) as refused:
+            resume_ticket(uow, agent, ResumeTicket(ticket_id), FIXED_NOW)
+        assert refused.value.key == "pause.error.not_paused"
+    with UnitOfWork(database) as uow:
+        pause_ticket(uow, agent, PauseTicket(ticket_id, "等客户回电"), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        with pytest.raises(PauseError) as refused:
+            pause_ticket(uow, agent, PauseTicket(ticket_id, "再等"), FIXED_NOW)
+        assert refused.value.key == "pause.error.already_paused"
+        uow.session.get_one(m.Ticket, ticket_id).status = "closed"
+        with pytest.raises(PauseError) as refused:
+            resume_ticket(uow, agent, ResumeTicket(ticket_id), FIXED_NOW)
+        assert refused.value.key == "pause.error.not_paused"
+        with pytest.raises(PauseError) as refused:
+            pause_ticket(uow, agent, PauseTicket(ticket_id, "再等"), FIXED_NOW)
+        assert refused.value.key == "pause.error.closed"
+    with UnitOfWork(database) as uow:  # the refusals wrote nothing: one pause, once
+        events = [e[4] for e in uow.tickets.history(ticket_id)]
+        assert events.count("paused") == 1
+        assert uow.tickets.tickets(ticket_id)[0].status == "waiting_customer"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from deskui.data import models as m
 from deskui.data.conflict import Conflict
 from deskui.data.database import Database
+from deskui.data.missing import MissingRecord
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import Role
 from deskui.services.actor import Actor, Denied
@@ -84,3 +85,22 @@ def test_an_agent_may_not_reassign(database: Database, desk: Desk) -> None:
         reassign_ticket(uow, agent, ReassignTicket(ticket_id, desk.colleague, version), FIXED_NOW)
     with UnitOfWork(database) as uow:
         assert uow.session.get_one(m.Ticket, ticket_id).owner_id == desk.agent
+
+
+def test_a_ticket_given_to_an_agent_no_longer_active_is_refused(
+    database: Database, desk: Desk
+) -> None:
+    """An invalid command (a colleague since disabled, an agent who never was) is refused
+    with its reason, and nothing moves."""
+    ticket_id, version = _filed(database, desk)
+    lead = Actor(desk.lead, "张伟", Role.LEAD)
+    with UnitOfWork(database) as uow:
+        uow.session.get_one(m.Agent, desk.colleague).active = False
+        uow.commit()
+    for to_agent in (desk.colleague, 999_999):
+        with UnitOfWork(database) as uow, pytest.raises(MissingRecord) as refused:
+            reassign_ticket(uow, lead, ReassignTicket(ticket_id, to_agent, version), FIXED_NOW)
+        assert refused.value.key == "service.missing"
+    with UnitOfWork(database) as uow:
+        assert uow.session.get_one(m.Ticket, ticket_id).owner_id == desk.agent
+        assert uow.session.scalars(select(m.AuditEntry)).all() == []

@@ -17,7 +17,10 @@ from deskui.data import models as m
 from deskui.data.complaint_store import StepSave
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.assignment import lead_taking_over
 from deskui.domain.clock import FixedClock
+from deskui.domain.model import TicketStatus
+from deskui.domain.ticket_life import Transition
 from tests.conftest import FIXED_NOW, make_settings
 from tests.screens.desk_pilot import SIZE, at_desk, settle
 
@@ -44,11 +47,14 @@ def _at_step(db: Database, step: str, *, lead_takeover: bool = False) -> int:
             answers.update(STEP_ANSWERS.get(done, {}))
         if step == "confirm":
             answers["cause"] = "光纤接头松动"
-        uow.complaints.save_complaint_step(
-            ticket_id, agent, StepSave("complaint", step, path, answers), FIXED_NOW
-        )
+        # the call is the first contact: in progress, as the service's ticket life decides
+        save = StepSave("complaint", step, path, answers, status="in_progress", first_contact=True)
+        uow.complaints.save_complaint_step(ticket_id, agent, save, FIXED_NOW)
         if lead_takeover:
-            uow.complaints.hand_to_lead(ticket_id, agent, FIXED_NOW)
+            taken = Transition(TicketStatus.WITH_LEAD)
+            lead = lead_taking_over(uow.agents.agent_team(agent), uow.agents.active_leads())
+            assert lead is not None
+            uow.complaints.hand_to_lead(ticket_id, agent, FIXED_NOW, taken, lead.id)
         uow.commit()
     return ticket_id
 
