@@ -46,6 +46,7 @@ __all__ = [
     "CallsQuery",
     "RecordCallEvent",
     "SetAgentState",
+    "SetPhoneToken",
     "SweepCalls",
     "agent_states",
     "call_card",
@@ -57,6 +58,7 @@ __all__ = [
     "my_state",
     "record_call_event",
     "set_agent_state",
+    "set_phone_token",
     "sweep_calls",
 ]
 
@@ -218,6 +220,24 @@ def sweep_calls(uow: UnitOfWork, actor: Actor, command: SweepCalls, now: datetim
         closed += 1
     uow.commit()
     return closed
+
+
+@dataclass(frozen=True, slots=True)
+class SetPhoneToken:
+    """The SHA-256 (hex) of the site's new bridge token: the token itself is never stored."""
+
+    digest: str
+
+
+def set_phone_token(uow: UnitOfWork, actor: Actor, command: SetPhoneToken, now: datetime) -> None:
+    """A lead or manager gives the bridge a new token (the old one stops working)."""
+    require(actor, Action.EDIT_SITE_SETTINGS)
+    digest = command.digest.strip().lower()
+    if len(digest) != 64 or not set(digest) <= set("0123456789abcdef"):
+        raise Invalid([FieldProblem("token", "phone.error.token")])
+    uow.settings.save_stored("phone.token_sha256", digest, actor.id, now)
+    uow.audit.write(now, "phone_token", agent_id=actor.id, agent_name=actor.name)
+    uow.commit()
 
 
 # -- agents' states --------------------------------------------------------------------------
