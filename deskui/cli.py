@@ -31,6 +31,7 @@ EXPORT_KINDS = (
     "gifts",
     "events",
     "surveys",
+    "calls",
 )
 SITE_TIMEZONE = "Asia/Shanghai"
 
