@@ -63,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
                 from deskui.cli.report import report_command
 
                 status = report_command(settings, clock, args)
+            elif args.command == "phone":
+                from deskui.cli.phone import phone_command
+
+                status = phone_command(settings, clock, args)
             elif args.command == "web":
                 from deskui.cli.web import web_command
 

@@ -44,7 +44,9 @@ def agent_command(
             if args.action == "add":
                 password = new_password(settings, args.name, environ)
                 # no --role: the service makes the first manager, or else an agent
-                command = accounts.AddAgent(args.name, args.role, password, args.department)
+                command = accounts.AddAgent(
+                    args.name, args.role, password, args.department, args.extension
+                )
                 added = accounts.add_agent(uow, actor, command, clock.now())
                 role_words = say(f"role.{added.role}", settings)
                 print(say("account.added", settings, name=added.name, role=role_words))
@@ -56,6 +58,15 @@ def agent_command(
                 active = args.action == "enable"
                 accounts.set_active(uow, actor, (args.name, active), clock.now())
                 print(say(f"account.{args.action}d", settings, name=args.name))
+            elif args.action == "extension":  # issue 25: calls answered there pop the desk
+                assert actor is not None
+                if args.extension is None:
+                    raise CommandRefused("agent extension: --extension is missing", status=2)
+                extension = accounts.SetExtension(args.name, args.extension)
+                accounts.set_extension(uow, actor, extension, clock.now())
+                print(
+                    say("account.extension_set", settings, name=args.name, extension=args.extension)
+                )
             elif args.action == "role":  # seed 000:1.3: a lead's or manager's, audited
                 assert actor is not None
                 if not args.role:

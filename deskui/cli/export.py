@@ -60,6 +60,12 @@ KIND_VALUE_WORDS: dict[str, dict[str, str]] = {
         "kind": "correspondence.kind_name",
     },
     "prospects": {"status": "relations.prospect.status"},
+    "calls": {
+        "outcome": "export.call_outcome",
+        "state": "export.call_state",
+        "direction": "export.call_direction",
+        "cause": "export.call_cause",
+    },
 }
 """Where a kind's column holds other codes than the same name elsewhere (a ticket's status
 is not a handover item's)."""

@@ -29,6 +29,7 @@ EXPORT_KINDS = (
     "gifts",
     "events",
     "surveys",
+    "calls",
 )
 
 
@@ -87,11 +88,17 @@ def build_parser() -> argparse.ArgumentParser:
         "in with --agent; on an empty database the first add creates the first manager)",
     )
     agent.add_argument(
-        "action", choices=("add", "list", "disable", "enable", "reset-password", "role")
+        "action",
+        choices=("add", "list", "disable", "enable", "reset-password", "role", "extension"),
     )
     agent.add_argument("name", nargs="?", help="the account's name (all but list)")
     agent.add_argument("--role", choices=("agent", "lead", "manager", "department"))
     agent.add_argument("--department", metavar="CODE", help="a department member's department")
+    agent.add_argument(
+        "--extension",
+        metavar="NUMBER",
+        help="the phone extension calls to this account ring at (add, extension; '' clears)",
+    )
     audit = commands.add_parser(
         "audit", parents=[common], help="the audit: sign-ins, locks, denials, exports (managers)"
     )
@@ -119,9 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="the site's proxy: its X-Forwarded-For names the client (repeatable)",
     )
-    web.add_argument(
-        "--max-desks", type=int, default=60, help="desks open at once in all (60)"
-    )
+    web.add_argument("--max-desks", type=int, default=60, help="desks open at once in all (60)")
     web.add_argument(
         "--max-desks-per-agent", type=int, default=3, help="desks open at once per agent (3)"
     )
@@ -130,6 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=5,
         help="wrong sign-ins per client address per 15 minutes before it must wait (5)",
+    )
+    phone = commands.add_parser(
+        "phone",
+        parents=[common],
+        help="the phone bridge: serve a PBX's call events (Zammad's CTI push); token: a new one",
+    )
+    phone.add_argument("action", choices=("serve", "token"))
+    phone.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    phone.add_argument("--port", type=int, default=8099, help="port (8099)")
+    phone.add_argument(
+        "--journal", metavar="FILE", help="where events wait while the database is away"
     )
     report = commands.add_parser(
         "report", parents=[common], help="the lead's measures over local days (leads, managers)"
