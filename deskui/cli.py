@@ -94,11 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
         "in with --agent; on an empty database the first add creates the first manager)",
     )
     agent.add_argument(
-        "action", choices=("add", "list", "disable", "enable", "reset-password", "role")
+        "action",
+        choices=("add", "list", "disable", "enable", "reset-password", "role", "extension"),
     )
     agent.add_argument("name", nargs="?", help="the account's name (all but list)")
     agent.add_argument("--role", choices=("agent", "lead", "manager", "department"))
     agent.add_argument("--department", metavar="CODE", help="a department member's department")
+    agent.add_argument(
+        "--extension",
+        metavar="NUMBER",
+        help="the phone extension calls to this account ring at (add, extension; '' clears)",
+    )
     audit = commands.add_parser(
         "audit", parents=[common], help="the audit: sign-ins, locks, denials, exports (managers)"
     )

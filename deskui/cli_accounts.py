@@ -205,7 +205,9 @@ def agent_command(
             if args.action == "add":
                 role = args.role or ("manager" if actor is None else "agent")
                 password = _new_password(settings, args.name, environ)
-                command = accounts.AddAgent(args.name, role, password, args.department)
+                command = accounts.AddAgent(
+                    args.name, role, password, args.department, getattr(args, "extension", None)
+                )
                 added = accounts.add_agent(uow, actor, command, clock.now())
                 role_words = _t(f"role.{added.role}", settings)
                 print(_t("account.added", settings, name=added.name, role=role_words))
@@ -217,6 +219,15 @@ def agent_command(
                 active = args.action == "enable"
                 accounts.set_active(uow, actor, (args.name, active), clock.now())
                 print(_t(f"account.{args.action}d", settings, name=args.name))
+            elif args.action == "extension":  # issue 25: calls answered there pop the desk
+                assert actor is not None
+                if getattr(args, "extension", None) is None:
+                    raise CommandRefused("agent extension: --extension is missing", status=2)
+                extension = accounts.SetExtension(args.name, args.extension)
+                accounts.set_extension(uow, actor, extension, clock.now())
+                print(
+                    _t("account.extension_set", settings, name=args.name, extension=args.extension)
+                )
             elif args.action == "role":  # seed 000:1.3: a lead's or manager's, audited
                 assert actor is not None
                 if not args.role:

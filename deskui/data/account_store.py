@@ -26,6 +26,8 @@ class AccountRecord:
     must_change_password: bool
     locked_until: datetime | None
     demo: bool
+    extension: str | None = None
+    """The phone extension its calls are answered at (issue 25)."""
 
     @property
     def agent(self) -> AgentRecord:
@@ -94,6 +96,16 @@ class AccountStore(StoreBase):
         self.session.flush()
         self._changed("agent", agent.id, now)
         return self._by_id(agent.id)
+
+    def extension_holder(self, extension: str) -> str | None:
+        """The name of the account holding this extension, if any."""
+        return self.session.scalar(select(m.Agent.name).where(m.Agent.extension == extension))
+
+    def set_extension(self, agent_id: int, extension: str | None, now: datetime) -> None:
+        agent = self.session.get_one(m.Agent, agent_id)
+        agent.extension = extension
+        self.session.flush()
+        self._changed("agent", agent_id, now)
 
     def department_id(self, code: str) -> int | None:
         return self.session.scalar(select(m.Department.id).where(m.Department.code == code))
@@ -210,4 +222,5 @@ def _record(agent: m.Agent, department_code: str | None) -> AccountRecord:
         must_change_password=agent.must_change_password,
         locked_until=agent.locked_until,
         demo=agent.demo,
+        extension=agent.extension,
     )

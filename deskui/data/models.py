@@ -78,6 +78,8 @@ class Agent(Base):
     locked_until: Mapped[datetime | None]
     demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Seeded by --demo: signs in from the pick list without a password, nowhere else."""
+    extension: Mapped[str | None] = mapped_column(String(20), unique=True, index=True)
+    """The agent's phone extension (8001): calls answered there pop on their desk (issue 25)."""
 
 
 class AuditEntry(Base):
@@ -871,3 +873,75 @@ class EventInvitee(Base):
     attendance: Mapped[str | None] = mapped_column(String(20))
     attendance_at: Mapped[datetime | None]
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+# -- calls from the phone system (issue 25) --
+
+
+class Call(Base):
+    """One call the PBX told us of (DESIGN.md 12), unique on (source, call_id); its state
+    follows from its events (deskui.domain.calls.apply_event)."""
+
+    __tablename__ = "call"
+    __table_args__ = (
+        Index("ix_call_source_call_id", "source", "call_id", unique=True),
+        Index("ix_call_started", "started_at"),
+        Index("ix_call_state", "state", "started_at"),
+        Index("ix_call_party_outcome", "party_number", "outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    """Which phone system posted it ("cti": the generic CTI push)."""
+    call_id: Mapped[str] = mapped_column(String(200))
+    """The PBX's callId (a SIP Call-ID)."""
+    direction: Mapped[str] = mapped_column(String(3))
+    from_number: Mapped[str] = mapped_column(String(32))
+    to_number: Mapped[str] = mapped_column(String(32))
+    party_number: Mapped[str] = mapped_column(String(32))
+    """The caller's side, normalised: `from` inbound, `to` outbound (or `anonymous`)."""
+    queue: Mapped[str] = mapped_column(String(40), default="")
+    state: Mapped[str] = mapped_column(String(12))
+    started_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    cause: Mapped[str | None] = mapped_column(String(20))
+    answering_extension: Mapped[str] = mapped_column(String(80), default="")
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
+    """The agent whose extension answered."""
+    rings: Mapped[list[int]] = mapped_column(JSON, default=list)
+    """The agents whose extensions (`user[]`) it rang."""
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    callback_id: Mapped[int | None] = mapped_column(ForeignKey("callback.id"))
+    """The missed-call callback (未接来电回拨) this missed call is counted in."""
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+
+class CallEvent(Base):
+    """Each post of the PBX about a call, kept as received (append-only)."""
+
+    __tablename__ = "call_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id"), index=True)
+    """The `call` row's id (not the PBX's callId)."""
+    kind: Mapped[str] = mapped_column(String(12))
+    received_at: Mapped[datetime]
+    effect: Mapped[str] = mapped_column(String(12))
+    raw: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class AgentStateRow(Base):
+    """An agent's state for the lead's floor: ready, not ready (with a reason), wrap-up, on a
+    call; one row per agent, since when (issue 25)."""
+
+    __tablename__ = "agent_state"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(String(20), default="")
+    since: Mapped[datetime]
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id"))
+    """The call that put the agent on a call or in wrap-up."""

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from deskui.data.agent_store import AgentStore
     from deskui.data.audit_store import AuditStore
     from deskui.data.calendar_store import CalendarStore
+    from deskui.data.call_store import CallStore
     from deskui.data.callback_store import CallbackStore
     from deskui.data.change_feed import ChangeFeed
     from deskui.data.complaint_store import ComplaintStore
@@ -99,6 +100,7 @@ class UnitOfWork:
     audit: _Store[AuditStore] = _Store("audit_store", "AuditStore")
     presence: _Store[PresenceStore] = _Store("presence_store", "PresenceStore")
     measures: _Store[MeasureStore] = _Store("measure_store", "MeasureStore")
+    calls: _Store[CallStore] = _Store("call_store", "CallStore")
 
     def __init__(
         self, database: Database, policy: DeadlinePolicy | None = None, *, quick: bool = False

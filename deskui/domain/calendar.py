@@ -108,6 +108,18 @@ class BusinessCalendar:
         start = self._working_start(self._local(instant))
         return self._utc(start.date(), self.workday_end)
 
+    def add_working_time(self, instant: datetime, span: timedelta) -> datetime:
+        """`span` of working hours after `instant`: hours outside the working day do not
+        count (a missed call's callback within 2 working hours, issue 25)."""
+        local = self._working_start(self._local(instant))
+        remaining = span
+        while True:
+            left = self._at(local.date(), self.workday_end) - local
+            if remaining <= left:
+                return (local + remaining).astimezone(UTC)
+            remaining -= left
+            local = self._at(self.next_working_day(local.date()), self.workday_start)
+
     def _working_start(self, local: datetime) -> datetime:
         """`local` if inside working hours; else the start of the next working hours."""
         day = local.date()

@@ -29,12 +29,19 @@ class Action(StrEnum):
     EXPORT_RECORDS = "export_records"  # tickets, callbacks ... without personal data
     SEE_AUDIT = "see_audit"  # sign-ins, failures, locks, denied actions, exports
     EDIT_PROFILES = "edit_profiles"  # file, edit and import customers and their contacts
+    RECORD_CALL = "record_call"  # issue 25: a call event from the PBX (the phone bridge only)
+    SEE_CALLS = "see_calls"  # issue 25: the caller log, a call's card, one's own state
+
+
+PHONE_SYSTEM = "phone_system"
+"""The phone bridge's role (issue 25): it posts call events and nothing else; no account has
+it, and no one signs in with it."""
 
 
 _DESK = frozenset({Role.AGENT, Role.LEAD, Role.MANAGER})
 _LEADS = frozenset({Role.LEAD, Role.MANAGER})
 
-PERMISSIONS: dict[Action, frozenset[Role]] = {
+PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.WORK_OWN: _DESK | {Role.DEPARTMENT},
     Action.REASSIGN: _LEADS,
     Action.APPROVE_VISIT: _LEADS,
@@ -50,6 +57,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EXPORT_RECORDS: _DESK,
     Action.SEE_AUDIT: frozenset({Role.MANAGER}),
     Action.EDIT_PROFILES: _DESK,
+    Action.RECORD_CALL: frozenset({PHONE_SYSTEM}),
+    Action.SEE_CALLS: _DESK,
 }
 
 
@@ -67,6 +76,7 @@ class AccountAction(StrEnum):
     DISABLE = "disable_account"
     ENABLE = "enable_account"
     SET_ROLE = "set_role"
+    SET_EXTENSION = "set_extension"  # issue 25: the phone extension calls pop the desk at
 
 
 MANAGES: dict[str, frozenset[str]] = {
@@ -96,8 +106,11 @@ def account_action_refusal(
     `enabled_managers` counts the enabled manager accounts, the target's included."""
     if not may(actor_role, Action.MANAGE_ACCOUNTS):
         return "account.refused.role"
-    if target_id is not None and target_id == actor_id:
+    own_extension = action is AccountAction.SET_EXTENSION and target_id == actor_id
+    if target_id is not None and target_id == actor_id and not own_extension:
         return "account.refused.own"
+    if own_extension:
+        return None
     managed = MANAGES.get(actor_role, frozenset())
     if action is not AccountAction.ADD and target_role not in managed:
         return "account.refused.only_manager"

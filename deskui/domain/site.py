@@ -23,10 +23,12 @@ from deskui.domain.callbacks import (
     CallingHours,
     parse_convenient_hours,
 )
+from deskui.domain.calls import PhoneRules
 from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.department_legs import LegPolicy
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.model import Severity
+from deskui.domain.phone import normalise_phone
 
 MAX_TEXT = limit(FieldKind.SHORT_TEXT)
 
@@ -39,6 +41,12 @@ class Unit(StrEnum):
     CHOICE = "choice"
     HOURS_RANGES = "hours_ranges"
     PURPOSES = "purposes"
+    SECONDS = "seconds"
+    NUMBERS = "numbers"
+
+
+NUMERIC = frozenset({Unit.MINUTES, Unit.HOURS, Unit.DAYS, Unit.MEGABYTES, Unit.SECONDS})
+"""Units typed as a whole number within the setting's bounds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +98,12 @@ SETTINGS: tuple[SiteSetting, ...] = (
         choices=("department", "department_agent", "nobody"),
         group="accounts",
     ),
+    # issue 25: the phone bridge and the desks' calls
+    SiteSetting("phone.missed_within", Unit.HOURS, "2", 1, 24, group="phone"),
+    SiteSetting("phone.ringing_sweep", Unit.MINUTES, "10", 1, 240, group="phone"),
+    SiteSetting("phone.wrap_up", Unit.SECONDS, "30", 0, 600, group="phone"),
+    SiteSetting("phone.service_level", Unit.SECONDS, "20", 1, 600, group="phone"),
+    SiteSetting("phone.block_list", Unit.NUMBERS, "", group="phone"),
 )
 MASKED_ROLES: Mapping[str, frozenset[str]] = MappingProxyType(
     {
@@ -101,7 +115,7 @@ MASKED_ROLES: Mapping[str, frozenset[str]] = MappingProxyType(
 """Who sees customers' contact details masked, by the site's choice (issue 16)."""
 BY_KEY: Mapping[str, SiteSetting] = MappingProxyType({s.key: s for s in SETTINGS})
 
-Value = int | str | CallingHours | frozenset[str]
+Value = int | str | CallingHours | frozenset[str] | tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +128,8 @@ class SettingProblem:
 
 _INTEGER = re.compile(r"^\s*(\d{1,6})\s*$")
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
+_LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
+"""Numbers are written with spaces inside (021-5555 0101): only commas separate them."""
 
 
 def parse_setting(setting: SiteSetting, text: str) -> Value | SettingProblem:
@@ -121,7 +137,7 @@ def parse_setting(setting: SiteSetting, text: str) -> Value | SettingProblem:
     text = text.strip()
     if len(text) > MAX_TEXT:
         return SettingProblem("site.error.too_long", (("max", MAX_TEXT),))
-    if setting.unit in (Unit.MINUTES, Unit.HOURS, Unit.DAYS, Unit.MEGABYTES):
+    if setting.unit in NUMERIC:
         match = _INTEGER.match(text)
         if match is None:
             return SettingProblem(
@@ -137,6 +153,8 @@ def parse_setting(setting: SiteSetting, text: str) -> Value | SettingProblem:
         if text not in setting.choices:
             return SettingProblem("site.error.choice", (("choices", " / ".join(setting.choices)),))
         return text
+    if setting.unit is Unit.NUMBERS:
+        return _numbers(text)
     if setting.unit is Unit.HOURS_RANGES:
         hours = parse_convenient_hours(text)
         if hours is None:
@@ -150,6 +168,21 @@ def parse_setting(setting: SiteSetting, text: str) -> Value | SettingProblem:
             (("unknown", ", ".join(unknown)), ("known", ", ".join(CallbackPurpose))),
         )
     return purposes
+
+
+def _numbers(text: str) -> tuple[str, ...] | SettingProblem:
+    """A list of phone numbers (the block list), each normalised as the bridge compares it."""
+    numbers: list[str] = []
+    for word in _LIST_SEPARATORS.split(text):
+        word = word.strip()
+        if not word:
+            continue
+        parsed = normalise_phone(word)
+        if not parsed.valid or parsed.e164 is None:
+            return SettingProblem("site.error.numbers", (("number", word[:40]),))
+        if parsed.e164 not in numbers:
+            numbers.append(parsed.e164)
+    return tuple(numbers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +201,8 @@ class SiteRules:
     """How long a desk may sit untouched before it locks behind the password."""
     masked_roles: frozenset[str] = frozenset({"department"})
     """Roles shown phones, e-mail and personal notes masked (`138****5678`)."""
+    phone: PhoneRules = field(default_factory=PhoneRules)
+    """The phone bridge's and the desks' call rules (issue 25)."""
 
 
 def setting_values(stored: Mapping[str, str]) -> dict[str, Value]:
@@ -244,4 +279,11 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
         signin_lock=minutes("signin.lock"),
         idle_lock=minutes("desk.idle_lock"),
         masked_roles=MASKED_ROLES[str(v["privacy.masked"])],
+        phone=PhoneRules(
+            missed_within=hours("phone.missed_within"),
+            ringing_sweep=minutes("phone.ringing_sweep"),
+            wrap_up=timedelta(seconds=int(v["phone.wrap_up"])),  # type: ignore[arg-type]
+            service_level=timedelta(seconds=int(v["phone.service_level"])),  # type: ignore[arg-type]
+            block_list=tuple(v["phone.block_list"]),  # type: ignore[arg-type]
+        ),
     )

@@ -23,7 +23,14 @@ from deskui.domain.field_limits import input_limit
 from deskui.domain.model import CallbackPurpose
 from deskui.domain.permissions import Action, may
 from deskui.domain.search import visible
-from deskui.domain.site import SETTINGS, SettingProblem, SiteSetting, Unit, parse_setting
+from deskui.domain.site import (
+    NUMERIC,
+    SETTINGS,
+    SettingProblem,
+    SiteSetting,
+    Unit,
+    parse_setting,
+)
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import ring_bell
@@ -134,12 +141,12 @@ class SiteSettingsScreen(Screen[None]):
     @staticmethod
     def _hint(setting: SiteSetting) -> str:
         unit = t(f"site.unit.{setting.unit}")
-        if setting.unit in (Unit.MINUTES, Unit.HOURS, Unit.DAYS, Unit.MEGABYTES):
+        if setting.unit in NUMERIC:
             unit += " " + t("site.bounds", low=setting.low, high=setting.high)
         default = setting.default
         if setting.unit is Unit.CHOICE:
             default = t(f"site.choice.{default}")
-        elif setting.unit is Unit.PURPOSES:
+        elif setting.unit in (Unit.PURPOSES, Unit.NUMBERS) and not default:
             default = t("site.none")
         return f"{unit} · {t('site.default', value=default)}"
 

@@ -25,6 +25,7 @@ from deskui.domain.accounts import (
     name_key,
     password_problem,
 )
+from deskui.domain.calls import extension_problem
 from deskui.domain.model import Role
 from deskui.domain.permissions import AccountAction, Action, account_action_refusal
 from deskui.domain.refusal import Refusal
@@ -117,6 +118,8 @@ class AddAgent:
     role: str
     password: str
     department: str | None = None
+    extension: str | None = None
+    """The phone extension calls to this account ring at (issue 25)."""
 
 
 def _as_actor(account: AccountRecord, *, must_change: bool = False) -> Actor:
@@ -399,6 +402,9 @@ def add_agent(uow: UnitOfWork, actor: Actor | None, command: AddAgent, now: date
         if department_id is None:
             code = command.department or ""
             _refuse(uow, actor, action, name, "account.error.department", now, code=code)
+    extension = (command.extension or "").strip() or None
+    if extension is not None:
+        _check_extension(uow, actor, action, name, extension, now)
     hashed = _HASHER.hash(command.password)
     detail: dict[str, object]
     if existing is not None:
@@ -411,6 +417,9 @@ def add_agent(uow: UnitOfWork, actor: Actor | None, command: AddAgent, now: date
             name, command.role, hashed, now, department_id=department_id
         )
         detail = {"role": [None, account.role], "active": [None, True]}
+        if extension is not None:
+            uow.accounts.set_extension(account.id, extension, now)
+            detail["extension"] = [None, extension]
         if account.department_code:
             detail["department"] = [None, account.department_code]
     by = actor.name if actor else ""
@@ -493,6 +502,51 @@ def set_role(uow: UnitOfWork, actor: Actor, command: SetRole, now: datetime) -> 
         agent_name=actor.name,
         subject=account.name,
         detail=detail,
+    )
+    uow.commit()
+
+
+def _check_extension(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    action: AccountAction,
+    name: str,
+    extension: str,
+    now: datetime,
+) -> None:
+    problem = extension_problem(extension)
+    if problem is not None:
+        _refuse(uow, actor, action, name, problem, now)
+    holder = uow.accounts.extension_holder(extension)
+    if holder is not None and holder != name:
+        _refuse(uow, actor, action, name, "account.error.extension_taken", now, holder=holder)
+
+
+@dataclass(frozen=True, slots=True)
+class SetExtension:
+    """Give an account the phone extension its calls are answered at, or none (None)."""
+
+    name: str
+    extension: str | None
+
+
+def set_extension(uow: UnitOfWork, actor: Actor, command: SetExtension, now: datetime) -> None:
+    """A lead or manager sets an account's extension (their own too); unique when set;
+    audited as old -> new."""
+    action = AccountAction.SET_EXTENSION
+    account = _existing(uow, actor, action, command.name, now)
+    _permit(uow, actor, action, account.name, now, target=account)
+    extension = (command.extension or "").strip() or None
+    if extension is not None:
+        _check_extension(uow, actor, action, account.name, extension, now)
+    uow.accounts.set_extension(account.id, extension, now)
+    uow.audit.write(
+        now,
+        "extension_set",
+        agent_id=actor.id,
+        agent_name=actor.name,
+        subject=account.name,
+        detail={"extension": [account.extension, extension]},
     )
     uow.commit()
 

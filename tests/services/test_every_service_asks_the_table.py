@@ -19,7 +19,7 @@ import pytest
 import deskui.services
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
-from deskui.services.accounts import AccountRefused, AddAgent, SetRole
+from deskui.services.accounts import AccountRefused, AddAgent, SetExtension, SetRole
 from deskui.services.actor import Actor, Denied
 from tests.conftest import FIXED_NOW
 from tests.services.conftest import Desk
@@ -46,6 +46,7 @@ ACCOUNT_COMMANDS: dict[str, Callable[[], object]] = {
     "accounts.reset_password": lambda: "李娜",
     "accounts.set_active": lambda: ("李娜", False),
     "accounts.set_role": lambda: SetRole("李娜", "lead"),
+    "accounts.set_extension": lambda: SetExtension("李娜", "8009"),
 }
 """Who may manage an account depends on the account's role as well as the actor's: these
 services read the account the command names, then ask the table, and refuse (audited) with

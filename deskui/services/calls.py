@@ -1,0 +1,346 @@
+"""Calls from the phone system (issue 25; DESIGN.md 12): every PBX event through one service.
+
+`record_call_event` is the phone bridge's only write: it checks the post (domain/calls),
+lets the call's transition decide, and writes the call, its event, what follows (the agent's
+state, a missed call's callback 未接来电回拨, a callback met by a later call) and the change
+feed in one transaction. Only the phone system's actor may post (the permission table);
+desks read calls and set their own state through the functions below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from deskui.data import models as m
+from deskui.data.call_store import AgentStateRecord, CallFilter, CallRow
+from deskui.data.callback_store import MISSED_CALL
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.accounts import masked_number, sees_personal
+from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.calls import (
+    ANONYMOUS,
+    TALKING_SWEEP,
+    AgentState,
+    CallState,
+    Direction,
+    Effect,
+    Transition,
+    apply_event,
+    blocked,
+    current_state,
+    missed_callback_due,
+    parse_event,
+    set_state_problem,
+    sweep,
+)
+from deskui.domain.field_problem import FieldProblem
+from deskui.domain.permissions import PHONE_SYSTEM, Action
+from deskui.domain.refusal import Invalid
+from deskui.services.actor import Actor, require
+
+__all__ = [
+    "PHONE_ACTOR",
+    "CallEventRecorded",
+    "CallsQuery",
+    "RecordCallEvent",
+    "SetAgentState",
+    "SweepCalls",
+    "agent_states",
+    "call_card",
+    "calls",
+    "calls_count",
+    "live_calls",
+    "missed_count",
+    "my_calls_now",
+    "my_state",
+    "record_call_event",
+    "set_agent_state",
+    "sweep_calls",
+]
+
+PHONE_ACTOR = Actor(0, "phone", PHONE_SYSTEM)
+"""The phone bridge as it acts: no account, no sign-in; the table lets it post events only."""
+
+SOURCE = "cti"
+"""The generic CTI push's calls (Zammad's shape); another kind of bridge names its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCallEvent:
+    """One PBX post as received: its fields (JSON or form, `user[]` as a list)."""
+
+    fields: Mapping[str, object]
+    received_at: datetime | None = None
+    """When the bridge received it; a journal replayed later keeps that time (else `now`)."""
+    source: str = SOURCE
+
+
+@dataclass(frozen=True, slots=True)
+class CallEventRecorded:
+    call: int
+    """The `call` row's id."""
+    effect: str
+    state: str
+    reject: bool
+    """The caller is on the site's block list: the bridge answers reject (busy)."""
+
+
+def record_call_event(
+    uow: UnitOfWork, actor: Actor, command: RecordCallEvent, now: datetime
+) -> CallEventRecorded:
+    """Store one call event and what follows from it, in one transaction; `Invalid` for a
+    post the domain refuses (the bridge's 422), nothing written."""
+    require(actor, Action.RECORD_CALL)
+    event = parse_event(command.fields)
+    at = command.received_at or now
+    rules = uow.rules.phone
+    inbound = event.direction is Direction.IN
+    is_blocked = inbound and blocked(event.party_number, rules.block_list)
+    call = uow.calls.find_call(command.source, event.call_id)
+    facts = None
+    if call is not None:
+        from deskui.data.call_store import facts_of
+
+        facts = facts_of(call)
+        is_blocked = is_blocked or call.blocked
+    step = apply_event(facts, event, at, blocked=is_blocked)
+    if call is None:
+        call = uow.calls.add_call(command.source, event.call_id, step.facts, now)
+        call.blocked = is_blocked
+        if event.party_number != ANONYMOUS:
+            call.customer_id = uow.calls.customer_of(event.party_number)
+    elif step.effect is not Effect.DUPLICATE and step.effect is not Effect.HISTORY:
+        uow.calls.apply(call, step.facts, now)
+    if step.effect in (Effect.CREATED, Effect.UPDATED):
+        rings = uow.calls.agents_at(event.users).values()
+        call.rings = list(dict.fromkeys([*(call.rings or []), *rings]))
+    raw = {key: value for key, value in command.fields.items()}
+    uow.calls.add_event(call.id, event.kind, at, step.effect, raw)
+    if step.effect in (Effect.CREATED, Effect.UPDATED):
+        _follow(uow, call, step, at, now)
+        uow.calls.call_changed(call, now)
+    uow.commit()
+    return CallEventRecorded(call.id, step.effect, call.state, is_blocked)
+
+
+def _follow(uow: UnitOfWork, call: m.Call, step: Transition, at: datetime, now: datetime) -> None:
+    """What a call's new state sets off: the answering agent on the call, then in wrap-up;
+    a missed call's callback; a missed callback met by this call."""
+    if step.answered:
+        agent = uow.calls.agents_at([step.facts.answering_extension]).get(
+            step.facts.answering_extension
+        )
+        call.agent_id = agent
+        if agent is not None:
+            uow.calls.set_agent_state(agent, AgentState.ON_CALL, at, call_pk=call.id)
+        if not call.blocked and call.party_number != ANONYMOUS:
+            _close_missed(uow, call, agent, now)
+    if step.ended and call.agent_id is not None and step.facts.answered_at is not None:
+        state = uow.calls.agent_state(call.agent_id)
+        if state is None or state.call_id in (None, call.id):
+            ended = step.facts.ended_at or at
+            uow.calls.set_agent_state(call.agent_id, AgentState.WRAP_UP, ended, call_pk=call.id)
+    if step.missed and not call.blocked and call.party_number != ANONYMOUS:
+        _missed(uow, call, step, now)
+
+
+def _close_missed(uow: UnitOfWork, call: m.Call, agent_id: int | None, now: datetime) -> None:
+    """An answered call from a number with a missed callback open, or an agent's call back
+    to it, meets the callback and calls its missed calls back."""
+    callback_id = uow.calls.open_missed_callback(call.party_number)
+    detail = {"call": call.call_id, "direction": call.direction}
+    if callback_id is not None:
+        uow.callbacks.close_by_call(callback_id, agent_id, now, detail)
+    uow.calls.mark_called_back(call.party_number, now)
+
+
+def _missed(uow: UnitOfWork, call: m.Call, step: Transition, now: datetime) -> None:
+    """A missed call becomes the callback 未接来电回拨 of its number (a customer's number:
+    a callback needs a customer), or is counted into the one still open."""
+    open_callback = uow.calls.open_missed_callback(call.party_number)
+    if open_callback is not None:
+        call.callback_id = open_callback
+        uow.session.flush()
+        count = uow.calls.missed_count(open_callback)
+        uow.callbacks.callback_event(
+            open_callback, None, now, "missed_again", {"call": call.call_id, "count": count}
+        )
+        uow.calls.callback_counted(open_callback, now)
+        return
+    if call.customer_id is None:
+        return
+    ended = step.facts.ended_at or now
+    calendar = BusinessCalendar(uow.calendar.calendar_overrides())
+    due = missed_callback_due(ended, uow.rules.phone.missed_within, calendar)
+    customer = uow.session.get_one(m.Customer, call.customer_id)
+    agent = customer.assigned_agent_id
+    call.callback_id = uow.callbacks.add_callback(
+        call.customer_id,
+        MISSED_CALL,
+        ended,
+        now,
+        calendar,
+        agent_id=agent,
+        shared=agent is None,
+        due_at=due,
+        occasion=f"call:{call.id}",
+    )
+    uow.callbacks.callback_event(
+        call.callback_id, None, now, "missed_call", {"call": call.call_id, "count": 1}
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SweepCalls:
+    """Close the calls whose hangup never came (the bridge runs it every minute)."""
+
+
+def sweep_calls(uow: UnitOfWork, actor: Actor, command: SweepCalls, now: datetime) -> int:
+    """Calls ringing past the site's time closed as missed (their callback follows), calls
+    answered past 12 hours closed as answered; how many."""
+    require(actor, Action.RECORD_CALL)
+    from deskui.data.call_store import facts_of
+
+    rules = uow.rules.phone
+    closed = 0
+    for call in uow.calls.open_calls((CallState.RINGING, CallState.ANSWERED)):
+        step = sweep(facts_of(call), now, rules.ringing_sweep, TALKING_SWEEP)
+        if step is None:
+            continue
+        uow.calls.apply(call, step.facts, now)
+        if call.blocked:
+            call.outcome = "blocked"
+        uow.calls.add_event(call.id, "sweep", now, step.effect, {})
+        _follow(uow, call, step, step.facts.ended_at or now, now)
+        uow.calls.call_changed(call, now)
+        closed += 1
+    uow.commit()
+    return closed
+
+
+# -- agents' states --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SetAgentState:
+    """An agent sets themselves ready, or not ready with a reason (busy, break, training)."""
+
+    state: str
+    reason: str = ""
+
+
+def set_agent_state(uow: UnitOfWork, actor: Actor, command: SetAgentState, now: datetime) -> None:
+    """One's own state (not while on a call: the call's end says wrap-up)."""
+    require(actor, Action.SEE_CALLS)
+    problem = set_state_problem(command.state, command.reason)
+    if problem is not None:
+        raise Invalid([problem])
+    stored = uow.calls.agent_state(actor.id)
+    if stored is not None and stored.state == AgentState.ON_CALL:
+        raise Invalid([FieldProblem("state", "phone.error.on_call")])
+    uow.calls.set_agent_state(actor.id, command.state, now, reason=command.reason)
+    uow.commit()
+
+
+def _now_state(record: AgentStateRecord, now: datetime, uow: UnitOfWork) -> AgentStateRecord:
+    state, since = current_state(record.state, record.since, now, uow.rules.phone.wrap_up)
+    if state == record.state:
+        return record
+    return replace(record, state=str(state), since=since, call_id=None)
+
+
+def my_state(uow: UnitOfWork, actor: Actor, query: None, now: datetime) -> AgentStateRecord:
+    """The actor's state now (a wrap-up past the site's time reads as ready; never set:
+    ready since now)."""
+    require(actor, Action.SEE_CALLS)
+    record = uow.calls.agent_state(actor.id)
+    if record is None:
+        return AgentStateRecord(actor.id, actor.name, AgentState.READY, "", now, None)
+    return _now_state(record, now, uow)
+
+
+def agent_states(
+    uow: UnitOfWork, actor: Actor, query: None, now: datetime
+) -> list[AgentStateRecord]:
+    """Every agent's state now, as the lead's floor shows it (leads and managers)."""
+    require(actor, Action.SEE_TEAM)
+    return [_now_state(r, now, uow) for r in uow.calls.agent_states()]
+
+
+# -- reading calls ---------------------------------------------------------------------------
+
+
+def _shown(uow: UnitOfWork, actor: Actor, rows: list[CallRow]) -> list[CallRow]:
+    """Numbers masked for a role the site says need not see them."""
+    if sees_personal(actor.role, uow.rules.masked_roles):
+        return rows
+    return [
+        replace(
+            r,
+            from_number=_mask(r.from_number),
+            to_number=_mask(r.to_number),
+            party_number=_mask(r.party_number),
+        )
+        for r in rows
+    ]
+
+
+def _mask(number: str) -> str:
+    return number if number == ANONYMOUS else masked_number(number) or ""
+
+
+@dataclass(frozen=True, slots=True)
+class CallsQuery:
+    """A window of the caller log (newest first) under a filter."""
+
+    where: CallFilter = field(default_factory=CallFilter)
+    offset: int = 0
+    limit: int = 100
+
+
+def calls(uow: UnitOfWork, actor: Actor, query: CallsQuery, now: datetime) -> list[CallRow]:
+    """The caller log's rows: every desk person sees the site's calls (numbers masked as
+    the role requires)."""
+    require(actor, Action.SEE_CALLS)
+    return _shown(uow, actor, uow.calls.call_rows(query.where, query.offset, query.limit))
+
+
+def calls_count(uow: UnitOfWork, actor: Actor, where: CallFilter, now: datetime) -> int:
+    require(actor, Action.SEE_CALLS)
+    return uow.calls.call_count(where)
+
+
+def call_card(uow: UnitOfWork, actor: Actor, call_pk: int, now: datetime) -> CallRow | None:
+    """One call by its row id (a change feed's ("call", id))."""
+    require(actor, Action.SEE_CALLS)
+    row = uow.calls.call_row(call_pk)
+    return None if row is None else _shown(uow, actor, [row])[0]
+
+
+def live_calls(uow: UnitOfWork, actor: Actor, query: None, now: datetime) -> list[CallRow]:
+    """Calls ringing or talked now, oldest first (the floor)."""
+    require(actor, Action.SEE_CALLS)
+    return _shown(uow, actor, uow.calls.live_calls())
+
+
+def my_calls_now(uow: UnitOfWork, actor: Actor, query: None, now: datetime) -> list[CallRow]:
+    """The calls that concern the actor now: ringing for them (or for a queue, when no
+    agent is named), or answered at their extension; the newest first. A desk asks when the
+    change feed names it (("call_agent", its agent id)) or a queue call."""
+    require(actor, Action.SEE_CALLS)
+    mine = [
+        r
+        for r in uow.calls.live_calls()
+        if (r.state == CallState.ANSWERED and r.agent_id == actor.id)
+        or (r.state == CallState.RINGING and (actor.id in r.rings or (not r.rings and r.queue)))
+    ]
+    mine.reverse()
+    return _shown(uow, actor, mine)
+
+
+def missed_count(uow: UnitOfWork, actor: Actor, callback_id: int, now: datetime) -> int:
+    """How many missed calls a missed-call callback collapses."""
+    require(actor, Action.SEE_CALLS)
+    return uow.calls.missed_count(callback_id)

@@ -1,0 +1,350 @@
+"""The phone system's call events through the service (issue 25), on SQLite and PostgreSQL:
+answered and missed calls, duplicates and events out of order, missed calls becoming one
+callback with a count, a later call closing it, the sweep, agents' states, hostile posts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from deskui.data import models as m
+from deskui.data.call_store import CallFilter
+from deskui.data.database import Database
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.refusal import Invalid
+from deskui.services import calls
+from deskui.services.accounts import SetExtension, set_extension
+from deskui.services.actor import Actor, Denied
+from deskui.services.calls import (
+    PHONE_ACTOR,
+    CallsQuery,
+    RecordCallEvent,
+    SetAgentState,
+    SweepCalls,
+)
+from tests.conftest import FIXED_NOW
+from tests.services.conftest import Desk
+
+CALLER = "+862155550101"  # the desk's first customer
+EXT = "8001"
+
+
+def _extension(database: Database, desk: Desk, name: str = "王芳", ext: str = EXT) -> None:
+    manager = Actor(desk.manager, "刘洋", "manager")
+    with UnitOfWork(database) as uow:
+        set_extension(uow, manager, SetExtension(name, ext), FIXED_NOW)
+
+
+def _post(
+    database: Database, fields: dict[str, object], seconds: float = 0
+) -> calls.CallEventRecorded:
+    with UnitOfWork(database) as uow:
+        return calls.record_call_event(
+            uow, PHONE_ACTOR, RecordCallEvent(fields), FIXED_NOW + timedelta(seconds=seconds)
+        )
+
+
+def _event(kind: str, call_id: str, **more: object) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "event": kind,
+        "callId": call_id,
+        "from": "02155550101",
+        "to": "95000",
+        "direction": "in",
+        "user": [EXT],
+    }
+    fields.update(more)
+    return fields
+
+
+def _call(database: Database, call_id: str) -> m.Call:
+    with UnitOfWork(database) as uow:
+        call = uow.session.scalars(select(m.Call).where(m.Call.call_id == call_id)).one()
+        uow.session.expunge(call)
+        return call
+
+
+def _callbacks(database: Database) -> list[m.Callback]:
+    with UnitOfWork(database) as uow:
+        rows = list(uow.session.scalars(select(m.Callback).order_by(m.Callback.id)))
+        for row in rows:
+            uow.session.expunge(row)
+        return rows
+
+
+def test_an_answered_call_is_stored_at_the_agents_extension(database: Database, desk: Desk) -> None:
+    _extension(database, desk)
+    _post(database, _event("newCall", "c1"))
+    _post(database, _event("answer", "c1", answeringNumber=EXT), 4)
+    done = _post(database, _event("hangup", "c1", cause="normalClearing"), 64)
+    call = _call(database, "c1")
+    assert (call.state, call.outcome, call.cause) == ("ended", "answered", "normal_clearing")
+    assert call.agent_id == desk.agent and call.answering_extension == EXT
+    assert call.customer_id == desk.customer and call.party_number == CALLER
+    assert call.answered_at - call.started_at == timedelta(seconds=4)
+    assert done.reject is False
+    with UnitOfWork(database) as uow:
+        kinds = list(uow.session.scalars(select(m.CallEvent.kind).order_by(m.CallEvent.id)))
+        feed = uow.changes.changes_since(0)
+    assert kinds == ["newCall", "answer", "hangup"]
+    assert ("call_agent", desk.agent) in [(e, i) for _, e, i in feed]
+    assert ("call", call.id) in [(e, i) for _, e, i in feed]
+    assert _callbacks(database) == []
+    wang = Actor(desk.agent, "王芳", "agent")
+    with UnitOfWork(database) as uow:
+        state = calls.my_state(uow, wang, None, FIXED_NOW + timedelta(seconds=70))
+    assert state.state == "wrap_up"
+    with UnitOfWork(database) as uow:
+        later = calls.my_state(uow, wang, None, FIXED_NOW + timedelta(seconds=95))
+    assert later.state == "ready"  # wrap-up: 30 s by default
+
+
+def test_a_ringing_call_concerns_its_agent_and_pops_when_answered(
+    database: Database, desk: Desk
+) -> None:
+    _extension(database, desk)
+    _post(database, _event("newCall", "c2"))
+    wang = Actor(desk.agent, "王芳", "agent")
+    li = Actor(desk.colleague, "李娜", "agent")
+    with UnitOfWork(database) as uow:
+        mine = calls.my_calls_now(uow, wang, None, FIXED_NOW)
+        theirs = calls.my_calls_now(uow, li, None, FIXED_NOW)
+    assert [(c.call_id, c.state, c.customer_name) for c in mine] == [
+        ("c2", "ringing", "上海星辰电子有限公司")
+    ]
+    assert theirs == []
+    _post(database, _event("answer", "c2", answeringNumber=EXT), 3)
+    with UnitOfWork(database) as uow:
+        (answered,) = calls.my_calls_now(uow, wang, None, FIXED_NOW)
+        state = calls.my_state(uow, wang, None, FIXED_NOW + timedelta(seconds=5))
+    assert answered.state == "answered" and answered.agent_id == desk.agent
+    assert state.state == "on_call"
+
+
+def test_duplicates_and_events_out_of_order_are_harmless(database: Database, desk: Desk) -> None:
+    _extension(database, desk)
+    _post(database, _event("hangup", "c3", cause="cancel"), 10)  # its newCall arrives late
+    late = _post(database, _event("newCall", "c3"), 11)
+    again = _post(database, _event("hangup", "c3", cause="cancel"), 12)
+    answer = _post(database, _event("answer", "c3", answeringNumber=EXT), 13)
+    call = _call(database, "c3")
+    assert call.state == "ended" and call.outcome == "missed" and call.answered_at is None
+    assert (again.effect, answer.effect) == ("duplicate", "history")
+    assert late.effect in ("duplicate", "updated")
+    with UnitOfWork(database) as uow:
+        effects = list(uow.session.scalars(select(m.CallEvent.effect).order_by(m.CallEvent.id)))
+        count = uow.session.scalar(select(func.count()).select_from(m.Call))
+    assert effects[0] == "created" and effects[-1] == "history" and len(effects) == 4
+    assert count == 1
+    assert len(_callbacks(database)) == 1  # one missed call, one callback, however often said
+
+
+def test_a_missed_call_becomes_a_callback_within_two_working_hours(
+    database: Database, desk: Desk
+) -> None:
+    _post(database, _event("newCall", "c4"))
+    _post(database, _event("hangup", "c4", cause="noAnswer"), 20)
+    (callback,) = _callbacks(database)
+    assert callback.purpose == "missed_call" and callback.customer_id == desk.customer
+    # Monday 09:00:20 local, within working hours: due two working hours later
+    assert callback.due_at == FIXED_NOW + timedelta(seconds=20, hours=2)
+    assert callback.shared  # the customer has no agent of their own: the shared queue
+    call = _call(database, "c4")
+    assert call.callback_id == callback.id and call.outcome == "missed"
+    with UnitOfWork(database) as uow:
+        deadline = uow.session.execute(
+            select(m.Deadline.kind, m.Deadline.due_at).where(
+                m.Deadline.subject_type == "callback", m.Deadline.subject_id == callback.id
+            )
+        ).one()
+    assert tuple(deadline) == ("callback", callback.due_at)
+
+
+def test_two_missed_calls_from_one_number_make_one_callback_with_count_two(
+    database: Database, desk: Desk
+) -> None:
+    for n, call_id in enumerate(("c5", "c6")):
+        _post(database, _event("newCall", call_id), n * 60)
+        _post(database, _event("hangup", call_id, cause="cancel"), n * 60 + 5)
+    (callback,) = _callbacks(database)
+    wang = Actor(desk.agent, "王芳", "agent")
+    with UnitOfWork(database) as uow:
+        assert calls.missed_count(uow, wang, callback.id, FIXED_NOW) == 2
+        actions = list(
+            uow.session.scalars(
+                select(m.CallbackEvent.action).where(m.CallbackEvent.callback_id == callback.id)
+            )
+        )
+    assert "missed_again" in actions
+
+
+def test_an_answered_call_from_the_number_closes_its_missed_callback(
+    database: Database, desk: Desk
+) -> None:
+    _extension(database, desk)
+    _post(database, _event("newCall", "c7"))
+    _post(database, _event("hangup", "c7", cause="cancel"), 5)
+    _post(database, _event("newCall", "c8"), 600)
+    _post(database, _event("answer", "c8", answeringNumber=EXT), 603)
+    (callback,) = _callbacks(database)
+    assert callback.status == "done" and callback.done_by_id == desk.agent
+    assert _call(database, "c7").outcome == "called_back"
+    with UnitOfWork(database) as uow:
+        open_deadlines = uow.session.scalar(
+            select(func.count()).where(
+                m.Deadline.subject_id == callback.id, m.Deadline.met_at.is_(None)
+            )
+        )
+        rows = calls.calls(
+            uow,
+            Actor(desk.lead, "张伟", "lead"),
+            CallsQuery(CallFilter(not_called_back=True)),
+            FIXED_NOW,
+        )
+    assert open_deadlines == 0 and rows == []
+
+
+def test_an_agents_call_back_closes_the_missed_callback(database: Database, desk: Desk) -> None:
+    _extension(database, desk)
+    _post(database, _event("newCall", "c9"))
+    _post(database, _event("hangup", "c9", cause="noAnswer"), 30)
+    out = {"direction": "out", "from": EXT, "to": "02155550101", "user": [EXT]}
+    _post(database, _event("newCall", "o1", **out), 900)
+    _post(database, _event("answer", "o1", answeringNumber=EXT, **out), 910)
+    (callback,) = _callbacks(database)
+    assert callback.status == "done"
+    assert _call(database, "c9").outcome == "called_back"
+    assert _call(database, "o1").party_number == CALLER
+
+
+def test_the_sweep_closes_a_call_left_ringing_as_missed(database: Database, desk: Desk) -> None:
+    _post(database, _event("newCall", "c10"))
+    with UnitOfWork(database) as uow:
+        assert (
+            calls.sweep_calls(uow, PHONE_ACTOR, SweepCalls(), FIXED_NOW + timedelta(minutes=5)) == 0
+        )
+    with UnitOfWork(database) as uow:
+        closed = calls.sweep_calls(
+            uow, PHONE_ACTOR, SweepCalls(), FIXED_NOW + timedelta(minutes=11)
+        )
+    assert closed == 1
+    call = _call(database, "c10")
+    assert (call.state, call.outcome, call.cause) == ("ended", "missed", "swept")
+    assert call.ended_at == FIXED_NOW + timedelta(minutes=10)
+    assert len(_callbacks(database)) == 1
+
+
+def test_a_blocked_number_is_rejected_and_never_called_back(database: Database, desk: Desk) -> None:
+    with UnitOfWork(database) as uow:
+        uow.settings.save_settings(
+            {"phone.block_list": "021-5555 0101, 13800138000"}, desk.lead, FIXED_NOW
+        )
+        uow.commit()
+    first = _post(database, _event("newCall", "c11"))
+    _post(database, _event("hangup", "c11", cause="cancel"), 3)
+    assert first.reject is True
+    assert _call(database, "c11").outcome == "blocked"
+    assert _callbacks(database) == []
+
+
+def test_only_the_phone_system_posts_events(database: Database, desk: Desk) -> None:
+    for role in ("agent", "lead", "manager"):
+        with UnitOfWork(database) as uow, pytest.raises(Denied):
+            calls.record_call_event(
+                uow,
+                Actor(desk.manager, "刘洋", role),
+                RecordCallEvent(_event("newCall", "x")),
+                FIXED_NOW,
+            )
+    with UnitOfWork(database) as uow, pytest.raises(Denied):
+        calls.calls(uow, PHONE_ACTOR, CallsQuery(), FIXED_NOW)  # and reads nothing
+
+
+HOSTILE = [
+    ({"event": "ring"}, "event"),
+    ({"direction": "sideways"}, "direction"),
+    ({"callId": ""}, "callId"),
+    ({"callId": "x\x00y"}, "callId"),
+    ({"callId": "x" * 201}, "callId"),
+    ({"from": "[b]boss[/b]"}, "from"),
+    ({"from": "\x1b]52;c;AAAA\x07"}, "from"),
+    ({"from": "1380013800\x00"}, "from"),
+    ({"from": "12"}, "from"),
+    ({"from": "9" * 2_000_000}, "from"),
+    ({"to": "<script>"}, "to"),
+    ({"queue": "\x1b[2J"}, "queue"),
+    ({"queue": "q" * 41}, "queue"),
+    ({"user": ["80\x0001"]}, "user"),
+    ({"user": {"a": 1}}, "user"),
+    ({"answeringNumber": "\u202e8001"}, "answeringNumber"),
+    ({"cause": "\x1b[31m"}, "cause"),
+]
+
+
+@pytest.mark.parametrize(("bad", "field"), HOSTILE)
+def test_a_hostile_post_is_refused_and_nothing_is_written(
+    database: Database, desk: Desk, bad: dict[str, object], field: str
+) -> None:
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        calls.record_call_event(
+            uow, PHONE_ACTOR, RecordCallEvent(_event("newCall", "h1") | bad), FIXED_NOW
+        )
+    assert field in {p.field for p in refused.value.problems}
+    with UnitOfWork(database) as uow:
+        assert uow.session.scalar(select(func.count()).select_from(m.Call)) == 0
+
+
+def test_markup_in_a_queue_name_is_kept_as_text(database: Database, desk: Desk) -> None:
+    _post(database, _event("newCall", "c12", queue="[red]vip[/red]", user=[]))
+    call = _call(database, "c12")
+    assert call.queue == "[red]vip[/red]"
+    with UnitOfWork(database) as uow:
+        feed = [(e, i) for _, e, i in uow.changes.changes_since(0)]
+    assert ("call_queue", call.id) in feed  # no agent named: the queue's desks hear of it
+
+
+def test_anonymous_callers_are_stored_and_not_called_back(database: Database, desk: Desk) -> None:
+    _post(database, _event("newCall", "c13", **{"from": "anonymous"}))
+    _post(database, _event("hangup", "c13", cause="cancel", **{"from": "anonymous"}), 3)
+    assert _call(database, "c13").outcome == "missed"
+    assert _callbacks(database) == []
+
+
+def test_agents_set_themselves_not_ready_with_a_reason(database: Database, desk: Desk) -> None:
+    wang = Actor(desk.agent, "王芳", "agent")
+    with UnitOfWork(database) as uow, pytest.raises(Invalid):
+        calls.set_agent_state(uow, wang, SetAgentState("not_ready", "nap"), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        calls.set_agent_state(uow, wang, SetAgentState("not_ready", "break"), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        (state,) = calls.agent_states(uow, Actor(desk.lead, "张伟", "lead"), None, FIXED_NOW)
+        with pytest.raises(Denied):
+            calls.agent_states(uow, wang, None, FIXED_NOW)
+    assert (state.agent_name, state.state, state.reason) == ("王芳", "not_ready", "break")
+
+
+def test_numbers_are_masked_for_a_role_the_site_masks(database: Database, desk: Desk) -> None:
+    _post(database, _event("newCall", "c14"))
+    with UnitOfWork(database) as uow:
+        uow.settings.save_settings({"privacy.masked": "department_agent"}, desk.lead, FIXED_NOW)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        (row,) = calls.calls(uow, Actor(desk.agent, "王芳", "agent"), CallsQuery(), FIXED_NOW)
+        (lead_row,) = calls.calls(uow, Actor(desk.lead, "张伟", "lead"), CallsQuery(), FIXED_NOW)
+    assert "*" in row.from_number and "*" in row.party_number
+    assert lead_row.party_number == CALLER
+
+
+def test_an_extension_is_unique_and_digits_only(database: Database, desk: Desk) -> None:
+    from deskui.services.accounts import AccountRefused
+
+    _extension(database, desk)
+    manager = Actor(desk.manager, "刘洋", "manager")
+    for name, ext in (("李娜", EXT), ("李娜", "80a1"), ("李娜", "\x1b8")):
+        with UnitOfWork(database) as uow, pytest.raises(AccountRefused):
+            set_extension(uow, manager, SetExtension(name, ext), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        assert uow.accounts.account("王芳").extension == EXT  # type: ignore[union-attr]
+        assert uow.accounts.account("李娜").extension is None  # type: ignore[union-attr]
