@@ -22,6 +22,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.focus import closed_before_mount
+from deskui.screens.phone_desk import shown_number
 from deskui.screens.runner import call_service
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
@@ -68,7 +69,7 @@ def call_log_columns(app: DeskHost) -> list[Column]:
         Column(
             title=t("caller_log.col.number"),
             width=14,
-            cell=lambda row: row.number or t("caller_log.anonymous"),
+            cell=lambda row: shown_number(row.number),
             min_width=11,
         ),
         Column(
@@ -171,7 +172,7 @@ class CallerLogScreen(Screen[None]):
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
         text.append(row.rang_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"))
         text.append("  ")
-        text.append(visible(row.number or t("caller_log.anonymous")), style="bold")
+        text.append(shown_number(row.number), style="bold")
         text.append("  ")
         text.append(visible(row.customer_name or t("caller_log.unknown_customer")))
         text.append("\n")

@@ -45,7 +45,7 @@ class DeskScreen(Screen[None]):
         Binding("r", "reload", "keys.reload", id="reload", show=False),
         Binding("c", "calendar", "keys.calendar", id="calendar", show=False),
         Binding("s", "site_settings", "keys.site_settings", id="site_settings", show=False),
-        Binding("b", "readiness", "keys.readiness", id="readiness"),
+        Binding("b", "readiness", "keys.readiness", id="readiness", show=False),
         PAUSE_BINDING,  # the selected ticket waits on the customer, or resumes (DESIGN.md 2)
     ]
 

@@ -20,6 +20,8 @@ from deskui.domain.calls import ANONYMOUS
 from deskui.domain.countdown import format_duration
 from deskui.domain.floor import Readiness, call_seconds
 from deskui.domain.permissions import Action
+from deskui.domain.phone import format_display
+from deskui.domain.search import LookupKind, classify
 from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.screens.runner import run_service
@@ -44,6 +46,7 @@ class PhoneDesk:
         """Calls this desk has popped (or found already on when it signed in)."""
         self._waiting_pop: int | None = None
         """A call answered while the desk was locked: popped once it is open again."""
+        self._watching = False
 
     @property
     def readiness(self) -> Readiness | None:
@@ -56,6 +59,9 @@ class PhoneDesk:
     # -- what the app tells it ----------------------------------------------------------------
 
     def signed_in(self) -> None:
+        if not self._watching:  # the line follows the agent from screen to screen
+            self._watching = True
+            self._app.screen_change_signal.subscribe(self._app, lambda _screen: self._paint())
         self.load()
 
     def changes_seen(self, entities: frozenset[str], records: frozenset[tuple[str, int]]) -> None:
@@ -187,10 +193,22 @@ def takes_calls(app: DeskHost) -> bool:
     return actor is not None and actor.may(Action.SEE_CALLS)
 
 
+def shown_number(number: str) -> str:
+    """A caller's number as the desk writes numbers (`021 5555 0101`); one masked for the
+    reader as it is (`021****0101`); a withheld one in words."""
+    if number in ("", ANONYMOUS):
+        return t("ringing.anonymous")
+    if "*" not in number:
+        lookup = classify(number)
+        if lookup.kind is LookupKind.PHONE and lookup.phone.e164:
+            return format_display(lookup.phone.e164, lookup.phone.extension)
+    return visible(number)
+
+
 def caller_words(customer_name: str, number: str) -> str:
     """Whom a call is with, in one phrase: the customer and the number (as the reader may
     see it), the number alone, or that it was withheld. Stored text: made visible."""
-    shown = t("ringing.anonymous") if number in ("", ANONYMOUS) else number
+    shown = shown_number(number)
     if customer_name:
         return f"{visible(customer_name)} {visible(shown)}"
     return visible(shown)

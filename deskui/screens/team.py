@@ -105,7 +105,7 @@ class TeamScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "view('deadlines')", "keys.team_deadlines", id="team_deadlines"),
         Binding("2", "view('surveys')", "keys.team_surveys", id="team_surveys"),
-        Binding("3", "view('floor')", "keys.team_floor", id="team_floor"),
+        Binding("3", "view('floor')", "keys.team_floor", id="team_floor", show=False),
         Binding("s", "receive_survey", "keys.team_survey_receive", id="team_survey_receive"),
         Binding("m", "measures", "keys.measures", id="team_measures"),
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
@@ -256,7 +256,7 @@ class TeamScreen(Screen[None]):
     # -- rows -----------------------------------------------------------------------------------
 
     def _describe(self, row: Any) -> Text:
-        if self.view == "deadlines":
+        if self.view != "surveys":
             return describe_row(self.desk_app, row)
         text = Text()
         if row is None:
@@ -268,7 +268,9 @@ class TeamScreen(Screen[None]):
 
     @on(WorkList.CursorMoved)
     def show_detail(self, event: WorkList.CursorMoved) -> None:
-        if event.work_list.id == ("team-surveys" if self.view == "surveys" else "team-work"):
+        if self.view != "floor" and event.work_list.id == (
+            "team-surveys" if self.view == "surveys" else "team-work"
+        ):
             self.query_one("#team-detail", Static).update(self._describe(event.row))
 
     @on(WorkList.RowSelected, "#team-work")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from deskui.data.call_store import AgentStateRecord, CallFilter, CallRow
+from deskui.data.floor_reads import FloorReads
 from deskui.domain.accounts import masked_number, sees_personal
 from deskui.domain.calls import ANONYMOUS, AgentState, CallState, current_state
 from deskui.domain.floor import (
@@ -30,6 +31,7 @@ from deskui.domain.floor import (
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
 from deskui.services.calls import SetAgentState, set_agent_state
+from deskui.services.presence import FRESH
 
 if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
@@ -393,13 +395,15 @@ def read_floor(uow: UnitOfWork, actor: Actor, query: FloorQuery, now: datetime) 
     )
     talking = {row.agent_id: row for row in live if row.state == CallState.ANSWERED}
     states = {record.agent_id: record for record in uow.calls.agent_states()}
+    signed_in = FloorReads(uow).signed_in(now - FRESH)
     agents: list[FloorAgent] = []
     for agent in uow.agents.agents():
         if agent.role not in DESK_ROLES or agent.team != actor.team:
             continue
         record = states.get(agent.id)
         call = talking.get(agent.id)
-        agents.append(_floor_agent(uow, actor, agent.id, agent.name, record, call, now))
+        at_desk = agent.id in signed_in
+        agents.append(_floor_agent(uow, actor, agent.id, agent.name, record, call, at_desk, now))
     return Floor(
         now,
         day_calls(facts, now),
@@ -420,25 +424,31 @@ def _floor_agent(
     name: str,
     record: AgentStateRecord | None,
     call: CallRow | None,
+    at_desk: bool,
     now: datetime,
 ) -> FloorAgent:
-    """One agent's state now: on the call they answered, else as the phone stored it (a
-    wrap-up past the site's time reads as ready), signed out when the desk never said."""
+    """One agent's state now: on the call they answered (signed in or not: the handset
+    rings regardless), in wrap-up after it; else signed out when their desk has not said it
+    is there lately; else as they said (no word yet: ready)."""
     if call is not None:
         state = AgentNow(FloorState.ON_CALL, call.answered_at)
         return FloorAgent(
             agent_id, name, state, call.customer_name, _number(uow, actor, call.party_number)
         )
-    if record is None:
+    wrap_up = uow.rules.phone.wrap_up
+    if record is not None:
+        stored, since = current_state(record.state, record.since, now, wrap_up)
+        if stored == AgentState.WRAP_UP:
+            until = since + wrap_up
+            return FloorAgent(
+                agent_id, name, AgentNow(FloorState.WRAP_UP, since, wrap_up_until=until)
+            )
+    if not at_desk:
         return FloorAgent(agent_id, name, AgentNow(FloorState.SIGNED_OUT, None))
-    stored, since = current_state(record.state, record.since, now, uow.rules.phone.wrap_up)
-    if stored == AgentState.WRAP_UP:
-        until = since + uow.rules.phone.wrap_up
-        return FloorAgent(agent_id, name, AgentNow(FloorState.WRAP_UP, since, wrap_up_until=until))
+    if record is None:
+        return FloorAgent(agent_id, name, AgentNow(FloorState.READY, None))
     if stored == AgentState.NOT_READY:
         stated = _readiness(record)
         reason = stated.readiness if stated is not None else Readiness.BUSY
         return FloorAgent(agent_id, name, AgentNow(FloorState.NOT_READY, since, reason=reason))
-    if stored == AgentState.ON_CALL:  # stored, but the call has ended meanwhile
-        return FloorAgent(agent_id, name, AgentNow(FloorState.READY, since))
     return FloorAgent(agent_id, name, AgentNow(FloorState.READY, since))
