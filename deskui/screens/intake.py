@@ -203,8 +203,8 @@ class IntakeScreen(Screen[None]):
         self._call: DeskCall | None = None
         """The phone call this form records (issue 25): popped when the agent answered."""
         self._call_waiting: DeskCall | None = None
-        """A call popped before the form had loaded its draft: taken once it has."""
-        self._reference_ready = False
+        """A call popped before the form was mounted: taken once it is."""
+        self._fields_ready = False
 
     @property
     def desk_app(self) -> DeskHost:
@@ -374,6 +374,10 @@ class IntakeScreen(Screen[None]):
         self.query_one("#department", Select).disabled = not lead
         self.load_reference()
         self._set_new_customer(True)
+        self._fields_ready = True
+        call, self._call_waiting = self._call_waiting, None
+        if call is not None:  # popped as the screen was built: shown now, the draft after
+            self.take_call(call)
 
     # -- reference data and the draft -------------------------------------------------------
 
@@ -400,16 +404,15 @@ class IntakeScreen(Screen[None]):
         named = [(name_zh if zh else name_en, code) for code, name_zh, name_en in departments]
         self.query_one("#department", Select).set_options(named)
         self.query_one("#forwarded_by", Select).set_options(named)
-        self._reference_ready = True
-        call, self._call_waiting = self._call_waiting, None
+        call = self._call
         if draft and call is not None and not _same_caller(draft, call):
             self._set_aside(draft)  # the agent's earlier typing waits for the popped call
         elif draft:
             self._fill(draft)
             self.notify(t("intake.draft_restored"), title=t("intake.title"))
+            if call is not None:
+                self.take_call(call)  # the same caller's draft: the call goes on it
         self._propose_department()
-        if call is not None:
-            self.take_call(call)
 
     def _area(self, name: str) -> TextArea | GuardedText:
         area = self.query_one(f"#{name}")
@@ -852,7 +855,7 @@ class IntakeScreen(Screen[None]):
     def take_call(self, call: DeskCall) -> None:
         """The agent answered `call`: the form shows its caller. What the form held for
         another caller is set aside as a draft and comes back once this call is saved."""
-        if not self._reference_ready:  # the draft is not loaded yet: after it is
+        if not self._fields_ready:  # its fields are not there yet: once they are
             self._call_waiting = call
             return
         values = self._fields()

@@ -265,3 +265,29 @@ async def test_b_sets_the_agent_not_ready_with_a_reason_and_back(
         with UnitOfWork(demo_database) as uow:
             row = uow.session.get(m.AgentStateRow, agent_id)
             assert row is not None and row.state == "ready"
+
+
+async def test_a_missed_call_is_a_callback_on_the_desk_with_its_countdown(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    from tests.screens.phone_calls import callers
+
+    customer = next(c for c in callers(demo_database, 10) if c.assigned_agent)
+    _extension(demo_database, customer.assigned_agent or "")
+    number = customer.phone_e164 or ""
+    settings = make_settings(demo_database, agent=customer.assigned_agent)
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        post(demo_database, clock, "newCall", "miss-1", number)
+        clock.advance(timedelta(seconds=30))
+        post(demo_database, clock, "hangup", "miss-1", number, cause="noAnswer")
+        await heard(pilot)
+        assert isinstance(app.screen, DeskScreen)  # nothing popped: nobody answered
+        text = screen_text(app)
+        assert "未接来电回拨" in text
+        assert customer.name in text
+        row = next(
+            line for line in text.splitlines() if customer.name in line and "未接来电" in line
+        )
+        assert "2h 00m" in row  # within 2 working hours: the countdown beside it
