@@ -377,7 +377,7 @@ class IntakeScreen(Screen[None]):
         self._fields_ready = True
         call, self._call_waiting = self._call_waiting, None
         if call is not None:  # popped as the screen was built: shown now, the draft after
-            self.take_call(call)
+            self.call_later(self.take_call, call)  # once mounted: the number is looked up
 
     # -- reference data and the draft -------------------------------------------------------
 
@@ -855,7 +855,7 @@ class IntakeScreen(Screen[None]):
     def take_call(self, call: DeskCall) -> None:
         """The agent answered `call`: the form shows its caller. What the form held for
         another caller is set aside as a draft and comes back once this call is saved."""
-        if not self._fields_ready:  # its fields are not there yet: once they are
+        if not self._fields_ready or not self.is_mounted:  # its fields are not there yet
             self._call_waiting = call
             return
         values = self._fields()
@@ -1023,7 +1023,11 @@ class IntakeScreen(Screen[None]):
     def _command(self, intake: CallIntake) -> RecordCall:
         from deskui.services.intake import RecordCall
 
-        return RecordCall(intake, current_locale(), self.desk_app.settings.site_timezone)
+        call = self._call
+        popped = call.call_id if call is not None and not call.from_log else None
+        return RecordCall(
+            intake, current_locale(), self.desk_app.settings.site_timezone, call=popped
+        )
 
     def on_intake_screen_refused(self, message: Refused) -> None:
         """The service refused what the form let through (issue 24): each problem beside

@@ -177,6 +177,8 @@ class RecordCall:
     """Whose rules of conduct an answer said to the customer is held to."""
     site_timezone: str = "Asia/Shanghai"
     """Where "today" is, for the day a forwarding department received the complaint."""
+    call: int | None = None
+    """The phone call the agent answered and intake popped (issue 25): the ticket carries it."""
 
 
 def _check_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetime) -> None:
@@ -233,8 +235,18 @@ def record_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetim
     require(actor, Action.WORK_OWN)
     _check_call(uow, actor, command, now)
     saved = uow.tickets.record_call(command.intake, actor.id, now)
+    _tie_call(uow, actor, command, saved, now)
     uow.commit()
     return saved
+
+
+def _tie_call(
+    uow: UnitOfWork, actor: Actor, command: RecordCall, saved: SavedCall, now: datetime
+) -> None:
+    if command.call is not None:
+        from deskui.services.phone_desk import tie_call_in
+
+        tie_call_in(uow, actor, command.call, saved.ticket_id, now)
 
 
 def record_queued_call(
@@ -248,6 +260,7 @@ def record_queued_call(
     intake = command.intake
     draft = uow.drafts.load_draft(actor.id, DRAFT_FORM)
     saved = uow.tickets.record_call(intake, actor.id, now)
+    _tie_call(uow, actor, command, saved, now)
     if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
         uow.drafts.save_draft(actor.id, DRAFT_FORM, draft, now)
     uow.commit()

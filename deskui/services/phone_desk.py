@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from deskui.data.call_store import AgentStateRecord, CallFilter, CallRow
+from deskui.data.call_tickets import CallTickets, TicketCall
 from deskui.data.floor_reads import FloorReads
 from deskui.domain.accounts import masked_number, sees_personal
 from deskui.domain.calls import ANONYMOUS, AgentState, CallState, current_state
@@ -301,7 +302,7 @@ def _log_filter(name: str) -> CallFilter:
     return CallFilter()
 
 
-def _log_row(uow: UnitOfWork, actor: Actor, row: CallRow) -> CallLogRow:
+def _log_row(uow: UnitOfWork, actor: Actor, row: CallRow, ticket_id: int | None) -> CallLogRow:
     outcome = row.outcome or ("on_call" if row.state == CallState.ANSWERED else "ringing")
     return CallLogRow(
         row.id,
@@ -313,7 +314,7 @@ def _log_row(uow: UnitOfWork, actor: Actor, row: CallRow) -> CallLogRow:
         call_seconds(row.started_at, row.answered_at or row.ended_at),
         call_seconds(row.answered_at, row.ended_at),
         outcome,
-        getattr(row, "ticket_id", None),
+        ticket_id,
         _sees(uow, actor) and row.party_number != ANONYMOUS,
     )
 
@@ -330,7 +331,8 @@ def call_log_page(
     """A window of the log, newest first, numbers masked as the role requires."""
     require(actor, Action.SEE_CALLS)
     rows = uow.calls.call_rows(_log_filter(page.filter), page.offset, page.limit)
-    return [_log_row(uow, actor, row) for row in rows]
+    tickets = CallTickets(uow).tickets_of(row.id for row in rows)
+    return [_log_row(uow, actor, row, tickets.get(row.id)) for row in rows]
 
 
 # -- the lead's floor ---------------------------------------------------------------------------
@@ -452,3 +454,20 @@ def _floor_agent(
         reason = stated.readiness if stated is not None else Readiness.BUSY
         return FloorAgent(agent_id, name, AgentNow(FloorState.NOT_READY, since, reason=reason))
     return FloorAgent(agent_id, name, AgentNow(FloorState.READY, since))
+
+
+# -- the ticket a popped call was recorded as ---------------------------------------------------
+
+
+def tie_call_in(uow: UnitOfWork, actor: Actor, call_pk: int, ticket_id: int, now: datetime) -> None:
+    """Inside intake's save: the ticket carries the call the agent answered (a call someone
+    else answered, or none, is not tied: the ticket is saved all the same)."""
+    tickets = CallTickets(uow)
+    if tickets.answered_by(call_pk) == actor.id:
+        tickets.tie(call_pk, ticket_id, now)
+
+
+def ticket_call(uow: UnitOfWork, actor: Actor, ticket_id: int, now: datetime) -> TicketCall | None:
+    """The call a ticket was recorded from: its time, wait and talk on the ticket."""
+    require(actor, Action.WORK_OWN)
+    return CallTickets(uow).call_of(ticket_id)

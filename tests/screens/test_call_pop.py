@@ -93,8 +93,8 @@ async def test_an_answered_call_pops_the_callers_card_with_no_key_pressed(
         await heard(pilot)
         assert isinstance(app.screen, IntakeScreen)
         assert app.screen.call is not None
-        text = screen_text(app)
-        assert customer.name in text  # the card
+        card = app.screen._card
+        assert card is not None and card.customer.id == customer.id  # the caller's card
         assert "通话中" in line_text(app)
         # the call ends: the wrap-up line with its summary, then nothing once it is over
         clock.advance(timedelta(seconds=65))
@@ -130,7 +130,7 @@ async def test_a_pop_keeps_the_typing_of_the_open_form(
         await heard(pilot)
         intake = app.screen
         assert isinstance(intake, IntakeScreen)
-        assert customer.name in screen_text(app)
+        assert intake._card is not None and intake._card.customer.id == customer.id
         assert intake.query_one("#words", TextArea).text == ""
         # once this call is done (Ctrl+N here), the earlier typing comes back
         await pilot.press("ctrl+n")
@@ -167,7 +167,7 @@ async def test_a_locked_desk_shows_only_the_masked_line_and_pops_after_sign_in(
         app._tick()
         await settle(pilot)
         assert isinstance(app.screen, IntakeScreen)
-        assert customer.name in screen_text(app)
+        assert app.screen._card is not None and app.screen._card.customer.id == customer.id
 
 
 async def test_a_masked_role_sees_the_masked_number_and_still_gets_the_card(
@@ -291,3 +291,42 @@ async def test_a_missed_call_is_a_callback_on_the_desk_with_its_countdown(
             line for line in text.splitlines() if customer.name in line and "未接来电" in line
         )
         assert "2h 00m" in row  # within 2 working hours: the countdown beside it
+
+
+async def test_the_ticket_saved_from_a_popped_call_carries_the_call(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    from deskui.screens.caller_log import CallerLogScreen
+    from deskui.screens.ticket_detail import TicketDetailModal
+
+    customer, _typed = known_caller(demo_database)
+    _extension(demo_database, "王芳")
+    number = customer.phone_e164
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        post(demo_database, clock, "newCall", "tie-1", number)
+        clock.advance(timedelta(seconds=9))
+        post(demo_database, clock, "answer", "tie-1", number, answeringNumber=EXT)
+        await heard(pilot)
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        intake.query_one("#words", TextArea).focus()
+        await pilot.press(*"打印机卡纸")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        with UnitOfWork(demo_database) as uow:
+            tie = uow.session.scalars(select(m.CallTicket)).one()
+            ticket = uow.session.get(m.Ticket, tie.ticket_id)
+            assert ticket is not None and ticket.customer_words == "打印机卡纸"
+        clock.advance(timedelta(seconds=125))
+        post(demo_database, clock, "hangup", "tie-1", number, cause="normalClearing")
+        await heard(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, CallerLogScreen)
+        await pilot.press("enter")  # the newest call: this one, with its ticket
+        await settle(pilot)
+        assert isinstance(app.screen, TicketDetailModal)
+        text = screen_text(app)
+        assert "等待 9s" in text and "通话 2m 05s" in text
