@@ -62,6 +62,15 @@ BENCHES = (
             Goal("live view, PostgreSQL", "postgresql_live_ms", None, 100.0),
         ),
     ),
+    Bench(
+        "phone",
+        ("--quick",),
+        (
+            Goal("phone: ms per event", "event_cost_ms", None, 2.0),  # 500 events/s
+            Goal("phone: event p99", "event_p99_ms", None, 20.0),
+        ),
+        needs_postgres=True,
+    ),
 )
 
 

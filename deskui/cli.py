@@ -31,6 +31,7 @@ EXPORT_KINDS = (
     "gifts",
     "events",
     "surveys",
+    "calls",
 )
 SITE_TIMEZONE = "Asia/Shanghai"
 
@@ -132,9 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="the site's proxy: its X-Forwarded-For names the client (repeatable)",
     )
-    web.add_argument(
-        "--max-desks", type=int, default=60, help="desks open at once in all (60)"
-    )
+    web.add_argument("--max-desks", type=int, default=60, help="desks open at once in all (60)")
     web.add_argument(
         "--max-desks-per-agent", type=int, default=3, help="desks open at once per agent (3)"
     )
@@ -143,6 +142,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=5,
         help="wrong sign-ins per client address per 15 minutes before it must wait (5)",
+    )
+    phone = commands.add_parser(
+        "phone",
+        parents=[common],
+        help="the phone bridge: serve a PBX's call events (Zammad's CTI push); token: a new one",
+    )
+    phone.add_argument("action", choices=("serve", "token"))
+    phone.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    phone.add_argument("--port", type=int, default=8099, help="port (8099)")
+    phone.add_argument(
+        "--journal", metavar="FILE", help="where events wait while the database is away"
     )
     report = commands.add_parser(
         "report", parents=[common], help="the lead's measures over local days (leads, managers)"
@@ -246,6 +256,10 @@ def main(argv: list[str] | None = None) -> int:
                 from deskui.report_command import report_command
 
                 status = report_command(settings, clock, args)
+            elif args.command == "phone":
+                from deskui.phone.bridge import phone_command
+
+                status = phone_command(settings, clock, args)
             elif args.command == "web":
                 from deskui.web import serve
 

@@ -115,11 +115,11 @@ class CallStore(StoreBase):
             query = query.with_for_update()
         return self.session.scalars(query).first()
 
-    def add_call(self, source: str, call_id: str, facts: CallFacts, now: datetime) -> m.Call:
+    def new_call(self, source: str, call_id: str, facts: CallFacts, now: datetime) -> m.Call:
+        """A call first heard of, added to the session (flushed with the caller's writes)."""
         call = m.Call(source=source, call_id=call_id, rings=[], blocked=False, updated_at=now)
         self.apply(call, facts, now)
         self.session.add(call)
-        self.session.flush()
         return call
 
     @staticmethod
@@ -168,17 +168,11 @@ class CallStore(StoreBase):
 
     def customer_of(self, number: str) -> int | None:
         """The customer whose company phone or contact's phone is `number` (the oldest)."""
-        customer = self.session.scalar(
-            select(m.Customer.id).where(m.Customer.phone_e164 == number).order_by(m.Customer.id)
-        )
-        if customer is not None:
-            return int(customer)
-        contact = self.session.scalar(
-            select(m.Contact.customer_id)
-            .where(m.Contact.phone_e164 == number)
-            .order_by(m.Contact.id)
-        )
-        return int(contact) if contact is not None else None
+        company = select(m.Customer.id.label("id")).where(m.Customer.phone_e164 == number)
+        contact = select(m.Contact.customer_id.label("id")).where(m.Contact.phone_e164 == number)
+        both = company.union_all(contact).subquery()
+        found = self.session.scalar(select(func.min(both.c.id)))
+        return int(found) if found is not None else None
 
     def open_missed_callback(self, party_number: str) -> int | None:
         """The missed-call callback still open for this number, if any."""
@@ -201,24 +195,24 @@ class CallStore(StoreBase):
         query = select(func.count()).where(m.Call.callback_id == callback_id)
         return int(self.session.scalar(query) or 0)
 
-    def mark_called_back(self, party_number: str, now: datetime) -> list[int]:
-        """Every missed call from this number becomes called back; their ids."""
-        ids = list(
-            self.session.scalars(
-                select(m.Call.id).where(
-                    m.Call.party_number == party_number, m.Call.outcome == CallOutcome.MISSED
-                )
-            )
+    def missed_calls(self, party_number: str) -> list[tuple[int, int | None]]:
+        """This number's missed calls not yet called back: (call id, callback id)."""
+        query = select(m.Call.id, m.Call.callback_id).where(
+            m.Call.party_number == party_number, m.Call.outcome == CallOutcome.MISSED
         )
-        if ids:
-            self.session.execute(
-                update(m.Call)
-                .where(m.Call.id.in_(ids))
-                .values(outcome=CallOutcome.CALLED_BACK, updated_at=now)
-            )
-            for call_pk in ids:
-                self._changed("call", call_pk, now)
-        return ids
+        return [(int(i), c) for i, c in self.session.execute(query)]
+
+    def mark_called_back(self, ids: Sequence[int], now: datetime) -> None:
+        """These missed calls become called back."""
+        if not ids:
+            return
+        self.session.execute(
+            update(m.Call)
+            .where(m.Call.id.in_(ids))
+            .values(outcome=CallOutcome.CALLED_BACK, updated_at=now)
+        )
+        for call_pk in ids:
+            self._changed("call", call_pk, now)
 
     def mark_called_back_by(self, callback_id: int, now: datetime) -> list[int]:
         """The missed calls counted in this callback become called back (it was done)."""
@@ -262,6 +256,11 @@ class CallStore(StoreBase):
         row.call_id = call_pk
         self._changed("agent_state", agent_id, since)
 
+    def agent_call(self, agent_id: int) -> tuple[str, int | None] | None:
+        """The agent's stored state and the call it is about (no name: the write path)."""
+        row = self.session.get(m.AgentStateRow, agent_id)
+        return None if row is None else (row.state, row.call_id)
+
     def agent_state(self, agent_id: int) -> AgentStateRecord | None:
         row = self.session.get(m.AgentStateRow, agent_id)
         if row is None:
@@ -291,12 +290,12 @@ class CallStore(StoreBase):
         """The change feed rows that say whom the call concerns: ("call", call id) for the
         floor and the caller log; ("call_agent", agent id) for each agent it rings or was
         answered by; ("call_queue", call id) when it rings a queue and no agent by name."""
-        self._changed("call", call.id, now)
         agents = dict.fromkeys([*(call.rings or []), *([call.agent_id] if call.agent_id else [])])
-        for agent_id in agents:
-            self._changed("call_agent", agent_id, now)
+        for agent_id in agents:  # added before the row whose NOTIFY flushes them in one insert
+            self.session.add(m.Change(entity="call_agent", entity_id=agent_id, at=now))
         if not agents and call.queue:
-            self._changed("call_queue", call.id, now)
+            self.session.add(m.Change(entity="call_queue", entity_id=call.id, at=now))
+        self._changed("call", call.id, now)
 
     # -- reads -----------------------------------------------------------------------------
 

@@ -126,8 +126,14 @@ def seed_demo(uow: UnitOfWork, now: datetime) -> None:
             )
     start = now - timedelta(days=120)
     agents = []
-    for name, role, skills in AGENTS:
-        agent = m.Agent(name=name, role=role, skills=skills, created_at=start)
+    for number, (name, role, skills) in enumerate(AGENTS):
+        agent = m.Agent(
+            name=name,
+            role=role,
+            skills=skills,
+            created_at=start,
+            extension=str(8001 + number),  # issue 25: 王芳 answers at 8001, as the lab's PBX
+        )
         session.add(agent)
         agents.append(agent)
     session.flush()

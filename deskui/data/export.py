@@ -83,6 +83,13 @@ def _callbacks(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     return list(CALLBACK_EXPORT_HEADERS), _localised(uow.callbacks.callback_export_rows(), zone)
 
 
+def _calls(uow: UnitOfWork, zone: ZoneInfo) -> Table:
+    from deskui.data.call_store import EXPORT_HEADERS
+
+    # every call the phone system told of: who rang, who answered, how long, what became of it
+    return list(EXPORT_HEADERS), _localised(uow.calls.export_rows(), zone)
+
+
 def _surveys(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     from deskui.data.survey_store import SURVEY_EXPORT_HEADERS
 
@@ -167,6 +174,7 @@ KINDS: dict[str, Callable[[UnitOfWork, ZoneInfo], Table]] = {
     "gifts": _relations("GIFT_EXPORT_HEADERS", "gift_export_rows"),
     "events": _relations("EVENT_EXPORT_HEADERS", "event_export_rows"),
     "surveys": _surveys,
+    "calls": _calls,
 }
 
 
@@ -200,6 +208,12 @@ KIND_VALUE_WORDS: dict[str, dict[str, str]] = {
         "kind": "correspondence.kind_name",
     },
     "prospects": {"status": "relations.prospect.status"},
+    "calls": {
+        "outcome": "export.call_outcome",
+        "state": "export.call_state",
+        "direction": "export.call_direction",
+        "cause": "export.call_cause",
+    },
 }
 """Where a kind's column holds other codes than the same name elsewhere (a ticket's status
 is not a handover item's)."""

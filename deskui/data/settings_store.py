@@ -32,3 +32,10 @@ class SettingsStore(StoreBase):
             )
         self._uow.forget_rules()
         self._changed("site_setting", 0, now)
+
+    def save_stored(self, key: str, value: str, agent_id: int | None, now: datetime) -> None:
+        """A stored value no screen edits (the phone bridge's token digest)."""
+        self.session.merge(
+            m.SiteSettingRow(key=key, value=value, updated_by_id=agent_id, updated_at=now)
+        )
+        self._changed("site_setting", 0, now)

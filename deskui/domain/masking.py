@@ -12,7 +12,19 @@ from typing import Any, TypeVar
 from deskui.domain.accounts import masked_email, masked_phone
 
 PHONE_FIELDS = frozenset(
-    {"phone", "phone_e164", "contact_phone", "caller_phone", "from_number", "mobile", "fax"}
+    {
+        "phone",
+        "phone_e164",
+        "contact_phone",
+        "caller_phone",
+        "from_number",
+        "mobile",
+        "fax",
+        "from",  # the calls export (issue 25)
+        "to",
+        "to_number",
+        "party_number",
+    }
 )
 """Fields and export columns holding a person's or a company's number. Not an extension
 (`phone_extension`), nor a `unit_number`, an order's `number` or a `tracking_number`."""

@@ -46,6 +46,7 @@ __all__ = [
     "CallsQuery",
     "RecordCallEvent",
     "SetAgentState",
+    "SetPhoneToken",
     "SweepCalls",
     "agent_states",
     "call_card",
@@ -57,6 +58,7 @@ __all__ = [
     "my_state",
     "record_call_event",
     "set_agent_state",
+    "set_phone_token",
     "sweep_calls",
 ]
 
@@ -98,6 +100,8 @@ def record_call_event(
     rules = uow.rules.phone
     inbound = event.direction is Direction.IN
     is_blocked = inbound and blocked(event.party_number, rules.block_list)
+    # reads first, then one flush of the call: each round trip counts at 500 events/s
+    agents = uow.calls.agents_at([*event.users, event.answering_number])
     call = uow.calls.find_call(command.source, event.call_id)
     facts = None
     if call is not None:
@@ -106,19 +110,25 @@ def record_call_event(
         facts = facts_of(call)
         is_blocked = is_blocked or call.blocked
     step = apply_event(facts, event, at, blocked=is_blocked)
+    changed = step.effect in (Effect.CREATED, Effect.UPDATED)
     if call is None:
-        call = uow.calls.add_call(command.source, event.call_id, step.facts, now)
-        call.blocked = is_blocked
+        customer = None
         if event.party_number != ANONYMOUS:
-            call.customer_id = uow.calls.customer_of(event.party_number)
-    elif step.effect is not Effect.DUPLICATE and step.effect is not Effect.HISTORY:
+            customer = uow.calls.customer_of(event.party_number)
+        call = uow.calls.new_call(command.source, event.call_id, step.facts, now)
+        call.blocked = is_blocked
+        call.customer_id = customer
+    elif changed:
         uow.calls.apply(call, step.facts, now)
-    if step.effect in (Effect.CREATED, Effect.UPDATED):
-        rings = uow.calls.agents_at(event.users).values()
+    if changed:
+        rings = [agents[user] for user in event.users if user in agents]
         call.rings = list(dict.fromkeys([*(call.rings or []), *rings]))
+        if step.answered:
+            call.agent_id = agents.get(step.facts.answering_extension)
+        uow.session.flush()
     raw = {key: value for key, value in command.fields.items()}
     uow.calls.add_event(call.id, event.kind, at, step.effect, raw)
-    if step.effect in (Effect.CREATED, Effect.UPDATED):
+    if changed:
         _follow(uow, call, step, at, now)
         uow.calls.call_changed(call, now)
     uow.commit()
@@ -126,20 +136,17 @@ def record_call_event(
 
 
 def _follow(uow: UnitOfWork, call: m.Call, step: Transition, at: datetime, now: datetime) -> None:
-    """What a call's new state sets off: the answering agent on the call, then in wrap-up;
-    a missed call's callback; a missed callback met by this call."""
+    """What a call's new state sets off (its answering agent already set): the agent on the
+    call, then in wrap-up; a missed call's callback; a missed callback met by this call."""
     if step.answered:
-        agent = uow.calls.agents_at([step.facts.answering_extension]).get(
-            step.facts.answering_extension
-        )
-        call.agent_id = agent
+        agent = call.agent_id
         if agent is not None:
             uow.calls.set_agent_state(agent, AgentState.ON_CALL, at, call_pk=call.id)
         if not call.blocked and call.party_number != ANONYMOUS:
             _close_missed(uow, call, agent, now)
     if step.ended and call.agent_id is not None and step.facts.answered_at is not None:
-        state = uow.calls.agent_state(call.agent_id)
-        if state is None or state.call_id in (None, call.id):
+        state = uow.calls.agent_call(call.agent_id)
+        if state is None or state[1] in (None, call.id):
             ended = step.facts.ended_at or at
             uow.calls.set_agent_state(call.agent_id, AgentState.WRAP_UP, ended, call_pk=call.id)
     if step.missed and not call.blocked and call.party_number != ANONYMOUS:
@@ -149,11 +156,13 @@ def _follow(uow: UnitOfWork, call: m.Call, step: Transition, at: datetime, now: 
 def _close_missed(uow: UnitOfWork, call: m.Call, agent_id: int | None, now: datetime) -> None:
     """An answered call from a number with a missed callback open, or an agent's call back
     to it, meets the callback and calls its missed calls back."""
-    callback_id = uow.calls.open_missed_callback(call.party_number)
+    missed = uow.calls.missed_calls(call.party_number)  # one read: none, the usual case
+    if not missed:
+        return
     detail = {"call": call.call_id, "direction": call.direction}
-    if callback_id is not None:
+    for callback_id in dict.fromkeys(c for _, c in missed if c is not None):
         uow.callbacks.close_by_call(callback_id, agent_id, now, detail)
-    uow.calls.mark_called_back(call.party_number, now)
+    uow.calls.mark_called_back([call_pk for call_pk, _ in missed], now)
 
 
 def _missed(uow: UnitOfWork, call: m.Call, step: Transition, now: datetime) -> None:
@@ -218,6 +227,24 @@ def sweep_calls(uow: UnitOfWork, actor: Actor, command: SweepCalls, now: datetim
         closed += 1
     uow.commit()
     return closed
+
+
+@dataclass(frozen=True, slots=True)
+class SetPhoneToken:
+    """The SHA-256 (hex) of the site's new bridge token: the token itself is never stored."""
+
+    digest: str
+
+
+def set_phone_token(uow: UnitOfWork, actor: Actor, command: SetPhoneToken, now: datetime) -> None:
+    """A lead or manager gives the bridge a new token (the old one stops working)."""
+    require(actor, Action.EDIT_SITE_SETTINGS)
+    digest = command.digest.strip().lower()
+    if len(digest) != 64 or not set(digest) <= set("0123456789abcdef"):
+        raise Invalid([FieldProblem("token", "phone.error.token")])
+    uow.settings.save_stored("phone.token_sha256", digest, actor.id, now)
+    uow.audit.write(now, "phone_token", agent_id=actor.id, agent_name=actor.name)
+    uow.commit()
 
 
 # -- agents' states --------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def test_an_answered_call_is_stored_at_the_agents_extension(database: Database, 
     assert (call.state, call.outcome, call.cause) == ("ended", "answered", "normal_clearing")
     assert call.agent_id == desk.agent and call.answering_extension == EXT
     assert call.customer_id == desk.customer and call.party_number == CALLER
-    assert call.answered_at - call.started_at == timedelta(seconds=4)
+    assert call.answered_at == call.started_at + timedelta(seconds=4)
     assert done.reject is False
     with UnitOfWork(database) as uow:
         kinds = list(uow.session.scalars(select(m.CallEvent.kind).order_by(m.CallEvent.id)))
