@@ -7,7 +7,7 @@ locked desk is masked whoever the agent is."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -471,3 +471,71 @@ def ticket_call(uow: UnitOfWork, actor: Actor, ticket_id: int, now: datetime) ->
     """The call a ticket was recorded from: its time, wait and talk on the ticket."""
     require(actor, Action.WORK_OWN)
     return CallTickets(uow).call_of(ticket_id)
+
+
+# -- the period's calls, per day and per agent (the measures) ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCalls:
+    """The calls of a period of the measures: UTC [start, end), days in the site's zone."""
+
+    start: datetime
+    end: datetime
+    zone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True, slots=True)
+class DayOfCalls:
+    day: date
+    calls: DayCalls
+    level: ServiceLevel
+
+
+@dataclass(frozen=True, slots=True)
+class AgentCalls:
+    name: str
+    answered: int
+    talk_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallFigures:
+    """The period's inbound calls per day and per agent who answered."""
+
+    days: tuple[DayOfCalls, ...]
+    agents: tuple[AgentCalls, ...]
+
+
+def period_calls(uow: UnitOfWork, actor: Actor, query: PeriodCalls, now: datetime) -> CallFigures:
+    """Answered and missed calls and the service level per day of the period, and each
+    agent's answered calls and talk time (leads and managers)."""
+    require(actor, Action.SEE_TEAM)
+    zone = ZoneInfo(query.zone)
+    rows: list[CallRow] = []
+    offset = 0
+    while True:
+        page = uow.calls.call_rows(
+            CallFilter(since=query.start, until=query.end), offset, FLOOR_PAGE
+        )
+        rows.extend(page)
+        if len(page) < FLOOR_PAGE:
+            break
+        offset += FLOOR_PAGE
+    inbound = [row for row in rows if row.direction == "in" and not row.blocked]
+    by_day: dict[date, list[CallFacts]] = {}
+    talk: dict[str, list[int]] = {}
+    for row in inbound:
+        by_day.setdefault(row.started_at.astimezone(zone).date(), []).append(_facts(row))
+        if row.answered_at is not None and row.agent_name:
+            talked = call_seconds(row.answered_at, row.ended_at) or 0
+            talk.setdefault(row.agent_name, []).append(talked)
+    threshold = uow.rules.phone.service_level
+    days = tuple(
+        DayOfCalls(day, day_calls(facts, now), service_level(facts, threshold))
+        for day, facts in sorted(by_day.items())
+    )
+    agents = tuple(
+        AgentCalls(name, len(seconds), sum(seconds)) for name, seconds in sorted(talk.items())
+    )
+    return CallFigures(days, agents)

@@ -32,7 +32,12 @@ def callers(db: Database, count: int) -> list[CustomerRecord]:
 
 
 def give_extensions(db: Database) -> None:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db) as uow:  # the demo's own extensions make way
+        uow.session.execute(
+            update(m.Agent)
+            .where(m.Agent.extension.in_(list(EXTENSIONS.values())))
+            .values(extension=None)
+        )
         for name, ext in EXTENSIONS.items():
             uow.session.execute(update(m.Agent).where(m.Agent.name == name).values(extension=ext))
         uow.commit()

@@ -36,7 +36,8 @@ EXT = "8001"
 
 
 def _extension(db: Database, name: str, ext: str = EXT) -> int:
-    with UnitOfWork(db) as uow:
+    with UnitOfWork(db) as uow:  # the demo gives its agents extensions: this one takes `ext`
+        uow.session.execute(update(m.Agent).where(m.Agent.extension == ext).values(extension=None))
         uow.session.execute(update(m.Agent).where(m.Agent.name == name).values(extension=ext))
         uow.commit()
         return int(uow.session.scalar(select(m.Agent.id).where(m.Agent.name == name)) or 0)

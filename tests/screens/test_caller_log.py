@@ -137,3 +137,24 @@ async def test_a_department_member_has_no_caller_log(
         await settle(pilot)
         assert not isinstance(app.screen, CallerLogScreen)
         assert "13900001111" not in screen_text(app)
+
+
+async def test_the_measures_give_the_periods_calls_per_day_and_per_agent(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    from textual.widgets import DataTable
+
+    a_morning(demo_database, clock.now())
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        table = app.screen.query_one("#measures-figures", DataTable)
+        cells = [
+            " ".join(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)
+        ]
+        assert any("来电（按日）" in c for c in cells)
+        assert any("11-23" in c and "接听 2 · 未接 3 · 服务水平 50%" in c for c in cells)
+        assert any("王芳" in c and "接听 1 · 通话 3m 05s" in c for c in cells)
+        assert any("李娜" in c and "接听 1 · 通话 0s" in c for c in cells)

@@ -195,3 +195,20 @@ def test_typing_set_aside_comes_back_latest_first(database: Database, desk: Desk
         assert uow.drafts.load_draft(desk.agent, "intake") == {"words": "第二位"}
     assert _ask(database, phone_desk.take_intake_aside, agent, None) == {"words": "第一位"}
     assert _ask(database, phone_desk.take_intake_aside, agent, None) is None
+
+
+def test_the_periods_calls_per_day_and_per_agent(database: Database, desk: Desk) -> None:
+    _setup(database, desk)
+    lead = Actor(desk.lead, "张伟", "lead", "north")
+    _post(database, 0, "newCall", "a", CALLER)
+    _post(database, 4, "answer", "a", CALLER, answeringNumber="8001")
+    _post(database, 64, "hangup", "a", CALLER, cause="normalClearing")
+    _post(database, 100, "newCall", "b", STRANGER)
+    _post(database, 130, "hangup", "b", STRANGER, cause="noAnswer")
+    query = phone_desk.PeriodCalls(FIXED_NOW - timedelta(days=1), FIXED_NOW + timedelta(days=1))
+    figures = _ask(database, phone_desk.period_calls, lead, query, 200)
+    assert [(d.day.isoformat(), d.calls.answered, d.calls.missed, d.level.percent)
+            for d in figures.days] == [("2026-11-23", 1, 1, 50)]  # fmt: skip
+    assert figures.agents == (phone_desk.AgentCalls("王芳", 1, 60),)
+    with pytest.raises(Denied):
+        _ask(database, phone_desk.period_calls, Actor(desk.agent, "王芳", "agent", "north"), query)
