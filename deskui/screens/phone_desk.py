@@ -16,12 +16,9 @@ from typing import TYPE_CHECKING, Any
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from deskui.domain.calls import ANONYMOUS
 from deskui.domain.countdown import format_duration
 from deskui.domain.floor import Readiness, call_seconds
 from deskui.domain.permissions import Action
-from deskui.domain.phone import format_display
-from deskui.domain.search import LookupKind, classify
 from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.screens.runner import run_service
@@ -31,6 +28,9 @@ if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
     from deskui.services.phone_desk import DeskCall, DeskCalls
 
+ANONYMOUS = "anonymous"
+"""A withheld number as the phone system stores it (deskui.domain.calls.ANONYMOUS): not
+imported from there, which loads phonenumbers, while the desk starts (DESIGN.md 9)."""
 QUEUE_CALL = "call_queue"
 """The change feed's word for a call ringing a queue and no agent by name: every desk."""
 LINE_ID = "call-line"
@@ -199,6 +199,9 @@ def shown_number(number: str) -> str:
     if number in ("", ANONYMOUS):
         return t("ringing.anonymous")
     if "*" not in number:
+        from deskui.domain.phone import format_display
+        from deskui.domain.search import LookupKind, classify
+
         lookup = classify(number)
         if lookup.kind is LookupKind.PHONE and lookup.phone.e164:
             return format_display(lookup.phone.e164, lookup.phone.extension)
