@@ -9,7 +9,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -213,3 +213,28 @@ def test_a_journal_survives_a_restart_and_a_torn_last_line(tmp_path: Path) -> No
     assert [j.fields["callId"] for j in again.pending()] == ["r1", "r1", "r2"]
     again.drop_first(1)
     assert [j.fields["event"] for j in Journal(journal.path).pending()] == ["hangup", "newCall"]
+
+
+def test_a_journaled_event_that_fails_for_another_reason_does_not_hold_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'd.db'}")
+    database.upgrade()
+    journal = Journal(tmp_path / "journal.jsonl")
+    journal.append(FIXED_NOW, _event("newCall", "p1"))
+    journal.append(FIXED_NOW, _event("newCall", "p2"))
+    bridge = Bridge(
+        str(database.url), FixedClock(FIXED_NOW), journal, token_digest(TOKEN), database
+    )
+    real = bridge._record
+
+    def failing(fields: dict[str, object], received_at: datetime) -> bool:
+        if fields["callId"] == "p1":
+            raise RuntimeError("a fault of ours")
+        return real(fields, received_at)
+
+    monkeypatch.setattr(bridge, "_record", failing)
+    assert bridge.replay() == 2 and len(journal) == 0
+    with UnitOfWork(database) as uow:
+        assert list(uow.session.scalars(select(m.Call.call_id))) == ["p2"]
+    database.dispose()

@@ -285,8 +285,57 @@ def seed_demo(uow: UnitOfWork, now: datetime) -> None:
     _seed_reception(uow, now)
     _seed_attachment(uow, now)
     _seed_relations(uow, now)
+    _seed_calls(uow, now, customers, desk_agents[0])
     uow.session.flush()
     uow.accounts.mark_demo()  # the demo's people sign in from the pick list, no password
+
+
+def _seed_calls(
+    uow: UnitOfWork, now: datetime, customers: list[m.Customer], agent: m.Agent
+) -> None:
+    """This morning's calls from the phone system (issue 25): two answered at 王芳's 8001,
+    one she made, and a caller nobody knows who hung up while it rang (no callback: a
+    callback needs a customer), so the caller log and the floor have rows."""
+    from deskui.domain.calls import CallEventKind, Direction, apply_event, parse_event
+
+    ext = agent.extension or ""
+    plans = [
+        ("demo-1@pbx", customers[2].phone_e164, Direction.IN, timedelta(hours=-2), 8, 190),
+        ("demo-2@pbx", customers[5].phone_e164, Direction.IN, timedelta(minutes=-75), 14, 260),
+        ("demo-3@pbx", customers[7].phone_e164, Direction.OUT, timedelta(minutes=-50), 11, 95),
+        ("demo-4@pbx", "+8613900139000", Direction.IN, timedelta(minutes=-40), None, 18),
+    ]
+    for call_id, number, direction, offset, answer_after, end_after in plans:
+        start = now + offset
+        party: dict[str, object] = {"from": number or "", "to": "95000"}
+        if direction is Direction.OUT:
+            party = {"from": ext, "to": number or ""}
+        steps = [(CallEventKind.NEW_CALL, 0)]
+        if answer_after is not None:
+            steps.append((CallEventKind.ANSWER, answer_after))
+        steps.append((CallEventKind.HANGUP, end_after))
+        call = None
+        facts = None
+        for kind, seconds in steps:
+            at = start + timedelta(seconds=seconds)
+            fields: dict[str, object] = {"event": str(kind), "callId": call_id}
+            fields["direction"] = str(direction)
+            fields |= {**party, "user": [ext], "answeringNumber": ext}
+            fields["cause"] = "normalClearing" if answer_after is not None else "cancel"
+            step = apply_event(facts, parse_event(fields), at)
+            facts = step.facts
+            if call is None:
+                call = uow.calls.new_call("cti", call_id, facts, at)
+                call.customer_id = uow.calls.customer_of(call.party_number)
+            else:
+                uow.calls.apply(call, facts, at)
+            call.rings = [agent.id]
+            if step.answered:
+                call.agent_id = agent.id
+            uow.session.flush()
+            uow.calls.add_event(call.id, str(kind), at, str(step.effect), fields)
+        if call is not None:
+            uow.calls.call_changed(call, now)
 
 
 def _seed_orders(uow: UnitOfWork, now: datetime, desk_agents: list[m.Agent]) -> None:

@@ -165,10 +165,13 @@ class Bridge:
                     self._record(journaled.fields, journaled.received_at)
                 except Invalid as error:  # a rule changed since it was accepted: dropped
                     log.warning("journaled event dropped: %s %s", error.field, error.key)
+                except Exception as error:
+                    if is_database_fault(error):
+                        raise
+                    # a fault of ours must not hold every later event back: said, dropped
+                    log.error("journaled event dropped: %s", type(error).__name__)
                 done += 1
         except Exception as error:
-            if not is_database_fault(error):
-                raise
             self._went_away(error)
         finally:
             self._journal.drop_first(done)
