@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from deskui.data import models as m
 from deskui.data.database import Database
@@ -74,10 +74,21 @@ class Morning:
     talking: CustomerRecord
 
 
+def without_the_demos_calls(db: Database) -> None:
+    """The demo's own morning of calls goes: these tests count calls of their own."""
+    with UnitOfWork(db) as uow:
+        uow.session.execute(delete(m.AgentStateRow))
+        uow.session.execute(delete(m.CallTicket))
+        uow.session.execute(delete(m.CallEvent))
+        uow.session.execute(delete(m.Call))
+        uow.commit()
+
+
 def a_morning(db: Database, now: datetime) -> Morning:
     """Six calls: one answered and ended (12 s wait, 3m 05s talk), one that rang out (a
     known customer: a callback), a caller who hung up after 3 s (not offered) and one after
     40 s (unknown number), one ringing for 45 s, one 李娜 is on."""
+    without_the_demos_calls(db)
     give_extensions(db)
     answered, rang_out, ringing, talking = callers(db, 4)
     start = now - timedelta(minutes=30)
