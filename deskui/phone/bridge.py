@@ -318,6 +318,24 @@ def stored_token(database: Database) -> bytes | None:
     return digest if len(digest) == hashlib.sha256().digest_size else None
 
 
+def warm_up(database: Database) -> None:
+    """Import the storing side and open one connection before the first post: a PBX posts
+    synchronously while its call waits (Kamailio's http_client), so the first event must
+    be as quick as the rest."""
+    from deskui.data.trouble import is_database_fault
+    from deskui.data.unit_of_work import UnitOfWork
+    from deskui.services import calls  # noqa: F401  (imported now, not at the first post)
+
+    try:
+        with UnitOfWork(database) as uow:
+            blocked = len(uow.rules.phone.block_list)
+            uow.calls.find_call("cti", "")
+        log.info("%d numbers on the site's block list", blocked)
+    except Exception as error:
+        if not is_database_fault(error):
+            raise
+
+
 def serve(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
     """Open the database (a demo's seeded), find the token, replay any journal, and serve
     until stopped. Without a token it refuses to start."""
@@ -347,6 +365,8 @@ def serve(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
         raise UsageError(
             f"phone serve: no token: set {TOKEN_ENV}, or store one with `deskui phone token`"
         )
+    if database is not None:
+        warm_up(database)  # type: ignore[arg-type]
     path = Path(args.journal) if getattr(args, "journal", None) else journal_path(settings)
     bridge = Bridge(settings.database_url, clock, Journal(path), token, database)  # type: ignore[arg-type]
     print(
