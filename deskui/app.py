@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from deskui.domain.site import SiteRules
     from deskui.screens.host import DeskHost
     from deskui.services.actor import Actor
+    from deskui.services.phone_desk import CallLogRow, DeskCall
     from deskui.web.grant import Grant
 
 RETRY_SECONDS = 5.0
@@ -70,6 +71,9 @@ class ScreenEntry:
     name: str
     signed_in: bool = True
     """Needs an agent signed in and the database open (help does not)."""
+    footer: bool = True
+    """An F-key shown in the footer (the caller log's F12 is in help and the palette: the
+    footer of an 80-column desk has no room left)."""
 
     def screen_class(self) -> Callable[[], Screen[Any]]:
         """Imported when first opened: the desk starts without every screen (DESIGN.md 9)."""
@@ -97,8 +101,12 @@ SCREENS: dict[str, ScreenEntry] = {
     "relations": ScreenEntry("f10", "relations", "deskui.screens.relations", "RelationsScreen"),
     "profiles": ScreenEntry("ctrl+k", "profiles", "deskui.screens.profiles", "ProfilesScreen"),
     "measures": ScreenEntry("ctrl+t", "measures", "deskui.screens.measures", "MeasuresScreen"),
+    "caller_log": ScreenEntry(
+        "f12", "caller-log", "deskui.screens.caller_log", "CallerLogScreen", footer=False
+    ),
 }
-"""The binding id (and action parameter) of each screen a key opens, F1-F10 and Ctrl+K."""
+"""The binding id (and action parameter) of each screen a key opens, F1-F10, F12 (the
+caller log, issue 25: Ctrl+L is intake's own) and Ctrl+K."""
 
 
 class DeskApp(KeysInOrderApp[None]):
@@ -121,7 +129,7 @@ class DeskApp(KeysInOrderApp[None]):
                 f"keys.{name}",
                 id=name,
                 priority=True,
-                show=entry.key.startswith("f"),
+                show=entry.footer and entry.key.startswith("f"),
             )
             for name, entry in SCREENS.items()
         ),
@@ -203,6 +211,10 @@ class DeskApp(KeysInOrderApp[None]):
             self.set_keymap(settings.keymap)
         self._web_grant = web_grant
         """A browser desk's hand-over from `deskui web` (issue 23): it starts signed in."""
+        from deskui.screens.phone_desk import PhoneDesk
+
+        self.phone = PhoneDesk(self)
+        """The phone on this desk (issue 25): the ringing line, the pop, the wrap-up."""
 
     # -- start: paint first, then open the data layer in a worker (DESIGN.md 9) -----------
 
@@ -378,6 +390,7 @@ class DeskApp(KeysInOrderApp[None]):
     def sign_in(self, agent: AgentRecord) -> None:
         self.agent = agent
         self._desk().sign_in(agent)
+        self.phone.signed_in()
         if works_one_department(agent.role):  # a department member works their queue
             self.action_open_screen("department")
         self._offer_handover()
@@ -479,6 +492,7 @@ class DeskApp(KeysInOrderApp[None]):
             self._rechecking = True  # one probe at a time: a server away takes 5 s to say so
             self.recheck_writes()  # every tick until the database takes writes again
         self.pending_saves.tick()
+        self.phone.tick()
         self.collector.tick()
         self._lock_when_idle()
         if self.database is not None and self._ticks % PRESENCE_TICKS == 0:
@@ -545,6 +559,12 @@ class DeskApp(KeysInOrderApp[None]):
     def _unlocked(self, _actor: Actor | None) -> None:
         self._locked = False
         self._last_input = time.monotonic()
+        self.phone.unlocked()
+
+    @property
+    def locked(self) -> bool:
+        """The desk is locked (idle, or by the agent): it shows no call but a masked line."""
+        return self._locked
 
     def _visible_screens(self) -> list[Screen[Any]]:
         """The top screen and, while it is a dialog, those it is drawn over: the clock and
@@ -662,6 +682,7 @@ class DeskApp(KeysInOrderApp[None]):
     def on_desk_app_changes_seen(self, message: ChangesSeen) -> None:
         if "site_setting" in message.entities:
             self.reload_site_rules()
+        self.phone.changes_seen(message.entities, message.records)
         for screen in self.screen_stack:
             screen.post_message(self.ChangesSeen(message.entities, message.records))
 
@@ -708,15 +729,16 @@ class DeskApp(KeysInOrderApp[None]):
     # -- keys and the palette: one screen table, one rule (deskui/navigation.py) ------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The measures (Ctrl+T) are a lead's and a manager's: not offered to anyone else in
-        the footer, help or the palette (issue 17)."""
-        if action == "open_screen" and parameters == ("measures",):
+        """The measures (Ctrl+T) are a lead's and a manager's, the caller log (F12) a desk of
+        calls': not offered to anyone else in the footer, help or the palette (issue 17, 25)."""
+        if action == "open_screen" and parameters in (("measures",), ("caller_log",)):
             actor = self.actor
             if actor is None:  # before the sign-in: nothing to import for the first paint
                 return False
             from deskui.domain.permissions import Action
 
-            return actor.may(Action.SEE_TEAM)
+            needed = Action.SEE_TEAM if parameters == ("measures",) else Action.SEE_CALLS
+            return actor.may(needed)
         return True
 
     def action_open_screen(self, name: str) -> None:
@@ -757,6 +779,38 @@ class DeskApp(KeysInOrderApp[None]):
 
         navigate(
             self, "callback-call", lambda: CallbackCallScreen(callback_id), subject=callback_id
+        )
+
+    def open_call(self, call: DeskCall) -> None:
+        """A call the agent answered (issue 25): intake with its caller, whatever screen was
+        open (each open form's typing written as its draft first), no key pressed."""
+        if self.agent is None or self.database is None:
+            return
+        from deskui.screens.drafts import live_drafts
+        from deskui.screens.intake import IntakeScreen
+
+        for draft in live_drafts():
+            draft.flush()
+        navigate(self, "intake", IntakeScreen).take_call(call)
+
+    def open_caller(self, row: CallLogRow) -> None:
+        """A call of the caller log without a ticket: its caller's card in intake."""
+        if not self._ready_for_work():
+            return
+        from deskui.services.phone_desk import DeskCall
+
+        self.open_call(
+            DeskCall(
+                row.call_id,
+                row.customer_name,
+                row.number,
+                row.sees_number,
+                row.customer_id,
+                row.rang_at,
+                None,
+                None,
+                from_log=True,
+            )
         )
 
     def open_orders(self) -> None:

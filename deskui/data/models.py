@@ -945,3 +945,14 @@ class AgentStateRow(Base):
     since: Mapped[datetime]
     call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id"))
     """The call that put the agent on a call or in wrap-up."""
+
+
+class CallTicket(Base):
+    """The ticket a popped call was recorded as (issue 25): the ticket shows the call's time,
+    wait and talk; the caller log opens the ticket."""
+
+    __tablename__ = "call_ticket"
+
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    tied_at: Mapped[datetime]

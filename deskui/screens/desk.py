@@ -27,6 +27,7 @@ from deskui.widgets.live_clock import LiveClock
 from deskui.widgets.work_list import WorkList
 
 if TYPE_CHECKING:
+    from deskui.domain.floor import Readiness
     from deskui.screens.host import DeskHost
     from deskui.screens.notifications import Seen
     from deskui.services.desk import AgentRecord
@@ -45,6 +46,7 @@ class DeskScreen(Screen[None]):
         Binding("r", "reload", "keys.reload", id="reload", show=False),
         Binding("c", "calendar", "keys.calendar", id="calendar", show=False),
         Binding("s", "site_settings", "keys.site_settings", id="site_settings", show=False),
+        Binding("b", "readiness", "keys.readiness", id="readiness", show=False),
         PAUSE_BINDING,  # the selected ticket waits on the customer, or resumes (DESIGN.md 2)
     ]
 
@@ -250,6 +252,48 @@ class DeskScreen(Screen[None]):
         from deskui.screens.pause_ticket import wait_or_resume
 
         wait_or_resume(self, row.subject_id, row.paused_at is not None, self.refresh_work)
+
+    # -- ready or not for calls (issue 25) -----------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Ready or not is for those who take calls: not offered to a department member."""
+        if action == "readiness":
+            from deskui.screens.phone_desk import takes_calls
+
+            return takes_calls(self.desk_app)
+        return True
+
+    def action_readiness(self) -> None:
+        from deskui.screens.readiness import ReadinessModal
+
+        app = self.desk_app
+        if app.agent is None or app.database is None:
+            ring_bell(self)
+            return
+        phone = getattr(app, "phone", None)
+        current = phone.readiness if phone is not None else None
+        open_modal(self.app, ReadinessModal(current), self._readiness_picked)
+
+    def _readiness_picked(self, readiness: Readiness | None) -> None:
+        from deskui.services.phone_desk import SetReadiness, set_readiness
+
+        if readiness is None:
+            return
+        run_service(
+            self,
+            set_readiness,
+            SetReadiness(readiness),
+            done=lambda _: self._readiness_set(readiness),
+            trouble=self.show_trouble,
+            group="readiness",
+            exclusive=True,
+        )
+
+    def _readiness_set(self, readiness: Readiness) -> None:
+        self.notify(t("readiness.set", state=t(f"readiness.{readiness.value}")))
+        phone = getattr(self.desk_app, "phone", None)
+        if phone is not None:
+            phone.load()
 
     def action_reload(self) -> None:
         self.refresh_work()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
+    from textual.signal import Signal
     from textual.worker_manager import WorkerManager
 
     from deskui.config import Settings
@@ -36,6 +37,8 @@ class DeskHost(Protocol):
     agent: AgentRecord | None
     calendar: BusinessCalendar | None
     pending_saves: PendingSaves
+    screen_change_signal: Signal[Screen[Any]]
+    """Textual's: the screen in front changed (the phone's line follows the agent)."""
 
     @property
     def database(self) -> OpenedDatabase | None:

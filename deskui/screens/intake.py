@@ -70,6 +70,7 @@ if TYPE_CHECKING:
         RecordCall,
         SavedCall,
     )
+    from deskui.services.phone_desk import DeskCall
 
 DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
 NEW_CONTACT = "__new__"
@@ -200,6 +201,11 @@ class IntakeScreen(Screen[None]):
         self._ahead_timer: Timer | None = None
         self._card_unit = ""
         """The unit number the card filled in: it goes with the card (issue 13)."""
+        self._call: DeskCall | None = None
+        """The phone call this form records (issue 25): popped when the agent answered."""
+        self._call_waiting: DeskCall | None = None
+        """A call popped before the form was mounted: taken once it is."""
+        self._fields_ready = False
 
     @property
     def desk_app(self) -> DeskHost:
@@ -369,6 +375,10 @@ class IntakeScreen(Screen[None]):
         self.query_one("#department", Select).disabled = not lead
         self.load_reference()
         self._set_new_customer(True)
+        self._fields_ready = True
+        call, self._call_waiting = self._call_waiting, None
+        if call is not None:  # popped as the screen was built: shown now, the draft after
+            self.call_later(self.take_call, call)  # once mounted: the number is looked up
 
     # -- reference data and the draft -------------------------------------------------------
 
@@ -395,9 +405,14 @@ class IntakeScreen(Screen[None]):
         named = [(name_zh if zh else name_en, code) for code, name_zh, name_en in departments]
         self.query_one("#department", Select).set_options(named)
         self.query_one("#forwarded_by", Select).set_options(named)
-        if draft:
+        call = self._call
+        if draft and call is not None and not _same_caller(draft, call):
+            self._set_aside(draft)  # the agent's earlier typing waits for the popped call
+        elif draft:
             self._fill(draft)
             self.notify(t("intake.draft_restored"), title=t("intake.title"))
+            if call is not None:
+                self.take_call(call)  # the same caller's draft: the call goes on it
         self._propose_department()
 
     def _area(self, name: str) -> TextArea | GuardedText:
@@ -831,6 +846,76 @@ class IntakeScreen(Screen[None]):
         finally:
             self._filling = False
 
+    # -- a call popped by the phone (issue 25) ------------------------------------------------
+
+    @property
+    def call(self) -> DeskCall | None:
+        """The phone call this form records, when the phone popped it."""
+        return self._call
+
+    def take_call(self, call: DeskCall) -> None:
+        """The agent answered `call`: the form shows its caller. What the form held for
+        another caller is set aside as a draft and comes back once this call is saved."""
+        if not self._fields_ready or not self.is_mounted:  # its fields are not there yet
+            self._call_waiting = call
+            return
+        values = self._fields()
+        typed = any(str(values[name]).strip() for name in TEXT_FIELDS + AREA_FIELDS)
+        if typed and not _same_caller(values, call):
+            self._set_aside(values)
+            self._reset()
+        self._call = call
+        if call.sees_number and call.number:
+            lookup = classify(call.number)
+            number = call.number
+            if lookup.kind is LookupKind.PHONE and lookup.phone.e164:
+                shown = format_display(lookup.phone.e164)
+                number = "".join(ch for ch in shown if ch.isdigit())
+            phone = self.query_one("#phone", Input)
+            if classify(phone.value).phone.e164 != lookup.phone.e164 or not phone.value:
+                phone.value = number  # the lookup and the card follow, as for typed digits
+        elif call.customer_id is not None:
+            self.load_card(call.customer_id)  # a masked reader: the card, not the number
+        self.query_one("#kind", Select).focus()
+
+    def _set_aside(self, values: dict[str, object]) -> None:
+        from deskui.services.phone_desk import set_intake_aside
+
+        self.notify(t("intake.set_aside"), title=t("intake.title"))
+        run_service(
+            self,
+            set_intake_aside,
+            dict(values),
+            done=lambda _: None,
+            trouble=self._trouble,
+            group="intake_aside",
+        )
+
+    def _bring_back_aside(self) -> None:
+        """After a popped call: the typing set aside for it comes back (and is the form's
+        draft again)."""
+        from deskui.services.phone_desk import take_intake_aside
+
+        if self.desk_app.agent is None or self.desk_app.database is None:
+            return
+        run_service(
+            self,
+            take_intake_aside,
+            None,
+            done=self._aside_back,
+            trouble=self._trouble,
+            group="intake_aside",
+        )
+
+    def _aside_back(self, values: dict[str, object] | None) -> None:
+        if not values:
+            return
+        if self._call is not None:  # another call popped meanwhile: it waits for that one
+            self._set_aside(values)
+            return
+        self._fill(values)
+        self.notify(t("intake.aside_restored"), title=t("intake.title"))
+
     def action_focus_phone(self) -> None:
         self.query_one("#phone", Input).focus()
 
@@ -939,7 +1024,11 @@ class IntakeScreen(Screen[None]):
     def _command(self, intake: CallIntake) -> RecordCall:
         from deskui.services.intake import RecordCall
 
-        return RecordCall(intake, current_locale(), self.desk_app.settings.site_timezone)
+        call = self._call
+        popped = call.call_id if call is not None and not call.from_log else None
+        return RecordCall(
+            intake, current_locale(), self.desk_app.settings.site_timezone, call=popped
+        )
 
     def on_intake_screen_refused(self, message: Refused) -> None:
         """The service refused what the form let through (issue 24): each problem beside
@@ -1003,15 +1092,21 @@ class IntakeScreen(Screen[None]):
         due = saved.first_contact_due.astimezone(zone).strftime("%m-%d %H:%M")
         key = "intake.saved_closed" if saved.closed else "intake.saved"
         self.notify(t(key, id=saved.ticket_id, due=due), title=t("intake.title"))
+        popped = self._call is not None
         self._reset()
+        if popped:
+            self._bring_back_aside()
         if message.kind == TicketKind.COMPLAINT and not saved.closed:
             self.desk_app.open_complaint(saved.ticket_id)  # the seven steps start now
 
     def action_new_call(self) -> None:
         self._pending = None
         self._pending_key = None  # a call still queued stays queued; the next is another
+        popped = self._call is not None
         self._reset()
         self.discard_draft()
+        if popped:
+            self._bring_back_aside()
 
     def discard_draft(self) -> None:
         from deskui.services.intake import discard_intake_draft
@@ -1029,6 +1124,7 @@ class IntakeScreen(Screen[None]):
         )
 
     def _reset(self) -> None:
+        self._call = None
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._ahead.forget()
@@ -1059,6 +1155,15 @@ def _callers_and_card(
 
     found = ask(callers_and_card, lookup)
     return found.matches, found.card
+
+
+def _same_caller(values: dict[str, object], call: DeskCall) -> bool:
+    """Whether a form's values are about the caller of `call` (its number or its customer):
+    then they stay, and the call goes on the form they are on."""
+    if call.customer_id is not None and values.get("customer_id") == call.customer_id:
+        return True
+    typed = classify(str(values.get("phone") or "")).phone.e164
+    return bool(typed) and call.sees_number and typed == classify(call.number).phone.e164
 
 
 def _hint_text(lookup: Lookup) -> Text:

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from deskui.domain.countdown import format_duration
 from deskui.domain.periods import Period, PeriodKind, days_between, period_at
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from deskui.screens.host import DeskHost
+    from deskui.services.phone_desk import CallFigures
 
 PERIODS = (
     PeriodKind.TODAY,
@@ -299,6 +301,39 @@ def _days(figures: PeriodFigures) -> str:
     return f"{period.first_day.isoformat()} ~ {period.last_day.isoformat()}"
 
 
+def call_rows(figures: CallFigures) -> list[FigureRow]:
+    """The period's calls (issue 25), per day and per agent; none when it had no calls."""
+    if not figures.days:
+        return []
+    rows = [FigureRow(t("measures.calls.title"), "", heading=True)]
+    for day in figures.days:
+        level = day.level.percent
+        rows.append(
+            FigureRow(
+                f"  {day.day:%m-%d}",
+                t(
+                    "measures.calls.day",
+                    answered=day.calls.answered,
+                    missed=day.calls.missed,
+                    level=f"{level}%" if level is not None else "—",
+                ),
+            )
+        )
+    rows.append(FigureRow(t("measures.calls.by_agent"), "", heading=True))
+    rows += [
+        FigureRow(
+            f"  {agent.name}",
+            t(
+                "measures.calls.agent",
+                answered=agent.answered,
+                talked=format_duration(agent.talk_seconds),
+            ),
+        )
+        for agent in figures.agents
+    ]
+    return rows
+
+
 def live_rows(live: LiveFigures) -> list[FigureRow]:
     rows = [
         FigureRow(t("measures.live.title"), "", heading=True),
@@ -371,6 +406,7 @@ class MeasuresScreen(Screen[None]):
         """The from/to typed (5), shown while `period` is RANGE."""
         self._period_rows: list[FigureRow] = []
         self._live_rows: list[FigureRow] = []
+        self._call_rows: list[FigureRow] = []
         self._shown: list[FigureRow] = []
         self._records: list[MeasureRecord] = []
         self._drilled: FigureRow | None = None
@@ -430,6 +466,19 @@ class MeasuresScreen(Screen[None]):
                     group="measures_live", exclusive=True)  # fmt: skip
         run_service(self, trend, TrendQuery(30), done=self._trend_loaded,
                     group="measures_trend", exclusive=True)  # fmt: skip
+        self.load_calls(period)
+
+    def load_calls(self, period: Period) -> None:
+        """The period's calls per day and per agent (issue 25)."""
+        from deskui.services.phone_desk import PeriodCalls, period_calls
+
+        zone = self.desk_app.settings.site_timezone
+        run_service(self, period_calls, PeriodCalls(period.start, period.end, zone),
+                    done=self._calls_loaded, group="measures_calls", exclusive=True)  # fmt: skip
+
+    def _calls_loaded(self, figures: CallFigures) -> None:
+        self._call_rows = call_rows(figures)
+        self._fill_figures()
 
     def _period_loaded(self, figures: PeriodFigures) -> None:
         self._period_rows = period_rows(figures)
@@ -446,7 +495,7 @@ class MeasuresScreen(Screen[None]):
         table = self.query_one("#measures-figures", DataTable)
         row = table.cursor_row
         table.clear()
-        self._shown = [*self._period_rows, *self._live_rows]
+        self._shown = [*self._period_rows, *self._call_rows, *self._live_rows]
         for figure in self._shown:
             style = "bold reverse" if figure.heading else ""
             table.add_row(Text(figure.label, style=style), Text(figure.value, style=style))

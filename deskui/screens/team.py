@@ -1,6 +1,7 @@
 """F6: the team's open deadlines, everyone's, soonest first (seed 002:2.5); and this
 quarter's satisfaction survey forms still missing from sales, counting down to the 10th of
-the quarter's first month (seed 000:2.5.3), which a lead records as received with one key."""
+the quarter's first month (seed 000:2.5.3), which a lead records as received with one key;
+and for a lead, the floor live: calls ringing, today's calls, each agent's state (issue 25)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.desk import describe_row, open_work_item
+from deskui.screens.floor import FLOOR_ENTITIES, FloorView
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service, run_service
@@ -39,7 +41,7 @@ from deskui.widgets.work_list import Column, WorkList
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
 
-TEAM_VIEWS = ("deadlines", "surveys")
+TEAM_VIEWS = ("deadlines", "surveys", "floor")
 
 
 class MissingSurveySource:
@@ -104,6 +106,7 @@ class TeamScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "view('deadlines')", "keys.team_deadlines", id="team_deadlines"),
         Binding("2", "view('surveys')", "keys.team_surveys", id="team_surveys"),
+        Binding("3", "view('floor')", "keys.team_floor", id="team_floor", show=False),
         Binding("s", "receive_survey", "keys.team_survey_receive", id="team_survey_receive"),
         Binding("m", "measures", "keys.measures", id="team_measures"),
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
@@ -131,10 +134,15 @@ class TeamScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The measures (issue 17) are a lead's and a manager's: not offered to an agent."""
-        if action == "measures":
-            actor = self.desk_app.actor
-            return actor is not None and actor.may(Action.SEE_TEAM)
+        if action == "measures" or (action == "view" and parameters == ("floor",)):
+            return self.sees_floor
         return True
+
+    @property
+    def sees_floor(self) -> bool:
+        """The measures and the floor (issue 17, 25) are a lead's and a manager's."""
+        actor = self.desk_app.actor
+        return actor is not None and actor.may(Action.SEE_TEAM)
 
     async def action_measures(self) -> None:
         await self.app.run_action("open_screen('measures')")
@@ -159,6 +167,7 @@ class TeamScreen(Screen[None]):
         yield WorkList(
             columns=survey_columns(), empty_text=t("team.survey.empty"), id="team-surveys"
         )
+        yield FloorView(id="team-floor")
         yield Static("", id="team-detail")
         yield KeyFooter()
 
@@ -175,20 +184,43 @@ class TeamScreen(Screen[None]):
         self.count_surveys()
 
     def action_view(self, view: str) -> None:
+        if view == "floor" and not self.sees_floor:
+            view = "deadlines"
         self.view = view
         deadlines = self.query_one("#team-work", WorkList)
         surveys = self.query_one("#team-surveys", WorkList)
+        floor = self.query_one("#team-floor", FloorView)
         deadlines.display = view == "deadlines"
         surveys.display = view == "surveys"
-        (surveys if view == "surveys" else deadlines).focus()
+        floor.display = view == "floor"
+        self.query_one("#team-detail").display = view != "floor"
+        (floor if view == "floor" else surveys if view == "surveys" else deadlines).focus()
         line = Text()
-        for n, name in enumerate(TEAM_VIEWS, start=1):
+        views = TEAM_VIEWS if self.sees_floor else TEAM_VIEWS[:2]
+        for n, name in enumerate(views, start=1):
             label = f" {n} {t(f'team.view.{name}')} "
             line.append(label, style="reverse bold" if name == view else "")
         self.query_one("#team-tabs", Static).update(line)
-        shown = surveys if view == "surveys" else deadlines
-        self.query_one("#team-detail", Static).update(self._describe(shown.cursor_row))
+        if view == "floor":
+            self.load_floor()
+        else:
+            shown = surveys if view == "surveys" else deadlines
+            self.query_one("#team-detail", Static).update(self._describe(shown.cursor_row))
         self._show_summary()
+
+    # -- the floor, live (issue 25) ---------------------------------------------------------------
+
+    def load_floor(self) -> None:
+        from deskui.services.phone_desk import FloorQuery, read_floor
+
+        run_service(
+            self,
+            read_floor,
+            FloorQuery(self.desk_app.settings.site_timezone),
+            done=self.query_one("#team-floor", FloorView).show,
+            group="team_floor",
+            exclusive=True,
+        )
 
     # -- the survey summary ---------------------------------------------------------------------
 
@@ -225,7 +257,7 @@ class TeamScreen(Screen[None]):
     # -- rows -----------------------------------------------------------------------------------
 
     def _describe(self, row: Any) -> Text:
-        if self.view == "deadlines":
+        if self.view != "surveys":
             return describe_row(self.desk_app, row)
         text = Text()
         if row is None:
@@ -237,7 +269,9 @@ class TeamScreen(Screen[None]):
 
     @on(WorkList.CursorMoved)
     def show_detail(self, event: WorkList.CursorMoved) -> None:
-        if event.work_list.id == ("team-surveys" if self.view == "surveys" else "team-work"):
+        if self.view != "floor" and event.work_list.id == (
+            "team-surveys" if self.view == "surveys" else "team-work"
+        ):
             self.query_one("#team-detail", Static).update(self._describe(event.row))
 
     @on(WorkList.RowSelected, "#team-work")
@@ -274,4 +308,9 @@ class TeamScreen(Screen[None]):
         self.count_surveys()
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
+        if self.view == "floor":
+            if message.entities & FLOOR_ENTITIES:
+                self.load_floor()
+            if message.entities <= FLOOR_ENTITIES - {"callback"}:
+                return  # a call event: the deadlines and surveys are as they were
         self.reload()

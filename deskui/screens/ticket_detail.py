@@ -29,6 +29,7 @@ from deskui.screens.runner import denied_line, run_service
 from deskui.widgets.banner import Banner
 
 if TYPE_CHECKING:
+    from deskui.services.phone_desk import TicketCall
     from deskui.services.tickets import (
         AttachmentRecord,
         LegRecord,
@@ -74,6 +75,9 @@ class TicketDetailModal(ModalScreen[None]):
             yield Banner(id="ticket-moved", classes="-attention")
             with VerticalScroll():
                 yield Static(t("ticket.loading"), id="ticket-fields")
+                call = Static("", id="ticket-call")
+                call.display = False  # shown for a ticket recorded from a popped call
+                yield call
                 pause = Static("", id="ticket-pause")
                 pause.display = False  # shown only while the ticket waits on the customer
                 yield pause
@@ -111,6 +115,43 @@ class TicketDetailModal(ModalScreen[None]):
             trouble=self._not_loaded,
             group="ticket_detail",
             exclusive=True,
+        )
+        self.load_call()
+
+    def load_call(self) -> None:
+        """The phone call the ticket was recorded from (issue 25): time, wait, talk."""
+        from deskui.services.phone_desk import ticket_call
+
+        run_service(
+            self,
+            ticket_call,
+            self.ticket_id,
+            done=self._show_call,
+            trouble=lambda _reason: None,  # the fields' own load says the database
+            group="ticket_call",
+            exclusive=True,
+        )
+
+    def _show_call(self, call: TicketCall | None) -> None:
+        line = self.query_one("#ticket-call", Static)
+        line.display = call is not None
+        if call is None:
+            return
+        from deskui.domain.countdown import format_duration
+        from deskui.domain.floor import call_seconds
+
+        zone = ZoneInfo(getattr(self.app, "settings").site_timezone)  # noqa: B009
+        wait = call_seconds(call.rang_at, call.answered_at)
+        talked = call_seconds(call.answered_at, call.ended_at)
+        line.update(
+            Text(
+                t(
+                    "ticket.call",
+                    at=call.rang_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+                    wait=format_duration(wait) if wait is not None else "—",
+                    talked=format_duration(talked) if talked is not None else t("ticket.call_on"),
+                )
+            )
         )
 
     def _not_loaded(self, reason: object) -> None:

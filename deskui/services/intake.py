@@ -183,6 +183,8 @@ class RecordCall:
     """Whose rules of conduct an answer said to the customer is held to."""
     site_timezone: str = SITE_TIMEZONE
     """Where "today" is, for the day a forwarding department received the complaint."""
+    call: int | None = None
+    """The phone call the agent answered and intake popped (issue 25): the ticket carries it."""
 
 
 def _check_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetime) -> None:
@@ -239,6 +241,7 @@ def record_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetim
     require(actor, Action.WORK_OWN)
     _check_call(uow, actor, command, now)
     saved = uow.tickets.record_call(command.intake, actor.id, now, _plan(uow, command.intake, now))
+    _tie_call(uow, actor, command, saved, now)
     uow.commit()
     return saved
 
@@ -259,6 +262,15 @@ def _plan(uow: UnitOfWork, intake: CallIntake, now: datetime) -> CallPlan:
     )
 
 
+def _tie_call(
+    uow: UnitOfWork, actor: Actor, command: RecordCall, saved: SavedCall, now: datetime
+) -> None:
+    if command.call is not None:
+        from deskui.services.phone_desk import tie_call_in
+
+        tie_call_in(uow, actor, command.call, saved.ticket_id, now)
+
+
 def record_queued_call(
     uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetime
 ) -> SavedCall:
@@ -270,6 +282,7 @@ def record_queued_call(
     intake = command.intake
     draft = uow.drafts.load_draft(actor.id, DRAFT_FORM)
     saved = uow.tickets.record_call(intake, actor.id, now, _plan(uow, intake, now))
+    _tie_call(uow, actor, command, saved, now)
     if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
         uow.drafts.save_draft(actor.id, DRAFT_FORM, draft, now)
     uow.commit()

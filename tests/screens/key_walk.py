@@ -17,6 +17,7 @@ from deskui.app import DeskApp
 
 NAVIGATION = (
     *(f"f{n}" for n in range(1, 11)),
+    "f12",
     "ctrl+k",
     "ctrl+p",
     "escape",

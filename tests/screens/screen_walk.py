@@ -47,6 +47,9 @@ STOPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("events", ("f10", "3")),
     ("profiles", ("ctrl+k",)),
     ("profile form", ("ctrl+k", "n")),
+    ("caller log", ("f12",)),
+    ("caller log, not called back", ("f12", "3")),
+    ("ready or not", ("b",)),
     ("command palette", ("ctrl+p",)),
     ("command palette, nothing found", ("ctrl+p", "z", "z")),
 )
@@ -55,6 +58,7 @@ LEAD_STOPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("calendar days", ("c",)),
     ("site settings", ("s",)),
     ("team view as lead", ("f6",)),
+    ("the floor", ("f6", "3")),
     ("all callbacks", ("f4", "3")),
 )
 """What only a lead is offered, on top of the agent's stops."""

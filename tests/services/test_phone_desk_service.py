@@ -1,0 +1,214 @@
+"""What a desk and the lead read of the phone (issue 25; deskui/services/phone_desk.py), on
+SQLite and PostgreSQL: the calls concerning one agent, the caller log's filters, the floor's
+figures and states, the ticket a popped call was saved as, the typing set aside for a pop."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from deskui.data import models as m
+from deskui.data.database import Database
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.floor import FloorState, Readiness
+from deskui.services import phone_desk
+from deskui.services.actor import Actor, Denied
+from deskui.services.calls import PHONE_ACTOR, RecordCallEvent, record_call_event
+from tests.conftest import FIXED_NOW
+from tests.services.conftest import Desk
+
+CALLER = "+862155550101"  # the desk's first customer
+STRANGER = "13900001111"
+
+
+def _setup(database: Database, desk: Desk) -> None:
+    with UnitOfWork(database) as uow:
+        uow.session.execute(
+            update(m.Agent).where(m.Agent.id == desk.agent).values(extension="8001")
+        )
+        uow.commit()
+
+
+def _post(
+    database: Database, seconds: float, kind: str, call: str, number: str, **more: object
+) -> None:
+    fields: dict[str, object] = {
+        "event": kind, "callId": call, "from": number, "to": "95000", "direction": "in",
+        "user[]": ["8001"], **more,
+    }  # fmt: skip
+    with UnitOfWork(database) as uow:
+        record_call_event(
+            uow, PHONE_ACTOR, RecordCallEvent(fields), FIXED_NOW + timedelta(seconds=seconds)
+        )
+
+
+def _ask(database: Database, service, actor: Actor, command: object, seconds: float = 0):  # type: ignore[no-untyped-def]
+    with UnitOfWork(database) as uow:
+        return service(uow, actor, command, FIXED_NOW + timedelta(seconds=seconds))
+
+
+def test_a_desk_reads_its_ringing_call_then_the_one_it_is_on_then_the_wrap_up(
+    database: Database, desk: Desk
+) -> None:
+    _setup(database, desk)
+    agent = Actor(desk.agent, "王芳", "agent", "north")
+    _post(database, 0, "newCall", "c1", CALLER)
+    seen = _ask(database, phone_desk.desk_calls, agent, None, 5)
+    assert [(r.customer_name, r.number, r.masked) for r in seen.ringing] == [
+        ("上海星辰电子有限公司", CALLER, "021****0101")
+    ]
+    assert seen.current is None
+    _post(database, 10, "answer", "c1", CALLER, answeringNumber="8001")
+    seen = _ask(database, phone_desk.desk_calls, agent, None, 11)
+    assert seen.ringing == () and seen.current is not None
+    assert seen.current.sees_number and seen.current.customer_name == "上海星辰电子有限公司"
+    # a colleague's desk reads nothing of it
+    colleague = Actor(desk.colleague, "李娜", "agent", "south")
+    other = _ask(database, phone_desk.desk_calls, colleague, None, 11)
+    assert other.ringing == () and other.current is None
+    _post(database, 70, "hangup", "c1", CALLER, cause="normalClearing")
+    seen = _ask(database, phone_desk.desk_calls, agent, None, 75)
+    assert seen.current is None and seen.last_ended is not None
+    assert seen.wrap_up == timedelta(seconds=30)
+
+
+def test_a_masked_role_reads_masked_numbers(database: Database, desk: Desk) -> None:
+    _setup(database, desk)
+    with UnitOfWork(database) as uow:
+        uow.settings.save_settings({"privacy.masked": "department_agent"}, desk.lead, FIXED_NOW)
+        uow.commit()
+    agent = Actor(desk.agent, "王芳", "agent", "north")
+    _post(database, 0, "newCall", "c1", CALLER)
+    _post(database, 3, "answer", "c1", CALLER, answeringNumber="8001")
+    seen = _ask(database, phone_desk.desk_calls, agent, None, 5)
+    assert seen.current is not None
+    assert seen.current.number == "021****0101" and not seen.current.sees_number
+    rows = _ask(database, phone_desk.call_log_page, agent, phone_desk.CallLogPage())
+    assert [r.number for r in rows] == ["021****0101"]
+
+
+def test_the_caller_logs_filters(database: Database, desk: Desk) -> None:
+    _setup(database, desk)
+    agent = Actor(desk.agent, "王芳", "agent", "north")
+    _post(database, 0, "newCall", "a", CALLER)
+    _post(database, 5, "answer", "a", CALLER, answeringNumber="8001")
+    _post(database, 50, "hangup", "a", CALLER, cause="normalClearing")
+    _post(database, 100, "newCall", "b", STRANGER)
+    _post(database, 120, "hangup", "b", STRANGER, cause="noAnswer")
+    every = _ask(database, phone_desk.call_log_page, agent, phone_desk.CallLogPage("all"))
+    assert [(r.outcome, r.wait_seconds, r.duration_seconds) for r in every] == [
+        ("missed", 20, None),
+        ("answered", 5, 45),
+    ]
+    assert _ask(database, phone_desk.call_log_count, agent, phone_desk.CallLogPage("missed")) == 1
+    missed = _ask(
+        database, phone_desk.call_log_page, agent, phone_desk.CallLogPage("not_called_back")
+    )
+    assert [r.number for r in missed] == ["+8613900001111"]
+
+
+def test_the_floor_counts_today_and_says_each_agents_state(database: Database, desk: Desk) -> None:
+    _setup(database, desk)
+    lead = Actor(desk.lead, "张伟", "lead", "north")
+    _post(database, 0, "newCall", "a", CALLER)
+    _post(database, 30, "answer", "a", CALLER, answeringNumber="8001")  # late: 30 s
+    _post(database, 100, "newCall", "b", STRANGER)
+    _post(database, 102, "hangup", "b", STRANGER, cause="cancel")  # within 5 s: not offered
+    _post(database, 200, "newCall", "c", STRANGER)
+    _post(database, 210, "hangup", "c", STRANGER, cause="cancel")
+    _post(database, 290, "newCall", "d", CALLER)
+    with UnitOfWork(database) as uow:
+        uow.presence.touch(desk.lead, "", FIXED_NOW + timedelta(seconds=295))
+        uow.commit()
+    floor = _ask(database, phone_desk.read_floor, lead, phone_desk.FloorQuery(), 300)
+    assert (floor.day.answered, floor.day.hung_up, floor.day.ringing) == (1, 2, 1)
+    assert floor.day.longest_wait == timedelta(seconds=10)
+    assert (floor.level.answered_in_time, floor.level.offered) == (0, 2)
+    assert floor.missed_not_called_back == 2
+    states = {a.name: a.now.state for a in floor.agents}
+    # the north team only: 王芳 on the call, the lead at their desk, the manager away
+    assert states == {
+        "王芳": FloorState.ON_CALL,
+        "张伟": FloorState.READY,
+        "刘洋": FloorState.SIGNED_OUT,
+    }
+    with pytest.raises(Denied):  # the floor is a lead's
+        _ask(database, phone_desk.read_floor, Actor(desk.agent, "王芳", "agent", "north"),
+             phone_desk.FloorQuery(), 300)  # fmt: skip
+
+
+def test_readiness_is_set_and_read_back(database: Database, desk: Desk) -> None:
+    agent = Actor(desk.agent, "王芳", "agent", "north")
+    _ask(database, phone_desk.set_readiness, agent, phone_desk.SetReadiness(Readiness.TRAINING))
+    seen = _ask(database, phone_desk.desk_calls, agent, None, 1)
+    assert seen.readiness is not None and seen.readiness.readiness is Readiness.TRAINING
+    with UnitOfWork(database) as uow:
+        uow.presence.touch(desk.agent, "", FIXED_NOW)
+        uow.commit()
+    lead = Actor(desk.lead, "张伟", "lead", "north")
+    floor = _ask(database, phone_desk.read_floor, lead, phone_desk.FloorQuery(), 5)
+    wang = next(a for a in floor.agents if a.name == "王芳")
+    assert (wang.now.state, wang.now.reason) == (FloorState.NOT_READY, Readiness.TRAINING)
+    _ask(database, phone_desk.set_readiness, agent, phone_desk.SetReadiness(Readiness.READY), 9)
+    seen = _ask(database, phone_desk.desk_calls, agent, None, 10)
+    assert seen.readiness is not None and seen.readiness.readiness is Readiness.READY
+
+
+def test_a_call_is_tied_only_to_the_ticket_of_the_agent_who_answered_it(
+    database: Database, desk: Desk
+) -> None:
+    _setup(database, desk)
+    _post(database, 0, "newCall", "a", CALLER)
+    _post(database, 7, "answer", "a", CALLER, answeringNumber="8001")
+    with UnitOfWork(database) as uow:
+        ticket = m.Ticket(
+            customer_id=desk.customer, kind="question", category="usage", channel="phone",
+            severity="normal", customer_words="x", owner_id=desk.agent, opened_at=FIXED_NOW,
+            status="open",
+        )  # fmt: skip
+        uow.session.add(ticket)
+        uow.session.flush()
+        ticket_id = ticket.id
+        call_pk = uow.session.query(m.Call.id).scalar()
+        colleague = Actor(desk.colleague, "李娜", "agent", "south")
+        phone_desk.tie_call_in(uow, colleague, call_pk, ticket_id, FIXED_NOW)
+        uow.commit()
+    agent = Actor(desk.agent, "王芳", "agent", "north")
+    assert _ask(database, phone_desk.ticket_call, agent, ticket_id) is None
+    with UnitOfWork(database) as uow:
+        phone_desk.tie_call_in(uow, agent, call_pk, ticket_id, FIXED_NOW)
+        uow.commit()
+    tied = _ask(database, phone_desk.ticket_call, agent, ticket_id)
+    assert tied is not None and tied.answered_at == FIXED_NOW + timedelta(seconds=7)
+    rows = _ask(database, phone_desk.call_log_page, agent, phone_desk.CallLogPage())
+    assert rows[0].ticket_id == ticket_id
+
+
+def test_typing_set_aside_comes_back_latest_first(database: Database, desk: Desk) -> None:
+    agent = Actor(desk.agent, "王芳", "agent", "north")
+    _ask(database, phone_desk.set_intake_aside, agent, {"words": "第一位"})
+    _ask(database, phone_desk.set_intake_aside, agent, {"words": "第二位"})
+    assert _ask(database, phone_desk.take_intake_aside, agent, None) == {"words": "第二位"}
+    with UnitOfWork(database) as uow:  # it is intake's draft again
+        assert uow.drafts.load_draft(desk.agent, "intake") == {"words": "第二位"}
+    assert _ask(database, phone_desk.take_intake_aside, agent, None) == {"words": "第一位"}
+    assert _ask(database, phone_desk.take_intake_aside, agent, None) is None
+
+
+def test_the_periods_calls_per_day_and_per_agent(database: Database, desk: Desk) -> None:
+    _setup(database, desk)
+    lead = Actor(desk.lead, "张伟", "lead", "north")
+    _post(database, 0, "newCall", "a", CALLER)
+    _post(database, 4, "answer", "a", CALLER, answeringNumber="8001")
+    _post(database, 64, "hangup", "a", CALLER, cause="normalClearing")
+    _post(database, 100, "newCall", "b", STRANGER)
+    _post(database, 130, "hangup", "b", STRANGER, cause="noAnswer")
+    query = phone_desk.PeriodCalls(FIXED_NOW - timedelta(days=1), FIXED_NOW + timedelta(days=1))
+    figures = _ask(database, phone_desk.period_calls, lead, query, 200)
+    assert [(d.day.isoformat(), d.calls.answered, d.calls.missed, d.level.percent)
+            for d in figures.days] == [("2026-11-23", 1, 1, 50)]  # fmt: skip
+    assert figures.agents == (phone_desk.AgentCalls("王芳", 1, 60),)
+    with pytest.raises(Denied):
+        _ask(database, phone_desk.period_calls, Actor(desk.agent, "王芳", "agent", "north"), query)
