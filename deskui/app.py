@@ -48,6 +48,9 @@ RETRY_SECONDS = 5.0
 WEB_REFUSED_SECONDS = 5.0  # a refused browser desk shows why, then ends (the page signs in)
 FIRST_PAINT_WAIT = 2.0  # seconds; a headless start with no paint still opens the database
 CHANGE_POLL_TICKS = 2
+HEARD_POLL_TICKS = 30
+"""On PostgreSQL with LISTEN live the feed is polled when a change is heard, and this often
+besides (a notification lost with a dropped connection is caught up)."""
 HANDOVER_FLAG_TICKS = 10  # late handover acknowledgements reach the lead (seed 004)
 CALLBACK_SWEEP_TICKS = 60  # overdue personal callbacks reach the shared queue on time (issue 6)
 TYPING_PAUSE = 0.5
@@ -463,7 +466,7 @@ class DeskApp(KeysInOrderApp[None]):
             return
         self._held_ticks = 0
         self._ticks += 1
-        if self.database is not None and self._ticks % CHANGE_POLL_TICKS == 0:
+        if self.database is not None and self._poll_due():
             self.poll_changes()
         if self.database is not None and self._ticks % HANDOVER_FLAG_TICKS == 0:
             self.check_handovers()
@@ -579,9 +582,22 @@ class DeskApp(KeysInOrderApp[None]):
         if database.is_sqlite or self._listener is not None:
             return
         from deskui.data.change_listener import ChangeListener
+        from deskui.data.database import application_name
 
-        self._listener = ChangeListener(database.url, lambda: deliver(self, self.poll_changes))
+        self._listener = ChangeListener(
+            database.url,
+            lambda: deliver(self, self.poll_changes),
+            application_name=application_name(),
+        )
         self._listener.start()
+
+    def _poll_due(self) -> bool:
+        """Whether this tick polls the change feed: every CHANGE_POLL_TICKS, or only every
+        HEARD_POLL_TICKS while LISTEN tells this desk of every change at once (a hundred
+        desks polling every 2 s would each keep a server connection open, issue 27)."""
+        listener = self._listener
+        every = HEARD_POLL_TICKS if listener is not None and listener.live else CHANGE_POLL_TICKS
+        return self._ticks % every == 0
 
     # -- an unexpected error: logged, drafts kept, a non-zero exit (deskui/crash.py) --------
 
