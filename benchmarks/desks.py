@@ -208,6 +208,7 @@ def run(desks: int, idle: float, url: str | None, spread: float) -> dict[str, fl
         "troubled": troubled,
         "start_seconds": start_seconds,
         "cpu_share": used / elapsed,
+        "cpu_percent": 100 * used / elapsed,
         "rss_mean": sum(rss) / len(rss) if rss else float("nan"),
         "rss_max": max(rss) if rss else float("nan"),
         "pss_mean": sum(pss) / len(pss) if pss else float("nan"),
