@@ -161,7 +161,7 @@ def run(desks: int, idle: float, url: str | None, spread: float) -> dict[str, fl
                 [sys.executable, "-c", CHILD, url, AGENTS[i % len(AGENTS)], str(ready),
                  str(stop), NOW],
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=(folder / f"stderr-{i}").open("wb"),
                 cwd=_HERE.parent,
             )  # fmt: skip
             children.append((child, ready))
@@ -193,10 +193,14 @@ def run(desks: int, idle: float, url: str | None, spread: float) -> dict[str, fl
         while any(c.poll() is None for c, _ in children) and time.time() < ended:
             time.sleep(0.2)
         troubled = 0
-        for child, ready in children:
+        for i, (child, ready) in enumerate(children):
             if child.poll() is None:
                 child.kill()
-            child.wait()
+            code = child.wait()
+            if not ready.exists() or _rows(ready) == 0:
+                said = (folder / f"stderr-{i}").read_text(errors="replace").strip()
+                print(f"desk {i} ({AGENTS[i % len(AGENTS)]}) never painted its rows, exit"
+                      f" {code}: {said[-1500:]}", file=sys.stderr)  # fmt: skip
             if ready.exists() and json.loads(ready.read_text() or "{}").get("trouble"):
                 troubled += 1
         watch.close()
