@@ -27,7 +27,14 @@ from deskui.i18n import set_locale, t
 from deskui.key_order import KeysInOrderApp
 from deskui.keys import localize_bindings, offered
 from deskui.memory import IdleCollector
-from deskui.navigation import close, navigate, open_modal, ring_bell
+from deskui.navigation import (
+    close,
+    every_screen,
+    keep_when_left,
+    navigate,
+    open_modal,
+    ring_bell,
+)
 from deskui.palette import DeskCommandPalette
 from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
@@ -569,6 +576,7 @@ class DeskApp(KeysInOrderApp[None]):
         for draft in live_drafts():
             if draft.screen is self.screen:
                 draft.flush()
+        keep_when_left(self, self.screen)  # the intake waits to be shown again in a frame
         await super().action_pop_screen()
 
     def on_unmount(self) -> None:
@@ -673,7 +681,7 @@ class DeskApp(KeysInOrderApp[None]):
     def on_desk_app_changes_seen(self, message: ChangesSeen) -> None:
         if "site_setting" in message.entities:
             self.reload_site_rules()
-        for screen in self.screen_stack:
+        for screen in every_screen(self):  # a kept intake too: it is shown again up to date
             screen.post_message(self.ChangesSeen(message.entities, message.records))
 
     def _database_answered(self) -> None:
@@ -686,7 +694,7 @@ class DeskApp(KeysInOrderApp[None]):
         self._database_down = False
         from deskui.widgets.banner import Banner
 
-        for screen in self.screen_stack:
+        for screen in every_screen(self):
             for banner in screen.query(Banner):
                 if not (banner.has_class("-notice") or banner.has_class("-attention")):
                     banner.message = ""

@@ -175,6 +175,10 @@ class IntakeScreen(Screen[None]):
     class Refused(Message):
         error: Exception
 
+    KEPT_WHEN_LEFT = True
+    """Left with Esc, the intake waits off the stack: F2 shows it again in a frame (issue 27,
+    deskui/navigation.py), not built again (138 ms)."""
+
     def __init__(self) -> None:
         super().__init__(id="intake")
         localize_bindings(self)
@@ -372,6 +376,16 @@ class IntakeScreen(Screen[None]):
         self.query_one("#department", Select).disabled = not lead
         self.load_reference()
         self._set_new_customer(True)
+
+    def reopened(self) -> None:
+        """F2 to the intake the agent left with Esc: what they left is what its draft holds
+        (Esc wrote it), so the fields stay; answers looked up ahead are dropped, the card
+        is read again (its counts may have changed), the cursor is in the phone field."""
+        self._ahead.forget()
+        self._lay_out()
+        if self._card is not None:
+            self.load_card(self._card.customer.id)
+        self.query_one("#phone", Input).focus()
 
     # -- reference data and the draft -------------------------------------------------------
 
