@@ -5,8 +5,11 @@ what they cost together: CPU over the idle window (from /proc) and resident memo
 
     python benchmarks/desks.py [--desks 50] [--idle 30] [--db URL] [--quick]
 
-Goals: all desks together under 30% of one core while idle; under 80 MB resident per desk.
-Measured before (issue 16): one idle desk holds 94 MB.
+Goals: all desks together under 30% of one core while idle; under 70 MB resident per desk;
+on PostgreSQL at most 2 server connections held by one idle desk (issue 27: a hundred desks on
+one server with the default `max_connections` of 100). Each desk proves it signed in and
+painted its rows, and says at the end whether it showed database trouble; a desk that did not
+fails the run (exit 1), it is never counted as signed in. Last line `BENCH-RESULT {json}`.
 """
 
 from __future__ import annotations
@@ -19,34 +22,48 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 import argparse
+import json
 import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 
 GOAL_CPU_SHARE = 0.30  # of one core, all desks together
-GOAL_RSS_MB = 80.0
+GOAL_RSS_MB = 70.0
+GOAL_CONNECTIONS = 2  # server connections one idle desk holds (issue 27)
+RESULT_PREFIX = "BENCH-RESULT "
 NOW = "2026-11-23T09:00+08:00"
 AGENTS = ("王芳", "李娜", "陈静", "张伟")
 
 CHILD = r"""
-import sys, time
+import asyncio, json, sys
+from pathlib import Path
 from deskui.app import make_app
 from deskui.config import Settings
 from deskui.data.database import Database
 from deskui.domain.clock import FixedClock
 from datetime import datetime
-url, agent, seconds, ready, now = sys.argv[1:6]
-seconds = float(seconds)
+url, agent, ready, stop, now = sys.argv[1:6]
 settings = Settings(database_url=url, agent_name=agent, theme="textual-dark", demo=True)
 app = make_app(settings, FixedClock(datetime.fromisoformat(now)), Database(url))
+def trouble():
+    from deskui.widgets.banner import Banner
+    return [b.message for s in app.screen_stack for b in s.query(Banner)
+            if b.message and not (b.has_class("-notice") or b.has_class("-attention"))]
 async def idle():
-    # signed in and the list painted: say so, then sit idle as a desk between calls does
-    while app.agent is None:
-        await __import__("asyncio").sleep(0.05)
-    await __import__("asyncio").sleep(1.0)
-    open(ready, "w").close()
-    await __import__("asyncio").sleep(seconds)
+    # signed in, its rows loaded and painted: say so, then sit idle as a desk between calls
+    from deskui.widgets.work_list import WorkList
+    work = app.screen.query_one("#work", WorkList)
+    while app.agent is None or not work.count or work.row_at(0) is None:
+        await asyncio.sleep(0.05)
+    painted = asyncio.get_running_loop().create_future()
+    app.call_after_refresh(lambda: painted.done() or painted.set_result(True))
+    await painted
+    Path(ready).write_text(json.dumps({"rows": work.count}))
+    while not Path(stop).exists():
+        await asyncio.sleep(0.5)
+    Path(ready).write_text(json.dumps({"rows": work.count, "trouble": trouble()}))
     app.exit()
 app.call_later(lambda: app.run_worker(idle()))
 app.run(headless=True, size=(120, 36))
@@ -96,55 +113,128 @@ def _demo_database(url: str) -> str:
     return url
 
 
-def run(desks: int, idle: float, url: str | None) -> dict[str, float]:
+class _ServerWatch:
+    """The desks' connections on the server, by application name (each desk process names
+    its own `deskui PID`), read through one connection opened before the desks start (a
+    full server refuses a new one). Inactive on SQLite."""
+
+    def __init__(self, url: str) -> None:
+        self.connection = None
+        if not url.startswith("postgresql"):
+            return
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url)
+        self.connection = psycopg.connect(
+            host=u.host or "", port=u.port or 5432, dbname=u.database or "",
+            user=u.username or "", password=u.password or "", autocommit=True,
+        )  # fmt: skip
+
+    def held(self) -> dict[str, int] | None:
+        if self.connection is None:
+            return None
+        rows = self.connection.execute(
+            "SELECT application_name, count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name LIKE 'deskui %'"
+            " GROUP BY application_name"
+        ).fetchall()
+        return {name: count for name, count in rows}
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+def run(desks: int, idle: float, url: str | None, spread: float) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="deskui-desks-") as tmp:
         folder = Path(tmp)
         url = _demo_database(url or f"sqlite:///{folder / 'desks.db'}")
+        watch = _ServerWatch(url)
+        stop = folder / "stop"
         children = []
+        began_start = time.perf_counter()
         for i in range(desks):
+            time.sleep(max(0.0, began_start + spread * i / desks - time.perf_counter()))
             ready = folder / f"ready-{i}"
             child = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    CHILD,
-                    url,
-                    AGENTS[i % len(AGENTS)],
-                    str(idle + 60),
-                    str(ready),
-                    NOW,
-                ],
+                [sys.executable, "-c", CHILD, url, AGENTS[i % len(AGENTS)], str(ready),
+                 str(stop), NOW],
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=(folder / f"stderr-{i}").open("wb"),
                 cwd=_HERE.parent,
-            )
+            )  # fmt: skip
             children.append((child, ready))
         deadline = time.time() + 60 + desks * 2
         while not all(r.exists() for _, r in children) and time.time() < deadline:
+            if all(c.poll() is not None or r.exists() for c, r in children):
+                break  # the rest ended without their rows
             time.sleep(0.2)
-        started = sum(1 for _, r in children if r.exists())
+        painted = sum(1 for _, r in children if r.exists() and _rows(r) > 0)
+        start_seconds = time.perf_counter() - began_start
         time.sleep(2.0)  # the last ones' first GC and layout settle
         alive = [c for c, _ in children if c.poll() is None]
         before = {c.pid: _cpu_seconds(c.pid) for c in alive}
         began = time.perf_counter()
-        time.sleep(idle)
+        samples: list[dict[str, int]] = []
+        while time.perf_counter() - began < idle:
+            time.sleep(min(2.0, max(0.0, idle - (time.perf_counter() - began))))
+            found = watch.held()
+            if found is not None:
+                samples.append(found)
         elapsed = time.perf_counter() - began
         used = sum(
             _cpu_seconds(pid) - t for pid, t in before.items() if Path(f"/proc/{pid}").exists()
         )
-        rss = [_rss_mb(c.pid) for c in alive if c.poll() is None]
-        pss = [_pss_mb(c.pid) for c in alive if c.poll() is None]
-        for child, _ in children:
-            child.kill()
-            child.wait()
+        rss = [m for m in (_alive(_rss_mb, c) for c in alive) if m is not None]
+        pss = [m for m in (_alive(_pss_mb, c) for c in alive) if m is not None]
+        stop.touch()
+        ended = time.time() + 30
+        while any(c.poll() is None for c, _ in children) and time.time() < ended:
+            time.sleep(0.2)
+        troubled = 0
+        for i, (child, ready) in enumerate(children):
+            if child.poll() is None:
+                child.kill()
+            code = child.wait()
+            if not ready.exists() or _rows(ready) == 0:
+                said = (folder / f"stderr-{i}").read_text(errors="replace").strip()
+                print(f"desk {i} ({AGENTS[i % len(AGENTS)]}) never painted its rows, exit"
+                      f" {code}: {said[-1500:]}", file=sys.stderr)  # fmt: skip
+            if ready.exists() and json.loads(ready.read_text() or "{}").get("trouble"):
+                troubled += 1
+        watch.close()
+    per_desk = [max(s.values(), default=0) for s in samples]
+    totals = [sum(s.values()) for s in samples]
     return {
         "desks": desks,
-        "started": started,
+        "painted": painted,
+        "troubled": troubled,
+        "start_seconds": start_seconds,
         "cpu_share": used / elapsed,
+        "cpu_percent": 100 * used / elapsed,
         "rss_mean": sum(rss) / len(rss) if rss else float("nan"),
         "rss_max": max(rss) if rss else float("nan"),
         "pss_mean": sum(pss) / len(pss) if pss else float("nan"),
+        "connections_max_per_desk": max(per_desk) if per_desk else float("nan"),
+        "connections_mean_total": sum(totals) / len(totals) if totals else float("nan"),
+        "connections_max_total": max(totals) if totals else float("nan"),
     }
+
+
+def _alive(measure: Callable[[int], float], child: subprocess.Popen[bytes]) -> float | None:
+    """The measure of a desk still running (None: it ended meanwhile)."""
+    try:
+        return measure(child.pid) if child.poll() is None else None
+    except OSError:
+        return None
+
+
+def _rows(ready: Path) -> int:
+    try:
+        return int(json.loads(ready.read_text() or "{}").get("rows", 0))
+    except ValueError:
+        return 0
 
 
 def main() -> int:
@@ -156,23 +246,57 @@ def main() -> int:
         help="a database URL the desks share, seeded with the demo when empty"
         " (default: a demo SQLite file)",
     )
-    parser.add_argument("--quick", action="store_true", help="10 desks, 10 s")
+    parser.add_argument(
+        "--spread", type=float, help="seconds over which the desks start (default: 0.6 s apart,"
+        " a hundred within a minute as at a shift's start)"
+    )  # fmt: skip
+    parser.add_argument("--quick", action="store_true", help="4 desks, 10 s")
     args = parser.parse_args()
     if args.quick:
-        args.desks, args.idle = 10, 10.0
+        args.desks, args.idle = 4, 10.0
+    if args.spread is None:
+        args.spread = 0.6 * args.desks
     load = os.getloadavg()
-    r = run(args.desks, args.idle, args.db)
-    signed = f"{r['started']:.0f} of {args.desks} headless desks signed in"
+    r = run(args.desks, args.idle, args.db, args.spread)
+    after = os.getloadavg()
     backend = (args.db or "sqlite").split(":", 1)[0].split("+", 1)[0]
-    print(f"desks: {signed} on {backend}, idle {args.idle:.0f} s")
-    print(f"  load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(
+        f"desks: {r['painted']:.0f} of {args.desks} desks signed in with their rows painted"
+        f" on {backend}; {r['troubled']:.0f} showed database trouble; idle {args.idle:.0f} s"
+    )
+    print(
+        f"  started over {args.spread:.0f} s; all painted"
+        f" {r['start_seconds']:.0f} s after the first"
+        " started"
+    )
+    print(
+        f"  load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; after: {after[0]:.2f}"
+    )
     share = r["cpu_share"]
     print(f"  CPU of all desks together {share:.1%} of one core (goal < {GOAL_CPU_SHARE:.0%})")
     rss = f"mean {r['rss_mean']:.0f} MB, max {r['rss_max']:.0f} MB"
     print(f"  resident per desk: {rss} (goal < {GOAL_RSS_MB:.0f})")
     print(f"  proportional per desk (shared pages split): mean {r['pss_mean']:.0f} MB")
-    met = share < GOAL_CPU_SHARE and r["rss_mean"] < GOAL_RSS_MB
+    connections_met = True
+    if backend == "postgresql":
+        most = r["connections_max_per_desk"]
+        connections_met = most <= GOAL_CONNECTIONS
+        print(
+            f"  server connections: at most {most:.0f} held by one idle desk"
+            f" (goal <= {GOAL_CONNECTIONS}); all desks together mean"
+            f" {r['connections_mean_total']:.1f}, max {r['connections_max_total']:.0f}"
+        )
+    met = share < GOAL_CPU_SHARE and r["rss_mean"] < GOAL_RSS_MB and connections_met
     print(f"  goals {'met' if met else 'NOT met'}")
+    result = {k: v for k, v in r.items() if v == v}  # NaN (not measured) left out
+    print(RESULT_PREFIX + json.dumps(result))
+    if r["painted"] < args.desks or r["troubled"]:
+        print(
+            f"desks: FAILED: {args.desks - r['painted']:.0f} desks never painted their rows,"
+            f" {r['troubled']:.0f} showed database trouble",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -91,6 +91,8 @@ BUILD_VERSION = 2  # 2: local numbers start 2-7
 AGENT = "王芳"
 GOAL_PHONE_P99_MS = 1.0
 GOAL_NAME_P99_MS = 20.0
+GOAL_ECHO_RATIO = 1.5
+"""Issue 27: each key's echo in the phone field within 1.5x of a bare Input's."""
 GOAL_CARD_RATIO = 1.5
 SIZE = (160, 50)
 
@@ -741,6 +743,28 @@ async def wait_paint(waiter: PaintWaiter, t0: float, timeout: float = 10.0) -> f
     return waiter.stamp - t0
 
 
+PASSWORD = "bench-pass-1"
+"""The agent signs in as a real account does (issue 27: without one the desk opened the
+first manager's sign-in and this half never ran)."""
+
+
+def _give_password(database: Any) -> None:
+    """The agent's password, set through the account store (argon2id, as the desk checks)."""
+    from argon2 import PasswordHasher
+
+    from deskui.data.unit_of_work import UnitOfWork
+
+    with UnitOfWork(database) as uow:
+        account = uow.accounts.account(AGENT)
+        if account is None:
+            raise SystemExit(f"no account {AGENT} in the benchmark's database")
+        hashed = PasswordHasher().hash(PASSWORD)
+        uow.accounts.set_password(
+            account.id, hashed, datetime.fromisoformat(NOW), must_change=False
+        )
+        uow.commit()
+
+
 async def run_app(
     url: str, numbers: list[tuple[str, str]], interval: float
 ) -> dict[str, list[float]]:
@@ -752,10 +776,12 @@ async def run_app(
     from deskui.domain.clock import FixedClock
     from deskui.screens.intake import IntakeScreen
 
+    database = Database(url)
+    _give_password(database)
     app = make_app(
-        Settings(database_url=url, agent_name=AGENT, demo=True),  # a demo person: as --demo
+        Settings(database_url=url, agent_name=AGENT, agent_password=PASSWORD),
         FixedClock(datetime.fromisoformat(NOW)),
-        Database(url),
+        database,
     )
     waiter = PaintWaiter()
     RecordingProbe(app, waiter)
@@ -1068,11 +1094,22 @@ def run_apps(path: Path, args: argparse.Namespace) -> None:
         "(the floor: what Textual needs to paint this card in a key's frame at all)"
     )
     print(f"load average now {os.getloadavg()[0]:.1f}")
+    echo99 = pct(desk["echo"], 0.99)
+    print(
+        f"goal: echo p99 within {GOAL_ECHO_RATIO}x of the bare Input's p99: {echo99 / b99:.1f}x"
+        f" -> {'met' if echo99 / b99 <= GOAL_ECHO_RATIO else 'MISSED'}"
+    )
     card99 = pct(desk["card"], 0.99)
     print(
         f"goal: card p99 within {GOAL_CARD_RATIO}x of the bare Input's p99: "
         f"{card99 / b99:.1f}x -> {'met' if card99 / b99 <= GOAL_CARD_RATIO else 'MISSED'}"
     )
+    result = {
+        "echo_p99_ms": echo99 * 1000,
+        "card_p99_ms": card99 * 1000,
+        "bare_echo_p99_ms": b99 * 1000,
+    }
+    print("BENCH-RESULT " + json.dumps(result))
 
 
 if __name__ == "__main__":

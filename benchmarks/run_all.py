@@ -53,6 +53,19 @@ BENCHES = (
         ),
     ),
     Bench(
+        "switch",
+        ("--quick",),
+        (Goal("F-key to a screen used before", "switch_p99_ms", None, 50.0),),
+    ),
+    Bench(
+        "desks",
+        ("--quick",),
+        (
+            Goal("idle desk resident, SQLite", "rss_mean", None, 70.0, "MB"),
+            Goal("idle desks' CPU, % of a core", "cpu_percent", None, 30.0, "%"),
+        ),
+    ),
+    Bench(
         "team_view",
         ("--quick",),
         (

@@ -27,7 +27,14 @@ from deskui.i18n import set_locale, t
 from deskui.key_order import KeysInOrderApp
 from deskui.keys import localize_bindings, offered
 from deskui.memory import IdleCollector
-from deskui.navigation import close, navigate, open_modal, ring_bell
+from deskui.navigation import (
+    close,
+    every_screen,
+    keep_when_left,
+    navigate,
+    open_modal,
+    ring_bell,
+)
 from deskui.palette import DeskCommandPalette
 from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
@@ -50,6 +57,9 @@ RETRY_SECONDS = 5.0
 WEB_REFUSED_SECONDS = 5.0  # a refused browser desk shows why, then ends (the page signs in)
 FIRST_PAINT_WAIT = 2.0  # seconds; a headless start with no paint still opens the database
 CHANGE_POLL_TICKS = 2
+HEARD_POLL_TICKS = 30
+"""On PostgreSQL with LISTEN live the feed is polled when a change is heard, and this often
+besides (a notification lost with a dropped connection is caught up)."""
 HANDOVER_FLAG_TICKS = 10  # late handover acknowledgements reach the lead (seed 004)
 CALLBACK_SWEEP_TICKS = 60  # overdue personal callbacks reach the shared queue on time (issue 6)
 TYPING_PAUSE = 0.5
@@ -482,7 +492,7 @@ class DeskApp(KeysInOrderApp[None]):
             return
         self._held_ticks = 0
         self._ticks += 1
-        if self.database is not None and self._ticks % CHANGE_POLL_TICKS == 0:
+        if self.database is not None and self._poll_due():
             self.poll_changes()
         if self.database is not None and self._ticks % HANDOVER_FLAG_TICKS == 0:
             self.check_handovers()
@@ -592,6 +602,7 @@ class DeskApp(KeysInOrderApp[None]):
         for draft in live_drafts():
             if draft.screen is self.screen:
                 draft.flush()
+        keep_when_left(self, self.screen)  # the intake waits to be shown again in a frame
         await super().action_pop_screen()
 
     def on_unmount(self) -> None:
@@ -605,9 +616,22 @@ class DeskApp(KeysInOrderApp[None]):
         if database.is_sqlite or self._listener is not None:
             return
         from deskui.data.change_listener import ChangeListener
+        from deskui.data.database import application_name
 
-        self._listener = ChangeListener(database.url, lambda: deliver(self, self.poll_changes))
+        self._listener = ChangeListener(
+            database.url,
+            lambda: deliver(self, self.poll_changes),
+            application_name=application_name(),
+        )
         self._listener.start()
+
+    def _poll_due(self) -> bool:
+        """Whether this tick polls the change feed: every CHANGE_POLL_TICKS, or only every
+        HEARD_POLL_TICKS while LISTEN tells this desk of every change at once (a hundred
+        desks polling every 2 s would each keep a server connection open, issue 27)."""
+        listener = self._listener
+        every = HEARD_POLL_TICKS if listener is not None and listener.live else CHANGE_POLL_TICKS
+        return self._ticks % every == 0
 
     # -- an unexpected error: logged, drafts kept, a non-zero exit (deskui/crash.py) --------
 
@@ -683,7 +707,7 @@ class DeskApp(KeysInOrderApp[None]):
         if "site_setting" in message.entities:
             self.reload_site_rules()
         self.phone.changes_seen(message.entities, message.records)
-        for screen in self.screen_stack:
+        for screen in every_screen(self):  # a kept intake too: it is shown again up to date
             screen.post_message(self.ChangesSeen(message.entities, message.records))
 
     def _database_answered(self) -> None:
@@ -696,7 +720,7 @@ class DeskApp(KeysInOrderApp[None]):
         self._database_down = False
         from deskui.widgets.banner import Banner
 
-        for screen in self.screen_stack:
+        for screen in every_screen(self):
             for banner in screen.query(Banner):
                 if not (banner.has_class("-notice") or banner.has_class("-attention")):
                     banner.message = ""

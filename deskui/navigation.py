@@ -8,6 +8,11 @@ them, so Esc (a pop) returns to the screen they came from. A screen about one su
 complaint, a callback) that is asked for with another subject is closed, its drafts written,
 and the new one is built: one complaint screen at a time, as one id allows.
 
+A screen whose class says `KEPT_WHEN_LEFT` (the intake) is not removed when the agent leaves
+it with Esc: it waits off the stack, and the next key that asks for it shows it again in one
+frame instead of building it (issue 27: F2 took 138 ms to build the intake). Its `reopened()`
+puts it as the agent expects to find it (what Esc left there is what its draft holds).
+
 A dialog opens through `open_modal`, never `push_screen`: a second Enter that reaches the
 list before the first dialog shows asks for it again, and a second one with its id would end
 the desk (issue 23). A key that leads nowhere rings the bell through `ring_bell`: a screen
@@ -34,6 +39,8 @@ _subjects: WeakKeyDictionary[Screen[Any], Hashable] = WeakKeyDictionary()
 """What each screen opened through `navigate` is about (None: the screen has no subject)."""
 _waiting: WeakKeyDictionary[App[Any], dict[str, Screen[Any]]] = WeakKeyDictionary()
 """Per app, by id: a screen built to replace one whose removal is not finished yet."""
+_kept: WeakKeyDictionary[App[Any], dict[str, Screen[Any]]] = WeakKeyDictionary()
+"""Per app, by id: a screen left with Esc and kept to be shown again (`keep_when_left`)."""
 
 
 def navigate(
@@ -55,6 +62,14 @@ def navigate(
             waiting[screen_id] = _built(build, screen_id, subject)
         return cast(S, waiting[screen_id])
     existing = find(app, screen_id)
+    if existing is None and subject is None:
+        kept = _take_kept(app, screen_id)
+        if kept is not None:
+            app.push_screen(kept)
+            kept.reopened()  # type: ignore[attr-defined]
+            if brought_back is not None:
+                brought_back(kept)  # type: ignore[arg-type]
+            return kept  # type: ignore[return-value]
     if existing is not None and _subjects.get(existing) == subject:
         bring_to_top(app, existing)
         if brought_back is not None:
@@ -67,6 +82,51 @@ def navigate(
     # the one about another subject goes first: until it is removed its id is taken
     _push_after(app, close(app, existing), screen_id, screen)
     return screen
+
+
+def keep_when_left(app: App[Any], screen: Screen[Any]) -> None:
+    """`screen` is about to be left with Esc: one whose class says `KEPT_WHEN_LEFT` (and that
+    is about no subject) is installed, so the pop suspends it instead of removing it."""
+    if not getattr(screen, "KEPT_WHEN_LEFT", False) or screen.id is None:
+        return
+    if _subjects.get(screen) is not None:
+        return
+    kept = _kept.setdefault(app, {})
+    if kept.get(screen.id) is screen:
+        return
+    if not app.is_screen_installed(screen):
+        app.install_screen(screen, _kept_name(screen.id))
+    kept[screen.id] = screen
+
+
+def _take_kept(app: App[Any], screen_id: str) -> Screen[Any] | None:
+    """The screen kept under `screen_id`, if it can still be shown (not removed since)."""
+    screen = _kept.get(app, {}).get(screen_id)
+    if screen is None:
+        return None
+    if screen.is_attached and not screen._closing and screen not in app.screen_stack:
+        return screen
+    forget_kept(app, screen_id)
+    return None
+
+
+def forget_kept(app: App[Any], screen_id: str) -> None:
+    """No longer keep the screen with this id (it goes with its next pop)."""
+    screen = _kept.get(app, {}).pop(screen_id, None)
+    if screen is not None and app.is_screen_installed(_kept_name(screen_id)):
+        app.uninstall_screen(_kept_name(screen_id))
+
+
+def every_screen(app: App[Any]) -> list[Screen[Any]]:
+    """The screens on the stack and those kept off it: what a change, a landed save or a
+    banner's news must reach, so a kept screen shown again is not out of date."""
+    stack = list(app.screen_stack)
+    kept = [s for s in _kept.get(app, {}).values() if s.is_attached and s not in stack]
+    return stack + kept
+
+
+def _kept_name(screen_id: str) -> str:
+    return f"kept:{screen_id}"
 
 
 def open_modal(

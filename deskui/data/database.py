@@ -53,12 +53,11 @@ class Database:
             database = self.url.database
             if database and database != ":memory:" and not Path(database).parent.exists():
                 raise DatabaseError(f"folder does not exist: {Path(database).parent}")
-        else:
-            connect_args = {"connect_timeout": 5}
         try:
-            self.engine: Engine = create_engine(
-                self.url, echo=echo, connect_args=connect_args, pool_pre_ping=not self.is_sqlite
-            )
+            if self.is_sqlite:
+                self.engine: Engine = create_engine(self.url, echo=echo, connect_args=connect_args)
+            else:
+                self.engine = _server_engine(self.url, echo=echo)
         except ModuleNotFoundError as error:
             raise DatabaseError(
                 f"driver missing for {self.url.drivername}: pip install 'deskui[postgres]'"
@@ -123,6 +122,39 @@ class Database:
         self.engine.dispose()
         if self._quick_engine is not None:
             self._quick_engine.dispose()
+
+
+def application_name() -> str:
+    """What the server shows for each of this process's connections (pg_stat_activity): a
+    site's administrator, and the benchmark, count them per desk."""
+    import os
+
+    return f"deskui {os.getpid()}"
+
+
+def _server_engine(url: URL, *, echo: bool) -> Engine:
+    """PostgreSQL: a hundred desks on one server with default settings (issue 27). A desk
+    keeps at most one connection, and only while it works (deskui/data/pool.py)."""
+    from deskui.data.pool import (
+        MAX_OVERFLOW,
+        POOL_SIZE,
+        POOL_TIMEOUT,
+        ReleasingPool,
+        wait_for_a_slot,
+    )
+
+    engine = create_engine(
+        url,
+        echo=echo,
+        connect_args={"connect_timeout": 5, "application_name": application_name()},
+        poolclass=ReleasingPool,
+        pool_size=POOL_SIZE,
+        max_overflow=MAX_OVERFLOW,
+        pool_timeout=POOL_TIMEOUT,
+        pool_pre_ping=True,
+    )
+    wait_for_a_slot(engine)
+    return engine
 
 
 def alembic_config(connection: object | None = None) -> Any:

@@ -177,6 +177,10 @@ class IntakeScreen(Screen[None]):
     class Refused(Message):
         error: Exception
 
+    KEPT_WHEN_LEFT = True
+    """Left with Esc, the intake waits off the stack: F2 shows it again in a frame (issue 27,
+    deskui/navigation.py), not built again (138 ms)."""
+
     def __init__(self) -> None:
         super().__init__(id="intake")
         localize_bindings(self)
@@ -199,6 +203,10 @@ class IntakeScreen(Screen[None]):
         self._fast_answers = 0
         self._ahead: LookupAhead[Answer] = LookupAhead()
         self._ahead_timer: Timer | None = None
+        self._layout_wanted: dict[str, bool] = {}
+        """Parts of the form to show or hide once the key's echo is painted (`_show_later`)."""
+        self._layout_planned = False
+        self._pick_options: list[CallerMatch] | None = None
         self._card_unit = ""
         """The unit number the card filled in: it goes with the card (issue 13)."""
         self._call: DeskCall | None = None
@@ -379,6 +387,16 @@ class IntakeScreen(Screen[None]):
         call, self._call_waiting = self._call_waiting, None
         if call is not None:  # popped as the screen was built: shown now, the draft after
             self.call_later(self.take_call, call)  # once mounted: the number is looked up
+
+    def reopened(self) -> None:
+        """F2 to the intake the agent left with Esc: what they left is what its draft holds
+        (Esc wrote it), so the fields stay; answers looked up ahead are dropped, the card
+        is read again (its counts may have changed), the cursor is in the phone field."""
+        self._ahead.forget()
+        self._lay_out()
+        if self._card is not None:
+            self.load_card(self._card.customer.id)
+        self.query_one("#phone", Input).focus()
 
     # -- reference data and the draft -------------------------------------------------------
 
@@ -655,24 +673,10 @@ class IntakeScreen(Screen[None]):
         self, matches: list[CallerMatch], *, conclusive: bool = True, by_name: bool = False
     ) -> None:
         """A pick list for several callers, or for one found by name (a name is no proof)."""
-        option_list = self.query_one("#matches", OptionList)
         several = len(matches) > 1 or (len(matches) == 1 and by_name)
         if several:
-            option_list.clear_options()
-            for match in matches:
-                line = Text()
-                line.append(visible(match.name), style="bold")
-                if match.contact_name:
-                    line.append(f"  {visible(match.contact_name)}")
-                if match.phone_e164:
-                    line.append(f"  {format_display(match.phone_e164)}")
-                if match.unit_number:
-                    line.append(f"  {visible(match.unit_number)}")
-                option_list.add_option(Option(line, id=str(match.customer_id)))
-        # a hidden list keeps its old options (refilled before it shows): clearing it
-        # would lay the whole form out again for nothing
-        if option_list.display != several:
-            option_list.display = several
+            self._pick_options = matches
+        self._show_later("#matches", several)
         if several:
             self._card = None
             self._card_view.update(t("intake.card_pick", count=len(matches)))
@@ -681,12 +685,53 @@ class IntakeScreen(Screen[None]):
         elif not matches and self._card is None:
             self._set_new_customer(conclusive)
 
+    def _show_later(self, selector: str, shown: bool) -> None:
+        """Show or hide a part of the form (the pick list, the new customer's fields) a
+        frame after the key's echo (issue 27): each change lays the whole form out again
+        (7-12 ms), which held back the echo of the 4th and 7th digit. The card, of a fixed
+        size, still comes in the key's own frame."""
+        self._layout_wanted[selector] = shown
+        if not self._layout_planned:
+            self._layout_planned = True
+            self.call_after_refresh(self._lay_out)
+
+    def _lay_out(self) -> None:
+        """What `_show_later` planned (at once, when a key needs it now)."""
+        self._layout_planned = False
+        wanted, self._layout_wanted = self._layout_wanted, {}
+        if not self.is_mounted:
+            return
+        options, self._pick_options = self._pick_options, None
+        if options is not None and wanted.get("#matches"):
+            self._fill_pick_list(options)
+        for selector, shown in wanted.items():
+            widget = self.query_one(selector)
+            if widget.display != shown:  # setting it again would lay the form out again
+                widget.display = shown
+
+    def _fill_pick_list(self, matches: list[CallerMatch]) -> None:
+        # a hidden list keeps its old options (refilled before it shows): clearing it
+        # would lay the whole form out again for nothing
+        option_list = self.query_one("#matches", OptionList)
+        option_list.clear_options()
+        for match in matches:
+            line = Text()
+            line.append(visible(match.name), style="bold")
+            if match.contact_name:
+                line.append(f"  {visible(match.contact_name)}")
+            if match.phone_e164:
+                line.append(f"  {format_display(match.phone_e164)}")
+            if match.unit_number:
+                line.append(f"  {visible(match.unit_number)}")
+            option_list.add_option(Option(line, id=str(match.customer_id)))
+
     def on_key(self, event: events.Key) -> None:
         """↑/↓ in the phone field go to the pick list the card tells the agent to use."""
-        matches = self.query_one("#matches", OptionList)
         phone = self.query_one("#phone", Input)
         if event.key not in ("down", "up") or not phone.has_focus:
             return
+        self._lay_out()  # the list the last key showed, even if its frame has not come
+        matches = self.query_one("#matches", OptionList)
         if matches.display and matches.option_count:
             event.stop()
             matches.focus()
@@ -696,6 +741,7 @@ class IntakeScreen(Screen[None]):
     def caller_picked(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
             self.load_card(int(event.option.id))
+            self._layout_wanted.pop("#matches", None)
             self.query_one("#matches", OptionList).display = False
             self.query_one("#kind", Select).focus()
 
@@ -775,9 +821,7 @@ class IntakeScreen(Screen[None]):
         self._filling = False
 
     def _set_new_customer(self, new: bool) -> None:
-        box = self.query_one("#new-customer-box")
-        if box.display != new:  # setting it again would lay the form out again
-            box.display = new
+        self._show_later("#new-customer-box", new)
 
     # -- the record -------------------------------------------------------------------------
 

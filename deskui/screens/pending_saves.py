@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal
+from deskui.navigation import every_screen, open_modal
 from deskui.screens.delivery import deliver
 from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service
@@ -105,7 +105,7 @@ class PendingSaves:
 
     def show(self) -> None:
         text = self.text()
-        for screen in self._app.screen_stack:
+        for screen in every_screen(self._app):
             for banner in screen.query(Banner):
                 banner.pending = text
 
@@ -143,7 +143,7 @@ class PendingSaves:
     def _landed(self, save: PendingSave, result: Any) -> None:
         if self._saves.pop(save.key, None) is None:
             return
-        for screen in self._app.screen_stack:
+        for screen in every_screen(self._app):
             screen.post_message(SaveLanded(save, result))
         self._app.notify(t("pending.landed", what=save.label), title=t("pending.title"))
         self.show()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from deskui.memory import (
     NO_AUTOMATIC_FULL_PASS,
     QUIET_BEFORE_FULL_PASS,
     IdleCollector,
+    release_freed_memory,
 )
 
 
@@ -61,3 +63,23 @@ def test_a_full_pass_waits_for_its_interval_and_for_a_quiet_keyboard(
     clock.now += FULL_PASS_EVERY
     assert idle.tick()
     assert idle.passes == 2
+
+
+def _resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS in /proc/self/status")
+
+
+def test_memory_freed_goes_back_to_the_system_after_a_full_pass() -> None:
+    """glibc keeps freed heap pages for later; the idle pass gives them back (issue 27).
+    Every 50th block stays alive, so the heap's top cannot shrink by itself."""
+    blocks = [bytes(2000) + bytes([i % 256]) for i in range(50_000)]  # ~100 MB of malloc
+    kept = blocks[::50]
+    del blocks
+    before = _resident_mb()
+    release_freed_memory()
+    after = _resident_mb()
+    assert len(kept) == 1000
+    assert after < before - 50, (before, after)

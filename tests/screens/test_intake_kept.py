@@ -1,0 +1,86 @@
+"""F2 to the intake the agent left with Esc shows that same screen again (issue 27: a frame,
+not a 138 ms build), as they left it: what Esc left is what its draft holds; a new call
+(Ctrl+N) left empty comes back empty; the cursor is in the phone field."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, TextArea
+
+from deskui.app import make_app
+from deskui.data.database import Database
+from deskui.domain.clock import FixedClock
+from deskui.screens.intake import IntakeScreen
+from tests.conftest import make_settings
+from tests.screens.desk_pilot import SIZE, settle
+
+
+async def test_f2_after_esc_shows_the_same_intake_as_the_agent_left_it(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        under = app.screen  # the desk, or a handover offered at sign-in over it
+        await pilot.press("f2")
+        await settle(pilot)
+        first = app.screen
+        assert isinstance(first, IntakeScreen)
+        await pilot.press(*"1380")
+        first.query_one("#words", TextArea).focus()
+        await pilot.press(*"wifi")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is under
+        assert first not in app.screen_stack and first.is_attached  # kept, not removed
+
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is first  # shown again, not built
+        assert app.focused is first.query_one("#phone", Input)
+        assert first.query_one("#phone", Input).value == "1380"
+        assert first.query_one("#words", TextArea).text == "wifi"
+
+        await pilot.press("ctrl+n")  # a new call: the form empties and its draft goes
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is first
+        assert first.query_one("#phone", Input).value == ""
+        assert first.query_one("#words", TextArea).text == ""
+        await pilot.press("escape", "f3", "f2")  # from another screen too
+        await settle(pilot)
+        assert app.screen is first
+
+
+async def test_a_call_that_lands_while_the_intake_is_kept_is_not_shown_again(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The call saved from the pending saves while the agent was at the desk: F2 shows the
+    kept intake emptied, without the pending banner (a second Ctrl+S would file it twice)."""
+    from deskui.widgets.banner import Banner
+    from tests.screens.test_intake_screen import _back_to_desk
+    from tests.screens.test_pending_saves import (
+        WORDS,
+        _filed,
+        _save_at_intake_while_read_only,
+        _ticks,
+        read_only,
+    )
+
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with read_only(demo_database):
+            await _save_at_intake_while_read_only(pilot)
+            kept = app.screen
+            await _back_to_desk(pilot)
+        await _ticks(pilot, app, 12)
+        assert _filed(demo_database) == [WORDS]
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is kept
+        assert kept.query_one("#words", TextArea).text == ""
+        assert "待保存" not in kept.query_one("#intake-trouble", Banner).pending
