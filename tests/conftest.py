@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -14,9 +13,9 @@ import pytest
 
 from deskui.config import Settings
 from deskui.data.database import Database
-from deskui.data.demo import seed_demo
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
+from tests.databases import DEMO, close_postgres_schemas, postgres_schemas, sqlite_copy
 
 # Monday of a normal working week, nine in the morning in Shanghai
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -82,9 +81,29 @@ def _postgres_url() -> str | None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """An empty, migrated database on each backend; PostgreSQL gets a schema of its own."""
+    """A migrated database of the test's own on each backend, with no agent, as the
+    migrations leave a new one: on SQLite a copy of the file this process migrated once, on
+    PostgreSQL a schema of its own put back to that state after the test before the next
+    gets it (tests/databases.py). tests/data/test_migrations.py runs the migrations
+    themselves on each backend (fresh_database)."""
     if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'test.db'}")
+        db = sqlite_copy(tmp_path / "test.db")
+        yield db
+        db.dispose()
+        return
+    url = _postgres_url()
+    if url is None:
+        pytest.skip("no PostgreSQL: set DESKUI_TEST_DATABASE_URL")
+    with postgres_schemas(url).database() as db:
+        yield db
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A database migrated from nothing in this test on each backend (an empty SQLite file,
+    an empty PostgreSQL schema): the migrations under test, not a copy of their result."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
         db.upgrade()
         yield db
         db.dispose()
@@ -92,34 +111,23 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     url = _postgres_url()
     if url is None:
         pytest.skip("no PostgreSQL: set DESKUI_TEST_DATABASE_URL")
-    from sqlalchemy import create_engine, text
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in url else "?"
-    db = Database(f"{url}{separator}options=-csearch_path%3D{schema}")
-    try:
+    with postgres_schemas(url).fresh_schema() as db:
         db.upgrade()
         yield db
-    finally:
-        db.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
 def demo_database(tmp_path: Path) -> Iterator[Database]:
-    """The demo desk on SQLite, seeded at FIXED_NOW: the fixed data of screen tests."""
-    db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
-    db.upgrade()
-    with UnitOfWork(db) as uow:
-        seed_demo(uow, FIXED_NOW)
-        uow.commit()
+    """The demo desk on SQLite, seeded at FIXED_NOW: the fixed data of screen tests (a copy of
+    the demo this process seeded once)."""
+    db = sqlite_copy(tmp_path / "demo.db", DEMO)
     yield db
     db.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Each process (each xdist worker) drops the PostgreSQL schemas it kept."""
+    close_postgres_schemas()
 
 
 def make_settings(

@@ -9,16 +9,16 @@ from textual.pilot import Pilot
 
 from deskui.data.database import Database
 from deskui.data.records import CustomerRecord
+from tests.databases import sqlite_copy
 
 SIZE = (120, 36)
 """Every screen test runs at the size of a small desk terminal."""
 
 
 def migrated_empty_database(folder: Path) -> Database:
-    """A migrated database without a single agent: the first run of a new site."""
-    db = Database(f"sqlite:///{folder / 'empty.db'}")
-    db.upgrade()
-    return db
+    """A migrated database without a single agent: the first run of a new site (a copy of
+    the one this process migrated once, tests/databases.py)."""
+    return sqlite_copy(folder / "empty.db")
 
 
 async def settle(pilot: Pilot[Any]) -> None:
