@@ -67,6 +67,31 @@ def _polls_not_held(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("deskui.app.TYPING_PAUSE", 0.0)
 
 
+CHEAP_HASH_COSTS = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+"""argon2id at its lowest costs for every test but those marked `real_hashes`: the
+library's recommended costs take some 100 ms a hash on two idle cores, and a sign-in that
+meets an unknown name checks the kept dummy hash at those costs too."""
+_cheap: dict[str, Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every account's password hashed at CHEAP_HASH_COSTS (and the dummy an unknown name is
+    checked against made at the same costs), unless the test is marked `real_hashes`: the
+    tests of the costs themselves. A desk process a test starts hashes at the real costs."""
+    if request.node.get_closest_marker("real_hashes"):
+        return
+    from argon2 import PasswordHasher
+
+    from deskui.services import accounts
+
+    if not _cheap:
+        _cheap["hasher"] = PasswordHasher(**CHEAP_HASH_COSTS)
+        _cheap["dummy"] = _cheap["hasher"].hash("a name nobody has")
+    monkeypatch.setattr(accounts, "_HASHER", _cheap["hasher"])
+    monkeypatch.setattr(accounts, "_DUMMY", _cheap["dummy"])
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(FIXED_NOW)

@@ -85,16 +85,6 @@ def _add_accounts(database: Database) -> None:
         accounts.add_agent(uow, manager, AddAgent("王芳", Role.AGENT, AGENT_SECRET), FIXED_NOW)
 
 
-@pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2id at its lowest costs: these tests are about the host, not the hash."""
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr(
-        accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
-
-
 @pytest.fixture
 def sqlite_database(tmp_path: Path) -> Iterator[Database]:
     """For what does not depend on the backend: the host's own rules."""
