@@ -109,6 +109,8 @@ class PostgresSchemas:
 
         self.url = make_url(url)
         self._admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        self._keeper = create_engine(self.url, pool_size=1)
+        """Puts schemas back: one connection the process keeps."""
         self._free: list[str] = []
         self._made: set[str] = set()
         self._tables: list[str] = []
@@ -186,28 +188,25 @@ class PostgresSchemas:
 
         from deskui.data.models import Base
 
-        database = self._database(schema)
-        try:
-            with database.engine.begin() as connection:
-                connection.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
-                connection.exec_driver_sql(
-                    "; ".join(f'DELETE FROM "{name}"' for name in reversed(self._tables))
-                )
-                for name in self._tables:  # parents first
-                    if name in self._rows:
-                        connection.execute(Base.metadata.tables[name].insert(), self._rows[name])
-                if self._sequences:
-                    connection.execute(
-                        text(
-                            "SELECT "
-                            + ", ".join(
-                                f"setval('\"{name}\"', {value}, {str(called).lower()})"
-                                for name, (value, called) in self._sequences.items()
-                            )
+        with self._keeper.begin() as connection:
+            connection.exec_driver_sql(f'SET LOCAL search_path TO "{schema}"')
+            connection.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
+            connection.exec_driver_sql(
+                "; ".join(f'DELETE FROM "{name}"' for name in reversed(self._tables))
+            )
+            for name in self._tables:  # parents first
+                if name in self._rows:
+                    connection.execute(Base.metadata.tables[name].insert(), self._rows[name])
+            if self._sequences:
+                connection.execute(
+                    text(
+                        "SELECT "
+                        + ", ".join(
+                            f"setval('\"{name}\"', {value}, {str(called).lower()})"
+                            for name, (value, called) in self._sequences.items()
                         )
                     )
-        finally:
-            database.dispose()
+                )
 
     @contextmanager
     def database(self) -> Iterator[Database]:
@@ -237,6 +236,7 @@ class PostgresSchemas:
             self._drop(schema)
         self._made.clear()
         self._free.clear()
+        self._keeper.dispose()
         self._admin.dispose()
 
 
