@@ -15,7 +15,14 @@ from deskui.config import Settings
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
-from tests.databases import DEMO, close_postgres_schemas, postgres_schemas, sqlite_copy
+from tests.databases import (
+    DEMO,
+    MIGRATED,
+    close_postgres_schemas,
+    postgres_schemas,
+    sqlite_copy,
+    sqlite_template,
+)
 
 # Monday of a normal working week, nine in the morning in Shanghai
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -67,16 +74,15 @@ def _polls_not_held(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("deskui.app.TYPING_PAUSE", 0.0)
 
 
-CHEAP_HASH_COSTS = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+_cheap: dict[str, Any] = {}
 """argon2id at its lowest costs for every test but those marked `real_hashes`: the
 library's recommended costs take some 100 ms a hash on two idle cores, and a sign-in that
 meets an unknown name checks the kept dummy hash at those costs too."""
-_cheap: dict[str, Any] = {}
 
 
 @pytest.fixture(autouse=True)
 def _cheap_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every account's password hashed at CHEAP_HASH_COSTS (and the dummy an unknown name is
+    """Every account's password hashed at argon2's lowest costs (and the dummy an unknown name is
     checked against made at the same costs), unless the test is marked `real_hashes`: the
     tests of the costs themselves. A desk process a test starts hashes at the real costs."""
     if request.node.get_closest_marker("real_hashes"):
@@ -86,7 +92,7 @@ def _cheap_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     from deskui.services import accounts
 
     if not _cheap:
-        _cheap["hasher"] = PasswordHasher(**CHEAP_HASH_COSTS)
+        _cheap["hasher"] = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
         _cheap["dummy"] = _cheap["hasher"].hash("a name nobody has")
     monkeypatch.setattr(accounts, "_HASHER", _cheap["hasher"])
     monkeypatch.setattr(accounts, "_DUMMY", _cheap["dummy"])
@@ -104,8 +110,23 @@ def _postgres_url() -> str | None:
     return url
 
 
+@pytest.fixture(scope="session")
+def migrated_template() -> Path:
+    """The migrated file this process copies (tests/databases.py): a session fixture, so it
+    is built before the first test that needs it sets up anything of its own."""
+    return sqlite_template(MIGRATED)
+
+
+@pytest.fixture(scope="session")
+def demo_template() -> Path:
+    """The demo file this process copies, built as migrated_template is."""
+    return sqlite_template(DEMO)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+def database(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_template: Path
+) -> Iterator[Database]:
     """A migrated database of the test's own on each backend, with no agent, as the
     migrations leave a new one: on SQLite a copy of the file this process migrated once, on
     PostgreSQL a schema of its own put back to that state after the test before the next
@@ -142,7 +163,7 @@ def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[D
 
 
 @pytest.fixture
-def demo_database(tmp_path: Path) -> Iterator[Database]:
+def demo_database(tmp_path: Path, demo_template: Path) -> Iterator[Database]:
     """The demo desk on SQLite, seeded at FIXED_NOW: the fixed data of screen tests (a copy of
     the demo this process seeded once)."""
     db = sqlite_copy(tmp_path / "demo.db", DEMO)
