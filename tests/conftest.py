@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -14,9 +13,16 @@ import pytest
 
 from deskui.config import Settings
 from deskui.data.database import Database
-from deskui.data.demo import seed_demo
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
+from tests.databases import (
+    DEMO,
+    MIGRATED,
+    close_postgres_schemas,
+    postgres_schemas,
+    sqlite_copy,
+    sqlite_template,
+)
 
 # Monday of a normal working week, nine in the morning in Shanghai
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -68,6 +74,30 @@ def _polls_not_held(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("deskui.app.TYPING_PAUSE", 0.0)
 
 
+_cheap: dict[str, Any] = {}
+"""argon2id at its lowest costs for every test but those marked `real_hashes`: the
+library's recommended costs take some 100 ms a hash on two idle cores, and a sign-in that
+meets an unknown name checks the kept dummy hash at those costs too."""
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every account's password hashed at argon2's lowest costs (and the dummy an unknown name is
+    checked against made at the same costs), unless the test is marked `real_hashes`: the
+    tests of the costs themselves. A desk process a test starts hashes at the real costs."""
+    if request.node.get_closest_marker("real_hashes"):
+        return
+    from argon2 import PasswordHasher
+
+    from deskui.services import accounts
+
+    if not _cheap:
+        _cheap["hasher"] = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        _cheap["dummy"] = _cheap["hasher"].hash("a name nobody has")
+    monkeypatch.setattr(accounts, "_HASHER", _cheap["hasher"])
+    monkeypatch.setattr(accounts, "_DUMMY", _cheap["dummy"])
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(FIXED_NOW)
@@ -80,11 +110,46 @@ def _postgres_url() -> str | None:
     return url
 
 
+@pytest.fixture(scope="session")
+def migrated_template() -> Path:
+    """The migrated file this process copies (tests/databases.py): a session fixture, so it
+    is built before the first test that needs it sets up anything of its own."""
+    return sqlite_template(MIGRATED)
+
+
+@pytest.fixture(scope="session")
+def demo_template() -> Path:
+    """The demo file this process copies, built as migrated_template is."""
+    return sqlite_template(DEMO)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """An empty, migrated database on each backend; PostgreSQL gets a schema of its own."""
+def database(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_template: Path
+) -> Iterator[Database]:
+    """A migrated database of the test's own on each backend, with no agent, as the
+    migrations leave a new one: on SQLite a copy of the file this process migrated once, on
+    PostgreSQL a schema of its own put back to that state after the test before the next
+    gets it (tests/databases.py). tests/data/test_migrations.py runs the migrations
+    themselves on each backend (fresh_database)."""
     if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'test.db'}")
+        db = sqlite_copy(tmp_path / "test.db")
+        yield db
+        db.dispose()
+        return
+    url = _postgres_url()
+    if url is None:
+        pytest.skip("no PostgreSQL: set DESKUI_TEST_DATABASE_URL")
+    with postgres_schemas(url).database() as db:
+        yield db
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A database migrated from nothing in this test on each backend (an empty SQLite file,
+    an empty PostgreSQL schema): the migrations under test, not a copy of their result."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
         db.upgrade()
         yield db
         db.dispose()
@@ -92,34 +157,23 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     url = _postgres_url()
     if url is None:
         pytest.skip("no PostgreSQL: set DESKUI_TEST_DATABASE_URL")
-    from sqlalchemy import create_engine, text
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in url else "?"
-    db = Database(f"{url}{separator}options=-csearch_path%3D{schema}")
-    try:
+    with postgres_schemas(url).fresh_schema() as db:
         db.upgrade()
         yield db
-    finally:
-        db.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
-def demo_database(tmp_path: Path) -> Iterator[Database]:
-    """The demo desk on SQLite, seeded at FIXED_NOW: the fixed data of screen tests."""
-    db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
-    db.upgrade()
-    with UnitOfWork(db) as uow:
-        seed_demo(uow, FIXED_NOW)
-        uow.commit()
+def demo_database(tmp_path: Path, demo_template: Path) -> Iterator[Database]:
+    """The demo desk on SQLite, seeded at FIXED_NOW: the fixed data of screen tests (a copy of
+    the demo this process seeded once)."""
+    db = sqlite_copy(tmp_path / "demo.db", DEMO)
     yield db
     db.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Each process (each xdist worker) drops the PostgreSQL schemas it kept."""
+    close_postgres_schemas()
 
 
 def make_settings(

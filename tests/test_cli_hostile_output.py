@@ -21,6 +21,7 @@ from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.services.accounts import AddAgent, add_agent
 from tests.conftest import FIXED_NOW
+from tests.databases import sqlite_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse 7"
@@ -32,8 +33,7 @@ ENV = {**os.environ, "DESKUI_PASSWORD": PASSWORD}
 @pytest.fixture
 def url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'desk.db'}"
-    database = Database(url)
-    database.upgrade()
+    database = sqlite_copy(tmp_path / "desk.db")  # migrated (tests/databases.py)
     with UnitOfWork(database) as uow:
         uow.session.add_all(
             m.Customer(

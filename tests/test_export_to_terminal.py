@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from deskui.data import models as m
-from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.services.accounts import AddAgent, add_agent
 from tests.conftest import FIXED_NOW
+from tests.databases import sqlite_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse 7"
@@ -26,8 +26,7 @@ NAME = "清屏\x1b[2J\x1b[H公司\x9b31m"
 @pytest.fixture
 def url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'desk.db'}"
-    database = Database(url)
-    database.upgrade()
+    database = sqlite_copy(tmp_path / "desk.db")  # migrated (tests/databases.py)
     with UnitOfWork(database) as uow:
         uow.session.add(m.Customer(name=NAME, created_at=FIXED_NOW, updated_at=FIXED_NOW))
         uow.commit()

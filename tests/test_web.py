@@ -30,6 +30,7 @@ from deskui.services.accounts import AddAgent
 from deskui.web import host as web_host
 from deskui.web.host import COOKIE, HostOptions, WebHost, clamp_size
 from tests.conftest import FIXED_NOW
+from tests.databases import sqlite_copy
 
 SECRET = "manager-secret-1"
 AGENT_SECRET = "agent-secret-11"
@@ -85,21 +86,10 @@ def _add_accounts(database: Database) -> None:
         accounts.add_agent(uow, manager, AddAgent("王芳", Role.AGENT, AGENT_SECRET), FIXED_NOW)
 
 
-@pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2id at its lowest costs: these tests are about the host, not the hash."""
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr(
-        accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
-
-
 @pytest.fixture
 def sqlite_database(tmp_path: Path) -> Iterator[Database]:
     """For what does not depend on the backend: the host's own rules."""
-    database = Database(f"sqlite:///{tmp_path / 'web.db'}")
-    database.upgrade()
+    database = sqlite_copy(tmp_path / "web.db")  # migrated (tests/databases.py)
     yield database
     database.dispose()
 

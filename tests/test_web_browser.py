@@ -203,11 +203,6 @@ async def test_sign_in_and_two_desks_in_headless_chromium(
 ) -> None:
     assert Path(CHROMIUM).exists(), "Debian's chromium is missing: apt-get install chromium"
     assert "Noto Sans CJK" in _fonts_with_chinese(), "apt-get install fonts-noto-cjk"
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr(
-        accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
     database = Database(f"sqlite:///{tmp_path / 'desk.db'}")
     database.upgrade()
     with UnitOfWork(database) as uow:

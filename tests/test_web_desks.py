@@ -24,15 +24,6 @@ SECRET = "manager-secret-1"
 WALL = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr(
-        accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
-
-
 def _accounts(database: Database) -> dict[str, int]:
     with UnitOfWork(database) as uow:
         manager = accounts.add_agent(uow, None, AddAgent("刘洋", Role.MANAGER, SECRET), FIXED_NOW)

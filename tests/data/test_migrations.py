@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -17,8 +18,15 @@ from deskui.data.migrations import HEAD
 from deskui.data.models import Base
 
 
+@pytest.fixture
+def database(fresh_database: Database) -> Database:
+    """Here each test migrates from nothing (the other tests get a copy of the result)."""
+    return fresh_database
+
+
 def test_upgrade_builds_every_table_at_head(database: Database) -> None:
-    # the fixture ran upgrade() on an empty SQLite file / an empty PostgreSQL schema
+    # the fixture ran upgrade() on an empty SQLite file / an empty PostgreSQL schema (in
+    # this test: not a copy)
     heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     with database.engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())

@@ -20,10 +20,9 @@ import pytest
 
 from deskui.app import make_app
 from deskui.data.database import Database
-from deskui.data.demo import seed_demo
-from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
-from tests.conftest import FIXED_NOW, make_settings
+from tests.conftest import make_settings
+from tests.databases import DEMO, sqlite_template
 from tests.screens.desk_pilot import settle
 from tests.screens.key_burst import burst, handled
 from tests.screens.key_walk import Walk, chunks, label, quits_counted, walk_keys, watch
@@ -35,17 +34,11 @@ KEYS_PER_WALK = 300
 BURST = 25
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo seeded once; each walk gets a copy (its saves stay its own)."""
-    path = tmp_path_factory.mktemp("walk") / "demo.db"
-    db = Database(f"sqlite:///{path}")
-    db.upgrade()
-    with UnitOfWork(db) as uow:
-        seed_demo(uow, FIXED_NOW)
-        uow.commit()
-    db.dispose()  # the last connection closed: the WAL is in the file
-    return path
+@pytest.fixture
+def demo_file() -> Path:
+    """The demo this process seeded once (tests/databases.py); each walk gets a copy (its
+    saves stay its own)."""
+    return sqlite_template(DEMO)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")

@@ -76,6 +76,7 @@ def test_the_first_manager_needs_no_sign_in_and_the_second_account_does(
     assert refused.value.key == "account.error.password_short"
 
 
+@pytest.mark.real_hashes
 def test_only_an_argon2id_hash_is_stored(database: Database) -> None:
     _first_manager(database)
     with pytest.raises(SignInRefused):
@@ -165,6 +166,7 @@ def test_a_denial_is_audited_with_who_and_what(database: Database) -> None:
     assert line.subject == str(Action.EDIT_SITE_SETTINGS)
 
 
+@pytest.mark.real_hashes
 def test_the_kept_dummy_hash_costs_what_a_real_check_costs() -> None:
     """An unknown name is checked against `_DUMMY`: same algorithm and costs as a real hash."""
     from argon2 import extract_parameters

@@ -35,7 +35,7 @@ def _locale_restored() -> Iterator[None]:
 
 
 @pytest.fixture
-def empty_database(tmp_path: Path) -> Iterator[Database]:
+def empty_database(tmp_path: Path, migrated_template: Path) -> Iterator[Database]:
     db = migrated_empty_database(tmp_path)
     yield db
     db.dispose()
