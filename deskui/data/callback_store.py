@@ -14,7 +14,8 @@ from deskui.data import models as m
 from deskui.data.deadline_store import open_deadlines
 from deskui.data.history import HistoryEntry, Value, entry_changes, newest_first, plain
 from deskui.data.store_base import StoreBase
-from deskui.data.version_check import claim_version
+from deskui.data.version_check import claim_version, conflict_of
+from deskui.domain.callback_life import CallbackMove, CallbackState, moved_to
 from deskui.domain.callbacks import (
     CallbackRules,
     Confirmation,
@@ -480,18 +481,11 @@ class CallbackStore(StoreBase):
         expected_version: int | None = None,
     ) -> None:
         """The sales head's answer, with who asked and when (an event and the callback's own
-        columns, both exported). A "no" needs its reason and may postpone the callback.
+        columns, both exported). A "no" needs its reason and may postpone the callback (the
+        service asks domain/callback_life whether the answer and the callback may be saved).
         `expected_version`: the version the form loaded (`Conflict` when another desk saved
         since); None for a write no form stands behind."""
         head = sales_head.strip()
-        if not head:
-            raise CallbackError("callbacks.error.sales_head_required")
-        if not confirmed and not note.strip():
-            raise CallbackError("callbacks.error.declined_needs_note")
-        if postpone_to is not None and (confirmed or postpone_to <= now):
-            raise CallbackError(
-                "callbacks.error.booked_past" if postpone_to <= now else "callbacks.error.required"
-            )
         callback = self._saving(callback_id, expected_version, agent_id, now)
         if postpone_to is not None:
             self._check_booked(callback, postpone_to, now, calendar)
@@ -560,13 +554,13 @@ class CallbackStore(StoreBase):
         expected_version: int | None = None,
     ) -> None:
         """The customer is busy and gave a time: the callback and its countdown move there,
-        unless it is their rest time or outside the calling hours (`BookingRefused`)."""
-        if booked_at <= now:
-            raise CallbackError("callbacks.error.booked_past")
+        unless it is their rest time or outside the calling hours (`BookingRefused`). Whether
+        it may be booked at all (open, a time ahead) is the callback's life's, asked by the
+        service."""
         callback = self._saving(callback_id, expected_version, agent_id, now)
         self._check_booked(callback, booked_at, now, calendar)
         previous = callback.due_at
-        callback.status = CallbackStatus.BOOKED
+        callback.status = moved_to(CallbackMove.BOOKED).status
         callback.booked_at = booked_at
         callback.due_at = booked_at
         callback.moved_from = previous
@@ -595,14 +589,17 @@ class CallbackStore(StoreBase):
         expected_version: int | None = None,
     ) -> CallbackResult:
         """The callback is done: who, when, the way, answers, outcome and notes are kept; an
-        unsatisfied customer gets a follow-up ticket owned by the agent (seed 000:2.3)."""
+        unsatisfied customer gets a follow-up ticket owned by the agent (seed 000:2.3). Whether
+        it may be recorded (still open) is the callback's life's, asked by the service."""
         callback = self._saving(callback_id, expected_version, agent_id, now)
         outcome = outcome_of(answers)
         callback.answers = dict(answers)
         callback.notes = notes
         callback.outcome = outcome.value if outcome else None
-        callback.status = CallbackStatus.DONE
-        callback.done_at = now
+        decided = moved_to(CallbackMove.DONE)
+        callback.status = decided.status
+        if decided.done:
+            callback.done_at = now
         callback.done_by_id = agent_id
         if way:
             callback.way = way
@@ -638,20 +635,24 @@ class CallbackStore(StoreBase):
         self._changed("callback", callback_id, now)
         return CallbackResult(callback.outcome, ticket_id)
 
-    def _open_callback(self, callback_id: int) -> m.Callback:
-        callback = self.session.get_one(m.Callback, callback_id)
-        if callback.done_at is not None or callback.status not in OPEN:
-            raise CallbackError("callbacks.error.already_done")
-        return callback
-
     def _saving(
         self, callback_id: int, expected: int | None, agent_id: int, now: datetime
     ) -> m.Callback:
-        """The open callback to write, after the version check of the form that saves it:
+        """The callback to write, after the version check of the form that saves it:
         another desk's save since the form loaded it is a `Conflict`, nothing written."""
         callback = self.session.get_one(m.Callback, callback_id)
-        claim_version(self.session, callback, expected, "callback", callback_theirs, agent_id, now)
-        return self._open_callback(callback_id)
+        return claim_version(
+            self.session, callback, expected, "callback", callback_theirs, agent_id, now
+        )
+
+    def callback_life(self, callback_id: int, expected_version: int | None = None) -> CallbackState:
+        """What the callback's life reads of it (domain/callback_life); `MissingRecord` when
+        there is none, `Conflict` when another desk saved it since the form loaded
+        `expected_version` (their save is said before any refusal of what it left)."""
+        callback = self.session.get_one(m.Callback, callback_id)
+        if expected_version is not None and callback.version != expected_version:
+            raise conflict_of(self.session, callback, "callback", callback_theirs)
+        return CallbackState(CallbackStatus(callback.status), callback.done_at is not None)
 
     # -- sharing and reassigning --------------------------------------------------------------
 
@@ -755,7 +756,8 @@ class CallbackStore(StoreBase):
         expected_version: int | None = None,
     ) -> tuple[str, str]:
         """A lead gives a callback to another agent (it becomes personal again); a callback
-        another desk changed since the lead's list showed it is a `Conflict`. Returns who had
+        another desk changed since the lead's list showed it is a `Conflict` (one done is the
+        callback's life's to refuse, asked by the service). Returns who had
         it (empty: the shared queue) and who has it now, by name."""
         callback = self._saving(callback_id, expected_version, by_agent_id, now)
         previous = self.session.get(m.Agent, callback.agent_id) if callback.agent_id else None

@@ -22,6 +22,15 @@ from deskui.data.callback_store import (
 from deskui.data.history import HistoryEntry
 from deskui.data.records import AgentRecord
 from deskui.data.relations_store import ContactChoice
+from deskui.domain.callback_life import (
+    CallbackMove,
+    CallbackRefusal,
+    CallbackState,
+    CallbackTransition,
+    booking_refusal,
+    next_state,
+    sales_answer_refusal,
+)
 from deskui.domain.callbacks import BOOKING_FIELD, CallbackRules, CoverageShare, callback_script
 from deskui.domain.clock import site_zone
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
@@ -85,6 +94,20 @@ __all__ = [
     "record_callback",
     "record_sales_confirmation",
 ]
+
+
+def _refuse(refusal: CallbackRefusal | None) -> None:
+    """Raise the callback's life's refusal (the screens say its key), if there is one."""
+    if refusal is not None:
+        raise CallbackError(refusal.key)
+
+
+def _decided(state: CallbackState, move: CallbackMove) -> CallbackTransition:
+    """The callback's life's decision for `move`, or `CallbackError` with its reason."""
+    decided = next_state(state, move)
+    if isinstance(decided, CallbackRefusal):
+        raise CallbackError(decided.key)
+    return decided
 
 
 def _require_scope(actor: Actor, scope: CallbackScope) -> None:
@@ -275,8 +298,13 @@ class ReassignCallback:
 def reassign_callback(
     uow: UnitOfWork, actor: Actor, command: ReassignCallback, now: datetime
 ) -> None:
-    """Raises `Conflict` when another desk changed the callback since the list showed it."""
+    """Raises `Conflict` when another desk changed the callback since the list showed it,
+    `CallbackError` for one already done (the callback's life)."""
     require(actor, Action.REASSIGN)
+    _decided(
+        uow.callbacks.callback_life(command.callback_id, command.expected_version),
+        CallbackMove.REASSIGNED,
+    )
     before, after = uow.callbacks.reassign_callback(
         command.callback_id, command.agent_id, actor.id, now, command.expected_version
     )
@@ -353,9 +381,18 @@ def record_sales_confirmation(
     """Raises `BookingRefused` (with the next allowed slot) for a postponement into rest time,
     `Conflict` when another desk saved the callback since the screen loaded it."""
     require(actor, Action.WORK_OWN)
-    # issue 23: not moved away from her (one already done is the store's CallbackError)
+    # issue 23: not moved away from her (one already done is the callback's life's refusal)
     refuse_unless_yours(
         uow, actor, "callback", command.callback_id, closed_too=False, once_theirs=True
+    )
+    _refuse(
+        sales_answer_refusal(
+            command.sales_head, command.confirmed, command.note, command.postpone_to, now
+        )
+    )
+    _decided(
+        uow.callbacks.callback_life(command.callback_id, command.expected_version),
+        CallbackMove.SALES_ANSWERED,
     )
     uow.callbacks.record_sales_confirmation(
         command.callback_id,
@@ -388,9 +425,14 @@ def book_callback(uow: UnitOfWork, actor: Actor, command: BookCallback, now: dat
     """Raises `BookingRefused` for the customer's rest time or outside the calling hours,
     `Conflict` when another desk saved the callback since the screen loaded it."""
     require(actor, Action.WORK_OWN)
-    # issue 23: not moved away from her (one already done is the store's CallbackError)
+    # issue 23: not moved away from her (one already done is the callback's life's refusal)
     refuse_unless_yours(
         uow, actor, "callback", command.callback_id, closed_too=False, once_theirs=True
+    )
+    _refuse(booking_refusal(command.booked_at, now))
+    _decided(
+        uow.callbacks.callback_life(command.callback_id, command.expected_version),
+        CallbackMove.BOOKED,
     )
     uow.callbacks.book_callback(
         command.callback_id,
@@ -423,7 +465,7 @@ def _check_result(command: RecordCallback, state: tuple[str, bool]) -> None:
     """Refuse (`Invalid`) a result the call's script does not reach: the answers replayed
     from the script's start must carry it to a final step that is no booking, every
     required field filled on the way (seed 000:2.3); the notes within their limit and the
-    rules of conduct (seed 000:3.2.1.2). A done callback is the store's to refuse."""
+    rules of conduct (seed 000:3.2.1.2). A done callback is the callback's life's to refuse."""
     purpose, still_open = state
     if not still_open:
         return
@@ -456,11 +498,15 @@ def record_callback(
     state = uow.callbacks.callback_state(command.callback_id)
     if state is None:
         raise CallbackError("callbacks.error.missing")
-    # issue 23: not moved away from her (one already done is the store's CallbackError)
+    # issue 23: not moved away from her (one already done is the callback's life's refusal)
     refuse_unless_yours(
         uow, actor, "callback", command.callback_id, closed_too=False, once_theirs=True
     )
     _check_result(command, state)
+    _decided(
+        uow.callbacks.callback_life(command.callback_id, command.expected_version),
+        CallbackMove.DONE,
+    )
     result = uow.callbacks.record_callback(
         command.callback_id,
         actor.id,

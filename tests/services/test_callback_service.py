@@ -311,3 +311,48 @@ def test_a_callback_given_to_another_agent_is_refused_to_its_former_agent(
         record_callback(uow, lina, done, FIXED_NOW)
     with UnitOfWork(database) as uow:
         assert uow.callbacks.callback_detail(callback_id).status == "done"
+
+
+def test_invalid_bookings_and_results_are_refused_with_the_callbacks_lifes_reason(
+    database: Database, desk: Desk
+) -> None:
+    """Issue 24: the callback's life (domain/callback_life) decides at the service, whoever
+    calls it: a booked time already past, a sales head's answer naming nobody or a "no"
+    without its reason, and any move of a callback already done are refused by key, nothing
+    written; a lead's reassigning of a done callback too."""
+    callback_id = _callback(database, desk)
+    version = _version(database, callback_id)
+    past = BookCallback(callback_id, FIXED_NOW - timedelta(hours=1), version, calendar=CAL)
+    nobody = RecordSalesConfirmation(callback_id, " ", True, version)
+    no_reason = RecordSalesConfirmation(callback_id, "赵磊", False, version)
+    for service, command, key in (
+        (book_callback, past, "callbacks.error.booked_past"),
+        (record_sales_confirmation, nobody, "callbacks.error.sales_head_required"),
+        (record_sales_confirmation, no_reason, "callbacks.error.declined_needs_note"),
+    ):
+        with UnitOfWork(database) as uow, pytest.raises(CallbackError) as refused:
+            service(uow, _agent(desk), command, FIXED_NOW)  # type: ignore[operator]
+        assert refused.value.key == key and has_key(key)
+    assert _version(database, callback_id) == version  # nothing written
+    with UnitOfWork(database) as uow:
+        record_callback(uow, _agent(desk), RecordCallback(callback_id, _WALKED, version), DUE)
+    done_version = _version(database, callback_id)
+    later = datetime(2026, 11, 25, 15, 0, tzinfo=SH)
+    for service, command in (
+        (record_callback, RecordCallback(callback_id, _WALKED, done_version)),
+        (book_callback, BookCallback(callback_id, later, done_version, calendar=CAL)),
+        (
+            record_sales_confirmation,
+            RecordSalesConfirmation(callback_id, "赵磊", True, done_version),
+        ),
+    ):
+        with UnitOfWork(database) as uow, pytest.raises(CallbackError) as done:
+            service(uow, _agent(desk), command, DUE)  # type: ignore[operator]
+        assert done.value.key == "callbacks.error.already_done"
+    with UnitOfWork(database) as uow, pytest.raises(CallbackError) as done:
+        reassign = ReassignCallback(callback_id, desk.colleague, done_version)
+        reassign_callback(uow, _lead(desk), reassign, DUE)
+    assert done.value.key == "callbacks.error.already_done"
+    with UnitOfWork(database) as uow:
+        detail = uow.callbacks.callback_detail(callback_id)
+    assert (detail.status, detail.agent_id, detail.version) == ("done", desk.agent, done_version)
