@@ -35,7 +35,6 @@ from deskui.domain.callbacks import (
     place_call,
     plan_occasions,
     plan_routine,
-    promotion_problems,
     to_share,
     week_bounds,
 )
@@ -932,16 +931,14 @@ class CallbackStore(StoreBase):
     def add_promotion(
         self,
         name: str,
-        starts_on: date | None,
-        ends_on: date | None,
+        starts_on: date,
+        ends_on: date,
         agent_id: int,
         now: datetime,
     ) -> int:
-        """A lead records a promotion period; generation calls every customer ahead of it."""
-        problems = promotion_problems(name, starts_on, ends_on)
-        if problems:
-            raise CallbackError(f"callbacks.promotion.error.{problems[0]}")
-        assert starts_on is not None and ends_on is not None  # promotion_problems checked
+        """A lead records a promotion period; generation calls every customer ahead of it.
+        Whether it may be recorded (a name, its dates in order) is the service's to ask of
+        domain/callbacks.promotion_problems."""
         promotion = m.Promotion(
             name=name.strip(),
             starts_on=starts_on,

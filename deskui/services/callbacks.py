@@ -31,7 +31,13 @@ from deskui.domain.callback_life import (
     next_state,
     sales_answer_refusal,
 )
-from deskui.domain.callbacks import BOOKING_FIELD, CallbackRules, CoverageShare, callback_script
+from deskui.domain.callbacks import (
+    BOOKING_FIELD,
+    CallbackRules,
+    CoverageShare,
+    callback_script,
+    promotion_problems,
+)
 from deskui.domain.clock import site_zone
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.field_limits import FieldKind, limit
@@ -326,8 +332,12 @@ class AddPromotion:
 
 
 def add_promotion(uow: UnitOfWork, actor: Actor, command: AddPromotion, now: datetime) -> int:
-    """The new promotion's id."""
+    """The new promotion's id. Raises `CallbackError` for a promotion without its name or
+    dates, or ending before it starts (domain/callbacks.promotion_problems), nothing saved."""
     require(actor, Action.RECORD_PROMOTION)
+    problems = promotion_problems(command.name, command.starts_on, command.ends_on)
+    if problems or command.starts_on is None or command.ends_on is None:
+        raise CallbackError(f"callbacks.promotion.error.{problems[0]}")
     promotion_id = uow.callbacks.add_promotion(
         command.name, command.starts_on, command.ends_on, actor.id, now
     )

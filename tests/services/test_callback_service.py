@@ -139,6 +139,17 @@ def test_a_promotion_is_a_leads_to_record(database: Database, desk: Desk) -> Non
     with UnitOfWork(database) as uow:
         rows = uow.callbacks.promotion_rows(0, 5)
     assert [(r.id, r.name, r.created_by) for r in rows] == [(promotion_id, "双十一", "刘洋")]
+    manager = Actor(desk.manager, "刘洋", Role.MANAGER)
+    for invalid, key in (
+        (AddPromotion("双十二", date(2026, 12, 12), date(2026, 12, 3)), "ends_before_start"),
+        (AddPromotion(" ", date(2026, 12, 3), date(2026, 12, 12)), "name"),
+        (AddPromotion("双十二", None, date(2026, 12, 12)), "starts_on"),
+    ):
+        with UnitOfWork(database) as uow, pytest.raises(CallbackError) as refused:
+            add_promotion(uow, manager, invalid, FIXED_NOW)
+        assert refused.value.key == f"callbacks.promotion.error.{key}"
+    with UnitOfWork(database) as uow:  # refused: nothing saved
+        assert uow.callbacks.promotion_count() == 1
 
 
 def test_a_booked_time_at_lunch_is_refused_and_a_result_commits(
