@@ -18,6 +18,7 @@ from deskui.data.version_check import claim_version, conflict_of
 from deskui.domain.callback_life import CallbackMove, CallbackState, moved_to
 from deskui.domain.callbacks import (
     CallbackRules,
+    CallingHours,
     Confirmation,
     CoverageShare,
     OccasionFacts,
@@ -26,7 +27,6 @@ from deskui.domain.callbacks import (
     Promotion,
     callback_due_at,
     calling_hours_for,
-    check_booking,
     confirmation_state,
     may_start_script,
     needs_follow_up,
@@ -277,25 +277,18 @@ class CallbackStore(StoreBase):
         hours = calling_hours_for(list(self.session.scalars(query.order_by(m.Contact.id))), rules)
         return place_call(wanted, hours, calendar, rules.rest_hours)
 
-    def _check_booked(
-        self, callback: m.Callback, at: datetime, now: datetime, calendar: BusinessCalendar | None
-    ) -> None:
-        """Refuse a booked time outside the customer's calling hours (seed 000:2.5.2.1)."""
-        if calendar is None:
-            from deskui.domain.calendar import BusinessCalendar
-
-            days = self.session.scalars(select(m.CalendarDay))
-            calendar = BusinessCalendar({d.day: d.is_working for d in days})
-        rules = self.rules.callbacks
+    def calling_hours(self, callback_id: int) -> CallingHours:
+        """When the callback's customer may be called (seed 000:2.5.2.1): its contact's (else
+        the first contact's) convenient hours, else the site's, the rest time cut out; the
+        service checks a booked time against them (`callbacks.check_booking`)."""
+        callback = self.session.get_one(m.Callback, callback_id)
         query = select(m.Contact.convenient_time).where(
             m.Contact.customer_id == callback.customer_id
         )
         if callback.contact_id is not None:
             query = query.where(m.Contact.id == callback.contact_id)
-        hours = calling_hours_for(list(self.session.scalars(query.order_by(m.Contact.id))), rules)
-        placement = check_booking(at, now, hours, calendar, rules.rest_hours)
-        if placement.moved:
-            raise BookingRefused(placement)
+        convenient = list(self.session.scalars(query.order_by(m.Contact.id)))
+        return calling_hours_for(convenient, self.rules.callbacks)
 
     def _team(self, agent_id: int | None) -> str:
         if agent_id is None:
@@ -476,7 +469,6 @@ class CallbackStore(StoreBase):
         confirmed: bool,
         note: str = "",
         postpone_to: datetime | None = None,
-        calendar: BusinessCalendar | None = None,
         expected_version: int | None = None,
     ) -> None:
         """The sales head's answer, with who asked and when (an event and the callback's own
@@ -486,8 +478,6 @@ class CallbackStore(StoreBase):
         since); None for a write no form stands behind."""
         head = sales_head.strip()
         callback = self._saving(callback_id, expected_version, agent_id, now)
-        if postpone_to is not None:
-            self._check_booked(callback, postpone_to, now, calendar)
         callback.sales_head = head
         callback.sales_confirmed = confirmed
         callback.sales_confirmed_at = now
@@ -549,15 +539,12 @@ class CallbackStore(StoreBase):
         now: datetime,
         answers: dict[str, object] | None = None,
         notes: str = "",
-        calendar: BusinessCalendar | None = None,
         expected_version: int | None = None,
     ) -> None:
-        """The customer is busy and gave a time: the callback and its countdown move there,
-        unless it is their rest time or outside the calling hours (`BookingRefused`). Whether
-        it may be booked at all (open, a time ahead) is the callback's life's, asked by the
-        service."""
+        """The customer is busy and gave a time: the callback and its countdown move there.
+        Whether it may be booked (open, a time ahead, inside the customer's calling hours) is
+        the service's to ask of domain/callback_life and `callbacks.check_booking`."""
         callback = self._saving(callback_id, expected_version, agent_id, now)
-        self._check_booked(callback, booked_at, now, calendar)
         previous = callback.due_at
         callback.status = moved_to(CallbackMove.BOOKED).status
         callback.booked_at = booked_at

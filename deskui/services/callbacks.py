@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from deskui.data.callback_store import (
+    BookingRefused,
     CallbackDetail,
     CallbackError,
     CallbackResult,
@@ -22,6 +23,7 @@ from deskui.data.callback_store import (
 from deskui.data.history import HistoryEntry
 from deskui.data.records import AgentRecord
 from deskui.data.relations_store import ContactChoice
+from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.callback_life import (
     CallbackMove,
     CallbackRefusal,
@@ -36,6 +38,7 @@ from deskui.domain.callbacks import (
     CallbackRules,
     CoverageShare,
     callback_script,
+    check_booking,
     promotion_problems,
 )
 from deskui.domain.clock import site_zone
@@ -54,7 +57,6 @@ if TYPE_CHECKING:
     from datetime import date
 
     from deskui.data.unit_of_work import UnitOfWork
-    from deskui.domain.calendar import BusinessCalendar
 
 SCRIPT_LOCALES = ("zh-CN", "en")
 """The locales the call scripts and the rules of conduct are packaged in."""
@@ -114,6 +116,24 @@ def _decided(state: CallbackState, move: CallbackMove) -> CallbackTransition:
     if isinstance(decided, CallbackRefusal):
         raise CallbackError(decided.key)
     return decided
+
+
+def _refuse_out_of_hours(
+    uow: UnitOfWork,
+    callback_id: int,
+    at: datetime,
+    now: datetime,
+    calendar: BusinessCalendar | None,
+) -> None:
+    """Refuse (`BookingRefused`, with the next allowed slot and why) a time the customer may
+    not be called at: their rest time, a holiday, outside their calling hours (seed
+    000:2.5.2.1). No calendar: the site's stored one."""
+    if calendar is None:
+        calendar = BusinessCalendar(uow.calendar.calendar_overrides())
+    hours = uow.callbacks.calling_hours(callback_id)
+    placement = check_booking(at, now, hours, calendar, uow.rules.callbacks.rest_hours)
+    if placement.moved:
+        raise BookingRefused(placement)
 
 
 def _require_scope(actor: Actor, scope: CallbackScope) -> None:
@@ -404,6 +424,8 @@ def record_sales_confirmation(
         uow.callbacks.callback_life(command.callback_id, command.expected_version),
         CallbackMove.SALES_ANSWERED,
     )
+    if command.postpone_to is not None:
+        _refuse_out_of_hours(uow, command.callback_id, command.postpone_to, now, command.calendar)
     uow.callbacks.record_sales_confirmation(
         command.callback_id,
         actor.id,
@@ -412,7 +434,6 @@ def record_sales_confirmation(
         confirmed=command.confirmed,
         note=command.note,
         postpone_to=command.postpone_to,
-        calendar=command.calendar,
         expected_version=command.expected_version,
     )
     uow.commit()
@@ -444,6 +465,7 @@ def book_callback(uow: UnitOfWork, actor: Actor, command: BookCallback, now: dat
         uow.callbacks.callback_life(command.callback_id, command.expected_version),
         CallbackMove.BOOKED,
     )
+    _refuse_out_of_hours(uow, command.callback_id, command.booked_at, now, command.calendar)
     uow.callbacks.book_callback(
         command.callback_id,
         actor.id,
@@ -451,7 +473,6 @@ def book_callback(uow: UnitOfWork, actor: Actor, command: BookCallback, now: dat
         now,
         command.answers,
         command.notes,
-        calendar=command.calendar,
         expected_version=command.expected_version,
     )
     uow.commit()

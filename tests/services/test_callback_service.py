@@ -367,3 +367,35 @@ def test_invalid_bookings_and_results_are_refused_with_the_callbacks_lifes_reaso
     with UnitOfWork(database) as uow:
         detail = uow.callbacks.callback_detail(callback_id)
     assert (detail.status, detail.agent_id, detail.version) == ("done", desk.agent, done_version)
+
+
+def test_a_booking_at_lunch_or_on_a_sunday_is_refused_with_the_next_slot(
+    database: Database, desk: Desk
+) -> None:
+    """The customer's calling hours are the service's to check (seed 000:2.5.2.1): lunch is
+    their rest time, a Sunday is no working day by the stored calendar, and a sales head's
+    postponement there is refused too, each with the next slot; that slot books."""
+    callback_id = _callback(database, desk)
+    version = _version(database, callback_id)
+    lunch = datetime(2026, 11, 23, 12, 30, tzinfo=SH)
+    with UnitOfWork(database) as uow, pytest.raises(BookingRefused) as refused:
+        book_callback(
+            uow, _agent(desk), BookCallback(callback_id, lunch, version, calendar=CAL), FIXED_NOW
+        )
+    assert refused.value.placement.at == datetime(2026, 11, 23, 14, 30, tzinfo=SH)
+    assert refused.value.placement.reason == "rest_time"
+    sunday = datetime(2026, 11, 29, 10, 0, tzinfo=SH)
+    with UnitOfWork(database) as uow, pytest.raises(BookingRefused) as refused:
+        book_callback(uow, _agent(desk), BookCallback(callback_id, sunday, version), FIXED_NOW)
+    assert refused.value.placement.at == datetime(2026, 11, 30, 9, 30, tzinfo=SH)
+    with UnitOfWork(database) as uow, pytest.raises(BookingRefused):
+        command = RecordSalesConfirmation(
+            callback_id, "钱伟", False, version, "客户在外地", postpone_to=sunday
+        )
+        record_sales_confirmation(uow, _agent(desk), command, FIXED_NOW)
+    assert _version(database, callback_id) == version  # refused: nothing written
+    monday = refused.value.placement.at
+    with UnitOfWork(database) as uow:
+        book_callback(uow, _agent(desk), BookCallback(callback_id, monday, version), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        assert uow.callbacks.callback_detail(callback_id).due_at == monday
