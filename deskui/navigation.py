@@ -104,7 +104,9 @@ def _take_kept(app: App[Any], screen_id: str) -> Screen[Any] | None:
     screen = _kept.get(app, {}).get(screen_id)
     if screen is None:
         return None
-    if screen.is_attached and not screen._closing and screen not in app.screen_stack:
+    # `display` is Textual's public word for "not closing, closed or being pruned" (a screen's
+    # own style never hides it)
+    if screen.is_attached and screen.display and screen not in app.screen_stack:
         return screen
     forget_kept(app, screen_id)
     return None

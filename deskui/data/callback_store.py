@@ -14,9 +14,11 @@ from deskui.data import models as m
 from deskui.data.deadline_store import open_deadlines
 from deskui.data.history import HistoryEntry, Value, entry_changes, newest_first, plain
 from deskui.data.store_base import StoreBase
-from deskui.data.version_check import claim_version
+from deskui.data.version_check import claim_version, conflict_of
+from deskui.domain.callback_life import CallbackMove, CallbackState, moved_to
 from deskui.domain.callbacks import (
     CallbackRules,
+    CallingHours,
     Confirmation,
     CoverageShare,
     OccasionFacts,
@@ -25,7 +27,6 @@ from deskui.domain.callbacks import (
     Promotion,
     callback_due_at,
     calling_hours_for,
-    check_booking,
     confirmation_state,
     may_start_script,
     needs_follow_up,
@@ -34,7 +35,6 @@ from deskui.domain.callbacks import (
     place_call,
     plan_occasions,
     plan_routine,
-    promotion_problems,
     to_share,
     week_bounds,
 )
@@ -280,25 +280,18 @@ class CallbackStore(StoreBase):
         hours = calling_hours_for(list(self.session.scalars(query.order_by(m.Contact.id))), rules)
         return place_call(wanted, hours, calendar, rules.rest_hours)
 
-    def _check_booked(
-        self, callback: m.Callback, at: datetime, now: datetime, calendar: BusinessCalendar | None
-    ) -> None:
-        """Refuse a booked time outside the customer's calling hours (seed 000:2.5.2.1)."""
-        if calendar is None:
-            from deskui.domain.calendar import BusinessCalendar
-
-            days = self.session.scalars(select(m.CalendarDay))
-            calendar = BusinessCalendar({d.day: d.is_working for d in days})
-        rules = self.rules.callbacks
+    def calling_hours(self, callback_id: int) -> CallingHours:
+        """When the callback's customer may be called (seed 000:2.5.2.1): its contact's (else
+        the first contact's) convenient hours, else the site's, the rest time cut out; the
+        service checks a booked time against them (`callbacks.check_booking`)."""
+        callback = self.session.get_one(m.Callback, callback_id)
         query = select(m.Contact.convenient_time).where(
             m.Contact.customer_id == callback.customer_id
         )
         if callback.contact_id is not None:
             query = query.where(m.Contact.id == callback.contact_id)
-        hours = calling_hours_for(list(self.session.scalars(query.order_by(m.Contact.id))), rules)
-        placement = check_booking(at, now, hours, calendar, rules.rest_hours)
-        if placement.moved:
-            raise BookingRefused(placement)
+        convenient = list(self.session.scalars(query.order_by(m.Contact.id)))
+        return calling_hours_for(convenient, self.rules.callbacks)
 
     def _team(self, agent_id: int | None) -> str:
         if agent_id is None:
@@ -479,25 +472,15 @@ class CallbackStore(StoreBase):
         confirmed: bool,
         note: str = "",
         postpone_to: datetime | None = None,
-        calendar: BusinessCalendar | None = None,
         expected_version: int | None = None,
     ) -> None:
         """The sales head's answer, with who asked and when (an event and the callback's own
-        columns, both exported). A "no" needs its reason and may postpone the callback.
+        columns, both exported). A "no" needs its reason and may postpone the callback (the
+        service asks domain/callback_life whether the answer and the callback may be saved).
         `expected_version`: the version the form loaded (`Conflict` when another desk saved
         since); None for a write no form stands behind."""
         head = sales_head.strip()
-        if not head:
-            raise CallbackError("callbacks.error.sales_head_required")
-        if not confirmed and not note.strip():
-            raise CallbackError("callbacks.error.declined_needs_note")
-        if postpone_to is not None and (confirmed or postpone_to <= now):
-            raise CallbackError(
-                "callbacks.error.booked_past" if postpone_to <= now else "callbacks.error.required"
-            )
         callback = self._saving(callback_id, expected_version, agent_id, now)
-        if postpone_to is not None:
-            self._check_booked(callback, postpone_to, now, calendar)
         callback.sales_head = head
         callback.sales_confirmed = confirmed
         callback.sales_confirmed_at = now
@@ -559,17 +542,14 @@ class CallbackStore(StoreBase):
         now: datetime,
         answers: dict[str, object] | None = None,
         notes: str = "",
-        calendar: BusinessCalendar | None = None,
         expected_version: int | None = None,
     ) -> None:
-        """The customer is busy and gave a time: the callback and its countdown move there,
-        unless it is their rest time or outside the calling hours (`BookingRefused`)."""
-        if booked_at <= now:
-            raise CallbackError("callbacks.error.booked_past")
+        """The customer is busy and gave a time: the callback and its countdown move there.
+        Whether it may be booked (open, a time ahead, inside the customer's calling hours) is
+        the service's to ask of domain/callback_life and `callbacks.check_booking`."""
         callback = self._saving(callback_id, expected_version, agent_id, now)
-        self._check_booked(callback, booked_at, now, calendar)
         previous = callback.due_at
-        callback.status = CallbackStatus.BOOKED
+        callback.status = moved_to(CallbackMove.BOOKED).status
         callback.booked_at = booked_at
         callback.due_at = booked_at
         callback.moved_from = previous
@@ -598,14 +578,17 @@ class CallbackStore(StoreBase):
         expected_version: int | None = None,
     ) -> CallbackResult:
         """The callback is done: who, when, the way, answers, outcome and notes are kept; an
-        unsatisfied customer gets a follow-up ticket owned by the agent (seed 000:2.3)."""
+        unsatisfied customer gets a follow-up ticket owned by the agent (seed 000:2.3). Whether
+        it may be recorded (still open) is the callback's life's, asked by the service."""
         callback = self._saving(callback_id, expected_version, agent_id, now)
         outcome = outcome_of(answers)
         callback.answers = dict(answers)
         callback.notes = notes
         callback.outcome = outcome.value if outcome else None
-        callback.status = CallbackStatus.DONE
-        callback.done_at = now
+        decided = moved_to(CallbackMove.DONE)
+        callback.status = decided.status
+        if decided.done:
+            callback.done_at = now
         callback.done_by_id = agent_id
         if way:
             callback.way = way
@@ -661,20 +644,24 @@ class CallbackStore(StoreBase):
         self._changed("callback", callback_id, now)
         return True
 
-    def _open_callback(self, callback_id: int) -> m.Callback:
-        callback = self.session.get_one(m.Callback, callback_id)
-        if callback.done_at is not None or callback.status not in OPEN:
-            raise CallbackError("callbacks.error.already_done")
-        return callback
-
     def _saving(
         self, callback_id: int, expected: int | None, agent_id: int, now: datetime
     ) -> m.Callback:
-        """The open callback to write, after the version check of the form that saves it:
+        """The callback to write, after the version check of the form that saves it:
         another desk's save since the form loaded it is a `Conflict`, nothing written."""
         callback = self.session.get_one(m.Callback, callback_id)
-        claim_version(self.session, callback, expected, "callback", callback_theirs, agent_id, now)
-        return self._open_callback(callback_id)
+        return claim_version(
+            self.session, callback, expected, "callback", callback_theirs, agent_id, now
+        )
+
+    def callback_life(self, callback_id: int, expected_version: int | None = None) -> CallbackState:
+        """What the callback's life reads of it (domain/callback_life); `MissingRecord` when
+        there is none, `Conflict` when another desk saved it since the form loaded
+        `expected_version` (their save is said before any refusal of what it left)."""
+        callback = self.session.get_one(m.Callback, callback_id)
+        if expected_version is not None and callback.version != expected_version:
+            raise conflict_of(self.session, callback, "callback", callback_theirs)
+        return CallbackState(CallbackStatus(callback.status), callback.done_at is not None)
 
     # -- sharing and reassigning --------------------------------------------------------------
 
@@ -778,7 +765,8 @@ class CallbackStore(StoreBase):
         expected_version: int | None = None,
     ) -> tuple[str, str]:
         """A lead gives a callback to another agent (it becomes personal again); a callback
-        another desk changed since the lead's list showed it is a `Conflict`. Returns who had
+        another desk changed since the lead's list showed it is a `Conflict` (one done is the
+        callback's life's to refuse, asked by the service). Returns who had
         it (empty: the shared queue) and who has it now, by name."""
         callback = self._saving(callback_id, expected_version, by_agent_id, now)
         previous = self.session.get(m.Agent, callback.agent_id) if callback.agent_id else None
@@ -953,16 +941,14 @@ class CallbackStore(StoreBase):
     def add_promotion(
         self,
         name: str,
-        starts_on: date | None,
-        ends_on: date | None,
+        starts_on: date,
+        ends_on: date,
         agent_id: int,
         now: datetime,
     ) -> int:
-        """A lead records a promotion period; generation calls every customer ahead of it."""
-        problems = promotion_problems(name, starts_on, ends_on)
-        if problems:
-            raise CallbackError(f"callbacks.promotion.error.{problems[0]}")
-        assert starts_on is not None and ends_on is not None  # promotion_problems checked
+        """A lead records a promotion period; generation calls every customer ahead of it.
+        Whether it may be recorded (a name, its dates in order) is the service's to ask of
+        domain/callbacks.promotion_problems."""
         promotion = m.Promotion(
             name=name.strip(),
             starts_on=starts_on,

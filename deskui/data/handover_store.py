@@ -28,6 +28,7 @@ from deskui.domain.handover import (
     check_item,
     check_leave,
     gather,
+    handed_item_status,
     is_ack_overdue,
     local_day,
 )
@@ -293,9 +294,9 @@ class HandoverStore(StoreBase):
         self, from_agent_id: int, to_agent_id: int, now: datetime, whole_shift: bool = False
     ) -> HandedOver:
         """Hand the shift over in one action: every open item goes to the incoming agent with
-        an acknowledgement countdown, and the report is frozen as it stands now."""
-        if from_agent_id == to_agent_id:
-            raise HandoverError("handover.error.same_agent")
+        an acknowledgement countdown, and the report is frozen as it stands now; one whose
+        record was finished since is done (domain/handover.handed_item_status). Handing over
+        to oneself is the service's to refuse (domain/handover.hand_over_refusal)."""
         taker = self.session.get_one(m.Agent, to_agent_id)
         giver = self.session.get_one(m.Agent, from_agent_id)
         owners = self._scope(from_agent_id, whole_shift)
@@ -317,14 +318,15 @@ class HandoverStore(StoreBase):
         handed: list[m.HandoverItem] = []
         for item in items:
             before = self._item_fields(item)
-            if item.subject_type is not None and not self._still_open(item):
-                # finished since it was gathered: it leaves the list as done
-                item.status = HandoverStatus.DONE
+            still_open = None if item.subject_type is None else self._still_open(item)
+            decided = handed_item_status(still_open)
+            if decided is HandoverStatus.DONE:
+                item.status = decided
                 self._item_history(item, from_agent_id, now, "finished", before)
                 self._changed("handover_item", item.id, now)
                 done += 1
                 continue
-            item.status = HandoverStatus.HANDED_OVER
+            item.status = decided
             item.to_agent_id = to_agent_id
             item.handed_over_at = now
             item.updated_at, item.updated_by_id = now, from_agent_id

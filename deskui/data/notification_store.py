@@ -32,6 +32,13 @@ class NotificationStore(StoreBase):
             for n in self.session.scalars(query)
         ]
 
+    def notification_owners(self, notification_ids: Sequence[int]) -> dict[int, int]:
+        """Whose each of these notifications is, by id (an id not known is left out)."""
+        query = select(m.Notification.id, m.Notification.agent_id).where(
+            m.Notification.id.in_(notification_ids)
+        )
+        return {row_id: agent_id for row_id, agent_id in self.session.execute(query)}
+
     def mark_read(self, notification_ids: Sequence[int], now: datetime) -> None:
         for notification in self.session.scalars(
             select(m.Notification).where(m.Notification.id.in_(notification_ids))

@@ -186,6 +186,20 @@ def next_item_status(status: str, how: Leave, note: str) -> HandoverStatus | Ite
     return HandoverStatus.DONE if how is Leave.DONE else HandoverStatus.ACKNOWLEDGED
 
 
+def hand_over_refusal(from_agent_id: int, to_agent_id: int) -> ItemRefusal | None:
+    """A shift is handed to someone else: never to the one handing it over."""
+    if from_agent_id == to_agent_id:
+        return ItemRefusal("handover.error.same_agent")
+    return None
+
+
+def handed_item_status(record_still_open: bool | None) -> HandoverStatus:
+    """What an open item is saved with when the shift is handed over: handed over, or done
+    when the record it follows (`record_still_open`: None for a hand-entered item, which
+    follows none) was finished since it was gathered: it leaves the list as done."""
+    return HandoverStatus.DONE if record_still_open is False else HandoverStatus.HANDED_OVER
+
+
 def edit_refusal(status: str) -> ItemRefusal | None:
     """Why an item may not be edited (it left the list), or None."""
     return None if status in OPEN_ITEM_STATES else ItemRefusal("handover.error.closed")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from deskui.data.callback_store import (
+    BookingRefused,
     CallbackDetail,
     CallbackError,
     CallbackResult,
@@ -22,7 +23,24 @@ from deskui.data.callback_store import (
 from deskui.data.history import HistoryEntry
 from deskui.data.records import AgentRecord
 from deskui.data.relations_store import ContactChoice
-from deskui.domain.callbacks import BOOKING_FIELD, CallbackRules, CoverageShare, callback_script
+from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.callback_life import (
+    CallbackMove,
+    CallbackRefusal,
+    CallbackState,
+    CallbackTransition,
+    booking_refusal,
+    next_state,
+    sales_answer_refusal,
+)
+from deskui.domain.callbacks import (
+    BOOKING_FIELD,
+    CallbackRules,
+    CoverageShare,
+    callback_script,
+    check_booking,
+    promotion_problems,
+)
 from deskui.domain.clock import site_zone
 from deskui.domain.conduct import flagged_phrases, packaged_conduct
 from deskui.domain.field_limits import FieldKind, limit
@@ -39,7 +57,6 @@ if TYPE_CHECKING:
     from datetime import date
 
     from deskui.data.unit_of_work import UnitOfWork
-    from deskui.domain.calendar import BusinessCalendar
 
 SCRIPT_LOCALES = ("zh-CN", "en")
 """The locales the call scripts and the rules of conduct are packaged in."""
@@ -85,6 +102,38 @@ __all__ = [
     "record_callback",
     "record_sales_confirmation",
 ]
+
+
+def _refuse(refusal: CallbackRefusal | None) -> None:
+    """Raise the callback's life's refusal (the screens say its key), if there is one."""
+    if refusal is not None:
+        raise CallbackError(refusal.key)
+
+
+def _decided(state: CallbackState, move: CallbackMove) -> CallbackTransition:
+    """The callback's life's decision for `move`, or `CallbackError` with its reason."""
+    decided = next_state(state, move)
+    if isinstance(decided, CallbackRefusal):
+        raise CallbackError(decided.key)
+    return decided
+
+
+def _refuse_out_of_hours(
+    uow: UnitOfWork,
+    callback_id: int,
+    at: datetime,
+    now: datetime,
+    calendar: BusinessCalendar | None,
+) -> None:
+    """Refuse (`BookingRefused`, with the next allowed slot and why) a time the customer may
+    not be called at: their rest time, a holiday, outside their calling hours (seed
+    000:2.5.2.1). No calendar: the site's stored one."""
+    if calendar is None:
+        calendar = BusinessCalendar(uow.calendar.calendar_overrides())
+    hours = uow.callbacks.calling_hours(callback_id)
+    placement = check_booking(at, now, hours, calendar, uow.rules.callbacks.rest_hours)
+    if placement.moved:
+        raise BookingRefused(placement)
 
 
 def _require_scope(actor: Actor, scope: CallbackScope) -> None:
@@ -275,8 +324,13 @@ class ReassignCallback:
 def reassign_callback(
     uow: UnitOfWork, actor: Actor, command: ReassignCallback, now: datetime
 ) -> None:
-    """Raises `Conflict` when another desk changed the callback since the list showed it."""
+    """Raises `Conflict` when another desk changed the callback since the list showed it,
+    `CallbackError` for one already done (the callback's life)."""
     require(actor, Action.REASSIGN)
+    _decided(
+        uow.callbacks.callback_life(command.callback_id, command.expected_version),
+        CallbackMove.REASSIGNED,
+    )
     before, after = uow.callbacks.reassign_callback(
         command.callback_id, command.agent_id, actor.id, now, command.expected_version
     )
@@ -298,8 +352,12 @@ class AddPromotion:
 
 
 def add_promotion(uow: UnitOfWork, actor: Actor, command: AddPromotion, now: datetime) -> int:
-    """The new promotion's id."""
+    """The new promotion's id. Raises `CallbackError` for a promotion without its name or
+    dates, or ending before it starts (domain/callbacks.promotion_problems), nothing saved."""
     require(actor, Action.RECORD_PROMOTION)
+    problems = promotion_problems(command.name, command.starts_on, command.ends_on)
+    if problems or command.starts_on is None or command.ends_on is None:
+        raise CallbackError(f"callbacks.promotion.error.{problems[0]}")
     promotion_id = uow.callbacks.add_promotion(
         command.name, command.starts_on, command.ends_on, actor.id, now
     )
@@ -353,10 +411,21 @@ def record_sales_confirmation(
     """Raises `BookingRefused` (with the next allowed slot) for a postponement into rest time,
     `Conflict` when another desk saved the callback since the screen loaded it."""
     require(actor, Action.WORK_OWN)
-    # issue 23: not moved away from her (one already done is the store's CallbackError)
+    # issue 23: not moved away from her (one already done is the callback's life's refusal)
     refuse_unless_yours(
         uow, actor, "callback", command.callback_id, closed_too=False, once_theirs=True
     )
+    _refuse(
+        sales_answer_refusal(
+            command.sales_head, command.confirmed, command.note, command.postpone_to, now
+        )
+    )
+    _decided(
+        uow.callbacks.callback_life(command.callback_id, command.expected_version),
+        CallbackMove.SALES_ANSWERED,
+    )
+    if command.postpone_to is not None:
+        _refuse_out_of_hours(uow, command.callback_id, command.postpone_to, now, command.calendar)
     uow.callbacks.record_sales_confirmation(
         command.callback_id,
         actor.id,
@@ -365,7 +434,6 @@ def record_sales_confirmation(
         confirmed=command.confirmed,
         note=command.note,
         postpone_to=command.postpone_to,
-        calendar=command.calendar,
         expected_version=command.expected_version,
     )
     uow.commit()
@@ -388,10 +456,16 @@ def book_callback(uow: UnitOfWork, actor: Actor, command: BookCallback, now: dat
     """Raises `BookingRefused` for the customer's rest time or outside the calling hours,
     `Conflict` when another desk saved the callback since the screen loaded it."""
     require(actor, Action.WORK_OWN)
-    # issue 23: not moved away from her (one already done is the store's CallbackError)
+    # issue 23: not moved away from her (one already done is the callback's life's refusal)
     refuse_unless_yours(
         uow, actor, "callback", command.callback_id, closed_too=False, once_theirs=True
     )
+    _refuse(booking_refusal(command.booked_at, now))
+    _decided(
+        uow.callbacks.callback_life(command.callback_id, command.expected_version),
+        CallbackMove.BOOKED,
+    )
+    _refuse_out_of_hours(uow, command.callback_id, command.booked_at, now, command.calendar)
     uow.callbacks.book_callback(
         command.callback_id,
         actor.id,
@@ -399,7 +473,6 @@ def book_callback(uow: UnitOfWork, actor: Actor, command: BookCallback, now: dat
         now,
         command.answers,
         command.notes,
-        calendar=command.calendar,
         expected_version=command.expected_version,
     )
     uow.commit()
@@ -423,7 +496,7 @@ def _check_result(command: RecordCallback, state: tuple[str, bool]) -> None:
     """Refuse (`Invalid`) a result the call's script does not reach: the answers replayed
     from the script's start must carry it to a final step that is no booking, every
     required field filled on the way (seed 000:2.3); the notes within their limit and the
-    rules of conduct (seed 000:3.2.1.2). A done callback is the store's to refuse."""
+    rules of conduct (seed 000:3.2.1.2). A done callback is the callback's life's to refuse."""
     purpose, still_open = state
     if not still_open:
         return
@@ -456,11 +529,15 @@ def record_callback(
     state = uow.callbacks.callback_state(command.callback_id)
     if state is None:
         raise CallbackError("callbacks.error.missing")
-    # issue 23: not moved away from her (one already done is the store's CallbackError)
+    # issue 23: not moved away from her (one already done is the callback's life's refusal)
     refuse_unless_yours(
         uow, actor, "callback", command.callback_id, closed_too=False, once_theirs=True
     )
     _check_result(command, state)
+    _decided(
+        uow.callbacks.callback_life(command.callback_id, command.expected_version),
+        CallbackMove.DONE,
+    )
     result = uow.callbacks.record_callback(
         command.callback_id,
         actor.id,

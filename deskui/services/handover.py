@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, NoReturn
 from deskui.data.handover_store import HandedOver, HandoverError, HandoverRow, NewHandoverItem
 from deskui.data.history import HistoryEntry
 from deskui.domain.clock import site_zone
-from deskui.domain.handover import ItemRefusal, Leave, edit_refusal, next_item_status
+from deskui.domain.handover import (
+    ItemRefusal,
+    Leave,
+    edit_refusal,
+    hand_over_refusal,
+    next_item_status,
+)
 from deskui.domain.model import HandoverStatus
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
@@ -194,6 +200,9 @@ def hand_over(uow: UnitOfWork, actor: Actor, command: HandOver, now: datetime) -
     is frozen as it stands; how many items, how many done, and when the take-over is due.
     Raises `HandoverError` when handing over to oneself."""
     _require_scope(actor, command.whole_shift)
+    refused = hand_over_refusal(actor.id, command.to_agent_id)
+    if refused is not None:
+        raise HandoverError(refused.key)
     handed = uow.handover.hand_over(actor.id, command.to_agent_id, now, command.whole_shift)
     uow.commit()
     return handed

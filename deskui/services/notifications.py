@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from deskui.data.missing import MissingRecord
 from deskui.data.records import NotificationRecord
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
@@ -33,6 +34,12 @@ class MarkRead:
 
 
 def mark_read(uow: UnitOfWork, actor: Actor, command: MarkRead, now: datetime) -> None:
+    """Raises `MissingRecord` for a notice that is not the actor's (another's, or none at
+    all: the actor never sees another's notices), nothing marked."""
     require(actor, Action.WORK_OWN)
+    owners = uow.notifications.notification_owners(command.notification_ids)
+    for notification_id in command.notification_ids:
+        if owners.get(notification_id) != actor.id:
+            raise MissingRecord("notification", notification_id)
     uow.notifications.mark_read(command.notification_ids, now)
     uow.commit()

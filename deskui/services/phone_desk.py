@@ -17,6 +17,7 @@ from deskui.data.call_tickets import TicketCall as TicketCall  # the ticket deta
 from deskui.data.floor_reads import FloorReads
 from deskui.domain.accounts import masked_number, sees_personal
 from deskui.domain.calls import ANONYMOUS, AgentState, CallState, current_state
+from deskui.domain.clock import SITE_TIMEZONE
 from deskui.domain.floor import (
     WRAP_UP,
     AgentNow,
@@ -285,10 +286,10 @@ def desk_calls(uow: UnitOfWork, actor: Actor, _: None, now: datetime) -> DeskCal
 def set_readiness(uow: UnitOfWork, actor: Actor, command: SetReadiness, now: datetime) -> None:
     """The agent takes calls again, or not and why: the phone's own agent state."""
     require(actor, Action.SEE_CALLS)
-    if command.readiness is Readiness.READY:
+    if command.readiness == Readiness.READY:
         state = SetAgentState(AgentState.READY)
-    else:
-        state = SetAgentState(AgentState.NOT_READY, command.readiness.value)
+    else:  # the domain refuses a reason that is none of the not-ready reasons
+        state = SetAgentState(AgentState.NOT_READY, str(command.readiness))
     set_agent_state(uow, actor, state, now)
 
 
@@ -343,7 +344,7 @@ def call_log_page(
 class FloorQuery:
     """The floor as seen in the site's time zone (where "today" starts)."""
 
-    zone: str = "Asia/Shanghai"
+    zone: str = SITE_TIMEZONE
 
 
 DESK_ROLES = frozenset({"agent", "lead", "manager"})
@@ -483,7 +484,7 @@ class PeriodCalls:
 
     start: datetime
     end: datetime
-    zone: str = "Asia/Shanghai"
+    zone: str = SITE_TIMEZONE
 
 
 @dataclass(frozen=True, slots=True)

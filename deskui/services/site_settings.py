@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.permissions import Action
+from deskui.domain.refusal import refuse_problems
+from deskui.domain.site import BY_KEY, SettingProblem, parse_setting
 from deskui.services.actor import Actor, require
 
 __all__ = ["SaveSiteSettings", "StoredSettings", "save_site_settings", "stored_settings"]
@@ -18,7 +21,7 @@ __all__ = ["SaveSiteSettings", "StoredSettings", "save_site_settings", "stored_s
 @dataclass(frozen=True, slots=True)
 class SaveSiteSettings:
     """The setting texts a lead changed, by setting key; each must parse (the screen checks
-    them field by field first, the store refuses one that does not)."""
+    them field by field first, the service refuses one that does not)."""
 
     changes: Mapping[str, str]
 
@@ -26,8 +29,18 @@ class SaveSiteSettings:
 def save_site_settings(
     uow: UnitOfWork, actor: Actor, command: SaveSiteSettings, now: datetime
 ) -> None:
-    """Only a lead or manager changes the site's settings; saved under their name."""
+    """Only a lead or manager changes the site's settings; saved under their name. Raises
+    `Invalid` (each problem beside its setting's key) for a setting that does not exist or a
+    text that does not parse (domain/site.parse_setting): nothing is stored."""
     require(actor, Action.EDIT_SITE_SETTINGS)
+    problems: list[FieldProblem] = []
+    for key, text in command.changes.items():
+        setting = BY_KEY.get(key)
+        if setting is None:
+            problems.append(FieldProblem(key, "site.error.unknown"))
+        elif isinstance(parsed := parse_setting(setting, text), SettingProblem):
+            problems.append(FieldProblem(key, parsed.key, parsed.values))
+    refuse_problems(problems)
     uow.settings.save_settings(dict(command.changes), actor.id, now)
     uow.commit()
 

@@ -1,17 +1,16 @@
 """The time rules as stored, on SQLite and PostgreSQL: a ticket waiting on the customer, a
-booked time in the customer's rest refused, a contract date read as a local day, the furthest
-open deadline (for the calendar banner), the demo's callbacks at callable times."""
+contract date read as a local day, the furthest open deadline (for the calendar banner), the
+demo's callbacks at callable times (a booked time in the customer's rest is the service's to
+refuse: test_callback_service)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
 from deskui.data import models as m
-from deskui.data.callback_store import BookingRefused
 from deskui.data.database import Database
 from deskui.data.profile_records import CustomerDraft
 from deskui.data.records import NewTicket
@@ -83,36 +82,6 @@ def test_waiting_three_hours_moves_every_deadline_three_hours_later(
         events = [(action, detail) for *_, action, detail in uow.tickets.history(ticket_id)]
     assert events[-2] == ("paused", {"reason": "客户去查合同编号", "status": "open"})
     assert events[-1] == ("resumed", {"paused_for": "3h 00m", "deadlines": 1})
-
-
-def test_a_booking_at_lunch_or_on_a_sunday_is_refused_with_the_next_slot(
-    database: Database, desk: Desk
-) -> None:
-    with UnitOfWork(database) as uow:
-        cid = uow.callbacks.add_callback(
-            desk.customer, CallbackPurpose.ROUTINE, FIXED_NOW, FIXED_NOW, CAL, agent_id=desk.agent
-        )
-        uow.commit()
-    with UnitOfWork(database) as uow:
-        lunch = datetime(2026, 11, 23, 12, 30, tzinfo=SH)
-        with pytest.raises(BookingRefused) as refused:
-            uow.callbacks.book_callback(cid, desk.agent, lunch, FIXED_NOW, calendar=CAL)
-        assert refused.value.placement.at == datetime(2026, 11, 23, 14, 30, tzinfo=SH)
-        assert refused.value.placement.reason == "rest_time"
-        sunday = datetime(2026, 11, 29, 10, 0, tzinfo=SH)
-        with pytest.raises(BookingRefused) as refused:
-            uow.callbacks.book_callback(cid, desk.agent, sunday, FIXED_NOW)  # the stored calendar
-        assert refused.value.placement.at == datetime(2026, 11, 30, 9, 30, tzinfo=SH)
-        with pytest.raises(BookingRefused):
-            uow.callbacks.record_sales_confirmation(
-                cid, desk.agent, FIXED_NOW, sales_head="钱伟", confirmed=False,
-                note="客户在外地", postpone_to=sunday,
-            )  # fmt: skip
-        uow.callbacks.book_callback(cid, desk.agent, refused.value.placement.at, FIXED_NOW)
-        uow.commit()
-    with UnitOfWork(database) as uow:
-        detail = uow.callbacks.callback_detail(cid)
-    assert detail.due_at == datetime(2026, 11, 30, 9, 30, tzinfo=SH)
 
 
 def test_a_contract_date_gives_the_end_of_the_third_local_day(

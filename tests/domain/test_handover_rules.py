@@ -14,6 +14,8 @@ from deskui.domain.handover import (
     check_item,
     check_leave,
     gather,
+    hand_over_refusal,
+    handed_item_status,
     is_ack_overdue,
 )
 from deskui.domain.model import HandoverSheet, HandoverStatus
@@ -133,3 +135,13 @@ def test_an_item_leaves_the_list_with_the_status_its_rule_decides() -> None:
     assert next_item_status("done", Leave.DONE, "") == ItemRefusal("handover.error.already_done")
     assert edit_refusal("handed_over") is None
     assert edit_refusal("done") == ItemRefusal("handover.error.closed")
+
+
+def test_a_shift_to_oneself_is_refused_and_a_finished_record_leaves_as_done() -> None:
+    from deskui.domain.handover import ItemRefusal
+
+    assert hand_over_refusal(3, 3) == ItemRefusal("handover.error.same_agent")
+    assert hand_over_refusal(3, 4) is None
+    assert handed_item_status(None) is HandoverStatus.HANDED_OVER  # hand-entered: follows none
+    assert handed_item_status(True) is HandoverStatus.HANDED_OVER
+    assert handed_item_status(False) is HandoverStatus.DONE  # finished since it was gathered

@@ -139,6 +139,17 @@ def test_a_promotion_is_a_leads_to_record(database: Database, desk: Desk) -> Non
     with UnitOfWork(database) as uow:
         rows = uow.callbacks.promotion_rows(0, 5)
     assert [(r.id, r.name, r.created_by) for r in rows] == [(promotion_id, "双十一", "刘洋")]
+    manager = Actor(desk.manager, "刘洋", Role.MANAGER)
+    for invalid, key in (
+        (AddPromotion("双十二", date(2026, 12, 12), date(2026, 12, 3)), "ends_before_start"),
+        (AddPromotion(" ", date(2026, 12, 3), date(2026, 12, 12)), "name"),
+        (AddPromotion("双十二", None, date(2026, 12, 12)), "starts_on"),
+    ):
+        with UnitOfWork(database) as uow, pytest.raises(CallbackError) as refused:
+            add_promotion(uow, manager, invalid, FIXED_NOW)
+        assert refused.value.key == f"callbacks.promotion.error.{key}"
+    with UnitOfWork(database) as uow:  # refused: nothing saved
+        assert uow.callbacks.promotion_count() == 1
 
 
 def test_a_booked_time_at_lunch_is_refused_and_a_result_commits(
@@ -311,3 +322,80 @@ def test_a_callback_given_to_another_agent_is_refused_to_its_former_agent(
         record_callback(uow, lina, done, FIXED_NOW)
     with UnitOfWork(database) as uow:
         assert uow.callbacks.callback_detail(callback_id).status == "done"
+
+
+def test_invalid_bookings_and_results_are_refused_with_the_callbacks_lifes_reason(
+    database: Database, desk: Desk
+) -> None:
+    """Issue 24: the callback's life (domain/callback_life) decides at the service, whoever
+    calls it: a booked time already past, a sales head's answer naming nobody or a "no"
+    without its reason, and any move of a callback already done are refused by key, nothing
+    written; a lead's reassigning of a done callback too."""
+    callback_id = _callback(database, desk)
+    version = _version(database, callback_id)
+    past = BookCallback(callback_id, FIXED_NOW - timedelta(hours=1), version, calendar=CAL)
+    nobody = RecordSalesConfirmation(callback_id, " ", True, version)
+    no_reason = RecordSalesConfirmation(callback_id, "赵磊", False, version)
+    for service, command, key in (
+        (book_callback, past, "callbacks.error.booked_past"),
+        (record_sales_confirmation, nobody, "callbacks.error.sales_head_required"),
+        (record_sales_confirmation, no_reason, "callbacks.error.declined_needs_note"),
+    ):
+        with UnitOfWork(database) as uow, pytest.raises(CallbackError) as refused:
+            service(uow, _agent(desk), command, FIXED_NOW)  # type: ignore[operator]
+        assert refused.value.key == key and has_key(key)
+    assert _version(database, callback_id) == version  # nothing written
+    with UnitOfWork(database) as uow:
+        record_callback(uow, _agent(desk), RecordCallback(callback_id, _WALKED, version), DUE)
+    done_version = _version(database, callback_id)
+    later = datetime(2026, 11, 25, 15, 0, tzinfo=SH)
+    for service, command in (
+        (record_callback, RecordCallback(callback_id, _WALKED, done_version)),
+        (book_callback, BookCallback(callback_id, later, done_version, calendar=CAL)),
+        (
+            record_sales_confirmation,
+            RecordSalesConfirmation(callback_id, "赵磊", True, done_version),
+        ),
+    ):
+        with UnitOfWork(database) as uow, pytest.raises(CallbackError) as done:
+            service(uow, _agent(desk), command, DUE)  # type: ignore[operator]
+        assert done.value.key == "callbacks.error.already_done"
+    with UnitOfWork(database) as uow, pytest.raises(CallbackError) as done:
+        reassign = ReassignCallback(callback_id, desk.colleague, done_version)
+        reassign_callback(uow, _lead(desk), reassign, DUE)
+    assert done.value.key == "callbacks.error.already_done"
+    with UnitOfWork(database) as uow:
+        detail = uow.callbacks.callback_detail(callback_id)
+    assert (detail.status, detail.agent_id, detail.version) == ("done", desk.agent, done_version)
+
+
+def test_a_booking_at_lunch_or_on_a_sunday_is_refused_with_the_next_slot(
+    database: Database, desk: Desk
+) -> None:
+    """The customer's calling hours are the service's to check (seed 000:2.5.2.1): lunch is
+    their rest time, a Sunday is no working day by the stored calendar, and a sales head's
+    postponement there is refused too, each with the next slot; that slot books."""
+    callback_id = _callback(database, desk)
+    version = _version(database, callback_id)
+    lunch = datetime(2026, 11, 23, 12, 30, tzinfo=SH)
+    with UnitOfWork(database) as uow, pytest.raises(BookingRefused) as refused:
+        book_callback(
+            uow, _agent(desk), BookCallback(callback_id, lunch, version, calendar=CAL), FIXED_NOW
+        )
+    assert refused.value.placement.at == datetime(2026, 11, 23, 14, 30, tzinfo=SH)
+    assert refused.value.placement.reason == "rest_time"
+    sunday = datetime(2026, 11, 29, 10, 0, tzinfo=SH)
+    with UnitOfWork(database) as uow, pytest.raises(BookingRefused) as refused:
+        book_callback(uow, _agent(desk), BookCallback(callback_id, sunday, version), FIXED_NOW)
+    assert refused.value.placement.at == datetime(2026, 11, 30, 9, 30, tzinfo=SH)
+    with UnitOfWork(database) as uow, pytest.raises(BookingRefused):
+        command = RecordSalesConfirmation(
+            callback_id, "钱伟", False, version, "客户在外地", postpone_to=sunday
+        )
+        record_sales_confirmation(uow, _agent(desk), command, FIXED_NOW)
+    assert _version(database, callback_id) == version  # refused: nothing written
+    monday = refused.value.placement.at
+    with UnitOfWork(database) as uow:
+        book_callback(uow, _agent(desk), BookCallback(callback_id, monday, version), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        assert uow.callbacks.callback_detail(callback_id).due_at == monday

@@ -8,6 +8,7 @@ import pytest
 
 from deskui.data import models as m
 from deskui.data.database import Database
+from deskui.data.missing import MissingRecord
 from deskui.data.records import CallIntake
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import Role
@@ -55,3 +56,27 @@ def test_marked_notices_leave_the_unread_list(database: Database, desk: Desk) ->
         mark_read(uow, lead, MarkRead([n.id for n in unread]), FIXED_NOW)
     with UnitOfWork(database) as uow:  # committed by the service
         assert unread_notifications(uow, lead, None, FIXED_NOW) == []
+
+
+def test_a_notice_not_ones_own_or_none_at_all_is_refused_and_nothing_is_marked(
+    database: Database, desk: Desk
+) -> None:
+    """Issue 24: an agent marking the lead's notice read (or one that never was) is refused
+    as unknown, by name; nothing is marked, the lead's own stays unread."""
+    agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
+    lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
+    with UnitOfWork(database) as uow:
+        uow.session.add(
+            m.Notification(
+                agent_id=desk.lead, kind="escalation", text="投诉升级", created_at=FIXED_NOW
+            )
+        )
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        [notice] = unread_notifications(uow, lead, None, FIXED_NOW)
+    for ids in ([notice.id], [notice.id + 999]):
+        with UnitOfWork(database) as uow, pytest.raises(MissingRecord) as refused:
+            mark_read(uow, agent, MarkRead(ids), FIXED_NOW)
+        assert refused.value.key == "service.missing"
+    with UnitOfWork(database) as uow:
+        assert [n.id for n in unread_notifications(uow, lead, None, FIXED_NOW)] == [notice.id]

@@ -212,3 +212,19 @@ def test_the_periods_calls_per_day_and_per_agent(database: Database, desk: Desk)
     assert figures.agents == (phone_desk.AgentCalls("王芳", 1, 60),)
     with pytest.raises(Denied):
         _ask(database, phone_desk.period_calls, Actor(desk.agent, "王芳", "agent", "north"), query)
+
+
+def test_a_readiness_that_is_no_reason_or_from_a_department_member_is_refused(
+    database: Database, desk: Desk
+) -> None:
+    from deskui.domain.refusal import Invalid
+
+    agent = Actor(desk.agent, "王芳", "agent", "north")
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        phone_desk.set_readiness(uow, agent, phone_desk.SetReadiness("asleep"), FIXED_NOW)  # type: ignore[arg-type]
+    assert refused.value.key == "phone.error.reason"
+    member = Actor(desk.agent, "王芳", "department", "north", department_code="TECH")
+    with UnitOfWork(database) as uow, pytest.raises(Denied):
+        phone_desk.set_readiness(uow, member, phone_desk.SetReadiness(Readiness.BUSY), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        assert uow.calls.agent_state(desk.agent) is None

@@ -12,6 +12,8 @@ from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.model import Role
 from deskui.domain.permissions import Action
+from deskui.domain.refusal import Invalid
+from deskui.i18n import has_key
 from deskui.services.actor import Actor, Denied
 from deskui.services.site_settings import (
     SaveSiteSettings,
@@ -54,7 +56,16 @@ def test_a_text_that_does_not_parse_is_refused_and_nothing_is_stored(
 ) -> None:
     lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
     changes = {"handover.ack": "60", "callback.shared_after": "1"}  # 1 is below 5 minutes
-    with UnitOfWork(database) as uow, pytest.raises(ValueError):
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
         save_site_settings(uow, lead, SaveSiteSettings(changes), FIXED_NOW)
+    assert (refused.value.field, refused.value.key) == ("callback.shared_after", "site.error.range")
+    unknown = {"handover.ack": "60", "nonsense.setting": "1", "attachment.limit": "huge"}
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        save_site_settings(uow, lead, SaveSiteSettings(unknown), FIXED_NOW)
+    assert [(p.field, p.key) for p in refused.value.problems] == [
+        ("nonsense.setting", "site.error.unknown"),
+        ("attachment.limit", "site.error.number"),
+    ]
+    assert all(has_key(p.key) for p in refused.value.problems)
     with UnitOfWork(database) as uow:
         assert stored_settings(uow, lead, StoredSettings(), FIXED_NOW) == {}
