@@ -73,6 +73,8 @@ if TYPE_CHECKING:
     from deskui.services.phone_desk import DeskCall
 
 DRAFT_DELAY = 0.5  # seconds after the last key (DESIGN.md 5)
+PHONE_EDIT_KEYS = frozenset({"backspace", "delete", "left", "right", "home", "end"})
+"""Keys besides characters that edit the phone field: their echo goes before a layout."""
 NEW_CONTACT = "__new__"
 CARD_FOLLOW_UP = 0.05
 """Seconds after a card is shown that its history and contact choice fill in: after the
@@ -691,6 +693,9 @@ class IntakeScreen(Screen[None]):
         (7-12 ms), which held back the echo of the 4th and 7th digit. The card, of a fixed
         size, still comes in the key's own frame."""
         self._layout_wanted[selector] = shown
+        if self.is_mounted and not self.query_one("#phone", Input).has_focus:
+            self._lay_out()  # no echo to wait for (an answer that came after a Tab): now
+            return
         if not self._layout_planned:
             self._layout_planned = True
             self.call_after_refresh(self._lay_out)
@@ -726,8 +731,15 @@ class IntakeScreen(Screen[None]):
             option_list.add_option(Option(line, id=str(match.customer_id)))
 
     def on_key(self, event: events.Key) -> None:
-        """↑/↓ in the phone field go to the pick list the card tells the agent to use."""
+        """↑/↓ in the phone field go to the pick list the card tells the agent to use.
+
+        A key other than one typed into the phone field (Tab first) finds the form laid out
+        as the keys before it left it: typed ahead, a Tab came before the frame that shows
+        the new customer's fields and went past them (issue 23)."""
         phone = self.query_one("#phone", Input)
+        editing = phone.has_focus and (event.is_printable or event.key in PHONE_EDIT_KEYS)
+        if self._layout_wanted and not editing:
+            self._lay_out()
         if event.key not in ("down", "up") or not phone.has_focus:
             return
         self._lay_out()  # the list the last key showed, even if its frame has not come
