@@ -108,6 +108,8 @@ def call_log_columns(app: DeskHost) -> list[Column]:
 class CallerLogScreen(Screen[None]):
     """Every call the phone system told the desk of, by filter."""
 
+    CSS_PATH = "caller_log.tcss"  # its own rules, parsed when it first opens
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "filter('all')", "keys.caller_log_all", id="caller_log_all"),
         Binding("2", "filter('missed')", "keys.caller_log_missed", id="caller_log_missed"),

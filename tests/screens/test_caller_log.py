@@ -34,6 +34,11 @@ async def test_the_caller_log_lists_calls_and_filters_missed_and_not_called_back
         await pilot.press("f12")
         await settle(pilot)
         assert isinstance(app.screen, CallerLogScreen)
+        # the title and its filters are one line, the list right under it (it once sat
+        # half a screen down, under a header as tall as the list)
+        assert app.screen.query_one("#caller-log-header").region.height == 1
+        assert app.screen.query_one("#calls", WorkList).region.y <= 3
+        assert "1 全部" in screen_text(app)
         rows = _rows(app)
         assert len(rows) == 6
         text = screen_text(app)
