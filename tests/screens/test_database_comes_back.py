@@ -44,6 +44,10 @@ class Relay:
 
     def cut(self) -> None:
         if self._server is not None:
+            # close() alone leaves an accept() blocked in the relay's thread listening (Linux):
+            # the next connection would still get through. shutdown() stops it at once.
+            with suppress(OSError):
+                self._server.shutdown(socket.SHUT_RDWR)
             self._server.close()
             self._server = None
         for sock in self._sockets:
