@@ -1,11 +1,15 @@
 """A hundred desks on one PostgreSQL with default settings (issue 27): a desk between calls
 holds at most two server connections (its pool's one kept connection, and the host's LISTEN
-if this desk leads it), counted on the server by the name each desk process gives them."""
+if this desk leads it), counted on the server by the name each desk process gives them. Each
+test names its own desk's connections apart (`named`): a LISTEN leader or an engine an
+earlier test of the same worker process left is not counted as this one's."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -13,7 +17,7 @@ from sqlalchemy import text
 
 from deskui.app import make_app
 from deskui.data.change_listener import ChangeListener
-from deskui.data.database import Database, application_name
+from deskui.data.database import Database
 from deskui.data.pool import ReleasingPool
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
@@ -24,10 +28,25 @@ from tests.team_desk import PASSWORDS, add_team
 pytestmark = pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 
 
+@pytest.fixture
+def named(database: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The test's database opened again with connections named for this test alone: the
+    name each desk process gives them (application_name) plus the test's own mark."""
+    name = f"deskui {os.getpid()} {uuid.uuid4().hex[:8]}"
+    monkeypatch.setattr("deskui.data.database.application_name", lambda: name)
+    own = Database(database.url.render_as_string(hide_password=False))
+    try:
+        yield own
+    finally:
+        own.dispose()
+
+
 def held(database: Database, *, listening: bool = False) -> int:
-    """Server connections this process holds now, as pg_stat_activity shows them (only
+    """Server connections this test's desk holds now, as pg_stat_activity shows them (only
     those whose last statement was LISTEN, when `listening`)."""
     import psycopg
+
+    from deskui.data.database import application_name  # the test's name (`named`)
 
     url = database.url
     with psycopg.connect(
@@ -43,8 +62,9 @@ def held(database: Database, *, listening: bool = False) -> int:
 
 
 async def test_an_idle_desk_holds_at_most_two_connections(
-    database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+    named: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    database = named
     monkeypatch.setattr("deskui.data.pool.RELEASE_AFTER", 0.2)
     add_team(database, clock)
     settings = replace(make_settings(database, agent="王芳"), agent_password=PASSWORDS["王芳"])
@@ -63,8 +83,9 @@ async def test_an_idle_desk_holds_at_most_two_connections(
 
 
 async def test_the_kept_connection_closes_once_unused(
-    database: Database, monkeypatch: pytest.MonkeyPatch
+    named: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    database = named
     monkeypatch.setattr("deskui.data.pool.RELEASE_AFTER", 0.2)
     assert isinstance(database.engine.pool, ReleasingPool)
     with UnitOfWork(database) as uow, UnitOfWork(database) as second:  # one kept, one closed
@@ -81,9 +102,12 @@ async def test_the_kept_connection_closes_once_unused(
         assert uow.session.execute(text("SELECT 1")).scalar() == 1
 
 
-async def test_the_desks_of_a_host_share_one_listen(database: Database) -> None:
+async def test_the_desks_of_a_host_share_one_listen(named: Database) -> None:
     """Two desks of one host: one LISTENs, the other follows it; both hear a change; when the
     leading one closes, the other leads and still hears."""
+    from deskui.data.database import application_name
+
+    database = named
     address = f"\0deskui-test-{os.getpid()}-{id(database)}"
     heard = {"first": 0, "second": 0}
 
