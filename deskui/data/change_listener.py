@@ -24,6 +24,8 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import URL
 
+from deskui.data.database import KEEPALIVES
+
 CHANNEL = "deskui_changes"
 RETRY_SECONDS = 5.0
 WAIT_SECONDS = 0.5
@@ -83,6 +85,7 @@ class ChangeListener:
             "password": url.password or "",
             "connect_timeout": 5,
             "application_name": self._application_name,
+            **KEEPALIVES,
         }
         options = url.query.get("options")
         if options:

@@ -132,6 +132,18 @@ def application_name() -> str:
     return f"deskui {os.getpid()}"
 
 
+KEEPALIVES: dict[str, int] = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 25_000,
+}
+"""libpq's TCP keepalives on every server connection a desk holds: a network that drops
+without a reset (a switch, a Wi-Fi roam) is noticed within about 25 s, by the LISTEN
+connection waiting idle as by the pool's, instead of when the kernel gives up (hours)."""
+
+
 def _server_engine(url: URL, *, echo: bool) -> Engine:
     """PostgreSQL: a hundred desks on one server with default settings (issue 27). A desk
     keeps at most one connection, and only while it works (deskui/data/pool.py)."""
@@ -146,7 +158,11 @@ def _server_engine(url: URL, *, echo: bool) -> Engine:
     engine = create_engine(
         url,
         echo=echo,
-        connect_args={"connect_timeout": 5, "application_name": application_name()},
+        connect_args={
+            "connect_timeout": 5,
+            "application_name": application_name(),
+            **KEEPALIVES,
+        },
         poolclass=ReleasingPool,
         pool_size=POOL_SIZE,
         max_overflow=MAX_OVERFLOW,

@@ -151,3 +151,21 @@ async def wait_for(condition: object, seconds: float = 10.0) -> None:
             return
         await asyncio.sleep(0.05)
     assert condition()  # type: ignore[operator]
+
+
+def test_every_server_connection_asks_for_tcp_keepalives(named: Database) -> None:
+    """A network that drops without a reset is noticed within about 25 s: libpq's keepalives
+    on the pool's connections and on the LISTEN connection (read back from the live
+    connections, as libpq holds them)."""
+    import psycopg
+
+    wanted = {"keepalives": "1", "keepalives_idle": "10", "keepalives_count": "3"}
+    with named.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert isinstance(raw, psycopg.Connection)
+        parameters = raw.info.get_parameters()
+        assert {k: parameters.get(k) for k in wanted} == wanted
+    listener = ChangeListener(named.url, lambda: None)
+    with psycopg.connect(autocommit=True, **listener._conninfo()) as connection:  # type: ignore[arg-type]
+        parameters = connection.info.get_parameters()
+        assert {k: parameters.get(k) for k in wanted} == wanted
