@@ -5,16 +5,18 @@ from __future__ import annotations
 import importlib
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
+from textual.actions import ActionParseResult
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.dom import DOMNode
 from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
@@ -593,6 +595,20 @@ class DeskApp(KeysInOrderApp[None]):
         elif isinstance(event, events.MouseDown):
             self._last_input = time.monotonic()
         await super().on_event(event)
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """A key typed ahead whose binding belongs to a screen that has already closed (a
+        save dismissed the form, then the Esc queued behind it arrives) does nothing: the
+        form would be dismissed twice, its result set twice and the screen under it popped
+        (the key walk found it under load)."""
+        if isinstance(default_namespace, Screen) and default_namespace not in self.screen_stack:
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     async def action_pop_screen(self) -> None:
         """Esc: the screen left writes its drafts first, while its fields can still be
