@@ -240,13 +240,15 @@ def record_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetim
     the intake draft gone; one commit (seed 002:2.2-2.3)."""
     require(actor, Action.WORK_OWN)
     _check_call(uow, actor, command, now)
-    saved = uow.tickets.record_call(command.intake, actor.id, now, _plan(uow, command.intake, now))
+    saved = uow.tickets.record_call(
+        command.intake, actor.id, now, call_plan(uow, command.intake, now)
+    )
     _tie_call(uow, actor, command, saved, now)
     uow.commit()
     return saved
 
 
-def _plan(uow: UnitOfWork, intake: CallIntake, now: datetime) -> CallPlan:
+def call_plan(uow: UnitOfWork, intake: CallIntake, now: datetime) -> CallPlan:
     """What follows from the call (domain): its department, a close at intake, deadlines."""
     return plan_call(
         kind=intake.kind,
@@ -281,7 +283,7 @@ def record_queued_call(
     _check_call(uow, actor, command, now)
     intake = command.intake
     draft = uow.drafts.load_draft(actor.id, DRAFT_FORM)
-    saved = uow.tickets.record_call(intake, actor.id, now, _plan(uow, intake, now))
+    saved = uow.tickets.record_call(intake, actor.id, now, call_plan(uow, intake, now))
     _tie_call(uow, actor, command, saved, now)
     if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
         uow.drafts.save_draft(actor.id, DRAFT_FORM, draft, now)

@@ -11,8 +11,8 @@ from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.records import CallIntake, SavedCall
 from deskui.data.unit_of_work import UnitOfWork
-from deskui.domain.intake import plan_call
 from deskui.domain.model import Role
+from deskui.services.intake import call_plan
 from tests.conftest import FIXED_NOW
 
 
@@ -54,18 +54,7 @@ def desk(database: Database) -> Desk:
 
 
 def record_call(uow: UnitOfWork, intake: CallIntake, agent_id: int, now: datetime) -> SavedCall:
-    """A call saved below the service, planned by the domain as the intake service plans it
-    (domain/intake.plan_call): the store saves the plan."""
-    plan = plan_call(
-        kind=intake.kind,
-        category=intake.category,
-        severity=intake.severity,
-        department_code=intake.department_code,
-        close_now=intake.close_now,
-        answer=intake.answer,
-        customer_known=intake.customer_id is not None,
-        rules=uow.tickets.routing_rules(),
-        policy=uow.policy,
-        now=now,
-    )
+    """A call saved below the service, planned as the intake service plans it (its
+    call_plan, over domain/intake.plan_call): the store saves the plan."""
+    plan = call_plan(uow, intake, now)
     return uow.tickets.record_call(intake, agent_id, now, plan)
