@@ -1,7 +1,7 @@
 """The command line (`deskui`, `python -m deskui`): a front end beside the screens. It parses
 the flags (cli.parser), then hands the command to its own module, which signs in and calls
 the services: the desk itself and `db` (cli.desk), `export`, `agent` (cli.accounts), `audit`,
-`report` and `web`. A command module is imported only when its command runs, and imports
+`report`, `privacy` and `web`. A command module is imported only when its command runs, and imports
 only cli.common of this package: no module reaches back into another.
 
 A new command group is its subparser in cli.parser, a module here (`<group>_command(settings,
@@ -67,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
                 from deskui.cli.phone import phone_command
 
                 status = phone_command(settings, clock, args)
+            elif args.command == "privacy":
+                from deskui.cli.privacy import privacy_command
+
+                status = privacy_command(settings, clock, args)
             elif args.command == "web":
                 from deskui.cli.web import web_command
 

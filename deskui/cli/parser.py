@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from deskui.cli.common import UsageError
 from deskui.config import Settings, site_timezone
@@ -155,7 +156,35 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="until", metavar="DATE", required=True)
     report.add_argument("--format", choices=("xlsx", "pdf"), default="xlsx")
     report.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    _privacy_parser(commands, common)
     return parser
+
+
+def _privacy_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    """`deskui privacy` (issue 28, PIPL): a person's data shown, exported, erased; purge."""
+    privacy = commands.add_parser(
+        "privacy",
+        parents=[common],
+        help="a person's data on request (PIPL, managers): show, export, erase one person's; "
+        "purge closed records past the site's retention",
+    )
+    privacy.add_argument("action", choices=("show", "export", "erase", "purge"))
+    who = privacy.add_mutually_exclusive_group()
+    who.add_argument("--contact", type=int, metavar="ID", help="the person as a contact's id")
+    who.add_argument(
+        "--phone", metavar="NUMBER", help="the person as a caller's number, in any format"
+    )
+    privacy.add_argument(
+        "--request",
+        metavar="TEXT",
+        help="erase: how the person asked (a letter's number, the day of the call), audited",
+    )
+    privacy.add_argument("--format", choices=("json", "csv"), default="json", help="export")
+    privacy.add_argument("--output", metavar="FILE", help="export: write here, not stdout")
+    privacy.add_argument("--yes", action="store_true", help="erase without asking again")
+    privacy.add_argument(
+        "--dry-run", action="store_true", help="purge: say what it would anonymise, change nothing"
+    )
 
 
 def parse_now(text: str, timezone: str = SITE_TIMEZONE) -> datetime:

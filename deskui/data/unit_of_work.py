@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from deskui.data.notification_store import NotificationStore
     from deskui.data.pause_store import PauseStore
     from deskui.data.presence_store import PresenceStore
+    from deskui.data.privacy_store import PrivacyStore
     from deskui.data.profile_store import ProfileStore
     from deskui.data.reception_store import ReceptionStore
     from deskui.data.relations_store import RelationsStore
@@ -101,6 +102,7 @@ class UnitOfWork:
     presence: _Store[PresenceStore] = _Store("presence_store", "PresenceStore")
     measures: _Store[MeasureStore] = _Store("measure_store", "MeasureStore")
     calls: _Store[CallStore] = _Store("call_store", "CallStore")
+    privacy: _Store[PrivacyStore] = _Store("privacy_store", "PrivacyStore")
 
     def __init__(
         self, database: Database, policy: DeadlinePolicy | None = None, *, quick: bool = False

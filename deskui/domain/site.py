@@ -93,6 +93,8 @@ SETTINGS: tuple[SiteSetting, ...] = (
         choices=("department", "department_agent", "nobody"),
         group="accounts",
     ),
+    # issue 28 (PIPL): closed records' personal fields anonymised after this; 0 keeps them
+    SiteSetting("privacy.retention", Unit.DAYS, "0", 0, 3650, group="accounts"),
     # issue 25: the phone bridge and the desks' calls
     SiteSetting("phone.missed_within", Unit.HOURS, "2", 1, 24, group="phone"),
     SiteSetting("phone.ringing_sweep", Unit.MINUTES, "10", 1, 240, group="phone"),
@@ -198,6 +200,9 @@ class SiteRules:
     """Roles shown phones, e-mail and personal notes masked (`138****5678`)."""
     phone: PhoneRules = field(default_factory=PhoneRules)
     """The phone bridge's and the desks' call rules (issue 25)."""
+    retention_days: int = 0
+    """Records closed longer ago than this have their personal fields anonymised by
+    `deskui privacy purge` (issue 28); 0: kept until a person asks."""
 
 
 def setting_values(stored: Mapping[str, str]) -> dict[str, Value]:
@@ -279,6 +284,7 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
         signin_lock=minutes("signin.lock"),
         idle_lock=minutes("desk.idle_lock"),
         masked_roles=MASKED_ROLES[str(v["privacy.masked"])],
+        retention_days=number("privacy.retention"),
         phone=PhoneRules(
             missed_within=hours("phone.missed_within"),
             ringing_sweep=minutes("phone.ringing_sweep"),
