@@ -342,6 +342,8 @@ class PrivacyStore(StoreBase):
                 values |= {name: scrub_value(getattr(row, name), person.needles) for name in jsons}
                 if _set(row, values):
                     touched(model.__tablename__, _key(row))
+        if not changed:
+            return {}  # asked again: nothing left, nothing to tell the other desks
         self.session.flush()
         customers = set(person.customer_ids) | {int(i) for i in changed.get("customer", ())}
         for customer_id in sorted(customers):
