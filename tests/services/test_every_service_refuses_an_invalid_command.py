@@ -85,6 +85,10 @@ INVALID_COMMAND_TESTS: dict[str, tuple[str, ...]] = {
         "test_a_pause_needs_a_reason_an_open_ticket_and_only_once",
     ),
     "profiles": ("tests/services/test_profile_service.py::test_sharing_customers_out_is_a_leads",),
+    "privacy": (
+        "tests/services/test_privacy_service.py::"
+        "test_an_odd_number_finds_the_person_and_a_bad_request_is_refused",
+    ),
     "reception": (
         "tests/services/test_reception_service.py::"
         "test_a_pass_ending_the_day_before_it_starts_is_refused_and_none_is_issued",
