@@ -216,6 +216,9 @@ def test_a_manager_shows_exports_and_erases_a_person_and_the_measures_stay(
 
     everything = _everything(database)
     assert [s for s in SECRETS if s in everything] == []
+    with UnitOfWork(database) as uow:  # the name's search pieces went with it
+        grams = set(uow.session.scalars(select(m.SearchGram.gram)))
+    assert {"欧阳", "阳晴", "晴雪"} & grams == set()
     exports = _exports(database, manager)
     assert [s for s in SECRETS if s in exports] == []
     with UnitOfWork(database) as uow:

@@ -1,0 +1,115 @@
+"""`deskui privacy` (issue 28, PIPL) as a site's manager runs it, on SQLite and PostgreSQL:
+show, export as JSON and CSV, erase (confirmed), purge and its dry run; a lead refused and
+the refusal audited; no person named, no erasure."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from deskui.cli import main
+from deskui.data import models as m
+from deskui.data.database import Database
+from deskui.data.unit_of_work import UnitOfWork
+from tests.conftest import FIXED_NOW
+from tests.services.test_privacy_service import DIGITS, EMAIL, NAME, NOTES, _seed_person
+
+NOW = (FIXED_NOW + timedelta(hours=2)).isoformat()
+
+
+def _run(database: Database, *args: str) -> int:
+    url = database.url.render_as_string(hide_password=False)
+    return main(["--demo", "--db", url, "--now", NOW, "--lang", "en", *args])
+
+
+@pytest.fixture
+def person(database: Database) -> dict[str, int]:
+    return _seed_person(database, FIXED_NOW + timedelta(hours=1))
+
+
+def test_a_manager_exports_then_erases_and_nothing_of_them_is_shown_after(
+    database: Database,
+    person: dict[str, int],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    contact = str(person["contact"])
+    assert _run(database, "privacy", "show", "--phone", "+86 139-1234-5678") == 0
+    shown = capsys.readouterr().out
+    assert NAME in shown and "## Profile (1)" in shown and "## Calls (1)" in shown
+    out = tmp_path / "person.json"
+    assert _run(database, "privacy", "export", "--contact", contact, "--output", str(out)) == 0
+    held = json.loads(out.read_text("utf-8"))
+    assert held["contacts"][0]["name"] == NAME
+    assert held["contacts"][0]["personal_notes"] == NOTES
+    assert held["calls"][0]["from"] == "+8613912345678"
+    assert _run(database, "privacy", "export", "--contact", contact, "--format", "csv") == 0
+    csv_text = capsys.readouterr().out
+    assert csv_text.startswith("section,row,column,value")
+    assert f"contacts,1,email,{EMAIL}" in csv_text
+
+    # an erasure cannot be undone: not without --yes off a terminal, nor without a request
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert _run(database, "privacy", "erase", "--contact", contact, "--request", "来函 7") == 2
+    assert _run(database, "privacy", "erase", "--contact", contact, "--yes") == 2
+    assert "--request" in capsys.readouterr().err
+    with UnitOfWork(database) as uow:
+        assert uow.session.get_one(m.Contact, person["contact"]).name == NAME
+    args = ("privacy", "erase", "--contact", contact, "--request", "来函 7", "--yes")
+    assert _run(database, *args) == 0
+    assert "Erased contact" in capsys.readouterr().out
+
+    assert _run(database, "privacy", "show", "--contact", contact) == 0
+    assert _run(database, "privacy", "export", "--contact", contact, "--format", "csv") == 0
+    for kind in ("customers", "tickets", "calls", "callbacks", "history", "visitors", "messages"):
+        assert _run(database, "export", kind) == 0
+    assert _run(database, "audit") == 0
+    printed = capsys.readouterr().out
+    assert [s for s in (NAME, DIGITS, EMAIL, NOTES) if s in printed] == []
+    assert "Person's data erased" in printed and "来函 7" in printed
+
+
+def test_a_lead_is_refused_and_the_refusal_audited(
+    database: Database, person: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    contact = str(person["contact"])
+    args = ("--agent", "张伟", "privacy", "erase", "--contact", contact, "--request", "x", "--yes")
+    assert _run(database, *args) == 3
+    assert "张伟" in capsys.readouterr().err
+    with UnitOfWork(database) as uow:
+        assert uow.session.get_one(m.Contact, person["contact"]).name == NAME
+        denied = uow.session.execute(
+            select(m.AuditEntry.agent_name, m.AuditEntry.subject).where(
+                m.AuditEntry.action == "denied"
+            )
+        ).all()
+    assert [tuple(d) for d in denied] == [("张伟", "personal_data")]
+
+
+def test_the_person_must_be_named_and_the_purge_follows_the_retention(
+    database: Database, person: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(database, "privacy", "show") == 2
+    assert "--contact ID or --phone NUMBER" in capsys.readouterr().err
+    assert _run(database, "privacy", "show", "--phone", "not a number") == 2
+    assert "not a phone number" in capsys.readouterr().err
+    assert _run(database, "privacy", "purge", "--dry-run") == 0
+    assert "privacy.retention is 0" in capsys.readouterr().out
+    with UnitOfWork(database) as uow:
+        uow.settings.save_settings({"privacy.retention": "1"}, None, FIXED_NOW)
+        ticket = uow.session.get_one(m.Ticket, person["ticket"])
+        ticket.status, ticket.closed_at = "closed", FIXED_NOW - timedelta(days=3)
+        uow.commit()
+    assert _run(database, "privacy", "purge", "--dry-run") == 0
+    assert "would be anonymised" in capsys.readouterr().out
+    with UnitOfWork(database) as uow:
+        assert uow.session.get_one(m.Ticket, person["ticket"]).caller_phone != ""
+    assert _run(database, "privacy", "purge") == 0
+    assert "Problem records" in capsys.readouterr().out
+    with UnitOfWork(database) as uow:
+        assert uow.session.get_one(m.Ticket, person["ticket"]).caller_phone == ""
