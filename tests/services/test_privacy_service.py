@@ -52,6 +52,11 @@ def _seed_person(database: Database, later: datetime) -> dict[str, int]:
     with UnitOfWork(database) as uow:
         seed_demo(uow, FIXED_NOW)
         uow.commit()
+    return add_person(database, later)
+
+
+def add_person(database: Database, later: datetime) -> dict[str, int]:
+    """The person on a demo desk already seeded (see _seed_person)."""
     people = _actors(database)
     manager, agent = people["刘洋"], people["王芳"]
     with UnitOfWork(database) as uow:
@@ -64,7 +69,9 @@ def _seed_person(database: Database, later: datetime) -> dict[str, int]:
         personal_notes="女儿在读高三",
     )  # fmt: skip
     with UnitOfWork(database) as uow:
-        saved = profiles.save_contact(uow, manager, profiles.SaveContact(draft), FIXED_NOW)
+        saved = profiles.save_contact(
+            uow, manager, profiles.SaveContact(draft), later - timedelta(minutes=30)
+        )
     assert saved.ok and saved.id is not None
     contact_id = saved.id
     edited = ContactDraft(
