@@ -21,6 +21,7 @@ from deskui.domain.field_problem import FieldProblem
 from deskui.domain.permissions import Action
 from deskui.domain.privacy import Person, phone_of, retention_cutoff, scrub
 from deskui.domain.refusal import refuse_problems
+from deskui.domain.visible_text import visible
 from deskui.services.actor import Actor, require
 
 __all__ = [
@@ -65,7 +66,8 @@ class ErasePerson:
     who: PersonQuery
     request: str
     """The request as the manager refers to it (a letter's number, the day of the call):
-    kept in the audit line; not the person's name or number (masked if it holds them)."""
+    kept in the audit line, control characters as their escapes; not the person's name or
+    number (masked if it holds them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,7 @@ def erase_person(
     _refuse_shared(holders)
     records = uow.privacy.erase(person, now)
     detail: dict[str, object] = {
-        "request": scrub(request, person.needles),
+        "request": scrub(visible(request, one_line=True), person.needles),
         "records": sum(records.values()),
     }
     _audit(uow, actor, "privacy_erase", subject, now, detail)

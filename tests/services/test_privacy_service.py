@@ -33,7 +33,7 @@ PHONE = "+8613912345678"
 DIGITS = "13912345678"
 EMAIL = "ouyang.qx@example.cn"
 NOTES = "女儿在读高三，周末学钢琴"
-SECRETS = (NAME, DIGITS, EMAIL, NOTES, "周末学钢琴")
+SECRETS = (NAME, DIGITS, EMAIL, NOTES, "周末学钢琴", "1988-03-12", "1988, 3, 12")
 """What must not be found anywhere after the erasure (the number in any of its forms holds
 its national digits)."""
 
@@ -214,7 +214,7 @@ def test_a_manager_shows_exports_and_erases_a_person_and_the_measures_stay(
     assert all(secret in _everything(database) for secret in SECRETS)
     before = _measures(database, manager, later)
 
-    request = f"来函 2026-11-20（{NAME}本人）"
+    request = f"来函 2026-11-20（{NAME}本人）\x1b[2J"
     with UnitOfWork(database) as uow:
         erased = privacy.erase_person(
             uow, manager, privacy.ErasePerson(who, request), later + timedelta(minutes=5)
@@ -254,7 +254,7 @@ def test_a_manager_shows_exports_and_erases_a_person_and_the_measures_stay(
     line = erasures[0]
     assert (line.agent_name, line.subject) == ("刘洋", f"contact {ids['contact']}")
     assert line.at == later + timedelta(minutes=5)
-    assert line.detail["request"] == "来函 2026-11-20（***本人）"
+    assert line.detail["request"] == "来函 2026-11-20（***本人）\\x1b[2J"  # no ESC kept
     assert [a.action for a in lines].count("privacy_export") == 1
 
 
