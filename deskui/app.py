@@ -935,7 +935,8 @@ class DeskApp(KeysInOrderApp[None]):
             yield pending_saves_command(self.pending_saves)
 
     def _account_commands(self) -> Iterable[SystemCommand]:
-        """The lead's accounts screen, and for everyone with a password: change it, lock."""
+        """The lead's accounts screen, a manager's person's-data screen (issue 28), and for
+        everyone with a password: change it, lock."""
         actor = self.actor
         if actor is None or self.database is None:
             return
@@ -949,6 +950,14 @@ class DeskApp(KeysInOrderApp[None]):
                 t("accounts.command"),
                 t("accounts.command_tip"),
                 lambda: open_modal(self, AccountsModal()),
+            )
+        if actor.may(Action.PERSONAL_DATA):  # issue 28 (PIPL): a manager's
+            from deskui.screens.privacy import PrivacyModal
+
+            yield SystemCommand(
+                t("privacy.screen.command"),
+                t("privacy.screen.command_tip"),
+                lambda: open_modal(self, PrivacyModal()),
             )
         if actor.name in self._demo_names:
             return

@@ -5,9 +5,11 @@ the customer's history (profiles, h); before it, each of them did (so the test c
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from textual.widgets import Input, OptionList
 
 from deskui.app import make_app
 from deskui.data import models as m
@@ -17,6 +19,7 @@ from deskui.domain.clock import FixedClock
 from deskui.domain.phone import format_display
 from deskui.screens.caller_log import CallerLogScreen
 from deskui.screens.history import HistoryModal
+from deskui.screens.privacy import PrivacyModal
 from deskui.screens.profiles import ProfilesScreen
 from deskui.services import privacy
 from deskui.services.actor import Actor
@@ -81,3 +84,54 @@ async def test_no_screen_shows_an_erased_person(demo_database: Database, clock: 
         privacy.erase_person(uow, actor, privacy.ErasePerson(who, "来函"), clock.now())
     after = holding(await _screens(demo_database, clock, ids["customer"]))
     assert after == {where: [] for where in before}
+
+
+async def _palette(pilot: Any, words: str) -> list[str]:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*words)
+    await pilot.pause(0.3)
+    await settle(pilot)
+    options = pilot.app.screen.query_one("CommandList", OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_a_manager_erases_a_person_from_the_palette_and_a_lead_is_not_offered_it(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    ids = add_person(demo_database, clock.now() - timedelta(hours=1))
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        assert not any("个人信息" in p for p in await _palette(pilot, "个人信息"))
+    app = make_app(make_settings(demo_database, agent="刘洋"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        assert any("按本人请求处理个人信息" in p for p in await _palette(pilot, "个人信息"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PrivacyModal)
+        await pilot.press(*"139 1234 5678".replace(" ", ""), "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert NAME in text and "资料 (1)" in text and "通话 (1)" in text, text
+        assert "privacy." not in text  # no catalog key on screen
+        assert "liaison" not in text and "female" not in text  # no code either
+        await pilot.press("ctrl+e")  # no request typed: nothing erased
+        await settle(pilot)
+        assert "请说明本人如何提出请求" in screen_text(app)
+        app.screen.query_one("#privacy-request", Input).value = "来函 12 号"
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert "再按一次 Ctrl+E" in screen_text(app)
+        with UnitOfWork(demo_database) as uow:
+            assert uow.session.get_one(m.Contact, ids["contact"]).name == NAME
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "已删除：改动" in text, text
+        assert NAME not in text and "13912345678" not in text
+    with UnitOfWork(demo_database) as uow:
+        assert uow.session.get_one(m.Contact, ids["contact"]).name == ""
+        erasures = uow.audit.search(action="privacy_erase")
+    assert [(e.agent_name, e.detail["request"]) for e in erasures] == [("刘洋", "来函 12 号")]
