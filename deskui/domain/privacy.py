@@ -191,10 +191,16 @@ def blank_personal_pairs(detail: Mapping[str, object]) -> dict[str, object]:
 
 def phone_of(text: str) -> str | None:
     """The number a manager typed, in any format (`139 1234 5678`, `+86-139-1234-5678`,
-    `０１３９…`), as the desk stores it; None when it is no number."""
+    `０１３９…`), as the desk stores it; None when it is no number (a paste of 2 MB is
+    none, at once)."""
+    if len(text) > MAX_TYPED_NUMBER:
+        return None
     parsed = normalise_phone(text)
     return parsed.e164 if parsed.valid else None
 
+
+MAX_TYPED_NUMBER = 64
+"""Longer than this, what was typed is no phone number, however it is spaced."""
 
 RETENTION_OFF = 0
 """A retention of 0 days keeps records' personal fields until a request (the default)."""

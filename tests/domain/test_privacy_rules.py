@@ -38,6 +38,8 @@ def test_numbers_typed_oddly_are_the_stored_number() -> None:
         assert phone_of(typed) == "+8613912345678", typed
     assert phone_of("not a number") is None
     assert phone_of("\x1b[2J") is None
+    assert phone_of("9" * 2_000_000) is None  # a 2 MB paste, refused before it is parsed
+    assert phone_of("[b]13912345678[/b]") is None
 
 
 def test_the_needles_are_longest_first_and_skip_one_character_names_and_shared_numbers() -> None:
