@@ -95,7 +95,7 @@ def test_the_person_must_be_named_and_the_purge_follows_the_retention(
     database: Database, person: dict[str, int], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _run(database, "privacy", "show") == 2
-    assert "--contact ID or --phone NUMBER" in capsys.readouterr().err
+    assert "--contact ID, --customer ID or --phone NUMBER" in capsys.readouterr().err
     assert _run(database, "privacy", "show", "--phone", "not a number") == 2
     assert "not a phone number" in capsys.readouterr().err
     assert _run(database, "privacy", "purge", "--dry-run") == 0

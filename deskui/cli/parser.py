@@ -172,6 +172,12 @@ def _privacy_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     who = privacy.add_mutually_exclusive_group()
     who.add_argument("--contact", type=int, metavar="ID", help="the person as a contact's id")
     who.add_argument(
+        "--customer",
+        type=int,
+        metavar="ID",
+        help="the person as a customer's id (a customer that is a person), with its contacts",
+    )
+    who.add_argument(
         "--phone", metavar="NUMBER", help="the person as a caller's number, in any format"
     )
     privacy.add_argument(

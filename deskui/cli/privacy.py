@@ -1,8 +1,9 @@
 """`deskui privacy`: a person's data on request (PIPL, issue 28), a manager's.
 
-    deskui privacy show   --contact ID | --phone NUMBER
-    deskui privacy export --contact ID | --phone NUMBER [--format json|csv] [--output FILE]
-    deskui privacy erase  --contact ID | --phone NUMBER --request TEXT [--yes]
+    deskui privacy show   --contact ID | --customer ID | --phone NUMBER
+    deskui privacy export --contact ID | --customer ID | --phone NUMBER [--format json|csv]
+                          [--output FILE]
+    deskui privacy erase  --contact ID | --customer ID | --phone NUMBER --request TEXT [--yes]
     deskui privacy purge  [--dry-run]
 
 A number is typed in any format (`139 1234 5678`, `+86-139-1234-5678`). `purge` anonymises
@@ -40,8 +41,11 @@ def privacy_command(settings: Settings, clock: Clock, args: argparse.Namespace) 
     from deskui.services import privacy
 
     action = args.action
-    who = privacy.PersonQuery(contact_id=args.contact, phone=args.phone or "")
-    if action != "purge" and who.contact_id is None and not who.phone.strip():
+    who = privacy.PersonQuery(
+        contact_id=args.contact, phone=args.phone or "", customer_id=args.customer
+    )
+    named = who.contact_id is not None or who.customer_id is not None or who.phone.strip()
+    if action != "purge" and not named:
         raise UsageError(say("privacy.person_needed", settings, action=action))
     if action == "erase" and not (args.request or "").strip():
         raise UsageError(say("privacy.request_needed", settings))
@@ -79,6 +83,8 @@ def privacy_command(settings: Settings, clock: Clock, args: argparse.Namespace) 
 def _subject(who: Any, settings: Settings) -> str:
     if who.contact_id is not None:
         return f"{say('privacy.contact_word', settings)} {who.contact_id}"
+    if who.customer_id is not None:
+        return f"{say('privacy.customer_word', settings)} {who.customer_id}"
     return say("privacy.phone_word", settings)
 
 
@@ -137,8 +143,9 @@ def _show(found: Any, settings: Settings) -> None:
 
 
 def _shown_subject(subject: str, settings: Settings) -> str:
-    if subject.startswith("contact "):
-        return f"{say('privacy.contact_word', settings)} {subject.removeprefix('contact ')}"
+    for word in ("contact", "customer"):
+        if subject.startswith(f"{word} "):
+            return f"{say(f'privacy.{word}_word', settings)} {subject.removeprefix(word + ' ')}"
     return say("privacy.phone_word", settings)
 
 

@@ -20,6 +20,7 @@ from deskui.data.store_base import StoreBase
 from deskui.documents import Table
 from deskui.domain.privacy import (
     CONTACT_BLANKS,
+    CUSTOMER_BLANKS,
     Person,
     blank_personal_pairs,
     json_forms,
@@ -117,6 +118,28 @@ class PrivacyStore(StoreBase):
             return self.person_of_contact(holder.contact_id)
         return make_person([], [number], [], [])
 
+    def customer_exists(self, customer_id: int) -> bool:
+        return self.session.get(m.Customer, customer_id) is not None
+
+    def person_of_customer(self, customer_id: int) -> Person:
+        """A customer that is a person, with its contacts: a number of theirs is theirs alone
+        when no other customer's profile holds it."""
+        customer = self.session.get_one(m.Customer, customer_id)
+        contacts = list(self._all(m.Contact, m.Contact.customer_id == customer_id))
+        own = {customer.phone_e164 or ""} | {c.phone_e164 or "" for c in contacts}
+        own.discard("")
+        alone = [n for n in own if {h.customer_id for h in self.holders(n)} == {customer_id}]
+        return make_person(
+            [c.id for c in contacts],
+            alone,
+            own,
+            [customer.name, *(c.name for c in contacts)],
+            [c.email for c in contacts],
+            [customer.notes, *(c.personal_notes for c in contacts)],
+            [customer_id],
+            [customer_id],
+        )
+
     # -- what is held about them ------------------------------------------------------------
 
     def person_tables(self, person: Person) -> dict[str, Table]:
@@ -126,7 +149,17 @@ class PrivacyStore(StoreBase):
         calls = self._call_ids(person, tickets)
         callbacks = self._callback_ids(person, calls)
         ids = person.contact_ids
+        whole = person.whole_customers
         found: dict[str, Table] = {}
+        found["customers"] = self._rows(
+            select(
+                m.Customer.id, m.Customer.name, m.Customer.address, m.Customer.phone_e164,
+                m.Customer.phone_extension, m.Customer.unit_number, m.Customer.notes,
+            )
+            .where(m.Customer.id.in_(whole))
+            .order_by(m.Customer.id),
+            "id name address phone extension unit_number notes",
+        )  # fmt: skip
         found["contacts"] = self._rows(
             select(
                 m.Contact.id, m.Contact.customer_id, m.Customer.name, m.Contact.role,
@@ -145,7 +178,7 @@ class PrivacyStore(StoreBase):
                 m.CustomerChange.id, m.CustomerChange.at, m.CustomerChange.action,
                 m.CustomerChange.contact_name, m.CustomerChange.detail,
             )
-            .where(m.CustomerChange.contact_id.in_(ids))
+            .where(self._changes_of(person))
             .order_by(m.CustomerChange.id),
             "id at action contact detail",
         )  # fmt: skip
@@ -188,13 +221,13 @@ class PrivacyStore(StoreBase):
         )  # fmt: skip
         found["gifts"] = self._rows(
             select(m.Gift.id, m.Gift.gift, m.Gift.sent_at, m.Gift.arrived, m.Gift.confirm_note)
-            .where(m.Gift.contact_id.in_(ids))
+            .where(or_(m.Gift.contact_id.in_(ids), m.Gift.customer_id.in_(whole)))
             .order_by(m.Gift.id),
             "id gift sent_at arrived confirm_note",
         )
         found["prospects"] = self._rows(
             select(m.Prospect.id, m.Prospect.interest, m.Prospect.status, m.Prospect.recorded_at)
-            .where(m.Prospect.contact_id.in_(ids))
+            .where(or_(m.Prospect.contact_id.in_(ids), m.Prospect.customer_id.in_(whole)))
             .order_by(m.Prospect.id),
             "id interest status recorded_at",
         )
@@ -204,7 +237,9 @@ class PrivacyStore(StoreBase):
                 m.EventInvitee.invited_at, m.EventInvitee.attendance, m.EventInvitee.note,
             )
             .join(m.CustomerEvent, m.CustomerEvent.id == m.EventInvitee.event_id)
-            .where(m.EventInvitee.contact_id.in_(ids))
+            .where(
+                or_(m.EventInvitee.contact_id.in_(ids), m.EventInvitee.customer_id.in_(whole))
+            )
             .order_by(m.EventInvitee.id),
             "id event event_on invited_at attendance note",
         )  # fmt: skip
@@ -259,11 +294,18 @@ class PrivacyStore(StoreBase):
         found = [c.contains(n, autoescape=True) for n in person.needles for c in columns]
         return or_(false(), *found)
 
+    def _changes_of(self, person: Person) -> ColumnElement[bool]:
+        return or_(
+            m.CustomerChange.contact_id.in_(person.contact_ids),
+            m.CustomerChange.customer_id.in_(person.whole_customers),
+        )
+
     def _ticket_ids(self, person: Person) -> list[int]:
         query = select(m.Ticket.id).where(
             or_(
                 m.Ticket.contact_id.in_(person.contact_ids),
                 m.Ticket.caller_phone.in_(person.phones),
+                m.Ticket.customer_id.in_(person.whole_customers),
             )
         )
         return list(self.session.scalars(query))
@@ -271,7 +313,11 @@ class PrivacyStore(StoreBase):
     def _call_ids(self, person: Person, tickets: Sequence[int]) -> list[int]:
         tied = select(m.CallTicket.call_id).where(m.CallTicket.ticket_id.in_(tickets))
         query = select(m.Call.id).where(
-            or_(m.Call.id.in_(tied), m.Call.party_number.in_(person.phones))
+            or_(
+                m.Call.id.in_(tied),
+                m.Call.party_number.in_(person.phones),
+                m.Call.customer_id.in_(person.whole_customers),
+            )
         )
         return list(self.session.scalars(query))
 
@@ -280,7 +326,11 @@ class PrivacyStore(StoreBase):
             m.Call.id.in_(calls), m.Call.callback_id.is_not(None)
         )
         query = select(m.Callback.id).where(
-            or_(m.Callback.contact_id.in_(person.contact_ids), m.Callback.id.in_(missed))
+            or_(
+                m.Callback.contact_id.in_(person.contact_ids),
+                m.Callback.id.in_(missed),
+                m.Callback.customer_id.in_(person.whole_customers),
+            )
         )
         return list(self.session.scalars(query))
 
@@ -297,13 +347,15 @@ class PrivacyStore(StoreBase):
         tickets = self._ticket_ids(person)
         calls = self._call_ids(person, tickets)
         callbacks = self._callback_ids(person, calls)
+        for customer in self._all(m.Customer, m.Customer.id.in_(person.whole_customers)):
+            if _set(customer, CUSTOMER_BLANKS):
+                touched("customer", customer.id)
         for contact in self._all(m.Contact, m.Contact.id.in_(person.contact_ids)):
             if _set(contact, CONTACT_BLANKS):
                 touched("contact", contact.id)
-        for change in self._all(
-            m.CustomerChange, m.CustomerChange.contact_id.in_(person.contact_ids)
-        ):
-            if _set(change, {"contact_name": "", "detail": blank_personal_pairs(change.detail)}):
+        for change in self._all(m.CustomerChange, self._changes_of(person)):
+            blanks = {"contact_name": "", "detail": blank_personal_pairs(change.detail)}
+            if _set(change, blanks):
                 touched("customer_change", change.id)
         for ticket in self._all(m.Ticket, m.Ticket.id.in_(tickets)):
             if _set(ticket, {"caller_phone": "", "caller_extension": ""}):

@@ -1,22 +1,24 @@
 """A person's data on request (PIPL, issue 28): who the person is, which fields of a record
 are theirs, and how a text held about them is masked. Pure: the store applies it.
 
-A person is named by a contact's id or by a phone number. Erasing them keeps every record's
-facts (kind, category, status, times, who worked it: what the measures count) and blanks
-their personal fields; free text and history values that hold their name, number, e-mail or
-personal notes have those pieces masked (`MASK`).
+A person is named by a contact's id, by a customer's id (a customer that is a person: a
+shop's owner filed as the customer, with its contacts) or by a phone number. Erasing them
+keeps every record's facts (kind, category, status, times, who worked it: what the measures
+count) and blanks their personal fields; free text and history values that hold their name,
+number, e-mail or personal notes have those pieces masked (`MASK`).
 
-A number held by more than one profile (a company's switchboard, a family phone) is not one
-person's: asked for by that number, the desk lists the holders and erases nothing
-(`shared_number`); asked for by a contact holding it, the contact's own copy of the number
-goes, and the number stays on the other profiles and on calls not tied to that contact.
+A number held by more than one profile (a company's switchboard, a family phone), or a
+customer's own line, is not one contact's: asked for by that number, the desk lists the
+holders and erases nothing (a company's line is asked for by the customer's id); asked for
+by a contact holding it, the contact's own copy of the number goes, and the number stays on
+the other profiles and on calls not tied to that contact.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from deskui.domain.phone import normalise_phone
@@ -50,6 +52,17 @@ CONTACT_BLANKS: Mapping[str, object] = {
 """A contact's personal fields and what each reads once erased; `role` (principal or
 liaison) and the customer it belongs to are facts and stay."""
 
+CUSTOMER_BLANKS: Mapping[str, object] = {
+    "name": "",
+    "address": "",
+    "phone_e164": None,
+    "phone_extension": None,
+    "phone_reversed": None,
+    "notes": "",
+}
+"""A customer's own fields when the customer is the person; the unit (铺位号), the agent it
+is assigned to and its contract date are the site's facts and stay."""
+
 PERSONAL_HISTORY_KEYS = frozenset(
     {
         # a contact's fields as the customer's history names them (customer_store.contact_fields)
@@ -67,6 +80,9 @@ PERSONAL_HISTORY_KEYS = frozenset(
         "caller_extension",
         "phone",
         "notes",
+        # a customer's own, when the customer is the person (customer_store.customer_fields)
+        "name",
+        "address",
     }
 )
 """Keys of a history entry's detail whose [old, new] values are the person's: blanked."""
@@ -92,6 +108,9 @@ class Person:
     notes: tuple[str, ...] = ()
     customer_ids: tuple[int, ...] = ()
     """The customers the contacts belong to (their history and search pieces)."""
+    whole_customers: tuple[int, ...] = ()
+    """Customers that are the person (a shop's owner filed as the customer): their own
+    fields go too, and every record of theirs is the person's."""
     needles: tuple[str, ...] = field(default=())
     """Every piece of text masked wherever it is found, longest first."""
 
@@ -104,6 +123,7 @@ def make_person(
     emails: Iterable[str] = (),
     notes: Iterable[str] = (),
     customer_ids: Iterable[int] = (),
+    whole_customers: Iterable[int] = (),
 ) -> Person:
     """A person with the needles their pieces give (see `needles`)."""
     person = Person(
@@ -114,17 +134,9 @@ def make_person(
         emails=tuple(sorted({e.strip() for e in emails if e.strip()})),
         notes=tuple(sorted({n.strip() for n in notes if n.strip()})),
         customer_ids=tuple(sorted(set(customer_ids))),
+        whole_customers=tuple(sorted(set(whole_customers))),
     )
-    return Person(
-        person.contact_ids,
-        person.phones,
-        person.own_phones,
-        person.names,
-        person.emails,
-        person.notes,
-        person.customer_ids,
-        needles(person),
-    )
+    return replace(person, needles=needles(person))
 
 
 def number_forms(number: str) -> tuple[str, ...]:

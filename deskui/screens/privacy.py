@@ -184,7 +184,7 @@ class PrivacyModal(ModalScreen[None]):
 
 
 SHOWN = (
-    "name", "position", "phone", "extension", "email", "birthday", "convenient_time",
+    "name", "address", "position", "phone", "extension", "email", "birthday", "convenient_time",
     "personal_notes", "contact", "caller_phone", "customer_words", "expectation", "answer",
     "from", "to", "notes", "gift", "confirm_note", "interest", "event", "visitor", "company",
     "purpose", "from_name", "from_number", "message", "party", "note", "filename",

@@ -1,6 +1,7 @@
 """A person's data on request (PIPL, issue 28): a manager shows everything held about one
-person (a contact, or a caller's number), exports it for them (art. 45) and erases it on
-request (art. 47); the site retention's purge anonymises records closed long ago.
+person (a contact, a customer that is a person, or a caller's number), exports it for them
+(art. 45) and erases it on request (art. 47); the site retention's purge anonymises records
+closed long ago.
 
 Only a manager (Action.PERSONAL_DATA); a lead's or agent's try is refused (audited by the
 front end: the command line's sign-in, the desk's runner). Each request is one unit of work
@@ -41,10 +42,12 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class PersonQuery:
-    """Whom a request is about: a contact by id, or a phone number in any format."""
+    """Whom a request is about: a contact by id, a customer that is a person by id (with its
+    contacts), or a phone number in any format; one of the three."""
 
     contact_id: int | None = None
     phone: str = ""
+    customer_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +168,8 @@ def purge(uow: UnitOfWork, actor: Actor, command: Purge, now: datetime) -> Purge
 
 def _person(uow: UnitOfWork, query: PersonQuery) -> tuple[str, Person, list[Holder]]:
     """The person asked for, what the audit calls them, and who holds the number asked for."""
-    by_contact = query.contact_id is not None
-    by_phone = bool(query.phone.strip())
-    if by_contact == by_phone:
+    named = (query.contact_id is not None, query.customer_id is not None, bool(query.phone.strip()))
+    if sum(named) != 1:
         refuse_problems([FieldProblem("person", "privacy.error.who")])
     if query.contact_id is not None:
         if not uow.privacy.contact_exists(query.contact_id):
@@ -175,6 +177,13 @@ def _person(uow: UnitOfWork, query: PersonQuery) -> tuple[str, Person, list[Hold
                 [FieldProblem("contact", "privacy.error.contact", (("id", query.contact_id),))]
             )
         return f"contact {query.contact_id}", uow.privacy.person_of_contact(query.contact_id), []
+    if query.customer_id is not None:
+        if not uow.privacy.customer_exists(query.customer_id):
+            refuse_problems(
+                [FieldProblem("customer", "privacy.error.customer", (("id", query.customer_id),))]
+            )
+        person = uow.privacy.person_of_customer(query.customer_id)
+        return f"customer {query.customer_id}", person, []
     number = phone_of(query.phone)
     if number is None:
         refuse_problems([FieldProblem("phone", "privacy.error.phone")])
@@ -188,11 +197,15 @@ def _person(uow: UnitOfWork, query: PersonQuery) -> tuple[str, Person, list[Hold
 
 def _shared(holders: list[Holder]) -> bool:
     """A number held by more than one profile, or by a customer's own line: not one
-    person's (domain/privacy)."""
+    contact's (domain/privacy); a customer's line is asked for by the customer's id, so that
+    typing a company's switchboard never erases the company."""
     return len(holders) > 1 or any(h.contact_id is None for h in holders)
 
 
 def _refuse_shared(holders: list[Holder]) -> None:
+    if len(holders) == 1 and holders[0].contact_id is None:  # a customer's own line
+        line = (("customer", holders[0].customer_id),)
+        refuse_problems([FieldProblem("phone", "privacy.error.customer_line", line)])
     if _shared(holders):
         contacts = [str(h.contact_id) for h in holders if h.contact_id is not None]
         customers = [str(h.customer_id) for h in holders if h.contact_id is None]

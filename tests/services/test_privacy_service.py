@@ -424,3 +424,59 @@ def test_the_purge_anonymises_records_closed_before_the_retention(database: Data
         again = privacy.purge(uow, manager, privacy.Purge(dry_run=True), months)
     assert sum(again.records.values()) == 0
     assert _measures(database, manager, later) == before
+
+
+def test_a_customer_that_is_a_person_is_erased_by_its_id_never_by_its_line(
+    database: Database,
+) -> None:
+    """A shop's owner filed as the customer: by the customer's own number the desk refuses
+    (typing a company's switchboard must never erase the company); by the customer's id the
+    customer's own fields and every record of theirs lose the person, the records stay."""
+    later = FIXED_NOW + timedelta(hours=1)
+    _seed_person(database, later)
+    people = _actors(database)
+    manager, agent = people["刘洋"], people["王芳"]
+    owner, line, address, notes = "江小渔", "+8613655556666", "文三路88号二楼", "周三店休不接电话"
+    with UnitOfWork(database) as uow:
+        shop = m.Customer(
+            name=owner, phone_e164=line, address=address, notes=notes,
+            created_at=later, updated_at=later, version=1,
+        )  # fmt: skip
+        uow.session.add(shop)
+        uow.session.flush()
+        uow.customers.index_customer_names(shop.id)
+        uow.commit()
+        shop_id = shop.id
+    call = CallIntake(
+        kind="question", category="usage", channel="phone", severity="normal",
+        customer_words=f"{owner}问会员卡怎么用", caller_phone=line, customer_id=shop_id,
+    )  # fmt: skip
+    with UnitOfWork(database) as uow:
+        ticket = intake.record_call(uow, agent, intake.RecordCall(call), later).ticket_id
+    before = _measures(database, manager, later)
+    by_line = privacy.ErasePerson(privacy.PersonQuery(phone="136 5555 6666"), "来电")
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as raised:
+        privacy.erase_person(uow, manager, by_line, later)
+    assert (raised.value.key, raised.value.values) == (
+        "privacy.error.customer_line",
+        {"customer": shop_id},
+    )
+    who = privacy.PersonQuery(customer_id=shop_id)
+    with UnitOfWork(database) as uow:
+        found = privacy.show_person(uow, manager, who, later)
+    assert found.tables["customers"][1][0][1] == owner
+    assert [row[0] for row in found.tables["tickets"][1]] == [ticket]
+    with UnitOfWork(database) as uow:
+        privacy.erase_person(uow, manager, privacy.ErasePerson(who, "来函 9"), later)
+    everything = _everything(database)
+    assert [s for s in (owner, "13655556666", address, notes) if s in everything] == []
+    with UnitOfWork(database) as uow:
+        shop_now = uow.session.get_one(m.Customer, shop_id)
+        assert (shop_now.name, shop_now.phone_e164, shop_now.address) == ("", None, "")
+        assert uow.session.get_one(m.Ticket, ticket).caller_phone == ""
+        with pytest.raises(Invalid) as unknown:
+            privacy.show_person(uow, manager, privacy.PersonQuery(customer_id=999_999), later)
+    assert unknown.value.key == "privacy.error.customer"
+    assert _measures(database, manager, later) == before
+    # the person of the other test, at another customer, is untouched
+    assert NAME in everything
