@@ -47,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
                 from deskui.cli.export import export_command
 
                 status = export_command(settings, clock, args)
+            elif args.command == "db" and args.action != "upgrade":
+                from deskui.cli.backup import backup_command, restore_command
+
+                db_command = backup_command if args.action == "backup" else restore_command
+                status = db_command(settings, clock, args)
             elif args.command == "db":
                 from deskui.cli.desk import upgrade
 
