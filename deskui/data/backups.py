@@ -21,7 +21,7 @@ from urllib.parse import quote
 from sqlalchemy import inspect, text
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import URL
+    from sqlalchemy.engine import URL, Connection
 
     from deskui.data.database import Database
 
@@ -54,13 +54,21 @@ class Contents:
 
 def contents(database: Database) -> Contents:
     """The schema's migration and the rows of the counted tables (0 where one is missing)."""
-    counts: dict[str, int] = {}
     with database.engine.connect() as connection:
-        tables = set(inspect(connection).get_table_names())
-        for name, table in COUNTED.items():
-            counted = text(f'SELECT count(*) FROM "{table}"')
-            counts[name] = connection.execute(counted).scalar_one() if table in tables else 0
-    return Contents(database.revision(), counts)
+        return _contents(connection)
+
+
+def _contents(connection: Connection) -> Contents:
+    tables = set(inspect(connection).get_table_names())
+    counts: dict[str, int] = {}
+    for name, table in COUNTED.items():
+        counted = text(f'SELECT count(*) FROM "{table}"')
+        counts[name] = connection.execute(counted).scalar_one() if table in tables else 0
+    revision = None
+    if "alembic_version" in tables:
+        found = [r[0] for r in connection.execute(text("SELECT version_num FROM alembic_version"))]
+        revision = found[0] if len(found) == 1 else None
+    return Contents(revision, counts)
 
 
 def holds_data(database: Database) -> bool:
@@ -77,14 +85,24 @@ def has_tables(database: Database) -> bool:
 # -- SQLite ----------------------------------------------------------------------------------
 
 
+def _private(partial: Path) -> Path:
+    """`partial` created empty and 0600 (a backup holds every customer's phone), whatever
+    the process's umask; a leftover of an earlier attempt replaced."""
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.chmod(partial, 0o600)
+    return partial
+
+
 def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{quote(str(path.absolute()))}?mode=ro", uri=True)
 
 
-def sqlite_back_up(database: Database, output: Path) -> None:
+def sqlite_back_up(database: Database, output: Path) -> Contents:
     """Copy the live database into `output` with SQLite's online backup API: one consistent
-    state, whatever the desks commit meanwhile (WAL: they are not held up)."""
-    partial = output.with_name(f".{output.name}.partial")
+    state, whatever the desks commit meanwhile (WAL: they are not held up). What the copy
+    holds, counted in the copy."""
+    partial = _private(output.with_name(f".{output.name}.partial"))
     raw = database.engine.raw_connection()
     try:
         source = raw.driver_connection
@@ -101,6 +119,18 @@ def sqlite_back_up(database: Database, output: Path) -> None:
     finally:
         raw.close()
         partial.unlink(missing_ok=True)
+    return sqlite_contents(output)
+
+
+def sqlite_contents(path: Path) -> Contents:
+    from sqlalchemy import create_engine
+
+    engine = create_engine("sqlite://", creator=lambda: _read_only(path))
+    try:
+        with engine.connect() as connection:
+            return _contents(connection)
+    finally:
+        engine.dispose()
 
 
 def sqlite_revision(path: Path) -> str:
@@ -226,17 +256,25 @@ def _run(args: list[str], url: URL) -> str:
     return done.stdout
 
 
-def pg_back_up(database: Database, output: Path) -> None:
-    """`pg_dump --format=custom` of the whole database into `output` (a consistent snapshot:
-    pg_dump reads in one repeatable-read transaction while the desks write)."""
+def pg_back_up(database: Database, output: Path) -> Contents:
+    """`pg_dump --format=custom` of the whole database into `output`, while the desks write:
+    a repeatable-read transaction exports its snapshot, counts what it sees, and pg_dump
+    dumps that same snapshot (--snapshot), so the counts are the dump's own."""
     tool = matching_tool("pg_dump", database)
-    partial = output.with_name(f".{output.name}.partial")
+    partial = _private(output.with_name(f".{output.name}.partial"))
     args = [tool, "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}"]
     try:
-        _run([*args, "--dbname", _conninfo(database.url)], database.url)
+        with database.engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            with connection.begin():
+                snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+                held = _contents(connection)
+                _run([*args, f"--snapshot={snapshot}", "--dbname", _conninfo(database.url)],
+                     database.url)  # fmt: skip
         os.replace(partial, output)
     finally:
         partial.unlink(missing_ok=True)
+    return held
 
 
 def pg_revision(backup: Path, database: Database) -> None:

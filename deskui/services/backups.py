@@ -132,10 +132,9 @@ def back_up(database: Database, actor: Actor, command: BackUp, now: datetime) ->
         raise BackupRefused("backup.error.no_folder", path=str(output.parent))
     try:
         if database.is_sqlite:
-            sqlite_back_up(database, output)
+            held = sqlite_back_up(database, output)
         else:
-            pg_back_up(database, output)
-        held = contents(database)
+            held = pg_back_up(database, output)
     except BackupError as error:
         raise BackupRefused(error.key, **error.values) from error
     except OSError as error:
