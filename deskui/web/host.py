@@ -273,6 +273,7 @@ class WebHost:
         self._checks = asyncio.Semaphore(2)  # argon2 checks at once: the host keeps a core
         self.spawned = 0
         """Desk processes started since the host began (tests read it)."""
+        self._health_fault: BaseException | None = None
 
     # -- the application ---------------------------------------------------------------
 
@@ -293,6 +294,7 @@ class WebHost:
         app.add_routes(
             [
                 web.get("/", self.handle_index),
+                web.get("/healthz", self.handle_health),
                 web.post("/sign-in", self.handle_sign_in),
                 web.post("/password", self.handle_password),
                 web.post("/sign-out", self.handle_sign_out),
@@ -389,6 +391,25 @@ class WebHost:
 
     # -- pages ---------------------------------------------------------------------------
 
+    async def handle_health(self, _request: web.Request) -> web.Response:
+        """200 when the database answers, 503 with one line when not (issue 28): for the
+        host's monitor and a proxy's check, anonymous, saying nothing of the database."""
+        from deskui.data.trouble import health_fault
+
+        fault = await asyncio.get_running_loop().run_in_executor(
+            None, health_fault, self.database
+        )
+        if (fault is None) != (self._health_fault is None):  # a change: an event to log
+            if fault is None:
+                log.info("health: the database answers again")
+            else:
+                log.warning("health: the database does not answer: %s", _said(fault))
+        self._health_fault = fault
+        body, status = ("ok\n", 200) if fault is None else ("database unavailable\n", 503)
+        response = web.Response(text=body, status=status, content_type="text/plain")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     async def handle_index(self, request: web.Request) -> web.Response:
         found = self._session(request)
         locale = self.options.locale
@@ -458,6 +479,7 @@ class WebHost:
         for old in [key for key, kept in self.sessions.items() if kept.started < ended]:
             del self.sessions[old]
         self.sessions[token] = Session(signed, signed.must_change_password)
+        log.info("signed in: %s from %s", signed.actor.name, client)
         response = web.Response(status=303, headers={"Location": "./"})
         response.set_cookie(
             COOKIE,
@@ -568,6 +590,7 @@ class WebHost:
         self.spawned += 1
         try:
             await desk.start(width, height)
+            log.info("desk %s started for %s", desk.pid, actor.name)
             await self._pump(websocket, desk)
         except asyncio.CancelledError:
             pass
@@ -579,6 +602,7 @@ class WebHost:
             except Exception as error:
                 log.warning("desk did not stop cleanly: %s", type(error).__name__)
             self.desk_processes.remove(desk)
+            log.info("desk %s of %s ended (status %s)", desk.pid, actor.name, desk.status)
             left = self.desks.get(actor.id, 1) - 1
             if left:
                 self.desks[actor.id] = left
@@ -631,8 +655,19 @@ def desk_argv(demo: bool, locale: str, now: str | None) -> list[str]:
     return argv
 
 
+def _said(error: BaseException) -> str:
+    """An error in the journal: its type and the first line of what it said."""
+    words = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"{type(error).__name__}: {words[0] if words else ''}"
+
+
 def quiet_logging() -> None:
-    """Plain lines, no Rich tracebacks (textual-serve's show locals: passwords, cookies)."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    """Plain lines on stdout for the host's journal, one per event (issue 28), no Rich
+    tracebacks (textual-serve's show locals: passwords, cookies)."""
+    from deskui.host_log import OneLine
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(OneLine("deskui web: %(name)s %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     log.setLevel(logging.INFO)
     os.environ.pop("DESKUI_PASSWORD", None)
