@@ -277,8 +277,9 @@ def pg_back_up(database: Database, output: Path) -> Contents:
     return held
 
 
-def pg_revision(backup: Path, database: Database) -> None:
-    """Refuse (BackupError) a file that is no custom-format dump of a deskui database."""
+def pg_revision(backup: Path, database: Database) -> str:
+    """The migration a custom-format dump is at, read from the dump alone; BackupError for
+    a file that is no dump of a deskui database."""
     try:
         with backup.open("rb") as stream:
             if stream.read(len(PG_MAGIC)) != PG_MAGIC:
@@ -288,6 +289,10 @@ def pg_revision(backup: Path, database: Database) -> None:
     tool = matching_tool("pg_restore", database)
     try:
         listing = _run([tool, "--list", str(backup)], database.url)
+        data = _run(
+            [tool, "--data-only", "--table=alembic_version", "--file=-", str(backup)],
+            database.url,
+        )
     except BackupError as error:
         raise BackupError("backup.error.not_a_backup") from error
     tables = {
@@ -299,6 +304,26 @@ def pg_revision(backup: Path, database: Database) -> None:
     }
     if not {"alembic_version", "agent", "ticket"} <= tables:
         raise BackupError("backup.error.not_a_backup")
+    lines = data.splitlines()
+    copy = [i for i, line in enumerate(lines) if line.startswith("COPY ")]
+    if len(copy) != 1 or len(lines) < copy[0] + 3 or lines[copy[0] + 2] != "\\.":
+        raise BackupError("backup.error.not_a_backup")
+    return lines[copy[0] + 1].strip()
+
+
+def known_revision(revision: str | None) -> bool:
+    """Whether this deskui's migrations know `revision` (a backup of a newer deskui is not
+    restored by an older one: its schema would be a stranger to the code)."""
+    if not revision:
+        return False
+    from alembic.script import ScriptDirectory
+
+    from deskui.data.database import alembic_config
+
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except Exception:  # alembic says "no such revision" in several ways
+        return False
 
 
 def pg_restore(backup: Path, database: Database, *, clean: bool) -> None:

@@ -20,6 +20,7 @@ from deskui.data.backups import (
     contents,
     has_tables,
     holds_data,
+    known_revision,
     pg_back_up,
     pg_restore,
     pg_revision,
@@ -82,7 +83,7 @@ class Restore:
 
 @dataclass(frozen=True, slots=True)
 class Restored:
-    backup_revision: str | None
+    backup_revision: str
     """The schema the backup was at; `contents.revision` is the schema now (migrated)."""
     contents: Contents
 
@@ -154,18 +155,17 @@ def restore(database: Database, actor: Actor, command: Restore, now: datetime) -
     if not source.is_file():
         raise BackupRefused("backup.error.missing", path=str(source))
     try:
-        if database.is_sqlite:
-            revision: str | None = sqlite_revision(source)
-        else:
-            pg_revision(source, database)
-            revision = None
+        revision = (
+            sqlite_revision(source) if database.is_sqlite else pg_revision(source, database)
+        )
+        if not known_revision(revision):
+            raise BackupRefused("backup.error.unknown_schema", revision=revision)
         if holds_data(database) and not command.force:
             raise BackupRefused("backup.error.not_empty")
         if database.is_sqlite:
             sqlite_restore(source, database)
         else:
             pg_restore(source, database, clean=has_tables(database))
-            revision = database.revision()
         database.upgrade()
         held = contents(database)
     except BackupError as error:

@@ -164,7 +164,7 @@ def test_a_backup_taken_while_a_desk_saves_restores_with_every_export_equal(
         try:
             restored = restore(target, HOST, Restore(output), FIXED_NOW)
             assert restored.contents.counts["tickets"] == before + in_backup
-            assert restored.contents.revision == demo.revision()
+            assert restored.contents.revision == restored.backup_revision == demo.revision()
 
             # the demo with exactly those saves, made again the same way: every export equal
             for n in range(1, in_backup + 1):
@@ -269,3 +269,22 @@ def test_a_missing_pg_dump_and_one_of_another_major_version_are_said(
     assert other.value.values["tool_version"] == 99
     assert other.value.values["server_version"] < 99
     assert os.environ["DESKUI_PG_BIN"] == str(tmp_path)
+
+
+def test_a_backup_of_a_newer_deskui_is_not_restored(tmp_path: Path) -> None:
+    import sqlite3
+
+    newer = tmp_path / "newer.db"
+    sqlite_copy(newer, DEMO).dispose()
+    with sqlite3.connect(newer) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.close()
+    target = Database(f"sqlite:///{tmp_path / 'target.db'}")
+    try:
+        with pytest.raises(BackupRefused) as refused:
+            restore(target, HOST, Restore(newer), FIXED_NOW)
+    finally:
+        target.dispose()
+    assert refused.value.key == "backup.error.unknown_schema"
+    assert refused.value.values == {"revision": "9999"}
+    assert not (tmp_path / "target.db").exists()  # nothing was written
