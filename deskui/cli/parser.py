@@ -143,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-desks-per-agent", type=int, default=3, help="desks open at once per agent (3)"
     )
     web.add_argument(
+        "--reattach-seconds",
+        type=float,
+        default=60.0,
+        help="how long a desk whose browser lost its connection waits for it to come back (60)",
+    )
+    web.add_argument(
         "--client-attempts",
         type=int,
         default=5,
