@@ -708,12 +708,12 @@ async def test_a_dropped_tab_gets_its_desk_back_within_the_wait_and_a_new_one_af
     assert await _first_bytes(back) == b"meta seen"  # the same desk, asked to paint again
     assert len(spawns.argv) == 1 and not host.waiting
     sizes: list[dict[str, object]] = []
-    for _ in range(200):
+    for _ in range(400):  # the fake desk paints no screenful: the host's 5 s wait, then back
         sizes = [m for m in json.loads((tmp_path / "desk.json").read_text())["meta"]
                  if m["type"] == "resize"]  # fmt: skip
         if len(sizes) >= 2:
             break
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.05)
     assert len(sizes) == 2 and sizes[0] != sizes[1] and sizes[1]["height"] == 24
     elsewhere = await client.ws_connect("/ws", headers=_signed(client, other))
     assert await _first_bytes(elsewhere) == b"desk is up"  # not her other browser's desk
@@ -729,3 +729,11 @@ async def test_a_dropped_tab_gets_its_desk_back_within_the_wait_and_a_new_one_af
     assert await _first_bytes(again) == b"desk is up"
     assert len(spawns.argv) == 3
     await again.close()
+    for _ in range(100):
+        if host.waiting:
+            break
+        await asyncio.sleep(0.02)
+    assert host.waiting  # and signing out ends the desk waiting for this browser at once
+    response = await client.post("/sign-out", headers=_signed(client, agent), allow_redirects=False)
+    assert response.status == 303
+    assert not host.waiting and not host.desk_processes and not host.desks

@@ -604,6 +604,9 @@ class WebHost:
             return self._html(page.notice_page(self.options.locale, self._text("forbidden")), 403)
         found = self._session(request)
         if found is not None:
+            for desk, timer in self.waiting.pop(found[0], []):  # nobody comes back to them
+                timer.cancel()
+                await self._end_desk(desk, found[1].signed.actor.id, found[1].signed.actor.name)
             self.sessions.pop(found[0], None)
         response = web.Response(status=303, headers={"Location": "./"})
         response.del_cookie(COOKIE, path="/")
