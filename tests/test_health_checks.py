@@ -4,6 +4,7 @@ service logs one line per event to stdout for the host's journal."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import subprocess
@@ -18,8 +19,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from deskui.data.database import Database
 from deskui.domain.clock import FixedClock
 from deskui.host_log import OneLine
+from deskui.phone import bridge as phone_bridge
 from deskui.phone.bridge import Bridge, token_digest
 from deskui.phone.journal import Journal
+from deskui.web import host as web_host
 from deskui.web.host import HostOptions, WebHost
 from tests.conftest import FIXED_NOW
 from tests.databases import DEMO, sqlite_copy
@@ -37,7 +40,10 @@ async def _health(client: TestClient) -> tuple[int, str, str]:
     return response.status, await response.text(), response.headers.get("Cache-Control", "")
 
 
-async def test_the_web_host_answers_its_health_check_by_the_database(tmp_path: Path) -> None:
+async def test_the_web_host_answers_its_health_check_by_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(web_host, "HEALTH_SECONDS", 0.0)  # each check asks the database
     home = tmp_path / "db"
     home.mkdir()
     database = sqlite_copy(home / "web.db")
@@ -58,8 +64,9 @@ async def test_the_web_host_answers_its_health_check_by_the_database(tmp_path: P
 
 
 async def test_the_phone_bridge_answers_its_health_check_by_the_database(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(phone_bridge, "HEALTH_REUSE_SECONDS", 0.0)  # each check asks
     home = tmp_path / "db"
     home.mkdir()
     database = sqlite_copy(home / "phone.db")
@@ -77,6 +84,40 @@ async def test_the_phone_bridge_answers_its_health_check_by_the_database(
     finally:
         await client.close()
         database.dispose()
+
+
+@pytest.mark.parametrize("service", ["web", "phone"])
+async def test_a_flood_of_health_checks_asks_the_database_once(
+    service: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import deskui.data.trouble as trouble
+
+    asked: list[object] = []
+    real = trouble.health_fault
+
+    def counted(database: Database) -> BaseException | None:
+        asked.append(database)
+        return real(database)
+
+    monkeypatch.setattr(trouble, "health_fault", counted)
+    monkeypatch.setattr(web_host, "HEALTH_SECONDS", 3600.0)  # never stale within the test
+    monkeypatch.setattr(phone_bridge, "HEALTH_REUSE_SECONDS", 3600.0)
+    database = sqlite_copy(tmp_path / "flood.db")
+    if service == "web":
+        app = WebHost(database, FixedClock(FIXED_NOW), HostOptions(), ["true"], "x").application()
+    else:
+        journal = Journal(tmp_path / "journal.jsonl")
+        app = Bridge(str(database.url), FixedClock(FIXED_NOW), journal, token_digest(TOKEN),
+                     database).application()  # fmt: skip
+    client = TestClient(TestServer(app))
+    await client.start_server()
+    try:
+        answers = await asyncio.gather(*(_health(client) for _ in range(50)))
+    finally:
+        await client.close()
+        database.dispose()
+    assert {a[:2] for a in answers} == {(200, "ok\n")}
+    assert len(asked) == 1
 
 
 def test_a_logged_event_is_one_line_without_a_password() -> None:

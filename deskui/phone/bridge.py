@@ -50,6 +50,8 @@ TOKEN_SETTING = "phone.token_sha256"
 PATH = "/api/v1/cti/{token}"
 HEALTH_SECONDS = 10.0
 """A health check waits this long for the storing thread before it answers 503."""
+HEALTH_REUSE_SECONDS = 1.0
+"""A health check's answer is reused this long: anonymous checks cannot hold the events up."""
 
 log = logging.getLogger("deskui.phone")
 
@@ -125,6 +127,8 @@ class Bridge:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskui-phone")
         self._away = False
         self._health: BaseException | None = None
+        self._health_at = -HEALTH_REUSE_SECONDS
+        self._health_lock = asyncio.Lock()
 
     # -- the storing thread ------------------------------------------------------------------
 
@@ -269,18 +273,25 @@ class Bridge:
     async def health(self, _request: web.Request) -> web.Response:
         """200 when the database answers, 503 with one line when not (issue 28), asked in
         the storing thread (after the events before it); anonymous, saying nothing more."""
+        import time
+
         from aiohttp import web
 
-        try:
-            fault = await asyncio.wait_for(self._run(self._health_fault), HEALTH_SECONDS)
-        except TimeoutError:
-            fault = TimeoutError("no answer in time")
-        if (fault is None) != (self._health is None):  # a change is an event for the journal
-            if fault is None:
-                log.info("health: the database answers")
-            else:
-                log.warning("health: the database does not answer (%s)", type(fault).__name__)
-        self._health = fault
+        async with self._health_lock:  # once a second at most: the PBX's events come first
+            if time.monotonic() - self._health_at >= HEALTH_REUSE_SECONDS:
+                try:
+                    fault = await asyncio.wait_for(self._run(self._health_fault), HEALTH_SECONDS)
+                except TimeoutError:
+                    fault = TimeoutError("no answer in time")
+                self._health_at = time.monotonic()
+                if (fault is None) != (self._health is None):  # a change: an event to log
+                    if fault is None:
+                        log.info("health: the database answers")
+                    else:
+                        name = type(fault).__name__
+                        log.warning("health: the database does not answer (%s)", name)
+                self._health = fault
+        fault = self._health
         body, status = ("ok\n", 200) if fault is None else ("database unavailable\n", 503)
         response = web.Response(text=body, status=status, content_type="text/plain")
         response.headers["Cache-Control"] = "no-store"

@@ -67,6 +67,8 @@ MAX_ROWS = 200
 MIN_COLUMNS = 20
 MIN_ROWS = 6
 SESSION_HOURS = 12
+HEALTH_SECONDS = 1.0
+"""A health check's answer is reused this long: anonymous checks cannot load the database."""
 THROTTLE_WINDOW = 15 * 60.0  # seconds
 MAX_TRACKED_CLIENTS = 10_000
 MAX_MESSAGE = 64 * 1024
@@ -346,6 +348,8 @@ class WebHost:
         self._stopping_all = False
         self._endings: set[asyncio.Future[None]] = set()
         self._health_fault: BaseException | None = None
+        self._health_at = -HEALTH_SECONDS
+        self._health_lock = asyncio.Lock()
 
     # -- the application ---------------------------------------------------------------
 
@@ -477,15 +481,19 @@ class WebHost:
         host's monitor and a proxy's check, anonymous, saying nothing of the database."""
         from deskui.data.trouble import health_fault
 
-        fault = await asyncio.get_running_loop().run_in_executor(
-            None, health_fault, self.database
-        )
-        if (fault is None) != (self._health_fault is None):  # a change: an event to log
-            if fault is None:
-                log.info("health: the database answers again")
-            else:
-                log.warning("health: the database does not answer: %s", _said(fault))
-        self._health_fault = fault
+        async with self._health_lock:  # a flood of checks asks the database once a second
+            if time.monotonic() - self._health_at >= HEALTH_SECONDS:
+                fault = await asyncio.get_running_loop().run_in_executor(
+                    None, health_fault, self.database
+                )
+                self._health_at = time.monotonic()
+                if (fault is None) != (self._health_fault is None):  # a change: log it
+                    if fault is None:
+                        log.info("health: the database answers again")
+                    else:
+                        log.warning("health: the database does not answer: %s", _said(fault))
+                self._health_fault = fault
+        fault = self._health_fault
         body, status = ("ok\n", 200) if fault is None else ("database unavailable\n", 503)
         response = web.Response(text=body, status=status, content_type="text/plain")
         response.headers["Cache-Control"] = "no-store"
