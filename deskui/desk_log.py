@@ -1,6 +1,13 @@
-"""The desk's own log: `deskui.log` in its files folder (the demo's own under --demo),
-rotating by size, 0600, where the raw driver text behind every trouble banner and every
-refusal goes (issue 23: the banner said "原因已记入日志" and no log was written).
+"""The desk's own log: one file per desk process in `logs/` of its files folder (the demo's
+own under --demo), rotating by size, kept for DESKUI_LOG_DAYS days (30 unless the site sets
+it), 0600, where the raw driver text behind every trouble banner and every refusal goes
+(issues 23, 28: the banner said "原因已记入日志" and no log was written; the banner names
+the file).
+
+One file per desk, not one for the host: a hundred desks rotating one file would rename it
+under each other and lose lines. A desk's file is named for its start and its process
+(`desk-20261207-093012-4242.log`); at each start, the files of desks that stopped more than
+the kept days ago are deleted.
 
 What a screen says is a catalog line; what happened in the driver's words is here, for
 whoever looks after the desk. Never a password: every line goes through `scrub`.
@@ -14,7 +21,13 @@ import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-LOG_NAME = "deskui.log"
+LOG_FOLDER = "logs"
+LOG_PREFIX = "desk-"
+LOG_NAME = "desk-*.log"
+"""The pattern of the desks' log files in LOG_FOLDER (a rotated one adds `.1`, `.2` ...)."""
+DAYS_ENV = "DESKUI_LOG_DAYS"
+KEEP_DAYS = 30
+"""How long a stopped desk's log is kept unless the site sets DESKUI_LOG_DAYS."""
 MAX_BYTES = 1024 * 1024
 """A log rotates at 1 MiB, keeping BACKUPS older ones: a desk's log never fills a disk."""
 BACKUPS = 3
@@ -66,19 +79,67 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
         return super()._open()
 
 
+def keep_days(environ: dict[str, str] | None = None) -> int:
+    """The days the site keeps the desks' logs: DESKUI_LOG_DAYS (1 to 3650), else 30."""
+    text = (os.environ if environ is None else environ).get(DAYS_ENV, "").strip()
+    try:
+        days = int(text)
+    except ValueError:
+        return KEEP_DAYS
+    return days if 1 <= days <= 3650 else KEEP_DAYS
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another account's process: alive
+        return True
+    return True
+
+
+def prune_logs(folder: Path, days: int, now: float | None = None) -> list[Path]:
+    """Delete the desks' logs in `folder` last written more than `days` ago, but never one
+    of a desk still running (an idle desk may write nothing for weeks); the deleted."""
+    import time
+
+    limit = (time.time() if now is None else now) - days * 86400
+    deleted: list[Path] = []
+    for path in folder.glob(f"{LOG_NAME}*"):
+        try:
+            pid = int(path.name.split(".log", 1)[0].rsplit("-", 1)[1])
+        except (IndexError, ValueError):
+            continue
+        try:
+            if path.stat().st_mtime >= limit or (pid != os.getpid() and _alive(pid)):
+                continue
+            path.unlink()
+        except OSError:
+            continue
+        deleted.append(path)
+    return deleted
+
+
 def start_log(folder: Path, max_bytes: int = MAX_BYTES) -> Path:
-    """Log the desk's `deskui.*` loggers into `folder/deskui.log` from now on (folder made
-    0700); a desk started again in the same process (tests) moves its log along."""
+    """Log the desk's `deskui.*` loggers into a file of this process in `folder/logs` from
+    now on (folders made 0700), after deleting the logs older than the site keeps them; a
+    desk started again in the same process (tests) moves its log along."""
     global _handler
+    import time
+
     from deskui.locations import private_folder
 
-    path = private_folder(folder) / LOG_NAME
+    logs = private_folder(folder / LOG_FOLDER)
     logger = logging.getLogger(LOGGER)
     if _handler is not None:
-        if Path(_handler.baseFilename) == path.absolute():
-            return path
+        if Path(_handler.baseFilename).parent == logs.absolute():
+            return Path(_handler.baseFilename)
         logger.removeHandler(_handler)
         _handler.close()
+    prune_logs(logs, keep_days())
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = logs / f"{LOG_PREFIX}{stamp}-{os.getpid()}.log"
     handler = PrivateRotatingFileHandler(
         path, maxBytes=max_bytes, backupCount=BACKUPS, encoding="utf-8", delay=False
     )
@@ -87,7 +148,7 @@ def start_log(folder: Path, max_bytes: int = MAX_BYTES) -> Path:
     if logger.level == logging.NOTSET or logger.level > logging.INFO:
         logger.setLevel(logging.INFO)
     _handler = handler
-    return path
+    return path.absolute()
 
 
 def log_path() -> Path | None:

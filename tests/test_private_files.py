@@ -16,7 +16,7 @@ import pytest
 from deskui.app import make_app
 from deskui.config import Settings
 from deskui.crash import write_crash_log
-from deskui.desk_log import BACKUPS, LOG_NAME, scrub, start_log, stop_log
+from deskui.desk_log import BACKUPS, LOG_FOLDER, LOG_NAME, scrub, start_log, stop_log
 from deskui.domain.clock import FixedClock
 from deskui.locations import data_dir, default_database_url, secure_files, team_desk
 from tests.screens.desk_pilot import SIZE, settle
@@ -51,8 +51,11 @@ async def test_a_new_desk_makes_its_folder_0700_and_its_database_0600(
         assert app.database is not None
     assert mode(folder) == 0o700
     made = sorted(p.name for p in folder.iterdir())
-    assert "deskui.db" in made and LOG_NAME in made
-    assert {p.name: mode(p) for p in folder.iterdir()} == dict.fromkeys(made, 0o600)
+    assert "deskui.db" in made and LOG_FOLDER in made
+    files = [p for p in folder.iterdir() if p.is_file()]
+    assert {p.name: mode(p) for p in files} == dict.fromkeys([p.name for p in files], 0o600)
+    [log] = (folder / LOG_FOLDER).glob(LOG_NAME)
+    assert mode(folder / LOG_FOLDER) == 0o700 and mode(log) == 0o600
     assert os.umask(0o022) == 0o077  # what the desk creates later is private too
 
 
@@ -66,7 +69,9 @@ def test_what_an_older_desk_left_readable_is_tightened_the_inbox_left_to_the_sit
     os.chmod(folder, 0o755)
     loose = [folder / name for name in ("deskui.db", "deskui.db-wal", "deskui.db-shm")]
     loose += [folder / "crash-20261123-090000.log", folder / "replies" / "reply.pdf"]
-    loose += [folder / "exports" / "传真.pdf", folder / LOG_NAME]
+    (folder / LOG_FOLDER).mkdir()
+    os.chmod(folder / LOG_FOLDER, 0o755)
+    loose += [folder / "exports" / "传真.pdf", folder / LOG_FOLDER / "desk-20261123-090000-1.log"]
     for path in [*loose, folder / "inbox" / "fax.pdf"]:
         path.write_bytes(b"x")
         os.chmod(path, 0o644)
@@ -78,7 +83,7 @@ def test_what_an_older_desk_left_readable_is_tightened_the_inbox_left_to_the_sit
     changed = secure_files(Settings(database_url=default_database_url()))
 
     assert mode(folder) == 0o700
-    assert all(mode(folder / sub) == 0o700 for sub in ("replies", "exports"))
+    assert all(mode(folder / sub) == 0o700 for sub in ("replies", "exports", LOG_FOLDER))
     assert {p: mode(p) for p in loose} == dict.fromkeys(loose, 0o600)
     assert set(changed) >= {folder, *loose}
     assert mode(folder / "inbox") == 0o755 and mode(folder / "inbox" / "fax.pdf") == 0o644
@@ -102,8 +107,8 @@ def test_the_desk_log_rotates_by_size_every_file_0600_no_password(tmp_path: Path
     for _ in range(200):  # some 130 kB: the log turns over, keeping BACKUPS older files
         log.warning("database trouble (refused): %s", "x" * 600)
     files = sorted(path.parent.glob(f"{LOG_NAME}*"))
-    assert [p.name for p in files] == [LOG_NAME] + [
-        f"{LOG_NAME}.{n}" for n in range(1, BACKUPS + 1)
+    assert [p.name for p in files] == [path.name] + [
+        f"{path.name}.{n}" for n in range(1, BACKUPS + 1)
     ]
     assert {mode(p) for p in files} == {0o600}
     every = "".join(p.read_text("utf-8") for p in files)
@@ -125,3 +130,36 @@ def test_a_team_desk_is_a_server_database_ssh_a_browser_or_the_hosts_word() -> N
     assert team_desk(single, {"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver"})
     assert team_desk(single, {"DESKUI_TEAM": "1"})
     assert not team_desk(single, {"DESKUI_TEAM": "0"})
+
+
+def test_a_stopped_desks_log_is_kept_the_days_the_site_sets_a_running_ones_always(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import time
+
+    from deskui.desk_log import keep_days, prune_logs
+
+    assert keep_days({}) == 30 and keep_days({"DESKUI_LOG_DAYS": "7"}) == 7
+    assert keep_days({"DESKUI_LOG_DAYS": "0"}) == 30 == keep_days({"DESKUI_LOG_DAYS": "x"})
+    gone = subprocess.run(["true"], check=True)  # a process that has ended: its pid is free
+    assert gone.returncode == 0
+    dead = 2**22 + 17  # above Linux's pid_max: no such process
+    running = subprocess.Popen(["sleep", "60"])
+    try:
+        now = time.time()
+        old_dead = tmp_path / f"desk-20261101-090000-{dead}.log"
+        old_dead_rotated = tmp_path / f"desk-20261101-090000-{dead}.log.1"
+        old_running = tmp_path / f"desk-20261101-090000-{running.pid}.log"
+        fresh = tmp_path / f"desk-20261120-090000-{dead + 1}.log"
+        other = tmp_path / "notes.log"
+        for path in (old_dead, old_dead_rotated, old_running, fresh, other):
+            path.write_text("x")
+            os.utime(path, (now - 8 * 86400, now - 8 * 86400))
+        os.utime(fresh, (now - 6 * 86400, now - 6 * 86400))
+        deleted = prune_logs(tmp_path, 7, now)
+    finally:
+        running.kill()
+        running.wait()
+    assert sorted(deleted) == sorted([old_dead, old_dead_rotated])
+    assert old_running.exists() and fresh.exists() and other.exists()

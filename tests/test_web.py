@@ -410,7 +410,9 @@ async def test_desks_are_limited_per_agent_and_in_all(
 ) -> None:
     database = sqlite_database
     _add_accounts(database)
-    host = _host(database, tmp_path, monkeypatch, max_desks=2, max_desks_per_agent=1)
+    host = _host(  # a closed tab's desk ends at once: no wait for its browser to come back
+        database, tmp_path, monkeypatch, max_desks=2, max_desks_per_agent=1, reattach_seconds=0
+    )
     client = await make_client(host)
     _s, _p, agent = await _sign_in(client, "王芳", AGENT_SECRET)
     _s, _p, manager = await _sign_in(client, "刘洋", SECRET)
@@ -680,3 +682,58 @@ async def test_a_download_goes_only_to_the_session_whose_desk_made_it(
         "attachment; filename=\"download.csv\"; "
         "filename*=UTF-8''%E5%9B%9E%E8%AE%BF%E5%90%8D%E5%8D%95.csv"
     )
+
+
+async def test_a_dropped_tab_gets_its_desk_back_within_the_wait_and_a_new_one_after(
+    sqlite_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_client, spawns
+) -> None:
+    """Issue 28: a browser whose connection drops comes back to the same desk process (the
+    whole screen sent again: a change of size); another session does not get it; a desk
+    whose browser stays away longer than the site's wait ends, and the next tab starts one."""
+    database = sqlite_database
+    _add_accounts(database)
+    host = _host(database, tmp_path, monkeypatch, reattach_seconds=0.5)
+    client = await make_client(host)
+    _s, _p, agent = await _sign_in(client, "王芳", AGENT_SECRET)
+    _s, _p, other = await _sign_in(client, "王芳", AGENT_SECRET)  # her second browser
+    first = await client.ws_connect("/ws", headers=_signed(client, agent))
+    assert await _first_bytes(first) == b"desk is up"
+    await first.close()  # the connection drops; the desk waits for this session
+    for _ in range(100):
+        if host.waiting:
+            break
+        await asyncio.sleep(0.02)
+    assert len(host.waiting) == 1 and len(host.desk_processes) == 1
+    back = await client.ws_connect("/ws", headers=_signed(client, agent))
+    assert await _first_bytes(back) == b"meta seen"  # the same desk, asked to paint again
+    assert len(spawns.argv) == 1 and not host.waiting
+    sizes: list[dict[str, object]] = []
+    for _ in range(400):  # the fake desk paints no screenful: the host's 5 s wait, then back
+        sizes = [m for m in json.loads((tmp_path / "desk.json").read_text())["meta"]
+                 if m["type"] == "resize"]  # fmt: skip
+        if len(sizes) >= 2:
+            break
+        await asyncio.sleep(0.05)
+    assert len(sizes) == 2 and sizes[0] != sizes[1] and sizes[1]["height"] == 24
+    elsewhere = await client.ws_connect("/ws", headers=_signed(client, other))
+    assert await _first_bytes(elsewhere) == b"desk is up"  # not her other browser's desk
+    assert len(spawns.argv) == 2
+    await elsewhere.close()
+    await back.close()
+    for _ in range(200):  # past the wait, both desks end
+        if not host.desk_processes and not host.waiting:
+            break
+        await asyncio.sleep(0.05)
+    assert not host.desk_processes and not host.waiting and not host.desks
+    again = await client.ws_connect("/ws", headers=_signed(client, agent))
+    assert await _first_bytes(again) == b"desk is up"
+    assert len(spawns.argv) == 3
+    await again.close()
+    for _ in range(100):
+        if host.waiting:
+            break
+        await asyncio.sleep(0.02)
+    assert host.waiting  # and signing out ends the desk waiting for this browser at once
+    response = await client.post("/sign-out", headers=_signed(client, agent), allow_redirects=False)
+    assert response.status == 303
+    assert not host.waiting and not host.desk_processes and not host.desks

@@ -287,3 +287,107 @@ async def test_sign_in_and_two_desks_in_headless_chromium(
         await runner.cleanup()
         database.dispose()
     print(f"screenshots in {tmp_path}", file=sys.stderr)
+
+
+async def test_a_dropped_connection_comes_back_to_the_same_desk_in_chromium(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 28: the network under a browser's desk drops (the connection cut without a
+    goodbye): the desk process waits, the page says it is reconnecting and comes back by
+    itself, and the same desk (the same process, so the screen and what was typed) is painted
+    whole again on it; no second desk starts."""
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: apt-get install chromium"
+    database = Database(f"sqlite:///{tmp_path / 'desk.db'}")
+    database.upgrade()
+    with UnitOfWork(database) as uow:
+        manager = accounts.add_agent(
+            uow, None, AddAgent("刘洋", Role.MANAGER, "manager-pass-1"), FIXED_NOW
+        )
+    with UnitOfWork(database) as uow:
+        accounts.add_agent(uow, manager, AddAgent("王芳", Role.AGENT, "agent-pass-11"), FIXED_NOW)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[1]))
+    connections: list[Any] = []
+    real = WebHost.handle_websocket
+
+    async def watched(self: WebHost, request: web.Request) -> web.StreamResponse:
+        connections.append(request.transport)
+        return await real(self, request)
+
+    monkeypatch.setattr(WebHost, "handle_websocket", watched)
+    host = WebHost(
+        database,
+        FixedClock(FIXED_NOW),
+        HostOptions(reattach_seconds=120),
+        web_host.desk_argv(False, "zh-CN", None),
+        database.url.render_as_string(hide_password=False),
+    )
+    painted = Painted(monkeypatch)
+    runner = web.AppRunner(host.application())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    stopped = False
+    try:
+        async with chromium(tmp_path / "profile") as tools:
+            wang = await tools.tab(f"http://127.0.0.1:{port}/")
+            await tools.sign_in(wang, "王芳", "agent-pass-11")
+            await tools.until(wang, "document.body.classList.contains('-first-byte')", 90)
+            for _ in range(600):
+                if any("坐席：王芳" in text for text in painted.text()):
+                    break
+                await asyncio.sleep(0.1)
+            [desk] = host.desk_processes
+            pid = desk.pid
+            assert len(connections) == 1
+            # F2, the incoming call's form, and a caller's number typed into it
+            await tools.evaluate(wang, "document.querySelector('textarea')?.focus(); true")
+            for event in ("rawKeyDown", "keyUp"):
+                await tools.send("Input.dispatchKeyEvent", wang, type=event, key="F2",
+                                 code="F2", windowsVirtualKeyCode=113)  # fmt: skip
+            await asyncio.sleep(1)
+            await tools.send("Input.insertText", wang, text="13912345678")
+            for _ in range(600):
+                if any("13912345678" in text for text in painted.text()):
+                    break
+                await asyncio.sleep(0.1)
+            assert any("13912345678" in text for text in painted.text())
+
+            await asyncio.sleep(2)  # the desk's first frames painted; only changes follow
+            before = len(painted.sent[id(desk)])
+            connections[0].abort()  # the network drops: no close frame, the TCP connection gone
+            for _ in range(600):  # the page notices, says so, and comes back by itself
+                if not host.waiting and len(connections) == 2 and desk.websocket is not None:
+                    break
+                await asyncio.sleep(0.1)
+            assert len(connections) == 2 and not host.waiting
+            [still] = host.desk_processes
+            assert still is desk and desk.pid == pid and desk.running and host.spawned == 1
+            for _ in range(600):  # the whole form again, the number typed in it
+                again = bytes(painted.sent[id(desk)][before:])
+                shown = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", again).decode("utf-8", "replace")
+                if "来电登记" in shown and "13912345678" in shown:
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the desk was not painted again after it came back")
+            await tools.until(wang, "document.body.classList.contains('-first-byte')", 60)
+            for state in ("-closed", "-reconnecting", "-restarted"):
+                shown = await tools.evaluate(wang, f"document.body.classList.contains('{state}')")
+                assert shown is False, state
+            await tools.screenshot(wang, tmp_path / "web-desk-reattached.png")
+
+            await runner.cleanup()  # deskui web itself restarts: the page says so
+            stopped = True
+            said = await tools.until(
+                wang,
+                "document.body.classList.contains('-restarted')"
+                " && document.getElementById('restarted').innerText",
+            )
+            assert "工位服务已重启" in said and "请重新登录" in said
+            assert not host.desk_processes
+    finally:
+        if not stopped:
+            await runner.cleanup()
+        database.dispose()

@@ -1,8 +1,9 @@
 """The command line (`deskui`, `python -m deskui`): a front end beside the screens. It parses
 the flags (cli.parser), then hands the command to its own module, which signs in and calls
-the services: the desk itself and `db` (cli.desk), `export`, `agent` (cli.accounts), `audit`,
-`report`, `privacy` and `web`. A command module is imported only when its command runs, and imports
-only cli.common of this package: no module reaches back into another.
+the services: the desk itself and `db upgrade` (cli.desk), `db backup` and `db restore`
+(cli.backup), `export`, `agent` (cli.accounts), `audit`, `report`, `privacy`, `phone` and `web`. A
+command module is imported only when its command runs, and imports only cli.common of this
+package: no module reaches back into another.
 
 A new command group is its subparser in cli.parser, a module here (`<group>_command(settings,
 clock, args) -> int`, calling services; `signed_in` gives the actor the table allows) and one
@@ -47,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
                 from deskui.cli.export import export_command
 
                 status = export_command(settings, clock, args)
+            elif args.command == "db" and args.action != "upgrade":
+                from deskui.cli.backup import backup_command, restore_command
+
+                db_command = backup_command if args.action == "backup" else restore_command
+                status = db_command(settings, clock, args)
             elif args.command == "db":
                 from deskui.cli.desk import upgrade
 

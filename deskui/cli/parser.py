@@ -80,8 +80,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="headers and coded values in words an agent reads, in the --lang language "
         "(default: the stable column keys and codes that scripts read)",
     )
-    db = commands.add_parser("db", parents=[common], help="database maintenance")
-    db.add_argument("action", choices=("upgrade",))
+    db = commands.add_parser(
+        "db",
+        parents=[common],
+        help="database maintenance: upgrade, backup [--output FILE], restore FILE [--force] "
+        "(a manager with --agent, or the host's administrator without it)",
+    )
+    db.add_argument("action", choices=("upgrade", "backup", "restore"))
+    db.add_argument("file", nargs="?", metavar="FILE", help="restore: the backup to restore")
+    db.add_argument(
+        "--output", metavar="FILE", help="backup: write here (default: backups/ in the data folder)"
+    )
+    db.add_argument(
+        "--force", action="store_true", help="restore: write over a database holding records"
+    )
     agent = commands.add_parser(
         "agent",
         parents=[common],
@@ -130,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     web.add_argument("--max-desks", type=int, default=60, help="desks open at once in all (60)")
     web.add_argument(
         "--max-desks-per-agent", type=int, default=3, help="desks open at once per agent (3)"
+    )
+    web.add_argument(
+        "--reattach-seconds",
+        type=float,
+        default=60.0,
+        help="how long a desk whose browser lost its connection waits for it to come back (60)",
     )
     web.add_argument(
         "--client-attempts",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,11 +31,9 @@ def serve(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
     until stopped. Without a token it refuses to start."""
     from aiohttp import web
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("deskui phone: %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    log.propagate = False
+    from deskui.host_log import log_to_stdout
+
+    log_to_stdout(log, "deskui phone")  # one line per event for the host's journal
     logging.getLogger("aiohttp").setLevel(logging.CRITICAL)  # no tracebacks of bad requests
 
     environ_token = os.environ.pop(TOKEN_ENV, "")

@@ -24,6 +24,8 @@ def web_command(settings: Settings, clock: Clock, args: argparse.Namespace) -> i
     public_url = args.public_url
     if public_url and not public_url.startswith(("http://", "https://")):
         raise UsageError(f"--public-url: {public_url!r} must start with https:// or http://")
+    if not 0 <= args.reattach_seconds <= 3600:
+        raise UsageError("--reattach-seconds must be between 0 and 3600")
     if args.max_desks < 1 or args.max_desks_per_agent < 1 or args.client_attempts < 1:
         raise UsageError(
             "--max-desks, --max-desks-per-agent and --client-attempts must be 1 or more"
@@ -40,6 +42,7 @@ def web_command(settings: Settings, clock: Clock, args: argparse.Namespace) -> i
         max_desks=args.max_desks,
         max_desks_per_agent=args.max_desks_per_agent,
         client_attempts=args.client_attempts,
+        reattach_seconds=args.reattach_seconds,
         locale=settings.locale,
         site_timezone=settings.site_timezone,
         demo=settings.demo,

@@ -112,3 +112,16 @@ def takes_writes(database: Database) -> bool:
         logging.getLogger("deskui.database").debug("still no writes: %s", error)
         return False
     return True
+
+
+def health_fault(database: Database) -> BaseException | None:
+    """Why the database does not answer a health check (issue 28), or None when it does: one
+    read of the migration table (a server down, a file gone or emptied all fail it)."""
+    from sqlalchemy import text
+
+    try:
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except Exception as error:  # whatever it is, the answer is 503 and the log says it
+        return error
+    return None

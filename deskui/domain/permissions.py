@@ -32,11 +32,18 @@ class Action(StrEnum):
     RECORD_CALL = "record_call"  # issue 25: a call event from the PBX (the phone bridge only)
     SEE_CALLS = "see_calls"  # issue 25: the caller log, a call's card, one's own state
     PERSONAL_DATA = "personal_data"  # issue 28 (PIPL): a person's data shown, exported, erased
+    BACK_UP = "back_up"  # issue 28: the whole database into a file
+    RESTORE = "restore"  # issue 28: a backup over the database
 
 
 PHONE_SYSTEM = "phone_system"
 """The phone bridge's role (issue 25): it posts call events and nothing else; no account has
 it, and no one signs in with it."""
+
+HOST_ADMIN = "host_admin"
+"""The host's administrator at the command line (issue 28): no account, no sign-in; whoever
+opens the database from the host's desk account holds its password already. The table lets
+it back up and restore, nothing else."""
 
 
 _DESK = frozenset({Role.AGENT, Role.LEAD, Role.MANAGER})
@@ -61,6 +68,8 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.RECORD_CALL: frozenset({PHONE_SYSTEM}),
     Action.SEE_CALLS: _DESK,
     Action.PERSONAL_DATA: frozenset({Role.MANAGER}),
+    Action.BACK_UP: frozenset({Role.MANAGER, HOST_ADMIN}),
+    Action.RESTORE: frozenset({Role.MANAGER, HOST_ADMIN}),
 }
 
 

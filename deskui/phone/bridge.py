@@ -48,6 +48,10 @@ TOKEN_ENV = "DESKUI_PHONE_TOKEN"
 TOKEN_SETTING = "phone.token_sha256"
 """A site's stored token: only its SHA-256 (the settings are readable by every desk)."""
 PATH = "/api/v1/cti/{token}"
+HEALTH_SECONDS = 10.0
+"""A health check waits this long for the storing thread before it answers 503."""
+HEALTH_REUSE_SECONDS = 1.0
+"""A health check's answer is reused this long: anonymous checks cannot hold the events up."""
 
 log = logging.getLogger("deskui.phone")
 
@@ -122,6 +126,9 @@ class Bridge:
         self._database = database
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskui-phone")
         self._away = False
+        self._health: BaseException | None = None
+        self._health_at = -HEALTH_REUSE_SECONDS
+        self._health_lock = asyncio.Lock()
 
     # -- the storing thread ------------------------------------------------------------------
 
@@ -263,6 +270,42 @@ class Bridge:
             return web.json_response({"action": "reject", "reason": "busy"})
         return web.json_response({})
 
+    async def health(self, _request: web.Request) -> web.Response:
+        """200 when the database answers, 503 with one line when not (issue 28), asked in
+        the storing thread (after the events before it); anonymous, saying nothing more."""
+        import time
+
+        from aiohttp import web
+
+        async with self._health_lock:  # once a second at most: the PBX's events come first
+            if time.monotonic() - self._health_at >= HEALTH_REUSE_SECONDS:
+                try:
+                    fault = await asyncio.wait_for(self._run(self._health_fault), HEALTH_SECONDS)
+                except TimeoutError:
+                    fault = TimeoutError("no answer in time")
+                self._health_at = time.monotonic()
+                if (fault is None) != (self._health is None):  # a change: an event to log
+                    if fault is None:
+                        log.info("health: the database answers")
+                    else:
+                        name = type(fault).__name__
+                        log.warning("health: the database does not answer (%s)", name)
+                self._health = fault
+        fault = self._health
+        body, status = ("ok\n", 200) if fault is None else ("database unavailable\n", 503)
+        response = web.Response(text=body, status=status, content_type="text/plain")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def _health_fault(self) -> BaseException | None:
+        from deskui.data.trouble import health_fault
+
+        try:
+            database = self._db()
+        except Exception as error:  # the database away at start, and still
+            return error
+        return health_fault(database)
+
     async def _background(self, app: web.Application) -> Any:
         async def loop() -> None:
             since_sweep = 0.0
@@ -287,6 +330,7 @@ class Bridge:
         from aiohttp import web
 
         app = web.Application(client_max_size=MAX_BODY + 1)
+        app.router.add_get("/healthz", self.health)
         app.router.add_post(PATH, self.post)
         app.router.add_post(PATH.removesuffix("{token}"), self.post)  # no token: 401
         app.router.add_post(PATH.removesuffix("/{token}"), self.post)

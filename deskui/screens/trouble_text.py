@@ -30,7 +30,10 @@ def trouble_line(error: BaseException) -> str:
     log.warning("database trouble (%s): %s", kind, driver_text(error))
     if kind in RECHECKED:
         write_fault.set()
-    return t(f"trouble.{kind}", log=log_name())
+    line = t(f"trouble.{kind}", log=log_name())
+    if kind == "unknown":  # its line names the log already
+        return line
+    return f"{line}{t('trouble.see_log', log=log_name())}"
 
 
 def driver_text(error: BaseException) -> str:
@@ -45,10 +48,10 @@ def driver_text(error: BaseException) -> str:
 
 
 def log_name() -> str:
-    """The log file a banner points to (its name alone before the log is open)."""
-    from deskui.desk_log import LOG_NAME, log_path
+    """The log file a banner points to (the pattern of the desks' logs before it is open)."""
+    from deskui.desk_log import LOG_FOLDER, LOG_NAME, log_path
 
-    return str(log_path() or LOG_NAME)
+    return str(log_path() or f"{LOG_FOLDER}/{LOG_NAME}")
 
 
 def log_refusal(service: object, error: BaseException) -> None:

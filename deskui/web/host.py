@@ -67,6 +67,8 @@ MAX_ROWS = 200
 MIN_COLUMNS = 20
 MIN_ROWS = 6
 SESSION_HOURS = 12
+HEALTH_SECONDS = 1.0
+"""A health check's answer is reused this long: anonymous checks cannot load the database."""
 THROTTLE_WINDOW = 15 * 60.0  # seconds
 MAX_TRACKED_CLIENTS = 10_000
 MAX_MESSAGE = 64 * 1024
@@ -85,6 +87,9 @@ class HostOptions:
     site_timezone: str = SITE_TIMEZONE
     demo: bool = False
     """Started with --demo: the demo's people sign in with an empty password."""
+    reattach_seconds: float = 60.0
+    """How long a desk whose browser dropped its connection waits for the same signed-in
+    browser to come back to it (issue 28); 0 ends it at once."""
 
 
 @dataclass(slots=True)
@@ -172,6 +177,71 @@ class DeskProcess(AppService):
         self.status: int | None = None
         self.session_token: str | None = None
         """The browser session that opened it: its downloads go to that session alone."""
+        self.closed_by_desk = False
+        """The desk itself closed its tab's connection (it ended): nothing to wait for."""
+        self.websocket: web.WebSocketResponse | None = None
+
+    def connect(self, websocket: web.WebSocketResponse) -> None:
+        """Send the desk's screen down `websocket` from now on (at start, and again when the
+        same browser comes back after a dropped connection)."""
+        self.websocket = websocket
+        self.remote_write_bytes = websocket.send_bytes
+        self.remote_write_str = websocket.send_str
+
+        async def close() -> None:
+            self.closed_by_desk = True
+            await websocket.close()
+
+        self.remote_close = close
+
+    def disconnect(self) -> None:
+        """No browser for now: what the desk paints meanwhile is dropped (a reattached
+        browser is sent the whole screen again)."""
+
+        self.websocket = None
+
+        async def nowhere(_data: Any) -> None:
+            return None
+
+        async def close() -> None:
+            self.closed_by_desk = True
+
+        self.remote_write_bytes = nowhere
+        self.remote_write_str = nowhere
+        self.remote_close = close
+
+    async def repaint(self, width: int, height: int) -> None:
+        """The whole screen to a page that came back: Textual paints all of it only on a
+        change of size, and takes two changes within its debounce (1/120 s) as none, so
+        the desk is resized by a row, the screenful it then paints awaited (a clock tick is
+        a few bytes, a screen at least a byte for every other cell; 5 s at most), and
+        resized back."""
+        painted = asyncio.Event()
+        enough = width * height // 2
+        seen = 0
+        send = self.remote_write_bytes
+
+        async def counted(data: bytes) -> None:
+            nonlocal seen
+            seen += len(data)
+            if seen >= enough:
+                painted.set()
+            await send(data)
+
+        self.remote_write_bytes = counted
+        try:
+            await self.set_terminal_size(width, height - 1 if height > MIN_ROWS else height + 1)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(painted.wait(), 5)
+        finally:
+            if self.remote_write_bytes is counted:
+                self.remote_write_bytes = send
+        await self.set_terminal_size(width, height)
+
+    @property
+    def running(self) -> bool:
+        task = self._task
+        return task is not None and not task.done() and not self.closed_by_desk
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width, height)
@@ -273,6 +343,13 @@ class WebHost:
         self._checks = asyncio.Semaphore(2)  # argon2 checks at once: the host keeps a core
         self.spawned = 0
         """Desk processes started since the host began (tests read it)."""
+        self.waiting: dict[str, list[tuple[DeskProcess, asyncio.TimerHandle]]] = {}
+        """Desks whose browser dropped its connection, by session, oldest first."""
+        self._stopping_all = False
+        self._endings: set[asyncio.Future[None]] = set()
+        self._health_fault: BaseException | None = None
+        self._health_at = -HEALTH_SECONDS
+        self._health_lock = asyncio.Lock()
 
     # -- the application ---------------------------------------------------------------
 
@@ -293,6 +370,7 @@ class WebHost:
         app.add_routes(
             [
                 web.get("/", self.handle_index),
+                web.get("/healthz", self.handle_health),
                 web.post("/sign-in", self.handle_sign_in),
                 web.post("/password", self.handle_password),
                 web.post("/sign-out", self.handle_sign_out),
@@ -310,6 +388,15 @@ class WebHost:
         self.folder = runtime_folder()
 
     async def _stopping(self, _app: web.Application) -> None:
+        self._stopping_all = True
+        for waiting in self.waiting.values():
+            for _desk, timer in waiting:
+                timer.cancel()
+        self.waiting.clear()
+        for desk in list(self.desk_processes):  # the pages say the host restarted
+            if desk.websocket is not None and not desk.websocket.closed:
+                with contextlib.suppress(Exception):
+                    await desk.websocket.close(code=1012, message=b"restart")
         for desk in list(self.desk_processes):
             try:
                 await desk.stop()
@@ -389,6 +476,29 @@ class WebHost:
 
     # -- pages ---------------------------------------------------------------------------
 
+    async def handle_health(self, _request: web.Request) -> web.Response:
+        """200 when the database answers, 503 with one line when not (issue 28): for the
+        host's monitor and a proxy's check, anonymous, saying nothing of the database."""
+        from deskui.data.trouble import health_fault
+
+        async with self._health_lock:  # a flood of checks asks the database once a second
+            if time.monotonic() - self._health_at >= HEALTH_SECONDS:
+                fault = await asyncio.get_running_loop().run_in_executor(
+                    None, health_fault, self.database
+                )
+                self._health_at = time.monotonic()
+                if (fault is None) != (self._health_fault is None):  # a change: log it
+                    if fault is None:
+                        log.info("health: the database answers again")
+                    else:
+                        log.warning("health: the database does not answer: %s", _said(fault))
+                self._health_fault = fault
+        fault = self._health_fault
+        body, status = ("ok\n", 200) if fault is None else ("database unavailable\n", 503)
+        response = web.Response(text=body, status=status, content_type="text/plain")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     async def handle_index(self, request: web.Request) -> web.Response:
         found = self._session(request)
         locale = self.options.locale
@@ -458,6 +568,7 @@ class WebHost:
         for old in [key for key, kept in self.sessions.items() if kept.started < ended]:
             del self.sessions[old]
         self.sessions[token] = Session(signed, signed.must_change_password)
+        log.info("signed in: %s from %s", signed.actor.name, client)
         response = web.Response(status=303, headers={"Location": "./"})
         response.set_cookie(
             COOKIE,
@@ -501,6 +612,9 @@ class WebHost:
             return self._html(page.notice_page(self.options.locale, self._text("forbidden")), 403)
         found = self._session(request)
         if found is not None:
+            for desk, timer in self.waiting.pop(found[0], []):  # nobody comes back to them
+                timer.cancel()
+                await self._end_desk(desk, found[1].signed.actor.id, found[1].signed.actor.name)
             self.sessions.pop(found[0], None)
         response = web.Response(status=303, headers={"Location": "./"})
         response.del_cookie(COOKIE, path="/")
@@ -547,46 +661,113 @@ class WebHost:
         width, height = clamp_size(request.query.get("width"), request.query.get("height"))
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
         await websocket.prepare(request)
-        refusal = self._over_limit(actor.id)
-        if refusal:
-            await websocket.send_bytes(f"\r\n  {refusal}\r\n".encode())
-            await websocket.close()
-            return websocket
-        assert self.folder is not None
-        grant = write_grant(self.folder, actor.id, actor.name, self._database_url)
-        desk = DeskProcess(
-            self.desk_argv,
-            grant,
-            write_bytes=websocket.send_bytes,
-            write_str=websocket.send_str,
-            close=websocket.close,
-            download_manager=self.download_manager,
-        )
-        desk.session_token = token
-        self.desks[actor.id] = self.desks.get(actor.id, 0) + 1
-        self.desk_processes.append(desk)
-        self.spawned += 1
+        desk = self._waiting_desk(token)
+        if desk is not None:  # the same browser back after a dropped connection
+            desk.connect(websocket)
+            log.info("desk %s reattached for %s", desk.pid, actor.name)
+            await desk.repaint(width, height)
+        else:
+            refusal = self._over_limit(actor.id)
+            if refusal:
+                await websocket.send_bytes(f"\r\n  {refusal}\r\n".encode())
+                await websocket.close()
+                return websocket
+            assert self.folder is not None
+            grant = write_grant(self.folder, actor.id, actor.name, self._database_url)
+            desk = DeskProcess(
+                self.desk_argv,
+                grant,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,
+                download_manager=self.download_manager,
+            )
+            desk.connect(websocket)
+            desk.session_token = token
+            self.desks[actor.id] = self.desks.get(actor.id, 0) + 1
+            self.desk_processes.append(desk)
+            self.spawned += 1
         try:
-            await desk.start(width, height)
+            if not desk.running:
+                await desk.start(width, height)
+                log.info("desk %s started for %s", desk.pid, actor.name)
             await self._pump(websocket, desk)
         except asyncio.CancelledError:
             pass
         except Exception as error:
             log.error("desk for a browser tab failed: %s", type(error).__name__)
         finally:
-            try:
-                await desk.stop()
-            except Exception as error:
-                log.warning("desk did not stop cleanly: %s", type(error).__name__)
-            self.desk_processes.remove(desk)
-            left = self.desks.get(actor.id, 1) - 1
-            if left:
-                self.desks[actor.id] = left
+            if desk.running and not self._stopping_all and self.options.reattach_seconds > 0:
+                self._wait_for_browser(token, desk, actor.id, actor.name)
             else:
-                self.desks.pop(actor.id, None)
+                await self._end_desk(desk, actor.id, actor.name)
             if not websocket.closed:
                 await websocket.close()
         return websocket
+
+    def _waiting_desk(self, token: str) -> DeskProcess | None:
+        """The oldest desk of this session still waiting for its browser, taken off the
+        waiting list (a desk that ended meanwhile is ended here)."""
+        waiting = self.waiting.get(token, [])
+        while waiting:
+            desk, timer = waiting.pop(0)
+            timer.cancel()
+            if desk.running:
+                if not waiting:
+                    self.waiting.pop(token, None)
+                return desk
+            self._later(self._end_desk(desk, None, ""))
+        self.waiting.pop(token, None)
+        return None
+
+    def _wait_for_browser(self, token: str, desk: DeskProcess, agent_id: int, name: str) -> None:
+        """The browser's connection dropped with the desk still running: it waits
+        `reattach_seconds` for the same session to come back, then ends (issue 28)."""
+        desk.disconnect()
+        loop = asyncio.get_running_loop()
+
+        def give_up() -> None:
+            waiting = self.waiting.get(token, [])
+            for held in list(waiting):
+                if held[0] is desk:
+                    waiting.remove(held)
+            if not waiting:
+                self.waiting.pop(token, None)
+            self._later(self._end_desk(desk, agent_id, name))
+
+        timer = loop.call_later(self.options.reattach_seconds, give_up)
+        self.waiting.setdefault(token, []).append((desk, timer))
+        log.info(
+            "desk %s of %s lost its browser: waiting %g s for it",
+            desk.pid, name, self.options.reattach_seconds,
+        )  # fmt: skip
+
+    async def _end_desk(self, desk: DeskProcess, agent_id: int | None, name: str) -> None:
+        try:
+            await desk.stop()
+        except Exception as error:
+            log.warning("desk did not stop cleanly: %s", type(error).__name__)
+        if desk not in self.desk_processes:
+            return
+        self.desk_processes.remove(desk)
+        log.info("desk %s of %s ended (status %s)", desk.pid, name, desk.status)
+        owner = agent_id if agent_id is not None else self._owner(desk)
+        if owner is None:
+            return
+        left = self.desks.get(owner, 1) - 1
+        if left:
+            self.desks[owner] = left
+        else:
+            self.desks.pop(owner, None)
+
+    def _later(self, job: Any) -> None:
+        task = asyncio.ensure_future(job)
+        self._endings.add(task)
+        task.add_done_callback(self._endings.discard)
+
+    def _owner(self, desk: DeskProcess) -> int | None:
+        session = self.sessions.get(desk.session_token or "")
+        return session.signed.actor.id if session is not None else None
 
     def _over_limit(self, agent_id: int) -> str:
         if len(self.desk_processes) >= self.options.max_desks:
@@ -631,8 +812,19 @@ def desk_argv(demo: bool, locale: str, now: str | None) -> list[str]:
     return argv
 
 
+def _said(error: BaseException) -> str:
+    """An error in the journal: its type and the first line of what it said."""
+    words = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"{type(error).__name__}: {words[0] if words else ''}"
+
+
 def quiet_logging() -> None:
-    """Plain lines, no Rich tracebacks (textual-serve's show locals: passwords, cookies)."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    """Plain lines on stdout for the host's journal, one per event (issue 28), no Rich
+    tracebacks (textual-serve's show locals: passwords, cookies)."""
+    from deskui.host_log import OneLine
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(OneLine("deskui web: %(name)s %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     log.setLevel(logging.INFO)
     os.environ.pop("DESKUI_PASSWORD", None)

@@ -65,6 +65,14 @@ def sign_in_page(locale: str, *, name: str = "", message: str = "", demo: bool =
     said = f'<p class="message" id="message">{escape(message)}</p>' if message else ""
     if demo:
         said += f'<p class="hint">{t("demo_hint")}</p>'
+    # a desk page that lost its connection and came back to a host that no longer knows
+    # its session (the host restarted): say the desk ended, its drafts kept (issue 28)
+    said += (
+        f'<p class="message" id="desk-gone" hidden>{t("desk_gone")}</p>'
+        "<script>if (sessionStorage.getItem('deskui-reattach')) {"
+        "sessionStorage.removeItem('deskui-reattach');"
+        "document.getElementById('desk-gone').hidden = false; }</script>"
+    )
     body = (
         f"<h1>{t('heading')}</h1>"
         '<form method="post" action="sign-in" autocomplete="on">'
@@ -114,6 +122,34 @@ def terminal_page(locale: str, name: str, websocket_url: str | None) -> str:
 <html lang="{lang}"><head><meta charset="utf-8">
 <title>deskui · {escape(name)}</title>
 <link rel="stylesheet" href="static/css/xterm.css">
+<script>
+(function () {{
+  // issue 28: a connection that drops (not one the desk or the host closed) is tried again,
+  // and the page comes back to the same desk while it waits; a host restarted says so
+  sessionStorage.removeItem("deskui-reattach");
+  var Native = window.WebSocket;
+  function Watched(url, protocols) {{
+    var socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    socket.addEventListener("close", function (event) {{
+      if (event.code === 1000) return;
+      if (event.code === 1012) {{ document.body.classList.add("-restarted"); return; }}
+      document.body.classList.add("-reconnecting");
+      sessionStorage.setItem("deskui-reattach", "1");
+      var tries = 0;
+      (function retry() {{
+        fetch("./", {{cache: "no-store", credentials: "same-origin"}}).then(function (r) {{
+          if (!r.ok) throw new Error("not yet");
+          location.reload();
+        }}).catch(function () {{ if (++tries < 150) setTimeout(retry, 1000); }});
+      }})();
+    }});
+    return socket;
+  }}
+  Watched.prototype = Native.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) {{ Watched[k] = Native[k]; }});
+  window.WebSocket = Watched;
+}})();
+</script>
 <script src="static/js/textual.js"></script>
 <style>
 body {{ margin: 0; background: #0c181f; color: #eef3f5; font-family: {FONTS}; }}
@@ -123,6 +159,9 @@ body {{ margin: 0; background: #0c181f; color: #eef3f5; font-family: {FONTS}; }}
 body.-first-byte .loading {{ display: none; }}
 .ended {{ display: none; background: #0c181f; }}
 body.-closed .ended {{ display: flex; }}
+.reconnecting, .restarted {{ display: none; background: #0c181f; }}
+body.-reconnecting .reconnecting {{ display: flex; }}
+body.-restarted .restarted {{ display: flex; z-index: 11; }}
 button {{ margin: 0.6rem; padding: 0.6rem 1.4rem; font-size: 1rem; font-family: inherit;
           background: #2a7ab0; color: #fff; border: none; border-radius: 4px; cursor: pointer; }}
 </style></head>
@@ -132,6 +171,9 @@ button {{ margin: 0.6rem; padding: 0.6rem 1.4rem; font-size: 1rem; font-family: 
 <button type="button" onclick="location.reload()">{t("restart")}</button>
 <form method="post" action="sign-out"><button type="submit">{t("sign_out")}</button></form>
 </div>
+<div class="notice reconnecting" id="reconnecting"><p>{t("reconnecting")}</p></div>
+<div class="notice restarted" id="restarted"><p>{t("restarted")}</p>
+<button type="button" onclick="location.reload()">{t("submit")}</button></div>
 <div id="terminal" class="textual-terminal" data-font-size="16"></div>
 <script>
 (function () {{

@@ -31,9 +31,13 @@ async def test_missing_folder_shows_the_trouble_banner_and_the_app_stays_up(
         banner = app.screen.query_one("#trouble", Banner)
         assert banner.display
         # one line of plain words: what is wrong and what to do; the raw text is logged
-        assert banner.message == (
-            "找不到数据库文件或它所在的文件夹：请管理员检查数据库的位置。已输入的内容不会丢失。"
+        from deskui.desk_log import log_path
+
+        assert banner.message == (  # and where the driver's words are (issue 28)
+            "找不到数据库文件或它所在的文件夹：请管理员检查数据库的位置。"
+            f"原因已记入日志 {log_path()}。已输入的内容不会丢失。"
         )
+        assert "folder does not exist" in Path(str(log_path())).read_text("utf-8")
         assert "找不到数据库文件" in screen_text(app)
         assert "folder does not exist" not in screen_text(app)
         assert app.is_running and isinstance(app.screen, DeskScreen)

@@ -16,7 +16,7 @@ from textual.widgets import Input, OptionList
 from deskui.app import DeskApp, make_app
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
-from deskui.desk_log import LOG_NAME
+from deskui.desk_log import LOG_FOLDER, LOG_NAME
 from deskui.domain.clock import FixedClock
 from deskui.locations import data_dir
 from deskui.screens.attachments import AttachmentsModal
@@ -124,7 +124,8 @@ async def test_a_single_desk_keeps_its_path_field(
         await settle(pilot)
         assert "找不到文件" in screen_text(app)
     # the refusal is in the desk's log, with what was refused (issue 23)
-    logged = (data_dir() / LOG_NAME).read_text("utf-8")
+    [log] = (data_dir() / LOG_FOLDER).glob(LOG_NAME)
+    logged = log.read_text("utf-8")
     assert "refused add_attachment: FrontDeskError" in logged and str(missing) in logged
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from deskui.app import make_app
 from deskui.data.database import Database
-from deskui.desk_log import LOG_NAME, stop_log
+from deskui.desk_log import LOG_FOLDER, LOG_NAME, stop_log
 from deskui.domain.clock import FixedClock
 from deskui.i18n import t
 from deskui.locations import data_dir
@@ -60,10 +60,11 @@ async def test_f3_says_a_server_away_in_words_and_logs_the_drivers_text(
         await settle(pilot)
         banner = app.screen.query_one("#complaint-list-trouble", Banner)
         assert banner.message.startswith(t("trouble.refused"))
+        [log] = (data_dir() / LOG_FOLDER).glob(LOG_NAME)  # the desk's own, named on the banner
+        assert f"原因已记入日志 {log}。" in banner.message
         text = screen_text(app)
         assert "连不上数据库服务器" in text
         assert not any(raw in text for raw in ("Connection refused", "10.0.0.5", "5432", "s3cret"))
-    log = data_dir() / LOG_NAME
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     logged = log.read_text("utf-8")
     assert "Connection refused" in logged and "10.0.0.5" in logged
@@ -131,7 +132,7 @@ def test_the_log_holds_the_drivers_words_not_the_statements_values(tmp_path: Pat
         {"hash": "$argon2id$v=19$secret-hash", "id": 7},
         Exception("attempt to write a readonly database"),
     )
-    assert trouble_line(error) == t("trouble.read_only")
+    assert trouble_line(error) == t("trouble.read_only") + f"原因已记入日志 {path}。"
     logged = path.read_text("utf-8")
     assert "attempt to write a readonly database" in logged and "UPDATE account" in logged
     assert "secret-hash" not in logged

@@ -34,6 +34,10 @@ INVALID_COMMAND_TESTS: dict[str, tuple[str, ...]] = {
         "tests/services/test_command_line_services.py::"
         "test_a_search_ending_before_it_starts_is_refused",
     ),
+    "backups": (
+        "tests/services/test_backup_service.py::"
+        "test_a_lower_role_a_file_that_is_no_backup_and_a_backup_over_a_file_are_refused",
+    ),
     "calendar": (
         "tests/services/test_calendar_service.py::"
         "test_an_agent_reads_the_days_but_may_not_mark_one",
