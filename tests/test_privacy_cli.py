@@ -109,7 +109,14 @@ def test_the_person_must_be_named_and_the_purge_follows_the_retention(
     assert "would be anonymised" in capsys.readouterr().out
     with UnitOfWork(database) as uow:
         assert uow.session.get_one(m.Ticket, person["ticket"]).caller_phone != ""
-    assert _run(database, "privacy", "purge") == 0
+    assert _run(database, "--agent", "张伟", "privacy", "purge") == 3  # a lead: refused
+    with UnitOfWork(database) as uow:
+        assert uow.session.get_one(m.Ticket, person["ticket"]).caller_phone != ""
+    assert _run(database, "privacy", "purge") == 0  # the site's timer: no --agent
     assert "Problem records" in capsys.readouterr().out
     with UnitOfWork(database) as uow:
         assert uow.session.get_one(m.Ticket, person["ticket"]).caller_phone == ""
+        purged_by = uow.session.scalars(
+            select(m.AuditEntry.agent_name).where(m.AuditEntry.action == "privacy_purge")
+        ).all()
+    assert purged_by and all(name.startswith("host:") for name in purged_by)

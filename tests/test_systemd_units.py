@@ -18,7 +18,13 @@ from deskui.cli import build_parser
 
 UNITS = Path(__file__).resolve().parent.parent / "deploy" / "systemd"
 DESKUI = "/opt/deskui/.venv/bin/deskui"
-SERVICES = ("deskui-web.service", "deskui-phone.service", "deskui-backup.service")
+SERVICES = (
+    "deskui-web.service",
+    "deskui-phone.service",
+    "deskui-backup.service",
+    "deskui-purge.service",
+)
+TIMERS = ("deskui-backup.timer", "deskui-purge.timer")
 
 
 def _unit(name: str) -> configparser.RawConfigParser:
@@ -30,7 +36,7 @@ def _unit(name: str) -> configparser.RawConfigParser:
 
 def test_the_repository_holds_the_units_the_readme_names() -> None:
     readme = (UNITS.parent.parent / "README.md").read_text(encoding="utf-8")
-    for name in (*SERVICES, "deskui-backup.timer"):
+    for name in (*SERVICES, *TIMERS):
         assert (UNITS / name).is_file()
         assert name in readme
 
@@ -61,6 +67,13 @@ def test_the_backup_timer_runs_the_backup_nightly() -> None:
     assert "Environment=DESKUI_BACKUP_DIR=/var/lib/deskui/backups" in text
 
 
+def test_the_purge_timer_runs_the_retention_after_the_backup_as_the_host() -> None:
+    timer = _unit("deskui-purge.timer")["Timer"]
+    assert timer["OnCalendar"] > _unit("deskui-backup.timer")["Timer"]["OnCalendar"]
+    purge = shlex.split(_unit("deskui-purge.service")["Service"]["ExecStart"])
+    assert purge[1:] == ["privacy", "purge"]  # no --agent: the host's administrator
+
+
 def test_systemd_analyze_verifies_the_units(tmp_path: Path) -> None:
     tool = shutil.which("systemd-analyze")
     if tool is None:
@@ -71,7 +84,7 @@ def test_systemd_analyze_verifies_the_units(tmp_path: Path) -> None:
     stand_in = tmp_path / "deskui"
     stand_in.write_text("#!/bin/sh\nexit 0\n")
     stand_in.chmod(0o755)
-    names = [*SERVICES, "deskui-backup.timer"]
+    names = [*SERVICES, *TIMERS]
     for name in names:
         text = (UNITS / name).read_text(encoding="utf-8")
         (tmp_path / name).write_text(text.replace(DESKUI, str(stand_in)), encoding="utf-8")

@@ -8,9 +8,9 @@
 
 A number is typed in any format (`139 1234 5678`, `+86-139-1234-5678`). `purge` anonymises
 records closed longer ago than the site's retention (site setting privacy.retention): the
-site's timer runs `deskui privacy purge --agent MANAGER` with DESKUI_PASSWORD from the desk
-account's secrets file. Every run is audited by the service; a lead's or agent's try is
-refused at sign-in and the refusal audited."""
+site's timer (deploy/systemd/deskui-purge.service) runs `deskui privacy purge` without --agent,
+as the host's administrator, as `db backup` does; a manager may run it with --agent. Every run
+is audited by the service; a lead's or agent's try is refused at sign-in and the refusal audited."""
 
 from __future__ import annotations
 
@@ -51,7 +51,15 @@ def privacy_command(settings: Settings, clock: Clock, args: argparse.Namespace) 
         raise UsageError(say("privacy.request_needed", settings))
     database = open_database(settings, clock, seed_demo=settings.demo)
     try:
-        actor = signed_in(settings, clock, database, Action.PERSONAL_DATA)
+        if action == "purge" and not settings.agent_name:
+            import getpass
+
+            from deskui.services.backups import host_actor
+
+            actor = host_actor(getpass.getuser())  # the site's timer, as `db backup` runs
+        else:
+            needed = Action.PURGE_PERSONAL_DATA if action == "purge" else Action.PERSONAL_DATA
+            actor = signed_in(settings, clock, database, needed)
     except CommandRefused as error:
         print(f"deskui: {error}", file=sys.stderr)
         return error.status

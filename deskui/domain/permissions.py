@@ -32,6 +32,7 @@ class Action(StrEnum):
     RECORD_CALL = "record_call"  # issue 25: a call event from the PBX (the phone bridge only)
     SEE_CALLS = "see_calls"  # issue 25: the caller log, a call's card, one's own state
     PERSONAL_DATA = "personal_data"  # issue 28 (PIPL): a person's data shown, exported, erased
+    PURGE_PERSONAL_DATA = "purge_personal_data"  # issue 28: the site's retention applied (timer)
     BACK_UP = "back_up"  # issue 28: the whole database into a file
     RESTORE = "restore"  # issue 28: a backup over the database
 
@@ -68,6 +69,7 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.RECORD_CALL: frozenset({PHONE_SYSTEM}),
     Action.SEE_CALLS: _DESK,
     Action.PERSONAL_DATA: frozenset({Role.MANAGER}),
+    Action.PURGE_PERSONAL_DATA: frozenset({Role.MANAGER, HOST_ADMIN}),
     Action.BACK_UP: frozenset({Role.MANAGER, HOST_ADMIN}),
     Action.RESTORE: frozenset({Role.MANAGER, HOST_ADMIN}),
 }

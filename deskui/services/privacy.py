@@ -19,7 +19,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.documents import Table
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.field_problem import FieldProblem
-from deskui.domain.permissions import Action
+from deskui.domain.permissions import HOST_ADMIN, Action
 from deskui.domain.privacy import Person, phone_of, retention_cutoff, scrub
 from deskui.domain.refusal import refuse_problems
 from deskui.domain.visible_text import visible
@@ -152,8 +152,10 @@ def erase_person(
 
 def purge(uow: UnitOfWork, actor: Actor, command: Purge, now: datetime) -> Purged:
     """Records closed longer ago than the site's retention (privacy.retention) lose their
-    personal fields; a dry run counts them and writes nothing. Audited (`privacy_purge`)."""
-    require(actor, Action.PERSONAL_DATA)
+    personal fields; a dry run counts them and writes nothing. Audited (`privacy_purge`). A
+    manager, or the host's administrator (the site's nightly timer): the retention is the
+    site's own rule, applied to no person in particular."""
+    require(actor, Action.PURGE_PERSONAL_DATA)
     cutoff = retention_cutoff(now, uow.rules.retention_days)
     if cutoff is None:
         return Purged(None, {}, applied=False)
@@ -224,6 +226,7 @@ def _audit(
     now: datetime,
     detail: dict[str, object],
 ) -> None:
+    agent_id = None if actor.role == HOST_ADMIN else actor.id  # the host has no account row
     uow.audit.write(
-        now, action, agent_id=actor.id, agent_name=actor.name, subject=subject, detail=detail
+        now, action, agent_id=agent_id, agent_name=actor.name, subject=subject, detail=detail
     )
