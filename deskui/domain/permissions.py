@@ -31,6 +31,7 @@ class Action(StrEnum):
     EDIT_PROFILES = "edit_profiles"  # file, edit and import customers and their contacts
     RECORD_CALL = "record_call"  # issue 25: a call event from the PBX (the phone bridge only)
     SEE_CALLS = "see_calls"  # issue 25: the caller log, a call's card, one's own state
+    TELL_COMPLAINT_RESULT = "tell_complaint_result"  # seed 002:2.4.1: the lead, personally
 
 
 PHONE_SYSTEM = "phone_system"
@@ -59,6 +60,7 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.EDIT_PROFILES: _DESK,
     Action.RECORD_CALL: frozenset({PHONE_SYSTEM}),
     Action.SEE_CALLS: _DESK,
+    Action.TELL_COMPLAINT_RESULT: _LEADS,
 }
 
 
