@@ -222,10 +222,12 @@ class TicketDetailModal(ModalScreen[None]):
                 events.add_row(_local(at, zone), Text(visible(agent)), _said(action, detail))
                 continue
             line = Text(t(f"event.{action}") if _known(f"event.{action}") else action)
-            for said in detail.values():
+            for name, said in detail.items():
                 if isinstance(said, bool):
                     continue  # a flag (satisfied) says nothing on its own
                 shown = "、".join(map(str, said)) if isinstance(said, list) else str(said)
+                if name == "department" and _known(f"department.{shown}"):
+                    shown = t(f"department.{shown}")  # 技术部, never its code
                 line.append(f"  {visible(shown)}", style="dim")
             events.add_row(_local(at, zone), Text(visible(agent)), line)
         title = Text(t("ticket.events"), style="bold")
@@ -455,6 +457,11 @@ class TicketDetailModal(ModalScreen[None]):
 
             agent = getattr(self.app, "agent", None)
             return agent is not None and may(agent.role, Action.REASSIGN)
+        if action in _CS_MOVES:  # the customer is CS's: a department member notes only
+            from deskui.domain.work_permissions import works_one_department
+
+            agent = getattr(self.app, "agent", None)
+            return agent is not None and not works_one_department(agent.role)
         return True
 
     def action_reassign(self) -> None:
@@ -505,6 +512,10 @@ class TicketDetailModal(ModalScreen[None]):
             trouble=lambda reason: self._told_refused(t("ticket.trouble", reason=reason)),
             group="ticket_reassign",
         )
+
+
+_CS_MOVES = frozenset({"contact_customer", "resolve", "close_ticket", "reopen"})
+"""The record's moves the desk makes with the customer (issue 26), not a department's."""
 
 
 def _stack(title: Text, body: RenderableType) -> Table:

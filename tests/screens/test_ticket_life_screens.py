@@ -24,6 +24,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.model import Role
 from deskui.screens.department import DepartmentScreen
+from deskui.screens.help import HelpScreen
 from deskui.screens.leg_form import LegFormModal
 from deskui.screens.ticket_detail import TicketDetailModal
 from deskui.services.actor import Actor
@@ -253,7 +254,7 @@ async def test_a_note_with_a_control_sequence_and_a_result_the_department_owes_a
         assert uow.tickets.ticket_state(ticket_id).status == "with_department"
 
 
-async def test_the_palette_finds_the_records_moves_in_chinese(
+async def test_the_palette_and_help_find_the_records_moves_in_chinese(
     demo_database: Database, clock: FixedClock
 ) -> None:
     ticket_id = _save_routed(demo_database, clock, "报表导不出来")
@@ -276,3 +277,31 @@ async def test_the_palette_finds_the_records_moves_in_chinese(
             await pilot.press("escape")
             await settle(pilot)
         assert isinstance(app.screen, TicketDetailModal)
+        await pilot.press("f1")  # help lists the detail's keys with what each does
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        keymap = _plain(app.screen.query_one("#keymap", Static).content)
+        for tip in ("登记一次与客户的联系", "已解决的问题记录结案", "重新处理（须写原因）"):
+            assert tip in keymap, tip
+
+
+async def test_a_department_member_is_offered_the_note_not_the_customers_moves(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    ticket_id = _save_routed(demo_database, clock, "接口报错")
+    app = make_app(make_settings(demo_database, agent="赵磊"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(TicketDetailModal(ticket_id))
+        await settle(pilot)
+        detail = app.screen
+        offered = {a: detail.check_action(a, ()) for a in ("contact_customer", "resolve", "note")}
+        assert offered == {"contact_customer": False, "resolve": False, "note": True}
+        await pilot.press("s")  # nothing opens for a key not offered
+        await settle(pilot)
+        assert app.screen is detail
+        await pilot.press("n")
+        await settle(pilot)
+        await _save_form(pilot, "技术部已复现")
+        assert "内部备注：技术部已复现" in _timeline(app)
+        assert "交部门处理  技术部" in _timeline(app)  # the department by name, not its code
