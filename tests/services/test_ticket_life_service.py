@@ -172,6 +172,8 @@ def test_a_question_routed_to_technical_is_resolved_from_its_detail_after_its_le
 
     _department_round_trip(database, member, ticket_id)
     assert _status(database, ticket_id) == "in_progress"
+    with UnitOfWork(database) as uow:  # written back into the record (seed 002:2.4.2)
+        assert uow.tickets.tickets(ticket_id)[0].answer == "账号已重置，客户可以登录"
     assert [k for k, _ in _open_deadlines(database, ticket_id)] == ["department_leg"]  # inform
 
     with UnitOfWork(database) as uow:
