@@ -305,3 +305,34 @@ async def test_a_department_member_is_offered_the_note_not_the_customers_moves(
         await _save_form(pilot, "技术部已复现")
         assert "内部备注：技术部已复现" in _timeline(app)
         assert "交部门处理  技术部" in _timeline(app)  # the department by name, not its code
+
+
+async def test_an_urgent_routed_record_is_reported_to_the_departments_supervisor(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 002:2.3.2 (上报部门主管): 赵磊 of 技术部 hears of it at his desk, not the CS lead."""
+    app = make_app(make_settings(demo_database, agent="赵磊"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DepartmentScreen)
+        before = len(app._notifications)
+        agent = _actor(demo_database, "王芳")
+        with UnitOfWork(demo_database) as uow:
+            customer = uow.customers.customers()[0]
+        words = "生产系统整体变慢"
+        intake = CallIntake("question", "usage", "phone", "urgent", words, customer_id=customer.id)
+        with UnitOfWork(demo_database) as uow:
+            ticket_id = record_call(uow, agent, RecordCall(intake), clock.now()).ticket_id
+        await poll_changes(pilot)
+        await settle(pilot)
+        arrived = [(n.title, str(n.message)) for n in list(app._notifications)[before:]]
+        assert ("紧迫问题上报", customer.name) in arrived, arrived
+    with UnitOfWork(demo_database) as uow:
+        told = set(
+            uow.session.scalars(
+                select(m.Agent.name)
+                .join(m.Notification, m.Notification.agent_id == m.Agent.id)
+                .where(m.Notification.subject_id == ticket_id)
+            )
+        )
+    assert told == {"赵磊"}
