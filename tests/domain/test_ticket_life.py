@@ -119,6 +119,7 @@ def test_resolve_close_reopen_and_note_lead_where_the_table_says(
 
 
 def test_what_a_move_needs_typed_is_checked_plainly() -> None:
+    from deskui.domain.field_problem import FieldProblem
     from deskui.domain.ticket_life import (
         contact_problems,
         note_problems,
@@ -126,8 +127,8 @@ def test_what_a_move_needs_typed_is_checked_plainly() -> None:
         result_problems,
     )
 
-    def keys(problems: list[object]) -> list[str]:
-        return [p.key for p in problems]  # type: ignore[attr-defined]
+    def keys(problems: list[FieldProblem]) -> list[str]:
+        return [p.key for p in problems]
 
     assert result_problems("已重置账号\n客户确认可以登录", "email") == []
     assert keys(result_problems(" ", "phone")) == ["ticket.error.result_required"]

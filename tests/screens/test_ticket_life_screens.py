@@ -72,14 +72,15 @@ def _department_does_its_legs(db: Database, clock: FixedClock, ticket_id: int) -
     with UnitOfWork(db) as uow:
         leg_id = uow.frontdesk.legs(ticket_id)[-1].id
     now = clock.now()
-    for service, command in (
+    steps: tuple[tuple[Any, Any], ...] = (
         (accept_leg, AcceptLeg(leg_id)),
         (plan_leg, PlanLeg(leg_id, now + timedelta(days=1), "远程重置账号")),
         (record_leg_result, RecordLegResult(leg_id, "账号已重置，客户可以登录")),
         (return_leg, ReturnLeg(leg_id)),
-    ):
+    )
+    for service, command in steps:
         with UnitOfWork(db) as uow:
-            service(uow, member, command, now)  # type: ignore[operator]
+            service(uow, member, command, now)
 
 
 def _open_deadlines(db: Database, ticket_id: int) -> list[str]:
@@ -132,7 +133,7 @@ async def test_a_routed_ticket_is_on_the_departments_desk_without_h(
         ticket_id = _save_routed(demo_database, clock, "新装的软件登录不了")
         await poll_changes(pilot)
         await settle(pilot)
-        assert queue.count == before + 1
+        assert before is not None and queue.count == before + 1
         for _ in range(queue.count):  # the new record is on the list, handed by 王芳
             row = queue.cursor_row
             if row is not None and row.leg.ticket_id == ticket_id:
@@ -248,7 +249,8 @@ async def test_a_note_with_a_control_sequence_and_a_result_the_department_owes_a
         await settle(pilot)
         await _save_form(pilot, "已经好了")
         assert isinstance(app.screen, LegFormModal)
-        assert "部门还没有返回这条记录" in _plain(app.screen.query_one("#form-trouble").content)
+        trouble = app.screen.query_one("#form-trouble", Static)
+        assert "部门还没有返回这条记录" in _plain(trouble.content)
     with UnitOfWork(demo_database) as uow:
         assert "noted" not in [e[4] for e in uow.tickets.history(ticket_id)]
         assert uow.tickets.ticket_state(ticket_id).status == "with_department"
