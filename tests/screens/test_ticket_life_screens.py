@@ -24,6 +24,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.model import Role
 from deskui.screens.department import DepartmentScreen
+from deskui.screens.desk import DeskScreen
 from deskui.screens.help import HelpScreen
 from deskui.screens.leg_form import LegFormModal
 from deskui.screens.ticket_detail import TicketDetailModal
@@ -151,6 +152,9 @@ async def test_a_question_routed_to_technical_is_resolved_from_its_detail(
     app = make_app(make_settings(demo_database, agent="王芳"), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await at_desk(pilot)
+        work = app.screen.query_one("#work", WorkList)
+        counted = [work.row_at(i) for i in range(work.count or 0)]
+        assert ticket_id in {r.subject_id for r in counted if r}  # counting on the desk
         app.push_screen(TicketDetailModal(ticket_id))
         await settle(pilot)
         assert "交部门处理" in _timeline(app)  # routing landed: the leg is on the timeline
@@ -185,6 +189,12 @@ async def test_a_question_routed_to_technical_is_resolved_from_its_detail(
         assert "已解决，短信告知客户：账号已重置，客户可以登录" in _timeline(app)
         assert "已解决" in _fields(app) and "处理结果" in _fields(app)
         assert _open_deadlines(demo_database, ticket_id) == []  # the desk stops counting it
+        await poll_changes(pilot)
+        desk = app.screen_stack[0]
+        assert isinstance(desk, DeskScreen)
+        work = desk.query_one("#work", WorkList)
+        shown = [work.row_at(i) for i in range(work.count or 0)]
+        assert work.count and ticket_id not in {r.subject_id for r in shown if r}
 
         # x asks, x closes
         await pilot.press("x")
