@@ -275,6 +275,9 @@ class TicketStore(StoreBase):
             department_supervisors=supervisors,
             team_leads=[lead.id for lead in leads_for(team, self._uow.agents.active_leads())],
             managers=active(m.Agent.role == Role.MANAGER),
+            leadership=active(m.Agent.name.in_(self.rules.leadership))
+            if self.rules.leadership
+            else [],
         )
         targets = [self.session.get_one(m.Agent, agent_id) for agent_id in chosen]
         for agent in targets:

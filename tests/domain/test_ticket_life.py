@@ -193,3 +193,14 @@ def test_a_routed_record_lands_with_its_department_unless_cs_keeps_or_answered_i
     assert department_leg_for("customer_service", closed=False) is None
     assert department_leg_for("technical", closed=True) is None
     assert department_leg_for(None, closed=False) is None
+
+
+def test_the_leadership_is_a_list_of_account_names_the_site_sets() -> None:
+    from deskui.domain.site import BY_KEY, SettingProblem, parse_setting, site_rules
+
+    setting = BY_KEY["escalation.leadership"]
+    assert parse_setting(setting, "周总， 王董、周总") == ("周总", "王董")
+    assert parse_setting(setting, "") == ()
+    assert isinstance(parse_setting(setting, "周总\x1b[2J"), SettingProblem)
+    assert site_rules({"escalation.leadership": "周总"}).leadership == ("周总",)
+    assert site_rules({}).leadership == ()

@@ -344,7 +344,7 @@ def test_notes_keep_hostile_text_as_typed_and_a_department_notes_only_what_it_ho
     [
         ("usage", "urgent", {"赵磊"}),  # the technical department's supervisor
         ("repair", "urgent", {"张伟"}),  # CS keeps it: the CS team's lead
-        ("usage", "critical", {"刘洋"}),  # the CS manager
+        ("usage", "critical", {"刘洋", "周总"}),  # the CS manager and the leadership
         ("usage", "normal", set()),
     ],
 )
@@ -352,6 +352,10 @@ def test_escalation_goes_where_the_seed_names_it(
     database: Database, desk: Desk, category: str, severity: str, told: set[str]
 ) -> None:
     _member(database)
+    with UnitOfWork(database) as uow:  # the site names its leadership (a lead's setting)
+        uow.agents.add_agent("周总", Role.AGENT, FIXED_NOW, team="board")
+        uow.settings.save_settings({"escalation.leadership": "周总、不在岗的人"}, None, FIXED_NOW)
+        uow.commit()
     ticket_id = _save(database, desk, category=category, severity=severity)
     with UnitOfWork(database) as uow:
         names = set(
