@@ -279,6 +279,7 @@ class FrontDeskStore(StoreBase):
         leg.returned_at = now
         leg.returned_by = self._who(agent_id, by_name)
         leg.returned_to_id = ticket.owner_id
+        ticket.answer = leg.result  # the department's result is written into the record
         save_transition(ticket, transition, now)
         owner = self.session.get_one(m.Agent, ticket.owner_id)
         detail = {"by": leg.returned_by, "to": owner.name}

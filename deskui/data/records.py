@@ -91,6 +91,8 @@ class TicketRecord:
     closed_at: datetime | None
     version: int = 0
     """The ticket's version as read: an edit made from this record carries it."""
+    answer: str = ""
+    """The answer or result written into the record (seed 002:2.3.2, 2.4.2)."""
 
 
 @dataclass(frozen=True, slots=True)

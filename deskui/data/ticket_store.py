@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -20,10 +21,8 @@ from deskui.data.records import (
     TicketRecord,
 )
 from deskui.data.store_base import StoreBase
-from deskui.domain.deadlines import (
-    escalation_role,
-    first_contact_due,
-)
+from deskui.domain.assignment import leads_for
+from deskui.domain.deadlines import escalation_recipients, first_contact_due
 from deskui.domain.intake import CallPlan
 from deskui.domain.model import (
     DeadlineKind,
@@ -34,7 +33,7 @@ from deskui.domain.model import (
     TicketStatus,
 )
 from deskui.domain.phone import reversed_digits
-from deskui.domain.routing import DEFAULT_RULES, RoutingRule
+from deskui.domain.routing import CUSTOMER_SERVICE, DEFAULT_RULES, RoutingRule
 from deskui.domain.ticket_life import TicketMove, TicketState, Transition, next_state
 
 
@@ -248,23 +247,44 @@ class TicketStore(StoreBase):
             severity=new.severity,
             team=owner.team,
         )
-        role = escalation_role(severity)
-        if role is not None:
-            self._escalate(ticket.id, role, owner.team, now, customer.name, new.severity)
+        if severity != Severity.NORMAL:
+            self._escalate(ticket, severity, owner.team, now, customer.name)
         self._changed("ticket", ticket.id, now)
         return ticket.id
 
     def _escalate(
-        self, ticket_id: int, role: Role, team: str, now: datetime, customer: str, severity: str
+        self, ticket: m.Ticket, severity: Severity, team: str, now: datetime, customer: str
     ) -> None:
-        # seed 002:2.3.2: urgent goes to the supervisor, critical to the CS manager
-        query = select(m.Agent).where(m.Agent.role == role, m.Agent.active.is_(True))
-        targets = list(self.session.scalars(query))
+        """seed 002:2.3.2: urgent to the handling department's supervisor, critical to the
+        CS manager and leadership (domain/deadlines.escalation_recipients decides)."""
+        ticket_id = ticket.id
+
+        def active(*where: Any) -> list[int]:
+            query = select(m.Agent.id).where(m.Agent.active.is_(True), *where)
+            return list(self.session.scalars(query.order_by(m.Agent.id)))
+
+        supervisors: list[int] = []
+        if ticket.department_id is not None:
+            department = self.session.get_one(m.Department, ticket.department_id)
+            if department.code != CUSTOMER_SERVICE:
+                supervisors = active(
+                    m.Agent.role == Role.DEPARTMENT, m.Agent.department_id == department.id
+                )
+        chosen = escalation_recipients(
+            severity,
+            department_supervisors=supervisors,
+            team_leads=[lead.id for lead in leads_for(team, self._uow.agents.active_leads())],
+            managers=active(m.Agent.role == Role.MANAGER),
+            leadership=active(m.Agent.name.in_(self.rules.leadership))
+            if self.rules.leadership
+            else [],
+        )
+        targets = [self.session.get_one(m.Agent, agent_id) for agent_id in chosen]
         for agent in targets:
             self.session.add(
                 m.Notification(
                     agent_id=agent.id,
-                    kind=f"escalation_{severity}",
+                    kind=f"escalation_{severity.value}",
                     subject_type=SubjectType.TICKET,
                     subject_id=ticket_id,
                     text=customer,
@@ -318,6 +338,7 @@ class TicketStore(StoreBase):
                 m.Deadline.subject_id == m.Ticket.id,
                 m.Deadline.kind == DeadlineKind.FIRST_CONTACT,
             )
+            .order_by(m.Deadline.id.desc())  # a reopened record counts its first contact again
             .limit(1)
             .scalar_subquery()
         )
@@ -352,6 +373,7 @@ class TicketStore(StoreBase):
                 first_contact_due=due,
                 closed_at=t.closed_at,
                 version=t.version,
+                answer=t.answer,
             )
             for t, customer_name, contact_name, owner_name, department_code, due in (
                 self.session.execute(query)
@@ -393,3 +415,5 @@ def save_transition(ticket: m.Ticket, transition: Transition, now: datetime) -> 
     ticket.status = transition.status
     if transition.closes:
         ticket.closed_at = now
+    if transition.reopens:
+        ticket.closed_at = None

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from deskui.data.relations_store import RelationsStore
     from deskui.data.settings_store import SettingsStore
     from deskui.data.survey_store import SurveyStore
+    from deskui.data.ticket_life_store import TicketLifeStore
     from deskui.data.ticket_store import TicketStore
     from deskui.data.work_store import WorkStore
 
@@ -82,6 +83,7 @@ class UnitOfWork:
     work: _Store[WorkStore] = _Store("work_store", "WorkStore")
     customers: _Store[CustomerStore] = _Store("customer_store", "CustomerStore")
     tickets: _Store[TicketStore] = _Store("ticket_store", "TicketStore")
+    ticket_life: _Store[TicketLifeStore] = _Store("ticket_life_store", "TicketLifeStore")
     profiles: _Store[ProfileStore] = _Store("profile_store", "ProfileStore")
     complaints: _Store[ComplaintStore] = _Store("complaint_store", "ComplaintStore")
     callbacks: _Store[CallbackStore] = _Store("callback_store", "CallbackStore")

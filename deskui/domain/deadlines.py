@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
@@ -170,6 +170,28 @@ def escalation_role(severity: Severity) -> Role | None:
     if severity == Severity.URGENT:
         return Role.LEAD
     return None
+
+
+def escalation_recipients(
+    severity: Severity,
+    *,
+    department_supervisors: Sequence[int],
+    team_leads: Sequence[int],
+    managers: Sequence[int],
+    leadership: Sequence[int] = (),
+) -> tuple[int, ...]:
+    """Who is told of a new record at once (seed 002:2.3.2), by agent id, each once:
+    urgent to the supervisor of the department handling it (`department_supervisors`: the
+    routed department's people at the desk, who write its plan), the CS team's own leads
+    when CS handles it or the department has nobody at the desk; critical to the CS manager
+    and the company's leadership (`leadership`: none while the desk has no such account)."""
+    if severity == Severity.CRITICAL:
+        chosen = [*managers, *leadership]
+    elif severity == Severity.URGENT:
+        chosen = list(department_supervisors) or list(team_leads)
+    else:
+        chosen = []
+    return tuple(dict.fromkeys(chosen))
 
 
 def _utc(instant: datetime) -> datetime:

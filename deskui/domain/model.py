@@ -139,6 +139,16 @@ class CallbackWay(StrEnum):
     FAX = "fax"
 
 
+class ContactWay(StrEnum):
+    """How the customer was reached about their record (seed 002:1.1, 2.3.2): told the
+    result, or kept informed of progress."""
+
+    PHONE = "phone"
+    SMS = "sms"
+    EMAIL = "email"
+    VISIT = "visit"
+
+
 class CallbackStatus(StrEnum):
     PENDING = "pending"
     BOOKED = "booked"  # customer busy, a time was booked

@@ -35,6 +35,7 @@ class Action(StrEnum):
     PURGE_PERSONAL_DATA = "purge_personal_data"  # issue 28: the site's retention applied (timer)
     BACK_UP = "back_up"  # issue 28: the whole database into a file
     RESTORE = "restore"  # issue 28: a backup over the database
+    TELL_COMPLAINT_RESULT = "tell_complaint_result"  # seed 002:2.4.1: the lead, personally
 
 
 PHONE_SYSTEM = "phone_system"
@@ -72,6 +73,7 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.PURGE_PERSONAL_DATA: frozenset({Role.MANAGER, HOST_ADMIN}),
     Action.BACK_UP: frozenset({Role.MANAGER, HOST_ADMIN}),
     Action.RESTORE: frozenset({Role.MANAGER, HOST_ADMIN}),
+    Action.TELL_COMPLAINT_RESULT: _LEADS,
 }
 
 

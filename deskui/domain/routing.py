@@ -71,3 +71,12 @@ def propose_department(
         if rule.kind == kind and rule.category == category:
             return rule
     return None
+
+
+def department_leg_for(department: str | None, closed: bool) -> str | None:
+    """The department a saved record lands with at once, as its first leg (seed 002:2.3.1:
+    the record is handed to the department concerned, issue 26): the routed one, unless CS
+    keeps it or the question was answered on the call."""
+    if closed or not department or department == CUSTOMER_SERVICE:
+        return None
+    return department

@@ -24,6 +24,7 @@ from deskui.domain.department_legs import LegPolicy
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.model import CallbackPurpose, Severity
 from deskui.domain.phone import normalise_phone
+from deskui.domain.visible_text import drives_terminal, visible
 
 MAX_TEXT = limit(FieldKind.SHORT_TEXT)
 
@@ -38,6 +39,7 @@ class Unit(StrEnum):
     PURPOSES = "purposes"
     SECONDS = "seconds"
     NUMBERS = "numbers"
+    NAMES = "names"
 
 
 NUMERIC = frozenset({Unit.MINUTES, Unit.HOURS, Unit.DAYS, Unit.MEGABYTES, Unit.SECONDS})
@@ -61,6 +63,8 @@ SETTINGS: tuple[SiteSetting, ...] = (
     SiteSetting("first_contact.urgent", Unit.HOURS, "8", 1, 72, group="tickets"),
     SiteSetting("first_contact.critical", Unit.HOURS, "4", 1, 24, group="tickets"),
     SiteSetting("repeat_contact", Unit.HOURS, "12", 1, 24, group="tickets"),
+    # seed 002:2.3.2: a critical record goes to the CS manager and the company's leadership
+    SiteSetting("escalation.leadership", Unit.NAMES, "", group="tickets"),
     SiteSetting("callback.window", Unit.DAYS, "7", 1, 31, group="callbacks"),
     SiteSetting(
         "callback.calling_hours", Unit.HOURS_RANGES, "9:30-11:30, 14:30-17:30", group="callbacks"
@@ -152,6 +156,8 @@ def parse_setting(setting: SiteSetting, text: str) -> Value | SettingProblem:
         return text
     if setting.unit is Unit.NUMBERS:
         return _numbers(text)
+    if setting.unit is Unit.NAMES:
+        return _names(text)
     if setting.unit is Unit.HOURS_RANGES:
         hours = parse_convenient_hours(text)
         if hours is None:
@@ -165,6 +171,20 @@ def parse_setting(setting: SiteSetting, text: str) -> Value | SettingProblem:
             (("unknown", ", ".join(unknown)), ("known", ", ".join(CallbackPurpose))),
         )
     return purposes
+
+
+def _names(text: str) -> tuple[str, ...] | SettingProblem:
+    """Account names (the company's leadership told of a critical record), each once."""
+    names: list[str] = []
+    for word in _LIST_SEPARATORS.split(text):
+        word = word.strip()
+        if not word:
+            continue
+        if len(word) > limit(FieldKind.NAME) or drives_terminal(word):
+            return SettingProblem("site.error.names", (("name", visible(word[:40])),))
+        if word not in names:
+            names.append(word)
+    return tuple(names)
 
 
 def _numbers(text: str) -> tuple[str, ...] | SettingProblem:
@@ -203,6 +223,8 @@ class SiteRules:
     retention_days: int = 0
     """Records closed longer ago than this have their personal fields anonymised by
     `deskui privacy purge` (issue 28); 0: kept until a person asks."""
+    leadership: tuple[str, ...] = ()
+    """The company's leaders told of a critical record, by account name (seed 002:2.3.2)."""
 
 
 def setting_values(stored: Mapping[str, str]) -> dict[str, Value]:
@@ -292,4 +314,5 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
             service_level=timedelta(seconds=int(v["phone.service_level"])),  # type: ignore[arg-type]
             block_list=tuple(v["phone.block_list"]),  # type: ignore[arg-type]
         ),
+        leadership=tuple(v["escalation.leadership"]),  # type: ignore[arg-type]
     )

@@ -147,7 +147,7 @@ class SiteSettingsScreen(Screen[None]):
         default = setting.default
         if setting.unit is Unit.CHOICE:
             default = t(f"site.choice.{default}")
-        elif setting.unit in (Unit.PURPOSES, Unit.NUMBERS) and not default:
+        elif setting.unit in (Unit.PURPOSES, Unit.NUMBERS, Unit.NAMES) and not default:
             default = t("site.none")
         return f"{unit} · {t('site.default', value=default)}"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -29,6 +30,7 @@ from deskui.screens.runner import denied_line, run_service
 from deskui.widgets.banner import Banner
 
 if TYPE_CHECKING:
+    from deskui.screens.leg_form import LegField
     from deskui.services.phone_desk import TicketCall
     from deskui.services.tickets import (
         AttachmentRecord,
@@ -48,6 +50,12 @@ class TicketDetailModal(ModalScreen[None]):
         Binding("k", "customer_told", "keys.ticket_told", id="ticket_told"),
         Binding("r", "reassign", "keys.ticket_reassign", id="ticket_reassign"),  # a lead's
         PAUSE_BINDING,  # waiting on the customer (DESIGN.md 2)
+        # the record's life after intake (issue 26, seed 002:2.3-2.5)
+        Binding("c", "contact_customer", "keys.ticket_contact", id="ticket_contact"),
+        Binding("s", "resolve", "keys.ticket_resolve", id="ticket_resolve"),
+        Binding("x", "close_ticket", "keys.ticket_close", id="ticket_close"),
+        Binding("o", "reopen", "keys.ticket_reopen", id="ticket_reopen"),
+        Binding("n", "note", "keys.ticket_note", id="ticket_note"),
     ]
 
     @dataclass
@@ -66,6 +74,10 @@ class TicketDetailModal(ModalScreen[None]):
         self._waiting = False
         self._version: int | None = None
         """The ticket's version as shown: a reassignment made from here carries it."""
+        self._result = ""
+        """The department's last result, offered as the result told to the customer."""
+        self._close_armed = False
+        """x was pressed once: the second x closes the record."""
         self.record_watch = RecordWatch(self, "ticket", ticket_id, "ticket", said=self._moved)
         """Another desk reassigning or closing this ticket is said (issue 23)."""
 
@@ -188,6 +200,7 @@ class TicketDetailModal(ModalScreen[None]):
             ("expectation", ticket.expectation),
             ("opened", _local(ticket.opened_at, zone)),
             ("first_contact_due", _local(ticket.first_contact_due, zone)),
+            ("answer", ticket.answer),
             ("closed", _local(ticket.closed_at, zone)),
         ]
         for key, value in rows:
@@ -196,6 +209,8 @@ class TicketDetailModal(ModalScreen[None]):
         self.query_one("#ticket-fields", Static).update(fields)
         self._department = ticket.department_code
         self._version = ticket.version
+        results = [leg.result for leg in message.legs if leg.result]
+        self._result = results[-1] if results else ""
         self._show_pause(message.pause, zone)
         self._show_legs_and_attachments(message, zone)
         events = Table.grid(padding=(0, 2))
@@ -207,12 +222,134 @@ class TicketDetailModal(ModalScreen[None]):
                 events.add_row(_local(at, zone), Text(visible(agent)), _said(action, detail))
                 continue
             line = Text(t(f"event.{action}") if _known(f"event.{action}") else action)
-            for said in detail.values():
+            for name, said in detail.items():
+                if isinstance(said, bool):
+                    continue  # a flag (satisfied) says nothing on its own
                 shown = "、".join(map(str, said)) if isinstance(said, list) else str(said)
+                if name == "department" and _known(f"department.{shown}"):
+                    shown = t(f"department.{shown}")  # 技术部, never its code
                 line.append(f"  {visible(shown)}", style="dim")
             events.add_row(_local(at, zone), Text(visible(agent)), line)
         title = Text(t("ticket.events"), style="bold")
         self.query_one("#ticket-events", Static).update(_stack(title, events))
+
+    # -- the record's life: contact, resolve, close, reopen, note (issue 26) -------------
+
+    def _form(
+        self,
+        title: str,
+        fields: list[LegField],
+        command: Callable[[dict[str, str]], object],
+        service: Any,
+        said: str,
+        draft: str,
+    ) -> None:
+        from deskui.screens.leg_form import LegFormModal, save_leg
+
+        if desk_host(self.app).agent is None or self._version is None:
+            ring_bell(self)  # not signed in, or the record not read yet
+            return
+
+        def submit(values: dict[str, str], modal: LegFormModal) -> None:
+            def done(_: object) -> None:
+                self.app.notify(t(said, id=self.ticket_id), markup=False)
+                self.load_ticket()
+
+            save_leg(self, modal, service, command(values), done)
+
+        form = LegFormModal(title, fields, submit, draft=draft, draft_key=self.ticket_id)
+        open_modal(self.app, form)
+
+    def _ways(self, label: str) -> LegField:
+        from deskui.domain.model import ContactWay
+        from deskui.screens.leg_form import LegField
+
+        options = [(t(f"ticket.way.{way}"), str(way)) for way in ContactWay]
+        return LegField("way", t(label), kind="select", options=options)
+
+    def action_contact_customer(self) -> None:
+        from deskui.screens.leg_form import LegField
+        from deskui.services.ticket_life import RecordContact, record_contact
+
+        self._close_armed = False
+        fields = [
+            self._ways("ticket.way_label"),
+            LegField("note", t("ticket.contact_note_label"), kind="area"),
+        ]
+        self._form(
+            t("ticket.contact_title", id=self.ticket_id),
+            fields,
+            lambda v: RecordContact(self.ticket_id, v["way"], v["note"]),
+            record_contact,
+            "ticket.contacted_ok",
+            "ticket_contact",
+        )
+
+    def action_resolve(self) -> None:
+        from deskui.screens.leg_form import LegField
+        from deskui.services.ticket_life import ResolveTicket, resolve_ticket
+
+        self._close_armed = False
+        fields = [
+            LegField("result", t("ticket.result_label"), kind="area", value=self._result),
+            self._ways("ticket.told_label"),
+        ]
+        self._form(
+            t("ticket.resolve_title", id=self.ticket_id),
+            fields,
+            lambda v: ResolveTicket(self.ticket_id, v["result"], v["way"]),
+            resolve_ticket,
+            "ticket.resolved_ok",
+            "ticket_resolve",
+        )
+
+    def action_reopen(self) -> None:
+        from deskui.screens.leg_form import LegField
+        from deskui.services.ticket_life import ReopenTicket, reopen_ticket
+
+        self._close_armed = False
+        self._form(
+            t("ticket.reopen_title", id=self.ticket_id),
+            [LegField("reason", t("ticket.reason_label"))],
+            lambda v: ReopenTicket(self.ticket_id, v["reason"]),
+            reopen_ticket,
+            "ticket.reopened_ok",
+            "ticket_reopen",
+        )
+
+    def action_note(self) -> None:
+        from deskui.screens.leg_form import LegField
+        from deskui.services.ticket_life import AddNote, add_note
+
+        self._close_armed = False
+        self._form(
+            t("ticket.note_title", id=self.ticket_id),
+            [LegField("note", t("ticket.note_label"), kind="area")],
+            lambda v: AddNote(self.ticket_id, v["note"]),
+            add_note,
+            "ticket.noted_ok",
+            "ticket_note",
+        )
+
+    def action_close_ticket(self) -> None:
+        """x asks, a second x closes: a closed record leaves every list."""
+        from deskui.screens.leg_form import save_leg
+        from deskui.services.ticket_life import CloseTicket, close_ticket
+
+        if desk_host(self.app).agent is None or self._version is None:
+            ring_bell(self)
+            return
+        if not self._close_armed:
+            self._close_armed = True
+            self.app.notify(t("ticket.close_confirm", id=self.ticket_id), markup=False)
+            return
+        self._close_armed = False
+
+        def done(_: object) -> None:
+            self.app.notify(t("ticket.closed_ok", id=self.ticket_id), markup=False)
+            self.load_ticket()
+
+        save_leg(self, None, close_ticket, CloseTicket(self.ticket_id), done)
 
     # -- the department round trip and attachments (issue 8) ------------------------------
 
@@ -320,6 +457,11 @@ class TicketDetailModal(ModalScreen[None]):
 
             agent = getattr(self.app, "agent", None)
             return agent is not None and may(agent.role, Action.REASSIGN)
+        if action in _CS_MOVES:  # the customer is CS's: a department member notes only
+            from deskui.domain.work_permissions import works_one_department
+
+            agent = getattr(self.app, "agent", None)
+            return agent is not None and not works_one_department(agent.role)
         return True
 
     def action_reassign(self) -> None:
@@ -372,6 +514,10 @@ class TicketDetailModal(ModalScreen[None]):
         )
 
 
+_CS_MOVES = frozenset({"contact_customer", "resolve", "close_ticket", "reopen"})
+"""The record's moves the desk makes with the customer (issue 26), not a department's."""
+
+
 def _stack(title: Text, body: RenderableType) -> Table:
     grid = Table.grid()
     grid.add_row(title)
@@ -382,6 +528,10 @@ def _stack(title: Text, body: RenderableType) -> Table:
 def _said(action: str, detail: dict[str, object]) -> Text:
     """An event whose catalog template names its values (`event.resumed_detail`)."""
     values = {key: visible(str(value)) for key, value in detail.items()}
+    if "way" in values and _known(f"ticket.way.{values['way']}"):
+        values["way"] = t(f"ticket.way.{values['way']}")
+    if action == "contacted" and not values.get("note"):
+        return Text(t("event.contacted_by", way=values.get("way", "")))
     try:
         return Text(t(f"event.{action}_detail", **values))
     except (KeyError, IndexError):  # an older event without every value: its name alone

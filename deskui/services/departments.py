@@ -12,7 +12,12 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.department_legs import check_name, check_note, check_result, plan_problems
 from deskui.domain.permissions import Action
 from deskui.domain.refusal import refuse_problems
-from deskui.domain.ticket_life import TicketMove, TicketRefusal, next_state
+from deskui.domain.ticket_life import (
+    TicketMove,
+    TicketRefusal,
+    next_state,
+    result_teller_refusal,
+)
 from deskui.domain.work_permissions import WorkChoice, may_choose, may_see_department
 from deskui.services.actor import Actor, Denied, require
 from deskui.services.standing import refuse_unless_yours
@@ -58,6 +63,15 @@ def _require_department(uow: UnitOfWork, actor: Actor, department: str) -> None:
     own = uow.frontdesk.agent_department(actor.id)
     if not may_see_department(actor.role, own, department):
         raise Denied(Action.WORK_DEPARTMENT, actor.role)
+
+
+def refuse_unless_lead_tells(uow: UnitOfWork, actor: Actor, ticket_id: int) -> None:
+    """A complaint's result is told to the customer by the lead personally (seed 002:2.4.1):
+    the permission table says who (Action.TELL_COMPLAINT_RESULT)."""
+    kind = uow.tickets.ticket_kind(ticket_id)
+    refusal = result_teller_refusal(kind, actor.may(Action.TELL_COMPLAINT_RESULT))
+    if refusal is not None:
+        raise FrontDeskError(refusal.key)
 
 
 def _on_behalf_of(by_name: str) -> str | None:
@@ -176,6 +190,7 @@ class TellCustomer:
 def tell_customer(uow: UnitOfWork, actor: Actor, command: TellCustomer, now: datetime) -> None:
     require(actor, Action.WORK_OWN)
     refuse_unless_yours(uow, actor, "ticket", command.ticket_id)  # as record_customer_told
+    refuse_unless_lead_tells(uow, actor, command.ticket_id)
     uow.frontdesk.customer_told(command.ticket_id, actor.id, now)
     uow.commit()
 

@@ -23,9 +23,10 @@ from deskui.domain.intake import (
 )
 from deskui.domain.model import Channel
 from deskui.domain.permissions import Action
-from deskui.domain.refusal import refuse_problems
-from deskui.domain.routing import RoutingRule, propose_department
+from deskui.domain.refusal import Invalid, refuse_problems
+from deskui.domain.routing import RoutingRule, department_leg_for, propose_department
 from deskui.domain.search import Lookup, LookupKind
+from deskui.domain.ticket_life import TicketMove, TicketRefusal, next_state
 from deskui.domain.work_permissions import WorkChoice, may_choose
 from deskui.services.actor import Actor, require
 
@@ -243,9 +244,22 @@ def record_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetim
     saved = uow.tickets.record_call(
         command.intake, actor.id, now, call_plan(uow, command.intake, now)
     )
+    _land_routing(uow, actor, saved, now)
     _tie_call(uow, actor, command, saved, now)
     uow.commit()
     return saved
+
+
+def _land_routing(uow: UnitOfWork, actor: Actor, saved: SavedCall, now: datetime) -> None:
+    """Routing lands (issue 26): a record saved with a department is that department's
+    first leg in the same unit of work, on its desk at once (seed 002:2.3.1, 2.4.2)."""
+    code = department_leg_for(saved.department_code, saved.closed)
+    if code is None:
+        return
+    decided = next_state(uow.tickets.ticket_state(saved.ticket_id), TicketMove.HANDED_TO_DEPARTMENT)
+    if isinstance(decided, TicketRefusal):  # a record opened just now: never, but say why
+        raise Invalid([FieldProblem("department", decided.key)])
+    uow.frontdesk.hand_to_department(saved.ticket_id, code, actor.id, now, decided)
 
 
 def call_plan(uow: UnitOfWork, intake: CallIntake, now: datetime) -> CallPlan:
@@ -284,6 +298,7 @@ def record_queued_call(
     intake = command.intake
     draft = uow.drafts.load_draft(actor.id, DRAFT_FORM)
     saved = uow.tickets.record_call(intake, actor.id, now, call_plan(uow, intake, now))
+    _land_routing(uow, actor, saved, now)
     _tie_call(uow, actor, command, saved, now)
     if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
         uow.drafts.save_draft(actor.id, DRAFT_FORM, draft, now)

@@ -12,6 +12,7 @@ from deskui.data.pause_store import PauseState
 from deskui.data.records import TicketRecord
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
+from deskui.services.departments import refuse_unless_lead_tells
 from deskui.services.standing import refuse_unless_yours
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ def record_customer_told(
     `MovedAway` when the ticket is no longer the actor's (issue 23)."""
     require(actor, Action.WORK_OWN)
     refuse_unless_yours(uow, actor, "ticket", command.ticket_id)
+    refuse_unless_lead_tells(uow, actor, command.ticket_id)  # seed 002:2.4.1
     uow.frontdesk.customer_told(command.ticket_id, actor.id, now)
     uow.commit()
 

@@ -137,6 +137,20 @@ async def test_a_ticket_goes_to_technical_and_returns_to_its_owner_with_each_leg
         for shown in ("部门受理", "给出计划", "处理完成", "返回客服", "赵磊", "用时 40分钟"):
             assert shown in text, shown
         assert "用时 1小时0分" in text and "用时 20小时0分" in text
+        # the demo's platform ticket is a network-line complaint: its result is the lead's
+        # to tell the customer, personally (seed 002:2.4.1, issue 26)
+        await pilot.press("k")
+        await settle(pilot)
+        assert "投诉的处理结果须由组长亲自告知客户，请交组长登记" in [
+            str(n.message) for n in app._notifications
+        ]
+    with UnitOfWork(demo_database) as uow:
+        assert uow.frontdesk.legs(ticket_id)[0].stage == "inform"
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(TicketDetailModal(ticket_id))
+        await settle(pilot)
         await pilot.press("k")
         await settle(pilot)
     with UnitOfWork(demo_database) as uow:

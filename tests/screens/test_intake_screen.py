@@ -345,11 +345,13 @@ async def test_a_new_caller_becomes_customer_and_ticket_and_its_countdown_is_on_
         work = desk.query_one("#work", WorkList)
         rows = [work.row_at(i) for i in range(work.count or 0)]
         mine = [r for r in rows if r.subject_type == "ticket" and r.subject_id == ticket.id]
+        # routing lands (issue 26): the business department's accept countdown beside it
         assert [(r.kind, r.owner_name, r.customer_name) for r in mine] == [
-            ("first_contact", "王芳", "成都瑞丰服饰专卖店")
+            ("department_leg", "王芳", "成都瑞丰服饰专卖店"),
+            ("first_contact", "王芳", "成都瑞丰服饰专卖店"),
         ]
-        assert mine[0].due_at == clock.now() + timedelta(hours=24)
-        work.move_cursor(rows.index(mine[0]))
+        assert mine[1].due_at == clock.now() + timedelta(hours=24)
+        work.move_cursor(rows.index(mine[1]))
         await settle(pilot)
         detail = str(desk.query_one("#work-detail", Static).render())
         assert "成都瑞丰服饰专卖店" in detail

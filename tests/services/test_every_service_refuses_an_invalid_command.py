@@ -115,6 +115,11 @@ INVALID_COMMAND_TESTS: dict[str, tuple[str, ...]] = {
         "tests/services/test_survey_service.py::"
         "test_a_lead_records_a_form_and_it_leaves_the_missing_list",
     ),
+    "ticket_life": (
+        "tests/services/test_ticket_life_service.py::"
+        "test_an_invalid_command_is_refused_with_its_reason_and_nothing_written",
+        "tests/services/test_ticket_life_service.py::test_who_may_not_move_a_record_is_refused",
+    ),
     "tickets": (
         "tests/services/test_ticket_reassign_service.py::"
         "test_a_ticket_given_to_an_agent_no_longer_active_is_refused",
