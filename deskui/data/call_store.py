@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from deskui.data import models as m
 from deskui.data.store_base import StoreBase
 from deskui.domain.calls import (
+    ANONYMOUS,
     CallFacts,
     CallOutcome,
     CallState,
@@ -313,8 +314,10 @@ class CallStore(StoreBase):
             query = query.where(m.Call.started_at >= where.since)
         if where.until is not None:
             query = query.where(m.Call.started_at < where.until)
-        if where.not_called_back:
-            query = query.where(m.Call.outcome == CallOutcome.MISSED)
+        if where.not_called_back:  # a withheld number cannot be called back: never waiting
+            query = query.where(
+                m.Call.outcome == CallOutcome.MISSED, m.Call.party_number != ANONYMOUS
+            )
         elif where.missed_only:
             query = query.where(m.Call.outcome.in_((CallOutcome.MISSED, CallOutcome.CALLED_BACK)))
         if where.agent_id is not None:

@@ -166,8 +166,10 @@ def _close_missed(uow: UnitOfWork, call: m.Call, agent_id: int | None, now: date
 
 
 def _missed(uow: UnitOfWork, call: m.Call, step: Transition, now: datetime) -> None:
-    """A missed call becomes the callback 未接来电回拨 of its number (a customer's number:
-    a callback needs a customer), or is counted into the one still open."""
+    """A missed call becomes the callback 未接来电回拨 of its number, or is counted into the
+    one still open: to the customer's agent, else to the shared queue; a number no customer
+    has goes to the shared queue named by its number (a withheld one never comes here:
+    nothing can be dialled)."""
     open_callback = uow.calls.open_missed_callback(call.party_number)
     if open_callback is not None:
         call.callback_id = open_callback
@@ -178,13 +180,12 @@ def _missed(uow: UnitOfWork, call: m.Call, step: Transition, now: datetime) -> N
         )
         uow.calls.callback_counted(open_callback, now)
         return
-    if call.customer_id is None:
-        return
     ended = step.facts.ended_at or now
     calendar = BusinessCalendar(uow.calendar.calendar_overrides())
     due = missed_callback_due(ended, uow.rules.phone.missed_within, calendar)
-    customer = uow.session.get_one(m.Customer, call.customer_id)
-    agent = customer.assigned_agent_id
+    agent = None
+    if call.customer_id is not None:
+        agent = uow.session.get_one(m.Customer, call.customer_id).assigned_agent_id
     call.callback_id = uow.callbacks.add_callback(
         call.customer_id,
         MISSED_CALL,
@@ -195,6 +196,7 @@ def _missed(uow: UnitOfWork, call: m.Call, step: Transition, now: datetime) -> N
         shared=agent is None,
         due_at=due,
         occasion=f"call:{call.id}",
+        number="" if call.customer_id is not None else call.party_number,
     )
     uow.callbacks.callback_event(
         call.callback_id, None, now, "missed_call", {"call": call.call_id, "count": 1}

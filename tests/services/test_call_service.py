@@ -11,12 +11,15 @@ from sqlalchemy import func, select
 
 from deskui.data import models as m
 from deskui.data.call_store import CallFilter
+from deskui.data.callback_store import CallbackScope
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.refusal import Invalid
+from deskui.services import callbacks as callbacks_service
 from deskui.services import calls
 from deskui.services.accounts import SetExtension, set_extension
 from deskui.services.actor import Actor, Denied
+from deskui.services.callbacks import CallbackPage, OpenCallback
 from deskui.services.calls import (
     PHONE_ACTOR,
     CallsQuery,
@@ -309,7 +312,81 @@ def test_anonymous_callers_are_stored_and_not_called_back(database: Database, de
     _post(database, _event("newCall", "c13", **{"from": "anonymous"}))
     _post(database, _event("hangup", "c13", cause="cancel", **{"from": "anonymous"}), 3)
     assert _call(database, "c13").outcome == "missed"
-    assert _callbacks(database) == []
+    assert _callbacks(database) == []  # nothing to dial: no callback nobody could make
+    lead = Actor(desk.lead, "张伟", "lead")
+    with UnitOfWork(database) as uow:
+        waiting = calls.calls(uow, lead, CallsQuery(CallFilter(not_called_back=True)), FIXED_NOW)
+        missed = calls.calls(uow, lead, CallsQuery(CallFilter(missed_only=True)), FIXED_NOW)
+    assert waiting == []  # never "not called back yet": it cannot be
+    assert [r.party_number for r in missed] == ["anonymous"]
+
+
+UNKNOWN = "13900001111"  # no customer or contact has it
+
+
+def test_a_missed_call_from_an_unknown_number_is_a_shared_callback_with_the_number(
+    database: Database, desk: Desk
+) -> None:
+    for n, call_id in enumerate(("u1", "u2")):
+        _post(database, _event("newCall", call_id, **{"from": UNKNOWN}), n * 60)
+        _post(
+            database, _event("hangup", call_id, cause="noAnswer", **{"from": UNKNOWN}), n * 60 + 20
+        )
+    (callback,) = _callbacks(database)  # the second missed call is counted into the first's
+    assert (callback.purpose, callback.customer_id, callback.number) == (
+        "missed_call",
+        None,
+        "+8613900001111",
+    )
+    assert callback.shared and callback.agent_id is None
+    assert callback.due_at == FIXED_NOW + timedelta(seconds=20, hours=2)
+    assert _call(database, "u2").callback_id == callback.id
+    wang = Actor(desk.agent, "王芳", "agent")
+    with UnitOfWork(database) as uow:
+        assert calls.missed_count(uow, wang, callback.id, FIXED_NOW) == 2
+        (row,) = callbacks_service.callback_page(
+            uow, wang, CallbackPage(CallbackScope(shared=True), 0, 10), FIXED_NOW
+        )
+        detail = callbacks_service.open_callback(
+            uow, wang, OpenCallback(callback.id, mark_opened=False), FIXED_NOW
+        )
+        covered = uow.callbacks.uncovered_count(FIXED_NOW, FIXED_NOW + timedelta(days=7))
+        customers = uow.session.scalar(select(func.count()).select_from(m.Customer))
+    # the queue and the call screen name it by its number, written as the desk writes one
+    assert (row.customer_id, row.customer_name) == (None, "139 0000 1111")
+    assert (detail.customer_id, detail.customer_name) == (None, "139 0000 1111")
+    assert covered == customers  # a callback with no customer covers no customer
+
+
+def test_a_masked_role_sees_an_unknown_callers_callback_masked(
+    database: Database, desk: Desk
+) -> None:
+    _post(database, _event("newCall", "u3", **{"from": UNKNOWN}))
+    _post(database, _event("hangup", "u3", cause="cancel", **{"from": UNKNOWN}), 30)
+    with UnitOfWork(database) as uow:
+        uow.settings.save_settings({"privacy.masked": "department_agent"}, desk.lead, FIXED_NOW)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        (row,) = callbacks_service.callback_page(
+            uow,
+            Actor(desk.agent, "王芳", "agent"),
+            CallbackPage(CallbackScope(shared=True), 0, 10),
+            FIXED_NOW,
+        )
+    assert row.customer_name == "139****1111"
+
+
+def test_an_answered_call_from_an_unknown_number_closes_its_callback(
+    database: Database, desk: Desk
+) -> None:
+    _extension(database, desk)
+    _post(database, _event("newCall", "u4", **{"from": UNKNOWN}))
+    _post(database, _event("hangup", "u4", cause="cancel", **{"from": UNKNOWN}), 30)
+    _post(database, _event("newCall", "u5", **{"from": UNKNOWN}), 600)
+    _post(database, _event("answer", "u5", answeringNumber=EXT, **{"from": UNKNOWN}), 604)
+    (callback,) = _callbacks(database)
+    assert callback.status == "done" and callback.done_by_id == desk.agent
+    assert _call(database, "u4").outcome == "called_back"
 
 
 def test_agents_set_themselves_not_ready_with_a_reason(database: Database, desk: Desk) -> None:
