@@ -116,6 +116,14 @@ class CallStore(StoreBase):
             query = query.with_for_update()
         return self.session.scalars(query).first()
 
+    def call_by_pk(self, call_pk: int) -> m.Call | None:
+        """A call by its row id, locked on PostgreSQL like `find_call` (the bridge may be
+        storing its hangup at the same moment)."""
+        query = select(m.Call).where(m.Call.id == call_pk)
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        return self.session.scalars(query).first()
+
     def new_call(self, source: str, call_id: str, facts: CallFacts, now: datetime) -> m.Call:
         """A call first heard of, added to the session (flushed with the caller's writes)."""
         call = m.Call(source=source, call_id=call_id, rings=[], blocked=False, updated_at=now)

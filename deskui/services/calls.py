@@ -21,15 +21,16 @@ from deskui.domain.accounts import masked_number, sees_personal
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.calls import (
     ANONYMOUS,
-    TALKING_SWEEP,
     AgentState,
     CallState,
+    Cause,
     Direction,
     Effect,
     Transition,
     apply_event,
     blocked,
     current_state,
+    end_orphaned,
     missed_callback_due,
     parse_event,
     set_state_problem,
@@ -141,6 +142,7 @@ def _follow(uow: UnitOfWork, call: m.Call, step: Transition, at: datetime, now: 
     if step.answered:
         agent = call.agent_id
         if agent is not None:
+            _end_orphan(uow, agent, at, now, Cause.NEXT_CALL, keep=call.id)
             uow.calls.set_agent_state(agent, AgentState.ON_CALL, at, call_pk=call.id)
         if not call.blocked and call.party_number != ANONYMOUS:
             _close_missed(uow, call, agent, now)
@@ -151,6 +153,27 @@ def _follow(uow: UnitOfWork, call: m.Call, step: Transition, at: datetime, now: 
             uow.calls.set_agent_state(call.agent_id, AgentState.WRAP_UP, ended, call_pk=call.id)
     if step.missed and not call.blocked and call.party_number != ANONYMOUS:
         _missed(uow, call, step, now)
+
+
+def _end_orphan(
+    uow: UnitOfWork, agent_id: int, at: datetime, now: datetime, cause: Cause, keep: int = 0
+) -> None:
+    """The call the agent is on by the desk's account, whose hangup never came, ended: they
+    answered another call, or said they are ready (or not ready) again. The agent's state
+    is the caller's to set next (no wrap-up: the end is a guess, said by its cause)."""
+    stored = uow.calls.agent_call(agent_id)  # the row set_agent_state then writes: no trip
+    if stored is None or stored[0] != AgentState.ON_CALL or stored[1] in (None, keep):
+        return
+    from deskui.data.call_store import facts_of
+
+    orphan = uow.calls.call_by_pk(stored[1])
+    step = end_orphaned(facts_of(orphan), at, cause) if orphan is not None else None
+    if orphan is None or step is None:
+        return
+    uow.calls.apply(orphan, step.facts, now)
+    kind = "next_call" if cause is Cause.NEXT_CALL else "desk_end"
+    uow.calls.add_event(orphan.id, kind, now, step.effect, {})
+    uow.calls.call_changed(orphan, now)
 
 
 def _close_missed(uow: UnitOfWork, call: m.Call, agent_id: int | None, now: datetime) -> None:
@@ -210,14 +233,14 @@ class SweepCalls:
 
 def sweep_calls(uow: UnitOfWork, actor: Actor, command: SweepCalls, now: datetime) -> int:
     """Calls ringing past the site's time closed as missed (their callback follows), calls
-    answered past 12 hours closed as answered; how many."""
+    answered past the site's talking time (default 2 hours) closed as answered; how many."""
     require(actor, Action.RECORD_CALL)
     from deskui.data.call_store import facts_of
 
     rules = uow.rules.phone
     closed = 0
     for call in uow.calls.open_calls((CallState.RINGING, CallState.ANSWERED)):
-        step = sweep(facts_of(call), now, rules.ringing_sweep, TALKING_SWEEP)
+        step = sweep(facts_of(call), now, rules.ringing_sweep, rules.talking_sweep)
         if step is None:
             continue
         uow.calls.apply(call, step.facts, now)
@@ -261,14 +284,13 @@ class SetAgentState:
 
 
 def set_agent_state(uow: UnitOfWork, actor: Actor, command: SetAgentState, now: datetime) -> None:
-    """One's own state (not while on a call: the call's end says wrap-up)."""
+    """One's own state. The desk still has them on a call whose hangup never came (a PBX
+    that dropped it): saying ready or not ready says that call is over, and it ends now."""
     require(actor, Action.SEE_CALLS)
     problem = set_state_problem(command.state, command.reason)
     if problem is not None:
         raise Invalid([problem])
-    stored = uow.calls.agent_state(actor.id)
-    if stored is not None and stored.state == AgentState.ON_CALL:
-        raise Invalid([FieldProblem("state", "phone.error.on_call")])
+    _end_orphan(uow, actor.id, now, now, Cause.ENDED_AT_DESK)
     uow.calls.set_agent_state(actor.id, command.state, now, reason=command.reason)
     uow.commit()
 

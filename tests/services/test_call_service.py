@@ -425,3 +425,75 @@ def test_an_extension_is_unique_and_digits_only(database: Database, desk: Desk) 
     with UnitOfWork(database) as uow:
         assert uow.accounts.account("王芳").extension == EXT  # type: ignore[union-attr]
         assert uow.accounts.account("李娜").extension is None  # type: ignore[union-attr]
+
+
+def _answered(database: Database, call_id: str, seconds: float = 0) -> None:
+    _post(database, _event("newCall", call_id), seconds)
+    _post(database, _event("answer", call_id, answeringNumber=EXT), seconds + 5)
+
+
+def _sweep(database: Database, after: timedelta) -> int:
+    with UnitOfWork(database) as uow:
+        return calls.sweep_calls(uow, PHONE_ACTOR, SweepCalls(), FIXED_NOW + after)
+
+
+def _state(database: Database, desk: Desk) -> tuple[str, int | None]:
+    with UnitOfWork(database) as uow:
+        record = uow.calls.agent_state(desk.agent)
+        assert record is not None
+        return record.state, record.call_id
+
+
+def test_an_answered_call_whose_hangup_was_lost_ends_after_the_sites_talking_time(
+    database: Database, desk: Desk
+) -> None:
+    _extension(database, desk)
+    _answered(database, "t1")
+    assert _sweep(database, timedelta(minutes=119)) == 0  # default: two hours after the answer
+    assert _state(database, desk)[0] == "on_call"
+    assert _sweep(database, timedelta(minutes=121)) == 1
+    call = _call(database, "t1")
+    assert (call.state, call.outcome, call.cause) == ("ended", "answered", "swept")
+    assert _state(database, desk)[0] == "wrap_up"
+    with UnitOfWork(database) as uow:  # a site with shorter calls says so
+        uow.settings.save_settings({"phone.talking_sweep": "30"}, desk.lead, FIXED_NOW)
+        uow.commit()
+    _answered(database, "t2", 7200)
+    assert _sweep(database, timedelta(seconds=7200 + 5, minutes=29)) == 0
+    assert _sweep(database, timedelta(seconds=7200 + 5, minutes=30)) == 1
+
+
+def test_the_agent_saying_ready_ends_the_call_whose_hangup_was_lost(
+    database: Database, desk: Desk
+) -> None:
+    _extension(database, desk)
+    _answered(database, "t3")
+    wang = Actor(desk.agent, "王芳", "agent")
+    with UnitOfWork(database) as uow:
+        calls.set_agent_state(uow, wang, SetAgentState("ready"), FIXED_NOW + timedelta(minutes=4))
+    call = _call(database, "t3")
+    assert (call.state, call.outcome, call.cause) == ("ended", "answered", "ended_at_desk")
+    assert call.ended_at == FIXED_NOW + timedelta(minutes=4)
+    assert _state(database, desk) == ("ready", None)
+    with UnitOfWork(database) as uow:
+        assert calls.live_calls(uow, wang, None, FIXED_NOW) == []  # the floor: not on a call
+        feed = [(e, i) for _, e, i in uow.changes.changes_since(0)]
+    assert ("call_agent", desk.agent) in feed  # their desk and the floor hear of it
+    # the lost hangup turns up after all: the call's end is corrected, the agent stays ready
+    _post(database, _event("hangup", "t3", cause="normalClearing"), 200)
+    call = _call(database, "t3")
+    assert (call.ended_at, call.cause) == (FIXED_NOW + timedelta(seconds=200), "normal_clearing")
+    assert _state(database, desk) == ("ready", None)
+
+
+def test_answering_another_call_ends_the_one_whose_hangup_was_lost(
+    database: Database, desk: Desk
+) -> None:
+    _extension(database, desk)
+    _answered(database, "t4")
+    _answered(database, "t5", 300)  # one handset: the first call is over
+    first, second = _call(database, "t4"), _call(database, "t5")
+    assert (first.state, first.cause) == ("ended", "next_call")
+    assert first.ended_at == FIXED_NOW + timedelta(seconds=305)
+    assert second.state == "answered"
+    assert _state(database, desk) == ("on_call", second.id)
