@@ -300,10 +300,10 @@ class CallStore(StoreBase):
         floor and the caller log; ("call_agent", agent id) for each agent it rings or was
         answered by; ("call_queue", call id) when it rings a queue and no agent by name."""
         agents = dict.fromkeys([*(call.rings or []), *([call.agent_id] if call.agent_id else [])])
-        for agent_id in agents:  # added before the row whose NOTIFY flushes them in one insert
-            self.session.add(m.Change(entity="call_agent", entity_id=agent_id, at=now))
+        for agent_id in agents:
+            self._changed("call_agent", agent_id, now)
         if not agents and call.queue:
-            self.session.add(m.Change(entity="call_queue", entity_id=call.id, at=now))
+            self._changed("call_queue", call.id, now)
         self._changed("call", call.id, now)
 
     # -- reads -----------------------------------------------------------------------------

@@ -66,6 +66,8 @@ def number_named(number: str) -> str:
     from deskui.domain.phone import format_display
 
     return format_display(number) if number.startswith("+") else number
+
+
 MISSED_CALL = "missed_call"
 """The purpose of a missed call's callback (未接来电回拨, issue 25): not one of the seed's
 purposes a site picks for confirmation, so it is no CallbackPurpose member."""

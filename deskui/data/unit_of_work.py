@@ -114,8 +114,9 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = self._database.quick_session() if self._quick else self._database.session()
         self._rules = None
-        self.notified = False
-        """This transaction has told the listening desks (PostgreSQL NOTIFY, once)."""
+        self.changed: list[tuple[str, int]] = []
+        """The change feed rows of this transaction: its commit tells the listening desks
+        whom they concern (PostgreSQL NOTIFY, `change_listener.change_note`)."""
         for attribute in _STORES:  # a unit of work entered again gets stores of its session
             self.__dict__.pop(attribute, None)
         return self
@@ -130,8 +131,16 @@ class UnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
+        if self.changed and self.session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy import text
+
+            from deskui.data.change_listener import CHANNEL, change_note
+
+            # delivered at commit, once per transaction: the desks it concerns poll at once
+            note = change_note(self.changed)
+            self.session.execute(text("SELECT pg_notify(:c, :n)"), {"c": CHANNEL, "n": note})
         self.session.commit()
-        self.notified = False
+        self.changed = []
 
     @property
     def rules(self) -> SiteRules:

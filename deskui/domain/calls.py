@@ -376,8 +376,6 @@ def sweep(
     return Transition(ended, Effect.UPDATED, ended=True)
 
 
-
-
 # -- after the call: missed callbacks, agents' states ----------------------------------------
 
 

@@ -109,6 +109,8 @@ class CallerLogScreen(Screen[None]):
     """Every call the phone system told the desk of, by filter."""
 
     CSS_PATH = "caller_log.tcss"  # its own rules, parsed when it first opens
+    watches_calls = True
+    """Every call event concerns it: the desk reads the feed for each (DeskApp.heard)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "filter('all')", "keys.caller_log_all", id="caller_log_all"),
