@@ -7,13 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
 from deskui.data.store_base import StoreBase
+
+if TYPE_CHECKING:
+    from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calls import (
     ANONYMOUS,
     CallFacts,
@@ -108,6 +111,17 @@ def facts_of(call: m.Call) -> CallFacts:
 class CallStore(StoreBase):
     """Calls, call events and agent states; shares the unit of work's session."""
 
+    def __init__(self, uow: UnitOfWork) -> None:
+        super().__init__(uow)
+        self._states: dict[int, m.AgentStateRow | None] = {}
+        """Agent state rows read in this unit of work, held: the session's identity map
+        holds an unchanged row weakly, and a second `get` would read it again."""
+
+    def _state_row(self, agent_id: int) -> m.AgentStateRow | None:
+        if agent_id not in self._states:
+            self._states[agent_id] = self.session.get(m.AgentStateRow, agent_id)
+        return self._states[agent_id]
+
     # -- writes (deskui.services.calls only) ---------------------------------------------
 
     def find_call(self, source: str, call_id: str) -> m.Call | None:
@@ -162,6 +176,9 @@ class CallStore(StoreBase):
         wanted = [w for w in dict.fromkeys(words) if w]
         if not wanted:
             return {}
+        kept = self._uow.agents_by_word
+        if kept is not None:
+            return {word: kept[word] for word in wanted if word in kept}
         rows = self.session.execute(
             select(m.Agent.id, m.Agent.extension, m.Agent.name).where(
                 m.Agent.active.is_(True),
@@ -175,13 +192,37 @@ class CallStore(StoreBase):
                     found.setdefault(word, agent_id)
         return found
 
+    def agents_by_word(self) -> dict[str, int]:
+        """Every active agent by extension and by name (`agents_at` for all of them, which
+        the phone bridge keeps between events)."""
+        query = (
+            select(m.Agent.id, m.Agent.extension, m.Agent.name)
+            .where(m.Agent.active.is_(True))
+            .order_by(m.Agent.id)
+        )
+        found: dict[str, int] = {}
+        for agent_id, extension, name in self.session.execute(query):
+            for word in (extension, name):
+                if word:
+                    found.setdefault(word, agent_id)
+        return found
+
     def customer_of(self, number: str) -> int | None:
         """The customer whose company phone or contact's phone is `number` (the oldest)."""
+        found = self.session.scalar(self._customer_query(number))
+        return int(found) if found is not None else None
+
+    @staticmethod
+    def _customer_query(number: str) -> Select[Any]:
         company = select(m.Customer.id.label("id")).where(m.Customer.phone_e164 == number)
         contact = select(m.Contact.customer_id.label("id")).where(m.Contact.phone_e164 == number)
         both = company.union_all(contact).subquery()
-        found = self.session.scalar(select(func.min(both.c.id)))
-        return int(found) if found is not None else None
+        return select(func.min(both.c.id))
+
+    def set_customer_of(self, call: m.Call, number: str) -> None:
+        """The call's customer found by the INSERT or UPDATE that writes it (a subquery):
+        no round trip of its own for each new call."""
+        call.customer_id = self._customer_query(number).scalar_subquery()
 
     def open_missed_callback(self, party_number: str) -> int | None:
         """The missed-call callback still open for this number, if any."""
@@ -255,10 +296,11 @@ class CallStore(StoreBase):
         reason: str = "",
         call_pk: int | None = None,
     ) -> None:
-        row = self.session.get(m.AgentStateRow, agent_id)
+        row = self._state_row(agent_id)
         if row is None:
             row = m.AgentStateRow(agent_id=agent_id)
             self.session.add(row)
+            self._states[agent_id] = row
         row.state = state
         row.reason = reason
         row.since = since
@@ -267,7 +309,7 @@ class CallStore(StoreBase):
 
     def agent_call(self, agent_id: int) -> tuple[str, int | None] | None:
         """The agent's stored state and the call it is about (no name: the write path)."""
-        row = self.session.get(m.AgentStateRow, agent_id)
+        row = self._state_row(agent_id)
         return None if row is None else (row.state, row.call_id)
 
     def agent_state(self, agent_id: int) -> AgentStateRecord | None:

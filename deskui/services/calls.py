@@ -9,7 +9,7 @@ desks read calls and set their own state through the functions below.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -58,6 +58,7 @@ __all__ = [
     "my_calls_now",
     "my_state",
     "record_call_event",
+    "record_call_events",
     "set_agent_state",
     "set_phone_token",
     "sweep_calls",
@@ -96,6 +97,29 @@ def record_call_event(
     """Store one call event and what follows from it, in one transaction; `Invalid` for a
     post the domain refuses (the bridge's 422), nothing written."""
     require(actor, Action.RECORD_CALL)
+    recorded = _record(uow, command, now)
+    uow.commit()
+    return recorded
+
+
+def record_call_events(
+    uow: UnitOfWork, actor: Actor, commands: Sequence[RecordCallEvent], now: datetime
+) -> list[CallEventRecorded | Invalid]:
+    """Store the events that came while the last batch was being stored, in the order they
+    came, in one transaction (the bridge at 500 events/s: one commit for a few events);
+    each one refused by the domain is its own `Invalid`, the others are stored."""
+    require(actor, Action.RECORD_CALL)
+    results: list[CallEventRecorded | Invalid] = []
+    for command in commands:
+        try:
+            results.append(_record(uow, command, now))
+        except Invalid as refused:  # parse_event refuses before anything is written
+            results.append(refused)
+    uow.commit()
+    return results
+
+
+def _record(uow: UnitOfWork, command: RecordCallEvent, now: datetime) -> CallEventRecorded:
     event = parse_event(command.fields)
     at = command.received_at or now
     rules = uow.rules.phone
@@ -113,12 +137,10 @@ def record_call_event(
     step = apply_event(facts, event, at, blocked=is_blocked)
     changed = step.effect in (Effect.CREATED, Effect.UPDATED)
     if call is None:
-        customer = None
-        if event.party_number != ANONYMOUS:
-            customer = uow.calls.customer_of(event.party_number)
         call = uow.calls.new_call(command.source, event.call_id, step.facts, now)
         call.blocked = is_blocked
-        call.customer_id = customer
+        if event.party_number != ANONYMOUS:
+            uow.calls.set_customer_of(call, event.party_number)
     elif changed:
         uow.calls.apply(call, step.facts, now)
     if changed:
@@ -132,7 +154,6 @@ def record_call_event(
     if changed:
         _follow(uow, call, step, at, now)
         uow.calls.call_changed(call, now)
-    uow.commit()
     return CallEventRecorded(call.id, step.effect, call.state, is_blocked)
 
 
