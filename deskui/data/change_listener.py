@@ -53,6 +53,15 @@ def change_note(changes: list[tuple[str, int]]) -> str:
     return note if len(note) <= MAX_NOTE else ""
 
 
+def note_names(note: str, agent_id: int | None) -> bool:
+    """Whether the note is a call's that rings or pops this agent (or every desk of calls):
+    their desk reads its calls at once, without waiting for the feed to say so."""
+    if not note.startswith(CALLS) or agent_id is None:
+        return False
+    named = note[len(CALLS) :].split(",")
+    return EVERY_CALL_DESK in named or str(agent_id) in named
+
+
 def note_concerns(note: str, agent_id: int | None, *, watches_calls: bool) -> bool:
     """Whether a desk signed in as `agent_id` reads the change feed for this note: any note
     but the phone's, or one naming it or every desk of calls, or any call while it shows
@@ -60,10 +69,7 @@ def note_concerns(note: str, agent_id: int | None, *, watches_calls: bool) -> bo
     a desk look more often or less promptly (the tick's poll still runs)."""
     if not note.startswith(CALLS):
         return True
-    if watches_calls:
-        return True
-    named = note[len(CALLS) :].split(",")
-    return EVERY_CALL_DESK in named or (agent_id is not None and str(agent_id) in named)
+    return watches_calls or note_names(note, agent_id)
 
 
 RETRY_SECONDS = 5.0
