@@ -1,6 +1,6 @@
 """`deskui phone serve`: the PBX's call events in the shape of Zammad's generic CTI push
 (`POST /api/v1/cti/<token>`, JSON or form, `user[]` too), each stored through
-`deskui.services.calls.record_call_event` before the reply (issue 25; DESIGN.md 12).
+`deskui.services.calls.record_call_events` before the reply (issue 25; DESIGN.md 12).
 
 - The reply is `{}`, or `{"action": "reject", "reason": "busy"}` for a number on the site's
   block list (Zammad's answer, which a PBX script turns into a busy tone).
