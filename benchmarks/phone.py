@@ -6,7 +6,9 @@ listening on PostgreSQL.
 `deskui phone serve` runs as its own process on a free port, on a PostgreSQL schema of this
 run's own (URL from --db, DESKUI_TEST_DATABASE_URL or /tmp/pgurl) holding 50 agents with
 extensions and 500 customers. `--desks` connections LISTEN as desks do and, on each
-notification, read the change feed after the id they last saw. `--clients` threads post as
+notification that concerns them (its note names their agent, or any call for the first
+desk, a lead's floor: deskui.data.change_listener.note_concerns), read the change feed after
+the id they last saw. `--clients` threads post as
 a PBX does (keep-alive HTTP, JSON): per call `newCall`, `answer`, `hangup` (every fifth call
 missed: `newCall`, `hangup` cancel, which files a callback). Each post's latency is the time
 to its reply, which comes after the event is committed. `--quick`: 200 calls, 10 desks.
@@ -67,11 +69,14 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _seed(database: Database, agents: int = 50, customers: int = 500) -> None:
+def _seed(database: Database, agents: int = 50, customers: int = 500) -> list[int]:
+    """The agents' ids, by extension (8001 first)."""
+    ids: list[int] = []
     with UnitOfWork(database) as uow:
         for n in range(agents):
             agent = uow.agents.add_agent(f"坐席{n:02d}", Role.AGENT, NOW)
             uow.session.get_one(m.Agent, agent.id).extension = str(8001 + n)
+            ids.append(agent.id)
         for n in range(customers):
             uow.session.add(
                 m.Customer(
@@ -82,18 +87,22 @@ def _seed(database: Database, agents: int = 50, customers: int = 500) -> None:
                 )
             )
         uow.commit()
+    return ids
 
 
 class Desks:
     """`count` LISTENing connections, each reading the change feed on every notification."""
 
-    def __init__(self, url: str, schema: str, count: int) -> None:
+    def __init__(self, url: str, schema: str, count: int, agents: list[int]) -> None:
         self._stop = threading.Event()
         self.reads = 0
+        self.heard = 0
         self._lock = threading.Lock()
         self._threads = [
-            threading.Thread(target=self._desk, args=(url, schema), daemon=True)
-            for _ in range(count)
+            threading.Thread(
+                target=self._desk, args=(url, schema, agents[n % len(agents)], n == 0), daemon=True
+            )
+            for n in range(count)
         ]
         self._ready = threading.Barrier(count + 1)
 
@@ -107,8 +116,10 @@ class Desks:
         for thread in self._threads:
             thread.join(timeout=5)
 
-    def _desk(self, url: str, schema: str) -> None:
+    def _desk(self, url: str, schema: str, agent: int, floor: bool) -> None:
         import psycopg
+
+        from deskui.data.change_listener import note_concerns
 
         plain = url.replace("postgresql+psycopg://", "postgresql://").split("?")[0]
         with psycopg.connect(plain, autocommit=True) as connection:
@@ -118,7 +129,12 @@ class Desks:
             self._ready.wait(timeout=60)
             while not self._stop.is_set():
                 # out of the generator first: it holds the connection while it waits
-                if not list(connection.notifies(timeout=0.5, stop_after=1)):
+                heard = list(connection.notifies(timeout=0.5, stop_after=1))
+                if not heard:
+                    continue
+                with self._lock:
+                    self.heard += 1
+                if not any(note_concerns(n.payload, agent, watches_calls=floor) for n in heard):
                     continue
                 rows = connection.execute(
                     "SELECT id, entity, entity_id FROM change WHERE id > %s ORDER BY id",
@@ -210,7 +226,7 @@ def main() -> int:
     try:
         database = Database(scoped)
         database.upgrade()
-        _seed(database)
+        agents = _seed(database)
         database.dispose()
         port = _free_port()
         env = {**os.environ, "DESKUI_PHONE_TOKEN": TOKEN, "DESKUI_DATA_DIR": str(folder)}
@@ -230,7 +246,7 @@ def main() -> int:
                 if time.monotonic() > deadline or bridge.poll() is not None:
                     raise SystemExit("phone: the bridge did not start") from None
                 time.sleep(0.2)
-        listening = Desks(scoped, schema, desks)
+        listening = Desks(scoped, schema, desks, agents)
         listening.start()
         _post_all(port, range(10_000_000, 10_000_020), args.clients)  # warm-up, not counted
         latencies, failures, elapsed = _post_all(port, range(calls), args.clients)
@@ -245,7 +261,10 @@ def main() -> int:
         print(f"  events/s {per_second:8.0f}   (goal >= 500)")
         mean = statistics.fmean(latencies) * 1000
         print(f"  p50 {p50:8.2f} ms   p99 {p99:8.2f} ms (goal < 20)   mean {mean:.2f} ms")
-        print(f"  desk feed reads {listening.reads}   load average {load:.2f}")
+        print(
+            f"  notifications heard {listening.heard}, feed reads {listening.reads} "
+            f"(a desk reads only for a call that concerns it)   load average {load:.2f}"
+        )
         result = {
             "events_per_s": round(per_second, 1),
             "event_p50_ms": round(p50, 2),

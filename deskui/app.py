@@ -636,10 +636,23 @@ class DeskApp(KeysInOrderApp[None]):
 
         self._listener = ChangeListener(
             database.url,
-            lambda: deliver(self, self.poll_changes),
+            lambda note: deliver(self, self.heard, note),
             application_name=application_name(),
         )
         self._listener.start()
+
+    def heard(self, note: str) -> None:
+        """A notification: the feed is read now when it concerns this desk (issue 25: a call
+        wakes only the desks it rings or pops, and those showing the floor or the caller
+        log); one that does not is read with the next change that does, or the tick's poll."""
+        from deskui.data.change_listener import note_concerns, note_names
+
+        agent_id = self.agent.id if self.agent is not None else None
+        watching = any(getattr(screen, "watches_calls", False) for screen in self.screen_stack)
+        if note_names(note, agent_id):  # a call rings or pops here: its read starts now
+            self.phone.read_ahead()
+        if note_concerns(note, agent_id, watches_calls=watching):
+            self.poll_changes()
 
     def _poll_due(self) -> bool:
         """Whether this tick polls the change feed: every CHANGE_POLL_TICKS, or only every

@@ -20,7 +20,7 @@ from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.model import Role
-from deskui.phone.bridge import BadBody, Bridge, fields_of, token_digest
+from deskui.phone.bridge import BadBody, Bridge, Stored, fields_of, token_digest
 from deskui.phone.journal import Journal
 from tests.conftest import FIXED_NOW
 from tests.phone_lab import ROOT, TOKEN, BridgeProcess
@@ -238,3 +238,101 @@ def test_a_journaled_event_that_fails_for_another_reason_does_not_hold_the_rest(
     with UnitOfWork(database) as uow:
         assert list(uow.session.scalars(select(m.Call.call_id))) == ["p2"]
     database.dispose()
+
+
+def _bridge(database: Database, tmp_path: Path) -> Bridge:
+    journal = Journal(tmp_path / "batch" / "journal.jsonl")
+    return Bridge(_url(database), FixedClock(FIXED_NOW), journal, token_digest(TOKEN), database)
+
+
+def test_events_that_came_together_are_stored_in_order_in_one_transaction(
+    database: Database, tmp_path: Path
+) -> None:
+    from sqlalchemy import event
+
+    agent, _customer = _seed(database)
+    bridge = _bridge(database, tmp_path)
+    commits: list[int] = []
+
+    def committed(_conn: object) -> None:
+        commits.append(1)
+
+    event.listen(database.engine, "commit", committed)
+    try:
+        at = [FIXED_NOW + timedelta(seconds=s) for s in (0, 4, 30, 31)]
+        results = bridge.store_batch(
+            [
+                (_event("newCall", "k1"), at[0]),
+                (_event("answer", "k1", answeringNumber="8001"), at[1]),
+                (_event("hangup", "k1", cause="normalClearing"), at[2]),
+                (_event("newCall", "k2"), at[3]),
+            ]
+        )
+    finally:
+        event.remove(database.engine, "commit", committed)
+    assert results == [Stored(), Stored(), Stored(), Stored()]
+    assert len(commits) == 1  # one commit for the four: each reply waits for it
+    with UnitOfWork(database) as uow:
+        first = uow.session.scalars(select(m.Call).where(m.Call.call_id == "k1")).one()
+        kinds = list(
+            uow.session.scalars(
+                select(m.CallEvent.kind)
+                .where(m.CallEvent.call_id == first.id)
+                .order_by(m.CallEvent.id)
+            )
+        )
+        assert kinds == ["newCall", "answer", "hangup"]
+        assert (first.state, first.outcome, first.agent_id) == ("ended", "answered", agent)
+        assert first.ended_at == at[2]
+
+
+def test_a_fault_of_ours_in_a_batch_fails_only_its_own_event(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deskui.services import calls
+
+    _seed(database)
+    bridge = _bridge(database, tmp_path)
+    real = calls._record
+
+    def failing(uow: UnitOfWork, command: calls.RecordCallEvent, now: datetime) -> object:
+        if command.fields["callId"] == "f2":
+            raise RuntimeError("a fault of ours")
+        return real(uow, command, now)
+
+    monkeypatch.setattr(calls, "_record", failing)
+    results = bridge.store_batch(
+        [(_event("newCall", call_id), FIXED_NOW) for call_id in ("f1", "f2", "f3")]
+    )
+    assert results[0] == Stored() and results[2] == Stored()
+    assert isinstance(results[1], RuntimeError)
+    with UnitOfWork(database) as uow:
+        stored = set(uow.session.scalars(select(m.Call.call_id)))
+    assert stored == {"f1", "f3"}
+    assert len(bridge._journal) == 0  # a fault of ours is no database away: nothing journaled
+
+
+def test_the_sites_rules_and_agents_are_kept_between_batches_for_a_while(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import event
+
+    _seed(database)
+    bridge = _bridge(database, tmp_path)
+    assert bridge.store_batch([(_event("newCall", "r1"), FIXED_NOW)]) == [Stored()]
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        bridge.store_batch([(_event("hangup", "r1", cause="cancel"), FIXED_NOW)])
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    assert statements and not any("site_setting" in s or "FROM agent" in s for s in statements)
+    with UnitOfWork(database) as uow:  # a number blocked now: refused once they are read again
+        uow.settings.save_settings({"phone.block_list": "13812345678"}, None, FIXED_NOW)
+        uow.commit()
+    monkeypatch.setattr("deskui.phone.bridge.KEEP_SECONDS", 0.0)
+    assert bridge.store_batch([(_event("newCall", "r2"), FIXED_NOW)]) == [Stored(reject=True)]

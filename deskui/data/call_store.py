@@ -7,14 +7,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
 from deskui.data.store_base import StoreBase
+
+if TYPE_CHECKING:
+    from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calls import (
+    ANONYMOUS,
     CallFacts,
     CallOutcome,
     CallState,
@@ -107,10 +111,29 @@ def facts_of(call: m.Call) -> CallFacts:
 class CallStore(StoreBase):
     """Calls, call events and agent states; shares the unit of work's session."""
 
+    def __init__(self, uow: UnitOfWork) -> None:
+        super().__init__(uow)
+        self._states: dict[int, m.AgentStateRow | None] = {}
+        """Agent state rows read in this unit of work, held: the session's identity map
+        holds an unchanged row weakly, and a second `get` would read it again."""
+
+    def _state_row(self, agent_id: int) -> m.AgentStateRow | None:
+        if agent_id not in self._states:
+            self._states[agent_id] = self.session.get(m.AgentStateRow, agent_id)
+        return self._states[agent_id]
+
     # -- writes (deskui.services.calls only) ---------------------------------------------
 
     def find_call(self, source: str, call_id: str) -> m.Call | None:
         query = select(m.Call).where(m.Call.source == source, m.Call.call_id == call_id)
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        return self.session.scalars(query).first()
+
+    def call_by_pk(self, call_pk: int) -> m.Call | None:
+        """A call by its row id, locked on PostgreSQL like `find_call` (the bridge may be
+        storing its hangup at the same moment)."""
+        query = select(m.Call).where(m.Call.id == call_pk)
         if self.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
         return self.session.scalars(query).first()
@@ -153,6 +176,9 @@ class CallStore(StoreBase):
         wanted = [w for w in dict.fromkeys(words) if w]
         if not wanted:
             return {}
+        kept = self._uow.agents_by_word
+        if kept is not None:
+            return {word: kept[word] for word in wanted if word in kept}
         rows = self.session.execute(
             select(m.Agent.id, m.Agent.extension, m.Agent.name).where(
                 m.Agent.active.is_(True),
@@ -166,13 +192,37 @@ class CallStore(StoreBase):
                     found.setdefault(word, agent_id)
         return found
 
+    def agents_by_word(self) -> dict[str, int]:
+        """Every active agent by extension and by name (`agents_at` for all of them, which
+        the phone bridge keeps between events)."""
+        query = (
+            select(m.Agent.id, m.Agent.extension, m.Agent.name)
+            .where(m.Agent.active.is_(True))
+            .order_by(m.Agent.id)
+        )
+        found: dict[str, int] = {}
+        for agent_id, extension, name in self.session.execute(query):
+            for word in (extension, name):
+                if word:
+                    found.setdefault(word, agent_id)
+        return found
+
     def customer_of(self, number: str) -> int | None:
         """The customer whose company phone or contact's phone is `number` (the oldest)."""
+        found = self.session.scalar(self._customer_query(number))
+        return int(found) if found is not None else None
+
+    @staticmethod
+    def _customer_query(number: str) -> Select[Any]:
         company = select(m.Customer.id.label("id")).where(m.Customer.phone_e164 == number)
         contact = select(m.Contact.customer_id.label("id")).where(m.Contact.phone_e164 == number)
         both = company.union_all(contact).subquery()
-        found = self.session.scalar(select(func.min(both.c.id)))
-        return int(found) if found is not None else None
+        return select(func.min(both.c.id))
+
+    def set_customer_of(self, call: m.Call, number: str) -> None:
+        """The call's customer found by the INSERT or UPDATE that writes it (a subquery):
+        no round trip of its own for each new call."""
+        call.customer_id = self._customer_query(number).scalar_subquery()
 
     def open_missed_callback(self, party_number: str) -> int | None:
         """The missed-call callback still open for this number, if any."""
@@ -246,10 +296,11 @@ class CallStore(StoreBase):
         reason: str = "",
         call_pk: int | None = None,
     ) -> None:
-        row = self.session.get(m.AgentStateRow, agent_id)
+        row = self._state_row(agent_id)
         if row is None:
             row = m.AgentStateRow(agent_id=agent_id)
             self.session.add(row)
+            self._states[agent_id] = row
         row.state = state
         row.reason = reason
         row.since = since
@@ -258,7 +309,7 @@ class CallStore(StoreBase):
 
     def agent_call(self, agent_id: int) -> tuple[str, int | None] | None:
         """The agent's stored state and the call it is about (no name: the write path)."""
-        row = self.session.get(m.AgentStateRow, agent_id)
+        row = self._state_row(agent_id)
         return None if row is None else (row.state, row.call_id)
 
     def agent_state(self, agent_id: int) -> AgentStateRecord | None:
@@ -291,10 +342,10 @@ class CallStore(StoreBase):
         floor and the caller log; ("call_agent", agent id) for each agent it rings or was
         answered by; ("call_queue", call id) when it rings a queue and no agent by name."""
         agents = dict.fromkeys([*(call.rings or []), *([call.agent_id] if call.agent_id else [])])
-        for agent_id in agents:  # added before the row whose NOTIFY flushes them in one insert
-            self.session.add(m.Change(entity="call_agent", entity_id=agent_id, at=now))
+        for agent_id in agents:
+            self._changed("call_agent", agent_id, now)
         if not agents and call.queue:
-            self.session.add(m.Change(entity="call_queue", entity_id=call.id, at=now))
+            self._changed("call_queue", call.id, now)
         self._changed("call", call.id, now)
 
     # -- reads -----------------------------------------------------------------------------
@@ -313,8 +364,10 @@ class CallStore(StoreBase):
             query = query.where(m.Call.started_at >= where.since)
         if where.until is not None:
             query = query.where(m.Call.started_at < where.until)
-        if where.not_called_back:
-            query = query.where(m.Call.outcome == CallOutcome.MISSED)
+        if where.not_called_back:  # a withheld number cannot be called back: never waiting
+            query = query.where(
+                m.Call.outcome == CallOutcome.MISSED, m.Call.party_number != ANONYMOUS
+            )
         elif where.missed_only:
             query = query.where(m.Call.outcome.in_((CallOutcome.MISSED, CallOutcome.CALLED_BACK)))
         if where.agent_id is not None:

@@ -56,6 +56,18 @@ if TYPE_CHECKING:
     from deskui.domain.calendar import BusinessCalendar
 
 OPEN = (CallbackStatus.PENDING, CallbackStatus.BOOKED)
+
+
+def number_named(number: str) -> str:
+    """A callback with no customer is named by its number, written as the desk writes one
+    (`138 1234 5678`)."""
+    if not number:
+        return ""
+    from deskui.domain.phone import format_display
+
+    return format_display(number) if number.startswith("+") else number
+
+
 MISSED_CALL = "missed_call"
 """The purpose of a missed call's callback (未接来电回拨, issue 25): not one of the seed's
 purposes a site picks for confirmation, so it is no CallbackPurpose member."""
@@ -91,7 +103,8 @@ class CallbackRow:
     """One open callback as a queue row."""
 
     callback_id: int
-    customer_id: int
+    customer_id: int | None
+    """None: a missed call's callback for a number no customer has (its name is the number)."""
     customer_name: str
     contact_name: str
     agent_id: int | None
@@ -111,6 +124,8 @@ class CallbackRow:
     """A special occasion's `Callback.occasion`, a promotion's with its name added."""
     version: int = 0
     """The version the row was read at: a lead's reassigning carries it (issue 16)."""
+    number: str = ""
+    """The number to call back when there is no customer (the name shows it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +133,8 @@ class CallbackDetail:
     """What the call screen needs: the customer, the contact, the purpose and what is known."""
 
     callback_id: int
-    customer_id: int
+    customer_id: int | None
+    """None: a missed call's callback for a number no customer has (its name is the number)."""
     customer_name: str
     unit_number: str
     contact_id: int | None
@@ -144,6 +160,8 @@ class CallbackDetail:
     """As on CallbackRow: which holiday, birthday, anniversary or promotion."""
     version: int = 0
     """The version the call screen loaded: each of its saves carries it (issue 16)."""
+    number: str = ""
+    """The number to call back when there is no customer (the name shows it)."""
 
     @property
     def may_start(self) -> bool:
@@ -198,7 +216,7 @@ class CallbackStore(StoreBase):
 
     def add_callback(
         self,
-        customer_id: int,
+        customer_id: int | None,
         purpose: CallbackPurpose | str,
         event_at: datetime,
         now: datetime,
@@ -212,16 +230,18 @@ class CallbackStore(StoreBase):
         due_at: datetime | None = None,
         occasion: str = "",
         ticket_id: int | None = None,
+        number: str = "",
     ) -> int:
-        """A callback due within its window, moved out of the customer's rest time."""
+        """A callback due within its window, moved out of the customer's rest time; with no
+        customer (a missed call from a number no customer has: `number`), out of the site's."""
         rules = rules or self.rules.callbacks
-        customer = self.session.get_one(m.Customer, customer_id)
-        if agent_id is None:
-            agent_id = customer.assigned_agent_id
+        if agent_id is None and customer_id is not None:
+            agent_id = self.session.get_one(m.Customer, customer_id).assigned_agent_id
         wanted = due_at or callback_due_at(purpose, event_at, rules)
         placement = self._place(customer_id, contact_id, wanted, calendar, rules)
         callback = m.Callback(
             customer_id=customer_id,
+            number=number,
             contact_id=contact_id,
             ticket_id=ticket_id,
             agent_id=agent_id,
@@ -268,29 +288,30 @@ class CallbackStore(StoreBase):
 
     def _place(
         self,
-        customer_id: int,
+        customer_id: int | None,
         contact_id: int | None,
         wanted: datetime,
         calendar: BusinessCalendar,
         rules: CallbackRules,
     ) -> Placement:
+        hours = calling_hours_for(self._convenient(customer_id, contact_id), rules)
+        return place_call(wanted, hours, calendar, rules.rest_hours)
+
+    def _convenient(self, customer_id: int | None, contact_id: int | None) -> list[str]:
+        """The contacts' convenient hours (none without a customer: the site's apply)."""
+        if customer_id is None:
+            return []
         query = select(m.Contact.convenient_time).where(m.Contact.customer_id == customer_id)
         if contact_id is not None:
             query = query.where(m.Contact.id == contact_id)
-        hours = calling_hours_for(list(self.session.scalars(query.order_by(m.Contact.id))), rules)
-        return place_call(wanted, hours, calendar, rules.rest_hours)
+        return list(self.session.scalars(query.order_by(m.Contact.id)))
 
     def calling_hours(self, callback_id: int) -> CallingHours:
         """When the callback's customer may be called (seed 000:2.5.2.1): its contact's (else
         the first contact's) convenient hours, else the site's, the rest time cut out; the
         service checks a booked time against them (`callbacks.check_booking`)."""
         callback = self.session.get_one(m.Callback, callback_id)
-        query = select(m.Contact.convenient_time).where(
-            m.Contact.customer_id == callback.customer_id
-        )
-        if callback.contact_id is not None:
-            query = query.where(m.Contact.id == callback.contact_id)
-        convenient = list(self.session.scalars(query.order_by(m.Contact.id)))
+        convenient = self._convenient(callback.customer_id, callback.contact_id)
         return calling_hours_for(convenient, self.rules.callbacks)
 
     def _team(self, agent_id: int | None) -> str:
@@ -344,7 +365,7 @@ class CallbackStore(StoreBase):
             .add_columns(
                 m.Customer.name, contact.name, m.Agent.name, m.Customer.needs_sales_confirmation
             )
-            .join(m.Customer, m.Customer.id == m.Callback.customer_id)
+            .outerjoin(m.Customer, m.Customer.id == m.Callback.customer_id)
             .outerjoin(contact, contact.id == m.Callback.contact_id)
             .outerjoin(m.Agent, m.Agent.id == m.Callback.agent_id)
             .order_by(m.Callback.due_at, m.Callback.id)
@@ -355,7 +376,7 @@ class CallbackStore(StoreBase):
             CallbackRow(
                 callback_id=c.id,
                 customer_id=c.customer_id,
-                customer_name=customer_name,
+                customer_name=customer_name or number_named(c.number),
                 contact_name=contact_name or "",
                 agent_id=c.agent_id,
                 agent_name=agent_name or "",
@@ -367,9 +388,10 @@ class CallbackStore(StoreBase):
                 starts_at=c.created_at,
                 booked_at=c.booked_at,
                 moved_reason=c.moved_reason,
-                confirmation=confirmation_state(flag, c.purpose, c.sales_confirmed, rules),
+                confirmation=confirmation_state(bool(flag), c.purpose, c.sales_confirmed, rules),
                 occasion=self._occasion_named(c.occasion),
                 version=c.version,
+                number=c.number,
             )
             for c, customer_name, contact_name, agent_name, flag in self.session.execute(query)
         ]
@@ -416,16 +438,16 @@ class CallbackStore(StoreBase):
     ) -> CallbackDetail:
         rules = rules or self.rules.callbacks
         c = self.session.get_one(m.Callback, callback_id)
-        customer = self.session.get_one(m.Customer, c.customer_id)
+        customer = self.session.get(m.Customer, c.customer_id) if c.customer_id else None
         contact = self.session.get(m.Contact, c.contact_id) if c.contact_id else None
-        if contact is None and customer.contacts:
+        if contact is None and customer is not None and customer.contacts:
             contact = customer.contacts[0]
         agent = self.session.get(m.Agent, c.agent_id) if c.agent_id else None
         return CallbackDetail(
             callback_id=c.id,
-            customer_id=customer.id,
-            customer_name=customer.name,
-            unit_number=customer.unit_number,
+            customer_id=customer.id if customer else None,
+            customer_name=customer.name if customer else number_named(c.number),
+            unit_number=customer.unit_number if customer else "",
             contact_id=contact.id if contact else None,
             contact_name=contact.name if contact else "",
             contact_gender=contact.gender if contact else "unknown",
@@ -442,12 +464,16 @@ class CallbackStore(StoreBase):
             answers=dict(c.answers or {}),
             notes=c.notes,
             confirmation=confirmation_state(
-                customer.needs_sales_confirmation, c.purpose, c.sales_confirmed, rules
+                bool(customer and customer.needs_sales_confirmation),
+                c.purpose,
+                c.sales_confirmed,
+                rules,
             ),
-            sales_head=c.sales_head or self._last_sales_head(customer.id),
+            sales_head=c.sales_head or (self._last_sales_head(customer.id) if customer else ""),
             sales_note=c.sales_note,
             occasion=self._occasion_named(c.occasion),
             version=c.version,
+            number=c.number,
         )
 
     def _last_sales_head(self, customer_id: int) -> str:
@@ -593,7 +619,8 @@ class CallbackStore(StoreBase):
         if way:
             callback.way = way
         ticket_id = None
-        if needs_follow_up(outcome):
+        if needs_follow_up(outcome) and callback.customer_id is not None:
+            # a number no customer has gets no ticket here: the agent records one at intake
             from deskui.data.records import NewTicket
 
             problem = str(answers.get("issue") or answers.get("feedback") or notes or "")
@@ -819,6 +846,7 @@ class CallbackStore(StoreBase):
 
     def _covered(self, start: datetime, end: datetime) -> Select[Any]:
         return select(m.Callback.customer_id).where(
+            m.Callback.customer_id.is_not(None),  # NOT IN a list holding NULL is never true
             m.Callback.status != CallbackStatus.CANCELLED,
             or_(
                 m.Callback.due_at.between(start, end),
@@ -913,7 +941,7 @@ class CallbackStore(StoreBase):
         )
         if fallback is None:
             return 0
-        existing: set[tuple[int, str]] = {
+        existing: set[tuple[int | None, str]] = {
             (customer_id, occasion)
             for customer_id, occasion in self.session.execute(
                 select(m.Callback.customer_id, m.Callback.occasion).where(m.Callback.occasion != "")
@@ -1084,7 +1112,7 @@ class CallbackStore(StoreBase):
                 done_by.name,
                 confirmed_by.name,
             )
-            .join(m.Customer, m.Customer.id == m.Callback.customer_id)
+            .outerjoin(m.Customer, m.Customer.id == m.Callback.customer_id)
             .outerjoin(contact, contact.id == m.Callback.contact_id)
             .outerjoin(agent, agent.id == m.Callback.agent_id)
             .outerjoin(done_by, done_by.id == m.Callback.done_by_id)
@@ -1094,7 +1122,7 @@ class CallbackStore(StoreBase):
         return [
             [
                 c.id,
-                customer,
+                customer or number_named(c.number),
                 contact_name or "",
                 agent_name or "",
                 c.purpose,
@@ -1130,14 +1158,14 @@ class CallbackStore(StoreBase):
     def callbacks(self) -> Sequence[tuple[Any, ...]]:
         query = (
             select(m.Callback, m.Customer.name, m.Agent.name)
-            .join(m.Customer, m.Customer.id == m.Callback.customer_id)
+            .outerjoin(m.Customer, m.Customer.id == m.Callback.customer_id)
             .outerjoin(m.Agent, m.Agent.id == m.Callback.agent_id)
             .order_by(m.Callback.due_at, m.Callback.id)
         )
         return [
             (
                 c.id,
-                customer_name,
+                customer_name or number_named(c.number),
                 agent_name or "",
                 c.purpose,
                 c.way,

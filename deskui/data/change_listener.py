@@ -7,12 +7,14 @@ One LISTEN connection per host, not per desk (issue 27): a team's host runs a de
 per agent, and a hundred desks each holding a LISTEN connection would fill a default
 PostgreSQL (`max_connections` 100) on their own. The first desk of a host to start claims a
 local socket named after the database (Linux's abstract namespace: no file, gone with its
-process) and LISTENs; every other desk on the host connects to that socket and hears a byte
+process) and LISTENs; every other desk on the host connects to that socket and hears a line
 for each notification. When the leading desk closes (or dies), its followers see the socket
-close and one of them leads. A notification carries nothing but "look now": each desk reads
-the change feed itself with its own account, so a stranger on the host answering on the
-socket can make desks look more often or less promptly, never show them anything; while a
-desk hears nobody (`live` false) the tick polls every 2 s as on SQLite."""
+close and one of them leads. A notification says "look now", and for the phone's own changes
+whom they concern (`change_note`: issue 25, so a call wakes only the desks it rings or pops);
+the leading desk passes each note on as a line. Each desk reads the change feed itself with
+its own account, so a stranger on the host answering on the socket can make desks look more
+often or less promptly, never show them anything; while a desk hears nobody (`live` false)
+the tick polls every 2 s as on SQLite."""
 
 from __future__ import annotations
 
@@ -27,10 +29,55 @@ from sqlalchemy.engine import URL
 from deskui.data.database import KEEPALIVES
 
 CHANNEL = "deskui_changes"
+CALL_ENTITIES = frozenset({"call", "call_agent", "call_queue", "agent_state"})
+"""The change feed's words for the phone's own changes: a transaction of these only tells
+the desks the calls concern (and those watching calls), not every desk."""
+CALLS = "call:"
+EVERY_CALL_DESK = "*"
+MAX_NOTE = 7000
+"""PostgreSQL refuses a payload of 8000 bytes or more: a longer note says "everyone"."""
+
+
+def change_note(changes: list[tuple[str, int]]) -> str:
+    """What a transaction's NOTIFY says (issue 25: "the notification says whom a call
+    concerns"): "" for any change but the phone's (every desk looks, as before); for the
+    phone's alone, `call:` and the agents it rings, was answered by or whose state changed,
+    or `call:*` when it rings a queue naming nobody (every desk of calls looks). Desks
+    watching every call (the floor, the caller log) look at any `call:` note."""
+    if any(entity not in CALL_ENTITIES for entity, _ in changes):
+        return ""
+    if any(entity == "call_queue" for entity, _ in changes):
+        return CALLS + EVERY_CALL_DESK
+    agents = dict.fromkeys(i for e, i in changes if e in ("call_agent", "agent_state"))
+    note = CALLS + ",".join(str(i) for i in agents)
+    return note if len(note) <= MAX_NOTE else ""
+
+
+def note_names(note: str, agent_id: int | None) -> bool:
+    """Whether the note is a call's that rings or pops this agent (or every desk of calls):
+    their desk reads its calls at once, without waiting for the feed to say so."""
+    if not note.startswith(CALLS) or agent_id is None:
+        return False
+    named = note[len(CALLS) :].split(",")
+    return EVERY_CALL_DESK in named or str(agent_id) in named
+
+
+def note_concerns(note: str, agent_id: int | None, *, watches_calls: bool) -> bool:
+    """Whether a desk signed in as `agent_id` reads the change feed for this note: any note
+    but the phone's, or one naming it or every desk of calls, or any call while it shows
+    the floor or the caller log. A note from a stranger on the host's socket can only make
+    a desk look more often or less promptly (the tick's poll still runs)."""
+    if not note.startswith(CALLS):
+        return True
+    return watches_calls or note_names(note, agent_id)
+
+
 RETRY_SECONDS = 5.0
 WAIT_SECONDS = 0.5
 """How often the leading desk looks for new followers between notifications."""
-PING = b"!"
+LOOK = ""
+"""The note that makes every desk look (a desk that just started following, any change but
+the phone's)."""
 BURST_SECONDS = 0.05
 """A follower reads what came in, at most this often: a flood of bytes is one poll each."""
 
@@ -43,14 +90,14 @@ def host_address(url: URL) -> str:
 
 
 class ChangeListener:
-    """A daemon thread: lead or follow the host's LISTEN, and call `heard()` (from that
-    thread) for each notification. It reconnects by itself when the server or the leading
-    desk goes away; `stop()` ends it."""
+    """A daemon thread: lead or follow the host's LISTEN, and call `heard(note)` (from that
+    thread) for each notification, with its note (`change_note`). It reconnects by itself
+    when the server or the leading desk goes away; `stop()` ends it."""
 
     def __init__(
         self,
         url: URL,
-        heard: Callable[[], None],
+        heard: Callable[[str], None],
         *,
         address: str | None = None,
         application_name: str = "deskui",
@@ -112,17 +159,22 @@ class ChangeListener:
             return False
         with follower:
             follower.settimeout(WAIT_SECONDS)
+            pending = b""
             while not self._stopped.is_set():
                 try:
-                    data = follower.recv(256)
+                    data = follower.recv(65536)
                 except TimeoutError:
                     continue
                 except OSError:
                     break
                 if not data:
                     break  # the leading desk closed
-                self.live = True  # its first byte says it LISTENs
-                self._heard()
+                self.live = True  # its first line says it LISTENs
+                *lines, pending = (pending + data).split(b"\n")
+                if len(pending) > 2 * MAX_NOTE:  # no line from a desk: look, and start over
+                    lines, pending = [b""], b""
+                for note in dict.fromkeys(lines):  # a burst: each different note once
+                    self._heard(note.decode("utf-8", "replace"))
                 self._stopped.wait(BURST_SECONDS)
             self.live = False
         return True
@@ -161,12 +213,12 @@ class ChangeListener:
             with psycopg.connect(autocommit=True, **self._conninfo()) as connection:  # type: ignore[arg-type]
                 connection.execute(f"LISTEN {CHANNEL}")
                 self.live = True
-                _pass_on(followers)  # they hear from now on: each looks once
+                _pass_on(followers, LOOK)  # they hear from now on: each looks once
                 while not self._stopped.is_set():
                     _welcome(server, followers)
-                    for _ in connection.notifies(timeout=WAIT_SECONDS, stop_after=1):
-                        self._heard()
-                        _pass_on(followers)
+                    for notify in connection.notifies(timeout=WAIT_SECONDS, stop_after=1):
+                        self._heard(notify.payload)
+                        _pass_on(followers, notify.payload)
         except Exception:  # the server went away: the tick's poll still runs; try again
             pass
         finally:
@@ -185,16 +237,22 @@ def _welcome(server: socket.socket, followers: list[socket.socket]) -> None:
             return
         follower.setblocking(False)
         followers.append(follower)
-        _pass_on([follower], followers)
+        _pass_on([follower], LOOK, followers)
 
 
-def _pass_on(to: list[socket.socket], followers: list[socket.socket] | None = None) -> None:
-    """A byte to each follower; one that is gone, or does not read, is dropped (it polls)."""
+def _pass_on(
+    to: list[socket.socket], note: str, followers: list[socket.socket] | None = None
+) -> None:
+    """The note as a line to each follower; one that is gone, or does not read (its buffer
+    full), is dropped (it polls on its ticks, then follows again)."""
     keep = followers if followers is not None else to
+    line = note.replace("\n", " ").encode() + b"\n"
     for follower in list(to):
         try:
-            follower.send(PING)
+            if follower.send(line) == len(line):
+                continue
         except OSError:
-            with contextlib.suppress(ValueError):
-                keep.remove(follower)
-            follower.close()
+            pass
+        with contextlib.suppress(ValueError):
+            keep.remove(follower)
+        follower.close()

@@ -241,7 +241,10 @@ class Callback(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    """None for a missed call from a number no customer has (issue 25): `number` says whom."""
+    number: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    """The number to call back when there is no customer (E.164 or a short number)."""
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)

@@ -7,11 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from deskui.data import models as m
-from deskui.data.change_listener import CHANNEL
 from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.model import DeadlineKind, SubjectType
 from deskui.domain.site import SiteRules
@@ -89,8 +87,7 @@ class StoreBase:
         )
 
     def _changed(self, entity: str, entity_id: int, now: datetime) -> None:
+        """A change feed row; the unit of work's commit tells the listening desks whom its
+        changes concern (PostgreSQL NOTIFY, once per transaction)."""
         self.session.add(m.Change(entity=entity, entity_id=entity_id, at=now))
-        if self.session.get_bind().dialect.name == "postgresql" and not self._uow.notified:
-            # delivered at commit, once per transaction: the other desks poll at once
-            self.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
-            self._uow.notified = True
+        self._uow.changed.append((entity, entity_id))

@@ -23,6 +23,8 @@ from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.site import SiteRules, site_rules
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from deskui.data.account_store import AccountStore
     from deskui.data.agent_store import AgentStore
     from deskui.data.audit_store import AuditStore
@@ -107,19 +109,32 @@ class UnitOfWork:
     privacy: _Store[PrivacyStore] = _Store("privacy_store", "PrivacyStore")
 
     def __init__(
-        self, database: Database, policy: DeadlinePolicy | None = None, *, quick: bool = False
+        self,
+        database: Database,
+        policy: DeadlinePolicy | None = None,
+        *,
+        quick: bool = False,
+        rules: SiteRules | None = None,
+        agents_by_word: Mapping[str, int] | None = None,
     ) -> None:
         self._database = database
         self._policy = policy
         self._quick = quick
         """Read on the UI thread: a busy file fails fast instead of waiting (reads only)."""
-        self._rules: SiteRules | None = None
+        self._given_rules = rules
+        """Rules a caller keeps between units of work (the phone bridge: a read less per
+        event); None: read from the stored settings."""
+        self._rules: SiteRules | None = rules
+        self.agents_by_word = agents_by_word
+        """Active agents by extension and by name, as a caller keeps them (the phone
+        bridge); None: `CallStore.agents_at` reads them."""
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._database.quick_session() if self._quick else self._database.session()
-        self._rules = None
-        self.notified = False
-        """This transaction has told the listening desks (PostgreSQL NOTIFY, once)."""
+        self._rules = self._given_rules
+        self.changed: list[tuple[str, int]] = []
+        """The change feed rows of this transaction: its commit tells the listening desks
+        whom they concern (PostgreSQL NOTIFY, `change_listener.change_note`)."""
         for attribute in _STORES:  # a unit of work entered again gets stores of its session
             self.__dict__.pop(attribute, None)
         return self
@@ -134,8 +149,16 @@ class UnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
+        if self.changed and self.session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy import text
+
+            from deskui.data.change_listener import CHANNEL, change_note
+
+            # delivered at commit, once per transaction: the desks it concerns poll at once
+            note = change_note(self.changed)
+            self.session.execute(text("SELECT pg_notify(:c, :n)"), {"c": CHANNEL, "n": note})
         self.session.commit()
-        self.notified = False
+        self.changed = []
 
     @property
     def rules(self) -> SiteRules:

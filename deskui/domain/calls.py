@@ -62,6 +62,8 @@ class Cause(StrEnum):
     NOT_FOUND = "not_found"
     FORWARDED = "forwarded"
     SWEPT = "swept"  # no hangup came: closed by the sweep after the site's time
+    ENDED_AT_DESK = "ended_at_desk"  # no hangup came: the agent said they were ready again
+    NEXT_CALL = "next_call"  # no hangup came: the agent answered another call
     OTHER = "other"  # a cause this PBX names otherwise (the raw event keeps its word)
 
 
@@ -312,6 +314,11 @@ def apply_event(
         )
         return Transition(answered, Effect.UPDATED, answered=True)
     if facts.state is CallState.ENDED:
+        if facts.cause in GUESSED_ENDS and facts.answered_at is not None:
+            # the real hangup after an end the desk guessed: its time and cause are the
+            # call's; what the guessed end set off (wrap-up, callbacks) is not done again
+            corrected = replace(facts, ended_at=max(at, facts.answered_at), cause=event.cause)
+            return Transition(corrected, Effect.UPDATED if corrected != facts else Effect.DUPLICATE)
         return Transition(facts, Effect.DUPLICATE)
     was_answered = facts.state is CallState.ANSWERED
     ended = replace(
@@ -320,6 +327,26 @@ def apply_event(
         ended_at=max(at, facts.started_at),
         cause=event.cause,
         outcome=outcome_of(facts.direction, was_answered, blocked=blocked),
+    )
+    return Transition(ended, Effect.UPDATED, ended=True)
+
+
+GUESSED_ENDS = frozenset({Cause.SWEPT, Cause.ENDED_AT_DESK, Cause.NEXT_CALL})
+"""Ends the desk supposed because no hangup came: a hangup arriving later corrects them."""
+
+
+def end_orphaned(facts: CallFacts, now: datetime, cause: Cause) -> Transition | None:
+    """An answered call whose hangup never came, ended now because its agent's desk says it
+    is over: they set themselves ready or not ready (`ENDED_AT_DESK`), or answered another
+    call (`NEXT_CALL`: one handset, one call). None for a call not on (already ended)."""
+    if facts.state is not CallState.ANSWERED:
+        return None
+    ended = replace(
+        facts,
+        state=CallState.ENDED,
+        ended_at=max(now, facts.answered_at or now),
+        cause=cause,
+        outcome=outcome_of(facts.direction, True),
     )
     return Transition(ended, Effect.UPDATED, ended=True)
 
@@ -349,10 +376,6 @@ def sweep(
     return Transition(ended, Effect.UPDATED, ended=True)
 
 
-TALKING_SWEEP = timedelta(hours=12)
-"""An answered call with no hangup this long after its answer is closed at the sweep."""
-
-
 # -- after the call: missed callbacks, agents' states ----------------------------------------
 
 
@@ -364,6 +387,9 @@ class PhoneRules:
     """A missed call is called back within this much working time (business calendar)."""
     ringing_sweep: timedelta = timedelta(minutes=10)
     """A call still ringing this long with no hangup is closed as missed by the sweep."""
+    talking_sweep: timedelta = timedelta(hours=2)
+    """An answered call with no hangup this long after its answer is closed by the sweep
+    (its agent stops counting as on a call); the agent's desk can end it sooner."""
     wrap_up: timedelta = timedelta(seconds=30)
     """话后整理: after a call the agent counts as busy this long."""
     service_level: timedelta = timedelta(seconds=20)

@@ -102,6 +102,7 @@ SETTINGS: tuple[SiteSetting, ...] = (
     # issue 25: the phone bridge and the desks' calls
     SiteSetting("phone.missed_within", Unit.HOURS, "2", 1, 24, group="phone"),
     SiteSetting("phone.ringing_sweep", Unit.MINUTES, "10", 1, 240, group="phone"),
+    SiteSetting("phone.talking_sweep", Unit.MINUTES, "120", 10, 1440, group="phone"),
     SiteSetting("phone.wrap_up", Unit.SECONDS, "30", 0, 600, group="phone"),
     SiteSetting("phone.service_level", Unit.SECONDS, "20", 1, 600, group="phone"),
     SiteSetting("phone.block_list", Unit.NUMBERS, "", group="phone"),
@@ -310,6 +311,7 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
         phone=PhoneRules(
             missed_within=hours("phone.missed_within"),
             ringing_sweep=minutes("phone.ringing_sweep"),
+            talking_sweep=minutes("phone.talking_sweep"),
             wrap_up=timedelta(seconds=int(v["phone.wrap_up"])),  # type: ignore[arg-type]
             service_level=timedelta(seconds=int(v["phone.service_level"])),  # type: ignore[arg-type]
             block_list=tuple(v["phone.block_list"]),  # type: ignore[arg-type]

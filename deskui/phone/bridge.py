@@ -1,6 +1,6 @@
 """`deskui phone serve`: the PBX's call events in the shape of Zammad's generic CTI push
 (`POST /api/v1/cti/<token>`, JSON or form, `user[]` too), each stored through
-`deskui.services.calls.record_call_event` before the reply (issue 25; DESIGN.md 12).
+`deskui.services.calls.record_call_events` before the reply (issue 25; DESIGN.md 12).
 
 - The reply is `{}`, or `{"action": "reject", "reason": "busy"}` for a number on the site's
   block list (Zammad's answer, which a PBX script turns into a busy tone).
@@ -8,9 +8,13 @@
   in constant time, never logged), a body that is not JSON or a form 400, a body over 64 KB
   413, an event the domain refuses 422 (unknown event or direction, a `from` that is neither
   a phone number nor `anonymous`, control characters ...).
-- One worker thread stores the events, so they land in the order they came. While the
-  database is away they go to a journal (a 0600 file) in the same order, and are replayed
-  when it is back, before any newer event.
+- One worker thread stores the events, so they land in the order they came: the events that
+  came while it stored the last batch go in the next, in one transaction (one commit for a
+  few events at 500 events/s), each replied to once it is committed. The site's rules and
+  its agents by extension are kept between batches, read again every `KEEP_SECONDS` (a
+  block list or an extension changed takes effect within that). While the database is away
+  the events go to a journal (a 0600 file) in the same order, and are replayed when it is
+  back, before any newer event.
 - Every `SWEEP_SECONDS` the sweep closes calls left ringing past the site's time.
 """
 
@@ -21,6 +25,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +49,10 @@ MAX_BODY = 64 * 1024
 MAX_FIELDS = 100
 SWEEP_SECONDS = 30.0
 REPLAY_SECONDS = 1.0
+BATCH_MAX = 64
+"""At most this many events in one transaction."""
+KEEP_SECONDS = 2.0
+"""The site's rules and agents are read again when older than this."""
 TOKEN_ENV = "DESKUI_PHONE_TOKEN"
 TOKEN_SETTING = "phone.token_sha256"
 """A site's stored token: only its SHA-256 (the settings are readable by every desk)."""
@@ -129,6 +138,12 @@ class Bridge:
         self._health: BaseException | None = None
         self._health_at = -HEALTH_REUSE_SECONDS
         self._health_lock = asyncio.Lock()
+        self._kept: tuple[Any, dict[str, int], float] | None = None
+        """The site's rules, its agents by extension and name, and when they were read."""
+        self._pending: list[tuple[dict[str, object], datetime, asyncio.Future[Any]]] = []
+        self._storing = False
+        self._drainer: asyncio.Task[None] | None = None
+        """The task storing what is pending (held: the loop keeps only a weak reference)."""
 
     # -- the storing thread ------------------------------------------------------------------
 
@@ -142,12 +157,28 @@ class Bridge:
         return self._database
 
     def _record(self, fields: dict[str, object], received_at: datetime) -> bool:
-        from deskui.data.unit_of_work import UnitOfWork
-        from deskui.services.calls import PHONE_ACTOR, RecordCallEvent, record_call_event
+        """Store one event (a journaled one): whether to answer reject."""
+        (result,) = self._record_all([(fields, received_at)])
+        if isinstance(result, Invalid):
+            raise result
+        return result
 
-        with UnitOfWork(self._db()) as uow:
-            command = RecordCallEvent(fields, received_at=received_at)
-            return record_call_event(uow, PHONE_ACTOR, command, self._clock.now()).reject
+    def _record_all(self, items: list[tuple[dict[str, object], datetime]]) -> list[bool | Invalid]:
+        """Store events in one transaction, in order: for each, whether to answer reject,
+        or why the domain refused it."""
+        from deskui.data.unit_of_work import UnitOfWork
+        from deskui.services.calls import PHONE_ACTOR, RecordCallEvent, record_call_events
+
+        kept = self._kept
+        fresh = kept is not None and time.monotonic() - kept[2] < KEEP_SECONDS
+        rules, agents = (kept[0], kept[1]) if kept is not None and fresh else (None, None)
+        with UnitOfWork(self._db(), rules=rules, agents_by_word=agents) as uow:
+            if not fresh:  # read in this transaction: no round trip of their own
+                uow.agents_by_word = uow.calls.agents_by_word()
+                self._kept = (uow.rules, uow.agents_by_word, time.monotonic())
+            commands = [RecordCallEvent(f, received_at=at) for f, at in items]
+            results = record_call_events(uow, PHONE_ACTOR, commands, self._clock.now())
+        return [r if isinstance(r, Invalid) else r.reject for r in results]
 
     def _went_away(self, error: BaseException) -> None:
         if not self._away:
@@ -187,23 +218,40 @@ class Bridge:
     def store(self, fields: dict[str, object], received_at: datetime) -> Stored:
         """Store one checked event, after whatever the journal holds; journal it when the
         database is away."""
+        (result,) = self.store_batch([(fields, received_at)])
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def store_batch(
+        self, items: list[tuple[dict[str, object], datetime]]
+    ) -> list[Stored | Exception]:
+        """Store checked events in order in one transaction, after whatever the journal
+        holds; journal them when the database is away. A fault of ours in a batch is
+        looked for event by event, so only the event it belongs to fails."""
         from deskui.data.trouble import is_database_fault
 
         if len(self._journal):
             self.replay()
         if len(self._journal):
-            self._journal.append(received_at, fields)
-            return Stored(journaled=True)
+            return self._journaled(items)
         try:
-            return Stored(reject=self._record(fields, received_at))
-        except Invalid:
-            raise
+            results = self._record_all(items)
         except Exception as error:
-            if not is_database_fault(error):
-                raise
-            self._went_away(error)
+            if is_database_fault(error):
+                self._went_away(error)
+                return self._journaled(items)
+            if len(items) == 1:
+                return [error]
+            return [one for item in items for one in self.store_batch([item])]
+        return [r if isinstance(r, Invalid) else Stored(reject=r) for r in results]
+
+    def _journaled(
+        self, items: list[tuple[dict[str, object], datetime]]
+    ) -> list[Stored | Exception]:
+        for fields, received_at in items:
             self._journal.append(received_at, fields)
-            return Stored(journaled=True)
+        return [Stored(journaled=True) for _ in items]
 
     def sweep(self) -> None:
         from deskui.data.trouble import is_database_fault
@@ -224,6 +272,35 @@ class Bridge:
 
     async def _run(self, job: Any, *args: object) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._worker, job, *args)
+
+    async def _stored(self, fields: dict[str, object], received_at: datetime) -> Stored:
+        """The event stored (or journaled), with those that came while the storing thread
+        was busy: the reply waits for its commit."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.append((fields, received_at, future))
+        if not self._storing:
+            self._storing = True
+            self._drainer = asyncio.get_running_loop().create_task(self._drain())
+        result = await future
+        if isinstance(result, Exception):
+            raise result
+        return result  # type: ignore[no-any-return]
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                batch = self._pending[:BATCH_MAX]
+                del self._pending[:BATCH_MAX]
+                items = [(fields, at) for fields, at, _ in batch]
+                try:
+                    results: list[Any] = await self._run(self.store_batch, items)
+                except Exception as error:
+                    results = [error] * len(batch)
+                for (_, _, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+        finally:
+            self._storing = False
 
     async def post(self, request: web.Request) -> web.Response:
         from aiohttp import web
@@ -259,7 +336,7 @@ class Bridge:
             refused = [{"field": p.field, "key": p.key} for p in error.problems]
             return web.json_response({"error": "unprocessable", "problems": refused}, status=422)
         try:
-            stored: Stored = await self._run(self.store, fields, self._clock.now())
+            stored = await self._stored(fields, self._clock.now())
         except Invalid as error:
             log.warning("422 from %s: %s %s", peer, error.field, error.key)
             return web.json_response({"error": "unprocessable"}, status=422)

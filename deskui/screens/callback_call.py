@@ -29,7 +29,7 @@ from deskui.domain.script_flow import ScriptFlow, render, salutation
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, has_key, t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal
+from deskui.navigation import open_modal, ring_bell
 from deskui.screens.booking_slot import SlotOffer, refused_message
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
@@ -635,7 +635,8 @@ class CallbackCallScreen(Screen[None]):
         """The contact shows interest in working with us: a prospect, this call its source
         (seed 000:1.4.7)."""
         detail = self.detail
-        if detail is None:
+        if detail is None or detail.customer_id is None:  # a number no customer has
+            ring_bell(self.app)
             return
         from deskui.screens.relations import mark_prospect
         from deskui.services.callbacks import ContactChoice

@@ -651,6 +651,9 @@ class CallbacksScreen(Screen[None]):
         if row is None or self.view not in ("mine", "shared", "all", "coverage"):
             self.notify(t("callbacks.visit_where"), severity="warning")
             return
+        if row.customer_id is None:  # a number no customer has: nobody to visit
+            ring_bell(self.app)
+            return
         from deskui.screens.visit_request import VisitRequestModal
 
         callback_id = getattr(row, "callback_id", None)

@@ -22,7 +22,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.focus import closed_before_mount
-from deskui.screens.phone_desk import shown_number
+from deskui.screens.phone_desk import ANONYMOUS, shown_number
 from deskui.screens.runner import call_service
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
@@ -109,6 +109,8 @@ class CallerLogScreen(Screen[None]):
     """Every call the phone system told the desk of, by filter."""
 
     CSS_PATH = "caller_log.tcss"  # its own rules, parsed when it first opens
+    watches_calls = True
+    """Every call event concerns it: the desk reads the feed for each (DeskApp.heard)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "filter('all')", "keys.caller_log_all", id="caller_log_all"),
@@ -190,6 +192,9 @@ class CallerLogScreen(Screen[None]):
         text.append("  ")
         if row.ticket_id is not None:
             text.append(t("caller_log.enter_ticket", id=row.ticket_id))
+        elif row.number == ANONYMOUS:  # nothing to dial: no callback was made, none waits
+            if row.outcome == "missed":
+                text.append(t("caller_log.withheld"), style="bold")
         elif row.customer_id is not None or row.number:
             text.append(t("caller_log.enter_customer"))
         return text

@@ -83,6 +83,8 @@ def floor_renderable(floor: Floor, now: datetime) -> RenderableType:
     )
     lines.append("\n")
     lines.append(t("floor.not_called_back", count=floor.missed_not_called_back))
+    if floor.withheld_missed:
+        lines.append(" · " + t("floor.withheld", count=floor.withheld_missed))
     for call in floor.ringing:
         lines.append("\n· ")
         lines.append(caller_words(call.customer_name, call.number))

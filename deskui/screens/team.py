@@ -307,6 +307,11 @@ class TeamScreen(Screen[None]):
         self.query_one("#team-surveys", WorkList).reload()
         self.count_surveys()
 
+    @property
+    def watches_calls(self) -> bool:
+        """The floor shows every call: the desk reads the feed for each (DeskApp.heard)."""
+        return self.view == "floor"
+
     def on_desk_app_changes_seen(self, message: Any) -> None:
         if self.view == "floor":
             if message.entities & FLOOR_ENTITIES:

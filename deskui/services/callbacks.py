@@ -4,7 +4,7 @@ lead's reassigning and promotion periods; and the queue's lists as read queries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -19,10 +19,12 @@ from deskui.data.callback_store import (
     PromotionRow,
     coverage_period,
     coverage_spans,
+    number_named,
 )
 from deskui.data.history import HistoryEntry
 from deskui.data.records import AgentRecord
 from deskui.data.relations_store import ContactChoice
+from deskui.domain.accounts import masked_number, sees_personal
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.callback_life import (
     CallbackMove,
@@ -178,7 +180,15 @@ def callback_page(
 ) -> list[CallbackRow]:
     """Open callbacks of the queue by due time, one window."""
     _require_scope(actor, page.scope)
-    return uow.callbacks.callback_rows(page.scope, page.offset, page.limit, page.rules)
+    rows = uow.callbacks.callback_rows(page.scope, page.offset, page.limit, page.rules)
+    if sees_personal(actor.role, uow.rules.masked_roles):
+        return rows
+    return [replace(r, customer_name=_masked_name(r.number)) if r.number else r for r in rows]
+
+
+def _masked_name(number: str) -> str:
+    """A callback named by its number (no customer), masked for a role the site masks."""
+    return number_named(masked_number(number) or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +394,8 @@ def open_callback(
 ) -> CallbackDetail:
     require(actor, Action.WORK_OWN)
     detail = uow.callbacks.callback_detail(command.callback_id, command.rules)
+    if detail.number and not sees_personal(actor.role, uow.rules.masked_roles):
+        detail = replace(detail, customer_name=_masked_name(detail.number))
     if command.mark_opened:
         uow.callbacks.mark_callback_opened(command.callback_id, actor.id, now)
         uow.commit()

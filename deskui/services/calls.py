@@ -9,7 +9,7 @@ desks read calls and set their own state through the functions below.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -21,15 +21,16 @@ from deskui.domain.accounts import masked_number, sees_personal
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.calls import (
     ANONYMOUS,
-    TALKING_SWEEP,
     AgentState,
     CallState,
+    Cause,
     Direction,
     Effect,
     Transition,
     apply_event,
     blocked,
     current_state,
+    end_orphaned,
     missed_callback_due,
     parse_event,
     set_state_problem,
@@ -57,6 +58,7 @@ __all__ = [
     "my_calls_now",
     "my_state",
     "record_call_event",
+    "record_call_events",
     "set_agent_state",
     "set_phone_token",
     "sweep_calls",
@@ -95,6 +97,29 @@ def record_call_event(
     """Store one call event and what follows from it, in one transaction; `Invalid` for a
     post the domain refuses (the bridge's 422), nothing written."""
     require(actor, Action.RECORD_CALL)
+    recorded = _record(uow, command, now)
+    uow.commit()
+    return recorded
+
+
+def record_call_events(
+    uow: UnitOfWork, actor: Actor, commands: Sequence[RecordCallEvent], now: datetime
+) -> list[CallEventRecorded | Invalid]:
+    """Store the events that came while the last batch was being stored, in the order they
+    came, in one transaction (the bridge at 500 events/s: one commit for a few events);
+    each one refused by the domain is its own `Invalid`, the others are stored."""
+    require(actor, Action.RECORD_CALL)
+    results: list[CallEventRecorded | Invalid] = []
+    for command in commands:
+        try:
+            results.append(_record(uow, command, now))
+        except Invalid as refused:  # parse_event refuses before anything is written
+            results.append(refused)
+    uow.commit()
+    return results
+
+
+def _record(uow: UnitOfWork, command: RecordCallEvent, now: datetime) -> CallEventRecorded:
     event = parse_event(command.fields)
     at = command.received_at or now
     rules = uow.rules.phone
@@ -112,12 +137,10 @@ def record_call_event(
     step = apply_event(facts, event, at, blocked=is_blocked)
     changed = step.effect in (Effect.CREATED, Effect.UPDATED)
     if call is None:
-        customer = None
-        if event.party_number != ANONYMOUS:
-            customer = uow.calls.customer_of(event.party_number)
         call = uow.calls.new_call(command.source, event.call_id, step.facts, now)
         call.blocked = is_blocked
-        call.customer_id = customer
+        if event.party_number != ANONYMOUS:
+            uow.calls.set_customer_of(call, event.party_number)
     elif changed:
         uow.calls.apply(call, step.facts, now)
     if changed:
@@ -131,7 +154,6 @@ def record_call_event(
     if changed:
         _follow(uow, call, step, at, now)
         uow.calls.call_changed(call, now)
-    uow.commit()
     return CallEventRecorded(call.id, step.effect, call.state, is_blocked)
 
 
@@ -141,6 +163,7 @@ def _follow(uow: UnitOfWork, call: m.Call, step: Transition, at: datetime, now: 
     if step.answered:
         agent = call.agent_id
         if agent is not None:
+            _end_orphan(uow, agent, at, now, Cause.NEXT_CALL, keep=call.id)
             uow.calls.set_agent_state(agent, AgentState.ON_CALL, at, call_pk=call.id)
         if not call.blocked and call.party_number != ANONYMOUS:
             _close_missed(uow, call, agent, now)
@@ -151,6 +174,27 @@ def _follow(uow: UnitOfWork, call: m.Call, step: Transition, at: datetime, now: 
             uow.calls.set_agent_state(call.agent_id, AgentState.WRAP_UP, ended, call_pk=call.id)
     if step.missed and not call.blocked and call.party_number != ANONYMOUS:
         _missed(uow, call, step, now)
+
+
+def _end_orphan(
+    uow: UnitOfWork, agent_id: int, at: datetime, now: datetime, cause: Cause, keep: int = 0
+) -> None:
+    """The call the agent is on by the desk's account, whose hangup never came, ended: they
+    answered another call, or said they are ready (or not ready) again. The agent's state
+    is the caller's to set next (no wrap-up: the end is a guess, said by its cause)."""
+    stored = uow.calls.agent_call(agent_id)  # the row set_agent_state then writes: no trip
+    if stored is None or stored[0] != AgentState.ON_CALL or stored[1] in (None, keep):
+        return
+    from deskui.data.call_store import facts_of
+
+    orphan = uow.calls.call_by_pk(stored[1])
+    step = end_orphaned(facts_of(orphan), at, cause) if orphan is not None else None
+    if orphan is None or step is None:
+        return
+    uow.calls.apply(orphan, step.facts, now)
+    kind = "next_call" if cause is Cause.NEXT_CALL else "desk_end"
+    uow.calls.add_event(orphan.id, kind, now, step.effect, {})
+    uow.calls.call_changed(orphan, now)
 
 
 def _close_missed(uow: UnitOfWork, call: m.Call, agent_id: int | None, now: datetime) -> None:
@@ -166,8 +210,10 @@ def _close_missed(uow: UnitOfWork, call: m.Call, agent_id: int | None, now: date
 
 
 def _missed(uow: UnitOfWork, call: m.Call, step: Transition, now: datetime) -> None:
-    """A missed call becomes the callback 未接来电回拨 of its number (a customer's number:
-    a callback needs a customer), or is counted into the one still open."""
+    """A missed call becomes the callback 未接来电回拨 of its number, or is counted into the
+    one still open: to the customer's agent, else to the shared queue; a number no customer
+    has goes to the shared queue named by its number (a withheld one never comes here:
+    nothing can be dialled)."""
     open_callback = uow.calls.open_missed_callback(call.party_number)
     if open_callback is not None:
         call.callback_id = open_callback
@@ -178,13 +224,12 @@ def _missed(uow: UnitOfWork, call: m.Call, step: Transition, now: datetime) -> N
         )
         uow.calls.callback_counted(open_callback, now)
         return
-    if call.customer_id is None:
-        return
     ended = step.facts.ended_at or now
     calendar = BusinessCalendar(uow.calendar.calendar_overrides())
     due = missed_callback_due(ended, uow.rules.phone.missed_within, calendar)
-    customer = uow.session.get_one(m.Customer, call.customer_id)
-    agent = customer.assigned_agent_id
+    agent = None
+    if call.customer_id is not None:
+        agent = uow.session.get_one(m.Customer, call.customer_id).assigned_agent_id
     call.callback_id = uow.callbacks.add_callback(
         call.customer_id,
         MISSED_CALL,
@@ -195,6 +240,7 @@ def _missed(uow: UnitOfWork, call: m.Call, step: Transition, now: datetime) -> N
         shared=agent is None,
         due_at=due,
         occasion=f"call:{call.id}",
+        number="" if call.customer_id is not None else call.party_number,
     )
     uow.callbacks.callback_event(
         call.callback_id, None, now, "missed_call", {"call": call.call_id, "count": 1}
@@ -208,14 +254,14 @@ class SweepCalls:
 
 def sweep_calls(uow: UnitOfWork, actor: Actor, command: SweepCalls, now: datetime) -> int:
     """Calls ringing past the site's time closed as missed (their callback follows), calls
-    answered past 12 hours closed as answered; how many."""
+    answered past the site's talking time (default 2 hours) closed as answered; how many."""
     require(actor, Action.RECORD_CALL)
     from deskui.data.call_store import facts_of
 
     rules = uow.rules.phone
     closed = 0
     for call in uow.calls.open_calls((CallState.RINGING, CallState.ANSWERED)):
-        step = sweep(facts_of(call), now, rules.ringing_sweep, TALKING_SWEEP)
+        step = sweep(facts_of(call), now, rules.ringing_sweep, rules.talking_sweep)
         if step is None:
             continue
         uow.calls.apply(call, step.facts, now)
@@ -259,14 +305,13 @@ class SetAgentState:
 
 
 def set_agent_state(uow: UnitOfWork, actor: Actor, command: SetAgentState, now: datetime) -> None:
-    """One's own state (not while on a call: the call's end says wrap-up)."""
+    """One's own state. The desk still has them on a call whose hangup never came (a PBX
+    that dropped it): saying ready or not ready says that call is over, and it ends now."""
     require(actor, Action.SEE_CALLS)
     problem = set_state_problem(command.state, command.reason)
     if problem is not None:
         raise Invalid([problem])
-    stored = uow.calls.agent_state(actor.id)
-    if stored is not None and stored.state == AgentState.ON_CALL:
-        raise Invalid([FieldProblem("state", "phone.error.on_call")])
+    _end_orphan(uow, actor.id, now, now, Cause.ENDED_AT_DESK)
     uow.calls.set_agent_state(actor.id, command.state, now, reason=command.reason)
     uow.commit()
 

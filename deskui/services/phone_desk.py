@@ -151,6 +151,8 @@ class Floor:
     missed_not_called_back: int
     ringing: tuple[RingingCall, ...] = ()
     agents: tuple[FloorAgent, ...] = field(default=())
+    withheld_missed: int = 0
+    """Today's missed calls from withheld numbers: nothing to call back, said so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,6 +417,7 @@ def read_floor(uow: UnitOfWork, actor: Actor, query: FloorQuery, now: datetime) 
         uow.calls.call_count(CallFilter(not_called_back=True)),
         ringing,
         tuple(agents),
+        sum(1 for row in inbound if row.outcome == "missed" and row.party_number == ANONYMOUS),
     )
 
 

@@ -110,10 +110,12 @@ async def test_the_desks_of_a_host_share_one_listen(named: Database) -> None:
     database = named
     address = f"\0deskui-test-{os.getpid()}-{id(database)}"
     heard = {"first": 0, "second": 0}
+    notes: dict[str, list[str]] = {"first": [], "second": []}
 
     def hearing(name: str) -> ChangeListener:
-        def count() -> None:
+        def count(note: str) -> None:
             heard[name] += 1
+            notes[name].append(note)
 
         return ChangeListener(database.url, count, address=address,
                               application_name=application_name())  # fmt: skip
@@ -128,6 +130,10 @@ async def test_the_desks_of_a_host_share_one_listen(named: Database) -> None:
     before = dict(heard)
     notify(database)
     await wait_for(lambda: all(heard[n] > before[n] for n in heard))
+    # the note says whom a call concerns (issue 25): the follower hears it as the leader did
+    note = "call:" + ",".join(str(n) for n in range(1, 800))  # a long one
+    notify(database, note)
+    await wait_for(lambda: all(note in notes[n] for n in notes))
     first.stop()
     first.join(5.0)
     await wait_for(lambda: second.leading and second.live)
@@ -139,9 +145,9 @@ async def test_the_desks_of_a_host_share_one_listen(named: Database) -> None:
     await wait_for(lambda: held(database, listening=True) == 0)
 
 
-def notify(database: Database) -> None:
+def notify(database: Database, note: str = "") -> None:
     with UnitOfWork(database) as uow:
-        uow.session.execute(text("SELECT pg_notify('deskui_changes', '')"))
+        uow.session.execute(text("SELECT pg_notify('deskui_changes', :note)"), {"note": note})
         uow.commit()
 
 
@@ -165,7 +171,7 @@ def test_every_server_connection_asks_for_tcp_keepalives(named: Database) -> Non
         assert isinstance(raw, psycopg.Connection)
         parameters = raw.info.get_parameters()
         assert {k: parameters.get(k) for k in wanted} == wanted
-    listener = ChangeListener(named.url, lambda: None)
+    listener = ChangeListener(named.url, lambda _note: None)
     with psycopg.connect(autocommit=True, **listener._conninfo()) as connection:  # type: ignore[arg-type]
         parameters = connection.info.get_parameters()
         assert {k: parameters.get(k) for k in wanted} == wanted

@@ -48,10 +48,15 @@ async def test_the_caller_log_lists_calls_and_filters_missed_and_not_called_back
         await settle(pilot)
         assert {r.outcome for r in _rows(app)} == {"missed"}  # type: ignore[attr-defined]
         assert len(_rows(app)) == 3
+        withheld = [r.number for r in _rows(app)].index("anonymous")  # type: ignore[attr-defined]
+        app.screen.query_one("#calls", WorkList).move_cursor(withheld)
+        await settle(pilot)
+        assert t("caller_log.withheld") in screen_text(app)  # said, not called back
         await pilot.press("3")
         await settle(pilot)
         missed = _rows(app)
-        assert len(missed) == 3  # nobody has called back yet
+        # nobody has called back yet; the withheld caller cannot be, and is not listed
+        assert len(missed) == 2
         # Enter on the rang-out call: intake with that customer's card
         names = [r.customer_name for r in missed]  # type: ignore[attr-defined]
         calls = app.screen.query_one("#calls", WorkList)
@@ -79,7 +84,7 @@ async def test_the_floor_shows_the_calls_and_each_agents_state_and_follows_event
         assert "无人接听 1 · 来电方挂断 2" in text
         # offered: 2 answered + the rang-out call + the 40 s hang-up (the 3 s one not counted)
         assert "服务水平 50%" in text and "20 秒内接听 2 ÷ 来电 4" in text
-        assert "未接未回拨 3" in text
+        assert "未接未回拨 2" in text and "今日隐藏号码未接 1，无法回拨" in text
         assert "通话中" in text and morning.talking.name in text  # 李娜, on a call
         assert "未登录" in text  # 陈静's desk is not open
         # the ringing call is answered by 王芳: within the next poll the floor says so

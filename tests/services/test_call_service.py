@@ -11,12 +11,15 @@ from sqlalchemy import func, select
 
 from deskui.data import models as m
 from deskui.data.call_store import CallFilter
+from deskui.data.callback_store import CallbackScope
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.refusal import Invalid
+from deskui.services import callbacks as callbacks_service
 from deskui.services import calls
 from deskui.services.accounts import SetExtension, set_extension
 from deskui.services.actor import Actor, Denied
+from deskui.services.callbacks import CallbackPage, OpenCallback
 from deskui.services.calls import (
     PHONE_ACTOR,
     CallsQuery,
@@ -309,7 +312,81 @@ def test_anonymous_callers_are_stored_and_not_called_back(database: Database, de
     _post(database, _event("newCall", "c13", **{"from": "anonymous"}))
     _post(database, _event("hangup", "c13", cause="cancel", **{"from": "anonymous"}), 3)
     assert _call(database, "c13").outcome == "missed"
-    assert _callbacks(database) == []
+    assert _callbacks(database) == []  # nothing to dial: no callback nobody could make
+    lead = Actor(desk.lead, "张伟", "lead")
+    with UnitOfWork(database) as uow:
+        waiting = calls.calls(uow, lead, CallsQuery(CallFilter(not_called_back=True)), FIXED_NOW)
+        missed = calls.calls(uow, lead, CallsQuery(CallFilter(missed_only=True)), FIXED_NOW)
+    assert waiting == []  # never "not called back yet": it cannot be
+    assert [r.party_number for r in missed] == ["anonymous"]
+
+
+UNKNOWN = "13900001111"  # no customer or contact has it
+
+
+def test_a_missed_call_from_an_unknown_number_is_a_shared_callback_with_the_number(
+    database: Database, desk: Desk
+) -> None:
+    for n, call_id in enumerate(("u1", "u2")):
+        _post(database, _event("newCall", call_id, **{"from": UNKNOWN}), n * 60)
+        _post(
+            database, _event("hangup", call_id, cause="noAnswer", **{"from": UNKNOWN}), n * 60 + 20
+        )
+    (callback,) = _callbacks(database)  # the second missed call is counted into the first's
+    assert (callback.purpose, callback.customer_id, callback.number) == (
+        "missed_call",
+        None,
+        "+8613900001111",
+    )
+    assert callback.shared and callback.agent_id is None
+    assert callback.due_at == FIXED_NOW + timedelta(seconds=20, hours=2)
+    assert _call(database, "u2").callback_id == callback.id
+    wang = Actor(desk.agent, "王芳", "agent")
+    with UnitOfWork(database) as uow:
+        assert calls.missed_count(uow, wang, callback.id, FIXED_NOW) == 2
+        (row,) = callbacks_service.callback_page(
+            uow, wang, CallbackPage(CallbackScope(shared=True), 0, 10), FIXED_NOW
+        )
+        detail = callbacks_service.open_callback(
+            uow, wang, OpenCallback(callback.id, mark_opened=False), FIXED_NOW
+        )
+        covered = uow.callbacks.uncovered_count(FIXED_NOW, FIXED_NOW + timedelta(days=7))
+        customers = uow.session.scalar(select(func.count()).select_from(m.Customer))
+    # the queue and the call screen name it by its number, written as the desk writes one
+    assert (row.customer_id, row.customer_name) == (None, "139 0000 1111")
+    assert (detail.customer_id, detail.customer_name) == (None, "139 0000 1111")
+    assert covered == customers  # a callback with no customer covers no customer
+
+
+def test_a_masked_role_sees_an_unknown_callers_callback_masked(
+    database: Database, desk: Desk
+) -> None:
+    _post(database, _event("newCall", "u3", **{"from": UNKNOWN}))
+    _post(database, _event("hangup", "u3", cause="cancel", **{"from": UNKNOWN}), 30)
+    with UnitOfWork(database) as uow:
+        uow.settings.save_settings({"privacy.masked": "department_agent"}, desk.lead, FIXED_NOW)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        (row,) = callbacks_service.callback_page(
+            uow,
+            Actor(desk.agent, "王芳", "agent"),
+            CallbackPage(CallbackScope(shared=True), 0, 10),
+            FIXED_NOW,
+        )
+    assert row.customer_name == "139****1111"
+
+
+def test_an_answered_call_from_an_unknown_number_closes_its_callback(
+    database: Database, desk: Desk
+) -> None:
+    _extension(database, desk)
+    _post(database, _event("newCall", "u4", **{"from": UNKNOWN}))
+    _post(database, _event("hangup", "u4", cause="cancel", **{"from": UNKNOWN}), 30)
+    _post(database, _event("newCall", "u5", **{"from": UNKNOWN}), 600)
+    _post(database, _event("answer", "u5", answeringNumber=EXT, **{"from": UNKNOWN}), 604)
+    (callback,) = _callbacks(database)
+    assert callback.status == "done" and callback.done_by_id == desk.agent
+    assert _call(database, "u4").outcome == "called_back"
 
 
 def test_agents_set_themselves_not_ready_with_a_reason(database: Database, desk: Desk) -> None:
@@ -348,3 +425,75 @@ def test_an_extension_is_unique_and_digits_only(database: Database, desk: Desk) 
     with UnitOfWork(database) as uow:
         assert uow.accounts.account("王芳").extension == EXT  # type: ignore[union-attr]
         assert uow.accounts.account("李娜").extension is None  # type: ignore[union-attr]
+
+
+def _answered(database: Database, call_id: str, seconds: float = 0) -> None:
+    _post(database, _event("newCall", call_id), seconds)
+    _post(database, _event("answer", call_id, answeringNumber=EXT), seconds + 5)
+
+
+def _sweep(database: Database, after: timedelta) -> int:
+    with UnitOfWork(database) as uow:
+        return calls.sweep_calls(uow, PHONE_ACTOR, SweepCalls(), FIXED_NOW + after)
+
+
+def _state(database: Database, desk: Desk) -> tuple[str, int | None]:
+    with UnitOfWork(database) as uow:
+        record = uow.calls.agent_state(desk.agent)
+        assert record is not None
+        return record.state, record.call_id
+
+
+def test_an_answered_call_whose_hangup_was_lost_ends_after_the_sites_talking_time(
+    database: Database, desk: Desk
+) -> None:
+    _extension(database, desk)
+    _answered(database, "t1")
+    assert _sweep(database, timedelta(minutes=119)) == 0  # default: two hours after the answer
+    assert _state(database, desk)[0] == "on_call"
+    assert _sweep(database, timedelta(minutes=121)) == 1
+    call = _call(database, "t1")
+    assert (call.state, call.outcome, call.cause) == ("ended", "answered", "swept")
+    assert _state(database, desk)[0] == "wrap_up"
+    with UnitOfWork(database) as uow:  # a site with shorter calls says so
+        uow.settings.save_settings({"phone.talking_sweep": "30"}, desk.lead, FIXED_NOW)
+        uow.commit()
+    _answered(database, "t2", 7200)
+    assert _sweep(database, timedelta(seconds=7200 + 5, minutes=29)) == 0
+    assert _sweep(database, timedelta(seconds=7200 + 5, minutes=30)) == 1
+
+
+def test_the_agent_saying_ready_ends_the_call_whose_hangup_was_lost(
+    database: Database, desk: Desk
+) -> None:
+    _extension(database, desk)
+    _answered(database, "t3")
+    wang = Actor(desk.agent, "王芳", "agent")
+    with UnitOfWork(database) as uow:
+        calls.set_agent_state(uow, wang, SetAgentState("ready"), FIXED_NOW + timedelta(minutes=4))
+    call = _call(database, "t3")
+    assert (call.state, call.outcome, call.cause) == ("ended", "answered", "ended_at_desk")
+    assert call.ended_at == FIXED_NOW + timedelta(minutes=4)
+    assert _state(database, desk) == ("ready", None)
+    with UnitOfWork(database) as uow:
+        assert calls.live_calls(uow, wang, None, FIXED_NOW) == []  # the floor: not on a call
+        feed = [(e, i) for _, e, i in uow.changes.changes_since(0)]
+    assert ("call_agent", desk.agent) in feed  # their desk and the floor hear of it
+    # the lost hangup turns up after all: the call's end is corrected, the agent stays ready
+    _post(database, _event("hangup", "t3", cause="normalClearing"), 200)
+    call = _call(database, "t3")
+    assert (call.ended_at, call.cause) == (FIXED_NOW + timedelta(seconds=200), "normal_clearing")
+    assert _state(database, desk) == ("ready", None)
+
+
+def test_answering_another_call_ends_the_one_whose_hangup_was_lost(
+    database: Database, desk: Desk
+) -> None:
+    _extension(database, desk)
+    _answered(database, "t4")
+    _answered(database, "t5", 300)  # one handset: the first call is over
+    first, second = _call(database, "t4"), _call(database, "t5")
+    assert (first.state, first.cause) == ("ended", "next_call")
+    assert first.ended_at == FIXED_NOW + timedelta(seconds=305)
+    assert second.state == "answered"
+    assert _state(database, desk) == ("on_call", second.id)

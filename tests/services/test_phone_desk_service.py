@@ -139,6 +139,26 @@ def test_the_floor_counts_today_and_says_each_agents_state(database: Database, d
              phone_desk.FloorQuery(), 300)  # fmt: skip
 
 
+def test_the_floor_says_withheld_missed_calls_cannot_be_called_back(
+    database: Database, desk: Desk
+) -> None:
+    _setup(database, desk)
+    lead = Actor(desk.lead, "张伟", "lead", "north")
+    _post(database, 0, "newCall", "w1", "anonymous")
+    _post(database, 30, "hangup", "w1", "anonymous", cause="cancel")
+    _post(database, 40, "newCall", "w2", STRANGER)
+    _post(database, 70, "hangup", "w2", STRANGER, cause="noAnswer")
+    floor = _ask(database, phone_desk.read_floor, lead, phone_desk.FloorQuery(), 100)
+    assert floor.day.missed == 2
+    # the stranger's call waits in the shared queue; the withheld one is said, not waiting
+    assert (floor.missed_not_called_back, floor.withheld_missed) == (1, 1)
+    log = _ask(database, phone_desk.call_log_page, lead, phone_desk.CallLogPage("missed"))
+    assert [(r.number, r.outcome) for r in log] == [
+        ("+8613900001111", "missed"),
+        ("anonymous", "missed"),
+    ]
+
+
 def test_readiness_is_set_and_read_back(database: Database, desk: Desk) -> None:
     agent = Actor(desk.agent, "王芳", "agent", "north")
     _ask(database, phone_desk.set_readiness, agent, phone_desk.SetReadiness(Readiness.TRAINING))
