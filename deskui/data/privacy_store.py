@@ -45,7 +45,11 @@ SCRUBBED: tuple[tuple[Any, tuple[str, ...], tuple[str, ...]], ...] = (
     (m.Ticket, ("customer_words", "expectation", "answer", "caller_phone"), ()),
     (m.TicketEvent, (), ("detail",)),
     (m.ComplaintRecord, ("cause", "responsible", "result", "reply_text"), ("answers",)),
-    (m.Callback, ("notes", "sales_note", "sales_head", "occasion", "moved_reason"), ("answers",)),
+    (
+        m.Callback,
+        ("notes", "number", "sales_note", "sales_head", "occasion", "moved_reason"),
+        ("answers",),
+    ),
     (m.CallbackEvent, (), ("detail",)),
     (m.HandoverItem, ("customer_name", "title", "done_so_far", "next_step", "note"), ()),
     (m.HandoverEvent, (), ("detail",)),
@@ -370,7 +374,7 @@ class PrivacyStore(StoreBase):
             if _set(call_event, {"raw": _raw_blanked(call_event.raw)}):
                 touched("call_event", call_event.id)
         for callback in self._all(m.Callback, m.Callback.id.in_(callbacks)):
-            if _set(callback, {"notes": ""}):
+            if _set(callback, {"notes": "", "number": ""}):  # number: an unknown caller's
                 touched("callback", callback.id)
         for cb_event in self._all(m.CallbackEvent, m.CallbackEvent.callback_id.in_(callbacks)):
             if _set(cb_event, {"detail": blank_personal_pairs(cb_event.detail)}):
@@ -440,8 +444,9 @@ class PrivacyStore(StoreBase):
             (
                 "callback",
                 m.Callback,
-                (m.Callback.done_at < cutoff) & (m.Callback.notes != ""),
-                {"notes": ""},
+                (m.Callback.done_at < cutoff)
+                & ((m.Callback.notes != "") | (m.Callback.number != "")),
+                {"notes": "", "number": ""},
             ),
             (
                 "visit",

@@ -497,3 +497,22 @@ def test_answering_another_call_ends_the_one_whose_hangup_was_lost(
     assert first.ended_at == FIXED_NOW + timedelta(seconds=305)
     assert second.state == "answered"
     assert _state(database, desk) == ("on_call", second.id)
+
+
+def test_an_unknown_callers_number_is_erased_from_their_callback_on_request(
+    database: Database, desk: Desk
+) -> None:
+    """PIPL (issue 28) over issue 25's unknown-caller callbacks: the number the callback keeps
+    for want of a customer is the caller's personal data, erased with the rest on request."""
+    from deskui.services import privacy
+
+    _post(database, _event("newCall", "e1", **{"from": UNKNOWN}))
+    _post(database, _event("hangup", "e1", cause="noAnswer", **{"from": UNKNOWN}), 20)
+    (callback,) = _callbacks(database)
+    assert callback.number == "+8613900001111"
+    manager = Actor(desk.manager, "刘洋", "manager")
+    request = privacy.ErasePerson(privacy.PersonQuery(phone="139-0000-1111"), "来电 2026-11-23")
+    with UnitOfWork(database) as uow:
+        privacy.erase_person(uow, manager, request, FIXED_NOW)
+    (callback,) = _callbacks(database)
+    assert callback.number == "" and UNKNOWN not in _call(database, "e1").from_number
