@@ -26,6 +26,8 @@ NOT_A_FORM = {
     "AttachmentsModal": "the path of a file to attach or save to, not words for a record",
     "ImportModal": "the path of the file to import, not words for a record",
     "PeriodRangeModal": "the two days the measures are shown for: a view's filter, no record",
+    "PrivacyModal": "a person's data request (issue 28, PIPL): a draft would keep the very "
+    "number or name the manager is asked to erase",
     "IntakeScreen": "its own draft (intake.DRAFT_FORM, older than FormDraft; the kill test "
     "in test_drafts_survive_sigkill covers it)",
 }
