@@ -12,8 +12,9 @@ from collections import defaultdict
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static, TextArea
@@ -21,6 +22,8 @@ from textual.widgets import Static, TextArea
 from deskui.domain.conduct import ConductRules, Hit, packaged_conduct
 from deskui.domain.field_limits import FieldKind, limit, near_limit, over_limit
 from deskui.i18n import current_locale, t
+from deskui.keys import localize_bindings
+from deskui.widgets.words_area import WordsArea, enter_moves_on
 
 HIT_HIGHLIGHT = "deskui.conduct_hit"
 
@@ -36,10 +39,19 @@ class GuardedArea(TextArea):
     }
     """
 
-    def __init__(self, rules: ConductRules, **kwargs: Any) -> None:  # TextArea's own
+    def __init__(
+        self, rules: ConductRules, *, enter_moves: bool = False, **kwargs: Any
+    ) -> None:  # TextArea's own
         self.rules = rules
         self.hits: list[Hit] = []
+        self.enter_moves = enter_moves
+        """Enter goes to the next field and Ctrl+J starts a line (widgets/words_area.py)."""
         super().__init__(**kwargs)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.enter_moves and await enter_moves_on(self, event):
+            return
+        await super()._on_key(event)
 
     def _build_highlight_map(self) -> None:
         super()._build_highlight_map()
@@ -68,6 +80,21 @@ class GuardedArea(TextArea):
     def on_mount(self) -> None:
         self._build_highlight_map()
         self.refresh()
+
+
+class FieldGuardedArea(GuardedArea):
+    """A GuardedArea on a form where Enter goes to the next field: Ctrl+J, in the footer,
+    starts a new line."""
+
+    BINDINGS: ClassVar[list[BindingType]] = WordsArea.BINDINGS
+
+    def __init__(self, rules: ConductRules, **kwargs: Any) -> None:  # TextArea's own
+        super().__init__(rules, enter_moves=True, **kwargs)
+        localize_bindings(self)
+
+    def action_new_line(self) -> None:
+        start, end = self.selection
+        self.replace("\n", start, end)
 
 
 def _row_of(line_starts: list[int], offset: int) -> int:
@@ -133,9 +160,11 @@ class GuardedText(Widget):
         id: str | None = None,
         classes: str | None = None,
         kind: FieldKind = FieldKind.NOTE,
+        enter_moves: bool = False,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.kind = kind
+        self._enter_moves = enter_moves
         """How long the text may be (field_limits): the count shows near it, the screen
         refuses a save past it."""
         self._rules = rules or packaged_conduct(current_locale())
@@ -143,7 +172,8 @@ class GuardedText(Widget):
         self._placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        yield GuardedArea(
+        area = FieldGuardedArea if self._enter_moves else GuardedArea
+        yield area(
             self._rules,
             text=self._initial,
             soft_wrap=True,
