@@ -1,0 +1,115 @@
+"""The intake's keys (issue 26): Enter goes on and never adds a line by accident, a new line
+is Ctrl+J and the footer says so, a prefilled field keeps its value when typed into, and the
+route the form shows is the one the call saves, after a save and after Ctrl+N too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, TextArea
+
+from deskui.app import make_app
+from deskui.data import models as m
+from deskui.data.database import Database
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.clock import FixedClock
+from deskui.screens.intake import CARD_FOLLOW_UP, IntakeScreen
+from tests.conftest import make_settings
+from tests.screens.desk_pilot import SIZE, at_desk, known_caller, screen_lines, settle
+
+
+@pytest.fixture(autouse=True)
+def _no_change_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in test_intake_screen: the one-second change poll re-posts a saved call forever."""
+    monkeypatch.setattr("deskui.app.CHANGE_POLL_TICKS", 10**9)
+
+
+async def _intake(pilot: Pilot[Any], typed: str = "") -> IntakeScreen:
+    await at_desk(pilot)
+    await pilot.press("f2", *typed)
+    await pilot.pause(CARD_FOLLOW_UP * 2)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, IntakeScreen)
+    return screen
+
+
+def _department(screen: IntakeScreen) -> object:
+    return screen.query_one("#department", Select).value
+
+
+def _newest_ticket(db: Database) -> tuple[str, str | None]:
+    with UnitOfWork(db) as uow:
+        ticket = uow.session.scalars(select(m.Ticket).order_by(m.Ticket.id.desc())).first()
+        assert ticket is not None
+        department = ticket.department.code if ticket.department is not None else None
+        return ticket.customer_words, department
+
+
+async def test_enter_twice_in_the_words_adds_no_line_and_opens_no_list(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    _, typed = known_caller(demo_database)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _intake(pilot, typed)
+        await pilot.press("tab", *"网络断了", "enter", "enter", *"xyz")
+        words = screen.query_one("#words", TextArea)
+        assert words.text == "网络断了"  # no line added, nothing typed after it lost in it
+        assert app.focused is screen.query_one("#category", Select)
+        assert not screen.query_one("#kind", Select).expanded
+        assert app.screen is screen  # no list opened over the form
+        words.focus()
+        await pilot.press("end", "ctrl+j", *"从早上开始")
+        assert words.text == "网络断了\n从早上开始"
+        footer = screen_lines(app)[-1]
+        assert "换行" in footer  # Ctrl+J is in the footer while the words have the focus
+
+
+async def test_the_cards_unit_number_is_kept_when_typed_into(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    customer, typed = known_caller(demo_database)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _intake(pilot, typed)
+        unit = screen.query_one("#unit", Input)
+        assert unit.value == customer.unit_number
+        screen.query_one("#contact", Select).focus()
+        await pilot.press("tab", *"室")
+        assert unit.value == f"{customer.unit_number}室"
+        await pilot.press("ctrl+z")
+        assert unit.value == customer.unit_number
+
+
+@pytest.mark.parametrize("between", ["save", "ctrl+n"])
+async def test_the_route_shown_is_the_route_saved_after_a_save_or_ctrl_n(
+    demo_database: Database, clock: FixedClock, between: str
+) -> None:
+    """After Ctrl+N or a save the form said 不转部门 while the record went to 业务部."""
+    _, typed = known_caller(demo_database)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _intake(pilot, typed)
+        proposed = _department(screen)
+        assert proposed is not Select.NULL  # a question's product enquiry goes somewhere
+        if between == "save":
+            await pilot.press("tab", *"第一通", "ctrl+s")
+        else:
+            await pilot.press("tab", *"第一通", "ctrl+n")
+        await settle(pilot)
+        assert app.screen is screen and screen.query_one("#phone", Input).value == ""
+        shown = _department(screen)
+        assert shown == proposed
+        assert "不转部门" not in "\n".join(screen_lines(app))
+        await pilot.press(*typed)
+        await pilot.pause(CARD_FOLLOW_UP * 2)
+        await settle(pilot)
+        await pilot.press("tab", *"第二通", "ctrl+s")
+        await settle(pilot)
+    words, department = _newest_ticket(demo_database)
+    assert words == "第二通"
+    assert department == shown
