@@ -91,6 +91,10 @@ class TicketRecord:
     closed_at: datetime | None
     version: int = 0
     """The ticket's version as read: an edit made from this record carries it."""
+    caller_phone: str = ""
+    caller_extension: str = ""
+    caller_email: str = ""
+    caller_fax: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,8 @@ class NewTicket:
     caller_phone: str = ""
     caller_extension: str = ""
     received_by_department_on: date | None = None
+    caller_email: str = ""
+    caller_fax: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +174,9 @@ class CallIntake:
     close_now: bool = False
     forwarded_by: str | None = None  # the department that received it (seed 000:3.2.2)
     received_by_department_on: date | None = None
+    caller_email: str = ""
+    """Beside the phone, as the caller gave them (seed 002:2.2.1)."""
+    caller_fax: str = ""
 
 
 @dataclass(frozen=True, slots=True)

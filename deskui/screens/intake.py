@@ -35,7 +35,7 @@ from deskui.domain.model import (
     Severity,
     TicketKind,
 )
-from deskui.domain.phone import format_display
+from deskui.domain.phone import format_display, normalise_phone
 from deskui.domain.routing import RoutingRule, propose_department
 from deskui.domain.search import Lookup, LookupKind, classify, next_keystrokes, visible
 from deskui.domain.work_permissions import WorkChoice, may_choose
@@ -95,12 +95,16 @@ LOOK_AHEAD_GAP = 0.002
 """Seconds between two look-ahead lookups: a key arriving meanwhile waits for one at most."""
 HISTORY_SUMMARY_CELLS = 10
 """Cells the caller history keeps for what each entry was about, on a narrow terminal."""
-TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation", "forwarded_on")
+TEXT_FIELDS = (
+    "phone", "new_customer", "new_contact", "email", "fax", "unit", "expectation", "forwarded_on",
+)  # fmt: skip
 AREA_FIELDS = ("words", "answer")
 ERROR_FIELDS = (
     "phone",
     "new_customer",
     "new_contact",
+    "email",
+    "fax",
     "forwarded_by",
     "forwarded_on",
     "unit",
@@ -286,6 +290,9 @@ class IntakeScreen(Screen[None]):
                             max_length=input_limit("new_contact"),
                         )
                         yield Static("", id="err-new_contact", classes="field-error")
+                with Horizontal(classes="row"):  # beside the phone (seed 002:2.2.1)
+                    yield self._line("email")
+                    yield self._line("fax")
                 with Horizontal(classes="row"):
                     yield self._line("unit")
                     yield self._line("expectation")
@@ -1029,6 +1036,8 @@ class IntakeScreen(Screen[None]):
             forwarded_by=str(values["forwarded_by"] or ""),
             forwarded_on=str(values["forwarded_on"]),
             today=self.desk_app.clock.now().astimezone(zone).date(),
+            email=str(values["email"]),
+            fax=str(values["fax"]),
         )
         self._show_problems(problems)
         if problems:
@@ -1040,6 +1049,7 @@ class IntakeScreen(Screen[None]):
         from deskui.services.intake import CallIntake
 
         lookup = classify(str(values["phone"]))
+        fax = normalise_phone(str(values["fax"]))
         contact = values["contact"]
         intake = CallIntake(
             kind=kind,
@@ -1062,6 +1072,8 @@ class IntakeScreen(Screen[None]):
             received_by_department_on=(
                 received_day(str(values["forwarded_on"])) if forwarded else None
             ),
+            caller_email=str(values["email"]).strip(),
+            caller_fax=fax.e164 or "",
         )
         self._pending = intake
         if self._draft_timer is not None:

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from deskui.domain.phone import format_display
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -173,6 +174,9 @@ class TicketDetailModal(ModalScreen[None]):
         rows = [
             ("customer", ticket.customer_name),
             ("contact", ticket.contact_name or ""),
+            ("phone", _number(ticket.caller_phone, ticket.caller_extension)),
+            ("email", ticket.caller_email),  # beside the phone (seed 002:2.2.1)
+            ("fax", _number(ticket.caller_fax)),
             ("kind", t(f"kind.{ticket.kind}")),
             ("category", t(f"category.{ticket.category}")),
             ("channel", t(f"channel.{ticket.channel}")),
@@ -396,3 +400,8 @@ def _known(key: str) -> bool:
 
 def _local(value: datetime | None, zone: ZoneInfo) -> str:
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _number(e164: str, extension: str = "") -> str:
+    """A stored number as the card shows it (a masked one as it is)."""
+    return format_display(e164, extension or None) if e164 else ""

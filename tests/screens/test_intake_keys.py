@@ -78,7 +78,7 @@ async def test_the_cards_unit_number_is_kept_when_typed_into(
         screen = await _intake(pilot, typed)
         unit = screen.query_one("#unit", Input)
         assert unit.value == customer.unit_number
-        screen.query_one("#contact", Select).focus()
+        screen.query_one("#fax", Input).focus()  # the field before the unit
         await pilot.press("tab", *"室")
         assert unit.value == f"{customer.unit_number}室"
         await pilot.press("ctrl+z")
@@ -113,3 +113,45 @@ async def test_the_route_shown_is_the_route_saved_after_a_save_or_ctrl_n(
     words, department = _newest_ticket(demo_database)
     assert words == "第二通"
     assert department == shown
+
+
+async def test_the_callers_e_mail_and_fax_are_taken_checked_and_shown_on_the_record(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 002:2.2.1: e-mail and fax beside the phone. A hostile address is refused beside
+    its field with the form still filled; fixed, the call saves, and the record's detail
+    shows both where it shows the phone."""
+    from deskui.screens.ticket_detail import TicketDetailModal
+
+    _, typed = known_caller(demo_database)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _intake(pilot, typed)
+        await pilot.press("tab", *"要一份报价单")
+        email = screen.query_one("#email", Input)
+        email.focus()
+        await pilot.press(*"[b]li@x.cn")
+        screen.query_one("#fax", Input).focus()
+        await pilot.press(*"02188886666")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "电子邮件地址不对" in str(screen.query_one("#err-email").render())
+        assert app.focused is email and email.value == "[b]li@x.cn"  # kept as typed
+        assert screen.query_one("#words", TextArea).text == "要一份报价单"
+        with UnitOfWork(demo_database) as uow:
+            assert not uow.session.scalars(
+                select(m.Ticket).where(m.Ticket.customer_words == "要一份报价单")
+            ).first()
+        await pilot.press("home", "delete", "delete", "delete", "ctrl+s")
+        await settle(pilot)
+        with UnitOfWork(demo_database) as uow:
+            ticket = uow.session.scalars(
+                select(m.Ticket).where(m.Ticket.customer_words == "要一份报价单")
+            ).one()
+            assert (ticket.caller_email, ticket.caller_fax) == ("li@x.cn", "+862188886666")
+            ticket_id = ticket.id
+        app.push_screen(TicketDetailModal(ticket_id))
+        await settle(pilot)
+        text = "\n".join(screen_lines(app))
+        assert "电子邮件" in text and "li@x.cn" in text
+        assert "传真" in text and "021 8888 6666" in text
