@@ -155,3 +155,23 @@ async def test_the_callers_e_mail_and_fax_are_taken_checked_and_shown_on_the_rec
         text = "\n".join(screen_lines(app))
         assert "电子邮件" in text and "li@x.cn" in text
         assert "传真" in text and "021 8888 6666" in text
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_every_intake_stop_shows_its_focus_in_both_themes(
+    demo_database: Database, clock: FixedClock, theme: str
+) -> None:
+    """The field with the focus is plain to see (issue 26): its label lit and the field
+    tinted, on the dark and on the light theme."""
+    from dataclasses import replace
+
+    from tests.screens.focus_probe import focus_stops, shows_focus, unshown
+
+    _, typed = known_caller(demo_database)
+    settings = replace(make_settings(demo_database), theme=theme)
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _intake(pilot, typed)
+        assert app.theme == theme
+        hidden = [w for w in focus_stops(app) if not await shows_focus(pilot, w)]
+        assert not hidden, f"Tab stops that do not show the focus: {unshown(hidden)}"
