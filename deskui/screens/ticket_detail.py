@@ -173,10 +173,7 @@ class TicketDetailModal(ModalScreen[None]):
         fields.add_column()
         rows = [
             ("customer", ticket.customer_name),
-            ("contact", ticket.contact_name or ""),
-            ("phone", _number(ticket.caller_phone, ticket.caller_extension)),
-            ("email", ticket.caller_email),  # beside the phone (seed 002:2.2.1)
-            ("fax", _number(ticket.caller_fax)),
+            ("contact", _caller(ticket)),
             ("kind", t(f"kind.{ticket.kind}")),
             ("category", t(f"category.{ticket.category}")),
             ("channel", t(f"channel.{ticket.channel}")),
@@ -405,3 +402,15 @@ def _local(value: datetime | None, zone: ZoneInfo) -> str:
 def _number(e164: str, extension: str = "") -> str:
     """A stored number as the card shows it (a masked one as it is)."""
     return format_display(e164, extension or None) if e164 else ""
+
+
+def _caller(ticket: TicketRecord) -> str:
+    """The contact and, beside them, how the caller can be reached: the number they called
+    from, their e-mail and fax (seed 002:2.2.1), each when given."""
+    means = [
+        (ticket.contact_name or "", ""),
+        (_number(ticket.caller_phone, ticket.caller_extension), ""),
+        (ticket.caller_email, t("ticket.email")),
+        (_number(ticket.caller_fax), t("ticket.fax")),
+    ]
+    return "  ".join(f"{label} {value}" if label else value for value, label in means if value)
