@@ -155,6 +155,10 @@ class IntakeScreen(Screen[None]):
         Binding("ctrl+d", "save_closed", "keys.intake_close", id="intake_close", priority=True),
         Binding("ctrl+n", "new_call", "keys.intake_new", id="intake_new", priority=True),
         Binding("ctrl+l", "focus_phone", "keys.intake_phone", id="intake_phone"),
+        # in the words and the answer the field itself takes Ctrl+J (widgets/words_area.py);
+        # here so that help lists it beside the form's keys (no action: the palette has no
+        # line to start)
+        Binding("ctrl+j", "new_line", "keys.new_line", id="new_line", show=False),
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
     ]
 

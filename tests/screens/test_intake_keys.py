@@ -175,3 +175,19 @@ async def test_every_intake_stop_shows_its_focus_in_both_themes(
         assert app.theme == theme
         hidden = [w for w in focus_stops(app) if not await shows_focus(pilot, w)]
         assert not hidden, f"Tab stops that do not show the focus: {unshown(hidden)}"
+
+
+async def test_help_from_intake_lists_ctrl_j_and_it_does_nothing_outside_the_texts(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _intake(pilot)
+        screen.query_one("#kind", Select).focus()
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert app.screen is screen and app.focused is screen.query_one("#kind", Select)
+        await pilot.press("f1")
+        await settle(pilot)
+        text = "\n".join(screen_lines(app))
+        assert "Ctrl+J" in text and "另起一行" in text
