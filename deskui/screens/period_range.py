@@ -60,6 +60,8 @@ class PeriodRangeModal(ModalScreen[tuple[date, date] | None]):
                 yield Label(t(f"measures.range.{name}"), classes="field-label")
                 yield FieldInput(
                     day.isoformat(),
+                    # a filter's day, typed over whole: no record's value is lost (issue 26)
+                    select_on_focus=True,
                     id=f"range-{name}",
                     placeholder=t("measures.range.date_hint"),
                     max_length=limit(FieldKind.CODE),
