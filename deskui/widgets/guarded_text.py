@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
@@ -23,7 +23,7 @@ from deskui.domain.conduct import ConductRules, Hit, packaged_conduct
 from deskui.domain.field_limits import FieldKind, limit, near_limit, over_limit
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
-from deskui.widgets.words_area import WordsArea, enter_moves_on
+from deskui.widgets.words_area import ENTER_MOVES_ON, new_line
 
 HIT_HIGHLIGHT = "deskui.conduct_hit"
 
@@ -39,19 +39,10 @@ class GuardedArea(TextArea):
     }
     """
 
-    def __init__(
-        self, rules: ConductRules, *, enter_moves: bool = False, **kwargs: Any
-    ) -> None:  # TextArea's own
+    def __init__(self, rules: ConductRules, **kwargs: Any) -> None:  # TextArea's own
         self.rules = rules
         self.hits: list[Hit] = []
-        self.enter_moves = enter_moves
-        """Enter goes to the next field and Ctrl+J starts a line (widgets/words_area.py)."""
         super().__init__(**kwargs)
-
-    async def _on_key(self, event: events.Key) -> None:
-        if self.enter_moves and await enter_moves_on(self, event):
-            return
-        await super()._on_key(event)
 
     def _build_highlight_map(self) -> None:
         super()._build_highlight_map()
@@ -84,17 +75,19 @@ class GuardedArea(TextArea):
 
 class FieldGuardedArea(GuardedArea):
     """A GuardedArea on a form where Enter goes to the next field: Ctrl+J, in the footer,
-    starts a new line."""
+    starts a new line (widgets/words_area.py)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = WordsArea.BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = ENTER_MOVES_ON
 
     def __init__(self, rules: ConductRules, **kwargs: Any) -> None:  # TextArea's own
-        super().__init__(rules, enter_moves=True, **kwargs)
+        super().__init__(rules, **kwargs)
         localize_bindings(self)
 
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
+
     def action_new_line(self) -> None:
-        start, end = self.selection
-        self.replace("\n", start, end)
+        new_line(self)
 
 
 def _row_of(line_starts: list[int], offset: int) -> int:

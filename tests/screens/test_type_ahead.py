@@ -126,9 +126,10 @@ async def test_an_intake_typed_ahead_from_the_desk_fills_what_slow_typing_fills(
     opened (it mounts before the next key goes), the rest the fields Tab and Enter lead to, as
     the same keys pressed one by one fill them (seen so, and written here). The call's own
     fields come first whoever calls (issue 26): the words, kind, category, severity, the
-    answer; then the new customer's name, the contact choice, the new contact, the unit."""
+    answer; then the new customer's name, the contact choice, the new contact, e-mail, fax,
+    the unit."""
     keys = ["f2", *"13700002222", "tab", *"MSG", "enter", "enter", "enter", "tab", *"ANS"]
-    keys += ["tab", *"NAME", "tab", "tab", *"CONTACT", "tab", *"3-201"]
+    keys += ["tab", *"NAME", "tab", "tab", *"CONTACT", "tab", "tab", "tab", *"3-201"]
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await at_desk(pilot)
