@@ -141,7 +141,7 @@ class DeskApp(KeysInOrderApp[None]):
                 f"keys.{name}",
                 id=name,
                 priority=True,
-                show=entry.footer and entry.key.startswith("f"),
+                show=entry.footer and (entry.key.startswith("f") or name == "profiles"),
             )
             for name, entry in SCREENS.items()
         ),

@@ -31,3 +31,17 @@ def test_what_did_not_run_is_skipped_not_met() -> None:
     rows = verdicts(GOALS, None)
     assert [r.met for r in rows] == [None, None] and not any(r.blocking for r in rows)
     assert "skipped" in table(rows)
+
+
+def test_a_benchmark_that_should_have_run_and_could_not_measure_fails() -> None:
+    rows = verdicts(GOALS, None, failed=True)
+    assert [r.met for r in rows] == [False, False] and all(r.blocking for r in rows)
+    assert "could not measure" in table(rows)
+
+
+def test_an_exact_count_over_its_goal_blocks() -> None:
+    keys = (Goal("keys", "keys", None, 8.0, "keys", True),)
+    (met,) = verdicts(keys, {"keys": 8.0})
+    assert met.met and not met.blocking
+    (missed,) = verdicts(keys, {"keys": 9.0})
+    assert missed.met is False and missed.blocking

@@ -208,6 +208,9 @@ class Ticket(Base):
     answer: Mapped[str] = mapped_column(Text, default="")
     caller_phone: Mapped[str] = mapped_column(String(64), default="")
     caller_extension: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    # beside the phone, as the caller gave them (seed 002:2.2.1, issue 26)
+    caller_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    caller_fax: Mapped[str] = mapped_column(String(64), default="", server_default="")
     promised_at: Mapped[datetime | None]
     received_by_department_on: Mapped[date | None] = mapped_column(Date)
     opened_at: Mapped[datetime]

@@ -38,11 +38,23 @@ class Holder:
     contact_id: int | None
 
 
+_CALLER_BLANKS: dict[str, object] = {
+    "caller_phone": "",
+    "caller_extension": "",
+    "caller_email": "",  # issue 26: the caller's e-mail and fax beside the phone (002:2.2.1)
+    "caller_fax": "",
+}
+"""A ticket's caller, as intake took them down: blanked on erasure and by the purge."""
+
 SCRUBBED: tuple[tuple[Any, tuple[str, ...], tuple[str, ...]], ...] = (
     (m.Customer, ("name", "address", "notes"), ()),
     (m.Contact, ("position", "personal_notes", "convenient_time"), ()),
     (m.CustomerChange, ("contact_name",), ("detail",)),
-    (m.Ticket, ("customer_words", "expectation", "answer", "caller_phone"), ()),
+    (
+        m.Ticket,
+        ("customer_words", "expectation", "answer", "caller_phone", "caller_email", "caller_fax"),
+        (),
+    ),
     (m.TicketEvent, (), ("detail",)),
     (m.ComplaintRecord, ("cause", "responsible", "result", "reply_text"), ("answers",)),
     (
@@ -190,13 +202,14 @@ class PrivacyStore(StoreBase):
             select(
                 m.Ticket.id, m.Ticket.opened_at, m.Ticket.kind, m.Ticket.category,
                 m.Ticket.channel, m.Ticket.status, m.Ticket.caller_phone,
-                m.Ticket.caller_extension, m.Ticket.customer_words, m.Ticket.expectation,
-                m.Ticket.answer, m.Ticket.closed_at,
+                m.Ticket.caller_extension, m.Ticket.caller_email, m.Ticket.caller_fax,
+                m.Ticket.customer_words, m.Ticket.expectation, m.Ticket.answer,
+                m.Ticket.closed_at,
             )
             .where(m.Ticket.id.in_(tickets))
             .order_by(m.Ticket.id),
             "id opened_at kind category channel status caller_phone caller_extension "
-            "customer_words expectation answer closed_at",
+            "caller_email caller_fax customer_words expectation answer closed_at",
         )  # fmt: skip
         found["ticket_history"] = self._rows(
             select(m.TicketEvent.ticket_id, m.TicketEvent.at, m.TicketEvent.action,
@@ -362,7 +375,7 @@ class PrivacyStore(StoreBase):
             if _set(change, blanks):
                 touched("customer_change", change.id)
         for ticket in self._all(m.Ticket, m.Ticket.id.in_(tickets)):
-            if _set(ticket, {"caller_phone": "", "caller_extension": ""}):
+            if _set(ticket, _CALLER_BLANKS):
                 touched("ticket", ticket.id)
         for event in self._all(m.TicketEvent, m.TicketEvent.ticket_id.in_(tickets)):
             if _set(event, {"detail": blank_personal_pairs(event.detail)}):
@@ -438,8 +451,13 @@ class PrivacyStore(StoreBase):
                 "ticket",
                 m.Ticket,
                 (m.Ticket.closed_at < cutoff)
-                & ((m.Ticket.caller_phone != "") | (m.Ticket.caller_extension != "")),
-                {"caller_phone": "", "caller_extension": ""},
+                & (
+                    (m.Ticket.caller_phone != "")
+                    | (m.Ticket.caller_extension != "")
+                    | (m.Ticket.caller_email != "")
+                    | (m.Ticket.caller_fax != "")
+                ),
+                dict(_CALLER_BLANKS),
             ),
             (
                 "callback",

@@ -93,6 +93,10 @@ class TicketRecord:
     """The ticket's version as read: an edit made from this record carries it."""
     answer: str = ""
     """The answer or result written into the record (seed 002:2.3.2, 2.4.2)."""
+    caller_phone: str = ""
+    caller_extension: str = ""
+    caller_email: str = ""
+    caller_fax: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +115,8 @@ class NewTicket:
     caller_phone: str = ""
     caller_extension: str = ""
     received_by_department_on: date | None = None
+    caller_email: str = ""
+    caller_fax: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +176,9 @@ class CallIntake:
     close_now: bool = False
     forwarded_by: str | None = None  # the department that received it (seed 000:3.2.2)
     received_by_department_on: date | None = None
+    caller_email: str = ""
+    """Beside the phone, as the caller gave them (seed 002:2.2.1)."""
+    caller_fax: str = ""
 
 
 @dataclass(frozen=True, slots=True)

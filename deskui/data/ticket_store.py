@@ -150,6 +150,8 @@ class TicketStore(StoreBase):
                 caller_phone=intake.caller_phone,
                 received_by_department_on=intake.received_by_department_on,
                 caller_extension=intake.caller_extension,
+                caller_email=intake.caller_email.strip(),
+                caller_fax=intake.caller_fax.strip(),
             ),
             agent_id,
             now,
@@ -228,6 +230,8 @@ class TicketStore(StoreBase):
             expectation=new.expectation,
             caller_phone=new.caller_phone,
             caller_extension=new.caller_extension,
+            caller_email=new.caller_email,
+            caller_fax=new.caller_fax,
             received_by_department_on=new.received_by_department_on,
             opened_at=now,
         )
@@ -374,6 +378,10 @@ class TicketStore(StoreBase):
                 closed_at=t.closed_at,
                 version=t.version,
                 answer=t.answer,
+                caller_phone=t.caller_phone,
+                caller_extension=t.caller_extension,
+                caller_email=t.caller_email,
+                caller_fax=t.caller_fax,
             )
             for t, customer_name, contact_name, owner_name, department_code, due in (
                 self.session.execute(query)

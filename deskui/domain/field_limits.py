@@ -95,7 +95,7 @@ _PEOPLE = (
     "sent_by", "invited_by", "plan_by", "for_agent",
 )  # fmt: skip
 _COMPANIES = ("company", "party", "area", "place")
-_PHONES = ("phone", "contact_phone", "from_number")
+_PHONES = ("phone", "contact_phone", "from_number", "fax")
 _UNITS = ("unit", "unit_number")
 _CODES = (
     "promised_at", "callback_time", "expected_finish", "action_at", "booked_at", "postpone_to",

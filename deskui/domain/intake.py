@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +24,9 @@ MAX_LINE = limit(FieldKind.SHORT_TEXT)  # one-line fields: the customer's name, 
 MAX_NAME = limit(FieldKind.NAME)  # the new contact, a person (Contact.name is String(80))
 MAX_UNIT = limit(FieldKind.UNIT_NUMBER)
 MAX_CATEGORY = 40  # Ticket.category is String(40)
+MAX_EMAIL = 200  # Ticket.caller_email is String(200)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+"""An address as a mail server takes it: no space, markup, quote or control character."""
 
 
 def check_intake(
@@ -42,6 +46,8 @@ def check_intake(
     forwarded_by: str = "",
     forwarded_on: str = "",
     today: date | None = None,
+    email: str = "",
+    fax: str = "",
 ) -> list[FieldProblem]:
     """Everything wrong with the form, in field order; empty when it can be saved."""
     problems: list[FieldProblem] = []
@@ -49,6 +55,7 @@ def check_intake(
         parsed = normalise_phone(phone)
         if not parsed.valid:
             problems.append(FieldProblem("phone", parsed.error or "phone.invalid"))
+    problems.extend(contact_means_problems(email, fax))
     if not customer_known:
         if not new_customer_name.strip():
             problems.append(FieldProblem("new_customer", "intake.error.customer_required"))
@@ -80,6 +87,21 @@ def check_intake(
                     "answer", "intake.error.conduct", (("phrases", "、".join(answer_flagged)),)
                 )
             )
+    return problems
+
+
+def contact_means_problems(email: str, fax: str) -> list[FieldProblem]:
+    """The caller's e-mail and fax beside the phone (seed 002:2.2.1): either may be left
+    empty; one given is an address a mail server takes and a number a fax can dial."""
+    problems: list[FieldProblem] = []
+    if len(email) > MAX_EMAIL:
+        problems.append(_too_long("email", email, MAX_EMAIL))
+    elif email.strip() and _EMAIL.fullmatch(email.strip()) is None:
+        problems.append(FieldProblem("email", "intake.error.email_invalid"))
+    if fax.strip():
+        parsed = normalise_phone(fax)
+        if not parsed.valid:
+            problems.append(FieldProblem("fax", parsed.error or "phone.invalid"))
     return problems
 
 

@@ -20,6 +20,7 @@ PHONE_FIELDS = frozenset(
         "from_number",
         "mobile",
         "fax",
+        "caller_fax",
         "from",  # the calls export (issue 25)
         "to",
         "to_number",
@@ -28,7 +29,7 @@ PHONE_FIELDS = frozenset(
 )
 """Fields and export columns holding a person's or a company's number. Not an extension
 (`phone_extension`), nor a `unit_number`, an order's `number` or a `tracking_number`."""
-EMAIL_FIELDS = frozenset({"email", "contact_email"})
+EMAIL_FIELDS = frozenset({"email", "contact_email", "caller_email"})
 
 R = TypeVar("R")
 

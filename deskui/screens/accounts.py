@@ -23,6 +23,7 @@ from deskui.navigation import open_modal, ring_bell
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.runner import denied_line, run_service
+from deskui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -242,7 +243,7 @@ class AccountFormModal(ModalScreen["str | None"]):
         with Vertical(classes="dialog"):
             yield Static(t("accounts.add_title"), classes="dialog-title")
             yield Label(t("signin.name"))
-            yield Input(id="account-name", max_length=40, compact=True)
+            yield FieldInput(id="account-name", max_length=40, compact=True)
             yield Label(t("accounts.role"))
             yield Select(  # only the roles the permission table lets this agent give
                 [(t(f"role.{r}"), str(r)) for r in Role if r in self._roles()],
@@ -252,11 +253,11 @@ class AccountFormModal(ModalScreen["str | None"]):
                 compact=True,
             )
             yield Label(t("accounts.department"))
-            yield Input(id="account-department", max_length=40, compact=True)
+            yield FieldInput(id="account-department", max_length=40, compact=True)
             yield Label(t("signin.password"))
-            yield Input(id="account-password", password=True, max_length=200, compact=True)
+            yield FieldInput(id="account-password", password=True, max_length=200, compact=True)
             yield Label(t("signin.repeat"))
-            yield Input(id="account-repeat", password=True, max_length=200, compact=True)
+            yield FieldInput(id="account-repeat", password=True, max_length=200, compact=True)
             yield Static("", id="account-error", classes="field-error")
             yield Static(t("accounts.form_hint"), classes="hint")
 

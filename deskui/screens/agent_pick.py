@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.runner import run_service
+from deskui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
     from deskui.services.agents import AgentRecord
@@ -52,7 +53,7 @@ class AgentPickModal(ModalScreen["AgentRecord | None"]):
                 yield Static(t("pick.hint"), classes="hint")
             else:
                 yield Static(t("pick.first_run"), classes="dialog-title")
-                yield Input(
+                yield FieldInput(
                     placeholder=t("pick.name_placeholder"), id="new-name", max_length=MAX_NAME
                 )
                 yield Static("", id="name-error", classes="field-error")

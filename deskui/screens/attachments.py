@@ -30,6 +30,7 @@ from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service, denied_line, run_service
 from deskui.screens.trouble_text import trouble_line
+from deskui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -177,7 +178,7 @@ class AttachmentsModal(ModalScreen[None]):
                 yield Static(t("attachments.inbox_empty"), id="inbox-none", classes="hint")
             else:
                 yield Label(t("attachments.path"), classes="field-label")
-                yield Input(
+                yield FieldInput(
                     placeholder=t("attachments.path_hint"),
                     id="path",
                     compact=True,

@@ -31,6 +31,7 @@ from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import error_line
 from deskui.services.calendar import CalendarDays, SetCalendarDay, calendar_days, set_calendar_day
+from deskui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -78,7 +79,7 @@ class CalendarDaysModal(ModalScreen[bool]):
             with Horizontal(classes="row"):
                 with Vertical(classes="cell"):
                     yield Label(t("calendar.day"))
-                    yield Input(
+                    yield FieldInput(
                         placeholder="2027-02-06",
                         id="calendar-day",
                         compact=True,
@@ -94,7 +95,7 @@ class CalendarDaysModal(ModalScreen[bool]):
                         compact=True,
                     )
             yield Label(t("calendar.note"))
-            yield Input(
+            yield FieldInput(
                 placeholder=t("calendar.note_hint"),
                 id="calendar-note",
                 compact=True,

@@ -39,6 +39,7 @@ from deskui.screens.occasion_words import occasion_said
 from deskui.screens.record_watch import RecordWatch
 from deskui.screens.runner import run_service
 from deskui.widgets.banner import Banner
+from deskui.widgets.field_input import FieldInput
 from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
 
@@ -147,7 +148,9 @@ class CallbackCallScreen(Screen[None]):
                 yield Static(t("callbacks.confirm.why"), id="confirm-why")
                 yield Static("", id="confirm-last")
                 yield Label(t("callbacks.confirm.sales_head"), classes="field-label")
-                yield Input(id="sales_head", compact=True, max_length=input_limit("sales_head"))
+                yield FieldInput(
+                    id="sales_head", compact=True, max_length=input_limit("sales_head")
+                )
                 yield Static("", id="err-sales_head", classes="field-error")
                 yield Label(t("callbacks.confirm.answer"), classes="field-label")
                 yield OptionList(
@@ -157,7 +160,7 @@ class CallbackCallScreen(Screen[None]):
                 )
                 yield Static("", id="err-sales_answer", classes="field-error")
                 yield Label(t("callbacks.confirm.note"), classes="field-label")
-                yield Input(
+                yield FieldInput(
                     id="sales_note",
                     placeholder=t("callbacks.confirm.note_hint"),
                     compact=True,
@@ -166,7 +169,7 @@ class CallbackCallScreen(Screen[None]):
                 yield Static("", id="err-sales_note", classes="field-error")
                 with Vertical(id="box-postpone_to", classes="field-box"):
                     yield Label(t("callbacks.confirm.postpone_to"), classes="field-label")
-                    yield Input(
+                    yield FieldInput(
                         id="postpone_to",
                         placeholder=t("callbacks.booked_hint"),
                         compact=True,
@@ -184,7 +187,7 @@ class CallbackCallScreen(Screen[None]):
                     with Vertical(id=f"box-{name}", classes="field-box"):
                         yield Label(t(f"callbacks.field.{name}"), classes="field-label")
                         hint = t("callbacks.booked_hint") if name == "booked_at" else ""
-                        yield Input(
+                        yield FieldInput(
                             id=name, placeholder=hint, compact=True, max_length=input_limit(name)
                         )
                         yield Static("", id=f"err-{name}", classes="field-error")

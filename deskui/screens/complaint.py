@@ -51,6 +51,7 @@ from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import error_line, trouble_line
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import Countdown
+from deskui.widgets.field_input import FieldInput
 from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
@@ -362,7 +363,7 @@ class ComplaintScreen(Screen[None]):
                     allow_blank=False,
                     compact=True,
                 )
-                yield Input(
+                yield FieldInput(
                     id=name,
                     placeholder=t("complaint.time_hint"),
                     compact=True,
@@ -372,7 +373,7 @@ class ComplaintScreen(Screen[None]):
         elif name in INPUT_FIELDS:
             hint = t("complaint.time_hint") if name in ("callback_time", "expected_finish") else ""
             most = limit(FIELD_KINDS[name])
-            yield Input(id=name, placeholder=hint, compact=True, max_length=most)
+            yield FieldInput(id=name, placeholder=hint, compact=True, max_length=most)
         elif name in AREA_FIELDS:
             yield TextArea(id=name, soft_wrap=True, tab_behavior="focus", classes="short-area")
         elif name in GUARDED_FIELDS:

@@ -23,6 +23,7 @@ from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service
 from deskui.services.profiles import ContactChoicePage, contact_choice_count, contact_choice_page
+from deskui.widgets.field_input import FieldInput
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class ContactPickModal(ModalScreen[list["ContactChoice"] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="pick-dialog"):
             yield Static(Text(visible(self._title, one_line=True)), classes="dialog-title")
-            yield Input(
+            yield FieldInput(
                 placeholder=t("relations.pick.search"),
                 id="pick-search",
                 compact=True,

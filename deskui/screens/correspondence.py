@@ -44,6 +44,7 @@ from deskui.services.correspondence import (
     register_mail,
     sign_mail,
 )
+from deskui.widgets.field_input import FieldInput
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
@@ -102,7 +103,7 @@ class CorrespondenceScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(t("correspondence.title"), id="mail-title", classes="section-title")
-        yield Input(
+        yield FieldInput(
             placeholder=t("correspondence.search"),
             id="mail-search",
             compact=True,

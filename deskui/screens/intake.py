@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -35,7 +35,7 @@ from deskui.domain.model import (
     Severity,
     TicketKind,
 )
-from deskui.domain.phone import format_display
+from deskui.domain.phone import format_display, normalise_phone
 from deskui.domain.routing import RoutingRule, propose_department
 from deskui.domain.search import Lookup, LookupKind, classify, next_keystrokes, visible
 from deskui.domain.work_permissions import WorkChoice, may_choose
@@ -50,10 +50,12 @@ from deskui.screens.runner import call_service, inline_database, run_service
 from deskui.screens.trouble_text import trouble_line
 from deskui.screens.work_columns import said
 from deskui.widgets.banner import Banner
+from deskui.widgets.field_input import FieldInput
 from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.phone_input import PhoneInput
 from deskui.widgets.ready_text import PreparedText, ReadyText
+from deskui.widgets.words_area import WordsArea
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -93,12 +95,16 @@ LOOK_AHEAD_GAP = 0.002
 """Seconds between two look-ahead lookups: a key arriving meanwhile waits for one at most."""
 HISTORY_SUMMARY_CELLS = 10
 """Cells the caller history keeps for what each entry was about, on a narrow terminal."""
-TEXT_FIELDS = ("phone", "new_customer", "new_contact", "unit", "expectation", "forwarded_on")
+TEXT_FIELDS = (
+    "phone", "new_customer", "new_contact", "email", "fax", "unit", "expectation", "forwarded_on",
+)  # fmt: skip
 AREA_FIELDS = ("words", "answer")
 ERROR_FIELDS = (
     "phone",
     "new_customer",
     "new_contact",
+    "email",
+    "fax",
     "forwarded_by",
     "forwarded_on",
     "unit",
@@ -149,6 +155,10 @@ class IntakeScreen(Screen[None]):
         Binding("ctrl+d", "save_closed", "keys.intake_close", id="intake_close", priority=True),
         Binding("ctrl+n", "new_call", "keys.intake_new", id="intake_new", priority=True),
         Binding("ctrl+l", "focus_phone", "keys.intake_phone", id="intake_phone"),
+        # in the words and the answer the field itself takes Ctrl+J (widgets/words_area.py);
+        # here so that help lists it beside the form's keys (no action: the palette has no
+        # line to start)
+        Binding("ctrl+j", "new_line", "keys.new_line", id="new_line", show=False),
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
     ]
 
@@ -231,7 +241,11 @@ class IntakeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(t("intake.title"), classes="section-title")
         yield Banner(id="intake-trouble")
-        with Horizontal(id="intake-body"):
+        # the fields in the order a call goes (issue 26): the number, the customer's words,
+        # kind, severity, the answer; what a call may not need comes after, so a field shown
+        # or hidden never moves a Tab stop of the call's own. The history is laid out under
+        # the card but composed last: the last Tab stop, never one between number and words
+        with Container(id="intake-body"):
             with Vertical(id="caller"):
                 yield Label(t("intake.phone"), classes="field-label")
                 yield PhoneInput(
@@ -244,15 +258,25 @@ class IntakeScreen(Screen[None]):
                 yield Static("", id="err-phone", classes="field-error")
                 yield OptionList(id="matches")
                 yield ReadyText(t("intake.card_empty"), id="card")
-                yield WorkList(
-                    columns=self._history_columns(),
-                    empty_text=t("intake.history_empty"),
-                    id="history",
-                )
             with VerticalScroll(id="record"):
-                with Vertical(id="new-customer-box"):
+                with Vertical(classes="cell"):
+                    yield Label(t("intake.words"), classes="field-label")
+                    yield WordsArea(id="words", soft_wrap=True, tab_behavior="focus")
+                    yield Static("", id="err-words", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield self._select("kind", [(t(f"kind.{k}"), k.value) for k in TicketKind])
+                    yield self._select("category", self._categories(TicketKind.QUESTION))
+                    yield self._select(
+                        "severity", [(t(f"severity.{s}"), s.value) for s in Severity]
+                    )
+                with Vertical(classes="cell"):
+                    yield Label(t("intake.answer"), classes="field-label")
+                    # what is said to the customer: the rules of conduct on (seed 000:3.2.1.2)
+                    yield GuardedText(id="answer", kind=FieldKind.NOTE, enter_moves=True)
+                    yield Static("", id="err-answer", classes="field-error")
+                with Vertical(id="new-customer-box", classes="cell"):
                     yield Label(t("intake.new_customer"), classes="field-label")
-                    yield Input(
+                    yield FieldInput(
                         id="new_customer",
                         placeholder=t("intake.new_customer_hint"),
                         compact=True,
@@ -260,19 +284,32 @@ class IntakeScreen(Screen[None]):
                     )
                     yield Static("", id="err-new_customer", classes="field-error")
                 with Horizontal(classes="row"):
-                    yield self._select("channel", [(t(f"channel.{c}"), c.value) for c in Channel])
-                    yield self._select("kind", [(t(f"kind.{k}"), k.value) for k in TicketKind])
+                    yield self._select("contact", [(t("intake.contact_new"), NEW_CONTACT)])
+                    with Vertical(classes="cell"):
+                        yield Label(t("intake.new_contact"), classes="field-label")
+                        yield FieldInput(
+                            id="new_contact",
+                            placeholder=t("intake.new_contact_hint"),
+                            compact=True,
+                            max_length=input_limit("new_contact"),
+                        )
+                        yield Static("", id="err-new_contact", classes="field-error")
+                with Horizontal(classes="row"):  # beside the phone (seed 002:2.2.1)
+                    yield self._line("email")
+                    yield self._line("fax")
                 with Horizontal(classes="row"):
-                    yield self._select("category", self._categories(TicketKind.QUESTION))
-                    yield self._select(
-                        "severity", [(t(f"severity.{s}"), s.value) for s in Severity]
-                    )
+                    yield self._line("unit")
+                    yield self._line("expectation")
+                with Horizontal(classes="row"):
+                    yield self._select("channel", [(t(f"channel.{c}"), c.value) for c in Channel])
+                    yield self._select("department", [])
+                yield Static("", id="department-with", classes="hint-line")
                 # seed 000:3.2.2: which department had the complaint, and since when
                 with Horizontal(classes="row", id="forward-box"):
                     yield self._select("forwarded_by", [])
                     with Vertical(classes="cell"):
                         yield Label(t("intake.forwarded_on"), classes="field-label")
-                        yield Input(
+                        yield FieldInput(
                             id="forwarded_on",
                             placeholder=t("intake.forwarded_on_hint"),
                             compact=True,
@@ -280,32 +317,21 @@ class IntakeScreen(Screen[None]):
                         )
                         yield Static("", id="err-forwarded_on", classes="field-error")
                 yield Static("", id="err-forwarded_by", classes="field-error")
-                with Horizontal(classes="row"):
-                    yield self._select("contact", [(t("intake.contact_new"), NEW_CONTACT)])
-                    yield self._select("department", [])
-                yield Static("", id="department-with", classes="hint-line")
-                yield Label(t("intake.new_contact"), classes="field-label")
-                yield Input(
-                    id="new_contact",
-                    placeholder=t("intake.new_contact_hint"),
-                    compact=True,
-                    max_length=input_limit("new_contact"),
-                )
-                yield Static("", id="err-new_contact", classes="field-error")
-                yield Label(t("intake.unit"), classes="field-label")
-                yield Input(id="unit", compact=True, max_length=input_limit("unit"))
-                yield Static("", id="err-unit", classes="field-error")
-                yield Label(t("intake.words"), classes="field-label")
-                yield TextArea(id="words", soft_wrap=True, tab_behavior="focus")
-                yield Static("", id="err-words", classes="field-error")
-                yield Label(t("intake.expectation"), classes="field-label")
-                yield Input(id="expectation", compact=True, max_length=input_limit("expectation"))
-                yield Static("", id="err-expectation", classes="field-error")
-                yield Label(t("intake.answer"), classes="field-label")
-                # what is said to the customer: the rules of conduct on (seed 000:3.2.1.2)
-                yield GuardedText(id="answer", kind=FieldKind.NOTE)
-                yield Static("", id="err-answer", classes="field-error")
+            yield WorkList(
+                columns=self._history_columns(),
+                empty_text=t("intake.history_empty"),
+                id="history",
+            )
         yield KeyFooter()
+
+    def _line(self, name: str) -> Vertical:
+        """A one-line field under its label, its message under it."""
+        return Vertical(
+            Label(t(f"intake.{name}"), classes="field-label"),
+            FieldInput(id=name, compact=True, max_length=input_limit(name)),
+            Static("", id=f"err-{name}", classes="field-error"),
+            classes="cell",
+        )
 
     def _select(self, name: str, options: list[tuple[str, str]]) -> Vertical:
         allow_blank = name in ("department", "forwarded_by")
@@ -740,6 +766,14 @@ class IntakeScreen(Screen[None]):
         editing = phone.has_focus and (event.is_printable or event.key in PHONE_EDIT_KEYS)
         if self._layout_wanted and not editing:
             self._lay_out()
+        if event.key == "enter" and isinstance(self.focused, Input | Select):
+            # Enter goes on to the next field, as in the words (issue 26): a choice opens
+            # with Space or an arrow, so an Enter pressed twice never leaves a list open
+            # to swallow the keys typed after it
+            event.stop()
+            event.prevent_default()
+            self.focus_next()
+            return
         if event.key not in ("down", "up") or not phone.has_focus:
             return
         self._lay_out()  # the list the last key showed, even if its frame has not come
@@ -755,7 +789,7 @@ class IntakeScreen(Screen[None]):
             self.load_card(int(event.option.id))
             self._layout_wanted.pop("#matches", None)
             self.query_one("#matches", OptionList).display = False
-            self.query_one("#kind", Select).focus()
+            self.query_one("#words", TextArea).focus()
 
     def load_card(self, customer_id: int, contact: object = None) -> None:
         from deskui.services.intake import customer_card
@@ -932,7 +966,7 @@ class IntakeScreen(Screen[None]):
                 phone.value = number  # the lookup and the card follow, as for typed digits
         elif call.customer_id is not None:
             self.load_card(call.customer_id)  # a masked reader: the card, not the number
-        self.query_one("#kind", Select).focus()
+        self.query_one("#words", TextArea).focus()  # the caller is known: what they say
 
     def _set_aside(self, values: dict[str, object]) -> None:
         from deskui.services.phone_desk import set_intake_aside
@@ -1006,6 +1040,8 @@ class IntakeScreen(Screen[None]):
             forwarded_by=str(values["forwarded_by"] or ""),
             forwarded_on=str(values["forwarded_on"]),
             today=self.desk_app.clock.now().astimezone(zone).date(),
+            email=str(values["email"]),
+            fax=str(values["fax"]),
         )
         self._show_problems(problems)
         if problems:
@@ -1017,6 +1053,7 @@ class IntakeScreen(Screen[None]):
         from deskui.services.intake import CallIntake
 
         lookup = classify(str(values["phone"]))
+        fax = normalise_phone(str(values["fax"]))
         contact = values["contact"]
         intake = CallIntake(
             kind=kind,
@@ -1039,6 +1076,8 @@ class IntakeScreen(Screen[None]):
             received_by_department_on=(
                 received_day(str(values["forwarded_on"])) if forwarded else None
             ),
+            caller_email=str(values["email"]).strip(),
+            caller_fax=fax.e164 or "",
         )
         self._pending = intake
         if self._draft_timer is not None:
@@ -1197,6 +1236,9 @@ class IntakeScreen(Screen[None]):
         self.query_one("#department", Select).clear()
         self._filling = False
         self._department_touched = False
+        # the route the next call will save, shown now: after a save or Ctrl+N the form
+        # said 不转部门 while the record went to 业务部 (issue 26)
+        self._propose_department()
         self._show_problems([])
         self._set_card(None)
         self.query_one("#phone", Input).focus()

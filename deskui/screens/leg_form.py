@@ -26,6 +26,7 @@ from deskui.screens.focus import closed_before_mount, focus_first_field
 from deskui.screens.host import desk_host
 from deskui.screens.runner import Service, denied_line, run_service
 from deskui.screens.trouble_text import error_line
+from deskui.widgets.field_input import FieldInput
 
 C = TypeVar("C")
 R = TypeVar("R")
@@ -90,7 +91,7 @@ class LegFormModal(ModalScreen[bool]):
                         spec.value, id=f"f-{spec.name}", soft_wrap=True, tab_behavior="focus"
                     )
                 else:
-                    yield Input(
+                    yield FieldInput(
                         spec.value,
                         placeholder=spec.placeholder,
                         id=f"f-{spec.name}",

@@ -52,6 +52,7 @@ from deskui.services.orders import (
     void_order,
 )
 from deskui.widgets.banner import Banner
+from deskui.widgets.field_input import FieldInput
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
@@ -132,7 +133,7 @@ class FormModal(ModalScreen[bool]):
                             disabled=spec.disabled,
                         )
                     else:
-                        yield Input(
+                        yield FieldInput(
                             spec.value,
                             placeholder=spec.placeholder,
                             id=f"f-{spec.name}",

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 from deskui.screens.host import desk_host
 from deskui.screens.pause_key import PAUSE_BINDING  # noqa: F401 - its old home
+from deskui.widgets.field_input import FieldInput
 
 
 class PauseTicketModal(ModalScreen[bool]):
@@ -54,7 +55,7 @@ class PauseTicketModal(ModalScreen[bool]):
             yield Static(t("pause.title", id=self.ticket_id), classes="dialog-title")
             yield Static(t("pause.explain"), classes="hint")
             yield Label(t("pause.reason"), classes="field-label")
-            yield Input(
+            yield FieldInput(
                 id="pause-reason",
                 placeholder=t("pause.reason_hint"),
                 max_length=PAUSE_REASON_MAX,

@@ -20,6 +20,7 @@ from deskui.domain.periods import MOST_RANGE_DAYS, RangeProblem, range_problem
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.focus import closed_before_mount
+from deskui.widgets.field_input import FieldInput
 
 RANGE_FIELDS = ("from", "to")
 
@@ -57,8 +58,10 @@ class PeriodRangeModal(ModalScreen[tuple[date, date] | None]):
             yield Static(t("measures.range.title"), classes="dialog-title")
             for name, day in zip(RANGE_FIELDS, (self.first_day, self.last_day), strict=True):
                 yield Label(t(f"measures.range.{name}"), classes="field-label")
-                yield Input(
+                yield FieldInput(
                     day.isoformat(),
+                    # a filter's day, typed over whole: no record's value is lost (issue 26)
+                    select_on_focus=True,
                     id=f"range-{name}",
                     placeholder=t("measures.range.date_hint"),
                     max_length=limit(FieldKind.CODE),

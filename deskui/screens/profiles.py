@@ -56,6 +56,7 @@ from deskui.services.profiles import (
 )
 from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import countdown_text
+from deskui.widgets.field_input import FieldInput
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
@@ -379,7 +380,7 @@ class ProfileFormBase(ModalScreen[str | None]):
 
     def field(self, name: str, value: str = "") -> ComposeResult:
         yield Label(t(f"profiles.field.{name}"), classes="field-label")
-        yield Input(value, id=f"f-{name}", compact=True, max_length=input_limit(name))
+        yield FieldInput(value, id=f"f-{name}", compact=True, max_length=input_limit(name))
         yield Static("", id=f"err-{name}", classes="field-error")
 
     def choice(self, name: str, options: list[tuple[str, str]], value: str) -> ComposeResult:
@@ -780,7 +781,7 @@ class ImportModal(ModalScreen[int | None]):
         with Vertical(classes="dialog import-dialog"):
             yield Static(t("profiles.import.title"), classes="dialog-title")
             yield Label(t("profiles.import.path"), classes="field-label")
-            yield Input(id="import-path", compact=True, max_length=input_limit("path"))
+            yield FieldInput(id="import-path", compact=True, max_length=input_limit("path"))
             yield Static("", id="import-summary")
             with VerticalScroll(id="import-report"):
                 yield Static("", id="import-bad")

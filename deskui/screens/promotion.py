@@ -24,6 +24,7 @@ from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.runner import run_service
 from deskui.screens.visit_request import parse_day, refusal_key
+from deskui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -54,7 +55,7 @@ class PromotionModal(ModalScreen[int | None]):
             for name in PROMOTION_FIELDS:
                 yield Label(t(f"callbacks.promotion.{name}"), classes="field-label")
                 hint = t("callbacks.visit.date_hint") if name != "name" else ""
-                yield Input(
+                yield FieldInput(
                     id=f"promotion-{name}",
                     placeholder=hint,
                     compact=True,

@@ -36,6 +36,7 @@ from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service, denied_line, run_service
 from deskui.screens.trouble_text import file_trouble, trouble_line
 from deskui.widgets.banner import Banner
+from deskui.widgets.field_input import FieldInput
 from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
 
@@ -109,7 +110,7 @@ class ReplyComposerScreen(Screen[None]):
                 for name in FACT_FIELDS:
                     yield Label(t(f"reply.field.{name}"), classes="field-label")
                     hint = t("complaint.time_hint") if name.endswith(("_at", "_finish")) else ""
-                    yield Input(
+                    yield FieldInput(
                         id=name, placeholder=hint, compact=True, max_length=input_limit(name)
                     )
                     yield Static("", id=f"err-{name}", classes="field-error")

@@ -22,6 +22,7 @@ from deskui.navigation import ring_bell
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.runner import run_service
+from deskui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -79,7 +80,7 @@ class SignInScreen(ModalScreen["Actor | None"]):
             yield Static(self._title(), id="sign-in-title", classes="dialog-title")
             yield Static(self._hint(), id="sign-in-hint", classes="hint")
             yield Static(t("signin.name"), classes="field-label")
-            yield Input(
+            yield FieldInput(
                 self._account_name,
                 id="sign-in-name",
                 compact=True,
@@ -87,9 +88,9 @@ class SignInScreen(ModalScreen["Actor | None"]):
                 disabled=self.mode is Mode.UNLOCK,
             )
             yield Static(t("signin.password"), id="password-label", classes="field-label")
-            yield Input(id="sign-in-password", password=True, max_length=200, compact=True)
+            yield FieldInput(id="sign-in-password", password=True, max_length=200, compact=True)
             yield Static(t("signin.repeat"), id="repeat-label", classes="field-label")
-            yield Input(id="sign-in-repeat", password=True, max_length=200, compact=True)
+            yield FieldInput(id="sign-in-repeat", password=True, max_length=200, compact=True)
             yield Static("", id="sign-in-error", classes="field-error")
 
     def on_mount(self) -> None:

@@ -45,6 +45,7 @@ from deskui.services.site_settings import (
     save_site_settings,
     stored_settings,
 )
+from deskui.widgets.field_input import FieldInput
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ class SiteSettingsScreen(Screen[None]):
                 compact=True,
                 classes="settings-field -purposes",
             )
-        return Input(
+        return FieldInput(
             setting.default,
             id=field_id(setting),
             compact=True,

@@ -25,6 +25,7 @@ from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.runner import run_service
+from deskui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -77,7 +78,7 @@ class SurveyReceivedModal(ModalScreen[int | None]):
             head.append(visible(self.row.customer_name), style="bold")
             yield Static(head, classes="hint")
             yield Label(t("team.survey.received_from"), classes="field-label")
-            yield Input(
+            yield FieldInput(
                 id="survey-received_from",
                 placeholder=t("team.survey.received_from_hint"),
                 compact=True,
@@ -85,7 +86,7 @@ class SurveyReceivedModal(ModalScreen[int | None]):
             )
             yield Static("", id="err-survey-received_from", classes="field-error")
             yield Label(t("team.survey.received_at"), classes="field-label")
-            yield Input(
+            yield FieldInput(
                 now.strftime(TIME_FORMAT),
                 id="survey-received_at",
                 compact=True,
@@ -101,7 +102,7 @@ class SurveyReceivedModal(ModalScreen[int | None]):
             )
             yield Static("", id="err-survey-score", classes="field-error")
             yield Label(t("team.survey.note"), classes="field-label")
-            yield Input(id="survey-note", compact=True, max_length=input_limit("note"))
+            yield FieldInput(id="survey-note", compact=True, max_length=input_limit("note"))
             yield Static("", id="err-survey-note", classes="field-error")
             yield Static(t("team.survey.form_hint"), classes="hint")
 

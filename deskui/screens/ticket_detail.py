@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from deskui.domain.phone import format_display
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -184,7 +185,7 @@ class TicketDetailModal(ModalScreen[None]):
         fields.add_column()
         rows = [
             ("customer", ticket.customer_name),
-            ("contact", ticket.contact_name or ""),
+            ("contact", _caller(ticket)),
             ("kind", t(f"kind.{ticket.kind}")),
             ("category", t(f"category.{ticket.category}")),
             ("channel", t(f"channel.{ticket.channel}")),
@@ -546,3 +547,20 @@ def _known(key: str) -> bool:
 
 def _local(value: datetime | None, zone: ZoneInfo) -> str:
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _number(e164: str, extension: str = "") -> str:
+    """A stored number as the card shows it (a masked one as it is)."""
+    return format_display(e164, extension or None) if e164 else ""
+
+
+def _caller(ticket: TicketRecord) -> str:
+    """The contact and, beside them, how the caller can be reached: the number they called
+    from, their e-mail and fax (seed 002:2.2.1), each when given."""
+    means = [
+        (ticket.contact_name or "", ""),
+        (_number(ticket.caller_phone, ticket.caller_extension), ""),
+        (ticket.caller_email, t("ticket.email")),
+        (_number(ticket.caller_fax), t("ticket.fax")),
+    ]
+    return "  ".join(f"{label} {value}" if label else value for value, label in means if value)

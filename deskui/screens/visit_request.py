@@ -24,6 +24,7 @@ from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.runner import run_service
+from deskui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -75,7 +76,7 @@ class VisitRequestModal(ModalScreen[int | None]):
             for name in VISIT_FIELDS:
                 yield Label(t(f"callbacks.visit.{name}"), classes="field-label")
                 hint = t("callbacks.visit.date_hint") if name.endswith("_date") else ""
-                yield Input(
+                yield FieldInput(
                     id=f"visit-{name}", placeholder=hint, compact=True, max_length=input_limit(name)
                 )
                 yield Static("", id=f"err-visit-{name}", classes="field-error")
@@ -206,7 +207,7 @@ class VisitDecisionModal(ModalScreen[bool]):
             yield Label(t(label), classes="field-label")
             # reopened, the dialog holds what was saved: the feedback to edit, or the note
             saved = row.feedback if row.status == "approved" else row.decision_note
-            yield Input(saved, id="visit-note", compact=True, max_length=input_limit("note"))
+            yield FieldInput(saved, id="visit-note", compact=True, max_length=input_limit("note"))
             yield Static("", id="err-visit-note", classes="field-error")
             hint = (
                 "callbacks.visit.feedback_hint"

@@ -217,6 +217,8 @@ def _check_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetim
         forwarded_by=intake.forwarded_by or "",
         forwarded_on=received.isoformat() if received is not None else "",
         today=today,
+        email=intake.caller_email,
+        fax=intake.caller_fax,
     )
     if intake.contact_id is not None:  # the caller picked among this customer's contacts
         owner = uow.customers.contact_customer(intake.contact_id)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from deskui.data.frontdesk_store import AttachmentRecord, LegRecord
 from deskui.data.pause_store import PauseState
 from deskui.data.records import TicketRecord
+from deskui.domain.accounts import sees_personal
+from deskui.domain.masking import masked_record
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
 from deskui.services.departments import refuse_unless_lead_tells
@@ -55,7 +57,9 @@ def ticket_detail(uow: UnitOfWork, actor: Actor, ticket_id: int, now: datetime) 
     legs = uow.frontdesk.legs(ticket_id)
     attachments = uow.frontdesk.attachments(ticket_id)
     pause = uow.pauses.pause_state(ticket_id) if found else None
-    return TicketDetail(found[0] if found else None, events, legs, attachments, pause)
+    sees = sees_personal(actor.role, uow.rules.masked_roles)  # the caller's number, e-mail, fax
+    ticket = masked_record(found[0], sees=sees) if found else None
+    return TicketDetail(ticket, events, legs, attachments, pause)
 
 
 @dataclass(frozen=True, slots=True)

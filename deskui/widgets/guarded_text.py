@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static, TextArea
@@ -21,6 +22,8 @@ from textual.widgets import Static, TextArea
 from deskui.domain.conduct import ConductRules, Hit, packaged_conduct
 from deskui.domain.field_limits import FieldKind, limit, near_limit, over_limit
 from deskui.i18n import current_locale, t
+from deskui.keys import localize_bindings
+from deskui.widgets.words_area import ENTER_MOVES_ON, new_line
 
 HIT_HIGHLIGHT = "deskui.conduct_hit"
 
@@ -68,6 +71,23 @@ class GuardedArea(TextArea):
     def on_mount(self) -> None:
         self._build_highlight_map()
         self.refresh()
+
+
+class FieldGuardedArea(GuardedArea):
+    """A GuardedArea on a form where Enter goes to the next field: Ctrl+J, in the footer,
+    starts a new line (widgets/words_area.py)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = ENTER_MOVES_ON
+
+    def __init__(self, rules: ConductRules, **kwargs: Any) -> None:  # TextArea's own
+        super().__init__(rules, **kwargs)
+        localize_bindings(self)
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
+
+    def action_new_line(self) -> None:
+        new_line(self)
 
 
 def _row_of(line_starts: list[int], offset: int) -> int:
@@ -133,9 +153,11 @@ class GuardedText(Widget):
         id: str | None = None,
         classes: str | None = None,
         kind: FieldKind = FieldKind.NOTE,
+        enter_moves: bool = False,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.kind = kind
+        self._enter_moves = enter_moves
         """How long the text may be (field_limits): the count shows near it, the screen
         refuses a save past it."""
         self._rules = rules or packaged_conduct(current_locale())
@@ -143,7 +165,8 @@ class GuardedText(Widget):
         self._placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        yield GuardedArea(
+        area = FieldGuardedArea if self._enter_moves else GuardedArea
+        yield area(
             self._rules,
             text=self._initial,
             soft_wrap=True,

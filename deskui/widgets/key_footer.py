@@ -4,6 +4,11 @@ Textual's Footer lays its keys out side by side and docks the palette key over t
 end; with Chinese descriptions the row runs past the edge and the palette key paints over
 it ("^p   令面板"). This one measures every key in cells and leaves out, from the end,
 the keys that do not fit: F1 (help) and the palette key stay, and both list every key.
+
+When the keys do not all fit, they are first drawn tighter (issue 26: the desk at 120
+columns lost F9, F10 and Ctrl+K, the orders lost `t`): a key's short description where the
+catalog has one (`keys.<id>_short`: 部门 for 部门待办) and no space between a key and a
+Chinese description (`f7部门`: the key's own colour sets it apart). Only then do keys go.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
+
+from deskui.i18n import has_key, t
 
 KEPT_ACTIONS = frozenset({"help", "app.help", "open_screen('help')", "app.open_screen('help')"})
 """Actions whose key stays when others are left out: help lists all of them (with the
@@ -34,6 +41,8 @@ class FooterKey:
     display: str
     description: str
     enabled: bool
+    tight: bool = False
+    """Drawn tighter: the short description, no space before a Chinese one."""
 
     @property
     def cells(self) -> int:
@@ -41,7 +50,18 @@ class FooterKey:
 
     @property
     def label(self) -> str:
-        return f"{self.display} {self.description}" if self.description else self.display
+        if not self.description:
+            return self.display
+        return f"{self.display}{self.gap}{self.description}"
+
+    @property
+    def gap(self) -> str:
+        """Between the key and its description: none in a tight footer before a Chinese one."""
+        tight = self.tight and cell_len(self.description[:1]) == 2
+        return "" if tight else " "
+
+    def tightened(self, short: str | None) -> FooterKey:
+        return FooterKey(self.key, self.display, short or self.description, self.enabled, True)
 
 
 def fitting_keys(keys: list[FooterKey], kept: set[int], width: int) -> list[FooterKey]:
@@ -59,6 +79,17 @@ def fitting_keys(keys: list[FooterKey], kept: set[int], width: int) -> list[Foot
             if (i in kept) == drop_kept and i in shown:
                 shown.remove(i)
     return [keys[i] for i in shown]
+
+
+def _cells(keys: list[FooterKey]) -> int:
+    """Cells the keys take side by side, one space between them."""
+    return sum(key.cells for key in keys) + max(0, len(keys) - 1)
+
+
+def short_description(binding: Binding) -> str | None:
+    """The binding's short description for a tight footer, where the catalog has one."""
+    key = f"keys.{binding.id}_short" if binding.id else ""
+    return t(key) if key and has_key(key) else None
 
 
 class KeyFooter(Widget):
@@ -88,6 +119,8 @@ class KeyFooter(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._spans: list[tuple[int, int, str]] = []  # (start, end, key) for clicks
+        self._shorts: list[str | None] = []
+        """Each key's short description (`keys()` order), None where the catalog has none."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -107,6 +140,7 @@ class KeyFooter(Widget):
         app = self.app
         active = self.screen.active_bindings
         keys: list[FooterKey] = []
+        shorts: list[str | None] = []
         kept: set[int] = set()
         actions: set[str] = set()
         # the screen's own keys first, then the app's F-keys: a widget's binding of F6 that
@@ -131,6 +165,7 @@ class KeyFooter(Widget):
                     active_binding.enabled,
                 )
             )
+            shorts.append(short_description(binding))
         palette: FooterKey | None = None
         palette_binding = active.get(app.COMMAND_PALETTE_BINDING)
         if app.ENABLE_COMMAND_PALETTE and palette_binding is not None:
@@ -141,6 +176,7 @@ class KeyFooter(Widget):
                 binding.description,
                 palette_binding.enabled,
             )
+        self._shorts = shorts
         return keys, palette, kept
 
     def placed_keys(self, width: int | None = None) -> tuple[list[FooterKey], FooterKey | None]:
@@ -148,11 +184,14 @@ class KeyFooter(Widget):
         when it fits at the right end."""
         width = self.size.width if width is None else width
         keys, palette, kept = self.keys()
-        if palette is None:
-            return fitting_keys(keys, kept, width), None
-        room = width - palette.cells - cell_len(SEPARATOR)
+        room = width if palette is None else width - palette.cells - cell_len(SEPARATOR)
         if room < 0:
-            return [], palette if palette.cells <= width else None
+            return [], palette if palette is not None and palette.cells <= width else None
+        if _cells(keys) > room:  # tighter before any key goes
+            keys = [key.tightened(short) for key, short in zip(keys, self._shorts, strict=True)]
+            if palette is not None:
+                palette = palette.tightened(None)
+                room = width - palette.cells - cell_len(SEPARATOR)
         return fitting_keys(keys, kept, room), palette
 
     def shown_keys(self, width: int | None = None) -> list[FooterKey]:
@@ -174,7 +213,7 @@ class KeyFooter(Widget):
             extra = Style() if key.enabled else dim
             line.append(key.display, key_style + extra)
             if key.description:
-                line.append(" " + key.description, text_style + extra)
+                line.append(key.gap + key.description, text_style + extra)
             spans.append((start, line.cell_len, key.key))
 
         for n, key in enumerate(left):

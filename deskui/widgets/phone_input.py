@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.widgets import Input
+
+from deskui.widgets.field_input import FieldInput
 
 
-class PhoneInput(Input):
+class PhoneInput(FieldInput):
     """An Input that hands each new value to `on_value` at once, inside the keystroke.
 
     Input reports a change with a `Changed` message, handled after the frame that echoes

@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 
 from deskui.domain.field_problem import FieldProblem
-from deskui.domain.intake import MAX_LINE, MAX_NAME, MAX_WORDS, check_intake
+from deskui.domain.intake import (
+    MAX_LINE,
+    MAX_NAME,
+    MAX_WORDS,
+    check_intake,
+    contact_means_problems,
+)
 from deskui.i18n import t
 
 
@@ -138,3 +144,23 @@ def test_a_forwarded_complaint_needs_the_department_and_a_past_receipt_day() -> 
     assert fields("business", "11月20日") == ["forwarded_on_unreadable"]
     assert fields("business", "2026-11-24") == ["forwarded_on_future"]
     assert fields("business", "2026-11-20") == []
+
+
+@pytest.mark.parametrize(
+    ("email", "fax", "problems"),
+    [
+        ("", "", []),
+        ("li.lei@example.com", "010 8888 6666", []),
+        ("li lei@example.com", "", [("email", "intake.error.email_invalid")]),
+        ("<script>@x.cn", "", [("email", "intake.error.email_invalid")]),
+        ("a@b.cn\x1b]0;x\x07", "", [("email", "intake.error.email_invalid")]),
+        ("a@b", "", [("email", "intake.error.email_invalid")]),
+        ("x" * 201, "", [("email", "intake.error.too_long")]),
+        ("", "请发传真", [("fax", "phone.not_a_number")]),
+    ],
+)
+def test_the_callers_e_mail_and_fax_are_checked(
+    email: str, fax: str, problems: list[tuple[str, str]]
+) -> None:
+    found = contact_means_problems(email, fax)
+    assert [(p.field, p.key) for p in found] == problems

@@ -16,7 +16,7 @@ from textual.screen import Screen
 
 import deskui.screens
 
-TYPING = {"Input", "PhoneInput", "TextArea", "GuardedText"}
+TYPING = {"Input", "FieldInput", "PhoneInput", "TextArea", "GuardedText"}
 NOT_A_FORM = {
     "AgentPickModal": "sign-in: no agent yet, and a draft belongs to one agent",
     "SignInScreen": "a name and a password: a password is never stored, a draft would store it",

@@ -18,7 +18,7 @@ from deskui.screens.complaint import ComplaintScreen
 from deskui.screens.intake import IntakeScreen
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, at_desk, settle
+from tests.screens.desk_pilot import SIZE, at_desk, known_caller, settle
 from tests.screens.focus_probe import focus_stops, shows_focus, unshown
 
 FORMS = {
@@ -73,18 +73,28 @@ async def test_a_form_takes_the_keys_typed_as_it_opens_and_every_stop_shows_focu
         assert not hidden, f"Tab stops that do not show the focus: {unshown(hidden)}"
 
 
-async def test_tab_from_the_intake_number_goes_straight_to_the_new_customers_name(
-    demo_database: Database, clock: FixedClock
+@pytest.mark.parametrize("caller", ["new", "known"])
+async def test_tab_from_the_intake_number_goes_to_the_words_whoever_calls(
+    demo_database: Database, clock: FixedClock, caller: str
 ) -> None:
+    """The call's own fields keep their Tab stops (issue 26): the new customer's name shown
+    for an unknown number comes after them, so the words are one Tab from the number both
+    for a new caller and a known one (with the card's history shown)."""
+    number = "13912345678" if caller == "new" else known_caller(demo_database)[1]
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await at_desk(pilot)
-        await pilot.press("f2", *"13912345678")
+        await pilot.press("f2", *number)
         await settle(pilot)
         assert isinstance(app.screen, IntakeScreen)
-        assert "未找到" in str(app.screen.query_one("#card").render())
-        await pilot.press("tab", *"新客户")
-        assert app.screen.query_one("#new_customer", Input).value == "新客户"
+        shown = app.screen.query_one("#new-customer-box").display
+        assert shown is (caller == "new")
+        await pilot.press("tab", *"报修")
+        assert app.screen.query_one("#words", TextArea).text == "报修"
+        stops = [w.id for w in focus_stops(app)]
+        call = ["phone", "words", "kind", "category", "severity"]
+        assert stops[: len(call)] == call, stops
+        assert stops[-1] == "history" or caller == "new", stops
 
 
 @pytest.mark.parametrize("opening", [("f3", "enter"), ("f4", "enter")], ids=["complaint", "call"])

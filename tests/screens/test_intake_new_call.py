@@ -40,9 +40,10 @@ def _choices(screen: IntakeScreen) -> dict[str, object]:
 
 
 async def _pick(pilot: Pilot[Any], screen: IntakeScreen, name: str, downs: int) -> None:
-    """Open the choice and go `downs` options down, as an agent does."""
+    """Open the choice and go `downs` options down, as an agent does (at intake Space opens a
+    choice: Enter goes on to the next field, issue 26)."""
     screen.query_one(f"#{name}", Select).focus()
-    await pilot.press("enter", *["down"] * downs, "enter")
+    await pilot.press("space", *["down"] * downs, "enter")
     await settle(pilot)
 
 

@@ -123,17 +123,20 @@ async def test_an_intake_typed_ahead_from_the_desk_fills_what_slow_typing_fills(
     demo_database: Database, clock: FixedClock
 ) -> None:
     """F2 and the call in one burst: the number reaches the phone field of the intake F2
-    opened (it mounts before the next key goes), the rest the fields Tab leads to, as the
-    same keys pressed one by one fill them (seen so, and written here)."""
-    keys = ["f2", *"13700002222", "tab", *"NAME", *["tab"] * 6, *"CONTACT", "tab", *"3-201"]
-    keys += ["tab", *"MSG"]
+    opened (it mounts before the next key goes), the rest the fields Tab and Enter lead to, as
+    the same keys pressed one by one fill them (seen so, and written here). The call's own
+    fields come first whoever calls (issue 26): the words, kind, category, severity, the
+    answer; then the new customer's name, the contact choice, the new contact, e-mail, fax,
+    the unit."""
+    keys = ["f2", *"13700002222", "tab", *"MSG", "enter", "enter", "enter", "tab", *"ANS"]
+    keys += ["tab", *"NAME", "tab", "tab", *"CONTACT", "tab", "tab", "tab", *"3-201"]
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await at_desk(pilot)
         burst(app, keys)
         await handled(pilot)
         fields = await _intake_fields(app)
-        assert fields["(focus)"] == "words"
+        assert fields["(focus)"] == "unit"
         typed = {name: fields[name] for name in ("phone", "new_customer", "new_contact", "unit")}
         assert typed == {
             "phone": "13700002222",
@@ -142,5 +145,8 @@ async def test_an_intake_typed_ahead_from_the_desk_fills_what_slow_typing_fills(
             "unit": "3-201",
         }
         assert fields["words"] == "MSG"
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
+        assert screen._area("answer").text == "ANS"
         assert fields["forwarded_on"] == fields["expectation"] == ""
         assert app.lost_key_trails == 0

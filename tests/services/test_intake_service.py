@@ -173,6 +173,13 @@ INVALID_CALLS = [
     ({"close_now": True, "answer": "这个我不知道"}, "answer", "intake.error.conduct"),
     (_FORWARDED, "forwarded_by", "intake.error.forwarded_by_required"),
     (_TOMORROW, "forwarded_on", "intake.error.forwarded_on_future"),
+    # the caller's e-mail and fax (issue 26): hostile values refused beside their fields
+    ({"caller_email": "[b]x[/b]@example.com"}, "email", "intake.error.email_invalid"),
+    ({"caller_email": "a@b.cn\x1b]52;c;x\x07"}, "email", "intake.error.email_invalid"),
+    ({"caller_email": "a\x00@b.cn"}, "email", "intake.error.email_invalid"),
+    ({"caller_email": "a@b.cn" + "x" * 2_000_000}, "email", "intake.error.too_long"),
+    ({"caller_fax": "传真号码"}, "fax", None),
+    ({"caller_fax": "010 8888\x1b[2J"}, "fax", None),
 ]  # fmt: skip
 
 
@@ -188,3 +195,24 @@ def test_an_invalid_call_is_refused_with_the_forms_reason(
     assert has_key(refused.value.key)
     with UnitOfWork(database) as uow:
         assert uow.tickets.tickets() == []
+
+
+def test_the_callers_e_mail_and_fax_are_kept_beside_the_phone(
+    database: Database, desk: Desk
+) -> None:
+    """seed 002:2.2.1: the record holds the caller's phone, fax and e-mail; the detail a
+    masked role reads hides them as it hides the phone."""
+    from deskui.services.tickets import ticket_detail
+
+    agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
+    call = _intake(desk, caller_email=" li.lei@example.com ", caller_fax="+862188886666")
+    with UnitOfWork(database) as uow:
+        saved = record_call(uow, agent, RecordCall(call), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        ticket = uow.tickets.tickets(saved.ticket_id)[0]
+        assert (ticket.caller_email, ticket.caller_fax) == ("li.lei@example.com", "+862188886666")
+        shown = ticket_detail(uow, agent, saved.ticket_id, FIXED_NOW).ticket
+        member = Actor(desk.agent, "王芳", Role.DEPARTMENT, "north")
+        hidden = ticket_detail(uow, member, saved.ticket_id, FIXED_NOW).ticket
+    assert shown is not None and shown.caller_email == "li.lei@example.com"
+    assert hidden is not None and "*" in hidden.caller_email and "*" in hidden.caller_fax

@@ -33,7 +33,7 @@ PHONE = "+8613912345678"
 DIGITS = "13912345678"
 EMAIL = "ouyang.qx@example.cn"
 NOTES = "女儿在读高三，周末学钢琴"
-SECRETS = (NAME, DIGITS, EMAIL, NOTES, "周末学钢琴", "1988-03-12", "1988, 3, 12")
+SECRETS = (NAME, DIGITS, EMAIL, NOTES, "周末学钢琴", "1988-03-12", "1988, 3, 12", "88887777")
 """What must not be found anywhere after the erasure (the number in any of its forms holds
 its national digits)."""
 
@@ -85,7 +85,7 @@ def add_person(database: Database, later: datetime) -> dict[str, int]:
     call = CallIntake(
         kind="question", category="repair", channel="phone", severity="normal",
         customer_words=words, caller_phone=PHONE, customer_id=customer_id,
-        contact_id=contact_id,
+        contact_id=contact_id, caller_email=EMAIL, caller_fax="01088887777",
     )  # fmt: skip
     with UnitOfWork(database) as uow:
         ticket = intake.record_call(uow, agent, intake.RecordCall(call), later).ticket_id

@@ -73,3 +73,14 @@ def test_intake_en(snap_compare: Any, demo_database: Database, clock: FixedClock
     app = make_app(make_settings(demo_database, locale="en"), clock, demo_database)
     typed = _known_number(demo_database)
     assert snap_compare(app, terminal_size=SIZE, run_before=_intake(typed))
+
+
+def test_intake_words_then_enter_lights_the_kind(
+    snap_compare: Any, demo_database: Database, clock: FixedClock
+) -> None:
+    # issue 26: the words typed after Tab, Enter goes on to the kind, whose label and field
+    # show the focus plainly
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    typed = _known_number(demo_database)
+    keys = ("tab", *"停车卡丢了怎么补办", "enter")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_intake(typed, *keys))
