@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from deskui.data.migrations import HEAD
 from deskui.data.missing import DeskSession
+from deskui.data.search_index import keep_search_index
 
 
 class DatabaseError(Exception):
@@ -65,6 +66,8 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, class_=DeskSession, expire_on_commit=False)
+        # the search index follows every write to the texts it serves, in its transaction
+        event.listen(self.sessions, "after_flush", keep_search_index)
         self._quick_engine: Engine | None = None
         self._quick: sessionmaker[Session] | None = None
 

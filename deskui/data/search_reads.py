@@ -1,0 +1,281 @@
+"""Finding a record from any screen (issue 26): the read model behind services/search.py.
+
+Each way a search is read has its own indexed path: a ticket by its number (the key), by a
+number (the customer's and contacts' phones, as the caller lookup finds them, and the
+caller's number on the ticket), by a name (the caller lookup's name pieces), by words (the
+two-character pieces of tickets' texts in `ticket_gram`, deskui/data/search_index.py).
+
+Words are found newest first: the rarest of the query's pieces drives a walk down its
+postings (`ORDER BY ticket_id DESC` on the table's key), the others checked through the same
+key; each batch of candidates is read and checked whole (`holds_words`), since a ticket
+holding every piece need not hold the word. A department member's search only walks tickets
+of their department (ticket routed there, or a leg handed there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    TextClause,
+    bindparam,
+    exists,
+    false,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.orm import aliased
+
+from deskui.data import caller_lookup
+from deskui.data import models as m
+from deskui.data.store_base import StoreBase
+from deskui.domain.search import holds_words, name_grams
+
+COUNT_CAP = 5_000
+"""Postings counted per piece at most: enough to tell the rarest one to walk."""
+FIRST_BATCH = 200
+LATER_BATCH = 1_000
+MAX_EXAMINED = 10_000
+"""Candidates checked whole at most per search: a query whose pieces are common and whose
+words are rare says there may be more (type more words) rather than walk on."""
+CALLERS = 20
+"""Customers a number or a name fragment brings at most (as the caller lookup shows)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FoundTicket:
+    """One ticket a search found, as the results list shows it."""
+
+    ticket_id: int
+    opened_at: datetime
+    kind: str
+    status: str
+    severity: str
+    customer_name: str
+    contact_name: str
+    caller_phone: str
+    words: str
+    owner_name: str
+    matched: str
+    """Why it was found (domain/search.RecordMatch)."""
+
+    @property
+    def subject_type(self) -> str:
+        return "ticket"  # Enter opens it as the desk opens a ticket's row
+
+    @property
+    def subject_id(self) -> int:
+        return self.ticket_id
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose tickets a search may find: every ticket, or one department's."""
+
+    department_id: int | None = None
+    """Set for a department member: only tickets routed or handed to this department."""
+    nothing: bool = False
+    """A department member who belongs to no department finds nothing."""
+
+
+EVERYTHING = Scope()
+
+COUNT = text("SELECT count(*) FROM (SELECT 1 FROM ticket_gram WHERE gram = :gram LIMIT :n) AS g")
+TEXTS = text("SELECT id, customer_words, answer FROM ticket WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+
+
+class SearchReads(StoreBase):
+    """The search's reads; built on a unit of work's session, writes nothing."""
+
+    # -- who may find what ------------------------------------------------------------------
+
+    def department_scope(self, agent_id: int) -> Scope:
+        department = self.session.scalar(
+            select(m.Agent.department_id).where(m.Agent.id == agent_id)
+        )
+        return Scope(department) if department is not None else Scope(nothing=True)
+
+    def _visible(self, scope: Scope) -> ColumnElement[bool] | None:
+        if scope.nothing:
+            return false()
+        if scope.department_id is None:
+            return None
+        leg = exists().where(
+            m.DepartmentLeg.ticket_id == m.Ticket.id,
+            m.DepartmentLeg.department_id == scope.department_id,
+        )
+        return or_(m.Ticket.department_id == scope.department_id, leg)
+
+    def _ids(self, query: Any, scope: Scope) -> list[int]:
+        visible = self._visible(scope)
+        if visible is not None:
+            query = query.where(visible)
+        return [int(i) for i in self.session.scalars(query)]
+
+    # -- by number, phone, name ---------------------------------------------------------------
+
+    def by_ticket_number(self, ticket_id: int, scope: Scope) -> list[int]:
+        return self._ids(select(m.Ticket.id).where(m.Ticket.id == ticket_id), scope)
+
+    def customers_by_phone(self, e164: str, *, short: bool) -> list[int]:
+        """Customers whose or whose contact's number it is (a short service number also
+        as the end of a number, as the caller lookup reads five digits)."""
+        connection = self.session.connection()
+        if short:
+            matches = caller_lookup.by_short_number(connection, e164, CALLERS)
+        else:
+            matches = caller_lookup.by_number(connection, e164, CALLERS)
+        return [match.customer_id for match in matches]
+
+    def customers_by_last_digits(self, digits: str) -> list[int]:
+        matches = caller_lookup.by_last_digits(self.session.connection(), digits, CALLERS)
+        return [match.customer_id for match in matches]
+
+    def customers_by_name(self, needle: str) -> list[int]:
+        """Customers whose name, or a contact's, holds the fragment (the caller lookup's)."""
+        pieces = sorted(name_grams(needle))[:8]
+        if not pieces:
+            return []
+        matches = caller_lookup.by_name(self.session.connection(), pieces, needle, CALLERS)
+        return [match.customer_id for match in matches]
+
+    def tickets_of_customers(
+        self, customer_ids: Sequence[int], scope: Scope, limit: int
+    ) -> list[int]:
+        if not customer_ids:
+            return []
+        query = (
+            select(m.Ticket.id)
+            .where(m.Ticket.customer_id.in_(list(customer_ids)))
+            .order_by(m.Ticket.id.desc())
+            .limit(limit)
+        )
+        return self._ids(query, scope)
+
+    def tickets_by_caller_phone(self, e164: str, scope: Scope, limit: int) -> list[int]:
+        query = (
+            select(m.Ticket.id)
+            .where(m.Ticket.caller_phone == e164)
+            .order_by(m.Ticket.id.desc())
+            .limit(limit)
+        )
+        return self._ids(query, scope)
+
+    # -- by words -----------------------------------------------------------------------------
+
+    def tickets_by_words(
+        self, grams: Sequence[str], words: Sequence[str], scope: Scope, limit: int
+    ) -> tuple[list[int], bool]:
+        """Tickets whose words or answer hold every one of `words`, newest first, and
+        whether more may be there than were checked (MAX_EXAMINED)."""
+        if not grams or scope.nothing:
+            return [], False
+        connection = self.session.connection()
+        counts = {
+            gram: int(connection.execute(COUNT, {"gram": gram, "n": COUNT_CAP}).scalar_one())
+            for gram in grams
+        }
+        if min(counts.values()) == 0:
+            return [], False
+        driver = min(grams, key=lambda gram: (counts[gram], gram))
+        others = [gram for gram in grams if gram != driver]
+        params: dict[str, object] = {"driver": driver}
+        params.update({f"p{i}": gram for i, gram in enumerate(others)})
+        statement = _candidates(len(others))
+        wanted = tuple(words)
+        found: list[int] = []
+        before = 2**31
+        examined = 0
+        batch = FIRST_BATCH
+        while len(found) < limit:
+            if examined >= MAX_EXAMINED:
+                return found, True
+            candidates = [
+                int(i)
+                for i in connection.execute(statement, {**params, "before": before, "n": batch})
+                .scalars()
+                .all()
+            ]
+            if not candidates:
+                break
+            examined += len(candidates)
+            before = candidates[-1]
+            texts = {
+                int(i): (words_ or "", answer or "")
+                for i, words_, answer in connection.execute(TEXTS, {"ids": candidates})
+            }
+            held = [i for i in candidates if i in texts and holds_words(wanted, *texts[i])]
+            if held and scope.department_id is not None:
+                seen = set(self._ids(select(m.Ticket.id).where(m.Ticket.id.in_(held)), scope))
+                held = [i for i in held if i in seen]
+            found += held
+            if len(candidates) < batch:
+                break
+            batch = LATER_BATCH
+        return found[:limit], len(found) > limit
+
+    # -- the rows ------------------------------------------------------------------------------
+
+    def found(self, matched: Sequence[tuple[int, str]]) -> list[FoundTicket]:
+        """The rows of the tickets found, in the order given, each with why it was found."""
+        if not matched:
+            return []
+        contact = aliased(m.Contact)
+        query = (
+            select(
+                m.Ticket.id,
+                m.Ticket.opened_at,
+                m.Ticket.kind,
+                m.Ticket.status,
+                m.Ticket.severity,
+                m.Customer.name,
+                contact.name,
+                m.Ticket.caller_phone,
+                m.Ticket.customer_words,
+                m.Agent.name,
+            )
+            .join(m.Customer, m.Customer.id == m.Ticket.customer_id)
+            .join(m.Agent, m.Agent.id == m.Ticket.owner_id)
+            .outerjoin(contact, contact.id == m.Ticket.contact_id)
+            .where(m.Ticket.id.in_([ticket_id for ticket_id, _ in matched]))
+        )
+        rows = {int(row[0]): row for row in self.session.execute(query)}
+        return [
+            FoundTicket(
+                ticket_id,
+                row[1],
+                str(row[2]),
+                str(row[3]),
+                str(row[4]),
+                str(row[5]),
+                str(row[6] or ""),
+                str(row[7] or ""),
+                str(row[8] or "")[:200],
+                str(row[9]),
+                why,
+            )
+            for ticket_id, why in matched
+            if (row := rows.get(ticket_id)) is not None
+        ]
+
+
+@cache
+def _candidates(others: int) -> TextClause:
+    """Tickets holding the driver piece and every other, newest first, below `before`."""
+    checks = "".join(
+        f" AND EXISTS (SELECT 1 FROM ticket_gram o{i}"
+        f" WHERE o{i}.gram = :p{i} AND o{i}.ticket_id = g.ticket_id)"
+        for i in range(others)
+    )
+    return text(
+        "SELECT g.ticket_id FROM ticket_gram g WHERE g.gram = :driver"
+        f" AND g.ticket_id < :before{checks} ORDER BY g.ticket_id DESC LIMIT :n"
+    )
