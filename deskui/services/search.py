@@ -93,5 +93,8 @@ def find_records(
     if query.grams and len(found) < RESULTS:
         worded, more = reads.tickets_by_words(query.grams, query.words, scope, RESULTS)
         take(worded, RecordMatch.WORDS)
-    rows = tuple(masked_record(row, sees=sees) for row in reads.found(list(found.items())))
-    return FoundRecords(rows, more or len(found) >= RESULTS, numbers_hidden=numbers_hidden)
+    rows = [masked_record(row, sees=sees) for row in reads.found(list(found.items()))]
+    ways = {why: place for place, why in enumerate(dict.fromkeys(found.values()))}
+    # within each way, the newest call first (a ticket's number is not its time)
+    rows.sort(key=lambda r: (ways[r.matched], -r.opened_at.timestamp(), -r.ticket_id))
+    return FoundRecords(tuple(rows), more or len(found) >= RESULTS, numbers_hidden=numbers_hidden)
