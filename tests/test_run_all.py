@@ -31,3 +31,11 @@ def test_what_did_not_run_is_skipped_not_met() -> None:
     rows = verdicts(GOALS, None)
     assert [r.met for r in rows] == [None, None] and not any(r.blocking for r in rows)
     assert "skipped" in table(rows)
+
+
+def test_a_benchmark_that_must_measure_fails_and_blocks_when_it_did_not() -> None:
+    rows = verdicts(GOALS, None, must_measure=True)
+    assert [r.met for r in rows] == [False, False] and all(r.blocking for r in rows)
+    assert "not measured" in table(rows) and "skipped" not in table(rows)
+    partial = verdicts(GOALS, {"desk": 200.0, "bare": 200.0}, must_measure=True)
+    assert partial[0].met and partial[1].met is False and partial[1].blocking

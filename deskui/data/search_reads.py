@@ -30,7 +30,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import aliased
 
 from deskui.data import caller_lookup
 from deskui.data import models as m
@@ -39,7 +38,7 @@ from deskui.domain.search import holds_words, name_grams
 
 COUNT_CAP = 5_000
 """Postings counted per piece at most: enough to tell the rarest one to walk."""
-FIRST_BATCH = 200
+FIRST_BATCH = 150
 LATER_BATCH = 1_000
 MAX_EXAMINED = 10_000
 """Candidates checked whole at most per search: a query whose pieces are common and whose
@@ -90,6 +89,19 @@ COUNT = text("SELECT count(*) FROM (SELECT 1 FROM ticket_gram WHERE gram = :gram
 TEXTS = text("SELECT id, customer_words, answer FROM ticket WHERE id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
+
+ROWS = (
+    text(
+        "SELECT t.id, t.opened_at, t.kind, t.status, t.severity, c.name, k.name,"
+        " t.caller_phone, t.customer_words, a.name FROM ticket t"
+        " JOIN customer c ON c.id = t.customer_id JOIN agent a ON a.id = t.owner_id"
+        " LEFT JOIN contact k ON k.id = t.contact_id WHERE t.id IN :ids"
+    )
+    .bindparams(bindparam("ids", expanding=True))
+    .columns(opened_at=m.UTCDateTime())
+)
+"""Built once: a search shows up to a hundred rows, and building the ORM's join each time
+cost more than reading them."""
 
 
 class SearchReads(StoreBase):
@@ -179,45 +191,38 @@ class SearchReads(StoreBase):
         if not grams or scope.nothing:
             return [], False
         connection = self.session.connection()
-        counts = {
-            gram: int(connection.execute(COUNT, {"gram": gram, "n": COUNT_CAP}).scalar_one())
-            for gram in grams
-        }
+        counted = connection.execute(
+            _counts(len(grams)), {"n": COUNT_CAP, **{f"g{i}": g for i, g in enumerate(grams)}}
+        ).one()
+        counts = dict(zip(grams, (int(c) for c in counted), strict=True))
         if min(counts.values()) == 0:
             return [], False
         driver = min(grams, key=lambda gram: (counts[gram], gram))
         others = [gram for gram in grams if gram != driver]
         params: dict[str, object] = {"driver": driver}
+        if scope.department_id is not None:
+            params["dept"] = scope.department_id
         params.update({f"p{i}": gram for i, gram in enumerate(others)})
-        statement = _candidates(len(others))
+        statement = _candidates(len(others), scope.department_id is not None)
         wanted = tuple(words)
         found: list[int] = []
         before = 2**31
         examined = 0
         batch = FIRST_BATCH
-        while len(found) < limit:
+        while len(found) <= limit:
             if examined >= MAX_EXAMINED:
-                return found, True
-            candidates = [
-                int(i)
-                for i in connection.execute(statement, {**params, "before": before, "n": batch})
-                .scalars()
-                .all()
-            ]
-            if not candidates:
+                return found[:limit], True
+            rows = connection.execute(statement, {**params, "before": before, "n": batch}).all()
+            if not rows:
                 break
-            examined += len(candidates)
-            before = candidates[-1]
-            texts = {
-                int(i): (words_ or "", answer or "")
-                for i, words_, answer in connection.execute(TEXTS, {"ids": candidates})
-            }
-            held = [i for i in candidates if i in texts and holds_words(wanted, *texts[i])]
-            if held and scope.department_id is not None:
-                seen = set(self._ids(select(m.Ticket.id).where(m.Ticket.id.in_(held)), scope))
-                held = [i for i in held if i in seen]
-            found += held
-            if len(candidates) < batch:
+            examined += len(rows)
+            before = int(rows[-1][0])
+            found += [
+                int(ticket_id)
+                for ticket_id, said, answer in rows
+                if holds_words(wanted, said or "", answer or "")
+            ]
+            if len(rows) < batch:
                 break
             batch = LATER_BATCH
         return found[:limit], len(found) > limit
@@ -228,26 +233,8 @@ class SearchReads(StoreBase):
         """The rows of the tickets found, in the order given, each with why it was found."""
         if not matched:
             return []
-        contact = aliased(m.Contact)
-        query = (
-            select(
-                m.Ticket.id,
-                m.Ticket.opened_at,
-                m.Ticket.kind,
-                m.Ticket.status,
-                m.Ticket.severity,
-                m.Customer.name,
-                contact.name,
-                m.Ticket.caller_phone,
-                m.Ticket.customer_words,
-                m.Agent.name,
-            )
-            .join(m.Customer, m.Customer.id == m.Ticket.customer_id)
-            .join(m.Agent, m.Agent.id == m.Ticket.owner_id)
-            .outerjoin(contact, contact.id == m.Ticket.contact_id)
-            .where(m.Ticket.id.in_([ticket_id for ticket_id, _ in matched]))
-        )
-        rows = {int(row[0]): row for row in self.session.execute(query)}
+        ids = [ticket_id for ticket_id, _ in matched]
+        rows = {int(row[0]): row for row in self.session.execute(ROWS, {"ids": ids})}
         return [
             FoundTicket(
                 ticket_id,
@@ -268,14 +255,31 @@ class SearchReads(StoreBase):
 
 
 @cache
-def _candidates(others: int) -> TextClause:
-    """Tickets holding the driver piece and every other, newest first, below `before`."""
+def _counts(grams: int) -> TextClause:
+    """How many tickets hold each piece (up to :n), in one statement."""
+    counts = ", ".join(
+        f"(SELECT count(*) FROM (SELECT 1 FROM ticket_gram WHERE gram = :g{i} LIMIT :n) AS c{i})"
+        for i in range(grams)
+    )
+    return text(f"SELECT {counts}")
+
+
+@cache
+def _candidates(others: int, scoped: bool) -> TextClause:
+    """Tickets holding the driver piece and every other, newest first, below `before`, with
+    their texts; `scoped`: only those routed or handed to the department `:dept`."""
     checks = "".join(
         f" AND EXISTS (SELECT 1 FROM ticket_gram o{i}"
         f" WHERE o{i}.gram = :p{i} AND o{i}.ticket_id = g.ticket_id)"
         for i in range(others)
     )
+    if scoped:
+        checks += (
+            " AND (t.department_id = :dept OR EXISTS (SELECT 1 FROM department_leg l"
+            " WHERE l.ticket_id = t.id AND l.department_id = :dept))"
+        )
     return text(
-        "SELECT g.ticket_id FROM ticket_gram g WHERE g.gram = :driver"
+        "SELECT g.ticket_id, t.customer_words, t.answer FROM ticket_gram g"
+        " JOIN ticket t ON t.id = g.ticket_id WHERE g.gram = :driver"
         f" AND g.ticket_id < :before{checks} ORDER BY g.ticket_id DESC LIMIT :n"
     )

@@ -78,6 +78,8 @@ MAX_QUERY_GRAMS = 12
 
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SEPARATORS = re.compile(r"[\W_]+")
+"""What is not a letter or a digit (`\\w` is `str.isalnum` and the underscore)."""
 
 
 class RecordMatch(StrEnum):
@@ -118,18 +120,7 @@ def text_runs(text: str) -> list[str]:
     case-folded: what is indexed and what a search matches. Punctuation, spaces, markup
     brackets, `%`, `_`, quotes and control characters only separate runs."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    runs: list[str] = []
-    start = -1
-    for i, char in enumerate(folded):
-        if char.isalnum():
-            if start < 0:
-                start = i
-        elif start >= 0:
-            runs.append(folded[start:i])
-            start = -1
-    if start >= 0:
-        runs.append(folded[start:])
-    return runs
+    return [run for run in _SEPARATORS.split(folded) if run]
 
 
 def text_grams(*texts: str) -> set[str]:
