@@ -21,7 +21,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, UOWTransaction
 
 from deskui.data import models as m
-from deskui.domain.search import name_grams, text_grams
 
 TICKET_TEXTS = ("customer_words", "answer")
 """The ticket's columns a search finds it by (the customer's own words, the answer)."""
@@ -75,6 +74,8 @@ def _old_and_new(record: Any, attribute: str) -> set[int]:
 
 def reindex_tickets(connection: Connection, ticket_ids: Iterable[int]) -> None:
     """The pieces of these tickets' words and answer, as the tickets hold them now."""
+    from deskui.domain.search import text_grams  # with the phone rules: when first needed
+
     ids = sorted(set(ticket_ids))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
@@ -95,6 +96,8 @@ def reindex_tickets(connection: Connection, ticket_ids: Iterable[int]) -> None:
 
 def reindex_customers(connection: Connection, customer_ids: Iterable[int]) -> None:
     """The name pieces of these customers and their contacts, as they are named now."""
+    from deskui.domain.search import name_grams
+
     ids = sorted(set(customer_ids))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
