@@ -136,6 +136,9 @@ def text_grams(*texts: str) -> set[str]:
 def holds_words(words: tuple[str, ...], *texts: str) -> bool:
     """Whether the texts together hold every run of `words`, each run whole within one run
     of theirs (the index found candidates: a text holding each piece need not hold the word)."""
+    plain = " ".join(texts).casefold()
+    if all(word in plain for word in words):  # a run of letters and digits held as it is
+        return True
     folded = " ".join(" ".join(text_runs(text)) for text in texts)
     return all(word in folded for word in words)
 
