@@ -16,6 +16,7 @@ member's search only keeps tickets of their department (ticket routed there, or 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,7 +42,7 @@ from deskui.domain.search import holds_words, name_grams
 COUNT_CAP = 5_000
 """Postings counted per piece at most: enough to tell the rarest one to walk."""
 FIRST_BATCH = 200
-LATER_BATCH = 2_000
+LATER_BATCH = 4_000
 MAX_EXAMINED = 10_000
 """Candidates checked whole at most per search: a query whose pieces are common and whose
 words are rare says there may be more (type more words) rather than walk on."""
@@ -238,7 +239,7 @@ class SearchReads(StoreBase):
             found += [i for i in walked if i in rows and holds_words(wanted, *rows[i])]
             if len(walked) < batch:
                 break
-            batch = LATER_BATCH
+            batch = _next_batch(examined, len(found), limit)
         return found[:limit], len(found) > limit
 
     # -- the rows ------------------------------------------------------------------------------
@@ -276,6 +277,14 @@ def _counts(grams: int) -> TextClause:
         for i in range(grams)
     )
     return text(f"SELECT {counts}")
+
+
+def _next_batch(examined: int, found: int, limit: int) -> int:
+    """Postings to walk next: as many as the share found so far says are needed for the rest
+    (a fifth more), between FIRST_BATCH and LATER_BATCH."""
+    share = max(found, 1) / examined
+    wanted = math.ceil((limit + 1 - found) / share * 1.2)
+    return max(FIRST_BATCH, min(LATER_BATCH, wanted))
 
 
 @cache
