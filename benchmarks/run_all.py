@@ -98,6 +98,14 @@ BENCHES = (
             Goal("keys: new caller", "new_caller_keys", None, 8.0, "keys", True),
         ),
     ),
+    Bench(
+        "search",
+        ("--quick",),
+        (
+            Goal("search p99, SQLite", "search_p99_ms_sqlite", None, 100.0),
+            Goal("search p99, PostgreSQL", "search_p99_ms_postgresql", None, 100.0),
+        ),
+    ),
 )
 
 
@@ -171,6 +179,7 @@ def run(bench: Bench) -> dict[str, float] | None:
         return None
     results = [line for line in done.stdout.splitlines() if line.startswith(PREFIX)]
     if done.returncode != 0 or not results:
+        print(done.stdout[-2000:])
         print(f"{bench.name}: did not finish: {done.stderr.strip().splitlines()[-1:]}")
         return None
     return {k: float(v) for k, v in json.loads(results[-1][len(PREFIX) :]).items()}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.actions import ActionParseResult
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.dom import DOMNode
@@ -37,7 +37,7 @@ from deskui.navigation import (
     open_modal,
     ring_bell,
 )
-from deskui.palette import DeskCommandPalette
+from deskui.palette import AliasProvider, DeskCommandPalette
 from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
 from deskui.screens.pending_saves import PendingSaves, pending_saves_command
@@ -116,9 +116,11 @@ SCREENS: dict[str, ScreenEntry] = {
     "caller_log": ScreenEntry(
         "f12", "caller-log", "deskui.screens.caller_log", "CallerLogScreen", footer=False
     ),
+    "search": ScreenEntry("ctrl+f", "search", "deskui.screens.search", "SearchScreen"),
 }
 """The binding id (and action parameter) of each screen a key opens, F1-F10, F12 (the
-caller log, issue 25: Ctrl+L is intake's own) and Ctrl+K."""
+caller log, issue 25: Ctrl+L is intake's own), Ctrl+K and Ctrl+F (finding a record from any
+screen, issue 26: the register's and the picker's own filters are on `/`)."""
 
 
 class DeskApp(KeysInOrderApp[None]):
@@ -128,6 +130,7 @@ class DeskApp(KeysInOrderApp[None]):
     CSS_PATH = "deskui.tcss"
     TITLE = "deskui"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {AliasProvider}  # 查找 found by 搜索 and search too
     # Textual 8.2.8 annotates App's as `ClassVar[list[...]] | None`, which mypy reads as an
     # instance variable: a class variable here (as Textual's own docs set it) is refused
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-roomy")]  # type: ignore[misc]
@@ -799,7 +802,7 @@ class DeskApp(KeysInOrderApp[None]):
         entry = SCREENS[name]
         if entry.signed_in and not self._ready_for_work():
             return
-        navigate(self, entry.screen_id, entry.screen_class())
+        navigate(self, entry.screen_id, entry.screen_class(), brought_back=_asked_again)
 
     def _ready_for_work(self) -> bool:
         """Signed in and the database open: what every screen of work needs; a bell if not."""
@@ -906,6 +909,23 @@ class DeskApp(KeysInOrderApp[None]):
         if screen in self.screen_stack:
             close(self, screen)
 
+    def palette_aliases(self) -> Iterable[tuple[SystemCommand, str]]:
+        """Screen commands the palette also finds by other words (`palette.also.<name>`:
+        查找 by 搜索 and search), each with those words (deskui/palette.py AliasProvider)."""
+        from deskui.i18n import has_key
+        from deskui.screens.help import key_label
+
+        for key_bindings in self._bindings.key_to_bindings.values():
+            for item in key_bindings:
+                also = f"palette.also.{item.id}"
+                if item.id in SCREENS and has_key(also) and offered(self, item):
+                    command = SystemCommand(
+                        f"{item.description} ({key_label(item)})",
+                        item.tooltip,
+                        partial(self.run_action, item.action),
+                    )
+                    yield command, t(also)
+
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(
@@ -991,6 +1011,14 @@ class DeskApp(KeysInOrderApp[None]):
         self._locked = True
         lock = SignInScreen(Mode.UNLOCK, name=agent.name)
         open_modal(self, lock, self._unlocked, replacing=True)  # over a password change too
+
+
+def _asked_again(screen: Screen[Any]) -> None:
+    """The key of a screen already open was pressed: one that has something to do then
+    (the search goes back to its field) does it."""
+    asked_again = getattr(screen, "asked_again", None)
+    if asked_again is not None:
+        asked_again()
 
 
 if TYPE_CHECKING:

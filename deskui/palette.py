@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.align import Align
 from rich.text import Text
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandList, CommandPalette, Hit, Hits, Provider
 from textual.widgets.option_list import Option
 
 from deskui.i18n import t
@@ -41,3 +41,21 @@ class DeskCommandPalette(CommandPalette):
                 self._list_visible = False
 
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
+class AliasProvider(Provider):
+    """Screen commands found by other words too (the app's `palette_aliases`): 搜索 and
+    search find 查找 (Ctrl+F). The command is shown by its own title, as the system
+    commands show it; one whose title matches already is theirs to show."""
+
+    async def search(self, query: str) -> Hits:
+        aliases = getattr(self.app, "palette_aliases", None)
+        if aliases is None:
+            return
+        matcher = self.matcher(query)
+        for command, words in aliases():
+            if matcher.match(command.title) > 0:
+                continue  # the system commands offer it under its title
+            score = max((matcher.match(word) for word in words.split()), default=0.0)
+            if score > 0:
+                yield Hit(score, Text(command.title), command.callback, help=command.help)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, literal, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import selectinload
 
 from deskui.data import caller_lookup
@@ -21,6 +21,7 @@ from deskui.data.records import (
     CustomerRecord,
     HistoryRow,
 )
+from deskui.data.search_index import reindex_customers
 from deskui.data.store_base import StoreBase
 from deskui.domain.model import SubjectType
 from deskui.domain.search import Lookup, LookupKind, name_grams
@@ -47,14 +48,10 @@ class CustomerStore(StoreBase):
     # -- caller lookup (seed 002:2.2: who is calling) -----------------------------------------
 
     def index_customer_names(self, customer_id: int) -> None:
-        """Refresh the name pieces of one customer and its contacts."""
-        self.session.execute(delete(m.SearchGram).where(m.SearchGram.customer_id == customer_id))
-        names = [self.session.get_one(m.Customer, customer_id).name]
-        names += self.session.scalars(
-            select(m.Contact.name).where(m.Contact.customer_id == customer_id)
-        ).all()
-        grams = set().union(*(name_grams(name) for name in names))
-        self.session.add_all(m.SearchGram(gram=g, customer_id=customer_id) for g in sorted(grams))
+        """Refresh the name pieces of one customer and its contacts (every flush does it by
+        itself: deskui/data/search_index.py)."""
+        self.session.flush()
+        reindex_customers(self.session.connection(), [customer_id])
 
     def find_callers(self, lookup: Lookup, limit: int = 20) -> list[CallerMatch]:
         """Customers answering to a number, its last digits or a name piece; best first."""

@@ -65,6 +65,8 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, class_=DeskSession, expire_on_commit=False)
+        # the search index follows every write to the texts it serves, in its transaction
+        event.listen(self.sessions, "after_flush", _keep_search_index)
         self._quick_engine: Engine | None = None
         self._quick: sessionmaker[Session] | None = None
 
@@ -188,6 +190,14 @@ def describe(error: OperationalError, url: URL) -> str:
     if "locked" in text:
         return f"database is locked by another program ({where}); retrying"
     return f"cannot reach the database {where}: {text}"
+
+
+def _keep_search_index(session: Session, flush: Any) -> None:
+    """deskui/data/search_index.py, imported at the first flush: the desk's start needs
+    neither its models nor the phone rules it reads names with (DESIGN.md 9)."""
+    from deskui.data.search_index import keep_search_index
+
+    keep_search_index(session, flush)
 
 
 def _quick_pragmas(dbapi_connection: Any, _record: object) -> None:

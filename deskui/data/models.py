@@ -441,6 +441,27 @@ class SearchGram(Base):
     )
 
 
+class TicketGram(Base):
+    """Two-character pieces of each ticket's texts (the customer's words and the answer),
+    so two characters of a problem find it from any screen (issue 26) by the index instead
+    of a `LIKE '%...%'` scan; kept in the same unit of work as every write to those texts
+    (deskui/data/search_index.py). Without a rowid on SQLite: the key is the table."""
+
+    __tablename__ = "ticket_gram"
+    __table_args__ = (
+        Index("ix_ticket_gram_ticket_id", "ticket_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+Index("ix_ticket_caller_phone", Ticket.caller_phone)  # a search by the caller's number
+
+
 # -- handover and orders (issue 7) --
 
 

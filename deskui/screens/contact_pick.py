@@ -66,7 +66,7 @@ class ContactPickModal(ModalScreen[list["ContactChoice"] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_mark", "keys.pick_toggle", id="pick_toggle"),
         Binding("ctrl+s", "confirm", "keys.pick_confirm", id="pick_confirm", priority=True),
-        Binding("ctrl+f", "search", "keys.pick_search", id="pick_search"),
+        Binding("slash", "search", "keys.pick_search", id="pick_search"),
         Binding("escape", "cancel", "keys.back", id="pick_cancel"),
     ]
 

@@ -78,7 +78,7 @@ class CorrespondenceScreen(Screen[None]):
         Binding("a", "new", "keys.mail_new", id="mail_new"),
         Binding("s", "sign", "keys.mail_sign", id="mail_sign"),
         Binding("x", "archive", "keys.mail_archive", id="mail_archive"),
-        Binding("ctrl+f", "search", "keys.mail_search", id="mail_search"),
+        Binding("slash", "search", "keys.mail_search", id="mail_search"),
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
     ]
 
@@ -119,7 +119,7 @@ class CorrespondenceScreen(Screen[None]):
         if closed_before_mount(self):  # a key typed ahead closed it first
             return
         self._load()
-        self.query_one("#mail-list", WorkList).focus()  # letters are keys until Ctrl+F
+        self.query_one("#mail-list", WorkList).focus()  # letters are keys until /
 
     def _load(self) -> None:
         search = self.query_one("#mail-search", Input).value

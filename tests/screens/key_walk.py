@@ -19,6 +19,8 @@ NAVIGATION = (
     *(f"f{n}" for n in range(1, 11)),
     "f12",
     "ctrl+k",
+    "ctrl+f",  # the search from any screen (issue 26), and `/` back to its field
+    "slash",
     "ctrl+p",
     "escape",
     "tab",

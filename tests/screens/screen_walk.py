@@ -50,6 +50,8 @@ STOPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("caller log", ("f12",)),
     ("caller log, not called back", ("f12", "3")),
     ("ready or not", ("b",)),
+    ("search", ("ctrl+f",)),
+    ("search results", ("ctrl+f", "黑", "屏", "enter")),
     ("command palette", ("ctrl+p",)),
     ("command palette, nothing found", ("ctrl+p", "z", "z")),
 )

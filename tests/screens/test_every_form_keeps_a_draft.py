@@ -23,6 +23,7 @@ NOT_A_FORM = {
     "AccountFormModal": "a new account's password: never stored, so never a draft",
     "ContactPickModal": "a search box over the contacts: a filter, not a record",
     "CorrespondenceScreen": "the register's search box (its entries are LegFormModal)",
+    "SearchScreen": "what to find (issue 26): a search, not a record",
     "AttachmentsModal": "the path of a file to attach or save to, not words for a record",
     "ImportModal": "the path of the file to import, not words for a record",
     "PeriodRangeModal": "the two days the measures are shown for: a view's filter, no record",

@@ -73,6 +73,13 @@ def test_help(snap_compare: Any, demo_database: Database, clock: FixedClock) -> 
     assert snap_compare(app, terminal_size=SIZE, run_before=_pressing("f1"))
 
 
+def test_search_results(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
+    """Ctrl+F, two characters of a problem, Enter: the tickets found, why, newest first."""
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    keys = ("ctrl+f", "黑", "屏", "enter")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_pressing(*keys))
+
+
 def test_team_view(snap_compare: Any, demo_database: Database, clock: FixedClock) -> None:
     app = make_app(make_settings(demo_database), clock, demo_database)
     assert snap_compare(app, terminal_size=SIZE, run_before=_pressing("f6"))

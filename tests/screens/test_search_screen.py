@@ -1,0 +1,170 @@
+"""Ctrl+F from any screen (issue 26): two characters of a problem, a ticket number or a name
+find the record, Enter opens it; the palette finds the search by 查找, 搜索 and search; the
+register's and the picker's own filters are on `/`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from deskui.app import make_app
+from deskui.data import models as m
+from deskui.data.database import Database
+from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.clock import FixedClock
+from deskui.screens.contact_pick import ContactPickModal
+from deskui.screens.correspondence import CorrespondenceScreen
+from deskui.screens.search import SearchScreen
+from deskui.screens.ticket_detail import TicketDetailModal
+from deskui.widgets.work_list import WorkList
+from tests.conftest import make_settings
+from tests.screens.desk_pilot import SIZE, at_desk, screen_text, settle
+
+
+async def _press(pilot: Pilot[Any], *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+def _found(app: Any) -> WorkList:
+    return app.screen.query_one("#found", WorkList)
+
+
+def _tickets_saying(database: Database, words: str) -> set[int]:
+    with UnitOfWork(database) as uow:
+        query = uow.session.query(m.Ticket.id).filter(m.Ticket.customer_words.contains(words))
+        return {ticket_id for (ticket_id,) in query}
+
+
+async def test_two_characters_find_the_record_from_the_desk_and_enter_opens_it(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    expected = _tickets_saying(demo_database, "黑屏")
+    assert expected  # the demo has some
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await _press(pilot, "ctrl+f")
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.focused is app.screen.query_one("#search-query", Input)
+        await _press(pilot, *"黑屏", "enter")
+        found = _found(app)
+        assert app.screen.focused is found  # Enter took the cursor to the results
+        assert found.count == len(expected)
+        rows = [found.row_at(i) for i in range(found.count)]
+        assert {row.ticket_id for row in rows} == expected
+        opened = [row.opened_at for row in rows]
+        assert opened == sorted(opened, reverse=True)  # the newest call first
+        assert f"找到 {len(expected)} 条记录" in screen_text(app)
+        assert "字词" in screen_text(app)  # why each was found
+        first = rows[0].ticket_id
+        await _press(pilot, "enter")
+        assert isinstance(app.screen, TicketDetailModal)
+        assert app.screen.ticket_id == first
+        await _press(pilot, "escape")  # back to the same results
+        assert isinstance(app.screen, SearchScreen)
+        assert _found(app).count == len(expected)
+
+
+async def test_a_ticket_number_from_several_screens(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    with UnitOfWork(demo_database) as uow:
+        ticket = uow.session.query(m.Ticket).order_by(m.Ticket.id).first()
+        assert ticket is not None
+        number, customer = ticket.id, ticket.customer.name
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        for screen_key in ("f4", "f9", "f2"):
+            await _press(pilot, screen_key)
+            assert not isinstance(app.screen, SearchScreen)
+            await _press(pilot, "ctrl+f")
+            assert isinstance(app.screen, SearchScreen), screen_key
+            # the field again, what was typed before selected: typing replaces it
+            assert app.screen.focused is app.screen.query_one("#search-query", Input)
+            await _press(pilot, *f"#{number}", "enter")
+            assert _found(app).count == 1
+            assert customer in screen_text(app)
+            await _press(pilot, "enter")
+            assert isinstance(app.screen, TicketDetailModal)
+            assert app.screen.ticket_id == number
+            await _press(pilot, "escape")
+            assert isinstance(app.screen, SearchScreen)
+            await _press(pilot, "slash")  # `/` back to the field from the results
+            assert app.screen.focused is app.screen.query_one("#search-query", Input)
+
+
+async def test_hostile_text_in_the_search_is_harmless(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await _press(pilot, "ctrl+f")
+        field = app.screen.query_one("#search-query", Input)
+        for typed in ("[b]黑屏[/b]", "%", "_", "'\"", "\x1b[2J黑屏"):
+            field.value = typed
+            await _press(pilot, "enter")
+            assert isinstance(app.screen, SearchScreen), typed
+            await _press(pilot, "slash")
+        field.value = "漏"
+        await _press(pilot, "enter")
+        assert "请至少输入两个字" in screen_text(app)
+        assert _found(app).count == 0
+
+
+async def test_the_palette_finds_the_search_by_its_names(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        for words in ("查找", "搜索", "search"):
+            await _press(pilot, "ctrl+p")
+            await pilot.press(*words)
+            await pilot.pause(0.5)  # the palette gathers its hits in a worker
+            await settle(pilot)
+            assert "查找 (Ctrl+F)" in screen_text(app), words
+            await _press(pilot, "enter")
+            assert isinstance(app.screen, SearchScreen), words
+            await _press(pilot, "escape")
+
+
+async def test_the_register_filters_on_slash_and_ctrl_f_is_the_search(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await _press(pilot, "f9")
+        register = app.screen
+        assert isinstance(register, CorrespondenceScreen)
+        assert "/ 筛选" in screen_text(app)  # the footer says the key
+        await _press(pilot, "slash")
+        assert register.focused is register.query_one("#mail-search", Input)
+        await _press(pilot, "escape")
+        await _press(pilot, "f9", "ctrl+f")
+        assert isinstance(app.screen, SearchScreen)
+
+
+async def test_the_contact_picker_filters_on_slash(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    app = make_app(make_settings(demo_database, agent="李娜"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await _press(pilot, "f10", "2", "a")  # a gift: pick whom it went to
+        picker = app.screen
+        assert isinstance(picker, ContactPickModal)
+        assert "/ 回到筛选栏" in screen_text(app)
+        await _press(pilot, "down")
+        assert picker.focused is picker.query_one("#pick-list", WorkList)
+        await _press(pilot, "slash")
+        assert picker.focused is picker.query_one("#pick-search", Input)
+        await pilot.press(*"周艳")
+        await pilot.pause(0.4)  # the filter waits for the typing to stop
+        await settle(pilot)
+        assert picker.query_one("#pick-list", WorkList).count == 1
