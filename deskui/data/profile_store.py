@@ -211,6 +211,7 @@ class ProfileStore(StoreBase):
                 "phone": customer.phone_e164 or "",
                 "unit_number": customer.unit_number,
             },
+            saved_by_id=saver.id if saver else None,
         )
         return SaveResult(id=customer.id, version=customer.version, conflict=True, theirs=theirs)
 
