@@ -136,7 +136,12 @@ class ComplaintListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(t("complaint.list_title"), id="complaint-list-title", classes="section-title")
         yield Banner(id="complaint-list-trouble")
-        yield WorkList(columns=self._columns(), empty_text=t("complaint.list_empty"), id="list")
+        yield WorkList(
+            columns=self._columns(),
+            empty_text=t("complaint.list_empty"),
+            row_key=lambda row: row.ticket_id,
+            id="list",
+        )
         yield Static("", id="complaint-list-detail")
         yield Static("", id="department-repeats")
         yield KeyFooter()

@@ -229,3 +229,28 @@ def test_department_and_attachment_catalogs_are_complete_in_both_languages() -> 
     zh, en = catalog("zh-CN"), catalog("en")
     for prefix in ("department.legs.", "attachments."):
         assert {k for k in zh if k.startswith(prefix)} == {k for k in en if k.startswith(prefix)}
+
+
+async def test_the_cursor_stays_on_its_ticket_when_the_queue_sorts_again(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Issue 26 (F7): #11 waits to be accepted and is due first; accepted, its next step is
+    due after #3's, so the queue sorts it below #3. The cursor goes with #11 (its detail, and
+    the plan that `p` opens), not onto #3 that took its place."""
+    app = make_app(make_settings(demo_database, agent="赵磊"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DepartmentScreen)
+        queue = app.screen.query_one("#department-queue", WorkList)
+        order = [queue.row_at(i).leg.ticket_id for i in range(queue.count or 0)]
+        assert order == [11, 3] and queue.cursor_row.leg.ticket_id == 11
+        await pilot.press("a")
+        await settle(pilot)
+        assert [queue.row_at(i).leg.ticket_id for i in range(queue.count or 0)] == [3, 11]
+        assert queue.cursor_index == 1 and queue.cursor_row.leg.ticket_id == 11
+        assert str(app.screen.query_one("#leg-detail", Static).content).startswith("#11")
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, LegFormModal)
+        title = str(app.screen.query_one(".dialog-title", Static).content)
+        assert "#11" in title and "#3" not in title
