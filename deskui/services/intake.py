@@ -28,6 +28,7 @@ from deskui.domain.routing import RoutingRule, propose_department
 from deskui.domain.search import Lookup, LookupKind
 from deskui.domain.work_permissions import WorkChoice, may_choose
 from deskui.services.actor import Actor, require
+from deskui.services.new_customers import share_new_customer
 
 if TYPE_CHECKING:
     from deskui.data.database import Database
@@ -244,6 +245,7 @@ def record_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetim
         command.intake, actor.id, now, call_plan(uow, command.intake, now)
     )
     _tie_call(uow, actor, command, saved, now)
+    _share_new_customer(uow, actor, command.intake, saved, now)
     uow.commit()
     return saved
 
@@ -262,6 +264,14 @@ def call_plan(uow: UnitOfWork, intake: CallIntake, now: datetime) -> CallPlan:
         policy=uow.policy,
         now=now,
     )
+
+
+def _share_new_customer(
+    uow: UnitOfWork, actor: Actor, intake: CallIntake, saved: SavedCall, now: datetime
+) -> None:
+    """A customer the call filed goes to an agent by the balance (seed 000:1.3, issue 26)."""
+    if intake.customer_id is None:
+        share_new_customer(uow, saved.customer_id, actor.id, now=now)
 
 
 def _tie_call(
@@ -285,6 +295,7 @@ def record_queued_call(
     draft = uow.drafts.load_draft(actor.id, DRAFT_FORM)
     saved = uow.tickets.record_call(intake, actor.id, now, call_plan(uow, intake, now))
     _tie_call(uow, actor, command, saved, now)
+    _share_new_customer(uow, actor, intake, saved, now)
     if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
         uow.drafts.save_draft(actor.id, DRAFT_FORM, draft, now)
     uow.commit()
