@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from deskui.data import models as m
 from deskui.data.frontdesk_store import FrontDeskError
 from deskui.data.store_base import StoreBase
+from deskui.domain.phone import display_number
 from deskui.domain.reception import MailKind, local_day
 
 if TYPE_CHECKING:
@@ -268,7 +269,7 @@ class ReceptionStore(StoreBase):
         self.session.add(taken)
         self.session.flush()
         if urgent:  # urgent matters go to the person at once (seed 001:4.7)
-            caller = f"{taken.from_name} {taken.from_number}".strip()
+            caller = f"{taken.from_name} {display_number(taken.from_number)}".strip()
             notice = m.Notification(
                 agent_id=for_agent_id,
                 kind="urgent_message",

@@ -20,6 +20,7 @@ from deskui.domain.accounts import sees_personal
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.masking import masked_record
 from deskui.domain.model import COMPLAINT_CATEGORIES, QUESTION_CATEGORIES, Severity
+from deskui.domain.phone import display_number
 from deskui.domain.reception import check_pass, check_text, check_time
 from deskui.domain.search import visible
 from deskui.i18n import t
@@ -194,7 +195,7 @@ class ReceptionScreen(Screen[None]):
                 ),
                 Column(t("reception.col_for"), 10, cell=lambda r: r.for_name),
                 Column(t("reception.col_from"), 12, cell=lambda r: r.from_name),
-                Column(t("reception.col_number"), 16, cell=lambda r: r.from_number),
+                Column(t("reception.col_number"), 16, cell=lambda r: display_number(r.from_number)),
                 Column(t("reception.col_message"), 0, cell=lambda r: r.message),
             ]
         return [
@@ -262,7 +263,8 @@ class ReceptionScreen(Screen[None]):
             if row.ticket_id:
                 pairs.append(("", t("reception.detail_ticket", id=row.ticket_id)))
         elif self.section == "messages":
-            text.append(f"{visible(row.from_name)} {visible(row.from_number)}", style="bold")
+            number = visible(display_number(row.from_number))
+            text.append(f"{visible(row.from_name)} {number}", style="bold")
             pairs = [("detail_message", row.message)]
         else:
             text.append(f"#{row.id} {visible(row.company)}", style="bold")

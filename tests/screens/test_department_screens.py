@@ -210,7 +210,8 @@ async def test_a_pdf_is_attached_to_a_ticket_and_listed_with_size_and_type(
         await pilot.press(*str(pdf), "enter")
         await settle(pilot)
         text = screen_text(app)
-        assert "客户传真.pdf" in text and "application/pdf" in text
+        assert "客户传真.pdf" in text and "PDF 文档" in text
+        assert "application/pdf" not in text  # issue 26: the kind of file, in the desk's words
         size = pdf.stat().st_size
         assert f"{size / 1024:.1f} KB" in text
 

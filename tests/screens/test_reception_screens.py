@@ -113,6 +113,9 @@ async def test_an_urgent_phone_message_pops_for_its_addressee(
         await settle(pilot)
         assert isinstance(app.screen, ReceptionScreen)
         assert "[red]马上回电[/red]" in screen_text(app)
+        # numbers as the card writes them (issue 26), the demo's stored +8613800138000 too
+        assert "138 0013 8000" in screen_text(app)
+        assert "+86" not in screen_text(app) and "13800138000" not in screen_text(app)
 
     # 王芳 signs in on the same database: the bell rings and the message pops
     app = make_app(make_settings(demo_database), clock, demo_database)
@@ -124,7 +127,7 @@ async def test_an_urgent_phone_message_pops_for_its_addressee(
         assert "1" in str(bell.content) and bell.has_class("-ringing")
         toasts = [n for n in app._notifications if "马上回电" in str(n.message)]
         assert toasts and toasts[0].title == "紧急电话留言"
-        assert str(toasts[0].message) == "周总 13800138000: [red]马上回电[/red]"
+        assert str(toasts[0].message) == "周总 138 0013 8000: [red]马上回电[/red]"
     with UnitOfWork(demo_database) as uow:
         wang = next(a.id for a in uow.agents.agents() if a.name == "王芳")
         assert [n.kind for n in uow.notifications.unread_notifications(wang)] == ["urgent_message"]
