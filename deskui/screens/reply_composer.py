@@ -57,7 +57,7 @@ def export_text(text: str, path: Path) -> Path:
 
 
 def export_pdf(text: str, path: Path, title: str) -> Path:
-    """An A4 page per screenful of reply, Chinese set in STSong-Light, wrapped CJK-style."""
+    """An A4 page per screenful of reply, Chinese in an embedded font, wrapped CJK-style."""
     from deskui.documents.pdf_file import write_letter
 
     return write_letter(text, path, title)
