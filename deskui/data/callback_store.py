@@ -17,6 +17,7 @@ from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version, conflict_of
 from deskui.domain.callback_life import CallbackMove, CallbackState, moved_to
 from deskui.domain.callbacks import (
+    BookingDoubt,
     CallbackRules,
     CallingHours,
     Confirmation,
@@ -76,6 +77,16 @@ class BookingRefused(CallbackError):
     def __init__(self, placement: Placement) -> None:
         super().__init__("callbacks.error.out_of_hours")
         self.placement = placement
+
+
+class BookingDoubted(CallbackError):
+    """A booked time kept only once the agent has seen why it is doubtful (issue 26): far
+    out, or in a year the calendar does not know; `doubts` says which, `at` the time."""
+
+    def __init__(self, doubts: tuple[BookingDoubt, ...], at: datetime) -> None:
+        super().__init__("callbacks.error.booking_doubt")
+        self.doubts = doubts
+        self.at = at
 
 
 @dataclass(frozen=True, slots=True)
@@ -1223,6 +1234,7 @@ def coverage_period(
 
 __all__ = [
     "CALLBACK_EXPORT_HEADERS",
+    "BookingDoubted",
     "BookingRefused",
     "CallbackDetail",
     "CallbackError",
