@@ -440,3 +440,23 @@ async def test_a_booking_in_january_2027_is_said_doubtful_then_kept_on_enter_aga
     with UnitOfWork(demo_database) as uow:
         detail = uow.callbacks.callback_detail(row.callback_id)
         assert detail.booked_at == datetime(2027, 1, 4, 10, 0, tzinfo=SH)
+
+
+async def test_a_visit_requests_example_dates_are_the_desks_own_day(
+    demo_database: Database,
+) -> None:
+    """Issue 26: the request's dates said 2026-12-01 whatever the desk's date (--now)."""
+    from deskui.domain.clock import FixedClock as Clock
+
+    clock = Clock(datetime(2027, 3, 10, 9, 0, tzinfo=SH))
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _queue(pilot)
+        await pilot.press("2")  # by then the demo's callbacks are overdue: in the shared queue
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        modal = app.screen
+        assert modal.query_one("#visit-first_date", Input).placeholder == "2027-03-11"
+        assert modal.query_one("#visit-end_date", Input).placeholder == "2027-04-10"
+        assert "2026-12-01" not in screen_text(app)
