@@ -1025,6 +1025,11 @@ class CallbackStore(StoreBase):
         """A visit request's status; `MissingRecord` when there is none."""
         return str(self.session.get_one(m.VisitRequest, request_id).status)
 
+    def visit_request_facts(self, request_id: int) -> tuple[int, int, str, date, date]:
+        """(customer, who asked, frequency, first date, end date) of a visit request."""
+        r = self.session.get_one(m.VisitRequest, request_id)
+        return r.customer_id, r.requested_by_id, r.frequency, r.first_date, r.end_date
+
     def decide_visit(
         self, request_id: int, lead_id: int, status: str, note: str, now: datetime
     ) -> None:
