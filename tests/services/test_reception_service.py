@@ -225,7 +225,10 @@ def test_an_urgent_message_rings_its_addressee_and_leaves_the_list_when_done(
     assert [r.id for r in _rows(database, agent, "messages")] == [urgent, calm]  # type: ignore[attr-defined]
     with UnitOfWork(database) as uow:
         notices = uow.notifications.unread_notifications(desk.colleague)
-    assert [(n.kind, n.text) for n in notices] == [("urgent_message", "吴总 13800000000: 机房断电")]
+    # the number as the card writes it (issue 26)
+    assert [(n.kind, n.text) for n in notices] == [
+        ("urgent_message", "吴总 138 0000 0000: 机房断电")
+    ]
     with UnitOfWork(database) as uow:
         finish_message(uow, agent, FinishMessage(urgent), NOW)
     assert [r.id for r in _rows(database, agent, "messages")] == [calm]  # type: ignore[attr-defined]
