@@ -189,3 +189,27 @@ def test_export_in_english_words(capsys: pytest.CaptureFixture[str]) -> None:
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0][:4] == ["Item", "At", "Direction", "Kind"]
     assert {row[2] for row in rows[1:]} <= {"In", "Out"}
+
+
+def test_callbacks_in_words_say_answers_reasons_and_occasions_in_the_sites_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 26: `--words` still wrote convenient=yes, contact_hours and
+    holiday:…:National Day; the default export keeps those codes for scripts."""
+    from deskui.cli.export import table_in_words
+
+    keys = _export(capsys, "callbacks")
+    assert "convenient=yes" in keys and "contact_hours" in keys  # the demo has them
+    words = _export(capsys, "callbacks", "--words")
+    for code in ("convenient=", "satisfaction=", "contact_hours"):
+        assert code not in words, code
+    assert "是否方便：是 / 方便" in words and "不在联系人方便的时间内" in words
+    # a callback moved off National Day, for the holiday itself (the demo's month has none)
+    headers = ["moved_reason", "occasion", "answers", "notes"]
+    row = ["holiday:National Day", "holiday:2026-10-01:National Day",
+           "convenient=yes; satisfaction=average; feedback=a=b; c", "convenient=yes"]  # fmt: skip
+    (said,) = table_in_words("callbacks", (headers, [row]))[1]
+    assert said[0] == "国庆节假期，避开客户休息时间"
+    assert said[1] == "国庆节 10-01"
+    assert said[2] == "是否方便：是 / 方便；满意度：一般；评价与建议：a=b；c"
+    assert said[3] == "convenient=yes"  # notes are what the agent typed

@@ -61,3 +61,50 @@ def test_a_letter_is_written_where_asked(tmp_path: Path) -> None:
     text = "您好：\n\n<script>第一段</script>\n第二行"
     path = write_letter(text, tmp_path / "r" / "reply.pdf", "回复")
     assert path.read_bytes().startswith(b"%PDF")
+
+
+def _fonts(path: Path) -> list[dict[str, object]]:
+    """Every font of every page, as the PDF's own dictionaries say them (descendants too)."""
+    from pypdf import PdfReader
+
+    found: list[dict[str, object]] = []
+    for page in PdfReader(path).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            found.append(font)
+            found += [d.get_object() for d in font.get("/DescendantFonts", [])]
+    return found
+
+
+def test_a_letter_carries_its_chinese_font_in_the_file(tmp_path: Path) -> None:
+    """Issue 26: STSong-Light is a name a reader fills with a font of its own (or none); the
+    letter now carries a TrueType CJK font (FontFile2), subset to the glyphs it uses."""
+    from deskui.screens.reply_composer import export_pdf
+
+    text = "尊敬的王女士：\n\n您于2026年11月22日反映的问题，我们已经收到。\n\n客户服务部  张伟"
+    path = export_pdf(text, tmp_path / "reply.pdf", "书面回复 · 投诉 #1")
+    data = path.read_bytes()
+    assert b"STSong-Light" not in data
+    embedded = [
+        font
+        for font in _fonts(path)
+        if "/FontDescriptor" in font and "/FontFile2" in font["/FontDescriptor"].get_object()
+    ]
+    assert embedded, [f.get("/BaseFont") for f in _fonts(path)]
+    names = {str(font["/BaseFont"]) for font in embedded}
+    assert all("+WenQuanYiMicroHei" in name for name in names), names  # a subset (XXXXXX+)
+    assert len(data) < 200_000  # the glyphs used, not the 5 MB font
+    from pypdf import PdfReader
+
+    assert "客户服务部" in PdfReader(path).pages[0].extract_text()  # maps back to its text
+
+
+def test_a_report_carries_the_same_font(tmp_path: Path) -> None:
+    target = tmp_path / "report.pdf"
+    write_pdf(DOCUMENT, target)
+    assert b"STSong-Light" not in target.read_bytes()
+    assert any(
+        "/FontDescriptor" in f and "/FontFile2" in f["/FontDescriptor"].get_object()
+        for f in _fonts(target)
+    )

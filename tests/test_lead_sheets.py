@@ -106,7 +106,7 @@ def test_the_weekly_data_and_monthly_summary_are_the_services_figures(
 
     pdf = tmp_path / "team.pdf"
     write_pdf(sheets, period_title(PERIOD), pdf)
-    assert pdf.read_bytes().startswith(b"%PDF") and b"STSong-Light" in pdf.read_bytes()
+    assert pdf.read_bytes().startswith(b"%PDF") and b"/FontFile2" in pdf.read_bytes()
 
 
 def test_returns_refunds_and_survey_forms_come_from_the_period_figures(

@@ -5,6 +5,7 @@ the site's masking, the audit); `--words` says the headers and codes in the --la
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from deskui.cli.common import open_database, signed_in, write_table
@@ -91,8 +92,64 @@ def table_in_words(kind: str, table: Table) -> Table:
             return t(f"export.value.{value}")
         return value
 
+    said = {**CALLBACK_WORDS} if kind == "callbacks" else {}
+
+    def cell(header: str, prefix: str | None, value: Any) -> Any:
+        if header in said and isinstance(value, str) and value:
+            return said[header](value)
+        return word(prefix, value)
+
     words = [
         t(f"export.column.{header}") if has_key(f"export.column.{header}") else header
         for header in headers
     ]
-    return words, [[word(p, v) for p, v in zip(prefixes, row, strict=True)] for row in rows]
+    return words, [
+        [cell(h, p, v) for h, p, v in zip(headers, prefixes, row, strict=True)] for row in rows
+    ]
+
+
+def _answers_in_words(text: str) -> str:
+    """`convenient=yes; satisfaction=satisfied` as 是否方便：是 / 方便；满意度：满意 (issue
+    26); what the agent typed (feedback, notes) stays as it is."""
+    from deskui.i18n import has_key, t
+
+    parts = []
+    for part in text.split("; "):
+        key, equals, value = part.partition("=")
+        if not equals:
+            parts.append(part)
+            continue
+        for section in ("export.question", "callbacks.field"):
+            if has_key(f"{section}.{key}"):
+                key = t(f"{section}.{key}")
+                break
+        if has_key(f"callbacks.answer.{value}"):
+            value = t(f"callbacks.answer.{value}")
+        parts.append(f"{key}：{value}")
+    return "；".join(parts)
+
+
+def _reason_in_words(code: str) -> str:
+    """`contact_hours`, `holiday:National Day` as the queue says them (不在联系人方便的时间内,
+    国庆节假期...)."""
+    from deskui.i18n import has_key, t
+    from deskui.screens.holiday_names import holiday_text
+
+    reason, _, holiday = code.partition(":")
+    key = f"callbacks.reason.{reason}"
+    return t(key, holiday=holiday_text(holiday)) if has_key(key) else code
+
+
+def _occasion_in_words(code: str) -> str:
+    """`holiday:2026-10-01:National Day` as the queue says it (国庆节 10-01)."""
+    from deskui.screens.occasion_words import occasion_label
+
+    return occasion_label(code) or code
+
+
+CALLBACK_WORDS: dict[str, Callable[[str], str]] = {
+    "answers": _answers_in_words,
+    "moved_reason": _reason_in_words,
+    "occasion": _occasion_in_words,
+}
+"""A callback's columns that hold codes inside text, each said in the site's words."""

@@ -17,6 +17,7 @@ from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version, conflict_of
 from deskui.domain.callback_life import CallbackMove, CallbackState, moved_to
 from deskui.domain.callbacks import (
+    BookingDoubt,
     CallbackRules,
     CallingHours,
     Confirmation,
@@ -88,6 +89,16 @@ class BookingRefused(CallbackError):
     def __init__(self, placement: Placement) -> None:
         super().__init__("callbacks.error.out_of_hours")
         self.placement = placement
+
+
+class BookingDoubted(CallbackError):
+    """A booked time kept only once the agent has seen why it is doubtful (issue 26): far
+    out, or in a year the calendar does not know; `doubts` says which, `at` the time."""
+
+    def __init__(self, doubts: tuple[BookingDoubt, ...], at: datetime) -> None:
+        super().__init__("callbacks.error.booking_doubt")
+        self.doubts = doubts
+        self.at = at
 
 
 @dataclass(frozen=True, slots=True)
@@ -1042,6 +1053,11 @@ class CallbackStore(StoreBase):
         """A visit request's status; `MissingRecord` when there is none."""
         return str(self.session.get_one(m.VisitRequest, request_id).status)
 
+    def visit_request_facts(self, request_id: int) -> tuple[int, int, str, date, date]:
+        """(customer, who asked, frequency, first date, end date) of a visit request."""
+        r = self.session.get_one(m.VisitRequest, request_id)
+        return r.customer_id, r.requested_by_id, r.frequency, r.first_date, r.end_date
+
     def decide_visit(
         self, request_id: int, lead_id: int, status: str, note: str, now: datetime
     ) -> None:
@@ -1251,6 +1267,7 @@ def coverage_period(
 
 __all__ = [
     "CALLBACK_EXPORT_HEADERS",
+    "BookingDoubted",
     "BookingRefused",
     "CallbackDetail",
     "CallbackError",

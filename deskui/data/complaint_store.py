@@ -345,6 +345,7 @@ class ComplaintStore(StoreBase):
             record.updated_at,
             record.version,
             theirs,
+            saved_by_id=saver.id if saver else None,
         )
 
     def _flush_checked(self, record: m.ComplaintRecord, kind: str) -> None:

@@ -22,6 +22,9 @@ class Conflict(Exception):
     version: int
     """The version now stored: a save meant to replace theirs carries this one."""
     theirs: dict[str, str] = field(default_factory=dict)
+    saved_by_id: int | None = None
+    """The saver's agent id (None when the record does not say): a save by the agent
+    themselves, at another desk, is not said as someone else's."""
 
     def __str__(self) -> str:
         return f"{self.record} {self.record_id} was saved by someone else (version {self.version})"

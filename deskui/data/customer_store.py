@@ -68,6 +68,30 @@ class CustomerStore(StoreBase):
             return caller_lookup.by_name(connection, pieces, needle, limit) if pieces else []
         return []
 
+    def customers_named(self, name: str, limit: int = 5) -> list[tuple[int, str]]:
+        """Customers whose name holds `name` (天合科技 in 北京天合科技有限公司), as (id, name),
+        fewest extra characters first: the customer a visitor names at the desk."""
+        needle = name.strip()
+        if not needle:
+            return []
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.session.execute(
+            select(m.Customer.id, m.Customer.name)
+            .where(m.Customer.name.like(f"%{escaped}%", escape="\\"))
+            .order_by(func.length(m.Customer.name), m.Customer.id)
+            .limit(limit)
+        ).all()
+        return [(int(row.id), str(row.name)) for row in rows]
+
+    def contact_named(self, customer_id: int, name: str) -> int | None:
+        """The customer's contact of that name, if it has one."""
+        return self.session.scalar(
+            select(m.Contact.id)
+            .where(m.Contact.customer_id == customer_id, m.Contact.name == name.strip())
+            .order_by(m.Contact.id)
+            .limit(1)
+        )
+
     def contact_customer(self, contact_id: int) -> int | None:
         """The customer a contact belongs to (None: no such contact)."""
         return self.session.scalar(select(m.Contact.customer_id).where(m.Contact.id == contact_id))

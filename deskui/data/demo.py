@@ -246,7 +246,7 @@ def seed_demo(uow: UnitOfWork, now: datetime) -> None:
     # new customers still to be filed by CS within 24 hours (seed 000:1.4.3)
     for customer in customers[-3:]:
         filed_from = now - timedelta(hours=rng.randint(2, 20))
-        uow.deadlines.add_deadline(
+        filing_id = uow.deadlines.add_deadline(
             DeadlineKind.PROFILE_FILING,
             SubjectType.CUSTOMER,
             customer.id,
@@ -255,6 +255,7 @@ def seed_demo(uow: UnitOfWork, now: datetime) -> None:
             profile_filing_due(uow.policy, "cs", filed_from),
             customer_id=customer.id,
         )
+        uow.session.get_one(m.Deadline, filing_id).note = "cs"
 
     # a pending handover from the last shift, not yet acknowledged (seed 004)
     giver, taker = desk_agents[1], desk_agents[0]

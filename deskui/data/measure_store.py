@@ -279,7 +279,8 @@ def _group_column() -> ColumnElement[Any]:
     d = m.Deadline
     return case(
         (d.kind == DeadlineKind.FIRST_CONTACT, func.coalesce(d.severity, "")),
-        (d.kind == DeadlineKind.PROFILE_FILING, d.note),
+        # a filing that does not say its side is CS's (intake's before issue 26)
+        (d.kind == DeadlineKind.PROFILE_FILING, func.coalesce(func.nullif(d.note, ""), "cs")),
         else_=literal(""),
     )
 

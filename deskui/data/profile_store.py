@@ -211,6 +211,7 @@ class ProfileStore(StoreBase):
                 "phone": customer.phone_e164 or "",
                 "unit_number": customer.unit_number,
             },
+            saved_by_id=saver.id if saver else None,
         )
         return SaveResult(id=customer.id, version=customer.version, conflict=True, theirs=theirs)
 
@@ -315,7 +316,8 @@ class ProfileStore(StoreBase):
 
     # -- assignment (seed 000:1.3) ------------------------------------------------------------
 
-    def _agent_loads(self) -> list[AgentLoad]:
+    def agent_loads(self) -> list[AgentLoad]:
+        """The agents who take customers, each with their skills and how many they hold."""
         counts = dict(
             self.session.execute(
                 select(m.Customer.assigned_agent_id, func.count())
@@ -338,9 +340,9 @@ class ProfileStore(StoreBase):
             select(m.Customer.id).where(m.Customer.assigned_agent_id.is_(None))
         )
         wanted = [CustomerNeed(cid, (needs or {}).get(cid)) for cid in unassigned]
-        mapping = assign_customers(self._agent_loads(), wanted)
+        mapping = assign_customers(self.agent_loads(), wanted)
         for customer_id, agent_id in sorted(mapping.items()):
-            self._assign(customer_id, agent_id, now, by_agent_id)
+            self.assign(customer_id, agent_id, now, by_agent_id)
         return mapping
 
     def reassign(
@@ -359,15 +361,16 @@ class ProfileStore(StoreBase):
         if customer.version != version:
             return SaveResult(id=customer.id, version=customer.version, conflict=True)
         try:
-            self._assign(customer_id, agent_id, now, by_agent_id)
+            self.assign(customer_id, agent_id, now, by_agent_id)
         except StaleDataError:
             self.session.rollback()
             return SaveResult(id=customer_id, conflict=True)
         return SaveResult(id=customer.id, version=customer.version)
 
-    def _assign(
+    def assign(
         self, customer_id: int, agent_id: int, now: datetime, by_agent_id: int | None = None
     ) -> None:
+        """Give the customer to `agent_id`; its open filings go with it."""
         customer = self.session.get_one(m.Customer, customer_id)
         before = self._uow.customers.customer_fields(customer)
         customer.assigned_agent_id = agent_id

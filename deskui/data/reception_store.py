@@ -14,8 +14,7 @@ from sqlalchemy.orm import aliased
 from deskui.data import models as m
 from deskui.data.frontdesk_store import FrontDeskError
 from deskui.data.store_base import StoreBase
-from deskui.domain.intake import plan_call
-from deskui.domain.model import Category, Channel, Severity, TicketKind
+from deskui.domain.phone import display_number
 from deskui.domain.reception import MailKind, local_day
 
 if TYPE_CHECKING:
@@ -175,41 +174,14 @@ class ReceptionStore(StoreBase):
         visit.left_at = now
         self._changed("visit", visit_id, now)
 
-    def walk_in_ticket(self, visit_id: int, agent_id: int, now: datetime) -> int:
-        """A walk-in with a problem becomes a ticket on the channel walk-in (seed 001:8.1),
-        through the same intake as a call."""
-        from deskui.data.records import CallIntake
+    def visit(self, visit_id: int) -> VisitRow:
+        """One visit as it stands (MissingRecord when there is none)."""
+        return _visit(self.session.get_one(m.Visit, visit_id))
 
-        visit = self.session.get_one(m.Visit, visit_id)
-        if visit.ticket_id is not None:
-            raise FrontDeskError("reception.error.has_ticket", id=visit.ticket_id)
-        if not visit.purpose.strip():
-            raise FrontDeskError("reception.error.no_problem")
-        intake = CallIntake(
-            kind=TicketKind.QUESTION,
-            category=Category.USAGE,
-            channel=Channel.WALK_IN,
-            severity=Severity.NORMAL,
-            customer_words=visit.purpose,
-            new_customer_name=visit.company or visit.visitor,
-            new_contact_name=visit.visitor,
-        )
-        plan = plan_call(  # what follows from it is the domain's, as for a call
-            kind=intake.kind,
-            category=intake.category,
-            severity=intake.severity,
-            department_code=None,
-            close_now=False,
-            answer="",
-            customer_known=False,
-            rules=self._uow.tickets.routing_rules(),
-            policy=self.policy,
-            now=now,
-        )
-        saved = self._uow.tickets.record_call(intake, agent_id, now, plan)
-        visit.ticket_id = saved.ticket_id
+    def tie_ticket(self, visit_id: int, ticket_id: int, now: datetime) -> None:
+        """The walk-in's problem is recorded as the ticket `ticket_id` (seed 001:8.1)."""
+        self.session.get_one(m.Visit, visit_id).ticket_id = ticket_id
         self._changed("visit", visit_id, now)
-        return saved.ticket_id
 
     # -- contractor passes, 施工单位出入证 (seed 001:4.8) ------------------------------------
 
@@ -297,7 +269,7 @@ class ReceptionStore(StoreBase):
         self.session.add(taken)
         self.session.flush()
         if urgent:  # urgent matters go to the person at once (seed 001:4.7)
-            caller = f"{taken.from_name} {taken.from_number}".strip()
+            caller = f"{taken.from_name} {display_number(taken.from_number)}".strip()
             notice = m.Notification(
                 agent_id=for_agent_id,
                 kind="urgent_message",

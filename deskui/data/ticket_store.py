@@ -104,18 +104,25 @@ class TicketStore(StoreBase):
             fields = field_changes({}, customers.customer_fields(customer))
             customers.record_change(customer_id, agent_id, now, "created", fields)
             self._changed("customer", customer_id, now)
-        if plan.profile_filing_due is not None:
-            # CS files a new customer's profile within 24 hours (seed 000:1.4.3)
-            self.add_deadline(
+        # CS files a new customer's profile within 24 hours (seed 000:1.4.3), its personal
+        # notes within a month (1.4.2): each filing says which it is, as the profiles' do
+        for filing, due in (
+            ("cs", plan.profile_filing_due),
+            ("personal_notes", plan.personal_notes_due),
+        ):
+            if due is None:
+                continue
+            filing_id = self.add_deadline(
                 DeadlineKind.PROFILE_FILING,
                 SubjectType.CUSTOMER,
                 customer_id,
                 agent_id,
                 now,
-                plan.profile_filing_due,
+                due,
                 customer_id=customer_id,
                 team=owner.team,
             )
+            self.session.get_one(m.Deadline, filing_id).note = filing
         contact_id = intake.contact_id
         if contact_id is None and intake.new_contact_name.strip():
             phone = intake.caller_phone or None

@@ -41,6 +41,7 @@ def conflict_of(session: Session, row: Saved, record: str, theirs: Theirs) -> Co
         row.updated_at,
         row.version,
         theirs(row),
+        saved_by_id=saver.id if saver else None,
     )
 
 

@@ -1,6 +1,6 @@
 """Every file the desk writes for people to read or a spreadsheet to open has one home per
 format (issue 24): `csv_file` (CSV that no spreadsheet reads as a formula), `xlsx_file` (text
-cells typed as text) and `pdf_file` (reportlab's built-in Chinese font, text escaped), over
+cells typed as text) and `pdf_file` (a Chinese font embedded, text escaped), over
 the format-neutral `Document` below.
 
 A package apart from the layers because every layer writes a file: the data layer's exports

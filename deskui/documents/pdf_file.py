@@ -1,25 +1,37 @@
-"""PDF as the desk writes it: reportlab's built-in Chinese CID font (no font file), every
-text escaped so a record's `<b>` stays text; a document of headed tables on landscape A4 (the
-handover and team reports) or a letter on portrait A4 (a written reply)."""
+"""PDF as the desk writes it: Chinese set in a real CJK font embedded in the file (WenQuanYi
+Micro Hei, TrueType outlines, from the paperang-p2-fonts-cjk package; reportlab embeds only the
+glyphs used), so a letter prints the same on any reader, not in whatever a reader puts for a
+built-in CID font (issue 26); every text escaped so a record's `<b>` stays text; a document of
+headed tables on landscape A4 (the handover and team reports) or a letter on portrait A4 (a
+written reply)."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
 from deskui.documents import Document
 
-PDF_FONT = "STSong-Light"  # reportlab's built-in CID font: Chinese without a font file
+PDF_FONT = "DeskCJK"
+"""The name the embedded font is registered under (the file's own: WenQuanYiMicroHei)."""
+FONT_PACKAGE, FONT_FILE = "paperang_p2_fonts_cjk", "fonts/wqy-microhei.ttc"
+"""A TrueType collection: reportlab embeds TrueType outlines (FontFile2), not CFF/OTF."""
 LANDSCAPE_WIDTH = 780.0
 """The width of a landscape A4 page inside its margins, in points."""
 
 
+def font_path() -> Path:
+    """Where the installed font file is (a dependency: `pip install -e .` brings it)."""
+    return Path(str(resources.files(FONT_PACKAGE).joinpath(FONT_FILE)))
+
+
 def _font() -> None:
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():  # parsed once per process
+        pdfmetrics.registerFont(TTFont(PDF_FONT, str(font_path()), subfontIndex=0))
 
 
 def write_pdf(document: Document, target: str | Path | IO[bytes]) -> None:
@@ -79,7 +91,7 @@ def shared_widths(columns: int, page: float = LANDSCAPE_WIDTH) -> list[float]:
 
 def write_letter(text: str, path: Path, title: str) -> Path:
     """A letter on portrait A4: the title centred, a paragraph per blank-line-separated part,
-    Chinese set in STSong-Light and wrapped CJK-style."""
+    Chinese set in the embedded font and wrapped CJK-style."""
     from xml.sax.saxutils import escape
 
     from reportlab.lib.pagesizes import A4

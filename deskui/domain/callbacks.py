@@ -311,6 +311,35 @@ def check_booking(
     return placement
 
 
+FAR_BOOKING_DAYS = 31
+"""A booked time further out than this is asked about before it is kept (issue 26): a
+callback is made within a week (seed 000:2.5.2), so a month and a day out is most likely a
+slip of the month or the year."""
+
+
+class BookingDoubt(StrEnum):
+    """Why a booked time is worth a second look before it is kept (issue 26)."""
+
+    FAR = "far"
+    """More than FAR_BOOKING_DAYS away."""
+    UNKNOWN_YEAR = "unknown_year"
+    """In a year the business calendar has no official schedule for (nor the site's own
+    entry for that day): its working days and holidays are guessed from the weekday."""
+
+
+def booking_doubts(
+    at: datetime, now: datetime, calendar: BusinessCalendar, far_days: int = FAR_BOOKING_DAYS
+) -> tuple[BookingDoubt, ...]:
+    """What the agent is told about a booked time before it is kept: `at` 32 days out, or on
+    a day of a year the calendar does not know (2027-01-01 was accepted silently)."""
+    doubts: list[BookingDoubt] = []
+    if _utc(at) - _utc(now) > timedelta(days=far_days):
+        doubts.append(BookingDoubt.FAR)
+    if not calendar.is_official(_utc(at).astimezone(calendar.tz).date()):
+        doubts.append(BookingDoubt.UNKNOWN_YEAR)
+    return tuple(doubts)
+
+
 def holiday_name(day: date) -> str:
     """The official holiday's English name (`National Day`), or "" on other days; screens say
     it through `calendar.holiday_key`."""

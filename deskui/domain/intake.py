@@ -174,6 +174,9 @@ class CallPlan:
     """Urgent and still open: keep the customer informed 1-2 times a day (seed 002:2.3.2)."""
     profile_filing_due: datetime | None
     """A new customer's profile is filed by CS within 24 hours (seed 000:1.4.3)."""
+    personal_notes_due: datetime | None = None
+    """A new customer's personal notes (hobbies, family) follow within a month (seed
+    000:1.4.2), as for a customer filed from the profiles."""
 
 
 def plan_call(
@@ -204,4 +207,7 @@ def plan_call(
         first_contact_due=first_contact_due(policy, level, now),
         repeat_contact_due=repeat_contact_due(policy, now) if urgent else None,
         profile_filing_due=None if customer_known else profile_filing_due(policy, "cs", now),
+        personal_notes_due=(
+            None if customer_known else profile_filing_due(policy, "personal_notes", now)
+        ),
     )

@@ -161,3 +161,15 @@ def format_display(e164: str, extension: str | None = None) -> str:
         style = PhoneNumberFormat.NATIONAL if national else PhoneNumberFormat.INTERNATIONAL
         shown = phonenumbers.format_number(number, style)
     return f"{shown} 转 {extension}" if extension else shown
+
+
+def display_number(text: str) -> str:
+    """A number as stored or typed (`+8613800138000`, `13800138000转301`) as the card writes
+    numbers (`138 0013 8000`, ` 转 301`); a short number, a masked one or words that are no
+    number as they are (issue 26: raw E.164 in messages and notifications)."""
+    if not text.strip() or "*" in text:
+        return text
+    parsed = normalise_phone(text)
+    if not parsed.valid or parsed.short or parsed.e164 is None:
+        return text
+    return format_display(parsed.e164, parsed.extension)

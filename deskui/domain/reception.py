@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.field_problem import FieldProblem
+from deskui.domain.intake import check_choices
+from deskui.domain.model import COMPLAINT_CATEGORIES, QUESTION_CATEGORIES, Channel, TicketKind
 
 MAX_NAME = limit(FieldKind.NAME)
 MAX_TEXT = limit(FieldKind.NOTE)  # the registers' free text (Text columns)
@@ -265,3 +267,15 @@ def _utc(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         raise ValueError("reception rules need timezone-aware instants")
     return instant.astimezone(UTC)
+
+
+def walk_in_ticket_problems(*, kind: str, category: str, severity: str) -> list[FieldProblem]:
+    """A walk-in's problem is classified as a call's is (seed 002:2.1, 2.2.3): a kind, a
+    category of that kind (a site's own category goes with either), and a severity."""
+    problems = check_choices(
+        kind=kind, category=category, channel=Channel.WALK_IN, severity=severity
+    )
+    other = COMPLAINT_CATEGORIES if kind == TicketKind.QUESTION else QUESTION_CATEGORIES
+    if kind in set(TicketKind) and category in other:
+        problems.append(FieldProblem("category", "intake.error.choice_required"))
+    return problems

@@ -100,6 +100,34 @@ def attachment_folder(app: DeskHost) -> Path:
     return files_dir(app.settings) / "attachments"
 
 
+_KINDS: tuple[tuple[str, str], ...] = (
+    ("application/pdf", "pdf"),
+    ("image/tiff", "fax"),
+    ("image/", "image"),
+    ("message/", "email"),
+    ("application/msword", "word"),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml", "word"),
+    ("application/vnd.ms-excel", "sheet"),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml", "sheet"),
+    ("text/csv", "sheet"),
+    ("application/vnd.ms-powerpoint", "slides"),
+    ("application/vnd.openxmlformats-officedocument.presentationml", "slides"),
+    ("text/", "text"),
+    ("application/zip", "archive"),
+    ("application/x-7z", "archive"),
+    ("application/x-rar", "archive"),
+    ("application/gzip", "archive"),
+)
+"""A file's media type, by its start, as the kind of file people name (issue 26: the
+attachments said application/pdf on a zh-CN screen)."""
+
+
+def file_kind(media_type: str) -> str:
+    """'application/pdf' -> 'PDF 文档': the kind of file in the desk's words."""
+    kind = next((k for prefix, k in _KINDS if media_type.startswith(prefix)), "other")
+    return t(f"attachments.kind.{kind}")
+
+
 def attachments_table(attachments: list[AttachmentRecord], zone: ZoneInfo) -> Table | Text:
     """Name, type, size, who and when: every name painted literally."""
     from deskui.services.attachments import human_size
@@ -113,7 +141,7 @@ def attachments_table(attachments: list[AttachmentRecord], zone: ZoneInfo) -> Ta
     for item in attachments:
         grid.add_row(
             Text(visible(item.filename)),
-            Text(item.media_type),
+            Text(file_kind(item.media_type)),
             Text(human_size(item.size)),
             Text(visible(item.added_by)),
             Text(_local(item.added_at, zone)),
@@ -269,7 +297,7 @@ class AttachmentsModal(ModalScreen[None]):
         for item in message.attachments:
             line = Text()
             line.append(visible(item.filename), style="bold")
-            line.append(f"  {item.media_type}  {human_size(item.size)}  ")
+            line.append(f"  {file_kind(item.media_type)}  {human_size(item.size)}  ")
             line.append(visible(item.added_by))
             line.append(f" {_local(item.added_at, zone)}")
             options.add_option(Option(line, id=str(item.id)))

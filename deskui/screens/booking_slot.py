@@ -9,7 +9,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from deskui.domain.callbacks import Placement, calling_hours_for, check_booking
+from deskui.domain.callbacks import (
+    BookingDoubt,
+    Placement,
+    booking_doubts,
+    calling_hours_for,
+    check_booking,
+)
 from deskui.i18n import t
 from deskui.screens.holiday_names import holiday_text
 
@@ -24,6 +30,20 @@ def placement_reason(placement: Placement) -> str:
     return t(f"callbacks.reason.{placement.reason.value}", holiday=holiday_text(placement.holiday))
 
 
+def doubt_message(
+    doubts: Sequence[BookingDoubt], at: datetime, now: datetime, timezone: str
+) -> str:
+    """Why a booked time is worth a second look, and how to keep it (issue 26)."""
+    local = at.astimezone(ZoneInfo(timezone))
+    shown = local.strftime("%Y-%m-%d %H:%M")
+    said = {
+        BookingDoubt.FAR: lambda: t("callbacks.doubt.far", at=shown, days=(at - now).days),
+        BookingDoubt.UNKNOWN_YEAR: lambda: t("callbacks.doubt.unknown_year", year=local.year),
+    }
+    joined = "；".join(said[doubt]() for doubt in doubts)
+    return t("callbacks.error.booking_doubt", doubts=joined, at=shown)
+
+
 def refused_message(placement: Placement, timezone: str) -> str:
     """The refusal with the next allowed slot, local to the site."""
     slot = placement.at.astimezone(ZoneInfo(timezone)).strftime("%m-%d %H:%M")
@@ -35,6 +55,11 @@ class SlotOffer:
 
     def __init__(self) -> None:
         self._offered: tuple[str, datetime] | None = None
+        self._warned = ""
+        """The text whose doubts (far out, a year the calendar does not know) were said."""
+        self.doubts_seen = False
+        """The time last checked was doubtful and the agent pressed Enter on it again: the
+        save tells the service so (issue 26), which keeps it."""
 
     def check(
         self, app: DeskHost, text: str, at: datetime, convenient: Sequence[str] = ()
@@ -42,6 +67,7 @@ class SlotOffer:
         """(the time to book, "") when `at` is allowed, or when the agent presses Enter again on
         the text that was refused (the offered slot is taken); else (the slot, the message)."""
         typed = text.strip()
+        self.doubts_seen = False
         if self._offered is not None and self._offered[0] == typed:
             return self._offered[1], ""
         self._offered = None
@@ -49,11 +75,21 @@ class SlotOffer:
             return at, ""
         rules = app.site_rules.callbacks
         hours = calling_hours_for(list(convenient), rules)
-        placement = check_booking(at, app.clock.now(), hours, app.calendar, rules.rest_hours)
-        if not placement.moved:
+        now = app.clock.now()
+        placement = check_booking(at, now, hours, app.calendar, rules.rest_hours)
+        if placement.moved:
+            self._offered = (typed, placement.at)
+            return placement.at, refused_message(placement, app.settings.site_timezone)
+        doubts = booking_doubts(at, now, app.calendar)
+        if not doubts:
             return at, ""
-        self._offered = (typed, placement.at)
-        return placement.at, refused_message(placement, app.settings.site_timezone)
+        if self._warned == typed:  # said once, Enter again: kept as typed
+            self.doubts_seen = True
+            return at, ""
+        self._warned = typed
+        return at, doubt_message(doubts, at, now, app.settings.site_timezone)
 
     def forget(self) -> None:
         self._offered = None
+        self._warned = ""
+        self.doubts_seen = False

@@ -30,7 +30,7 @@ from deskui.domain.search import visible
 from deskui.i18n import current_locale, has_key, t
 from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
-from deskui.screens.booking_slot import SlotOffer, refused_message
+from deskui.screens.booking_slot import SlotOffer, doubt_message, refused_message
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.guardrail_hits import keep_guardrail_hit
@@ -253,10 +253,16 @@ class CallbackCallScreen(Screen[None]):
         """A refusal in words beside `field` (none: the banner); a refused time beside
         `slot_field`, with the next allowed slot."""
         from deskui.screens.callbacks import refusal_text
-        from deskui.services.errors import BookingRefused
+        from deskui.services.errors import BookingDoubted, BookingRefused
 
         if isinstance(error, BookingRefused):
             said = refused_message(error.placement, self.desk_app.settings.site_timezone)
+            self.post_message(self.Trouble(said, slot_field))
+            return
+        if isinstance(error, BookingDoubted):  # the form's own check had no calendar
+            app = self.desk_app
+            zone = app.settings.site_timezone
+            said = doubt_message(error.doubts, error.at, app.clock.now(), zone)
             self.post_message(self.Trouble(said, slot_field))
             return
         self.post_message(self.Trouble(refusal_text(error), field))
@@ -471,6 +477,7 @@ class CallbackCallScreen(Screen[None]):
             note=note,
             postpone_to=postpone,
             calendar=self.desk_app.calendar,
+            doubts_seen=self._postpone_slots.doubts_seen,
         )
         run_service(
             self,
@@ -702,7 +709,13 @@ class CallbackCallScreen(Screen[None]):
         assert self.detail is not None
         version = self.detail.version
         command = BookCallback(
-            self.callback_id, booked, version, answers, notes, self.desk_app.calendar
+            self.callback_id,
+            booked,
+            version,
+            answers,
+            notes,
+            self.desk_app.calendar,
+            doubts_seen=self._slots.doubts_seen,
         )
         run_service(
             self,

@@ -46,6 +46,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
+from deskui.screens.own_saves import tell_saved_here
 from deskui.screens.record_watch import RecordWatch
 from deskui.screens.runner import call_service, run_service
 from deskui.screens.trouble_text import error_line, trouble_line
@@ -136,7 +137,12 @@ class ComplaintListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(t("complaint.list_title"), id="complaint-list-title", classes="section-title")
         yield Banner(id="complaint-list-trouble")
-        yield WorkList(columns=self._columns(), empty_text=t("complaint.list_empty"), id="list")
+        yield WorkList(
+            columns=self._columns(),
+            empty_text=t("complaint.list_empty"),
+            row_key=lambda row: row.ticket_id,
+            id="list",
+        )
         yield Static("", id="complaint-list-detail")
         yield Static("", id="department-repeats")
         yield KeyFooter()
@@ -288,6 +294,8 @@ class ComplaintScreen(Screen[None]):
         case: ComplaintCase
         target: str
         lead_name: str
+        before: int | None
+        """The version the save was checked against."""
 
     @dataclass
     class Trouble(Message):
@@ -819,7 +827,7 @@ class ComplaintScreen(Screen[None]):
             save_complaint_step,
             command,
             done=lambda saved: self.post_message(
-                self.StepSaved(saved.case, saved.reached, saved.lead_name)
+                self.StepSaved(saved.case, saved.reached, saved.lead_name, command.expected_version)
             ),
             refused=self._save_refused,
             conflict=self._save_conflicted,
@@ -885,6 +893,7 @@ class ComplaintScreen(Screen[None]):
         flow = self.flow
         assert flow is not None
         self.case = message.case
+        tell_saved_here(self, "complaint", self.ticket_id, message.before, message.case.version)
         if message.case.script == flow.script.id:
             flow.current_id = message.case.step
             flow.path = list(message.case.path)
@@ -901,6 +910,13 @@ class ComplaintScreen(Screen[None]):
             )
         elif flow.done:
             self.notify(t("complaint.closed_note"), title=t("complaint.title"))
+
+    def saved_here(self, record: str, record_id: int, before: int, after: int) -> None:
+        """Its written reply, saved on this desk, moved the complaint record's version."""
+        case = self.case
+        mine = record == "complaint" and record_id == self.ticket_id
+        if mine and case is not None and case.version == before:
+            self.case = replace(case, version=after)
 
     def action_back(self) -> None:
         flow = self.flow

@@ -19,6 +19,7 @@ from textual.widgets import Static
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
+from deskui.screens.host import desk_host
 from deskui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -86,8 +87,21 @@ class ConflictModal(ModalScreen[bool]):
         assert self.moved is not None
         return moved_away_line(self.moved)
 
+    def by_me(self) -> bool:
+        """The agent saved it themselves, at another desk or window: not someone else."""
+        saver, agent = self.conflict.saved_by_id, desk_host(self.app).agent
+        return saver is not None and agent is not None and agent.id == saver
+
+    def heading(self) -> str:
+        return t("conflict.title_mine") if self.by_me() else t("conflict.title")
+
     def who_and_when(self) -> str:
         conflict = self.conflict
+        if self.by_me():
+            if conflict.saved_at is None:
+                return t("conflict.saved_by_you")
+            at = conflict.saved_at.astimezone(ZoneInfo(self.timezone)).strftime(TIME_FORMAT)
+            return t("conflict.saved_by_you_at", at=at)
         who = visible(conflict.saved_by) if conflict.saved_by else t("conflict.someone")
         if conflict.saved_at is None:
             return t("conflict.saved_by", who=who)
@@ -108,11 +122,12 @@ class ConflictModal(ModalScreen[bool]):
             yield from self._compose_moved()
             return
         with Vertical(classes="dialog wide"):
-            yield Static(t("conflict.title"), classes="dialog-title")
+            yield Static(self.heading(), classes="dialog-title")
             yield Static(Text(self.who_and_when()), id="conflict-who")
             with VerticalScroll(id="conflict-fields"):
                 with Horizontal(classes="conflict-columns"):
-                    yield Static(t("conflict.theirs"), classes="conflict-side conflict-field")
+                    theirs = "conflict.theirs_mine" if self.by_me() else "conflict.theirs"
+                    yield Static(t(theirs), classes="conflict-side conflict-field")
                     yield Static(t("conflict.mine"), classes="conflict-side conflict-field")
                 differing = self.differing()
                 for name in differing:

@@ -16,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from deskui.domain.field_limits import input_limit
+from deskui.domain.phone import display_number
 from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -104,7 +105,7 @@ class ContactPickModal(ModalScreen[list["ContactChoice"] | None]):
             *columns,
             Column(t("relations.col.customer"), 30, cell=lambda r: r.customer_name),
             Column(t("relations.col.contact"), 12, cell=lambda r: r.contact_name),
-            Column(t("relations.pick.phone"), 0, cell=lambda r: r.phone),
+            Column(t("relations.pick.phone"), 0, cell=lambda r: display_number(r.phone)),
         ]
 
     def on_mount(self) -> None:

@@ -137,7 +137,10 @@ class DepartmentScreen(Screen[None]):
         yield Static("", id="department-title", classes="section-title")
         yield Banner(id="department-trouble")
         yield WorkList(
-            columns=self._columns(), empty_text=t("department.legs.empty"), id="department-queue"
+            columns=self._columns(),
+            empty_text=t("department.legs.empty"),
+            row_key=lambda row: row.leg.id,
+            id="department-queue",
         )
         yield Static("", id="leg-detail")
         yield KeyFooter()

@@ -72,6 +72,7 @@ class DeskScreen(Screen[None]):
         yield WorkList(
             columns=[],
             empty_text=t("desk.empty"),
+            row_key=lambda row: (row.subject_type, row.subject_id),
             id="work",
         )
         yield Static("", id="work-detail")

@@ -25,6 +25,7 @@ from deskui.keys import localize_bindings
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.runner import run_service
+from deskui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
@@ -53,14 +54,14 @@ class PrivacyModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(t("privacy.screen.title"), classes="dialog-title")
-            yield Input(
+            yield FieldInput(
                 placeholder=t("privacy.screen.who"),
                 id="privacy-who",
                 max_length=limit(FieldKind.SHORT_TEXT),
             )
             with VerticalScroll(id="privacy-held"):
                 yield Static("", id="privacy-found")
-            yield Input(
+            yield FieldInput(
                 placeholder=t("privacy.screen.request"),
                 id="privacy-request",
                 max_length=limit(FieldKind.SHORT_TEXT),

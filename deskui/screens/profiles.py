@@ -165,6 +165,7 @@ class ProfilesScreen(Screen[None]):
         yield WorkList(
             columns=customer_columns(self.desk_app),
             empty_text=t("profiles.empty"),
+            row_key=lambda row: row.id,  # a customer filed moves down: the cursor with it
             id="customers",
         )
         yield Static(self._pick_hint(), id="profile-detail")

@@ -19,6 +19,8 @@ from textual.widgets import Static
 from deskui.domain.accounts import sees_personal
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.masking import masked_record
+from deskui.domain.model import COMPLAINT_CATEGORIES, QUESTION_CATEGORIES, Severity
+from deskui.domain.phone import display_number
 from deskui.domain.reception import check_pass, check_text, check_time
 from deskui.domain.search import visible
 from deskui.i18n import t
@@ -193,7 +195,7 @@ class ReceptionScreen(Screen[None]):
                 ),
                 Column(t("reception.col_for"), 10, cell=lambda r: r.for_name),
                 Column(t("reception.col_from"), 12, cell=lambda r: r.from_name),
-                Column(t("reception.col_number"), 16, cell=lambda r: r.from_number),
+                Column(t("reception.col_number"), 16, cell=lambda r: display_number(r.from_number)),
                 Column(t("reception.col_message"), 0, cell=lambda r: r.message),
             ]
         return [
@@ -261,7 +263,8 @@ class ReceptionScreen(Screen[None]):
             if row.ticket_id:
                 pairs.append(("", t("reception.detail_ticket", id=row.ticket_id)))
         elif self.section == "messages":
-            text.append(f"{visible(row.from_name)} {visible(row.from_number)}", style="bold")
+            number = visible(display_number(row.from_number))
+            text.append(f"{visible(row.from_name)} {number}", style="bold")
             pairs = [("detail_message", row.message)]
         else:
             text.append(f"#{row.id} {visible(row.company)}", style="bold")
@@ -453,16 +456,41 @@ class ReceptionScreen(Screen[None]):
             save_leg(self, None, visitor_left, VisitorLeft(row.id), done)
 
     def action_ticket(self) -> None:
-        """One key: the walk-in's problem becomes a ticket on the channel walk-in."""
+        """The walk-in's problem becomes a ticket on the channel walk-in, classified as a
+        call is (seed 002:2.1, 2.2.3): its kind and category, and how urgent it is."""
         row = self._picked("walk_ins", "visitors")
         if row is None:
             return
+        categories = [(t("reception.error.choice"), "")]
+        for kind, listed in (
+            ("question", QUESTION_CATEGORIES),
+            ("complaint", COMPLAINT_CATEGORIES),
+        ):
+            categories += [
+                (f"{t(f'kind.{kind}')} · {t(f'category.{c}')}", f"{kind}:{c}") for c in listed
+            ]
+        fields = [
+            LegField("category", t("reception.ticket_category"), kind="select", options=categories),
+            LegField(
+                "severity",
+                t("reception.ticket_severity"),
+                kind="select",
+                options=[(t(f"severity.{s}"), str(s)) for s in Severity],
+            ),
+        ]
 
         def done(ticket_id: int) -> None:
             self.notify(t("reception.ticket_ok", id=ticket_id))
             self.reload()
 
-        save_leg(self, None, make_walk_in_ticket, MakeWalkInTicket(row.id), done)
+        def submit(values: dict[str, str], modal: LegFormModal) -> None:
+            kind, _, category = values["category"].partition(":")
+            command = MakeWalkInTicket(row.id, kind, category, values["severity"])
+            save_leg(self, modal, make_walk_in_ticket, command, done)
+
+        title = t("reception.ticket_title", name=visible(row.company or row.visitor))
+        form = LegFormModal(title, fields, submit, draft="reception_ticket", draft_key=row.id)
+        open_modal(self.app, form)
 
     def action_revoke(self) -> None:
         row = self._picked("passes", "expiring")

@@ -33,6 +33,7 @@ from deskui.screens.attachments import deliver_to_browser
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
+from deskui.screens.own_saves import tell_saved_here
 from deskui.screens.runner import call_service, denied_line, run_service
 from deskui.screens.trouble_text import file_trouble, trouble_line
 from deskui.widgets.banner import Banner
@@ -57,7 +58,7 @@ def export_text(text: str, path: Path) -> Path:
 
 
 def export_pdf(text: str, path: Path, title: str) -> Path:
-    """An A4 page per screenful of reply, Chinese set in STSong-Light, wrapped CJK-style."""
+    """An A4 page per screenful of reply, Chinese in an embedded font, wrapped CJK-style."""
     from deskui.documents.pdf_file import write_letter
 
     return write_letter(text, path, title)
@@ -83,6 +84,8 @@ class ReplyComposerScreen(Screen[None]):
     class Saved(Message):
         version: int
         then_export: bool
+        before: int | None
+        """The version the save was checked against."""
 
     @dataclass
     class Trouble(Message):
@@ -286,7 +289,7 @@ class ReplyComposerScreen(Screen[None]):
         from deskui.services.replies import save_reply
 
         def saved(result: ReplySaved) -> None:
-            self.post_message(self.Saved(result.version, then_export))
+            self.post_message(self.Saved(result.version, then_export, command.expected_version))
 
         def conflicted(conflict: Conflict) -> None:  # another desk saved first: show both
             self._save_conflicted(conflict, command, then_export)
@@ -333,6 +336,7 @@ class ReplyComposerScreen(Screen[None]):
 
     def on_reply_composer_screen_saved(self, message: Saved) -> None:
         self.version = message.version
+        tell_saved_here(self, "complaint", self.ticket_id, message.before, message.version)
         self.draft.saved()
         self.query_one("#reply-trouble", Banner).message = ""
         if not message.then_export:
@@ -354,6 +358,11 @@ class ReplyComposerScreen(Screen[None]):
         self.exported = [txt, pdf]
         deliver_to_browser(self.app, pdf, txt)
         self._status(t("reply.exported", txt=str(txt), pdf=str(pdf)))
+
+    def saved_here(self, record: str, record_id: int, before: int, after: int) -> None:
+        """The complaint's steps, saved on this desk, moved the record's version."""
+        if record == "complaint" and record_id == self.ticket_id and self.version == before:
+            self.version = after
 
     def on_reply_composer_screen_trouble(self, message: Trouble) -> None:
         self.query_one("#reply-trouble", Banner).message = t(

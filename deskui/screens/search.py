@@ -25,6 +25,7 @@ from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.phone_desk import shown_number
 from deskui.screens.runner import run_service
+from deskui.widgets.field_input import FieldInput
 from deskui.widgets.key_footer import KeyFooter
 from deskui.widgets.work_list import Column, WorkList
 
@@ -99,7 +100,7 @@ class SearchScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(t("search.title"), id="search-title", classes="section-title")
-        yield Input(
+        yield FieldInput(
             placeholder=t("search.placeholder"),
             id="search-query",
             compact=True,

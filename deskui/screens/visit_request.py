@@ -4,8 +4,9 @@ their feedback recorded. Also the lead's agent pick for reassigning a callback."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on
@@ -73,14 +74,26 @@ class VisitRequestModal(ModalScreen[int | None]):
         with Vertical(classes="dialog wide"):
             yield Static(t("callbacks.visit.title"), classes="dialog-title")
             yield Static(Text(visible(self.customer_name)), classes="hint")
+            hints = self._date_hints()
             for name in VISIT_FIELDS:
                 yield Label(t(f"callbacks.visit.{name}"), classes="field-label")
-                hint = t("callbacks.visit.date_hint") if name.endswith("_date") else ""
+                hint = hints.get(name, "")
                 yield FieldInput(
                     id=f"visit-{name}", placeholder=hint, compact=True, max_length=input_limit(name)
                 )
                 yield Static("", id=f"err-visit-{name}", classes="field-error")
             yield Static(t("callbacks.visit.hint"), classes="hint")
+
+    def _date_hints(self) -> dict[str, str]:
+        """The example dates from the desk's own day (its clock, --now included), not a date
+        written into the catalog (issue 26): tomorrow, and a month after it."""
+        app = self.desk_app
+        today = app.clock.now().astimezone(ZoneInfo(app.settings.site_timezone)).date()
+        first = today + timedelta(days=1)
+        return {
+            "first_date": first.isoformat(),
+            "end_date": (first + timedelta(days=30)).isoformat(),
+        }
 
     def on_mount(self) -> None:
         if closed_before_mount(self):  # a key typed ahead closed it first

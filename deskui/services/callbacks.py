@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from deskui.data.callback_store import (
+    BookingDoubted,
     BookingRefused,
     CallbackDetail,
     CallbackError,
@@ -39,6 +40,7 @@ from deskui.domain.callbacks import (
     BOOKING_FIELD,
     CallbackRules,
     CoverageShare,
+    booking_doubts,
     callback_script,
     check_booking,
     promotion_problems,
@@ -126,16 +128,20 @@ def _refuse_out_of_hours(
     at: datetime,
     now: datetime,
     calendar: BusinessCalendar | None,
+    doubts_seen: bool = False,
 ) -> None:
     """Refuse (`BookingRefused`, with the next allowed slot and why) a time the customer may
     not be called at: their rest time, a holiday, outside their calling hours (seed
-    000:2.5.2.1). No calendar: the site's stored one."""
+    000:2.5.2.1); then (`BookingDoubted`) a time far out or in a year the calendar does not
+    know, unless the agent has seen that (`doubts_seen`). No calendar: the site's stored one."""
     if calendar is None:
         calendar = BusinessCalendar(uow.calendar.calendar_overrides())
     hours = uow.callbacks.calling_hours(callback_id)
     placement = check_booking(at, now, hours, calendar, uow.rules.callbacks.rest_hours)
     if placement.moved:
         raise BookingRefused(placement)
+    if not doubts_seen and (doubts := booking_doubts(at, now, calendar)):
+        raise BookingDoubted(doubts, at)  # kept once the agent has seen why (issue 26)
 
 
 def _require_scope(actor: Actor, scope: CallbackScope) -> None:
@@ -415,6 +421,9 @@ class RecordSalesConfirmation:
     note: str = ""
     postpone_to: datetime | None = None
     calendar: BusinessCalendar | None = None
+    doubts_seen: bool = False
+    """The agent was told the postponement is far out or in a year the calendar does not
+    know, and keeps it (issue 26)."""
 
 
 def record_sales_confirmation(
@@ -437,7 +446,14 @@ def record_sales_confirmation(
         CallbackMove.SALES_ANSWERED,
     )
     if command.postpone_to is not None:
-        _refuse_out_of_hours(uow, command.callback_id, command.postpone_to, now, command.calendar)
+        _refuse_out_of_hours(
+            uow,
+            command.callback_id,
+            command.postpone_to,
+            now,
+            command.calendar,
+            command.doubts_seen,
+        )
     uow.callbacks.record_sales_confirmation(
         command.callback_id,
         actor.id,
@@ -462,6 +478,9 @@ class BookCallback:
     answers: dict[str, object] = field(default_factory=dict)
     notes: str = ""
     calendar: BusinessCalendar | None = None
+    doubts_seen: bool = False
+    """The agent was told the time is far out or in a year the calendar does not know, and
+    keeps it (issue 26)."""
 
 
 def book_callback(uow: UnitOfWork, actor: Actor, command: BookCallback, now: datetime) -> None:
@@ -477,7 +496,9 @@ def book_callback(uow: UnitOfWork, actor: Actor, command: BookCallback, now: dat
         uow.callbacks.callback_life(command.callback_id, command.expected_version),
         CallbackMove.BOOKED,
     )
-    _refuse_out_of_hours(uow, command.callback_id, command.booked_at, now, command.calendar)
+    _refuse_out_of_hours(
+        uow, command.callback_id, command.booked_at, now, command.calendar, command.doubts_seen
+    )
     uow.callbacks.book_callback(
         command.callback_id,
         actor.id,

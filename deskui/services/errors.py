@@ -21,7 +21,7 @@ from deskui.data.trouble import is_database_fault, trouble_of
 from deskui.domain.refusal import Invalid, Refusal
 
 if TYPE_CHECKING:
-    from deskui.data.callback_store import BookingRefused, CallbackError
+    from deskui.data.callback_store import BookingDoubted, BookingRefused, CallbackError
     from deskui.data.frontdesk_store import FrontDeskError
     from deskui.data.handover_store import HandoverError
     from deskui.data.missing import MissingRecord
@@ -38,6 +38,7 @@ REFUSALS: tuple[type[Exception], ...] = (Refusal,)
 
 _HOMES = {
     "AccountRefused": "deskui.services.accounts",
+    "BookingDoubted": "deskui.data.callback_store",
     "BookingRefused": "deskui.data.callback_store",
     "CallbackError": "deskui.data.callback_store",
     "ConductError": "deskui.domain.conduct",
@@ -64,6 +65,7 @@ def __getattr__(name: str) -> type[Exception]:
 __all__ = [
     "REFUSALS",
     "AccountRefused",
+    "BookingDoubted",
     "BookingRefused",
     "CallbackError",
     "ConductError",

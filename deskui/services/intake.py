@@ -29,6 +29,7 @@ from deskui.domain.search import Lookup, LookupKind
 from deskui.domain.ticket_life import TicketMove, TicketRefusal, next_state
 from deskui.domain.work_permissions import WorkChoice, may_choose
 from deskui.services.actor import Actor, require
+from deskui.services.new_customers import share_new_customer
 
 if TYPE_CHECKING:
     from deskui.data.database import Database
@@ -248,6 +249,7 @@ def record_call(uow: UnitOfWork, actor: Actor, command: RecordCall, now: datetim
     )
     _land_routing(uow, actor, saved, now)
     _tie_call(uow, actor, command, saved, now)
+    _share_new_customer(uow, actor, command.intake, saved, now)
     uow.commit()
     return saved
 
@@ -280,6 +282,14 @@ def call_plan(uow: UnitOfWork, intake: CallIntake, now: datetime) -> CallPlan:
     )
 
 
+def _share_new_customer(
+    uow: UnitOfWork, actor: Actor, intake: CallIntake, saved: SavedCall, now: datetime
+) -> None:
+    """A customer the call filed goes to an agent by the balance (seed 000:1.3, issue 26)."""
+    if intake.customer_id is None:
+        share_new_customer(uow, saved.customer_id, actor.id, now=now)
+
+
 def _tie_call(
     uow: UnitOfWork, actor: Actor, command: RecordCall, saved: SavedCall, now: datetime
 ) -> None:
@@ -302,6 +312,7 @@ def record_queued_call(
     saved = uow.tickets.record_call(intake, actor.id, now, call_plan(uow, intake, now))
     _land_routing(uow, actor, saved, now)
     _tie_call(uow, actor, command, saved, now)
+    _share_new_customer(uow, actor, intake, saved, now)
     if draft and str(draft.get("words") or "").strip() != intake.customer_words.strip():
         uow.drafts.save_draft(actor.id, DRAFT_FORM, draft, now)
     uow.commit()

@@ -12,17 +12,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from deskui.data.frontdesk_store import FrontDeskError
 from deskui.data.reception_store import MessageRow, PassRow, VisitRow
+from deskui.data.records import CallIntake
 from deskui.domain.clock import site_zone
+from deskui.domain.model import Channel, Severity
 from deskui.domain.permissions import Action
 from deskui.domain.reception import (
     message_problems,
     pass_problems,
     revoke_problems,
     visit_problems,
+    walk_in_ticket_problems,
 )
 from deskui.domain.refusal import refuse_problems
 from deskui.services.actor import Actor, require
+from deskui.services.intake import call_plan
+from deskui.services.new_customers import share_new_customer
 
 if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
@@ -175,20 +181,58 @@ def visitor_left(uow: UnitOfWork, actor: Actor, command: VisitorLeft, now: datet
 
 @dataclass(frozen=True, slots=True)
 class MakeWalkInTicket:
-    """The visitor's problem becomes a ticket on the channel walk-in (seed 001:8.1)."""
+    """The visitor's problem becomes a ticket on the channel walk-in (seed 001:8.1),
+    classified as the receptionist heard it, as a call is (seed 002:2.1, 2.2.3)."""
 
     visit_id: int
+    kind: str = ""
+    category: str = ""
+    severity: str = Severity.NORMAL
 
 
 def make_walk_in_ticket(
     uow: UnitOfWork, actor: Actor, command: MakeWalkInTicket, now: datetime
 ) -> int:
-    """The new ticket's id, made through the same intake as a call. Raises `FrontDeskError`
-    when the visit has a ticket already or no problem written down."""
+    """The new ticket's id, made through the same intake as a call: the customer the
+    visitor's company names when one does (no second 天合科技), else a new one, shared out by
+    the balance (seed 000:1.3). Raises `FrontDeskError` when the visit has a ticket already,
+    no problem written down, or names several customers; `Invalid` for a missing or
+    mismatched kind, category or severity."""
     require(actor, Action.WORK_OWN)
-    ticket_id = uow.reception.walk_in_ticket(command.visit_id, actor.id, now)
+    visit = uow.reception.visit(command.visit_id)
+    if visit.ticket_id is not None:
+        raise FrontDeskError("reception.error.has_ticket", id=visit.ticket_id)
+    if not visit.purpose.strip():
+        raise FrontDeskError("reception.error.no_problem")
+    refuse_problems(
+        walk_in_ticket_problems(
+            kind=command.kind, category=command.category, severity=command.severity
+        )
+    )
+    name = (visit.company or visit.visitor).strip()
+    found = uow.customers.customers_named(name)
+    exact = [customer_id for customer_id, known in found if known == name]
+    if len(found) > 1 and not exact:
+        raise FrontDeskError("reception.error.which_customer", name=name, count=len(found))
+    customer_id = exact[0] if exact else (found[0][0] if found else None)
+    contact_id = uow.customers.contact_named(customer_id, visit.visitor) if customer_id else None
+    intake = CallIntake(
+        kind=command.kind,
+        category=command.category,
+        channel=Channel.WALK_IN,
+        severity=command.severity,
+        customer_words=visit.purpose,
+        customer_id=customer_id,
+        contact_id=contact_id,
+        new_customer_name="" if customer_id else name,
+        new_contact_name="" if contact_id else visit.visitor,
+    )
+    saved = uow.tickets.record_call(intake, actor.id, now, call_plan(uow, intake, now))
+    if customer_id is None:
+        share_new_customer(uow, saved.customer_id, actor.id, now=now)
+    uow.reception.tie_ticket(command.visit_id, saved.ticket_id, now)
     uow.commit()
-    return ticket_id
+    return saved.ticket_id
 
 
 # -- contractor passes (seed 001:4.8) --------------------------------------------------------

@@ -5,12 +5,21 @@ feedback is recorded."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from deskui.data.callback_store import CallbackError, VisitRow
+from deskui.domain.calendar import BusinessCalendar
+from deskui.domain.model import CallbackPurpose, CallbackWay
 from deskui.domain.permissions import Action
-from deskui.domain.visit_life import VisitRefusal, decision, feedback_refusal, request_refusal
+from deskui.domain.visit_life import (
+    VisitRefusal,
+    VisitStatus,
+    decision,
+    feedback_refusal,
+    request_refusal,
+    visit_dates,
+)
 from deskui.services.actor import Actor, require
 from deskui.services.callbacks import ListPage
 
@@ -81,7 +90,35 @@ def decide_visit(uow: UnitOfWork, actor: Actor, command: DecideVisit, now: datet
     if isinstance(decided, VisitRefusal):
         raise CallbackError(decided.key)
     uow.callbacks.decide_visit(command.request_id, actor.id, decided, command.note, now)
+    if decided is VisitStatus.APPROVED:
+        _schedule_visits(uow, command.request_id, now)
     uow.commit()
+
+
+VISIT_TIME = time(10, 0)
+"""A scheduled visit's local time; the callback store moves it out of the customer's rest
+time and into their calling hours, as any callback."""
+
+
+def _schedule_visits(uow: UnitOfWork, request_id: int, now: datetime) -> None:
+    """An approved request's visits become callbacks made on site (seed 000:2.5.4: "经总办批准
+    后方可开始实行"), on the days its first date, frequency and end date name (domain/
+    visit_life.visit_dates), each the requesting agent's, counting down like any callback
+    (issue 26: an approval scheduled nothing)."""
+    customer_id, agent_id, frequency, first, end = uow.callbacks.visit_request_facts(request_id)
+    calendar = BusinessCalendar(uow.calendar.calendar_overrides())
+    for day in visit_dates(first, end, frequency):
+        at = datetime.combine(day, VISIT_TIME, tzinfo=calendar.tz).astimezone(UTC)
+        uow.callbacks.add_callback(
+            customer_id,
+            CallbackPurpose.ROUTINE,
+            at,
+            now,
+            calendar,
+            agent_id=agent_id,
+            way=CallbackWay.VISIT,
+            due_at=at,
+        )
 
 
 @dataclass(frozen=True, slots=True)

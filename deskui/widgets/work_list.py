@@ -6,7 +6,7 @@ fetched, in a thread worker, from a source with `count()` and `rows(offset, limi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -301,6 +301,7 @@ class WorkList(ScrollView, can_focus=True):
         source: WorkSource | None = None,
         *,
         empty_text: str | None = None,
+        row_key: Callable[[Any], Hashable] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -322,6 +323,10 @@ class WorkList(ScrollView, can_focus=True):
         self._fetcher: Worker[None] | None = None
         self._cursor = 0
         self._announce = False  # CursorMoved owed once the cursor's row arrives
+        self.row_key = row_key
+        """Which record a row is: after a reload the cursor stays on the same record where
+        the list re-sorted (issue 26), not on whatever row now has its place."""
+        self._follow: Hashable | None = None  # the record the cursor looks for after a reload
         self._styles: dict[tuple[str | None, bool], Style] = {}
         self._cell_cache: dict[int, tuple[Any, int, list[str]]] = {}
         self._width_cache: dict[int, list[int]] = {}
@@ -351,13 +356,18 @@ class WorkList(ScrollView, can_focus=True):
         self._stale = {}
         self._count = None
         self._cursor = 0
+        self._follow = None
         self.add_class("-loading")
         self.virtual_size = Size(0, 1)
         self.scroll_to(y=0, animate=False)
         self._invalidate()
 
     def reload(self) -> None:
-        """Fetch again (the data changed): recount, refetch visible pages, keep the cursor."""
+        """Fetch again (the data changed): recount, refetch visible pages, keep the cursor on
+        its record (`row_key`) where it is among the pages fetched, else on its index."""
+        cursor_row = self.cursor_row
+        if self.row_key is not None and cursor_row is not None:
+            self._follow = self.row_key(cursor_row)
         fresh = {page: self._pages.get(page) for page in self._pages.keys()}  # noqa: SIM118 (not iterable)
         self._stale = {
             page: rows for page, rows in fresh.items() if rows is not None
@@ -402,6 +412,7 @@ class WorkList(ScrollView, can_focus=True):
 
     def move_cursor(self, index: int) -> None:
         """Put the cursor on row `index` (clamped) and scroll it into view."""
+        self._follow = None  # the agent moved it: nothing to look for
         last = max(0, (self._count or 0) - 1)
         index = max(0, min(index, last))
         if index != self._cursor:
@@ -551,6 +562,7 @@ class WorkList(ScrollView, can_focus=True):
             self._announce = True
         self._scroll_to_cursor()
         self.refresh()
+        self._find_followed()
         if not message.count:  # no row under the cursor now: a detail shown for one is stale
             self._announce = True  # the first row to arrive later is announced
             self.post_message(self.CursorMoved(self, None, -1))
@@ -569,7 +581,29 @@ class WorkList(ScrollView, can_focus=True):
         first, last = message.page * PAGE_SIZE, (message.page + 1) * PAGE_SIZE
         if (window.start < last and first < window.stop) or self._count is None:
             self.refresh()
+        self._find_followed()
         self._announce_cursor()
+
+    def _find_followed(self) -> None:
+        """After a reload: the cursor goes to its record's new place once a fetched page
+        holds it; when the fetch is over without it (it left the list, or moved beyond the
+        pages around the window) the cursor stays on its index."""
+        key, row_key = self._follow, self.row_key
+        if key is None or row_key is None:
+            return
+        for page in list(self._pages.keys()):
+            for at, row in enumerate(self._pages.get(page) or ()):
+                if row_key(row) == key:
+                    self._follow = None
+                    index = page * PAGE_SIZE + at
+                    if index != self._cursor:
+                        self._cursor = index
+                        self._announce = True
+                        self.refresh()
+                    self._scroll_to_cursor()
+                    return
+        if self._count is not None and not self._inflight and not self._counting:
+            self._follow = None
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A failed fetch may be retried by the next scroll; the screen reports the error.
@@ -581,7 +615,7 @@ class WorkList(ScrollView, can_focus=True):
             self._counting = False
 
     def _announce_cursor(self) -> None:
-        if not self._announce or not self._count:
+        if not self._announce or not self._count or self._follow is not None:
             return
         row = self.row_at(self._cursor)
         if row is None or self._cursor // PAGE_SIZE not in self._pages:

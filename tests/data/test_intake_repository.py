@@ -238,9 +238,21 @@ def test_a_new_callers_call_files_customer_contact_ticket_and_deadlines(
             assert set(on_ticket) == {"first_contact"}
 
         on_customer = _deadlines(uow, "customer", customer.id)
-        assert set(on_customer) == {"profile_filing"}  # CS files it within 24 hours
-        assert on_customer["profile_filing"].due_at == FIXED_NOW + timedelta(hours=24)
-        assert on_customer["profile_filing"].owner_id == desk.agent
+        assert set(on_customer) == {"profile_filing"}
+        filings = {
+            row.note: row
+            for row in uow.session.scalars(
+                select(m.Deadline).where(
+                    m.Deadline.subject_type == "customer", m.Deadline.subject_id == customer.id
+                )
+            )
+        }
+        # CS files it within 24 hours (seed 000:1.4.3), its personal notes within a month
+        # (1.4.2), each saying which filing it is, as a customer filed from the profiles
+        assert set(filings) == {"cs", "personal_notes"}
+        assert filings["cs"].due_at == FIXED_NOW + timedelta(hours=24)
+        assert filings["personal_notes"].due_at == FIXED_NOW + timedelta(days=30)
+        assert {f.owner_id for f in filings.values()} == {desk.agent}
 
         assert uow.drafts.load_draft(desk.agent, "intake") is None  # the draft is gone
 

@@ -4,7 +4,7 @@ make-up Saturdays 02-14 and 02-28."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -157,3 +157,26 @@ def test_every_chinese_calendar_holiday_has_a_key() -> None:
 
     assert {h.value for h in chinese_calendar.Holiday} <= set(HOLIDAY_KEYS)
     assert holiday_key("Some New Day") == "holiday.official"
+
+
+def test_a_booking_a_month_and_a_day_out_or_in_an_unknown_year_is_doubted() -> None:
+    """Issue 26: 32 days out, or 2027-01-01 (no official schedule yet), is said before it
+    is kept; 31 days out in a known year is not; a day the site entered itself is known."""
+    from deskui.domain.callbacks import BookingDoubt, booking_doubts
+
+    sh = ZoneInfo("Asia/Shanghai")
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=sh)
+    calendar = BusinessCalendar()
+    assert booking_doubts(now + timedelta(days=31), now, calendar) == ()
+    assert booking_doubts(now + timedelta(days=32), now, calendar) == (BookingDoubt.FAR,)
+    new_year = datetime(2027, 1, 1, 10, 0, tzinfo=sh)
+    assert booking_doubts(new_year, now, calendar) == (BookingDoubt.FAR, BookingDoubt.UNKNOWN_YEAR)
+    soon = datetime(2026, 12, 25, 10, 0, tzinfo=sh)
+    early = datetime(2026, 12, 28, 10, 0, tzinfo=sh)  # fewer than 32 days from 11-28
+    later = datetime(2026, 11, 28, 9, 0, tzinfo=sh)
+    assert booking_doubts(early, later, calendar) == ()
+    assert booking_doubts(soon, now, calendar) == (BookingDoubt.FAR,)
+    known = BusinessCalendar({date(2027, 1, 4): True})
+    jan4 = datetime(2027, 1, 4, 10, 0, tzinfo=sh)
+    assert booking_doubts(jan4, later, known) == (BookingDoubt.FAR,)
+    assert BookingDoubt.UNKNOWN_YEAR in booking_doubts(jan4, later, calendar)

@@ -60,3 +60,9 @@ def test_severity_decides_the_deadlines() -> None:
 def test_a_new_customer_is_filed_within_24_hours() -> None:
     assert _plan().profile_filing_due is None
     assert _plan(customer_known=False).profile_filing_due == NOW + timedelta(hours=24)
+
+
+def test_a_new_customers_personal_notes_are_due_within_a_month() -> None:
+    """seed 000:1.4.2, as for a customer filed from the profiles (issue 26)."""
+    assert _plan().personal_notes_due is None
+    assert _plan(customer_known=False).personal_notes_due == NOW + timedelta(days=30)

@@ -8,6 +8,7 @@ import pytest
 
 from deskui.domain.phone import (
     PhoneParse,
+    display_number,
     format_display,
     lookup_fragment,
     normalise_phone,
@@ -283,3 +284,21 @@ def test_an_extension_longer_than_a_switchboards_is_too_long() -> None:
     assert normalise_phone("010 8888 6666 转 12345678").extension == "12345678"
     parsed = normalise_phone("010 8888 6666 转 123456789")
     assert not parsed.valid and parsed.error == "phone.too_long"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+8613800138000", "138 0013 8000"),
+        ("13800138000转301", "138 0013 8000 转 301"),
+        ("+862155550101", "021 5555 0101"),
+        ("8021", "8021"),  # an extension alone: as typed
+        ("95588", "95588"),
+        ("138****8000", "138****8000"),
+        ("周先生的手机", "周先生的手机"),
+        ("", ""),
+    ],
+)
+def test_a_number_is_displayed_as_the_card_writes_it(stored: str, shown: str) -> None:
+    """Issue 26: +8613800138000 raw in messages and notifications."""
+    assert display_number(stored) == shown

@@ -410,3 +410,53 @@ async def test_a_visits_approval_note_and_feedback_can_be_seen_again(
         await pilot.press("enter")
         await settle(pilot)
         assert lead.screen.query_one("#visit-note", Input).value == "设备运行正常客户满意"
+
+
+async def test_a_booking_in_january_2027_is_said_doubtful_then_kept_on_enter_again(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Issue 26: 2027-01-04 (42 days out, a year the calendar has no schedule for) was booked
+    without a word; the form says why first, keeps the text, and books on Enter again."""
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        work_list = await _queue(pilot)
+        row = await _go_to(pilot, work_list, "广州星辰科技有限公司")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("down", "enter")  # 否 / 不方便: the customer gives a time
+        await settle(pilot)
+        await _type(pilot, "2027-01-04 10:00")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        said = str(screen.query_one("#err-booked_at", Static).render())
+        assert "42 天之后" in said
+        assert "2027 年的节假日安排" in said and "再按 Enter" in said
+        assert screen.query_one("#booked_at", Input).value == "2027-01-04 10:00"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbacksScreen)
+    with UnitOfWork(demo_database) as uow:
+        detail = uow.callbacks.callback_detail(row.callback_id)
+        assert detail.booked_at == datetime(2027, 1, 4, 10, 0, tzinfo=SH)
+
+
+async def test_a_visit_requests_example_dates_are_the_desks_own_day(
+    demo_database: Database,
+) -> None:
+    """Issue 26: the request's dates said 2026-12-01 whatever the desk's date (--now)."""
+    from deskui.domain.clock import FixedClock as Clock
+
+    clock = Clock(datetime(2027, 3, 10, 9, 0, tzinfo=SH))
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _queue(pilot)
+        await pilot.press("2")  # by then the demo's callbacks are overdue: in the shared queue
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        modal = app.screen
+        assert modal.query_one("#visit-first_date", Input).placeholder == "2027-03-11"
+        assert modal.query_one("#visit-end_date", Input).placeholder == "2027-04-10"
+        assert "2026-12-01" not in screen_text(app)

@@ -231,7 +231,8 @@ async def test_a_pdf_is_attached_to_a_ticket_and_listed_with_size_and_type(
         await pilot.press(*str(pdf), "enter")
         await settle(pilot)
         text = screen_text(app)
-        assert "客户传真.pdf" in text and "application/pdf" in text
+        assert "客户传真.pdf" in text and "PDF 文档" in text
+        assert "application/pdf" not in text  # issue 26: the kind of file, in the desk's words
         size = pdf.stat().st_size
         assert f"{size / 1024:.1f} KB" in text
 
@@ -250,3 +251,28 @@ def test_department_and_attachment_catalogs_are_complete_in_both_languages() -> 
     zh, en = catalog("zh-CN"), catalog("en")
     for prefix in ("department.legs.", "attachments."):
         assert {k for k in zh if k.startswith(prefix)} == {k for k in en if k.startswith(prefix)}
+
+
+async def test_the_cursor_stays_on_its_ticket_when_the_queue_sorts_again(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Issue 26 (F7): #11 waits to be accepted and is due first; accepted, its next step is
+    due after #3's, so the queue sorts it below #3. The cursor goes with #11 (its detail, and
+    the plan that `p` opens), not onto #3 that took its place."""
+    app = make_app(make_settings(demo_database, agent="赵磊"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DepartmentScreen)
+        queue = app.screen.query_one("#department-queue", WorkList)
+        order = [queue.row_at(i).leg.ticket_id for i in range(queue.count or 0)]
+        assert order == [11, 3] and queue.cursor_row.leg.ticket_id == 11
+        await pilot.press("a")
+        await settle(pilot)
+        assert [queue.row_at(i).leg.ticket_id for i in range(queue.count or 0)] == [3, 11]
+        assert queue.cursor_index == 1 and queue.cursor_row.leg.ticket_id == 11
+        assert str(app.screen.query_one("#leg-detail", Static).content).startswith("#11")
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, LegFormModal)
+        title = str(app.screen.query_one(".dialog-title", Static).content)
+        assert "#11" in title and "#3" not in title

@@ -113,6 +113,9 @@ async def test_an_urgent_phone_message_pops_for_its_addressee(
         await settle(pilot)
         assert isinstance(app.screen, ReceptionScreen)
         assert "[red]马上回电[/red]" in screen_text(app)
+        # numbers as the card writes them (issue 26), the demo's stored +8613800138000 too
+        assert "138 0013 8000" in screen_text(app)
+        assert "+86" not in screen_text(app) and "13800138000" not in screen_text(app)
 
     # 王芳 signs in on the same database: the bell rings and the message pops
     app = make_app(make_settings(demo_database), clock, demo_database)
@@ -124,7 +127,7 @@ async def test_an_urgent_phone_message_pops_for_its_addressee(
         assert "1" in str(bell.content) and bell.has_class("-ringing")
         toasts = [n for n in app._notifications if "马上回电" in str(n.message)]
         assert toasts and toasts[0].title == "紧急电话留言"
-        assert str(toasts[0].message) == "周总 13800138000: [red]马上回电[/red]"
+        assert str(toasts[0].message) == "周总 138 0013 8000: [red]马上回电[/red]"
     with UnitOfWork(demo_database) as uow:
         wang = next(a.id for a in uow.agents.agents() if a.name == "王芳")
         assert [n.kind for n in uow.notifications.unread_notifications(wang)] == ["urgent_message"]
@@ -188,6 +191,15 @@ async def test_a_walk_in_becomes_a_walk_in_ticket_with_one_key(
         assert "郑强" in screen_text(app)
         await pilot.press("t")
         await settle(pilot)
+        assert isinstance(app.screen, LegFormModal)  # classified as a call is (issue 26)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, LegFormModal)  # not without its category
+        assert "请从列表中选择" in screen_text(app)
+        # the category list: 常规问题's five, then 报修 (the sixth), as the visitor said
+        await pilot.press("enter", *["down"] * 6, "enter", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, LegFormModal), screen_text(app)
         assert "渠道：前台来访" in " ".join(str(n.message) for n in app._notifications)
         assert "#" in screen_text(app)
     with UnitOfWork(demo_database) as uow:
@@ -195,7 +207,8 @@ async def test_a_walk_in_becomes_a_walk_in_ticket_with_one_key(
         assert "宽带经常掉线，想当面问问" in [t.customer_words for t in tickets]
         visit = uow.session.query(m.Visit).filter_by(visitor="郑强").one()
         made = next(t for t in tickets if t.id == visit.ticket_id)
-        assert made.customer_name == "宏达商贸" and made.owner_name == "李娜"
+        assert (made.kind, made.category) == ("question", "repair")
+        assert "宏达商贸" in made.customer_name and made.owner_name == "李娜"
 
 
 async def test_a_fading_fax_is_registered_as_copied_and_handed_over_with_the_original(

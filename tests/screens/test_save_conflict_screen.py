@@ -111,3 +111,77 @@ async def test_a_written_reply_saved_by_another_desk_shows_both_replies(
         assert screen.query_one("#reply", GuardedText).text.startswith(MINE)  # kept as typed
     with UnitOfWork(demo_database) as uow:
         assert uow.complaints.complaint(ticket_id).reply_text == THEIRS
+
+
+async def test_the_lead_saving_a_reply_then_the_complaint_step_is_not_told_someone_saved_first(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Issue 26: 张伟 saved the written reply (Ctrl+R from the complaint, Ctrl+S, Esc), then
+    finished the step: "这条记录已被别人先保存 张伟", about himself. Both forms save the one
+    complaint record; the step now saves, and so does the reply after it."""
+    from deskui.screens.reply_composer import ReplyComposerScreen
+
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_from_list(pilot, demo_database, "张伟", 1)
+        complaint = app.screen
+        assert isinstance(complaint, ComplaintScreen) and complaint.case is not None
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        reply = app.screen
+        assert isinstance(reply, ReplyComposerScreen)
+        await pilot.press(*"设备批次问题", "ctrl+s")
+        await settle(pilot)
+        assert "回复已保存" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is complaint
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictModal), screen_text(app)
+        assert "别人" not in screen_text(app)
+        assert "▶ 2 感谢" in screen_text(app)
+        # and back the other way: the step saved here, the reply opened again saves too
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictModal), screen_text(app)
+        assert "回复已保存" in screen_text(app)
+    with UnitOfWork(demo_database) as uow:
+        record = uow.complaints.complaint(1)
+        assert record.cause == "设备批次问题" and record.step == "thank"
+
+
+async def test_a_record_the_agent_saved_at_another_desk_is_said_as_theirs_not_someone_elses(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The same agent at two desks still meets the version check (nothing is overwritten
+    silently), but the view says it was their own save, not another colleague's."""
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_from_list(pilot, demo_database, "张伟", 1)
+        screen = app.screen
+        assert isinstance(screen, ComplaintScreen) and screen.case is not None
+        with UnitOfWork(demo_database) as uow:  # 张伟's other desk saves the step first
+            zhang = next(a.id for a in uow.agents.agents() if a.name == "张伟")
+            save = StepSave(
+                "complaint",
+                "thank",
+                ("calm", "thank"),
+                {"note": THEIRS},
+                expected_version=screen.case.version,
+            )
+            uow.complaints.save_complaint_step(1, zhang, save, FIXED_NOW + timedelta(minutes=2))
+            uow.commit()
+        screen.query_one("#note GuardedArea", GuardedArea).focus()
+        await pilot.press(*MINE, "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictModal)
+        text = screen_text(app)
+        assert "这条记录你已在别处先保存过" in text and "你先前保存的" in text
+        assert "你于 2026-11-23 09:02 在另一个窗口或另一台电脑上保存了这条记录" in text
+        assert "别人" not in text and "对方" not in text
+        assert THEIRS in text and MINE in text
+    with UnitOfWork(demo_database) as uow:
+        assert uow.complaints.complaint(1).answers["note"] == THEIRS

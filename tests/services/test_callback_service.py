@@ -399,3 +399,36 @@ def test_a_booking_at_lunch_or_on_a_sunday_is_refused_with_the_next_slot(
         book_callback(uow, _agent(desk), BookCallback(callback_id, monday, version), FIXED_NOW)
     with UnitOfWork(database) as uow:
         assert uow.callbacks.callback_detail(callback_id).due_at == monday
+
+
+@pytest.mark.parametrize(
+    ("at", "doubts"),
+    [
+        (datetime(2026, 12, 25, 10, 0, tzinfo=SH), ("far",)),  # 32 days out
+        (datetime(2027, 1, 1, 10, 0, tzinfo=SH), ("far", "unknown_year")),
+    ],
+)
+def test_a_booking_far_out_or_in_a_year_the_calendar_does_not_know_is_kept_once_seen(
+    database: Database, desk: Desk, at: datetime, doubts: tuple[str, ...]
+) -> None:
+    """Issue 26: a booking 32 days out, or on 2027-01-01 (a year chinese_calendar has no
+    schedule for: its working days are guessed), was taken without a word. The service says
+    why first (BookingDoubted, nothing written), and keeps it once the agent has seen that;
+    a sales head's postponement the same."""
+    from deskui.services.errors import BookingDoubted
+
+    callback_id = _callback(database, desk)
+    version = _version(database, callback_id)
+    with UnitOfWork(database) as uow, pytest.raises(BookingDoubted) as doubted:
+        book_callback(uow, _agent(desk), BookCallback(callback_id, at, version), FIXED_NOW)
+    assert doubted.value.doubts == doubts and doubted.value.at == at
+    assert has_key(doubted.value.key)
+    postpone = RecordSalesConfirmation(callback_id, "钱伟", False, version, "外地", postpone_to=at)
+    with UnitOfWork(database) as uow, pytest.raises(BookingDoubted):
+        record_sales_confirmation(uow, _agent(desk), postpone, FIXED_NOW)
+    assert _version(database, callback_id) == version  # nothing written
+    with UnitOfWork(database) as uow:
+        seen = BookCallback(callback_id, at, version, doubts_seen=True)
+        book_callback(uow, _agent(desk), seen, FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        assert uow.callbacks.callback_detail(callback_id).due_at == at

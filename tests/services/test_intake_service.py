@@ -9,7 +9,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from deskui.data import models as m
 from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.field_problem import FieldProblem
@@ -216,3 +218,38 @@ def test_the_callers_e_mail_and_fax_are_kept_beside_the_phone(
         hidden = ticket_detail(uow, member, saved.ticket_id, FIXED_NOW).ticket
     assert shown is not None and shown.caller_email == "li.lei@example.com"
     assert hidden is not None and "*" in hidden.caller_email and "*" in hidden.caller_fax
+def test_a_customer_filed_at_intake_goes_to_the_agent_the_balance_names(
+    database: Database, desk: Desk
+) -> None:
+    """seed 000:1.3, issue 26: a new caller's customer was kept by whoever took the call;
+    it is shared out as every customer is (王芳 holds one already, 李娜 none: 李娜), with
+    its filings, and a second one then evens the two out to 王芳 again."""
+    agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
+    with UnitOfWork(database) as uow:
+        uow.session.get_one(m.Customer, desk.customer).assigned_agent_id = desk.agent
+        uow.commit()
+    new = CallIntake(
+        "question", "product_enquiry", "phone", "normal", "想了解价格",
+        caller_phone="+8613755556666", new_customer_name="瑞丰商贸",
+    )  # fmt: skip
+    with UnitOfWork(database) as uow:
+        first = record_call(uow, agent, RecordCall(new), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        second = record_call(
+            uow, agent, RecordCall(replace(new, caller_phone="", new_customer_name="天合")),
+            FIXED_NOW,
+        )  # fmt: skip
+    with UnitOfWork(database) as uow:
+        held = {
+            c: uow.session.get_one(m.Customer, c).assigned_agent_id
+            for c in (first.customer_id, second.customer_id)
+        }
+        assert held == {first.customer_id: desk.colleague, second.customer_id: desk.agent}
+        filings = uow.session.scalars(
+            select(m.Deadline).where(
+                m.Deadline.kind == "profile_filing",
+                m.Deadline.subject_id == first.customer_id,
+            )
+        ).all()
+        assert sorted(f.note for f in filings) == ["cs", "personal_notes"]
+        assert {f.owner_id for f in filings} == {desk.colleague}  # the filings go with it

@@ -336,3 +336,25 @@ def test_guardrail_hits_per_agent_and_phrase(database: Database, desk: Desk) -> 
         GuardrailHits("李娜", 1, (Count("没办法", 1),)),
     )
     assert before.guardrail_hits == ()
+
+
+def test_a_filing_that_does_not_say_its_side_is_counted_as_cs_not_a_second_profile_filing(
+    database: Database, desk: Desk
+) -> None:
+    """Issue 26: intake's filings carried no side, so the measures showed 资料建档 twice (one
+    row for "", one for cs) beside 个人资料补充. A filing without one is CS's."""
+    due = datetime(2026, 10, 3, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with UnitOfWork(database) as uow:
+        for note, met in (("", due), ("cs", None), ("personal_notes", due)):
+            filing_id = uow.deadlines.add_deadline(
+                "profile_filing", "customer", desk.customer, desk.agent,
+                due - timedelta(hours=24), due, customer_id=desk.customer,
+            )  # fmt: skip
+            filing = uow.session.get_one(m.Deadline, filing_id)
+            filing.note, filing.met_at = note, met
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        week = period_figures(uow, lead(desk), PeriodQuery(GOLDEN_WEEK), NOW)
+    groups = [f.group for f in week.on_time if f.kind == "profile_filing"]
+    assert sorted(groups) == ["cs", "personal_notes"]
+    assert week.share("profile_filing", "cs").on_time == Share(1, 2)  # type: ignore[union-attr]

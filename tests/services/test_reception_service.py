@@ -101,17 +101,91 @@ def test_a_walk_in_is_at_the_desk_now_and_their_problem_becomes_one_ticket(
         assert reception_count(uow, agent, ReceptionPage("walk_ins", ZONE), NOW) == 2
         assert uow.session.get_one(m.Visit, visit_id).arrived_at is not None
     with UnitOfWork(database) as uow:
-        ticket_id = make_walk_in_ticket(uow, agent, MakeWalkInTicket(visit_id), NOW)
+        ticket_id = make_walk_in_ticket(uow, agent, _classified(visit_id), NOW)
     with UnitOfWork(database) as uow:
         ticket = uow.session.get_one(m.Ticket, ticket_id)
         assert (ticket.channel, ticket.owner_id) == ("walk_in", desk.agent)
+        assert (ticket.kind, ticket.category, ticket.severity) == ("question", "repair", "urgent")
         assert uow.session.get_one(m.Visit, visit_id).ticket_id == ticket_id
-    assert _refused(database, agent, make_walk_in_ticket, MakeWalkInTicket(visit_id)) == (
+    assert _refused(database, agent, make_walk_in_ticket, _classified(visit_id)) == (
         "reception.error.has_ticket"
     )
-    assert _refused(database, agent, make_walk_in_ticket, MakeWalkInTicket(silent)) == (
+    assert _refused(database, agent, make_walk_in_ticket, _classified(silent)) == (
         "reception.error.no_problem"
     )
+
+
+def _classified(visit_id: int) -> MakeWalkInTicket:
+    return MakeWalkInTicket(visit_id, "question", "repair", "urgent")
+
+
+@pytest.mark.parametrize(
+    ("kind", "category", "severity", "field"),
+    [
+        ("", "", "normal", "kind"),  # unclassified: 常规问题/使用问题 was made up for it
+        ("question", "", "normal", "category"),
+        ("question", "network_line", "normal", "category"),  # a complaint's category
+        ("complaint", "repair", "normal", "category"),
+        ("complaint", "network_line", "loud", "severity"),
+    ],
+)
+def test_a_walk_ins_ticket_is_classified_by_the_receptionist_or_not_made(
+    database: Database, desk: Desk, kind: str, category: str, severity: str, field: str
+) -> None:
+    """Issue 26: a walk-in came out 常规问题/使用问题 whatever the visitor said."""
+    agent = _agent(desk)
+    with UnitOfWork(database) as uow:
+        visit_id = record_visit(uow, agent, RecordVisit("赵女士", purpose="网络断了"), NOW)
+    command = MakeWalkInTicket(visit_id, kind, category, severity)
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        make_walk_in_ticket(uow, agent, command, NOW)
+    assert field in [p.field for p in refused.value.problems]
+    with UnitOfWork(database) as uow:
+        assert uow.session.query(m.Ticket).count() == 0
+        assert uow.session.get_one(m.Visit, visit_id).ticket_id is None
+
+
+def test_a_walk_in_from_a_known_company_is_its_customer_not_a_second_one(
+    database: Database, desk: Desk
+) -> None:
+    """Issue 26: 天合科技 at the desk made a second customer beside 北京天合科技有限公司; the
+    visitor joins it as a contact. A company the site does not know is filed, and shared
+    out by the balance (seed 000:1.3): 王芳 holds one customer, 李娜 none."""
+    agent = _agent(desk)
+    with UnitOfWork(database) as uow:
+        uow.session.get_one(m.Customer, desk.customer).assigned_agent_id = desk.agent
+        known = m.Customer(name="北京天合科技有限公司", created_at=NOW, updated_at=NOW)
+        uow.session.add(known)
+        uow.commit()
+        known_id = known.id
+    with UnitOfWork(database) as uow:
+        ours = record_visit(uow, agent, RecordVisit("周明", "天合科技", "屏幕黑了"), NOW)
+        new = record_visit(uow, agent, RecordVisit("吴刚", "远洋物流", "想装一台屏"), NOW)
+    with UnitOfWork(database) as uow:
+        first = make_walk_in_ticket(uow, agent, _classified(ours), NOW)
+        second = make_walk_in_ticket(
+            uow, agent, MakeWalkInTicket(new, "question", "product_enquiry"), NOW
+        )
+    with UnitOfWork(database) as uow:
+        assert uow.session.query(m.Customer).filter(m.Customer.name.contains("天合")).count() == 1
+        ticket = uow.session.get_one(m.Ticket, first)
+        assert ticket.customer_id == known_id
+        contact = uow.session.get_one(m.Contact, ticket.contact_id)
+        assert (contact.name, contact.customer_id) == ("周明", known_id)
+        filed = uow.session.get_one(m.Customer, uow.session.get_one(m.Ticket, second).customer_id)
+        assert filed.name == "远洋物流" and filed.assigned_agent_id == desk.colleague
+
+
+def test_a_walk_in_whose_company_names_several_customers_is_asked_to_say_which(
+    database: Database, desk: Desk
+) -> None:
+    agent = _agent(desk)
+    with UnitOfWork(database) as uow:
+        visit_id = record_visit(uow, agent, RecordVisit("周明", "有限公司", "屏幕黑了"), NOW)
+    assert _refused(database, agent, make_walk_in_ticket, _classified(visit_id)) == (
+        "reception.error.which_customer"
+    )
+    assert has_key("reception.error.which_customer")
 
 
 def test_a_pass_ending_today_is_in_both_lists_until_revoked_once(
@@ -151,7 +225,10 @@ def test_an_urgent_message_rings_its_addressee_and_leaves_the_list_when_done(
     assert [r.id for r in _rows(database, agent, "messages")] == [urgent, calm]  # type: ignore[attr-defined]
     with UnitOfWork(database) as uow:
         notices = uow.notifications.unread_notifications(desk.colleague)
-    assert [(n.kind, n.text) for n in notices] == [("urgent_message", "吴总 13800000000: 机房断电")]
+    # the number as the card writes it (issue 26)
+    assert [(n.kind, n.text) for n in notices] == [
+        ("urgent_message", "吴总 138 0000 0000: 机房断电")
+    ]
     with UnitOfWork(database) as uow:
         finish_message(uow, agent, FinishMessage(urgent), NOW)
     assert [r.id for r in _rows(database, agent, "messages")] == [calm]  # type: ignore[attr-defined]

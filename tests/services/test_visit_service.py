@@ -4,6 +4,7 @@ an agent asks, only a lead or manager decides (Action.APPROVE_VISIT), feedback f
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -93,3 +94,59 @@ def test_a_visit_request_and_its_decision_are_refused_with_the_rules_reason(
         assert rejected.value.key == "callbacks.error.not_approved"
         (row,) = visit_page(uow, lead, ListPage(0, 5), FIXED_NOW)
     assert (row.status, row.decision_note, row.feedback) == ("rejected", "不需要上门", "")
+
+
+def test_an_approved_request_schedules_its_visits_and_a_rejected_one_none(
+    database: Database, desk: Desk
+) -> None:
+    """Issue 26 (seed 000:2.5.4): an approval scheduled no visit. Monthly from 12-01 to
+    03-01 is four visits, each a callback made on site, the requesting agent's, at 10:00 on
+    its day (moved out of rest time as any callback); a rejection schedules none."""
+    from sqlalchemy import select
+
+    from deskui.data import models as m
+
+    sh = ZoneInfo("Asia/Shanghai")
+    agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
+    lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
+    monthly = RequestVisit(
+        desk.customer, "设备老化", "每月一次", date(2026, 12, 1), date(2027, 3, 1)
+    )
+    other = RequestVisit(
+        desk.other_customer, "客户要求", "每周", date(2026, 12, 1), date(2026, 12, 31)
+    )
+    with UnitOfWork(database) as uow:
+        approved = request_visit(uow, agent, monthly, FIXED_NOW)
+        rejected = request_visit(uow, agent, other, FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        decide_visit(uow, lead, DecideVisit(approved, True, "同意"), FIXED_NOW)
+        decide_visit(uow, lead, DecideVisit(rejected, False, "电话回访即可"), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        visits = uow.session.scalars(
+            select(m.Callback).where(m.Callback.way == "visit").order_by(m.Callback.due_at)
+        ).all()
+        assert {v.customer_id for v in visits} == {desk.customer}
+        assert {v.agent_id for v in visits} == {desk.agent}
+        days = [v.due_at.astimezone(sh) for v in visits]
+        assert [d.date() for d in days] == [
+            date(2026, 12, 1),
+            date(2027, 1, 1),
+            date(2027, 2, 1),
+            date(2027, 3, 1),
+        ]  # fmt: skip  (2027 is guessed by the weekday: a Friday, so it stays)
+        assert all(d.hour >= 9 for d in days)
+
+
+def test_a_visits_days_follow_its_frequency() -> None:
+    from deskui.domain.visit_life import visit_dates
+
+    first, end = date(2026, 1, 31), date(2026, 12, 31)
+    assert visit_dates(first, date(2026, 5, 1), "每月一次")[1:3] == [
+        date(2026, 2, 28), date(2026, 3, 31),
+    ]  # fmt: skip
+    assert len(visit_dates(first, end, "每季度")) == 4
+    assert visit_dates(first, date(2026, 2, 28), "每两周") == [
+        date(2026, 1, 31), date(2026, 2, 14), date(2026, 2, 28),
+    ]  # fmt: skip
+    assert visit_dates(first, end, "视情况而定") == [first]  # the next from its feedback
+    assert len(visit_dates(first, date(2030, 1, 1), "每周")) == 60  # never more

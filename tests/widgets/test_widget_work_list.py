@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import timedelta
+from typing import Any
 
 from rich.cells import cell_len
 from textual.geometry import Region
+from textual.worker import WorkerCancelled
 from worklist_app import START, FakeSource, ListApp, Row, generated
 
 from deskui import i18n
@@ -475,3 +478,57 @@ async def test_a_dropped_column_is_not_painted_and_the_due_column_stays_whole() 
         lines = painted(app.query_one(WorkList))
         assert lines[0].split() == ["#", "时限", "备注"]
         assert "客户0" not in lines[1] and "9h 00m" in lines[1] and "note 0" in lines[1]
+
+
+async def _fetched(app: ListApp, pilot: Any) -> None:
+    """Every fetch over, the ones a fetch started too (a cancelled one was replaced)."""
+    for _ in range(5):
+        with suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_after_a_reload_the_cursor_stays_on_its_record_where_the_list_sorted_again() -> None:
+    """Issue 26 (F7): the record under the cursor moved down when the list sorted again; the
+    cursor goes with it, and no row that took its place is announced on the way."""
+    rows = generated(500)
+    source = FakeSource(rows)
+    app = ListApp(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        work_list = app.query_one(WorkList)
+        work_list.row_key = lambda row: row.number
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert work_list.cursor_row.number == 2
+        app.moved.clear()
+        source.data = rows[:2] + rows[3:300] + [rows[2]] + rows[300:]  # #2 is due later now
+        work_list.reload()
+        await _fetched(app, pilot)
+        assert work_list.cursor_index == 299 and work_list.cursor_row.number == 2
+        assert [m.row.number for m in app.moved] == [2]
+        assert work_list.scroll_offset.y <= 299 < work_list.scroll_offset.y + SIZE[1]
+        # the record left the list: the cursor keeps its place, on the row now there
+        app.moved.clear()
+        source.data = [r for r in source.data if r.number != 2]
+        work_list.reload()
+        await _fetched(app, pilot)
+        assert work_list.cursor_index == 299 and work_list.cursor_row.number == 300
+        assert [m.row.number for m in app.moved] == [300]
+
+
+async def test_without_a_row_key_a_reload_keeps_the_cursor_on_its_index() -> None:
+    rows = generated(10)
+    source = FakeSource(rows)
+    app = ListApp(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        work_list = app.query_one(WorkList)
+        await pilot.press("down")
+        await pilot.pause()
+        source.data = list(reversed(rows))
+        work_list.reload()
+        await _fetched(app, pilot)
+        assert work_list.cursor_index == 1 and work_list.cursor_row.number == 8
