@@ -28,7 +28,7 @@ from deskui.domain.work_permissions import works_one_department
 from deskui.i18n import set_locale, t
 from deskui.key_order import KeysInOrderApp
 from deskui.keys import localize_bindings, offered
-from deskui.memory import IdleCollector
+from deskui.memory import IdleCollector, one_heap
 from deskui.navigation import (
     close,
     every_screen,
@@ -200,6 +200,7 @@ class DeskApp(KeysInOrderApp[None]):
         self.theme = settings.theme
         self._ticks = 0
         self._held_ticks = 0
+        one_heap()  # before the first worker thread allocates
         self.collector = IdleCollector()
         """Full GC passes when the keyboard is quiet; told of every key (`on_event`)."""
         self._last_change = 0
@@ -407,13 +408,12 @@ class DeskApp(KeysInOrderApp[None]):
             self.action_open_screen("department")
         self._offer_handover()
 
-    @work(thread=True, group="handover_offer_import", exit_on_error=False)
     def _offer_handover(self) -> None:
-        # the handover screen's import (some 40 ms) off the UI thread: the agent's rows paint
-        # meanwhile; the check itself runs in a worker of its own
-        from deskui.screens.handover import offer_incoming_handover
+        # the check runs in a worker; the handover screen is imported only when one waits
+        # (deskui/screens/handover_offer.py): an idle desk does without it
+        from deskui.screens.handover_offer import offer_incoming_handover
 
-        self.call_from_thread(offer_incoming_handover, self)
+        offer_incoming_handover(self)
 
     def _desk(self) -> DeskScreen:
         for screen in self.screen_stack:
@@ -675,7 +675,7 @@ class DeskApp(KeysInOrderApp[None]):
 
     def check_handovers(self) -> None:
         """Flag to the lead any handed-over item not acknowledged within the site-set time."""
-        from deskui.screens.handover import flag_unacknowledged
+        from deskui.screens.handover_offer import flag_unacknowledged
 
         flag_unacknowledged(self)
 
