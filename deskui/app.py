@@ -167,6 +167,8 @@ class DeskApp(KeysInOrderApp[None]):
     @dataclass
     class DatabaseFailed(Message):
         reason: str
+        retry: bool = True
+        """False: nothing this desk can wait for (a schema it does not know): it stops."""
 
     @dataclass
     class ChangesSeen(Message, bubble=False):
@@ -249,11 +251,11 @@ class DeskApp(KeysInOrderApp[None]):
         # SQLAlchemy while the desk paints holds the GIL the painting needs (DESIGN.md 9)
         self._first_paint.wait(timeout=FIRST_PAINT_WAIT)
         self._private_files()
-        from deskui.data.database import Database
+        from deskui.data.database import Database, SchemaNotCurrent
 
         try:
             database = self._given_database or Database(self.settings.database_url)
-            database.upgrade()
+            database.open_for_desk()  # a server's schema is checked, never migrated
             from deskui.data.unit_of_work import UnitOfWork
 
             with UnitOfWork(database) as uow:
@@ -276,6 +278,10 @@ class DeskApp(KeysInOrderApp[None]):
                 overrides = uow.calendar.calendar_overrides()
                 rules = uow.rules
                 self._last_change = uow.changes.last_change_id()
+        except SchemaNotCurrent as error:  # the administrator's to fix: said, not retried
+            reason = t("app.schema_unknown", found=error.found or "-", knows=error.knows)
+            self.post_message(self.DatabaseFailed(reason, retry=False))
+            return
         except Exception as error:  # any driver error gets one plain line, not a crash
             self.post_message(self.DatabaseFailed(trouble_line(error)))
             return
@@ -304,6 +310,9 @@ class DeskApp(KeysInOrderApp[None]):
             )
 
     def on_desk_app_database_failed(self, message: DatabaseFailed) -> None:
+        if not message.retry:
+            self._desk().show_trouble(message.reason)
+            return
         self._desk().show_trouble(t("app.database_failed", reason=message.reason))
         self.set_timer(RETRY_SECONDS, self.open_database)
 
