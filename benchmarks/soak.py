@@ -188,6 +188,7 @@ class Shift:
     failures: list[str] = field(default_factory=list)
     done: dict[str, int] = field(default_factory=dict)
     rss: dict[str, float] = field(default_factory=dict)
+    trail: list[tuple[float, str, float]] = field(default_factory=list)  # minute, action, MB
 
 
 def _rss_mb() -> float:
@@ -478,6 +479,7 @@ def child(url: str, hours: float, speed: float) -> dict[str, Any]:
             for minute, action in _plan(hours):
                 await idle_until(minute)
                 await getattr(desk, action)()
+                shift.trail.append((clock.minutes(), action, _rss_mb()))
                 if not hour_taken and clock.minutes() >= min(60.0, hours * 60 / 2):
                     shift.rss["first_hour"] = _rss_mb()
                     hour_taken = True
@@ -506,6 +508,7 @@ def child(url: str, hours: float, speed: float) -> dict[str, Any]:
         "failures": shift.failures,
         "done": shift.done,
         "rss": shift.rss,
+        "trail": shift.trail,
         "simulated_minutes": clock.minutes(),
     }
 
@@ -613,6 +616,10 @@ def _print(backend: str, r: dict[str, Any], args: Any, figures: dict[str, float]
           f" (goal < {GOAL_IDLE_PERCENT:g}%); load {load:.2f}")  # fmt: skip
     print(f"  key to paint: {len(keys)} keys, p99 {_p99(keys):.1f} ms, slowest"
           f" {slowest[0]:.1f} ms ({slowest[1]} on {slowest[2]}); load {load:.2f}")  # fmt: skip
+    trail = r.get("trail", [])
+    step = max(1, len(trail) // 12)
+    marks = ", ".join(f"{m / 60:.1f} h {mb:.0f}" for m, _, mb in trail[::step])
+    print(f"  RSS after actions (simulated hour, MB): {marks}")
     for failure in r["failures"]:
         print(f"  FAILURE: {failure}", file=sys.stderr)
     print(f"  exceptions and failures: {len(r['failures'])}")
