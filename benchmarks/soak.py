@@ -64,7 +64,6 @@ GOAL_GROWTH_MB = 10.0
 GOAL_IDLE_PERCENT = 2.0
 AGENT = "王芳"
 PASSWORD = "soak-shift-1"
-SIZE = (160, 320)
 DEADLINES = 300
 CALL_EVERY = 10  # simulated minutes
 STEP_EVERY = 60
@@ -408,7 +407,7 @@ def _plan(hours: float) -> list[tuple[float, str]]:
     return plan
 
 
-def child(url: str, hours: float, speed: float) -> dict[str, Any]:
+def child(url: str, hours: float, speed: float, size: tuple[int, int]) -> dict[str, Any]:
     from textual.worker import Worker, WorkerState
 
     from deskui.app import make_app
@@ -454,7 +453,7 @@ def child(url: str, hours: float, speed: float) -> dict[str, Any]:
         shift.idle_wall += time.perf_counter() - wall
 
     async def work() -> None:
-        async with app.run_test(size=SIZE, message_hook=failed_workers) as pilot:
+        async with app.run_test(size=size, message_hook=failed_workers) as pilot:
             keys = Keys(app, pilot, shift)
             desk = Desk(app, keys, shift)
             for _ in range(1200):
@@ -549,12 +548,14 @@ def main() -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--db", help="PostgreSQL URL (default DESKUI_TEST_DATABASE_URL)")
     parser.add_argument("--quick", action="store_true", help="40 simulated minutes at 60x")
+    parser.add_argument("--size", default="160x320", help="terminal (160x320: 300 rows shown)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         url, hours, speed = args.child
+        width, _, height = args.size.partition("x")
         watchdog(float(hours) * 3600 / float(speed) + 600)
-        report(child(url, float(hours), float(speed)))
+        report(child(url, float(hours), float(speed), (int(width), int(height))))
         return 0
     if args.quick:
         args.hours, args.speed = 40 / 60, 60.0
@@ -584,7 +585,8 @@ def main() -> int:
                 raise RuntimeError(f"unknown backend {backend!r}")
             _prepare(url, args.hours)
             timeout = args.hours * 3600 / args.speed + 900
-            _, result = run_child([here, "--child", url, str(args.hours), str(args.speed)], timeout)
+            argv = [here, "--child", url, str(args.hours), str(args.speed), "--size", args.size]
+            _, result = run_child(argv, timeout)
         except Exception as error:
             print(f"soak: {backend}: FAILED, could not be measured: {error}", file=sys.stderr)
             failed = True
