@@ -8,9 +8,8 @@ a figure with its baseline of the same run (the bare Textual app, the same query
 indexes); an absolute goal (ms, MB) is there for the record. The exit status is non-zero only
 where a ratio is worse than twice its goal, so a noisy machine does not block work but a real
 regression stops CI, where an exact figure (a count of keys, issue 26) misses its goal, and
-where a benchmark that should run here could not measure (it fails, never skips); `--strict`
-fails on any goal missed. A benchmark that cannot run here (no PostgreSQL) is listed as
-skipped, never as met.
+where a benchmark could not measure (it failed, timed out, or needs a PostgreSQL this machine
+has not got: it is never skipped, never met, issue 27); `--strict` fails on any goal missed.
 """
 
 from __future__ import annotations
@@ -44,6 +43,7 @@ class Bench:
     args: tuple[str, ...]
     goals: tuple[Goal, ...]
     needs_postgres: bool = False
+    timeout: float = 240.0  # seconds
 
 
 BENCHES = (
@@ -106,6 +106,18 @@ BENCHES = (
             Goal("search p99, PostgreSQL", "search_p99_ms_postgresql", None, 100.0),
         ),
     ),
+    Bench(
+        "soak",
+        ("--quick",),
+        (
+            Goal("soak: RSS growth, SQLite", "sqlite_growth_mb", None, 10.0, "MB"),
+            Goal("soak: RSS growth, PostgreSQL", "postgresql_growth_mb", None, 10.0, "MB"),
+            Goal("soak: idle CPU, SQLite", "sqlite_idle_percent", None, 2.0, "%"),
+            Goal("soak: idle CPU, PostgreSQL", "postgresql_idle_percent", None, 2.0, "%"),
+        ),
+        needs_postgres=True,
+        timeout=600.0,
+    ),
 )
 
 
@@ -117,22 +129,19 @@ class Row:
     ratio: float | None
     goal: float
     unit: str
-    met: bool | None  # None: not measured
-    blocking: bool  # a ratio worse than twice its goal, an exact goal missed, no figure
+    met: bool | None  # None: not measured (a failure, never a skip)
+    blocking: bool  # a ratio worse than twice its goal, an exact goal missed, not measured
 
 
-def verdicts(
-    goals: tuple[Goal, ...], figures: dict[str, float] | None, *, failed: bool = False
-) -> list[Row]:
-    """Pure: each goal's row from a benchmark's figures (None: it did not run; `failed`: it
-    should have run here and could not measure, which is a failure, never a skip)."""
+def verdicts(goals: tuple[Goal, ...], figures: dict[str, float] | None) -> list[Row]:
+    """Pure: each goal's row from a benchmark's figures (None: it did not measure). A figure
+    not measured blocks: a benchmark that cannot measure fails, it is never skipped."""
     rows = []
     for goal in goals:
         this = figures.get(goal.value) if figures else None
         base = figures.get(goal.baseline) if figures and goal.baseline else None
         if this is None or (goal.baseline and not base):
-            met = False if failed else None
-            rows.append(Row(goal.figure, this, base, None, goal.goal, goal.unit, met, failed))
+            rows.append(Row(goal.figure, this, base, None, goal.goal, goal.unit, None, True))
             continue
         if goal.baseline:
             ratio = this / base  # type: ignore[operator]
@@ -154,14 +163,11 @@ def table(rows: list[Row]) -> str:
     lines = [f"{'figure':28} {'this run':>9} {'baseline':>9} {'ratio':>7} {'goal':>9}  met"]
     for r in rows:
         goal = f"<= {r.goal:g}x" if r.unit == "x" else f"<= {r.goal:g} {r.unit}"
-        met = "skipped" if r.met is None else "yes" if r.met else "NO"
-        if r.blocking:
-            if r.this is None:
-                met += " (could not measure)"
-            elif r.unit == "x":
-                met += " (worse than twice the goal)"
-            else:
-                met += " (a count no load explains)"
+        met = "NOT MEASURED" if r.met is None else "yes" if r.met else "NO"
+        if r.blocking and r.met is not None:
+            met += (
+                " (worse than twice the goal)" if r.unit == "x" else " (a count no load explains)"
+            )
         lines.append(
             f"{r.figure:28} {num(r.this):>9} {num(r.baseline):>9} {num(r.ratio, 'x'):>7} "
             f"{goal:>9}  {met}"
@@ -171,11 +177,15 @@ def table(rows: list[Row]) -> str:
 
 def run(bench: Bench) -> dict[str, float] | None:
     if bench.needs_postgres and not os.environ.get("DESKUI_TEST_DATABASE_URL"):
+        print(f"{bench.name}: cannot measure: it needs DESKUI_TEST_DATABASE_URL (a PostgreSQL)")
         return None
     command = [sys.executable, str(HERE / f"{bench.name}.py"), *bench.args]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=bench.timeout, check=False
+        )
     except subprocess.TimeoutExpired:
+        print(f"{bench.name}: did not finish within {bench.timeout:.0f} s")
         return None
     results = [line for line in done.stdout.splitlines() if line.startswith(PREFIX)]
     if done.returncode != 0 or not results:
@@ -198,9 +208,7 @@ def main() -> int:
     for bench in BENCHES:
         if wanted and bench.name not in wanted:
             continue
-        figures = run(bench)
-        should_run = not bench.needs_postgres or os.environ.get("DESKUI_TEST_DATABASE_URL")
-        rows += verdicts(bench.goals, figures, failed=figures is None and bool(should_run))
+        rows += verdicts(bench.goals, run(bench))
     print(table(rows))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     if any(r.blocking for r in rows):

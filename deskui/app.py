@@ -28,7 +28,7 @@ from deskui.domain.work_permissions import works_one_department
 from deskui.i18n import set_locale, t
 from deskui.key_order import KeysInOrderApp
 from deskui.keys import localize_bindings, offered
-from deskui.memory import IdleCollector
+from deskui.memory import IdleCollector, one_heap
 from deskui.navigation import (
     close,
     every_screen,
@@ -170,6 +170,8 @@ class DeskApp(KeysInOrderApp[None]):
     @dataclass
     class DatabaseFailed(Message):
         reason: str
+        retry: bool = True
+        """False: nothing this desk can wait for (a schema it does not know): it stops."""
 
     @dataclass
     class ChangesSeen(Message, bubble=False):
@@ -203,6 +205,7 @@ class DeskApp(KeysInOrderApp[None]):
         self.theme = settings.theme
         self._ticks = 0
         self._held_ticks = 0
+        one_heap()  # before the first worker thread allocates
         self.collector = IdleCollector()
         """Full GC passes when the keyboard is quiet; told of every key (`on_event`)."""
         self._last_change = 0
@@ -251,11 +254,11 @@ class DeskApp(KeysInOrderApp[None]):
         # SQLAlchemy while the desk paints holds the GIL the painting needs (DESIGN.md 9)
         self._first_paint.wait(timeout=FIRST_PAINT_WAIT)
         self._private_files()
-        from deskui.data.database import Database
+        from deskui.data.database import Database, SchemaNotCurrent
 
         try:
             database = self._given_database or Database(self.settings.database_url)
-            database.upgrade()
+            database.open_for_desk()  # a server's schema is checked, never migrated
             from deskui.data.unit_of_work import UnitOfWork
 
             with UnitOfWork(database) as uow:
@@ -278,6 +281,10 @@ class DeskApp(KeysInOrderApp[None]):
                 overrides = uow.calendar.calendar_overrides()
                 rules = uow.rules
                 self._last_change = uow.changes.last_change_id()
+        except SchemaNotCurrent as error:  # the administrator's to fix: said, not retried
+            reason = t("app.schema_unknown", found=error.found or "-", knows=error.knows)
+            self.post_message(self.DatabaseFailed(reason, retry=False))
+            return
         except Exception as error:  # any driver error gets one plain line, not a crash
             self.post_message(self.DatabaseFailed(trouble_line(error)))
             return
@@ -306,6 +313,9 @@ class DeskApp(KeysInOrderApp[None]):
             )
 
     def on_desk_app_database_failed(self, message: DatabaseFailed) -> None:
+        if not message.retry:
+            self._desk().show_trouble(message.reason)
+            return
         self._desk().show_trouble(t("app.database_failed", reason=message.reason))
         self.set_timer(RETRY_SECONDS, self.open_database)
 
@@ -410,13 +420,12 @@ class DeskApp(KeysInOrderApp[None]):
             self.action_open_screen("department")
         self._offer_handover()
 
-    @work(thread=True, group="handover_offer_import", exit_on_error=False)
     def _offer_handover(self) -> None:
-        # the handover screen's import (some 40 ms) off the UI thread: the agent's rows paint
-        # meanwhile; the check itself runs in a worker of its own
-        from deskui.screens.handover import offer_incoming_handover
+        # the check runs in a worker; the handover screen is imported only when one waits
+        # (deskui/screens/handover_offer.py): an idle desk does without it
+        from deskui.screens.handover_offer import offer_incoming_handover
 
-        self.call_from_thread(offer_incoming_handover, self)
+        offer_incoming_handover(self)
 
     def _desk(self) -> DeskScreen:
         for screen in self.screen_stack:
@@ -691,7 +700,7 @@ class DeskApp(KeysInOrderApp[None]):
 
     def check_handovers(self) -> None:
         """Flag to the lead any handed-over item not acknowledged within the site-set time."""
-        from deskui.screens.handover import flag_unacknowledged
+        from deskui.screens.handover_offer import flag_unacknowledged
 
         flag_unacknowledged(self)
 

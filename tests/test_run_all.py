@@ -1,6 +1,6 @@
 """benchmarks/run_all.py's verdicts (issue 15), a pure function of given figures: a ratio is
-met at or under its goal, blocks CI only past twice its goal, and a figure not measured is
-skipped, never met."""
+met at or under its goal, blocks CI only past twice its goal, and a figure not measured fails
+(issue 27: a benchmark that cannot measure is a failure, never a skip)."""
 
 from __future__ import annotations
 
@@ -27,16 +27,14 @@ def test_a_ratio_at_its_goal_is_met_and_past_twice_it_blocks() -> None:
     assert blocking.blocking
 
 
-def test_what_did_not_run_is_skipped_not_met() -> None:
+def test_what_did_not_measure_fails_never_skipped_or_met() -> None:
     rows = verdicts(GOALS, None)
-    assert [r.met for r in rows] == [None, None] and not any(r.blocking for r in rows)
-    assert "skipped" in table(rows)
-
-
-def test_a_benchmark_that_should_have_run_and_could_not_measure_fails() -> None:
-    rows = verdicts(GOALS, None, failed=True)
-    assert [r.met for r in rows] == [False, False] and all(r.blocking for r in rows)
-    assert "could not measure" in table(rows)
+    assert [r.met for r in rows] == [None, None] and all(r.blocking for r in rows)
+    assert "NOT MEASURED" in table(rows) and "skipped" not in table(rows)
+    # one figure of a benchmark missing (its baseline too) fails that goal alone
+    missing, measured = verdicts(GOALS, {"desk": 250.0, "live": 10.0})
+    assert missing.met is None and missing.blocking
+    assert measured.met and not measured.blocking
 
 
 def test_an_exact_count_over_its_goal_blocks() -> None:
@@ -45,3 +43,4 @@ def test_an_exact_count_over_its_goal_blocks() -> None:
     assert met.met and not met.blocking
     (missed,) = verdicts(keys, {"keys": 9.0})
     assert missed.met is False and missed.blocking
+    assert "a count no load explains" in table([missed])

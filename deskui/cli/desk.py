@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from deskui.cli.common import UsageError
+from deskui.cli.common import UsageError, say
 from deskui.crash import CRASH_STATUS
 
 if TYPE_CHECKING:
@@ -39,11 +39,17 @@ def run(settings: Settings, clock: Clock, grant: object | None = None) -> int:
     database = None
     if settings.database_url.startswith("postgresql"):
         # a team server that cannot be reached is said in one line before the screen opens
-        from deskui.data.database import Database, DatabaseError
+        # and a schema this desk does not know stops it here (issue 27): never migrated
+        from deskui.data.database import Database, DatabaseError, SchemaNotCurrent
 
         try:
             database = Database(settings.database_url)
             database.check()
+            database.require_current()
+        except SchemaNotCurrent as error:
+            found = error.found or "-"
+            line = say("app.schema_unknown", settings, found=found, knows=error.knows)
+            raise UsageError(line) from error
         except DatabaseError as error:
             raise UsageError(str(error)) from error
     from deskui.app import make_app

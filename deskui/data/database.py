@@ -18,6 +18,20 @@ class DatabaseError(Exception):
     """A database problem said in one line an agent or admin can act on."""
 
 
+class SchemaNotCurrent(DatabaseError):
+    """A team database whose schema is not the one this desk knows (issue 27): older (the
+    administrator has not run `deskui db upgrade` yet) or newer (this desk is older than
+    the site's). A desk never migrates a server's schema itself: it says so and stops."""
+
+    def __init__(self, found: str | None, knows: str) -> None:
+        super().__init__(
+            f"the database's schema is at {found or 'nothing'}, this deskui knows {knows}:"
+            " the administrator runs `deskui db upgrade` with the same deskui as the desks"
+        )
+        self.found = found
+        self.knows = knows
+
+
 def parse_url(url: str) -> URL:
     """The URL, or a DatabaseError naming what is wrong with it."""
     try:
@@ -104,6 +118,27 @@ class Database:
                 command.upgrade(alembic_config(connection), "heads")
         except OperationalError as error:
             raise DatabaseError(describe(error, self.url)) from error
+
+    def require_current(self) -> None:
+        """A team database: its schema must be the one this desk knows (HEAD), else
+        SchemaNotCurrent. Asks only the revision: the desks' database role needs no right to
+        change the schema, and a hundred desks starting after an upgrade do not race to
+        migrate it."""
+        try:
+            found = self.revision()
+        except OperationalError as error:
+            raise DatabaseError(describe(error, self.url)) from error
+        if found != HEAD:
+            raise SchemaNotCurrent(found, HEAD)
+
+    def open_for_desk(self) -> None:
+        """What a desk does as it opens its database: a file of its own (SQLite: the desk's,
+        the demo's) is brought to the newest migration; a server's is only checked
+        (`require_current`): migrating it is the administrator's `deskui db upgrade`."""
+        if self.is_sqlite:
+            self.upgrade()
+        else:
+            self.require_current()
 
     def revision(self) -> str | None:
         """The migration the schema is at (None for an empty database)."""

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
@@ -51,7 +51,6 @@ from deskui.services.handover import (
     acknowledge_handover,
     add_handover_item,
     finish_handover_item,
-    flag_late_acknowledgements,
     gather_handover,
     hand_over,
     handover_count,
@@ -78,8 +77,6 @@ __all__ = [
     "OUTGOING",
     "HandoverItemModal",
     "HandoverScreen",
-    "flag_unacknowledged",
-    "offer_incoming_handover",
 ]
 
 
@@ -557,33 +554,3 @@ def describe_item(row: Any) -> Text:
         text.append("\n")
     text.rstrip()
     return text
-
-
-def offer_incoming_handover(app: App[Any]) -> None:
-    """At sign-in: if a handover waits for this agent it is the first thing on the desk."""
-    host = desk_host(app)
-
-    def check() -> None:
-        if host.agent is None:
-            return
-        waiting = call_service(host, handover_count, HandoverPage(INCOMING))
-        if waiting:
-            deliver(app, _show_incoming)
-
-    def _show_incoming() -> None:
-        # the agent may have opened (and left) the handover meanwhile: never a second one
-        if not any(isinstance(screen, HandoverScreen) for screen in app.screen_stack):
-            open_modal(app, HandoverScreen(INCOMING))
-
-    app.run_worker(check, thread=True, exclusive=True, group="handover_offer", exit_on_error=False)
-
-
-def flag_unacknowledged(app: DeskHost) -> None:
-    """Once in a while from the app's tick: late acknowledgements go to the lead."""
-
-    def check() -> None:
-        call_service(app, flag_late_acknowledgements, None, anonymous=True)
-
-    if any(w.group == "handover_flag" and not w.is_finished for w in app.workers):
-        return  # one check at a time, and a running one is never cancelled (no double notice)
-    app.run_worker(check, thread=True, group="handover_flag", exit_on_error=False)
