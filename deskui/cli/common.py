@@ -47,12 +47,18 @@ def say(key: str, settings: Settings, **values: object) -> str:
 
 
 def open_database(settings: Settings, clock: Clock, *, seed_demo: bool) -> Database:
-    """The command's database, migrated; a demo's seeded once (a kept demo is reopened)."""
+    """The command's database; a demo's seeded once (a kept demo is reopened). A file of the
+    desk's own, or a demo, is brought to the newest migration; a team's server is only checked
+    (issue 27): migrating it is the administrator's `deskui db upgrade`, so the timers and
+    the phone bridge, running as the desk account, need no right to change the schema."""
     from deskui.data.database import Database, DatabaseError
 
     try:
         database = Database(settings.database_url)
-        database.upgrade()
+        if seed_demo:
+            database.upgrade()
+        else:
+            database.open_for_desk()
     except DatabaseError as error:
         raise UsageError(str(error)) from error
     if seed_demo:

@@ -152,7 +152,7 @@ class Bridge:
             from deskui.data.database import Database
 
             database = Database(self._url)
-            database.upgrade()
+            database.open_for_desk()  # a server's schema is the administrator's (issue 27)
             self._database = database
         return self._database
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -88,3 +89,35 @@ def test_the_desk_command_stops_before_its_screen_on_a_schema_it_does_not_know(
     err = capsys.readouterr().err
     assert "not the same version (database 9999, desk" in err and err.startswith("deskui:")
     assert team_database.revision() == "9999"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("export", "tickets"), ("privacy", "purge", "--dry-run"), ("phone", "token")],
+)
+def test_the_commands_a_site_runs_as_the_desk_account_never_migrate_its_server(
+    team_database: Database, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+) -> None:
+    """The timers and the phone bridge run as the desk account (deploy/systemd): they check the
+    schema as a desk does, and only `deskui db upgrade` migrates it."""
+    _set_revision(team_database, "0001")
+    url = team_database.url.render_as_string(hide_password=False)
+    assert main(["--db", url, "--lang", "en", *command]) != 0
+    assert "deskui db upgrade" in capsys.readouterr().err
+    assert team_database.revision() == "0001"  # untouched
+
+
+def test_the_phone_bridge_checks_the_schema_and_never_migrates_it(
+    team_database: Database, tmp_path: Path
+) -> None:
+    from deskui.data.database import DatabaseError
+    from deskui.domain.clock import SystemClock
+    from deskui.phone.bridge import Bridge
+    from deskui.phone.journal import Journal
+
+    _set_revision(team_database, "0001")
+    url = team_database.url.render_as_string(hide_password=False)
+    bridge = Bridge(url, SystemClock(), Journal(tmp_path / "journal"), b"t" * 32)
+    with pytest.raises(DatabaseError):  # refused: the events wait in the journal meanwhile
+        bridge._db()
+    assert team_database.revision() == "0001"
