@@ -231,10 +231,11 @@ class PrivacyStore(StoreBase):
             select(
                 m.Callback.id, m.Callback.purpose, m.Callback.way, m.Callback.status,
                 m.Callback.due_at, m.Callback.done_at, m.Callback.outcome, m.Callback.notes,
+                m.Callback.number,
             )
             .where(m.Callback.id.in_(callbacks))
             .order_by(m.Callback.id),
-            "id purpose way status due_at done_at outcome notes",
+            "id purpose way status due_at done_at outcome notes number",
         )  # fmt: skip
         found["gifts"] = self._rows(
             select(m.Gift.id, m.Gift.gift, m.Gift.sent_at, m.Gift.arrived, m.Gift.confirm_note)

@@ -511,7 +511,11 @@ def test_an_unknown_callers_number_is_erased_from_their_callback_on_request(
     (callback,) = _callbacks(database)
     assert callback.number == "+8613900001111"
     manager = Actor(desk.manager, "刘洋", "manager")
-    request = privacy.ErasePerson(privacy.PersonQuery(phone="139-0000-1111"), "来电 2026-11-23")
+    asked = privacy.PersonQuery(phone="139-0000-1111")
+    with UnitOfWork(database) as uow:  # art. 45: the person's export shows what is held
+        headers, rows = privacy.show_person(uow, manager, asked, FIXED_NOW).tables["callbacks"]
+    assert [dict(zip(headers, row, strict=True))["number"] for row in rows] == ["+8613900001111"]
+    request = privacy.ErasePerson(asked, "来电 2026-11-23")
     with UnitOfWork(database) as uow:
         privacy.erase_person(uow, manager, request, FIXED_NOW)
     (callback,) = _callbacks(database)
