@@ -42,7 +42,7 @@ from deskui.domain.work_permissions import WorkChoice, may_choose
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
 from deskui.screens.delivery import deliver
-from deskui.screens.focus import closed_before_mount
+from deskui.screens.focus import ComposedTabOrder, closed_before_mount
 from deskui.screens.guardrail_hits import keep_guardrail_hit
 from deskui.screens.host import desk_host
 from deskui.screens.pending_saves import PendingSave, SaveLanded
@@ -145,7 +145,7 @@ class Answer:
     card_lines: PreparedText | None
 
 
-class IntakeScreen(Screen[None]):
+class IntakeScreen(ComposedTabOrder, Screen[None]):
     """One call from the first digit to the saved ticket."""
 
     CSS_PATH = "intake.tcss"  # its own rules, parsed when it first opens
@@ -214,6 +214,8 @@ class IntakeScreen(Screen[None]):
         self._slow_answers = 0
         self._fast_answers = 0
         self._ahead: LookupAhead[Answer] = LookupAhead()
+        self._unanswered: Lookup | None = None
+        """The phone field's lookup sent to the worker and not answered yet."""
         self._ahead_timer: Timer | None = None
         self._layout_wanted: dict[str, bool] = {}
         """Parts of the form to show or hide once the key's echo is painted (`_show_later`)."""
@@ -556,6 +558,7 @@ class IntakeScreen(Screen[None]):
             self._phone_error = False
             self.query_one("#err-phone", Static).update("")
         self._sequence += 1
+        self._unanswered = None
         if lookup.kind is LookupKind.NONE:
             self._show_matches([], conclusive=not value.strip())
             if self._card is not None:
@@ -567,8 +570,26 @@ class IntakeScreen(Screen[None]):
             if found is not None:
                 self._show_found(lookup, *found)
             else:
+                self._unanswered = lookup
                 self.find_callers(self._sequence, lookup)
         self._plan_look_ahead(value, lookup)
+
+    def _answer_now(self) -> None:
+        """The lookup still in the worker, answered here before a key that leaves the phone
+        field (typed ahead: a Tab before the answer came). What the form shows next (the
+        card, or the new customer's fields) decides where that key and the keys after it
+        go, so they go where the same keys pressed one by one would; the worker's answer,
+        when it comes, is then an old one."""
+        lookup, self._unanswered = self._unanswered, None
+        if lookup is None or not self.is_mounted:
+            return
+        try:
+            matches, card = _callers_and_card(partial(call_service, self.desk_app), lookup)
+        except Exception:  # the worker's own answer (or its trouble line) follows
+            self._unanswered = lookup
+            return
+        self._sequence += 1  # the worker's answer is for the value, already shown
+        self._show_found(lookup, matches, card)
 
     def _plan_look_ahead(self, value: str, lookup: Lookup) -> None:
         """After this key's frame, answer the values the next key may make, one per step."""
@@ -666,7 +687,8 @@ class IntakeScreen(Screen[None]):
         if not self._inline and message.lookup.kind is not LookupKind.NAME:
             self._worker_answered(message.seconds)
         if message.sequence != self._sequence:
-            return  # the agent typed on: an older answer
+            return  # the agent typed on (or a key took the answer itself): an older answer
+        self._unanswered = None
         self._show_found(message.lookup, message.matches, message.card)
 
     def _worker_answered(self, seconds: float) -> None:
@@ -764,6 +786,8 @@ class IntakeScreen(Screen[None]):
         the new customer's fields and went past them (issue 23)."""
         phone = self.query_one("#phone", Input)
         editing = phone.has_focus and (event.is_printable or event.key in PHONE_EDIT_KEYS)
+        if self._unanswered is not None and not editing:
+            self._answer_now()
         if self._layout_wanted and not editing:
             self._lay_out()
         if event.key == "enter" and isinstance(self.focused, Input | Select):

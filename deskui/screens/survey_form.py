@@ -153,7 +153,7 @@ class SurveyReceivedModal(ModalScreen[int | None]):
         self.save(
             received_from,
             received_at,
-            int(str(score)) if score is not Select.BLANK else None,
+            int(str(score)) if score not in (Select.NULL, "") else None,
             note,
         )
 

@@ -260,6 +260,32 @@ async def test_a_lead_records_a_missing_survey_form_with_one_key(
         assert form.received_by_id == 4  # 张伟
 
 
+async def test_a_survey_form_without_a_score_saves_with_none(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The score is optional (a form handed in unscored): left on its prompt, the save
+    records no score. It crashed the desk (the prompt's value read as a number), found by
+    the key walk."""
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await pilot.press("f6", "2")
+        await settle(pilot)
+        first = app.screen.query_one("#team-surveys", WorkList).cursor_row
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SurveyReceivedModal)
+        await _type(pilot, "营销中心 赵磊")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, TeamScreen)
+    with UnitOfWork(demo_database) as uow:
+        form = uow.session.scalars(
+            select(m.SurveyForm).where(m.SurveyForm.customer_id == first.customer_id)
+        ).one()
+        assert (form.score, form.received_from) == (None, "营销中心 赵磊")
+
+
 async def test_an_agent_sees_missing_forms_but_does_not_record_them(
     demo_database: Database, clock: FixedClock
 ) -> None:
