@@ -27,13 +27,22 @@ from deskui.services.visits import (
 from tests.conftest import FIXED_NOW
 from tests.services.conftest import Desk
 
+LETTER = {
+    "confirmation_form": "媒体机运行正常／有问题需解决；对产品和服务的评价与建议",
+    "feedback_frequency": "每次回访后",
+    "feedback_times": "回访当天下班前",
+}
+"""What a request letter states besides its reason, frequency and dates (seed 000:2.5.4)."""
+
 
 def test_an_agent_asks_a_lead_approves_and_the_feedback_is_kept(
     database: Database, desk: Desk
 ) -> None:
     agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
     lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
-    asked = RequestVisit(desk.customer, "设备老化", "每月一次", date(2026, 12, 1), date(2027, 3, 1))
+    asked = RequestVisit(
+        desk.customer, "设备老化", "每月一次", date(2026, 12, 1), date(2027, 3, 1), **LETTER
+    )
     with UnitOfWork(database) as uow:
         request_id = request_visit(uow, agent, asked, FIXED_NOW)
     with UnitOfWork(database) as uow, pytest.raises(Denied) as denied:
@@ -63,9 +72,11 @@ def test_a_visit_request_and_its_decision_are_refused_with_the_rules_reason(
     agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
     lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
     backwards = RequestVisit(
-        desk.customer, "设备检查", "每月一次", date(2026, 12, 1), date(2026, 11, 1)
+        desk.customer, "设备检查", "每月一次", date(2026, 12, 1), date(2026, 11, 1), **LETTER
     )
-    blank = RequestVisit(desk.customer, " ", "每月一次", date(2026, 12, 1), date(2027, 1, 1))
+    blank = RequestVisit(
+        desk.customer, " ", "每月一次", date(2026, 12, 1), date(2027, 1, 1), **LETTER
+    )
     with UnitOfWork(database) as uow:
         for command, key in (
             (backwards, "callbacks.error.end_before_first"),
@@ -76,7 +87,7 @@ def test_a_visit_request_and_its_decision_are_refused_with_the_rules_reason(
             assert refused.value.key == key
         assert visit_page(uow, agent, ListPage(0, 5), FIXED_NOW) == []
     asked = RequestVisit(
-        desk.customer, "设备检查", "每月一次", date(2026, 12, 1), date(2027, 5, 31)
+        desk.customer, "设备检查", "每月一次", date(2026, 12, 1), date(2027, 5, 31), **LETTER
     )
     with UnitOfWork(database) as uow:
         request_id = request_visit(uow, agent, asked, FIXED_NOW)
@@ -110,10 +121,10 @@ def test_an_approved_request_schedules_its_visits_and_a_rejected_one_none(
     agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
     lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
     monthly = RequestVisit(
-        desk.customer, "设备老化", "每月一次", date(2026, 12, 1), date(2027, 3, 1)
+        desk.customer, "设备老化", "每月一次", date(2026, 12, 1), date(2027, 3, 1), **LETTER
     )
     other = RequestVisit(
-        desk.other_customer, "客户要求", "每周", date(2026, 12, 1), date(2026, 12, 31)
+        desk.other_customer, "客户要求", "每周", date(2026, 12, 1), date(2026, 12, 31), **LETTER
     )
     with UnitOfWork(database) as uow:
         approved = request_visit(uow, agent, monthly, FIXED_NOW)
