@@ -149,3 +149,23 @@ def test_the_anniversary_is_planned_like_the_holidays_inside_the_horizon_only() 
     assert plan.due_at == datetime(2026, 11, 30, 9, 30, tzinfo=SH)
     occasion = parse_occasion(plan.occasion)
     assert occasion is not None and (occasion.kind, occasion.day) == ("founding", date(2026, 12, 3))
+
+
+def test_the_founding_anniversary_is_said_in_the_queue_the_script_and_the_export() -> None:
+    """The queue names it apart from the cooperation's anniversary, the script says it in
+    值此{occasion}之际, and `export --words` says it as the queue does (no code left)."""
+    from deskui import i18n
+    from deskui.cli.export import table_in_words
+    from deskui.screens.occasion_words import occasion_label, occasion_said
+
+    i18n.set_locale("zh-CN")
+    try:
+        assert occasion_label("founding:2026-12-03") == "公司成立纪念日 12-03"
+        assert occasion_label("anniversary:2026-12-03") == "合作纪念日 12-03"
+        assert occasion_said("founding:2026-12-03") == "贵公司成立纪念日"
+        (row,) = table_in_words("callbacks", (["occasion"], [["founding:2026-12-03"]]))[1]
+        assert row == ["公司成立纪念日 12-03"]
+        i18n.set_locale("en")
+        assert occasion_label("founding:2026-12-03") == "Founding anniversary 12-03"
+    finally:
+        i18n.set_locale(i18n.DEFAULT_LOCALE)
