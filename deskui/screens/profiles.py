@@ -265,6 +265,8 @@ class ProfilesScreen(Screen[None]):
         )
         if detail.address:
             text.append("\n" + visible(t("profiles.detail_address", address=detail.address)))
+        if detail.founded_on is not None:  # its anniversary is called for (seed 000:2.5.1.2)
+            text.append("\n" + t("profiles.detail_founded", day=detail.founded_on.isoformat()))
         if detail.needs_sales_confirmation:
             text.append("\n" + t("profiles.detail_confirm"))
         zone = ZoneInfo(self.desk_app.settings.site_timezone)

@@ -194,6 +194,7 @@ async def test_a_customers_founding_date_is_typed_on_its_profile_form(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ProfilesScreen)
+        assert "公司成立日期：2010-12-03" in screen_text(app)  # the detail pane says it
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one("#f-founded_on", Input).value == "2010-12-03"
