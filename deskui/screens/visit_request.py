@@ -138,6 +138,9 @@ class VisitRequestModal(ModalScreen[int | None]):
         if closed_before_mount(self):  # a key typed ahead closed it first
             return
         self.query_one("#visit-reason", Input).focus()
+        # focused before its first layout, the field scrolled its label out of sight
+        fields = self.query_one("#visit-fields", VerticalScroll)
+        self.call_after_refresh(fields.scroll_home, animate=False)
         self.draft.load()
 
     @on(Input.Changed)
