@@ -168,7 +168,9 @@ def test_export_in_words_gives_the_headers_and_values_an_agent_reads(
     assert len(words) == len(keys)
 
 
-@pytest.mark.parametrize("kind", ["tickets", "callbacks", "correspondence", "orders", "gifts"])
+@pytest.mark.parametrize(
+    "kind", ["tickets", "callbacks", "correspondence", "orders", "gifts", "visit_requests"]
+)
 def test_export_in_words_has_no_code_left_in_its_headers_or_coded_columns(
     capsys: pytest.CaptureFixture[str], kind: str
 ) -> None:

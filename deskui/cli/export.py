@@ -56,6 +56,7 @@ KIND_VALUE_WORDS: dict[str, dict[str, str]] = {
     "callbacks": {"status": "export.callback_status"},
     "handover": {"status": "handover.status"},
     "orders": {"status": "orders.status"},
+    "visit_requests": {"status": "callbacks.visit_status"},
     "correspondence": {
         "direction": "correspondence.direction_name",
         "kind": "correspondence.kind_name",

@@ -31,6 +31,7 @@ EXPORT_KINDS = (
     "events",
     "surveys",
     "calls",
+    "visit_requests",
 )
 
 

@@ -39,6 +39,7 @@ from deskui.domain.callbacks import (
     to_share,
     week_bounds,
 )
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.model import (
     CallbackOutcome,
     CallbackPurpose,
@@ -75,11 +76,19 @@ purposes a site picks for confirmation, so it is no CallbackPurpose member."""
 
 
 class CallbackError(Refusal, ValueError):
-    """A callback action that cannot be done; `key` is the catalog key saying why."""
+    """A callback action that cannot be done; `key` is the catalog key saying why, `values`
+    what it names; `problems` every field's problem where a form's checks found several."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(
+        self,
+        key: str,
+        values: Sequence[tuple[str, object]] = (),
+        problems: Sequence[FieldProblem] = (),
+    ) -> None:
         super().__init__(key)
         self.key = key
+        self.values: dict[str, object] = dict(values)
+        self.problems = tuple(problems)
 
 
 class BookingRefused(CallbackError):
@@ -218,6 +227,21 @@ class VisitRow:
     decision_note: str
     feedback: str
     created_at: datetime
+    confirmation_form: str = ""
+    """回访确认表内容: what the customer confirms on the visit (seed 000:2.5.4)."""
+    feedback_frequency: str = ""
+    """信息反馈的频率: how often the visit's information is reported back."""
+    feedback_times: str = ""
+    """信息反馈的时间: when it is reported back."""
+
+
+VISIT_EXPORT_HEADERS = (
+    "id", "customer", "requested_by", "requested_at", "reason", "frequency",
+    "confirmation_form", "first_date", "end_date", "feedback_frequency", "feedback_times",
+    "status", "decided_by", "decided_at", "decision_note", "feedback", "feedback_at",
+    "callback_id",
+)  # fmt: skip
+"""The visit requests' export: every statement of the letter (seed 000:2.5.4) and its fate."""
 
 
 class CallbackStore(StoreBase):
@@ -934,8 +958,9 @@ class CallbackStore(StoreBase):
     def generate_occasions(
         self, now: datetime, calendar: BusinessCalendar, rules: CallbackRules | None = None
     ) -> int:
-        """Special-occasion callbacks ahead of holidays, birthdays, anniversaries and
-        promotions; an occasion already planned is not planned twice."""
+        """Special-occasion callbacks ahead of holidays, birthdays, anniversaries (of the
+        cooperation and of the company's founding) and promotions; an occasion already
+        planned is not planned twice."""
         rules = rules or self.rules.callbacks
         customers = self.session.scalars(select(m.Customer).order_by(m.Customer.id)).all()
         facts = [
@@ -944,6 +969,7 @@ class CallbackStore(StoreBase):
                 c.assigned_agent_id,
                 c.contract_signed_on,
                 tuple((p.id, p.birthday) for p in c.contacts if p.birthday is not None),
+                c.founded_on,
             )
             for c in customers
         ]
@@ -1029,6 +1055,9 @@ class CallbackStore(StoreBase):
         first_date: date,
         end_date: date,
         callback_id: int | None = None,
+        confirmation_form: str = "",
+        feedback_frequency: str = "",
+        feedback_times: str = "",
     ) -> int:
         """Save a request the visits service checked (domain/visit_life), pending."""
         request = m.VisitRequest(
@@ -1039,6 +1068,9 @@ class CallbackStore(StoreBase):
             frequency=frequency.strip(),
             first_date=first_date,
             end_date=end_date,
+            confirmation_form=confirmation_form.strip(),
+            feedback_frequency=feedback_frequency.strip(),
+            feedback_times=feedback_times.strip(),
             status="pending",
             decision_note="",
             feedback="",
@@ -1108,9 +1140,33 @@ class CallbackStore(StoreBase):
                 v.decision_note,
                 v.feedback,
                 v.created_at,
+                v.confirmation_form,
+                v.feedback_frequency,
+                v.feedback_times,
             )
             for v, customer, by, decided in self.session.execute(query)
         ]
+
+    def visit_export_rows(self) -> list[list[Any]]:
+        """Every visit request with all its letter states and what became of it, by id."""
+        requester = aliased(m.Agent)
+        decider = aliased(m.Agent)
+        query = (
+            select(m.VisitRequest, m.Customer.name, requester.name, decider.name)
+            .join(m.Customer, m.Customer.id == m.VisitRequest.customer_id)
+            .join(requester, requester.id == m.VisitRequest.requested_by_id)
+            .outerjoin(decider, decider.id == m.VisitRequest.decided_by_id)
+            .order_by(m.VisitRequest.id)
+        )
+        rows: list[list[Any]] = []
+        for v, customer, by, decided in self.session.execute(query):
+            rows.append([
+                v.id, customer, by, v.created_at, v.reason, v.frequency,
+                v.confirmation_form, v.first_date, v.end_date, v.feedback_frequency,
+                v.feedback_times, v.status, decided or "", v.decided_at, v.decision_note,
+                v.feedback, v.feedback_at, v.callback_id,
+            ])  # fmt: skip
+        return rows
 
     # -- export: every recorded field ------------------------------------------------------------
 
@@ -1267,6 +1323,7 @@ def coverage_period(
 
 __all__ = [
     "CALLBACK_EXPORT_HEADERS",
+    "VISIT_EXPORT_HEADERS",
     "BookingDoubted",
     "BookingRefused",
     "CallbackDetail",

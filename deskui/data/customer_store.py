@@ -92,6 +92,9 @@ class CustomerStore(StoreBase):
             .limit(1)
         )
 
+    def customer_exists(self, customer_id: int) -> bool:
+        return self.session.get(m.Customer, customer_id) is not None
+
     def contact_customer(self, contact_id: int) -> int | None:
         """The customer a contact belongs to (None: no such contact)."""
         return self.session.scalar(select(m.Contact.customer_id).where(m.Contact.id == contact_id))
@@ -208,6 +211,7 @@ class CustomerStore(StoreBase):
             "phone_extension": customer.phone_extension,
             "unit_number": customer.unit_number,
             "contract_signed_on": customer.contract_signed_on,
+            "founded_on": customer.founded_on,
             "needs_sales_confirmation": bool(customer.needs_sales_confirmation),
             "agent": agent.name if agent else None,
         }
@@ -255,6 +259,7 @@ def _customer(customer: m.Customer, agents: dict[int, str]) -> CustomerRecord:
         phone_extension=customer.phone_extension,
         unit_number=customer.unit_number,
         assigned_agent=agents.get(customer.assigned_agent_id or -1),
+        founded_on=customer.founded_on,
         contacts=tuple(
             ContactRecord(
                 c.id,

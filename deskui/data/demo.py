@@ -484,6 +484,8 @@ def _seed_callbacks(
         customers[4].id, agent.id, now, reason="客户要求上门检查二楼的媒体机",
         frequency="每月一次", first_date=today + timedelta(days=7),
         end_date=today + timedelta(days=97),
+        confirmation_form="媒体机运行正常／有问题需解决；客户对产品和服务的评价与建议",
+        feedback_frequency="每次回访后", feedback_times="回访当天下班前",
     )  # fmt: skip
     _seed_callback_rules(uow, now, customers, desk_agents)
 

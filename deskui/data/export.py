@@ -47,14 +47,15 @@ def _customers(uow: UnitOfWork, zone: ZoneInfo) -> Table:
     headers = [
         "id", "name", "address", "phone", "unit_number", "assigned_agent", "contact",
         "contact_role", "position", "gender", "contact_phone", "extension", "email",
-        "birthday", "convenient_time", "phone_extension",
+        "birthday", "convenient_time", "phone_extension", "founded_on",
     ]  # fmt: skip
     rows: list[list[Any]] = []
     for c in uow.customers.customers():
         base = [c.id, c.name, c.address, c.phone_e164 or "", c.unit_number, c.assigned_agent or ""]
-        own = c.phone_extension or ""  # the customer's own extension, last: columns kept
+        # the customer's own extension and founding date, last: columns kept
+        own = [c.phone_extension or "", c.founded_on]
         if not c.contacts:
-            rows.append([*base, *[""] * 9, own])
+            rows.append([*base, *[""] * 9, *own])
         for p in c.contacts:
             rows.append(
                 [
@@ -68,7 +69,7 @@ def _customers(uow: UnitOfWork, zone: ZoneInfo) -> Table:
                     p.email,
                     p.birthday,
                     p.convenient_time,
-                    own,
+                    *own,
                 ]
             )
     return headers, _localised(rows, zone)
@@ -79,6 +80,13 @@ def _callbacks(uow: UnitOfWork, zone: ZoneInfo) -> Table:
 
     # every recorded field of a callback: who, when, the way, answers, outcome, notes
     return list(CALLBACK_EXPORT_HEADERS), _localised(uow.callbacks.callback_export_rows(), zone)
+
+
+def _visit_requests(uow: UnitOfWork, zone: ZoneInfo) -> Table:
+    from deskui.data.callback_store import VISIT_EXPORT_HEADERS
+
+    # every statement of the request letter and its decision and feedback (seed 000:2.5.4)
+    return list(VISIT_EXPORT_HEADERS), _localised(uow.callbacks.visit_export_rows(), zone)
 
 
 def _calls(uow: UnitOfWork, zone: ZoneInfo) -> Table:
@@ -173,6 +181,7 @@ KINDS: dict[str, Callable[[UnitOfWork, ZoneInfo], Table]] = {
     "events": _relations("EVENT_EXPORT_HEADERS", "event_export_rows"),
     "surveys": _surveys,
     "calls": _calls,
+    "visit_requests": _visit_requests,
 }
 
 

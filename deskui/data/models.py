@@ -125,6 +125,8 @@ class Customer(Base):
     unit_number: Mapped[str] = mapped_column(String(40), default="")
     assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"), index=True)
     contract_signed_on: Mapped[date | None] = mapped_column(Date)
+    # its anniversary is a special-occasion callback (公司成立纪念日, seed 000:2.5.1.2)
+    founded_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -597,6 +599,10 @@ class VisitRequest(Base):
     frequency: Mapped[str] = mapped_column(String(80))
     first_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
+    # what the letter also states (seed 000:2.5.4): 回访确认表内容, 信息反馈的频率及时间
+    confirmation_form: Mapped[str] = mapped_column(Text, default="", server_default="")
+    feedback_frequency: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    feedback_times: Mapped[str] = mapped_column(String(80), default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     decided_at: Mapped[datetime | None]

@@ -22,6 +22,8 @@ class CustomerDraft:
     version: int | None = None
     needs_sales_confirmation: bool | None = None
     """Confirm with the sales head before every callback (seed 000:2.5.2.1); None keeps it."""
+    founded_on: str | None = None
+    """The company's founding date as typed (seed 000:2.5.1.2); None keeps it, "" clears it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,8 @@ class CustomerDetail:
     needs_sales_confirmation: bool = False
     filings: tuple[tuple[str, datetime], ...] = ()
     """Each open filing deadline, soonest first: (`cs` | `sales` | `personal_notes`, due)."""
+    founded_on: date | None = None
+    """公司成立日期: its anniversary is a special-occasion callback (seed 000:2.5.1.2)."""
 
 
 @dataclass(frozen=True, slots=True)

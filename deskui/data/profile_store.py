@@ -26,13 +26,14 @@ from deskui.data.profile_records import (
 )
 from deskui.data.store_base import StoreBase
 from deskui.domain.assignment import AgentLoad, CustomerNeed, assign_customers, parse_skills
-from deskui.domain.clock import SITE_TIMEZONE
+from deskui.domain.clock import SITE_TIMEZONE, site_zone
 from deskui.domain.customer_import import (
     ImportReport,
     ImportRow,
     check_contact,
     check_customer,
     check_date,
+    check_founded_on,
     check_phone,
 )
 from deskui.domain.deadlines import ProfileFilingKind, profile_filing_due, profile_filing_due_on
@@ -135,6 +136,7 @@ class ProfileStore(StoreBase):
             filing_due=due,
             needs_sales_confirmation=customer.needs_sales_confirmation,
             filings=filings,
+            founded_on=customer.founded_on,
         )
 
     def existing_phones(self) -> set[str]:
@@ -151,6 +153,10 @@ class ProfileStore(StoreBase):
         contract, date_problem = check_date("contract_signed_on", draft.contract_signed_on)
         if date_problem is not None:
             problems.append(date_problem)
+        today = now.astimezone(site_zone(SITE_TIMEZONE)).date()
+        founded, founded_problem = check_founded_on(draft.founded_on or "", today)
+        if founded_problem is not None:
+            problems.append(founded_problem)
         if problems:
             return SaveResult(problems=tuple(problems))
         phone, _, _ = check_phone("phone", draft.phone)
@@ -162,6 +168,7 @@ class ProfileStore(StoreBase):
                 phone_reversed=reversed_digits(phone) if phone else None,
                 unit_number=draft.unit_number.strip(),
                 contract_signed_on=contract,
+                founded_on=founded,
                 needs_sales_confirmation=bool(draft.needs_sales_confirmation),
                 created_at=now,
                 updated_at=now,
@@ -184,6 +191,8 @@ class ProfileStore(StoreBase):
             customer.phone_reversed = reversed_digits(phone) if phone else None
             customer.unit_number = draft.unit_number.strip()
             customer.contract_signed_on = contract
+            if draft.founded_on is not None:
+                customer.founded_on = founded
             if draft.needs_sales_confirmation is not None:
                 customer.needs_sales_confirmation = draft.needs_sales_confirmation
             customer.updated_at = now

@@ -68,6 +68,8 @@ class CustomerRecord:
     assigned_agent: str | None
     contacts: tuple[ContactRecord, ...] = field(default_factory=tuple)
     phone_extension: str | None = None
+    founded_on: date | None = None
+    """公司成立日期: its anniversary is a special-occasion callback (seed 000:2.5.1.2)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -514,6 +514,8 @@ class OccasionFacts:
     contract_signed_on: date | None
     birthdays: tuple[tuple[int, date], ...] = field(default_factory=tuple)
     """(contact id, birthday) of the customer's contacts."""
+    founded_on: date | None = None
+    """The company's founding date: its anniversary is called for (公司成立纪念日)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -570,7 +572,8 @@ class Occasion:
     """What a special-occasion callback is for, read back from `Callback.occasion`."""
 
     kind: str
-    """holiday | birthday | anniversary | promotion"""
+    """holiday | birthday | anniversary (of our cooperation) | founding (the company's own
+    anniversary) | promotion"""
     day: date | None = None
     name: str = ""
     """The holiday's name as the calendar gives it (`National Day`), or the promotion's."""
@@ -586,12 +589,13 @@ HOLIDAY_KEYS: dict[str, str] = {h.value: h.name for h in chinese_calendar.Holida
 
 def parse_occasion(text: str) -> Occasion | None:
     """`holiday:2026-10-01:National Day`, `birthday:2026-11-30`, `anniversary:2026-12-01`,
-    `promotion:7` or `promotion:7:<name>` (the name as the store adds it)."""
+    `founding:2026-12-01`, `promotion:7` or `promotion:7:<name>` (the name as the store
+    adds it)."""
     kind, _, rest = text.partition(":")
     if kind == "promotion":
         _, _, name = rest.partition(":")
         return Occasion(kind, None, name)
-    if kind not in ("holiday", "birthday", "anniversary"):
+    if kind not in ("holiday", "birthday", "anniversary", "founding"):
         return None
     day_text, _, name = rest.partition(":")
     try:
@@ -610,8 +614,9 @@ def plan_occasions(
     promotions: Sequence[Promotion] = (),
 ) -> list[PlannedCallback]:
     """Special-occasion callbacks (seed 000:2.5.1.2) for holidays, contacts' birthdays,
-    company anniversaries and promotions inside the horizon, due `occasion_lead` before the
-    date; a promotion already running (recorded late) is still called during its period."""
+    anniversaries of the cooperation and of the company's founding (公司成立纪念日), and
+    promotions inside the horizon, due `occasion_lead` before the date; a promotion already
+    running (recorded late) is still called during its period."""
     today = _utc(now).astimezone(calendar.tz).date()
     end = today + rules.occasion_horizon
     holidays = holidays_between(today, end)
@@ -657,6 +662,18 @@ def plan_occasions(
                         CallbackPurpose.SPECIAL_OCCASION,
                         due(on),
                         occasion=f"anniversary:{on.isoformat()}",
+                    )
+                )
+        if fact.founded_on is not None:  # seed 000:2.5.1.2: 公司成立纪念日
+            on = _anniversary(fact.founded_on, today, end)
+            if on is not None:
+                planned.append(
+                    PlannedCallback(
+                        fact.customer_id,
+                        agent,
+                        CallbackPurpose.SPECIAL_OCCASION,
+                        due(on),
+                        occasion=f"founding:{on.isoformat()}",
                     )
                 )
         for promotion in running:

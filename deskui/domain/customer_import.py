@@ -187,6 +187,15 @@ def check_date(name: str, value: object) -> tuple[date | None, Problem | None]:
     return None, Problem(name, "profiles.problem.bad_date", {"value": text})
 
 
+def check_founded_on(value: object, today: date) -> tuple[date | None, Problem | None]:
+    """A company's founding date (公司成立日期, seed 000:2.5.1.2) as check_date reads it, and
+    not after `today`: a company not yet founded has no anniversary to call for."""
+    day, problem = check_date("founded_on", value)
+    if day is not None and day > today:
+        return None, Problem("founded_on", "profiles.problem.founded_later", {"today": today})
+    return day, problem
+
+
 def check_customer(name: str, address: str, phone: str, unit_number: str) -> list[Problem]:
     """What is wrong with a customer's own fields (the form and the import alike)."""
     problems: list[Problem] = []

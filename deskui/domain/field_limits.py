@@ -100,12 +100,13 @@ _UNITS = ("unit", "unit_number")
 _CODES = (
     "promised_at", "callback_time", "expected_finish", "action_at", "booked_at", "postpone_to",
     "first_date", "end_date", "starts_on", "ends_on", "received_at", "birthday",
-    "contract_signed_on", "day", "due", "at", "sent_at", "valid_from", "valid_to", "path",
-    "setting", "forwarded_on",
+    "contract_signed_on", "founded_on", "day", "due", "at", "sent_at", "valid_from",
+    "valid_to", "path", "setting", "forwarded_on",
 )  # fmt: skip
 _NOTES = (
     "message", "people", "interest", "purpose", "prepare", "plan", "measures", "result",
     "outcome", "feedback", "issue", "words", "answer", "personal_notes", "note_long",
+    "confirmation_form",
 )  # fmt: skip
 
 INPUT_KINDS: dict[str, FieldKind] = {

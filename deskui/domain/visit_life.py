@@ -1,13 +1,20 @@
-"""An on-site visit request's life (seed 000:2.5.4): asked with its reason, frequency and
-dates; approved or rejected by a lead or manager (a rejection says why); the approved visit's
-feedback kept. Pure: the visits service asks, the callback store saves what was decided."""
+"""An on-site visit request's life (seed 000:2.5.4): asked with what the request letter
+states (its reason, frequency, confirmation form's contents, first and end dates, and the
+feedback's frequency and times); approved or rejected by a lead or manager (a rejection
+says why); the approved visit's feedback kept. Pure: the visits service asks, the callback
+store saves what was decided."""
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
+
+from deskui.domain.field_limits import FieldKind, limit
+from deskui.domain.field_problem import FieldProblem
+from deskui.domain.visible_text import drives_terminal
 
 
 class VisitStatus(StrEnum):
@@ -20,18 +27,76 @@ class VisitStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class VisitRefusal:
-    """Why the request may not be made or move so, as a catalog key."""
+    """Why the request may not be made or move so, as a catalog key and its values."""
 
     key: str
+    values: tuple[tuple[str, object], ...] = ()
 
 
-def request_refusal(reason: str, frequency: str, first: date, end: date) -> VisitRefusal | None:
-    """A request needs its reason and frequency, and ends no earlier than it starts."""
-    if not reason.strip() or not frequency.strip():
-        return VisitRefusal("callbacks.error.required")
-    if end < first:
-        return VisitRefusal("callbacks.error.end_before_first")
+VISIT_TEXTS: dict[str, int] = {
+    "reason": limit(FieldKind.SHORT_TEXT),
+    "frequency": 80,  # its column is String(80): a longer one PostgreSQL refuses
+    "confirmation_form": limit(FieldKind.NOTE),
+    "feedback_frequency": 80,
+    "feedback_times": 80,
+}
+"""What the request letter states in words (seed 000:2.5.4: 上门回访原因, 回访频率, 回访确认表
+内容, 信息反馈的频率及时间), each required, and how long each may be."""
+
+VISIT_HORIZON = timedelta(days=730)
+"""A request's visits end within two years of the day it is made (a date typed as 2962 or
+9999 would schedule nothing sane, and overflows the calendar)."""
+
+NOTE_LIMIT = limit(FieldKind.NOTE)
+"""A decision's note and the visit's feedback."""
+
+
+def text_problem(field: str, text: str, most: int, *, required: bool = True) -> FieldProblem | None:
+    """Blank (when required), too long, or holding a character that would drive the terminal
+    (ESC, NUL, a bidi override): refused, never stored. Markup is text and kept as typed."""
+    if not text.strip():
+        return FieldProblem(field, "callbacks.error.required") if required else None
+    if len(text) > most:
+        return FieldProblem(
+            field, "callbacks.error.too_long", (("limit", most), ("length", len(text)))
+        )
+    if drives_terminal(text.replace("\n", " ").replace("\t", " ")):
+        return FieldProblem(field, "callbacks.error.control")
     return None
+
+
+def request_problems(
+    texts: Mapping[str, str], first: date | None, end: date | None, today: date
+) -> list[FieldProblem]:
+    """What is wrong with a request as asked, each beside its field (empty when it may be
+    made): every statement of the letter present and plain text; the first visit no earlier
+    than the desk's today, the end no earlier than the first and within VISIT_HORIZON. A
+    date that could not be read is None; its problem shows an example from `today`."""
+    problems = [
+        problem
+        for name, most in VISIT_TEXTS.items()
+        if (problem := text_problem(name, texts.get(name, ""), most)) is not None
+    ]
+    example = (("example", (today + timedelta(days=1)).isoformat()),)
+    last = today + VISIT_HORIZON
+    if first is None:
+        problems.append(FieldProblem("first_date", "callbacks.error.bad_date", example))
+    elif first < today:
+        said = (("today", today.isoformat()),)
+        problems.append(FieldProblem("first_date", "callbacks.error.first_past", said))
+    if end is None:
+        problems.append(FieldProblem("end_date", "callbacks.error.bad_date", example))
+    elif first is not None and end < first:
+        problems.append(FieldProblem("end_date", "callbacks.error.end_before_first"))
+    elif end > last:
+        problems.append(
+            FieldProblem("end_date", "callbacks.error.end_too_far", (("last", last.isoformat()),))
+        )
+    return problems
+
+
+def _refused(problem: FieldProblem | None) -> VisitRefusal | None:
+    return None if problem is None else VisitRefusal(problem.key, problem.values)
 
 
 def decision(status: str, approve: bool, note: str) -> VisitStatus | VisitRefusal:
@@ -40,16 +105,17 @@ def decision(status: str, approve: bool, note: str) -> VisitStatus | VisitRefusa
         return VisitRefusal("callbacks.error.already_decided")
     if not approve and not note.strip():
         return VisitRefusal("callbacks.error.reject_needs_note")
+    refused = _refused(text_problem("note", note, NOTE_LIMIT, required=False))
+    if refused is not None:
+        return refused
     return VisitStatus.APPROVED if approve else VisitStatus.REJECTED
 
 
 def feedback_refusal(status: str, feedback: str) -> VisitRefusal | None:
-    """Feedback follows an approved visit only, and says something."""
+    """Feedback follows an approved visit only, and says something in plain text."""
     if status != VisitStatus.APPROVED:
         return VisitRefusal("callbacks.error.not_approved")
-    if not feedback.strip():
-        return VisitRefusal("callbacks.error.required")
-    return None
+    return _refused(text_problem("feedback", feedback, NOTE_LIMIT))
 
 
 _EVERY: tuple[tuple[tuple[str, ...], int, int], ...] = (

@@ -500,6 +500,14 @@ class CallbacksScreen(Screen[None]):
             text.append(f"  {t(f'callbacks.visit_status.{row.status}')}\n")
             text.append(f"{t('callbacks.visit.reason')}: ")
             text.append(visible(row.reason))
+            # what the letter states besides (seed 000:2.5.4): the form, the feedback's plan
+            not_stated = t("callbacks.visit.not_stated")
+            text.append(f"\n{t('callbacks.visit.confirmation_form')}: ")
+            text.append(visible(row.confirmation_form, one_line=True) or not_stated)
+            text.append(f"\n{t('callbacks.visit.feedback_frequency')}: ")
+            text.append(visible(row.feedback_frequency, one_line=True) or not_stated)
+            text.append(f"  {t('callbacks.visit.feedback_times')}: ")
+            text.append(visible(row.feedback_times, one_line=True) or not_stated)
             if row.decided_by or row.decision_note:
                 text.append(f"\n{t('callbacks.visit.decision_note')}: ")
                 text.append(visible(row.decision_note or t("callbacks.visit.no_note")))

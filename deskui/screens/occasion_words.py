@@ -13,7 +13,8 @@ def _holiday(occasion: Occasion) -> str:
 
 
 def occasion_label(occasion: str, contact_name: str = "") -> str:
-    """For lists: 国庆节 10-01, 王明生日 11-30, 合作纪念日 12-01, 促销：双十一; "" for none."""
+    """For lists: 国庆节 10-01, 王明生日 11-30, 合作纪念日 12-01, 公司成立纪念日 12-01,
+    促销：双十一; "" for none."""
     parsed = parse_occasion(occasion)
     if parsed is None:
         return ""
@@ -22,13 +23,14 @@ def occasion_label(occasion: str, contact_name: str = "") -> str:
         return t("callbacks.occasion.holiday", name=_holiday(parsed), day=day)
     if parsed.kind == "birthday":
         return t("callbacks.occasion.birthday", contact=contact_name, day=day)
-    if parsed.kind == "anniversary":
-        return t("callbacks.occasion.anniversary", day=day)
+    if parsed.kind in ("anniversary", "founding"):
+        return t(f"callbacks.occasion.{parsed.kind}", day=day)
     return t("callbacks.occasion.promotion", name=parsed.name or t("callbacks.occasion.unnamed"))
 
 
 def occasion_said(occasion: str) -> str:
-    """For the script's {occasion} in 值此{occasion}之际: 国庆节, 您的生日, 我们的合作纪念日."""
+    """For the script's {occasion} in 值此{occasion}之际: 国庆节, 您的生日, 我们的合作纪念日,
+    贵公司成立纪念日."""
     parsed = parse_occasion(occasion)
     if parsed is None:
         return t("callbacks.said.none")

@@ -74,7 +74,14 @@ if TYPE_CHECKING:
         SaveResult,
     )
 
-CUSTOMER_FIELDS = ("name", "address", "phone", "unit_number", "contract_signed_on")
+CUSTOMER_FIELDS = (
+    "name",
+    "address",
+    "phone",
+    "unit_number",
+    "contract_signed_on",
+    "founded_on",  # its anniversary is a special-occasion callback (seed 000:2.5.1.2)
+)
 CONTACT_INPUTS = ("contact", "position", "contact_phone", "email", "birthday", "convenient_time")
 NEW_CONTACT = -1
 
@@ -258,6 +265,8 @@ class ProfilesScreen(Screen[None]):
         )
         if detail.address:
             text.append("\n" + visible(t("profiles.detail_address", address=detail.address)))
+        if detail.founded_on is not None:  # its anniversary is called for (seed 000:2.5.1.2)
+            text.append("\n" + t("profiles.detail_founded", day=detail.founded_on.isoformat()))
         if detail.needs_sales_confirmation:
             text.append("\n" + t("profiles.detail_confirm"))
         zone = ZoneInfo(self.desk_app.settings.site_timezone)
@@ -499,6 +508,7 @@ class CustomerFormModal(ProfileFormBase):
                     "contract_signed_on": d.contract_signed_on.isoformat()
                     if d and d.contract_signed_on
                     else "",
+                    "founded_on": d.founded_on.isoformat() if d and d.founded_on else "",
                 }
                 with Horizontal(classes="form-columns"):
                     with Vertical(classes="form-column"):
@@ -556,6 +566,7 @@ class CustomerFormModal(ProfileFormBase):
             phone=self.value("phone"),
             unit_number=self.value("unit_number"),
             contract_signed_on=self.value("contract_signed_on"),
+            founded_on=self.value("founded_on"),
             id=d.id if d else None,
             version=d.version if d else None,
             needs_sales_confirmation=self.value("needs_sales_confirmation") == "yes",

@@ -4,7 +4,7 @@ ahead of its start, like holidays, birthdays and anniversaries."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -23,7 +23,7 @@ from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.runner import run_service
-from deskui.screens.visit_request import parse_day, refusal_key
+from deskui.screens.visit_request import desk_today, example_day, parse_day, refusal_text
 from deskui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
@@ -52,9 +52,10 @@ class PromotionModal(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(t("callbacks.promotion.title"), classes="dialog-title")
+            hints = self._date_hints()
             for name in PROMOTION_FIELDS:
                 yield Label(t(f"callbacks.promotion.{name}"), classes="field-label")
-                hint = t("callbacks.visit.date_hint") if name != "name" else ""
+                hint = hints.get(name, "")
                 yield FieldInput(
                     id=f"promotion-{name}",
                     placeholder=hint,
@@ -63,6 +64,16 @@ class PromotionModal(ModalScreen[int | None]):
                 )
                 yield Static("", id=f"err-promotion-{name}", classes="field-error")
             yield Static(t("callbacks.promotion.form_hint"), classes="hint")
+
+    def _date_hints(self) -> dict[str, str]:
+        """Example days from the desk's own day (its clock, --now included), never a date
+        written into the catalog (issue 26: it showed 2026-12-01 in any year): tomorrow, and
+        a week after it."""
+        first = desk_today(self.desk_app) + timedelta(days=1)
+        return {
+            "starts_on": first.isoformat(),
+            "ends_on": (first + timedelta(days=7)).isoformat(),
+        }
 
     def on_mount(self) -> None:
         if closed_before_mount(self):  # a key typed ahead closed it first
@@ -78,7 +89,8 @@ class PromotionModal(ModalScreen[int | None]):
         return self.query_one(f"#promotion-{name}", Input).value
 
     def _error(self, name: str, key: str) -> None:
-        self.query_one(f"#err-promotion-{name}", Static).update(Text(t(key)) if key else "")
+        said = t(key, example=example_day(self.desk_app)) if key else ""
+        self.query_one(f"#err-promotion-{name}", Static).update(Text(said))
 
     @on(Input.Submitted)
     def field_submitted(self, event: Input.Submitted) -> None:
@@ -124,7 +136,7 @@ class PromotionModal(ModalScreen[int | None]):
         )
 
     def _refused(self, error: Exception) -> None:
-        self._error("name", refusal_key(error))
+        self.query_one("#err-promotion-name", Static).update(Text(refusal_text(error)))
         self.draft.resume()
 
     def _trouble(self, reason: str) -> None:

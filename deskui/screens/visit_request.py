@@ -4,6 +4,7 @@ their feedback recorded. Also the lead's agent pick for reassigning a callback."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -12,13 +13,15 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskui.domain.field_limits import input_limit
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.search import visible
+from deskui.domain.visit_life import VISIT_TEXTS, request_problems
 from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.screens.drafts import FormDraft
@@ -30,7 +33,18 @@ from deskui.widgets.field_input import FieldInput
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
 
-VISIT_FIELDS = ("reason", "frequency", "first_date", "end_date")
+VISIT_FIELDS = (
+    "reason",
+    "frequency",
+    "first_date",
+    "end_date",
+    "confirmation_form",
+    "feedback_frequency",
+    "feedback_times",
+)
+"""The request letter's statements (seed 000:2.5.4), in the form's order: Enter moves on."""
+VISIT_HINTS = ("confirmation_form", "feedback_frequency", "feedback_times")
+"""Fields whose placeholder is an example from the catalog (the dates' come from the clock)."""
 
 
 def parse_day(text: str) -> date | None:
@@ -38,6 +52,17 @@ def parse_day(text: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         return None
+
+
+def desk_today(app: DeskHost) -> date:
+    """The desk's own day: its clock (--now included) in the site's zone."""
+    return app.clock.now().astimezone(ZoneInfo(app.settings.site_timezone)).date()
+
+
+def example_day(app: DeskHost) -> str:
+    """A date to show as an example of how to write one: tomorrow by the desk's clock, never
+    a date written into the catalog (issue 26)."""
+    return (desk_today(app) + timedelta(days=1)).isoformat()
 
 
 def refusal_key(error: Exception) -> str:
@@ -50,8 +75,18 @@ def refusal_key(error: Exception) -> str:
     return str(getattr(error, "key", error))  # every refusal is raised with its catalog key
 
 
+def refusal_text(error: Exception) -> str:
+    """The refusal in words, filled with what it names (a limit, a date)."""
+    values = getattr(error, "values", None)
+    return t(refusal_key(error), **(values if isinstance(values, dict) else {}))
+
+
 class VisitRequestModal(ModalScreen[int | None]):
     """The request form; returns the new request's id once saved."""
+
+    DEFAULT_CSS = """
+    VisitRequestModal #visit-fields { height: 1fr; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "keys.visit_save", id="visit_save", priority=True),
@@ -75,21 +110,25 @@ class VisitRequestModal(ModalScreen[int | None]):
             yield Static(t("callbacks.visit.title"), classes="dialog-title")
             yield Static(Text(visible(self.customer_name)), classes="hint")
             hints = self._date_hints()
-            for name in VISIT_FIELDS:
-                yield Label(t(f"callbacks.visit.{name}"), classes="field-label")
-                hint = hints.get(name, "")
-                yield FieldInput(
-                    id=f"visit-{name}", placeholder=hint, compact=True, max_length=input_limit(name)
-                )
-                yield Static("", id=f"err-visit-{name}", classes="field-error")
+            with VerticalScroll(id="visit-fields", can_focus=False):
+                for name in VISIT_FIELDS:
+                    yield Label(t(f"callbacks.visit.{name}"), classes="field-label")
+                    hint = hints.get(name) or (
+                        t(f"callbacks.visit.{name}_hint") if name in VISIT_HINTS else ""
+                    )
+                    yield FieldInput(
+                        id=f"visit-{name}",
+                        placeholder=hint,
+                        compact=True,
+                        max_length=VISIT_TEXTS.get(name) or input_limit(name),
+                    )
+                    yield Static("", id=f"err-visit-{name}", classes="field-error")
             yield Static(t("callbacks.visit.hint"), classes="hint")
 
     def _date_hints(self) -> dict[str, str]:
         """The example dates from the desk's own day (its clock, --now included), not a date
         written into the catalog (issue 26): tomorrow, and a month after it."""
-        app = self.desk_app
-        today = app.clock.now().astimezone(ZoneInfo(app.settings.site_timezone)).date()
-        first = today + timedelta(days=1)
+        first = desk_today(self.desk_app) + timedelta(days=1)
         return {
             "first_date": first.isoformat(),
             "end_date": (first + timedelta(days=30)).isoformat(),
@@ -99,44 +138,68 @@ class VisitRequestModal(ModalScreen[int | None]):
         if closed_before_mount(self):  # a key typed ahead closed it first
             return
         self.query_one("#visit-reason", Input).focus()
+        # focused before its first layout, the field scrolled its label out of sight
+        fields = self.query_one("#visit-fields", VerticalScroll)
+        self.call_after_refresh(fields.scroll_home, animate=False)
         self.draft.load()
 
     @on(Input.Changed)
     def _draft_edited(self) -> None:
         self.draft.edited()
 
+    @on(Input.Submitted)
+    def field_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves to the next statement, as in the other forms; on the last it submits."""
+        order = [f"visit-{name}" for name in VISIT_FIELDS]
+        position = order.index(event.input.id or "")
+        if position + 1 < len(order):
+            self.query_one(f"#{order[position + 1]}", Input).focus()
+        else:
+            self.action_save()
+
     def _value(self, name: str) -> str:
         return self.query_one(f"#visit-{name}", Input).value
 
-    def _error(self, name: str, key: str) -> None:
-        self.query_one(f"#err-visit-{name}", Static).update(Text(t(key)) if key else "")
+    def _error(self, name: str, text: str) -> None:
+        self.query_one(f"#err-visit-{name}", Static).update(Text(text))
+
+    def _show(self, problems: Sequence[FieldProblem]) -> None:
+        """Each problem beside its field (the first one per field), the first field focused."""
+        shown: dict[str, str] = {}
+        for problem in problems:
+            shown.setdefault(problem.field, t(problem.key, **dict(problem.values)))
+        for name in VISIT_FIELDS:
+            self._error(name, shown.get(name, ""))
+        first = next((name for name in VISIT_FIELDS if name in shown), None)
+        if first is not None:
+            self.query_one(f"#visit-{first}", Input).focus()
 
     def action_save(self) -> None:
-        problems: dict[str, str] = {}
-        for name in ("reason", "frequency"):
-            if not self._value(name).strip():
-                problems[name] = "callbacks.error.required"
         first = parse_day(self._value("first_date"))
         end = parse_day(self._value("end_date"))
-        if first is None:
-            problems["first_date"] = "callbacks.error.bad_date"
-        if end is None:
-            problems["end_date"] = "callbacks.error.bad_date"
-        if first and end and end < first:
-            problems["end_date"] = "callbacks.error.end_before_first"
-        for name in VISIT_FIELDS:
-            self._error(name, problems.get(name, ""))
+        texts = {name: self._value(name) for name in VISIT_TEXTS}
+        problems = request_problems(texts, first, end, desk_today(self.desk_app))
+        self._show(problems)
         if problems:
-            self.query_one(f"#visit-{next(iter(problems))}", Input).focus()
             return
         assert first is not None and end is not None
         self.draft.hold()  # a draft written after the save would come back
-        self.save(self._value("reason"), self._value("frequency"), first, end)
+        self.save(texts, first, end)
 
-    def save(self, reason: str, frequency: str, first: date, end: date) -> None:
+    def save(self, texts: dict[str, str], first: date, end: date) -> None:
         from deskui.services.visits import RequestVisit, request_visit
 
-        command = RequestVisit(self.customer_id, reason, frequency, first, end, self.callback_id)
+        command = RequestVisit(
+            self.customer_id,
+            texts["reason"],
+            texts["frequency"],
+            first,
+            end,
+            self.callback_id,
+            confirmation_form=texts["confirmation_form"],
+            feedback_frequency=texts["feedback_frequency"],
+            feedback_times=texts["feedback_times"],
+        )
         run_service(
             self,
             request_visit,
@@ -150,7 +213,11 @@ class VisitRequestModal(ModalScreen[int | None]):
         )
 
     def _refused(self, error: Exception) -> None:
-        self._error("reason", refusal_key(error))
+        problems = getattr(error, "problems", ())
+        if problems:
+            self._show(problems)
+        else:
+            self._error("reason", refusal_text(error))
         self.draft.resume()
 
     def _trouble(self, reason: str) -> None:
@@ -162,9 +229,28 @@ class VisitRequestModal(ModalScreen[int | None]):
         self.dismiss(None)
 
 
+def visit_statements(row: Any) -> list[tuple[str, str]]:
+    """What the request letter states (seed 000:2.5.4) and who asked, as (field, value), in
+    the form's order: the decision dialog and the visits view's detail show them alike."""
+    return [
+        ("reason", row.reason),
+        ("frequency", row.frequency),
+        ("first_date", row.first_date.isoformat()),
+        ("end_date", row.end_date.isoformat()),
+        ("confirmation_form", row.confirmation_form),
+        ("feedback_frequency", row.feedback_frequency),
+        ("feedback_times", row.feedback_times),
+        ("requested_by", row.requested_by),
+    ]
+
+
 class VisitDecisionModal(ModalScreen[bool]):
     """A lead approves (Ctrl+Y) or rejects (Ctrl+R) with a note; an approved visit's
     feedback is recorded here too (Ctrl+S)."""
+
+    DEFAULT_CSS = """
+    VisitDecisionModal #visit-summary-scroll { height: 1fr; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+y", "approve", "keys.visit_approve", id="visit_approve", priority=True),
@@ -193,15 +279,9 @@ class VisitDecisionModal(ModalScreen[bool]):
             text = Text()
             text.append(visible(row.customer_name), style="bold")
             text.append(f"  {t(f'callbacks.visit_status.{row.status}')}\n")
-            for name, value in (
-                ("reason", row.reason),
-                ("frequency", row.frequency),
-                ("first_date", row.first_date.isoformat()),
-                ("end_date", row.end_date.isoformat()),
-                ("requested_by", row.requested_by),
-            ):
+            for name, value in visit_statements(row):
                 text.append(f"{t(f'callbacks.visit.{name}')}: ")
-                text.append(visible(value))
+                text.append(visible(value) or t("callbacks.visit.not_stated"))
                 text.append("\n")
             if row.status != "pending":  # what was decided stays in sight (seed 000:2.5.4)
                 text.append(f"{t('callbacks.visit.decision_note')}: ")
@@ -211,7 +291,8 @@ class VisitDecisionModal(ModalScreen[bool]):
                         f"  ({t('callbacks.visit.decided_by', name=visible(row.decided_by))})"
                     )
                 text.append("\n")
-            yield Static(text, id="visit-summary")
+            with VerticalScroll(id="visit-summary-scroll"):  # a long letter scrolls
+                yield Static(text, id="visit-summary")
             label = (
                 "callbacks.visit.feedback"
                 if row.status == "approved"
@@ -239,8 +320,9 @@ class VisitDecisionModal(ModalScreen[bool]):
     def _draft_edited(self) -> None:
         self.draft.edited()
 
-    def _error(self, key: str) -> None:
-        self.query_one("#err-visit-note", Static).update(Text(t(key)) if key else "")
+    def _error(self, key: str, text: str = "") -> None:
+        said = text or (t(key) if key else "")
+        self.query_one("#err-visit-note", Static).update(Text(said))
 
     def action_approve(self) -> None:
         self._decide(True)
@@ -317,7 +399,7 @@ class VisitDecisionModal(ModalScreen[bool]):
             )
 
     def _refused(self, error: Exception) -> None:
-        self._error(refusal_key(error))
+        self._error("", refusal_text(error))
         self.draft.resume()
 
     def _trouble(self, reason: str) -> None:

@@ -1,6 +1,7 @@
-"""On-site visit requests (上门回访申请函, seed 000:2.5.4): an agent asks with reason, frequency,
-first and end date; a lead or manager approves or rejects with a note; an approved visit's
-feedback is recorded."""
+"""On-site visit requests (上门回访申请函, seed 000:2.5.4): an agent asks with what the letter
+states (reason, frequency, the confirmation form's contents, first and end date, the
+feedback's frequency and times); a lead or manager approves or rejects with a note; an
+approved visit's feedback is recorded."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from deskui.domain.visit_life import (
     VisitStatus,
     decision,
     feedback_refusal,
-    request_refusal,
+    request_problems,
     visit_dates,
 )
 from deskui.services.actor import Actor, require
@@ -42,7 +43,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class RequestVisit:
-    """An agent asks for an on-site visit to a customer, from a callback or the coverage list."""
+    """An agent asks for an on-site visit to a customer, from a callback or the coverage list,
+    stating all the request letter states (seed 000:2.5.4)."""
 
     customer_id: int
     reason: str
@@ -50,16 +52,33 @@ class RequestVisit:
     first_date: date
     end_date: date
     callback_id: int | None = None
+    confirmation_form: str = ""
+    """回访确认表内容: what the customer confirms on the visit's form."""
+    feedback_frequency: str = ""
+    """信息反馈的频率: how often the visit's information is reported back."""
+    feedback_times: str = ""
+    """信息反馈的时间: when it is reported back."""
 
 
 def request_visit(uow: UnitOfWork, actor: Actor, command: RequestVisit, now: datetime) -> int:
-    """The new request's id; it waits for a lead."""
+    """The new request's id; it waits for a lead. Every statement is required, plain text of
+    its length; the first visit is no earlier than the desk's today (its clock, in the site's
+    zone) and the end within two years (domain/visit_life.request_problems)."""
     require(actor, Action.WORK_OWN)
-    refused = request_refusal(
-        command.reason, command.frequency, command.first_date, command.end_date
-    )
-    if refused is not None:
-        raise CallbackError(refused.key)
+    calendar = BusinessCalendar(uow.calendar.calendar_overrides())
+    texts = {
+        "reason": command.reason,
+        "frequency": command.frequency,
+        "confirmation_form": command.confirmation_form,
+        "feedback_frequency": command.feedback_frequency,
+        "feedback_times": command.feedback_times,
+    }
+    today = now.astimezone(calendar.tz).date()
+    problems = request_problems(texts, command.first_date, command.end_date, today)
+    if problems:
+        raise CallbackError(problems[0].key, problems[0].values, problems)
+    if not uow.customers.customer_exists(command.customer_id):
+        raise CallbackError("callbacks.error.no_customer")
     request_id = uow.callbacks.request_visit(
         command.customer_id,
         actor.id,
@@ -69,6 +88,9 @@ def request_visit(uow: UnitOfWork, actor: Actor, command: RequestVisit, now: dat
         first_date=command.first_date,
         end_date=command.end_date,
         callback_id=command.callback_id,
+        confirmation_form=command.confirmation_form,
+        feedback_frequency=command.feedback_frequency,
+        feedback_times=command.feedback_times,
     )
     uow.commit()
     return request_id
@@ -88,7 +110,7 @@ def decide_visit(uow: UnitOfWork, actor: Actor, command: DecideVisit, now: datet
     status = uow.callbacks.visit_status(command.request_id)
     decided = decision(status, command.approve, command.note)
     if isinstance(decided, VisitRefusal):
-        raise CallbackError(decided.key)
+        raise CallbackError(decided.key, decided.values)
     uow.callbacks.decide_visit(command.request_id, actor.id, decided, command.note, now)
     if decided is VisitStatus.APPROVED:
         _schedule_visits(uow, command.request_id, now)
@@ -136,7 +158,7 @@ def record_visit_feedback(
     status = uow.callbacks.visit_status(command.request_id)
     refused = feedback_refusal(status, command.feedback)
     if refused is not None:
-        raise CallbackError(refused.key)
+        raise CallbackError(refused.key, refused.values)
     uow.callbacks.record_visit_feedback(command.request_id, command.feedback, now)
     uow.commit()
 

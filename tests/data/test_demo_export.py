@@ -23,7 +23,7 @@ HEADERS: dict[str, list[str]] = {
     "customers": [
         "id", "name", "address", "phone", "unit_number", "assigned_agent", "contact",
         "contact_role", "position", "gender", "contact_phone", "extension", "email",
-        "birthday", "convenient_time", "phone_extension",
+        "birthday", "convenient_time", "phone_extension", "founded_on",
     ],
     "callbacks": [
         "id", "customer", "contact", "agent", "purpose", "way", "status", "shared",

@@ -225,6 +225,13 @@ async def test_visit_request_then_approved_by_a_lead(
         modal.query_one("#visit-end_date", Input).value = "2027-06-30"
         await pilot.press("ctrl+s")
         await settle(pilot)
+        assert isinstance(app.screen, type(modal))  # the letter's other statements: required
+        assert str(modal.query_one("#err-visit-confirmation_form", Static).render()) == "必填"
+        modal.query_one("#visit-confirmation_form", Input).value = "媒体机运行正常"
+        modal.query_one("#visit-feedback_frequency", Input).value = "每次回访后"
+        modal.query_one("#visit-feedback_times", Input).value = "回访当天下班前"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         assert isinstance(app.screen, CallbacksScreen)
     with UnitOfWork(demo_database) as uow:
         assert uow.callbacks.visit_count() == 2

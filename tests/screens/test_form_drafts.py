@@ -371,7 +371,8 @@ async def test_a_visit_request_typed_comes_back_and_sending_it_drops_the_draft(
         assert form.query_one("#visit-first_date", Input).value == "2026-12-01"
         assert RESTORED in _notices(again)
         form.query_one("#visit-end_date", Input).focus()
-        await pilot.press(*"2027-06-30", "ctrl+s")
+        await pilot.press(*"2027-06-30", "enter", *"媒体机运行正常", "enter", *"每次回访后")
+        await pilot.press("enter", *"回访当天下班前", "ctrl+s")
         await settle(pilot)
         assert isinstance(again.screen, CallbacksScreen)
     assert _draft_rows(demo_database) == 0
