@@ -48,9 +48,12 @@ SAMPLE = 2_000
 FIRST_WINDOW = 400
 LATER_WINDOW = 8_000
 """Postings of the rarest piece a window of ticket numbers holds, at first and at most."""
-MAX_EXAMINED = 40_000
-"""Postings of the rarest piece walked at most per search: a query whose pieces are common
-and whose words are rare says there may be more (type more words) rather than walk on."""
+MAX_READ = 60_000
+"""Postings the windows read at most per search: a query whose pieces are common and whose
+words are rare says there may be more (type more words) rather than walk on."""
+MAX_SCANNED = 4
+"""Pieces read in the window at most (the rarest): the rest are probed per ticket left, so a
+long query of common pieces reads no more than four pieces' postings."""
 MIN_CHECKED = 50
 """Tickets read whole at least per statement."""
 PROBE_RATIO = 8
@@ -196,7 +199,7 @@ class SearchReads(StoreBase):
         self, grams: Sequence[str], words: Sequence[str], scope: Scope, limit: int
     ) -> tuple[list[int], bool]:
         """Tickets whose words or answer hold every one of `words`, newest first, and
-        whether more may be there than were checked (MAX_EXAMINED)."""
+        whether more may be there than were read (MAX_READ)."""
         if not grams or scope.nothing:
             return [], False
         connection = self.session.connection()
@@ -211,8 +214,10 @@ class SearchReads(StoreBase):
             piece.density = piece.postings / max(1, newest - piece.span_low + 1)
         pieces.sort(key=lambda piece: (piece.density, piece.gram))
         rarest = pieces[0].density
-        scanned = [p.gram for p in pieces if p.density <= rarest * PROBE_RATIO]
-        probed = [p.gram for p in pieces if p.density > rarest * PROBE_RATIO]
+        near = [p for p in pieces if p.density <= rarest * PROBE_RATIO][:MAX_SCANNED]
+        scanned = [p.gram for p in near]
+        probed = [p.gram for p in pieces if p.gram not in scanned]
+        per_ticket = sum(p.density for p in near)  # postings a window reads per ticket number
         # no ticket holds every piece above the newest of a piece's postings, nor below the
         # oldest of a piece whose postings were all read
         before = min(piece.high for piece in pieces) + 1
@@ -238,7 +243,7 @@ class SearchReads(StoreBase):
         checked = 0  # tickets read whole
         while len(found) <= limit and (held or before > floor):
             if not held:
-                if rarest * walked >= MAX_EXAMINED:
+                if per_ticket * walked >= MAX_READ:
                     return found[:limit], True
                 if walked:
                     span = _next_span(walked, len(found), limit, rarest)

@@ -108,12 +108,13 @@ def _walk(database: Database, text: str, scope: Scope) -> tuple[list[int], bool]
 
 
 @pytest.mark.parametrize(
-    ("sample", "first", "later", "probe_ratio"),
+    ("sample", "first", "later", "probe_ratio", "scanned"),
     [
-        (2_000, 400, 8_000, 8),  # as the desk runs it: one window holds them all
-        (5, 3, 20, 8),  # small samples and windows: many windows, tickets left over
-        (5, 3, 20, 1),  # every piece but the rarest probed per ticket
-        (5, 1, 4, 1_000),  # every piece read in the window
+        (2_000, 400, 8_000, 8, 4),  # as the desk runs it: one window holds them all
+        (5, 3, 20, 8, 4),  # small samples and windows: many windows, tickets left over
+        (5, 3, 20, 1, 4),  # every piece but the rarest probed per ticket
+        (5, 1, 4, 1_000, 100),  # every piece read in the window
+        (5, 2, 9, 1_000, 2),  # the two rarest read in the window, the rest probed
     ],
 )
 def test_the_walk_finds_what_a_scan_finds_newest_first(
@@ -124,6 +125,7 @@ def test_the_walk_finds_what_a_scan_finds_newest_first(
     first: int,
     later: int,
     probe_ratio: int,
+    scanned: int,
 ) -> None:
     tickets = _tickets(database, desk)
     monkeypatch.setattr(search_reads, "SAMPLE", sample)
@@ -131,6 +133,7 @@ def test_the_walk_finds_what_a_scan_finds_newest_first(
     monkeypatch.setattr(search_reads, "LATER_WINDOW", later)
     monkeypatch.setattr(search_reads, "MIN_CHECKED", 2)
     monkeypatch.setattr(search_reads, "PROBE_RATIO", probe_ratio)
+    monkeypatch.setattr(search_reads, "MAX_SCANNED", scanned)
     with UnitOfWork(database) as uow:
         technical = uow.session.scalar(
             select(m.Department.id).where(m.Department.code == "technical")
@@ -150,13 +153,13 @@ def test_the_walk_finds_what_a_scan_finds_newest_first(
 def test_a_walk_stopped_early_says_there_may_be_more(
     database: Database, desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pieces common and words rare: past MAX_EXAMINED postings it stops with what it found
+    """Pieces common and words rare: past MAX_READ postings it stops with what it found
     (the newest of them) and says more may be there, rather than walk on."""
     tickets = _tickets(database, desk)
     monkeypatch.setattr(search_reads, "SAMPLE", 5)
     monkeypatch.setattr(search_reads, "FIRST_WINDOW", 3)
     monkeypatch.setattr(search_reads, "LATER_WINDOW", 5)
-    monkeypatch.setattr(search_reads, "MAX_EXAMINED", 12)
+    monkeypatch.setattr(search_reads, "MAX_READ", 12)
     expected = _scanned(tickets, ("门禁", "漏水"), None)
     found, more = _walk(database, "门禁 漏水", EVERYTHING)
     assert more
