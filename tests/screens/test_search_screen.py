@@ -206,6 +206,44 @@ async def test_hostile_text_in_the_search_is_harmless(
         assert _found(app).count == 0
 
 
+async def test_markup_and_controls_in_ticket_words_show_as_typed(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Words a caller gave are data: the results list and the detail under it show markup
+    as its brackets and a terminal control as its escape, and a link in them does nothing;
+    queries of wildcards, a backslash or 2 MB say what they found or what is missing."""
+    _file(demo_database, clock, "[@click=app.quit]点我[/] 琥珀屏")
+    _file(demo_database, clock, "[b]琥珀[/b]\x1b[2J\x1b]0;pwned\x07")
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await _press(pilot, "ctrl+f", *"琥珀", "enter")
+        found = _found(app)
+        assert found.count == 2
+        text = screen_text(app)
+        assert "[b]琥珀[/b]\\x1b[2J\\x1b]0;pwned\\x07" in text  # the escapes, as text
+        await _press(pilot, "down")
+        lines = screen_text(app).splitlines()
+        assert "[@click=app.quit]点我[/] 琥珀屏" in lines[-3]  # the detail: the words whole
+        await pilot.click("#found-detail")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, SearchScreen)
+        field = app.screen.query_one("#search-query", Input)
+        for typed, said in (
+            ("%_%", "请至少输入两个字"),
+            ("\\", "请至少输入两个字"),
+            ("'\"", "请至少输入两个字"),
+            ("琥珀%", "找到 2 条记录"),  # a wildcard is no wildcard: the word alone
+            ("琥_珀", "没有找到记录"),  # nor is an underscore: two words of one character
+            ("琥珀" + "啊" * 2_000_000, "没有找到记录"),
+        ):
+            await _press(pilot, "slash")
+            field.value = typed
+            await _press(pilot, "enter")
+            assert isinstance(app.screen, SearchScreen), typed[:20]
+            assert said in screen_text(app), typed[:20]
+
+
 async def test_the_palette_finds_the_search_by_its_names(
     demo_database: Database, clock: FixedClock
 ) -> None:
