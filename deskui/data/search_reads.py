@@ -52,8 +52,8 @@ MAX_READ = 60_000
 """Postings the windows read at most per search: a query whose pieces are common and whose
 words are rare says there may be more (type more words) rather than walk on."""
 MAX_SCANNED = 4
-"""Pieces read in the window at most (the rarest): the rest are probed per ticket left, so a
-long query of common pieces reads no more than four pieces' postings."""
+"""Pieces read in the window at most (one of each word, the rarest): the rest are probed per
+ticket left, so a long query of common words reads no more than four pieces' postings."""
 MIN_CHECKED = 50
 """Tickets read whole at least per statement."""
 PROBE_RATIO = 8
@@ -212,9 +212,9 @@ class SearchReads(StoreBase):
         newest = max(piece.high for piece in pieces)
         for piece in pieces:
             piece.density = piece.postings / max(1, newest - piece.span_low + 1)
-        pieces.sort(key=lambda piece: (piece.density, piece.gram))
+        leaders, pieces = _by_word(pieces, words)
         rarest = pieces[0].density
-        near = [p for p in pieces if p.density <= rarest * PROBE_RATIO][:MAX_SCANNED]
+        near = [p for p in leaders if p.density <= rarest * PROBE_RATIO][:MAX_SCANNED]
         scanned = [p.gram for p in near]
         probed = [p.gram for p in pieces if p.gram not in scanned]
         per_ticket = sum(p.density for p in near)  # postings a window reads per ticket number
@@ -317,6 +317,21 @@ class Piece:
         """Where its density is measured from: its oldest posting read, or the first ticket
         when every posting was read."""
         return self.low if self.postings >= SAMPLE else 1
+
+
+def _by_word(pieces: list[Piece], words: Sequence[str]) -> tuple[list[Piece], list[Piece]]:
+    """Each word's rarest piece, the rarest first, and every piece in the order the walk
+    takes them: those, then the rest, the rarest first. A phrase's pieces come in one
+    another's company (every ticket with 二楼的屏幕 holds 二楼, 楼的, 的屏 and 屏幕), two
+    words' rarely do: a window reads one piece of each word, and probes the rest."""
+    by_density = sorted(pieces, key=lambda piece: (piece.density, piece.gram))
+    leaders: list[Piece] = []
+    for word in words:
+        own = next((p for p in by_density if p.gram in word and p not in leaders), None)
+        if own is not None:
+            leaders.append(own)
+    leaders.sort(key=lambda piece: (piece.density, piece.gram))
+    return leaders, leaders + [p for p in by_density if p not in leaders]
 
 
 def _sampled(grams: Sequence[str], rows: Sequence[Any]) -> list[tuple[str, int, int, int]]:

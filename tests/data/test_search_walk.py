@@ -1,8 +1,8 @@
 """The words search's walk (issue 26): windows of ticket numbers walked down from the newest,
-the rarer pieces read in the window and the denser ones probed per ticket left, the tickets'
-texts read only as far as the rest needs. However small its windows and samples, it finds
-what a plain scan of the texts finds, newest first, as the role may see them. On SQLite and
-PostgreSQL."""
+a rare piece of each word read in the window and the other pieces probed per ticket left,
+the tickets' texts read only as far as the rest needs. However small its windows and
+samples, it finds what a plain scan of the texts finds, newest first, as the role may see
+them. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -113,8 +113,8 @@ def _walk(database: Database, text: str, scope: Scope) -> tuple[list[int], bool]
         (2_000, 400, 8_000, 8, 4),  # as the desk runs it: one window holds them all
         (5, 3, 20, 8, 4),  # small samples and windows: many windows, tickets left over
         (5, 3, 20, 1, 4),  # every piece but the rarest probed per ticket
-        (5, 1, 4, 1_000, 100),  # every piece read in the window
-        (5, 2, 9, 1_000, 2),  # the two rarest read in the window, the rest probed
+        (5, 1, 4, 1_000, 100),  # each word's rarest piece read in the window
+        (5, 2, 9, 1_000, 1),  # the rarest piece alone read in the window, the rest probed
     ],
 )
 def test_the_walk_finds_what_a_scan_finds_newest_first(
