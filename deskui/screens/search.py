@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
+from textual.worker import Worker
 
 from deskui.domain.field_limits import input_limit
 from deskui.domain.visible_text import visible
@@ -113,6 +114,10 @@ class SearchScreen(Screen[None]):
         """Enter was pressed in the field: the cursor goes to the results when they come."""
         self._stale = False
         """A change came while another screen hid this one: searched again when it is back."""
+        self._again: Worker[None] | None = None
+        self._again_owed = False
+        """Changes came while the search ran again: it runs once more when it is done (one
+        search at a time per desk, however fast the changes come)."""
 
     @property
     def desk_app(self) -> DeskHost:
@@ -263,15 +268,23 @@ class SearchScreen(Screen[None]):
             or self.query_one("#found", WorkList).count is None
         ):
             return  # nothing shown yet, or the search being typed runs after its pause anyway
-        run_service(
+        if self._again is not None and self._again.is_running:
+            self._again_owed = True
+            return
+        self._again = run_service(
             self,
             find_records,
             FindRecords(text),
-            done=lambda found: self._show(text, found, again=True),
+            done=lambda found: self._found_again(text, found),
             trouble=self._trouble,
             group="search_again",
-            exclusive=True,
         )
+
+    def _found_again(self, text: str, found: FoundRecords) -> None:
+        self._show(text, found, again=True)
+        if self._again_owed:
+            self._again_owed = False
+            self._search_again()
 
     # -- the results ---------------------------------------------------------------------------
 

@@ -171,6 +171,13 @@ async def test_results_follow_other_desks_changes_and_keep_the_cursor_on_its_tic
         assert isinstance(app.screen, SearchScreen)
         assert found.count == 6 and "投影仪闪烁" in screen_text(app)
         assert _under_cursor(found).ticket_id == cursor
+        # changes coming faster than the search runs: it runs again after, never shows less
+        for words in ("冷柜闪烁", "招牌闪烁", "音响闪烁"):
+            _file(demo_database, clock, words)
+            app.post_message(app.ChangesSeen(frozenset({"ticket"})))  # as each poll posts it
+        await settle(pilot)
+        assert found.count == 9 and "音响闪烁" in screen_text(app)
+        assert _under_cursor(found).ticket_id == cursor
 
 
 def _ids(found: WorkList) -> list[int]:
