@@ -160,7 +160,9 @@ def record_query(raw: str) -> RecordQuery:
         compact.lstrip("+").replace("-", "").replace("(", "").replace(")", "").isdecimal()
     )
     name = None
-    if not looks_like_number and len(compact) >= MIN_NAME:
+    # a name holds a letter or a digit: `%_%` or `（）` is nothing to look for (a name's own
+    # punctuation still counts in its pieces: `A&B`)
+    if not looks_like_number and len(compact) >= MIN_NAME and any(c.isalnum() for c in compact):
         name = compact.casefold()
     words = tuple(dict.fromkeys(text_runs(text)))
     grams = sorted(text_grams(text))

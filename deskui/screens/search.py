@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
+from textual.worker import Worker
 
 from deskui.domain.field_limits import input_limit
 from deskui.domain.visible_text import visible
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from deskui.services.search import FoundRecords, FoundTicket
 
 SEARCH_DELAY = 0.3  # seconds after the last key, as the register's and the picker's filters
+RESEARCHED_ON = frozenset({"ticket", "customer", "contact", "department_leg", "agent"})
+"""Changes that may change what a search shows: a ticket's words, status or answer, a name,
+a department's legs (what a department member may find), an owner's name."""
 
 
 class FoundSource:
@@ -41,6 +45,10 @@ class FoundSource:
 
     def __init__(self, rows: Sequence[FoundTicket]) -> None:
         self._rows = list(rows)
+
+    def replace(self, rows: Sequence[FoundTicket]) -> None:
+        """The same search read again (the list's reload then keeps its cursor's ticket)."""
+        self._rows = list(rows)  # one assignment: a page read in a worker sees old or new
 
     def count(self) -> int:
         return len(self._rows)
@@ -70,6 +78,17 @@ def found_columns(timezone: str) -> list[Column]:
     ]
 
 
+def _shown(screen: Screen[Any]) -> bool:
+    """Whether the screen is on view: the top one, or under the dialogs on top (a ticket
+    opened from the results is a dialog over them)."""
+    for above in reversed(screen.app.screen_stack):
+        if above is screen:
+            return True
+        if not above.is_modal:
+            return False
+    return False
+
+
 def _phone(row: FoundTicket) -> str:
     return shown_number(row.caller_phone) if row.caller_phone else ""
 
@@ -93,6 +112,12 @@ class SearchScreen(Screen[None]):
         """The text of the search whose results are shown (or on their way)."""
         self._to_list = False
         """Enter was pressed in the field: the cursor goes to the results when they come."""
+        self._stale = False
+        """A change came while another screen hid this one: searched again when it is back."""
+        self._again: Worker[None] | None = None
+        self._again_owed = False
+        """Changes came while the search ran again: it runs once more when it is done (one
+        search at a time per desk, however fast the changes come)."""
 
     @property
     def desk_app(self) -> DeskHost:
@@ -110,6 +135,7 @@ class SearchScreen(Screen[None]):
         yield WorkList(
             found_columns(self.desk_app.settings.site_timezone),
             empty_text=t("search.waiting"),
+            row_key=lambda row: row.ticket_id,
             id="found",
         )
         yield Static("", id="found-detail")
@@ -177,16 +203,21 @@ class SearchScreen(Screen[None]):
             exclusive=True,
         )
 
-    def _show(self, text: str, found: FoundRecords) -> None:
+    def _show(self, text: str, found: FoundRecords, *, again: bool = False) -> None:
         if text != self._asked:
             return  # a newer search is on its way
         results = self.query_one("#found", WorkList)
+        self.query_one("#search-note", Static).update(self._note(text, found))
+        source = results.source
+        if again and isinstance(source, FoundSource):
+            source.replace(found.rows)
+            results.reload()  # the cursor stays on its ticket (row_key), wherever it went
+            return
         if found.too_short:
             results.empty_text = t("search.waiting") if not text.strip() else t("search.too_short")
         else:
             results.empty_text = t("search.empty")
         results.set_source(FoundSource(found.rows))
-        self.query_one("#search-note", Static).update(self._note(text, found))
         if self._to_list:
             self._to_list = False
             if found.rows:
@@ -208,6 +239,52 @@ class SearchScreen(Screen[None]):
 
     def _trouble(self, line: str) -> None:
         self.query_one("#search-note", Static).update(Text(line))
+
+    # -- another desk's changes (DESIGN.md 7) --------------------------------------------------
+
+    def on_desk_app_changes_seen(self, message: Any) -> None:
+        """A ticket saved or changed here or at another desk: the results shown are read
+        again, as the work list reloads, without a key (issue 26)."""
+        if not message.entities & RESEARCHED_ON:
+            return
+        if not _shown(self):
+            self._stale = True  # a screen over it: searched again when it shows
+            return
+        self._search_again()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._search_again()
+
+    def _search_again(self) -> None:
+        from deskui.services.search import FindRecords, find_records
+
+        self._stale = False
+        text = self._asked
+        field = self.query_one("#search-query", Input)
+        if (
+            not text.strip()
+            or field.value != text
+            or self.query_one("#found", WorkList).count is None
+        ):
+            return  # nothing shown yet, or the search being typed runs after its pause anyway
+        if self._again is not None and self._again.is_running:
+            self._again_owed = True
+            return
+        self._again = run_service(
+            self,
+            find_records,
+            FindRecords(text),
+            done=lambda found: self._found_again(text, found),
+            trouble=self._trouble,
+            group="search_again",
+        )
+
+    def _found_again(self, text: str, found: FoundRecords) -> None:
+        self._show(text, found, again=True)
+        if self._again_owed:
+            self._again_owed = False
+            self._search_again()
 
     # -- the results ---------------------------------------------------------------------------
 

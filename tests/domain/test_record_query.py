@@ -47,6 +47,12 @@ def test_every_word_is_wanted_and_only_letters_and_digits_count() -> None:
     assert "\x00" not in (hostile.name or "") and "\x1b" not in (hostile.name or "")
 
 
+def test_punctuation_alone_is_nothing_to_look_for() -> None:
+    for typed in ("%_%", "（）", "+" * 50, "\\\\", "''", "<>", "--"):
+        assert record_query(typed).empty, typed
+    assert record_query("A&B").name == "a&b"  # a name's punctuation counts beside a letter
+
+
 def test_a_huge_paste_is_cut_before_it_is_read() -> None:
     query = record_query("漏水" * 1_000_000)
     assert len(query.text) <= MAX_QUERY

@@ -244,3 +244,78 @@ def test_every_ticket_has_its_pieces(database: Database, desk: Desk) -> None:
     with UnitOfWork(database) as uow:
         count = uow.session.scalar(select(func.count()).select_from(m.TicketGram))
         assert count and _grams(uow, records.screen) >= {"黑屏", "重启", "远程"}
+
+
+HOSTILE = (
+    "\\",
+    "\\\\%",
+    "%_%",
+    "a%b_c",
+    "#",
+    "#0",
+    "#-1",
+    "#" + "9" * 30,
+    "9" * 200,
+    "+" * 50,
+    "（）",
+    "<script>alert(1)</script>",
+    "${jndi:ldap://x}",
+    "[@click=app.quit]",
+    "\x1b]0;pwned\x07",
+    "\x9b2J",
+    "1" * 2_000_000,
+    "星" * 2_000_000,
+    "漏水\x00' OR '1'='1",
+)
+
+
+def test_hostile_queries_are_read_as_text_never_as_a_statement(
+    database: Database, desk: Desk
+) -> None:
+    """LIKE's wildcards, an escape, quotes, markup, terminal controls, numbers far past the
+    column's range, 2 MB pastes: a search that finds what the characters say, or nothing,
+    or asks for more; never a database error or a ticket it does not hold."""
+    records = _records(database, desk)
+    agent = _agent(desk)
+    for typed in HOSTILE:
+        found = _find(database, agent, typed)
+        assert set(_ids(found)) <= {records.leak}, typed[:40]
+        assert found.too_short or not found.more, typed[:40]
+    assert _ids(_find(database, agent, "漏水\x00' OR '1'='1")) == []  # every word, quotes too
+    assert _ids(_find(database, agent, "\u202e漏水")) == [records.leak]  # a bidi mark separates
+    assert _find(database, agent, "%_%").too_short  # no letter or digit: nothing to look for
+
+
+def test_a_department_member_who_sees_numbers_finds_only_their_departments_by_them(
+    database: Database, desk: Desk
+) -> None:
+    """A site that masks nobody: the member searches by numbers, still within their
+    department (the leak is technical's, the printer and the screen are business's)."""
+    records = _records(database, desk)
+    with UnitOfWork(database) as uow:
+        uow.settings.save_settings({"privacy.masked": "nobody"}, desk.manager, FIXED_NOW)
+        member_id = uow.frontdesk.add_department_member("赵磊", "technical", FIXED_NOW)
+        uow.commit()
+    member = Actor(member_id, "赵磊", Role.DEPARTMENT, department_code="technical")
+    landline = _find(database, member, "021-5555 0101")  # the customer of leak and printer
+    assert _ids(landline) == [records.leak] and not landline.numbers_hidden
+    assert _ids(_find(database, member, "139 1234 5678")) == []  # the screen's caller
+    assert _ids(_find(database, member, "5678")) == []  # its last digits (an agent's: screen)
+    assert _ids(_find(database, member, "陈静")) == []  # the screen's contact
+
+
+def test_a_masked_agent_neither_finds_by_a_number_nor_by_its_last_digits(
+    database: Database, desk: Desk
+) -> None:
+    records = _records(database, desk)
+    with UnitOfWork(database) as uow:
+        uow.settings.save_settings({"privacy.masked": "department_agent"}, desk.manager, FIXED_NOW)
+        uow.commit()
+    agent = _agent(desk)
+    for typed in ("13912345678", "+86 139-1234-5678", "5678", "021-5555 0101"):
+        found = _find(database, agent, typed)
+        assert found.rows == () and found.numbers_hidden, typed
+    found = _find(database, agent, "黑屏")
+    assert _ids(found) == [records.screen]
+    assert found.rows[0].caller_phone != "+8613912345678"  # shown masked
+    assert "5678" in found.rows[0].caller_phone  # as every screen masks it: the ends shown
