@@ -133,22 +133,38 @@ def sqlite_contents(path: Path) -> Contents:
         engine.dispose()
 
 
+DESKUI_OBJECTS = frozenset({"table", "index"})
+"""What deskui's migrations make in a SQLite file: a backup holding a trigger or a view was
+made or changed by something else (a trigger restored would run on every desk's write)."""
+
+
 def sqlite_revision(path: Path) -> str:
-    """The migration a SQLite backup is at; BackupError when it is no deskui database."""
+    """The migration a SQLite backup is at; BackupError when it is no deskui database, or a
+    damaged one (its integrity checked before anything is written over)."""
     try:
         with path.open("rb") as stream:
             if stream.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
                 raise BackupError("backup.error.not_a_backup")
         connection = _read_only(path)
         try:
-            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+            objects = connection.execute("SELECT type, name FROM sqlite_master").fetchall()
+            tables = {name for kind, name in objects if kind == "table"}
             if not {"alembic_version", "agent", "ticket"} <= tables:
                 raise BackupError("backup.error.not_a_backup")
+            if any(kind not in DESKUI_OBJECTS for kind, _ in objects):
+                raise BackupError("backup.error.not_a_backup")  # a trigger or view: not ours
+            checked = connection.execute("PRAGMA integrity_check(1)").fetchall()
             rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
         finally:
             connection.close()
+    except sqlite3.DatabaseError as error:
+        if "malformed" in str(error):
+            raise BackupError("backup.error.damaged") from error
+        raise BackupError("backup.error.not_a_backup") from error
     except (sqlite3.Error, UnicodeError) as error:
         raise BackupError("backup.error.not_a_backup") from error
+    if checked != [("ok",)]:  # a page overwritten or cut off: restored, it would break the desk
+        raise BackupError("backup.error.damaged")
     if len(rows) != 1:
         raise BackupError("backup.error.not_a_backup")
     return str(rows[0][0])
