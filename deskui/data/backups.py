@@ -320,11 +320,47 @@ def pg_revision(backup: Path, database: Database) -> str:
     }
     if not {"alembic_version", "agent", "ticket"} <= tables:
         raise BackupError("backup.error.not_a_backup")
+    if any(not _deskui_entry(line) for line in listing.splitlines()):
+        raise BackupError("backup.error.not_a_backup")  # a function, trigger, view: not ours
     lines = data.splitlines()
     copy = [i for i, line in enumerate(lines) if line.startswith("COPY ")]
     if len(copy) != 1 or len(lines) < copy[0] + 3 or lines[copy[0] + 2] != "\\.":
         raise BackupError("backup.error.not_a_backup")
     return lines[copy[0] + 1].strip()
+
+
+PG_ENTRIES = (
+    "TABLE DATA",
+    "TABLE",
+    "SEQUENCE OWNED BY",
+    "SEQUENCE SET",
+    "SEQUENCE",
+    "DEFAULT",
+    "FK CONSTRAINT",
+    "CONSTRAINT",
+    "INDEX",
+    "SCHEMA",
+    "COMMENT",
+)
+"""What a dump of deskui's database holds (its migrations make tables, their sequences,
+defaults, keys and indexes): an entry of any other kind, a function, a trigger, a view or
+a rule, would run inside the desks' database once restored."""
+PG_FOREIGN = ("CONSTRAINT TRIGGER", "DEFAULT ACL", "TABLE ATTACH", "INDEX ATTACH")
+"""Kinds whose names begin as one of deskui's do."""
+
+
+def _deskui_entry(line: str) -> bool:
+    """Whether one line of `pg_restore --list` is an entry deskui's schema makes (a comment
+    or blank line is no entry): `217; 1259 16386 TABLE public agent deskui`."""
+    if not line.strip() or line.startswith(";"):
+        return True
+    parts = line.split(None, 3)
+    if len(parts) < 4 or not parts[0].endswith(";"):
+        return False
+    kind = parts[3]
+    if any(kind.startswith(f"{foreign} ") for foreign in PG_FOREIGN):
+        return False
+    return any(kind.startswith(f"{entry} ") for entry in PG_ENTRIES)
 
 
 def known_revision(revision: str | None) -> bool:

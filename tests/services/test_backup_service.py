@@ -340,3 +340,33 @@ def test_a_damaged_or_doctored_backup_is_refused_and_the_database_kept(
             with UnitOfWork(demo) as uow:
                 assert uow.accounts.account(manager.name) is not None
                 assert uow.audit.search(action="restore", limit=10) == []
+
+
+def test_a_dump_given_a_function_and_a_trigger_is_not_restored(tmp_path: Path) -> None:
+    """A PostgreSQL dump is SQL the restore runs inside the desks' database: one given a
+    trigger (and its function) that empties the audit was restored, and the trigger ate the
+    restore's own audit line (found attacking). A dump holding anything deskui's schema does
+    not make is refused before pg_restore runs; the empty database stays empty."""
+    from sqlalchemy import inspect
+
+    with _three_databases("postgresql", tmp_path) as (_demo, doctored, empty_url):
+        with doctored.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "CREATE FUNCTION forget() RETURNS trigger LANGUAGE plpgsql AS"
+                " $$BEGIN DELETE FROM audit_entry; RETURN NULL; END$$"
+            )
+            connection.exec_driver_sql(
+                "CREATE TRIGGER forget AFTER INSERT ON audit_entry"
+                " FOR EACH STATEMENT EXECUTE FUNCTION forget()"
+            )
+        dump = tmp_path / "doctored.dump"
+        back_up(doctored, HOST, BackUp(dump), FIXED_NOW)
+        target = Database(empty_url)
+        try:
+            with pytest.raises(BackupRefused) as refused:
+                restore(target, HOST, Restore(dump), FIXED_NOW)
+            assert refused.value.key == "backup.error.not_a_backup"
+            with target.engine.connect() as connection:
+                assert inspect(connection).get_table_names() == []
+        finally:
+            target.dispose()
