@@ -100,8 +100,10 @@ def tighten(path: Path, mode: int) -> bool:
         return False
     if path.is_symlink() or found.st_mode & 0o777 & ~mode == 0:
         return False
+    if found.st_uid != os.getuid():  # a folder of the host's (/tmp, a shared backups folder)
+        return False
     try:
-        os.chmod(path, found.st_mode & 0o777 & mode)
+        os.chmod(path, found.st_mode & 0o7777 & (mode | 0o7000))
     except OSError:
         return False
     return True

@@ -163,3 +163,24 @@ def test_a_stopped_desks_log_is_kept_the_days_the_site_sets_a_running_ones_alway
         running.wait()
     assert sorted(deleted) == sorted([old_dead, old_dead_rotated])
     assert old_running.exists() and fresh.exists() and other.exists()
+
+
+def test_a_folder_not_the_desks_own_is_never_tightened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DESKUI_BACKUP_DIR=/tmp for `deskui db backup`, run as root by the site's timer, took
+    /tmp to 0700 and its sticky bit with it (found attacking): tighten said it left a path
+    'not the desk's own' as it was, and asked nothing of its owner. A folder of another
+    account (here: the desk runs as another uid) keeps its mode, sticky bit included; the
+    backup still goes into it, 0600."""
+    from deskui.cli.backup import BACKUP_DIR_ENV, backup_folder
+    from deskui.locations import tighten
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    monkeypatch.setenv(BACKUP_DIR_ENV, str(shared))
+    monkeypatch.setattr(os, "getuid", lambda: shared.stat().st_uid + 1)
+    assert tighten(shared, 0o700) is False
+    assert backup_folder(Settings(database_url=default_database_url())) == shared
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -199,13 +201,52 @@ def write_table(
                 raise UsageError("xlsx is binary: add --output FILE.xlsx")
             write_tables({name: table}, sys.stdout.buffer)
         else:
-            write_tables({name: table}, output)
+            with output_file(output, binary=True) as stream:
+                write_tables({name: table}, stream)
         return
     if output is None:
         write_csv(table, sys.stdout, terminal=sys.stdout.isatty())
         return
+    with output_file(output, encoding="utf-8-sig") as stream:
+        write_csv(table, stream)
+
+
+@contextmanager
+def output_file(output: str, *, binary: bool = False, encoding: str = "utf-8") -> Iterator[IO[Any]]:
+    """The file a command writes records into (`--output`): written as a new file, 0600,
+    beside `output` and put in its place once whole. Never through a symbolic link (one
+    planted where exports go would aim the customers' phones at another file) nor over a
+    device or folder; a file already there is replaced, not rewritten keeping its mode (a
+    0644 file would leave every phone readable to every local user). UsageError, in words."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from deskui.domain.visible_text import visible
+    from deskui.i18n import t
+
+    path = Path(output)
+    shown = visible(output, one_line=True)
+    if path.is_symlink():
+        raise UsageError(t("output.link", path=shown))
+    if path.exists() and not path.is_file():
+        raise UsageError(t("output.not_file", path=shown))
     try:
-        with open(output, "w", encoding="utf-8-sig", newline="") as stream:
-            write_csv(table, stream)
+        descriptor, partial = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".partial", dir=path.parent
+        )
     except OSError as error:
-        raise UsageError(f"cannot write {output}: {error.strerror}") from error
+        raise UsageError(t("output.unwritable", path=shown, said=error.strerror or "")) from error
+    try:
+        if binary:
+            stream: IO[Any] = os.fdopen(descriptor, "wb")
+        else:
+            stream = os.fdopen(descriptor, "w", encoding=encoding, newline="")
+        with stream:
+            yield stream
+        os.replace(partial, path)
+    except OSError as error:
+        raise UsageError(t("output.unwritable", path=shown, said=error.strerror or "")) from error
+    finally:
+        if os.path.lexists(partial):
+            os.unlink(partial)

@@ -24,6 +24,7 @@ from deskui.cli.common import (
     UsageError,
     local_time,
     open_database,
+    output_file,
     say,
     signed_in,
 )
@@ -180,14 +181,11 @@ def _export(found: Any, subject: str, fmt: str, output: str | None, settings: Se
         else:
             write_json(tables, sys.stdout)
         return
-    try:
-        with open(output, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as f:
-            if fmt == "csv":
-                write_csv(long, f)
-            else:
-                write_json(tables, f)
-    except OSError as error:
-        raise UsageError(f"cannot write {output}: {error.strerror}") from error
+    with output_file(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as f:
+        if fmt == "csv":
+            write_csv(long, f)
+        else:
+            write_json(tables, f)
     rows = sum(len(r) for _, r in tables.values())
     print(
         say("privacy.exported", settings, rows=rows, subject=subject, output=output),

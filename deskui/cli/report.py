@@ -7,10 +7,16 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from deskui.cli.common import CommandRefused, UsageError, open_database, say, signed_in
+from deskui.cli.common import (
+    CommandRefused,
+    UsageError,
+    open_database,
+    output_file,
+    say,
+    signed_in,
+)
 from deskui.domain.clock import site_zone
 from deskui.domain.periods import days_between
 from deskui.report import period_title, team_sheets, write_pdf, write_xlsx
@@ -49,17 +55,14 @@ def report_command(settings: Settings, clock: Clock, args: argparse.Namespace) -
             raise UsageError(say(error.key, settings, **error.values)) from error
     sheets = team_sheets(report, zone)
     title = period_title(period)
-    target: Path | Any
+    write = write_xlsx if args.format == "xlsx" else write_pdf
     if args.output:
-        target = Path(args.output)
+        with output_file(args.output, binary=True) as target:
+            write(sheets, title, target)
     elif sys.stdout.isatty():
         raise UsageError(f"--format {args.format} is binary: give --output FILE or redirect")
     else:
-        target = sys.stdout.buffer
-    if args.format == "xlsx":
-        write_xlsx(sheets, title, target)
-    else:
-        write_pdf(sheets, title, target)
+        write(sheets, title, sys.stdout.buffer)
     if args.output:
         print(args.output)
     return 0

@@ -133,22 +133,38 @@ def sqlite_contents(path: Path) -> Contents:
         engine.dispose()
 
 
+DESKUI_OBJECTS = frozenset({"table", "index"})
+"""What deskui's migrations make in a SQLite file: a backup holding a trigger or a view was
+made or changed by something else (a trigger restored would run on every desk's write)."""
+
+
 def sqlite_revision(path: Path) -> str:
-    """The migration a SQLite backup is at; BackupError when it is no deskui database."""
+    """The migration a SQLite backup is at; BackupError when it is no deskui database, or a
+    damaged one (its integrity checked before anything is written over)."""
     try:
         with path.open("rb") as stream:
             if stream.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
                 raise BackupError("backup.error.not_a_backup")
         connection = _read_only(path)
         try:
-            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+            objects = connection.execute("SELECT type, name FROM sqlite_master").fetchall()
+            tables = {name for kind, name in objects if kind == "table"}
             if not {"alembic_version", "agent", "ticket"} <= tables:
                 raise BackupError("backup.error.not_a_backup")
+            if any(kind not in DESKUI_OBJECTS for kind, _ in objects):
+                raise BackupError("backup.error.not_a_backup")  # a trigger or view: not ours
+            checked = connection.execute("PRAGMA integrity_check(1)").fetchall()
             rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
         finally:
             connection.close()
+    except sqlite3.DatabaseError as error:
+        if "malformed" in str(error):
+            raise BackupError("backup.error.damaged") from error
+        raise BackupError("backup.error.not_a_backup") from error
     except (sqlite3.Error, UnicodeError) as error:
         raise BackupError("backup.error.not_a_backup") from error
+    if checked != [("ok",)]:  # a page overwritten or cut off: restored, it would break the desk
+        raise BackupError("backup.error.damaged")
     if len(rows) != 1:
         raise BackupError("backup.error.not_a_backup")
     return str(rows[0][0])
@@ -304,11 +320,47 @@ def pg_revision(backup: Path, database: Database) -> str:
     }
     if not {"alembic_version", "agent", "ticket"} <= tables:
         raise BackupError("backup.error.not_a_backup")
+    if any(not _deskui_entry(line) for line in listing.splitlines()):
+        raise BackupError("backup.error.not_a_backup")  # a function, trigger, view: not ours
     lines = data.splitlines()
     copy = [i for i, line in enumerate(lines) if line.startswith("COPY ")]
     if len(copy) != 1 or len(lines) < copy[0] + 3 or lines[copy[0] + 2] != "\\.":
         raise BackupError("backup.error.not_a_backup")
     return lines[copy[0] + 1].strip()
+
+
+PG_ENTRIES = (
+    "TABLE DATA",
+    "TABLE",
+    "SEQUENCE OWNED BY",
+    "SEQUENCE SET",
+    "SEQUENCE",
+    "DEFAULT",
+    "FK CONSTRAINT",
+    "CONSTRAINT",
+    "INDEX",
+    "SCHEMA",
+    "COMMENT",
+)
+"""What a dump of deskui's database holds (its migrations make tables, their sequences,
+defaults, keys and indexes): an entry of any other kind, a function, a trigger, a view or
+a rule, would run inside the desks' database once restored."""
+PG_FOREIGN = ("CONSTRAINT TRIGGER", "DEFAULT ACL", "TABLE ATTACH", "INDEX ATTACH")
+"""Kinds whose names begin as one of deskui's do."""
+
+
+def _deskui_entry(line: str) -> bool:
+    """Whether one line of `pg_restore --list` is an entry deskui's schema makes (a comment
+    or blank line is no entry): `217; 1259 16386 TABLE public agent deskui`."""
+    if not line.strip() or line.startswith(";"):
+        return True
+    parts = line.split(None, 3)
+    if len(parts) < 4 or not parts[0].endswith(";"):
+        return False
+    kind = parts[3]
+    if any(kind.startswith(f"{foreign} ") for foreign in PG_FOREIGN):
+        return False
+    return any(kind.startswith(f"{entry} ") for entry in PG_ENTRIES)
 
 
 def known_revision(revision: str | None) -> bool:

@@ -427,6 +427,12 @@ class FrontDeskStore(StoreBase):
         self._changed("ticket", ticket_id, now)
         return self._attachment_record(attachment)
 
+    def attachment_ticket(self, attachment_id: int) -> int | None:
+        """The ticket an attachment belongs to (None: no such attachment)."""
+        return self.session.scalar(
+            select(m.Attachment.ticket_id).where(m.Attachment.id == attachment_id)
+        )
+
     def attachments(self, ticket_id: int) -> list[AttachmentRecord]:
         query = (
             select(m.Attachment)

@@ -82,6 +82,20 @@ def may(role: str, action: Action) -> bool:
     return role in PERMISSIONS[action]
 
 
+SETTING_ACTIONS: dict[str, Action] = {
+    "privacy.masked": Action.PERSONAL_DATA,
+    "privacy.retention": Action.PERSONAL_DATA,
+}
+"""Site settings that decide over people's personal data (issue 28, PIPL): which roles see
+numbers, and after how long the nightly purge anonymises closed records. A manager's, as a
+person's data is; every other setting a lead's (Action.EDIT_SITE_SETTINGS)."""
+
+
+def setting_action(key: str) -> Action:
+    """What saving the site setting `key` needs of the table."""
+    return SETTING_ACTIONS.get(key, Action.EDIT_SITE_SETTINGS)
+
+
 PERSONAL_EXPORTS = frozenset(
     {
         "customers",

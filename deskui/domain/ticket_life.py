@@ -16,7 +16,7 @@ from deskui.domain.deadlines import DeadlinePolicy, first_contact_due, repeat_co
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.model import ContactWay, DeadlineKind, Severity, TicketKind, TicketStatus
-from deskui.domain.visible_text import drives_terminal
+from deskui.domain.visible_text import drives_terminal, says_nothing
 
 
 class TicketMove(StrEnum):
@@ -203,12 +203,13 @@ MAX_REASON = limit(FieldKind.SHORT_TEXT)
 def _text_problems(field: str, text: str, required: str, most: int) -> list[FieldProblem]:
     """Blank (when `required` names its key), too long, or holding a character that would
     drive the terminal (ESC, NUL, a bidi override): refused, never stored."""
-    if not text.strip():
+    flat = text.replace("\n", " ").replace("\t", " ")
+    if says_nothing(text) and not drives_terminal(flat):  # a zero-width space is no reason
         return [FieldProblem(field, required)] if required else []
     if len(text) > most:
         values = (("limit", most), ("length", len(text)))
         return [FieldProblem(field, "ticket.error.too_long", values)]
-    if drives_terminal(text.replace("\n", " ").replace("\t", " ")):
+    if drives_terminal(flat):
         return [FieldProblem(field, "ticket.error.control")]
     return []
 

@@ -10,6 +10,7 @@ Pure: no Textual, no Rich.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _ELSE = (
     "\x7f-\x9f"  # DEL and C1: 0x9b is CSI on its own, 0x9d OSC
@@ -50,3 +51,16 @@ def visible(text: object, *, one_line: bool = False) -> str:
 def drives_terminal(text: str) -> bool:
     """Whether `text` holds a character `visible(text, one_line=True)` would escape."""
     return _ONE_LINE.search(text) is not None
+
+
+_LOOKS_BLANK = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+"""Letters and symbols drawn as nothing (Hangul fillers, the blank Braille pattern)."""
+
+
+def says_nothing(text: str) -> bool:
+    """Whether `text` shows nothing to read: only spaces, line breaks and characters drawn
+    as nothing (zero-width spaces and joiners, a byte-order mark, a soft hyphen: Unicode's
+    format characters; the Hangul fillers). A required field holding only these is blank."""
+    return all(
+        ch.isspace() or ch in _LOOKS_BLANK or unicodedata.category(ch) == "Cf" for ch in text
+    )

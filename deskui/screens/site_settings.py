@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from deskui.domain.field_limits import input_limit
 from deskui.domain.model import CallbackPurpose
-from deskui.domain.permissions import Action, may
+from deskui.domain.permissions import Action, may, setting_action
 from deskui.domain.search import visible
 from deskui.domain.site import (
     NUMERIC,
@@ -98,6 +98,10 @@ class SiteSettingsScreen(Screen[None]):
         agent = self.desk_app.agent
         return agent is not None and may(agent.role, Action.EDIT_SITE_SETTINGS)
 
+    def _may_save(self, setting: SiteSetting) -> bool:
+        agent = self.desk_app.agent
+        return agent is not None and may(agent.role, setting_action(setting.key))
+
     def compose(self) -> ComposeResult:
         yield Static(t("site.title"), classes="section-title")
         yield Static("", id="settings-status", classes="field-error")
@@ -159,6 +163,10 @@ class SiteSettingsScreen(Screen[None]):
             self._status(t("site.lead_only"))
             for field in self.query(".settings-field"):
                 field.disabled = True
+        else:  # a lead's desk: the settings over personal data are a manager's
+            for setting in SETTINGS:
+                if not self._may_save(setting):
+                    self.query_one(f"#{field_id(setting)}").disabled = True
         self.query(".settings-field").first().focus()
         self.load_settings()
 

@@ -33,6 +33,7 @@ from deskui.data.site_files import (
 )
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
+from deskui.services.departments import refuse_unless_department_sees
 
 if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
@@ -71,6 +72,7 @@ def ticket_attachments(
 ) -> list[AttachmentRecord]:
     """Name, type, size, who attached it and when."""
     require(actor, Action.WORK_OWN)
+    refuse_unless_department_sees(uow, actor, query.ticket_id)
     return uow.frontdesk.attachments(query.ticket_id)
 
 
@@ -115,6 +117,7 @@ def add_attachment(
     """The attachment as kept, attached by the actor; refused (FrontDeskError) when the file
     is missing, unreadable or too big, or is not the inbox's on a team desk."""
     require(actor, Action.WORK_OWN)
+    refuse_unless_department_sees(uow, actor, command.ticket_id)
     rules = command.rules
     if command.inbox_name is not None:
         if rules.inbox is None:
@@ -148,6 +151,7 @@ def save_attachment_out(
 ) -> Path:
     """The file written; never overwrites (refused with FrontDeskError). Writes no record."""
     require(actor, Action.WORK_OWN)
+    _refuse_unless_sees_attachment(uow, actor, command.attachment_id)
     rules = command.rules
     if command.target is not None:
         if is_team(uow, rules):
@@ -182,8 +186,17 @@ def attachment_content(
 ) -> AttachmentContent:
     """The attachment's sanitised name, type and bytes (nothing is written on the host)."""
     require(actor, Action.WORK_OWN)
+    _refuse_unless_sees_attachment(uow, actor, query.attachment_id)
     name, content = uow.frontdesk.attachment_content(query.attachment_id, query.rules)
     return AttachmentContent(safe_file_name(name), media_type(name, content), content)
+
+
+def _refuse_unless_sees_attachment(uow: UnitOfWork, actor: Actor, attachment_id: int) -> None:
+    """A department member opens only the files of a record their department handles or
+    held (an attachment's number is no key to another department's records)."""
+    ticket_id = uow.frontdesk.attachment_ticket(attachment_id)
+    if ticket_id is not None:
+        refuse_unless_department_sees(uow, actor, ticket_id)
 
 
 def _refuse_host_path(

@@ -40,6 +40,7 @@ __all__ = [
     "hand_to_department",
     "plan_leg",
     "record_leg_result",
+    "refuse_unless_department_sees",
     "return_leg",
     "tell_customer",
 ]
@@ -62,6 +63,23 @@ def _require_department(uow: UnitOfWork, actor: Actor, department: str) -> None:
         return
     own = uow.frontdesk.agent_department(actor.id)
     if not may_see_department(actor.role, own, department):
+        raise Denied(Action.WORK_DEPARTMENT, actor.role)
+
+
+def refuse_unless_department_sees(uow: UnitOfWork, actor: Actor, ticket_id: int) -> None:
+    """A department member reads and notes only a record their department handles or held
+    (its department, or one of its legs), as the search finds them; the desk reads any.
+    An unknown record is left to the caller's own `MissingRecord`."""
+    if may_choose(actor.role, WorkChoice.ANY_DEPARTMENT):
+        return
+    own = uow.frontdesk.agent_department(actor.id)
+    held = {leg.department_code for leg in uow.frontdesk.legs(ticket_id)}
+    found = uow.tickets.tickets(ticket_id)
+    if found and found[0].department_code:
+        held.add(found[0].department_code)
+    if not found and not held:
+        return
+    if own is None or not any(may_see_department(actor.role, own, code) for code in held):
         raise Denied(Action.WORK_DEPARTMENT, actor.role)
 
 

@@ -22,7 +22,7 @@ from deskui.domain.field_problem import FieldProblem
 from deskui.domain.permissions import HOST_ADMIN, Action
 from deskui.domain.privacy import Person, phone_of, retention_cutoff, scrub
 from deskui.domain.refusal import refuse_problems
-from deskui.domain.visible_text import visible
+from deskui.domain.visible_text import says_nothing, visible
 from deskui.services.actor import Actor, require
 
 __all__ = [
@@ -129,7 +129,7 @@ def erase_person(
     require(actor, Action.PERSONAL_DATA)
     request = command.request.strip()
     problems = []
-    if not request:
+    if says_nothing(request):
         problems.append(FieldProblem("request", "privacy.error.request"))
     elif len(request) > limit(FieldKind.SHORT_TEXT):
         problems.append(

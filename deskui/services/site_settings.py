@@ -10,7 +10,7 @@ from datetime import datetime
 
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.field_problem import FieldProblem
-from deskui.domain.permissions import Action
+from deskui.domain.permissions import Action, setting_action
 from deskui.domain.refusal import refuse_problems
 from deskui.domain.site import BY_KEY, SettingProblem, parse_setting
 from deskui.services.actor import Actor, require
@@ -29,10 +29,14 @@ class SaveSiteSettings:
 def save_site_settings(
     uow: UnitOfWork, actor: Actor, command: SaveSiteSettings, now: datetime
 ) -> None:
-    """Only a lead or manager changes the site's settings; saved under their name. Raises
-    `Invalid` (each problem beside its setting's key) for a setting that does not exist or a
-    text that does not parse (domain/site.parse_setting): nothing is stored."""
+    """Only a lead or manager changes the site's settings, and only a manager those over
+    people's personal data (domain/permissions.setting_action); saved under their name and
+    audited (`site_settings`, the keys changed: a value may hold numbers). Raises `Invalid`
+    (each problem beside its setting's key) for a setting that does not exist or a text that
+    does not parse (domain/site.parse_setting): nothing is stored."""
     require(actor, Action.EDIT_SITE_SETTINGS)
+    for key in command.changes:
+        require(actor, setting_action(key))
     problems: list[FieldProblem] = []
     for key, text in command.changes.items():
         setting = BY_KEY.get(key)
@@ -42,6 +46,15 @@ def save_site_settings(
             problems.append(FieldProblem(key, parsed.key, parsed.values))
     refuse_problems(problems)
     uow.settings.save_settings(dict(command.changes), actor.id, now)
+    keys = sorted(command.changes)
+    uow.audit.write(
+        now,
+        "site_settings",
+        agent_id=actor.id,
+        agent_name=actor.name,
+        subject=", ".join(keys)[:200],
+        detail={"keys": keys},
+    )
     uow.commit()
 
 

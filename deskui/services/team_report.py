@@ -61,7 +61,8 @@ class TeamFigures:
 
 
 def team_report(uow: UnitOfWork, actor: Actor, query: TeamReport, now: datetime) -> TeamFigures:
-    """A lead's or manager's (Action.SEE_TEAM), over at most MOST_RANGE_DAYS days; a read."""
+    """A lead's or manager's (Action.SEE_TEAM), over at most MOST_RANGE_DAYS days; a read
+    that is audited (`report`, the days it covers): its sheets leave the desk as a file."""
     require(actor, Action.SEE_TEAM)
     period = query.period
     problem = range_problem(period.first_day, period.last_day)
@@ -92,6 +93,16 @@ def team_report(uow: UnitOfWork, actor: Actor, query: TeamReport, now: datetime)
 
     weeks = [each(week) for week in weeks_in(period, query.site_timezone)]
     months = [each(month) for month in months_in(period, query.site_timezone)]
+    # the report leaves the desk as a file (customers' names in its records), as an export
+    uow.audit.write(
+        now,
+        "report",
+        agent_id=actor.id,
+        agent_name=actor.name,
+        subject=f"{period.first_day.isoformat()} – {period.last_day.isoformat()}",
+        detail={"days": period.days},
+    )
+    uow.commit()
     return TeamFigures(figures, records, weeks, months, total)
 
 

@@ -26,8 +26,8 @@ from deskui.domain.ticket_life import (
     result_problems,
     result_teller_refusal,
 )
-from deskui.domain.work_permissions import works_one_department
-from deskui.services.actor import Actor, Denied, require
+from deskui.services.actor import Actor, require
+from deskui.services.departments import refuse_unless_department_sees
 from deskui.services.standing import refuse_unless_yours
 
 if TYPE_CHECKING:
@@ -185,10 +185,6 @@ def add_note(uow: UnitOfWork, actor: Actor, command: AddNote, now: datetime) -> 
     require(actor, Action.WORK_OWN)
     refuse_problems(note_problems(command.note))
     _decided(uow, command.ticket_id, TicketMove.NOTED)  # an unknown record: MissingRecord
-    if works_one_department(actor.role):
-        own = uow.frontdesk.agent_department(actor.id)
-        held = {leg.department_code for leg in uow.frontdesk.legs(command.ticket_id)}
-        if own not in held:
-            raise Denied(Action.WORK_DEPARTMENT, actor.role)
+    refuse_unless_department_sees(uow, actor, command.ticket_id)
     uow.ticket_life.add_note(command.ticket_id, actor.id, now, command.note)
     uow.commit()

@@ -14,7 +14,7 @@ from deskui.domain.accounts import sees_personal
 from deskui.domain.masking import masked_record
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
-from deskui.services.departments import refuse_unless_lead_tells
+from deskui.services.departments import refuse_unless_department_sees, refuse_unless_lead_tells
 from deskui.services.standing import refuse_unless_yours
 
 if TYPE_CHECKING:
@@ -50,8 +50,10 @@ class TicketDetail:
 
 
 def ticket_detail(uow: UnitOfWork, actor: Actor, ticket_id: int, now: datetime) -> TicketDetail:
-    """The ticket, its history, its department legs, attachments and pause (no commit)."""
+    """The ticket, its history, its department legs, attachments and pause (no commit); a
+    department member's only for a record their department handles or held."""
     require(actor, Action.WORK_OWN)
+    refuse_unless_department_sees(uow, actor, ticket_id)
     found = uow.tickets.tickets(ticket_id)
     events = list(uow.tickets.history(ticket_id))
     legs = uow.frontdesk.legs(ticket_id)

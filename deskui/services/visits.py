@@ -21,7 +21,7 @@ from deskui.domain.visit_life import (
     request_problems,
     visit_dates,
 )
-from deskui.services.actor import Actor, require
+from deskui.services.actor import Actor, Denied, require
 from deskui.services.callbacks import ListPage
 
 if TYPE_CHECKING:
@@ -155,12 +155,21 @@ def record_visit_feedback(
     uow: UnitOfWork, actor: Actor, command: RecordVisitFeedback, now: datetime
 ) -> None:
     require(actor, Action.WORK_OWN)
+    _refuse_unless_asked(uow, actor, command.request_id)
     status = uow.callbacks.visit_status(command.request_id)
     refused = feedback_refusal(status, command.feedback)
     if refused is not None:
         raise CallbackError(refused.key, refused.values)
     uow.callbacks.record_visit_feedback(command.request_id, command.feedback, now)
     uow.commit()
+
+
+def _refuse_unless_asked(uow: UnitOfWork, actor: Actor, request_id: int) -> None:
+    """What a visit found is written by the agent who asked for it, or a lead or manager
+    (who may work anyone's, domain/ownership): not by a colleague or a department member."""
+    asked_by = uow.callbacks.visit_request_facts(request_id)[1]
+    if asked_by != actor.id and not actor.may(Action.REASSIGN):
+        raise Denied(Action.REASSIGN, actor.role)
 
 
 def visit_count(uow: UnitOfWork, actor: Actor, page: ListPage, now: datetime) -> int:

@@ -91,3 +91,20 @@ async def test_an_agent_sees_the_settings_but_cannot_change_them(
         await settle(pilot)
     with UnitOfWork(demo_database) as uow:
         assert uow.settings.stored_settings() == {}
+
+
+async def test_a_leads_screen_leaves_the_personal_data_settings_to_the_manager(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Who sees numbers and how long personal data is kept are a manager's settings (the
+    service refuses a lead's save): the lead's screen shows them, not to be changed."""
+    for name, disabled in (("张伟", True), ("刘洋", False)):
+        app = make_app(make_settings(demo_database, agent=name), clock, demo_database)
+        async with app.run_test(size=SIZE) as pilot:
+            await at_desk(pilot)
+            await pilot.press("s")
+            await settle(pilot)
+            assert isinstance(app.screen, SiteSettingsScreen)
+            for field in ("#set-privacy-masked", "#set-privacy-retention"):
+                assert app.screen.query_one(field).disabled is disabled, (name, field)
+            assert app.screen.query_one("#set-handover-ack", Input).disabled is False

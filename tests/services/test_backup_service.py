@@ -288,3 +288,85 @@ def test_a_backup_of_a_newer_deskui_is_not_restored(tmp_path: Path) -> None:
     assert refused.value.key == "backup.error.unknown_schema"
     assert refused.value.values == {"revision": "9999"}
     assert not (tmp_path / "target.db").exists()  # nothing was written
+
+
+def _damaged_copies(backend: str, backup: Path, tmp_path: Path) -> list[tuple[str, Path, str]]:
+    """A backup as an attacker or a bad disk leaves it: cut off, a page overwritten, and (a
+    SQLite file) a trigger slipped in that would erase the audit on every desk's write."""
+    import sqlite3
+
+    data = backup.read_bytes()
+    cut = tmp_path / "cut.bak"
+    cut.write_bytes(data[: len(data) * 3 // 5])
+    cut_key = "backup.error.damaged" if backend == "sqlite" else "backup.error.not_a_backup"
+    copies = [("cut off", cut, cut_key)]
+    if backend == "sqlite":
+        for page in (60, 120, 170):  # a table's page, an index's, the agents'
+            overwritten = tmp_path / f"page {page}.bak"
+            changed = bytearray(data)
+            changed[page * 4096 : (page + 1) * 4096] = b"\xff" * 4096
+            overwritten.write_bytes(bytes(changed))
+            copies.append((f"page {page}", overwritten, "backup.error.damaged"))
+        trigger = tmp_path / "trigger.bak"
+        trigger.write_bytes(data)
+        with sqlite3.connect(trigger) as connection:
+            connection.execute(
+                "CREATE TRIGGER forget AFTER INSERT ON audit_entry BEGIN"
+                " DELETE FROM audit_entry; END"
+            )
+        connection.close()
+        copies.append(("a trigger", trigger, "backup.error.not_a_backup"))
+    return copies
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_damaged_or_doctored_backup_is_refused_and_the_database_kept(
+    backend: str, tmp_path: Path
+) -> None:
+    """Forced over a database holding a site's records, a backup cut off, with a page
+    overwritten or with a trigger added is refused before anything is written: the records
+    stay, and the desk's database still answers (before, a damaged SQLite backup was copied
+    over it and every read after said 'database disk image is malformed')."""
+    with _three_databases(backend, tmp_path) as (demo, _reference, _empty):
+        _desk, manager, _customer = _agent_and_customer(demo)
+        backup = tmp_path / "good.bak"
+        back_up(demo, manager, BackUp(backup), FIXED_NOW)
+        held = _tickets(demo)
+        for what, copy, key in _damaged_copies(backend, backup, tmp_path):
+            with pytest.raises(BackupRefused) as refused:
+                restore(demo, manager, Restore(copy, force=True), FIXED_NOW)
+            assert (what, refused.value.key) == (what, key)
+            assert _tickets(demo) == held
+            with UnitOfWork(demo) as uow:
+                assert uow.accounts.account(manager.name) is not None
+                assert uow.audit.search(action="restore", limit=10) == []
+
+
+def test_a_dump_given_a_function_and_a_trigger_is_not_restored(tmp_path: Path) -> None:
+    """A PostgreSQL dump is SQL the restore runs inside the desks' database: one given a
+    trigger (and its function) that empties the audit was restored, and the trigger ate the
+    restore's own audit line (found attacking). A dump holding anything deskui's schema does
+    not make is refused before pg_restore runs; the empty database stays empty."""
+    from sqlalchemy import inspect
+
+    with _three_databases("postgresql", tmp_path) as (_demo, doctored, empty_url):
+        with doctored.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "CREATE FUNCTION forget() RETURNS trigger LANGUAGE plpgsql AS"
+                " $$BEGIN DELETE FROM audit_entry; RETURN NULL; END$$"
+            )
+            connection.exec_driver_sql(
+                "CREATE TRIGGER forget AFTER INSERT ON audit_entry"
+                " FOR EACH STATEMENT EXECUTE FUNCTION forget()"
+            )
+        dump = tmp_path / "doctored.dump"
+        back_up(doctored, HOST, BackUp(dump), FIXED_NOW)
+        target = Database(empty_url)
+        try:
+            with pytest.raises(BackupRefused) as refused:
+                restore(target, HOST, Restore(dump), FIXED_NOW)
+            assert refused.value.key == "backup.error.not_a_backup"
+            with target.engine.connect() as connection:
+                assert inspect(connection).get_table_names() == []
+        finally:
+            target.dispose()

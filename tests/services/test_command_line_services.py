@@ -184,3 +184,15 @@ def test_the_team_report_is_a_lead_s_over_at_most_a_year(database: Database, des
     assert [w.period for w in report.weeks] == [week]
     assert report.total.period == week and report.figures.period == week
     assert {"new_tickets", "complaints", "leg_plans", "returns_refunds"} <= set(report.records)
+
+
+def test_a_team_report_leaves_the_desk_audited_as_an_export_does(
+    database: Database, desk: Desk
+) -> None:
+    """The report's sheets list the records behind each measure (customers' names, their
+    words) and leave the desk as a file (`deskui report`, the measures screen's x): like an
+    export, each one is now an audit line naming who took which days (found attacking)."""
+    week = days_between(date(2026, 9, 28), date(2026, 10, 4))
+    with UnitOfWork(database) as uow:
+        team_report(uow, _lead(desk), TeamReport(week, ZONE), FIXED_NOW)
+    assert _audit(database, "report") == [("张伟", "ok", "2026-09-28 – 2026-10-04", {"days": 7})]

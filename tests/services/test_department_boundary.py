@@ -160,3 +160,67 @@ def test_only_the_tickets_owner_or_a_lead_hands_it_to_a_department(
         )  # fmt: skip
         lead = Actor(desk.lead, "张伟", Role.LEAD)
         hand_to_department(uow, lead, HandToDepartment(tickets[1], "platform"), FIXED_NOW)
+
+
+def test_a_member_reads_no_other_departments_record_nor_its_files(
+    database: Database, desk: Desk
+) -> None:
+    """A department member found another department's record refused by the search, yet
+    opened its detail (the customer's words, the notes, the results, the caller's e-mail),
+    listed its files and fetched them by number: each is now refused, as the search refuses
+    it; their own department's record and its file still open."""
+    from pathlib import Path
+
+    from deskui.data import models as m
+    from deskui.data.frontdesk_store import AttachmentRules
+    from deskui.services.attachments import (
+        AddAttachment,
+        AttachmentsOf,
+        FetchAttachment,
+        SaveAttachmentOut,
+        add_attachment,
+        attachment_content,
+        save_attachment_out,
+        ticket_attachments,
+    )
+    from deskui.services.tickets import ticket_detail
+
+    with UnitOfWork(database) as uow:
+        member_id = uow.frontdesk.add_department_member("赵磊", "technical", FIXED_NOW)
+        uow.commit()
+    member = Actor(member_id, "赵磊", Role.DEPARTMENT, department_code="technical")
+    rules = AttachmentRules(limit_bytes=1_000_000)
+    files: dict[str, tuple[int, int]] = {}
+    for department in ("platform", "technical"):
+        leg = _leg(database, desk, department)
+        with UnitOfWork(database) as uow:
+            ticket_id = uow.session.get_one(m.DepartmentLeg, leg).ticket_id
+            added = uow.frontdesk.add_attachment_content(
+                ticket_id, "合同.pdf", b"%PDF-1.4 secret", desk.agent, FIXED_NOW, rules
+            )
+            uow.commit()
+        files[department] = (ticket_id, added.id)
+    theirs, their_file = files["platform"]
+    ours, our_file = files["technical"]
+    for service, command in (
+        (lambda uow, a, c, now: ticket_detail(uow, a, c, now), theirs),
+        (ticket_attachments, AttachmentsOf(theirs)),
+        (attachment_content, FetchAttachment(their_file, rules)),
+        (save_attachment_out, SaveAttachmentOut(their_file, Path("/tmp"), rules)),
+        (add_attachment, AddAttachment(theirs, Path("/etc/hostname"), rules)),
+    ):
+        with UnitOfWork(database) as uow, pytest.raises(Denied) as denied:
+            service(uow, member, command, FIXED_NOW)  # type: ignore[operator]
+        assert denied.value.action == Action.WORK_DEPARTMENT
+    with UnitOfWork(database) as uow:
+        assert len(uow.frontdesk.attachments(theirs)) == 1
+        detail = ticket_detail(uow, member, ours, FIXED_NOW)
+        assert detail.ticket is not None and detail.ticket.id == ours
+        assert [a.id for a in ticket_attachments(uow, member, AttachmentsOf(ours), FIXED_NOW)] == [
+            our_file
+        ]
+        assert attachment_content(
+            uow, member, FetchAttachment(our_file, rules), FIXED_NOW
+        ).content == b"%PDF-1.4 secret"
+        agent = Actor(desk.colleague, "李娜", Role.AGENT)  # the desk reads every record
+        assert ticket_detail(uow, agent, theirs, FIXED_NOW).ticket is not None

@@ -115,6 +115,10 @@ INVALID_COMMAND_TESTS: dict[str, tuple[str, ...]] = {
         "tests/services/test_survey_service.py::"
         "test_a_lead_records_a_form_and_it_leaves_the_missing_list",
     ),
+    "team_report": (
+        "tests/services/test_command_line_services.py::"
+        "test_the_team_report_is_a_lead_s_over_at_most_a_year",
+    ),
     "ticket_life": (
         "tests/services/test_ticket_life_service.py::"
         "test_an_invalid_command_is_refused_with_its_reason_and_nothing_written",

@@ -298,6 +298,8 @@ def test_an_odd_number_finds_the_person_and_a_bad_request_is_refused(
         (privacy.PersonQuery(phone="不是号码\x1b[2J"), "来函", "privacy.error.phone"),
         (privacy.PersonQuery(contact_id=999_999), "来函", "privacy.error.contact"),
         (privacy.PersonQuery(contact_id=ids["contact"]), "  ", "privacy.error.request"),
+        # a zero-width space is no request's reference (found attacking)
+        (privacy.PersonQuery(contact_id=ids["contact"]), "\u200b\ufeff", "privacy.error.request"),
         (privacy.PersonQuery(contact_id=ids["contact"]), "x" * 300, "privacy.error.too_long"),
     )
     before = _everything(database)

@@ -69,3 +69,40 @@ def test_a_text_that_does_not_parse_is_refused_and_nothing_is_stored(
     assert all(has_key(p.key) for p in refused.value.problems)
     with UnitOfWork(database) as uow:
         assert stored_settings(uow, lead, StoredSettings(), FIXED_NOW) == {}
+
+
+def test_only_a_manager_sets_who_sees_numbers_and_how_long_personal_data_is_kept(
+    database: Database, desk: Desk
+) -> None:
+    """A lead (Action.EDIT_SITE_SETTINGS) could set privacy.retention to 1 day, so the
+    nightly purge, run as the host, anonymised every record closed since yesterday, and
+    privacy.masked to nobody, so department members saw every number: both decide over
+    people's data, a manager's (Action.PERSONAL_DATA). Refused with nothing stored, even
+    beside a change the lead may make; every change a manager or lead saves is audited."""
+    lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
+    manager = Actor(desk.manager, "刘洋", Role.MANAGER, "north")
+    for changes in (
+        {"privacy.retention": "1"},
+        {"privacy.masked": "nobody"},
+        {"handover.ack": "60", "privacy.masked": "nobody"},
+    ):
+        with UnitOfWork(database) as uow, pytest.raises(Denied) as denied:
+            save_site_settings(uow, lead, SaveSiteSettings(changes), FIXED_NOW)
+        assert denied.value.action is Action.PERSONAL_DATA
+    with UnitOfWork(database) as uow:
+        assert stored_settings(uow, lead, StoredSettings(), FIXED_NOW) == {}
+        assert uow.rules.retention_days == 0
+    with UnitOfWork(database) as uow:
+        save_site_settings(uow, lead, SaveSiteSettings({"handover.ack": "60"}), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        save_site_settings(
+            uow, manager, SaveSiteSettings({"privacy.retention": "365"}), FIXED_NOW
+        )
+    with UnitOfWork(database) as uow:
+        assert uow.rules.retention_days == 365
+        lines = uow.audit.search(action="site_settings", limit=10)
+    assert sorted((x.agent_name, x.subject, tuple(x.detail["keys"])) for x in lines) == [
+        ("刘洋", "privacy.retention", ("privacy.retention",)),
+        ("张伟", "handover.ack", ("handover.ack",)),
+    ]
+    assert has_key("audit.action.site_settings") and has_key("audit.detail.keys")

@@ -258,6 +258,12 @@ def test_an_urgent_records_contact_meets_its_progress_contact_and_starts_the_nex
         (AddNote(0, "x" * 2_000_000), "ticket.error.too_long"),
         (AddNote(0, " \n "), "ticket.error.note_required"),
         (ReopenTicket(0, ""), "ticket.error.reason_required"),
+        # drawn as nothing: a zero-width space, a byte-order mark and a soft hyphen, a
+        # Hangul filler are no reason, no result and no note (found attacking)
+        (ReopenTicket(0, "\u200b\u200b"), "ticket.error.reason_required"),
+        (ResolveTicket(0, "\ufeff\u00ad ", "phone"), "ticket.error.result_required"),
+        (AddNote(0, "\u3164\n\u2060"), "ticket.error.note_required"),
+        (RecordContact(0, "phone", "\u202e"), "ticket.error.control"),
     ],
 )
 def test_an_invalid_command_is_refused_with_its_reason_and_nothing_written(
