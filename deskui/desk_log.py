@@ -20,6 +20,7 @@ import os
 import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import Any
 
 LOG_FOLDER = "logs"
 LOG_PREFIX = "desk-"
@@ -51,19 +52,62 @@ _SECRETS = (
     ),
 )
 
+_PHONE = re.compile(r"(?<![A-Za-z0-9_/.\\-])(?!\d{4}-\d\d-\d\d)\+?\d(?:[ -]?\d){6,}(?!\d)")
+"""A phone number as text holds it (`13912345678`, `+8613912345678`, `021-5555 0101`,
+`0139 1234 5678`): seven digits or more, spaces or dashes between; not a date (`2026-12-07`)
+nor digits inside a word or a path (`desk-20261207-093012-4242.log`, `v1234567`)."""
+
+_WITHHELD = (
+    # PostgreSQL's DETAIL names the row's values ("Failing row contains (..., their words)")
+    (re.compile(r"^(?P<keep>\s*DETAIL:).*$", re.MULTILINE), " (withheld: a row's values)"),
+    # SQLAlchemy's statement parameters: the values written (words, numbers, names)
+    (re.compile(r"(?P<keep>\[parameters:)[^\n]*"), " withheld]"),
+)
+"""Where a database error repeats what was being written: never into a log (issue 28)."""
+
 _handler: RotatingFileHandler | None = None
 
 
 def scrub(text: str) -> str:
-    """`text` with every password it may hold (a database URL's, a key=value's) as ***."""
-    for pattern, mask in _SECRETS:
+    """`text` with every password it may hold (a database URL's, a key=value's) as ***,
+    every phone number masked as a role that need not see it reads it (`139****5678`), and
+    the values a database error repeats withheld (issue 28: a log holds no customer's
+    number or words)."""
+    for pattern, mask in _SECRETS + _WITHHELD:
         text = pattern.sub(rf"\g<keep>{mask}", text)
-    return text
+    return mask_phones(text)
+
+
+def mask_phones(text: str) -> str:
+    """Every phone number in `text` as `masked_phone` shows it: `13912345678` -> `139****5678`."""
+    from deskui.domain.accounts import masked_phone
+
+    def masked(found: re.Match[str]) -> str:
+        digits = "".join(ch for ch in found.group() if ch.isdecimal())
+        if found.group().startswith("+"):
+            return masked_phone("+" + digits)
+        return masked_phone(digits)
+
+    return _PHONE.sub(masked, text)
 
 
 class _Scrubbed(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return scrub(super().format(record))
+    """The message and any traceback scrubbed; the line's head (time, level, the process's
+    id, which may be seven digits) is the desk's own."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        said = record.message
+        record.message = scrub(said)
+        try:
+            return super().formatMessage(record)
+        finally:
+            record.message = said
+
+    def formatException(self, ei: Any) -> str:
+        return scrub(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return scrub(super().formatStack(stack_info))
 
 
 class PrivateRotatingFileHandler(RotatingFileHandler):

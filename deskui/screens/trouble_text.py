@@ -38,12 +38,15 @@ def trouble_line(error: BaseException) -> str:
 
 def driver_text(error: BaseException) -> str:
     """What the driver said, and the statement it said it of, without the statement's
-    values (a password hash, a customer's phone): SQLAlchemy's own text carries them."""
+    values (a password hash, a customer's phone): SQLAlchemy's own text carries them, and
+    so do the lines after the driver's first (PostgreSQL's DETAIL: "Failing row contains
+    (..., the customer's words)"), left out (issue 28)."""
     original = getattr(error, "orig", None)
     if original is None:
         return f"{type(error).__name__}: {error}"
     statement = " ".join(str(getattr(error, "statement", "") or "").split())[:300]
-    text = f"{type(error).__name__}: {type(original).__name__}: {original}"
+    said = (str(original).strip().splitlines() or [""])[0]
+    text = f"{type(error).__name__}: {type(original).__name__}: {said}"
     return f"{text} [SQL: {statement}]" if statement else text
 
 
@@ -57,7 +60,7 @@ def log_name() -> str:
 def log_refusal(service: object, error: BaseException) -> None:
     """A refused command in the log: which service, and why in the refusal's own words."""
     name = getattr(service, "__name__", type(service).__name__)
-    values = dict(getattr(error, "values", {}) or {})
+    values = logged_values(getattr(error, "values", {}) or {})
     cause = error.__cause__
     logging.getLogger("deskui.refusals").info(
         "refused %s: %s: %s %s%s",
@@ -65,8 +68,21 @@ def log_refusal(service: object, error: BaseException) -> None:
         type(error).__name__,
         error,
         values or "",
-        f" (cause: {type(cause).__name__}: {cause})" if cause is not None else "",
+        f" (cause: {driver_text(cause)})" if cause is not None else "",
     )
+
+
+def logged_values(values: object) -> dict[str, object]:
+    """A refusal's values as the log keeps them: numbers as they are, a text by its length
+    only (a refusal may quote a name, a number or the words typed; issue 28)."""
+    if not isinstance(values, dict):
+        return {}
+    return {
+        key: value
+        if isinstance(value, int | float) or value is None
+        else f"<{len(str(value))} characters>"
+        for key, value in values.items()
+    }
 
 
 def file_trouble(error: BaseException) -> str:

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from deskui.data.person_files import SiteFolders, remove_person_files
 from deskui.data.privacy_store import Holder
+from deskui.data.site_files import write_export
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.documents import Table
 from deskui.domain.field_limits import FieldKind, limit
@@ -25,18 +29,25 @@ from deskui.domain.refusal import refuse_problems
 from deskui.domain.visible_text import visible
 from deskui.services.actor import Actor, require
 
+if TYPE_CHECKING:
+    from deskui.config import Settings
+
 __all__ = [
     "ErasePerson",
+    "ExportPerson",
     "Holder",
     "PersonErased",
+    "PersonFile",
     "PersonFound",
     "PersonQuery",
     "Purge",
     "Purged",
+    "SiteFolders",
     "erase_person",
     "export_person",
     "purge",
     "show_person",
+    "site_folders",
 ]
 
 
@@ -58,10 +69,36 @@ class PersonFound:
     subject: str
     tables: dict[str, Table]
     holders: tuple[Holder, ...] = ()
+    files: tuple[PersonFile, ...] = ()
+    """Their attachments' bytes (an export asked with ExportPerson only)."""
+    written: tuple[Path, ...] = ()
+    """The attachment files written (ExportPerson.files_to)."""
 
     @property
     def shared(self) -> bool:
         return _shared(list(self.holders))
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPerson:
+    """An export for the person (art. 45) with their attachments' bytes, read from the
+    site's attachment folder (`attachments`) for those kept as files."""
+
+    who: PersonQuery
+    attachments: Path | None = None
+    files_to: Path | None = None
+    """Where to write their attachments' bytes (a folder made 0700, each file 0600 as
+    `<attachment id>-<its name made safe>`, never over a file); None: not written."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFile:
+    """One of the person's attachments for their export: its id, its name as attached, and
+    its bytes (None: no longer found, or erased)."""
+
+    attachment_id: int
+    name: str
+    content: bytes | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +108,10 @@ class ErasePerson:
     """The request as the manager refers to it (a letter's number, the day of the call):
     kept in the audit line, control characters as their escapes; not the person's name or
     number (masked if it holds them)."""
+    folders: SiteFolders | None = None
+    """This host's folders where the person's files may be (their attachments kept as
+    files, the replies written for them, copies saved out): removed once the erasure
+    committed. None: the database alone (a desk of another machine keeps its own)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +119,14 @@ class PersonErased:
     subject: str
     records: dict[str, int]
     """How many rows of each table were changed (none for a request already fulfilled)."""
+    files: int = 0
+    """How many of the person's files were removed from this host's folders."""
+    files_failed: int = 0
+    """Files found but not removed (the file system refused): the site removes them."""
 
     @property
     def total(self) -> int:
-        return sum(self.records.values())
+        return sum(self.records.values()) + self.files
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +152,42 @@ def show_person(uow: UnitOfWork, actor: Actor, query: PersonQuery, now: datetime
     return found
 
 
-def export_person(uow: UnitOfWork, actor: Actor, query: PersonQuery, now: datetime) -> PersonFound:
-    """Everything held about the person, for them (art. 45): refused for a shared number;
-    the export is audited (`privacy_export`, with how many rows left)."""
+def export_person(
+    uow: UnitOfWork, actor: Actor, command: PersonQuery | ExportPerson, now: datetime
+) -> PersonFound:
+    """Everything held about the person, for them (art. 45), with their attachments' bytes
+    when asked with ExportPerson: refused for a shared number; the export is audited
+    (`privacy_export`, with how many rows and files left)."""
     require(actor, Action.PERSONAL_DATA)
+    query = command.who if isinstance(command, ExportPerson) else command
     subject, person, holders = _person(uow, query)
     _refuse_shared(holders)
     tables = uow.privacy.person_tables(person)
+    files: tuple[PersonFile, ...] = ()
+    written: list[Path] = []
+    if isinstance(command, ExportPerson):
+        held = uow.privacy.attachment_contents(person, command.attachments)
+        files = tuple(PersonFile(*found) for found in held)
+        if command.files_to is not None:
+            for file in files:
+                if file.content is not None:
+                    name = f"{file.attachment_id}-{file.name}"
+                    written.append(write_export(command.files_to, name, file.content))
     rows = sum(len(rows) for _, rows in tables.values())
-    _audit(uow, actor, "privacy_export", subject, now, {"rows": rows})
+    detail: dict[str, object] = {"rows": rows}
+    if files:
+        detail["files"] = sum(1 for f in files if f.content is not None)
+    _audit(uow, actor, "privacy_export", subject, now, detail)
     uow.commit()
-    return PersonFound(subject, tables, tuple(holders))
+    return PersonFound(subject, tables, tuple(holders), files, tuple(written))
+
+
+def site_folders(settings: Settings) -> SiteFolders:
+    """This host's folders that may hold a person's files: the attachment folder, the
+    written replies and the export folder (deskui/locations.py)."""
+    from deskui.locations import attachment_dir, export_dir, replies_dir
+
+    return SiteFolders(attachment_dir(settings), replies_dir(settings), export_dir(settings))
 
 
 def erase_person(
@@ -140,6 +210,8 @@ def erase_person(
     refuse_problems(problems)
     subject, person, holders = _person(uow, command.who)
     _refuse_shared(holders)
+    held = uow.privacy.attachment_files(person)
+    tickets = uow.privacy.ticket_ids(person)
     records = uow.privacy.erase(person, now)
     detail: dict[str, object] = {
         "request": scrub(visible(request, one_line=True), person.needles),
@@ -147,7 +219,15 @@ def erase_person(
     }
     _audit(uow, actor, "privacy_erase", subject, now, detail)
     uow.commit()
-    return PersonErased(subject, records)
+    if command.folders is None:
+        return PersonErased(subject, records)
+    # after the commit: a file removed for an erasure that then failed could not come back
+    removed = remove_person_files(command.folders, held, tickets)
+    if removed.removed or removed.failed:
+        files: dict[str, object] = {"files": len(removed.removed), "failed": removed.failed}
+        _audit(uow, actor, "privacy_erase_files", subject, now, files)
+        uow.commit()
+    return PersonErased(subject, records, len(removed.removed), removed.failed)
 
 
 def purge(uow: UnitOfWork, actor: Actor, command: Purge, now: datetime) -> Purged:
