@@ -1,16 +1,18 @@
 """The desk's own log: one file per desk process in `logs/` of its files folder (the demo's
-own under --demo), rotating by size, kept for DESKUI_LOG_DAYS days (30 unless the site sets
-it), 0600, where the raw driver text behind every trouble banner and every refusal goes
-(issues 23, 28: the banner said "原因已记入日志" and no log was written; the banner names
-the file).
+own under --demo), rotating by size, kept for the site's number of days (site setting
+log.days, 30 unless set; the host's DESKUI_LOG_DAYS overrides it), 0600, where the raw
+driver text behind every trouble banner and every refusal goes (issues 23, 28: the banner
+said "原因已记入日志" and no log was written; the banner names the file). No caller's number
+and no customer's words: every line goes through `scrub`.
 
 One file per desk, not one for the host: a hundred desks rotating one file would rename it
 under each other and lose lines. A desk's file is named for its start and its process
 (`desk-20261207-093012-4242.log`); at each start, the files of desks that stopped more than
-the kept days ago are deleted.
+the kept days ago are deleted, and again once the database says the site's setting (and by
+the purge's timer), with the crash reports.
 
 What a screen says is a catalog line; what happened in the driver's words is here, for
-whoever looks after the desk. Never a password: every line goes through `scrub`.
+whoever looks after the desk. Never a password, never a customer's number or words.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ import os
 import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 LOG_FOLDER = "logs"
 LOG_PREFIX = "desk-"
@@ -28,7 +33,7 @@ LOG_NAME = "desk-*.log"
 """The pattern of the desks' log files in LOG_FOLDER (a rotated one adds `.1`, `.2` ...)."""
 DAYS_ENV = "DESKUI_LOG_DAYS"
 KEEP_DAYS = 30
-"""How long a stopped desk's log is kept unless the site sets DESKUI_LOG_DAYS."""
+"""How long a stopped desk's log is kept unless the site sets log.days (or DESKUI_LOG_DAYS)."""
 MAX_BYTES = 1024 * 1024
 """A log rotates at 1 MiB, keeping BACKUPS older ones: a desk's log never fills a disk."""
 BACKUPS = 3
@@ -58,8 +63,12 @@ _PHONE = re.compile(r"(?<![A-Za-z0-9_/.\\-])(?!\d{4}-\d\d-\d\d)\+?\d(?:[ -]?\d){
 nor digits inside a word or a path (`desk-20261207-093012-4242.log`, `v1234567`)."""
 
 _WITHHELD = (
-    # PostgreSQL's DETAIL names the row's values ("Failing row contains (..., their words)")
-    (re.compile(r"^(?P<keep>\s*DETAIL:).*$", re.MULTILINE), " (withheld: a row's values)"),
+    # PostgreSQL's DETAIL names the row's values ("Failing row contains (..., their words)"),
+    # its CONTEXT a statement's parameters ("unnamed portal parameter $1 = '...'")
+    (
+        re.compile(r"^(?P<keep>\s*(?:DETAIL|CONTEXT):).*$", re.MULTILINE),
+        " (withheld: a row's values)",
+    ),
     # SQLAlchemy's statement parameters: the values written (words, numbers, names)
     (re.compile(r"(?P<keep>\[parameters:)[^\n]*"), " withheld]"),
 )
@@ -123,14 +132,45 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
         return super()._open()
 
 
-def keep_days(environ: dict[str, str] | None = None) -> int:
-    """The days the site keeps the desks' logs: DESKUI_LOG_DAYS (1 to 3650), else 30."""
+def keep_days(environ: Mapping[str, str] | None = None, site_days: int | None = None) -> int:
+    """The days the desks' logs are kept: the host's DESKUI_LOG_DAYS (1 to 3650) when set,
+    else the site setting log.days (`site_days`, once the database said it), else 30."""
     text = (os.environ if environ is None else environ).get(DAYS_ENV, "").strip()
     try:
         days = int(text)
     except ValueError:
-        return KEEP_DAYS
-    return days if 1 <= days <= 3650 else KEEP_DAYS
+        days = 0
+    if 1 <= days <= 3650:
+        return days
+    if site_days is not None and 1 <= site_days <= 3650:
+        return site_days
+    return KEEP_DAYS
+
+
+CRASH_NAME = "crash-*.log"
+"""The crash reports deskui/crash.py writes into the files folder."""
+
+
+def prune_desk_files(
+    folder: Path, site_days: int | None = None, now: float | None = None
+) -> list[Path]:
+    """The desks' logs (`logs/`) and crash reports in the files folder `folder` older than
+    `keep_days` deleted (a running desk's log kept): at a desk's start, once the site's
+    setting is known, and by the purge's timer (`deskui privacy purge`); the deleted."""
+    import time
+
+    days = keep_days(site_days=site_days)
+    deleted = prune_logs(folder / LOG_FOLDER, days, now) if (folder / LOG_FOLDER).is_dir() else []
+    limit = (time.time() if now is None else now) - days * 86400
+    for path in folder.glob(CRASH_NAME):
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_mtime >= limit:
+                continue
+            path.unlink()
+        except OSError:
+            continue
+        deleted.append(path)
+    return deleted
 
 
 def _alive(pid: int) -> bool:

@@ -92,7 +92,10 @@ def privacy_command(settings: Settings, clock: Clock, args: argparse.Namespace) 
                     failed = say("privacy.files_failed", settings, count=erased.files_failed)
                     print(failed, file=sys.stderr)
             else:
-                purged = privacy.purge(uow, actor, privacy.Purge(args.dry_run), clock.now())
+                from deskui.locations import files_dir
+
+                purging = privacy.Purge(args.dry_run, files_dir(settings))
+                purged = privacy.purge(uow, actor, purging, clock.now())
                 _purged(purged, settings)
         except Invalid as error:
             raise UsageError(say(error.key, settings, **error.values)) from error
@@ -233,6 +236,8 @@ def _export_files(found: Any, settings: Settings) -> None:
 
 
 def _purged(purged: Any, settings: Settings) -> None:
+    if purged.logs:
+        print(say("privacy.logs_pruned", settings, count=purged.logs, days=purged.log_days))
     if purged.cutoff is None:
         print(say("privacy.retention_off", settings))
         return

@@ -38,15 +38,14 @@ def trouble_line(error: BaseException) -> str:
 
 def driver_text(error: BaseException) -> str:
     """What the driver said, and the statement it said it of, without the statement's
-    values (a password hash, a customer's phone): SQLAlchemy's own text carries them, and
-    so do the lines after the driver's first (PostgreSQL's DETAIL: "Failing row contains
-    (..., the customer's words)"), left out (issue 28)."""
+    values (a password hash, a customer's phone): SQLAlchemy's own text carries them. The
+    driver's own lines that repeat values (PostgreSQL's DETAIL "Failing row contains (...,
+    the customer's words)", its CONTEXT's parameters) the log's scrub withholds (issue 28)."""
     original = getattr(error, "orig", None)
     if original is None:
         return f"{type(error).__name__}: {error}"
     statement = " ".join(str(getattr(error, "statement", "") or "").split())[:300]
-    said = (str(original).strip().splitlines() or [""])[0]
-    text = f"{type(error).__name__}: {type(original).__name__}: {said}"
+    text = f"{type(error).__name__}: {type(original).__name__}: {original}"
     return f"{text} [SQL: {statement}]" if statement else text
 
 

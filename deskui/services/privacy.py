@@ -20,6 +20,7 @@ from deskui.data.person_files import SiteFolders, remove_person_files
 from deskui.data.privacy_store import Holder
 from deskui.data.site_files import write_export
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.desk_log import keep_days, prune_desk_files
 from deskui.documents import Table
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.field_problem import FieldProblem
@@ -132,6 +133,9 @@ class PersonErased:
 @dataclass(frozen=True, slots=True)
 class Purge:
     dry_run: bool = False
+    files: Path | None = None
+    """The desk's files folder (deskui/locations.files_dir): its desks' logs and crash
+    reports older than the site keeps them (site setting log.days) are deleted too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,10 @@ class Purged:
     """Records closed before this were (or would be) anonymised; None: retention is off."""
     records: dict[str, int]
     applied: bool
+    logs: int = 0
+    """How many desk logs and crash reports were deleted (Purge.files)."""
+    log_days: int = 0
+    """The days they are kept (the site's setting, or the host's DESKUI_LOG_DAYS)."""
 
 
 def show_person(uow: UnitOfWork, actor: Actor, query: PersonQuery, now: datetime) -> PersonFound:
@@ -232,20 +240,27 @@ def erase_person(
 
 def purge(uow: UnitOfWork, actor: Actor, command: Purge, now: datetime) -> Purged:
     """Records closed longer ago than the site's retention (privacy.retention) lose their
-    personal fields; a dry run counts them and writes nothing. Audited (`privacy_purge`). A
+    personal fields, and the desks' logs older than the site keeps them (log.days) go; a dry
+    run counts the records and writes or deletes nothing. Audited (`privacy_purge`). A
     manager, or the host's administrator (the site's nightly timer): the retention is the
     site's own rule, applied to no person in particular."""
     require(actor, Action.PURGE_PERSONAL_DATA)
+    days = keep_days(site_days=uow.rules.log_days)
+    logs = 0
+    if command.files is not None and not command.dry_run:
+        logs = len(prune_desk_files(command.files, uow.rules.log_days))
     cutoff = retention_cutoff(now, uow.rules.retention_days)
     if cutoff is None:
-        return Purged(None, {}, applied=False)
+        return Purged(None, {}, applied=False, logs=logs, log_days=days)
     records = uow.privacy.purge(cutoff, apply=not command.dry_run)
     if command.dry_run:
-        return Purged(cutoff, records, applied=False)
+        return Purged(cutoff, records, applied=False, log_days=days)
     detail: dict[str, object] = {"cutoff": cutoff.isoformat(), "records": sum(records.values())}
+    if logs:
+        detail["logs"] = logs
     _audit(uow, actor, "privacy_purge", "", now, detail)
     uow.commit()
-    return Purged(cutoff, records, applied=True)
+    return Purged(cutoff, records, applied=True, logs=logs, log_days=days)
 
 
 def _person(uow: UnitOfWork, query: PersonQuery) -> tuple[str, Person, list[Holder]]:
