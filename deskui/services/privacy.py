@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from deskui.data.person_files import SiteFolders, remove_person_files
 from deskui.data.privacy_store import Holder
-from deskui.data.site_files import write_export
+from deskui.data.site_files import safe_file_name, write_export
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.desk_log import keep_days, prune_desk_files
 from deskui.documents import Table
@@ -179,7 +179,7 @@ def export_person(
         if command.files_to is not None:
             for file in files:
                 if file.content is not None:
-                    name = f"{file.attachment_id}-{file.name}"
+                    name = f"{file.attachment_id}-{safe_file_name(file.name)}"
                     written.append(write_export(command.files_to, name, file.content))
     rows = sum(len(rows) for _, rows in tables.values())
     detail: dict[str, object] = {"rows": rows}
