@@ -169,3 +169,27 @@ def test_the_export_writes_their_attachments_beside_it_and_an_agent_or_lead_gets
     with UnitOfWork(database) as uow:
         row = uow.session.get_one(m.Attachment, added.id)
         assert (row.filename, row.content, row.storage) == ("", None, "erased")
+
+
+def test_an_erasure_says_when_the_phone_bridge_still_holds_call_events_to_store(
+    database: Database, person: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Events the bridge journaled while the database was away are stored once it is back,
+    after an erasure perhaps: the manager is told to erase again then (README)."""
+    from deskui.cli.parser import build_parser, resolve
+    from deskui.phone.bridge import journal_path
+    from deskui.phone.journal import Journal
+
+    url = database.url.render_as_string(hide_password=False)
+    args = build_parser().parse_args(["--demo", "--db", url, "--now", NOW, "privacy", "purge"])
+    settings, _ = resolve(args, {})
+    journal = Journal(journal_path(settings))
+    try:
+        for n in range(2):
+            journal.append(FIXED_NOW, {"event": "newCall", "callId": f"j{n}", "from": DIGITS})
+        erase = ("privacy", "erase", "--contact", str(person["contact"]), "--request", "x")
+        assert _run(database, *erase, "--yes") == 0
+        said = capsys.readouterr().err
+        assert "journal on this host holds 2 call events" in said and DIGITS not in said
+    finally:
+        journal.path.unlink(missing_ok=True)

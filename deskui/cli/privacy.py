@@ -91,6 +91,9 @@ def privacy_command(settings: Settings, clock: Clock, args: argparse.Namespace) 
                 if erased.files_failed:
                     failed = say("privacy.files_failed", settings, count=erased.files_failed)
                     print(failed, file=sys.stderr)
+                waiting = _journal_waiting(settings)
+                if waiting:
+                    print(say("privacy.journal_waiting", settings, count=waiting), file=sys.stderr)
             else:
                 from deskui.locations import files_dir
 
@@ -104,6 +107,23 @@ def privacy_command(settings: Settings, clock: Clock, args: argparse.Namespace) 
             values = dict(getattr(error, "values", {}) or {})
             raise UsageError(say(key, settings, **values)) from error
     return 0
+
+
+def _journal_waiting(settings: Settings) -> int:
+    """Call events the phone bridge of this host journaled while the database was away and
+    has not stored yet (deskui/phone/journal.py): stored after an erasure, they would hold
+    the number again. Counted, never read into the output."""
+    from deskui.phone.bridge import journal_path
+
+    path = journal_path(settings)
+    count = 0
+    for held in (path, path.with_name(path.name + ".tmp")):
+        try:
+            with held.open("rb") as stream:
+                count += sum(1 for line in stream if line.strip())
+        except OSError:
+            continue
+    return count
 
 
 def _subject(who: Any, settings: Settings) -> str:
