@@ -17,6 +17,10 @@ import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from deskui.data.handover_store import HandoverReportRecord
 
 MAX_NAME_BYTES = 255
 """A file system's limit for one component of a path."""
@@ -36,6 +40,12 @@ class SiteFolders:
     """The written replies (`complaint-<ticket>-<stamp>.txt|.pdf`)."""
     exports: Path | None = None
     """The export folder, where agents save attachments out."""
+    reports: Path | None = None
+    """The printed reports (`handover-<stamp>-<id>.pdf|.xlsx`, `team-<days>-<stamp>.xlsx`):
+    a handover report naming the person is printed again from its erased record, a team
+    report's cells naming them masked."""
+    timezone: str = "Asia/Shanghai"
+    """The site's zone, which a handover report is printed in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,3 +198,59 @@ def _sha256(fd: int) -> str:
     while chunk := os.read(fd, 1 << 20):
         digest.update(chunk)
     return digest.hexdigest()
+
+
+def reprint_handover_reports(
+    folder: Path | None, records: Sequence[HandoverReportRecord], timezone: str
+) -> int:
+    """The handover reports this host printed (`handover-*-<id>.pdf|.xlsx`) printed again
+    from their records as the erasure left them; how many."""
+    from deskui.data.handover_report import write_report
+
+    if folder is None:
+        return 0
+    done = 0
+    for record in records:
+        printed = [
+            p
+            for p in folder.glob(f"handover-*-{record.id}.*")
+            if p.suffix in (".pdf", ".xlsx") and p.is_file() and not p.is_symlink()
+        ]
+        if not printed:
+            continue
+        for path in printed:
+            path.unlink(missing_ok=True)  # a stamp in another zone would leave the old one
+        write_report(record, folder, timezone)
+        done += 1
+    return done
+
+
+def redact_team_reports(folder: Path | None, pieces: Sequence[str]) -> int:
+    """The team reports (`team-*.xlsx`) whose cells hold any of `pieces` rewritten with
+    them masked (deskui/domain/privacy.scrub); how many."""
+    from openpyxl import load_workbook
+
+    from deskui.domain.privacy import scrub
+
+    if folder is None or not pieces:
+        return 0
+    done = 0
+    for path in sorted(folder.glob("team-*.xlsx")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        book = load_workbook(path)
+        changed = False
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        masked = scrub(cell.value, pieces)
+                        if masked != cell.value:
+                            cell.value = masked
+                            changed = True
+        if changed:
+            partial = path.with_name(f".{path.name}.partial")
+            book.save(partial)
+            os.replace(partial, path)
+            done += 1
+    return done

@@ -353,6 +353,11 @@ class PrivacyStore(StoreBase):
             m.CustomerChange.customer_id.in_(person.whole_customers),
         )
 
+    def handover_reports_naming(self, person: Person) -> list[int]:
+        """The handover reports whose rows or note name the person (printed again after)."""
+        rows = self._holding(m.HandoverReport, ("note",), ("rows",), person.needles)
+        return sorted(r.id for r in rows)
+
     def ticket_ids(self, person: Person) -> list[int]:
         """The person's tickets (their written replies are named for them)."""
         return self._ticket_ids(person)

@@ -16,7 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deskui.data.person_files import SiteFolders, remove_person_files
+from deskui.data.person_files import (
+    SiteFolders,
+    redact_team_reports,
+    remove_person_files,
+    reprint_handover_reports,
+)
 from deskui.data.privacy_store import Holder
 from deskui.data.site_files import safe_file_name, write_export
 from deskui.data.unit_of_work import UnitOfWork
@@ -192,10 +197,16 @@ def export_person(
 
 def site_folders(settings: Settings) -> SiteFolders:
     """This host's folders that may hold a person's files: the attachment folder, the
-    written replies and the export folder (deskui/locations.py)."""
-    from deskui.locations import attachment_dir, export_dir, replies_dir
+    written replies, the export folder and the printed reports (deskui/locations.py)."""
+    from deskui.locations import attachment_dir, export_dir, replies_dir, reports_dir
 
-    return SiteFolders(attachment_dir(settings), replies_dir(settings), export_dir(settings))
+    return SiteFolders(
+        attachment_dir(settings),
+        replies_dir(settings),
+        export_dir(settings),
+        reports_dir(settings),
+        settings.site_timezone,
+    )
 
 
 def erase_person(
@@ -220,6 +231,7 @@ def erase_person(
     _refuse_shared(holders)
     held = uow.privacy.attachment_files(person)
     tickets = uow.privacy.ticket_ids(person)
+    reports = uow.privacy.handover_reports_naming(person)
     records = uow.privacy.erase(person, now)
     detail: dict[str, object] = {
         "request": scrub(visible(request, one_line=True), person.needles),
@@ -230,12 +242,17 @@ def erase_person(
     if command.folders is None:
         return PersonErased(subject, records)
     # after the commit: a file removed for an erasure that then failed could not come back
-    removed = remove_person_files(command.folders, held, tickets)
-    if removed.removed or removed.failed:
-        files: dict[str, object] = {"files": len(removed.removed), "failed": removed.failed}
+    folders = command.folders
+    removed = remove_person_files(folders, held, tickets)
+    records_now = [uow.handover.handover_report(i) for i in reports]
+    reprinted = reprint_handover_reports(folders.reports, records_now, folders.timezone)
+    reprinted += redact_team_reports(folders.reports, person.needles)
+    count = len(removed.removed) + reprinted
+    if count or removed.failed:
+        files: dict[str, object] = {"files": count, "failed": removed.failed}
         _audit(uow, actor, "privacy_erase_files", subject, now, files)
         uow.commit()
-    return PersonErased(subject, records, len(removed.removed), removed.failed)
+    return PersonErased(subject, records, count, removed.failed)
 
 
 def purge(uow: UnitOfWork, actor: Actor, command: Purge, now: datetime) -> Purged:

@@ -9,6 +9,7 @@ name) reaches no file outside the folder it names a file of."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -216,3 +217,80 @@ def test_a_name_planted_in_the_database_removes_nothing_outside_its_folder(
 def _database_files(folder: Path) -> list[str]:
     """The test database's own files in `folder` (a SQLite test keeps its file there)."""
     return [p.name for p in folder.iterdir() if p.name.endswith((".db", "-wal", "-shm"))]
+
+
+def test_the_reports_this_host_printed_lose_the_person_and_no_one_else(
+    database: Database, tmp_path: Path
+) -> None:
+    """A handover report naming the person is printed again from its erased record (its
+    PDF and XLSX in place, no longer naming them); a team report's cells naming them are
+    masked; a report naming someone else is left as it was."""
+    from openpyxl import Workbook, load_workbook
+
+    from deskui.data.handover_report import write_report
+    from deskui.domain.model import HandoverSheet
+
+    later = FIXED_NOW + timedelta(hours=1)
+    ids = _seed_person(database, later)
+    people = _actors(database)
+    manager = people["刘洋"]
+    folders = replace(_folders(tmp_path), reports=tmp_path / "reports")
+    reports = folders.reports
+    assert reports is not None
+    sheet = next(iter(HandoverSheet)).value
+
+    def row(customer: str, note: str) -> dict[str, object]:
+        return {"sheet": sheet, "customer": customer, "item": "空调维修", "status": "open",
+                "deadline": None, "owner": "王芳", "note": note}  # fmt: skip
+
+    with UnitOfWork(database) as uow:
+        theirs = m.HandoverReport(
+            from_agent_id=people["王芳"].id, to_agent_id=people["李娜"].id,
+            handed_over_at=later, rows=[row(NAME, f"{NAME}下午再来电")],
+        )  # fmt: skip
+        others = m.HandoverReport(
+            from_agent_id=people["王芳"].id, to_agent_id=people["李娜"].id,
+            handed_over_at=later, rows=[row("江小渔", "周三店休")],
+        )  # fmt: skip
+        uow.session.add_all([theirs, others])
+        uow.commit()
+        printed = {
+            r.id: write_report(uow.handover.handover_report(r.id), reports, "Asia/Shanghai")
+            for r in (theirs, others)
+        }
+        their_id, other_id = theirs.id, others.id
+    before = {i: [p.read_bytes() for p in paths] for i, paths in printed.items()}
+    book = Workbook()
+    book.active.append(["记录", "标签"])
+    book.active.append(["问题记录 #7", f"{NAME}：空调不制冷"])
+    team = reports / "team-20261101-20261130-20261123-0900.xlsx"
+    book.save(team)
+
+    who = privacy.PersonQuery(contact_id=ids["contact"])
+    with UnitOfWork(database) as uow:
+        erased = privacy.erase_person(
+            uow, manager, privacy.ErasePerson(who, "来函", folders), later
+        )
+    assert erased.files == 2  # their handover report printed again, the team report masked
+
+    def text_of(path: Path) -> str:
+        cells = load_workbook(path).worksheets
+        return " ".join(str(c.value) for s in cells for r in s.iter_rows() for c in r)
+
+    pdf, xlsx = printed[their_id]
+    assert NAME not in text_of(xlsx) and "下午再来电" in text_of(xlsx)
+    assert NAME in pdf_text(before[their_id][0])  # the text a reader finds in the PDF
+    assert NAME not in pdf_text(pdf.read_bytes()) and "下午再来电" in pdf_text(pdf.read_bytes())
+    assert [p.read_bytes() for p in printed[other_id]] == before[other_id]
+    assert NAME not in text_of(team) and "空调不制冷" in text_of(team)
+    assert sorted(p.name for p in reports.iterdir()) == sorted(
+        [team.name, *(p.name for paths in printed.values() for p in paths)]
+    )
+
+
+def pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
