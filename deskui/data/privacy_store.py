@@ -353,6 +353,14 @@ class PrivacyStore(StoreBase):
             m.CustomerChange.customer_id.in_(person.whole_customers),
         )
 
+    def forget_freed(self) -> None:
+        """After an erasure committed, on SQLite: the write-ahead log, which still holds the
+        pages as they were before, checkpointed into the file (whose freed pages
+        `secure_delete` zeroed) and emptied. Best effort: a desk reading at that moment keeps
+        the log until the next checkpoint. PostgreSQL's old row versions are its VACUUM's."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            self.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+
     def handover_reports_naming(self, person: Person) -> list[int]:
         """The handover reports whose rows or note name the person (printed again after)."""
         rows = self._holding(m.HandoverReport, ("note",), ("rows",), person.needles)

@@ -239,6 +239,8 @@ def erase_person(
     }
     _audit(uow, actor, "privacy_erase", subject, now, detail)
     uow.commit()
+    if records:
+        uow.privacy.forget_freed()
     if command.folders is None:
         return PersonErased(subject, records)
     # after the commit: a file removed for an erasure that then failed could not come back

@@ -32,7 +32,13 @@ from deskui.services.attachments import (
 )
 from deskui.services.errors import FrontDeskError
 from tests.conftest import FIXED_NOW
-from tests.services.test_privacy_service import NAME, _actors, _everything, _seed_person
+from tests.services.test_privacy_service import (
+    NAME,
+    _actors,
+    _everything,
+    _seed_person,
+    add_person,
+)
 
 LETTER = "欧阳晴雪的投诉信.pdf"
 LETTER_BYTES = b"%PDF-1.4\n" + "欧阳晴雪 13912345678 家住文三路".encode() * 40
@@ -294,3 +300,30 @@ def pdf_text(content: bytes) -> str:
     from pypdf import PdfReader
 
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_on_sqlite_the_erased_bytes_are_gone_from_the_file_itself(
+    demo_database: Database, tmp_path: Path
+) -> None:
+    """Not only no row: the SQLite file and its write-ahead log no longer hold the bytes
+    (secure_delete zeroes the freed pages, the log is checkpointed and emptied).
+    PostgreSQL keeps old row versions until its VACUUM (README, Running a site)."""
+    database = demo_database  # a SQLite file of the test's own (the demo desk)
+    later = FIXED_NOW + timedelta(hours=1)
+    ids = add_person(database, later)
+    marker = "欧阳晴雪的病历号甲乙丙丁".encode() * 20
+    _attach(database, ids["ticket"], "病历.pdf", b"%PDF-1.4\n" + marker, AttachmentRules(
+        inbox=tmp_path / "inbox", team=True), tmp_path / "inbox")  # fmt: skip
+    path = Path(str(database.url.database))
+    companions = [path, path.with_name(path.name + "-wal")]
+
+    def held() -> bytes:
+        return b"".join(p.read_bytes() for p in companions if p.exists())
+
+    assert marker[:60] in held()
+    who = privacy.PersonQuery(contact_id=ids["contact"])
+    with UnitOfWork(database) as uow:
+        privacy.erase_person(
+            uow, _actors(database)["刘洋"], privacy.ErasePerson(who, "来函"), later
+        )
+    assert marker[:60] not in held()
