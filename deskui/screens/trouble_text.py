@@ -71,14 +71,20 @@ def log_refusal(service: object, error: BaseException) -> None:
     )
 
 
+LOGGED_AS_SAID = frozenset({"path", "size", "limit", "max", "min", "id", "field", "kind"})
+"""A refusal's values the log keeps as they are: the file refused, sizes, limits, ids (what
+whoever looks after the desk needs, issue 23); any number in them is masked all the same."""
+
+
 def logged_values(values: object) -> dict[str, object]:
-    """A refusal's values as the log keeps them: numbers as they are, a text by its length
-    only (a refusal may quote a name, a number or the words typed; issue 28)."""
+    """A refusal's values as the log keeps them: numbers and the values LOGGED_AS_SAID as
+    they are, any other text by its length only (a refusal may quote a customer's name,
+    number or words; issue 28)."""
     if not isinstance(values, dict):
         return {}
     return {
         key: value
-        if isinstance(value, int | float) or value is None
+        if isinstance(value, int | float) or value is None or key in LOGGED_AS_SAID
         else f"<{len(str(value))} characters>"
         for key, value in values.items()
     }
