@@ -57,10 +57,14 @@ _SECRETS = (
     ),
 )
 
-_PHONE = re.compile(r"(?<![A-Za-z0-9_/.\\-])(?!\d{4}-\d\d-\d\d)\+?\d(?:[ -]?\d){6,}(?!\d)")
+_PHONE = re.compile(
+    r"(?<![A-Za-z0-9_/.\\-])(?<!pid )(?<!pid=)"
+    r"(?!\d{4}-\d\d-\d\d)\+?\d(?:[ -]?\d){6,}(?!\d)"
+)
 """A phone number as text holds it (`13912345678`, `+8613912345678`, `021-5555 0101`,
-`0139 1234 5678`): seven digits or more, spaces or dashes between; not a date (`2026-12-07`)
-nor digits inside a word or a path (`desk-20261207-093012-4242.log`, `v1234567`)."""
+`0139 1234 5678`): seven digits or more, spaces or dashes between; not a date (`2026-12-07`),
+a process's id said as one (`pid 4194301`), nor digits inside a word or a path
+(`desk-20261207-093012-4242.log`, `v1234567`)."""
 
 _WITHHELD = (
     # PostgreSQL's DETAIL names the row's values ("Failing row contains (..., their words)"),

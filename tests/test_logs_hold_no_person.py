@@ -55,6 +55,7 @@ def _logged(path: Path) -> str:
         ("cutoff 2026-12-07T05:00:00+00:00", "cutoff 2026-12-07T05:00:00+00:00"),
         ("logs/desk-20261207-093012-4194304.log", "logs/desk-20261207-093012-4194304.log"),
         ("ticket 123456, 3 rows", "ticket 123456, 3 rows"),
+        ("desk pid 4194301 started for 王芳", "desk pid 4194301 started for 王芳"),
     ],
 )
 def test_a_number_is_masked_wherever_a_line_holds_it(text: str, shown: str) -> None:
