@@ -327,3 +327,27 @@ def test_on_sqlite_the_erased_bytes_are_gone_from_the_file_itself(
             uow, _actors(database)["刘洋"], privacy.ErasePerson(who, "来函"), later
         )
     assert marker[:60] not in held()
+
+
+def test_a_hostile_stored_name_is_never_a_path(tmp_path: Path) -> None:
+    """What an erasure removes by a name the database holds: one plain component of the
+    folder or nothing (a NUL, a `/`, `..`, a name longer than a file system allows), and a
+    link planted under a stored name is left as it is, never followed."""
+    from deskui.data.person_files import HeldFile, plain_name, remove_person_files
+
+    for name in ("a\x00b", "../x", "/etc/passwd", "..", ".", "", "a\\b", "字" * 90):
+        assert not plain_name(name), name
+    assert plain_name("12-0f3c.pdf") and plain_name("字" * 85)
+    folder = tmp_path / "attachments"
+    folder.mkdir()
+    target = tmp_path / "the-sites-own.db"
+    target.write_bytes(b"keep")
+    (folder / "7-link.pdf").symlink_to(target)
+    (folder / "7-real.pdf").write_bytes(b"theirs")
+    held = [
+        HeldFile(1, 7, name, "", 0)
+        for name in ("a\x00b", "../the-sites-own.db", str(target), "7-link.pdf", "7-real.pdf")
+    ]
+    removed = remove_person_files(SiteFolders(attachments=folder), held, [7])
+    assert sorted(removed.removed) == ["7-real.pdf"]  # the link is not opened as theirs
+    assert target.read_bytes() == b"keep" and (folder / "7-link.pdf").is_symlink()
