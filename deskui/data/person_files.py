@@ -202,14 +202,15 @@ def _sha256(fd: int) -> str:
 
 def reprint_handover_reports(
     folder: Path | None, records: Sequence[HandoverReportRecord], timezone: str
-) -> int:
+) -> FilesRemoved:
     """The handover reports this host printed (`handover-*-<id>.pdf|.xlsx`) printed again
-    from their records as the erasure left them; how many."""
+    from their records as the erasure left them."""
     from deskui.data.handover_report import write_report
 
     if folder is None:
-        return 0
-    done = 0
+        return FilesRemoved()
+    done: list[str] = []
+    failed = 0
     for record in records:
         printed = [
             p
@@ -218,39 +219,55 @@ def reprint_handover_reports(
         ]
         if not printed:
             continue
-        for path in printed:
-            path.unlink(missing_ok=True)  # a stamp in another zone would leave the old one
-        write_report(record, folder, timezone)
-        done += 1
-    return done
+        try:
+            for path in printed:
+                path.unlink(missing_ok=True)  # a stamp in another zone would leave the old one
+            written = write_report(record, folder, timezone)
+        except OSError:
+            failed += 1
+            continue
+        done += [p.name for p in written]
+    return FilesRemoved(tuple(done), failed)
 
 
-def redact_team_reports(folder: Path | None, pieces: Sequence[str]) -> int:
+def redact_team_reports(folder: Path | None, pieces: Sequence[str]) -> FilesRemoved:
     """The team reports (`team-*.xlsx`) whose cells hold any of `pieces` rewritten with
-    them masked (deskui/domain/privacy.scrub); how many."""
-    from openpyxl import load_workbook
-
+    them masked (deskui/domain/privacy.scrub); one that cannot be read or written counts
+    as failed (the site looks at it)."""
     from deskui.domain.privacy import scrub
 
     if folder is None or not pieces:
-        return 0
-    done = 0
+        return FilesRemoved()
+    done: list[str] = []
+    failed = 0
     for path in sorted(folder.glob("team-*.xlsx")):
         if path.is_symlink() or not path.is_file():
             continue
-        book = load_workbook(path)
-        changed = False
-        for sheet in book.worksheets:
-            for row in sheet.iter_rows():
-                for cell in row:
-                    if isinstance(cell.value, str):
-                        masked = scrub(cell.value, pieces)
-                        if masked != cell.value:
-                            cell.value = masked
-                            changed = True
-        if changed:
-            partial = path.with_name(f".{path.name}.partial")
-            book.save(partial)
-            os.replace(partial, path)
-            done += 1
-    return done
+        try:
+            if _masked_book(path, lambda text: scrub(text, pieces)):
+                done.append(path.name)
+        except Exception:  # a broken or foreign file: openpyxl raises many kinds
+            failed += 1
+    return FilesRemoved(tuple(done), failed)
+
+
+def _masked_book(path: Path, mask: Callable[[str], str]) -> bool:
+    """The workbook at `path` with `mask` applied to every text cell, saved in place
+    (through a file renamed over it) when any changed; whether one did."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    changed = False
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    masked = mask(cell.value)
+                    if masked != cell.value:
+                        cell.value = masked
+                        changed = True
+    if changed:
+        partial = path.with_name(f".{path.name}.partial")
+        book.save(partial)
+        os.replace(partial, path)
+    return changed

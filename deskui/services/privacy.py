@@ -245,16 +245,19 @@ def erase_person(
         return PersonErased(subject, records)
     # after the commit: a file removed for an erasure that then failed could not come back
     folders = command.folders
-    removed = remove_person_files(folders, held, tickets)
     records_now = [uow.handover.handover_report(i) for i in reports]
-    reprinted = reprint_handover_reports(folders.reports, records_now, folders.timezone)
-    reprinted += redact_team_reports(folders.reports, person.needles)
-    count = len(removed.removed) + reprinted
-    if count or removed.failed:
-        files: dict[str, object] = {"files": count, "failed": removed.failed}
+    done = (
+        remove_person_files(folders, held, tickets),
+        reprint_handover_reports(folders.reports, records_now, folders.timezone),
+        redact_team_reports(folders.reports, person.needles),
+    )
+    count = sum(len(d.removed) for d in done)
+    failed = sum(d.failed for d in done)
+    if count or failed:
+        files: dict[str, object] = {"files": count, "failed": failed}
         _audit(uow, actor, "privacy_erase_files", subject, now, files)
         uow.commit()
-    return PersonErased(subject, records, count, removed.failed)
+    return PersonErased(subject, records, count, failed)
 
 
 def purge(uow: UnitOfWork, actor: Actor, command: Purge, now: datetime) -> Purged:

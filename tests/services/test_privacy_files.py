@@ -271,13 +271,17 @@ def test_the_reports_this_host_printed_lose_the_person_and_no_one_else(
     book.active.append(["问题记录 #7", f"{NAME}：空调不制冷"])
     team = reports / "team-20261101-20261130-20261123-0900.xlsx"
     book.save(team)
+    broken = reports / "team-20261001-20261031-20261101-0900.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
 
     who = privacy.PersonQuery(contact_id=ids["contact"])
     with UnitOfWork(database) as uow:
         erased = privacy.erase_person(
             uow, manager, privacy.ErasePerson(who, "来函", folders), later
         )
-    assert erased.files == 2  # their handover report printed again, the team report masked
+    # their handover report's PDF and XLSX printed again, the team report masked; the broken
+    # workbook is said as not done, for the site to look at
+    assert (erased.files, erased.files_failed) == (3, 1)
 
     def text_of(path: Path) -> str:
         cells = load_workbook(path).worksheets
@@ -290,7 +294,7 @@ def test_the_reports_this_host_printed_lose_the_person_and_no_one_else(
     assert [p.read_bytes() for p in printed[other_id]] == before[other_id]
     assert NAME not in text_of(team) and "空调不制冷" in text_of(team)
     assert sorted(p.name for p in reports.iterdir()) == sorted(
-        [team.name, *(p.name for paths in printed.values() for p in paths)]
+        [team.name, broken.name, *(p.name for paths in printed.values() for p in paths)]
     )
 
 
