@@ -288,6 +288,7 @@ class DeskApp(KeysInOrderApp[None]):
         except Exception as error:  # any driver error gets one plain line, not a crash
             self.post_message(self.DatabaseFailed(trouble_line(error)))
             return
+        self._prune_logs(rules.log_days)
         self.database = database
         self._listen_for_changes(database)
         ready = self.DatabaseReady(
@@ -318,6 +319,14 @@ class DeskApp(KeysInOrderApp[None]):
             return
         self._desk().show_trouble(t("app.database_failed", reason=message.reason))
         self.set_timer(RETRY_SECONDS, self.open_database)
+
+    def _prune_logs(self, site_days: int) -> None:
+        """The desks' logs and crash reports older than the site keeps them deleted (the
+        site setting log.days, once the database says it; issue 28)."""
+        from deskui.desk_log import prune_desk_files
+        from deskui.locations import files_dir
+
+        prune_desk_files(files_dir(self.settings), site_days)
 
     def on_desk_app_database_ready(self, message: DatabaseReady) -> None:
         from deskui.domain.calendar import BusinessCalendar

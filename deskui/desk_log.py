@@ -1,16 +1,18 @@
 """The desk's own log: one file per desk process in `logs/` of its files folder (the demo's
-own under --demo), rotating by size, kept for DESKUI_LOG_DAYS days (30 unless the site sets
-it), 0600, where the raw driver text behind every trouble banner and every refusal goes
-(issues 23, 28: the banner said "原因已记入日志" and no log was written; the banner names
-the file).
+own under --demo), rotating by size, kept for the site's number of days (site setting
+log.days, 30 unless set; the host's DESKUI_LOG_DAYS overrides it), 0600, where the raw
+driver text behind every trouble banner and every refusal goes (issues 23, 28: the banner
+said "原因已记入日志" and no log was written; the banner names the file). No caller's number
+and no customer's words: every line goes through `scrub`.
 
 One file per desk, not one for the host: a hundred desks rotating one file would rename it
 under each other and lose lines. A desk's file is named for its start and its process
 (`desk-20261207-093012-4242.log`); at each start, the files of desks that stopped more than
-the kept days ago are deleted.
+the kept days ago are deleted, and again once the database says the site's setting (and by
+the purge's timer), with the crash reports.
 
 What a screen says is a catalog line; what happened in the driver's words is here, for
-whoever looks after the desk. Never a password: every line goes through `scrub`.
+whoever looks after the desk. Never a password, never a customer's number or words.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ import os
 import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 LOG_FOLDER = "logs"
 LOG_PREFIX = "desk-"
@@ -27,7 +33,7 @@ LOG_NAME = "desk-*.log"
 """The pattern of the desks' log files in LOG_FOLDER (a rotated one adds `.1`, `.2` ...)."""
 DAYS_ENV = "DESKUI_LOG_DAYS"
 KEEP_DAYS = 30
-"""How long a stopped desk's log is kept unless the site sets DESKUI_LOG_DAYS."""
+"""How long a stopped desk's log is kept unless the site sets log.days (or DESKUI_LOG_DAYS)."""
 MAX_BYTES = 1024 * 1024
 """A log rotates at 1 MiB, keeping BACKUPS older ones: a desk's log never fills a disk."""
 BACKUPS = 3
@@ -51,19 +57,70 @@ _SECRETS = (
     ),
 )
 
+_PHONE = re.compile(
+    r"(?<![A-Za-z0-9_/.\\-])(?<!pid )(?<!pid=)"
+    r"(?!\d{4}-\d\d-\d\d)\+?\d(?:[ -]?\d){6,}(?!\d)"
+)
+"""A phone number as text holds it (`13912345678`, `+8613912345678`, `021-5555 0101`,
+`0139 1234 5678`): seven digits or more, spaces or dashes between; not a date (`2026-12-07`),
+a process's id said as one (`pid 4194301`), nor digits inside a word or a path
+(`desk-20261207-093012-4242.log`, `v1234567`)."""
+
+_WITHHELD = (
+    # PostgreSQL's DETAIL names the row's values ("Failing row contains (..., their words)"),
+    # its CONTEXT a statement's parameters ("unnamed portal parameter $1 = '...'")
+    (
+        re.compile(r"^(?P<keep>\s*(?:DETAIL|CONTEXT):).*$", re.MULTILINE),
+        " (withheld: a row's values)",
+    ),
+    # SQLAlchemy's statement parameters: the values written (words, numbers, names)
+    (re.compile(r"(?P<keep>\[parameters:)[^\n]*"), " withheld]"),
+)
+"""Where a database error repeats what was being written: never into a log (issue 28)."""
+
 _handler: RotatingFileHandler | None = None
 
 
 def scrub(text: str) -> str:
-    """`text` with every password it may hold (a database URL's, a key=value's) as ***."""
-    for pattern, mask in _SECRETS:
+    """`text` with every password it may hold (a database URL's, a key=value's) as ***,
+    every phone number masked as a role that need not see it reads it (`139****5678`), and
+    the values a database error repeats withheld (issue 28: a log holds no customer's
+    number or words)."""
+    for pattern, mask in _SECRETS + _WITHHELD:
         text = pattern.sub(rf"\g<keep>{mask}", text)
-    return text
+    return mask_phones(text)
+
+
+def mask_phones(text: str) -> str:
+    """Every phone number in `text` as `masked_phone` shows it: `13912345678` -> `139****5678`."""
+    from deskui.domain.accounts import masked_phone
+
+    def masked(found: re.Match[str]) -> str:
+        digits = "".join(ch for ch in found.group() if ch.isdecimal())
+        if found.group().startswith("+"):
+            return masked_phone("+" + digits)
+        return masked_phone(digits)
+
+    return _PHONE.sub(masked, text)
 
 
 class _Scrubbed(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return scrub(super().format(record))
+    """The message and any traceback scrubbed; the line's head (time, level, the process's
+    id, which may be seven digits) is the desk's own."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        said = record.message
+        record.message = scrub(said)
+        try:
+            return super().formatMessage(record)
+        finally:
+            record.message = said
+
+    def formatException(self, ei: Any) -> str:
+        return scrub(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return scrub(super().formatStack(stack_info))
 
 
 class PrivateRotatingFileHandler(RotatingFileHandler):
@@ -79,14 +136,45 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
         return super()._open()
 
 
-def keep_days(environ: dict[str, str] | None = None) -> int:
-    """The days the site keeps the desks' logs: DESKUI_LOG_DAYS (1 to 3650), else 30."""
+def keep_days(environ: Mapping[str, str] | None = None, site_days: int | None = None) -> int:
+    """The days the desks' logs are kept: the host's DESKUI_LOG_DAYS (1 to 3650) when set,
+    else the site setting log.days (`site_days`, once the database said it), else 30."""
     text = (os.environ if environ is None else environ).get(DAYS_ENV, "").strip()
     try:
         days = int(text)
     except ValueError:
-        return KEEP_DAYS
-    return days if 1 <= days <= 3650 else KEEP_DAYS
+        days = 0
+    if 1 <= days <= 3650:
+        return days
+    if site_days is not None and 1 <= site_days <= 3650:
+        return site_days
+    return KEEP_DAYS
+
+
+CRASH_NAME = "crash-*.log"
+"""The crash reports deskui/crash.py writes into the files folder."""
+
+
+def prune_desk_files(
+    folder: Path, site_days: int | None = None, now: float | None = None
+) -> list[Path]:
+    """The desks' logs (`logs/`) and crash reports in the files folder `folder` older than
+    `keep_days` deleted (a running desk's log kept): at a desk's start, once the site's
+    setting is known, and by the purge's timer (`deskui privacy purge`); the deleted."""
+    import time
+
+    days = keep_days(site_days=site_days)
+    deleted = prune_logs(folder / LOG_FOLDER, days, now) if (folder / LOG_FOLDER).is_dir() else []
+    limit = (time.time() if now is None else now) - days * 86400
+    for path in folder.glob(CRASH_NAME):
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_mtime >= limit:
+                continue
+            path.unlink()
+        except OSError:
+            continue
+        deleted.append(path)
+    return deleted
 
 
 def _alive(pid: int) -> bool:

@@ -38,6 +38,15 @@ def files_dir(settings: Settings) -> Path:
     return data_dir()
 
 
+def attachment_dir(settings: Settings) -> Path:
+    """Where attachments kept as files are (site setting attachment.storage = folder):
+    beside the SQLite file, or in the desk's files folder for a server database."""
+    database = sqlite_file(settings.database_url)
+    if database is not None:
+        return database.parent / "attachments"
+    return files_dir(settings) / "attachments"
+
+
 def reports_dir(settings: Settings) -> Path:
     """Where printed reports go (the handover report, the team report of the measures
     screen): `reports/` in the desk's files folder (the demo's own)."""

@@ -120,3 +120,76 @@ def test_the_person_must_be_named_and_the_purge_follows_the_retention(
             select(m.AuditEntry.agent_name).where(m.AuditEntry.action == "privacy_purge")
         ).all()
     assert purged_by and all(name.startswith("host:") for name in purged_by)
+
+
+def test_the_export_writes_their_attachments_beside_it_and_an_agent_or_lead_gets_neither(
+    database: Database, person: dict[str, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Art. 45 from the command line: the person's attachment (its name hostile: `../`, a
+    control character) lands inside `<export>-attachments/` under a safe name, byte for byte;
+    an agent's or a lead's export or erasure is refused before anything is read or written."""
+    from deskui.data.frontdesk_store import AttachmentRules
+
+    content = b"%PDF-1.4\n" + NAME.encode() * 50
+    with UnitOfWork(database) as uow:
+        agent = uow.session.scalars(select(m.Agent.id).where(m.Agent.name == "王芳")).one()
+        added = uow.frontdesk.add_attachment_content(
+            person["ticket"],
+            "../../etc/\x1b[2J信.pdf",
+            content,
+            agent,
+            FIXED_NOW,
+            AttachmentRules(),
+        )
+        uow.commit()
+    contact = str(person["contact"])
+    out = tmp_path / "export" / "person.json"
+    out.parent.mkdir()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for who in ("王芳", "张伟"):
+        for action in (("export", "--output", str(out)), ("erase", "--request", "x", "--yes")):
+            assert _run(database, "--agent", who, "privacy", action[0], "--contact", contact,
+                        *action[1:]) == 3  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert list(out.parent.iterdir()) == []
+    capsys.readouterr()
+    assert _run(database, "privacy", "export", "--contact", contact, "--output", str(out)) == 0
+    assert "attachments written to" in capsys.readouterr().err
+    folder = out.parent / "person-attachments"
+    [written] = list(folder.iterdir())
+    assert written.name.startswith(f"{added.id}-") and "/" not in written.name
+    assert "\x1b" not in written.name and written.read_bytes() == content
+    assert sorted(p.name for p in out.parent.rglob("*")) == sorted(
+        ["person.json", "person-attachments", written.name]
+    )
+    assert _run(database, "privacy", "export", "--contact", contact) == 0  # to the terminal
+    assert "add --output FILE" in capsys.readouterr().err
+    args = ("privacy", "erase", "--contact", contact, "--request", "来函 8", "--yes")
+    assert _run(database, *args) == 0
+    with UnitOfWork(database) as uow:
+        row = uow.session.get_one(m.Attachment, added.id)
+        assert (row.filename, row.content, row.storage) == ("", None, "erased")
+
+
+def test_an_erasure_says_when_the_phone_bridge_still_holds_call_events_to_store(
+    database: Database, person: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Events the bridge journaled while the database was away are stored once it is back,
+    after an erasure perhaps: the manager is told to erase again then (README)."""
+    from deskui.cli.parser import build_parser, resolve
+    from deskui.phone.bridge import journal_path
+    from deskui.phone.journal import Journal
+
+    url = database.url.render_as_string(hide_password=False)
+    args = build_parser().parse_args(["--demo", "--db", url, "--now", NOW, "privacy", "purge"])
+    settings, _ = resolve(args, {})
+    journal = Journal(journal_path(settings))
+    try:
+        for n in range(2):
+            journal.append(FIXED_NOW, {"event": "newCall", "callId": f"j{n}", "from": DIGITS})
+        erase = ("privacy", "erase", "--contact", str(person["contact"]), "--request", "x")
+        assert _run(database, *erase, "--yes") == 0
+        said = capsys.readouterr().err
+        assert "journal on this host holds 2 call events" in said and DIGITS not in said
+    finally:
+        journal.path.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deskui.cli.common import (
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 def privacy_command(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
     from deskui.data.unit_of_work import UnitOfWork
-    from deskui.domain.refusal import Invalid
+    from deskui.domain.refusal import Invalid, Refusal
     from deskui.services import privacy
 
     action = args.action
@@ -74,19 +75,56 @@ def privacy_command(settings: Settings, clock: Clock, args: argparse.Namespace) 
                 found = privacy.show_person(uow, actor, who, clock.now())
                 _show(found, settings)
             elif action == "export":
-                found = privacy.export_person(uow, actor, who, clock.now())
+                from deskui.locations import attachment_dir
+
+                beside = _files_folder(args.output)
+                wanted = privacy.ExportPerson(who, attachment_dir(settings), beside)
+                found = privacy.export_person(uow, actor, wanted, clock.now())
                 _export(found, subject, args.format, args.output, settings)
             elif action == "erase":
-                command = privacy.ErasePerson(who, args.request)
+                folders = privacy.site_folders(settings)
+                command = privacy.ErasePerson(who, args.request, folders)
                 erased = privacy.erase_person(uow, actor, command, clock.now())
                 key = "privacy.erased" if erased.total else "privacy.erased_nothing"
                 print(say(key, settings, subject=subject, count=erased.total))
+                if erased.files:
+                    print(say("privacy.erased_files", settings, count=erased.files))
+                if erased.files_failed:
+                    failed = say("privacy.files_failed", settings, count=erased.files_failed)
+                    print(failed, file=sys.stderr)
+                waiting = _journal_waiting(settings)
+                if waiting:
+                    print(say("privacy.journal_waiting", settings, count=waiting), file=sys.stderr)
             else:
-                purged = privacy.purge(uow, actor, privacy.Purge(args.dry_run), clock.now())
+                from deskui.locations import files_dir
+
+                purging = privacy.Purge(args.dry_run, files_dir(settings))
+                purged = privacy.purge(uow, actor, purging, clock.now())
                 _purged(purged, settings)
         except Invalid as error:
             raise UsageError(say(error.key, settings, **error.values)) from error
+        except Refusal as error:  # the attachments could not be written beside the export
+            key = str(getattr(error, "key", error))
+            values = dict(getattr(error, "values", {}) or {})
+            raise UsageError(say(key, settings, **values)) from error
     return 0
+
+
+def _journal_waiting(settings: Settings) -> int:
+    """Call events the phone bridge of this host journaled while the database was away and
+    has not stored yet (deskui/phone/journal.py): stored after an erasure, they would hold
+    the number again. Counted, never read into the output."""
+    from deskui.phone.bridge import journal_path
+
+    path = journal_path(settings)
+    count = 0
+    for held in (path, path.with_name(path.name + ".tmp")):
+        try:
+            with held.open("rb") as stream:
+                count += sum(1 for line in stream if line.strip())
+        except OSError:
+            continue
+    return count
 
 
 def _subject(who: Any, settings: Settings) -> str:
@@ -180,6 +218,9 @@ def _export(found: Any, subject: str, fmt: str, output: str | None, settings: Se
             write_csv(long, sys.stdout, terminal=sys.stdout.isatty())
         else:
             write_json(tables, sys.stdout)
+        held = sum(1 for f in found.files if f.content is not None)
+        if held:  # bytes never go to a terminal or a pipe mixed with the records
+            print(say("privacy.files_need_output", settings, count=held), file=sys.stderr)
         return
     with output_file(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as f:
         if fmt == "csv":
@@ -191,9 +232,30 @@ def _export(found: Any, subject: str, fmt: str, output: str | None, settings: Se
         say("privacy.exported", settings, rows=rows, subject=subject, output=output),
         file=sys.stderr,
     )
+    _export_files(found, settings)
+
+
+def _files_folder(output: str | None) -> Path | None:
+    """Where the person's attachments go beside an export to a file: `<its name>-attachments/`
+    (none for an export to the terminal: bytes are never mixed into the records)."""
+    if output is None:
+        return None
+    target = Path(output)
+    return target.with_name(f"{target.stem}-attachments")
+
+
+def _export_files(found: Any, settings: Settings) -> None:
+    if found.written:
+        folder = found.written[0].parent
+        print(
+            say("privacy.exported_files", settings, count=len(found.written), folder=folder),
+            file=sys.stderr,
+        )
 
 
 def _purged(purged: Any, settings: Settings) -> None:
+    if purged.logs:
+        print(say("privacy.logs_pruned", settings, count=purged.logs, days=purged.log_days))
     if purged.cutoff is None:
         print(say("privacy.retention_off", settings))
         return

@@ -69,7 +69,9 @@ class Database:
                 raise DatabaseError(f"folder does not exist: {Path(database).parent}")
         try:
             if self.is_sqlite:
-                self.engine: Engine = create_engine(self.url, echo=echo, connect_args=connect_args)
+                self.engine: Engine = create_engine(
+                    self.url, echo=echo, connect_args=connect_args, hide_parameters=True
+                )
             else:
                 self.engine = _server_engine(self.url, echo=echo)
         except ModuleNotFoundError as error:
@@ -92,7 +94,13 @@ class Database:
             raise DatabaseError("quick reads are for an embedded (SQLite) database")
         if self._quick is None:
             quick_args = {"timeout": QUICK_BUSY_MS / 1000, "check_same_thread": False}
-            engine = create_engine(self.url, connect_args=quick_args, pool_size=1, max_overflow=1)
+            engine = create_engine(
+                self.url,
+                connect_args=quick_args,
+                pool_size=1,
+                max_overflow=1,
+                hide_parameters=True,
+            )
             event.listen(engine, "connect", _quick_pragmas)
             self._quick_engine = engine
             self._quick = sessionmaker(engine, class_=DeskSession, expire_on_commit=False)
@@ -205,6 +213,7 @@ def _server_engine(url: URL, *, echo: bool) -> Engine:
         max_overflow=MAX_OVERFLOW,
         pool_timeout=POOL_TIMEOUT,
         pool_pre_ping=True,
+        hide_parameters=True,  # an error's text never repeats the values written (issue 28)
     )
     wait_for_a_slot(engine)
     return engine

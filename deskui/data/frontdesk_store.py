@@ -35,6 +35,8 @@ LEG_EXPORT_HEADERS = (
     "result_at", "result", "result_by", "returned_at", "returned_by", "returned_to",
     "informed_at",
 )  # fmt: skip
+ERASED_STORAGE = "erased"
+"""An attachment whose name and bytes a person's erasure removed (data/privacy_store)."""
 ATTACHMENT_EXPORT_HEADERS = (
     "attachment", "ticket", "customer", "filename", "media_type", "size", "sha256",
     "storage", "stored_name", "added_by", "added_at",
@@ -408,7 +410,7 @@ class FrontDeskStore(StoreBase):
         if rules.storage == "folder":
             if rules.folder is None:
                 raise FrontDeskError("attachments.error.no_folder", "path")
-            stored = f"{ticket_id}-{uuid.uuid4().hex}{Path(filename).suffix[:16]}"
+            stored = f"{ticket_id}-{uuid.uuid4().hex}{stored_suffix(filename)}"
             try:
                 rules.folder.mkdir(parents=True, exist_ok=True)
                 (rules.folder / stored).write_bytes(content)
@@ -444,6 +446,8 @@ class FrontDeskStore(StoreBase):
     def save_attachment_out(self, attachment_id: int, target: Path, rules: AttachmentRules) -> Path:
         """Write an attachment back out; a folder gets the original name. Never overwrites."""
         attachment = self.session.get_one(m.Attachment, attachment_id)
+        if attachment.storage == ERASED_STORAGE:
+            raise FrontDeskError("attachments.error.erased", "path")
         if target.is_dir():
             target = target / attachment.filename
         if target.exists():
@@ -463,6 +467,8 @@ class FrontDeskStore(StoreBase):
     def attachment_content(self, attachment_id: int, rules: AttachmentRules) -> tuple[str, bytes]:
         """An attachment's name and bytes, wherever the site keeps them."""
         attachment = self.session.get_one(m.Attachment, attachment_id)
+        if attachment.storage == ERASED_STORAGE:  # issue 28: erased on the person's request
+            raise FrontDeskError("attachments.error.erased", "path")
         if attachment.storage != "folder":
             return attachment.filename, attachment.content or b""
         if rules.folder is None:
@@ -627,6 +633,13 @@ class FrontDeskStore(StoreBase):
             added_by,
             attachment.added_at,
         )
+
+
+def stored_suffix(filename: str) -> str:
+    """The extension a stored file keeps (`.pdf`): letters and digits only, else none, so a
+    hostile name (a NUL, a `/`, a control character) never reaches the file system."""
+    suffix = Path(filename.replace("\x00", "")).suffix[:16]
+    return suffix if suffix[1:].isascii() and suffix[1:].isalnum() else ""
 
 
 def read_attachment(path: Path, limit_bytes: int) -> bytes:

@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Text, cast, false, or_, select
+from sqlalchemy import ColumnElement, String, Text, cast, false, or_, select, text
 from sqlalchemy import inspect as sa_inspect
 
 from deskui.data import models as m
+from deskui.data.frontdesk_store import ERASED_STORAGE
+from deskui.data.person_files import HeldFile, read_held
 from deskui.data.store_base import StoreBase
 from deskui.documents import Table
 from deskui.domain.privacy import (
@@ -292,17 +295,49 @@ class PrivacyStore(StoreBase):
             .order_by(m.Correspondence.id),
             "id at direction kind party note",
         )  # fmt: skip
-        named_file = self._names_in(person, m.Attachment.filename)
         found["attachments"] = self._rows(
             select(
                 m.Attachment.id, m.Attachment.ticket_id, m.Attachment.filename,
                 m.Attachment.media_type, m.Attachment.size, m.Attachment.added_at,
             )
-            .where(or_(m.Attachment.ticket_id.in_(tickets), named_file))
+            .where(self._attachments_of(person, tickets))
             .order_by(m.Attachment.id),
             "id ticket filename media_type size added_at",
         )  # fmt: skip
         return found
+
+    def attachment_files(self, person: Person) -> list[HeldFile]:
+        """The person's attachments (of their tickets, or named for them) as held now: where
+        their bytes are, to remove them once the erasure committed (data/person_files)."""
+        where = self._attachments_of(person, self._ticket_ids(person))
+        return [
+            HeldFile(a.id, a.ticket_id, a.stored_name if a.storage == "folder" else "",
+                     a.sha256, a.size)
+            for a in self._all(m.Attachment, where)
+        ]  # fmt: skip
+
+    def attachment_contents(
+        self, person: Person, folder: Path | None
+    ) -> list[tuple[int, str, bytes | None]]:
+        """The person's attachments' ids, names and bytes, for their export (art. 45); None
+        for bytes no longer found (a file removed by hand, an attachment erased)."""
+        where = self._attachments_of(person, self._ticket_ids(person))
+        found: list[tuple[int, str, bytes | None]] = []
+        for attachment in sorted(self._all(m.Attachment, where), key=lambda a: a.id):
+            if attachment.storage == "folder":
+                content = read_held(folder, attachment.stored_name)
+            elif attachment.storage == ERASED:
+                content = None
+            else:
+                content = attachment.content
+            found.append((attachment.id, attachment.filename, content))
+        return found
+
+    def _attachments_of(self, person: Person, tickets: Sequence[int]) -> ColumnElement[bool]:
+        """Attachments of the person's tickets, and any whose name names them."""
+        return or_(
+            m.Attachment.ticket_id.in_(tickets), self._names_in(person, m.Attachment.filename)
+        )
 
     def _rows(self, query: Any, headers: str) -> Table:
         return headers.split(), [list(row) for row in self.session.execute(query)]
@@ -317,6 +352,23 @@ class PrivacyStore(StoreBase):
             m.CustomerChange.contact_id.in_(person.contact_ids),
             m.CustomerChange.customer_id.in_(person.whole_customers),
         )
+
+    def forget_freed(self) -> None:
+        """After an erasure committed, on SQLite: the write-ahead log, which still holds the
+        pages as they were before, checkpointed into the file (whose freed pages
+        `secure_delete` zeroed) and emptied. Best effort: a desk reading at that moment keeps
+        the log until the next checkpoint. PostgreSQL's old row versions are its VACUUM's."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            self.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+
+    def handover_reports_naming(self, person: Person) -> list[int]:
+        """The handover reports whose rows or note name the person (printed again after)."""
+        rows = self._holding(m.HandoverReport, ("note",), ("rows",), person.needles)
+        return sorted(r.id for r in rows)
+
+    def ticket_ids(self, person: Person) -> list[int]:
+        """The person's tickets (their written replies are named for them)."""
+        return self._ticket_ids(person)
 
     def _ticket_ids(self, person: Person) -> list[int]:
         query = select(m.Ticket.id).where(
@@ -362,9 +414,19 @@ class PrivacyStore(StoreBase):
         def touched(table: str, row_id: int) -> None:
             changed.setdefault(table, set()).add(row_id)
 
+        if self.session.get_bind().dialect.name == "sqlite":
+            # the old values' pages zeroed as they are freed, not left in the file (PostgreSQL
+            # keeps dead rows until its VACUUM: README, "Running a site")
+            self.session.execute(text("PRAGMA secure_delete = ON"))
         tickets = self._ticket_ids(person)
         calls = self._call_ids(person, tickets)
         callbacks = self._callback_ids(person, calls)
+        for attachment in self._all(m.Attachment, self._attachments_of(person, tickets)):
+            name = attachment.filename
+            if _set(attachment, _ATTACHMENT_BLANKS):
+                touched("attachment", attachment.id)
+                self._unname_attachment(attachment.ticket_id, name)
+                touched("ticket", attachment.ticket_id)
         for customer in self._all(m.Customer, m.Customer.id.in_(person.whole_customers)):
             if _set(customer, CUSTOMER_BLANKS):
                 touched("customer", customer.id)
@@ -419,10 +481,24 @@ class PrivacyStore(StoreBase):
         for customer_id in sorted(customers):
             self._uow.customers.index_customer_names(customer_id)
             self._changed("customer", customer_id, now)
-        for entity in ("ticket", "callback", "call", "visit", "phone_message", "correspondence"):
+        for entity in (
+            "ticket", "attachment", "callback", "call", "visit", "phone_message", "correspondence",
+        ):  # fmt: skip
             for row_id in sorted(changed.get(entity, ())):
                 self._changed(entity, int(row_id), now)
         return {table: len(rows) for table, rows in sorted(changed.items())}
+
+    def _unname_attachment(self, ticket_id: int, name: str) -> None:
+        """The ticket's history says a file was attached, no longer which (its name)."""
+        if not name:
+            return
+        events = self._all(
+            m.TicketEvent,
+            (m.TicketEvent.ticket_id == ticket_id) & (m.TicketEvent.action == "attachment_added"),
+        )
+        for event in events:
+            if isinstance(event.detail, dict) and event.detail.get("file") == name:
+                _set(event, {"detail": {**event.detail, "file": ""}})
 
     def _all(self, model: Any, where: ColumnElement[bool]) -> list[Any]:
         return list(self.session.scalars(select(model).where(where)))
@@ -512,6 +588,19 @@ class PrivacyStore(StoreBase):
             for call_event in self._all(m.CallEvent, m.CallEvent.call_id.in_(ids)):
                 _set(call_event, {"raw": _raw_blanked(call_event.raw)})
         return counts
+
+
+ERASED = ERASED_STORAGE
+"""An attachment's storage once erased: the row stays (a file of this type and size was
+attached then, by that agent: a fact of the ticket), its name and bytes are gone."""
+
+_ATTACHMENT_BLANKS: dict[str, object] = {
+    "filename": "",
+    "content": None,
+    "stored_name": "",
+    "sha256": "",  # a digest of the person's document would still recognise it
+    "storage": ERASED,
+}
 
 
 def _set(row: Any, values: Mapping[str, object]) -> bool:

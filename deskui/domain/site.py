@@ -99,6 +99,8 @@ SETTINGS: tuple[SiteSetting, ...] = (
     ),
     # issue 28 (PIPL): closed records' personal fields anonymised after this; 0 keeps them
     SiteSetting("privacy.retention", Unit.DAYS, "0", 0, 3650, group="accounts"),
+    # issue 28: the desks' logs and crash reports kept this long (DESKUI_LOG_DAYS overrides)
+    SiteSetting("log.days", Unit.DAYS, "30", 1, 3650, group="accounts"),
     # issue 25: the phone bridge and the desks' calls
     SiteSetting("phone.missed_within", Unit.HOURS, "2", 1, 24, group="phone"),
     SiteSetting("phone.ringing_sweep", Unit.MINUTES, "10", 1, 240, group="phone"),
@@ -226,6 +228,9 @@ class SiteRules:
     `deskui privacy purge` (issue 28); 0: kept until a person asks."""
     leadership: tuple[str, ...] = ()
     """The company's leaders told of a critical record, by account name (seed 002:2.3.2)."""
+    log_days: int = 30
+    """The desks' logs and crash reports older than this are deleted, at a desk's start
+    and by the purge's timer (issue 28; the host's DESKUI_LOG_DAYS overrides it)."""
 
 
 def setting_values(stored: Mapping[str, str]) -> dict[str, Value]:
@@ -317,4 +322,5 @@ def site_rules(stored: Mapping[str, str]) -> SiteRules:
             block_list=tuple(v["phone.block_list"]),  # type: ignore[arg-type]
         ),
         leadership=tuple(v["escalation.leadership"]),  # type: ignore[arg-type]
+        log_days=number("log.days"),
     )

@@ -92,12 +92,9 @@ def is_team_desk(app: DeskHost) -> bool:
 
 def attachment_folder(app: DeskHost) -> Path:
     """Beside the SQLite file, or in the desk's files folder for a server database."""
-    from deskui.locations import files_dir
+    from deskui.locations import attachment_dir
 
-    url = app.settings.database_url
-    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
-        return Path(url.removeprefix("sqlite:///")).parent / "attachments"
-    return files_dir(app.settings) / "attachments"
+    return attachment_dir(app.settings)
 
 
 _KINDS: tuple[tuple[str, str], ...] = (
@@ -128,6 +125,13 @@ def file_kind(media_type: str) -> str:
     return t(f"attachments.kind.{kind}")
 
 
+def shown_name(item: AttachmentRecord) -> str:
+    """The file's name painted literally, or that it was erased on the person's request."""
+    if item.storage == "erased":  # deskui/data/frontdesk_store.ERASED_STORAGE (issue 28)
+        return t("attachments.erased")
+    return visible(item.filename)
+
+
 def attachments_table(attachments: list[AttachmentRecord], zone: ZoneInfo) -> Table | Text:
     """Name, type, size, who and when: every name painted literally."""
     from deskui.services.attachments import human_size
@@ -140,7 +144,7 @@ def attachments_table(attachments: list[AttachmentRecord], zone: ZoneInfo) -> Ta
     grid.add_column()
     for item in attachments:
         grid.add_row(
-            Text(visible(item.filename)),
+            Text(shown_name(item)),
             Text(file_kind(item.media_type)),
             Text(human_size(item.size)),
             Text(visible(item.added_by)),
@@ -296,7 +300,7 @@ class AttachmentsModal(ModalScreen[None]):
         options.clear_options()
         for item in message.attachments:
             line = Text()
-            line.append(visible(item.filename), style="bold")
+            line.append(shown_name(item), style="bold")
             line.append(f"  {file_kind(item.media_type)}  {human_size(item.size)}  ")
             line.append(visible(item.added_by))
             line.append(f" {_local(item.added_at, zone)}")

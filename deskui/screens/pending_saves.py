@@ -23,6 +23,7 @@ from deskui.navigation import every_screen, open_modal
 from deskui.screens.delivery import deliver
 from deskui.screens.host import desk_host
 from deskui.screens.runner import call_service
+from deskui.screens.trouble_text import driver_text
 from deskui.widgets.banner import Banner
 from deskui.widgets.key_footer import KeyFooter
 
@@ -89,7 +90,7 @@ class PendingSaves:
 
     def discard_all(self) -> None:
         for save in self._saves.values():
-            log.warning("pending save discarded by the agent: %s %s", save.kind, save.label)
+            log.warning("pending save discarded by the agent: %s", save.key)  # no words
         self._saves.clear()
         self.show()
 
@@ -131,7 +132,7 @@ class PendingSaves:
                         self._host, save.service, save.command, actor=save.actor, now=save.taken_at
                     )
                 except Exception as error:
-                    log.warning("pending save %s still not saved: %s", save.key, error)
+                    log.warning("pending save %s still not saved: %s", save.key, driver_text(error))
                     return
                 deliver(self._app, self._landed, save, result)
         finally:

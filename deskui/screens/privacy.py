@@ -155,7 +155,7 @@ class PrivacyModal(ModalScreen[None]):
         run_service(
             self,
             privacy.erase_person,
-            privacy.ErasePerson(query, request),
+            privacy.ErasePerson(query, request, privacy.site_folders(self.host.settings)),
             done=lambda erased: self._erased(query, erased),
             refused=self._refused,
             trouble=self._status,

@@ -38,7 +38,9 @@ def trouble_line(error: BaseException) -> str:
 
 def driver_text(error: BaseException) -> str:
     """What the driver said, and the statement it said it of, without the statement's
-    values (a password hash, a customer's phone): SQLAlchemy's own text carries them."""
+    values (a password hash, a customer's phone): SQLAlchemy's own text carries them. The
+    driver's own lines that repeat values (PostgreSQL's DETAIL "Failing row contains (...,
+    the customer's words)", its CONTEXT's parameters) the log's scrub withholds (issue 28)."""
     original = getattr(error, "orig", None)
     if original is None:
         return f"{type(error).__name__}: {error}"
@@ -57,7 +59,7 @@ def log_name() -> str:
 def log_refusal(service: object, error: BaseException) -> None:
     """A refused command in the log: which service, and why in the refusal's own words."""
     name = getattr(service, "__name__", type(service).__name__)
-    values = dict(getattr(error, "values", {}) or {})
+    values = logged_values(getattr(error, "values", {}) or {})
     cause = error.__cause__
     logging.getLogger("deskui.refusals").info(
         "refused %s: %s: %s %s%s",
@@ -65,8 +67,27 @@ def log_refusal(service: object, error: BaseException) -> None:
         type(error).__name__,
         error,
         values or "",
-        f" (cause: {type(cause).__name__}: {cause})" if cause is not None else "",
+        f" (cause: {driver_text(cause)})" if cause is not None else "",
     )
+
+
+LOGGED_AS_SAID = frozenset({"path", "size", "limit", "max", "min", "id", "field", "kind"})
+"""A refusal's values the log keeps as they are: the file refused, sizes, limits, ids (what
+whoever looks after the desk needs, issue 23); any number in them is masked all the same."""
+
+
+def logged_values(values: object) -> dict[str, object]:
+    """A refusal's values as the log keeps them: numbers and the values LOGGED_AS_SAID as
+    they are, any other text by its length only (a refusal may quote a customer's name,
+    number or words; issue 28)."""
+    if not isinstance(values, dict):
+        return {}
+    return {
+        key: value
+        if isinstance(value, int | float) or value is None or key in LOGGED_AS_SAID
+        else f"<{len(str(value))} characters>"
+        for key, value in values.items()
+    }
 
 
 def file_trouble(error: BaseException) -> str:

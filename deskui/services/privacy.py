@@ -13,9 +13,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from deskui.data.person_files import (
+    SiteFolders,
+    redact_team_reports,
+    remove_person_files,
+    reprint_handover_reports,
+)
 from deskui.data.privacy_store import Holder
+from deskui.data.site_files import safe_file_name, write_export
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.desk_log import keep_days, prune_desk_files
 from deskui.documents import Table
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.field_problem import FieldProblem
@@ -25,18 +35,25 @@ from deskui.domain.refusal import refuse_problems
 from deskui.domain.visible_text import says_nothing, visible
 from deskui.services.actor import Actor, require
 
+if TYPE_CHECKING:
+    from deskui.config import Settings
+
 __all__ = [
     "ErasePerson",
+    "ExportPerson",
     "Holder",
     "PersonErased",
+    "PersonFile",
     "PersonFound",
     "PersonQuery",
     "Purge",
     "Purged",
+    "SiteFolders",
     "erase_person",
     "export_person",
     "purge",
     "show_person",
+    "site_folders",
 ]
 
 
@@ -58,10 +75,36 @@ class PersonFound:
     subject: str
     tables: dict[str, Table]
     holders: tuple[Holder, ...] = ()
+    files: tuple[PersonFile, ...] = ()
+    """Their attachments' bytes (an export asked with ExportPerson only)."""
+    written: tuple[Path, ...] = ()
+    """The attachment files written (ExportPerson.files_to)."""
 
     @property
     def shared(self) -> bool:
         return _shared(list(self.holders))
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPerson:
+    """An export for the person (art. 45) with their attachments' bytes, read from the
+    site's attachment folder (`attachments`) for those kept as files."""
+
+    who: PersonQuery
+    attachments: Path | None = None
+    files_to: Path | None = None
+    """Where to write their attachments' bytes (a folder made 0700, each file 0600 as
+    `<attachment id>-<its name made safe>`, never over a file); None: not written."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFile:
+    """One of the person's attachments for their export: its id, its name as attached, and
+    its bytes (None: no longer found, or erased)."""
+
+    attachment_id: int
+    name: str
+    content: bytes | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +114,10 @@ class ErasePerson:
     """The request as the manager refers to it (a letter's number, the day of the call):
     kept in the audit line, control characters as their escapes; not the person's name or
     number (masked if it holds them)."""
+    folders: SiteFolders | None = None
+    """This host's folders where the person's files may be (their attachments kept as
+    files, the replies written for them, copies saved out): removed once the erasure
+    committed. None: the database alone (a desk of another machine keeps its own)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +125,22 @@ class PersonErased:
     subject: str
     records: dict[str, int]
     """How many rows of each table were changed (none for a request already fulfilled)."""
+    files: int = 0
+    """How many of the person's files were removed from this host's folders."""
+    files_failed: int = 0
+    """Files found but not removed (the file system refused): the site removes them."""
 
     @property
     def total(self) -> int:
-        return sum(self.records.values())
+        return sum(self.records.values()) + self.files
 
 
 @dataclass(frozen=True, slots=True)
 class Purge:
     dry_run: bool = False
+    files: Path | None = None
+    """The desk's files folder (deskui/locations.files_dir): its desks' logs and crash
+    reports older than the site keeps them (site setting log.days) are deleted too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +149,10 @@ class Purged:
     """Records closed before this were (or would be) anonymised; None: retention is off."""
     records: dict[str, int]
     applied: bool
+    logs: int = 0
+    """How many desk logs and crash reports were deleted (Purge.files)."""
+    log_days: int = 0
+    """The days they are kept (the site's setting, or the host's DESKUI_LOG_DAYS)."""
 
 
 def show_person(uow: UnitOfWork, actor: Actor, query: PersonQuery, now: datetime) -> PersonFound:
@@ -107,17 +165,48 @@ def show_person(uow: UnitOfWork, actor: Actor, query: PersonQuery, now: datetime
     return found
 
 
-def export_person(uow: UnitOfWork, actor: Actor, query: PersonQuery, now: datetime) -> PersonFound:
-    """Everything held about the person, for them (art. 45): refused for a shared number;
-    the export is audited (`privacy_export`, with how many rows left)."""
+def export_person(
+    uow: UnitOfWork, actor: Actor, command: PersonQuery | ExportPerson, now: datetime
+) -> PersonFound:
+    """Everything held about the person, for them (art. 45), with their attachments' bytes
+    when asked with ExportPerson: refused for a shared number; the export is audited
+    (`privacy_export`, with how many rows and files left)."""
     require(actor, Action.PERSONAL_DATA)
+    query = command.who if isinstance(command, ExportPerson) else command
     subject, person, holders = _person(uow, query)
     _refuse_shared(holders)
     tables = uow.privacy.person_tables(person)
+    files: tuple[PersonFile, ...] = ()
+    written: list[Path] = []
+    if isinstance(command, ExportPerson):
+        held = uow.privacy.attachment_contents(person, command.attachments)
+        files = tuple(PersonFile(*found) for found in held)
+        if command.files_to is not None:
+            for file in files:
+                if file.content is not None:
+                    name = f"{file.attachment_id}-{safe_file_name(file.name)}"
+                    written.append(write_export(command.files_to, name, file.content))
     rows = sum(len(rows) for _, rows in tables.values())
-    _audit(uow, actor, "privacy_export", subject, now, {"rows": rows})
+    detail: dict[str, object] = {"rows": rows}
+    if files:
+        detail["files"] = sum(1 for f in files if f.content is not None)
+    _audit(uow, actor, "privacy_export", subject, now, detail)
     uow.commit()
-    return PersonFound(subject, tables, tuple(holders))
+    return PersonFound(subject, tables, tuple(holders), files, tuple(written))
+
+
+def site_folders(settings: Settings) -> SiteFolders:
+    """This host's folders that may hold a person's files: the attachment folder, the
+    written replies, the export folder and the printed reports (deskui/locations.py)."""
+    from deskui.locations import attachment_dir, export_dir, replies_dir, reports_dir
+
+    return SiteFolders(
+        attachment_dir(settings),
+        replies_dir(settings),
+        export_dir(settings),
+        reports_dir(settings),
+        settings.site_timezone,
+    )
 
 
 def erase_person(
@@ -140,6 +229,9 @@ def erase_person(
     refuse_problems(problems)
     subject, person, holders = _person(uow, command.who)
     _refuse_shared(holders)
+    held = uow.privacy.attachment_files(person)
+    tickets = uow.privacy.ticket_ids(person)
+    reports = uow.privacy.handover_reports_naming(person)
     records = uow.privacy.erase(person, now)
     detail: dict[str, object] = {
         "request": scrub(visible(request, one_line=True), person.needles),
@@ -147,25 +239,50 @@ def erase_person(
     }
     _audit(uow, actor, "privacy_erase", subject, now, detail)
     uow.commit()
-    return PersonErased(subject, records)
+    if records:
+        uow.privacy.forget_freed()
+    if command.folders is None:
+        return PersonErased(subject, records)
+    # after the commit: a file removed for an erasure that then failed could not come back
+    folders = command.folders
+    records_now = [uow.handover.handover_report(i) for i in reports]
+    done = (
+        remove_person_files(folders, held, tickets),
+        reprint_handover_reports(folders.reports, records_now, folders.timezone),
+        redact_team_reports(folders.reports, person.needles),
+    )
+    count = sum(len(d.removed) for d in done)
+    failed = sum(d.failed for d in done)
+    if count or failed:
+        files: dict[str, object] = {"files": count, "failed": failed}
+        _audit(uow, actor, "privacy_erase_files", subject, now, files)
+        uow.commit()
+    return PersonErased(subject, records, count, failed)
 
 
 def purge(uow: UnitOfWork, actor: Actor, command: Purge, now: datetime) -> Purged:
     """Records closed longer ago than the site's retention (privacy.retention) lose their
-    personal fields; a dry run counts them and writes nothing. Audited (`privacy_purge`). A
+    personal fields, and the desks' logs older than the site keeps them (log.days) go; a dry
+    run counts the records and writes or deletes nothing. Audited (`privacy_purge`). A
     manager, or the host's administrator (the site's nightly timer): the retention is the
     site's own rule, applied to no person in particular."""
     require(actor, Action.PURGE_PERSONAL_DATA)
+    days = keep_days(site_days=uow.rules.log_days)
+    logs = 0
+    if command.files is not None and not command.dry_run:
+        logs = len(prune_desk_files(command.files, uow.rules.log_days))
     cutoff = retention_cutoff(now, uow.rules.retention_days)
     if cutoff is None:
-        return Purged(None, {}, applied=False)
+        return Purged(None, {}, applied=False, logs=logs, log_days=days)
     records = uow.privacy.purge(cutoff, apply=not command.dry_run)
     if command.dry_run:
-        return Purged(cutoff, records, applied=False)
+        return Purged(cutoff, records, applied=False, log_days=days)
     detail: dict[str, object] = {"cutoff": cutoff.isoformat(), "records": sum(records.values())}
+    if logs:
+        detail["logs"] = logs
     _audit(uow, actor, "privacy_purge", "", now, detail)
     uow.commit()
-    return Purged(cutoff, records, applied=True)
+    return Purged(cutoff, records, applied=True, logs=logs, log_days=days)
 
 
 def _person(uow: UnitOfWork, query: PersonQuery) -> tuple[str, Person, list[Holder]]:

@@ -664,7 +664,7 @@ class WebHost:
         desk = self._waiting_desk(token)
         if desk is not None:  # the same browser back after a dropped connection
             desk.connect(websocket)
-            log.info("desk %s reattached for %s", desk.pid, actor.name)
+            log.info("desk pid %s reattached for %s", desk.pid, actor.name)
             await desk.repaint(width, height)
         else:
             refusal = self._over_limit(actor.id)
@@ -690,7 +690,7 @@ class WebHost:
         try:
             if not desk.running:
                 await desk.start(width, height)
-                log.info("desk %s started for %s", desk.pid, actor.name)
+                log.info("desk pid %s started for %s", desk.pid, actor.name)
             await self._pump(websocket, desk)
         except asyncio.CancelledError:
             pass
@@ -738,7 +738,7 @@ class WebHost:
         timer = loop.call_later(self.options.reattach_seconds, give_up)
         self.waiting.setdefault(token, []).append((desk, timer))
         log.info(
-            "desk %s of %s lost its browser: waiting %g s for it",
+            "desk pid %s of %s lost its browser: waiting %g s for it",
             desk.pid, name, self.options.reattach_seconds,
         )  # fmt: skip
 
@@ -750,7 +750,7 @@ class WebHost:
         if desk not in self.desk_processes:
             return
         self.desk_processes.remove(desk)
-        log.info("desk %s of %s ended (status %s)", desk.pid, name, desk.status)
+        log.info("desk pid %s of %s ended (status %s)", desk.pid, name, desk.status)
         owner = agent_id if agent_id is not None else self._owner(desk)
         if owner is None:
             return
