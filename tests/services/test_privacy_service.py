@@ -137,6 +137,21 @@ def add_person(database: Database, later: datetime) -> dict[str, int]:
                 recorded_at=later,
             )
         )
+        uow.session.add(  # the visit letter's own fields (issue 26) may name them too
+            m.VisitRequest(
+                customer_id=customer_id,
+                requested_by_id=agent.id,
+                reason="回访",
+                frequency="每月一次",
+                first_date=later.date(),
+                end_date=later.date() + timedelta(days=90),
+                confirmation_form=f"由{NAME}签字确认",
+                feedback_frequency=f"每周告知{NAME}",
+                feedback_times=f"{NAME}下班前",
+                created_at=later,
+                version=1,
+            )
+        )
         uow.session.add(
             m.PhoneMessage(
                 for_agent_id=agent.id,
