@@ -987,6 +987,10 @@ class IntakeScreen(ComposedTabOrder, Screen[None]):
                 number = "".join(ch for ch in shown if ch.isdigit())
             phone = self.query_one("#phone", Input)
             if classify(phone.value).phone.e164 != lookup.phone.e164 or not phone.value:
+                if call.found is not None:  # read with the call: shown as the field fills
+                    hint = self._hint.prepare(_hint_text(classify(number)))
+                    found = Answer(lookup, call.found.matches, call.found.card, hint, None)
+                    self._ahead.keep(number, found)
                 phone.value = number  # the lookup and the card follow, as for typed digits
         elif call.customer_id is not None:
             self.load_card(call.customer_id)  # a masked reader: the card, not the number
