@@ -519,6 +519,8 @@ class IntakeScreen(ComposedTabOrder, Screen[None]):
     def _save_draft(self) -> None:
         if self.desk_app.agent is None or self.desk_app.database is None:
             return
+        if not self.is_attached or not self.display:  # closed, or being pruned: its fields
+            return  # may be gone; leaving it wrote its draft (DeskApp.action_pop_screen)
         values = self._fields()
         if any(str(values[name]).strip() for name in TEXT_FIELDS + AREA_FIELDS):
             self.save_draft(values)
