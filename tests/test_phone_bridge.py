@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -295,10 +296,10 @@ def test_a_fault_of_ours_in_a_batch_fails_only_its_own_event(
     bridge = _bridge(database, tmp_path)
     real = calls._record
 
-    def failing(uow: UnitOfWork, command: calls.RecordCallEvent, now: datetime) -> object:
-        if command.fields["callId"] == "f2":
+    def failing(uow: UnitOfWork, posted: calls._Posted, *rest: Any) -> object:
+        if posted.command.fields["callId"] == "f2":
             raise RuntimeError("a fault of ours")
-        return real(uow, command, now)
+        return real(uow, posted, *rest)
 
     monkeypatch.setattr(calls, "_record", failing)
     results = bridge.store_batch(

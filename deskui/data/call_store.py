@@ -116,10 +116,25 @@ class CallStore(StoreBase):
         self._states: dict[int, m.AgentStateRow | None] = {}
         """Agent state rows read in this unit of work, held: the session's identity map
         holds an unchanged row weakly, and a second `get` would read it again."""
+        self._expected: set[int] = set()
+        """Agents a batch of events may touch: the first state read reads them all."""
+        self._no_missed: set[str] = set()
+        """Numbers known to have no missed call in this unit of work (`expect_numbers`);
+        a call becoming missed here takes its number out."""
+
+    def expect_agents(self, agent_ids: Iterable[int]) -> None:
+        """The agents whose states a batch may read: read together at the first one asked."""
+        self._expected.update(a for a in agent_ids if a not in self._states)
 
     def _state_row(self, agent_id: int) -> m.AgentStateRow | None:
         if agent_id not in self._states:
-            self._states[agent_id] = self.session.get(m.AgentStateRow, agent_id)
+            wanted = {agent_id, *self._expected} - self._states.keys()
+            self._expected.clear()
+            query = select(m.AgentStateRow).where(m.AgentStateRow.agent_id.in_(wanted))
+            with self.session.no_autoflush:  # rows added in this unit of work are held
+                found = {row.agent_id: row for row in self.session.scalars(query)}
+            for wanted_id in wanted:
+                self._states[wanted_id] = found.get(wanted_id)
         return self._states[agent_id]
 
     # -- writes (deskui.services.calls only) ---------------------------------------------
@@ -129,6 +144,21 @@ class CallStore(StoreBase):
         if self.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
         return self.session.scalars(query).first()
+
+    def find_calls(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], m.Call]:
+        """The stored calls of a batch's events by (source, call id), read in one query and
+        locked on PostgreSQL like `find_call`."""
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        query = select(m.Call).where(
+            m.Call.source.in_({s for s, _ in wanted}),
+            m.Call.call_id.in_({c for _, c in wanted}),
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        found = {(c.source, c.call_id): c for c in self.session.scalars(query)}
+        return {key: call for key, call in found.items() if key in wanted}
 
     def call_by_pk(self, call_pk: int) -> m.Call | None:
         """A call by its row id, locked on PostgreSQL like `find_call` (the bridge may be
@@ -145,8 +175,10 @@ class CallStore(StoreBase):
         self.session.add(call)
         return call
 
-    @staticmethod
-    def apply(call: m.Call, facts: CallFacts, now: datetime) -> None:
+    def apply(self, call: m.Call, facts: CallFacts, now: datetime) -> None:
+        if facts.outcome is CallOutcome.MISSED:
+            party = facts.from_number if facts.direction is Direction.IN else facts.to_number
+            self._no_missed.discard(party)
         call.direction = facts.direction
         call.from_number = facts.from_number
         call.to_number = facts.to_number
@@ -219,6 +251,23 @@ class CallStore(StoreBase):
         both = company.union_all(contact).subquery()
         return select(func.min(both.c.id))
 
+    def customers_of(self, numbers: Iterable[str]) -> dict[str, int]:
+        """`customer_of` for many numbers in one query: number -> customer (the oldest)."""
+        wanted = sorted(set(numbers))
+        if not wanted:
+            return {}
+        company = select(m.Customer.phone_e164.label("number"), m.Customer.id.label("id")).where(
+            m.Customer.phone_e164.in_(wanted)
+        )
+        contact = select(
+            m.Contact.phone_e164.label("number"), m.Contact.customer_id.label("id")
+        ).where(m.Contact.phone_e164.in_(wanted))
+        both = company.union_all(contact).subquery()
+        query = select(both.c.number, func.min(both.c.id)).group_by(both.c.number)
+        with self.session.no_autoflush:  # the calls being added wait for their customers
+            found = self.session.execute(query).all()
+        return {str(n): int(i) for n, i in found if i is not None}
+
     def set_customer_of(self, call: m.Call, number: str) -> None:
         """The call's customer found by the INSERT or UPDATE that writes it (a subquery):
         no round trip of its own for each new call."""
@@ -245,8 +294,21 @@ class CallStore(StoreBase):
         query = select(func.count()).where(m.Call.callback_id == callback_id)
         return int(self.session.scalar(query) or 0)
 
+    def expect_numbers(self, numbers: Iterable[str]) -> None:
+        """A batch's callers' numbers: one query finds which have missed calls, so
+        `missed_calls` asks nothing for the others (the usual case)."""
+        wanted = set(numbers) - {ANONYMOUS}
+        if not wanted:
+            return
+        query = select(m.Call.party_number).where(
+            m.Call.party_number.in_(wanted), m.Call.outcome == CallOutcome.MISSED
+        )
+        self._no_missed |= wanted - set(self.session.scalars(query.distinct()))
+
     def missed_calls(self, party_number: str) -> list[tuple[int, int | None]]:
         """This number's missed calls not yet called back: (call id, callback id)."""
+        if party_number in self._no_missed:
+            return []
         query = select(m.Call.id, m.Call.callback_id).where(
             m.Call.party_number == party_number, m.Call.outcome == CallOutcome.MISSED
         )

@@ -519,6 +519,8 @@ class IntakeScreen(ComposedTabOrder, Screen[None]):
     def _save_draft(self) -> None:
         if self.desk_app.agent is None or self.desk_app.database is None:
             return
+        if not self.is_attached or not self.display:  # closed, or being pruned: its fields
+            return  # may be gone; leaving it wrote its draft (DeskApp.action_pop_screen)
         values = self._fields()
         if any(str(values[name]).strip() for name in TEXT_FIELDS + AREA_FIELDS):
             self.save_draft(values)
@@ -987,6 +989,10 @@ class IntakeScreen(ComposedTabOrder, Screen[None]):
                 number = "".join(ch for ch in shown if ch.isdigit())
             phone = self.query_one("#phone", Input)
             if classify(phone.value).phone.e164 != lookup.phone.e164 or not phone.value:
+                if call.found is not None:  # read with the call: shown as the field fills
+                    hint = self._hint.prepare(_hint_text(classify(number)))
+                    found = Answer(lookup, call.found.matches, call.found.card, hint, None)
+                    self._ahead.keep(number, found)
                 phone.value = number  # the lookup and the card follow, as for typed digits
         elif call.customer_id is not None:
             self.load_card(call.customer_id)  # a masked reader: the card, not the number

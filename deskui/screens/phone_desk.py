@@ -115,7 +115,7 @@ class PhoneDesk:
         run_service(
             app.screen_stack[0],  # the desk, always at the bottom: its worker outlives dialogs
             desk_calls,
-            None,
+            frozenset(self._popped),  # the call to pop comes with its caller's card
             done=self._loaded,
             trouble=lambda _reason: None,  # the desk's own trouble banner says the database
             group="phone_desk",

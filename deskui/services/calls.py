@@ -22,6 +22,8 @@ from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.calls import (
     ANONYMOUS,
     AgentState,
+    CallEvent,
+    CallEventKind,
     CallState,
     Cause,
     Direction,
@@ -97,7 +99,9 @@ def record_call_event(
     """Store one call event and what follows from it, in one transaction; `Invalid` for a
     post the domain refuses (the bridge's 422), nothing written."""
     require(actor, Action.RECORD_CALL)
-    recorded = _record(uow, command, now)
+    (recorded,) = _record_all(uow, [command], now)
+    if isinstance(recorded, Invalid):
+        raise recorded
     uow.commit()
     return recorded
 
@@ -107,49 +111,130 @@ def record_call_events(
 ) -> list[CallEventRecorded | Invalid]:
     """Store the events that came while the last batch was being stored, in the order they
     came, in one transaction (the bridge at 500 events/s: one commit for a few events);
-    each one refused by the domain is its own `Invalid`, the others are stored."""
+    each one refused by the domain is its own `Invalid`, the others are stored. The same
+    calls and states as the events stored one by one: only the reads are gathered (the
+    batch's calls, agents' states and callers' missed calls, each in one query) and the
+    writes flushed together."""
     require(actor, Action.RECORD_CALL)
-    results: list[CallEventRecorded | Invalid] = []
-    for command in commands:
-        try:
-            results.append(_record(uow, command, now))
-        except Invalid as refused:  # parse_event refuses before anything is written
-            results.append(refused)
+    results = _record_all(uow, commands, now)
     uow.commit()
     return results
 
 
-def _record(uow: UnitOfWork, command: RecordCallEvent, now: datetime) -> CallEventRecorded:
-    event = parse_event(command.fields)
-    at = command.received_at or now
-    rules = uow.rules.phone
+@dataclass(frozen=True, slots=True)
+class _Posted:
+    command: RecordCallEvent
+    event: CallEvent
+    at: datetime
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.command.source, self.event.call_id)
+
+
+def _record_all(
+    uow: UnitOfWork, commands: Sequence[RecordCallEvent], now: datetime
+) -> list[CallEventRecorded | Invalid]:
+    parsed: list[_Posted | Invalid] = []
+    for command in commands:
+        try:  # parse_event refuses before anything is written
+            event = parse_event(command.fields)
+        except Invalid as refused:
+            parsed.append(refused)
+            continue
+        parsed.append(_Posted(command, event, command.received_at or now))
+    posted = [p for p in parsed if isinstance(p, _Posted)]
+    if not posted:
+        return [p for p in parsed if isinstance(p, Invalid)]
+    calls = uow.calls.find_calls(p.key for p in posted)
+    agents = uow.calls.agents_at(
+        word for p in posted for word in (*p.event.users, p.event.answering_number)
+    )
+    created = _create_calls(uow, posted, calls, agents, now)
+    uow.calls.expect_agents(
+        [*agents.values(), *(c.agent_id for c in calls.values() if c.agent_id is not None)]
+    )
+    uow.calls.expect_numbers(
+        p.event.party_number for p in posted if p.event.kind is CallEventKind.ANSWER
+    )
+    results: list[CallEventRecorded | Invalid] = []
+    for p in parsed:
+        if isinstance(p, Invalid):
+            results.append(p)
+            continue
+        maker, made = created.get(p.key, (None, None))
+        results.append(_record(uow, p, calls[p.key], made if maker is p else None, agents, now))
+    return results
+
+
+def _is_blocked(uow: UnitOfWork, event: CallEvent) -> bool:
     inbound = event.direction is Direction.IN
-    is_blocked = inbound and blocked(event.party_number, rules.block_list)
-    # reads first, then one flush of the call: each round trip counts at 500 events/s
-    agents = uow.calls.agents_at([*event.users, event.answering_number])
-    call = uow.calls.find_call(command.source, event.call_id)
-    facts = None
-    if call is not None:
+    return inbound and blocked(event.party_number, uow.rules.phone.block_list)
+
+
+def _create_calls(
+    uow: UnitOfWork,
+    posted: list[_Posted],
+    calls: dict[tuple[str, str], m.Call],
+    agents: Mapping[str, int],
+    now: datetime,
+) -> dict[tuple[str, str], tuple[_Posted, Transition]]:
+    """The calls first heard of in this batch, each made by its first event (as that event
+    alone would make it), found their customers in one query and inserted in one flush:
+    that event's transition, by the call (with the event that made it)."""
+    created: dict[tuple[str, str], tuple[_Posted, Transition]] = {}
+    for p in posted:
+        if p.key in calls:
+            continue
+        is_blocked = _is_blocked(uow, p.event)
+        step = apply_event(None, p.event, p.at, blocked=is_blocked)
+        call = uow.calls.new_call(p.command.source, p.event.call_id, step.facts, now)
+        call.blocked = is_blocked
+        _ring(call, p.event, step, agents)
+        calls[p.key] = call
+        created[p.key] = (p, step)
+    if created:
+        new = [calls[key] for key in created]
+        customers = uow.calls.customers_of(
+            c.party_number for c in new if c.party_number != ANONYMOUS
+        )
+        for call in new:
+            call.customer_id = customers.get(call.party_number)
+        uow.session.flush()  # the new calls' ids, for their events and the change feed
+    return created
+
+
+def _ring(call: m.Call, event: CallEvent, step: Transition, agents: Mapping[str, int]) -> None:
+    """The agents the event rings (`user[]`), and the one who answered."""
+    rings = [agents[user] for user in event.users if user in agents]
+    call.rings = list(dict.fromkeys([*(call.rings or []), *rings]))
+    if step.answered:
+        call.agent_id = agents.get(step.facts.answering_extension)
+
+
+def _record(
+    uow: UnitOfWork,
+    posted: _Posted,
+    call: m.Call,
+    made: Transition | None,
+    agents: Mapping[str, int],
+    now: datetime,
+) -> CallEventRecorded:
+    """One event of the batch on its call; `made`: this event made the call (already
+    written), this was its transition."""
+    event, at = posted.event, posted.at
+    if made is not None:
+        step, is_blocked = made, call.blocked
+    else:
         from deskui.data.call_store import facts_of
 
-        facts = facts_of(call)
-        is_blocked = is_blocked or call.blocked
-    step = apply_event(facts, event, at, blocked=is_blocked)
+        is_blocked = _is_blocked(uow, event) or call.blocked
+        step = apply_event(facts_of(call), event, at, blocked=is_blocked)
+        if step.effect in (Effect.CREATED, Effect.UPDATED):
+            uow.calls.apply(call, step.facts, now)
+            _ring(call, event, step, agents)
     changed = step.effect in (Effect.CREATED, Effect.UPDATED)
-    if call is None:
-        call = uow.calls.new_call(command.source, event.call_id, step.facts, now)
-        call.blocked = is_blocked
-        if event.party_number != ANONYMOUS:
-            uow.calls.set_customer_of(call, event.party_number)
-    elif changed:
-        uow.calls.apply(call, step.facts, now)
-    if changed:
-        rings = [agents[user] for user in event.users if user in agents]
-        call.rings = list(dict.fromkeys([*(call.rings or []), *rings]))
-        if step.answered:
-            call.agent_id = agents.get(step.facts.answering_extension)
-        uow.session.flush()
-    raw = {key: value for key, value in command.fields.items()}
+    raw = {key: value for key, value in posted.command.fields.items()}
     uow.calls.add_event(call.id, event.kind, at, step.effect, raw)
     if changed:
         _follow(uow, call, step, at, now)

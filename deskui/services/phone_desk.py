@@ -6,6 +6,7 @@ locked desk is masked whoever the agent is."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ from deskui.services.presence import FRESH
 
 if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
+    from deskui.services.intake import CallersFound
 
 __all__ = [
     "CALL_LOG_FILTERS",
@@ -88,6 +90,10 @@ class DeskCall:
     from_log: bool = False
     """Opened from the caller log, not answered now: its caller only, the ticket not tied
     to it."""
+    found: CallersFound | None = None
+    """The number's callers and card, read with the call when it is to pop (`desk_calls`
+    asked with the calls already popped): intake paints the card as it opens, no lookup
+    of its own (issue 25: answer to card)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +240,21 @@ def _desk_call(uow: UnitOfWork, actor: Actor, row: CallRow) -> DeskCall:
     )
 
 
+def _with_caller(uow: UnitOfWork, actor: Actor, call: DeskCall, now: datetime) -> DeskCall:
+    """The call to pop with what intake's phone field would find for its number."""
+    from dataclasses import replace
+
+    from deskui.domain.search import LookupKind, classify
+    from deskui.services.intake import callers_and_card
+
+    if not call.sees_number or not actor.may(Action.WORK_OWN):
+        return call
+    lookup = classify(call.number)
+    if lookup.kind is not LookupKind.PHONE:
+        return call
+    return replace(call, found=callers_and_card(uow, actor, lookup, now))
+
+
 def _readiness(record: AgentStateRecord | None) -> StatedReadiness | None:
     """What the agent said of themselves (a call's state is the call's, not theirs)."""
     if record is None:
@@ -249,16 +270,21 @@ RECENT_CALLS = 5
 """The agent's newest calls looked at for the one they ended last (its wrap-up)."""
 
 
-def desk_calls(uow: UnitOfWork, actor: Actor, _: None, now: datetime) -> DeskCalls:
+def desk_calls(
+    uow: UnitOfWork, actor: Actor, popped: Collection[int] | None, now: datetime
+) -> DeskCalls:
     """What this desk shows now: the calls ringing for the agent (or for a queue naming no
     agent), the call they answered and are on, the last one they ended (its wrap-up), and
-    what they said of their readiness."""
+    what they said of their readiness. `popped`: the calls this desk has popped already;
+    the one it is on, when not among them, comes with its caller's lookup (`found`)."""
     require(actor, Action.SEE_CALLS)
     ringing: list[RingingCall] = []
     current: DeskCall | None = None
     for row in uow.calls.live_calls():
         if row.state == CallState.ANSWERED and row.agent_id == actor.id:
             current = _desk_call(uow, actor, row)
+            if popped is not None and row.id not in popped:
+                current = _with_caller(uow, actor, current, now)
         elif row.state == CallState.RINGING and (
             actor.id in row.rings or (not row.rings and row.queue)
         ):

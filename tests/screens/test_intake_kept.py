@@ -84,3 +84,25 @@ async def test_a_call_that_lands_while_the_intake_is_kept_is_not_shown_again(
         assert app.screen is kept
         assert kept.query_one("#words", TextArea).text == ""
         assert "待保存" not in kept.query_one("#intake-trouble", Banner).pending
+
+
+async def test_a_draft_due_after_the_intake_was_closed_does_not_crash_the_desk(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Typing sets the draft's timer; an intake closed before it fires (a screen not kept is
+    pruned with its fields) writes no draft then: leaving wrote it, and the desk runs on
+    (the answer-to-card benchmark's Ctrl+N then Esc crashed the desk this way)."""
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        await pilot.press(*"1380")
+        await app.pop_screen()  # not kept: removed with its fields
+        await settle(pilot)
+        assert not intake.is_attached
+        intake._save_draft()  # the timer's call, late
+        await settle(pilot)
+        assert app.is_running and app.screen is not intake

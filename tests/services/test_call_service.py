@@ -520,3 +520,146 @@ def test_an_unknown_callers_number_is_erased_from_their_callback_on_request(
         privacy.erase_person(uow, manager, request, FIXED_NOW)
     (callback,) = _callbacks(database)
     assert callback.number == "" and UNKNOWN not in _call(database, "e1").from_number
+
+
+# -- a batch of events is the events one by one -------------------------------------------
+
+
+def _scenario(run: str) -> list[tuple[dict[str, object], float]]:
+    """One of each rule in one burst: a duplicate newCall and answer, a hangup before its
+    newCall, an answer after its hangup, a post the domain refuses, two missed calls from one
+    number (one callback, count 2), an answered call from that number (called back), a
+    blocked number. `run` makes the call ids and numbers its own."""
+    n = {"a": "1390013", "b": "1390014"}[run]
+    one, two, three, listed = f"{n}9001", f"{n}9002", f"{n}9003", f"{n}9004"
+
+    def e(kind: str, call: str, number: str, **more: object) -> dict[str, object]:
+        return _event(kind, f"{run}-{call}", **{"from": number}, **more)
+
+    return [
+        (e("newCall", "k1", one), 0),
+        (e("answer", "k1", one, answeringNumber=EXT), 4),
+        (e("newCall", "k1", one), 5),  # again: a duplicate
+        (e("hangup", "k2", three, cause="cancel"), 6),  # before its newCall
+        ({"event": "transfer", "callId": f"{run}-x"}, 6),  # refused alone
+        (e("newCall", "k2", three), 7),
+        (e("answer", "k1", one, answeringNumber=EXT), 8),  # again
+        (e("hangup", "k1", one, cause="normalClearing"), 20),
+        (e("answer", "k1", one, answeringNumber=EXT), 21),  # after its hangup: history
+        (e("newCall", "k3", two), 22),
+        (e("hangup", "k3", two, cause="noAnswer"), 30),  # missed
+        (e("newCall", "k6", two), 32),
+        (e("hangup", "k6", two, cause="cancel"), 35),  # the number's second missed call
+        (e("newCall", "k5", listed), 31),  # on the block list
+        (e("newCall", "k4", two), 40),
+        (e("answer", "k4", two, answeringNumber=EXT), 41),  # calls the missed ones back
+        (e("hangup", "k4", two, cause="normalClearing"), 50),
+    ]
+
+
+def _outcome(database: Database, run: str, since_change: int) -> dict[str, object]:
+    """What a run left, without row ids (another run's rows have others)."""
+    with UnitOfWork(database) as uow:
+        rows = list(
+            uow.session.scalars(
+                select(m.Call).where(m.Call.call_id.like(f"{run}-%")).order_by(m.Call.id)
+            )
+        )
+        name = {c.id: c.call_id.removeprefix(f"{run}-") for c in rows}
+        callbacks = {c.callback_id for c in rows if c.callback_id is not None}
+        calls_ = [
+            (
+                name[c.id],
+                c.state,
+                c.outcome,
+                c.cause,
+                c.started_at,
+                c.answered_at,
+                c.ended_at,
+                c.agent_id,
+                tuple(c.rings),
+                c.blocked,
+                c.party_number[-4:],
+                None if c.callback_id is None else "callback",
+            )
+            for c in rows
+        ]
+        events = [
+            (name[e.call_id], e.kind, e.effect)
+            for e in uow.session.scalars(
+                select(m.CallEvent).where(m.CallEvent.call_id.in_(name)).order_by(m.CallEvent.id)
+            )
+        ]
+        backs = [
+            (b.status, b.shared, b.agent_id, b.number[-4:], b.due_at, b.done_at)
+            for b in uow.session.scalars(select(m.Callback).where(m.Callback.id.in_(callbacks)))
+        ]
+        actions = sorted(
+            uow.session.scalars(
+                select(m.CallbackEvent.action).where(m.CallbackEvent.callback_id.in_(callbacks))
+            )
+        )
+        row = uow.session.get_one(m.AgentStateRow, _agent(uow))
+        state = (row.state, row.since, name.get(row.call_id or 0))
+        feed = sorted(
+            (entity, name.get(entity_id, "-") if entity in ("call", "call_queue") else "-")
+            for _, entity, entity_id in uow.changes.changes_since(since_change)
+        )
+    return {
+        "calls": calls_,
+        "events": events,
+        "callbacks": backs,
+        "callback events": actions,
+        "agent": state,
+        "feed": feed,
+    }
+
+
+def _agent(uow: UnitOfWork) -> int:
+    return int(uow.session.scalar(select(m.Agent.id).where(m.Agent.extension == EXT)) or 0)
+
+
+def _last_change(database: Database) -> int:
+    with UnitOfWork(database) as uow:
+        return int(uow.session.scalar(select(func.max(m.Change.id))) or 0)
+
+
+def test_a_batch_leaves_what_its_events_one_by_one_leave(database: Database, desk: Desk) -> None:
+    """The bridge stores the events that came together in one transaction, its reads
+    gathered: duplicates, events out of order, a refused post, missed calls collapsing into
+    one callback and a call back closing it come out as they do one by one."""
+    _extension(database, desk)
+    with UnitOfWork(database) as uow:
+        uow.settings.save_settings(
+            {"phone.block_list": "13900149004,13900139004"}, desk.lead, FIXED_NOW
+        )
+        uow.commit()
+    now = FIXED_NOW + timedelta(minutes=5)
+    start = _last_change(database)
+    one_by_one: list[str] = []
+    for fields, seconds in _scenario("a"):
+        command = RecordCallEvent(fields, received_at=FIXED_NOW + timedelta(seconds=seconds))
+        with UnitOfWork(database) as uow:
+            try:
+                one_by_one.append(calls.record_call_event(uow, PHONE_ACTOR, command, now).effect)
+            except Invalid:
+                one_by_one.append("refused")
+    alone = _outcome(database, "a", start)
+    start = _last_change(database)
+    commands = [
+        RecordCallEvent(fields, received_at=FIXED_NOW + timedelta(seconds=seconds))
+        for fields, seconds in _scenario("b")
+    ]
+    with UnitOfWork(database) as uow:
+        results = calls.record_call_events(uow, PHONE_ACTOR, commands, now)
+    together = _outcome(database, "b", start)
+    assert [r.effect if not isinstance(r, Invalid) else "refused" for r in results] == one_by_one
+    assert one_by_one.count("duplicate") == 3 and one_by_one.count("history") == 1
+    assert "refused" in one_by_one
+    for part, found in alone.items():
+        assert together[part] == found, part
+    calls_ = {c[0]: c for c in together["calls"]}  # type: ignore[union-attr]
+    assert calls_["k3"][2] == calls_["k6"][2] == "called_back"  # two missed, one callback
+    assert calls_["k2"][2] == "missed"
+    assert calls_["k5"][9] is True  # blocked
+    assert sorted(b[0] for b in together["callbacks"]) == ["done", "pending"]  # type: ignore[union-attr]

@@ -74,6 +74,29 @@ def test_a_desk_reads_its_ringing_call_then_the_one_it_is_on_then_the_wrap_up(
     assert seen.wrap_up == timedelta(seconds=30)
 
 
+def test_the_call_to_pop_comes_with_its_callers_card_once(database: Database, desk: Desk) -> None:
+    """The desk asks with the calls it popped: the one it has not comes with what intake's
+    phone field would find for its number (the card painted as intake opens, no lookup of
+    its own); a call popped already, or a masked reader's, comes without."""
+    _setup(database, desk)
+    agent = Actor(desk.agent, "王芳", "agent", "north")
+    _post(database, 0, "newCall", "c1", CALLER)
+    _post(database, 4, "answer", "c1", CALLER, answeringNumber="8001")
+    seen = _ask(database, phone_desk.desk_calls, agent, frozenset(), 5)
+    assert seen.current is not None and seen.current.found is not None
+    assert seen.current.found.card is not None
+    assert seen.current.found.card.customer.id == desk.customer == seen.current.customer_id
+    assert [m.customer_id for m in seen.current.found.matches] == [desk.customer]
+    again = _ask(database, phone_desk.desk_calls, agent, frozenset({seen.current.call_id}), 6)
+    assert again.current is not None and again.current.found is None
+    assert _ask(database, phone_desk.desk_calls, agent, None, 6).current.found is None
+    with UnitOfWork(database) as uow:
+        uow.settings.save_settings({"privacy.masked": "department_agent"}, desk.lead, FIXED_NOW)
+        uow.commit()
+    masked = _ask(database, phone_desk.desk_calls, agent, frozenset(), 7)
+    assert masked.current is not None and masked.current.found is None
+
+
 def test_a_masked_role_reads_masked_numbers(database: Database, desk: Desk) -> None:
     _setup(database, desk)
     with UnitOfWork(database) as uow:
