@@ -244,6 +244,10 @@ class DeskApp(KeysInOrderApp[None]):
         return [*guard, *super().get_line_filters()]
 
     def on_mount(self) -> None:
+        # no automatic full GC pass from here on: two of them (30-100 ms each, over every
+        # object Textual and SQLAlchemy made) landed between the first paint and the rows;
+        # the tick runs them when the keyboard is quiet (deskui/memory.py)
+        self.collector.start()
         self.set_interval(1.0, self._tick, name="tick")
         self.call_after_refresh(self._first_paint.set)
         self.open_database()
