@@ -418,11 +418,14 @@ class DeskApp(KeysInOrderApp[None]):
 
     def sign_in(self, agent: AgentRecord) -> None:
         self.agent = agent
-        self._desk().sign_in(agent)
-        self.phone.signed_in()
+        desk = self._desk()
+        desk.sign_in(agent)
+        # the rows first: the phone's read and the handover check follow them (issue 27)
+        desk.after_first_rows(self.phone.signed_in)
         if works_one_department(agent.role):  # a department member works their queue
             self.action_open_screen("department")
-        self._offer_handover()
+        desk.after_first_rows(self._offer_handover)
+        desk.after_first_rows(self.collector.pass_soon)  # the start-up's garbage given back
 
     def _offer_handover(self) -> None:
         # the check runs in a worker; the handover screen is imported only when one waits
