@@ -22,8 +22,9 @@ A third child, `existing`, starts the desk as a site's desk starts on a day of w
 `deskui --db FILE --now ... --agent 王芳` with DESKUI_PASSWORD, on a database file built once
 before the runs (10,000 customers, 100,000 tickets of which 1,000 are open and the agent's,
 each with its first-contact deadline; no demo seeding). It measures first paint and the first
-frame with the agent's rows (sign-in with the argon2id check included). Goals (issue 15):
-rows within 0.6 s and within 3x the bare app's first paint of the same run.
+frame with the agent's rows (sign-in with the argon2id check included). Goals (issue 27):
+rows within 3x the bare app's first paint of the same run besides the password check, and
+within 0.5 s with it.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ import time
 T_TOP = time.perf_counter()  # the launcher's first statement
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 # benchmarks/ goes last on the path: its queue.py (a benchmark the issues name) must not shadow the
 # standard library's queue, which asyncio and Textual import
@@ -46,9 +49,10 @@ from _common import NOW, FrameProbe, cpu_seconds, report, watchdog
 
 GOAL = 1.25
 """DESIGN.md 9: start-up within 1.25x of a bare Textual app."""
-EXISTING_ROWS_SECONDS = 0.6
+EXISTING_ROWS_SECONDS = 0.5
 EXISTING_ROWS_RATIO = 3.0
-"""Issue 15: on an existing file, the agent's rows within 0.6 s and 3x the bare first paint."""
+"""Issue 27: on an existing file, the agent's rows within 3x the bare first paint besides the
+password check, and within 0.5 s with it (the agent waits for both)."""
 EXISTING_CUSTOMERS = 10_000
 EXISTING_TICKETS = 100_000
 EXISTING_OPEN = 1_000
@@ -107,14 +111,13 @@ def child_desk(size: tuple[int, int], existing: str | None = None) -> None:
         app = make_app(settings, clock)
         marks: dict[str, object] = {}
 
-        def time_password_check() -> None:
+        def time_password_check(accounts: Any) -> None:
             # the argon2id check is a deliberate cost (RFC 9106 costs, ~0.3 s on 2 cores) that a
             # person typing their password never notices: timed apart, so the desk's own part
-            # of the start can be held to its goal. Hooked at the first frame: the sign-in
-            # comes after the data layer opens, and importing it earlier would delay the paint
-            import deskui.services.accounts as accounts
-
-            check = accounts._verify
+            # of the start can be held to its goal. Hooked as the desk itself imports the
+            # service (in its worker, after the first paint): importing it here would move the
+            # data layer's imports onto the UI thread, which the desk does not do (issue 27)
+            check: Callable[[str, str], bool] = accounts._verify
 
             def timed_check(password_hash: str, password: str) -> bool:
                 started = time.perf_counter()
@@ -127,10 +130,11 @@ def child_desk(size: tuple[int, int], existing: str | None = None) -> None:
 
             accounts._verify = timed_check
 
+        if existing is not None:
+            _after_import("deskui.services.accounts", time_password_check)
+
         def on_frame(probe: FrameProbe, now: float) -> None:
             if probe.frames == 1:
-                if existing is not None:
-                    time_password_check()
                 marks["first_screen"] = type(app.screen).__name__
                 marks["first_widgets"] = sum(1 for _ in app.screen.walk_children())
             # the desk, even when the incoming agent's handover is shown over it first
@@ -163,6 +167,33 @@ def child_desk(size: tuple[int, int], existing: str | None = None) -> None:
             **marks,
         }
     )
+
+
+def _after_import(name: str, then: Callable[[Any], None]) -> None:
+    """Call `then(module)` once the program itself has imported module `name`, on whichever
+    thread imports it: the probe imports nothing the program would not have yet."""
+    import importlib.abc
+    import importlib.util
+
+    class AfterImport(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            loader = spec.loader if spec is not None else None
+            if loader is None:
+                return spec
+            exec_module = loader.exec_module
+
+            def exec_then(module: Any) -> None:
+                exec_module(module)
+                then(module)
+
+            loader.exec_module = exec_then  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, AfterImport())
 
 
 def build_existing(folder: Path) -> str:
@@ -374,18 +405,20 @@ def main() -> None:
     }
     if "existing" in runs:
         rows_s = median([r["rows_but_check"] for r in runs["existing"]])
+        with_check = median([r["rows_paint"] for r in runs["existing"]])
         rows_ratio = rows_s / median(bare_paint)
-        met = rows_s <= EXISTING_ROWS_SECONDS and rows_ratio <= EXISTING_ROWS_RATIO
+        met = with_check <= EXISTING_ROWS_SECONDS and rows_ratio <= EXISTING_ROWS_RATIO
         print(
             f"verdict: {'PASS' if met else 'MISS'}: existing file, rows painted in "
             f"{rows_s * 1000:.0f} ms besides the password check, {rows_ratio:.2f}x the bare "
-            f"first paint (goal <= {EXISTING_ROWS_SECONDS * 1000:.0f} ms and "
-            f"<= {EXISTING_ROWS_RATIO}x)"
+            f"first paint (goal <= {EXISTING_ROWS_RATIO}x), {with_check * 1000:.0f} ms with it"
+            f" (goal <= {EXISTING_ROWS_SECONDS * 1000:.0f} ms)"
         )
         figures["existing_first_paint_ms"] = (
             median([r["first_paint"] for r in runs["existing"]]) * 1000
         )
         figures["existing_rows_paint_ms"] = rows_s * 1000
+        figures["existing_rows_with_check_ms"] = with_check * 1000
         figures["existing_password_check_ms"] = (
             median([r["password_check"] for r in runs["existing"]]) * 1000
         )

@@ -244,6 +244,10 @@ class DeskApp(KeysInOrderApp[None]):
         return [*guard, *super().get_line_filters()]
 
     def on_mount(self) -> None:
+        # no automatic full GC pass from here on: two of them (30-100 ms each, over every
+        # object Textual and SQLAlchemy made) landed between the first paint and the rows;
+        # the tick runs them when the keyboard is quiet (deskui/memory.py)
+        self.collector.start()
         self.set_interval(1.0, self._tick, name="tick")
         self.call_after_refresh(self._first_paint.set)
         self.open_database()
@@ -423,11 +427,14 @@ class DeskApp(KeysInOrderApp[None]):
 
     def sign_in(self, agent: AgentRecord) -> None:
         self.agent = agent
-        self._desk().sign_in(agent)
-        self.phone.signed_in()
+        desk = self._desk()
+        desk.sign_in(agent)
+        # the rows first: the phone's read and the handover check follow them (issue 27)
+        desk.after_first_rows(self.phone.signed_in)
         if works_one_department(agent.role):  # a department member works their queue
             self.action_open_screen("department")
-        self._offer_handover()
+        desk.after_first_rows(self._offer_handover)
+        desk.after_first_rows(self.collector.pass_soon)  # the start-up's garbage given back
 
     def _offer_handover(self) -> None:
         # the check runs in a worker; the handover screen is imported only when one waits

@@ -32,6 +32,7 @@ DEFERRED = (
     "psycopg",
     "psycopg_binary",
     "sqlalchemy.dialects.postgresql",
+    "phonenumbers",
     "deskui.data.demo",
     "deskui.data.migrations.env",
     "deskui.documents",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -38,6 +39,11 @@ TOASTS_AT_ONCE = 2
 """New notifications shown as toasts one by one; more than this are summed up in one."""
 
 
+FIRST_ROWS_WAIT = 2.0
+"""Seconds after the sign-in after which what waits for the first rows runs anyway (a list
+that cannot load says so itself; the notifications must not wait on it)."""
+
+
 class DeskScreen(Screen[None]):
     """Home: kept open all shift."""
 
@@ -54,6 +60,8 @@ class DeskScreen(Screen[None]):
         super().__init__(id="desk")
         localize_bindings(self)
         self._notifications: list[NotificationRecord] = []
+        self._after_rows: list[Callable[[], object]] | None = None
+        """What waits for the work list's first rows (None: they are painted)."""
 
     @property
     def desk_app(self) -> DeskHost:
@@ -95,8 +103,25 @@ class DeskScreen(Screen[None]):
         work_list.set_source(DeadlineSource(app, owner_id=agent.id))
         work_list.focus()
         self._show_calendar_notice()
-        self.load_notifications()
-        self.load_due_callbacks()
+        self._after_rows = []
+        self.set_timer(FIRST_ROWS_WAIT, self._first_rows_shown)
+        self.after_first_rows(self.load_notifications)
+        self.after_first_rows(self.load_due_callbacks)
+
+    def after_first_rows(self, then: Callable[[], object]) -> None:
+        """Run `then` once the work list's first rows are painted after the sign-in (issue
+        27): the agent waits for the rows, and the notifications, the due callbacks, the
+        phone and the handover check each read in a worker that would compete with the
+        rows' own for the interpreter. Run now when the rows are already shown."""
+        if self._after_rows is None:
+            then()
+        else:
+            self._after_rows.append(then)
+
+    def _first_rows_shown(self) -> None:
+        waiting, self._after_rows = self._after_rows, None
+        for then in waiting or ():
+            then()
 
     def refresh_work(self) -> None:
         self.query_one("#work", WorkList).reload()
@@ -304,6 +329,8 @@ class DeskScreen(Screen[None]):
     @on(WorkList.CursorMoved, "#work")
     def show_detail(self, event: WorkList.CursorMoved) -> None:
         self.query_one("#work-detail", Static).update(describe_row(self.desk_app, event.row))
+        if self._after_rows is not None:  # the first rows (or none) are in: once painted
+            self.call_after_refresh(self._first_rows_shown)
 
     @on(WorkList.RowSelected, "#work")
     def open_subject(self, event: WorkList.RowSelected) -> None:

@@ -35,7 +35,7 @@ from deskui.domain.model import (
     Severity,
     TicketKind,
 )
-from deskui.domain.phone import format_display, normalise_phone
+from deskui.domain.phone import format_display, load_phone_rules, normalise_phone
 from deskui.domain.routing import RoutingRule, propose_department
 from deskui.domain.search import Lookup, LookupKind, classify, next_keystrokes, visible
 from deskui.domain.work_permissions import WorkChoice, may_choose
@@ -412,11 +412,18 @@ class IntakeScreen(ComposedTabOrder, Screen[None]):
         lead = agent is not None and may_choose(agent.role, WorkChoice.CHOOSE_DEPARTMENT)
         self.query_one("#department", Select).disabled = not lead
         self.load_reference()
+        self.call_after_refresh(self._load_phone_rules)  # painted first, then the rules
         self._set_new_customer(True)
         self._fields_ready = True
         call, self._call_waiting = self._call_waiting, None
         if call is not None:  # popped as the screen was built: shown now, the draft after
             self.call_later(self.take_call, call)  # once mounted: the number is looked up
+
+    @work(thread=True, exclusive=True, group="phone_rules", exit_on_error=False)
+    def _load_phone_rules(self) -> None:
+        """phonenumbers is imported by the first number (deskui/domain/phone.py): here,
+        while the agent listens, not in the keystroke of the first digit."""
+        load_phone_rules()
 
     def reopened(self) -> None:
         """F2 to the intake the agent left with Esc: what they left is what its draft holds

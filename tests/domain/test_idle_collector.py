@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from deskui.memory import (
+    FIRST_PASS_AFTER,
     FULL_PASS_EVERY,
     NO_AUTOMATIC_FULL_PASS,
     QUIET_BEFORE_FULL_PASS,
@@ -63,6 +64,25 @@ def test_a_full_pass_waits_for_its_interval_and_for_a_quiet_keyboard(
     clock.now += FULL_PASS_EVERY
     assert idle.tick()
     assert idle.passes == 2
+
+
+def test_the_pass_after_start_up_comes_within_seconds_then_the_interval_again(
+    collector: tuple[IdleCollector, Monotonic],
+) -> None:
+    idle, clock = collector
+    clock.now += 10
+    idle.pass_soon()
+    clock.now += FIRST_PASS_AFTER - 0.5
+    assert not idle.tick()  # not yet
+    idle.key()
+    clock.now += 0.5
+    assert not idle.tick()  # due, but the agent is typing
+    clock.now += QUIET_BEFORE_FULL_PASS
+    assert idle.tick()
+    assert idle.passes == 1
+    idle.pass_soon(FULL_PASS_EVERY + 5)  # never later than the interval would have it
+    clock.now += FULL_PASS_EVERY
+    assert idle.tick()
 
 
 def _resident_mb() -> float:
