@@ -112,6 +112,7 @@ async def test_a_kept_list_shows_what_another_desk_saved_after_the_f_key_alone(
         assert deadlines.count is not None and deadlines.count > count
         assert deadlines.cursor_index == index + 1  # due before the last: sorted above it
         followed = deadlines.cursor_row
+        assert followed is not None
         assert (followed.subject_type, followed.subject_id) == (row.subject_type, row.subject_id)
 
 
