@@ -646,7 +646,7 @@ class DeskApp(KeysInOrderApp[None]):
         for draft in live_drafts():
             if draft.screen is self.screen:
                 draft.flush()
-        keep_when_left(self, self.screen)  # the intake waits to be shown again in a frame
+        keep_when_left(self, self.screen)  # a screen of work waits to be shown again in a frame
         await super().action_pop_screen()
 
     def on_unmount(self) -> None:
@@ -764,7 +764,7 @@ class DeskApp(KeysInOrderApp[None]):
         if "site_setting" in message.entities:
             self.reload_site_rules()
         self.phone.changes_seen(message.entities, message.records)
-        for screen in every_screen(self):  # a kept intake too: it is shown again up to date
+        for screen in self.screen_stack:  # a kept screen reads its data when shown again
             screen.post_message(self.ChangesSeen(message.entities, message.records))
 
     def _database_answered(self) -> None:

@@ -8,10 +8,11 @@ them, so Esc (a pop) returns to the screen they came from. A screen about one su
 complaint, a callback) that is asked for with another subject is closed, its drafts written,
 and the new one is built: one complaint screen at a time, as one id allows.
 
-A screen whose class says `KEPT_WHEN_LEFT` (the intake) is not removed when the agent leaves
-it with Esc: it waits off the stack, and the next key that asks for it shows it again in one
+A screen of work an F-key opens is a `KeptScreen`: it is not removed when the agent leaves it
+with Esc but waits off the stack, and the next key that asks for it shows it again in one
 frame instead of building it (issue 27: F2 took 138 ms to build the intake). Its `reopened()`
-puts it as the agent expects to find it (what Esc left there is what its draft holds).
+puts it as the agent expects to find it: the data as it is now, the choices the agent made
+(a section, a filter, the row under the cursor) as they left them.
 
 A dialog opens through `open_modal`, never `push_screen`: a second Enter that reaches the
 list before the first dialog shows asks for it again, and a second one with its id would end
@@ -22,16 +23,20 @@ has no bell of its own, only the app has.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable
+from functools import cache
 from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
-from textual import events
+from textual import events, on
 from textual.app import App
 from textual.command import CommandPalette
+from textual.css.match import match
+from textual.css.model import RuleSet
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen, ScreenResultCallbackType
 
 from deskui.key_order import KeysInOrderApp
+from deskui.widgets.work_list import WorkList
 
 S = TypeVar("S", bound=Screen[Any])
 
@@ -39,7 +44,7 @@ _subjects: WeakKeyDictionary[Screen[Any], Hashable] = WeakKeyDictionary()
 """What each screen opened through `navigate` is about (None: the screen has no subject)."""
 _waiting: WeakKeyDictionary[App[Any], dict[str, Screen[Any]]] = WeakKeyDictionary()
 """Per app, by id: a screen built to replace one whose removal is not finished yet."""
-_kept: WeakKeyDictionary[App[Any], dict[str, Screen[Any]]] = WeakKeyDictionary()
+_kept: WeakKeyDictionary[App[Any], dict[str, KeptScreen]] = WeakKeyDictionary()
 """Per app, by id: a screen left with Esc and kept to be shown again (`keep_when_left`)."""
 
 
@@ -66,7 +71,7 @@ def navigate(
         kept = _take_kept(app, screen_id)
         if kept is not None:
             app.push_screen(kept)
-            kept.reopened()  # type: ignore[attr-defined]
+            kept.reopened()
             if brought_back is not None:
                 brought_back(kept)  # type: ignore[arg-type]
             return kept  # type: ignore[return-value]
@@ -84,22 +89,82 @@ def navigate(
     return screen
 
 
+class KeptScreen(Screen[None]):
+    """A screen of work an F-key opens (issue 27): left with Esc it is kept off the stack,
+    and the key that asks for it again shows it in a frame, then calls `reopened()`."""
+
+    _styled_under: tuple[object, ...] | None = None
+    """The app's theme, classes and pseudo-classes when this screen was last styled whole."""
+    _styled_rules = 0
+    """How many rules the stylesheet had then (a screen opened since adds its own after)."""
+
+    def reopened(self) -> None:
+        """Shown again after Esc (each screen says what it refreshes and what it resets)."""
+
+    def left(self) -> None:
+        """Left with Esc, to wait off the stack: its lists keep only what is on screen."""
+        for work_list in self.query(WorkList):
+            work_list.forget_off_screen()
+
+    @on(events.ScreenResume)
+    def _restyle_only_if_changed(self, event: events.ScreenResume) -> None:
+        """Textual applies the whole stylesheet again to every node of a screen it shows
+        again: most of a switch's frame for a screen of a hundred widgets (the intake). A
+        screen's styles follow its own changes while it is away (a class set, a focus
+        moved), not the app's: a theme, the terminal's focus, or a rule matching one of its
+        nodes added by a screen opened since. Only then is it styled whole again."""
+        if not event.refresh_styles:
+            return
+        app = self.app
+        under = (app.theme, app.classes, app.pseudo_classes)
+        rules = app.stylesheet.rules
+        if under == self._styled_under and not _any_match(self, rules[self._styled_rules :]):
+            event.refresh_styles = False
+        self._styled_under, self._styled_rules = under, len(rules)
+
+
+def _any_match(screen: Screen[Any], rules: list[RuleSet]) -> bool:
+    """Whether one of `rules` applies to a node of `screen`. The stylesheet is parsed from
+    its sources in the order they were added, and a source is never taken out, so under
+    the same theme the rules added since a screen was styled are those after its count."""
+    if not rules:
+        return False
+    by_name: dict[str, list[RuleSet]] = {}
+    for rule in rules:
+        for name in rule.selector_names:
+            by_name.setdefault(name, []).append(rule)
+    for node in screen.walk_children(with_self=True):
+        names = {"*", *(f".{name}" for name in node.classes), *_type_names(type(node))}
+        if node.id is not None:
+            names.add(f"#{node.id}")
+        for name in names & by_name.keys():
+            if any(match(rule.selector_set, node) for rule in by_name[name]):
+                return True
+    return False
+
+
+@cache
+def _type_names(node_type: type) -> frozenset[str]:
+    """The names a node of this type answers to in a selector (its class and its bases)."""
+    return frozenset(base.__name__ for base in node_type.__mro__)
+
+
 def keep_when_left(app: App[Any], screen: Screen[Any]) -> None:
-    """`screen` is about to be left with Esc: one whose class says `KEPT_WHEN_LEFT` (and that
-    is about no subject) is installed, so the pop suspends it instead of removing it."""
-    if not getattr(screen, "KEPT_WHEN_LEFT", False) or screen.id is None:
+    """`screen` is about to be left with Esc: a `KeptScreen` (about no subject) is installed,
+    so the pop suspends it instead of removing it, and lets go of what it need not keep."""
+    if not isinstance(screen, KeptScreen) or screen.id is None:
         return
     if _subjects.get(screen) is not None:
         return
     kept = _kept.setdefault(app, {})
-    if kept.get(screen.id) is screen:
-        return
-    if not app.is_screen_installed(screen):
-        app.install_screen(screen, _kept_name(screen.id))
-    kept[screen.id] = screen
+    if kept.get(screen.id) is not screen:
+        if not app.is_screen_installed(screen):
+            app.install_screen(screen, _kept_name(screen.id))
+        kept[screen.id] = screen
+    screen.left()
 
 
-def _take_kept(app: App[Any], screen_id: str) -> Screen[Any] | None:
+def _take_kept(app: App[Any], screen_id: str) -> KeptScreen | None:
     """The screen kept under `screen_id`, if it can still be shown (not removed since)."""
     screen = _kept.get(app, {}).get(screen_id)
     if screen is None:
@@ -110,6 +175,12 @@ def _take_kept(app: App[Any], screen_id: str) -> Screen[Any] | None:
         return screen
     forget_kept(app, screen_id)
     return None
+
+
+def is_kept(app: App[Any], screen_id: str) -> bool:
+    """Whether a screen with this id waits off the stack (a second one would end the desk:
+    two screens with one id)."""
+    return _take_kept(app, screen_id) is not None
 
 
 def forget_kept(app: App[Any], screen_id: str) -> None:

@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from deskui.domain.callbacks import CoverageShare, section
@@ -23,7 +22,7 @@ from deskui.domain.permissions import Action
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal, ring_bell
+from deskui.navigation import KeptScreen, open_modal, ring_bell
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.occasion_words import occasion_label
@@ -232,7 +231,7 @@ def visit_columns() -> list[Column]:
     ]
 
 
-class CallbacksScreen(Screen[None]):
+class CallbacksScreen(KeptScreen):
     """The callback queue: Enter calls the customer through the purpose's script."""
 
     CSS_PATH = "callbacks.tcss"  # its own rules, parsed when it first opens
@@ -482,7 +481,12 @@ class CallbacksScreen(Screen[None]):
             self.action_reload()
 
     def on_screen_resume(self) -> None:
-        self.action_reload()
+        self.call_after_refresh(self.action_reload)  # once the screen is painted
+
+    def reopened(self) -> None:
+        """F4 again after Esc: the queue the agent chose (1-6) stays, read again (on
+        resume); the keys go to the list."""
+        self.query_one("#callbacks-list", WorkList).focus()
 
     # -- the selected row ---------------------------------------------------------------------
 

@@ -13,14 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Static
 
 from deskui.domain.countdown import format_duration
 from deskui.domain.visible_text import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal, ring_bell
+from deskui.navigation import KeptScreen, open_modal, ring_bell
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.phone_desk import ANONYMOUS, shown_number
 from deskui.screens.runner import call_service
@@ -105,7 +104,7 @@ def call_log_columns(app: DeskHost) -> list[Column]:
     ]
 
 
-class CallerLogScreen(Screen[None]):
+class CallerLogScreen(KeptScreen):
     """Every call the phone system told the desk of, by filter."""
 
     CSS_PATH = "caller_log.tcss"  # its own rules, parsed when it first opens
@@ -149,6 +148,13 @@ class CallerLogScreen(Screen[None]):
         if closed_before_mount(self):  # a key typed ahead closed it first
             return
         self.action_filter(self.filter)
+
+    def reopened(self) -> None:
+        """F12 again after Esc: the filter chosen (1-3) stays, the calls read again; the
+        keys go to the list."""
+        calls = self.query_one("#calls", WorkList)
+        calls.focus()
+        self.call_after_refresh(calls.reload)  # once the screen is painted as it was left
 
     def action_filter(self, filter: str) -> None:
         self.filter = filter

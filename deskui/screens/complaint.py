@@ -41,7 +41,7 @@ from deskui.domain.script_flow import ScriptFlow, is_filled, render, salutation
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal, ring_bell
+from deskui.navigation import KeptScreen, open_modal, ring_bell
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
 from deskui.screens.focus import closed_before_mount
@@ -109,7 +109,7 @@ class ComplaintSource:
         return call_service(self._app, complaint_page, ComplaintPage(offset, limit, self.owner_id))
 
 
-class ComplaintListScreen(Screen[None]):
+class ComplaintListScreen(KeptScreen):
     """F3: my open complaints (a lead's include those taken over), soonest due first."""
 
     CSS_PATH = "complaint.tcss"  # its own rules, parsed when it first opens
@@ -263,7 +263,15 @@ class ComplaintListScreen(Screen[None]):
         )
 
     def on_screen_resume(self) -> None:
-        self.query_one("#list", WorkList).reload()
+        self.call_after_refresh(self.query_one("#list", WorkList).reload)  # the frame first
+
+    def reopened(self) -> None:
+        """F3 again after Esc: mine or all as the agent left it, the list read again (on
+        resume) with the cursor on the complaint it was on if still listed, the repeats
+        counted again; the keys go to the list. What is read again is read once the screen
+        is painted as it was left (a worker started sooner would slow that frame)."""
+        self.query_one("#list", WorkList).focus()
+        self.call_after_refresh(self.load_repeats)
 
     def on_desk_app_changes_seen(self, message: Any) -> None:
         if message.entities & {"ticket", "deadline"}:

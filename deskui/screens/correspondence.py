@@ -12,7 +12,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -29,7 +28,7 @@ from deskui.domain.reception import (
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal
+from deskui.navigation import KeptScreen, open_modal
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.leg_form import LegField, LegFormModal, save_leg
@@ -69,7 +68,7 @@ class MailSource:
         return list(call_service(self._app, mail_page, page))
 
 
-class CorrespondenceScreen(Screen[None]):
+class CorrespondenceScreen(KeptScreen):
     """Searchable register; `deskui export correspondence` writes it out."""
 
     CSS_PATH = "correspondence.tcss"  # its own rules, parsed when it first opens
@@ -110,7 +109,10 @@ class CorrespondenceScreen(Screen[None]):
             max_length=input_limit("search"),
         )
         yield WorkList(
-            columns=self._columns(), empty_text=t("correspondence.empty"), id="mail-list"
+            columns=self._columns(),
+            empty_text=t("correspondence.empty"),
+            row_key=lambda row: row.id,
+            id="mail-list",
         )
         yield Static("", id="mail-detail")
         yield KeyFooter()
@@ -120,6 +122,14 @@ class CorrespondenceScreen(Screen[None]):
             return
         self._load()
         self.query_one("#mail-list", WorkList).focus()  # letters are keys until /
+
+    def reopened(self) -> None:
+        """F9 again after Esc: the search typed and the archive filter stay (the field
+        says what the register is filtered by), the register read again with the cursor on
+        the same letter where it still is; the keys go to the list, not the search."""
+        work_list = self.query_one("#mail-list", WorkList)
+        work_list.focus()
+        self.call_after_refresh(work_list.reload)  # once the screen is painted as it was left
 
     def _load(self) -> None:
         search = self.query_one("#mail-search", Input).value

@@ -33,7 +33,7 @@ from deskui.domain.search import visible
 from deskui.domain.work_permissions import works_one_department
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal, ring_bell
+from deskui.navigation import KeptScreen, open_modal, ring_bell
 from deskui.screens.delivery import deliver
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
@@ -99,7 +99,7 @@ class DepartmentQueueSource:
         return list(call_service(self._app, department_queue_rows, page))
 
 
-class DepartmentScreen(Screen[None]):
+class DepartmentScreen(KeptScreen):
     """Only one department's tickets, each with the countdown of the step it waits for."""
 
     CSS_PATH = "department.tcss"  # its own rules, parsed when it first opens
@@ -192,6 +192,16 @@ class DepartmentScreen(Screen[None]):
             self.find_department()
         else:
             self._show_department(self.department_code or DEPARTMENT_CODES[0])
+
+    def reopened(self) -> None:
+        """F7 again after Esc: the department shown stays (CS's choice with d), its queue
+        read again with the cursor on the same leg where it still is; the keys go to it."""
+        if self.department_code is None and self.member:
+            self.find_department()  # not found the first time (the member's department)
+            return
+        queue = self.query_one("#department-queue", WorkList)
+        queue.focus()
+        self.call_after_refresh(queue.reload)  # once the screen is painted as it was left
 
     @work(thread=True, exclusive=True, group="department_find", exit_on_error=False)
     def find_department(self) -> None:

@@ -14,7 +14,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from deskui.domain.field_problem import FieldProblem
@@ -25,7 +24,7 @@ from deskui.domain.permissions import Action, may
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal
+from deskui.navigation import KeptScreen, open_modal
 from deskui.screens.attachments import deliver_to_browser
 from deskui.screens.delivery import deliver
 from deskui.screens.focus import closed_before_mount
@@ -109,7 +108,7 @@ class HandoverSource:
         return list(call_service(self._app, handover_page, page))
 
 
-class HandoverScreen(Screen[None]):
+class HandoverScreen(KeptScreen):
     """Both ends of a shift change on one screen: `tab` switches outgoing and incoming."""
 
     CSS_PATH = "handover.tcss"  # its own rules, parsed when it first opens
@@ -203,6 +202,20 @@ class HandoverScreen(Screen[None]):
         self.load_agents()
         self._show_view()
 
+    def reopened(self) -> None:
+        """F5 again after Esc: the outgoing list, as F5 always opens (the incoming one is
+        the sign-in's offer, or a Tab away), gathered again for what fell due since; left
+        outgoing, the cursor stays on its item where it still is. Whole shift or not (a
+        lead's choice) stays."""
+        work_list = self.query_one("#handover-list", WorkList)
+        work_list.focus()
+        if self.view != OUTGOING:
+            self.view = OUTGOING
+            work_list.set_source(HandoverSource(self.desk_app, self.view, self.whole_shift))
+            self._show_view()
+            return
+        self.call_after_refresh(self.gather)  # once the screen is painted as it was left
+
     # -- views ------------------------------------------------------------------------------
 
     def _show_view(self) -> None:
@@ -234,9 +247,13 @@ class HandoverScreen(Screen[None]):
 
     def on_handover_screen_gathered(self, message: Gathered) -> None:
         self.query_one("#handover-trouble", Banner).message = ""
-        self.query_one("#handover-list", WorkList).set_source(
-            HandoverSource(self.desk_app, self.view, self.whole_shift)
-        )
+        work_list = self.query_one("#handover-list", WorkList)
+        shown = work_list.source
+        wanted = (self.view, self.whole_shift)
+        if isinstance(shown, HandoverSource) and (shown.view, shown.whole_shift) == wanted:
+            work_list.reload()  # gathered again for the same list: the cursor stays
+        else:
+            work_list.set_source(HandoverSource(self.desk_app, self.view, self.whole_shift))
         if message.added:
             self.notify(t("handover.gathered", count=message.added))
 

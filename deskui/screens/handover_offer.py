@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.app import App
 
-from deskui.navigation import open_modal
+from deskui.navigation import is_kept, open_modal
 from deskui.screens.delivery import deliver
 from deskui.screens.host import DeskHost, desk_host
 from deskui.screens.runner import call_service
@@ -34,6 +34,8 @@ def offer_incoming_handover(app: App[Any]) -> None:
         from deskui.screens.handover import INCOMING, HandoverScreen
 
         # the agent may have opened (and left) the handover meanwhile: never a second one
+        if is_kept(app, "handover"):
+            return
         if not any(isinstance(screen, HandoverScreen) for screen in app.screen_stack):
             open_modal(app, HandoverScreen(INCOMING))
 

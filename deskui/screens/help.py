@@ -9,15 +9,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.keys import localize_bindings, offered
+from deskui.navigation import KeptScreen
 from deskui.widgets.key_footer import KeyFooter
 
 
-class HelpScreen(Screen[None]):
+class HelpScreen(KeptScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back", id="back"),
     ]
@@ -36,6 +36,11 @@ class HelpScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         """Brought back from further down the stack: the keys of the screen now below."""
         self.query_one("#keymap", Static).update(self._keymap())
+
+    def reopened(self) -> None:
+        """F1 again after Esc: from the top, as a help opened afresh (the keys listed are
+        those of the screen now below it, on_screen_resume)."""
+        self.query_one(VerticalScroll).scroll_home(animate=False)
 
     def _keymap(self) -> Table:
         table = Table(box=None, show_header=True, header_style="bold", expand=False)

@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
@@ -41,6 +40,7 @@ from deskui.domain.search import Lookup, LookupKind, classify, next_keystrokes, 
 from deskui.domain.work_permissions import WorkChoice, may_choose
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
+from deskui.navigation import KeptScreen
 from deskui.screens.delivery import deliver
 from deskui.screens.focus import ComposedTabOrder, closed_before_mount
 from deskui.screens.guardrail_hits import keep_guardrail_hit
@@ -145,7 +145,7 @@ class Answer:
     card_lines: PreparedText | None
 
 
-class IntakeScreen(ComposedTabOrder, Screen[None]):
+class IntakeScreen(ComposedTabOrder, KeptScreen):
     """One call from the first digit to the saved ticket."""
 
     CSS_PATH = "intake.tcss"  # its own rules, parsed when it first opens
@@ -188,10 +188,6 @@ class IntakeScreen(ComposedTabOrder, Screen[None]):
     @dataclass
     class Refused(Message):
         error: Exception
-
-    KEPT_WHEN_LEFT = True
-    """Left with Esc, the intake waits off the stack: F2 shows it again in a frame (issue 27,
-    deskui/navigation.py), not built again (138 ms)."""
 
     def __init__(self) -> None:
         super().__init__(id="intake")
@@ -430,6 +426,7 @@ class IntakeScreen(ComposedTabOrder, Screen[None]):
         (Esc wrote it), so the fields stay; answers looked up ahead are dropped, the card
         is read again (its counts may have changed), the cursor is in the phone field."""
         self._ahead.forget()
+        self._show_problems([])  # an earlier Ctrl+S's: a form built afresh showed none
         self._lay_out()
         if self._card is not None:
             self.load_card(self._card.customer.id)

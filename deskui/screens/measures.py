@@ -16,14 +16,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from deskui.domain.countdown import format_duration
 from deskui.domain.periods import Period, PeriodKind, days_between, period_at
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal, ring_bell
+from deskui.navigation import KeptScreen, open_modal, ring_bell
 from deskui.screens.desk import open_work_item
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
@@ -377,7 +376,7 @@ def live_rows(live: LiveFigures) -> list[FigureRow]:
     return rows
 
 
-class MeasuresScreen(Screen[None]):
+class MeasuresScreen(KeptScreen):
     """The lead's measures: chart, period figures, live figures; Enter drills down."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -447,6 +446,13 @@ class MeasuresScreen(Screen[None]):
             return
         self._show_header()
         self.reload()
+        self.query_one("#measures-figures", DataTable).focus()
+
+    def reopened(self) -> None:
+        """Ctrl+T again after Esc (which leaves only from the figures, not a drill-down):
+        the period chosen stays, its figures counted again as of now."""
+        self._show_header()
+        self.call_after_refresh(self.reload)  # once the screen is painted as it was left
         self.query_one("#measures-figures", DataTable).focus()
 
     # -- loading --------------------------------------------------------------------------------
@@ -549,13 +555,16 @@ class MeasuresScreen(Screen[None]):
         self.period = kind
         self._show_header()
         if self._drilled is not None:  # a new period: back from the old period's records
-            self.action_back()
+            self._back_to_figures()
         self.reload()
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         if self._drilled is None:
-            self.app.pop_screen()
+            await self.app.run_action("app.pop_screen")  # the app's Esc: the screen is kept
             return
+        self._back_to_figures()
+
+    def _back_to_figures(self) -> None:
         self._drilled = None
         self.query_one("#measures-records", DataTable).display = False
         self.query_one("#measures-records-title", Static).display = False

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from deskui.domain.customer_import import Problem
@@ -25,7 +25,7 @@ from deskui.domain.phone import format_display
 from deskui.domain.visible_text import visible
 from deskui.i18n import has_key, t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal, ring_bell
+from deskui.navigation import KeptScreen, open_modal, ring_bell
 from deskui.screens.attachments import host_files
 from deskui.screens.drafts import NO_DRAFT, FormDraft
 from deskui.screens.focus import closed_before_mount
@@ -143,7 +143,7 @@ def customer_columns(app: DeskHost) -> list[Column]:
     ]
 
 
-class ProfilesScreen(Screen[None]):
+class ProfilesScreen(KeptScreen):
     """The customer list; Enter edits, n files a new one, c the contacts, a assigns, i imports."""
 
     CSS_PATH = "profiles.tcss"  # its own rules, parsed when it first opens
@@ -184,6 +184,13 @@ class ProfilesScreen(Screen[None]):
         work_list = self.query_one("#customers", WorkList)
         work_list.set_source(CustomerSource(self.desk_app))
         work_list.focus()
+
+    def reopened(self) -> None:
+        """Ctrl+K again after Esc: the customers read again, the cursor on the same one
+        where it still is; the keys go to the list."""
+        work_list = self.query_one("#customers", WorkList)
+        work_list.focus()
+        self.call_after_refresh(work_list.reload)  # once the screen is painted as it was left
 
     def _is_lead(self) -> bool:
         agent = self.desk_app.agent

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Static
 
 from deskui.domain.accounts import sees_personal
@@ -25,7 +24,7 @@ from deskui.domain.reception import check_pass, check_text, check_time
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal, ring_bell
+from deskui.navigation import KeptScreen, open_modal, ring_bell
 from deskui.screens.delivery import deliver
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
@@ -88,7 +87,7 @@ class ReceptionSource:
         return [masked_record(row, sees=sees) for row in rows]
 
 
-class ReceptionScreen(Screen[None]):
+class ReceptionScreen(KeptScreen):
     """The front desk's own work beside the calls."""
 
     CSS_PATH = "reception.tcss"  # its own rules, parsed when it first opens
@@ -127,7 +126,7 @@ class ReceptionScreen(Screen[None]):
         yield Static(t("reception.title"), id="reception-title", classes="section-title")
         yield Static("", id="reception-sections")
         yield Banner(id="reception-trouble")
-        yield WorkList(columns=[], empty_text="", id="reception-list")
+        yield WorkList(columns=[], empty_text="", row_key=lambda row: row.id, id="reception-list")
         yield Static("", id="reception-detail")
         yield KeyFooter()
 
@@ -136,6 +135,13 @@ class ReceptionScreen(Screen[None]):
             return
         self.load_agents()
         self.action_section(self.section)
+
+    def reopened(self) -> None:
+        """F8 again after Esc: the section the agent chose (1-5) stays, read again with the
+        cursor on the same visitor, pass or message where it still is; keys go to it."""
+        work_list = self.query_one("#reception-list", WorkList)
+        work_list.focus()
+        self.call_after_refresh(work_list.reload)  # once the screen is painted as it was left
 
     @work(thread=True, exclusive=True, group="reception_agents", exit_on_error=False)
     def load_agents(self) -> None:

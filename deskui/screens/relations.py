@@ -15,7 +15,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Static
 
 from deskui.domain.reception import check_text
@@ -35,7 +34,7 @@ from deskui.domain.relations import (
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal
+from deskui.navigation import KeptScreen, open_modal
 from deskui.screens.contact_pick import ContactPickModal
 from deskui.screens.delivery import deliver
 from deskui.screens.focus import closed_before_mount
@@ -231,7 +230,7 @@ def mark_prospect(
     screen.run_worker(load, thread=True, group="prospect_form", exit_on_error=False)
 
 
-class RelationsScreen(Screen[None]):
+class RelationsScreen(KeptScreen):
     """客户关系: three lists, one key each; Enter on an event opens its invitees."""
 
     CSS_PATH = "relations.tcss"  # its own rules, parsed when it first opens
@@ -284,6 +283,12 @@ class RelationsScreen(Screen[None]):
             self.open_event(self._open_event)
         else:
             self.action_section(self.section)
+
+    def reopened(self) -> None:
+        """F10 again after Esc (which leaves only from a list of its own, not an event's
+        invitees): the section chosen stays, read again; the keys go to the list."""
+        self._list().focus()
+        self.call_after_refresh(self.reload)  # once the screen is painted as it was left
 
     @work(thread=True, exclusive=True, group="relations_departments", exit_on_error=False)
     def load_departments(self) -> None:
@@ -358,11 +363,11 @@ class RelationsScreen(Screen[None]):
         self.event = event
         self._show(RelationsSource(self.desk_app, "invitees", event.id))
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         if self.section == "invitees":
             self.action_section("events")
             return
-        self.app.pop_screen()
+        await self.app.run_action("app.pop_screen")  # the app's Esc: the screen is kept
 
     # -- columns -----------------------------------------------------------------------------
 

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from deskui.domain.callbacks import (
@@ -27,7 +26,7 @@ from deskui.domain.permissions import Action
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
-from deskui.navigation import open_modal, ring_bell
+from deskui.navigation import KeptScreen, open_modal, ring_bell
 from deskui.screens.desk import describe_row, open_work_item
 from deskui.screens.floor import FLOOR_ENTITIES, FloorView
 from deskui.screens.focus import closed_before_mount
@@ -101,7 +100,7 @@ def survey_summary(quarter: SurveyQuarter, missing: int, late: bool, days_left: 
     )
 
 
-class TeamScreen(Screen[None]):
+class TeamScreen(KeptScreen):
     CSS_PATH = "team.tcss"  # its own rules, parsed when it first opens
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "view('deadlines')", "keys.team_deadlines", id="team_deadlines"),
@@ -162,10 +161,14 @@ class TeamScreen(Screen[None]):
         yield WorkList(
             columns=deadline_columns(app.settings.site_timezone, with_owner=True),
             empty_text=t("team.empty"),
+            row_key=lambda row: (row.subject_type, row.subject_id),
             id="team-work",
         )
         yield WorkList(
-            columns=survey_columns(), empty_text=t("team.survey.empty"), id="team-surveys"
+            columns=survey_columns(),
+            empty_text=t("team.survey.empty"),
+            row_key=lambda row: row.customer_id,
+            id="team-surveys",
         )
         yield FloorView(id="team-floor")
         yield Static("", id="team-detail")
@@ -182,6 +185,13 @@ class TeamScreen(Screen[None]):
         )
         self.action_view(self.view)
         self.count_surveys()
+
+    def reopened(self) -> None:
+        """F6 again after Esc: the view the lead chose (1-3) stays, its list (or the floor)
+        read again with the cursor on the same deadline where it still is; the keys go to
+        the view shown."""
+        self.action_view(self.view)
+        self.call_after_refresh(self.reload)  # once the screen is painted as it was left
 
     def action_view(self, view: str) -> None:
         if view == "floor" and not self.sees_floor:

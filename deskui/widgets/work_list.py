@@ -374,6 +374,19 @@ class WorkList(ScrollView, can_focus=True):
         } or self._stale
         self._invalidate()
 
+    def forget_off_screen(self) -> None:
+        """Its screen is kept off the stack (issue 27): only the pages on screen and the
+        cursor's stay, to paint it at once when shown again and find the cursor's record
+        when it is read again then; the pages around them and the cells cleaned for
+        painting go."""
+        window = self._window()
+        on_screen = {*self._pages_over(window.start, window.stop), self._cursor // PAGE_SIZE}
+        for page in [page for page in self._pages.keys() if page not in on_screen]:  # noqa: SIM118 (not iterable)
+            self._pages.discard(page)
+        self._stale = {page: rows for page, rows in self._stale.items() if page in on_screen}
+        self._cell_cache.clear()
+        self._painted.clear()
+
     def _invalidate(self) -> None:
         self._generation += 1
         self._pages.clear()
