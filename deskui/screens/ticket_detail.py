@@ -273,9 +273,11 @@ class TicketDetailModal(ModalScreen[None]):
         from deskui.services.ticket_life import RecordContact, record_contact
 
         self._close_armed = False
+        # the words first, as the resolve form has them: c then typing lands in them (the
+        # way, phone unless changed, took the keys typed the moment the form opened)
         fields = [
-            self._ways("ticket.way_label"),
             LegField("note", t("ticket.contact_note_label"), kind="area"),
+            self._ways("ticket.way_label"),
         ]
         self._form(
             t("ticket.contact_title", id=self.ticket_id),
