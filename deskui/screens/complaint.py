@@ -44,6 +44,7 @@ from deskui.keys import localize_bindings
 from deskui.navigation import open_modal, ring_bell
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.example_times import example_time
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.own_saves import tell_saved_here
@@ -374,13 +375,15 @@ class ComplaintScreen(Screen[None]):
                 )
                 yield FieldInput(
                     id=name,
-                    placeholder=t("complaint.time_hint"),
+                    placeholder=t("complaint.time_hint", example=example_time(self.desk_app, 10)),
                     compact=True,
                     max_length=limit(FIELD_KINDS[name]),
                 )
             yield Static("", id="promise-hint", classes="hint-line")
         elif name in INPUT_FIELDS:
-            hint = t("complaint.time_hint") if name in ("callback_time", "expected_finish") else ""
+            example = example_time(self.desk_app, 10)
+            timed = name in ("callback_time", "expected_finish")
+            hint = t("complaint.time_hint", example=example) if timed else ""
             most = limit(FIELD_KINDS[name])
             yield FieldInput(id=name, placeholder=hint, compact=True, max_length=most)
         elif name in AREA_FIELDS:

@@ -452,3 +452,22 @@ async def test_after_the_hand_over_to_the_lead_progress_shows_only_what_happened
         progress = str(app.screen.query_one("#progress").render())
     assert "✓ 5 获取必要信息" in progress and "✓ 6 转组长处理" in progress
     assert "7 确认客户满意" not in progress
+
+
+async def test_step_fours_example_time_is_tomorrow_on_the_desks_clock(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The hint said 如 2026-11-24 10:00 whatever the day (12-07 on a desk walked today)."""
+    from datetime import timedelta
+
+    from textual.widgets import Input
+
+    ticket_id = _ticket(demo_database, ANGRY)
+    clock.advance(timedelta(days=14))
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
+        for _ in range(3):
+            await _done(pilot)
+        promised = app.screen.query_one("#promised_at", Input)
+        assert promised.placeholder == "如 2026-12-08 10:00 或 16:30"
