@@ -3,6 +3,7 @@ reset-password`, on a screen. Passwords are typed into this screen and never kep
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -253,7 +254,9 @@ class AccountFormModal(ModalScreen["str | None"]):
                 compact=True,
             )
             yield Label(t("accounts.department"))
-            yield FieldInput(id="account-department", max_length=40, compact=True)
+            # the departments by name, read on mount: the form asked for a code (technical)
+            yield Select[str]([], prompt=t("accounts.department_none"), id="account-department",
+                              compact=True)  # fmt: skip
             yield Label(t("signin.password"))
             yield FieldInput(id="account-password", password=True, max_length=200, compact=True)
             yield Label(t("signin.repeat"))
@@ -266,9 +269,19 @@ class AccountFormModal(ModalScreen["str | None"]):
         return MANAGES.get(actor.role, frozenset()) if actor is not None else frozenset()
 
     def on_mount(self) -> None:
+        from deskui.services.relations import list_departments
+
         if closed_before_mount(self):  # a key typed ahead closed it first
             return
         self.query_one("#account-name", Input).focus()
+        run_service(self, list_departments, None, done=self._departments_loaded,
+                    trouble=self._error, group="account_departments", exclusive=True)  # fmt: skip
+
+    def _departments_loaded(self, departments: Sequence[tuple[str, str, str]]) -> None:
+        from deskui.screens.relations import department_name
+
+        options = [(department_name(code, departments), code) for code, _, _ in departments]
+        self.query_one("#account-department", Select).set_options(options)
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
@@ -290,7 +303,8 @@ class AccountFormModal(ModalScreen["str | None"]):
             self._error(t("signin.mismatch"))
             return
         role = str(self.query_one("#account-role", Select).value)
-        department = self.query_one("#account-department", Input).value.strip() or None
+        chosen = self.query_one("#account-department", Select).value
+        department = None if chosen is Select.NULL else str(chosen)
         run_service(
             self,
             accounts.add_agent,

@@ -334,6 +334,12 @@ class CallbackCallScreen(Screen[None]):
             self._show_step()
 
     @on(Input.Changed)
+    def _field_typed(self, event: Input.Changed) -> None:
+        """A field said to be missing is typed in: its 必填 goes (it said what to do)."""
+        if event.input.id in INPUT_FIELDS and event.value.strip():
+            self.query_one(f"#err-{event.input.id}", Static).update("")
+
+    @on(Input.Changed)
     @on(TextArea.Changed)
     @on(Select.Changed)
     def _draft_edited(self) -> None:

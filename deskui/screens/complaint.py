@@ -44,6 +44,7 @@ from deskui.keys import localize_bindings
 from deskui.navigation import KeptScreen, open_modal, ring_bell
 from deskui.screens.delivery import deliver
 from deskui.screens.drafts import FormDraft
+from deskui.screens.example_times import example_time
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.own_saves import tell_saved_here
@@ -323,6 +324,7 @@ class ComplaintScreen(Screen[None]):
         self.answers: dict[str, object] = {}
         self._filling = False
         self._saving = False
+        self._refused: set[str] = set()  # the fields the step's refusal names, until filled
         self.draft = FormDraft(
             self,
             "complaint",
@@ -381,13 +383,15 @@ class ComplaintScreen(Screen[None]):
                 )
                 yield FieldInput(
                     id=name,
-                    placeholder=t("complaint.time_hint"),
+                    placeholder=t("complaint.time_hint", example=example_time(self.desk_app, 10)),
                     compact=True,
                     max_length=limit(FIELD_KINDS[name]),
                 )
             yield Static("", id="promise-hint", classes="hint-line")
         elif name in INPUT_FIELDS:
-            hint = t("complaint.time_hint") if name in ("callback_time", "expected_finish") else ""
+            example = example_time(self.desk_app, 10)
+            timed = name in ("callback_time", "expected_finish")
+            hint = t("complaint.time_hint", example=example) if timed else ""
             most = limit(FIELD_KINDS[name])
             yield FieldInput(id=name, placeholder=hint, compact=True, max_length=most)
         elif name in AREA_FIELDS:
@@ -590,11 +594,14 @@ class ComplaintScreen(Screen[None]):
             self.query_one(f"#err-{name}", Static).update("")
         self.query_one("#box-note").display = not step.final
         self.query_one("#step-error", Static).update("")
+        self._refused = set()
         if "promised_at" in needed:
             self._show_promise_hint()
         if "callback_time" in needed and not self.answers.get("callback_time"):
             self._propose_callback()
         first = next((n for n in ALL_FIELDS if n in needed), None)
+        # a step's fields start at the top: the last step's scroll would hide them (80x24)
+        self.query_one("#fields", VerticalScroll).scroll_home(animate=False, immediate=True)
         if first is not None:
             self.query_one(f"#{first}").focus()
         else:
@@ -657,7 +664,7 @@ class ComplaintScreen(Screen[None]):
     def _input_changed(self, event: Input.Changed) -> None:
         if not self._filling and event.input.id in INPUT_FIELDS:
             self.answers[event.input.id] = event.value
-            self.query_one(f"#err-{event.input.id}", Static).update("")
+            self._field_typed(event.input.id, bool(event.value.strip()))
             if event.input.id in ("contact_name", "unit_number", "promised_at", "callback_time"):
                 self._refresh_words()
 
@@ -667,6 +674,7 @@ class ComplaintScreen(Screen[None]):
             return
         if event.text_area.id in AREA_FIELDS:
             self.answers[event.text_area.id] = event.text_area.text
+            self._field_typed(event.text_area.id, bool(event.text_area.text.strip()))
 
     @on(GuardedText.Checked)
     def _guarded_changed(self, event: GuardedText.Checked) -> None:
@@ -682,7 +690,18 @@ class ComplaintScreen(Screen[None]):
         value = None if event.value is Select.NULL else str(event.value)
         self.answers[event.select.id] = value
         if event.select.id in CHOICE_FIELDS:
-            self.query_one(f"#err-{event.select.id}", Static).update("")
+            self._field_typed(event.select.id, value is not None)
+
+    def _field_typed(self, name: str, filled: bool) -> None:
+        """A field is being filled: its own error goes, and the step's refusal once every
+        field it named has a value (it said to fill them; typed, it no longer applies)."""
+        if not filled:
+            return
+        self.query_one(f"#err-{name}", Static).update("")
+        if name in self._refused:
+            self._refused.discard(name)
+            if not self._refused:
+                self.query_one("#step-error", Static).update("")
 
     @on(Input.Changed)
     @on(TextArea.Changed)
@@ -804,6 +823,7 @@ class ComplaintScreen(Screen[None]):
             else "complaint.cannot_advance"
         )
         self.query_one("#step-error", Static).update(Text(t(key, fields=names)))
+        self._refused = {p.field for p in problems}
         self.query_one(f"#{problems[0].field}").focus()
 
     def save_step(

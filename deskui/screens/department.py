@@ -35,6 +35,7 @@ from deskui.i18n import t
 from deskui.keys import localize_bindings
 from deskui.navigation import KeptScreen, open_modal, ring_bell
 from deskui.screens.delivery import deliver
+from deskui.screens.example_times import example_time
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.leg_form import LegField, LegFormModal, save_in_worker, save_leg
@@ -310,7 +311,10 @@ class DepartmentScreen(KeptScreen):
             LegField(
                 "expected",
                 t("department.legs.expected"),
-                placeholder=t("department.legs.plan_expected_hint"),
+                placeholder=t(
+                    "department.legs.plan_expected_hint",
+                    example=example_time(self.desk_app, 17),
+                ),
             ),
             LegField("measures", t("department.legs.measures"), kind="area"),
             *self._by_field(),

@@ -212,6 +212,7 @@ class DeskScreen(Screen[None]):
         bell = self.query_one("#bell", Static)
         bell.update(Text(t("desk.bell", count=len(notifications))) if notifications else "")
         bell.set_class(bool(notifications), "-ringing")
+        self.query_one("#desk-header").set_class(bool(notifications), "-belled")
         arrived = [n for n in notifications if n.id in fresh]
         for notification in arrived[:TOASTS_AT_ONCE]:
             self.notify(

@@ -376,6 +376,19 @@ def live_rows(live: LiveFigures) -> list[FigureRow]:
     return rows
 
 
+class FigureTable(DataTable[Any]):
+    """A table of figures or records whose Enter is in the footer: DataTable's own Enter is
+    hidden, so the footer did not say that Enter lists a figure's records or opens one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "keys.measures_open", id="measures_open"),
+    ]
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id, cursor_type="row")
+        localize_bindings(self)
+
+
 class MeasuresScreen(KeptScreen):
     """The lead's measures: chart, period figures, live figures; Enter drills down."""
 
@@ -430,11 +443,11 @@ class MeasuresScreen(KeptScreen):
         yield Static("", id="measures-header")
         yield Static("", id="measures-chart")
         yield Static("", id="measures-records-title")
-        figures: DataTable[Any] = DataTable(id="measures-figures", cursor_type="row")
+        figures = FigureTable(id="measures-figures")
         figures.add_column(t("measures.col.measure"), key="label", width=30)
         figures.add_column(t("measures.col.value"), key="value", width=40)
         yield figures
-        records: DataTable[Any] = DataTable(id="measures-records", cursor_type="row")
+        records = FigureTable(id="measures-records")
         records.display = False
         for key, width in (("record", 14), ("label", 28), ("owner", 8), ("due", 11), ("state", 8)):
             records.add_column(t(f"measures.col.{key}"), key=key, width=width)

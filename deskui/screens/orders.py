@@ -143,7 +143,11 @@ class FormModal(ModalScreen[bool]):
                         )
                 yield Static("", id=f"err-{spec.name}", classes="field-error")
             yield Static("", id="form-trouble", classes="field-error")
-            yield Static(t("handover.form_hint"), classes="hint")
+            # Enter saves from a typed field; on a pick list it opens the list (交班给 said
+            # "Enter 或 Ctrl+S 保存", and Enter opened the list of agents)
+            choices = all(spec.kind == "select" for spec in self._fields)
+            yield Static(t("handover.choice_hint" if choices else "handover.form_hint"),
+                         classes="hint")  # fmt: skip
 
     def on_mount(self) -> None:
         if closed_before_mount(self):  # a key typed ahead closed it first

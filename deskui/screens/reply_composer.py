@@ -31,6 +31,7 @@ from deskui.locations import file_stamp, replies_dir
 from deskui.navigation import open_modal
 from deskui.screens.attachments import deliver_to_browser
 from deskui.screens.drafts import FormDraft
+from deskui.screens.example_times import example_time
 from deskui.screens.focus import closed_before_mount
 from deskui.screens.host import desk_host
 from deskui.screens.own_saves import tell_saved_here
@@ -112,7 +113,9 @@ class ReplyComposerScreen(Screen[None]):
                 yield Static("", id="reply-case")
                 for name in FACT_FIELDS:
                     yield Label(t(f"reply.field.{name}"), classes="field-label")
-                    hint = t("complaint.time_hint") if name.endswith(("_at", "_finish")) else ""
+                    timed = name.endswith(("_at", "_finish"))
+                    example = example_time(self.desk_app, 10)
+                    hint = t("complaint.time_hint", example=example) if timed else ""
                     yield FieldInput(
                         id=name, placeholder=hint, compact=True, max_length=input_limit(name)
                     )

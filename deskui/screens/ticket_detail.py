@@ -76,6 +76,7 @@ class TicketDetailModal(ModalScreen[None]):
         self._version: int | None = None
         """The ticket's version as shown: a reassignment made from here carries it."""
         self._result = ""
+        self._kind = ""  # question or complaint, once read
         """The department's last result, offered as the result told to the customer."""
         self._close_armed = False
         """x was pressed once: the second x closes the record."""
@@ -209,6 +210,7 @@ class TicketDetailModal(ModalScreen[None]):
                 fields.add_row(t(f"ticket.{key}"), Text(visible(value)))
         self.query_one("#ticket-fields", Static).update(fields)
         self._department = ticket.department_code
+        self._kind = ticket.kind
         self._version = ticket.version
         results = [leg.result for leg in message.legs if leg.result]
         self._result = results[-1] if results else ""
@@ -273,9 +275,11 @@ class TicketDetailModal(ModalScreen[None]):
         from deskui.services.ticket_life import RecordContact, record_contact
 
         self._close_armed = False
+        # the words first, as the resolve form has them: c then typing lands in them (the
+        # way, phone unless changed, took the keys typed the moment the form opened)
         fields = [
-            self._ways("ticket.way_label"),
             LegField("note", t("ticket.contact_note_label"), kind="area"),
+            self._ways("ticket.way_label"),
         ]
         self._form(
             t("ticket.contact_title", id=self.ticket_id),
@@ -291,6 +295,8 @@ class TicketDetailModal(ModalScreen[None]):
         from deskui.services.ticket_life import ResolveTicket, resolve_ticket
 
         self._close_armed = False
+        if self._refused_the_result():
+            return
         fields = [
             LegField("result", t("ticket.result_label"), kind="area", value=self._result),
             self._ways("ticket.told_label"),
@@ -303,6 +309,21 @@ class TicketDetailModal(ModalScreen[None]):
             "ticket.resolved_ok",
             "ticket_resolve",
         )
+
+    def _refused_the_result(self) -> bool:
+        """An agent's s on a complaint says at once that the lead tells its result (seed
+        002:2.4.1), before a result is typed only to be refused; the service still decides."""
+        from deskui.domain.permissions import Action, may
+        from deskui.domain.ticket_life import result_teller_refusal
+
+        agent = desk_host(self.app).agent
+        if agent is None or not self._kind:
+            return False
+        refusal = result_teller_refusal(self._kind, may(agent.role, Action.TELL_COMPLAINT_RESULT))
+        if refusal is None:
+            return False
+        self.app.notify(t(refusal.key), severity="warning", markup=False)
+        return True
 
     def action_reopen(self) -> None:
         from deskui.screens.leg_form import LegField

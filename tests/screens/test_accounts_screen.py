@@ -72,6 +72,39 @@ async def test_a_lead_adds_resets_and_disables_an_account(
             assert getattr(error, "outcome", "") == "disabled"
 
 
+async def test_a_department_member_is_added_by_the_departments_name_not_its_code(
+    empty_database: Database, clock: FixedClock
+) -> None:
+    """The form asked for 部门代码 … 如 technical: an internal code on a zh-CN screen. Now
+    the departments are a pick list of their names, and the code is what is stored."""
+    from textual.widgets import Select
+
+    add_team(empty_database, clock)
+    settings = replace(make_settings(empty_database, agent="张伟"), agent_password="lead-pass-1")
+    app = make_app(settings, clock, empty_database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(AccountsModal())
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AccountFormModal)
+        assert "technical" not in screen_text(app) and "部门（部门成员必选）" in screen_text(app)
+        form.query_one("#account-role", Select).value = "department"
+        department = form.query_one("#account-department", Select)
+        with UnitOfWork(empty_database) as uow:
+            codes = [code for code, _, _ in uow.tickets.departments()]
+        await pilot.press(*"周强", "tab", "tab", "enter")  # the department's list opens
+        await pilot.press(*["down"] * (codes.index("technical") + 1), "enter")  # below 无
+        await settle(pilot)
+        assert department.value == "technical"
+        await pilot.press("tab", *"new-pass-1", "enter", *"new-pass-1", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountsModal)
+        assert any(line.startswith("周强  ·  部门人员  技术部") for line in _lines(app))
+
+
 async def test_an_agent_is_refused_told_why_and_the_refusal_is_audited(
     empty_database: Database, clock: FixedClock
 ) -> None:

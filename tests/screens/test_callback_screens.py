@@ -100,6 +100,29 @@ async def test_due_callback_called_through_its_script_unsatisfied_opens_follow_u
         assert deadline.owner_id == row.agent_id and deadline.met_at is None
 
 
+async def test_the_required_mark_goes_once_the_field_is_typed(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Enter on 满意 with the feedback empty says 必填 and goes to the field; typing there
+    takes the mark away (it stayed until the step was left)."""
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        work_list = await _queue(pilot)
+        await _go_to(pilot, work_list, "广州星辰科技有限公司")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CallbackCallScreen)
+        await pilot.press("enter", "enter")  # 是 / 方便, then 满意 with no feedback
+        await settle(pilot)
+        error = screen.query_one("#err-feedback", Static)
+        assert str(error.render()) == "必填" and screen.query_one("#feedback").has_focus
+        await _type(pilot, "很好")
+        await pilot.pause()
+        assert str(error.render()) == ""
+        assert "必填" not in screen_text(app)
+
+
 async def test_busy_customer_callback_moves_to_the_booked_time(
     demo_database: Database, clock: FixedClock
 ) -> None:

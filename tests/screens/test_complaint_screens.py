@@ -355,6 +355,29 @@ async def test_the_header_says_which_deadline_its_countdown_counts_down_to_at_80
         assert "承诺答复截止 11-23 16:00 " in header and "首次联系" not in header, header
 
 
+async def test_each_step_shows_its_own_fields_at_80x24_and_a_refusal_goes_once_typed(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Step 5's fields scroll the form down; step 6's choice then sat above the view, focused
+    but unseen. And the refusal naming the missing field stayed after it was typed."""
+    ticket_id = _ticket(demo_database, ANGRY)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
+        for _ in range(3):
+            await _done(pilot)
+        await _type(pilot, "2026-11-23 16:00")
+        await _done(pilot)
+        await _done(pilot)  # the cause not given: refused, and the form scrolled to it
+        assert "还不能进入下一步：请先填写 问题的基本原因" in screen_text(app)
+        await _type(pilot, "光纤接头松动")
+        assert "还不能进入下一步" not in screen_text(app)
+        await _done(pilot)
+        text = screen_text(app)
+        assert "▶ 6 快速改正" in text
+        assert "能否当场解决" in text and "请选择" in text, text
+
+
 async def test_the_written_reply_is_held_to_the_rules_of_conduct_but_not_the_customers_quotes(
     demo_database: Database, clock: FixedClock, tmp_path: Path
 ) -> None:
@@ -429,3 +452,22 @@ async def test_after_the_hand_over_to_the_lead_progress_shows_only_what_happened
         progress = str(app.screen.query_one("#progress").render())
     assert "✓ 5 获取必要信息" in progress and "✓ 6 转组长处理" in progress
     assert "7 确认客户满意" not in progress
+
+
+async def test_step_fours_example_time_is_tomorrow_on_the_desks_clock(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The hint said 如 2026-11-24 10:00 whatever the day (12-07 on a desk walked today)."""
+    from datetime import timedelta
+
+    from textual.widgets import Input
+
+    ticket_id = _ticket(demo_database, ANGRY)
+    clock.advance(timedelta(days=14))
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
+        for _ in range(3):
+            await _done(pilot)
+        promised = app.screen.query_one("#promised_at", Input)
+        assert promised.placeholder == "如 2026-12-08 10:00 或 16:30"

@@ -286,3 +286,17 @@ async def test_the_cursor_stays_on_its_ticket_when_the_queue_sorts_again(
         assert isinstance(app.screen, LegFormModal)
         title = str(app.screen.query_one(".dialog-title", Static).content)
         assert "#11" in title and "#3" not in title
+
+
+async def test_the_plans_example_time_is_tomorrow_on_the_desks_clock(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """p's hint said 例如 2026-11-25 17:00 whatever the day; now tomorrow's, on the desk's day."""
+    clock.advance(timedelta(days=14))
+    app = make_app(make_settings(demo_database, agent="赵磊"), clock, demo_database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", "p")
+        await settle(pilot)
+        assert isinstance(app.screen, LegFormModal)
+        assert app.screen.query_one("#f-expected", Input).placeholder == "例如 2026-12-08 17:00"

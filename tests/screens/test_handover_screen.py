@@ -261,3 +261,26 @@ async def test_an_items_history_says_who_handed_it_over_to_whom(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HandoverScreen)
+
+
+async def test_the_hand_over_dialog_says_what_enter_does_on_its_pick_list(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """交班给 has one pick list: its hint said "Enter 或 Ctrl+S 保存", and Enter opened the
+    list of agents. The hint says so now; a typed form keeps its own."""
+    app = make_app(make_settings(demo_database, agent="李娜"), clock, demo_database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverScreen)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, FormModal)
+        text = screen_text(app)
+        assert "Enter 打开选项，Ctrl+S 保存，Esc 取消" in text and "Enter 或" not in text
+        await pilot.press("escape", "a")
+        await settle(pilot)
+        assert isinstance(app.screen, FormModal)
+        hint = app.screen.query_one(".hint", Static)  # below the fold at 80x24
+        assert str(hint.content) == "Enter 或 Ctrl+S 保存，Esc 取消"

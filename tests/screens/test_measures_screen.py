@@ -243,3 +243,24 @@ async def test_an_agent_pressing_x_gets_no_report(
         notices = [str(n.message) for n in app._notifications]
     assert not (tmp_path / "reports").exists()
     assert "您的角色（客服专员）不能查看团队；已记录" in notices
+
+
+async def test_the_footer_says_enter_opens_a_figure_at_80x24(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Enter lists a figure's records and opens one, yet the footer named 1-5, x and Esc
+    only (DataTable hides its own Enter): a new lead did not know the figures open."""
+    from tests.screens.desk_pilot import screen_lines
+
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(MeasuresScreen())
+        await settle(pilot)
+        footer = screen_lines(app)[-1]
+        assert footer.lstrip().startswith("⏎打开"), footer
+        await pilot.press("enter")  # the week's first figure has no records: nothing opens
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.screen.query_one("#measures-records", DataTable).has_focus
+        assert screen_lines(app)[-1].lstrip().startswith("⏎打开")

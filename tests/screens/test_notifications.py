@@ -57,6 +57,26 @@ async def test_lead_sees_the_bell_reads_the_notices_and_esc_marks_them_read(
         assert not bell.has_class("-ringing")
 
 
+async def test_at_80_columns_the_bell_leaves_the_agents_name_and_role_whole(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The header read 坐席：刘洋（客服 🔔 5 条提醒: the role cut by the bell. While the bell
+    rings at 80 columns the app's name makes room; read, it comes back."""
+    from tests.screens.desk_pilot import screen_lines
+
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await at_desk(pilot)
+        header = screen_lines(app)[0]
+        assert "坐席：张伟（客服主管）" in header and "条提醒（n 查看）" in header, header
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        header = screen_lines(app)[0]
+        assert "deskui 前台工作台" in header and "坐席：张伟（客服主管）" in header, header
+
+
 async def test_an_agent_without_notices_has_a_quiet_bell(
     demo_database: Database, clock: FixedClock
 ) -> None:

@@ -145,6 +145,28 @@ async def test_a_routed_ticket_is_on_the_departments_desk_without_h(
         assert queue.cursor_row.leg.handed_by == "王芳"
 
 
+async def test_what_is_typed_the_moment_c_opens_the_contact_form_is_its_words(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """c, then typing at once: the keys land in the contact's words (they went to the way's
+    pick list, and were lost), and Ctrl+S records a phone contact with them."""
+    ticket_id = _save_routed(demo_database, clock, "新装的软件登录不了")
+    app = make_app(make_settings(demo_database, agent="王芳"), clock, demo_database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_desk(pilot)
+        app.push_screen(TicketDetailModal(ticket_id))
+        await settle(pilot)
+        await pilot.press("c", *"yidianhua")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LegFormModal)
+        assert form.query_one("#f-note", TextArea).text == "yidianhua"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketDetailModal)
+        assert "电话联系客户：yidianhua" in _timeline(app)
+
+
 async def test_a_question_routed_to_technical_is_resolved_from_its_detail(
     demo_database: Database, clock: FixedClock
 ) -> None:
@@ -348,3 +370,26 @@ async def test_an_urgent_routed_record_is_reported_to_the_departments_supervisor
             )
         )
     assert told == {"赵磊"}
+
+
+async def test_an_agents_s_on_a_complaint_says_at_once_the_lead_tells_its_result(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """seed 002:2.4.1: the form opened, the agent typed the result, and only Ctrl+S said a
+    lead must record it; now s says so and opens nothing. The lead still gets the form."""
+    with UnitOfWork(demo_database) as uow:
+        ticket_id = uow.session.scalars(
+            select(m.Ticket.id).where(m.Ticket.kind == "complaint", m.Ticket.status == "open")
+        ).first()
+    assert ticket_id is not None
+    refusal = "投诉的处理结果须由组长亲自告知客户，请交组长登记"
+    for name, opens in (("王芳", False), ("张伟", True)):
+        app = make_app(make_settings(demo_database, agent=name), clock, demo_database)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await at_desk(pilot)
+            app.push_screen(TicketDetailModal(ticket_id))
+            await settle(pilot)
+            await pilot.press("s")
+            await settle(pilot)
+            assert isinstance(app.screen, LegFormModal) is opens, name
+            assert (refusal in _notices(app)) is not opens, name
