@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deskui.domain.clock import SITE_TIMEZONE
+
 if TYPE_CHECKING:
     from deskui.data.handover_store import HandoverReportRecord
 
@@ -44,7 +46,7 @@ class SiteFolders:
     """The printed reports (`handover-<stamp>-<id>.pdf|.xlsx`, `team-<days>-<stamp>.xlsx`):
     a handover report naming the person is printed again from its erased record, a team
     report's cells naming them masked."""
-    timezone: str = "Asia/Shanghai"
+    timezone: str = SITE_TIMEZONE
     """The site's zone, which a handover report is printed in."""
 
 

@@ -207,14 +207,22 @@ def test_the_callers_e_mail_and_fax_are_kept_beside_the_phone(
     from deskui.services.tickets import ticket_detail
 
     agent = Actor(desk.agent, "王芳", Role.AGENT, "north")
-    call = _intake(desk, caller_email=" li.lei@example.com ", caller_fax="+862188886666")
+    call = _intake(
+        desk,
+        caller_email=" li.lei@example.com ",
+        caller_fax="+862188886666",
+        department_code="technical",  # a member reads only their department's records
+    )
     with UnitOfWork(database) as uow:
-        saved = record_call(uow, agent, RecordCall(call), FIXED_NOW)
+        lead = Actor(desk.lead, "张伟", Role.LEAD, "north")  # a lead routes it
+        saved = record_call(uow, lead, RecordCall(call), FIXED_NOW)
+        member_id = uow.frontdesk.add_department_member("赵磊", "technical", FIXED_NOW)
+        uow.commit()
     with UnitOfWork(database) as uow:
         ticket = uow.tickets.tickets(saved.ticket_id)[0]
         assert (ticket.caller_email, ticket.caller_fax) == ("li.lei@example.com", "+862188886666")
         shown = ticket_detail(uow, agent, saved.ticket_id, FIXED_NOW).ticket
-        member = Actor(desk.agent, "王芳", Role.DEPARTMENT, "north")
+        member = Actor(member_id, "赵磊", Role.DEPARTMENT, department_code="technical")
         hidden = ticket_detail(uow, member, saved.ticket_id, FIXED_NOW).ticket
     assert shown is not None and shown.caller_email == "li.lei@example.com"
     assert hidden is not None and "*" in hidden.caller_email and "*" in hidden.caller_fax

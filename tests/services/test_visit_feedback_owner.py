@@ -25,6 +25,7 @@ from deskui.services.visits import (
 )
 from tests.conftest import FIXED_NOW
 from tests.services.conftest import Desk
+from tests.services.test_visit_service import LETTER
 
 
 def test_only_the_agent_who_asked_or_a_lead_records_a_visits_feedback(
@@ -37,7 +38,9 @@ def test_only_the_agent_who_asked_or_a_lead_records_a_visits_feedback(
         member_id = uow.frontdesk.add_department_member("赵磊", "technical", FIXED_NOW)
         uow.commit()
     member = Actor(member_id, "赵磊", Role.DEPARTMENT, department_code="technical")
-    asked = RequestVisit(desk.customer, "设备老化", "每月一次", date(2026, 12, 1), date(2027, 3, 1))
+    asked = RequestVisit(
+        desk.customer, "设备老化", "每月一次", date(2026, 12, 1), date(2027, 3, 1), **LETTER
+    )
     with UnitOfWork(database) as uow:
         request_id = request_visit(uow, agent, asked, FIXED_NOW)
     with UnitOfWork(database) as uow:
