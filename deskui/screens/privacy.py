@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from deskui.domain.field_limits import FieldKind, limit
+from deskui.domain.phone import display_number
 from deskui.domain.privacy import PERSONAL_HISTORY_KEYS
 from deskui.domain.visible_text import visible
 from deskui.i18n import t
@@ -211,19 +212,29 @@ def _row_line(headers: list[str], row: list[Any], zone: ZoneInfo) -> str:
     if when is not None:
         parts.append(_cell(when, zone))
     parts += [
-        f"{t(f'privacy.column.{name}')}：{_cell(values[name], zone)}"
+        f"{t(f'privacy.column.{name}')}：{_shown_value(name, values[name], zone)}"
         for name in SHOWN
         if values.get(name)
     ]
     detail = values.get("detail")
     if isinstance(detail, dict):
         changes = [
-            " → ".join(str(v or "—") for v in pair)
+            " → ".join(_shown_value(key, v, zone) if v else "—" for v in pair)
             for key, pair in detail.items()
             if key in HISTORY_SHOWN and isinstance(pair, list) and len(pair) == 2 and any(pair)
         ]
         parts += changes
     return " · ".join(parts)
+
+
+NUMBERS = frozenset({"phone", "contact_phone", "caller_phone", "from", "to", "from_number"})
+"""The columns holding a phone number: written as the card writes numbers, never `+86…`."""
+
+
+def _shown_value(name: str, value: Any, zone: ZoneInfo) -> str:
+    if name in NUMBERS and isinstance(value, str):
+        return display_number(value)
+    return _cell(value, zone)
 
 
 def _cell(value: Any, zone: ZoneInfo) -> str:

@@ -117,6 +117,7 @@ async def test_a_manager_erases_a_person_from_the_palette_and_a_lead_is_not_offe
         assert NAME in text and "资料 (1)" in text and "通话 (1)" in text, text
         assert "privacy." not in text  # no catalog key on screen
         assert "liaison" not in text and "female" not in text  # no code either
+        assert "139 1234 5678" in text and "+86" not in text  # numbers as the card writes them
         await pilot.press("ctrl+e")  # no request typed: nothing erased
         await settle(pilot)
         assert "请说明本人如何提出请求" in screen_text(app)
