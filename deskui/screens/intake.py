@@ -210,6 +210,11 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         self._slow_answers = 0
         self._fast_answers = 0
         self._ahead: LookupAhead[Answer] = LookupAhead()
+        self._rules_loaded = False
+        """Whether the reference (and the draft with it) has come since the form opened."""
+        self._typed_before_draft = False
+        self._draft_waits = False
+        """A draft set aside for keys typed before it came: back after the next save."""
         self._unanswered: Lookup | None = None
         """The phone field's lookup sent to the worker and not answered yet."""
         self._ahead_timer: Timer | None = None
@@ -453,6 +458,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
     def _reference_loaded(self, reference: IntakeReference) -> None:
         departments, draft = reference.departments, reference.draft
         self._rules = reference.rules
+        self._rules_loaded = True
         zh = current_locale() == "zh-CN"
         named = [(name_zh if zh else name_en, code) for code, name_zh, name_en in departments]
         self.query_one("#department", Select).set_options(named)
@@ -460,6 +466,11 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         call = self._call
         if draft and call is not None and not _same_caller(draft, call):
             self._set_aside(draft)  # the agent's earlier typing waits for the popped call
+        elif draft and call is None and self._typed_before_draft:
+            # keys typed before the draft came (a restart, a call already on the line):
+            # what they typed stays as typed, the draft waits until this call is saved
+            self._draft_waits = True
+            self._set_aside(draft)
         elif draft:
             self._fill(draft)
             self.notify(t("intake.draft_restored"), title=t("intake.title"))
@@ -516,6 +527,8 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
     def _edited(self, event: Message) -> None:
         if self._filling:
             return
+        if not self._rules_loaded and _typed_text(event):
+            self._typed_before_draft = True
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
@@ -1221,7 +1234,8 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         due = saved.first_contact_due.astimezone(zone).strftime("%m-%d %H:%M")
         key = "intake.saved_closed" if saved.closed else "intake.saved"
         self.notify(t(key, id=saved.ticket_id, due=due), title=t("intake.title"))
-        popped = self._call is not None
+        popped = self._call is not None or self._draft_waits
+        self._draft_waits = False
         self._reset()
         if popped:
             self._bring_back_aside()
@@ -1231,7 +1245,8 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
     def action_new_call(self) -> None:
         self._pending = None
         self._pending_key = None  # a call still queued stays queued; the next is another
-        popped = self._call is not None
+        popped = self._call is not None or self._draft_waits
+        self._draft_waits = False
         self._reset()
         self.discard_draft()
         if popped:
@@ -1343,3 +1358,13 @@ def card_text(card: CustomerCard) -> Text:
         if contact.birthday:
             text.append(f"  {t('intake.birthday')}: {contact.birthday:%m-%d}")
     return text
+
+
+def _typed_text(event: Message) -> bool:
+    """Whether `event` is text the agent typed into a field (a choice set as the form is
+    built, or a field emptied, is not)."""
+    if isinstance(event, Input.Changed):
+        return bool(event.value)
+    if isinstance(event, TextArea.Changed):
+        return bool(event.text_area.text)
+    return False

@@ -32,7 +32,15 @@ from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.ready_text import ReadyText
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, known_caller, looked_ahead, screen_text, settle
+from tests.screens.desk_pilot import (
+    SIZE,
+    at_desk,
+    known_caller,
+    looked_ahead,
+    screen_text,
+    settle,
+)
+from tests.screens.key_burst import burst, handled
 
 SWITCHBOARD_TYPED = "01088886666"  # the demo's shared switchboard: two customers
 
@@ -679,3 +687,50 @@ async def test_the_customer_on_the_card_is_who_this_desk_reports_it_has_open(
         from deskui.screens.ticket_detail import TicketDetailModal
 
         assert TicketDetailModal(7).presence_subject == "ticket:7"  # the ticket detail's
+
+
+async def test_keys_typed_before_the_draft_came_stay_and_the_draft_comes_after_the_save(
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a restart the agent presses F2 and types the caller's number at once; the draft
+    of the form the desk had open came a moment later and was written over it (the number
+    typed appended to the draft's: 1350524636613900001111, found walking the desk). What
+    was typed stays; the draft waits, and comes back once this call is saved."""
+    import threading
+    import time
+
+    from deskui.services import intake as intake_service
+
+    settings = make_settings(demo_database)
+    app = make_app(settings, clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _type(pilot, "13900009999")
+        await _focus(pilot, "words")
+        await _type(pilot, "screen is black")
+        await pilot.pause(0.7)  # past the half-second pause that saves the draft
+        await settle(pilot)
+    real = intake_service.intake_reference
+
+    def slow_reference(*args: Any) -> Any:  # the draft comes after the first keys
+        if threading.current_thread() is not threading.main_thread():
+            time.sleep(0.5)
+        return real(*args)
+
+    monkeypatch.setattr(intake_service, "intake_reference", slow_reference)
+    customer, typed = _known_caller(demo_database)
+    again = make_app(settings, clock, demo_database)
+    async with again.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        burst(again, ["f2", *typed])
+        await handled(pilot)
+        screen = again.screen
+        assert isinstance(screen, IntakeScreen)
+        assert _value(again, "phone") == typed
+        assert screen.query_one("#words", TextArea).text == ""
+        assert customer.name in _text(again, "#card")
+        screen.query_one("#words", TextArea).text = "停车卡丢了怎么补办"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert _value(again, "phone") == "13900009999"  # the draft, back after the save
+        assert screen.query_one("#words", TextArea).text == "screen is black"
