@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from deskui.domain.deadlines import DeadlinePolicy, handover_ack_due
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.field_problem import FieldProblem
-from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, SubjectType
+from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, Role, SubjectType
 
 MAX_TITLE = limit(FieldKind.SHORT_TEXT)
 SHEET_ORDER: tuple[HandoverSheet, ...] = tuple(HandoverSheet)
@@ -186,11 +186,30 @@ def next_item_status(status: str, how: Leave, note: str) -> HandoverStatus | Ite
     return HandoverStatus.DONE if how is Leave.DONE else HandoverStatus.ACKNOWLEDGED
 
 
-def hand_over_refusal(from_agent_id: int, to_agent_id: int) -> ItemRefusal | None:
-    """A shift is handed to someone else: never to the one handing it over."""
+def hand_over_refusal(
+    from_agent_id: int, to_agent_id: int, to_role: str | None = Role.AGENT
+) -> ItemRefusal | None:
+    """A shift is handed to someone else: never to the one handing it over, to a department
+    member (who keeps no front desk: seed 004 hands the desk's pending work to the desk),
+    or to no active account (`to_role` None)."""
     if from_agent_id == to_agent_id:
         return ItemRefusal("handover.error.same_agent")
+    return recipient_refusal(to_role)
+
+
+def recipient_refusal(to_role: str | None) -> ItemRefusal | None:
+    """Whom the desk's pending work (a shift, or one item of it) may go to: an active
+    account (`to_role` None: none) that keeps the desk, never a department member."""
+    if to_role is None:
+        return ItemRefusal("handover.error.no_such_agent")
+    if to_role == Role.DEPARTMENT:
+        return ItemRefusal("handover.error.not_desk")
     return None
+
+
+def takes_handover(role: str) -> bool:
+    """Whether an account of `role` may be handed the desk's pending work."""
+    return role != Role.DEPARTMENT
 
 
 def handed_item_status(record_still_open: bool | None) -> HandoverStatus:

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from deskui.domain.field_problem import FieldProblem
-from deskui.domain.handover import is_ack_overdue
+from deskui.domain.handover import is_ack_overdue, takes_handover
 from deskui.domain.model import HandoverSheet
 from deskui.domain.orders import parse_local
 from deskui.domain.permissions import Action, may
@@ -322,7 +322,7 @@ class HandoverScreen(KeptScreen):
         return [
             (str(a.id), f"{a.name} · {t(f'role.{a.role}')}")
             for a in self._agents
-            if a.id != self._me()
+            if a.id != self._me() and takes_handover(a.role)
         ]
 
     # -- end of shift -----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from deskui.domain.handover import (
     edit_refusal,
     hand_over_refusal,
     next_item_status,
+    recipient_refusal,
 )
 from deskui.domain.model import HandoverStatus
 from deskui.domain.permissions import Action
@@ -200,7 +201,7 @@ def hand_over(uow: UnitOfWork, actor: Actor, command: HandOver, now: datetime) -
     is frozen as it stands; how many items, how many done, and when the take-over is due.
     Raises `HandoverError` when handing over to oneself."""
     _require_scope(actor, command.whole_shift)
-    refused = hand_over_refusal(actor.id, command.to_agent_id)
+    refused = hand_over_refusal(actor.id, command.to_agent_id, _role_of(uow, command.to_agent_id))
     if refused is not None:
         raise HandoverError(refused.key)
     handed = uow.handover.hand_over(actor.id, command.to_agent_id, now, command.whole_shift)
@@ -282,6 +283,9 @@ def reassign_handover_item(
     `HandoverError` without a note or when the item may not move, `Conflict` when another
     desk saved it since the form opened."""
     require(actor, Action.WORK_OWN)
+    refused = recipient_refusal(_role_of(uow, command.to_agent_id))
+    if refused is not None:  # the same rule as a whole hand-over's
+        raise HandoverError(refused.key)
     _item_leaves(uow, command.item_id, command.expected_version, Leave.REASSIGNED, command.note)
     before, after = uow.handover.reassign_handover_item(
         command.item_id,
@@ -359,3 +363,8 @@ def print_handover_report(
     settings = command.settings
     pdf, xlsx = write_report(report, reports_dir(settings), settings.site_timezone)
     return PrintedReport(pdf, xlsx)
+
+
+def _role_of(uow: UnitOfWork, agent_id: int) -> str | None:
+    """The role of the active account `agent_id`, None when there is none."""
+    return next((a.role for a in uow.agents.agents() if a.id == agent_id), None)

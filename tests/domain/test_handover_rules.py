@@ -142,6 +142,9 @@ def test_a_shift_to_oneself_is_refused_and_a_finished_record_leaves_as_done() ->
 
     assert hand_over_refusal(3, 3) == ItemRefusal("handover.error.same_agent")
     assert hand_over_refusal(3, 4) is None
+    assert hand_over_refusal(3, 4, "department") == ItemRefusal("handover.error.not_desk")
+    assert hand_over_refusal(3, 4, None) == ItemRefusal("handover.error.no_such_agent")
+    assert hand_over_refusal(3, 4, "lead") is None
     assert handed_item_status(None) is HandoverStatus.HANDED_OVER  # hand-entered: follows none
     assert handed_item_status(True) is HandoverStatus.HANDED_OVER
     assert handed_item_status(False) is HandoverStatus.DONE  # finished since it was gathered

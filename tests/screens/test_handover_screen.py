@@ -279,6 +279,8 @@ async def test_the_hand_over_dialog_says_what_enter_does_on_its_pick_list(
         assert isinstance(app.screen, FormModal)
         text = screen_text(app)
         assert "Enter 打开选项，Ctrl+S 保存，Esc 取消" in text and "Enter 或" not in text
+        offered = " ".join(str(o[0]) for o in app.screen.query_one(Select)._options)
+        assert "张伟" in offered and "赵磊" not in offered  # 技术部's 赵磊 keeps no desk
         await pilot.press("escape", "a")
         await settle(pilot)
         assert isinstance(app.screen, FormModal)

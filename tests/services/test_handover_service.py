@@ -131,6 +131,32 @@ def test_handing_over_to_oneself_is_refused_and_nothing_moves(
     assert _page(database, agent, OUTGOING) == [("退货待协商", "open")]
 
 
+def test_the_shift_goes_to_no_department_member_and_to_no_missing_account(
+    database: Database, desk: Desk
+) -> None:
+    """A department member keeps no front desk: the shift, or one item of it, handed to
+    赵磊 of 技术部 (the 交班给 list offered him, found walking the desk) is refused, as
+    is an account that does not exist; nothing moves."""
+    agent, _, _ = _actors(desk)
+    item_id = _return_item(database, agent)
+    with UnitOfWork(database) as uow:
+        member = uow.frontdesk.add_department_member("赵磊", "technical", END)
+        uow.commit()
+    for to, key in ((member, "handover.error.not_desk"), (10**6, "handover.error.no_such_agent")):
+        with UnitOfWork(database) as uow, pytest.raises(HandoverError) as refused:
+            hand_over(uow, agent, HandOver(to), END)
+        assert refused.value.key == key
+    assert _page(database, agent, OUTGOING) == [("退货待协商", "open")]
+    with UnitOfWork(database) as uow:
+        hand_over(uow, agent, HandOver(desk.lead), END)
+    with UnitOfWork(database) as uow:
+        version = uow.session.get_one(m.HandoverItem, item_id).version
+    with UnitOfWork(database) as uow, pytest.raises(HandoverError) as refused:
+        command = ReassignHandoverItem(item_id, member, "他懂设备", version)
+        reassign_handover_item(uow, agent, command, END)
+    assert refused.value.key == "handover.error.not_desk"
+
+
 def test_the_whole_shift_is_the_leads_to_gather_and_hand_over(
     database: Database, desk: Desk
 ) -> None:
