@@ -466,7 +466,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         call = self._call
         if draft and call is not None and not _same_caller(draft, call):
             self._set_aside(draft)  # the agent's earlier typing waits for the popped call
-        elif draft and call is None and self._typed_before_draft:
+        elif draft and call is None and (self._typed_before_draft or self._typed_now()):
             # keys typed before the draft came (a restart, a call already on the line):
             # what they typed stays as typed, the draft waits until this call is saved
             self._draft_waits = True
@@ -477,6 +477,11 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
             if call is not None:
                 self.take_call(call)  # the same caller's draft: the call goes on it
         self._propose_department()
+
+    def _typed_now(self) -> bool:
+        """Whether a field holds text (the form opens empty: the agent typed it)."""
+        values = self._fields()
+        return any(str(values[name]).strip() for name in TEXT_FIELDS + AREA_FIELDS)
 
     def _area(self, name: str) -> TextArea | GuardedText:
         area = self.query_one(f"#{name}")

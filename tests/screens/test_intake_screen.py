@@ -697,7 +697,6 @@ async def test_keys_typed_before_the_draft_came_stay_and_the_draft_comes_after_t
     typed appended to the draft's: 1350524636613900001111, found walking the desk). What
     was typed stays; the draft waits, and comes back once this call is saved."""
     import threading
-    import time
 
     from deskui.services import intake as intake_service
 
@@ -711,10 +710,11 @@ async def test_keys_typed_before_the_draft_came_stay_and_the_draft_comes_after_t
         await pilot.pause(0.7)  # past the half-second pause that saves the draft
         await settle(pilot)
     real = intake_service.intake_reference
+    typed_in = threading.Event()
 
-    def slow_reference(*args: Any) -> Any:  # the draft comes after the first keys
+    def slow_reference(*args: Any) -> Any:  # the draft comes once the keys are typed
         if threading.current_thread() is not threading.main_thread():
-            time.sleep(0.5)
+            typed_in.wait(10)
         return real(*args)
 
     monkeypatch.setattr(intake_service, "intake_reference", slow_reference)
@@ -723,7 +723,9 @@ async def test_keys_typed_before_the_draft_came_stay_and_the_draft_comes_after_t
     async with again.run_test(size=SIZE) as pilot:
         await at_desk(pilot)
         burst(again, ["f2", *typed])
-        await handled(pilot)
+        await handled(pilot, settled=False)
+        typed_in.set()
+        await settle(pilot)
         screen = again.screen
         assert isinstance(screen, IntakeScreen)
         assert _value(again, "phone") == typed
