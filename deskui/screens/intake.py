@@ -210,9 +210,6 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         self._slow_answers = 0
         self._fast_answers = 0
         self._ahead: LookupAhead[Answer] = LookupAhead()
-        self._rules_loaded = False
-        """Whether the reference (and the draft with it) has come since the form opened."""
-        self._typed_before_draft = False
         self._draft_waits = False
         """A draft set aside for keys typed before it came: back after the next save."""
         self._unanswered: Lookup | None = None
@@ -458,7 +455,6 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
     def _reference_loaded(self, reference: IntakeReference) -> None:
         departments, draft = reference.departments, reference.draft
         self._rules = reference.rules
-        self._rules_loaded = True
         zh = current_locale() == "zh-CN"
         named = [(name_zh if zh else name_en, code) for code, name_zh, name_en in departments]
         self.query_one("#department", Select).set_options(named)
@@ -466,7 +462,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         call = self._call
         if draft and call is not None and not _same_caller(draft, call):
             self._set_aside(draft)  # the agent's earlier typing waits for the popped call
-        elif draft and call is None and (self._typed_before_draft or self._typed_now()):
+        elif draft and call is None and _anything_typed(self._fields()):
             # keys typed before the draft came (a restart, a call already on the line):
             # what they typed stays as typed, the draft waits until this call is saved
             self._draft_waits = True
@@ -477,11 +473,6 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
             if call is not None:
                 self.take_call(call)  # the same caller's draft: the call goes on it
         self._propose_department()
-
-    def _typed_now(self) -> bool:
-        """Whether a field holds text (the form opens empty: the agent typed it)."""
-        values = self._fields()
-        return any(str(values[name]).strip() for name in TEXT_FIELDS + AREA_FIELDS)
 
     def _area(self, name: str) -> TextArea | GuardedText:
         area = self.query_one(f"#{name}")
@@ -532,8 +523,6 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
     def _edited(self, event: Message) -> None:
         if self._filling:
             return
-        if not self._rules_loaded and _typed_text(event):
-            self._typed_before_draft = True
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
@@ -544,7 +533,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         if not self.is_attached or not self.display:  # closed, or being pruned: its fields
             return  # may be gone; leaving it wrote its draft (DeskApp.action_pop_screen)
         values = self._fields()
-        if any(str(values[name]).strip() for name in TEXT_FIELDS + AREA_FIELDS):
+        if _anything_typed(values):
             self.save_draft(values)
         else:
             self.discard_draft()  # an emptied form leaves no draft to "restore"
@@ -998,7 +987,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
             self._call_waiting = call
             return
         values = self._fields()
-        typed = any(str(values[name]).strip() for name in TEXT_FIELDS + AREA_FIELDS)
+        typed = _anything_typed(values)
         if typed and not _same_caller(values, call):
             self._set_aside(values)
             self._reset()
@@ -1019,6 +1008,13 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         elif call.customer_id is not None:
             self.load_card(call.customer_id)  # a masked reader: the card, not the number
         self.query_one("#words", TextArea).focus()  # the caller is known: what they say
+
+    def _aside_due(self) -> bool:
+        """Whether a form set aside comes back once this one leaves (saved or Ctrl+N): a
+        popped call's, or the draft that came after the agent typed."""
+        due = self._call is not None or self._draft_waits
+        self._draft_waits = False
+        return due
 
     def _set_aside(self, values: dict[str, object]) -> None:
         from deskui.services.phone_desk import set_intake_aside
@@ -1239,8 +1235,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         due = saved.first_contact_due.astimezone(zone).strftime("%m-%d %H:%M")
         key = "intake.saved_closed" if saved.closed else "intake.saved"
         self.notify(t(key, id=saved.ticket_id, due=due), title=t("intake.title"))
-        popped = self._call is not None or self._draft_waits
-        self._draft_waits = False
+        popped = self._aside_due()
         self._reset()
         if popped:
             self._bring_back_aside()
@@ -1250,8 +1245,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
     def action_new_call(self) -> None:
         self._pending = None
         self._pending_key = None  # a call still queued stays queued; the next is another
-        popped = self._call is not None or self._draft_waits
-        self._draft_waits = False
+        popped = self._aside_due()
         self._reset()
         self.discard_draft()
         if popped:
@@ -1365,11 +1359,6 @@ def card_text(card: CustomerCard) -> Text:
     return text
 
 
-def _typed_text(event: Message) -> bool:
-    """Whether `event` is text the agent typed into a field (a choice set as the form is
-    built, or a field emptied, is not)."""
-    if isinstance(event, Input.Changed):
-        return bool(event.value)
-    if isinstance(event, TextArea.Changed):
-        return bool(event.text_area.text)
-    return False
+def _anything_typed(values: dict[str, object]) -> bool:
+    """Whether the form's `values` hold any text (it opens empty: the agent typed it)."""
+    return any(str(values[name]).strip() for name in TEXT_FIELDS + AREA_FIELDS)
