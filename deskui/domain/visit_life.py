@@ -99,10 +99,16 @@ def _refused(problem: FieldProblem | None) -> VisitRefusal | None:
     return None if problem is None else VisitRefusal(problem.key, problem.values)
 
 
-def decision(status: str, approve: bool, note: str) -> VisitStatus | VisitRefusal:
-    """The status a pending request is decided to; decided once, a rejection with its note."""
+def decision(
+    status: str, approve: bool, note: str, *, asked_by: int, decider: int
+) -> VisitStatus | VisitRefusal:
+    """The status a pending request is decided to; decided once, a rejection with its note,
+    and never by whoever asked for it (seed 000:2.5.4: a visit is approved above the one who
+    asks; a lead's own request waits for another lead or a manager)."""
     if status != VisitStatus.PENDING:
         return VisitRefusal("callbacks.error.already_decided")
+    if asked_by == decider:
+        return VisitRefusal("callbacks.error.own_request")
     if not approve and not note.strip():
         return VisitRefusal("callbacks.error.reject_needs_note")
     refused = _refused(text_problem("note", note, NOTE_LIMIT, required=False))

@@ -108,12 +108,23 @@ class DecideVisit:
 def decide_visit(uow: UnitOfWork, actor: Actor, command: DecideVisit, now: datetime) -> None:
     require(actor, Action.APPROVE_VISIT)
     status = uow.callbacks.visit_status(command.request_id)
-    decided = decision(status, command.approve, command.note)
+    asked_by = uow.callbacks.visit_request_facts(command.request_id)[1]
+    decided = decision(
+        status, command.approve, command.note, asked_by=asked_by, decider=actor.id
+    )
     if isinstance(decided, VisitRefusal):
         raise CallbackError(decided.key, decided.values)
     uow.callbacks.decide_visit(command.request_id, actor.id, decided, command.note, now)
     if decided is VisitStatus.APPROVED:
         _schedule_visits(uow, command.request_id, now)
+    uow.audit.write(
+        now,
+        "visit_decided",
+        agent_id=actor.id,
+        agent_name=actor.name,
+        outcome=str(decided),
+        subject=f"visit request {command.request_id}",
+    )
     uow.commit()
 
 

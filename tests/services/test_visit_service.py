@@ -314,3 +314,42 @@ def test_what_a_request_must_state_is_checked_by_the_domain() -> None:
     (late,) = request_problems(texts, today, date(2029, 3, 10), today)
     assert (late.key, dict(late.values)) == ("callbacks.error.end_too_far", {"last": "2029-03-09"})
     assert request_problems(texts, today, date(2029, 3, 9), today) == []
+
+
+def test_a_lead_does_not_decide_their_own_request_and_every_decision_is_audited(
+    database: Database, desk: Desk
+) -> None:
+    """Found walking the desk: a lead asked for a visit and approved it himself. A request is
+    decided by someone other than who asked (another lead or a manager), in the service; each
+    decision is an audit line saying who decided which request and how."""
+    from sqlalchemy import select
+
+    from deskui.data import models as m
+
+    lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
+    manager = Actor(desk.manager, "刘洋", Role.MANAGER, "north")
+    asked = RequestVisit(
+        desk.customer, "设备老化", "每月一次", date(2026, 12, 1), date(2027, 3, 1), **LETTER
+    )
+    with UnitOfWork(database) as uow:
+        request_id = request_visit(uow, lead, asked, FIXED_NOW)
+    for approve, note in ((True, "同意"), (False, "不需要")):
+        with UnitOfWork(database) as uow, pytest.raises(CallbackError) as own:
+            decide_visit(uow, lead, DecideVisit(request_id, approve, note), FIXED_NOW)
+        assert own.value.key == "callbacks.error.own_request"
+    with UnitOfWork(database) as uow:
+        (row,) = visit_page(uow, lead, ListPage(0, 5), FIXED_NOW)
+        assert (row.status, row.decided_by) == ("pending", "")
+        assert not uow.session.scalars(
+            select(m.AuditEntry).where(m.AuditEntry.action == "visit_decided")
+        ).all()
+        decide_visit(uow, manager, DecideVisit(request_id, True, "同意"), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        (row,) = visit_page(uow, lead, ListPage(0, 5), FIXED_NOW)
+        assert (row.status, row.decided_by) == ("approved", "刘洋")
+        lines = uow.session.execute(
+            select(m.AuditEntry.agent_name, m.AuditEntry.outcome, m.AuditEntry.subject).where(
+                m.AuditEntry.action == "visit_decided"
+            )
+        ).all()
+    assert [tuple(line) for line in lines] == [("刘洋", "approved", f"visit request {request_id}")]
