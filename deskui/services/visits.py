@@ -109,9 +109,7 @@ def decide_visit(uow: UnitOfWork, actor: Actor, command: DecideVisit, now: datet
     require(actor, Action.APPROVE_VISIT)
     status = uow.callbacks.visit_status(command.request_id)
     asked_by = uow.callbacks.visit_request_facts(command.request_id)[1]
-    decided = decision(
-        status, command.approve, command.note, asked_by=asked_by, decider=actor.id
-    )
+    decided = decision(status, command.approve, command.note, asked_by=asked_by, decider=actor.id)
     if isinstance(decided, VisitRefusal):
         raise CallbackError(decided.key, decided.values)
     uow.callbacks.decide_visit(command.request_id, actor.id, decided, command.note, now)
