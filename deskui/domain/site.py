@@ -190,6 +190,15 @@ def _names(text: str) -> tuple[str, ...] | SettingProblem:
     return tuple(names)
 
 
+def names_not_accounts(names: tuple[str, ...], accounts: frozenset[str]) -> SettingProblem | None:
+    """A list of account names naming someone who is no active account of the desk: the
+    first such name (a critical record told to nobody is no escalation)."""
+    for name in names:
+        if name not in accounts:
+            return SettingProblem("site.error.names", (("name", visible(name[:40])),))
+    return None
+
+
 def _numbers(text: str) -> tuple[str, ...] | SettingProblem:
     """A list of phone numbers (the block list), each normalised as the bridge compares it."""
     numbers: list[str] = []

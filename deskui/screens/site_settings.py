@@ -22,8 +22,10 @@ from textual.widgets import Input, Label, Select, SelectionList, Static
 from deskui.domain.field_limits import input_limit
 from deskui.domain.model import CallbackPurpose
 from deskui.domain.permissions import Action, may, setting_action
+from deskui.domain.refusal import Invalid
 from deskui.domain.search import visible
 from deskui.domain.site import (
+    BY_KEY,
     NUMERIC,
     SETTINGS,
     SettingProblem,
@@ -296,10 +298,22 @@ class SiteSettingsScreen(Screen[None]):
             exclusive=True,
         )
 
-    def _refused(self, _: Exception) -> None:
-        """Only a Denied comes back here: the role may no longer change the settings."""
-        self._status(t("site.lead_only"))
+    def _refused(self, refusal: Exception) -> None:
+        """A Denied (the role may no longer change these settings), or the service's own
+        check finding what the form could not (a leadership name that is no account): said
+        beside its setting, the form kept as typed."""
         self.draft.resume()
+        if not isinstance(refusal, Invalid):
+            self._status(t("site.lead_only"))
+            return
+        for problem in refusal.problems:
+            setting = BY_KEY.get(problem.field)
+            if setting is not None:
+                self._field_error(setting, t(problem.key, **dict(problem.values)))
+        first = BY_KEY.get(refusal.problems[0].field)
+        if first is not None:
+            self.query_one(f"#{field_id(first)}").focus()
+        self._status(t("site.fix_first", count=len(refusal.problems)))
 
     def _save_failed(self, line: str) -> None:
         self._status(t("site.save_failed", reason=line))

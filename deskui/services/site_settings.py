@@ -12,7 +12,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.permissions import Action, setting_action
 from deskui.domain.refusal import refuse_problems
-from deskui.domain.site import BY_KEY, SettingProblem, parse_setting
+from deskui.domain.site import BY_KEY, SettingProblem, Unit, names_not_accounts, parse_setting
 from deskui.services.actor import Actor, require
 
 __all__ = ["SaveSiteSettings", "StoredSettings", "save_site_settings", "stored_settings"]
@@ -44,6 +44,11 @@ def save_site_settings(
             problems.append(FieldProblem(key, "site.error.unknown"))
         elif isinstance(parsed := parse_setting(setting, text), SettingProblem):
             problems.append(FieldProblem(key, parsed.key, parsed.values))
+        elif setting.unit is Unit.NAMES and isinstance(parsed, tuple):
+            accounts = frozenset(a.name for a in uow.agents.agents())
+            unknown = names_not_accounts(parsed, accounts)
+            if unknown is not None:
+                problems.append(FieldProblem(key, unknown.key, unknown.values))
     refuse_problems(problems)
     uow.settings.save_settings(dict(command.changes), actor.id, now)
     keys = sorted(command.changes)

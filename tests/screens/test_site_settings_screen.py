@@ -108,3 +108,31 @@ async def test_a_leads_screen_leaves_the_personal_data_settings_to_the_manager(
             for field in ("#set-privacy-masked", "#set-privacy-retention"):
                 assert app.screen.query_one(field).disabled is disabled, (name, field)
             assert app.screen.query_one("#set-handover-ack", Input).disabled is False
+
+
+async def test_a_leadership_name_that_is_no_account_is_said_beside_its_field_and_kept(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The service refuses a leader's name that is no active account (a critical record would
+    be told to nobody); the screen says which name beside the field, keeps what was typed, and
+    saves once it is a real account."""
+    app = make_app(make_settings(demo_database, agent="张伟"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        field = app.screen.query_one("#set-escalation-leadership", Input)
+        field.focus()
+        await pilot.press(*CLEAR, "刘", "洋", "comma", "周", "总")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "这不是账号姓名：周总" in _error(app, "set-escalation-leadership")
+        assert "有 1 项填写有误" in screen_text(app)
+        assert field.value == "刘洋,周总" and app.focused is field
+        await pilot.press(*["backspace"] * 3)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "已保存 1 项设置" in screen_text(app)
+        assert _error(app, "set-escalation-leadership") == ""
+    with UnitOfWork(demo_database) as uow:
+        assert uow.settings.stored_settings() == {"escalation.leadership": "刘洋"}

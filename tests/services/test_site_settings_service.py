@@ -71,6 +71,28 @@ def test_a_text_that_does_not_parse_is_refused_and_nothing_is_stored(
         assert stored_settings(uow, lead, StoredSettings(), FIXED_NOW) == {}
 
 
+def test_the_leadership_told_of_a_critical_record_are_active_accounts(
+    database: Database, desk: Desk
+) -> None:
+    """Found walking the desk: escalation.leadership took any words (周总, a name with a
+    typing slip), so a critical record was told to nobody and the desk said nothing. The
+    service refuses a name that is no active account, beside the setting, and stores nothing."""
+    lead = Actor(desk.lead, "张伟", Role.LEAD, "north")
+    with UnitOfWork(database) as uow, pytest.raises(Invalid) as refused:
+        save_site_settings(
+            uow, lead, SaveSiteSettings({"escalation.leadership": "刘洋、周总"}), FIXED_NOW
+        )
+    assert (refused.value.field, refused.value.key) == ("escalation.leadership", "site.error.names")
+    assert dict(refused.value.values) == {"name": "周总"}
+    with UnitOfWork(database) as uow:
+        assert stored_settings(uow, lead, StoredSettings(), FIXED_NOW) == {}
+        save_site_settings(
+            uow, lead, SaveSiteSettings({"escalation.leadership": "刘洋，张伟"}), FIXED_NOW
+        )
+    with UnitOfWork(database) as uow:
+        assert uow.rules.leadership == ("刘洋", "张伟")
+
+
 def test_only_a_manager_sets_who_sees_numbers_and_how_long_personal_data_is_kept(
     database: Database, desk: Desk
 ) -> None:
