@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 
 from deskui.domain.clock import SITE_TIMEZONE
+from deskui.domain.field_limits import FieldKind, limit
+from deskui.domain.field_problem import FieldProblem
+from deskui.domain.visible_text import drives_terminal
 
 _SATURDAY = 5
 
@@ -141,3 +144,19 @@ class BusinessCalendar:
 
     def _utc(self, day: date, at: time) -> datetime:
         return self._at(day, at).astimezone(UTC)
+
+
+DAY_NOTE_LIMIT = limit(FieldKind.SHORT_TEXT)
+"""A marked day's note (the holiday's name, "make-up day for the Spring Festival")."""
+
+
+def day_note_problem(note: str) -> FieldProblem | None:
+    """A marked day's note too long for its column, or holding a character that would drive
+    the terminal of every desk that lists the days (ESC, NUL, a bidi override): refused."""
+    if len(note) > DAY_NOTE_LIMIT:
+        return FieldProblem(
+            "note", "calendar.note_too_long", (("limit", DAY_NOTE_LIMIT), ("length", len(note)))
+        )
+    if drives_terminal(note):
+        return FieldProblem("note", "calendar.note_control")
+    return None

@@ -20,8 +20,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from deskui.domain.calendar import DAY_NOTE_LIMIT, day_note_problem
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.permissions import Action, may
+from deskui.domain.refusal import Invalid
 from deskui.domain.search import visible
 from deskui.i18n import t
 from deskui.keys import localize_bindings
@@ -35,8 +37,6 @@ from deskui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
     from deskui.screens.host import DeskHost
-
-MAX_NOTE = limit(FieldKind.SHORT_TEXT)
 
 
 def parse_day(text: str) -> date | None:
@@ -99,7 +99,7 @@ class CalendarDaysModal(ModalScreen[bool]):
                 placeholder=t("calendar.note_hint"),
                 id="calendar-note",
                 compact=True,
-                max_length=MAX_NOTE,
+                max_length=DAY_NOTE_LIMIT,
             )
             yield Static("", id="calendar-error", classes="field-error")
             yield Static(t("calendar.existing"), classes="dialog-title")
@@ -164,8 +164,10 @@ class CalendarDaysModal(ModalScreen[bool]):
             self._error(t("calendar.bad_day", text=visible(text)))
             self.query_one("#calendar-day", Input).focus()
             return
-        if len(note) > MAX_NOTE:
-            self._error(t("calendar.note_too_long", limit=MAX_NOTE, length=len(note)))
+        problem = day_note_problem(note.strip())
+        if problem is not None:
+            self._error(t(problem.key, **dict(problem.values)))
+            self.query_one("#calendar-note", Input).focus()
             return
         working = self.query_one("#calendar-kind", Select).value == "working"
         self._error("")
@@ -190,10 +192,14 @@ class CalendarDaysModal(ModalScreen[bool]):
         self._saved = True
         self.load_days()
 
-    def _refused(self, _: Exception) -> None:
-        """Only a Denied comes back here: the role may no longer edit the calendar."""
-        self._error(t("calendar.lead_only"))
+    def _refused(self, refusal: Exception) -> None:
+        """A Denied (the role may no longer edit the calendar) or the note the service
+        refused; the form keeps what was typed."""
         self.draft.resume()
+        if isinstance(refusal, Invalid):
+            self._error(t(refusal.key, **refusal.values))
+            return
+        self._error(t("calendar.lead_only"))
 
     def _save_failed(self, line: str) -> None:
         self._error(t("app.database_failed", reason=visible(line)))

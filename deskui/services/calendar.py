@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from deskui.data.unit_of_work import UnitOfWork
+from deskui.domain.calendar import day_note_problem
 from deskui.domain.permissions import Action
+from deskui.domain.refusal import refuse_problems
 from deskui.services.actor import Actor, require
 
 __all__ = ["CalendarDays", "SetCalendarDay", "calendar_days", "set_calendar_day"]
@@ -25,9 +27,21 @@ class SetCalendarDay:
 
 
 def set_calendar_day(uow: UnitOfWork, actor: Actor, command: SetCalendarDay, now: datetime) -> None:
-    """Only a lead or manager edits the calendar (the screen offers it to no one else)."""
+    """Only a lead or manager edits the calendar (the screen offers it to no one else); a note
+    the domain refuses (too long, a character driving the terminal) is `Invalid`, nothing
+    stored. Every desk's deadlines move with it, so each change is an audit line."""
     require(actor, Action.EDIT_CALENDAR)
+    problem = day_note_problem(command.note)
+    refuse_problems([problem] if problem is not None else [])
     uow.calendar.set_calendar_day(command.day, command.working, command.note)
+    uow.audit.write(
+        now,
+        "calendar_day",
+        agent_id=actor.id,
+        agent_name=actor.name,
+        subject=command.day.isoformat(),
+        detail={"working": command.working},
+    )
     uow.commit()
 
 
