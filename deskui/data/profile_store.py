@@ -418,6 +418,7 @@ class ProfileStore(StoreBase):
                 phone_e164=row.phone_e164,
                 phone_reversed=reversed_digits(row.phone_e164) if row.phone_e164 else None,
                 unit_number=row.unit_number,
+                founded_on=row.founded_on,
                 created_at=now,
                 updated_at=now,
             )

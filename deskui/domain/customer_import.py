@@ -43,6 +43,9 @@ HEADERS: Mapping[str, str] = {
     "birthday": "birthday",
     "方便联系时间": "convenient_time",
     "convenient_time": "convenient_time",
+    "成立日期": "founded_on",
+    "公司成立日期": "founded_on",
+    "founded_on": "founded_on",
 }
 """Accepted column headers (case and spaces ignored for the English ones) -> field."""
 
@@ -117,6 +120,8 @@ class ImportRow:
     unit_number: str = ""
     contact: ContactFields | None = None
     problems: tuple[Problem, ...] = ()
+    founded_on: date | None = None
+    """The company's founding date (seed 000:2.5.1.2: its anniversary is called for)."""
 
     @property
     def ok(self) -> bool:
@@ -275,11 +280,13 @@ def parse_rows(
     rows: Iterable[Mapping[str | None, object]],
     existing_phones: Iterable[str] = (),
     headers: Iterable[str] | None = None,
+    today: date | None = None,
 ) -> ImportReport:
     """Check every row; duplicates are phones seen earlier in the file or already on file.
     `headers` is the file's header line (None: taken from the rows). Cells beyond the header
     come under the key None, as `csv.DictReader` gives them: such a row is reported, since
-    its columns may have shifted."""
+    its columns may have shifted. A founding date after `today` (the desk's, in the site's
+    zone) is refused; without `today` no date is too late."""
     known = set(existing_phones)
     seen: dict[str, int] = {}
     ok: list[ImportRow] = []
@@ -300,7 +307,7 @@ def parse_rows(
         if not any(cell.strip() for cell in cells):
             blank.append(line)  # a blank line in the sheet, said in the report
             continue
-        row = _row(line, values, known, seen)
+        row = _row(line, values, known, seen, today or date.max)
         if any(cell.strip() for cell in extra):
             shown = "、".join(cell for cell in extra if cell.strip())
             problem = Problem("row", "profiles.problem.extra_cells", {"values": shown})
@@ -321,7 +328,7 @@ def _extra_cells(value: object) -> list[object]:
 
 
 def _row(
-    line: int, values: Mapping[str, object], known: set[str], seen: dict[str, int]
+    line: int, values: Mapping[str, object], known: set[str], seen: dict[str, int], today: date
 ) -> ImportRow:
     name = _cell(values.get("name")).strip()
     address = _cell(values.get("address")).strip()
@@ -340,6 +347,11 @@ def _row(
             )
         else:
             seen[phone] = line
+    founded: date | None = None
+    if _cell(values.get("founded_on")).strip():
+        founded, founded_problem = check_founded_on(values.get("founded_on"), today)
+        if founded_problem is not None:
+            problems.append(founded_problem)
     contact = None
     contact_keys = ("contact", "role", "position", "contact_phone", "email", "gender", "birthday")
     if any(_cell(values.get(key)).strip() for key in (*contact_keys, "convenient_time")):
@@ -354,6 +366,7 @@ def _row(
         unit_number=unit_number,
         contact=contact,
         problems=tuple(problems),
+        founded_on=founded,
     )
 
 

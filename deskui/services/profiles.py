@@ -22,6 +22,7 @@ from deskui.data.profile_records import (
 from deskui.data.relations_store import ContactChoice
 from deskui.data.tabular import TableError, read_sheet
 from deskui.domain.accounts import masked_email, masked_number, sees_personal
+from deskui.domain.clock import SITE_TIMEZONE, site_zone
 from deskui.domain.customer_import import ImportReport, Problem, check_contact, parse_rows
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, Denied, require
@@ -330,7 +331,8 @@ def check_import(
             sheet = read_sheet(path)
     except FrontDeskError as error:  # not a file of the inbox, on a team desk
         raise TableError(error.key) from error
-    report = parse_rows(sheet.rows, uow.profiles.existing_phones(), sheet.headers)
+    today = now.astimezone(site_zone(SITE_TIMEZONE)).date()
+    report = parse_rows(sheet.rows, uow.profiles.existing_phones(), sheet.headers, today)
     outcome = uow.profiles.import_customers(report, 0, now, dry_run=True)
     return ImportChecked(report, outcome)
 

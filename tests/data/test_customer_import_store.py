@@ -90,3 +90,38 @@ def test_extra_cells_and_blank_lines_are_reported(
     book.save(tmp_path / "extra.xlsx")
     report, created = _import(database, desk, tmp_path / "extra.xlsx")
     assert created == 0 and _keys(report) == {2: ["profiles.problem.extra_cells"]}
+
+
+def test_a_founding_date_is_imported_and_one_still_to_come_is_its_rows_problem(
+    database: Database, desk: Desk, tmp_path: Path
+) -> None:
+    """The export writes founded_on and the import dropped it (found walking the desk): a
+    company's founding date, whose anniversary is called for (seed 000:2.5.1.2), comes in
+    from 成立日期 or founded_on; a date after the desk's today is its row's problem."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from deskui.data import models as m
+
+    path = tmp_path / "founded.csv"
+    path.write_text(
+        "公司名称,成立日期\n成都瑞丰,2010年12月3日\n杭州明月,\n未来公司,2099-01-01\n", "utf-8"
+    )
+    sheet = read_sheet(path)
+    with UnitOfWork(database) as uow:
+        report = parse_rows(
+            sheet.rows, uow.profiles.existing_phones(), sheet.headers, FIXED_NOW.date()
+        )
+        done = uow.profiles.import_customers(report, desk.agent, FIXED_NOW, dry_run=False)
+        uow.commit()
+    assert done.created == 2 and _keys(report) == {4: ["profiles.problem.founded_later"]}
+    with UnitOfWork(database) as uow:
+        founded = dict(
+            uow.session.execute(
+                select(m.Customer.name, m.Customer.founded_on).where(
+                    m.Customer.name.in_(["成都瑞丰", "杭州明月"])
+                )
+            ).all()
+        )
+    assert founded == {"成都瑞丰": date(2010, 12, 3), "杭州明月": None}
