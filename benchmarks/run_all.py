@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,9 @@ class Goal:
     unit: str = "ms"
     exact: bool = False
     """A figure no load changes (a count of keys): missing its goal blocks like a regression."""
+    blocks: bool = True
+    """False for a ratio of two p99s over a hundred keystrokes, which swings past twice its
+    goal from one run to the next on a shared 2-core host: reported, failed by --strict only."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,50 @@ BENCHES = (
         ),
     ),
     Bench(
+        "queue",
+        ("--quick",),
+        (
+            Goal(
+                "100k list / 100 rows first paint",
+                "work_list_first_paint_ms",
+                "work_list_100_first_paint_ms",
+                1.5,
+            ),
+        ),
+    ),
+    Bench(
+        "countdowns",
+        ("--quick",),
+        (Goal("300 countdowns, % of a core", "desk_countdowns_percent", None, 2.0, "%"),),
+    ),
+    Bench(
+        "lookup",
+        (
+            *("--customers", "20000", "--queries", "100", "--scan-queries", "2"),
+            *("--numbers", "12", "--workdir", str(Path(tempfile.gettempdir()) / "deskui-lookup")),
+        ),
+        (
+            Goal("phone field echo p99", "echo_p99_ms", "bare_echo_p99_ms", 1.5, blocks=False),
+            Goal("card after last key p99", "card_p99_ms", "bare_echo_p99_ms", 1.5, blocks=False),
+        ),
+    ),
+    Bench(
+        "team",
+        ("--quick",),
+        (
+            Goal("team: p99 save, flat out", "save_p99_ms", None, 100.0),
+            Goal("team: double claims", "double_claims", None, 0.0, "", True),
+            Goal("team: lost updates", "lost_updates", None, 0.0, "", True),
+        ),
+        needs_postgres=True,
+    ),
+    Bench(
+        "answer_to_card",
+        ("--samples", "12"),
+        (Goal("answer to card painted p99", "answer_to_card_p99_ms", None, 100.0),),
+        needs_postgres=True,
+    ),
+    Bench(
         "soak",
         ("--quick",),
         (
@@ -147,7 +195,16 @@ def verdicts(goals: tuple[Goal, ...], figures: dict[str, float] | None) -> list[
             ratio = this / base  # type: ignore[operator]
             met = ratio <= goal.goal
             rows.append(
-                Row(goal.figure, this, base, ratio, goal.goal, "x", met, ratio > 2 * goal.goal)
+                Row(
+                    goal.figure,
+                    this,
+                    base,
+                    ratio,
+                    goal.goal,
+                    "x",
+                    met,
+                    goal.blocks and ratio > 2 * goal.goal,
+                )
             )
         else:
             met = this <= goal.goal

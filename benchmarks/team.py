@@ -27,6 +27,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 import argparse
+import json
 import multiprocessing
 import os
 import random
@@ -47,7 +48,10 @@ from deskui.services.actor import Actor
 from deskui.services.claims import claim_next_callback
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
-GOAL_P99_MS = 50.0
+GOAL_P99_MS = 100.0
+"""Issue 27: p99 save within 100 ms with every agent saving flat out..."""
+GOAL_PACED_P99_MS = 50.0
+"""... and within 50 ms at one save a second each (--pace 1)."""
 
 
 def _schema_url(url: str, schema: str) -> str:
@@ -199,14 +203,18 @@ def main() -> int:
     print(f"team: {args.agents} agents, {args.items} shared callbacks, {args.seconds:.0f} s{pace}")
     print(f"  load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(f"  claims/s {r['claims_per_s']:.1f} ({r['claims']:.0f} claimed and saved)")
+    goal = GOAL_PACED_P99_MS if args.pace >= 1 else GOAL_P99_MS
     latency = f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms"
-    print(f"  save latency {latency} (goal p99 < {GOAL_P99_MS:.0f} ms)")
+    print(f"  save latency {latency} (goal p99 < {goal:.0f} ms)")
     wrong = f"double claims {r['double_claims']:.0f}, lost updates {r['lost_updates']:.0f}"
     print(f"  {wrong} (goal 0, 0)")
     if r["errors"]:
         print(f"  errors {r['errors']:.0f}: {r['first_error']}")
-    met = r["double_claims"] == 0 and r["lost_updates"] == 0 and r["p99_ms"] < GOAL_P99_MS
-    print(f"  goals {'met' if met else 'NOT met'}")
+    met = r["double_claims"] == 0 and r["lost_updates"] == 0 and r["p99_ms"] < goal
+    print(f"  goals {'met' if met else 'NOT met'}; load average after {os.getloadavg()[0]:.2f}")
+    keys = ("claims_per_s", "p50_ms", "p99_ms", "double_claims", "lost_updates", "errors")
+    figures = {"save_" + k if k.endswith("_ms") else k: r[k] for k in keys}
+    print("BENCH-RESULT " + json.dumps(figures))
     return 0
 
 
