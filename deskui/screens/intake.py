@@ -212,6 +212,8 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         self._ahead: LookupAhead[Answer] = LookupAhead()
         self._draft_waits = False
         """A draft set aside for keys typed before it came: back after the next save."""
+        self._new_call_warned = False
+        """The first Ctrl+N over unsaved words said so; the next one empties the form."""
         self._unanswered: Lookup | None = None
         """The phone field's lookup sent to the worker and not answered yet."""
         self._ahead_timer: Timer | None = None
@@ -523,6 +525,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
     def _edited(self, event: Message) -> None:
         if self._filling:
             return
+        self._new_call_warned = False  # typed since the warning: Ctrl+N warns again
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
@@ -1243,6 +1246,14 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
             self.desk_app.open_complaint(saved.ticket_id)  # the seven steps start now
 
     def action_new_call(self) -> None:
+        """Empty the form for the next caller. Words the agent typed and has not saved are
+        not thrown away on one key: the first Ctrl+N says so, the second (with no typing
+        between) empties the form."""
+        if not self._new_call_warned and _words_typed(self._fields()):
+            self._new_call_warned = True
+            self.notify(t("intake.new_call_confirm"), title=t("intake.title"), severity="warning")
+            return
+        self._new_call_warned = False
         self._pending = None
         self._pending_key = None  # a call still queued stays queued; the next is another
         popped = self._aside_due()
@@ -1357,6 +1368,15 @@ def card_text(card: CustomerCard) -> Text:
         if contact.birthday:
             text.append(f"  {t('intake.birthday')}: {contact.birthday:%m-%d}")
     return text
+
+
+LOSABLE_FIELDS = ("words", "answer", "new_customer", "new_contact", "expectation")
+"""What only the agent's typing fills (the number may come from the phone, the unit and the
+contact from the card): what one Ctrl+N would lose."""
+
+
+def _words_typed(values: dict[str, object]) -> bool:
+    return any(str(values.get(name) or "").strip() for name in LOSABLE_FIELDS)
 
 
 def _anything_typed(values: dict[str, object]) -> bool:

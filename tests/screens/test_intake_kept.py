@@ -41,8 +41,8 @@ async def test_f2_after_esc_shows_the_same_intake_as_the_agent_left_it(
         assert first.query_one("#phone", Input).value == "1380"
         assert first.query_one("#words", TextArea).text == "wifi"
 
-        await pilot.press("ctrl+n")  # a new call: the form empties and its draft goes
-        await settle(pilot)
+        await pilot.press("ctrl+n", "ctrl+n")  # a new call (twice over typed words): the
+        await settle(pilot)  # form empties and its draft goes
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("f2")

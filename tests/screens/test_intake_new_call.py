@@ -118,3 +118,37 @@ async def test_clearing_the_number_takes_the_cards_unit_number_with_it(
         await pilot.press(*["backspace"] * 11)
         await settle(pilot)
         assert unit.value == "B-1203"
+
+
+async def test_one_ctrl_n_over_typed_words_keeps_them_and_says_so_the_second_empties(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Found walking the desk: Ctrl+N threw away the caller's words and the answer typed
+    during the call on one key, with no way back. The first Ctrl+N keeps everything and says
+    a second one empties the form; typing in between asks again; a form holding only what the
+    phone or the card filled empties on one."""
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await _intake(pilot)
+        words = screen.query_one("#words", TextArea)
+        words.focus()
+        await pilot.press(*"网络断了")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert words.text == "网络断了"
+        assert any("再按一次 Ctrl+N 清空" in str(n.message) for n in app._notifications)
+        await pilot.press(*"两天")  # typed since: the next Ctrl+N asks again
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert words.text == "网络断了两天"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert words.text == ""
+        _, typed = known_caller(demo_database)
+        screen.query_one("#phone", Input).focus()
+        await pilot.press(*typed)
+        await pilot.pause(CARD_FOLLOW_UP * 2)
+        await settle(pilot)
+        await pilot.press("ctrl+n")  # only the number: nothing of the agent's words to lose
+        await settle(pilot)
+        assert screen.query_one("#phone", Input).value == ""
