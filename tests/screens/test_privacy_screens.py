@@ -136,3 +136,26 @@ async def test_a_manager_erases_a_person_from_the_palette_and_a_lead_is_not_offe
         assert uow.session.get_one(m.Contact, ids["contact"]).name == ""
         erasures = uow.audit.search(action="privacy_erase")
     assert [(e.agent_name, e.detail["request"]) for e in erasures] == [("刘洋", "来函 12 号")]
+
+
+async def test_at_80x24_the_dialog_shows_what_is_held_not_only_its_fields(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Found walking the desk: at 80x24 the dialog's margins left two lines of eleven records
+    between its fields, the profile cut mid-way; the records now get the lines the chrome can
+    spare (the profile whole and its change history's heading below it)."""
+    from tests.screens.desk_pilot import screen_lines
+
+    add_person(demo_database, clock.now() - timedelta(hours=1))
+    app = make_app(make_settings(demo_database, agent="刘洋"), clock, demo_database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await at_desk(pilot)
+        await _palette(pilot, "个人信息")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PrivacyModal)
+        await pilot.press(*"13912345678", "enter")
+        await settle(pilot)
+        shown = "\n".join(screen_lines(app))
+        assert "个人备注：女儿在读高三" in shown and "资料修改记录 (2)" in shown, shown
+        assert "共 11 条记录" in shown and "Ctrl+E" in shown
