@@ -67,6 +67,16 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return 2 * (os.cpu_count() or 1)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _pilot_looks_every_5_ms() -> None:
+    """Pilot waits for a quiet app in 5 ms looks instead of 20 (tests/pilot_waits.py says why
+    that is as safe); DESKUI_TEST_TEXTUAL_WAITS=1 keeps Textual's own, to compare."""
+    if os.environ.get("DESKUI_TEST_TEXTUAL_WAITS") != "1":
+        from tests import pilot_waits
+
+        pilot_waits.install()
+
+
 @pytest.fixture(autouse=True)
 def _polls_not_held(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tick holds its polls back for half a second after a key (wall clock); tests that
