@@ -1,4 +1,4 @@
-"""Pilot's wait for a quiet app, looked at every 5 ms instead of every 20 ms (the test suite's time).
+"""Pilot waits for a quiet app in 5 ms looks instead of Textual's 20 ms (the suite's time).
 
 Textual's Pilot waits after every key and every `pause()` (textual._wait.wait_for_idle): it sleeps
 20 ms at a time until one sleep passes with the process using under a twentieth of it in CPU.
