@@ -136,9 +136,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True, scope="session")
 def _pilot_looks_every_5_ms() -> None:
-    """Pilot waits for a quiet app in 5 ms looks instead of 20 (tests/pilot_waits.py says why
-    that is as safe); DESKUI_TEST_TEXTUAL_WAITS=1 keeps Textual's own, to compare."""
-    if os.environ.get("DESKUI_TEST_TEXTUAL_WAITS") != "1":
+    """With DESKUI_TEST_QUICK_WAITS=1, Pilot waits for a quiet app in 5 ms looks instead of
+    Textual's 20 (tests/pilot_waits.py). Off by default until measured on an idle machine: on a
+    loaded one it cut walk-heavy screen files by 13% but made the intake files 12-16% slower,
+    and one run failed test_the_digit_that_completes_a_number_shows_the_card_found_ahead."""
+    if os.environ.get("DESKUI_TEST_QUICK_WAITS") == "1":
         from tests import pilot_waits
 
         pilot_waits.install()
