@@ -67,6 +67,85 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return 2 * (os.cpu_count() or 1)
 
 
+SLOW_FIRST: tuple[str, ...] = (
+    "tests/screens/test_footer_fits.py::test_every_screens_footer_shows_whole_keys_at_120_100_and_80_columns",
+    "tests/screens/test_screen_switching.py::test_random_screen_switching_shows_the_screen_last_asked_for",
+    "tests/screens/test_department_sees_no_number.py::test_a_department_member_sees_no_whole_number_on_any_screen",
+    "tests/screens/test_stored_text_on_screen.py::test_no_screen_paints_a_stored_control_character_and_each_shows_its_escape",
+    "tests/screens/test_search_screen.py::test_markup_and_controls_in_ticket_words_show_as_typed",
+    "tests/screens/test_zh_cn_words.py::test_no_screen_an_agent_walks_through_shows_english_or_internals",
+    "tests/test_cli.py::test_demo_export_is_deterministic",
+    "tests/screens/test_screen_switching.py::test_every_ordered_pair_of_screen_keys_keeps_the_desk_running",
+    "tests/screens/test_department_screens.py::test_a_ticket_goes_to_technical_and_returns_to_its_owner_with_each_legs_time",
+    "tests/screens/test_key_walk.py::test_a_fast_key_walk_never_ends_the_desk",
+    "tests/test_web_browser.py",
+    "tests/screens/test_privacy_screens.py::test_no_screen_shows_an_erased_person",
+    "tests/screens/test_ticket_life_screens.py::test_a_question_routed_to_technical_is_resolved_from_its_detail",
+    "tests/screens/test_database_comes_back.py::test_a_form_open_while_the_server_is_away_keeps_its_typing_and_its_banner_clears",
+    "tests/screens/test_zh_cn_words.py::test_no_screen_only_a_lead_is_offered_shows_english_or_internals",
+    "tests/screens/test_screens_kept.py::test_every_screen_an_f_key_opens_is_the_same_screen_after_esc",
+    "tests/screens/test_team_desk_files_screen.py",
+    "tests/screens/test_complaint_screens.py::test_after_the_hand_over_to_the_lead_progress_shows_only_what_happened",
+    "tests/screens/test_intake_kept.py::test_a_call_that_lands_while_the_intake_is_kept_is_not_shown_again",
+    "tests/screens/test_drafts_survive_sigkill.py::test_the_text_typed_is_there_after_sigkill_and_a_restart",
+    "tests/screens/test_complaint_screens.py::test_the_lead_takeover_shows_in_the_leads_queue_with_its_countdown",
+    "tests/screens/test_intake_keys.py::test_every_intake_stop_shows_its_focus_in_both_themes",
+)
+"""The longest tests (a file: all of its tests), longest first, as CI's durations list them:
+with several workers each starts its share of them first (pytest_collection_modifyitems)."""
+
+
+def _slow_rank(nodeid: str) -> int | None:
+    for rank, name in enumerate(SLOW_FIRST):
+        if nodeid == name or nodeid.startswith((f"{name}[", f"{name}::")):
+            return rank
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each xdist worker starts with its share of the longest tests (SLOW_FIRST), dealt in turn
+    from the longest, so none of them starts late and leaves the run a tail on one core.
+
+    xdist's worksteal hands worker k the k-th contiguous share of the collection at the start
+    and later moves only the ends of shares: the dealt tests go at the head of each share. The
+    workers order their collections alike (xdist checks that they match); a test's checks do
+    not depend on the order (each has its own database and app)."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0)
+    if workers < 2 or config.getoption("dist", None) != "worksteal":
+        return
+    ranks = {item.nodeid: _slow_rank(item.nodeid) for item in items}
+    slow = sorted(
+        (item for item in items if ranks[item.nodeid] is not None),
+        key=lambda item: ranks[item.nodeid],
+    )  # stable: parameters keep their order
+    if not slow:
+        return
+    rest = iter([item for item in items if ranks[item.nodeid] is None])
+    heads: list[list[pytest.Item]] = [slow[k::workers] for k in range(workers)]
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for k, head in enumerate(heads):
+        share = remaining // (workers - k)  # as xdist's WorkStealingScheduling.check_schedule
+        remaining -= share
+        ordered += head
+        ordered += [next(rest) for _ in range(max(0, share - len(head)))]
+    ordered += list(rest)
+    assert len(ordered) == len(items)
+    items[:] = ordered
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pilot_looks_every_5_ms() -> None:
+    """With DESKUI_TEST_QUICK_WAITS=1, Pilot waits for a quiet app in 5 ms looks instead of
+    Textual's 20 (tests/pilot_waits.py). Off by default until measured on an idle machine: on a
+    loaded one it cut walk-heavy screen files by 13% but made the intake files 12-16% slower,
+    and one run failed test_the_digit_that_completes_a_number_shows_the_card_found_ahead."""
+    if os.environ.get("DESKUI_TEST_QUICK_WAITS") == "1":
+        from tests import pilot_waits
+
+        pilot_waits.install()
+
+
 @pytest.fixture(autouse=True)
 def _polls_not_held(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tick holds its polls back for half a second after a key (wall clock); tests that

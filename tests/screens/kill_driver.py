@@ -47,8 +47,11 @@ def field_text(screen: Any, selector: str) -> str:
 
 
 async def _keys(pilot: Pilot[Any], *keys: str) -> None:
-    await pilot.press(*keys)
-    await settle(pilot)
+    """Each key once what the one before started has finished: `f5` then `e` pressed together
+    found the hand-over's list not loaded yet on a loaded machine (no row: `e` did nothing)."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
 
 
 async def _focus(pilot: Pilot[Any], selector: str) -> None:
