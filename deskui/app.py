@@ -42,6 +42,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
 from deskui.screens.pending_saves import PendingSaves, pending_saves_command
 from deskui.screens.trouble_text import trouble_line
+from deskui.widgets.styles_cache import unpin_styles_caches
 from deskui.widgets.terminal_guard import TerminalGuard
 
 if TYPE_CHECKING:
@@ -206,6 +207,7 @@ class DeskApp(KeysInOrderApp[None]):
         self._ticks = 0
         self._held_ticks = 0
         one_heap()  # before the first worker thread allocates
+        unpin_styles_caches()  # a closed screen's rendered lines go with it (textual#6665)
         self.collector = IdleCollector()
         """Full GC passes when the keyboard is quiet; told of every key (`on_event`)."""
         self._last_change = 0

@@ -56,6 +56,7 @@ from deskui.widgets.countdown import Countdown
 from deskui.widgets.field_input import FieldInput
 from deskui.widgets.guarded_text import GuardedText
 from deskui.widgets.key_footer import KeyFooter
+from deskui.widgets.text_area import DeskTextArea
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -395,7 +396,7 @@ class ComplaintScreen(Screen[None]):
             most = limit(FIELD_KINDS[name])
             yield FieldInput(id=name, placeholder=hint, compact=True, max_length=most)
         elif name in AREA_FIELDS:
-            yield TextArea(id=name, soft_wrap=True, tab_behavior="focus", classes="short-area")
+            yield DeskTextArea(id=name, soft_wrap=True, tab_behavior="focus", classes="short-area")
         elif name in GUARDED_FIELDS:
             yield GuardedText(id=name, kind=FIELD_KINDS[name])
         else:

@@ -27,6 +27,7 @@ from deskui.screens.host import desk_host
 from deskui.screens.runner import Service, denied_line, run_service
 from deskui.screens.trouble_text import error_line
 from deskui.widgets.field_input import FieldInput
+from deskui.widgets.text_area import DeskTextArea
 
 C = TypeVar("C")
 R = TypeVar("R")
@@ -87,7 +88,7 @@ class LegFormModal(ModalScreen[bool]):
                         compact=True,
                     )
                 elif spec.kind == "area":
-                    yield TextArea(
+                    yield DeskTextArea(
                         spec.value, id=f"f-{spec.name}", soft_wrap=True, tab_behavior="focus"
                     )
                 else:

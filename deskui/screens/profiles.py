@@ -58,6 +58,7 @@ from deskui.widgets.banner import Banner
 from deskui.widgets.countdown import countdown_text
 from deskui.widgets.field_input import FieldInput
 from deskui.widgets.key_footer import KeyFooter
+from deskui.widgets.text_area import DeskTextArea
 from deskui.widgets.work_list import Column, WorkList
 
 if TYPE_CHECKING:
@@ -407,7 +408,7 @@ class ProfileFormBase(ModalScreen[str | None]):
 
     def notes(self, value: str) -> ComposeResult:
         yield Label(t("profiles.field.personal_notes"), classes="field-label")
-        yield TextArea(value, id="f-personal_notes", soft_wrap=True, compact=True)
+        yield DeskTextArea(value, id="f-personal_notes", soft_wrap=True, compact=True)
         yield Static("", id="err-personal_notes", classes="field-error")
 
     def value(self, name: str) -> str:

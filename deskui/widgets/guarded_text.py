@@ -23,12 +23,13 @@ from deskui.domain.conduct import ConductRules, Hit, packaged_conduct
 from deskui.domain.field_limits import FieldKind, limit, near_limit, over_limit
 from deskui.i18n import current_locale, t
 from deskui.keys import localize_bindings
+from deskui.widgets.text_area import DeskTextArea
 from deskui.widgets.words_area import ENTER_MOVES_ON, new_line
 
 HIT_HIGHLIGHT = "deskui.conduct_hit"
 
 
-class GuardedArea(TextArea):
+class GuardedArea(DeskTextArea):
     """The TextArea itself: its highlight map carries the conduct hits, not syntax."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"guarded-area--hit"}

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import TextArea
 
 from deskui.keys import localize_bindings
+from deskui.widgets.text_area import DeskTextArea
 
 ENTER_MOVES_ON: list[BindingType] = [
     Binding("enter", "next_field", show=False, priority=True),
@@ -38,7 +39,7 @@ def new_line(area: TextArea) -> None:
         area.replace("\n", start, end)
 
 
-class WordsArea(TextArea):
+class WordsArea(DeskTextArea):
     """A TextArea whose Enter moves to the next field; Ctrl+J starts a new line."""
 
     BINDINGS: ClassVar[list[BindingType]] = ENTER_MOVES_ON
