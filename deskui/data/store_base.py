@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
 
 
+CHANGE = m.Change.__table__
+"""The change feed's table: its rows are written at the unit of work's commit
+(`UnitOfWork.add_later`), in one statement with the NOTIFY on PostgreSQL."""
+
+
 class StoreBase:
     """Base of every store of a unit of work: its session, the deadline policy and site rules
     the unit of work read once, and the bookkeeping each aggregate shares (deadline rows,
@@ -89,5 +94,5 @@ class StoreBase:
     def _changed(self, entity: str, entity_id: int, now: datetime) -> None:
         """A change feed row; the unit of work's commit tells the listening desks whom its
         changes concern (PostgreSQL NOTIFY, once per transaction)."""
-        self.session.add(m.Change(entity=entity, entity_id=entity_id, at=now))
+        self._uow.add_later(CHANGE, {"entity": entity, "entity_id": entity_id, "at": now})
         self._uow.changed.append((entity, entity_id))

@@ -151,7 +151,7 @@ class Bridge:
         if self._database is None:
             from deskui.data.database import Database
 
-            database = Database(self._url)
+            database = Database(self._url, ping=False)  # a dead connection: journaled
             database.open_for_desk()  # a server's schema is the administrator's (issue 27)
             self._database = database
         return self._database
