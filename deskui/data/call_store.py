@@ -26,7 +26,6 @@ from deskui.domain.calls import (
     Direction,
 )
 
-
 CALL_EVENT = m.CallEvent.__table__
 
 # The phone bridge's reads of each batch, built once (a statement built for each batch cost
@@ -54,9 +53,9 @@ def _customers_by_number() -> Select[Any]:
     company = select(m.Customer.phone_e164.label("number"), m.Customer.id.label("id")).where(
         m.Customer.phone_e164.in_(numbers)
     )
-    contact = select(
-        m.Contact.phone_e164.label("number"), m.Contact.customer_id.label("id")
-    ).where(m.Contact.phone_e164.in_(numbers))
+    contact = select(m.Contact.phone_e164.label("number"), m.Contact.customer_id.label("id")).where(
+        m.Contact.phone_e164.in_(numbers)
+    )
     both = company.union_all(contact).subquery()
     return select(both.c.number, func.min(both.c.id)).group_by(both.c.number)
 
