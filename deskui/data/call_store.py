@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, Select, Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
@@ -26,7 +26,7 @@ from deskui.domain.calls import (
     Direction,
 )
 
-CALL_EVENT = m.CallEvent.__table__
+CALL_EVENT = cast(Table, m.CallEvent.__table__)
 
 # The phone bridge's reads of each batch, built once (a statement built for each batch cost
 # more of its time than the database's answer): lists are expanding parameters.
@@ -49,7 +49,7 @@ _MISSED_NUMBERS = (
 
 
 def _customers_by_number() -> Select[Any]:
-    numbers = bindparam("numbers", expanding=True)
+    numbers: BindParameter[str] = bindparam("numbers", expanding=True)
     company = select(m.Customer.phone_e164.label("number"), m.Customer.id.label("id")).where(
         m.Customer.phone_e164.in_(numbers)
     )
@@ -399,11 +399,15 @@ class CallStore(StoreBase):
         row = self._state_row(agent_id)
         return None if row is None else (row.state, row.call_id)
 
-    def agent_state(self, agent_id: int) -> AgentStateRecord | None:
+    def agent_state(self, agent_id: int, *, named: bool = True) -> AgentStateRecord | None:
+        """The agent's stored state; `named=False`: without their name (a read less, for
+        the desk's own read of its calls, which shows no name)."""
         row = self.session.get(m.AgentStateRow, agent_id)
         if row is None:
             return None
-        name = self.session.scalar(select(m.Agent.name).where(m.Agent.id == agent_id)) or ""
+        name = ""
+        if named:
+            name = self.session.scalar(select(m.Agent.name).where(m.Agent.id == agent_id)) or ""
         return AgentStateRecord(agent_id, name, row.state, row.reason, row.since, row.call_id)
 
     def agent_states(self) -> list[AgentStateRecord]:

@@ -60,8 +60,8 @@ def write_with_note(
         columns = names.replace('"', "").split(", ")
         encoded = [{c: _value(row.get(c)) for c in columns} for row in rows]
         params[f"rows{n}"] = json.dumps(encoded, ensure_ascii=False)
-    select = "SELECT pg_notify(:channel, :note)" if note is not None else "SELECT 1"
+    select = "SELECT pg_notify(:c, :n)" if note is not None else "SELECT 1"
     if note is not None:
-        params.update(channel=CHANNEL, note=note)
+        params.update(c=CHANNEL, n=note)
     head = f"WITH {', '.join(parts)} " if parts else ""
     session.execute(text(head + select), params)

@@ -5,8 +5,9 @@ ticket history and the change feed (DESIGN.md 2 and 7); deadline rows are the jo
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from deskui.data import models as m
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
 
 
-CHANGE = m.Change.__table__
+CHANGE = cast(Table, m.Change.__table__)
 """The change feed's table: its rows are written at the unit of work's commit
 (`UnitOfWork.add_later`), in one statement with the NOTIFY on PostgreSQL."""
 

@@ -412,10 +412,10 @@ def my_state(uow: UnitOfWork, actor: Actor, query: None, now: datetime) -> Agent
     """The actor's state now (a wrap-up past the site's time reads as ready; never set:
     ready since now)."""
     require(actor, Action.SEE_CALLS)
-    record = uow.calls.agent_state(actor.id)
+    record = uow.calls.agent_state(actor.id, named=False)  # the name is the actor's own
     if record is None:
         return AgentStateRecord(actor.id, actor.name, AgentState.READY, "", now, None)
-    return _now_state(record, now, uow)
+    return _now_state(replace(record, agent_name=actor.name), now, uow)
 
 
 def agent_states(
