@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import BindParameter, Select, Table, bindparam, func, or_, select, update
+from sqlalchemy import Select, Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
@@ -46,21 +46,17 @@ _MISSED_NUMBERS = (
     )
     .distinct()
 )
-
-
-def _customers_by_number() -> Select[Any]:
-    numbers: BindParameter[str] = bindparam("numbers", expanding=True)
-    company = select(m.Customer.phone_e164.label("number"), m.Customer.id.label("id")).where(
-        m.Customer.phone_e164.in_(numbers)
+_OPEN_MISSED_CALLBACK = (
+    select(m.Call.callback_id)
+    .join(m.Callback, m.Callback.id == m.Call.callback_id)
+    .where(
+        m.Call.party_number == bindparam("number"),
+        m.Call.outcome == CallOutcome.MISSED,
+        m.Callback.done_at.is_(None),
     )
-    contact = select(m.Contact.phone_e164.label("number"), m.Contact.customer_id.label("id")).where(
-        m.Contact.phone_e164.in_(numbers)
-    )
-    both = company.union_all(contact).subquery()
-    return select(both.c.number, func.min(both.c.id)).group_by(both.c.number)
-
-
-_CUSTOMERS_BY_NUMBER = _customers_by_number()
+    .order_by(m.Call.id.desc())
+    .limit(1)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,15 +282,6 @@ class CallStore(StoreBase):
         both = company.union_all(contact).subquery()
         return select(func.min(both.c.id))
 
-    def customers_of(self, numbers: Iterable[str]) -> dict[str, int]:
-        """`customer_of` for many numbers in one query: number -> customer (the oldest)."""
-        wanted = sorted(set(numbers))
-        if not wanted:
-            return {}
-        with self.session.no_autoflush:  # the calls being added wait for their customers
-            found = self.session.execute(_CUSTOMERS_BY_NUMBER, {"numbers": wanted}).all()
-        return {str(n): int(i) for n, i in found if i is not None}
-
     def set_customer_of(self, call: m.Call, number: str) -> None:
         """The call's customer found by the INSERT or UPDATE that writes it (a subquery):
         no round trip of its own for each new call."""
@@ -302,18 +289,7 @@ class CallStore(StoreBase):
 
     def open_missed_callback(self, party_number: str) -> int | None:
         """The missed-call callback still open for this number, if any."""
-        query = (
-            select(m.Call.callback_id)
-            .join(m.Callback, m.Callback.id == m.Call.callback_id)
-            .where(
-                m.Call.party_number == party_number,
-                m.Call.outcome == CallOutcome.MISSED,
-                m.Callback.done_at.is_(None),
-            )
-            .order_by(m.Call.id.desc())
-            .limit(1)
-        )
-        found = self.session.scalar(query)
+        found = self.session.scalar(_OPEN_MISSED_CALLBACK, {"number": party_number})
         return int(found) if found is not None else None
 
     def missed_count(self, callback_id: int) -> int:
