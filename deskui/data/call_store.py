@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, Select, Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
@@ -46,6 +46,19 @@ _MISSED_NUMBERS = (
     )
     .distinct()
 )
+
+
+def _customer_of() -> Select[Any]:
+    number: BindParameter[str] = bindparam("number")
+    company = select(m.Customer.id.label("id")).where(m.Customer.phone_e164 == number)
+    contact = select(m.Contact.customer_id.label("id")).where(m.Contact.phone_e164 == number)
+    both = company.union_all(contact).subquery()
+    return select(func.min(both.c.id))
+
+
+_CUSTOMER_OF = _customer_of()
+"""The customer of the number bound as `number` (the oldest), given its value by
+`.params` (cheaper than building the union for each new call)."""
 _OPEN_MISSED_CALLBACK = (
     select(m.Call.callback_id)
     .join(m.Callback, m.Callback.id == m.Call.callback_id)
@@ -277,10 +290,7 @@ class CallStore(StoreBase):
 
     @staticmethod
     def _customer_query(number: str) -> Select[Any]:
-        company = select(m.Customer.id.label("id")).where(m.Customer.phone_e164 == number)
-        contact = select(m.Contact.customer_id.label("id")).where(m.Contact.phone_e164 == number)
-        both = company.union_all(contact).subquery()
-        return select(func.min(both.c.id))
+        return _CUSTOMER_OF.params(number=number)
 
     def set_customer_of(self, call: m.Call, number: str) -> None:
         """The call's customer found by the INSERT or UPDATE that writes it (a subquery):
