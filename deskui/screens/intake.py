@@ -16,6 +16,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
@@ -444,7 +445,8 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
 
     def _focus_phone_unless_popped(self, taken: int) -> None:
         if self.is_mounted and self._calls_taken == taken:
-            self.query_one("#phone", Input).focus()
+            with suppress(NoMatches):  # taken down meanwhile (the app closing)
+                self.query_one("#phone", Input).focus()
 
     # -- reference data and the draft -------------------------------------------------------
 
@@ -544,7 +546,10 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
             return
         if not self.is_attached or not self.display:  # closed, or being pruned: its fields
             return  # may be gone; leaving it wrote its draft (DeskApp.action_pop_screen)
-        values = self._fields()
+        try:
+            values = self._fields()
+        except NoMatches:  # taken down with the app, its fields first, the screen still
+            return  # attached (answer_to_card.py's desk ended this way as it closed)
         if _anything_typed(values):
             self.save_draft(values)
         else:
