@@ -30,6 +30,7 @@ from deskui.key_order import KeysInOrderApp
 from deskui.keys import localize_bindings, offered
 from deskui.memory import IdleCollector, one_heap
 from deskui.navigation import (
+    build_ahead,
     close,
     every_screen,
     keep_when_left,
@@ -875,6 +876,15 @@ class DeskApp(KeysInOrderApp[None]):
         for draft in live_drafts():
             draft.flush()
         navigate(self, "intake", IntakeScreen).take_call(call)
+
+    def prepare_intake(self) -> None:
+        """A call rings for this desk: the intake is built off the stack, unless it is open
+        or kept already (deskui.navigation.build_ahead), so answering shows it at once."""
+        if self.agent is None or self.database is None:
+            return
+        from deskui.screens.intake import IntakeScreen
+
+        build_ahead(self, "intake", IntakeScreen)
 
     def open_caller(self, row: CallLogRow) -> None:
         """A call of the caller log without a ticket: its caller's card in intake."""

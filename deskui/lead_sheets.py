@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from deskui.services.measures import Share
     from deskui.services.team_report import TeamFigures
 
+
 @dataclass(frozen=True, slots=True)
 class Sheet:
     """One measure: its title, figure lines (label, numerator, denominator, share) and the

@@ -164,6 +164,19 @@ def keep_when_left(app: App[Any], screen: Screen[Any]) -> None:
     screen.left()
 
 
+def build_ahead(app: App[Any], screen_id: str, build: Callable[[], KeptScreen]) -> None:
+    """Build the kept screen `screen_id` now, off the stack, when it is neither on the
+    stack nor kept (nor about to be shown): the key, or the call, that asks for it next
+    shows it in a frame as if it had been left with Esc."""
+    if find(app, screen_id) is not None or screen_id in _waiting.get(app, {}):
+        return
+    if _take_kept(app, screen_id) is not None:
+        return
+    screen = _built(build, screen_id, None)
+    app.install_screen(screen, _kept_name(screen_id))  # composed and mounted off the stack
+    _kept.setdefault(app, {})[screen_id] = screen
+
+
 def _take_kept(app: App[Any], screen_id: str) -> KeptScreen | None:
     """The screen kept under `screen_id`, if it can still be shown (not removed since)."""
     screen = _kept.get(app, {}).get(screen_id)

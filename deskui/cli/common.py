@@ -48,7 +48,9 @@ def say(key: str, settings: Settings, **values: object) -> str:
     return t(key, **values)
 
 
-def open_database(settings: Settings, clock: Clock, *, seed_demo: bool) -> Database:
+def open_database(
+    settings: Settings, clock: Clock, *, seed_demo: bool, ping: bool = True
+) -> Database:
     """The command's database; a demo's seeded once (a kept demo is reopened). A file of the
     desk's own, or a demo, is brought to the newest migration; a team's server is only checked
     (issue 27): migrating it is the administrator's `deskui db upgrade`, so the timers and
@@ -56,7 +58,7 @@ def open_database(settings: Settings, clock: Clock, *, seed_demo: bool) -> Datab
     from deskui.data.database import Database, DatabaseError
 
     try:
-        database = Database(settings.database_url)
+        database = Database(settings.database_url, ping=ping)
         if seed_demo:
             database.upgrade()
         else:

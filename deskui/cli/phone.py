@@ -39,7 +39,7 @@ def serve(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
     environ_token = os.environ.pop(TOKEN_ENV, "")
     database = None
     try:
-        database = open_database(settings, clock, seed_demo=settings.demo)
+        database = open_database(settings, clock, seed_demo=settings.demo, ping=False)
     except UsageError as error:
         if not environ_token:
             raise

@@ -56,7 +56,10 @@ back to a worker."""
 class Database:
     """One engine and its session factory. Create it in a worker: it imports SQLAlchemy."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, ping: bool = True) -> None:
+        """`ping`: a server connection taken from the pool is tried first (a round trip);
+        the phone bridge goes without, as its journal takes an event a dead connection
+        refused and the pool opens a fresh one for the replay."""
         self.url = parse_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         """An embedded file on this machine: an indexed read takes well under a millisecond
@@ -73,7 +76,7 @@ class Database:
                     self.url, echo=echo, connect_args=connect_args, hide_parameters=True
                 )
             else:
-                self.engine = _server_engine(self.url, echo=echo)
+                self.engine = _server_engine(self.url, echo=echo, ping=ping)
         except ModuleNotFoundError as error:
             raise DatabaseError(
                 f"driver missing for {self.url.drivername}: pip install 'deskui[postgres]'"
@@ -189,7 +192,7 @@ without a reset (a switch, a Wi-Fi roam) is noticed within about 25 s, by the LI
 connection waiting idle as by the pool's, instead of when the kernel gives up (hours)."""
 
 
-def _server_engine(url: URL, *, echo: bool) -> Engine:
+def _server_engine(url: URL, *, echo: bool, ping: bool = True) -> Engine:
     """PostgreSQL: a hundred desks on one server with default settings (issue 27). A desk
     keeps at most one connection, and only while it works (deskui/data/pool.py)."""
     from deskui.data.pool import (
@@ -212,7 +215,7 @@ def _server_engine(url: URL, *, echo: bool) -> Engine:
         pool_size=POOL_SIZE,
         max_overflow=MAX_OVERFLOW,
         pool_timeout=POOL_TIMEOUT,
-        pool_pre_ping=True,
+        pool_pre_ping=ping,
         hide_parameters=True,  # an error's text never repeats the values written (issue 28)
     )
     wait_for_a_slot(engine)

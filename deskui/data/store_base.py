@@ -5,8 +5,9 @@ ticket history and the change feed (DESIGN.md 2 and 7); deadline rows are the jo
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from deskui.data import models as m
@@ -16,6 +17,11 @@ from deskui.domain.site import SiteRules
 
 if TYPE_CHECKING:
     from deskui.data.unit_of_work import UnitOfWork
+
+
+CHANGE = cast(Table, m.Change.__table__)
+"""The change feed's table: its rows are written at the unit of work's commit
+(`UnitOfWork.add_later`), in one statement with the NOTIFY on PostgreSQL."""
 
 
 class StoreBase:
@@ -89,5 +95,5 @@ class StoreBase:
     def _changed(self, entity: str, entity_id: int, now: datetime) -> None:
         """A change feed row; the unit of work's commit tells the listening desks whom its
         changes concern (PostgreSQL NOTIFY, once per transaction)."""
-        self.session.add(m.Change(entity=entity, entity_id=entity_id, at=now))
+        self._uow.add_later(CHANGE, {"entity": entity, "entity_id": entity_id, "at": now})
         self._uow.changed.append((entity, entity_id))

@@ -25,6 +25,8 @@ from deskui.domain.site import SiteRules, site_rules
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from sqlalchemy import Table
+
     from deskui.data.account_store import AccountStore
     from deskui.data.agent_store import AgentStore
     from deskui.data.audit_store import AuditStore
@@ -135,6 +137,10 @@ class UnitOfWork:
         self.changed: list[tuple[str, int]] = []
         """The change feed rows of this transaction: its commit tells the listening desks
         whom they concern (PostgreSQL NOTIFY, `change_listener.change_note`)."""
+        self._later: dict[Table, list[dict[str, Any]]] = {}
+        """Append-only rows nothing reads back in this transaction (the change feed's, a
+        call's events): written at commit, after the session's own rows, without the ORM
+        (`add_later`)."""
         for attribute in _STORES:  # a unit of work entered again gets stores of its session
             self.__dict__.pop(attribute, None)
         return self
@@ -148,15 +154,31 @@ class UnitOfWork:
         self.session.rollback()
         self.session.close()
 
+    def add_later(self, table: Table, row: dict[str, Any]) -> None:
+        """An append-only row (no id wanted back, nothing reads it before the commit),
+        written at `commit` with the others of its table in one statement."""
+        self._later.setdefault(table, []).append(row)
+
     def commit(self) -> None:
-        if self.changed and self.session.get_bind().dialect.name == "postgresql":
-            from sqlalchemy import text
+        later, self._later = self._later, {}
+        if self.session.get_bind().dialect.name == "postgresql":
+            note = None
+            if self.changed:
+                from deskui.data.change_listener import change_note
 
-            from deskui.data.change_listener import CHANNEL, change_note
+                # delivered at commit, once per transaction: the desks it concerns poll at once
+                note = change_note(self.changed)
+            if later or note is not None:
+                self.session.flush()  # the rows the later ones refer to (a call's events)
+                from deskui.data.later_rows import write_with_note
 
-            # delivered at commit, once per transaction: the desks it concerns poll at once
-            note = change_note(self.changed)
-            self.session.execute(text("SELECT pg_notify(:c, :n)"), {"c": CHANNEL, "n": note})
+                write_with_note(self.session, later, note)
+        elif later:
+            from sqlalchemy import insert
+
+            self.session.flush()
+            for table, rows in later.items():
+                self.session.execute(insert(table), rows)
         self.session.commit()
         self.changed = []
 

@@ -172,4 +172,3 @@ def account_action_refusal(
     if last_manager and demoted:
         return "account.refused.last_manager"
     return None
-

@@ -16,6 +16,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
@@ -227,6 +228,11 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         """The phone call this form records (issue 25): popped when the agent answered."""
         self._call_waiting: DeskCall | None = None
         """A call popped before the form was mounted: taken once it is."""
+        self._errors_shown: set[str] = set()
+        """The fields whose error line shows a message (`_show_problems`)."""
+        self._calls_taken = 0
+        """Calls this form has shown (`take_call`): a reopening followed by a popped call
+        leaves the cursor where the call put it."""
         self._fields_ready = False
 
     @property
@@ -434,7 +440,15 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         self._lay_out()
         if self._card is not None:
             self.load_card(self._card.customer.id)
-        self.query_one("#phone", Input).focus()
+        taken = self._calls_taken
+        # after what follows the reopening in the same turn: a call popped with it puts the
+        # cursor in the words itself, and a focus moved twice restyles the form twice
+        self.call_later(self._focus_phone_unless_popped, taken)
+
+    def _focus_phone_unless_popped(self, taken: int) -> None:
+        if self.is_mounted and self._calls_taken == taken:
+            with suppress(NoMatches):  # taken down meanwhile (the app closing)
+                self.query_one("#phone", Input).focus()
 
     # -- reference data and the draft -------------------------------------------------------
 
@@ -535,7 +549,10 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
             return
         if not self.is_attached or not self.display:  # closed, or being pruned: its fields
             return  # may be gone; leaving it wrote its draft (DeskApp.action_pop_screen)
-        values = self._fields()
+        try:
+            values = self._fields()
+        except NoMatches:  # taken down with the app, its fields first, the screen still
+            return  # attached (answer_to_card.py's desk ended this way as it closed)
         if _anything_typed(values):
             self.save_draft(values)
         else:
@@ -995,6 +1012,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
             self._set_aside(values)
             self._reset()
         self._call = call
+        self._calls_taken += 1
         if call.sees_number and call.number:
             lookup = classify(call.number)
             number = call.number
@@ -1136,12 +1154,16 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         self.save_call(intake)
 
     def _show_problems(self, problems: list[FieldProblem]) -> None:
-        for name in ERROR_FIELDS:
+        # only the lines that show a message are emptied: each update lays the form out
+        # again, and a reopened form (a popped call) had a dozen to empty for nothing
+        for name in self._errors_shown:
             self.query_one(f"#err-{name}", Static).update("")
+        self._errors_shown = set()
         for problem in problems:
             self.query_one(f"#err-{problem.field}", Static).update(
                 Text(t(problem.key, **dict(problem.values)))
             )
+            self._errors_shown.add(problem.field)
         self._phone_error = any(problem.field == "phone" for problem in problems)
         if any(problem.field in ("new_customer", "new_contact") for problem in problems):
             self._set_new_customer(True)  # the message stands by a field the agent can see

@@ -459,9 +459,7 @@ def add_agent(uow: UnitOfWork, actor: Actor | None, command: AddAgent, now: date
         assert account is not None
         detail = {"role": account.role, "has_password": [False, True]}
     else:
-        account = uow.accounts.add_account(
-            name, role, hashed, now, department_id=department_id
-        )
+        account = uow.accounts.add_account(name, role, hashed, now, department_id=department_id)
         detail = {"role": [None, account.role], "active": [None, True]}
         if extension is not None:
             uow.accounts.set_extension(account.id, extension, now)

@@ -155,9 +155,7 @@ def restore(database: Database, actor: Actor, command: Restore, now: datetime) -
     if not source.is_file():
         raise BackupRefused("backup.error.missing", path=str(source))
     try:
-        revision = (
-            sqlite_revision(source) if database.is_sqlite else pg_revision(source, database)
-        )
+        revision = sqlite_revision(source) if database.is_sqlite else pg_revision(source, database)
         if not known_revision(revision):
             raise BackupRefused("backup.error.unknown_schema", revision=revision)
         if holds_data(database) and not command.force:

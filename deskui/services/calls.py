@@ -180,8 +180,9 @@ def _create_calls(
     now: datetime,
 ) -> dict[tuple[str, str], tuple[_Posted, Transition]]:
     """The calls first heard of in this batch, each made by its first event (as that event
-    alone would make it), found their customers in one query and inserted in one flush:
-    that event's transition, by the call (with the event that made it)."""
+    alone would make it), inserted in one flush, each INSERT finding its customer itself
+    (a subquery: no read of its own): that event's transition, by the call (with the event
+    that made it)."""
     created: dict[tuple[str, str], tuple[_Posted, Transition]] = {}
     for p in posted:
         if p.key in calls:
@@ -194,12 +195,10 @@ def _create_calls(
         calls[p.key] = call
         created[p.key] = (p, step)
     if created:
-        new = [calls[key] for key in created]
-        customers = uow.calls.customers_of(
-            c.party_number for c in new if c.party_number != ANONYMOUS
-        )
-        for call in new:
-            call.customer_id = customers.get(call.party_number)
+        for key in created:
+            call = calls[key]
+            if call.party_number != ANONYMOUS:
+                uow.calls.set_customer_of(call, call.party_number)
         uow.session.flush()  # the new calls' ids, for their events and the change feed
     return created
 
@@ -312,9 +311,12 @@ def _missed(uow: UnitOfWork, call: m.Call, step: Transition, now: datetime) -> N
     ended = step.facts.ended_at or now
     calendar = BusinessCalendar(uow.calendar.calendar_overrides())
     due = missed_callback_due(ended, uow.rules.phone.missed_within, calendar)
-    agent = None
+    # held until the callback is added: the session keeps an unchanged row only while it is
+    # referenced, and add_callback reads the customer again for one with no agent
+    customer = None
     if call.customer_id is not None:
-        agent = uow.session.get_one(m.Customer, call.customer_id).assigned_agent_id
+        customer = uow.session.get_one(m.Customer, call.customer_id)
+    agent = customer.assigned_agent_id if customer is not None else None
     call.callback_id = uow.callbacks.add_callback(
         call.customer_id,
         MISSED_CALL,
@@ -412,10 +414,10 @@ def my_state(uow: UnitOfWork, actor: Actor, query: None, now: datetime) -> Agent
     """The actor's state now (a wrap-up past the site's time reads as ready; never set:
     ready since now)."""
     require(actor, Action.SEE_CALLS)
-    record = uow.calls.agent_state(actor.id)
+    record = uow.calls.agent_state(actor.id, named=False)  # the name is the actor's own
     if record is None:
         return AgentStateRecord(actor.id, actor.name, AgentState.READY, "", now, None)
-    return _now_state(record, now, uow)
+    return _now_state(replace(record, agent_name=actor.name), now, uow)
 
 
 def agent_states(

@@ -306,7 +306,7 @@ def desk_calls(
         tuple(ringing),
         current,
         last_ended,
-        _readiness(uow.calls.agent_state(actor.id)),
+        _readiness(uow.calls.agent_state(actor.id, named=False)),
         uow.rules.phone.wrap_up,
     )
 

@@ -106,3 +106,24 @@ async def test_a_draft_due_after_the_intake_was_closed_does_not_crash_the_desk(
         intake._save_draft()  # the timer's call, late
         await settle(pilot)
         assert app.is_running and app.screen is not intake
+
+
+async def test_a_draft_due_while_the_intake_loses_its_fields_does_not_crash_the_desk(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """An app closing removes a screen's fields before the screen: a draft's timer that
+    fires between the two (a popped call's number sets one) writes nothing instead of
+    ending the desk (answer_to_card.py's desk ended this way as it closed, NoMatches)."""
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        await pilot.press(*"1380")
+        await intake.query_one("#words", TextArea).remove()  # as the app's close does
+        assert intake.is_attached and intake.display
+        intake._save_draft()  # the timer's call, then
+        await settle(pilot)
+        assert app.is_running and app.screen is intake

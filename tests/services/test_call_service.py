@@ -592,7 +592,9 @@ def _outcome(database: Database, run: str, since_change: int) -> dict[str, objec
         ]
         backs = [
             (b.status, b.shared, b.agent_id, b.number[-4:], b.due_at, b.done_at)
-            for b in uow.session.scalars(select(m.Callback).where(m.Callback.id.in_(callbacks)))
+            for b in uow.session.scalars(
+                select(m.Callback).where(m.Callback.id.in_(callbacks)).order_by(m.Callback.id)
+            )
         ]
         actions = sorted(
             uow.session.scalars(
