@@ -689,6 +689,20 @@ async def test_the_customer_on_the_card_is_who_this_desk_reports_it_has_open(
         assert TicketDetailModal(7).presence_subject == "ticket:7"  # the ticket detail's
 
 
+async def _draft_stored(pilot: Any, database: Database, words: str) -> None:
+    """Wait (at most 10 s) until 王芳's intake draft holding `words` is in the database: the
+    draft is written by a worker after a half-second pause, later than that on a loaded host,
+    and a test that restarts the desk needs it there first."""
+    for _ in range(100):
+        with UnitOfWork(database) as uow:
+            agent = next(a for a in uow.agents.agents() if a.name == "王芳")
+            draft = uow.drafts.load_draft(agent.id, "intake")
+        if draft is not None and draft.get("words") == words:
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"no intake draft holding {words!r} was stored")
+
+
 async def test_keys_typed_before_the_draft_came_stay_and_the_draft_comes_after_the_save(
     demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -709,6 +723,7 @@ async def test_keys_typed_before_the_draft_came_stay_and_the_draft_comes_after_t
         await _type(pilot, "screen is black")
         await pilot.pause(0.7)  # past the half-second pause that saves the draft
         await settle(pilot)
+        await _draft_stored(pilot, demo_database, "screen is black")  # a loaded host is late
     real = intake_service.intake_reference
     typed_in = threading.Event()
 
