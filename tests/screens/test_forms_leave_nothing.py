@@ -85,5 +85,9 @@ async def test_complaints_opened_and_closed_leave_no_more_behind_the_more_there_
             await _open_and_close_a_complaint(pilot)
         await pilot.pause(0.6)
         widgets, loose_caches = _left_behind(app)
-        assert (len(widgets), loose_caches) == after_one
+        # no more: the last form closed may linger until a collection (0 or the 31 of one)
+        assert len(widgets) <= after_one[0] and loose_caches <= after_one[1], (
+            (len(widgets), loose_caches),
+            after_one,
+        )
         assert app.is_running
