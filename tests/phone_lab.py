@@ -19,6 +19,29 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "lab-token-for-tests-7f3a"
 
 
+def free_media_ports() -> int:
+    """The first of four UDP ports free on 127.0.0.1: SIPp binds its media port and the three
+    after it (audio RTP and RTCP, video RTP and RTCP; a CI run failed with 'Unable to bind
+    video RTP socket' when only the first was checked, SIPp exiting 254)."""
+    for _ in range(100):
+        base = free_port(socket.SOCK_DGRAM)
+        if base % 2 or base > 65530:
+            continue
+        held: list[socket.socket] = []
+        try:
+            for port in range(base + 1, base + 4):
+                probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                held.append(probe)
+                probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for probe in held:
+                probe.close()
+        return base
+    raise RuntimeError("no four free UDP ports in a row on 127.0.0.1")
+
+
 def free_port(kind: int = socket.SOCK_STREAM) -> int:
     """A port nothing listens on now on 127.0.0.1, for TCP and for UDP alike (a SIP
     program binds both on its port)."""
@@ -324,7 +347,7 @@ class PhoneSystem:
         n = len(self.calls)
         argv = ["sipp", "-sf", str(SIP_FILES / scenario), "-s", "95000"]
         argv += [f"127.0.0.1:{self.sip_port}", "-m", "1", "-nostdin", "-i", "127.0.0.1"]
-        argv += ["-p", str(free_port(socket.SOCK_DGRAM)), "-mp", str(free_port(socket.SOCK_DGRAM))]
+        argv += ["-p", str(free_port(socket.SOCK_DGRAM)), "-mp", str(free_media_ports())]
         argv += ["-timeout", "180s"]
         if caller is not None:
             callers = self.folder / f"callers-{n}.csv"
