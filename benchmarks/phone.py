@@ -5,13 +5,15 @@ listening on PostgreSQL.
 
 `deskui phone serve` runs as its own process on a free port, on a PostgreSQL schema of this
 run's own (URL from --db, DESKUI_TEST_DATABASE_URL or /tmp/pgurl) holding 50 agents with
-extensions and 500 customers. `--desks` connections LISTEN as desks do and, on each
-notification that concerns them (its note names their agent, or any call for the first
-desk, a lead's floor: deskui.data.change_listener.note_concerns), read the change feed after
-the id they last saw. `--clients` threads post as
-a PBX does (keep-alive HTTP, JSON): per call `newCall`, `answer`, `hangup` (every fifth call
-missed: `newCall`, `hangup` cancel, which files a callback). Each post's latency is the time
-to its reply, which comes after the event is committed. `--quick`: 200 calls, 10 desks.
+extensions and 500 customers. `--desks` desks listen as desks on one host do, in a process of
+their own: one LISTEN connection led by the first to start, the others following it on a
+local socket (deskui.data.change_listener.ChangeListener), and on each note that concerns a
+desk (it names their agent, or any call for the first desk, a lead's floor: `note_concerns`)
+that desk reads the change feed after the id it last saw, on its own connection. `--clients`
+threads post as a PBX does (keep-alive HTTP, JSON): per call `newCall`, `answer`, `hangup`
+(every fifth call missed: `newCall`, `hangup` cancel, which files a callback). Each post's
+latency is the time to its reply, which comes after the event is committed. `--quick`: 200
+calls, 10 desks.
 
 Goals (issue 25): at least 500 events/s (`event_cost_ms` = 1000 / events_per_s <= 2 ms) and
 p99 under 20 ms. The last line is `BENCH-RESULT {json}` for benchmarks/run_all.py with
@@ -41,6 +43,7 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
@@ -91,59 +94,105 @@ def _seed(database: Database, agents: int = 50, customers: int = 500) -> list[in
 
 
 class Desks:
-    """`count` LISTENing connections, each reading the change feed on every notification."""
+    """`count` desks listening as desks do, in a process of their own (a PBX's posts and the
+    desks are not one process, and must not share one interpreter's lock here either): the
+    host's one LISTEN connection and its followers (`deskui.data.change_listener
+    .ChangeListener`, on a socket of this run's own), each desk reading the change feed on
+    its own connection when a note concerns it (`note_concerns`; the first desk is a lead
+    watching the floor, so it reads for every call)."""
 
     def __init__(self, url: str, schema: str, count: int, agents: list[int]) -> None:
-        self._stop = threading.Event()
-        self.reads = 0
         self.heard = 0
-        self._lock = threading.Lock()
-        self._threads = [
-            threading.Thread(
-                target=self._desk, args=(url, schema, agents[n % len(agents)], n == 0), daemon=True
-            )
-            for n in range(count)
-        ]
-        self._ready = threading.Barrier(count + 1)
+        self.reads = 0
+        self.leaders = 0
+        self._child = subprocess.Popen(
+            [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--desks-child",
+                url,
+                schema,
+                ",".join(str(agents[n % len(agents)]) for n in range(count)),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
 
     def start(self) -> None:
-        for thread in self._threads:
-            thread.start()
-        self._ready.wait(timeout=60)
+        assert self._child.stdout is not None
+        line = self._child.stdout.readline()  # "ready" once every desk hears
+        if line.strip() != b"ready":
+            raise SystemExit("phone: the listening desks did not start")
 
     def stop(self) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=5)
+        assert self._child.stdin is not None and self._child.stdout is not None
+        self._child.stdin.close()  # end of input: they stop and say what they heard
+        counts = json.loads(self._child.stdout.readline() or b"{}")
+        self._child.wait(timeout=30)
+        self.heard, self.reads = counts.get("heard", 0), counts.get("reads", 0)
+        self.leaders = counts.get("leaders", 0)
 
-    def _desk(self, url: str, schema: str, agent: int, floor: bool) -> None:
-        import psycopg
 
-        from deskui.data.change_listener import note_concerns
+def _desks_child(url: str, schema: str, agents: list[int]) -> int:
+    """The listening desks' process (see Desks): prints "ready", then, when its input ends,
+    the notes heard and the feed reads as JSON."""
+    import psycopg
+    from sqlalchemy.engine import make_url
 
-        plain = url.replace("postgresql+psycopg://", "postgresql://").split("?")[0]
-        with psycopg.connect(plain, autocommit=True) as connection:
-            connection.execute(f'SET search_path TO "{schema}"')
-            connection.execute("LISTEN deskui_changes")
-            seen = int(connection.execute("SELECT coalesce(max(id), 0) FROM change").fetchone()[0])  # type: ignore[index]
-            self._ready.wait(timeout=60)
-            while not self._stop.is_set():
-                # out of the generator first: it holds the connection while it waits
-                heard = list(connection.notifies(timeout=0.5, stop_after=1))
-                if not heard:
-                    continue
-                with self._lock:
-                    self.heard += 1
-                if not any(note_concerns(n.payload, agent, watches_calls=floor) for n in heard):
-                    continue
+    from deskui.data.change_listener import ChangeListener, note_concerns
+
+    lock = threading.Lock()
+    counts = {"heard": 0, "reads": 0}
+    plain = url.replace("postgresql+psycopg://", "postgresql://").split("?")[0]
+    address = "\0deskui-bench-phone-" + schema  # not the host's: tests may run beside
+    listeners: list[ChangeListener] = []
+    connections: list[psycopg.Connection[Any]] = []
+
+    def desk(agent: int, floor: bool) -> ChangeListener:
+        connection = psycopg.connect(plain, autocommit=True)
+        connection.execute(f'SET search_path TO "{schema}"')
+        connections.append(connection)
+        seen = [int(connection.execute("SELECT coalesce(max(id), 0) FROM change").fetchone()[0])]  # type: ignore[index]
+        reading = threading.Lock()
+
+        def heard(note: str) -> None:
+            with lock:
+                counts["heard"] += 1
+            if not note_concerns(note, agent, watches_calls=floor):
+                return
+            with reading:
                 rows = connection.execute(
                     "SELECT id, entity, entity_id FROM change WHERE id > %s ORDER BY id",
-                    (seen,),
+                    (seen[0],),
                 ).fetchall()
                 if rows:
-                    seen = rows[-1][0]
-                with self._lock:
-                    self.reads += 1
+                    seen[0] = rows[-1][0]
+            with lock:
+                counts["reads"] += 1
+
+        return ChangeListener(make_url(url), heard, address=address)
+
+    for n, agent in enumerate(agents):
+        listener = desk(agent, n == 0)
+        listener.start()
+        listeners.append(listener)
+    deadline = time.monotonic() + 60
+    while not all(listener.live for listener in listeners):
+        if time.monotonic() > deadline:
+            return 1
+        time.sleep(0.05)
+    print("ready", flush=True)
+    sys.stdin.read()
+    leaders = sum(listener.leading for listener in listeners)
+    for listener in listeners:
+        listener.stop()
+    for listener in listeners:
+        listener.join(2)
+    for connection in connections:
+        connection.close()
+    print(json.dumps({**counts, "leaders": leaders}), flush=True)
+    return 0
 
 
 def _events(call: int) -> list[dict[str, object]]:
@@ -193,12 +242,41 @@ def _post_all(port: int, calls: range, clients: int) -> tuple[list[float], list[
     return latencies, failures, time.perf_counter() - started
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU of these processes so far (Linux /proc; a gone one counts 0)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def _server_pids() -> list[int]:
+    """PostgreSQL's processes on this host (the server's side of every event)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--desks-child"]:
+        url, schema, agents = sys.argv[2:5]
+        return _desks_child(url, schema, [int(a) for a in agents.split(",")])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="200 calls, 10 desks")
     parser.add_argument("--db", help="PostgreSQL URL (default: DESKUI_TEST_DATABASE_URL)")
@@ -249,10 +327,16 @@ def main() -> int:
         listening = Desks(scoped, schema, desks, agents)
         listening.start()
         _post_all(port, range(10_000_000, 10_000_020), args.clients)  # warm-up, not counted
+        servers = _server_pids()
+        cpu_before = (_cpu_seconds([bridge.pid]), _cpu_seconds(servers), time.process_time())
         latencies, failures, elapsed = _post_all(port, range(calls), args.clients)
+        cpu_after = (_cpu_seconds([bridge.pid]), _cpu_seconds(servers), time.process_time())
         if failures:
             raise SystemExit(f"phone: {len(failures)} posts failed, e.g. {failures[0]}")
         events = len(latencies)
+        listening.stop()  # what they heard
+        heard, reads, leaders = listening.heard, listening.reads, listening.leaders
+        listening = None
         per_second = events / elapsed
         p50 = _percentile(latencies, 0.50) * 1000
         p99 = _percentile(latencies, 0.99) * 1000
@@ -261,8 +345,16 @@ def main() -> int:
         print(f"  events/s {per_second:8.0f}   (goal >= 500)")
         mean = statistics.fmean(latencies) * 1000
         print(f"  p50 {p50:8.2f} ms   p99 {p99:8.2f} ms (goal < 20)   mean {mean:.2f} ms")
+        bridge_ms, server_ms, posters_ms = (
+            (after - before) * 1000 / events
+            for before, after in zip(cpu_before, cpu_after, strict=True)
+        )
         print(
-            f"  notifications heard {listening.heard}, feed reads {listening.reads} "
+            f"  CPU an event: bridge {bridge_ms:.2f} ms, PostgreSQL {server_ms:.2f} ms, "
+            f"posting {posters_ms:.2f} ms (2 cores: 500/s leaves 4 ms for all of them)"
+        )
+        print(
+            f"  notes heard {heard} (through {leaders} LISTEN connection), feed reads {reads} "
             f"(a desk reads only for a call that concerns it)   load average {load:.2f}"
         )
         result = {
@@ -270,6 +362,8 @@ def main() -> int:
             "event_p50_ms": round(p50, 2),
             "event_p99_ms": round(p99, 2),
             "event_cost_ms": round(1000 / per_second, 3),
+            "bridge_cpu_ms": round(bridge_ms, 3),
+            "server_cpu_ms": round(server_ms, 3),
             "desks": desks,
             "load": round(load, 2),
         }

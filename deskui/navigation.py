@@ -173,8 +173,21 @@ def build_ahead(app: App[Any], screen_id: str, build: Callable[[], KeptScreen]) 
     if _take_kept(app, screen_id) is not None:
         return
     screen = _built(build, screen_id, None)
-    app.install_screen(screen, _kept_name(screen_id))  # composed and mounted off the stack
+    app.install_screen(screen, _kept_name(screen_id))
+    # installing only names it (Textual builds an installed screen when first shown): it is
+    # composed and mounted off the stack now, with its CSS, as showing it would, then laid out
+    app._load_screen_css(screen)
+    app._register(app, screen)
     _kept.setdefault(app, {})[screen_id] = screen
+    screen.call_after_refresh(_lay_out, app, screen)
+
+
+def _lay_out(app: App[Any], screen: Screen[Any]) -> None:
+    """A screen built ahead laid out at the desk's size while it waits off the stack (as a
+    resize lays out the screens under the top one): its first showing is a frame, not a
+    layout of every widget."""
+    if screen.is_attached and screen not in app.screen_stack:
+        screen._refresh_layout(app.size)
 
 
 def _take_kept(app: App[Any], screen_id: str) -> KeptScreen | None:

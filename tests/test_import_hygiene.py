@@ -105,6 +105,14 @@ PRIVATE_TEXTUAL_ALLOWED: dict[tuple[str, str], str] = {
     ("screens/measures.py", "_bindings"): "as keys.py: the measures keys' catalog words",
     ("navigation.py", "_screen_stack"): "`screen_stack` is a copy: no public way to bring a "
     "screen back to the top, or to close one below the top, without rebuilding it",
+    ("navigation.py", "_register"): "an installed screen is built only when first shown: "
+    "`build_ahead` composes it off the stack as showing it would (`App._get_screen` does "
+    "the same), so a popped call or an F-key shows it in a frame",
+    ("navigation.py", "_load_screen_css"): "as `_register`: a screen's own CSS is read when "
+    "it is first shown (every style of the desk updated again); the screen built ahead "
+    "reads it before it is composed",
+    ("navigation.py", "_refresh_layout"): "a screen off the stack is laid out only by a "
+    "resize: the screen built ahead is laid out at the desk's size before it is shown",
     ("palette.py", "_gather_commands"): "the palette's search, started from its own queued "
     "Input.Changed: no public hook to refuse one once the palette is off the stack",
     ("palette.py", "_start_no_matches_countdown"): "Textual writes 'No matches found' in "

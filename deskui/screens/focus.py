@@ -21,8 +21,11 @@ def focus_first_field(screen: Screen[Any], names: Sequence[str]) -> None:
 def closed_before_mount(screen: object) -> bool:
     """`screen` left the stack before its Mount was handled (a key typed ahead opened another
     place): its widgets are gone, and there is nothing to fill or focus. Never true of a
-    widget that is not a screen."""
-    return isinstance(screen, Screen) and screen not in screen.app.screen_stack
+    widget that is not a screen, nor of a screen installed off the stack (built ahead, or
+    kept: its widgets stay, to be shown)."""
+    if not isinstance(screen, Screen) or screen in screen.app.screen_stack:
+        return False
+    return not screen.app.is_screen_installed(screen)
 
 
 class ComposedTabOrder(Screen[Any]):

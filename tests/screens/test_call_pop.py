@@ -109,6 +109,38 @@ async def test_an_answered_call_pops_the_callers_card_with_no_key_pressed(
         assert line_text(app) == ""
 
 
+async def test_a_ringing_call_builds_intake_off_the_stack_and_the_answer_shows_that_one(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """While the phone rings the desk builds intake off the stack (composed, its fields
+    ready, its CSS read, laid out at the desk's size), so the answer shows it in a frame.
+    Installing a screen alone builds nothing in Textual: the answer then built a new one."""
+    from deskui.navigation import is_kept
+
+    customer, _typed = known_caller(demo_database)
+    _extension(demo_database, "王芳")
+    number = customer.phone_e164
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        assert not is_kept(app, "intake")
+        post(demo_database, clock, "newCall", "ahead-1", number)
+        await heard(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)  # still ringing: the desk is in front
+        assert is_kept(app, "intake")
+        ahead = app.get_screen("kept:intake")
+        assert isinstance(ahead, IntakeScreen) and ahead not in app.screen_stack
+        assert ahead.is_running and ahead._fields_ready  # composed and mounted
+        assert ahead.size == app.size  # laid out already: its fields have their places
+        assert ahead.query_one("#phone", Input).region.width > 0
+        post(demo_database, clock, "answer", "ahead-1", number, answeringNumber=EXT)
+        await heard(pilot)
+        assert app.screen is ahead  # the one built while it rang, not a new one
+        card = ahead._card
+        assert card is not None and card.customer.id == customer.id
+
+
 async def test_a_pop_keeps_the_typing_of_the_open_form(
     demo_database: Database, clock: FixedClock
 ) -> None:
