@@ -141,6 +141,35 @@ async def test_a_ringing_call_builds_intake_off_the_stack_and_the_answer_shows_t
         assert card is not None and card.customer.id == customer.id
 
 
+async def test_f2_the_moment_a_call_rings_shows_the_intake_being_built_ahead(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The agent presses F2 while the desk is still building intake off the stack for the
+    ringing call: the screen being built is shown, set up by its own mount, and the answer
+    that follows fills it (no crash, no second intake)."""
+    customer, _typed = known_caller(demo_database)
+    _extension(demo_database, "王芳")
+    number = customer.phone_e164
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        post(demo_database, clock, "newCall", "ahead-2", number)
+        # the ring's build, and F2 in the same turn of the loop: the screen has not mounted
+        app.prepare_intake()
+        ahead = app.get_screen("kept:intake")
+        assert isinstance(ahead, IntakeScreen) and not ahead._fields_ready
+        app.action_open_screen("intake")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert app.screen is app.get_screen("kept:intake")
+        assert app.screen.focused is app.screen.query_one("#phone", Input)
+        post(demo_database, clock, "answer", "ahead-2", number, answeringNumber=EXT)
+        await heard(pilot)
+        assert len([s for s in app.screen_stack if isinstance(s, IntakeScreen)]) == 1
+        card = app.screen._card
+        assert card is not None and card.customer.id == customer.id
+
+
 async def test_a_pop_keeps_the_typing_of_the_open_form(
     demo_database: Database, clock: FixedClock
 ) -> None:
