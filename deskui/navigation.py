@@ -101,6 +101,13 @@ class KeptScreen(Screen[None]):
     def reopened(self) -> None:
         """Shown again after Esc (each screen says what it refreshes and what it resets)."""
 
+    def styled_whole(self) -> None:
+        """Its nodes have the styles of the app as it is now (mounted now with the whole
+        stylesheet): shown with the same theme and rules, it is not styled whole again."""
+        app = self.app
+        self._styled_under = (app.theme, app.classes, app.pseudo_classes)
+        self._styled_rules = len(app.stylesheet.rules)
+
     def left(self) -> None:
         """Left with Esc, to wait off the stack: its lists keep only what is on screen."""
         for work_list in self.query(WorkList):
@@ -120,7 +127,7 @@ class KeptScreen(Screen[None]):
         rules = app.stylesheet.rules
         if under == self._styled_under and not _any_match(self, rules[self._styled_rules :]):
             event.refresh_styles = False
-        self._styled_under, self._styled_rules = under, len(rules)
+        self.styled_whole()
 
 
 def _any_match(screen: Screen[Any], rules: list[RuleSet]) -> bool:
@@ -188,6 +195,8 @@ def _lay_out(app: App[Any], screen: Screen[Any]) -> None:
     layout of every widget."""
     if screen.is_attached and screen not in app.screen_stack:
         screen._refresh_layout(app.size)
+        if isinstance(screen, KeptScreen):  # each node was styled as it mounted, with the
+            screen.styled_whole()  # widgets' own CSS: its first showing need not again
 
 
 def _take_kept(app: App[Any], screen_id: str) -> KeptScreen | None:

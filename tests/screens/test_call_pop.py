@@ -134,9 +134,18 @@ async def test_a_ringing_call_builds_intake_off_the_stack_and_the_answer_shows_t
         assert ahead.is_running and ahead._fields_ready  # composed and mounted
         assert ahead.size == app.size  # laid out already: its fields have their places
         assert ahead.query_one("#phone", Input).region.width > 0
+        restyled: list[object] = []
+        whole = ahead.update_node_styles
+
+        def spied(animate: bool = True) -> None:
+            restyled.append(ahead)
+            whole(animate)
+
+        ahead.update_node_styles = spied  # type: ignore[method-assign]
         post(demo_database, clock, "answer", "ahead-1", number, answeringNumber=EXT)
         await heard(pilot)
         assert app.screen is ahead  # the one built while it rang, not a new one
+        assert not restyled  # styled as it mounted: not styled whole again when shown
         card = ahead._card
         assert card is not None and card.customer.id == customer.id
 
