@@ -58,8 +58,10 @@ from datetime import datetime
 from deskui.app import make_app
 from deskui.config import Settings
 from deskui.domain.clock import FixedClock
-url, name, password, now = sys.argv[1:5]
-settings = Settings(database_url=url, agent_name=name, agent_password=password)
+url, name, password, now, demo = sys.argv[1:6]
+settings = Settings(
+    database_url=url, agent_name=name, agent_password=password or None, demo=demo == "demo"
+)
 app = make_app(settings, FixedClock(datetime.fromisoformat(now)))
 seen = {}
 app.call_after_refresh(lambda: seen.setdefault("first_paint", sorted(sys.modules)))
@@ -110,7 +112,7 @@ def test_an_idle_desk_has_not_imported_what_its_first_screen_does_not_need(
     url = f"sqlite:///{tmp_path / 'desk.db'}"
     now = datetime.isoformat(FIXED_NOW)
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, url, name, PASSWORD, now],
+        [sys.executable, "-c", CHILD, url, name, PASSWORD, now, "site"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -137,3 +139,43 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("TEXTUAL", None)
     return env
+
+
+DEFERRED_BY_A_DEMO_DESK = (
+    "argon2",
+    "_argon2_cffi_bindings",
+    "_cffi_backend",
+    "deskui.services.calls",
+)
+"""A demo desk (the one benchmarks/desks.py measures, issue 27), whose people have no
+password, loads no password hashing; and no desk loads the calls' service (nor the
+callbacks' store it needs) before the agent changes their phone state."""
+
+
+def test_an_idle_demo_desk_has_not_imported_password_hashing(tmp_path: Path) -> None:
+    from deskui.data.demo import seed_demo
+
+    database = sqlite_copy(tmp_path / "demo.db")
+    with UnitOfWork(database) as uow:
+        seed_demo(uow, FIXED_NOW)
+        uow.commit()
+    database.dispose()
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, url, "李娜", "", datetime.isoformat(FIXED_NOW), "demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**_env(), "DESKUI_DATA_DIR": str(tmp_path / "files")},
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("MODULES ")]
+    assert done.returncode == 0 and lines, done.stderr[-3000:]
+    seen = json.loads(lines[-1][len("MODULES ") :])
+    assert seen["signed_in"] == "李娜" and seen["screens"] == ["DeskScreen"], seen["screens"]
+    idle = seen["idle"]
+    assert _loaded(idle, "deskui.services.accounts")  # the demo sign-in went through it
+    assert _loaded(idle, "deskui.services.phone_desk")  # the phone's read of the calls
+    loaded = {p: _loaded(idle, p) for p in (*DEFERRED, *DEFERRED_BY_A_DEMO_DESK)}
+    assert {p: found for p, found in loaded.items() if found} == {}

@@ -10,10 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import NoReturn
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING, NoReturn
 
 from deskui.data.account_store import AccountRecord
 from deskui.data.history import HistoryEntry, entry_changes
@@ -31,6 +28,9 @@ from deskui.domain.permissions import AccountAction, Action, account_action_refu
 from deskui.domain.refusal import Refusal
 from deskui.services.actor import Actor, Denied, require
 from deskui.services.audit import record_denial
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 __all__ = [
     "AccountRecord",
@@ -58,7 +58,26 @@ __all__ = [
     "sign_in",
 ]
 
-_HASHER = PasswordHasher()  # argon2id with the library's recommended costs
+
+def _hasher() -> PasswordHasher:
+    """argon2id with the library's recommended costs, made (and argon2 with its C bindings
+    imported) by the first password hashed or checked: a demo desk, whose people have no
+    password, never loads it (issue 27: memory per desk). `_HASHER` names it, as tests
+    replace it with a cheaper one."""
+    hasher = globals().get("_HASHER")
+    if hasher is None:
+        from argon2 import PasswordHasher
+
+        hasher = globals()["_HASHER"] = PasswordHasher()
+    return hasher
+
+
+def __getattr__(name: str) -> object:
+    if name == "_HASHER":
+        return _hasher()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _DUMMY = (
     "$argon2id$v=19$m=65536,t=3,p=4$qmhXHNZpjPkw6rup0hYHjw"
     "$qvORsch0WkmteDgwgSmqvmeuNTJMA3ChOHsY9fHlChQ"
@@ -451,7 +470,7 @@ def add_agent(uow: UnitOfWork, actor: Actor | None, command: AddAgent, now: date
     extension = (command.extension or "").strip() or None
     if extension is not None:
         _check_extension(uow, actor, action, name, extension, now)
-    hashed = _HASHER.hash(command.password)
+    hashed = _hasher().hash(command.password)
     detail: dict[str, object]
     if existing is not None:
         uow.accounts.set_password(existing.id, hashed, now, must_change=False)
@@ -602,7 +621,7 @@ def reset_password(uow: UnitOfWork, actor: Actor, name: str, now: datetime) -> s
     account = _existing(uow, actor, action, name, now)
     _permit(uow, actor, action, account.name, now, target=account)
     once = secrets.token_urlsafe(9)
-    uow.accounts.set_password(account.id, _HASHER.hash(once), now, must_change=True)
+    uow.accounts.set_password(account.id, _hasher().hash(once), now, must_change=True)
     detail: dict[str, object] = {"must_change_password": [account.must_change_password, True]}
     if account.locked_until is not None:  # the reset lifts a lock
         detail["locked_until"] = [account.locked_until.isoformat(), None]
@@ -630,7 +649,7 @@ def change_password(uow: UnitOfWork, actor: Actor, new_password: str, now: datet
     if found.password_hash is not None and _verify(found.password_hash, new_password):
         raise AccountRefused("account.error.password_same")
     before = found.account
-    uow.accounts.set_password(actor.id, _HASHER.hash(new_password), now, must_change=False)
+    uow.accounts.set_password(actor.id, _hasher().hash(new_password), now, must_change=False)
     detail = {"must_change_password": [before.must_change_password, False]}
     uow.audit.write(
         now, "password_changed", agent_id=actor.id, agent_name=actor.name, detail=detail
@@ -648,8 +667,10 @@ def _existing(
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _HASHER.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

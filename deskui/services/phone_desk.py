@@ -34,7 +34,6 @@ from deskui.domain.floor import (
 )
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
-from deskui.services.calls import SetAgentState, set_agent_state
 from deskui.services.presence import FRESH
 
 if TYPE_CHECKING:
@@ -314,6 +313,10 @@ def desk_calls(
 def set_readiness(uow: UnitOfWork, actor: Actor, command: SetReadiness, now: datetime) -> None:
     """The agent takes calls again, or not and why: the phone's own agent state."""
     require(actor, Action.SEE_CALLS)
+    # the calls' service (and the callbacks' store it needs) is loaded by the first change of
+    # state, not by the desk's start: an idle desk reads its calls only (issue 27)
+    from deskui.services.calls import SetAgentState, set_agent_state
+
     if command.readiness == Readiness.READY:
         state = SetAgentState(AgentState.READY)
     else:  # the domain refuses a reason that is none of the not-ready reasons
