@@ -293,8 +293,19 @@ class CustomersAssigned:
 def assign_customers(
     uow: UnitOfWork, actor: Actor, command: AssignCustomers, now: datetime
 ) -> CustomersAssigned:
+    """Each customer's history says who shared it to whom; the audit keeps the lead's action
+    (how many customers, to how many agents) when any customer got an agent."""
     require(actor, Action.REASSIGN)
     mapping = uow.profiles.run_assignment(now, by_agent_id=actor.id)
+    if mapping:
+        uow.audit.write(
+            now,
+            "customers_assigned",
+            agent_id=actor.id,
+            agent_name=actor.name,
+            subject="customers",
+            detail={"customers": len(mapping), "agents": len(set(mapping.values()))},
+        )
     uow.commit()
     return CustomersAssigned(len(mapping))
 
