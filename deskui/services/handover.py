@@ -199,12 +199,23 @@ class HandOver:
 def hand_over(uow: UnitOfWork, actor: Actor, command: HandOver, now: datetime) -> HandedOver:
     """Every open item goes to the incoming agent with a take-over countdown and the report
     is frozen as it stands; how many items, how many done, and when the take-over is due.
-    Raises `HandoverError` when handing over to oneself."""
+    Raises `HandoverError` when handing over to oneself. The whole shift's (a lead moving
+    everyone's open work) is an audit line; one's own is in each item's history."""
     _require_scope(actor, command.whole_shift)
     refused = hand_over_refusal(actor.id, command.to_agent_id, _role_of(uow, command.to_agent_id))
     if refused is not None:
         raise HandoverError(refused.key)
     handed = uow.handover.hand_over(actor.id, command.to_agent_id, now, command.whole_shift)
+    if command.whole_shift:  # every agent's open work moved by a lead, as a reassign is
+        report = uow.handover.handover_report(handed.report_id)
+        uow.audit.write(
+            now,
+            "shift_handed_over",
+            agent_id=actor.id,
+            agent_name=actor.name,
+            subject=f"handover report {handed.report_id}",
+            detail={"to": report.to_name, "records": handed.items},
+        )
     uow.commit()
     return handed
 

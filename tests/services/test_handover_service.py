@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from deskui.config import Settings
 from deskui.data import models as m
@@ -287,3 +287,44 @@ def test_only_the_days_unfinished_work_is_gathered_in_the_sites_day(
 def _rows_of(db: Database, actor: Actor) -> list[HandoverRow]:
     with UnitOfWork(db) as uow:
         return handover_page(uow, actor, HandoverPage(OUTGOING, limit=5), END)
+
+
+def test_a_leads_whole_shift_hand_over_is_an_audit_line_and_ones_own_is_not(
+    database: Database, desk: Desk
+) -> None:
+    """A lead moving every agent's open work to the incoming agent is audited as a reassign
+    is (fails on the code before it: no line); an agent's own hand-over is in its items'
+    history only."""
+    agent, lead, _ = _actors(desk)
+    _ticket(database, desk, desk.agent)
+    with UnitOfWork(database) as uow:
+        gather_handover(uow, lead, GatherHandover(ZONE, whole_shift=True), END)
+    with UnitOfWork(database) as uow:
+        handed = hand_over(uow, lead, HandOver(desk.manager, whole_shift=True), END)
+    with UnitOfWork(database) as uow:
+        lines = uow.session.execute(
+            select(
+                m.AuditEntry.agent_id,
+                m.AuditEntry.agent_name,
+                m.AuditEntry.subject,
+                m.AuditEntry.detail,
+            ).where(m.AuditEntry.action == "shift_handed_over")
+        ).all()
+    assert [tuple(line) for line in lines] == [
+        (
+            desk.lead,
+            lead.name,
+            f"handover report {handed.report_id}",
+            {"to": "刘洋", "records": 1},
+        )
+    ]
+    _ticket(database, desk, desk.agent)  # new work of the agent's own
+    with UnitOfWork(database) as uow:
+        assert gather_handover(uow, agent, GatherHandover(ZONE), END) == 1
+    with UnitOfWork(database) as uow:
+        assert hand_over(uow, agent, HandOver(desk.colleague), END).items == 1
+    with UnitOfWork(database) as uow:
+        count = uow.session.scalar(
+            select(func.count()).where(m.AuditEntry.action == "shift_handed_over")
+        )
+    assert count == 1
