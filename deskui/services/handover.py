@@ -18,6 +18,7 @@ from deskui.domain.handover import (
     Leave,
     edit_refusal,
     hand_over_refusal,
+    item_text_problems,
     next_item_status,
     recipient_refusal,
 )
@@ -172,6 +173,14 @@ def update_handover_item(
     """Raises `HandoverError` when the item is no longer open, `Conflict` when another desk
     saved it since the form loaded it."""
     require(actor, Action.WORK_OWN)
+    texts = {
+        "done_so_far": command.done_so_far,
+        "next_step": command.next_step,
+        "note": command.note,
+    }
+    problems = item_text_problems(texts)
+    if problems:
+        raise HandoverError("handover.error.fix_fields", problems)
     refused = edit_refusal(uow.handover.item_status(command.item_id))
     if refused is not None:
         _refuse_item(uow, command.item_id, command.expected_version, refused)
@@ -294,6 +303,9 @@ def reassign_handover_item(
     `HandoverError` without a note or when the item may not move, `Conflict` when another
     desk saved it since the form opened."""
     require(actor, Action.WORK_OWN)
+    problems = item_text_problems({"note": command.note})  # the audit keeps it as the reason
+    if problems:
+        raise HandoverError("handover.error.fix_fields", problems)
     refused = recipient_refusal(_role_of(uow, command.to_agent_id))
     if refused is not None:  # the same rule as a whole hand-over's
         raise HandoverError(refused.key)
