@@ -90,7 +90,15 @@ def _detail_value(key: str, value: object, zone: Any) -> object:
 
 
 _PAIRS = frozenset(
-    {"role", "active", "department", "locked_until", "must_change_password", "has_password"}
+    {
+        "role",
+        "active",
+        "department",
+        "extension",
+        "locked_until",
+        "must_change_password",
+        "has_password",
+    }
 )
 """The account changes the audit keeps as [old, new] (issue 16)."""
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from deskui.data import models as m
 from deskui.data.deadline_store import open_deadlines
 from deskui.data.history import HistoryEntry, Value, entry_changes, newest_first, plain
+from deskui.data.missing import MissingRecord
 from deskui.data.store_base import StoreBase
 from deskui.data.version_check import claim_version, conflict_of
 from deskui.domain.callback_life import CallbackMove, CallbackState, moved_to
@@ -833,6 +834,8 @@ class CallbackStore(StoreBase):
         callback = self._saving(callback_id, expected_version, by_agent_id, now)
         previous = self.session.get(m.Agent, callback.agent_id) if callback.agent_id else None
         target = self.session.get_one(m.Agent, to_agent_id)
+        if not target.active:  # nobody would work it: as a ticket given to a disabled account
+            raise MissingRecord("agent", to_agent_id)
         callback.agent_id = to_agent_id
         callback.shared = False
         self._deadlines_to(callback_id, to_agent_id, now)

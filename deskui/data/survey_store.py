@@ -6,6 +6,7 @@ received and the team view lists the customers whose form is still missing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,11 +21,16 @@ from deskui.domain.refusal import Refusal
 
 
 class SurveyError(Refusal, ValueError):
-    """A survey form that cannot be recorded; `key` is the catalog key saying why."""
+    """A survey form that cannot be recorded; `key` is the catalog key saying why, `values`
+    what it names (a limit, a length), `field` the form's field it is about."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(
+        self, key: str, values: Sequence[tuple[str, object]] = (), field: str = "received_from"
+    ) -> None:
         super().__init__(key)
         self.key = key
+        self.values: dict[str, object] = dict(values)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,9 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
+from deskui.domain.field_limits import FieldKind, limit
+from deskui.domain.field_problem import FieldProblem
+
 MAX_FAILED_SIGNINS = 5
 """The fifth wrong password in a row locks the account for the site's lock time (counted in
 one statement: deskui/data/account_store.count_failure)."""
@@ -16,6 +19,23 @@ def name_key(name: str) -> str:
     """What an account's name looks like on a list or in the audit: NFKC (full-width forms,
     no-break spaces), case folded, spaces collapsed. Two accounts never share one."""
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+AGENT_NAME_LIMIT = limit(FieldKind.NAME)
+"""An agent's name (its column is String(80))."""
+
+
+def agent_name_problem(name: str) -> FieldProblem | None:
+    """What is wrong with a new agent's name as typed (spaces already collapsed): blank, too
+    long for its column, or holding a character that is not shown as itself (ESC, NUL, a bidi
+    override, a zero-width space): it would sit in every list's owner column and the audit."""
+    if not name.strip():
+        return FieldProblem("name", "pick.name_empty")
+    if len(name) > AGENT_NAME_LIMIT:
+        return FieldProblem("name", "pick.name_too_long", (("max", AGENT_NAME_LIMIT),))
+    if not all(ch.isprintable() for ch in name):
+        return FieldProblem("name", "pick.name_unprintable")
+    return None
 
 
 class SignInOutcome:

@@ -16,7 +16,10 @@ import chinese_calendar
 
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.clock import SITE_TIMEZONE
+from deskui.domain.field_limits import FieldKind, limit
+from deskui.domain.field_problem import FieldProblem
 from deskui.domain.model import CallbackOutcome, CallbackPurpose
+from deskui.domain.visible_text import drives_terminal
 
 WEEK = timedelta(days=7)
 SEARCH_DAYS = 62  # a slot is always found within two months of any holiday run
@@ -528,6 +531,25 @@ class Promotion:
     ends_on: date
 
 
+PROMOTION_NAME_LIMIT = limit(FieldKind.COMPANY)
+"""A promotion's name (its column is String(120))."""
+
+
+def promotion_name_problem(name: str) -> FieldProblem | None:
+    """A promotion's name too long for its column, or holding a character that would drive
+    the terminal of every desk listing the promotions (ESC, NUL, a bidi override): refused.
+    Markup is text, kept as typed."""
+    if len(name) > PROMOTION_NAME_LIMIT:
+        return FieldProblem(
+            "name",
+            "callbacks.error.too_long",
+            (("limit", PROMOTION_NAME_LIMIT), ("length", len(name))),
+        )
+    if drives_terminal(name):
+        return FieldProblem("name", "callbacks.error.control")
+    return None
+
+
 def promotion_problems(name: str, starts_on: date | None, ends_on: date | None) -> list[str]:
     """Catalog keys of what is wrong with a promotion as typed (empty when it may be saved)."""
     problems = []
@@ -764,6 +786,35 @@ def survey_days_left(now: datetime, quarter: SurveyQuarter) -> int:
 
 SURVEY_SCORES = range(1, 6)
 """A form's overall satisfaction: 1 (very unsatisfied) to 5 (very satisfied)."""
+
+SURVEY_FROM_LIMIT = limit(FieldKind.NAME)
+"""Who handed a form in (its column is String(80))."""
+SURVEY_NOTE_LIMIT = limit(FieldKind.NOTE)
+"""A form's note, as long as any note may be."""
+
+
+def survey_problems(received_from: str, note: str, year: int, quarter: int) -> list[FieldProblem]:
+    """What is wrong with a survey form as recorded (empty when it may be): who handed it in,
+    present, of a name's length; a note of a note's length; neither holding a character that
+    would drive a terminal (ESC, NUL, a bidi override; the note keeps its line breaks); a
+    quarter 1 to 4 of a year the desk could be run in."""
+    problems = []
+    if not received_from.strip():
+        problems.append(FieldProblem("received_from", "team.survey.error.from_required"))
+    for name, text, most in (
+        ("received_from", received_from, SURVEY_FROM_LIMIT),
+        ("note", note, SURVEY_NOTE_LIMIT),
+    ):
+        if len(text) > most:
+            said = (("limit", most), ("length", len(text)))
+            problems.append(FieldProblem(name, "team.survey.error.too_long", said))
+        elif drives_terminal(
+            text if name == "received_from" else text.replace("\n", " ").replace("\t", " ")
+        ):
+            problems.append(FieldProblem(name, "team.survey.error.control"))
+    if quarter not in range(1, 5) or year not in range(2000, 2101):
+        problems.append(FieldProblem("quarter", "team.survey.error.bad_quarter"))
+    return problems
 
 
 def missing_surveys(

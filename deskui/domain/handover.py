@@ -14,8 +14,11 @@ from deskui.domain.deadlines import DeadlinePolicy, handover_ack_due
 from deskui.domain.field_limits import FieldKind, limit
 from deskui.domain.field_problem import FieldProblem
 from deskui.domain.model import DeadlineKind, HandoverSheet, HandoverStatus, Role, SubjectType
+from deskui.domain.visible_text import drives_terminal
 
 MAX_TITLE = limit(FieldKind.SHORT_TEXT)
+MAX_ITEM_TEXT = limit(FieldKind.NOTE)
+"""What was done so far, the next step, a note, a reassignment's reason: a note's length."""
 SHEET_ORDER: tuple[HandoverSheet, ...] = tuple(HandoverSheet)
 """The seed's order: unfinished, payment, responsibility, courier, repair, return."""
 
@@ -222,6 +225,21 @@ def handed_item_status(record_still_open: bool | None) -> HandoverStatus:
 def edit_refusal(status: str) -> ItemRefusal | None:
     """Why an item may not be edited (it left the list), or None."""
     return None if status in OPEN_ITEM_STATES else ItemRefusal("handover.error.closed")
+
+
+def item_text_problems(texts: dict[str, str]) -> list[FieldProblem]:
+    """An item's typed texts (field -> text) too long for a note, or holding a character that
+    would drive the terminal of every desk listing the handover or reading the audit (ESC,
+    NUL, a bidi override; line breaks and tabs are text): refused, never stored."""
+    problems: list[FieldProblem] = []
+    for field, text in texts.items():
+        if len(text) > MAX_ITEM_TEXT:
+            problems.append(
+                FieldProblem(field, "handover.error.too_long", (("max", MAX_ITEM_TEXT),))
+            )
+        elif drives_terminal(text.replace("\n", " ").replace("\t", " ")):
+            problems.append(FieldProblem(field, "handover.error.control"))
+    return problems
 
 
 def check_item(*, title: str, sheet: str, next_step: str) -> list[FieldProblem]:

@@ -185,11 +185,15 @@ class SurveyReceivedModal(ModalScreen[int | None]):
         from deskui.services.errors import Denied
 
         # a role the permission table refuses hears the store's words for it
+        values = getattr(error, "values", None)
+        values = values if isinstance(values, dict) else {}
         if isinstance(error, Denied):
-            key = "team.survey.error.lead_only"
+            key, values = "team.survey.error.lead_only", {}
         else:
             key = str(getattr(error, "key", error))
-        self._error("received_from", key)
+        field = str(getattr(error, "field", ""))  # beside the field it names, if the form has it
+        name = field if field in SURVEY_FIELDS else "received_from"
+        self.query_one(f"#err-survey-{name}", Static).update(Text(t(key, **values)))
         self.draft.resume()
 
     def _trouble(self, reason: str) -> None:

@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from deskui.data.records import AgentRecord
+from deskui.domain.accounts import agent_name_problem
 from deskui.domain.model import Role
 from deskui.domain.permissions import Action
+from deskui.domain.refusal import refuse_problems
 from deskui.services.actor import Actor, Denied, require
 
 if TYPE_CHECKING:
@@ -27,11 +29,26 @@ class AddFirstAgent:
 def add_first_agent(
     uow: UnitOfWork, actor: Actor | None, command: AddFirstAgent, now: datetime
 ) -> AgentRecord:
-    """Run before anyone is signed in (anonymous): only while the desk has no agent at all,
-    else adding one is a lead's (Action.ADD_AGENT) through the accounts."""
-    if uow.agents.agents() and (actor is None or not actor.may(Action.ADD_AGENT)):
+    """Run before anyone is signed in (anonymous), and only while the desk has no agent at
+    all: then every account is added through accounts.add_agent, which asks the table whom
+    the role may add and with which role, refuses a name like another's and audits it (found
+    attacking: a lead called this on a desk with agents and added a lead, a role a lead may
+    not give, with no audit line). The name as the desk shows it (spaces collapsed), printable
+    and of its column's length (domain/accounts.agent_name_problem); the account is audited."""
+    if uow.agents.agents():
         raise Denied(Action.ADD_AGENT, actor.role if actor else "")
-    agent = uow.agents.add_agent(command.name, Role.LEAD, now)
+    name = " ".join(command.name.split())
+    problem = agent_name_problem(name)
+    refuse_problems([problem] if problem is not None else [])
+    agent = uow.agents.add_agent(name, Role.LEAD, now)
+    uow.audit.write(
+        now,
+        "account_added",
+        agent_id=agent.id,
+        agent_name=agent.name,
+        subject=agent.name,
+        detail={"role": [None, agent.role], "active": [None, True]},
+    )
     uow.commit()
     return agent
 

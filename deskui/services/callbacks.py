@@ -43,6 +43,7 @@ from deskui.domain.callbacks import (
     booking_doubts,
     callback_script,
     check_booking,
+    promotion_name_problem,
     promotion_problems,
 )
 from deskui.domain.clock import site_zone
@@ -369,13 +370,29 @@ class AddPromotion:
 
 def add_promotion(uow: UnitOfWork, actor: Actor, command: AddPromotion, now: datetime) -> int:
     """The new promotion's id. Raises `CallbackError` for a promotion without its name or
-    dates, or ending before it starts (domain/callbacks.promotion_problems), nothing saved."""
+    dates, or ending before it starts (domain/callbacks.promotion_problems), or a name too
+    long or driving a terminal (promotion_name_problem), nothing saved; audited."""
     require(actor, Action.RECORD_PROMOTION)
     problems = promotion_problems(command.name, command.starts_on, command.ends_on)
     if problems or command.starts_on is None or command.ends_on is None:
         raise CallbackError(f"callbacks.promotion.error.{problems[0]}")
+    named = promotion_name_problem(command.name)
+    if named is not None:
+        raise CallbackError(named.key, named.values, [named])
     promotion_id = uow.callbacks.add_promotion(
         command.name, command.starts_on, command.ends_on, actor.id, now
+    )
+    # every customer's special-occasion callback is planned ahead of it: a lead's, audited
+    uow.audit.write(
+        now,
+        "promotion_added",
+        agent_id=actor.id,
+        agent_name=actor.name,
+        subject=f"promotion {promotion_id}",
+        detail={
+            "first_day": command.starts_on.isoformat(),
+            "last_day": command.ends_on.isoformat(),
+        },
     )
     uow.commit()
     return promotion_id

@@ -18,6 +18,7 @@ from deskui.domain.handover import (
     Leave,
     edit_refusal,
     hand_over_refusal,
+    item_text_problems,
     next_item_status,
     recipient_refusal,
 )
@@ -172,6 +173,14 @@ def update_handover_item(
     """Raises `HandoverError` when the item is no longer open, `Conflict` when another desk
     saved it since the form loaded it."""
     require(actor, Action.WORK_OWN)
+    texts = {
+        "done_so_far": command.done_so_far,
+        "next_step": command.next_step,
+        "note": command.note,
+    }
+    problems = item_text_problems(texts)
+    if problems:
+        raise HandoverError("handover.error.fix_fields", problems)
     refused = edit_refusal(uow.handover.item_status(command.item_id))
     if refused is not None:
         _refuse_item(uow, command.item_id, command.expected_version, refused)
@@ -199,12 +208,23 @@ class HandOver:
 def hand_over(uow: UnitOfWork, actor: Actor, command: HandOver, now: datetime) -> HandedOver:
     """Every open item goes to the incoming agent with a take-over countdown and the report
     is frozen as it stands; how many items, how many done, and when the take-over is due.
-    Raises `HandoverError` when handing over to oneself."""
+    Raises `HandoverError` when handing over to oneself. The whole shift's (a lead moving
+    everyone's open work) is an audit line; one's own is in each item's history."""
     _require_scope(actor, command.whole_shift)
     refused = hand_over_refusal(actor.id, command.to_agent_id, _role_of(uow, command.to_agent_id))
     if refused is not None:
         raise HandoverError(refused.key)
     handed = uow.handover.hand_over(actor.id, command.to_agent_id, now, command.whole_shift)
+    if command.whole_shift:  # every agent's open work moved by a lead, as a reassign is
+        report = uow.handover.handover_report(handed.report_id)
+        uow.audit.write(
+            now,
+            "shift_handed_over",
+            agent_id=actor.id,
+            agent_name=actor.name,
+            subject=f"handover report {handed.report_id}",
+            detail={"to": report.to_name, "records": handed.items},
+        )
     uow.commit()
     return handed
 
@@ -283,6 +303,9 @@ def reassign_handover_item(
     `HandoverError` without a note or when the item may not move, `Conflict` when another
     desk saved it since the form opened."""
     require(actor, Action.WORK_OWN)
+    problems = item_text_problems({"note": command.note})  # the audit keeps it as the reason
+    if problems:
+        raise HandoverError("handover.error.fix_fields", problems)
     refused = recipient_refusal(_role_of(uow, command.to_agent_id))
     if refused is not None:  # the same rule as a whole hand-over's
         raise HandoverError(refused.key)

@@ -293,8 +293,19 @@ class CustomersAssigned:
 def assign_customers(
     uow: UnitOfWork, actor: Actor, command: AssignCustomers, now: datetime
 ) -> CustomersAssigned:
+    """Each customer's history says who shared it to whom; the audit keeps the lead's action
+    (how many customers, to how many agents) when any customer got an agent."""
     require(actor, Action.REASSIGN)
     mapping = uow.profiles.run_assignment(now, by_agent_id=actor.id)
+    if mapping:
+        uow.audit.write(
+            now,
+            "customers_assigned",
+            agent_id=actor.id,
+            agent_name=actor.name,
+            subject="customers",
+            detail={"customers": len(mapping), "agents": len(set(mapping.values()))},
+        )
     uow.commit()
     return CustomersAssigned(len(mapping))
 
@@ -348,9 +359,19 @@ def import_customers(
     uow: UnitOfWork, actor: Actor, command: ImportCustomers, now: datetime
 ) -> ImportOutcome:
     """File the report's good lines for the actor; lines whose phone someone filed since the
-    check are skipped and said in the outcome."""
+    check are skipped and said in the outcome. An import that filed any is an audit line
+    (how many filed and skipped: no name or number)."""
     _require_editing(uow, actor)
     outcome = uow.profiles.import_customers(command.report, actor.id, now, dry_run=False)
+    if outcome.created:  # people's names and numbers filed from a file, as an export's leave
+        uow.audit.write(
+            now,
+            "customers_imported",
+            agent_id=actor.id,
+            agent_name=actor.name,
+            subject="customers",
+            detail={"customers": outcome.created, "skipped": len(outcome.skipped_lines)},
+        )
     uow.commit()
     return outcome
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from deskui.data.survey_store import MissingSurveyRow
-from deskui.domain.callbacks import SurveyQuarter
+from deskui.data.missing import MissingRecord
+from deskui.data.survey_store import MissingSurveyRow, SurveyError
+from deskui.domain.callbacks import SurveyQuarter, survey_problems
 from deskui.domain.permissions import Action
 from deskui.services.actor import Actor, require
 
@@ -69,8 +70,16 @@ class RecordSurvey:
 
 
 def record_survey(uow: UnitOfWork, actor: Actor, command: RecordSurvey, now: datetime) -> int:
-    """The new form's id; a second form for the same quarter is refused."""
+    """The new form's id; a second form for the same quarter is refused, and so is text that
+    is too long or would drive a terminal (domain/callbacks.survey_problems), a quarter that
+    is none, or a customer not on file. The form is an audit line: its customer and quarter,
+    not who handed it in (a person's name) nor its note."""
     require(actor, Action.RECORD_SURVEY)
+    problems = survey_problems(command.received_from, command.note, command.year, command.quarter)
+    if problems:
+        raise SurveyError(problems[0].key, problems[0].values, problems[0].field)
+    if not uow.customers.customer_exists(command.customer_id):
+        raise MissingRecord("customer", command.customer_id)
     form_id = uow.surveys.record_survey(
         command.customer_id,
         command.year,
@@ -81,6 +90,14 @@ def record_survey(uow: UnitOfWork, actor: Actor, command: RecordSurvey, now: dat
         note=command.note,
         agent_id=actor.id,
         now=now,
+    )
+    uow.audit.write(
+        now,
+        "survey_recorded",
+        agent_id=actor.id,
+        agent_name=actor.name,
+        subject=f"survey form {form_id}",
+        detail={"customer": command.customer_id, "quarter": f"{command.year} Q{command.quarter}"},
     )
     uow.commit()
     return form_id

@@ -432,3 +432,27 @@ def test_a_booking_far_out_or_in_a_year_the_calendar_does_not_know_is_kept_once_
         book_callback(uow, _agent(desk), seen, FIXED_NOW)
     with UnitOfWork(database) as uow:
         assert uow.callbacks.callback_detail(callback_id).due_at == at
+
+
+@pytest.mark.parametrize("target", ["disabled", "unknown"])
+def test_a_callback_given_to_a_disabled_or_unknown_account_is_refused(
+    database: Database, desk: Desk, target: str
+) -> None:
+    """Found attacking reassign: a lead gave a callback to a disabled account (nobody would
+    call the customer back), where a ticket is refused so (service.missing); nothing moves and
+    no audit line is written."""
+    from deskui.data.missing import MissingRecord
+
+    callback_id = _callback(database, desk)
+    to = 999_999
+    if target == "disabled":
+        with UnitOfWork(database) as uow:
+            uow.accounts.set_active(desk.colleague, False, FIXED_NOW)
+            uow.commit()
+        to = desk.colleague
+    command = ReassignCallback(callback_id, to, _version(database, callback_id))
+    with UnitOfWork(database) as uow, pytest.raises(MissingRecord):
+        reassign_callback(uow, _lead(desk), command, DUE)
+    with UnitOfWork(database) as uow:
+        assert uow.callbacks.callback_detail(callback_id).agent_id == desk.agent
+        assert uow.audit.search(action="reassign", limit=10) == []

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from deskui.config import Settings
 from deskui.data import models as m
@@ -287,3 +287,104 @@ def test_only_the_days_unfinished_work_is_gathered_in_the_sites_day(
 def _rows_of(db: Database, actor: Actor) -> list[HandoverRow]:
     with UnitOfWork(db) as uow:
         return handover_page(uow, actor, HandoverPage(OUTGOING, limit=5), END)
+
+
+def test_a_leads_whole_shift_hand_over_is_an_audit_line_and_ones_own_is_not(
+    database: Database, desk: Desk
+) -> None:
+    """A lead moving every agent's open work to the incoming agent is audited as a reassign
+    is (fails on the code before it: no line); an agent's own hand-over is in its items'
+    history only."""
+    agent, lead, _ = _actors(desk)
+    _ticket(database, desk, desk.agent)
+    with UnitOfWork(database) as uow:
+        gather_handover(uow, lead, GatherHandover(ZONE, whole_shift=True), END)
+    with UnitOfWork(database) as uow:
+        handed = hand_over(uow, lead, HandOver(desk.manager, whole_shift=True), END)
+    with UnitOfWork(database) as uow:
+        lines = uow.session.execute(
+            select(
+                m.AuditEntry.agent_id,
+                m.AuditEntry.agent_name,
+                m.AuditEntry.subject,
+                m.AuditEntry.detail,
+            ).where(m.AuditEntry.action == "shift_handed_over")
+        ).all()
+    assert [tuple(line) for line in lines] == [
+        (
+            desk.lead,
+            lead.name,
+            f"handover report {handed.report_id}",
+            {"to": "刘洋", "records": 1},
+        )
+    ]
+    _ticket(database, desk, desk.agent)  # new work of the agent's own
+    with UnitOfWork(database) as uow:
+        assert gather_handover(uow, agent, GatherHandover(ZONE), END) == 1
+    with UnitOfWork(database) as uow:
+        assert hand_over(uow, agent, HandOver(desk.colleague), END).items == 1
+    with UnitOfWork(database) as uow:
+        count = uow.session.scalar(
+            select(func.count()).where(m.AuditEntry.action == "shift_handed_over")
+        )
+    assert count == 1
+
+
+HOSTILE_TEXT = [
+    pytest.param("急" * 2_000_000, "handover.error.too_long", id="2MB"),
+    pytest.param("急\x00", "handover.error.control", id="NUL"),
+    pytest.param("急\x1b]0;owned\x07", "handover.error.control", id="OSC"),
+    pytest.param("急\x1b[2J", "handover.error.control", id="ESC"),
+    pytest.param("\u202e急", "handover.error.control", id="bidi"),
+]
+
+
+@pytest.mark.parametrize(("text", "key"), HOSTILE_TEXT)
+def test_a_hostile_reassignment_note_is_refused_and_nothing_moves(
+    database: Database, desk: Desk, text: str, key: str
+) -> None:
+    """Found attacking: NUL reached PostgreSQL as a driver error; a 2 MB note was stored on
+    the item and again in the audit line's reason, and ESC, OSC and bidi overrides were kept
+    in both."""
+    agent, lead, _ = _actors(desk)
+    item_id = _return_item(database, agent)
+    command = ReassignHandoverItem(item_id, desk.colleague, text, _version(database, item_id))
+    with UnitOfWork(database) as uow, pytest.raises(HandoverError) as refused:
+        reassign_handover_item(uow, lead, command, END)
+    assert [(p.field, p.key) for p in refused.value.problems] == [("note", key)]
+    with UnitOfWork(database) as uow:
+        item = uow.session.execute(
+            select(m.HandoverItem.to_agent_id, m.HandoverItem.note).where(
+                m.HandoverItem.id == item_id
+            )
+        ).one()
+        audited = uow.session.scalar(select(func.count()).select_from(m.AuditEntry))
+    assert (tuple(item), audited) == ((None, ""), 0)
+
+
+@pytest.mark.parametrize("field", ["done_so_far", "next_step", "note"])
+@pytest.mark.parametrize(("text", "key"), HOSTILE_TEXT)
+def test_hostile_item_text_is_refused_by_the_service(
+    database: Database, desk: Desk, field: str, text: str, key: str
+) -> None:
+    agent, _, _ = _actors(desk)
+    item_id = _return_item(database, agent)
+    typed = {"done_so_far": "已联系", "next_step": "明早协商", "note": "", field: text}
+    command = UpdateHandoverItem(item_id, **typed, expected_version=_version(database, item_id))
+    with UnitOfWork(database) as uow, pytest.raises(HandoverError) as refused:
+        update_handover_item(uow, agent, command, END)
+    assert [(p.field, p.key) for p in refused.value.problems] == [(field, key)]
+    with UnitOfWork(database) as uow:
+        kept = uow.session.scalar(
+            select(m.HandoverItem.done_so_far).where(m.HandoverItem.id == item_id)
+        )
+    assert kept == "已联系"
+
+
+def test_a_note_keeps_its_line_breaks_and_markup(database: Database, desk: Desk) -> None:
+    agent, lead, _ = _actors(desk)
+    item_id = _return_item(database, agent)
+    note = "[b]客户改约[/b]\n\t下周一"
+    command = ReassignHandoverItem(item_id, desk.colleague, note, _version(database, item_id))
+    with UnitOfWork(database) as uow:
+        reassign_handover_item(uow, lead, command, END)

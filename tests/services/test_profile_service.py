@@ -140,6 +140,32 @@ def test_an_accepted_import_files_its_lines_for_the_agent(database: Database, de
     assert "深圳海纳贸易有限公司" in _customers(database)
 
 
+def test_an_import_is_an_audit_line_naming_no_customer(database: Database, desk: Desk) -> None:
+    """People's names and numbers filed in bulk from a file: who, how many (fails on the code
+    before it: no line); nothing of the customers themselves."""
+    rows = [
+        {"客户名称": "深圳海纳贸易有限公司", "公司电话": "13700137000", "铺位号": "D-404"},
+        {"客户名称": "广州嘉禾商贸有限公司", "公司电话": "13800138111", "铺位号": "E-505"},
+    ]
+    report = parse_rows(rows, set(), list(rows[0]))
+    assert report.ok, report.bad
+    with UnitOfWork(database) as uow:
+        import_customers(uow, _agent(desk), ImportCustomers(report), FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        lines = uow.session.execute(
+            select(
+                m.AuditEntry.agent_id,
+                m.AuditEntry.agent_name,
+                m.AuditEntry.subject,
+                m.AuditEntry.detail,
+            ).where(m.AuditEntry.action == "customers_imported")
+        ).all()
+    assert [tuple(line) for line in lines] == [
+        (desk.agent, "王芳", "customers", {"customers": 2, "skipped": 0})
+    ]
+    assert "海纳" not in repr(lines) and "13700137000" not in repr(lines)
+
+
 @pytest.mark.parametrize(("role", "masked"), [(Role.AGENT, False), (Role.DEPARTMENT, True)])
 def test_the_profiles_mask_phones_email_and_notes_for_a_masked_role(
     database: Database, desk: Desk, role: str, masked: bool
