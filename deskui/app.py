@@ -27,7 +27,7 @@ from deskui.domain.clock import Clock, site_zone
 from deskui.domain.work_permissions import works_one_department
 from deskui.i18n import set_locale, t
 from deskui.key_order import KeysInOrderApp
-from deskui.keys import localize_bindings, offered
+from deskui.keys import localize_bindings, localize_textual_keys, offered
 from deskui.memory import IdleCollector, one_heap
 from deskui.navigation import (
     build_ahead,
@@ -191,6 +191,7 @@ class DeskApp(KeysInOrderApp[None]):
         web_grant: Grant | None = None,
     ) -> None:
         set_locale(settings.locale)
+        localize_textual_keys()
         super().__init__()
         localize_bindings(self)
         self.terminal_guard = TerminalGuard()

@@ -377,28 +377,41 @@ class RelationsScreen(KeptScreen):
     def _columns(self, section: str) -> list[Column]:
         if section == "prospects":
             return [
+                # at 80 columns the time recorded leaves (the detail says it), the customer
+                # shrinks: who follows it stays whole and the interest shows (no cell cut by
+                # the screen's edge: 客服 李娜 was shown 客服 李)
                 Column(t("relations.col.countdown"), 14, countdown=self._prospect_due),
-                Column(t("relations.col.recorded"), 11, cell=lambda r: self._time(r.recorded_at)),
+                Column(
+                    t("relations.col.recorded"),
+                    11,
+                    cell=lambda r: self._time(r.recorded_at),
+                    drop=2,
+                ),
                 Column(
                     t("relations.col.status"),
                     10,
                     cell=lambda r: t(f"relations.prospect.status.{r.status}"),
                 ),
-                Column(t("relations.col.customer"), 22, cell=lambda r: r.customer_name),
-                Column(t("relations.col.contact"), 8, cell=lambda r: r.contact_name),
+                Column(
+                    t("relations.col.customer"), 22, cell=lambda r: r.customer_name, min_width=14
+                ),
+                Column(t("relations.col.contact"), 8, cell=lambda r: r.contact_name, drop=1),
                 Column(t("relations.col.follower"), 14, cell=self._follower),
-                Column(t("relations.col.interest"), 0, cell=lambda r: r.interest),
+                Column(t("relations.col.interest"), 0, cell=lambda r: r.interest, min_width=12),
             ]
         if section == "gifts":
             return [
+                # at 80 columns who sent it and when leave (the detail says both)
                 Column(t("relations.col.countdown"), 14, countdown=self._gift_due),
-                Column(t("relations.col.sent"), 11, cell=lambda r: self._time(r.sent_at)),
+                Column(t("relations.col.sent"), 11, cell=lambda r: self._time(r.sent_at), drop=2),
                 Column(t("relations.col.state"), 10, cell=self._gift_state),
-                Column(t("relations.col.customer"), 20, cell=lambda r: r.customer_name),
-                Column(t("relations.col.contact"), 8, cell=lambda r: r.contact_name),
-                Column(t("relations.col.gift"), 18, cell=lambda r: r.gift),
-                Column(t("relations.col.sent_by"), 12, cell=lambda r: r.sent_by),
-                Column(t("relations.col.callback"), 0, cell=self._gift_callback),
+                Column(
+                    t("relations.col.customer"), 20, cell=lambda r: r.customer_name, min_width=14
+                ),
+                Column(t("relations.col.contact"), 8, cell=lambda r: r.contact_name, drop=1),
+                Column(t("relations.col.gift"), 18, cell=lambda r: r.gift, min_width=10),
+                Column(t("relations.col.sent_by"), 12, cell=lambda r: r.sent_by, drop=3),
+                Column(t("relations.col.callback"), 0, cell=self._gift_callback, min_width=8),
             ]
         if section == "events":
             return [

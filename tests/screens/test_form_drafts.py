@@ -220,7 +220,7 @@ async def test_a_complaint_step_typed_comes_back_over_the_case_and_goes_with_the
         assert isinstance(again.screen, ComplaintListScreen)
         await again.workers.wait_for_complete()  # the app's worker writing the last keys
     kept = _draft(demo_database, "王芳", "complaint", ticket_id)
-    assert kept is not None and kept["note"] == "谢谢客户很着急"  # typed before the note
+    assert kept is not None and kept["note"] == "客户很着急谢谢"  # typed after the note it showed
 
 
 async def test_a_written_reply_typed_comes_back_and_saving_it_drops_the_draft(

@@ -24,8 +24,10 @@ SMALL = (80, 24)
         (("f5", "tab"), ("剩余", "确认", "事项", "负责人", "下一步")),
         (("f3",), ("倒计时", "客户", "进行到", "事项")),
         (("f7",), ("倒计时", "环节", "客户", "客户原话")),
+        (("f10",), ("倒计时", "状态", "客户", "跟进", "合作意向")),
+        (("f10", "2"), ("倒计时", "确认", "客户", "礼品", "确认回访")),
     ],
-    ids=["f9", "f4", "f4-shared", "f5", "f5-take-over", "f3", "f7"],
+    ids=["f9", "f4", "f4-shared", "f5", "f5-take-over", "f3", "f7", "f10", "f10-gifts"],
 )
 async def test_a_narrow_list_keeps_what_and_when_whole(
     demo_database: Database, clock: FixedClock, keys: tuple[str, ...], titles: tuple[str, ...]

@@ -1,7 +1,9 @@
 """A prefilled field keeps what it holds when the agent types into it (issue 26): Textual's
 Input selected its whole value on focus, so the first key replaced a contact's phone in the
 complaint's step 5, and Ctrl+Z did not bring it back. Every form's one-line field is a
-FieldInput: the cursor at the end, Ctrl+Z takes the last edit back."""
+FieldInput: the cursor at the end, Ctrl+Z takes the last edit back. A text area the form
+fills (the complaint's customer words, a restored draft) has its cursor at the end too: the
+first key went in front of the customer's words."""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from deskui.app import make_app
 from deskui.data.database import Database
 from deskui.domain.clock import FixedClock
 from deskui.widgets.field_input import FieldInput
+from deskui.widgets.text_area import DeskTextArea
 from tests.conftest import make_settings
 from tests.screens.desk_pilot import SIZE, settle
 from tests.screens.test_complaint_screens import ANGRY, _done, _open_from_list, _ticket
@@ -66,6 +69,44 @@ async def test_in_the_complaints_step_5_the_contacts_phone_survives_a_key_typed_
         await pilot.press("ctrl+z")
         assert phone.value == before
         await settle(pilot)
+
+
+async def test_a_key_typed_as_the_complaint_opens_goes_after_the_customers_words(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    ticket_id = _ticket(demo_database, ANGRY)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
+        words = app.screen.query_one("#customer_words", TextArea)
+        before = words.text
+        assert before.startswith(ANGRY)  # step 1 shows the ticket's words, focused
+        assert app.focused is words
+        await pilot.press(*"ok")
+        assert words.text == before + "ok"  # was "ok" + the customer's words
+        await settle(pilot)
+
+
+class FilledLater(App[None]):
+    def compose(self) -> ComposeResult:
+        yield FieldInput("", id="first")
+        yield DeskTextArea("", id="area")
+
+
+async def test_text_put_into_an_area_leaves_the_cursor_at_its_end_focused_or_not() -> None:
+    app = FilledLater()
+    async with app.run_test() as pilot:
+        area = app.query_one("#area", DeskTextArea)
+        area.text = "草稿\n第二行"  # not focused: the cursor moves when the focus comes
+        await pilot.pause()
+        await pilot.press("tab", "x")
+        assert area.text == "草稿\n第二行x"
+        area.text = "恢复的草稿"  # a draft that comes back while the area has the focus
+        await pilot.pause()
+        await pilot.press("y")
+        assert area.text == "恢复的草稿y"
+        await pilot.press("home", "z", "shift+tab", "tab", "w")  # moved by the agent: stays
+        assert area.text == "zw恢复的草稿y"
 
 
 def _inputs_built(path: Path) -> list[int]:

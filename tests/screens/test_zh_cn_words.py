@@ -10,7 +10,7 @@ from deskui.app import make_app
 from deskui.data.database import Database
 from deskui.domain.clock import FixedClock
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, at_desk, screen_text
+from tests.screens.desk_pilot import SIZE, at_desk, screen_text, settle
 from tests.screens.screen_walk import LEAD_STOPS, STOPS, walk
 from tests.snapshot_text import svg_lines
 
@@ -85,3 +85,28 @@ async def test_no_screen_only_a_lead_is_offered_shows_english_or_internals(
     demo_database: Database, clock: FixedClock
 ) -> None:
     assert await _walked(demo_database, clock, "张伟", LEAD_STOPS) == {}
+
+
+async def test_an_open_choice_says_its_esc_key_in_chinese(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Textual's open choice list put `esc Dismiss menu` in the intake's footer."""
+    from textual.widgets import Select
+
+    from deskui.widgets.key_footer import KeyFooter
+
+    app = make_app(make_settings(demo_database, agent="王芳"), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.query_one("#category", Select).focus()
+        await pilot.press("space")  # opens the choice: its list has the focus
+        await settle(pilot)
+        assert app.screen.query_one("#category", Select).expanded
+        footer = [key.description for key in app.screen.query_one(KeyFooter).shown_keys()]
+        assert "收起列表" in footer
+        assert offences(" ".join(footer)) == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.screen.query_one("#category", Select).expanded
