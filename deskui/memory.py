@@ -32,6 +32,11 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
+def thaw_startup_objects() -> None:
+    """Undo `freeze_startup_objects` when the desk ends: what it froze can be collected."""
+    gc.unfreeze()
+
+
 class IdleCollector:
     """Full collections when the agent is not typing, instead of whenever CPython likes.
 
@@ -61,7 +66,7 @@ class IdleCollector:
         if self._threshold is not None:
             gc.set_threshold(*self._threshold)
             self._threshold = None
-        gc.unfreeze()
+        thaw_startup_objects()
 
     def pass_soon(self, after: float = FIRST_PASS_AFTER) -> None:
         """Make the next full pass due `after` seconds from now (still on a quiet keyboard):

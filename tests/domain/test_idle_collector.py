@@ -17,6 +17,8 @@ from deskui.memory import (
     release_freed_memory,
 )
 
+pytestmark = pytest.mark.real_gc_freeze  # the collector's own gc.freeze (tests/conftest.py)
+
 
 class Monotonic:
     def __init__(self) -> None:
@@ -42,6 +44,15 @@ def test_start_switches_automatic_full_passes_off_and_stop_puts_them_back(
 ) -> None:
     assert gc.get_threshold()[2] == NO_AUTOMATIC_FULL_PASS
     assert gc.get_freeze_count() > 0
+
+
+def test_start_freezes_the_heap_and_stop_unfreezes_it() -> None:
+    gc.unfreeze()  # as a desk process has it before its desk starts (the test run froze it)
+    idle = IdleCollector(Monotonic())
+    idle.start()
+    assert gc.get_freeze_count() > 0
+    idle.stop()
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_full_pass_waits_for_its_interval_and_for_a_quiet_keyboard(
