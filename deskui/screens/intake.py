@@ -826,10 +826,13 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         if event.key == "enter" and isinstance(self.focused, Input | Select):
             # Enter goes on to the next field, as in the words (issue 26): a choice opens
             # with Space or an arrow, so an Enter pressed twice never leaves a list open
-            # to swallow the keys typed after it
+            # to swallow the keys typed after it. Not from an empty number: an Enter or
+            # two after a save (its own key pressed twice) would send the next caller's
+            # digits into the kind and the words; Tab still goes on without a number
             event.stop()
             event.prevent_default()
-            self.focus_next()
+            if not (phone.has_focus and not phone.value):
+                self.focus_next()
             return
         if event.key not in ("down", "up") or not phone.has_focus:
             return

@@ -751,3 +751,32 @@ async def test_keys_typed_before_the_draft_came_stay_and_the_draft_comes_after_t
         await settle(pilot)
         assert _value(again, "phone") == "13900009999"  # the draft, back after the save
         assert screen.query_one("#words", TextArea).text == "screen is black"
+
+
+async def test_enter_twice_after_a_save_leaves_the_cursor_for_the_next_callers_number(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The habit of pressing Enter after a save, once or twice: the next caller's digits
+    still go into the number (Enter on an empty number goes nowhere; Tab still does)."""
+    customer, typed = _known_caller(demo_database)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _type(pilot, typed)
+        screen.query_one("#words", TextArea).text = "停车卡丢了怎么补办"
+        before = len(_tickets(demo_database))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert len(_tickets(demo_database)) == before + 1
+        screen = _intake(app)
+        phone = screen.query_one("#phone", Input)
+        assert phone.has_focus and phone.value == ""
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert phone.has_focus
+        await _type(pilot, typed)
+        assert phone.value == typed
+        assert customer.name in _text(app, "#card")
+        await pilot.press("tab")  # Tab still goes on from the number
+        await settle(pilot)
+        assert not phone.has_focus
