@@ -149,6 +149,16 @@ class CallbackRow:
     """The number to call back when there is no customer (the name shows it)."""
 
 
+def _to_dial(contact: m.Contact | None, customer: m.Customer | None, number: str) -> str:
+    """The callback's number to dial: its contact's phone, else the company's, else the
+    number of a caller who is no customer."""
+    for record in (contact, customer):
+        if record is not None and record.phone_e164:
+            extension = record.phone_extension
+            return f"{record.phone_e164}转{extension}" if extension else record.phone_e164
+    return number
+
+
 @dataclass(frozen=True, slots=True)
 class CallbackDetail:
     """What the call screen needs: the customer, the contact, the purpose and what is known."""
@@ -183,6 +193,9 @@ class CallbackDetail:
     """The version the call screen loaded: each of its saves carries it (issue 16)."""
     number: str = ""
     """The number to call back when there is no customer (the name shows it)."""
+    phone: str = ""
+    """The number to dial: the contact's, else the company's, else the caller's who is no
+    customer (as stored: E.164 with its extension)."""
 
     @property
     def may_start(self) -> bool:
@@ -510,6 +523,7 @@ class CallbackStore(StoreBase):
             occasion=self._occasion_named(c.occasion),
             version=c.version,
             number=c.number,
+            phone=_to_dial(contact, customer, c.number),
         )
 
     def _last_sales_head(self, customer_id: int) -> str:

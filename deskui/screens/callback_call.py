@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from deskui.domain.callbacks import CALLBACK_SCRIPTS, parse_booked_time
 from deskui.domain.field_limits import FieldKind, input_limit
 from deskui.domain.model import CallbackWay
+from deskui.domain.phone import display_number
 from deskui.domain.script_flow import ScriptFlow, render, salutation
 from deskui.domain.search import visible
 from deskui.i18n import current_locale, has_key, t
@@ -361,6 +362,10 @@ class CallbackCallScreen(Screen[None]):
         if detail.contact_name:
             text.append(f"{t('callbacks.col.contact')}: ")
             text.append(visible(detail.contact_name))
+            text.append("\n")
+        if detail.phone and not detail.number:  # a caller who is no customer: the name says it
+            text.append(f"{t('callbacks.dial')}: ")
+            text.append(visible(display_number(detail.phone)), style="bold")
             text.append("\n")
         text.append(f"{t('callbacks.convenient')}: ")
         text.append(visible(detail.convenient_time) or t("callbacks.site_hours"))

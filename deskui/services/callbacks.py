@@ -417,8 +417,10 @@ def open_callback(
 ) -> CallbackDetail:
     require(actor, Action.WORK_OWN)
     detail = uow.callbacks.callback_detail(command.callback_id, command.rules)
-    if detail.number and not sees_personal(actor.role, uow.rules.masked_roles):
-        detail = replace(detail, customer_name=_masked_name(detail.number))
+    if not sees_personal(actor.role, uow.rules.masked_roles):  # the number as the role sees it
+        detail = replace(detail, phone=masked_number(detail.phone) or "")
+        if detail.number:
+            detail = replace(detail, customer_name=_masked_name(detail.number))
     if command.mark_opened:
         uow.callbacks.mark_callback_opened(command.callback_id, actor.id, now)
         uow.commit()

@@ -490,3 +490,26 @@ async def test_a_visit_requests_example_dates_are_the_desks_own_day(
         assert modal.query_one("#visit-first_date", Input).placeholder == "2027-03-11"
         assert modal.query_one("#visit-end_date", Input).placeholder == "2027-04-10"
         assert "2026-12-01" not in screen_text(app)
+
+
+async def test_the_call_screen_shows_the_number_to_dial(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """F4, Enter: the agent is about to make the call, and the screen says what to dial
+    (the contact's number as the card writes numbers), found walking the desk: it named the
+    contact and the convenient hours, but no number."""
+    from deskui.domain.phone import display_number
+
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        work_list = await _queue(pilot)
+        row = await _go_to(pilot, work_list, "广州星辰科技有限公司")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackCallScreen)
+        with UnitOfWork(demo_database) as uow:
+            phone = uow.callbacks.callback_detail(row.callback_id).phone
+        assert phone
+        facts = str(app.screen.query_one("#call-customer", Static).render())
+        assert f"拨打: {display_number(phone)}" in facts
+        assert "+86" not in facts

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskui.data.database import Database
+from deskui.data import models as m
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.model import Role
@@ -456,3 +457,34 @@ def test_a_callback_given_to_a_disabled_or_unknown_account_is_refused(
     with UnitOfWork(database) as uow:
         assert uow.callbacks.callback_detail(callback_id).agent_id == desk.agent
         assert uow.audit.search(action="reassign", limit=10) == []
+
+
+def test_the_call_screen_has_the_number_to_dial_as_the_role_may_see_it(
+    database: Database, desk: Desk
+) -> None:
+    """A callback is a call the agent makes: its detail carries the number to dial (the
+    contact's, else the company's), masked for a role the site masks numbers from."""
+    callback_id = _callback(database, desk)
+    with UnitOfWork(database) as uow:
+        detail = open_callback(uow, _agent(desk), OpenCallback(callback_id, False), FIXED_NOW)
+    assert detail.phone == "+862155550101"  # the company's: it has no contact
+    with UnitOfWork(database) as uow:
+        contact = m.Contact(
+            customer_id=desk.customer,
+            name="陈杰",
+            phone_e164="+8613900001111",
+            phone_extension="301",
+        )
+        uow.session.add(contact)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        detail = open_callback(uow, _agent(desk), OpenCallback(callback_id, False), FIXED_NOW)
+    assert (detail.contact_name, detail.phone) == ("陈杰", "+8613900001111转301")
+    with UnitOfWork(database) as uow:
+        uow.settings.save_settings({"privacy.masked": "department_agent"}, desk.lead, FIXED_NOW)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        masked = open_callback(uow, _agent(desk), OpenCallback(callback_id, False), FIXED_NOW)
+        shown = open_callback(uow, _lead(desk), OpenCallback(callback_id, False), FIXED_NOW)
+    assert "*" in masked.phone and "13900001111" not in masked.phone
+    assert shown.phone == "+8613900001111转301"
