@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskui.data.database import Database
 from deskui.data import models as m
+from deskui.data.database import Database
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.calendar import BusinessCalendar
 from deskui.domain.model import Role
