@@ -69,6 +69,7 @@ import tracemalloc
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from _common import NOW, RESULT_PREFIX, FrameProbe, cpu_seconds, report, run_child, watchdog
@@ -695,18 +696,28 @@ def child(
 
 
 def _growers(first: Any, last: Any, frames: int, top: int = 15) -> list[str]:
-    """What grew between the two tracemalloc snapshots, by the line that allocated it (with
-    one frame) or by its traceback (more): the top `top`, largest first."""
+    """What grew between the two tracemalloc snapshots: by the line that allocated it (one
+    frame), or (more frames) by that line and the nearest deskui line that led to it; the top
+    `top`, largest first."""
+    from collections import Counter
+
     ignore = [tracemalloc.Filter(False, tracemalloc.__file__)]
     key = "lineno" if frames == 1 else "traceback"
     diff = last.filter_traces(ignore).compare_to(first.filter_traces(ignore), key)
-    lines = []
-    for stat in diff[:top]:
-        where = " <- ".join(
-            f"{Path(f.filename).name}:{f.lineno}" for f in list(stat.traceback)[:frames]
-        )
-        lines.append(f"{stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks  {where}")
-    return lines
+    size: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    for stat in diff:
+        chain = list(stat.traceback)  # the most recent call last
+        where = f"{Path(chain[-1].filename).name}:{chain[-1].lineno}"
+        ours = [f for f in chain if "/deskui/" in f.filename]
+        if ours and ours[-1] is not chain[-1]:
+            where += f" via {Path(ours[-1].filename).name}:{ours[-1].lineno}"
+        size[where] += stat.size_diff
+        count[where] += stat.count_diff
+    return [
+        f"{size[where] / 1024:+9.1f} KiB {count[where]:+7d} blocks  {where}"
+        for where, _ in size.most_common(top)
+    ]
 
 
 def _known_numbers(database: Any) -> list[str]:
@@ -759,7 +770,8 @@ def main() -> int:
     if args.child:
         url, hours, speed = args.child
         width, _, height = args.size.partition("x")
-        watchdog(float(hours) * 3600 / float(speed) + 600)
+        slower = 4 if args.tracemalloc else 1  # tracing every allocation slows each action
+        watchdog(float(hours) * 3600 / float(speed) * slower + 600)
         size = (int(width), int(height))
         report(child(url, float(hours), float(speed), size, args.tracemalloc))
         return 0
@@ -790,7 +802,8 @@ def main() -> int:
             else:
                 raise RuntimeError(f"unknown backend {backend!r}")
             _prepare(url, args.hours)
-            timeout = args.hours * 3600 / args.speed + 900
+            slower = 4 if args.tracemalloc else 1
+            timeout = args.hours * 3600 / args.speed * slower + 900
             argv = [here, "--child", url, str(args.hours), str(args.speed), "--size", args.size]
             argv += ["--tracemalloc", str(args.tracemalloc)]
             _, result = run_child(argv, timeout)
@@ -834,6 +847,9 @@ def _print(backend: str, r: dict[str, Any], args: Any, figures: dict[str, float]
     step = max(1, len(trail) // 12)
     marks = ", ".join(f"{m / 60:.1f} h {mb:.0f}" for m, _, mb in trail[::step])
     print(f"  RSS after actions (simulated hour, MB): {marks}")
+    rises = sorted(((b[2] - a[2], b[1], b[0]) for a, b in pairwise(trail)), reverse=True)[:5]
+    said = ", ".join(f"{mb:+.1f} MB at {what} ({m / 60:.1f} h)" for mb, what, m in rises)
+    print(f"  largest RSS rises after the first action: {said}")
     for failure in r["failures"]:
         print(f"  FAILURE: {failure}", file=sys.stderr)
     print(f"  exceptions and failures: {len(r['failures'])}")
