@@ -14,12 +14,18 @@ are all on screen, with a clock that runs `--speed` times real time from the shi
 
 Through the shift, at simulated instants: a call taken every 10 minutes (F2, the caller's
 number typed key by key, the caller's words typed, Ctrl+D: answered and closed; every third
-call a new number), a complaint stepped every hour (F3, Enter on a complaint, Ctrl+S), a
-callback made every 90 minutes (F4, Enter on the first due, its script answered with Enter,
+call a new number), a complaint stepped every hour (F3, Enter on the complaint due first, its
+current step taken as an agent takes it: what the step asks for and the case does not hold
+yet typed, a time as the field's hint shows one, a time refused with a slot offered retyped
+as that slot, a choice picked with Enter, Down, Enter; Ctrl+S: the eight steps of a shift
+take a complaint from 平息情绪 to 结案), a callback made every 90 minutes (F4, Enter on the
+first due, its purpose's script walked step by step: fields typed, the first answer taken;
 Ctrl+S), and at the end the shift handed over (F5, H, Ctrl+S). Each action is checked in the
 database (a call saved, a step moved, a callback done, the handover written); one that did
 not happen fails the run. Between actions the desk sits idle: its CPU is measured over those
-real seconds (os.times, every thread), from two seconds after the last key.
+real seconds (os.times, every thread), from two seconds after the last key. How late the
+actions started against their plan is printed: more than a few simulated minutes means the
+speed is too high for the actions to fit between the shift's instants.
 
 Figures per backend: RSS at the start (signed in, rows painted), after the first hour (every
 screen used once; the growth after it is printed beside the whole: what the shift adds once
@@ -28,11 +34,18 @@ idle CPU, % of one core; the slowest key-to-paint and its p99 (perf_counter befo
 to the last frame painted before the key's work settled: `_common.FrameProbe`); every
 exception, failed worker or trouble banner. Goals: growth under 10 MB over the shift, idle
 under 2% of a core, no exception. The clock is accelerated: every
-tick moves the countdowns `--speed` seconds, so the idle figure is harder than a real shift's.
+tick moves the countdowns `--speed` seconds, so the idle figure is harder than a real shift's:
+each countdown's text changes `--speed` times as often, and so do the lines a tick repaints.
+At the end the clock is slowed to real time and the same used desk's idle CPU is taken over
+30 real seconds (`{backend}_idle_real_clock_percent`).
 
 `--quick` (CI, run_all.py): 40 simulated minutes at 60x (four calls, a complaint step, a
 callback, the handover) on both backends, about a minute. Exit 1 when a backend could not be
 measured (no PostgreSQL included) or an action failed. Last line `BENCH-RESULT {json}`.
+
+`--tracemalloc FRAMES` traces allocations from the start and prints what grew between the
+first hour's reading and the end, by the line (or FRAMES lines) that allocated it; it slows
+the desk, so that run's timings are not figures.
 """
 
 from __future__ import annotations
@@ -51,12 +64,15 @@ import gc
 import json
 import math
 import os
+import re
 import tempfile
 import time
 import traceback
+import tracemalloc
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from _common import NOW, RESULT_PREFIX, FrameProbe, cpu_seconds, report, run_child, watchdog
@@ -73,6 +89,8 @@ CALLBACK_EVERY = 90
 SETTLE_AFTER_ACTION = 2.0  # real seconds after an action before its idle is measured
 KEY_SETTLED = 1.0  # real seconds a key's work may take to paint before it counts as none
 WORDS = "停车卡丢了怎么补办"
+REAL_CLOCK_IDLE = 30.0  # real seconds the used desk sits idle on a real clock at the end
+LATE_LIMIT = 5.0  # simulated minutes an action may start late before the run is too fast
 
 
 # -- the database (parent) -------------------------------------------------------------------
@@ -166,16 +184,20 @@ class ShiftClock:
     def __init__(self, start: datetime, speed: float) -> None:
         from deskui.domain.clock import FixedClock
 
-        self._start = FixedClock(start).now()  # as UTC
+        self._shift_start = self._start = FixedClock(start).now()  # as UTC
         self._origin = time.monotonic()
         self.speed = speed
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=(time.monotonic() - self._origin) * self.speed)
 
+    def slow_to(self, speed: float) -> None:
+        """From now on the clock runs `speed` times real time (1: a real clock)."""
+        self._start, self._origin, self.speed = self.now(), time.monotonic(), speed
+
     def minutes(self) -> float:
         """Simulated minutes since the shift started."""
-        return (time.monotonic() - self._origin) * self.speed / 60
+        return (self.now() - self._shift_start).total_seconds() / 60
 
     def real_seconds_until(self, minute: float) -> float:
         return max(0.0, (minute - self.minutes()) * 60 / self.speed)
@@ -190,6 +212,11 @@ class Shift:
     done: dict[str, int] = field(default_factory=dict)
     rss: dict[str, float] = field(default_factory=dict)
     trail: list[tuple[float, str, float]] = field(default_factory=list)  # minute, action, MB
+    real_clock_idle: float = float("nan")
+    """% of a core the desk took idle at the end with its clock slowed to real time."""
+    late: float = 0.0
+    """The most simulated minutes an action started after its planned minute: the actions
+    before it took longer than the clock gave them (the speed too high to be a shift)."""
 
 
 def _rss_mb() -> float:
@@ -348,22 +375,115 @@ class Desk:
 
         await self._checked("calls", take)
 
+    async def _type_into(self, widget: Any, text: str) -> None:
+        """The agent moves to a field, clears what is there (an Input's) and types `text`
+        key by key."""
+        widget.focus()
+        await self.keys.settle()
+        held = str(getattr(widget, "value", "") or "")
+        if held:
+            await self.keys.press("end", *["backspace"] * len(held))
+        await self.keys.press(*text)
+
+    async def _choose(self, select: Any, value: str) -> None:
+        """A choice picked as the agent picks it: Enter opens the list, Down moves from the
+        prompt to the first option, Enter takes it."""
+        select.focus()
+        await self.keys.settle()
+        await self.keys.press("enter")
+        await self.keys.settle()
+        await self.keys.press("down", "enter")
+        await self.keys.settle()
+        if str(select.value) != value:
+            raise RuntimeError(f"could not choose {value!r} in #{select.id}: {select.value!r}")
+
     async def complaint_step(self) -> None:
+        """F3, Enter on the complaint due first, then its current step as an agent takes it:
+        what the step asks for and the case does not already hold is typed (a time as the
+        form's hint shows one; a time the step refuses with a slot offered instead is retyped
+        as that slot), a choice is picked with the keys (the caller is satisfied, it is fixed
+        now), then Ctrl+S. One step is saved per visit."""
         from deskui.screens.complaint import ComplaintScreen
 
         async def step() -> None:
             await self.keys.press("f3")
             await self.keys.settle()
+            listed = self.app.screen.query_one("#list")
+            if not (listed.count or 0):
+                raise RuntimeError("no open complaint left on F3 to step")
             await self.keys.press("enter")
             await self.keys.settle()
-            if not isinstance(self.app.screen, ComplaintScreen):
-                raise RuntimeError(f"Enter on F3 opened {self.app.screen!r}")
+            screen = self.app.screen
+            if not isinstance(screen, ComplaintScreen):
+                raise RuntimeError(f"Enter on F3 opened {screen!r}")
+            for _ in range(200):
+                if screen.flow is not None:
+                    break
+                await asyncio.sleep(0.05)
+            else:
+                raise RuntimeError("the complaint did not load within 10 s")
+            flow = screen.flow
+            before = (flow.current_id, len(flow.path))
+            await self._fill_complaint_step(screen)
             await self.keys.press("ctrl+s")
+            await self.keys.settle()
+            for _ in range(3):  # a time refused with the slot to take instead: that slot
+                if screen.flow is None or (screen.flow.current_id, len(screen.flow.path)) != before:
+                    break
+                if not await self._retype_offered_times(screen):
+                    break
+                await self.keys.press("ctrl+s")
+                await self.keys.settle()
 
         await self._checked("steps", step)
 
+    async def _fill_complaint_step(self, screen: Any) -> None:
+        from textual.widgets import Input, Select
+
+        from deskui.screens.complaint import AREA_FIELDS, CHOICE_FIELDS, GUARDED_FIELDS
+
+        flow = screen.flow
+        current = flow.current
+        needed = [*current.requires, *([current.ask] if current.ask else [])]
+        for name in needed:
+            if name in CHOICE_FIELDS:
+                await self._choose(screen.query_one(f"#{name}", Select), "yes")
+                continue
+            widget = screen.query_one(f"#{name}")
+            if name in AREA_FIELDS or name in GUARDED_FIELDS:
+                if not widget.text.strip():
+                    await self._type_into(widget, _COMPLAINT_WORDS.get(name, "已记录"))
+                continue
+            assert isinstance(widget, Input)
+            if widget.value.strip():
+                continue  # the case already holds it (or the form proposed it): kept
+            if name in ("promised_at", "callback_time", "expected_finish"):
+                text = _time_in(str(widget.placeholder))
+                if text is None:
+                    raise RuntimeError(f"#{name} shows no example time: {widget.placeholder!r}")
+            else:
+                text = _COMPLAINT_WORDS.get(name, "已记录")
+            await self._type_into(widget, text)
+
+    async def _retype_offered_times(self, screen: Any) -> bool:
+        """A time field refused with a time named in its error (the slot to offer, the latest
+        reply time): that time typed instead, as the agent reads it. False when none."""
+        from textual.widgets import Input, Static
+
+        retyped = False
+        for name in ("promised_at", "callback_time", "expected_finish"):
+            error = str(screen.query_one(f"#err-{name}", Static).render())
+            offered = _time_in(error)
+            if offered is not None:
+                await self._type_into(screen.query_one(f"#{name}", Input), offered)
+                retyped = True
+        return retyped
+
     async def callback(self) -> None:
-        from deskui.screens.callback_call import CallbackCallScreen
+        """F4, Enter on the first due, then its purpose's script as the agent reads it: each
+        step's fields typed, its question answered with the first (good) answer, until the
+        script ends; Ctrl+S."""
+        from deskui.screens.callback_call import INPUT_FIELDS, CallbackCallScreen
 
         async def make() -> None:
             await self.keys.press("f4")
@@ -373,12 +493,36 @@ class Desk:
             screen = self.app.screen
             if not isinstance(screen, CallbackCallScreen):
                 raise RuntimeError(f"Enter on F4 opened {screen!r}")
-            await self.keys.press("enter")  # 方便: now is convenient
-            await self.keys.settle()
-            await self.keys.press("enter")  # 满意
-            await self.keys.settle()
-            await self.keys.press(*"服务很好", "enter")  # the feedback the script asks for
-            await self.keys.settle()
+            for _ in range(200):
+                if screen.flow is not None:
+                    break
+                await asyncio.sleep(0.05)
+            else:
+                raise RuntimeError("the callback did not load within 10 s")
+            if screen.confirming:
+                raise RuntimeError("the first due callback waits for a sales head's answer")
+            for _ in range(12):
+                flow = screen.flow
+                if flow.current.final:
+                    break
+                before = flow.current_id
+                for name in flow.current.requires:
+                    if name in INPUT_FIELDS:
+                        field = screen.query_one(f"#{name}")
+                        if not field.value.strip():
+                            await self._type_into(field, _CALLBACK_WORDS.get(name, "已记录"))
+                if flow.current.ask:
+                    screen.query_one("#answer").focus()
+                    await self.keys.settle()
+                    await self.keys.press("enter")  # the first answer: yes, satisfied
+                else:
+                    await self.keys.press("ctrl+n")
+                await self.keys.settle()
+                if screen.flow.current_id == before:
+                    raise RuntimeError(
+                        f"the callback's step {before!r} did not move on:\n"
+                        + _screen_text(self.app)
+                    )
             await self.keys.press("ctrl+s")
 
         await self._checked("callbacks", make)
@@ -403,6 +547,28 @@ class Desk:
 
 _NUMBERS: list[str] = []
 
+_COMPLAINT_WORDS = {
+    "customer_words": "门禁卡刷不开，等了半小时没人管",
+    "complaint": "门禁卡刷不开，等了半小时没人管",
+    "contact_name": "李先生",
+    "contact_phone": "13912345678",
+    "unit_number": "A-101",
+    "cause": "门禁系统升级后卡未同步",
+    "responsible": "工程部",
+    "action_taken": "已为客户重新同步门禁卡，现场试刷正常",
+}
+"""What the agent types into a complaint step's field the case does not already hold."""
+
+_CALLBACK_WORDS = {"feedback": "服务很好", "issue": "希望响应再快一点"}
+
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+
+
+def _time_in(text: str) -> str | None:
+    """The first time written as the time fields read it (2026-11-24 10:00) in `text`."""
+    found = _TIME.search(text)
+    return found.group(0) if found else None
+
 
 def _screen_text(app: Any) -> str:
     lines = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
@@ -421,7 +587,9 @@ def _plan(hours: float) -> list[tuple[float, str]]:
     return plan
 
 
-def child(url: str, hours: float, speed: float, size: tuple[int, int]) -> dict[str, Any]:
+def child(
+    url: str, hours: float, speed: float, size: tuple[int, int], frames: int = 0
+) -> dict[str, Any]:
     from textual.worker import Worker, WorkerState
 
     from deskui.app import make_app
@@ -440,6 +608,8 @@ def child(url: str, hours: float, speed: float, size: tuple[int, int]) -> dict[s
     )
     app = make_app(settings, clock, database)
     shift = Shift()
+    snapshots: list[Any] = []
+    growers: list[str] = []
 
     def failed_workers(message: Any) -> None:
         if isinstance(message, Worker.StateChanged) and message.state is WorkerState.ERROR:
@@ -488,14 +658,19 @@ def child(url: str, hours: float, speed: float, size: tuple[int, int]) -> dict[s
             await desk.to_desk()  # the incoming handover offered at sign-in
             await asyncio.sleep(1.0)
             shift.rss["start"] = _settled_rss_mb()
+            if frames:
+                tracemalloc.start(frames)
             hour_taken = False
             for minute, action in _plan(hours):
                 await idle_until(minute)
+                shift.late = max(shift.late, clock.minutes() - minute)
                 await getattr(desk, action)()
                 shift.trail.append((clock.minutes(), action, _rss_mb()))
                 if not hour_taken and clock.minutes() >= min(60.0, hours * 60 / 2):
                     shift.rss["first_hour"] = _settled_rss_mb()
                     hour_taken = True
+                    if frames:
+                        snapshots.append(tracemalloc.take_snapshot())
                 shift.failures += [f"trouble shown: {t}" for t in trouble()]
             await desk.to_desk()
             await asyncio.sleep(SETTLE_AFTER_ACTION)
@@ -505,6 +680,16 @@ def child(url: str, hours: float, speed: float, size: tuple[int, int]) -> dict[s
             shift.idle_wall += time.perf_counter() - wall
             shift.rss["end"] = _settled_rss_mb()
             shift.rss.setdefault("first_hour", shift.rss["end"])
+            # the same desk idle on a real clock: at the shift's speed every countdown's text
+            # changes `speed` times as often, and so do the lines a tick repaints
+            clock.slow_to(1.0)
+            await asyncio.sleep(SETTLE_AFTER_ACTION)
+            cpu, wall = cpu_seconds(), time.perf_counter()
+            await asyncio.sleep(REAL_CLOCK_IDLE)
+            shift.real_clock_idle = 100 * (cpu_seconds() - cpu) / (time.perf_counter() - wall)
+            if frames and snapshots:
+                growers[:] = _growers(snapshots[0], tracemalloc.take_snapshot(), frames)
+                tracemalloc.stop()
 
     try:
         asyncio.run(work())
@@ -521,8 +706,36 @@ def child(url: str, hours: float, speed: float, size: tuple[int, int]) -> dict[s
         "done": shift.done,
         "rss": shift.rss,
         "trail": shift.trail,
+        "late_minutes": shift.late,
+        "real_clock_idle": shift.real_clock_idle,
+        "growers": growers,
         "simulated_minutes": clock.minutes(),
     }
+
+
+def _growers(first: Any, last: Any, frames: int, top: int = 15) -> list[str]:
+    """What grew between the two tracemalloc snapshots: by the line that allocated it (one
+    frame), or (more frames) by that line and the nearest deskui line that led to it; the top
+    `top`, largest first."""
+    from collections import Counter
+
+    ignore = [tracemalloc.Filter(False, tracemalloc.__file__)]
+    key = "lineno" if frames == 1 else "traceback"
+    diff = last.filter_traces(ignore).compare_to(first.filter_traces(ignore), key)
+    size: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    for stat in diff:
+        chain = list(stat.traceback)  # the most recent call last
+        where = f"{Path(chain[-1].filename).name}:{chain[-1].lineno}"
+        ours = [f for f in chain if "/deskui/" in f.filename]
+        if ours and ours[-1] is not chain[-1]:
+            where += f" via {Path(ours[-1].filename).name}:{ours[-1].lineno}"
+        size[where] += stat.size_diff
+        count[where] += stat.count_diff
+    return [
+        f"{size[where] / 1024:+9.1f} KiB {count[where]:+7d} blocks  {where}"
+        for where, _ in size.most_common(top)
+    ]
 
 
 def _known_numbers(database: Any) -> list[str]:
@@ -562,13 +775,23 @@ def main() -> int:
     parser.add_argument("--db", help="PostgreSQL URL (default DESKUI_TEST_DATABASE_URL)")
     parser.add_argument("--quick", action="store_true", help="40 simulated minutes at 60x")
     parser.add_argument("--size", default="160x320", help="terminal (160x320: 300 rows shown)")
+    parser.add_argument(
+        "--tracemalloc",
+        type=int,
+        default=0,
+        metavar="FRAMES",
+        help="trace allocations from the start (FRAMES deep) and print what grew between the"
+        " first hour and the end, by line (slows the desk: its timings are not figures then)",
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         url, hours, speed = args.child
         width, _, height = args.size.partition("x")
-        watchdog(float(hours) * 3600 / float(speed) + 600)
-        report(child(url, float(hours), float(speed), (int(width), int(height))))
+        slower = 4 if args.tracemalloc else 1  # tracing every allocation slows each action
+        watchdog(float(hours) * 3600 / float(speed) * slower + 600)
+        size = (int(width), int(height))
+        report(child(url, float(hours), float(speed), size, args.tracemalloc))
         return 0
     if args.quick:
         args.hours, args.speed = 40 / 60, 60.0
@@ -597,8 +820,10 @@ def main() -> int:
             else:
                 raise RuntimeError(f"unknown backend {backend!r}")
             _prepare(url, args.hours)
-            timeout = args.hours * 3600 / args.speed + 900
+            slower = 4 if args.tracemalloc else 1
+            timeout = args.hours * 3600 / args.speed * slower + 900
             argv = [here, "--child", url, str(args.hours), str(args.speed), "--size", args.size]
+            argv += ["--tracemalloc", str(args.tracemalloc)]
             _, result = run_child(argv, timeout)
         except Exception as error:
             print(f"soak: {backend}: FAILED, could not be measured: {error}", file=sys.stderr)
@@ -624,22 +849,36 @@ def _print(backend: str, r: dict[str, Any], args: Any, figures: dict[str, float]
     steady = rss.get("end", float("nan")) - rss.get("first_hour", float("nan"))
     idle = 100 * r["idle_cpu"] / r["idle_wall"] if r["idle_wall"] else float("nan")
     load = os.getloadavg()[0]
-    print(f"{backend}: {r['simulated_minutes'] / 60:.1f} simulated hours; done {r['done']}")
+    print(f"{backend}: {r['simulated_minutes'] / 60:.1f} simulated hours; done {r['done']};"
+          f" actions started at most {r.get('late_minutes', 0):.1f} simulated minutes late"
+          f" (more than {LATE_LIMIT:g}: the speed is too high for the actions to keep to"
+          " the shift's plan)")  # fmt: skip
     print(f"  RSS start {rss.get('start', 0):.1f} MB, after the first hour"
           f" {rss.get('first_hour', 0):.1f} MB, end {rss.get('end', 0):.1f} MB:"
           f" growth {growth:+.1f} MB (goal < {GOAL_GROWTH_MB:g}), {steady:+.1f} MB of it after"
           f" the first hour; load {load:.2f}")  # fmt: skip
     print(f"  idle CPU {idle:.2f}% of a core over {r['idle_wall']:.0f} real s"
           f" (goal < {GOAL_IDLE_PERCENT:g}%); load {load:.2f}")  # fmt: skip
+    real = r.get("real_clock_idle", float("nan"))
+    print(f"  idle CPU at the end on a real clock (1x): {real:.2f}% of a core over"
+          f" {REAL_CLOCK_IDLE:g} real s (the shift's idle above ran at {args.speed:g}x);"
+          f" load {load:.2f}")  # fmt: skip
     print(f"  key to paint: {len(keys)} keys, p99 {_p99(keys):.1f} ms, slowest"
           f" {slowest[0]:.1f} ms ({slowest[1]} on {slowest[2]}); load {load:.2f}")  # fmt: skip
     trail = r.get("trail", [])
     step = max(1, len(trail) // 12)
     marks = ", ".join(f"{m / 60:.1f} h {mb:.0f}" for m, _, mb in trail[::step])
     print(f"  RSS after actions (simulated hour, MB): {marks}")
+    rises = sorted(((b[2] - a[2], b[1], b[0]) for a, b in pairwise(trail)), reverse=True)[:5]
+    said = ", ".join(f"{mb:+.1f} MB at {what} ({m / 60:.1f} h)" for mb, what, m in rises)
+    print(f"  largest RSS rises after the first action: {said}")
     for failure in r["failures"]:
         print(f"  FAILURE: {failure}", file=sys.stderr)
     print(f"  exceptions and failures: {len(r['failures'])}")
+    if r.get("growers"):
+        print("  grown between the first hour and the end (tracemalloc, by where allocated):")
+        for line in r["growers"]:
+            print(f"    {line}")
     figures[f"{backend}_rss_start_mb"] = rss.get("start", float("nan"))
     figures[f"{backend}_rss_end_mb"] = rss.get("end", float("nan"))
     figures[f"{backend}_growth_mb"] = growth
@@ -648,6 +887,8 @@ def _print(backend: str, r: dict[str, Any], args: Any, figures: dict[str, float]
     figures[f"{backend}_key_p99_ms"] = _p99(keys)
     figures[f"{backend}_key_slowest_ms"] = slowest[0]
     figures[f"{backend}_failures"] = float(len(r["failures"]))
+    figures[f"{backend}_late_minutes"] = r.get("late_minutes", float("nan"))
+    figures[f"{backend}_idle_real_clock_percent"] = real
     return bool(r["failures"]) or not keys or not r["idle_wall"]
 
 
