@@ -95,6 +95,10 @@ PRIVATE_TEXTUAL_ALLOWED: dict[tuple[str, str], str] = {
     "the palette lists the app's and the screen's keys",
     ("keys.py", "_bindings"): "a binding's words cannot be changed publicly: the catalogs' "
     "words go in when a screen is built",
+    ("keys.py", "textual.widgets._select"): "the open choice's list (SelectOverlay) is not "
+    "exported, and its Esc says 'Dismiss menu' in English in the footer of a zh-CN screen",
+    ("keys.py", "_merged_bindings"): "that list's bindings as Textual merged them: the only "
+    "place its key's words can be given in the agent's language",
     ("screens/profiles.py", "_bindings"): "as keys.py: the profile keys' catalog words",
     ("screens/help.py", "_bindings"): "as app.py: the help lists the keys of the screen below "
     "it, which is not the focused chain `Screen.active_bindings` reads",

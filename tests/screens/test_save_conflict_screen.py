@@ -97,7 +97,10 @@ async def test_a_written_reply_saved_by_another_desk_shows_both_replies(
             uow.complaints.save_reply_facts(ticket_id, lina, theirs, FIXED_NOW)
             uow.commit()
         await pilot.press(*"业务员未及时提交优惠审批")
-        screen.query_one("#reply GuardedArea", GuardedArea).focus()
+        reply = screen.query_one("#reply GuardedArea", GuardedArea)
+        reply.focus()
+        await pilot.pause()
+        reply.move_cursor((0, 0))  # the letter's start: shown in the dialog
         await pilot.press(*MINE)
         await pilot.press("ctrl+s")
         await settle(pilot)
