@@ -808,9 +808,7 @@ def survey_problems(received_from: str, note: str, year: int, quarter: int) -> l
         if len(text) > most:
             said = (("limit", most), ("length", len(text)))
             problems.append(FieldProblem(name, "team.survey.error.too_long", said))
-        elif drives_terminal(
-            text if name == "received_from" else text.replace("\n", " ").replace("\t", " ")
-        ):
+        elif drives_terminal(text, lines=name == "note"):
             problems.append(FieldProblem(name, "team.survey.error.control"))
     if quarter not in range(1, 5) or year not in range(2000, 2101):
         problems.append(FieldProblem("quarter", "team.survey.error.bad_quarter"))

@@ -237,7 +237,7 @@ def item_text_problems(texts: dict[str, str]) -> list[FieldProblem]:
             problems.append(
                 FieldProblem(field, "handover.error.too_long", (("max", MAX_ITEM_TEXT),))
             )
-        elif drives_terminal(text.replace("\n", " ").replace("\t", " ")):
+        elif drives_terminal(text, lines=True):
             problems.append(FieldProblem(field, "handover.error.control"))
     return problems
 

@@ -203,13 +203,13 @@ MAX_REASON = limit(FieldKind.SHORT_TEXT)
 def _text_problems(field: str, text: str, required: str, most: int) -> list[FieldProblem]:
     """Blank (when `required` names its key), too long, or holding a character that would
     drive the terminal (ESC, NUL, a bidi override): refused, never stored."""
-    flat = text.replace("\n", " ").replace("\t", " ")
-    if says_nothing(text) and not drives_terminal(flat):  # a zero-width space is no reason
+    control = drives_terminal(text, lines=True)
+    if says_nothing(text) and not control:  # a zero-width space is no reason
         return [FieldProblem(field, required)] if required else []
     if len(text) > most:
         values = (("limit", most), ("length", len(text)))
         return [FieldProblem(field, "ticket.error.too_long", values)]
-    if drives_terminal(flat):
+    if control:
         return [FieldProblem(field, "ticket.error.control")]
     return []
 

@@ -48,8 +48,12 @@ def visible(text: object, *, one_line: bool = False) -> str:
     return _LINES.sub(_escape, text)
 
 
-def drives_terminal(text: str) -> bool:
-    """Whether `text` holds a character `visible(text, one_line=True)` would escape."""
+def drives_terminal(text: str, *, lines: bool = False) -> bool:
+    """Whether `text` holds a character `visible(text, one_line=True)` would escape.
+
+    `lines`: a text of several lines (a note, a reply), whose line breaks and tabs are text."""
+    if lines:
+        text = text.replace("\n", " ").replace("\t", " ")
     return _ONE_LINE.search(text) is not None
 
 

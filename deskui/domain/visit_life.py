@@ -60,7 +60,7 @@ def text_problem(field: str, text: str, most: int, *, required: bool = True) -> 
         return FieldProblem(
             field, "callbacks.error.too_long", (("limit", most), ("length", len(text)))
         )
-    if drives_terminal(text.replace("\n", " ").replace("\t", " ")):
+    if drives_terminal(text, lines=True):
         return FieldProblem(field, "callbacks.error.control")
     return None
 
