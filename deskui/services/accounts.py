@@ -59,23 +59,19 @@ __all__ = [
 ]
 
 
+_HASHER: PasswordHasher | None = None
+"""argon2id with the library's recommended costs, made (and argon2 with its C bindings
+imported) by the first password hashed or checked: a demo desk, whose people have no
+password, never loads it (issue 27: memory per desk). Tests put a cheaper one here."""
+
+
 def _hasher() -> PasswordHasher:
-    """argon2id with the library's recommended costs, made (and argon2 with its C bindings
-    imported) by the first password hashed or checked: a demo desk, whose people have no
-    password, never loads it (issue 27: memory per desk). `_HASHER` names it, as tests
-    replace it with a cheaper one."""
-    hasher = globals().get("_HASHER")
-    if hasher is None:
+    global _HASHER
+    if _HASHER is None:
         from argon2 import PasswordHasher
 
-        hasher = globals()["_HASHER"] = PasswordHasher()
-    return hasher
-
-
-def __getattr__(name: str) -> object:
-    if name == "_HASHER":
-        return _hasher()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        _HASHER = PasswordHasher()
+    return _HASHER
 
 
 _DUMMY = (

@@ -172,8 +172,8 @@ def test_the_kept_dummy_hash_costs_what_a_real_check_costs() -> None:
     from argon2 import extract_parameters
     from argon2.low_level import Type
 
-    from deskui.services.accounts import _DUMMY, _HASHER
+    from deskui.services.accounts import _DUMMY, _hasher
 
     kept = extract_parameters(_DUMMY)
-    assert kept == extract_parameters(_HASHER.hash("x"))
+    assert kept == extract_parameters(_hasher().hash("x"))
     assert kept.type is Type.ID
