@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import BindParameter, Select, Table, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, Select, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
@@ -27,16 +27,52 @@ from deskui.domain.calls import (
 )
 
 CALL_EVENT = cast(Table, m.CallEvent.__table__)
+CALL = cast(Table, m.Call.__table__)
+AGENT_STATE = cast(Table, m.AgentStateRow.__table__)
+_MUTABLE = (
+    "direction",
+    "from_number",
+    "to_number",
+    "party_number",
+    "queue",
+    "state",
+    "started_at",
+    "answered_at",
+    "ended_at",
+    "cause",
+    "answering_extension",
+    "agent_id",
+    "rings",
+    "customer_id",
+    "outcome",
+    "callback_id",
+    "blocked",
+    "updated_at",
+)
+"""A call's columns the write path may change (all but its id and its key)."""
+_STATE_COLUMNS = ("state", "reason", "since", "call_id")
 
-# The phone bridge's reads of each batch, built once (a statement built for each batch cost
-# more of its time than the database's answer): lists are expanding parameters.
-_CALLS_BY_KEY = select(m.Call).where(
-    m.Call.source.in_(bindparam("sources", expanding=True)),
-    m.Call.call_id.in_(bindparam("call_ids", expanding=True)),
+# The phone bridge's reads and writes of each batch, built once (a statement built for each
+# batch cost more of its time than the database's answer): lists are expanding parameters.
+# Core, not the ORM: the bridge's 500 events/s (issue 25) left no time for its unit of work
+# (a batch of four spent 2.9 ms of 6.6 ms of CPU in flushes).
+_CALLS_BY_KEY = select(CALL).where(
+    CALL.c.source.in_(bindparam("sources", expanding=True)),
+    CALL.c.call_id.in_(bindparam("call_ids", expanding=True)),
 )
 _CALLS_BY_KEY_LOCKED = _CALLS_BY_KEY.with_for_update()
-_STATES = select(m.AgentStateRow).where(
-    m.AgentStateRow.agent_id.in_(bindparam("agents", expanding=True))
+_CALL_BY_PK = select(CALL).where(CALL.c.id == bindparam("pk"))
+_CALL_BY_PK_LOCKED = _CALL_BY_PK.with_for_update()
+_UPDATE_CALL = (
+    update(CALL)
+    .where(CALL.c.id == bindparam("pk"))
+    .values({name: bindparam(f"v_{name}") for name in _MUTABLE})
+)
+_STATES = select(AGENT_STATE).where(AGENT_STATE.c.agent_id.in_(bindparam("agents", expanding=True)))
+_UPDATE_STATE = (
+    update(AGENT_STATE)
+    .where(AGENT_STATE.c.agent_id == bindparam("pk"))
+    .values({name: bindparam(f"v_{name}") for name in _STATE_COLUMNS})
 )
 _MISSED_NUMBERS = (
     select(m.Call.party_number)
@@ -59,6 +95,17 @@ def _customer_of() -> Select[Any]:
 _CUSTOMER_OF = _customer_of()
 """The customer of the number bound as `number` (the oldest), given its value by
 `.params` (cheaper than building the union for each new call)."""
+_INSERT_CALLS = (
+    insert(CALL)
+    .values(
+        {
+            **{name: bindparam(name) for name in ("source", "call_id", *_MUTABLE)},
+            # the number's customer, or the one given when no number is (the demo's)
+            "customer_id": func.coalesce(_CUSTOMER_OF.scalar_subquery(), bindparam("customer_id")),
+        }
+    )
+    .returning(CALL.c.id, CALL.c.customer_id, sort_by_parameter_order=True)
+)
 _OPEN_MISSED_CALLBACK = (
     select(m.Call.callback_id)
     .join(m.Callback, m.Callback.id == m.Call.callback_id)
@@ -70,6 +117,74 @@ _OPEN_MISSED_CALLBACK = (
     .order_by(m.Call.id.desc())
     .limit(1)
 )
+
+
+class CallRecord:
+    """One call row as the write path holds it in a unit of work (`CallStore`): its columns
+    by the model's names, changed in place; the store writes what changed, before a read of
+    calls that could see it and at the commit. Not the ORM's `m.Call` (see `_UPDATE_CALL`)."""
+
+    __slots__ = ("id", "source", "call_id", *_MUTABLE, "_stored", "_customer_number")
+
+    id: int
+    source: str
+    call_id: str
+    direction: str
+    from_number: str
+    to_number: str
+    party_number: str
+    queue: str
+    state: str
+    started_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime | None
+    cause: str | None
+    answering_extension: str
+    agent_id: int | None
+    rings: list[int]
+    customer_id: int | None
+    outcome: str | None
+    callback_id: int | None
+    blocked: bool
+    updated_at: datetime
+
+    def __init__(self, values: Any) -> None:
+        for name in ("id", "source", "call_id", *_MUTABLE):
+            setattr(self, name, values[name])
+        self.rings = list(values["rings"] or [])
+        self._stored: tuple[Any, ...] | None = None
+        """The values last read or written (None: not inserted yet)."""
+        self._customer_number: str | None = None
+        """A new call's number whose customer its INSERT finds (`set_customer_of`)."""
+
+    def values(self) -> tuple[Any, ...]:
+        return tuple(
+            tuple(self.rings) if name == "rings" else getattr(self, name) for name in _MUTABLE
+        )
+
+    def stored(self) -> None:
+        self._stored = self.values()
+
+    @property
+    def changed(self) -> bool:
+        return self._stored is not None and self._stored != self.values()
+
+
+class _StateRecord:
+    """One agent_state row as the write path holds it (`CallStore`)."""
+
+    __slots__ = ("agent_id", *_STATE_COLUMNS, "_stored")
+
+    def __init__(self, agent_id: int, values: Any = None) -> None:
+        self.agent_id = agent_id
+        self.state: str = values["state"] if values is not None else ""
+        self.reason: str = values["reason"] if values is not None else ""
+        self.since: datetime | None = values["since"] if values is not None else None
+        self.call_id: int | None = values["call_id"] if values is not None else None
+        self._stored: tuple[Any, ...] | None = self.values() if values is not None else None
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.state, self.reason, self.since, self.call_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +252,7 @@ class AgentStateRecord:
     call_id: int | None
 
 
-def facts_of(call: m.Call) -> CallFacts:
+def facts_of(call: CallRecord) -> CallFacts:
     return CallFacts(
         direction=Direction(call.direction),
         from_number=call.from_number,
@@ -158,67 +273,142 @@ class CallStore(StoreBase):
 
     def __init__(self, uow: UnitOfWork) -> None:
         super().__init__(uow)
-        self._states: dict[int, m.AgentStateRow | None] = {}
-        """Agent state rows read in this unit of work, held: the session's identity map
-        holds an unchanged row weakly, and a second `get` would read it again."""
+        self._states: dict[int, _StateRecord | None] = {}
+        """Agent state rows read (or added) in this unit of work; None: read, none stored."""
         self._expected: set[int] = set()
         """Agents a batch of events may touch: the first state read reads them all."""
         self._no_missed: set[str] = set()
         """Numbers known to have no missed call in this unit of work (`expect_numbers`);
         a call becoming missed here takes its number out."""
+        self._calls: dict[int, CallRecord] = {}
+        """The calls read or added in this unit of work, by row id: one record a row, as
+        the ORM's identity map would keep (a batch's call may be an orphan ended too)."""
+        self._new: list[CallRecord] = []
+        """Calls first heard of in this unit of work, not yet inserted."""
+        uow.before_commit(self.write_pending)
 
     def expect_agents(self, agent_ids: Iterable[int]) -> None:
         """The agents whose states a batch may read: read together at the first one asked."""
         self._expected.update(a for a in agent_ids if a not in self._states)
 
-    def _state_row(self, agent_id: int) -> m.AgentStateRow | None:
+    def _state_row(self, agent_id: int) -> _StateRecord | None:
         if agent_id not in self._states:
             wanted = {agent_id, *self._expected} - self._states.keys()
             self._expected.clear()
-            with self.session.no_autoflush:  # rows added in this unit of work are held
-                rows = self.session.scalars(_STATES, {"agents": sorted(wanted)})
-                found = {row.agent_id: row for row in rows}
+            rows = self.session.execute(_STATES, {"agents": sorted(wanted)}).mappings()
+            found = {row["agent_id"]: _StateRecord(row["agent_id"], row) for row in rows}
             for wanted_id in wanted:
                 self._states[wanted_id] = found.get(wanted_id)
         return self._states[agent_id]
 
+    def _held(self, rows: Iterable[Any]) -> list[CallRecord]:
+        """Records of call rows read: the one already held for a row, else a new one."""
+        records = []
+        for row in rows:
+            record = self._calls.get(row["id"])
+            if record is None:
+                record = self._calls[row["id"]] = CallRecord(row)
+                record.stored()
+            records.append(record)
+        return records
+
+    def _locked(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
     # -- writes (deskui.services.calls only) ---------------------------------------------
 
-    def find_call(self, source: str, call_id: str) -> m.Call | None:
-        query = select(m.Call).where(m.Call.source == source, m.Call.call_id == call_id)
-        if self.session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        return self.session.scalars(query).first()
+    def find_call(self, source: str, call_id: str) -> CallRecord | None:
+        found = self.find_calls([(source, call_id)])
+        return found.get((source, call_id))
 
-    def find_calls(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], m.Call]:
+    def find_calls(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], CallRecord]:
         """The stored calls of a batch's events by (source, call id), read in one query and
-        locked on PostgreSQL like `find_call`."""
+        locked on PostgreSQL (the sweep or a desk may be ending the same call)."""
         wanted = set(keys)
         if not wanted:
             return {}
-        locked = self.session.get_bind().dialect.name == "postgresql"
-        query = _CALLS_BY_KEY_LOCKED if locked else _CALLS_BY_KEY
+        query = _CALLS_BY_KEY_LOCKED if self._locked() else _CALLS_BY_KEY
         sources, call_ids = sorted({s for s, _ in wanted}), sorted({c for _, c in wanted})
-        calls = self.session.scalars(query, {"sources": sources, "call_ids": call_ids})
-        found = {(c.source, c.call_id): c for c in calls}
+        rows = self.session.execute(query, {"sources": sources, "call_ids": call_ids})
+        found = {(c.source, c.call_id): c for c in self._held(rows.mappings())}
         return {key: call for key, call in found.items() if key in wanted}
 
-    def call_by_pk(self, call_pk: int) -> m.Call | None:
+    def call_by_pk(self, call_pk: int) -> CallRecord | None:
         """A call by its row id, locked on PostgreSQL like `find_call` (the bridge may be
         storing its hangup at the same moment)."""
-        query = select(m.Call).where(m.Call.id == call_pk)
-        if self.session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        return self.session.scalars(query).first()
+        if call_pk in self._calls:
+            return self._calls[call_pk]
+        query = _CALL_BY_PK_LOCKED if self._locked() else _CALL_BY_PK
+        held = self._held(self.session.execute(query, {"pk": call_pk}).mappings())
+        return held[0] if held else None
 
-    def new_call(self, source: str, call_id: str, facts: CallFacts, now: datetime) -> m.Call:
-        """A call first heard of, added to the session (flushed with the caller's writes)."""
-        call = m.Call(source=source, call_id=call_id, rings=[], blocked=False, updated_at=now)
+    def new_call(self, source: str, call_id: str, facts: CallFacts, now: datetime) -> CallRecord:
+        """A call first heard of: inserted by `insert_new` (its id is 0 until then)."""
+        values = dict.fromkeys(("id", "source", "call_id", *_MUTABLE))
+        values.update(
+            id=0, source=source, call_id=call_id, rings=[], blocked=False, queue="",
+            answering_extension="", updated_at=now,
+        )
+        call = CallRecord(values)
         self.apply(call, facts, now)
-        self.session.add(call)
+        self._new.append(call)
         return call
 
-    def apply(self, call: m.Call, facts: CallFacts, now: datetime) -> None:
+    def insert_new(self) -> None:
+        """The calls added since the last insert written in one statement, each row finding
+        its customer by a subquery (no read of its own), with their ids and customers back."""
+        new, self._new = self._new, []
+        if not new:
+            return
+        rows = []
+        for call in new:
+            row = {name: getattr(call, name) for name in _MUTABLE}
+            row.update(source=call.source, call_id=call.call_id, number=call._customer_number)
+            rows.append(row)
+        found = self.session.execute(_INSERT_CALLS, rows).all()
+        for call, (call_pk, customer_id) in zip(new, found, strict=True):
+            call.id = call_pk
+            if call._customer_number is not None:
+                call.customer_id = customer_id
+            call._customer_number = None
+            call.stored()
+            self._calls[call.id] = call
+
+    def write_pending(self) -> None:
+        """What changed in the calls and agent states held, written (one statement each,
+        its rows executed together): before a read of calls that could see it, and at the
+        commit (`UnitOfWork.before_commit`)."""
+        self.insert_new()
+        changed = [c for c in self._calls.values() if c.changed]
+        if changed:
+            rows = [
+                {"pk": c.id, **{f"v_{n}": v for n, v in zip(_MUTABLE, c.values(), strict=True)}}
+                for c in changed
+            ]
+            for row in rows:
+                row["v_rings"] = list(row["v_rings"])
+            self.session.execute(_UPDATE_CALL, rows)
+            for call in changed:
+                call.stored()
+        states = [s for s in self._states.values() if s is not None]
+        added = [s for s in states if s._stored is None]
+        if added:
+            self.session.execute(
+                insert(AGENT_STATE),
+                [{"agent_id": s.agent_id, **dict(zip(_STATE_COLUMNS, s.values(), strict=True))}
+                 for s in added],
+            )
+        altered = [s for s in states if s._stored is not None and s._stored != s.values()]
+        if altered:
+            self.session.execute(
+                _UPDATE_STATE,
+                [{"pk": s.agent_id, **{f"v_{n}": v for n, v in zip(_STATE_COLUMNS, s.values(), strict=True)}}
+                 for s in altered],
+            )
+        for state in (*added, *altered):
+            state._stored = state.values()
+
+    def apply(self, call: CallRecord, facts: CallFacts, now: datetime) -> None:
         if facts.outcome is CallOutcome.MISSED:
             party = facts.from_number if facts.direction is Direction.IN else facts.to_number
             self._no_missed.discard(party)
@@ -292,18 +482,20 @@ class CallStore(StoreBase):
     def _customer_query(number: str) -> Select[Any]:
         return _CUSTOMER_OF.params(number=number)
 
-    def set_customer_of(self, call: m.Call, number: str) -> None:
-        """The call's customer found by the INSERT or UPDATE that writes it (a subquery):
-        no round trip of its own for each new call."""
-        call.customer_id = self._customer_query(number).scalar_subquery()
+    def set_customer_of(self, call: CallRecord, number: str) -> None:
+        """The new call's customer found by the INSERT that writes it (a subquery): no
+        round trip of its own for each new call."""
+        call._customer_number = number
 
     def open_missed_callback(self, party_number: str) -> int | None:
         """The missed-call callback still open for this number, if any."""
+        self.write_pending()
         found = self.session.scalar(_OPEN_MISSED_CALLBACK, {"number": party_number})
         return int(found) if found is not None else None
 
     def missed_count(self, callback_id: int) -> int:
         """How many missed calls a missed-call callback collapses (its count)."""
+        self.write_pending()
         query = select(func.count()).where(m.Call.callback_id == callback_id)
         return int(self.session.scalar(query) or 0)
 
@@ -320,6 +512,7 @@ class CallStore(StoreBase):
         """This number's missed calls not yet called back: (call id, callback id)."""
         if party_number in self._no_missed:
             return []
+        self.write_pending()
         query = select(m.Call.id, m.Call.callback_id).where(
             m.Call.party_number == party_number, m.Call.outcome == CallOutcome.MISSED
         )
@@ -329,9 +522,11 @@ class CallStore(StoreBase):
         """These missed calls become called back."""
         if not ids:
             return
+        self.write_pending()
+        self._called_back(ids, now)
         self.session.execute(
-            update(m.Call)
-            .where(m.Call.id.in_(ids))
+            update(CALL)
+            .where(CALL.c.id.in_(ids))
             .values(outcome=CallOutcome.CALLED_BACK, updated_at=now)
         )
         for call_pk in ids:
@@ -339,6 +534,7 @@ class CallStore(StoreBase):
 
     def mark_called_back_by(self, callback_id: int, now: datetime) -> list[int]:
         """The missed calls counted in this callback become called back (it was done)."""
+        self.write_pending()
         ids = list(
             self.session.scalars(
                 select(m.Call.id).where(
@@ -347,14 +543,23 @@ class CallStore(StoreBase):
             )
         )
         if ids:
+            self._called_back(ids, now)
             self.session.execute(
-                update(m.Call)
-                .where(m.Call.id.in_(ids))
+                update(CALL)
+                .where(CALL.c.id.in_(ids))
                 .values(outcome=CallOutcome.CALLED_BACK, updated_at=now)
             )
             for call_pk in ids:
                 self._changed("call", call_pk, now)
         return ids
+
+    def _called_back(self, ids: Iterable[int], now: datetime) -> None:
+        """The records held of calls an UPDATE makes called back say so too."""
+        for call_pk in ids:
+            call = self._calls.get(call_pk)
+            if call is not None:
+                call.outcome, call.updated_at = CallOutcome.CALLED_BACK, now
+                call.stored()
 
     def callback_counted(self, callback_id: int, now: datetime) -> None:
         """A missed call counted into an open callback: its desks show the new count."""
@@ -371,9 +576,7 @@ class CallStore(StoreBase):
     ) -> None:
         row = self._state_row(agent_id)
         if row is None:
-            row = m.AgentStateRow(agent_id=agent_id)
-            self.session.add(row)
-            self._states[agent_id] = row
+            row = self._states[agent_id] = _StateRecord(agent_id)
         row.state = state
         row.reason = reason
         row.since = since
@@ -409,12 +612,13 @@ class CallStore(StoreBase):
             for r, name in self.session.execute(query)
         ]
 
-    def open_calls(self, states: Sequence[str]) -> list[m.Call]:
+    def open_calls(self, states: Sequence[str]) -> list[CallRecord]:
         """Calls in one of `states` (ringing, answered), oldest first: the sweep's work."""
-        query = select(m.Call).where(m.Call.state.in_(states)).order_by(m.Call.started_at)
-        return list(self.session.scalars(query))
+        self.write_pending()
+        query = select(CALL).where(CALL.c.state.in_(states)).order_by(CALL.c.started_at)
+        return self._held(self.session.execute(query).mappings())
 
-    def call_changed(self, call: m.Call, now: datetime) -> None:
+    def call_changed(self, call: CallRecord, now: datetime) -> None:
         """The change feed rows that say whom the call concerns: ("call", call id) for the
         floor and the caller log; ("call_agent", agent id) for each agent it rings or was
         answered by; ("call_queue", call id) when it rings a queue and no agent by name."""

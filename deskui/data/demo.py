@@ -346,7 +346,7 @@ def _seed_calls(
             call.rings = [agent.id]
             if step.answered:
                 call.agent_id = agent.id
-            uow.session.flush()
+            uow.calls.insert_new()
             uow.calls.add_event(call.id, str(kind), at, str(step.effect), fields)
         if call is not None:
             uow.calls.call_changed(call, now)

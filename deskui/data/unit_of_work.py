@@ -23,7 +23,7 @@ from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.site import SiteRules, site_rules
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from sqlalchemy import Table
 
@@ -137,6 +137,9 @@ class UnitOfWork:
         self.changed: list[tuple[str, int]] = []
         """The change feed rows of this transaction: its commit tells the listening desks
         whom they concern (PostgreSQL NOTIFY, `change_listener.change_note`)."""
+        self._before_commit: list[Callable[[], None]] = []
+        """What stores hold unwritten, written at the commit before the change feed
+        (`before_commit`)."""
         self._later: dict[Table, list[dict[str, Any]]] = {}
         """Append-only rows nothing reads back in this transaction (the change feed's, a
         call's events): written at commit, after the session's own rows, without the ORM
@@ -154,12 +157,21 @@ class UnitOfWork:
         self.session.rollback()
         self.session.close()
 
+    def before_commit(self, write: Callable[[], None]) -> None:
+        """A store's writes of what it holds outside the session (the call store's rows,
+        written without the ORM), run at the commit after the session's own."""
+        self._before_commit.append(write)
+
     def add_later(self, table: Table, row: dict[str, Any]) -> None:
         """An append-only row (no id wanted back, nothing reads it before the commit),
         written at `commit` with the others of its table in one statement."""
         self._later.setdefault(table, []).append(row)
 
     def commit(self) -> None:
+        if self._before_commit:
+            self.session.flush()  # rows they may refer to (a missed call's callback)
+            for write in self._before_commit:
+                write()
         later, self._later = self._later, {}
         if self.session.get_bind().dialect.name == "postgresql":
             note = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from deskui.data import models as m
-from deskui.data.call_store import AgentStateRecord, CallFilter, CallRow
+from deskui.data.call_store import AgentStateRecord, CallFilter, CallRecord, CallRow
 from deskui.data.callback_store import MISSED_CALL
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.accounts import masked_number, sees_personal
@@ -175,7 +175,7 @@ def _is_blocked(uow: UnitOfWork, event: CallEvent) -> bool:
 def _create_calls(
     uow: UnitOfWork,
     posted: list[_Posted],
-    calls: dict[tuple[str, str], m.Call],
+    calls: dict[tuple[str, str], CallRecord],
     agents: Mapping[str, int],
     now: datetime,
 ) -> dict[tuple[str, str], tuple[_Posted, Transition]]:
@@ -199,11 +199,11 @@ def _create_calls(
             call = calls[key]
             if call.party_number != ANONYMOUS:
                 uow.calls.set_customer_of(call, call.party_number)
-        uow.session.flush()  # the new calls' ids, for their events and the change feed
+        uow.calls.insert_new()  # the new calls' ids, for their events and the change feed
     return created
 
 
-def _ring(call: m.Call, event: CallEvent, step: Transition, agents: Mapping[str, int]) -> None:
+def _ring(call: CallRecord, event: CallEvent, step: Transition, agents: Mapping[str, int]) -> None:
     """The agents the event rings (`user[]`), and the one who answered."""
     rings = [agents[user] for user in event.users if user in agents]
     call.rings = list(dict.fromkeys([*(call.rings or []), *rings]))
@@ -214,7 +214,7 @@ def _ring(call: m.Call, event: CallEvent, step: Transition, agents: Mapping[str,
 def _record(
     uow: UnitOfWork,
     posted: _Posted,
-    call: m.Call,
+    call: CallRecord,
     made: Transition | None,
     agents: Mapping[str, int],
     now: datetime,
@@ -241,7 +241,7 @@ def _record(
     return CallEventRecorded(call.id, step.effect, call.state, is_blocked)
 
 
-def _follow(uow: UnitOfWork, call: m.Call, step: Transition, at: datetime, now: datetime) -> None:
+def _follow(uow: UnitOfWork, call: CallRecord, step: Transition, at: datetime, now: datetime) -> None:
     """What a call's new state sets off (its answering agent already set): the agent on the
     call, then in wrap-up; a missed call's callback; a missed callback met by this call."""
     if step.answered:
@@ -281,7 +281,7 @@ def _end_orphan(
     uow.calls.call_changed(orphan, now)
 
 
-def _close_missed(uow: UnitOfWork, call: m.Call, agent_id: int | None, now: datetime) -> None:
+def _close_missed(uow: UnitOfWork, call: CallRecord, agent_id: int | None, now: datetime) -> None:
     """An answered call from a number with a missed callback open, or an agent's call back
     to it, meets the callback and calls its missed calls back."""
     missed = uow.calls.missed_calls(call.party_number)  # one read: none, the usual case
@@ -293,7 +293,7 @@ def _close_missed(uow: UnitOfWork, call: m.Call, agent_id: int | None, now: date
     uow.calls.mark_called_back([call_pk for call_pk, _ in missed], now)
 
 
-def _missed(uow: UnitOfWork, call: m.Call, step: Transition, now: datetime) -> None:
+def _missed(uow: UnitOfWork, call: CallRecord, step: Transition, now: datetime) -> None:
     """A missed call becomes the callback 未接来电回拨 of its number, or is counted into the
     one still open: to the customer's agent, else to the shared queue; a number no customer
     has goes to the shared queue named by its number (a withheld one never comes here:
@@ -301,7 +301,6 @@ def _missed(uow: UnitOfWork, call: m.Call, step: Transition, now: datetime) -> N
     open_callback = uow.calls.open_missed_callback(call.party_number)
     if open_callback is not None:
         call.callback_id = open_callback
-        uow.session.flush()
         count = uow.calls.missed_count(open_callback)
         uow.callbacks.callback_event(
             open_callback, None, now, "missed_again", {"call": call.call_id, "count": count}
