@@ -9,7 +9,8 @@ extensions and 500 customers. `--desks` desks listen as desks on one host do, in
 their own: one LISTEN connection led by the first to start, the others following it on a
 local socket (deskui.data.change_listener.ChangeListener), and on each note that concerns a
 desk (it names their agent, or any call for the first desk, a lead's floor: `note_concerns`)
-that desk reads the change feed after the id it last saw, on its own connection. `--clients`
+that desk reads the change feed after the id it last saw, on its own connection, paced as
+the desk paces it (`ReadPacer`: at once, then at most once every 0.25 s, none lost). `--clients`
 threads post as a PBX does (keep-alive HTTP, JSON): per call `newCall`, `answer`, `hangup`
 (every fifth call missed: `newCall`, `hangup` cancel, which files a callback). Each post's
 latency is the time to its reply, which comes after the event is committed. `--quick`: 200
@@ -140,7 +141,7 @@ def _desks_child(url: str, schema: str, agents: list[int]) -> int:
     import psycopg
     from sqlalchemy.engine import make_url
 
-    from deskui.data.change_listener import ChangeListener, note_concerns
+    from deskui.data.change_listener import ChangeListener, ReadPacer, note_concerns
 
     lock = threading.Lock()
     counts = {"heard": 0, "reads": 0}
@@ -155,13 +156,11 @@ def _desks_child(url: str, schema: str, agents: list[int]) -> int:
         connections.append(connection)
         seen = [int(connection.execute("SELECT coalesce(max(id), 0) FROM change").fetchone()[0])]  # type: ignore[index]
         reading = threading.Lock()
+        pacer = ReadPacer(time.monotonic)  # as the desk paces its reads (DeskApp.heard)
 
-        def heard(note: str) -> None:
-            with lock:
-                counts["heard"] += 1
-            if not note_concerns(note, agent, watches_calls=floor):
-                return
+        def read() -> None:
             with reading:
+                pacer.read()
                 rows = connection.execute(
                     "SELECT id, entity, entity_id FROM change WHERE id > %s ORDER BY id",
                     (seen[0],),
@@ -170,6 +169,20 @@ def _desks_child(url: str, schema: str, agents: list[int]) -> int:
                     seen[0] = rows[-1][0]
             with lock:
                 counts["reads"] += 1
+
+        def heard(note: str) -> None:
+            with lock:
+                counts["heard"] += 1
+            if not note_concerns(note, agent, watches_calls=floor):
+                return
+            with reading:
+                wait = pacer.heard()
+            if wait == 0.0:
+                read()
+            elif wait is not None:
+                timer = threading.Timer(wait, read)
+                timer.daemon = True
+                timer.start()
 
         return ChangeListener(make_url(url), heard, address=address)
 

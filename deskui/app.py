@@ -213,6 +213,8 @@ class DeskApp(KeysInOrderApp[None]):
         self.collector = IdleCollector()
         """Full GC passes when the keyboard is quiet; told of every key (`on_event`)."""
         self._last_change = 0
+        self._read_pacer: Any = None
+        """When notes make this desk read the feed (a `ReadPacer`, made at the first)."""
         self.pending_saves = PendingSaves(self)
         """Saves the desk promised to retry, retried from the tick (issue 13)."""
         self._demo_names: frozenset[str] = frozenset()
@@ -677,14 +679,20 @@ class DeskApp(KeysInOrderApp[None]):
         """A notification: the feed is read now when it concerns this desk (issue 25: a call
         wakes only the desks it rings or pops, and those showing the floor or the caller
         log); one that does not is read with the next change that does, or the tick's poll."""
-        from deskui.data.change_listener import note_concerns, note_names
+        from deskui.data.change_listener import ReadPacer, note_concerns, note_names
 
         agent_id = self.agent.id if self.agent is not None else None
         watching = any(getattr(screen, "watches_calls", False) for screen in self.screen_stack)
         if note_names(note, agent_id):  # a call rings or pops here: its read starts now
             self.phone.read_ahead()
         if note_concerns(note, agent_id, watches_calls=watching):
-            self.poll_changes()
+            if self._read_pacer is None:
+                self._read_pacer = ReadPacer(time.monotonic)
+            wait = self._read_pacer.heard()  # at most one read a READ_SPACING: never lost
+            if wait == 0.0:
+                self.poll_changes()
+            elif wait is not None:
+                self.set_timer(wait, self.poll_changes)
 
     def _poll_due(self) -> bool:
         """Whether this tick polls the change feed: every CHANGE_POLL_TICKS, or only every
@@ -750,8 +758,14 @@ class DeskApp(KeysInOrderApp[None]):
     def _sweep_failed(self, reason: str) -> None:
         self._desk().show_trouble(t("app.database_failed", reason=reason))
 
-    @work(thread=True, exclusive=True, group="changes", exit_on_error=False)
     def poll_changes(self) -> None:
+        """Read the change feed now (a note, the tick's poll, a write of this desk)."""
+        if self._read_pacer is not None:
+            self._read_pacer.read()
+        self._read_changes()
+
+    @work(thread=True, exclusive=True, group="changes", exit_on_error=False)
+    def _read_changes(self) -> None:
         with self.unit_of_work() as uow:
             changes = uow.changes.changes_since(self._last_change)
         deliver(self, self._database_answered)

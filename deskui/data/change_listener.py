@@ -72,6 +72,39 @@ def note_concerns(note: str, agent_id: int | None, *, watches_calls: bool) -> bo
     return watches_calls or note_names(note, agent_id)
 
 
+READ_SPACING = 0.25
+"""A desk reads the change feed for notes at most this often (the first at once, the others
+at the end of the spacing, never dropped): at a PBX's 500 events/s a missed call's shared
+callback concerns every desk, and fifty desks each reading for each one cost the server more
+than the bridge's own writes (benchmarks/phone.py). A call that rings or pops a desk is
+read at once by its own path (`note_names`); the floor updates within a second still."""
+
+
+class ReadPacer:
+    """When a desk reads the change feed for the notes it hears (`READ_SPACING`): `heard()`
+    says read now (0.0), read after this delay (one read is then due, later notes ride on
+    it: None), and `read()` says a read started. Pure: the clock is given."""
+
+    def __init__(self, clock: Callable[[], float], spacing: float = READ_SPACING) -> None:
+        self._clock = clock
+        self._spacing = spacing
+        self._last = -spacing
+        self._due = False
+
+    def heard(self) -> float | None:
+        if self._due:
+            return None
+        wait = self._last + self._spacing - self._clock()
+        if wait <= 0:
+            return 0.0
+        self._due = True
+        return wait
+
+    def read(self) -> None:
+        self._last = self._clock()
+        self._due = False
+
+
 RETRY_SECONDS = 5.0
 WAIT_SECONDS = 0.5
 """How often the leading desk looks for new followers between notifications."""
