@@ -4,8 +4,9 @@ lead's floor make of them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -51,6 +52,7 @@ _MUTABLE = (
 )
 """A call's columns the write path may change (all but its id and its key)."""
 _STATE_COLUMNS = ("state", "reason", "since", "call_id")
+_CALLBACK = _MUTABLE.index("callback_id")
 
 # The phone bridge's reads and writes of each batch, built once (a statement built for each
 # batch cost more of its time than the database's answer): lists are expanding parameters.
@@ -164,6 +166,11 @@ class CallRecord:
 
     def stored(self) -> None:
         self._stored = self.values()
+
+    @property
+    def stored_callback(self) -> int | None:
+        """The callback the stored row counts the call in (None: none, or not stored)."""
+        return None if self._stored is None else self._stored[_CALLBACK]
 
     @property
     def changed(self) -> bool:
@@ -285,7 +292,7 @@ class CallStore(StoreBase):
         the ORM's identity map would keep (a batch's call may be an orphan ended too)."""
         self._new: list[CallRecord] = []
         """Calls first heard of in this unit of work, not yet inserted."""
-        uow.before_commit(self.write_pending)
+        uow.before_commit(partial(self.write_pending, at_commit=True))
 
     def expect_agents(self, agent_ids: Iterable[int]) -> None:
         """The agents whose states a batch may read: read together at the first one asked."""
@@ -311,6 +318,14 @@ class CallStore(StoreBase):
                 record.stored()
             records.append(record)
         return records
+
+    def _write_if(self, concerns: Callable[[CallRecord], bool]) -> None:
+        """Write what is pending when a call it concerns is new or changed: a read of those
+        calls must see this transaction's own (the ORM's autoflush, for these rows only)."""
+        if any(concerns(c) for c in self._new) or any(
+            c.changed and concerns(c) for c in self._calls.values()
+        ):
+            self.write_pending()
 
     def _locked(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"
@@ -374,12 +389,43 @@ class CallStore(StoreBase):
             call.stored()
             self._calls[call.id] = call
 
-    def write_pending(self) -> None:
-        """What changed in the calls and agent states held, written (one statement each,
-        its rows executed together): before a read of calls that could see it, and at the
-        commit (`UnitOfWork.before_commit`)."""
+    def write_pending(self, *, at_commit: bool = False) -> None:
+        """What changed in the calls and agent states held, written: before a read of calls
+        that could see it, and at the commit (`UnitOfWork.before_commit`), where on
+        PostgreSQL it joins the commit's one statement with the change feed
+        (`UnitOfWork.add_later_write`: one round trip for a batch's writes)."""
         self.insert_new()
         changed = [c for c in self._calls.values() if c.changed]
+        states = [s for s in self._states.values() if s is not None]
+        added = [s for s in states if s._stored is None]
+        altered = [s for s in states if s._stored is not None and s._stored != s.values()]
+        if at_commit and self._uow.writes_later:
+            self._later_writes(changed, [*added, *altered])
+        else:
+            self._write_now(changed, added, altered)
+        for call in changed:
+            call.stored()
+        for state in (*added, *altered):
+            state._stored = state.values()
+
+    def _later_writes(self, changed: list[CallRecord], states: list[_StateRecord]) -> None:
+        from deskui.data.later_rows import LaterWrite
+
+        if changed:
+            rows = [{"id": c.id, **dict(zip(_MUTABLE, c.values(), strict=True))} for c in changed]
+            for row in rows:
+                row["rings"] = list(row["rings"])
+            self._uow.add_later_write(LaterWrite(CALL, ("id",), _MUTABLE, rows))
+        if states:
+            rows = [{"agent_id": s.agent_id, **dict(zip(_STATE_COLUMNS, s.values(), strict=True))}
+                    for s in states]  # fmt: skip
+            self._uow.add_later_write(
+                LaterWrite(AGENT_STATE, ("agent_id",), _STATE_COLUMNS, rows, upsert=True)
+            )
+
+    def _write_now(
+        self, changed: list[CallRecord], added: list[_StateRecord], altered: list[_StateRecord]
+    ) -> None:
         if changed:
             rows = [
                 {"pk": c.id, **{f"v_{n}": v for n, v in zip(_MUTABLE, c.values(), strict=True)}}
@@ -388,25 +434,18 @@ class CallStore(StoreBase):
             for row in rows:
                 row["v_rings"] = list(row["v_rings"])
             self.session.execute(_UPDATE_CALL, rows)
-            for call in changed:
-                call.stored()
-        states = [s for s in self._states.values() if s is not None]
-        added = [s for s in states if s._stored is None]
         if added:
             self.session.execute(
                 insert(AGENT_STATE),
                 [{"agent_id": s.agent_id, **dict(zip(_STATE_COLUMNS, s.values(), strict=True))}
-                 for s in added],
+                 for s in added],  # fmt: skip
             )
-        altered = [s for s in states if s._stored is not None and s._stored != s.values()]
         if altered:
             self.session.execute(
                 _UPDATE_STATE,
                 [{"pk": s.agent_id, **{f"v_{n}": v for n, v in zip(_STATE_COLUMNS, s.values(), strict=True)}}
-                 for s in altered],
+                 for s in altered],  # fmt: skip
             )
-        for state in (*added, *altered):
-            state._stored = state.values()
 
     def apply(self, call: CallRecord, facts: CallFacts, now: datetime) -> None:
         if facts.outcome is CallOutcome.MISSED:
@@ -489,13 +528,13 @@ class CallStore(StoreBase):
 
     def open_missed_callback(self, party_number: str) -> int | None:
         """The missed-call callback still open for this number, if any."""
-        self.write_pending()
+        self._write_if(lambda call: call.party_number == party_number)
         found = self.session.scalar(_OPEN_MISSED_CALLBACK, {"number": party_number})
         return int(found) if found is not None else None
 
     def missed_count(self, callback_id: int) -> int:
         """How many missed calls a missed-call callback collapses (its count)."""
-        self.write_pending()
+        self._write_if(lambda call: callback_id in (call.callback_id, call.stored_callback))
         query = select(func.count()).where(m.Call.callback_id == callback_id)
         return int(self.session.scalar(query) or 0)
 
@@ -512,7 +551,7 @@ class CallStore(StoreBase):
         """This number's missed calls not yet called back: (call id, callback id)."""
         if party_number in self._no_missed:
             return []
-        self.write_pending()
+        self._write_if(lambda call: call.party_number == party_number)
         query = select(m.Call.id, m.Call.callback_id).where(
             m.Call.party_number == party_number, m.Call.outcome == CallOutcome.MISSED
         )
@@ -522,7 +561,7 @@ class CallStore(StoreBase):
         """These missed calls become called back."""
         if not ids:
             return
-        self.write_pending()
+        self._write_if(lambda call: call.id in ids)
         self._called_back(ids, now)
         self.session.execute(
             update(CALL)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from deskui.data.agent_store import AgentStore
     from deskui.data.audit_store import AuditStore
     from deskui.data.calendar_store import CalendarStore
+    from deskui.data.later_rows import LaterWrite
     from deskui.data.call_store import CallStore
     from deskui.data.callback_store import CallbackStore
     from deskui.data.change_feed import ChangeFeed
@@ -140,6 +141,8 @@ class UnitOfWork:
         self._before_commit: list[Callable[[], None]] = []
         """What stores hold unwritten, written at the commit before the change feed
         (`before_commit`)."""
+        self._later_writes: list[LaterWrite] = []
+        """Rows by key written at the commit in its one statement (`add_later_write`)."""
         self._later: dict[Table, list[dict[str, Any]]] = {}
         """Append-only rows nothing reads back in this transaction (the change feed's, a
         call's events): written at commit, after the session's own rows, without the ORM
@@ -162,6 +165,18 @@ class UnitOfWork:
         written without the ORM), run at the commit after the session's own."""
         self._before_commit.append(write)
 
+    @property
+    def writes_later(self) -> bool:
+        """Whether rows by key wait for the commit's one statement (PostgreSQL) rather than
+        being written when handed over (`add_later_write`)."""
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    def add_later_write(self, write: LaterWrite) -> None:
+        """Rows by key (an UPDATE, or an upsert), written by the commit's one statement with
+        the change feed on PostgreSQL (`writes_later`): a store's last writes at the commit,
+        nothing reads them back."""
+        self._later_writes.append(write)
+
     def add_later(self, table: Table, row: dict[str, Any]) -> None:
         """An append-only row (no id wanted back, nothing reads it before the commit),
         written at `commit` with the others of its table in one statement."""
@@ -173,6 +188,7 @@ class UnitOfWork:
             for write in self._before_commit:
                 write()
         later, self._later = self._later, {}
+        writes, self._later_writes = self._later_writes, []
         if self.session.get_bind().dialect.name == "postgresql":
             note = None
             if self.changed:
@@ -180,11 +196,11 @@ class UnitOfWork:
 
                 # delivered at commit, once per transaction: the desks it concerns poll at once
                 note = change_note(self.changed)
-            if later or note is not None:
+            if later or writes or note is not None:
                 self.session.flush()  # the rows the later ones refer to (a call's events)
                 from deskui.data.later_rows import write_with_note
 
-                write_with_note(self.session, later, note)
+                write_with_note(self.session, later, note, writes)
         elif later:
             from sqlalchemy import insert
 
