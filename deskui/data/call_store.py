@@ -302,7 +302,7 @@ class CallStore(StoreBase):
         if agent_id not in self._states:
             wanted = {agent_id, *self._expected} - self._states.keys()
             self._expected.clear()
-            rows = self.session.execute(_STATES, {"agents": sorted(wanted)}).mappings()
+            rows = self._core.execute(_STATES, {"agents": sorted(wanted)}).mappings()
             found = {row["agent_id"]: _StateRecord(row["agent_id"], row) for row in rows}
             for wanted_id in wanted:
                 self._states[wanted_id] = found.get(wanted_id)
@@ -327,6 +327,12 @@ class CallStore(StoreBase):
         ):
             self.write_pending()
 
+    @property
+    def _core(self) -> Any:
+        """The transaction's connection: the write path's statements are Core's, and go
+        without the session's autoflush (nothing of the ORM's is in the rows they read)."""
+        return self.session.connection()
+
     def _locked(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"
 
@@ -344,7 +350,7 @@ class CallStore(StoreBase):
             return {}
         query = _CALLS_BY_KEY_LOCKED if self._locked() else _CALLS_BY_KEY
         sources, call_ids = sorted({s for s, _ in wanted}), sorted({c for _, c in wanted})
-        rows = self.session.execute(query, {"sources": sources, "call_ids": call_ids})
+        rows = self._core.execute(query, {"sources": sources, "call_ids": call_ids})
         found = {(c.source, c.call_id): c for c in self._held(rows.mappings())}
         return {key: call for key, call in found.items() if key in wanted}
 
@@ -354,7 +360,7 @@ class CallStore(StoreBase):
         if call_pk in self._calls:
             return self._calls[call_pk]
         query = _CALL_BY_PK_LOCKED if self._locked() else _CALL_BY_PK
-        held = self._held(self.session.execute(query, {"pk": call_pk}).mappings())
+        held = self._held(self._core.execute(query, {"pk": call_pk}).mappings())
         return held[0] if held else None
 
     def new_call(self, source: str, call_id: str, facts: CallFacts, now: datetime) -> CallRecord:
@@ -380,7 +386,7 @@ class CallStore(StoreBase):
             row = {name: getattr(call, name) for name in _MUTABLE}
             row.update(source=call.source, call_id=call.call_id, number=call._customer_number)
             rows.append(row)
-        found = self.session.execute(_INSERT_CALLS, rows).all()
+        found = self._core.execute(_INSERT_CALLS, rows).all()
         for call, (call_pk, customer_id) in zip(new, found, strict=True):
             call.id = call_pk
             if call._customer_number is not None:
@@ -433,15 +439,15 @@ class CallStore(StoreBase):
             ]
             for row in rows:
                 row["v_rings"] = list(row["v_rings"])
-            self.session.execute(_UPDATE_CALL, rows)
+            self._core.execute(_UPDATE_CALL, rows)
         if added:
-            self.session.execute(
+            self._core.execute(
                 insert(AGENT_STATE),
                 [{"agent_id": s.agent_id, **dict(zip(_STATE_COLUMNS, s.values(), strict=True))}
                  for s in added],  # fmt: skip
             )
         if altered:
-            self.session.execute(
+            self._core.execute(
                 _UPDATE_STATE,
                 [{"pk": s.agent_id, **{f"v_{n}": v for n, v in zip(_STATE_COLUMNS, s.values(), strict=True)}}
                  for s in altered],  # fmt: skip
@@ -544,7 +550,7 @@ class CallStore(StoreBase):
         wanted = set(numbers) - {ANONYMOUS}
         if not wanted:
             return
-        found = self.session.scalars(_MISSED_NUMBERS, {"numbers": sorted(wanted)})
+        found = self._core.execute(_MISSED_NUMBERS, {"numbers": sorted(wanted)}).scalars()
         self._no_missed |= wanted - set(found)
 
     def missed_calls(self, party_number: str) -> list[tuple[int, int | None]]:

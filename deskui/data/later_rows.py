@@ -115,4 +115,4 @@ def write_with_note(
     if note is not None:
         params.update(c=CHANNEL, n=note)
     head = f"WITH {', '.join(parts)} " if parts else ""
-    session.execute(text(head + select), params)
+    session.connection().execute(text(head + select), params)  # no autoflush: done
