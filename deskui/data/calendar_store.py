@@ -16,6 +16,9 @@ class CalendarStore(StoreBase):
     # -- calendar, drafts, changes -----------------------------------------------------------
 
     def calendar_overrides(self) -> dict[date, bool]:
+        kept = self._uow.calendar_kept
+        if kept is not None:  # as a caller keeps them between units of work (the bridge)
+            return dict(kept)
         return {d.day: d.is_working for d in self.session.scalars(select(m.CalendarDay))}
 
     def set_calendar_day(self, day: date, is_working: bool, note: str = "") -> None:

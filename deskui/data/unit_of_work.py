@@ -24,6 +24,7 @@ from deskui.domain.site import SiteRules, site_rules
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from datetime import date
 
     from sqlalchemy import Table
 
@@ -119,6 +120,7 @@ class UnitOfWork:
         quick: bool = False,
         rules: SiteRules | None = None,
         agents_by_word: Mapping[str, int] | None = None,
+        calendar: Mapping[date, bool] | None = None,
     ) -> None:
         self._database = database
         self._policy = policy
@@ -129,6 +131,9 @@ class UnitOfWork:
         event); None: read from the stored settings."""
         self._rules: SiteRules | None = rules
         self.agents_by_word = agents_by_word
+        self.calendar_kept = calendar
+        """The business calendar's overrides as a caller keeps them (the phone bridge: a
+        read less for each missed call); None: `CalendarStore` reads them."""
         """Active agents by extension and by name, as a caller keeps them (the phone
         bridge); None: `CallStore.agents_at` reads them."""
 

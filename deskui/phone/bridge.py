@@ -12,8 +12,9 @@
   came while it stored the last batch go in the next, in one transaction (one commit for a
   few events at 500 events/s), each replied to once it is committed; after a batch of
   several it waits `GATHER_SECONDS` for the posters it just answered. The site's rules and
-  its agents by extension are kept between batches, read again every `KEEP_SECONDS` (a
-  block list or an extension changed takes effect within that). While the database is away
+  its agents by extension and its business calendar are kept between batches, read again
+  every `KEEP_SECONDS` (a block list, an extension or a holiday changed takes effect within
+  that). While the database is away
   the events go to a journal (a 0600 file) in the same order, and are replayed when it is
   back, before any newer event.
 - Every `SWEEP_SECONDS` the sweep closes calls left ringing past the site's time.
@@ -57,7 +58,7 @@ GATHER_SECONDS = 0.001
 answered (benchmarks/phone.py, 4 posters, 50 desks: about 3 events a commit instead of 2,
 a fifth less CPU an event in the bridge and in the listening desks)."""
 KEEP_SECONDS = 2.0
-"""The site's rules and agents are read again when older than this."""
+"""The site's rules, agents and calendar are read again when older than this."""
 TOKEN_ENV = "DESKUI_PHONE_TOKEN"
 TOKEN_SETTING = "phone.token_sha256"
 """A site's stored token: only its SHA-256 (the settings are readable by every desk)."""
@@ -143,8 +144,9 @@ class Bridge:
         self._health: BaseException | None = None
         self._health_at = -HEALTH_REUSE_SECONDS
         self._health_lock = asyncio.Lock()
-        self._kept: tuple[Any, dict[str, int], float] | None = None
-        """The site's rules, its agents by extension and name, and when they were read."""
+        self._kept: tuple[Any, dict[str, int], Any, float] | None = None
+        """The site's rules, its agents by extension and name, its business calendar's
+        overrides, and when they were read."""
         self._pending: list[tuple[dict[str, object], datetime, asyncio.Future[Any]]] = []
         self._storing = False
         self._last_batch = 0
@@ -177,12 +179,13 @@ class Bridge:
         from deskui.services.calls import PHONE_ACTOR, RecordCallEvent, record_call_events
 
         kept = self._kept
-        fresh = kept is not None and time.monotonic() - kept[2] < KEEP_SECONDS
-        rules, agents = (kept[0], kept[1]) if kept is not None and fresh else (None, None)
-        with UnitOfWork(self._db(), rules=rules, agents_by_word=agents) as uow:
+        fresh = kept is not None and time.monotonic() - kept[3] < KEEP_SECONDS
+        rules, agents, days = (kept[:3]) if kept is not None and fresh else (None, None, None)
+        with UnitOfWork(self._db(), rules=rules, agents_by_word=agents, calendar=days) as uow:
             if not fresh:  # read in this transaction: no round trip of their own
                 uow.agents_by_word = uow.calls.agents_by_word()
-                self._kept = (uow.rules, uow.agents_by_word, time.monotonic())
+                uow.calendar_kept = uow.calendar.calendar_overrides()
+                self._kept = (uow.rules, uow.agents_by_word, uow.calendar_kept, time.monotonic())
             commands = [RecordCallEvent(f, received_at=at) for f, at in items]
             results = record_call_events(uow, PHONE_ACTOR, commands, self._clock.now())
         return [r if isinstance(r, Invalid) else r.reject for r in results]
