@@ -313,7 +313,7 @@ def test_a_fault_of_ours_in_a_batch_fails_only_its_own_event(
     assert len(bridge._journal) == 0  # a fault of ours is no database away: nothing journaled
 
 
-def test_the_sites_rules_and_agents_are_kept_between_batches_for_a_while(
+def test_the_sites_rules_agents_and_calendar_are_kept_between_batches_for_a_while(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sqlalchemy import event
@@ -332,6 +332,8 @@ def test_the_sites_rules_and_agents_are_kept_between_batches_for_a_while(
     finally:
         event.remove(database.engine, "before_cursor_execute", count)
     assert statements and not any("site_setting" in s or "FROM agent" in s for s in statements)
+    assert any("INSERT INTO callback" in s for s in statements)  # a missed call's callback:
+    assert not any("calendar_day" in s for s in statements)  # due by the kept calendar
     with UnitOfWork(database) as uow:  # a number blocked now: refused once they are read again
         uow.settings.save_settings({"phone.block_list": "13812345678"}, None, FIXED_NOW)
         uow.commit()
