@@ -534,15 +534,25 @@ class CallStore(StoreBase):
 
     def open_missed_callback(self, party_number: str) -> int | None:
         """The missed-call callback still open for this number, if any."""
-        self._write_if(lambda call: call.party_number == party_number)
+        self._write_if(  # only a call counted in a callback can be found (or stop being)
+            lambda call: call.party_number == party_number
+            and (call.callback_id is not None or call.stored_callback is not None)
+        )
         found = self.session.scalar(_OPEN_MISSED_CALLBACK, {"number": party_number})
         return int(found) if found is not None else None
 
     def missed_count(self, callback_id: int) -> int:
         """How many missed calls a missed-call callback collapses (its count)."""
-        self._write_if(lambda call: callback_id in (call.callback_id, call.stored_callback))
         query = select(func.count()).where(m.Call.callback_id == callback_id)
-        return int(self.session.scalar(query) or 0)
+        stored = int(self._core.execute(query).scalar() or 0)  # as written: those held next
+        counted = [*self._new, *self._calls.values()]  # not yet inserted, and read or inserted
+        moved_in = sum(
+            1 for c in counted if c.callback_id == callback_id and c.stored_callback != callback_id
+        )
+        moved_out = sum(
+            1 for c in counted if c.stored_callback == callback_id and c.callback_id != callback_id
+        )
+        return stored + moved_in - moved_out
 
     def expect_numbers(self, numbers: Iterable[str]) -> None:
         """A batch's callers' numbers: one query finds which have missed calls, so

@@ -596,9 +596,12 @@ def _outcome(database: Database, run: str, since_change: int) -> dict[str, objec
                 select(m.Callback).where(m.Callback.id.in_(callbacks)).order_by(m.Callback.id)
             )
         ]
-        actions = sorted(
-            uow.session.scalars(
-                select(m.CallbackEvent.action).where(m.CallbackEvent.callback_id.in_(callbacks))
+        actions = sorted(  # with the count a missed call was said to make
+            (action, (detail or {}).get("count"))
+            for action, detail in uow.session.execute(
+                select(m.CallbackEvent.action, m.CallbackEvent.detail).where(
+                    m.CallbackEvent.callback_id.in_(callbacks)
+                )
             )
         )
         row = uow.session.get_one(m.AgentStateRow, _agent(uow))
@@ -665,3 +668,4 @@ def test_a_batch_leaves_what_its_events_one_by_one_leave(database: Database, des
     assert calls_["k2"][2] == "missed"
     assert calls_["k5"][9] is True  # blocked
     assert sorted(b[0] for b in together["callbacks"]) == ["done", "pending"]  # type: ignore[union-attr]
+    assert ("missed_again", 2) in together["callback events"]  # type: ignore[operator]
