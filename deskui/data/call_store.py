@@ -10,7 +10,20 @@ from functools import partial
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import BindParameter, Select, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import aliased
 
 from deskui.data import models as m
@@ -70,20 +83,34 @@ _UPDATE_CALL = (
     .where(CALL.c.id == bindparam("pk"))
     .values({name: bindparam(f"v_{name}") for name in _MUTABLE})
 )
-_STATES = select(AGENT_STATE).where(AGENT_STATE.c.agent_id.in_(bindparam("agents", expanding=True)))
 _UPDATE_STATE = (
     update(AGENT_STATE)
     .where(AGENT_STATE.c.agent_id == bindparam("pk"))
     .values({name: bindparam(f"v_{name}") for name in _STATE_COLUMNS})
 )
+_STATE_READ = (
+    AGENT_STATE.c.agent_id,
+    AGENT_STATE.c.state,
+    AGENT_STATE.c.reason,
+    AGENT_STATE.c.since,
+    AGENT_STATE.c.call_id,
+)
+_STATES = select(*_STATE_READ, sql_cast(null(), CALL.c.party_number.type).label("number")).where(
+    AGENT_STATE.c.agent_id.in_(bindparam("agents", expanding=True))
+)
 _MISSED_NUMBERS = (
-    select(m.Call.party_number)
+    select(
+        *(sql_cast(null(), c.type).label(c.name) for c in _STATE_READ),
+        CALL.c.party_number.label("number"),
+    )
     .where(
-        m.Call.party_number.in_(bindparam("numbers", expanding=True)),
-        m.Call.outcome == CallOutcome.MISSED,
+        CALL.c.party_number.in_(bindparam("numbers", expanding=True)),
+        CALL.c.outcome == CallOutcome.MISSED,
     )
     .distinct()
 )
+"""Which of these numbers have missed calls (rows shaped as `_STATES`'s: no agent)."""
+_STATES_AND_MISSED = union_all(_STATES, _MISSED_NUMBERS)
 
 
 def _customer_of() -> Select[Any]:
@@ -284,6 +311,8 @@ class CallStore(StoreBase):
         """Agent state rows read (or added) in this unit of work; None: read, none stored."""
         self._expected: set[int] = set()
         """Agents a batch of events may touch: the first state read reads them all."""
+        self._numbers: set[str] = set()
+        """Numbers a batch may ask `missed_calls` of: read with the first state read."""
         self._no_missed: set[str] = set()
         """Numbers known to have no missed call in this unit of work (`expect_numbers`);
         a call becoming missed here takes its number out."""
@@ -300,13 +329,37 @@ class CallStore(StoreBase):
 
     def _state_row(self, agent_id: int) -> _StateRecord | None:
         if agent_id not in self._states:
-            wanted = {agent_id, *self._expected} - self._states.keys()
-            self._expected.clear()
-            rows = self._core.execute(_STATES, {"agents": sorted(wanted)}).mappings()
-            found = {row["agent_id"]: _StateRecord(row["agent_id"], row) for row in rows}
-            for wanted_id in wanted:
-                self._states[wanted_id] = found.get(wanted_id)
+            self._read_ahead({agent_id})
         return self._states[agent_id]
+
+    def _read_ahead(self, agents: set[int]) -> None:
+        """The states of `agents` and of those expected, and which expected numbers have
+        missed calls, in one statement (a batch's reads after its calls': one round trip)."""
+        wanted = (agents | self._expected) - self._states.keys()
+        numbers, self._numbers = self._numbers, set()
+        self._expected.clear()
+        if wanted and numbers:
+            rows = self._core.execute(
+                _STATES_AND_MISSED, {"agents": sorted(wanted), "numbers": sorted(numbers)}
+            ).mappings()
+        elif wanted:
+            rows = self._core.execute(_STATES, {"agents": sorted(wanted)}).mappings()
+        elif numbers:
+            rows = self._core.execute(_MISSED_NUMBERS, {"numbers": sorted(numbers)}).mappings()
+        else:
+            return
+        found: dict[int, _StateRecord] = {}
+        missed: set[str] = set()
+        for row in rows:
+            if row["agent_id"] is None:
+                missed.add(row["number"])
+            else:
+                found[row["agent_id"]] = _StateRecord(row["agent_id"], row)
+        for wanted_id in wanted:
+            self._states[wanted_id] = found.get(wanted_id)
+        # a call of this transaction missed and not written yet: its number has one too
+        held = {c.party_number for c in (*self._new, *self._calls.values()) if c.outcome == CallOutcome.MISSED}
+        self._no_missed |= numbers - missed - held
 
     def _held(self, rows: Iterable[Any]) -> list[CallRecord]:
         """Records of call rows read: the one already held for a row, else a new one."""
@@ -555,16 +608,14 @@ class CallStore(StoreBase):
         return stored + moved_in - moved_out
 
     def expect_numbers(self, numbers: Iterable[str]) -> None:
-        """A batch's callers' numbers: one query finds which have missed calls, so
-        `missed_calls` asks nothing for the others (the usual case)."""
-        wanted = set(numbers) - {ANONYMOUS}
-        if not wanted:
-            return
-        found = self._core.execute(_MISSED_NUMBERS, {"numbers": sorted(wanted)}).scalars()
-        self._no_missed |= wanted - set(found)
+        """A batch's callers' numbers: the batch's first state read finds which have missed
+        calls, so `missed_calls` asks nothing for the others (the usual case)."""
+        self._numbers |= set(numbers) - {ANONYMOUS} - self._no_missed
 
     def missed_calls(self, party_number: str) -> list[tuple[int, int | None]]:
         """This number's missed calls not yet called back: (call id, callback id)."""
+        if party_number in self._numbers:
+            self._read_ahead(set())
         if party_number in self._no_missed:
             return []
         self._write_if(lambda call: call.party_number == party_number)
