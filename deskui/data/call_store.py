@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     BindParameter,
+    CompoundSelect,
     Select,
     Table,
     bindparam,
@@ -110,7 +111,7 @@ _MISSED_NUMBERS = (
     .distinct()
 )
 """Which of these numbers have missed calls (rows shaped as `_STATES`'s: no agent)."""
-_STATES_AND_MISSED = union_all(_STATES, _MISSED_NUMBERS)
+_STATES_AND_MISSED: CompoundSelect[Any] = union_all(_STATES, _MISSED_NUMBERS)
 
 
 def _customer_of() -> Select[Any]:
@@ -191,6 +192,10 @@ class CallRecord:
             tuple(self.rings) if name == "rings" else getattr(self, name) for name in _MUTABLE
         )
 
+    def row(self) -> dict[str, Any]:
+        """The changeable columns' values to write."""
+        return {name: getattr(self, name) for name in _MUTABLE} | {"rings": list(self.rings)}
+
     def stored(self) -> None:
         self._stored = self.values()
 
@@ -219,6 +224,9 @@ class _StateRecord:
 
     def values(self) -> tuple[Any, ...]:
         return (self.state, self.reason, self.since, self.call_id)
+
+    def row(self) -> dict[str, Any]:
+        return dict(zip(_STATE_COLUMNS, self.values(), strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,7 +366,11 @@ class CallStore(StoreBase):
         for wanted_id in wanted:
             self._states[wanted_id] = found.get(wanted_id)
         # a call of this transaction missed and not written yet: its number has one too
-        held = {c.party_number for c in (*self._new, *self._calls.values()) if c.outcome == CallOutcome.MISSED}
+        held = {
+            c.party_number
+            for c in (*self._new, *self._calls.values())
+            if c.outcome == CallOutcome.MISSED
+        }
         self._no_missed |= numbers - missed - held
 
     def _held(self, rows: Iterable[Any]) -> list[CallRecord]:
@@ -420,8 +432,14 @@ class CallStore(StoreBase):
         """A call first heard of: inserted by `insert_new` (its id is 0 until then)."""
         values = dict.fromkeys(("id", "source", "call_id", *_MUTABLE))
         values.update(
-            id=0, source=source, call_id=call_id, rings=[], blocked=False, queue="",
-            answering_extension="", updated_at=now,
+            id=0,
+            source=source,
+            call_id=call_id,
+            rings=[],
+            blocked=False,
+            queue="",
+            answering_extension="",
+            updated_at=now,
         )
         call = CallRecord(values)
         self.apply(call, facts, now)
@@ -434,11 +452,10 @@ class CallStore(StoreBase):
         new, self._new = self._new, []
         if not new:
             return
-        rows = []
-        for call in new:
-            row = {name: getattr(call, name) for name in _MUTABLE}
-            row.update(source=call.source, call_id=call.call_id, number=call._customer_number)
-            rows.append(row)
+        rows = [
+            {**c.row(), "source": c.source, "call_id": c.call_id, "number": c._customer_number}
+            for c in new
+        ]
         found = self._core.execute(_INSERT_CALLS, rows).all()
         for call, (call_pk, customer_id) in zip(new, found, strict=True):
             call.id = call_pk
@@ -471,13 +488,10 @@ class CallStore(StoreBase):
         from deskui.data.later_rows import LaterWrite
 
         if changed:
-            rows = [{"id": c.id, **dict(zip(_MUTABLE, c.values(), strict=True))} for c in changed]
-            for row in rows:
-                row["rings"] = list(row["rings"])
+            rows = [{"id": c.id, **c.row()} for c in changed]
             self._uow.add_later_write(LaterWrite(CALL, ("id",), _MUTABLE, rows))
         if states:
-            rows = [{"agent_id": s.agent_id, **dict(zip(_STATE_COLUMNS, s.values(), strict=True))}
-                    for s in states]  # fmt: skip
+            rows = [{"agent_id": s.agent_id, **s.row()} for s in states]
             self._uow.add_later_write(
                 LaterWrite(AGENT_STATE, ("agent_id",), _STATE_COLUMNS, rows, upsert=True)
             )
@@ -486,25 +500,16 @@ class CallStore(StoreBase):
         self, changed: list[CallRecord], added: list[_StateRecord], altered: list[_StateRecord]
     ) -> None:
         if changed:
-            rows = [
-                {"pk": c.id, **{f"v_{n}": v for n, v in zip(_MUTABLE, c.values(), strict=True)}}
-                for c in changed
-            ]
-            for row in rows:
-                row["v_rings"] = list(row["v_rings"])
+            rows = [{"pk": c.id, **{f"v_{k}": v for k, v in c.row().items()}} for c in changed]
             self._core.execute(_UPDATE_CALL, rows)
         if added:
-            self._core.execute(
-                insert(AGENT_STATE),
-                [{"agent_id": s.agent_id, **dict(zip(_STATE_COLUMNS, s.values(), strict=True))}
-                 for s in added],  # fmt: skip
-            )
+            rows = [{"agent_id": s.agent_id, **s.row()} for s in added]
+            self._core.execute(insert(AGENT_STATE), rows)
         if altered:
-            self._core.execute(
-                _UPDATE_STATE,
-                [{"pk": s.agent_id, **{f"v_{n}": v for n, v in zip(_STATE_COLUMNS, s.values(), strict=True)}}
-                 for s in altered],  # fmt: skip
-            )
+            rows = [
+                {"pk": s.agent_id, **{f"v_{k}": v for k, v in s.row().items()}} for s in altered
+            ]
+            self._core.execute(_UPDATE_STATE, rows)
 
     def apply(self, call: CallRecord, facts: CallFacts, now: datetime) -> None:
         if facts.outcome is CallOutcome.MISSED:
@@ -588,8 +593,10 @@ class CallStore(StoreBase):
     def open_missed_callback(self, party_number: str) -> int | None:
         """The missed-call callback still open for this number, if any."""
         self._write_if(  # only a call counted in a callback can be found (or stop being)
-            lambda call: call.party_number == party_number
-            and (call.callback_id is not None or call.stored_callback is not None)
+            lambda call: (
+                call.party_number == party_number
+                and (call.callback_id is not None or call.stored_callback is not None)
+            )
         )
         found = self.session.scalar(_OPEN_MISSED_CALLBACK, {"number": party_number})
         return int(found) if found is not None else None

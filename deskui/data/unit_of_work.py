@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from deskui.data.agent_store import AgentStore
     from deskui.data.audit_store import AuditStore
     from deskui.data.calendar_store import CalendarStore
-    from deskui.data.later_rows import LaterWrite
     from deskui.data.call_store import CallStore
     from deskui.data.callback_store import CallbackStore
     from deskui.data.change_feed import ChangeFeed
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from deskui.data.draft_store import DraftStore
     from deskui.data.frontdesk_store import FrontDeskStore
     from deskui.data.handover_store import HandoverStore
+    from deskui.data.later_rows import LaterWrite
     from deskui.data.measure_store import MeasureStore
     from deskui.data.notification_store import NotificationStore
     from deskui.data.pause_store import PauseStore

@@ -305,7 +305,7 @@ class Bridge:
     async def _drain(self) -> None:
         try:
             while self._pending:
-                if 1 < self._last_batch and len(self._pending) < self._last_batch:
+                if self._last_batch > 1 and len(self._pending) < self._last_batch:
                     # several post at once: those answered last are about to post again, and
                     # their events go in this batch, not in one of their own (fewer commits,
                     # and a NOTIFY less for every listening desk): wait for as many as the

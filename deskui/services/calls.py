@@ -241,7 +241,9 @@ def _record(
     return CallEventRecorded(call.id, step.effect, call.state, is_blocked)
 
 
-def _follow(uow: UnitOfWork, call: CallRecord, step: Transition, at: datetime, now: datetime) -> None:
+def _follow(
+    uow: UnitOfWork, call: CallRecord, step: Transition, at: datetime, now: datetime
+) -> None:
     """What a call's new state sets off (its answering agent already set): the agent on the
     call, then in wrap-up; a missed call's callback; a missed callback met by this call."""
     if step.answered:
