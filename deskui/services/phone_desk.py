@@ -430,7 +430,9 @@ def read_floor(uow: UnitOfWork, actor: Actor, query: FloorQuery, now: datetime) 
     )
     talking = {row.agent_id: row for row in live if row.state == CallState.ANSWERED}
     states = {record.agent_id: record for record in uow.calls.agent_states()}
-    signed_in = FloorReads(uow).signed_in(now - FRESH)
+    reads = FloorReads(uow)
+    signed_in = reads.signed_in(now - FRESH)
+    began = reads.signed_in_at(now - SHIFT)
     agents: list[FloorAgent] = []
     for agent in uow.agents.agents():
         if agent.role not in DESK_ROLES or agent.team != actor.team:
@@ -438,7 +440,11 @@ def read_floor(uow: UnitOfWork, actor: Actor, query: FloorQuery, now: datetime) 
         record = states.get(agent.id)
         call = talking.get(agent.id)
         at_desk = agent.id in signed_in
-        agents.append(_floor_agent(uow, actor, agent.id, agent.name, record, call, at_desk, now))
+        agents.append(
+            _floor_agent(
+                uow, actor, (agent.id, agent.name), record, call, at_desk, began.get(agent.id), now
+            )
+        )
     return Floor(
         now,
         day_calls(facts, now),
@@ -451,21 +457,27 @@ def read_floor(uow: UnitOfWork, actor: Actor, query: FloorQuery, now: datetime) 
 
 
 FLOOR_PAGE = 1000
+SHIFT = timedelta(hours=24)
+"""How far back the floor looks for an agent's sign-in: a desk signed in longer ago than
+this shows its state's own time only."""
 
 
 def _floor_agent(
     uow: UnitOfWork,
     actor: Actor,
-    agent_id: int,
-    name: str,
+    who: tuple[int, str],
     record: AgentStateRecord | None,
     call: CallRow | None,
     at_desk: bool,
+    signed_in: datetime | None,
     now: datetime,
 ) -> FloorAgent:
     """One agent's state now: on the call they answered (signed in or not: the handset
     rings regardless), in wrap-up after it; else signed out when their desk has not said it
-    is there lately; else as they said (no word yet: ready)."""
+    is there lately; else as they said (no word yet: ready), since they said it or since
+    they `signed_in` (within SHIFT), whichever is later: a state said before a sign-out does
+    not run on through it."""
+    agent_id, name = who
     if call is not None:
         state = AgentNow(FloorState.ON_CALL, call.answered_at)
         return FloorAgent(
@@ -482,7 +494,9 @@ def _floor_agent(
     if not at_desk:
         return FloorAgent(agent_id, name, AgentNow(FloorState.SIGNED_OUT, None))
     if record is None:
-        return FloorAgent(agent_id, name, AgentNow(FloorState.READY, None))
+        return FloorAgent(agent_id, name, AgentNow(FloorState.READY, signed_in))
+    if signed_in is not None:
+        since = max(since, signed_in)
     if stored == AgentState.NOT_READY:
         stated = _readiness(record)
         reason = stated.readiness if stated is not None else Readiness.BUSY

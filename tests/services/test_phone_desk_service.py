@@ -271,3 +271,34 @@ def test_a_readiness_that_is_no_reason_or_from_a_department_member_is_refused(
         phone_desk.set_readiness(uow, member, phone_desk.SetReadiness(Readiness.BUSY), FIXED_NOW)
     with UnitOfWork(database) as uow:
         assert uow.calls.agent_state(desk.agent) is None
+
+
+def test_the_floor_times_a_state_from_the_sign_in_when_it_was_said_before_it(
+    database: Database, desk: Desk
+) -> None:
+    """An agent who never said a state is ready since they signed in (not timeless); one
+    who said 小休 yesterday and signed in today is on break since today's sign-in; a state
+    said after the sign-in runs from when it was said."""
+    lead = Actor(desk.lead, "张伟", "lead", "north")
+    agent = Actor(desk.agent, "王芳", "agent", "north")
+    yesterday = -timedelta(hours=20).total_seconds()
+    _ask(database, phone_desk.set_readiness, agent, phone_desk.SetReadiness(Readiness.BREAK),
+         yesterday)  # fmt: skip
+    with UnitOfWork(database) as uow:
+        for who, name, seconds in ((desk.agent, "王芳", 60), (desk.lead, "张伟", 30)):
+            at = FIXED_NOW + timedelta(seconds=seconds)
+            uow.audit.write(at, "sign_in", agent_id=who, agent_name=name, detail={})
+            uow.presence.touch(who, "", FIXED_NOW + timedelta(seconds=95))  # their tick
+        uow.audit.write(  # a failed sign-in later starts nothing
+            FIXED_NOW + timedelta(seconds=90), "sign_in", agent_id=desk.agent,
+            agent_name="王芳", outcome="wrong", detail={},
+        )  # fmt: skip
+        uow.commit()
+    floor = _ask(database, phone_desk.read_floor, lead, phone_desk.FloorQuery(), 100)
+    now = {a.name: (a.now.state, a.now.since) for a in floor.agents}
+    assert now["张伟"] == (FloorState.READY, FIXED_NOW + timedelta(seconds=30))
+    assert now["王芳"] == (FloorState.NOT_READY, FIXED_NOW + timedelta(seconds=60))
+    _ask(database, phone_desk.set_readiness, agent, phone_desk.SetReadiness(Readiness.READY), 80)
+    floor = _ask(database, phone_desk.read_floor, lead, phone_desk.FloorQuery(), 100)
+    wang = next(a for a in floor.agents if a.name == "王芳")
+    assert (wang.now.state, wang.now.since) == (FloorState.READY, FIXED_NOW + timedelta(seconds=80))
