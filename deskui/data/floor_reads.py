@@ -32,7 +32,7 @@ class FloorReads(StoreBase):
             )
             .group_by(m.AuditEntry.agent_id)
         )
-        return {int(agent_id): at for agent_id, at in self.session.execute(query)}
+        return {int(agent_id): at for agent_id, at in self.session.execute(query) if agent_id}
 
 
 SIGNED_IN = ("ok", "demo")
