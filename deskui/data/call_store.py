@@ -79,11 +79,23 @@ _CALLS_BY_KEY = select(CALL).where(
 _CALLS_BY_KEY_LOCKED = _CALLS_BY_KEY.with_for_update()
 _CALL_BY_PK = select(CALL).where(CALL.c.id == bindparam("pk"))
 _CALL_BY_PK_LOCKED = _CALL_BY_PK.with_for_update()
-_UPDATE_CALL = (
-    update(CALL)
-    .where(CALL.c.id == bindparam("pk"))
-    .values({name: bindparam(f"v_{name}") for name in _MUTABLE})
-)
+_UPDATE_CALLS: dict[tuple[str, ...], Any] = {}
+"""An UPDATE of a call's columns by its id, by the columns it sets (`_update_call`)."""
+
+
+def _update_call(columns: tuple[str, ...]) -> Any:
+    """The UPDATE of these columns of a call by its id, built once for each set of columns
+    (only what changed is written: a full row would undo another transaction's change of a
+    column this one never touched, such as a number erased on request)."""
+    if columns not in _UPDATE_CALLS:
+        _UPDATE_CALLS[columns] = (
+            update(CALL)
+            .where(CALL.c.id == bindparam("pk"))
+            .values({name: bindparam(f"v_{name}") for name in columns})
+        )
+    return _UPDATE_CALLS[columns]
+
+
 _UPDATE_STATE = (
     update(AGENT_STATE)
     .where(AGENT_STATE.c.agent_id == bindparam("pk"))
@@ -152,7 +164,7 @@ _OPEN_MISSED_CALLBACK = (
 class CallRecord:
     """One call row as the write path holds it in a unit of work (`CallStore`): its columns
     by the model's names, changed in place; the store writes what changed, before a read of
-    calls that could see it and at the commit. Not the ORM's `m.Call` (see `_UPDATE_CALL`)."""
+    calls that could see it and at the commit. Not the ORM's `m.Call` (see `_update_call`)."""
 
     __slots__ = ("id", "source", "call_id", *_MUTABLE, "_stored", "_customer_number")
 
@@ -195,6 +207,15 @@ class CallRecord:
     def row(self) -> dict[str, Any]:
         """The changeable columns' values to write."""
         return {name: getattr(self, name) for name in _MUTABLE} | {"rings": list(self.rings)}
+
+    def changes(self) -> dict[str, Any]:
+        """The columns changed since the row was read or written, with their values."""
+        stored = self._stored or ()
+        return {
+            name: list(self.rings) if name == "rings" else getattr(self, name)
+            for name, now, then in zip(_MUTABLE, self.values(), stored, strict=False)
+            if now != then
+        }
 
     def stored(self) -> None:
         self._stored = self.values()
@@ -308,6 +329,17 @@ def facts_of(call: CallRecord) -> CallFacts:
         answering_extension=call.answering_extension,
         outcome=CallOutcome(call.outcome) if call.outcome else None,
     )
+
+
+def _by_columns(
+    calls: list[CallRecord],
+) -> dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]]:
+    """Changed calls grouped by the columns that changed (one UPDATE for each group)."""
+    groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
+    for call in calls:
+        changes = call.changes()
+        groups.setdefault(tuple(changes), []).append((call.id, changes))
+    return groups
 
 
 class CallStore(StoreBase):
@@ -487,9 +519,9 @@ class CallStore(StoreBase):
     def _later_writes(self, changed: list[CallRecord], states: list[_StateRecord]) -> None:
         from deskui.data.later_rows import LaterWrite
 
-        if changed:
-            rows = [{"id": c.id, **c.row()} for c in changed]
-            self._uow.add_later_write(LaterWrite(CALL, ("id",), _MUTABLE, rows))
+        for columns, group in _by_columns(changed).items():
+            keyed = [{"id": pk, **row} for pk, row in group]
+            self._uow.add_later_write(LaterWrite(CALL, ("id",), columns, keyed))
         if states:
             rows = [{"agent_id": s.agent_id, **s.row()} for s in states]
             self._uow.add_later_write(
@@ -499,9 +531,9 @@ class CallStore(StoreBase):
     def _write_now(
         self, changed: list[CallRecord], added: list[_StateRecord], altered: list[_StateRecord]
     ) -> None:
-        if changed:
-            rows = [{"pk": c.id, **{f"v_{k}": v for k, v in c.row().items()}} for c in changed]
-            self._core.execute(_UPDATE_CALL, rows)
+        for columns, group in _by_columns(changed).items():
+            params = [{"pk": pk, **{f"v_{k}": v for k, v in row.items()}} for pk, row in group]
+            self._core.execute(_update_call(columns), params)
         if added:
             rows = [{"agent_id": s.agent_id, **s.row()} for s in added]
             self._core.execute(insert(AGENT_STATE), rows)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from deskui.data import models as m
 from deskui.data.call_store import CallFilter
@@ -237,6 +237,31 @@ def test_the_sweep_closes_a_call_left_ringing_as_missed(database: Database, desk
     assert (call.state, call.outcome, call.cause) == ("ended", "missed", "swept")
     assert call.ended_at == FIXED_NOW + timedelta(minutes=10)
     assert len(_callbacks(database)) == 1
+
+
+def test_closing_a_call_writes_what_it_changed_not_the_row_it_read(
+    database: Database, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another transaction's change to a column the sweep never touches (made between the
+    sweep's read of the call and its write) stays: only what the call's transition changed
+    is written, as the ORM's unit of work wrote it (a whole row read earlier would undo it,
+    such as a number erased on request while the call was ringing)."""
+    from deskui.data.call_store import CALL, CallStore
+
+    _post(database, _event("newCall", "c11", queue="sales"))
+    read = CallStore.open_calls
+
+    def read_then_changed_elsewhere(store: CallStore, states: object) -> object:
+        found = read(store, states)  # type: ignore[arg-type]
+        with database.engine.begin() as other:  # another desk's transaction, committed
+            other.execute(update(CALL).where(CALL.c.call_id == "c11").values(queue="support"))
+        return found
+
+    monkeypatch.setattr(CallStore, "open_calls", read_then_changed_elsewhere)
+    with UnitOfWork(database) as uow:
+        calls.sweep_calls(uow, PHONE_ACTOR, SweepCalls(), FIXED_NOW + timedelta(minutes=11))
+    call = _call(database, "c11")
+    assert (call.state, call.queue) == ("ended", "support")
 
 
 def test_a_blocked_number_is_rejected_and_never_called_back(database: Database, desk: Desk) -> None:
