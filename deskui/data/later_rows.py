@@ -53,7 +53,19 @@ def _kind(table: Table, name: str, dialect: Any) -> str:
     return f'"{name}" {"json" if isinstance(column.type, JSON) else column.type.compile(dialect)}'
 
 
+_PARTS: dict[tuple[object, ...], str] = {}
+"""A LaterWrite's WITH part by its shape, made once (its column types compiled: a fifth of
+a batch's CPU when made for each)."""
+
+
 def _write_part(n: int, write: LaterWrite, dialect: Any) -> str:
+    shape = (n, write.table, write.key, write.columns, write.upsert, dialect.name)
+    if shape not in _PARTS:
+        _PARTS[shape] = _make_part(n, write, dialect)
+    return _PARTS[shape]
+
+
+def _make_part(n: int, write: LaterWrite, dialect: Any) -> str:
     every = (*write.key, *write.columns)
     kinds = ", ".join(_kind(write.table, c, dialect) for c in every)
     source = f"json_to_recordset(CAST(:writes{n} AS json)) AS r({kinds})"
