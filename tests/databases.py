@@ -156,7 +156,9 @@ class PostgresSchemas:
         """What the migrations left: the rows of each table, where each sequence stands."""
         from sqlalchemy import inspect, text
 
-        from deskui.data.models import Base
+        from deskui.data.models import every_model
+
+        Base = every_model()
 
         with database.engine.connect() as connection:
             found = set(inspect(connection).get_table_names()) - {"alembic_version"}
@@ -186,7 +188,9 @@ class PostgresSchemas:
         """The schema as the migrations left it, in one transaction."""
         from sqlalchemy import text
 
-        from deskui.data.models import Base
+        from deskui.data.models import every_model
+
+        Base = every_model()
 
         with self._keeper.begin() as connection:
             connection.exec_driver_sql(f'SET LOCAL search_path TO "{schema}"')

@@ -70,6 +70,34 @@ def test_widgets_do_not_load_sqlalchemy(module: str) -> None:
     assert not _loaded_after_import([module])["sqlalchemy"]
 
 
+def test_the_models_an_idle_desk_does_not_read_are_mapped_when_first_asked_for() -> None:
+    """Issue 27: `deskui.data.models` maps the tables an idle desk reads; the others
+    (deskui/data/later_models.py) are mapped by the first `models.<name>` of one of them.
+    The early tables refer to no later one, so their rows are written without those."""
+    code = (
+        "import json, sys\n"
+        "from deskui.data import models as m\n"
+        "early = sorted(mp.class_.__name__ for mp in m.Base.registry.mappers)\n"
+        "loaded = 'deskui.data.later_models' in sys.modules\n"
+        "targets = sorted({fk.column.table.name for t in m.Base.metadata.tables.values()\n"
+        "                  for fk in t.foreign_keys})\n"
+        "tables = sorted(m.Base.metadata.tables)\n"
+        "order = m.Order.__name__\n"
+        "every = sorted(m.every_model().metadata.tables)\n"
+        "print(json.dumps([early, loaded, targets, tables, order, every]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    early, loaded, targets, tables, order, every = json.loads(result.stdout.splitlines()[-1])
+    assert "Agent" in early and "Order" not in early and "ComplaintRecord" not in early
+    assert not loaded
+    assert set(targets) <= set(tables)  # every foreign key of the early tables resolves
+    assert order == "Order"
+    assert {"shop_order", "complaint_record", "ticket", "agent"} <= set(every)
+
+
 def test_app_paints_before_the_data_layer_loads() -> None:
     loaded = _loaded_after_import(["deskui.app"])
     assert loaded["textual"]
@@ -104,8 +132,7 @@ PRIVATE_TEXTUAL_ALLOWED: dict[tuple[str, str], str] = {
     "it, which is not the focused chain `Screen.active_bindings` reads",
     ("widgets/key_footer.py", "_bindings"): "the order of the app's keys as bound (keymap "
     "included), to put the screen's keys before the app's F-keys",
-    ("widgets/work_list.py", "_bindings"): "as keys.py: the list's own keys in the catalog's "
-    "words",
+    ("widgets/work_list.py", "_bindings"): "as keys.py: the list's own keys in the catalog's words",
     ("screens/measures.py", "_bindings"): "as keys.py: the measures keys' catalog words",
     ("navigation.py", "_screen_stack"): "`screen_stack` is a copy: no public way to bring a "
     "screen back to the top, or to close one below the top, without rebuilding it",
@@ -262,9 +289,7 @@ def private_textual_uses(deskui_root: Path, textual_root: Path) -> set[tuple[str
                     parts = module.split(".")
                     if parts[0] == "textual" and any(_private(part) for part in parts):
                         uses.add((relative, module, node.lineno))
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _private(
-                node.name
-            ):
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _private(node.name):
                 own.add(node.name)  # a module's function, or a class's (checked below)
             elif isinstance(node, ast.ClassDef):
                 inherited = textual_privates(node.name, imported, set())

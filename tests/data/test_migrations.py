@@ -15,7 +15,7 @@ from sqlalchemy import func, inspect, select
 from deskui.data import models as m
 from deskui.data.database import Database, alembic_config
 from deskui.data.migrations import HEAD
-from deskui.data.models import Base
+from deskui.data.models import every_model
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_upgrade_builds_every_table_at_head(database: Database) -> None:
         tables = set(inspect(connection).get_table_names())
     assert len(heads) == 1  # one line of migrations: branches merged side by side re-chained
     assert current == heads
-    assert set(Base.metadata.tables) <= tables
+    assert set(every_model().metadata.tables) <= tables
     assert not database.is_empty()
 
     # a second upgrade finds nothing to do
@@ -67,7 +67,7 @@ def test_models_and_migrated_schema_do_not_differ(database: Database) -> None:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "compare_server_default": False}
         )
-        diff = compare_metadata(context, Base.metadata)
+        diff = compare_metadata(context, every_model().metadata)
     assert diff == []
 
 

@@ -301,7 +301,7 @@ def test_no_store_or_service_can_delete_or_rewrite_history_or_audit() -> None:
         for table in tables:
             for statement in (f"DELETE FROM {table}", f"UPDATE {table}"):
                 assert statement.lower() not in source.lower(), (path, statement)
-    for mapper in m.Base.registry.mappers:
+    for mapper in m.every_model().registry.mappers:
         for relation in mapper.relationships:
             if relation.mapper.class_.__name__ in append_only:
                 assert not relation.cascade.delete, relation

@@ -170,7 +170,7 @@ def _everything(database: Database) -> str:
     """Every row of every table as text: what the database holds, all of it."""
     held: list[str] = []
     with UnitOfWork(database) as uow:
-        for table in m.Base.metadata.sorted_tables:
+        for table in m.every_model().metadata.sorted_tables:
             held += [repr(tuple(row)) for row in uow.session.execute(select(table))]
     return "\n".join(held)
 

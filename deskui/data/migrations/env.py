@@ -6,10 +6,10 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
-from deskui.data.models import Base
+from deskui.data.models import every_model
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = every_model().metadata
 
 
 def run_migrations() -> None:
