@@ -64,10 +64,12 @@ class PhoneDesk:
     # -- what the app tells it ----------------------------------------------------------------
 
     def signed_in(self) -> None:
+        # the desk host is the Textual app itself (DeskHost is its typed face)
+        node = cast("DOMNode", self._app)
+        if not node.is_running:  # the desk closed as its first rows came: nothing to watch
+            return
         if not self._watching:  # the line follows the agent from screen to screen
             self._watching = True
-            # the desk host is the Textual app itself (DeskHost is its typed face)
-            node = cast("DOMNode", self._app)
             self._app.screen_change_signal.subscribe(node, lambda _screen: self._paint())
         self.load()
 

@@ -401,3 +401,14 @@ async def test_the_ticket_saved_from_a_popped_call_carries_the_call(
         assert isinstance(app.screen, TicketDetailModal)
         text = screen_text(app)
         assert "等待 9s" in text and "通话 2m 05s" in text
+
+
+def test_a_desk_closing_as_its_first_rows_came_starts_no_phone_line(
+    database: Database, clock: FixedClock
+) -> None:
+    """The first rows' callbacks can run after the agent quit (Ctrl+Q as the rows painted;
+    benchmarks/startup.py exits on that frame): the phone line then watches nothing, and
+    the desk closes without a crash log (it was a SignalError: the app no longer running)."""
+    app = make_app(make_settings(database, agent="王芳"), clock, database)
+    app.phone.signed_in()  # not running: no subscription, no read, no error
+    assert not app.phone._watching
