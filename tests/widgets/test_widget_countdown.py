@@ -107,3 +107,32 @@ async def test_countdown_without_an_app_clock_uses_the_system_clock() -> None:
     async with Bare().run_test() as pilot:
         await pilot.pause()
         assert str(pilot.app.query_one(Countdown).render()).startswith("  2h 2")
+
+
+async def test_a_tick_that_would_paint_the_same_text_does_not_refresh() -> None:
+    """Issue 27: a countdown hours away changes once a minute; the other 59 ticks leave it
+    alone (300 of them refreshed every second before)."""
+    app = CountdownApp()
+    async with app.run_test(size=(40, 3)) as pilot:
+        countdown = app.query_one(Countdown)
+        await pilot.pause()
+        refreshed: list[bool] = []
+        original = countdown.refresh
+
+        def refresh(*args: object, **kwargs: bool) -> Countdown:
+            refreshed.append(bool(kwargs.get("layout")))
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        countdown.refresh = refresh  # type: ignore[method-assign]
+        for _ in range(5):
+            app.clock.advance(timedelta(seconds=10))  # 10h 00m -> 9h 59m 10s: "9h 59m"
+            countdown.tick()
+        assert refreshed == [True]  # once, when "10h 00m" became "9h 59m" (one cell narrower)
+        await pilot.pause()
+        assert str(countdown.render()) == "  9h 59m"
+        refreshed.clear()  # (the layout's own refreshes)
+        countdown.tick()
+        assert refreshed == []
+        app.clock.advance(timedelta(minutes=1))
+        countdown.tick()
+        assert refreshed == [False]  # "9h 58m": same width, no layout
