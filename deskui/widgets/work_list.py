@@ -448,7 +448,7 @@ class WorkList(ScrollView, can_focus=True):
         width = self._line_width()
         spans = self._countdown_spans(width)
         top = self.scroll_offset.y
-        refresh = self.refresh
+        changed: list[Region] = []
         for index in self._window():
             row = self.row_at(index)
             if row is None:
@@ -459,13 +459,15 @@ class WorkList(ScrollView, can_focus=True):
                 continue
             y = index - top + 1
             if painted is None or len(painted) != len(shown):
-                refresh(Region(0, y, width, 1))
+                changed.append(Region(0, y, width, 1))
                 continue
             # only the cells whose text or phase changed: the rest of the line is as painted,
             # and a terminal is sent the changed cells, not the 160-cell line (issue 27)
             for (x, cells), before, after in zip(spans, painted, shown, strict=True):
                 if before != after and cells:
-                    refresh(Region(x, y, cells, 1))
+                    changed.append(Region(x, y, cells, 1))
+        if changed:
+            self.refresh(*changed)  # one call: each clears the widget's caches again
 
     def _countdown_spans(self, width: int) -> list[tuple[int, int]]:
         """Where each countdown column is painted in a line `width` cells wide: (x, cells),

@@ -136,3 +136,37 @@ async def test_a_tick_that_would_paint_the_same_text_does_not_refresh() -> None:
         app.clock.advance(timedelta(minutes=1))
         countdown.tick()
         assert refreshed == [False]  # "9h 58m": same width, no layout
+
+
+class ClockApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = FixedClock(NOW)
+
+    def compose(self) -> ComposeResult:
+        from deskui.widgets.live_clock import LiveClock
+
+        yield LiveClock("UTC")
+
+
+async def test_the_desk_clock_repaints_only_when_the_time_it_shows_changed() -> None:
+    from deskui.widgets.live_clock import LiveClock
+
+    app = ClockApp()
+    async with app.run_test(size=(40, 3)) as pilot:
+        live = app.query_one(LiveClock)
+        await pilot.pause()
+        assert str(live.render()) == "2025-03-03 09:00:00"
+        refreshed: list[object] = []
+        original = live.refresh
+
+        def refresh(*args: object, **kwargs: bool) -> LiveClock:
+            refreshed.append(args)
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        live.refresh = refresh  # type: ignore[method-assign]
+        live.tick()  # a tick within the same second
+        assert refreshed == []
+        app.clock.advance(timedelta(seconds=1))
+        live.tick()
+        assert len(refreshed) == 1
