@@ -34,6 +34,7 @@ from textual.css.match import match
 from textual.css.model import RuleSet
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen, ScreenResultCallbackType
+from textual.widget import Widget
 
 from deskui.key_order import KeysInOrderApp
 from deskui.widgets.work_list import WorkList
@@ -108,10 +109,33 @@ class KeptScreen(Screen[None]):
         self._styled_under = (app.theme, app.classes, app.pseudo_classes)
         self._styled_rules = len(app.stylesheet.rules)
 
+    _stilled: Widget | None = None
+    """Its focused field whose cursor blink was stopped while it is not shown."""
+
     def left(self) -> None:
         """Left with Esc, to wait off the stack: its lists keep only what is on screen."""
         for work_list in self.query(WorkList):
             work_list.forget_off_screen()
+
+    @on(events.ScreenSuspend)
+    def _still_while_away(self) -> None:
+        """Not shown (kept off the stack, or under another screen), nothing of it is seen:
+        its focused field's cursor blink, a timer twice a second, stops until it is shown
+        again (issue 27: the kept intake's phone field blinked all shift)."""
+        focused = self.focused
+        if focused is not None and getattr(focused, "cursor_blink", False) is True:
+            focused.cursor_blink = False  # type: ignore[attr-defined]  # Input, TextArea
+            self._stilled = focused
+
+    @on(events.ScreenResume)
+    def _blink_again(self) -> None:
+        stilled, self._stilled = self._stilled, None
+        if stilled is None or not stilled.is_attached:
+            return
+        if stilled is self.focused:
+            stilled.cursor_blink = True  # type: ignore[attr-defined]
+        else:  # focus moved on: it blinks again when it has focus (its own focus handler)
+            stilled.set_reactive(type(stilled).cursor_blink, True)  # type: ignore[attr-defined]
 
     @on(events.ScreenResume)
     def _restyle_only_if_changed(self, event: events.ScreenResume) -> None:

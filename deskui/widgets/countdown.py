@@ -88,6 +88,9 @@ class Countdown(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.add_class("-live")
         self._cells = 0  # width of the last text, so `width: auto` relayouts only when it changes
+        self._shown: tuple[str, Phase | None] | None = None
+        """The text and phase last painted (or asked for): a tick that would paint the same
+        leaves the widget alone (issue 27: 300 countdowns, most unchanged each second)."""
         self.set_reactive(Countdown.due_at, due_at)
         self.set_reactive(Countdown.starts_at, starts_at)
         self.set_reactive(Countdown.paused_at, paused_at)
@@ -110,8 +113,9 @@ class Countdown(Widget):
         )
 
     def render(self) -> RenderResult:
-        text, _ = self._text_and_phase()
-        return Content(text)
+        shown = self._text_and_phase()
+        self._shown = shown
+        return Content(shown[0])
 
     def on_mount(self) -> None:
         self._sync()
@@ -129,11 +133,14 @@ class Countdown(Widget):
         self._sync()
 
     def tick(self) -> None:
-        """Called by the app's one tick while visible: repaint from the clock."""
-        self._sync()
+        """Called by the app's one tick while visible: repaint from the clock when the text
+        or the phase it would paint is not what is on screen (a countdown hours away changes
+        once a minute, not once a tick)."""
+        if self._text_and_phase() != self._shown:
+            self._sync()
 
     def _sync(self) -> None:
-        text, phase = self._text_and_phase()
+        text, phase = self._shown = self._text_and_phase()
         for each, css_class in PHASE_CLASSES.items():
             self.set_class(each is phase, css_class)
         cells = cell_len(text)

@@ -26,16 +26,23 @@ class LiveClock(Widget):
     def __init__(self, timezone: str = SITE_TIMEZONE, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="-live")
         self._zone = ZoneInfo(timezone)
+        self._shown = ""
 
     def _now(self) -> datetime:
         clock = getattr(self.app, "clock", None)
         return clock.now() if clock is not None else datetime.now(UTC)
 
+    def _text(self) -> str:
+        return self._now().astimezone(self._zone).strftime("%Y-%m-%d %H:%M:%S")
+
     def render(self) -> Text:
-        return Text(self._now().astimezone(self._zone).strftime("%Y-%m-%d %H:%M:%S"))
+        self._shown = self._text()
+        return Text(self._shown)
 
     def get_content_width(self, container: object, viewport: object) -> int:
         return 19
 
     def tick(self) -> None:
-        self.refresh()
+        """Repaint when the time shown changed (a tick landing in the same second does not)."""
+        if self._text() != self._shown:
+            self.refresh()

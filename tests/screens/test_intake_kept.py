@@ -127,3 +127,29 @@ async def test_a_draft_due_while_the_intake_loses_its_fields_does_not_crash_the_
         intake._save_draft()  # the timer's call, then
         await settle(pilot)
         assert app.is_running and app.screen is intake
+
+
+async def test_the_kept_intakes_cursor_does_not_blink_while_it_waits_off_the_stack(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Issue 27: the phone field's blink timer ran twice a second all shift on the intake
+    kept off the stack; it stops while the intake is away and blinks again when shown."""
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        phone = intake.query_one("#phone", Input)
+        assert app.focused is phone and phone.cursor_blink
+        timer = phone._blink_timer  # Textual's own (a test may look)
+        assert timer is not None and timer._active.is_set()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert intake not in app.screen_stack and intake.is_attached  # kept
+        assert not timer._active.is_set()  # paused while away
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is intake and app.focused is phone
+        assert phone.cursor_blink and timer._active.is_set()

@@ -107,3 +107,66 @@ async def test_countdown_without_an_app_clock_uses_the_system_clock() -> None:
     async with Bare().run_test() as pilot:
         await pilot.pause()
         assert str(pilot.app.query_one(Countdown).render()).startswith("  2h 2")
+
+
+async def test_a_tick_that_would_paint_the_same_text_does_not_refresh() -> None:
+    """Issue 27: a countdown hours away changes once a minute; the other 59 ticks leave it
+    alone (300 of them refreshed every second before)."""
+    app = CountdownApp()
+    async with app.run_test(size=(40, 3)) as pilot:
+        countdown = app.query_one(Countdown)
+        await pilot.pause()
+        refreshed: list[bool] = []
+        original = countdown.refresh
+
+        def refresh(*args: object, **kwargs: bool) -> Countdown:
+            refreshed.append(bool(kwargs.get("layout")))
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        countdown.refresh = refresh  # type: ignore[method-assign]
+        for _ in range(5):
+            app.clock.advance(timedelta(seconds=10))  # 10h 00m -> 9h 59m 10s: "9h 59m"
+            countdown.tick()
+        assert refreshed == [True]  # once, when "10h 00m" became "9h 59m" (one cell narrower)
+        await pilot.pause()
+        assert str(countdown.render()) == "  9h 59m"
+        refreshed.clear()  # (the layout's own refreshes)
+        countdown.tick()
+        assert refreshed == []
+        app.clock.advance(timedelta(minutes=1))
+        countdown.tick()
+        assert refreshed == [False]  # "9h 58m": same width, no layout
+
+
+class ClockApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = FixedClock(NOW)
+
+    def compose(self) -> ComposeResult:
+        from deskui.widgets.live_clock import LiveClock
+
+        yield LiveClock("UTC")
+
+
+async def test_the_desk_clock_repaints_only_when_the_time_it_shows_changed() -> None:
+    from deskui.widgets.live_clock import LiveClock
+
+    app = ClockApp()
+    async with app.run_test(size=(40, 3)) as pilot:
+        live = app.query_one(LiveClock)
+        await pilot.pause()
+        assert str(live.render()) == "2025-03-03 09:00:00"
+        refreshed: list[object] = []
+        original = live.refresh
+
+        def refresh(*args: object, **kwargs: bool) -> LiveClock:
+            refreshed.append(args)
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        live.refresh = refresh  # type: ignore[method-assign]
+        live.tick()  # a tick within the same second
+        assert refreshed == []
+        app.clock.advance(timedelta(seconds=1))
+        live.tick()
+        assert len(refreshed) == 1

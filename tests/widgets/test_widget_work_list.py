@@ -218,6 +218,41 @@ async def test_lines_are_not_repainted_without_a_tick() -> None:
         assert painted(work_list) != before
 
 
+async def test_a_tick_refreshes_only_the_countdown_cells_that_changed() -> None:
+    """Issue 27: at a tick only the countdown cells whose text changed are repainted (and sent
+    to the terminal), not their whole lines, and rows whose text stayed are not touched."""
+    rows = [
+        Row(0, "a", START - timedelta(hours=1), START + timedelta(hours=9)),
+        Row(1, "b", START - timedelta(hours=1), START + timedelta(hours=9, seconds=30)),
+    ]
+    app = ListApp(FakeSource(rows))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        work_list = app.query_one(WorkList)
+        await pilot.pause()
+        regions: list[Region] = []
+        original = work_list.refresh
+
+        def refresh(*args: Any, **kwargs: Any) -> WorkList:
+            regions.extend(args)
+            return original(*args, **kwargs)
+
+        work_list.refresh = refresh  # type: ignore[method-assign]
+        work_list.tick()
+        assert regions == []  # nothing changed since the paint
+        app.clock.advance(timedelta(seconds=20))  # row 0: 9h 00m -> 8h 59m; row 1 stays 9h 00m
+        work_list.tick()
+        countdown_x = 6 + 1 + 10 + 1  # after "#" and "客户" and their gaps
+        assert regions == [Region(countdown_x, 1, 14, 1)]
+        await pilot.pause()
+        assert painted(work_list)[1][countdown_x:].startswith("  8h 59m")
+        assert painted(work_list)[2][countdown_x:].startswith("  9h 00m")
+        regions.clear()
+        work_list.tick()
+        assert regions == []
+
+
 async def test_empty_source_shows_the_empty_text() -> None:
     app = ListApp(FakeSource([]))
     async with app.run_test(size=SIZE) as pilot:
