@@ -29,6 +29,7 @@ import hmac
 import json
 import logging
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,6 +60,8 @@ GATHER_SECONDS = 0.002
 just answered, and no longer than until as many events as that batch held are pending
 (benchmarks/phone.py, 4 posters, 50 desks: about 4 events a commit instead of 2, less CPU an
 event in the bridge and in the listening desks)."""
+SIZES_KEPT = 16
+"""The gather waits for as many events as the largest of this many last batches held."""
 KEEP_SECONDS = 2.0
 """The site's rules, agents and calendar are read again when older than this."""
 TOKEN_ENV = "DESKUI_PHONE_TOKEN"
@@ -151,8 +154,10 @@ class Bridge:
         overrides, and when they were read."""
         self._pending: list[tuple[dict[str, object], datetime, asyncio.Future[Any]]] = []
         self._storing = False
-        self._last_batch = 0
-        """How many events the last batch held (`_drain`)."""
+        self._sizes: deque[int] = deque(maxlen=SIZES_KEPT)
+        """How many events the last batches held (`_drain`)."""
+        self._posters = 0
+        """The most of them: how many post together (`_drain` waits for as many)."""
         self._gathered: asyncio.Event | None = None
         """Set when as many events as the last batch held are pending (`_drain`)."""
         self._drainer: asyncio.Task[None] | None = None
@@ -292,8 +297,8 @@ class Bridge:
         was busy: the reply waits for its commit."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending.append((fields, received_at, future))
-        if self._gathered is not None and len(self._pending) >= self._last_batch:
-            self._gathered.set()  # as many as the last batch: store them now
+        if self._gathered is not None and len(self._pending) >= self._posters:
+            self._gathered.set()  # as many as post together: store them now
         if not self._storing:
             self._storing = True
             self._drainer = asyncio.get_running_loop().create_task(self._drain())
@@ -305,18 +310,21 @@ class Bridge:
     async def _drain(self) -> None:
         try:
             while self._pending:
-                if self._last_batch > 1 and len(self._pending) < self._last_batch:
+                if self._posters > 1 and len(self._pending) < self._posters:
                     # several post at once: those answered last are about to post again, and
                     # their events go in this batch, not in one of their own (fewer commits,
                     # and a NOTIFY less for every listening desk): wait for as many as the
-                    # last batch held, at most GATHER_SECONDS; a lone poster never waits
+                    # largest of the last batches held, at most GATHER_SECONDS (waiting for
+                    # the last one's size alone settles into halves: 2 + 2 for 4 posters);
+                    # a lone poster never waits
                     self._gathered = asyncio.Event()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._gathered.wait(), GATHER_SECONDS)
                     self._gathered = None
                 batch = self._pending[:BATCH_MAX]
                 del self._pending[:BATCH_MAX]
-                self._last_batch = len(batch)
+                self._sizes.append(len(batch))
+                self._posters = max(self._sizes)
                 items = [(fields, at) for fields, at, _ in batch]
                 try:
                     results: list[Any] = await self._run(self.store_batch, items)
