@@ -144,6 +144,11 @@ PRIVATE_TEXTUAL_ALLOWED: dict[tuple[str, str], str] = {
     "reads it before it is composed",
     ("navigation.py", "_refresh_layout"): "a screen off the stack is laid out only by a "
     "resize: the screen built ahead is laid out at the desk's size before it is shown",
+    ("navigation.py", "_compositor"): "a screen off the stack is drawn only when shown: "
+    "the screen built ahead has its widgets' lines drawn (into their own caches, nothing "
+    "sent) before it is shown",
+    ("navigation.py", "_get_renders"): "part of the drawing above: every widget's lines, "
+    "without the full update that would clear the screen's dirty regions",
     ("palette.py", "_gather_commands"): "the palette's search, started from its own queued "
     "Input.Changed: no public hook to refuse one once the palette is off the stack",
     ("palette.py", "_start_no_matches_countdown"): "Textual writes 'No matches found' in "

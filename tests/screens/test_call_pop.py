@@ -134,6 +134,12 @@ async def test_a_ringing_call_builds_intake_off_the_stack_and_the_answer_shows_t
         assert ahead.is_running and ahead._fields_ready  # composed and mounted
         assert ahead.size == app.size  # laid out already: its fields have their places
         assert ahead.query_one("#phone", Input).region.width > 0
+        # and drawn (into each widget's own lines, nothing sent): the answer's frame draws
+        # only what the pop changed (the first pop of a shift drew the whole intake)
+        shown = list(ahead._compositor.visible_widgets)
+        undrawn = [w for w in shown if not w._styles_cache._cache]
+        # (a field given its value after the drawing, the department's choice, is drawn anew)
+        assert len(shown) > 50 and len(undrawn) <= 1, undrawn
         restyled: list[object] = []
         whole = ahead.update_node_styles
 
