@@ -27,10 +27,7 @@ def _shape(table: Table, dialect: Any) -> tuple[str, str]:
     if table not in _COLUMNS:
         columns = [c for c in table.columns if not (c.primary_key and c.autoincrement)]
         names = ", ".join(f'"{c.name}"' for c in columns)
-        kinds = ", ".join(
-            f'"{c.name}" {"json" if isinstance(c.type, JSON) else c.type.compile(dialect)}'
-            for c in columns
-        )
+        kinds = ", ".join(_kind(table, c.name, dialect) for c in columns)
         _COLUMNS[table] = (names, kinds)
     return _COLUMNS[table]
 

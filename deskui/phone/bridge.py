@@ -156,12 +156,16 @@ class Bridge:
         self._storing = False
         self._sizes: deque[int] = deque(maxlen=SIZES_KEPT)
         """How many events the last batches held (`_drain`)."""
-        self._posters = 0
-        """The most of them: how many post together (`_drain` waits for as many)."""
         self._gathered: asyncio.Event | None = None
         """Set when as many events as the last batch held are pending (`_drain`)."""
         self._drainer: asyncio.Task[None] | None = None
         """The task storing what is pending (held: the loop keeps only a weak reference)."""
+
+    @property
+    def _posters(self) -> int:
+        """How many post together: the most the last batches held (`_drain` waits for as
+        many)."""
+        return max(self._sizes, default=0)
 
     # -- the storing thread ------------------------------------------------------------------
 
@@ -324,7 +328,6 @@ class Bridge:
                 batch = self._pending[:BATCH_MAX]
                 del self._pending[:BATCH_MAX]
                 self._sizes.append(len(batch))
-                self._posters = max(self._sizes)
                 items = [(fields, at) for fields, at, _ in batch]
                 try:
                     results: list[Any] = await self._run(self.store_batch, items)
