@@ -120,6 +120,10 @@ class Desks:
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
 
+    @property
+    def pid(self) -> int:
+        return self._child.pid
+
     def start(self) -> None:
         assert self._child.stdout is not None
         line = self._child.stdout.readline()  # "ready" once every desk hears
@@ -341,9 +345,18 @@ def main() -> int:
         listening.start()
         _post_all(port, range(10_000_000, 10_000_020), args.clients)  # warm-up, not counted
         servers = _server_pids()
-        cpu_before = (_cpu_seconds([bridge.pid]), _cpu_seconds(servers), time.process_time())
+        def cpu() -> tuple[float, ...]:
+            assert listening is not None
+            return (
+                _cpu_seconds([bridge.pid]),
+                _cpu_seconds(servers),
+                time.process_time(),
+                _cpu_seconds([listening.pid]),
+            )
+
+        cpu_before = cpu()
         latencies, failures, elapsed = _post_all(port, range(calls), args.clients)
-        cpu_after = (_cpu_seconds([bridge.pid]), _cpu_seconds(servers), time.process_time())
+        cpu_after = cpu()
         if failures:
             raise SystemExit(f"phone: {len(failures)} posts failed, e.g. {failures[0]}")
         events = len(latencies)
@@ -358,13 +371,14 @@ def main() -> int:
         print(f"  events/s {per_second:8.0f}   (goal >= 500)")
         mean = statistics.fmean(latencies) * 1000
         print(f"  p50 {p50:8.2f} ms   p99 {p99:8.2f} ms (goal < 20)   mean {mean:.2f} ms")
-        bridge_ms, server_ms, posters_ms = (
+        bridge_ms, server_ms, posters_ms, desks_ms = (
             (after - before) * 1000 / events
             for before, after in zip(cpu_before, cpu_after, strict=True)
         )
         print(
             f"  CPU an event: bridge {bridge_ms:.2f} ms, PostgreSQL {server_ms:.2f} ms, "
-            f"posting {posters_ms:.2f} ms (2 cores: 500/s leaves 4 ms for all of them)"
+            f"posting {posters_ms:.2f} ms, the listening desks {desks_ms:.2f} ms "
+            "(2 cores: 500/s leaves 4 ms for all of them)"
         )
         print(
             f"  notes heard {heard} (through {leaders} LISTEN connection), feed reads {reads} "
@@ -377,6 +391,7 @@ def main() -> int:
             "event_cost_ms": round(1000 / per_second, 3),
             "bridge_cpu_ms": round(bridge_ms, 3),
             "server_cpu_ms": round(server_ms, 3),
+            "desks_cpu_ms": round(desks_ms, 3),
             "desks": desks,
             "load": round(load, 2),
         }

@@ -541,7 +541,7 @@ class DeskApp(KeysInOrderApp[None]):
             self.recheck_writes()  # every tick until the database takes writes again
         self.pending_saves.tick()
         self.phone.tick()
-        self.collector.tick()
+        self.collector.tick(held=self.phone.ringing)  # a pass must not land in a pop's frame
         self._lock_when_idle()
         if self.database is not None and self._ticks % PRESENCE_TICKS == 0:
             self.report_presence()
@@ -892,6 +892,7 @@ class DeskApp(KeysInOrderApp[None]):
 
         for draft in live_drafts():
             draft.flush()
+        self.collector.key()  # the caller's card is what the agent works with now
         navigate(self, "intake", IntakeScreen).take_call(call)
 
     def prepare_intake(self) -> None:

@@ -87,14 +87,18 @@ class IdleCollector:
         self._last_pass = min(self._last_pass, self._monotonic() - FULL_PASS_EVERY + after)
 
     def key(self) -> None:
+        """A key pressed, or what the agent is about to work with shown without one (a
+        popped call): the keyboard counts as busy from now."""
         self._last_key = self._monotonic()
 
     def typing(self, within: float) -> bool:
         """Whether a key came in the last `within` seconds."""
         return self._monotonic() - self._last_key < within
 
-    def tick(self) -> bool:
+    def tick(self, *, held: bool = False) -> bool:
         """Run a full collection if one is due and the keyboard is quiet; say whether it ran.
+        `held`: not now whatever the keyboard (a call rings for the agent: its answer pops
+        the caller's card, and a pass of 20-40 ms must not land in that frame).
 
         Its survivors are frozen after it: the next pass walks only what came since, not the
         whole heap again; every `DEEP_PASS_EVERY` the pass thaws everything first (a deep
@@ -102,7 +106,7 @@ class IdleCollector:
         now = self._monotonic()
         if now - self._last_pass < FULL_PASS_EVERY:
             return False
-        if self.typing(QUIET_BEFORE_FULL_PASS):
+        if held or self.typing(QUIET_BEFORE_FULL_PASS):
             return False
         deep = now - self._last_deep >= DEEP_PASS_EVERY
         if deep:

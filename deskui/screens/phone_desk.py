@@ -61,6 +61,12 @@ class PhoneDesk:
             return None
         return calls.readiness.readiness
 
+    @property
+    def ringing(self) -> bool:
+        """A call rings for the agent or their queue now: its answer may pop any moment."""
+        calls = self._calls
+        return calls is not None and bool(calls.ringing)
+
     # -- what the app tells it ----------------------------------------------------------------
 
     def signed_in(self) -> None:

@@ -160,3 +160,14 @@ def test_the_deep_pass_collects_a_cycle_frozen_alive_and_dropped_since(
     assert idle.deep_passes == 1
     assert gone() is None
     assert gc.get_freeze_count() > 0  # frozen again after it
+
+
+def test_a_held_tick_runs_no_pass_however_quiet_the_keyboard(
+    collector: tuple[IdleCollector, Monotonic],
+) -> None:
+    idle, clock = collector
+    clock.now += FULL_PASS_EVERY * 10
+    assert not idle.tick(held=True)  # a call rings: its pop must not wait for a pass
+    assert idle.passes == 0
+    assert idle.tick()
+    assert idle.passes == 1

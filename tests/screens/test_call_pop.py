@@ -418,3 +418,42 @@ def test_a_desk_closing_as_its_first_rows_came_starts_no_phone_line(
     app = make_app(make_settings(database, agent="王芳"), clock, database)
     app.phone.signed_in()  # not running: no subscription, no read, no error
     assert not app.phone._watching
+
+
+async def test_no_full_gc_pass_runs_while_a_call_rings_or_just_after_its_pop(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The idle collector's full pass (20-40 ms, deskui/memory.py) runs when the keyboard is
+    quiet: a ringing phone is not quiet (the answer pops the card any moment), and the popped
+    card is the agent's work from then on, as a key would be."""
+    from deskui.memory import QUIET_BEFORE_FULL_PASS, IdleCollector
+
+    class Monotonic:
+        now = 1000.0
+
+        def __call__(self) -> float:
+            return self.now
+
+    monotonic = Monotonic()
+    customer, _typed = known_caller(demo_database)
+    _extension(demo_database, "王芳")
+    number = customer.phone_e164
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    app.collector = IdleCollector(monotonic)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        post(demo_database, clock, "newCall", "gc-1", number)
+        await heard(pilot)
+        assert customer.name in line_text(app)  # it rings
+        passes = app.collector.passes
+        monotonic.now += 600  # a pass is long due and no key came for minutes
+        app._tick()
+        assert app.collector.passes == passes  # held while it rings
+        post(demo_database, clock, "answer", "gc-1", number, answeringNumber=EXT)
+        await heard(pilot)
+        assert isinstance(app.screen, IntakeScreen)  # popped
+        app._tick()
+        assert app.collector.passes == passes  # the pop is the agent's work now
+        monotonic.now += QUIET_BEFORE_FULL_PASS + 0.1
+        app._tick()
+        assert app.collector.passes == passes + 1  # quiet again: the pass runs
