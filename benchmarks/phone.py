@@ -345,6 +345,7 @@ def main() -> int:
         listening.start()
         _post_all(port, range(10_000_000, 10_000_020), args.clients)  # warm-up, not counted
         servers = _server_pids()
+
         def cpu() -> tuple[float, ...]:
             assert listening is not None
             return (
