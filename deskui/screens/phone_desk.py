@@ -10,6 +10,7 @@ a locked desk shows only the masked line, and pops once the agent has signed in 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from deskui.screens.host import DeskHost
+    from deskui.services.intake import CallersFound
     from deskui.services.phone_desk import DeskCall, DeskCalls
 
 ANONYMOUS = "anonymous"
@@ -52,6 +54,10 @@ class PhoneDesk:
         self._read_ahead = False
         """A notification named this agent and the read started then: the feed's poll that
         follows it need not read again."""
+        self._callers: dict[int, CallersFound] = {}
+        """The callers and card read for each call as it rang the agent by name: its answer
+        pops with them (a queue's call, or one whose number the role may not see, is read
+        when it is answered, as before)."""
 
     @property
     def readiness(self) -> Readiness | None:
@@ -120,10 +126,14 @@ class PhoneDesk:
             return
         if not takes_calls(app):
             return  # a department member: the phone is not theirs (asking is refused)
+        from deskui.services.phone_desk import CallsAsked
+
+        # the call to pop comes with its caller's card, unless its caller was read as it rang
+        asked = CallsAsked(frozenset(self._popped), frozenset(self._callers))
         run_service(
             app.screen_stack[0],  # the desk, always at the bottom: its worker outlives dialogs
             desk_calls,
-            frozenset(self._popped),  # the call to pop comes with its caller's card
+            asked,
             done=self._loaded,
             trouble=lambda _reason: None,  # the desk's own trouble banner says the database
             group="phone_desk",
@@ -133,6 +143,11 @@ class PhoneDesk:
     def _loaded(self, calls: DeskCalls) -> None:
         self._calls = calls
         current = calls.current  # a call already on when the desk signs in pops too
+        self._keep_callers(calls)
+        if current is not None and current.found is None:
+            found = self._callers.get(current.call_id)
+            if found is not None:  # read as it rang: the answer pops at once with it
+                current = replace(current, found=found)
         if current is not None and current.call_id not in self._popped:
             if self._locked():
                 self._waiting_pop = current.call_id
@@ -143,6 +158,18 @@ class PhoneDesk:
         if calls.ringing and not self._locked():
             self._ready_for_answer()
         self._paint()
+
+    def _keep_callers(self, calls: DeskCalls) -> None:
+        """The callers read for the calls ringing the agent, kept until their call is neither
+        ringing nor the one the agent is on."""
+        for ringing in calls.ringing:
+            if ringing.found is not None:
+                self._callers[ringing.call_id] = ringing.found
+        live = {r.call_id for r in calls.ringing}
+        if calls.current is not None:
+            live.add(calls.current.call_id)
+        for call_id in self._callers.keys() - live:
+            del self._callers[call_id]
 
     def _ready_for_answer(self) -> None:
         """A call rings for the agent: the intake its answer pops is built now, off the

@@ -7,7 +7,7 @@ locked desk is masked whoever the agent is."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -69,6 +69,19 @@ class RingingCall:
     masked: str
     """The number masked whatever the role: what a locked desk shows."""
     rang_at: datetime
+    found: CallersFound | None = None
+    """The number's callers and card, read while it rings for the agent by name (`desk_calls`
+    asked with `CallsAsked`): answered, it pops with these, no read of its own after the
+    answer (issue 25: answer to card)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallsAsked:
+    """What a desk asks `desk_calls` besides its calls: the calls it popped already, and those
+    whose caller it holds (read while they rang): neither is looked up again."""
+
+    popped: frozenset[int] = frozenset()
+    known: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +254,6 @@ def _desk_call(uow: UnitOfWork, actor: Actor, row: CallRow) -> DeskCall:
 
 def _with_caller(uow: UnitOfWork, actor: Actor, call: DeskCall, now: datetime) -> DeskCall:
     """The call to pop with what intake's phone field would find for its number."""
-    from dataclasses import replace
 
     from deskui.domain.search import LookupKind, classify
     from deskui.services.intake import callers_and_card
@@ -270,32 +282,42 @@ RECENT_CALLS = 5
 
 
 def desk_calls(
-    uow: UnitOfWork, actor: Actor, popped: Collection[int] | None, now: datetime
+    uow: UnitOfWork,
+    actor: Actor,
+    asked: CallsAsked | Collection[int] | None,
+    now: datetime,
 ) -> DeskCalls:
     """What this desk shows now: the calls ringing for the agent (or for a queue naming no
     agent), the call they answered and are on, the last one they ended (its wrap-up), and
-    what they said of their readiness. `popped`: the calls this desk has popped already;
-    the one it is on, when not among them, comes with its caller's lookup (`found`)."""
+    what they said of their readiness. `asked`: the calls this desk has popped already (or
+    `CallsAsked`, with the calls whose caller it holds); the one it is on, when among
+    neither, comes with its caller's lookup (`found`), and so does each call ringing the
+    agent by name (read while it rings: its answer then pops at once, no read after it; a
+    queue's call, ringing every desk, is not looked up by each). None: no lookup at all."""
     require(actor, Action.SEE_CALLS)
+    if asked is not None and not isinstance(asked, CallsAsked):
+        asked = CallsAsked(frozenset(asked))
     ringing: list[RingingCall] = []
     current: DeskCall | None = None
     for row in uow.calls.live_calls():
         if row.state == CallState.ANSWERED and row.agent_id == actor.id:
             current = _desk_call(uow, actor, row)
-            if popped is not None and row.id not in popped:
+            if asked is not None and row.id not in asked.popped | asked.known:
                 current = _with_caller(uow, actor, current, now)
         elif row.state == CallState.RINGING and (
             actor.id in row.rings or (not row.rings and row.queue)
         ):
-            ringing.append(
-                RingingCall(
-                    row.id,
-                    row.customer_name,
-                    _number(uow, actor, row.party_number),
-                    _masked(row.party_number),
-                    row.started_at,
-                )
+            call = RingingCall(
+                row.id,
+                row.customer_name,
+                _number(uow, actor, row.party_number),
+                _masked(row.party_number),
+                row.started_at,
             )
+            if asked is not None and actor.id in row.rings and row.id not in asked.known:
+                caller = _with_caller(uow, actor, _desk_call(uow, actor, row), now)
+                call = replace(call, found=caller.found)
+            ringing.append(call)
     last_ended = None
     for row in uow.calls.call_rows(CallFilter(agent_id=actor.id), 0, RECENT_CALLS):
         if row.answered_at is not None and row.ended_at is not None:

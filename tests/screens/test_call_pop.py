@@ -457,3 +457,34 @@ async def test_no_full_gc_pass_runs_while_a_call_rings_or_just_after_its_pop(
         monotonic.now += QUIET_BEFORE_FULL_PASS + 0.1
         app._tick()
         assert app.collector.passes == passes + 1  # quiet again: the pass runs
+
+
+async def test_the_answer_pops_the_card_read_while_the_call_rang_with_no_read_of_its_own(
+    demo_database: Database, clock: FixedClock, monkeypatch: Any
+) -> None:
+    """The caller's card is read while the phone rings for the agent: the answer's pop paints
+    it with no lookup between the answer and the card (issue 25: answer to card)."""
+    from deskui.services import phone_desk
+
+    looked_up: list[bool] = []  # whether each caller read was of an answered call
+    real = phone_desk._with_caller
+
+    def counting(uow: Any, actor: Any, call: Any, now: Any) -> Any:
+        looked_up.append(call.answered_at is not None)
+        return real(uow, actor, call, now)
+
+    monkeypatch.setattr(phone_desk, "_with_caller", counting)
+    customer, _typed = known_caller(demo_database)
+    _extension(demo_database, "王芳")
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_desk(pilot)
+        post(demo_database, clock, "newCall", "ahead-1", customer.phone_e164)
+        await heard(pilot)
+        assert looked_up == [False]  # read as it rang, once
+        post(demo_database, clock, "answer", "ahead-1", customer.phone_e164, answeringNumber=EXT)
+        await heard(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        card = app.screen._card
+        assert card is not None and card.customer.id == customer.id
+        assert looked_up == [False]  # none after the answer

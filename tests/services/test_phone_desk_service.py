@@ -97,6 +97,32 @@ def test_the_call_to_pop_comes_with_its_callers_card_once(database: Database, de
     assert masked.current is not None and masked.current.found is None
 
 
+def test_a_call_ringing_the_agent_comes_with_its_callers_card_once(
+    database: Database, desk: Desk
+) -> None:
+    """Asked with `CallsAsked`, a call ringing the agent by name comes with its caller's
+    card (read while it rings: the answer pops with it); the desk holding it says so and the
+    answered call is not looked up again; a queue's call (no agent named) is not looked up
+    while it rings: every desk would read it."""
+    _setup(database, desk)
+    agent = Actor(desk.agent, "王芳", "agent", "north")
+    _post(database, 0, "newCall", "c1", CALLER)
+    asked = phone_desk.CallsAsked()
+    seen = _ask(database, phone_desk.desk_calls, agent, asked, 1)
+    (ringing,) = seen.ringing
+    assert ringing.found is not None and ringing.found.card is not None
+    assert ringing.found.card.customer.id == desk.customer
+    known = phone_desk.CallsAsked(known=frozenset({ringing.call_id}))
+    assert _ask(database, phone_desk.desk_calls, agent, known, 2).ringing[0].found is None
+    _post(database, 4, "answer", "c1", CALLER, answeringNumber="8001")
+    answered = _ask(database, phone_desk.desk_calls, agent, known, 5)
+    assert answered.current is not None and answered.current.found is None  # the desk has it
+    assert _ask(database, phone_desk.desk_calls, agent, asked, 5).current.found is not None
+    _post(database, 6, "newCall", "q1", STRANGER, **{"user[]": [], "queue": "sales"})
+    queued = _ask(database, phone_desk.desk_calls, agent, asked, 7)
+    assert [r.found for r in queued.ringing] == [None]
+
+
 def test_a_masked_role_reads_masked_numbers(database: Database, desk: Desk) -> None:
     _setup(database, desk)
     with UnitOfWork(database) as uow:
