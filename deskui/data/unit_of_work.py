@@ -187,6 +187,16 @@ class UnitOfWork:
         written at `commit` with the others of its table in one statement."""
         self._later.setdefault(table, []).append(row)
 
+    def write_pending(self, table: Table) -> None:
+        """Write `table`'s rows still waiting for the commit (`add_later`) now: a read of that
+        table in this transaction sees them (a callback's history read after its save)."""
+        rows = self._later.pop(table, None)
+        if rows:
+            from sqlalchemy import insert
+
+            self.session.flush()
+            self.session.execute(insert(table), rows)
+
     def commit(self) -> None:
         if self._before_commit:
             self.session.flush()  # rows they may refer to (a missed call's callback)
