@@ -751,7 +751,7 @@ class CallbackStore(StoreBase):
             self.session.execute(
                 update(table).where(table.c.id == callback_id).values(follow_up_ticket_id=ticket_id)
             )  # the same save: its version moved once, above
-        self.meet_deadlines(SubjectType.CALLBACK, callback_id, now)
+        self._uow.deadlines.meet_later(SubjectType.CALLBACK, callback_id, now)
         self._event_later(
             callback_id,
             agent_id,
@@ -867,7 +867,8 @@ class CallbackStore(StoreBase):
         held = self.session.identity_map.get(identity_key(m.Callback, callback_id))
         if held is not None:
             self.session.expire(held)
-        self._deadlines_to(callback_id, agent_id, now)
+        # its deadlines follow it to the agent's desk and team, in the commit's statement
+        self._uow.deadlines.move_later(SubjectType.CALLBACK, callback_id, agent_id, now)
         claim = {"from": None, "to": agent_id}  # from the shared queue, nobody's
         self._event_later(callback_id, agent_id, now, "claimed", claim)
         self._changed("callback", callback_id, now)

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, select, update
 from sqlalchemy.orm.util import identity_key
 
 from deskui.data import models as m
+from deskui.data.later_rows import LaterDeadlines
 from deskui.data.store_base import StoreBase
 from deskui.domain.model import DeadlineKind, SubjectType
 
@@ -81,6 +82,29 @@ class DeadlineStore(StoreBase):
     ) -> None:
         for deadline_id in self._update_open(subject_type, subject_id, kind, met_at=now):
             self._changed("deadline", deadline_id, now)
+
+    def meet_later(self, subject_type: SubjectType, subject_id: int, now: datetime) -> None:
+        """`meet_deadlines` as a save's last write (issue 27): on PostgreSQL in the commit's
+        one statement with their change feed rows, a round trip less; nothing in this
+        transaction may read those deadlines after (they are met at the commit)."""
+        self._later(LaterDeadlines(subject_type, subject_id, now))
+
+    def move_later(self, subject_type: str, subject_id: int, owner_id: int, now: datetime) -> None:
+        """`move_open` to `owner_id`'s desk and team as a save's last write (a claim): on
+        PostgreSQL in the commit's one statement, as `meet_later`."""
+        self._later(LaterDeadlines(subject_type, subject_id, now, owner_id))
+
+    def _later(self, write: LaterDeadlines) -> None:
+        if not self._uow.writes_later:
+            if write.owner_id is None:
+                self.meet_deadlines(SubjectType(write.subject_type), write.subject_id, write.at)
+            else:
+                self.move_open(write.subject_type, write.subject_id, write.owner_id, None, write.at)
+            return
+        self._uow.add_later_write(write)
+        # the commit's statement writes each deadline's change feed row; its NOTIFY needs to
+        # know only that deadlines may change (the note names the phone's changes alone)
+        self._uow.changed.append(("deadline", 0))
 
     def move_open(
         self,
