@@ -141,3 +141,28 @@ def test_a_callback_the_session_holds_and_its_history_show_the_save_before_the_c
     with UnitOfWork(database) as uow:
         actions = [action for _, action, _, _ in uow.callbacks.callback_events(callback_id)]
     assert actions[-1] == "done" and actions.count("done") == 1  # not again at the commit
+
+
+def test_the_desks_save_asks_three_small_reads_before_it_writes(
+    database: Database, desk: Desk
+) -> None:
+    """The service's save (the call screen's): the callback's state, whose it is, and its
+    life at the form's version, each three columns; then the save's two statements
+    (PostgreSQL; SQLite four). It read the whole standing first (every history line with
+    names, the saver's and owner's rows, the newest event) and the callback twice as
+    objects: 14 statements on PostgreSQL. A callback moved away is still refused
+    (tests/screens/test_work_moved_away.py, tests/services/test_callback_service.py)."""
+    from deskui.services.callbacks import RecordCallback, record_callback
+
+    callback_id = _shared_callback(database, desk)
+    agent = Actor(desk.agent, "王芳", Role.AGENT)
+    with UnitOfWork(database) as uow:
+        claim_next_callback(uow, agent, None, FIXED_NOW)
+    with UnitOfWork(database) as uow:
+        version = uow.callbacks.callback_detail(callback_id).version
+    answers = {"convenient": "yes", "feedback": "很好", "satisfaction": "satisfied"}
+    with _statements(database) as save, UnitOfWork(database) as uow:
+        record_callback(uow, agent, RecordCallback(callback_id, answers, version), FIXED_NOW)
+    assert len(save) == (5 if database.engine.dialect.name == "postgresql" else 7), save
+    with UnitOfWork(database) as uow:
+        assert uow.callbacks.callback_detail(callback_id).status == "done"
