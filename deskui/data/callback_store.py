@@ -417,7 +417,10 @@ class CallbackStore(StoreBase):
         again when next used."""
         held = self.session.identity_map.get(identity_key(m.Callback, callback_id))
         if held is not None:
+            loaded = held.version
             self.session.flush()  # its own changes first, under their own check
+            if expected == loaded:  # they moved the version the form loaded on: still its
+                expected = held.version
         query = _checked_write(tuple(values), expected is not None, returning)
         row = self.session.execute(
             query,

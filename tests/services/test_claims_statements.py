@@ -128,14 +128,19 @@ def test_a_save_at_a_version_another_desk_moved_on_writes_nothing(
 def test_a_callback_the_session_holds_and_its_history_show_the_save_before_the_commit(
     database: Database, desk: Desk
 ) -> None:
-    """The save writes past the ORM: what the transaction holds of the callback is read
-    again, and its history read in the same transaction has the event held for the commit."""
+    """The save writes past the ORM: what the transaction holds of the callback is written
+    first (at the version the form loaded) and read again after, and its history read in
+    the same transaction has the event held for the commit."""
     callback_id = _shared_callback(database, desk)
     with UnitOfWork(database) as uow:
         held = uow.session.get_one(m.Callback, callback_id)
         assert held.done_at is None
-        uow.callbacks.record_callback(callback_id, desk.agent, FIXED_NOW, SATISFIED, "记下")
+        held.sales_note = "先问过销售"  # changed in this transaction, not yet written
+        uow.callbacks.record_callback(
+            callback_id, desk.agent, FIXED_NOW, SATISFIED, "记下", expected_version=held.version
+        )
         assert (held.done_at, held.notes, held.status) == (FIXED_NOW, "记下", "done")
+        assert held.sales_note == "先问过销售"
         assert uow.callbacks.callback_history(callback_id)[0].action == "callback_done"
         uow.commit()
     with UnitOfWork(database) as uow:
