@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, distinct, exists, func, or_, select, update
+from sqlalchemy import Row, Select, Table, bindparam, distinct, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import identity_key
 
 from deskui.data import models as m
 from deskui.data.deadline_store import open_deadlines
@@ -382,6 +383,60 @@ class CallbackStore(StoreBase):
             )
         )
 
+    def _event_later(
+        self,
+        callback_id: int,
+        agent_id: int | None,
+        now: datetime,
+        action: str,
+        detail: dict[str, Any],
+    ) -> None:
+        """A history event of a save whose last write it is: written at the commit with the
+        change feed (`UnitOfWork.add_later`; on PostgreSQL in the commit's one statement),
+        not flushed by the ORM. The history's reads write it first (`_events_written`)."""
+        row = {"callback_id": callback_id, "agent_id": agent_id, "at": now, "action": action}
+        self._uow.add_later(_events_table(), {**row, "detail": detail})
+
+    def _events_written(self) -> None:
+        """Events held for the commit are written before a read of the history sees them."""
+        self._uow.write_pending(_events_table())
+
+    def _write_checked(
+        self,
+        callback_id: int,
+        expected: int | None,
+        values: dict[str, Any],
+        *returning: str,
+    ) -> Row[Any]:
+        """The form's version check and its save as one UPDATE ... RETURNING (issue 27: a
+        read, a flush of who saved and a flush of the save were three statements): the row
+        is written only at the version the form loaded (`expected`; None: no form stands
+        behind the write), the version moves on, and the row holds its lock until the
+        commit. Another desk's save since is a `Conflict`, a callback gone `MissingRecord`;
+        nothing is written then. A callback this session holds is written first and read
+        again when next used."""
+        held = self.session.identity_map.get(identity_key(m.Callback, callback_id))
+        if held is not None:
+            loaded = held.version
+            self.session.flush()  # its own changes first, under their own check
+            if expected == loaded:  # they moved the version the form loaded on: still its
+                expected = held.version
+        query = _checked_write(tuple(values), expected is not None, returning)
+        row = self.session.execute(
+            query,
+            {
+                **{f"v_{name}": value for name, value in values.items()},
+                "callback_id": callback_id,
+                **({} if expected is None else {"expected": expected}),
+            },
+        ).first()
+        if held is not None:
+            self.session.expire(held)
+        if row is None:
+            fresh = self.session.get_one(m.Callback, callback_id)  # MissingRecord when gone
+            raise conflict_of(self.session, fresh, "callback", callback_theirs)
+        return row
+
     def _move_deadline(
         self, callback_id: int, due_at: datetime, now: datetime, note: str = ""
     ) -> None:
@@ -656,29 +711,35 @@ class CallbackStore(StoreBase):
         """The callback is done: who, when, the way, answers, outcome and notes are kept; an
         unsatisfied customer gets a follow-up ticket owned by the agent (seed 000:2.3). Whether
         it may be recorded (still open) is the callback's life's, asked by the service."""
-        callback = self._saving(callback_id, expected_version, agent_id, now)
         outcome = outcome_of(answers)
-        callback.answers = dict(answers)
-        callback.notes = notes
-        callback.outcome = outcome.value if outcome else None
         decided = moved_to(CallbackMove.DONE)
-        callback.status = decided.status
+        values: dict[str, Any] = {
+            "answers": dict(answers),
+            "notes": notes,
+            "outcome": outcome.value if outcome else None,
+            "status": decided.status,
+            "done_by_id": agent_id,
+            "updated_at": now,
+            "updated_by_id": agent_id,
+        }
         if decided.done:
-            callback.done_at = now
-        callback.done_by_id = agent_id
+            values["done_at"] = now
         if way:
-            callback.way = way
+            values["way"] = way
+        saved = self._write_checked(
+            callback_id, expected_version, values, "purpose", "customer_id", "contact_id", "way"
+        )
         ticket_id = None
-        if needs_follow_up(outcome) and callback.customer_id is not None:
+        if needs_follow_up(outcome) and saved.customer_id is not None:
             # a number no customer has gets no ticket here: the agent records one at intake
             from deskui.data.records import NewTicket
 
             problem = str(answers.get("issue") or answers.get("feedback") or notes or "")
-            equipment = callback.purpose == CallbackPurpose.EQUIPMENT_CHECK
+            equipment = saved.purpose == CallbackPurpose.EQUIPMENT_CHECK
             ticket_id = self._uow.tickets.open_ticket(
                 NewTicket(
-                    customer_id=callback.customer_id,
-                    contact_id=callback.contact_id,
+                    customer_id=saved.customer_id,
+                    contact_id=saved.contact_id,
                     kind=TicketKind.QUESTION if equipment else TicketKind.COMPLAINT,
                     category=Category.REPAIR if equipment else Category.SERVICE_QUALITY,
                     channel=Channel.PHONE,
@@ -689,19 +750,22 @@ class CallbackStore(StoreBase):
                 agent_id,
                 now,
             )
-            callback.follow_up_ticket_id = ticket_id
-        self.meet_deadlines(SubjectType.CALLBACK, callback_id, now)
-        self.callback_event(
+            table = _callbacks_table()
+            self.session.execute(
+                update(table).where(table.c.id == callback_id).values(follow_up_ticket_id=ticket_id)
+            )  # the same save: its version moved once, above
+        self._uow.deadlines.meet_later(SubjectType.CALLBACK, callback_id, now)
+        self._event_later(
             callback_id,
             agent_id,
             now,
             "done",
-            {"outcome": callback.outcome or "", "way": callback.way, "ticket": ticket_id},
+            {"outcome": values["outcome"] or "", "way": saved.way, "ticket": ticket_id},
         )
         self._changed("callback", callback_id, now)
-        if callback.purpose == MISSED_CALL:  # issue 25: its missed calls are called back
+        if saved.purpose == MISSED_CALL:  # issue 25: its missed calls are called back
             self._uow.calls.mark_called_back_by(callback_id, now)
-        return CallbackResult(callback.outcome, ticket_id)
+        return CallbackResult(values["outcome"], ticket_id)
 
     def close_by_call(
         self, callback_id: int, agent_id: int | None, now: datetime, detail: dict[str, Any]
@@ -735,10 +799,23 @@ class CallbackStore(StoreBase):
         """What the callback's life reads of it (domain/callback_life); `MissingRecord` when
         there is none, `Conflict` when another desk saved it since the form loaded
         `expected_version` (their save is said before any refusal of what it left)."""
-        callback = self.session.get_one(m.Callback, callback_id)
-        if expected_version is not None and callback.version != expected_version:
+        held = self.session.identity_map.get(identity_key(m.Callback, callback_id))
+        if held is None:  # three columns, not the whole row as an object (issue 27)
+            table = _callbacks_table()
+            row = self.session.execute(
+                select(table.c.version, table.c.status, table.c.done_at).where(
+                    table.c.id == callback_id
+                )
+            ).first()
+            if row is None:
+                raise MissingRecord("callback", callback_id)
+            version, status, done_at = row
+        else:
+            version, status, done_at = held.version, held.status, held.done_at
+        if expected_version is not None and version != expected_version:
+            callback = self.session.get_one(m.Callback, callback_id)
             raise conflict_of(self.session, callback, "callback", callback_theirs)
-        return CallbackState(CallbackStatus(callback.status), callback.done_at is not None)
+        return CallbackState(CallbackStatus(status), done_at is not None)
 
     # -- sharing and reassigning --------------------------------------------------------------
 
@@ -790,48 +867,28 @@ class CallbackStore(StoreBase):
         return shared
 
     def _deadlines_to(self, callback_id: int, agent_id: int, now: datetime) -> None:
-        """The callback's open deadlines follow it to the agent's desk and team."""
-        team = self._team(agent_id)
-        self._uow.deadlines.move_open(SubjectType.CALLBACK, callback_id, agent_id, team, now)
+        """The callback's open deadlines follow it to the agent's desk and team (the team as
+        the agent's row says, read by the same statement)."""
+        self._uow.deadlines.move_open(SubjectType.CALLBACK, callback_id, agent_id, None, now)
 
     def claim_next_shared(self, agent_id: int, now: datetime) -> int | None:
         """The agent takes the most urgent callback of the shared queue; None when it is empty.
-        Never hands one callback to two agents: PostgreSQL skips rows another desk holds
-        (SELECT ... FOR UPDATE SKIP LOCKED), and the conditional UPDATE makes the claim safe
-        on SQLite's single writer too (a row someone took meanwhile is passed over)."""
-        query = (
-            select(m.Callback.id)
-            .where(
-                m.Callback.shared.is_(True),
-                m.Callback.done_at.is_(None),
-                m.Callback.status.in_(OPEN),
-            )
-            .order_by(m.Callback.due_at, m.Callback.id)
-            .limit(5)
-            .with_for_update(skip_locked=True)
-        )
-        for callback_id in self.session.scalars(query).all():
-            claimed = self.session.execute(
-                update(m.Callback)
-                .where(m.Callback.id == callback_id, m.Callback.shared.is_(True))
-                .values(
-                    shared=False,
-                    agent_id=agent_id,
-                    claimed_at=now,
-                    version=m.Callback.version + 1,
-                    updated_at=now,
-                    updated_by_id=agent_id,
-                )
-                .execution_options(synchronize_session=False)
-            )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                continue
-            self._deadlines_to(callback_id, agent_id, now)
-            claim = {"from": None, "to": agent_id}  # from the shared queue, nobody's
-            self.callback_event(callback_id, agent_id, now, "claimed", claim)
-            self._changed("callback", callback_id, now)
-            return callback_id
-        return None
+        Never hands one callback to two agents: one UPDATE takes the first row its subquery
+        finds and locks, and PostgreSQL's subquery skips rows another desk holds (FOR UPDATE
+        SKIP LOCKED; a row claimed meanwhile is checked again and passed over, as its
+        `shared` no longer holds); SQLite's single writer runs the statement whole."""
+        callback_id = self.session.scalar(_claim_first(), {"agent_id": agent_id, "now": now})
+        if callback_id is None:
+            return None
+        held = self.session.identity_map.get(identity_key(m.Callback, callback_id))
+        if held is not None:
+            self.session.expire(held)
+        # its deadlines follow it to the agent's desk and team, in the commit's statement
+        self._uow.deadlines.move_later(SubjectType.CALLBACK, callback_id, agent_id, now)
+        claim = {"from": None, "to": agent_id}  # from the shared queue, nobody's
+        self._event_later(callback_id, agent_id, now, "claimed", claim)
+        self._changed("callback", callback_id, now)
+        return int(callback_id)
 
     def reassign_callback(
         self,
@@ -864,6 +921,7 @@ class CallbackStore(StoreBase):
         """The callback's history as the record shows it (issue 16), newest first: each event
         with what moved as (field, old, new): the agent by name, the due time, the purpose;
         the reason or outcome given as its note. Opening the call changes nothing: not shown."""
+        self._events_written()
         names = {i: n for i, n in self.session.execute(select(m.Agent.id, m.Agent.name))}
         events = m.CallbackEvent
         return [
@@ -883,6 +941,7 @@ class CallbackStore(StoreBase):
     def callback_events(
         self, callback_id: int
     ) -> list[tuple[datetime, str, str, dict[str, object]]]:
+        self._events_written()
         query = (
             select(m.CallbackEvent, m.Agent.name)
             .outerjoin(m.Agent, m.Agent.id == m.CallbackEvent.agent_id)
@@ -1275,6 +1334,73 @@ CALLBACK_EXPORT_HEADERS = [
     "outcome", "answers", "notes", "ticket", "follow_up_ticket", "sales_head",
     "sales_confirmed", "sales_confirmed_at", "sales_confirmed_by", "sales_note",
 ]  # fmt: skip
+
+
+def _callbacks_table() -> Table:
+    table: Table = m.Callback.__table__  # type: ignore[assignment]
+    return table
+
+
+_STATEMENTS: dict[object, Any] = {}
+"""Statements of the queue's hot paths by their shape, built once (issue 27: building the
+claim's aliased subquery took more CPU than running it)."""
+
+
+def _checked_write(columns: tuple[str, ...], checked: bool, returning: tuple[str, ...]) -> Any:
+    """UPDATE callback SET `columns` (bound as `v_<name>`), version + 1 WHERE id (and the version
+    the form loaded, when `checked`) RETURNING `returning`."""
+    shape = ("write", columns, checked, returning)
+    if shape not in _STATEMENTS:
+        table = _callbacks_table()
+        query = update(table).where(table.c.id == bindparam("callback_id"))
+        if checked:
+            query = query.where(table.c.version == bindparam("expected"))
+        bound = {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns}
+        _STATEMENTS[shape] = query.values(version=table.c.version + 1, **bound).returning(
+            *(table.c[name] for name in returning)
+        )
+    return _STATEMENTS[shape]
+
+
+def _claim_first() -> Any:
+    """The claim of the shared queue's first callback no other desk holds: UPDATE ... WHERE
+    id = (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED) AND still shared, RETURNING its id."""
+    if "claim" not in _STATEMENTS:
+        table = _callbacks_table()
+        waiting = table.alias("waiting")
+        first = (
+            select(waiting.c.id)
+            .where(
+                waiting.c.shared.is_(True),
+                waiting.c.done_at.is_(None),
+                waiting.c.status.in_(OPEN),
+            )
+            .order_by(waiting.c.due_at, waiting.c.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        now = bindparam("now", type_=table.c.claimed_at.type)
+        agent = bindparam("agent_id", type_=table.c.agent_id.type)
+        _STATEMENTS["claim"] = (
+            update(table)
+            .where(table.c.id == first, table.c.shared.is_(True))
+            .values(
+                shared=False,
+                agent_id=agent,
+                claimed_at=now,
+                version=table.c.version + 1,
+                updated_at=now,
+                updated_by_id=agent,
+            )
+            .returning(table.c.id)
+        )
+    return _STATEMENTS["claim"]
+
+
+def _events_table() -> Table:
+    table: Table = m.CallbackEvent.__table__  # type: ignore[assignment]
+    return table
 
 
 def callback_theirs(callback: m.Callback) -> dict[str, str]:

@@ -45,6 +45,44 @@ class LaterWrite:
     upsert: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class LaterDeadlines:
+    """A subject's open deadlines written at the commit (`UnitOfWork.add_later_write`), each
+    one changed with its change feed row, in the commit's one statement: met at `at`, or
+    moved to `owner_id`'s desk and team (the team as the agent's row says). For a save's
+    last write, which nothing in its transaction reads back (`DeadlineStore.meet_later`)."""
+
+    subject_type: str
+    subject_id: int
+    at: datetime
+    owner_id: int | None = None
+    """None: the deadlines are met; else they move to this agent."""
+
+
+def _deadlines_part(n: int, write: LaterDeadlines) -> tuple[str, dict[str, object]]:
+    """`write`'s WITH parts: the UPDATE ... RETURNING of the subject's open deadlines and the
+    change feed rows of those it changed."""
+    if write.owner_id is None:
+        sets = f"met_at = CAST(:d{n}_at AS timestamptz)"
+    else:
+        owner = f"CAST(:d{n}_owner AS integer)"
+        sets = f'owner_id = {owner}, team = (SELECT "team" FROM "agent" WHERE "id" = {owner})'
+    sql = (
+        f'd{n} AS (UPDATE "deadline" SET {sets} WHERE "subject_type" = :d{n}_type '
+        f'AND "subject_id" = CAST(:d{n}_id AS integer) AND "met_at" IS NULL RETURNING "id"), '
+        f'f{n} AS (INSERT INTO "change" ("entity", "entity_id", "at") '
+        f"SELECT 'deadline', \"id\", CAST(:d{n}_at AS timestamptz) FROM d{n})"
+    )
+    params: dict[str, object] = {
+        f"d{n}_at": _value(write.at),
+        f"d{n}_type": write.subject_type,
+        f"d{n}_id": write.subject_id,
+    }
+    if write.owner_id is not None:
+        params[f"d{n}_owner"] = write.owner_id
+    return sql, params
+
+
 def _kind(table: Table, name: str, dialect: Any) -> str:
     column = table.columns[name]
     return f'"{name}" {"json" if isinstance(column.type, JSON) else column.type.compile(dialect)}'
@@ -95,7 +133,7 @@ def write_with_note(
     session: Session,
     later: dict[Table, list[dict[str, Any]]],
     note: str | None,
-    writes: Sequence[LaterWrite] = (),
+    writes: Sequence[LaterWrite | LaterDeadlines] = (),
 ) -> None:
     """Write `writes` (the call store's changed calls and agent states), insert `later`'s
     rows and send `note` on the change channel (None: no NOTIFY), in one statement of the
@@ -107,6 +145,11 @@ def write_with_note(
     parts: list[str] = []
     params: dict[str, object] = {}
     for n, write in enumerate(writes):
+        if isinstance(write, LaterDeadlines):
+            part, given = _deadlines_part(n, write)
+            parts.append(part)
+            params.update(given)
+            continue
         parts.append(_write_part(n, write, dialect))
         every = (*write.key, *write.columns)
         encoded = [{c: _value(row.get(c)) for c in every} for row in write.rows]

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from deskui.data.draft_store import DraftStore
     from deskui.data.frontdesk_store import FrontDeskStore
     from deskui.data.handover_store import HandoverStore
-    from deskui.data.later_rows import LaterWrite
+    from deskui.data.later_rows import LaterDeadlines, LaterWrite
     from deskui.data.measure_store import MeasureStore
     from deskui.data.notification_store import NotificationStore
     from deskui.data.pause_store import PauseStore
@@ -146,7 +146,7 @@ class UnitOfWork:
         self._before_commit: list[Callable[[], None]] = []
         """What stores hold unwritten, written at the commit before the change feed
         (`before_commit`)."""
-        self._later_writes: list[LaterWrite] = []
+        self._later_writes: list[LaterWrite | LaterDeadlines] = []
         """Rows by key written at the commit in its one statement (`add_later_write`)."""
         self._later: dict[Table, list[dict[str, Any]]] = {}
         """Append-only rows nothing reads back in this transaction (the change feed's, a
@@ -176,7 +176,7 @@ class UnitOfWork:
         being written when handed over (`add_later_write`)."""
         return self.session.get_bind().dialect.name == "postgresql"
 
-    def add_later_write(self, write: LaterWrite) -> None:
+    def add_later_write(self, write: LaterWrite | LaterDeadlines) -> None:
         """Rows by key (an UPDATE, or an upsert), written by the commit's one statement with
         the change feed on PostgreSQL (`writes_later`): a store's last writes at the commit,
         nothing reads them back."""
@@ -186,6 +186,16 @@ class UnitOfWork:
         """An append-only row (no id wanted back, nothing reads it before the commit),
         written at `commit` with the others of its table in one statement."""
         self._later.setdefault(table, []).append(row)
+
+    def write_pending(self, table: Table) -> None:
+        """Write `table`'s rows still waiting for the commit (`add_later`) now: a read of that
+        table in this transaction sees them (a callback's history read after its save)."""
+        rows = self._later.pop(table, None)
+        if rows:
+            from sqlalchemy import insert
+
+            self.session.flush()
+            self.session.execute(insert(table), rows)
 
     def commit(self) -> None:
         if self._before_commit:

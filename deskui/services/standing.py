@@ -86,6 +86,11 @@ def refuse_unless_yours(
     False where the store has its own refusal for a record already done (a callback's);
     `once_theirs` where a colleague may save onto another's record (a callback covered): then
     only a record moved away from the actor is refused."""
+    if record == "callback":  # who has it, first: the whole standing only for a refusal
+        owner_id, done, shared = uow.changes.callback_owner(record_id)
+        closed = done and closed_too
+        if may_save_onto(owner_id, closed, actor.id, actor.role, open_to_all=shared) is None:
+            return
     standing = _standing(uow, record, record_id, 0)
     closed = standing.closed and closed_too
     why = may_save_onto(
