@@ -150,12 +150,11 @@ def _pilot_looks_every_5_ms() -> None:
 
 @pytest.fixture
 def quick_waits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pilot waits in 5 ms looks for this test only (tests/pilot_waits.py), put back after it.
-    For the walks and key runs that check the screen only after `settle` or a key's own wait
-    (what a wait returns to is the same settled app, reached sooner): measured at 22:07 UTC
-    (load 1.6-1.9) the agent's zh-CN walk took 15 s against 24 s with Textual's 20 ms looks,
-    for the same CPU. Tests that poll the real clock (look-ahead, drafts, debounces) keep
-    Textual's waits: the intake files were slower with the short looks (the note above)."""
+    """Pilot waits in 5 ms looks for this test only (tests/pilot_waits.py), put back after it;
+    every test under tests/screens asks for it (tests/screens/conftest.py). Measured in paired
+    runs on the loaded machine (22:05-22:20 UTC, load 2-11): the agent's zh-CN walk 24 -> 15 s
+    for the same CPU; tests/screens/test_intake_screen.py 83.5 -> 58.8 s (30.4 s of CPU
+    each), where the earlier runs the note above quotes had found the intake files slower."""
     import textual.app
     import textual.pilot
 

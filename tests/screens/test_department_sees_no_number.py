@@ -10,7 +10,6 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
 
@@ -84,7 +83,6 @@ async def palette_entries(pilot: Pilot[Any]) -> AsyncIterator[str]:
     await back_to_desk(pilot)
 
 
-@pytest.mark.usefixtures("quick_waits")
 async def test_a_department_member_sees_no_whole_number_on_any_screen(
     demo_database: Database, clock: FixedClock
 ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from rich.cells import cell_len
 
 from deskui.app import make_app
@@ -31,7 +30,6 @@ def _labels(screen: object) -> list[tuple[str, str]]:
     return labels
 
 
-@pytest.mark.usefixtures("quick_waits")
 async def test_every_screens_footer_shows_whole_keys_at_120_100_and_80_columns(
     demo_database: Database, clock: FixedClock
 ) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.pilot import Pilot
@@ -84,7 +83,6 @@ def test_the_walk_presses_every_ordered_pair() -> None:
     assert pairs == {(a, b) for a in KEYS for b in KEYS}
 
 
-@pytest.mark.usefixtures("quick_waits")
 async def test_every_ordered_pair_of_screen_keys_keeps_the_desk_running(
     demo_database: Database, clock: FixedClock
 ) -> None:
@@ -95,7 +93,6 @@ async def test_every_ordered_pair_of_screen_keys_keeps_the_desk_running(
         await press_and_check(pilot, app, [*REPORTED, *every_ordered_pair(KEYS)])
 
 
-@pytest.mark.usefixtures("quick_waits")
 @settings(
     max_examples=6,  # 6 x 40 keys on top of the every-pair walk: the suite stays under 10 min
     deadline=None,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import pytest
 from rich.console import Console
 from sqlalchemy import select, update
 from textual.geometry import Region
@@ -114,7 +113,6 @@ def unguarded(app: Any) -> dict[str, str]:
     return found
 
 
-@pytest.mark.usefixtures("quick_waits")
 async def test_no_screen_paints_a_stored_control_character_and_each_shows_its_escape(
     demo_database: Database, clock: FixedClock
 ) -> None:

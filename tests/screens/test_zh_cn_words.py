@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from deskui.app import make_app
 from deskui.data.database import Database
 from deskui.domain.clock import FixedClock
@@ -77,14 +75,12 @@ async def _walked(database: Database, clock: FixedClock, agent: str, stops: tupl
     return found
 
 
-@pytest.mark.usefixtures("quick_waits")
 async def test_no_screen_an_agent_walks_through_shows_english_or_internals(
     demo_database: Database, clock: FixedClock
 ) -> None:
     assert await _walked(demo_database, clock, "王芳", STOPS) == {}
 
 
-@pytest.mark.usefixtures("quick_waits")
 async def test_no_screen_only_a_lead_is_offered_shows_english_or_internals(
     demo_database: Database, clock: FixedClock
 ) -> None:
