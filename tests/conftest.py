@@ -139,9 +139,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True, scope="session")
 def _pilot_looks_every_5_ms() -> None:
     """With DESKUI_TEST_QUICK_WAITS=1, Pilot waits for a quiet app in 5 ms looks instead of
-    Textual's 20 (tests/pilot_waits.py). Off by default until measured on an idle machine: on a
-    loaded one it cut walk-heavy screen files by 13% but made the intake files 12-16% slower,
-    and one run failed test_the_digit_that_completes_a_number_shows_the_card_found_ahead."""
+    Textual's 20 (tests/pilot_waits.py) in every test; the screen tests always do (quick_waits
+    below). Earlier runs on a loaded machine found the walk-heavy screen files 13% faster but
+    the intake files 12-16% slower, and one failed
+    test_the_digit_that_completes_a_number_shows_the_card_found_ahead; the paired runs quoted
+    at quick_waits found both faster, and tests/screens passed whole with them at load 5-14."""
     if os.environ.get("DESKUI_TEST_QUICK_WAITS") == "1":
         from tests import pilot_waits
 
