@@ -139,13 +139,31 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True, scope="session")
 def _pilot_looks_every_5_ms() -> None:
     """With DESKUI_TEST_QUICK_WAITS=1, Pilot waits for a quiet app in 5 ms looks instead of
-    Textual's 20 (tests/pilot_waits.py). Off by default until measured on an idle machine: on a
-    loaded one it cut walk-heavy screen files by 13% but made the intake files 12-16% slower,
-    and one run failed test_the_digit_that_completes_a_number_shows_the_card_found_ahead."""
+    Textual's 20 (tests/pilot_waits.py) in every test; the screen tests always do (quick_waits
+    below). Earlier runs on a loaded machine found the walk-heavy screen files 13% faster but
+    the intake files 12-16% slower, and one failed
+    test_the_digit_that_completes_a_number_shows_the_card_found_ahead; the paired runs quoted
+    at quick_waits found both faster, and tests/screens passed whole with them at load 5-14."""
     if os.environ.get("DESKUI_TEST_QUICK_WAITS") == "1":
         from tests import pilot_waits
 
         pilot_waits.install()
+
+
+@pytest.fixture
+def quick_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pilot waits in 5 ms looks for this test only (tests/pilot_waits.py), put back after it;
+    every test under tests/screens asks for it (tests/screens/conftest.py). Measured in paired
+    runs on the loaded machine (22:05-22:20 UTC, load 2-11): the agent's zh-CN walk 24 -> 15 s
+    for the same CPU; tests/screens/test_intake_screen.py 83.5 -> 58.8 s (30.4 s of CPU
+    each), where the earlier runs the note above quotes had found the intake files slower."""
+    import textual.app
+    import textual.pilot
+
+    from tests import pilot_waits
+
+    monkeypatch.setattr(textual.pilot, "wait_for_idle", pilot_waits.wait_for_idle)
+    monkeypatch.setattr(textual.app, "wait_for_idle", pilot_waits.wait_for_idle)
 
 
 @pytest.fixture(autouse=True)

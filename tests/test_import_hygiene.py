@@ -282,8 +282,8 @@ def private_textual_uses(deskui_root: Path, textual_root: Path) -> set[tuple[str
     checked: list[tuple[Path, ast.ClassDef, set[str]]] = []
     for path, tree in trees.items():
         imported = _textual_imports(tree)
+        relative = path.relative_to(deskui_root).as_posix()
         for node in ast.walk(tree):
-            relative = path.relative_to(deskui_root).as_posix()
             if isinstance(node, ast.ImportFrom | ast.Import):
                 modules = (
                     [node.module or ""]

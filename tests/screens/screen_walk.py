@@ -66,6 +66,21 @@ LEAD_STOPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 """What only a lead is offered, on top of the agent's stops."""
 
 
+def once_each(
+    stops: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each key sequence once, under the first name it is given: a later stop with the same
+    keys would open the same screen again from the same desk (every stop leaves the screen as
+    it found it), so it could show nothing the first did not."""
+    seen: set[tuple[str, ...]] = set()
+    kept = []
+    for name, keys in stops:
+        if keys not in seen:
+            seen.add(keys)
+            kept.append((name, keys))
+    return tuple(kept)
+
+
 async def back_to_desk(pilot: Pilot[Any]) -> None:
     from deskui.screens.desk import DeskScreen
 

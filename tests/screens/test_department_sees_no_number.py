@@ -22,7 +22,7 @@ from deskui.screens.reception import ReceptionScreen
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
 from tests.screens.desk_pilot import SIZE, at_desk, settle
-from tests.screens.screen_walk import LEAD_STOPS, STOPS, back_to_desk, walk
+from tests.screens.screen_walk import LEAD_STOPS, STOPS, back_to_desk, once_each, walk
 from tests.screens.test_stored_text_on_screen import BLANK_FORMS, painted
 
 MEMBER = "赵磊"
@@ -94,7 +94,7 @@ async def test_a_department_member_sees_no_whole_number_on_any_screen(
     async with app.run_test(size=SIZE) as pilot:
         await at_desk(pilot)
         assert app.actor is not None and app.actor.role == "department"
-        async for stop in walk(pilot, (*STOPS_SHOWING_RECORDS, *FIRST_ROWS)):
+        async for stop in walk(pilot, once_each((*STOPS_SHOWING_RECORDS, *FIRST_ROWS))):
             visited.add(type(app.screen).__name__)
             if found := whole_numbers(app, numbers):
                 shown[stop] = found

@@ -20,7 +20,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from tests.conftest import make_settings
 from tests.screens.desk_pilot import SIZE, at_desk
-from tests.screens.screen_walk import LEAD_STOPS, STOPS, walk
+from tests.screens.screen_walk import LEAD_STOPS, STOPS, once_each, walk
 
 HOSTILE = "\x1b[2J\x1b]0;pwned\x07\x9b31m\u202e"
 SHOWN = r"\x1b[2J"
@@ -58,17 +58,18 @@ BLANK_FORMS = frozenset(
 """Stops that show no stored text: left out to keep the walk short."""
 RECORD_STOPS = tuple(stop for stop in (*STOPS, *LEAD_STOPS) if stop[0] not in BLANK_FORMS)
 ROWS_OPENED: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("a customer's history", ("ctrl+k", "h")),
+    ("a handover item's history", ("f5", "l")),
+    ("a callback's history", ("f4", "3", "l")),
+    ("a customer's form", ("ctrl+k", "enter")),
     *(
         (f"{name}, first row", (*keys, "enter"))
         for name, keys in STOPS
         if len(keys) == 1 and keys[0] not in ("f1", "f2", "ctrl+p", "n")
     ),
-    ("a customer's history", ("ctrl+k", "h")),
-    ("a handover item's history", ("f5", "l")),
-    ("a callback's history", ("f4", "3", "l")),
-    ("a customer's form", ("ctrl+k", "enter")),
 )
-"""Enter on each list's first row, and the history views."""
+"""The history views, and Enter on each list's first row (walked once_each: the complaint,
+the callback call and the customer's form are these keys' first names)."""
 
 
 def poisoned(db: Database) -> None:
@@ -122,7 +123,7 @@ async def test_no_screen_paints_a_stored_control_character_and_each_shows_its_es
     shown: set[str] = set()
     async with app.run_test(size=SIZE) as pilot:
         await at_desk(pilot)
-        async for stop in walk(pilot, (*RECORD_STOPS, *ROWS_OPENED)):
+        async for stop in walk(pilot, once_each((*RECORD_STOPS, *ROWS_OPENED))):
             text = painted(app)
             if found := [repr(char) for char in DRIVING if char in text]:
                 driven[stop] = found
