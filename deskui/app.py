@@ -279,9 +279,13 @@ class DeskApp(KeysInOrderApp[None]):
         # the import of the data layer waits for the first frame: a worker importing
         # SQLAlchemy while the desk paints holds the GIL the painting needs (DESIGN.md 9)
         self._first_paint.wait(timeout=FIRST_PAINT_WAIT)
-        self._private_files()
+        # the files' permissions and the log (file system calls, mostly outside the GIL) in
+        # a thread beside the data layer's import; done before the database file is opened
+        files = threading.Thread(target=self._private_files, name="deskui-files", daemon=True)
+        files.start()
         from deskui.data.database import Database, SchemaNotCurrent
 
+        files.join()
         try:
             database = self._given_database or Database(self.settings.database_url)
             database.open_for_desk()  # a server's schema is checked, never migrated
