@@ -24,7 +24,11 @@ before the runs (10,000 customers, 100,000 tickets of which 1,000 are open and t
 each with its first-contact deadline; no demo seeding). It measures first paint and the first
 frame with the agent's rows (sign-in with the argon2id check included). Goals (issue 27):
 rows within 3x the bare app's first paint of the same run besides the password check, and
-within 0.5 s with it.
+within 0.5 s with it. "The password check" is the time the sign-in waits for it
+(`accounts._verify`): the desk checks the password it was started with ahead, in a thread
+beside the rest of its start (`accounts.check_ahead`), so the sign-in waits only for what is
+left; "rows painted but the check" is then the desk's own path to its rows. The check's own
+time (`accounts._argon2_verify`, wherever it ran) is shown on the line below them.
 """
 
 from __future__ import annotations
@@ -129,6 +133,21 @@ def child_desk(size: tuple[int, int], existing: str | None = None) -> None:
                     )
 
             accounts._verify = timed_check
+            # the check itself: since the password given at start is checked ahead, beside the
+            # rest of the start (deskui.services.accounts.check_ahead), the sign-in waits only
+            # for what is left of it; its own time is shown too, apart (issue 27)
+            argon2_check: Callable[[str, str], bool] = accounts._argon2_verify
+
+            def timed_argon2(password_hash: str, password: str) -> bool:
+                started = time.perf_counter()
+                try:
+                    return argon2_check(password_hash, password)
+                finally:
+                    marks["check_itself"] = float(marks.get("check_itself", 0.0)) + (
+                        time.perf_counter() - started
+                    )
+
+            accounts._argon2_verify = timed_argon2
 
         if existing is not None:
             _after_import("deskui.services.accounts", time_password_check)
@@ -336,6 +355,7 @@ def main() -> None:
             out["rows_paint"] = result["rows_frame"] - spawn
             out["rows_cpu"] = result["rows_cpu"]
             out["password_check"] = result.get("password_check", 0.0)
+            out["check_itself"] = result.get("check_itself", out["password_check"])
             out["rows_but_check"] = out["rows_paint"] - out["password_check"]
         return out
 
@@ -382,6 +402,7 @@ def main() -> None:
             ("desk (existing file): rows painted", *ms(runs["existing"], "rows_paint", "rows_cpu")),
             ("  of which the password check", *ms(runs["existing"], "password_check", None)),
             ("  rows painted but the check", *ms(runs["existing"], "rows_but_check", None)),
+            ("  (the check itself, run ahead)", *ms(runs["existing"], "check_itself", None)),
         ]
     header = ["from process start to", "median ms", "p90 ms", "CPU median ms"]
     print(table(header, rows))
@@ -421,6 +442,9 @@ def main() -> None:
         figures["existing_rows_with_check_ms"] = with_check * 1000
         figures["existing_password_check_ms"] = (
             median([r["password_check"] for r in runs["existing"]]) * 1000
+        )
+        figures["existing_check_itself_ms"] = (
+            median([r["check_itself"] for r in runs["existing"]]) * 1000
         )
     print("BENCH-RESULT " + json.dumps(figures))  # for benchmarks/run_all.py
 

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from deskui.domain.calendar import BusinessCalendar
     from deskui.domain.site import SiteRules
     from deskui.screens.host import DeskHost
+    from deskui.screens.phone_desk import PhoneDesk
     from deskui.services.actor import Actor
     from deskui.services.phone_desk import CallLogRow, DeskCall
     from deskui.web.grant import Grant
@@ -237,10 +238,18 @@ class DeskApp(KeysInOrderApp[None]):
             self.set_keymap(settings.keymap)
         self._web_grant = web_grant
         """A browser desk's hand-over from `deskui web` (issue 23): it starts signed in."""
-        from deskui.screens.phone_desk import PhoneDesk
+        self._phone: PhoneDesk | None = None
 
-        self.phone = PhoneDesk(self)
-        """The phone on this desk (issue 25): the ringing line, the pop, the wrap-up."""
+    @property
+    def phone(self) -> PhoneDesk:
+        """The phone on this desk (issue 25): the ringing line, the pop, the wrap-up. Made
+        when first needed (the sign-in's first rows, a change, the lock): its module and the
+        call line's are no part of the first paint (DESIGN.md 9)."""
+        if self._phone is None:
+            from deskui.screens.phone_desk import PhoneDesk
+
+            self._phone = PhoneDesk(self)
+        return self._phone
 
     # -- start: paint first, then open the data layer in a worker (DESIGN.md 9) -----------
 
@@ -257,17 +266,26 @@ class DeskApp(KeysInOrderApp[None]):
         # the tick runs them when the keyboard is quiet (deskui/memory.py)
         self.collector.start()
         self.set_interval(1.0, self._tick, name="tick")
-        self.call_after_refresh(self._first_paint.set)
         self.open_database()
+
+    def on_ready(self) -> None:
+        # Textual says Ready once the first layout's frame is written: the data layer's
+        # import starts then, not after the frames that follow it (their styles settling:
+        # 30-40 ms later, every millisecond of it before the rows, issue 27)
+        self._first_paint.set()
 
     @work(thread=True, exclusive=True, group="database", exit_on_error=False)
     def open_database(self) -> None:
         # the import of the data layer waits for the first frame: a worker importing
         # SQLAlchemy while the desk paints holds the GIL the painting needs (DESIGN.md 9)
         self._first_paint.wait(timeout=FIRST_PAINT_WAIT)
-        self._private_files()
+        # the files' permissions and the log (file system calls, mostly outside the GIL) in
+        # a thread beside the data layer's import; done before the database file is opened
+        files = threading.Thread(target=self._private_files, name="deskui-files", daemon=True)
+        files.start()
         from deskui.data.database import Database, SchemaNotCurrent
 
+        files.join()
         try:
             database = self._given_database or Database(self.settings.database_url)
             database.open_for_desk()  # a server's schema is checked, never migrated
@@ -279,8 +297,19 @@ class DeskApp(KeysInOrderApp[None]):
 
                     seed_demo(uow, self.clock.now())
                     uow.commit()
+                from deskui.services.accounts import (
+                    check_ahead,
+                    first_manager_form,
+                    needs_first_manager,
+                )
+
+                given = self.settings
+                if given.agent_name and given.agent_password and self._web_grant is None:
+                    # the sign-in's argon2id check of the password given starts now in a
+                    # thread, beside the rest of this start and the sign-in screen's (issue
+                    # 27): the sign-in below takes its answer, and decides as always
+                    check_ahead(uow, given.agent_name, given.agent_password, now=self.clock.now())
                 agents = uow.agents.agents()
-                from deskui.services.accounts import first_manager_form, needs_first_manager
 
                 # issue 23: password-less demo people only in a process started with --demo
                 demo_names = frozenset(
@@ -540,8 +569,11 @@ class DeskApp(KeysInOrderApp[None]):
             self._rechecking = True  # one probe at a time: a server away takes 5 s to say so
             self.recheck_writes()  # every tick until the database takes writes again
         self.pending_saves.tick()
-        self.phone.tick()
-        self.collector.tick(held=self.phone.ringing)  # a pass must not land in a pop's frame
+        phone = self._phone
+        if phone is not None:  # nothing rings before the phone is made
+            phone.tick()
+        # a full GC pass must not land in a pop's frame: held while a call rings
+        self.collector.tick(held=phone is not None and phone.ringing)
         self._lock_when_idle()
         if self.database is not None and self._ticks % PRESENCE_TICKS == 0:
             self.report_presence()

@@ -53,11 +53,20 @@ DEFERRED = (
 NOT_MAPPED = ("Order", "ComplaintRecord", "Prospect", "Gift", "SurveyForm", "Correspondence")
 """Models an idle desk has not mapped (each costs an idle desk memory; issue 27)."""
 
-AT_FIRST_PAINT = ("sqlalchemy", "argon2", "phonenumbers", "deskui.data.unit_of_work")
-"""Not imported before the first frame: the desk paints, then opens its data layer."""
+AT_FIRST_PAINT = (
+    "sqlalchemy",
+    "argon2",
+    "phonenumbers",
+    "deskui.data.unit_of_work",
+    "deskui.screens.phone_desk",
+    "deskui.widgets.call_line",
+    "deskui.domain.floor",
+)
+"""Not imported before the first frame: the desk paints, then opens its data layer; the
+phone's line is made when the agent has signed in (issue 27)."""
 
 CHILD = r"""
-import asyncio, json, sys
+import asyncio, json, sys, threading
 from datetime import datetime
 from deskui.app import make_app
 from deskui.config import Settings
@@ -68,7 +77,11 @@ settings = Settings(
 )
 app = make_app(settings, FixedClock(datetime.fromisoformat(now)))
 seen = {}
-app.call_after_refresh(lambda: seen.setdefault("first_paint", sorted(sys.modules)))
+class FirstPaint(threading.Event):  # the desk's own word that its first frame is out
+    def set(self):
+        seen.setdefault("first_paint", sorted(sys.modules))  # before its data layer starts
+        super().set()
+app._first_paint = FirstPaint()
 async def idle():
     from deskui.widgets.work_list import WorkList
     for _ in range(1200):

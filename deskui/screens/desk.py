@@ -285,6 +285,8 @@ class DeskScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Ready or not is for those who take calls: not offered to a department member."""
         if action == "readiness":
+            if self.desk_app.agent is None:  # nobody to take calls: the phone waits for one
+                return False
             from deskui.screens.phone_desk import takes_calls
 
             return takes_calls(self.desk_app)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import Any
 
+import pytest
 from textual.widgets import Input, Static
 
 from deskui.app import make_app
@@ -38,6 +40,40 @@ async def test_the_password_given_at_start_signs_in_and_a_wrong_one_says_why(
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen) and app.agent is not None
         assert app.agent.name == "王芳"
+
+
+async def test_the_password_given_at_start_is_checked_as_the_database_opens(
+    empty_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 27: the argon2id check of the password given at start runs beside the rest of
+    the start (a thread of its own from the database's first reads), not after the sign-in
+    screen asks for it; the sign-in then takes its answer: one check, not two."""
+    from deskui.services import accounts
+
+    add_team(empty_database, clock)
+    said: list[str] = []
+    hasher = accounts._hasher()
+
+    class Hasher:
+        def verify(self, password_hash: str, password: str) -> bool:
+            said.append("check")
+            return bool(hasher.verify(password_hash, password))
+
+    sign_in = accounts.sign_in
+
+    def signing_in(*args: Any) -> Any:
+        said.append("sign_in")
+        return sign_in(*args)
+
+    monkeypatch.setattr(accounts, "_HASHER", Hasher())
+    monkeypatch.setattr(accounts, "sign_in", signing_in)
+    settings = replace(make_settings(empty_database, agent="王芳"), agent_password=PASSWORD)
+    app = make_app(settings, clock, empty_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen) and app.agent is not None
+        assert app.agent.name == "王芳"
+    assert said == ["check", "sign_in"]
 
 
 async def test_the_idle_desk_locks_keeps_the_typing_and_only_the_password_unlocks(
