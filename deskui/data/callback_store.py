@@ -799,19 +799,10 @@ class CallbackStore(StoreBase):
         """What the callback's life reads of it (domain/callback_life); `MissingRecord` when
         there is none, `Conflict` when another desk saved it since the form loaded
         `expected_version` (their save is said before any refusal of what it left)."""
-        held = self.session.identity_map.get(identity_key(m.Callback, callback_id))
-        if held is None:  # three columns, not the whole row as an object (issue 27)
-            table = _callbacks_table()
-            row = self.session.execute(
-                select(table.c.version, table.c.status, table.c.done_at).where(
-                    table.c.id == callback_id
-                )
-            ).first()
-            if row is None:
-                raise MissingRecord("callback", callback_id)
-            version, status, done_at = row
-        else:
-            version, status, done_at = held.version, held.status, held.done_at
+        # three columns, not the whole row as an object (issue 27)
+        version, status, done_at = self.columns_of(
+            m.Callback, callback_id, "version", "status", "done_at"
+        )
         if expected_version is not None and version != expected_version:
             callback = self.session.get_one(m.Callback, callback_id)
             raise conflict_of(self.session, callback, "callback", callback_theirs)

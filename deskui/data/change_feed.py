@@ -9,10 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm.util import identity_key
 
 from deskui.data import models as m
-from deskui.data.missing import MissingRecord
 from deskui.data.store_base import StoreBase
 from deskui.domain.model import TicketStatus
 
@@ -104,18 +102,9 @@ class ChangeFeed(StoreBase):
     def callback_owner(self, callback_id: int) -> tuple[int | None, bool, bool]:
         """Whose the callback is, whether it is done, and whether any agent may work it (in
         the shared queue): what a save asks before it needs the whole standing."""
-        callback = self.session.identity_map.get(identity_key(m.Callback, callback_id))
-        if callback is not None:
-            agent_id, done_at, shared = callback.agent_id, callback.done_at, callback.shared
-        else:
-            row = self.session.execute(
-                select(m.Callback.agent_id, m.Callback.done_at, m.Callback.shared).where(
-                    m.Callback.id == callback_id
-                )
-            ).first()
-            if row is None:
-                raise MissingRecord("callback", callback_id)
-            agent_id, done_at, shared = row
+        agent_id, done_at, shared = self.columns_of(
+            m.Callback, callback_id, "agent_id", "done_at", "shared"
+        )
         return agent_id, done_at is not None, bool(shared) or agent_id is None
 
     def callback_standing(self, callback_id: int, since_event: int = 0) -> RecordStanding:

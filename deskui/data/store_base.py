@@ -39,6 +39,26 @@ class StoreBase:
         """The site's rules, read once per unit of work from the stored settings."""
         return self._uow.rules
 
+    def columns_of(self, model: type[Any], row_id: int, *names: str) -> tuple[Any, ...]:
+        """`names` of the row: from the object this session holds (its own changes, not yet
+        written), else read alone, not the whole row as an object; `MissingRecord` when there
+        is no such row."""
+        from sqlalchemy import select
+        from sqlalchemy.orm.util import identity_key
+
+        from deskui.data.missing import MissingRecord
+
+        held = self.session.identity_map.get(identity_key(model, row_id))
+        if held is not None:
+            return tuple(getattr(held, name) for name in names)
+        table = cast(Table, model.__table__)
+        row = self.session.execute(
+            select(*(table.c[name] for name in names)).where(table.c.id == row_id)
+        ).first()
+        if row is None:
+            raise MissingRecord(table.name, row_id)
+        return tuple(row)
+
     @property
     def policy(self) -> DeadlinePolicy:
         """Deadline durations: an explicit policy (tests, tools), else the site's."""
