@@ -376,26 +376,22 @@ class CallbackStore(StoreBase):
         now: datetime,
         action: str,
         detail: dict[str, Any],
+        *,
+        at_commit: bool = False,
     ) -> None:
+        """One event of the callback's history. `at_commit`: the last write of a save, written
+        at the commit with the change feed (`UnitOfWork.add_later`; on PostgreSQL in the
+        commit's one statement), not flushed by the ORM; the history's reads write it first
+        (`_events_written`)."""
+        if at_commit:
+            row = {"callback_id": callback_id, "agent_id": agent_id, "at": now, "action": action}
+            self._uow.add_later(_events_table(), {**row, "detail": detail})
+            return
         self.session.add(
             m.CallbackEvent(
                 callback_id=callback_id, agent_id=agent_id, at=now, action=action, detail=detail
             )
         )
-
-    def _event_later(
-        self,
-        callback_id: int,
-        agent_id: int | None,
-        now: datetime,
-        action: str,
-        detail: dict[str, Any],
-    ) -> None:
-        """A history event of a save whose last write it is: written at the commit with the
-        change feed (`UnitOfWork.add_later`; on PostgreSQL in the commit's one statement),
-        not flushed by the ORM. The history's reads write it first (`_events_written`)."""
-        row = {"callback_id": callback_id, "agent_id": agent_id, "at": now, "action": action}
-        self._uow.add_later(_events_table(), {**row, "detail": detail})
 
     def _events_written(self) -> None:
         """Events held for the commit are written before a read of the history sees them."""
@@ -755,12 +751,13 @@ class CallbackStore(StoreBase):
                 update(table).where(table.c.id == callback_id).values(follow_up_ticket_id=ticket_id)
             )  # the same save: its version moved once, above
         self._uow.deadlines.meet_later(SubjectType.CALLBACK, callback_id, now)
-        self._event_later(
+        self.callback_event(
             callback_id,
             agent_id,
             now,
             "done",
             {"outcome": values["outcome"] or "", "way": saved.way, "ticket": ticket_id},
+            at_commit=True,
         )
         self._changed("callback", callback_id, now)
         if saved.purpose == MISSED_CALL:  # issue 25: its missed calls are called back
@@ -877,7 +874,7 @@ class CallbackStore(StoreBase):
         # its deadlines follow it to the agent's desk and team, in the commit's statement
         self._uow.deadlines.move_later(SubjectType.CALLBACK, callback_id, agent_id, now)
         claim = {"from": None, "to": agent_id}  # from the shared queue, nobody's
-        self._event_later(callback_id, agent_id, now, "claimed", claim)
+        self.callback_event(callback_id, agent_id, now, "claimed", claim, at_commit=True)
         self._changed("callback", callback_id, now)
         return int(callback_id)
 

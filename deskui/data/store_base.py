@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from deskui.data import models as m
+from deskui.data.missing import MissingRecord
 from deskui.domain.deadlines import DeadlinePolicy
 from deskui.domain.model import DeadlineKind, SubjectType
 from deskui.domain.site import SiteRules
@@ -43,11 +45,6 @@ class StoreBase:
         """`names` of the row: from the object this session holds (its own changes, not yet
         written), else read alone, not the whole row as an object; `MissingRecord` when there
         is no such row."""
-        from sqlalchemy import select
-        from sqlalchemy.orm.util import identity_key
-
-        from deskui.data.missing import MissingRecord
-
         held = self.session.identity_map.get(identity_key(model, row_id))
         if held is not None:
             return tuple(getattr(held, name) for name in names)
