@@ -121,33 +121,21 @@ def child_desk(size: tuple[int, int], existing: str | None = None) -> None:
             # of the start can be held to its goal. Hooked as the desk itself imports the
             # service (in its worker, after the first paint): importing it here would move the
             # data layer's imports onto the UI thread, which the desk does not do (issue 27)
-            check: Callable[[str, str], bool] = accounts._verify
+            def timed(check: Callable[[str, str], bool], mark: str) -> Callable[[str, str], bool]:
+                def timed_check(password_hash: str, password: str) -> bool:
+                    started = time.perf_counter()
+                    try:
+                        return check(password_hash, password)
+                    finally:
+                        marks[mark] = float(marks.get(mark, 0.0)) + (time.perf_counter() - started)
 
-            def timed_check(password_hash: str, password: str) -> bool:
-                started = time.perf_counter()
-                try:
-                    return check(password_hash, password)
-                finally:
-                    marks["password_check"] = float(marks.get("password_check", 0.0)) + (
-                        time.perf_counter() - started
-                    )
+                return timed_check
 
-            accounts._verify = timed_check
+            accounts._verify = timed(accounts._verify, "password_check")
             # the check itself: since the password given at start is checked ahead, beside the
             # rest of the start (deskui.services.accounts.check_ahead), the sign-in waits only
             # for what is left of it; its own time is shown too, apart (issue 27)
-            argon2_check: Callable[[str, str], bool] = accounts._argon2_verify
-
-            def timed_argon2(password_hash: str, password: str) -> bool:
-                started = time.perf_counter()
-                try:
-                    return argon2_check(password_hash, password)
-                finally:
-                    marks["check_itself"] = float(marks.get("check_itself", 0.0)) + (
-                        time.perf_counter() - started
-                    )
-
-            accounts._argon2_verify = timed_argon2
+            accounts._argon2_verify = timed(accounts._argon2_verify, "check_itself")
 
         if existing is not None:
             _after_import("deskui.services.accounts", time_password_check)
