@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
@@ -12,6 +12,9 @@ from textual.worker import WorkerCancelled
 from deskui.data.database import Database
 from deskui.data.records import CustomerRecord
 from tests.databases import sqlite_copy
+
+if TYPE_CHECKING:
+    from deskui.screens.intake import IntakeScreen
 
 SIZE = (120, 36)
 """Every screen test runs at the size of a small desk terminal."""
@@ -61,6 +64,17 @@ async def at_desk(pilot: Pilot[Any]) -> None:
         await pilot.press("escape")
         await settle(pilot)
     raise AssertionError(f"the desk is not on top: {pilot.app.screen!r}")
+
+
+async def opened_intake(pilot: Pilot[Any]) -> IntakeScreen:
+    """F2 pressed and settled: the intake on top."""
+    from deskui.screens.intake import IntakeScreen
+
+    await pilot.press("f2")
+    await settle(pilot)
+    intake = pilot.app.screen
+    assert isinstance(intake, IntakeScreen)
+    return intake
 
 
 def known_caller(db: Database) -> tuple[CustomerRecord, str]:

@@ -21,7 +21,7 @@ from deskui.screens.complaint import ComplaintListScreen, ComplaintScreen
 from deskui.screens.reply_composer import ReplyComposerScreen
 from deskui.widgets.guarded_text import GuardedArea
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, screen_text, settle
+from tests.screens.desk_pilot import SIZE, opened_intake, screen_text, settle
 
 ANGRY = "你们的网络从早上断到现在"
 LETTER = "来信：业务员答应的广告位"
@@ -308,15 +308,10 @@ async def test_saving_a_complaint_at_intake_opens_its_seven_steps(
 ) -> None:
     from textual.widgets import Select
 
-    from deskui.screens.intake import IntakeScreen
-
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        intake = app.screen
-        assert isinstance(intake, IntakeScreen)
+        intake = await opened_intake(pilot)
         await pilot.press(*"13900009999")
         await settle(pilot)
         intake.query_one("#new_customer", Input).value = "成都瑞丰服饰专卖店"

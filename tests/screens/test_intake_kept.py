@@ -11,7 +11,7 @@ from deskui.data.database import Database
 from deskui.domain.clock import FixedClock
 from deskui.screens.intake import IntakeScreen
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, settle
+from tests.screens.desk_pilot import SIZE, opened_intake, settle
 
 
 async def test_f2_after_esc_shows_the_same_intake_as_the_agent_left_it(
@@ -95,10 +95,7 @@ async def test_a_draft_due_after_the_intake_was_closed_does_not_crash_the_desk(
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        intake = app.screen
-        assert isinstance(intake, IntakeScreen)
+        intake = await opened_intake(pilot)
         await pilot.press(*"1380")
         await app.pop_screen()  # not kept: removed with its fields
         await settle(pilot)
@@ -117,10 +114,7 @@ async def test_a_draft_due_while_the_intake_loses_its_fields_does_not_crash_the_
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        intake = app.screen
-        assert isinstance(intake, IntakeScreen)
+        intake = await opened_intake(pilot)
         await pilot.press(*"1380")
         await intake.query_one("#words", TextArea).remove()  # as the app's close does
         assert intake.is_attached and intake.display
@@ -137,10 +131,7 @@ async def test_the_kept_intakes_cursor_does_not_blink_while_it_waits_off_the_sta
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        intake = app.screen
-        assert isinstance(intake, IntakeScreen)
+        intake = await opened_intake(pilot)
         phone = intake.query_one("#phone", Input)
         assert app.focused is phone and phone.cursor_blink
         timer = phone._blink_timer  # Textual's own (a test may look)

@@ -17,10 +17,10 @@ from deskui.data.records import NewTicket
 from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.navigation import KeptScreen
-from deskui.screens.intake import ERROR_FIELDS, IntakeScreen
+from deskui.screens.intake import ERROR_FIELDS
 from deskui.widgets.work_list import WorkList
 from tests.conftest import make_settings
-from tests.screens.desk_pilot import SIZE, at_desk, screen_text, settle
+from tests.screens.desk_pilot import SIZE, at_desk, opened_intake, screen_text, settle
 
 KEYS = ("f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f12", "ctrl+k", "ctrl+t")
 
@@ -125,10 +125,7 @@ async def test_the_intake_comes_back_with_its_typing_and_without_an_earlier_save
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
         await at_desk(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        intake = app.screen
-        assert isinstance(intake, IntakeScreen)
+        intake = await opened_intake(pilot)
         intake.query_one("#words", TextArea).focus()
         await pilot.press(*"wifi")
         await pilot.press("ctrl+s")
