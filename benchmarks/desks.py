@@ -60,11 +60,17 @@ async def idle():
     painted = asyncio.get_running_loop().create_future()
     app.call_after_refresh(lambda: painted.done() or painted.set_result(True))
     await painted
-    Path(ready).write_text(json.dumps({"rows": work.count}))
+    say({"rows": work.count})
     while not Path(stop).exists():
         await asyncio.sleep(0.5)
-    Path(ready).write_text(json.dumps({"rows": work.count, "trouble": trouble()}))
+    say({"rows": work.count, "trouble": trouble()})
     app.exit()
+def say(what):
+    # whole or not at all: the runner reads the file the moment it appears (a file written
+    # in place was once read empty, and a desk that had painted counted as one that had not)
+    written = Path(ready + ".part")
+    written.write_text(json.dumps(what))
+    written.replace(ready)
 app.call_later(lambda: app.run_worker(idle()))
 app.run(headless=True, size=(120, 36))
 """
