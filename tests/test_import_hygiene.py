@@ -144,6 +144,9 @@ PRIVATE_TEXTUAL_ALLOWED: dict[tuple[str, str], str] = {
     "reads it before it is composed",
     ("navigation.py", "_refresh_layout"): "a screen off the stack is laid out only by a "
     "resize: the screen built ahead is laid out at the desk's size before it is shown",
+    ("navigation.py", "_layout_required"): "as `_refresh_layout`: Textual clears it only in "
+    "the current screen's update; the screen laid out ahead would be laid out again, whole, "
+    "in its first frame",
     ("navigation.py", "_compositor"): "a screen off the stack is drawn only when shown: "
     "the screen built ahead has its widgets' lines drawn (into their own caches, nothing "
     "sent) before it is shown",

@@ -22,10 +22,12 @@ from deskui.domain.floor import Readiness, call_seconds
 from deskui.domain.permissions import Action
 from deskui.domain.visible_text import visible
 from deskui.i18n import t
+from deskui.navigation import every_screen, kept_screen
 from deskui.screens.runner import run_service
 from deskui.widgets.call_line import CallLine
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.dom import DOMNode
 
     from deskui.screens.host import DeskHost
@@ -244,7 +246,15 @@ class PhoneDesk:
         top = app.screen_stack[-1]
         if text and not isinstance(top, CommandPalette):
             _line_on(top)
-        for screen in app.screen_stack:
+        desk = cast("App[Any]", app)
+        if kind == "ringing":
+            # the intake its answer pops has the line from its first frame (built ahead
+            # while it rings: a line mounted in the pop's frame laid the whole form out)
+            intake = kept_screen(desk, "intake")
+            if intake is not None:
+                _line_on(intake)
+        # the screens kept off the stack too: none is shown again with a call long gone
+        for screen in every_screen(desk):
             for line in _lines_of(screen):
                 line.show(text, kind)
 

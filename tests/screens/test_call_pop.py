@@ -140,6 +140,12 @@ async def test_a_ringing_call_builds_intake_off_the_stack_and_the_answer_shows_t
         undrawn = [w for w in shown if not w._styles_cache._cache]
         # (a field given its value after the drawing, the department's choice, is drawn anew)
         assert len(shown) > 50 and len(undrawn) <= 1, undrawn
+        # nothing asked of its layout is left for the frame that shows it: Textual kept the
+        # flag of every widget mounted with it, and that frame laid the whole form out again
+        # (60-70 ms of the shift's first pop); the call line is on it, shown, not mounted then
+        assert not ahead._layout_required
+        lines = [child for child in ahead.children if isinstance(child, CallLine)]
+        assert len(lines) == 1 and lines[0].display and customer.name in lines[0].text
         restyled: list[object] = []
         whole = ahead.update_node_styles
 
