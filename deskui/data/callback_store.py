@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Row, Select, Table, bindparam, distinct, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
@@ -286,7 +286,7 @@ class CallbackStore(StoreBase):
         customer (a missed call from a number no customer has: `number`), out of the site's."""
         rules = rules or self.rules.callbacks
         if agent_id is None and customer_id is not None:
-            agent_id = self.session.get_one(m.Customer, customer_id).assigned_agent_id
+            (agent_id,) = self.columns_of(m.Customer, customer_id, "assigned_agent_id")
         wanted = due_at or callback_due_at(purpose, event_at, rules)
         placement = self._place(customer_id, contact_id, wanted, calendar, rules)
         callback = m.Callback(
@@ -367,7 +367,8 @@ class CallbackStore(StoreBase):
     def _team(self, agent_id: int | None) -> str:
         if agent_id is None:
             return "default"
-        return self.session.get_one(m.Agent, agent_id).team
+        (team,) = self.columns_of(m.Agent, agent_id, "team")
+        return cast(str, team)
 
     def callback_event(
         self,

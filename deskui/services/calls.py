@@ -312,12 +312,9 @@ def _missed(uow: UnitOfWork, call: CallRecord, step: Transition, now: datetime) 
     ended = step.facts.ended_at or now
     calendar = BusinessCalendar(uow.calendar.calendar_overrides())
     due = missed_callback_due(ended, uow.rules.phone.missed_within, calendar)
-    # held until the callback is added: the session keeps an unchanged row only while it is
-    # referenced, and add_callback reads the customer again for one with no agent
-    customer = None
-    if call.customer_id is not None:
-        customer = uow.session.get_one(m.Customer, call.customer_id)
-    agent = customer.assigned_agent_id if customer is not None else None
+    agent = None
+    if call.customer_id is not None:  # the customer's agent alone, not the whole row
+        (agent,) = uow.callbacks.columns_of(m.Customer, call.customer_id, "assigned_agent_id")
     call.callback_id = uow.callbacks.add_callback(
         call.customer_id,
         MISSED_CALL,

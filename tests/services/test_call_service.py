@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from deskui.data import models as m
 from deskui.data.call_store import CallFilter
@@ -163,6 +163,44 @@ def test_a_missed_call_becomes_a_callback_within_two_working_hours(
             )
         ).one()
     assert tuple(deadline) == ("callback", callback.due_at)
+
+
+def test_a_missed_call_reads_its_customers_agent_and_team_alone_not_their_rows(
+    database: Database, desk: Desk
+) -> None:
+    """The bridge turns a missed call into a callback at the PBX's pace (issue 25: 500
+    events/s): the customer's agent and that agent's team are two columns, not a customer
+    and an agent loaded whole as objects (a fifth of the bridge's time went to missed calls)."""
+    with UnitOfWork(database) as uow:
+        uow.session.execute(
+            update(m.Customer)
+            .where(m.Customer.id == desk.customer)
+            .values(assigned_agent_id=desk.agent)
+        )
+        uow.commit()
+    _post(database, _event("newCall", "c4b"))
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        _post(database, _event("hangup", "c4b", cause="noAnswer"), 20)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    (callback,) = _callbacks(database)
+    assert callback.agent_id == desk.agent and not callback.shared
+    with UnitOfWork(database) as uow:
+        team = uow.session.scalar(
+            select(m.Deadline.team).where(
+                m.Deadline.subject_type == "callback", m.Deadline.subject_id == callback.id
+            )
+        )
+    assert team == "north"  # 王芳's team, as read
+    loads = [s.split(" FROM ")[0] for s in statements if s.startswith("SELECT")]
+    whole = [s for s in loads if "customer.name" in s or ("agent.team" in s and "agent.name" in s)]
+    assert whole == [], statements
 
 
 def test_two_missed_calls_from_one_number_make_one_callback_with_count_two(
