@@ -94,6 +94,10 @@ GOAL_NAME_P99_MS = 20.0
 GOAL_ECHO_RATIO = 1.5
 """Issue 27: each key's echo in the phone field within 1.5x of a bare Input's."""
 GOAL_CARD_RATIO = 1.5
+ONE_FRAME_MS = 1000 / 60
+"""Issue 27: "the card may follow a frame later": the card's p99 within the echo's goal (1.5x
+the bare Input's p99) plus one frame at Textual's default 60 fps. The card's ratio to the
+bare Input alone (the goal until 2026-12-08) is printed beside it."""
 SIZE = (160, 50)
 
 # named columns: later migrations add columns with defaults, the rows here stay valid
@@ -1100,9 +1104,13 @@ def run_apps(path: Path, args: argparse.Namespace) -> None:
         f" -> {'met' if echo99 / b99 <= GOAL_ECHO_RATIO else 'MISSED'}"
     )
     card99 = pct(desk["card"], 0.99)
+    allowed = GOAL_CARD_RATIO * b99 * 1000 + ONE_FRAME_MS
     print(
-        f"goal: card p99 within {GOAL_CARD_RATIO}x of the bare Input's p99: "
-        f"{card99 / b99:.1f}x -> {'met' if card99 / b99 <= GOAL_CARD_RATIO else 'MISSED'}"
+        f"goal: card p99 within {GOAL_CARD_RATIO}x of the bare Input's p99 plus one frame "
+        f"({allowed:.1f} ms): {card99 * 1000:.1f} ms -> "
+        f"{'met' if card99 * 1000 <= allowed else 'MISSED'} "
+        f"(against the bare Input alone, the goal until 2026-12-08: {card99 / b99:.1f}x -> "
+        f"{'met' if card99 / b99 <= GOAL_CARD_RATIO else 'MISSED'})"
     )
     result = {
         "echo_p99_ms": echo99 * 1000,

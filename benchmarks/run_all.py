@@ -25,6 +25,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PREFIX = "BENCH-RESULT "
+ONE_FRAME_MS = 1000 / 60
+"""One frame at Textual's default MAX_FPS (60, TEXTUAL_FPS): what the card may follow by."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class Goal:
     blocks: bool = True
     """False for a ratio of two p99s over a hundred keystrokes, which swings past twice its
     goal from one run to the next on a shared 2-core host: reported, failed by --strict only."""
+    plus: float = 0.0
+    """A ratio goal's allowance on top of goal x baseline, in the figure's unit: met while
+    this <= goal x baseline + plus. The ratio shown is still this / baseline."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,18 @@ BENCHES = (
         ),
         (
             Goal("phone field echo p99", "echo_p99_ms", "bare_echo_p99_ms", 1.5, blocks=False),
-            Goal("card after last key p99", "card_p99_ms", "bare_echo_p99_ms", 1.5, blocks=False),
+            # issue 27: "keep the echo of each key within 1.5x of a bare Input (the card may
+            # follow a frame later)": the card's p99 within the echo's goal plus one frame.
+            # Its ratio to the bare echo alone (the goal here until 2026-12-08) is still the
+            # ratio shown; the floor, the least frame that shows this card, was 1.6-1.7x.
+            Goal(
+                "card after last key p99",
+                "card_p99_ms",
+                "bare_echo_p99_ms",
+                1.5,
+                blocks=False,
+                plus=ONE_FRAME_MS,
+            ),
         ),
     ),
     Bench(
@@ -179,6 +195,7 @@ class Row:
     unit: str
     met: bool | None  # None: not measured (a failure, never a skip)
     blocking: bool  # a ratio worse than twice its goal, an exact goal missed, not measured
+    plus: float = 0.0  # a ratio goal's allowance on top of goal x baseline (Goal.plus)
 
 
 def verdicts(goals: tuple[Goal, ...], figures: dict[str, float] | None) -> list[Row]:
@@ -193,7 +210,8 @@ def verdicts(goals: tuple[Goal, ...], figures: dict[str, float] | None) -> list[
             continue
         if goal.baseline:
             ratio = this / base  # type: ignore[operator]
-            met = ratio <= goal.goal
+            allowed = goal.goal * base + goal.plus  # type: ignore[operator]
+            met = this <= allowed
             rows.append(
                 Row(
                     goal.figure,
@@ -203,7 +221,8 @@ def verdicts(goals: tuple[Goal, ...], figures: dict[str, float] | None) -> list[
                     goal.goal,
                     "x",
                     met,
-                    goal.blocks and ratio > 2 * goal.goal,
+                    goal.blocks and this > 2 * allowed,
+                    goal.plus,
                 )
             )
         else:
@@ -220,6 +239,8 @@ def table(rows: list[Row]) -> str:
     lines = [f"{'figure':28} {'this run':>9} {'baseline':>9} {'ratio':>7} {'goal':>9}  met"]
     for r in rows:
         goal = f"<= {r.goal:g}x" if r.unit == "x" else f"<= {r.goal:g} {r.unit}"
+        if r.plus:
+            goal += f"+{r.plus:.0f}ms"
         met = "NOT MEASURED" if r.met is None else "yes" if r.met else "NO"
         if r.blocking and r.met is not None:
             met += (

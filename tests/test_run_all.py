@@ -44,3 +44,19 @@ def test_an_exact_count_over_its_goal_blocks() -> None:
     (missed,) = verdicts(keys, {"keys": 9.0})
     assert missed.met is False and missed.blocking
     assert "a count no load explains" in table([missed])
+
+
+def test_a_goal_with_an_allowance_is_met_within_it_and_shows_the_plain_ratio() -> None:
+    """The card may follow the echo by a frame (issue 27): within 1.5x the bare echo plus
+    one frame it is met; the ratio shown is still the card's to the bare echo alone."""
+    card = (Goal("card", "card", "bare", 1.5, blocks=False, plus=1000 / 60),)
+    (met,) = verdicts(card, {"card": 25.0, "bare": 10.0})
+    assert met.ratio == 2.5 and met.met and not met.blocking
+    assert "2.50x" in table([met]) and "<= 1.5x+17ms" in table([met])
+    (missed,) = verdicts(card, {"card": 32.0, "bare": 10.0})
+    assert missed.met is False
+    blocking = (Goal("card", "card", "bare", 1.5, plus=1000 / 60),)
+    (within_twice,) = verdicts(blocking, {"card": 60.0, "bare": 10.0})
+    assert within_twice.met is False and not within_twice.blocking  # 60 <= 2 x 31.7
+    (past_twice,) = verdicts(blocking, {"card": 64.0, "bare": 10.0})
+    assert past_twice.blocking

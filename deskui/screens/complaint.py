@@ -698,7 +698,9 @@ class ComplaintScreen(Screen[None]):
         field it named has a value (it said to fill them; typed, it no longer applies)."""
         if not filled:
             return
-        self.query_one(f"#err-{name}", Static).update("")
+        error = self.query_one(f"#err-{name}", Static)
+        if str(error.content):  # an update lays the step out again: not at every keystroke
+            error.update("")
         if name in self._refused:
             self._refused.discard(name)
             if not self._refused:

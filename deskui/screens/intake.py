@@ -220,6 +220,9 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         self._ahead_timer: Timer | None = None
         self._layout_wanted: dict[str, bool] = {}
         """Parts of the form to show or hide once the key's echo is painted (`_show_later`)."""
+        self._forget_wanted: set[str] = set()
+        """What a card gone from the form leaves to empty once the key's echo is painted:
+        "history", "contacts" (`_forget_later`)."""
         self._layout_planned = False
         self._pick_options: list[CallerMatch] | None = None
         self._card_unit = ""
@@ -761,9 +764,8 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
             self._pick_options = matches
         self._show_later("#matches", several)
         if several:
-            self._card = None
-            self._card_view.update(t("intake.card_pick", count=len(matches)))
-            self._history_shown(None)
+            self._card = None  # the card says to pick from the list as the list shows
+            self._forget_later("history")
             self._set_new_customer(False)
         elif not matches and self._card is None:
             self._set_new_customer(conclusive)
@@ -771,9 +773,21 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
     def _show_later(self, selector: str, shown: bool) -> None:
         """Show or hide a part of the form (the pick list, the new customer's fields) a
         frame after the key's echo (issue 27): each change lays the whole form out again
-        (7-12 ms), which held back the echo of the 4th and 7th digit. The card, of a fixed
-        size, still comes in the key's own frame."""
+        (7-12 ms), which held back the echo of the 4th and 7th digit. A caller's card, of a
+        fixed size, still comes in the key's own frame; the card's "pick from the list"
+        comes with the list."""
         self._layout_wanted[selector] = shown
+        self._plan_lay_out()
+
+    def _forget_later(self, *parts: str) -> None:
+        """Empty the history and the contact choice of a card no longer shown a frame after
+        the key's echo, as `_show_later` does (issue 27): emptied in the keystroke that
+        took the card away (a 5th digit after a 4th that found one caller), they held its
+        echo back 7-14 ms. Done only if no card came back meanwhile."""
+        self._forget_wanted.update(parts)
+        self._plan_lay_out()
+
+    def _plan_lay_out(self) -> None:
         if self.is_mounted and not self.query_one("#phone", Input).has_focus:
             self._lay_out()  # no echo to wait for (an answer that came after a Tab): now
             return
@@ -781,15 +795,28 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
             self._layout_planned = True
             self.call_after_refresh(self._lay_out)
 
+    @property
+    def _after_echo_waits(self) -> bool:
+        """Whether something waits for the key's echo to be painted (`_lay_out` does it)."""
+        return bool(self._layout_wanted or self._forget_wanted)
+
     def _lay_out(self) -> None:
-        """What `_show_later` planned (at once, when a key needs it now)."""
+        """What `_show_later` and `_forget_later` planned (at once, when a key needs it)."""
         self._layout_planned = False
         wanted, self._layout_wanted = self._layout_wanted, {}
+        forget, self._forget_wanted = self._forget_wanted, set()
         if not self.is_mounted:
             return
+        if self._card is None:  # a card that came back since brings its own (follow-up)
+            if "history" in forget:
+                self._history_shown(None)
+            if "contacts" in forget:
+                self._card_contacts(None, None)
         options, self._pick_options = self._pick_options, None
         if options is not None and wanted.get("#matches"):
             self._fill_pick_list(options)
+            if self._card is None:
+                self._card_view.update(t("intake.card_pick", count=len(options)))
         for selector, shown in wanted.items():
             widget = self.query_one(selector)
             if widget.display != shown:  # setting it again would lay the form out again
@@ -821,7 +848,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         editing = phone.has_focus and (event.is_printable or event.key in PHONE_EDIT_KEYS)
         if self._unanswered is not None and not editing:
             self._answer_now()
-        if self._layout_wanted and not editing:
+        if self._after_echo_waits and not editing:
             self._lay_out()
         if event.key == "enter" and isinstance(self.focused, Input | Select):
             # Enter goes on to the next field, as in the words (issue 26): a choice opens
@@ -883,8 +910,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
                 text = t("intake.card_new") if conclusive else t("intake.card_typing")
             self._card_view.update(text)
             if self._contacts_of is not None:  # only once per card: each is a relayout
-                self._history_shown(None)
-                self._card_contacts(None, None)
+                self._forget_later("history", "contacts")
             self._set_new_customer(conclusive)
             return
         self._set_new_customer(False)

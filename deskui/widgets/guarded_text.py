@@ -164,6 +164,8 @@ class GuardedText(Widget):
         self._rules = rules or packaged_conduct(current_locale())
         self._initial = text
         self._placeholder = placeholder
+        self._advice_shown: str | None = None
+        """The advice line's text as last given (`_show_advice`)."""
 
     def compose(self) -> ComposeResult:
         area = FieldGuardedArea if self._enter_moves else GuardedArea
@@ -248,4 +250,7 @@ class GuardedText(Widget):
             advice.append(t("conduct.hit", phrase=hit.phrase, kind=kind, suggest=hit.suggest))
         if len(hits) > 3:
             advice.append("\n" + t("conduct.more", count=len(hits) - 3))
+        if advice.plain == self._advice_shown:
+            return  # each update lays the form out again: per keystroke, in its frame
+        self._advice_shown = advice.plain
         self.query_one(".guarded-text--advice", Static).update(advice)

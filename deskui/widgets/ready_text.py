@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
+from textual import messages
+from textual.dom import NoScreen
 from textual.geometry import Size
 from textual.selection import Selection
 from textual.strip import Strip
@@ -44,6 +47,8 @@ class ReadyText(Widget):
     ) -> None:
         super().__init__(id=id, classes=classes, markup=False)
         self._visual: Visual = visualize(self, content, markup=False)
+        self._shown: object = content
+        """What `update` was last given: the same again changes nothing (no refresh)."""
         self._ready: list[Strip] | None = None
         self._ready_size = Size(0, 0)
 
@@ -64,7 +69,14 @@ class ReadyText(Widget):
         return PreparedText(visual, size, style, lines)
 
     def update(self, content: VisualType | PreparedText) -> None:
-        """Show new content: prepared lines are used as they are when they still fit."""
+        """Show new content: prepared lines are used as they are when they still fit.
+
+        The same text (or the same prepared lines) as shown is no change: the intake says
+        "keep typing" on the card at every digit after the 4th, and each refresh rendered
+        its nine lines again in the frame of the digit's echo (issue 27)."""
+        if _same(content, self._shown):
+            return
+        self._shown = content
         if isinstance(content, PreparedText):
             self._visual = content.visual
             fits = content.size == self.size and content.style == self.visual_style
@@ -74,6 +86,22 @@ class ReadyText(Widget):
             self._visual = visualize(self, content, markup=False)
             self._ready = None
         self.refresh()
+        self._join_next_frame()
+
+    def _join_next_frame(self) -> None:
+        """Tell the screen now that this text is to be painted, as Textual's own refresh
+        does later, when this widget next goes idle (Widget._check_refresh posts the same
+        `Update`). Changed in a keystroke (the card the digit completes), the text went idle
+        after the screen had begun the frame of the digit's echo: it came 25-40 ms after
+        the digit instead of in its frame (issue 27). The later `Update` finds nothing left
+        to paint."""
+        if not self.is_mounted or not self.display:
+            return
+        try:
+            screen = self.screen
+        except NoScreen:
+            return
+        screen.post_message(messages.Update(self))
 
     def render_line(self, y: int) -> Strip:
         ready = self._ready
@@ -91,3 +119,24 @@ class ReadyText(Widget):
     def selection_updated(self, selection: Selection | None) -> None:
         self._ready = None  # the selection's highlight is drawn at render time
         super().selection_updated(selection)
+
+
+def _same(new: object, shown: object) -> bool:
+    """Whether `new` shows exactly what `shown` did: the same object, the same string, or a
+    `Text` with the same characters, spans and style (prepared lines: only the same ones)."""
+    if new is shown:
+        return True
+    if isinstance(new, str) and isinstance(shown, str):
+        return new == shown
+    if type(new) is Text and type(shown) is Text:
+        return (new.plain, new.spans, new.style, new.end) == (
+            shown.plain,
+            shown.spans,
+            shown.style,
+            shown.end,
+        ) and (new.justify, new.overflow, new.no_wrap) == (
+            shown.justify,
+            shown.overflow,
+            shown.no_wrap,
+        )
+    return False

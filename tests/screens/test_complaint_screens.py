@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 from textual.pilot import Pilot
@@ -466,3 +467,39 @@ async def test_step_fours_example_time_is_tomorrow_on_the_desks_clock(
             await _done(pilot)
         promised = app.screen.query_one("#promised_at", Input)
         assert promised.placeholder == "如 2026-12-08 10:00 或 16:30"
+
+
+async def test_typing_into_a_step_updates_no_empty_error_line_at_each_key(
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each keystroke in a complaint's field emptied that field's error line, empty or not:
+    an update lays the step out again, per key (issue 27). An error shown still goes."""
+    from textual.widgets import Static
+
+    emptied: list[str] = []
+    real = Static.update
+
+    def update(self: Static, content: Any = "", **kwargs: Any) -> None:
+        if (self.id or "").startswith("err-") and not str(content):
+            emptied.append(self.id or "")
+        real(self, content, **kwargs)
+
+    monkeypatch.setattr(Static, "update", update)
+    ticket_id = _ticket(demo_database, ANGRY)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
+        for _ in range(3):
+            await _done(pilot)
+        emptied.clear()
+        await _type(pilot, "2026-11-23 16:00")
+        await pilot.pause()
+        assert emptied == []
+        await _done(pilot)
+        await _done(pilot)  # the cause not given: its error line says so
+        assert "还不能进入下一步：请先填写 问题的基本原因" in screen_text(app)
+        emptied.clear()
+        await _type(pilot, "光纤接头松动")
+        await pilot.pause()
+        assert emptied == ["err-cause"]  # the error shown went, once
+        assert "还不能进入下一步" not in screen_text(app)

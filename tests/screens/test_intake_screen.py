@@ -20,6 +20,7 @@ from deskui.data.unit_of_work import UnitOfWork
 from deskui.domain.clock import FixedClock
 from deskui.domain.phone import format_display
 from deskui.domain.search import classify
+from deskui.i18n import t
 from deskui.screens import intake as intake_module
 from deskui.screens.desk import DeskScreen
 from deskui.screens.intake import (
@@ -780,3 +781,89 @@ async def test_enter_twice_after_a_save_leaves_the_cursor_for_the_next_callers_n
         await pilot.press("tab")  # Tab still goes on from the number
         await settle(pilot)
         assert not phone.has_focus
+
+
+def _done_in_keystrokes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the phone field's keystrokes do inside themselves, before their echo is painted,
+    of what may follow the echo (issue 27): "history" and "contacts" emptied, the card's
+    "pick from the list" shown."""
+    done: list[str] = []
+    depth: list[bool] = []
+    real_typed = IntakeScreen.phone_typed
+    real_history = IntakeScreen._history_shown
+    real_contacts = IntakeScreen._card_contacts
+    real_update = ReadyText.update
+    pick = t("intake.card_pick", count=0).split("0")[0]
+
+    def typed_value(self: IntakeScreen, value: str) -> None:
+        depth.append(True)
+        try:
+            real_typed(self, value)
+        finally:
+            depth.pop()
+
+    def history(self: IntakeScreen, source: Any) -> None:
+        if depth and source is None:
+            done.append("history")
+        real_history(self, source)
+
+    def contacts(self: IntakeScreen, card: Any, contact: object) -> None:
+        if depth and card is None:
+            done.append("contacts")
+        real_contacts(self, card, contact)
+
+    def update(self: ReadyText, content: Any) -> None:
+        if depth and self.id == "card" and str(content).startswith(pick):
+            done.append("pick")
+        real_update(self, content)
+
+    monkeypatch.setattr(IntakeScreen, "phone_typed", typed_value)
+    monkeypatch.setattr(IntakeScreen, "_history_shown", history)
+    monkeypatch.setattr(IntakeScreen, "_card_contacts", contacts)
+    monkeypatch.setattr(ReadyText, "update", update)
+    return done
+
+
+async def test_a_card_the_next_digit_takes_away_empties_history_and_contacts_after_its_echo(
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Last digits that find one caller show the card; the next digit that finds nobody
+    takes it away. Emptying the history and the contact choice (each a layout of the form)
+    ran inside that digit's keystroke and held its echo back 7-14 ms (issue 27): now after
+    the echo's frame, and the form ends the same."""
+    customer, typed = _known_caller(demo_database)
+    last4 = typed[-4:]
+    with UnitOfWork(demo_database) as uow:
+        assert len(uow.customers.find_callers(classify(last4))) == 1, last4
+        nobody = next(
+            d for d in "0123456789" if not uow.customers.find_callers(classify(last4 + d))
+        )
+    done = _done_in_keystrokes(monkeypatch)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _type(pilot, last4)
+        assert customer.name in _text(app, "#card")
+        assert _history_shown(screen)  # the follow-up came: history and contacts
+        assert screen.query_one("#contact", Select).value == str(customer.contacts[0].id)
+
+        await _type(pilot, nobody)
+        assert done == []  # not in the digit's keystroke ...
+        assert customer.name not in _text(app, "#card")
+        assert not screen.query_one("#history", WorkList).count  # ... but after it, the same
+        assert screen.query_one("#contact", Select).value == intake_module.NEW_CONTACT
+
+
+async def test_the_pick_lists_words_on_the_card_come_with_the_list_after_the_echo(
+    demo_database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The card's "found 2 customers: pick with ↑↓" was rendered (nine lines) in the frame
+    of the digit that found them, the list itself a frame later (issue 27): both follow it."""
+    done = _done_in_keystrokes(monkeypatch)
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _type(pilot, SWITCHBOARD_TYPED)
+        assert "pick" not in done
+        assert "找到 2 位客户" in _text(app, "#card")
+        assert screen.query_one("#matches", OptionList).display is True

@@ -108,3 +108,79 @@ async def test_shown_text_is_the_widgets_visual() -> None:
         await pilot.pause()
         assert str(card.render()) == "已找到"
         assert _screen_lines(card)[0].strip().endswith("已找到")
+
+
+async def test_the_same_text_again_is_no_change_and_no_refresh() -> None:
+    """The intake gives the card "keep typing" at every digit after the 4th: each refresh
+    rendered its lines again in the frame of the digit's echo (issue 27)."""
+    app = CardApp()
+    async with app.run_test(size=(60, 6)) as pilot:
+        card = app.query_one(ReadyText)
+        refreshed: list[str] = []
+        real = card.refresh
+
+        def counted(*args: object, **kwargs: object) -> ReadyText:
+            refreshed.append(str(card.visual))
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        card.refresh = counted  # type: ignore[method-assign]
+        card.update("继续输入")
+        card.update("继续输入")
+        card.update(Text("找到", style="bold"))
+        card.update(Text("找到", style="bold"))
+        card.update(Text("找到"))  # the same characters in another style is a change
+        prepared = card.prepare(CARD)
+        card.update(prepared)
+        card.update(prepared)
+        await pilot.pause()
+        assert refreshed == ["继续输入", "找到", "找到", str(prepared.visual)]
+        assert "深圳华强电子有限公司" in _screen_lines(card)[0]
+
+
+class TypingApp(App[None]):
+    """The intake's order in a keystroke: the field's watcher changes a hint, asks for
+    something after the frame (as the pick list does), then changes the card."""
+
+    CSS = "ReadyText { height: 3; } Input { height: 3; }"
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
+        class Field(Input):
+            def watch_value(self, value: str) -> None:
+                app = self.app
+                assert isinstance(app, TypingApp)
+                app.query_one("#hint", ReadyText).update(f"hint {value}")
+                self.screen.call_after_refresh(lambda: None)
+                app.query_one("#card", ReadyText).update(f"card {value}")
+
+        yield Field(id="field")
+        yield ReadyText("", id="hint")
+        yield ReadyText("…", id="card")
+
+
+async def test_a_text_changed_in_a_keystroke_is_painted_in_that_keystrokes_frame() -> None:
+    """The card changed by the digit that completes a number went idle after the screen
+    had begun the digit's frame, and came 25-40 ms later in a frame of its own (issue 27).
+    The screen is told at once: the frame that paints the digit paints the card too."""
+    from textual.screen import Screen
+
+    app = TypingApp()
+    frames: list[set[str | None]] = []
+    async with app.run_test(size=(60, 12)) as pilot:
+        app.query_one("#field").focus()
+        await pilot.pause(0.1)
+        screen = app.screen
+        real = Screen._compositor_refresh
+
+        def recorded(self: Screen[None]) -> None:
+            frames.append({widget.id for widget in self._dirty_widgets})
+            real(self)
+
+        screen._compositor_refresh = recorded.__get__(screen)  # type: ignore[method-assign]
+        for digit in "123":
+            frames.clear()
+            await pilot.press(digit)
+            await pilot.pause(0.1)
+            echo = next(frame for frame in frames if "field" in frame)
+            assert {"hint", "card"} <= echo, frames
