@@ -161,6 +161,9 @@ PRIVATE_TEXTUAL_ALLOWED: dict[tuple[str, str], str] = {
     ("widgets/shared_lines.py", "_styles_cache"): "the lines a widget last drew are kept only "
     "there (issue 27): a kept screen's equal lines (a background, 320 times) are made one "
     "object, nothing drawn changed and nothing drawn again",
+    ("widgets/shared_lines.py", "textual._styles_cache"): "a widget's lines are drawn there "
+    "one by one: a line equal to the one drawn before it is kept as that same object (a "
+    "background at 320 rows, one line instead of 320, issue 27)",
     ("widgets/shared_lines.py", "_cache"): "part of the lines above (the styles cache's own)",
     ("widgets/shared_lines.py", "_render_cache"): "part of the lines above (a plain widget's "
     "content lines)",
