@@ -43,6 +43,7 @@ from deskui.screens.delivery import deliver
 from deskui.screens.desk import DeskScreen
 from deskui.screens.pending_saves import PendingSaves, pending_saves_command
 from deskui.screens.trouble_text import trouble_line
+from deskui.widgets.shared_lines import share_lines_as_drawn
 from deskui.widgets.strip_caches import lazy_strip_caches
 from deskui.widgets.styles_cache import unpin_styles_caches
 from deskui.widgets.terminal_guard import TerminalGuard
@@ -213,6 +214,7 @@ class DeskApp(KeysInOrderApp[None]):
         one_heap()  # before the first worker thread allocates
         unpin_styles_caches()  # a closed screen's rendered lines go with it (textual#6665)
         lazy_strip_caches()  # a line's caches are made when first filled (issue 27)
+        share_lines_as_drawn()  # a line equal to the one drawn before it is that one (issue 27)
         self.collector = IdleCollector()
         """Full GC passes when the keyboard is quiet; told of every key (`on_event`)."""
         self._last_change = 0

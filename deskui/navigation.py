@@ -37,6 +37,7 @@ from textual.screen import ModalScreen, Screen, ScreenResultCallbackType
 from textual.widget import Widget
 
 from deskui.key_order import KeysInOrderApp
+from deskui.widgets.shared_lines import share_identical_lines
 from deskui.widgets.work_list import WorkList
 
 S = TypeVar("S", bound=Screen[Any])
@@ -126,6 +127,15 @@ class KeptScreen(Screen[None]):
         if focused is not None and getattr(focused, "cursor_blink", False) is True:
             focused.cursor_blink = False  # type: ignore[attr-defined]  # Input, TextArea
             self._stilled = focused
+        self.call_after_refresh(self._share_lines_while_away)
+
+    def _share_lines_while_away(self) -> None:
+        """Not shown, its widgets keep the lines they last drew (its next showing draws only
+        what changed): the equal ones are held once (issue 27: at 320 rows a container's
+        background is one line 320 times). After the frame that showed the next screen, not
+        in it; nothing when it is shown again meanwhile."""
+        if self.is_attached and self.app.screen is not self:
+            share_identical_lines(self)
 
     _waits_unshown = False
     """Built ahead (`build_ahead`) and not shown yet: laid out again, off the stack, each

@@ -161,6 +161,15 @@ PRIVATE_TEXTUAL_ALLOWED: dict[tuple[str, str], str] = {
     ("palette.py", "_NO_MATCHES"): "part of the countdown above",
     ("palette.py", "_NO_MATCHES_COUNTDOWN"): "part of the countdown above",
     ("palette.py", "_list_visible"): "part of the countdown above",
+    ("widgets/shared_lines.py", "_styles_cache"): "the lines a widget last drew are kept only "
+    "there (issue 27): a kept screen's equal lines (a background, 320 times) are made one "
+    "object, nothing drawn changed and nothing drawn again",
+    ("widgets/shared_lines.py", "textual._styles_cache"): "a widget's lines are drawn there "
+    "one by one: a line equal to the one drawn before it is kept as that same object (a "
+    "background at 320 rows, one line instead of 320, issue 27)",
+    ("widgets/shared_lines.py", "_cache"): "part of the lines above (the styles cache's own)",
+    ("widgets/shared_lines.py", "_render_cache"): "part of the lines above (a plain widget's "
+    "content lines)",
     ("widgets/guarded_text.py", "_build_highlight_map"): "a TextArea styles spans of its text "
     "only through a syntax language; the conduct hits are not one",
     ("widgets/guarded_text.py", "_highlights"): "part of the highlight map above",

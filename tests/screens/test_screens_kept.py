@@ -192,3 +192,56 @@ async def test_a_kept_screen_is_styled_again_only_when_the_apps_styles_changed(
         await settle(pilot)
         assert seen[-1].refresh_styles
         assert complaints.query_one("#list", WorkList).styles.background != dark
+
+
+def held_lines(screen: Any) -> list[Any]:
+    """Every line the screen's widgets keep from their last drawing (Textual's caches)."""
+    lines: list[Any] = []
+    for widget in screen.walk_children(with_self=True):
+        lines += widget._styles_cache._cache.values()
+        lines += widget._render_cache.lines
+    return lines
+
+
+async def test_a_kept_screen_holds_each_distinct_line_once_and_draws_the_same_when_back(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """Left with Esc, the kept intake's widgets keep their lines (its next showing draws only
+    what changed), but equal lines are one object (issue 27: at 320 rows a container's
+    background was the same line 320 times, each with its caches); F2 shows it again as it
+    was, and it is not drawn whole again."""
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=(120, 100)) as pilot:
+        await at_desk(pilot)
+        intake = await opened_intake(pilot)
+        shown = screen_text(app)
+        await back_to_desk(pilot)
+        await settle(pilot)
+        lines = held_lines(intake)
+        assert len(lines) > 500  # still drawn: kept for a one-frame switch back
+        assert len({id(line) for line in lines}) == len({tuple(line) for line in lines})
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is intake
+        assert screen_text(app) == shown
+
+
+async def test_a_widget_draws_a_line_equal_to_the_one_before_as_that_same_line(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """The intake shown at 100 rows: each widget's line equal to the one above it is that
+    same object (issue 27: a container's background was a new line for every row, with its
+    own caches, before the screen was ever left)."""
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=(120, 100)) as pilot:
+        await at_desk(pilot)
+        intake = await opened_intake(pilot)
+        assert app.screen is intake
+        pairs = 0
+        for widget in intake.walk_children(with_self=True):
+            drawn = widget._styles_cache._cache
+            for y in sorted(drawn):
+                if y + 1 in drawn and tuple(drawn[y]) == tuple(drawn[y + 1]):
+                    pairs += 1
+                    assert drawn[y] is drawn[y + 1], (widget, y)
+        assert pairs > 300  # backgrounds at 100 rows
