@@ -152,7 +152,7 @@ class KeptScreen(Screen[None]):
 
     @on(events.ScreenResume)
     def _shown_at_last(self) -> None:
-        self._waits_unshown = False
+        self._waits_unshown = self._lay_out_due = False
 
     @on(events.ScreenResume)
     def _blink_again(self) -> None:
@@ -254,8 +254,11 @@ def _lay_out(app: App[Any], screen: Screen[Any]) -> None:
         # again (the shift's first popped call: 60-70 ms from the card's state to its frame,
         # against 15-20 ms for the calls after it)
         screen._layout_required = False
-        if isinstance(screen, KeptScreen):  # each node was styled as it mounted, with the
-            screen.styled_whole()  # widgets' own CSS: its first showing need not again
+        if isinstance(screen, KeptScreen) and screen._styled_under is None:
+            # each node was styled as it mounted, with the widgets' own CSS: its first
+            # showing need not again (said once: a theme changed while it waits, off the
+            # stack, is not applied to it, and its showing must then style it whole)
+            screen.styled_whole()
         screen.call_after_refresh(_render_ahead, app, screen)
 
 

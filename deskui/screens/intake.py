@@ -220,6 +220,9 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         self._ahead_timer: Timer | None = None
         self._layout_wanted: dict[str, bool] = {}
         """Parts of the form to show or hide once the key's echo is painted (`_show_later`)."""
+        self._card_on_view = False
+        """Whether the card's place shows a caller's card (`_card` may already be None while
+        its "pick from the list" waits for the key's echo)."""
         self._forget_wanted: set[str] = set()
         """What a card gone from the form leaves to empty once the key's echo is painted:
         "history", "contacts" (`_forget_later`)."""
@@ -597,8 +600,8 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         self._unanswered = None
         if lookup.kind is LookupKind.NONE:
             self._show_matches([], conclusive=not value.strip())
-            if self._card is not None:
-                self._set_card(None, conclusive=not value.strip())
+            if self._card is not None or self._card_on_view:  # (a card whose "pick from the
+                self._set_card(None, conclusive=not value.strip())  # list" had not come yet)
         elif answer is not None:
             self._show_found(lookup, answer.matches, answer.card, answer.card_lines)
         else:
@@ -762,12 +765,16 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         several = len(matches) > 1 or (len(matches) == 1 and by_name)
         if several:
             self._pick_options = matches
-        self._show_later("#matches", several)
-        if several:
-            self._card = None  # the card says to pick from the list as the list shows
-            self._forget_later("history")
+            # no card now (the card says to pick from the list as the list shows): set before
+            # the list is planned, which is done at once when the field has no focus; what
+            # the card brought goes with it, its contact and unit as well as its history
+            self._card = None
+            self._show_later("#matches", True)
+            self._forget_later("history", *(("contacts",) if self._contacts_of else ()))
             self._set_new_customer(False)
-        elif not matches and self._card is None:
+            return
+        self._show_later("#matches", False)
+        if not matches and self._card is None:
             self._set_new_customer(conclusive)
 
     def _show_later(self, selector: str, shown: bool) -> None:
@@ -817,6 +824,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
             self._fill_pick_list(options)
             if self._card is None:
                 self._card_view.update(t("intake.card_pick", count=len(options)))
+                self._card_on_view = False
         for selector, shown in wanted.items():
             widget = self.query_one(selector)
             if widget.display != shown:  # setting it again would lay the form out again
@@ -903,6 +911,7 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         ahead), then, after it is on screen, what depends on it: the history, the contact
         choice, the unit number."""
         self._card = card
+        self._card_on_view = card is not None
         if card is None:
             if not self.query_one("#phone", Input).value.strip():
                 text = t("intake.card_empty")  # nothing looked up (a new call, a cleared field)
@@ -1114,6 +1123,8 @@ class IntakeScreen(ComposedTabOrder, KeptScreen):
         self._submit(close_now=True)
 
     def _submit(self, *, close_now: bool) -> None:
+        if self._after_echo_waits:  # a save in the same burst as the key that took a card
+            self._lay_out()  # away: its contact and unit go first, as the form will show
         values = self._fields()
         kind = str(values["kind"] or "")
         forwarded = values["channel"] == Channel.DEPARTMENT

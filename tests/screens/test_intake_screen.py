@@ -867,3 +867,28 @@ async def test_the_pick_lists_words_on_the_card_come_with_the_list_after_the_ech
         assert "pick" not in done
         assert "找到 2 位客户" in _text(app, "#card")
         assert screen.query_one("#matches", OptionList).display is True
+
+
+async def test_a_pick_list_landing_after_the_field_lost_focus_takes_the_card_away(
+    demo_database: Database, clock: FixedClock
+) -> None:
+    """A lookup's answer of several callers that lands once the number field has lost focus
+    (a Tab, a click into the words) lays the pick list out at once: the card it replaces goes
+    with it, and the card's place says to pick (it kept the last caller's card, over a list
+    of others, when the list was laid out before the card was let go)."""
+    customer, typed = known_caller(demo_database)
+    with UnitOfWork(demo_database) as uow:
+        several = uow.customers.find_callers(classify(SWITCHBOARD_TYPED))
+    assert len(several) == 2 and customer.id not in {match.customer_id for match in several}
+    app = make_app(make_settings(demo_database), clock, demo_database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await _type(pilot, typed[-4:])
+        assert customer.name in _text(app, "#card")
+        screen.query_one("#words", TextArea).focus()
+        await settle(pilot)
+        screen._show_found(classify(SWITCHBOARD_TYPED), several, None)  # the late answer
+        await settle(pilot)
+        assert screen.query_one("#matches", OptionList).display is True
+        assert customer.name not in _text(app, "#card")
+        assert "找到 2 位客户" in _text(app, "#card")

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,8 +57,29 @@ def _pg_database(url: str) -> Iterator[str]:
         yield make_url(url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _drop_database(connection, name)
         admin.dispose()
+
+
+def _drop_database(connection: Any, name: str) -> None:
+    """DROP DATABASE, the test's own connections ended (FORCE). FORCE refuses when an
+    autovacuum worker is on the new database ("must be a member of the role whose process
+    is being terminated": the suite's role may not end it; it failed one suite run in
+    three), where a plain DROP cancels the worker itself: the two in turn, a few times."""
+    from sqlalchemy.exc import DBAPIError
+
+    statements = (
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        f'DROP DATABASE IF EXISTS "{name}"',
+    )
+    for attempt in range(40):
+        try:
+            connection.exec_driver_sql(statements[attempt % 2])
+            return
+        except DBAPIError:
+            if attempt == 39:
+                raise
+            time.sleep(0.1)
 
 
 @contextmanager
