@@ -73,6 +73,14 @@ async def _done(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def _at_step_four(pilot: Pilot[Any], db: Database, ticket_id: int) -> None:
+    """王芳 opens the complaint from her list and takes its first three steps as they stand
+    (Ctrl+S each): the step that asks for a time is in front."""
+    await _open_from_list(pilot, db, "王芳", ticket_id)
+    for _ in range(3):
+        await _done(pilot)
+
+
 async def test_an_angry_callers_complaint_walks_through_all_seven_steps(
     demo_database: Database, clock: FixedClock
 ) -> None:
@@ -175,9 +183,7 @@ async def test_a_bad_time_at_step_four_is_explained_and_kept(
     ticket_id = _ticket(demo_database, ANGRY)
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
-        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
-        for _ in range(3):
-            await _done(pilot)
+        await _at_step_four(pilot, demo_database, ticket_id)
         await _type(pilot, "明天")
         await _done(pilot)
         assert "时间格式不对" in screen_text(app)
@@ -221,9 +227,7 @@ async def test_the_lead_takeover_shows_in_the_leads_queue_with_its_countdown(
     ticket_id = _ticket(demo_database, ANGRY)
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
-        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
-        for _ in range(3):
-            await _done(pilot)
+        await _at_step_four(pilot, demo_database, ticket_id)
         await _type(pilot, "16:00")
         await _done(pilot)
         app.screen.query_one("#cause", Input).focus()
@@ -359,9 +363,7 @@ async def test_each_step_shows_its_own_fields_at_80x24_and_a_refusal_goes_once_t
     ticket_id = _ticket(demo_database, ANGRY)
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
-        for _ in range(3):
-            await _done(pilot)
+        await _at_step_four(pilot, demo_database, ticket_id)
         await _type(pilot, "2026-11-23 16:00")
         await _done(pilot)
         await _done(pilot)  # the cause not given: refused, and the form scrolled to it
@@ -435,9 +437,7 @@ async def test_after_the_hand_over_to_the_lead_progress_shows_only_what_happened
     ticket_id = _ticket(demo_database, ANGRY)
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
-        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
-        for _ in range(3):
-            await _done(pilot)
+        await _at_step_four(pilot, demo_database, ticket_id)
         await _type(pilot, "16:00")
         await _done(pilot)
         app.screen.query_one("#cause", Input).focus()
@@ -462,9 +462,7 @@ async def test_step_fours_example_time_is_tomorrow_on_the_desks_clock(
     clock.advance(timedelta(days=14))
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
-        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
-        for _ in range(3):
-            await _done(pilot)
+        await _at_step_four(pilot, demo_database, ticket_id)
         promised = app.screen.query_one("#promised_at", Input)
         assert promised.placeholder == "如 2026-12-08 10:00 或 16:30"
 
@@ -488,9 +486,7 @@ async def test_typing_into_a_step_updates_no_empty_error_line_at_each_key(
     ticket_id = _ticket(demo_database, ANGRY)
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
-        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
-        for _ in range(3):
-            await _done(pilot)
+        await _at_step_four(pilot, demo_database, ticket_id)
         emptied.clear()
         await _type(pilot, "2026-11-23 16:00")
         await pilot.pause()

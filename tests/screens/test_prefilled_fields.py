@@ -21,7 +21,13 @@ from deskui.widgets.field_input import FieldInput
 from deskui.widgets.text_area import DeskTextArea
 from tests.conftest import make_settings
 from tests.screens.desk_pilot import SIZE, settle
-from tests.screens.test_complaint_screens import ANGRY, _done, _open_from_list, _ticket
+from tests.screens.test_complaint_screens import (
+    ANGRY,
+    _at_step_four,
+    _done,
+    _open_from_list,
+    _ticket,
+)
 
 SCREENS = Path(__file__).resolve().parents[2] / "deskui" / "screens"
 
@@ -50,9 +56,7 @@ async def test_in_the_complaints_step_5_the_contacts_phone_survives_a_key_typed_
     ticket_id = _ticket(demo_database, ANGRY)
     app = make_app(make_settings(demo_database), clock, demo_database)
     async with app.run_test(size=SIZE) as pilot:
-        await _open_from_list(pilot, demo_database, "王芳", ticket_id)
-        for _ in range(3):
-            await _done(pilot)
+        await _at_step_four(pilot, demo_database, ticket_id)
         await pilot.press(*"2026-11-23 16:00")
         await _done(pilot)
         phone = app.screen.query_one("#contact_phone", Input)
