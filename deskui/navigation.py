@@ -273,22 +273,20 @@ def _render_ahead(app: App[Any], screen: Screen[Any]) -> None:
 
 
 def _take_kept(app: App[Any], screen_id: str) -> KeptScreen | None:
-    """The screen kept under `screen_id`, if it can still be shown (not removed since)."""
-    screen = _kept.get(app, {}).get(screen_id)
-    if screen is None:
-        return None
-    # `display` is Textual's public word for "not closing, closed or being pruned" (a screen's
-    # own style never hides it)
-    if screen.is_attached and screen.display and screen not in app.screen_stack:
-        return screen
-    forget_kept(app, screen_id)
-    return None
+    """The screen kept under `screen_id`, if it can still be shown (not removed since); one
+    kept that cannot is forgotten."""
+    screen = kept_screen(app, screen_id)
+    if screen is None and screen_id in _kept.get(app, {}):
+        forget_kept(app, screen_id)
+    return screen
 
 
 def kept_screen(app: App[Any], screen_id: str) -> KeptScreen | None:
     """The screen waiting off the stack under `screen_id` (kept, or built ahead), if any.
     Only a look: a kept screen shown again (on the stack now) is forgotten by `navigate`."""
     screen = _kept.get(app, {}).get(screen_id)
+    # `display` is Textual's public word for "not closing, closed or being pruned" (a screen's
+    # own style never hides it)
     if screen is None or not (screen.is_attached and screen.display):
         return None
     return None if screen in app.screen_stack else screen
