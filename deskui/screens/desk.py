@@ -61,6 +61,8 @@ class DeskScreen(Screen[None]):
         localize_bindings(self)
         self._notifications: list[NotificationRecord] = []
         self._after_rows: list[Callable[[], object]] | None = None
+        self._trouble = ""
+        """The trouble banner's text, as last said (`show_trouble`)."""
         """What waits for the work list's first rows (None: they are painted)."""
 
     @property
@@ -89,7 +91,16 @@ class DeskScreen(Screen[None]):
     # -- called by the app ---------------------------------------------------------------
 
     def show_trouble(self, message: str) -> None:
-        self.query_one("#trouble", Banner).message = message
+        """The trouble banner's text. Said before the desk is composed (the data worker's
+        first answer can come first at start: it ended the desk with NoMatches once in a CI
+        run), it is shown once the banner is there (`on_mount`)."""
+        self._trouble = message
+        for banner in self.query("#trouble").results(Banner):
+            banner.message = message
+
+    def on_mount(self) -> None:
+        if self._trouble:
+            self.show_trouble(self._trouble)
 
     def sign_in(self, agent: AgentRecord) -> None:
         from deskui.screens.sources import DeadlineSource

@@ -153,3 +153,14 @@ async def test_english_countdown_shows_the_whole_overdue_time(
         await at_desk(pilot)
         work_list = app.screen.query_one("#work", WorkList)
         assert work_list.render_line(1).text.startswith("+ overdue 13h 37m ")
+
+
+def test_trouble_said_before_the_desk_is_composed_waits_for_its_banner() -> None:
+    """The data worker's first answer can reach the desk before its banners are composed
+    (it ended the desk with NoMatches at start once in a CI run): the text is kept, and
+    shown when the desk mounts."""
+    from deskui.screens.desk import DeskScreen
+
+    desk = DeskScreen()
+    desk.show_trouble("数据库暂时无法连接")  # nothing composed yet: no banner to set
+    assert desk._trouble == "数据库暂时无法连接"
